@@ -1,0 +1,295 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/phucdap/phucdap/internal/config"
+	"github.com/phucdap/phucdap/internal/org"
+	"github.com/phucdap/phucdap/internal/plan"
+	"github.com/phucdap/phucdap/internal/platform"
+	"github.com/phucdap/phucdap/internal/store"
+)
+
+// app is the wired core shared by the subcommands that touch data.
+type app struct {
+	cfg    *config.Config
+	log    *slog.Logger
+	clock  platform.Clock
+	db     *store.DB
+	plans  *plan.Catalog
+	units  *store.UnitStore
+	stores *store.PlanStore
+}
+
+// newFlagSet returns a flag set whose --help prints the command's usage and
+// which accepts --config.
+func newFlagSet(env *cliEnv, name, synopsis string) (*flag.FlagSet, *string) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	cfgPath := fs.String("config", "", "configuration file (YAML); also PHUCDAP_CONFIG")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: phucdap %s\n\nFlags:\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs, cfgPath
+}
+
+// parseFlags parses args and turns -h into errHelp with the usage on stdout.
+func parseFlags(env *cliEnv, fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return errHelp
+		}
+		return usageError{err.Error()}
+	}
+	return nil
+}
+
+func loadConfig(env *cliEnv, path string) (*config.Config, error) {
+	if path == "" {
+		for _, kv := range env.environ() {
+			if v, ok := strings.CutPrefix(kv, "PHUCDAP_CONFIG="); ok {
+				path = v
+			}
+		}
+	}
+	return config.Load(path, env.environ)
+}
+
+// open loads config, connects to the database and applies migrations.
+// If migration fails, nothing else starts.
+func open(ctx context.Context, env *cliEnv, cfgPath string, migrate bool) (*app, error) {
+	cfg, err := loadConfig(env, cfgPath)
+	if err != nil {
+		return nil, err
+	}
+	log := platform.NewLogger(env.stderr, cfg.Log.Format, cfg.Log.Level)
+	clock := platform.SystemClock{Offset: cfg.Offset}
+	opts := store.Options{
+		Dialect: store.Dialect(cfg.Dialect()), URL: cfg.DatabaseURL, Path: cfg.SQLitePath(),
+		MaxOpenConns: cfg.DB.MaxOpenConns, MaxIdleConns: cfg.DB.MaxIdleConns, Logger: log,
+	}
+	db, err := store.Open(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	if migrate {
+		res, err := db.Migrate(ctx)
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		for _, r := range res {
+			log.Info("migration applied", "version", r.Version, "name", r.Name, "duration", r.Duration)
+		}
+	}
+	a := &app{cfg: cfg, log: log, clock: clock, db: db}
+	a.stores = store.NewPlanStore(db)
+	a.plans = plan.NewCatalog(a.stores, clock.Now)
+	a.units = store.NewUnitStore(db, clock.Now)
+	return a, nil
+}
+
+func (a *app) Close() error { return a.db.Close() }
+
+// seed loads the example unit directory and the embedded plan into an empty
+// database. It is idempotent: units are added only where their code is
+// missing, and a plan already present is left as it is.
+func (a *app) seed(ctx context.Context) error {
+	n, err := a.units.EnsureUnits(ctx, org.DefaultUnits())
+	if err != nil {
+		return fmt.Errorf("seed units: %w", err)
+	}
+	if n > 0 {
+		a.log.Info("seeded unit directory", "units", n)
+	}
+	list, err := a.plans.List(ctx)
+	if err != nil {
+		return err
+	}
+	if len(list) > 0 {
+		return nil
+	}
+	rep, err := a.plans.Import(ctx, plan.SeedAppendix(), "seed:"+plan.SeedName)
+	if err != nil {
+		return fmt.Errorf("seed plan: %w", err)
+	}
+	if rep.Status != plan.ImportUnchanged {
+		a.log.Info("loaded seed plan", "plan", rep.Number, "tasks", len(rep.TasksCreated))
+	}
+	return nil
+}
+
+func cmdVersion(_ context.Context, env *cliEnv, args []string) error {
+	fs := flag.NewFlagSet("version", flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "Usage: phucdap version\n\nPrints the version and the source revision.")
+	}
+	if err := parseFlags(env, fs, args); err != nil {
+		return err
+	}
+	v, rev := platform.BuildInfo()
+	if rev != "" {
+		v += " (" + rev + ")"
+	}
+	fmt.Fprintln(env.stdout, "phucdap", v)
+	return nil
+}
+
+func cmdMigrate(ctx context.Context, env *cliEnv, args []string) error {
+	fs, cfgPath := newFlagSet(env, "migrate", "migrate [up|status] [flags]\n\nup (the default) applies pending migrations; on Postgres under an advisory\nlock, so replicas may run it at once. status lists every migration.")
+	if err := parseFlags(env, fs, args); err != nil {
+		return err
+	}
+	sub := "up"
+	if fs.NArg() > 0 {
+		sub = fs.Arg(0)
+	}
+	if sub != "up" && sub != "status" {
+		fs.Usage()
+		return usageError{fmt.Sprintf("unknown migrate command %q (want up or status)", sub)}
+	}
+	a, err := open(ctx, env, *cfgPath, sub == "up")
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	st, err := a.db.MigrationStatus(ctx)
+	if err != nil {
+		return err
+	}
+	for _, s := range st {
+		state := "pending"
+		if s.Applied {
+			state = "applied " + s.AppliedAt.UTC().Format("2006-01-02 15:04:05Z")
+		}
+		fmt.Fprintf(env.stdout, "%05d  %-40s %s\n", s.Version, s.Name, state)
+	}
+	return nil
+}
+
+func cmdPlan(ctx context.Context, env *cliEnv, args []string) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
+		fmt.Fprintln(env.stdout, `Usage: phucdap plan import FILE | plan export PLAN_NUMBER [-o FILE]
+
+import  reads a plan appendix (the tab-indented text export of the Word
+        table) or a CSV (UTF-8, with a header), and creates or updates the
+        plan with that number. Nothing is written if the file is malformed.
+export  writes the plan as CSV, to stdout or -o FILE.`)
+		if len(args) == 0 {
+			return usageError{"plan needs import or export"}
+		}
+		return errHelp
+	}
+	switch args[0] {
+	case "import":
+		return cmdPlanImport(ctx, env, args[1:])
+	case "export":
+		return cmdPlanExport(ctx, env, args[1:])
+	}
+	return usageError{fmt.Sprintf("unknown plan command %q (want import or export)", args[0])}
+}
+
+func cmdPlanImport(ctx context.Context, env *cliEnv, args []string) error {
+	fs, cfgPath := newFlagSet(env, "plan import", "plan import FILE [flags]\n\nImports a plan appendix (text) or CSV. Same plan number: updated, never duplicated.")
+	if err := parseFlags(env, fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return usageError{"plan import needs exactly one FILE"}
+	}
+	data, err := os.ReadFile(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	a, err := open(ctx, env, *cfgPath, true)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if _, err := a.units.EnsureUnits(ctx, org.DefaultUnits()); err != nil {
+		return err
+	}
+	rep, err := a.plans.Import(ctx, data, fs.Arg(0))
+	if err != nil {
+		var pe *plan.ParseError
+		if errors.As(err, &pe) {
+			return fmt.Errorf("%s: %w", fs.Arg(0), err)
+		}
+		return err
+	}
+	printReport(env.stdout, rep)
+	return nil
+}
+
+func printReport(w io.Writer, rep plan.ImportReport) {
+	fmt.Fprintf(w, "plan %s: %s (id %d)\n", rep.Number, rep.Status, rep.PlanID)
+	list := func(label string, keys []string) {
+		if len(keys) > 0 {
+			fmt.Fprintf(w, "  %s: %d (%s)\n", label, len(keys), strings.Join(keys, ", "))
+		}
+	}
+	list("tasks created", rep.TasksCreated)
+	list("tasks changed", rep.TasksChanged)
+	list("tasks removed", rep.TasksRemoved)
+	if rep.TasksUnchanged > 0 {
+		fmt.Fprintf(w, "  tasks unchanged: %d\n", rep.TasksUnchanged)
+	}
+	if rep.HeaderChanged {
+		fmt.Fprintln(w, "  heading changed")
+	}
+	list("units added to the directory (please review)", rep.UnitsCreated)
+}
+
+func cmdPlanExport(ctx context.Context, env *cliEnv, args []string) error {
+	fs, cfgPath := newFlagSet(env, "plan export", "plan export PLAN_NUMBER [-o FILE] [flags]\n\nWrites the plan as CSV (UTF-8); importing it again gives the same plan.")
+	out := fs.String("o", "", "write to FILE instead of stdout")
+	// Allow flags after the positional argument: plan export 55/KH-SXD -o x.csv
+	var pos []string
+	rest := args
+	for len(rest) > 0 {
+		if err := parseFlags(env, fs, rest); err != nil {
+			return err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos = append(pos, fs.Arg(0))
+		rest = fs.Args()[1:]
+	}
+	if len(pos) != 1 {
+		fs.Usage()
+		return usageError{"plan export needs exactly one PLAN_NUMBER, e.g. 55/KH-SXD"}
+	}
+	a, err := open(ctx, env, *cfgPath, true)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	rec, err := a.plans.GetByNumber(ctx, pos[0])
+	if err != nil {
+		if errors.Is(err, plan.ErrPlanNotFound) {
+			return fmt.Errorf("no plan numbered %q", pos[0])
+		}
+		return err
+	}
+	var w io.Writer = env.stdout
+	if *out != "" {
+		f, err := os.Create(*out)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		w = f
+	}
+	return plan.WriteCSV(w, rec.Plan)
+}

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/phucdap/phucdap/api"
+	"github.com/phucdap/phucdap/internal/httpapi"
+	"github.com/phucdap/phucdap/internal/i18n"
+	"github.com/phucdap/phucdap/internal/server"
+	"github.com/phucdap/phucdap/internal/web"
+)
+
+func cmdServe(ctx context.Context, env *cliEnv, args []string) error {
+	fs, cfgPath := newFlagSet(env, "serve", "[serve] [flags]\n\nStarts the HTTP server. On first start with an empty database it loads the\nembedded seed plan. Listens on PHUCDAP_LISTEN (default 127.0.0.1:8080; port 0\npicks a free port) and prints the address to open.")
+	passive := fs.Bool("passive", false, "serve HTTP but run no scheduled jobs (same as PHUCDAP_JOBS__ENABLED=false)")
+	if err := parseFlags(env, fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	a, err := open(ctx, env, *cfgPath, true)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if *passive {
+		a.cfg.Jobs.Enabled = false
+	}
+	if a.cfg.Seed {
+		if err := a.seed(ctx); err != nil {
+			return err
+		}
+	}
+	cat, err := i18n.Load()
+	if err != nil {
+		return err
+	}
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewDBStatsCollector(a.db.SQL, "phucdap"))
+	pages := &web.Pages{Plans: a.plans, Units: a.units, Catalog: cat, AgencyName: a.cfg.AgencyName, Logger: a.log, Production: a.cfg.Env == "production"}
+	if err := pages.Init(); err != nil {
+		return fmt.Errorf("templates: %w", err)
+	}
+	e := server.New(server.Options{
+		Logger: a.log, Catalog: cat, BodyLimit: a.cfg.HTTP.BodyLimit, Production: a.cfg.Env == "production",
+		Registry: reg, HTMLErrors: pages.RenderError,
+		Ready: func(ctx context.Context) error {
+			if err := a.db.SQL.PingContext(ctx); err != nil {
+				return fmt.Errorf("database unreachable: %w", err)
+			}
+			pending, err := a.db.Pending(ctx)
+			if err != nil {
+				return err
+			}
+			if pending {
+				return errors.New("migrations pending")
+			}
+			return nil
+		},
+	})
+	httpapi.Mount(e, &httpapi.API{Plans: a.plans, Units: a.units}, api.Spec)
+	pages.Mount(e)
+
+	ln, err := net.Listen("tcp", a.cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", a.cfg.Listen, err)
+	}
+	srv := &http.Server{
+		Handler:           e,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       a.cfg.HTTP.ReadTimeout,
+		WriteTimeout:      a.cfg.HTTP.WriteTimeout,
+		IdleTimeout:       120 * time.Second,
+	}
+	url := publicURL(a.cfg.BaseURL, ln.Addr())
+	a.log.Info("phucdap listening", "url", url, "database", a.cfg.DescribeDatabase(), "env", a.cfg.Env, "jobs", a.cfg.Jobs.Enabled)
+	fmt.Fprintf(env.stdout, "phucdap is running: open %s (database: %s). Stop with Ctrl+C.\n", url, a.cfg.DescribeDatabase())
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	// Stop accepting, let in-flight requests finish, then the deferred
+	// Close shuts the database.
+	a.log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), a.cfg.HTTP.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	a.log.Info("stopped")
+	return nil
+}
+
+// publicURL is where a person should open the service: the configured base
+// URL, or the listen address with a wildcard host made clickable.
+func publicURL(base string, addr net.Addr) string {
+	if base != "" {
+		return strings.TrimRight(base, "/") + "/"
+	}
+	host, port, _ := net.SplitHostPort(addr.String())
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/"
+}

@@ -1,0 +1,117 @@
+package httpapi
+
+import (
+	"context"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/phucdap/phucdap/internal/org"
+	"github.com/phucdap/phucdap/internal/plan"
+)
+
+// API implements StrictServerInterface over the domain services.
+type API struct {
+	Plans *plan.Catalog
+	Units org.UnitStore
+}
+
+var _ StrictServerInterface = (*API)(nil)
+
+// Mount registers the API under /api/v1 on e, and the spec itself at
+// /api/v1/openapi.yaml.
+func Mount(e *echo.Echo, a *API, spec []byte) {
+	g := e.Group("/api/v1")
+	g.GET("/openapi.yaml", func(c echo.Context) error {
+		return c.Blob(200, "application/yaml; charset=utf-8", spec)
+	})
+	RegisterHandlersWithBaseURL(e, NewStrictHandler(a, nil), "/api/v1")
+}
+
+// ListPlans implements GET /plans.
+func (a *API) ListPlans(ctx context.Context, _ ListPlansRequestObject) (ListPlansResponseObject, error) {
+	list, err := a.Plans.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := ListPlans200JSONResponse{Plans: make([]PlanSummary, 0, len(list))}
+	for _, s := range list {
+		out.Plans = append(out.Plans, summaryJSON(s))
+	}
+	return out, nil
+}
+
+// GetPlan implements GET /plans/{id}.
+func (a *API) GetPlan(ctx context.Context, req GetPlanRequestObject) (GetPlanResponseObject, error) {
+	rec, err := a.Plans.Get(ctx, req.Id)
+	if err != nil {
+		return nil, err
+	}
+	units, err := a.Units.ListUnits(ctx)
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]string{}
+	for _, u := range units {
+		names[u.Code] = u.Name
+	}
+	s := summaryJSON(rec.Summary)
+	out := GetPlan200JSONResponse{
+		Id: s.Id, Number: s.Number, IssuedOn: s.IssuedOn, IssuingBody: s.IssuingBody, Title: s.Title,
+		Appendix: s.Appendix, Year: s.Year, DimensionCount: s.DimensionCount, TaskCount: s.TaskCount,
+		Dimensions: make([]Dimension, 0, len(rec.Plan.Dimensions)),
+	}
+	for _, d := range rec.Plan.Dimensions {
+		dj := Dimension{Numeral: d.Numeral, Ordinal: d.Ordinal, Title: d.Title, Tasks: make([]PlanTask, 0, len(d.Tasks))}
+		for _, t := range d.Tasks {
+			tj := PlanTask{
+				Id: rec.TaskIDs[t.Key], Key: t.Key, Number: t.Number, Text: t.Text,
+				Timeframe: PlanTaskTimeframe(t.Timeframe), TimeframeText: ptr(t.TimeframeText),
+				ExpectedResult: t.ExpectedResult, Units: make([]TaskUnit, 0, len(t.Units)), Targets: make([]Target, 0, len(t.Targets)),
+			}
+			for _, u := range t.Units {
+				name := names[u.Unit]
+				if name == "" {
+					name = u.Name
+				}
+				tj.Units = append(tj.Units, TaskUnit{Unit: u.Unit, UnitName: ptr(name), IsGroup: ptr(u.Group), Role: TaskUnitRole(u.Role)})
+			}
+			for _, g := range t.Targets {
+				tj.Targets = append(tj.Targets, Target{Metric: g.Metric, Value: g.Value, Unit: g.Unit, Text: ptr(g.Text)})
+			}
+			dj.Tasks = append(dj.Tasks, tj)
+		}
+		out.Dimensions = append(out.Dimensions, dj)
+	}
+	return out, nil
+}
+
+// ListUnits implements GET /units.
+func (a *API) ListUnits(ctx context.Context, _ ListUnitsRequestObject) (ListUnitsResponseObject, error) {
+	units, err := a.Units.ListUnits(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := ListUnits200JSONResponse{Units: make([]Unit, 0, len(units))}
+	for _, u := range units {
+		uj := Unit{Id: u.ID, Code: u.Code, Name: u.Name, NameEn: ptr(u.NameEN), Kind: UnitKind(u.Kind),
+			Example: u.Example, Active: u.Active}
+		if u.ParentCode != "" {
+			uj.Parent = ptr(u.ParentCode)
+		}
+		if u.IsGroup() {
+			members := append([]string{}, u.Members...)
+			uj.Members = &members
+		}
+		out.Units = append(out.Units, uj)
+	}
+	return out, nil
+}
+
+func summaryJSON(s plan.Summary) PlanSummary {
+	return PlanSummary{
+		Id: s.ID, Number: s.Number, IssuedOn: s.IssuedOn, IssuingBody: s.IssuingBody, Title: s.Title,
+		Appendix: ptr(s.Appendix), Year: s.Year, DimensionCount: s.DimensionCount, TaskCount: s.TaskCount,
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -1,0 +1,137 @@
+// Package i18n owns the message catalogues (Vietnamese first, English) and
+// the choice of language for a request. Every user-facing string lives in
+// locales/*.json; handlers and templates look messages up by id.
+package i18n
+
+import (
+	"context"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strings"
+
+	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+)
+
+// Languages we ship, default first.
+const (
+	VI = "vi"
+	EN = "en"
+)
+
+// Supported lists the language codes in order of preference.
+var Supported = []string{VI, EN}
+
+//go:embed locales/*.json
+var locales embed.FS
+
+// Catalog holds the loaded messages. It is immutable and safe for
+// concurrent use.
+type Catalog struct {
+	bundle     *goi18n.Bundle
+	localizers map[string]*goi18n.Localizer
+	ids        map[string][]string
+}
+
+// Load reads the embedded catalogues.
+func Load() (*Catalog, error) {
+	b := goi18n.NewBundle(language.Vietnamese)
+	b.RegisterUnmarshalFunc("json", json.Unmarshal)
+	c := &Catalog{bundle: b, localizers: map[string]*goi18n.Localizer{}, ids: map[string][]string{}}
+	for _, lang := range Supported {
+		name := "locales/" + lang + ".json"
+		data, err := fs.ReadFile(locales, name)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := b.ParseMessageFileBytes(data, lang+".json"); err != nil {
+			return nil, fmt.Errorf("i18n %s: %w", name, err)
+		}
+		var m map[string]any
+		if err := json.Unmarshal(data, &m); err != nil {
+			return nil, fmt.Errorf("i18n %s: %w", name, err)
+		}
+		for id := range m {
+			c.ids[lang] = append(c.ids[lang], id)
+		}
+		sort.Strings(c.ids[lang])
+		c.localizers[lang] = goi18n.NewLocalizer(b, lang, VI)
+	}
+	return c, nil
+}
+
+// T returns message id in lang, filled from args. A missing translation
+// falls back to Vietnamese, then to the id itself, so a gap in a catalogue
+// never breaks a page.
+func (c *Catalog) T(lang, id string, args map[string]any) string {
+	l, ok := c.localizers[lang]
+	if !ok {
+		l = c.localizers[VI]
+	}
+	s, err := l.Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: args})
+	if err != nil || s == "" {
+		return id
+	}
+	return s
+}
+
+// Has reports whether id exists in lang's catalogue.
+func (c *Catalog) Has(lang, id string) bool {
+	ids := c.ids[lang]
+	i := sort.SearchStrings(ids, id)
+	return i < len(ids) && ids[i] == id
+}
+
+// IDs lists the message ids of lang.
+func (c *Catalog) IDs(lang string) []string { return append([]string(nil), c.ids[lang]...) }
+
+// Negotiate picks the language: an explicit ?lang= wins, then a cookie
+// value, then Accept-Language; Vietnamese by default.
+func Negotiate(query, cookie, acceptLanguage string) string {
+	for _, v := range []string{query, cookie} {
+		if l := normalize(v); l != "" {
+			return l
+		}
+	}
+	tags, _, err := language.ParseAcceptLanguage(acceptLanguage)
+	if err == nil {
+		for _, t := range tags {
+			base, _ := t.Base()
+			if l := normalize(base.String()); l != "" {
+				return l
+			}
+		}
+	}
+	return VI
+}
+
+func normalize(v string) string {
+	v = strings.ToLower(strings.TrimSpace(v))
+	if i := strings.IndexAny(v, "-_"); i > 0 {
+		v = v[:i]
+	}
+	for _, s := range Supported {
+		if v == s {
+			return s
+		}
+	}
+	return ""
+}
+
+type langKey struct{}
+
+// WithLang returns a context carrying the negotiated language.
+func WithLang(ctx context.Context, lang string) context.Context {
+	return context.WithValue(ctx, langKey{}, lang)
+}
+
+// LangFrom returns the language carried by ctx, Vietnamese by default.
+func LangFrom(ctx context.Context) string {
+	if l, ok := ctx.Value(langKey{}).(string); ok && l != "" {
+		return l
+	}
+	return VI
+}

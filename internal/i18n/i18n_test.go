@@ -1,0 +1,57 @@
+package i18n
+
+import "testing"
+
+func TestCataloguesMatch(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range c.IDs(VI) {
+		if !c.Has(EN, id) {
+			t.Errorf("message %q is in vi.json but not en.json", id)
+		}
+	}
+	for _, id := range c.IDs(EN) {
+		if !c.Has(VI, id) {
+			t.Errorf("message %q is in en.json but not vi.json", id)
+		}
+	}
+}
+
+func TestT(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.T(VI, "error.bad_param", map[string]any{"Name": "id"}); got != "Tham số id không hợp lệ." {
+		t.Errorf("vi: %q", got)
+	}
+	if got := c.T(EN, "error.not_found", nil); got != "Not found." {
+		t.Errorf("en: %q", got)
+	}
+	if got := c.T("fr", "error.not_found", nil); got != "Không tìm thấy." {
+		t.Errorf("unknown language falls back to vi: %q", got)
+	}
+	if got := c.T(EN, "no.such.id", nil); got != "no.such.id" {
+		t.Errorf("missing id: %q", got)
+	}
+}
+
+func TestNegotiate(t *testing.T) {
+	cases := []struct{ q, cookie, accept, want string }{
+		{"", "", "", VI},
+		{"en", "", "", EN},
+		{"EN-us", "", "vi", EN},
+		{"", "en", "vi", EN},
+		{"", "", "en-US,en;q=0.9", EN},
+		{"", "", "fr-FR, en;q=0.5", EN},
+		{"", "", "fr-FR", VI},
+		{"xx", "", "en", EN},
+	}
+	for _, c := range cases {
+		if got := Negotiate(c.q, c.cookie, c.accept); got != c.want {
+			t.Errorf("Negotiate(%q,%q,%q) = %q, want %q", c.q, c.cookie, c.accept, got, c.want)
+		}
+	}
+}

@@ -1,0 +1,192 @@
+// Package server owns the HTTP edge: the echo instance, its middleware
+// (request id, recover, access log, metrics, body limit, security headers,
+// language), the health and metrics endpoints, and the mounting of the JSON
+// API and the HTML pages. main wires it; tests start it through main.
+package server
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/phucdap/phucdap/internal/httpapi"
+	"github.com/phucdap/phucdap/internal/i18n"
+	"github.com/phucdap/phucdap/internal/platform"
+)
+
+// Options configure the edge.
+type Options struct {
+	Logger     *slog.Logger
+	Catalog    *i18n.Catalog
+	BodyLimit  string
+	Production bool
+	// Ready reports whether the service can take traffic (database
+	// reachable, migrations current).
+	Ready func(ctx context.Context) error
+	// Registry receives the HTTP metrics; DB pool stats are registered by
+	// the caller.
+	Registry *prometheus.Registry
+	// ErrorRenderers draw an error for a path prefix (e.g. the HTML pages);
+	// the JSON renderer is the default.
+	HTMLErrors func(c echo.Context, status int, code, message string) error
+}
+
+// New builds the echo instance with phucdap's middleware and the
+// operational endpoints. Callers mount their routes on it.
+func New(o Options) *echo.Echo {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = errorHandler(o)
+
+	httpReqs := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "phucdap_http_requests_total", Help: "HTTP requests by route, method and status.",
+	}, []string{"method", "route", "status"})
+	httpDur := prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "phucdap_http_request_duration_seconds", Help: "HTTP request latency by route, method and status.",
+		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+	}, []string{"method", "route", "status"})
+	o.Registry.MustRegister(httpReqs, httpDur,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
+	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{
+		Skipper: func(c echo.Context) bool { return c.Request().URL.Path == "/" },
+	}))
+	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{
+		RequestIDHandler: func(c echo.Context, id string) {
+			r := c.Request()
+			c.SetRequest(r.WithContext(platform.WithRequestID(r.Context(), id)))
+		},
+	}))
+	e.Use(language())
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
+		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+			o.Logger.ErrorContext(c.Request().Context(), "panic", "err", err, "stack", string(stack))
+			return err
+		},
+	}))
+	// The access log names the route pattern, never the query string or the
+	// body: both can carry personal data.
+	e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			start := time.Now()
+			err := next(c)
+			if err != nil {
+				c.Error(err)
+			}
+			status := c.Response().Status
+			route := c.Path()
+			if route == "" {
+				route = "unmatched"
+			}
+			d := time.Since(start)
+			labels := prometheus.Labels{"method": c.Request().Method, "route": route, "status": strconv.Itoa(status)}
+			httpReqs.With(labels).Inc()
+			httpDur.With(labels).Observe(d.Seconds())
+			if route != "/healthz" && route != "/metrics" {
+				lvl := slog.LevelInfo
+				if status >= 500 {
+					lvl = slog.LevelError
+				}
+				o.Logger.Log(c.Request().Context(), lvl, "http",
+					"method", c.Request().Method, "route", route, "status", status,
+					"duration_ms", float64(d.Microseconds())/1000, "bytes", c.Response().Size)
+			}
+			return nil
+		}
+	})
+	e.Use(middleware.BodyLimit(o.BodyLimit))
+	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
+		XSSProtection:         "0",
+		ContentTypeNosniff:    "nosniff",
+		XFrameOptions:         "DENY",
+		HSTSMaxAge:            hsts(o.Production),
+		ContentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'",
+		ReferrerPolicy:        "same-origin",
+	}))
+
+	e.GET("/healthz", func(c echo.Context) error {
+		return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+	})
+	e.GET("/readyz", func(c echo.Context) error {
+		ctx, cancel := context.WithTimeout(c.Request().Context(), 3*time.Second)
+		defer cancel()
+		if err := o.Ready(ctx); err != nil {
+			o.Logger.WarnContext(ctx, "not ready", "err", err)
+			return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": err.Error()})
+		}
+		return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
+	})
+	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(o.Registry, promhttp.HandlerOpts{})))
+	return e
+}
+
+func hsts(prod bool) int {
+	if prod {
+		return 31536000
+	}
+	return 0
+}
+
+// LangCookie remembers the visitor's language choice.
+const LangCookie = "lang"
+
+func language() echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			r := c.Request()
+			cookie := ""
+			if ck, err := r.Cookie(LangCookie); err == nil {
+				cookie = ck.Value
+			}
+			lang := i18n.Negotiate(r.URL.Query().Get("lang"), cookie, r.Header.Get("Accept-Language"))
+			c.SetRequest(r.WithContext(i18n.WithLang(r.Context(), lang)))
+			c.Response().Header().Set("Content-Language", lang)
+			return next(c)
+		}
+	}
+}
+
+// IsAPI says whether a request is for the JSON API, whose errors are JSON.
+func IsAPI(c echo.Context) bool {
+	p := c.Request().URL.Path
+	return strings.HasPrefix(p, "/api/") || p == "/healthz" || p == "/readyz"
+}
+
+func errorHandler(o Options) echo.HTTPErrorHandler {
+	return func(err error, c echo.Context) {
+		if c.Response().Committed {
+			return
+		}
+		ctx := c.Request().Context()
+		lang := i18n.LangFrom(ctx)
+		body := httpapi.Describe(err, lang, o.Catalog)
+		if body.Status >= 500 {
+			o.Logger.ErrorContext(ctx, "request failed", "route", c.Path(), "err", err)
+		}
+		body.RequestID = platform.RequestID(ctx)
+		if body.Code == "internal" {
+			body.Message = o.Catalog.T(lang, "error.internal", map[string]any{"RequestID": body.RequestID})
+		}
+		var rerr error
+		if o.HTMLErrors != nil && !IsAPI(c) {
+			rerr = o.HTMLErrors(c, body.Status, body.Code, body.Message)
+		} else if c.Request().Method == http.MethodHead {
+			rerr = c.NoContent(body.Status)
+		} else {
+			rerr = c.JSON(body.Status, body)
+		}
+		if rerr != nil && !errors.Is(rerr, context.Canceled) {
+			o.Logger.ErrorContext(ctx, "write error response", "err", rerr)
+		}
+	}
+}

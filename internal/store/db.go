@@ -1,0 +1,230 @@
+// Package store owns persistence: opening SQLite or PostgreSQL through gorm,
+// the goose migrations for each dialect, and the gorm implementations of the
+// domain stores. It is the only package that knows SQL.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// Dialect names a supported database.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// Options say which database to open and how.
+type Options struct {
+	Dialect      Dialect
+	URL          string // postgres://… for Postgres
+	Path         string // the file for SQLite
+	MaxOpenConns int
+	MaxIdleConns int
+	Logger       *slog.Logger
+}
+
+// DB is an open database with its dialect.
+type DB struct {
+	Gorm    *gorm.DB
+	SQL     *sql.DB
+	Dialect Dialect
+}
+
+//go:embed migrations/postgres/*.sql migrations/sqlite/*.sql
+var migrationsFS embed.FS
+
+// migrateLockID is the advisory lock key goose takes on Postgres, so that
+// replicas starting together run each migration once.
+const migrateLockID int64 = 0x70686375 // "phcu"
+
+// Open connects to the database. For SQLite it creates the file's directory
+// and sets WAL, a busy timeout, foreign keys and full synchronous commits, so
+// an acknowledged write survives a power cut.
+func Open(ctx context.Context, o Options) (*DB, error) {
+	gl := logger.Discard
+	if o.Logger != nil {
+		// ParameterizedQueries keeps personal data out of slow-query logs.
+		gl = logger.NewSlogLogger(o.Logger, logger.Config{
+			SlowThreshold:             500 * time.Millisecond,
+			LogLevel:                  logger.Warn,
+			IgnoreRecordNotFoundError: true,
+			ParameterizedQueries:      true,
+		})
+	}
+	cfg := &gorm.Config{Logger: gl, SkipDefaultTransaction: true, NowFunc: func() time.Time { return time.Now().UTC() }}
+	var (
+		g   *gorm.DB
+		err error
+	)
+	switch o.Dialect {
+	case SQLite:
+		if dir := filepath.Dir(o.Path); dir != "" {
+			if err := os.MkdirAll(dir, 0o750); err != nil {
+				return nil, fmt.Errorf("create data directory: %w", err)
+			}
+		}
+		dsn := "file:" + o.Path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
+			"&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_txlock=immediate"
+		g, err = gorm.Open(sqlite.Open(dsn), cfg)
+	case Postgres:
+		g, err = gorm.Open(postgres.Open(o.URL), cfg)
+	default:
+		return nil, fmt.Errorf("unknown database dialect %q", o.Dialect)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", o.Dialect, err)
+	}
+	sqlDB, err := g.DB()
+	if err != nil {
+		return nil, err
+	}
+	switch o.Dialect {
+	case SQLite:
+		// One writer at a time is what SQLite does anyway; a single
+		// connection avoids SQLITE_BUSY storms and keeps p99 flat.
+		sqlDB.SetMaxOpenConns(1)
+	case Postgres:
+		if o.MaxOpenConns > 0 {
+			sqlDB.SetMaxOpenConns(o.MaxOpenConns)
+		}
+		if o.MaxIdleConns > 0 {
+			sqlDB.SetMaxIdleConns(o.MaxIdleConns)
+		}
+		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	}
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := sqlDB.PingContext(pctx); err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("connect to %s: %w", o.Dialect, err)
+	}
+	return &DB{Gorm: g, SQL: sqlDB, Dialect: o.Dialect}, nil
+}
+
+// Close closes the pool.
+func (db *DB) Close() error { return db.SQL.Close() }
+
+// MigrationsFS returns the migration files of one dialect.
+func MigrationsFS(d Dialect) (fs.FS, error) {
+	return fs.Sub(migrationsFS, "migrations/"+string(d))
+}
+
+func (db *DB) provider() (*goose.Provider, error) {
+	fsys, err := MigrationsFS(db.Dialect)
+	if err != nil {
+		return nil, err
+	}
+	var opts []goose.ProviderOption
+	dialect := goose.DialectSQLite3
+	if db.Dialect == Postgres {
+		dialect = goose.DialectPostgres
+		locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(migrateLockID), lock.WithLockTimeout(1, 300))
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	return goose.NewProvider(dialect, db.SQL, fsys, opts...)
+}
+
+// MigrationResult says what one migration did.
+type MigrationResult struct {
+	Version  int64
+	Name     string
+	Duration time.Duration
+}
+
+// Migrate applies every pending migration. On Postgres it holds an advisory
+// lock for the whole run, so concurrent starts apply each migration once.
+func (db *DB) Migrate(ctx context.Context) ([]MigrationResult, error) {
+	p, err := db.provider()
+	if err != nil {
+		return nil, err
+	}
+	res, err := p.Up(ctx)
+	var out []MigrationResult
+	for _, r := range res {
+		if r.Source != nil {
+			out = append(out, MigrationResult{Version: r.Source.Version, Name: filepath.Base(r.Source.Path), Duration: r.Duration})
+		}
+	}
+	if err != nil {
+		var pe *goose.PartialError
+		if errors.As(err, &pe) && pe.Failed != nil && pe.Failed.Source != nil {
+			return out, fmt.Errorf("migration %s failed: %w", filepath.Base(pe.Failed.Source.Path), pe.Err)
+		}
+		return out, fmt.Errorf("migrate: %w", err)
+	}
+	return out, nil
+}
+
+// MigrationStatus is one migration's state.
+type MigrationStatus struct {
+	Version   int64
+	Name      string
+	Applied   bool
+	AppliedAt time.Time
+}
+
+// MigrationStatus lists every known migration and whether it ran.
+func (db *DB) MigrationStatus(ctx context.Context) ([]MigrationStatus, error) {
+	p, err := db.provider()
+	if err != nil {
+		return nil, err
+	}
+	st, err := p.Status(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]MigrationStatus, 0, len(st))
+	for _, s := range st {
+		out = append(out, MigrationStatus{
+			Version:   s.Source.Version,
+			Name:      filepath.Base(s.Source.Path),
+			Applied:   s.State == goose.StateApplied,
+			AppliedAt: s.AppliedAt,
+		})
+	}
+	return out, nil
+}
+
+// Pending reports whether migrations remain to run. /readyz uses it.
+func (db *DB) Pending(ctx context.Context) (bool, error) {
+	p, err := db.provider()
+	if err != nil {
+		return false, err
+	}
+	return p.HasPending(ctx)
+}
+
+// Tx runs fn in a transaction. On Postgres a serialization failure or
+// deadlock is retried a few times; fn must therefore be safe to re-run.
+func (db *DB) Tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	var err error
+	for attempt := 0; attempt < 5; attempt++ {
+		err = db.Gorm.WithContext(ctx).Transaction(fn)
+		if err == nil || !retryable(err) {
+			return err
+		}
+		time.Sleep(time.Duration(attempt+1) * 20 * time.Millisecond)
+	}
+	return err
+}

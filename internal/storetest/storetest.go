@@ -1,0 +1,252 @@
+// Package storetest gives tests real databases: a fresh SQLite file, and a
+// fresh PostgreSQL database cloned from a migrated template, per test. There
+// are no database mocks in phucdap.
+//
+// Postgres is found through PHUCDAP_TEST_POSTGRES (default
+// postgres://postgres@127.0.0.1:5432/test?sslmode=disable). When it is not
+// reachable the Postgres half skips with a message, unless CI=true, where a
+// missing Postgres fails the test.
+package storetest
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx" for admin work
+
+	"github.com/phucdap/phucdap/internal/store"
+)
+
+// DefaultPostgresURL is used when PHUCDAP_TEST_POSTGRES is not set.
+const DefaultPostgresURL = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+
+// PostgresURL returns the admin DSN tests use.
+func PostgresURL() string {
+	if v := os.Getenv("PHUCDAP_TEST_POSTGRES"); v != "" {
+		return v
+	}
+	return DefaultPostgresURL
+}
+
+// Each runs fn once per dialect, as subtests named "sqlite" and "postgres",
+// each with its own freshly migrated database.
+func Each(t *testing.T, fn func(t *testing.T, db *store.DB)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) { fn(t, NewSQLite(t)) })
+	t.Run("postgres", func(t *testing.T) { fn(t, NewPostgres(t)) })
+}
+
+// NewSQLite returns a migrated SQLite database in a temp dir, closed at the
+// end of the test.
+func NewSQLite(t testing.TB) *store.DB {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "phucdap.db")
+	db, err := store.Open(context.Background(), store.Options{Dialect: store.SQLite, Path: path})
+	if err != nil {
+		t.Fatalf("open sqlite: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(context.Background()); err != nil {
+		t.Fatalf("migrate sqlite: %v", err)
+	}
+	return db
+}
+
+// NewPostgres returns a migrated, empty PostgreSQL database, dropped at the
+// end of the test.
+func NewPostgres(t testing.TB) *store.DB {
+	t.Helper()
+	dsn := NewPostgresURL(t)
+	db, err := store.Open(context.Background(), store.Options{Dialect: store.Postgres, URL: dsn, MaxOpenConns: 16})
+	if err != nil {
+		t.Fatalf("open postgres: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(context.Background()); err != nil {
+		t.Fatalf("migrate postgres: %v", err)
+	}
+	return db
+}
+
+// NewPostgresURL creates a fresh, migrated database and returns its DSN. The
+// database is dropped when the test ends. Use it to start a real binary.
+func NewPostgresURL(t testing.TB) string {
+	t.Helper()
+	return newPostgresDB(t, true)
+}
+
+// NewEmptyPostgresURL creates a fresh database with no tables at all, for
+// tests of migration itself.
+func NewEmptyPostgresURL(t testing.TB) string {
+	t.Helper()
+	return newPostgresDB(t, false)
+}
+
+func newPostgresDB(t testing.TB, migrated bool) string {
+	t.Helper()
+	admin := adminDB(t)
+	ctx := context.Background()
+	name := "phucdap_t_" + randomHex(6)
+	q := "CREATE DATABASE " + name
+	if migrated {
+		q += " TEMPLATE " + template(t, admin)
+	}
+	if _, err := admin.ExecContext(ctx, q); err != nil {
+		t.Fatalf("create test database: %v", err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if _, err := admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
+			t.Logf("drop test database %s: %v", name, err)
+		}
+	})
+	return withDatabase(PostgresURL(), name)
+}
+
+var (
+	adminOnce sync.Once
+	adminConn *sql.DB
+	adminErr  error
+
+	tmplMu   sync.Mutex
+	tmplName string
+)
+
+func adminDB(t testing.TB) *sql.DB {
+	t.Helper()
+	adminOnce.Do(func() {
+		db, err := sql.Open("pgx", PostgresURL())
+		if err != nil {
+			adminErr = err
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := db.PingContext(ctx); err != nil {
+			db.Close()
+			adminErr = err
+			return
+		}
+		adminConn = db
+	})
+	if adminErr != nil {
+		msg := fmt.Sprintf("PostgreSQL is not reachable at %s (%v); set PHUCDAP_TEST_POSTGRES or start it with: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start", redact(PostgresURL()), adminErr)
+		if os.Getenv("CI") == "true" {
+			t.Fatal("CI=true requires PostgreSQL: " + msg)
+		}
+		t.Skip("skipping the PostgreSQL half: " + msg)
+	}
+	return adminConn
+}
+
+// template returns the name of a database migrated to the current schema,
+// creating it once per schema version. Its name carries a hash of the
+// migration files, so a changed migration gets a new template.
+func template(t testing.TB, admin *sql.DB) string {
+	t.Helper()
+	tmplMu.Lock()
+	defer tmplMu.Unlock()
+	if tmplName != "" {
+		return tmplName
+	}
+	name := "phucdap_tmpl_" + migrationsHash(t)
+	ctx := context.Background()
+	// Several test binaries run in parallel; serialise template creation.
+	conn, err := admin.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock(7091)"); err != nil {
+		t.Fatal(err)
+	}
+	defer conn.ExecContext(ctx, "SELECT pg_advisory_unlock(7091)")
+	var exists bool
+	if err := conn.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", name).Scan(&exists); err != nil {
+		t.Fatal(err)
+	}
+	if !exists {
+		building := name + "_b"
+		conn.ExecContext(ctx, "DROP DATABASE IF EXISTS "+building+" WITH (FORCE)")
+		if _, err := conn.ExecContext(ctx, "CREATE DATABASE "+building); err != nil {
+			t.Fatalf("create template: %v", err)
+		}
+		db, err := store.Open(ctx, store.Options{Dialect: store.Postgres, URL: withDatabase(PostgresURL(), building)})
+		if err != nil {
+			t.Fatalf("open template: %v", err)
+		}
+		_, err = db.Migrate(ctx)
+		db.Close()
+		if err != nil {
+			t.Fatalf("migrate template: %v", err)
+		}
+		if _, err := conn.ExecContext(ctx, "ALTER DATABASE "+building+" RENAME TO "+name); err != nil {
+			t.Fatalf("rename template: %v", err)
+		}
+	}
+	tmplName = name
+	return name
+}
+
+func migrationsHash(t testing.TB) string {
+	t.Helper()
+	fsys, err := store.MigrationsFS(store.Postgres)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			names = append(names, p)
+		}
+		return nil
+	})
+	sort.Strings(names)
+	h := sha256.New()
+	for _, n := range names {
+		b, _ := fs.ReadFile(fsys, n)
+		h.Write([]byte(n))
+		h.Write(b)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:12]
+}
+
+func withDatabase(dsn, name string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return dsn
+	}
+	u.Path = "/" + name
+	return u.String()
+}
+
+func redact(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || u.User == nil {
+		return dsn
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return strings.ToLower(hex.EncodeToString(b))
+}

@@ -1,0 +1,183 @@
+// Package web owns the server-rendered HTML pages: the public pages
+// (home with the plan, units; later the petition form and tracking) and
+// the staff pages. Templates and static assets are embedded: offices may
+// have no Internet, so there is no CDN. Pages work without JavaScript.
+package web
+
+import (
+	"bytes"
+	"embed"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/phucdap/phucdap/internal/i18n"
+	"github.com/phucdap/phucdap/internal/org"
+	"github.com/phucdap/phucdap/internal/plan"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Pages renders the HTML pages.
+type Pages struct {
+	Plans      *plan.Catalog
+	Units      org.UnitStore
+	Catalog    *i18n.Catalog
+	AgencyName string
+	Logger     *slog.Logger
+	Production bool
+
+	tmpl map[string]*template.Template
+}
+
+// Page is what every template receives.
+type Page struct {
+	Lang       string
+	OtherLang  string
+	Path       string
+	Title      string
+	AgencyName string
+	Data       any
+}
+
+// Init parses the templates. It fails at start-up, not at the first
+// request, when a template is broken.
+func (p *Pages) Init() error {
+	p.tmpl = map[string]*template.Template{}
+	pages, err := fs.Glob(templateFS, "templates/page_*.html")
+	if err != nil {
+		return err
+	}
+	for _, name := range pages {
+		t := template.New("layout.html").Funcs(p.funcs())
+		t, err := t.ParseFS(templateFS, "templates/layout.html", name)
+		if err != nil {
+			return err
+		}
+		key := strings.TrimSuffix(strings.TrimPrefix(name, "templates/page_"), ".html")
+		p.tmpl[key] = t
+	}
+	return nil
+}
+
+func (p *Pages) funcs() template.FuncMap {
+	return template.FuncMap{
+		// T is replaced per request; this stub lets templates parse.
+		"T":     func(id string, args ...any) string { return id },
+		"lower": strings.ToLower,
+		"date":  formatDate,
+	}
+}
+
+// Mount registers the pages and the static assets.
+func (p *Pages) Mount(e *echo.Echo) {
+	static, _ := fs.Sub(staticFS, "static")
+	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", cacheForever(http.FileServer(http.FS(static))))))
+	e.GET("/", p.home)
+	e.GET("/units", p.units)
+}
+
+func cacheForever(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		h.ServeHTTP(w, r)
+	})
+}
+
+// render executes a page template with T bound to the request's language.
+func (p *Pages) render(c echo.Context, status int, name, titleID string, data any) error {
+	lang := i18n.LangFrom(c.Request().Context())
+	if q := c.QueryParam("lang"); q != "" && q == lang {
+		c.SetCookie(&http.Cookie{Name: "lang", Value: lang, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: p.Production})
+	}
+	t, ok := p.tmpl[name]
+	if !ok {
+		return echo.NewHTTPError(http.StatusInternalServerError, "no template "+name)
+	}
+	t, err := t.Clone()
+	if err != nil {
+		return err
+	}
+	t.Funcs(template.FuncMap{"T": func(id string, args ...any) string { return p.Catalog.T(lang, id, argMap(args)) }})
+	other := i18n.EN
+	if lang == i18n.EN {
+		other = i18n.VI
+	}
+	page := Page{Lang: lang, OtherLang: other, Path: c.Request().URL.Path, Title: p.Catalog.T(lang, titleID, nil), AgencyName: p.AgencyName, Data: data}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", page); err != nil {
+		return err
+	}
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// argMap turns T's variadic key, value pairs into template data.
+func argMap(args []any) map[string]any {
+	if len(args) == 0 {
+		return nil
+	}
+	m := map[string]any{}
+	for i := 0; i+1 < len(args); i += 2 {
+		if k, ok := args[i].(string); ok {
+			m[k] = args[i+1]
+		}
+	}
+	return m
+}
+
+func formatDate(iso string) string {
+	t, err := time.Parse("2006-01-02", iso)
+	if err != nil {
+		return iso
+	}
+	return t.Format("02/01/2006")
+}
+
+// RenderError draws an error page in the user's language.
+func (p *Pages) RenderError(c echo.Context, status int, code, message string) error {
+	return p.render(c, status, "error", "error."+code, map[string]any{"Status": status, "Message": message})
+}
+
+type homeData struct {
+	Plan  *plan.Record
+	Units map[string]org.Unit
+}
+
+func (p *Pages) home(c echo.Context) error {
+	ctx := c.Request().Context()
+	list, err := p.Plans.List(ctx)
+	if err != nil {
+		return err
+	}
+	d := homeData{Units: map[string]org.Unit{}}
+	if len(list) > 0 {
+		if d.Plan, err = p.Plans.Get(ctx, list[0].ID); err != nil {
+			return err
+		}
+	}
+	units, err := p.Units.ListUnits(ctx)
+	if err != nil {
+		return err
+	}
+	for _, u := range units {
+		d.Units[u.Code] = u
+	}
+	return p.render(c, http.StatusOK, "home", "page.home.title", d)
+}
+
+func (p *Pages) units(c echo.Context) error {
+	units, err := p.Units.ListUnits(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return p.render(c, http.StatusOK, "units", "page.units.title", units)
+}
