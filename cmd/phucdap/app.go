@@ -90,11 +90,17 @@ func open(ctx context.Context, env *cliEnv, cfgPath string, migrate bool) (*app,
 			log.Info("migration applied", "version", r.Version, "name", r.Name, "duration", r.Duration)
 		}
 	}
+	return assemble(cfg, log, clock, db), nil
+}
+
+// assemble builds the services over an open database. Tests call it with a
+// fixed clock and a fresh database.
+func assemble(cfg *config.Config, log *slog.Logger, clock platform.Clock, db *store.DB) *app {
 	a := &app{cfg: cfg, log: log, clock: clock, db: db}
 	a.stores = store.NewPlanStore(db)
 	a.plans = plan.NewCatalog(a.stores, clock.Now)
 	a.units = store.NewUnitStore(db, clock.Now)
-	return a, nil
+	return a
 }
 
 func (a *app) Close() error { return a.db.Close() }

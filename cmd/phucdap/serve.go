@@ -8,15 +8,6 @@ import (
 	"net/http"
 	"strings"
 	"time"
-
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-
-	"github.com/phucdap/phucdap/api"
-	"github.com/phucdap/phucdap/internal/httpapi"
-	"github.com/phucdap/phucdap/internal/i18n"
-	"github.com/phucdap/phucdap/internal/server"
-	"github.com/phucdap/phucdap/internal/web"
 )
 
 func cmdServe(ctx context.Context, env *cliEnv, args []string) error {
@@ -42,43 +33,17 @@ func cmdServe(ctx context.Context, env *cliEnv, args []string) error {
 			return err
 		}
 	}
-	cat, err := i18n.Load()
+	h, err := a.handler()
 	if err != nil {
 		return err
 	}
-
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewDBStatsCollector(a.db.SQL, "phucdap"))
-	pages := &web.Pages{Plans: a.plans, Units: a.units, Catalog: cat, AgencyName: a.cfg.AgencyName, Logger: a.log, Production: a.cfg.Env == "production"}
-	if err := pages.Init(); err != nil {
-		return fmt.Errorf("templates: %w", err)
-	}
-	e := server.New(server.Options{
-		Logger: a.log, Catalog: cat, BodyLimit: a.cfg.HTTP.BodyLimit, Production: a.cfg.Env == "production",
-		Registry: reg, HTMLErrors: pages.RenderError,
-		Ready: func(ctx context.Context) error {
-			if err := a.db.SQL.PingContext(ctx); err != nil {
-				return fmt.Errorf("database unreachable: %w", err)
-			}
-			pending, err := a.db.Pending(ctx)
-			if err != nil {
-				return err
-			}
-			if pending {
-				return errors.New("migrations pending")
-			}
-			return nil
-		},
-	})
-	httpapi.Mount(e, &httpapi.API{Plans: a.plans, Units: a.units}, api.Spec)
-	pages.Mount(e)
 
 	ln, err := net.Listen("tcp", a.cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", a.cfg.Listen, err)
 	}
 	srv := &http.Server{
-		Handler:           e,
+		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       a.cfg.HTTP.ReadTimeout,
 		WriteTimeout:      a.cfg.HTTP.WriteTimeout,
