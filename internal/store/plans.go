@@ -223,8 +223,18 @@ func (s *PlanStore) syncTasks(tx *gorm.DB, planID int64, p *plan.Plan, unitIDs m
 			prev, existed := oldTasks[t.Key]
 			id, had := old.taskIDs[t.Key]
 			samePlace := had && old.taskDim[t.Key] == dr.ID && old.taskPos[t.Key] == pos
-			if existed && samePlace && reflect.DeepEqual(normTask(prev), normTask(t)) {
+			if existed && reflect.DeepEqual(normTask(prev), normTask(t)) {
 				rep.TasksUnchanged++
+				if !samePlace {
+					// Moved by rows added or removed around it: the task itself
+					// did not change, only where it is listed.
+					err := tx.Model(&taskRow{}).Where("id = ?", id).
+						Updates(map[string]any{"dimension_id": dr.ID, "position": pos}).Error
+					if err != nil {
+						return false, err
+					}
+					changed = true
+				}
 				continue
 			}
 			changed = true

@@ -1,0 +1,234 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/phucdap/phucdap/internal/storetest"
+)
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+// binary builds the real phucdap binary once per test run.
+func binary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "phucdap-bin-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "phucdap")
+		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binPath
+}
+
+var urlLine = regexp.MustCompile(`open (http://\S+/) `)
+
+// proc is a running phucdap process.
+type proc struct {
+	cmd    *exec.Cmd
+	URL    string
+	stderr *syncBuffer
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  []byte
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.b = append(s.b, p...)
+	return len(p), nil
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return string(s.b)
+}
+
+// start runs the binary on port 0 with env and waits for the line that
+// says where to open it.
+func start(t *testing.T, env ...string) *proc {
+	t.Helper()
+	cmd := exec.Command(binary(t))
+	cmd.Env = append(os.Environ(), append([]string{"PHUCDAP_LISTEN=127.0.0.1:0"}, env...)...)
+	cmd.Dir = t.TempDir()
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &proc{cmd: cmd, stderr: &syncBuffer{}}
+	cmd.Stderr = p.stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			cmd.Process.Kill()
+			cmd.Wait()
+		}
+	})
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if m := urlLine.FindStringSubmatch(sc.Text()); m != nil {
+				found <- m[1]
+			}
+		}
+		io.Copy(io.Discard, stdout)
+	}()
+	select {
+	case p.URL = <-found:
+	case <-time.After(30 * time.Second):
+		t.Fatalf("phucdap did not start; stderr:\n%s", p.stderr.String())
+	}
+	return p
+}
+
+// stop sends SIGTERM and expects a clean exit.
+func (p *proc) stop(t *testing.T) {
+	t.Helper()
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan error, 1)
+	go func() { done <- p.cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("exit after SIGTERM: %v\n%s", err, p.stderr.String())
+		}
+	case <-time.After(20 * time.Second):
+		t.Errorf("no exit 20 s after SIGTERM")
+	}
+}
+
+func getPlan(t *testing.T, base string) (dims, tasks int) {
+	t.Helper()
+	res, err := http.Get(base + "api/v1/plans")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var list struct {
+		Plans []struct {
+			ID int64 `json:"id"`
+		} `json:"plans"`
+	}
+	json.NewDecoder(res.Body).Decode(&list)
+	res.Body.Close()
+	if len(list.Plans) != 1 {
+		t.Fatalf("plans: %+v", list)
+	}
+	res, err = http.Get(fmt.Sprintf("%sapi/v1/plans/%d", base, list.Plans[0].ID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var p struct {
+		Dimensions []struct {
+			Tasks []json.RawMessage `json:"tasks"`
+		} `json:"dimensions"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&p); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range p.Dimensions {
+		tasks += len(d.Tasks)
+	}
+	return len(p.Dimensions), tasks
+}
+
+func TestE2EBinaryOnSQLite(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	dataDir := t.TempDir()
+	p := start(t, "PHUCDAP_DATA_DIR="+dataDir)
+	if d, n := getPlan(t, p.URL); d != 7 || n != 11 {
+		t.Errorf("plan has %d dimensions and %d tasks, want 7 and 11", d, n)
+	}
+	p.stop(t)
+	if _, err := os.Stat(filepath.Join(dataDir, "phucdap.db")); err != nil {
+		t.Errorf("no SQLite file in the data directory: %v", err)
+	}
+	// A restart on the same file finds the plan and does not load it twice.
+	p = start(t, "PHUCDAP_DATA_DIR="+dataDir)
+	if d, n := getPlan(t, p.URL); d != 7 || n != 11 {
+		t.Errorf("after restart: %d dimensions, %d tasks", d, n)
+	}
+	p.stop(t)
+}
+
+// Two replicas started at once against one empty Postgres both come up;
+// the migrations ran once and the seed plan was loaded once.
+func TestE2ETwoReplicasOnEmptyPostgres(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	dsn := storetest.NewEmptyPostgresURL(t)
+	binary(t)
+	var wg sync.WaitGroup
+	procs := make([]*proc, 2)
+	for i := range procs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			procs[i] = start(t, "PHUCDAP_DATABASE_URL="+dsn)
+		}()
+	}
+	wg.Wait()
+	for _, p := range procs {
+		if p == nil {
+			t.FailNow()
+		}
+		if d, n := getPlan(t, p.URL); d != 7 || n != 11 {
+			t.Errorf("%s: %d dimensions, %d tasks", p.URL, d, n)
+		}
+	}
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var dup int
+	err = db.QueryRowContext(context.Background(),
+		"SELECT COUNT(*) FROM (SELECT version_id FROM goose_db_version WHERE version_id > 0 GROUP BY version_id HAVING COUNT(*) > 1) d").Scan(&dup)
+	if err != nil || dup != 0 {
+		t.Errorf("migrations applied more than once: %d (%v)", dup, err)
+	}
+	var plans int
+	db.QueryRow("SELECT COUNT(*) FROM plans").Scan(&plans)
+	if plans != 1 {
+		t.Errorf("%d plans after two concurrent first starts, want 1", plans)
+	}
+	for _, p := range procs {
+		p.stop(t)
+	}
+}

@@ -1,0 +1,76 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func environ(kv ...string) func() []string { return func() []string { return kv } }
+
+func TestDefaults(t *testing.T) {
+	c, err := Load("", environ())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Listen != "127.0.0.1:8080" || c.DataDir != "./data" || c.Agency != "SXD" || c.TZ != "Asia/Ho_Chi_Minh" || c.Env != "development" {
+		t.Errorf("defaults: %+v", c)
+	}
+	if c.Dialect() != "sqlite" || c.SQLitePath() != filepath.Join("data", "phucdap.db") {
+		t.Errorf("database: %s %s", c.Dialect(), c.SQLitePath())
+	}
+	if c.Location == nil || c.Location.String() != "Asia/Ho_Chi_Minh" || c.Log.Format != "text" || !c.Jobs.Enabled {
+		t.Errorf("derived: %+v", c)
+	}
+}
+
+func TestLayering(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "c.yaml")
+	os.WriteFile(file, []byte("listen: 0.0.0.0:9000\nagency: XD\nlog:\n  level: debug\ndb:\n  max_open_conns: 4\n"), 0o600)
+	c, err := Load(file, environ("PHUCDAP_AGENCY=SXDLS", "PHUCDAP_DB__MAX_OPEN_CONNS=32", "PHUCDAP_DATABASE_URL=postgres://u:secret@h/db", "PHUCDAP_ENV=production", "PHUCDAP_JOBS__ENABLED=false", "OTHER=1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Listen != "0.0.0.0:9000" || c.Agency != "SXDLS" || c.Log.Level != "debug" || c.DB.MaxOpenConns != 32 || c.Jobs.Enabled {
+		t.Errorf("layering: %+v", c)
+	}
+	if c.Dialect() != "postgres" || strings.Contains(c.DescribeDatabase(), "secret") {
+		t.Errorf("describe leaks the password: %s", c.DescribeDatabase())
+	}
+	if c.Log.Format != "json" {
+		t.Errorf("production logs should be JSON, got %s", c.Log.Format)
+	}
+}
+
+func TestInvalidValuesNameTheirKey(t *testing.T) {
+	cases := []struct{ env, key string }{
+		{"PHUCDAP_LISTEN=8080", "PHUCDAP_LISTEN"},
+		{"PHUCDAP_BASE_URL=ftp://x", "PHUCDAP_BASE_URL"},
+		{"PHUCDAP_DATABASE_URL=mysql://x", "PHUCDAP_DATABASE_URL"},
+		{"PHUCDAP_ENV=staging", "PHUCDAP_ENV"},
+		{"PHUCDAP_AGENCY=sxd", "PHUCDAP_AGENCY"},
+		{"PHUCDAP_TZ=Mars/Olympus", "PHUCDAP_TZ"},
+		{"PHUCDAP_LOG__LEVEL=loud", "PHUCDAP_LOG__LEVEL"},
+		{"PHUCDAP_CLOCK_OFFSET=soon", "PHUCDAP_CLOCK_OFFSET"},
+		{"PHUCDAP_DB__MAX_OPEN_CONNS=0", "PHUCDAP_DB__MAX_OPEN_CONNS"},
+	}
+	for _, c := range cases {
+		_, err := Load("", environ(c.env))
+		if err == nil || !strings.Contains(err.Error(), c.key) {
+			t.Errorf("%s: err = %v, want it to name %s", c.env, err, c.key)
+		}
+	}
+	_, err := Load("", environ("PHUCDAP_ENV=production", "PHUCDAP_CLOCK_OFFSET=+720h"))
+	if err == nil || !strings.Contains(err.Error(), "refused in production") {
+		t.Errorf("clock offset in production: %v", err)
+	}
+	c, err := Load("", environ("PHUCDAP_CLOCK_OFFSET=+720h"))
+	if err != nil || c.Offset != 720*time.Hour {
+		t.Errorf("clock offset: %v %v", c, err)
+	}
+	if _, err := Load(filepath.Join(t.TempDir(), "missing.yaml"), environ()); err == nil {
+		t.Error("a missing config file was accepted")
+	}
+}
