@@ -24,8 +24,10 @@ type FieldChange struct {
 	New   string
 }
 
+// String shows both values in full: an import report that cut them short
+// could hide the very words that changed.
 func (f FieldChange) String() string {
-	return fmt.Sprintf("%s: %s → %s", f.Field, quote(f.Old), quote(f.New))
+	return fmt.Sprintf("%s: %q → %q", f.Field, f.Old, f.New)
 }
 
 // TaskChange is the fate of one task key.

@@ -3,81 +3,20 @@ package plan
 import (
 	"bytes"
 	"errors"
-	"fmt"
-	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
-// The tests compare with a small reflect-based differ rather than go-cmp:
-// go.mod no longer lists go-cmp, and this package may not edit go.mod.
-
-// diffValues lists the paths at which got and want differ, each with both
-// values, so a failing table test says which field is wrong.
-func diffValues(path string, got, want reflect.Value) []string {
-	if !got.IsValid() || !want.IsValid() {
-		if got.IsValid() != want.IsValid() {
-			return []string{fmt.Sprintf("%s: got %v, want %v", path, got, want)}
-		}
-		return nil
-	}
-	switch got.Kind() {
-	case reflect.Pointer:
-		if got.IsNil() || want.IsNil() {
-			if got.IsNil() != want.IsNil() {
-				return []string{fmt.Sprintf("%s: got %v, want %v", path, got, want)}
-			}
-			return nil
-		}
-		return diffValues(path, got.Elem(), want.Elem())
-	case reflect.Struct:
-		var out []string
-		for i := 0; i < got.NumField(); i++ {
-			if !got.Type().Field(i).IsExported() {
-				continue
-			}
-			out = append(out, diffValues(path+"."+got.Type().Field(i).Name, got.Field(i), want.Field(i))...)
-		}
-		return out
-	case reflect.Slice:
-		if got.IsNil() != want.IsNil() && (got.Len() > 0 || want.Len() > 0) {
-			return []string{fmt.Sprintf("%s: got %#v, want %#v", path, got.Interface(), want.Interface())}
-		}
-		if got.IsNil() != want.IsNil() {
-			return []string{fmt.Sprintf("%s: got nil=%v, want nil=%v (empty)", path, got.IsNil(), want.IsNil())}
-		}
-		var out []string
-		n := max(got.Len(), want.Len())
-		for i := 0; i < n; i++ {
-			p := fmt.Sprintf("%s[%d]", path, i)
-			switch {
-			case i >= got.Len():
-				out = append(out, fmt.Sprintf("%s: missing, want %+v", p, want.Index(i).Interface()))
-			case i >= want.Len():
-				out = append(out, fmt.Sprintf("%s: extra %+v", p, got.Index(i).Interface()))
-			default:
-				out = append(out, diffValues(p, got.Index(i), want.Index(i))...)
-			}
-		}
-		return out
-	}
-	if !reflect.DeepEqual(got.Interface(), want.Interface()) {
-		return []string{fmt.Sprintf("%s: got %#v, want %#v", path, got.Interface(), want.Interface())}
-	}
-	return nil
-}
-
-// checkEqual fails the test with a field-level diff when got != want.
+// checkEqual fails the test with go-cmp's field-level diff when got != want.
+// Nil and empty slices differ, as with reflect.DeepEqual: the round-trip
+// tests promise exact equality.
 func checkEqual(t *testing.T, name string, got, want any) {
 	t.Helper()
-	if reflect.DeepEqual(got, want) {
-		return
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("%s mismatch (-want +got):\n%s", name, d)
 	}
-	d := diffValues(name, reflect.ValueOf(got), reflect.ValueOf(want))
-	if len(d) == 0 {
-		d = []string{fmt.Sprintf("%s: got %#v, want %#v", name, got, want)}
-	}
-	t.Errorf("mismatch (-got +want):\n%s", strings.Join(d, "\n"))
 }
 
 // seedPlan parses the embedded seed and fails the test on error.

@@ -32,6 +32,10 @@ func fold(s string) string {
 	return toneFolder.Replace(strings.ToLower(normalizeSpace(s)))
 }
 
+// foldWord is fold for a string known to hold no white space (a token),
+// skipping the space normalisation.
+func foldWord(w string) string { return toneFolder.Replace(strings.ToLower(w)) }
+
 // containsFolded reports whether needle occurs in s, both folded. Literals
 // must go through fold too: fold("hoạch") is "họach".
 func containsFolded(s, needle string) bool { return strings.Contains(fold(s), fold(needle)) }

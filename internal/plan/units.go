@@ -485,11 +485,11 @@ func tokenize(s string) []token {
 		for w != "" {
 			i := strings.IndexAny(w, ",;:")
 			if i < 0 {
-				toks = append(toks, token{text: w, folded: fold(w)})
+				toks = append(toks, token{text: w, folded: foldWord(w)})
 				break
 			}
 			if i > 0 {
-				toks = append(toks, token{text: w[:i], folded: fold(w[:i])})
+				toks = append(toks, token{text: w[:i], folded: foldWord(w[:i])})
 			}
 			toks = append(toks, token{text: w[i : i+1], folded: w[i : i+1], punct: true})
 			w = w[i+1:]
