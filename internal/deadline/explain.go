@@ -1,0 +1,369 @@
+package deadline
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/phucdap/phucdap/internal/calendar"
+)
+
+// Explain says, in Vietnamese (lang "vi", the default) or English ("en"),
+// which rule applies and on what legal basis, when the period started,
+// its limit, extensions and suspensions, the days not counted and why, and
+// the due date. Citizens and officials read it, so it names holidays and
+// cites the law; it never mentions internal IDs.
+//
+// Example (complaint.resolve, first round, accepted 12/02/2026):
+//
+//	Khiếu nại lần đầu: giải quyết trong 30 ngày kể từ ngày thụ lý (Luật
+//	Khiếu nại 2011, Điều 28). Thụ lý 12/02/2026; ngày cuối thời hạn
+//	14/03/2026 là Thứ Bảy nên chuyển sang ngày làm việc tiếp theo
+//	16/03/2026. Hạn: hết ngày 16/03/2026.
+func Explain(res Result, lang string) string {
+	en := strings.HasPrefix(strings.ToLower(lang), "en")
+	t := viTexts()
+	if en {
+		t = enTexts()
+	}
+	var b strings.Builder
+	date := func(d calendar.Date) string {
+		if en {
+			return d.String()
+		}
+		return d.VN()
+	}
+	units := func(n int) string {
+		u := t.days
+		if res.Unit == WorkingDays {
+			u = t.workingDays
+		}
+		if en && n == 1 {
+			u = strings.TrimSuffix(u, "s")
+		}
+		return strconv.Itoa(n) + " " + u
+	}
+
+	// 1. The rule.
+	b.WriteString(t.kind(res.Rule.Kind, res.Round, res.Rule.ID))
+	var variants []string
+	switch res.Complexity {
+	case Complex:
+		variants = append(variants, t.complex)
+	case EspeciallyComplex:
+		variants = append(variants, t.especially)
+	}
+	if res.Remote {
+		variants = append(variants, t.remote)
+	}
+	if len(variants) > 0 {
+		b.WriteString(" (" + strings.Join(variants, ", ") + ")")
+	}
+	b.WriteString(": " + t.step(res.Rule.Step) + " " + t.within + " " + units(res.Limit) + " " + t.from(res.Rule.Start))
+	if basis := res.Rule.LegalBasisFor(res.Round, en); basis != "" {
+		b.WriteString(" (" + basis + ")")
+	}
+	b.WriteString(".")
+	if res.Overridden {
+		b.WriteString(" " + t.overridden)
+		if res.Override.Reason != "" {
+			b.WriteString(": " + res.Override.Reason)
+		}
+		b.WriteString(".")
+	}
+
+	// 2. The start, extensions and suspensions.
+	b.WriteString(" " + t.label(res.Rule.Start) + " " + date(res.EventDate))
+	events := res.Extensions > 0 || len(res.Pauses) > 0
+	if events {
+		b.WriteString(".")
+	}
+	if res.Extensions > 0 {
+		b.WriteString(" " + t.extended(res.Extensions, units(res.ExtensionDays)) + ".")
+	}
+	for _, p := range res.Pauses {
+		if p.Restarted {
+			b.WriteString(" " + t.restarted(date(p.From), date(p.To)) + ".")
+		} else {
+			b.WriteString(" " + t.paused(date(p.From), date(p.To), units(p.Days)) + ".")
+		}
+	}
+	sep := func(s string) {
+		if events {
+			b.WriteString(" " + strings.ToUpper(s[:1]) + s[1:])
+		} else {
+			b.WriteString("; " + s)
+		}
+	}
+
+	// 3. A suspended clock has no due date.
+	if res.Suspended {
+		if res.Rule.PauseRestarts {
+			sep(t.suspendedRestart(date(res.SuspendedSince), units(res.Limit+res.ExtensionDays)) + ".")
+		} else {
+			sep(t.suspended(date(res.SuspendedSince), units(res.Remaining)) + ".")
+		}
+		return b.String()
+	}
+
+	// 4. The count.
+	if res.Unit == WorkingDays {
+		s := t.nthWorkingDay(res.Total(), date(res.DueDate))
+		if len(res.Skipped) > 0 {
+			s += ", " + t.notCounted + ": " + groups(res.Skipped, en, date)
+		}
+		sep(s + ".")
+	} else if res.RolledForwardFrom == nil {
+		sep(t.lastDay(date(res.LastDay)) + ".")
+	} else {
+		var why string
+		first := res.Skipped[0]
+		reason := first.Reason
+		if en {
+			reason = first.ReasonEN
+		}
+		if first.Reason == calendar.ReasonSaturday || first.Reason == calendar.ReasonSunday {
+			why = t.weekend(reason)
+		} else {
+			why = t.holiday(reason)
+		}
+		s := t.rolled(date(*res.RolledForwardFrom), why, date(res.DueDate))
+		holidays := false
+		for _, k := range res.Skipped[1:] {
+			holidays = holidays || k.Reason != calendar.ReasonSaturday && k.Reason != calendar.ReasonSunday
+		}
+		if holidays {
+			s += " (" + t.notCounted + ": " + groups(res.Skipped, en, date) + ")"
+		}
+		sep(s + ".")
+	}
+	b.WriteString(" " + t.due(date(res.DueDate)) + ".")
+	if res.Provisional {
+		b.WriteString(" " + t.provisional + ".")
+	}
+	return b.String()
+}
+
+// groups writes runs of consecutive skipped days as "14/02/2026–22/02/2026
+// (Tết Nguyên đán)", with the distinct reasons of each run.
+func groups(days []Skipped, en bool, date func(calendar.Date) string) string {
+	var parts []string
+	for i := 0; i < len(days); {
+		j := i
+		var reasons []string
+		for {
+			r := days[j].Reason
+			if en {
+				r = days[j].ReasonEN
+			}
+			if !contains(reasons, r) {
+				reasons = append(reasons, r)
+			}
+			if j+1 < len(days) && days[j+1].Date == days[j].Date.AddDays(1) {
+				j++
+				continue
+			}
+			break
+		}
+		s := date(days[i].Date)
+		if j > i {
+			s += "–" + date(days[j].Date)
+		}
+		parts = append(parts, s+" ("+strings.Join(reasons, ", ")+")")
+		i = j + 1
+	}
+	return strings.Join(parts, ", ")
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+// texts holds one language's phrases. viTexts and enTexts build them on
+// each call so that the package keeps no state; Explain is not a hot path.
+type texts struct {
+	days, workingDays, within      string
+	complex, especially, remote    string
+	overridden, notCounted         string
+	provisional                    string
+	kind                           func(k Kind, round int, id string) string
+	step                           func(s Step) string
+	from, label                    func(s StartEvent) string
+	extended                       func(n int, units string) string
+	restarted                      func(from, to string) string
+	paused                         func(from, to, units string) string
+	suspended, suspendedRestart    func(since, units string) string
+	nthWorkingDay                  func(n int, due string) string
+	lastDay, due, weekend, holiday func(s string) string
+	rolled                         func(last, why, due string) string
+}
+
+func viTexts() texts {
+	return texts{
+		days: "ngày", workingDays: "ngày làm việc", within: "trong",
+		complex: "vụ việc phức tạp", especially: "vụ việc đặc biệt phức tạp", remote: "vùng sâu, vùng xa",
+		overridden: "Thời hạn do cơ quan quy định", notCounted: "không tính các ngày nghỉ",
+		provisional: "Lưu ý: lịch ngày nghỉ trong khoảng này chưa được xác nhận nên hạn có thể thay đổi",
+		kind: func(k Kind, round int, id string) string {
+			switch k {
+			case KindLetter:
+				return "Đơn thư"
+			case KindPAKN:
+				return "Phản ánh, kiến nghị"
+			case KindComplaint:
+				if round == 2 {
+					return "Khiếu nại lần hai"
+				}
+				return "Khiếu nại lần đầu"
+			case KindDenunciation:
+				return "Tố cáo"
+			case KindReception:
+				return "Tiếp công dân"
+			}
+			return id
+		},
+		step: func(s Step) string {
+			switch s {
+			case StepProcess:
+				return "xử lý đơn"
+			case StepForward:
+				return "chuyển đến cơ quan có thẩm quyền"
+			case StepAnswer:
+				return "trả lời"
+			case StepAccept:
+				return "thụ lý"
+			case StepResolve:
+				return "giải quyết"
+			case StepInitial:
+				return "xử lý ban đầu"
+			}
+			return string(s)
+		},
+		from: func(s StartEvent) string {
+			if s == StartAcceptance {
+				return "kể từ ngày thụ lý"
+			}
+			return "kể từ ngày nhận"
+		},
+		label: func(s StartEvent) string {
+			if s == StartAcceptance {
+				return "Thụ lý"
+			}
+			return "Nhận"
+		},
+		extended: func(n int, units string) string {
+			return "Gia hạn " + strconv.Itoa(n) + " lần, thêm " + units
+		},
+		restarted: func(from, to string) string {
+			return "Tạm đình chỉ ngày " + from + "; tiếp tục giải quyết ngày " + to + ": thời hạn được tính lại từ ngày " + to
+		},
+		paused: func(from, to, units string) string {
+			return "Tạm đình chỉ từ ngày " + from + " đến ngày " + to + ": không tính " + units + " tạm đình chỉ"
+		},
+		suspended: func(since, units string) string {
+			return "đang tạm đình chỉ từ ngày " + since + ", thời hạn ngừng tính; còn " + units + " khi tiếp tục giải quyết"
+		},
+		suspendedRestart: func(since, units string) string {
+			return "đang tạm đình chỉ từ ngày " + since + ", thời hạn ngừng tính; " + units + " sẽ được tính lại từ ngày có quyết định tiếp tục giải quyết"
+		},
+		nthWorkingDay: func(n int, due string) string {
+			return "ngày làm việc thứ " + strconv.Itoa(n) + " là " + due
+		},
+		lastDay: func(s string) string { return "ngày cuối thời hạn là " + s },
+		due:     func(s string) string { return "Hạn: hết ngày " + s },
+		weekend: func(s string) string { return s },
+		holiday: func(s string) string { return "ngày nghỉ (" + s + ")" },
+		rolled: func(last, why, due string) string {
+			return "ngày cuối thời hạn " + last + " là " + why + " nên chuyển sang ngày làm việc tiếp theo " + due
+		},
+	}
+}
+
+func enTexts() texts {
+	return texts{
+		days: "days", workingDays: "working days", within: "within",
+		complex: "complex case", especially: "especially complex case", remote: "remote area",
+		overridden: "Limit set by the agency", notCounted: "not counting days off",
+		provisional: "Note: the days off in this period are not confirmed yet, so the due date may change",
+		kind: func(k Kind, round int, id string) string {
+			switch k {
+			case KindLetter:
+				return "Letter"
+			case KindPAKN:
+				return "Feedback or petition (PAKN)"
+			case KindComplaint:
+				if round == 2 {
+					return "Second complaint"
+				}
+				return "First complaint"
+			case KindDenunciation:
+				return "Denunciation"
+			case KindReception:
+				return "Citizen reception"
+			}
+			return id
+		},
+		step: func(s Step) string {
+			switch s {
+			case StepProcess:
+				return "process"
+			case StepForward:
+				return "forward to the competent body"
+			case StepAnswer:
+				return "answer"
+			case StepAccept:
+				return "accept"
+			case StepResolve:
+				return "resolve"
+			case StepInitial:
+				return "initial processing"
+			}
+			return string(s)
+		},
+		from: func(s StartEvent) string {
+			if s == StartAcceptance {
+				return "from acceptance"
+			}
+			return "from receipt"
+		},
+		label: func(s StartEvent) string {
+			if s == StartAcceptance {
+				return "Accepted"
+			}
+			return "Received"
+		},
+		extended: func(n int, units string) string {
+			times := strconv.Itoa(n) + " times"
+			if n == 1 {
+				times = "once"
+			}
+			return "Extended " + times + ", adding " + units
+		},
+		restarted: func(from, to string) string {
+			return "Suspended on " + from + "; resumed on " + to + ": the period counts again from " + to
+		},
+		paused: func(from, to, units string) string {
+			return "Suspended from " + from + " to " + to + ": " + units + " not counted"
+		},
+		suspended: func(since, units string) string {
+			return "suspended since " + since + ", the clock is stopped; " + units + " remain when resolution continues"
+		},
+		suspendedRestart: func(since, units string) string {
+			return "suspended since " + since + ", the clock is stopped; " + units + " will count again from the decision to continue"
+		},
+		nthWorkingDay: func(n int, due string) string {
+			return "working day number " + strconv.Itoa(n) + " is " + due
+		},
+		lastDay: func(s string) string { return "the last day of the period is " + s },
+		due:     func(s string) string { return "Due: end of " + s },
+		weekend: func(s string) string { return "a " + s },
+		holiday: func(s string) string { return "a day off (" + s + ")" },
+		rolled: func(last, why, due string) string {
+			return "the last day, " + last + ", is " + why + ", so the period ends on the next working day, " + due
+		},
+	}
+}

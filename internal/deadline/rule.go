@@ -1,0 +1,373 @@
+package deadline
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/phucdap/phucdap/internal/calendar"
+)
+
+// Unit is what a limit counts.
+type Unit string
+
+// The law writes "ngày" for calendar days and "ngày làm việc" for working
+// days; each rule stores which.
+const (
+	CalendarDays Unit = "calendar_days"
+	WorkingDays  Unit = "working_days"
+)
+
+func (u Unit) valid() bool { return u == CalendarDays || u == WorkingDays }
+
+// StartEvent is the event a period is counted from.
+type StartEvent string
+
+const (
+	StartReceipt    StartEvent = "receipt"    // the letter or visit was received
+	StartAcceptance StartEvent = "acceptance" // the case was accepted (thụ lý)
+)
+
+// Complexity is the written classification of a case (NĐ 124/2020 Art. 3a
+// as added by NĐ 155/2026; NĐ 31/2019 Art. 3). The empty value means None.
+type Complexity string
+
+const (
+	ComplexityNone    Complexity = "none"
+	Complex           Complexity = "complex"
+	EspeciallyComplex Complexity = "especially" // tố cáo only: ≥ 2 criteria
+)
+
+func (c Complexity) valid() bool {
+	return c == "" || c == ComplexityNone || c == Complex || c == EspeciallyComplex
+}
+
+func (c Complexity) complex() bool { return c == Complex || c == EspeciallyComplex }
+
+// Kind is the kind of case a rule belongs to.
+type Kind string
+
+const (
+	KindLetter       Kind = "letter"       // đơn thư, before classification
+	KindPAKN         Kind = "pakn"         // phản ánh, kiến nghị
+	KindComplaint    Kind = "complaint"    // khiếu nại
+	KindDenunciation Kind = "denunciation" // tố cáo
+	KindReception    Kind = "reception"    // tiếp công dân
+)
+
+// Step is the step of the case a rule times.
+type Step string
+
+const (
+	StepProcess Step = "process" // xử lý đơn: classify, then accept, forward or guide
+	StepForward Step = "forward" // chuyển đơn to the competent body
+	StepAnswer  Step = "answer"  // trả lời
+	StepAccept  Step = "accept"  // thụ lý
+	StepResolve Step = "resolve" // giải quyết
+	StepInitial Step = "initial" // xử lý ban đầu (tố cáo)
+)
+
+// Rule IDs shipped by DefaultRules.
+const (
+	LetterProcess       = "letter.process"
+	PAKNForward         = "pakn.forward"
+	PAKNAnswer          = "pakn.answer"
+	ComplaintAccept     = "complaint.accept"
+	ComplaintResolve    = "complaint.resolve"
+	DenunciationInitial = "denunciation.initial"
+	DenunciationForward = "denunciation.forward"
+	DenunciationResolve = "denunciation.resolve"
+	ReceptionAnswer     = "reception.answer"
+)
+
+// MaxLimit bounds every limit and override (ten years of days). It keeps a
+// mistyped admin value from turning one computation into a long loop.
+const MaxLimit = 3650
+
+// Rule is one statutory (or configured) time limit, in force from
+// EffectiveFrom. Several versions of the same ID may exist, one per period.
+//
+// The variant limits mirror the two tables of the Luật Khiếu nại (Art. 28
+// and 37): normal or remote area (vùng sâu, vùng xa) by normal or complex
+// case, for the first and second round. A zero variant falls back: a
+// remote-complex case to the larger of the remote and complex limits, a
+// remote or complex case to the round's Limit, and a second round with no
+// Round2Limit to the first round's limits.
+type Rule struct {
+	ID    string     `json:"id"`
+	Kind  Kind       `json:"kind"`
+	Step  Step       `json:"step"`
+	Limit int        `json:"limit"`
+	Unit  Unit       `json:"unit"`
+	Start StartEvent `json:"start"`
+
+	ComplexLimit       int `json:"complex_limit,omitempty"`
+	RemoteLimit        int `json:"remote_limit,omitempty"`
+	RemoteComplexLimit int `json:"remote_complex_limit,omitempty"`
+
+	Round2Limit              int `json:"round2_limit,omitempty"`
+	Round2ComplexLimit       int `json:"round2_complex_limit,omitempty"`
+	Round2RemoteLimit        int `json:"round2_remote_limit,omitempty"`
+	Round2RemoteComplexLimit int `json:"round2_remote_complex_limit,omitempty"`
+
+	// Extension caps by complexity. The Luật Tố cáo allows none for a
+	// normal case, one for a complex case and two for an especially
+	// complex one (Art. 30), each of at most ExtensionLimit.
+	MaxExtensions           int  `json:"max_extensions,omitempty"`
+	ComplexMaxExtensions    int  `json:"complex_max_extensions,omitempty"`
+	EspeciallyMaxExtensions int  `json:"especially_max_extensions,omitempty"`
+	ExtensionLimit          int  `json:"extension_limit,omitempty"`
+	ExtensionUnit           Unit `json:"extension_unit,omitempty"` // must equal Unit; kept explicit so stored rules read on their own
+
+	// PauseRestarts: after a suspension, the full limit counts again from
+	// the resume decision (Luật Khiếu nại Art. 11a, NĐ 155/2026 Art.
+	// 28a–28b). Otherwise the paused days are simply not counted.
+	PauseRestarts bool `json:"pause_restarts,omitempty"`
+
+	EffectiveFrom calendar.Date `json:"effective_from"`
+	// EffectiveTo is the first day the rule is no longer in force
+	// (exclusive); the zero Date means until a later version replaces it.
+	// A value, not a pointer, so a Rule handed out never aliases the
+	// Engine's copy.
+	EffectiveTo calendar.Date `json:"effective_to,omitzero"`
+
+	LegalBasis   string `json:"legal_basis"`    // "Luật Khiếu nại 2011, Điều 28"
+	LegalBasisEN string `json:"legal_basis_en"` // "Law on Complaints 2011, Art. 28"
+	// Round2LegalBasis cites the second-round article where it differs.
+	Round2LegalBasis   string `json:"round2_legal_basis,omitempty"`
+	Round2LegalBasisEN string `json:"round2_legal_basis_en,omitempty"`
+
+	// Confidence in the source: "A" read in the official text, "B" a
+	// reputable secondary source, "C" weak, "?" unconfirmed (see the
+	// project's reference/legal-deadlines.md).
+	Confidence string `json:"confidence"`
+	// Configurable rules may be overridden per scope by an admin; the
+	// statutory ones may not, so the KPI always measures against the law.
+	Configurable bool `json:"configurable"`
+}
+
+// LimitFor returns the limit of the variant for round (1 or 2), complexity
+// and area, before overrides and extensions. EspeciallyComplex counts as
+// complex for the complaint tables, which know only one level.
+func (r Rule) LimitFor(round int, c Complexity, remote bool) int {
+	base, cx, rm, rmcx := r.Limit, r.ComplexLimit, r.RemoteLimit, r.RemoteComplexLimit
+	if round == 2 && r.Round2Limit > 0 {
+		base, cx, rm, rmcx = r.Round2Limit, r.Round2ComplexLimit, r.Round2RemoteLimit, r.Round2RemoteComplexLimit
+	}
+	isComplex := c.complex()
+	switch {
+	case isComplex && remote && rmcx > 0:
+		return rmcx
+	case isComplex && remote:
+		return max(base, cx, rm)
+	case isComplex && cx > 0:
+		return cx
+	case remote && rm > 0:
+		return rm
+	}
+	return base
+}
+
+// MaxExtensionsFor returns how many extensions the rule allows for c.
+func (r Rule) MaxExtensionsFor(c Complexity) int {
+	switch c {
+	case EspeciallyComplex:
+		return r.EspeciallyMaxExtensions
+	case Complex:
+		return r.ComplexMaxExtensions
+	}
+	return r.MaxExtensions
+}
+
+// InForce reports whether r applies to a case whose start event fell on d.
+func (r Rule) InForce(d calendar.Date) bool {
+	return !d.Before(r.EffectiveFrom) && (r.EffectiveTo.IsZero() || d.Before(r.EffectiveTo))
+}
+
+// LegalBasisFor returns the citation for round, in Vietnamese or English.
+func (r Rule) LegalBasisFor(round int, en bool) string {
+	switch {
+	case round == 2 && en && r.Round2LegalBasisEN != "":
+		return r.Round2LegalBasisEN
+	case round == 2 && !en && r.Round2LegalBasis != "":
+		return r.Round2LegalBasis
+	case en:
+		return r.LegalBasisEN
+	}
+	return r.LegalBasis
+}
+
+// Validate reports everything wrong with r, wrapped in ErrInvalidConfig.
+func (r Rule) Validate() error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if r.ID == "" {
+		bad("empty ID")
+	}
+	if r.Limit < 1 || r.Limit > MaxLimit {
+		bad("limit %d out of 1..%d", r.Limit, MaxLimit)
+	}
+	for _, v := range []int{r.ComplexLimit, r.RemoteLimit, r.RemoteComplexLimit, r.Round2Limit,
+		r.Round2ComplexLimit, r.Round2RemoteLimit, r.Round2RemoteComplexLimit, r.ExtensionLimit} {
+		if v < 0 || v > MaxLimit {
+			bad("variant or extension limit %d out of 0..%d", v, MaxLimit)
+		}
+	}
+	if !r.Unit.valid() {
+		bad("unit %q", r.Unit)
+	}
+	if r.Start != StartReceipt && r.Start != StartAcceptance {
+		bad("start event %q", r.Start)
+	}
+	caps := []int{r.MaxExtensions, r.ComplexMaxExtensions, r.EspeciallyMaxExtensions}
+	for _, n := range caps {
+		if n < 0 || n > 10 {
+			bad("extension cap %d out of 0..10", n)
+		}
+		if n > 0 && r.ExtensionLimit < 1 {
+			bad("extensions allowed but extension limit is %d", r.ExtensionLimit)
+		}
+	}
+	if r.ExtensionUnit != "" && r.ExtensionUnit != r.Unit {
+		bad("extension unit %q differs from unit %q", r.ExtensionUnit, r.Unit)
+	}
+	if !r.EffectiveFrom.Valid() {
+		bad("effective from %v", r.EffectiveFrom)
+	}
+	if !r.EffectiveTo.IsZero() && (!r.EffectiveTo.Valid() || !r.EffectiveTo.After(r.EffectiveFrom)) {
+		bad("effective to %v is not after effective from %v", r.EffectiveTo, r.EffectiveFrom)
+	}
+	switch r.Confidence {
+	case "A", "B", "C", "?":
+	default:
+		bad("confidence %q, want A, B, C or ?", r.Confidence)
+	}
+	if r.LegalBasis == "" {
+		bad("no legal basis")
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%w: rule %q from %s: %w", ErrInvalidConfig, r.ID, r.EffectiveFrom, errors.Join(errs...))
+}
+
+// Override replaces the limit of a Configurable rule for one scope, e.g.
+// "topic:<id>" or "urgency:urgent", or for every case when Scope is "".
+type Override struct {
+	RuleID string `json:"rule_id"`
+	Scope  string `json:"scope"`
+	Limit  int    `json:"limit"`
+	Unit   Unit   `json:"unit,omitempty"` // "" keeps the rule's unit
+	Reason string `json:"reason"`         // shown in explanations: why this limit
+}
+
+// LawChangeDate returns 01/07/2026, when Luật 136/2025/QH15 and NĐ
+// 154–156/2026 (the amended complaint, denunciation and citizen-reception
+// rules) took effect.
+func LawChangeDate() calendar.Date { return calendar.Date{Year: 2026, Month: time.July, Day: 1} }
+
+// DefaultRules returns the limits of the project brief, before and after
+// 01/07/2026. Where the law did not change, one version from 1900 covers
+// both sides. A fresh slice is returned each call.
+//
+// Where the law was unclear:
+//   - letter.process: 10 working days is not confirmed from TT 05/2021
+//     (confidence "?"): configurable.
+//   - pakn.answer: NĐ 20/2008 sets no answer deadline; 10 working days
+//     follows Luật Tiếp công dân Art. 28(1) by analogy: configurable.
+//   - complaint.accept from 01/07/2026: NĐ 155/2026 sets 7 working days
+//     for both rounds; whether the amended law also rewrote Art. 27/36 is
+//     unknown, and the decree is the more specific text.
+//   - denunciation.initial: the 10-working-day ceiling is modelled as one
+//     extension of 3 working days (7 + 3).
+//   - denunciation.resolve: suspended time is not counted (Luật Tố cáo
+//     2018 Art. 35, from memory, not in the reference file).
+//   - Statutory rules other than complaint.resolve do not restart on
+//     resume: the paused days are not counted.
+func DefaultRules() []Rule {
+	past := calendar.Date{Year: 1900, Month: time.January, Day: 1}
+	lawChange := LawChangeDate()
+	return []Rule{
+		{
+			ID: LetterProcess, Kind: KindLetter, Step: StepProcess,
+			Limit: 10, Unit: WorkingDays, Start: StartReceipt, EffectiveFrom: past,
+			LegalBasis:   "Thông tư 05/2021/TT-TTCP (thời hạn chưa được xác minh; mặc định có thể cấu hình)",
+			LegalBasisEN: "Circular 05/2021/TT-TTCP (time limit not confirmed; configurable default)",
+			Confidence:   "?", Configurable: true,
+		},
+		{
+			ID: PAKNForward, Kind: KindPAKN, Step: StepForward,
+			Limit: 5, Unit: WorkingDays, Start: StartReceipt, EffectiveFrom: past,
+			LegalBasis:   "Nghị định 20/2008/NĐ-CP, Điều 9",
+			LegalBasisEN: "Decree 20/2008/ND-CP, Art. 9",
+			Confidence:   "A",
+		},
+		{
+			ID: PAKNAnswer, Kind: KindPAKN, Step: StepAnswer,
+			Limit: 10, Unit: WorkingDays, Start: StartReceipt, EffectiveFrom: past,
+			LegalBasis:   "Quy định của cơ quan (Nghị định 20/2008/NĐ-CP không quy định thời hạn trả lời; tham chiếu Luật Tiếp công dân 2013, Điều 28(1))",
+			LegalBasisEN: "Agency policy (Decree 20/2008/ND-CP sets no answer deadline; by analogy with the Law on Citizen Reception 2013, Art. 28(1))",
+			Confidence:   "?", Configurable: true,
+		},
+		{
+			ID: ComplaintAccept, Kind: KindComplaint, Step: StepAccept,
+			Limit: 10, Unit: CalendarDays, Start: StartReceipt,
+			EffectiveFrom: past, EffectiveTo: lawChange,
+			LegalBasis:         "Luật Khiếu nại 2011, Điều 27",
+			LegalBasisEN:       "Law on Complaints 2011, Art. 27",
+			Round2LegalBasis:   "Luật Khiếu nại 2011, Điều 36(1)",
+			Round2LegalBasisEN: "Law on Complaints 2011, Art. 36(1)",
+			Confidence:         "A",
+		},
+		{
+			ID: ComplaintAccept, Kind: KindComplaint, Step: StepAccept,
+			Limit: 7, Unit: WorkingDays, Start: StartReceipt, EffectiveFrom: lawChange,
+			LegalBasis:   "Nghị định 155/2026/NĐ-CP, Điều 10 (sửa đổi Điều 16(1) Nghị định 124/2020/NĐ-CP)",
+			LegalBasisEN: "Decree 155/2026/ND-CP, Art. 10 (amending Art. 16(1) of Decree 124/2020/ND-CP)",
+			Confidence:   "A",
+		},
+		{
+			ID: ComplaintResolve, Kind: KindComplaint, Step: StepResolve,
+			Limit: 30, ComplexLimit: 45, RemoteLimit: 45, RemoteComplexLimit: 60,
+			Round2Limit: 45, Round2ComplexLimit: 60, Round2RemoteLimit: 60, Round2RemoteComplexLimit: 70,
+			Unit: CalendarDays, Start: StartAcceptance, PauseRestarts: true, EffectiveFrom: past,
+			LegalBasis:         "Luật Khiếu nại 2011, Điều 28",
+			LegalBasisEN:       "Law on Complaints 2011, Art. 28",
+			Round2LegalBasis:   "Luật Khiếu nại 2011, Điều 37",
+			Round2LegalBasisEN: "Law on Complaints 2011, Art. 37",
+			Confidence:         "A",
+		},
+		{
+			ID: DenunciationInitial, Kind: KindDenunciation, Step: StepInitial,
+			Limit: 7, Unit: WorkingDays, Start: StartReceipt, EffectiveFrom: past,
+			MaxExtensions: 1, ComplexMaxExtensions: 1, EspeciallyMaxExtensions: 1,
+			ExtensionLimit: 3, ExtensionUnit: WorkingDays,
+			LegalBasis:   "Luật Tố cáo 2018, Điều 24(1)",
+			LegalBasisEN: "Law on Denunciations 2018, Art. 24(1)",
+			Confidence:   "A",
+		},
+		{
+			ID: DenunciationForward, Kind: KindDenunciation, Step: StepForward,
+			Limit: 5, Unit: WorkingDays, Start: StartReceipt, EffectiveFrom: past,
+			LegalBasis:   "Luật Tố cáo 2018, Điều 24(2)",
+			LegalBasisEN: "Law on Denunciations 2018, Art. 24(2)",
+			Confidence:   "A",
+		},
+		{
+			ID: DenunciationResolve, Kind: KindDenunciation, Step: StepResolve,
+			Limit: 30, Unit: CalendarDays, Start: StartAcceptance, EffectiveFrom: past,
+			ComplexMaxExtensions: 1, EspeciallyMaxExtensions: 2,
+			ExtensionLimit: 30, ExtensionUnit: CalendarDays,
+			LegalBasis:   "Luật Tố cáo 2018, Điều 30",
+			LegalBasisEN: "Law on Denunciations 2018, Art. 30",
+			Confidence:   "A",
+		},
+		{
+			ID: ReceptionAnswer, Kind: KindReception, Step: StepAnswer,
+			Limit: 10, Unit: WorkingDays, Start: StartReceipt, EffectiveFrom: past,
+			LegalBasis:   "Luật Tiếp công dân 2013, Điều 28(1)",
+			LegalBasisEN: "Law on Citizen Reception 2013, Art. 28(1)",
+			Confidence:   "A",
+		},
+	}
+}
