@@ -9,8 +9,15 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"time"
 
+	"github.com/phucdap/phucdap/internal/access"
+	"github.com/phucdap/phucdap/internal/alert"
+	"github.com/phucdap/phucdap/internal/audit"
+	"github.com/phucdap/phucdap/internal/calendar"
 	"github.com/phucdap/phucdap/internal/config"
+	"github.com/phucdap/phucdap/internal/deadline"
+	"github.com/phucdap/phucdap/internal/jobs"
 	"github.com/phucdap/phucdap/internal/org"
 	"github.com/phucdap/phucdap/internal/plan"
 	"github.com/phucdap/phucdap/internal/platform"
@@ -26,6 +33,24 @@ type app struct {
 	plans  *plan.Catalog
 	units  *store.UnitStore
 	stores *store.PlanStore
+
+	// Staff access (issue 5): accounts, sessions, tokens; the staff view
+	// of cases with the denouncer secrecy; the audit trail's read side.
+	accounts *access.Service
+	cases    *access.Cases
+	trail    *audit.Trail
+
+	deadlineStore *store.DeadlineStore
+	// deadlines is built by startDeadlines, after the defaults are stored.
+	deadlines *deadline.Service
+
+	// Citizen intake (issue 4): see intake.go.
+	intake *intake
+
+	// Scheduled work and alerts (issue 7): built by startAlerts (jobs.go).
+	alertStore *store.AlertStore
+	alerts     *alert.Service
+	scheduler  *jobs.Scheduler
 }
 
 // newFlagSet returns a flag set whose --help prints the command's usage and
@@ -100,7 +125,33 @@ func assemble(cfg *config.Config, log *slog.Logger, clock platform.Clock, db *st
 	a.stores = store.NewPlanStore(db)
 	a.plans = plan.NewCatalog(a.stores, clock.Now)
 	a.units = store.NewUnitStore(db, clock.Now)
+	a.accounts = access.NewService(store.NewAccountStore(db), clock.Now, log, access.Config{
+		MinPasswordLength: cfg.Auth.PasswordMinLength, MaxFailures: cfg.Auth.LockoutFailures, LockoutFor: cfg.Auth.LockoutDuration,
+		IdleTimeout: cfg.Auth.SessionIdle, AbsoluteTimeout: cfg.Auth.SessionMax,
+	})
+	a.cases = access.NewCases(store.NewCaseAccessStore(db), clock.Now, log)
+	a.trail = audit.NewTrail(store.NewAuditStore(db))
+	a.deadlineStore = store.NewDeadlineStore(db)
+	a.intake = newIntake(cfg, a)
 	return a
+}
+
+// startDeadlines stores the built-in calendar years and statutory rules that
+// are not stored yet (never overwriting an admin's edits), then builds the
+// deadline engine from the database.
+func (a *app) startDeadlines(ctx context.Context) error {
+	years, rules, err := a.deadlineStore.EnsureDefaults(ctx, calendar.Builtin(), deadline.DefaultRules(), a.clock.Now())
+	if err != nil {
+		return fmt.Errorf("store default calendar and rules: %w", err)
+	}
+	if years > 0 || rules > 0 {
+		a.log.Info("stored default calendar and deadline rules", "years", years, "rules", rules)
+	}
+	a.deadlines, err = deadline.NewService(ctx, a.deadlineStore, a.cfg.Location, a.clock.Now, 30*time.Second)
+	if err != nil {
+		return fmt.Errorf("deadline engine: %w", err)
+	}
+	return nil
 }
 
 func (a *app) Close() error { return a.db.Close() }
@@ -109,6 +160,13 @@ func (a *app) Close() error { return a.db.Close() }
 // database. It is idempotent: units are added only where their code is
 // missing, and a plan already present is left as it is.
 func (a *app) seed(ctx context.Context) error {
+	if err := a.seedPlan(ctx); err != nil {
+		return err
+	}
+	return a.seedTopics(ctx)
+}
+
+func (a *app) seedPlan(ctx context.Context) error {
 	n, err := a.units.EnsureUnits(ctx, org.DefaultUnits())
 	if err != nil {
 		return fmt.Errorf("seed units: %w", err)

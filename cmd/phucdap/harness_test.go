@@ -32,11 +32,14 @@ var testNow = time.Date(2026, 11, 27, 2, 0, 0, 0, time.UTC)
 
 // newTestApp wires the app over db, seeds it, and starts an httptest
 // server. Everything is closed when the test ends.
-func newTestApp(t *testing.T, db *store.DB) *testApp {
+func newTestApp(t *testing.T, db *store.DB, opts ...func(*config.Config)) *testApp {
 	t.Helper()
 	cfg, err := config.Load("", func() []string { return []string{"PHUCDAP_ENV=test"} })
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, o := range opts {
+		o(cfg)
 	}
 	logs := &bytes.Buffer{}
 	log := platform.NewLogger(&syncWriter{w: logs}, "json", "debug")
@@ -44,6 +47,9 @@ func newTestApp(t *testing.T, db *store.DB) *testApp {
 	a := assemble(cfg, log, clock, db)
 	if err := a.seed(context.Background()); err != nil {
 		t.Fatalf("seed: %v", err)
+	}
+	if err := a.startDeadlines(context.Background()); err != nil {
+		t.Fatalf("deadlines: %v", err)
 	}
 	h, err := a.handler()
 	if err != nil {

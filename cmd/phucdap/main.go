@@ -57,6 +57,10 @@ func commands() []command {
 		{"serve", "start the HTTP server and the scheduler (the default)", cmdServe},
 		{"migrate", "apply database migrations (up) or list them (status)", cmdMigrate},
 		{"plan", "import a plan (appendix text or CSV) or export one as CSV", cmdPlan},
+		{"user", "add a staff account (the first admin included)", cmdUser},
+		{"token", "create, list or revoke API tokens", cmdToken},
+		{"calendar", "print the draft working-day calendar of a year", cmdCalendar},
+		{"jobs", "list the scheduled jobs, or run one now or as of an instant", cmdJobs},
 		{"version", "print the version", cmdVersion},
 	}
 }

@@ -33,6 +33,12 @@ func cmdServe(ctx context.Context, env *cliEnv, args []string) error {
 			return err
 		}
 	}
+	if err := a.startDeadlines(ctx); err != nil {
+		return err
+	}
+	if err := a.startAlerts(ctx); err != nil {
+		return err
+	}
 	h, err := a.handler()
 	if err != nil {
 		return err
@@ -55,6 +61,18 @@ func cmdServe(ctx context.Context, env *cliEnv, args []string) error {
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	if a.cfg.Jobs.Enabled {
+		if err := a.scheduler.Start(ctx); err != nil {
+			return fmt.Errorf("scheduler: %w", err)
+		}
+		// Deferred after a.Close, so it runs first: running jobs finish
+		// (or are cancelled at the timeout) before the database closes.
+		defer func() {
+			jctx, cancel := context.WithTimeout(context.Background(), a.cfg.HTTP.ShutdownTimeout)
+			defer cancel()
+			a.scheduler.Stop(jctx)
+		}()
+	}
 	select {
 	case err := <-errc:
 		return err

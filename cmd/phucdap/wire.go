@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/phucdap/phucdap/api"
+	"github.com/phucdap/phucdap/internal/access/accesshttp"
 	"github.com/phucdap/phucdap/internal/httpapi"
 	"github.com/phucdap/phucdap/internal/i18n"
 	"github.com/phucdap/phucdap/internal/server"
@@ -23,13 +25,23 @@ func (a *app) handler() (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The jobs page and the alert inbox need the scheduler; serve has built
+	// it already, tests get it here.
+	if err := a.startAlerts(context.Background()); err != nil {
+		return nil, err
+	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewDBStatsCollector(a.db.SQL, "phucdap"))
 	prod := a.cfg.Env == "production"
-	pages := &web.Pages{Plans: a.plans, Units: a.units, Catalog: cat, AgencyName: a.cfg.AgencyName, Logger: a.log, Production: prod}
+	pages := &web.Pages{Plans: a.plans, Units: a.units, Catalog: cat, AgencyName: a.cfg.AgencyName, Logger: a.log, Production: prod,
+		Deadlines: a.deadlines, Tables: a.deadlineStore}
+	pages.Intake = a.webIntake()
 	if err := pages.Init(); err != nil {
 		return nil, fmt.Errorf("templates: %w", err)
 	}
+	// Sessions and tokens become an actor on every request; routes guard
+	// themselves with access.Can (see internal/access/accesshttp).
+	auth := &accesshttp.Auth{Service: a.accounts, Log: a.log, Secure: prod}
 	e := server.New(server.Options{
 		Logger: a.log, Catalog: cat, BodyLimit: a.cfg.HTTP.BodyLimit, Production: prod,
 		Registry: reg, HTMLErrors: pages.RenderError,
@@ -47,7 +59,26 @@ func (a *app) handler() (http.Handler, error) {
 			return nil
 		},
 	})
-	httpapi.Mount(e, &httpapi.API{Plans: a.plans, Units: a.units}, api.Spec)
+	e.Use(auth.Middleware())
+	// Client addresses: X-Forwarded-For only from a proxy on a loopback or
+	// private address, so a client cannot dodge the intake rate limits by
+	// sending the header itself.
+	e.IPExtractor = echo.ExtractIPFromXFFHeader()
+	e.Use(httpapi.ClientIP, httpapi.JSONGuard)
+	httpapi.Mount(e, &httpapi.API{
+		Plans: a.plans, Units: a.units,
+		Deadlines: httpapi.Deadlines{Service: a.deadlines, Tables: a.deadlineStore},
+		Accounts:  a.accounts, Cases: a.cases, Trail: a.trail, Now: a.clock.Now, DueSoon: a.cfg.Auth.DueSoon,
+		Petitions: &httpapi.Intake{Service: a.intake.service, Files: a.intake.files, Catalog: cat},
+		Jobs:      httpapi.Jobs{Scheduler: a.scheduler, Alerts: a.alertStore, Now: a.clock.Now},
+	}, api.Spec)
+	pages.Require = auth.Require
 	pages.Mount(e)
+	staff := &web.Staff{Pages: pages, Auth: auth, Accounts: a.accounts, Cases: a.cases, Trail: a.trail, Units: a.units,
+		Now: a.clock.Now, Location: a.cfg.Location, DueSoon: a.cfg.Auth.DueSoon}
+	staff.Mount(e)
+	alertPages := a.alertPages(staff)
+	alertPages.Mount(e)
+	pages.Bell = alertPages.BellCount
 	return e, nil
 }

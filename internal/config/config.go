@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -43,12 +44,17 @@ type Config struct {
 	DB   DBConfig   `koanf:"db"`
 	HTTP HTTPConfig `koanf:"http"`
 	Jobs JobsConfig `koanf:"jobs"`
+	// Alerts, SMTP and Webhook configure issue 7's alerts.
+	Alerts  AlertsConfig  `koanf:"alerts"`
+	SMTP    SMTPConfig    `koanf:"smtp"`
+	Webhook WebhookConfig `koanf:"webhook"`
+	// Intake tunes the public petition intake: abuse limits and windows.
+	Intake IntakeConfig `koanf:"intake"`
+	// Auth tunes staff logins and sessions.
+	Auth AuthConfig `koanf:"auth"`
 	// Seed loads the embedded plan appendix and example units into an empty
 	// database on start.
 	Seed bool `koanf:"seed"`
-	// CalendarEdit enables PUT /api/v1/calendar/{year}. Off by default until
-	// staff accounts guard it.
-	CalendarEdit bool `koanf:"calendar_edit"`
 
 	// Location is TZ loaded; filled by Validate.
 	Location *time.Location `koanf:"-"`
@@ -80,6 +86,131 @@ type HTTPConfig struct {
 // that serves HTTP but runs no jobs.
 type JobsConfig struct {
 	Enabled bool `koanf:"enabled"`
+	// Replica names this process in job_runs; empty: the host name.
+	Replica string `koanf:"replica"`
+	// Per-job overrides (issue 7); an empty field keeps the registry's
+	// default. Keys use "_" for the job name's "-":
+	// PHUCDAP_JOBS__OVERDUE_SWEEP__SCHEDULE="*/2 * * * *".
+	OverdueSweep     JobConfig `koanf:"overdue_sweep"`
+	DueSoon          JobConfig `koanf:"due_soon"`
+	DailyDigest      JobConfig `koanf:"daily_digest"`
+	KPISnapshot      JobConfig `koanf:"kpi_snapshot"`
+	Outbox           JobConfig `koanf:"outbox"`
+	CalendarReminder JobConfig `koanf:"calendar_reminder"`
+}
+
+// JobConfig overrides one job of the registry. Schedule is a cron spec in
+// Asia/Ho_Chi_Minh ("*/5 * * * *", or six fields with seconds first);
+// the flags are "true"/"false", empty for the default.
+type JobConfig struct {
+	Schedule        string `koanf:"schedule"`
+	Enabled         string `koanf:"enabled"`
+	WorkingDaysOnly string `koanf:"working_days_only"`
+	RunAtStart      string `koanf:"run_at_start"`
+}
+
+// Jobs returns the overrides by job name ("overdue-sweep"), with the key
+// of each under "jobs.".
+func (j JobsConfig) Jobs() map[string]JobConfig {
+	return map[string]JobConfig{"overdue-sweep": j.OverdueSweep, "due-soon": j.DueSoon, "daily-digest": j.DailyDigest,
+		"kpi-snapshot": j.KPISnapshot, "outbox": j.Outbox, "calendar-reminder": j.CalendarReminder}
+}
+
+// AlertsConfig is the escalation ladder and delivery (issue 7).
+type AlertsConfig struct {
+	// Lang of staff e-mails and webhook texts: vi or en.
+	Lang string `koanf:"lang"`
+	// DueSoonDays: reminders this many working days before the due date.
+	DueSoonDays List `koanf:"due_soon_days"`
+	// The ladder's audiences, comma-separated among unit_officers,
+	// unit_head, office, leadership, admins, webhooks.
+	DueSoonTo     string `koanf:"due_soon_to"`
+	LateTo        string `koanf:"late_to"`
+	EscalateAfter int    `koanf:"escalate_after"` // working days late
+	EscalateTo    string `koanf:"escalate_to"`
+	// Retries of e-mails and webhooks: exponential backoff from
+	// RetryBase, capped at RetryMax, with jitter; dead after MaxAttempts.
+	MaxAttempts int           `koanf:"max_attempts"`
+	RetryBase   time.Duration `koanf:"retry_base"`
+	RetryMax    time.Duration `koanf:"retry_max"`
+	// BatchSize is how many clocks one sweep transaction flags.
+	BatchSize int `koanf:"batch_size"`
+	// Parsed by Validate.
+	DueSoonLeads []int `koanf:"-"`
+}
+
+// SMTPConfig is the mail server. An empty Host sends no e-mail (in-app
+// alerts and webhooks still work).
+type SMTPConfig struct {
+	Host     string        `koanf:"host"`
+	Port     int           `koanf:"port"`
+	TLS      string        `koanf:"tls"`  // starttls (required) | opportunistic | tls (implicit) | none
+	Auth     string        `koanf:"auth"` // none | plain | login | cram-md5 | auto
+	Username string        `koanf:"username"`
+	Password string        `koanf:"password"`
+	From     string        `koanf:"from"`
+	FromName string        `koanf:"from_name"`
+	Timeout  time.Duration `koanf:"timeout"`
+}
+
+// WebhookConfig is where alerts are POSTed (e.g. a bridge to Zalo OA or
+// Telegram) and the HMAC-SHA256 key that signs them.
+type WebhookConfig struct {
+	URLs    List          `koanf:"urls"`
+	Secret  string        `koanf:"secret"`
+	Timeout time.Duration `koanf:"timeout"`
+}
+
+// List is a list of strings that may be given as a YAML list or as one
+// comma-separated string (the environment's only form).
+type List []string
+
+// UnmarshalText splits a comma-separated value.
+func (l *List) UnmarshalText(b []byte) error {
+	*l = nil
+	for _, p := range strings.Split(string(b), ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			*l = append(*l, p)
+		}
+	}
+	return nil
+}
+
+// AuthConfig tunes staff authentication (issue 5). Defaults: passwords of
+// at least 10 characters; 5 wrong passwords in a row lock the account for
+// 15 minutes; a session ends after 30 minutes unused or 12 hours in all.
+type AuthConfig struct {
+	PasswordMinLength int           `koanf:"password_min_length"`
+	LockoutFailures   int           `koanf:"lockout_failures"`
+	LockoutDuration   time.Duration `koanf:"lockout_duration"`
+	SessionIdle       time.Duration `koanf:"session_idle"`
+	SessionMax        time.Duration `koanf:"session_max"`
+	// DueSoon is the amber window of the staff inbox.
+	DueSoon time.Duration `koanf:"due_soon"`
+}
+
+// IntakeConfig tunes the public intake. A limit of 0 switches it off. The
+// counters live in the database, so they hold across replicas.
+type IntakeConfig struct {
+	PerIPHour    int `koanf:"per_ip_hour"`    // accepted submissions per client IP per clock hour
+	PerIPDay     int `koanf:"per_ip_day"`     // … per day (UTC)
+	PerPhoneHour int `koanf:"per_phone_hour"` // accepted submissions per phone number per hour
+	PerPhoneDay  int `koanf:"per_phone_day"`
+	// TrackFailures is how many wrong code/secret tries one IP may make
+	// per TrackWindow before tracking answers "too many tries".
+	TrackFailures int           `koanf:"track_failures"`
+	TrackWindow   time.Duration `koanf:"track_window"`
+	// MinFillTime is how long a person takes at least to fill the web
+	// form; faster posts are refused as automated.
+	MinFillTime time.Duration `koanf:"min_fill_time"`
+	// DuplicateWindow: the same phone, kind and content within it links to
+	// the first case instead of creating one.
+	DuplicateWindow time.Duration `koanf:"duplicate_window"`
+	// DisputeDays is how long after an answer the citizen may dispute it.
+	DisputeDays int `koanf:"dispute_days"`
+	// FormKey signs the web form's timestamp and token. Empty: a random key
+	// per process, which is fine for one replica; set it for several.
+	FormKey string `koanf:"form_key"`
 }
 
 // Defaults returns the built-in configuration.
@@ -103,8 +234,51 @@ func Defaults() map[string]any {
 		"http.write_timeout":    "120s",
 		"http.shutdown_timeout": "20s",
 		"jobs.enabled":          true,
+
+		// alerts, smtp, webhook: see AlertsConfig, SMTPConfig, WebhookConfig
+		"alerts.lang":           "vi",
+		"alerts.due_soon_days":  "3,1",
+		"alerts.due_soon_to":    "unit_officers",
+		"alerts.late_to":        "unit_head,office,webhooks",
+		"alerts.escalate_after": 3,
+		"alerts.escalate_to":    "leadership,webhooks",
+		"alerts.max_attempts":   8,
+		"alerts.retry_base":     "1m",
+		"alerts.retry_max":      "6h",
+		"alerts.batch_size":     1000,
+		"smtp.host":             "",
+		"smtp.port":             587,
+		"smtp.tls":              "starttls",
+		"smtp.auth":             "none",
+		"smtp.username":         "",
+		"smtp.password":         "",
+		"smtp.from":             "",
+		"smtp.from_name":        "phucdap",
+		"smtp.timeout":          "30s",
+		"webhook.urls":          "",
+		"webhook.secret":        "",
+		"webhook.timeout":       "15s",
 		"seed":                  true,
-		"calendar_edit":         false,
+
+		// auth: see AuthConfig
+		"auth.password_min_length": 10,
+		"auth.lockout_failures":    5,
+		"auth.lockout_duration":    "15m",
+		"auth.session_idle":        "30m",
+		"auth.session_max":         "12h",
+		"auth.due_soon":            "72h",
+
+		// intake: see IntakeConfig
+		"intake.per_ip_hour":      20,
+		"intake.per_ip_day":       240,
+		"intake.per_phone_hour":   5,
+		"intake.per_phone_day":    20,
+		"intake.track_failures":   10,
+		"intake.track_window":     "15m",
+		"intake.min_fill_time":    "3s",
+		"intake.duplicate_window": "24h",
+		"intake.dispute_days":     30,
+		"intake.form_key":         "",
 	}
 }
 
@@ -232,6 +406,29 @@ func (c *Config) Validate() error {
 	if c.DB.MaxOpenConns < 1 {
 		bad("db.max_open_conns", fmt.Sprint(c.DB.MaxOpenConns), "must be at least 1")
 	}
+	for _, kv := range []struct {
+		key string
+		v   int
+	}{{"intake.per_ip_hour", c.Intake.PerIPHour}, {"intake.per_ip_day", c.Intake.PerIPDay},
+		{"intake.per_phone_hour", c.Intake.PerPhoneHour}, {"intake.per_phone_day", c.Intake.PerPhoneDay},
+		{"intake.track_failures", c.Intake.TrackFailures}, {"intake.dispute_days", c.Intake.DisputeDays}} {
+		if kv.v < 0 {
+			bad(kv.key, fmt.Sprint(kv.v), "must be 0 (off) or more")
+		}
+	}
+	if c.Intake.TrackWindow <= 0 || c.Intake.DuplicateWindow <= 0 || c.Intake.MinFillTime < 0 {
+		bad("intake", fmt.Sprint(c.Intake.TrackWindow, c.Intake.DuplicateWindow, c.Intake.MinFillTime), "track_window and duplicate_window must be positive, min_fill_time not negative")
+	}
+	if c.Auth.PasswordMinLength < 8 {
+		bad("auth.password_min_length", fmt.Sprint(c.Auth.PasswordMinLength), "must be at least 8")
+	}
+	if c.Auth.LockoutFailures < 1 || c.Auth.LockoutDuration <= 0 {
+		bad("auth.lockout_failures", fmt.Sprint(c.Auth.LockoutFailures, " ", c.Auth.LockoutDuration), "lockout_failures must be at least 1 and lockout_duration positive")
+	}
+	if c.Auth.SessionIdle <= 0 || c.Auth.SessionMax < c.Auth.SessionIdle {
+		bad("auth.session_idle", fmt.Sprint(c.Auth.SessionIdle, " ", c.Auth.SessionMax), "session_idle must be positive and session_max at least as long")
+	}
+	errs = append(errs, c.validateAlerts()...)
 	if c.HTTP.ShutdownTimeout <= 0 {
 		bad("http.shutdown_timeout", c.HTTP.ShutdownTimeout.String(), "must be positive")
 	}
@@ -274,4 +471,81 @@ func redactURL(s string) string {
 		u.User = url.UserPassword(u.User.Username(), "xxxxx")
 	}
 	return u.String()
+}
+
+var cronFlag = regexp.MustCompile(`^(|true|false)$`)
+
+// validateAlerts checks the jobs, alerts, SMTP and webhook settings that can
+// be checked without the scheduler (which parses the schedules itself and
+// names the key of a bad one).
+func (c *Config) validateAlerts() []error {
+	var errs []error
+	bad := func(key, val, reason string) { errs = append(errs, &KeyError{key, val, reason}) }
+	for name, j := range c.Jobs.Jobs() {
+		key := "jobs." + strings.ReplaceAll(name, "-", "_")
+		for _, f := range []struct{ k, v string }{{"enabled", j.Enabled}, {"working_days_only", j.WorkingDaysOnly}, {"run_at_start", j.RunAtStart}} {
+			if !cronFlag.MatchString(strings.ToLower(f.v)) {
+				bad(key+"."+f.k, f.v, "want true or false")
+			}
+		}
+	}
+	a := &c.Alerts
+	if a.Lang != "vi" && a.Lang != "en" {
+		bad("alerts.lang", a.Lang, "want vi or en")
+	}
+	a.DueSoonLeads = nil
+	for _, d := range a.DueSoonDays {
+		n, err := strconv.Atoi(d)
+		if err != nil || n < 0 || n > 60 {
+			bad("alerts.due_soon_days", strings.Join(a.DueSoonDays, ","), "want working days between 0 and 60, comma-separated, e.g. 3,1")
+			break
+		}
+		a.DueSoonLeads = append(a.DueSoonLeads, n)
+	}
+	audiences := map[string]bool{"unit_officers": true, "unit_head": true, "office": true, "leadership": true, "admins": true, "webhooks": true}
+	for _, f := range []struct{ k, v string }{{"alerts.due_soon_to", a.DueSoonTo}, {"alerts.late_to", a.LateTo}, {"alerts.escalate_to", a.EscalateTo}} {
+		for _, p := range strings.Split(f.v, ",") {
+			if p = strings.TrimSpace(p); p != "" && !audiences[p] {
+				bad(f.k, f.v, "unknown audience "+p+" (want unit_officers, unit_head, office, leadership, admins or webhooks)")
+			}
+		}
+	}
+	if a.EscalateAfter < 1 {
+		bad("alerts.escalate_after", strconv.Itoa(a.EscalateAfter), "must be at least 1 working day")
+	}
+	if a.MaxAttempts < 1 || a.RetryBase <= 0 || a.RetryMax < a.RetryBase {
+		bad("alerts.max_attempts", fmt.Sprint(a.MaxAttempts, " ", a.RetryBase, " ", a.RetryMax), "max_attempts must be at least 1, retry_base positive and retry_max at least retry_base")
+	}
+	if a.BatchSize < 1 || a.BatchSize > 5000 {
+		bad("alerts.batch_size", strconv.Itoa(a.BatchSize), "want 1 to 5000")
+	}
+	m := c.SMTP
+	if m.Host != "" {
+		if m.From == "" || !strings.Contains(m.From, "@") {
+			bad("smtp.from", m.From, "an e-mail address is required when smtp.host is set")
+		}
+		if m.Port < 1 || m.Port > 65535 {
+			bad("smtp.port", strconv.Itoa(m.Port), "want 1 to 65535")
+		}
+	}
+	switch m.TLS {
+	case "starttls", "opportunistic", "tls", "none":
+	default:
+		bad("smtp.tls", m.TLS, "want starttls, opportunistic, tls or none")
+	}
+	switch strings.ToLower(m.Auth) {
+	case "", "none", "plain", "login", "cram-md5", "auto":
+	default:
+		bad("smtp.auth", m.Auth, "want none, plain, login, cram-md5 or auto")
+	}
+	for _, u := range c.Webhook.URLs {
+		pu, err := url.Parse(u)
+		if err != nil || (pu.Scheme != "http" && pu.Scheme != "https") || pu.Host == "" {
+			bad("webhook.urls", u, "want absolute http(s) URLs, comma-separated")
+		}
+	}
+	if len(c.Webhook.URLs) > 0 && len(c.Webhook.Secret) < 16 {
+		bad("webhook.secret", "(hidden)", "a secret of at least 16 characters is required to sign webhooks")
+	}
+	return errs
 }

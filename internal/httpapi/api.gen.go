@@ -8,11 +8,213 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"mime/multipart"
 	"net/http"
+	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/oapi-codegen/runtime"
+	openapi_types "github.com/oapi-codegen/runtime/types"
 )
+
+// Defines values for AlertClockKind.
+const (
+	Accept       AlertClockKind = "accept"
+	Answer       AlertClockKind = "answer"
+	Contribution AlertClockKind = "contribution"
+	Forward      AlertClockKind = "forward"
+	Process      AlertClockKind = "process"
+)
+
+// Valid indicates whether the value is a known member of the AlertClockKind enum.
+func (e AlertClockKind) Valid() bool {
+	switch e {
+	case Accept:
+		return true
+	case Answer:
+		return true
+	case Contribution:
+		return true
+	case Forward:
+		return true
+	case Process:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DeadlineExplanationUnit.
+const (
+	DeadlineExplanationUnitCalendarDays DeadlineExplanationUnit = "calendar_days"
+	DeadlineExplanationUnitWorkingDays  DeadlineExplanationUnit = "working_days"
+)
+
+// Valid indicates whether the value is a known member of the DeadlineExplanationUnit enum.
+func (e DeadlineExplanationUnit) Valid() bool {
+	switch e {
+	case DeadlineExplanationUnitCalendarDays:
+		return true
+	case DeadlineExplanationUnitWorkingDays:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DeadlineRuleStart.
+const (
+	Acceptance DeadlineRuleStart = "acceptance"
+	Receipt    DeadlineRuleStart = "receipt"
+)
+
+// Valid indicates whether the value is a known member of the DeadlineRuleStart enum.
+func (e DeadlineRuleStart) Valid() bool {
+	switch e {
+	case Acceptance:
+		return true
+	case Receipt:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DeadlineRuleUnit.
+const (
+	DeadlineRuleUnitCalendarDays DeadlineRuleUnit = "calendar_days"
+	DeadlineRuleUnitWorkingDays  DeadlineRuleUnit = "working_days"
+)
+
+// Valid indicates whether the value is a known member of the DeadlineRuleUnit enum.
+func (e DeadlineRuleUnit) Valid() bool {
+	switch e {
+	case DeadlineRuleUnitCalendarDays:
+		return true
+	case DeadlineRuleUnitWorkingDays:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for JobRunCause.
+const (
+	Manual   JobRunCause = "manual"
+	Schedule JobRunCause = "schedule"
+	Start    JobRunCause = "start"
+)
+
+// Valid indicates whether the value is a known member of the JobRunCause enum.
+func (e JobRunCause) Valid() bool {
+	switch e {
+	case Manual:
+		return true
+	case Schedule:
+		return true
+	case Start:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for JobRunOutcome.
+const (
+	JobRunOutcomeFailed  JobRunOutcome = "failed"
+	JobRunOutcomeOk      JobRunOutcome = "ok"
+	JobRunOutcomeRunning JobRunOutcome = "running"
+	JobRunOutcomeSkipped JobRunOutcome = "skipped"
+)
+
+// Valid indicates whether the value is a known member of the JobRunOutcome enum.
+func (e JobRunOutcome) Valid() bool {
+	switch e {
+	case JobRunOutcomeFailed:
+		return true
+	case JobRunOutcomeOk:
+		return true
+	case JobRunOutcomeRunning:
+		return true
+	case JobRunOutcomeSkipped:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MeRoles.
+const (
+	MeRolesAdmin       MeRoles = "admin"
+	MeRolesAuditor     MeRoles = "auditor"
+	MeRolesLeadership  MeRoles = "leadership"
+	MeRolesOffice      MeRoles = "office"
+	MeRolesUnitHead    MeRoles = "unit_head"
+	MeRolesUnitOfficer MeRoles = "unit_officer"
+)
+
+// Valid indicates whether the value is a known member of the MeRoles enum.
+func (e MeRoles) Valid() bool {
+	switch e {
+	case MeRolesAdmin:
+		return true
+	case MeRolesAuditor:
+		return true
+	case MeRolesLeadership:
+		return true
+	case MeRolesOffice:
+		return true
+	case MeRolesUnitHead:
+		return true
+	case MeRolesUnitOfficer:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MeVia.
+const (
+	Session MeVia = "session"
+	Token   MeVia = "token"
+)
+
+// Valid indicates whether the value is a known member of the MeVia enum.
+func (e MeVia) Valid() bool {
+	switch e {
+	case Session:
+		return true
+	case Token:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PetitionKind.
+const (
+	PetitionKindKhieuNai PetitionKind = "khieu_nai"
+	PetitionKindKienNghi PetitionKind = "kien_nghi"
+	PetitionKindPhanAnh  PetitionKind = "phan_anh"
+	PetitionKindToCao    PetitionKind = "to_cao"
+)
+
+// Valid indicates whether the value is a known member of the PetitionKind enum.
+func (e PetitionKind) Valid() bool {
+	switch e {
+	case PetitionKindKhieuNai:
+		return true
+	case PetitionKindKienNghi:
+		return true
+	case PetitionKindPhanAnh:
+		return true
+	case PetitionKindToCao:
+		return true
+	default:
+		return false
+	}
+}
 
 // Defines values for PlanTaskTimeframe.
 const (
@@ -32,6 +234,102 @@ func (e PlanTaskTimeframe) Valid() bool {
 	case Other:
 		return true
 	case PerRecruitmentRound:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for StaffCaseKind.
+const (
+	StaffCaseKindKhieuNai StaffCaseKind = "khieu_nai"
+	StaffCaseKindKienNghi StaffCaseKind = "kien_nghi"
+	StaffCaseKindPhanAnh  StaffCaseKind = "phan_anh"
+	StaffCaseKindToCao    StaffCaseKind = "to_cao"
+)
+
+// Valid indicates whether the value is a known member of the StaffCaseKind enum.
+func (e StaffCaseKind) Valid() bool {
+	switch e {
+	case StaffCaseKindKhieuNai:
+		return true
+	case StaffCaseKindKienNghi:
+		return true
+	case StaffCaseKindPhanAnh:
+		return true
+	case StaffCaseKindToCao:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for StaffCaseUrgency.
+const (
+	StaffCaseUrgencyDueSoon StaffCaseUrgency = "due_soon"
+	StaffCaseUrgencyLate    StaffCaseUrgency = "late"
+	StaffCaseUrgencyNone    StaffCaseUrgency = "none"
+	StaffCaseUrgencyOk      StaffCaseUrgency = "ok"
+)
+
+// Valid indicates whether the value is a known member of the StaffCaseUrgency enum.
+func (e StaffCaseUrgency) Valid() bool {
+	switch e {
+	case StaffCaseUrgencyDueSoon:
+		return true
+	case StaffCaseUrgencyLate:
+		return true
+	case StaffCaseUrgencyNone:
+		return true
+	case StaffCaseUrgencyOk:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for StaffCaseFileKind.
+const (
+	StaffCaseFileKindKhieuNai StaffCaseFileKind = "khieu_nai"
+	StaffCaseFileKindKienNghi StaffCaseFileKind = "kien_nghi"
+	StaffCaseFileKindPhanAnh  StaffCaseFileKind = "phan_anh"
+	StaffCaseFileKindToCao    StaffCaseFileKind = "to_cao"
+)
+
+// Valid indicates whether the value is a known member of the StaffCaseFileKind enum.
+func (e StaffCaseFileKind) Valid() bool {
+	switch e {
+	case StaffCaseFileKindKhieuNai:
+		return true
+	case StaffCaseFileKindKienNghi:
+		return true
+	case StaffCaseFileKindPhanAnh:
+		return true
+	case StaffCaseFileKindToCao:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for StaffCaseFileUrgency.
+const (
+	StaffCaseFileUrgencyDueSoon StaffCaseFileUrgency = "due_soon"
+	StaffCaseFileUrgencyLate    StaffCaseFileUrgency = "late"
+	StaffCaseFileUrgencyNone    StaffCaseFileUrgency = "none"
+	StaffCaseFileUrgencyOk      StaffCaseFileUrgency = "ok"
+)
+
+// Valid indicates whether the value is a known member of the StaffCaseFileUrgency enum.
+func (e StaffCaseFileUrgency) Valid() bool {
+	switch e {
+	case StaffCaseFileUrgencyDueSoon:
+		return true
+	case StaffCaseFileUrgencyLate:
+		return true
+	case StaffCaseFileUrgencyNone:
+		return true
+	case StaffCaseFileUrgencyOk:
 		return true
 	default:
 		return false
@@ -67,22 +365,22 @@ func (e TaskUnitRole) Valid() bool {
 
 // Defines values for UnitKind.
 const (
-	Division      UnitKind = "division"
-	Group         UnitKind = "group"
-	Office        UnitKind = "office"
-	ServiceCentre UnitKind = "service_centre"
+	UnitKindDivision      UnitKind = "division"
+	UnitKindGroup         UnitKind = "group"
+	UnitKindOffice        UnitKind = "office"
+	UnitKindServiceCentre UnitKind = "service_centre"
 )
 
 // Valid indicates whether the value is a known member of the UnitKind enum.
 func (e UnitKind) Valid() bool {
 	switch e {
-	case Division:
+	case UnitKindDivision:
 		return true
-	case Group:
+	case UnitKindGroup:
 		return true
-	case Office:
+	case UnitKindOffice:
 		return true
-	case ServiceCentre:
+	case UnitKindServiceCentre:
 		return true
 	default:
 		return false
@@ -101,6 +399,354 @@ func (e Lang) Valid() bool {
 	case LangEn:
 		return true
 	case LangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListJobsParamsLang.
+const (
+	ListJobsParamsLangEn ListJobsParamsLang = "en"
+	ListJobsParamsLangVi ListJobsParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the ListJobsParamsLang enum.
+func (e ListJobsParamsLang) Valid() bool {
+	switch e {
+	case ListJobsParamsLangEn:
+		return true
+	case ListJobsParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RunJobParamsLang.
+const (
+	RunJobParamsLangEn RunJobParamsLang = "en"
+	RunJobParamsLangVi RunJobParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the RunJobParamsLang enum.
+func (e RunJobParamsLang) Valid() bool {
+	switch e {
+	case RunJobParamsLangEn:
+		return true
+	case RunJobParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListAlertsParamsLang.
+const (
+	ListAlertsParamsLangEn ListAlertsParamsLang = "en"
+	ListAlertsParamsLangVi ListAlertsParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the ListAlertsParamsLang enum.
+func (e ListAlertsParamsLang) Valid() bool {
+	switch e {
+	case ListAlertsParamsLangEn:
+		return true
+	case ListAlertsParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MarkAlertsReadParamsLang.
+const (
+	MarkAlertsReadParamsLangEn MarkAlertsReadParamsLang = "en"
+	MarkAlertsReadParamsLangVi MarkAlertsReadParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the MarkAlertsReadParamsLang enum.
+func (e MarkAlertsReadParamsLang) Valid() bool {
+	switch e {
+	case MarkAlertsReadParamsLangEn:
+		return true
+	case MarkAlertsReadParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListAuditParamsLang.
+const (
+	ListAuditParamsLangEn ListAuditParamsLang = "en"
+	ListAuditParamsLangVi ListAuditParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the ListAuditParamsLang enum.
+func (e ListAuditParamsLang) Valid() bool {
+	switch e {
+	case ListAuditParamsLangEn:
+		return true
+	case ListAuditParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListIdentityAccessParamsLang.
+const (
+	ListIdentityAccessParamsLangEn ListIdentityAccessParamsLang = "en"
+	ListIdentityAccessParamsLangVi ListIdentityAccessParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the ListIdentityAccessParamsLang enum.
+func (e ListIdentityAccessParamsLang) Valid() bool {
+	switch e {
+	case ListIdentityAccessParamsLangEn:
+		return true
+	case ListIdentityAccessParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetCalendarYearParamsLang.
+const (
+	GetCalendarYearParamsLangEn GetCalendarYearParamsLang = "en"
+	GetCalendarYearParamsLangVi GetCalendarYearParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the GetCalendarYearParamsLang enum.
+func (e GetCalendarYearParamsLang) Valid() bool {
+	switch e {
+	case GetCalendarYearParamsLangEn:
+		return true
+	case GetCalendarYearParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PutCalendarYearParamsLang.
+const (
+	PutCalendarYearParamsLangEn PutCalendarYearParamsLang = "en"
+	PutCalendarYearParamsLangVi PutCalendarYearParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the PutCalendarYearParamsLang enum.
+func (e PutCalendarYearParamsLang) Valid() bool {
+	switch e {
+	case PutCalendarYearParamsLangEn:
+		return true
+	case PutCalendarYearParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ExplainDeadlineParamsRule.
+const (
+	ComplaintAccept     ExplainDeadlineParamsRule = "complaint.accept"
+	ComplaintResolve    ExplainDeadlineParamsRule = "complaint.resolve"
+	DenunciationForward ExplainDeadlineParamsRule = "denunciation.forward"
+	DenunciationInitial ExplainDeadlineParamsRule = "denunciation.initial"
+	DenunciationResolve ExplainDeadlineParamsRule = "denunciation.resolve"
+	LetterProcess       ExplainDeadlineParamsRule = "letter.process"
+	PaknAnswer          ExplainDeadlineParamsRule = "pakn.answer"
+	PaknForward         ExplainDeadlineParamsRule = "pakn.forward"
+	ReceptionAnswer     ExplainDeadlineParamsRule = "reception.answer"
+)
+
+// Valid indicates whether the value is a known member of the ExplainDeadlineParamsRule enum.
+func (e ExplainDeadlineParamsRule) Valid() bool {
+	switch e {
+	case ComplaintAccept:
+		return true
+	case ComplaintResolve:
+		return true
+	case DenunciationForward:
+		return true
+	case DenunciationInitial:
+		return true
+	case DenunciationResolve:
+		return true
+	case LetterProcess:
+		return true
+	case PaknAnswer:
+		return true
+	case PaknForward:
+		return true
+	case ReceptionAnswer:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ExplainDeadlineParamsComplex.
+const (
+	ExplainDeadlineParamsComplexComplex    ExplainDeadlineParamsComplex = "complex"
+	ExplainDeadlineParamsComplexEspecially ExplainDeadlineParamsComplex = "especially"
+	ExplainDeadlineParamsComplexNone       ExplainDeadlineParamsComplex = "none"
+)
+
+// Valid indicates whether the value is a known member of the ExplainDeadlineParamsComplex enum.
+func (e ExplainDeadlineParamsComplex) Valid() bool {
+	switch e {
+	case ExplainDeadlineParamsComplexComplex:
+		return true
+	case ExplainDeadlineParamsComplexEspecially:
+		return true
+	case ExplainDeadlineParamsComplexNone:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ExplainDeadlineParamsRound.
+const (
+	N1 ExplainDeadlineParamsRound = 1
+	N2 ExplainDeadlineParamsRound = 2
+)
+
+// Valid indicates whether the value is a known member of the ExplainDeadlineParamsRound enum.
+func (e ExplainDeadlineParamsRound) Valid() bool {
+	switch e {
+	case N1:
+		return true
+	case N2:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ExplainDeadlineParamsLang.
+const (
+	ExplainDeadlineParamsLangEn ExplainDeadlineParamsLang = "en"
+	ExplainDeadlineParamsLangVi ExplainDeadlineParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the ExplainDeadlineParamsLang enum.
+func (e ExplainDeadlineParamsLang) Valid() bool {
+	switch e {
+	case ExplainDeadlineParamsLangEn:
+		return true
+	case ExplainDeadlineParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListDeadlineRulesParamsLang.
+const (
+	ListDeadlineRulesParamsLangEn ListDeadlineRulesParamsLang = "en"
+	ListDeadlineRulesParamsLangVi ListDeadlineRulesParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the ListDeadlineRulesParamsLang enum.
+func (e ListDeadlineRulesParamsLang) Valid() bool {
+	switch e {
+	case ListDeadlineRulesParamsLangEn:
+		return true
+	case ListDeadlineRulesParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetMeParamsLang.
+const (
+	GetMeParamsLangEn GetMeParamsLang = "en"
+	GetMeParamsLangVi GetMeParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the GetMeParamsLang enum.
+func (e GetMeParamsLang) Valid() bool {
+	switch e {
+	case GetMeParamsLangEn:
+		return true
+	case GetMeParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SubmitPetitionParamsLang.
+const (
+	SubmitPetitionParamsLangEn SubmitPetitionParamsLang = "en"
+	SubmitPetitionParamsLangVi SubmitPetitionParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the SubmitPetitionParamsLang enum.
+func (e SubmitPetitionParamsLang) Valid() bool {
+	switch e {
+	case SubmitPetitionParamsLangEn:
+		return true
+	case SubmitPetitionParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TrackPetitionParamsLang.
+const (
+	TrackPetitionParamsLangEn TrackPetitionParamsLang = "en"
+	TrackPetitionParamsLangVi TrackPetitionParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the TrackPetitionParamsLang enum.
+func (e TrackPetitionParamsLang) Valid() bool {
+	switch e {
+	case TrackPetitionParamsLangEn:
+		return true
+	case TrackPetitionParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DisputePetitionParamsLang.
+const (
+	DisputePetitionParamsLangEn DisputePetitionParamsLang = "en"
+	DisputePetitionParamsLangVi DisputePetitionParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the DisputePetitionParamsLang enum.
+func (e DisputePetitionParamsLang) Valid() bool {
+	switch e {
+	case DisputePetitionParamsLangEn:
+		return true
+	case DisputePetitionParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RatePetitionParamsLang.
+const (
+	RatePetitionParamsLangEn RatePetitionParamsLang = "en"
+	RatePetitionParamsLangVi RatePetitionParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the RatePetitionParamsLang enum.
+func (e RatePetitionParamsLang) Valid() bool {
+	switch e {
+	case RatePetitionParamsLangEn:
+		return true
+	case RatePetitionParamsLangVi:
 		return true
 	default:
 		return false
@@ -143,6 +789,78 @@ func (e GetPlanParamsLang) Valid() bool {
 	}
 }
 
+// Defines values for ListStaffCasesParamsLang.
+const (
+	ListStaffCasesParamsLangEn ListStaffCasesParamsLang = "en"
+	ListStaffCasesParamsLangVi ListStaffCasesParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the ListStaffCasesParamsLang enum.
+func (e ListStaffCasesParamsLang) Valid() bool {
+	switch e {
+	case ListStaffCasesParamsLangEn:
+		return true
+	case ListStaffCasesParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetStaffCaseParamsLang.
+const (
+	GetStaffCaseParamsLangEn GetStaffCaseParamsLang = "en"
+	GetStaffCaseParamsLangVi GetStaffCaseParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the GetStaffCaseParamsLang enum.
+func (e GetStaffCaseParamsLang) Valid() bool {
+	switch e {
+	case GetStaffCaseParamsLangEn:
+		return true
+	case GetStaffCaseParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RevealIdentityParamsLang.
+const (
+	RevealIdentityParamsLangEn RevealIdentityParamsLang = "en"
+	RevealIdentityParamsLangVi RevealIdentityParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the RevealIdentityParamsLang enum.
+func (e RevealIdentityParamsLang) Valid() bool {
+	switch e {
+	case RevealIdentityParamsLangEn:
+		return true
+	case RevealIdentityParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListTopicsParamsLang.
+const (
+	ListTopicsParamsLangEn ListTopicsParamsLang = "en"
+	ListTopicsParamsLangVi ListTopicsParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the ListTopicsParamsLang enum.
+func (e ListTopicsParamsLang) Valid() bool {
+	switch e {
+	case ListTopicsParamsLangEn:
+		return true
+	case ListTopicsParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListUnitsParamsLang.
 const (
 	ListUnitsParamsLangEn ListUnitsParamsLang = "en"
@@ -161,6 +879,172 @@ func (e ListUnitsParamsLang) Valid() bool {
 	}
 }
 
+// Alert defines model for Alert.
+type Alert struct {
+	CaseCode  *string         `json:"case_code,omitempty"`
+	CaseId    *int64          `json:"case_id,omitempty"`
+	CaseKind  *string         `json:"case_kind,omitempty"`
+	ClockKind *AlertClockKind `json:"clock_kind,omitempty"`
+	CreatedAt time.Time       `json:"created_at"`
+	DaysLate  *int            `json:"days_late,omitempty"`
+	DaysLeft  *int            `json:"days_left,omitempty"`
+	DueAt     *time.Time      `json:"due_at,omitempty"`
+	Id        int64           `json:"id"`
+
+	// Kind late, escalated, due_soon.N (N working days ahead) or calendar.
+	Kind   string     `json:"kind"`
+	Link   *string    `json:"link,omitempty"`
+	ReadAt *time.Time `json:"read_at,omitempty"`
+	Topic  *string    `json:"topic,omitempty"`
+
+	// Unit The acting unit; absent for the office.
+	Unit *string `json:"unit,omitempty"`
+
+	// Year For a calendar reminder.
+	Year *int `json:"year,omitempty"`
+}
+
+// AlertClockKind defines model for Alert.ClockKind.
+type AlertClockKind string
+
+// AuditEntry defines model for AuditEntry.
+type AuditEntry struct {
+	// Action Example: account.create
+	Action  string                  `json:"action"`
+	Actor   string                  `json:"actor"`
+	ActorId *int64                  `json:"actor_id,omitempty"`
+	After   *map[string]interface{} `json:"after,omitempty"`
+	At      time.Time               `json:"at"`
+
+	// Before The state before; absent for a creation.
+	Before *map[string]interface{} `json:"before,omitempty"`
+
+	// Entity Example: account
+	Entity    string `json:"entity"`
+	EntityId  string `json:"entity_id"`
+	Id        int64  `json:"id"`
+	RequestId string `json:"request_id"`
+}
+
+// CalendarDayOff defines model for CalendarDayOff.
+type CalendarDayOff struct {
+	// Date Example: 2026-02-16
+	Date string `json:"date"`
+
+	// Name Example: Tết Nguyên đán
+	Name   string  `json:"name"`
+	NameEn *string `json:"name_en,omitempty"`
+
+	// Source The announcing document.
+	Source      *string `json:"source,omitempty"`
+	Unconfirmed *bool   `json:"unconfirmed,omitempty"`
+}
+
+// CalendarWorkingDay defines model for CalendarWorkingDay.
+type CalendarWorkingDay struct {
+	// Date Example: 2026-01-10
+	Date        string  `json:"date"`
+	Source      *string `json:"source,omitempty"`
+	Unconfirmed *bool   `json:"unconfirmed,omitempty"`
+}
+
+// CalendarYear defines model for CalendarYear.
+type CalendarYear struct {
+	// Confirmed An admin checked the year against the official announcements.
+	Confirmed   bool             `json:"confirmed"`
+	ConfirmedAt *time.Time       `json:"confirmed_at,omitempty"`
+	ConfirmedBy *string          `json:"confirmed_by,omitempty"`
+	DaysOff     []CalendarDayOff `json:"days_off"`
+
+	// Proposed No table is stored; this is the rules' draft.
+	Proposed bool `json:"proposed"`
+
+	// WorkingDays Number of working days in the year.
+	WorkingDays      int                  `json:"working_days"`
+	WorkingSaturdays []CalendarWorkingDay `json:"working_saturdays"`
+
+	// Year Example: 2026
+	Year int `json:"year"`
+}
+
+// CalendarYearInput defines model for CalendarYearInput.
+type CalendarYearInput struct {
+	Confirmed        bool                 `json:"confirmed"`
+	DaysOff          []CalendarDayOff     `json:"days_off"`
+	WorkingSaturdays []CalendarWorkingDay `json:"working_saturdays"`
+}
+
+// DeadlineExplanation defines model for DeadlineExplanation.
+type DeadlineExplanation struct {
+	// DueAt 24:00 of due_date in Asia/Ho_Chi_Minh, with offset.
+	DueAt time.Time `json:"due_at"`
+
+	// DueDate The last day of the period, YYYY-MM-DD; it ends at 24:00 local time.
+	//
+	// Example: 2026-03-16
+	DueDate       string `json:"due_date"`
+	ExtensionDays *int   `json:"extension_days,omitempty"`
+	FirstDay      string `json:"first_day"`
+	Limit         int    `json:"limit"`
+
+	// Provisional The result depends on a calendar year or day nobody has confirmed.
+	Provisional       bool         `json:"provisional"`
+	RolledForwardFrom *string      `json:"rolled_forward_from,omitempty"`
+	Rule              DeadlineRule `json:"rule"`
+	Skipped           []struct {
+		Date   string `json:"date"`
+		Reason string `json:"reason"`
+	} `json:"skipped"`
+	StartDate string                  `json:"start_date"`
+	TextEn    string                  `json:"text_en"`
+	TextVi    string                  `json:"text_vi"`
+	Unit      DeadlineExplanationUnit `json:"unit"`
+}
+
+// DeadlineExplanationUnit defines model for DeadlineExplanation.Unit.
+type DeadlineExplanationUnit string
+
+// DeadlineRule defines model for DeadlineRule.
+type DeadlineRule struct {
+	ComplexLimit         *int `json:"complex_limit,omitempty"`
+	ComplexMaxExtensions *int `json:"complex_max_extensions,omitempty"`
+
+	// Confidence A (official text), B (reputable secondary), C (weak), ? (unconfirmed).
+	Confidence   string `json:"confidence"`
+	Configurable bool   `json:"configurable"`
+
+	// EffectiveFrom Example: 2026-07-01
+	EffectiveFrom string `json:"effective_from"`
+
+	// EffectiveTo First day no longer in force; empty when open-ended.
+	EffectiveTo             *string `json:"effective_to,omitempty"`
+	EspeciallyMaxExtensions *int    `json:"especially_max_extensions,omitempty"`
+	ExtensionLimit          *int    `json:"extension_limit,omitempty"`
+
+	// Id Example: complaint.resolve
+	Id                       string            `json:"id"`
+	Kind                     string            `json:"kind"`
+	LegalBasis               string            `json:"legal_basis"`
+	Limit                    int               `json:"limit"`
+	MaxExtensions            *int              `json:"max_extensions,omitempty"`
+	PauseRestarts            *bool             `json:"pause_restarts,omitempty"`
+	RemoteComplexLimit       *int              `json:"remote_complex_limit,omitempty"`
+	RemoteLimit              *int              `json:"remote_limit,omitempty"`
+	Round2ComplexLimit       *int              `json:"round2_complex_limit,omitempty"`
+	Round2Limit              *int              `json:"round2_limit,omitempty"`
+	Round2RemoteComplexLimit *int              `json:"round2_remote_complex_limit,omitempty"`
+	Round2RemoteLimit        *int              `json:"round2_remote_limit,omitempty"`
+	Start                    DeadlineRuleStart `json:"start"`
+	Step                     string            `json:"step"`
+	Unit                     DeadlineRuleUnit  `json:"unit"`
+}
+
+// DeadlineRuleStart defines model for DeadlineRule.Start.
+type DeadlineRuleStart string
+
+// DeadlineRuleUnit defines model for DeadlineRule.Unit.
+type DeadlineRuleUnit string
+
 // Dimension defines model for Dimension.
 type Dimension struct {
 	// Numeral Example: VII
@@ -170,6 +1054,25 @@ type Dimension struct {
 	Ordinal int        `json:"ordinal"`
 	Tasks   []PlanTask `json:"tasks"`
 	Title   string     `json:"title"`
+}
+
+// DisputeInput defines model for DisputeInput.
+type DisputeInput struct {
+	Reason string `json:"reason"`
+}
+
+// DuplicateError defines model for DuplicateError.
+type DuplicateError struct {
+	// Code Stable machine-readable code, e.g. `not_found`, `invalid`.
+	Code string `json:"code"`
+
+	// DuplicateOf The code of the case first received with this content.
+	DuplicateOf string        `json:"duplicate_of"`
+	Errors      *[]FieldError `json:"errors,omitempty"`
+
+	// Message Human-readable message in the request's language.
+	Message   string  `json:"message"`
+	RequestId *string `json:"request_id,omitempty"`
 }
 
 // Error defines model for Error.
@@ -188,6 +1091,230 @@ type FieldError struct {
 	Code    string `json:"code"`
 	Field   string `json:"field"`
 	Message string `json:"message"`
+}
+
+// Identity defines model for Identity.
+type Identity struct {
+	Address  string `json:"address"`
+	Email    string `json:"email"`
+	IdNumber string `json:"id_number"`
+	Name     string `json:"name"`
+	Phone    string `json:"phone"`
+}
+
+// IdentityAccessEntry defines model for IdentityAccessEntry.
+type IdentityAccessEntry struct {
+	AccountId int64     `json:"account_id"`
+	Actor     string    `json:"actor"`
+	At        time.Time `json:"at"`
+	CaseId    int64     `json:"case_id"`
+	Reason    string    `json:"reason"`
+	RequestId string    `json:"request_id"`
+}
+
+// Job defines model for Job.
+type Job struct {
+	Description string  `json:"description"`
+	Enabled     bool    `json:"enabled"`
+	LastRun     *JobRun `json:"last_run,omitempty"`
+
+	// Name Example: overdue-sweep
+	Name           string     `json:"name"`
+	NextRun        *time.Time `json:"next_run,omitempty"`
+	RecentFailures []JobRun   `json:"recent_failures"`
+	RunAtStart     bool       `json:"run_at_start"`
+
+	// Schedule Cron spec in Asia/Ho_Chi_Minh.
+	//
+	// Example: */5 * * * *
+	Schedule string `json:"schedule"`
+
+	// Scheduled This server fires the job on schedule.
+	Scheduled       bool `json:"scheduled"`
+	WorkingDaysOnly bool `json:"working_days_only"`
+}
+
+// JobRun defines model for JobRun.
+type JobRun struct {
+	AsOf       time.Time      `json:"as_of"`
+	Cause      JobRunCause    `json:"cause"`
+	Counts     map[string]int `json:"counts"`
+	DurationMs *int64         `json:"duration_ms,omitempty"`
+	Error      *string        `json:"error,omitempty"`
+	FinishedAt *time.Time     `json:"finished_at,omitempty"`
+	Id         int64          `json:"id"`
+	Job        string         `json:"job"`
+	Note       *string        `json:"note,omitempty"`
+	Outcome    JobRunOutcome  `json:"outcome"`
+	Replica    string         `json:"replica"`
+	StartedAt  time.Time      `json:"started_at"`
+	StartedBy  *string        `json:"started_by,omitempty"`
+
+	// Tick The claimed tick: an RFC 3339 instant, or manual:… for a manual run.
+	Tick string `json:"tick"`
+}
+
+// JobRunCause defines model for JobRun.Cause.
+type JobRunCause string
+
+// JobRunOutcome defines model for JobRun.Outcome.
+type JobRunOutcome string
+
+// Me defines model for Me.
+type Me struct {
+	Email string `json:"email"`
+	Id    int64  `json:"id"`
+
+	// IdentityRead Holds the explicit grant to reveal denouncers' identities.
+	IdentityRead       bool      `json:"identity_read"`
+	MustChangePassword bool      `json:"must_change_password"`
+	Name               string    `json:"name"`
+	Roles              []MeRoles `json:"roles"`
+	Unit               *UnitRef  `json:"unit,omitempty"`
+	Via                MeVia     `json:"via"`
+}
+
+// MeRoles defines model for Me.Roles.
+type MeRoles string
+
+// MeVia defines model for Me.Via.
+type MeVia string
+
+// PetitionAnswer defines model for PetitionAnswer.
+type PetitionAnswer struct {
+	Attachments []PetitionFile `json:"attachments"`
+	Body        string         `json:"body"`
+	PublishedAt time.Time      `json:"published_at"`
+	Signer      *string        `json:"signer,omitempty"`
+}
+
+// PetitionEvent defines model for PetitionEvent.
+type PetitionEvent struct {
+	At time.Time `json:"at"`
+
+	// Kind Example: received
+	Kind string `json:"kind"`
+
+	// Text The event in the request's language.
+	Text string  `json:"text"`
+	Unit *string `json:"unit,omitempty"`
+}
+
+// PetitionFile defines model for PetitionFile.
+type PetitionFile struct {
+	MediaType string `json:"media_type"`
+	Name      string `json:"name"`
+	Sha256    string `json:"sha256"`
+	Size      int64  `json:"size"`
+}
+
+// PetitionInput defines model for PetitionInput.
+type PetitionInput struct {
+	Address *string `json:"address,omitempty"`
+
+	// Consent Consent to the processing of the personal data given, for this case.
+	Consent bool    `json:"consent"`
+	Content string  `json:"content"`
+	Email   *string `json:"email,omitempty"`
+
+	// KeepIdentitySecret Denunciations only. false records that the denouncer waives the secrecy of Luật Tố cáo Art. 9(1)(b); other kinds are always kept confidential.
+	KeepIdentitySecret *bool `json:"keep_identity_secret,omitempty"`
+
+	// Kind kiến nghị (proposal), phản ánh (report of a problem), khiếu nại (complaint), tố cáo (denunciation).
+	Kind PetitionKind `json:"kind"`
+	Name string       `json:"name"`
+
+	// Phone Example: 0912 345 678
+	Phone *string `json:"phone,omitempty"`
+
+	// Place The place concerned, if any.
+	Place   *string `json:"place,omitempty"`
+	Title   string  `json:"title"`
+	TopicId int64   `json:"topic_id"`
+}
+
+// PetitionKind kiến nghị (proposal), phản ánh (report of a problem), khiếu nại (complaint), tố cáo (denunciation).
+type PetitionKind string
+
+// PetitionMultipart The fields of PetitionInput as form values (booleans as `true`/`false`), plus the files.
+type PetitionMultipart struct {
+	Address            *string               `json:"address,omitempty"`
+	Consent            string                `json:"consent"`
+	Content            string                `json:"content"`
+	Email              *string               `json:"email,omitempty"`
+	Files              *[]openapi_types.File `json:"files,omitempty"`
+	KeepIdentitySecret *string               `json:"keep_identity_secret,omitempty"`
+	Kind               string                `json:"kind"`
+	Name               string                `json:"name"`
+	Phone              *string               `json:"phone,omitempty"`
+	Place              *string               `json:"place,omitempty"`
+	Title              string                `json:"title"`
+	TopicId            string                `json:"topic_id"`
+}
+
+// PetitionReceipt defines model for PetitionReceipt.
+type PetitionReceipt struct {
+	// Code Example: SXD-2026-000123
+	Code string `json:"code"`
+
+	// DueAt When the first answer is due; absent while it is not yet computed.
+	DueAt *time.Time `json:"due_at,omitempty"`
+
+	// DueExplanation Why the due time is what it is, in the request's language; "not yet computed" when due_at is absent.
+	DueExplanation string `json:"due_explanation"`
+
+	// DueRule Example: pakn.answer
+	DueRule    *string   `json:"due_rule,omitempty"`
+	ReceivedAt time.Time `json:"received_at"`
+
+	// Secret 8 characters without 0/O/1/l/I. Shown once; only its hash is stored.
+	//
+	// Example: K7M2QXPA
+	Secret string `json:"secret"`
+
+	// Status Example: received
+	Status string `json:"status"`
+}
+
+// PetitionView defines model for PetitionView.
+type PetitionView struct {
+	Answer         *PetitionAnswer `json:"answer,omitempty"`
+	Attachments    []PetitionFile  `json:"attachments"`
+	CanDispute     bool            `json:"can_dispute"`
+	CanRate        bool            `json:"can_rate"`
+	Code           string          `json:"code"`
+	Content        string          `json:"content"`
+	DisputeUntil   *time.Time      `json:"dispute_until,omitempty"`
+	DueAt          *time.Time      `json:"due_at,omitempty"`
+	DueExplanation string          `json:"due_explanation"`
+
+	// Kind kiến nghị (proposal), phản ánh (report of a problem), khiếu nại (complaint), tố cáo (denunciation).
+	Kind   PetitionKind `json:"kind"`
+	Place  *string      `json:"place,omitempty"`
+	Rating *struct {
+		Comment *string `json:"comment,omitempty"`
+		Stars   int     `json:"stars"`
+	} `json:"rating,omitempty"`
+	ReceivedAt time.Time       `json:"received_at"`
+	Status     string          `json:"status"`
+	Timeline   []PetitionEvent `json:"timeline"`
+	Title      string          `json:"title"`
+	Topic      *string         `json:"topic,omitempty"`
+}
+
+// PetitionerView defines model for PetitionerView.
+type PetitionerView struct {
+	CanReveal bool      `json:"can_reveal"`
+	Identity  *Identity `json:"identity,omitempty"`
+
+	// Secret A denunciation under secrecy; read it with POST /staff/cases/{id}/identity.
+	Secret bool `json:"secret"`
+
+	// Shown The identity fields below are present.
+	Shown bool `json:"shown"`
+
+	// Waived The denouncer waived secrecy.
+	Waived bool `json:"waived"`
 }
 
 // Plan defines model for Plan.
@@ -257,6 +1384,59 @@ type PlanTask struct {
 // PlanTaskTimeframe defines model for PlanTask.Timeframe.
 type PlanTaskTimeframe string
 
+// RatingInput defines model for RatingInput.
+type RatingInput struct {
+	Comment *string `json:"comment,omitempty"`
+	Stars   int     `json:"stars"`
+}
+
+// StaffCase defines model for StaffCase.
+type StaffCase struct {
+	Code  string        `json:"code"`
+	DueAt *time.Time    `json:"due_at,omitempty"`
+	Id    int64         `json:"id"`
+	Kind  StaffCaseKind `json:"kind"`
+
+	// LeadUnit Code of the lead unit.
+	LeadUnit   *string          `json:"lead_unit,omitempty"`
+	ReceivedAt time.Time        `json:"received_at"`
+	Status     string           `json:"status"`
+	Title      string           `json:"title"`
+	Urgency    StaffCaseUrgency `json:"urgency"`
+}
+
+// StaffCaseKind defines model for StaffCase.Kind.
+type StaffCaseKind string
+
+// StaffCaseUrgency defines model for StaffCase.Urgency.
+type StaffCaseUrgency string
+
+// StaffCaseFile defines model for StaffCaseFile.
+type StaffCaseFile struct {
+	Code string `json:"code"`
+
+	// Content The letter. For a denunciation under secrecy, or a caller who may not see the petitioner, the petitioner's details are blacked out of it.
+	Content string            `json:"content"`
+	DueAt   *time.Time        `json:"due_at,omitempty"`
+	Id      int64             `json:"id"`
+	Kind    StaffCaseFileKind `json:"kind"`
+
+	// LeadUnit Code of the lead unit.
+	LeadUnit   *string              `json:"lead_unit,omitempty"`
+	Petitioner PetitionerView       `json:"petitioner"`
+	Place      string               `json:"place"`
+	ReceivedAt time.Time            `json:"received_at"`
+	Status     string               `json:"status"`
+	Title      string               `json:"title"`
+	Urgency    StaffCaseFileUrgency `json:"urgency"`
+}
+
+// StaffCaseFileKind defines model for StaffCaseFile.Kind.
+type StaffCaseFileKind string
+
+// StaffCaseFileUrgency defines model for StaffCaseFile.Urgency.
+type StaffCaseFileUrgency string
+
 // Target defines model for Target.
 type Target struct {
 	// Metric Example: on_time_rate
@@ -283,6 +1463,22 @@ type TaskUnit struct {
 // TaskUnitRole defines model for TaskUnit.Role.
 type TaskUnitRole string
 
+// Topic defines model for Topic.
+type Topic struct {
+	Id int64 `json:"id"`
+
+	// Name The name in the request's language.
+	Name   string `json:"name"`
+	NameEn string `json:"name_en"`
+	NameVi string `json:"name_vi"`
+
+	// PlanTaskId The plan task the topic maps to; absent for "other".
+	PlanTaskId *int64 `json:"plan_task_id,omitempty"`
+
+	// Slug Example: thai-do-mot-cua
+	Slug string `json:"slug"`
+}
+
 // Unit defines model for Unit.
 type Unit struct {
 	Active bool `json:"active"`
@@ -305,8 +1501,238 @@ type Unit struct {
 // UnitKind defines model for Unit.Kind.
 type UnitKind string
 
+// UnitRef defines model for UnitRef.
+type UnitRef struct {
+	Code string `json:"code"`
+	Kind string `json:"kind"`
+	Name string `json:"name"`
+}
+
 // Lang defines model for Lang.
 type Lang string
+
+// TrackingCode defines model for TrackingCode.
+type TrackingCode = string
+
+// TrackingContact defines model for TrackingContact.
+type TrackingContact = string
+
+// TrackingSecret defines model for TrackingSecret.
+type TrackingSecret = string
+
+// Year defines model for Year.
+type Year = int
+
+// ListJobsParams defines parameters for ListJobs.
+type ListJobsParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *ListJobsParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// ListJobsParamsLang defines parameters for ListJobs.
+type ListJobsParamsLang string
+
+// RunJobParams defines parameters for RunJob.
+type RunJobParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *RunJobParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// RunJobParamsLang defines parameters for RunJob.
+type RunJobParamsLang string
+
+// ListAlertsParams defines parameters for ListAlerts.
+type ListAlertsParams struct {
+	// Unread Only unread alerts.
+	Unread *bool `form:"unread,omitempty" json:"unread,omitempty"`
+	Limit  *int  `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *ListAlertsParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// ListAlertsParamsLang defines parameters for ListAlerts.
+type ListAlertsParamsLang string
+
+// MarkAlertsReadJSONBody defines parameters for MarkAlertsRead.
+type MarkAlertsReadJSONBody struct {
+	Ids *[]int64 `json:"ids,omitempty"`
+}
+
+// MarkAlertsReadParams defines parameters for MarkAlertsRead.
+type MarkAlertsReadParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *MarkAlertsReadParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// MarkAlertsReadParamsLang defines parameters for MarkAlertsRead.
+type MarkAlertsReadParamsLang string
+
+// ListAuditParams defines parameters for ListAudit.
+type ListAuditParams struct {
+	// Actor Account id, or part of the actor label (e-mail).
+	Actor *string `form:"actor,omitempty" json:"actor,omitempty"`
+
+	// Action An action (`account.create`) or a prefix without a dot (`account`).
+	Action   *string `form:"action,omitempty" json:"action,omitempty"`
+	Entity   *string `form:"entity,omitempty" json:"entity,omitempty"`
+	EntityId *string `form:"entity_id,omitempty" json:"entity_id,omitempty"`
+
+	// From Inclusive lower bound.
+	From *time.Time `form:"from,omitempty" json:"from,omitempty"`
+
+	// To Exclusive upper bound.
+	To *time.Time `form:"to,omitempty" json:"to,omitempty"`
+
+	// BeforeId Paging: only entries with a smaller id.
+	BeforeId *int64 `form:"before_id,omitempty" json:"before_id,omitempty"`
+	Limit    *int   `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *ListAuditParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// ListAuditParamsLang defines parameters for ListAudit.
+type ListAuditParamsLang string
+
+// ListIdentityAccessParams defines parameters for ListIdentityAccess.
+type ListIdentityAccessParams struct {
+	Actor  *string    `form:"actor,omitempty" json:"actor,omitempty"`
+	CaseId *int64     `form:"case_id,omitempty" json:"case_id,omitempty"`
+	From   *time.Time `form:"from,omitempty" json:"from,omitempty"`
+	To     *time.Time `form:"to,omitempty" json:"to,omitempty"`
+	Limit  *int       `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *ListIdentityAccessParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// ListIdentityAccessParamsLang defines parameters for ListIdentityAccess.
+type ListIdentityAccessParamsLang string
+
+// GetCalendarYearParams defines parameters for GetCalendarYear.
+type GetCalendarYearParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *GetCalendarYearParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// GetCalendarYearParamsLang defines parameters for GetCalendarYear.
+type GetCalendarYearParamsLang string
+
+// PutCalendarYearParams defines parameters for PutCalendarYear.
+type PutCalendarYearParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *PutCalendarYearParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// PutCalendarYearParamsLang defines parameters for PutCalendarYear.
+type PutCalendarYearParamsLang string
+
+// ExplainDeadlineParams defines parameters for ExplainDeadline.
+type ExplainDeadlineParams struct {
+	Rule ExplainDeadlineParamsRule `form:"rule" json:"rule"`
+
+	// Start Date of the start event (receipt or acceptance), YYYY-MM-DD, in Asia/Ho_Chi_Minh.
+	Start   string                        `form:"start" json:"start"`
+	Complex *ExplainDeadlineParamsComplex `form:"complex,omitempty" json:"complex,omitempty"`
+
+	// Remote Remote or hard-to-travel area (vùng sâu, vùng xa).
+	Remote *bool `form:"remote,omitempty" json:"remote,omitempty"`
+
+	// Round Complaint round, 1 (first) or 2 (second).
+	Round *ExplainDeadlineParamsRound `form:"round,omitempty" json:"round,omitempty"`
+
+	// Extensions Extensions already granted.
+	Extensions *int `form:"extensions,omitempty" json:"extensions,omitempty"`
+
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *ExplainDeadlineParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// ExplainDeadlineParamsRule defines parameters for ExplainDeadline.
+type ExplainDeadlineParamsRule string
+
+// ExplainDeadlineParamsComplex defines parameters for ExplainDeadline.
+type ExplainDeadlineParamsComplex string
+
+// ExplainDeadlineParamsRound defines parameters for ExplainDeadline.
+type ExplainDeadlineParamsRound int
+
+// ExplainDeadlineParamsLang defines parameters for ExplainDeadline.
+type ExplainDeadlineParamsLang string
+
+// ListDeadlineRulesParams defines parameters for ListDeadlineRules.
+type ListDeadlineRulesParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *ListDeadlineRulesParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// ListDeadlineRulesParamsLang defines parameters for ListDeadlineRules.
+type ListDeadlineRulesParamsLang string
+
+// GetMeParams defines parameters for GetMe.
+type GetMeParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *GetMeParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// GetMeParamsLang defines parameters for GetMe.
+type GetMeParamsLang string
+
+// SubmitPetitionParams defines parameters for SubmitPetition.
+type SubmitPetitionParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang           *SubmitPetitionParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+	IdempotencyKey *string                   `json:"Idempotency-Key,omitempty"`
+}
+
+// SubmitPetitionParamsLang defines parameters for SubmitPetition.
+type SubmitPetitionParamsLang string
+
+// TrackPetitionParams defines parameters for TrackPetition.
+type TrackPetitionParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *TrackPetitionParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+
+	// XTrackingSecret The 8-character secret from the receipt.
+	XTrackingSecret *TrackingSecret `json:"X-Tracking-Secret,omitempty"`
+
+	// XTrackingContact The phone number or e-mail given at submission (instead of the secret; not for denunciations).
+	XTrackingContact *TrackingContact `json:"X-Tracking-Contact,omitempty"`
+}
+
+// TrackPetitionParamsLang defines parameters for TrackPetition.
+type TrackPetitionParamsLang string
+
+// DisputePetitionParams defines parameters for DisputePetition.
+type DisputePetitionParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *DisputePetitionParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+
+	// XTrackingSecret The 8-character secret from the receipt.
+	XTrackingSecret *TrackingSecret `json:"X-Tracking-Secret,omitempty"`
+
+	// XTrackingContact The phone number or e-mail given at submission (instead of the secret; not for denunciations).
+	XTrackingContact *TrackingContact `json:"X-Tracking-Contact,omitempty"`
+}
+
+// DisputePetitionParamsLang defines parameters for DisputePetition.
+type DisputePetitionParamsLang string
+
+// RatePetitionParams defines parameters for RatePetition.
+type RatePetitionParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *RatePetitionParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+
+	// XTrackingSecret The 8-character secret from the receipt.
+	XTrackingSecret *TrackingSecret `json:"X-Tracking-Secret,omitempty"`
+
+	// XTrackingContact The phone number or e-mail given at submission (instead of the secret; not for denunciations).
+	XTrackingContact *TrackingContact `json:"X-Tracking-Contact,omitempty"`
+}
+
+// RatePetitionParamsLang defines parameters for RatePetition.
+type RatePetitionParamsLang string
 
 // ListPlansParams defines parameters for ListPlans.
 type ListPlansParams struct {
@@ -326,6 +1752,48 @@ type GetPlanParams struct {
 // GetPlanParamsLang defines parameters for GetPlan.
 type GetPlanParamsLang string
 
+// ListStaffCasesParams defines parameters for ListStaffCases.
+type ListStaffCasesParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *ListStaffCasesParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// ListStaffCasesParamsLang defines parameters for ListStaffCases.
+type ListStaffCasesParamsLang string
+
+// GetStaffCaseParams defines parameters for GetStaffCase.
+type GetStaffCaseParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *GetStaffCaseParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// GetStaffCaseParamsLang defines parameters for GetStaffCase.
+type GetStaffCaseParamsLang string
+
+// RevealIdentityJSONBody defines parameters for RevealIdentity.
+type RevealIdentityJSONBody struct {
+	// Reason Why the identity is needed.
+	Reason string `json:"reason"`
+}
+
+// RevealIdentityParams defines parameters for RevealIdentity.
+type RevealIdentityParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *RevealIdentityParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// RevealIdentityParamsLang defines parameters for RevealIdentity.
+type RevealIdentityParamsLang string
+
+// ListTopicsParams defines parameters for ListTopics.
+type ListTopicsParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *ListTopicsParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// ListTopicsParamsLang defines parameters for ListTopics.
+type ListTopicsParamsLang string
+
 // ListUnitsParams defines parameters for ListUnits.
 type ListUnitsParams struct {
 	// Lang Language of messages, `vi` (default) or `en`.
@@ -335,14 +1803,92 @@ type ListUnitsParams struct {
 // ListUnitsParamsLang defines parameters for ListUnits.
 type ListUnitsParamsLang string
 
+// MarkAlertsReadJSONRequestBody defines body for MarkAlertsRead for application/json ContentType.
+type MarkAlertsReadJSONRequestBody MarkAlertsReadJSONBody
+
+// PutCalendarYearJSONRequestBody defines body for PutCalendarYear for application/json ContentType.
+type PutCalendarYearJSONRequestBody = CalendarYearInput
+
+// SubmitPetitionJSONRequestBody defines body for SubmitPetition for application/json ContentType.
+type SubmitPetitionJSONRequestBody = PetitionInput
+
+// SubmitPetitionMultipartRequestBody defines body for SubmitPetition for multipart/form-data ContentType.
+type SubmitPetitionMultipartRequestBody = PetitionMultipart
+
+// DisputePetitionJSONRequestBody defines body for DisputePetition for application/json ContentType.
+type DisputePetitionJSONRequestBody = DisputeInput
+
+// RatePetitionJSONRequestBody defines body for RatePetition for application/json ContentType.
+type RatePetitionJSONRequestBody = RatingInput
+
+// RevealIdentityJSONRequestBody defines body for RevealIdentity for application/json ContentType.
+type RevealIdentityJSONRequestBody RevealIdentityJSONBody
+
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// ListJobs Every scheduled job with its schedule, last run, next run and recent failures (admin)
+	// (GET /admin/jobs)
+	ListJobs(ctx echo.Context, params ListJobsParams) error
+	// RunJob Run a job now, on this server, and return the run (admin)
+	// (POST /admin/jobs/{name}/run)
+	RunJob(ctx echo.Context, name string, params RunJobParams) error
+	// ListAlerts The caller's alert inbox, newest first, with the unread count (the bell)
+	// (GET /alerts)
+	ListAlerts(ctx echo.Context, params ListAlertsParams) error
+	// MarkAlertsRead Mark the caller's alerts read: those listed, or all when ids is empty
+	// (POST /alerts/read)
+	MarkAlertsRead(ctx echo.Context, params MarkAlertsReadParams) error
+	// ListAudit The audit trail, newest first (auditor, admin)
+	// (GET /audit)
+	ListAudit(ctx echo.Context, params ListAuditParams) error
+	// ListIdentityAccess Who read which denouncer's identity, and why (auditor)
+	// (GET /audit/identity-access)
+	ListIdentityAccess(ctx echo.Context, params ListIdentityAccessParams) error
+	// GetCalendarYear The working-day calendar of one year
+	// (GET /calendar/{year})
+	GetCalendarYear(ctx echo.Context, year Year, params GetCalendarYearParams) error
+	// PutCalendarYear Replace (and optionally confirm) one year's calendar
+	// (PUT /calendar/{year})
+	PutCalendarYear(ctx echo.Context, year Year, params PutCalendarYearParams) error
+	// ExplainDeadline Compute and explain a statutory due date
+	// (GET /deadline/explain)
+	ExplainDeadline(ctx echo.Context, params ExplainDeadlineParams) error
+	// ListDeadlineRules Every statutory rule version and override in force
+	// (GET /deadline/rules)
+	ListDeadlineRules(ctx echo.Context, params ListDeadlineRulesParams) error
+	// GetMe The caller's account, unit and roles
+	// (GET /me)
+	GetMe(ctx echo.Context, params GetMeParams) error
+	// SubmitPetition Submit a case
+	// (POST /petitions)
+	SubmitPetition(ctx echo.Context, params SubmitPetitionParams) error
+	// TrackPetition Follow a case with its code and secret (or the phone/e-mail used)
+	// (GET /petitions/{code})
+	TrackPetition(ctx echo.Context, code TrackingCode, params TrackPetitionParams) error
+	// DisputePetition Dispute the latest answer, which reopens the case
+	// (POST /petitions/{code}/dispute)
+	DisputePetition(ctx echo.Context, code TrackingCode, params DisputePetitionParams) error
+	// RatePetition Rate the latest published answer (1–5, with a comment)
+	// (POST /petitions/{code}/rating)
+	RatePetition(ctx echo.Context, code TrackingCode, params RatePetitionParams) error
 	// ListPlans List imported plans
 	// (GET /plans)
 	ListPlans(ctx echo.Context, params ListPlansParams) error
 	// GetPlan One plan with its dimensions and tasks
 	// (GET /plans/{id})
 	GetPlan(ctx echo.Context, id int64, params GetPlanParams) error
+	// ListStaffCases The caller's inbox: open cases they may see, soonest due first
+	// (GET /staff/cases)
+	ListStaffCases(ctx echo.Context, params ListStaffCasesParams) error
+	// GetStaffCase One case, the petitioner redacted as the caller's permissions say
+	// (GET /staff/cases/{id})
+	GetStaffCase(ctx echo.Context, id int64, params GetStaffCaseParams) error
+	// RevealIdentity Reveal a denouncer's identity, giving a reason that is logged
+	// (POST /staff/cases/{id}/identity)
+	RevealIdentity(ctx echo.Context, id int64, params RevealIdentityParams) error
+	// ListTopics Topics a petitioner can choose, in display order
+	// (GET /topics)
+	ListTopics(ctx echo.Context, params ListTopicsParams) error
 	// ListUnits The unit directory
 	// (GET /units)
 	ListUnits(ctx echo.Context, params ListUnitsParams) error
@@ -351,6 +1897,578 @@ type ServerInterface interface {
 // ServerInterfaceWrapper converts echo contexts to parameters.
 type ServerInterfaceWrapper struct {
 	Handler ServerInterface
+}
+
+// ListJobs converts echo context to params.
+func (w *ServerInterfaceWrapper) ListJobs(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListJobsParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListJobs(ctx, params)
+	return err
+}
+
+// RunJob converts echo context to params.
+func (w *ServerInterfaceWrapper) RunJob(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "name" -------------
+	var name string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", ctx.Param("name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter name: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params RunJobParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RunJob(ctx, name, params)
+	return err
+}
+
+// ListAlerts converts echo context to params.
+func (w *ServerInterfaceWrapper) ListAlerts(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListAlertsParams
+	// ------------- Optional query parameter "unread" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "unread", ctx.QueryParams(), &params.Unread, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unread: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListAlerts(ctx, params)
+	return err
+}
+
+// MarkAlertsRead converts echo context to params.
+func (w *ServerInterfaceWrapper) MarkAlertsRead(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params MarkAlertsReadParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.MarkAlertsRead(ctx, params)
+	return err
+}
+
+// ListAudit converts echo context to params.
+func (w *ServerInterfaceWrapper) ListAudit(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListAuditParams
+	// ------------- Optional query parameter "actor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "actor", ctx.QueryParams(), &params.Actor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter actor: %s", err))
+	}
+
+	// ------------- Optional query parameter "action" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "action", ctx.QueryParams(), &params.Action, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter action: %s", err))
+	}
+
+	// ------------- Optional query parameter "entity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "entity", ctx.QueryParams(), &params.Entity, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter entity: %s", err))
+	}
+
+	// ------------- Optional query parameter "entity_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "entity_id", ctx.QueryParams(), &params.EntityId, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter entity_id: %s", err))
+	}
+
+	// ------------- Optional query parameter "from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "from", ctx.QueryParams(), &params.From, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter from: %s", err))
+	}
+
+	// ------------- Optional query parameter "to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "to", ctx.QueryParams(), &params.To, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter to: %s", err))
+	}
+
+	// ------------- Optional query parameter "before_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "before_id", ctx.QueryParams(), &params.BeforeId, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter before_id: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListAudit(ctx, params)
+	return err
+}
+
+// ListIdentityAccess converts echo context to params.
+func (w *ServerInterfaceWrapper) ListIdentityAccess(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListIdentityAccessParams
+	// ------------- Optional query parameter "actor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "actor", ctx.QueryParams(), &params.Actor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter actor: %s", err))
+	}
+
+	// ------------- Optional query parameter "case_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "case_id", ctx.QueryParams(), &params.CaseId, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter case_id: %s", err))
+	}
+
+	// ------------- Optional query parameter "from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "from", ctx.QueryParams(), &params.From, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter from: %s", err))
+	}
+
+	// ------------- Optional query parameter "to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "to", ctx.QueryParams(), &params.To, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter to: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListIdentityAccess(ctx, params)
+	return err
+}
+
+// GetCalendarYear converts echo context to params.
+func (w *ServerInterfaceWrapper) GetCalendarYear(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "year" -------------
+	var year Year
+
+	err = runtime.BindStyledParameterWithOptions("simple", "year", ctx.Param("year"), &year, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter year: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetCalendarYearParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetCalendarYear(ctx, year, params)
+	return err
+}
+
+// PutCalendarYear converts echo context to params.
+func (w *ServerInterfaceWrapper) PutCalendarYear(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "year" -------------
+	var year Year
+
+	err = runtime.BindStyledParameterWithOptions("simple", "year", ctx.Param("year"), &year, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter year: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PutCalendarYearParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PutCalendarYear(ctx, year, params)
+	return err
+}
+
+// ExplainDeadline converts echo context to params.
+func (w *ServerInterfaceWrapper) ExplainDeadline(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ExplainDeadlineParams
+	// ------------- Required query parameter "rule" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "rule", ctx.QueryParams(), &params.Rule, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter rule: %s", err))
+	}
+
+	// ------------- Required query parameter "start" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "start", ctx.QueryParams(), &params.Start, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter start: %s", err))
+	}
+
+	// ------------- Optional query parameter "complex" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "complex", ctx.QueryParams(), &params.Complex, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter complex: %s", err))
+	}
+
+	// ------------- Optional query parameter "remote" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "remote", ctx.QueryParams(), &params.Remote, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter remote: %s", err))
+	}
+
+	// ------------- Optional query parameter "round" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "round", ctx.QueryParams(), &params.Round, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter round: %s", err))
+	}
+
+	// ------------- Optional query parameter "extensions" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "extensions", ctx.QueryParams(), &params.Extensions, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter extensions: %s", err))
+	}
+
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ExplainDeadline(ctx, params)
+	return err
+}
+
+// ListDeadlineRules converts echo context to params.
+func (w *ServerInterfaceWrapper) ListDeadlineRules(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListDeadlineRulesParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListDeadlineRules(ctx, params)
+	return err
+}
+
+// GetMe converts echo context to params.
+func (w *ServerInterfaceWrapper) GetMe(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetMeParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetMe(ctx, params)
+	return err
+}
+
+// SubmitPetition converts echo context to params.
+func (w *ServerInterfaceWrapper) SubmitPetition(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SubmitPetitionParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey string
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SubmitPetition(ctx, params)
+	return err
+}
+
+// TrackPetition converts echo context to params.
+func (w *ServerInterfaceWrapper) TrackPetition(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "code" -------------
+	var code TrackingCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", ctx.Param("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter code: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params TrackPetitionParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "X-Tracking-Secret" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Tracking-Secret")]; found {
+		var XTrackingSecret TrackingSecret
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-Tracking-Secret, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Tracking-Secret", valueList[0], &XTrackingSecret, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-Tracking-Secret: %s", err))
+		}
+
+		params.XTrackingSecret = &XTrackingSecret
+	}
+	// ------------- Optional header parameter "X-Tracking-Contact" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Tracking-Contact")]; found {
+		var XTrackingContact TrackingContact
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-Tracking-Contact, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Tracking-Contact", valueList[0], &XTrackingContact, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-Tracking-Contact: %s", err))
+		}
+
+		params.XTrackingContact = &XTrackingContact
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.TrackPetition(ctx, code, params)
+	return err
+}
+
+// DisputePetition converts echo context to params.
+func (w *ServerInterfaceWrapper) DisputePetition(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "code" -------------
+	var code TrackingCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", ctx.Param("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter code: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DisputePetitionParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "X-Tracking-Secret" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Tracking-Secret")]; found {
+		var XTrackingSecret TrackingSecret
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-Tracking-Secret, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Tracking-Secret", valueList[0], &XTrackingSecret, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-Tracking-Secret: %s", err))
+		}
+
+		params.XTrackingSecret = &XTrackingSecret
+	}
+	// ------------- Optional header parameter "X-Tracking-Contact" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Tracking-Contact")]; found {
+		var XTrackingContact TrackingContact
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-Tracking-Contact, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Tracking-Contact", valueList[0], &XTrackingContact, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-Tracking-Contact: %s", err))
+		}
+
+		params.XTrackingContact = &XTrackingContact
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DisputePetition(ctx, code, params)
+	return err
+}
+
+// RatePetition converts echo context to params.
+func (w *ServerInterfaceWrapper) RatePetition(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "code" -------------
+	var code TrackingCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", ctx.Param("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter code: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params RatePetitionParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "X-Tracking-Secret" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Tracking-Secret")]; found {
+		var XTrackingSecret TrackingSecret
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-Tracking-Secret, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Tracking-Secret", valueList[0], &XTrackingSecret, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-Tracking-Secret: %s", err))
+		}
+
+		params.XTrackingSecret = &XTrackingSecret
+	}
+	// ------------- Optional header parameter "X-Tracking-Contact" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Tracking-Contact")]; found {
+		var XTrackingContact TrackingContact
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-Tracking-Contact, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Tracking-Contact", valueList[0], &XTrackingContact, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-Tracking-Contact: %s", err))
+		}
+
+		params.XTrackingContact = &XTrackingContact
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RatePetition(ctx, code, params)
+	return err
 }
 
 // ListPlans converts echo context to params.
@@ -393,6 +2511,92 @@ func (w *ServerInterfaceWrapper) GetPlan(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetPlan(ctx, id, params)
+	return err
+}
+
+// ListStaffCases converts echo context to params.
+func (w *ServerInterfaceWrapper) ListStaffCases(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListStaffCasesParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListStaffCases(ctx, params)
+	return err
+}
+
+// GetStaffCase converts echo context to params.
+func (w *ServerInterfaceWrapper) GetStaffCase(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id int64
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetStaffCaseParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetStaffCase(ctx, id, params)
+	return err
+}
+
+// RevealIdentity converts echo context to params.
+func (w *ServerInterfaceWrapper) RevealIdentity(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id int64
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params RevealIdentityParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RevealIdentity(ctx, id, params)
+	return err
+}
+
+// ListTopics converts echo context to params.
+func (w *ServerInterfaceWrapper) ListTopics(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListTopicsParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListTopics(ctx, params)
 	return err
 }
 
@@ -464,10 +2668,995 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/plans", wrapper.ListPlans, options.OperationMiddlewares["listPlans"]...)
 	router.GET(options.BaseURL+"/plans/:id", wrapper.GetPlan, options.OperationMiddlewares["getPlan"]...)
 	router.GET(options.BaseURL+"/units", wrapper.ListUnits, options.OperationMiddlewares["listUnits"]...)
+	router.GET(options.BaseURL+"/me", wrapper.GetMe, options.OperationMiddlewares["getMe"]...)
+	router.GET(options.BaseURL+"/audit", wrapper.ListAudit, options.OperationMiddlewares["listAudit"]...)
+	router.GET(options.BaseURL+"/audit/identity-access", wrapper.ListIdentityAccess, options.OperationMiddlewares["listIdentityAccess"]...)
+	router.GET(options.BaseURL+"/staff/cases", wrapper.ListStaffCases, options.OperationMiddlewares["listStaffCases"]...)
+	router.GET(options.BaseURL+"/staff/cases/:id", wrapper.GetStaffCase, options.OperationMiddlewares["getStaffCase"]...)
+	router.POST(options.BaseURL+"/staff/cases/:id/identity", wrapper.RevealIdentity, options.OperationMiddlewares["revealIdentity"]...)
+	router.GET(options.BaseURL+"/calendar/:year", wrapper.GetCalendarYear, options.OperationMiddlewares["getCalendarYear"]...)
+	router.PUT(options.BaseURL+"/calendar/:year", wrapper.PutCalendarYear, options.OperationMiddlewares["putCalendarYear"]...)
+	router.GET(options.BaseURL+"/deadline/explain", wrapper.ExplainDeadline, options.OperationMiddlewares["explainDeadline"]...)
+	router.GET(options.BaseURL+"/deadline/rules", wrapper.ListDeadlineRules, options.OperationMiddlewares["listDeadlineRules"]...)
+	router.GET(options.BaseURL+"/topics", wrapper.ListTopics, options.OperationMiddlewares["listTopics"]...)
+	router.POST(options.BaseURL+"/petitions", wrapper.SubmitPetition, options.OperationMiddlewares["submitPetition"]...)
+	router.GET(options.BaseURL+"/petitions/:code", wrapper.TrackPetition, options.OperationMiddlewares["trackPetition"]...)
+	router.POST(options.BaseURL+"/petitions/:code/rating", wrapper.RatePetition, options.OperationMiddlewares["ratePetition"]...)
+	router.POST(options.BaseURL+"/petitions/:code/dispute", wrapper.DisputePetition, options.OperationMiddlewares["disputePetition"]...)
+	router.GET(options.BaseURL+"/alerts", wrapper.ListAlerts, options.OperationMiddlewares["listAlerts"]...)
+	router.POST(options.BaseURL+"/alerts/read", wrapper.MarkAlertsRead, options.OperationMiddlewares["markAlertsRead"]...)
+	router.GET(options.BaseURL+"/admin/jobs", wrapper.ListJobs, options.OperationMiddlewares["listJobs"]...)
+	router.POST(options.BaseURL+"/admin/jobs/:name/run", wrapper.RunJob, options.OperationMiddlewares["runJob"]...)
 
 }
 
 type ErrorJSONResponse Error
+
+type ListJobsRequestObject struct {
+	Params ListJobsParams
+}
+
+type ListJobsResponseObject interface {
+	VisitListJobsResponse(w http.ResponseWriter) error
+}
+
+type ListJobs200JSONResponse struct {
+	Jobs []Job `json:"jobs"`
+
+	// Replica This server's name in job runs.
+	Replica string `json:"replica"`
+}
+
+func (response ListJobs200JSONResponse) VisitListJobsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListJobs401JSONResponse struct{ ErrorJSONResponse }
+
+func (response ListJobs401JSONResponse) VisitListJobsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListJobs403JSONResponse Error
+
+func (response ListJobs403JSONResponse) VisitListJobsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListJobsdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response ListJobsdefaultJSONResponse) VisitListJobsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RunJobRequestObject struct {
+	Name   string `json:"name"`
+	Params RunJobParams
+}
+
+type RunJobResponseObject interface {
+	VisitRunJobResponse(w http.ResponseWriter) error
+}
+
+type RunJob200JSONResponse JobRun
+
+func (response RunJob200JSONResponse) VisitRunJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RunJob401JSONResponse struct{ ErrorJSONResponse }
+
+func (response RunJob401JSONResponse) VisitRunJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RunJob403JSONResponse Error
+
+func (response RunJob403JSONResponse) VisitRunJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RunJob404JSONResponse Error
+
+func (response RunJob404JSONResponse) VisitRunJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RunJobdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response RunJobdefaultJSONResponse) VisitRunJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAlertsRequestObject struct {
+	Params ListAlertsParams
+}
+
+type ListAlertsResponseObject interface {
+	VisitListAlertsResponse(w http.ResponseWriter) error
+}
+
+type ListAlerts200JSONResponse struct {
+	Alerts []Alert `json:"alerts"`
+	Unread int     `json:"unread"`
+}
+
+func (response ListAlerts200JSONResponse) VisitListAlertsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAlerts401JSONResponse struct{ ErrorJSONResponse }
+
+func (response ListAlerts401JSONResponse) VisitListAlertsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAlertsdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response ListAlertsdefaultJSONResponse) VisitListAlertsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MarkAlertsReadRequestObject struct {
+	Params MarkAlertsReadParams
+	Body   *MarkAlertsReadJSONRequestBody
+}
+
+type MarkAlertsReadResponseObject interface {
+	VisitMarkAlertsReadResponse(w http.ResponseWriter) error
+}
+
+type MarkAlertsRead200JSONResponse struct {
+	Marked int `json:"marked"`
+	Unread int `json:"unread"`
+}
+
+func (response MarkAlertsRead200JSONResponse) VisitMarkAlertsReadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MarkAlertsRead401JSONResponse struct{ ErrorJSONResponse }
+
+func (response MarkAlertsRead401JSONResponse) VisitMarkAlertsReadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MarkAlertsReaddefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response MarkAlertsReaddefaultJSONResponse) VisitMarkAlertsReadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAuditRequestObject struct {
+	Params ListAuditParams
+}
+
+type ListAuditResponseObject interface {
+	VisitListAuditResponse(w http.ResponseWriter) error
+}
+
+type ListAudit200JSONResponse struct {
+	Entries []AuditEntry `json:"entries"`
+}
+
+func (response ListAudit200JSONResponse) VisitListAuditResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAudit401JSONResponse struct{ ErrorJSONResponse }
+
+func (response ListAudit401JSONResponse) VisitListAuditResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAudit403JSONResponse Error
+
+func (response ListAudit403JSONResponse) VisitListAuditResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAuditdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response ListAuditdefaultJSONResponse) VisitListAuditResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListIdentityAccessRequestObject struct {
+	Params ListIdentityAccessParams
+}
+
+type ListIdentityAccessResponseObject interface {
+	VisitListIdentityAccessResponse(w http.ResponseWriter) error
+}
+
+type ListIdentityAccess200JSONResponse struct {
+	Entries []IdentityAccessEntry `json:"entries"`
+}
+
+func (response ListIdentityAccess200JSONResponse) VisitListIdentityAccessResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListIdentityAccess401JSONResponse struct{ ErrorJSONResponse }
+
+func (response ListIdentityAccess401JSONResponse) VisitListIdentityAccessResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListIdentityAccess403JSONResponse Error
+
+func (response ListIdentityAccess403JSONResponse) VisitListIdentityAccessResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListIdentityAccessdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response ListIdentityAccessdefaultJSONResponse) VisitListIdentityAccessResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCalendarYearRequestObject struct {
+	Year   Year `json:"year"`
+	Params GetCalendarYearParams
+}
+
+type GetCalendarYearResponseObject interface {
+	VisitGetCalendarYearResponse(w http.ResponseWriter) error
+}
+
+type GetCalendarYear200JSONResponse CalendarYear
+
+func (response GetCalendarYear200JSONResponse) VisitGetCalendarYearResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCalendarYeardefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response GetCalendarYeardefaultJSONResponse) VisitGetCalendarYearResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutCalendarYearRequestObject struct {
+	Year   Year `json:"year"`
+	Params PutCalendarYearParams
+	Body   *PutCalendarYearJSONRequestBody
+}
+
+type PutCalendarYearResponseObject interface {
+	VisitPutCalendarYearResponse(w http.ResponseWriter) error
+}
+
+type PutCalendarYear200JSONResponse CalendarYear
+
+func (response PutCalendarYear200JSONResponse) VisitPutCalendarYearResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutCalendarYeardefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response PutCalendarYeardefaultJSONResponse) VisitPutCalendarYearResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExplainDeadlineRequestObject struct {
+	Params ExplainDeadlineParams
+}
+
+type ExplainDeadlineResponseObject interface {
+	VisitExplainDeadlineResponse(w http.ResponseWriter) error
+}
+
+type ExplainDeadline200JSONResponse DeadlineExplanation
+
+func (response ExplainDeadline200JSONResponse) VisitExplainDeadlineResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExplainDeadlinedefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response ExplainDeadlinedefaultJSONResponse) VisitExplainDeadlineResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDeadlineRulesRequestObject struct {
+	Params ListDeadlineRulesParams
+}
+
+type ListDeadlineRulesResponseObject interface {
+	VisitListDeadlineRulesResponse(w http.ResponseWriter) error
+}
+
+type ListDeadlineRules200JSONResponse struct {
+	Rules []DeadlineRule `json:"rules"`
+}
+
+func (response ListDeadlineRules200JSONResponse) VisitListDeadlineRulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDeadlineRulesdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response ListDeadlineRulesdefaultJSONResponse) VisitListDeadlineRulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMeRequestObject struct {
+	Params GetMeParams
+}
+
+type GetMeResponseObject interface {
+	VisitGetMeResponse(w http.ResponseWriter) error
+}
+
+type GetMe200JSONResponse Me
+
+func (response GetMe200JSONResponse) VisitGetMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMe401JSONResponse struct{ ErrorJSONResponse }
+
+func (response GetMe401JSONResponse) VisitGetMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMedefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response GetMedefaultJSONResponse) VisitGetMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitPetitionRequestObject struct {
+	Params        SubmitPetitionParams
+	JSONBody      *SubmitPetitionJSONRequestBody
+	MultipartBody *multipart.Reader
+}
+
+type SubmitPetitionResponseObject interface {
+	VisitSubmitPetitionResponse(w http.ResponseWriter) error
+}
+
+type SubmitPetition201JSONResponse PetitionReceipt
+
+func (response SubmitPetition201JSONResponse) VisitSubmitPetitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitPetition400JSONResponse Error
+
+func (response SubmitPetition400JSONResponse) VisitSubmitPetitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitPetition409JSONResponse DuplicateError
+
+func (response SubmitPetition409JSONResponse) VisitSubmitPetitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitPetition413JSONResponse Error
+
+func (response SubmitPetition413JSONResponse) VisitSubmitPetitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitPetition415JSONResponse Error
+
+func (response SubmitPetition415JSONResponse) VisitSubmitPetitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitPetition422JSONResponse Error
+
+func (response SubmitPetition422JSONResponse) VisitSubmitPetitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitPetition429JSONResponse Error
+
+func (response SubmitPetition429JSONResponse) VisitSubmitPetitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SubmitPetitiondefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response SubmitPetitiondefaultJSONResponse) VisitSubmitPetitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type TrackPetitionRequestObject struct {
+	Code   TrackingCode `json:"code"`
+	Params TrackPetitionParams
+}
+
+type TrackPetitionResponseObject interface {
+	VisitTrackPetitionResponse(w http.ResponseWriter) error
+}
+
+type TrackPetition200JSONResponse PetitionView
+
+func (response TrackPetition200JSONResponse) VisitTrackPetitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type TrackPetition404JSONResponse struct{ ErrorJSONResponse }
+
+func (response TrackPetition404JSONResponse) VisitTrackPetitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type TrackPetition429JSONResponse Error
+
+func (response TrackPetition429JSONResponse) VisitTrackPetitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type TrackPetitiondefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response TrackPetitiondefaultJSONResponse) VisitTrackPetitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DisputePetitionRequestObject struct {
+	Code   TrackingCode `json:"code"`
+	Params DisputePetitionParams
+	Body   *DisputePetitionJSONRequestBody
+}
+
+type DisputePetitionResponseObject interface {
+	VisitDisputePetitionResponse(w http.ResponseWriter) error
+}
+
+type DisputePetition204Response struct {
+}
+
+func (response DisputePetition204Response) VisitDisputePetitionResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DisputePetition404JSONResponse struct{ ErrorJSONResponse }
+
+func (response DisputePetition404JSONResponse) VisitDisputePetitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DisputePetition409JSONResponse Error
+
+func (response DisputePetition409JSONResponse) VisitDisputePetitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DisputePetition422JSONResponse Error
+
+func (response DisputePetition422JSONResponse) VisitDisputePetitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DisputePetitiondefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response DisputePetitiondefaultJSONResponse) VisitDisputePetitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RatePetitionRequestObject struct {
+	Code   TrackingCode `json:"code"`
+	Params RatePetitionParams
+	Body   *RatePetitionJSONRequestBody
+}
+
+type RatePetitionResponseObject interface {
+	VisitRatePetitionResponse(w http.ResponseWriter) error
+}
+
+type RatePetition204Response struct {
+}
+
+func (response RatePetition204Response) VisitRatePetitionResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type RatePetition404JSONResponse struct{ ErrorJSONResponse }
+
+func (response RatePetition404JSONResponse) VisitRatePetitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RatePetition409JSONResponse Error
+
+func (response RatePetition409JSONResponse) VisitRatePetitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RatePetition422JSONResponse Error
+
+func (response RatePetition422JSONResponse) VisitRatePetitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RatePetitiondefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response RatePetitiondefaultJSONResponse) VisitRatePetitionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
 
 type ListPlansRequestObject struct {
 	Params ListPlansParams
@@ -564,6 +3753,253 @@ func (response GetPlandefaultJSONResponse) VisitGetPlanResponse(w http.ResponseW
 	return err
 }
 
+type ListStaffCasesRequestObject struct {
+	Params ListStaffCasesParams
+}
+
+type ListStaffCasesResponseObject interface {
+	VisitListStaffCasesResponse(w http.ResponseWriter) error
+}
+
+type ListStaffCases200JSONResponse struct {
+	Cases []StaffCase `json:"cases"`
+}
+
+func (response ListStaffCases200JSONResponse) VisitListStaffCasesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListStaffCases401JSONResponse struct{ ErrorJSONResponse }
+
+func (response ListStaffCases401JSONResponse) VisitListStaffCasesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListStaffCases403JSONResponse Error
+
+func (response ListStaffCases403JSONResponse) VisitListStaffCasesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListStaffCasesdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response ListStaffCasesdefaultJSONResponse) VisitListStaffCasesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStaffCaseRequestObject struct {
+	Id     int64 `json:"id"`
+	Params GetStaffCaseParams
+}
+
+type GetStaffCaseResponseObject interface {
+	VisitGetStaffCaseResponse(w http.ResponseWriter) error
+}
+
+type GetStaffCase200JSONResponse StaffCaseFile
+
+func (response GetStaffCase200JSONResponse) VisitGetStaffCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStaffCase404JSONResponse Error
+
+func (response GetStaffCase404JSONResponse) VisitGetStaffCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStaffCasedefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response GetStaffCasedefaultJSONResponse) VisitGetStaffCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevealIdentityRequestObject struct {
+	Id     int64 `json:"id"`
+	Params RevealIdentityParams
+	Body   *RevealIdentityJSONRequestBody
+}
+
+type RevealIdentityResponseObject interface {
+	VisitRevealIdentityResponse(w http.ResponseWriter) error
+}
+
+type RevealIdentity200JSONResponse Identity
+
+func (response RevealIdentity200JSONResponse) VisitRevealIdentityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevealIdentity403JSONResponse struct{ ErrorJSONResponse }
+
+func (response RevealIdentity403JSONResponse) VisitRevealIdentityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevealIdentity404JSONResponse Error
+
+func (response RevealIdentity404JSONResponse) VisitRevealIdentityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevealIdentity422JSONResponse Error
+
+func (response RevealIdentity422JSONResponse) VisitRevealIdentityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevealIdentitydefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response RevealIdentitydefaultJSONResponse) VisitRevealIdentityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTopicsRequestObject struct {
+	Params ListTopicsParams
+}
+
+type ListTopicsResponseObject interface {
+	VisitListTopicsResponse(w http.ResponseWriter) error
+}
+
+type ListTopics200JSONResponse struct {
+	Topics []Topic `json:"topics"`
+}
+
+func (response ListTopics200JSONResponse) VisitListTopicsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTopicsdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response ListTopicsdefaultJSONResponse) VisitListTopicsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListUnitsRequestObject struct {
 	Params ListUnitsParams
 }
@@ -607,12 +4043,69 @@ func (response ListUnitsdefaultJSONResponse) VisitListUnitsResponse(w http.Respo
 
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
+	// ListJobs Every scheduled job with its schedule, last run, next run and recent failures (admin)
+	// (GET /admin/jobs)
+	ListJobs(ctx context.Context, request ListJobsRequestObject) (ListJobsResponseObject, error)
+	// RunJob Run a job now, on this server, and return the run (admin)
+	// (POST /admin/jobs/{name}/run)
+	RunJob(ctx context.Context, request RunJobRequestObject) (RunJobResponseObject, error)
+	// ListAlerts The caller's alert inbox, newest first, with the unread count (the bell)
+	// (GET /alerts)
+	ListAlerts(ctx context.Context, request ListAlertsRequestObject) (ListAlertsResponseObject, error)
+	// MarkAlertsRead Mark the caller's alerts read: those listed, or all when ids is empty
+	// (POST /alerts/read)
+	MarkAlertsRead(ctx context.Context, request MarkAlertsReadRequestObject) (MarkAlertsReadResponseObject, error)
+	// ListAudit The audit trail, newest first (auditor, admin)
+	// (GET /audit)
+	ListAudit(ctx context.Context, request ListAuditRequestObject) (ListAuditResponseObject, error)
+	// ListIdentityAccess Who read which denouncer's identity, and why (auditor)
+	// (GET /audit/identity-access)
+	ListIdentityAccess(ctx context.Context, request ListIdentityAccessRequestObject) (ListIdentityAccessResponseObject, error)
+	// GetCalendarYear The working-day calendar of one year
+	// (GET /calendar/{year})
+	GetCalendarYear(ctx context.Context, request GetCalendarYearRequestObject) (GetCalendarYearResponseObject, error)
+	// PutCalendarYear Replace (and optionally confirm) one year's calendar
+	// (PUT /calendar/{year})
+	PutCalendarYear(ctx context.Context, request PutCalendarYearRequestObject) (PutCalendarYearResponseObject, error)
+	// ExplainDeadline Compute and explain a statutory due date
+	// (GET /deadline/explain)
+	ExplainDeadline(ctx context.Context, request ExplainDeadlineRequestObject) (ExplainDeadlineResponseObject, error)
+	// ListDeadlineRules Every statutory rule version and override in force
+	// (GET /deadline/rules)
+	ListDeadlineRules(ctx context.Context, request ListDeadlineRulesRequestObject) (ListDeadlineRulesResponseObject, error)
+	// GetMe The caller's account, unit and roles
+	// (GET /me)
+	GetMe(ctx context.Context, request GetMeRequestObject) (GetMeResponseObject, error)
+	// SubmitPetition Submit a case
+	// (POST /petitions)
+	SubmitPetition(ctx context.Context, request SubmitPetitionRequestObject) (SubmitPetitionResponseObject, error)
+	// TrackPetition Follow a case with its code and secret (or the phone/e-mail used)
+	// (GET /petitions/{code})
+	TrackPetition(ctx context.Context, request TrackPetitionRequestObject) (TrackPetitionResponseObject, error)
+	// DisputePetition Dispute the latest answer, which reopens the case
+	// (POST /petitions/{code}/dispute)
+	DisputePetition(ctx context.Context, request DisputePetitionRequestObject) (DisputePetitionResponseObject, error)
+	// RatePetition Rate the latest published answer (1–5, with a comment)
+	// (POST /petitions/{code}/rating)
+	RatePetition(ctx context.Context, request RatePetitionRequestObject) (RatePetitionResponseObject, error)
 	// ListPlans List imported plans
 	// (GET /plans)
 	ListPlans(ctx context.Context, request ListPlansRequestObject) (ListPlansResponseObject, error)
 	// GetPlan One plan with its dimensions and tasks
 	// (GET /plans/{id})
 	GetPlan(ctx context.Context, request GetPlanRequestObject) (GetPlanResponseObject, error)
+	// ListStaffCases The caller's inbox: open cases they may see, soonest due first
+	// (GET /staff/cases)
+	ListStaffCases(ctx context.Context, request ListStaffCasesRequestObject) (ListStaffCasesResponseObject, error)
+	// GetStaffCase One case, the petitioner redacted as the caller's permissions say
+	// (GET /staff/cases/{id})
+	GetStaffCase(ctx context.Context, request GetStaffCaseRequestObject) (GetStaffCaseResponseObject, error)
+	// RevealIdentity Reveal a denouncer's identity, giving a reason that is logged
+	// (POST /staff/cases/{id}/identity)
+	RevealIdentity(ctx context.Context, request RevealIdentityRequestObject) (RevealIdentityResponseObject, error)
+	// ListTopics Topics a petitioner can choose, in display order
+	// (GET /topics)
+	ListTopics(ctx context.Context, request ListTopicsRequestObject) (ListTopicsResponseObject, error)
 	// ListUnits The unit directory
 	// (GET /units)
 	ListUnits(ctx context.Context, request ListUnitsRequestObject) (ListUnitsResponseObject, error)
@@ -628,6 +4121,511 @@ func NewStrictHandler(ssi StrictServerInterface, middlewares []StrictMiddlewareF
 type strictHandler struct {
 	ssi         StrictServerInterface
 	middlewares []StrictMiddlewareFunc
+}
+
+// ListJobs operation middleware
+func (sh *strictHandler) ListJobs(ctx echo.Context, params ListJobsParams) error {
+	var request ListJobsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListJobs(ctx.Request().Context(), request.(ListJobsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListJobs")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListJobsResponseObject); ok {
+		return validResponse.VisitListJobsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RunJob operation middleware
+func (sh *strictHandler) RunJob(ctx echo.Context, name string, params RunJobParams) error {
+	var request RunJobRequestObject
+
+	request.Name = name
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RunJob(ctx.Request().Context(), request.(RunJobRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RunJob")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RunJobResponseObject); ok {
+		return validResponse.VisitRunJobResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListAlerts operation middleware
+func (sh *strictHandler) ListAlerts(ctx echo.Context, params ListAlertsParams) error {
+	var request ListAlertsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListAlerts(ctx.Request().Context(), request.(ListAlertsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListAlerts")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListAlertsResponseObject); ok {
+		return validResponse.VisitListAlertsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// MarkAlertsRead operation middleware
+func (sh *strictHandler) MarkAlertsRead(ctx echo.Context, params MarkAlertsReadParams) error {
+	var request MarkAlertsReadRequestObject
+
+	request.Params = params
+
+	var body MarkAlertsReadJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.MarkAlertsRead(ctx.Request().Context(), request.(MarkAlertsReadRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "MarkAlertsRead")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(MarkAlertsReadResponseObject); ok {
+		return validResponse.VisitMarkAlertsReadResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListAudit operation middleware
+func (sh *strictHandler) ListAudit(ctx echo.Context, params ListAuditParams) error {
+	var request ListAuditRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListAudit(ctx.Request().Context(), request.(ListAuditRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListAudit")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListAuditResponseObject); ok {
+		return validResponse.VisitListAuditResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListIdentityAccess operation middleware
+func (sh *strictHandler) ListIdentityAccess(ctx echo.Context, params ListIdentityAccessParams) error {
+	var request ListIdentityAccessRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListIdentityAccess(ctx.Request().Context(), request.(ListIdentityAccessRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListIdentityAccess")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListIdentityAccessResponseObject); ok {
+		return validResponse.VisitListIdentityAccessResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetCalendarYear operation middleware
+func (sh *strictHandler) GetCalendarYear(ctx echo.Context, year Year, params GetCalendarYearParams) error {
+	var request GetCalendarYearRequestObject
+
+	request.Year = year
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetCalendarYear(ctx.Request().Context(), request.(GetCalendarYearRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetCalendarYear")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetCalendarYearResponseObject); ok {
+		return validResponse.VisitGetCalendarYearResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PutCalendarYear operation middleware
+func (sh *strictHandler) PutCalendarYear(ctx echo.Context, year Year, params PutCalendarYearParams) error {
+	var request PutCalendarYearRequestObject
+
+	request.Year = year
+	request.Params = params
+
+	var body PutCalendarYearJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PutCalendarYear(ctx.Request().Context(), request.(PutCalendarYearRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PutCalendarYear")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PutCalendarYearResponseObject); ok {
+		return validResponse.VisitPutCalendarYearResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ExplainDeadline operation middleware
+func (sh *strictHandler) ExplainDeadline(ctx echo.Context, params ExplainDeadlineParams) error {
+	var request ExplainDeadlineRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ExplainDeadline(ctx.Request().Context(), request.(ExplainDeadlineRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ExplainDeadline")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ExplainDeadlineResponseObject); ok {
+		return validResponse.VisitExplainDeadlineResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListDeadlineRules operation middleware
+func (sh *strictHandler) ListDeadlineRules(ctx echo.Context, params ListDeadlineRulesParams) error {
+	var request ListDeadlineRulesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListDeadlineRules(ctx.Request().Context(), request.(ListDeadlineRulesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListDeadlineRules")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListDeadlineRulesResponseObject); ok {
+		return validResponse.VisitListDeadlineRulesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetMe operation middleware
+func (sh *strictHandler) GetMe(ctx echo.Context, params GetMeParams) error {
+	var request GetMeRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetMe(ctx.Request().Context(), request.(GetMeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetMe")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetMeResponseObject); ok {
+		return validResponse.VisitGetMeResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// SubmitPetition operation middleware
+func (sh *strictHandler) SubmitPetition(ctx echo.Context, params SubmitPetitionParams) error {
+	var request SubmitPetitionRequestObject
+
+	request.Params = params
+	if strings.HasPrefix(ctx.Request().Header.Get("Content-Type"), "application/json") {
+		var body SubmitPetitionJSONRequestBody
+		var err error
+		if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+			// A request validator built on kin-openapi's openapi3filter with
+			// KeepValidatedValue leaves the value it validated on the body. Bind
+			// that value, matching member names exactly, so the handler receives
+			// what was validated instead of a second, case-insensitive decode.
+			// Otherwise bind only the request body, so that path and query
+			// parameters are not also bound into the body struct.
+			if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+				err = binder.BindBody(ctx, &body)
+			}
+		} else {
+			// A custom binder is installed on the Echo instance; defer to it
+			// entirely, since echo.Binder does not expose body-only binding and
+			// the binder may do more than decode (for example call ctx.Validate).
+			err = ctx.Bind(&body)
+		}
+		if err != nil {
+			return err
+		}
+		request.JSONBody = &body
+
+	}
+	if strings.HasPrefix(ctx.Request().Header.Get("Content-Type"), "multipart/form-data") {
+		if reader, err := ctx.Request().MultipartReader(); err != nil {
+			return err
+		} else {
+			request.MultipartBody = reader
+		}
+	}
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SubmitPetition(ctx.Request().Context(), request.(SubmitPetitionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SubmitPetition")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SubmitPetitionResponseObject); ok {
+		return validResponse.VisitSubmitPetitionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// TrackPetition operation middleware
+func (sh *strictHandler) TrackPetition(ctx echo.Context, code TrackingCode, params TrackPetitionParams) error {
+	var request TrackPetitionRequestObject
+
+	request.Code = code
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.TrackPetition(ctx.Request().Context(), request.(TrackPetitionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "TrackPetition")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(TrackPetitionResponseObject); ok {
+		return validResponse.VisitTrackPetitionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DisputePetition operation middleware
+func (sh *strictHandler) DisputePetition(ctx echo.Context, code TrackingCode, params DisputePetitionParams) error {
+	var request DisputePetitionRequestObject
+
+	request.Code = code
+	request.Params = params
+
+	var body DisputePetitionJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DisputePetition(ctx.Request().Context(), request.(DisputePetitionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DisputePetition")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DisputePetitionResponseObject); ok {
+		return validResponse.VisitDisputePetitionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RatePetition operation middleware
+func (sh *strictHandler) RatePetition(ctx echo.Context, code TrackingCode, params RatePetitionParams) error {
+	var request RatePetitionRequestObject
+
+	request.Code = code
+	request.Params = params
+
+	var body RatePetitionJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RatePetition(ctx.Request().Context(), request.(RatePetitionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RatePetition")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RatePetitionResponseObject); ok {
+		return validResponse.VisitRatePetitionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
 }
 
 // ListPlans operation middleware
@@ -675,6 +4673,131 @@ func (sh *strictHandler) GetPlan(ctx echo.Context, id int64, params GetPlanParam
 		return err
 	} else if validResponse, ok := response.(GetPlanResponseObject); ok {
 		return validResponse.VisitGetPlanResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListStaffCases operation middleware
+func (sh *strictHandler) ListStaffCases(ctx echo.Context, params ListStaffCasesParams) error {
+	var request ListStaffCasesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListStaffCases(ctx.Request().Context(), request.(ListStaffCasesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListStaffCases")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListStaffCasesResponseObject); ok {
+		return validResponse.VisitListStaffCasesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetStaffCase operation middleware
+func (sh *strictHandler) GetStaffCase(ctx echo.Context, id int64, params GetStaffCaseParams) error {
+	var request GetStaffCaseRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetStaffCase(ctx.Request().Context(), request.(GetStaffCaseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetStaffCase")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetStaffCaseResponseObject); ok {
+		return validResponse.VisitGetStaffCaseResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RevealIdentity operation middleware
+func (sh *strictHandler) RevealIdentity(ctx echo.Context, id int64, params RevealIdentityParams) error {
+	var request RevealIdentityRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body RevealIdentityJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RevealIdentity(ctx.Request().Context(), request.(RevealIdentityRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RevealIdentity")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RevealIdentityResponseObject); ok {
+		return validResponse.VisitRevealIdentityResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListTopics operation middleware
+func (sh *strictHandler) ListTopics(ctx echo.Context, params ListTopicsParams) error {
+	var request ListTopicsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListTopics(ctx.Request().Context(), request.(ListTopicsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListTopics")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListTopicsResponseObject); ok {
+		return validResponse.VisitListTopicsResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}

@@ -2,17 +2,33 @@ package httpapi
 
 import (
 	"context"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/phucdap/phucdap/internal/access"
+	"github.com/phucdap/phucdap/internal/audit"
 	"github.com/phucdap/phucdap/internal/org"
 	"github.com/phucdap/phucdap/internal/plan"
 )
 
 // API implements StrictServerInterface over the domain services.
 type API struct {
-	Plans *plan.Catalog
-	Units org.UnitStore
+	Plans     *plan.Catalog
+	Units     org.UnitStore
+	Deadlines Deadlines
+	// Petitions serves citizen intake and tracking (issue 4).
+	Petitions *Intake
+
+	// Staff access (issue 5).
+	Accounts *access.Service
+	Cases    *access.Cases
+	Trail    *audit.Trail
+	Now      func() time.Time
+	// DueSoon is the amber window of the inbox.
+	DueSoon time.Duration
+	// Jobs serves the jobs and alert operations (issue 7; jobs.go).
+	Jobs Jobs
 }
 
 var _ StrictServerInterface = (*API)(nil)
@@ -24,7 +40,7 @@ func Mount(e *echo.Echo, a *API, spec []byte) {
 	g.GET("/openapi.yaml", func(c echo.Context) error {
 		return c.Blob(200, "application/yaml; charset=utf-8", spec)
 	})
-	RegisterHandlersWithBaseURL(e, NewStrictHandler(a, nil), "/api/v1")
+	RegisterHandlersWithBaseURL(e, NewStrictHandler(a, []StrictMiddlewareFunc{authorize}), "/api/v1")
 }
 
 // ListPlans implements GET /plans.

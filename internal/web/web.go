@@ -6,16 +6,22 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"html/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/phucdap/phucdap/internal/access"
+	"github.com/phucdap/phucdap/internal/access/accesshttp"
+	"github.com/phucdap/phucdap/internal/calendar"
+	"github.com/phucdap/phucdap/internal/deadline"
 	"github.com/phucdap/phucdap/internal/i18n"
 	"github.com/phucdap/phucdap/internal/org"
 	"github.com/phucdap/phucdap/internal/plan"
@@ -35,6 +41,17 @@ type Pages struct {
 	AgencyName string
 	Logger     *slog.Logger
 	Production bool
+	// Intake serves the public petition form and tracking (issue 4).
+	Intake *Intake
+
+	// The working-day calendar and the deadline calculator.
+	Deadlines *deadline.Service
+	Tables    deadline.TableStore
+	// Require guards a route with a staff permission (accesshttp.Auth.Require).
+	Require func(access.Action) echo.MiddlewareFunc
+	// Bell counts a staff member's unread alerts for the top bar; nil
+	// shows no number.
+	Bell func(ctx context.Context, accountID int64) int
 
 	tmpl map[string]*template.Template
 }
@@ -47,6 +64,13 @@ type Page struct {
 	Title      string
 	AgencyName string
 	Data       any
+	// Actor is the signed-in staff member (zero for citizens); the top bar
+	// shows their name, unit and roles. CSRF goes into every staff form.
+	Actor access.Actor
+	CSRF  string
+	// Unread is the number on the bell of the staff top bar: the signed-in
+	// person's unread alerts (issue 7).
+	Unread int
 }
 
 // Init parses the templates. It fails at start-up, not at the first
@@ -75,6 +99,20 @@ func (p *Pages) funcs() template.FuncMap {
 		"T":     func(id string, args ...any) string { return id },
 		"lower": strings.ToLower,
 		"date":  formatDate,
+		// can asks the access policy whether the actor may do an action on
+		// some case: for menus; routes and handlers ask again.
+		"can": func(a access.Actor, act string) bool { return access.Can(a, access.Action(act), nil) },
+	}
+}
+
+// guard returns the route guard for act; with no Require wired it refuses
+// everything, so a page never ships unguarded by a wiring slip.
+func (p *Pages) guard(act access.Action) echo.MiddlewareFunc {
+	if p.Require != nil {
+		return p.Require(act)
+	}
+	return func(echo.HandlerFunc) echo.HandlerFunc {
+		return func(echo.Context) error { return echo.ErrForbidden }
 	}
 }
 
@@ -84,6 +122,17 @@ func (p *Pages) Mount(e *echo.Echo) {
 	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", cacheForever(http.FileServer(http.FS(static))))))
 	e.GET("/", p.home)
 	e.GET("/units", p.units)
+	if p.Intake != nil {
+		p.mountIntake(e)
+	}
+	e.GET("/tinh-han", p.deadlineCalculator)
+	e.GET("/admin/calendar", func(c echo.Context) error {
+		year := calendar.DateOf(time.Now(), p.Deadlines.Engine(c.Request().Context()).Location()).Year
+		return c.Redirect(http.StatusFound, "/admin/calendar/"+strconv.Itoa(year))
+	})
+	e.GET("/admin/calendar/:year", p.calendarYear)
+	// Confirming the calendar is the office's (and needs the CSRF token).
+	e.POST("/admin/calendar/:year/confirm", p.confirmCalendar, p.guard(access.ActCalendarManage))
 }
 
 func cacheForever(h http.Handler) http.Handler {
@@ -112,7 +161,11 @@ func (p *Pages) render(c echo.Context, status int, name, titleID string, data an
 	if lang == i18n.EN {
 		other = i18n.VI
 	}
-	page := Page{Lang: lang, OtherLang: other, Path: c.Request().URL.Path, Title: p.Catalog.T(lang, titleID, nil), AgencyName: p.AgencyName, Data: data}
+	page := Page{Lang: lang, OtherLang: other, Path: c.Request().URL.Path, Title: p.Catalog.T(lang, titleID, nil), AgencyName: p.AgencyName, Data: data,
+		Actor: accesshttp.Actor(c), CSRF: accesshttp.CSRF(c)}
+	if page.Actor.Authenticated() && p.Bell != nil {
+		page.Unread = p.Bell(c.Request().Context(), page.Actor.AccountID)
+	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", page); err != nil {
 		return err

@@ -1,0 +1,285 @@
+package main
+
+import (
+	"context"
+	"github.com/phucdap/phucdap/internal/access"
+	"github.com/phucdap/phucdap/internal/storetest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// chromium finds the browser, or skips (fails under CI=true, where it must
+// be installed).
+func chromium(t *testing.T) string {
+	t.Helper()
+	for _, p := range []string{os.Getenv("PHUCDAP_TEST_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser"} {
+		if p != "" {
+			if _, err := os.Stat(p); err == nil {
+				return p
+			}
+		}
+	}
+	if p, err := exec.LookPath("chromium"); err == nil {
+		return p
+	}
+	msg := "chromium not found (apt-get install -y chromium, or set PHUCDAP_TEST_CHROMIUM)"
+	if os.Getenv("CI") == "true" {
+		t.Fatal("CI=true requires " + msg)
+	}
+	t.Skip("skipping the browser test: " + msg)
+	return ""
+}
+
+// newBrowser starts headless Chromium with a fresh profile.
+func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromium(t)),
+		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		// A browser set up in Vietnamese, as in the office.
+		chromedp.Flag("lang", "vi-VN"),
+		chromedp.Flag("accept-lang", "vi-VN,vi"),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1100, 900),
+	}
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	ctx, cancel2 := chromedp.NewContext(actx)
+	t.Cleanup(cancel2)
+	ctx, cancel3 := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(cancel3)
+	return ctx
+}
+
+// saveShot writes a screenshot under the test's temp dir and copies it to
+// /tmp/phucdap-shots for a person to look at.
+func saveShot(t *testing.T, name string, png []byte) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll("/tmp/phucdap-shots", 0o755); err == nil {
+		os.WriteFile(filepath.Join("/tmp/phucdap-shots", name), png, 0o644)
+	}
+	return p
+}
+
+var oneTimePassword = regexp.MustCompile(`one-time password \(shown once; it must be changed at first login\): (\S+)`)
+
+// Acceptance 4: "phucdap user add" on a fresh SQLite database, then a login
+// through a real browser, the forced change of the one-time password, and
+// the empty unit inbox.
+func TestUserAddThenBrowserLogin(t *testing.T) {
+	chromium(t)
+	dataDir := t.TempDir()
+	env := append(os.Environ(), "PHUCDAP_DATA_DIR="+dataDir, "PHUCDAP_LOG__LEVEL=warn")
+
+	add := exec.Command(binary(t), "user", "add", "--email", "Chuyenvien@SXD.langson.gov.vn", "--name", "Nguyễn Thị Chuyên Viên",
+		"--role", "unit_officer", "--unit", "PQLXD")
+	add.Env = env
+	out, err := add.CombinedOutput()
+	if err != nil {
+		t.Fatalf("user add: %v\n%s", err, out)
+	}
+	m := oneTimePassword.FindStringSubmatch(string(out))
+	if m == nil || !strings.Contains(string(out), "roles unit_officer, unit PQLXD") {
+		t.Fatalf("user add printed:\n%s", out)
+	}
+	otp := m[1]
+
+	p := start(t, "PHUCDAP_DATA_DIR="+dataDir)
+	defer p.stop(t)
+	ctx := newBrowser(t)
+	const newPassword = "Cầu Kỳ Lừa mùa lũ 2026"
+	err = chromedp.Do(ctx,
+		chromedp.Navigate(p.URL+"staff"),
+		// Anonymous: the staff area sends to the login page.
+		chromedp.WaitVisible(chromedp.CSS("#email")),
+		chromedp.SendKeys(chromedp.CSS("#email"), "chuyenvien@sxd.langson.gov.vn"),
+		chromedp.SendKeys(chromedp.CSS("#password"), otp),
+	)
+	if err != nil {
+		t.Fatalf("login page: %v\nserver log:\n%s", err, p.stderr.String())
+	}
+	if shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)); err == nil {
+		saveShot(t, "staff-login.png", shot)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.Submit(chromedp.CSS("#password")),
+		// The one-time password must be changed first.
+		chromedp.WaitVisible(chromedp.CSS("#current")),
+		chromedp.SendKeys(chromedp.CSS("#current"), otp),
+		chromedp.SendKeys(chromedp.CSS("#password"), newPassword),
+		chromedp.SendKeys(chromedp.CSS("#confirm"), newPassword),
+		chromedp.Submit(chromedp.CSS("#confirm")),
+		chromedp.WaitVisible(chromedp.CSS(".empty")),
+	)
+	if err != nil {
+		t.Fatalf("login and password change: %v\nserver log:\n%s", err, p.stderr.String())
+	}
+	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s (copied to /tmp/phucdap-shots/staff-inbox-empty.png)", saveShot(t, "staff-inbox-empty.png", shot))
+	inbox, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	topbar, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(".staffbar")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	title, err := chromedp.Run(ctx, chromedp.Title())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(title, "Hộp việc") || !strings.Contains(inbox, "Không có vụ việc nào đang chờ xử lý") {
+		t.Errorf("inbox page: title %q\n%s", title, inbox)
+	}
+	for _, want := range []string{"Nguyễn Thị Chuyên Viên", "Phòng Quản lý xây dựng", "chuyên viên", "Đăng xuất"} {
+		if !strings.Contains(topbar, want) {
+			t.Errorf("top bar lacks %q: %q", want, topbar)
+		}
+	}
+
+	// Logging out ends the session: the inbox asks for a login again.
+	err = chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(".logout button")),
+		chromedp.WaitVisible(chromedp.CSS("#email")),
+		chromedp.Navigate(p.URL+"staff/inbox"),
+		chromedp.WaitVisible(chromedp.CSS("#email")),
+	)
+	if err != nil {
+		t.Fatalf("logout: %v", err)
+	}
+	after, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(after, "Đăng nhập cán bộ") {
+		t.Errorf("after logout: %q", after)
+	}
+}
+
+// The inbox as a unit officer sees it in a browser: soonest due first, the
+// late case in red and the due-soon one in amber, each with a text flag.
+func TestInboxUrgencyInBrowser(t *testing.T) {
+	chromium(t)
+	ta := newTestApp(t, storetest.NewSQLite(t))
+	ta.addStaff(t, "an@sxd.test", "PQLXD", access.UnitOfficer)
+	set := func(id int64, due time.Time) {
+		if err := ta.db.Gorm.Exec("UPDATE cases SET due_at = ? WHERE id = ?", due.UTC(), id).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	ok, _ := ta.submitCase(t, "kien_nghi", "Lý Văn Một", "0911000001", "Đề nghị công khai quy hoạch chi tiết khu đô thị phía Nam thành phố.", true)
+	late, _ := ta.submitCase(t, "phan_anh", "Lý Văn Hai", "0911000002", "Công trình xây dựng trái phép tại số 12 phố Lê Lợi chưa bị xử lý.", true)
+	soon, _ := ta.submitCase(t, "khieu_nai", "Lý Văn Ba", "0911000003", "Khiếu nại quyết định xử phạt vi phạm hành chính về xây dựng số 15.", true)
+	other, _ := ta.submitCase(t, "phan_anh", "Lý Văn Bốn", "0911000004", "Đèn đường ở ngõ 4 phố Bà Triệu đã hỏng hơn một tuần nay.", true)
+	for _, id := range []int64{ok, late, soon} {
+		ta.assign(t, id, "PQLXD")
+	}
+	ta.assign(t, other, "PQHKT") // another unit's: not in this inbox
+	now := ta.Clock.Now()
+	set(ok, now.Add(10*24*time.Hour))
+	set(late, now.Add(-26*time.Hour))
+	set(soon, now.Add(20*time.Hour))
+
+	ctx := newBrowser(t)
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(ta.Server.URL+"/login?next=/staff/inbox"),
+		chromedp.WaitVisible(chromedp.CSS("#email")),
+		chromedp.SendKeys(chromedp.CSS("#email"), "an@sxd.test"),
+		chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
+		chromedp.Submit(chromedp.CSS("#password")),
+		chromedp.WaitVisible(chromedp.CSS("table.inbox")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	saveShot(t, "staff-inbox-urgency.png", shot)
+	classes, err := chromedp.Run(ctx, chromedp.Evaluate[string](`Array.from(document.querySelectorAll("table.inbox tbody tr")).map(r => r.className).join(" ")`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if classes != "urgency-late urgency-due_soon urgency-ok" {
+		t.Errorf("rows: %q", classes)
+	}
+	text, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main")))
+	for _, want := range []string{"1 quá hạn", "1 sắp đến hạn", "Quá hạn", "Sắp đến hạn"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("inbox lacks %q", want)
+		}
+	}
+	for _, leak := range []string{"Lý Văn", "0911"} {
+		if strings.Contains(text, leak) {
+			t.Errorf("the inbox shows petitioner data %q", leak)
+		}
+	}
+}
+
+// A permitted officer reveals a denouncer's identity in a real browser:
+// the case page first shows it as secret, with a form that asks why.
+func TestRevealIdentityInBrowser(t *testing.T) {
+	chromium(t)
+	ta := newTestApp(t, storetest.NewSQLite(t))
+	acc := ta.addStaff(t, "an@sxd.test", "PQLXD", access.UnitOfficer)
+	ta.grantIdentity(t, acc)
+	id, _ := ta.submitCase(t, "to_cao", "Phạm Thị Tố Giác", "0988777666",
+		"Tôi là Phạm Thị Tố Giác, xin tố cáo cán bộ X đã nhận tiền khi thẩm định hồ sơ cấp phép xây dựng.", true)
+	ta.assign(t, id, "PQLXD")
+	ctx := newBrowser(t)
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(ta.Server.URL+"/login?next=/staff/cases/"+itoa(id)),
+		chromedp.WaitVisible(chromedp.CSS("#email")),
+		chromedp.SendKeys(chromedp.CSS("#email"), "an@sxd.test"),
+		chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
+		chromedp.Submit(chromedp.CSS("#password")),
+		chromedp.WaitVisible(chromedp.CSS("#reason")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main")))
+	if strings.Contains(before, "Tố Giác") || strings.Contains(before, "0988777666") || !strings.Contains(before, "giữ bí mật") {
+		t.Errorf("before the reveal:\n%s", before)
+	}
+	if shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)); err == nil {
+		saveShot(t, "staff-case-secret.png", shot)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.CSS("#reason"), "Mời người tố cáo đến làm rõ nội dung"),
+		chromedp.Submit(chromedp.CSS("#reason")),
+		chromedp.WaitVisible(chromedp.CSS(".revealed")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(".revealed")))
+	if !strings.Contains(after, "Phạm Thị Tố Giác") || !strings.Contains(after, "0988777666") {
+		t.Errorf("after the reveal: %q", after)
+	}
+	if shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)); err == nil {
+		saveShot(t, "staff-case-revealed.png", shot)
+	}
+	var n int64
+	ta.db.Gorm.Table("identity_access_log").Where("reason = ?", "Mời người tố cáo đến làm rõ nội dung").Count(&n)
+	if n != 1 {
+		t.Errorf("%d access-log rows", n)
+	}
+}

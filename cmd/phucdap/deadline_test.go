@@ -1,0 +1,229 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/phucdap/phucdap/internal/access"
+	"github.com/phucdap/phucdap/internal/httpapi"
+	"github.com/phucdap/phucdap/internal/store"
+	"github.com/phucdap/phucdap/internal/storetest"
+)
+
+func hasDay(days []httpapi.CalendarDayOff, date string) (httpapi.CalendarDayOff, bool) {
+	for _, d := range days {
+		if d.Date == date {
+			return d, true
+		}
+	}
+	return httpapi.CalendarDayOff{}, false
+}
+
+func TestCalendarAPI(t *testing.T) {
+	eachApp(t, func(t *testing.T, ta *testApp) {
+		var y httpapi.CalendarYear
+		ta.getJSON(t, "/api/v1/calendar/2026", 200, &y)
+		if !y.Confirmed || y.Proposed || y.Year != 2026 {
+			t.Errorf("2026: confirmed %v proposed %v", y.Confirmed, y.Proposed)
+		}
+		for _, date := range []string{"2026-01-01", "2026-01-02", "2026-02-16", "2026-02-20", "2026-04-27", "2026-04-30", "2026-05-01"} {
+			if _, ok := hasDay(y.DaysOff, date); !ok {
+				t.Errorf("2026 lacks day off %s", date)
+			}
+		}
+		if d, _ := hasDay(y.DaysOff, "2026-02-17"); d.Name != "Tết Nguyên đán" || d.Source == nil || *d.Source == "" {
+			t.Errorf("Tết entry: %+v", d)
+		}
+		if len(y.WorkingSaturdays) == 0 || y.WorkingSaturdays[0].Date != "2026-01-10" {
+			t.Errorf("2026 working Saturdays: %+v", y.WorkingSaturdays)
+		}
+		var draft httpapi.CalendarYear
+		ta.getJSON(t, "/api/v1/calendar/2031", 200, &draft)
+		if draft.Confirmed || !draft.Proposed || len(draft.DaysOff) < 8 {
+			t.Errorf("2031 should be an unconfirmed draft: %+v", draft)
+		}
+		var e httpapi.ErrorBody
+		ta.getJSON(t, "/api/v1/calendar/1800", 422, &e)
+		if len(e.Errors) != 1 || e.Errors[0].Field != "year" || strings.Contains(e.Message+e.Errors[0].Message, "deadline:") {
+			t.Errorf("year out of range: %+v", e)
+		}
+
+		// Editing the calendar is the office's: a unit officer is refused,
+		// and nothing changes.
+		res, b := ta.do(t, http.MethodPut, "/api/v1/calendar/2031", strings.NewReader(`{"confirmed":true,"days_off":[],"working_saturdays":[]}`), "Content-Type", "application/json",
+			"Authorization", ta.staffToken(t, "PQLXD", access.UnitOfficer))
+		if res.StatusCode != http.StatusForbidden {
+			t.Errorf("PUT by a unit officer: %d %s", res.StatusCode, b)
+		}
+		ta.getJSON(t, "/api/v1/calendar/2031", 200, &draft)
+		if !draft.Proposed {
+			t.Error("a refused PUT stored the year")
+		}
+	})
+}
+
+func TestCalendarEditSurvivesRestart(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ta := newTestApp(t, db)
+		// Changing the calendar is the office's (access.ActCalendarManage).
+		office := ta.staffToken(t, "VP", access.Office)
+		body := `{"confirmed": true,
+			"days_off": [
+				{"date": "2031-01-01", "name": "Tết Dương lịch", "source": "Thông báo thử"},
+				{"date": "2031-01-02", "name": "Nghỉ thử", "source": "Thông báo thử"}
+			],
+			"working_saturdays": [{"date": "2031-01-04", "source": "Thông báo thử"}]}`
+		res, b := ta.do(t, http.MethodPut, "/api/v1/calendar/2031", strings.NewReader(body), "Content-Type", "application/json", "Authorization", office)
+		if res.StatusCode != 200 {
+			t.Fatalf("PUT: %d %s", res.StatusCode, b)
+		}
+		bad := `{"confirmed": true, "days_off": [{"date": "2030-12-31", "name": "x"}], "working_saturdays": []}`
+		res, b = ta.do(t, http.MethodPut, "/api/v1/calendar/2031?lang=en", strings.NewReader(bad), "Content-Type", "application/json", "Authorization", office)
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(b), "not valid") {
+			t.Errorf("invalid table: %d %s", res.StatusCode, b)
+		}
+		res, b = ta.do(t, http.MethodPut, "/api/v1/calendar/2031", strings.NewReader(`{"confirmed":true,"days_off":[{"date":"31/01/2031","name":"x"}],"working_saturdays":[]}`), "Content-Type", "application/json", "Authorization", office)
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(b), `"field":"days_off[0].date"`) {
+			t.Errorf("bad date: %d %s", res.StatusCode, b)
+		}
+
+		// The change is in the audit trail, with who made it.
+		var trail struct{ Entries []httpapi.AuditEntry }
+		ta.getJSON(t, "/api/v1/audit?action=calendar.save", 200, &trail, "Authorization", ta.staffToken(t, "VP", access.Auditor))
+		if len(trail.Entries) != 1 || trail.Entries[0].EntityId != "2031" || trail.Entries[0].ActorId == nil || trail.Entries[0].After == nil || trail.Entries[0].Before != nil {
+			t.Errorf("audit of the calendar save: %+v", trail.Entries)
+		}
+
+		// A second app over the same database (a restart, or another
+		// replica) sees the stored year.
+		again := newTestApp(t, db)
+		var y httpapi.CalendarYear
+		again.getJSON(t, "/api/v1/calendar/2031", 200, &y)
+		if y.Proposed || !y.Confirmed || len(y.DaysOff) != 2 || len(y.WorkingSaturdays) != 1 || y.ConfirmedBy == nil {
+			t.Errorf("after restart: %+v", y)
+		}
+		var ex httpapi.DeadlineExplanation
+		// Received Tue 31/12/2030; 5 working days over the stored 2031:
+		// 01 and 02 off, Fri 03 (1), Sat 04 worked (2), Mon 06 (3), Tue 07 (4),
+		// Wed 08 (5).
+		again.getJSON(t, "/api/v1/deadline/explain?rule=pakn.forward&start=2030-12-31", 200, &ex)
+		if ex.DueDate != "2031-01-08" {
+			t.Errorf("pakn.forward from 2030-12-31 over the edited 2031: due %s, want 2031-01-08", ex.DueDate)
+		}
+	})
+}
+
+func TestDeadlineExplainAPI(t *testing.T) {
+	eachApp(t, func(t *testing.T, ta *testApp) {
+		var ex httpapi.DeadlineExplanation
+		ta.getJSON(t, "/api/v1/deadline/explain?rule=denunciation.initial&start=2026-02-12", 200, &ex)
+		if ex.DueDate != "2026-03-02" || ex.Unit != "working_days" || ex.Limit != 7 {
+			t.Errorf("denunciation.initial: due %s unit %s limit %d", ex.DueDate, ex.Unit, ex.Limit)
+		}
+		tet := 0
+		for _, s := range ex.Skipped {
+			if strings.Contains(s.Reason, "Tết") {
+				tet++
+			}
+		}
+		if tet != 9 {
+			t.Errorf("want the 9 Tết days 14–22/02 skipped, got %d: %+v", tet, ex.Skipped)
+		}
+		if ex.DueAt.Format("2006-01-02T15:04:05-07:00") != "2026-03-03T00:00:00+07:00" {
+			t.Errorf("due_at %s", ex.DueAt)
+		}
+		if !strings.Contains(ex.TextVi, "Tết Nguyên đán") || !strings.Contains(ex.Rule.LegalBasis, "Tố cáo") {
+			t.Errorf("explanation: %s / %s", ex.TextVi, ex.Rule.LegalBasis)
+		}
+
+		ta.getJSON(t, "/api/v1/deadline/explain?rule=complaint.resolve&start=2026-02-12", 200, &ex)
+		if ex.DueDate != "2026-03-16" || ex.RolledForwardFrom == nil || *ex.RolledForwardFrom != "2026-03-14" || ex.Unit != "calendar_days" {
+			t.Errorf("complaint.resolve: %+v", ex)
+		}
+		if !strings.Contains(ex.TextVi, "14/03/2026") || !strings.Contains(ex.TextVi, "Thứ Bảy") || !strings.Contains(ex.TextEn, "Saturday") {
+			t.Errorf("roll-forward not explained: %s | %s", ex.TextVi, ex.TextEn)
+		}
+
+		// The law changed on 01/07/2026: 10 days before, 7 working days after.
+		ta.getJSON(t, "/api/v1/deadline/explain?rule=complaint.accept&start=2026-06-20", 200, &ex)
+		if ex.Unit != "calendar_days" || ex.Limit != 10 {
+			t.Errorf("complaint.accept before 01/07/2026: %s %d", ex.Unit, ex.Limit)
+		}
+		ta.getJSON(t, "/api/v1/deadline/explain?rule=complaint.accept&start=2026-07-02", 200, &ex)
+		if ex.Unit != "working_days" || ex.Limit != 7 || ex.Rule.EffectiveFrom != "2026-07-01" {
+			t.Errorf("complaint.accept after 01/07/2026: %s %d from %s", ex.Unit, ex.Limit, ex.Rule.EffectiveFrom)
+		}
+		ta.getJSON(t, "/api/v1/deadline/explain?rule=complaint.resolve&start=2026-02-12&round=2&complex=complex&remote=true", 200, &ex)
+		if ex.Limit != 70 {
+			t.Errorf("second round, complex, remote: limit %d, want 70", ex.Limit)
+		}
+
+		var e httpapi.ErrorBody
+		ta.getJSON(t, "/api/v1/deadline/explain?rule=pakn.answer&start=12/02/2026", 422, &e)
+		if len(e.Errors) != 1 || e.Errors[0].Field != "start" || !strings.Contains(e.Message+e.Errors[0].Message, "YYYY-MM-DD") {
+			t.Errorf("bad start: %+v", e)
+		}
+		ta.getJSON(t, "/api/v1/deadline/explain?rule=no.such&start=2026-02-12&lang=en", 422, &e)
+		if len(e.Errors) != 1 || e.Errors[0].Field != "rule" || e.Errors[0].Message != "There is no such time-limit rule." {
+			t.Errorf("unknown rule: %+v", e)
+		}
+		ta.getJSON(t, "/api/v1/deadline/explain?rule=denunciation.resolve&start=2026-02-12&complex=especially&extensions=3", 409, &e)
+		if e.Code != "conflict" || !strings.Contains(e.Message, "2") {
+			t.Errorf("third extension of an especially complex denunciation: %+v", e)
+		}
+
+		var rules struct{ Rules []httpapi.DeadlineRule }
+		ta.getJSON(t, "/api/v1/deadline/rules", 200, &rules)
+		ids := map[string]int{}
+		for _, r := range rules.Rules {
+			ids[r.Id]++
+		}
+		for _, id := range []string{"letter.process", "pakn.forward", "pakn.answer", "complaint.accept", "complaint.resolve", "denunciation.initial", "denunciation.forward", "denunciation.resolve", "reception.answer"} {
+			if ids[id] == 0 {
+				t.Errorf("rule %s missing", id)
+			}
+		}
+		if ids["complaint.accept"] != 2 {
+			t.Errorf("complaint.accept should have two versions, has %d", ids["complaint.accept"])
+		}
+	})
+}
+
+func TestDeadlinePages(t *testing.T) {
+	eachApp(t, func(t *testing.T, ta *testApp) {
+		res, b := ta.do(t, http.MethodGet, "/tinh-han?rule=complaint.resolve&start=2026-02-12", nil)
+		if res.StatusCode != 200 || !strings.Contains(string(b), "16/03/2026") {
+			t.Errorf("calculator page: %d", res.StatusCode)
+		}
+		res, b = ta.do(t, http.MethodGet, "/admin/calendar/2026", nil)
+		if res.StatusCode != 200 || !strings.Contains(string(b), "Tết Nguyên đán") || !strings.Contains(string(b), "Đã xác nhận") {
+			t.Errorf("calendar page: %d", res.StatusCode)
+		}
+		res, b = ta.do(t, http.MethodGet, "/admin/calendar/2031?lang=en", nil)
+		if res.StatusCode != 200 || !strings.Contains(string(b), "Draft") {
+			t.Errorf("draft calendar page: %d", res.StatusCode)
+		}
+	})
+}
+
+func TestCalendarProposeCLI(t *testing.T) {
+	out, _, err := runCLI(t, nil, "calendar", "propose", "2027")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"2027-02-05", "2027-02-09", "Tết Nguyên đán", "2027-04-16", "Giỗ Tổ Hùng Vương", "working days"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("propose 2027 lacks %q:\n%s", want, out)
+		}
+	}
+	out, _, err = runCLI(t, nil, "calendar", "propose", "2027", "--json")
+	if err != nil || !strings.Contains(out, `"year": 2027`) || !strings.Contains(out, `"confirmed": false`) {
+		t.Errorf("--json: %v %s", err, out)
+	}
+	if _, _, err := runCLI(t, nil, "calendar", "propose", "x"); err == nil {
+		t.Error("bad year accepted")
+	}
+	_ = context.Background
+}

@@ -1,0 +1,140 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/phucdap/phucdap/internal/storetest"
+)
+
+// Acceptance 1: a citizen on a phone fills the form in Vietnamese with a
+// PDF, gets the code and secret, and tracks the case; a bad phone number is
+// explained and what was typed is kept. Screenshots: intake-form.png,
+// intake-error.png, intake-receipt.png, intake-track.png (test temp dir and
+// /tmp/phucdap-shots).
+func TestIntakeInBrowser(t *testing.T) {
+	chromium(t)
+	ta := newTestApp(t, storetest.NewSQLite(t), intakeOpts(t)...)
+	topic := firstTopic(t, ta)
+	pdf := filepath.Join(t.TempDir(), "don-khieu-nai.pdf")
+	if err := os.WriteFile(pdf, pdfOfSize(30<<10), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx := newBrowser(t)
+	shot := func(name string) {
+		t.Helper()
+		b, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatalf("screenshot %s: %v", name, err)
+		}
+		t.Logf("screenshot %s (copied to /tmp/phucdap-shots/%s)", saveShot(t, name, b), name)
+	}
+	text := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("text of %s: %v", sel, err)
+		}
+		return s
+	}
+	value := func(id string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Value(chromedp.ID(id)))
+		if err != nil {
+			t.Fatalf("value of %s: %v", id, err)
+		}
+		return s
+	}
+	fill := func(phone string) {
+		t.Helper()
+		err := chromedp.Do(ctx,
+			chromedp.EmulateViewport(412, 915, chromedp.EmulateMobile),
+			chromedp.Navigate(ta.Server.URL+"/gui-phan-anh?lang=vi"),
+			chromedp.WaitVisible(chromedp.ID("f-title")),
+			chromedp.Click(chromedp.ID("f-kind-khieu_nai")),
+			chromedp.SetValue(chromedp.ID("f-topic_id"), itoa(topic)),
+			chromedp.SendKeys(chromedp.ID("f-title"), "Khiếu nại quyết định xử phạt xây dựng"),
+			chromedp.SendKeys(chromedp.ID("f-content"), "Tôi khiếu nại Quyết định số 12/QĐ-XPHC ngày 02/11/2026 về xử phạt vi phạm hành chính trong xây dựng, vì công trình của gia đình tôi đã có giấy phép."),
+			chromedp.SendKeys(chromedp.ID("f-place"), "Số 5 đường Bà Triệu"),
+			chromedp.SendKeys(chromedp.ID("f-name"), "Nguyễn Thị Hằng"),
+			chromedp.SendKeys(chromedp.ID("f-phone"), phone),
+			chromedp.SendKeys(chromedp.ID("f-address"), "Đường Bà Triệu, phường Đông Kinh"),
+			chromedp.SetUploadFiles(chromedp.ID("f-files"), []string{pdf}),
+			chromedp.Click(chromedp.ID("f-consent")),
+		)
+		if err != nil {
+			t.Fatalf("fill the form: %v", err)
+		}
+	}
+	submit := func(wait string) {
+		t.Helper()
+		ta.Clock.Advance(time.Minute) // a person takes time to fill a form
+		err := chromedp.Do(ctx,
+			chromedp.Click(chromedp.CSS("form.intake button[type=submit]")),
+			chromedp.WaitVisible(chromedp.CSS(wait)),
+		)
+		if err != nil {
+			t.Fatalf("submit: %v", err)
+		}
+	}
+
+	// The bad phone number first.
+	fill("0912 34")
+	submit("#error-summary")
+	shot("intake-error.png")
+	if s := text("#error-summary"); !strings.Contains(s, "Số điện thoại chưa đúng") {
+		t.Errorf("error summary: %q", s)
+	}
+	if s := text("#e-phone"); !strings.Contains(s, "Số điện thoại chưa đúng") {
+		t.Errorf("inline error: %q", s)
+	}
+	for id, want := range map[string]string{"f-name": "Nguyễn Thị Hằng", "f-address": "Đường Bà Triệu, phường Đông Kinh",
+		"f-phone": "0912 34", "f-title": "Khiếu nại quyết định xử phạt xây dựng"} {
+		if got := value(id); got != want {
+			t.Errorf("%s kept %q, want %q", id, got, want)
+		}
+	}
+	if s := text("main"); !strings.Contains(s, "don-khieu-nai.pdf") {
+		t.Errorf("the page does not name the file to attach again")
+	}
+
+	// Then the real thing.
+	fill("0912 345 678")
+	shot("intake-form.png")
+	submit("#receipt-code")
+	shot("intake-receipt.png")
+	code, secret := text("#receipt-code"), text("#receipt-secret")
+	if !strings.HasPrefix(code, "SXD-2026-") || len(secret) != 8 {
+		t.Fatalf("receipt: code %q secret %q", code, secret)
+	}
+	if s := text("main"); !strings.Contains(s, "Hạn trả lời") || !strings.Contains(s, "Khiếu nại") {
+		t.Errorf("receipt page: %q", s)
+	}
+
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(ta.Server.URL+"/tra-cuu"),
+		chromedp.WaitVisible(chromedp.ID("f-code")),
+		chromedp.SendKeys(chromedp.ID("f-code"), code),
+		chromedp.SendKeys(chromedp.ID("f-secret"), strings.ToLower(secret)),
+		chromedp.Submit(chromedp.ID("f-secret")),
+		chromedp.WaitVisible(chromedp.ID("timeline")),
+	)
+	if err != nil {
+		t.Fatalf("tracking: %v", err)
+	}
+	shot("intake-track.png")
+	if s := text("#timeline"); !strings.Contains(s, "Đã tiếp nhận") {
+		t.Errorf("timeline: %q", s)
+	}
+	if s := text("#track-code"); s != code {
+		t.Errorf("tracked %q", s)
+	}
+	if s := text("main"); !strings.Contains(s, "don-khieu-nai.pdf") || strings.Contains(s, "Nguyễn Thị Hằng") {
+		t.Errorf("tracking page: %q", s)
+	}
+}

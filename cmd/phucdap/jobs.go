@@ -1,0 +1,271 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/phucdap/phucdap/internal/access"
+	"github.com/phucdap/phucdap/internal/alert"
+	"github.com/phucdap/phucdap/internal/audit"
+	"github.com/phucdap/phucdap/internal/calendar"
+	"github.com/phucdap/phucdap/internal/jobs"
+	"github.com/phucdap/phucdap/internal/store"
+	"github.com/phucdap/phucdap/internal/web"
+)
+
+// startAlerts builds the alert service and the job scheduler (issue 7) over
+// the deadline engine's calendar. It is idempotent, and needs
+// startDeadlines first. The scheduler exists on every replica: manual runs
+// and the jobs page need it; serve starts it only when jobs are enabled.
+func (a *app) startAlerts(ctx context.Context) error {
+	if a.scheduler != nil {
+		return nil
+	}
+	if a.deadlines == nil {
+		return errors.New("alerts need the deadline engine: call startDeadlines first")
+	}
+	cfg := a.cfg
+	calendarOf := func(ctx context.Context) *calendar.Calendar { return a.deadlines.Engine(ctx).Calendar() }
+	ladder := alert.Ladder{DueSoonDays: cfg.Alerts.DueSoonLeads, EscalateAfter: cfg.Alerts.EscalateAfter}
+	var err error
+	for _, l := range []struct {
+		dst *[]alert.Audience
+		v   string
+	}{{&ladder.DueSoon, cfg.Alerts.DueSoonTo}, {&ladder.Late, cfg.Alerts.LateTo}, {&ladder.Escalate, cfg.Alerts.EscalateTo}} {
+		if *l.dst, err = alert.ParseAudiences(l.v); err != nil {
+			return fmt.Errorf("config: alerts: %w", err)
+		}
+	}
+	ac := alert.Config{
+		Store: store.NewAlertStore(a.db), Calendar: calendarOf, Location: cfg.Location, Ladder: ladder,
+		Webhooks: cfg.Webhook.URLs, Lang: cfg.Alerts.Lang, BaseURL: strings.TrimRight(cfg.BaseURL, "/"), TrackPath: web.PathTrack,
+		AgencyName: cfg.AgencyName, BatchSize: cfg.Alerts.BatchSize,
+		Retry: alert.RetryPolicy{MaxAttempts: cfg.Alerts.MaxAttempts, Base: cfg.Alerts.RetryBase, Max: cfg.Alerts.RetryMax},
+		Log:   a.log,
+	}
+	if cfg.SMTP.Host != "" {
+		m, err := alert.NewSMTPMailer(alert.SMTPConfig{Host: cfg.SMTP.Host, Port: cfg.SMTP.Port, TLS: cfg.SMTP.TLS, Auth: cfg.SMTP.Auth,
+			Username: cfg.SMTP.Username, Password: cfg.SMTP.Password, From: cfg.SMTP.From, FromName: cfg.SMTP.FromName, Timeout: cfg.SMTP.Timeout})
+		if err != nil {
+			return fmt.Errorf("config: %w", err)
+		}
+		ac.Mailer = m
+	}
+	if len(cfg.Webhook.URLs) > 0 {
+		ac.Hooks = &alert.HTTPWebhook{Secret: cfg.Webhook.Secret, Client: &http.Client{Timeout: cfg.Webhook.Timeout}}
+	}
+	if a.alerts, err = alert.NewService(ac); err != nil {
+		return err
+	}
+	a.alertStore = ac.Store.(*store.AlertStore)
+
+	overrides := map[string]jobs.Override{}
+	for name, j := range cfg.Jobs.Jobs() {
+		o := jobs.Override{Schedule: j.Schedule, Enabled: boolFlag(j.Enabled), WorkingDaysOnly: boolFlag(j.WorkingDaysOnly), RunAtStart: boolFlag(j.RunAtStart)}
+		if o != (jobs.Override{}) {
+			overrides[name] = o
+		}
+	}
+	a.scheduler, err = jobs.New(jobs.Config{
+		Runs: store.NewJobRunStore(a.db), Now: a.clock.Now, Location: cfg.Location, Replica: cfg.Jobs.Replica, Log: a.log,
+		Overrides: overrides,
+		WorkingDay: func(ctx context.Context, t time.Time) bool {
+			return calendarOf(ctx).IsWorkingDay(calendar.DateOf(t, cfg.Location))
+		},
+	}, a.registry())
+	return err
+}
+
+func boolFlag(s string) *bool {
+	if s == "" {
+		return nil
+	}
+	v := strings.EqualFold(s, "true")
+	return &v
+}
+
+// registry is every scheduled job with its defaults (issue 7).
+func (a *app) registry() []jobs.Job {
+	s := a.alerts
+	fn := func(f func(context.Context, time.Time) (map[string]int, error)) jobs.Func {
+		return func(ctx context.Context, now time.Time) (jobs.Counts, error) {
+			c, err := f(ctx, now)
+			return jobs.Counts(c), err
+		}
+	}
+	return []jobs.Job{
+		{Name: "overdue-sweep", Description: "flag every open clock past its due time once, and raise the escalation ladder",
+			Schedule: "*/5 * * * *", Enabled: true, RunAtStart: true, Run: fn(s.Sweep)},
+		{Name: "due-soon", Description: "remind the acting unit 3 and 1 working days before a due date",
+			Schedule: "0 8 * * *", Enabled: true, WorkingDaysOnly: true, Run: fn(s.DueSoon)},
+		{Name: "daily-digest", Description: "e-mail each office member and unit head the late and due-soon cases and the on-time rate",
+			Schedule: "30 7 * * *", Enabled: true, WorkingDaysOnly: true, Run: fn(s.DailyDigest)},
+		{Name: "kpi-snapshot", Description: "store the day's counts for trend charts",
+			Schedule: "55 23 * * *", Enabled: true, Run: fn(s.KPISnapshot)},
+		{Name: "outbox", Description: "deliver queued e-mails and webhooks, with retries",
+			Schedule: "* * * * *", Enabled: true, RunAtStart: true, Run: fn(s.Deliver)},
+		{Name: "calendar-reminder", Description: "remind admins to confirm next year's working-day calendar",
+			Schedule: "0 9 1 11 *", Enabled: true, Run: fn(s.CalendarReminder)},
+	}
+}
+
+func cmdJobs(ctx context.Context, env *cliEnv, args []string) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
+		fmt.Fprintln(env.stdout, `Usage: phucdap jobs list | jobs run NAME [--at TIME]
+
+list  prints every scheduled job: schedule (Asia/Ho_Chi_Minh), flags, the
+      last run and the next one.
+run   runs one job now, or as of TIME (RFC 3339, e.g.
+      2026-11-30T09:00:00+07:00), whatever the schedule and the replica's
+      jobs switch. A manual run never takes a scheduled tick, and jobs are
+      state-based: running twice does the work once.`)
+		if len(args) == 0 {
+			return usageError{"jobs needs a command: list or run"}
+		}
+		return errHelp
+	}
+	switch args[0] {
+	case "list":
+		return cmdJobsList(ctx, env, args[1:])
+	case "run":
+		return cmdJobsRun(ctx, env, args[1:])
+	}
+	return usageError{fmt.Sprintf("unknown jobs command %q (want list or run)", args[0])}
+}
+
+func (a *app) openJobs(ctx context.Context) error {
+	if err := a.startDeadlines(ctx); err != nil {
+		return err
+	}
+	return a.startAlerts(ctx)
+}
+
+func cmdJobsRun(ctx context.Context, env *cliEnv, args []string) error {
+	fs, cfgPath := newFlagSet(env, "jobs run", "jobs run NAME [--at TIME] [flags]\n\nRuns a job as of TIME (RFC 3339; default: now) and prints what it did.")
+	at := fs.String("at", "", "run as of this instant, RFC 3339 (e.g. 2026-11-30T09:00:00+07:00)")
+	var pos []string
+	rest := args
+	for {
+		if err := parseFlags(env, fs, rest); err != nil {
+			return err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos = append(pos, fs.Arg(0))
+		rest = fs.Args()[1:]
+	}
+	if len(pos) != 1 {
+		fs.Usage()
+		return usageError{"jobs run needs exactly one job NAME; see phucdap jobs list"}
+	}
+	var when time.Time
+	if *at != "" {
+		t, err := time.Parse(time.RFC3339, *at)
+		if err != nil {
+			return usageError{fmt.Sprintf("--at %q: want RFC 3339, e.g. 2026-11-30T09:00:00+07:00", *at)}
+		}
+		when = t
+	}
+	a, err := open(ctx, env, *cfgPath, true)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if err := a.openJobs(ctx); err != nil {
+		return err
+	}
+	res, err := a.scheduler.RunManual(ctx, pos[0], jobs.Manual{At: when, By: "cli"})
+	if err != nil {
+		if errors.Is(err, jobs.ErrUnknownJob) {
+			return usageError{err.Error() + "; see phucdap jobs list"}
+		}
+		return err
+	}
+	r := res.Run
+	fmt.Fprintf(env.stdout, "%s: %s in %s (as of %s, run %d)", r.Job, r.Outcome, r.Duration.Round(time.Millisecond),
+		r.AsOf.In(a.cfg.Location).Format(time.RFC3339), r.ID)
+	if r.Note != "" {
+		fmt.Fprintf(env.stdout, ": %s", r.Note)
+	}
+	fmt.Fprintln(env.stdout)
+	if len(r.Counts) > 0 {
+		fmt.Fprintf(env.stdout, "  %s\n", formatCounts(r.Counts))
+	}
+	if r.Outcome == jobs.Failed {
+		return fmt.Errorf("job %s failed: %s", r.Job, r.Error)
+	}
+	return nil
+}
+
+func formatCounts(c jobs.Counts) string {
+	keys := make([]string, 0, len(c))
+	for k := range c {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k + "=" + strconv.Itoa(c[k])
+	}
+	return strings.Join(parts, " ")
+}
+
+func cmdJobsList(ctx context.Context, env *cliEnv, args []string) error {
+	fs, cfgPath := newFlagSet(env, "jobs list", "jobs list [flags]\n\nLists the scheduled jobs with their last and next run.")
+	if err := parseFlags(env, fs, args); err != nil {
+		return err
+	}
+	a, err := open(ctx, env, *cfgPath, true)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if err := a.openJobs(ctx); err != nil {
+		return err
+	}
+	st, err := a.scheduler.Status(ctx)
+	if err != nil {
+		return err
+	}
+	loc := a.cfg.Location
+	tw := tabwriter.NewWriter(env.stdout, 0, 2, 2, ' ', 0)
+	fmt.Fprintln(tw, "JOB\tSCHEDULE\tENABLED\tWORKING DAYS\tAT START\tLAST RUN\tOUTCOME\tNEXT RUN")
+	for _, s := range st {
+		last, outcome := "-", "-"
+		if s.Last != nil {
+			last = s.Last.StartedAt.In(loc).Format("2006-01-02 15:04:05")
+			outcome = string(s.Last.Outcome)
+		}
+		next := "-"
+		if !s.Next.IsZero() {
+			next = s.Next.In(loc).Format("2006-01-02 15:04")
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%t\t%t\t%t\t%s\t%s\t%s\n", s.Name, s.Schedule, s.Enabled, s.WorkingDaysOnly, s.RunAtStart, last, outcome, next)
+	}
+	return tw.Flush()
+}
+
+// alertPages wires the alert inbox and the jobs page (issue 7).
+func (a *app) alertPages(staff *web.Staff) *web.Alerts {
+	return &web.Alerts{Staff: staff, Scheduler: a.scheduler, Store: a.alertStore, Location: a.cfg.Location,
+		RetryDead: func(ctx context.Context, id int64, by access.Actor) error {
+			e := audit.Entry{ActorLabel: by.Label()}
+			if by.AccountID != 0 {
+				id := by.AccountID
+				e.ActorID = &id
+			}
+			err := a.alertStore.RetryDeadBy(ctx, id, a.clock.Now(), e)
+			if errors.Is(err, store.ErrNotDead) {
+				return web.ErrNotDead
+			}
+			return err
+		}}
+}

@@ -1,0 +1,271 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/phucdap/phucdap/internal/access"
+	"github.com/phucdap/phucdap/internal/store"
+	"github.com/phucdap/phucdap/internal/storetest"
+)
+
+// The people the matrix walks. Each holds one role, plus the office's head
+// (unit head of VP) and an officer holding the identity.read grant.
+var matrixActors = []struct {
+	name  string
+	unit  string
+	roles []access.Role
+	grant bool
+}{
+	{"officer", "PQLXD", []access.Role{access.UnitOfficer}, false},
+	{"head", "PQLXD", []access.Role{access.UnitHead}, false},
+	{"office", "VP", []access.Role{access.Office}, false},
+	{"leadership", "", []access.Role{access.Leadership}, false},
+	{"admin", "", []access.Role{access.Admin}, false},
+	{"auditor", "", []access.Role{access.Auditor}, false},
+	{"officeHead", "VP", []access.Role{access.UnitHead}, false},
+	{"granted", "PQLXD", []access.Role{access.UnitOfficer}, true},
+}
+
+const everyone = "officer head office leadership admin auditor officeHead granted"
+
+// route is one matrix row: who may call it ("public": anyone, no account),
+// and how the test calls it.
+type route struct {
+	allow string // space-separated actor names, or "public"
+	// path with the parameters filled; {case}, {account}, {token} are
+	// replaced by ids the test creates.
+	path string
+	// body: a form for pages, JSON for the API. Chosen to pass the guard but
+	// change nothing that matters (validation fails, or the target is a
+	// throwaway row).
+	form url.Values
+	json string
+}
+
+// staffMatrix is the authorization matrix: every route the server has.
+// Adding a route without a row here fails TestAuthorizationMatrix.
+func staffMatrix() map[string]route {
+	staffReaders := "officer head office leadership officeHead granted"
+	caseReaders := "officer head office leadership granted" // the case is PQLXD's
+	return map[string]route{
+		// Public pages, API and probes.
+		"GET /":                                {allow: "public"},
+		"GET /units":                           {allow: "public"},
+		"GET /static/*":                        {allow: "public", path: "/static/app.css"},
+		"GET /healthz":                         {allow: "public"},
+		"GET /readyz":                          {allow: "public"},
+		"GET /metrics":                         {allow: "public"},
+		"GET /tinh-han":                        {allow: "public"},
+		"GET /admin/calendar":                  {allow: "public"},
+		"GET /admin/calendar/:year":            {allow: "public", path: "/admin/calendar/2031"},
+		"GET /login":                           {allow: "public"},
+		"POST /login":                          {allow: "public"},
+		"GET /api/v1/openapi.yaml":             {allow: "public"},
+		"GET /api/v1/plans":                    {allow: "public"},
+		"GET /api/v1/plans/:id":                {allow: "public", path: "/api/v1/plans/1"},
+		"GET /api/v1/units":                    {allow: "public"},
+		"GET /api/v1/calendar/:year":           {allow: "public", path: "/api/v1/calendar/2031"},
+		"GET /api/v1/deadline/explain":         {allow: "public", path: "/api/v1/deadline/explain?rule=pakn.answer&start=2026-11-27"},
+		"GET /api/v1/deadline/rules":           {allow: "public"},
+		"GET /api/v1/topics":                   {allow: "public"},
+		"POST /api/v1/petitions":               {allow: "public"},
+		"GET /api/v1/petitions/:code":          {allow: "public"},
+		"POST /api/v1/petitions/:code/rating":  {allow: "public"},
+		"POST /api/v1/petitions/:code/dispute": {allow: "public"},
+		"GET /gui-phan-anh":                    {allow: "public"},
+		"POST /gui-phan-anh":                   {allow: "public"},
+		"GET /tra-cuu":                         {allow: "public"},
+		"POST /tra-cuu":                        {allow: "public"},
+		"POST /tra-cuu/danh-gia":               {allow: "public"},
+		"POST /tra-cuu/khong-dong-y":           {allow: "public"},
+
+		// Staff pages.
+		"GET /staff":                           {allow: everyone},
+		"GET /staff/inbox":                     {allow: staffReaders},
+		"GET /staff/cases/:id":                 {allow: caseReaders, path: "/staff/cases/{case}"},
+		"POST /staff/cases/:id/identity":       {allow: "granted", path: "/staff/cases/{case}/identity", form: url.Values{"reason": {""}}},
+		"GET /staff/password":                  {allow: everyone},
+		"POST /staff/password":                 {allow: everyone, form: url.Values{"current": {"wrong"}}},
+		"GET /staff/admin/users":               {allow: "admin"},
+		"POST /staff/admin/users":              {allow: "admin", form: url.Values{}},
+		"POST /staff/admin/users/:id":          {allow: "admin", path: "/staff/admin/users/{account}", form: url.Values{}},
+		"POST /staff/admin/users/:id/password": {allow: "admin", path: "/staff/admin/users/{account}/password", form: url.Values{}},
+		"POST /staff/admin/tokens":             {allow: "admin", form: url.Values{}},
+		"POST /staff/admin/tokens/:id/revoke":  {allow: "admin", path: "/staff/admin/tokens/{token}/revoke", form: url.Values{}},
+		"GET /staff/grants":                    {allow: "officeHead"},
+		"POST /staff/grants/:id":               {allow: "officeHead", path: "/staff/grants/{account}", form: url.Values{"grant": {"0"}}},
+		"GET /staff/audit":                     {allow: "admin auditor"},
+		"POST /admin/calendar/:year/confirm":   {allow: "office", path: "/admin/calendar/2031/confirm", form: url.Values{}},
+		"POST /logout":                         {allow: everyone, form: url.Values{}},
+
+		// Scheduled work and alerts (issue 7).
+		"GET /staff/alerts":                  {allow: everyone},
+		"POST /staff/alerts/read":            {allow: everyone, form: url.Values{}},
+		"GET /staff/admin/jobs":              {allow: "admin"},
+		"POST /staff/admin/jobs/:name/run":   {allow: "admin", path: "/staff/admin/jobs/kpi-snapshot/run", form: url.Values{}},
+		"POST /staff/admin/outbox/:id/retry": {allow: "admin", path: "/staff/admin/outbox/0/retry", form: url.Values{}},
+
+		// Staff API.
+		"GET /api/v1/me":                        {allow: everyone},
+		"GET /api/v1/audit":                     {allow: "admin auditor"},
+		"GET /api/v1/audit/identity-access":     {allow: "auditor"},
+		"GET /api/v1/staff/cases":               {allow: staffReaders},
+		"GET /api/v1/staff/cases/:id":           {allow: caseReaders, path: "/api/v1/staff/cases/{case}"},
+		"POST /api/v1/staff/cases/:id/identity": {allow: "granted", path: "/api/v1/staff/cases/{case}/identity", json: `{"reason":""}`},
+		"GET /api/v1/alerts":                    {allow: everyone},
+		"POST /api/v1/alerts/read":              {allow: everyone, json: `{"ids":[]}`},
+		"GET /api/v1/admin/jobs":                {allow: "admin"},
+		"POST /api/v1/admin/jobs/:name/run":     {allow: "admin", path: "/api/v1/admin/jobs/kpi-snapshot/run", json: `{}`},
+		"PUT /api/v1/calendar/:year":            {allow: "office", path: "/api/v1/calendar/2031", json: `{"confirmed":true,"days_off":[{"date":"2030-12-31","name":"x"}],"working_saturdays":[]}`},
+	}
+}
+
+// outcome classifies a response: allowed, or refused (401, 403, 404 for a
+// resource that exists, or a redirect to the login or password page).
+func outcome(res *http.Response) (allowed bool, detail string) {
+	loc := res.Header.Get("Location")
+	detail = fmt.Sprintf("%d %s", res.StatusCode, loc)
+	switch {
+	case res.StatusCode == http.StatusUnauthorized, res.StatusCode == http.StatusForbidden, res.StatusCode == http.StatusNotFound:
+		return false, detail
+	case res.StatusCode == http.StatusSeeOther && (strings.HasPrefix(loc, "/login?next=") || loc == "/staff/password"):
+		return false, detail
+	}
+	return true, detail
+}
+
+func TestAuthorizationMatrix(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ta := newTestApp(t, db)
+		ctx := context.Background()
+		matrix := staffMatrix()
+
+		// Every registered route has a row, and every row a route.
+		h, err := ta.handler()
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := map[string]bool{}
+		for _, r := range h.(*echo.Echo).Routes() {
+			if r.Method == echo.RouteNotFound {
+				continue
+			}
+			key := r.Method + " " + r.Path
+			seen[key] = true
+			if _, ok := matrix[key]; !ok {
+				t.Errorf("route %s has no entry in the authorization matrix (cmd/phucdap/matrix_test.go): decide who may call it", key)
+			}
+		}
+		for key := range matrix {
+			if !seen[key] {
+				t.Errorf("matrix entry %s matches no route", key)
+			}
+		}
+
+		caseID, _ := ta.submitCase(t, "to_cao", "Trần Thị Ma Trận", "0987000111", "Tôi tố cáo cán bộ X nhận tiền của người dân khi làm thủ tục.", true)
+		ta.assign(t, caseID, "PQLXD")
+		throwaway := ta.addStaff(t, "throwaway@sxd.test", "PQLXD", access.UnitOfficer)
+		tok, _, err := ta.accounts.CreateToken(ctx, access.System("test"), "throwaway@sxd.test", "throwaway", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fill := func(p string) string {
+			r := strings.NewReplacer("{case}", itoa(caseID), "{account}", itoa(throwaway.ID), "{token}", itoa(tok.ID))
+			return r.Replace(p)
+		}
+
+		var keys []string
+		for k := range matrix {
+			keys = append(keys, k)
+		}
+		sort.Slice(keys, func(i, j int) bool {
+			// Logout last: it ends the session it is called with.
+			if (keys[i] == "POST /logout") != (keys[j] == "POST /logout") {
+				return keys[j] == "POST /logout"
+			}
+			return keys[i] < keys[j]
+		})
+
+		call := func(b *browser, key string, r route) *http.Response {
+			method, p, _ := strings.Cut(key, " ")
+			if r.path != "" {
+				p = fill(r.path)
+			}
+			switch {
+			case r.json != "":
+				req, _ := http.NewRequest(method, ta.Server.URL+p, strings.NewReader(r.json))
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("X-CSRF-Token", b.csrf())
+				res, err := b.c.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				res.Body.Close()
+				return res
+			case method == http.MethodPost:
+				f := url.Values{}
+				for k, v := range r.form {
+					f[k] = v
+				}
+				res, _ := b.post(p, f)
+				return res
+			}
+			res, _ := b.get(p)
+			return res
+		}
+
+		// Public routes answer an anonymous GET without asking for an
+		// account (their POSTs have their own form tokens and checks).
+		anon := ta.browser(t)
+		for _, key := range keys {
+			r := matrix[key]
+			method, _, _ := strings.Cut(key, " ")
+			if r.allow == "public" {
+				if method == http.MethodGet {
+					// Not found is an answer, not a refusal: a tracking code
+					// needs its secret.
+					res := call(anon, key, r)
+					if ok, d := outcome(res); !ok && res.StatusCode != http.StatusNotFound {
+						t.Errorf("anonymous %s: refused (%s), but it is public", key, d)
+					}
+				}
+				continue
+			}
+			if ok, d := outcome(call(anon, key, r)); ok {
+				t.Errorf("anonymous %s: allowed (%s)", key, d)
+			}
+		}
+
+		for i, a := range matrixActors {
+			acc := ta.addStaff(t, fmt.Sprintf("m%d-%s@sxd.test", i, strings.ToLower(a.name)), a.unit, a.roles...)
+			if a.grant {
+				ta.grantIdentity(t, acc)
+			}
+			b := ta.browser(t)
+			b.mustLogin(acc.Email)
+			for _, key := range keys {
+				r := matrix[key]
+				if r.allow == "public" {
+					continue
+				}
+				want := strings.Contains(" "+r.allow+" ", " "+a.name+" ")
+				res := call(b, key, r)
+				if res.StatusCode >= 500 {
+					t.Errorf("%s %s: server error %d", a.name, key, res.StatusCode)
+					continue
+				}
+				if got, d := outcome(res); got != want {
+					t.Errorf("%s %s: allowed=%v (%s), want %v", a.name, key, got, d, want)
+				}
+			}
+		}
+	})
+}

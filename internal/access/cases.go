@@ -1,0 +1,162 @@
+package access
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/phucdap/phucdap/internal/fault"
+)
+
+// KindDenunciation is the stored kind of a tố cáo (petition.KindDenunciation;
+// access does not import petition, which is a sibling domain).
+const KindDenunciation = "to_cao"
+
+// CaseRef is what staff lists show of a case. It carries nothing that
+// identifies the petitioner, so any list may render it whole.
+type CaseRef struct {
+	ID           int64
+	Code         string
+	Kind         string
+	Title        string
+	Status       string
+	ReceivedAt   time.Time
+	DueAt        *time.Time
+	LeadUnitCode string
+	LeadUnitName string
+	Scope        CaseScope
+}
+
+// Urgency says how a case stands against its due time.
+type Urgency string
+
+const (
+	UrgencyNone    Urgency = ""         // no due time yet, or closed
+	UrgencyOK      Urgency = "ok"       // comfortably ahead
+	UrgencyDueSoon Urgency = "due_soon" // sắp đến hạn
+	UrgencyLate    Urgency = "late"     // quá hạn
+)
+
+// closedStatuses are the states in which a case no longer runs late. The
+// workflow issue adds its own; any status not listed here counts as open.
+var closedStatuses = []string{"answered", "closed", "withdrawn", "terminated", "forwarded", "guided", "rejected"}
+
+// ClosedStatuses lists them for the store's queries.
+func ClosedStatuses() []string { return append([]string(nil), closedStatuses...) }
+
+// Open says whether the case still runs against its due time.
+func (c CaseRef) Open() bool {
+	for _, s := range closedStatuses {
+		if c.Status == s {
+			return false
+		}
+	}
+	return true
+}
+
+// UrgencyAt classifies the case at now; dueSoon is the amber window.
+func (c CaseRef) UrgencyAt(now time.Time, dueSoon time.Duration) Urgency {
+	if c.DueAt == nil || !c.Open() {
+		return UrgencyNone
+	}
+	switch {
+	case !now.Before(*c.DueAt):
+		return UrgencyLate
+	case c.DueAt.Sub(now) <= dueSoon:
+		return UrgencyDueSoon
+	}
+	return UrgencyOK
+}
+
+// CaseFile is one case for a staff page: its summary and content. The
+// content of a secret denunciation is scrubbed of the denouncer's identity
+// before it leaves this package.
+type CaseFile struct {
+	CaseRef
+	Content  string
+	Place    string
+	Identity IdentityView
+}
+
+// CaseStore reads cases for staff. ListCases must apply the filter in SQL.
+type CaseStore interface {
+	ListCases(ctx context.Context, f CaseFilter, openOnly bool, limit int) ([]CaseRef, error)
+	CaseFile(ctx context.Context, id int64) (CaseRef, string, string, Identity, error)
+	// RevealIdentity appends the identity access log row and reads the
+	// identity in one transaction.
+	RevealIdentity(ctx context.Context, by Actor, caseID int64, reason string, now time.Time) (Identity, error)
+}
+
+// ErrCaseNotFound is returned for a missing case and for one the actor may
+// not see, so that a refusal does not confirm the case exists.
+var ErrCaseNotFound = fault.New(fault.NotFound, "case.not_found")
+
+// Cases is the staff read side of cases, with the policy applied.
+type Cases struct {
+	store CaseStore
+	now   func() time.Time
+	log   *slog.Logger
+}
+
+// NewCases returns the service.
+func NewCases(store CaseStore, now func() time.Time, log *slog.Logger) *Cases {
+	return &Cases{store: store, now: now, log: log}
+}
+
+// Inbox lists the open cases the actor may see, soonest due first.
+func (s *Cases) Inbox(ctx context.Context, by Actor, limit int) ([]CaseRef, error) {
+	if !Can(by, ActInboxRead, nil) {
+		return nil, ErrForbidden
+	}
+	if limit <= 0 || limit > 500 {
+		limit = 200
+	}
+	return s.store.ListCases(ctx, ListScope(by), true, limit)
+}
+
+// File returns one case for the actor, identity redacted by ViewIdentity.
+func (s *Cases) File(ctx context.Context, by Actor, id int64) (CaseFile, error) {
+	ref, content, place, id0, err := s.store.CaseFile(ctx, id)
+	if errors.Is(err, ErrCaseNotFound) || (err == nil && !Can(by, ActCaseRead, &ref.Scope)) {
+		return CaseFile{}, ErrCaseNotFound
+	}
+	if err != nil {
+		return CaseFile{}, err
+	}
+	f := CaseFile{CaseRef: ref, Content: content, Place: place, Identity: ViewIdentity(by, ref.Scope, id0)}
+	if !f.Identity.Shown {
+		// The letter may name its author (Art. 56(2): redact before the
+		// file goes to the verifying unit).
+		f.Content, f.Place = ScrubText(content, id0), ScrubText(place, id0)
+	}
+	return f, nil
+}
+
+// RevealIdentity shows a denouncer's identity to a permitted actor. The
+// reason is required and logged with who and when, in the same transaction
+// as the read.
+func (s *Cases) RevealIdentity(ctx context.Context, by Actor, caseID int64, reason string) (Identity, error) {
+	ref, _, _, _, err := s.store.CaseFile(ctx, caseID)
+	if errors.Is(err, ErrCaseNotFound) || (err == nil && !Can(by, ActCaseRead, &ref.Scope)) {
+		return Identity{}, ErrCaseNotFound
+	}
+	if err != nil {
+		return Identity{}, err
+	}
+	if !Can(by, ActIdentityRead, &ref.Scope) {
+		s.log.WarnContext(ctx, "identity reveal refused", "account_id", by.AccountID, "case_id", caseID)
+		return Identity{}, ErrForbidden
+	}
+	reason = strings.TrimSpace(reason)
+	if len([]rune(reason)) < 5 {
+		return Identity{}, fault.FieldError("reason", "identity.reason_required", nil)
+	}
+	id, err := s.store.RevealIdentity(ctx, by, caseID, reason, s.now())
+	if err != nil {
+		return Identity{}, err
+	}
+	s.log.InfoContext(ctx, "identity revealed", "account_id", by.AccountID, "case_id", caseID)
+	return id, nil
+}

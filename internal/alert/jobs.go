@@ -1,0 +1,365 @@
+package alert
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/phucdap/phucdap/internal/calendar"
+)
+
+func (s *Service) directory(ctx context.Context) (*directory, error) {
+	staff, err := s.cfg.Store.Staff(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &directory{staff: staff, webhooks: s.cfg.Webhooks}, nil
+}
+
+// Sweep is the overdue-sweep job. It flags every open clock due at or
+// before now that has no late flag yet ("due ≤ now and not flagged", never
+// "due in this minute", so a restart after days of downtime catches up),
+// in batches over the (due_at, id) keyset until none is left, and raises
+// the ladder's "late" alerts; then it escalates clocks late for
+// Ladder.EscalateAfter working days. Each batch is one transaction.
+func (s *Service) Sweep(ctx context.Context, now time.Time) (map[string]int, error) {
+	counts := map[string]int{}
+	dir, err := s.directory(ctx)
+	if err != nil {
+		return counts, err
+	}
+	cal := s.cfg.Calendar(ctx)
+	loc := s.cfg.Location
+	late := func(cs []ClockFacts) []NewAlert {
+		return s.plan(KindLate, s.cfg.Ladder.Late, dir, cs, func(c ClockFacts, p *Payload) {
+			p.DaysLate = DaysLate(cal, c.DueAt, now, loc)
+		})
+	}
+	if err := s.batches(ctx, counts, "flagged", func(cur Cursor) (Batch, error) {
+		return s.cfg.Store.FlagLate(ctx, now, cur, s.cfg.BatchSize, late)
+	}); err != nil {
+		return counts, err
+	}
+	cutoff := lateCutoff(cal, now, s.cfg.Ladder.EscalateAfter, loc)
+	esc := func(cs []ClockFacts) []NewAlert {
+		return s.plan(KindEscalated, s.cfg.Ladder.Escalate, dir, cs, func(c ClockFacts, p *Payload) {
+			p.DaysLate = DaysLate(cal, c.DueAt, now, loc)
+		})
+	}
+	if err := s.batches(ctx, counts, "escalated", func(cur Cursor) (Batch, error) {
+		return s.cfg.Store.Escalate(ctx, now, cutoff, cur, s.cfg.BatchSize, esc)
+	}); err != nil {
+		return counts, err
+	}
+	return counts, nil
+}
+
+// batches runs one keyset batch after another until a batch comes back
+// short: there is no per-run cap that leaves clocks behind.
+func (s *Service) batches(ctx context.Context, counts map[string]int, what string, step func(Cursor) (Batch, error)) error {
+	var cur Cursor
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		b, err := step(cur)
+		if err != nil {
+			return err
+		}
+		counts[what] += b.Clocks
+		counts["alerts"] += b.Alerts
+		counts["queued"] += b.Deliveries
+		if b.Clocks < s.cfg.BatchSize {
+			return nil
+		}
+		counts["batches"]++
+		cur = b.Next
+	}
+}
+
+// DueSoon is the due-soon job: it reminds the acting unit of every open
+// clock whose deadline date is within the ladder's leads (3 and 1 working
+// days by default). The reminder's key carries the due time, so an
+// extension re-arms it.
+func (s *Service) DueSoon(ctx context.Context, now time.Time) (map[string]int, error) {
+	counts := map[string]int{}
+	leads := s.cfg.Ladder.DueSoonDays
+	if len(leads) == 0 || len(s.cfg.Ladder.DueSoon) == 0 {
+		return counts, nil
+	}
+	dir, err := s.directory(ctx)
+	if err != nil {
+		return counts, err
+	}
+	cal := s.cfg.Calendar(ctx)
+	until := soonUntil(cal, now, slices.Max(leads), s.cfg.Location)
+	var cur Cursor
+	for {
+		cs, err := s.cfg.Store.DueBetween(ctx, now, until, cur, s.cfg.BatchSize)
+		if err != nil {
+			return counts, err
+		}
+		counts["clocks"] += len(cs)
+		byLead := map[int][]ClockFacts{}
+		for _, c := range cs {
+			if l, ok := reminderStep(leads, DaysLeft(cal, c.DueAt, now, s.cfg.Location)); ok {
+				byLead[l] = append(byLead[l], c)
+			}
+		}
+		var all []NewAlert
+		for l, group := range byLead {
+			all = append(all, s.plan(DueSoonKind(l), s.cfg.Ladder.DueSoon, dir, group, func(c ClockFacts, p *Payload) {
+				p.DaysLeft = DaysLeft(cal, c.DueAt, now, s.cfg.Location)
+			})...)
+		}
+		if len(all) > 0 {
+			n, q, err := s.cfg.Store.Raise(ctx, all, now)
+			if err != nil {
+				return counts, err
+			}
+			counts["alerts"] += n
+			counts["queued"] += q
+		}
+		if len(cs) < s.cfg.BatchSize {
+			return counts, nil
+		}
+		last := cs[len(cs)-1]
+		cur = Cursor{DueAt: last.DueAt, ID: last.ClockID}
+	}
+}
+
+// Digest is what the daily digest tells one person.
+type Digest struct {
+	Date string `json:"date"` // YYYY-MM-DD, the day of the digest
+	// Late lists late cases by unit, most late first.
+	Late []DigestUnit `json:"late"`
+	// LateTotal counts every late clock in the recipient's scope; the
+	// lists are capped.
+	LateTotal int         `json:"late_total"`
+	Soon      []DigestRow `json:"soon"`
+	SoonTotal int         `json:"soon_total"`
+	// The on-time rate since the previous working day's digest.
+	RateFrom  string  `json:"rate_from"`
+	RateTo    string  `json:"rate_to"`
+	Met       int     `json:"met"`
+	MetOnTime int     `json:"met_on_time"`
+	NewlyLate int     `json:"newly_late"`
+	Rate      float64 `json:"rate"`     // percent; -1 when nothing was due
+	Target    float64 `json:"target"`   // 100: Plan 55 VII
+	Scope     string  `json:"scope_vi"` // "Toàn Sở" or the unit's name
+	ScopeEN   string  `json:"scope_en"`
+}
+
+// DigestUnit is one unit's late cases.
+type DigestUnit struct {
+	UnitVI string      `json:"unit_vi"`
+	UnitEN string      `json:"unit_en"`
+	Rows   []DigestRow `json:"rows"`
+}
+
+// DigestRow is one clock in the digest.
+type DigestRow struct {
+	CaseCode  string    `json:"case_code"`
+	CaseKind  string    `json:"case_kind"`
+	ClockKind string    `json:"clock_kind"`
+	UnitVI    string    `json:"unit_vi"`
+	UnitEN    string    `json:"unit_en"`
+	DueAt     time.Time `json:"due_at"`
+	DaysLate  int       `json:"days_late,omitempty"`
+	DaysLeft  int       `json:"days_left,omitempty"`
+}
+
+// digestCap bounds each list of a digest e-mail; the totals say how many
+// more there are.
+const digestCap = 100
+
+// DailyDigest is the daily-digest job: one e-mail to each office member
+// (the whole department) and each unit head (their unit), with the late
+// cases by unit and days late, the cases due soon, and the on-time rate
+// since the previous working day against the 100% target. The ledger key
+// (digest:DATE, account) makes it once a day per person.
+func (s *Service) DailyDigest(ctx context.Context, now time.Time) (map[string]int, error) {
+	counts := map[string]int{}
+	if s.cfg.Mailer == nil {
+		counts["no_mailer"] = 1
+		return counts, nil
+	}
+	dir, err := s.directory(ctx)
+	if err != nil {
+		return counts, err
+	}
+	cal := s.cfg.Calendar(ctx)
+	loc := s.cfg.Location
+	today := calendar.DateOf(now, loc)
+	lead := 3
+	if len(s.cfg.Ladder.DueSoonDays) > 0 {
+		lead = slices.Max(s.cfg.Ladder.DueSoonDays)
+	}
+	clocks, err := s.cfg.Store.DigestClocks(ctx, now, soonUntil(cal, now, lead, loc))
+	if err != nil {
+		return counts, err
+	}
+	prev := cal.AddWorkingDays(today, -1)
+	from, to := prev.Time(loc), today.Time(loc)
+	stats, err := s.cfg.Store.OnTime(ctx, from, to)
+	if err != nil {
+		return counts, err
+	}
+	var alerts []NewAlert
+	for i := range dir.staff {
+		st := &dir.staff[i]
+		var scope int64 // 0: the whole department
+		switch {
+		case st.has("office"):
+		case st.has("unit_head") && st.UnitID != 0:
+			scope = st.UnitID
+		default:
+			continue
+		}
+		d := s.digestFor(cal, now, today, scope, clocks, stats)
+		d.RateFrom, d.RateTo = prev.String(), today.AddDays(-1).String()
+		if scope != 0 {
+			d.Scope, d.ScopeEN = unitNames(clocks, scope)
+		}
+		body, _ := json.Marshal(Payload{Digest: &d, Link: s.inboxLink()})
+		alerts = append(alerts, s.newAlert("digest:"+today.String(), 0, 0, KindDigest, today.Time(loc), recipient{staff: st}, body, false))
+	}
+	n, q, err := s.cfg.Store.Raise(ctx, alerts, now)
+	counts["recipients"] = len(alerts)
+	counts["alerts"] = n
+	counts["queued"] = q
+	return counts, err
+}
+
+func (s *Service) inboxLink() string {
+	if s.cfg.BaseURL == "" {
+		return ""
+	}
+	return s.cfg.BaseURL + "/staff/inbox"
+}
+
+func unitNames(clocks []ClockFacts, unit int64) (string, string) {
+	for _, c := range clocks {
+		if c.UnitID == unit {
+			return c.UnitVI, c.UnitEN
+		}
+	}
+	return "", ""
+}
+
+func (s *Service) digestFor(cal *calendar.Calendar, now time.Time, today calendar.Date, scope int64, clocks []ClockFacts, stats []OnTimeStats) Digest {
+	loc := s.cfg.Location
+	d := Digest{Date: today.String(), Target: 100, Rate: -1, Scope: "Toàn Sở", ScopeEN: "Whole department"}
+	units := map[string]*DigestUnit{}
+	var order []string
+	for _, c := range clocks {
+		if scope != 0 && c.UnitID != scope {
+			continue
+		}
+		row := DigestRow{CaseCode: c.CaseCode, CaseKind: c.CaseKind, ClockKind: c.ClockKind, UnitVI: c.UnitVI, UnitEN: c.UnitEN, DueAt: c.DueAt.UTC()}
+		if c.Late {
+			d.LateTotal++
+			row.DaysLate = DaysLate(cal, c.DueAt, now, loc)
+			k := strconv.FormatInt(c.UnitID, 10)
+			u, ok := units[k]
+			if !ok {
+				u = &DigestUnit{UnitVI: c.UnitVI, UnitEN: c.UnitEN}
+				if c.UnitID == 0 {
+					u.UnitVI, u.UnitEN = "Văn phòng Sở (chưa giao đơn vị)", "Department office (not assigned)"
+				}
+				units[k] = u
+				order = append(order, k)
+			}
+			if d.LateTotal <= digestCap {
+				u.Rows = append(u.Rows, row)
+			}
+			continue
+		}
+		d.SoonTotal++
+		row.DaysLeft = DaysLeft(cal, c.DueAt, now, loc)
+		if len(d.Soon) < digestCap {
+			d.Soon = append(d.Soon, row)
+		}
+	}
+	for _, k := range order {
+		u := units[k]
+		if len(u.Rows) == 0 {
+			continue
+		}
+		sort.SliceStable(u.Rows, func(i, j int) bool { return u.Rows[i].DaysLate > u.Rows[j].DaysLate })
+		d.Late = append(d.Late, *u)
+	}
+	for _, st := range stats {
+		if scope != 0 && st.UnitID != scope {
+			continue
+		}
+		d.Met += st.Met
+		d.MetOnTime += st.MetOnTime
+		d.NewlyLate += st.NewlyLate
+	}
+	// Plan 55's measure: answered on time over answered plus gone late.
+	if den := d.Met + d.NewlyLate; den > 0 {
+		d.Rate = float64(int(1000*float64(d.MetOnTime)/float64(den))) / 10
+	}
+	return d
+}
+
+// CalendarReminder is the calendar-reminder job (1 November): unless next
+// year's working-day calendar is confirmed, it reminds the admins and the
+// office (who may confirm it) to check the government's announcement.
+func (s *Service) CalendarReminder(ctx context.Context, now time.Time) (map[string]int, error) {
+	counts := map[string]int{}
+	year := calendar.DateOf(now, s.cfg.Location).Year + 1
+	ok, err := s.cfg.Store.CalendarConfirmed(ctx, year)
+	if err != nil {
+		return counts, err
+	}
+	if ok {
+		counts["confirmed"] = 1
+		return counts, nil
+	}
+	dir, err := s.directory(ctx)
+	if err != nil {
+		return counts, err
+	}
+	link := ""
+	if s.cfg.BaseURL != "" {
+		link = s.cfg.BaseURL + "/admin/calendar/" + strconv.Itoa(year)
+	}
+	body, _ := json.Marshal(Payload{Year: year, Link: link})
+	due := calendar.NewDate(year, time.January, 1).Time(s.cfg.Location)
+	var alerts []NewAlert
+	for _, r := range dir.resolve([]Audience{Admins, Office}, 0) {
+		alerts = append(alerts, s.newAlert("calendar:"+strconv.Itoa(year), 0, 0, KindCalendar, due, r, body, true))
+	}
+	n, q, err := s.cfg.Store.Raise(ctx, alerts, now)
+	counts["alerts"], counts["queued"] = n, q
+	return counts, err
+}
+
+// KPISnapshot is the kpi-snapshot job: it stores the counts of the business
+// day of now (replacing a snapshot of the same day), for trend charts until
+// the KPI issue defines the figures.
+func (s *Service) KPISnapshot(ctx context.Context, now time.Time) (map[string]int, error) {
+	loc := s.cfg.Location
+	cal := s.cfg.Calendar(ctx)
+	day := calendar.DateOf(now, loc)
+	lead := 3
+	if len(s.cfg.Ladder.DueSoonDays) > 0 {
+		lead = slices.Max(s.cfg.Ladder.DueSoonDays)
+	}
+	k, err := s.cfg.Store.ComputeKPI(ctx, day.Time(loc), day.AddDays(1).Time(loc), now, soonUntil(cal, now, lead, loc))
+	if err != nil {
+		return nil, err
+	}
+	k.Day, k.TakenAt = day.String(), now.UTC()
+	if err := s.cfg.Store.SaveKPI(ctx, k); err != nil {
+		return nil, fmt.Errorf("save kpi: %w", err)
+	}
+	return map[string]int{"open": int(k.OpenClocks), "late_open": int(k.LateOpen), "due_soon": int(k.DueSoon),
+		"met": int(k.Met), "met_on_time": int(k.MetOnTime), "received": int(k.Received), "newly_late": int(k.NewlyLate)}, nil
+}

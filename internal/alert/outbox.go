@@ -1,0 +1,190 @@
+package alert
+
+import (
+	"context"
+	"encoding/json"
+	"math/rand/v2"
+	"strconv"
+	"time"
+)
+
+// outboxLease hides a taken delivery from other senders while it is being
+// sent; a sender that dies leaves it to come back after the lease.
+const outboxLease = 10 * time.Minute
+
+// outboxChunk is how many deliveries one SMTP session carries.
+const outboxChunk = 100
+
+// Deliver is the outbox job: it moves intake's queued receipts into the
+// outbox, then sends every due delivery, chunk by chunk, until none is due.
+// A failure is retried with exponential backoff and jitter; after the last
+// attempt the delivery is dead and shown to admins.
+func (s *Service) Deliver(ctx context.Context, now time.Time) (map[string]int, error) {
+	counts := map[string]int{}
+	var channels []string
+	if s.cfg.Mailer != nil {
+		channels = append(channels, ChannelEmail)
+		n, err := s.cfg.Store.QueueReceipts(ctx, now)
+		if err != nil {
+			return counts, err
+		}
+		counts["receipts_queued"] = n
+	}
+	if s.cfg.Hooks != nil {
+		channels = append(channels, ChannelWebhook)
+	}
+	if len(channels) == 0 {
+		return counts, nil
+	}
+	for {
+		if err := ctx.Err(); err != nil {
+			return counts, err
+		}
+		msgs, err := s.cfg.Store.LeaseOutbox(ctx, now, outboxLease, outboxChunk, channels)
+		if err != nil {
+			return counts, err
+		}
+		if len(msgs) == 0 {
+			return counts, nil
+		}
+		results := s.send(ctx, now, msgs)
+		for _, r := range results {
+			switch {
+			case r.Sent:
+				counts["sent"]++
+			case r.Dead:
+				counts["dead"]++
+			default:
+				counts["retry"]++
+			}
+		}
+		// Record outcomes even if the job is being cancelled: the messages
+		// went out (or not) either way.
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		err = s.cfg.Store.Settle(sctx, now, results)
+		cancel()
+		if err != nil {
+			return counts, err
+		}
+	}
+}
+
+func (s *Service) send(ctx context.Context, now time.Time, msgs []OutboxMessage) []Settlement {
+	results := make([]Settlement, len(msgs))
+	var emails []Email
+	var emailIdx []int
+	for i, m := range msgs {
+		results[i] = Settlement{ID: m.ID, MailQueueID: m.MailQueueID, Attempts: m.Attempts}
+		switch m.Channel {
+		case ChannelEmail:
+			e, err := s.renderEmail(m)
+			if err != nil {
+				s.fail(&results[i], now, err)
+				continue
+			}
+			emails = append(emails, e)
+			emailIdx = append(emailIdx, i)
+		case ChannelWebhook:
+			body, err := s.webhookBody(m)
+			if err == nil {
+				err = s.cfg.Hooks.Post(ctx, m.Target, body, m.ID)
+			}
+			if err != nil {
+				s.fail(&results[i], now, err)
+				continue
+			}
+			results[i].Sent = true
+		}
+	}
+	if len(emails) > 0 {
+		errs := s.cfg.Mailer.Send(ctx, emails)
+		for k, i := range emailIdx {
+			if errs[k] != nil {
+				s.fail(&results[i], now, errs[k])
+				continue
+			}
+			results[i].Sent = true
+		}
+	}
+	return results
+}
+
+// fail decides what follows a failed attempt.
+func (s *Service) fail(r *Settlement, now time.Time, err error) {
+	r.Error = scrub(err)
+	if r.Attempts >= s.cfg.Retry.MaxAttempts {
+		r.Dead = true
+		s.cfg.Log.Warn("delivery dead after its last attempt", "outbox_id", r.ID, "attempts", r.Attempts, "err", r.Error)
+		return
+	}
+	r.NextAttempt = now.Add(s.cfg.Retry.Backoff(r.Attempts))
+}
+
+// Backoff is the wait after attempt n (1-based) failed.
+func (p RetryPolicy) Backoff(n int) time.Duration {
+	d := p.Base
+	for i := 1; i < n && d < p.Max; i++ {
+		d *= 2
+	}
+	d = min(d, p.Max)
+	j := p.Jitter
+	if j == nil {
+		j = rand.Float64
+	}
+	// Equal jitter: half fixed, half random, so retries of many messages
+	// that failed together spread out but never come back at once.
+	return d/2 + time.Duration(j()*float64(d/2))
+}
+
+// WebhookMessage is the JSON body of a webhook.
+type WebhookMessage struct {
+	Delivery  int64     `json:"delivery"`
+	Alert     int64     `json:"alert"`
+	Kind      string    `json:"kind"`
+	Text      string    `json:"text"`
+	CaseCode  string    `json:"case_code,omitempty"`
+	CaseKind  string    `json:"case_kind,omitempty"`
+	ClockKind string    `json:"clock_kind,omitempty"`
+	Topic     string    `json:"topic,omitempty"`
+	Unit      string    `json:"unit,omitempty"`
+	UnitCode  string    `json:"unit_code,omitempty"`
+	DueAt     time.Time `json:"due_at,omitzero"`
+	DaysLate  int       `json:"days_late,omitempty"`
+	DaysLeft  int       `json:"days_left,omitempty"`
+	Link      string    `json:"link,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+func (s *Service) webhookBody(m OutboxMessage) ([]byte, error) {
+	p := m.Payload
+	subject, _, _, err := s.mails.render(m.Lang, m.AlertKind, p)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(WebhookMessage{Delivery: m.ID, Alert: m.AlertID, Kind: m.AlertKind, Text: subject,
+		CaseCode: p.CaseCode, CaseKind: p.CaseKind, ClockKind: p.ClockKind, Topic: p.Topic(m.Lang), Unit: p.Unit(m.Lang),
+		UnitCode: p.UnitCode, DueAt: p.DueAt, DaysLate: p.DaysLate, DaysLeft: p.DaysLeft, Link: p.Link, CreatedAt: m.CreatedAt.UTC()})
+}
+
+func (s *Service) renderEmail(m OutboxMessage) (Email, error) {
+	ref := "outbox-" + strconv.FormatInt(m.ID, 10)
+	if m.Receipt != nil {
+		subject, text, html, err := s.mails.receipt(m.Lang, *m.Receipt, s.trackLink(m.Receipt.CaseCode), s.cfg.AgencyName)
+		if err != nil {
+			return Email{}, err
+		}
+		return Email{To: m.Receipt.Email, Subject: subject, Text: text, HTML: html, Ref: ref}, nil
+	}
+	subject, text, html, err := s.mails.render(m.Lang, m.AlertKind, m.Payload)
+	if err != nil {
+		return Email{}, err
+	}
+	return Email{To: m.Target, Subject: subject, Text: text, HTML: html, Ref: ref}, nil
+}
+
+func (s *Service) trackLink(code string) string {
+	if s.cfg.BaseURL == "" {
+		return ""
+	}
+	return s.cfg.BaseURL + s.cfg.TrackPath + "?code=" + code
+}

@@ -1,0 +1,167 @@
+package alert
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	htmltemplate "html/template"
+	"strconv"
+	"strings"
+	texttemplate "text/template"
+	"time"
+
+	"github.com/phucdap/phucdap/internal/calendar"
+)
+
+//go:embed templates/*
+var templateFS embed.FS
+
+// Names of case and clock kinds in each language, for e-mails.
+var (
+	caseKindNames = map[string]map[string]string{
+		"vi": {"kien_nghi": "Kiến nghị", "phan_anh": "Phản ánh", "khieu_nai": "Khiếu nại", "to_cao": "Tố cáo"},
+		"en": {"kien_nghi": "Petition", "phan_anh": "Feedback", "khieu_nai": "Complaint", "to_cao": "Denunciation"},
+	}
+	clockKindNames = map[string]map[string]string{
+		"vi": {"process": "Xử lý đơn", "accept": "Thụ lý", "answer": "Trả lời, giải quyết", "forward": "Chuyển đơn",
+			"contribution": "Ý kiến đơn vị phối hợp"},
+		"en": {"process": "Processing the letter", "accept": "Acceptance", "answer": "Answer or resolution", "forward": "Forwarding",
+			"contribution": "Coordinating unit's contribution"},
+	}
+)
+
+// CaseKindName names a case kind in lang.
+func CaseKindName(lang, k string) string {
+	if n, ok := caseKindNames[langOf(lang)][k]; ok {
+		return n
+	}
+	return k
+}
+
+// ClockKindName names a clock kind in lang.
+func ClockKindName(lang, k string) string {
+	if n, ok := clockKindNames[langOf(lang)][k]; ok {
+		return n
+	}
+	return k
+}
+
+func langOf(lang string) string {
+	if lang == "en" {
+		return "en"
+	}
+	return "vi"
+}
+
+// templates are the e-mail templates of both languages: a text/template for
+// subjects and plain-text bodies, an html/template for the HTML part.
+type templates struct {
+	text map[string]*texttemplate.Template
+	html map[string]*htmltemplate.Template
+}
+
+func loadTemplates(loc *time.Location) (*templates, error) {
+	t := &templates{text: map[string]*texttemplate.Template{}, html: map[string]*htmltemplate.Template{}}
+	for _, lang := range []string{"vi", "en"} {
+		funcs := map[string]any{
+			"kind":  func(k string) string { return CaseKindName(lang, k) },
+			"clock": func(k string) string { return ClockKindName(lang, k) },
+			"dt":    func(v any) string { return formatInstant(v, loc) },
+			"day":   formatDay,
+			"pct":   formatPercent,
+			"lower": strings.ToLower,
+		}
+		tt, err := texttemplate.New("mail").Funcs(funcs).ParseFS(templateFS, "templates/mail."+lang+".txt")
+		if err != nil {
+			return nil, fmt.Errorf("alert templates: %w", err)
+		}
+		ht, err := htmltemplate.New("mail").Funcs(funcs).ParseFS(templateFS, "templates/mail."+lang+".html")
+		if err != nil {
+			return nil, fmt.Errorf("alert templates: %w", err)
+		}
+		t.text[lang], t.html[lang] = tt, ht
+	}
+	return t, nil
+}
+
+func formatInstant(v any, loc *time.Location) string {
+	var t time.Time
+	switch x := v.(type) {
+	case time.Time:
+		t = x
+	case *time.Time:
+		if x == nil {
+			return ""
+		}
+		t = *x
+	default:
+		return fmt.Sprint(v)
+	}
+	if t.IsZero() {
+		return ""
+	}
+	lt := t.In(loc)
+	// A due time at midnight is "24:00 of the day before" in law; say so
+	// rather than show a date one day too late.
+	if lt.Hour() == 0 && lt.Minute() == 0 && lt.Second() == 0 {
+		return "24:00 " + lt.AddDate(0, 0, -1).Format("02/01/2006")
+	}
+	return lt.Format("15:04 02/01/2006")
+}
+
+func formatDay(s string) string {
+	d, err := calendar.ParseDate(s)
+	if err != nil {
+		return s
+	}
+	return d.VN()
+}
+
+func formatPercent(f float64) string {
+	return strconv.FormatFloat(f, 'f', -1, 64) + "%"
+}
+
+// baseKind maps "due_soon.3" to its template, "due_soon".
+func baseKind(kind string) string {
+	if i := strings.IndexByte(kind, '.'); i > 0 {
+		return kind[:i]
+	}
+	return kind
+}
+
+// render returns the subject, the plain text and the HTML of an alert.
+func (t *templates) render(lang, kind string, p Payload) (subject, text, html string, err error) {
+	return t.execute(langOf(lang), baseKind(kind), p)
+}
+
+type receiptData struct {
+	Receipt
+	Link   string
+	Agency string
+}
+
+// receipt renders intake's receipt e-mail.
+func (t *templates) receipt(lang string, r Receipt, link, agency string) (subject, text, html string, err error) {
+	if agency == "" {
+		agency = "Cơ quan"
+	}
+	return t.execute(langOf(lang), KindReceipt, receiptData{Receipt: r, Link: link, Agency: agency})
+}
+
+func (t *templates) execute(lang, kind string, data any) (subject, text, html string, err error) {
+	var b bytes.Buffer
+	if err = t.text[lang].ExecuteTemplate(&b, "subject:"+kind, data); err != nil {
+		return "", "", "", fmt.Errorf("render %s subject: %w", kind, err)
+	}
+	subject = strings.TrimSpace(b.String())
+	b.Reset()
+	if err = t.text[lang].ExecuteTemplate(&b, "text:"+kind, data); err != nil {
+		return "", "", "", fmt.Errorf("render %s text: %w", kind, err)
+	}
+	text = strings.TrimLeft(b.String(), "\n")
+	b.Reset()
+	if err = t.html[lang].ExecuteTemplate(&b, "html:"+kind, data); err != nil {
+		return "", "", "", fmt.Errorf("render %s html: %w", kind, err)
+	}
+	return subject, text, b.String(), nil
+}

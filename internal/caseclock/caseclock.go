@@ -1,0 +1,80 @@
+// Package caseclock owns the statutory clocks of a case as rows (table
+// case_clocks, migration 00005): which step is timed, who must act, when it
+// started, when it is due, and whether it is still running. The deadline
+// package computes due times; the workflow opens and closes clocks; the
+// overdue sweep, the reminders and the KPIs read them.
+//
+// The package is pure domain: no I/O.
+package caseclock
+
+import "time"
+
+// Kind is the step of a case a clock times.
+type Kind string
+
+const (
+	Process      Kind = "process"      // process a received letter: classify, then accept, forward or guide
+	Accept       Kind = "accept"       // decide whether to accept (thụ lý)
+	Answer       Kind = "answer"       // answer or resolve
+	Forward      Kind = "forward"      // forward to the competent body
+	Contribution Kind = "contribution" // a coordinating unit's part
+)
+
+// Kinds lists every kind.
+var Kinds = []Kind{Process, Accept, Answer, Forward, Contribution}
+
+// Valid reports whether k is a known kind.
+func (k Kind) Valid() bool {
+	for _, x := range Kinds {
+		if k == x {
+			return true
+		}
+	}
+	return false
+}
+
+// State is where a clock stands.
+type State string
+
+const (
+	Open      State = "open"      // running
+	Suspended State = "suspended" // stopped until resumed; no due time
+	Met       State = "met"       // the awaited act happened
+	Cancelled State = "cancelled" // made moot
+)
+
+// New is a clock to open.
+type New struct {
+	CaseID  int64
+	Kind    Kind
+	RuleID  string
+	UnitID  int64 // who must act; 0 is the office
+	Started time.Time
+	DueAt   time.Time
+	// ExplanationVI and ExplanationEN say why DueAt is what it is.
+	ExplanationVI, ExplanationEN string
+}
+
+// Clock is a stored clock.
+type Clock struct {
+	ID            int64
+	CaseID        int64
+	Kind          Kind
+	RuleID        string
+	UnitID        int64
+	StartedAt     time.Time
+	DueAt         *time.Time
+	State         State
+	ClosedAt      *time.Time
+	OnTime        *bool
+	LateFlaggedAt *time.Time
+	EscalatedAt   *time.Time
+	Extensions    int
+}
+
+// LateAt reports whether the clock is late at now: still open and now is at
+// or after its due time (the period ends at 24:00 of its last day, and an
+// act at or after that instant is late).
+func (c Clock) LateAt(now time.Time) bool {
+	return c.State == Open && c.DueAt != nil && !now.Before(*c.DueAt)
+}

@@ -1,0 +1,178 @@
+package deadline
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/phucdap/phucdap/internal/calendar"
+)
+
+// Source is where the engine's data lives: the year tables, the rule
+// versions and the admin overrides. The store implements it.
+type Source interface {
+	LoadTables(ctx context.Context) ([]calendar.YearTable, error)
+	LoadRules(ctx context.Context) ([]Rule, error)
+	LoadOverrides(ctx context.Context) ([]Override, error)
+	// Version changes whenever any of the three changes.
+	Version(ctx context.Context) (string, error)
+}
+
+// Service hands out the current Engine and rebuilds it when the stored
+// calendar, rules or overrides change, on this replica or another. The
+// engine itself is immutable; a rebuild swaps it atomically, so a due time
+// is always computed against one consistent calendar.
+type Service struct {
+	src      Source
+	loc      *time.Location
+	now      func() time.Time
+	interval time.Duration
+
+	engine  atomic.Pointer[Engine]
+	mu      sync.Mutex // serialises reloads
+	version string
+	checked time.Time
+}
+
+// NewService loads the engine from src. interval bounds how often a call to
+// Engine checks whether another replica changed the data.
+func NewService(ctx context.Context, src Source, loc *time.Location, now func() time.Time, interval time.Duration) (*Service, error) {
+	s := &Service{src: src, loc: loc, now: now, interval: interval}
+	if err := s.Reload(ctx); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Reload rebuilds the engine from the source now.
+func (s *Service) Reload(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.reload(ctx)
+}
+
+func (s *Service) reload(ctx context.Context) error {
+	v, err := s.src.Version(ctx)
+	if err != nil {
+		return fmt.Errorf("deadline data version: %w", err)
+	}
+	tables, err := s.src.LoadTables(ctx)
+	if err != nil {
+		return err
+	}
+	rules, err := s.src.LoadRules(ctx)
+	if err != nil {
+		return err
+	}
+	if len(rules) == 0 {
+		rules = DefaultRules()
+	}
+	overrides, err := s.src.LoadOverrides(ctx)
+	if err != nil {
+		return err
+	}
+	e, err := NewEngine(calendar.New(tables), rules, overrides, s.loc)
+	if err != nil {
+		return err
+	}
+	s.engine.Store(e)
+	s.version, s.checked = v, s.now()
+	return nil
+}
+
+// Engine returns the current engine, first rebuilding it if the stored
+// data changed since the last check (at most once per interval). If the
+// check fails the last good engine is returned: a database hiccup must not
+// stop due times from being computed.
+func (s *Service) Engine(ctx context.Context) *Engine {
+	if s.now().Sub(s.lastChecked()) >= s.interval {
+		s.refresh(ctx)
+	}
+	return s.engine.Load()
+}
+
+func (s *Service) lastChecked() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.checked
+}
+
+func (s *Service) refresh(ctx context.Context) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.now().Sub(s.checked) < s.interval {
+		return
+	}
+	v, err := s.src.Version(ctx)
+	if err != nil {
+		return
+	}
+	s.checked = s.now()
+	if v != s.version {
+		_ = s.reload(ctx)
+	}
+}
+
+// YearMeta is the bookkeeping of a stored year table.
+type YearMeta struct {
+	Year        int
+	Confirmed   bool
+	ConfirmedBy string
+	ConfirmedAt *time.Time
+	UpdatedAt   time.Time
+}
+
+// Editor is who changes the calendar: recorded on the year and in the
+// audit trail.
+type Editor struct {
+	AccountID *int64
+	Label     string
+}
+
+// TableStore saves the year tables an admin edits.
+type TableStore interface {
+	// SaveTable replaces the year's table and records the change, with the
+	// table before and after, in the audit trail of the same transaction.
+	SaveTable(ctx context.Context, t calendar.YearTable, by Editor, now time.Time) error
+	YearMeta(ctx context.Context, year int) (YearMeta, bool, error)
+}
+
+// YearView is one year of the calendar as staff and citizens see it.
+type YearView struct {
+	Table       calendar.YearTable
+	Proposed    bool // nothing stored: the rules' draft
+	Meta        YearMeta
+	WorkingDays int
+}
+
+// Year returns the calendar of year: the stored table, or the draft.
+func (s *Service) Year(ctx context.Context, store TableStore, year int) (YearView, error) {
+	if year < 1900 || year > 2200 {
+		return YearView{}, fmt.Errorf("%w: year %d out of range", ErrInvalidRequest, year)
+	}
+	cal := s.Engine(ctx).Calendar()
+	t, proposed := cal.Table(year)
+	meta, _, err := store.YearMeta(ctx, year)
+	if err != nil {
+		return YearView{}, err
+	}
+	return YearView{Table: t, Proposed: proposed, Meta: meta, WorkingDays: cal.WorkingDaysInYear(year)}, nil
+}
+
+// SaveYear validates and stores an admin's table for t.Year, then rebuilds
+// the engine so that new due times use it at once. Due times already
+// recorded on cases are not recomputed: on-time facts are frozen.
+func (s *Service) SaveYear(ctx context.Context, store TableStore, t calendar.YearTable, by Editor) (YearView, error) {
+	if err := t.Validate(); err != nil {
+		return YearView{}, err
+	}
+	if err := store.SaveTable(ctx, t, by, s.now()); err != nil {
+		return YearView{}, err
+	}
+	if err := s.Reload(ctx); err != nil {
+		return YearView{}, err
+	}
+	return s.Year(ctx, store, t.Year)
+}

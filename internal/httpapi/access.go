@@ -1,0 +1,79 @@
+package httpapi
+
+import (
+	"context"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/phucdap/phucdap/internal/access"
+	"github.com/phucdap/phucdap/internal/access/accesshttp"
+	"github.com/phucdap/phucdap/internal/fault"
+)
+
+// public marks an operation anyone may call.
+const public access.Action = ""
+
+// operationAccess is the route-level rule of every API operation: public,
+// or the permission the caller needs on some case (handlers ask again with
+// the case). An operation missing here is refused with a 500 that names it,
+// so a new endpoint cannot ship unguarded by accident; the authorization
+// matrix test in cmd/phucdap fails too.
+var operationAccess = map[string]access.Action{
+	"ListPlans": public,
+	"GetPlan":   public,
+	"ListUnits": public,
+
+	// The working-day calendar and the deadline rules are public facts;
+	// changing the calendar is the office's.
+	"GetCalendarYear":   public,
+	"ExplainDeadline":   public,
+	"ListDeadlineRules": public,
+	"PutCalendarYear":   access.ActCalendarManage,
+
+	// Citizen intake (issue 4): no account; tracking is guarded by the
+	// case's secret and a rate limit instead.
+	"ListTopics":      public,
+	"SubmitPetition":  public,
+	"TrackPetition":   public,
+	"RatePetition":    public,
+	"DisputePetition": public,
+
+	"GetMe":              access.ActSelf,
+	"ListAudit":          access.ActAuditRead,
+	"ListIdentityAccess": access.ActAccessLogRead,
+	"ListStaffCases":     access.ActInboxRead,
+	"GetStaffCase":       access.ActCaseRead,
+	"RevealIdentity":     access.ActIdentityRead,
+
+	// Scheduled work and alerts (issue 7): everyone's own inbox; the jobs
+	// are the admin's.
+	"ListAlerts":     access.ActSelf,
+	"MarkAlertsRead": access.ActSelf,
+	"ListJobs":       access.ActJobManage,
+	"RunJob":         access.ActJobManage,
+}
+
+// OperationAccess returns the rule of an operation, for tests and docs.
+func OperationAccess(op string) (access.Action, bool) {
+	a, ok := operationAccess[op]
+	return a, ok
+}
+
+// authorize is the strict-server middleware that applies operationAccess.
+func authorize(f StrictHandlerFunc, operationID string) StrictHandlerFunc {
+	act, ok := operationAccess[operationID]
+	return func(c echo.Context, request any) (any, error) {
+		if !ok {
+			return nil, fault.New(fault.Internal, "error.internal").
+				WithDetail("API operation %s has no entry in httpapi.operationAccess", operationID)
+		}
+		if act != public {
+			if err := accesshttp.Check(c, act); err != nil {
+				return nil, err
+			}
+		}
+		return f(c, request)
+	}
+}
+
+func actor(ctx context.Context) access.Actor { return access.ActorFrom(ctx) }

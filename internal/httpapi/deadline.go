@@ -1,0 +1,227 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/phucdap/phucdap/internal/access"
+	"github.com/phucdap/phucdap/internal/calendar"
+	"github.com/phucdap/phucdap/internal/deadline"
+	"github.com/phucdap/phucdap/internal/fault"
+	"github.com/phucdap/phucdap/internal/i18n"
+)
+
+// Deadlines groups what the calendar and deadline endpoints need.
+type Deadlines struct {
+	Service *deadline.Service
+	Tables  deadline.TableStore
+}
+
+var errBadYear = fault.FieldError("year", "calendar.bad_year", nil)
+
+// GetCalendarYear implements GET /calendar/{year}.
+func (a *API) GetCalendarYear(ctx context.Context, req GetCalendarYearRequestObject) (GetCalendarYearResponseObject, error) {
+	if req.Year < 1900 || req.Year > 2200 {
+		return nil, errBadYear
+	}
+	v, err := a.Deadlines.Service.Year(ctx, a.Deadlines.Tables, int(req.Year))
+	if err != nil {
+		return nil, deadlineFault(err)
+	}
+	return GetCalendarYear200JSONResponse(calendarJSON(v)), nil
+}
+
+// PutCalendarYear implements PUT /calendar/{year}.
+func (a *API) PutCalendarYear(ctx context.Context, req PutCalendarYearRequestObject) (PutCalendarYearResponseObject, error) {
+	// The route guard (access.go) lets only the office through.
+	actor := access.ActorFrom(ctx)
+	if !access.Can(actor, access.ActCalendarManage, nil) {
+		return nil, fault.New(fault.Forbidden, "error.forbidden")
+	}
+	if req.Year < 1900 || req.Year > 2200 {
+		return nil, errBadYear
+	}
+	if req.Body == nil {
+		return nil, fault.New(fault.BadRequest, "error.bad_json")
+	}
+	t := calendar.YearTable{Year: int(req.Year), Confirmed: req.Body.Confirmed}
+	var problems fault.List
+	for i, d := range req.Body.DaysOff {
+		date, err := calendar.ParseDate(d.Date)
+		if err != nil {
+			problems = append(problems, fault.FieldError(fieldIndex("days_off", i, "date"), "calendar.bad_date", map[string]any{"Value": d.Date}))
+			continue
+		}
+		t.DaysOff = append(t.DaysOff, calendar.DayOff{Date: date, Name: d.Name, NameEN: deref(d.NameEn), Source: deref(d.Source), Unconfirmed: deref(d.Unconfirmed)})
+	}
+	for i, w := range req.Body.WorkingSaturdays {
+		date, err := calendar.ParseDate(w.Date)
+		if err != nil {
+			problems = append(problems, fault.FieldError(fieldIndex("working_saturdays", i, "date"), "calendar.bad_date", map[string]any{"Value": w.Date}))
+			continue
+		}
+		t.WorkingSaturdays = append(t.WorkingSaturdays, calendar.WorkingSaturday{Date: date, Source: deref(w.Source), Unconfirmed: deref(w.Unconfirmed)})
+	}
+	if len(problems) > 0 {
+		return nil, problems
+	}
+	v, err := a.Deadlines.Service.SaveYear(ctx, a.Deadlines.Tables, t, editor(actor))
+	if err != nil {
+		return nil, deadlineFault(err)
+	}
+	return PutCalendarYear200JSONResponse(calendarJSON(v)), nil
+}
+
+// ExplainDeadline implements GET /deadline/explain.
+func (a *API) ExplainDeadline(ctx context.Context, req ExplainDeadlineRequestObject) (ExplainDeadlineResponseObject, error) {
+	p := req.Params
+	start, err := calendar.ParseDate(p.Start)
+	if err != nil {
+		return nil, fault.FieldError("start", "deadline.bad_start", map[string]any{"Value": p.Start})
+	}
+	r := deadline.Request{RuleID: string(p.Rule), StartDate: start, Round: 1}
+	if p.Complex != nil {
+		r.Complexity = deadline.Complexity(*p.Complex)
+	}
+	if p.Remote != nil {
+		r.Remote = *p.Remote
+	}
+	if p.Round != nil {
+		r.Round = int(*p.Round)
+	}
+	if p.Extensions != nil {
+		r.Extensions = *p.Extensions
+	}
+	eng := a.Deadlines.Service.Engine(ctx)
+	res, err := eng.Compute(r)
+	if err != nil {
+		return nil, deadlineFault(err)
+	}
+	return ExplainDeadline200JSONResponse(explanationJSON(res, eng.Location(), i18n.LangFrom(ctx))), nil
+}
+
+// ListDeadlineRules implements GET /deadline/rules.
+func (a *API) ListDeadlineRules(ctx context.Context, _ ListDeadlineRulesRequestObject) (ListDeadlineRulesResponseObject, error) {
+	en := i18n.LangFrom(ctx) == i18n.EN
+	rules := a.Deadlines.Service.Engine(ctx).Rules()
+	out := ListDeadlineRules200JSONResponse{Rules: make([]DeadlineRule, 0, len(rules))}
+	for _, r := range rules {
+		out.Rules = append(out.Rules, ruleJSON(r, en))
+	}
+	return out, nil
+}
+
+// deadlineFault turns the engine's sentinel errors into user-facing ones.
+func deadlineFault(err error) error {
+	var capErr *deadline.ExtensionCapError
+	switch {
+	case errors.As(err, &capErr):
+		return fault.Newf(fault.Conflict, "deadline.extension_cap", map[string]any{"Max": capErr.MaxExtensions}).Wrap(err)
+	case errors.Is(err, deadline.ErrUnknownRule):
+		return fault.FieldError("rule", "deadline.unknown_rule", nil).Wrap(err)
+	case errors.Is(err, calendar.ErrInvalidTable):
+		return fault.Newf(fault.Invalid, "calendar.invalid_table", map[string]any{"Detail": err.Error()}).Wrap(err)
+	case errors.Is(err, deadline.ErrInvalidRequest):
+		return fault.Newf(fault.Invalid, "deadline.invalid_request", map[string]any{"Detail": err.Error()}).Wrap(err)
+	}
+	return err
+}
+
+func calendarJSON(v deadline.YearView) CalendarYear {
+	out := CalendarYear{
+		Year: v.Table.Year, Confirmed: v.Table.Confirmed, Proposed: v.Proposed, WorkingDays: v.WorkingDays,
+		DaysOff: make([]CalendarDayOff, 0, len(v.Table.DaysOff)), WorkingSaturdays: make([]CalendarWorkingDay, 0, len(v.Table.WorkingSaturdays)),
+	}
+	if v.Meta.Confirmed && v.Meta.ConfirmedBy != "" {
+		out.ConfirmedBy = ptr(v.Meta.ConfirmedBy)
+		out.ConfirmedAt = v.Meta.ConfirmedAt
+	}
+	for _, d := range v.Table.DaysOff {
+		out.DaysOff = append(out.DaysOff, CalendarDayOff{Date: d.Date.String(), Name: d.Name, NameEn: ptr(d.NameEN), Source: ptr(d.Source), Unconfirmed: ptr(d.Unconfirmed)})
+	}
+	for _, w := range v.Table.WorkingSaturdays {
+		out.WorkingSaturdays = append(out.WorkingSaturdays, CalendarWorkingDay{Date: w.Date.String(), Source: ptr(w.Source), Unconfirmed: ptr(w.Unconfirmed)})
+	}
+	return out
+}
+
+func explanationJSON(res deadline.Result, loc *time.Location, lang string) DeadlineExplanation {
+	en := lang == i18n.EN
+	out := DeadlineExplanation{
+		DueDate: res.DueDate.String(), DueAt: res.DueAt.In(loc), Rule: ruleJSON(res.Rule, en),
+		Unit: DeadlineExplanationUnit(res.Unit), Limit: res.Limit, StartDate: res.StartDate.String(), FirstDay: res.FirstDay.String(),
+		Provisional: res.Provisional, TextVi: res.TextVI(), TextEn: res.TextEN(),
+	}
+	if res.ExtensionDays > 0 {
+		out.ExtensionDays = ptr(res.ExtensionDays)
+	}
+	if res.RolledForwardFrom != nil {
+		out.RolledForwardFrom = ptr(res.RolledForwardFrom.String())
+	}
+	out.Skipped = make([]struct {
+		Date   string `json:"date"`
+		Reason string `json:"reason"`
+	}, 0, len(res.Skipped))
+	for _, s := range res.Skipped {
+		reason := s.Reason
+		if en {
+			reason = s.ReasonEN
+		}
+		out.Skipped = append(out.Skipped, struct {
+			Date   string `json:"date"`
+			Reason string `json:"reason"`
+		}{s.Date.String(), reason})
+	}
+	return out
+}
+
+func ruleJSON(r deadline.Rule, en bool) DeadlineRule {
+	nz := func(n int) *int {
+		if n == 0 {
+			return nil
+		}
+		return &n
+	}
+	out := DeadlineRule{
+		Id: r.ID, Kind: string(r.Kind), Step: string(r.Step), Limit: r.Limit, Unit: DeadlineRuleUnit(r.Unit), Start: DeadlineRuleStart(r.Start),
+		ComplexLimit: nz(r.ComplexLimit), RemoteLimit: nz(r.RemoteLimit), RemoteComplexLimit: nz(r.RemoteComplexLimit),
+		Round2Limit: nz(r.Round2Limit), Round2ComplexLimit: nz(r.Round2ComplexLimit), Round2RemoteLimit: nz(r.Round2RemoteLimit),
+		Round2RemoteComplexLimit: nz(r.Round2RemoteComplexLimit), MaxExtensions: nz(r.MaxExtensions),
+		ComplexMaxExtensions: nz(r.ComplexMaxExtensions), EspeciallyMaxExtensions: nz(r.EspeciallyMaxExtensions),
+		ExtensionLimit: nz(r.ExtensionLimit), EffectiveFrom: r.EffectiveFrom.String(), LegalBasis: r.LegalBasisFor(1, en),
+		Confidence: r.Confidence, Configurable: r.Configurable,
+	}
+	if r.PauseRestarts {
+		out.PauseRestarts = ptr(true)
+	}
+	if !r.EffectiveTo.IsZero() {
+		out.EffectiveTo = ptr(r.EffectiveTo.String())
+	}
+	return out
+}
+
+func fieldIndex(list string, i int, field string) string {
+	return list + "[" + itoa(i) + "]." + field
+}
+
+func itoa(i int) string {
+	if i == 0 {
+		return "0"
+	}
+	var b []byte
+	for ; i > 0; i /= 10 {
+		b = append([]byte{byte('0' + i%10)}, b...)
+	}
+	return string(b)
+}
+
+// editor names the actor for the calendar's record and the audit trail.
+func editor(a access.Actor) deadline.Editor {
+	e := deadline.Editor{Label: a.Label()}
+	if a.AccountID != 0 {
+		id := a.AccountID
+		e.AccountID = &id
+	}
+	return e
+}

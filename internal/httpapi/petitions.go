@@ -1,0 +1,315 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"mime"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/phucdap/phucdap/internal/fault"
+	"github.com/phucdap/phucdap/internal/i18n"
+	"github.com/phucdap/phucdap/internal/petition"
+	"github.com/phucdap/phucdap/internal/platform"
+)
+
+// Intake is what the petition operations need (issue 4).
+type Intake struct {
+	Service *petition.Service
+	Files   petition.Files
+	Catalog *i18n.Catalog
+}
+
+type clientIPKey struct{}
+
+// ClientIP is echo middleware that records the client address (as echo's
+// IPExtractor sees it) in the request context, where the strict handlers
+// can read it for rate limits.
+func ClientIP(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		c.SetRequest(r.WithContext(context.WithValue(r.Context(), clientIPKey{}, c.RealIP())))
+		return next(c)
+	}
+}
+
+func clientIP(ctx context.Context) string {
+	ip, _ := ctx.Value(clientIPKey{}).(string)
+	return ip
+}
+
+// Bad JSON bodies. encoding/json silently replaces invalid UTF-8 with
+// U+FFFD, so it is checked here, before any handler decodes.
+var (
+	ErrBadJSON = fault.New(fault.BadRequest, "error.bad_json")
+	ErrBadUTF8 = fault.New(fault.BadRequest, "error.bad_utf8")
+)
+
+// JSONGuard is echo middleware for the API: a JSON body must be valid UTF-8
+// and well-formed JSON, or the request ends with a 400 and a clear message
+// before any handler sees it.
+func JSONGuard(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		if !strings.HasPrefix(r.URL.Path, "/api/") || r.Body == nil || r.ContentLength == 0 {
+			return next(c)
+		}
+		mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		if mt != "application/json" {
+			return next(c)
+		}
+		b, err := io.ReadAll(r.Body)
+		if err != nil {
+			return err // the body limit's 413, or a broken connection
+		}
+		if !utf8.Valid(b) {
+			return ErrBadUTF8
+		}
+		if len(bytes.TrimSpace(b)) > 0 && !json.Valid(b) {
+			return ErrBadJSON
+		}
+		r.Body = io.NopCloser(bytes.NewReader(b))
+		return next(c)
+	}
+}
+
+func (a *API) intake() (*Intake, error) {
+	if a.Petitions == nil || a.Petitions.Service == nil {
+		return nil, fault.New(fault.Unavailable, "error.unavailable")
+	}
+	return a.Petitions, nil
+}
+
+// ListTopics implements GET /topics.
+func (a *API) ListTopics(ctx context.Context, _ ListTopicsRequestObject) (ListTopicsResponseObject, error) {
+	in, err := a.intake()
+	if err != nil {
+		return nil, err
+	}
+	ts, err := in.Service.Topics(ctx)
+	if err != nil {
+		return nil, err
+	}
+	lang := i18n.LangFrom(ctx)
+	out := ListTopics200JSONResponse{Topics: make([]Topic, 0, len(ts))}
+	for _, t := range ts {
+		tj := Topic{Id: t.ID, Slug: t.Slug, Name: t.Name(lang), NameVi: t.NameVI, NameEn: t.NameEN}
+		if t.PlanTaskID != 0 {
+			tj.PlanTaskId = ptr(t.PlanTaskID)
+		}
+		out.Topics = append(out.Topics, tj)
+	}
+	return out, nil
+}
+
+// SubmitPetition implements POST /petitions (JSON or multipart).
+func (a *API) SubmitPetition(ctx context.Context, req SubmitPetitionRequestObject) (SubmitPetitionResponseObject, error) {
+	in, err := a.intake()
+	if err != nil {
+		return nil, err
+	}
+	lang := i18n.LangFrom(ctx)
+	si := petition.SubmitInput{Channel: petition.ChannelAPI, Lang: lang, ClientIP: clientIP(ctx), KeepSecret: true}
+	if k := req.Params.IdempotencyKey; k != nil {
+		si.IdempotencyKey = *k
+	}
+	switch {
+	case req.JSONBody != nil:
+		b := req.JSONBody
+		si.Kind, si.TopicID, si.Title, si.Content, si.Name, si.Consent = petition.Kind(b.Kind), b.TopicId, b.Title, b.Content, b.Name, b.Consent
+		si.Place, si.Phone, si.Email, si.Address = deref(b.Place), deref(b.Phone), deref(b.Email), deref(b.Address)
+		if b.KeepIdentitySecret != nil {
+			si.KeepSecret = *b.KeepIdentitySecret
+		}
+	case req.MultipartBody != nil:
+		form, err := petition.ReadForm(ctx, req.MultipartBody, in.Files)
+		if err != nil {
+			return nil, err
+		}
+		FillFromForm(&si, form.Fields)
+		si.Attachments = form.Uploads
+		if v, ok := form.Fields["keep_identity_secret"]; ok {
+			si.KeepSecret = !isFalse(v)
+		}
+	default:
+		return nil, fault.New(fault.Unsupported, "error.unsupported_type")
+	}
+	rec, err := in.Service.Submit(ctx, si)
+	if err != nil {
+		return nil, err
+	}
+	if rec.DuplicateOf != "" {
+		return SubmitPetition409JSONResponse{Code: "duplicate", DuplicateOf: rec.DuplicateOf,
+			Message:   in.Catalog.T(lang, "petition.duplicate", map[string]any{"Code": rec.DuplicateOf}),
+			RequestId: ptr(platform.RequestID(ctx))}, nil
+	}
+	out := SubmitPetition201JSONResponse{Code: rec.Code, Secret: rec.Secret, Status: string(rec.Status),
+		ReceivedAt: rec.ReceivedAt, DueExplanation: DueExplanation(in.Catalog, lang, rec.Due)}
+	if rec.Due.RuleID != "" {
+		out.DueRule = ptr(rec.Due.RuleID)
+	}
+	if rec.Due.Computed() {
+		out.DueAt = ptr(rec.Due.At)
+	}
+	return out, nil
+}
+
+// FillFromForm copies the text fields of a form (web or multipart API) into
+// a submission. A topic id that is not a number becomes -1, which fails
+// validation as "choose a topic".
+func FillFromForm(si *petition.SubmitInput, f map[string]string) {
+	si.Kind = petition.Kind(strings.TrimSpace(f["kind"]))
+	if v := strings.TrimSpace(f["topic_id"]); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			id = -1
+		}
+		si.TopicID = id
+	}
+	si.Title, si.Content, si.Place = f["title"], f["content"], f["place"]
+	si.Name, si.Phone, si.Email, si.Address = f["name"], f["phone"], f["email"], f["address"]
+	si.Consent = isTrue(f["consent"])
+}
+
+func isTrue(v string) bool {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "1", "true", "on", "yes", "co", "có":
+		return true
+	}
+	return false
+}
+
+func isFalse(v string) bool {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "0", "false", "off", "no", "khong", "không":
+		return true
+	}
+	return false
+}
+
+// DueExplanation is "why this date" in lang, or "not yet computed".
+func DueExplanation(cat *i18n.Catalog, lang string, d petition.Due) string {
+	if !d.Computed() {
+		return cat.T(lang, "petition.due_not_computed", nil)
+	}
+	if s := d.Explanation.In(lang); s != "" {
+		return s
+	}
+	return cat.T(lang, "petition.due_rule."+d.RuleID, nil)
+}
+
+func trackInput(ctx context.Context, code string, secret, contact *string) petition.TrackInput {
+	return petition.TrackInput{Code: code, Secret: deref(secret), Contact: deref(contact), ClientIP: clientIP(ctx)}
+}
+
+// TrackPetition implements GET /petitions/{code}.
+func (a *API) TrackPetition(ctx context.Context, req TrackPetitionRequestObject) (TrackPetitionResponseObject, error) {
+	in, err := a.intake()
+	if err != nil {
+		return nil, err
+	}
+	v, err := in.Service.Track(ctx, trackInput(ctx, req.Code, req.Params.XTrackingSecret, req.Params.XTrackingContact))
+	if err != nil {
+		return nil, err
+	}
+	lang := i18n.LangFrom(ctx)
+	c := v.Case
+	out := TrackPetition200JSONResponse{Code: c.Code, Kind: PetitionKind(c.Kind), Title: c.Title, Content: c.Content,
+		Status: string(c.Status), ReceivedAt: c.ReceivedAt, DueExplanation: DueExplanation(in.Catalog, lang, c.Due),
+		Timeline: make([]PetitionEvent, 0, len(v.Timeline)), Attachments: files(v.Attachments),
+		CanRate: v.CanRate, CanDispute: v.CanDispute}
+	if c.Place != "" {
+		out.Place = ptr(c.Place)
+	}
+	if v.Topic.ID != 0 {
+		out.Topic = ptr(v.Topic.Name(lang))
+	}
+	if c.Due.Computed() {
+		out.DueAt = ptr(c.Due.At)
+	}
+	for _, e := range v.Timeline {
+		ej := PetitionEvent{Kind: string(e.Kind), At: e.CreatedAt, Text: in.Catalog.T(lang, "petition.event."+string(e.Kind), map[string]any{"Unit": e.UnitName})}
+		if e.UnitName != "" {
+			ej.Unit = ptr(e.UnitName)
+		}
+		out.Timeline = append(out.Timeline, ej)
+	}
+	if ans := v.Answer; ans != nil {
+		out.Answer = &PetitionAnswer{Body: ans.Body, PublishedAt: ans.PublishedAt, Attachments: files(ans.Attachments)}
+		if ans.Signer != "" {
+			out.Answer.Signer = ptr(ans.Signer)
+		}
+		out.DisputeUntil = ptr(v.DisputeUntil)
+	}
+	if r := v.Rating; r != nil {
+		out.Rating = &struct {
+			Comment *string `json:"comment,omitempty"`
+			Stars   int     `json:"stars"`
+		}{Stars: r.Stars}
+		if r.Comment != "" {
+			out.Rating.Comment = ptr(r.Comment)
+		}
+	}
+	return out, nil
+}
+
+func files(as []petition.Attachment) []PetitionFile {
+	out := make([]PetitionFile, 0, len(as))
+	for _, a := range as {
+		out = append(out, PetitionFile{Name: a.Name, MediaType: a.MediaType, Size: a.Size, Sha256: a.SHA256})
+	}
+	return out
+}
+
+// RatePetition implements POST /petitions/{code}/rating.
+func (a *API) RatePetition(ctx context.Context, req RatePetitionRequestObject) (RatePetitionResponseObject, error) {
+	in, err := a.intake()
+	if err != nil {
+		return nil, err
+	}
+	if req.Body == nil {
+		return nil, fault.New(fault.BadRequest, "error.bad_request")
+	}
+	err = in.Service.Rate(ctx, petition.RateInput{
+		TrackInput: trackInput(ctx, req.Code, req.Params.XTrackingSecret, req.Params.XTrackingContact),
+		Stars:      req.Body.Stars, Comment: deref(req.Body.Comment)})
+	if err != nil {
+		return nil, err
+	}
+	return RatePetition204Response{}, nil
+}
+
+// DisputePetition implements POST /petitions/{code}/dispute.
+func (a *API) DisputePetition(ctx context.Context, req DisputePetitionRequestObject) (DisputePetitionResponseObject, error) {
+	in, err := a.intake()
+	if err != nil {
+		return nil, err
+	}
+	if req.Body == nil {
+		return nil, fault.New(fault.BadRequest, "error.bad_request")
+	}
+	err = in.Service.Dispute(ctx, petition.DisputeInput{
+		TrackInput: trackInput(ctx, req.Code, req.Params.XTrackingSecret, req.Params.XTrackingContact),
+		Reason:     req.Body.Reason})
+	if err != nil {
+		return nil, err
+	}
+	return DisputePetition204Response{}, nil
+}
+
+// TimeIn formats an instant for people: "24:00 ngày 10/12/2026" when it is
+// the end of a day in loc (as statutory deadlines are), else "15:04
+// 02/01/2006".
+func TimeIn(t time.Time, loc *time.Location, lang string, cat *i18n.Catalog) string {
+	lt := t.In(loc)
+	if lt.Hour() == 0 && lt.Minute() == 0 && lt.Second() == 0 {
+		return cat.T(lang, "petition.end_of_day", map[string]any{"Date": lt.Add(-time.Minute).Format("02/01/2006")})
+	}
+	return lt.Format("15:04 02/01/2006")
+}

@@ -1,0 +1,500 @@
+// Package jobs owns scheduled work: the registry of jobs with their
+// schedules and flags, the robfig/cron scheduler in Asia/Ho_Chi_Minh, and
+// the per-tick claim that makes each tick run once across every replica.
+// It is the only package that imports github.com/robfig/cron/v3.
+//
+// A tick is claimed by inserting (job, tick) into job_runs; only the
+// process whose insert succeeds runs it, and the row then records the
+// finish, outcome, counts and error. The tick of a cron firing is the
+// schedule's latest activation at or before the wall clock, so every
+// replica that fires "the same" tick names it the same way. Jobs themselves
+// are state-based ("due ≤ now and not yet flagged"), so a missed tick only
+// delays work, and run-at-start catches up after downtime.
+package jobs
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/robfig/cron/v3"
+)
+
+// Func does a job's work as of now and says what it did.
+type Func func(ctx context.Context, now time.Time) (Counts, error)
+
+// Job is one registry entry.
+type Job struct {
+	Name        string
+	Description string // English, for the CLI; pages translate by name
+	// Schedule is a cron spec (5 fields, or 6 with seconds first, or a
+	// descriptor like @daily) read in Asia/Ho_Chi_Minh.
+	Schedule        string
+	Enabled         bool
+	WorkingDaysOnly bool
+	RunAtStart      bool
+	Run             Func
+}
+
+// Override changes a registry entry from config; nil and "" keep the
+// default.
+type Override struct {
+	Schedule        string
+	Enabled         *bool
+	WorkingDaysOnly *bool
+	RunAtStart      *bool
+}
+
+// WorkingDay says whether the agency works on the business date of t.
+type WorkingDay func(ctx context.Context, t time.Time) bool
+
+// Config wires a Scheduler.
+type Config struct {
+	Runs     RunStore
+	Now      func() time.Time // the platform clock: what jobs run "as of"
+	Location *time.Location   // where schedules are read: Asia/Ho_Chi_Minh
+	// Replica names this process in job_runs; default: host name.
+	Replica    string
+	WorkingDay WorkingDay
+	Log        *slog.Logger
+	// Overrides by job name.
+	Overrides map[string]Override
+	// Timeout bounds one run; default 30 minutes.
+	Timeout time.Duration
+	// wallNow is the clock cron fires on; tests may replace it.
+	wallNow func() time.Time
+}
+
+// parser accepts standard 5-field specs, an optional leading seconds
+// field, and descriptors. "@every" is refused by Validate: its ticks are
+// relative to when a process started, so two replicas would name the same
+// work differently.
+var parser = cron.NewParser(cron.SecondOptional | cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
+
+type entry struct {
+	Job
+	schedule cron.Schedule
+}
+
+// Scheduler runs the registry. It exists on every replica (manual runs and
+// the jobs page need it); Start makes it fire on schedule.
+type Scheduler struct {
+	cfg     Config
+	entries []*entry
+	byName  map[string]*entry
+
+	mu      sync.Mutex
+	cron    *cron.Cron
+	started bool
+	bg      sync.WaitGroup
+	stopCtx context.Context
+	cancel  context.CancelFunc
+}
+
+// ErrUnknownJob is returned for a name not in the registry.
+var ErrUnknownJob = errors.New("unknown job")
+
+// New checks the registry with its overrides and returns the scheduler.
+// Every invalid schedule is reported, named by its config key.
+func New(cfg Config, registry []Job) (*Scheduler, error) {
+	if cfg.Runs == nil || cfg.Now == nil {
+		return nil, errors.New("jobs: a run store and a clock are required")
+	}
+	if cfg.Location == nil {
+		cfg.Location = time.UTC
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Replica == "" {
+		cfg.Replica, _ = os.Hostname()
+		if cfg.Replica == "" {
+			cfg.Replica = "phucdap"
+		}
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 30 * time.Minute
+	}
+	if cfg.wallNow == nil {
+		cfg.wallNow = time.Now
+	}
+	s := &Scheduler{cfg: cfg, byName: map[string]*entry{}}
+	var errs []error
+	for name := range cfg.Overrides {
+		if !slices.ContainsFunc(registry, func(j Job) bool { return j.Name == name }) {
+			errs = append(errs, fmt.Errorf("config: jobs.%s: %w %q", ConfigKey(name), ErrUnknownJob, name))
+		}
+	}
+	for _, j := range registry {
+		if j.Run == nil {
+			return nil, fmt.Errorf("jobs: %s has no function", j.Name)
+		}
+		if o, ok := cfg.Overrides[j.Name]; ok {
+			if o.Schedule != "" {
+				j.Schedule = o.Schedule
+			}
+			if o.Enabled != nil {
+				j.Enabled = *o.Enabled
+			}
+			if o.WorkingDaysOnly != nil {
+				j.WorkingDaysOnly = *o.WorkingDaysOnly
+			}
+			if o.RunAtStart != nil {
+				j.RunAtStart = *o.RunAtStart
+			}
+		}
+		sched, err := ParseSchedule(j.Schedule)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("config: invalid jobs.%s.schedule (%s=%q): %w",
+				ConfigKey(j.Name), "PHUCDAP_JOBS__"+strings.ToUpper(ConfigKey(j.Name))+"__SCHEDULE", j.Schedule, err))
+			continue
+		}
+		e := &entry{Job: j, schedule: sched}
+		s.entries = append(s.entries, e)
+		s.byName[j.Name] = e
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return s, nil
+}
+
+// ConfigKey is a job's key under "jobs." in config: the name with "_" for
+// "-", so that it can be set from the environment.
+func ConfigKey(name string) string { return strings.ReplaceAll(name, "-", "_") }
+
+// ParseSchedule parses a cron spec the way the scheduler does.
+func ParseSchedule(spec string) (cron.Schedule, error) {
+	if strings.HasPrefix(strings.TrimSpace(spec), "@every") {
+		return nil, errors.New("@every is not allowed: its ticks depend on when a replica started; use a cron spec such as */5 * * * *")
+	}
+	if strings.Contains(spec, "TZ=") {
+		return nil, errors.New("schedules are read in the configured time zone; remove the TZ= prefix")
+	}
+	return parser.Parse(spec)
+}
+
+// Replica returns this process's name in job_runs.
+func (s *Scheduler) Replica() string { return s.cfg.Replica }
+
+// Jobs returns the registry with overrides applied, in order.
+func (s *Scheduler) Jobs() []Job {
+	out := make([]Job, len(s.entries))
+	for i, e := range s.entries {
+		out[i] = e.Job
+	}
+	return out
+}
+
+// Start makes the scheduler fire enabled jobs on schedule and runs the
+// run-at-start jobs once, in the background, as their latest tick: after
+// downtime that tick was missed, and after a quick restart another replica
+// (or this one) already holds it and nothing runs twice.
+func (s *Scheduler) Start(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.started {
+		return errors.New("jobs: scheduler already started")
+	}
+	if n, err := s.cfg.Runs.Abandon(ctx, s.cfg.Replica, s.cfg.Now()); err != nil {
+		return err
+	} else if n > 0 {
+		s.cfg.Log.Warn("runs left unfinished by this replica's last process marked failed", "runs", n)
+	}
+	logger := cronLogger{s.cfg.Log}
+	c := cron.New(
+		cron.WithLocation(s.cfg.Location),
+		cron.WithParser(parser),
+		cron.WithLogger(logger),
+		cron.WithChain(cron.Recover(logger), cron.SkipIfStillRunning(logger)),
+	)
+	s.stopCtx, s.cancel = context.WithCancel(context.WithoutCancel(ctx))
+	for _, e := range s.entries {
+		if !e.Enabled {
+			continue
+		}
+		e := e
+		c.Schedule(e.schedule, cron.FuncJob(func() { s.fire(e) }))
+	}
+	for _, e := range s.entries {
+		if e.Enabled && e.RunAtStart {
+			e := e
+			s.bg.Add(1)
+			go func() {
+				defer s.bg.Done()
+				tick := prevTick(e.schedule, s.cfg.wallNow().In(s.cfg.Location))
+				if tick.IsZero() {
+					return
+				}
+				if _, err := s.runTick(s.stopCtx, e, tick, CauseStart); err != nil {
+					s.cfg.Log.Error("run-at-start failed", "job", e.Name, "err", err)
+				}
+			}()
+		}
+	}
+	c.Start()
+	s.cron, s.started = c, true
+	s.cfg.Log.Info("scheduler started", "replica", s.cfg.Replica, "jobs", len(c.Entries()))
+	return nil
+}
+
+// fire is what cron calls: claim the tick that just came, then run it.
+func (s *Scheduler) fire(e *entry) {
+	tick := prevTick(e.schedule, s.cfg.wallNow().In(s.cfg.Location))
+	if _, err := s.runTick(s.stopCtx, e, tick, CauseSchedule); err != nil {
+		s.cfg.Log.Error("scheduled run failed", "job", e.Name, "err", err)
+	}
+}
+
+// Stop stops firing and waits for running jobs, at most until ctx ends;
+// then their contexts are cancelled. Call it before the database closes.
+func (s *Scheduler) Stop(ctx context.Context) {
+	s.mu.Lock()
+	c, started := s.cron, s.started
+	s.started = false
+	s.mu.Unlock()
+	if !started {
+		return
+	}
+	done := c.Stop() // ends when the cron-started runs have returned
+	all := make(chan struct{})
+	go func() { <-done.Done(); s.bg.Wait(); close(all) }()
+	select {
+	case <-all:
+	case <-ctx.Done():
+		// Out of patience: cancel the runs, which then record their end.
+		s.cancel()
+		select {
+		case <-all:
+		case <-time.After(5 * time.Second):
+		}
+	}
+	s.cancel()
+	s.cfg.Log.Info("scheduler stopped", "replica", s.cfg.Replica)
+}
+
+// Result is what a run did.
+type Result struct {
+	Run     Run
+	Claimed bool // false: another process holds the tick; nothing ran here
+}
+
+// TickID names a scheduled tick in job_runs.
+func TickID(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// RunTick runs job name for the scheduled tick t, as of the platform
+// clock, if this process claims the tick. Cron calls this; tests call it to
+// fire "the same tick" on several schedulers.
+func (s *Scheduler) RunTick(ctx context.Context, name string, t time.Time) (Result, error) {
+	e, ok := s.byName[name]
+	if !ok {
+		return Result{}, fmt.Errorf("%w %q", ErrUnknownJob, name)
+	}
+	return s.runTick(ctx, e, t, CauseSchedule)
+}
+
+func (s *Scheduler) runTick(ctx context.Context, e *entry, t time.Time, cause Cause) (Result, error) {
+	return s.run(ctx, e, Run{Job: e.Name, Tick: TickID(t), Cause: cause, AsOf: s.cfg.Now()})
+}
+
+// Manual is an operator's request to run a job now or as of an instant.
+type Manual struct {
+	// At is the instant to run as of; zero means the platform clock's now.
+	At        time.Time
+	By        string // audit label of who asked
+	ByAccount int64
+}
+
+// RunManual runs a job by hand. Its tick is "manual:" plus the instant and
+// a nonce, so it never takes a scheduled tick and a second manual run
+// really runs again (and, the jobs being state-based, finds nothing left).
+// It ignores Enabled: an operator may run a disabled job on purpose.
+func (s *Scheduler) RunManual(ctx context.Context, name string, m Manual) (Result, error) {
+	e, ok := s.byName[name]
+	if !ok {
+		return Result{}, fmt.Errorf("%w %q", ErrUnknownJob, name)
+	}
+	at := m.At
+	if at.IsZero() {
+		at = s.cfg.Now()
+	}
+	by := m.By
+	if by == "" {
+		by = "cli"
+	}
+	tick := "manual:" + at.UTC().Format(time.RFC3339Nano) + ":" + nonce()
+	return s.run(ctx, e, Run{Job: e.Name, Tick: tick, Cause: CauseManual, AsOf: at.UTC(), StartedBy: by, ByAccount: m.ByAccount})
+}
+
+func (s *Scheduler) run(ctx context.Context, e *entry, r Run) (Result, error) {
+	r.Replica = s.cfg.Replica
+	r.StartedAt = s.cfg.Now()
+	if r.StartedBy == "" {
+		r.StartedBy = "scheduler"
+	}
+	id, claimed, err := s.cfg.Runs.Claim(ctx, r)
+	if err != nil {
+		return Result{}, err
+	}
+	if !claimed {
+		return Result{Run: r}, nil
+	}
+	r.ID = id
+	log := s.cfg.Log.With("job", e.Name, "tick", r.Tick, "run", id)
+	began := time.Now()
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
+	defer cancel()
+
+	counts, runErr := s.call(ctx, e, r)
+	r.Duration = time.Since(began)
+	fin := r.StartedAt.Add(r.Duration)
+	r.FinishedAt = &fin
+	r.Counts = counts
+	switch {
+	case errors.Is(runErr, errNotWorkingDay):
+		r.Outcome, r.Note = Skipped, "not a working day"
+		runErr = nil
+	case runErr != nil:
+		r.Outcome, r.Error = Failed, runErr.Error()
+	default:
+		r.Outcome = OK
+	}
+	// Record the end even if ctx was cancelled mid-run (shutdown).
+	fctx, fcancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer fcancel()
+	if err := s.cfg.Runs.Finish(fctx, r); err != nil {
+		log.Error("could not record the end of a run", "err", err)
+	}
+	switch r.Outcome {
+	case Failed:
+		log.Error("job failed", "duration", r.Duration, "err", runErr)
+	case Skipped:
+		log.Info("job skipped", "reason", r.Note)
+	default:
+		log.Info("job done", "duration", r.Duration, "counts", map[string]int(counts))
+	}
+	return Result{Run: r, Claimed: true}, nil
+}
+
+var errNotWorkingDay = errors.New("not a working day")
+
+// call runs the job's function, turning a panic into an error so the run
+// is recorded as failed (cron.Recover only logs it).
+func (s *Scheduler) call(ctx context.Context, e *entry, r Run) (counts Counts, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic: %v", p)
+		}
+	}()
+	if e.WorkingDaysOnly && s.cfg.WorkingDay != nil && !s.cfg.WorkingDay(ctx, r.AsOf) {
+		return nil, errNotWorkingDay
+	}
+	return e.Run(ctx, r.AsOf)
+}
+
+// Status is what the jobs page shows of one job.
+type Status struct {
+	Job
+	// Next is the next scheduled tick (for working-days-only jobs, the
+	// next one on a working day); zero when disabled.
+	Next     time.Time
+	Last     *Run
+	Failures []Run
+	// Scheduled says whether this replica fires the job (jobs enabled
+	// here and the job enabled).
+	Scheduled bool
+}
+
+// Status lists every job with its last run, recent failures and next tick.
+func (s *Scheduler) Status(ctx context.Context) ([]Status, error) {
+	s.mu.Lock()
+	started := s.started
+	s.mu.Unlock()
+	wall := s.cfg.wallNow()
+	// Cron fires on the wall clock; a job runs as of the platform clock,
+	// which PHUCDAP_CLOCK_OFFSET may shift. Show the next run as the job
+	// will see it, like the last run.
+	offset := s.cfg.Now().Sub(wall).Round(time.Second)
+	now := wall.In(s.cfg.Location)
+	out := make([]Status, 0, len(s.entries))
+	for _, e := range s.entries {
+		st := Status{Job: e.Job, Scheduled: started && e.Enabled}
+		if e.Enabled {
+			st.Next = s.next(ctx, e, now, offset)
+		}
+		recent, err := s.cfg.Runs.Recent(ctx, e.Name, 1)
+		if err != nil {
+			return nil, err
+		}
+		if len(recent) > 0 {
+			st.Last = &recent[0]
+		}
+		if st.Failures, err = s.cfg.Runs.RecentFailures(ctx, e.Name, 5); err != nil {
+			return nil, err
+		}
+		out = append(out, st)
+	}
+	return out, nil
+}
+
+func (s *Scheduler) next(ctx context.Context, e *entry, now time.Time, offset time.Duration) time.Time {
+	t := e.schedule.Next(now)
+	if t.IsZero() {
+		return t
+	}
+	if !e.WorkingDaysOnly || s.cfg.WorkingDay == nil {
+		return t.Add(offset)
+	}
+	// A working-days-only job skips weekends and holidays; look ahead far
+	// enough to cross Tết.
+	for i := 0; i < 400 && !t.IsZero(); i++ {
+		if s.cfg.WorkingDay(ctx, t.Add(offset)) {
+			return t.Add(offset)
+		}
+		t = e.schedule.Next(t)
+	}
+	return time.Time{}
+}
+
+// prevTick returns the schedule's latest activation at or before t, or the
+// zero time if there is none within four years.
+func prevTick(s cron.Schedule, t time.Time) time.Time {
+	for _, w := range []time.Duration{2 * time.Second, 61 * time.Second, time.Hour, 25 * time.Hour, 8 * 24 * time.Hour,
+		32 * 24 * time.Hour, 367 * 24 * time.Hour, 4 * 367 * 24 * time.Hour} {
+		n := s.Next(t.Add(-w))
+		if n.IsZero() || n.After(t) {
+			continue
+		}
+		for {
+			nn := s.Next(n)
+			if nn.IsZero() || nn.After(t) {
+				return n
+			}
+			n = nn
+		}
+	}
+	return time.Time{}
+}
+
+// cronLogger sends robfig/cron's messages to slog; its routine chatter
+// ("wake", "run") goes to debug.
+type cronLogger struct{ l *slog.Logger }
+
+func (c cronLogger) Info(msg string, kv ...any) { c.l.Debug("cron: "+msg, kv...) }
+func (c cronLogger) Error(err error, msg string, kv ...any) {
+	c.l.Error("cron: "+msg, append(kv, "err", err)...)
+}
+
+func nonce() string {
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}

@@ -1,0 +1,64 @@
+package jobs
+
+import (
+	"context"
+	"time"
+)
+
+// Cause says why a run happened.
+type Cause string
+
+const (
+	CauseSchedule Cause = "schedule" // a cron tick
+	CauseStart    Cause = "start"    // run-at-start: the latest tick, caught up at start
+	CauseManual   Cause = "manual"   // an operator: the CLI, the jobs page or the API
+)
+
+// Outcome is how a run ended.
+type Outcome string
+
+const (
+	Running Outcome = "running"
+	OK      Outcome = "ok"
+	Failed  Outcome = "failed"
+	Skipped Outcome = "skipped" // e.g. not a working day
+)
+
+// Counts are what a run did, by name ("flagged", "alerts", "sent"…).
+type Counts map[string]int
+
+// Run is one row of job_runs.
+type Run struct {
+	ID      int64
+	Job     string
+	Tick    string
+	Cause   Cause
+	AsOf    time.Time // the instant the job ran as of
+	Replica string
+	// StartedBy labels who asked for a manual run; ByAccount is their
+	// account (0 for the CLI and for scheduled runs).
+	StartedBy  string
+	ByAccount  int64
+	StartedAt  time.Time
+	FinishedAt *time.Time
+	Duration   time.Duration
+	Outcome    Outcome
+	Counts     Counts
+	Note       string
+	Error      string
+}
+
+// RunStore keeps the runs. Claim is the cluster-wide "once per tick": it
+// inserts the run with its unique (job, tick) and reports false, without an
+// error, when another process already holds that tick.
+type RunStore interface {
+	Claim(ctx context.Context, r Run) (id int64, claimed bool, err error)
+	Finish(ctx context.Context, r Run) error
+	// Recent returns the latest runs of a job, newest first.
+	Recent(ctx context.Context, job string, limit int) ([]Run, error)
+	// RecentFailures returns the latest failed runs of a job, newest first.
+	RecentFailures(ctx context.Context, job string, limit int) ([]Run, error)
+	// Abandon marks the runs a replica left "running" (it was killed) as
+	// failed, and returns how many.
+	Abandon(ctx context.Context, replica string, at time.Time) (int, error)
+}

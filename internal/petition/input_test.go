@@ -1,0 +1,190 @@
+package petition
+
+import (
+	"archive/zip"
+	"bytes"
+	"strings"
+	"testing"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+func TestNormalizePhone(t *testing.T) {
+	cases := []struct {
+		in, want string
+		ok       bool
+	}{
+		{"0912345678", "0912345678", true},
+		{"0912 345 678", "0912345678", true},
+		{"0912.345.678", "0912345678", true},
+		{"+84912345678", "0912345678", true},
+		{"+84 912 345 678", "0912345678", true},
+		{"+84.912.345.678", "0912345678", true},
+		{"0205 3870 123", "02053870123", false}, // 11 digits
+		{"091234567", "", false},
+		{"84912345678", "", false},
+		{"+8491234567", "", false},
+		{"0912-345-678", "0912345678", true},
+		{"09123456789", "", false},
+		{"091234567a", "", false},
+		{"", "", false},
+	}
+	for _, c := range cases {
+		got, ok := NormalizePhone(c.in)
+		if ok != c.ok || (ok && got != c.want) {
+			t.Errorf("NormalizePhone(%q) = %q, %v; want %q, %v", c.in, got, ok, c.want, c.ok)
+		}
+	}
+}
+
+func TestNormalizeEmail(t *testing.T) {
+	for in, want := range map[string]string{"Hang@Example.VN": "hang@example.vn", " a.b@sxd.langson.gov.vn ": "a.b@sxd.langson.gov.vn"} {
+		if got, ok := NormalizeEmail(in); !ok || got != want {
+			t.Errorf("NormalizeEmail(%q) = %q, %v", in, got, ok)
+		}
+	}
+	for _, in := range []string{"hang@", "@example.vn", "hang@example", "Hằng <hang@example.vn>", "a b@example.vn", "hang@example.vn."} {
+		if _, ok := NormalizeEmail(in); ok {
+			t.Errorf("NormalizeEmail(%q) accepted", in)
+		}
+	}
+}
+
+func TestCleanTextAndContentKey(t *testing.T) {
+	nfd := norm.NFD.String("Nguyễn Thị Hằng")
+	if nfd == "Nguyễn Thị Hằng" {
+		t.Fatal("test input is not NFD")
+	}
+	if got := cleanText(" "+nfd+"\x00\r\n", false); got != "Nguyễn Thị Hằng" {
+		t.Errorf("cleanText NFD: %q", got)
+	}
+	if got := cleanText("dòng 1\r\ndòng\t2\x07", true); got != "dòng 1\ndòng\t2" {
+		t.Errorf("cleanText multiline: %q", got)
+	}
+	if got := cleanText("a\nb", false); got != "a b" {
+		t.Errorf("cleanText single line: %q", got)
+	}
+	a := ContentKey("  ĐÈN ĐƯỜNG   hỏng\n\nquá lâu ")
+	b := ContentKey(norm.NFD.String("đèn đường hỏng quá lâu"))
+	if a != b || a != "đèn đường hỏng quá lâu" {
+		t.Errorf("ContentKey: %q vs %q", a, b)
+	}
+}
+
+func TestSecret(t *testing.T) {
+	seen := map[string]bool{}
+	for i := 0; i < 2000; i++ {
+		s := NewSecret()
+		if len(s) != SecretLength {
+			t.Fatalf("length %q", s)
+		}
+		for _, c := range s {
+			if !strings.ContainsRune(SecretAlphabet, c) || strings.ContainsRune("0O1lI", c) {
+				t.Fatalf("character %q in %q", c, s)
+			}
+		}
+		seen[s] = true
+	}
+	if len(seen) < 1999 {
+		t.Errorf("only %d distinct secrets of 2000", len(seen))
+	}
+	if NormalizeSecret(" abcd-efgh ") != "ABCDEFGH" {
+		t.Error("NormalizeSecret")
+	}
+	salt := newSalt()
+	h := hashSecret(salt, "code", "ABCDEFGH")
+	if !equalHash(hashSecret(salt, "code", "ABCDEFGH"), h) || equalHash(hashSecret(salt, "code", "ABCDEFGX"), h) ||
+		equalHash(hashSecret(newSalt(), "code", "ABCDEFGH"), h) || equalHash("", "") {
+		t.Error("hash comparison")
+	}
+}
+
+func TestCodes(t *testing.T) {
+	if got := FormatCode("SXD", 2026, 123); got != "SXD-2026-000123" {
+		t.Errorf("FormatCode: %q", got)
+	}
+	if got := FormatCode("SXD", 2026, 1234567); got != "SXD-2026-1234567" {
+		t.Errorf("FormatCode past a million: %q", got)
+	}
+	for in, want := range map[string]string{"sxd-2026-000123": "SXD-2026-000123", " SXD - 2026 - 000123 ": "SXD-2026-000123"} {
+		if got, ok := NormalizeCode(in); !ok || got != want {
+			t.Errorf("NormalizeCode(%q) = %q, %v", in, got, ok)
+		}
+	}
+	for _, in := range []string{"", "SXD-26-000123", "SXD-2026-123", "'; DROP TABLE cases; --"} {
+		if _, ok := NormalizeCode(in); ok {
+			t.Errorf("NormalizeCode(%q) accepted", in)
+		}
+	}
+}
+
+func TestDetectType(t *testing.T) {
+	zipOf := func(names ...string) []byte {
+		var buf bytes.Buffer
+		z := zip.NewWriter(&buf)
+		for _, n := range names {
+			w, _ := z.Create(n)
+			w.Write([]byte("<x/>"))
+		}
+		z.Close()
+		return buf.Bytes()
+	}
+	cases := []struct {
+		name string
+		data []byte
+		want string
+		err  error
+	}{
+		{"pdf", []byte("%PDF-1.4\n..."), TypePDF, nil},
+		{"jpeg", []byte{0xFF, 0xD8, 0xFF, 0xE0, 0, 0}, TypeJPEG, nil},
+		{"png", []byte("\x89PNG\r\n\x1a\n...."), TypePNG, nil},
+		{"docx", zipOf("[Content_Types].xml", "_rels/.rels", "word/document.xml"), TypeDOCX, nil},
+		{"xlsx is not docx", zipOf("[Content_Types].xml", "xl/workbook.xml"), "", ErrFileType},
+		{"plain zip", zipOf("a.txt"), "", ErrFileType},
+		{"exe", []byte("MZ\x90\x00\x03"), "", ErrFileType},
+		{"html", []byte("<html><script>"), "", ErrFileType},
+		{"pdf header later", []byte(" %PDF-1.4"), "", ErrFileType},
+		{"broken zip", []byte("PK\x03\x04garbage"), "", ErrFileType},
+		{"empty", nil, "", ErrFileEmpty},
+	}
+	for _, c := range cases {
+		got, err := DetectType(bytes.NewReader(c.data), int64(len(c.data)))
+		if got != c.want || err != c.err {
+			t.Errorf("%s: %q, %v", c.name, got, err)
+		}
+	}
+}
+
+func TestCleanFileName(t *testing.T) {
+	for in, want := range map[string]string{
+		"../../etc/passwd":         "passwd",
+		`C:\Users\Hằng\Đơn.pdf`:    "Đơn.pdf",
+		norm.NFD.String("Đơn.pdf"): "Đơn.pdf",
+		"":                         "tep-dinh-kem",
+		"a\x00b.pdf":               "ab.pdf",
+	} {
+		if got := CleanFileName(in); got != want {
+			t.Errorf("CleanFileName(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := CleanFileName(strings.Repeat("ư", 300) + ".pdf"); len([]rune(got)) != MaxFileName || !strings.HasSuffix(got, ".pdf") {
+		t.Errorf("long name: %d runes", len([]rune(got)))
+	}
+}
+
+func TestKinds(t *testing.T) {
+	for _, k := range Kinds {
+		if !k.Valid() {
+			t.Errorf("%s invalid", k)
+		}
+	}
+	rules := map[Kind]string{KindPetition: "pakn.answer", KindFeedback: "pakn.answer", KindComplaint: "complaint.accept", KindDenunciation: "denunciation.initial"}
+	for k, r := range rules {
+		if k.DueRule() != r {
+			t.Errorf("%s rule %s", k, k.DueRule())
+		}
+	}
+	if !KindComplaint.NeedsAddress() || !KindDenunciation.NeedsAddress() || KindFeedback.NeedsAddress() || !KindDenunciation.Secret() || KindComplaint.Secret() {
+		t.Error("kind rules")
+	}
+}

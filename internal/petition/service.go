@@ -1,0 +1,456 @@
+package petition
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unicode/utf8"
+
+	"github.com/phucdap/phucdap/internal/fault"
+)
+
+// Limits are the abuse and workflow limits. A count of 0 switches a limit
+// off.
+type Limits struct {
+	PerIPHour, PerIPDay       int
+	PerPhoneHour, PerPhoneDay int
+	TrackFailures             int
+	TrackWindow               time.Duration
+	DuplicateWindow           time.Duration
+	DisputeWindow             time.Duration
+}
+
+// DefaultLimits are the built-in limits (Zammad's 20/hour and 240/day per
+// IP for the form).
+func DefaultLimits() Limits {
+	return Limits{PerIPHour: 20, PerIPDay: 240, PerPhoneHour: 5, PerPhoneDay: 20, TrackFailures: 10,
+		TrackWindow: 15 * time.Minute, DuplicateWindow: 24 * time.Hour, DisputeWindow: 30 * 24 * time.Hour}
+}
+
+// Config wires a Service.
+type Config struct {
+	Store    Store
+	Files    Files
+	Due      DueCalculator // nil: due times are "not yet computed"
+	Now      func() time.Time
+	Log      *slog.Logger
+	Agency   string         // the code prefix, e.g. SXD
+	Location *time.Location // where the code's year is counted
+	Limits   Limits
+}
+
+// Service is the petition service: intake, tracking, rating, disputes.
+type Service struct {
+	cfg Config
+
+	topicsMu  sync.Mutex
+	topics    []Topic
+	topicsAt  time.Time
+	lastPurge atomic.Int64
+}
+
+// NewService returns the service. Zero limits windows take the defaults.
+func NewService(c Config) *Service {
+	d := DefaultLimits()
+	if c.Limits.TrackWindow <= 0 {
+		c.Limits.TrackWindow = d.TrackWindow
+	}
+	if c.Limits.DuplicateWindow <= 0 {
+		c.Limits.DuplicateWindow = d.DuplicateWindow
+	}
+	if c.Limits.DisputeWindow <= 0 {
+		c.Limits.DisputeWindow = d.DisputeWindow
+	}
+	if c.Location == nil {
+		c.Location = time.FixedZone("ICT", 7*3600)
+	}
+	if c.Log == nil {
+		c.Log = slog.New(slog.DiscardHandler)
+	}
+	return &Service{cfg: c}
+}
+
+// Limits returns the limits in force.
+func (s *Service) Limits() Limits { return s.cfg.Limits }
+
+// Receipt is what the petitioner gets back.
+type Receipt struct {
+	Code       string
+	Secret     string
+	Kind       Kind
+	Status     Status
+	ReceivedAt time.Time
+	Due        Due
+	// Replayed: the same Idempotency-Key and body were seen; this is the
+	// first receipt again.
+	Replayed bool
+	// DuplicateOf is set, and nothing else, when the same person sent the
+	// same content within the duplicate window: no case was created.
+	DuplicateOf string
+}
+
+// Topics returns the active topics in order. They change rarely, so they are
+// cached for a minute.
+func (s *Service) Topics(ctx context.Context) ([]Topic, error) {
+	s.topicsMu.Lock()
+	defer s.topicsMu.Unlock()
+	if s.topics != nil && s.cfg.Now().Sub(s.topicsAt) < time.Minute && s.cfg.Now().After(s.topicsAt.Add(-time.Second)) {
+		return s.topics, nil
+	}
+	all, err := s.cfg.Store.ListTopics(ctx)
+	if err != nil {
+		return nil, err
+	}
+	active := make([]Topic, 0, len(all))
+	for _, t := range all {
+		if t.Active {
+			active = append(active, t)
+		}
+	}
+	s.topics, s.topicsAt = active, s.cfg.Now()
+	return active, nil
+}
+
+// Topic returns one active topic.
+func (s *Service) Topic(ctx context.Context, id int64) (Topic, bool, error) {
+	ts, err := s.Topics(ctx)
+	if err != nil {
+		return Topic{}, false, err
+	}
+	for _, t := range ts {
+		if t.ID == id {
+			return t, true, nil
+		}
+	}
+	return Topic{}, false, nil
+}
+
+// Submit validates a submission and records it. The case, its identity, its
+// attachments' metadata and its first events are committed in one
+// transaction before Submit returns. Files in in.Attachments are kept when
+// the case is created and discarded otherwise.
+func (s *Service) Submit(ctx context.Context, in SubmitInput) (rec Receipt, err error) {
+	committed := false
+	defer func() { s.settle(ctx, in.Attachments, committed) }()
+
+	n, errs := s.normalize(in)
+	var topic Topic
+	if n.TopicID > 0 {
+		t, ok, err := s.Topic(ctx, n.TopicID)
+		if err != nil {
+			return Receipt{}, err
+		}
+		if !ok {
+			errs = sortErrors(append(errs, ErrTopicNotFound))
+		}
+		topic = t
+	}
+	if len(errs) > 0 {
+		return Receipt{}, errs
+	}
+	now := s.cfg.Now().UTC()
+	secret, salt := NewSecret(), newSalt()
+	nc := NewCase{
+		Agency: s.cfg.Agency, Year: yearIn(now, s.cfg.Location),
+		Kind: n.Kind, Channel: n.Channel, TopicID: topic.ID, PlanTaskID: topic.PlanTaskID,
+		Title: n.Title, Content: n.Content, Place: n.Place, Lang: n.Lang,
+		Secrets: CaseSecrets{Salt: salt, SecretHash: hashSecret(salt, "code", secret)},
+		Identity: Identity{Name: n.Name, Phone: n.phone, Email: n.email, Address: n.Address,
+			KeepSecret: n.KeepSecret, ConsentAt: now},
+		Files: n.Attachments, ReceivedAt: now,
+		Due:      s.computeDue(ctx, n.Kind, topic, now),
+		DedupKey: n.dedupKey(), DedupSince: now.Add(-s.cfg.Limits.DuplicateWindow),
+		Secret:    secret,
+		Limits:    s.intakeLimits(n),
+		QueueMail: n.email != "",
+	}
+	if n.phone != "" {
+		nc.Identity.PhoneHash = hashSecret(salt, "phone", n.phone)
+	}
+	if n.email != "" {
+		nc.Identity.EmailHash = hashSecret(salt, "email", n.email)
+	}
+	if in.IdempotencyKey != "" {
+		nc.IdempotencyKey = string(n.Channel) + ":" + in.IdempotencyKey
+		nc.RequestHash = n.requestHash()
+	}
+	res, err := s.cfg.Store.Intake(ctx, nc)
+	if err != nil {
+		return Receipt{}, err
+	}
+	switch res.Outcome {
+	case Duplicate:
+		s.cfg.Log.InfoContext(ctx, "petition duplicate", "duplicate_of", res.Code, "kind", string(n.Kind), "channel", string(n.Channel))
+		return Receipt{DuplicateOf: res.Code, Kind: n.Kind}, nil
+	case Replayed:
+		s.cfg.Log.InfoContext(ctx, "petition replayed", "code", res.Code)
+	default:
+		committed = true
+		s.cfg.Log.InfoContext(ctx, "petition received", "code", res.Code, "kind", string(n.Kind),
+			"channel", string(n.Channel), "topic_id", topic.ID, "files", len(n.Attachments), "due_computed", res.Due.Computed())
+		s.maybePurge(ctx, now)
+	}
+	return Receipt{Code: res.Code, Secret: res.Secret, Kind: n.Kind, Status: res.Status, ReceivedAt: res.ReceivedAt,
+		Due: res.Due, Replayed: res.Outcome == Replayed}, nil
+}
+
+func (s *Service) computeDue(ctx context.Context, kind Kind, topic Topic, now time.Time) Due {
+	none := Due{RuleID: kind.DueRule()}
+	if s.cfg.Due == nil {
+		return none
+	}
+	d, err := s.cfg.Due.Due(ctx, DueQuery{Kind: kind, RuleID: kind.DueRule(), TopicID: topic.ID, PlanTaskID: topic.PlanTaskID, ReceivedAt: now})
+	if err != nil {
+		s.cfg.Log.WarnContext(ctx, "due time not computed", "rule", kind.DueRule(), "err", err)
+		return none
+	}
+	if d.RuleID == "" {
+		d.RuleID = kind.DueRule()
+	}
+	d.At = d.At.UTC()
+	return d
+}
+
+// bucket hashes what a counter counts, so that no clear IP or phone number
+// is stored.
+func bucket(kind, value string) string { return hashHex("rate", kind, value)[:32] }
+
+func (s *Service) intakeLimits(n normalized) []RateLimit {
+	l := s.cfg.Limits
+	var out []RateLimit
+	add := func(kind, value string, window time.Duration, max int) {
+		if max > 0 && value != "" {
+			out = append(out, RateLimit{Bucket: bucket(kind, value), Window: window, Max: max})
+		}
+	}
+	add("ip/h", n.ClientIP, time.Hour, l.PerIPHour)
+	add("ip/d", n.ClientIP, 24*time.Hour, l.PerIPDay)
+	add("phone/h", n.phone, time.Hour, l.PerPhoneHour)
+	add("phone/d", n.phone, 24*time.Hour, l.PerPhoneDay)
+	return out
+}
+
+// settle keeps the files of a created case and discards the others, unless
+// another case already refers to the same content.
+func (s *Service) settle(ctx context.Context, ups []Upload, committed bool) {
+	if len(ups) == 0 {
+		return
+	}
+	if committed {
+		for _, u := range ups {
+			s.cfg.Files.Release(u.Stored)
+		}
+		return
+	}
+	ctx = context.WithoutCancel(ctx)
+	var keys []string
+	for _, u := range ups {
+		keys = append(keys, u.Stored.Key)
+	}
+	inUse, err := s.cfg.Store.KeysInUse(ctx, keys)
+	if err != nil {
+		s.cfg.Log.WarnContext(ctx, "attachment cleanup skipped", "err", err)
+	}
+	for _, u := range ups {
+		if err != nil || inUse[u.Stored.Key] {
+			s.cfg.Files.Release(u.Stored)
+			continue
+		}
+		if derr := s.cfg.Files.Discard(ctx, u.Stored); derr != nil {
+			s.cfg.Log.WarnContext(ctx, "attachment cleanup failed", "key", u.Stored.Key, "err", derr)
+		}
+	}
+}
+
+// maybePurge drops expired idempotency records and counters at most once an
+// hour, so that no job is needed for it.
+func (s *Service) maybePurge(ctx context.Context, now time.Time) {
+	last := s.lastPurge.Load()
+	if now.Unix()-last < 3600 || !s.lastPurge.CompareAndSwap(last, now.Unix()) {
+		return
+	}
+	keep := 48 * time.Hour
+	if s.cfg.Limits.DuplicateWindow > keep {
+		keep = s.cfg.Limits.DuplicateWindow
+	}
+	if err := s.cfg.Store.Purge(ctx, now.Add(-keep)); err != nil {
+		s.cfg.Log.WarnContext(ctx, "purge of intake records failed", "err", err)
+	}
+}
+
+// TrackInput identifies a case for its petitioner: the code with the secret,
+// or the code with the phone number or e-mail used (not for denunciations).
+type TrackInput struct {
+	Code     string
+	Secret   string
+	Contact  string
+	ClientIP string
+}
+
+// Tracking errors.
+var (
+	ErrTrackRateLimited    = fault.New(fault.RateLimited, "petition.track_rate_limited")
+	ErrNoAnswer            = fault.New(fault.Conflict, "petition.no_answer_yet")
+	ErrDisputeWindowClosed = fault.New(fault.Conflict, "petition.dispute_window_closed")
+)
+
+// authorize finds the case and checks the secret or contact. Every failure
+// looks the same (ErrNotFound) and counts against the IP.
+func (s *Service) authorize(ctx context.Context, in TrackInput) (Case, error) {
+	var limits []RateLimit
+	if s.cfg.Limits.TrackFailures > 0 && in.ClientIP != "" {
+		limits = []RateLimit{{Bucket: bucket("track-fail", in.ClientIP), Window: s.cfg.Limits.TrackWindow, Max: s.cfg.Limits.TrackFailures}}
+	}
+	now := s.cfg.Now().UTC()
+	if over, err := s.cfg.Store.Exceeded(ctx, limits, now); err != nil {
+		return Case{}, err
+	} else if over {
+		return Case{}, ErrTrackRateLimited
+	}
+	if code, ok := NormalizeCode(in.Code); ok {
+		c, err := s.cfg.Store.CaseByCode(ctx, code)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return Case{}, err
+		}
+		if err == nil && s.verify(c, in) {
+			return c, nil
+		}
+	}
+	if err := s.cfg.Store.Hit(ctx, limits, now); err != nil {
+		return Case{}, err
+	}
+	return Case{}, ErrNotFound
+}
+
+func (s *Service) verify(c Case, in TrackInput) bool {
+	if sec := NormalizeSecret(in.Secret); sec != "" {
+		return equalHash(hashSecret(c.secretSalt, "code", sec), c.secretHash)
+	}
+	contact := cleanText(in.Contact, false)
+	if contact == "" || c.Kind.Secret() {
+		return false
+	}
+	if p, ok := NormalizePhone(contact); ok {
+		return equalHash(hashSecret(c.secretSalt, "phone", p), c.phoneHash)
+	}
+	if e, ok := NormalizeEmail(contact); ok {
+		return equalHash(hashSecret(c.secretSalt, "email", e), c.emailHash)
+	}
+	return false
+}
+
+// Track returns what the petitioner may see of a case.
+func (s *Service) Track(ctx context.Context, in TrackInput) (*View, error) {
+	c, err := s.authorize(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	v := &View{Case: c}
+	if c.TopicID != 0 {
+		if t, ok, err := s.Topic(ctx, c.TopicID); err != nil {
+			return nil, err
+		} else if ok {
+			v.Topic = t
+		}
+	}
+	if v.Timeline, err = s.cfg.Store.PublicEvents(ctx, c.ID); err != nil {
+		return nil, err
+	}
+	if v.Attachments, err = s.cfg.Store.Attachments(ctx, c.ID); err != nil {
+		return nil, err
+	}
+	if v.Answer, err = s.cfg.Store.LatestAnswer(ctx, c.ID); err != nil {
+		return nil, err
+	}
+	if v.Answer != nil {
+		if v.Rating, err = s.cfg.Store.RatingOf(ctx, v.Answer.ID); err != nil {
+			return nil, err
+		}
+		if v.Disputed, err = s.cfg.Store.Disputed(ctx, v.Answer.ID); err != nil {
+			return nil, err
+		}
+		v.CanRate = true
+		v.DisputeUntil = v.Answer.PublishedAt.Add(s.cfg.Limits.DisputeWindow)
+		v.CanDispute = !v.Disputed && !s.cfg.Now().After(v.DisputeUntil)
+	}
+	return v, nil
+}
+
+// RateInput rates the latest answer of a case.
+type RateInput struct {
+	TrackInput
+	Stars   int
+	Comment string
+}
+
+// Rate records (or replaces) the petitioner's rating of the latest answer.
+func (s *Service) Rate(ctx context.Context, in RateInput) error {
+	var errs fault.List
+	if in.Stars < 1 || in.Stars > 5 {
+		errs = append(errs, fault.FieldError("stars", "petition.stars_invalid", nil))
+	}
+	comment := ""
+	if !utf8.ValidString(in.Comment) {
+		errs = append(errs, fault.FieldError("comment", "petition.not_utf8", nil))
+	} else if comment = cleanText(in.Comment, true); utf8.RuneCountInString(comment) > MaxComment {
+		errs = append(errs, fault.FieldError("comment", "petition.too_long", map[string]any{"Max": MaxComment}))
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	c, err := s.authorize(ctx, in.TrackInput)
+	if err != nil {
+		return err
+	}
+	ans, err := s.cfg.Store.LatestAnswer(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	if ans == nil {
+		return ErrNoAnswer
+	}
+	return s.cfg.Store.SaveRating(ctx, c.ID, ans.ID, Rating{Stars: in.Stars, Comment: comment, At: s.cfg.Now().UTC()})
+}
+
+// DisputeInput disputes the latest answer, asking to reopen the case.
+type DisputeInput struct {
+	TrackInput
+	Reason string
+}
+
+// Dispute reopens a case whose latest answer the petitioner disputes, within
+// the dispute window after the answer.
+func (s *Service) Dispute(ctx context.Context, in DisputeInput) error {
+	reason := ""
+	if !utf8.ValidString(in.Reason) {
+		return fault.List{fault.FieldError("reason", "petition.not_utf8", nil)}
+	}
+	reason = cleanText(in.Reason, true)
+	switch c := utf8.RuneCountInString(reason); {
+	case c == 0:
+		return fault.List{fault.FieldError("reason", "petition.reason_required", nil)}
+	case c < MinReason:
+		return fault.List{fault.FieldError("reason", "petition.too_short", map[string]any{"Min": MinReason, "Count": c})}
+	case c > MaxReason:
+		return fault.List{fault.FieldError("reason", "petition.too_long", map[string]any{"Max": MaxReason, "Count": c})}
+	}
+	c, err := s.authorize(ctx, in.TrackInput)
+	if err != nil {
+		return err
+	}
+	ans, err := s.cfg.Store.LatestAnswer(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	if ans == nil {
+		return ErrNoAnswer
+	}
+	now := s.cfg.Now().UTC()
+	if now.After(ans.PublishedAt.Add(s.cfg.Limits.DisputeWindow)) {
+		return fault.Newf(fault.Conflict, "petition.dispute_window_closed", map[string]any{"Days": int(s.cfg.Limits.DisputeWindow.Hours() / 24)})
+	}
+	return s.cfg.Store.SaveDispute(ctx, c.ID, ans.ID, reason, now)
+}

@@ -1,0 +1,111 @@
+package petition
+
+import (
+	"context"
+	"time"
+
+	"github.com/phucdap/phucdap/internal/fault"
+)
+
+// RateLimit is one counter with its ceiling: at most Max hits per fixed
+// Window in Bucket. Bucket is a hash, never a clear IP or phone.
+type RateLimit struct {
+	Bucket string
+	Window time.Duration
+	Max    int
+}
+
+// NewCase is everything intake writes, computed by the Service before the
+// store opens its transaction.
+type NewCase struct {
+	Agency     string
+	Year       int
+	Kind       Kind
+	Channel    Channel
+	TopicID    int64
+	PlanTaskID int64
+	Title      string
+	Content    string
+	Place      string
+	Lang       string
+	Secrets    CaseSecrets
+	Identity   Identity
+	Files      []Upload
+	ReceivedAt time.Time
+	Due        Due
+
+	// DedupKey with DedupSince: a case with the same key received after
+	// DedupSince makes this one a duplicate.
+	DedupKey   string
+	DedupSince time.Time
+	// IdempotencyKey (optional) with RequestHash; Secret is kept with the
+	// key so that a replay returns the first receipt.
+	IdempotencyKey string
+	RequestHash    string
+	Secret         string
+	// Limits are checked and counted in the same transaction.
+	Limits []RateLimit
+	// QueueMail queues the receipt e-mail.
+	QueueMail bool
+}
+
+// Outcome says what Intake did.
+type Outcome int
+
+const (
+	Created   Outcome = iota + 1 // a new case
+	Replayed                     // the Idempotency-Key was seen with the same body
+	Duplicate                    // the same person said the same thing recently
+)
+
+// IntakeResult is the outcome of Intake.
+type IntakeResult struct {
+	Outcome    Outcome
+	CaseID     int64
+	Code       string
+	Secret     string // Created and Replayed
+	Status     Status
+	ReceivedAt time.Time
+	Due        Due
+}
+
+// Intake errors the store returns.
+var (
+	ErrRateLimited         = fault.New(fault.RateLimited, "petition.rate_limited")
+	ErrIdempotencyMismatch = fault.FieldError("Idempotency-Key", "petition.idempotency_mismatch", nil)
+	ErrNotFound            = fault.New(fault.NotFound, "petition.not_found")
+	ErrTopicNotFound       = fault.FieldError(FieldTopic, "petition.topic_invalid", nil)
+	ErrAlreadyDisputed     = fault.New(fault.Conflict, "petition.already_disputed")
+)
+
+// Store persists cases. Implementations must make Intake atomic: the case,
+// its identity, its attachments' metadata, its first events, the sequence
+// number, the idempotency record and the rate counters commit together or
+// not at all, and the tracking numbers have no gaps.
+type Store interface {
+	ListTopics(ctx context.Context) ([]Topic, error)
+	Intake(ctx context.Context, c NewCase) (IntakeResult, error)
+	// CaseByCode returns the case with its secrets set (SetSecrets), or
+	// ErrNotFound.
+	CaseByCode(ctx context.Context, code string) (Case, error)
+	PublicEvents(ctx context.Context, caseID int64) ([]Event, error)
+	Attachments(ctx context.Context, caseID int64) ([]Attachment, error)
+	// LatestAnswer returns the latest published answer with its files, or
+	// nil.
+	LatestAnswer(ctx context.Context, caseID int64) (*Answer, error)
+	RatingOf(ctx context.Context, answerID int64) (*Rating, error)
+	Disputed(ctx context.Context, answerID int64) (bool, error)
+	SaveRating(ctx context.Context, caseID, answerID int64, r Rating) error
+	// SaveDispute records the dispute and reopens the case, or returns
+	// ErrAlreadyDisputed.
+	SaveDispute(ctx context.Context, caseID, answerID int64, reason string, at time.Time) error
+	// Exceeded reports whether any limit is already reached at now; Hit
+	// counts one more.
+	Exceeded(ctx context.Context, limits []RateLimit, now time.Time) (bool, error)
+	Hit(ctx context.Context, limits []RateLimit, now time.Time) error
+	// KeysInUse says which storage keys attachments rows refer to.
+	KeysInUse(ctx context.Context, keys []string) (map[string]bool, error)
+	// Purge deletes idempotency records and rate counters older than
+	// before.
+	Purge(ctx context.Context, before time.Time) error
+}

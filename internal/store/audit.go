@@ -1,0 +1,120 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/phucdap/phucdap/internal/audit"
+)
+
+// AuditStore reads the audit trail and the identity access log. Writing goes
+// through audit.Record in the transaction of each change.
+type AuditStore struct{ db *DB }
+
+// NewAuditStore returns the audit reader over db.
+func NewAuditStore(db *DB) *AuditStore { return &AuditStore{db: db} }
+
+var _ audit.Reader = (*AuditStore)(nil)
+
+func likeEscape(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return "%" + r.Replace(strings.ToLower(s)) + "%"
+}
+
+func filterLog(q *gorm.DB, f audit.Filter, actorCol string) *gorm.DB {
+	if f.Actor != "" {
+		if id, err := strconv.ParseInt(f.Actor, 10, 64); err == nil {
+			q = q.Where(actorCol+" = ?", id)
+		} else {
+			q = q.Where(`LOWER(actor_label) LIKE ? ESCAPE '\'`, likeEscape(f.Actor))
+		}
+	}
+	if !f.From.IsZero() {
+		q = q.Where("at >= ?", f.From.UTC())
+	}
+	if !f.To.IsZero() {
+		q = q.Where("at < ?", f.To.UTC())
+	}
+	if f.BeforeID > 0 {
+		q = q.Where("id < ?", f.BeforeID)
+	}
+	return q.Order("id DESC").Limit(f.Limit)
+}
+
+// ListAudit implements audit.Reader.
+func (s *AuditStore) ListAudit(ctx context.Context, f audit.Filter) ([]audit.Row, error) {
+	q := s.db.Gorm.WithContext(ctx).Table("audit_log")
+	if f.Action != "" {
+		// "account" matches every account.* action.
+		if strings.Contains(f.Action, ".") {
+			q = q.Where("action = ?", f.Action)
+		} else {
+			q = q.Where("action LIKE ? ESCAPE '\\'", strings.ReplaceAll(f.Action, "_", `\_`)+".%")
+		}
+	}
+	if f.Entity != "" {
+		q = q.Where("entity = ?", f.Entity)
+	}
+	if f.EntityID != "" {
+		q = q.Where("entity_id = ?", f.EntityID)
+	}
+	var rows []struct {
+		ID         int64
+		At         time.Time
+		ActorID    *int64
+		ActorLabel string
+		Action     string
+		Entity     string
+		EntityID   string
+		BeforeJSON *string
+		AfterJSON  *string
+		RequestID  string
+	}
+	if err := filterLog(q, f, "actor_id").Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make([]audit.Row, 0, len(rows))
+	for _, r := range rows {
+		row := audit.Row{ID: r.ID, At: r.At.UTC(), ActorID: r.ActorID, ActorLabel: r.ActorLabel, Action: r.Action,
+			Entity: r.Entity, EntityID: r.EntityID, RequestID: r.RequestID}
+		if r.BeforeJSON != nil {
+			row.Before = json.RawMessage(*r.BeforeJSON)
+		}
+		if r.AfterJSON != nil {
+			row.After = json.RawMessage(*r.AfterJSON)
+		}
+		out = append(out, row)
+	}
+	return out, nil
+}
+
+// ListIdentityAccess implements audit.Reader.
+func (s *AuditStore) ListIdentityAccess(ctx context.Context, f audit.Filter) ([]audit.IdentityAccess, error) {
+	q := s.db.Gorm.WithContext(ctx).Table("identity_access_log")
+	if f.EntityID != "" {
+		q = q.Where("case_id = ?", f.EntityID)
+	}
+	var rows []struct {
+		ID         int64
+		At         time.Time
+		AccountID  int64
+		ActorLabel string
+		CaseID     int64
+		Reason     string
+		RequestID  string
+	}
+	if err := filterLog(q, f, "account_id").Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make([]audit.IdentityAccess, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, audit.IdentityAccess{At: r.At.UTC(), AccountID: r.AccountID, ActorLabel: r.ActorLabel,
+			CaseID: r.CaseID, Reason: r.Reason, RequestID: r.RequestID})
+	}
+	return out, nil
+}

@@ -1,0 +1,329 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/phucdap/phucdap/internal/audit"
+	"github.com/phucdap/phucdap/internal/calendar"
+	"github.com/phucdap/phucdap/internal/deadline"
+)
+
+type calendarYearRow struct {
+	Year        int `gorm:"primaryKey;autoIncrement:false"`
+	Confirmed   bool
+	ConfirmedBy string
+	ConfirmedAt *time.Time
+	Note        string
+	UpdatedAt   time.Time
+}
+
+func (calendarYearRow) TableName() string { return "calendar_years" }
+
+type calendarEntryRow struct {
+	ID          int64 `gorm:"primaryKey"`
+	Year        int
+	Date        string
+	Kind        string
+	Name        string
+	NameEN      string `gorm:"column:name_en"`
+	Source      string
+	Unconfirmed bool
+}
+
+func (calendarEntryRow) TableName() string { return "calendar_entries" }
+
+const (
+	entryDayOff          = "day_off"
+	entryWorkingSaturday = "working_saturday"
+)
+
+type ruleRow struct {
+	ID            int64 `gorm:"primaryKey"`
+	RuleID        string
+	EffectiveFrom string
+	Body          string
+	UpdatedAt     time.Time
+}
+
+func (ruleRow) TableName() string { return "deadline_rules" }
+
+type overrideRow struct {
+	ID        int64 `gorm:"primaryKey"`
+	RuleID    string
+	Scope     string
+	LimitDays int
+	Unit      string
+	Reason    string
+	UpdatedAt time.Time
+}
+
+func (overrideRow) TableName() string { return "deadline_overrides" }
+
+// DeadlineStore keeps the working-day calendar, the statutory rules and the
+// admin overrides: everything the deadline engine is built from.
+type DeadlineStore struct{ db *DB }
+
+var (
+	_ deadline.Source     = (*DeadlineStore)(nil)
+	_ deadline.TableStore = (*DeadlineStore)(nil)
+)
+
+// NewDeadlineStore returns the store over db.
+func NewDeadlineStore(db *DB) *DeadlineStore { return &DeadlineStore{db: db} }
+
+// LoadTables returns every stored year table, oldest year first.
+func (s *DeadlineStore) LoadTables(ctx context.Context) ([]calendar.YearTable, error) {
+	tx := s.db.Gorm.WithContext(ctx)
+	var years []calendarYearRow
+	if err := tx.Order("year").Find(&years).Error; err != nil {
+		return nil, fmt.Errorf("load calendar years: %w", err)
+	}
+	var entries []calendarEntryRow
+	if err := tx.Order("date").Find(&entries).Error; err != nil {
+		return nil, fmt.Errorf("load calendar entries: %w", err)
+	}
+	byYear := map[int]*calendar.YearTable{}
+	out := make([]calendar.YearTable, len(years))
+	for i, y := range years {
+		out[i] = calendar.YearTable{Year: y.Year, Confirmed: y.Confirmed}
+		byYear[y.Year] = &out[i]
+	}
+	for _, e := range entries {
+		t, ok := byYear[e.Year]
+		if !ok {
+			continue
+		}
+		d, err := calendar.ParseDate(e.Date)
+		if err != nil {
+			return nil, fmt.Errorf("calendar entry %d: %w", e.ID, err)
+		}
+		switch e.Kind {
+		case entryDayOff:
+			t.DaysOff = append(t.DaysOff, calendar.DayOff{Date: d, Name: e.Name, NameEN: e.NameEN, Source: e.Source, Unconfirmed: e.Unconfirmed})
+		case entryWorkingSaturday:
+			t.WorkingSaturdays = append(t.WorkingSaturdays, calendar.WorkingSaturday{Date: d, Source: e.Source, Unconfirmed: e.Unconfirmed})
+		}
+	}
+	return out, nil
+}
+
+// YearMeta returns the bookkeeping of a stored year; ok is false when the
+// year has no table.
+func (s *DeadlineStore) YearMeta(ctx context.Context, year int) (deadline.YearMeta, bool, error) {
+	var y calendarYearRow
+	err := s.db.Gorm.WithContext(ctx).Where("year = ?", year).Take(&y).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return deadline.YearMeta{Year: year}, false, nil
+	}
+	if err != nil {
+		return deadline.YearMeta{}, false, err
+	}
+	return deadline.YearMeta{Year: y.Year, Confirmed: y.Confirmed, ConfirmedBy: y.ConfirmedBy, ConfirmedAt: y.ConfirmedAt, UpdatedAt: y.UpdatedAt}, true, nil
+}
+
+// SaveTable replaces the table of t.Year in one transaction, with an audit
+// row holding the table before and after. by is recorded as the confirmer
+// when the year is confirmed.
+func (s *DeadlineStore) SaveTable(ctx context.Context, t calendar.YearTable, by deadline.Editor, now time.Time) error {
+	if err := t.Validate(); err != nil {
+		return err
+	}
+	return s.db.Tx(ctx, func(tx *gorm.DB) error {
+		before, stored, err := s.tableIn(tx, t.Year)
+		if err != nil {
+			return err
+		}
+		if err := saveTable(tx, t, by.Label, now); err != nil {
+			return err
+		}
+		e := audit.Entry{At: now, ActorID: by.AccountID, ActorLabel: by.Label, Action: "calendar.save",
+			Entity: "calendar_year", EntityID: fmt.Sprint(t.Year), After: t}
+		if stored {
+			e.Before = before
+		}
+		return audit.Record(ctx, tx, e)
+	})
+}
+
+// tableIn reads one stored year inside tx.
+func (s *DeadlineStore) tableIn(tx *gorm.DB, year int) (calendar.YearTable, bool, error) {
+	var y calendarYearRow
+	err := tx.Where("year = ?", year).Take(&y).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return calendar.YearTable{}, false, nil
+	}
+	if err != nil {
+		return calendar.YearTable{}, false, err
+	}
+	var entries []calendarEntryRow
+	if err := tx.Where("year = ?", year).Order("date").Find(&entries).Error; err != nil {
+		return calendar.YearTable{}, false, err
+	}
+	t := calendar.YearTable{Year: year, Confirmed: y.Confirmed}
+	for _, e := range entries {
+		d, err := calendar.ParseDate(e.Date)
+		if err != nil {
+			return t, false, err
+		}
+		if e.Kind == entryDayOff {
+			t.DaysOff = append(t.DaysOff, calendar.DayOff{Date: d, Name: e.Name, NameEN: e.NameEN, Source: e.Source, Unconfirmed: e.Unconfirmed})
+		} else {
+			t.WorkingSaturdays = append(t.WorkingSaturdays, calendar.WorkingSaturday{Date: d, Source: e.Source, Unconfirmed: e.Unconfirmed})
+		}
+	}
+	return t, true, nil
+}
+
+func saveTable(tx *gorm.DB, t calendar.YearTable, by string, now time.Time) error {
+	row := calendarYearRow{Year: t.Year, Confirmed: t.Confirmed, UpdatedAt: now}
+	if t.Confirmed {
+		row.ConfirmedBy, row.ConfirmedAt = by, &now
+	}
+	err := tx.Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "year"}},
+		DoUpdates: clause.AssignmentColumns([]string{"confirmed", "confirmed_by", "confirmed_at", "updated_at"}),
+	}).Create(&row).Error
+	if err != nil {
+		return fmt.Errorf("save calendar year %d: %w", t.Year, err)
+	}
+	if err := tx.Where("year = ?", t.Year).Delete(&calendarEntryRow{}).Error; err != nil {
+		return err
+	}
+	var rows []calendarEntryRow
+	for _, d := range t.DaysOff {
+		rows = append(rows, calendarEntryRow{Year: t.Year, Date: d.Date.String(), Kind: entryDayOff, Name: d.Name, NameEN: d.NameEN, Source: d.Source, Unconfirmed: d.Unconfirmed})
+	}
+	for _, w := range t.WorkingSaturdays {
+		rows = append(rows, calendarEntryRow{Year: t.Year, Date: w.Date.String(), Kind: entryWorkingSaturday, Source: w.Source, Unconfirmed: w.Unconfirmed})
+	}
+	sort.Slice(rows, func(i, j int) bool { return rows[i].Date < rows[j].Date })
+	if len(rows) > 0 {
+		if err := tx.Create(&rows).Error; err != nil {
+			return fmt.Errorf("save calendar %d entries: %w", t.Year, err)
+		}
+	}
+	return nil
+}
+
+// EnsureDefaults stores the built-in year tables and rules that are not
+// stored yet. It never overwrites what an admin edited.
+func (s *DeadlineStore) EnsureDefaults(ctx context.Context, tables []calendar.YearTable, rules []deadline.Rule, now time.Time) (years, added int, err error) {
+	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
+		years, added = 0, 0
+		if s.db.Dialect == Postgres {
+			if err := tx.Exec("SELECT pg_advisory_xact_lock(7093)").Error; err != nil {
+				return err
+			}
+		}
+		for _, t := range tables {
+			var n int64
+			if err := tx.Model(&calendarYearRow{}).Where("year = ?", t.Year).Count(&n).Error; err != nil {
+				return err
+			}
+			if n > 0 {
+				continue
+			}
+			if err := saveTable(tx, t, "built-in", now); err != nil {
+				return err
+			}
+			years++
+		}
+		for _, r := range rules {
+			body, err := json.Marshal(r)
+			if err != nil {
+				return err
+			}
+			row := ruleRow{RuleID: r.ID, EffectiveFrom: r.EffectiveFrom.String(), Body: string(body), UpdatedAt: now}
+			res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
+			if res.Error != nil {
+				return fmt.Errorf("store rule %s: %w", r.ID, res.Error)
+			}
+			added += int(res.RowsAffected)
+		}
+		return nil
+	})
+	return years, added, err
+}
+
+// LoadRules returns every stored rule version.
+func (s *DeadlineStore) LoadRules(ctx context.Context) ([]deadline.Rule, error) {
+	var rows []ruleRow
+	if err := s.db.Gorm.WithContext(ctx).Order("rule_id, effective_from").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("load rules: %w", err)
+	}
+	out := make([]deadline.Rule, 0, len(rows))
+	for _, r := range rows {
+		var rule deadline.Rule
+		if err := json.Unmarshal([]byte(r.Body), &rule); err != nil {
+			return nil, fmt.Errorf("rule %s from %s: %w", r.RuleID, r.EffectiveFrom, err)
+		}
+		out = append(out, rule)
+	}
+	return out, nil
+}
+
+// LoadOverrides returns the admin overrides.
+func (s *DeadlineStore) LoadOverrides(ctx context.Context) ([]deadline.Override, error) {
+	var rows []overrideRow
+	if err := s.db.Gorm.WithContext(ctx).Order("rule_id, scope").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("load overrides: %w", err)
+	}
+	out := make([]deadline.Override, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, deadline.Override{RuleID: r.RuleID, Scope: r.Scope, Limit: r.LimitDays, Unit: deadline.Unit(r.Unit), Reason: r.Reason})
+	}
+	return out, nil
+}
+
+// SaveOverride creates or replaces the override for (rule, scope).
+func (s *DeadlineStore) SaveOverride(ctx context.Context, o deadline.Override, now time.Time) error {
+	row := overrideRow{RuleID: o.RuleID, Scope: o.Scope, LimitDays: o.Limit, Unit: string(o.Unit), Reason: o.Reason, UpdatedAt: now}
+	return s.db.Gorm.WithContext(ctx).Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "rule_id"}, {Name: "scope"}},
+		DoUpdates: clause.AssignmentColumns([]string{"limit_days", "unit", "reason", "updated_at"}),
+	}).Create(&row).Error
+}
+
+// DeleteOverride removes the override for (rule, scope), if any.
+func (s *DeadlineStore) DeleteOverride(ctx context.Context, ruleID, scope string) error {
+	return s.db.Gorm.WithContext(ctx).Where("rule_id = ? AND scope = ?", ruleID, scope).Delete(&overrideRow{}).Error
+}
+
+// Version changes whenever the calendar, a rule or an override changes, so
+// replicas can tell when to rebuild their engine.
+func (s *DeadlineStore) Version(ctx context.Context) (string, error) {
+	var v struct {
+		Years, Entries, Rules, Overrides int64
+	}
+	tx := s.db.Gorm.WithContext(ctx)
+	var err error
+	count := func(table string, n *int64) {
+		if err == nil {
+			err = tx.Table(table).Count(n).Error
+		}
+	}
+	count("calendar_years", &v.Years)
+	count("calendar_entries", &v.Entries)
+	count("deadline_rules", &v.Rules)
+	count("deadline_overrides", &v.Overrides)
+	if err != nil {
+		return "", err
+	}
+	var stamps struct{ A, B, C string }
+	err = tx.Raw(`SELECT
+		COALESCE((SELECT CAST(MAX(updated_at) AS TEXT) FROM calendar_years), '') AS a,
+		COALESCE((SELECT CAST(MAX(updated_at) AS TEXT) FROM deadline_rules), '') AS b,
+		COALESCE((SELECT CAST(MAX(updated_at) AS TEXT) FROM deadline_overrides), '') AS c`).Scan(&stamps).Error
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%d/%d/%d/%d/%s/%s/%s", v.Years, v.Entries, v.Rules, v.Overrides, stamps.A, stamps.B, stamps.C), nil
+}

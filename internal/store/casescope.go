@@ -1,0 +1,164 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/phucdap/phucdap/internal/access"
+	"github.com/phucdap/phucdap/internal/audit"
+)
+
+// CaseAccessStore is the gorm implementation of access.CaseStore over the
+// intake tables (cases, case_identities; migration 00003) and case_units
+// (migration 00004).
+type CaseAccessStore struct{ db *DB }
+
+// NewCaseAccessStore returns the store over db.
+func NewCaseAccessStore(db *DB) *CaseAccessStore { return &CaseAccessStore{db: db} }
+
+var _ access.CaseStore = (*CaseAccessStore)(nil)
+
+// ScopeCases restricts a query over "cases" (which must be selectable as
+// cases.*) to the cases the filter allows. Every staff list of cases goes
+// through it, so a case an actor may not see never leaves the database.
+func ScopeCases(q *gorm.DB, f access.CaseFilter) *gorm.DB {
+	switch {
+	case f.All:
+		return q
+	case f.None():
+		return q.Where("1 = 0")
+	}
+	return q.Where("cases.lead_unit_id IN ? OR EXISTS (SELECT 1 FROM case_units cu WHERE cu.case_id = cases.id AND cu.unit_id IN ?)",
+		f.UnitIDs, f.UnitIDs)
+}
+
+type caseRefRow struct {
+	ID           int64
+	Code         string
+	Kind         string
+	Title        string
+	Status       string
+	ReceivedAt   time.Time
+	DueAt        *time.Time
+	LeadUnitID   *int64
+	LeadUnitCode *string
+	LeadUnitName *string
+	KeepSecret   *bool
+	Content      string
+	Place        string
+}
+
+const caseRefColumns = "cases.id, cases.code, cases.kind, cases.title, cases.status, cases.received_at, cases.due_at, " +
+	"cases.lead_unit_id, lu.code AS lead_unit_code, lu.name AS lead_unit_name, ci.keep_secret"
+
+func caseRefQuery(tx *gorm.DB) *gorm.DB {
+	return tx.Table("cases").Joins("LEFT JOIN units lu ON lu.id = cases.lead_unit_id").
+		Joins("LEFT JOIN case_identities ci ON ci.case_id = cases.id")
+}
+
+func coordinating(tx *gorm.DB, ids []int64) (map[int64][]int64, error) {
+	out := map[int64][]int64{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []struct{ CaseID, UnitID int64 }
+	if err := tx.Table("case_units").Select("case_id, unit_id").Where("case_id IN ? AND role = 'coordinate'", ids).Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		out[r.CaseID] = append(out[r.CaseID], r.UnitID)
+	}
+	return out, nil
+}
+
+func (r caseRefRow) ref(coord []int64) access.CaseRef {
+	c := access.CaseRef{ID: r.ID, Code: r.Code, Kind: r.Kind, Title: r.Title, Status: r.Status, ReceivedAt: r.ReceivedAt.UTC(),
+		DueAt: utcPtr(r.DueAt), LeadUnitCode: deref(r.LeadUnitCode), LeadUnitName: deref(r.LeadUnitName)}
+	c.Scope = access.CaseScope{CaseID: r.ID, Kind: r.Kind, CoordinatingUnitIDs: coord, Denunciation: r.Kind == access.KindDenunciation,
+		// No identity row: treat as secret, the safe side.
+		SecrecyWaived: r.KeepSecret != nil && !*r.KeepSecret}
+	if r.LeadUnitID != nil {
+		c.Scope.LeadUnitID = *r.LeadUnitID
+	}
+	return c
+}
+
+// ListCases implements access.CaseStore: soonest due first, cases without
+// a due time last.
+func (s *CaseAccessStore) ListCases(ctx context.Context, f access.CaseFilter, openOnly bool, limit int) ([]access.CaseRef, error) {
+	tx := s.db.Gorm.WithContext(ctx)
+	q := ScopeCases(caseRefQuery(tx).Select(caseRefColumns), f)
+	if openOnly {
+		q = q.Where("cases.status NOT IN ?", access.ClosedStatuses())
+	}
+	var rows []caseRefRow
+	if err := q.Order("CASE WHEN cases.due_at IS NULL THEN 1 ELSE 0 END, cases.due_at, cases.received_at, cases.id").
+		Limit(limit).Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("list cases: %w", err)
+	}
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	coord, err := coordinating(tx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]access.CaseRef, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, r.ref(coord[r.ID]))
+	}
+	return out, nil
+}
+
+// CaseFile implements access.CaseStore.
+func (s *CaseAccessStore) CaseFile(ctx context.Context, id int64) (access.CaseRef, string, string, access.Identity, error) {
+	tx := s.db.Gorm.WithContext(ctx)
+	var rows []caseRefRow
+	if err := caseRefQuery(tx).Select(caseRefColumns+", cases.content, cases.place").Where("cases.id = ?", id).Limit(1).Scan(&rows).Error; err != nil {
+		return access.CaseRef{}, "", "", access.Identity{}, err
+	}
+	if len(rows) == 0 {
+		return access.CaseRef{}, "", "", access.Identity{}, access.ErrCaseNotFound
+	}
+	coord, err := coordinating(tx, []int64{id})
+	if err != nil {
+		return access.CaseRef{}, "", "", access.Identity{}, err
+	}
+	idt, err := readIdentity(tx, id)
+	if err != nil {
+		return access.CaseRef{}, "", "", access.Identity{}, err
+	}
+	return rows[0].ref(coord[id]), rows[0].Content, rows[0].Place, idt, nil
+}
+
+func readIdentity(tx *gorm.DB, caseID int64) (access.Identity, error) {
+	var r struct{ Name, Phone, Email, Address, IDNumber string }
+	err := tx.Table("case_identities").Select("name, phone, email, address, id_number").Where("case_id = ?", caseID).Take(&r).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return access.Identity{}, nil
+	}
+	if err != nil {
+		return access.Identity{}, err
+	}
+	return access.Identity{Name: r.Name, Phone: r.Phone, Email: r.Email, Address: r.Address, IDNumber: r.IDNumber}, nil
+}
+
+// RevealIdentity implements access.CaseStore.
+func (s *CaseAccessStore) RevealIdentity(ctx context.Context, by access.Actor, caseID int64, reason string, now time.Time) (access.Identity, error) {
+	var out access.Identity
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
+		if err := audit.LogIdentityAccess(ctx, tx, audit.IdentityAccess{At: now, AccountID: by.AccountID, ActorLabel: by.Label(),
+			CaseID: caseID, Reason: reason}); err != nil {
+			return err
+		}
+		var err error
+		out, err = readIdentity(tx, caseID)
+		return err
+	})
+	return out, err
+}

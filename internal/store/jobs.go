@@ -1,0 +1,145 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/phucdap/phucdap/internal/audit"
+	"github.com/phucdap/phucdap/internal/jobs"
+)
+
+// JobRunStore is the gorm implementation of jobs.RunStore over job_runs
+// (migration 00007). The claim is a plain INSERT into a table with
+// UNIQUE (job, tick), which behaves the same on SQLite and Postgres and
+// needs no lock held across the run: the row is the lease.
+type JobRunStore struct{ db *DB }
+
+// NewJobRunStore returns the store over db.
+func NewJobRunStore(db *DB) *JobRunStore { return &JobRunStore{db: db} }
+
+var _ jobs.RunStore = (*JobRunStore)(nil)
+
+// Claim inserts the run. A unique violation means another replica (or an
+// earlier start) already took the tick: claimed is false and err nil. A
+// manual run is recorded in the audit trail in the same transaction.
+func (s *JobRunStore) Claim(ctx context.Context, r jobs.Run) (int64, bool, error) {
+	var id int64
+	claimed := false
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
+		// ON CONFLICT DO NOTHING rather than catching the error: on
+		// Postgres a failed INSERT would abort the transaction.
+		var ids []int64
+		err := tx.Raw("INSERT INTO job_runs (job, tick, cause, as_of, replica, started_by, started_at, outcome) "+
+			"VALUES (?, ?, ?, ?, ?, ?, ?, 'running') ON CONFLICT (job, tick) DO NOTHING RETURNING id",
+			r.Job, r.Tick, string(r.Cause), r.AsOf.UTC(), r.Replica, r.StartedBy, r.StartedAt.UTC()).Scan(&ids).Error
+		if err != nil {
+			return fmt.Errorf("claim %s %s: %w", r.Job, r.Tick, err)
+		}
+		if len(ids) == 0 {
+			claimed = false
+			return nil
+		}
+		id, claimed = ids[0], true
+		if r.Cause == jobs.CauseManual {
+			e := audit.Entry{At: r.StartedAt, ActorLabel: r.StartedBy, Action: "job.run", Entity: "job", EntityID: r.Job,
+				After: map[string]any{"run": id, "as_of": r.AsOf.UTC()}}
+			if r.ByAccount != 0 {
+				by := r.ByAccount
+				e.ActorID = &by
+			}
+			return audit.Record(ctx, tx, e)
+		}
+		return nil
+	})
+	return id, claimed, err
+}
+
+// Finish records the end of a run.
+func (s *JobRunStore) Finish(ctx context.Context, r jobs.Run) error {
+	counts, err := json.Marshal(r.Counts)
+	if err != nil {
+		return err
+	}
+	if r.Counts == nil {
+		counts = []byte("{}")
+	}
+	fin := r.StartedAt
+	if r.FinishedAt != nil {
+		fin = *r.FinishedAt
+	}
+	err = s.db.Gorm.WithContext(ctx).Exec("UPDATE job_runs SET finished_at = ?, duration_ms = ?, outcome = ?, counts = ?, note = ?, error = ? WHERE id = ?",
+		fin.UTC(), r.Duration.Milliseconds(), string(r.Outcome), string(counts), r.Note, r.Error, r.ID).Error
+	if err != nil {
+		return fmt.Errorf("finish run %d: %w", r.ID, err)
+	}
+	return nil
+}
+
+type jobRunRow struct {
+	ID         int64
+	Job        string
+	Tick       string
+	Cause      string
+	AsOf       time.Time
+	Replica    string
+	StartedBy  string
+	StartedAt  time.Time
+	FinishedAt *time.Time
+	DurationMs *int64
+	Outcome    string
+	Counts     string
+	Note       string
+	Error      string
+}
+
+func (r jobRunRow) run() jobs.Run {
+	out := jobs.Run{ID: r.ID, Job: r.Job, Tick: r.Tick, Cause: jobs.Cause(r.Cause), AsOf: r.AsOf.UTC(), Replica: r.Replica,
+		StartedBy: r.StartedBy, StartedAt: r.StartedAt.UTC(), FinishedAt: utcPtr(r.FinishedAt), Outcome: jobs.Outcome(r.Outcome),
+		Note: r.Note, Error: r.Error}
+	if r.DurationMs != nil {
+		out.Duration = time.Duration(*r.DurationMs) * time.Millisecond
+	}
+	if r.Counts != "" && r.Counts != "{}" {
+		_ = json.Unmarshal([]byte(r.Counts), &out.Counts)
+	}
+	return out
+}
+
+const jobRunCols = "id, job, tick, cause, as_of, replica, started_by, started_at, finished_at, duration_ms, outcome, counts, note, error"
+
+func (s *JobRunStore) list(ctx context.Context, where string, args ...any) ([]jobs.Run, error) {
+	var rows []jobRunRow
+	if err := s.db.Gorm.WithContext(ctx).Raw("SELECT "+jobRunCols+" FROM job_runs WHERE "+where, args...).Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("job runs: %w", err)
+	}
+	out := make([]jobs.Run, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, r.run())
+	}
+	return out, nil
+}
+
+// Recent returns the latest runs of job, newest first.
+func (s *JobRunStore) Recent(ctx context.Context, job string, limit int) ([]jobs.Run, error) {
+	return s.list(ctx, "job = ? ORDER BY id DESC LIMIT "+strconv.Itoa(max(limit, 1)), job)
+}
+
+// RecentFailures returns the latest failed runs of job, newest first.
+func (s *JobRunStore) RecentFailures(ctx context.Context, job string, limit int) ([]jobs.Run, error) {
+	return s.list(ctx, "job = ? AND outcome = 'failed' ORDER BY id DESC LIMIT "+strconv.Itoa(max(limit, 1)), job)
+}
+
+// Abandon marks replica's unfinished runs as failed.
+func (s *JobRunStore) Abandon(ctx context.Context, replica string, at time.Time) (int, error) {
+	res := s.db.Gorm.WithContext(ctx).Exec("UPDATE job_runs SET outcome = 'failed', finished_at = ?, "+
+		"error = 'interrupted: the replica stopped before the run finished' WHERE replica = ? AND outcome = 'running'", at.UTC(), replica)
+	if res.Error != nil {
+		return 0, fmt.Errorf("abandon runs: %w", res.Error)
+	}
+	return int(res.RowsAffected), nil
+}

@@ -1,0 +1,484 @@
+package web
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/phucdap/phucdap/internal/fault"
+	"github.com/phucdap/phucdap/internal/httpapi"
+	"github.com/phucdap/phucdap/internal/i18n"
+	"github.com/phucdap/phucdap/internal/petition"
+)
+
+// Public paths of the intake pages. Vietnamese, because that is what people
+// type and read aloud over the phone.
+const (
+	PathSubmit  = "/gui-phan-anh"
+	PathTrack   = "/tra-cuu"
+	PathRate    = "/tra-cuu/danh-gia"
+	PathDispute = "/tra-cuu/khong-dong-y"
+)
+
+// Intake is what the public form and the tracking page need.
+type Intake struct {
+	Service  *petition.Service
+	Files    petition.Files
+	Now      func() time.Time
+	Location *time.Location
+	// FormKey signs the form token (HMAC-SHA256): a one-time id that is
+	// also the submission's idempotency key, and the time the form was
+	// served, for the minimum fill time.
+	FormKey     []byte
+	MinFillTime time.Duration
+}
+
+// NewFormKey returns a random key for Intake.FormKey, for when the
+// configuration gives none.
+func NewFormKey() []byte {
+	k := make([]byte, 32)
+	if _, err := rand.Read(k); err != nil {
+		panic(err)
+	}
+	return k
+}
+
+func (p *Pages) mountIntake(e *echo.Echo) {
+	e.GET(PathSubmit, p.petitionForm)
+	e.POST(PathSubmit, p.petitionSubmit)
+	e.GET(PathTrack, p.trackForm)
+	e.POST(PathTrack, p.trackSubmit)
+	e.POST(PathRate, p.rateSubmit)
+	e.POST(PathDispute, p.disputeSubmit)
+}
+
+// --- the form token ---------------------------------------------------------
+
+const tokenMaxAge = 24 * time.Hour
+
+// issueToken returns "payload.mac" where payload is 12 random bytes and the
+// issue time, base64url.
+func (in *Intake) issueToken() string {
+	b := make([]byte, 20)
+	if _, err := rand.Read(b[:12]); err != nil {
+		panic(err)
+	}
+	binary.BigEndian.PutUint64(b[12:], uint64(in.Now().Unix()))
+	payload := base64.RawURLEncoding.EncodeToString(b)
+	return payload + "." + in.mac(payload)
+}
+
+func (in *Intake) mac(payload string) string {
+	m := hmac.New(sha256.New, in.FormKey)
+	m.Write([]byte("phucdap form token\x00" + payload))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:18])
+}
+
+// checkToken returns the token's one-time id and when the form was served.
+func (in *Intake) checkToken(tok string) (id string, issued time.Time, ok bool) {
+	payload, sig, found := strings.Cut(tok, ".")
+	if !found || !hmac.Equal([]byte(sig), []byte(in.mac(payload))) {
+		return "", time.Time{}, false
+	}
+	b, err := base64.RawURLEncoding.DecodeString(payload)
+	if err != nil || len(b) != 20 {
+		return "", time.Time{}, false
+	}
+	return base64.RawURLEncoding.EncodeToString(b[:12]), time.Unix(int64(binary.BigEndian.Uint64(b[12:])), 0), true
+}
+
+// --- the form ----------------------------------------------------------------
+
+type kindOption struct {
+	Value   string
+	Checked bool
+}
+
+type topicOption struct {
+	ID       int64
+	Name     string
+	Selected bool
+}
+
+type formError struct {
+	Field   string
+	Label   string
+	Message string
+}
+
+type formData struct {
+	Kinds    []kindOption
+	Topics   []topicOption
+	V        map[string]string // what was typed
+	Consent  bool
+	Waive    bool
+	Errors   []formError
+	FieldErr map[string]string
+	Notice   string
+	Token    string
+	Rejected []string
+	Limits   map[string]int
+}
+
+// fieldLabels name each field in the error summary.
+var fieldLabels = map[string]string{
+	petition.FieldKind: "petition.form.kind", petition.FieldTopic: "petition.form.topic", petition.FieldTitle: "petition.form.title",
+	petition.FieldContent: "petition.form.content", petition.FieldPlace: "petition.form.place", petition.FieldName: "petition.form.name",
+	petition.FieldPhone: "petition.form.phone", petition.FieldEmail: "petition.form.email", petition.FieldAddress: "petition.form.address",
+	petition.FieldConsent: "petition.form.consent_label", petition.FieldFiles: "petition.form.files",
+}
+
+func (p *Pages) newFormData(c echo.Context, values map[string]string) (*formData, error) {
+	lang := i18n.LangFrom(c.Request().Context())
+	topics, err := p.Intake.Service.Topics(c.Request().Context())
+	if err != nil {
+		return nil, err
+	}
+	if values == nil {
+		values = map[string]string{}
+	}
+	d := &formData{V: values, FieldErr: map[string]string{}, Consent: values["consent"] != "", Waive: values["waive_secrecy"] != "",
+		Limits: map[string]int{"title": petition.MaxTitle, "content": petition.MaxContent, "name": petition.MaxName,
+			"address": petition.MaxAddress, "place": petition.MaxPlace, "files": petition.MaxFiles, "file_mb": petition.MaxFileSize >> 20,
+			"file_bytes": petition.MaxFileSize}}
+	for _, k := range petition.Kinds {
+		d.Kinds = append(d.Kinds, kindOption{Value: string(k), Checked: values["kind"] == string(k)})
+	}
+	for _, t := range topics {
+		d.Topics = append(d.Topics, topicOption{ID: t.ID, Name: t.Name(lang), Selected: values["topic_id"] == strconv.FormatInt(t.ID, 10)})
+	}
+	return d, nil
+}
+
+func (p *Pages) petitionForm(c echo.Context) error {
+	d, err := p.newFormData(c, nil)
+	if err != nil {
+		return err
+	}
+	if k := c.QueryParam("kind"); petition.Kind(k).Valid() {
+		d.V["kind"] = k
+		for i := range d.Kinds {
+			d.Kinds[i].Checked = d.Kinds[i].Value == k
+		}
+	}
+	d.Token = p.Intake.issueToken()
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return p.render(c, http.StatusOK, "petition_new", "petition.form.title_page", d)
+}
+
+// formFields reads the posted form: multipart (with files, streamed to the
+// file store) or urlencoded.
+func (p *Pages) formFields(c echo.Context) (map[string]string, *petition.Form, error) {
+	r := c.Request()
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if mt == "multipart/form-data" {
+		mr, err := r.MultipartReader()
+		if err != nil {
+			return nil, nil, petition.ErrBadMultipart.Wrap(err)
+		}
+		form, err := petition.ReadForm(r.Context(), mr, p.Intake.Files)
+		return form.Fields, form, err
+	}
+	if err := r.ParseForm(); err != nil {
+		return nil, nil, petition.ErrBadMultipart.Wrap(err)
+	}
+	out := map[string]string{}
+	for k, v := range r.PostForm {
+		if len(v) > 0 {
+			out[k] = v[0]
+		}
+	}
+	return out, &petition.Form{Fields: out}, nil
+}
+
+func (p *Pages) petitionSubmit(c echo.Context) error {
+	ctx := c.Request().Context()
+	lang := i18n.LangFrom(ctx)
+	in := p.Intake
+	fields, form, readErr := p.formFields(c)
+	if form == nil {
+		return readErr
+	}
+	discard := func() {
+		for _, u := range form.Uploads {
+			form.Rejected = append(form.Rejected, u.Name)
+			in.Files.Discard(ctx, u.Stored)
+		}
+		form.Uploads = nil
+	}
+	// A filled honeypot is a robot: tell it nothing useful.
+	if strings.TrimSpace(fields["website"]) != "" {
+		discard()
+		p.Logger.InfoContext(ctx, "intake refused", "reason", "honeypot")
+		return p.RenderError(c, http.StatusBadRequest, "bad_request", p.Catalog.T(lang, "petition.form.refused", nil))
+	}
+	d, err := p.newFormData(c, fields)
+	if err != nil {
+		discard()
+		return err
+	}
+	show := func(status int) error {
+		d.Rejected = form.Rejected
+		c.Response().Header().Set("Cache-Control", "no-store")
+		return p.render(c, status, "petition_new", "petition.form.title_page", d)
+	}
+	id, issued, ok := in.checkToken(fields["form_token"])
+	now := in.Now()
+	switch {
+	case !ok || now.Sub(issued) > tokenMaxAge:
+		discard()
+		d.Token = in.issueToken()
+		d.Notice = p.Catalog.T(lang, "petition.form.token_invalid", nil)
+		return show(http.StatusBadRequest)
+	case now.Sub(issued) < in.MinFillTime:
+		discard()
+		d.Token = fields["form_token"] // still good once a person has had time to read
+		d.Notice = p.Catalog.T(lang, "petition.form.too_fast", nil)
+		p.Logger.InfoContext(ctx, "intake refused", "reason", "min_fill_time")
+		return show(http.StatusUnprocessableEntity)
+	}
+	d.Token = fields["form_token"]
+	if readErr != nil {
+		return p.formError(c, d, readErr, show)
+	}
+	si := petition.SubmitInput{Channel: petition.ChannelWeb, Lang: lang, ClientIP: c.RealIP(),
+		KeepSecret: fields["waive_secrecy"] == "", IdempotencyKey: id, Attachments: form.Uploads}
+	httpapi.FillFromForm(&si, fields)
+	rec, err := in.Service.Submit(ctx, si)
+	if err != nil {
+		for _, u := range si.Attachments {
+			form.Rejected = append(form.Rejected, u.Name) // Submit discarded them
+		}
+		return p.formError(c, d, err, show)
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	if rec.DuplicateOf != "" {
+		return p.render(c, http.StatusOK, "petition_duplicate", "petition.duplicate_title", map[string]any{"Code": rec.DuplicateOf})
+	}
+	return p.render(c, http.StatusOK, "petition_receipt", "petition.receipt.title", p.receiptData(lang, rec))
+}
+
+// formError shows the form again with err explained inline and in the
+// summary, or returns err when it is not about the form.
+func (p *Pages) formError(c echo.Context, d *formData, err error, show func(int) error) error {
+	lang := i18n.LangFrom(c.Request().Context())
+	var list fault.List
+	var one *fault.Error
+	switch {
+	case errors.As(err, &list):
+	case errors.As(err, &one) && one.Field != "":
+		list = fault.List{one}
+	case errors.As(err, &one) && one.Code == fault.RateLimited:
+		d.Notice = p.Catalog.T(lang, one.MessageID, one.Args)
+		return show(http.StatusTooManyRequests)
+	default:
+		return err
+	}
+	for _, fe := range list {
+		msg := p.Catalog.T(lang, fe.MessageID, fe.Args)
+		field := fe.Field
+		if _, ok := fieldLabels[field]; !ok {
+			field = petition.FieldContent
+		}
+		if _, dup := d.FieldErr[field]; !dup {
+			d.FieldErr[field] = msg
+		}
+		d.Errors = append(d.Errors, formError{Field: field, Label: p.Catalog.T(lang, fieldLabels[field], nil), Message: msg})
+	}
+	status := http.StatusUnprocessableEntity
+	if one != nil {
+		status = httpapi.Describe(one, lang, p.Catalog).Status
+	}
+	return show(status)
+}
+
+type receiptData struct {
+	Code, Secret, Kind string
+	ReceivedAt         string
+	DueAt              string
+	DueWhy             string
+	Replayed           bool
+}
+
+func (p *Pages) receiptData(lang string, rec petition.Receipt) receiptData {
+	d := receiptData{Code: rec.Code, Secret: rec.Secret, Kind: string(rec.Kind), Replayed: rec.Replayed,
+		ReceivedAt: rec.ReceivedAt.In(p.Intake.Location).Format("15:04 02/01/2006"),
+		DueWhy:     httpapi.DueExplanation(p.Catalog, lang, rec.Due)}
+	if rec.Due.Computed() {
+		d.DueAt = httpapi.TimeIn(rec.Due.At, p.Intake.Location, lang, p.Catalog)
+	}
+	return d
+}
+
+// --- tracking --------------------------------------------------------------
+
+type trackData struct {
+	Code, Secret, Contact string
+	Notice                string
+	Success               string
+	Error                 string
+	FieldErr              map[string]string
+	View                  *trackView
+}
+
+type trackEvent struct {
+	At   string
+	Text string
+}
+
+type trackFile struct {
+	Name string
+	Size string
+}
+
+type trackView struct {
+	Code, Kind, Topic, Title, Content, Place, Status string
+	ReceivedAt, DueAt, DueWhy                        string
+	Timeline                                         []trackEvent
+	Files                                            []trackFile
+	Answer                                           *struct {
+		Body, Signer, At string
+		Files            []trackFile
+	}
+	Stars        int
+	Comment      string
+	CanRate      bool
+	CanDispute   bool
+	Disputed     bool
+	DisputeUntil string
+}
+
+func (p *Pages) trackForm(c echo.Context) error {
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return p.render(c, http.StatusOK, "track", "petition.track.title", &trackData{Code: c.QueryParam("code"), FieldErr: map[string]string{}})
+}
+
+func (p *Pages) trackInput(c echo.Context) (petition.TrackInput, *trackData) {
+	d := &trackData{Code: strings.TrimSpace(c.FormValue("code")), Secret: strings.TrimSpace(c.FormValue("secret")),
+		Contact: strings.TrimSpace(c.FormValue("contact")), FieldErr: map[string]string{}}
+	return petition.TrackInput{Code: d.Code, Secret: d.Secret, Contact: d.Contact, ClientIP: c.RealIP()}, d
+}
+
+func (p *Pages) trackSubmit(c echo.Context) error {
+	ti, d := p.trackInput(c)
+	return p.showTrack(c, ti, d, http.StatusOK)
+}
+
+// showTrack looks the case up and renders it, or the form with a message
+// that never says which part was wrong.
+func (p *Pages) showTrack(c echo.Context, ti petition.TrackInput, d *trackData, status int) error {
+	ctx := c.Request().Context()
+	lang := i18n.LangFrom(ctx)
+	c.Response().Header().Set("Cache-Control", "no-store")
+	if d.Code == "" || (d.Secret == "" && d.Contact == "") {
+		d.Error = p.Catalog.T(lang, "petition.track.need_both", nil)
+		return p.render(c, http.StatusUnprocessableEntity, "track", "petition.track.title", d)
+	}
+	v, err := p.Intake.Service.Track(ctx, ti)
+	if err != nil {
+		fe, ok := fault.As(err)
+		if !ok {
+			return err
+		}
+		d.Error = p.Catalog.T(lang, fe.MessageID, fe.Args)
+		return p.render(c, httpapi.Describe(err, lang, p.Catalog).Status, "track", "petition.track.title", d)
+	}
+	d.View = p.trackView(lang, v)
+	return p.render(c, status, "track", "petition.track.title", d)
+}
+
+func (p *Pages) trackView(lang string, v *petition.View) *trackView {
+	loc := p.Intake.Location
+	at := func(t time.Time) string { return t.In(loc).Format("15:04 02/01/2006") }
+	c := v.Case
+	tv := &trackView{Code: c.Code, Kind: string(c.Kind), Topic: v.Topic.Name(lang), Title: c.Title, Content: c.Content, Place: c.Place,
+		Status: string(c.Status), ReceivedAt: at(c.ReceivedAt), DueWhy: httpapi.DueExplanation(p.Catalog, lang, c.Due),
+		CanRate: v.CanRate, CanDispute: v.CanDispute, Disputed: v.Disputed}
+	if c.Due.Computed() {
+		tv.DueAt = httpapi.TimeIn(c.Due.At, loc, lang, p.Catalog)
+	}
+	for _, e := range v.Timeline {
+		tv.Timeline = append(tv.Timeline, trackEvent{At: at(e.CreatedAt),
+			Text: p.Catalog.T(lang, "petition.event."+string(e.Kind), map[string]any{"Unit": e.UnitName})})
+	}
+	for _, f := range v.Attachments {
+		tv.Files = append(tv.Files, trackFile{Name: f.Name, Size: humanSize(f.Size)})
+	}
+	if a := v.Answer; a != nil {
+		tv.Answer = &struct {
+			Body, Signer, At string
+			Files            []trackFile
+		}{Body: a.Body, Signer: a.Signer, At: at(a.PublishedAt)}
+		for _, f := range a.Attachments {
+			tv.Answer.Files = append(tv.Answer.Files, trackFile{Name: f.Name, Size: humanSize(f.Size)})
+		}
+		tv.DisputeUntil = at(v.DisputeUntil)
+	}
+	if r := v.Rating; r != nil {
+		tv.Stars, tv.Comment = r.Stars, r.Comment
+	}
+	return tv
+}
+
+func (p *Pages) rateSubmit(c echo.Context) error {
+	ti, d := p.trackInput(c)
+	stars, _ := strconv.Atoi(c.FormValue("stars"))
+	err := p.Intake.Service.Rate(c.Request().Context(), petition.RateInput{TrackInput: ti, Stars: stars, Comment: c.FormValue("comment")})
+	return p.afterAction(c, ti, d, err, "petition.track.rated")
+}
+
+func (p *Pages) disputeSubmit(c echo.Context) error {
+	ti, d := p.trackInput(c)
+	err := p.Intake.Service.Dispute(c.Request().Context(), petition.DisputeInput{TrackInput: ti, Reason: c.FormValue("reason")})
+	return p.afterAction(c, ti, d, err, "petition.track.disputed")
+}
+
+// afterAction shows the case again with what the rating or dispute did.
+func (p *Pages) afterAction(c echo.Context, ti petition.TrackInput, d *trackData, err error, okID string) error {
+	lang := i18n.LangFrom(c.Request().Context())
+	status := http.StatusOK
+	if err != nil {
+		var list fault.List
+		fe, ok := fault.As(err)
+		switch {
+		case errors.As(err, &list):
+			for _, e := range list {
+				d.FieldErr[e.Field] = p.Catalog.T(lang, e.MessageID, e.Args)
+			}
+			status = http.StatusUnprocessableEntity
+		case ok && (fe.Code == fault.NotFound || fe.Code == fault.RateLimited):
+			d.Error = p.Catalog.T(lang, fe.MessageID, fe.Args)
+			c.Response().Header().Set("Cache-Control", "no-store")
+			return p.render(c, httpapi.Describe(err, lang, p.Catalog).Status, "track", "petition.track.title", d)
+		case ok:
+			d.Notice = p.Catalog.T(lang, fe.MessageID, fe.Args)
+			status = httpapi.Describe(err, lang, p.Catalog).Status
+		default:
+			return err
+		}
+	} else {
+		d.Success = p.Catalog.T(lang, okID, nil)
+	}
+	return p.showTrack(c, ti, d, status)
+}
+
+func humanSize(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KB", n>>10)
+	}
+	return fmt.Sprintf("%d B", n)
+}

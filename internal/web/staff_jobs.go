@@ -1,0 +1,268 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/phucdap/phucdap/internal/access"
+	"github.com/phucdap/phucdap/internal/access/accesshttp"
+	"github.com/phucdap/phucdap/internal/alert"
+	"github.com/phucdap/phucdap/internal/fault"
+	"github.com/phucdap/phucdap/internal/i18n"
+	"github.com/phucdap/phucdap/internal/jobs"
+)
+
+// Alerts serves the in-app side of issue 7: each staff member's alert
+// inbox (the bell in the top bar links there) and the admins' jobs page
+// with its "run now" buttons and the dead deliveries.
+type Alerts struct {
+	Staff     *Staff
+	Scheduler *jobs.Scheduler
+	Store     alert.Store
+	// RetryDead puts a dead delivery back in the queue, recorded in the
+	// audit trail as by's act.
+	RetryDead func(ctx context.Context, id int64, by access.Actor) error
+	Location  *time.Location
+}
+
+// ErrNotDead is what RetryDead returns for a delivery that is not dead.
+var ErrNotDead = fault.New(fault.Conflict, "jobs.not_dead")
+
+// Mount registers the routes.
+func (a *Alerts) Mount(e *echo.Echo) {
+	req := a.Staff.Auth.Require
+	e.GET("/staff/alerts", a.inbox, req(access.ActSelf))
+	e.POST("/staff/alerts/read", a.markRead, req(access.ActSelf))
+	e.GET("/staff/admin/jobs", a.jobsPage, req(access.ActJobManage))
+	e.POST("/staff/admin/jobs/:name/run", a.runJob, req(access.ActJobManage))
+	e.POST("/staff/admin/outbox/:id/retry", a.retry, req(access.ActJobManage))
+}
+
+// BellCount is the unread count of the top bar's bell.
+func (a *Alerts) BellCount(ctx context.Context, accountID int64) int {
+	n, err := a.Store.Unread(ctx, accountID)
+	if err != nil {
+		return 0 // the bell is a hint; a page must not fail for it
+	}
+	return n
+}
+
+type alertItem struct {
+	alert.Alert
+	KindKey  string
+	Base     string // "late", "due_soon"…: the row's style
+	Unread   bool
+	When     string
+	Due      string
+	Topic    string
+	Unit     string
+	CaseKind string
+}
+
+type alertInboxData struct {
+	Rows   []alertItem
+	Unread int
+	Notice string
+}
+
+func (a *Alerts) fmt(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	lt := t.In(a.Location)
+	if lt.Hour() == 0 && lt.Minute() == 0 && lt.Second() == 0 {
+		return "24:00 " + lt.AddDate(0, 0, -1).Format("02/01/2006")
+	}
+	return lt.Format("15:04 02/01/2006")
+}
+
+func kindKey(kind string) string {
+	if i := strings.IndexByte(kind, '.'); i > 0 {
+		kind = kind[:i]
+	}
+	return "alerts.kind." + kind
+}
+
+func (a *Alerts) inbox(c echo.Context) error {
+	ctx := c.Request().Context()
+	who := accesshttp.Actor(c)
+	lang := i18n.LangFrom(ctx)
+	list, err := a.Store.Inbox(ctx, who.AccountID, false, 200)
+	if err != nil {
+		return err
+	}
+	d := alertInboxData{}
+	for _, al := range list {
+		r := alertItem{Alert: al, KindKey: kindKey(al.Kind), Base: strings.TrimPrefix(kindKey(al.Kind), "alerts.kind."), Unread: al.ReadAt == nil, When: a.fmt(al.CreatedAt), Due: a.fmt(al.Payload.DueAt),
+			Topic: al.Payload.Topic(lang), Unit: al.Payload.Unit(lang), CaseKind: alert.CaseKindName(lang, al.Payload.CaseKind)}
+		if r.Unread {
+			d.Unread++
+		}
+		d.Rows = append(d.Rows, r)
+	}
+	if c.QueryParam("read") != "" {
+		d.Notice = "alerts.marked"
+	}
+	return a.Staff.render(c, http.StatusOK, "alerts", "alerts.title", d)
+}
+
+func (a *Alerts) markRead(c echo.Context) error {
+	ctx := c.Request().Context()
+	who := accesshttp.Actor(c)
+	form, err := c.FormParams()
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	for _, v := range form["id"] {
+		if id, err := strconv.ParseInt(v, 10, 64); err == nil && id > 0 {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 && form.Get("all") != "1" {
+		return c.Redirect(http.StatusSeeOther, "/staff/alerts")
+	}
+	// Only the caller's own alerts: the store matches the account too.
+	if _, err := a.Store.MarkRead(ctx, who.AccountID, ids, a.Staff.Now()); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/staff/alerts?read=1")
+}
+
+type jobRow struct {
+	jobs.Status
+	DescKey  string
+	Next     string
+	LastAt   string
+	LastDur  string
+	LastCnt  string
+	Failures []failureRow
+	Ran      bool
+}
+
+type failureRow struct {
+	When  string
+	Error string
+}
+
+type jobsData struct {
+	Jobs      []jobRow
+	Dead      []deadRow
+	Replica   string
+	Ran       string
+	RanRun    string
+	Notice    string
+	Errors    []string
+	Scheduled bool
+}
+
+type deadRow struct {
+	alert.DeadMessage
+	When string
+}
+
+func (a *Alerts) jobsData(c echo.Context) (jobsData, error) {
+	ctx := c.Request().Context()
+	st, err := a.Scheduler.Status(ctx)
+	if err != nil {
+		return jobsData{}, err
+	}
+	d := jobsData{Replica: a.Scheduler.Replica(), Ran: c.QueryParam("ran"), RanRun: c.QueryParam("run")}
+	for _, s := range st {
+		r := jobRow{Status: s, DescKey: "jobs.desc." + s.Name, Ran: s.Name == d.Ran}
+		if s.Scheduled {
+			d.Scheduled = true
+		}
+		if !s.Next.IsZero() {
+			r.Next = a.fmtSec(s.Next)
+		}
+		if s.Last != nil {
+			r.LastAt = a.fmtSec(s.Last.StartedAt)
+			r.LastDur = s.Last.Duration.Round(time.Millisecond).String()
+			r.LastCnt = countsText(s.Last.Counts)
+		}
+		for _, f := range s.Failures {
+			r.Failures = append(r.Failures, failureRow{When: a.fmtSec(f.StartedAt), Error: f.Error})
+		}
+		d.Jobs = append(d.Jobs, r)
+	}
+	dead, err := a.Store.DeadMessages(ctx, 50)
+	if err != nil {
+		return d, err
+	}
+	for _, m := range dead {
+		d.Dead = append(d.Dead, deadRow{DeadMessage: m, When: a.fmtSec(m.UpdatedAt)})
+	}
+	return d, nil
+}
+
+func (a *Alerts) fmtSec(t time.Time) string { return t.In(a.Location).Format("15:04:05 02/01/2006") }
+
+func countsText(c jobs.Counts) string {
+	keys := make([]string, 0, len(c))
+	for k := range c {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k + "=" + strconv.Itoa(c[k])
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (a *Alerts) jobsPage(c echo.Context) error {
+	d, err := a.jobsData(c)
+	if err != nil {
+		return err
+	}
+	switch c.QueryParam("done") {
+	case "retry":
+		d.Notice = "jobs.retried"
+	}
+	return a.Staff.render(c, http.StatusOK, "jobs", "jobs.title", d)
+}
+
+// runJob runs the job now, here, and comes back to the page, which shows
+// the run (Post/Redirect/Get, so a reload does not run it again).
+func (a *Alerts) runJob(c echo.Context) error {
+	name := c.Param("name")
+	who := accesshttp.Actor(c)
+	// The run belongs to the office, not to the request: a closed browser
+	// must not cancel a sweep half-way.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request().Context()), 10*time.Minute)
+	defer cancel()
+	res, err := a.Scheduler.RunManual(ctx, name, jobs.Manual{By: who.Label(), ByAccount: who.AccountID})
+	if err != nil {
+		if errors.Is(err, jobs.ErrUnknownJob) {
+			d, derr := a.jobsData(c)
+			if derr != nil {
+				return derr
+			}
+			d.Errors = []string{a.Staff.Pages.Catalog.T(i18n.LangFrom(c.Request().Context()), "jobs.unknown", map[string]any{"Name": name})}
+			return a.Staff.render(c, http.StatusUnprocessableEntity, "jobs", "jobs.title", d)
+		}
+		return err
+	}
+	q := url.Values{"ran": {name}, "run": {strconv.FormatInt(res.Run.ID, 10)}}
+	return c.Redirect(http.StatusSeeOther, "/staff/admin/jobs?"+q.Encode()+"#job-"+name)
+}
+
+func (a *Alerts) retry(c echo.Context) error {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		return ErrNotDead
+	}
+	if err := a.RetryDead(c.Request().Context(), id, accesshttp.Actor(c)); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/staff/admin/jobs?done=retry")
+}
