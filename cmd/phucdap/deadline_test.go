@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/httpapi"
@@ -226,4 +227,57 @@ func TestCalendarProposeCLI(t *testing.T) {
 		t.Error("bad year accepted")
 	}
 	_ = context.Background
+}
+
+// An admin shortens the answer time for petitions on one topic; new
+// petitions on that topic get it, others keep the rule, statutory limits
+// cannot be overridden, and removing the override restores the rule.
+func TestDeadlineOverrides(t *testing.T) {
+	eachIntakeApp(t, func(t *testing.T, ta *testApp) {
+		topic := firstTopic(t, ta)
+		admin := ta.staffToken(t, "VP", access.Admin)
+		put := func(token, body string) (*http.Response, []byte) {
+			return ta.do(t, http.MethodPut, "/api/v1/deadline/overrides", strings.NewReader(body), "Content-Type", "application/json", "Authorization", token)
+		}
+		body := `{"rule_id":"pakn.answer","scope":"topic:` + itoa(topic) + `","limit":5,"reason":"Chủ đề ưu tiên theo chỉ đạo của Giám đốc Sở"}`
+		if res, b := put(ta.staffToken(t, "VP", access.Office), body); res.StatusCode != http.StatusForbidden {
+			t.Errorf("office set an override: %d %s", res.StatusCode, b)
+		}
+		if res, b := put(admin, `{"rule_id":"complaint.resolve","scope":"","limit":10,"reason":"nhanh hơn"}`); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(b), `"field":"rule_id"`) {
+			t.Errorf("override of a statutory limit: %d %s", res.StatusCode, b)
+		}
+		if res, b := put(admin, body); res.StatusCode != 200 {
+			t.Fatalf("override: %d %s", res.StatusCode, b)
+		}
+		var list struct{ Overrides []httpapi.DeadlineOverride }
+		ta.getJSON(t, "/api/v1/deadline/overrides", 200, &list)
+		if len(list.Overrides) != 1 || list.Overrides[0].Limit != 5 {
+			t.Errorf("overrides: %+v", list.Overrides)
+		}
+
+		// Received Friday 27/11/2026: 5 working days end Friday 04/12.
+		res, b := ta.postJSON(t, "/api/v1/petitions", validPetition(ta, t))
+		rec := decode[httpapi.PetitionReceipt](t, b)
+		if res.StatusCode != 201 || rec.DueAt == nil || rec.DueAt.Format(time.RFC3339) != "2026-12-04T17:00:00Z" || !strings.Contains(rec.DueExplanation, "ưu tiên") {
+			t.Errorf("petition on the overridden topic: %d due %v %q", res.StatusCode, rec.DueAt, rec.DueExplanation)
+		}
+
+		res, b = ta.do(t, http.MethodDelete, "/api/v1/deadline/overrides?rule_id=pakn.answer&scope=topic:"+itoa(topic), nil, "Authorization", admin)
+		if res.StatusCode != http.StatusNoContent {
+			t.Fatalf("delete: %d %s", res.StatusCode, b)
+		}
+		p := validPetition(ta, t)
+		p["content"] = "Rác thải để lâu ngày trước cổng chợ Đông Kinh, đề nghị thu gom."
+		p["phone"] = "0987 654 321"
+		_, b = ta.postJSON(t, "/api/v1/petitions", p)
+		rec = decode[httpapi.PetitionReceipt](t, b)
+		if rec.DueAt == nil || rec.DueAt.Format(time.RFC3339) != "2026-12-11T17:00:00Z" {
+			t.Errorf("after the override was removed: due %v", rec.DueAt)
+		}
+		var trail struct{ Entries []httpapi.AuditEntry }
+		ta.getJSON(t, "/api/v1/audit?entity=deadline_override", 200, &trail, "Authorization", ta.staffToken(t, "VP", access.Auditor))
+		if len(trail.Entries) != 2 {
+			t.Errorf("audit rows for the override: %d", len(trail.Entries))
+		}
+	})
 }

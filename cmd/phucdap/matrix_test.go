@@ -75,6 +75,7 @@ func staffMatrix() map[string]route {
 		"GET /api/v1/calendar/:year":           {allow: "public", path: "/api/v1/calendar/2031"},
 		"GET /api/v1/deadline/explain":         {allow: "public", path: "/api/v1/deadline/explain?rule=pakn.answer&start=2026-11-27"},
 		"GET /api/v1/deadline/rules":           {allow: "public"},
+		"GET /api/v1/deadline/overrides":       {allow: "public"},
 		"GET /api/v1/topics":                   {allow: "public"},
 		"POST /api/v1/petitions":               {allow: "public"},
 		"GET /api/v1/petitions/:code":          {allow: "public"},
@@ -124,6 +125,8 @@ func staffMatrix() map[string]route {
 		"POST /api/v1/alerts/read":              {allow: everyone, json: `{"ids":[]}`},
 		"GET /api/v1/admin/jobs":                {allow: "admin"},
 		"POST /api/v1/admin/jobs/:name/run":     {allow: "admin", path: "/api/v1/admin/jobs/kpi-snapshot/run", json: `{}`},
+		"PUT /api/v1/deadline/overrides":        {allow: "admin", json: `{"rule_id":"complaint.resolve","scope":"","limit":1,"reason":"matrix"}`},
+		"DELETE /api/v1/deadline/overrides":     {allow: "admin", path: "/api/v1/deadline/overrides?rule_id=pakn.answer&scope=none"},
 		"PUT /api/v1/calendar/:year":            {allow: "office", path: "/api/v1/calendar/2031", json: `{"confirmed":true,"days_off":[{"date":"2030-12-31","name":"x"}],"working_saturdays":[]}`},
 	}
 }
@@ -203,6 +206,15 @@ func TestAuthorizationMatrix(t *testing.T) {
 			case r.json != "":
 				req, _ := http.NewRequest(method, ta.Server.URL+p, strings.NewReader(r.json))
 				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("X-CSRF-Token", b.csrf())
+				res, err := b.c.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				res.Body.Close()
+				return res
+			case method == http.MethodDelete:
+				req, _ := http.NewRequest(method, ta.Server.URL+p, nil)
 				req.Header.Set("X-CSRF-Token", b.csrf())
 				res, err := b.c.Do(req)
 				if err != nil {

@@ -176,3 +176,48 @@ func (s *Service) SaveYear(ctx context.Context, store TableStore, t calendar.Yea
 	}
 	return s.Year(ctx, store, t.Year)
 }
+
+// OverrideStore saves the admin overrides of configurable limits.
+type OverrideStore interface {
+	// SaveOverride creates or replaces the override for (rule, scope), and
+	// DeleteOverride removes it; both record the change in the audit trail
+	// of the same transaction.
+	SaveOverride(ctx context.Context, o Override, by Editor, now time.Time) error
+	DeleteOverride(ctx context.Context, ruleID, scope string, by Editor, now time.Time) error
+}
+
+// SaveOverride checks o against the rules (only configurable rules may be
+// overridden, within 1..MaxLimit) by building an engine with it, stores it
+// and rebuilds the engine. Due times already recorded do not change.
+func (s *Service) SaveOverride(ctx context.Context, store OverrideStore, o Override, by Editor) error {
+	current, err := s.src.LoadOverrides(ctx)
+	if err != nil {
+		return err
+	}
+	next := []Override{o}
+	for _, c := range current {
+		if c.RuleID != o.RuleID || c.Scope != o.Scope {
+			next = append(next, c)
+		}
+	}
+	e := s.engine.Load()
+	if _, err := NewEngine(e.Calendar(), e.Rules(), next, s.loc); err != nil {
+		return err
+	}
+	if err := store.SaveOverride(ctx, o, by, s.now()); err != nil {
+		return err
+	}
+	return s.Reload(ctx)
+}
+
+// DeleteOverride removes the override for (rule, scope) and rebuilds the
+// engine.
+func (s *Service) DeleteOverride(ctx context.Context, store OverrideStore, ruleID, scope string, by Editor) error {
+	if err := store.DeleteOverride(ctx, ruleID, scope, by, s.now()); err != nil {
+		return err
+	}
+	return s.Reload(ctx)
+}
+
+// Overrides returns the overrides in force.
+func (s *Service) Overrides(ctx context.Context) ([]Override, error) { return s.src.LoadOverrides(ctx) }

@@ -29,6 +29,11 @@ var operationAccess = map[string]access.Action{
 	"ExplainDeadline":   public,
 	"ListDeadlineRules": public,
 	"PutCalendarYear":   access.ActCalendarManage,
+	// Overrides shape every citizen's due time: public to read, the
+	// admin's to change.
+	"ListDeadlineOverrides":  public,
+	"PutDeadlineOverride":    access.ActSettingsManage,
+	"DeleteDeadlineOverride": access.ActSettingsManage,
 
 	// Citizen intake (issue 4): no account; tracking is guarded by the
 	// case's secret and a rate limit instead.

@@ -63,6 +63,24 @@ func (e DeadlineExplanationUnit) Valid() bool {
 	}
 }
 
+// Defines values for DeadlineOverrideUnit.
+const (
+	DeadlineOverrideUnitCalendarDays DeadlineOverrideUnit = "calendar_days"
+	DeadlineOverrideUnitWorkingDays  DeadlineOverrideUnit = "working_days"
+)
+
+// Valid indicates whether the value is a known member of the DeadlineOverrideUnit enum.
+func (e DeadlineOverrideUnit) Valid() bool {
+	switch e {
+	case DeadlineOverrideUnitCalendarDays:
+		return true
+	case DeadlineOverrideUnitWorkingDays:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for DeadlineRuleStart.
 const (
 	Acceptance DeadlineRuleStart = "acceptance"
@@ -645,6 +663,60 @@ func (e ExplainDeadlineParamsLang) Valid() bool {
 	}
 }
 
+// Defines values for DeleteDeadlineOverrideParamsLang.
+const (
+	DeleteDeadlineOverrideParamsLangEn DeleteDeadlineOverrideParamsLang = "en"
+	DeleteDeadlineOverrideParamsLangVi DeleteDeadlineOverrideParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the DeleteDeadlineOverrideParamsLang enum.
+func (e DeleteDeadlineOverrideParamsLang) Valid() bool {
+	switch e {
+	case DeleteDeadlineOverrideParamsLangEn:
+		return true
+	case DeleteDeadlineOverrideParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListDeadlineOverridesParamsLang.
+const (
+	ListDeadlineOverridesParamsLangEn ListDeadlineOverridesParamsLang = "en"
+	ListDeadlineOverridesParamsLangVi ListDeadlineOverridesParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the ListDeadlineOverridesParamsLang enum.
+func (e ListDeadlineOverridesParamsLang) Valid() bool {
+	switch e {
+	case ListDeadlineOverridesParamsLangEn:
+		return true
+	case ListDeadlineOverridesParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PutDeadlineOverrideParamsLang.
+const (
+	PutDeadlineOverrideParamsLangEn PutDeadlineOverrideParamsLang = "en"
+	PutDeadlineOverrideParamsLangVi PutDeadlineOverrideParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the PutDeadlineOverrideParamsLang enum.
+func (e PutDeadlineOverrideParamsLang) Valid() bool {
+	switch e {
+	case PutDeadlineOverrideParamsLangEn:
+		return true
+	case PutDeadlineOverrideParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListDeadlineRulesParamsLang.
 const (
 	ListDeadlineRulesParamsLangEn ListDeadlineRulesParamsLang = "en"
@@ -1003,6 +1075,29 @@ type DeadlineExplanation struct {
 
 // DeadlineExplanationUnit defines model for DeadlineExplanation.Unit.
 type DeadlineExplanationUnit string
+
+// DeadlineOverride defines model for DeadlineOverride.
+type DeadlineOverride struct {
+	// Limit Example: 5
+	Limit int `json:"limit"`
+
+	// Reason Why; shown in the explanation of every due time it sets.
+	Reason string `json:"reason"`
+
+	// RuleId Example: pakn.answer
+	RuleId string `json:"rule_id"`
+
+	// Scope "" for every case, "topic:ID", or "urgency:urgent".
+	//
+	// Example: topic:8
+	Scope string `json:"scope"`
+
+	// Unit Empty keeps the rule's unit.
+	Unit *DeadlineOverrideUnit `json:"unit,omitempty"`
+}
+
+// DeadlineOverrideUnit Empty keeps the rule's unit.
+type DeadlineOverrideUnit string
 
 // DeadlineRule defines model for DeadlineRule.
 type DeadlineRule struct {
@@ -1661,6 +1756,36 @@ type ExplainDeadlineParamsRound int
 // ExplainDeadlineParamsLang defines parameters for ExplainDeadline.
 type ExplainDeadlineParamsLang string
 
+// DeleteDeadlineOverrideParams defines parameters for DeleteDeadlineOverride.
+type DeleteDeadlineOverrideParams struct {
+	RuleId string  `form:"rule_id" json:"rule_id"`
+	Scope  *string `form:"scope,omitempty" json:"scope,omitempty"`
+
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *DeleteDeadlineOverrideParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// DeleteDeadlineOverrideParamsLang defines parameters for DeleteDeadlineOverride.
+type DeleteDeadlineOverrideParamsLang string
+
+// ListDeadlineOverridesParams defines parameters for ListDeadlineOverrides.
+type ListDeadlineOverridesParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *ListDeadlineOverridesParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// ListDeadlineOverridesParamsLang defines parameters for ListDeadlineOverrides.
+type ListDeadlineOverridesParamsLang string
+
+// PutDeadlineOverrideParams defines parameters for PutDeadlineOverride.
+type PutDeadlineOverrideParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *PutDeadlineOverrideParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// PutDeadlineOverrideParamsLang defines parameters for PutDeadlineOverride.
+type PutDeadlineOverrideParamsLang string
+
 // ListDeadlineRulesParams defines parameters for ListDeadlineRules.
 type ListDeadlineRulesParams struct {
 	// Lang Language of messages, `vi` (default) or `en`.
@@ -1809,6 +1934,9 @@ type MarkAlertsReadJSONRequestBody MarkAlertsReadJSONBody
 // PutCalendarYearJSONRequestBody defines body for PutCalendarYear for application/json ContentType.
 type PutCalendarYearJSONRequestBody = CalendarYearInput
 
+// PutDeadlineOverrideJSONRequestBody defines body for PutDeadlineOverride for application/json ContentType.
+type PutDeadlineOverrideJSONRequestBody = DeadlineOverride
+
 // SubmitPetitionJSONRequestBody defines body for SubmitPetition for application/json ContentType.
 type SubmitPetitionJSONRequestBody = PetitionInput
 
@@ -1853,6 +1981,15 @@ type ServerInterface interface {
 	// ExplainDeadline Compute and explain a statutory due date
 	// (GET /deadline/explain)
 	ExplainDeadline(ctx echo.Context, params ExplainDeadlineParams) error
+	// DeleteDeadlineOverride Remove an override; the rule's own limit applies again
+	// (DELETE /deadline/overrides)
+	DeleteDeadlineOverride(ctx echo.Context, params DeleteDeadlineOverrideParams) error
+	// ListDeadlineOverrides Admin overrides of configurable limits
+	// (GET /deadline/overrides)
+	ListDeadlineOverrides(ctx echo.Context, params ListDeadlineOverridesParams) error
+	// PutDeadlineOverride Set the limit of a configurable rule for a scope
+	// (PUT /deadline/overrides)
+	PutDeadlineOverride(ctx echo.Context, params PutDeadlineOverrideParams) error
 	// ListDeadlineRules Every statutory rule version and override in force
 	// (GET /deadline/rules)
 	ListDeadlineRules(ctx echo.Context, params ListDeadlineRulesParams) error
@@ -2226,6 +2363,74 @@ func (w *ServerInterfaceWrapper) ExplainDeadline(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ExplainDeadline(ctx, params)
+	return err
+}
+
+// DeleteDeadlineOverride converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteDeadlineOverride(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteDeadlineOverrideParams
+	// ------------- Required query parameter "rule_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "rule_id", ctx.QueryParams(), &params.RuleId, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter rule_id: %s", err))
+	}
+
+	// ------------- Optional query parameter "scope" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "scope", ctx.QueryParams(), &params.Scope, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter scope: %s", err))
+	}
+
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteDeadlineOverride(ctx, params)
+	return err
+}
+
+// ListDeadlineOverrides converts echo context to params.
+func (w *ServerInterfaceWrapper) ListDeadlineOverrides(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListDeadlineOverridesParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListDeadlineOverrides(ctx, params)
+	return err
+}
+
+// PutDeadlineOverride converts echo context to params.
+func (w *ServerInterfaceWrapper) PutDeadlineOverride(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PutDeadlineOverrideParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PutDeadlineOverride(ctx, params)
 	return err
 }
 
@@ -2677,6 +2882,9 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/calendar/:year", wrapper.GetCalendarYear, options.OperationMiddlewares["getCalendarYear"]...)
 	router.PUT(options.BaseURL+"/calendar/:year", wrapper.PutCalendarYear, options.OperationMiddlewares["putCalendarYear"]...)
 	router.GET(options.BaseURL+"/deadline/explain", wrapper.ExplainDeadline, options.OperationMiddlewares["explainDeadline"]...)
+	router.DELETE(options.BaseURL+"/deadline/overrides", wrapper.DeleteDeadlineOverride, options.OperationMiddlewares["deleteDeadlineOverride"]...)
+	router.GET(options.BaseURL+"/deadline/overrides", wrapper.ListDeadlineOverrides, options.OperationMiddlewares["listDeadlineOverrides"]...)
+	router.PUT(options.BaseURL+"/deadline/overrides", wrapper.PutDeadlineOverride, options.OperationMiddlewares["putDeadlineOverride"]...)
 	router.GET(options.BaseURL+"/deadline/rules", wrapper.ListDeadlineRules, options.OperationMiddlewares["listDeadlineRules"]...)
 	router.GET(options.BaseURL+"/topics", wrapper.ListTopics, options.OperationMiddlewares["listTopics"]...)
 	router.POST(options.BaseURL+"/petitions", wrapper.SubmitPetition, options.OperationMiddlewares["submitPetition"]...)
@@ -3206,6 +3414,120 @@ type ExplainDeadlinedefaultJSONResponse struct {
 }
 
 func (response ExplainDeadlinedefaultJSONResponse) VisitExplainDeadlineResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDeadlineOverrideRequestObject struct {
+	Params DeleteDeadlineOverrideParams
+}
+
+type DeleteDeadlineOverrideResponseObject interface {
+	VisitDeleteDeadlineOverrideResponse(w http.ResponseWriter) error
+}
+
+type DeleteDeadlineOverride204Response struct {
+}
+
+func (response DeleteDeadlineOverride204Response) VisitDeleteDeadlineOverrideResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteDeadlineOverridedefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response DeleteDeadlineOverridedefaultJSONResponse) VisitDeleteDeadlineOverrideResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDeadlineOverridesRequestObject struct {
+	Params ListDeadlineOverridesParams
+}
+
+type ListDeadlineOverridesResponseObject interface {
+	VisitListDeadlineOverridesResponse(w http.ResponseWriter) error
+}
+
+type ListDeadlineOverrides200JSONResponse struct {
+	Overrides []DeadlineOverride `json:"overrides"`
+}
+
+func (response ListDeadlineOverrides200JSONResponse) VisitListDeadlineOverridesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDeadlineOverridesdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response ListDeadlineOverridesdefaultJSONResponse) VisitListDeadlineOverridesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutDeadlineOverrideRequestObject struct {
+	Params PutDeadlineOverrideParams
+	Body   *PutDeadlineOverrideJSONRequestBody
+}
+
+type PutDeadlineOverrideResponseObject interface {
+	VisitPutDeadlineOverrideResponse(w http.ResponseWriter) error
+}
+
+type PutDeadlineOverride200JSONResponse DeadlineOverride
+
+func (response PutDeadlineOverride200JSONResponse) VisitPutDeadlineOverrideResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutDeadlineOverridedefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response PutDeadlineOverridedefaultJSONResponse) VisitPutDeadlineOverrideResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -4070,6 +4392,15 @@ type StrictServerInterface interface {
 	// ExplainDeadline Compute and explain a statutory due date
 	// (GET /deadline/explain)
 	ExplainDeadline(ctx context.Context, request ExplainDeadlineRequestObject) (ExplainDeadlineResponseObject, error)
+	// DeleteDeadlineOverride Remove an override; the rule's own limit applies again
+	// (DELETE /deadline/overrides)
+	DeleteDeadlineOverride(ctx context.Context, request DeleteDeadlineOverrideRequestObject) (DeleteDeadlineOverrideResponseObject, error)
+	// ListDeadlineOverrides Admin overrides of configurable limits
+	// (GET /deadline/overrides)
+	ListDeadlineOverrides(ctx context.Context, request ListDeadlineOverridesRequestObject) (ListDeadlineOverridesResponseObject, error)
+	// PutDeadlineOverride Set the limit of a configurable rule for a scope
+	// (PUT /deadline/overrides)
+	PutDeadlineOverride(ctx context.Context, request PutDeadlineOverrideRequestObject) (PutDeadlineOverrideResponseObject, error)
 	// ListDeadlineRules Every statutory rule version and override in force
 	// (GET /deadline/rules)
 	ListDeadlineRules(ctx context.Context, request ListDeadlineRulesRequestObject) (ListDeadlineRulesResponseObject, error)
@@ -4391,6 +4722,104 @@ func (sh *strictHandler) ExplainDeadline(ctx echo.Context, params ExplainDeadlin
 		return err
 	} else if validResponse, ok := response.(ExplainDeadlineResponseObject); ok {
 		return validResponse.VisitExplainDeadlineResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteDeadlineOverride operation middleware
+func (sh *strictHandler) DeleteDeadlineOverride(ctx echo.Context, params DeleteDeadlineOverrideParams) error {
+	var request DeleteDeadlineOverrideRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteDeadlineOverride(ctx.Request().Context(), request.(DeleteDeadlineOverrideRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteDeadlineOverride")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteDeadlineOverrideResponseObject); ok {
+		return validResponse.VisitDeleteDeadlineOverrideResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListDeadlineOverrides operation middleware
+func (sh *strictHandler) ListDeadlineOverrides(ctx echo.Context, params ListDeadlineOverridesParams) error {
+	var request ListDeadlineOverridesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListDeadlineOverrides(ctx.Request().Context(), request.(ListDeadlineOverridesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListDeadlineOverrides")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListDeadlineOverridesResponseObject); ok {
+		return validResponse.VisitListDeadlineOverridesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PutDeadlineOverride operation middleware
+func (sh *strictHandler) PutDeadlineOverride(ctx echo.Context, params PutDeadlineOverrideParams) error {
+	var request PutDeadlineOverrideRequestObject
+
+	request.Params = params
+
+	var body PutDeadlineOverrideJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PutDeadlineOverride(ctx.Request().Context(), request.(PutDeadlineOverrideRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PutDeadlineOverride")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PutDeadlineOverrideResponseObject); ok {
+		return validResponse.VisitPutDeadlineOverrideResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}

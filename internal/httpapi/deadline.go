@@ -14,8 +14,9 @@ import (
 
 // Deadlines groups what the calendar and deadline endpoints need.
 type Deadlines struct {
-	Service *deadline.Service
-	Tables  deadline.TableStore
+	Service   *deadline.Service
+	Tables    deadline.TableStore
+	Overrides deadline.OverrideStore
 }
 
 var errBadYear = fault.FieldError("year", "calendar.bad_year", nil)
@@ -224,4 +225,67 @@ func editor(a access.Actor) deadline.Editor {
 		e.AccountID = &id
 	}
 	return e
+}
+
+// ListDeadlineOverrides implements GET /deadline/overrides.
+func (a *API) ListDeadlineOverrides(ctx context.Context, _ ListDeadlineOverridesRequestObject) (ListDeadlineOverridesResponseObject, error) {
+	list, err := a.Deadlines.Service.Overrides(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := ListDeadlineOverrides200JSONResponse{Overrides: make([]DeadlineOverride, 0, len(list))}
+	for _, o := range list {
+		out.Overrides = append(out.Overrides, overrideJSON(o))
+	}
+	return out, nil
+}
+
+// PutDeadlineOverride implements PUT /deadline/overrides.
+func (a *API) PutDeadlineOverride(ctx context.Context, req PutDeadlineOverrideRequestObject) (PutDeadlineOverrideResponseObject, error) {
+	if req.Body == nil {
+		return nil, fault.New(fault.BadRequest, "error.bad_json")
+	}
+	b := *req.Body
+	o := deadline.Override{RuleID: b.RuleId, Scope: b.Scope, Limit: b.Limit, Reason: b.Reason}
+	if b.Unit != nil {
+		o.Unit = deadline.Unit(*b.Unit)
+	}
+	var problems fault.List
+	if o.Limit < 1 || o.Limit > deadline.MaxLimit {
+		problems = append(problems, fault.FieldError("limit", "deadline.bad_limit", map[string]any{"Max": deadline.MaxLimit}))
+	}
+	if len(o.Reason) < 3 {
+		problems = append(problems, fault.FieldError("reason", "deadline.reason_required", nil))
+	}
+	if len(problems) > 0 {
+		return nil, problems
+	}
+	if err := a.Deadlines.Service.SaveOverride(ctx, a.Deadlines.Overrides, o, editor(access.ActorFrom(ctx))); err != nil {
+		if errors.Is(err, deadline.ErrInvalidConfig) {
+			return nil, fault.FieldError("rule_id", "deadline.not_overridable", map[string]any{"Rule": o.RuleID}).Wrap(err)
+		}
+		return nil, deadlineFault(err)
+	}
+	return PutDeadlineOverride200JSONResponse(overrideJSON(o)), nil
+}
+
+// DeleteDeadlineOverride implements DELETE /deadline/overrides.
+func (a *API) DeleteDeadlineOverride(ctx context.Context, req DeleteDeadlineOverrideRequestObject) (DeleteDeadlineOverrideResponseObject, error) {
+	scope := ""
+	if req.Params.Scope != nil {
+		scope = *req.Params.Scope
+	}
+	if err := a.Deadlines.Service.DeleteOverride(ctx, a.Deadlines.Overrides, req.Params.RuleId, scope, editor(access.ActorFrom(ctx))); err != nil {
+		return nil, err
+	}
+	return DeleteDeadlineOverride204Response{}, nil
+}
+
+func overrideJSON(o deadline.Override) DeadlineOverride {
+	out := DeadlineOverride{RuleId: o.RuleID, Scope: o.Scope, Limit: o.Limit, Reason: o.Reason}
+	if o.Unit != "" {
+		u := DeadlineOverrideUnit(o.Unit)
+		out.Unit = &u
+	}
+	return out
 }

@@ -72,8 +72,9 @@ func (overrideRow) TableName() string { return "deadline_overrides" }
 type DeadlineStore struct{ db *DB }
 
 var (
-	_ deadline.Source     = (*DeadlineStore)(nil)
-	_ deadline.TableStore = (*DeadlineStore)(nil)
+	_ deadline.Source        = (*DeadlineStore)(nil)
+	_ deadline.TableStore    = (*DeadlineStore)(nil)
+	_ deadline.OverrideStore = (*DeadlineStore)(nil)
 )
 
 // NewDeadlineStore returns the store over db.
@@ -283,18 +284,47 @@ func (s *DeadlineStore) LoadOverrides(ctx context.Context) ([]deadline.Override,
 	return out, nil
 }
 
-// SaveOverride creates or replaces the override for (rule, scope).
-func (s *DeadlineStore) SaveOverride(ctx context.Context, o deadline.Override, now time.Time) error {
-	row := overrideRow{RuleID: o.RuleID, Scope: o.Scope, LimitDays: o.Limit, Unit: string(o.Unit), Reason: o.Reason, UpdatedAt: now}
-	return s.db.Gorm.WithContext(ctx).Clauses(clause.OnConflict{
-		Columns:   []clause.Column{{Name: "rule_id"}, {Name: "scope"}},
-		DoUpdates: clause.AssignmentColumns([]string{"limit_days", "unit", "reason", "updated_at"}),
-	}).Create(&row).Error
+// SaveOverride creates or replaces the override for (rule, scope), with
+// an audit row in the same transaction.
+func (s *DeadlineStore) SaveOverride(ctx context.Context, o deadline.Override, by deadline.Editor, now time.Time) error {
+	return s.db.Tx(ctx, func(tx *gorm.DB) error {
+		var before overrideRow
+		found := tx.Where("rule_id = ? AND scope = ?", o.RuleID, o.Scope).Take(&before).Error == nil
+		row := overrideRow{RuleID: o.RuleID, Scope: o.Scope, LimitDays: o.Limit, Unit: string(o.Unit), Reason: o.Reason, UpdatedAt: now}
+		err := tx.Clauses(clause.OnConflict{
+			Columns:   []clause.Column{{Name: "rule_id"}, {Name: "scope"}},
+			DoUpdates: clause.AssignmentColumns([]string{"limit_days", "unit", "reason", "updated_at"}),
+		}).Create(&row).Error
+		if err != nil {
+			return fmt.Errorf("save override: %w", err)
+		}
+		e := audit.Entry{At: now, ActorID: by.AccountID, ActorLabel: by.Label, Action: "deadline.override.save",
+			Entity: "deadline_override", EntityID: o.RuleID + "/" + o.Scope, After: o}
+		if found {
+			e.Before = deadline.Override{RuleID: before.RuleID, Scope: before.Scope, Limit: before.LimitDays, Unit: deadline.Unit(before.Unit), Reason: before.Reason}
+		}
+		return audit.Record(ctx, tx, e)
+	})
 }
 
-// DeleteOverride removes the override for (rule, scope), if any.
-func (s *DeadlineStore) DeleteOverride(ctx context.Context, ruleID, scope string) error {
-	return s.db.Gorm.WithContext(ctx).Where("rule_id = ? AND scope = ?", ruleID, scope).Delete(&overrideRow{}).Error
+// DeleteOverride removes the override for (rule, scope), if any, with an
+// audit row.
+func (s *DeadlineStore) DeleteOverride(ctx context.Context, ruleID, scope string, by deadline.Editor, now time.Time) error {
+	return s.db.Tx(ctx, func(tx *gorm.DB) error {
+		var before overrideRow
+		if err := tx.Where("rule_id = ? AND scope = ?", ruleID, scope).Take(&before).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return nil
+			}
+			return err
+		}
+		if err := tx.Delete(&overrideRow{}, before.ID).Error; err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: by.AccountID, ActorLabel: by.Label, Action: "deadline.override.delete",
+			Entity: "deadline_override", EntityID: ruleID + "/" + scope,
+			Before: deadline.Override{RuleID: before.RuleID, Scope: before.Scope, Limit: before.LimitDays, Unit: deadline.Unit(before.Unit), Reason: before.Reason}})
+	})
 }
 
 // Version changes whenever the calendar, a rule or an override changes, so

@@ -43,7 +43,7 @@ CREATE TABLE deadline_overrides (
     rule_id     TEXT NOT NULL,
     scope       TEXT NOT NULL DEFAULT '',
     limit_days  INTEGER NOT NULL CHECK (limit_days > 0),
-    unit        TEXT NOT NULL CHECK (unit IN ('calendar_days', 'working_days')),
+    unit        TEXT NOT NULL DEFAULT '' CHECK (unit IN ('', 'calendar_days', 'working_days')),
     reason      TEXT NOT NULL DEFAULT '',
     updated_at  DATETIME NOT NULL,
     UNIQUE (rule_id, scope)
