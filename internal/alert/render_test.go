@@ -1,0 +1,52 @@
+package alert
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// Every kind renders in both languages with a subject, a plain-text part
+// and an HTML part; a midnight due time reads as 24:00 of the day before.
+func TestTemplatesRenderEveryKindInBothLanguages(t *testing.T) {
+	loc := time.FixedZone("ICT", 7*3600)
+	tm, err := loadTemplates(loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	due := time.Date(2026, 11, 28, 0, 0, 0, 0, loc)
+	p := Payload{CaseCode: "SXD-2026-000042", CaseKind: "khieu_nai", ClockKind: "answer", TopicVI: "Tiếp công dân", TopicEN: "Citizen reception",
+		UnitVI: "Phòng Quản lý xây dựng", UnitEN: "Construction Management Division", DueAt: due, DaysLate: 2, DaysLeft: 1,
+		Link: "https://x.test/staff/cases/42", Year: 2027,
+		Digest: &Digest{Date: "2026-11-27", RateFrom: "2026-11-26", RateTo: "2026-11-26", Rate: 87.5, Target: 100, Met: 8, MetOnTime: 7,
+			LateTotal: 1, Late: []DigestUnit{{UnitVI: "Phòng A", Rows: []DigestRow{{CaseCode: "SXD-2026-000001", CaseKind: "to_cao", ClockKind: "process", DueAt: due, DaysLate: 3}}}},
+			Scope: "Toàn Sở", ScopeEN: "Whole department"}}
+	want := map[string][]string{
+		"vi": {"24:00 27/11/2026", "Khiếu nại", "87.5%"},
+		"en": {"24:00 27/11/2026", "Complaint", "87.5%"},
+	}
+	for _, lang := range []string{"vi", "en"} {
+		all := ""
+		for _, kind := range []string{KindLate, KindEscalated, DueSoonKind(3), KindCalendar, KindDigest} {
+			subject, text, html, err := tm.render(lang, kind, p)
+			if err != nil {
+				t.Fatalf("%s %s: %v", lang, kind, err)
+			}
+			if subject == "" || strings.TrimSpace(text) == "" || !strings.Contains(html, "<") || strings.Contains(text+html, "<no value>") {
+				t.Errorf("%s %s: subject %q text %q html %q", lang, kind, subject, text, html)
+			}
+			all += subject + text
+		}
+		for _, w := range want[lang] {
+			if !strings.Contains(all, w) {
+				t.Errorf("%s: no %q in the e-mails", lang, w)
+			}
+		}
+		d := due
+		s, text, html, err := tm.receipt(lang, Receipt{CaseCode: "SXD-2026-000042", CaseKind: "phan_anh", ReceivedAt: due.Add(-48 * time.Hour), DueAt: &d},
+			"https://x.test/tra-cuu?code=SXD-2026-000042", "Sở Xây dựng")
+		if err != nil || !strings.Contains(s, "SXD-2026-000042") || !strings.Contains(text, "tra-cuu?code=") || html == "" {
+			t.Errorf("%s receipt: %q %q %v", lang, s, text, err)
+		}
+	}
+}
