@@ -19,6 +19,7 @@ import (
 	"github.com/phucdap/phucdap/internal/deadline"
 	"github.com/phucdap/phucdap/internal/jobs"
 	"github.com/phucdap/phucdap/internal/org"
+	"github.com/phucdap/phucdap/internal/petition"
 	"github.com/phucdap/phucdap/internal/plan"
 	"github.com/phucdap/phucdap/internal/platform"
 	"github.com/phucdap/phucdap/internal/store"
@@ -46,6 +47,8 @@ type app struct {
 
 	// Citizen intake (issue 4): see intake.go.
 	intake *intake
+	// The case workflow (issue 6): see workflow.go.
+	workflow *petition.Workflow
 
 	// Scheduled work and alerts (issue 7): built by startAlerts (jobs.go).
 	alertStore *store.AlertStore
@@ -133,6 +136,7 @@ func assemble(cfg *config.Config, log *slog.Logger, clock platform.Clock, db *st
 	a.trail = audit.NewTrail(store.NewAuditStore(db))
 	a.deadlineStore = store.NewDeadlineStore(db)
 	a.intake = newIntake(cfg, a)
+	a.workflow = newWorkflow(a)
 	return a
 }
 

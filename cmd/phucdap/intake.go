@@ -5,11 +5,9 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"path/filepath"
-	"strconv"
 	"time"
 
 	"github.com/phucdap/phucdap/internal/config"
-	"github.com/phucdap/phucdap/internal/deadline"
 	"github.com/phucdap/phucdap/internal/filestore"
 	"github.com/phucdap/phucdap/internal/petition"
 	"github.com/phucdap/phucdap/internal/store"
@@ -81,19 +79,12 @@ func (a *app) seedTopics(ctx context.Context) error {
 }
 
 // dueOfNewCase computes the first due time of a case from the deadline
-// engine: the rule of its kind, counted from receipt, with the topic as the
-// override scope (an admin may shorten the answer time for a topic).
+// engine (petition.FirstClock: the rule of its kind, counted from receipt,
+// with the topic as the override scope), with the clock it replays for
+// extensions and suspensions (issue 6).
 func (a *app) dueOfNewCase(ctx context.Context, q petition.DueQuery) (petition.Due, error) {
 	if a.deadlines == nil {
 		return petition.Due{}, fmt.Errorf("deadline engine not started")
 	}
-	req := deadline.Request{RuleID: q.RuleID, Start: q.ReceivedAt, Round: 1}
-	if q.TopicID != 0 {
-		req.Scope = []string{"topic:" + strconv.FormatInt(q.TopicID, 10)}
-	}
-	res, err := a.deadlines.Engine(ctx).Compute(req)
-	if err != nil {
-		return petition.Due{}, err
-	}
-	return petition.Due{RuleID: q.RuleID, At: res.DueAt, Explanation: petition.Explanation{VI: res.TextVI(), EN: res.TextEN()}}, nil
+	return petition.FirstClock(a.deadlines.Engine(ctx), q.Kind, q.TopicID, q.ReceivedAt)
 }

@@ -69,13 +69,14 @@ func (a *app) handler() (http.Handler, error) {
 		Plans: a.plans, Units: a.units,
 		Deadlines: httpapi.Deadlines{Service: a.deadlines, Tables: a.deadlineStore, Overrides: a.deadlineStore},
 		Accounts:  a.accounts, Cases: a.cases, Trail: a.trail, Now: a.clock.Now, DueSoon: a.cfg.Auth.DueSoon,
-		Petitions: &httpapi.Intake{Service: a.intake.service, Files: a.intake.files, Catalog: cat},
+		Petitions: &httpapi.Intake{Service: a.intake.service, Files: a.intake.files, Catalog: cat, Location: a.cfg.Location},
 		Jobs:      httpapi.Jobs{Scheduler: a.scheduler, Alerts: a.alertStore, Now: a.clock.Now},
+		Workflow:  a.workflow,
 	}, api.Spec)
 	pages.Require = auth.Require
 	pages.Mount(e)
 	staff := &web.Staff{Pages: pages, Auth: auth, Accounts: a.accounts, Cases: a.cases, Trail: a.trail, Units: a.units,
-		Now: a.clock.Now, Location: a.cfg.Location, DueSoon: a.cfg.Auth.DueSoon}
+		Now: a.clock.Now, Location: a.cfg.Location, DueSoon: a.cfg.Auth.DueSoon, Workflow: a.workflow}
 	staff.Mount(e)
 	alertPages := a.alertPages(staff)
 	alertPages.Mount(e)

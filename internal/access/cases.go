@@ -26,6 +26,7 @@ type CaseRef struct {
 	DueAt        *time.Time
 	LeadUnitCode string
 	LeadUnitName string
+	TopicID      int64
 	Scope        CaseScope
 }
 
@@ -39,9 +40,12 @@ const (
 	UrgencyLate    Urgency = "late"     // quá hạn
 )
 
-// closedStatuses are the states in which a case no longer runs late. The
-// workflow issue adds its own; any status not listed here counts as open.
-var closedStatuses = []string{"answered", "closed", "withdrawn", "terminated", "forwarded", "guided", "rejected"}
+// closedStatuses are the states in which a case no longer runs late: the
+// terminal states of the workflow (petition.Status; access does not import
+// petition). "reopened" and "split" hand the work on to linked cases. Any
+// status not listed here counts as open.
+var closedStatuses = []string{"answered", "closed", "withdrawn", "terminated", "forwarded", "guided", "rejected",
+	"not_eligible", "filed", "reopened", "split"}
 
 // ClosedStatuses lists them for the store's queries.
 func ClosedStatuses() []string { return append([]string(nil), closedStatuses...) }
@@ -80,9 +84,27 @@ type CaseFile struct {
 	Identity IdentityView
 }
 
+// CaseQuery narrows a staff list of cases (the inbox's filters, GET
+// /cases). Zero values do not filter. It is applied in SQL together with
+// the actor's CaseFilter.
+type CaseQuery struct {
+	OpenOnly bool
+	Status   string
+	Kind     string
+	TopicID  int64
+	// UnitID: cases where this unit is lead or coordinating.
+	UnitID int64
+	// Urgency: UrgencyLate or UrgencyDueSoon at Now, with the DueSoon
+	// window; both imply open cases.
+	Urgency Urgency
+	Now     time.Time
+	DueSoon time.Duration
+	Limit   int
+}
+
 // CaseStore reads cases for staff. ListCases must apply the filter in SQL.
 type CaseStore interface {
-	ListCases(ctx context.Context, f CaseFilter, openOnly bool, limit int) ([]CaseRef, error)
+	ListCases(ctx context.Context, f CaseFilter, q CaseQuery) ([]CaseRef, error)
 	CaseFile(ctx context.Context, id int64) (CaseRef, string, string, Identity, error)
 	// RevealIdentity appends the identity access log row and reads the
 	// identity in one transaction.
@@ -110,10 +132,23 @@ func (s *Cases) Inbox(ctx context.Context, by Actor, limit int) ([]CaseRef, erro
 	if !Can(by, ActInboxRead, nil) {
 		return nil, ErrForbidden
 	}
-	if limit <= 0 || limit > 500 {
-		limit = 200
+	return s.List(ctx, by, CaseQuery{OpenOnly: true, Limit: limit})
+}
+
+// List lists the cases the actor may see that match q, soonest due first.
+// The inbox, its filters and GET /cases all come through here, so there is
+// one scoped case query.
+func (s *Cases) List(ctx context.Context, by Actor, q CaseQuery) ([]CaseRef, error) {
+	if !Can(by, ActInboxRead, nil) {
+		return nil, ErrForbidden
 	}
-	return s.store.ListCases(ctx, ListScope(by), true, limit)
+	if q.Limit <= 0 || q.Limit > 500 {
+		q.Limit = 200
+	}
+	if q.Now.IsZero() {
+		q.Now = s.now()
+	}
+	return s.store.ListCases(ctx, ListScope(by), q)
 }
 
 // File returns one case for the actor, identity redacted by ViewIdentity.

@@ -109,6 +109,30 @@ const (
 	ActAccessLogRead          Action = "access_log.read"
 )
 
+// The case workflow's actions (issue 6).
+const (
+	// ActCaseProcess records the outcome of processing
+	// a classified letter (accept, forward, guide, not eligible, file);
+	// ActCaseDecide records the office's other decisions on a case
+	// (suspend, resume, withdrawal, termination, closing). Both are the
+	// office's: leadership signs decisions on paper but, apart from
+	// extensions, only reads in phucdap.
+	ActCaseProcess Action = "case.process"
+	ActCaseDecide  Action = "case.decide"
+	// ActCaseContribute posts a coordinating unit's contribution; the
+	// workflow also checks that the actor's unit coordinates the case.
+	ActCaseContribute Action = "case.contribute"
+	// ActCaseExtend is the route-level question "may this person take part
+	// in an extension at all": request it, or decide it. The workflow then
+	// asks the precise action (request, approve, approve_beyond) with the
+	// case.
+	ActCaseExtend Action = "case.extend"
+)
+
+// ActPublicationManage marks published answers publishable on the public
+// transparency page (issue 8): the office's decision, audited.
+const ActPublicationManage Action = "publication.manage"
+
 // CaseScope is what the policy needs to know about a case.
 type CaseScope struct {
 	CaseID int64
@@ -173,16 +197,21 @@ func Can(a Actor, act Action, c *CaseScope) bool {
 		return a.IdentityGrant && Can(a, ActCaseRead, c)
 	case ActIdentityGrant:
 		return a.IsOfficeHead()
-	case ActCaseAnswer, ActCaseNote, ActExtensionRequest:
+	case ActCaseAnswer, ActCaseNote, ActExtensionRequest, ActCaseContribute:
 		return unitWorker
 	case ActAnswerApprove, ActExtensionApprove:
 		return headOnCase
 	case ActExtensionApproveBeyond:
 		return a.Has(Leadership)
-	case ActCaseRegister, ActCaseClassify, ActCaseAssign, ActCaseChase, ActCalendarManage, ActTopicManage:
+	case ActCaseExtend:
+		return Can(a, ActExtensionRequest, c) || Can(a, ActExtensionApprove, c) || Can(a, ActExtensionApproveBeyond, c)
+	case ActCaseRegister, ActCaseClassify, ActCaseAssign, ActCaseChase, ActCalendarManage, ActTopicManage,
+		ActCaseProcess, ActCaseDecide:
 		return a.Has(Office)
 	case ActReportRead:
 		return a.Has(Office, Leadership)
+	case ActPublicationManage:
+		return a.Has(Office)
 	case ActAccountManage, ActTokenManage, ActJobManage, ActSettingsManage:
 		return a.Has(Admin)
 	case ActAuditRead:

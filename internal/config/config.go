@@ -52,6 +52,8 @@ type Config struct {
 	Intake IntakeConfig `koanf:"intake"`
 	// Auth tunes staff logins and sessions.
 	Auth AuthConfig `koanf:"auth"`
+	// Workflow tunes the case workflow (issue 6).
+	Workflow WorkflowConfig `koanf:"workflow"`
 	// Seed loads the embedded plan appendix and example units into an empty
 	// database on start.
 	Seed bool `koanf:"seed"`
@@ -189,6 +191,14 @@ type AuthConfig struct {
 	DueSoon time.Duration `koanf:"due_soon"`
 }
 
+// WorkflowConfig tunes the case workflow.
+type WorkflowConfig struct {
+	// ContributionLeadDays: a coordinating unit's part is due this many
+	// working days before the lead unit's due date (default 3). An
+	// assignment may set another number.
+	ContributionLeadDays int `koanf:"contribution_lead_days"`
+}
+
 // IntakeConfig tunes the public intake. A limit of 0 switches it off. The
 // counters live in the database, so they hold across replicas.
 type IntakeConfig struct {
@@ -279,6 +289,9 @@ func Defaults() map[string]any {
 		"intake.duplicate_window": "24h",
 		"intake.dispute_days":     30,
 		"intake.form_key":         "",
+
+		// workflow: see WorkflowConfig
+		"workflow.contribution_lead_days": 3,
 	}
 }
 
@@ -418,6 +431,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Intake.TrackWindow <= 0 || c.Intake.DuplicateWindow <= 0 || c.Intake.MinFillTime < 0 {
 		bad("intake", fmt.Sprint(c.Intake.TrackWindow, c.Intake.DuplicateWindow, c.Intake.MinFillTime), "track_window and duplicate_window must be positive, min_fill_time not negative")
+	}
+	if c.Workflow.ContributionLeadDays < 0 || c.Workflow.ContributionLeadDays > 30 {
+		bad("workflow.contribution_lead_days", fmt.Sprint(c.Workflow.ContributionLeadDays), "must be between 0 and 30 working days")
 	}
 	if c.Auth.PasswordMinLength < 8 {
 		bad("auth.password_min_length", fmt.Sprint(c.Auth.PasswordMinLength), "must be at least 8")

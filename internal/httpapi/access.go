@@ -50,6 +50,30 @@ var operationAccess = map[string]access.Action{
 	"GetStaffCase":       access.ActCaseRead,
 	"RevealIdentity":     access.ActIdentityRead,
 
+	// The case workflow (issue 6). Each action's rule is the permission
+	// of its row in petition.Machine (a test checks they agree); the
+	// workflow asks again with the case, its state and the actor's unit.
+	"ListCases":      access.ActInboxRead,
+	"GetCase":        access.ActCaseRead,
+	"RegisterCase":   access.ActCaseRegister,
+	"ClassifyCase":   access.ActCaseClassify,
+	"AcceptCase":     access.ActCaseProcess,
+	"ForwardCase":    access.ActCaseProcess,
+	"GuideCase":      access.ActCaseProcess,
+	"RejectCase":     access.ActCaseProcess,
+	"FileCase":       access.ActCaseProcess,
+	"AssignCase":     access.ActCaseAssign,
+	"AnswerCase":     access.ActCaseAnswer,
+	"ApproveAnswer":  access.ActAnswerApprove,
+	"ContributeCase": access.ActCaseContribute,
+	"ExtendCase":     access.ActCaseExtend,
+	"SuspendCase":    access.ActCaseDecide,
+	"ResumeCase":     access.ActCaseDecide,
+	"WithdrawCase":   access.ActCaseDecide,
+	"TerminateCase":  access.ActCaseDecide,
+	"CloseCase":      access.ActCaseDecide,
+	"SplitCase":      access.ActCaseRegister,
+
 	// Scheduled work and alerts (issue 7): everyone's own inbox; the jobs
 	// are the admin's.
 	"ListAlerts":     access.ActSelf,

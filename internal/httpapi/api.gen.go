@@ -20,25 +20,331 @@ import (
 
 // Defines values for AlertClockKind.
 const (
-	Accept       AlertClockKind = "accept"
-	Answer       AlertClockKind = "answer"
-	Contribution AlertClockKind = "contribution"
-	Forward      AlertClockKind = "forward"
-	Process      AlertClockKind = "process"
+	AlertClockKindAccept       AlertClockKind = "accept"
+	AlertClockKindAnswer       AlertClockKind = "answer"
+	AlertClockKindContribution AlertClockKind = "contribution"
+	AlertClockKindForward      AlertClockKind = "forward"
+	AlertClockKindProcess      AlertClockKind = "process"
 )
 
 // Valid indicates whether the value is a known member of the AlertClockKind enum.
 func (e AlertClockKind) Valid() bool {
 	switch e {
-	case Accept:
+	case AlertClockKindAccept:
 		return true
-	case Answer:
+	case AlertClockKindAnswer:
 		return true
-	case Contribution:
+	case AlertClockKindContribution:
 		return true
-	case Forward:
+	case AlertClockKindForward:
 		return true
-	case Process:
+	case AlertClockKindProcess:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CaseClockKind.
+const (
+	CaseClockKindAccept       CaseClockKind = "accept"
+	CaseClockKindAnswer       CaseClockKind = "answer"
+	CaseClockKindContribution CaseClockKind = "contribution"
+	CaseClockKindForward      CaseClockKind = "forward"
+	CaseClockKindProcess      CaseClockKind = "process"
+)
+
+// Valid indicates whether the value is a known member of the CaseClockKind enum.
+func (e CaseClockKind) Valid() bool {
+	switch e {
+	case CaseClockKindAccept:
+		return true
+	case CaseClockKindAnswer:
+		return true
+	case CaseClockKindContribution:
+		return true
+	case CaseClockKindForward:
+		return true
+	case CaseClockKindProcess:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CaseClockState.
+const (
+	CaseClockStateCancelled CaseClockState = "cancelled"
+	CaseClockStateMet       CaseClockState = "met"
+	CaseClockStateOpen      CaseClockState = "open"
+	CaseClockStateSuspended CaseClockState = "suspended"
+)
+
+// Valid indicates whether the value is a known member of the CaseClockState enum.
+func (e CaseClockState) Valid() bool {
+	switch e {
+	case CaseClockStateCancelled:
+		return true
+	case CaseClockStateMet:
+		return true
+	case CaseClockStateOpen:
+		return true
+	case CaseClockStateSuspended:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CaseDetailUrgency.
+const (
+	CaseDetailUrgencyDueSoon CaseDetailUrgency = "due_soon"
+	CaseDetailUrgencyLate    CaseDetailUrgency = "late"
+	CaseDetailUrgencyNone    CaseDetailUrgency = "none"
+	CaseDetailUrgencyOk      CaseDetailUrgency = "ok"
+)
+
+// Valid indicates whether the value is a known member of the CaseDetailUrgency enum.
+func (e CaseDetailUrgency) Valid() bool {
+	switch e {
+	case CaseDetailUrgencyDueSoon:
+		return true
+	case CaseDetailUrgencyLate:
+		return true
+	case CaseDetailUrgencyNone:
+		return true
+	case CaseDetailUrgencyOk:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CaseExtensionState.
+const (
+	Approved CaseExtensionState = "approved"
+	Pending  CaseExtensionState = "pending"
+	Refused  CaseExtensionState = "refused"
+)
+
+// Valid indicates whether the value is a known member of the CaseExtensionState enum.
+func (e CaseExtensionState) Valid() bool {
+	switch e {
+	case Approved:
+		return true
+	case Pending:
+		return true
+	case Refused:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CaseLinkRefRelation.
+const (
+	CaseLinkRefRelationFollowUp CaseLinkRefRelation = "follow_up"
+	CaseLinkRefRelationSplit    CaseLinkRefRelation = "split"
+)
+
+// Valid indicates whether the value is a known member of the CaseLinkRefRelation enum.
+func (e CaseLinkRefRelation) Valid() bool {
+	switch e {
+	case CaseLinkRefRelationFollowUp:
+		return true
+	case CaseLinkRefRelationSplit:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CaseRegistrationChannel.
+const (
+	CaseRegistrationChannelEmail          CaseRegistrationChannel = "email"
+	CaseRegistrationChannelForwarded      CaseRegistrationChannel = "forwarded"
+	CaseRegistrationChannelHotline        CaseRegistrationChannel = "hotline"
+	CaseRegistrationChannelInPerson       CaseRegistrationChannel = "in_person"
+	CaseRegistrationChannelNationalPortal CaseRegistrationChannel = "national_portal"
+	CaseRegistrationChannelPhone          CaseRegistrationChannel = "phone"
+	CaseRegistrationChannelPost           CaseRegistrationChannel = "post"
+)
+
+// Valid indicates whether the value is a known member of the CaseRegistrationChannel enum.
+func (e CaseRegistrationChannel) Valid() bool {
+	switch e {
+	case CaseRegistrationChannelEmail:
+		return true
+	case CaseRegistrationChannelForwarded:
+		return true
+	case CaseRegistrationChannelHotline:
+		return true
+	case CaseRegistrationChannelInPerson:
+		return true
+	case CaseRegistrationChannelNationalPortal:
+		return true
+	case CaseRegistrationChannelPhone:
+		return true
+	case CaseRegistrationChannelPost:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CaseStatus.
+const (
+	CaseStatusAccepted    CaseStatus = "accepted"
+	CaseStatusAnswered    CaseStatus = "answered"
+	CaseStatusAssigned    CaseStatus = "assigned"
+	CaseStatusClassified  CaseStatus = "classified"
+	CaseStatusClosed      CaseStatus = "closed"
+	CaseStatusFiled       CaseStatus = "filed"
+	CaseStatusForwarded   CaseStatus = "forwarded"
+	CaseStatusGuided      CaseStatus = "guided"
+	CaseStatusNotEligible CaseStatus = "not_eligible"
+	CaseStatusReceived    CaseStatus = "received"
+	CaseStatusReopened    CaseStatus = "reopened"
+	CaseStatusSplit       CaseStatus = "split"
+	CaseStatusSuspended   CaseStatus = "suspended"
+	CaseStatusTerminated  CaseStatus = "terminated"
+	CaseStatusWithdrawn   CaseStatus = "withdrawn"
+)
+
+// Valid indicates whether the value is a known member of the CaseStatus enum.
+func (e CaseStatus) Valid() bool {
+	switch e {
+	case CaseStatusAccepted:
+		return true
+	case CaseStatusAnswered:
+		return true
+	case CaseStatusAssigned:
+		return true
+	case CaseStatusClassified:
+		return true
+	case CaseStatusClosed:
+		return true
+	case CaseStatusFiled:
+		return true
+	case CaseStatusForwarded:
+		return true
+	case CaseStatusGuided:
+		return true
+	case CaseStatusNotEligible:
+		return true
+	case CaseStatusReceived:
+		return true
+	case CaseStatusReopened:
+		return true
+	case CaseStatusSplit:
+		return true
+	case CaseStatusSuspended:
+		return true
+	case CaseStatusTerminated:
+		return true
+	case CaseStatusWithdrawn:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ClassifyInputCriteria.
+const (
+	ClassifyInputCriteriaA  ClassifyInputCriteria = "a"
+	ClassifyInputCriteriaB  ClassifyInputCriteria = "b"
+	ClassifyInputCriteriaC  ClassifyInputCriteria = "c"
+	ClassifyInputCriteriaD  ClassifyInputCriteria = "d"
+	ClassifyInputCriteriaDd ClassifyInputCriteria = "dd"
+	ClassifyInputCriteriaE  ClassifyInputCriteria = "e"
+	ClassifyInputCriteriaG  ClassifyInputCriteria = "g"
+)
+
+// Valid indicates whether the value is a known member of the ClassifyInputCriteria enum.
+func (e ClassifyInputCriteria) Valid() bool {
+	switch e {
+	case ClassifyInputCriteriaA:
+		return true
+	case ClassifyInputCriteriaB:
+		return true
+	case ClassifyInputCriteriaC:
+		return true
+	case ClassifyInputCriteriaD:
+		return true
+	case ClassifyInputCriteriaDd:
+		return true
+	case ClassifyInputCriteriaE:
+		return true
+	case ClassifyInputCriteriaG:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ClassifyInputIneligibleReason.
+const (
+	ClassifyInputIneligibleReasonAlreadyResolved ClassifyInputIneligibleReason = "already_resolved"
+	ClassifyInputIneligibleReasonAnonymous       ClassifyInputIneligibleReason = "anonymous"
+	ClassifyInputIneligibleReasonManyBodies      ClassifyInputIneligibleReason = "many_bodies"
+	ClassifyInputIneligibleReasonNotSigned       ClassifyInputIneligibleReason = "not_signed"
+	ClassifyInputIneligibleReasonOther           ClassifyInputIneligibleReason = "other"
+	ClassifyInputIneligibleReasonOutOfTime       ClassifyInputIneligibleReason = "out_of_time"
+)
+
+// Valid indicates whether the value is a known member of the ClassifyInputIneligibleReason enum.
+func (e ClassifyInputIneligibleReason) Valid() bool {
+	switch e {
+	case ClassifyInputIneligibleReasonAlreadyResolved:
+		return true
+	case ClassifyInputIneligibleReasonAnonymous:
+		return true
+	case ClassifyInputIneligibleReasonManyBodies:
+		return true
+	case ClassifyInputIneligibleReasonNotSigned:
+		return true
+	case ClassifyInputIneligibleReasonOther:
+		return true
+	case ClassifyInputIneligibleReasonOutOfTime:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ClassifyInputRound.
+const (
+	ClassifyInputRoundN1 ClassifyInputRound = 1
+	ClassifyInputRoundN2 ClassifyInputRound = 2
+)
+
+// Valid indicates whether the value is a known member of the ClassifyInputRound enum.
+func (e ClassifyInputRound) Valid() bool {
+	switch e {
+	case ClassifyInputRoundN1:
+		return true
+	case ClassifyInputRoundN2:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for Complexity.
+const (
+	ComplexityComplex    Complexity = "complex"
+	ComplexityEspecially Complexity = "especially"
+	ComplexityNone       Complexity = "none"
+)
+
+// Valid indicates whether the value is a known member of the Complexity enum.
+func (e Complexity) Valid() bool {
+	switch e {
+	case ComplexityComplex:
+		return true
+	case ComplexityEspecially:
+		return true
+	case ComplexityNone:
 		return true
 	default:
 		return false
@@ -111,6 +417,39 @@ func (e DeadlineRuleUnit) Valid() bool {
 	case DeadlineRuleUnitCalendarDays:
 		return true
 	case DeadlineRuleUnitWorkingDays:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ExtendInputCriteria.
+const (
+	ExtendInputCriteriaA  ExtendInputCriteria = "a"
+	ExtendInputCriteriaB  ExtendInputCriteria = "b"
+	ExtendInputCriteriaC  ExtendInputCriteria = "c"
+	ExtendInputCriteriaD  ExtendInputCriteria = "d"
+	ExtendInputCriteriaDd ExtendInputCriteria = "dd"
+	ExtendInputCriteriaE  ExtendInputCriteria = "e"
+	ExtendInputCriteriaG  ExtendInputCriteria = "g"
+)
+
+// Valid indicates whether the value is a known member of the ExtendInputCriteria enum.
+func (e ExtendInputCriteria) Valid() bool {
+	switch e {
+	case ExtendInputCriteriaA:
+		return true
+	case ExtendInputCriteriaB:
+		return true
+	case ExtendInputCriteriaC:
+		return true
+	case ExtendInputCriteriaD:
+		return true
+	case ExtendInputCriteriaDd:
+		return true
+	case ExtendInputCriteriaE:
+		return true
+	case ExtendInputCriteriaG:
 		return true
 	default:
 		return false
@@ -236,22 +575,22 @@ func (e PetitionKind) Valid() bool {
 
 // Defines values for PlanTaskTimeframe.
 const (
-	AsScheduled         PlanTaskTimeframe = "as_scheduled"
-	Ongoing             PlanTaskTimeframe = "ongoing"
-	Other               PlanTaskTimeframe = "other"
-	PerRecruitmentRound PlanTaskTimeframe = "per_recruitment_round"
+	PlanTaskTimeframeAsScheduled         PlanTaskTimeframe = "as_scheduled"
+	PlanTaskTimeframeOngoing             PlanTaskTimeframe = "ongoing"
+	PlanTaskTimeframeOther               PlanTaskTimeframe = "other"
+	PlanTaskTimeframePerRecruitmentRound PlanTaskTimeframe = "per_recruitment_round"
 )
 
 // Valid indicates whether the value is a known member of the PlanTaskTimeframe enum.
 func (e PlanTaskTimeframe) Valid() bool {
 	switch e {
-	case AsScheduled:
+	case PlanTaskTimeframeAsScheduled:
 		return true
-	case Ongoing:
+	case PlanTaskTimeframeOngoing:
 		return true
-	case Other:
+	case PlanTaskTimeframeOther:
 		return true
-	case PerRecruitmentRound:
+	case PlanTaskTimeframePerRecruitmentRound:
 		return true
 	default:
 		return false
@@ -399,6 +738,30 @@ func (e UnitKind) Valid() bool {
 	case UnitKindOffice:
 		return true
 	case UnitKindServiceCentre:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for WithdrawInputContinue.
+const (
+	Coerced          WithdrawInputContinue = "coerced"
+	OthersRemain     WithdrawInputContinue = "others_remain"
+	SignsOfViolation WithdrawInputContinue = "signs_of_violation"
+	Slander          WithdrawInputContinue = "slander"
+)
+
+// Valid indicates whether the value is a known member of the WithdrawInputContinue enum.
+func (e WithdrawInputContinue) Valid() bool {
+	switch e {
+	case Coerced:
+		return true
+	case OthersRemain:
+		return true
+	case SignsOfViolation:
+		return true
+	case Slander:
 		return true
 	default:
 		return false
@@ -567,6 +930,384 @@ func (e PutCalendarYearParamsLang) Valid() bool {
 	}
 }
 
+// Defines values for ListCasesParamsUrgency.
+const (
+	ListCasesParamsUrgencyDueSoon ListCasesParamsUrgency = "due_soon"
+	ListCasesParamsUrgencyLate    ListCasesParamsUrgency = "late"
+)
+
+// Valid indicates whether the value is a known member of the ListCasesParamsUrgency enum.
+func (e ListCasesParamsUrgency) Valid() bool {
+	switch e {
+	case ListCasesParamsUrgencyDueSoon:
+		return true
+	case ListCasesParamsUrgencyLate:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListCasesParamsLang.
+const (
+	ListCasesParamsLangEn ListCasesParamsLang = "en"
+	ListCasesParamsLangVi ListCasesParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the ListCasesParamsLang enum.
+func (e ListCasesParamsLang) Valid() bool {
+	switch e {
+	case ListCasesParamsLangEn:
+		return true
+	case ListCasesParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RegisterCaseParamsLang.
+const (
+	RegisterCaseParamsLangEn RegisterCaseParamsLang = "en"
+	RegisterCaseParamsLangVi RegisterCaseParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the RegisterCaseParamsLang enum.
+func (e RegisterCaseParamsLang) Valid() bool {
+	switch e {
+	case RegisterCaseParamsLangEn:
+		return true
+	case RegisterCaseParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetCaseParamsLang.
+const (
+	GetCaseParamsLangEn GetCaseParamsLang = "en"
+	GetCaseParamsLangVi GetCaseParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the GetCaseParamsLang enum.
+func (e GetCaseParamsLang) Valid() bool {
+	switch e {
+	case GetCaseParamsLangEn:
+		return true
+	case GetCaseParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AcceptCaseParamsLang.
+const (
+	AcceptCaseParamsLangEn AcceptCaseParamsLang = "en"
+	AcceptCaseParamsLangVi AcceptCaseParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the AcceptCaseParamsLang enum.
+func (e AcceptCaseParamsLang) Valid() bool {
+	switch e {
+	case AcceptCaseParamsLangEn:
+		return true
+	case AcceptCaseParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AnswerCaseParamsLang.
+const (
+	AnswerCaseParamsLangEn AnswerCaseParamsLang = "en"
+	AnswerCaseParamsLangVi AnswerCaseParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the AnswerCaseParamsLang enum.
+func (e AnswerCaseParamsLang) Valid() bool {
+	switch e {
+	case AnswerCaseParamsLangEn:
+		return true
+	case AnswerCaseParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ApproveAnswerParamsLang.
+const (
+	ApproveAnswerParamsLangEn ApproveAnswerParamsLang = "en"
+	ApproveAnswerParamsLangVi ApproveAnswerParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the ApproveAnswerParamsLang enum.
+func (e ApproveAnswerParamsLang) Valid() bool {
+	switch e {
+	case ApproveAnswerParamsLangEn:
+		return true
+	case ApproveAnswerParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AssignCaseParamsLang.
+const (
+	AssignCaseParamsLangEn AssignCaseParamsLang = "en"
+	AssignCaseParamsLangVi AssignCaseParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the AssignCaseParamsLang enum.
+func (e AssignCaseParamsLang) Valid() bool {
+	switch e {
+	case AssignCaseParamsLangEn:
+		return true
+	case AssignCaseParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ClassifyCaseParamsLang.
+const (
+	ClassifyCaseParamsLangEn ClassifyCaseParamsLang = "en"
+	ClassifyCaseParamsLangVi ClassifyCaseParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the ClassifyCaseParamsLang enum.
+func (e ClassifyCaseParamsLang) Valid() bool {
+	switch e {
+	case ClassifyCaseParamsLangEn:
+		return true
+	case ClassifyCaseParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CloseCaseParamsLang.
+const (
+	CloseCaseParamsLangEn CloseCaseParamsLang = "en"
+	CloseCaseParamsLangVi CloseCaseParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the CloseCaseParamsLang enum.
+func (e CloseCaseParamsLang) Valid() bool {
+	switch e {
+	case CloseCaseParamsLangEn:
+		return true
+	case CloseCaseParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ContributeCaseParamsLang.
+const (
+	ContributeCaseParamsLangEn ContributeCaseParamsLang = "en"
+	ContributeCaseParamsLangVi ContributeCaseParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the ContributeCaseParamsLang enum.
+func (e ContributeCaseParamsLang) Valid() bool {
+	switch e {
+	case ContributeCaseParamsLangEn:
+		return true
+	case ContributeCaseParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ExtendCaseParamsLang.
+const (
+	ExtendCaseParamsLangEn ExtendCaseParamsLang = "en"
+	ExtendCaseParamsLangVi ExtendCaseParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the ExtendCaseParamsLang enum.
+func (e ExtendCaseParamsLang) Valid() bool {
+	switch e {
+	case ExtendCaseParamsLangEn:
+		return true
+	case ExtendCaseParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FileCaseParamsLang.
+const (
+	FileCaseParamsLangEn FileCaseParamsLang = "en"
+	FileCaseParamsLangVi FileCaseParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the FileCaseParamsLang enum.
+func (e FileCaseParamsLang) Valid() bool {
+	switch e {
+	case FileCaseParamsLangEn:
+		return true
+	case FileCaseParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ForwardCaseParamsLang.
+const (
+	ForwardCaseParamsLangEn ForwardCaseParamsLang = "en"
+	ForwardCaseParamsLangVi ForwardCaseParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the ForwardCaseParamsLang enum.
+func (e ForwardCaseParamsLang) Valid() bool {
+	switch e {
+	case ForwardCaseParamsLangEn:
+		return true
+	case ForwardCaseParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GuideCaseParamsLang.
+const (
+	GuideCaseParamsLangEn GuideCaseParamsLang = "en"
+	GuideCaseParamsLangVi GuideCaseParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the GuideCaseParamsLang enum.
+func (e GuideCaseParamsLang) Valid() bool {
+	switch e {
+	case GuideCaseParamsLangEn:
+		return true
+	case GuideCaseParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RejectCaseParamsLang.
+const (
+	RejectCaseParamsLangEn RejectCaseParamsLang = "en"
+	RejectCaseParamsLangVi RejectCaseParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the RejectCaseParamsLang enum.
+func (e RejectCaseParamsLang) Valid() bool {
+	switch e {
+	case RejectCaseParamsLangEn:
+		return true
+	case RejectCaseParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ResumeCaseParamsLang.
+const (
+	ResumeCaseParamsLangEn ResumeCaseParamsLang = "en"
+	ResumeCaseParamsLangVi ResumeCaseParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the ResumeCaseParamsLang enum.
+func (e ResumeCaseParamsLang) Valid() bool {
+	switch e {
+	case ResumeCaseParamsLangEn:
+		return true
+	case ResumeCaseParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SplitCaseParamsLang.
+const (
+	SplitCaseParamsLangEn SplitCaseParamsLang = "en"
+	SplitCaseParamsLangVi SplitCaseParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the SplitCaseParamsLang enum.
+func (e SplitCaseParamsLang) Valid() bool {
+	switch e {
+	case SplitCaseParamsLangEn:
+		return true
+	case SplitCaseParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SuspendCaseParamsLang.
+const (
+	SuspendCaseParamsLangEn SuspendCaseParamsLang = "en"
+	SuspendCaseParamsLangVi SuspendCaseParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the SuspendCaseParamsLang enum.
+func (e SuspendCaseParamsLang) Valid() bool {
+	switch e {
+	case SuspendCaseParamsLangEn:
+		return true
+	case SuspendCaseParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TerminateCaseParamsLang.
+const (
+	TerminateCaseParamsLangEn TerminateCaseParamsLang = "en"
+	TerminateCaseParamsLangVi TerminateCaseParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the TerminateCaseParamsLang enum.
+func (e TerminateCaseParamsLang) Valid() bool {
+	switch e {
+	case TerminateCaseParamsLangEn:
+		return true
+	case TerminateCaseParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for WithdrawCaseParamsLang.
+const (
+	WithdrawCaseParamsLangEn WithdrawCaseParamsLang = "en"
+	WithdrawCaseParamsLangVi WithdrawCaseParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the WithdrawCaseParamsLang enum.
+func (e WithdrawCaseParamsLang) Valid() bool {
+	switch e {
+	case WithdrawCaseParamsLangEn:
+		return true
+	case WithdrawCaseParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ExplainDeadlineParamsRule.
 const (
 	ComplaintAccept     ExplainDeadlineParamsRule = "complaint.accept"
@@ -629,16 +1370,16 @@ func (e ExplainDeadlineParamsComplex) Valid() bool {
 
 // Defines values for ExplainDeadlineParamsRound.
 const (
-	N1 ExplainDeadlineParamsRound = 1
-	N2 ExplainDeadlineParamsRound = 2
+	ExplainDeadlineParamsRoundN1 ExplainDeadlineParamsRound = 1
+	ExplainDeadlineParamsRoundN2 ExplainDeadlineParamsRound = 2
 )
 
 // Valid indicates whether the value is a known member of the ExplainDeadlineParamsRound enum.
 func (e ExplainDeadlineParamsRound) Valid() bool {
 	switch e {
-	case N1:
+	case ExplainDeadlineParamsRoundN1:
 		return true
-	case N2:
+	case ExplainDeadlineParamsRoundN2:
 		return true
 	default:
 		return false
@@ -951,6 +1692,18 @@ func (e ListUnitsParamsLang) Valid() bool {
 	}
 }
 
+// AcceptInput defines model for AcceptInput.
+type AcceptInput struct {
+	// DecidedOn A date in Hà Nội, YYYY-MM-DD; absent means today. Not in the future.
+	//
+	// Example: 2026-02-12
+	DecidedOn *CivilDate `json:"decided_on,omitempty"`
+
+	// DecisionNo Required for complaints and denunciations.
+	DecisionNo *string `json:"decision_no,omitempty"`
+	Note       *string `json:"note,omitempty"`
+}
+
 // Alert defines model for Alert.
 type Alert struct {
 	CaseCode  *string         `json:"case_code,omitempty"`
@@ -978,6 +1731,42 @@ type Alert struct {
 
 // AlertClockKind defines model for Alert.ClockKind.
 type AlertClockKind string
+
+// AnswerInput defines model for AnswerInput.
+type AnswerInput struct {
+	Body string `json:"body"`
+
+	// LetterDate A date in Hà Nội, YYYY-MM-DD; absent means today. Not in the future.
+	//
+	// Example: 2026-02-12
+	LetterDate *CivilDate `json:"letter_date,omitempty"`
+
+	// LetterNo Example: 350/SXD-QLXD
+	LetterNo *string `json:"letter_no,omitempty"`
+
+	// Signer Shown to the citizen with the answer.
+	Signer *string `json:"signer,omitempty"`
+}
+
+// ApproveInput defines model for ApproveInput.
+type ApproveInput struct {
+	// AnswerId The draft read; refused if a newer draft replaced it.
+	AnswerId *int64 `json:"answer_id,omitempty"`
+}
+
+// AssignInput defines model for AssignInput.
+type AssignInput struct {
+	ContributionDaysBefore *int `json:"contribution_days_before,omitempty"`
+
+	// Coordinating Unit codes; a group expands to its members.
+	Coordinating *[]string `json:"coordinating,omitempty"`
+
+	// Lead Unit code of the lead unit (not a group).
+	Lead string `json:"lead"`
+
+	// Reason Required when the case changes hands.
+	Reason *string `json:"reason,omitempty"`
+}
 
 // AuditEntry defines model for AuditEntry.
 type AuditEntry struct {
@@ -1044,6 +1833,255 @@ type CalendarYearInput struct {
 	Confirmed        bool                 `json:"confirmed"`
 	DaysOff          []CalendarDayOff     `json:"days_off"`
 	WorkingSaturdays []CalendarWorkingDay `json:"working_saturdays"`
+}
+
+// CaseAnswer defines model for CaseAnswer.
+type CaseAnswer struct {
+	ApprovedBy *string   `json:"approved_by,omitempty"`
+	Body       string    `json:"body"`
+	CreatedAt  time.Time `json:"created_at"`
+	DraftedBy  string    `json:"drafted_by"`
+	Id         int64     `json:"id"`
+	LetterDate string    `json:"letter_date"`
+	LetterNo   string    `json:"letter_no"`
+
+	// PublishedAt Absent for a draft.
+	PublishedAt *time.Time `json:"published_at,omitempty"`
+	Signer      string     `json:"signer"`
+	Superseded  bool       `json:"superseded"`
+}
+
+// CaseClassification defines model for CaseClassification.
+type CaseClassification struct {
+	ClassifiedAt  *time.Time `json:"classified_at,omitempty"`
+	Complexity    Complexity `json:"complexity"`
+	ComplexityRef string     `json:"complexity_ref"`
+	Criteria      []string   `json:"criteria"`
+
+	// Eligible Absent until classified.
+	Eligible         *bool  `json:"eligible,omitempty"`
+	IneligibleNote   string `json:"ineligible_note"`
+	IneligibleReason string `json:"ineligible_reason"`
+	ManySenders      bool   `json:"many_senders"`
+	RemoteArea       bool   `json:"remote_area"`
+	Round            int    `json:"round"`
+	WithinCompetence *bool  `json:"within_competence,omitempty"`
+}
+
+// CaseClock defines model for CaseClock.
+type CaseClock struct {
+	ClosedAt    *time.Time    `json:"closed_at,omitempty"`
+	DueAt       *time.Time    `json:"due_at,omitempty"`
+	Explanation string        `json:"explanation"`
+	Extensions  int           `json:"extensions"`
+	Id          int64         `json:"id"`
+	Kind        CaseClockKind `json:"kind"`
+
+	// OnTime Frozen once, when the clock was met; never recomputed.
+	OnTime    *bool          `json:"on_time,omitempty"`
+	RuleId    string         `json:"rule_id"`
+	StartedAt time.Time      `json:"started_at"`
+	State     CaseClockState `json:"state"`
+
+	// Unit Code of the unit that must act; absent for the office.
+	Unit *string `json:"unit,omitempty"`
+}
+
+// CaseClockKind defines model for CaseClock.Kind.
+type CaseClockKind string
+
+// CaseClockState defines model for CaseClock.State.
+type CaseClockState string
+
+// CaseContribution defines model for CaseContribution.
+type CaseContribution struct {
+	Author    string    `json:"author"`
+	Body      string    `json:"body"`
+	CreatedAt time.Time `json:"created_at"`
+	Unit      string    `json:"unit"`
+}
+
+// CaseDetail defines model for CaseDetail.
+type CaseDetail struct {
+	AcceptDecisionNo *string    `json:"accept_decision_no,omitempty"`
+	AcceptedAt       *time.Time `json:"accepted_at,omitempty"`
+
+	// AllowedActions The workflow actions the caller may take now (the staff page shows exactly these).
+	AllowedActions []string           `json:"allowed_actions"`
+	Answers        []CaseAnswer       `json:"answers"`
+	Channel        string             `json:"channel"`
+	Children       []CaseLinkRef      `json:"children"`
+	Classification CaseClassification `json:"classification"`
+	Clocks         []CaseClock        `json:"clocks"`
+	Code           string             `json:"code"`
+
+	// Content Scrubbed of a secret denouncer's identity.
+	Content           string             `json:"content"`
+	Contributions     []CaseContribution `json:"contributions"`
+	CoordinatingUnits []CaseUnit         `json:"coordinating_units"`
+	DueAt             *time.Time         `json:"due_at,omitempty"`
+	DueExplanation    *string            `json:"due_explanation,omitempty"`
+	Extensions        []CaseExtension    `json:"extensions"`
+	History           []CaseHistoryEntry `json:"history"`
+	Id                int64              `json:"id"`
+
+	// Kind kiến nghị (proposal), phản ánh (report of a problem), khiếu nại (complaint), tố cáo (denunciation).
+	Kind     PetitionKind `json:"kind"`
+	LeadUnit *CaseUnit    `json:"lead_unit,omitempty"`
+
+	// OutcomeNote What the citizen was told with a forward, guidance or not-eligible outcome.
+	OutcomeNote *string        `json:"outcome_note,omitempty"`
+	Parent      *CaseLinkRef   `json:"parent,omitempty"`
+	Petitioner  PetitionerView `json:"petitioner"`
+	Place       string         `json:"place"`
+
+	// Proposal The units the case's plan task names: candidates for the lead (a group's members) and coordinating units.
+	Proposal struct {
+		Coordinating   []CaseUnit `json:"coordinating"`
+		LeadCandidates []CaseUnit `json:"lead_candidates"`
+	} `json:"proposal"`
+	ReceivedAt time.Time `json:"received_at"`
+
+	// Status Where a case stands in the workflow.
+	Status              CaseStatus        `json:"status"`
+	Title               string            `json:"title"`
+	TopicId             *int64            `json:"topic_id,omitempty"`
+	Urgency             CaseDetailUrgency `json:"urgency"`
+	WithdrawalContinues bool              `json:"withdrawal_continues"`
+}
+
+// CaseDetailUrgency defines model for CaseDetail.Urgency.
+type CaseDetailUrgency string
+
+// CaseExtension defines model for CaseExtension.
+type CaseExtension struct {
+	Complexity  *string            `json:"complexity,omitempty"`
+	Days        int                `json:"days"`
+	DecidedAt   *time.Time         `json:"decided_at,omitempty"`
+	DecidedBy   *string            `json:"decided_by,omitempty"`
+	DecisionNo  string             `json:"decision_no"`
+	DueAfter    *time.Time         `json:"due_after,omitempty"`
+	DueBefore   *time.Time         `json:"due_before,omitempty"`
+	Id          int64              `json:"id"`
+	Reason      string             `json:"reason"`
+	RequestedAt time.Time          `json:"requested_at"`
+	RequestedBy string             `json:"requested_by"`
+	State       CaseExtensionState `json:"state"`
+}
+
+// CaseExtensionState defines model for CaseExtension.State.
+type CaseExtensionState string
+
+// CaseHistoryEntry defines model for CaseHistoryEntry.
+type CaseHistoryEntry struct {
+	// Actor The staff member (internal entries only).
+	Actor string     `json:"actor"`
+	At    time.Time  `json:"at"`
+	DueAt *time.Time `json:"due_at,omitempty"`
+	Kind  string     `json:"kind"`
+	Note  string     `json:"note"`
+
+	// Public On the citizen's timeline.
+	Public bool    `json:"public"`
+	Text   string  `json:"text"`
+	Unit   *string `json:"unit,omitempty"`
+}
+
+// CaseLinkRef defines model for CaseLinkRef.
+type CaseLinkRef struct {
+	Code     string              `json:"code"`
+	Kind     string              `json:"kind"`
+	Relation CaseLinkRefRelation `json:"relation"`
+	Status   string              `json:"status"`
+}
+
+// CaseLinkRefRelation defines model for CaseLinkRef.Relation.
+type CaseLinkRefRelation string
+
+// CaseRegistration defines model for CaseRegistration.
+type CaseRegistration struct {
+	Address *string `json:"address,omitempty"`
+
+	// Channel in_person is the counter (tiếp công dân); hotline the published đường dây nóng.
+	Channel  CaseRegistrationChannel `json:"channel"`
+	Content  string                  `json:"content"`
+	Email    *string                 `json:"email,omitempty"`
+	IdNumber *string                 `json:"id_number,omitempty"`
+
+	// KeepIdentitySecret A denouncer keeps secrecy unless false.
+	KeepIdentitySecret *bool `json:"keep_identity_secret,omitempty"`
+
+	// Kind kiến nghị (proposal), phản ánh (report of a problem), khiếu nại (complaint), tố cáo (denunciation).
+	Kind  PetitionKind `json:"kind"`
+	Name  *string      `json:"name,omitempty"`
+	Phone *string      `json:"phone,omitempty"`
+	Place *string      `json:"place,omitempty"`
+
+	// ReceivedAt When the agency received it; starts the clock. Not in the future, at most a year back.
+	ReceivedAt time.Time `json:"received_at"`
+	Title      string    `json:"title"`
+	TopicId    *int64    `json:"topic_id,omitempty"`
+}
+
+// CaseRegistrationChannel in_person is the counter (tiếp công dân); hotline the published đường dây nóng.
+type CaseRegistrationChannel string
+
+// CaseStatus Where a case stands in the workflow.
+type CaseStatus string
+
+// CaseUnit defines model for CaseUnit.
+type CaseUnit struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
+}
+
+// CivilDate A date in Hà Nội, YYYY-MM-DD; absent means today. Not in the future.
+//
+// Example: 2026-02-12
+type CivilDate = string
+
+// ClassifyInput defines model for ClassifyInput.
+type ClassifyInput struct {
+	Complexity *Complexity `json:"complexity,omitempty"`
+
+	// ComplexityRef The written record of the classification; required when complex.
+	ComplexityRef *string `json:"complexity_ref,omitempty"`
+
+	// Criteria Letters of NĐ 124/2020 Art. 3a (NĐ 155/2026): a, b, c, d, dd (đ), e, g. Complex needs one, especially complex (denunciations) two.
+	Criteria       *[]ClassifyInputCriteria `json:"criteria,omitempty"`
+	Eligible       bool                     `json:"eligible"`
+	IneligibleNote *string                  `json:"ineligible_note,omitempty"`
+
+	// IneligibleReason Required when not eligible; other needs ineligible_note.
+	IneligibleReason *ClassifyInputIneligibleReason `json:"ineligible_reason,omitempty"`
+
+	// Kind kiến nghị (proposal), phản ánh (report of a problem), khiếu nại (complaint), tố cáo (denunciation).
+	Kind        *PetitionKind `json:"kind,omitempty"`
+	ManySenders *bool         `json:"many_senders,omitempty"`
+	Note        *string       `json:"note,omitempty"`
+	RemoteArea  *bool         `json:"remote_area,omitempty"`
+
+	// Round Complaints only.
+	Round            *ClassifyInputRound `json:"round,omitempty"`
+	TopicId          *int64              `json:"topic_id,omitempty"`
+	WithinCompetence bool                `json:"within_competence"`
+}
+
+// ClassifyInputCriteria defines model for ClassifyInput.Criteria.
+type ClassifyInputCriteria string
+
+// ClassifyInputIneligibleReason Required when not eligible; other needs ineligible_note.
+type ClassifyInputIneligibleReason string
+
+// ClassifyInputRound Complaints only.
+type ClassifyInputRound int
+
+// Complexity defines model for Complexity.
+type Complexity string
+
+// ContributeInput defines model for ContributeInput.
+type ContributeInput struct {
+	Body string `json:"body"`
 }
 
 // DeadlineExplanation defines model for DeadlineExplanation.
@@ -1140,6 +2178,16 @@ type DeadlineRuleStart string
 // DeadlineRuleUnit defines model for DeadlineRule.Unit.
 type DeadlineRuleUnit string
 
+// DecisionInput defines model for DecisionInput.
+type DecisionInput struct {
+	// DecidedOn A date in Hà Nội, YYYY-MM-DD; absent means today. Not in the future.
+	//
+	// Example: 2026-02-12
+	DecidedOn  *CivilDate `json:"decided_on,omitempty"`
+	DecisionNo string     `json:"decision_no"`
+	Reason     string     `json:"reason"`
+}
+
 // Dimension defines model for Dimension.
 type Dimension struct {
 	// Numeral Example: VII
@@ -1181,11 +2229,47 @@ type Error struct {
 	RequestId *string `json:"request_id,omitempty"`
 }
 
+// ExtendInput defines model for ExtendInput.
+type ExtendInput struct {
+	Complexity *Complexity            `json:"complexity,omitempty"`
+	Criteria   *[]ExtendInputCriteria `json:"criteria,omitempty"`
+
+	// Days In the rule's unit; 0 or absent is the rule's full extension.
+	Days *int `json:"days,omitempty"`
+
+	// DecidedOn A date in Hà Nội, YYYY-MM-DD; absent means today. Not in the future.
+	//
+	// Example: 2026-02-12
+	DecidedOn   *CivilDate `json:"decided_on,omitempty"`
+	DecisionNo  *string    `json:"decision_no,omitempty"`
+	DocumentRef *string    `json:"document_ref,omitempty"`
+
+	// Reason Required (the citizen reads it) unless deciding a request.
+	Reason *string `json:"reason,omitempty"`
+
+	// Refuse With request_id: refuse it (reason required).
+	Refuse *bool `json:"refuse,omitempty"`
+
+	// RequestId Decide this pending request.
+	RequestId *int64 `json:"request_id,omitempty"`
+}
+
+// ExtendInputCriteria defines model for ExtendInput.Criteria.
+type ExtendInputCriteria string
+
 // FieldError defines model for FieldError.
 type FieldError struct {
 	Code    string `json:"code"`
 	Field   string `json:"field"`
 	Message string `json:"message"`
+}
+
+// ForwardInput defines model for ForwardInput.
+type ForwardInput struct {
+	Note *string `json:"note,omitempty"`
+
+	// To The competent body; the citizen is told.
+	To string `json:"to"`
 }
 
 // Identity defines model for Identity.
@@ -1275,12 +2359,24 @@ type MeRoles string
 // MeVia defines model for Me.Via.
 type MeVia string
 
+// NoteInput defines model for NoteInput.
+type NoteInput struct {
+	// Note For guide and reject, required: what the citizen reads.
+	Note *string `json:"note,omitempty"`
+}
+
 // PetitionAnswer defines model for PetitionAnswer.
 type PetitionAnswer struct {
 	Attachments []PetitionFile `json:"attachments"`
 	Body        string         `json:"body"`
-	PublishedAt time.Time      `json:"published_at"`
-	Signer      *string        `json:"signer,omitempty"`
+
+	// LetterDate Its date, YYYY-MM-DD.
+	LetterDate *string `json:"letter_date,omitempty"`
+
+	// LetterNo The official letter the answer was sent as.
+	LetterNo    *string   `json:"letter_no,omitempty"`
+	PublishedAt time.Time `json:"published_at"`
+	Signer      *string   `json:"signer,omitempty"`
 }
 
 // PetitionEvent defines model for PetitionEvent.
@@ -1485,6 +2581,26 @@ type RatingInput struct {
 	Stars   int     `json:"stars"`
 }
 
+// RegisteredCase defines model for RegisteredCase.
+type RegisteredCase struct {
+	Case CaseDetail `json:"case"`
+	Code string     `json:"code"`
+
+	// Secret The tracking secret, shown once: give it to the citizen.
+	Secret string `json:"secret"`
+}
+
+// SplitInput defines model for SplitInput.
+type SplitInput struct {
+	Parts []struct {
+		Content string `json:"content"`
+
+		// Kind kiến nghị (proposal), phản ánh (report of a problem), khiếu nại (complaint), tố cáo (denunciation).
+		Kind  PetitionKind `json:"kind"`
+		Title string       `json:"title"`
+	} `json:"parts"`
+}
+
 // StaffCase defines model for StaffCase.
 type StaffCase struct {
 	Code  string        `json:"code"`
@@ -1602,6 +2718,19 @@ type UnitRef struct {
 	Kind string `json:"kind"`
 	Name string `json:"name"`
 }
+
+// WithdrawInput defines model for WithdrawInput.
+type WithdrawInput struct {
+	// Continue Grounds on which resolution continues: signs_of_violation, coerced, slander (denunciations); others_remain (complaints with many complainants).
+	Continue *[]WithdrawInputContinue `json:"continue,omitempty"`
+	Reason   string                   `json:"reason"`
+}
+
+// WithdrawInputContinue defines model for WithdrawInput.Continue.
+type WithdrawInputContinue string
+
+// CaseCode defines model for CaseCode.
+type CaseCode = string
 
 // Lang defines model for Lang.
 type Lang string
@@ -1722,6 +2851,203 @@ type PutCalendarYearParams struct {
 
 // PutCalendarYearParamsLang defines parameters for PutCalendarYear.
 type PutCalendarYearParamsLang string
+
+// ListCasesParams defines parameters for ListCases.
+type ListCasesParams struct {
+	Status  *CaseStatus   `form:"status,omitempty" json:"status,omitempty"`
+	Kind    *PetitionKind `form:"kind,omitempty" json:"kind,omitempty"`
+	TopicId *int64        `form:"topic_id,omitempty" json:"topic_id,omitempty"`
+
+	// Unit Unit code: cases it leads or coordinates.
+	Unit *string `form:"unit,omitempty" json:"unit,omitempty"`
+
+	// Urgency late (past the due time) or due_soon (within the amber window); both only open cases.
+	Urgency *ListCasesParamsUrgency `form:"urgency,omitempty" json:"urgency,omitempty"`
+
+	// Open Only cases still being handled (default true).
+	Open  *bool `form:"open,omitempty" json:"open,omitempty"`
+	Limit *int  `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *ListCasesParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// ListCasesParamsUrgency defines parameters for ListCases.
+type ListCasesParamsUrgency string
+
+// ListCasesParamsLang defines parameters for ListCases.
+type ListCasesParamsLang string
+
+// RegisterCaseParams defines parameters for RegisterCase.
+type RegisterCaseParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *RegisterCaseParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// RegisterCaseParamsLang defines parameters for RegisterCase.
+type RegisterCaseParamsLang string
+
+// GetCaseParams defines parameters for GetCase.
+type GetCaseParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *GetCaseParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// GetCaseParamsLang defines parameters for GetCase.
+type GetCaseParamsLang string
+
+// AcceptCaseParams defines parameters for AcceptCase.
+type AcceptCaseParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *AcceptCaseParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// AcceptCaseParamsLang defines parameters for AcceptCase.
+type AcceptCaseParamsLang string
+
+// AnswerCaseParams defines parameters for AnswerCase.
+type AnswerCaseParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *AnswerCaseParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// AnswerCaseParamsLang defines parameters for AnswerCase.
+type AnswerCaseParamsLang string
+
+// ApproveAnswerParams defines parameters for ApproveAnswer.
+type ApproveAnswerParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *ApproveAnswerParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// ApproveAnswerParamsLang defines parameters for ApproveAnswer.
+type ApproveAnswerParamsLang string
+
+// AssignCaseParams defines parameters for AssignCase.
+type AssignCaseParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *AssignCaseParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// AssignCaseParamsLang defines parameters for AssignCase.
+type AssignCaseParamsLang string
+
+// ClassifyCaseParams defines parameters for ClassifyCase.
+type ClassifyCaseParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *ClassifyCaseParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// ClassifyCaseParamsLang defines parameters for ClassifyCase.
+type ClassifyCaseParamsLang string
+
+// CloseCaseParams defines parameters for CloseCase.
+type CloseCaseParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *CloseCaseParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// CloseCaseParamsLang defines parameters for CloseCase.
+type CloseCaseParamsLang string
+
+// ContributeCaseParams defines parameters for ContributeCase.
+type ContributeCaseParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *ContributeCaseParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// ContributeCaseParamsLang defines parameters for ContributeCase.
+type ContributeCaseParamsLang string
+
+// ExtendCaseParams defines parameters for ExtendCase.
+type ExtendCaseParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *ExtendCaseParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// ExtendCaseParamsLang defines parameters for ExtendCase.
+type ExtendCaseParamsLang string
+
+// FileCaseParams defines parameters for FileCase.
+type FileCaseParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *FileCaseParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// FileCaseParamsLang defines parameters for FileCase.
+type FileCaseParamsLang string
+
+// ForwardCaseParams defines parameters for ForwardCase.
+type ForwardCaseParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *ForwardCaseParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// ForwardCaseParamsLang defines parameters for ForwardCase.
+type ForwardCaseParamsLang string
+
+// GuideCaseParams defines parameters for GuideCase.
+type GuideCaseParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *GuideCaseParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// GuideCaseParamsLang defines parameters for GuideCase.
+type GuideCaseParamsLang string
+
+// RejectCaseParams defines parameters for RejectCase.
+type RejectCaseParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *RejectCaseParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// RejectCaseParamsLang defines parameters for RejectCase.
+type RejectCaseParamsLang string
+
+// ResumeCaseParams defines parameters for ResumeCase.
+type ResumeCaseParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *ResumeCaseParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// ResumeCaseParamsLang defines parameters for ResumeCase.
+type ResumeCaseParamsLang string
+
+// SplitCaseParams defines parameters for SplitCase.
+type SplitCaseParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *SplitCaseParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// SplitCaseParamsLang defines parameters for SplitCase.
+type SplitCaseParamsLang string
+
+// SuspendCaseParams defines parameters for SuspendCase.
+type SuspendCaseParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *SuspendCaseParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// SuspendCaseParamsLang defines parameters for SuspendCase.
+type SuspendCaseParamsLang string
+
+// TerminateCaseParams defines parameters for TerminateCase.
+type TerminateCaseParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *TerminateCaseParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// TerminateCaseParamsLang defines parameters for TerminateCase.
+type TerminateCaseParamsLang string
+
+// WithdrawCaseParams defines parameters for WithdrawCase.
+type WithdrawCaseParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *WithdrawCaseParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// WithdrawCaseParamsLang defines parameters for WithdrawCase.
+type WithdrawCaseParamsLang string
 
 // ExplainDeadlineParams defines parameters for ExplainDeadline.
 type ExplainDeadlineParams struct {
@@ -1934,6 +3260,60 @@ type MarkAlertsReadJSONRequestBody MarkAlertsReadJSONBody
 // PutCalendarYearJSONRequestBody defines body for PutCalendarYear for application/json ContentType.
 type PutCalendarYearJSONRequestBody = CalendarYearInput
 
+// RegisterCaseJSONRequestBody defines body for RegisterCase for application/json ContentType.
+type RegisterCaseJSONRequestBody = CaseRegistration
+
+// AcceptCaseJSONRequestBody defines body for AcceptCase for application/json ContentType.
+type AcceptCaseJSONRequestBody = AcceptInput
+
+// AnswerCaseJSONRequestBody defines body for AnswerCase for application/json ContentType.
+type AnswerCaseJSONRequestBody = AnswerInput
+
+// ApproveAnswerJSONRequestBody defines body for ApproveAnswer for application/json ContentType.
+type ApproveAnswerJSONRequestBody = ApproveInput
+
+// AssignCaseJSONRequestBody defines body for AssignCase for application/json ContentType.
+type AssignCaseJSONRequestBody = AssignInput
+
+// ClassifyCaseJSONRequestBody defines body for ClassifyCase for application/json ContentType.
+type ClassifyCaseJSONRequestBody = ClassifyInput
+
+// CloseCaseJSONRequestBody defines body for CloseCase for application/json ContentType.
+type CloseCaseJSONRequestBody = NoteInput
+
+// ContributeCaseJSONRequestBody defines body for ContributeCase for application/json ContentType.
+type ContributeCaseJSONRequestBody = ContributeInput
+
+// ExtendCaseJSONRequestBody defines body for ExtendCase for application/json ContentType.
+type ExtendCaseJSONRequestBody = ExtendInput
+
+// FileCaseJSONRequestBody defines body for FileCase for application/json ContentType.
+type FileCaseJSONRequestBody = NoteInput
+
+// ForwardCaseJSONRequestBody defines body for ForwardCase for application/json ContentType.
+type ForwardCaseJSONRequestBody = ForwardInput
+
+// GuideCaseJSONRequestBody defines body for GuideCase for application/json ContentType.
+type GuideCaseJSONRequestBody = NoteInput
+
+// RejectCaseJSONRequestBody defines body for RejectCase for application/json ContentType.
+type RejectCaseJSONRequestBody = NoteInput
+
+// ResumeCaseJSONRequestBody defines body for ResumeCase for application/json ContentType.
+type ResumeCaseJSONRequestBody = DecisionInput
+
+// SplitCaseJSONRequestBody defines body for SplitCase for application/json ContentType.
+type SplitCaseJSONRequestBody = SplitInput
+
+// SuspendCaseJSONRequestBody defines body for SuspendCase for application/json ContentType.
+type SuspendCaseJSONRequestBody = DecisionInput
+
+// TerminateCaseJSONRequestBody defines body for TerminateCase for application/json ContentType.
+type TerminateCaseJSONRequestBody = DecisionInput
+
+// WithdrawCaseJSONRequestBody defines body for WithdrawCase for application/json ContentType.
+type WithdrawCaseJSONRequestBody = WithdrawInput
+
 // PutDeadlineOverrideJSONRequestBody defines body for PutDeadlineOverride for application/json ContentType.
 type PutDeadlineOverrideJSONRequestBody = DeadlineOverride
 
@@ -1978,6 +3358,66 @@ type ServerInterface interface {
 	// PutCalendarYear Replace (and optionally confirm) one year's calendar
 	// (PUT /calendar/{year})
 	PutCalendarYear(ctx echo.Context, year Year, params PutCalendarYearParams) error
+	// ListCases Cases the caller may see, with filters, soonest due first
+	// (GET /cases)
+	ListCases(ctx echo.Context, params ListCasesParams) error
+	// RegisterCase Register a case received outside the web form (office)
+	// (POST /cases)
+	RegisterCase(ctx echo.Context, params RegisterCaseParams) error
+	// GetCase One case with its classification, clocks, answers, contributions, trail and the actions the caller may take
+	// (GET /cases/{code})
+	GetCase(ctx echo.Context, code CaseCode, params GetCaseParams) error
+	// AcceptCase Accept for resolution (thụ lý) with the decision's number and date (office)
+	// (POST /cases/{code}/accept)
+	AcceptCase(ctx echo.Context, code CaseCode, params AcceptCaseParams) error
+	// AnswerCase Draft the answer (lead unit)
+	// (POST /cases/{code}/answer)
+	AnswerCase(ctx echo.Context, code CaseCode, params AnswerCaseParams) error
+	// ApproveAnswer Approve the draft, which publishes it to the citizen (head of the lead unit)
+	// (POST /cases/{code}/approve)
+	ApproveAnswer(ctx echo.Context, code CaseCode, params ApproveAnswerParams) error
+	// AssignCase Assign the lead unit and the coordinating units; reassign with a reason (office)
+	// (POST /cases/{code}/assign)
+	AssignCase(ctx echo.Context, code CaseCode, params AssignCaseParams) error
+	// ClassifyCase Classify (phân loại): kind, eligibility with its reason, competence, senders, complaint round, complexity with the criteria of NĐ 124/2020 Art. 3a and the document reference, remote area (office)
+	// (POST /cases/{code}/classify)
+	ClassifyCase(ctx echo.Context, code CaseCode, params ClassifyCaseParams) error
+	// CloseCase Close an answered case (office)
+	// (POST /cases/{code}/close)
+	CloseCase(ctx echo.Context, code CaseCode, params CloseCaseParams) error
+	// ContributeCase Post a coordinating unit's contribution, which the lead unit reads (coordinating unit)
+	// (POST /cases/{code}/contribute)
+	ContributeCase(ctx echo.Context, code CaseCode, params ContributeCaseParams) error
+	// ExtendCase Extend the running clock, or ask for an extension; decide a pending request
+	// (POST /cases/{code}/extend)
+	ExtendCase(ctx echo.Context, code CaseCode, params ExtendCaseParams) error
+	// FileCase File the case for monitoring (lưu đơn, theo dõi) (office)
+	// (POST /cases/{code}/file)
+	FileCase(ctx echo.Context, code CaseCode, params FileCaseParams) error
+	// ForwardCase Forward to the competent body (chuyển đơn); the citizen is told where (office)
+	// (POST /cases/{code}/forward)
+	ForwardCase(ctx echo.Context, code CaseCode, params ForwardCaseParams) error
+	// GuideCase Guide the citizen to the right body (hướng dẫn) (office)
+	// (POST /cases/{code}/guide)
+	GuideCase(ctx echo.Context, code CaseCode, params GuideCaseParams) error
+	// RejectCase Answer that the case is not eligible, with the reason (office)
+	// (POST /cases/{code}/reject)
+	RejectCase(ctx echo.Context, code CaseCode, params RejectCaseParams) error
+	// ResumeCase Resume a suspended resolution (office)
+	// (POST /cases/{code}/resume)
+	ResumeCase(ctx echo.Context, code CaseCode, params ResumeCaseParams) error
+	// SplitCase Split a letter with mixed content into linked cases, one per kind (office)
+	// (POST /cases/{code}/split)
+	SplitCase(ctx echo.Context, code CaseCode, params SplitCaseParams) error
+	// SuspendCase Suspend the resolution (tạm đình chỉ) (office; complaints and denunciations)
+	// (POST /cases/{code}/suspend)
+	SuspendCase(ctx echo.Context, code CaseCode, params SuspendCaseParams) error
+	// TerminateCase Terminate the resolution (đình chỉ) (office; complaints and denunciations)
+	// (POST /cases/{code}/terminate)
+	TerminateCase(ctx echo.Context, code CaseCode, params TerminateCaseParams) error
+	// WithdrawCase Record a withdrawal (rút đơn) and whether resolution must continue (office)
+	// (POST /cases/{code}/withdraw)
+	WithdrawCase(ctx echo.Context, code CaseCode, params WithdrawCaseParams) error
 	// ExplainDeadline Compute and explain a statutory due date
 	// (GET /deadline/explain)
 	ExplainDeadline(ctx echo.Context, params ExplainDeadlineParams) error
@@ -2303,6 +3743,541 @@ func (w *ServerInterfaceWrapper) PutCalendarYear(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.PutCalendarYear(ctx, year, params)
+	return err
+}
+
+// ListCases converts echo context to params.
+func (w *ServerInterfaceWrapper) ListCases(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListCasesParams
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", ctx.QueryParams(), &params.Status, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter status: %s", err))
+	}
+
+	// ------------- Optional query parameter "kind" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "kind", ctx.QueryParams(), &params.Kind, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter kind: %s", err))
+	}
+
+	// ------------- Optional query parameter "topic_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "topic_id", ctx.QueryParams(), &params.TopicId, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter topic_id: %s", err))
+	}
+
+	// ------------- Optional query parameter "unit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "unit", ctx.QueryParams(), &params.Unit, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter unit: %s", err))
+	}
+
+	// ------------- Optional query parameter "urgency" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "urgency", ctx.QueryParams(), &params.Urgency, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter urgency: %s", err))
+	}
+
+	// ------------- Optional query parameter "open" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "open", ctx.QueryParams(), &params.Open, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter open: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListCases(ctx, params)
+	return err
+}
+
+// RegisterCase converts echo context to params.
+func (w *ServerInterfaceWrapper) RegisterCase(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params RegisterCaseParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RegisterCase(ctx, params)
+	return err
+}
+
+// GetCase converts echo context to params.
+func (w *ServerInterfaceWrapper) GetCase(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "code" -------------
+	var code CaseCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", ctx.Param("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter code: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetCaseParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetCase(ctx, code, params)
+	return err
+}
+
+// AcceptCase converts echo context to params.
+func (w *ServerInterfaceWrapper) AcceptCase(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "code" -------------
+	var code CaseCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", ctx.Param("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter code: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params AcceptCaseParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.AcceptCase(ctx, code, params)
+	return err
+}
+
+// AnswerCase converts echo context to params.
+func (w *ServerInterfaceWrapper) AnswerCase(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "code" -------------
+	var code CaseCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", ctx.Param("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter code: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params AnswerCaseParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.AnswerCase(ctx, code, params)
+	return err
+}
+
+// ApproveAnswer converts echo context to params.
+func (w *ServerInterfaceWrapper) ApproveAnswer(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "code" -------------
+	var code CaseCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", ctx.Param("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter code: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ApproveAnswerParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ApproveAnswer(ctx, code, params)
+	return err
+}
+
+// AssignCase converts echo context to params.
+func (w *ServerInterfaceWrapper) AssignCase(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "code" -------------
+	var code CaseCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", ctx.Param("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter code: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params AssignCaseParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.AssignCase(ctx, code, params)
+	return err
+}
+
+// ClassifyCase converts echo context to params.
+func (w *ServerInterfaceWrapper) ClassifyCase(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "code" -------------
+	var code CaseCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", ctx.Param("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter code: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ClassifyCaseParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ClassifyCase(ctx, code, params)
+	return err
+}
+
+// CloseCase converts echo context to params.
+func (w *ServerInterfaceWrapper) CloseCase(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "code" -------------
+	var code CaseCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", ctx.Param("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter code: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CloseCaseParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CloseCase(ctx, code, params)
+	return err
+}
+
+// ContributeCase converts echo context to params.
+func (w *ServerInterfaceWrapper) ContributeCase(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "code" -------------
+	var code CaseCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", ctx.Param("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter code: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ContributeCaseParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ContributeCase(ctx, code, params)
+	return err
+}
+
+// ExtendCase converts echo context to params.
+func (w *ServerInterfaceWrapper) ExtendCase(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "code" -------------
+	var code CaseCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", ctx.Param("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter code: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ExtendCaseParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ExtendCase(ctx, code, params)
+	return err
+}
+
+// FileCase converts echo context to params.
+func (w *ServerInterfaceWrapper) FileCase(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "code" -------------
+	var code CaseCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", ctx.Param("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter code: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params FileCaseParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.FileCase(ctx, code, params)
+	return err
+}
+
+// ForwardCase converts echo context to params.
+func (w *ServerInterfaceWrapper) ForwardCase(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "code" -------------
+	var code CaseCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", ctx.Param("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter code: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ForwardCaseParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ForwardCase(ctx, code, params)
+	return err
+}
+
+// GuideCase converts echo context to params.
+func (w *ServerInterfaceWrapper) GuideCase(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "code" -------------
+	var code CaseCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", ctx.Param("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter code: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GuideCaseParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GuideCase(ctx, code, params)
+	return err
+}
+
+// RejectCase converts echo context to params.
+func (w *ServerInterfaceWrapper) RejectCase(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "code" -------------
+	var code CaseCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", ctx.Param("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter code: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params RejectCaseParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RejectCase(ctx, code, params)
+	return err
+}
+
+// ResumeCase converts echo context to params.
+func (w *ServerInterfaceWrapper) ResumeCase(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "code" -------------
+	var code CaseCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", ctx.Param("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter code: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ResumeCaseParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ResumeCase(ctx, code, params)
+	return err
+}
+
+// SplitCase converts echo context to params.
+func (w *ServerInterfaceWrapper) SplitCase(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "code" -------------
+	var code CaseCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", ctx.Param("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter code: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SplitCaseParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SplitCase(ctx, code, params)
+	return err
+}
+
+// SuspendCase converts echo context to params.
+func (w *ServerInterfaceWrapper) SuspendCase(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "code" -------------
+	var code CaseCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", ctx.Param("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter code: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SuspendCaseParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SuspendCase(ctx, code, params)
+	return err
+}
+
+// TerminateCase converts echo context to params.
+func (w *ServerInterfaceWrapper) TerminateCase(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "code" -------------
+	var code CaseCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", ctx.Param("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter code: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params TerminateCaseParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.TerminateCase(ctx, code, params)
+	return err
+}
+
+// WithdrawCase converts echo context to params.
+func (w *ServerInterfaceWrapper) WithdrawCase(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "code" -------------
+	var code CaseCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", ctx.Param("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter code: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params WithdrawCaseParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.WithdrawCase(ctx, code, params)
 	return err
 }
 
@@ -2895,6 +4870,26 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/alerts/read", wrapper.MarkAlertsRead, options.OperationMiddlewares["markAlertsRead"]...)
 	router.GET(options.BaseURL+"/admin/jobs", wrapper.ListJobs, options.OperationMiddlewares["listJobs"]...)
 	router.POST(options.BaseURL+"/admin/jobs/:name/run", wrapper.RunJob, options.OperationMiddlewares["runJob"]...)
+	router.GET(options.BaseURL+"/cases", wrapper.ListCases, options.OperationMiddlewares["listCases"]...)
+	router.POST(options.BaseURL+"/cases", wrapper.RegisterCase, options.OperationMiddlewares["registerCase"]...)
+	router.GET(options.BaseURL+"/cases/:code", wrapper.GetCase, options.OperationMiddlewares["getCase"]...)
+	router.POST(options.BaseURL+"/cases/:code/classify", wrapper.ClassifyCase, options.OperationMiddlewares["classifyCase"]...)
+	router.POST(options.BaseURL+"/cases/:code/accept", wrapper.AcceptCase, options.OperationMiddlewares["acceptCase"]...)
+	router.POST(options.BaseURL+"/cases/:code/forward", wrapper.ForwardCase, options.OperationMiddlewares["forwardCase"]...)
+	router.POST(options.BaseURL+"/cases/:code/guide", wrapper.GuideCase, options.OperationMiddlewares["guideCase"]...)
+	router.POST(options.BaseURL+"/cases/:code/reject", wrapper.RejectCase, options.OperationMiddlewares["rejectCase"]...)
+	router.POST(options.BaseURL+"/cases/:code/file", wrapper.FileCase, options.OperationMiddlewares["fileCase"]...)
+	router.POST(options.BaseURL+"/cases/:code/assign", wrapper.AssignCase, options.OperationMiddlewares["assignCase"]...)
+	router.POST(options.BaseURL+"/cases/:code/answer", wrapper.AnswerCase, options.OperationMiddlewares["answerCase"]...)
+	router.POST(options.BaseURL+"/cases/:code/approve", wrapper.ApproveAnswer, options.OperationMiddlewares["approveAnswer"]...)
+	router.POST(options.BaseURL+"/cases/:code/contribute", wrapper.ContributeCase, options.OperationMiddlewares["contributeCase"]...)
+	router.POST(options.BaseURL+"/cases/:code/extend", wrapper.ExtendCase, options.OperationMiddlewares["extendCase"]...)
+	router.POST(options.BaseURL+"/cases/:code/suspend", wrapper.SuspendCase, options.OperationMiddlewares["suspendCase"]...)
+	router.POST(options.BaseURL+"/cases/:code/resume", wrapper.ResumeCase, options.OperationMiddlewares["resumeCase"]...)
+	router.POST(options.BaseURL+"/cases/:code/withdraw", wrapper.WithdrawCase, options.OperationMiddlewares["withdrawCase"]...)
+	router.POST(options.BaseURL+"/cases/:code/terminate", wrapper.TerminateCase, options.OperationMiddlewares["terminateCase"]...)
+	router.POST(options.BaseURL+"/cases/:code/close", wrapper.CloseCase, options.OperationMiddlewares["closeCase"]...)
+	router.POST(options.BaseURL+"/cases/:code/split", wrapper.SplitCase, options.OperationMiddlewares["splitCase"]...)
 
 }
 
@@ -3375,6 +5370,1902 @@ type PutCalendarYeardefaultJSONResponse struct {
 }
 
 func (response PutCalendarYeardefaultJSONResponse) VisitPutCalendarYearResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCasesRequestObject struct {
+	Params ListCasesParams
+}
+
+type ListCasesResponseObject interface {
+	VisitListCasesResponse(w http.ResponseWriter) error
+}
+
+type ListCases200JSONResponse struct {
+	Cases []StaffCase `json:"cases"`
+}
+
+func (response ListCases200JSONResponse) VisitListCasesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCases401JSONResponse struct{ ErrorJSONResponse }
+
+func (response ListCases401JSONResponse) VisitListCasesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCases403JSONResponse Error
+
+func (response ListCases403JSONResponse) VisitListCasesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCases422JSONResponse Error
+
+func (response ListCases422JSONResponse) VisitListCasesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCasesdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response ListCasesdefaultJSONResponse) VisitListCasesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RegisterCaseRequestObject struct {
+	Params RegisterCaseParams
+	Body   *RegisterCaseJSONRequestBody
+}
+
+type RegisterCaseResponseObject interface {
+	VisitRegisterCaseResponse(w http.ResponseWriter) error
+}
+
+type RegisterCase201JSONResponse RegisteredCase
+
+func (response RegisterCase201JSONResponse) VisitRegisterCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RegisterCase401JSONResponse struct{ ErrorJSONResponse }
+
+func (response RegisterCase401JSONResponse) VisitRegisterCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RegisterCase403JSONResponse Error
+
+func (response RegisterCase403JSONResponse) VisitRegisterCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RegisterCase422JSONResponse Error
+
+func (response RegisterCase422JSONResponse) VisitRegisterCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RegisterCasedefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response RegisterCasedefaultJSONResponse) VisitRegisterCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCaseRequestObject struct {
+	Code   CaseCode `json:"code"`
+	Params GetCaseParams
+}
+
+type GetCaseResponseObject interface {
+	VisitGetCaseResponse(w http.ResponseWriter) error
+}
+
+type GetCase200JSONResponse CaseDetail
+
+func (response GetCase200JSONResponse) VisitGetCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCase401JSONResponse struct{ ErrorJSONResponse }
+
+func (response GetCase401JSONResponse) VisitGetCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCase404JSONResponse Error
+
+func (response GetCase404JSONResponse) VisitGetCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCasedefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response GetCasedefaultJSONResponse) VisitGetCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptCaseRequestObject struct {
+	Code   CaseCode `json:"code"`
+	Params AcceptCaseParams
+	Body   *AcceptCaseJSONRequestBody
+}
+
+type AcceptCaseResponseObject interface {
+	VisitAcceptCaseResponse(w http.ResponseWriter) error
+}
+
+type AcceptCase200JSONResponse CaseDetail
+
+func (response AcceptCase200JSONResponse) VisitAcceptCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptCase403JSONResponse struct{ ErrorJSONResponse }
+
+func (response AcceptCase403JSONResponse) VisitAcceptCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptCase404JSONResponse Error
+
+func (response AcceptCase404JSONResponse) VisitAcceptCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptCase409JSONResponse Error
+
+func (response AcceptCase409JSONResponse) VisitAcceptCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptCase422JSONResponse Error
+
+func (response AcceptCase422JSONResponse) VisitAcceptCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptCasedefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response AcceptCasedefaultJSONResponse) VisitAcceptCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AnswerCaseRequestObject struct {
+	Code   CaseCode `json:"code"`
+	Params AnswerCaseParams
+	Body   *AnswerCaseJSONRequestBody
+}
+
+type AnswerCaseResponseObject interface {
+	VisitAnswerCaseResponse(w http.ResponseWriter) error
+}
+
+type AnswerCase200JSONResponse CaseDetail
+
+func (response AnswerCase200JSONResponse) VisitAnswerCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AnswerCase403JSONResponse struct{ ErrorJSONResponse }
+
+func (response AnswerCase403JSONResponse) VisitAnswerCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AnswerCase404JSONResponse Error
+
+func (response AnswerCase404JSONResponse) VisitAnswerCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AnswerCase409JSONResponse Error
+
+func (response AnswerCase409JSONResponse) VisitAnswerCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AnswerCase422JSONResponse Error
+
+func (response AnswerCase422JSONResponse) VisitAnswerCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AnswerCasedefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response AnswerCasedefaultJSONResponse) VisitAnswerCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ApproveAnswerRequestObject struct {
+	Code   CaseCode `json:"code"`
+	Params ApproveAnswerParams
+	Body   *ApproveAnswerJSONRequestBody
+}
+
+type ApproveAnswerResponseObject interface {
+	VisitApproveAnswerResponse(w http.ResponseWriter) error
+}
+
+type ApproveAnswer200JSONResponse CaseDetail
+
+func (response ApproveAnswer200JSONResponse) VisitApproveAnswerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ApproveAnswer403JSONResponse struct{ ErrorJSONResponse }
+
+func (response ApproveAnswer403JSONResponse) VisitApproveAnswerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ApproveAnswer404JSONResponse Error
+
+func (response ApproveAnswer404JSONResponse) VisitApproveAnswerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ApproveAnswer409JSONResponse Error
+
+func (response ApproveAnswer409JSONResponse) VisitApproveAnswerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ApproveAnswer422JSONResponse Error
+
+func (response ApproveAnswer422JSONResponse) VisitApproveAnswerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ApproveAnswerdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response ApproveAnswerdefaultJSONResponse) VisitApproveAnswerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssignCaseRequestObject struct {
+	Code   CaseCode `json:"code"`
+	Params AssignCaseParams
+	Body   *AssignCaseJSONRequestBody
+}
+
+type AssignCaseResponseObject interface {
+	VisitAssignCaseResponse(w http.ResponseWriter) error
+}
+
+type AssignCase200JSONResponse CaseDetail
+
+func (response AssignCase200JSONResponse) VisitAssignCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssignCase403JSONResponse struct{ ErrorJSONResponse }
+
+func (response AssignCase403JSONResponse) VisitAssignCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssignCase404JSONResponse Error
+
+func (response AssignCase404JSONResponse) VisitAssignCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssignCase409JSONResponse Error
+
+func (response AssignCase409JSONResponse) VisitAssignCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssignCase422JSONResponse Error
+
+func (response AssignCase422JSONResponse) VisitAssignCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssignCasedefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response AssignCasedefaultJSONResponse) VisitAssignCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ClassifyCaseRequestObject struct {
+	Code   CaseCode `json:"code"`
+	Params ClassifyCaseParams
+	Body   *ClassifyCaseJSONRequestBody
+}
+
+type ClassifyCaseResponseObject interface {
+	VisitClassifyCaseResponse(w http.ResponseWriter) error
+}
+
+type ClassifyCase200JSONResponse CaseDetail
+
+func (response ClassifyCase200JSONResponse) VisitClassifyCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ClassifyCase403JSONResponse struct{ ErrorJSONResponse }
+
+func (response ClassifyCase403JSONResponse) VisitClassifyCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ClassifyCase404JSONResponse Error
+
+func (response ClassifyCase404JSONResponse) VisitClassifyCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ClassifyCase409JSONResponse Error
+
+func (response ClassifyCase409JSONResponse) VisitClassifyCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ClassifyCase422JSONResponse Error
+
+func (response ClassifyCase422JSONResponse) VisitClassifyCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ClassifyCasedefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response ClassifyCasedefaultJSONResponse) VisitClassifyCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CloseCaseRequestObject struct {
+	Code   CaseCode `json:"code"`
+	Params CloseCaseParams
+	Body   *CloseCaseJSONRequestBody
+}
+
+type CloseCaseResponseObject interface {
+	VisitCloseCaseResponse(w http.ResponseWriter) error
+}
+
+type CloseCase200JSONResponse CaseDetail
+
+func (response CloseCase200JSONResponse) VisitCloseCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CloseCase403JSONResponse struct{ ErrorJSONResponse }
+
+func (response CloseCase403JSONResponse) VisitCloseCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CloseCase404JSONResponse Error
+
+func (response CloseCase404JSONResponse) VisitCloseCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CloseCase409JSONResponse Error
+
+func (response CloseCase409JSONResponse) VisitCloseCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CloseCase422JSONResponse Error
+
+func (response CloseCase422JSONResponse) VisitCloseCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CloseCasedefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response CloseCasedefaultJSONResponse) VisitCloseCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ContributeCaseRequestObject struct {
+	Code   CaseCode `json:"code"`
+	Params ContributeCaseParams
+	Body   *ContributeCaseJSONRequestBody
+}
+
+type ContributeCaseResponseObject interface {
+	VisitContributeCaseResponse(w http.ResponseWriter) error
+}
+
+type ContributeCase200JSONResponse CaseDetail
+
+func (response ContributeCase200JSONResponse) VisitContributeCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ContributeCase403JSONResponse struct{ ErrorJSONResponse }
+
+func (response ContributeCase403JSONResponse) VisitContributeCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ContributeCase404JSONResponse Error
+
+func (response ContributeCase404JSONResponse) VisitContributeCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ContributeCase409JSONResponse Error
+
+func (response ContributeCase409JSONResponse) VisitContributeCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ContributeCase422JSONResponse Error
+
+func (response ContributeCase422JSONResponse) VisitContributeCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ContributeCasedefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response ContributeCasedefaultJSONResponse) VisitContributeCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExtendCaseRequestObject struct {
+	Code   CaseCode `json:"code"`
+	Params ExtendCaseParams
+	Body   *ExtendCaseJSONRequestBody
+}
+
+type ExtendCaseResponseObject interface {
+	VisitExtendCaseResponse(w http.ResponseWriter) error
+}
+
+type ExtendCase200JSONResponse CaseDetail
+
+func (response ExtendCase200JSONResponse) VisitExtendCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExtendCase202JSONResponse CaseDetail
+
+func (response ExtendCase202JSONResponse) VisitExtendCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExtendCase403JSONResponse struct{ ErrorJSONResponse }
+
+func (response ExtendCase403JSONResponse) VisitExtendCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExtendCase404JSONResponse Error
+
+func (response ExtendCase404JSONResponse) VisitExtendCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExtendCase409JSONResponse Error
+
+func (response ExtendCase409JSONResponse) VisitExtendCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExtendCase422JSONResponse Error
+
+func (response ExtendCase422JSONResponse) VisitExtendCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExtendCasedefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response ExtendCasedefaultJSONResponse) VisitExtendCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FileCaseRequestObject struct {
+	Code   CaseCode `json:"code"`
+	Params FileCaseParams
+	Body   *FileCaseJSONRequestBody
+}
+
+type FileCaseResponseObject interface {
+	VisitFileCaseResponse(w http.ResponseWriter) error
+}
+
+type FileCase200JSONResponse CaseDetail
+
+func (response FileCase200JSONResponse) VisitFileCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FileCase403JSONResponse struct{ ErrorJSONResponse }
+
+func (response FileCase403JSONResponse) VisitFileCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FileCase404JSONResponse Error
+
+func (response FileCase404JSONResponse) VisitFileCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FileCase409JSONResponse Error
+
+func (response FileCase409JSONResponse) VisitFileCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FileCase422JSONResponse Error
+
+func (response FileCase422JSONResponse) VisitFileCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FileCasedefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response FileCasedefaultJSONResponse) VisitFileCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ForwardCaseRequestObject struct {
+	Code   CaseCode `json:"code"`
+	Params ForwardCaseParams
+	Body   *ForwardCaseJSONRequestBody
+}
+
+type ForwardCaseResponseObject interface {
+	VisitForwardCaseResponse(w http.ResponseWriter) error
+}
+
+type ForwardCase200JSONResponse CaseDetail
+
+func (response ForwardCase200JSONResponse) VisitForwardCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ForwardCase403JSONResponse struct{ ErrorJSONResponse }
+
+func (response ForwardCase403JSONResponse) VisitForwardCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ForwardCase404JSONResponse Error
+
+func (response ForwardCase404JSONResponse) VisitForwardCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ForwardCase409JSONResponse Error
+
+func (response ForwardCase409JSONResponse) VisitForwardCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ForwardCase422JSONResponse Error
+
+func (response ForwardCase422JSONResponse) VisitForwardCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ForwardCasedefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response ForwardCasedefaultJSONResponse) VisitForwardCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GuideCaseRequestObject struct {
+	Code   CaseCode `json:"code"`
+	Params GuideCaseParams
+	Body   *GuideCaseJSONRequestBody
+}
+
+type GuideCaseResponseObject interface {
+	VisitGuideCaseResponse(w http.ResponseWriter) error
+}
+
+type GuideCase200JSONResponse CaseDetail
+
+func (response GuideCase200JSONResponse) VisitGuideCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GuideCase403JSONResponse struct{ ErrorJSONResponse }
+
+func (response GuideCase403JSONResponse) VisitGuideCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GuideCase404JSONResponse Error
+
+func (response GuideCase404JSONResponse) VisitGuideCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GuideCase409JSONResponse Error
+
+func (response GuideCase409JSONResponse) VisitGuideCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GuideCase422JSONResponse Error
+
+func (response GuideCase422JSONResponse) VisitGuideCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GuideCasedefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response GuideCasedefaultJSONResponse) VisitGuideCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RejectCaseRequestObject struct {
+	Code   CaseCode `json:"code"`
+	Params RejectCaseParams
+	Body   *RejectCaseJSONRequestBody
+}
+
+type RejectCaseResponseObject interface {
+	VisitRejectCaseResponse(w http.ResponseWriter) error
+}
+
+type RejectCase200JSONResponse CaseDetail
+
+func (response RejectCase200JSONResponse) VisitRejectCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RejectCase403JSONResponse struct{ ErrorJSONResponse }
+
+func (response RejectCase403JSONResponse) VisitRejectCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RejectCase404JSONResponse Error
+
+func (response RejectCase404JSONResponse) VisitRejectCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RejectCase409JSONResponse Error
+
+func (response RejectCase409JSONResponse) VisitRejectCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RejectCase422JSONResponse Error
+
+func (response RejectCase422JSONResponse) VisitRejectCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RejectCasedefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response RejectCasedefaultJSONResponse) VisitRejectCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeCaseRequestObject struct {
+	Code   CaseCode `json:"code"`
+	Params ResumeCaseParams
+	Body   *ResumeCaseJSONRequestBody
+}
+
+type ResumeCaseResponseObject interface {
+	VisitResumeCaseResponse(w http.ResponseWriter) error
+}
+
+type ResumeCase200JSONResponse CaseDetail
+
+func (response ResumeCase200JSONResponse) VisitResumeCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeCase403JSONResponse struct{ ErrorJSONResponse }
+
+func (response ResumeCase403JSONResponse) VisitResumeCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeCase404JSONResponse Error
+
+func (response ResumeCase404JSONResponse) VisitResumeCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeCase409JSONResponse Error
+
+func (response ResumeCase409JSONResponse) VisitResumeCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeCase422JSONResponse Error
+
+func (response ResumeCase422JSONResponse) VisitResumeCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeCasedefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response ResumeCasedefaultJSONResponse) VisitResumeCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SplitCaseRequestObject struct {
+	Code   CaseCode `json:"code"`
+	Params SplitCaseParams
+	Body   *SplitCaseJSONRequestBody
+}
+
+type SplitCaseResponseObject interface {
+	VisitSplitCaseResponse(w http.ResponseWriter) error
+}
+
+type SplitCase200JSONResponse CaseDetail
+
+func (response SplitCase200JSONResponse) VisitSplitCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SplitCase403JSONResponse struct{ ErrorJSONResponse }
+
+func (response SplitCase403JSONResponse) VisitSplitCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SplitCase404JSONResponse Error
+
+func (response SplitCase404JSONResponse) VisitSplitCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SplitCase409JSONResponse Error
+
+func (response SplitCase409JSONResponse) VisitSplitCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SplitCase422JSONResponse Error
+
+func (response SplitCase422JSONResponse) VisitSplitCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SplitCasedefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response SplitCasedefaultJSONResponse) VisitSplitCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SuspendCaseRequestObject struct {
+	Code   CaseCode `json:"code"`
+	Params SuspendCaseParams
+	Body   *SuspendCaseJSONRequestBody
+}
+
+type SuspendCaseResponseObject interface {
+	VisitSuspendCaseResponse(w http.ResponseWriter) error
+}
+
+type SuspendCase200JSONResponse CaseDetail
+
+func (response SuspendCase200JSONResponse) VisitSuspendCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SuspendCase403JSONResponse struct{ ErrorJSONResponse }
+
+func (response SuspendCase403JSONResponse) VisitSuspendCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SuspendCase404JSONResponse Error
+
+func (response SuspendCase404JSONResponse) VisitSuspendCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SuspendCase409JSONResponse Error
+
+func (response SuspendCase409JSONResponse) VisitSuspendCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SuspendCase422JSONResponse Error
+
+func (response SuspendCase422JSONResponse) VisitSuspendCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SuspendCasedefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response SuspendCasedefaultJSONResponse) VisitSuspendCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type TerminateCaseRequestObject struct {
+	Code   CaseCode `json:"code"`
+	Params TerminateCaseParams
+	Body   *TerminateCaseJSONRequestBody
+}
+
+type TerminateCaseResponseObject interface {
+	VisitTerminateCaseResponse(w http.ResponseWriter) error
+}
+
+type TerminateCase200JSONResponse CaseDetail
+
+func (response TerminateCase200JSONResponse) VisitTerminateCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type TerminateCase403JSONResponse struct{ ErrorJSONResponse }
+
+func (response TerminateCase403JSONResponse) VisitTerminateCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type TerminateCase404JSONResponse Error
+
+func (response TerminateCase404JSONResponse) VisitTerminateCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type TerminateCase409JSONResponse Error
+
+func (response TerminateCase409JSONResponse) VisitTerminateCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type TerminateCase422JSONResponse Error
+
+func (response TerminateCase422JSONResponse) VisitTerminateCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type TerminateCasedefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response TerminateCasedefaultJSONResponse) VisitTerminateCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type WithdrawCaseRequestObject struct {
+	Code   CaseCode `json:"code"`
+	Params WithdrawCaseParams
+	Body   *WithdrawCaseJSONRequestBody
+}
+
+type WithdrawCaseResponseObject interface {
+	VisitWithdrawCaseResponse(w http.ResponseWriter) error
+}
+
+type WithdrawCase200JSONResponse CaseDetail
+
+func (response WithdrawCase200JSONResponse) VisitWithdrawCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type WithdrawCase403JSONResponse struct{ ErrorJSONResponse }
+
+func (response WithdrawCase403JSONResponse) VisitWithdrawCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type WithdrawCase404JSONResponse Error
+
+func (response WithdrawCase404JSONResponse) VisitWithdrawCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type WithdrawCase409JSONResponse Error
+
+func (response WithdrawCase409JSONResponse) VisitWithdrawCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type WithdrawCase422JSONResponse Error
+
+func (response WithdrawCase422JSONResponse) VisitWithdrawCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type WithdrawCasedefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response WithdrawCasedefaultJSONResponse) VisitWithdrawCaseResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -4389,6 +8280,66 @@ type StrictServerInterface interface {
 	// PutCalendarYear Replace (and optionally confirm) one year's calendar
 	// (PUT /calendar/{year})
 	PutCalendarYear(ctx context.Context, request PutCalendarYearRequestObject) (PutCalendarYearResponseObject, error)
+	// ListCases Cases the caller may see, with filters, soonest due first
+	// (GET /cases)
+	ListCases(ctx context.Context, request ListCasesRequestObject) (ListCasesResponseObject, error)
+	// RegisterCase Register a case received outside the web form (office)
+	// (POST /cases)
+	RegisterCase(ctx context.Context, request RegisterCaseRequestObject) (RegisterCaseResponseObject, error)
+	// GetCase One case with its classification, clocks, answers, contributions, trail and the actions the caller may take
+	// (GET /cases/{code})
+	GetCase(ctx context.Context, request GetCaseRequestObject) (GetCaseResponseObject, error)
+	// AcceptCase Accept for resolution (thụ lý) with the decision's number and date (office)
+	// (POST /cases/{code}/accept)
+	AcceptCase(ctx context.Context, request AcceptCaseRequestObject) (AcceptCaseResponseObject, error)
+	// AnswerCase Draft the answer (lead unit)
+	// (POST /cases/{code}/answer)
+	AnswerCase(ctx context.Context, request AnswerCaseRequestObject) (AnswerCaseResponseObject, error)
+	// ApproveAnswer Approve the draft, which publishes it to the citizen (head of the lead unit)
+	// (POST /cases/{code}/approve)
+	ApproveAnswer(ctx context.Context, request ApproveAnswerRequestObject) (ApproveAnswerResponseObject, error)
+	// AssignCase Assign the lead unit and the coordinating units; reassign with a reason (office)
+	// (POST /cases/{code}/assign)
+	AssignCase(ctx context.Context, request AssignCaseRequestObject) (AssignCaseResponseObject, error)
+	// ClassifyCase Classify (phân loại): kind, eligibility with its reason, competence, senders, complaint round, complexity with the criteria of NĐ 124/2020 Art. 3a and the document reference, remote area (office)
+	// (POST /cases/{code}/classify)
+	ClassifyCase(ctx context.Context, request ClassifyCaseRequestObject) (ClassifyCaseResponseObject, error)
+	// CloseCase Close an answered case (office)
+	// (POST /cases/{code}/close)
+	CloseCase(ctx context.Context, request CloseCaseRequestObject) (CloseCaseResponseObject, error)
+	// ContributeCase Post a coordinating unit's contribution, which the lead unit reads (coordinating unit)
+	// (POST /cases/{code}/contribute)
+	ContributeCase(ctx context.Context, request ContributeCaseRequestObject) (ContributeCaseResponseObject, error)
+	// ExtendCase Extend the running clock, or ask for an extension; decide a pending request
+	// (POST /cases/{code}/extend)
+	ExtendCase(ctx context.Context, request ExtendCaseRequestObject) (ExtendCaseResponseObject, error)
+	// FileCase File the case for monitoring (lưu đơn, theo dõi) (office)
+	// (POST /cases/{code}/file)
+	FileCase(ctx context.Context, request FileCaseRequestObject) (FileCaseResponseObject, error)
+	// ForwardCase Forward to the competent body (chuyển đơn); the citizen is told where (office)
+	// (POST /cases/{code}/forward)
+	ForwardCase(ctx context.Context, request ForwardCaseRequestObject) (ForwardCaseResponseObject, error)
+	// GuideCase Guide the citizen to the right body (hướng dẫn) (office)
+	// (POST /cases/{code}/guide)
+	GuideCase(ctx context.Context, request GuideCaseRequestObject) (GuideCaseResponseObject, error)
+	// RejectCase Answer that the case is not eligible, with the reason (office)
+	// (POST /cases/{code}/reject)
+	RejectCase(ctx context.Context, request RejectCaseRequestObject) (RejectCaseResponseObject, error)
+	// ResumeCase Resume a suspended resolution (office)
+	// (POST /cases/{code}/resume)
+	ResumeCase(ctx context.Context, request ResumeCaseRequestObject) (ResumeCaseResponseObject, error)
+	// SplitCase Split a letter with mixed content into linked cases, one per kind (office)
+	// (POST /cases/{code}/split)
+	SplitCase(ctx context.Context, request SplitCaseRequestObject) (SplitCaseResponseObject, error)
+	// SuspendCase Suspend the resolution (tạm đình chỉ) (office; complaints and denunciations)
+	// (POST /cases/{code}/suspend)
+	SuspendCase(ctx context.Context, request SuspendCaseRequestObject) (SuspendCaseResponseObject, error)
+	// TerminateCase Terminate the resolution (đình chỉ) (office; complaints and denunciations)
+	// (POST /cases/{code}/terminate)
+	TerminateCase(ctx context.Context, request TerminateCaseRequestObject) (TerminateCaseResponseObject, error)
+	// WithdrawCase Record a withdrawal (rút đơn) and whether resolution must continue (office)
+	// (POST /cases/{code}/withdraw)
+	WithdrawCase(ctx context.Context, request WithdrawCaseRequestObject) (WithdrawCaseResponseObject, error)
 	// ExplainDeadline Compute and explain a statutory due date
 	// (GET /deadline/explain)
 	ExplainDeadline(ctx context.Context, request ExplainDeadlineRequestObject) (ExplainDeadlineResponseObject, error)
@@ -4697,6 +8648,938 @@ func (sh *strictHandler) PutCalendarYear(ctx echo.Context, year Year, params Put
 		return err
 	} else if validResponse, ok := response.(PutCalendarYearResponseObject); ok {
 		return validResponse.VisitPutCalendarYearResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListCases operation middleware
+func (sh *strictHandler) ListCases(ctx echo.Context, params ListCasesParams) error {
+	var request ListCasesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListCases(ctx.Request().Context(), request.(ListCasesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListCases")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListCasesResponseObject); ok {
+		return validResponse.VisitListCasesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RegisterCase operation middleware
+func (sh *strictHandler) RegisterCase(ctx echo.Context, params RegisterCaseParams) error {
+	var request RegisterCaseRequestObject
+
+	request.Params = params
+
+	var body RegisterCaseJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RegisterCase(ctx.Request().Context(), request.(RegisterCaseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RegisterCase")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RegisterCaseResponseObject); ok {
+		return validResponse.VisitRegisterCaseResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetCase operation middleware
+func (sh *strictHandler) GetCase(ctx echo.Context, code CaseCode, params GetCaseParams) error {
+	var request GetCaseRequestObject
+
+	request.Code = code
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetCase(ctx.Request().Context(), request.(GetCaseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetCase")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetCaseResponseObject); ok {
+		return validResponse.VisitGetCaseResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// AcceptCase operation middleware
+func (sh *strictHandler) AcceptCase(ctx echo.Context, code CaseCode, params AcceptCaseParams) error {
+	var request AcceptCaseRequestObject
+
+	request.Code = code
+	request.Params = params
+
+	var body AcceptCaseJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.AcceptCase(ctx.Request().Context(), request.(AcceptCaseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AcceptCase")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(AcceptCaseResponseObject); ok {
+		return validResponse.VisitAcceptCaseResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// AnswerCase operation middleware
+func (sh *strictHandler) AnswerCase(ctx echo.Context, code CaseCode, params AnswerCaseParams) error {
+	var request AnswerCaseRequestObject
+
+	request.Code = code
+	request.Params = params
+
+	var body AnswerCaseJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.AnswerCase(ctx.Request().Context(), request.(AnswerCaseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AnswerCase")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(AnswerCaseResponseObject); ok {
+		return validResponse.VisitAnswerCaseResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ApproveAnswer operation middleware
+func (sh *strictHandler) ApproveAnswer(ctx echo.Context, code CaseCode, params ApproveAnswerParams) error {
+	var request ApproveAnswerRequestObject
+
+	request.Code = code
+	request.Params = params
+
+	var body ApproveAnswerJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ApproveAnswer(ctx.Request().Context(), request.(ApproveAnswerRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ApproveAnswer")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ApproveAnswerResponseObject); ok {
+		return validResponse.VisitApproveAnswerResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// AssignCase operation middleware
+func (sh *strictHandler) AssignCase(ctx echo.Context, code CaseCode, params AssignCaseParams) error {
+	var request AssignCaseRequestObject
+
+	request.Code = code
+	request.Params = params
+
+	var body AssignCaseJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.AssignCase(ctx.Request().Context(), request.(AssignCaseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AssignCase")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(AssignCaseResponseObject); ok {
+		return validResponse.VisitAssignCaseResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ClassifyCase operation middleware
+func (sh *strictHandler) ClassifyCase(ctx echo.Context, code CaseCode, params ClassifyCaseParams) error {
+	var request ClassifyCaseRequestObject
+
+	request.Code = code
+	request.Params = params
+
+	var body ClassifyCaseJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ClassifyCase(ctx.Request().Context(), request.(ClassifyCaseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ClassifyCase")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ClassifyCaseResponseObject); ok {
+		return validResponse.VisitClassifyCaseResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CloseCase operation middleware
+func (sh *strictHandler) CloseCase(ctx echo.Context, code CaseCode, params CloseCaseParams) error {
+	var request CloseCaseRequestObject
+
+	request.Code = code
+	request.Params = params
+
+	var body CloseCaseJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CloseCase(ctx.Request().Context(), request.(CloseCaseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CloseCase")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CloseCaseResponseObject); ok {
+		return validResponse.VisitCloseCaseResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ContributeCase operation middleware
+func (sh *strictHandler) ContributeCase(ctx echo.Context, code CaseCode, params ContributeCaseParams) error {
+	var request ContributeCaseRequestObject
+
+	request.Code = code
+	request.Params = params
+
+	var body ContributeCaseJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ContributeCase(ctx.Request().Context(), request.(ContributeCaseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ContributeCase")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ContributeCaseResponseObject); ok {
+		return validResponse.VisitContributeCaseResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ExtendCase operation middleware
+func (sh *strictHandler) ExtendCase(ctx echo.Context, code CaseCode, params ExtendCaseParams) error {
+	var request ExtendCaseRequestObject
+
+	request.Code = code
+	request.Params = params
+
+	var body ExtendCaseJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ExtendCase(ctx.Request().Context(), request.(ExtendCaseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ExtendCase")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ExtendCaseResponseObject); ok {
+		return validResponse.VisitExtendCaseResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// FileCase operation middleware
+func (sh *strictHandler) FileCase(ctx echo.Context, code CaseCode, params FileCaseParams) error {
+	var request FileCaseRequestObject
+
+	request.Code = code
+	request.Params = params
+
+	var body FileCaseJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.FileCase(ctx.Request().Context(), request.(FileCaseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "FileCase")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(FileCaseResponseObject); ok {
+		return validResponse.VisitFileCaseResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ForwardCase operation middleware
+func (sh *strictHandler) ForwardCase(ctx echo.Context, code CaseCode, params ForwardCaseParams) error {
+	var request ForwardCaseRequestObject
+
+	request.Code = code
+	request.Params = params
+
+	var body ForwardCaseJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ForwardCase(ctx.Request().Context(), request.(ForwardCaseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ForwardCase")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ForwardCaseResponseObject); ok {
+		return validResponse.VisitForwardCaseResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GuideCase operation middleware
+func (sh *strictHandler) GuideCase(ctx echo.Context, code CaseCode, params GuideCaseParams) error {
+	var request GuideCaseRequestObject
+
+	request.Code = code
+	request.Params = params
+
+	var body GuideCaseJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GuideCase(ctx.Request().Context(), request.(GuideCaseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GuideCase")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GuideCaseResponseObject); ok {
+		return validResponse.VisitGuideCaseResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RejectCase operation middleware
+func (sh *strictHandler) RejectCase(ctx echo.Context, code CaseCode, params RejectCaseParams) error {
+	var request RejectCaseRequestObject
+
+	request.Code = code
+	request.Params = params
+
+	var body RejectCaseJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RejectCase(ctx.Request().Context(), request.(RejectCaseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RejectCase")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RejectCaseResponseObject); ok {
+		return validResponse.VisitRejectCaseResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ResumeCase operation middleware
+func (sh *strictHandler) ResumeCase(ctx echo.Context, code CaseCode, params ResumeCaseParams) error {
+	var request ResumeCaseRequestObject
+
+	request.Code = code
+	request.Params = params
+
+	var body ResumeCaseJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ResumeCase(ctx.Request().Context(), request.(ResumeCaseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ResumeCase")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ResumeCaseResponseObject); ok {
+		return validResponse.VisitResumeCaseResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// SplitCase operation middleware
+func (sh *strictHandler) SplitCase(ctx echo.Context, code CaseCode, params SplitCaseParams) error {
+	var request SplitCaseRequestObject
+
+	request.Code = code
+	request.Params = params
+
+	var body SplitCaseJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SplitCase(ctx.Request().Context(), request.(SplitCaseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SplitCase")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SplitCaseResponseObject); ok {
+		return validResponse.VisitSplitCaseResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// SuspendCase operation middleware
+func (sh *strictHandler) SuspendCase(ctx echo.Context, code CaseCode, params SuspendCaseParams) error {
+	var request SuspendCaseRequestObject
+
+	request.Code = code
+	request.Params = params
+
+	var body SuspendCaseJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SuspendCase(ctx.Request().Context(), request.(SuspendCaseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SuspendCase")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SuspendCaseResponseObject); ok {
+		return validResponse.VisitSuspendCaseResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// TerminateCase operation middleware
+func (sh *strictHandler) TerminateCase(ctx echo.Context, code CaseCode, params TerminateCaseParams) error {
+	var request TerminateCaseRequestObject
+
+	request.Code = code
+	request.Params = params
+
+	var body TerminateCaseJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.TerminateCase(ctx.Request().Context(), request.(TerminateCaseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "TerminateCase")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(TerminateCaseResponseObject); ok {
+		return validResponse.VisitTerminateCaseResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// WithdrawCase operation middleware
+func (sh *strictHandler) WithdrawCase(ctx echo.Context, code CaseCode, params WithdrawCaseParams) error {
+	var request WithdrawCaseRequestObject
+
+	request.Code = code
+	request.Params = params
+
+	var body WithdrawCaseJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.WithdrawCase(ctx.Request().Context(), request.(WithdrawCaseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "WithdrawCase")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(WithdrawCaseResponseObject); ok {
+		return validResponse.VisitWithdrawCaseResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/audit"
 	"github.com/phucdap/phucdap/internal/org"
+	"github.com/phucdap/phucdap/internal/petition"
 	"github.com/phucdap/phucdap/internal/plan"
 )
 
@@ -29,6 +30,8 @@ type API struct {
 	DueSoon time.Duration
 	// Jobs serves the jobs and alert operations (issue 7; jobs.go).
 	Jobs Jobs
+	// Workflow serves the case workflow (issue 6; cases.go).
+	Workflow *petition.Workflow
 }
 
 var _ StrictServerInterface = (*API)(nil)

@@ -24,6 +24,22 @@ type Intake struct {
 	Service *petition.Service
 	Files   petition.Files
 	Catalog *i18n.Catalog
+	// Location is where the timeline's dates are shown (Hà Nội).
+	Location *time.Location
+}
+
+// EventText is a timeline entry in lang: the unit it names, the public
+// note (a reason, a body forwarded to, new case codes) and the new due time
+// of an extension.
+func EventText(cat *i18n.Catalog, lang string, e petition.Event, loc *time.Location) string {
+	if loc == nil {
+		loc = time.FixedZone("ICT", 7*3600)
+	}
+	args := map[string]any{"Unit": e.UnitName, "Note": e.Note, "Due": ""}
+	if e.DueAt != nil {
+		args["Due"] = TimeIn(*e.DueAt, loc, lang, cat)
+	}
+	return cat.T(lang, "petition.event."+string(e.Kind), args)
 }
 
 type clientIPKey struct{}
@@ -234,7 +250,7 @@ func (a *API) TrackPetition(ctx context.Context, req TrackPetitionRequestObject)
 		out.DueAt = ptr(c.Due.At)
 	}
 	for _, e := range v.Timeline {
-		ej := PetitionEvent{Kind: string(e.Kind), At: e.CreatedAt, Text: in.Catalog.T(lang, "petition.event."+string(e.Kind), map[string]any{"Unit": e.UnitName})}
+		ej := PetitionEvent{Kind: string(e.Kind), At: e.CreatedAt, Text: EventText(in.Catalog, lang, e, in.Location)}
 		if e.UnitName != "" {
 			ej.Unit = ptr(e.UnitName)
 		}
@@ -242,6 +258,12 @@ func (a *API) TrackPetition(ctx context.Context, req TrackPetitionRequestObject)
 	}
 	if ans := v.Answer; ans != nil {
 		out.Answer = &PetitionAnswer{Body: ans.Body, PublishedAt: ans.PublishedAt, Attachments: files(ans.Attachments)}
+		if ans.LetterNo != "" {
+			out.Answer.LetterNo = ptr(ans.LetterNo)
+		}
+		if ans.LetterDate != "" {
+			out.Answer.LetterDate = ptr(ans.LetterDate)
+		}
 		if ans.Signer != "" {
 			out.Answer.Signer = ptr(ans.Signer)
 		}

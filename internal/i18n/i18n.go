@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"maps"
 	"sort"
 	"strings"
 
@@ -71,12 +72,26 @@ func (c *Catalog) T(lang, id string, args map[string]any) string {
 	if !ok {
 		l = c.localizers[VI]
 	}
+	cloned := false
+	for k, v := range args {
+		if r, ok := v.(Ref); ok {
+			if !cloned {
+				args, cloned = maps.Clone(args), true
+			}
+			args[k] = c.T(lang, string(r), nil)
+		}
+	}
 	s, err := l.Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: args})
 	if err != nil || s == "" {
 		return id
 	}
 	return s
 }
+
+// Ref is a message argument that is itself a message id, looked up in the
+// same language: a domain error can name a state or an action ("the case
+// is assigned") without knowing the user's language.
+type Ref string
 
 // Has reports whether id exists in lang's catalogue.
 func (c *Catalog) Has(lang, id string) bool {

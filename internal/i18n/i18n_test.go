@@ -1,6 +1,9 @@
 package i18n
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestCataloguesMatch(t *testing.T) {
 	c, err := Load()
@@ -53,5 +56,23 @@ func TestNegotiate(t *testing.T) {
 		if got := Negotiate(c.q, c.cookie, c.accept); got != c.want {
 			t.Errorf("Negotiate(%q,%q,%q) = %q, want %q", c.q, c.cookie, c.accept, got, c.want)
 		}
+	}
+}
+
+func TestRefArgument(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := map[string]any{"Name": Ref("error.not_found")}
+	for _, lang := range Supported {
+		got := c.T(lang, "error.bad_param", args)
+		want := c.T(lang, "error.bad_param", map[string]any{"Name": c.T(lang, "error.not_found", nil)})
+		if got != want || !strings.Contains(got, c.T(lang, "error.not_found", nil)) {
+			t.Errorf("%s: %q, want %q", lang, got, want)
+		}
+	}
+	if _, ok := args["Name"].(Ref); !ok {
+		t.Error("T changed the caller's arguments")
 	}
 }

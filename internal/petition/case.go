@@ -1,6 +1,10 @@
 package petition
 
-import "time"
+import (
+	"time"
+
+	"github.com/phucdap/phucdap/internal/deadline"
+)
 
 // Topic is what a citizen picks instead of a plan task: plain words that
 // map to one task of the plan (or none: the office classifies it).
@@ -93,6 +97,10 @@ type Due struct {
 	RuleID      string
 	At          time.Time
 	Explanation Explanation
+	// Spec is the clock the due time was computed from, to store with the
+	// case's first clock and replay for extensions and suspensions; nil
+	// when the calculator gave none.
+	Spec *deadline.Clock
 }
 
 // Computed reports whether the due time is known.
@@ -139,6 +147,8 @@ type Event struct {
 	UnitName  string
 	Note      string
 	CreatedAt time.Time
+	// DueAt is the new due time an extension set ("extended" events).
+	DueAt *time.Time
 }
 
 // Answer is the agency's reply. Only a published answer is shown.
@@ -148,6 +158,10 @@ type Answer struct {
 	Signer      string
 	PublishedAt time.Time
 	Attachments []Attachment
+	// LetterNo and LetterDate (YYYY-MM-DD) identify the official letter
+	// the answer was sent as, when there is one.
+	LetterNo   string
+	LetterDate string
 }
 
 // Rating is the citizen's opinion of an answer.

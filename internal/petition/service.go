@@ -233,6 +233,10 @@ func (s *Service) intakeLimits(n normalized) []RateLimit {
 	return out
 }
 
+// Settle is settle for the staff pages: an answer's files are kept when the
+// draft was saved (kept) and discarded otherwise.
+func (s *Service) Settle(ctx context.Context, ups []Upload, kept bool) { s.settle(ctx, ups, kept) }
+
 // settle keeps the files of a created case and discards the others, unless
 // another case already refers to the same content.
 func (s *Service) settle(ctx context.Context, ups []Upload, committed bool) {
@@ -452,5 +456,29 @@ func (s *Service) Dispute(ctx context.Context, in DisputeInput) error {
 	if now.After(ans.PublishedAt.Add(s.cfg.Limits.DisputeWindow)) {
 		return fault.Newf(fault.Conflict, "petition.dispute_window_closed", map[string]any{"Days": int(s.cfg.Limits.DisputeWindow.Hours() / 24)})
 	}
-	return s.cfg.Store.SaveDispute(ctx, c.ID, ans.ID, reason, now)
+	if disputed, err := s.cfg.Store.Disputed(ctx, ans.ID); err != nil {
+		return err
+	} else if disputed {
+		return ErrAlreadyDisputed
+	}
+	if !Legal(ActReopen, c.Status, c.Kind) {
+		return illegal(ActReopen, c.Status, c.Kind)
+	}
+	var topic Topic
+	if c.TopicID != 0 {
+		if t, ok, err := s.Topic(ctx, c.TopicID); err != nil {
+			return err
+		} else if ok {
+			topic = t
+		}
+	}
+	follow := NewCase{Agency: s.cfg.Agency, Year: yearIn(now, s.cfg.Location), Kind: c.Kind, Channel: c.Channel,
+		TopicID: c.TopicID, PlanTaskID: c.PlanTaskID, Title: c.Title, Content: reason, Lang: c.Lang, ReceivedAt: now,
+		Due: s.computeDue(ctx, c.Kind, topic, now)}
+	code, err := s.cfg.Store.SaveDispute(ctx, DisputeRecord{CaseID: c.ID, AnswerID: ans.ID, Reason: reason, At: now, FollowUp: follow})
+	if err != nil {
+		return err
+	}
+	s.cfg.Log.InfoContext(ctx, "petition disputed", "code", c.Code, "follow_up", code)
+	return nil
 }

@@ -47,6 +47,9 @@ type NewCase struct {
 	Limits []RateLimit
 	// QueueMail queues the receipt e-mail.
 	QueueMail bool
+	// RegisteredBy is the account label of the staff member who typed the
+	// case in; "" for the citizen's own submission.
+	RegisteredBy string
 }
 
 // Outcome says what Intake did.
@@ -78,6 +81,20 @@ var (
 	ErrAlreadyDisputed     = fault.New(fault.Conflict, "petition.already_disputed")
 )
 
+// DisputeRecord is a citizen's dispute of an answer. The dispute reopens
+// the case as a follow-up: a new case linked to it, with its own first
+// clock from the dispute, so that the first answer's on-time fact stays as
+// it was frozen. The store copies the petitioner, the tracking secret (the
+// citizen follows both with the same one) and the units from the disputed
+// case.
+type DisputeRecord struct {
+	CaseID   int64
+	AnswerID int64
+	Reason   string
+	At       time.Time
+	FollowUp NewCase
+}
+
 // Store persists cases. Implementations must make Intake atomic: the case,
 // its identity, its attachments' metadata, its first events, the sequence
 // number, the idempotency record and the rate counters commit together or
@@ -96,9 +113,10 @@ type Store interface {
 	RatingOf(ctx context.Context, answerID int64) (*Rating, error)
 	Disputed(ctx context.Context, answerID int64) (bool, error)
 	SaveRating(ctx context.Context, caseID, answerID int64, r Rating) error
-	// SaveDispute records the dispute and reopens the case, or returns
-	// ErrAlreadyDisputed.
-	SaveDispute(ctx context.Context, caseID, answerID int64, reason string, at time.Time) error
+	// SaveDispute records the dispute, marks the case reopened and makes
+	// its follow-up case, or returns ErrAlreadyDisputed. It returns the
+	// follow-up's code.
+	SaveDispute(ctx context.Context, d DisputeRecord) (string, error)
 	// Exceeded reports whether any limit is already reached at now; Hit
 	// counts one more.
 	Exceeded(ctx context.Context, limits []RateLimit, now time.Time) (bool, error)

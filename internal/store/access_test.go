@@ -84,7 +84,7 @@ func TestListScopeAgreesWithPolicy(t *testing.T) {
 		insertCase(t, db, 4, "khieu_nai", 0, nil, "received", nil)
 		insertCase(t, db, 5, "phan_anh", u["PQHKT"], []int64{u["PPTDT"], u["PQLXD"]}, "received", &due)
 		cs := store.NewCaseAccessStore(db)
-		all, err := cs.ListCases(context.Background(), access.CaseFilter{All: true}, false, 100)
+		all, err := cs.ListCases(context.Background(), access.CaseFilter{All: true}, access.CaseQuery{Limit: 100})
 		if err != nil || len(all) != 5 {
 			t.Fatalf("all cases: %d %v", len(all), err)
 		}
@@ -100,7 +100,7 @@ func TestListScopeAgreesWithPolicy(t *testing.T) {
 			{AccountID: 9, Roles: []access.Role{access.UnitOfficer}}, // no unit
 		}
 		for _, a := range actors {
-			got, err := cs.ListCases(context.Background(), access.ListScope(a), false, 100)
+			got, err := cs.ListCases(context.Background(), access.ListScope(a), access.CaseQuery{Limit: 100})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -121,7 +121,7 @@ func TestListScopeAgreesWithPolicy(t *testing.T) {
 		}
 		// The PQLXD officer sees 1 (lead), 2 and 5 (coordinating): a real
 		// check that the test above does not pass on empty lists.
-		got, _ := cs.ListCases(context.Background(), access.ListScope(actors[0]), false, 100)
+		got, _ := cs.ListCases(context.Background(), access.ListScope(actors[0]), access.CaseQuery{Limit: 100})
 		if len(got) != 3 {
 			t.Errorf("PQLXD officer sees %d cases, want 3", len(got))
 		}

@@ -44,6 +44,7 @@ type caseRefRow struct {
 	Status       string
 	ReceivedAt   time.Time
 	DueAt        *time.Time
+	TopicID      *int64
 	LeadUnitID   *int64
 	LeadUnitCode *string
 	LeadUnitName *string
@@ -52,7 +53,7 @@ type caseRefRow struct {
 	Place        string
 }
 
-const caseRefColumns = "cases.id, cases.code, cases.kind, cases.title, cases.status, cases.received_at, cases.due_at, " +
+const caseRefColumns = "cases.id, cases.code, cases.kind, cases.title, cases.status, cases.received_at, cases.due_at, cases.topic_id, " +
 	"cases.lead_unit_id, lu.code AS lead_unit_code, lu.name AS lead_unit_name, ci.keep_secret"
 
 func caseRefQuery(tx *gorm.DB) *gorm.DB {
@@ -84,20 +85,41 @@ func (r caseRefRow) ref(coord []int64) access.CaseRef {
 	if r.LeadUnitID != nil {
 		c.Scope.LeadUnitID = *r.LeadUnitID
 	}
+	if r.TopicID != nil {
+		c.TopicID = *r.TopicID
+	}
 	return c
 }
 
 // ListCases implements access.CaseStore: soonest due first, cases without
-// a due time last.
-func (s *CaseAccessStore) ListCases(ctx context.Context, f access.CaseFilter, openOnly bool, limit int) ([]access.CaseRef, error) {
+// a due time last. The actor's filter and the query's are both SQL.
+func (s *CaseAccessStore) ListCases(ctx context.Context, f access.CaseFilter, cq access.CaseQuery) ([]access.CaseRef, error) {
 	tx := s.db.Gorm.WithContext(ctx)
 	q := ScopeCases(caseRefQuery(tx).Select(caseRefColumns), f)
-	if openOnly {
+	if cq.OpenOnly || cq.Urgency != access.UrgencyNone {
 		q = q.Where("cases.status NOT IN ?", access.ClosedStatuses())
+	}
+	if cq.Status != "" {
+		q = q.Where("cases.status = ?", cq.Status)
+	}
+	if cq.Kind != "" {
+		q = q.Where("cases.kind = ?", cq.Kind)
+	}
+	if cq.TopicID != 0 {
+		q = q.Where("cases.topic_id = ?", cq.TopicID)
+	}
+	if cq.UnitID != 0 {
+		q = q.Where("(cases.lead_unit_id = ? OR EXISTS (SELECT 1 FROM case_units cu2 WHERE cu2.case_id = cases.id AND cu2.unit_id = ?))", cq.UnitID, cq.UnitID)
+	}
+	switch cq.Urgency {
+	case access.UrgencyLate:
+		q = q.Where("cases.due_at <= ?", cq.Now.UTC())
+	case access.UrgencyDueSoon:
+		q = q.Where("cases.due_at > ? AND cases.due_at <= ?", cq.Now.UTC(), cq.Now.Add(cq.DueSoon).UTC())
 	}
 	var rows []caseRefRow
 	if err := q.Order("CASE WHEN cases.due_at IS NULL THEN 1 ELSE 0 END, cases.due_at, cases.received_at, cases.id").
-		Limit(limit).Scan(&rows).Error; err != nil {
+		Limit(cq.Limit).Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("list cases: %w", err)
 	}
 	ids := make([]int64, len(rows))

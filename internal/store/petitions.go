@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"database/sql/driver"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
@@ -17,6 +18,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"gorm.io/gorm"
 
+	"github.com/phucdap/phucdap/internal/audit"
 	"github.com/phucdap/phucdap/internal/petition"
 )
 
@@ -480,7 +482,7 @@ func (s *PetitionStore) insertCases(tx *gorm.DB, creates []*intakeReq) error {
 		rows = append(rows, []any{r.res.Code, nc.Agency, nc.Year, seq, string(nc.Kind), string(nc.Channel),
 			nullID(nc.TopicID), nullID(nc.PlanTaskID), nc.Title, nc.Content, nc.Place, nc.Lang,
 			nc.Secrets.Salt, nc.Secrets.SecretHash, nc.DedupKey, string(petition.StatusReceived), now,
-			nullTime(nc.Due.At), nc.Due.RuleID, nc.Due.Explanation.VI, nc.Due.Explanation.EN, now, now})
+			nullTime(nc.Due.At), nc.Due.RuleID, nc.Due.Explanation.VI, nc.Due.Explanation.EN, nc.RegisteredBy, now, now})
 	}
 	var ids []struct {
 		ID   int64
@@ -488,7 +490,7 @@ func (s *PetitionStore) insertCases(tx *gorm.DB, creates []*intakeReq) error {
 	}
 	cases := insertPart{"cases", []string{"code", "agency", "year", "seq", "kind", "channel", "topic_id", "plan_task_id",
 		"title", "content", "place", "lang", "secret_salt", "secret_hash", "dedup_key", "status", "received_at",
-		"due_at", "due_rule", "due_explanation_vi", "due_explanation_en", "created_at", "updated_at"}, rows, ""}
+		"due_at", "due_rule", "due_explanation_vi", "due_explanation_en", "registered_by", "created_at", "updated_at"}, rows, ""}
 	q, args, err := s.partSQL(cases)
 	if err != nil {
 		return err
@@ -500,7 +502,7 @@ func (s *PetitionStore) insertCases(tx *gorm.DB, creates []*intakeReq) error {
 	for _, x := range ids {
 		idOf[x.Code] = x.ID
 	}
-	var idents, files, events, keys, mails [][]any
+	var idents, files, events, keys, mails, clocks [][]any
 	for _, r := range creates {
 		id, ok := idOf[r.res.Code]
 		if !ok {
@@ -515,10 +517,25 @@ func (s *PetitionStore) insertCases(tx *gorm.DB, creates []*intakeReq) error {
 		for _, f := range nc.Files {
 			files = append(files, []any{id, f.Name, f.Stored.MediaType, f.Stored.Size, f.Stored.SHA256, f.Stored.Key, now})
 		}
+		actor := "petitioner"
+		if nc.RegisteredBy != "" {
+			actor = nc.RegisteredBy
+		}
 		events = append(events,
 			[]any{id, string(petition.EventReceived), true, "", "", now},
-			[]any{id, string(petition.EventIntake), false, "petitioner",
+			[]any{id, string(petition.EventIntake), false, actor,
 				fmt.Sprintf("channel=%s files=%d keep_secret=%t", nc.Channel, len(nc.Files), p.KeepSecret), now})
+		// The first clock of the case's step, from its receipt (issue 6):
+		// what the overdue sweep and the workflow read.
+		if nc.Due.RuleID != "" && nc.Due.Computed() {
+			oc := firstClock(id, nc)
+			spec, err := json.Marshal(oc.Spec)
+			if err != nil {
+				return err
+			}
+			clocks = append(clocks, []any{id, string(oc.Kind), oc.RuleID, now, nc.Due.At.UTC(), "open", string(spec),
+				oc.ExplanationVI, oc.ExplanationEN, now, now})
+		}
 		if nc.IdempotencyKey != "" {
 			keys = append(keys, []any{nc.IdempotencyKey, nc.RequestHash, id, nc.Secret, now})
 		}
@@ -533,6 +550,8 @@ func (s *PetitionStore) insertCases(tx *gorm.DB, creates []*intakeReq) error {
 		{"case_events", []string{"case_id", "kind", "public", "actor", "note", "created_at"}, events, ""},
 		{"idempotency_keys", []string{"key", "request_hash", "case_id", "secret", "created_at"}, keys, ""},
 		{"case_mail_queue", []string{"case_id", "template", "lang", "created_at"}, mails, ""},
+		{"case_clocks", []string{"case_id", "kind", "rule_id", "started_at", "due_at", "state", "clock", "explanation_vi",
+			"explanation_en", "created_at", "updated_at"}, clocks, ""},
 		hitsPart(creates),
 	}
 	return s.insertAll(tx, parts)
@@ -694,7 +713,8 @@ var pgColumnTypes = map[string]string{
 	"due_explanation_vi": "text", "due_explanation_en": "text", "name": "text", "phone": "text", "email": "text",
 	"address": "text", "id_number": "text", "phone_hash": "text", "email_hash": "text", "media_type": "text",
 	"sha256": "text", "storage_key": "text", "actor": "text", "note": "text", "key": "text", "request_hash": "text",
-	"secret": "text", "template": "text", "bucket": "text",
+	"secret": "text", "template": "text", "bucket": "text", "registered_by": "text",
+	"rule_id": "text", "started_at": "timestamptz", "state": "text", "clock": "text", "explanation_vi": "text", "explanation_en": "text",
 }
 
 // pgArray is a Postgres array literal of encoded elements; as a
@@ -838,8 +858,9 @@ func (s *PetitionStore) PublicEvents(ctx context.Context, caseID int64) ([]petit
 		UnitName  *string
 		Note      string
 		CreatedAt time.Time
+		DueAt     *time.Time
 	}
-	err := s.db.Gorm.WithContext(ctx).Raw("SELECT e.kind, e.public, e.actor, u.name AS unit_name, e.note, e.created_at "+
+	err := s.db.Gorm.WithContext(ctx).Raw("SELECT e.kind, e.public, e.actor, u.name AS unit_name, e.note, e.created_at, e.due_at "+
 		"FROM case_events e LEFT JOIN units u ON u.id = e.unit_id WHERE e.case_id = ? AND e.public ORDER BY e.id", caseID).
 		Scan(&rows).Error
 	if err != nil {
@@ -847,7 +868,8 @@ func (s *PetitionStore) PublicEvents(ctx context.Context, caseID int64) ([]petit
 	}
 	out := make([]petition.Event, 0, len(rows))
 	for _, r := range rows {
-		e := petition.Event{Kind: petition.EventKind(r.Kind), Public: r.Public, Actor: r.Actor, Note: r.Note, CreatedAt: r.CreatedAt.UTC()}
+		e := petition.Event{Kind: petition.EventKind(r.Kind), Public: r.Public, Actor: r.Actor, Note: r.Note, CreatedAt: r.CreatedAt.UTC(),
+			DueAt: utcPtr(r.DueAt)}
 		if r.UnitName != nil {
 			e.UnitName = *r.UnitName
 		}
@@ -891,15 +913,18 @@ func (s *PetitionStore) LatestAnswer(ctx context.Context, caseID int64) (*petiti
 		Body        string
 		Signer      string
 		PublishedAt time.Time
+		LetterNo    string
+		LetterDate  string
 	}
-	if err := db.Raw("SELECT id, body, signer, published_at FROM answers WHERE case_id = ? AND published_at IS NOT NULL "+
+	if err := db.Raw("SELECT id, body, signer, published_at, letter_no, letter_date FROM answers WHERE case_id = ? AND published_at IS NOT NULL "+
 		"ORDER BY published_at DESC, id DESC LIMIT 1", caseID).Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("latest answer: %w", err)
 	}
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	a := &petition.Answer{ID: rows[0].ID, Body: rows[0].Body, Signer: rows[0].Signer, PublishedAt: rows[0].PublishedAt.UTC()}
+	a := &petition.Answer{ID: rows[0].ID, Body: rows[0].Body, Signer: rows[0].Signer, PublishedAt: rows[0].PublishedAt.UTC(),
+		LetterNo: rows[0].LetterNo, LetterDate: rows[0].LetterDate}
 	var files []attachmentRow
 	if err := db.Raw("SELECT id, name, media_type, size, sha256, storage_key FROM attachments WHERE answer_id = ? ORDER BY id", a.ID).
 		Scan(&files).Error; err != nil {
@@ -964,24 +989,36 @@ func (s *PetitionStore) SaveRating(ctx context.Context, caseID, answerID int64, 
 	})
 }
 
-// SaveDispute records the dispute of an answer and reopens the case.
-func (s *PetitionStore) SaveDispute(ctx context.Context, caseID, answerID int64, reason string, at time.Time) error {
-	at = at.UTC()
-	return s.db.Tx(ctx, func(tx *gorm.DB) error {
+// SaveDispute records the dispute of an answer, reopens the case and makes
+// its follow-up (issue 6), whose code the reopened event tells the citizen.
+func (s *PetitionStore) SaveDispute(ctx context.Context, d petition.DisputeRecord) (string, error) {
+	at := d.At.UTC()
+	var code string
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
 		res := tx.Exec("INSERT INTO disputes (case_id, answer_id, reason, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (answer_id) DO NOTHING",
-			caseID, answerID, reason, at)
+			d.CaseID, d.AnswerID, d.Reason, at)
 		if res.Error != nil {
 			return fmt.Errorf("save dispute: %w", res.Error)
 		}
 		if res.RowsAffected == 0 {
 			return petition.ErrAlreadyDisputed
 		}
-		if err := tx.Exec("UPDATE cases SET status = ?, updated_at = ? WHERE id = ?", string(petition.StatusReopened), at, caseID).Error; err != nil {
+		if err := tx.Exec("UPDATE cases SET status = ?, updated_at = ? WHERE id = ?", string(petition.StatusReopened), at, d.CaseID).Error; err != nil {
 			return err
 		}
-		return insertRows(tx, "case_events", []string{"case_id", "kind", "public", "actor", "note", "created_at"},
-			[][]any{{caseID, string(petition.EventReopened), true, "petitioner", "", at}}, "", nil)
+		var err error
+		if _, code, err = insertLinked(tx, d.CaseID, "follow_up", d.FollowUp, "", at); err != nil {
+			return err
+		}
+		if err := insertRows(tx, "case_events", []string{"case_id", "kind", "public", "actor", "note", "created_at"},
+			[][]any{{d.CaseID, string(petition.EventReopened), true, "petitioner", code, at}}, "", nil); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{At: at, ActorLabel: "petitioner", Action: "case.reopen", Entity: "case",
+			EntityID: strconv.FormatInt(d.CaseID, 10), Before: map[string]any{"status": "answered"},
+			After: map[string]any{"status": string(petition.StatusReopened), "follow_up": code}})
 	})
+	return code, err
 }
 
 // PublishAnswer records a published answer and marks the case answered.

@@ -348,8 +348,9 @@ type trackView struct {
 	Timeline                                         []trackEvent
 	Files                                            []trackFile
 	Answer                                           *struct {
-		Body, Signer, At string
-		Files            []trackFile
+		Body, Signer, At     string
+		LetterNo, LetterDate string
+		Files                []trackFile
 	}
 	Stars        int
 	Comment      string
@@ -409,17 +410,17 @@ func (p *Pages) trackView(lang string, v *petition.View) *trackView {
 		tv.DueAt = httpapi.TimeIn(c.Due.At, loc, lang, p.Catalog)
 	}
 	for _, e := range v.Timeline {
-		tv.Timeline = append(tv.Timeline, trackEvent{At: at(e.CreatedAt),
-			Text: p.Catalog.T(lang, "petition.event."+string(e.Kind), map[string]any{"Unit": e.UnitName})})
+		tv.Timeline = append(tv.Timeline, trackEvent{At: at(e.CreatedAt), Text: httpapi.EventText(p.Catalog, lang, e, loc)})
 	}
 	for _, f := range v.Attachments {
 		tv.Files = append(tv.Files, trackFile{Name: f.Name, Size: humanSize(f.Size)})
 	}
 	if a := v.Answer; a != nil {
 		tv.Answer = &struct {
-			Body, Signer, At string
-			Files            []trackFile
-		}{Body: a.Body, Signer: a.Signer, At: at(a.PublishedAt)}
+			Body, Signer, At     string
+			LetterNo, LetterDate string
+			Files                []trackFile
+		}{Body: a.Body, Signer: a.Signer, At: at(a.PublishedAt), LetterNo: a.LetterNo, LetterDate: a.LetterDate}
 		for _, f := range a.Attachments {
 			tv.Answer.Files = append(tv.Answer.Files, trackFile{Name: f.Name, Size: humanSize(f.Size)})
 		}

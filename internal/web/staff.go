@@ -15,6 +15,7 @@ import (
 	"github.com/phucdap/phucdap/internal/fault"
 	"github.com/phucdap/phucdap/internal/i18n"
 	"github.com/phucdap/phucdap/internal/org"
+	"github.com/phucdap/phucdap/internal/petition"
 )
 
 // Staff serves the staff pages: login and logout, the inbox, the case page
@@ -32,6 +33,8 @@ type Staff struct {
 	Location *time.Location
 	// DueSoon is the amber window of the inbox.
 	DueSoon time.Duration
+	// Workflow serves the case workflow's forms (issue 6); nil hides them.
+	Workflow *petition.Workflow
 }
 
 // Mount registers the staff routes on e.
@@ -55,6 +58,9 @@ func (s *Staff) Mount(e *echo.Echo) {
 	e.GET("/staff/grants", s.grants, req(access.ActIdentityGrant))
 	e.POST("/staff/grants/:id", s.setGrant, req(access.ActIdentityGrant))
 	e.GET("/staff/audit", s.auditPage, req(access.ActAuditRead))
+	if s.Workflow != nil {
+		s.mountWorkflow(e)
+	}
 }
 
 // noStore keeps staff pages out of shared and browser caches: they carry

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -9,6 +10,10 @@ import (
 
 	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/access/accesshttp"
+	"github.com/phucdap/phucdap/internal/httpapi"
+	"github.com/phucdap/phucdap/internal/i18n"
+	"github.com/phucdap/phucdap/internal/org"
+	"github.com/phucdap/phucdap/internal/petition"
 )
 
 type inboxRow struct {
@@ -22,6 +27,31 @@ type inboxData struct {
 	Rows    []inboxRow
 	Late    int
 	DueSoon int
+	// The filters (issue 6) and what they may take.
+	Filter   inboxFilter
+	Statuses []petition.Status
+	Kinds    []petition.Kind
+	Topics   []petition.Topic
+	// Bulk assignment, for the office.
+	Bulk   bool
+	Units  []org.Unit
+	Groups []org.Unit
+	Result *bulkResult
+}
+
+type inboxFilter struct {
+	Status, Kind, Urgency string
+	TopicID               int64
+	All                   bool
+}
+
+// dueText shows a due time as the law reads it: "24:00 ngày 11/12/2026"
+// rather than 00:00 of the next day.
+func (s *Staff) dueText(c echo.Context, t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return httpapi.TimeIn(*t, s.Location, i18n.LangFrom(c.Request().Context()), s.Pages.Catalog)
 }
 
 func (s *Staff) when(t *time.Time) string {
@@ -31,15 +61,50 @@ func (s *Staff) when(t *time.Time) string {
 	return t.In(s.Location).Format("15:04 02/01/2006")
 }
 
-func (s *Staff) inbox(c echo.Context) error {
-	list, err := s.Cases.Inbox(c.Request().Context(), accesshttp.Actor(c), 0)
+func (s *Staff) inbox(c echo.Context) error { return s.renderInbox(c, nil) }
+
+// renderInbox lists the cases the actor may see, filtered by the query
+// (status, kind, topic, late or due soon; closed cases with all=1), through
+// the one scoped case query.
+func (s *Staff) renderInbox(c echo.Context, res *bulkResult) error {
+	ctx := c.Request().Context()
+	a := accesshttp.Actor(c)
+	f := inboxFilter{Status: c.QueryParam("status"), Kind: c.QueryParam("kind"), Urgency: c.QueryParam("urgency"), All: c.QueryParam("all") == "1"}
+	f.TopicID, _ = strconv.ParseInt(c.QueryParam("topic"), 10, 64)
+	if f.Urgency != string(access.UrgencyLate) && f.Urgency != string(access.UrgencyDueSoon) {
+		f.Urgency = ""
+	}
+	q := access.CaseQuery{OpenOnly: !f.All && f.Status == "", Status: f.Status, Kind: f.Kind, TopicID: f.TopicID,
+		Urgency: access.Urgency(f.Urgency), DueSoon: s.DueSoon}
+	list, err := s.Cases.List(ctx, a, q)
 	if err != nil {
 		return err
 	}
 	now := s.Now()
-	d := inboxData{}
+	d := inboxData{Filter: f, Statuses: petition.Statuses, Kinds: petition.Kinds, Result: res,
+		Bulk: s.Workflow != nil && access.Can(a, access.ActCaseAssign, nil)}
+	if s.Pages.Intake != nil {
+		if d.Topics, err = s.Pages.Intake.Service.Topics(ctx); err != nil {
+			return err
+		}
+	}
+	if d.Bulk {
+		units, err := s.Units.ListUnits(ctx)
+		if err != nil {
+			return err
+		}
+		for _, u := range units {
+			switch {
+			case !u.Active:
+			case u.IsGroup():
+				d.Groups = append(d.Groups, u)
+			default:
+				d.Units = append(d.Units, u)
+			}
+		}
+	}
 	for _, r := range list {
-		row := inboxRow{CaseRef: r, Urgency: r.UrgencyAt(now, s.DueSoon), Due: s.when(r.DueAt), Receive: s.when(&r.ReceivedAt)}
+		row := inboxRow{CaseRef: r, Urgency: r.UrgencyAt(now, s.DueSoon), Due: s.dueText(c, r.DueAt), Receive: s.when(&r.ReceivedAt)}
 		switch row.Urgency {
 		case access.UrgencyLate:
 			d.Late++
@@ -59,6 +124,24 @@ type caseData struct {
 	Revealed *access.Identity
 	Reason   string
 	Errors   []string
+	// The workflow's sections (issue 6); nil without a workflow.
+	Workflow *caseWorkflow
+	// Done names the action just taken (?done=), for the confirmation.
+	Done string
+	// Form and FormAction refill the form of a refused action.
+	Form       url.Values
+	FormAction string
+	// Registered carries the code and the secret of a case the office just
+	// registered: shown once.
+	Registered *petition.Result
+}
+
+// V returns a refused form's value for field, so what was typed stays.
+func (d caseData) V(action, field string) string {
+	if d.FormAction != action || d.Form == nil {
+		return ""
+	}
+	return d.Form.Get(field)
 }
 
 func (s *Staff) loadCase(c echo.Context) (caseData, error) {
@@ -70,7 +153,19 @@ func (s *Staff) loadCase(c echo.Context) (caseData, error) {
 	if err != nil {
 		return caseData{}, err
 	}
-	return caseData{File: f, Urgency: f.UrgencyAt(s.Now(), s.DueSoon), Due: s.when(f.DueAt), Receive: s.when(&f.ReceivedAt)}, nil
+	d := caseData{File: f, Urgency: f.UrgencyAt(s.Now(), s.DueSoon), Due: s.dueText(c, f.DueAt), Receive: s.when(&f.ReceivedAt)}
+	if s.Workflow != nil {
+		if d.Workflow, err = s.caseWorkflow(c, id); err != nil {
+			return caseData{}, err
+		}
+		switch done := c.QueryParam("done"); {
+		case done == "register", done == "extend_requested":
+			d.Done = done
+		case len(petition.TransitionsOf(petition.Action(done))) > 0:
+			d.Done = done
+		}
+	}
+	return d, nil
 }
 
 func (s *Staff) caseFile(c echo.Context) error {

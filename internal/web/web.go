@@ -102,6 +102,10 @@ func (p *Pages) funcs() template.FuncMap {
 		// can asks the access policy whether the actor may do an action on
 		// some case: for menus; routes and handlers ask again.
 		"can": func(a access.Actor, act string) bool { return access.Can(a, access.Action(act), nil) },
+		// list builds a list in a template (the workflow's repeated forms).
+		"list": func(v ...string) []string { return v },
+		// deref reads an optional yes/no (nil is no).
+		"deref": func(b *bool) bool { return b != nil && *b },
 	}
 }
 

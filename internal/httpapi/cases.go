@@ -1,0 +1,605 @@
+package httpapi
+
+import (
+	"context"
+	"time"
+
+	"github.com/phucdap/phucdap/internal/access"
+	"github.com/phucdap/phucdap/internal/calendar"
+	"github.com/phucdap/phucdap/internal/caseclock"
+	"github.com/phucdap/phucdap/internal/fault"
+	"github.com/phucdap/phucdap/internal/i18n"
+	"github.com/phucdap/phucdap/internal/org"
+	"github.com/phucdap/phucdap/internal/petition"
+)
+
+// The case workflow (issue 6): GET/POST /cases, GET /cases/{code} and one
+// POST /cases/{code}/{action} per action of petition.Machine. Lists go
+// through access.Cases.List, the one scoped case query the inbox uses too.
+
+func (a *API) workflow() (*petition.Workflow, error) {
+	if a.Workflow == nil {
+		return nil, fault.New(fault.Unavailable, "error.unavailable")
+	}
+	return a.Workflow, nil
+}
+
+// ListCases implements GET /cases.
+func (a *API) ListCases(ctx context.Context, req ListCasesRequestObject) (ListCasesResponseObject, error) {
+	p := req.Params
+	q := access.CaseQuery{OpenOnly: p.Open == nil || *p.Open, DueSoon: a.DueSoon}
+	if p.Status != nil {
+		q.Status = string(*p.Status)
+	}
+	if p.Kind != nil {
+		q.Kind = string(*p.Kind)
+	}
+	if p.TopicId != nil {
+		q.TopicID = *p.TopicId
+	}
+	if p.Limit != nil {
+		q.Limit = *p.Limit
+	}
+	if p.Urgency != nil {
+		q.Urgency = access.Urgency(*p.Urgency)
+	}
+	if p.Unit != nil && *p.Unit != "" {
+		units, err := a.Units.ListUnits(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range units {
+			if u.Code == *p.Unit {
+				q.UnitID = u.ID
+			}
+		}
+		if q.UnitID == 0 {
+			return nil, fault.FieldError("unit", "workflow.unit_unknown", map[string]any{"Unit": *p.Unit})
+		}
+	}
+	list, err := a.Cases.List(ctx, actor(ctx), q)
+	if err != nil {
+		return nil, err
+	}
+	out := ListCases200JSONResponse{Cases: make([]StaffCase, 0, len(list))}
+	for _, c := range list {
+		out.Cases = append(out.Cases, a.staffCase(c))
+	}
+	return out, nil
+}
+
+// RegisterCase implements POST /cases.
+func (a *API) RegisterCase(ctx context.Context, req RegisterCaseRequestObject) (RegisterCaseResponseObject, error) {
+	w, err := a.workflow()
+	if err != nil {
+		return nil, err
+	}
+	if req.Body == nil {
+		return nil, ErrBadJSON
+	}
+	b := req.Body
+	in := petition.RegisterInput{Kind: petition.Kind(b.Kind), Channel: petition.Channel(b.Channel), ReceivedAt: b.ReceivedAt,
+		TopicID: deref64(b.TopicId), Title: b.Title, Content: b.Content, Place: deref(b.Place), Name: deref(b.Name), Phone: deref(b.Phone),
+		Email: deref(b.Email), Address: deref(b.Address), IDNumber: deref(b.IdNumber), KeepSecret: b.KeepIdentitySecret == nil || *b.KeepIdentitySecret,
+		Lang: i18n.LangFrom(ctx)}
+	res, err := w.Register(ctx, actor(ctx), in)
+	if err != nil {
+		return nil, err
+	}
+	d, err := a.caseDetail(ctx, res.CaseID)
+	if err != nil {
+		return nil, err
+	}
+	return RegisterCase201JSONResponse{Code: res.Code, Secret: res.Secret, Case: d}, nil
+}
+
+// GetCase implements GET /cases/{code}.
+func (a *API) GetCase(ctx context.Context, req GetCaseRequestObject) (GetCaseResponseObject, error) {
+	id, err := a.caseID(ctx, req.Code)
+	if err != nil {
+		return nil, err
+	}
+	d, err := a.caseDetail(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return GetCase200JSONResponse(d), nil
+}
+
+func (a *API) caseID(ctx context.Context, code string) (int64, error) {
+	w, err := a.workflow()
+	if err != nil {
+		return 0, err
+	}
+	return w.CaseIDByCode(ctx, code)
+}
+
+// act runs one workflow action on the case with code and returns the case
+// as it is afterwards.
+func (a *API) act(ctx context.Context, code string, in petition.Input) (CaseDetail, petition.Result, error) {
+	w, err := a.workflow()
+	if err != nil {
+		return CaseDetail{}, petition.Result{}, err
+	}
+	id, err := w.CaseIDByCode(ctx, code)
+	if err != nil {
+		return CaseDetail{}, petition.Result{}, err
+	}
+	res, err := w.Do(ctx, actor(ctx), id, in)
+	if err != nil {
+		return CaseDetail{}, petition.Result{}, err
+	}
+	d, err := a.caseDetail(ctx, id)
+	return d, res, err
+}
+
+// civilDate parses an optional YYYY-MM-DD.
+func civilDate(field string, s *string) (calendar.Date, error) {
+	if s == nil || *s == "" {
+		return calendar.Date{}, nil
+	}
+	d, err := calendar.ParseDate(*s)
+	if err != nil {
+		return calendar.Date{}, fault.List{fault.FieldError(field, "workflow.date_invalid", nil)}
+	}
+	return d, nil
+}
+
+// ClassifyCase implements POST /cases/{code}/classify.
+func (a *API) ClassifyCase(ctx context.Context, req ClassifyCaseRequestObject) (ClassifyCaseResponseObject, error) {
+	if req.Body == nil {
+		return nil, ErrBadJSON
+	}
+	b := req.Body
+	in := petition.ClassifyInput{Eligible: b.Eligible, WithinCompetence: b.WithinCompetence, IneligibleNote: deref(b.IneligibleNote),
+		ManySenders: b.ManySenders != nil && *b.ManySenders, ComplexityRef: deref(b.ComplexityRef), Remote: b.RemoteArea != nil && *b.RemoteArea,
+		Note: deref(b.Note), TopicID: deref64(b.TopicId)}
+	if b.Kind != nil {
+		in.Kind = petition.Kind(*b.Kind)
+	}
+	if b.IneligibleReason != nil {
+		in.IneligibleReason = string(*b.IneligibleReason)
+	}
+	if b.Round != nil {
+		in.Round = int(*b.Round)
+	}
+	if b.Complexity != nil {
+		in.Complexity = string(*b.Complexity)
+	}
+	if b.Criteria != nil {
+		for _, c := range *b.Criteria {
+			in.Criteria = append(in.Criteria, string(c))
+		}
+	}
+	d, _, err := a.act(ctx, req.Code, in)
+	if err != nil {
+		return nil, err
+	}
+	return ClassifyCase200JSONResponse(d), nil
+}
+
+// AcceptCase implements POST /cases/{code}/accept.
+func (a *API) AcceptCase(ctx context.Context, req AcceptCaseRequestObject) (AcceptCaseResponseObject, error) {
+	if req.Body == nil {
+		return nil, ErrBadJSON
+	}
+	on, err := civilDate("decided_on", req.Body.DecidedOn)
+	if err != nil {
+		return nil, err
+	}
+	d, _, err := a.act(ctx, req.Code, petition.AcceptInput{DecisionNo: deref(req.Body.DecisionNo), DecidedOn: on, Note: deref(req.Body.Note)})
+	if err != nil {
+		return nil, err
+	}
+	return AcceptCase200JSONResponse(d), nil
+}
+
+// ForwardCase implements POST /cases/{code}/forward.
+func (a *API) ForwardCase(ctx context.Context, req ForwardCaseRequestObject) (ForwardCaseResponseObject, error) {
+	if req.Body == nil {
+		return nil, ErrBadJSON
+	}
+	d, _, err := a.act(ctx, req.Code, petition.ForwardInput{To: req.Body.To, Note: deref(req.Body.Note)})
+	if err != nil {
+		return nil, err
+	}
+	return ForwardCase200JSONResponse(d), nil
+}
+
+func note(b *NoteInput) string {
+	if b == nil {
+		return ""
+	}
+	return deref(b.Note)
+}
+
+// GuideCase implements POST /cases/{code}/guide.
+func (a *API) GuideCase(ctx context.Context, req GuideCaseRequestObject) (GuideCaseResponseObject, error) {
+	d, _, err := a.act(ctx, req.Code, petition.GuideInput{Note: note(req.Body)})
+	if err != nil {
+		return nil, err
+	}
+	return GuideCase200JSONResponse(d), nil
+}
+
+// RejectCase implements POST /cases/{code}/reject.
+func (a *API) RejectCase(ctx context.Context, req RejectCaseRequestObject) (RejectCaseResponseObject, error) {
+	d, _, err := a.act(ctx, req.Code, petition.RejectInput{Note: note(req.Body)})
+	if err != nil {
+		return nil, err
+	}
+	return RejectCase200JSONResponse(d), nil
+}
+
+// FileCase implements POST /cases/{code}/file.
+func (a *API) FileCase(ctx context.Context, req FileCaseRequestObject) (FileCaseResponseObject, error) {
+	d, _, err := a.act(ctx, req.Code, petition.FileInput{Note: note(req.Body)})
+	if err != nil {
+		return nil, err
+	}
+	return FileCase200JSONResponse(d), nil
+}
+
+// CloseCase implements POST /cases/{code}/close.
+func (a *API) CloseCase(ctx context.Context, req CloseCaseRequestObject) (CloseCaseResponseObject, error) {
+	d, _, err := a.act(ctx, req.Code, petition.CloseInput{Note: note(req.Body)})
+	if err != nil {
+		return nil, err
+	}
+	return CloseCase200JSONResponse(d), nil
+}
+
+// AssignCase implements POST /cases/{code}/assign.
+func (a *API) AssignCase(ctx context.Context, req AssignCaseRequestObject) (AssignCaseResponseObject, error) {
+	if req.Body == nil {
+		return nil, ErrBadJSON
+	}
+	b := req.Body
+	in := petition.AssignInput{Lead: b.Lead, Reason: deref(b.Reason), ContributionDaysBefore: b.ContributionDaysBefore}
+	if b.Coordinating != nil {
+		in.Coordinating = *b.Coordinating
+	}
+	d, _, err := a.act(ctx, req.Code, in)
+	if err != nil {
+		return nil, err
+	}
+	return AssignCase200JSONResponse(d), nil
+}
+
+// AnswerCase implements POST /cases/{code}/answer.
+func (a *API) AnswerCase(ctx context.Context, req AnswerCaseRequestObject) (AnswerCaseResponseObject, error) {
+	if req.Body == nil {
+		return nil, ErrBadJSON
+	}
+	b := req.Body
+	date, err := civilDate("letter_date", b.LetterDate)
+	if err != nil {
+		return nil, err
+	}
+	d, _, err := a.act(ctx, req.Code, petition.AnswerInput{Body: b.Body, LetterNo: deref(b.LetterNo), LetterDate: date, Signer: deref(b.Signer)})
+	if err != nil {
+		return nil, err
+	}
+	return AnswerCase200JSONResponse(d), nil
+}
+
+// ApproveAnswer implements POST /cases/{code}/approve.
+func (a *API) ApproveAnswer(ctx context.Context, req ApproveAnswerRequestObject) (ApproveAnswerResponseObject, error) {
+	var id int64
+	if req.Body != nil {
+		id = deref64(req.Body.AnswerId)
+	}
+	d, _, err := a.act(ctx, req.Code, petition.ApproveInput{AnswerID: id})
+	if err != nil {
+		return nil, err
+	}
+	return ApproveAnswer200JSONResponse(d), nil
+}
+
+// ContributeCase implements POST /cases/{code}/contribute.
+func (a *API) ContributeCase(ctx context.Context, req ContributeCaseRequestObject) (ContributeCaseResponseObject, error) {
+	if req.Body == nil {
+		return nil, ErrBadJSON
+	}
+	d, _, err := a.act(ctx, req.Code, petition.ContributeInput{Body: req.Body.Body})
+	if err != nil {
+		return nil, err
+	}
+	return ContributeCase200JSONResponse(d), nil
+}
+
+// ExtendCase implements POST /cases/{code}/extend: 200 when the clock was
+// extended, 202 when a request now waits for the right person.
+func (a *API) ExtendCase(ctx context.Context, req ExtendCaseRequestObject) (ExtendCaseResponseObject, error) {
+	if req.Body == nil {
+		return nil, ErrBadJSON
+	}
+	b := req.Body
+	on, err := civilDate("decided_on", b.DecidedOn)
+	if err != nil {
+		return nil, err
+	}
+	in := petition.ExtendInput{Days: derefInt(b.Days), Reason: deref(b.Reason), DecisionNo: deref(b.DecisionNo), DecidedOn: on,
+		DocumentRef: deref(b.DocumentRef), RequestID: deref64(b.RequestId), Refuse: b.Refuse != nil && *b.Refuse}
+	if b.Complexity != nil {
+		in.Complexity = string(*b.Complexity)
+	}
+	if b.Criteria != nil {
+		for _, c := range *b.Criteria {
+			in.Criteria = append(in.Criteria, string(c))
+		}
+	}
+	d, res, err := a.act(ctx, req.Code, in)
+	if err != nil {
+		return nil, err
+	}
+	if res.Pending {
+		return ExtendCase202JSONResponse(d), nil
+	}
+	return ExtendCase200JSONResponse(d), nil
+}
+
+func decisionInput(b *DecisionInput) (petition.DecisionInput, error) {
+	if b == nil {
+		return petition.DecisionInput{}, ErrBadJSON
+	}
+	on, err := civilDate("decided_on", b.DecidedOn)
+	if err != nil {
+		return petition.DecisionInput{}, err
+	}
+	return petition.DecisionInput{Reason: b.Reason, DecisionNo: b.DecisionNo, DecidedOn: on}, nil
+}
+
+// SuspendCase implements POST /cases/{code}/suspend.
+func (a *API) SuspendCase(ctx context.Context, req SuspendCaseRequestObject) (SuspendCaseResponseObject, error) {
+	in, err := decisionInput(req.Body)
+	if err != nil {
+		return nil, err
+	}
+	d, _, err := a.act(ctx, req.Code, petition.SuspendInput(in))
+	if err != nil {
+		return nil, err
+	}
+	return SuspendCase200JSONResponse(d), nil
+}
+
+// ResumeCase implements POST /cases/{code}/resume.
+func (a *API) ResumeCase(ctx context.Context, req ResumeCaseRequestObject) (ResumeCaseResponseObject, error) {
+	in, err := decisionInput(req.Body)
+	if err != nil {
+		return nil, err
+	}
+	d, _, err := a.act(ctx, req.Code, petition.ResumeInput(in))
+	if err != nil {
+		return nil, err
+	}
+	return ResumeCase200JSONResponse(d), nil
+}
+
+// TerminateCase implements POST /cases/{code}/terminate.
+func (a *API) TerminateCase(ctx context.Context, req TerminateCaseRequestObject) (TerminateCaseResponseObject, error) {
+	in, err := decisionInput(req.Body)
+	if err != nil {
+		return nil, err
+	}
+	d, _, err := a.act(ctx, req.Code, petition.TerminateInput(in))
+	if err != nil {
+		return nil, err
+	}
+	return TerminateCase200JSONResponse(d), nil
+}
+
+// WithdrawCase implements POST /cases/{code}/withdraw.
+func (a *API) WithdrawCase(ctx context.Context, req WithdrawCaseRequestObject) (WithdrawCaseResponseObject, error) {
+	if req.Body == nil {
+		return nil, ErrBadJSON
+	}
+	in := petition.WithdrawInput{Reason: req.Body.Reason}
+	if req.Body.Continue != nil {
+		for _, c := range *req.Body.Continue {
+			in.Continue = append(in.Continue, string(c))
+		}
+	}
+	d, _, err := a.act(ctx, req.Code, in)
+	if err != nil {
+		return nil, err
+	}
+	return WithdrawCase200JSONResponse(d), nil
+}
+
+// SplitCase implements POST /cases/{code}/split.
+func (a *API) SplitCase(ctx context.Context, req SplitCaseRequestObject) (SplitCaseResponseObject, error) {
+	if req.Body == nil {
+		return nil, ErrBadJSON
+	}
+	var in petition.SplitInput
+	for _, p := range req.Body.Parts {
+		in.Parts = append(in.Parts, petition.SplitPart{Kind: petition.Kind(p.Kind), Title: p.Title, Content: p.Content})
+	}
+	d, _, err := a.act(ctx, req.Code, in)
+	if err != nil {
+		return nil, err
+	}
+	return SplitCase200JSONResponse(d), nil
+}
+
+// caseDetail builds the full view of a case for the caller: the file
+// (content scrubbed and petitioner redacted by access.Cases.File) and the
+// workflow's view (state, trail, allowed actions, proposal).
+func (a *API) caseDetail(ctx context.Context, id int64) (CaseDetail, error) {
+	w, err := a.workflow()
+	if err != nil {
+		return CaseDetail{}, err
+	}
+	by := actor(ctx)
+	f, err := a.Cases.File(ctx, by, id)
+	if err != nil {
+		return CaseDetail{}, err
+	}
+	v, err := w.View(ctx, by, id)
+	if err != nil {
+		return CaseDetail{}, err
+	}
+	units, err := a.Units.ListUnits(ctx)
+	if err != nil {
+		return CaseDetail{}, err
+	}
+	byID := map[int64]org.Unit{}
+	for _, u := range units {
+		byID[u.ID] = u
+	}
+	unit := func(id int64) CaseUnit { return CaseUnit{Code: byID[id].Code, Name: byID[id].Name} }
+	lang := i18n.LangFrom(ctx)
+	cat := a.catalog()
+	st := v.State
+	d := CaseDetail{Id: st.ID, Code: st.Code, Kind: PetitionKind(st.Kind), Channel: string(st.Channel), Title: f.Title,
+		Status: CaseStatus(st.Status), ReceivedAt: st.ReceivedAt, DueAt: f.DueAt, Urgency: CaseDetailUrgency(a.urgency(f.CaseRef)),
+		Content: f.Content, Place: f.Place, AcceptedAt: st.AcceptedAt, WithdrawalContinues: st.WithdrawalContinues,
+		Petitioner: PetitionerView{Shown: f.Identity.Shown, Secret: f.Identity.Secret, Waived: f.Identity.Waived, CanReveal: f.Identity.CanReveal},
+		Classification: CaseClassification{ClassifiedAt: st.Class.ClassifiedAt, Eligible: st.Class.Eligible, IneligibleReason: st.Class.IneligibleReason,
+			IneligibleNote: st.Class.IneligibleNote, WithinCompetence: st.Class.WithinCompetence, ManySenders: st.Class.ManySenders,
+			Round: max(st.Class.Round, 1), Complexity: Complexity(orNone(string(st.Class.Complexity))), Criteria: orEmpty(st.Class.Criteria),
+			ComplexityRef: st.Class.ComplexityRef, RemoteArea: st.Class.Remote},
+		CoordinatingUnits: []CaseUnit{}, Clocks: []CaseClock{}, Answers: []CaseAnswer{}, Contributions: []CaseContribution{},
+		Extensions: []CaseExtension{}, History: []CaseHistoryEntry{}, AllowedActions: []string{}, Children: []CaseLinkRef{}}
+	d.Proposal.LeadCandidates, d.Proposal.Coordinating = []CaseUnit{}, []CaseUnit{}
+	if f.Identity.Shown {
+		d.Petitioner.Identity = identityJSON(f.Identity.Identity)
+	}
+	if st.TopicID != 0 {
+		d.TopicId = ptr(st.TopicID)
+	}
+	if st.AcceptDecisionNo != "" {
+		d.AcceptDecisionNo = ptr(st.AcceptDecisionNo)
+	}
+	if st.OutcomeNote != "" {
+		d.OutcomeNote = ptr(st.OutcomeNote)
+	}
+	if st.LeadUnitID != 0 {
+		d.LeadUnit = ptr(unit(st.LeadUnitID))
+	}
+	for _, u := range st.Coordinating {
+		d.CoordinatingUnits = append(d.CoordinatingUnits, unit(u))
+	}
+	if mc := st.MainClock(); mc != nil {
+		d.DueExplanation = ptr(explanation(mc, lang))
+	}
+	for _, c := range st.Clocks {
+		cj := CaseClock{Id: c.ID, Kind: CaseClockKind(c.Kind), RuleId: c.RuleID, StartedAt: c.StartedAt, DueAt: c.DueAt, State: CaseClockState(c.State),
+			ClosedAt: c.ClosedAt, OnTime: c.OnTime, Extensions: c.Extensions, Explanation: explanation(&c, lang)}
+		if c.UnitID != 0 {
+			cj.Unit = ptr(byID[c.UnitID].Code)
+		}
+		d.Clocks = append(d.Clocks, cj)
+	}
+	for _, an := range st.Answers {
+		aj := CaseAnswer{Id: an.ID, Body: an.Body, LetterNo: an.LetterNo, LetterDate: an.LetterDate, Signer: an.Signer, DraftedBy: an.DraftedByLabel,
+			CreatedAt: an.CreatedAt, PublishedAt: an.PublishedAt, Superseded: an.SupersededAt != nil}
+		if an.ApprovedByLabel != "" {
+			aj.ApprovedBy = ptr(an.ApprovedByLabel)
+		}
+		d.Answers = append(d.Answers, aj)
+	}
+	for _, c := range st.Contributions {
+		d.Contributions = append(d.Contributions, CaseContribution{Unit: byID[c.UnitID].Code, Body: c.Body, Author: c.AuthorLabel, CreatedAt: c.CreatedAt})
+	}
+	for _, x := range st.Extensions {
+		xj := CaseExtension{Id: x.ID, State: CaseExtensionState(x.State), Days: x.Days, Reason: x.Reason, DecisionNo: x.DecisionNo,
+			RequestedBy: x.RequestedByLabel, RequestedAt: x.RequestedAt, DecidedAt: x.DecidedAt, DueBefore: x.DueBefore, DueAfter: x.DueAfter}
+		if x.Complexity != "" {
+			xj.Complexity = ptr(x.Complexity)
+		}
+		if x.DecidedByLabel != "" {
+			xj.DecidedBy = ptr(x.DecidedByLabel)
+		}
+		d.Extensions = append(d.Extensions, xj)
+	}
+	for _, e := range v.History {
+		hj := CaseHistoryEntry{Kind: string(e.Kind), Public: e.Public, Actor: e.Actor, Note: e.Note, At: e.CreatedAt, DueAt: e.DueAt,
+			Text: StaffEventText(cat, lang, e, a.location())}
+		if e.UnitName != "" {
+			hj.Unit = ptr(e.UnitName)
+		}
+		d.History = append(d.History, hj)
+	}
+	for _, act := range v.Allowed {
+		d.AllowedActions = append(d.AllowedActions, string(act))
+	}
+	for _, u := range v.Proposal.LeadCandidates {
+		d.Proposal.LeadCandidates = append(d.Proposal.LeadCandidates, unit(u))
+	}
+	for _, u := range v.Proposal.Coordinating {
+		d.Proposal.Coordinating = append(d.Proposal.Coordinating, unit(u))
+	}
+	if p := st.Parent; p != nil {
+		d.Parent = &CaseLinkRef{Code: p.Code, Relation: CaseLinkRefRelation(p.Relation), Kind: string(p.Kind), Status: string(p.Status)}
+	}
+	for _, c := range st.Children {
+		d.Children = append(d.Children, CaseLinkRef{Code: c.Code, Relation: CaseLinkRefRelation(c.Relation), Kind: string(c.Kind), Status: string(c.Status)})
+	}
+	return d, nil
+}
+
+func explanation(c *petition.ClockState, lang string) string {
+	if c.Kind == caseclock.Contribution || lang != "en" {
+		if lang == "en" && c.ExplanationEN != "" {
+			return c.ExplanationEN
+		}
+		return c.ExplanationVI
+	}
+	return c.ExplanationEN
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+func orEmpty(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func deref64(p *int64) int64 {
+	if p == nil {
+		return 0
+	}
+	return *p
+}
+
+func derefInt(p *int) int {
+	if p == nil {
+		return 0
+	}
+	return *p
+}
+
+func (a *API) catalog() *i18n.Catalog {
+	if a.Petitions != nil {
+		return a.Petitions.Catalog
+	}
+	return nil
+}
+
+func (a *API) location() *time.Location {
+	if a.Petitions != nil && a.Petitions.Location != nil {
+		return a.Petitions.Location
+	}
+	return time.FixedZone("ICT", 7*3600)
+}
+
+// StaffEventText is a history entry for staff: the citizen's wording for
+// public entries, the trail's for internal ones.
+func StaffEventText(cat *i18n.Catalog, lang string, e petition.Event, loc *time.Location) string {
+	if cat == nil {
+		return string(e.Kind)
+	}
+	if e.Public {
+		return EventText(cat, lang, e, loc)
+	}
+	return cat.T(lang, "staff.event."+string(e.Kind), map[string]any{"Unit": e.UnitName, "Note": e.Note})
+}

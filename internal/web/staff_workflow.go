@@ -1,0 +1,528 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/phucdap/phucdap/internal/access"
+	"github.com/phucdap/phucdap/internal/access/accesshttp"
+	"github.com/phucdap/phucdap/internal/calendar"
+	"github.com/phucdap/phucdap/internal/fault"
+	"github.com/phucdap/phucdap/internal/httpapi"
+	"github.com/phucdap/phucdap/internal/i18n"
+	"github.com/phucdap/phucdap/internal/org"
+	"github.com/phucdap/phucdap/internal/petition"
+)
+
+// The case workflow's pages (issue 6): the office's register form, one
+// POST route per action of petition.Machine (guarded by the action's
+// permission, then decided by the workflow), and the bulk assignment of
+// the inbox. The case page itself is staff_cases.go's, with the workflow's
+// sections.
+
+func (s *Staff) mountWorkflow(e *echo.Echo) {
+	req := s.Auth.Require
+	e.GET("/staff/cases/new", s.registerForm, req(access.ActCaseRegister))
+	e.POST("/staff/cases", s.register, req(access.ActCaseRegister))
+	e.POST("/staff/inbox/assign", s.bulkAssign, req(access.ActCaseAssign))
+	seen := map[petition.Action]bool{}
+	for _, t := range petition.Machine {
+		if seen[t.Action] || t.Perm == "" {
+			continue
+		}
+		seen[t.Action] = true
+		e.POST("/staff/cases/:id/"+string(t.Action), s.caseAction(t.Action), req(t.Perm))
+	}
+}
+
+// caseAction takes one workflow action from a form on the case page. On
+// success it redirects to the page (so a reload does not repeat it); on a
+// refusal it shows the page again with the message and what was typed.
+func (s *Staff) caseAction(a petition.Action) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+		if err != nil {
+			return access.ErrCaseNotFound
+		}
+		form, err := c.FormParams()
+		if err != nil {
+			return err
+		}
+		in, err := inputFrom(a, form)
+		if ai, ok := in.(petition.AnswerInput); ok && err == nil {
+			ai.Files, err = s.answerFiles(c)
+			in = ai
+			// Files are kept with a saved draft and discarded otherwise.
+			defer func() {
+				s.Pages.Intake.Service.Settle(context.WithoutCancel(c.Request().Context()), ai.Files, err == nil)
+			}()
+		}
+		if err == nil {
+			var res petition.Result
+			res, err = s.Workflow.Do(c.Request().Context(), accesshttp.Actor(c), id, in)
+			if err == nil {
+				done := string(a)
+				if res.Pending {
+					done = "extend_requested"
+				}
+				return c.Redirect(http.StatusSeeOther, "/staff/cases/"+strconv.FormatInt(id, 10)+"?done="+done)
+			}
+		}
+		msgs, ierr := s.messages(c, err)
+		if ierr != nil {
+			return ierr
+		}
+		d, lerr := s.loadCase(c)
+		if lerr != nil {
+			return lerr
+		}
+		d.Errors, d.Form, d.FormAction = msgs, form, string(a)
+		return s.render(c, statusOf(err), "staff_case", "case.title", d)
+	}
+}
+
+// answerFiles stores the files attached to a draft answer (the form is
+// multipart; the CSRF check has already parsed it), checked by content as
+// the citizen's are.
+func (s *Staff) answerFiles(c echo.Context) ([]petition.Upload, error) {
+	mf := c.Request().MultipartForm
+	if mf == nil || s.Pages.Intake == nil {
+		return nil, nil
+	}
+	ctx := c.Request().Context()
+	var ups []petition.Upload
+	for _, fh := range mf.File[petition.FieldFiles] {
+		if fh.Filename == "" {
+			continue
+		}
+		name := petition.CleanFileName(fh.Filename)
+		f, err := fh.Open()
+		if err == nil {
+			var st petition.Stored
+			st, err = s.Pages.Intake.Files.Put(ctx, f, petition.MaxFileSize, petition.DetectType)
+			f.Close()
+			if err == nil {
+				ups = append(ups, petition.Upload{Name: name, Stored: st})
+				continue
+			}
+		}
+		s.Pages.Intake.Service.Settle(context.WithoutCancel(ctx), ups, false)
+		if fe, ok := fault.As(err); ok && fe.Field == petition.FieldFiles {
+			fe2 := *fe
+			fe2.Args = map[string]any{"Name": name, "MaxMB": petition.MaxFileSize >> 20, "Max": petition.MaxFiles}
+			return nil, fault.List{&fe2}
+		}
+		return nil, err
+	}
+	return ups, nil
+}
+
+// formDate reads an optional date field (the browser's date input sends
+// YYYY-MM-DD).
+func formDate(form url.Values, field string) (calendar.Date, error) {
+	v := strings.TrimSpace(form.Get(field))
+	if v == "" {
+		return calendar.Date{}, nil
+	}
+	d, err := calendar.ParseDate(v)
+	if err != nil {
+		return calendar.Date{}, fault.List{fault.FieldError(field, "workflow.date_invalid", nil)}
+	}
+	return d, nil
+}
+
+func formBool(form url.Values, field string) bool {
+	switch strings.ToLower(strings.TrimSpace(form.Get(field))) {
+	case "1", "true", "on", "yes":
+		return true
+	}
+	return false
+}
+
+func formInt(form url.Values, field string) int {
+	n, _ := strconv.Atoi(strings.TrimSpace(form.Get(field)))
+	return n
+}
+
+// inputFrom reads an action's form; field names are the API's.
+func inputFrom(a petition.Action, f url.Values) (petition.Input, error) {
+	decided, err := formDate(f, "decided_on")
+	if err != nil {
+		return nil, err
+	}
+	decision := petition.DecisionInput{Reason: f.Get("reason"), DecisionNo: f.Get("decision_no"), DecidedOn: decided}
+	switch a {
+	case petition.ActClassify:
+		topic, _ := strconv.ParseInt(f.Get("topic_id"), 10, 64)
+		return petition.ClassifyInput{Kind: petition.Kind(f.Get("kind")), TopicID: topic, Eligible: formBool(f, "eligible"),
+			IneligibleReason: f.Get("ineligible_reason"), IneligibleNote: f.Get("ineligible_note"),
+			WithinCompetence: formBool(f, "within_competence"), ManySenders: formBool(f, "many_senders"), Round: formInt(f, "round"),
+			Complexity: f.Get("complexity"), Criteria: f["criteria"], ComplexityRef: f.Get("complexity_ref"),
+			Remote: formBool(f, "remote_area"), Note: f.Get("note")}, nil
+	case petition.ActAccept:
+		return petition.AcceptInput{DecisionNo: f.Get("decision_no"), DecidedOn: decided, Note: f.Get("note")}, nil
+	case petition.ActForward:
+		return petition.ForwardInput{To: f.Get("to"), Note: f.Get("note")}, nil
+	case petition.ActGuide:
+		return petition.GuideInput{Note: f.Get("note")}, nil
+	case petition.ActReject:
+		return petition.RejectInput{Note: f.Get("note")}, nil
+	case petition.ActFile:
+		return petition.FileInput{Note: f.Get("note")}, nil
+	case petition.ActClose:
+		return petition.CloseInput{Note: f.Get("note")}, nil
+	case petition.ActAssign:
+		in := petition.AssignInput{Lead: f.Get("lead"), Coordinating: f["coordinating"], Reason: f.Get("reason")}
+		if v := strings.TrimSpace(f.Get("contribution_days_before")); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				return nil, fault.List{fault.FieldError("contribution_days_before", "workflow.days_invalid", map[string]any{"Max": 30})}
+			}
+			in.ContributionDaysBefore = &n
+		}
+		return in, nil
+	case petition.ActAnswer:
+		date, err := formDate(f, "letter_date")
+		if err != nil {
+			return nil, err
+		}
+		return petition.AnswerInput{Body: f.Get("body"), LetterNo: f.Get("letter_no"), LetterDate: date, Signer: f.Get("signer")}, nil
+	case petition.ActApprove:
+		id, _ := strconv.ParseInt(f.Get("answer_id"), 10, 64)
+		return petition.ApproveInput{AnswerID: id}, nil
+	case petition.ActContribute:
+		return petition.ContributeInput{Body: f.Get("body")}, nil
+	case petition.ActExtend:
+		req, _ := strconv.ParseInt(f.Get("request_id"), 10, 64)
+		return petition.ExtendInput{Days: formInt(f, "days"), Reason: f.Get("reason"), DecisionNo: f.Get("decision_no"), DecidedOn: decided,
+			Complexity: f.Get("complexity"), Criteria: f["criteria"], DocumentRef: f.Get("document_ref"), RequestID: req,
+			Refuse: formBool(f, "refuse")}, nil
+	case petition.ActSuspend:
+		return petition.SuspendInput(decision), nil
+	case petition.ActResume:
+		return petition.ResumeInput(decision), nil
+	case petition.ActTerminate:
+		return petition.TerminateInput(decision), nil
+	case petition.ActWithdraw:
+		return petition.WithdrawInput{Reason: f.Get("reason"), Continue: f["continue"]}, nil
+	case petition.ActSplit:
+		var in petition.SplitInput
+		kinds, titles, contents := f["part_kind"], f["part_title"], f["part_content"]
+		for i := range kinds {
+			if kinds[i] == "" && strings.TrimSpace(at(titles, i)) == "" && strings.TrimSpace(at(contents, i)) == "" {
+				continue
+			}
+			in.Parts = append(in.Parts, petition.SplitPart{Kind: petition.Kind(kinds[i]), Title: at(titles, i), Content: at(contents, i)})
+		}
+		return in, nil
+	}
+	return nil, petition.ErrUnknownAction
+}
+
+func at(v []string, i int) string {
+	if i < len(v) {
+		return v[i]
+	}
+	return ""
+}
+
+// --- the case page's workflow sections -----------------------------------
+
+type wfClock struct {
+	Kind, Unit, Started, Due, Closed, State, Explanation string
+	OnTime                                               *bool
+	Extensions                                           int
+	Late                                                 bool
+}
+
+type wfAnswer struct {
+	petition.AnswerState
+	Created, Published string
+	Draft              bool
+}
+
+type wfEvent struct {
+	At, Text, Actor string
+	Public          bool
+}
+
+type wfContribution struct {
+	Unit, Body, Author, At string
+}
+
+type wfExtension struct {
+	petition.ExtensionState
+	Requested, Decided, DueAfter string
+}
+
+// caseWorkflow is what the case page shows of the workflow.
+type caseWorkflow struct {
+	State         *petition.CaseState
+	Allowed       map[string]bool
+	Any           bool
+	Clocks        []wfClock
+	Answers       []wfAnswer
+	Draft         *wfAnswer
+	Contributions []wfContribution
+	Extensions    []wfExtension
+	Pending       *wfExtension
+	MayDecide     bool
+	History       []wfEvent
+	LeadName      string
+	Coordinating  []string
+	Units         []org.Unit // units a case can be given to
+	Groups        []org.Unit
+	ProposedLead  string
+	LeadOptions   []org.Unit // the plan's candidates, when it names a group
+	ProposedCoord map[string]bool
+	Topics        []petition.Topic
+	Kinds         []petition.Kind
+	Reasons       []string
+	Criteria      []string
+	Grounds       []string
+	Today         string
+	Received      string
+	Parent        *petition.CaseLink
+	Children      []petition.CaseLink
+}
+
+func (s *Staff) caseWorkflow(c echo.Context, id int64) (*caseWorkflow, error) {
+	ctx := c.Request().Context()
+	by := accesshttp.Actor(c)
+	v, err := s.Workflow.View(ctx, by, id)
+	if err != nil {
+		return nil, err
+	}
+	lang := i18n.LangFrom(ctx)
+	st := v.State
+	w := &caseWorkflow{State: st, Allowed: map[string]bool{}, MayDecide: v.MayDecideExtension, Kinds: petition.Kinds,
+		Reasons: petition.IneligibleReasons, Criteria: petition.ComplexityCriteria, Grounds: petition.WithdrawalGrounds,
+		Today: calendar.DateOf(s.Now(), s.Location).String(), Received: s.when(&st.ReceivedAt), Parent: st.Parent, Children: st.Children,
+		ProposedCoord: map[string]bool{}}
+	for _, a := range v.Allowed {
+		w.Allowed[string(a)], w.Any = true, true
+	}
+	units, err := s.Units.ListUnits(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[int64]org.Unit{}
+	for _, u := range units {
+		byID[u.ID] = u
+		switch {
+		case !u.Active:
+		case u.IsGroup():
+			w.Groups = append(w.Groups, u)
+		default:
+			w.Units = append(w.Units, u)
+		}
+	}
+	w.LeadName = byID[st.LeadUnitID].Name
+	for _, u := range st.Coordinating {
+		w.Coordinating = append(w.Coordinating, byID[u].Name)
+	}
+	// The form proposes the current assignment, else the plan's.
+	switch {
+	case st.LeadUnitID != 0:
+		w.ProposedLead = byID[st.LeadUnitID].Code
+		for _, u := range st.Coordinating {
+			w.ProposedCoord[byID[u].Code] = true
+		}
+	default:
+		w.ProposedLead = byID[v.Proposal.Lead()].Code
+		for _, u := range v.Proposal.Coordinating {
+			w.ProposedCoord[byID[u].Code] = true
+		}
+	}
+	if len(v.Proposal.LeadCandidates) > 1 {
+		for _, u := range v.Proposal.LeadCandidates {
+			w.LeadOptions = append(w.LeadOptions, byID[u])
+		}
+	}
+	if w.Allowed["classify"] && s.Pages.Intake != nil {
+		if w.Topics, err = s.Pages.Intake.Service.Topics(ctx); err != nil {
+			return nil, err
+		}
+	}
+	now := s.Now()
+	for _, k := range st.Clocks {
+		wc := wfClock{Kind: string(k.Kind), Unit: byID[k.UnitID].Name, Started: s.when(&k.StartedAt), Due: s.when(k.DueAt),
+			Closed: s.when(k.ClosedAt), State: string(k.State), OnTime: k.OnTime, Extensions: k.Extensions, Late: k.LateAt(now),
+			Explanation: k.ExplanationVI}
+		if lang == i18n.EN && k.ExplanationEN != "" {
+			wc.Explanation = k.ExplanationEN
+		}
+		if k.DueAt != nil {
+			wc.Due = httpapi.TimeIn(*k.DueAt, s.Location, lang, s.Pages.Catalog)
+		}
+		w.Clocks = append(w.Clocks, wc)
+	}
+	for _, a := range st.Answers {
+		wa := wfAnswer{AnswerState: a, Created: s.when(&a.CreatedAt), Published: s.when(a.PublishedAt),
+			Draft: a.PublishedAt == nil && a.SupersededAt == nil}
+		w.Answers = append(w.Answers, wa)
+		if wa.Draft {
+			d := wa
+			w.Draft = &d
+		}
+	}
+	for _, ct := range st.Contributions {
+		w.Contributions = append(w.Contributions, wfContribution{Unit: byID[ct.UnitID].Name, Body: ct.Body, Author: ct.AuthorLabel, At: s.when(&ct.CreatedAt)})
+	}
+	for _, x := range st.Extensions {
+		wx := wfExtension{ExtensionState: x, Requested: s.when(&x.RequestedAt), Decided: s.when(x.DecidedAt), DueAfter: s.when(x.DueAfter)}
+		w.Extensions = append(w.Extensions, wx)
+		if x.State == "pending" {
+			p := wx
+			w.Pending = &p
+		}
+	}
+	for _, e := range v.History {
+		w.History = append(w.History, wfEvent{At: s.when(&e.CreatedAt), Text: httpapi.StaffEventText(s.Pages.Catalog, lang, e, s.Location),
+			Actor: e.Actor, Public: e.Public})
+	}
+	return w, nil
+}
+
+// OnTimeText is how the page reads a frozen on-time fact.
+func (c wfClock) OnTimeText() string {
+	switch {
+	case c.OnTime == nil:
+		return ""
+	case *c.OnTime:
+		return "yes"
+	}
+	return "no"
+}
+
+// --- register -------------------------------------------------------------
+
+type registerData struct {
+	Form     url.Values
+	Errors   []string
+	FieldErr map[string]string
+	Topics   []petition.Topic
+	Kinds    []petition.Kind
+	Channels []petition.Channel
+	Now      string
+}
+
+func (s *Staff) registerData(c echo.Context, form url.Values) (registerData, error) {
+	d := registerData{Form: form, Kinds: petition.Kinds, Channels: petition.StaffChannels, FieldErr: map[string]string{},
+		Now: s.Now().In(s.Location).Format("2006-01-02T15:04")}
+	if s.Pages.Intake != nil {
+		var err error
+		if d.Topics, err = s.Pages.Intake.Service.Topics(c.Request().Context()); err != nil {
+			return d, err
+		}
+	}
+	return d, nil
+}
+
+func (s *Staff) registerForm(c echo.Context) error {
+	d, err := s.registerData(c, url.Values{"keep_identity_secret": {"1"}})
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "staff_register", "register.title", d)
+}
+
+func (s *Staff) register(c echo.Context) error {
+	form, err := c.FormParams()
+	if err != nil {
+		return err
+	}
+	var in petition.RegisterInput
+	in.Kind, in.Channel = petition.Kind(form.Get("kind")), petition.Channel(form.Get("channel"))
+	in.TopicID, _ = strconv.ParseInt(form.Get("topic_id"), 10, 64)
+	in.Title, in.Content, in.Place = form.Get("title"), form.Get("content"), form.Get("place")
+	in.Name, in.Phone, in.Email, in.Address, in.IDNumber = form.Get("name"), form.Get("phone"), form.Get("email"), form.Get("address"), form.Get("id_number")
+	in.KeepSecret, in.Lang = formBool(form, "keep_identity_secret"), i18n.LangFrom(c.Request().Context())
+	if v := strings.TrimSpace(form.Get("received_at")); v != "" {
+		// datetime-local: a Hà Nội wall time.
+		if t, perr := time.ParseInLocation("2006-01-02T15:04", v, s.Location); perr == nil {
+			in.ReceivedAt = t.UTC()
+		} else {
+			err = fault.List{fault.FieldError("received_at", "workflow.date_invalid", nil)}
+		}
+	}
+	var res petition.Result
+	if err == nil {
+		res, err = s.Workflow.Register(c.Request().Context(), accesshttp.Actor(c), in)
+	}
+	if err != nil {
+		d, derr := s.registerData(c, form)
+		if derr != nil {
+			return derr
+		}
+		if d.Errors, derr = s.messages(c, err); derr != nil {
+			return derr
+		}
+		if list, ok := err.(fault.List); ok {
+			for i, fe := range list {
+				d.FieldErr[fe.Field] = d.Errors[i]
+			}
+		}
+		return s.render(c, statusOf(err), "staff_register", "register.title", d)
+	}
+	// The secret is shown once, in this response: never in a URL.
+	c.SetParamNames("id")
+	c.SetParamValues(strconv.FormatInt(res.CaseID, 10))
+	d, err := s.loadCase(c)
+	if err != nil {
+		return err
+	}
+	d.Registered = &res
+	return s.render(c, http.StatusCreated, "staff_case", "case.title", d)
+}
+
+// --- bulk assignment --------------------------------------------------------
+
+type bulkResult struct {
+	Assigned int
+	Failed   []string
+}
+
+// bulkAssign gives several cases of the inbox to the same units, each in
+// its own transaction: one refusal does not undo the others, and each is
+// reported with its code.
+func (s *Staff) bulkAssign(c echo.Context) error {
+	form, err := c.FormParams()
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	by := accesshttp.Actor(c)
+	in := petition.AssignInput{Lead: form.Get("lead"), Coordinating: form["coordinating"], Reason: form.Get("reason")}
+	res := &bulkResult{}
+	lang := i18n.LangFrom(ctx)
+	for _, v := range form["case"] {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			continue
+		}
+		if _, err := s.Workflow.Do(ctx, by, id, in); err != nil {
+			msgs, ierr := s.messages(c, err)
+			if ierr != nil {
+				return ierr
+			}
+			code := v
+			if st, lerr := s.Workflow.Load(ctx, by, id); lerr == nil {
+				code = st.Code
+			}
+			res.Failed = append(res.Failed, code+": "+strings.Join(msgs, " "))
+			continue
+		}
+		res.Assigned++
+	}
+	if len(form["case"]) == 0 {
+		res.Failed = append(res.Failed, s.Pages.Catalog.T(lang, "inbox.bulk_none", nil))
+	}
+	return s.renderInbox(c, res)
+}
