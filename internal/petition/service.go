@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/phucdap/phucdap/internal/fault"
+	"github.com/phucdap/phucdap/internal/platform"
 )
 
 // Limits are the abuse and workflow limits. A count of 0 switches a limit
@@ -154,7 +155,7 @@ func (s *Service) Submit(ctx context.Context, in SubmitInput) (rec Receipt, err 
 	now := s.cfg.Now().UTC()
 	secret, salt := NewSecret(), newSalt()
 	nc := NewCase{
-		Agency: s.cfg.Agency, Year: yearIn(now, s.cfg.Location),
+		Agency: s.cfg.Agency, Year: yearIn(now, s.cfg.Location), RequestID: platform.RequestID(ctx),
 		Kind: n.Kind, Channel: n.Channel, TopicID: topic.ID, PlanTaskID: topic.PlanTaskID,
 		Title: n.Title, Content: n.Content, Place: n.Place, Lang: n.Lang,
 		Secrets: CaseSecrets{Salt: salt, SecretHash: hashSecret(salt, "code", secret)},

@@ -50,6 +50,9 @@ type NewCase struct {
 	// RegisteredBy is the account label of the staff member who typed the
 	// case in; "" for the citizen's own submission.
 	RegisteredBy string
+	// RequestID names the request in the case's audit row: requests are
+	// committed in batches, so it cannot come from the batch's context.
+	RequestID string
 }
 
 // Outcome says what Intake did.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/fault"
+	"github.com/phucdap/phucdap/internal/platform"
 )
 
 // RegisterInput is a case the office types in (vào sổ) from a channel other
@@ -122,7 +123,8 @@ func (w *Workflow) Register(ctx context.Context, by access.Actor, in RegisterInp
 	}
 	secret, salt := NewSecret(), newSalt()
 	nc := NewCase{Agency: w.cfg.Agency, Year: yearIn(now, w.cfg.Location), Kind: in.Kind, Channel: in.Channel,
-		TopicID: topic.ID, PlanTaskID: topic.PlanTaskID, Title: title, Content: content, Place: place, Lang: lang,
+		RequestID: platform.RequestID(ctx),
+		TopicID:   topic.ID, PlanTaskID: topic.PlanTaskID, Title: title, Content: content, Place: place, Lang: lang,
 		Secrets:    CaseSecrets{Salt: salt, SecretHash: hashSecret(salt, "code", secret)},
 		Identity:   Identity{Name: name, Phone: phone, Email: email, Address: address, IDNumber: idNumber, KeepSecret: keep, ConsentAt: now},
 		ReceivedAt: received, Due: due, Secret: secret, RegisteredBy: by.Label(),

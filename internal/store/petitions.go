@@ -502,7 +502,7 @@ func (s *PetitionStore) insertCases(tx *gorm.DB, creates []*intakeReq) error {
 	for _, x := range ids {
 		idOf[x.Code] = x.ID
 	}
-	var idents, files, events, keys, mails, clocks [][]any
+	var idents, files, events, keys, mails, clocks, audits [][]any
 	for _, r := range creates {
 		id, ok := idOf[r.res.Code]
 		if !ok {
@@ -542,6 +542,13 @@ func (s *PetitionStore) insertCases(tx *gorm.DB, creates []*intakeReq) error {
 		if nc.QueueMail {
 			mails = append(mails, []any{id, "petition.receipt", nc.Lang, now})
 		}
+		// The audit row of the creation; never the petitioner's identity.
+		after, err := json.Marshal(map[string]any{"code": r.res.Code, "kind": nc.Kind, "channel": nc.Channel,
+			"topic_id": nc.TopicID, "received_at": now, "due_at": nc.Due.At})
+		if err != nil {
+			return err
+		}
+		audits = append(audits, []any{now, actor, "case.create", "case", strconv.FormatInt(id, 10), string(after), nc.RequestID})
 	}
 	parts := []insertPart{
 		{"case_identities", []string{"case_id", "name", "phone", "email", "address", "id_number", "phone_hash", "email_hash",
@@ -552,6 +559,7 @@ func (s *PetitionStore) insertCases(tx *gorm.DB, creates []*intakeReq) error {
 		{"case_mail_queue", []string{"case_id", "template", "lang", "created_at"}, mails, ""},
 		{"case_clocks", []string{"case_id", "kind", "rule_id", "started_at", "due_at", "state", "clock", "explanation_vi",
 			"explanation_en", "created_at", "updated_at"}, clocks, ""},
+		{"audit_log", []string{"at", "actor_label", "action", "entity", "entity_id", "after_json", "request_id"}, audits, ""},
 		hitsPart(creates),
 	}
 	return s.insertAll(tx, parts)
@@ -715,6 +723,8 @@ var pgColumnTypes = map[string]string{
 	"sha256": "text", "storage_key": "text", "actor": "text", "note": "text", "key": "text", "request_hash": "text",
 	"secret": "text", "template": "text", "bucket": "text", "registered_by": "text",
 	"rule_id": "text", "started_at": "timestamptz", "state": "text", "clock": "text", "explanation_vi": "text", "explanation_en": "text",
+	"at": "timestamptz", "actor_label": "text", "action": "text", "entity": "text", "entity_id": "text", "after_json": "jsonb",
+	"request_id": "text",
 }
 
 // pgArray is a Postgres array literal of encoded elements; as a
