@@ -356,10 +356,11 @@ func TestComplaintScenario(t *testing.T) {
 		// Every change left an audit row.
 		var n int64
 		ta.db.Gorm.Table("audit_log").Where("entity = 'case' AND entity_id = ?", itoa(id)).Count(&n)
-		// register, classify, accept, assign, contribute, extend,
-		// contribute, answer, approve, close; refusals write none.
-		if n != 10 {
-			t.Errorf("%d audit rows for the case, want 10", n)
+		// create (the intake row), register, classify, accept, assign,
+		// contribute, extend, contribute, answer, approve, close; refusals
+		// write none.
+		if n != 11 {
+			t.Errorf("%d audit rows for the case, want 11", n)
 		}
 	})
 }
@@ -575,6 +576,60 @@ func TestSuspendResumeTerminate(t *testing.T) {
 		ta.db.Gorm.Raw("SELECT kind FROM case_decisions WHERE case_id = ? ORDER BY id", id).Scan(&kinds)
 		if strings.Join(kinds, ",") != "accept,assign,suspend,resume,terminate" {
 			t.Errorf("decisions %v", kinds)
+		}
+	})
+}
+
+// A coordinating unit that never contributes: when the lead answers after
+// the unit's own due time, the miss is recorded on its clock; when the lead
+// answers before it, the part is simply moot.
+func TestUncontributedPartIsRecordedAsMissed(t *testing.T) {
+	eachApp(t, func(t *testing.T, ta *testApp) {
+		ctx := context.Background()
+		office := ta.staffActor(t, "vanthu@sxd.test", "VP", access.Office)
+		leadOfficer := ta.staffActor(t, "cv.qlxd@sxd.test", "PQLXD", access.UnitOfficer)
+		leadHead := ta.staffActor(t, "tp.qlxd@sxd.test", "PQLXD", access.UnitHead)
+		ttra, qhkt := ta.unitID(t, "TTRA"), ta.unitID(t, "PQHKT")
+		received := ta.setLocal(t, "2026-03-02 09:00")
+		reg, err := ta.workflow.Register(ctx, office, petition.RegisterInput{Kind: petition.KindPetition, Channel: petition.ChannelPhone,
+			ReceivedAt: received, Title: "Đề nghị sửa đường", Content: "Đường vào thôn Khòn Lèng xuống cấp, đề nghị Sở kiểm tra và sửa chữa.",
+			Name: "Lộc Văn Tuấn", Phone: "0915 222 333"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := reg.CaseID
+		ta.act(t, office, id, petition.ClassifyInput{Eligible: true, WithinCompetence: true, Round: 1})
+		ta.act(t, office, id, petition.AcceptInput{DecisionNo: "01/TL"})
+		ta.act(t, office, id, petition.AssignInput{Lead: "PQLXD", Coordinating: []string{"TTRA"}})
+		st := ta.caseState(t, id)
+		part := clockOf(t, st, caseclock.Contribution, ttra)
+		// The lead answers a day after TTRA's part was due; TTRA never wrote.
+		ta.Clock.Set(part.DueAt.Add(24 * time.Hour))
+		ta.act(t, leadOfficer, id, petition.AnswerInput{Body: "Sở đã kiểm tra và đề nghị UBND xã sửa chữa trong quý II.",
+			LetterNo: "120/SXD-QLXD", LetterDate: calendar.DateOf(ta.Clock.Now(), hanoi), Signer: "Trưởng phòng"})
+		ta.act(t, leadHead, id, petition.ApproveInput{})
+		c := clockOf(t, ta.caseState(t, id), caseclock.Contribution, ttra)
+		if c.State != caseclock.Cancelled || c.OnTime == nil || *c.OnTime {
+			t.Errorf("TTRA's uncontributed, overdue part: state %s on_time %v, want cancelled and missed", c.State, c.OnTime)
+		}
+
+		// Another case answered before the part was due: no outcome.
+		reg, err = ta.workflow.Register(ctx, office, petition.RegisterInput{Kind: petition.KindPetition, Channel: petition.ChannelPhone,
+			ReceivedAt: ta.Clock.Now(), Title: "Đề nghị cấp nước", Content: "Khu tái định cư phía Bắc chưa có nước sạch, đề nghị Sở đôn đốc.",
+			Name: "Hoàng Thị Mai", Phone: "0915 444 555"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		id = reg.CaseID
+		ta.act(t, office, id, petition.ClassifyInput{Eligible: true, WithinCompetence: true, Round: 1})
+		ta.act(t, office, id, petition.AcceptInput{DecisionNo: "02/TL"})
+		ta.act(t, office, id, petition.AssignInput{Lead: "PQLXD", Coordinating: []string{"PQHKT"}})
+		ta.act(t, leadOfficer, id, petition.AnswerInput{Body: "Sở đã chuyển đề nghị tới đơn vị cấp nước.",
+			LetterNo: "121/SXD-QLXD", LetterDate: calendar.DateOf(ta.Clock.Now(), hanoi), Signer: "Trưởng phòng"})
+		ta.act(t, leadHead, id, petition.ApproveInput{})
+		c = clockOf(t, ta.caseState(t, id), caseclock.Contribution, qhkt)
+		if c.State != caseclock.Cancelled || c.OnTime != nil {
+			t.Errorf("a part made moot before its due time: state %s on_time %v, want cancelled without outcome", c.State, c.OnTime)
 		}
 	})
 }

@@ -496,6 +496,13 @@ func (s *WorkflowStore) updateClock(tx *gorm.DB, st *petition.CaseState, u petit
 		r = tx.Exec("UPDATE case_clocks SET state = 'met', closed_at = ?, "+
 			"on_time = CASE WHEN due_at IS NULL THEN NULL WHEN ? < due_at THEN TRUE ELSE FALSE END, updated_at = ? "+
 			"WHERE id = ? AND state IN ('open', 'suspended')", when, when, at, u.ID)
+	case u.Cancel && cur.Kind == caseclock.Contribution:
+		// A coordinating unit's part made moot by the lead's answer: if its
+		// own due time had already passed, the miss is recorded (on_time
+		// false, frozen here), so the sub-deadline KPI never hides it.
+		r = tx.Exec("UPDATE case_clocks SET state = 'cancelled', closed_at = ?, "+
+			"on_time = CASE WHEN due_at IS NOT NULL AND ? >= due_at THEN FALSE ELSE NULL END, updated_at = ? "+
+			"WHERE id = ? AND state IN ('open', 'suspended')", when, when, at, u.ID)
 	case u.Cancel:
 		r = tx.Exec("UPDATE case_clocks SET state = 'cancelled', closed_at = ?, updated_at = ? WHERE id = ? AND state IN ('open', 'suspended')",
 			when, at, u.ID)
