@@ -22,6 +22,7 @@ import (
 	"github.com/phucdap/phucdap/internal/petition"
 	"github.com/phucdap/phucdap/internal/plan"
 	"github.com/phucdap/phucdap/internal/platform"
+	"github.com/phucdap/phucdap/internal/report"
 	"github.com/phucdap/phucdap/internal/store"
 )
 
@@ -49,6 +50,9 @@ type app struct {
 	intake *intake
 	// The case workflow (issue 6): see workflow.go.
 	workflow *petition.Workflow
+	// KPIs (issue 8): built by startReports (report.go).
+	reports     *report.Service
+	reportStore *store.ReportStore
 
 	// Scheduled work and alerts (issue 7): built by startAlerts (jobs.go).
 	alertStore *store.AlertStore

@@ -114,6 +114,22 @@ func staffMatrix() map[string]route {
 		"POST /staff/admin/jobs/:name/run":   {allow: "admin", path: "/staff/admin/jobs/kpi-snapshot/run", form: url.Values{}},
 		"POST /staff/admin/outbox/:id/retry": {allow: "admin", path: "/staff/admin/outbox/0/retry", form: url.Values{}},
 
+		// KPIs (issue 8): reports are the office's and leadership's; the
+		// office alone marks answers publishable; the transparency page is
+		// public. The export's body fails validation (nothing starts); the
+		// unknown export and answer are refused by the handler, not the
+		// guard.
+		"GET /staff/reports":                  {allow: "office leadership"},
+		"GET /staff/reports/table":            {allow: "office leadership"},
+		"GET /staff/reports/table.csv":        {allow: "office leadership"},
+		"GET /staff/reports/cases":            {allow: "office leadership", path: "/staff/reports/cases?figure=received"},
+		"POST /staff/reports/exports":         {allow: "office leadership", form: url.Values{"from": {"x"}}},
+		"GET /staff/reports/exports/:id":      {allow: "office leadership", path: "/staff/reports/exports/0"},
+		"GET /staff/reports/exports/:id/file": {allow: "office leadership", path: "/staff/reports/exports/0/file"},
+		"GET /staff/reports/answers":          {allow: "office leadership"},
+		"POST /staff/reports/answers/:id":     {allow: "office", path: "/staff/reports/answers/0", form: url.Values{"publishable": {"1"}}},
+		"GET /minh-bach":                      {allow: "public"},
+
 		// The case workflow (issue 6). The test's case is a denunciation just
 		// received, led by PQLXD: each body passes the guards and then fails
 		// on the case's state (409) or on validation (422), so nothing
@@ -174,6 +190,9 @@ func staffMatrix() map[string]route {
 		"PUT /api/v1/deadline/overrides":        {allow: "admin", json: `{"rule_id":"complaint.resolve","scope":"","limit":1,"reason":"matrix"}`},
 		"DELETE /api/v1/deadline/overrides":     {allow: "admin", path: "/api/v1/deadline/overrides?rule_id=pakn.answer&scope=none"},
 		"PUT /api/v1/calendar/:year":            {allow: "office", path: "/api/v1/calendar/2031", json: `{"confirmed":true,"days_off":[{"date":"2030-12-31","name":"x"}],"working_saturdays":[]}`},
+		"GET /api/v1/reports/on-time":           {allow: "office leadership", path: "/api/v1/reports/on-time?from=2026-11-01&to=2026-11-30&by=unit"},
+		"GET /api/v1/public/stats":              {allow: "public"},
+		"GET /api/v1/public/stats.csv":          {allow: "public"},
 	}
 }
 

@@ -30,6 +30,9 @@ func (a *app) handler() (http.Handler, error) {
 	if err := a.startAlerts(context.Background()); err != nil {
 		return nil, err
 	}
+	if err := a.startReports(); err != nil {
+		return nil, err
+	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewDBStatsCollector(a.db.SQL, "phucdap"))
 	prod := a.cfg.Env == "production"
@@ -72,6 +75,7 @@ func (a *app) handler() (http.Handler, error) {
 		Petitions: &httpapi.Intake{Service: a.intake.service, Files: a.intake.files, Catalog: cat, Location: a.cfg.Location},
 		Jobs:      httpapi.Jobs{Scheduler: a.scheduler, Alerts: a.alertStore, Now: a.clock.Now},
 		Workflow:  a.workflow,
+		Reports:   &httpapi.Reports{Service: a.reports, Catalog: cat, AgencyName: a.cfg.AgencyName},
 	}, api.Spec)
 	pages.Require = auth.Require
 	pages.Mount(e)
@@ -80,6 +84,7 @@ func (a *app) handler() (http.Handler, error) {
 	staff.Mount(e)
 	alertPages := a.alertPages(staff)
 	alertPages.Mount(e)
+	a.reportPages(staff, cat).Mount(e)
 	pages.Bell = alertPages.BellCount
 	return e, nil
 }

@@ -54,6 +54,8 @@ type Config struct {
 	Auth AuthConfig `koanf:"auth"`
 	// Workflow tunes the case workflow (issue 6).
 	Workflow WorkflowConfig `koanf:"workflow"`
+	// Transparency is what the public transparency page says (issue 8).
+	Transparency TransparencyConfig `koanf:"transparency"`
 	// Seed loads the embedded plan appendix and example units into an empty
 	// database on start.
 	Seed bool `koanf:"seed"`
@@ -191,6 +193,14 @@ type AuthConfig struct {
 	DueSoon time.Duration `koanf:"due_soon"`
 }
 
+// TransparencyConfig is the department's hotline (đường dây nóng, Plan
+// 55 IV.3) as the public page publishes it. Empty: the page says none is
+// published yet.
+type TransparencyConfig struct {
+	Hotline     string `koanf:"hotline"`
+	HotlineNote string `koanf:"hotline_note"`
+}
+
 // WorkflowConfig tunes the case workflow.
 type WorkflowConfig struct {
 	// ContributionLeadDays: a coordinating unit's part is due this many
@@ -292,6 +302,10 @@ func Defaults() map[string]any {
 
 		// workflow: see WorkflowConfig
 		"workflow.contribution_lead_days": 3,
+
+		// transparency: see TransparencyConfig
+		"transparency.hotline":      "",
+		"transparency.hotline_note": "",
 	}
 }
 

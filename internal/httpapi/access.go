@@ -80,6 +80,12 @@ var operationAccess = map[string]access.Action{
 	"MarkAlertsRead": access.ActSelf,
 	"ListJobs":       access.ActJobManage,
 	"RunJob":         access.ActJobManage,
+
+	// KPIs (issue 8): the report is office's and leadership's; the open
+	// data is public (counts only).
+	"GetOnTimeReport":   access.ActReportRead,
+	"GetPublicStats":    public,
+	"GetPublicStatsCsv": public,
 }
 
 // OperationAccess returns the rule of an operation, for tests and docs.

@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"mime/multipart"
 	"net/http"
 	"strings"
@@ -1602,6 +1603,84 @@ func (e GetPlanParamsLang) Valid() bool {
 	}
 }
 
+// Defines values for GetPublicStatsParamsLang.
+const (
+	GetPublicStatsParamsLangEn GetPublicStatsParamsLang = "en"
+	GetPublicStatsParamsLangVi GetPublicStatsParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the GetPublicStatsParamsLang enum.
+func (e GetPublicStatsParamsLang) Valid() bool {
+	switch e {
+	case GetPublicStatsParamsLangEn:
+		return true
+	case GetPublicStatsParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetOnTimeReportParamsBy.
+const (
+	GetOnTimeReportParamsByChannel   GetOnTimeReportParamsBy = "channel"
+	GetOnTimeReportParamsByDimension GetOnTimeReportParamsBy = "dimension"
+	GetOnTimeReportParamsByKind      GetOnTimeReportParamsBy = "kind"
+	GetOnTimeReportParamsByMonth     GetOnTimeReportParamsBy = "month"
+	GetOnTimeReportParamsByPlanTask  GetOnTimeReportParamsBy = "plan_task"
+	GetOnTimeReportParamsByQuarter   GetOnTimeReportParamsBy = "quarter"
+	GetOnTimeReportParamsByTopic     GetOnTimeReportParamsBy = "topic"
+	GetOnTimeReportParamsByTotal     GetOnTimeReportParamsBy = "total"
+	GetOnTimeReportParamsByUnit      GetOnTimeReportParamsBy = "unit"
+	GetOnTimeReportParamsByYear      GetOnTimeReportParamsBy = "year"
+)
+
+// Valid indicates whether the value is a known member of the GetOnTimeReportParamsBy enum.
+func (e GetOnTimeReportParamsBy) Valid() bool {
+	switch e {
+	case GetOnTimeReportParamsByChannel:
+		return true
+	case GetOnTimeReportParamsByDimension:
+		return true
+	case GetOnTimeReportParamsByKind:
+		return true
+	case GetOnTimeReportParamsByMonth:
+		return true
+	case GetOnTimeReportParamsByPlanTask:
+		return true
+	case GetOnTimeReportParamsByQuarter:
+		return true
+	case GetOnTimeReportParamsByTopic:
+		return true
+	case GetOnTimeReportParamsByTotal:
+		return true
+	case GetOnTimeReportParamsByUnit:
+		return true
+	case GetOnTimeReportParamsByYear:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetOnTimeReportParamsLang.
+const (
+	GetOnTimeReportParamsLangEn GetOnTimeReportParamsLang = "en"
+	GetOnTimeReportParamsLangVi GetOnTimeReportParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the GetOnTimeReportParamsLang enum.
+func (e GetOnTimeReportParamsLang) Valid() bool {
+	switch e {
+	case GetOnTimeReportParamsLangEn:
+		return true
+	case GetOnTimeReportParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListStaffCasesParamsLang.
 const (
 	ListStaffCasesParamsLangEn ListStaffCasesParamsLang = "en"
@@ -2365,6 +2444,38 @@ type NoteInput struct {
 	Note *string `json:"note,omitempty"`
 }
 
+// OnTimeReport defines model for OnTimeReport.
+type OnTimeReport struct {
+	By          string            `json:"by"`
+	From        string            `json:"from"`
+	GeneratedAt time.Time         `json:"generated_at"`
+	Rows        []OnTimeReportRow `json:"rows"`
+	SmallCount  int               `json:"small_count"`
+
+	// Target The plan's headline on-time target.
+	Target *float64        `json:"target,omitempty"`
+	To     string          `json:"to"`
+	Total  OnTimeReportRow `json:"total"`
+}
+
+// OnTimeReportRow defines model for OnTimeReportRow.
+type OnTimeReportRow struct {
+	// Code The unit's code or the task's key.
+	Code *string `json:"code,omitempty"`
+
+	// Figures The figures of one row. Rates are percentages floored to one decimal, null when undefined.
+	Figures ReportFigures `json:"figures"`
+
+	// Key The slice key: a unit, task, dimension or topic id, a kind or channel code, a month (YYYY-MM); empty for none.
+	Key          string   `json:"key"`
+	Label        string   `json:"label"`
+	MeetsTarget  *bool    `json:"meets_target,omitempty"`
+	OnTimeTarget *float64 `json:"on_time_target,omitempty"`
+
+	// Small Fewer cases than small_count in the on-time denominator.
+	Small bool `json:"small"`
+}
+
 // PetitionAnswer defines model for PetitionAnswer.
 type PetitionAnswer struct {
 	Attachments []PetitionFile `json:"attachments"`
@@ -2575,6 +2686,46 @@ type PlanTask struct {
 // PlanTaskTimeframe defines model for PlanTask.Timeframe.
 type PlanTaskTimeframe string
 
+// PublicStats defines model for PublicStats.
+type PublicStats struct {
+	Agency         string           `json:"agency"`
+	AnsweredLate   int64            `json:"answered_late"`
+	AnsweredOnTime int64            `json:"answered_on_time"`
+	ByTopic        []PublicStatsRow `json:"by_topic"`
+	Forwarded      int64            `json:"forwarded"`
+	From           string           `json:"from"`
+	GeneratedAt    time.Time        `json:"generated_at"`
+	NotEligible    int64            `json:"not_eligible"`
+	OnTimeRate     *float64         `json:"on_time_rate"`
+	OpenLate       int64            `json:"open_late"`
+
+	// Period YYYY-MM
+	Period           string   `json:"period"`
+	Rated            int64    `json:"rated"`
+	Received         int64    `json:"received"`
+	SatisfactionRate *float64 `json:"satisfaction_rate"`
+	Target           *float64 `json:"target,omitempty"`
+	To               string   `json:"to"`
+	Withdrawn        int64    `json:"withdrawn"`
+}
+
+// PublicStatsRow defines model for PublicStatsRow.
+type PublicStatsRow struct {
+	AnsweredLate     int64    `json:"answered_late"`
+	AnsweredOnTime   int64    `json:"answered_on_time"`
+	Forwarded        int64    `json:"forwarded"`
+	NotEligible      int64    `json:"not_eligible"`
+	OnTimeRate       *float64 `json:"on_time_rate"`
+	OpenLate         int64    `json:"open_late"`
+	Rated            int64    `json:"rated"`
+	Received         int64    `json:"received"`
+	SatisfactionRate *float64 `json:"satisfaction_rate"`
+
+	// Topic The topic's name; absent on the department's row.
+	Topic     *string `json:"topic,omitempty"`
+	Withdrawn int64   `json:"withdrawn"`
+}
+
 // RatingInput defines model for RatingInput.
 type RatingInput struct {
 	Comment *string `json:"comment,omitempty"`
@@ -2588,6 +2739,64 @@ type RegisteredCase struct {
 
 	// Secret The tracking secret, shown once: give it to the citizen.
 	Secret string `json:"secret"`
+}
+
+// ReportFigures The figures of one row. Rates are percentages floored to one decimal, null when undefined.
+type ReportFigures struct {
+	AnsweredLate   int64 `json:"answered_late"`
+	AnsweredOnTime int64 `json:"answered_on_time"`
+
+	// CarriedOver Cases received before the period and still being handled at its start.
+	CarriedOver int64 `json:"carried_over"`
+	ContribLate int64 `json:"contrib_late"`
+
+	// ContribOnTime Coordinating units' parts sent by their sub-deadline.
+	ContribOnTime     int64    `json:"contrib_on_time"`
+	ContribOnTimeRate *float64 `json:"contrib_on_time_rate"`
+	ContribOpenLate   int64    `json:"contrib_open_late"`
+
+	// Eligible Cases accepted (thụ lý) in the period.
+	Eligible int64 `json:"eligible"`
+
+	// Extended Answers in the period that came after at least one extension.
+	Extended int64 `json:"extended"`
+
+	// ExtendedOnTime ... of which by the extended due time.
+	ExtendedOnTime int64 `json:"extended_on_time"`
+
+	// Extensions Extensions granted in the period.
+	Extensions int64 `json:"extensions"`
+	Forwarded  int64 `json:"forwarded"`
+	Guided     int64 `json:"guided"`
+
+	// Late answered_late + open_late.
+	Late        int64    `json:"late"`
+	MeanRating  *float64 `json:"mean_rating,omitempty"`
+	NotEligible int64    `json:"not_eligible"`
+	OnTimeRate  *float64 `json:"on_time_rate"`
+
+	// OpenLate Eligible cases with no answer at the period's end (or now) and already past due.
+	OpenLate int64 `json:"open_late"`
+	Rated    int64 `json:"rated"`
+
+	// Received Cases received in the period.
+	Received   int64    `json:"received"`
+	ReopenRate *float64 `json:"reopen_rate"`
+
+	// Reopened Answers disputed (reopened) in the period.
+	Reopened int64 `json:"reopened"`
+
+	// ResponseDays Working days from the start of the answer clock to the published answer.
+	ResponseDays struct {
+		Answers int64 `json:"answers"`
+		Median  *int  `json:"median,omitempty"`
+		P90     *int  `json:"p90,omitempty"`
+	} `json:"response_days"`
+	SatisfactionRate *float64 `json:"satisfaction_rate"`
+
+	// Satisfied Ratings of 4 or 5 stars.
+	Satisfied int64 `json:"satisfied"`
+	Withdrawn int64 `json:"withdrawn"`
 }
 
 // SplitInput defines model for SplitInput.
@@ -3203,6 +3412,45 @@ type GetPlanParams struct {
 // GetPlanParamsLang defines parameters for GetPlan.
 type GetPlanParamsLang string
 
+// GetPublicStatsParams defines parameters for GetPublicStats.
+type GetPublicStatsParams struct {
+	// Period The month, YYYY-MM; this month when omitted.
+	Period *string `form:"period,omitempty" json:"period,omitempty"`
+
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *GetPublicStatsParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// GetPublicStatsParamsLang defines parameters for GetPublicStats.
+type GetPublicStatsParamsLang string
+
+// GetPublicStatsCsvParams defines parameters for GetPublicStatsCsv.
+type GetPublicStatsCsvParams struct {
+	// Period The month, YYYY-MM; this month when omitted.
+	Period *string `form:"period,omitempty" json:"period,omitempty"`
+}
+
+// GetOnTimeReportParams defines parameters for GetOnTimeReport.
+type GetOnTimeReportParams struct {
+	// From First day, YYYY-MM-DD (Asia/Ho_Chi_Minh), inclusive.
+	From string `form:"from" json:"from"`
+
+	// To Last day, YYYY-MM-DD, inclusive.
+	To string `form:"to" json:"to"`
+
+	// By How to slice; `total` (the default) gives the department's row only.
+	By *GetOnTimeReportParamsBy `form:"by,omitempty" json:"by,omitempty"`
+
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *GetOnTimeReportParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// GetOnTimeReportParamsBy defines parameters for GetOnTimeReport.
+type GetOnTimeReportParamsBy string
+
+// GetOnTimeReportParamsLang defines parameters for GetOnTimeReport.
+type GetOnTimeReportParamsLang string
+
 // ListStaffCasesParams defines parameters for ListStaffCases.
 type ListStaffCasesParams struct {
 	// Lang Language of messages, `vi` (default) or `en`.
@@ -3454,6 +3702,15 @@ type ServerInterface interface {
 	// GetPlan One plan with its dimensions and tasks
 	// (GET /plans/{id})
 	GetPlan(ctx echo.Context, id int64, params GetPlanParams) error
+	// GetPublicStats Open data: a month's figures, in total and by topic (no account)
+	// (GET /public/stats)
+	GetPublicStats(ctx echo.Context, params GetPublicStatsParams) error
+	// GetPublicStatsCsv Open data as CSV (UTF-8 with a BOM): the month's figures in total and by topic
+	// (GET /public/stats.csv)
+	GetPublicStatsCsv(ctx echo.Context, params GetPublicStatsCsvParams) error
+	// GetOnTimeReport The on-time rate and the figures around it for a period, sliced
+	// (GET /reports/on-time)
+	GetOnTimeReport(ctx echo.Context, params GetOnTimeReportParams) error
 	// ListStaffCases The caller's inbox: open cases they may see, soonest due first
 	// (GET /staff/cases)
 	ListStaffCases(ctx echo.Context, params ListStaffCasesParams) error
@@ -4694,6 +4951,88 @@ func (w *ServerInterfaceWrapper) GetPlan(ctx echo.Context) error {
 	return err
 }
 
+// GetPublicStats converts echo context to params.
+func (w *ServerInterfaceWrapper) GetPublicStats(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetPublicStatsParams
+	// ------------- Optional query parameter "period" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "period", ctx.QueryParams(), &params.Period, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter period: %s", err))
+	}
+
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetPublicStats(ctx, params)
+	return err
+}
+
+// GetPublicStatsCsv converts echo context to params.
+func (w *ServerInterfaceWrapper) GetPublicStatsCsv(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetPublicStatsCsvParams
+	// ------------- Optional query parameter "period" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "period", ctx.QueryParams(), &params.Period, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter period: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetPublicStatsCsv(ctx, params)
+	return err
+}
+
+// GetOnTimeReport converts echo context to params.
+func (w *ServerInterfaceWrapper) GetOnTimeReport(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetOnTimeReportParams
+	// ------------- Required query parameter "from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "from", ctx.QueryParams(), &params.From, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter from: %s", err))
+	}
+
+	// ------------- Required query parameter "to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "to", ctx.QueryParams(), &params.To, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter to: %s", err))
+	}
+
+	// ------------- Optional query parameter "by" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "by", ctx.QueryParams(), &params.By, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter by: %s", err))
+	}
+
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetOnTimeReport(ctx, params)
+	return err
+}
+
 // ListStaffCases converts echo context to params.
 func (w *ServerInterfaceWrapper) ListStaffCases(ctx echo.Context) error {
 	var err error
@@ -4866,6 +5205,9 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/petitions/:code", wrapper.TrackPetition, options.OperationMiddlewares["trackPetition"]...)
 	router.POST(options.BaseURL+"/petitions/:code/rating", wrapper.RatePetition, options.OperationMiddlewares["ratePetition"]...)
 	router.POST(options.BaseURL+"/petitions/:code/dispute", wrapper.DisputePetition, options.OperationMiddlewares["disputePetition"]...)
+	router.GET(options.BaseURL+"/reports/on-time", wrapper.GetOnTimeReport, options.OperationMiddlewares["getOnTimeReport"]...)
+	router.GET(options.BaseURL+"/public/stats", wrapper.GetPublicStats, options.OperationMiddlewares["getPublicStats"]...)
+	router.GET(options.BaseURL+"/public/stats.csv", wrapper.GetPublicStatsCsv, options.OperationMiddlewares["getPublicStatsCsv"]...)
 	router.GET(options.BaseURL+"/alerts", wrapper.ListAlerts, options.OperationMiddlewares["listAlerts"]...)
 	router.POST(options.BaseURL+"/alerts/read", wrapper.MarkAlertsRead, options.OperationMiddlewares["markAlertsRead"]...)
 	router.GET(options.BaseURL+"/admin/jobs", wrapper.ListJobs, options.OperationMiddlewares["listJobs"]...)
@@ -7966,6 +8308,199 @@ func (response GetPlandefaultJSONResponse) VisitGetPlanResponse(w http.ResponseW
 	return err
 }
 
+type GetPublicStatsRequestObject struct {
+	Params GetPublicStatsParams
+}
+
+type GetPublicStatsResponseObject interface {
+	VisitGetPublicStatsResponse(w http.ResponseWriter) error
+}
+
+type GetPublicStats200JSONResponse PublicStats
+
+func (response GetPublicStats200JSONResponse) VisitGetPublicStatsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPublicStats400JSONResponse struct{ ErrorJSONResponse }
+
+func (response GetPublicStats400JSONResponse) VisitGetPublicStatsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPublicStatsdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response GetPublicStatsdefaultJSONResponse) VisitGetPublicStatsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPublicStatsCsvRequestObject struct {
+	Params GetPublicStatsCsvParams
+}
+
+type GetPublicStatsCsvResponseObject interface {
+	VisitGetPublicStatsCsvResponse(w http.ResponseWriter) error
+}
+
+type GetPublicStatsCsv200TextcsvResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response GetPublicStatsCsv200TextcsvResponse) VisitGetPublicStatsCsvResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/csv")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetPublicStatsCsv400JSONResponse struct{ ErrorJSONResponse }
+
+func (response GetPublicStatsCsv400JSONResponse) VisitGetPublicStatsCsvResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPublicStatsCsvdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response GetPublicStatsCsvdefaultJSONResponse) VisitGetPublicStatsCsvResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOnTimeReportRequestObject struct {
+	Params GetOnTimeReportParams
+}
+
+type GetOnTimeReportResponseObject interface {
+	VisitGetOnTimeReportResponse(w http.ResponseWriter) error
+}
+
+type GetOnTimeReport200JSONResponse OnTimeReport
+
+func (response GetOnTimeReport200JSONResponse) VisitGetOnTimeReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOnTimeReport400JSONResponse struct{ ErrorJSONResponse }
+
+func (response GetOnTimeReport400JSONResponse) VisitGetOnTimeReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOnTimeReport401JSONResponse Error
+
+func (response GetOnTimeReport401JSONResponse) VisitGetOnTimeReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOnTimeReport403JSONResponse Error
+
+func (response GetOnTimeReport403JSONResponse) VisitGetOnTimeReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOnTimeReportdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response GetOnTimeReportdefaultJSONResponse) VisitGetOnTimeReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListStaffCasesRequestObject struct {
 	Params ListStaffCasesParams
 }
@@ -8376,6 +8911,15 @@ type StrictServerInterface interface {
 	// GetPlan One plan with its dimensions and tasks
 	// (GET /plans/{id})
 	GetPlan(ctx context.Context, request GetPlanRequestObject) (GetPlanResponseObject, error)
+	// GetPublicStats Open data: a month's figures, in total and by topic (no account)
+	// (GET /public/stats)
+	GetPublicStats(ctx context.Context, request GetPublicStatsRequestObject) (GetPublicStatsResponseObject, error)
+	// GetPublicStatsCsv Open data as CSV (UTF-8 with a BOM): the month's figures in total and by topic
+	// (GET /public/stats.csv)
+	GetPublicStatsCsv(ctx context.Context, request GetPublicStatsCsvRequestObject) (GetPublicStatsCsvResponseObject, error)
+	// GetOnTimeReport The on-time rate and the figures around it for a period, sliced
+	// (GET /reports/on-time)
+	GetOnTimeReport(ctx context.Context, request GetOnTimeReportRequestObject) (GetOnTimeReportResponseObject, error)
 	// ListStaffCases The caller's inbox: open cases they may see, soonest due first
 	// (GET /staff/cases)
 	ListStaffCases(ctx context.Context, request ListStaffCasesRequestObject) (ListStaffCasesResponseObject, error)
@@ -9985,6 +10529,81 @@ func (sh *strictHandler) GetPlan(ctx echo.Context, id int64, params GetPlanParam
 		return err
 	} else if validResponse, ok := response.(GetPlanResponseObject); ok {
 		return validResponse.VisitGetPlanResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetPublicStats operation middleware
+func (sh *strictHandler) GetPublicStats(ctx echo.Context, params GetPublicStatsParams) error {
+	var request GetPublicStatsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPublicStats(ctx.Request().Context(), request.(GetPublicStatsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPublicStats")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetPublicStatsResponseObject); ok {
+		return validResponse.VisitGetPublicStatsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetPublicStatsCsv operation middleware
+func (sh *strictHandler) GetPublicStatsCsv(ctx echo.Context, params GetPublicStatsCsvParams) error {
+	var request GetPublicStatsCsvRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPublicStatsCsv(ctx.Request().Context(), request.(GetPublicStatsCsvRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPublicStatsCsv")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetPublicStatsCsvResponseObject); ok {
+		return validResponse.VisitGetPublicStatsCsvResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetOnTimeReport operation middleware
+func (sh *strictHandler) GetOnTimeReport(ctx echo.Context, params GetOnTimeReportParams) error {
+	var request GetOnTimeReportRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetOnTimeReport(ctx.Request().Context(), request.(GetOnTimeReportRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetOnTimeReport")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetOnTimeReportResponseObject); ok {
+		return validResponse.VisitGetOnTimeReportResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}

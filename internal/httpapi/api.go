@@ -30,6 +30,8 @@ type API struct {
 	DueSoon time.Duration
 	// Jobs serves the jobs and alert operations (issue 7; jobs.go).
 	Jobs Jobs
+	// Reports serves the KPI reports and the open data (issue 8; report.go).
+	Reports *Reports
 	// Workflow serves the case workflow (issue 6; cases.go).
 	Workflow *petition.Workflow
 }

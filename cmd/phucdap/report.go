@@ -1,0 +1,66 @@
+package main
+
+import (
+	"context"
+	"time"
+
+	"github.com/phucdap/phucdap/internal/calendar"
+	"github.com/phucdap/phucdap/internal/i18n"
+	"github.com/phucdap/phucdap/internal/jobs"
+	"github.com/phucdap/phucdap/internal/report"
+	"github.com/phucdap/phucdap/internal/store"
+	"github.com/phucdap/phucdap/internal/web"
+)
+
+// startReports builds the KPI service (issue 8) over the deadline engine's
+// working-day calendar. It is idempotent, and needs startDeadlines first.
+func (a *app) startReports() error {
+	if a.reports != nil {
+		return nil
+	}
+	a.reportStore = store.NewReportStore(a.db)
+	svc, err := report.NewService(report.Config{
+		Store: a.reportStore, Location: a.cfg.Location, Now: a.clock.Now,
+		Calendar: func(ctx context.Context) *calendar.Calendar { return a.deadlines.Engine(ctx).Calendar() },
+	})
+	if err != nil {
+		return err
+	}
+	a.reports = svc
+	return nil
+}
+
+// reportPages wires the staff report pages and the public transparency
+// page. Exports are written in Vietnamese: the office reports in it.
+func (a *app) reportPages(staff *web.Staff, cat *i18n.Catalog) *web.Reports {
+	vi := func(id string) string { return cat.T(i18n.VI, id, nil) }
+	return &web.Reports{
+		Staff: staff, Service: a.reports, Publications: a.reportStore, Snapshots: a.reportStore,
+		Exporter: &report.Exporter{Service: a.reports, Store: a.reportStore, T: vi, Log: a.log, Timeout: time.Hour,
+			Meta: report.XLSXMeta{Agency: a.cfg.AgencyName, Place: "Lạng Sơn"}},
+		Hotline: web.Hotline{Phone: a.cfg.Transparency.Hotline, Note: a.cfg.Transparency.HotlineNote},
+	}
+}
+
+// withReportSnapshot makes the nightly kpi-snapshot job (issue 7) store the
+// KPIs of issue 8 too: it rolls the closed days up and records the month to
+// date by unit (report.Service.TakeSnapshot), after the job's own counts.
+func (a *app) withReportSnapshot(inner jobs.Func) jobs.Func {
+	return func(ctx context.Context, now time.Time) (jobs.Counts, error) {
+		counts, err := inner(ctx, now)
+		if err != nil {
+			return counts, err
+		}
+		if err := a.startReports(); err != nil {
+			return counts, err
+		}
+		kpi, err := a.reports.TakeSnapshot(ctx, a.reportStore, now)
+		if counts == nil {
+			counts = jobs.Counts{}
+		}
+		for k, v := range kpi {
+			counts["kpi_"+k] = v
+		}
+		return counts, err
+	}
+}

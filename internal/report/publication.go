@@ -1,0 +1,124 @@
+package report
+
+import (
+	"context"
+	"time"
+
+	"github.com/phucdap/phucdap/internal/access"
+	"github.com/phucdap/phucdap/internal/fault"
+)
+
+// Publication is a published answer the office may put on the public
+// transparency page (Plan 55 II, "publish what must be published"): the
+// question and the answer, with the petitioner's data removed. A
+// denunciation's answer is never a publication: its words may point at the
+// denouncer (Luật Tố cáo Art. 47), so the store neither lists nor marks one.
+type Publication struct {
+	AnswerID    int64
+	CaseID      int64
+	CaseCode    string
+	Kind        string
+	TopicVI     string
+	TopicEN     string
+	Title       string
+	Content     string
+	Answer      string
+	Signer      string
+	PublishedAt time.Time
+	Publishable bool
+	MarkedBy    string
+	MarkedAt    *time.Time
+	identity    []string
+}
+
+// SetIdentity is for Store implementations: the petitioner's name, phone,
+// e-mail, address and ID number, read only so that Redacted can remove
+// them.
+func (p *Publication) SetIdentity(values []string) { p.identity = values }
+
+// Redacted is the publication as the public may read it: the title, the
+// letter and the answer without the petitioner's name, phone, e-mail,
+// address or ID number, nor anything shaped like a phone number, an
+// e-mail address or an ID number; no tracking code; no identity left.
+func (p Publication) Redacted() Publication {
+	p.Title = ScrubPersonal(p.Title, p.identity)
+	p.Content = ScrubPersonal(p.Content, p.identity)
+	p.Answer = ScrubPersonal(p.Answer, p.identity)
+	p.CaseCode = ""
+	p.CaseID = 0
+	p.MarkedBy = ""
+	p.identity = nil
+	return p
+}
+
+// Marker is who marks an answer publishable, for the audit trail.
+type Marker struct {
+	Actor access.Actor
+	At    time.Time
+}
+
+// PublicationStore lists and marks publications.
+type PublicationStore interface {
+	// Publications lists the answers published in [from, to) (all time
+	// when both are zero), newest first, denunciations left out; only the
+	// publishable ones when onlyPublishable.
+	Publications(ctx context.Context, from, to time.Time, onlyPublishable bool, limit, offset int) ([]Publication, int64, error)
+	// SetPublishable marks or unmarks a published answer, with an audit
+	// row, or returns ErrNotPublishable (a denunciation's, or not
+	// published) or ErrPublicationNotFound.
+	SetPublishable(ctx context.Context, answerID int64, on bool, by Marker) error
+}
+
+// Publication errors.
+var (
+	ErrNotPublishable      = fault.New(fault.Conflict, "report.not_publishable")
+	ErrPublicationNotFound = fault.New(fault.NotFound, "report.publication_not_found")
+)
+
+// Publications lists the period's published answers for the office to
+// review, each with the redacted text the public would read.
+func (s *Service) Publications(ctx context.Context, ps PublicationStore, by access.Actor, p Period, limit, offset int) ([]Publication, int64, error) {
+	if !access.Can(by, access.ActReportRead, nil) {
+		return nil, 0, access.ErrForbidden
+	}
+	loc := s.cfg.Location
+	list, n, err := ps.Publications(ctx, p.From.Time(loc), p.To.AddDays(1).Time(loc), false, limit, offset)
+	if err != nil {
+		return nil, 0, err
+	}
+	for i := range list {
+		list[i] = redactedKeepRef(list[i])
+	}
+	return list, n, nil
+}
+
+// redactedKeepRef redacts the texts but keeps the case reference, for
+// staff who review what will be published.
+func redactedKeepRef(p Publication) Publication {
+	code, id, by := p.CaseCode, p.CaseID, p.MarkedBy
+	r := p.Redacted()
+	r.CaseCode, r.CaseID, r.MarkedBy = code, id, by
+	return r
+}
+
+// PublicAnswers are the answers the office marked publishable, newest
+// first, redacted.
+func (s *Service) PublicAnswers(ctx context.Context, ps PublicationStore, limit int) ([]Publication, error) {
+	list, _, err := ps.Publications(ctx, time.Time{}, time.Time{}, true, limit, 0)
+	if err != nil {
+		return nil, err
+	}
+	for i := range list {
+		list[i] = list[i].Redacted()
+	}
+	return list, nil
+}
+
+// SetPublishable marks or unmarks an answer for the public page: the
+// office's decision.
+func (s *Service) SetPublishable(ctx context.Context, ps PublicationStore, by access.Actor, answerID int64, on bool) error {
+	if !access.Can(by, access.ActPublicationManage, nil) {
+		return access.ErrForbidden
+	}
+	return ps.SetPublishable(ctx, answerID, on, Marker{Actor: by, At: s.cfg.Now()})
+}
