@@ -84,6 +84,42 @@ func parseFlags(env *cliEnv, fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
+// subcommand picks the verb of a command group ("plan import"): it prints
+// the group's help for no verb, -h or --help, and refuses an unknown verb.
+// It returns the verb and the arguments after it.
+func subcommand(env *cliEnv, group, help string, args []string, verbs ...string) (string, []string, error) {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
+		fmt.Fprintln(env.stdout, help)
+		if len(args) == 0 {
+			return "", nil, usageError{fmt.Sprintf("%s needs a command: %s", group, strings.Join(verbs, ", "))}
+		}
+		return "", nil, errHelp
+	}
+	for _, v := range verbs {
+		if args[0] == v {
+			return v, args[1:], nil
+		}
+	}
+	return "", nil, usageError{fmt.Sprintf("unknown %s command %q (want %s)", group, args[0], strings.Join(verbs, ", "))}
+}
+
+// parseArgs parses flags that may stand before or after the positional
+// arguments ("plan export 55/KH-SXD -o x.csv"), which the flag package
+// alone does not allow, and returns the positional ones.
+func parseArgs(env *cliEnv, fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := parseFlags(env, fs, args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
 func loadConfig(env *cliEnv, path string) (*config.Config, error) {
 	if path == "" {
 		for _, kv := range env.environ() {
@@ -249,25 +285,19 @@ func cmdMigrate(ctx context.Context, env *cliEnv, args []string) error {
 }
 
 func cmdPlan(ctx context.Context, env *cliEnv, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprintln(env.stdout, `Usage: phucdap plan import FILE | plan export PLAN_NUMBER [-o FILE]
+	sub, rest, err := subcommand(env, "plan", `Usage: phucdap plan import FILE | plan export PLAN_NUMBER [-o FILE]
 
 import  reads a plan appendix (the tab-indented text export of the Word
         table) or a CSV (UTF-8, with a header), and creates or updates the
         plan with that number. Nothing is written if the file is malformed.
-export  writes the plan as CSV, to stdout or -o FILE.`)
-		if len(args) == 0 {
-			return usageError{"plan needs import or export"}
-		}
-		return errHelp
+export  writes the plan as CSV, to stdout or -o FILE.`, args, "import", "export")
+	if err != nil {
+		return err
 	}
-	switch args[0] {
-	case "import":
-		return cmdPlanImport(ctx, env, args[1:])
-	case "export":
-		return cmdPlanExport(ctx, env, args[1:])
+	if sub == "import" {
+		return cmdPlanImport(ctx, env, rest)
 	}
-	return usageError{fmt.Sprintf("unknown plan command %q (want import or export)", args[0])}
+	return cmdPlanExport(ctx, env, rest)
 }
 
 func cmdPlanImport(ctx context.Context, env *cliEnv, args []string) error {
@@ -325,18 +355,9 @@ func printReport(w io.Writer, rep plan.ImportReport) {
 func cmdPlanExport(ctx context.Context, env *cliEnv, args []string) error {
 	fs, cfgPath := newFlagSet(env, "plan export", "plan export PLAN_NUMBER [-o FILE] [flags]\n\nWrites the plan as CSV (UTF-8); importing it again gives the same plan.")
 	out := fs.String("o", "", "write to FILE instead of stdout")
-	// Allow flags after the positional argument: plan export 55/KH-SXD -o x.csv
-	var pos []string
-	rest := args
-	for len(rest) > 0 {
-		if err := parseFlags(env, fs, rest); err != nil {
-			return err
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		pos = append(pos, fs.Arg(0))
-		rest = fs.Args()[1:]
+	pos, err := parseArgs(env, fs, args)
+	if err != nil {
+		return err
 	}
 	if len(pos) != 1 {
 		fs.Usage()

@@ -11,22 +11,16 @@ import (
 )
 
 func cmdCalendar(ctx context.Context, env *cliEnv, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprintln(env.stdout, `Usage: phucdap calendar propose YEAR [--json]
+	_, args, err := subcommand(env, "calendar", `Usage: phucdap calendar propose YEAR [--json]
 
 propose  prints the draft working-day calendar of YEAR computed from the
          Labour Code (Art. 111, 112) and the Vietnamese lunar calendar:
          New Year, Tết (5 days), Hùng Kings, 30/4, 1/5, National Day and
          compensatory days. The government's announcement decides the real
          days each year; an admin reviews the draft, edits it and confirms
-         it on the calendar page or with PUT /api/v1/calendar/YEAR.`)
-		if len(args) == 0 {
-			return usageError{"calendar needs a command: propose"}
-		}
-		return errHelp
-	}
-	if args[0] != "propose" {
-		return usageError{fmt.Sprintf("unknown calendar command %q (want propose)", args[0])}
+         it on the calendar page or with PUT /api/v1/calendar/YEAR.`, args, "propose")
+	if err != nil {
+		return err
 	}
 	fs := flag.NewFlagSet("calendar propose", flag.ContinueOnError)
 	fs.SetOutput(env.stderr)
@@ -35,17 +29,9 @@ propose  prints the draft working-day calendar of YEAR computed from the
 		fmt.Fprintln(fs.Output(), "Usage: phucdap calendar propose YEAR [--json]\n\nFlags:")
 		fs.PrintDefaults()
 	}
-	var pos []string
-	rest := args[1:]
-	for {
-		if err := parseFlags(env, fs, rest); err != nil {
-			return err
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		pos = append(pos, fs.Arg(0))
-		rest = fs.Args()[1:]
+	pos, err := parseArgs(env, fs, args)
+	if err != nil {
+		return err
 	}
 	if len(pos) != 1 {
 		fs.Usage()

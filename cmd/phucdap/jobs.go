@@ -117,27 +117,21 @@ func (a *app) registry() []jobs.Job {
 }
 
 func cmdJobs(ctx context.Context, env *cliEnv, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprintln(env.stdout, `Usage: phucdap jobs list | jobs run NAME [--at TIME]
+	sub, rest, err := subcommand(env, "jobs", `Usage: phucdap jobs list | jobs run NAME [--at TIME]
 
 list  prints every scheduled job: schedule (Asia/Ho_Chi_Minh), flags, the
       last run and the next one.
 run   runs one job now, or as of TIME (RFC 3339, e.g.
       2026-11-30T09:00:00+07:00), whatever the schedule and the replica's
       jobs switch. A manual run never takes a scheduled tick, and jobs are
-      state-based: running twice does the work once.`)
-		if len(args) == 0 {
-			return usageError{"jobs needs a command: list or run"}
-		}
-		return errHelp
+      state-based: running twice does the work once.`, args, "list", "run")
+	if err != nil {
+		return err
 	}
-	switch args[0] {
-	case "list":
-		return cmdJobsList(ctx, env, args[1:])
-	case "run":
-		return cmdJobsRun(ctx, env, args[1:])
+	if sub == "list" {
+		return cmdJobsList(ctx, env, rest)
 	}
-	return usageError{fmt.Sprintf("unknown jobs command %q (want list or run)", args[0])}
+	return cmdJobsRun(ctx, env, rest)
 }
 
 func (a *app) openJobs(ctx context.Context) error {
@@ -150,17 +144,9 @@ func (a *app) openJobs(ctx context.Context) error {
 func cmdJobsRun(ctx context.Context, env *cliEnv, args []string) error {
 	fs, cfgPath := newFlagSet(env, "jobs run", "jobs run NAME [--at TIME] [flags]\n\nRuns a job as of TIME (RFC 3339; default: now) and prints what it did.")
 	at := fs.String("at", "", "run as of this instant, RFC 3339 (e.g. 2026-11-30T09:00:00+07:00)")
-	var pos []string
-	rest := args
-	for {
-		if err := parseFlags(env, fs, rest); err != nil {
-			return err
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		pos = append(pos, fs.Arg(0))
-		rest = fs.Args()[1:]
+	pos, err := parseArgs(env, fs, args)
+	if err != nil {
+		return err
 	}
 	if len(pos) != 1 {
 		fs.Usage()

@@ -80,22 +80,16 @@ func describe(err error) error {
 }
 
 func cmdUser(ctx context.Context, env *cliEnv, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprintln(env.stdout, `Usage: phucdap user add --email E --name N --role R [--role R2] [--unit CODE] [--password-stdin]
+	_, args, err := subcommand(env, "user", `Usage: phucdap user add --email E --name N --role R [--role R2] [--unit CODE] [--password-stdin]
 
 add  creates a staff account (the first admin included). It prints a
      one-time password that must be changed at first login, or, with
      --password-stdin, reads the password from the first line of stdin.
 
 Roles: unit_officer, unit_head (both need --unit), office, leadership,
-admin, auditor. Units are the codes of "phucdap" /units, e.g. VP, PQLXD.`)
-		if len(args) == 0 {
-			return usageError{"user needs a subcommand: add"}
-		}
-		return errHelp
-	}
-	if args[0] != "add" {
-		return usageError{fmt.Sprintf("unknown user command %q (want add)", args[0])}
+admin, auditor. Units are the codes of "phucdap" /units, e.g. VP, PQLXD.`, args, "add")
+	if err != nil {
+		return err
 	}
 	fs, cfgPath := newFlagSet(env, "user add", "user add --email E --name N --role R [--role R2] [--unit CODE] [--phone P] [--password-stdin] [flags]\n\nCreates a staff account and prints its one-time password (or reads one from stdin).")
 	email := fs.String("email", "", "e-mail address, the login name (required)")
@@ -105,7 +99,7 @@ admin, auditor. Units are the codes of "phucdap" /units, e.g. VP, PQLXD.`)
 	var roles stringList
 	fs.Var(&roles, "role", "a role; repeat for several: unit_officer, unit_head, office, leadership, admin, auditor")
 	stdin := fs.Bool("password-stdin", false, "read the password from the first line of stdin instead of generating a one-time one")
-	if err := parseFlags(env, fs, args[1:]); err != nil {
+	if err := parseFlags(env, fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -170,8 +164,7 @@ func readPassword(r io.Reader) (string, error) {
 }
 
 func cmdToken(ctx context.Context, env *cliEnv, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprintln(env.stdout, `Usage: phucdap token create --user E --name N [--role R]...
+	sub, rest, err := subcommand(env, "token", `Usage: phucdap token create --user E --name N [--role R]...
        phucdap token list [--user E]
        phucdap token revoke ID
 
@@ -179,21 +172,17 @@ create  issues an API token for the account E, limited to the given roles
         (default: all of the account's). The token is printed once and only
         its hash is stored. Send it as "Authorization: Bearer TOKEN".
 list    shows tokens (never their secret).
-revoke  ends a token at once.`)
-		if len(args) == 0 {
-			return usageError{"token needs a subcommand: create, list or revoke"}
-		}
-		return errHelp
+revoke  ends a token at once.`, args, "create", "list", "revoke")
+	if err != nil {
+		return err
 	}
-	switch args[0] {
+	switch sub {
 	case "create":
-		return cmdTokenCreate(ctx, env, args[1:])
+		return cmdTokenCreate(ctx, env, rest)
 	case "list":
-		return cmdTokenList(ctx, env, args[1:])
-	case "revoke":
-		return cmdTokenRevoke(ctx, env, args[1:])
+		return cmdTokenList(ctx, env, rest)
 	}
-	return usageError{fmt.Sprintf("unknown token command %q (want create, list or revoke)", args[0])}
+	return cmdTokenRevoke(ctx, env, rest)
 }
 
 func cmdTokenCreate(ctx context.Context, env *cliEnv, args []string) error {
