@@ -861,6 +861,12 @@ func (s *PetitionStore) CaseByCode(ctx context.Context, code string) (petition.C
 
 // PublicEvents returns the citizen's timeline, oldest first.
 func (s *PetitionStore) PublicEvents(ctx context.Context, caseID int64) ([]petition.Event, error) {
+	return caseEvents(s.db.Gorm.WithContext(ctx), caseID, true)
+}
+
+// caseEvents reads a case's events, oldest first, with the unit's name:
+// only the public timeline, or the whole history.
+func caseEvents(db *gorm.DB, caseID int64, publicOnly bool) ([]petition.Event, error) {
 	var rows []struct {
 		Kind      string
 		Public    bool
@@ -870,10 +876,12 @@ func (s *PetitionStore) PublicEvents(ctx context.Context, caseID int64) ([]petit
 		CreatedAt time.Time
 		DueAt     *time.Time
 	}
-	err := s.db.Gorm.WithContext(ctx).Raw("SELECT e.kind, e.public, e.actor, u.name AS unit_name, e.note, e.created_at, e.due_at "+
-		"FROM case_events e LEFT JOIN units u ON u.id = e.unit_id WHERE e.case_id = ? AND e.public ORDER BY e.id", caseID).
-		Scan(&rows).Error
-	if err != nil {
+	q := "SELECT e.kind, e.public, e.actor, u.name AS unit_name, e.note, e.created_at, e.due_at " +
+		"FROM case_events e LEFT JOIN units u ON u.id = e.unit_id WHERE e.case_id = ?"
+	if publicOnly {
+		q += " AND e.public"
+	}
+	if err := db.Raw(q+" ORDER BY e.id", caseID).Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("case events: %w", err)
 	}
 	out := make([]petition.Event, 0, len(rows))

@@ -785,27 +785,5 @@ func (s *WorkflowStore) PlanTaskUnits(ctx context.Context, taskID int64) ([]peti
 // History implements petition.WorkflowStore: every event, public or not,
 // with the unit's name.
 func (s *WorkflowStore) History(ctx context.Context, caseID int64) ([]petition.Event, error) {
-	var rows []struct {
-		Kind      string
-		Public    bool
-		Actor     string
-		UnitName  *string
-		Note      string
-		CreatedAt time.Time
-		DueAt     *time.Time
-	}
-	if err := s.db.Gorm.WithContext(ctx).Raw("SELECT e.kind, e.public, e.actor, u.name AS unit_name, e.note, e.created_at, e.due_at "+
-		"FROM case_events e LEFT JOIN units u ON u.id = e.unit_id WHERE e.case_id = ? ORDER BY e.id", caseID).Scan(&rows).Error; err != nil {
-		return nil, fmt.Errorf("case history: %w", err)
-	}
-	out := make([]petition.Event, 0, len(rows))
-	for _, r := range rows {
-		e := petition.Event{Kind: petition.EventKind(r.Kind), Public: r.Public, Actor: r.Actor, Note: r.Note, CreatedAt: r.CreatedAt.UTC(),
-			DueAt: utcPtr(r.DueAt)}
-		if r.UnitName != nil {
-			e.UnitName = *r.UnitName
-		}
-		out = append(out, e)
-	}
-	return out, nil
+	return caseEvents(s.db.Gorm.WithContext(ctx), caseID, false)
 }
