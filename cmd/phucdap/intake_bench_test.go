@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -204,6 +205,19 @@ func TestBenchServer(t *testing.T) {
 	}
 	defer db.Close()
 	url := benchServer(t, db, kind)
+	// PHUCDAP_BENCH_CPUPROFILE=FILE profiles the server side, which the
+	// benchmark's own -cpuprofile (the client) cannot see.
+	if f := os.Getenv("PHUCDAP_BENCH_CPUPROFILE"); f != "" && kind == "intake" {
+		out, err := os.Create(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer out.Close()
+		if err := pprof.StartCPUProfile(out); err != nil {
+			t.Fatal(err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	fmt.Println("BENCH-URL " + url)
 	io.Copy(io.Discard, os.Stdin)
 }
