@@ -96,7 +96,7 @@ func TestAPIErrorsAreLocalisedJSON(t *testing.T) {
 			{"unknown plan, vi", "/api/v1/plans/999", nil, 404, "not_found", "Không tìm thấy kế hoạch."},
 			{"unknown plan, en by header", "/api/v1/plans/999", []string{"Accept-Language", "en-US,en;q=0.9"}, 404, "not_found", "Plan not found."},
 			{"unknown plan, en by query", "/api/v1/plans/999?lang=en", nil, 404, "not_found", "Plan not found."},
-			{"bad id", "/api/v1/plans/abc", nil, 400, "bad_request", "Yêu cầu không đọc được."},
+			{"bad id", "/api/v1/plans/abc", nil, 400, "bad_request", "Tham số id không hợp lệ."},
 			{"no route", "/api/v1/nope", []string{"Accept-Language", "en"}, 404, "not_found", "There is no such address."},
 		}
 		for _, c := range cases {

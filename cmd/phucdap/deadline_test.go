@@ -281,3 +281,30 @@ func TestDeadlineOverrides(t *testing.T) {
 		}
 	})
 }
+
+// Bad parameters are named in the user's language, never echoed as the
+// parser's English.
+func TestBadParametersAreNamed(t *testing.T) {
+	eachApp(t, func(t *testing.T, ta *testApp) {
+		cases := []struct {
+			path, field, lang, msg string
+			status                 int
+		}{
+			{"/api/v1/calendar/abc", "year", "vi", "Tham số year không hợp lệ.", 400},
+			{"/api/v1/deadline/explain?start=2026-02-12", "rule", "en", "Parameter rule is not valid.", 400},
+			{"/api/v1/deadline/explain?rule=pakn.answer&start=2026-02-12&round=7", "round", "vi", "Lần giải quyết phải là 1 hoặc 2.", 422},
+			{"/api/v1/deadline/explain?rule=pakn.answer&start=2026-02-12&complex=weird", "complex", "en", `Complexity "weird" is not valid; use none, complex or especially.`, 422},
+			{"/api/v1/deadline/explain?rule=pakn.answer&start=2026-02-12&extensions=-1", "extensions", "vi", "Số lần gia hạn không được âm.", 422},
+		}
+		for _, c := range cases {
+			var e httpapi.ErrorBody
+			ta.getJSON(t, c.path, c.status, &e, "Accept-Language", c.lang)
+			if len(e.Errors) != 1 || e.Errors[0].Field != c.field || e.Errors[0].Message != c.msg {
+				t.Errorf("%s: %+v", c.path, e)
+			}
+			if strings.Contains(e.Message, "deadline.") || strings.Contains(e.Message, "Invalid format") {
+				t.Errorf("%s leaks internals: %q", c.path, e.Message)
+			}
+		}
+	})
+}

@@ -82,17 +82,32 @@ func (a *API) ExplainDeadline(ctx context.Context, req ExplainDeadlineRequestObj
 		return nil, fault.FieldError("start", "deadline.bad_start", map[string]any{"Value": p.Start})
 	}
 	r := deadline.Request{RuleID: string(p.Rule), StartDate: start, Round: 1}
+	var problems fault.List
 	if p.Complex != nil {
-		r.Complexity = deadline.Complexity(*p.Complex)
+		switch c := deadline.Complexity(*p.Complex); c {
+		case deadline.ComplexityNone, deadline.Complex, deadline.EspeciallyComplex:
+			r.Complexity = c
+		default:
+			problems = append(problems, fault.FieldError("complex", "deadline.bad_complex", map[string]any{"Value": *p.Complex}))
+		}
 	}
 	if p.Remote != nil {
 		r.Remote = *p.Remote
 	}
 	if p.Round != nil {
+		if *p.Round != 1 && *p.Round != 2 {
+			problems = append(problems, fault.FieldError("round", "deadline.bad_round", nil))
+		}
 		r.Round = int(*p.Round)
 	}
 	if p.Extensions != nil {
+		if *p.Extensions < 0 {
+			problems = append(problems, fault.FieldError("extensions", "deadline.bad_extensions", nil))
+		}
 		r.Extensions = *p.Extensions
+	}
+	if len(problems) > 0 {
+		return nil, problems
 	}
 	eng := a.Deadlines.Service.Engine(ctx)
 	res, err := eng.Compute(r)

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -80,6 +81,11 @@ func Describe(err error, lang string, cat *i18n.Catalog) ErrorBody {
 	}
 	var he *echo.HTTPError
 	if errors.As(err, &he) {
+		if name, ok := badParam(he); ok {
+			msg := cat.T(lang, "error.bad_param", map[string]any{"Name": name})
+			return ErrorBody{Status: http.StatusBadRequest, Code: string(fault.BadRequest), Message: msg,
+				Errors: []FieldErrorBody{{Field: name, Code: "error.bad_param", Message: msg}}}
+		}
 		code, ok := codeOfStatus[he.Code]
 		if !ok {
 			code = fault.Internal
@@ -115,4 +121,26 @@ func messageCode(fe *fault.Error) string {
 		return fe.MessageID
 	}
 	return string(fe.Code)
+}
+
+// badParam recognises the generated server's parameter-binding errors
+// ("Invalid format for parameter year: …", "Expected one value for
+// X-Tracking-Secret, got 2") and names the parameter, so the client learns
+// which one to fix without seeing the parser's English.
+func badParam(he *echo.HTTPError) (string, bool) {
+	if he.Code != http.StatusBadRequest {
+		return "", false
+	}
+	msg, ok := he.Message.(string)
+	if !ok {
+		return "", false
+	}
+	for _, prefix := range []string{"Invalid format for parameter ", "Expected one value for "} {
+		if rest, found := strings.CutPrefix(msg, prefix); found {
+			name, _, _ := strings.Cut(rest, ":")
+			name, _, _ = strings.Cut(name, ",")
+			return strings.TrimSpace(name), name != ""
+		}
+	}
+	return "", false
 }
