@@ -166,8 +166,8 @@ func open(ctx context.Context, env *cliEnv, cfgPath string, migrate bool) (*app,
 func assemble(cfg *config.Config, log *slog.Logger, clock platform.Clock, db *store.DB) *app {
 	a := &app{cfg: cfg, log: log, clock: clock, db: db}
 	a.stores = store.NewPlanStore(db)
-	a.plans = plan.NewCatalog(a.stores, clock.Now)
 	a.units = store.NewUnitStore(db, clock.Now)
+	a.plans = plan.NewCatalog(a.stores, clock.Now, a.knownUnits)
 	a.accounts = access.NewService(store.NewAccountStore(db), clock.Now, log, access.Config{
 		MinPasswordLength: cfg.Auth.PasswordMinLength, MaxFailures: cfg.Auth.LockoutFailures, LockoutFor: cfg.Auth.LockoutDuration,
 		IdleTimeout: cfg.Auth.SessionIdle, AbsoluteTimeout: cfg.Auth.SessionMax,
@@ -196,6 +196,19 @@ func (a *app) startDeadlines(ctx context.Context) error {
 		return fmt.Errorf("deadline engine: %w", err)
 	}
 	return nil
+}
+
+// knownUnits is the office's directory as the plan parser sees it.
+func (a *app) knownUnits(ctx context.Context) ([]plan.KnownUnit, error) {
+	units, err := a.units.ListUnits(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]plan.KnownUnit, 0, len(units))
+	for _, u := range units {
+		out = append(out, plan.KnownUnit{Code: u.Code, Name: u.Name, Kind: plan.UnitKind(u.Kind), Example: u.Example})
+	}
+	return out, nil
 }
 
 func (a *app) Close() error { return a.db.Close() }

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
 	"testing"
 	"time"
@@ -98,6 +99,58 @@ func TestPlanStore(t *testing.T) {
 		u, err := units.UnitByCode(ctx, "PKHTC")
 		if err != nil || u.Name != "Phòng Kế hoạch - Tài chính" || u.Example {
 			t.Errorf("unit created by import: %+v %v", u, err)
+		}
+	})
+}
+
+// A unit the office added to the directory is recognised by name when a
+// later plan names it, instead of being created again under a slug.
+func TestImportRecognisesTheOfficesUnits(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		units := store.NewUnitStore(db, func() time.Time { return t0 })
+		extra := org.Unit{Code: "PKHTC", Name: "Phòng Kế hoạch - Tài chính", Kind: org.KindDivision, Active: true}
+		if _, err := units.EnsureUnits(ctx, append(org.DefaultUnits(), extra)); err != nil {
+			t.Fatal(err)
+		}
+		p := mustSeed(t)
+		p.Number = "12/KH-SXD"
+		p.Dimensions[0].Tasks[0].Units = []plan.UnitRef{{Unit: "x", Name: "Phòng Kế hoạch – Tài chính", Role: plan.RoleLead}}
+		var csv bytes.Buffer
+		if err := plan.WriteCSV(&csv, p); err != nil {
+			t.Fatal(err)
+		}
+		source := func(ctx context.Context) ([]plan.KnownUnit, error) {
+			list, err := units.ListUnits(ctx)
+			var out []plan.KnownUnit
+			for _, u := range list {
+				out = append(out, plan.KnownUnit{Code: u.Code, Name: u.Name, Kind: plan.UnitKind(u.Kind)})
+			}
+			return out, err
+		}
+		cat := plan.NewCatalog(store.NewPlanStore(db), func() time.Time { return t0 }, source)
+		rep, err := cat.Import(ctx, csv.Bytes(), "test.csv")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rep.UnitsCreated) != 0 {
+			t.Errorf("units created: %v, want none (PKHTC is in the directory)", rep.UnitsCreated)
+		}
+		rec, err := cat.GetByNumber(ctx, "12/KH-SXD")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if u := rec.Plan.Dimensions[0].Tasks[0].Units[0]; u.Unit != "PKHTC" || u.Unknown {
+			t.Errorf("lead unit: %+v", u)
+		}
+
+		// Without the directory the same file creates a unit of its own.
+		p.Number = "13/KH-SXD"
+		csv.Reset()
+		plan.WriteCSV(&csv, p)
+		rep, err = plan.NewCatalog(store.NewPlanStore(db), func() time.Time { return t0 }, nil).Import(ctx, csv.Bytes(), "test.csv")
+		if err != nil || len(rep.UnitsCreated) != 1 || rep.UnitsCreated[0] == "PKHTC" {
+			t.Errorf("without the directory: %+v %v", rep.UnitsCreated, err)
 		}
 	})
 }

@@ -173,7 +173,7 @@ func benchDB(b *testing.B, now time.Time) *store.DB {
 	if _, err := units.EnsureUnits(ctx, org.DefaultUnits()); err != nil {
 		b.Fatal(err)
 	}
-	if _, err := plan.NewCatalog(store.NewPlanStore(db), func() time.Time { return now }).Import(ctx, plan.SeedAppendix(), "seed"); err != nil {
+	if _, err := plan.NewCatalog(store.NewPlanStore(db), func() time.Time { return now }, nil).Import(ctx, plan.SeedAppendix(), "seed"); err != nil {
 		b.Fatal(err)
 	}
 	began := time.Now()

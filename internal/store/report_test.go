@@ -118,7 +118,7 @@ func newKPIWorld(t *testing.T, db *store.DB) *kpiWorld {
 	ctx := context.Background()
 	f := alerttest.New(t, db)
 	w := &kpiWorld{f: f, db: db, cases: map[string]int64{}, tasks: map[string]int64{}}
-	cat := plan.NewCatalog(store.NewPlanStore(db), func() time.Time { return kpiNow })
+	cat := plan.NewCatalog(store.NewPlanStore(db), func() time.Time { return kpiNow }, nil)
 	if _, err := cat.Import(ctx, plan.SeedAppendix(), "seed"); err != nil {
 		t.Fatal(err)
 	}
