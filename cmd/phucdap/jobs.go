@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"sort"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -183,25 +181,12 @@ func cmdJobsRun(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	fmt.Fprintln(env.stdout)
 	if len(r.Counts) > 0 {
-		fmt.Fprintf(env.stdout, "  %s\n", formatCounts(r.Counts))
+		fmt.Fprintf(env.stdout, "  %s\n", r.Counts.String())
 	}
 	if r.Outcome == jobs.Failed {
 		return fmt.Errorf("job %s failed: %s", r.Job, r.Error)
 	}
 	return nil
-}
-
-func formatCounts(c jobs.Counts) string {
-	keys := make([]string, 0, len(c))
-	for k := range c {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = k + "=" + strconv.Itoa(c[k])
-	}
-	return strings.Join(parts, " ")
 }
 
 func cmdJobsList(ctx context.Context, env *cliEnv, args []string) error {

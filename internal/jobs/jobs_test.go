@@ -298,3 +298,12 @@ func postgresURLOf(t *testing.T, db *store.DB) string {
 	u.Path = "/" + name
 	return u.String()
 }
+
+func TestCountsString(t *testing.T) {
+	if got := (jobs.Counts{"flagged": 12, "alerts": 3, "queued": 0}).String(); got != "alerts=3 flagged=12 queued=0" {
+		t.Errorf("got %q", got)
+	}
+	if got := jobs.Counts(nil).String(); got != "" {
+		t.Errorf("empty counts: %q", got)
+	}
+}

@@ -2,6 +2,9 @@ package jobs
 
 import (
 	"context"
+	"sort"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -26,6 +29,21 @@ const (
 
 // Counts are what a run did, by name ("flagged", "alerts", "sent"…).
 type Counts map[string]int
+
+// String lists the counts as "a=1 b=2", keys sorted, for the CLI and the
+// jobs page.
+func (c Counts) String() string {
+	keys := make([]string, 0, len(c))
+	for k := range c {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k + "=" + strconv.Itoa(c[k])
+	}
+	return strings.Join(parts, " ")
+}
 
 // Run is one row of job_runs.
 type Run struct {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -187,7 +186,7 @@ func (a *Alerts) jobsData(c echo.Context) (jobsData, error) {
 		if s.Last != nil {
 			r.LastAt = a.fmtSec(s.Last.StartedAt)
 			r.LastDur = s.Last.Duration.Round(time.Millisecond).String()
-			r.LastCnt = countsText(s.Last.Counts)
+			r.LastCnt = s.Last.Counts.String()
 		}
 		for _, f := range s.Failures {
 			r.Failures = append(r.Failures, failureRow{When: a.fmtSec(f.StartedAt), Error: f.Error})
@@ -205,19 +204,6 @@ func (a *Alerts) jobsData(c echo.Context) (jobsData, error) {
 }
 
 func (a *Alerts) fmtSec(t time.Time) string { return t.In(a.Location).Format("15:04:05 02/01/2006") }
-
-func countsText(c jobs.Counts) string {
-	keys := make([]string, 0, len(c))
-	for k := range c {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = k + "=" + strconv.Itoa(c[k])
-	}
-	return strings.Join(parts, ", ")
-}
 
 func (a *Alerts) jobsPage(c echo.Context) error {
 	d, err := a.jobsData(c)
