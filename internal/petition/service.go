@@ -406,18 +406,28 @@ func (s *Service) Rate(ctx context.Context, in RateInput) error {
 	if len(errs) > 0 {
 		return errs
 	}
-	c, err := s.authorize(ctx, in.TrackInput)
+	c, ans, err := s.answered(ctx, in.TrackInput)
 	if err != nil {
 		return err
+	}
+	return s.cfg.Store.SaveRating(ctx, c.ID, ans.ID, Rating{Stars: in.Stars, Comment: comment, At: s.cfg.Now().UTC()})
+}
+
+// answered authorizes the petitioner and returns the case with its latest
+// published answer; rating and disputing need one.
+func (s *Service) answered(ctx context.Context, in TrackInput) (Case, *Answer, error) {
+	c, err := s.authorize(ctx, in)
+	if err != nil {
+		return c, nil, err
 	}
 	ans, err := s.cfg.Store.LatestAnswer(ctx, c.ID)
 	if err != nil {
-		return err
+		return c, nil, err
 	}
 	if ans == nil {
-		return ErrNoAnswer
+		return c, nil, ErrNoAnswer
 	}
-	return s.cfg.Store.SaveRating(ctx, c.ID, ans.ID, Rating{Stars: in.Stars, Comment: comment, At: s.cfg.Now().UTC()})
+	return c, ans, nil
 }
 
 // DisputeInput disputes the latest answer, asking to reopen the case.
@@ -442,16 +452,9 @@ func (s *Service) Dispute(ctx context.Context, in DisputeInput) error {
 	case c > MaxReason:
 		return fault.List{fault.FieldError("reason", "petition.too_long", map[string]any{"Max": MaxReason, "Count": c})}
 	}
-	c, err := s.authorize(ctx, in.TrackInput)
+	c, ans, err := s.answered(ctx, in.TrackInput)
 	if err != nil {
 		return err
-	}
-	ans, err := s.cfg.Store.LatestAnswer(ctx, c.ID)
-	if err != nil {
-		return err
-	}
-	if ans == nil {
-		return ErrNoAnswer
 	}
 	now := s.cfg.Now().UTC()
 	if now.After(ans.PublishedAt.Add(s.cfg.Limits.DisputeWindow)) {
