@@ -75,6 +75,19 @@ func (s *AlertStore) skipLocked() string {
 	return "" // SQLite: one writer at a time (BEGIN IMMEDIATE)
 }
 
+// pickThenUpdate builds "lock at most LIMIT ids first, then update exactly
+// those": the picking SELECT (with its LIMIT and, on Postgres, FOR UPDATE
+// SKIP LOCKED) runs once as a materialised CTE. Written as
+// "UPDATE … WHERE id IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED)" the
+// planner may re-run the subquery once per outer row (a nested-loop semi
+// join), and each re-run skips the rows this statement just updated and
+// locks the next ones: batch size 1 once flagged 1,000 clocks (issue 15).
+// Arguments: the pick's, then set's, then recheck's.
+func pickThenUpdate(table, pick, set, recheck, returning string) string {
+	return "WITH pick AS MATERIALIZED (" + pick + ") UPDATE " + table + " SET " + set +
+		" WHERE id IN (SELECT id FROM pick) AND " + recheck + " RETURNING " + returning
+}
+
 // keyset is the "after the cursor" condition on (due_at, id).
 func keyset(prefix string, c alert.Cursor) (string, []any) {
 	if c.ID == 0 {
@@ -96,15 +109,16 @@ type markedRow struct {
 func (s *AlertStore) FlagLate(ctx context.Context, now time.Time, after alert.Cursor, limit int, plan alert.Planner) (alert.Batch, error) {
 	now = now.UTC()
 	ks, kargs := keyset("", after)
-	args := append([]any{now, now, now}, kargs...)
-	args = append(args, limit, now)
-	q := "UPDATE case_clocks SET late_flagged_at = ?, updated_at = ? WHERE id IN (" +
-		"SELECT id FROM case_clocks WHERE state = 'open' AND late_flagged_at IS NULL AND due_at <= ?" + ks +
-		" ORDER BY due_at, id LIMIT ?" + s.skipLocked() + ")" +
+	args := append([]any{now}, kargs...)
+	args = append(args, limit, now, now, now)
+	q := pickThenUpdate("case_clocks",
+		"SELECT id FROM case_clocks WHERE state = 'open' AND late_flagged_at IS NULL AND due_at <= ?"+ks+
+			" ORDER BY due_at, id LIMIT ?"+s.skipLocked(),
+		"late_flagged_at = ?, updated_at = ?",
 		// Checked again on the row itself: a concurrent sweep that flagged
 		// it first makes this UPDATE skip it rather than flag it twice.
-		" AND state = 'open' AND late_flagged_at IS NULL AND due_at <= ?" +
-		" RETURNING id, case_id, kind, unit_id, due_at"
+		"state = 'open' AND late_flagged_at IS NULL AND due_at <= ?",
+		"id, case_id, kind, unit_id, due_at")
 	return s.markBatch(ctx, q, args, now, "late", plan)
 }
 
@@ -113,13 +127,14 @@ func (s *AlertStore) FlagLate(ctx context.Context, now time.Time, after alert.Cu
 func (s *AlertStore) Escalate(ctx context.Context, now, cutoff time.Time, after alert.Cursor, limit int, plan alert.Planner) (alert.Batch, error) {
 	now, cutoff = now.UTC(), cutoff.UTC()
 	ks, kargs := keyset("", after)
-	args := append([]any{now, now, cutoff}, kargs...)
-	args = append(args, limit, cutoff)
-	q := "UPDATE case_clocks SET escalated_at = ?, updated_at = ? WHERE id IN (" +
-		"SELECT id FROM case_clocks WHERE state = 'open' AND late_flagged_at IS NOT NULL AND escalated_at IS NULL AND due_at <= ?" + ks +
-		" ORDER BY due_at, id LIMIT ?" + s.skipLocked() + ")" +
-		" AND state = 'open' AND late_flagged_at IS NOT NULL AND escalated_at IS NULL AND due_at <= ?" +
-		" RETURNING id, case_id, kind, unit_id, due_at"
+	args := append([]any{cutoff}, kargs...)
+	args = append(args, limit, now, now, cutoff)
+	q := pickThenUpdate("case_clocks",
+		"SELECT id FROM case_clocks WHERE state = 'open' AND late_flagged_at IS NOT NULL AND escalated_at IS NULL AND due_at <= ?"+ks+
+			" ORDER BY due_at, id LIMIT ?"+s.skipLocked(),
+		"escalated_at = ?, updated_at = ?",
+		"state = 'open' AND late_flagged_at IS NOT NULL AND escalated_at IS NULL AND due_at <= ?",
+		"id, case_id, kind, unit_id, due_at")
 	return s.markBatch(ctx, q, args, now, "escalated", plan)
 }
 
@@ -424,10 +439,12 @@ func (s *AlertStore) LeaseOutbox(ctx context.Context, now time.Time, lease time.
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
 		out = nil
 		var rows []leasedRow
-		err := tx.Raw("UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, updated_at = ? WHERE id IN ("+
-			"SELECT id FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? AND channel IN ? ORDER BY next_attempt_at, id LIMIT ?"+s.skipLocked()+
-			") AND state = 'pending' AND next_attempt_at <= ? RETURNING id, alert_id, mail_queue_id, channel, target, lang, attempts, created_at",
-			now.Add(lease), now, now, channels, limit, now).Scan(&rows).Error
+		err := tx.Raw(pickThenUpdate("outbox",
+			"SELECT id FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? AND channel IN ? ORDER BY next_attempt_at, id LIMIT ?"+s.skipLocked(),
+			"attempts = attempts + 1, next_attempt_at = ?, updated_at = ?",
+			"state = 'pending' AND next_attempt_at <= ?",
+			"id, alert_id, mail_queue_id, channel, target, lang, attempts, created_at"),
+			now, channels, limit, now.Add(lease), now, now).Scan(&rows).Error
 		if err != nil {
 			return fmt.Errorf("lease outbox: %w", err)
 		}
