@@ -142,7 +142,7 @@ func open(ctx context.Context, env *cliEnv, cfgPath string, migrate bool) (*app,
 	clock := platform.SystemClock{Offset: cfg.Offset}
 	opts := store.Options{
 		Dialect: store.Dialect(cfg.Dialect()), URL: cfg.DatabaseURL, Path: cfg.SQLitePath(),
-		MaxOpenConns: cfg.DB.MaxOpenConns, MaxIdleConns: cfg.DB.MaxIdleConns, Logger: log,
+		MaxOpenConns: cfg.DB.MaxOpenConns, MaxIdleConns: cfg.DB.MaxIdleConns, BusyTimeout: cfg.DB.BusyTimeout, Logger: log,
 	}
 	db, err := store.Open(ctx, opts)
 	if err != nil {

@@ -49,7 +49,7 @@ func (a *app) handler() (http.Handler, error) {
 		Logger: a.log, Catalog: cat, BodyLimit: a.cfg.HTTP.BodyLimit, Production: prod,
 		Registry: reg, HTMLErrors: pages.RenderError,
 		Ready: func(ctx context.Context) error {
-			if err := a.db.SQL.PingContext(ctx); err != nil {
+			if err := a.db.Ping(ctx); err != nil {
 				return fmt.Errorf("database unreachable: %w", err)
 			}
 			pending, err := a.db.Pending(ctx)

@@ -76,6 +76,9 @@ type LogConfig struct {
 type DBConfig struct {
 	MaxOpenConns int `koanf:"max_open_conns"`
 	MaxIdleConns int `koanf:"max_idle_conns"`
+	// BusyTimeout is how long SQLite waits for another process's lock
+	// before the request is answered 503.
+	BusyTimeout time.Duration `koanf:"busy_timeout"`
 }
 
 // HTTPConfig tunes the HTTP server.
@@ -249,6 +252,7 @@ func Defaults() map[string]any {
 		"log.format":            "",
 		"db.max_open_conns":     16,
 		"db.max_idle_conns":     16,
+		"db.busy_timeout":       "10s",
 		"http.body_limit":       "60M",
 		"http.read_timeout":     "60s",
 		"http.write_timeout":    "120s",
@@ -432,6 +436,9 @@ func (c *Config) Validate() error {
 	}
 	if c.DB.MaxOpenConns < 1 {
 		bad("db.max_open_conns", fmt.Sprint(c.DB.MaxOpenConns), "must be at least 1")
+	}
+	if c.DB.BusyTimeout <= 0 {
+		bad("db.busy_timeout", c.DB.BusyTimeout.String(), "must be positive, e.g. 10s")
 	}
 	for _, kv := range []struct {
 		key string

@@ -79,6 +79,14 @@ func New(o Options) *echo.Echo {
 	e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			start := time.Now()
+			// Every 503, from the API, a page or /readyz, tells the client
+			// when to come back.
+			res := c.Response()
+			res.Before(func() {
+				if res.Status == http.StatusServiceUnavailable && res.Header().Get("Retry-After") == "" {
+					res.Header().Set("Retry-After", RetryAfter)
+				}
+			})
 			err := next(c)
 			if err != nil {
 				c.Error(err)
@@ -93,8 +101,11 @@ func New(o Options) *echo.Echo {
 			httpReqs.With(labels).Inc()
 			httpDur.With(labels).Observe(d.Seconds())
 			if route != "/healthz" && route != "/metrics" {
+				// A 503 is an outage the store has already reported once
+				// (one WARN when the database went away); a line per
+				// request at ERROR would drown it.
 				lvl := slog.LevelInfo
-				if status >= 500 {
+				if status >= 500 && status != http.StatusServiceUnavailable {
 					lvl = slog.LevelError
 				}
 				o.Logger.Log(c.Request().Context(), lvl, "http",
@@ -121,8 +132,10 @@ func New(o Options) *echo.Echo {
 		ctx, cancel := context.WithTimeout(c.Request().Context(), 3*time.Second)
 		defer cancel()
 		if err := o.Ready(ctx); err != nil {
+			// The cause (a host name, a driver message) stays in the log:
+			// /readyz answers anyone.
 			o.Logger.WarnContext(ctx, "not ready", "err", err)
-			return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": err.Error()})
+			return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
 		}
 		return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
 	})
@@ -136,6 +149,10 @@ func hsts(prod bool) int {
 	}
 	return 0
 }
+
+// RetryAfter is the Retry-After of every 503, in seconds: long enough for a
+// database restart, short enough that clients come back soon after.
+const RetryAfter = "5"
 
 // LangCookie remembers the visitor's language choice.
 const LangCookie = "lang"
@@ -170,7 +187,7 @@ func errorHandler(o Options) echo.HTTPErrorHandler {
 		ctx := c.Request().Context()
 		lang := i18n.LangFrom(ctx)
 		body := httpapi.Describe(err, lang, o.Catalog)
-		if body.Status >= 500 {
+		if body.Status >= 500 && body.Status != http.StatusServiceUnavailable {
 			o.Logger.ErrorContext(ctx, "request failed", "route", c.Path(), "err", err)
 		}
 		body.RequestID = platform.RequestID(ctx)

@@ -38,7 +38,10 @@ type Options struct {
 	Path         string // the file for SQLite
 	MaxOpenConns int
 	MaxIdleConns int
-	Logger       *slog.Logger
+	// BusyTimeout is how long SQLite waits for a lock before a call fails
+	// as unavailable (503); zero means 10 s.
+	BusyTimeout time.Duration
+	Logger      *slog.Logger
 }
 
 // DB is an open database with its dialect.
@@ -46,6 +49,8 @@ type DB struct {
 	Gorm    *gorm.DB
 	SQL     *sql.DB
 	Dialect Dialect
+
+	outage *outage
 }
 
 //go:embed migrations/postgres/*.sql migrations/sqlite/*.sql
@@ -62,12 +67,12 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	gl := logger.Discard
 	if o.Logger != nil {
 		// ParameterizedQueries keeps personal data out of slow-query logs.
-		gl = logger.NewSlogLogger(o.Logger, logger.Config{
+		gl = outageQuiet{logger.NewSlogLogger(o.Logger, logger.Config{
 			SlowThreshold:             500 * time.Millisecond,
 			LogLevel:                  logger.Warn,
 			IgnoreRecordNotFoundError: true,
 			ParameterizedQueries:      true,
-		})
+		})}
 	}
 	cfg := &gorm.Config{Logger: gl, SkipDefaultTransaction: true, NowFunc: func() time.Time { return time.Now().UTC() }}
 	var (
@@ -81,7 +86,11 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 				return nil, fmt.Errorf("create data directory: %w", err)
 			}
 		}
-		dsn := "file:" + o.Path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
+		busy := o.BusyTimeout
+		if busy <= 0 {
+			busy = 10 * time.Second
+		}
+		dsn := "file:" + o.Path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(" + fmt.Sprint(busy.Milliseconds()) + ")" +
 			"&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_txlock=immediate"
 		g, err = gorm.Open(sqlite.Open(dsn), cfg)
 	case Postgres:
@@ -116,7 +125,31 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 		sqlDB.Close()
 		return nil, fmt.Errorf("connect to %s: %w", o.Dialect, err)
 	}
-	return &DB{Gorm: g, SQL: sqlDB, Dialect: o.Dialect}, nil
+	out := &outage{log: o.Logger}
+	if err := out.register(g); err != nil {
+		sqlDB.Close()
+		return nil, err
+	}
+	return &DB{Gorm: g, SQL: sqlDB, Dialect: o.Dialect, outage: out}, nil
+}
+
+// Ping checks that the database answers. A connection-class failure comes
+// back as fault.Unavailable, like every other store call.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.SQL.PingContext(ctx); err != nil {
+		return db.unavailable(err)
+	}
+	db.outage.ok()
+	return nil
+}
+
+// unavailable maps a connection-class error that did not pass through a
+// gorm callback (a failed BEGIN, a ping) into fault.Unavailable.
+func (db *DB) unavailable(err error) error {
+	if db.outage == nil {
+		return err
+	}
+	return db.outage.classify(err)
 }
 
 // Close closes the pool.
@@ -222,9 +255,9 @@ func (db *DB) Tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	for attempt := 0; attempt < 5; attempt++ {
 		err = db.Gorm.WithContext(ctx).Transaction(fn)
 		if err == nil || !retryable(err) {
-			return err
+			return db.unavailable(err)
 		}
 		time.Sleep(time.Duration(attempt+1) * 20 * time.Millisecond)
 	}
-	return err
+	return db.unavailable(err)
 }

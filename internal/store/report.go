@@ -519,14 +519,14 @@ func (s *ReportStore) read(ctx context.Context, fn func(tx *gorm.DB) error) erro
 	if s.db.Dialect != Postgres {
 		return fn(s.db.Gorm.WithContext(ctx))
 	}
-	return s.db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.db.unavailable(s.db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		// work_mem: room for the response-time histogram's hash (a few
 		// thousand groups) instead of a sort. One round trip for both.
 		if err := tx.Exec("SELECT set_config('jit', 'off', true), set_config('work_mem', '32MB', true)").Error; err != nil {
 			return err
 		}
 		return fn(tx)
-	}, &sql.TxOptions{ReadOnly: true})
+	}, &sql.TxOptions{ReadOnly: true}))
 }
 
 // Counts implements report.Store.

@@ -539,7 +539,7 @@ func (r *Reports) cases(c echo.Context) error {
 	}
 	rows, total, err := r.Service.Cases(ctx, q, drillPage, (page-1)*drillPage)
 	if err != nil {
-		if _, ok := fault.As(err); ok {
+		if fe, ok := fault.As(err); ok && fe.Code != fault.Unavailable {
 			return r.badRequest(c, err)
 		}
 		return err

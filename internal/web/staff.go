@@ -86,7 +86,7 @@ func (s *Staff) messages(c echo.Context, err error) ([]string, error) {
 		}
 		return out, nil
 	}
-	if fe, ok := fault.As(err); ok && fe.Code != fault.Internal {
+	if fe, ok := fault.As(err); ok && fe.Code != fault.Internal && fe.Code != fault.Unavailable {
 		id := fe.MessageID
 		if id == "" {
 			id = "error." + string(fe.Code)
