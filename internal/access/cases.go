@@ -109,7 +109,23 @@ type CaseStore interface {
 	// RevealIdentity appends the identity access log row and reads the
 	// identity in one transaction.
 	RevealIdentity(ctx context.Context, by Actor, caseID int64, reason string, now time.Time) (Identity, error)
+	// RecordRevealRefused appends an audit row for a refused reveal: who,
+	// which case, why (RefusedNoGrant...). It never records an identity.
+	RecordRevealRefused(ctx context.Context, by Actor, caseID int64, why string, now time.Time) error
 }
+
+// Why a reveal was refused, as the audit trail records it.
+const (
+	// RefusedNoGrant: the actor holds no identity.read grant (the route
+	// guard's refusal).
+	RefusedNoGrant = "no_grant"
+	// RefusedNotVisible: the actor may not read the case at all.
+	RefusedNotVisible = "case_not_visible"
+	// RefusedNotSealed: the case's identity is not under secrecy, so
+	// there is nothing to reveal (its contact shows to those who may see
+	// it).
+	RefusedNotSealed = "not_sealed"
+)
 
 // ErrCaseNotFound is returned for a missing case and for one the actor may
 // not see, so that a refusal does not confirm the case exists.
@@ -169,19 +185,40 @@ func (s *Cases) File(ctx context.Context, by Actor, id int64) (CaseFile, error) 
 	return f, nil
 }
 
+// RefuseReveal records a refused attempt to reveal a case's identity in
+// the audit trail (who, which case, why) and the log. Both the route guard
+// (no grant at all) and the per-case check call it. A case id of 0 (an
+// unparsable path) is recorded as such.
+func (s *Cases) RefuseReveal(ctx context.Context, by Actor, caseID int64, why string) error {
+	s.log.WarnContext(ctx, "identity reveal refused", "account_id", by.AccountID, "case_id", caseID, "why", why)
+	return s.store.RecordRevealRefused(ctx, by, caseID, why, s.now())
+}
+
 // RevealIdentity shows a denouncer's identity to a permitted actor. The
 // reason is required and logged with who and when, in the same transaction
 // as the read.
 func (s *Cases) RevealIdentity(ctx context.Context, by Actor, caseID int64, reason string) (Identity, error) {
 	ref, _, _, _, err := s.store.CaseFile(ctx, caseID)
-	if errors.Is(err, ErrCaseNotFound) || (err == nil && !Can(by, ActCaseRead, &ref.Scope)) {
+	if errors.Is(err, ErrCaseNotFound) {
 		return Identity{}, ErrCaseNotFound
 	}
 	if err != nil {
 		return Identity{}, err
 	}
+	if !Can(by, ActCaseRead, &ref.Scope) {
+		if rerr := s.RefuseReveal(ctx, by, caseID, RefusedNotVisible); rerr != nil {
+			return Identity{}, rerr
+		}
+		return Identity{}, ErrCaseNotFound
+	}
 	if !Can(by, ActIdentityRead, &ref.Scope) {
-		s.log.WarnContext(ctx, "identity reveal refused", "account_id", by.AccountID, "case_id", caseID)
+		why := RefusedNoGrant
+		if !ref.Scope.SecretIdentity() {
+			why = RefusedNotSealed
+		}
+		if rerr := s.RefuseReveal(ctx, by, caseID, why); rerr != nil {
+			return Identity{}, rerr
+		}
 		return Identity{}, ErrForbidden
 	}
 	reason = strings.TrimSpace(reason)

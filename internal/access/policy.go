@@ -144,14 +144,21 @@ type CaseScope struct {
 	// secret by law unless they waived it (SecrecyWaived).
 	Denunciation  bool
 	SecrecyWaived bool
+	// Sealed: the identity was sealed when the case was received as a
+	// denunciation under secrecy (or became one, or was made from one), and
+	// stays sealed whatever the case's kind is now (cases.identity_sealed).
+	Sealed bool
 }
 
 // SecretIdentity says whether the petitioner's identity is under a
-// denouncer's secrecy: never shown without a logged reveal. A denouncer who
-// waived secrecy (NĐ 156/2026 Art. 6: "unless the denouncer declined the
-// secrecy measure") is treated like any other citizen, whose contact only
-// the staff working on the case see.
-func (c CaseScope) SecretIdentity() bool { return c.Denunciation && !c.SecrecyWaived }
+// denouncer's secrecy: never shown without a logged reveal. It is the one
+// place every visibility decision reads (ViewIdentity, Can, titles,
+// attachments, exports). The seal follows the case's history: a case
+// reclassified away from a denunciation, or split from one, stays secret.
+// A denouncer who waived secrecy (NĐ 156/2026 Art. 6: "unless the
+// denouncer declined the secrecy measure") is treated like any other
+// citizen, whose contact only the staff working on the case see.
+func (c CaseScope) SecretIdentity() bool { return c.Sealed || (c.Denunciation && !c.SecrecyWaived) }
 
 // involves says whether unit is the case's lead or one of its coordinators.
 func (c CaseScope) involves(unit int64) bool {

@@ -141,7 +141,11 @@ type CaseState struct {
 	WithdrawalContinues bool
 	RegisteredBy        string
 	KeepSecret          bool
-	Class               Classification
+	// Sealed: the petitioner's identity is sealed for good (the case was
+	// received as, or once became, a denunciation under secrecy, or was
+	// made from such a case); see access.CaseScope.Sealed.
+	Sealed bool
+	Class  Classification
 
 	LeadUnitID   int64
 	Coordinating []int64
@@ -159,7 +163,7 @@ type CaseState struct {
 func (st *CaseState) Scope() *access.CaseScope {
 	return &access.CaseScope{CaseID: st.ID, Kind: string(st.Kind), LeadUnitID: st.LeadUnitID,
 		CoordinatingUnitIDs: slices.Clone(st.Coordinating), Denunciation: st.Kind == KindDenunciation,
-		SecrecyWaived: st.Kind == KindDenunciation && !st.KeepSecret}
+		SecrecyWaived: st.Kind == KindDenunciation && !st.KeepSecret, Sealed: st.Sealed}
 }
 
 // MainClock is the clock of the case's own step (process, accept or

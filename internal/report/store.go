@@ -135,25 +135,28 @@ type Drill struct {
 // nothing that identifies the petitioner; Title is the staff title, which
 // an export scrubs (see ScrubTitle).
 type CaseRow struct {
-	ID           int64
-	Code         string
-	Kind         string
-	Channel      string
-	Status       string
-	Title        string
-	TopicVI      string
-	PlanTaskKey  string
-	UnitCode     string
-	UnitName     string
-	ReceivedAt   time.Time
-	AcceptedAt   *time.Time
-	DueAt        *time.Time // the figure's clock due time, else the case's
-	ClosedAt     *time.Time // the figure's clock met/cancelled time
-	OnTime       *bool
-	Extensions   int
-	AnsweredAt   *time.Time // the latest published answer
-	Stars        int        // the latest rating, 0 for none
-	Eligible     *bool
+	ID          int64
+	Code        string
+	Kind        string
+	Channel     string
+	Status      string
+	Title       string
+	TopicVI     string
+	PlanTaskKey string
+	UnitCode    string
+	UnitName    string
+	ReceivedAt  time.Time
+	AcceptedAt  *time.Time
+	DueAt       *time.Time // the figure's clock due time, else the case's
+	ClosedAt    *time.Time // the figure's clock met/cancelled time
+	OnTime      *bool
+	Extensions  int
+	AnsweredAt  *time.Time // the latest published answer
+	Stars       int        // the latest rating, 0 for none
+	Eligible    *bool
+	// Sealed: the petitioner's identity is sealed (access.CaseScope.Sealed);
+	// the title is withheld wherever this row is shown.
+	Sealed       bool
 	identityVals []string
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"gorm.io/gorm"
@@ -49,12 +50,13 @@ type caseRefRow struct {
 	LeadUnitCode *string
 	LeadUnitName *string
 	KeepSecret   *bool
+	Sealed       bool `gorm:"column:identity_sealed"`
 	Content      string
 	Place        string
 }
 
 const caseRefColumns = "cases.id, cases.code, cases.kind, cases.title, cases.status, cases.received_at, cases.due_at, cases.topic_id, " +
-	"cases.lead_unit_id, lu.code AS lead_unit_code, lu.name AS lead_unit_name, ci.keep_secret"
+	"cases.lead_unit_id, lu.code AS lead_unit_code, lu.name AS lead_unit_name, ci.keep_secret, cases.identity_sealed"
 
 func caseRefQuery(tx *gorm.DB) *gorm.DB {
 	return tx.Table("cases").Joins("LEFT JOIN units lu ON lu.id = cases.lead_unit_id").
@@ -81,7 +83,7 @@ func (r caseRefRow) ref(coord []int64) access.CaseRef {
 		DueAt: utcPtr(r.DueAt), LeadUnitCode: deref(r.LeadUnitCode), LeadUnitName: deref(r.LeadUnitName)}
 	c.Scope = access.CaseScope{CaseID: r.ID, Kind: r.Kind, CoordinatingUnitIDs: coord, Denunciation: r.Kind == access.KindDenunciation,
 		// No identity row: treat as secret, the safe side.
-		SecrecyWaived: r.KeepSecret != nil && !*r.KeepSecret}
+		SecrecyWaived: r.KeepSecret != nil && !*r.KeepSecret, Sealed: r.Sealed}
 	if r.LeadUnitID != nil {
 		c.Scope.LeadUnitID = *r.LeadUnitID
 	}
@@ -89,6 +91,24 @@ func (r caseRefRow) ref(coord []int64) access.CaseRef {
 		c.TopicID = *r.TopicID
 	}
 	return c
+}
+
+// sealIdentities seals those of the cases that are denunciations whose
+// denouncer did not waive secrecy (no identity row counts as secret). It
+// never unseals: the seal follows the case's history, not its current kind
+// (migration 00009). Every write that creates a case or changes its kind
+// calls it in its transaction.
+func sealIdentities(tx *gorm.DB, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	err := tx.Exec("UPDATE cases SET identity_sealed = TRUE WHERE id IN ? AND identity_sealed = FALSE AND kind = ? "+
+		"AND NOT EXISTS (SELECT 1 FROM case_identities i WHERE i.case_id = cases.id AND i.keep_secret = FALSE)",
+		ids, access.KindDenunciation).Error
+	if err != nil {
+		return fmt.Errorf("seal identities: %w", err)
+	}
+	return nil
 }
 
 // ListCases implements access.CaseStore: soonest due first, cases without
@@ -183,4 +203,13 @@ func (s *CaseAccessStore) RevealIdentity(ctx context.Context, by access.Actor, c
 		return err
 	})
 	return out, err
+}
+
+// RecordRevealRefused implements access.CaseStore: one audit row, action
+// identity.reveal_refused, on the case, with why.
+func (s *CaseAccessStore) RecordRevealRefused(ctx context.Context, by access.Actor, caseID int64, why string, now time.Time) error {
+	return s.db.Tx(ctx, func(tx *gorm.DB) error {
+		return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: actorID(by), ActorLabel: by.Label(), Action: "identity.reveal_refused",
+			Entity: "case", EntityID: strconv.FormatInt(caseID, 10), After: map[string]any{"why": why}})
+	})
 }

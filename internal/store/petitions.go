@@ -562,7 +562,14 @@ func (s *PetitionStore) insertCases(tx *gorm.DB, creates []*intakeReq) error {
 		{"audit_log", []string{"at", "actor_label", "action", "entity", "entity_id", "after_json", "request_id"}, audits, ""},
 		hitsPart(creates),
 	}
-	return s.insertAll(tx, parts)
+	if err := s.insertAll(tx, parts); err != nil {
+		return err
+	}
+	sealed := make([]int64, 0, len(creates))
+	for _, r := range creates {
+		sealed = append(sealed, r.res.CaseID)
+	}
+	return sealIdentities(tx, sealed)
 }
 
 // insertPart is one multi-row INSERT.

@@ -939,7 +939,8 @@ func (s *ReportStore) drillQuery(d report.Drill, tail func(b *qb)) (*qb, error) 
 		" c.received_at, c.accepted_at, c.due_at AS case_due, c.eligible, u.code AS unit_code, u.name AS unit_name,",
 		" t.name_vi AS topic_vi, pt.key AS task_key,",
 		" (SELECT max(a.published_at) FROM answers a WHERE a.case_id = c.id AND a.published_at IS NOT NULL) AS answered_at,",
-		" COALESCE((SELECT r.stars FROM ratings r WHERE r.case_id = c.id ORDER BY r.id DESC LIMIT 1), 0) AS stars",
+		" COALESCE((SELECT r.stars FROM ratings r WHERE r.case_id = c.id ORDER BY r.id DESC LIMIT 1), 0) AS stars,",
+		" c.identity_sealed",
 		" FROM ")
 	if err := s.drillFrom(b, d); err != nil {
 		return nil, err
@@ -959,9 +960,10 @@ func scanCaseRow(rows *sql.Rows, more ...any) (report.CaseRow, error) {
 		ext                                sql.NullInt64
 		unitCode, unitName, topic, taskKey sql.NullString
 		stars                              sql.NullInt64
+		sealed                             sql.NullBool
 	)
 	dest := []any{&r.ID, &clockDue, &clockClosed, &onTime, &ext, &r.Code, &r.Kind, &r.Channel, &r.Status, &r.Title,
-		&recv, &acc, &caseDue, &eligible, &unitCode, &unitName, &topic, &taskKey, &answered, &stars}
+		&recv, &acc, &caseDue, &eligible, &unitCode, &unitName, &topic, &taskKey, &answered, &stars, &sealed}
 	err := rows.Scan(append(dest, more...)...)
 	if err != nil {
 		return r, err
@@ -985,6 +987,7 @@ func scanCaseRow(rows *sql.Rows, more ...any) (report.CaseRow, error) {
 	r.UnitCode, r.UnitName, r.TopicVI, r.PlanTaskKey = unitCode.String, unitName.String, topic.String, taskKey.String
 	r.AnsweredAt = answered.ptr()
 	r.Stars = int(stars.Int64)
+	r.Sealed = sealed.Bool
 	return r, nil
 }
 

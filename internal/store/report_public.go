@@ -19,7 +19,7 @@ var _ report.PublicationStore = (*ReportStore)(nil)
 // identity is read alongside each row only so that report.Publication's
 // Redacted can remove it; it is never returned as such.
 func (s *ReportStore) Publications(ctx context.Context, from, to time.Time, onlyPublishable bool, limit, offset int) ([]report.Publication, int64, error) {
-	where := " FROM answers a JOIN cases c ON c.id = a.case_id WHERE a.published_at IS NOT NULL AND c.kind <> 'to_cao'"
+	where := " FROM answers a JOIN cases c ON c.id = a.case_id WHERE a.published_at IS NOT NULL AND c.kind <> 'to_cao' AND c.identity_sealed = FALSE"
 	var args []any
 	if !from.IsZero() {
 		where += " AND a.published_at >= ?"
@@ -78,11 +78,12 @@ func (s *ReportStore) SetPublishable(ctx context.Context, answerID int64, on boo
 	at := by.At.UTC()
 	return s.db.Tx(ctx, func(tx *gorm.DB) error {
 		var rows []struct {
-			Kind        string
-			PublishedAt *time.Time
-			Publishable bool
+			Kind           string
+			IdentitySealed bool
+			PublishedAt    *time.Time
+			Publishable    bool
 		}
-		if err := tx.Raw("SELECT c.kind, a.published_at, a.publishable FROM answers a JOIN cases c ON c.id = a.case_id WHERE a.id = ?", answerID).
+		if err := tx.Raw("SELECT c.kind, c.identity_sealed, a.published_at, a.publishable FROM answers a JOIN cases c ON c.id = a.case_id WHERE a.id = ?", answerID).
 			Scan(&rows).Error; err != nil {
 			return err
 		}
@@ -90,7 +91,7 @@ func (s *ReportStore) SetPublishable(ctx context.Context, answerID int64, on boo
 			return report.ErrPublicationNotFound
 		}
 		r := rows[0]
-		if r.Kind == "to_cao" || r.PublishedAt == nil {
+		if r.Kind == "to_cao" || r.IdentitySealed || r.PublishedAt == nil {
 			return report.ErrNotPublishable
 		}
 		var markedAt any

@@ -65,12 +65,13 @@ type caseStateRow struct {
 	ClassifiedAt        *time.Time
 	LeadUnitID          *int64
 	KeepSecret          *bool
+	IdentitySealed      bool
 }
 
 const caseStateCols = "c.id, c.code, c.agency, c.kind, c.channel, c.status, c.topic_id, c.plan_task_id, c.title, c.place, c.lang, " +
 	"c.received_at, c.accepted_at, c.accept_decision_no, c.outcome_note, c.withdrawal_continues, c.registered_by, c.eligible, " +
 	"c.ineligible_reason, c.ineligible_note, c.within_competence, c.many_senders, c.complaint_round, c.complexity, " +
-	"c.complexity_criteria, c.complexity_ref, c.remote_area, c.classified_at, c.lead_unit_id, i.keep_secret"
+	"c.complexity_criteria, c.complexity_ref, c.remote_area, c.classified_at, c.lead_unit_id, i.keep_secret, c.identity_sealed"
 
 // wfClockRow is clockRow with the spec and explanations; flat, because
 // gorm's Raw().Scan() does not fill embedded structs.
@@ -127,7 +128,7 @@ func (s *WorkflowStore) load(tx *gorm.DB, caseID int64) (*petition.CaseState, er
 		Lang: r.Lang, ReceivedAt: r.ReceivedAt.UTC(), AcceptedAt: utcPtr(r.AcceptedAt), AcceptDecisionNo: r.AcceptDecisionNo,
 		OutcomeNote: r.OutcomeNote, WithdrawalContinues: r.WithdrawalContinues, RegisteredBy: r.RegisteredBy,
 		// No identity row: treat as secret, the safe side.
-		KeepSecret: r.KeepSecret == nil || *r.KeepSecret, LeadUnitID: deref64(r.LeadUnitID),
+		KeepSecret: r.KeepSecret == nil || *r.KeepSecret, Sealed: r.IdentitySealed, LeadUnitID: deref64(r.LeadUnitID),
 		Class: petition.Classification{ClassifiedAt: utcPtr(r.ClassifiedAt), Eligible: r.Eligible, IneligibleReason: r.IneligibleReason,
 			IneligibleNote: r.IneligibleNote, WithinCompetence: r.WithinCompetence, ManySenders: r.ManySenders, Round: r.ComplaintRound,
 			Complexity: deadline.Complexity(r.Complexity), Criteria: splitList(r.ComplexityCriteria), ComplexityRef: r.ComplexityRef,
@@ -357,6 +358,9 @@ func (s *WorkflowStore) write(ctx context.Context, tx *gorm.DB, st *petition.Cas
 	if err := tx.Table("cases").Where("id = ?", st.ID).Updates(set).Error; err != nil {
 		return nil, fmt.Errorf("update case: %w", err)
 	}
+	if err := sealIdentities(tx, []int64{st.ID}); err != nil {
+		return nil, err
+	}
 	// 2. Coordinating units.
 	if ch.Coordinating != nil {
 		if err := tx.Exec("DELETE FROM case_units WHERE case_id = ? AND role = 'coordinate'", st.ID).Error; err != nil {
@@ -467,9 +471,14 @@ func (s *WorkflowStore) write(ctx context.Context, tx *gorm.DB, st *petition.Cas
 	if len(codes) > 0 {
 		after["children"] = codes
 	}
+	before := map[string]any{"status": string(st.Status), "code": st.Code}
+	if k, ok := ch.Case["kind"]; ok && k != string(st.Kind) {
+		// A change of kind is audited with the old kind too: a kind
+		// decides deadlines, and a denunciation's stays sealed after it.
+		before["kind"] = string(st.Kind)
+	}
 	if err := audit.Record(ctx, tx, audit.Entry{At: at, ActorID: actorID(by), ActorLabel: by.Label(), Action: "case." + string(ch.Action),
-		Entity: "case", EntityID: strconv.FormatInt(st.ID, 10), Before: map[string]any{"status": string(st.Status), "code": st.Code},
-		After: after}); err != nil {
+		Entity: "case", EntityID: strconv.FormatInt(st.ID, 10), Before: before, After: after}); err != nil {
 		return nil, err
 	}
 	return codes, nil
@@ -664,8 +673,8 @@ func insertLinked(tx *gorm.DB, parentID int64, relation string, nc petition.NewC
 	var ids []int64
 	err = scanRows(tx.Raw("INSERT INTO cases (code, agency, year, seq, kind, channel, topic_id, plan_task_id, title, content, place, lang, "+
 		"secret_salt, secret_hash, dedup_key, status, received_at, due_at, due_rule, due_explanation_vi, due_explanation_en, lead_unit_id, "+
-		"registered_by, created_at, updated_at) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, p.secret_salt, p.secret_hash, ?, ?, ?, ?, ?, ?, ?, "+
-		lead+", ?, ?, ? FROM cases p WHERE p.id = ? RETURNING id",
+		"registered_by, created_at, updated_at, identity_sealed) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, p.secret_salt, p.secret_hash, ?, ?, ?, ?, ?, ?, ?, "+
+		lead+", ?, ?, ?, p.identity_sealed FROM cases p WHERE p.id = ? RETURNING id",
 		code, nc.Agency, nc.Year, seq, string(nc.Kind), string(nc.Channel), nullID(nc.TopicID), nullID(nc.PlanTaskID), nc.Title, nc.Content,
 		nc.Place, nc.Lang, relation+":"+code, string(petition.StatusReceived), received, nullTime(nc.Due.At), nc.Due.RuleID,
 		nc.Due.Explanation.VI, nc.Due.Explanation.EN, by, at, at, parentID), &ids)
@@ -680,6 +689,11 @@ func insertLinked(tx *gorm.DB, parentID int64, relation string, nc petition.NewC
 		"consent_at, created_at) SELECT ?, name, phone, email, address, id_number, phone_hash, email_hash, keep_secret, consent_at, ? "+
 		"FROM case_identities WHERE case_id = ?", id, at, parentID).Error; err != nil {
 		return 0, "", fmt.Errorf("copy identity: %w", err)
+	}
+	// A child inherits its parent's seal (above) and is sealed in its own
+	// right if it is a denunciation.
+	if err := sealIdentities(tx, []int64{id}); err != nil {
+		return 0, "", err
 	}
 	var leadID *int64
 	if relation == "follow_up" {

@@ -590,7 +590,7 @@ func (r *Reports) cases(c echo.Context) error {
 		}
 		// A denunciation's title may point at its author: lists show it
 		// only on the case page, where the access rules apply.
-		if row.Kind == access.KindDenunciation {
+		if row.Sealed || row.Kind == access.KindDenunciation {
 			cr.Title = ""
 		}
 		d.Rows = append(d.Rows, cr)

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -34,6 +35,7 @@ const (
 	keySecret     = "phucdap.session_secret"
 	keyCSRFFailed = "phucdap.csrf_failed"
 	keyBearer     = "phucdap.bearer"
+	keySelf       = "phucdap.auth_layer"
 )
 
 // Errors the guard returns.
@@ -52,6 +54,9 @@ type Auth struct {
 	// Secure sets the cookie's Secure flag: everywhere but development and
 	// test, where the server runs on plain http://localhost.
 	Secure bool
+	// Cases, when set, records a refused reveal of a case's identity (the
+	// route guard's refusal of identity.read) in the audit trail.
+	Cases *access.Cases
 }
 
 func unsafe(method string) bool {
@@ -80,6 +85,7 @@ func (a *Auth) Middleware() echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			r := c.Request()
+			c.Set(keySelf, a)
 			if skipAuth(r.URL.Path) {
 				return next(c)
 			}
@@ -186,6 +192,16 @@ func Check(c echo.Context, act access.Action) error {
 		return errMustChangePwd
 	}
 	if !access.Can(actor, act, nil) {
+		if act == access.ActIdentityRead {
+			// A refused reveal is on the record, not only in the log: who,
+			// which case, why.
+			if a, ok := c.Get(keySelf).(*Auth); ok && a.Cases != nil {
+				id, _ := strconv.ParseInt(c.Param("id"), 10, 64)
+				if err := a.Cases.RefuseReveal(c.Request().Context(), actor, id, access.RefusedNoGrant); err != nil {
+					return err
+				}
+			}
+		}
 		return errForbidden
 	}
 	return nil

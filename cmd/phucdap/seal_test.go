@@ -1,0 +1,279 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/phucdap/phucdap/internal/access"
+	"github.com/phucdap/phucdap/internal/httpapi"
+)
+
+// sealedPerson is a denouncer whose identity is planted in the tests of
+// issue 11.
+const (
+	sealName  = "Lê Thị Mật"
+	sealPhone = "0915 123 456"
+)
+
+// sealLeaks lists the forms of sealPerson's identity found in body.
+func sealLeaks(body string) []string {
+	var out []string
+	for _, s := range []string{sealName, "Thị Mật", "0915123456", "915123456", "915 123 456", "Số 7 đường Bà Triệu"} {
+		if strings.Contains(body, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// caseAsStaff reads a case through both staff APIs and fails on any form of
+// the identity, or a petitioner marked shown.
+func (ta *testApp) caseAsStaff(t *testing.T, who, tok string, id int64, code string) {
+	t.Helper()
+	var cd httpapi.CaseDetail
+	b := ta.callJSON(t, "GET", "/api/v1/cases/"+code, tok, nil, 200, &cd)
+	if cd.Petitioner.Shown || cd.Petitioner.Identity != nil || !cd.Petitioner.Secret {
+		t.Errorf("%s: GET /cases/%s shows the petitioner: %+v", who, code, cd.Petitioner)
+	}
+	if l := sealLeaks(string(b)); len(l) > 0 {
+		t.Errorf("%s: GET /cases/%s leaks %v", who, code, l)
+	}
+	b = ta.callJSON(t, "GET", "/api/v1/staff/cases/"+itoa(id), tok, nil, 200, nil)
+	if l := sealLeaks(string(b)); len(l) > 0 || strings.Contains(string(b), `"shown":true`) {
+		t.Errorf("%s: GET /staff/cases/%d leaks %v: %s", who, id, l, b)
+	}
+}
+
+func (ta *testApp) sealed(t *testing.T, id int64) bool {
+	t.Helper()
+	var s []bool
+	if err := ta.db.Gorm.Raw("SELECT identity_sealed FROM cases WHERE id = ?", id).Scan(&s).Error; err != nil || len(s) != 1 {
+		t.Fatalf("identity_sealed of %d: %v", id, err)
+	}
+	return s[0]
+}
+
+func (ta *testApp) caseCode(t *testing.T, id int64) string {
+	t.Helper()
+	var code string
+	ta.db.Gorm.Raw("SELECT code FROM cases WHERE id = ?", id).Scan(&code)
+	return code
+}
+
+// Leak 1 of issue 11: an office account without the grant reclassified a
+// denunciation as a complaint and read the identity. The seal follows the
+// case's history: it stays secret under any kind, and the kind change is
+// audited with the old kind.
+func TestSealSurvivesReclassify(t *testing.T) {
+	eachApp(t, func(t *testing.T, ta *testApp) {
+		office := ta.staffToken(t, "VP", access.Office)
+		officer := ta.staffToken(t, "PQLXD", access.UnitOfficer)
+		id, code := ta.submitCase(t, "to_cao", sealName, sealPhone, "Tôi tố cáo cán bộ X nhận tiền khi làm thủ tục cấp phép xây dựng.", true)
+		if !ta.sealed(t, id) {
+			t.Fatal("a denunciation under secrecy is not sealed at intake")
+		}
+		ta.assign(t, id, "PQLXD")
+		for _, kind := range []string{"khieu_nai", "phan_anh", "kien_nghi"} {
+			ta.callJSON(t, "POST", "/api/v1/cases/"+code+"/classify", office,
+				map[string]any{"kind": kind, "eligible": true, "within_competence": true, "complexity": "none"}, 200, nil)
+			if !ta.sealed(t, id) {
+				t.Fatalf("classified as %s: the seal was cleared", kind)
+			}
+			ta.caseAsStaff(t, "office after classify as "+kind, office, id, code)
+			ta.caseAsStaff(t, "unit officer after classify as "+kind, officer, id, code)
+		}
+		// The kind change is audited with the old and the new kind.
+		var rows []struct{ BeforeJSON, AfterJSON string }
+		ta.db.Gorm.Raw("SELECT before_json, after_json FROM audit_log WHERE action = 'case.classify' AND entity_id = ? ORDER BY id",
+			itoa(id)).Scan(&rows)
+		if len(rows) != 3 {
+			t.Fatalf("%d classify audit rows", len(rows))
+		}
+		var before, after map[string]any
+		json.Unmarshal([]byte(rows[0].BeforeJSON), &before)
+		json.Unmarshal([]byte(rows[0].AfterJSON), &after)
+		if before["kind"] != "to_cao" || after["kind"] != "khieu_nai" {
+			t.Errorf("classify audit: before %v after %v", before, after)
+		}
+		if l := sealLeaks(rows[0].BeforeJSON + rows[0].AfterJSON); len(l) > 0 {
+			t.Errorf("audit row leaks %v", l)
+		}
+		// A reveal is still possible, with the grant and a reason, and logged.
+		permitted := ta.addStaff(t, "seal-permitted@sxd.test", "PQLXD", access.UnitOfficer)
+		ta.grantIdentity(t, permitted)
+		ident, err := ta.cases.RevealIdentity(context.Background(), ta.actorNow(t, permitted), id, "Xác minh theo Điều 30")
+		if err != nil || ident.Name != sealName {
+			t.Fatalf("permitted reveal after reclassification: %v %+v", err, ident)
+		}
+		var n int64
+		ta.db.Gorm.Table("identity_access_log").Where("case_id = ?", id).Count(&n)
+		if n != 1 {
+			t.Errorf("%d access-log rows", n)
+		}
+		// A denouncer who waived secrecy is not sealed.
+		wid, _ := ta.submitCase(t, "to_cao", "Đinh Văn Công Khai", "0977000333", "Tôi tố cáo và đồng ý công khai danh tính của mình.", false)
+		if ta.sealed(t, wid) {
+			t.Error("a waived denunciation is sealed")
+		}
+		// A complaint reclassified as a denunciation becomes sealed.
+		cid, ccode := ta.submitCase(t, "khieu_nai", "Phạm Văn Khiếu", "0977000444", "Tôi khiếu nại quyết định xử phạt hành chính số 12.", true)
+		if ta.sealed(t, cid) {
+			t.Error("a complaint is sealed at intake")
+		}
+		ta.callJSON(t, "POST", "/api/v1/cases/"+ccode+"/classify", office,
+			map[string]any{"kind": "to_cao", "eligible": true, "within_competence": true, "complexity": "none"}, 200, nil)
+		if !ta.sealed(t, cid) {
+			t.Error("a case classified as a denunciation is not sealed")
+		}
+	})
+}
+
+// Leak 2 of issue 11: splitting a denunciation copied the identity into
+// children that showed it. Every child inherits the seal.
+func TestSealSurvivesSplit(t *testing.T) {
+	eachApp(t, func(t *testing.T, ta *testApp) {
+		office := ta.staffToken(t, "VP", access.Office)
+		id, code := ta.submitCase(t, "to_cao", sealName, sealPhone, "Tôi tố cáo cán bộ X, đồng thời khiếu nại quyết định xử phạt số 12.", true)
+		var res httpapi.CaseDetail
+		ta.callJSON(t, "POST", "/api/v1/cases/"+code+"/split", office, map[string]any{"parts": []map[string]any{
+			{"kind": "khieu_nai", "title": "Khiếu nại quyết định xử phạt", "content": "Khiếu nại quyết định xử phạt hành chính số 12 của Sở."},
+			{"kind": "phan_anh", "title": "Phản ánh thủ tục", "content": "Phản ánh thủ tục cấp phép xây dựng còn rườm rà, kéo dài."},
+		}}, 200, &res)
+		var kids []int64
+		ta.db.Gorm.Raw("SELECT case_id FROM case_links WHERE parent_id = ? ORDER BY case_id", id).Scan(&kids)
+		if len(kids) != 2 {
+			t.Fatalf("%d children", len(kids))
+		}
+		for _, k := range kids {
+			if !ta.sealed(t, k) {
+				t.Errorf("child %d is not sealed", k)
+			}
+			ta.assign(t, k, "PQLXD")
+			ta.caseAsStaff(t, "office on a split child", office, k, ta.caseCode(t, k))
+			ta.caseAsStaff(t, "unit officer on a split child", ta.staffToken(t, "PQLXD", access.UnitOfficer), k, ta.caseCode(t, k))
+		}
+	})
+}
+
+// Forward, guide and the follow-up of a disputed answer keep the seal.
+func TestSealSurvivesForwardGuideFollowUp(t *testing.T) {
+	eachApp(t, func(t *testing.T, ta *testApp) {
+		office := ta.staffToken(t, "VP", access.Office)
+		// Forward: not within competence.
+		fid, fcode := ta.submitCase(t, "to_cao", sealName, sealPhone, "Tôi tố cáo cán bộ Y của huyện nhận tiền khi làm thủ tục.", true)
+		ta.callJSON(t, "POST", "/api/v1/cases/"+fcode+"/classify", office,
+			map[string]any{"kind": "phan_anh", "eligible": true, "within_competence": false, "complexity": "none"}, 200, nil)
+		ta.callJSON(t, "POST", "/api/v1/cases/"+fcode+"/forward", office, map[string]any{"to": "UBND huyện Cao Lộc"}, 200, nil)
+		ta.caseAsStaff(t, "office after forward", office, fid, fcode)
+		// Guide.
+		gid, gcode := ta.submitCase(t, "to_cao", sealName, sealPhone, "Tôi tố cáo việc cấp phép sai cho công trình ở ngõ 3.", true)
+		ta.callJSON(t, "POST", "/api/v1/cases/"+gcode+"/classify", office,
+			map[string]any{"kind": "kien_nghi", "eligible": true, "within_competence": true, "complexity": "none"}, 200, nil)
+		ta.callJSON(t, "POST", "/api/v1/cases/"+gcode+"/guide", office, map[string]any{"note": "Đề nghị gửi đến UBND huyện."}, 200, nil)
+		ta.caseAsStaff(t, "office after guide", office, gid, gcode)
+		// Follow-up: reclassified, answered, disputed by the citizen.
+		topic := firstTopic(t, ta)
+		_, b := ta.postJSON(t, "/api/v1/petitions", map[string]any{"kind": "to_cao", "topic_id": topic, "title": "Cán bộ Z kéo dài thủ tục",
+			"content": "Tôi tố cáo cán bộ Z cố tình kéo dài thủ tục cấp phép.", "name": sealName, "phone": sealPhone,
+			"address": "Số 7 đường Bà Triệu, Lạng Sơn", "consent": true, "keep_identity_secret": true})
+		rec := decode[httpapi.PetitionReceipt](t, b)
+		uid := ta.mustCaseIDInt(t, rec.Code)
+		ta.callJSON(t, "POST", "/api/v1/cases/"+rec.Code+"/classify", office,
+			map[string]any{"kind": "phan_anh", "eligible": true, "within_competence": true, "complexity": "none"}, 200, nil)
+		ta.assign(t, uid, "PQLXD")
+		if _, err := ta.intake.store.PublishAnswer(context.Background(), uid, "Đã kiểm tra và nhắc nhở cán bộ.", "Phòng QLXD", ta.Clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+		ta.Clock.Advance(time.Hour)
+		res, b := ta.postJSON(t, "/api/v1/petitions/"+rec.Code+"/dispute", map[string]any{"reason": "Cán bộ vẫn kéo dài thủ tục."},
+			"X-Tracking-Secret", rec.Secret)
+		if res.StatusCode != http.StatusNoContent {
+			t.Fatalf("dispute: %d %s", res.StatusCode, b)
+		}
+		var follow []int64
+		ta.db.Gorm.Raw("SELECT case_id FROM case_links WHERE parent_id = ? AND relation = 'follow_up'", uid).Scan(&follow)
+		if len(follow) != 1 {
+			t.Fatalf("%d follow-up cases", len(follow))
+		}
+		if !ta.sealed(t, follow[0]) {
+			t.Error("the follow-up of a sealed case is not sealed")
+		}
+		ta.caseAsStaff(t, "office on the follow-up", office, follow[0], ta.caseCode(t, follow[0]))
+		ta.caseAsStaff(t, "unit officer on the follow-up", ta.staffToken(t, "PQLXD", access.UnitOfficer), follow[0], ta.caseCode(t, follow[0]))
+	})
+}
+
+// A refused reveal is recorded in the audit trail (who, which case, why),
+// by the route guard (no grant) and by the per-case check (a grant, but
+// not this case).
+func TestRefusedRevealIsAudited(t *testing.T) {
+	eachApp(t, func(t *testing.T, ta *testApp) {
+		id, _ := ta.submitCase(t, "to_cao", sealName, sealPhone, "Tôi tố cáo cán bộ X nhận tiền khi làm thủ tục cấp phép xây dựng.", true)
+		ta.assign(t, id, "PQLXD")
+		plain, _ := ta.submitCase(t, "phan_anh", "Lê Văn Thường", "0912000111", "Đèn đường ở ngõ 5 phố Bà Triệu đã hỏng hơn một tuần nay.", true)
+		refusals := func() []struct {
+			ActorID  int64
+			EntityID string
+			After    string
+		} {
+			var rows []struct {
+				ActorID  int64
+				EntityID string
+				After    string
+			}
+			ta.db.Gorm.Raw("SELECT actor_id, entity_id, after_json AS after FROM audit_log WHERE action = 'identity.reveal_refused' ORDER BY id").Scan(&rows)
+			return rows
+		}
+		office := ta.addStaff(t, "refused-office@sxd.test", "VP", access.Office)
+		_, secret, err := ta.accounts.CreateToken(context.Background(), access.System("test"), office.Email, "t", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ta.callJSON(t, "POST", "/api/v1/staff/cases/"+itoa(id)+"/identity", "Bearer "+secret, map[string]any{"reason": "tò mò quá"}, 403, nil)
+		b := ta.browser(t)
+		b.mustLogin(office.Email)
+		if res, _ := b.post("/staff/cases/"+itoa(id)+"/identity", map[string][]string{"reason": {"tò mò quá"}}); res.StatusCode != 403 {
+			t.Errorf("page reveal without grant: %d", res.StatusCode)
+		}
+		rows := refusals()
+		if len(rows) != 2 {
+			t.Fatalf("%d refusals recorded by the route guard: %+v", len(rows), rows)
+		}
+		for _, r := range rows {
+			if r.ActorID != office.ID || r.EntityID != itoa(id) || !strings.Contains(r.After, "no_grant") {
+				t.Errorf("route-guard refusal: %+v", r)
+			}
+		}
+		// A granted officer of an unrelated unit, and a granted office clerk
+		// on a case that is not sealed: the per-case check refuses both.
+		other := ta.addStaff(t, "refused-other@sxd.test", "TTRA", access.UnitOfficer)
+		ta.grantIdentity(t, other)
+		if _, err := ta.cases.RevealIdentity(context.Background(), ta.actorNow(t, other), id, "Xác minh nội dung"); err == nil {
+			t.Fatal("an unrelated unit revealed")
+		}
+		clerk := ta.addStaff(t, "refused-clerk@sxd.test", "VP", access.Office)
+		ta.grantIdentity(t, clerk)
+		if _, err := ta.cases.RevealIdentity(context.Background(), ta.actorNow(t, clerk), plain, "Xác minh nội dung"); err == nil {
+			t.Fatal("a reveal of a case that is not sealed")
+		}
+		rows = refusals()
+		if len(rows) != 4 || rows[2].ActorID != other.ID || !strings.Contains(rows[2].After, "case_not_visible") ||
+			rows[3].ActorID != clerk.ID || rows[3].EntityID != itoa(plain) || !strings.Contains(rows[3].After, "not_sealed") {
+			t.Errorf("per-case refusals: %+v", rows)
+		}
+	})
+}
+
+// actorNow reloads an account (after a grant) and returns it as an actor.
+func (ta *testApp) actorNow(t *testing.T, acc access.Account) access.Actor {
+	t.Helper()
+	a, err := ta.accounts.Account(context.Background(), access.System("test"), acc.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a.Actor("session")
+}
