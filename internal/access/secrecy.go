@@ -3,6 +3,9 @@ package access
 import (
 	"regexp"
 	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Identity is who filed a case: the fields the law keeps secret for a
@@ -62,44 +65,289 @@ func ViewIdentity(a Actor, c CaseScope, id Identity) IdentityView {
 // Redaction is what replaces identifying text.
 const Redaction = "▇▇▇"
 
-// ScrubText removes the identity's values from free text (the letter's
-// content may name its author), case-insensitively and ignoring spacing in
-// phone numbers. Art. 56(2) asks for exactly this before a file goes to the
-// verifying unit.
+// ScrubText removes the identity from free text (the letter's content may
+// name its author; Art. 56(2) asks for exactly this before a file goes to
+// the verifying unit). It matches the case's own identity record the way
+// people actually write it (see identityMatcher): names with or without
+// diacritics, the given name after an honorific, phones in every common
+// Vietnamese form, the e-mail, the house number and street of the address,
+// the ID number.
 func ScrubText(text string, id Identity) string {
-	for _, v := range id.Values() {
-		var pat string
-		if isPhoneLike(v) {
-			var b strings.Builder
-			for i, r := range strings.Map(keepDigits, v) {
-				if i > 0 {
-					b.WriteString(`[\s.\-]*`)
-				}
-				b.WriteRune(r)
-			}
-			pat = b.String()
-		} else {
-			pat = regexp.QuoteMeta(v)
-		}
-		if re, err := regexp.Compile(`(?i)` + pat); err == nil {
-			text = re.ReplaceAllString(text, Redaction)
-		}
-	}
-	return text
+	out, _ := scrub(text, id, func(string) string { return Redaction })
+	return out
 }
 
-func isPhoneLike(s string) bool {
-	digits := 0
-	for _, r := range s {
-		switch {
-		case r >= '0' && r <= '9':
-			digits++
-		case r == ' ' || r == '.' || r == '-' || r == '+' || r == '(' || r == ')':
-		default:
-			return false
+var (
+	phoneLike = regexp.MustCompile(`(?:\+?84|0)(?:[\s.\-]?\d){8,10}`)
+	emailLike = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}`)
+	idLike    = regexp.MustCompile(`\b\d{9}(?:\d{3})?\b`)
+)
+
+// ScrubShapes removes anything shaped like a phone number, an e-mail
+// address or an ID number, whoever's it is: for texts that leave the
+// office (exports, public pages) and titles of sealed cases.
+func ScrubShapes(text string) string {
+	text = emailLike.ReplaceAllString(text, Redaction)
+	text = phoneLike.ReplaceAllString(text, Redaction)
+	return idLike.ReplaceAllString(text, Redaction)
+}
+
+// SealedTitle is the title of a case as staff lists, case pages and the
+// API show it: a case whose identity is sealed has its title treated like
+// its content (denouncers do write "Tố cáo của [name] [phone]"), scrubbed
+// of the identity and of anything shaped like a phone, e-mail or ID
+// number. Only the reveal, with the grant and a reason, shows the identity.
+func SealedTitle(c CaseScope, title string, id Identity) string {
+	if !c.SecretIdentity() {
+		return title
+	}
+	return ScrubShapes(ScrubText(title, id))
+}
+
+// Removed is a part of a text that redaction took out.
+type Removed struct {
+	// Text is what was removed, for the preview the office reads before
+	// publishing (it already may read the text).
+	Text string
+}
+
+// ScrubPreview is ScrubText that also returns the redacted text with each
+// removed part wrapped by mark (for a preview that highlights them), and
+// the parts removed.
+func ScrubPreview(text string, id Identity, mark func(removed string) string) (scrubbed, marked string, removed []Removed) {
+	scrubbed, removed = scrub(text, id, func(string) string { return Redaction })
+	marked, _ = scrub(text, id, mark)
+	return scrubbed, marked, removed
+}
+
+// ContainsIdentity says whether text still holds any form of the identity
+// that ScrubText would remove.
+func ContainsIdentity(text string, id Identity) bool {
+	_, removed := scrub(text, id, func(string) string { return Redaction })
+	return len(removed) > 0
+}
+
+func scrub(text string, id Identity, repl func(string) string) (string, []Removed) {
+	re := identityMatcher(id)
+	if re == nil || text == "" {
+		return text, nil
+	}
+	orig := []rune(text)
+	folded, at := foldRunes(orig)
+	// Matches are found on the folded text and mapped back to the original
+	// runes, so "Lê Thị Mật", "LE THI MAT" and "le thi mat" are one name.
+	var b strings.Builder
+	var removed []Removed
+	last := 0
+	fs := string(folded)
+	// byte offset in fs -> rune index in folded
+	runeAt := make([]int, len(fs)+1)
+	{
+		ri := 0
+		for bi := range fs {
+			runeAt[bi] = ri
+			ri++
+		}
+		runeAt[len(fs)] = ri
+	}
+	for _, m := range re.FindAllStringSubmatchIndex(fs, -1) {
+		// Group 1 when present is the part to remove (the given name after
+		// an honorific keeps the honorific).
+		s, e := m[0], m[1]
+		for g := 1; g*2+1 < len(m); g++ {
+			if m[g*2] >= 0 {
+				s, e = m[g*2], m[g*2+1]
+				break
+			}
+		}
+		if e <= s {
+			continue
+		}
+		os, oe := at[runeAt[s]], at[runeAt[e]-1]+1
+		// Combining marks that follow the last rune belong to it.
+		for oe < len(orig) && unicode.Is(unicode.Mn, orig[oe]) {
+			oe++
+		}
+		if os < last {
+			continue
+		}
+		b.WriteString(string(orig[last:os]))
+		part := string(orig[os:oe])
+		b.WriteString(repl(part))
+		removed = append(removed, Removed{Text: part})
+		last = oe
+	}
+	if len(removed) == 0 {
+		return text, nil
+	}
+	b.WriteString(string(orig[last:]))
+	return b.String(), removed
+}
+
+// foldRunes lower-cases runes, drops Vietnamese diacritics and folds đ to
+// d. at[i] is the index in orig of the folded rune i; combining marks fold
+// to nothing.
+func foldRunes(orig []rune) ([]rune, []int) {
+	out := make([]rune, 0, len(orig))
+	at := make([]int, 0, len(orig))
+	for i, r := range orig {
+		f := foldRune(r)
+		if f < 0 {
+			continue
+		}
+		out = append(out, f)
+		at = append(at, i)
+	}
+	return out, at
+}
+
+func foldRune(r rune) rune {
+	if unicode.Is(unicode.Mn, r) {
+		return -1
+	}
+	switch r {
+	case 'đ', 'Đ':
+		return 'd'
+	}
+	if r >= 0x80 {
+		// The first rune of the canonical decomposition is the base letter
+		// (ệ → e + ̣ + ̂).
+		if d := norm.NFD.String(string(r)); d != "" {
+			for _, x := range d {
+				r = x
+				break
+			}
 		}
 	}
-	return digits >= 6
+	return unicode.ToLower(r)
+}
+
+// fold is foldRunes for a whole string.
+func fold(s string) string {
+	f, _ := foldRunes([]rune(s))
+	return string(f)
+}
+
+// Honorifics are the words before a given name in Vietnamese letters
+// ("bà Ngọc", "anh Tuấn"), folded.
+var Honorifics = []string{"anh", "chi", "ong", "ba", "em", "co", "chu", "bac", "di", "thim", "mo", "cau", "con", "chau"}
+
+// addressMarkers are the words before a house number or a street name,
+// folded.
+var addressMarkers = regexp.MustCompile(`^(?:so nha|so|nha so|duong|pho|ngo|ngach|hem|kiet|to|thon|xom|khoi|ban)\s+`)
+
+// words splits folded text into words of letters and digits.
+func words(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '/' })
+}
+
+// sepWords joins quoted words with flexible separators.
+func sepWords(ws []string) string {
+	q := make([]string, len(ws))
+	for i, w := range ws {
+		q[i] = regexp.QuoteMeta(w)
+	}
+	return `\b` + strings.Join(q, `[\s.,\-_]+`) + `\b`
+}
+
+// digitsPattern matches the digits with any spaces, dots, dashes or
+// brackets between them.
+func digitsPattern(d string) string {
+	var b strings.Builder
+	for i, r := range d {
+		if i > 0 {
+			b.WriteString(`[\s.\-()]*`)
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// phoneNational is the phone's national significant number: without the
+// leading 0, 84 or +84.
+func phoneNational(p string) string {
+	d := strings.Map(keepDigits, p)
+	switch {
+	case strings.HasPrefix(strings.TrimSpace(p), "+84"), strings.HasPrefix(d, "84") && len(d) >= 11:
+		d = d[2:]
+	case strings.HasPrefix(d, "0"):
+		d = d[1:]
+	}
+	return d
+}
+
+// identityMatcher builds one regular expression over folded text for
+// every form of the identity; nil when the identity is empty.
+func identityMatcher(id Identity) *regexp.Regexp {
+	var alts []string
+	add := func(p string) {
+		if p != "" {
+			alts = append(alts, p)
+		}
+	}
+	if name := words(fold(id.Name)); len(name) > 0 {
+		// The whole name, and the name without the family name.
+		add(sepWords(name))
+		if len(name) >= 3 {
+			add(sepWords(name[1:]))
+		}
+		// The given name (and middle + given) after an honorific: the
+		// honorific stays, the name goes (group 1 or 2).
+		given := name[len(name)-1]
+		if len([]rune(given)) >= 2 {
+			h := `\b(?:` + strings.Join(Honorifics, "|") + `)[\s.,]+`
+			if len(name) >= 2 {
+				add(h + `(` + sepWords(name[len(name)-2:]) + `)`)
+			}
+			add(h + `(` + sepWords([]string{given}) + `)`)
+		}
+	}
+	if d := phoneNational(id.Phone); len(d) >= 6 {
+		add(`(?:\(?\+?[\s]*84\)?[\s.\-]*|\b0)?` + digitsPattern(d))
+	}
+	if e := strings.TrimSpace(fold(id.Email)); e != "" {
+		add(regexp.QuoteMeta(e))
+		if local, _, ok := strings.Cut(e, "@"); ok && len(local) >= 4 {
+			add(`\b` + regexp.QuoteMeta(local) + `\b`)
+		}
+	}
+	if d := strings.Map(keepDigits, id.IDNumber); len(d) >= 6 {
+		add(digitsPattern(d))
+	}
+	if a := strings.TrimSpace(fold(id.Address)); a != "" {
+		seg, _, _ := strings.Cut(a, ",")
+		if ws := words(seg); len(ws) >= 2 {
+			add(sepWords(ws))
+		}
+		// The house number and the street: "Số 7 đường Bà Triệu", "7 Bà
+		// Triệu", "số 7 Bà Triệu".
+		rest := strings.TrimSpace(seg)
+		for {
+			r := addressMarkers.ReplaceAllString(rest, "")
+			if r == rest {
+				break
+			}
+			rest = r
+		}
+		ws := words(rest)
+		if len(ws) >= 2 && strings.IndexFunc(ws[0], unicode.IsDigit) >= 0 {
+			street := ws[1:]
+			for len(street) > 0 && addressMarkers.MatchString(street[0]+" ") {
+				street = street[1:]
+			}
+			if len(street) > 0 {
+				add(`(?:\b(?:so nha|so|nha so)[\s.]*)?\b` + regexp.QuoteMeta(ws[0]) + `\b[\s.,]*(?:(?:duong|pho|ngo|ngach|hem)[\s.]+)?` + sepWords(street))
+			}
+		}
+	}
+	if len(alts) == 0 {
+		return nil
+	}
+	re, err := regexp.Compile(`(?i)(?:` + strings.Join(alts, `)|(?:`) + `)`)
+	if err != nil {
+		return nil
+	}
+	return re
 }
 
 func keepDigits(r rune) rune {

@@ -4,7 +4,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -100,19 +99,13 @@ var caseHeader = []string{"STT", "Mã vụ việc", "Loại", "Kênh tiếp nh�
 	"Tiêu đề (đã ẩn thông tin cá nhân)", "Ngày tiếp nhận", "Ngày thụ lý", "Hạn giải quyết", "Ngày trả lời", "Đúng hạn",
 	"Số lần gia hạn", "Trạng thái", "Đánh giá (sao)"}
 
-var (
-	phoneLike = regexp.MustCompile(`(?:\+?84|0)(?:[\s.\-]?\d){8,10}`)
-	emailLike = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}`)
-	idLike    = regexp.MustCompile(`\b\d{9}(?:\d{3})?\b`)
-)
-
 // ScrubTitle is the title an export or a public page may show: a
 // denunciation's is withheld entirely (its words may point at the
 // denouncer); any other's loses the petitioner's name, phone, e-mail,
 // address and ID number (access.ScrubText), then anything shaped like a
 // phone number, an e-mail address or an ID number.
 func ScrubTitle(r CaseRow) string {
-	if r.Kind == access.KindDenunciation {
+	if r.Sealed || r.Kind == access.KindDenunciation {
 		return access.Redaction
 	}
 	return ScrubPersonal(r.Title, r.identityVals)
@@ -136,10 +129,7 @@ func ScrubPersonal(text string, identity []string) string {
 			id.IDNumber = v
 		}
 	}
-	text = access.ScrubText(text, id)
-	text = emailLike.ReplaceAllString(text, access.Redaction)
-	text = phoneLike.ReplaceAllString(text, access.Redaction)
-	return idLike.ReplaceAllString(text, access.Redaction)
+	return access.ScrubShapes(access.ScrubText(text, id))
 }
 
 // CaseExporter writes case rows; WriteCaseCSV and the XLSX case sheet use

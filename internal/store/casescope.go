@@ -53,10 +53,14 @@ type caseRefRow struct {
 	Sealed       bool `gorm:"column:identity_sealed"`
 	Content      string
 	Place        string
+	// The identity, read only to scrub a sealed case's title (ref).
+	IName, IPhone, IEmail, IAddress, IID string
 }
 
 const caseRefColumns = "cases.id, cases.code, cases.kind, cases.title, cases.status, cases.received_at, cases.due_at, cases.topic_id, " +
-	"cases.lead_unit_id, lu.code AS lead_unit_code, lu.name AS lead_unit_name, ci.keep_secret, cases.identity_sealed"
+	"cases.lead_unit_id, lu.code AS lead_unit_code, lu.name AS lead_unit_name, ci.keep_secret, cases.identity_sealed, " +
+	"COALESCE(ci.name, '') AS i_name, COALESCE(ci.phone, '') AS i_phone, COALESCE(ci.email, '') AS i_email, " +
+	"COALESCE(ci.address, '') AS i_address, COALESCE(ci.id_number, '') AS i_id"
 
 func caseRefQuery(tx *gorm.DB) *gorm.DB {
 	return tx.Table("cases").Joins("LEFT JOIN units lu ON lu.id = cases.lead_unit_id").
@@ -90,6 +94,8 @@ func (r caseRefRow) ref(coord []int64) access.CaseRef {
 	if r.TopicID != nil {
 		c.TopicID = *r.TopicID
 	}
+	c.Title = access.SealedTitle(c.Scope, r.Title, access.Identity{Name: r.IName, Phone: r.IPhone, Email: r.IEmail, Address: r.IAddress,
+		IDNumber: r.IID})
 	return c
 }
 

@@ -1,0 +1,50 @@
+package access
+
+import (
+	"strings"
+	"testing"
+)
+
+// Issue 11, leak 4: redaction finds the identity the way people write it.
+func TestScrubTextFindsVariants(t *testing.T) {
+	id := Identity{Name: "Lê Thị Mật", Phone: "0915 123 456", Email: "le.thi.mat@gmail.com",
+		Address: "Số 7 đường Bà Triệu, phường Hoàng Văn Thụ, Lạng Sơn", IDNumber: "020188001234"}
+	for _, tc := range []struct{ variant, text, gone string }{
+		{"name", "Tôi là Lê Thị Mật, trú tại đây.", "Lê Thị Mật"},
+		{"name upper without diacritics", "Ky ten: LE THI MAT", "LE THI MAT"},
+		{"name lower without diacritics", "nguoi viet: le thi mat.", "le thi mat"},
+		{"name decomposed", "Tôi là Le\u0302\u0300 Thi\u0323 Ma\u0323\u0302t.", "Ma\u0323\u0302t"},
+		{"name without family name", "Tôi, Thị Mật, xin trình bày", "Thị Mật"},
+		{"given name after bà", "Đề nghị trả lời bà Mật sớm.", "Mật"},
+		{"given name after chị, unaccented", "gui chi Mat", "Mat"},
+		{"phone 0", "ĐT 0915123456", "0915123456"},
+		{"phone spaced", "ĐT 0915 123 456", "0915 123 456"},
+		{"phone +84", "ĐT +84915123456", "+84915123456"},
+		{"phone 84 dashes", "ĐT 84-915-123-456", "84-915-123-456"},
+		{"phone dots", "ĐT 0915.123.456", "0915.123.456"},
+		{"phone +84 spaced", "ĐT (+84) 915 123 456", "915 123 456"},
+		{"e-mail", "thư: LE.THI.MAT@gmail.com", "LE.THI.MAT@gmail.com"},
+		{"address", "nhà tôi ở số 7 đường Bà Triệu", "7 đường Bà Triệu"},
+		{"address short", "nhà tôi ở 7 Bà Triệu", "7 Bà Triệu"},
+		{"address unaccented", "o so 7 duong Ba Trieu", "7 duong Ba Trieu"},
+		{"ID number", "CCCD 020 188 001 234", "020 188 001 234"},
+	} {
+		got := ScrubText(tc.text, id)
+		if strings.Contains(got, tc.gone) || !strings.Contains(got, Redaction) {
+			t.Errorf("%s: %q → %q", tc.variant, tc.text, got)
+		}
+		if !ContainsIdentity(tc.text, id) || ContainsIdentity(got, id) {
+			t.Errorf("%s: ContainsIdentity before %v after %v", tc.variant, ContainsIdentity(tc.text, id), ContainsIdentity(got, id))
+		}
+	}
+	// What is not the identity stays.
+	for _, s := range []string{"Cán bộ Trần Văn Bình nhận tiền ở phố Lý Thường Kiệt.", "Công trình số 18 phố Tam Thanh.", ""} {
+		if got := ScrubText(s, id); got != s {
+			t.Errorf("%q → %q", s, got)
+		}
+	}
+	_, marked, removed := ScrubPreview("Bà Mật, ĐT 0915123456", id, func(s string) string { return "[" + s + "]" })
+	if marked != "Bà [Mật], ĐT [0915123456]" || len(removed) != 2 {
+		t.Errorf("preview %q %v", marked, removed)
+	}
+}
