@@ -277,3 +277,118 @@ func (ta *testApp) actorNow(t *testing.T, acc access.Account) access.Actor {
 	}
 	return a.Actor("session")
 }
+
+// Leak 3 and 4 of issue 11: a sealed case's title, content and place are
+// scrubbed of the identity in every form people write it, for everyone
+// without the grant: inbox, case pages, the case API, lists.
+func TestSealedTitleAndVariantsRedacted(t *testing.T) {
+	eachApp(t, func(t *testing.T, ta *testApp) {
+		topic := firstTopic(t, ta)
+		_, b := ta.postJSON(t, "/api/v1/petitions", map[string]any{"kind": "to_cao", "topic_id": topic,
+			"title":   "Tố cáo của LE THI MAT 84-915-123-456",
+			"content": "Tôi là Lê Thị Mật (le thi mat), ĐT +84915123456 hoặc 0915.123.456, nhà số 7 Bà Triệu. Tôi tố cáo cán bộ X nhận tiền.",
+			"place":   "Trước nhà số 7 đường Ba Trieu", "name": sealName, "phone": sealPhone,
+			"address": "Số 7 đường Bà Triệu, Lạng Sơn", "consent": true, "keep_identity_secret": true})
+		rec := decode[httpapi.PetitionReceipt](t, b)
+		id := ta.mustCaseIDInt(t, rec.Code)
+		ta.assign(t, id, "PQLXD")
+		variants := []string{"LE THI MAT", "le thi mat", "Lê Thị Mật", "84-915-123-456", "+84915123456", "0915.123.456", "915",
+			"số 7 Bà Triệu", "7 Bà Triệu", "7 đường Ba Trieu", "Ba Trieu"}
+		check := func(who, where, body string) {
+			t.Helper()
+			for _, v := range variants {
+				if strings.Contains(body, v) {
+					t.Errorf("%s: %q in %s", who, v, where)
+				}
+			}
+		}
+		for _, who := range []struct {
+			name, unit string
+			roles      []access.Role
+		}{
+			{"office", "VP", []access.Role{access.Office}},
+			{"unit officer", "PQLXD", []access.Role{access.UnitOfficer}},
+			{"leadership", "", []access.Role{access.Leadership}},
+		} {
+			acc := ta.addStaff(t, "title-"+strings.ReplaceAll(who.name, " ", "-")+"@sxd.test", who.unit, who.roles...)
+			br := ta.browser(t)
+			br.mustLogin(acc.Email)
+			for _, p := range []string{"/staff/inbox", "/staff/inbox?all=1", "/staff/cases/" + itoa(id), "/api/v1/cases/" + rec.Code,
+				"/api/v1/cases", "/api/v1/staff/cases", "/api/v1/staff/cases/" + itoa(id)} {
+				res, body := br.get(p)
+				if res.StatusCode != 200 {
+					t.Errorf("%s GET %s: %d", who.name, p, res.StatusCode)
+				}
+				check(who.name, p, body)
+			}
+			_, body := br.get("/staff/cases/" + itoa(id))
+			if !strings.Contains(body, "Tố cáo của") || !strings.Contains(body, "cán bộ X nhận tiền") {
+				t.Errorf("%s: the case page lost what is not the identity", who.name)
+			}
+		}
+	})
+}
+
+// Leak 6 of issue 11: self-granting. Grants need two people; a role change
+// that removes the basis of a grant revokes it; both are audited.
+func TestGrantsNeedTwoPeople(t *testing.T) {
+	eachApp(t, func(t *testing.T, ta *testApp) {
+		ctx := context.Background()
+		grantRows := func(account int64) (live int64) {
+			ta.db.Gorm.Raw("SELECT count(*) FROM identity_grants WHERE account_id = ? AND revoked_at IS NULL", account).Scan(&live)
+			return live
+		}
+		// The office's head cannot grant themselves.
+		head := ta.addStaff(t, "grant-head@sxd.test", "VP", access.UnitHead, access.Office)
+		if err := ta.accounts.SetIdentityGrant(ctx, head.Actor("session"), head.ID, true); err != access.ErrSelfGrant {
+			t.Errorf("office head self-grant: %v", err)
+		}
+		// Nor through the page.
+		b := ta.browser(t)
+		b.mustLogin(head.Email)
+		b.post("/staff/grants/"+itoa(head.ID), map[string][]string{"grant": {"1"}})
+		if n := grantRows(head.ID); n != 0 {
+			t.Errorf("office head granted themselves through the page: %d", n)
+		}
+		// An admin who makes themselves the office's head cannot either.
+		admin := ta.addStaff(t, "grant-admin@sxd.test", "", access.Admin)
+		roles := []access.Role{access.Admin, access.Office, access.UnitHead}
+		vp := "VP"
+		if _, err := ta.accounts.UpdateAccount(ctx, admin.Actor("session"), admin.ID, access.AccountUpdate{Roles: &roles, UnitCode: &vp}); err != nil {
+			t.Fatal(err)
+		}
+		if err := ta.accounts.SetIdentityGrant(ctx, ta.actorNow(t, admin), admin.ID, true); err != access.ErrSelfGrant {
+			t.Errorf("admin self-grant: %v", err)
+		}
+		if n := grantRows(admin.ID); n != 0 {
+			t.Errorf("admin holds %d grants", n)
+		}
+		// An account that works on no case cannot be granted.
+		auditor := ta.addStaff(t, "grant-auditor@sxd.test", "", access.Auditor)
+		if err := ta.accounts.SetIdentityGrant(ctx, head.Actor("session"), auditor.ID, true); err != access.ErrGrantBasis {
+			t.Errorf("grant to an auditor: %v", err)
+		}
+		// A grant by the head to an officer, audited; a role change that
+		// removes its basis revokes it, audited.
+		officer := ta.addStaff(t, "grant-officer@sxd.test", "PQLXD", access.UnitOfficer)
+		if err := ta.accounts.SetIdentityGrant(ctx, head.Actor("session"), officer.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		if !ta.actorNow(t, officer).IdentityGrant {
+			t.Fatal("grant not in force")
+		}
+		only := []access.Role{access.Auditor}
+		if _, err := ta.accounts.UpdateAccount(ctx, ta.actorNow(t, admin), officer.ID, access.AccountUpdate{Roles: &only}); err != nil {
+			t.Fatal(err)
+		}
+		if ta.actorNow(t, officer).IdentityGrant || grantRows(officer.ID) != 0 {
+			t.Error("a role change that removed the basis left the grant")
+		}
+		var acts []string
+		ta.db.Gorm.Raw("SELECT action FROM audit_log WHERE entity = 'account' AND entity_id = ? AND action LIKE 'identity.%' ORDER BY id",
+			itoa(officer.ID)).Scan(&acts)
+		if strings.Join(acts, ",") != "identity.grant,identity.revoke" {
+			t.Errorf("grant audit: %v", acts)
+		}
+	})
+}

@@ -177,3 +177,27 @@ func TestListScopeMatchesRoles(t *testing.T) {
 		}
 	}
 }
+
+// Issue 11: no role holds identity.read by itself, admin included; only the
+// per-person grant does, and only on a sealed case the actor may read.
+func TestNoRoleHoldsIdentityRead(t *testing.T) {
+	all := AllRoles()
+	sealed := &CaseScope{CaseID: 1, Kind: "khieu_nai", LeadUnitID: 10, Sealed: true}
+	for mask := 1; mask < 1<<len(all); mask++ {
+		var roles []Role
+		for i, r := range all {
+			if mask&(1<<i) != 0 {
+				roles = append(roles, r)
+			}
+		}
+		for _, unit := range []int64{0, 10, 20} {
+			a := Actor{AccountID: 7, Roles: roles, UnitID: unit, UnitKind: "office"}
+			if Can(a, ActIdentityRead, sealed) || Can(a, ActIdentityRead, nil) {
+				t.Errorf("roles %v unit %d hold identity.read without a grant", roles, unit)
+			}
+			if !sealed.SecretIdentity() || Can(a, ActContactRead, sealed) {
+				t.Errorf("roles %v read the contact of a sealed case", roles)
+			}
+		}
+	}
+}

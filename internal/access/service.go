@@ -87,6 +87,8 @@ var (
 	ErrLocked         = fault.New(fault.Unauthenticated, "login.locked")
 	ErrForbidden      = fault.New(fault.Forbidden, "error.forbidden")
 	ErrSelfLockout    = fault.New(fault.Conflict, "account.self_lockout")
+	ErrSelfGrant      = fault.New(fault.Forbidden, "identity.self_grant")
+	ErrGrantBasis     = fault.New(fault.Conflict, "identity.grant_basis")
 )
 
 // allow is the service-level guard: the CLI (System) may manage accounts;
@@ -417,7 +419,24 @@ func (s *Service) UpdateAccount(ctx context.Context, by Actor, id int64, u Accou
 			return Account{}, err
 		}
 	}
+	if acc.IdentityGrant != nil && !(acc.Active && grantBasis(acc.Roles, acc.UnitID)) {
+		// The grant was given to someone who works on cases; a role change
+		// (or a disabled account) that removes that basis revokes it, with
+		// its audit row.
+		if err := s.store.SetIdentityGrant(ctx, by, id, false, s.now()); err != nil {
+			return Account{}, err
+		}
+		acc.IdentityGrant = nil
+	}
 	return acc, nil
+}
+
+// grantBasis says whether an account with these roles and unit could hold
+// identity.read: it must read cases (the office, leadership, or a unit's
+// staff). No role holds identity.read by itself, admin included: the grant
+// is a separate, per-person permission.
+func grantBasis(roles []Role, unitID int64) bool {
+	return Can(Actor{AccountID: 1, Roles: roles, UnitID: unitID}, ActInboxRead, nil)
 }
 
 // SetIdentityGrant gives or takes an account's identity.read. Only the
@@ -426,8 +445,19 @@ func (s *Service) SetIdentityGrant(ctx context.Context, by Actor, id int64, gran
 	if !Can(by, ActIdentityGrant, nil) {
 		return ErrForbidden
 	}
-	if _, err := s.store.AccountByID(ctx, id); err != nil {
+	acc, err := s.store.AccountByID(ctx, id)
+	if err != nil {
 		return err
+	}
+	if grant {
+		// Grants need two people: nobody grants themselves, the office's
+		// head included (nor an admin who made themselves that head).
+		if id == by.AccountID {
+			return ErrSelfGrant
+		}
+		if !acc.Active || !grantBasis(acc.Roles, acc.UnitID) {
+			return ErrGrantBasis
+		}
 	}
 	return s.store.SetIdentityGrant(ctx, by, id, grant, s.now())
 }

@@ -426,7 +426,7 @@ func (s *AccountStore) SetIdentityGrant(ctx context.Context, by access.Actor, id
 			return nil
 		}
 		if err := tx.Model(&identityGrantRow{}).Where("account_id = ? AND revoked_at IS NULL", id).
-			Updates(map[string]any{"revoked_by": by.AccountID, "revoked_at": now}).Error; err != nil {
+			Updates(map[string]any{"revoked_by": actorID(by), "revoked_at": now}).Error; err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: actorID(by), ActorLabel: by.Label(), Action: "identity.revoke",
