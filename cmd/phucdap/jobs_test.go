@@ -392,7 +392,10 @@ func testDailyDigestEmail(t *testing.T, mp alerttest.Mailpit, db *store.DB) {
 	msg := mp.Message(t, list[0].ID)
 	for _, want := range []string{"TỔNG HỢP HẰNG NGÀY 27/11/2026 — Toàn Sở", "1. HỒ SƠ QUÁ HẠN: 1", "Phòng Quản lý xây dựng:",
 		lateCode + " (Khiếu nại, Trả lời, giải quyết): hạn 24:00 24/11/2026, quá 3 ngày làm việc", "2. HỒ SƠ SẮP ĐẾN HẠN: 1", soonCode,
-		"3. TỶ LỆ TRẢ LỜI ĐÚNG HẠN từ 26/11/2026 đến 26/11/2026: 100% (chỉ tiêu 100%)"} {
+		// The month to date, the dashboard's rate (issue 12): one answered
+		// on time, one still open and late.
+		"3. TỶ LỆ TRẢ LỜI ĐÚNG HẠN từ 01/11/2026 đến 27/11/2026: 50% (chỉ tiêu 100%)",
+		"Đã trả lời: 1, trong đó đúng hạn: 1; quá hạn chưa trả lời: 1."} {
 		if !strings.Contains(msg.Text, want) {
 			t.Errorf("office digest lacks %q:\n%s", want, msg.Text)
 		}

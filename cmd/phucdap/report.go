@@ -42,25 +42,17 @@ func (a *app) reportPages(staff *web.Staff, cat *i18n.Catalog) *web.Reports {
 	}
 }
 
-// withReportSnapshot makes the nightly kpi-snapshot job (issue 7) store the
-// KPIs of issue 8 too: it rolls the closed days up and records the month to
-// date by unit (report.Service.TakeSnapshot), after the job's own counts.
-func (a *app) withReportSnapshot(inner jobs.Func) jobs.Func {
-	return func(ctx context.Context, now time.Time) (jobs.Counts, error) {
-		counts, err := inner(ctx, now)
-		if err != nil {
-			return counts, err
-		}
-		if err := a.startReports(); err != nil {
-			return counts, err
-		}
-		kpi, err := a.reports.TakeSnapshot(ctx, a.reportStore, now)
-		if counts == nil {
-			counts = jobs.Counts{}
-		}
-		for k, v := range kpi {
-			counts["kpi_"+k] = v
-		}
-		return counts, err
+// reportSnapshot is the nightly kpi-snapshot job: it rolls the closed days
+// up and records the month to date by unit (report.Service.TakeSnapshot),
+// the one KPI system (issue 12 removed the second, kpi_snapshots).
+func (a *app) reportSnapshot(ctx context.Context, now time.Time) (jobs.Counts, error) {
+	if err := a.startReports(); err != nil {
+		return nil, err
 	}
+	kpi, err := a.reports.TakeSnapshot(ctx, a.reportStore, now)
+	counts := jobs.Counts{}
+	for k, v := range kpi {
+		counts["kpi_"+k] = v
+	}
+	return counts, err
 }

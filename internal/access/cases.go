@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/phucdap/phucdap/internal/caseclock"
 	"github.com/phucdap/phucdap/internal/fault"
 )
 
@@ -17,13 +18,18 @@ const KindDenunciation = "to_cao"
 // CaseRef is what staff lists show of a case. It carries nothing that
 // identifies the petitioner, so any list may render it whole.
 type CaseRef struct {
-	ID           int64
-	Code         string
-	Kind         string
-	Title        string
-	Status       string
-	ReceivedAt   time.Time
-	DueAt        *time.Time
+	ID         int64
+	Code       string
+	Kind       string
+	Title      string
+	Status     string
+	ReceivedAt time.Time
+	DueAt      *time.Time
+	// ClockDueAt is the due time of the case's running main clock
+	// (process, accept or answer; caseclock.MainKindsSQL), nil when none
+	// runs: urgency is that clock's, so the inbox's "late" is the
+	// dashboard's "late now".
+	ClockDueAt   *time.Time
 	LeadUnitCode string
 	LeadUnitName string
 	TopicID      int64
@@ -62,13 +68,14 @@ func (c CaseRef) Open() bool {
 
 // UrgencyAt classifies the case at now; dueSoon is the amber window.
 func (c CaseRef) UrgencyAt(now time.Time, dueSoon time.Duration) Urgency {
-	if c.DueAt == nil || !c.Open() {
+	if c.ClockDueAt == nil || !c.Open() {
 		return UrgencyNone
 	}
+	k := caseclock.Clock{State: caseclock.Open, DueAt: c.ClockDueAt}
 	switch {
-	case !now.Before(*c.DueAt):
+	case k.LateAt(now):
 		return UrgencyLate
-	case c.DueAt.Sub(now) <= dueSoon:
+	case k.DueSoonAt(now, dueSoon):
 		return UrgencyDueSoon
 	}
 	return UrgencyOK

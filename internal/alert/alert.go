@@ -2,7 +2,7 @@
 // escalation ladder, the alert ledger, the outbox that delivers alerts by
 // e-mail and webhook with retries, the in-app inbox, the daily digest, and
 // the work of the scheduled jobs that raise them (the overdue sweep,
-// due-soon reminders, the digest, the KPI snapshot, the calendar reminder).
+// due-soon reminders, the digest, the calendar reminder).
 //
 // Exactly once, by construction: an alert is a ledger row with a unique key
 // (subject, recipient, kind, due time), written in the same transaction
@@ -24,6 +24,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/phucdap/phucdap/internal/report"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -276,29 +277,6 @@ type DeadMessage struct {
 	UpdatedAt time.Time
 }
 
-// OnTimeStats are the clocks of one unit closed or gone late in a period.
-type OnTimeStats struct {
-	UnitID    int64
-	Met       int
-	MetOnTime int
-	NewlyLate int // went late in the period and are still open
-}
-
-// KPI is one day's snapshot.
-type KPI struct {
-	Day          string
-	TakenAt      time.Time
-	OpenClocks   int64
-	LateOpen     int64
-	DueSoon      int64
-	Met          int64
-	MetOnTime    int64
-	Received     int64
-	NewlyLate    int64
-	Alerts       int64
-	DeadMessages int64
-}
-
 // Store persists alerts. Implementations make FlagLate and Escalate one
 // transaction each: the clocks' marks, their case events, the ledger rows
 // and the outbox rows commit together or not at all.
@@ -314,18 +292,18 @@ type Store interface {
 	// DueBetween returns open, unflagged clocks with from < due_at <= to,
 	// after the cursor, in (due_at, id) order.
 	DueBetween(ctx context.Context, from, to time.Time, after Cursor, limit int) ([]ClockFacts, error)
-	// DigestClocks returns open clocks due at or before until (Late set for
-	// those due at or before now), in due order.
+	// DigestClocks returns the open main clocks (caseclock.MainKindsSQL)
+	// due at or before until (Late set for those late at now), in due
+	// order: the late ones are the dashboard's "late now" cases.
 	DigestClocks(ctx context.Context, now, until time.Time) ([]ClockFacts, error)
-	// OnTime returns, per unit, the clocks of kind answer met in
-	// [from, to) and those flagged late in it and still open.
-	OnTime(ctx context.Context, from, to time.Time) ([]OnTimeStats, error)
+	// OnTime returns the on-time figures of window w per unit (the
+	// answer clock's unit, 0 for none): the report's figures, counted by
+	// the report's store, so the digest and the dashboard cannot differ.
+	OnTime(ctx context.Context, w report.Window, loc *time.Location) (map[int64]report.Counts, error)
 	// Raise writes alerts with their deliveries in one transaction; alerts
 	// already in the ledger are left alone (and get no new delivery).
 	Raise(ctx context.Context, alerts []NewAlert, now time.Time) (inserted, deliveries int, err error)
 	CalendarConfirmed(ctx context.Context, year int) (bool, error)
-	SaveKPI(ctx context.Context, k KPI) error
-	ComputeKPI(ctx context.Context, dayStart, dayEnd, now, soonUntil time.Time) (KPI, error)
 
 	// QueueReceipts moves intake's unsent receipt e-mails into the outbox.
 	QueueReceipts(ctx context.Context, now time.Time) (int, error)

@@ -3,13 +3,13 @@ package alert
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"slices"
 	"sort"
 	"strconv"
 	"time"
 
 	"github.com/phucdap/phucdap/internal/calendar"
+	"github.com/phucdap/phucdap/internal/report"
 )
 
 func (s *Service) directory(ctx context.Context) (*directory, error) {
@@ -142,15 +142,16 @@ type Digest struct {
 	LateTotal int         `json:"late_total"`
 	Soon      []DigestRow `json:"soon"`
 	SoonTotal int         `json:"soon_total"`
-	// The on-time rate since the previous working day's digest.
+	// The month-to-date on-time rate, the dashboard's: the report's
+	// figures of the month as of now (report.Counts.OnTime).
 	RateFrom  string  `json:"rate_from"`
 	RateTo    string  `json:"rate_to"`
-	Met       int     `json:"met"`
-	MetOnTime int     `json:"met_on_time"`
-	NewlyLate int     `json:"newly_late"`
-	Rate      float64 `json:"rate"`     // percent; -1 when nothing was due
-	Target    float64 `json:"target"`   // 100: Plan 55 VII
-	Scope     string  `json:"scope_vi"` // "Toàn Sở" or the unit's name
+	Met       int64   `json:"met"`         // answered in the month (on time + late)
+	MetOnTime int64   `json:"met_on_time"` // answered on time
+	OpenLate  int64   `json:"open_late"`   // still unanswered and late now
+	Rate      float64 `json:"rate"`        // percent, floored to one decimal; -1 when nothing counts
+	Target    float64 `json:"target"`      // 100: Plan 55 VII
+	Scope     string  `json:"scope_vi"`    // "Toàn Sở" or the unit's name
 	ScopeEN   string  `json:"scope_en"`
 }
 
@@ -203,9 +204,12 @@ func (s *Service) DailyDigest(ctx context.Context, now time.Time) (map[string]in
 	if err != nil {
 		return counts, err
 	}
-	prev := cal.AddWorkingDays(today, -1)
-	from, to := prev.Time(loc), today.Time(loc)
-	stats, err := s.cfg.Store.OnTime(ctx, from, to)
+	month := report.MonthOf(today)
+	ws, err := month.Windows(report.ByUnit, loc, now)
+	if err != nil {
+		return counts, err
+	}
+	stats, err := s.cfg.Store.OnTime(ctx, ws[0], loc)
 	if err != nil {
 		return counts, err
 	}
@@ -221,7 +225,7 @@ func (s *Service) DailyDigest(ctx context.Context, now time.Time) (map[string]in
 			continue
 		}
 		d := s.digestFor(cal, now, today, scope, clocks, stats)
-		d.RateFrom, d.RateTo = prev.String(), today.AddDays(-1).String()
+		d.RateFrom, d.RateTo = month.From.String(), today.String()
 		if scope != 0 {
 			d.Scope, d.ScopeEN = unitNames(clocks, scope)
 		}
@@ -251,7 +255,7 @@ func unitNames(clocks []ClockFacts, unit int64) (string, string) {
 	return "", ""
 }
 
-func (s *Service) digestFor(cal *calendar.Calendar, now time.Time, today calendar.Date, scope int64, clocks []ClockFacts, stats []OnTimeStats) Digest {
+func (s *Service) digestFor(cal *calendar.Calendar, now time.Time, today calendar.Date, scope int64, clocks []ClockFacts, stats map[int64]report.Counts) Digest {
 	loc := s.cfg.Location
 	d := Digest{Date: today.String(), Target: 100, Rate: -1, Scope: "Toàn Sở", ScopeEN: "Whole department"}
 	units := map[string]*DigestUnit{}
@@ -293,17 +297,16 @@ func (s *Service) digestFor(cal *calendar.Calendar, now time.Time, today calenda
 		sort.SliceStable(u.Rows, func(i, j int) bool { return u.Rows[i].DaysLate > u.Rows[j].DaysLate })
 		d.Late = append(d.Late, *u)
 	}
-	for _, st := range stats {
-		if scope != 0 && st.UnitID != scope {
+	var sum report.Counts
+	for unit, c := range stats {
+		if scope != 0 && unit != scope {
 			continue
 		}
-		d.Met += st.Met
-		d.MetOnTime += st.MetOnTime
-		d.NewlyLate += st.NewlyLate
+		sum.Add(c)
 	}
-	// Plan 55's measure: answered on time over answered plus gone late.
-	if den := d.Met + d.NewlyLate; den > 0 {
-		d.Rate = float64(int(1000*float64(d.MetOnTime)/float64(den))) / 10
+	d.Met, d.MetOnTime, d.OpenLate = sum.Answered(), sum.AnsweredOnTime, sum.OpenLate
+	if r := sum.OnTime(); r.Defined() {
+		d.Rate = r.Percent()
 	}
 	return d
 }
@@ -339,27 +342,4 @@ func (s *Service) CalendarReminder(ctx context.Context, now time.Time) (map[stri
 	n, q, err := s.cfg.Store.Raise(ctx, alerts, now)
 	counts["alerts"], counts["queued"] = n, q
 	return counts, err
-}
-
-// KPISnapshot is the kpi-snapshot job: it stores the counts of the business
-// day of now (replacing a snapshot of the same day), for trend charts until
-// the KPI issue defines the figures.
-func (s *Service) KPISnapshot(ctx context.Context, now time.Time) (map[string]int, error) {
-	loc := s.cfg.Location
-	cal := s.cfg.Calendar(ctx)
-	day := calendar.DateOf(now, loc)
-	lead := 3
-	if len(s.cfg.Ladder.DueSoonDays) > 0 {
-		lead = slices.Max(s.cfg.Ladder.DueSoonDays)
-	}
-	k, err := s.cfg.Store.ComputeKPI(ctx, day.Time(loc), day.AddDays(1).Time(loc), now, soonUntil(cal, now, lead, loc))
-	if err != nil {
-		return nil, err
-	}
-	k.Day, k.TakenAt = day.String(), now.UTC()
-	if err := s.cfg.Store.SaveKPI(ctx, k); err != nil {
-		return nil, fmt.Errorf("save kpi: %w", err)
-	}
-	return map[string]int{"open": int(k.OpenClocks), "late_open": int(k.LateOpen), "due_soon": int(k.DueSoon),
-		"met": int(k.Met), "met_on_time": int(k.MetOnTime), "received": int(k.Received), "newly_late": int(k.NewlyLate)}, nil
 }

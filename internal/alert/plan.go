@@ -2,6 +2,7 @@ package alert
 
 import (
 	"encoding/json"
+	"github.com/phucdap/phucdap/internal/caseclock"
 	"slices"
 	"strconv"
 	"time"
@@ -125,7 +126,7 @@ func (s *Service) caseLink(caseID int64) string {
 // deadlineDate is the last day of a period that ends at due (24:00 of that
 // day, which is 00:00 of the next).
 func deadlineDate(due time.Time, loc *time.Location) calendar.Date {
-	return calendar.DateOf(due.Add(-time.Nanosecond), loc)
+	return caseclock.LastDay(due, loc)
 }
 
 // DaysLate counts the working days after the deadline date up to and

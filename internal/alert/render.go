@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"embed"
 	"fmt"
+	"github.com/phucdap/phucdap/internal/caseclock"
 	htmltemplate "html/template"
 	"strconv"
 	"strings"
@@ -100,13 +101,8 @@ func formatInstant(v any, loc *time.Location) string {
 	if t.IsZero() {
 		return ""
 	}
-	lt := t.In(loc)
-	// A due time at midnight is "24:00 of the day before" in law; say so
-	// rather than show a date one day too late.
-	if lt.Hour() == 0 && lt.Minute() == 0 && lt.Second() == 0 {
-		return "24:00 " + lt.AddDate(0, 0, -1).Format("02/01/2006")
-	}
-	return lt.Format("15:04 02/01/2006")
+	// A due time at midnight is "24:00 of the day before" in law.
+	return caseclock.DueText(t, loc)
 }
 
 func formatDay(s string) string {

@@ -7,7 +7,11 @@
 // The package is pure domain: no I/O.
 package caseclock
 
-import "time"
+import (
+	"time"
+
+	"github.com/phucdap/phucdap/internal/calendar"
+)
 
 // Kind is the step of a case a clock times.
 type Kind string
@@ -76,5 +80,34 @@ type Clock struct {
 // or after its due time (the period ends at 24:00 of its last day, and an
 // act at or after that instant is late).
 func (c Clock) LateAt(now time.Time) bool {
-	return c.State == Open && c.DueAt != nil && !now.Before(*c.DueAt)
+	return c.State == Open && c.DueAt != nil && !OnTimeAt(*c.DueAt, now)
+}
+
+// DueSoonAt reports whether the clock is running, not late at now, and due
+// within d of now (DueSoonSQL with to = now + d).
+func (c Clock) DueSoonAt(now time.Time, d time.Duration) bool {
+	return c.State == Open && c.DueAt != nil && !c.LateAt(now) && !OnTimeAt(*c.DueAt, now.Add(d))
+}
+
+// OnTimeAt says whether an act at at meets the due time due: it happens
+// before it (24:00 of the last day). The frozen on_time of a met clock is
+// this, once (OnTimeAtSQL).
+func OnTimeAt(due, at time.Time) bool { return at.Before(due) }
+
+// LastDay is the last day of a period that ends at due: 24:00 of that day,
+// which is 00:00 of the next. Show a due time as this date ("24:00
+// 18/12"), never as the date of the instant (19/12).
+func LastDay(due time.Time, loc *time.Location) calendar.Date {
+	return calendar.DateOf(due.Add(-time.Nanosecond), loc)
+}
+
+// DueText shows a due time as the law reads it, the same on every page,
+// e-mail and export: "24:00 18/12/2026" for the end of a day in loc (never
+// "00:00 19/12/2026"), else "15:04 18/12/2026".
+func DueText(due time.Time, loc *time.Location) string {
+	lt := due.In(loc)
+	if lt.Hour() == 0 && lt.Minute() == 0 && lt.Second() == 0 && lt.Nanosecond() == 0 {
+		return "24:00 " + LastDay(due, loc).VN()
+	}
+	return lt.Format("15:04 02/01/2006")
 }

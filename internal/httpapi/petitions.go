@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/phucdap/phucdap/internal/caseclock"
 	"io"
 	"mime"
 	"strconv"
@@ -331,7 +332,7 @@ func (a *API) DisputePetition(ctx context.Context, req DisputePetitionRequestObj
 func TimeIn(t time.Time, loc *time.Location, lang string, cat *i18n.Catalog) string {
 	lt := t.In(loc)
 	if lt.Hour() == 0 && lt.Minute() == 0 && lt.Second() == 0 {
-		return cat.T(lang, "petition.end_of_day", map[string]any{"Date": lt.Add(-time.Minute).Format("02/01/2006")})
+		return cat.T(lang, "petition.end_of_day", map[string]any{"Date": caseclock.LastDay(t, loc).VN()})
 	}
 	return lt.Format("15:04 02/01/2006")
 }

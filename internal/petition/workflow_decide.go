@@ -290,7 +290,7 @@ func (in ForwardInput) decide(d *decision) error {
 		public += ". " + note
 	}
 	d.ch.Case["outcome_note"] = public
-	d.ch.Audit["forwarded_to"], d.ch.Audit["on_time"] = to, at.Before(res.DueAt)
+	d.ch.Audit["forwarded_to"], d.ch.Audit["on_time"] = to, caseclock.OnTimeAt(res.DueAt, at)
 	d.record("forward", "", at, note, map[string]any{"to": to, "due_at": res.DueAt.UTC()})
 	d.event(EventForwarded, true, public)
 	return nil
@@ -577,7 +577,7 @@ func (in ApproveInput) decide(d *decision) error {
 		}
 	}
 	if mc := d.st.MainClock(); mc != nil && mc.DueAt != nil {
-		d.ch.Audit["on_time"] = at.Before(*mc.DueAt)
+		d.ch.Audit["on_time"] = caseclock.OnTimeAt(*mc.DueAt, at)
 		d.ch.Audit["due_at"] = mc.DueAt
 	}
 	d.ch.Audit["answer_id"], d.ch.Audit["published_at"] = draft.ID, at
@@ -606,7 +606,7 @@ func (in ContributeInput) decide(d *decision) error {
 		nc.ClockID = c.ID
 		d.ch.ClockUpdates = append(d.ch.ClockUpdates, ClockUpdate{ID: c.ID, Meet: true, At: d.now})
 		if c.DueAt != nil {
-			d.ch.Audit["on_time"] = d.now.Before(*c.DueAt)
+			d.ch.Audit["on_time"] = caseclock.OnTimeAt(*c.DueAt, d.now)
 		}
 	}
 	d.ch.Contribution = nc
@@ -732,7 +732,7 @@ func (in ExtendInput) decide(d *decision) error {
 	if raise && rule.ExtensionLimit == 0 {
 		// A rule with no extensions (complaint.resolve) is extended by
 		// counting the case as complex: the longer period of the law.
-		if !at.Before(before.DueAt) {
+		if !caseclock.OnTimeAt(before.DueAt, at) {
 			// As for the engine's own extensions: a decision after the
 			// period ended cannot cure a missed deadline.
 			return fault.New(fault.Conflict, "workflow.clock_state")

@@ -3,6 +3,7 @@ package report
 import (
 	"encoding/csv"
 	"fmt"
+	"github.com/phucdap/phucdap/internal/caseclock"
 	"io"
 	"strconv"
 	"strings"
@@ -148,13 +149,19 @@ func caseRecord(i int, r CaseRow, loc *time.Location, t Translator) []string {
 			onTime = "Quá hạn"
 		}
 	}
+	// The due time as every screen shows it (caseclock.DueText): a period
+	// ending at 24:00 on 18/12 is not "19/12".
+	due := ""
+	if r.DueAt != nil {
+		due = caseclock.DueText(*r.DueAt, loc)
+	}
 	stars := ""
 	if r.Stars > 0 {
 		stars = strconv.Itoa(r.Stars)
 	}
 	recv := r.ReceivedAt
 	return []string{strconv.Itoa(i), r.Code, t("report.kind." + r.Kind), t("report.channel." + r.Channel), r.TopicVI, r.PlanTaskKey,
-		r.UnitName, ScrubTitle(r), day(&recv), day(r.AcceptedAt), day(r.DueAt), day(r.AnsweredAt), onTime,
+		r.UnitName, ScrubTitle(r), day(&recv), day(r.AcceptedAt), due, day(r.AnsweredAt), onTime,
 		strconv.Itoa(r.Extensions), t("report.status." + r.Status), stars}
 }
 

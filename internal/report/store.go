@@ -35,7 +35,7 @@ const (
 	FigContribOpenLate Figure = "contrib_open_late"
 
 	// Figures of the present moment (Current), not of a window.
-	FigLateNow Figure = "late_now" // answer clock open now and past due
+	FigLateNow Figure = "late_now" // case whose main clock (process, accept, answer) is open and late now: the inbox's "late"
 	FigDueSoon Figure = "due_soon" // answer clock open, due within the horizon, no draft answer
 	FigOpenNow Figure = "open_now" // a main clock open or suspended now
 	FigAge     Figure = "age"      // open now, received in an age bucket (Drill.Bucket)

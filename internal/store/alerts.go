@@ -12,10 +12,12 @@ import (
 
 	"github.com/phucdap/phucdap/internal/alert"
 	"github.com/phucdap/phucdap/internal/audit"
+	"github.com/phucdap/phucdap/internal/caseclock"
+	"github.com/phucdap/phucdap/internal/report"
 )
 
 // AlertStore is the gorm implementation of alert.Store over case_clocks
-// (00005), alerts, outbox and kpi_snapshots (00007).
+// (00005), alerts and outbox (00007).
 //
 // The sweep is set-based: each batch is one UPDATE … RETURNING over the
 // partial index case_clocks_to_flag, keyset-paginated on (due_at, id), then
@@ -112,12 +114,12 @@ func (s *AlertStore) FlagLate(ctx context.Context, now time.Time, after alert.Cu
 	args := append([]any{now}, kargs...)
 	args = append(args, limit, now, now, now)
 	q := pickThenUpdate("case_clocks",
-		"SELECT id FROM case_clocks WHERE state = 'open' AND late_flagged_at IS NULL AND due_at <= ?"+ks+
+		"SELECT id FROM case_clocks WHERE "+caseclock.LateSQL("", "?")+" AND late_flagged_at IS NULL"+ks+
 			" ORDER BY due_at, id LIMIT ?"+s.skipLocked(),
 		"late_flagged_at = ?, updated_at = ?",
 		// Checked again on the row itself: a concurrent sweep that flagged
 		// it first makes this UPDATE skip it rather than flag it twice.
-		"state = 'open' AND late_flagged_at IS NULL AND due_at <= ?",
+		"late_flagged_at IS NULL AND "+caseclock.LateSQL("", "?"),
 		"id, case_id, kind, unit_id, due_at")
 	return s.markBatch(ctx, q, args, now, "late", plan)
 }
@@ -130,10 +132,10 @@ func (s *AlertStore) Escalate(ctx context.Context, now, cutoff time.Time, after 
 	args := append([]any{cutoff}, kargs...)
 	args = append(args, limit, now, now, cutoff)
 	q := pickThenUpdate("case_clocks",
-		"SELECT id FROM case_clocks WHERE state = 'open' AND late_flagged_at IS NOT NULL AND escalated_at IS NULL AND due_at <= ?"+ks+
+		"SELECT id FROM case_clocks WHERE "+caseclock.LateSQL("", "?")+" AND late_flagged_at IS NOT NULL AND escalated_at IS NULL"+ks+
 			" ORDER BY due_at, id LIMIT ?"+s.skipLocked(),
 		"escalated_at = ?, updated_at = ?",
-		"state = 'open' AND late_flagged_at IS NOT NULL AND escalated_at IS NULL AND due_at <= ?",
+		"late_flagged_at IS NOT NULL AND escalated_at IS NULL AND "+caseclock.LateSQL("", "?"),
 		"id, case_id, kind, unit_id, due_at")
 	return s.markBatch(ctx, q, args, now, "escalated", plan)
 }
@@ -307,43 +309,38 @@ func (s *AlertStore) Raise(ctx context.Context, alerts []alert.NewAlert, now tim
 func (s *AlertStore) DueBetween(ctx context.Context, from, to time.Time, after alert.Cursor, limit int) ([]alert.ClockFacts, error) {
 	ks, kargs := keyset("k.", after)
 	args := append([]any{from.UTC(), to.UTC()}, kargs...)
-	return clockFacts(s.db.Gorm.WithContext(ctx), "k.state = 'open' AND k.late_flagged_at IS NULL AND k.due_at > ? AND k.due_at <= ?"+ks,
+	return clockFacts(s.db.Gorm.WithContext(ctx), caseclock.DueSoonSQL("k.", "?", "?")+" AND k.late_flagged_at IS NULL"+ks,
 		" LIMIT "+strconv.Itoa(max(limit, 1)), args...)
 }
 
-// DigestClocks returns the open clocks due at or before until.
+// DigestClocks returns the open main clocks due at or before until; those
+// late at now are the dashboard's "late now" (see ReportStore.Current).
 func (s *AlertStore) DigestClocks(ctx context.Context, now, until time.Time) ([]alert.ClockFacts, error) {
-	out, err := clockFacts(s.db.Gorm.WithContext(ctx), "k.state = 'open' AND k.due_at <= ?", "", until.UTC())
+	out, err := clockFacts(s.db.Gorm.WithContext(ctx), "k.kind IN "+caseclock.MainKindsSQL+" AND "+caseclock.LateSQL("k.", "?"), "", until.UTC())
 	if err != nil {
 		return nil, err
 	}
 	for i := range out {
-		out[i].Late = !now.Before(out[i].DueAt)
+		due := out[i].DueAt
+		out[i].Late = caseclock.Clock{State: caseclock.Open, DueAt: &due}.LateAt(now)
 	}
 	return out, nil
 }
 
-// OnTime returns per unit the answer clocks met in [from, to), how many of
-// them on time, and those due in it and still open.
-func (s *AlertStore) OnTime(ctx context.Context, from, to time.Time) ([]alert.OnTimeStats, error) {
-	from, to = from.UTC(), to.UTC()
-	var rows []struct {
-		UnitID    int64
-		Met       int
-		MetOnTime int
-		NewlyLate int
-	}
-	err := s.db.Gorm.WithContext(ctx).Raw("SELECT unit_id, SUM(met) AS met, SUM(met_on_time) AS met_on_time, SUM(newly_late) AS newly_late FROM ("+
-		"SELECT COALESCE(unit_id, 0) AS unit_id, 1 AS met, CASE WHEN on_time = TRUE THEN 1 ELSE 0 END AS met_on_time, 0 AS newly_late "+
-		"FROM case_clocks WHERE kind = 'answer' AND state = 'met' AND closed_at >= ? AND closed_at < ? "+
-		"UNION ALL SELECT COALESCE(unit_id, 0), 0, 0, 1 FROM case_clocks WHERE kind = 'answer' AND state = 'open' AND due_at >= ? AND due_at < ?"+
-		") x GROUP BY unit_id", from, to, from, to).Scan(&rows).Error
+// OnTime counts the report's figures of w by unit: the digest's on-time
+// rate is the dashboard's, from the same statement.
+func (s *AlertStore) OnTime(ctx context.Context, w report.Window, loc *time.Location) (map[int64]report.Counts, error) {
+	_, off := w.AsOf.In(loc).Zone()
+	cells, _, err := NewReportStore(s.db).Counts(ctx, report.Spec{Windows: []report.Window{w}, By: report.ByUnit, Loc: loc}, report.DayOffset(off))
 	if err != nil {
 		return nil, fmt.Errorf("on-time stats: %w", err)
 	}
-	out := make([]alert.OnTimeStats, len(rows))
-	for i, r := range rows {
-		out[i] = alert.OnTimeStats{UnitID: r.UnitID, Met: r.Met, MetOnTime: r.MetOnTime, NewlyLate: r.NewlyLate}
+	out := map[int64]report.Counts{}
+	for _, c := range cells {
+		id, _ := strconv.ParseInt(c.Key, 10, 64)
+		cur := out[id]
+		cur.Add(c.Counts)
+		out[id] = cur
 	}
 	return out, nil
 }
@@ -355,56 +352,6 @@ func (s *AlertStore) CalendarConfirmed(ctx context.Context, year int) (bool, err
 		return false, fmt.Errorf("calendar confirmed: %w", err)
 	}
 	return len(rows) > 0 && rows[0], nil
-}
-
-// ComputeKPI counts the day's figures in one statement.
-func (s *AlertStore) ComputeKPI(ctx context.Context, dayStart, dayEnd, now, soonUntil time.Time) (alert.KPI, error) {
-	a, b, n, su := dayStart.UTC(), dayEnd.UTC(), now.UTC(), soonUntil.UTC()
-	var k struct {
-		OpenClocks   int64
-		LateOpen     int64
-		DueSoon      int64
-		Met          int64
-		MetOnTime    int64
-		Received     int64
-		NewlyLate    int64
-		Alerts       int64
-		DeadMessages int64
-	}
-	err := s.db.Gorm.WithContext(ctx).Raw("SELECT "+
-		"(SELECT count(*) FROM case_clocks WHERE state = 'open') AS open_clocks, "+
-		"(SELECT count(*) FROM case_clocks WHERE state = 'open' AND due_at <= ?) AS late_open, "+
-		"(SELECT count(*) FROM case_clocks WHERE state = 'open' AND due_at > ? AND due_at <= ?) AS due_soon, "+
-		"(SELECT count(*) FROM case_clocks WHERE state = 'met' AND closed_at >= ? AND closed_at < ?) AS met, "+
-		"(SELECT count(*) FROM case_clocks WHERE state = 'met' AND on_time = TRUE AND closed_at >= ? AND closed_at < ?) AS met_on_time, "+
-		"(SELECT count(*) FROM cases WHERE received_at >= ? AND received_at < ?) AS received, "+
-		"(SELECT count(*) FROM case_clocks WHERE late_flagged_at >= ? AND late_flagged_at < ?) AS newly_late, "+
-		"(SELECT count(*) FROM alerts WHERE created_at >= ? AND created_at < ?) AS alerts, "+
-		"(SELECT count(*) FROM outbox WHERE state = 'dead') AS dead_messages",
-		n, n, su, a, b, a, b, a, b, a, b, a, b).Scan(&k).Error
-	if err != nil {
-		return alert.KPI{}, fmt.Errorf("compute kpi: %w", err)
-	}
-	return alert.KPI{OpenClocks: k.OpenClocks, LateOpen: k.LateOpen, DueSoon: k.DueSoon, Met: k.Met, MetOnTime: k.MetOnTime,
-		Received: k.Received, NewlyLate: k.NewlyLate, Alerts: k.Alerts, DeadMessages: k.DeadMessages}, nil
-}
-
-// SaveKPI stores a day's snapshot, replacing one taken earlier that day.
-func (s *AlertStore) SaveKPI(ctx context.Context, k alert.KPI) error {
-	return insertRows(s.db.Gorm.WithContext(ctx), "kpi_snapshots", []string{"day", "taken_at", "open_clocks", "late_open", "due_soon", "met",
-		"met_on_time", "received", "newly_late", "alerts", "dead_messages"},
-		[][]any{{k.Day, k.TakenAt.UTC(), k.OpenClocks, k.LateOpen, k.DueSoon, k.Met, k.MetOnTime, k.Received, k.NewlyLate, k.Alerts, k.DeadMessages}},
-		"", nil, "ON CONFLICT (day) DO UPDATE SET taken_at = excluded.taken_at, open_clocks = excluded.open_clocks, "+
-			"late_open = excluded.late_open, due_soon = excluded.due_soon, met = excluded.met, met_on_time = excluded.met_on_time, "+
-			"received = excluded.received, newly_late = excluded.newly_late, alerts = excluded.alerts, dead_messages = excluded.dead_messages")
-}
-
-// KPIs returns the stored snapshots from day on, oldest first.
-func (s *AlertStore) KPIs(ctx context.Context, from string) ([]alert.KPI, error) {
-	var rows []alert.KPI
-	err := s.db.Gorm.WithContext(ctx).Raw("SELECT day, taken_at, open_clocks, late_open, due_soon, met, met_on_time, received, newly_late, "+
-		"alerts, dead_messages FROM kpi_snapshots WHERE day >= ? ORDER BY day", from).Scan(&rows).Error
-	return rows, err
 }
 
 // QueueReceipts moves intake's unsent receipt e-mails (case_mail_queue)

@@ -324,41 +324,6 @@ func TestInboxReadIsPerUser(t *testing.T) {
 	})
 }
 
-// KPI snapshots are stored per day, replaced by a rerun the same day.
-func TestKPISnapshot(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		ctx := context.Background()
-		w := newWorld(t, db, 1000)
-		recv := sweepNow.Add(-time.Hour)
-		id, _ := w.f.Case(t, petition.KindFeedback, recv, alerttest.Petitioner{})
-		k := w.f.Clock(t, id, caseclock.Answer, "PQLXD", recv, sweepNow.Add(-time.Minute))
-		id2, _ := w.f.Case(t, petition.KindFeedback, recv, alerttest.Petitioner{})
-		k2 := w.f.Clock(t, id2, caseclock.Answer, "PQLXD", recv, sweepNow.Add(time.Hour))
-		if _, err := w.svc.Sweep(ctx, sweepNow); err != nil {
-			t.Fatal(err)
-		}
-		if err := w.f.Clocks.MeetClock(ctx, k2, sweepNow); err != nil {
-			t.Fatal(err)
-		}
-		_ = k
-		c, err := w.svc.KPISnapshot(ctx, sweepNow.Add(time.Hour))
-		if err != nil {
-			t.Fatal(err)
-		}
-		want := map[string]int{"open": 1, "late_open": 1, "due_soon": 0, "met": 1, "met_on_time": 1, "received": 2, "newly_late": 1}
-		if diff := cmp.Diff(want, c); diff != "" {
-			t.Errorf("kpi (-want +got):\n%s", diff)
-		}
-		if _, err := w.svc.KPISnapshot(ctx, sweepNow.Add(2*time.Hour)); err != nil {
-			t.Fatal(err)
-		}
-		ks, err := w.alerts.KPIs(ctx, "2026-01-01")
-		if err != nil || len(ks) != 1 || ks[0].Day != "2026-11-27" {
-			t.Errorf("snapshots %+v %v", ks, err)
-		}
-	})
-}
-
 // On 1 November the calendar reminder tells admins and the office, once,
 // unless next year's calendar is confirmed.
 func TestCalendarReminder(t *testing.T) {

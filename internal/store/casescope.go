@@ -11,6 +11,7 @@ import (
 
 	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/audit"
+	"github.com/phucdap/phucdap/internal/caseclock"
 )
 
 // CaseAccessStore is the gorm implementation of access.CaseStore over the
@@ -45,6 +46,7 @@ type caseRefRow struct {
 	Status       string
 	ReceivedAt   time.Time
 	DueAt        *time.Time
+	ClockDueAt   *time.Time
 	TopicID      *int64
 	LeadUnitID   *int64
 	LeadUnitCode *string
@@ -60,11 +62,20 @@ type caseRefRow struct {
 const caseRefColumns = "cases.id, cases.code, cases.kind, cases.title, cases.status, cases.received_at, cases.due_at, cases.topic_id, " +
 	"cases.lead_unit_id, lu.code AS lead_unit_code, lu.name AS lead_unit_name, ci.keep_secret, cases.identity_sealed, " +
 	"COALESCE(ci.name, '') AS i_name, COALESCE(ci.phone, '') AS i_phone, COALESCE(ci.email, '') AS i_email, " +
-	"COALESCE(ci.address, '') AS i_address, COALESCE(ci.id_number, '') AS i_id"
+	"COALESCE(ci.address, '') AS i_address, COALESCE(ci.id_number, '') AS i_id, mk.due_at AS clock_due_at"
+
+// mainClockWhere is a condition on the case's main clocks (m).
+func mainClockWhere(cond string) string {
+	return "EXISTS (SELECT 1 FROM case_clocks m WHERE m.case_id = cases.id AND m.kind IN " + caseclock.MainKindsSQL + " AND " + cond + ")"
+}
 
 func caseRefQuery(tx *gorm.DB) *gorm.DB {
+	// mk: the case's running main clock (one at a time; the first if not).
 	return tx.Table("cases").Joins("LEFT JOIN units lu ON lu.id = cases.lead_unit_id").
-		Joins("LEFT JOIN case_identities ci ON ci.case_id = cases.id")
+		Joins("LEFT JOIN case_identities ci ON ci.case_id = cases.id").
+		Joins("LEFT JOIN case_clocks mk ON mk.case_id = cases.id AND mk.kind IN " + caseclock.MainKindsSQL + " AND mk.state = 'open'" +
+			" AND NOT EXISTS (SELECT 1 FROM case_clocks m2 WHERE m2.case_id = cases.id AND m2.kind IN " + caseclock.MainKindsSQL +
+			" AND m2.state = 'open' AND m2.id < mk.id)")
 }
 
 func coordinating(tx *gorm.DB, ids []int64) (map[int64][]int64, error) {
@@ -84,7 +95,7 @@ func coordinating(tx *gorm.DB, ids []int64) (map[int64][]int64, error) {
 
 func (r caseRefRow) ref(coord []int64) access.CaseRef {
 	c := access.CaseRef{ID: r.ID, Code: r.Code, Kind: r.Kind, Title: r.Title, Status: r.Status, ReceivedAt: r.ReceivedAt.UTC(),
-		DueAt: utcPtr(r.DueAt), LeadUnitCode: deref(r.LeadUnitCode), LeadUnitName: deref(r.LeadUnitName)}
+		DueAt: utcPtr(r.DueAt), ClockDueAt: utcPtr(r.ClockDueAt), LeadUnitCode: deref(r.LeadUnitCode), LeadUnitName: deref(r.LeadUnitName)}
 	c.Scope = access.CaseScope{CaseID: r.ID, Kind: r.Kind, CoordinatingUnitIDs: coord, Denunciation: r.Kind == access.KindDenunciation,
 		// No identity row: treat as secret, the safe side.
 		SecrecyWaived: r.KeepSecret != nil && !*r.KeepSecret, Sealed: r.Sealed}
@@ -139,9 +150,9 @@ func (s *CaseAccessStore) ListCases(ctx context.Context, f access.CaseFilter, cq
 	}
 	switch cq.Urgency {
 	case access.UrgencyLate:
-		q = q.Where("cases.due_at <= ?", cq.Now.UTC())
+		q = q.Where(mainClockWhere(caseclock.LateSQL("m.", "?")), cq.Now.UTC())
 	case access.UrgencyDueSoon:
-		q = q.Where("cases.due_at > ? AND cases.due_at <= ?", cq.Now.UTC(), cq.Now.Add(cq.DueSoon).UTC())
+		q = q.Where(mainClockWhere(caseclock.DueSoonSQL("m.", "?", "?")), cq.Now.UTC(), cq.Now.Add(cq.DueSoon).UTC())
 	}
 	var rows []caseRefRow
 	if err := q.Order("CASE WHEN cases.due_at IS NULL THEN 1 ELSE 0 END, cases.due_at, cases.received_at, cases.id").

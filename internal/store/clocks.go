@@ -56,7 +56,7 @@ func OpenClockTx(tx *gorm.DB, n caseclock.New) (int64, error) {
 func (s *ClockStore) MeetClock(ctx context.Context, id int64, at time.Time) error {
 	at = at.UTC()
 	res := s.db.Gorm.WithContext(ctx).Exec("UPDATE case_clocks SET state = 'met', closed_at = ?, "+
-		"on_time = CASE WHEN due_at IS NULL THEN NULL WHEN ? < due_at THEN TRUE ELSE FALSE END, updated_at = ? "+
+		"on_time = "+caseclock.OnTimeAtSQL("?")+", updated_at = ? "+
 		"WHERE id = ? AND state = 'open'", at, at, at, id)
 	if res.Error != nil {
 		return fmt.Errorf("meet clock: %w", res.Error)

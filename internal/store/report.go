@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	"github.com/phucdap/phucdap/internal/caseclock"
 	"strconv"
 	"strings"
 	"time"
@@ -45,7 +46,7 @@ var _ report.Store = (*ReportStore)(nil)
 
 // mainClockKinds are the clocks of a case's own step; a case is open while
 // one of them runs.
-const mainClockKinds = "('process', 'accept', 'answer')"
+const mainClockKinds = caseclock.MainKindsSQL
 
 // figureCols are the count columns of every source, in order.
 var figureCols = []string{"received", "carried_over", "eligible", "on_time", "late", "open_late", "extended", "extended_on_time",
@@ -71,6 +72,12 @@ func (b *qb) w(parts ...string) *qb {
 func (b *qb) arg(v any) *qb {
 	b.sb.WriteString("?")
 	b.args = append(b.args, v)
+	return b
+}
+
+// bind adds the arguments of "?" placeholders already written.
+func (b *qb) bind(v ...any) *qb {
+	b.args = append(b.args, v...)
 	return b
 }
 
@@ -223,9 +230,9 @@ type source struct {
 	from func(b *qb, joinCase, joinTask bool)
 }
 
-// notExcluded is the eligibility rule of the on-time figures: the case was
-// not classified as not eligible, nor as outside our competence.
-const notExcluded = " AND NOT EXISTS (SELECT 1 FROM cases x WHERE x.id = k.case_id AND (x.eligible = FALSE OR x.within_competence = FALSE))"
+// notExcluded is the eligibility rule of the on-time figures
+// (caseclock.CountedSQL).
+var notExcluded = " AND " + caseclock.CountedSQL("k.case_id")
 
 func caseJoins(b *qb, joinCase, joinTask bool, on string) {
 	if joinCase {
@@ -250,12 +257,12 @@ func kindIs(kind, cond string) string {
 // (w.wl) here, the rest from report_facts; lists and the floor read all
 // (w.wl is w.ws there).
 var clocksMet = source{clock: true, days: true, figs: map[string]string{
-	"on_time":          kindIs("answer", "k.on_time"),
-	"late":             kindIs("answer", "NOT k.on_time"),
+	"on_time":          kindIs("answer", caseclock.AnsweredOnTimeSQL("k.")),
+	"late":             kindIs("answer", caseclock.AnsweredLateSQL("k.")),
 	"extended":         kindIs("answer", "k.extensions > 0"),
-	"extended_on_time": kindIs("answer", "k.extensions > 0 AND k.on_time"),
-	"contrib_on_time":  kindIs("contribution", "k.on_time"),
-	"contrib_late":     kindIs("contribution", "NOT k.on_time"),
+	"extended_on_time": kindIs("answer", "k.extensions > 0 AND "+caseclock.AnsweredOnTimeSQL("k.")),
+	"contrib_on_time":  kindIs("contribution", caseclock.AnsweredOnTimeSQL("k.")),
+	"contrib_late":     kindIs("contribution", caseclock.AnsweredLateSQL("k.")),
 }, from: func(b *qb, jc, jt bool) {
 	b.w(" FROM w JOIN case_clocks k ON k.kind IN ('answer', 'contribution') AND k.state = 'met' AND k.closed_at >= w.wl AND k.closed_at < w.we")
 	caseJoins(b, jc, jt, "k.case_id")
@@ -270,13 +277,13 @@ var clocksOpenLate = func() []source {
 	figs := map[string]string{"open_late": kindIs("answer", ""), "contrib_open_late": kindIs("contribution", "")}
 	return []source{
 		{figs: figs, clock: true, from: func(b *qb, jc, jt bool) {
-			b.w(" FROM w JOIN case_clocks k ON k.kind IN ('answer', 'contribution') AND k.state = 'open' AND k.due_at <= w.wa AND k.started_at < w.wa")
+			b.w(" FROM w JOIN case_clocks k ON k.kind IN ('answer', 'contribution') AND k.state = 'open' AND ", caseclock.LateAtRunningSQL("k.", "w.wa"))
 			caseJoins(b, jc, jt, "k.case_id")
 			b.w(" WHERE 1 = 1", notExcluded)
 		}},
 		{figs: figs, clock: true, from: func(b *qb, jc, jt bool) {
-			b.w(" FROM w JOIN case_clocks k ON k.kind IN ('answer', 'contribution') AND k.closed_at >= w.wa AND k.closed_at >= k.due_at",
-				" AND k.due_at <= w.wa AND k.started_at < w.wa")
+			b.w(" FROM w JOIN case_clocks k ON k.kind IN ('answer', 'contribution') AND ", caseclock.ClosedSinceLateSQL("k.", "w.wa"),
+				" AND ", caseclock.LateAtRunningSQL("k.", "w.wa"))
 			caseJoins(b, jc, jt, "k.case_id")
 			b.w(" WHERE 1 = 1", notExcluded)
 		}},
@@ -804,8 +811,9 @@ func (s *ReportStore) currentSelect(b *qb, now report.Now, by report.By, where [
 		cols(map[string]string{"late_now": "1"})
 		b.w(" FROM case_clocks k")
 		caseJoins(b, jc, jt, "k.case_id")
-		b.w(" WHERE k.kind = 'answer' AND k.state = 'open' AND k.due_at <= ").arg(now.At.UTC())
-		b.w(notExcluded)
+		// The case is late now: its main clock (one runs at a time) is late;
+		// the inbox's "late" (CaseAccessStore.ListCases) is this condition.
+		b.w(" WHERE k.kind IN ", mainClockKinds, " AND ", caseclock.LateSQL("k.", "?")).bind(now.At.UTC())
 		conds(b, where, rowClock)
 	}
 	if part("due_soon") {
@@ -813,7 +821,7 @@ func (s *ReportStore) currentSelect(b *qb, now report.Now, by report.By, where [
 		cols(map[string]string{"due_soon": "1"})
 		b.w(" FROM case_clocks k")
 		caseJoins(b, jc, jt, "k.case_id")
-		b.w(" WHERE k.kind = 'answer' AND k.state = 'open' AND k.due_at > ").arg(now.At.UTC()).w(" AND k.due_at <= ").arg(now.SoonUntil.UTC())
+		b.w(" WHERE k.kind = 'answer' AND ", caseclock.DueSoonSQL("k.", "?", "?")).bind(now.At.UTC(), now.SoonUntil.UTC())
 		b.w(notExcluded)
 		b.w(" AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.case_id = k.case_id AND a.published_at IS NULL AND a.superseded_at IS NULL)")
 		conds(b, where, rowClock)
@@ -827,6 +835,10 @@ func (s *ReportStore) currentSelect(b *qb, now report.Now, by report.By, where [
 			ageArgs = append(ageArgs, bound.UTC())
 		}
 		age.WriteString(" ELSE " + strconv.Itoa(len(now.AgeBounds)) + " END")
+		if len(now.AgeBounds) == 0 {
+			age.Reset()
+			age.WriteString("0")
+		}
 		b.w("SELECT ", keyExpr(by, rowCase), " AS k, c.id AS case_id, c.due_at AS due_at")
 		set := map[string]string{"open_now": "1"}
 		for i := 0; i < ages; i++ {
@@ -940,7 +952,13 @@ func (s *ReportStore) drillQuery(d report.Drill, tail func(b *qb)) (*qb, error) 
 		" t.name_vi AS topic_vi, pt.key AS task_key,",
 		" (SELECT max(a.published_at) FROM answers a WHERE a.case_id = c.id AND a.published_at IS NOT NULL) AS answered_at,",
 		" COALESCE((SELECT r.stars FROM ratings r WHERE r.case_id = c.id ORDER BY r.id DESC LIMIT 1), 0) AS stars,",
-		" c.identity_sealed",
+		" c.identity_sealed,",
+		// A figure without a clock (received, eligible…) still says
+		// whether the case was answered on time: its latest met answer
+		// clock's frozen on_time.
+		" (SELECT ak.on_time FROM case_clocks ak WHERE ak.case_id = c.id AND ak.kind = 'answer' AND ak.state = 'met'",
+		" ORDER BY ak.closed_at DESC, ak.id DESC LIMIT 1) AS case_on_time,",
+		" (SELECT ad.due_at FROM case_clocks ad WHERE ad.case_id = c.id AND ad.kind = 'answer' ORDER BY ad.id DESC LIMIT 1) AS answer_due",
 		" FROM ")
 	if err := s.drillFrom(b, d); err != nil {
 		return nil, err
@@ -955,26 +973,34 @@ func scanCaseRow(rows *sql.Rows, more ...any) (report.CaseRow, error) {
 	var (
 		r                                  report.CaseRow
 		clockDue, clockClosed, recv, acc   anyTime
-		caseDue, answered                  anyTime
-		onTime, eligible                   sql.NullBool
+		caseDue, answered, answerDue       anyTime
+		onTime, eligible, caseOnTime       sql.NullBool
 		ext                                sql.NullInt64
 		unitCode, unitName, topic, taskKey sql.NullString
 		stars                              sql.NullInt64
 		sealed                             sql.NullBool
 	)
 	dest := []any{&r.ID, &clockDue, &clockClosed, &onTime, &ext, &r.Code, &r.Kind, &r.Channel, &r.Status, &r.Title,
-		&recv, &acc, &caseDue, &eligible, &unitCode, &unitName, &topic, &taskKey, &answered, &stars, &sealed}
+		&recv, &acc, &caseDue, &eligible, &unitCode, &unitName, &topic, &taskKey, &answered, &stars, &sealed, &caseOnTime, &answerDue}
 	err := rows.Scan(append(dest, more...)...)
 	if err != nil {
 		return r, err
 	}
 	r.ReceivedAt = recv.t
 	r.AcceptedAt = acc.ptr()
+	// The figure's clock's due time, else the case's answer clock's, else
+	// the case's current one.
 	r.DueAt = clockDue.ptr()
+	if r.DueAt == nil {
+		r.DueAt = answerDue.ptr()
+	}
 	if r.DueAt == nil {
 		r.DueAt = caseDue.ptr()
 	}
 	r.ClosedAt = clockClosed.ptr()
+	if !onTime.Valid {
+		onTime = caseOnTime
+	}
 	if onTime.Valid {
 		v := onTime.Bool
 		r.OnTime = &v

@@ -503,14 +503,14 @@ func (s *WorkflowStore) updateClock(tx *gorm.DB, st *petition.CaseState, u petit
 	case u.Meet:
 		// on_time is frozen here, once: only a running clock is met.
 		r = tx.Exec("UPDATE case_clocks SET state = 'met', closed_at = ?, "+
-			"on_time = CASE WHEN due_at IS NULL THEN NULL WHEN ? < due_at THEN TRUE ELSE FALSE END, updated_at = ? "+
+			"on_time = "+caseclock.OnTimeAtSQL("?")+", updated_at = ? "+
 			"WHERE id = ? AND state IN ('open', 'suspended')", when, when, at, u.ID)
 	case u.Cancel && cur.Kind == caseclock.Contribution:
 		// A coordinating unit's part made moot by the lead's answer: if its
 		// own due time had already passed, the miss is recorded (on_time
 		// false, frozen here), so the sub-deadline KPI never hides it.
 		r = tx.Exec("UPDATE case_clocks SET state = 'cancelled', closed_at = ?, "+
-			"on_time = CASE WHEN due_at IS NOT NULL AND ? >= due_at THEN FALSE ELSE NULL END, updated_at = ? "+
+			"on_time = "+caseclock.MissedAtSQL("?")+", updated_at = ? "+
 			"WHERE id = ? AND state IN ('open', 'suspended')", when, when, at, u.ID)
 	case u.Cancel:
 		r = tx.Exec("UPDATE case_clocks SET state = 'cancelled', closed_at = ?, updated_at = ? WHERE id = ? AND state IN ('open', 'suspended')",
@@ -580,7 +580,7 @@ func insertClock(tx *gorm.DB, oc petition.OpenClock, at time.Time) (int64, error
 	if oc.MetAt != nil {
 		state, closed = "met", oc.MetAt.UTC()
 		if !oc.DueAt.IsZero() {
-			onTime = oc.MetAt.Before(oc.DueAt)
+			onTime = caseclock.OnTimeAt(oc.DueAt, *oc.MetAt)
 		}
 	}
 	var ids []int64

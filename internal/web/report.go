@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"github.com/phucdap/phucdap/internal/caseclock"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -556,11 +557,7 @@ func (r *Reports) cases(c echo.Context) error {
 		if t == nil {
 			return ""
 		}
-		lt := t.In(loc)
-		if lt.Hour() == 0 && lt.Minute() == 0 && lt.Second() == 0 {
-			return "24:00 " + lt.AddDate(0, 0, -1).Format("02/01/2006")
-		}
-		return lt.Format("15:04 02/01/2006")
+		return caseclock.DueText(*t, loc)
 	}
 	d := casesData{Figure: string(q.Figure), FigureLabel: r.t(c)("report.fig." + string(q.Figure)), Total: total, Page: page,
 		Pages: int((total + drillPage - 1) / drillPage)}

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"github.com/phucdap/phucdap/internal/caseclock"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -76,11 +77,7 @@ func (a *Alerts) fmt(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	lt := t.In(a.Location)
-	if lt.Hour() == 0 && lt.Minute() == 0 && lt.Second() == 0 {
-		return "24:00 " + lt.AddDate(0, 0, -1).Format("02/01/2006")
-	}
-	return lt.Format("15:04 02/01/2006")
+	return caseclock.DueText(t, a.Location)
 }
 
 func kindKey(kind string) string {
