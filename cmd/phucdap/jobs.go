@@ -45,8 +45,9 @@ func (a *app) startAlerts(ctx context.Context) error {
 		Store: store.NewAlertStore(a.db), Calendar: calendarOf, Location: cfg.Location, Ladder: ladder,
 		Webhooks: cfg.Webhook.URLs, Lang: cfg.Alerts.Lang, BaseURL: strings.TrimRight(cfg.BaseURL, "/"), TrackPath: web.PathTrack,
 		AgencyName: cfg.AgencyName, BatchSize: cfg.Alerts.BatchSize,
-		Retry: alert.RetryPolicy{MaxAttempts: cfg.Alerts.MaxAttempts, Base: cfg.Alerts.RetryBase, Max: cfg.Alerts.RetryMax},
-		Log:   a.log,
+		Retry:       alert.RetryPolicy{MaxAttempts: cfg.Alerts.MaxAttempts, Base: cfg.Alerts.RetryBase, Max: cfg.Alerts.RetryMax},
+		SendTimeout: max(cfg.SMTP.Timeout, cfg.Webhook.Timeout),
+		Log:         a.log,
 	}
 	if cfg.SMTP.Host != "" {
 		m, err := alert.NewSMTPMailer(alert.SMTPConfig{Host: cfg.SMTP.Host, Port: cfg.SMTP.Port, TLS: cfg.SMTP.TLS, Auth: cfg.SMTP.Auth,
@@ -72,7 +73,7 @@ func (a *app) startAlerts(ctx context.Context) error {
 		}
 	}
 	a.scheduler, err = jobs.New(jobs.Config{
-		Runs: store.NewJobRunStore(a.db), Now: a.clock.Now, Location: cfg.Location, Replica: cfg.Jobs.Replica, Log: a.log,
+		Runs: store.NewJobRunStore(a.db), Now: a.clock.Now, Location: cfg.Location, Replica: cfg.Jobs.Replica, Log: a.log, Lease: cfg.Jobs.Lease,
 		Overrides: overrides,
 		WorkingDay: func(ctx context.Context, t time.Time) bool {
 			return calendarOf(ctx).IsWorkingDay(calendar.DateOf(t, cfg.Location))
@@ -122,7 +123,9 @@ list  prints every scheduled job: schedule (Asia/Ho_Chi_Minh), flags, the
 run   runs one job now, or as of TIME (RFC 3339, e.g.
       2026-11-30T09:00:00+07:00), whatever the schedule and the replica's
       jobs switch. A manual run never takes a scheduled tick, and jobs are
-      state-based: running twice does the work once.`, args, "list", "run")
+      state-based: running twice does the work once. A run as of a future
+      TIME also runs the outbox as of TIME, so the deliveries it queued go
+      now; whatever is still queued is printed with the time it is due.`, args, "list", "run")
 	if err != nil {
 		return err
 	}
@@ -185,6 +188,41 @@ func cmdJobsRun(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	if r.Outcome == jobs.Failed {
 		return fmt.Errorf("job %s failed: %s", r.Job, r.Error)
+	}
+	return a.deliverFutureRun(ctx, env, r)
+}
+
+// deliverFutureRun settles what a run as of a future instant queued. Its
+// alerts' deliveries are due at that instant, so the scheduled outbox (which
+// runs as of now) would hold them until then: the CLI delivers them now,
+// running the outbox as of the same instant, and says what, if anything,
+// is still queued and from when.
+func (a *app) deliverFutureRun(ctx context.Context, env *cliEnv, r jobs.Run) error {
+	now := a.clock.Now()
+	if r.Job == "outbox" || !r.AsOf.After(now) {
+		return nil
+	}
+	if r.Counts["queued"] > 0 || r.Counts["alerts"] > 0 {
+		res, err := a.scheduler.RunManual(ctx, "outbox", jobs.Manual{At: r.AsOf, By: "cli"})
+		if err != nil {
+			return err
+		}
+		o := res.Run
+		fmt.Fprintf(env.stdout, "outbox: %s, as of the same instant, so what it queued goes now (run %d)\n", o.Outcome, o.ID)
+		if len(o.Counts) > 0 {
+			fmt.Fprintf(env.stdout, "  %s\n", o.Counts.String())
+		}
+		if o.Outcome == jobs.Failed {
+			return fmt.Errorf("job outbox failed: %s", o.Error)
+		}
+	}
+	n, first, err := a.alertStore.QueuedAfter(ctx, now)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		fmt.Fprintf(env.stdout, "still queued: %d deliveries, the first due at %s (no channel configured, or a retry after a failure); the outbox job sends them from then\n",
+			n, first.In(a.cfg.Location).Format(time.RFC3339))
 	}
 	return nil
 }

@@ -356,7 +356,10 @@ type Config struct {
 	Mailer Mailer
 	// Hooks posts webhooks; nil: webhook deliveries wait.
 	Hooks WebhookSender
-	Log   *slog.Logger
+	// SendTimeout bounds one e-mail or webhook send; a taken delivery is
+	// leased for about that long per message. Default 30 s.
+	SendTimeout time.Duration
+	Log         *slog.Logger
 }
 
 // Service raises and delivers alerts.
@@ -396,6 +399,9 @@ func NewService(c Config) (*Service, error) {
 	}
 	if c.Log == nil {
 		c.Log = slog.New(slog.DiscardHandler)
+	}
+	if c.SendTimeout <= 0 {
+		c.SendTimeout = 30 * time.Second
 	}
 	if c.TrackPath == "" {
 		c.TrackPath = "/tra-cuu"

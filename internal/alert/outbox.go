@@ -8,22 +8,39 @@ import (
 	"time"
 )
 
-// outboxLease hides a taken delivery from other senders while it is being
-// sent; a sender that dies leaves it to come back after the lease.
-const outboxLease = 10 * time.Minute
+// emailChunk is how many e-mails one SMTP session carries. Their outcomes
+// are known, and recorded, when the session ends; a crash mid-session can
+// re-send at most this many.
+const emailChunk = 10
 
-// outboxChunk is how many deliveries one SMTP session carries.
-const outboxChunk = 100
+// webhookChunk: webhooks are taken and recorded one at a time, so a crash
+// re-sends at most the one in flight, and receivers drop even that by its
+// X-Phucdap-Delivery id.
+const webhookChunk = 1
+
+// lease is how long a taken chunk stays hidden from other senders: the
+// time its sends may take (one send timeout each, plus one for the
+// session), so a sender that dies releases its work that much later, not
+// after a fixed ten minutes.
+func (s *Service) lease(n int) time.Duration {
+	return time.Duration(n+1) * s.cfg.SendTimeout
+}
 
 // Deliver is the outbox job: it moves intake's queued receipts into the
 // outbox, then sends every due delivery, chunk by chunk, until none is due.
-// A failure is retried with exponential backoff and jitter; after the last
-// attempt the delivery is dead and shown to admins.
+// Each chunk's outcome is recorded as soon as it is known: after each
+// webhook, after each SMTP session. A failure is retried with exponential
+// backoff and jitter; after the last attempt the delivery is dead and
+// shown to admins.
 func (s *Service) Deliver(ctx context.Context, now time.Time) (map[string]int, error) {
 	counts := map[string]int{}
-	var channels []string
+	type lane struct {
+		channel string
+		chunk   int
+	}
+	var lanes []lane
 	if s.cfg.Mailer != nil {
-		channels = append(channels, ChannelEmail)
+		lanes = append(lanes, lane{ChannelEmail, emailChunk})
 		n, err := s.cfg.Store.QueueReceipts(ctx, now)
 		if err != nil {
 			return counts, err
@@ -31,42 +48,46 @@ func (s *Service) Deliver(ctx context.Context, now time.Time) (map[string]int, e
 		counts["receipts_queued"] = n
 	}
 	if s.cfg.Hooks != nil {
-		channels = append(channels, ChannelWebhook)
+		lanes = append(lanes, lane{ChannelWebhook, webhookChunk})
 	}
-	if len(channels) == 0 {
-		return counts, nil
-	}
-	for {
-		if err := ctx.Err(); err != nil {
-			return counts, err
-		}
-		msgs, err := s.cfg.Store.LeaseOutbox(ctx, now, outboxLease, outboxChunk, channels)
-		if err != nil {
-			return counts, err
-		}
-		if len(msgs) == 0 {
-			return counts, nil
-		}
-		results := s.send(ctx, now, msgs)
-		for _, r := range results {
-			switch {
-			case r.Sent:
-				counts["sent"]++
-			case r.Dead:
-				counts["dead"]++
-			default:
-				counts["retry"]++
+	began := time.Now()
+	for _, l := range lanes {
+		for {
+			if err := ctx.Err(); err != nil {
+				return counts, err
+			}
+			// The run is "as of now", but leases are real time: a long run
+			// must not lease into the past.
+			at := now.Add(time.Since(began))
+			msgs, err := s.cfg.Store.LeaseOutbox(ctx, at, s.lease(l.chunk), l.chunk, []string{l.channel})
+			if err != nil {
+				return counts, err
+			}
+			if len(msgs) == 0 {
+				break
+			}
+			results := s.send(ctx, at, msgs)
+			for _, r := range results {
+				switch {
+				case r.Sent:
+					counts["sent"]++
+				case r.Dead:
+					counts["dead"]++
+				default:
+					counts["retry"]++
+				}
+			}
+			// Record outcomes even if the job is being cancelled: the
+			// messages went out (or not) either way.
+			sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+			err = s.cfg.Store.Settle(sctx, at, results)
+			cancel()
+			if err != nil {
+				return counts, err
 			}
 		}
-		// Record outcomes even if the job is being cancelled: the messages
-		// went out (or not) either way.
-		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-		err = s.cfg.Store.Settle(sctx, now, results)
-		cancel()
-		if err != nil {
-			return counts, err
-		}
 	}
+	return counts, nil
 }
 
 func (s *Service) send(ctx context.Context, now time.Time, msgs []OutboxMessage) []Settlement {

@@ -95,6 +95,9 @@ type JobsConfig struct {
 	Enabled bool `koanf:"enabled"`
 	// Replica names this process in job_runs; empty: the host name.
 	Replica string `koanf:"replica"`
+	// Lease is how long a run stays "running" without its process renewing
+	// it; a run whose lease expired is shown as lost.
+	Lease time.Duration `koanf:"lease"`
 	// Per-job overrides (issue 7); an empty field keeps the registry's
 	// default. Keys use "_" for the job name's "-":
 	// PHUCDAP_JOBS__OVERDUE_SWEEP__SCHEDULE="*/2 * * * *".
@@ -253,6 +256,7 @@ func Defaults() map[string]any {
 		"db.max_open_conns":     16,
 		"db.max_idle_conns":     16,
 		"db.busy_timeout":       "10s",
+		"jobs.lease":            "1m",
 		"http.body_limit":       "60M",
 		"http.read_timeout":     "60s",
 		"http.write_timeout":    "120s",
@@ -436,6 +440,9 @@ func (c *Config) Validate() error {
 	}
 	if c.DB.MaxOpenConns < 1 {
 		bad("db.max_open_conns", fmt.Sprint(c.DB.MaxOpenConns), "must be at least 1")
+	}
+	if c.Jobs.Lease < 3*time.Second {
+		bad("jobs.lease", c.Jobs.Lease.String(), "must be at least 3s, e.g. 1m")
 	}
 	if c.DB.BusyTimeout <= 0 {
 		bad("db.busy_timeout", c.DB.BusyTimeout.String(), "must be positive, e.g. 10s")

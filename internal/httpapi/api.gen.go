@@ -481,6 +481,7 @@ func (e JobRunCause) Valid() bool {
 // Defines values for JobRunOutcome.
 const (
 	JobRunOutcomeFailed  JobRunOutcome = "failed"
+	JobRunOutcomeLost    JobRunOutcome = "lost"
 	JobRunOutcomeOk      JobRunOutcome = "ok"
 	JobRunOutcomeRunning JobRunOutcome = "running"
 	JobRunOutcomeSkipped JobRunOutcome = "skipped"
@@ -490,6 +491,8 @@ const (
 func (e JobRunOutcome) Valid() bool {
 	switch e {
 	case JobRunOutcomeFailed:
+		return true
+	case JobRunOutcomeLost:
 		return true
 	case JobRunOutcomeOk:
 		return true
@@ -2408,7 +2411,7 @@ type JobRun struct {
 	StartedAt  time.Time      `json:"started_at"`
 	StartedBy  *string        `json:"started_by,omitempty"`
 
-	// Tick The claimed tick: an RFC 3339 instant, or manual:… for a manual run.
+	// Tick The claimed tick: an RFC 3339 instant, manual:… for a manual run, or catchup:… for a catch-up at start.
 	Tick string `json:"tick"`
 }
 

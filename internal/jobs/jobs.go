@@ -21,6 +21,7 @@ import (
 	"log/slog"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -69,6 +70,9 @@ type Config struct {
 	Overrides map[string]Override
 	// Timeout bounds one run; default 30 minutes.
 	Timeout time.Duration
+	// Lease is how long a run stays "running" without a renewal; the
+	// running process renews it every third of it. Default 1 minute.
+	Lease time.Duration
 	// wallNow is the clock cron fires on; tests may replace it.
 	wallNow func() time.Time
 }
@@ -122,6 +126,9 @@ func New(cfg Config, registry []Job) (*Scheduler, error) {
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 30 * time.Minute
+	}
+	if cfg.Lease <= 0 {
+		cfg.Lease = time.Minute
 	}
 	if cfg.wallNow == nil {
 		cfg.wallNow = time.Now
@@ -224,19 +231,18 @@ func (s *Scheduler) Start(ctx context.Context) error {
 		e := e
 		c.Schedule(e.schedule, cron.FuncJob(func() { s.fire(e) }))
 	}
+	if n, err := s.cfg.Runs.Reap(ctx, s.cfg.wallNow()); err != nil {
+		return err
+	} else if n > 0 {
+		s.cfg.Log.Warn("runs of replicas that died marked lost", "runs", n)
+	}
 	for _, e := range s.entries {
 		if e.Enabled && e.RunAtStart {
 			e := e
 			s.bg.Add(1)
 			go func() {
 				defer s.bg.Done()
-				tick := prevTick(e.schedule, s.cfg.wallNow().In(s.cfg.Location))
-				if tick.IsZero() {
-					return
-				}
-				if _, err := s.runTick(s.stopCtx, e, tick, CauseStart); err != nil {
-					s.cfg.Log.Error("run-at-start failed", "job", e.Name, "err", err)
-				}
+				s.catchUp(s.stopCtx, e)
 			}()
 		}
 	}
@@ -246,8 +252,47 @@ func (s *Scheduler) Start(ctx context.Context) error {
 	return nil
 }
 
+// catchUp is run-at-start. It claims the schedule's latest tick, as before:
+// after downtime that tick was missed, and after a quick restart another
+// replica (or this one) already holds it. When the tick is held, it still
+// runs once more if the last completed run is older than the schedule
+// allows: the holder died (its run is lost or failed), or the platform
+// clock moved on (PHUCDAP_CLOCK_OFFSET) past what the last run covered.
+// The catch-up's tick names the latest run it follows, so replicas starting
+// together run it once.
+func (s *Scheduler) catchUp(ctx context.Context, e *entry) {
+	tick := prevTick(e.schedule, s.cfg.wallNow().In(s.cfg.Location))
+	if tick.IsZero() {
+		return
+	}
+	res, err := s.runTick(ctx, e, tick, CauseStart)
+	if err != nil {
+		s.cfg.Log.Error("run-at-start failed", "job", e.Name, "err", err)
+		return
+	}
+	if res.Claimed {
+		return
+	}
+	want := prevTick(e.schedule, s.cfg.Now().In(s.cfg.Location))
+	last, latest, err := s.cfg.Runs.LastCompleted(ctx, e.Name)
+	if err != nil {
+		s.cfg.Log.Error("run-at-start failed", "job", e.Name, "err", err)
+		return
+	}
+	if want.IsZero() || (last != nil && !last.AsOf.Before(want)) {
+		return
+	}
+	r := Run{Job: e.Name, Tick: "catchup:" + TickID(want) + ":after:" + strconv.FormatInt(latest, 10), Cause: CauseStart, AsOf: s.cfg.Now()}
+	if _, err := s.run(ctx, e, r); err != nil {
+		s.cfg.Log.Error("catch-up at start failed", "job", e.Name, "err", err)
+	}
+}
+
 // fire is what cron calls: claim the tick that just came, then run it.
 func (s *Scheduler) fire(e *entry) {
+	if _, err := s.cfg.Runs.Reap(s.stopCtx, s.cfg.wallNow()); err != nil {
+		s.cfg.Log.Warn("could not reap lost runs", "err", err)
+	}
 	tick := prevTick(e.schedule, s.cfg.wallNow().In(s.cfg.Location))
 	if _, err := s.runTick(s.stopCtx, e, tick, CauseSchedule); err != nil {
 		s.cfg.Log.Error("scheduled run failed", "job", e.Name, "err", err)
@@ -337,6 +382,7 @@ func (s *Scheduler) RunManual(ctx context.Context, name string, m Manual) (Resul
 func (s *Scheduler) run(ctx context.Context, e *entry, r Run) (Result, error) {
 	r.Replica = s.cfg.Replica
 	r.StartedAt = s.cfg.Now()
+	r.LeaseUntil = s.cfg.wallNow().Add(s.cfg.Lease)
 	if r.StartedBy == "" {
 		r.StartedBy = "scheduler"
 	}
@@ -353,7 +399,27 @@ func (s *Scheduler) run(ctx context.Context, e *entry, r Run) (Result, error) {
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
 	defer cancel()
 
+	// Renew the lease while the job works, on wall time: a process that
+	// dies stops renewing, and its run is reaped as lost.
+	renewed := make(chan struct{})
+	go func() {
+		defer close(renewed)
+		tk := time.NewTicker(s.cfg.Lease / 3)
+		defer tk.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tk.C:
+				if err := s.cfg.Runs.Renew(ctx, id, s.cfg.wallNow().Add(s.cfg.Lease)); err != nil && ctx.Err() == nil {
+					log.Warn("could not renew the run's lease", "err", err)
+				}
+			}
+		}
+	}()
 	counts, runErr := s.call(ctx, e, r)
+	cancel()
+	<-renewed
 	r.Duration = time.Since(began)
 	fin := r.StartedAt.Add(r.Duration)
 	r.FinishedAt = &fin
@@ -424,6 +490,11 @@ func (s *Scheduler) Status(ctx context.Context) ([]Status, error) {
 	// will see it, like the last run.
 	offset := s.cfg.Now().Sub(wall).Round(time.Second)
 	now := wall.In(s.cfg.Location)
+	// A run whose replica died shows as lost here, whether or not any
+	// scheduler is running.
+	if _, err := s.cfg.Runs.Reap(ctx, wall); err != nil {
+		return nil, err
+	}
 	out := make([]Status, 0, len(s.entries))
 	for _, e := range s.entries {
 		st := Status{Job: e.Job, Scheduled: started && e.Enabled}

@@ -25,6 +25,9 @@ const (
 	OK      Outcome = "ok"
 	Failed  Outcome = "failed"
 	Skipped Outcome = "skipped" // e.g. not a working day
+	// Lost: the process running it died (its lease expired unrenewed);
+	// what it did is whatever it committed.
+	Lost Outcome = "lost"
 )
 
 // Counts are what a run did, by name ("flagged", "alerts", "sent"…).
@@ -64,6 +67,9 @@ type Run struct {
 	Counts     Counts
 	Note       string
 	Error      string
+	// LeaseUntil is how long the run is known to be alive: the running
+	// process renews it; past it, the run is lost.
+	LeaseUntil time.Time
 }
 
 // RunStore keeps the runs. Claim is the cluster-wide "once per tick": it
@@ -79,4 +85,12 @@ type RunStore interface {
 	// Abandon marks the runs a replica left "running" (it was killed) as
 	// failed, and returns how many.
 	Abandon(ctx context.Context, replica string, at time.Time) (int, error)
+	// Renew extends a running run's lease.
+	Renew(ctx context.Context, id int64, until time.Time) error
+	// Reap marks every run still "running" whose lease expired before now
+	// as lost, whichever replica ran it, and returns how many.
+	Reap(ctx context.Context, now time.Time) (int, error)
+	// LastCompleted returns the latest run of job that finished ok or
+	// skipped, and the id of its latest run of any outcome (0: none).
+	LastCompleted(ctx context.Context, job string) (last *Run, latestID int64, err error)
 }

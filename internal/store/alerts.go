@@ -490,6 +490,29 @@ func (s *AlertStore) Settle(ctx context.Context, now time.Time, results []alert.
 	})
 }
 
+// QueuedAfter counts the pending deliveries not due until after now and
+// returns the earliest due time among them.
+func (s *AlertStore) QueuedAfter(ctx context.Context, now time.Time) (int, time.Time, error) {
+	var row struct{ N int }
+	if err := s.db.Gorm.WithContext(ctx).Raw("SELECT COUNT(*) AS n FROM outbox WHERE state = 'pending' AND next_attempt_at > ?", now.UTC()).
+		Scan(&row).Error; err != nil {
+		return 0, time.Time{}, fmt.Errorf("queued deliveries: %w", err)
+	}
+	if row.N == 0 {
+		return 0, time.Time{}, nil
+	}
+	// MIN over a SQLite DATETIME column comes back as text: order instead.
+	var first []time.Time
+	if err := s.db.Gorm.WithContext(ctx).Raw("SELECT next_attempt_at FROM outbox WHERE state = 'pending' AND next_attempt_at > ? "+
+		"ORDER BY next_attempt_at LIMIT 1", now.UTC()).Scan(&first).Error; err != nil {
+		return 0, time.Time{}, fmt.Errorf("queued deliveries: %w", err)
+	}
+	if len(first) > 0 {
+		return row.N, first[0].UTC(), nil
+	}
+	return row.N, time.Time{}, nil
+}
+
 // DeadMessages lists the deliveries that gave up, newest first. A
 // petitioner's receipt shows no address.
 func (s *AlertStore) DeadMessages(ctx context.Context, limit int) ([]alert.DeadMessage, error) {

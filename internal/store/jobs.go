@@ -34,9 +34,9 @@ func (s *JobRunStore) Claim(ctx context.Context, r jobs.Run) (int64, bool, error
 		// ON CONFLICT DO NOTHING rather than catching the error: on
 		// Postgres a failed INSERT would abort the transaction.
 		var ids []int64
-		err := tx.Raw("INSERT INTO job_runs (job, tick, cause, as_of, replica, started_by, started_at, outcome) "+
-			"VALUES (?, ?, ?, ?, ?, ?, ?, 'running') ON CONFLICT (job, tick) DO NOTHING RETURNING id",
-			r.Job, r.Tick, string(r.Cause), r.AsOf.UTC(), r.Replica, r.StartedBy, r.StartedAt.UTC()).Scan(&ids).Error
+		err := tx.Raw("INSERT INTO job_runs (job, tick, cause, as_of, replica, started_by, started_at, outcome, lease_until) "+
+			"VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?) ON CONFLICT (job, tick) DO NOTHING RETURNING id",
+			r.Job, r.Tick, string(r.Cause), r.AsOf.UTC(), r.Replica, r.StartedBy, r.StartedAt.UTC(), leaseOf(r)).Scan(&ids).Error
 		if err != nil {
 			return fmt.Errorf("claim %s %s: %w", r.Job, r.Tick, err)
 		}
@@ -57,6 +57,54 @@ func (s *JobRunStore) Claim(ctx context.Context, r jobs.Run) (int64, bool, error
 		return nil
 	})
 	return id, claimed, err
+}
+
+func leaseOf(r jobs.Run) any {
+	if r.LeaseUntil.IsZero() {
+		return nil
+	}
+	return r.LeaseUntil.UTC()
+}
+
+// Renew extends a running run's lease.
+func (s *JobRunStore) Renew(ctx context.Context, id int64, until time.Time) error {
+	err := s.db.Gorm.WithContext(ctx).Exec("UPDATE job_runs SET lease_until = ? WHERE id = ? AND outcome = 'running'", until.UTC(), id).Error
+	if err != nil {
+		return fmt.Errorf("renew run %d: %w", id, err)
+	}
+	return nil
+}
+
+// Reap marks the runs whose lease expired before now as lost.
+func (s *JobRunStore) Reap(ctx context.Context, now time.Time) (int, error) {
+	res := s.db.Gorm.WithContext(ctx).Exec("UPDATE job_runs SET outcome = 'lost', finished_at = lease_until, "+
+		"error = 'lost: the replica running it stopped renewing its lease (killed or cut off)' "+
+		"WHERE outcome = 'running' AND lease_until < ?", now.UTC())
+	if res.Error != nil {
+		return 0, fmt.Errorf("reap runs: %w", res.Error)
+	}
+	return int(res.RowsAffected), nil
+}
+
+// LastCompleted returns job's latest ok or skipped run and the id of its
+// latest run of any outcome.
+func (s *JobRunStore) LastCompleted(ctx context.Context, job string) (*jobs.Run, int64, error) {
+	runs, err := s.list(ctx, "job = ? AND outcome IN ('ok', 'skipped') ORDER BY id DESC LIMIT 1", job)
+	if err != nil {
+		return nil, 0, err
+	}
+	var latest []int64
+	if err := s.db.Gorm.WithContext(ctx).Raw("SELECT COALESCE(MAX(id), 0) FROM job_runs WHERE job = ?", job).Scan(&latest).Error; err != nil {
+		return nil, 0, fmt.Errorf("latest run: %w", err)
+	}
+	var id int64
+	if len(latest) > 0 {
+		id = latest[0]
+	}
+	if len(runs) == 0 {
+		return nil, id, nil
+	}
+	return &runs[0], id, nil
 }
 
 // Finish records the end of a run.
@@ -131,7 +179,7 @@ func (s *JobRunStore) Recent(ctx context.Context, job string, limit int) ([]jobs
 
 // RecentFailures returns the latest failed runs of job, newest first.
 func (s *JobRunStore) RecentFailures(ctx context.Context, job string, limit int) ([]jobs.Run, error) {
-	return s.list(ctx, "job = ? AND outcome = 'failed' ORDER BY id DESC LIMIT "+strconv.Itoa(max(limit, 1)), job)
+	return s.list(ctx, "job = ? AND outcome IN ('failed', 'lost') ORDER BY id DESC LIMIT "+strconv.Itoa(max(limit, 1)), job)
 }
 
 // Abandon marks replica's unfinished runs as failed.
