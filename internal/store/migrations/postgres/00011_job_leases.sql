@@ -1,7 +1,7 @@
 -- Job runs hold a lease (issue 15): the process running a job renews
 -- lease_until while it works; a run still "running" after its lease has
 -- expired belongs to a process that died, and is marked "lost".
--- Keep in step with ../sqlite/00010_job_leases.sql.
+-- Keep in step with ../sqlite/00011_job_leases.sql.
 
 -- +goose Up
 ALTER TABLE job_runs ADD COLUMN lease_until TIMESTAMPTZ;

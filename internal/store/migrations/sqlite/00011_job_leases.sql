@@ -1,7 +1,7 @@
 -- Job runs hold a lease (issue 15): the process running a job renews
 -- lease_until while it works; a run still "running" after its lease has
 -- expired belongs to a process that died, and is marked "lost".
--- Keep in step with ../postgres/00010_job_leases.sql. SQLite cannot change
+-- Keep in step with ../postgres/00011_job_leases.sql. SQLite cannot change
 -- a CHECK constraint, so the table is rebuilt (nothing references it).
 
 -- +goose Up
