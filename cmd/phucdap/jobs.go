@@ -110,6 +110,8 @@ func (a *app) registry() []jobs.Job {
 			Schedule: "55 23 * * *", Enabled: true, Run: a.reportSnapshot},
 		{Name: "outbox", Description: "deliver queued e-mails and webhooks, with retries",
 			Schedule: "* * * * *", Enabled: true, RunAtStart: true, Run: fn(s.Deliver)},
+		{Name: "recompute-clocks", Description: "after a calendar or rule change, compute the running clocks' due times again, in batches",
+			Schedule: "* * * * *", Enabled: true, RunAtStart: true, Run: a.recomputeClocks},
 		{Name: "calendar-reminder", Description: "remind admins to confirm next year's working-day calendar",
 			Schedule: "0 9 1 11 *", Enabled: true, Run: fn(s.CalendarReminder)},
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/phucdap/phucdap/internal/calendar"
 	"github.com/phucdap/phucdap/internal/i18n"
 	"github.com/phucdap/phucdap/internal/jobs"
+	"github.com/phucdap/phucdap/internal/petition"
 	"github.com/phucdap/phucdap/internal/report"
 	"github.com/phucdap/phucdap/internal/store"
 	"github.com/phucdap/phucdap/internal/web"
@@ -55,4 +56,20 @@ func (a *app) reportSnapshot(ctx context.Context, now time.Time) (jobs.Counts, e
 		counts["kpi_"+k] = v
 	}
 	return counts, err
+}
+
+// recomputeClocks is the recompute-clocks job (issue 12): when a calendar
+// or rule change is pending (store.RequestRecompute), it reloads the
+// deadline engine, which another replica may have changed, and computes
+// the running clocks again in batches.
+func (a *app) recomputeClocks(ctx context.Context, now time.Time) (jobs.Counts, error) {
+	st := store.NewRecomputeStore(a.db)
+	if _, pending, err := st.PendingRecompute(ctx); err != nil || !pending {
+		return jobs.Counts{}, err
+	}
+	if err := a.deadlines.Reload(ctx); err != nil {
+		return nil, err
+	}
+	c, err := petition.RecomputeOpenClocks(ctx, st, a.deadlines.Engine(ctx), now, petition.RecomputeBatchSize)
+	return jobs.Counts(c), err
 }

@@ -107,6 +107,7 @@ type JobsConfig struct {
 	KPISnapshot      JobConfig `koanf:"kpi_snapshot"`
 	Outbox           JobConfig `koanf:"outbox"`
 	CalendarReminder JobConfig `koanf:"calendar_reminder"`
+	RecomputeClocks  JobConfig `koanf:"recompute_clocks"`
 }
 
 // JobConfig overrides one job of the registry. Schedule is a cron spec in
@@ -123,7 +124,8 @@ type JobConfig struct {
 // of each under "jobs.".
 func (j JobsConfig) Jobs() map[string]JobConfig {
 	return map[string]JobConfig{"overdue-sweep": j.OverdueSweep, "due-soon": j.DueSoon, "daily-digest": j.DailyDigest,
-		"kpi-snapshot": j.KPISnapshot, "outbox": j.Outbox, "calendar-reminder": j.CalendarReminder}
+		"kpi-snapshot": j.KPISnapshot, "outbox": j.Outbox, "calendar-reminder": j.CalendarReminder,
+		"recompute-clocks": j.RecomputeClocks}
 }
 
 // AlertsConfig is the escalation ladder and delivery (issue 7).

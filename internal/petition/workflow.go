@@ -75,6 +75,36 @@ const (
 	EventWithdrawalContinues EventKind = "withdrawal_continues"
 	EventTerminated          EventKind = "terminated"
 	EventFollowUp            EventKind = "follow_up" // internal, on a follow-up: which case it continues
+	// EventDueMoved: a calendar or rule change moved a running clock's due
+	// time (Note: before → after; the reason). Public when the citizen's
+	// due date changed (DueAt is the new one).
+	EventDueMoved EventKind = "due_moved"
+	// EventLate and EventEscalated are the overdue sweep's internal marks:
+	// the clock went late; it was escalated to leadership.
+	EventLate      EventKind = "late"
+	EventEscalated EventKind = "escalated"
+)
+
+// EventKinds is every kind of case event and whether it is recorded public
+// (on the citizen's timeline, in petition.event.* words), internal (the
+// staff trail, staff.event.*) or either (EventDueMoved).
+var EventKinds = map[EventKind]EventShown{
+	EventReceived: Public, EventIntake: Internal, EventAnswered: Public, EventRated: Public, EventReopened: Public,
+	EventAccepted: Public, EventAssigned: Public, EventExtended: Public, EventClosed: Public, EventForwarded: Public,
+	EventGuided: Public, EventNotEligible: Public, EventSplit: Public, EventRegistered: Internal, EventClassified: Internal,
+	EventFiled: Internal, EventCoordinating: Internal, EventDrafted: Internal, EventContributed: Internal,
+	EventExtensionRequested: Internal, EventExtensionRefused: Internal, EventSuspended: Internal, EventResumed: Internal,
+	EventWithdrawn: Internal, EventWithdrawalContinues: Internal, EventTerminated: Internal, EventFollowUp: Internal,
+	EventDueMoved: Either, EventLate: Internal, EventEscalated: Internal,
+}
+
+// EventShown is where an event kind is recorded.
+type EventShown int
+
+const (
+	Internal EventShown = 1 << iota // the staff trail
+	Public                          // the citizen's timeline (and the staff history)
+	Either   = Internal | Public
 )
 
 // ChannelHotline is the agency's hotline (đường dây nóng), counted apart

@@ -13,6 +13,7 @@ import (
 	"github.com/phucdap/phucdap/internal/alert"
 	"github.com/phucdap/phucdap/internal/audit"
 	"github.com/phucdap/phucdap/internal/caseclock"
+	"github.com/phucdap/phucdap/internal/petition"
 	"github.com/phucdap/phucdap/internal/report"
 )
 
@@ -121,7 +122,7 @@ func (s *AlertStore) FlagLate(ctx context.Context, now time.Time, after alert.Cu
 		// it first makes this UPDATE skip it rather than flag it twice.
 		"late_flagged_at IS NULL AND "+caseclock.LateSQL("", "?"),
 		"id, case_id, kind, unit_id, due_at")
-	return s.markBatch(ctx, q, args, now, "late", plan)
+	return s.markBatch(ctx, q, args, now, string(petition.EventLate), plan)
 }
 
 // Escalate marks a batch of clocks late since cutoff or earlier as
@@ -137,7 +138,7 @@ func (s *AlertStore) Escalate(ctx context.Context, now, cutoff time.Time, after 
 		"escalated_at = ?, updated_at = ?",
 		"late_flagged_at IS NOT NULL AND escalated_at IS NULL AND "+caseclock.LateSQL("", "?"),
 		"id, case_id, kind, unit_id, due_at")
-	return s.markBatch(ctx, q, args, now, "escalated", plan)
+	return s.markBatch(ctx, q, args, now, string(petition.EventEscalated), plan)
 }
 
 func (s *AlertStore) markBatch(ctx context.Context, update string, args []any, now time.Time, event string, plan alert.Planner) (alert.Batch, error) {

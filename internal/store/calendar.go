@@ -150,7 +150,10 @@ func (s *DeadlineStore) SaveTable(ctx context.Context, t calendar.YearTable, by 
 		if stored {
 			e.Before = before
 		}
-		return audit.Record(ctx, tx, e)
+		if err := audit.Record(ctx, tx, e); err != nil {
+			return err
+		}
+		return RequestRecompute(tx, fmt.Sprintf("Lịch làm việc năm %d được sửa bởi %s.", t.Year, by.Label), by.Label, now)
 	})
 }
 
@@ -303,7 +306,10 @@ func (s *DeadlineStore) SaveOverride(ctx context.Context, o deadline.Override, b
 		if found {
 			e.Before = deadline.Override{RuleID: before.RuleID, Scope: before.Scope, Limit: before.LimitDays, Unit: deadline.Unit(before.Unit), Reason: before.Reason}
 		}
-		return audit.Record(ctx, tx, e)
+		if err := audit.Record(ctx, tx, e); err != nil {
+			return err
+		}
+		return RequestRecompute(tx, fmt.Sprintf("Thời hạn %s được điều chỉnh bởi %s.", o.RuleID, by.Label), by.Label, now)
 	})
 }
 
@@ -321,9 +327,12 @@ func (s *DeadlineStore) DeleteOverride(ctx context.Context, ruleID, scope string
 		if err := tx.Delete(&overrideRow{}, before.ID).Error; err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: by.AccountID, ActorLabel: by.Label, Action: "deadline.override.delete",
+		if err := audit.Record(ctx, tx, audit.Entry{At: now, ActorID: by.AccountID, ActorLabel: by.Label, Action: "deadline.override.delete",
 			Entity: "deadline_override", EntityID: ruleID + "/" + scope,
-			Before: deadline.Override{RuleID: before.RuleID, Scope: before.Scope, Limit: before.LimitDays, Unit: deadline.Unit(before.Unit), Reason: before.Reason}})
+			Before: deadline.Override{RuleID: before.RuleID, Scope: before.Scope, Limit: before.LimitDays, Unit: deadline.Unit(before.Unit), Reason: before.Reason}}); err != nil {
+			return err
+		}
+		return RequestRecompute(tx, fmt.Sprintf("Điều chỉnh thời hạn %s được bỏ bởi %s.", ruleID, by.Label), by.Label, now)
 	})
 }
 
