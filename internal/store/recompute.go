@@ -13,7 +13,7 @@ import (
 )
 
 // RecomputeStore is the gorm implementation of petition.RecomputeStore
-// over case_clocks and clock_recomputes (migration 00011).
+// over case_clocks and clock_recomputes (migration 00012).
 type RecomputeStore struct{ db *DB }
 
 // NewRecomputeStore returns the store over db.
