@@ -206,6 +206,22 @@ func TestDeadlinePages(t *testing.T) {
 		if res.StatusCode != 200 || !strings.Contains(string(b), "Draft") {
 			t.Errorf("draft calendar page: %d", res.StatusCode)
 		}
+		if strings.Contains(string(b), "changed in this release") {
+			t.Error("a year with no built-in correction is offered one")
+		}
+		// A database whose 2026 came from an older built-in: the page says
+		// the built-in changed and what accepting it would change.
+		if err := ta.db.Gorm.Exec("UPDATE calendar_builtin SET fingerprint = 'older' WHERE year = 2026").Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := ta.db.Gorm.Exec("DELETE FROM calendar_entries WHERE year = 2026 AND date = '2026-09-02'").Error; err != nil {
+			t.Fatal(err)
+		}
+		res, b = ta.do(t, http.MethodGet, "/admin/calendar/2026?lang=en", nil)
+		if res.StatusCode != 200 || !strings.Contains(string(b), "The built-in 2026 calendar changed in this release: review.") ||
+			!strings.Contains(string(b), "+ 02/09/2026") {
+			t.Errorf("calendar page without the built-in's correction: %d\n%s", res.StatusCode, b)
+		}
 	})
 }
 

@@ -233,9 +233,16 @@ func (s *DeadlineStore) EnsureDefaults(ctx context.Context, tables []calendar.Ye
 				return err
 			}
 			if n > 0 {
+				// Stored before: record the built-in it matches, once.
+				if err := recordBuiltinBase(tx, s, t, now); err != nil {
+					return err
+				}
 				continue
 			}
 			if err := saveTable(tx, t, "built-in", now); err != nil {
+				return err
+			}
+			if err := recordBuiltin(tx, t.Year, t.Fingerprint(), "built-in", now); err != nil {
 				return err
 			}
 			years++
@@ -365,4 +372,98 @@ func (s *DeadlineStore) Version(ctx context.Context) (string, error) {
 		return "", err
 	}
 	return fmt.Sprintf("%d/%d/%d/%d/%s/%s/%s", v.Years, v.Entries, v.Rules, v.Overrides, stamps.A, stamps.B, stamps.C), nil
+}
+
+// recordBuiltin notes that year was built from, or reviewed against, the
+// built-in table with fingerprint fp.
+func recordBuiltin(tx *gorm.DB, year int, fp, by string, now time.Time) error {
+	if err := tx.Exec("INSERT INTO calendar_builtin (year, fingerprint, reviewed_by, reviewed_at) VALUES (?, ?, ?, ?) "+
+		"ON CONFLICT (year) DO UPDATE SET fingerprint = excluded.fingerprint, reviewed_by = excluded.reviewed_by, reviewed_at = excluded.reviewed_at",
+		year, fp, by, now.UTC()).Error; err != nil {
+		return fmt.Errorf("record built-in %d: %w", year, err)
+	}
+	return nil
+}
+
+// recordBuiltinBase gives a year stored before versioned defaults its base:
+// the built-in's fingerprint when the stored table says the same, else ”
+// (unknown), so that the difference is offered for review once.
+func recordBuiltinBase(tx *gorm.DB, s *DeadlineStore, builtin calendar.YearTable, now time.Time) error {
+	var n int64
+	if err := tx.Raw("SELECT count(*) FROM calendar_builtin WHERE year = ?", builtin.Year).Scan(&n).Error; err != nil || n > 0 {
+		return err
+	}
+	stored, _, err := s.tableIn(tx, builtin.Year)
+	if err != nil {
+		return err
+	}
+	fp := ""
+	if stored.Fingerprint() == builtin.Fingerprint() {
+		fp = builtin.Fingerprint()
+	}
+	return recordBuiltin(tx, builtin.Year, fp, "built-in", now)
+}
+
+// BuiltinChange says whether this release's built-in table of year differs
+// from the one the stored year was last built from or reviewed against,
+// and if so how the stored table would change by accepting it.
+func (s *DeadlineStore) BuiltinChange(ctx context.Context, year int) (calendar.TableDiff, bool, error) {
+	builtin, ok := calendar.BuiltinYear(year)
+	if !ok {
+		return calendar.TableDiff{}, false, nil
+	}
+	var fps []string
+	tx := s.db.Gorm.WithContext(ctx)
+	if err := tx.Raw("SELECT fingerprint FROM calendar_builtin WHERE year = ?", year).Scan(&fps).Error; err != nil {
+		return calendar.TableDiff{}, false, err
+	}
+	if len(fps) == 0 || fps[0] == builtin.Fingerprint() {
+		return calendar.TableDiff{}, false, nil
+	}
+	stored, found, err := s.tableIn(tx, year)
+	if err != nil || !found {
+		return calendar.TableDiff{}, false, err
+	}
+	d := stored.Diff(builtin)
+	return d, true, nil
+}
+
+// ResolveBuiltin settles a changed built-in year: accept replaces the
+// stored table by the built-in (confirmed, audited, and the open clocks
+// recomputed); otherwise the office's table is kept and the built-in is
+// marked reviewed. Either way the year is not offered again until a
+// release changes its built-in table once more.
+func (s *DeadlineStore) ResolveBuiltin(ctx context.Context, year int, accept bool, by deadline.Editor, now time.Time) error {
+	builtin, ok := calendar.BuiltinYear(year)
+	if !ok {
+		return fmt.Errorf("%w: no built-in table for %d", deadline.ErrInvalidRequest, year)
+	}
+	return s.db.Tx(ctx, func(tx *gorm.DB) error {
+		before, stored, err := s.tableIn(tx, year)
+		if err != nil {
+			return err
+		}
+		action := "calendar.builtin.keep"
+		e := audit.Entry{At: now, ActorID: by.AccountID, ActorLabel: by.Label, Entity: "calendar_year", EntityID: fmt.Sprint(year)}
+		if accept {
+			action = "calendar.builtin.accept"
+			builtin.Confirmed = true
+			if err := saveTable(tx, builtin, by.Label, now); err != nil {
+				return err
+			}
+			e.After = builtin
+			if stored {
+				e.Before = before
+			}
+			if err := RequestRecompute(tx, fmt.Sprintf("Lịch làm việc năm %d được cập nhật theo bản dựng sẵn đã đính chính, bởi %s.", year, by.Label),
+				by.Label, now); err != nil {
+				return err
+			}
+		}
+		e.Action = action
+		if err := audit.Record(ctx, tx, e); err != nil {
+			return err
+		}
+		return recordBuiltin(tx, year, builtin.Fingerprint(), by.Label, now)
+	})
 }

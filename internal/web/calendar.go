@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"time"
@@ -37,6 +38,14 @@ type calendarPage struct {
 	CanEdit  bool
 	Saved    bool
 	Weekdays []string
+	// Builtin: this release corrects its built-in table of the year (issue
+	// 12); what accepting it would change.
+	Builtin *calendar.TableDiff
+}
+
+// builtinReviewer is the store's view of the versioned built-in years.
+type builtinReviewer interface {
+	BuiltinChange(ctx context.Context, year int) (calendar.TableDiff, bool, error)
 }
 
 func (p *Pages) calendarYear(c echo.Context) error {
@@ -56,6 +65,15 @@ func (p *Pages) calendarYear(c echo.Context) error {
 		unsure[d.Date] = d.Unconfirmed
 	}
 	page := calendarPage{View: v, Prev: year - 1, Next: year + 1, CanEdit: access.Can(access.ActorFrom(ctx), access.ActCalendarManage, nil), Saved: c.QueryParam("saved") == "1"}
+	if br, ok := p.Tables.(builtinReviewer); ok {
+		d, changed, err := br.BuiltinChange(ctx, year)
+		if err != nil {
+			return err
+		}
+		if changed {
+			page.Builtin = &d
+		}
+	}
 	for _, id := range []string{"weekday.mon", "weekday.tue", "weekday.wed", "weekday.thu", "weekday.fri", "weekday.sat", "weekday.sun"} {
 		page.Weekdays = append(page.Weekdays, p.Catalog.T(lang, id, nil))
 	}
