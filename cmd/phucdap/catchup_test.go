@@ -2,6 +2,7 @@ package main
 
 import (
 	"database/sql"
+	"fmt"
 	"net/http"
 	"path/filepath"
 	"testing"
@@ -17,7 +18,7 @@ import (
 // is three days old: the restart catches up at once, not at the next
 // five-minute tick, and every late clock is flagged once, with one ledger
 // row per (subject, recipient, kind, due).
-func TestDowntimeCatchUpAtStart(t *testing.T) {
+func TestFaultDowntimeCatchUpAtStart(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
@@ -39,7 +40,8 @@ func TestDowntimeCatchUpAtStart(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer db.Close()
-			env = append(env, outageEnv[0])
+			hooks := newHookServer(t, -1)
+			env = append(env, outageEnv[0], "PHUCDAP_WEBHOOK__URLS="+hooks.URL, "PHUCDAP_WEBHOOK__SECRET=fault-suite-secret-0123456789")
 			env = append(env, outageEnv[2:]...)
 			const cases = 8
 			a := start(t, env...)
@@ -79,13 +81,17 @@ func TestDowntimeCatchUpAtStart(t *testing.T) {
 				}
 				time.Sleep(100 * time.Millisecond)
 			}
-			t.Logf("%s: %d late clocks flagged %.1f s after the start", dialect, cases, time.Since(began).Seconds())
+			took := time.Since(began)
+			t.Logf("%s: %d late clocks flagged %.1f s after the start", dialect, cases, took.Seconds())
 			if n := pgQueryInt(t, db, "SELECT COUNT(*) FROM (SELECT 1 FROM alerts GROUP BY subject, recipient, kind, due_at HAVING COUNT(*) > 1) d"); n != 0 {
 				t.Errorf("%d duplicated ledger keys", n)
 			}
 			if n := pgQueryInt(t, db, "SELECT COUNT(*) FROM case_events WHERE kind = 'late'"); n != cases {
 				t.Errorf("%d late events, want one per clock (%d)", n, cases)
 			}
+			figures{Case: "down, clock moved 3 days, started (" + dialect + ")", Acked: cases,
+				Recovery:  fmt.Sprintf("%.1f (all flagged after the start)", took.Seconds()),
+				AlertsPer: fmt.Sprintf("%.2f late alerts per case", float64(pgQueryInt(t, db, "SELECT COUNT(*) FROM alerts WHERE kind = 'late'"))/cases)}.report(t)
 			b.stop(t)
 		})
 	}
