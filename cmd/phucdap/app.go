@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"strings"
 	"time"
@@ -58,6 +59,10 @@ type app struct {
 	alertStore *store.AlertStore
 	alerts     *alert.Service
 	scheduler  *jobs.Scheduler
+
+	// metrics is the Prometheus handler handler() built; serve puts it on
+	// its own listener when metrics.listen is set.
+	metrics http.Handler
 }
 
 // newFlagSet returns a flag set whose --help prints the command's usage and

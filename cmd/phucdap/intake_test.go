@@ -615,6 +615,7 @@ func TestRateLimits(t *testing.T) {
 	limits := func(c *config.Config) {
 		c.Intake.PerIPHour, c.Intake.PerIPDay, c.Intake.PerPhoneHour, c.Intake.PerPhoneDay = 3, 5, 2, 1000
 		c.Intake.TrackFailures = 3
+		c.HTTP.TrustedNets = trustLoopback(t)
 	}
 	eachIntakeApp(t, func(t *testing.T, ta *testApp) {
 		post := func(ip, phone string, n int) int {
@@ -644,9 +645,8 @@ func TestRateLimits(t *testing.T) {
 			t.Errorf("per IP per day (-want +got):\n%s", diff)
 		}
 		// A client cannot pick its own address: X-Forwarded-For counts only
-		// from a trusted proxy. (httptest connects from 127.0.0.1, which is
-		// trusted, so the header above worked; the extractor is what the
-		// real server uses.)
+		// from a configured proxy (this test trusts 127.0.0.1, where
+		// httptest connects from; TestTrustedProxies checks the default).
 
 		// Tracking: 3 wrong tries per window, then 429 even for the right
 		// secret, for that client only.

@@ -59,8 +59,22 @@ func cmdServe(ctx context.Context, env *cliEnv, args []string) error {
 	a.log.Info("phucdap listening", "url", url, "database", a.cfg.DescribeDatabase(), "env", a.cfg.Env, "jobs", a.cfg.Jobs.Enabled)
 	fmt.Fprintf(env.stdout, "phucdap is running: open %s (database: %s). Stop with Ctrl+C.\n", url, a.cfg.DescribeDatabase())
 
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
+	if ml := a.cfg.Metrics.Listen; ml != "" {
+		mln, err := net.Listen("tcp", ml)
+		if err != nil {
+			return fmt.Errorf("listen on %s (metrics.listen): %w", ml, err)
+		}
+		msrv := &http.Server{Handler: metricsMux(a.metrics), ReadHeaderTimeout: 10 * time.Second}
+		a.log.Info("metrics listening", "addr", mln.Addr().String())
+		go func() {
+			if err := msrv.Serve(mln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				errc <- fmt.Errorf("metrics listener: %w", err)
+			}
+		}()
+		defer msrv.Close()
+	}
 	if a.cfg.Jobs.Enabled {
 		if err := a.scheduler.Start(ctx); err != nil {
 			return fmt.Errorf("scheduler: %w", err)
@@ -91,6 +105,13 @@ func cmdServe(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	a.log.Info("stopped")
 	return nil
+}
+
+// metricsMux serves only GET /metrics on the metrics listener.
+func metricsMux(h http.Handler) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", h)
+	return mux
 }
 
 // publicURL is where a person should open the service: the configured base

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
@@ -48,6 +47,7 @@ func (a *app) handler() (http.Handler, error) {
 	e := server.New(server.Options{
 		Logger: a.log, Catalog: cat, BodyLimit: a.cfg.HTTP.BodyLimit, Production: prod,
 		Registry: reg, HTMLErrors: pages.RenderError,
+		TrustedProxies: a.cfg.HTTP.TrustedNets, MetricsToken: a.cfg.Metrics.Token, MetricsElsewhere: a.cfg.Metrics.Listen != "",
 		Ready: func(ctx context.Context) error {
 			if err := a.db.Ping(ctx); err != nil {
 				return fmt.Errorf("database unreachable: %w", err)
@@ -62,11 +62,8 @@ func (a *app) handler() (http.Handler, error) {
 			return nil
 		},
 	})
+	a.metrics = server.MetricsHandler(reg, a.cfg.Metrics.Token)
 	e.Use(auth.Middleware())
-	// Client addresses: X-Forwarded-For only from a proxy on a loopback or
-	// private address, so a client cannot dodge the intake rate limits by
-	// sending the header itself.
-	e.IPExtractor = echo.ExtractIPFromXFFHeader()
 	e.Use(httpapi.ClientIP, httpapi.JSONGuard)
 	httpapi.Mount(e, &httpapi.API{
 		Plans: a.plans, Units: a.units,

@@ -43,7 +43,9 @@ type Config struct {
 	Log  LogConfig  `koanf:"log"`
 	DB   DBConfig   `koanf:"db"`
 	HTTP HTTPConfig `koanf:"http"`
-	Jobs JobsConfig `koanf:"jobs"`
+	// Metrics restricts the Prometheus endpoint.
+	Metrics MetricsConfig `koanf:"metrics"`
+	Jobs    JobsConfig    `koanf:"jobs"`
 	// Alerts, SMTP and Webhook configure issue 7's alerts.
 	Alerts  AlertsConfig  `koanf:"alerts"`
 	SMTP    SMTPConfig    `koanf:"smtp"`
@@ -87,6 +89,22 @@ type HTTPConfig struct {
 	ReadTimeout     time.Duration `koanf:"read_timeout"`
 	WriteTimeout    time.Duration `koanf:"write_timeout"`
 	ShutdownTimeout time.Duration `koanf:"shutdown_timeout"`
+	// TrustedProxies are the addresses (CIDRs or single IPs) of the
+	// reverse proxies in front of phucdap. Only a request arriving from one
+	// of them has its X-Forwarded-For read; every other request's client is
+	// the connection's address. Empty (the default): no proxy is trusted.
+	TrustedProxies List `koanf:"trusted_proxies"`
+	// TrustedNets is TrustedProxies parsed; filled by Validate.
+	TrustedNets []*net.IPNet `koanf:"-"`
+}
+
+// MetricsConfig restricts GET /metrics. Listen: serve it on this address
+// only (e.g. 127.0.0.1:9090), not on the public listener. Token: require
+// "Authorization: Bearer TOKEN". Both empty: /metrics is on the public
+// listener, open, as before.
+type MetricsConfig struct {
+	Listen string `koanf:"listen"`
+	Token  string `koanf:"token"`
 }
 
 // JobsConfig controls the scheduler. Enabled=false makes a passive replica
@@ -263,6 +281,9 @@ func Defaults() map[string]any {
 		"http.read_timeout":     "60s",
 		"http.write_timeout":    "120s",
 		"http.shutdown_timeout": "20s",
+		"http.trusted_proxies":  "",
+		"metrics.listen":        "",
+		"metrics.token":         "",
 		"jobs.enabled":          true,
 
 		// alerts, smtp, webhook: see AlertsConfig, SMTPConfig, WebhookConfig
@@ -475,6 +496,25 @@ func (c *Config) Validate() error {
 		bad("auth.session_idle", fmt.Sprint(c.Auth.SessionIdle, " ", c.Auth.SessionMax), "session_idle must be positive and session_max at least as long")
 	}
 	errs = append(errs, c.validateAlerts()...)
+	c.HTTP.TrustedNets = nil
+	for _, p := range c.HTTP.TrustedProxies {
+		n, err := ParseCIDR(p)
+		if err != nil {
+			bad("http.trusted_proxies", p, "want IP addresses or CIDRs, comma-separated, e.g. 10.0.0.5,192.168.1.0/24")
+			continue
+		}
+		c.HTTP.TrustedNets = append(c.HTTP.TrustedNets, n)
+	}
+	if c.Metrics.Listen != "" {
+		if _, _, err := net.SplitHostPort(c.Metrics.Listen); err != nil {
+			bad("metrics.listen", c.Metrics.Listen, "want host:port, e.g. 127.0.0.1:9090")
+		} else if c.Metrics.Listen == c.Listen {
+			bad("metrics.listen", c.Metrics.Listen, "must differ from listen")
+		}
+	}
+	if c.Metrics.Token != "" && len(c.Metrics.Token) < 16 {
+		bad("metrics.token", "(hidden)", "want at least 16 characters")
+	}
 	if c.HTTP.ShutdownTimeout <= 0 {
 		bad("http.shutdown_timeout", c.HTTP.ShutdownTimeout.String(), "must be positive")
 	}
@@ -482,6 +522,25 @@ func (c *Config) Validate() error {
 		return errors.Join(errs...)
 	}
 	return nil
+}
+
+// ParseCIDR reads "10.0.0.0/8" or a single address ("10.0.0.5", "::1") as
+// a network.
+func ParseCIDR(s string) (*net.IPNet, error) {
+	s = strings.TrimSpace(s)
+	if strings.Contains(s, "/") {
+		_, n, err := net.ParseCIDR(s)
+		return n, err
+	}
+	ip := net.ParseIP(s)
+	if ip == nil {
+		return nil, fmt.Errorf("not an IP address: %q", s)
+	}
+	bits := 128
+	if ip4 := ip.To4(); ip4 != nil {
+		ip, bits = ip4, 32
+	}
+	return &net.IPNet{IP: ip, Mask: net.CIDRMask(bits, bits)}, nil
 }
 
 // Dialect says which database DatabaseURL selects: "sqlite" or "postgres".

@@ -74,3 +74,35 @@ func TestInvalidValuesNameTheirKey(t *testing.T) {
 		t.Error("a missing config file was accepted")
 	}
 }
+
+func TestTrustedProxiesAndMetrics(t *testing.T) {
+	c, err := Load("", environ())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.HTTP.TrustedNets) != 0 || c.Metrics.Listen != "" || c.Metrics.Token != "" {
+		t.Errorf("defaults trust a proxy or restrict metrics: %+v %+v", c.HTTP, c.Metrics)
+	}
+	c, err = Load("", environ("PHUCDAP_HTTP__TRUSTED_PROXIES=10.0.0.5, 192.168.1.0/24,::1",
+		"PHUCDAP_METRICS__LISTEN=127.0.0.1:9090", "PHUCDAP_METRICS__TOKEN=0123456789abcdef"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, n := range c.HTTP.TrustedNets {
+		got = append(got, n.String())
+	}
+	if strings.Join(got, " ") != "10.0.0.5/32 192.168.1.0/24 ::1/128" {
+		t.Errorf("trusted nets: %v", got)
+	}
+	for _, bad := range []struct{ env, key string }{
+		{"PHUCDAP_HTTP__TRUSTED_PROXIES=10.0.0.0/33", "PHUCDAP_HTTP__TRUSTED_PROXIES"},
+		{"PHUCDAP_HTTP__TRUSTED_PROXIES=proxy.local", "PHUCDAP_HTTP__TRUSTED_PROXIES"},
+		{"PHUCDAP_METRICS__LISTEN=9090", "PHUCDAP_METRICS__LISTEN"},
+		{"PHUCDAP_METRICS__TOKEN=short", "PHUCDAP_METRICS__TOKEN"},
+	} {
+		if _, err := Load("", environ(bad.env)); err == nil || !strings.Contains(err.Error(), bad.key) {
+			t.Errorf("%s: err = %v, want it to name %s", bad.env, err, bad.key)
+		}
+	}
+}

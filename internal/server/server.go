@@ -6,8 +6,10 @@ package server
 
 import (
 	"context"
+	"crypto/subtle"
 	"errors"
 	"log/slog"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -39,6 +41,68 @@ type Options struct {
 	// ErrorRenderers draw an error for a path prefix (e.g. the HTML pages);
 	// the JSON renderer is the default.
 	HTMLErrors func(c echo.Context, status int, code, message string) error
+	// TrustedProxies are the networks whose X-Forwarded-For is believed.
+	// Empty: none; the client is the connection's address.
+	TrustedProxies []*net.IPNet
+	// MetricsToken, when set, is the bearer token GET /metrics requires.
+	MetricsToken string
+	// MetricsElsewhere: /metrics is served on its own listener (see
+	// MetricsHandler), not on this one.
+	MetricsElsewhere bool
+}
+
+// MaxRequestIDLength bounds a client's X-Request-ID. A longer one, or one
+// with other characters than letters, digits and "-_.:", is replaced by a
+// generated id: it ends up in every log line and audit row of the request.
+const MaxRequestIDLength = 64
+
+// DefaultRetryAfter is the Retry-After of a 429 whose limit did not say
+// when it opens again.
+const DefaultRetryAfter = 60 * time.Second
+
+// ClientIPExtractor returns echo's extractor for the trusted proxies: the
+// connection's address when there are none, else the nearest address in
+// X-Forwarded-For that is not a trusted proxy. Loopback and private
+// addresses are not trusted unless configured.
+func ClientIPExtractor(trusted []*net.IPNet) echo.IPExtractor {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, n := range trusted {
+		opts = append(opts, echo.TrustIPRange(n))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
+}
+
+// MetricsHandler serves the registry, behind the bearer token when one is
+// set.
+func MetricsHandler(reg *prometheus.Registry, token string) http.Handler {
+	h := promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
+	if token == "" {
+		return h
+	}
+	want := []byte("Bearer " + token)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), want) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+func validRequestID(id string) bool {
+	if len(id) > MaxRequestIDLength {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_.:", r)) {
+			return false
+		}
+	}
+	return true
 }
 
 // New builds the echo instance with phucdap's middleware and the
@@ -47,6 +111,7 @@ func New(o Options) *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = errorHandler(o)
+	e.IPExtractor = ClientIPExtractor(o.TrustedProxies)
 
 	httpReqs := prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "phucdap_http_requests_total", Help: "HTTP requests by route, method and status.",
@@ -61,6 +126,23 @@ func New(o Options) *echo.Echo {
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{
 		Skipper: func(c echo.Context) bool { return c.Request().URL.Path == "/" },
 	}))
+	e.Pre(func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			h := c.Request().Header
+			if id := h.Get(echo.HeaderXRequestID); id != "" && !validRequestID(id) {
+				h.Del(echo.HeaderXRequestID)
+			}
+			// Every 429 says when to come back; a limit that knows sets
+			// its own value first.
+			res := c.Response()
+			res.Before(func() {
+				if res.Status == http.StatusTooManyRequests && res.Header().Get("Retry-After") == "" {
+					res.Header().Set("Retry-After", strconv.Itoa(int(DefaultRetryAfter.Seconds())))
+				}
+			})
+			return next(c)
+		}
+	})
 	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{
 		RequestIDHandler: func(c echo.Context, id string) {
 			r := c.Request()
@@ -139,7 +221,9 @@ func New(o Options) *echo.Echo {
 		}
 		return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
 	})
-	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(o.Registry, promhttp.HandlerOpts{})))
+	if !o.MetricsElsewhere {
+		e.GET("/metrics", echo.WrapHandler(MetricsHandler(o.Registry, o.MetricsToken)))
+	}
 	return e
 }
 
@@ -191,6 +275,11 @@ func errorHandler(o Options) echo.HTTPErrorHandler {
 			o.Logger.ErrorContext(ctx, "request failed", "route", c.Path(), "err", err)
 		}
 		body.RequestID = platform.RequestID(ctx)
+		if body.Status == http.StatusTooManyRequests {
+			if d, ok := httpapi.RetryAfter(err); ok {
+				c.Response().Header().Set("Retry-After", strconv.Itoa(int(d.Seconds())))
+			}
+		}
 		if body.Code == "internal" {
 			body.Message = o.Catalog.T(lang, "error.internal", map[string]any{"RequestID": body.RequestID})
 		}
