@@ -43,7 +43,7 @@ func newIntake(cfg *config.Config, a *app) *intake {
 func intakeLimits(c config.IntakeConfig) petition.Limits {
 	return petition.Limits{
 		PerIPHour: c.PerIPHour, PerIPDay: c.PerIPDay, PerPhoneHour: c.PerPhoneHour, PerPhoneDay: c.PerPhoneDay,
-		TrackFailures: c.TrackFailures, TrackWindow: c.TrackWindow, DuplicateWindow: c.DuplicateWindow,
+		TrackFailures: c.TrackFailures, TrackCodeFailures: c.TrackCodeFailures, TrackWindow: c.TrackWindow, DuplicateWindow: c.DuplicateWindow,
 		DisputeWindow: time.Duration(c.DisputeDays) * 24 * time.Hour,
 	}
 }

@@ -620,7 +620,9 @@ func TestRateLimits(t *testing.T) {
 	eachIntakeApp(t, func(t *testing.T, ta *testApp) {
 		post := func(ip, phone string, n int) int {
 			body := validPetition(ta, t)
-			body["phone"], body["content"] = phone, fmt.Sprintf("Nội dung khác nhau số %d để không trùng lặp.", n)
+			// The e-mail is counted per contact too: one per phone.
+			body["phone"], body["email"] = phone, "p"+phone+"@example.vn"
+			body["content"] = fmt.Sprintf("Nội dung khác nhau số %d để không trùng lặp.", n)
 			res, b := ta.postJSON(t, "/api/v1/petitions", body, "X-Forwarded-For", ip)
 			if res.StatusCode == 429 && !strings.Contains(string(b), "petition.rate_limited") && !strings.Contains(string(b), "quá nhiều hồ sơ") {
 				t.Errorf("429 body: %s", b)
@@ -648,8 +650,9 @@ func TestRateLimits(t *testing.T) {
 		// from a configured proxy (this test trusts 127.0.0.1, where
 		// httptest connects from; TestTrustedProxies checks the default).
 
-		// Tracking: 3 wrong tries per window, then 429 even for the right
-		// secret, for that client only.
+		// Tracking: 3 wrong tries per window, then 429 for more wrong tries
+		// from that client, but not for the right secret (failures are
+		// limited, not successes; see TestTrackingFailureLimits).
 		_, b := ta.postJSON(t, "/api/v1/petitions", map[string]any{"kind": "kien_nghi", "topic_id": firstTopic(t, ta), "title": "x",
 			"content": "Đề nghị công khai quy hoạch chi tiết khu đô thị mới.", "name": "Lê Văn Bình", "email": "binh@example.vn", "consent": true},
 			"X-Forwarded-For", "192.0.2.50")
@@ -658,13 +661,14 @@ func TestRateLimits(t *testing.T) {
 			ta.getJSON(t, "/api/v1/petitions/"+rec.Code, 404, nil, "X-Tracking-Secret", "WRONG234", "X-Forwarded-For", "192.0.2.66")
 		}
 		var eb httpapi.ErrorBody
-		ta.getJSON(t, "/api/v1/petitions/"+rec.Code, 429, &eb, "X-Tracking-Secret", rec.Secret, "X-Forwarded-For", "192.0.2.66")
+		ta.getJSON(t, "/api/v1/petitions/"+rec.Code, 429, &eb, "X-Tracking-Secret", "WRONG345", "X-Forwarded-For", "192.0.2.66")
 		if eb.Code != "rate_limited" {
 			t.Errorf("tracking limit: %+v", eb)
 		}
+		ta.getJSON(t, "/api/v1/petitions/"+rec.Code, 200, nil, "X-Tracking-Secret", rec.Secret, "X-Forwarded-For", "192.0.2.66")
 		ta.getJSON(t, "/api/v1/petitions/"+rec.Code, 200, nil, "X-Tracking-Secret", rec.Secret, "X-Forwarded-For", "192.0.2.67")
 		ta.Clock.Advance(15 * time.Minute)
-		ta.getJSON(t, "/api/v1/petitions/"+rec.Code, 200, nil, "X-Tracking-Secret", rec.Secret, "X-Forwarded-For", "192.0.2.66")
+		ta.getJSON(t, "/api/v1/petitions/"+rec.Code, 404, nil, "X-Tracking-Secret", "WRONG234", "X-Forwarded-For", "192.0.2.66")
 	}, limits)
 }
 

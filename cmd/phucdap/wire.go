@@ -64,7 +64,11 @@ func (a *app) handler() (http.Handler, error) {
 	})
 	a.metrics = server.MetricsHandler(reg, a.cfg.Metrics.Token)
 	e.Use(auth.Middleware())
-	e.Use(httpapi.ClientIP, httpapi.JSONGuard)
+	schemas, err := httpapi.LoadSchemas(api.Spec)
+	if err != nil {
+		return nil, err
+	}
+	e.Use(httpapi.ClientIP, httpapi.JSONGuard(schemas))
 	httpapi.Mount(e, &httpapi.API{
 		Plans: a.plans, Units: a.units,
 		Deadlines: httpapi.Deadlines{Service: a.deadlines, Tables: a.deadlineStore, Overrides: a.deadlineStore},

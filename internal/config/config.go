@@ -213,8 +213,12 @@ type AuthConfig struct {
 	PasswordMinLength int           `koanf:"password_min_length"`
 	LockoutFailures   int           `koanf:"lockout_failures"`
 	LockoutDuration   time.Duration `koanf:"lockout_duration"`
-	SessionIdle       time.Duration `koanf:"session_idle"`
-	SessionMax        time.Duration `koanf:"session_max"`
+	// LoginIPFailures wrong logins from one client address within
+	// LockoutDuration (whatever the accounts, known or not) make that
+	// address wait for the window's end; 0 switches it off.
+	LoginIPFailures int           `koanf:"login_ip_failures"`
+	SessionIdle     time.Duration `koanf:"session_idle"`
+	SessionMax      time.Duration `koanf:"session_max"`
 	// DueSoon is the amber window of the staff inbox.
 	DueSoon time.Duration `koanf:"due_soon"`
 }
@@ -240,12 +244,16 @@ type WorkflowConfig struct {
 type IntakeConfig struct {
 	PerIPHour    int `koanf:"per_ip_hour"`    // accepted submissions per client IP per clock hour
 	PerIPDay     int `koanf:"per_ip_day"`     // … per day (UTC)
-	PerPhoneHour int `koanf:"per_phone_hour"` // accepted submissions per phone number per hour
+	PerPhoneHour int `koanf:"per_phone_hour"` // accepted submissions per phone number, and per e-mail address, per hour
 	PerPhoneDay  int `koanf:"per_phone_day"`
 	// TrackFailures is how many wrong code/secret tries one IP may make
 	// per TrackWindow before tracking answers "too many tries".
-	TrackFailures int           `koanf:"track_failures"`
-	TrackWindow   time.Duration `koanf:"track_window"`
+	TrackFailures int `koanf:"track_failures"`
+	// TrackCodeFailures is how many wrong tries one code may take, from
+	// any address, per TrackWindow; then the code answers "too many
+	// tries" to everyone until the window ends.
+	TrackCodeFailures int           `koanf:"track_code_failures"`
+	TrackWindow       time.Duration `koanf:"track_window"`
 	// MinFillTime is how long a person takes at least to fill the web
 	// form; faster posts are refused as automated.
 	MinFillTime time.Duration `koanf:"min_fill_time"`
@@ -315,21 +323,23 @@ func Defaults() map[string]any {
 		"auth.password_min_length": 10,
 		"auth.lockout_failures":    5,
 		"auth.lockout_duration":    "15m",
+		"auth.login_ip_failures":   20,
 		"auth.session_idle":        "30m",
 		"auth.session_max":         "12h",
 		"auth.due_soon":            "72h",
 
 		// intake: see IntakeConfig
-		"intake.per_ip_hour":      20,
-		"intake.per_ip_day":       240,
-		"intake.per_phone_hour":   5,
-		"intake.per_phone_day":    20,
-		"intake.track_failures":   10,
-		"intake.track_window":     "15m",
-		"intake.min_fill_time":    "3s",
-		"intake.duplicate_window": "24h",
-		"intake.dispute_days":     30,
-		"intake.form_key":         "",
+		"intake.per_ip_hour":         20,
+		"intake.per_ip_day":          240,
+		"intake.per_phone_hour":      5,
+		"intake.per_phone_day":       20,
+		"intake.track_failures":      10,
+		"intake.track_code_failures": 10,
+		"intake.track_window":        "15m",
+		"intake.min_fill_time":       "3s",
+		"intake.duplicate_window":    "24h",
+		"intake.dispute_days":        30,
+		"intake.form_key":            "",
 
 		// workflow: see WorkflowConfig
 		"workflow.contribution_lead_days": 3,
@@ -475,7 +485,7 @@ func (c *Config) Validate() error {
 		v   int
 	}{{"intake.per_ip_hour", c.Intake.PerIPHour}, {"intake.per_ip_day", c.Intake.PerIPDay},
 		{"intake.per_phone_hour", c.Intake.PerPhoneHour}, {"intake.per_phone_day", c.Intake.PerPhoneDay},
-		{"intake.track_failures", c.Intake.TrackFailures}, {"intake.dispute_days", c.Intake.DisputeDays}} {
+		{"intake.track_failures", c.Intake.TrackFailures}, {"intake.track_code_failures", c.Intake.TrackCodeFailures}, {"intake.dispute_days", c.Intake.DisputeDays}} {
 		if kv.v < 0 {
 			bad(kv.key, fmt.Sprint(kv.v), "must be 0 (off) or more")
 		}
@@ -488,6 +498,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Auth.PasswordMinLength < 8 {
 		bad("auth.password_min_length", fmt.Sprint(c.Auth.PasswordMinLength), "must be at least 8")
+	}
+	if c.Auth.LoginIPFailures < 0 {
+		bad("auth.login_ip_failures", fmt.Sprint(c.Auth.LoginIPFailures), "must be 0 (off) or more")
 	}
 	if c.Auth.LockoutFailures < 1 || c.Auth.LockoutDuration <= 0 {
 		bad("auth.lockout_failures", fmt.Sprint(c.Auth.LockoutFailures, " ", c.Auth.LockoutDuration), "lockout_failures must be at least 1 and lockout_duration positive")

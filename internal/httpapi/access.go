@@ -42,6 +42,7 @@ var operationAccess = map[string]access.Action{
 	"TrackPetition":   public,
 	"RatePetition":    public,
 	"DisputePetition": public,
+	"GetPetitionFile": public, // the secret is checked by the service
 
 	"GetMe":              access.ActSelf,
 	"ListAudit":          access.ActAuditRead,
@@ -112,3 +113,24 @@ func authorize(f StrictHandlerFunc, operationID string) StrictHandlerFunc {
 }
 
 func actor(ctx context.Context) access.Actor { return access.ActorFrom(ctx) }
+
+// cacheable are the operations whose answers are public facts with no case
+// and no person in them; every other answer (a case, an identity, an
+// account, an audit row, a tracking view, and every error) is sent with
+// Cache-Control: no-store, so no browser or proxy keeps a copy.
+var cacheable = map[string]bool{
+	"ListPlans": true, "GetPlan": true, "ListUnits": true, "ListTopics": true,
+	"GetCalendarYear": true, "ExplainDeadline": true, "ListDeadlineRules": true, "ListDeadlineOverrides": true,
+	"GetPublicStats": true, "GetPublicStatsCsv": true,
+}
+
+// noStore is the strict-server middleware that applies cacheable.
+func noStore(f StrictHandlerFunc, operationID string) StrictHandlerFunc {
+	if cacheable[operationID] {
+		return f
+	}
+	return func(c echo.Context, request any) (any, error) {
+		c.Response().Header().Set("Cache-Control", "no-store")
+		return f(c, request)
+	}
+}

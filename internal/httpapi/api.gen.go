@@ -577,6 +577,24 @@ func (e PetitionKind) Valid() bool {
 	}
 }
 
+// Defines values for PetitionViewScope.
+const (
+	Full   PetitionViewScope = "full"
+	Status PetitionViewScope = "status"
+)
+
+// Valid indicates whether the value is a known member of the PetitionViewScope enum.
+func (e PetitionViewScope) Valid() bool {
+	switch e {
+	case Full:
+		return true
+	case Status:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for PlanTaskTimeframe.
 const (
 	PlanTaskTimeframeAsScheduled         PlanTaskTimeframe = "as_scheduled"
@@ -1552,6 +1570,24 @@ func (e DisputePetitionParamsLang) Valid() bool {
 	}
 }
 
+// Defines values for GetPetitionFileParamsLang.
+const (
+	GetPetitionFileParamsLangEn GetPetitionFileParamsLang = "en"
+	GetPetitionFileParamsLangVi GetPetitionFileParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the GetPetitionFileParamsLang enum.
+func (e GetPetitionFileParamsLang) Valid() bool {
+	switch e {
+	case GetPetitionFileParamsLangEn:
+		return true
+	case GetPetitionFileParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for RatePetitionParamsLang.
 const (
 	RatePetitionParamsLangEn RatePetitionParamsLang = "en"
@@ -2507,6 +2543,8 @@ type PetitionEvent struct {
 
 // PetitionFile defines model for PetitionFile.
 type PetitionFile struct {
+	// Id Download it at /petitions/{code}/files/{id} with the secret.
+	Id        int64  `json:"id"`
 	MediaType string `json:"media_type"`
 	Name      string `json:"name"`
 	Sha256    string `json:"sha256"`
@@ -2600,12 +2638,18 @@ type PetitionView struct {
 		Comment *string `json:"comment,omitempty"`
 		Stars   int     `json:"stars"`
 	} `json:"rating,omitempty"`
-	ReceivedAt time.Time       `json:"received_at"`
-	Status     string          `json:"status"`
-	Timeline   []PetitionEvent `json:"timeline"`
-	Title      string          `json:"title"`
-	Topic      *string         `json:"topic,omitempty"`
+	ReceivedAt time.Time `json:"received_at"`
+
+	// Scope full with the secret; status with the phone or e-mail (title, content and place empty, no timeline, files or answer).
+	Scope    PetitionViewScope `json:"scope"`
+	Status   string            `json:"status"`
+	Timeline []PetitionEvent   `json:"timeline"`
+	Title    string            `json:"title"`
+	Topic    *string           `json:"topic,omitempty"`
 }
+
+// PetitionViewScope full with the secret; status with the phone or e-mail (title, content and place empty, no timeline, files or answer).
+type PetitionViewScope string
 
 // PetitionerView defines model for PetitionerView.
 type PetitionerView struct {
@@ -3382,6 +3426,21 @@ type DisputePetitionParams struct {
 // DisputePetitionParamsLang defines parameters for DisputePetition.
 type DisputePetitionParamsLang string
 
+// GetPetitionFileParams defines parameters for GetPetitionFile.
+type GetPetitionFileParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *GetPetitionFileParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+
+	// XTrackingSecret The 8-character secret from the receipt.
+	XTrackingSecret *TrackingSecret `json:"X-Tracking-Secret,omitempty"`
+
+	// XTrackingContact The phone number or e-mail given at submission (instead of the secret; not for denunciations).
+	XTrackingContact *TrackingContact `json:"X-Tracking-Contact,omitempty"`
+}
+
+// GetPetitionFileParamsLang defines parameters for GetPetitionFile.
+type GetPetitionFileParamsLang string
+
 // RatePetitionParams defines parameters for RatePetition.
 type RatePetitionParams struct {
 	// Lang Language of messages, `vi` (default) or `en`.
@@ -3690,12 +3749,15 @@ type ServerInterface interface {
 	// SubmitPetition Submit a case
 	// (POST /petitions)
 	SubmitPetition(ctx echo.Context, params SubmitPetitionParams) error
-	// TrackPetition Follow a case with its code and secret (or the phone/e-mail used)
+	// TrackPetition Follow a case with its code and secret (or its status with the phone/e-mail used)
 	// (GET /petitions/{code})
 	TrackPetition(ctx echo.Context, code TrackingCode, params TrackPetitionParams) error
 	// DisputePetition Dispute the latest answer, which reopens the case
 	// (POST /petitions/{code}/dispute)
 	DisputePetition(ctx echo.Context, code TrackingCode, params DisputePetitionParams) error
+	// GetPetitionFile Download a file of the case or of its published answer (secret only)
+	// (GET /petitions/{code}/files/{id})
+	GetPetitionFile(ctx echo.Context, code TrackingCode, id int64, params GetPetitionFileParams) error
 	// RatePetition Rate the latest published answer (1–5, with a comment)
 	// (POST /petitions/{code}/rating)
 	RatePetition(ctx echo.Context, code TrackingCode, params RatePetitionParams) error
@@ -4854,6 +4916,71 @@ func (w *ServerInterfaceWrapper) DisputePetition(ctx echo.Context) error {
 	return err
 }
 
+// GetPetitionFile converts echo context to params.
+func (w *ServerInterfaceWrapper) GetPetitionFile(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "code" -------------
+	var code TrackingCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", ctx.Param("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter code: %s", err))
+	}
+
+	// ------------- Path parameter "id" -------------
+	var id int64
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetPetitionFileParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "X-Tracking-Secret" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Tracking-Secret")]; found {
+		var XTrackingSecret TrackingSecret
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-Tracking-Secret, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Tracking-Secret", valueList[0], &XTrackingSecret, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-Tracking-Secret: %s", err))
+		}
+
+		params.XTrackingSecret = &XTrackingSecret
+	}
+	// ------------- Optional header parameter "X-Tracking-Contact" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Tracking-Contact")]; found {
+		var XTrackingContact TrackingContact
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for X-Tracking-Contact, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Tracking-Contact", valueList[0], &XTrackingContact, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter X-Tracking-Contact: %s", err))
+		}
+
+		params.XTrackingContact = &XTrackingContact
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetPetitionFile(ctx, code, id, params)
+	return err
+}
+
 // RatePetition converts echo context to params.
 func (w *ServerInterfaceWrapper) RatePetition(ctx echo.Context) error {
 	var err error
@@ -5206,6 +5333,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/topics", wrapper.ListTopics, options.OperationMiddlewares["listTopics"]...)
 	router.POST(options.BaseURL+"/petitions", wrapper.SubmitPetition, options.OperationMiddlewares["submitPetition"]...)
 	router.GET(options.BaseURL+"/petitions/:code", wrapper.TrackPetition, options.OperationMiddlewares["trackPetition"]...)
+	router.GET(options.BaseURL+"/petitions/:code/files/:id", wrapper.GetPetitionFile, options.OperationMiddlewares["getPetitionFile"]...)
 	router.POST(options.BaseURL+"/petitions/:code/rating", wrapper.RatePetition, options.OperationMiddlewares["ratePetition"]...)
 	router.POST(options.BaseURL+"/petitions/:code/dispute", wrapper.DisputePetition, options.OperationMiddlewares["disputePetition"]...)
 	router.GET(options.BaseURL+"/reports/on-time", wrapper.GetOnTimeReport, options.OperationMiddlewares["getOnTimeReport"]...)
@@ -8139,6 +8267,95 @@ func (response DisputePetitiondefaultJSONResponse) VisitDisputePetitionResponse(
 	return err
 }
 
+type GetPetitionFileRequestObject struct {
+	Code   TrackingCode `json:"code"`
+	Id     int64        `json:"id"`
+	Params GetPetitionFileParams
+}
+
+type GetPetitionFileResponseObject interface {
+	VisitGetPetitionFileResponse(w http.ResponseWriter) error
+}
+
+type GetPetitionFile200ApplicationoctetStreamResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response GetPetitionFile200ApplicationoctetStreamResponse) VisitGetPetitionFileResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/octet-stream")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetPetitionFile403JSONResponse struct{ ErrorJSONResponse }
+
+func (response GetPetitionFile403JSONResponse) VisitGetPetitionFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPetitionFile404JSONResponse Error
+
+func (response GetPetitionFile404JSONResponse) VisitGetPetitionFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPetitionFile429JSONResponse Error
+
+func (response GetPetitionFile429JSONResponse) VisitGetPetitionFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPetitionFiledefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response GetPetitionFiledefaultJSONResponse) VisitGetPetitionFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type RatePetitionRequestObject struct {
 	Code   TrackingCode `json:"code"`
 	Params RatePetitionParams
@@ -8899,12 +9116,15 @@ type StrictServerInterface interface {
 	// SubmitPetition Submit a case
 	// (POST /petitions)
 	SubmitPetition(ctx context.Context, request SubmitPetitionRequestObject) (SubmitPetitionResponseObject, error)
-	// TrackPetition Follow a case with its code and secret (or the phone/e-mail used)
+	// TrackPetition Follow a case with its code and secret (or its status with the phone/e-mail used)
 	// (GET /petitions/{code})
 	TrackPetition(ctx context.Context, request TrackPetitionRequestObject) (TrackPetitionResponseObject, error)
 	// DisputePetition Dispute the latest answer, which reopens the case
 	// (POST /petitions/{code}/dispute)
 	DisputePetition(ctx context.Context, request DisputePetitionRequestObject) (DisputePetitionResponseObject, error)
+	// GetPetitionFile Download a file of the case or of its published answer (secret only)
+	// (GET /petitions/{code}/files/{id})
+	GetPetitionFile(ctx context.Context, request GetPetitionFileRequestObject) (GetPetitionFileResponseObject, error)
 	// RatePetition Rate the latest published answer (1–5, with a comment)
 	// (POST /petitions/{code}/rating)
 	RatePetition(ctx context.Context, request RatePetitionRequestObject) (RatePetitionResponseObject, error)
@@ -10432,6 +10652,33 @@ func (sh *strictHandler) DisputePetition(ctx echo.Context, code TrackingCode, pa
 		return err
 	} else if validResponse, ok := response.(DisputePetitionResponseObject); ok {
 		return validResponse.VisitDisputePetitionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetPetitionFile operation middleware
+func (sh *strictHandler) GetPetitionFile(ctx echo.Context, code TrackingCode, id int64, params GetPetitionFileParams) error {
+	var request GetPetitionFileRequestObject
+
+	request.Code = code
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPetitionFile(ctx.Request().Context(), request.(GetPetitionFileRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPetitionFile")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetPetitionFileResponseObject); ok {
+		return validResponse.VisitGetPetitionFileResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}

@@ -45,7 +45,7 @@ func Mount(e *echo.Echo, a *API, spec []byte) {
 	g.GET("/openapi.yaml", func(c echo.Context) error {
 		return c.Blob(200, "application/yaml; charset=utf-8", spec)
 	})
-	RegisterHandlersWithBaseURL(e, NewStrictHandler(a, []StrictMiddlewareFunc{authorize}), "/api/v1")
+	RegisterHandlersWithBaseURL(e, NewStrictHandler(a, []StrictMiddlewareFunc{authorize, noStore}), "/api/v1")
 }
 
 // ListPlans implements GET /plans.

@@ -46,6 +46,20 @@ func (a *API) PutCalendarYear(ctx context.Context, req PutCalendarYearRequestObj
 	if req.Body == nil {
 		return nil, fault.New(fault.BadRequest, "error.bad_json")
 	}
+	// A year is replaced whole, so both lists must be sent, even empty:
+	// {} must not wipe every day off and move every deadline.
+	var missing fault.List
+	for _, m := range []struct {
+		name string
+		nil  bool
+	}{{"days_off", req.Body.DaysOff == nil}, {"working_saturdays", req.Body.WorkingSaturdays == nil}} {
+		if m.nil {
+			missing = append(missing, fault.FieldError(m.name, "error.field_required", map[string]any{"Field": m.name}))
+		}
+	}
+	if len(missing) > 0 {
+		return nil, missing
+	}
 	t := calendar.YearTable{Year: int(req.Year), Confirmed: req.Body.Confirmed}
 	var problems fault.List
 	for i, d := range req.Body.DaysOff {

@@ -7,6 +7,7 @@ import (
 	"github.com/phucdap/phucdap/internal/caseclock"
 	"io"
 	"mime"
+	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -43,23 +44,18 @@ func EventText(cat *i18n.Catalog, lang string, e petition.Event, loc *time.Locat
 	return cat.T(lang, "petition.event."+string(e.Kind), args)
 }
 
-type clientIPKey struct{}
-
 // ClientIP is echo middleware that records the client address (as echo's
 // IPExtractor sees it) in the request context, where the strict handlers
 // can read it for rate limits.
 func ClientIP(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
-		c.SetRequest(r.WithContext(context.WithValue(r.Context(), clientIPKey{}, c.RealIP())))
+		c.SetRequest(r.WithContext(platform.WithClientIP(r.Context(), c.RealIP())))
 		return next(c)
 	}
 }
 
-func clientIP(ctx context.Context) string {
-	ip, _ := ctx.Value(clientIPKey{}).(string)
-	return ip
-}
+func clientIP(ctx context.Context) string { return platform.ClientIP(ctx) }
 
 // Bad JSON bodies. encoding/json silently replaces invalid UTF-8 with
 // U+FFFD, so it is checked here, before any handler decodes.
@@ -68,31 +64,40 @@ var (
 	ErrBadUTF8 = fault.New(fault.BadRequest, "error.bad_utf8")
 )
 
-// JSONGuard is echo middleware for the API: a JSON body must be valid UTF-8
-// and well-formed JSON, or the request ends with a 400 and a clear message
-// before any handler sees it.
-func JSONGuard(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		r := c.Request()
-		if !strings.HasPrefix(r.URL.Path, "/api/") || r.Body == nil || r.ContentLength == 0 {
+// JSONGuard is echo middleware for the API: a JSON body must be valid UTF-8,
+// well-formed JSON and of its operation's shape in the spec (types,
+// required members, no null where none is allowed, strings within their
+// bounds), or the request ends with a 4xx that names each bad field before
+// any handler sees it.
+func JSONGuard(schemas Schemas) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			r := c.Request()
+			if !strings.HasPrefix(r.URL.Path, "/api/") || r.Body == nil || r.ContentLength == 0 {
+				return next(c)
+			}
+			mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+			if mt != "application/json" {
+				return next(c)
+			}
+			b, err := io.ReadAll(r.Body)
+			if err != nil {
+				return err // the body limit's 413, or a broken connection
+			}
+			if !utf8.Valid(b) {
+				return ErrBadUTF8
+			}
+			if len(bytes.TrimSpace(b)) > 0 {
+				if !json.Valid(b) {
+					return ErrBadJSON
+				}
+				if err := schemas.validateBody(c, b); err != nil {
+					return err
+				}
+			}
+			r.Body = io.NopCloser(bytes.NewReader(b))
 			return next(c)
 		}
-		mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-		if mt != "application/json" {
-			return next(c)
-		}
-		b, err := io.ReadAll(r.Body)
-		if err != nil {
-			return err // the body limit's 413, or a broken connection
-		}
-		if !utf8.Valid(b) {
-			return ErrBadUTF8
-		}
-		if len(bytes.TrimSpace(b)) > 0 && !json.Valid(b) {
-			return ErrBadJSON
-		}
-		r.Body = io.NopCloser(bytes.NewReader(b))
-		return next(c)
 	}
 }
 
@@ -237,7 +242,16 @@ func (a *API) TrackPetition(ctx context.Context, req TrackPetitionRequestObject)
 	}
 	lang := i18n.LangFrom(ctx)
 	c := v.Case
-	out := TrackPetition200JSONResponse{Code: c.Code, Kind: PetitionKind(c.Kind), Title: c.Title, Content: c.Content,
+	if !v.Full {
+		st := TrackPetition200JSONResponse{Scope: Status, Code: c.Code, Kind: PetitionKind(c.Kind), Status: string(c.Status),
+			ReceivedAt: c.ReceivedAt, DueExplanation: DueExplanation(in.Catalog, lang, c.Due),
+			Timeline: []PetitionEvent{}, Attachments: []PetitionFile{}}
+		if c.Due.Computed() {
+			st.DueAt = ptr(c.Due.At)
+		}
+		return st, nil
+	}
+	out := TrackPetition200JSONResponse{Scope: Full, Code: c.Code, Kind: PetitionKind(c.Kind), Title: c.Title, Content: c.Content,
 		Status: string(c.Status), ReceivedAt: c.ReceivedAt, DueExplanation: DueExplanation(in.Catalog, lang, c.Due),
 		Timeline: make([]PetitionEvent, 0, len(v.Timeline)), Attachments: files(v.Attachments),
 		CanRate: v.CanRate, CanDispute: v.CanDispute}
@@ -285,9 +299,58 @@ func (a *API) TrackPetition(ctx context.Context, req TrackPetitionRequestObject)
 func files(as []petition.Attachment) []PetitionFile {
 	out := make([]PetitionFile, 0, len(as))
 	for _, a := range as {
-		out = append(out, PetitionFile{Name: a.Name, MediaType: a.MediaType, Size: a.Size, Sha256: a.SHA256})
+		out = append(out, PetitionFile{Id: a.ID, Name: a.Name, MediaType: a.MediaType, Size: a.Size, Sha256: a.SHA256})
 	}
 	return out
+}
+
+// GetPetitionFile implements GET /petitions/{code}/files/{id}.
+func (a *API) GetPetitionFile(ctx context.Context, req GetPetitionFileRequestObject) (GetPetitionFileResponseObject, error) {
+	in, err := a.intake()
+	if err != nil {
+		return nil, err
+	}
+	att, r, err := in.Service.File(ctx, trackInput(ctx, req.Code, req.Params.XTrackingSecret, req.Params.XTrackingContact), req.Id)
+	if err != nil {
+		return nil, err
+	}
+	return attachmentResponse{att: att, r: r}, nil
+}
+
+// attachmentResponse serves a stored file as a download.
+type attachmentResponse struct {
+	att petition.Attachment
+	r   io.ReadCloser
+}
+
+func (a attachmentResponse) VisitGetPetitionFileResponse(w http.ResponseWriter) error {
+	defer a.r.Close()
+	return ServeAttachment(w, a.att, a.r)
+}
+
+// ServeAttachment writes a stored file as a download: with the type
+// recognised when it was stored (never the name's), as an attachment, not
+// sniffed, not cached.
+func ServeAttachment(w http.ResponseWriter, att petition.Attachment, r io.Reader) error {
+	h := w.Header()
+	mt := att.MediaType
+	if mt == "" {
+		mt = "application/octet-stream"
+	}
+	h.Set("Content-Type", mt)
+	cd := mime.FormatMediaType("attachment", map[string]string{"filename": att.Name})
+	if cd == "" {
+		cd = "attachment"
+	}
+	h.Set("Content-Disposition", cd)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "no-store")
+	if att.Size > 0 {
+		h.Set("Content-Length", strconv.FormatInt(att.Size, 10))
+	}
+	w.WriteHeader(http.StatusOK)
+	_, err := io.Copy(w, r)
+	return err
 }
 
 // RatePetition implements POST /petitions/{code}/rating.

@@ -173,6 +173,11 @@ type Rating struct {
 
 // View is what a citizen sees when tracking a case.
 type View struct {
+	// Full: the secret was given, and the view has everything below.
+	// Otherwise (the phone or e-mail was given) it is the status only: the
+	// code, kind, status and dates, with the title, content and place
+	// blank and no timeline, files or answer.
+	Full       bool
 	Case       Case
 	Topic      Topic
 	Timeline   []Event // public events, oldest first

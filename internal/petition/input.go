@@ -20,20 +20,22 @@ import (
 // phone screen and the longest real addresses; the content minimum asks for
 // at least a sentence.
 const (
-	MaxTitle      = 200
-	MinContent    = 20
-	MaxContent    = 10000
-	MaxName       = 120
-	MaxAddress    = 300
-	MaxPlace      = 300
-	MaxEmail      = 254
-	MaxComment    = 2000
-	MinReason     = 10
-	MaxReason     = 5000
-	MaxFiles      = 5
-	MaxFileSize   = 10 << 20 // 10 MB, inclusive
-	MaxFileName   = 200
-	maxFieldBytes = 64 << 10
+	MaxTitle    = 200
+	MinContent  = 20
+	MaxContent  = 10000
+	MaxName     = 120
+	MaxAddress  = 300
+	MaxPlace    = 300
+	MaxEmail    = 254
+	MaxComment  = 2000
+	MinReason   = 10
+	MaxReason   = 5000
+	MaxFiles    = 5
+	MaxFileSize = 10 << 20 // 10 MB, inclusive
+	MaxFileName = 200
+	// MaxIdempotencyKey is the spec's bound on the Idempotency-Key header.
+	MaxIdempotencyKey = 200
+	maxFieldBytes     = 64 << 10
 )
 
 // SubmitInput is a submission as it arrives, from the web form or the API.
@@ -147,6 +149,9 @@ func (s *Service) normalize(in SubmitInput) (normalized, fault.List) {
 		if !utf8.ValidString(v) {
 			add(field, "petition.not_utf8", nil)
 		}
+	}
+	if len(in.IdempotencyKey) > MaxIdempotencyKey {
+		add("Idempotency-Key", "petition.too_long", map[string]any{"Max": MaxIdempotencyKey})
 	}
 	if len(errs) > 0 {
 		return normalized{}, sortErrors(errs)

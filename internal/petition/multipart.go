@@ -30,6 +30,14 @@ var ErrBadMultipart = fault.New(fault.BadRequest, "error.bad_request")
 // failed: the client went away or sent a broken body.
 var ErrUploadInterrupted = fault.New(fault.BadRequest, "petition.upload_interrupted")
 
+// maxFields is how many text fields a multipart form may carry.
+const maxFields = 64
+
+// fieldMax is each text field's limit in characters, for the message when
+// a field is over the reader's byte cap.
+var fieldMax = map[string]int{FieldTitle: MaxTitle, FieldContent: MaxContent, FieldPlace: MaxPlace, FieldName: MaxName,
+	FieldAddress: MaxAddress, FieldEmail: MaxEmail, "comment": MaxComment, "reason": MaxReason}
+
 // FilePartNames are the multipart names that carry attachments.
 var FilePartNames = map[string]bool{"files": true, "files[]": true, "attachments": true}
 
@@ -104,15 +112,20 @@ func ReadForm(ctx context.Context, r *multipart.Reader, files Files) (*Form, err
 			continue
 		}
 		fields++
-		if fields > 64 {
-			return fail(ErrBadMultipart.WithDetail("too many fields"))
+		if fields > maxFields {
+			return fail(fault.Newf(fault.BadRequest, "petition.too_many_fields", map[string]any{"Max": maxFields}))
 		}
 		b, err := io.ReadAll(io.LimitReader(p, maxFieldBytes+1))
 		if err != nil {
 			return fail(ErrUploadInterrupted.Wrap(err))
 		}
 		if len(b) > maxFieldBytes {
-			return fail(fault.FieldError(name, "petition.too_long", map[string]any{"Max": MaxContent}))
+			// Say the field's own limit when it has one, else the
+			// reader's.
+			if max, ok := fieldMax[name]; ok {
+				return fail(fault.FieldError(name, "petition.too_long", map[string]any{"Max": max}))
+			}
+			return fail(fault.FieldError(name, "petition.field_too_large", map[string]any{"KB": maxFieldBytes >> 10}))
 		}
 		f.Fields[name] = string(b)
 	}

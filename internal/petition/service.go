@@ -3,6 +3,7 @@ package petition
 import (
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -18,16 +19,20 @@ import (
 type Limits struct {
 	PerIPHour, PerIPDay       int
 	PerPhoneHour, PerPhoneDay int
-	TrackFailures             int
-	TrackWindow               time.Duration
-	DuplicateWindow           time.Duration
-	DisputeWindow             time.Duration
+	// TrackFailures: wrong tries per client address per TrackWindow;
+	// TrackCodeFailures: wrong tries on one code per TrackWindow, from any
+	// address.
+	TrackFailures     int
+	TrackCodeFailures int
+	TrackWindow       time.Duration
+	DuplicateWindow   time.Duration
+	DisputeWindow     time.Duration
 }
 
 // DefaultLimits are the built-in limits (Zammad's 20/hour and 240/day per
 // IP for the form).
 func DefaultLimits() Limits {
-	return Limits{PerIPHour: 20, PerIPDay: 240, PerPhoneHour: 5, PerPhoneDay: 20, TrackFailures: 10,
+	return Limits{PerIPHour: 20, PerIPDay: 240, PerPhoneHour: 5, PerPhoneDay: 20, TrackFailures: 10, TrackCodeFailures: 10,
 		TrackWindow: 15 * time.Minute, DuplicateWindow: 24 * time.Hour, DisputeWindow: 30 * 24 * time.Hour}
 }
 
@@ -229,8 +234,12 @@ func (s *Service) intakeLimits(n normalized) []RateLimit {
 	}
 	add("ip/h", n.ClientIP, time.Hour, l.PerIPHour)
 	add("ip/d", n.ClientIP, 24*time.Hour, l.PerIPDay)
+	// Per contact: the phone, and the e-mail too, so that a submission
+	// with only an e-mail address is limited like one with a phone.
 	add("phone/h", n.phone, time.Hour, l.PerPhoneHour)
 	add("phone/d", n.phone, 24*time.Hour, l.PerPhoneDay)
+	add("email/h", n.email, time.Hour, l.PerPhoneHour)
+	add("email/d", n.email, 24*time.Hour, l.PerPhoneDay)
 	return out
 }
 
@@ -286,8 +295,9 @@ func (s *Service) maybePurge(ctx context.Context, now time.Time) {
 	}
 }
 
-// TrackInput identifies a case for its petitioner: the code with the secret,
-// or the code with the phone number or e-mail used (not for denunciations).
+// TrackInput identifies a case for its petitioner: the code with the secret
+// (everything), or the code with the phone number or e-mail used (the
+// status only; never for denunciations).
 type TrackInput struct {
 	Code     string
 	Secret   string
@@ -300,60 +310,108 @@ var (
 	ErrTrackRateLimited    = fault.New(fault.RateLimited, "petition.track_rate_limited")
 	ErrNoAnswer            = fault.New(fault.Conflict, "petition.no_answer_yet")
 	ErrDisputeWindowClosed = fault.New(fault.Conflict, "petition.dispute_window_closed")
+	// ErrSecretRequired: the phone or e-mail shows the status only; the
+	// content, the answer and the actions on it need the secret.
+	ErrSecretRequired = fault.New(fault.Forbidden, "petition.secret_required")
+)
+
+// MaxSecretInput bounds what is hashed as a secret or contact.
+const MaxSecretInput = 254
+
+// trackAccess is what a tracking credential opened.
+type trackAccess int
+
+const (
+	accessStatus trackAccess = iota + 1 // code + phone or e-mail
+	accessFull                          // code + secret
 )
 
 // authorize finds the case and checks the secret or contact. Every failure
-// looks the same (ErrNotFound) and counts against the IP.
-func (s *Service) authorize(ctx context.Context, in TrackInput) (Case, error) {
-	var limits []RateLimit
-	if s.cfg.Limits.TrackFailures > 0 && in.ClientIP != "" {
-		limits = []RateLimit{{Bucket: bucket("track-fail", in.ClientIP), Window: s.cfg.Limits.TrackWindow, Max: s.cfg.Limits.TrackFailures}}
-	}
+// looks the same (ErrNotFound) and counts against the client's address and
+// against the code. Failures are limited, not successes: once an address
+// has too many failures it may still present a right secret (so that a
+// citizen behind a shared address is not locked out by someone else's
+// guesses), but not a contact, and a wrong secret from it answers 429. Once
+// a code has too many failures, it answers 429 to everyone until the window
+// ends: a secret has ~40 bits, so a handful of tries per code and window
+// makes guessing hopeless.
+func (s *Service) authorize(ctx context.Context, in TrackInput) (Case, trackAccess, error) {
 	now := s.cfg.Now().UTC()
-	if over, err := s.cfg.Store.Exceeded(ctx, limits, now); err != nil {
-		return Case{}, err
-	} else if over {
-		return Case{}, ErrTrackRateLimited
+	l := s.cfg.Limits
+	code, codeOK := NormalizeCode(in.Code)
+	var ipLimit, codeLimit []RateLimit
+	if l.TrackFailures > 0 && in.ClientIP != "" {
+		ipLimit = []RateLimit{{Bucket: bucket("track-fail", in.ClientIP), Window: l.TrackWindow, Max: l.TrackFailures}}
 	}
-	if code, ok := NormalizeCode(in.Code); ok {
+	if l.TrackCodeFailures > 0 && codeOK {
+		codeLimit = []RateLimit{{Bucket: bucket("track-fail-code", code), Window: l.TrackWindow, Max: l.TrackCodeFailures}}
+	}
+	limited := fault.Newf(fault.RateLimited, ErrTrackRateLimited.MessageID, map[string]any{
+		"RetryAfter": now.Truncate(l.TrackWindow).Add(l.TrackWindow).Sub(now)})
+	if over, err := s.cfg.Store.Exceeded(ctx, codeLimit, now); err != nil {
+		return Case{}, 0, err
+	} else if over {
+		return Case{}, 0, limited
+	}
+	ipOver, err := s.cfg.Store.Exceeded(ctx, ipLimit, now)
+	if err != nil {
+		return Case{}, 0, err
+	}
+	secret := NormalizeSecret(in.Secret)
+	if ipOver && secret == "" {
+		return Case{}, 0, limited
+	}
+	if codeOK && len(in.Secret) <= MaxSecretInput && len(in.Contact) <= MaxSecretInput {
 		c, err := s.cfg.Store.CaseByCode(ctx, code)
 		if err != nil && !errors.Is(err, ErrNotFound) {
-			return Case{}, err
+			return Case{}, 0, err
 		}
-		if err == nil && s.verify(c, in) {
-			return c, nil
+		if err == nil {
+			if a := s.verify(c, secret, in.Contact); a != 0 {
+				return c, a, nil
+			}
 		}
 	}
-	if err := s.cfg.Store.Hit(ctx, limits, now); err != nil {
-		return Case{}, err
+	if err := s.cfg.Store.Hit(ctx, append(ipLimit, codeLimit...), now); err != nil {
+		return Case{}, 0, err
 	}
-	return Case{}, ErrNotFound
+	if ipOver {
+		return Case{}, 0, limited
+	}
+	return Case{}, 0, ErrNotFound
 }
 
-func (s *Service) verify(c Case, in TrackInput) bool {
-	if sec := NormalizeSecret(in.Secret); sec != "" {
-		return equalHash(hashSecret(c.secretSalt, "code", sec), c.secretHash)
+func (s *Service) verify(c Case, secret, contact string) trackAccess {
+	if secret != "" {
+		if equalHash(hashSecret(c.secretSalt, "code", secret), c.secretHash) {
+			return accessFull
+		}
+		return 0
 	}
-	contact := cleanText(in.Contact, false)
+	contact = cleanText(contact, false)
 	if contact == "" || c.Kind.Secret() {
-		return false
+		return 0
 	}
-	if p, ok := NormalizePhone(contact); ok {
-		return equalHash(hashSecret(c.secretSalt, "phone", p), c.phoneHash)
+	if p, ok := NormalizePhone(contact); ok && equalHash(hashSecret(c.secretSalt, "phone", p), c.phoneHash) {
+		return accessStatus
 	}
-	if e, ok := NormalizeEmail(contact); ok {
-		return equalHash(hashSecret(c.secretSalt, "email", e), c.emailHash)
+	if e, ok := NormalizeEmail(contact); ok && equalHash(hashSecret(c.secretSalt, "email", e), c.emailHash) {
+		return accessStatus
 	}
-	return false
+	return 0
 }
 
 // Track returns what the petitioner may see of a case.
 func (s *Service) Track(ctx context.Context, in TrackInput) (*View, error) {
-	c, err := s.authorize(ctx, in)
+	c, acc, err := s.authorize(ctx, in)
 	if err != nil {
 		return nil, err
 	}
-	v := &View{Case: c}
+	if acc != accessFull {
+		c.Title, c.Content, c.Place = "", "", ""
+		return &View{Case: c}, nil
+	}
+	v := &View{Case: c, Full: true}
 	if c.TopicID != 0 {
 		if t, ok, err := s.Topic(ctx, c.TopicID); err != nil {
 			return nil, err
@@ -382,6 +440,28 @@ func (s *Service) Track(ctx context.Context, in TrackInput) (*View, error) {
 		v.CanDispute = !v.Disputed && !s.cfg.Now().After(v.DisputeUntil)
 	}
 	return v, nil
+}
+
+// File opens one attachment of a case for its petitioner: the case's own
+// files or those of a published answer. It needs the secret. The caller
+// closes the reader.
+func (s *Service) File(ctx context.Context, in TrackInput, id int64) (Attachment, io.ReadCloser, error) {
+	c, acc, err := s.authorize(ctx, in)
+	if err != nil {
+		return Attachment{}, nil, err
+	}
+	if acc != accessFull {
+		return Attachment{}, nil, ErrSecretRequired
+	}
+	a, err := s.cfg.Store.AttachmentByID(ctx, c.ID, id)
+	if err != nil {
+		return Attachment{}, nil, err
+	}
+	r, err := s.cfg.Files.Open(ctx, a.StorageKey)
+	if err != nil {
+		return Attachment{}, nil, err
+	}
+	return a, r, nil
 }
 
 // RateInput rates the latest answer of a case.
@@ -416,9 +496,12 @@ func (s *Service) Rate(ctx context.Context, in RateInput) error {
 // answered authorizes the petitioner and returns the case with its latest
 // published answer; rating and disputing need one.
 func (s *Service) answered(ctx context.Context, in TrackInput) (Case, *Answer, error) {
-	c, err := s.authorize(ctx, in)
+	c, acc, err := s.authorize(ctx, in)
 	if err != nil {
 		return c, nil, err
+	}
+	if acc != accessFull {
+		return c, nil, ErrSecretRequired
 	}
 	ans, err := s.cfg.Store.LatestAnswer(ctx, c.ID)
 	if err != nil {

@@ -110,6 +110,9 @@ type Store interface {
 	CaseByCode(ctx context.Context, code string) (Case, error)
 	PublicEvents(ctx context.Context, caseID int64) ([]Event, error)
 	Attachments(ctx context.Context, caseID int64) ([]Attachment, error)
+	// AttachmentByID returns one file of the case or of a published answer
+	// of it, or ErrNotFound.
+	AttachmentByID(ctx context.Context, caseID, id int64) (Attachment, error)
 	// LatestAnswer returns the latest published answer with its files, or
 	// nil.
 	LatestAnswer(ctx context.Context, caseID int64) (*Answer, error)

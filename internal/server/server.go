@@ -227,6 +227,17 @@ func New(o Options) *echo.Echo {
 	return e
 }
 
+// humanBytes writes a body limit such as "60M" as "60 MB".
+func humanBytes(limit string) string {
+	l := strings.ToUpper(strings.TrimSpace(limit))
+	for _, u := range []string{"K", "M", "G"} {
+		if n, ok := strings.CutSuffix(l, u); ok {
+			return n + " " + u + "B"
+		}
+	}
+	return l + " B"
+}
+
 func hsts(prod bool) int {
 	if prod {
 		return 31536000
@@ -275,6 +286,11 @@ func errorHandler(o Options) echo.HTTPErrorHandler {
 			o.Logger.ErrorContext(ctx, "request failed", "route", c.Path(), "err", err)
 		}
 		body.RequestID = platform.RequestID(ctx)
+		var he *echo.HTTPError
+		if body.Status == http.StatusRequestEntityTooLarge && errors.As(err, &he) {
+			// The body limit: say what it is.
+			body.Message = o.Catalog.T(lang, "error.body_too_large", map[string]any{"Limit": humanBytes(o.BodyLimit)})
+		}
 		if body.Status == http.StatusTooManyRequests {
 			if d, ok := httpapi.RetryAfter(err); ok {
 				c.Response().Header().Set("Retry-After", strconv.Itoa(int(d.Seconds())))

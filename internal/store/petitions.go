@@ -1101,6 +1101,23 @@ func (s *PetitionStore) Hit(ctx context.Context, limits []petition.RateLimit, no
 	return s.db.Tx(ctx, func(tx *gorm.DB) error { return upsertHits(tx, rows) })
 }
 
+// Limiter is the rate counters for limits outside intake (the login's per
+// address failures); it implements access.Limiter.
+type Limiter struct{ s *PetitionStore }
+
+// NewLimiter returns the counters over db.
+func NewLimiter(db *DB) Limiter { return Limiter{s: NewPetitionStore(db)} }
+
+// Over reports whether bucket has reached max in its current window.
+func (l Limiter) Over(ctx context.Context, bucket string, window time.Duration, max int, now time.Time) (bool, error) {
+	return l.s.Exceeded(ctx, []petition.RateLimit{{Bucket: bucket, Window: window, Max: max}}, now)
+}
+
+// Hit counts one more in bucket's current window.
+func (l Limiter) Hit(ctx context.Context, bucket string, window time.Duration, now time.Time) error {
+	return l.s.Hit(ctx, []petition.RateLimit{{Bucket: bucket, Window: window, Max: 1}}, now)
+}
+
 // KeysInUse says which storage keys attachments refer to.
 func (s *PetitionStore) KeysInUse(ctx context.Context, keys []string) (map[string]bool, error) {
 	out := map[string]bool{}

@@ -29,6 +29,7 @@ const (
 	PathTrack   = "/tra-cuu"
 	PathRate    = "/tra-cuu/danh-gia"
 	PathDispute = "/tra-cuu/khong-dong-y"
+	PathFile    = "/tra-cuu/tep"
 )
 
 // Intake is what the public form and the tracking page need.
@@ -61,6 +62,7 @@ func (p *Pages) mountIntake(e *echo.Echo) {
 	e.POST(PathTrack, p.trackSubmit)
 	e.POST(PathRate, p.rateSubmit)
 	e.POST(PathDispute, p.disputeSubmit)
+	e.POST(PathFile, p.fileDownload)
 }
 
 // --- the form token ---------------------------------------------------------
@@ -338,11 +340,13 @@ type trackEvent struct {
 }
 
 type trackFile struct {
+	ID   int64
 	Name string
 	Size string
 }
 
 type trackView struct {
+	Full                                             bool
 	Code, Kind, Topic, Title, Content, Place, Status string
 	ReceivedAt, DueAt, DueWhy                        string
 	Timeline                                         []trackEvent
@@ -393,6 +397,7 @@ func (p *Pages) showTrack(c echo.Context, ti petition.TrackInput, d *trackData, 
 			return err
 		}
 		d.Error = p.Catalog.T(lang, fe.MessageID, fe.Args)
+		setRetryAfter(c, err)
 		return p.render(c, httpapi.Describe(err, lang, p.Catalog).Status, "track", "petition.track.title", d)
 	}
 	d.View = p.trackView(lang, v)
@@ -405,7 +410,7 @@ func (p *Pages) trackView(lang string, v *petition.View) *trackView {
 	c := v.Case
 	tv := &trackView{Code: c.Code, Kind: string(c.Kind), Topic: v.Topic.Name(lang), Title: c.Title, Content: c.Content, Place: c.Place,
 		Status: string(c.Status), ReceivedAt: at(c.ReceivedAt), DueWhy: httpapi.DueExplanation(p.Catalog, lang, c.Due),
-		CanRate: v.CanRate, CanDispute: v.CanDispute, Disputed: v.Disputed}
+		CanRate: v.CanRate, CanDispute: v.CanDispute, Disputed: v.Disputed, Full: v.Full}
 	if c.Due.Computed() {
 		tv.DueAt = httpapi.TimeIn(c.Due.At, loc, lang, p.Catalog)
 	}
@@ -413,7 +418,7 @@ func (p *Pages) trackView(lang string, v *petition.View) *trackView {
 		tv.Timeline = append(tv.Timeline, trackEvent{At: at(e.CreatedAt), Text: httpapi.EventText(p.Catalog, lang, e, loc)})
 	}
 	for _, f := range v.Attachments {
-		tv.Files = append(tv.Files, trackFile{Name: f.Name, Size: humanSize(f.Size)})
+		tv.Files = append(tv.Files, trackFile{ID: f.ID, Name: f.Name, Size: humanSize(f.Size)})
 	}
 	if a := v.Answer; a != nil {
 		tv.Answer = &struct {
@@ -422,7 +427,7 @@ func (p *Pages) trackView(lang string, v *petition.View) *trackView {
 			Files                []trackFile
 		}{Body: a.Body, Signer: a.Signer, At: at(a.PublishedAt), LetterNo: a.LetterNo, LetterDate: a.LetterDate}
 		for _, f := range a.Attachments {
-			tv.Answer.Files = append(tv.Answer.Files, trackFile{Name: f.Name, Size: humanSize(f.Size)})
+			tv.Answer.Files = append(tv.Answer.Files, trackFile{ID: f.ID, Name: f.Name, Size: humanSize(f.Size)})
 		}
 		tv.DisputeUntil = at(v.DisputeUntil)
 	}
@@ -445,6 +450,22 @@ func (p *Pages) disputeSubmit(c echo.Context) error {
 	return p.afterAction(c, ti, d, err, "petition.track.disputed")
 }
 
+// fileDownload serves a file of the case or its answer to the holder of the
+// secret (a POST, so that the secret stays out of URLs and logs).
+func (p *Pages) fileDownload(c echo.Context) error {
+	ti, d := p.trackInput(c)
+	id, err := strconv.ParseInt(c.FormValue("id"), 10, 64)
+	if err != nil {
+		id = -1
+	}
+	att, r, err := p.Intake.Service.File(c.Request().Context(), ti, id)
+	if err != nil {
+		return p.afterAction(c, ti, d, err, "")
+	}
+	defer r.Close()
+	return httpapi.ServeAttachment(c.Response(), att, r)
+}
+
 // afterAction shows the case again with what the rating or dispute did.
 func (p *Pages) afterAction(c echo.Context, ti petition.TrackInput, d *trackData, err error, okID string) error {
 	lang := i18n.LangFrom(c.Request().Context())
@@ -461,6 +482,7 @@ func (p *Pages) afterAction(c echo.Context, ti petition.TrackInput, d *trackData
 		case ok && (fe.Code == fault.NotFound || fe.Code == fault.RateLimited):
 			d.Error = p.Catalog.T(lang, fe.MessageID, fe.Args)
 			c.Response().Header().Set("Cache-Control", "no-store")
+			setRetryAfter(c, err)
 			return p.render(c, httpapi.Describe(err, lang, p.Catalog).Status, "track", "petition.track.title", d)
 		case ok:
 			d.Notice = p.Catalog.T(lang, fe.MessageID, fe.Args)
@@ -472,6 +494,14 @@ func (p *Pages) afterAction(c echo.Context, ti petition.TrackInput, d *trackData
 		d.Success = p.Catalog.T(lang, okID, nil)
 	}
 	return p.showTrack(c, ti, d, status)
+}
+
+// setRetryAfter tells a rate-limited visitor when to come back, when the
+// limit says.
+func setRetryAfter(c echo.Context, err error) {
+	if d, ok := httpapi.RetryAfter(err); ok {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(int(d.Seconds())))
+	}
 }
 
 func humanSize(n int64) string {
