@@ -176,6 +176,7 @@ func assemble(cfg *config.Config, log *slog.Logger, clock platform.Clock, db *st
 	a.accounts = access.NewService(store.NewAccountStore(db), clock.Now, log, access.Config{
 		MinPasswordLength: cfg.Auth.PasswordMinLength, MaxFailures: cfg.Auth.LockoutFailures, LockoutFor: cfg.Auth.LockoutDuration,
 		IdleTimeout: cfg.Auth.SessionIdle, AbsoluteTimeout: cfg.Auth.SessionMax,
+		IPFailures: cfg.Auth.LoginIPFailures, Limiter: store.NewLimiter(db),
 	})
 	a.cases = access.NewCases(store.NewCaseAccessStore(db), clock.Now, log)
 	a.trail = audit.NewTrail(store.NewAuditStore(db))

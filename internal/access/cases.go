@@ -232,6 +232,9 @@ func (s *Cases) RevealIdentity(ctx context.Context, by Actor, caseID int64, reas
 	if len([]rune(reason)) < 5 {
 		return Identity{}, fault.FieldError("reason", "identity.reason_required", nil)
 	}
+	if err := tooLong("reason", reason, MaxReasonLength); err != nil {
+		return Identity{}, err
+	}
 	id, err := s.store.RevealIdentity(ctx, by, caseID, reason, s.now())
 	if err != nil {
 		return Identity{}, err

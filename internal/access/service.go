@@ -8,8 +8,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/phucdap/phucdap/internal/fault"
+	"github.com/phucdap/phucdap/internal/platform"
 )
 
 // Config holds the tunable parameters of authentication.
@@ -26,6 +28,18 @@ type Config struct {
 	// PreLoginTimeout bounds the anonymous session that only carries the
 	// login form's CSRF token.
 	PreLoginTimeout time.Duration
+	// IPFailures wrong logins from one client address within LockoutFor
+	// (any accounts, known or not) refuse further tries from it until the
+	// window ends; 0 switches the limit off. Counted in Limiter.
+	IPFailures int
+	Limiter    Limiter
+}
+
+// Limiter counts failures in fixed windows (the database's rate counters,
+// shared by replicas). Bucket is a hash, never a clear address.
+type Limiter interface {
+	Over(ctx context.Context, bucket string, window time.Duration, max int, now time.Time) (bool, error)
+	Hit(ctx context.Context, bucket string, window time.Duration, now time.Time) error
 }
 
 // DefaultConfig is used for every zero field of a Config.
@@ -81,14 +95,33 @@ func NewService(store Store, now func() time.Time, log *slog.Logger, cfg Config)
 // Config returns the parameters in force.
 func (s *Service) Config() Config { return s.cfg }
 
+// Length caps, in characters: an account's or a token's name, and the
+// reason given to reveal an identity (it is stored in the access log).
+const (
+	MaxNameLength   = 120
+	MaxReasonLength = 1000
+)
+
+// tooLong refuses a value over max characters, naming its field.
+func tooLong(field, v string, max int) *fault.Error {
+	if utf8.RuneCountInString(v) > max {
+		return fault.FieldError(field, "error.field_too_long", map[string]any{"Field": field, "Max": max})
+	}
+	return nil
+}
+
 // Errors a caller may switch on.
 var (
 	ErrBadCredentials = fault.New(fault.Unauthenticated, "login.bad_credentials")
-	ErrLocked         = fault.New(fault.Unauthenticated, "login.locked")
-	ErrForbidden      = fault.New(fault.Forbidden, "error.forbidden")
-	ErrSelfLockout    = fault.New(fault.Conflict, "account.self_lockout")
-	ErrSelfGrant      = fault.New(fault.Forbidden, "identity.self_grant")
-	ErrGrantBasis     = fault.New(fault.Conflict, "identity.grant_basis")
+	// ErrLocked says the same as ErrBadCredentials, so that a locked
+	// account cannot be told from an unknown one or a wrong password.
+	ErrLocked = fault.New(fault.Unauthenticated, "login.bad_credentials")
+	// ErrLoginRateLimited: too many failures from the client's address.
+	ErrLoginRateLimited = fault.New(fault.RateLimited, "login.rate_limited")
+	ErrForbidden        = fault.New(fault.Forbidden, "error.forbidden")
+	ErrSelfLockout      = fault.New(fault.Conflict, "account.self_lockout")
+	ErrSelfGrant        = fault.New(fault.Forbidden, "identity.self_grant")
+	ErrGrantBasis       = fault.New(fault.Conflict, "identity.grant_basis")
 )
 
 // allow is the service-level guard: the CLI (System) may manage accounts;
@@ -118,6 +151,8 @@ func (s *Service) CreateAccount(ctx context.Context, by Actor, n NewAccount) (Ac
 	n.Name = strings.TrimSpace(n.Name)
 	if n.Name == "" {
 		errs = append(errs, fault.FieldError("name", "account.name_required", nil))
+	} else if err := tooLong("name", n.Name, MaxNameLength); err != nil {
+		errs = append(errs, err)
 	}
 	n.Phone = strings.TrimSpace(n.Phone)
 	n.UnitCode = strings.TrimSpace(n.UnitCode)
@@ -162,8 +197,27 @@ type LoginResult struct {
 // Login checks the password and opens a fresh session. The session that
 // carried the login form (oldSecret) is deleted in the same step, so a
 // session id planted before login never becomes authenticated.
-func (s *Service) Login(ctx context.Context, email, password, oldSecret string) (LoginResult, error) {
+func (s *Service) Login(ctx context.Context, email, password, oldSecret string) (res LoginResult, err error) {
 	now := s.now()
+	if ip := platform.ClientIP(ctx); ip != "" && s.cfg.IPFailures > 0 && s.cfg.Limiter != nil {
+		bucket := "login-fail:" + HashSecret("login-ip:" + ip)[:32]
+		over, lerr := s.cfg.Limiter.Over(ctx, bucket, s.cfg.LockoutFor, s.cfg.IPFailures, now)
+		if lerr != nil {
+			return LoginResult{}, lerr
+		}
+		if over {
+			s.log.WarnContext(ctx, "login refused: too many failures from the address")
+			return LoginResult{}, fault.Newf(fault.RateLimited, ErrLoginRateLimited.MessageID, map[string]any{
+				"RetryAfter": now.UTC().Truncate(s.cfg.LockoutFor).Add(s.cfg.LockoutFor).Sub(now)})
+		}
+		defer func() {
+			if fe, ok := fault.As(err); ok && fe.Code == fault.Unauthenticated {
+				if herr := s.cfg.Limiter.Hit(ctx, bucket, s.cfg.LockoutFor, now); herr != nil {
+					s.log.WarnContext(ctx, "count login failure", "err", herr)
+				}
+			}
+		}()
+	}
 	email = strings.ToLower(strings.TrimSpace(email))
 	if len(password) > MaxPasswordLength {
 		return LoginResult{}, ErrBadCredentials
@@ -395,6 +449,9 @@ func (s *Service) UpdateAccount(ctx context.Context, by Actor, id int64, u Accou
 		if n == "" {
 			return Account{}, fault.FieldError("name", "account.name_required", nil)
 		}
+		if err := tooLong("name", n, MaxNameLength); err != nil {
+			return Account{}, err
+		}
 		u.Name = &n
 	}
 	unit := cur.UnitCode
@@ -472,6 +529,9 @@ func (s *Service) CreateToken(ctx context.Context, by Actor, email, name string,
 	name = strings.TrimSpace(name)
 	if name == "" {
 		return Token{}, "", fault.FieldError("name", "token.name_required", nil)
+	}
+	if err := tooLong("name", name, MaxNameLength); err != nil {
+		return Token{}, "", err
 	}
 	acc, err := s.store.AccountByEmail(ctx, strings.ToLower(strings.TrimSpace(email)))
 	if err != nil {

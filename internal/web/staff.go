@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/phucdap/phucdap/internal/access/accesshttp"
 	"github.com/phucdap/phucdap/internal/audit"
 	"github.com/phucdap/phucdap/internal/fault"
+	"github.com/phucdap/phucdap/internal/httpapi"
 	"github.com/phucdap/phucdap/internal/i18n"
 	"github.com/phucdap/phucdap/internal/org"
 	"github.com/phucdap/phucdap/internal/petition"
@@ -160,7 +162,12 @@ func (s *Staff) login(c echo.Context) error {
 			return ierr
 		}
 		d.Errors = msgs
-		return s.render(c, http.StatusUnauthorized, "login", "login.title", d)
+		status := http.StatusUnauthorized
+		if ra, ok := httpapi.RetryAfter(err); ok {
+			status = http.StatusTooManyRequests
+			c.Response().Header().Set("Retry-After", strconv.Itoa(int(ra.Seconds())))
+		}
+		return s.render(c, status, "login", "login.title", d)
 	}
 	// The pre-login session is gone (Login deleted it); the browser gets a
 	// new id, so a planted cookie never becomes a signed-in one.
