@@ -232,3 +232,48 @@ func TestE2ETwoReplicasOnEmptyPostgres(t *testing.T) {
 		p.stop(t)
 	}
 }
+
+var metricsAddr = regexp.MustCompile(`metrics listening.* addr=(\S+)`)
+
+// The real binary serves /metrics on its own address, behind its token,
+// and not on the public one.
+func TestE2EMetricsListener(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	const token = "e2e-metrics-token-0123"
+	p := start(t, "PHUCDAP_DATA_DIR="+t.TempDir(), "PHUCDAP_METRICS__LISTEN=127.0.0.1:0", "PHUCDAP_METRICS__TOKEN="+token)
+	defer p.stop(t)
+	var addr string
+	for i := 0; i < 100 && addr == ""; i++ {
+		if m := metricsAddr.FindStringSubmatch(p.stderr.String()); m != nil {
+			addr = m[1]
+		} else {
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	if addr == "" {
+		t.Fatalf("no metrics listener in the log:\n%s", p.stderr.String())
+	}
+	get := func(url, auth string) int {
+		req, _ := http.NewRequest(http.MethodGet, url, nil)
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	if got := get(p.URL+"metrics", "Bearer "+token); got != http.StatusNotFound {
+		t.Errorf("/metrics on the public listener: %d", got)
+	}
+	if got := get("http://"+addr+"/metrics", ""); got != http.StatusUnauthorized {
+		t.Errorf("/metrics without the token: %d", got)
+	}
+	if got := get("http://"+addr+"/metrics", "Bearer "+token); got != http.StatusOK {
+		t.Errorf("/metrics with the token: %d", got)
+	}
+}

@@ -521,7 +521,7 @@ func (c *Config) Validate() error {
 	if c.Metrics.Listen != "" {
 		if _, _, err := net.SplitHostPort(c.Metrics.Listen); err != nil {
 			bad("metrics.listen", c.Metrics.Listen, "want host:port, e.g. 127.0.0.1:9090")
-		} else if c.Metrics.Listen == c.Listen {
+		} else if c.Metrics.Listen == c.Listen && !strings.HasSuffix(c.Listen, ":0") {
 			bad("metrics.listen", c.Metrics.Listen, "must differ from listen")
 		}
 	}
