@@ -29,13 +29,17 @@ import (
 
 // app is the wired core shared by the subcommands that touch data.
 type app struct {
-	cfg    *config.Config
-	log    *slog.Logger
-	clock  platform.Clock
-	db     *store.DB
-	plans  *plan.Catalog
-	units  *store.UnitStore
-	stores *store.PlanStore
+	cfg   *config.Config
+	log   *slog.Logger
+	clock platform.Clock
+	db    *store.DB
+	// replica is the optional read replica of the reports (issue 15);
+	// stopReplica ends its health checks.
+	replica     *store.ReadReplica
+	stopReplica context.CancelFunc
+	plans       *plan.Catalog
+	units       *store.UnitStore
+	stores      *store.PlanStore
 
 	// Staff access (issue 5): accounts, sessions, tokens; the staff view
 	// of cases with the denouncer secrecy; the audit trail's read side.
@@ -163,7 +167,12 @@ func open(ctx context.Context, env *cliEnv, cfgPath string, migrate bool) (*app,
 			log.Info("migration applied", "version", r.Version, "name", r.Name, "duration", r.Duration)
 		}
 	}
-	return assemble(cfg, log, clock, db), nil
+	a := assemble(cfg, log, clock, db)
+	if cfg.Database.ReadURL != "" {
+		a.replica = store.NewReadReplica(db, store.Options{Dialect: store.Postgres, URL: cfg.Database.ReadURL,
+			MaxOpenConns: cfg.DB.MaxOpenConns, MaxIdleConns: cfg.DB.MaxIdleConns}, cfg.Database.MaxLag, log)
+	}
+	return a, nil
 }
 
 // assemble builds the services over an open database. Tests call it with a
@@ -217,7 +226,15 @@ func (a *app) knownUnits(ctx context.Context) ([]plan.KnownUnit, error) {
 	return out, nil
 }
 
-func (a *app) Close() error { return a.db.Close() }
+func (a *app) Close() error {
+	if a.replica != nil {
+		if a.stopReplica != nil {
+			a.stopReplica()
+		}
+		a.replica.Close()
+	}
+	return a.db.Close()
+}
 
 // seed loads the example unit directory and the embedded plan into an empty
 // database. It is idempotent: units are added only where their code is

@@ -20,6 +20,9 @@ func (a *app) startReports() error {
 		return nil
 	}
 	a.reportStore = store.NewReportStore(a.db)
+	if a.replica != nil {
+		a.reportStore.WithReplica(a.replica)
+	}
 	svc, err := report.NewService(report.Config{
 		Store: a.reportStore, Location: a.cfg.Location, Now: a.clock.Now,
 		Calendar: func(ctx context.Context) *calendar.Calendar { return a.deadlines.Engine(ctx).Calendar() },

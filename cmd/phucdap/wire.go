@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -34,6 +35,33 @@ func (a *app) handler() (http.Handler, error) {
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewDBStatsCollector(a.db.SQL, "phucdap"))
+	var readyDetails func() map[string]any
+	if r := a.replica; r != nil {
+		ctx, cancel := context.WithCancel(context.Background())
+		a.stopReplica = cancel
+		go r.Run(ctx, min(time.Second, a.cfg.Database.MaxLag/3))
+		reg.MustRegister(
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "phucdap_read_replica_lag_seconds",
+				Help: "How far the read replica's replay is behind the primary; -1 when it cannot be reached."},
+				func() float64 { lag, _ := r.Status(); return lag }),
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "phucdap_read_replica_in_use",
+				Help: "1 when report reads go to the replica, 0 when they fall back to the primary."},
+				func() float64 {
+					if _, in := r.Status(); in {
+						return 1
+					}
+					return 0
+				}))
+		for _, where := range []string{"replica", "primary"} {
+			reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "phucdap_report_reads_total",
+				Help: "Report reads by the database that served them.", ConstLabels: prometheus.Labels{"db": where}},
+				func() float64 { return float64(r.Served()[where]) }))
+		}
+		readyDetails = func() map[string]any {
+			lag, in := r.Status()
+			return map[string]any{"read_replica": map[string]any{"in_use": in, "lag_seconds": lag, "max_lag_seconds": a.cfg.Database.MaxLag.Seconds()}}
+		}
+	}
 	prod := a.cfg.Env == "production"
 	pages := &web.Pages{Plans: a.plans, Units: a.units, Catalog: cat, AgencyName: a.cfg.AgencyName, Logger: a.log, Production: prod,
 		Deadlines: a.deadlines, Tables: a.deadlineStore}
@@ -46,7 +74,7 @@ func (a *app) handler() (http.Handler, error) {
 	auth := &accesshttp.Auth{Service: a.accounts, Log: a.log, Secure: prod, Cases: a.cases}
 	e := server.New(server.Options{
 		Logger: a.log, Catalog: cat, BodyLimit: a.cfg.HTTP.BodyLimit, Production: prod,
-		Registry: reg, HTMLErrors: pages.RenderError,
+		Registry: reg, HTMLErrors: pages.RenderError, ReadyDetails: readyDetails,
 		TrustedProxies: a.cfg.HTTP.TrustedNets, MetricsToken: a.cfg.Metrics.Token, MetricsElsewhere: a.cfg.Metrics.Listen != "",
 		Ready: func(ctx context.Context) error {
 			if err := a.db.Ping(ctx); err != nil {

@@ -40,6 +40,9 @@ type Config struct {
 	// e.g. "+720h". Refused in production.
 	ClockOffset string `koanf:"clock_offset"`
 
+	// Database is the optional read replica (issue 15).
+	Database ReplicaConfig `koanf:"database"`
+
 	Log  LogConfig  `koanf:"log"`
 	DB   DBConfig   `koanf:"db"`
 	HTTP HTTPConfig `koanf:"http"`
@@ -66,6 +69,14 @@ type Config struct {
 	Location *time.Location `koanf:"-"`
 	// Offset is ClockOffset parsed; filled by Validate.
 	Offset time.Duration `koanf:"-"`
+}
+
+// ReplicaConfig names a PostgreSQL streaming replica that dashboards,
+// reports, exports and public statistics read from while it is up and
+// lags at most MaxLag; otherwise they read from the primary.
+type ReplicaConfig struct {
+	ReadURL string        `koanf:"read_url"`
+	MaxLag  time.Duration `koanf:"max_lag"`
 }
 
 // LogConfig controls slog.
@@ -284,6 +295,7 @@ func Defaults() map[string]any {
 		"db.max_open_conns":     16,
 		"db.max_idle_conns":     16,
 		"db.busy_timeout":       "10s",
+		"database.max_lag":      "30s",
 		"jobs.lease":            "1m",
 		"http.body_limit":       "60M",
 		"http.read_timeout":     "60s",
@@ -476,6 +488,16 @@ func (c *Config) Validate() error {
 	}
 	if c.Jobs.Lease < 3*time.Second {
 		bad("jobs.lease", c.Jobs.Lease.String(), "must be at least 3s, e.g. 1m")
+	}
+	if c.Database.ReadURL != "" {
+		if !strings.HasPrefix(c.Database.ReadURL, "postgres://") && !strings.HasPrefix(c.Database.ReadURL, "postgresql://") {
+			bad("database.read_url", redactURL(c.Database.ReadURL), "want postgres://… (a streaming replica of database_url)")
+		} else if c.Dialect() != "postgres" {
+			bad("database.read_url", redactURL(c.Database.ReadURL), "a read replica needs database_url to be PostgreSQL")
+		}
+	}
+	if c.Database.MaxLag <= 0 {
+		bad("database.max_lag", c.Database.MaxLag.String(), "must be positive, e.g. 30s")
 	}
 	if c.DB.BusyTimeout <= 0 {
 		bad("db.busy_timeout", c.DB.BusyTimeout.String(), "must be positive, e.g. 10s")

@@ -35,6 +35,9 @@ type Options struct {
 	// Ready reports whether the service can take traffic (database
 	// reachable, migrations current).
 	Ready func(ctx context.Context) error
+	// ReadyDetails, when set, adds what /readyz reports beside the status
+	// (e.g. the read replica's lag).
+	ReadyDetails func() map[string]any
 	// Registry receives the HTTP metrics; DB pool stats are registered by
 	// the caller.
 	Registry *prometheus.Registry
@@ -217,9 +220,9 @@ func New(o Options) *echo.Echo {
 			// The cause (a host name, a driver message) stays in the log:
 			// /readyz answers anyone.
 			o.Logger.WarnContext(ctx, "not ready", "err", err)
-			return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
+			return c.JSON(http.StatusServiceUnavailable, readyBody(o, "unavailable"))
 		}
-		return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
+		return c.JSON(http.StatusOK, readyBody(o, "ready"))
 	})
 	if !o.MetricsElsewhere {
 		e.GET("/metrics", echo.WrapHandler(MetricsHandler(o.Registry, o.MetricsToken)))
@@ -236,6 +239,16 @@ func humanBytes(limit string) string {
 		}
 	}
 	return l + " B"
+}
+
+func readyBody(o Options, status string) map[string]any {
+	body := map[string]any{"status": status}
+	if o.ReadyDetails != nil {
+		for k, v := range o.ReadyDetails() {
+			body[k] = v
+		}
+	}
+	return body
 }
 
 func hsts(prod bool) int {

@@ -37,7 +37,10 @@ import (
 // without conditions reads those days from there and only the days after
 // the watermark from case_clocks: the same figures, a fraction of the rows
 // (BenchmarkReportMonthByUnit). Lists always read the clocks.
-type ReportStore struct{ db *DB }
+type ReportStore struct {
+	db    *DB
+	reads *ReadReplica // optional: where report reads go when fit
+}
 
 // NewReportStore returns the store over db.
 func NewReportStore(db *DB) *ReportStore { return &ReportStore{db: db} }
@@ -523,10 +526,22 @@ type cellRow struct {
 // SQLite has no JIT, and its transactions here are BEGIN IMMEDIATE (a
 // write lock), so a read runs outside one.
 func (s *ReportStore) read(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	if s.db.Dialect != Postgres {
-		return fn(s.db.Gorm.WithContext(ctx))
+	db, replica := s.readDB()
+	err := readOn(ctx, db, fn)
+	if replica && unreachable(err) {
+		// The replica went away between checks: this read, and the next
+		// ones until it is back, go to the primary.
+		s.reads.failed(err)
+		return readOn(ctx, s.db, fn)
 	}
-	return s.db.unavailable(s.db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return err
+}
+
+func readOn(ctx context.Context, db *DB, fn func(tx *gorm.DB) error) error {
+	if db.Dialect != Postgres {
+		return fn(db.Gorm.WithContext(ctx))
+	}
+	return db.unavailable(db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		// work_mem: room for the response-time histogram's hash (a few
 		// thousand groups) instead of a sort. One round trip for both.
 		if err := tx.Exec("SELECT set_config('jit', 'off', true), set_config('work_mem', '32MB', true)").Error; err != nil {
@@ -1138,7 +1153,7 @@ func (s *ReportStore) TopicMonths(ctx context.Context, from, to time.Time, off r
 		Month   string
 		N       int64
 	}
-	if err := s.db.Gorm.WithContext(ctx).Raw(b.String(), b.args...).Scan(&raw).Error; err != nil {
+	if err := s.read(ctx, func(tx *gorm.DB) error { return tx.Raw(b.String(), b.args...).Scan(&raw).Error }); err != nil {
 		return nil, fmt.Errorf("report topic months: %w", err)
 	}
 	for _, r := range raw {
