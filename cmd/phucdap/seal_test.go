@@ -392,3 +392,68 @@ func TestGrantsNeedTwoPeople(t *testing.T) {
 		}
 	})
 }
+
+// Leak 5 of issue 11: the transparency page showed an unaccented full
+// name, "bà Ngọc" and a street address in published answers. The office's
+// review shows what redaction removes, highlighted; the public page has
+// none of it; a text that still names the petitioner is refused.
+func TestPublishRedactsAndRefuses(t *testing.T) {
+	eachApp(t, func(t *testing.T, ta *testApp) {
+		ctx := context.Background()
+		topic := firstTopic(t, ta)
+		_, b := ta.postJSON(t, "/api/v1/petitions", map[string]any{"kind": "phan_anh", "topic_id": topic, "title": "Đèn hỏng trước nhà bà Ngọc",
+			"content": "Đèn đường trước nhà số 12 phố Tam Thanh hỏng đã hai tuần, gia đình TRAN THI NGOC đi lại khó khăn.",
+			"name":    "Trần Thị Ngọc", "phone": "0912 345 678", "address": "Số 12 phố Tam Thanh, Lạng Sơn", "consent": true})
+		rec := decode[httpapi.PetitionReceipt](t, b)
+		id := ta.mustCaseIDInt(t, rec.Code)
+		if _, err := ta.intake.store.PublishAnswer(ctx, id, "Kính gửi bà Ngọc (tran thi ngoc), nhà số 12 Tam Thanh, ĐT +84 912 345 678: Sở đã thay bóng đèn.",
+			"Phòng QLHT", ta.Clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+		var answerID int64
+		ta.db.Gorm.Raw("SELECT id FROM answers WHERE case_id = ?", id).Scan(&answerID)
+		office := ta.addStaff(t, "publish-office@sxd.test", "VP", access.Office)
+		br := ta.browser(t)
+		br.mustLogin(office.Email)
+		_, page := br.get("/staff/reports/answers?thang=2026-11")
+		for _, want := range []string{`<mark class="redacted">Ngọc</mark>`, `<mark class="redacted">tran thi ngoc</mark>`,
+			`<mark class="redacted">+84 912 345 678</mark>`, "Sở đã thay bóng đèn"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the office's preview lacks %s", want)
+			}
+		}
+		res, body := br.post("/staff/reports/answers/"+itoa(answerID), map[string][]string{"publishable": {"1"}, "thang": {"2026-11"}})
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("mark publishable: %d %s", res.StatusCode, body)
+		}
+		_, pub := ta.do(t, "GET", "/minh-bach", nil)
+		if !strings.Contains(string(pub), "Sở đã thay bóng đèn") {
+			t.Fatal("the answer is not on the public page")
+		}
+		for _, v := range []string{"Ngọc", "NGOC", "ngoc", "12 Tam Thanh", "12 phố Tam Thanh", "912", "345 678"} {
+			if strings.Contains(string(pub), v) {
+				t.Errorf("the public page shows %q", v)
+			}
+		}
+		// A text that still names the petitioner is refused.
+		_, b = ta.postJSON(t, "/api/v1/petitions", map[string]any{"kind": "kien_nghi", "topic_id": topic, "title": "Kiến nghị sửa vỉa hè",
+			"content": "Đề nghị sửa vỉa hè phố Lê Lợi bị vỡ nhiều chỗ, rất nguy hiểm.", "name": "Hoàng Văn Thịnh", "phone": "0912 000 999",
+			"consent": true})
+		rec2 := decode[httpapi.PetitionReceipt](t, b)
+		id2 := ta.mustCaseIDInt(t, rec2.Code)
+		if _, err := ta.intake.store.PublishAnswer(ctx, id2, "Gửi Thịnh: Sở đã giao đơn vị sửa vỉa hè.", "", ta.Clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+		var a2 int64
+		ta.db.Gorm.Raw("SELECT id FROM answers WHERE case_id = ?", id2).Scan(&a2)
+		res, body = br.post("/staff/reports/answers/"+itoa(a2), map[string][]string{"publishable": {"1"}, "thang": {"2026-11"}})
+		if res.StatusCode != http.StatusConflict || !strings.Contains(body, "vẫn còn nhắc đến người gửi") {
+			t.Errorf("a text naming the petitioner: %d", res.StatusCode)
+		}
+		var on bool
+		ta.db.Gorm.Raw("SELECT publishable FROM answers WHERE id = ?", a2).Scan(&on)
+		if on {
+			t.Error("marked publishable anyway")
+		}
+	})
+}

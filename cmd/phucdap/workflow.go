@@ -25,5 +25,6 @@ func newWorkflow(a *app) *petition.Workflow {
 		Now: a.clock.Now, Log: a.log, Agency: a.cfg.Agency, Location: a.cfg.Location,
 		DisputeWindow:        time.Duration(a.cfg.Intake.DisputeDays) * 24 * time.Hour,
 		ContributionLeadDays: a.cfg.Workflow.ContributionLeadDays,
+		Scrubber:             a.cases.Scrubber,
 	})
 }

@@ -192,6 +192,18 @@ func (s *Cases) File(ctx context.Context, by Actor, id int64) (CaseFile, error) 
 	return f, nil
 }
 
+// Scrubber returns what removes a case's petitioner identity from free
+// text (ScrubText with the case's own identity record), for views of a
+// sealed case's answers, notes and trail. The identity itself never leaves
+// this package.
+func (s *Cases) Scrubber(ctx context.Context, caseID int64) (func(string) string, error) {
+	_, _, _, id, err := s.store.CaseFile(ctx, caseID)
+	if err != nil {
+		return nil, err
+	}
+	return func(text string) string { return ScrubText(text, id) }, nil
+}
+
 // RefuseReveal records a refused attempt to reveal a case's identity in
 // the audit trail (who, which case, why) and the log. Both the route guard
 // (no grant at all) and the per-case check call it. A case id of 0 (an

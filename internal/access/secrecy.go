@@ -127,6 +127,26 @@ func ContainsIdentity(text string, id Identity) bool {
 	return len(removed) > 0
 }
 
+// MentionsIdentity is the stricter check before a text leaves the office
+// (publication): ContainsIdentity, or the given name alone as a word,
+// which redaction leaves (a given name is often an ordinary word) but a
+// public text must not carry next to the case.
+func MentionsIdentity(text string, id Identity) bool {
+	if ContainsIdentity(text, id) {
+		return true
+	}
+	name := words(fold(id.Name))
+	if len(name) == 0 || len([]rune(name[len(name)-1])) < 3 {
+		return false
+	}
+	for _, w := range words(fold(text)) {
+		if w == name[len(name)-1] {
+			return true
+		}
+	}
+	return false
+}
+
 func scrub(text string, id Identity, repl func(string) string) (string, []Removed) {
 	re := identityMatcher(id)
 	if re == nil || text == "" {
@@ -285,6 +305,14 @@ func identityMatcher(id Identity) *regexp.Regexp {
 			alts = append(alts, p)
 		}
 	}
+	// The e-mail first: at the same position it wins over the name its
+	// local part may spell (le.thi.mat@...).
+	if e := strings.TrimSpace(fold(id.Email)); e != "" {
+		add(regexp.QuoteMeta(e))
+		if local, _, ok := strings.Cut(e, "@"); ok && len(local) >= 4 {
+			add(`\b` + regexp.QuoteMeta(local) + `\b`)
+		}
+	}
 	if name := words(fold(id.Name)); len(name) > 0 {
 		// The whole name, and the name without the family name.
 		add(sepWords(name))
@@ -304,12 +332,6 @@ func identityMatcher(id Identity) *regexp.Regexp {
 	}
 	if d := phoneNational(id.Phone); len(d) >= 6 {
 		add(`(?:\(?\+?[\s]*84\)?[\s.\-]*|\b0)?` + digitsPattern(d))
-	}
-	if e := strings.TrimSpace(fold(id.Email)); e != "" {
-		add(regexp.QuoteMeta(e))
-		if local, _, ok := strings.Cut(e, "@"); ok && len(local) >= 4 {
-			add(`\b` + regexp.QuoteMeta(local) + `\b`)
-		}
 	}
 	if d := strings.Map(keepDigits, id.IDNumber); len(d) >= 6 {
 		add(digitsPattern(d))

@@ -50,6 +50,12 @@ type WorkflowConfig struct {
 	// working days before the lead unit's due date, unless the assignment
 	// says otherwise.
 	ContributionLeadDays int
+	// Scrubber returns what removes a case's petitioner identity from free
+	// text (access.Cases.Scrubber). View applies it to every free text of a
+	// case whose identity is sealed: staff read answers, notes and the
+	// trail of such a case without the identity; only the reveal, with the
+	// grant and a reason, shows it.
+	Scrubber func(ctx context.Context, caseID int64) (func(string) string, error)
 }
 
 // Workflow runs the case workflow over the state machine (Machine): staff
@@ -576,5 +582,40 @@ func (w *Workflow) View(ctx context.Context, by access.Actor, caseID int64) (*Ca
 	if v.Proposal, err = w.Propose(ctx, st); err != nil {
 		return nil, err
 	}
+	if st.Scope().SecretIdentity() {
+		if w.cfg.Scrubber == nil {
+			return nil, errors.New("workflow: no identity scrubber for a sealed case")
+		}
+		scrub, err := w.cfg.Scrubber(ctx, caseID)
+		if err != nil {
+			return nil, err
+		}
+		v.scrub(scrub)
+	}
 	return v, nil
+}
+
+// scrub removes the identity from every free text of the view. The state
+// is a copy loaded for this view only.
+func (v *CaseView) scrub(f func(string) string) {
+	st := v.State
+	st.Title, st.Place, st.OutcomeNote, st.AcceptDecisionNo = f(st.Title), f(st.Place), f(st.OutcomeNote), f(st.AcceptDecisionNo)
+	st.Class.IneligibleNote, st.Class.ComplexityRef = f(st.Class.IneligibleNote), f(st.Class.ComplexityRef)
+	for i := range st.Answers {
+		a := &st.Answers[i]
+		a.Body, a.Signer, a.LetterNo = f(a.Body), f(a.Signer), f(a.LetterNo)
+		for j := range a.Files {
+			a.Files[j].Name = f(a.Files[j].Name)
+		}
+	}
+	for i := range st.Contributions {
+		st.Contributions[i].Body = f(st.Contributions[i].Body)
+	}
+	for i := range st.Extensions {
+		x := &st.Extensions[i]
+		x.Reason, x.DecisionNo, x.DocumentRef = f(x.Reason), f(x.DecisionNo), f(x.DocumentRef)
+	}
+	for i := range v.History {
+		v.History[i].Note = f(v.History[i].Note)
+	}
 }

@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/phucdap/phucdap/internal/access"
@@ -28,7 +29,94 @@ type Publication struct {
 	Publishable bool
 	MarkedBy    string
 	MarkedAt    *time.Time
-	identity    []string
+	// Preview is the office's review of what publication removes: the
+	// title, the letter and the answer as segments, the removed ones
+	// flagged (Publications fills it; the public never gets it).
+	Preview  *Preview
+	identity []string
+}
+
+// Preview shows what redaction removes from a publication.
+type Preview struct {
+	Title, Content, Answer []Segment
+	// Removed counts the parts removed.
+	Removed int
+}
+
+// Segment is a run of text; Removed when redaction takes it out.
+type Segment struct {
+	Text    string
+	Removed bool
+}
+
+func (p Publication) ident() access.Identity {
+	id := access.Identity{}
+	for i, v := range p.identity {
+		switch i {
+		case 0:
+			id.Name = v
+		case 1:
+			id.Phone = v
+		case 2:
+			id.Email = v
+		case 3:
+			id.Address = v
+		case 4:
+			id.IDNumber = v
+		}
+	}
+	return id
+}
+
+// segments splits text into kept and removed runs.
+func segments(text string, id access.Identity) ([]Segment, int) {
+	_, marked, removed := access.ScrubPreview(text, id, func(s string) string { return "\x01" + s + "\x02" })
+	var out []Segment
+	for marked != "" {
+		i := strings.IndexByte(marked, '\x01')
+		if i < 0 {
+			out = append(out, Segment{Text: marked})
+			break
+		}
+		if i > 0 {
+			out = append(out, Segment{Text: marked[:i]})
+		}
+		j := strings.IndexByte(marked[i:], '\x02')
+		if j < 0 {
+			out = append(out, Segment{Text: marked[i+1:], Removed: true})
+			break
+		}
+		out = append(out, Segment{Text: marked[i+1 : i+j], Removed: true})
+		marked = marked[i+j+1:]
+	}
+	return out, len(removed)
+}
+
+// preview builds the office's preview of the publication.
+func (p Publication) preview() *Preview {
+	id := p.ident()
+	var pv Preview
+	var n int
+	pv.Title, n = segments(p.Title, id)
+	pv.Removed += n
+	pv.Content, n = segments(p.Content, id)
+	pv.Removed += n
+	pv.Answer, n = segments(p.Answer, id)
+	pv.Removed += n
+	return &pv
+}
+
+// LeaksIdentity says whether what the public would read still carries an
+// identity of the case (access.MentionsIdentity): publication refuses it.
+func (p Publication) LeaksIdentity() bool {
+	id := p.ident()
+	r := p.Redacted()
+	for _, s := range []string{r.Title, r.Content, r.Answer} {
+		if access.MentionsIdentity(s, id) {
+			return true
+		}
+	}
+	return false
 }
 
 // SetIdentity is for Store implementations: the petitioner's name, phone,
@@ -47,6 +135,7 @@ func (p Publication) Redacted() Publication {
 	p.CaseCode = ""
 	p.CaseID = 0
 	p.MarkedBy = ""
+	p.Preview = nil
 	p.identity = nil
 	return p
 }
@@ -67,12 +156,18 @@ type PublicationStore interface {
 	// row, or returns ErrNotPublishable (a denunciation's, or not
 	// published) or ErrPublicationNotFound.
 	SetPublishable(ctx context.Context, answerID int64, on bool, by Marker) error
+	// Publication reads one published answer with its identity (for the
+	// check before marking it), or ErrPublicationNotFound.
+	Publication(ctx context.Context, answerID int64) (Publication, error)
 }
 
 // Publication errors.
 var (
 	ErrNotPublishable      = fault.New(fault.Conflict, "report.not_publishable")
 	ErrPublicationNotFound = fault.New(fault.NotFound, "report.publication_not_found")
+	// ErrPublicationIdentity: what the public would read still names the
+	// petitioner.
+	ErrPublicationIdentity = fault.New(fault.Conflict, "report.publication_identity")
 )
 
 // Publications lists the period's published answers for the office to
@@ -96,8 +191,9 @@ func (s *Service) Publications(ctx context.Context, ps PublicationStore, by acce
 // staff who review what will be published.
 func redactedKeepRef(p Publication) Publication {
 	code, id, by := p.CaseCode, p.CaseID, p.MarkedBy
+	pv := p.preview()
 	r := p.Redacted()
-	r.CaseCode, r.CaseID, r.MarkedBy = code, id, by
+	r.CaseCode, r.CaseID, r.MarkedBy, r.Preview = code, id, by, pv
 	return r
 }
 
@@ -119,6 +215,15 @@ func (s *Service) PublicAnswers(ctx context.Context, ps PublicationStore, limit 
 func (s *Service) SetPublishable(ctx context.Context, ps PublicationStore, by access.Actor, answerID int64, on bool) error {
 	if !access.Can(by, access.ActPublicationManage, nil) {
 		return access.ErrForbidden
+	}
+	if on {
+		p, err := ps.Publication(ctx, answerID)
+		if err != nil {
+			return err
+		}
+		if p.LeaksIdentity() {
+			return ErrPublicationIdentity
+		}
 	}
 	return ps.SetPublishable(ctx, answerID, on, Marker{Actor: by, At: s.cfg.Now()})
 }

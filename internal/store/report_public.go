@@ -72,6 +72,32 @@ func (s *ReportStore) Publications(ctx context.Context, from, to time.Time, only
 	return out, total, rows.Err()
 }
 
+// Publication implements report.PublicationStore: one published answer,
+// with the identity read for the check only (a denunciation's or a sealed
+// case's is not found: it is never a publication).
+func (s *ReportStore) Publication(ctx context.Context, answerID int64) (report.Publication, error) {
+	var rows []struct {
+		AnswerID, CaseID                      int64
+		Code, Kind, Title, Content, Body      string
+		Name, Phone, Email, Address, IDNumber string
+	}
+	err := s.db.Gorm.WithContext(ctx).Raw("SELECT a.id AS answer_id, c.id AS case_id, c.code, c.kind, c.title, c.content, a.body,"+
+		" COALESCE(i.name, '') AS name, COALESCE(i.phone, '') AS phone, COALESCE(i.email, '') AS email,"+
+		" COALESCE(i.address, '') AS address, COALESCE(i.id_number, '') AS id_number"+
+		" FROM answers a JOIN cases c ON c.id = a.case_id LEFT JOIN case_identities i ON i.case_id = c.id"+
+		" WHERE a.id = ? AND a.published_at IS NOT NULL AND c.kind <> 'to_cao' AND c.identity_sealed = FALSE", answerID).Scan(&rows).Error
+	if err != nil {
+		return report.Publication{}, fmt.Errorf("publication: %w", err)
+	}
+	if len(rows) == 0 {
+		return report.Publication{}, report.ErrPublicationNotFound
+	}
+	r := rows[0]
+	p := report.Publication{AnswerID: r.AnswerID, CaseID: r.CaseID, CaseCode: r.Code, Kind: r.Kind, Title: r.Title, Content: r.Content, Answer: r.Body}
+	p.SetIdentity([]string{r.Name, r.Phone, r.Email, r.Address, r.IDNumber})
+	return p, nil
+}
+
 // SetPublishable implements report.PublicationStore, with its audit row in
 // the same transaction.
 func (s *ReportStore) SetPublishable(ctx context.Context, answerID int64, on bool, by report.Marker) error {

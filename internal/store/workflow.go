@@ -471,6 +471,23 @@ func (s *WorkflowStore) write(ctx context.Context, tx *gorm.DB, st *petition.Cas
 	if len(codes) > 0 {
 		after["children"] = codes
 	}
+	// The trail of a sealed case carries no identity either: the notes and
+	// reasons staff typed are scrubbed as the case's views are.
+	var sealed []bool
+	if err := tx.Raw("SELECT identity_sealed FROM cases WHERE id = ?", st.ID).Scan(&sealed).Error; err != nil {
+		return nil, err
+	}
+	if len(sealed) == 1 && sealed[0] {
+		idt, err := readIdentity(tx, st.ID)
+		if err != nil {
+			return nil, err
+		}
+		scrubbed, err := scrubStrings(after, func(s string) string { return access.ScrubText(s, idt) })
+		if err != nil {
+			return nil, err
+		}
+		after = scrubbed
+	}
 	before := map[string]any{"status": string(st.Status), "code": st.Code}
 	if k, ok := ch.Case["kind"]; ok && k != string(st.Kind) {
 		// A change of kind is audited with the old kind too: a kind
@@ -800,4 +817,34 @@ func (s *WorkflowStore) PlanTaskUnits(ctx context.Context, taskID int64) ([]peti
 // with the unit's name.
 func (s *WorkflowStore) History(ctx context.Context, caseID int64) ([]petition.Event, error) {
 	return caseEvents(s.db.Gorm.WithContext(ctx), caseID, false)
+}
+
+// scrubStrings applies f to every string in v (as JSON would carry it).
+func scrubStrings(v map[string]any, f func(string) string) (map[string]any, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	var out map[string]any
+	if err := json.Unmarshal(b, &out); err != nil {
+		return nil, err
+	}
+	var walk func(any) any
+	walk = func(x any) any {
+		switch t := x.(type) {
+		case string:
+			return f(t)
+		case map[string]any:
+			for k, e := range t {
+				t[k] = walk(e)
+			}
+		case []any:
+			for i, e := range t {
+				t[i] = walk(e)
+			}
+		}
+		return x
+	}
+	walk(out)
+	return out, nil
 }

@@ -713,6 +713,28 @@ type answerRow struct {
 	When     string
 	Marked   string
 	TopicTxt string
+	// The preview: the redacted texts with what redaction removed
+	// highlighted (shown only to who may read the contact; others see the
+	// redaction mark highlighted).
+	PTitle, PContent, PAnswer template.HTML
+	Removed                   int
+}
+
+// previewHTML renders segments, the removed ones in <mark>.
+func previewHTML(segs []report.Segment, show bool) template.HTML {
+	var b strings.Builder
+	for _, s := range segs {
+		if !s.Removed {
+			b.WriteString(template.HTMLEscapeString(s.Text))
+			continue
+		}
+		t := access.Redaction
+		if show {
+			t = s.Text
+		}
+		b.WriteString(`<mark class="redacted">` + template.HTMLEscapeString(t) + `</mark>`)
+	}
+	return template.HTML(b.String())
 }
 
 type answersData struct {
@@ -749,6 +771,11 @@ func (r *Reports) renderAnswers(c echo.Context, notice string, errs []string, st
 	loc := r.Service.Location()
 	for _, p := range list {
 		row := answerRow{Publication: p, When: p.PublishedAt.In(loc).Format("02/01/2006"), TopicTxt: p.TopicVI}
+		if pv := p.Preview; pv != nil {
+			show := access.Can(who, access.ActContactRead, &access.CaseScope{CaseID: p.CaseID, Kind: p.Kind})
+			row.PTitle, row.PContent, row.PAnswer = previewHTML(pv.Title, show), previewHTML(pv.Content, show), previewHTML(pv.Answer, show)
+			row.Removed = pv.Removed
+		}
 		if lang == i18n.EN && p.TopicEN != "" {
 			row.TopicTxt = p.TopicEN
 		}
