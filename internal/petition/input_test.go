@@ -3,6 +3,8 @@ package petition
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/binary"
+	"hash/crc32"
 	"strings"
 	"testing"
 
@@ -186,5 +188,60 @@ func TestKinds(t *testing.T) {
 	}
 	if !KindComplaint.NeedsAddress() || !KindDenunciation.NeedsAddress() || KindFeedback.NeedsAddress() || !KindDenunciation.Secret() || KindComplaint.Secret() {
 		t.Error("kind rules")
+	}
+}
+
+// Issue 11: uploads refuse a DOCX that inflates past the limit, an image
+// whose declared size passes the limit, and a "PDF" that is HTML.
+func TestDetectTypeRefusesBombsAndDisguises(t *testing.T) {
+	bomb := func() []byte {
+		var buf bytes.Buffer
+		z := zip.NewWriter(&buf)
+		for _, name := range []string{"[Content_Types].xml", "word/document.xml"} {
+			w, _ := z.Create(name)
+			w.Write([]byte("<x/>"))
+		}
+		w, _ := z.Create("word/media/zeros.bin")
+		zeros := make([]byte, 1<<20)
+		for i := 0; i < MaxDOCXInflated>>20+1; i++ {
+			w.Write(zeros)
+		}
+		z.Close()
+		return buf.Bytes()
+	}()
+	pngOf := func(w, h uint32) []byte {
+		var b bytes.Buffer
+		b.WriteString("\x89PNG\r\n\x1a\n")
+		ihdr := make([]byte, 13)
+		binary.BigEndian.PutUint32(ihdr[0:], w)
+		binary.BigEndian.PutUint32(ihdr[4:], h)
+		ihdr[8], ihdr[9] = 8, 2
+		binary.Write(&b, binary.BigEndian, uint32(13))
+		chunk := append([]byte("IHDR"), ihdr...)
+		b.Write(chunk)
+		binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(chunk))
+		return b.Bytes()
+	}
+	for _, tc := range []struct {
+		name string
+		data []byte
+		want string
+		err  error
+	}{
+		{"zip bomb", bomb, "", ErrFileInflates},
+		{"huge image", pngOf(30000, 30000), "", ErrFileDimensions},
+		{"too many pixels", pngOf(15000, 15000), "", ErrFileDimensions},
+		{"fine image", pngOf(3000, 2000), TypePNG, nil},
+		{"HTML PDF", []byte("%PDF-1.7\n<!DOCTYPE html><html><script>alert(1)</script>"), "", ErrFileDisguised},
+		{"HTML further in", append(bytes.Repeat([]byte("%PDF-1.4 x"), 500), []byte("<HTML><body>")...), "", ErrFileDisguised},
+		{"real PDF", []byte("%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF"), TypePDF, nil},
+	} {
+		got, err := DetectType(bytes.NewReader(tc.data), int64(len(tc.data)))
+		if got != tc.want || err != tc.err {
+			t.Errorf("%s: %q %v, want %q %v", tc.name, got, err, tc.want, tc.err)
+		}
+	}
+	if len(bomb) > 1<<20 {
+		t.Errorf("the bomb is %d bytes: not a bomb", len(bomb))
 	}
 }
