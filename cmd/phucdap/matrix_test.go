@@ -91,23 +91,24 @@ func staffMatrix() map[string]route {
 		"POST /tra-cuu/tep":                     {allow: "public"},
 
 		// Staff pages.
-		"GET /staff":                           {allow: everyone},
-		"GET /staff/inbox":                     {allow: staffReaders},
-		"GET /staff/cases/:id":                 {allow: caseReaders, path: "/staff/cases/{case}"},
-		"POST /staff/cases/:id/identity":       {allow: "granted", path: "/staff/cases/{case}/identity", form: url.Values{"reason": {""}}},
-		"GET /staff/password":                  {allow: everyone},
-		"POST /staff/password":                 {allow: everyone, form: url.Values{"current": {"wrong"}}},
-		"GET /staff/admin/users":               {allow: "admin"},
-		"POST /staff/admin/users":              {allow: "admin", form: url.Values{}},
-		"POST /staff/admin/users/:id":          {allow: "admin", path: "/staff/admin/users/{account}", form: url.Values{}},
-		"POST /staff/admin/users/:id/password": {allow: "admin", path: "/staff/admin/users/{account}/password", form: url.Values{}},
-		"POST /staff/admin/tokens":             {allow: "admin", form: url.Values{}},
-		"POST /staff/admin/tokens/:id/revoke":  {allow: "admin", path: "/staff/admin/tokens/{token}/revoke", form: url.Values{}},
-		"GET /staff/grants":                    {allow: "officeHead"},
-		"POST /staff/grants/:id":               {allow: "officeHead", path: "/staff/grants/{account}", form: url.Values{"grant": {"0"}}},
-		"GET /staff/audit":                     {allow: "admin auditor"},
-		"POST /admin/calendar/:year/confirm":   {allow: "office", path: "/admin/calendar/2031/confirm", form: url.Values{}},
-		"POST /logout":                         {allow: everyone, form: url.Values{}},
+		"GET /staff":                            {allow: everyone},
+		"GET /staff/inbox":                      {allow: staffReaders},
+		"GET /staff/cases/:id":                  {allow: caseReaders, path: "/staff/cases/{case}"},
+		"GET /staff/cases/:id/attachments/:att": {allow: caseReaders, path: "/staff/cases/{case}/attachments/{attachment}"},
+		"POST /staff/cases/:id/identity":        {allow: "granted", path: "/staff/cases/{case}/identity", form: url.Values{"reason": {""}}},
+		"GET /staff/password":                   {allow: everyone},
+		"POST /staff/password":                  {allow: everyone, form: url.Values{"current": {"wrong"}}},
+		"GET /staff/admin/users":                {allow: "admin"},
+		"POST /staff/admin/users":               {allow: "admin", form: url.Values{}},
+		"POST /staff/admin/users/:id":           {allow: "admin", path: "/staff/admin/users/{account}", form: url.Values{}},
+		"POST /staff/admin/users/:id/password":  {allow: "admin", path: "/staff/admin/users/{account}/password", form: url.Values{}},
+		"POST /staff/admin/tokens":              {allow: "admin", form: url.Values{}},
+		"POST /staff/admin/tokens/:id/revoke":   {allow: "admin", path: "/staff/admin/tokens/{token}/revoke", form: url.Values{}},
+		"GET /staff/grants":                     {allow: "officeHead"},
+		"POST /staff/grants/:id":                {allow: "officeHead", path: "/staff/grants/{account}", form: url.Values{"grant": {"0"}}},
+		"GET /staff/audit":                      {allow: "admin auditor"},
+		"POST /admin/calendar/:year/confirm":    {allow: "office", path: "/admin/calendar/2031/confirm", form: url.Values{}},
+		"POST /logout":                          {allow: everyone, form: url.Values{}},
 
 		// Scheduled work and alerts (issue 7).
 		"GET /staff/alerts":                  {allow: everyone},
@@ -179,22 +180,23 @@ func staffMatrix() map[string]route {
 		"POST /api/v1/cases/:code/close":      {allow: "office", path: "/api/v1/cases/{code}/close", json: `{}`},
 
 		// Staff API.
-		"GET /api/v1/me":                        {allow: everyone},
-		"GET /api/v1/audit":                     {allow: "admin auditor"},
-		"GET /api/v1/audit/identity-access":     {allow: "auditor"},
-		"GET /api/v1/staff/cases":               {allow: staffReaders},
-		"GET /api/v1/staff/cases/:id":           {allow: caseReaders, path: "/api/v1/staff/cases/{case}"},
-		"POST /api/v1/staff/cases/:id/identity": {allow: "granted", path: "/api/v1/staff/cases/{case}/identity", json: `{"reason":""}`},
-		"GET /api/v1/alerts":                    {allow: everyone},
-		"POST /api/v1/alerts/read":              {allow: everyone, json: `{"ids":[]}`},
-		"GET /api/v1/admin/jobs":                {allow: "admin"},
-		"POST /api/v1/admin/jobs/:name/run":     {allow: "admin", path: "/api/v1/admin/jobs/kpi-snapshot/run", json: `{}`},
-		"PUT /api/v1/deadline/overrides":        {allow: "admin", json: `{"rule_id":"complaint.resolve","scope":"","limit":1,"reason":"matrix"}`},
-		"DELETE /api/v1/deadline/overrides":     {allow: "admin", path: "/api/v1/deadline/overrides?rule_id=pakn.answer&scope=none"},
-		"PUT /api/v1/calendar/:year":            {allow: "office", path: "/api/v1/calendar/2031", json: `{"confirmed":true,"days_off":[{"date":"2030-12-31","name":"x"}],"working_saturdays":[]}`},
-		"GET /api/v1/reports/on-time":           {allow: "office leadership", path: "/api/v1/reports/on-time?from=2026-11-01&to=2026-11-30&by=unit"},
-		"GET /api/v1/public/stats":              {allow: "public"},
-		"GET /api/v1/public/stats.csv":          {allow: "public"},
+		"GET /api/v1/me":                                         {allow: everyone},
+		"GET /api/v1/audit":                                      {allow: "admin auditor"},
+		"GET /api/v1/audit/identity-access":                      {allow: "auditor"},
+		"GET /api/v1/staff/cases":                                {allow: staffReaders},
+		"GET /api/v1/staff/cases/:id":                            {allow: caseReaders, path: "/api/v1/staff/cases/{case}"},
+		"GET /api/v1/staff/cases/:id/attachments/:attachment_id": {allow: caseReaders, path: "/api/v1/staff/cases/{case}/attachments/{attachment}"},
+		"POST /api/v1/staff/cases/:id/identity":                  {allow: "granted", path: "/api/v1/staff/cases/{case}/identity", json: `{"reason":""}`},
+		"GET /api/v1/alerts":                                     {allow: everyone},
+		"POST /api/v1/alerts/read":                               {allow: everyone, json: `{"ids":[]}`},
+		"GET /api/v1/admin/jobs":                                 {allow: "admin"},
+		"POST /api/v1/admin/jobs/:name/run":                      {allow: "admin", path: "/api/v1/admin/jobs/kpi-snapshot/run", json: `{}`},
+		"PUT /api/v1/deadline/overrides":                         {allow: "admin", json: `{"rule_id":"complaint.resolve","scope":"","limit":1,"reason":"matrix"}`},
+		"DELETE /api/v1/deadline/overrides":                      {allow: "admin", path: "/api/v1/deadline/overrides?rule_id=pakn.answer&scope=none"},
+		"PUT /api/v1/calendar/:year":                             {allow: "office", path: "/api/v1/calendar/2031", json: `{"confirmed":true,"days_off":[{"date":"2030-12-31","name":"x"}],"working_saturdays":[]}`},
+		"GET /api/v1/reports/on-time":                            {allow: "office leadership", path: "/api/v1/reports/on-time?from=2026-11-01&to=2026-11-30&by=unit"},
+		"GET /api/v1/public/stats":                               {allow: "public"},
+		"GET /api/v1/public/stats.csv":                           {allow: "public"},
 	}
 }
 
@@ -247,8 +249,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		attID := ta.attach(t, caseID, "Đơn tố cáo.pdf")
 		fill := func(p string) string {
-			r := strings.NewReplacer("{case}", itoa(caseID), "{code}", caseCode, "{account}", itoa(throwaway.ID), "{token}", itoa(tok.ID))
+			r := strings.NewReplacer("{case}", itoa(caseID), "{code}", caseCode, "{account}", itoa(throwaway.ID), "{token}", itoa(tok.ID),
+				"{attachment}", itoa(attID))
 			return r.Replace(p)
 		}
 

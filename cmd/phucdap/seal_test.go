@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/httpapi"
+	"github.com/phucdap/phucdap/internal/petition"
 )
 
 // sealedPerson is a denouncer whose identity is planted in the tests of
@@ -454,6 +456,94 @@ func TestPublishRedactsAndRefuses(t *testing.T) {
 		ta.db.Gorm.Raw("SELECT publishable FROM answers WHERE id = ?", a2).Scan(&on)
 		if on {
 			t.Error("marked publishable anyway")
+		}
+	})
+}
+
+// attach stores a small PDF in the file store and attaches it to the case,
+// as intake does, and returns the attachment's id.
+func (ta *testApp) attach(t *testing.T, caseID int64, name string) int64 {
+	t.Helper()
+	st, err := ta.intake.files.Put(context.Background(), bytes.NewReader(pdfOfSize(1500)), petition.MaxFileSize, petition.DetectType)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ta.intake.files.Release(st)
+	var ids []int64
+	if err := ta.db.Gorm.Raw("INSERT INTO attachments (case_id, name, media_type, size, sha256, storage_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		caseID, name, st.MediaType, st.Size, st.SHA256, st.Key, ta.Clock.Now()).Scan(&ids).Error; err != nil || len(ids) != 1 {
+		t.Fatalf("attach: %v", err)
+	}
+	return ids[0]
+}
+
+// Attachments (issue 11): staff who may read a case download its files,
+// as attachments with the stored type and nosniff; a sealed case's file
+// names are scrubbed and its files need what reading the case needs.
+func TestCaseAttachmentsDownload(t *testing.T) {
+	eachApp(t, func(t *testing.T, ta *testApp) {
+		topic := firstTopic(t, ta)
+		pdf := pdfOfSize(3000)
+		body, ct := multipartBody(t, map[string]any{"kind": "to_cao", "topic_id": topic, "title": "Cán bộ X nhận tiền",
+			"content": "Tôi tố cáo cán bộ X nhận tiền khi làm thủ tục cấp phép xây dựng.", "name": sealName, "phone": sealPhone,
+			"address": "Số 7 đường Bà Triệu, Lạng Sơn", "consent": true, "keep_identity_secret": true}, mpFile{"Don cua Le Thi Mat 0915123456.pdf", pdf})
+		res, b := ta.do(t, http.MethodPost, "/api/v1/petitions", body, "Content-Type", ct)
+		if res.StatusCode != http.StatusCreated {
+			t.Fatalf("submit: %d %s", res.StatusCode, b)
+		}
+		rec := decode[httpapi.PetitionReceipt](t, b)
+		id := ta.mustCaseIDInt(t, rec.Code)
+		ta.assign(t, id, "PQLXD")
+		office := ta.staffToken(t, "VP", access.Office)
+		var sc httpapi.StaffCaseFile
+		ta.callJSON(t, "GET", "/api/v1/staff/cases/"+itoa(id), office, nil, 200, &sc)
+		if len(sc.Attachments) != 1 {
+			t.Fatalf("attachments: %+v", sc.Attachments)
+		}
+		a := sc.Attachments[0]
+		if l := sealLeaks(a.Name); len(l) > 0 || strings.Contains(a.Name, "Le Thi Mat") || !strings.HasSuffix(a.Name, ".pdf") {
+			t.Errorf("a sealed case's file name: %q", a.Name)
+		}
+		for _, p := range []string{a.Download, "/staff/cases/" + itoa(id) + "/attachments/" + itoa(a.Id)} {
+			var res *http.Response
+			var got []byte
+			if strings.HasPrefix(p, "/api/") {
+				res, got = ta.do(t, "GET", p, nil, "Authorization", office)
+			} else {
+				br := ta.browser(t)
+				acc := ta.addStaff(t, "att-office@sxd.test", "VP", access.Office)
+				br.mustLogin(acc.Email)
+				_, page := br.get("/staff/cases/" + itoa(id))
+				if !strings.Contains(page, `href="`+p+`"`) || strings.Contains(page, "Le Thi Mat") {
+					t.Errorf("the case page does not link the file %s (or shows its raw name)", p)
+				}
+				var s string
+				res, s = br.get(p)
+				got = []byte(s)
+			}
+			cd := res.Header.Get("Content-Disposition")
+			if res.StatusCode != 200 || !bytes.Equal(got, pdf) || res.Header.Get("Content-Type") != "application/pdf" ||
+				!strings.HasPrefix(cd, "attachment;") || res.Header.Get("X-Content-Type-Options") != "nosniff" {
+				t.Errorf("GET %s: %d %q %q %q", p, res.StatusCode, res.Header.Get("Content-Type"), cd, res.Header.Get("X-Content-Type-Options"))
+			}
+			if l := sealLeaks(cd); len(l) > 0 || strings.Contains(strings.ToLower(cd), "le%20thi%20mat") || strings.Contains(cd, "Le Thi Mat") {
+				t.Errorf("GET %s: the file name leaks: %q", p, cd)
+			}
+		}
+		// Who may not read the case may not read its files.
+		other := ta.staffToken(t, "TTRA", access.UnitOfficer)
+		auditor := ta.staffToken(t, "", access.Auditor)
+		if res, _ := ta.do(t, "GET", a.Download, nil, "Authorization", other); res.StatusCode != 404 {
+			t.Errorf("another unit: %d", res.StatusCode)
+		}
+		if res, _ := ta.do(t, "GET", a.Download, nil, "Authorization", auditor); res.StatusCode != 403 {
+			t.Errorf("auditor: %d", res.StatusCode)
+		}
+		if res, _ := ta.do(t, "GET", a.Download, nil); res.StatusCode != 401 {
+			t.Errorf("anonymous: %d", res.StatusCode)
+		}
+		if res, _ := ta.do(t, "GET", "/api/v1/staff/cases/"+itoa(id)+"/attachments/999999", nil, "Authorization", office); res.StatusCode != 404 {
+			t.Errorf("unknown attachment: %d", res.StatusCode)
 		}
 	})
 }

@@ -71,6 +71,7 @@ func (a *app) handler() (http.Handler, error) {
 	}
 	// Sessions and tokens become an actor on every request; routes guard
 	// themselves with access.Can (see internal/access/accesshttp).
+	a.cases.UseFiles(a.intake.files)
 	auth := &accesshttp.Auth{Service: a.accounts, Log: a.log, Secure: prod, Cases: a.cases}
 	e := server.New(server.Options{
 		Logger: a.log, Catalog: cat, BodyLimit: a.cfg.HTTP.BodyLimit, Production: prod,

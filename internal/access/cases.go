@@ -3,6 +3,8 @@ package access
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"log/slog"
 	"strings"
 	"time"
@@ -119,7 +121,31 @@ type CaseStore interface {
 	// RecordRevealRefused appends an audit row for a refused reveal: who,
 	// which case, why (RefusedNoGrant...). It never records an identity.
 	RecordRevealRefused(ctx context.Context, by Actor, caseID int64, why string, now time.Time) error
+	// Attachments lists a case's files and its answers' files, oldest
+	// first.
+	Attachments(ctx context.Context, caseID int64) ([]Attachment, error)
 }
+
+// Attachment is a file of a case (AnswerID 0) or of one of its answers.
+// StorageKey names it in the file store and never leaves the server.
+type Attachment struct {
+	ID         int64
+	CaseID     int64
+	AnswerID   int64
+	Name       string
+	MediaType  string
+	Size       int64
+	StorageKey string
+}
+
+// FileOpener reads stored attachment content (the file store).
+type FileOpener interface {
+	Open(ctx context.Context, key string) (io.ReadCloser, error)
+}
+
+// ErrAttachmentNotFound: no such attachment on this case (or a case the
+// actor may not see).
+var ErrAttachmentNotFound = fault.New(fault.NotFound, "case.attachment_not_found")
 
 // Why a reveal was refused, as the audit trail records it.
 const (
@@ -143,6 +169,65 @@ type Cases struct {
 	store CaseStore
 	now   func() time.Time
 	log   *slog.Logger
+	files FileOpener
+}
+
+// UseFiles gives the service the file store that attachments are read
+// from.
+func (s *Cases) UseFiles(f FileOpener) { s.files = f }
+
+// Attachments lists a case's attachments for an actor who may read the
+// case. The files of a case whose identity is sealed are sealed like it:
+// their names are scrubbed of the identity (a scan is often named after
+// its author), and reading them needs what reading the case needs.
+func (s *Cases) Attachments(ctx context.Context, by Actor, caseID int64) ([]Attachment, error) {
+	ref, _, _, id0, err := s.store.CaseFile(ctx, caseID)
+	if errors.Is(err, ErrCaseNotFound) || (err == nil && !Can(by, ActCaseRead, &ref.Scope)) {
+		return nil, ErrCaseNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	list, err := s.store.Attachments(ctx, caseID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range list {
+		list[i].Name = AttachmentName(ref.Scope, list[i].Name, id0)
+	}
+	return list, nil
+}
+
+// AttachmentName is the name an attachment is shown and served under: a
+// sealed case's is scrubbed like its title.
+func AttachmentName(c CaseScope, name string, id Identity) string {
+	if !c.SecretIdentity() {
+		return name
+	}
+	return ScrubShapes(ScrubText(name, id))
+}
+
+// OpenAttachment opens one attachment of a case for an actor who may read
+// the case, with its (scrubbed) name and stored type. The caller closes it.
+func (s *Cases) OpenAttachment(ctx context.Context, by Actor, caseID, attachmentID int64) (Attachment, io.ReadCloser, error) {
+	list, err := s.Attachments(ctx, by, caseID)
+	if err != nil {
+		return Attachment{}, nil, err
+	}
+	for _, a := range list {
+		if a.ID != attachmentID {
+			continue
+		}
+		if s.files == nil {
+			return Attachment{}, nil, errors.New("access: no file store for attachments")
+		}
+		rc, err := s.files.Open(ctx, a.StorageKey)
+		if err != nil {
+			return Attachment{}, nil, fmt.Errorf("open attachment %d: %w", a.ID, err)
+		}
+		return a, rc, nil
+	}
+	return Attachment{}, nil, ErrAttachmentNotFound
 }
 
 // NewCases returns the service.

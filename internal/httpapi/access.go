@@ -49,6 +49,7 @@ var operationAccess = map[string]access.Action{
 	"ListIdentityAccess": access.ActAccessLogRead,
 	"ListStaffCases":     access.ActInboxRead,
 	"GetStaffCase":       access.ActCaseRead,
+	"GetCaseAttachment":  access.ActCaseRead,
 	"RevealIdentity":     access.ActIdentityRead,
 
 	// The case workflow (issue 6). Each action's rule is the permission

@@ -1969,6 +1969,21 @@ type CaseAnswer struct {
 	Superseded  bool       `json:"superseded"`
 }
 
+// CaseAttachment defines model for CaseAttachment.
+type CaseAttachment struct {
+	// AnswerId Set for a file of an answer.
+	AnswerId *int64 `json:"answer_id,omitempty"`
+
+	// Download The download path.
+	Download  string `json:"download"`
+	Id        int64  `json:"id"`
+	MediaType string `json:"media_type"`
+
+	// Name The file's name; scrubbed of the petitioner's identity when it is sealed.
+	Name string `json:"name"`
+	Size int64  `json:"size"`
+}
+
 // CaseClassification defines model for CaseClassification.
 type CaseClassification struct {
 	ClassifiedAt  *time.Time `json:"classified_at,omitempty"`
@@ -2880,7 +2895,9 @@ type StaffCaseUrgency string
 
 // StaffCaseFile defines model for StaffCaseFile.
 type StaffCaseFile struct {
-	Code string `json:"code"`
+	// Attachments The case's files and its answers' files, each downloadable at GET /staff/cases/{id}/attachments/{attachment_id}.
+	Attachments []CaseAttachment `json:"attachments"`
+	Code        string           `json:"code"`
 
 	// Content The letter. For a denunciation under secrecy, or a caller who may not see the petitioner, the petitioner's details are blacked out of it.
 	Content string            `json:"content"`
@@ -3782,6 +3799,9 @@ type ServerInterface interface {
 	// GetStaffCase One case, the petitioner redacted as the caller's permissions say
 	// (GET /staff/cases/{id})
 	GetStaffCase(ctx echo.Context, id int64, params GetStaffCaseParams) error
+	// GetCaseAttachment Download one attachment of a case (the letter's files or an answer's)
+	// (GET /staff/cases/{id}/attachments/{attachment_id})
+	GetCaseAttachment(ctx echo.Context, id int64, attachmentId int64) error
 	// RevealIdentity Reveal a denouncer's identity, giving a reason that is logged
 	// (POST /staff/cases/{id}/identity)
 	RevealIdentity(ctx echo.Context, id int64, params RevealIdentityParams) error
@@ -5206,6 +5226,30 @@ func (w *ServerInterfaceWrapper) GetStaffCase(ctx echo.Context) error {
 	return err
 }
 
+// GetCaseAttachment converts echo context to params.
+func (w *ServerInterfaceWrapper) GetCaseAttachment(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id int64
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// ------------- Path parameter "attachment_id" -------------
+	var attachmentId int64
+
+	err = runtime.BindStyledParameterWithOptions("simple", "attachment_id", ctx.Param("attachment_id"), &attachmentId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter attachment_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetCaseAttachment(ctx, id, attachmentId)
+	return err
+}
+
 // RevealIdentity converts echo context to params.
 func (w *ServerInterfaceWrapper) RevealIdentity(ctx echo.Context) error {
 	var err error
@@ -5322,6 +5366,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/audit/identity-access", wrapper.ListIdentityAccess, options.OperationMiddlewares["listIdentityAccess"]...)
 	router.GET(options.BaseURL+"/staff/cases", wrapper.ListStaffCases, options.OperationMiddlewares["listStaffCases"]...)
 	router.GET(options.BaseURL+"/staff/cases/:id", wrapper.GetStaffCase, options.OperationMiddlewares["getStaffCase"]...)
+	router.GET(options.BaseURL+"/staff/cases/:id/attachments/:attachment_id", wrapper.GetCaseAttachment, options.OperationMiddlewares["getCaseAttachment"]...)
 	router.POST(options.BaseURL+"/staff/cases/:id/identity", wrapper.RevealIdentity, options.OperationMiddlewares["revealIdentity"]...)
 	router.GET(options.BaseURL+"/calendar/:year", wrapper.GetCalendarYear, options.OperationMiddlewares["getCalendarYear"]...)
 	router.PUT(options.BaseURL+"/calendar/:year", wrapper.PutCalendarYear, options.OperationMiddlewares["putCalendarYear"]...)
@@ -8844,6 +8889,83 @@ func (response GetStaffCasedefaultJSONResponse) VisitGetStaffCaseResponse(w http
 	return err
 }
 
+type GetCaseAttachmentRequestObject struct {
+	Id           int64 `json:"id"`
+	AttachmentId int64 `json:"attachment_id"`
+}
+
+type GetCaseAttachmentResponseObject interface {
+	VisitGetCaseAttachmentResponse(w http.ResponseWriter) error
+}
+
+type GetCaseAttachment200ResponseHeaders struct {
+	CacheControl        *string
+	ContentDisposition  *string
+	XContentTypeOptions *string
+}
+
+type GetCaseAttachment200AsteriskResponse struct {
+	Body          io.Reader
+	Headers       GetCaseAttachment200ResponseHeaders
+	ContentType   string
+	ContentLength int64
+}
+
+func (response GetCaseAttachment200AsteriskResponse) VisitGetCaseAttachmentResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", response.ContentType)
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.CacheControl != nil {
+		w.Header().Set("Cache-Control", fmt.Sprint(*response.Headers.CacheControl))
+	}
+	if response.Headers.ContentDisposition != nil {
+		w.Header().Set("Content-Disposition", fmt.Sprint(*response.Headers.ContentDisposition))
+	}
+	if response.Headers.XContentTypeOptions != nil {
+		w.Header().Set("X-Content-Type-Options", fmt.Sprint(*response.Headers.XContentTypeOptions))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetCaseAttachment404JSONResponse Error
+
+func (response GetCaseAttachment404JSONResponse) VisitGetCaseAttachmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCaseAttachmentdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response GetCaseAttachmentdefaultJSONResponse) VisitGetCaseAttachmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type RevealIdentityRequestObject struct {
 	Id     int64 `json:"id"`
 	Params RevealIdentityParams
@@ -9149,6 +9271,9 @@ type StrictServerInterface interface {
 	// GetStaffCase One case, the petitioner redacted as the caller's permissions say
 	// (GET /staff/cases/{id})
 	GetStaffCase(ctx context.Context, request GetStaffCaseRequestObject) (GetStaffCaseResponseObject, error)
+	// GetCaseAttachment Download one attachment of a case (the letter's files or an answer's)
+	// (GET /staff/cases/{id}/attachments/{attachment_id})
+	GetCaseAttachment(ctx context.Context, request GetCaseAttachmentRequestObject) (GetCaseAttachmentResponseObject, error)
 	// RevealIdentity Reveal a denouncer's identity, giving a reason that is logged
 	// (POST /staff/cases/{id}/identity)
 	RevealIdentity(ctx context.Context, request RevealIdentityRequestObject) (RevealIdentityResponseObject, error)
@@ -10905,6 +11030,32 @@ func (sh *strictHandler) GetStaffCase(ctx echo.Context, id int64, params GetStaf
 		return err
 	} else if validResponse, ok := response.(GetStaffCaseResponseObject); ok {
 		return validResponse.VisitGetStaffCaseResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetCaseAttachment operation middleware
+func (sh *strictHandler) GetCaseAttachment(ctx echo.Context, id int64, attachmentId int64) error {
+	var request GetCaseAttachmentRequestObject
+
+	request.Id = id
+	request.AttachmentId = attachmentId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetCaseAttachment(ctx.Request().Context(), request.(GetCaseAttachmentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetCaseAttachment")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetCaseAttachmentResponseObject); ok {
+		return validResponse.VisitGetCaseAttachmentResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}

@@ -1,7 +1,12 @@
 package httpapi
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"io"
+	"net/url"
+	"strings"
 
 	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/fault"
@@ -53,7 +58,51 @@ func (a *API) GetStaffCase(ctx context.Context, req GetStaffCaseRequestObject) (
 	if f.Identity.Shown {
 		out.Petitioner.Identity = identityJSON(f.Identity.Identity)
 	}
+	atts, err := a.Cases.Attachments(ctx, actor(ctx), req.Id)
+	if err != nil {
+		return nil, err
+	}
+	out.Attachments = []CaseAttachment{}
+	for _, at := range atts {
+		cj := CaseAttachment{Id: at.ID, Name: at.Name, MediaType: at.MediaType, Size: at.Size,
+			Download: fmt.Sprintf("/api/v1/staff/cases/%d/attachments/%d", at.CaseID, at.ID)}
+		if at.AnswerID != 0 {
+			cj.AnswerId = ptr(at.AnswerID)
+		}
+		out.Attachments = append(out.Attachments, cj)
+	}
 	return out, nil
+}
+
+// GetCaseAttachment implements GET /staff/cases/{id}/attachments/{attachment_id}:
+// for whoever may read the case, as an attachment with its stored type,
+// nosniff, never cached.
+func (a *API) GetCaseAttachment(ctx context.Context, req GetCaseAttachmentRequestObject) (GetCaseAttachmentResponseObject, error) {
+	at, rc, err := a.Cases.OpenAttachment(ctx, actor(ctx), req.Id, req.AttachmentId)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	body, err := io.ReadAll(rc)
+	if err != nil {
+		return nil, err
+	}
+	return GetCaseAttachment200AsteriskResponse{Body: bytes.NewReader(body), ContentType: at.MediaType, ContentLength: int64(len(body)),
+		Headers: GetCaseAttachment200ResponseHeaders{ContentDisposition: ptr(ContentDisposition(at.Name)),
+			XContentTypeOptions: ptr("nosniff"), CacheControl: ptr("no-store")}}, nil
+}
+
+// ContentDisposition is the header that makes a browser save a file under
+// name, never render it (RFC 6266, the name percent-encoded in UTF-8, with
+// an ASCII fallback).
+func ContentDisposition(name string) string {
+	ascii := strings.Map(func(r rune) rune {
+		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' {
+			return '_'
+		}
+		return r
+	}, name)
+	return `attachment; filename="` + ascii + `"; filename*=UTF-8''` + url.PathEscape(name)
 }
 
 func identityJSON(id access.Identity) *Identity {

@@ -217,11 +217,14 @@ func (s *Service) SetPublishable(ctx context.Context, ps PublicationStore, by ac
 		return access.ErrForbidden
 	}
 	if on {
+		// A denunciation's, a sealed case's or an unpublished answer is
+		// not found here; the store's refusal below names why.
 		p, err := ps.Publication(ctx, answerID)
-		if err != nil {
+		switch {
+		case err == ErrPublicationNotFound:
+		case err != nil:
 			return err
-		}
-		if p.LeaksIdentity() {
+		case p.LeaksIdentity():
 			return ErrPublicationIdentity
 		}
 	}

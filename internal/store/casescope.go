@@ -230,3 +230,23 @@ func (s *CaseAccessStore) RecordRevealRefused(ctx context.Context, by access.Act
 			Entity: "case", EntityID: strconv.FormatInt(caseID, 10), After: map[string]any{"why": why}})
 	})
 }
+
+// Attachments implements access.CaseStore.
+func (s *CaseAccessStore) Attachments(ctx context.Context, caseID int64) ([]access.Attachment, error) {
+	var rows []struct {
+		ID, CaseID                  int64
+		AnswerID                    *int64
+		Name, MediaType, StorageKey string
+		Size                        int64
+	}
+	if err := s.db.Gorm.WithContext(ctx).Raw("SELECT id, case_id, answer_id, name, media_type, storage_key, size FROM attachments "+
+		"WHERE case_id = ? ORDER BY id", caseID).Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("attachments: %w", err)
+	}
+	out := make([]access.Attachment, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, access.Attachment{ID: r.ID, CaseID: r.CaseID, AnswerID: deref64(r.AnswerID), Name: r.Name, MediaType: r.MediaType,
+			Size: r.Size, StorageKey: r.StorageKey})
+	}
+	return out, nil
+}

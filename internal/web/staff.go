@@ -48,6 +48,7 @@ func (s *Staff) Mount(e *echo.Echo) {
 	e.GET("/staff", s.landing, req(access.ActSelf))
 	e.GET("/staff/inbox", s.inbox, req(access.ActInboxRead))
 	e.GET("/staff/cases/:id", s.caseFile, req(access.ActCaseRead))
+	e.GET("/staff/cases/:id/attachments/:att", s.attachment, req(access.ActCaseRead))
 	e.POST("/staff/cases/:id/identity", s.revealIdentity, req(access.ActIdentityRead))
 	e.GET("/staff/password", s.passwordForm, req(access.ActSelf))
 	e.POST("/staff/password", s.changePassword, req(access.ActSelf))

@@ -123,7 +123,10 @@ type caseData struct {
 	Receive  string
 	Revealed *access.Identity
 	Reason   string
-	Errors   []string
+	// Attachments are the case's and its answers' files, names scrubbed
+	// for a sealed case.
+	Attachments []access.Attachment
+	Errors      []string
 	// The workflow's sections (issue 6); nil without a workflow.
 	Workflow *caseWorkflow
 	// Done names the action just taken (?done=), for the confirmation.
@@ -154,6 +157,9 @@ func (s *Staff) loadCase(c echo.Context) (caseData, error) {
 		return caseData{}, err
 	}
 	d := caseData{File: f, Urgency: f.UrgencyAt(s.Now(), s.DueSoon), Due: s.dueText(c, f.DueAt), Receive: s.when(&f.ReceivedAt)}
+	if d.Attachments, err = s.Cases.Attachments(c.Request().Context(), accesshttp.Actor(c), id); err != nil {
+		return caseData{}, err
+	}
 	if s.Workflow != nil {
 		if d.Workflow, err = s.caseWorkflow(c, id); err != nil {
 			return caseData{}, err
@@ -195,4 +201,24 @@ func (s *Staff) revealIdentity(c echo.Context) error {
 	}
 	d.Revealed = &id
 	return s.render(c, http.StatusOK, "staff_case", "case.title", d)
+}
+
+// attachment serves one attachment of a case to whoever may read the case:
+// as a download (never rendered), with its stored type and nosniff.
+func (s *Staff) attachment(c echo.Context) error {
+	id, err1 := strconv.ParseInt(c.Param("id"), 10, 64)
+	att, err2 := strconv.ParseInt(c.Param("att"), 10, 64)
+	if err1 != nil || err2 != nil {
+		return access.ErrCaseNotFound
+	}
+	a, rc, err := s.Cases.OpenAttachment(c.Request().Context(), accesshttp.Actor(c), id, att)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	h := c.Response().Header()
+	h.Set("Content-Disposition", httpapi.ContentDisposition(a.Name))
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "no-store")
+	return c.Stream(http.StatusOK, a.MediaType, rc)
 }
