@@ -286,7 +286,7 @@ func (s *Cases) Scrubber(ctx context.Context, caseID int64) (func(string) string
 	if err != nil {
 		return nil, err
 	}
-	return func(text string) string { return ScrubText(text, id) }, nil
+	return Scrubber(id), nil
 }
 
 // RefuseReveal records a refused attempt to reveal a case's identity in

@@ -148,7 +148,20 @@ func MentionsIdentity(text string, id Identity) bool {
 }
 
 func scrub(text string, id Identity, repl func(string) string) (string, []Removed) {
+	return scrubWith(identityMatcher(id), text, repl)
+}
+
+// Scrubber is ScrubText for many texts of one identity: the matcher is
+// built once.
+func Scrubber(id Identity) func(string) string {
 	re := identityMatcher(id)
+	return func(text string) string {
+		out, _ := scrubWith(re, text, func(string) string { return Redaction })
+		return out
+	}
+}
+
+func scrubWith(re *regexp.Regexp, text string, repl func(string) string) (string, []Removed) {
 	if re == nil || text == "" {
 		return text, nil
 	}

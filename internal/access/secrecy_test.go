@@ -30,6 +30,9 @@ func TestScrubTextFindsVariants(t *testing.T) {
 		{"ID number", "CCCD 020 188 001 234", "020 188 001 234"},
 	} {
 		got := ScrubText(tc.text, id)
+		if again := Scrubber(id)(tc.text); again != got {
+			t.Errorf("%s: Scrubber %q, ScrubText %q", tc.variant, again, got)
+		}
 		if strings.Contains(got, tc.gone) || !strings.Contains(got, Redaction) {
 			t.Errorf("%s: %q → %q", tc.variant, tc.text, got)
 		}

@@ -482,7 +482,7 @@ func (s *WorkflowStore) write(ctx context.Context, tx *gorm.DB, st *petition.Cas
 		if err != nil {
 			return nil, err
 		}
-		scrubbed, err := scrubStrings(after, func(s string) string { return access.ScrubText(s, idt) })
+		scrubbed, err := scrubStrings(after, access.Scrubber(idt))
 		if err != nil {
 			return nil, err
 		}
