@@ -113,6 +113,13 @@ func TestCrawlNeverLeaksTheDenouncer(t *testing.T) {
 			c.Alerts.DueSoonTo = "unit_officers,unit_head,office,webhooks"
 		})
 		ctx := context.Background()
+		// The detector finds every planted form (else a 0 would prove
+		// nothing).
+		for _, v := range crawlVariants(email) {
+			if leaks("… "+v+" …", email) == 0 {
+				t.Fatalf("the crawl's detector misses %q", v)
+			}
+		}
 		topic := firstTopic(t, ta)
 		office := ta.staffToken(t, "VP", access.Office)
 		officer := ta.staffToken(t, "PQLXD", access.UnitOfficer)
