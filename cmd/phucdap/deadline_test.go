@@ -26,10 +26,12 @@ func TestCalendarAPI(t *testing.T) {
 	eachApp(t, func(t *testing.T, ta *testApp) {
 		var y httpapi.CalendarYear
 		ta.getJSON(t, "/api/v1/calendar/2026", 200, &y)
-		if !y.Confirmed || y.Proposed || y.Year != 2026 {
-			t.Errorf("2026: confirmed %v proposed %v", y.Confirmed, y.Proposed)
+		// 24/11 (Ngày Văn hóa Việt Nam) is unconfirmed: so is the year.
+		if y.Confirmed || y.Proposed || y.Year != 2026 || len(y.UnconfirmedEntries) != 1 || y.UnconfirmedEntries[0] != "2026-11-24" {
+			t.Errorf("2026: confirmed %v proposed %v unconfirmed %v", y.Confirmed, y.Proposed, y.UnconfirmedEntries)
 		}
-		for _, date := range []string{"2026-01-01", "2026-01-02", "2026-02-16", "2026-02-20", "2026-04-27", "2026-04-30", "2026-05-01"} {
+		for _, date := range []string{"2026-01-01", "2026-01-02", "2026-02-16", "2026-02-20", "2026-04-27", "2026-04-30", "2026-05-01",
+			"2026-08-29", "2026-08-30", "2026-08-31", "2026-09-01", "2026-09-02", "2026-11-24"} {
 			if _, ok := hasDay(y.DaysOff, date); !ok {
 				t.Errorf("2026 lacks day off %s", date)
 			}
@@ -37,8 +39,30 @@ func TestCalendarAPI(t *testing.T) {
 		if d, _ := hasDay(y.DaysOff, "2026-02-17"); d.Name != "Tết Nguyên đán" || d.Source == nil || *d.Source == "" {
 			t.Errorf("Tết entry: %+v", d)
 		}
-		if len(y.WorkingSaturdays) == 0 || y.WorkingSaturdays[0].Date != "2026-01-10" {
+		if d, _ := hasDay(y.DaysOff, "2026-08-31"); d.Source == nil || !strings.Contains(*d.Source, "9441/TB-BNV") || d.Unconfirmed == nil || *d.Unconfirmed {
+			t.Errorf("31/08/2026 entry: %+v", d)
+		}
+		if len(y.WorkingSaturdays) != 2 || y.WorkingSaturdays[0].Date != "2026-01-10" || y.WorkingSaturdays[1].Date != "2026-08-22" {
 			t.Errorf("2026 working Saturdays: %+v", y.WorkingSaturdays)
+		}
+		// Through the API, on the stored table: 5 working days from Thu
+		// 20/08 count Fri 21 and Sat 22/08 and end on Wed 26/08; from Thu
+		// 27/08 they count Fri 28/08, jump the break and end Tue 08/09; from
+		// Fri 20/11 they skip the unconfirmed 24/11: provisional.
+		for _, tt := range []struct {
+			start, due  string
+			provisional bool
+		}{
+			{"2026-08-20", "2026-08-26", false},
+			{"2026-08-27", "2026-09-08", false},
+			{"2026-11-20", "2026-11-30", true},
+			{"2026-11-09", "2026-11-16", false},
+		} {
+			var ex httpapi.DeadlineExplanation
+			ta.getJSON(t, "/api/v1/deadline/explain?rule=pakn.forward&start="+tt.start, 200, &ex)
+			if ex.DueDate != tt.due || ex.Provisional != tt.provisional {
+				t.Errorf("pakn.forward from %s: due %s provisional %v, want %s %v", tt.start, ex.DueDate, ex.Provisional, tt.due, tt.provisional)
+			}
 		}
 		var draft httpapi.CalendarYear
 		ta.getJSON(t, "/api/v1/calendar/2031", 200, &draft)

@@ -41,7 +41,8 @@ type yearData struct {
 	names     []dayName
 	table     YearTable
 	proposed  bool
-	confirmed bool
+	checked   bool // an admin confirmed the table (entries may still be unconfirmed)
+	confirmed bool // checked and no entry is unconfirmed
 }
 
 type dayName struct{ vi, en string }
@@ -84,7 +85,8 @@ func (c *Calendar) build(y int) *yearData {
 		n:         365,
 		table:     t,
 		proposed:  !ok,
-		confirmed: ok && t.Confirmed,
+		checked:   ok && t.Confirmed,
+		confirmed: ok && t.FullyConfirmed(),
 		names:     []dayName{{}},
 	}
 	if isLeap(y) {
@@ -347,20 +349,24 @@ func (yd *yearData) offReason(i int) (string, string) {
 }
 
 // DayUnconfirmed reports whether d's status rests on an unchecked entry or
-// on a year that has no confirmed table.
+// on a year whose table no admin confirmed.
 func (c *Calendar) DayUnconfirmed(d Date) bool {
 	yd, i := c.locate(d)
-	return !yd.confirmed || yd.unconf[i>>6]>>(i&63)&1 != 0
+	return !yd.checked || yd.unconf[i>>6]>>(i&63)&1 != 0
 }
 
-// YearConfirmed reports whether year has an admin-confirmed table. False
-// means its days off are a draft (Propose) or an unconfirmed table, and any
-// deadline that crosses it is provisional.
+// YearConfirmed reports whether year is confirmed: its table is stored, an
+// admin confirmed it, and none of its entries is unconfirmed
+// (YearTable.FullyConfirmed). False means the reminders and banners keep
+// asking for it; which deadlines are provisional is RangeConfirmed's
+// finer question.
 func (c *Calendar) YearConfirmed(year int) bool { return c.year(year).confirmed }
 
-// RangeConfirmed reports whether every day in (a, b] lies in a confirmed
-// year and none of them rests on an Unconfirmed entry. The deadline engine
-// uses it to mark due dates as provisional.
+// RangeConfirmed reports whether every day in (a, b] lies in a year whose
+// table an admin confirmed and none of them rests on an Unconfirmed entry.
+// The deadline engine uses it to mark due dates as provisional: a result is
+// provisional when a day it depends on is unconfirmed, not merely because
+// some other day of its year is.
 func (c *Calendar) RangeConfirmed(a, b Date) bool {
 	if !a.Before(b) {
 		return true
@@ -369,7 +375,7 @@ func (c *Calendar) RangeConfirmed(a, b Date) bool {
 	yb, ib := c.locate(b)
 	lo := ia + 1
 	for yd := ya; ; yd = c.year(yd.year + 1) {
-		if !yd.confirmed {
+		if !yd.checked {
 			return false
 		}
 		hi := yd.n - 1

@@ -85,8 +85,10 @@ func TestBuiltin2025(t *testing.T) {
 		{"2025-09-02", false, "Quốc khánh"},
 		{"2025-09-03", true, ""},
 	})
-	if !c.YearConfirmed(2025) {
-		t.Error("2025 not confirmed")
+	// The 2025 table is confirmed as a whole but three of its entries are
+	// not: the year is therefore not confirmed.
+	if c.YearConfirmed(2025) {
+		t.Error("2025 has unconfirmed entries but is confirmed")
 	}
 }
 
@@ -125,25 +127,85 @@ func TestBuiltin2026(t *testing.T) {
 		{"2026-05-01", false, "Quốc tế Lao động"},
 		{"2026-05-02", false, sat},
 		{"2026-05-04", true, ""},
-		// Quốc khánh, Wednesday 2/9: Tuesday 1/9 proposed.
-		{"2026-08-31", true, ""},
+		// Quốc khánh, Wednesday 2/9 (Thông báo 9441/TB-BNV): off Sat 29/08
+		// .. Wed 02/09; Mon 31/08 swapped with Sat 22/08, a working day.
+		// Every day from the week before to the week after, one by one.
+		{"2026-08-20", true, ""},
+		{"2026-08-21", true, ""},
+		{"2026-08-22", true, "Thứ Bảy làm việc bù"},
+		{"2026-08-23", false, sun},
+		{"2026-08-24", true, ""},
+		{"2026-08-25", true, ""},
+		{"2026-08-26", true, ""},
+		{"2026-08-27", true, ""},
+		{"2026-08-28", true, ""},
+		{"2026-08-29", false, "Quốc khánh"},
+		{"2026-08-30", false, "Quốc khánh"},
+		{"2026-08-31", false, "Nghỉ hoán đổi Quốc khánh"},
 		{"2026-09-01", false, "Quốc khánh"},
 		{"2026-09-02", false, "Quốc khánh"},
 		{"2026-09-03", true, ""},
+		{"2026-09-04", true, ""},
+		{"2026-09-05", false, sat},
+		{"2026-09-06", false, sun},
+		{"2026-09-07", true, ""},
+		// Ngày Văn hóa Việt Nam, Tuesday 24/11: off, but unconfirmed.
+		{"2026-11-21", false, sat},
+		{"2026-11-22", false, sun},
 		{"2026-11-23", true, ""},
 		{"2026-11-24", false, "Ngày Văn hóa Việt Nam"},
 		{"2026-11-25", true, ""},
+		{"2026-11-28", false, sat},
 	})
-	if !c.YearConfirmed(2026) {
-		t.Error("2026 not confirmed")
-	}
-	for _, d := range []string{"2026-09-01", "2026-11-24"} {
-		if !c.DayUnconfirmed(MustDate(d)) {
-			t.Errorf("%s should be flagged unconfirmed", d)
+	// Working days: the week of 24/08 has 6 (Sat 22/08 counted), the break
+	// none, and August 2026 as a whole 21 weekdays + 1 - 1 = 21.
+	for _, tt := range []struct {
+		a, b string
+		want int
+	}{
+		{"2026-08-21", "2026-08-28", 6},
+		{"2026-08-28", "2026-09-02", 0},
+		{"2026-08-28", "2026-09-03", 1},
+		{"2026-07-31", "2026-08-31", 21},
+		{"2026-11-23", "2026-11-25", 1},
+	} {
+		if got := c.WorkingDaysBetween(MustDate(tt.a), MustDate(tt.b)); got != tt.want {
+			t.Errorf("WorkingDaysBetween(%s, %s) = %d, want %d", tt.a, tt.b, got, tt.want)
 		}
+	}
+	if got := c.AddWorkingDays(MustDate("2026-08-21"), 1); got.String() != "2026-08-22" {
+		t.Errorf("first working day after Fri 21/08 = %s, want Sat 22/08", got)
+	}
+	if got := c.AddWorkingDays(MustDate("2026-08-28"), 1); got.String() != "2026-09-03" {
+		t.Errorf("first working day after Fri 28/08 = %s, want Thu 03/09", got)
+	}
+	// The break is confirmed; 24/11 is not, so neither is the year.
+	if c.YearConfirmed(2026) {
+		t.Error("2026 has an unconfirmed entry (24/11) but is confirmed")
+	}
+	for _, d := range []string{"2026-08-22", "2026-08-29", "2026-08-31", "2026-09-01", "2026-09-02"} {
+		if c.DayUnconfirmed(MustDate(d)) {
+			t.Errorf("%s flagged unconfirmed", d)
+		}
+	}
+	if !c.DayUnconfirmed(MustDate("2026-11-24")) {
+		t.Error("2026-11-24 should be flagged unconfirmed")
 	}
 	if c.DayUnconfirmed(MustDate("2026-02-17")) || c.DayUnconfirmed(MustDate("2026-01-10")) {
 		t.Error("confirmed days flagged unconfirmed")
+	}
+	for _, tbl := range Builtin() {
+		if tbl.Year == 2026 {
+			if diff := cmp.Diff([]Date{MustDate("2026-11-24")}, tbl.UnconfirmedEntries()); diff != "" {
+				t.Errorf("2026 unconfirmed entries (-want +got):\n%s", diff)
+			}
+			if tbl.FullyConfirmed() {
+				t.Error("2026 FullyConfirmed")
+			}
+		}
+	}
+	if BuiltinRevision(2026) < 2 {
+		t.Error("the corrected 2026 table must carry a new revision")
 	}
 }
 
@@ -215,7 +277,7 @@ func TestProposeVersusBuiltin(t *testing.T) {
 	draft := New(nil)
 	want := map[int][]string{
 		2025: {"2025-01-27", "2025-02-03", "2025-04-26", "2025-05-02"},
-		2026: {"2026-01-02", "2026-01-10"},
+		2026: {"2026-01-02", "2026-01-10", "2026-08-22", "2026-08-31"},
 	}
 	for year, days := range want {
 		var got []string
@@ -351,8 +413,9 @@ func TestRangeConfirmed(t *testing.T) {
 		want bool
 	}{
 		{"2026-02-12", "2026-03-16", true},
-		{"2026-08-20", "2026-09-10", false}, // 1/9 unconfirmed
-		{"2026-09-01", "2026-09-10", true},  // (a, b] excludes 1/9
+		{"2026-08-20", "2026-09-10", true},  // the Quốc khánh break is confirmed
+		{"2026-11-20", "2026-11-30", false}, // 24/11 unconfirmed
+		{"2026-11-24", "2026-11-30", true},  // (a, b] excludes 24/11
 		{"2025-12-20", "2026-01-20", true},
 		{"2026-12-20", "2027-01-20", false}, // 2027 has no table
 		{"2024-12-20", "2025-01-20", false},

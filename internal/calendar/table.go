@@ -29,7 +29,9 @@ type YearTable struct {
 	Year int `json:"year"`
 	// Confirmed means an admin (or this package, for built-in years) has
 	// checked the table against the year's official announcements.
-	// Deadlines that depend on an unconfirmed year are provisional.
+	// Deadlines that depend on an unconfirmed year, or on an entry marked
+	// Unconfirmed, are provisional; the year as a whole is confirmed only
+	// when it has no such entry (FullyConfirmed).
 	Confirmed        bool              `json:"confirmed"`
 	DaysOff          []DayOff          `json:"days_off"`
 	WorkingSaturdays []WorkingSaturday `json:"working_saturdays"`
@@ -100,6 +102,31 @@ func (t YearTable) Validate() error {
 		return nil
 	}
 	return fmt.Errorf("%w %d: %w", ErrInvalidTable, t.Year, errors.Join(errs...))
+}
+
+// UnconfirmedEntries returns the dates of t's entries marked Unconfirmed,
+// in date order.
+func (t YearTable) UnconfirmedEntries() []Date {
+	var out []Date
+	for _, d := range t.DaysOff {
+		if d.Unconfirmed {
+			out = append(out, d.Date)
+		}
+	}
+	for _, w := range t.WorkingSaturdays {
+		if w.Unconfirmed {
+			out = append(out, w.Date)
+		}
+	}
+	slices.SortFunc(out, Date.Compare)
+	return out
+}
+
+// FullyConfirmed reports whether the year is confirmed: an admin confirmed
+// the table and none of its entries is marked Unconfirmed. A year with any
+// unconfirmed entry is not confirmed, whatever its Confirmed flag says.
+func (t YearTable) FullyConfirmed() bool {
+	return t.Confirmed && len(t.UnconfirmedEntries()) == 0
 }
 
 // Clone returns a deep copy of t, so a Calendar never shares slices with
@@ -229,19 +256,24 @@ func Propose(year int) YearTable {
 	return t
 }
 
-// Builtin returns the tables this package ships as confirmed: 2025 and 2026.
-// Entries that could not be checked against the announcing document (or the
-// project's reference file) are marked Unconfirmed; the tables as a whole
-// are Confirmed because their weekday pattern is known. A fresh copy is
-// returned each call.
+// Builtin returns the tables this package ships: 2025 and 2026. Entries
+// that could not be checked against the announcing document (or the
+// project's reference file) are marked Unconfirmed, and a year with any
+// such entry is not confirmed (YearTable.FullyConfirmed): results that
+// depend on one of its entries are provisional. A fresh copy is returned
+// each call.
+//
+// The tables are versioned data: BuiltinRevision names the revision of
+// each year, so that a release that corrects a year (2026, revision 2: the
+// Quốc khánh break) can offer the correction to databases that stored an
+// earlier revision, without overwriting an office's own edits.
 func Builtin() []YearTable {
 	const (
 		law     = "Bộ luật Lao động 2019 Điều 112(1)"
 		lawComp = "Bộ luật Lao động 2019 Điều 111(3)"
 		vpcp25  = "Công văn 8726/VPCP-KGVX ngày 26/11/2024"
 		vpcp26  = "Công văn 12729/VPCP-KGVX ngày 25/12/2025"
-		tet26   = "Phương án nghỉ Tết Bính Ngọ 2026 được Thủ tướng đồng ý (số văn bản chưa đối chiếu)"
-		qk26    = "Dự kiến theo Bộ luật Lao động 2019 Điều 112(3); chờ thông báo của Chính phủ"
+		bnv26   = SourceHolidays2026
 	)
 	d := func(y int, m time.Month, day int) Date { return Date{y, m, day} }
 	off := func(dt Date, name, en, src string, unconfirmed bool) DayOff {
@@ -280,7 +312,7 @@ func Builtin() []YearTable {
 		off(d(2026, 1, 4), NameNewYear, NameNewYearEN, vpcp26, false),
 	)
 	// Sat 14/02 .. Sun 22/02/2026 (27 tháng Chạp .. mùng 6); Tết is Tue 17/02.
-	y26.DaysOff = append(y26.DaysOff, span(d(2026, 2, 14), 9, NameTet, NameTetEN, tet26, false)...)
+	y26.DaysOff = append(y26.DaysOff, span(d(2026, 2, 14), 9, NameTet, NameTetEN, bnv26, false)...)
 	y26.DaysOff = append(y26.DaysOff,
 		// Giỗ Tổ falls on Sunday 26/04: the compensatory day follows from
 		// the Code itself, not from a yearly decision.
@@ -288,13 +320,41 @@ func Builtin() []YearTable {
 		off(d(2026, 4, 27), compensatoryVI+NameHungKings, compensatoryEN+NameHungKingsEN, lawComp, false),
 		off(d(2026, 4, 30), NameVictory, NameVictoryEN, law, false),
 		off(d(2026, 5, 1), NameLabour, NameLabourEN, law, false),
-		// 2/9 is a Wednesday; the adjacent day was not known when this
-		// table was written. Tuesday 1/9 is the proposal's choice.
-		off(d(2026, 9, 1), NameNational, NameNationalEN, qk26, true),
+		// Quốc khánh, 2/9 a Wednesday: civil servants are off Sat 29/08 ..
+		// Wed 02/09; Mon 31/08 is swapped with Sat 22/08, worked instead.
+		// Revision 1 of this table had only 01/09 (as a guess) and 02/09.
+		off(d(2026, 8, 29), NameNational, NameNationalEN, bnv26, false),
+		off(d(2026, 8, 30), NameNational, NameNationalEN, bnv26, false),
+		off(d(2026, 8, 31), swappedVI+NameNational, swappedEN+NameNationalEN, bnv26, false),
+		off(d(2026, 9, 1), NameNational, NameNationalEN, bnv26, false),
 		off(d(2026, 9, 2), NameNational, NameNationalEN, law, false),
+		// The swap around Tuesday 24/11 was still under consultation when
+		// this table was written, and the holiday itself rests on a weakly
+		// sourced resolution: the entry, and so the year, stay unconfirmed.
 		off(d(2026, 11, 24), NameCulture, NameCultureEN, SourceCultureDay, true),
 	)
-	y26.WorkingSaturdays = []WorkingSaturday{{Date: d(2026, 1, 10), Source: vpcp26}}
+	y26.WorkingSaturdays = []WorkingSaturday{
+		{Date: d(2026, 1, 10), Source: vpcp26},
+		{Date: d(2026, 8, 22), Source: bnv26},
+	}
 
 	return []YearTable{y25, y26}
+}
+
+// SourceHolidays2026 is the announcement of the 2026 Tết and Quốc khánh
+// breaks for civil servants (reference §3.1, [B]: reported by vietnamnews.vn
+// on 17/10/2025).
+const SourceHolidays2026 = "Thông báo 9441/TB-BNV ngày 16/10/2025 của Bộ Nội vụ"
+
+// BuiltinRevision returns the revision of the built-in table of year (0
+// when there is none). It grows whenever a release corrects that year, so
+// a database can tell that the table it stored is an older default.
+func BuiltinRevision(year int) int {
+	switch year {
+	case 2025:
+		return 1
+	case 2026:
+		return 2 // 2: Quốc khánh 29/08–02/09 and the working Saturday 22/08
+	}
+	return 0
 }

@@ -3,6 +3,7 @@ package deadline
 import (
 	"errors"
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 
@@ -114,11 +115,11 @@ func TestComputeBriefTable(t *testing.T) {
 		{"complaint.accept'", Request{RuleID: ComplaintAccept, Start: after}, summary{"2026-07-24", 7, 7, wd, "", DefaultRules()[4].LegalBasis}},
 		{"complaint.accept' r2", Request{RuleID: ComplaintAccept, Start: after, Round: 2}, summary{"2026-07-24", 7, 7, wd, "", DefaultRules()[4].LegalBasis}},
 		{"complaint.resolve'", Request{RuleID: ComplaintResolve, Start: after}, summary{"2026-08-14", 30, 30, cd, "", kn28}},
-		{"complaint.resolve' complex", Request{RuleID: ComplaintResolve, Start: after, Complexity: Complex}, summary{"2026-08-31", 45, 45, cd, "2026-08-29", kn28}},
-		{"complaint.resolve' especially counts as complex", Request{RuleID: ComplaintResolve, Start: after, Complexity: EspeciallyComplex}, summary{"2026-08-31", 45, 45, cd, "2026-08-29", kn28}},
-		{"complaint.resolve' remote", Request{RuleID: ComplaintResolve, Start: after, Remote: true}, summary{"2026-08-31", 45, 45, cd, "2026-08-29", kn28}},
+		{"complaint.resolve' complex", Request{RuleID: ComplaintResolve, Start: after, Complexity: Complex}, summary{"2026-09-03", 45, 45, cd, "2026-08-29", kn28}},
+		{"complaint.resolve' especially counts as complex", Request{RuleID: ComplaintResolve, Start: after, Complexity: EspeciallyComplex}, summary{"2026-09-03", 45, 45, cd, "2026-08-29", kn28}},
+		{"complaint.resolve' remote", Request{RuleID: ComplaintResolve, Start: after, Remote: true}, summary{"2026-09-03", 45, 45, cd, "2026-08-29", kn28}},
 		{"complaint.resolve' remote complex", Request{RuleID: ComplaintResolve, Start: after, Remote: true, Complexity: Complex}, summary{"2026-09-14", 60, 60, cd, "2026-09-13", kn28}},
-		{"complaint.resolve' r2", Request{RuleID: ComplaintResolve, Start: after, Round: 2}, summary{"2026-08-31", 45, 45, cd, "2026-08-29", kn37}},
+		{"complaint.resolve' r2", Request{RuleID: ComplaintResolve, Start: after, Round: 2}, summary{"2026-09-03", 45, 45, cd, "2026-08-29", kn37}},
 		{"complaint.resolve' r2 complex", Request{RuleID: ComplaintResolve, Start: after, Round: 2, Complexity: Complex}, summary{"2026-09-14", 60, 60, cd, "2026-09-13", kn37}},
 		{"complaint.resolve' r2 remote", Request{RuleID: ComplaintResolve, Start: after, Round: 2, Remote: true}, summary{"2026-09-14", 60, 60, cd, "2026-09-13", kn37}},
 		{"complaint.resolve' r2 remote complex", Request{RuleID: ComplaintResolve, Start: after, Round: 2, Remote: true, Complexity: Complex}, summary{"2026-09-23", 70, 70, cd, "", kn37}},
@@ -404,14 +405,33 @@ func TestProvisional(t *testing.T) {
 	if !res.Provisional {
 		t.Error("a due date in 2031 is not provisional")
 	}
-	// The working-day period crosses the unconfirmed 1/9/2026.
-	if res := mustCompute(t, e, Request{RuleID: PAKNAnswer, StartDate: calendar.MustDate("2026-08-25")}); !res.Provisional || res.DueDate.String() != "2026-09-10" {
-		t.Errorf("across 1/9/2026: provisional %v due %s", res.Provisional, res.DueDate)
+	// The working-day period crosses the Quốc khánh break, which is
+	// confirmed: Tue 25/08 + 10 working days skips 29/08–02/09 and counts
+	// no Saturday.
+	if res := mustCompute(t, e, Request{RuleID: PAKNAnswer, StartDate: calendar.MustDate("2026-08-25")}); res.Provisional || res.DueDate.String() != "2026-09-11" {
+		t.Errorf("across 2/9/2026: provisional %v due %s", res.Provisional, res.DueDate)
 	}
-	// A calendar-day period only depends on its last day: 1/9 inside it
-	// does not matter.
-	if res := mustCompute(t, e, Request{RuleID: ComplaintResolve, StartDate: calendar.MustDate("2026-08-25")}); res.Provisional {
-		t.Error("calendar-day period across 1/9 but ending in September is provisional")
+	// A period that crosses the unconfirmed 24/11/2026 is provisional,
+	// although the year's table is confirmed.
+	res = mustCompute(t, e, Request{RuleID: PAKNAnswer, StartDate: calendar.MustDate("2026-11-20")})
+	if !res.Provisional || res.DueDate.String() != "2026-12-07" {
+		t.Errorf("across 24/11/2026: provisional %v due %s", res.Provisional, res.DueDate)
+	}
+	if !strings.Contains(res.TextVI(), "chưa được xác nhận") || !strings.Contains(res.TextEN(), "not confirmed") {
+		t.Errorf("provisional result does not say so: %s", res.TextVI())
+	}
+	// One ending the day before does not depend on it.
+	if res := mustCompute(t, e, Request{RuleID: PAKNAnswer, StartDate: calendar.MustDate("2026-11-09")}); res.Provisional || res.DueDate.String() != "2026-11-23" {
+		t.Errorf("ending 23/11/2026: provisional %v due %s", res.Provisional, res.DueDate)
+	}
+	// A calendar-day period only depends on its last day (and the days it
+	// rolls over): 24/11 inside it does not matter, 24/11 as its last day
+	// does.
+	if res := mustCompute(t, e, Request{RuleID: ComplaintResolve, StartDate: calendar.MustDate("2026-11-10")}); res.Provisional {
+		t.Error("calendar-day period across 24/11 but ending in December is provisional")
+	}
+	if res := mustCompute(t, e, Request{RuleID: ComplaintResolve, StartDate: calendar.MustDate("2026-10-25")}); !res.Provisional || res.DueDate.String() != "2026-11-25" {
+		t.Errorf("calendar-day period ending on 24/11: provisional %v due %s", res.Provisional, res.DueDate)
 	}
 }
 

@@ -1929,7 +1929,10 @@ type CalendarWorkingDay struct {
 
 // CalendarYear defines model for CalendarYear.
 type CalendarYear struct {
-	// Confirmed An admin checked the year against the official announcements.
+	// Confirmed An admin checked the year against the official announcements
+	// and none of its entries is unconfirmed. A year with any
+	// unconfirmed entry is not confirmed; a due date that depends on
+	// such an entry is provisional.
 	Confirmed   bool             `json:"confirmed"`
 	ConfirmedAt *time.Time       `json:"confirmed_at,omitempty"`
 	ConfirmedBy *string          `json:"confirmed_by,omitempty"`
@@ -1937,6 +1940,9 @@ type CalendarYear struct {
 
 	// Proposed No table is stored; this is the rules' draft.
 	Proposed bool `json:"proposed"`
+
+	// UnconfirmedEntries Dates of the entries not yet checked against their source.
+	UnconfirmedEntries []string `json:"unconfirmed_entries"`
 
 	// WorkingDays Number of working days in the year.
 	WorkingDays      int                  `json:"working_days"`
@@ -5878,6 +5884,48 @@ func (response PutCalendarYear200JSONResponse) VisitPutCalendarYearResponse(w ht
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutCalendarYear401JSONResponse struct{ ErrorJSONResponse }
+
+func (response PutCalendarYear401JSONResponse) VisitPutCalendarYearResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutCalendarYear403JSONResponse Error
+
+func (response PutCalendarYear403JSONResponse) VisitPutCalendarYearResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutCalendarYear422JSONResponse Error
+
+func (response PutCalendarYear422JSONResponse) VisitPutCalendarYearResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(422)
 	_, err := buf.WriteTo(w)
 	return err
 }

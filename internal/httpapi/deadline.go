@@ -160,12 +160,16 @@ func deadlineFault(err error) error {
 
 func calendarJSON(v deadline.YearView) CalendarYear {
 	out := CalendarYear{
-		Year: v.Table.Year, Confirmed: v.Table.Confirmed, Proposed: v.Proposed, WorkingDays: v.WorkingDays,
-		DaysOff: make([]CalendarDayOff, 0, len(v.Table.DaysOff)), WorkingSaturdays: make([]CalendarWorkingDay, 0, len(v.Table.WorkingSaturdays)),
+		Year: v.Table.Year, Confirmed: !v.Proposed && v.Table.FullyConfirmed(), Proposed: v.Proposed, WorkingDays: v.WorkingDays,
+		UnconfirmedEntries: []string{},
+		DaysOff:            make([]CalendarDayOff, 0, len(v.Table.DaysOff)), WorkingSaturdays: make([]CalendarWorkingDay, 0, len(v.Table.WorkingSaturdays)),
 	}
 	if v.Meta.Confirmed && v.Meta.ConfirmedBy != "" {
 		out.ConfirmedBy = ptr(v.Meta.ConfirmedBy)
 		out.ConfirmedAt = v.Meta.ConfirmedAt
+	}
+	for _, d := range v.Table.UnconfirmedEntries() {
+		out.UnconfirmedEntries = append(out.UnconfirmedEntries, d.String())
 	}
 	for _, d := range v.Table.DaysOff {
 		out.DaysOff = append(out.DaysOff, CalendarDayOff{Date: d.Date.String(), Name: d.Name, NameEn: ptr(d.NameEN), Source: ptr(d.Source), Unconfirmed: ptr(d.Unconfirmed)})

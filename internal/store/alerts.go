@@ -346,10 +346,14 @@ func (s *AlertStore) OnTime(ctx context.Context, w report.Window, loc *time.Loca
 	return out, nil
 }
 
-// CalendarConfirmed says whether year's table is stored and confirmed.
+// CalendarConfirmed says whether year's table is stored and confirmed, with
+// no entry still unconfirmed (calendar.YearTable.FullyConfirmed).
 func (s *AlertStore) CalendarConfirmed(ctx context.Context, year int) (bool, error) {
 	var rows []bool
-	if err := s.db.Gorm.WithContext(ctx).Raw("SELECT confirmed FROM calendar_years WHERE year = ?", year).Scan(&rows).Error; err != nil {
+	err := s.db.Gorm.WithContext(ctx).Raw(`SELECT confirmed AND NOT EXISTS (
+		SELECT 1 FROM calendar_entries e WHERE e.year = y.year AND e.unconfirmed)
+		FROM calendar_years y WHERE y.year = ?`, year).Scan(&rows).Error
+	if err != nil {
 		return false, fmt.Errorf("calendar confirmed: %w", err)
 	}
 	return len(rows) > 0 && rows[0], nil

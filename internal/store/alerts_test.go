@@ -351,5 +351,16 @@ func TestCalendarReminder(t *testing.T) {
 		if c, _ := w.svc.CalendarReminder(ctx, time.Date(2027, 11, 1, 9, 0, 0, 0, hanoi)); c["confirmed"] != 1 || c["alerts"] != 0 {
 			t.Errorf("with 2028 confirmed: %v", c)
 		}
+		// A year confirmed as a whole but with an unconfirmed entry is not
+		// confirmed: the reminder still fires.
+		if err := db.Gorm.Exec("INSERT INTO calendar_years (year, confirmed, updated_at) VALUES (2029, TRUE, ?)", at.UTC()).Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Gorm.Exec("INSERT INTO calendar_entries (year, date, kind, name, unconfirmed) VALUES (2029, '2029-11-24', 'day_off', 'x', TRUE)").Error; err != nil {
+			t.Fatal(err)
+		}
+		if c, _ := w.svc.CalendarReminder(ctx, time.Date(2028, 11, 1, 9, 0, 0, 0, hanoi)); c["confirmed"] != 0 || c["alerts"] != 3 {
+			t.Errorf("with 2029 confirmed but 24/11 unconfirmed: %v", c)
+		}
 	})
 }
