@@ -100,7 +100,7 @@ func (a *app) handler() (http.Handler, error) {
 	e.Use(httpapi.ClientIP, httpapi.JSONGuard(schemas))
 	httpapi.Mount(e, &httpapi.API{
 		Plans: a.plans, Units: a.units,
-		Deadlines: httpapi.Deadlines{Service: a.deadlines, Tables: a.deadlineStore, Overrides: a.deadlineStore},
+		Deadlines: httpapi.Deadlines{Service: a.deadlines, Tables: a.deadlineStore, Overrides: a.deadlineStore, Rules: a.deadlineStore},
 		Accounts:  a.accounts, Cases: a.cases, Trail: a.trail, Now: a.clock.Now, DueSoon: a.cfg.Auth.DueSoon,
 		Petitions: &httpapi.Intake{Service: a.intake.service, Files: a.intake.files, Catalog: cat, Location: a.cfg.Location},
 		Jobs:      httpapi.Jobs{Scheduler: a.scheduler, Alerts: a.alertStore, Now: a.clock.Now},

@@ -56,14 +56,16 @@ type Clock struct {
 //     no due time (Result.Suspended).
 //   - Resume restarts the clock the day after the decision. For rules with
 //     PauseRestarts (complaint.resolve: Luật Khiếu nại Art. 11a, NĐ
-//     155/2026 Art. 28a–28b) the full limit counts again from the resume
-//     date; extensions already granted are kept. For other rules the paused
-//     units are not counted: the days (or working days) in (suspend date,
-//     resume date] are added to the period, so the days already used stay
-//     used.
+//     124/2020 Art. 28b as added by NĐ 155/2026) and a suspension decided
+//     on or after PauseRestartsFrom, the full limit counts again from the
+//     resume date; extensions already granted are kept. Otherwise the
+//     paused units are not counted: the days (or working days) in (suspend
+//     date, resume date] are added to the period, so the days already used
+//     stay used.
 //
-// The rule is the one in force on the original start date, even when a
-// resume falls after a change of law (transition rule).
+// The rule version is the one in force on the original start date, even
+// when a resume falls after a change of law; only the restart follows the
+// date of the suspension (NĐ 155/2026 Art. 22(1)).
 func (e *Engine) Evaluate(c Clock) (Result, error) { return e.evaluate("deadline.Evaluate", c) }
 
 // Extend records an extension decided at at, of days units (0: the rule's
@@ -156,7 +158,7 @@ func (e *Engine) evaluate(op string, c Clock) (Result, error) {
 				return Result{}, badState(op, "%s: resume without a suspension", c.RuleID)
 			}
 			p := Pause{From: suspendedOn, To: on}
-			if rule.PauseRestarts {
+			if rule.RestartsAfter(suspendedOn) {
 				p.Restarted = true
 				res.StartDate = on
 				res.PausedDays = 0
@@ -179,7 +181,7 @@ func (e *Engine) evaluate(op string, c Clock) (Result, error) {
 		return res, nil
 	}
 	res.Suspended, res.SuspendedSince = true, suspendedOn
-	if rule.PauseRestarts {
+	if rule.RestartsAfter(suspendedOn) {
 		res.Remaining = res.Limit + res.ExtensionDays
 	} else {
 		used := suspendedOn.Sub(res.StartDate)

@@ -133,6 +133,28 @@ func TestSuspendResume(t *testing.T) {
 			suspend: "2026-08-01", remaining: 60,
 			resume: "2026-08-10", due: "2026-10-09", start: "2026-08-10", paused: 0,
 		},
+		// Both sides of 01/07/2026 (Luật 136/2025/QH15 and NĐ 155/2026 in
+		// force): what decides is the date of the suspension decision, not
+		// the acceptance (NĐ 155/2026 Art. 22(1) applies the new suspension
+		// rules to cases accepted before and still undecided).
+		{
+			name:    "complaint accepted and suspended before 01/07/2026: paused days not counted",
+			clock:   Clock{RuleID: ComplaintResolve, Start: at("2026-06-01")},
+			suspend: "2026-06-10", remaining: 21,
+			resume: "2026-06-20", due: "2026-07-13", start: "2026-06-01", paused: 10,
+		},
+		{
+			name:    "complaint suspended 30/06/2026, the day before: paused days not counted",
+			clock:   Clock{RuleID: ComplaintResolve, Start: at("2026-06-15")},
+			suspend: "2026-06-30", remaining: 15,
+			resume: "2026-07-06", due: "2026-07-21", start: "2026-06-15", paused: 6,
+		},
+		{
+			name:    "complaint accepted before, suspended on 01/07/2026: restarts in full",
+			clock:   Clock{RuleID: ComplaintResolve, Start: at("2026-06-15")},
+			suspend: "2026-07-01", remaining: 30,
+			resume: "2026-07-06", due: "2026-08-05", start: "2026-07-06", paused: 0,
+		},
 		{
 			name:    "denunciation: paused calendar days are not counted",
 			clock:   Clock{RuleID: DenunciationResolve, Start: at("2026-07-15")},

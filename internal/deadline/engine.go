@@ -197,6 +197,11 @@ type Result struct {
 	PausedDays    int  `json:"paused_days"`    // units not counted while suspended
 	Unit          Unit `json:"unit"`
 
+	// Superseded is the first day of the next version of the rule, when one
+	// exists: the case keeps this version because its start event came
+	// before. Zero when the version is the latest.
+	Superseded calendar.Date `json:"superseded,omitzero"`
+
 	// EventDate is the date of the start event; StartDate the date counting
 	// runs from (the last resume decision when the rule restarts).
 	EventDate calendar.Date `json:"event_date"`
@@ -291,7 +296,15 @@ func (e *Engine) prepare(op, id string, start time.Time, startDate calendar.Date
 		_, err := e.RuleFor(id, startDate)
 		return Result{}, nil, fmt.Errorf("%s: %w", op, err)
 	}
+	var superseded calendar.Date
+	for _, v := range e.rules[id] {
+		if v.EffectiveFrom.After(startDate) {
+			superseded = v.EffectiveFrom
+			break
+		}
+	}
 	res := Result{
+		Superseded: superseded,
 		Rule:       *rule,
 		Round:      round,
 		Complexity: cx,

@@ -24,6 +24,10 @@ var (
 	// ErrInvalidConfig: rules or overrides given to NewEngine are
 	// inconsistent; an admin screen should show the message.
 	ErrInvalidConfig = errors.New("deadline: invalid configuration")
+	// ErrRuleVersionExists: a version of that rule already starts on that
+	// date; versions are added, never replaced, so past due times stay
+	// explainable.
+	ErrRuleVersionExists = errors.New("deadline: rule version already exists")
 )
 
 // ExtensionCapError details a refused extension. It matches

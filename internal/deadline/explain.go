@@ -71,6 +71,23 @@ func Explain(res Result, lang string) string {
 		b.WriteString(".")
 	}
 
+	// Why this version: a case whose deciding event fell before a later
+	// version took effect keeps the earlier one.
+	to := res.Superseded
+	if end := res.Rule.EffectiveTo; !end.IsZero() && (to.IsZero() || end.Before(to)) {
+		to = end
+	}
+	if !to.IsZero() && res.EventDate.Before(to) {
+		b.WriteString(" " + t.olderVersion(t.eventName(res.Rule.VersionEvent()), date(res.EventDate), date(to)))
+		if basis := res.Rule.VersionBasis; basis != "" {
+			if en {
+				basis = res.Rule.VersionBasisEN
+			}
+			b.WriteString(" (" + basis + ")")
+		}
+		b.WriteString(".")
+	}
+
 	// 2. The start, extensions and suspensions.
 	b.WriteString(" " + t.label(res.Rule.Start) + " " + date(res.EventDate))
 	events := res.Extensions > 0 || len(res.Pauses) > 0
@@ -80,11 +97,24 @@ func Explain(res Result, lang string) string {
 	if res.Extensions > 0 {
 		b.WriteString(" " + t.extended(res.Extensions, units(res.ExtensionDays)) + ".")
 	}
+	pauseBasis := res.Rule.PauseBasis
+	if en {
+		pauseBasis = res.Rule.PauseBasisEN
+	}
 	for _, p := range res.Pauses {
 		if p.Restarted {
-			b.WriteString(" " + t.restarted(date(p.From), date(p.To)) + ".")
+			b.WriteString(" " + t.restarted(date(p.From), date(p.To)))
+			if pauseBasis != "" {
+				b.WriteString(" (" + pauseBasis + ")")
+			}
+			b.WriteString(".")
 		} else {
-			b.WriteString(" " + t.paused(date(p.From), date(p.To), units(p.Days)) + ".")
+			b.WriteString(" " + t.paused(date(p.From), date(p.To), units(p.Days)))
+			if res.Rule.PauseRestarts {
+				// The restart rule exists but the suspension predates it.
+				b.WriteString("; " + t.beforeRestart(date(res.Rule.PauseRestartsFrom)))
+			}
+			b.WriteString(".")
 		}
 	}
 	sep := func(s string) {
@@ -97,7 +127,7 @@ func Explain(res Result, lang string) string {
 
 	// 3. A suspended clock has no due date.
 	if res.Suspended {
-		if res.Rule.PauseRestarts {
+		if res.Rule.RestartsAfter(res.SuspendedSince) {
 			sep(t.suspendedRestart(date(res.SuspendedSince), units(res.Limit+res.ExtensionDays)) + ".")
 		} else {
 			sep(t.suspended(date(res.SuspendedSince), units(res.Remaining)) + ".")
@@ -197,6 +227,9 @@ type texts struct {
 	restarted                      func(from, to string) string
 	paused                         func(from, to, units string) string
 	suspended, suspendedRestart    func(since, units string) string
+	olderVersion                   func(event, on, to string) string
+	eventName                      func(s StartEvent) string
+	beforeRestart                  func(from string) string
 	nthWorkingDay                  func(n int, due string) string
 	lastDay, due, weekend, holiday func(s string) string
 	rolled                         func(last, why, due string) string
@@ -272,6 +305,18 @@ func viTexts() texts {
 		},
 		nthWorkingDay: func(n int, due string) string {
 			return "ngày làm việc thứ " + strconv.Itoa(n) + " là " + due
+		},
+		olderVersion: func(event, on, to string) string {
+			return "Áp dụng quy định trước ngày " + to + " vì " + event + " (" + on + ") trước ngày quy định mới có hiệu lực"
+		},
+		eventName: func(s StartEvent) string {
+			if s == StartAcceptance {
+				return "ngày thụ lý"
+			}
+			return "ngày nhận"
+		},
+		beforeRestart: func(from string) string {
+			return "quyết định tạm đình chỉ ban hành trước ngày " + from + " nên thời hạn không được tính lại từ đầu"
 		},
 		lastDay: func(s string) string { return "ngày cuối thời hạn là " + s },
 		due:     func(s string) string { return "Hạn: hết ngày " + s },
@@ -357,6 +402,18 @@ func enTexts() texts {
 		},
 		nthWorkingDay: func(n int, due string) string {
 			return "working day number " + strconv.Itoa(n) + " is " + due
+		},
+		olderVersion: func(event, on, to string) string {
+			return "The rule in force before " + to + " applies because the " + event + " (" + on + ") is before the new rule took effect"
+		},
+		eventName: func(s StartEvent) string {
+			if s == StartAcceptance {
+				return "date of acceptance"
+			}
+			return "date of receipt"
+		},
+		beforeRestart: func(from string) string {
+			return "the suspension was decided before " + from + ", so the period does not start again in full"
 		},
 		lastDay: func(s string) string { return "the last day of the period is " + s },
 		due:     func(s string) string { return "Due: end of " + s },

@@ -23,6 +23,12 @@ func TestExplain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	early := Clock{RuleID: ComplaintResolve, StartDate: d("2026-06-01"),
+		Events: []Event{{Kind: EventSuspend, At: at("2026-06-10")}, {Kind: EventResume, At: at("2026-06-20")}}}
+	earlyRes, err := e.Evaluate(early)
+	if err != nil {
+		t.Fatal(err)
+	}
 	extended := Clock{RuleID: DenunciationResolve, StartDate: d("2026-07-15"), Complexity: Complex,
 		Events: []Event{{Kind: EventExtend, At: at("2026-08-10")}}}
 	extendedRes, err := e.Evaluate(extended)
@@ -75,6 +81,8 @@ func TestExplain(t *testing.T) {
 			res:  mustCompute(t, e, Request{RuleID: ComplaintAccept, StartDate: d("2026-04-20")}),
 			lang: "vi",
 			want: "Khiếu nại lần đầu: thụ lý trong 10 ngày kể từ ngày nhận (Luật Khiếu nại 2011, Điều 27). " +
+				"Áp dụng quy định trước ngày 01/07/2026 vì ngày nhận (20/04/2026) trước ngày quy định mới có hiệu lực " +
+				"(Nghị định 155/2026/NĐ-CP, Điều 21(1): thời hạn mới áp dụng cho khiếu nại nhận từ ngày 01/07/2026; Điều 22 không có quy định chuyển tiếp về thụ lý). " +
 				"Nhận 20/04/2026; ngày cuối thời hạn 30/04/2026 là ngày nghỉ (Ngày Chiến thắng) nên chuyển sang ngày làm việc tiếp theo 04/05/2026 " +
 				"(không tính các ngày nghỉ: 30/04/2026–03/05/2026 (Ngày Chiến thắng, Quốc tế Lao động, Thứ Bảy, Chủ nhật)). " +
 				"Hạn: hết ngày 04/05/2026.",
@@ -114,8 +122,18 @@ func TestExplain(t *testing.T) {
 			res:  resumedRes,
 			lang: "en",
 			want: "First complaint: resolve within 30 days from acceptance (Law on Complaints 2011, Art. 28). " +
-				"Accepted 2026-07-15. Suspended on 2026-07-20; resumed on 2026-08-10: the period counts again from 2026-08-10. " +
+				"Accepted 2026-07-15. Suspended on 2026-07-20; resumed on 2026-08-10: the period counts again from 2026-08-10 " +
+				"(Law on Complaints 2011, Art. 11a (added by Law 136/2025/QH15); Decree 124/2020/ND-CP, Art. 28b (added by Decree 155/2026/ND-CP, Art. 12)). " +
 				"The last day of the period is 2026-09-09. Due: end of 2026-09-09.",
+		},
+		{
+			name: "suspended before 01/07/2026: paused, not restarted",
+			res:  earlyRes,
+			lang: "vi",
+			want: "Khiếu nại lần đầu: giải quyết trong 30 ngày kể từ ngày thụ lý (Luật Khiếu nại 2011, Điều 28). " +
+				"Thụ lý 01/06/2026. Tạm đình chỉ từ ngày 10/06/2026 đến ngày 20/06/2026: không tính 10 ngày tạm đình chỉ; " +
+				"quyết định tạm đình chỉ ban hành trước ngày 01/07/2026 nên thời hạn không được tính lại từ đầu. " +
+				"Ngày cuối thời hạn 11/07/2026 là Thứ Bảy nên chuyển sang ngày làm việc tiếp theo 13/07/2026. Hạn: hết ngày 13/07/2026.",
 		},
 		{
 			name: "provisional",

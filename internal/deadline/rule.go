@@ -120,9 +120,29 @@ type Rule struct {
 	ExtensionUnit           Unit `json:"extension_unit,omitempty"` // must equal Unit; kept explicit so stored rules read on their own
 
 	// PauseRestarts: after a suspension, the full limit counts again from
-	// the resume decision (Luật Khiếu nại Art. 11a, NĐ 155/2026 Art.
-	// 28a–28b). Otherwise the paused days are simply not counted.
+	// the resume decision (Luật Khiếu nại Art. 11a as added by Luật
+	// 136/2025/QH15; NĐ 124/2020 Art. 28b as added by NĐ 155/2026 Art. 12).
+	// Otherwise the paused days are simply not counted.
 	PauseRestarts bool `json:"pause_restarts,omitempty"`
+	// PauseRestartsFrom limits PauseRestarts to suspensions decided on or
+	// after it; an earlier suspension only stops the clock. For
+	// complaint.resolve it is 01/07/2026 whatever the acceptance date: NĐ
+	// 155/2026 Art. 22(1) applies the new suspension rules to cases
+	// accepted before that day and not yet decided. Zero means always.
+	PauseRestartsFrom calendar.Date `json:"pause_restarts_from,omitzero"`
+	// PauseBasis cites the restart rule in explanations.
+	PauseBasis   string `json:"pause_basis,omitempty"`
+	PauseBasisEN string `json:"pause_basis_en,omitempty"`
+
+	// VersionBy is the event whose date decides which version of the rule
+	// applies to a case. The engine picks the version in force on the date
+	// of the clock's start event, so VersionBy is always Start; it is
+	// stored, with VersionBasis citing the provision (a transition article,
+	// or the article that counts the period from that event), so that each
+	// rule says on its own why a case falls under it.
+	VersionBy      StartEvent `json:"version_by,omitempty"`
+	VersionBasis   string     `json:"version_basis,omitempty"`
+	VersionBasisEN string     `json:"version_basis_en,omitempty"`
 
 	EffectiveFrom calendar.Date `json:"effective_from"`
 	// EffectiveTo is the first day the rule is no longer in force
@@ -179,6 +199,20 @@ func (r Rule) MaxExtensionsFor(c Complexity) int {
 	return r.MaxExtensions
 }
 
+// RestartsAfter reports whether a suspension decided on d makes the full
+// limit count again from the resume decision.
+func (r Rule) RestartsAfter(d calendar.Date) bool {
+	return r.PauseRestarts && !d.Before(r.PauseRestartsFrom)
+}
+
+// VersionEvent returns the event whose date selects r's version.
+func (r Rule) VersionEvent() StartEvent {
+	if r.VersionBy != "" {
+		return r.VersionBy
+	}
+	return r.Start
+}
+
 // InForce reports whether r applies to a case whose start event fell on d.
 func (r Rule) InForce(d calendar.Date) bool {
 	return !d.Before(r.EffectiveFrom) && (r.EffectiveTo.IsZero() || d.Before(r.EffectiveTo))
@@ -218,6 +252,12 @@ func (r Rule) Validate() error {
 	}
 	if r.Start != StartReceipt && r.Start != StartAcceptance {
 		bad("start event %q", r.Start)
+	}
+	if r.VersionBy != "" && r.VersionBy != r.Start {
+		bad("version_by %q: the version is chosen by the start event %q", r.VersionBy, r.Start)
+	}
+	if !r.PauseRestartsFrom.IsZero() && !r.PauseRestartsFrom.Valid() {
+		bad("pause_restarts_from %v", r.PauseRestartsFrom)
 	}
 	caps := []int{r.MaxExtensions, r.ComplexMaxExtensions, r.EspeciallyMaxExtensions}
 	for _, n := range caps {
@@ -294,13 +334,19 @@ func DefaultRules() []Rule {
 			LegalBasis:   "Thông tư 05/2021/TT-TTCP (thời hạn chưa được xác minh; mặc định có thể cấu hình)",
 			LegalBasisEN: "Circular 05/2021/TT-TTCP (time limit not confirmed; configurable default)",
 			Confidence:   "?", Configurable: true,
+			VersionBy:      StartReceipt,
+			VersionBasis:   "ngày nhận đơn (Thông tư 05/2021/TT-TTCP; một phiên bản, không có quy định chuyển tiếp)",
+			VersionBasisEN: "the date the letter was received (Circular 05/2021/TT-TTCP; one version, no transition provision)",
 		},
 		{
 			ID: PAKNForward, Kind: KindPAKN, Step: StepForward,
 			Limit: 5, Unit: WorkingDays, Start: StartReceipt, EffectiveFrom: past,
-			LegalBasis:   "Nghị định 20/2008/NĐ-CP, Điều 9",
-			LegalBasisEN: "Decree 20/2008/ND-CP, Art. 9",
-			Confidence:   "A",
+			LegalBasis:     "Nghị định 20/2008/NĐ-CP, Điều 9",
+			LegalBasisEN:   "Decree 20/2008/ND-CP, Art. 9",
+			Confidence:     "A",
+			VersionBy:      StartReceipt,
+			VersionBasis:   "ngày nhận phản ánh, kiến nghị (Nghị định 20/2008/NĐ-CP, Điều 9)",
+			VersionBasisEN: "the date the feedback was received (Decree 20/2008/ND-CP, Art. 9)",
 		},
 		{
 			ID: PAKNAnswer, Kind: KindPAKN, Step: StepAnswer,
@@ -308,6 +354,9 @@ func DefaultRules() []Rule {
 			LegalBasis:   "Quy định của cơ quan (Nghị định 20/2008/NĐ-CP không quy định thời hạn trả lời; tham chiếu Luật Tiếp công dân 2013, Điều 28(1))",
 			LegalBasisEN: "Agency policy (Decree 20/2008/ND-CP sets no answer deadline; by analogy with the Law on Citizen Reception 2013, Art. 28(1))",
 			Confidence:   "?", Configurable: true,
+			VersionBy:      StartReceipt,
+			VersionBasis:   "ngày nhận phản ánh, kiến nghị (Nghị định 20/2008/NĐ-CP, Điều 9)",
+			VersionBasisEN: "the date the feedback was received (Decree 20/2008/ND-CP, Art. 9)",
 		},
 		{
 			ID: ComplaintAccept, Kind: KindComplaint, Step: StepAccept,
@@ -318,13 +367,19 @@ func DefaultRules() []Rule {
 			Round2LegalBasis:   "Luật Khiếu nại 2011, Điều 36(1)",
 			Round2LegalBasisEN: "Law on Complaints 2011, Art. 36(1)",
 			Confidence:         "A",
+			VersionBy:          StartReceipt,
+			VersionBasis:       "Nghị định 155/2026/NĐ-CP, Điều 21(1): thời hạn mới áp dụng cho khiếu nại nhận từ ngày 01/07/2026; Điều 22 không có quy định chuyển tiếp về thụ lý",
+			VersionBasisEN:     "Decree 155/2026/ND-CP, Art. 21(1): the new limit applies to complaints received from 01/07/2026; Art. 22 has no transition for acceptance",
 		},
 		{
 			ID: ComplaintAccept, Kind: KindComplaint, Step: StepAccept,
 			Limit: 7, Unit: WorkingDays, Start: StartReceipt, EffectiveFrom: lawChange,
-			LegalBasis:   "Nghị định 155/2026/NĐ-CP, Điều 10 (sửa đổi Điều 16(1) Nghị định 124/2020/NĐ-CP)",
-			LegalBasisEN: "Decree 155/2026/ND-CP, Art. 10 (amending Art. 16(1) of Decree 124/2020/ND-CP)",
-			Confidence:   "A",
+			LegalBasis:     "Nghị định 155/2026/NĐ-CP, Điều 10 (sửa đổi Điều 16(1) Nghị định 124/2020/NĐ-CP)",
+			LegalBasisEN:   "Decree 155/2026/ND-CP, Art. 10 (amending Art. 16(1) of Decree 124/2020/ND-CP)",
+			Confidence:     "A",
+			VersionBy:      StartReceipt,
+			VersionBasis:   "ngày nhận khiếu nại (Nghị định 124/2020/NĐ-CP, Điều 16(1) sửa đổi bởi Nghị định 155/2026/NĐ-CP, Điều 10: \"kể từ ngày nhận được khiếu nại\"; hiệu lực từ 01/07/2026 theo Điều 21(1))",
+			VersionBasisEN: "the date the complaint was received (Decree 124/2020/ND-CP, Art. 16(1) as amended by Decree 155/2026/ND-CP, Art. 10: \"from the date the complaint is received\"; in force from 01/07/2026 under Art. 21(1))",
 		},
 		{
 			ID: ComplaintResolve, Kind: KindComplaint, Step: StepResolve,
@@ -336,38 +391,56 @@ func DefaultRules() []Rule {
 			Round2LegalBasis:   "Luật Khiếu nại 2011, Điều 37",
 			Round2LegalBasisEN: "Law on Complaints 2011, Art. 37",
 			Confidence:         "A",
+			PauseRestartsFrom:  lawChange,
+			PauseBasis:         "Luật Khiếu nại 2011, Điều 11a (bổ sung bởi Luật 136/2025/QH15); Nghị định 124/2020/NĐ-CP, Điều 28b (bổ sung bởi Nghị định 155/2026/NĐ-CP, Điều 12)",
+			PauseBasisEN:       "Law on Complaints 2011, Art. 11a (added by Law 136/2025/QH15); Decree 124/2020/ND-CP, Art. 28b (added by Decree 155/2026/ND-CP, Art. 12)",
+			VersionBy:          StartAcceptance,
+			VersionBasis:       "ngày thụ lý (Luật Khiếu nại 2011, Điều 28 và 37: thời hạn tính từ ngày thụ lý); riêng việc tạm đình chỉ theo ngày ra quyết định tạm đình chỉ: vụ việc đã thụ lý trước ngày 01/07/2026 mà chưa có quyết định giải quyết cũng áp dụng quy định mới (Nghị định 155/2026/NĐ-CP, Điều 22(1))",
+			VersionBasisEN:     "the date of acceptance (Law on Complaints 2011, Art. 28 and 37: the period runs from acceptance); suspensions follow the date of the suspension decision: cases accepted before 01/07/2026 and not yet decided also fall under the new rules (Decree 155/2026/ND-CP, Art. 22(1))",
 		},
 		{
 			ID: DenunciationInitial, Kind: KindDenunciation, Step: StepInitial,
 			Limit: 7, Unit: WorkingDays, Start: StartReceipt, EffectiveFrom: past,
 			MaxExtensions: 1, ComplexMaxExtensions: 1, EspeciallyMaxExtensions: 1,
 			ExtensionLimit: 3, ExtensionUnit: WorkingDays,
-			LegalBasis:   "Luật Tố cáo 2018, Điều 24(1)",
-			LegalBasisEN: "Law on Denunciations 2018, Art. 24(1)",
-			Confidence:   "A",
+			LegalBasis:     "Luật Tố cáo 2018, Điều 24(1)",
+			LegalBasisEN:   "Law on Denunciations 2018, Art. 24(1)",
+			Confidence:     "A",
+			VersionBy:      StartReceipt,
+			VersionBasis:   "ngày nhận tố cáo (Luật Tố cáo 2018, Điều 24(1))",
+			VersionBasisEN: "the date the denunciation was received (Law on Denunciations 2018, Art. 24(1))",
 		},
 		{
 			ID: DenunciationForward, Kind: KindDenunciation, Step: StepForward,
 			Limit: 5, Unit: WorkingDays, Start: StartReceipt, EffectiveFrom: past,
-			LegalBasis:   "Luật Tố cáo 2018, Điều 24(2)",
-			LegalBasisEN: "Law on Denunciations 2018, Art. 24(2)",
-			Confidence:   "A",
+			LegalBasis:     "Luật Tố cáo 2018, Điều 24(2)",
+			LegalBasisEN:   "Law on Denunciations 2018, Art. 24(2)",
+			Confidence:     "A",
+			VersionBy:      StartReceipt,
+			VersionBasis:   "ngày nhận tố cáo (Luật Tố cáo 2018, Điều 24(2))",
+			VersionBasisEN: "the date the denunciation was received (Law on Denunciations 2018, Art. 24(2))",
 		},
 		{
 			ID: DenunciationResolve, Kind: KindDenunciation, Step: StepResolve,
 			Limit: 30, Unit: CalendarDays, Start: StartAcceptance, EffectiveFrom: past,
 			ComplexMaxExtensions: 1, EspeciallyMaxExtensions: 2,
 			ExtensionLimit: 30, ExtensionUnit: CalendarDays,
-			LegalBasis:   "Luật Tố cáo 2018, Điều 30",
-			LegalBasisEN: "Law on Denunciations 2018, Art. 30",
-			Confidence:   "A",
+			LegalBasis:     "Luật Tố cáo 2018, Điều 30",
+			LegalBasisEN:   "Law on Denunciations 2018, Art. 30",
+			Confidence:     "A",
+			VersionBy:      StartAcceptance,
+			VersionBasis:   "ngày thụ lý tố cáo (Luật Tố cáo 2018, Điều 30; chuyển tiếp theo Nghị định 156/2026/NĐ-CP, Điều 10)",
+			VersionBasisEN: "the date the denunciation was accepted (Law on Denunciations 2018, Art. 30; transition under Decree 156/2026/ND-CP, Art. 10)",
 		},
 		{
 			ID: ReceptionAnswer, Kind: KindReception, Step: StepAnswer,
 			Limit: 10, Unit: WorkingDays, Start: StartReceipt, EffectiveFrom: past,
-			LegalBasis:   "Luật Tiếp công dân 2013, Điều 28(1)",
-			LegalBasisEN: "Law on Citizen Reception 2013, Art. 28(1)",
-			Confidence:   "A",
+			LegalBasis:     "Luật Tiếp công dân 2013, Điều 28(1)",
+			LegalBasisEN:   "Law on Citizen Reception 2013, Art. 28(1)",
+			Confidence:     "A",
+			VersionBy:      StartReceipt,
+			VersionBasis:   "ngày nhận nội dung tại nơi tiếp công dân (Luật Tiếp công dân 2013, Điều 28(1))",
+			VersionBasisEN: "the date the content was received at the reception office (Law on Citizen Reception 2013, Art. 28(1))",
 		},
 	}
 }

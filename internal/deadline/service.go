@@ -221,3 +221,56 @@ func (s *Service) DeleteOverride(ctx context.Context, store OverrideStore, ruleI
 
 // Overrides returns the overrides in force.
 func (s *Service) Overrides(ctx context.Context) ([]Override, error) { return s.src.LoadOverrides(ctx) }
+
+// RuleStore stores the rule versions an admin adds.
+type RuleStore interface {
+	// AddRule stores a new version of a rule and records it in the audit
+	// trail of the same transaction, with the reason given. It fails with
+	// ErrRuleVersionExists when that rule already has a version starting
+	// on r.EffectiveFrom.
+	AddRule(ctx context.Context, r Rule, reason string, by Editor, now time.Time) error
+}
+
+// AddRuleVersion adds a version of an existing rule, in force from
+// r.EffectiveFrom (to r.EffectiveTo, if set). The kind, step and start
+// event are the rule's own: a version changes limits, units and sources,
+// not what the clock times. It is checked by building an engine with every
+// version plus the new one (so overlapping versions are refused), stored,
+// and the engine rebuilt. Due times already recorded are not recomputed
+// here.
+func (s *Service) AddRuleVersion(ctx context.Context, store RuleStore, r Rule, reason string, by Editor) (Rule, error) {
+	e := s.engine.Load()
+	var base *Rule
+	for _, v := range e.Rules() {
+		if v.ID == r.ID {
+			v := v
+			base = &v
+		}
+	}
+	if base == nil {
+		return Rule{}, fmt.Errorf("deadline.AddRuleVersion: %w: %q", ErrUnknownRule, r.ID)
+	}
+	r.Kind, r.Step, r.Start = base.Kind, base.Step, base.Start
+	if r.VersionBy == "" {
+		r.VersionBy = base.VersionEvent()
+	}
+	if r.ExtensionLimit > 0 && r.ExtensionUnit == "" {
+		r.ExtensionUnit = r.Unit
+	}
+	for _, v := range e.Rules() {
+		if v.ID == r.ID && v.EffectiveFrom == r.EffectiveFrom {
+			return Rule{}, fmt.Errorf("deadline.AddRuleVersion: %w: %q from %s", ErrRuleVersionExists, r.ID, r.EffectiveFrom)
+		}
+	}
+	overrides, err := s.src.LoadOverrides(ctx)
+	if err != nil {
+		return Rule{}, err
+	}
+	if _, err := NewEngine(e.Calendar(), append(e.Rules(), r), overrides, s.loc); err != nil {
+		return Rule{}, err
+	}
+	if err := store.AddRule(ctx, r, reason, by, s.now()); err != nil {
+		return Rule{}, err
+	}
+	return r, s.Reload(ctx)
+}

@@ -34,6 +34,8 @@ var operationAccess = map[string]access.Action{
 	"ListDeadlineOverrides":  public,
 	"PutDeadlineOverride":    access.ActSettingsManage,
 	"DeleteDeadlineOverride": access.ActSettingsManage,
+	// A new rule version changes statutory limits: the admin's, audited.
+	"AddDeadlineRuleVersion": access.ActSettingsManage,
 
 	// Citizen intake (issue 4): no account; tracking is guarded by the
 	// case's secret and a rate limit instead.

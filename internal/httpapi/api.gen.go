@@ -390,16 +390,16 @@ func (e DeadlineOverrideUnit) Valid() bool {
 
 // Defines values for DeadlineRuleStart.
 const (
-	Acceptance DeadlineRuleStart = "acceptance"
-	Receipt    DeadlineRuleStart = "receipt"
+	DeadlineRuleStartAcceptance DeadlineRuleStart = "acceptance"
+	DeadlineRuleStartReceipt    DeadlineRuleStart = "receipt"
 )
 
 // Valid indicates whether the value is a known member of the DeadlineRuleStart enum.
 func (e DeadlineRuleStart) Valid() bool {
 	switch e {
-	case Acceptance:
+	case DeadlineRuleStartAcceptance:
 		return true
-	case Receipt:
+	case DeadlineRuleStartReceipt:
 		return true
 	default:
 		return false
@@ -418,6 +418,66 @@ func (e DeadlineRuleUnit) Valid() bool {
 	case DeadlineRuleUnitCalendarDays:
 		return true
 	case DeadlineRuleUnitWorkingDays:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DeadlineRuleVersionBy.
+const (
+	DeadlineRuleVersionByAcceptance DeadlineRuleVersionBy = "acceptance"
+	DeadlineRuleVersionByReceipt    DeadlineRuleVersionBy = "receipt"
+)
+
+// Valid indicates whether the value is a known member of the DeadlineRuleVersionBy enum.
+func (e DeadlineRuleVersionBy) Valid() bool {
+	switch e {
+	case DeadlineRuleVersionByAcceptance:
+		return true
+	case DeadlineRuleVersionByReceipt:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DeadlineRuleVersionInputConfidence.
+const (
+	DeadlineRuleVersionInputConfidenceA     DeadlineRuleVersionInputConfidence = "A"
+	DeadlineRuleVersionInputConfidenceB     DeadlineRuleVersionInputConfidence = "B"
+	DeadlineRuleVersionInputConfidenceC     DeadlineRuleVersionInputConfidence = "C"
+	DeadlineRuleVersionInputConfidenceEmpty DeadlineRuleVersionInputConfidence = "?"
+)
+
+// Valid indicates whether the value is a known member of the DeadlineRuleVersionInputConfidence enum.
+func (e DeadlineRuleVersionInputConfidence) Valid() bool {
+	switch e {
+	case DeadlineRuleVersionInputConfidenceA:
+		return true
+	case DeadlineRuleVersionInputConfidenceB:
+		return true
+	case DeadlineRuleVersionInputConfidenceC:
+		return true
+	case DeadlineRuleVersionInputConfidenceEmpty:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DeadlineRuleVersionInputUnit.
+const (
+	DeadlineRuleVersionInputUnitCalendarDays DeadlineRuleVersionInputUnit = "calendar_days"
+	DeadlineRuleVersionInputUnitWorkingDays  DeadlineRuleVersionInputUnit = "working_days"
+)
+
+// Valid indicates whether the value is a known member of the DeadlineRuleVersionInputUnit enum.
+func (e DeadlineRuleVersionInputUnit) Valid() bool {
+	switch e {
+	case DeadlineRuleVersionInputUnitCalendarDays:
+		return true
+	case DeadlineRuleVersionInputUnitWorkingDays:
 		return true
 	default:
 		return false
@@ -1498,6 +1558,24 @@ func (e ListDeadlineRulesParamsLang) Valid() bool {
 	}
 }
 
+// Defines values for AddDeadlineRuleVersionParamsLang.
+const (
+	AddDeadlineRuleVersionParamsLangEn AddDeadlineRuleVersionParamsLang = "en"
+	AddDeadlineRuleVersionParamsLangVi AddDeadlineRuleVersionParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the AddDeadlineRuleVersionParamsLang enum.
+func (e AddDeadlineRuleVersionParamsLang) Valid() bool {
+	switch e {
+	case AddDeadlineRuleVersionParamsLangEn:
+		return true
+	case AddDeadlineRuleVersionParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for GetMeParamsLang.
 const (
 	GetMeParamsLangEn GetMeParamsLang = "en"
@@ -2294,12 +2372,20 @@ type DeadlineRule struct {
 	ExtensionLimit          *int    `json:"extension_limit,omitempty"`
 
 	// Id Example: complaint.resolve
-	Id                       string            `json:"id"`
-	Kind                     string            `json:"kind"`
-	LegalBasis               string            `json:"legal_basis"`
-	Limit                    int               `json:"limit"`
-	MaxExtensions            *int              `json:"max_extensions,omitempty"`
-	PauseRestarts            *bool             `json:"pause_restarts,omitempty"`
+	Id            string `json:"id"`
+	Kind          string `json:"kind"`
+	LegalBasis    string `json:"legal_basis"`
+	Limit         int    `json:"limit"`
+	MaxExtensions *int   `json:"max_extensions,omitempty"`
+
+	// PauseBasis The provision that makes the period restart.
+	PauseBasis    *string `json:"pause_basis,omitempty"`
+	PauseRestarts *bool   `json:"pause_restarts,omitempty"`
+
+	// PauseRestartsFrom The restart after a suspension applies to suspensions decided on or after this date.
+	//
+	// Example: 2026-07-01
+	PauseRestartsFrom        *string           `json:"pause_restarts_from,omitempty"`
 	RemoteComplexLimit       *int              `json:"remote_complex_limit,omitempty"`
 	RemoteLimit              *int              `json:"remote_limit,omitempty"`
 	Round2ComplexLimit       *int              `json:"round2_complex_limit,omitempty"`
@@ -2309,6 +2395,12 @@ type DeadlineRule struct {
 	Start                    DeadlineRuleStart `json:"start"`
 	Step                     string            `json:"step"`
 	Unit                     DeadlineRuleUnit  `json:"unit"`
+
+	// VersionBasis The provision that makes that event decide.
+	VersionBasis *string `json:"version_basis,omitempty"`
+
+	// VersionBy The event whose date decides which version applies to a case.
+	VersionBy *DeadlineRuleVersionBy `json:"version_by,omitempty"`
 }
 
 // DeadlineRuleStart defines model for DeadlineRule.Start.
@@ -2316,6 +2408,66 @@ type DeadlineRuleStart string
 
 // DeadlineRuleUnit defines model for DeadlineRule.Unit.
 type DeadlineRuleUnit string
+
+// DeadlineRuleVersionBy The event whose date decides which version applies to a case.
+type DeadlineRuleVersionBy string
+
+// DeadlineRuleVersionInput defines model for DeadlineRuleVersionInput.
+type DeadlineRuleVersionInput struct {
+	ComplexLimit         *int                               `json:"complex_limit,omitempty"`
+	ComplexMaxExtensions *int                               `json:"complex_max_extensions,omitempty"`
+	Confidence           DeadlineRuleVersionInputConfidence `json:"confidence"`
+	Configurable         *bool                              `json:"configurable,omitempty"`
+
+	// EffectiveFrom Example: 2027-01-01
+	EffectiveFrom string `json:"effective_from"`
+
+	// EffectiveTo First day no longer in force (exclusive); omit when open-ended.
+	EffectiveTo             *string `json:"effective_to,omitempty"`
+	EspeciallyMaxExtensions *int    `json:"especially_max_extensions,omitempty"`
+	ExtensionLimit          *int    `json:"extension_limit,omitempty"`
+
+	// Id An existing rule.
+	//
+	// Example: complaint.accept
+	Id string `json:"id"`
+
+	// LegalBasis Example: Nghị định 155/2026/NĐ-CP, Điều 10
+	LegalBasis   string  `json:"legal_basis"`
+	LegalBasisEn *string `json:"legal_basis_en,omitempty"`
+
+	// Limit Example: 7
+	Limit         int     `json:"limit"`
+	MaxExtensions *int    `json:"max_extensions,omitempty"`
+	PauseBasis    *string `json:"pause_basis,omitempty"`
+	PauseBasisEn  *string `json:"pause_basis_en,omitempty"`
+	PauseRestarts *bool   `json:"pause_restarts,omitempty"`
+
+	// PauseRestartsFrom Example: 2026-07-01
+	PauseRestartsFrom *string `json:"pause_restarts_from,omitempty"`
+
+	// Reason Why the version is added; recorded in the audit trail.
+	Reason                   string                       `json:"reason"`
+	RemoteComplexLimit       *int                         `json:"remote_complex_limit,omitempty"`
+	RemoteLimit              *int                         `json:"remote_limit,omitempty"`
+	Round2ComplexLimit       *int                         `json:"round2_complex_limit,omitempty"`
+	Round2LegalBasis         *string                      `json:"round2_legal_basis,omitempty"`
+	Round2LegalBasisEn       *string                      `json:"round2_legal_basis_en,omitempty"`
+	Round2Limit              *int                         `json:"round2_limit,omitempty"`
+	Round2RemoteComplexLimit *int                         `json:"round2_remote_complex_limit,omitempty"`
+	Round2RemoteLimit        *int                         `json:"round2_remote_limit,omitempty"`
+	Unit                     DeadlineRuleVersionInputUnit `json:"unit"`
+
+	// VersionBasis Why the version's event decides
+	VersionBasis   *string `json:"version_basis,omitempty"`
+	VersionBasisEn *string `json:"version_basis_en,omitempty"`
+}
+
+// DeadlineRuleVersionInputConfidence defines model for DeadlineRuleVersionInput.Confidence.
+type DeadlineRuleVersionInputConfidence string
+
+// DeadlineRuleVersionInputUnit defines model for DeadlineRuleVersionInput.Unit.
+type DeadlineRuleVersionInputUnit string
 
 // DecisionInput defines model for DecisionInput.
 type DecisionInput struct {
@@ -3400,6 +3552,15 @@ type ListDeadlineRulesParams struct {
 // ListDeadlineRulesParamsLang defines parameters for ListDeadlineRules.
 type ListDeadlineRulesParamsLang string
 
+// AddDeadlineRuleVersionParams defines parameters for AddDeadlineRuleVersion.
+type AddDeadlineRuleVersionParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *AddDeadlineRuleVersionParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// AddDeadlineRuleVersionParamsLang defines parameters for AddDeadlineRuleVersion.
+type AddDeadlineRuleVersionParamsLang string
+
 // GetMeParams defines parameters for GetMe.
 type GetMeParams struct {
 	// Lang Language of messages, `vi` (default) or `en`.
@@ -3650,6 +3811,9 @@ type WithdrawCaseJSONRequestBody = WithdrawInput
 // PutDeadlineOverrideJSONRequestBody defines body for PutDeadlineOverride for application/json ContentType.
 type PutDeadlineOverrideJSONRequestBody = DeadlineOverride
 
+// AddDeadlineRuleVersionJSONRequestBody defines body for AddDeadlineRuleVersion for application/json ContentType.
+type AddDeadlineRuleVersionJSONRequestBody = DeadlineRuleVersionInput
+
 // SubmitPetitionJSONRequestBody defines body for SubmitPetition for application/json ContentType.
 type SubmitPetitionJSONRequestBody = PetitionInput
 
@@ -3766,6 +3930,9 @@ type ServerInterface interface {
 	// ListDeadlineRules Every statutory rule version and override in force
 	// (GET /deadline/rules)
 	ListDeadlineRules(ctx echo.Context, params ListDeadlineRulesParams) error
+	// AddDeadlineRuleVersion Add a version of a statutory rule, with its effective dates
+	// (POST /deadline/rules)
+	AddDeadlineRuleVersion(ctx echo.Context, params AddDeadlineRuleVersionParams) error
 	// GetMe The caller's account, unit and roles
 	// (GET /me)
 	GetMe(ctx echo.Context, params GetMeParams) error
@@ -4775,6 +4942,24 @@ func (w *ServerInterfaceWrapper) ListDeadlineRules(ctx echo.Context) error {
 	return err
 }
 
+// AddDeadlineRuleVersion converts echo context to params.
+func (w *ServerInterfaceWrapper) AddDeadlineRuleVersion(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params AddDeadlineRuleVersionParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.AddDeadlineRuleVersion(ctx, params)
+	return err
+}
+
 // GetMe converts echo context to params.
 func (w *ServerInterfaceWrapper) GetMe(ctx echo.Context) error {
 	var err error
@@ -5381,6 +5566,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/deadline/overrides", wrapper.ListDeadlineOverrides, options.OperationMiddlewares["listDeadlineOverrides"]...)
 	router.PUT(options.BaseURL+"/deadline/overrides", wrapper.PutDeadlineOverride, options.OperationMiddlewares["putDeadlineOverride"]...)
 	router.GET(options.BaseURL+"/deadline/rules", wrapper.ListDeadlineRules, options.OperationMiddlewares["listDeadlineRules"]...)
+	router.POST(options.BaseURL+"/deadline/rules", wrapper.AddDeadlineRuleVersion, options.OperationMiddlewares["addDeadlineRuleVersion"]...)
 	router.GET(options.BaseURL+"/topics", wrapper.ListTopics, options.OperationMiddlewares["listTopics"]...)
 	router.POST(options.BaseURL+"/petitions", wrapper.SubmitPetition, options.OperationMiddlewares["submitPetition"]...)
 	router.GET(options.BaseURL+"/petitions/:code", wrapper.TrackPetition, options.OperationMiddlewares["trackPetition"]...)
@@ -8037,6 +8223,102 @@ func (response ListDeadlineRulesdefaultJSONResponse) VisitListDeadlineRulesRespo
 	return err
 }
 
+type AddDeadlineRuleVersionRequestObject struct {
+	Params AddDeadlineRuleVersionParams
+	Body   *AddDeadlineRuleVersionJSONRequestBody
+}
+
+type AddDeadlineRuleVersionResponseObject interface {
+	VisitAddDeadlineRuleVersionResponse(w http.ResponseWriter) error
+}
+
+type AddDeadlineRuleVersion201JSONResponse DeadlineRule
+
+func (response AddDeadlineRuleVersion201JSONResponse) VisitAddDeadlineRuleVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddDeadlineRuleVersion401JSONResponse struct{ ErrorJSONResponse }
+
+func (response AddDeadlineRuleVersion401JSONResponse) VisitAddDeadlineRuleVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddDeadlineRuleVersion403JSONResponse Error
+
+func (response AddDeadlineRuleVersion403JSONResponse) VisitAddDeadlineRuleVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddDeadlineRuleVersion409JSONResponse Error
+
+func (response AddDeadlineRuleVersion409JSONResponse) VisitAddDeadlineRuleVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddDeadlineRuleVersion422JSONResponse Error
+
+func (response AddDeadlineRuleVersion422JSONResponse) VisitAddDeadlineRuleVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddDeadlineRuleVersiondefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response AddDeadlineRuleVersiondefaultJSONResponse) VisitAddDeadlineRuleVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetMeRequestObject struct {
 	Params GetMeParams
 }
@@ -9280,6 +9562,9 @@ type StrictServerInterface interface {
 	// ListDeadlineRules Every statutory rule version and override in force
 	// (GET /deadline/rules)
 	ListDeadlineRules(ctx context.Context, request ListDeadlineRulesRequestObject) (ListDeadlineRulesResponseObject, error)
+	// AddDeadlineRuleVersion Add a version of a statutory rule, with its effective dates
+	// (POST /deadline/rules)
+	AddDeadlineRuleVersion(ctx context.Context, request AddDeadlineRuleVersionRequestObject) (AddDeadlineRuleVersionResponseObject, error)
 	// GetMe The caller's account, unit and roles
 	// (GET /me)
 	GetMe(ctx context.Context, request GetMeRequestObject) (GetMeResponseObject, error)
@@ -10668,6 +10953,54 @@ func (sh *strictHandler) ListDeadlineRules(ctx echo.Context, params ListDeadline
 		return err
 	} else if validResponse, ok := response.(ListDeadlineRulesResponseObject); ok {
 		return validResponse.VisitListDeadlineRulesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// AddDeadlineRuleVersion operation middleware
+func (sh *strictHandler) AddDeadlineRuleVersion(ctx echo.Context, params AddDeadlineRuleVersionParams) error {
+	var request AddDeadlineRuleVersionRequestObject
+
+	request.Params = params
+
+	var body AddDeadlineRuleVersionJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.AddDeadlineRuleVersion(ctx.Request().Context(), request.(AddDeadlineRuleVersionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AddDeadlineRuleVersion")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(AddDeadlineRuleVersionResponseObject); ok {
+		return validResponse.VisitAddDeadlineRuleVersionResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}

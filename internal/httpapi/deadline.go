@@ -17,6 +17,7 @@ type Deadlines struct {
 	Service   *deadline.Service
 	Tables    deadline.TableStore
 	Overrides deadline.OverrideStore
+	Rules     deadline.RuleStore
 }
 
 var errBadYear = fault.FieldError("year", "calendar.bad_year", nil)
@@ -142,6 +143,67 @@ func (a *API) ListDeadlineRules(ctx context.Context, _ ListDeadlineRulesRequestO
 	return out, nil
 }
 
+// AddDeadlineRuleVersion implements POST /deadline/rules.
+func (a *API) AddDeadlineRuleVersion(ctx context.Context, req AddDeadlineRuleVersionRequestObject) (AddDeadlineRuleVersionResponseObject, error) {
+	if req.Body == nil {
+		return nil, fault.New(fault.BadRequest, "error.bad_json")
+	}
+	b := *req.Body
+	r := deadline.Rule{
+		ID: b.Id, Limit: b.Limit, Unit: deadline.Unit(b.Unit),
+		ComplexLimit: derefInt(b.ComplexLimit), RemoteLimit: derefInt(b.RemoteLimit), RemoteComplexLimit: derefInt(b.RemoteComplexLimit),
+		Round2Limit: derefInt(b.Round2Limit), Round2ComplexLimit: derefInt(b.Round2ComplexLimit),
+		Round2RemoteLimit: derefInt(b.Round2RemoteLimit), Round2RemoteComplexLimit: derefInt(b.Round2RemoteComplexLimit),
+		MaxExtensions: derefInt(b.MaxExtensions), ComplexMaxExtensions: derefInt(b.ComplexMaxExtensions),
+		EspeciallyMaxExtensions: derefInt(b.EspeciallyMaxExtensions), ExtensionLimit: derefInt(b.ExtensionLimit),
+		PauseRestarts: deref(b.PauseRestarts), PauseBasis: deref(b.PauseBasis), PauseBasisEN: deref(b.PauseBasisEn),
+		LegalBasis: b.LegalBasis, LegalBasisEN: deref(b.LegalBasisEn),
+		Round2LegalBasis: deref(b.Round2LegalBasis), Round2LegalBasisEN: deref(b.Round2LegalBasisEn),
+		VersionBasis: deref(b.VersionBasis), VersionBasisEN: deref(b.VersionBasisEn),
+		Confidence: string(b.Confidence), Configurable: deref(b.Configurable),
+	}
+	var problems fault.List
+	date := func(field, v string) calendar.Date {
+		d, err := calendar.ParseDate(v)
+		if err != nil {
+			problems = append(problems, fault.FieldError(field, "deadline.bad_date", map[string]any{"Value": v}))
+		}
+		return d
+	}
+	r.EffectiveFrom = date("effective_from", b.EffectiveFrom)
+	if b.EffectiveTo != nil && *b.EffectiveTo != "" {
+		r.EffectiveTo = date("effective_to", *b.EffectiveTo)
+	}
+	if b.PauseRestartsFrom != nil && *b.PauseRestartsFrom != "" {
+		r.PauseRestartsFrom = date("pause_restarts_from", *b.PauseRestartsFrom)
+	}
+	if r.Limit < 1 || r.Limit > deadline.MaxLimit {
+		problems = append(problems, fault.FieldError("limit", "deadline.bad_limit", map[string]any{"Max": deadline.MaxLimit}))
+	}
+	if len(b.Reason) < 3 {
+		problems = append(problems, fault.FieldError("reason", "deadline.reason_required", nil))
+	}
+	if len(b.LegalBasis) < 3 {
+		problems = append(problems, fault.FieldError("legal_basis", "deadline.legal_basis_required", nil))
+	}
+	if len(problems) > 0 {
+		return nil, problems
+	}
+	stored, err := a.Deadlines.Service.AddRuleVersion(ctx, a.Deadlines.Rules, r, b.Reason, editor(access.ActorFrom(ctx)))
+	if err != nil {
+		switch {
+		case errors.Is(err, deadline.ErrUnknownRule):
+			return nil, fault.FieldError("id", "deadline.unknown_rule", nil).Wrap(err)
+		case errors.Is(err, deadline.ErrRuleVersionExists):
+			return nil, fault.Newf(fault.Conflict, "deadline.rule_version_exists", map[string]any{"Rule": r.ID, "From": r.EffectiveFrom.VN()}).Wrap(err)
+		case errors.Is(err, deadline.ErrInvalidConfig):
+			return nil, fault.Newf(fault.Invalid, "deadline.invalid_rule", map[string]any{"Detail": err.Error()}).Wrap(err)
+		}
+		return nil, deadlineFault(err)
+	}
+	return AddDeadlineRuleVersion201JSONResponse(ruleJSON(stored, i18n.LangFrom(ctx) == i18n.EN)), nil
+}
+
 // deadlineFault turns the engine's sentinel errors into user-facing ones.
 func deadlineFault(err error) error {
 	var capErr *deadline.ExtensionCapError
@@ -228,6 +290,22 @@ func ruleJSON(r deadline.Rule, en bool) DeadlineRule {
 	}
 	if r.PauseRestarts {
 		out.PauseRestarts = ptr(true)
+	}
+	if !r.PauseRestartsFrom.IsZero() {
+		out.PauseRestartsFrom = ptr(r.PauseRestartsFrom.String())
+	}
+	if basis := r.PauseBasis; basis != "" {
+		if en && r.PauseBasisEN != "" {
+			basis = r.PauseBasisEN
+		}
+		out.PauseBasis = ptr(basis)
+	}
+	out.VersionBy = ptr(DeadlineRuleVersionBy(r.VersionEvent()))
+	if basis := r.VersionBasis; basis != "" {
+		if en && r.VersionBasisEN != "" {
+			basis = r.VersionBasisEN
+		}
+		out.VersionBasis = ptr(basis)
 	}
 	if !r.EffectiveTo.IsZero() {
 		out.EffectiveTo = ptr(r.EffectiveTo.String())

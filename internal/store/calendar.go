@@ -75,6 +75,7 @@ var (
 	_ deadline.Source        = (*DeadlineStore)(nil)
 	_ deadline.TableStore    = (*DeadlineStore)(nil)
 	_ deadline.OverrideStore = (*DeadlineStore)(nil)
+	_ deadline.RuleStore     = (*DeadlineStore)(nil)
 )
 
 // NewDeadlineStore returns the store over db.
@@ -279,6 +280,34 @@ func (s *DeadlineStore) LoadRules(ctx context.Context) ([]deadline.Rule, error) 
 		out = append(out, rule)
 	}
 	return out, nil
+}
+
+// AddRule stores a new rule version, with an audit row (deadline.rule.add)
+// holding the version and the reason, in one transaction.
+func (s *DeadlineStore) AddRule(ctx context.Context, r deadline.Rule, reason string, by deadline.Editor, now time.Time) error {
+	body, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	return s.db.Tx(ctx, func(tx *gorm.DB) error {
+		var n int64
+		if err := tx.Model(&ruleRow{}).Where("rule_id = ? AND effective_from = ?", r.ID, r.EffectiveFrom.String()).Count(&n).Error; err != nil {
+			return err
+		}
+		if n > 0 {
+			return fmt.Errorf("store rule %s from %s: %w", r.ID, r.EffectiveFrom, deadline.ErrRuleVersionExists)
+		}
+		row := ruleRow{RuleID: r.ID, EffectiveFrom: r.EffectiveFrom.String(), Body: string(body), UpdatedAt: now}
+		if err := tx.Create(&row).Error; err != nil {
+			return fmt.Errorf("store rule %s: %w", r.ID, err)
+		}
+		return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: by.AccountID, ActorLabel: by.Label, Action: "deadline.rule.add",
+			Entity: "deadline_rule", EntityID: r.ID + "@" + r.EffectiveFrom.String(),
+			After: struct {
+				Rule   deadline.Rule `json:"rule"`
+				Reason string        `json:"reason"`
+			}{r, reason}})
+	})
 }
 
 // LoadOverrides returns the admin overrides.
