@@ -109,6 +109,7 @@ func staffMatrix() map[string]route {
 		"GET /staff/audit":                      {allow: "admin auditor"},
 		"POST /admin/calendar/:year/confirm":    {allow: "office", path: "/admin/calendar/2031/confirm", form: url.Values{}},
 		"POST /logout":                          {allow: everyone, form: url.Values{}},
+		"POST /admin/calendar/:year/:op":        {allow: "office", path: "/admin/calendar/2031/remove", form: url.Values{"date": {"2031-01-01"}}},
 
 		// Scheduled work and alerts (issue 7).
 		"GET /staff/alerts":                  {allow: everyone},
@@ -197,6 +198,7 @@ func staffMatrix() map[string]route {
 		"GET /api/v1/reports/on-time":                            {allow: "office leadership", path: "/api/v1/reports/on-time?from=2026-11-01&to=2026-11-30&by=unit"},
 		"GET /api/v1/public/stats":                               {allow: "public"},
 		"GET /api/v1/public/stats.csv":                           {allow: "public"},
+		"POST /api/v1/deadline/rules":                            {allow: "admin", json: `{"id":"pakn.answer","limit":1,"unit":"working_days","effective_from":"x","legal_basis":"matrix","confidence":"?","reason":"matrix"}`},
 	}
 }
 

@@ -344,7 +344,7 @@ func Builtin() []YearTable {
 // SourceHolidays2026 is the announcement of the 2026 Tết and Quốc khánh
 // breaks for civil servants (reference §3.1, [B]: reported by vietnamnews.vn
 // on 17/10/2025).
-const SourceHolidays2026 = "Thông báo 9441/TB-BNV ngày 16/10/2025 của Bộ Nội vụ"
+const SourceHolidays2026 = "Thông báo 9441/TB-BNV của Bộ Nội vụ ngày 16/10/2025"
 
 // BuiltinRevision returns the revision of the built-in table of year (0
 // when there is none). It grows whenever a release corrects that year, so

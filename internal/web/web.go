@@ -137,6 +137,9 @@ func (p *Pages) Mount(e *echo.Echo) {
 	e.GET("/admin/calendar/:year", p.calendarYear)
 	// Confirming the calendar is the office's (and needs the CSRF token).
 	e.POST("/admin/calendar/:year/confirm", p.confirmCalendar, p.guard(access.ActCalendarManage))
+	// Editing one entry, removing one, importing a file (issue 13): the
+	// office's, each save audited.
+	e.POST("/admin/calendar/:year/:op", p.editCalendar, p.guard(access.ActCalendarManage))
 }
 
 func cacheForever(h http.Handler) http.Handler {
