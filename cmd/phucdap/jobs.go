@@ -112,8 +112,10 @@ func (a *app) registry() []jobs.Job {
 			Schedule: "* * * * *", Enabled: true, RunAtStart: true, Run: fn(s.Deliver)},
 		{Name: "recompute-clocks", Description: "after a calendar or rule change, compute the running clocks' due times again, in batches",
 			Schedule: "* * * * *", Enabled: true, RunAtStart: true, Run: a.recomputeClocks},
-		{Name: "calendar-reminder", Description: "remind admins to confirm next year's working-day calendar",
-			Schedule: "0 9 1 11 *", Enabled: true, Run: fn(s.CalendarReminder)},
+		// Daily and at start: the job itself decides (from 1 November,
+		// weekly, until next year is confirmed), so a missed day is caught up.
+		{Name: "calendar-reminder", Description: "from 1 November, remind admins and the office weekly to confirm next year's working-day calendar",
+			Schedule: "0 9 * * *", Enabled: true, RunAtStart: true, Run: fn(s.CalendarReminder)},
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/phucdap/phucdap/internal/calendar"
+	"github.com/phucdap/phucdap/internal/deadline"
 	"github.com/phucdap/phucdap/internal/report"
 )
 
@@ -311,12 +312,23 @@ func (s *Service) digestFor(cal *calendar.Calendar, now time.Time, today calenda
 	return d
 }
 
-// CalendarReminder is the calendar-reminder job (1 November): unless next
-// year's working-day calendar is confirmed, it reminds the admins and the
-// office (who may confirm it) to check the government's announcement.
+// CalendarReminder is the calendar-reminder job. From 1 November, unless
+// next year's working-day calendar is confirmed (stored, confirmed, and no
+// entry left unconfirmed), it reminds the admins and the office (who may
+// confirm it) to check the government's announcement, once a week until
+// it is. The job runs daily and at start, so a reminder missed while the
+// service was down is sent at the next start; the alert ledger's key
+// (subject, recipient, kind, the week's start as due time) keeps it to one
+// per person per week however often or on however many replicas it runs.
 func (s *Service) CalendarReminder(ctx context.Context, now time.Time) (map[string]int, error) {
 	counts := map[string]int{}
-	year := calendar.DateOf(now, s.cfg.Location).Year + 1
+	today := calendar.DateOf(now, s.cfg.Location)
+	start := deadline.ReminderStart(today.Year)
+	if today.Before(start) {
+		counts["not_yet"] = 1
+		return counts, nil
+	}
+	year := today.Year + 1
 	ok, err := s.cfg.Store.CalendarConfirmed(ctx, year)
 	if err != nil {
 		return counts, err
@@ -334,10 +346,10 @@ func (s *Service) CalendarReminder(ctx context.Context, now time.Time) (map[stri
 		link = s.cfg.BaseURL + "/admin/calendar/" + strconv.Itoa(year)
 	}
 	body, _ := json.Marshal(Payload{Year: year, Link: link})
-	due := calendar.NewDate(year, time.January, 1).Time(s.cfg.Location)
+	week := start.AddDays(today.Sub(start) / 7 * 7).Time(s.cfg.Location)
 	var alerts []NewAlert
 	for _, r := range dir.resolve([]Audience{Admins, Office}, 0) {
-		alerts = append(alerts, s.newAlert("calendar:"+strconv.Itoa(year), 0, 0, KindCalendar, due, r, body, true))
+		alerts = append(alerts, s.newAlert("calendar:"+strconv.Itoa(year), 0, 0, KindCalendar, week, r, body, true))
 	}
 	n, q, err := s.cfg.Store.Raise(ctx, alerts, now)
 	counts["alerts"], counts["queued"] = n, q

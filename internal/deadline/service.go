@@ -274,3 +274,45 @@ func (s *Service) AddRuleVersion(ctx context.Context, store RuleStore, r Rule, r
 	}
 	return r, s.Reload(ctx)
 }
+
+// CalendarNotice asks the office to confirm a year's calendar: shown as a
+// banner on every office and admin page while it holds.
+type CalendarNotice struct {
+	Year int
+	// Next: from 1 November, next year is not confirmed. Otherwise the
+	// current year is not (it is a draft, or Unconfirmed entries remain).
+	Next bool
+	// Unconfirmed is the number of entries not yet checked (0 for a draft
+	// or an unconfirmed table without such entries).
+	Unconfirmed int
+	Proposed    bool
+}
+
+// CalendarNotices returns what the office must still confirm today, on
+// the service's clock: the current year while it is not confirmed, and
+// from 1 November next year until it is.
+func (s *Service) CalendarNotices(ctx context.Context) []CalendarNotice {
+	e := s.Engine(ctx)
+	cal := e.Calendar()
+	today := calendar.DateOf(s.now(), s.loc)
+	notice := func(year int, next bool) CalendarNotice {
+		t, proposed := cal.Table(year)
+		return CalendarNotice{Year: year, Next: next, Unconfirmed: len(t.UnconfirmedEntries()), Proposed: proposed}
+	}
+	var out []CalendarNotice
+	if !cal.YearConfirmed(today.Year) {
+		out = append(out, notice(today.Year, false))
+	}
+	if !today.Before(ReminderStart(today.Year)) && !cal.YearConfirmed(today.Year+1) {
+		out = append(out, notice(today.Year+1, true))
+	}
+	return out
+}
+
+// Today is the business date on the service's clock.
+func (s *Service) Today() calendar.Date { return calendar.DateOf(s.now(), s.loc) }
+
+// ReminderStart is when the office starts being asked to confirm the
+// calendar of year+1: 1 November of year, once the Government has
+// usually announced the next year's holidays.
+func ReminderStart(year int) calendar.Date { return calendar.NewDate(year, time.November, 1) }

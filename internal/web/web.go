@@ -20,7 +20,6 @@ import (
 
 	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/access/accesshttp"
-	"github.com/phucdap/phucdap/internal/calendar"
 	"github.com/phucdap/phucdap/internal/deadline"
 	"github.com/phucdap/phucdap/internal/i18n"
 	"github.com/phucdap/phucdap/internal/org"
@@ -71,6 +70,9 @@ type Page struct {
 	// Unread is the number on the bell of the staff top bar: the signed-in
 	// person's unread alerts (issue 7).
 	Unread int
+	// Notices ask the office and admins to confirm a year's calendar: a
+	// banner on each of their pages while it holds (issue 13).
+	Notices []deadline.CalendarNotice
 }
 
 // Init parses the templates. It fails at start-up, not at the first
@@ -131,8 +133,7 @@ func (p *Pages) Mount(e *echo.Echo) {
 	}
 	e.GET("/tinh-han", p.deadlineCalculator)
 	e.GET("/admin/calendar", func(c echo.Context) error {
-		year := calendar.DateOf(time.Now(), p.Deadlines.Engine(c.Request().Context()).Location()).Year
-		return c.Redirect(http.StatusFound, "/admin/calendar/"+strconv.Itoa(year))
+		return c.Redirect(http.StatusFound, "/admin/calendar/"+strconv.Itoa(p.Deadlines.Today().Year))
 	})
 	e.GET("/admin/calendar/:year", p.calendarYear)
 	// Confirming the calendar is the office's (and needs the CSRF token).
@@ -172,6 +173,9 @@ func (p *Pages) render(c echo.Context, status int, name, titleID string, data an
 		Actor: accesshttp.Actor(c), CSRF: accesshttp.CSRF(c)}
 	if page.Actor.Authenticated() && p.Bell != nil {
 		page.Unread = p.Bell(c.Request().Context(), page.Actor.AccountID)
+	}
+	if page.Actor.Has(access.Office, access.Admin) && p.Deadlines != nil {
+		page.Notices = p.Deadlines.CalendarNotices(c.Request().Context())
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", page); err != nil {
