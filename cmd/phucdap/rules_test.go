@@ -164,7 +164,7 @@ func TestSuspensionAcrossLawChange(t *testing.T) {
 		// 10/07 end on Sun 09/08, so Mon 10/08.
 		after := pause(open("2026-06-12 09:00", "2026-06-15 09:00"), "2026-07-02 09:00", "2026-07-10 09:00")
 		dueIs(t, "accepted before, suspended after 01/07/2026", after.DueAt, ta.dateEnd(t, "2026-08-10"))
-		if !strings.Contains(after.ExplanationVI, "Luật 136/2025/QH15") || !strings.Contains(after.ExplanationEN, "counts again from 2026-07-10") {
+		if !strings.Contains(after.ExplanationVI, "Luật 136/2025/QH15") || !strings.Contains(after.ExplanationEN, "counts again from 10 July 2026") {
 			t.Errorf("explanation: %s / %s", after.ExplanationVI, after.ExplanationEN)
 		}
 	})

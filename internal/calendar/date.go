@@ -3,6 +3,7 @@ package calendar
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -217,6 +218,29 @@ func (d Date) String() string {
 	}
 	b, _ := d.MarshalText()
 	return string(b)
+}
+
+// EN formats d for English texts shown to people: "2 January 2006".
+func (d Date) EN() string {
+	if d.IsZero() {
+		return ""
+	}
+	return strconv.Itoa(d.Day) + " " + d.Month.String() + " " + strconv.Itoa(d.Year)
+}
+
+// RangeEN formats the days a..b for English texts without repeating what
+// they share: "14–22 February 2026", "28 February – 1 March 2026",
+// "31 December 2026 – 1 January 2027".
+func RangeEN(a, b Date) string {
+	switch {
+	case a == b:
+		return a.EN()
+	case a.Year == b.Year && a.Month == b.Month:
+		return strconv.Itoa(a.Day) + "–" + b.EN()
+	case a.Year == b.Year:
+		return strconv.Itoa(a.Day) + " " + a.Month.String() + " – " + b.EN()
+	}
+	return a.EN() + " – " + b.EN()
 }
 
 // VN formats d the Vietnamese way, "02/01/2006", for texts shown to people.

@@ -216,6 +216,10 @@ type Result struct {
 	// working day (Civil Code Art. 148(5)).
 	RolledForwardFrom *calendar.Date `json:"rolled_forward_from,omitempty"`
 	Skipped           []Skipped      `json:"skipped,omitempty"`
+	// WorkedWeekends are the make-up working weekend days the result
+	// counts: inside a working-day period, or a calendar-day period's last
+	// day (which then does not roll forward).
+	WorkedWeekends []calendar.Date `json:"worked_weekends,omitempty"`
 	// Provisional: some day that decides the result lies in a year whose
 	// calendar is not confirmed, or is an unconfirmed entry.
 	Provisional bool `json:"provisional,omitempty"`
@@ -291,6 +295,11 @@ func (e *Engine) prepare(op, id string, start time.Time, startDate calendar.Date
 	if cx == "" {
 		cx = ComplexityNone
 	}
+	if cx == EspeciallyComplex && kindOf(e.rules[id]) == KindComplaint {
+		// The complaint laws know complex cases only (NĐ 124/2020 Art. 3a);
+		// "especially complex" is the denunciation law's (Luật Tố cáo Art. 30).
+		return Result{}, nil, invalid(op, "%s: a complaint has no especially complex case; use complex", id)
+	}
 	rule, ok := e.ruleFor(id, startDate)
 	if !ok {
 		_, err := e.RuleFor(id, startDate)
@@ -340,7 +349,8 @@ func (e *Engine) override(id string, scope []string) (Override, bool) {
 // count fills FirstDay .. Provisional from StartDate, Unit and Total().
 func (e *Engine) count(res *Result) {
 	start, total := res.StartDate, res.Total()
-	res.Skipped, res.RolledForwardFrom = nil, nil
+	res.Skipped, res.RolledForwardFrom, res.WorkedWeekends = nil, nil, nil
+	weekend := func(d calendar.Date) bool { return d.Weekday() == time.Saturday || d.Weekday() == time.Sunday }
 	switch res.Unit {
 	case WorkingDays:
 		due := e.cal.AddWorkingDays(start, total)
@@ -350,12 +360,20 @@ func (e *Engine) count(res *Result) {
 		if n := due.Sub(start) - total; n > 0 {
 			res.Skipped = e.skipped(start, due, n)
 		}
+		for d := start.AddDays(1); !d.After(due); d = d.AddDays(1) {
+			if weekend(d) && e.cal.IsWorkingDay(d) {
+				res.WorkedWeekends = append(res.WorkedWeekends, d)
+			}
+		}
 		res.Provisional = !e.cal.RangeConfirmed(start, due)
 	default:
 		last := start.AddDays(total)
 		due := e.cal.OnOrAfterWorkingDay(last)
 		res.FirstDay = start.AddDays(1)
 		res.LastDay, res.DueDate = last, due
+		if due == last && weekend(last) {
+			res.WorkedWeekends = []calendar.Date{last}
+		}
 		if due != last {
 			from := last
 			res.RolledForwardFrom = &from
@@ -373,4 +391,11 @@ func (e *Engine) skipped(a, b calendar.Date, n int) []Skipped {
 		out = append(out, Skipped{Date: d, Reason: reason, ReasonEN: reasonEN})
 	})
 	return out
+}
+
+func kindOf(vs []Rule) Kind {
+	if len(vs) == 0 {
+		return ""
+	}
+	return vs[0].Kind
 }

@@ -3,6 +3,7 @@ package deadline
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/phucdap/phucdap/internal/calendar"
 )
@@ -28,7 +29,7 @@ func Explain(res Result, lang string) string {
 	var b strings.Builder
 	date := func(d calendar.Date) string {
 		if en {
-			return d.String()
+			return d.EN()
 		}
 		return d.VN()
 	}
@@ -69,6 +70,11 @@ func Explain(res Result, lang string) string {
 			b.WriteString(": " + res.Override.Reason)
 		}
 		b.WriteString(".")
+	} else if res.Rule.Configurable {
+		b.WriteString(" " + t.configuredDefault + ".")
+	}
+	if res.Rule.EffectiveFrom == LawChangeDate() {
+		b.WriteString(" " + t.law136 + ".")
 	}
 
 	// Why this version: a case whose deciding event fell before a later
@@ -89,7 +95,7 @@ func Explain(res Result, lang string) string {
 	}
 
 	// 2. The start, extensions and suspensions.
-	b.WriteString(" " + t.label(res.Rule.Start) + " " + date(res.EventDate))
+	b.WriteString(" " + t.label(res.Rule.Start) + " " + date(res.EventDate) + " (" + t.dayAfter + ")")
 	events := res.Extensions > 0 || len(res.Pauses) > 0
 	if events {
 		b.WriteString(".")
@@ -138,12 +144,23 @@ func Explain(res Result, lang string) string {
 	// 4. The count.
 	if res.Unit == WorkingDays {
 		s := t.nthWorkingDay(res.Total(), date(res.DueDate))
+		if len(res.WorkedWeekends) > 0 {
+			var ds []string
+			for _, d := range res.WorkedWeekends {
+				ds = append(ds, t.weekdayName(d, en)+" "+date(d))
+			}
+			s += ", " + t.countedWeekend(strings.Join(ds, ", "))
+		}
 		if len(res.Skipped) > 0 {
 			s += ", " + t.notCounted + ": " + groups(res.Skipped, en, date)
 		}
 		sep(s + ".")
 	} else if res.RolledForwardFrom == nil {
-		sep(t.lastDay(date(res.LastDay)) + ".")
+		s := t.lastDay(date(res.LastDay))
+		if len(res.WorkedWeekends) > 0 {
+			s += " (" + t.workedLastDay + ")"
+		}
+		sep(s + ".")
 	} else {
 		var why string
 		first := res.Skipped[0]
@@ -162,7 +179,9 @@ func Explain(res Result, lang string) string {
 			holidays = holidays || k.Reason != calendar.ReasonSaturday && k.Reason != calendar.ReasonSunday
 		}
 		if holidays {
-			s += " (" + t.notCounted + ": " + groups(res.Skipped, en, date) + ")"
+			s += " (" + t.notCounted + ": " + groups(res.Skipped, en, date) + "; " + t.rollBasis + ")"
+		} else {
+			s += " (" + t.rollBasis + ")"
 		}
 		sep(s + ".")
 	}
@@ -195,7 +214,10 @@ func groups(days []Skipped, en bool, date func(calendar.Date) string) string {
 			break
 		}
 		s := date(days[i].Date)
-		if j > i {
+		switch {
+		case j > i && en:
+			s = calendar.RangeEN(days[i].Date, days[j].Date)
+		case j > i:
 			s += "–" + date(days[j].Date)
 		}
 		parts = append(parts, s+" ("+strings.Join(reasons, ", ")+")")
@@ -228,6 +250,11 @@ type texts struct {
 	paused                         func(from, to, units string) string
 	suspended, suspendedRestart    func(since, units string) string
 	olderVersion                   func(event, on, to string) string
+	configuredDefault, law136      string
+	dayAfter, rollBasis            string
+	workedLastDay                  string
+	countedWeekend                 func(days string) string
+	weekdayName                    func(d calendar.Date, en bool) string
 	eventName                      func(s StartEvent) string
 	beforeRestart                  func(from string) string
 	nthWorkingDay                  func(n int, due string) string
@@ -306,6 +333,13 @@ func viTexts() texts {
 		nthWorkingDay: func(n int, due string) string {
 			return "ngày làm việc thứ " + strconv.Itoa(n) + " là " + due
 		},
+		configuredDefault: "Đây là thời hạn mặc định do cơ quan cấu hình, không phải thời hạn luật định",
+		law136:            "Quy định áp dụng từ ngày 01/07/2026, ngày Luật 136/2025/QH15 sửa đổi, bổ sung Luật Tiếp công dân, Luật Khiếu nại, Luật Tố cáo có hiệu lực",
+		dayAfter:          "thời hạn tính từ ngày tiếp theo, Bộ luật Dân sự 2015, Điều 147(2)",
+		rollBasis:         "Bộ luật Dân sự 2015, Điều 148(5)",
+		workedLastDay:     "ngày làm việc bù, nên không chuyển",
+		countedWeekend:    func(days string) string { return "tính cả " + days + " là ngày làm việc bù" },
+		weekdayName:       weekdayName,
 		olderVersion: func(event, on, to string) string {
 			return "Áp dụng quy định trước ngày " + to + " vì " + event + " (" + on + ") trước ngày quy định mới có hiệu lực"
 		},
@@ -403,6 +437,13 @@ func enTexts() texts {
 		nthWorkingDay: func(n int, due string) string {
 			return "working day number " + strconv.Itoa(n) + " is " + due
 		},
+		configuredDefault: "This is the agency's configured default, not a limit set by law",
+		law136:            "The rule applies from 1 July 2026, when Law 136/2025/QH15 amending the Laws on Citizen Reception, Complaints and Denunciations took effect",
+		dayAfter:          "counted from the next day, Civil Code 2015, Art. 147(2)",
+		rollBasis:         "Civil Code 2015, Art. 148(5)",
+		workedLastDay:     "a make-up working day, so it does not move",
+		countedWeekend:    func(days string) string { return "counting " + days + ", a make-up working day" },
+		weekdayName:       weekdayName,
 		olderVersion: func(event, on, to string) string {
 			return "The rule in force before " + to + " applies because the " + event + " (" + on + ") is before the new rule took effect"
 		},
@@ -423,4 +464,17 @@ func enTexts() texts {
 			return "the last day, " + last + ", is " + why + ", so the period ends on the next working day, " + due
 		},
 	}
+}
+
+// weekdayName names d's weekday for a worked weekend day.
+func weekdayName(d calendar.Date, en bool) string {
+	switch {
+	case en && d.Weekday() == time.Sunday:
+		return "Sunday"
+	case en:
+		return "Saturday"
+	case d.Weekday() == time.Sunday:
+		return "Chủ nhật"
+	}
+	return "Thứ Bảy"
 }

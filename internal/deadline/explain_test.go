@@ -1,6 +1,9 @@
 package deadline
 
 import (
+	"errors"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -46,102 +49,73 @@ func TestExplain(t *testing.T) {
 			name: "calendar days rolled over a weekend",
 			res:  mustCompute(t, e, Request{RuleID: ComplaintResolve, StartDate: d("2026-02-12")}),
 			lang: "vi",
-			want: "Khiếu nại lần đầu: giải quyết trong 30 ngày kể từ ngày thụ lý (Luật Khiếu nại 2011, Điều 28). " +
-				"Thụ lý 12/02/2026; ngày cuối thời hạn 14/03/2026 là Thứ Bảy nên chuyển sang ngày làm việc tiếp theo 16/03/2026. " +
-				"Hạn: hết ngày 16/03/2026.",
+			want: "Khiếu nại lần đầu: giải quyết trong 30 ngày kể từ ngày thụ lý (Luật Khiếu nại 2011, Điều 28). Thụ lý 12/02/2026 (thời hạn tính từ ngày tiếp theo, Bộ luật Dân sự 2015, Điều 147(2)); ngày cuối thời hạn 14/03/2026 là Thứ Bảy nên chuyển sang ngày làm việc tiếp theo 16/03/2026 (Bộ luật Dân sự 2015, Điều 148(5)). Hạn: hết ngày 16/03/2026.",
 		},
 		{
 			name: "same in English",
 			res:  mustCompute(t, e, Request{RuleID: ComplaintResolve, StartDate: d("2026-02-12")}),
 			lang: "en",
-			want: "First complaint: resolve within 30 days from acceptance (Law on Complaints 2011, Art. 28). " +
-				"Accepted 2026-02-12; the last day, 2026-03-14, is a Saturday, so the period ends on the next working day, 2026-03-16. " +
-				"Due: end of 2026-03-16.",
+			want: "First complaint: resolve within 30 days from acceptance (Law on Complaints 2011, Art. 28). Accepted 12 February 2026 (counted from the next day, Civil Code 2015, Art. 147(2)); the last day, 14 March 2026, is a Saturday, so the period ends on the next working day, 16 March 2026 (Civil Code 2015, Art. 148(5)). Due: end of 16 March 2026.",
 		},
 		{
 			name: "working days across Tết",
 			res:  mustCompute(t, e, Request{RuleID: DenunciationInitial, StartDate: d("2026-02-12")}),
 			lang: "vi",
-			want: "Tố cáo: xử lý ban đầu trong 7 ngày làm việc kể từ ngày nhận (Luật Tố cáo 2018, Điều 24(1)). " +
-				"Nhận 12/02/2026; ngày làm việc thứ 7 là 02/03/2026, không tính các ngày nghỉ: " +
-				"14/02/2026–22/02/2026 (Tết Nguyên đán), 28/02/2026–01/03/2026 (Thứ Bảy, Chủ nhật). " +
-				"Hạn: hết ngày 02/03/2026.",
+			want: "Tố cáo: xử lý ban đầu trong 7 ngày làm việc kể từ ngày nhận (Luật Tố cáo 2018, Điều 24(1)). Nhận 12/02/2026 (thời hạn tính từ ngày tiếp theo, Bộ luật Dân sự 2015, Điều 147(2)); ngày làm việc thứ 7 là 02/03/2026, không tính các ngày nghỉ: 14/02/2026–22/02/2026 (Tết Nguyên đán), 28/02/2026–01/03/2026 (Thứ Bảy, Chủ nhật). Hạn: hết ngày 02/03/2026.",
 		},
 		{
 			name: "working days across Tết, English",
 			res:  mustCompute(t, e, Request{RuleID: DenunciationInitial, StartDate: d("2026-02-12")}),
 			lang: "en-GB",
-			want: "Denunciation: initial processing within 7 working days from receipt (Law on Denunciations 2018, Art. 24(1)). " +
-				"Received 2026-02-12; working day number 7 is 2026-03-02, not counting days off: " +
-				"2026-02-14–2026-02-22 (Lunar New Year (Tết)), 2026-02-28–2026-03-01 (Saturday, Sunday). " +
-				"Due: end of 2026-03-02.",
+			want: "Denunciation: initial processing within 7 working days from receipt (Law on Denunciations 2018, Art. 24(1)). Received 12 February 2026 (counted from the next day, Civil Code 2015, Art. 147(2)); working day number 7 is 2 March 2026, not counting days off: 14–22 February 2026 (Lunar New Year (Tết)), 28 February – 1 March 2026 (Saturday, Sunday). Due: end of 2 March 2026.",
 		},
 		{
 			name: "last day a holiday, then more days off",
 			res:  mustCompute(t, e, Request{RuleID: ComplaintAccept, StartDate: d("2026-04-20")}),
 			lang: "vi",
-			want: "Khiếu nại lần đầu: thụ lý trong 10 ngày kể từ ngày nhận (Luật Khiếu nại 2011, Điều 27). " +
-				"Áp dụng quy định trước ngày 01/07/2026 vì ngày nhận (20/04/2026) trước ngày quy định mới có hiệu lực " +
-				"(Nghị định 155/2026/NĐ-CP, Điều 21(1): thời hạn mới áp dụng cho khiếu nại nhận từ ngày 01/07/2026; Điều 22 không có quy định chuyển tiếp về thụ lý). " +
-				"Nhận 20/04/2026; ngày cuối thời hạn 30/04/2026 là ngày nghỉ (Ngày Chiến thắng) nên chuyển sang ngày làm việc tiếp theo 04/05/2026 " +
-				"(không tính các ngày nghỉ: 30/04/2026–03/05/2026 (Ngày Chiến thắng, Quốc tế Lao động, Thứ Bảy, Chủ nhật)). " +
-				"Hạn: hết ngày 04/05/2026.",
+			want: "Khiếu nại lần đầu: thụ lý trong 10 ngày kể từ ngày nhận (Luật Khiếu nại 2011, Điều 27). Áp dụng quy định trước ngày 01/07/2026 vì ngày nhận (20/04/2026) trước ngày quy định mới có hiệu lực (Nghị định 155/2026/NĐ-CP, Điều 21(1): thời hạn mới áp dụng cho khiếu nại nhận từ ngày 01/07/2026; Điều 22 không có quy định chuyển tiếp về thụ lý). Nhận 20/04/2026 (thời hạn tính từ ngày tiếp theo, Bộ luật Dân sự 2015, Điều 147(2)); ngày cuối thời hạn 30/04/2026 là ngày nghỉ (Ngày Chiến thắng) nên chuyển sang ngày làm việc tiếp theo 04/05/2026 (không tính các ngày nghỉ: 30/04/2026–03/05/2026 (Ngày Chiến thắng, Quốc tế Lao động, Thứ Bảy, Chủ nhật); Bộ luật Dân sự 2015, Điều 148(5)). Hạn: hết ngày 04/05/2026.",
 		},
 		{
 			name: "second round, complex, remote, no roll-forward",
 			res:  mustCompute(t, e, Request{RuleID: ComplaintResolve, StartDate: d("2026-07-15"), Round: 2, Complexity: Complex, Remote: true}),
 			lang: "vi",
-			want: "Khiếu nại lần hai (vụ việc phức tạp, vùng sâu, vùng xa): giải quyết trong 70 ngày kể từ ngày thụ lý (Luật Khiếu nại 2011, Điều 37). " +
-				"Thụ lý 15/07/2026; ngày cuối thời hạn là 23/09/2026. Hạn: hết ngày 23/09/2026.",
+			want: "Khiếu nại lần hai (vụ việc phức tạp, vùng sâu, vùng xa): giải quyết trong 70 ngày kể từ ngày thụ lý (Luật Khiếu nại 2011, Điều 37). Thụ lý 15/07/2026 (thời hạn tính từ ngày tiếp theo, Bộ luật Dân sự 2015, Điều 147(2)); ngày cuối thời hạn là 23/09/2026. Hạn: hết ngày 23/09/2026.",
 		},
 		{
 			name: "override",
 			res:  mustCompute(t, e, Request{RuleID: PAKNAnswer, StartDate: d("2026-03-02"), Scope: []string{"urgency:urgent"}}),
 			lang: "vi",
-			want: "Phản ánh, kiến nghị: trả lời trong 3 ngày làm việc kể từ ngày nhận (" + DefaultRules()[2].LegalBasis + "). " +
-				"Thời hạn do cơ quan quy định: Việc khẩn theo quy chế của Sở. " +
-				"Nhận 02/03/2026; ngày làm việc thứ 3 là 05/03/2026. Hạn: hết ngày 05/03/2026.",
+			want: "Phản ánh, kiến nghị: trả lời trong 3 ngày làm việc kể từ ngày nhận (Quy định của cơ quan (Nghị định 20/2008/NĐ-CP không quy định thời hạn trả lời; tham chiếu Luật Tiếp công dân 2013, Điều 28(1))). Thời hạn do cơ quan quy định: Việc khẩn theo quy chế của Sở. Nhận 02/03/2026 (thời hạn tính từ ngày tiếp theo, Bộ luật Dân sự 2015, Điều 147(2)); ngày làm việc thứ 3 là 05/03/2026. Hạn: hết ngày 05/03/2026.",
 		},
 		{
 			name: "extension",
 			res:  extendedRes,
 			lang: "vi",
-			want: "Tố cáo (vụ việc phức tạp): giải quyết trong 30 ngày kể từ ngày thụ lý (Luật Tố cáo 2018, Điều 30). " +
-				"Thụ lý 15/07/2026. Gia hạn 1 lần, thêm 30 ngày. " +
-				"Ngày cuối thời hạn 13/09/2026 là Chủ nhật nên chuyển sang ngày làm việc tiếp theo 14/09/2026. Hạn: hết ngày 14/09/2026.",
+			want: "Tố cáo (vụ việc phức tạp): giải quyết trong 30 ngày kể từ ngày thụ lý (Luật Tố cáo 2018, Điều 30). Thụ lý 15/07/2026 (thời hạn tính từ ngày tiếp theo, Bộ luật Dân sự 2015, Điều 147(2)). Gia hạn 1 lần, thêm 30 ngày. Ngày cuối thời hạn 13/09/2026 là Chủ nhật nên chuyển sang ngày làm việc tiếp theo 14/09/2026 (Bộ luật Dân sự 2015, Điều 148(5)). Hạn: hết ngày 14/09/2026.",
 		},
 		{
 			name: "suspended",
 			res:  suspendedRes,
 			lang: "vi",
-			want: "Khiếu nại lần đầu: giải quyết trong 30 ngày kể từ ngày thụ lý (Luật Khiếu nại 2011, Điều 28). " +
-				"Thụ lý 15/07/2026; đang tạm đình chỉ từ ngày 20/07/2026, thời hạn ngừng tính; 30 ngày sẽ được tính lại từ ngày có quyết định tiếp tục giải quyết.",
+			want: "Khiếu nại lần đầu: giải quyết trong 30 ngày kể từ ngày thụ lý (Luật Khiếu nại 2011, Điều 28). Thụ lý 15/07/2026 (thời hạn tính từ ngày tiếp theo, Bộ luật Dân sự 2015, Điều 147(2)); đang tạm đình chỉ từ ngày 20/07/2026, thời hạn ngừng tính; 30 ngày sẽ được tính lại từ ngày có quyết định tiếp tục giải quyết.",
 		},
 		{
 			name: "resumed",
 			res:  resumedRes,
 			lang: "en",
-			want: "First complaint: resolve within 30 days from acceptance (Law on Complaints 2011, Art. 28). " +
-				"Accepted 2026-07-15. Suspended on 2026-07-20; resumed on 2026-08-10: the period counts again from 2026-08-10 " +
-				"(Law on Complaints 2011, Art. 11a (added by Law 136/2025/QH15); Decree 124/2020/ND-CP, Art. 28b (added by Decree 155/2026/ND-CP, Art. 12)). " +
-				"The last day of the period is 2026-09-09. Due: end of 2026-09-09.",
+			want: "First complaint: resolve within 30 days from acceptance (Law on Complaints 2011, Art. 28). Accepted 15 July 2026 (counted from the next day, Civil Code 2015, Art. 147(2)). Suspended on 20 July 2026; resumed on 10 August 2026: the period counts again from 10 August 2026 (Law on Complaints 2011, Art. 11a (added by Law 136/2025/QH15); Decree 124/2020/ND-CP, Art. 28b (added by Decree 155/2026/ND-CP, Art. 12)). The last day of the period is 9 September 2026. Due: end of 9 September 2026.",
 		},
 		{
 			name: "suspended before 01/07/2026: paused, not restarted",
 			res:  earlyRes,
 			lang: "vi",
-			want: "Khiếu nại lần đầu: giải quyết trong 30 ngày kể từ ngày thụ lý (Luật Khiếu nại 2011, Điều 28). " +
-				"Thụ lý 01/06/2026. Tạm đình chỉ từ ngày 10/06/2026 đến ngày 20/06/2026: không tính 10 ngày tạm đình chỉ; " +
-				"quyết định tạm đình chỉ ban hành trước ngày 01/07/2026 nên thời hạn không được tính lại từ đầu. " +
-				"Ngày cuối thời hạn 11/07/2026 là Thứ Bảy nên chuyển sang ngày làm việc tiếp theo 13/07/2026. Hạn: hết ngày 13/07/2026.",
+			want: "Khiếu nại lần đầu: giải quyết trong 30 ngày kể từ ngày thụ lý (Luật Khiếu nại 2011, Điều 28). Thụ lý 01/06/2026 (thời hạn tính từ ngày tiếp theo, Bộ luật Dân sự 2015, Điều 147(2)). Tạm đình chỉ từ ngày 10/06/2026 đến ngày 20/06/2026: không tính 10 ngày tạm đình chỉ; quyết định tạm đình chỉ ban hành trước ngày 01/07/2026 nên thời hạn không được tính lại từ đầu. Ngày cuối thời hạn 11/07/2026 là Thứ Bảy nên chuyển sang ngày làm việc tiếp theo 13/07/2026 (Bộ luật Dân sự 2015, Điều 148(5)). Hạn: hết ngày 13/07/2026.",
 		},
 		{
 			name: "provisional",
 			res:  mustCompute(t, e, Request{RuleID: ReceptionAnswer, StartDate: d("2031-03-03")}),
 			lang: "vi",
-			want: "Tiếp công dân: trả lời trong 10 ngày làm việc kể từ ngày nhận (Luật Tiếp công dân 2013, Điều 28(1)). " +
-				"Nhận 03/03/2031; ngày làm việc thứ 10 là 17/03/2031, không tính các ngày nghỉ: 08/03/2031–09/03/2031 (Thứ Bảy, Chủ nhật), 15/03/2031–16/03/2031 (Thứ Bảy, Chủ nhật). " +
-				"Hạn: hết ngày 17/03/2031. Lưu ý: lịch ngày nghỉ trong khoảng này chưa được xác nhận nên hạn có thể thay đổi.",
+			want: "Tiếp công dân: trả lời trong 10 ngày làm việc kể từ ngày nhận (Luật Tiếp công dân 2013, Điều 28(1)). Nhận 03/03/2031 (thời hạn tính từ ngày tiếp theo, Bộ luật Dân sự 2015, Điều 147(2)); ngày làm việc thứ 10 là 17/03/2031, không tính các ngày nghỉ: 08/03/2031–09/03/2031 (Thứ Bảy, Chủ nhật), 15/03/2031–16/03/2031 (Thứ Bảy, Chủ nhật). Hạn: hết ngày 17/03/2031. Lưu ý: lịch ngày nghỉ trong khoảng này chưa được xác nhận nên hạn có thể thay đổi.",
 		},
 	}
 	for _, tt := range tests {
@@ -154,5 +128,101 @@ func TestExplain(t *testing.T) {
 	res := mustCompute(t, e, Request{RuleID: ComplaintResolve, StartDate: d("2026-02-12")})
 	if res.TextVI() != Explain(res, "vi") || res.TextEN() != Explain(res, "en") || Explain(res, "") != res.TextVI() {
 		t.Error("TextVI/TextEN/default language disagree with Explain")
+	}
+}
+
+// One case of every rule, read in Vietnamese and English as a legal
+// officer would: the legal basis, the Civil Code's counting, a counted
+// working Saturday named, the 01/07/2026 change cited, the agency's
+// default said as such, readable English dates, and no internal wording.
+func TestExplainEveryRule(t *testing.T) {
+	e := newEngine(t)
+	d := calendar.MustDate
+	iso := regexp.MustCompile(`\b\d{4}-\d{2}-\d{2}\b`)
+	type want struct{ vi, en []string }
+	cases := []struct {
+		req  Request
+		want want
+	}{
+		// Received Thu 20/08/2026: the 10 working days count Sat 22/08.
+		{Request{RuleID: LetterProcess, StartDate: d("2026-08-20")}, want{
+			vi: []string{"Quy định của cơ quan về thời hạn xử lý đơn", "thời hạn mặc định do cơ quan cấu hình", "tính cả Thứ Bảy 22/08/2026 là ngày làm việc bù", "29/08/2026–02/09/2026 (Quốc khánh, Nghỉ hoán đổi Quốc khánh)", "Điều 147(2)"},
+			en: []string{"Circular 05/2021/TT-TTCP", "the agency's configured default", "counting Saturday 22 August 2026, a make-up working day", "29 August – 2 September 2026 (National Day, Swapped day off: National Day)"}}},
+		{Request{RuleID: PAKNForward, StartDate: d("2026-08-27")}, want{
+			vi: []string{"Nghị định 20/2008/NĐ-CP, Điều 9", "ngày làm việc thứ 5 là 08/09/2026"},
+			en: []string{"Decree 20/2008/ND-CP, Art. 9", "working day number 5 is 8 September 2026"}}},
+		{Request{RuleID: PAKNAnswer, StartDate: d("2026-11-20")}, want{
+			vi: []string{"thời hạn mặc định do cơ quan cấu hình", "Ngày Văn hóa Việt Nam", "chưa được xác nhận"},
+			en: []string{"agency's configured default", "Vietnamese Culture Day", "not confirmed yet"}}},
+		{Request{RuleID: ComplaintAccept, StartDate: d("2026-06-25")}, want{
+			vi: []string{"Luật Khiếu nại 2011, Điều 27", "Áp dụng quy định trước ngày 01/07/2026 vì ngày nhận (25/06/2026)", "Nghị định 155/2026/NĐ-CP, Điều 21(1)"},
+			en: []string{"Law on Complaints 2011, Art. 27", "The rule in force before 1 July 2026 applies because the date of receipt (25 June 2026)"}}},
+		{Request{RuleID: ComplaintAccept, StartDate: d("2026-07-02")}, want{
+			vi: []string{"Nghị định 155/2026/NĐ-CP, Điều 10", "Luật 136/2025/QH15"},
+			en: []string{"Decree 155/2026/ND-CP, Art. 10", "Law 136/2025/QH15"}}},
+		// Accepted 30/07/2026: 30 days end Sat 29/08, in the break: to Thu 03/09.
+		{Request{RuleID: ComplaintResolve, StartDate: d("2026-07-30")}, want{
+			vi: []string{"Luật Khiếu nại 2011, Điều 28", "ngày cuối thời hạn 29/08/2026 là ngày nghỉ (Quốc khánh) nên chuyển sang ngày làm việc tiếp theo 03/09/2026", "Bộ luật Dân sự 2015, Điều 148(5)"},
+			en: []string{"the last day, 29 August 2026, is a day off (National Day), so the period ends on the next working day, 3 September 2026", "Civil Code 2015, Art. 148(5)"}}},
+		// Accepted 23/07/2026, 30 days: the last day is the working Saturday
+		// 22/08, which does not roll forward.
+		{Request{RuleID: ComplaintResolve, StartDate: d("2026-07-23")}, want{
+			vi: []string{"ngày cuối thời hạn là 22/08/2026 (ngày làm việc bù, nên không chuyển)", "Hạn: hết ngày 22/08/2026"},
+			en: []string{"the last day of the period is 22 August 2026 (a make-up working day, so it does not move)"}}},
+		{Request{RuleID: ComplaintResolve, StartDate: d("2026-07-23"), Round: 2, Complexity: Complex, Remote: true}, want{
+			vi: []string{"Khiếu nại lần hai (vụ việc phức tạp, vùng sâu, vùng xa)", "Luật Khiếu nại 2011, Điều 37"},
+			en: []string{"Second complaint (complex case, remote area)", "Law on Complaints 2011, Art. 37"}}},
+		{Request{RuleID: DenunciationInitial, StartDate: d("2026-02-12")}, want{
+			vi: []string{"Luật Tố cáo 2018, Điều 24(1)", "14/02/2026–22/02/2026 (Tết Nguyên đán)"},
+			en: []string{"14–22 February 2026 (Lunar New Year (Tết))"}}},
+		{Request{RuleID: DenunciationForward, StartDate: d("2026-12-29")}, want{
+			vi: []string{"Luật Tố cáo 2018, Điều 24(2)"},
+			en: []string{"Law on Denunciations 2018, Art. 24(2)"}}},
+		{Request{RuleID: DenunciationResolve, StartDate: d("2026-07-15"), Complexity: EspeciallyComplex, Extensions: 2}, want{
+			vi: []string{"Tố cáo (vụ việc đặc biệt phức tạp)", "Gia hạn 2 lần, thêm 60 ngày", "Luật Tố cáo 2018, Điều 30"},
+			en: []string{"Denunciation (especially complex case)", "Extended 2 times, adding 60 days"}}},
+		{Request{RuleID: ReceptionAnswer, StartDate: d("2026-03-02")}, want{
+			vi: []string{"Luật Tiếp công dân 2013, Điều 28(1)"},
+			en: []string{"Law on Citizen Reception 2013, Art. 28(1)"}}},
+	}
+	seen := map[string]bool{}
+	for _, tt := range cases {
+		res := mustCompute(t, e, tt.req)
+		seen[tt.req.RuleID] = true
+		vi, en := res.TextVI(), res.TextEN()
+		for _, w := range tt.want.vi {
+			if !strings.Contains(vi, w) {
+				t.Errorf("%s from %s (vi) lacks %q:\n%s", tt.req.RuleID, tt.req.StartDate, w, vi)
+			}
+		}
+		for _, w := range tt.want.en {
+			if !strings.Contains(en, w) {
+				t.Errorf("%s from %s (en) lacks %q:\n%s", tt.req.RuleID, tt.req.StartDate, w, en)
+			}
+		}
+		for _, text := range []string{vi, en} {
+			for _, bad := range []string{"chưa được xác minh", "not confirmed; configurable", tt.req.RuleID} {
+				if strings.Contains(text, bad) {
+					t.Errorf("%s: %q in %s", tt.req.RuleID, bad, text)
+				}
+			}
+			if !strings.Contains(text, "147(2)") {
+				t.Errorf("%s: no Civil Code Art. 147(2) in %s", tt.req.RuleID, text)
+			}
+		}
+		if m := iso.FindString(en); m != "" {
+			t.Errorf("%s: ISO date %s in English text %s", tt.req.RuleID, m, en)
+		}
+	}
+	for _, r := range DefaultRules() {
+		if !seen[r.ID] {
+			t.Errorf("no explanation case for %s", r.ID)
+		}
+	}
+	// The complaint laws have no "especially complex" case: refused.
+	for _, id := range []string{ComplaintAccept, ComplaintResolve} {
+		if _, err := e.Compute(Request{RuleID: id, StartDate: d("2026-07-15"), Complexity: EspeciallyComplex}); !errors.Is(err, ErrInvalidRequest) {
+			t.Errorf("%s especially complex: %v", id, err)
+		}
 	}
 }

@@ -167,8 +167,9 @@ type Rule struct {
 }
 
 // LimitFor returns the limit of the variant for round (1 or 2), complexity
-// and area, before overrides and extensions. EspeciallyComplex counts as
-// complex for the complaint tables, which know only one level.
+// and area, before overrides and extensions. The engine refuses
+// EspeciallyComplex for complaints (the complaint laws know one level);
+// here it counts as complex.
 func (r Rule) LimitFor(round int, c Complexity, remote bool) int {
 	base, cx, rm, rmcx := r.Limit, r.ComplexLimit, r.RemoteLimit, r.RemoteComplexLimit
 	if round == 2 && r.Round2Limit > 0 {
@@ -331,8 +332,8 @@ func DefaultRules() []Rule {
 		{
 			ID: LetterProcess, Kind: KindLetter, Step: StepProcess,
 			Limit: 10, Unit: WorkingDays, Start: StartReceipt, EffectiveFrom: past,
-			LegalBasis:   "Thông tư 05/2021/TT-TTCP (thời hạn chưa được xác minh; mặc định có thể cấu hình)",
-			LegalBasisEN: "Circular 05/2021/TT-TTCP (time limit not confirmed; configurable default)",
+			LegalBasis:   "Quy định của cơ quan về thời hạn xử lý đơn theo quy trình tại Thông tư 05/2021/TT-TTCP",
+			LegalBasisEN: "Agency rule on the time to process a letter under the procedure of Circular 05/2021/TT-TTCP",
 			Confidence:   "?", Configurable: true,
 			VersionBy:      StartReceipt,
 			VersionBasis:   "ngày nhận đơn (Thông tư 05/2021/TT-TTCP; một phiên bản, không có quy định chuyển tiếp)",
