@@ -301,12 +301,17 @@ func (s *DeadlineStore) AddRule(ctx context.Context, r deadline.Rule, reason str
 		if err := tx.Create(&row).Error; err != nil {
 			return fmt.Errorf("store rule %s: %w", r.ID, err)
 		}
-		return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: by.AccountID, ActorLabel: by.Label, Action: "deadline.rule.add",
+		err := audit.Record(ctx, tx, audit.Entry{At: now, ActorID: by.AccountID, ActorLabel: by.Label, Action: "deadline.rule.add",
 			Entity: "deadline_rule", EntityID: r.ID + "@" + r.EffectiveFrom.String(),
 			After: struct {
 				Rule   deadline.Rule `json:"rule"`
 				Reason string        `json:"reason"`
 			}{r, reason}})
+		if err != nil {
+			return err
+		}
+		// Open clocks whose start falls in the new version's period move.
+		return RequestRecompute(tx, fmt.Sprintf("Thêm phiên bản quy định %s từ ngày %s (%s), bởi %s.", r.ID, r.EffectiveFrom.VN(), reason, by.Label), by.Label, now)
 	})
 }
 
