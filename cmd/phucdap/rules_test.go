@@ -114,6 +114,12 @@ func TestRuleVersionsAPI(t *testing.T) {
 		if after := trail.Entries[0].After; after == nil || (*after)["reason"] != "Nghị định mới rút ngắn thời hạn thụ lý" {
 			t.Errorf("audit lacks the reason: %+v", trail.Entries[0].After)
 		}
+		// Open clocks are recomputed against it (the recompute-clocks job).
+		var asked int64
+		ta.db.Gorm.Raw("SELECT count(*) FROM clock_recomputes WHERE reason LIKE ?", "%complaint.accept%01/01/2027%").Scan(&asked)
+		if asked != 1 {
+			t.Errorf("%d recompute requests for the new version, want 1", asked)
+		}
 		// A restart (another replica) sees it.
 		again := newTestApp(t, ta.db)
 		again.getJSON(t, "/api/v1/deadline/explain?rule=complaint.accept&start=2027-01-04", 200, &ex)
