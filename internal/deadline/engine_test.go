@@ -60,7 +60,7 @@ func TestDefaultRules(t *testing.T) {
 		ids[r.ID]++
 	}
 	want := map[string]int{
-		LetterProcess: 1, PAKNForward: 1, PAKNAnswer: 1, ComplaintAccept: 2, ComplaintResolve: 1,
+		LetterProcess: 1, PAKNForward: 1, PAKNAnswer: 1, ComplaintAccept: 2, ComplaintResolve: 1, ComplaintFiling: 1,
 		DenunciationInitial: 1, DenunciationForward: 1, DenunciationResolve: 1, ReceptionAnswer: 1,
 	}
 	if diff := cmp.Diff(want, ids); diff != "" {

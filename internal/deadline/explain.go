@@ -300,18 +300,26 @@ func viTexts() texts {
 				return "giải quyết"
 			case StepInitial:
 				return "xử lý ban đầu"
+			case StepFile:
+				return "nộp đơn khiếu nại"
 			}
 			return string(s)
 		},
 		from: func(s StartEvent) string {
-			if s == StartAcceptance {
+			switch s {
+			case StartAcceptance:
 				return "kể từ ngày thụ lý"
+			case StartDecision:
+				return "kể từ ngày nhận được hoặc biết được quyết định bị khiếu nại"
 			}
 			return "kể từ ngày nhận"
 		},
 		label: func(s StartEvent) string {
-			if s == StartAcceptance {
+			switch s {
+			case StartAcceptance:
 				return "Thụ lý"
+			case StartDecision:
+				return "Nhận được hoặc biết được quyết định"
 			}
 			return "Nhận"
 		},
@@ -344,8 +352,11 @@ func viTexts() texts {
 			return "Áp dụng quy định trước ngày " + to + " vì " + event + " (" + on + ") trước ngày quy định mới có hiệu lực"
 		},
 		eventName: func(s StartEvent) string {
-			if s == StartAcceptance {
+			switch s {
+			case StartAcceptance:
 				return "ngày thụ lý"
+			case StartDecision:
+				return "ngày biết được quyết định"
 			}
 			return "ngày nhận"
 		},
@@ -400,18 +411,26 @@ func enTexts() texts {
 				return "resolve"
 			case StepInitial:
 				return "initial processing"
+			case StepFile:
+				return "file the complaint"
 			}
 			return string(s)
 		},
 		from: func(s StartEvent) string {
-			if s == StartAcceptance {
+			switch s {
+			case StartAcceptance:
 				return "from acceptance"
+			case StartDecision:
+				return "from the day the contested decision was received or learned of"
 			}
 			return "from receipt"
 		},
 		label: func(s StartEvent) string {
-			if s == StartAcceptance {
+			switch s {
+			case StartAcceptance:
 				return "Accepted"
+			case StartDecision:
+				return "Decision received or learned of"
 			}
 			return "Received"
 		},
@@ -448,8 +467,11 @@ func enTexts() texts {
 			return "The rule in force before " + to + " applies because the " + event + " (" + on + ") is before the new rule took effect"
 		},
 		eventName: func(s StartEvent) string {
-			if s == StartAcceptance {
+			switch s {
+			case StartAcceptance:
 				return "date of acceptance"
+			case StartDecision:
+				return "date the decision was learned of"
 			}
 			return "date of receipt"
 		},

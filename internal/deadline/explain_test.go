@@ -172,6 +172,14 @@ func TestExplainEveryRule(t *testing.T) {
 		{Request{RuleID: ComplaintResolve, StartDate: d("2026-07-23"), Round: 2, Complexity: Complex, Remote: true}, want{
 			vi: []string{"Khiếu nại lần hai (vụ việc phức tạp, vùng sâu, vùng xa)", "Luật Khiếu nại 2011, Điều 37"},
 			en: []string{"Second complaint (complex case, remote area)", "Law on Complaints 2011, Art. 37"}}},
+		// Thời hiệu: 90 days from learning of the decision on 01/08/2026
+		// end Fri 30/10; a second complaint, 30 days (45 remote).
+		{Request{RuleID: ComplaintFiling, StartDate: d("2026-08-01")}, want{
+			vi: []string{"Khiếu nại lần đầu: nộp đơn khiếu nại trong 90 ngày kể từ ngày nhận được hoặc biết được quyết định bị khiếu nại (Luật Khiếu nại 2011, Điều 9)", "Hạn: hết ngày 30/10/2026"},
+			en: []string{"First complaint: file the complaint within 90 days from the day the contested decision was received or learned of (Law on Complaints 2011, Art. 9)", "Due: end of 30 October 2026"}}},
+		{Request{RuleID: ComplaintFiling, StartDate: d("2026-10-01"), Round: 2, Remote: true}, want{
+			vi: []string{"Khiếu nại lần hai (vùng sâu, vùng xa): nộp đơn khiếu nại trong 45 ngày", "Luật Khiếu nại 2011, Điều 33", "16/11/2026"},
+			en: []string{"Law on Complaints 2011, Art. 33"}}},
 		{Request{RuleID: DenunciationInitial, StartDate: d("2026-02-12")}, want{
 			vi: []string{"Luật Tố cáo 2018, Điều 24(1)", "14/02/2026–22/02/2026 (Tết Nguyên đán)"},
 			en: []string{"14–22 February 2026 (Lunar New Year (Tết))"}}},

@@ -26,6 +26,11 @@ type StartEvent string
 const (
 	StartReceipt    StartEvent = "receipt"    // the letter or visit was received
 	StartAcceptance StartEvent = "acceptance" // the case was accepted (thụ lý)
+	// StartDecision: the complainant received or learned of the contested
+	// decision or act (first complaint), or of the first-round decision, or
+	// the first-round period ran out (second complaint). It starts the
+	// filing window (thời hiệu), checked when a complaint is classified.
+	StartDecision StartEvent = "decision"
 )
 
 // Complexity is the written classification of a case (NĐ 124/2020 Art. 3a
@@ -65,6 +70,7 @@ const (
 	StepAccept  Step = "accept"  // thụ lý
 	StepResolve Step = "resolve" // giải quyết
 	StepInitial Step = "initial" // xử lý ban đầu (tố cáo)
+	StepFile    Step = "file"    // thời hiệu: the complainant's window to file
 )
 
 // Rule IDs shipped by DefaultRules.
@@ -74,6 +80,7 @@ const (
 	PAKNAnswer          = "pakn.answer"
 	ComplaintAccept     = "complaint.accept"
 	ComplaintResolve    = "complaint.resolve"
+	ComplaintFiling     = "complaint.filing"
 	DenunciationInitial = "denunciation.initial"
 	DenunciationForward = "denunciation.forward"
 	DenunciationResolve = "denunciation.resolve"
@@ -251,7 +258,7 @@ func (r Rule) Validate() error {
 	if !r.Unit.valid() {
 		bad("unit %q", r.Unit)
 	}
-	if r.Start != StartReceipt && r.Start != StartAcceptance {
+	if r.Start != StartReceipt && r.Start != StartAcceptance && r.Start != StartDecision {
 		bad("start event %q", r.Start)
 	}
 	if r.VersionBy != "" && r.VersionBy != r.Start {
@@ -398,6 +405,25 @@ func DefaultRules() []Rule {
 			VersionBy:          StartAcceptance,
 			VersionBasis:       "ngày thụ lý (Luật Khiếu nại 2011, Điều 28 và 37: thời hạn tính từ ngày thụ lý); riêng việc tạm đình chỉ theo ngày ra quyết định tạm đình chỉ: vụ việc đã thụ lý trước ngày 01/07/2026 mà chưa có quyết định giải quyết cũng áp dụng quy định mới (Nghị định 155/2026/NĐ-CP, Điều 22(1))",
 			VersionBasisEN:     "the date of acceptance (Law on Complaints 2011, Art. 28 and 37: the period runs from acceptance); suspensions follow the date of the suspension decision: cases accepted before 01/07/2026 and not yet decided also fall under the new rules (Decree 155/2026/ND-CP, Art. 22(1))",
+		},
+		{
+			// Thời hiệu: the window in which a complaint may be filed. Not a
+			// clock of the agency's: classification checks the receipt
+			// against it, and a complaint out of time is not eligible (Luật
+			// Khiếu nại Art. 11(3)). Time lost to illness, disaster, travel
+			// and the like is not counted (Art. 9): the office enters the
+			// date the obstacle ended as the start.
+			ID: ComplaintFiling, Kind: KindComplaint, Step: StepFile,
+			Limit: 90, Round2Limit: 30, Round2RemoteLimit: 45,
+			Unit: CalendarDays, Start: StartDecision, EffectiveFrom: past,
+			LegalBasis:         "Luật Khiếu nại 2011, Điều 9",
+			LegalBasisEN:       "Law on Complaints 2011, Art. 9",
+			Round2LegalBasis:   "Luật Khiếu nại 2011, Điều 33",
+			Round2LegalBasisEN: "Law on Complaints 2011, Art. 33",
+			Confidence:         "A",
+			VersionBy:          StartDecision,
+			VersionBasis:       "ngày nhận được hoặc biết được quyết định, hành vi bị khiếu nại (Luật Khiếu nại 2011, Điều 9 và 33; một phiên bản)",
+			VersionBasisEN:     "the date the contested decision or act was received or learned of (Law on Complaints 2011, Art. 9 and 33; one version)",
 		},
 		{
 			ID: DenunciationInitial, Kind: KindDenunciation, Step: StepInitial,

@@ -391,6 +391,7 @@ func (e DeadlineOverrideUnit) Valid() bool {
 // Defines values for DeadlineRuleStart.
 const (
 	DeadlineRuleStartAcceptance DeadlineRuleStart = "acceptance"
+	DeadlineRuleStartDecision   DeadlineRuleStart = "decision"
 	DeadlineRuleStartReceipt    DeadlineRuleStart = "receipt"
 )
 
@@ -398,6 +399,8 @@ const (
 func (e DeadlineRuleStart) Valid() bool {
 	switch e {
 	case DeadlineRuleStartAcceptance:
+		return true
+	case DeadlineRuleStartDecision:
 		return true
 	case DeadlineRuleStartReceipt:
 		return true
@@ -427,6 +430,7 @@ func (e DeadlineRuleUnit) Valid() bool {
 // Defines values for DeadlineRuleVersionBy.
 const (
 	DeadlineRuleVersionByAcceptance DeadlineRuleVersionBy = "acceptance"
+	DeadlineRuleVersionByDecision   DeadlineRuleVersionBy = "decision"
 	DeadlineRuleVersionByReceipt    DeadlineRuleVersionBy = "receipt"
 )
 
@@ -434,6 +438,8 @@ const (
 func (e DeadlineRuleVersionBy) Valid() bool {
 	switch e {
 	case DeadlineRuleVersionByAcceptance:
+		return true
+	case DeadlineRuleVersionByDecision:
 		return true
 	case DeadlineRuleVersionByReceipt:
 		return true
@@ -1393,6 +1399,7 @@ func (e WithdrawCaseParamsLang) Valid() bool {
 // Defines values for ExplainDeadlineParamsRule.
 const (
 	ComplaintAccept     ExplainDeadlineParamsRule = "complaint.accept"
+	ComplaintFiling     ExplainDeadlineParamsRule = "complaint.filing"
 	ComplaintResolve    ExplainDeadlineParamsRule = "complaint.resolve"
 	DenunciationForward ExplainDeadlineParamsRule = "denunciation.forward"
 	DenunciationInitial ExplainDeadlineParamsRule = "denunciation.initial"
@@ -1407,6 +1414,8 @@ const (
 func (e ExplainDeadlineParamsRule) Valid() bool {
 	switch e {
 	case ComplaintAccept:
+		return true
+	case ComplaintFiling:
 		return true
 	case ComplaintResolve:
 		return true
@@ -2265,9 +2274,22 @@ type ClassifyInput struct {
 	ComplexityRef *string `json:"complexity_ref,omitempty"`
 
 	// Criteria Letters of NĐ 124/2020 Art. 3a (NĐ 155/2026): a, b, c, d, dd (đ), e, g. Complex needs one, especially complex (denunciations) two.
-	Criteria       *[]ClassifyInputCriteria `json:"criteria,omitempty"`
-	Eligible       bool                     `json:"eligible"`
-	IneligibleNote *string                  `json:"ineligible_note,omitempty"`
+	Criteria *[]ClassifyInputCriteria `json:"criteria,omitempty"`
+
+	// DecisionKnownOn Complaints: the day the complainant received or learned of the
+	// contested decision (second complaint: of the first-round
+	// decision, or the day the first round ran out). The filing window
+	// (rule complaint.filing: 90 days, Luật Khiếu nại Art. 9; second
+	// complaint 30 days, 45 in remote areas, Art. 33) is checked
+	// against the receipt: out of time, the complaint is classified
+	// not eligible (reason out_of_time) with the computation as the
+	// note. On or before the receipt.
+	//
+	//
+	// Example: 2026-08-01
+	DecisionKnownOn *string `json:"decision_known_on,omitempty"`
+	Eligible        bool    `json:"eligible"`
+	IneligibleNote  *string `json:"ineligible_note,omitempty"`
 
 	// IneligibleReason Required when not eligible; other needs ineligible_note.
 	IneligibleReason *ClassifyInputIneligibleReason `json:"ineligible_reason,omitempty"`

@@ -171,6 +171,13 @@ func (a *API) ClassifyCase(ctx context.Context, req ClassifyCaseRequestObject) (
 			in.Criteria = append(in.Criteria, string(c))
 		}
 	}
+	if b.DecisionKnownOn != nil && *b.DecisionKnownOn != "" {
+		known, err := calendar.ParseDate(*b.DecisionKnownOn)
+		if err != nil {
+			return nil, fault.FieldError("decision_known_on", "workflow.date_invalid", nil)
+		}
+		in.DecisionKnownOn = known
+	}
 	d, _, err := a.act(ctx, req.Code, in)
 	if err != nil {
 		return nil, err

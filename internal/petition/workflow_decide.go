@@ -37,6 +37,13 @@ type ClassifyInput struct {
 	ComplexityRef string
 	Remote        bool
 	Note          string
+	// DecisionKnownOn (complaints) is the day the complainant received or
+	// learned of the contested decision (a second complaint: of the
+	// first-round decision, or the day the first round ran out). With it
+	// the filing window (complaint.filing: Luật Khiếu nại Art. 9, 33) is
+	// checked against the receipt: a complaint out of time is not
+	// eligible, reason out_of_time, with the computation as the note.
+	DecisionKnownOn calendar.Date
 }
 
 // Action implements Input.
@@ -133,6 +140,15 @@ func (in ClassifyInput) decide(d *decision) error {
 	}
 	noteText, fe := checkText("note", in.Note, 0, MaxNote)
 	e.add(fe)
+	received := calendar.DateOf(st.ReceivedAt, d.loc())
+	if !in.DecisionKnownOn.IsZero() {
+		switch {
+		case kind != KindComplaint:
+			e.add(fault.FieldError("decision_known_on", "workflow.decision_known_complaint_only", nil))
+		case !in.DecisionKnownOn.Valid() || in.DecisionKnownOn.After(received):
+			e.add(fault.FieldError("decision_known_on", "workflow.decision_known_after_receipt", nil))
+		}
+	}
 	topicID, planTaskID := st.TopicID, st.PlanTaskID
 	if in.TopicID != 0 && in.TopicID != st.TopicID {
 		i := slices.IndexFunc(d.topics, func(t Topic) bool { return t.ID == in.TopicID })
@@ -145,6 +161,21 @@ func (in ClassifyInput) decide(d *decision) error {
 	if err := e.err(); err != nil {
 		return err
 	}
+	eligible := in.Eligible
+	if !in.DecisionKnownOn.IsZero() {
+		res, err := d.eng.Compute(deadline.Request{RuleID: deadline.ComplaintFiling, StartDate: in.DecisionKnownOn, Round: round, Remote: in.Remote})
+		if err != nil {
+			return err
+		}
+		if received.After(res.DueDate) && eligible {
+			// Out of time (Luật Khiếu nại Art. 11(3)): not eligible, and the
+			// reason the complainant will read is the computation itself.
+			eligible, reason = false, "out_of_time"
+			note = "Hết thời hiệu khiếu nại: đơn nhận ngày " + received.VN() + ", sau thời hạn. " + res.TextVI()
+		} else {
+			noteText = strings.TrimSpace(noteText + " Thời hiệu: " + res.TextVI())
+		}
+	}
 	if kind != st.Kind {
 		// A reclassified letter runs on its true kind's clock, still counted
 		// from the day it was received.
@@ -156,7 +187,7 @@ func (in ClassifyInput) decide(d *decision) error {
 	}
 	c := d.ch.Case
 	c["topic_id"], c["plan_task_id"] = nullable(topicID), nullable(planTaskID)
-	c["eligible"], c["ineligible_reason"], c["ineligible_note"] = in.Eligible, reason, note
+	c["eligible"], c["ineligible_reason"], c["ineligible_note"] = eligible, reason, note
 	c["within_competence"], c["many_senders"], c["complaint_round"] = in.WithinCompetence, in.ManySenders, round
 	c["complexity"], c["complexity_criteria"], c["complexity_ref"] = string(cx), strings.Join(crit, ","), ref
 	c["remote_area"], c["classified_at"] = in.Remote, d.now
@@ -164,7 +195,7 @@ func (in ClassifyInput) decide(d *decision) error {
 		d.ch.Audit[k] = v
 	}
 	d.ch.Audit["classified_at"] = d.now
-	d.event(EventClassified, false, classifySummary(kind, in.Eligible, reason, in.WithinCompetence, cx, crit, noteText))
+	d.event(EventClassified, false, classifySummary(kind, eligible, reason, in.WithinCompetence, cx, crit, noteText))
 	return nil
 }
 

@@ -160,7 +160,11 @@ func inputFrom(a petition.Action, f url.Values) (petition.Input, error) {
 	switch a {
 	case petition.ActClassify:
 		topic, _ := strconv.ParseInt(f.Get("topic_id"), 10, 64)
-		return petition.ClassifyInput{Kind: petition.Kind(f.Get("kind")), TopicID: topic, Eligible: formBool(f, "eligible"),
+		known, err := formDate(f, "decision_known_on")
+		if err != nil {
+			return nil, err
+		}
+		return petition.ClassifyInput{DecisionKnownOn: known, Kind: petition.Kind(f.Get("kind")), TopicID: topic, Eligible: formBool(f, "eligible"),
 			IneligibleReason: f.Get("ineligible_reason"), IneligibleNote: f.Get("ineligible_note"),
 			WithinCompetence: formBool(f, "within_competence"), ManySenders: formBool(f, "many_senders"), Round: formInt(f, "round"),
 			Complexity: f.Get("complexity"), Criteria: f["criteria"], ComplexityRef: f.Get("complexity_ref"),
