@@ -92,11 +92,12 @@ type Change struct {
 	Old, New string // what each table says about the day, for display
 }
 
-// Diff lists, in date order, the days on which next differs from prev: a
-// day off or a working Saturday added, removed, or changed. The office sees
-// it before confirming a year (prev is the draft from Propose), and a
-// corrected built-in table can be reviewed with it.
-func Diff(prev, next YearTable) []Change {
+// Changes lists, in date order, the entries on which next differs from
+// prev: a day off or a working Saturday added, removed, or changed in name,
+// source or confirmation. The office reads it before confirming a year
+// (prev is the draft from Propose). YearTable.Diff is the narrower question
+// of which working days differ, for versioned built-in years.
+func Changes(prev, next YearTable) []Change {
 	describe := func(t YearTable) map[Date]string {
 		m := map[Date]string{}
 		for _, d := range t.DaysOff {

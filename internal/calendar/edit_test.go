@@ -36,7 +36,7 @@ func TestEditAndDiff(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got []string
-	for _, c := range Diff(Propose(2026), tbl) {
+	for _, c := range Changes(Propose(2026), tbl) {
 		if c.Date.Month >= 8 && c.Date.Month <= 9 {
 			got = append(got, c.Date.String()+" "+c.Kind)
 		}
@@ -51,7 +51,7 @@ func TestEditAndDiff(t *testing.T) {
 	if len(tbl.WorkingSaturdays) != 0 {
 		t.Errorf("working Saturday kept beside a day off: %+v", tbl.WorkingSaturdays)
 	}
-	if d := Diff(tbl, tbl); len(d) != 0 {
+	if d := Changes(tbl, tbl); len(d) != 0 {
 		t.Errorf("a table differs from itself: %+v", d)
 	}
 }

@@ -263,10 +263,11 @@ func Propose(year int) YearTable {
 // depend on one of its entries are provisional. A fresh copy is returned
 // each call.
 //
-// The tables are versioned data: BuiltinRevision names the revision of
-// each year, so that a release that corrects a year (2026, revision 2: the
-// Quốc khánh break) can offer the correction to databases that stored an
-// earlier revision, without overwriting an office's own edits.
+// The tables are versioned data (issue 12): a database records the
+// Fingerprint of the built-in year it stored or reviewed, so a release that
+// corrects a year (2026: the Quốc khánh break 29/08–02/09 and the working
+// Saturday 22/08) is offered to databases holding the earlier table, never
+// imposed over the office's own edits.
 func Builtin() []YearTable {
 	const (
 		law     = "Bộ luật Lao động 2019 Điều 112(1)"
@@ -345,16 +346,3 @@ func Builtin() []YearTable {
 // breaks for civil servants (reference §3.1, [B]: reported by vietnamnews.vn
 // on 17/10/2025).
 const SourceHolidays2026 = "Thông báo 9441/TB-BNV của Bộ Nội vụ ngày 16/10/2025"
-
-// BuiltinRevision returns the revision of the built-in table of year (0
-// when there is none). It grows whenever a release corrects that year, so
-// a database can tell that the table it stored is an older default.
-func BuiltinRevision(year int) int {
-	switch year {
-	case 2025:
-		return 1
-	case 2026:
-		return 2 // 2: Quốc khánh 29/08–02/09 and the working Saturday 22/08
-	}
-	return 0
-}

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -98,6 +99,57 @@ func TestBuiltinCorrectionIsOfferedNotImposed(t *testing.T) {
 		}
 		if requests() != before+1 {
 			t.Errorf("accept: %d recompute requests, want %d", requests(), before+1)
+		}
+	})
+}
+
+// The 2026 correction of issue 13 reaches a database that stored the
+// table this project shipped before it (01/09 and 02/09 only, no working
+// Saturday): it is offered with exactly the corrected days, and once
+// accepted the engine counts with it.
+func TestBuiltin2026CorrectionIsOffered(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		now := time.Date(2026, 12, 6, 9, 0, 0, 0, hanoi)
+		ds := store.NewDeadlineStore(db)
+		builtin, _ := calendar.BuiltinYear(2026)
+		old := builtin.Clone()
+		var off []calendar.DayOff
+		for _, d := range old.DaysOff {
+			if s := d.Date.String(); s != "2026-08-29" && s != "2026-08-30" && s != "2026-08-31" {
+				off = append(off, d)
+			}
+		}
+		old.DaysOff = off
+		old.WorkingSaturdays = old.WorkingSaturdays[:1] // 10/01 only
+		if _, _, err := ds.EnsureDefaults(ctx, []calendar.YearTable{old}, deadline.DefaultRules(), now); err != nil {
+			t.Fatal(err)
+		}
+		d, changed, err := ds.BuiltinChange(ctx, 2026)
+		if err != nil || !changed {
+			t.Fatalf("correction not offered: %v %v", changed, err)
+		}
+		var added []string
+		for _, o := range d.DaysOffAdded {
+			added = append(added, o.Date.String())
+		}
+		if strings.Join(added, ",") != "2026-08-29,2026-08-30,2026-08-31" || len(d.DaysOffRemoved) != 0 ||
+			len(d.WorkingAdded) != 1 || d.WorkingAdded[0].Date.String() != "2026-08-22" || len(d.WorkingRemoved) != 0 {
+			t.Errorf("offered diff: %+v", d)
+		}
+		if err := ds.ResolveBuiltin(ctx, 2026, true, deadline.Editor{Label: "Văn phòng"}, now); err != nil {
+			t.Fatal(err)
+		}
+		tables, err := ds.LoadTables(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cal := calendar.New(tables)
+		if cal.IsWorkingDay(calendar.MustDate("2026-08-31")) || !cal.IsWorkingDay(calendar.MustDate("2026-08-22")) {
+			t.Error("accepted correction not in force")
+		}
+		if _, changed, _ := ds.BuiltinChange(ctx, 2026); changed {
+			t.Error("still offered after accepting")
 		}
 	})
 }

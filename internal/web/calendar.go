@@ -89,7 +89,7 @@ func (p *Pages) renderCalendar(c echo.Context, status int, page calendarPage, un
 	lang := i18n.LangFrom(ctx)
 	cal := p.Deadlines.Engine(ctx).Calendar()
 	if !v.Proposed {
-		page.Changes = calendar.Diff(calendar.Propose(year), v.Table)
+		page.Changes = calendar.Changes(calendar.Propose(year), v.Table)
 	}
 	if page.Edit.Kind == "" {
 		page.Edit.Kind, page.Edit.Confirmed = "day_off", true
