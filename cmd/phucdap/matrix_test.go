@@ -110,6 +110,8 @@ func staffMatrix() map[string]route {
 		"POST /admin/calendar/:year/confirm":    {allow: "office", path: "/admin/calendar/2031/confirm", form: url.Values{}},
 		"POST /logout":                          {allow: everyone, form: url.Values{}},
 		"POST /admin/calendar/:year/:op":        {allow: "office", path: "/admin/calendar/2031/remove", form: url.Values{"date": {"2031-01-01"}}},
+		"GET /admin/rules":                      {allow: "public"},
+		"POST /admin/rules":                     {allow: "admin", form: url.Values{"id": {"pakn.answer"}, "effective_from": {"x"}}},
 
 		// Scheduled work and alerts (issue 7).
 		"GET /staff/alerts":                  {allow: everyone},

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -181,4 +182,45 @@ func TestSuspensionAcrossLawChange(t *testing.T) {
 func (ta *testApp) dateEnd(t *testing.T, date string) time.Time {
 	t.Helper()
 	return calendar.MustDate(date).AddDays(1).Time(hanoi).UTC()
+}
+
+// The rules page: every version with the event that decides it, and the
+// admin's form to add one (audited); a refusal says why and stores nothing.
+func TestRulesPage(t *testing.T) {
+	eachApp(t, func(t *testing.T, ta *testApp) {
+		ta.addStaff(t, "admin-rules@sxd.test", "VP", access.Admin)
+		b := ta.browser(t)
+		res, page := b.get("/admin/rules")
+		if res.StatusCode != 200 || !strings.Contains(page, "Ngày thụ lý") || !strings.Contains(page, "Điều 22(1)") || strings.Contains(page, `id="rule-form"`) {
+			t.Fatalf("public rules page: %d", res.StatusCode)
+		}
+		b.mustLogin("admin-rules@sxd.test")
+		form := url.Values{"id": {"reception.answer"}, "effective_from": {"2027-07-01"}, "limit": {"7"}, "unit": {"working_days"},
+			"legal_basis": {"Luật thử 2027, Điều 28"}, "version_basis": {"ngày nhận (Luật thử 2027, Điều 30)"}, "confidence": {"A"}, "reason": {"Luật mới"}}
+		bad := url.Values{}
+		for k, v := range form {
+			bad[k] = v
+		}
+		bad.Set("limit", "0")
+		if res, body := b.post("/admin/rules", bad); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Số ngày phải từ 1") {
+			t.Errorf("bad limit: %d", res.StatusCode)
+		}
+		if res, _ := b.post("/admin/rules", form); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("add: %d", res.StatusCode)
+		}
+		_, page = b.get("/admin/rules?added=1")
+		if !strings.Contains(page, "Từ 01/07/2027") || !strings.Contains(page, "Luật thử 2027, Điều 28") {
+			t.Error("new version not listed")
+		}
+		var ex httpapi.DeadlineExplanation
+		ta.getJSON(t, "/api/v1/deadline/explain?rule=reception.answer&start=2027-07-05", 200, &ex)
+		if ex.Limit != 7 {
+			t.Errorf("limit after the page's version: %d", ex.Limit)
+		}
+		var trail struct{ Entries []httpapi.AuditEntry }
+		ta.getJSON(t, "/api/v1/audit?action=deadline.rule.add", 200, &trail, "Authorization", ta.staffToken(t, "VP", access.Auditor))
+		if len(trail.Entries) != 1 || trail.Entries[0].EntityId != "reception.answer@2027-07-01" {
+			t.Errorf("audit: %+v", trail.Entries)
+		}
+	})
 }

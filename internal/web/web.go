@@ -141,6 +141,10 @@ func (p *Pages) Mount(e *echo.Echo) {
 	// Editing one entry, removing one, importing a file (issue 13): the
 	// office's, each save audited.
 	e.POST("/admin/calendar/:year/:op", p.editCalendar, p.guard(access.ActCalendarManage))
+	// The statutory rules and their versions are public facts; adding a
+	// version is the admin's (issue 13).
+	e.GET("/admin/rules", p.rulesList)
+	e.POST("/admin/rules", p.addRuleVersion, p.guard(access.ActSettingsManage))
 }
 
 func cacheForever(h http.Handler) http.Handler {
