@@ -19,9 +19,7 @@ import (
 // five-minute tick, and every late clock is flagged once, with one ledger
 // row per (subject, recipient, kind, due).
 func TestFaultDowntimeCatchUpAtStart(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
+	faultMode(t)
 	for _, dialect := range []string{"sqlite", "postgres"} {
 		t.Run(dialect, func(t *testing.T) {
 			var env []string

@@ -8,9 +8,9 @@ package main
 //
 //	PHUCDAP_FAULT=long go test ./cmd/phucdap -run TestFault -v -count=1 -timeout 30m
 //
-// Without PHUCDAP_FAULT the load tests skip; the single-fault tests
-// (TestFaultPostgresOutage…, TestFaultSQLiteBusy…, TestFaultReplicaKilled…,
-// TestFaultDowntimeCatchUp…) always run with go test ./... . Each load test
+// Without PHUCDAP_FAULT the multi-process tests skip (they run in CI's
+// fault step); the quick single-fault tests (TestFaultPostgresOutage…,
+// TestFaultSQLiteBusy…) always run with go test ./... . Each load test
 // logs one row of the README's figures table ("figures |"); with
 // PHUCDAP_FAULT_REPORT=FILE the rows are also appended to FILE.
 

@@ -132,9 +132,7 @@ func pgQueryInt(t *testing.T, db *sql.DB, q string, args ...any) int {
 // lost, and each (subject, recipient, kind, due) has exactly one ledger row
 // and one delivery.
 func TestFaultReplicaKilledMidDeliveryTakesOverAtOnce(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
+	faultMode(t)
 	const cases, hangAt = 12, 5
 	dsn := storetest.NewPostgresURL(t)
 	hooks := newHookServer(t, hangAt)
