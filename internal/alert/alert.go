@@ -289,6 +289,9 @@ type Store interface {
 	// Escalate does the same for flagged open clocks due at or before
 	// cutoff and not yet escalated.
 	Escalate(ctx context.Context, now, cutoff time.Time, after Cursor, limit int, plan Planner) (Batch, error)
+	// Uncomputed counts the running clocks with no computable due time,
+	// which the sweep cannot judge: it reports them on every run.
+	Uncomputed(ctx context.Context) (int, error)
 	// DueBetween returns open, unflagged clocks with from < due_at <= to,
 	// after the cursor, in (due_at, id) order.
 	DueBetween(ctx context.Context, from, to time.Time, after Cursor, limit int) ([]ClockFacts, error)

@@ -56,6 +56,15 @@ func (s *Service) Sweep(ctx context.Context, now time.Time) (map[string]int, err
 	}); err != nil {
 		return counts, err
 	}
+	// Clocks with no computable due time cannot go late: never skip them
+	// in silence (the dashboard lists them as clocks to fix).
+	n, err := s.cfg.Store.Uncomputed(ctx)
+	if err != nil {
+		return counts, err
+	}
+	if n > 0 {
+		counts["uncomputed"] = n
+	}
 	return counts, nil
 }
 

@@ -57,6 +57,10 @@ type New struct {
 	DueAt   time.Time
 	// ExplanationVI and ExplanationEN say why DueAt is what it is.
 	ExplanationVI, ExplanationEN string
+	// Uncomputed says why DueAt could not be computed (no calendar for the
+	// year, a rule missing): the clock is stored anyway, running with no
+	// due time, and listed for the office to fix ("" when computed).
+	Uncomputed string
 }
 
 // Clock is a stored clock.
@@ -74,6 +78,7 @@ type Clock struct {
 	LateFlaggedAt *time.Time
 	EscalatedAt   *time.Time
 	Extensions    int
+	Uncomputed    string // why DueAt could not be computed; "" when it was
 }
 
 // LateAt reports whether the clock is late at now: still open and now is at

@@ -101,6 +101,9 @@ type Due struct {
 	// case's first clock and replay for extensions and suspensions; nil
 	// when the calculator gave none.
 	Spec *deadline.Clock
+	// Error says why the due time could not be computed; the case's first
+	// clock is then stored uncomputed (caseclock.New.Uncomputed).
+	Error string
 }
 
 // Computed reports whether the due time is known.

@@ -204,13 +204,16 @@ func (s *Service) Submit(ctx context.Context, in SubmitInput) (rec Receipt, err 
 }
 
 func (s *Service) computeDue(ctx context.Context, kind Kind, topic Topic, now time.Time) Due {
-	none := Due{RuleID: kind.DueRule()}
+	none := Due{RuleID: kind.DueRule(), Error: "no deadline calculator"}
 	if s.cfg.Due == nil {
 		return none
 	}
 	d, err := s.cfg.Due.Due(ctx, DueQuery{Kind: kind, RuleID: kind.DueRule(), TopicID: topic.ID, PlanTaskID: topic.PlanTaskID, ReceivedAt: now})
 	if err != nil {
+		// The case is still acknowledged, with its first clock stored
+		// uncomputed and listed for the office (issue 12).
 		s.cfg.Log.WarnContext(ctx, "due time not computed", "rule", kind.DueRule(), "err", err)
+		none.Error = err.Error()
 		return none
 	}
 	if d.RuleID == "" {

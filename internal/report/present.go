@@ -32,6 +32,8 @@ type PresentRow struct {
 	DueSoon int64
 	OpenNow int64
 	Age     []int64
+	// Uncomputed counts running clocks with no computable due time.
+	Uncomputed int64
 }
 
 // Name is the row's label in lang.
@@ -106,6 +108,7 @@ func (s *Service) Present(ctx context.Context, by By, where []Cond) (*Present, e
 		p.Total.LateNow += c.LateNow
 		p.Total.DueSoon += c.DueSoon
 		p.Total.OpenNow += c.OpenNow
+		p.Total.Uncomputed += c.Uncomputed
 		for i := 0; i < nb && i < len(c.Age); i++ {
 			p.Total.Age[i] += c.Age[i]
 		}
@@ -120,7 +123,7 @@ func (s *Service) Present(ctx context.Context, by By, where []Cond) (*Present, e
 		age := make([]int64, nb)
 		copy(age, c.Age)
 		p.Rows = append(p.Rows, PresentRow{Key: key, Label: r.Label, LabelEN: r.LabelEN, LabelID: r.LabelID, Code: r.Code,
-			LateNow: c.LateNow, DueSoon: c.DueSoon, OpenNow: c.OpenNow, Age: age})
+			LateNow: c.LateNow, DueSoon: c.DueSoon, OpenNow: c.OpenNow, Age: age, Uncomputed: c.Uncomputed})
 	}
 	return p, nil
 }

@@ -39,6 +39,9 @@ const (
 	FigDueSoon Figure = "due_soon" // answer clock open, due within the horizon, no draft answer
 	FigOpenNow Figure = "open_now" // a main clock open or suspended now
 	FigAge     Figure = "age"      // open now, received in an age bucket (Drill.Bucket)
+	// FigUncomputed: a running clock whose due time could not be computed
+	// (no calendar year, a rule missing): the office's "clocks to fix".
+	FigUncomputed Figure = "uncomputed"
 )
 
 // WindowFigures are the figures a window report has, in display order.
@@ -47,7 +50,7 @@ var WindowFigures = []Figure{FigReceived, FigCarriedOver, FigEligible, FigOnTime
 	FigReopened, FigContribOnTime, FigContribLate, FigContribOpenLate}
 
 // CurrentFigures are the figures of the present moment.
-var CurrentFigures = []Figure{FigLateNow, FigDueSoon, FigOpenNow, FigAge}
+var CurrentFigures = []Figure{FigLateNow, FigDueSoon, FigOpenNow, FigAge, FigUncomputed}
 
 // ParseFigure checks a figure name.
 func ParseFigure(s string) (Figure, bool) {
@@ -111,10 +114,11 @@ type Now struct {
 
 // CurrentCell is the present state for one key.
 type CurrentCell struct {
-	Key     string
-	LateNow int64
-	DueSoon int64
-	OpenNow int64
+	Key        string
+	LateNow    int64
+	DueSoon    int64
+	OpenNow    int64
+	Uncomputed int64
 	// Age counts the open cases per age bucket: len(AgeBounds)+1 entries.
 	Age []int64
 }

@@ -306,6 +306,16 @@ func (s *AlertStore) Raise(ctx context.Context, alerts []alert.NewAlert, now tim
 	return n, q, err
 }
 
+// Uncomputed counts the running clocks whose due time could not be
+// computed (index case_clocks_uncomputed).
+func (s *AlertStore) Uncomputed(ctx context.Context) (int, error) {
+	var n int64
+	if err := s.db.Gorm.WithContext(ctx).Raw("SELECT count(*) FROM case_clocks WHERE state = 'open' AND uncomputed <> ''").Scan(&n).Error; err != nil {
+		return 0, fmt.Errorf("uncomputed clocks: %w", err)
+	}
+	return int(n), nil
+}
+
 // DueBetween returns open, unflagged clocks with from < due_at <= to.
 func (s *AlertStore) DueBetween(ctx context.Context, from, to time.Time, after alert.Cursor, limit int) ([]alert.ClockFacts, error) {
 	ks, kargs := keyset("k.", after)

@@ -260,6 +260,17 @@ func (s *DeadlineStore) EnsureDefaults(ctx context.Context, tables []calendar.Ye
 			}
 			added += int(res.RowsAffected)
 		}
+		// A year or rule that was missing may make uncomputed clocks
+		// computable: recompute the open ones.
+		if years+added > 0 {
+			var open int64
+			if err := tx.Raw("SELECT count(*) FROM case_clocks WHERE state = 'open'").Scan(&open).Error; err != nil {
+				return err
+			}
+			if open > 0 {
+				return RequestRecompute(tx, "Bổ sung lịch làm việc hoặc quy định thời hạn dựng sẵn.", "built-in", now)
+			}
+		}
 		return nil
 	})
 	return years, added, err

@@ -81,13 +81,14 @@ type clockRow struct {
 	LateFlaggedAt *time.Time
 	EscalatedAt   *time.Time
 	Extensions    int
+	Uncomputed    string
 }
 
 // ClocksOfCase returns the clocks of a case, oldest first.
 func (s *ClockStore) ClocksOfCase(ctx context.Context, caseID int64) ([]caseclock.Clock, error) {
 	var rows []clockRow
 	err := s.db.Gorm.WithContext(ctx).Raw("SELECT id, case_id, kind, rule_id, unit_id, started_at, due_at, state, closed_at, on_time, "+
-		"late_flagged_at, escalated_at, extensions FROM case_clocks WHERE case_id = ? ORDER BY id", caseID).Scan(&rows).Error
+		"late_flagged_at, escalated_at, extensions, uncomputed FROM case_clocks WHERE case_id = ? ORDER BY id", caseID).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("clocks of case: %w", err)
 	}
@@ -95,7 +96,7 @@ func (s *ClockStore) ClocksOfCase(ctx context.Context, caseID int64) ([]casecloc
 	for _, r := range rows {
 		c := caseclock.Clock{ID: r.ID, CaseID: r.CaseID, Kind: caseclock.Kind(r.Kind), RuleID: r.RuleID, StartedAt: r.StartedAt.UTC(),
 			DueAt: utcPtr(r.DueAt), State: caseclock.State(r.State), ClosedAt: utcPtr(r.ClosedAt), OnTime: r.OnTime,
-			LateFlaggedAt: utcPtr(r.LateFlaggedAt), EscalatedAt: utcPtr(r.EscalatedAt), Extensions: r.Extensions}
+			LateFlaggedAt: utcPtr(r.LateFlaggedAt), EscalatedAt: utcPtr(r.EscalatedAt), Extensions: r.Extensions, Uncomputed: r.Uncomputed}
 		if r.UnitID != nil {
 			c.UnitID = *r.UnitID
 		}

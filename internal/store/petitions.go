@@ -521,20 +521,22 @@ func (s *PetitionStore) insertCases(tx *gorm.DB, creates []*intakeReq) error {
 		if nc.RegisteredBy != "" {
 			actor = nc.RegisteredBy
 		}
-		events = append(events,
-			[]any{id, string(petition.EventReceived), true, "", "", now},
-			[]any{id, string(petition.EventIntake), false, actor,
-				fmt.Sprintf("channel=%s files=%d keep_secret=%t", nc.Channel, len(nc.Files), p.KeepSecret), now})
-		// The first clock of the case's step, from its receipt (issue 6):
-		// what the overdue sweep and the workflow read.
-		if nc.Due.RuleID != "" && nc.Due.Computed() {
-			oc := firstClock(id, nc)
+		// The domain decides the first events and clock (petition.NewCase);
+		// the store writes them.
+		for _, e := range nc.FirstEvents() {
+			events = append(events, []any{id, string(e.Kind), e.Public, e.Actor, e.Note, now})
+		}
+		// The first clock of the case's step, from its receipt: what the
+		// overdue sweep and the workflow read; uncomputed, not missing,
+		// when the due time could not be computed.
+		if nc.Due.RuleID != "" {
+			oc := nc.FirstClock()
 			spec, err := json.Marshal(oc.Spec)
 			if err != nil {
 				return err
 			}
-			clocks = append(clocks, []any{id, string(oc.Kind), oc.RuleID, now, nc.Due.At.UTC(), "open", string(spec),
-				oc.ExplanationVI, oc.ExplanationEN, now, now})
+			clocks = append(clocks, []any{id, string(oc.Kind), oc.RuleID, now, nullTime(oc.DueAt), "open", string(spec),
+				oc.ExplanationVI, oc.ExplanationEN, oc.Uncomputed, now, now})
 		}
 		if nc.IdempotencyKey != "" {
 			keys = append(keys, []any{nc.IdempotencyKey, nc.RequestHash, id, nc.Secret, now})
@@ -558,7 +560,7 @@ func (s *PetitionStore) insertCases(tx *gorm.DB, creates []*intakeReq) error {
 		{"idempotency_keys", []string{"key", "request_hash", "case_id", "secret", "created_at"}, keys, ""},
 		{"case_mail_queue", []string{"case_id", "template", "lang", "created_at"}, mails, ""},
 		{"case_clocks", []string{"case_id", "kind", "rule_id", "started_at", "due_at", "state", "clock", "explanation_vi",
-			"explanation_en", "created_at", "updated_at"}, clocks, ""},
+			"explanation_en", "uncomputed", "created_at", "updated_at"}, clocks, ""},
 		{"audit_log", []string{"at", "actor_label", "action", "entity", "entity_id", "after_json", "request_id"}, audits, ""},
 		hitsPart(creates),
 	}
@@ -729,7 +731,7 @@ var pgColumnTypes = map[string]string{
 	"address": "text", "id_number": "text", "phone_hash": "text", "email_hash": "text", "media_type": "text",
 	"sha256": "text", "storage_key": "text", "actor": "text", "note": "text", "key": "text", "request_hash": "text",
 	"secret": "text", "template": "text", "bucket": "text", "registered_by": "text",
-	"rule_id": "text", "started_at": "timestamptz", "state": "text", "clock": "text", "explanation_vi": "text", "explanation_en": "text",
+	"rule_id": "text", "started_at": "timestamptz", "state": "text", "clock": "text", "explanation_vi": "text", "explanation_en": "text", "uncomputed": "text",
 	"at": "timestamptz", "actor_label": "text", "action": "text", "entity": "text", "entity_id": "text", "after_json": "jsonb",
 	"request_id": "text",
 }

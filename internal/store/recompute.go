@@ -123,7 +123,7 @@ func (s *RecomputeStore) ApplyRecompute(ctx context.Context, b petition.Recomput
 			// sweep and the ladder re-arm for the new due time (the alert
 			// ledger's key holds the due time, so the new alerts are new).
 			if err := tx.Exec("UPDATE case_clocks SET due_at = v.column2, explanation_vi = v.column3, explanation_en = v.column4, "+
-				"late_flagged_at = NULL, escalated_at = NULL, updated_at = ? FROM (VALUES "+strings.Join(vals, ", ")+")"+alias+
+				"late_flagged_at = NULL, escalated_at = NULL, uncomputed = '', updated_at = ? FROM (VALUES "+strings.Join(vals, ", ")+")"+alias+
 				" WHERE case_clocks.id = v.column1 AND case_clocks.state = 'open'", append([]any{now}, args...)...).Error; err != nil {
 				return fmt.Errorf("move due times: %w", err)
 			}

@@ -794,7 +794,7 @@ const unixEpochJDN = 2440588
 func (s *ReportStore) currentSelect(b *qb, now report.Now, by report.By, where []report.Cond, fig string) {
 	ages := len(now.AgeBounds) + 1
 	cols := func(set map[string]string) {
-		for _, c := range []string{"late_now", "due_soon", "open_now"} {
+		for _, c := range []string{"late_now", "due_soon", "open_now", "uncomputed"} {
 			e, ok := set[c]
 			if !ok {
 				e = "0"
@@ -841,6 +841,15 @@ func (s *ReportStore) currentSelect(b *qb, now report.Now, by report.By, where [
 		b.w(" AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.case_id = k.case_id AND a.published_at IS NULL AND a.superseded_at IS NULL)")
 		conds(b, where, rowClock)
 	}
+	if part("uncomputed") {
+		// The clocks to fix: running, no due time, and why (caseclock.New.Uncomputed).
+		b.w("SELECT ", keyExpr(by, rowClock), " AS k, k.case_id AS case_id, k.due_at AS due_at")
+		cols(map[string]string{"uncomputed": "1"})
+		b.w(" FROM case_clocks k")
+		caseJoins(b, jc, jt, "k.case_id")
+		b.w(" WHERE k.state = 'open' AND k.uncomputed <> ''")
+		conds(b, where, rowClock)
+	}
 	if part("open_now") {
 		age := &strings.Builder{}
 		age.WriteString("CASE")
@@ -874,7 +883,7 @@ func (s *ReportStore) currentSelect(b *qb, now report.Now, by report.By, where [
 func (s *ReportStore) Current(ctx context.Context, now report.Now, by report.By, where []report.Cond) ([]report.CurrentCell, error) {
 	b := s.qb()
 	ages := len(now.AgeBounds) + 1
-	b.w("SELECT k, SUM(late_now) AS late_now, SUM(due_soon) AS due_soon, SUM(open_now) AS open_now")
+	b.w("SELECT k, SUM(late_now) AS late_now, SUM(due_soon) AS due_soon, SUM(open_now) AS open_now, SUM(uncomputed) AS uncomputed")
 	for i := 0; i < ages; i++ {
 		b.w(", SUM(age", strconv.Itoa(i), ") AS age", strconv.Itoa(i))
 	}
@@ -890,7 +899,7 @@ func (s *ReportStore) Current(ctx context.Context, now report.Now, by report.By,
 		defer rows.Close()
 		for rows.Next() {
 			c := report.CurrentCell{Age: make([]int64, ages)}
-			dest := []any{&c.Key, &c.LateNow, &c.DueSoon, &c.OpenNow}
+			dest := []any{&c.Key, &c.LateNow, &c.DueSoon, &c.OpenNow, &c.Uncomputed}
 			for i := range c.Age {
 				dest = append(dest, &c.Age[i])
 			}

@@ -602,9 +602,9 @@ func insertClock(tx *gorm.DB, oc petition.OpenClock, at time.Time) (int64, error
 	}
 	var ids []int64
 	err := scanRows(tx.Raw("INSERT INTO case_clocks (case_id, kind, rule_id, unit_id, started_at, due_at, state, clock, explanation_vi, "+
-		"explanation_en, closed_at, on_time, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		"explanation_en, closed_at, on_time, uncomputed, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
 		oc.CaseID, string(oc.Kind), oc.RuleID, nullID(oc.UnitID), oc.Started.UTC(), nullTime(oc.DueAt), state, spec, oc.ExplanationVI,
-		oc.ExplanationEN, closed, onTime, at, at), &ids)
+		oc.ExplanationEN, closed, onTime, oc.Uncomputed, at, at), &ids)
 	if err != nil {
 		return 0, fmt.Errorf("open clock: %w", err)
 	}
@@ -745,26 +745,14 @@ func insertLinked(tx *gorm.DB, parentID int64, relation string, nc petition.NewC
 		}
 	}
 	if nc.Due.RuleID != "" {
-		oc := firstClock(id, nc)
+		oc := nc.FirstClock()
+		oc.CaseID = id
 		oc.UnitID = deref64(leadID)
 		if _, err := insertClock(tx, oc, at); err != nil {
 			return 0, "", err
 		}
 	}
 	return id, code, nil
-}
-
-// firstClock is the clock a new case starts with: its due time from the
-// calculator, replayable through its spec.
-func firstClock(caseID int64, nc petition.NewCase) petition.OpenClock {
-	oc := petition.OpenClock{New: caseclock.New{CaseID: caseID, Kind: petition.ClockKindOf(nc.Due.RuleID), RuleID: nc.Due.RuleID,
-		Started: nc.ReceivedAt.UTC(), DueAt: nc.Due.At, ExplanationVI: nc.Due.Explanation.VI, ExplanationEN: nc.Due.Explanation.EN}}
-	if nc.Due.Spec != nil {
-		oc.Spec = *nc.Due.Spec
-	} else {
-		oc.Spec = deadline.Clock{RuleID: nc.Due.RuleID, Start: nc.ReceivedAt.UTC()}
-	}
-	return oc
 }
 
 // Register implements petition.WorkflowStore: the same insert as intake

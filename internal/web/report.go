@@ -257,6 +257,12 @@ func (r *Reports) dashboard(c echo.Context) error {
 	if pres.Total.LateNow == 0 {
 		d.Tiles[1].Class = "ok"
 	}
+	if pres.Total.Uncomputed > 0 {
+		// Clocks to fix: cases acknowledged whose due time could not be
+		// computed; the drill-down lists them.
+		d.Tiles = append(d.Tiles, tile{ID: "tile-uncomputed", Label: t("report.tile.uncomputed"), Value: fmtInt(pres.Total.Uncomputed, lang),
+			Class: "late", Sub: t("report.tile.uncomputed_sub"), Href: r.fig(c, 0, report.DrillQuery{Figure: report.FigUncomputed}).Href})
+	}
 	d.Apart = []tile{
 		{Label: t("report.fig.not_eligible"), Value: fmtInt(tot.NotEligible, lang), Href: r.fig(c, 0, drill(report.FigNotEligible)).Href},
 		{Label: t("report.fig.forwarded"), Value: fmtInt(tot.Forwarded, lang), Href: r.fig(c, 0, drill(report.FigForwarded)).Href},

@@ -113,7 +113,17 @@ func (f *Fixture) Case(t testing.TB, kind petition.Kind, received time.Time, who
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := f.dropIntakeClock(c.ID); err != nil {
+		t.Fatal(err)
+	}
 	return c.ID, rec.Code
+}
+
+// dropIntakeClock removes the first clock intake opened (uncomputed: the
+// fixture has no deadline engine), so that a test's clocks are the ones it
+// opens with Clock.
+func (f *Fixture) dropIntakeClock(caseID int64) error {
+	return f.DB.Gorm.Exec("DELETE FROM case_clocks WHERE case_id = ?", caseID).Error
 }
 
 // Clock opens a clock of kind on a case for unit ("" for the office) due
@@ -190,6 +200,10 @@ func (f *Fixture) caseNoFatal(errs chan<- string, received time.Time) (int64, st
 	}
 	c, err := f.Petitions.CaseByCode(context.Background(), rec.Code)
 	if err != nil {
+		errs <- err.Error()
+		return 0, ""
+	}
+	if err := f.dropIntakeClock(c.ID); err != nil {
 		errs <- err.Error()
 		return 0, ""
 	}
