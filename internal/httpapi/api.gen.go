@@ -2096,18 +2096,27 @@ type CaseClassification struct {
 
 // CaseClock defines model for CaseClock.
 type CaseClock struct {
-	ClosedAt    *time.Time    `json:"closed_at,omitempty"`
-	DueAt       *time.Time    `json:"due_at,omitempty"`
+	ClosedAt *time.Time `json:"closed_at,omitempty"`
+	DueAt    *time.Time `json:"due_at,omitempty"`
+
+	// EscalatedAt When it was escalated to leadership.
+	EscalatedAt *time.Time    `json:"escalated_at,omitempty"`
 	Explanation string        `json:"explanation"`
 	Extensions  int           `json:"extensions"`
 	Id          int64         `json:"id"`
 	Kind        CaseClockKind `json:"kind"`
+
+	// LateFlaggedAt When the overdue sweep found it late (cleared when its due time moves).
+	LateFlaggedAt *time.Time `json:"late_flagged_at,omitempty"`
 
 	// OnTime Frozen once, when the clock was met; never recomputed.
 	OnTime    *bool          `json:"on_time,omitempty"`
 	RuleId    string         `json:"rule_id"`
 	StartedAt time.Time      `json:"started_at"`
 	State     CaseClockState `json:"state"`
+
+	// Uncomputed Why its due time could not be computed; absent when it was. Such a clock is listed as a clock to fix.
+	Uncomputed *string `json:"uncomputed,omitempty"`
 
 	// Unit Code of the unit that must act; absent for the office.
 	Unit *string `json:"unit,omitempty"`
@@ -3059,6 +3068,9 @@ type StaffCase struct {
 	Id    int64         `json:"id"`
 	Kind  StaffCaseKind `json:"kind"`
 
+	// Late The case is late now (caseclock's one definition, the dashboard's "late now").
+	Late bool `json:"late"`
+
 	// LeadUnit Code of the lead unit.
 	LeadUnit   *string          `json:"lead_unit,omitempty"`
 	ReceivedAt time.Time        `json:"received_at"`
@@ -3084,6 +3096,9 @@ type StaffCaseFile struct {
 	DueAt   *time.Time        `json:"due_at,omitempty"`
 	Id      int64             `json:"id"`
 	Kind    StaffCaseFileKind `json:"kind"`
+
+	// Late The case is late now (caseclock's one definition, the dashboard's "late now").
+	Late bool `json:"late"`
 
 	// LeadUnit Code of the lead unit.
 	LeadUnit   *string              `json:"lead_unit,omitempty"`
@@ -3316,6 +3331,9 @@ type ListCasesParams struct {
 
 	// Urgency late (past the due time) or due_soon (within the amber window); both only open cases.
 	Urgency *ListCasesParamsUrgency `form:"urgency,omitempty" json:"urgency,omitempty"`
+
+	// Late true: only the cases late now (their running main clock is past its due time); the same cases as the dashboard's "late now" and urgency=late.
+	Late *bool `form:"late,omitempty" json:"late,omitempty"`
 
 	// Open Only cases still being handled (default true).
 	Open  *bool `form:"open,omitempty" json:"open,omitempty"`
@@ -3708,6 +3726,9 @@ type GetOnTimeReportParams struct {
 
 	// By How to slice; `total` (the default) gives the department's row only.
 	By *GetOnTimeReportParamsBy `form:"by,omitempty" json:"by,omitempty"`
+
+	// AsOf The instant the report is computed at (RFC 3339); default now. Open-and-late is judged at min(as_of, the period's end).
+	AsOf *time.Time `form:"as_of,omitempty" json:"as_of,omitempty"`
 
 	// Lang Language of messages, `vi` (default) or `en`.
 	Lang *GetOnTimeReportParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
@@ -4322,6 +4343,13 @@ func (w *ServerInterfaceWrapper) ListCases(ctx echo.Context) error {
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "urgency", ctx.QueryParams(), &params.Urgency, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter urgency: %s", err))
+	}
+
+	// ------------- Optional query parameter "late" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "late", ctx.QueryParams(), &params.Late, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter late: %s", err))
 	}
 
 	// ------------- Optional query parameter "open" -------------
@@ -5382,6 +5410,13 @@ func (w *ServerInterfaceWrapper) GetOnTimeReport(ctx echo.Context) error {
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "by", ctx.QueryParams(), &params.By, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter by: %s", err))
+	}
+
+	// ------------- Optional query parameter "as_of" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "as_of", ctx.QueryParams(), &params.AsOf, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter as_of: %s", err))
 	}
 
 	// ------------- Optional query parameter "lang" -------------

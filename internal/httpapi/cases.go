@@ -43,6 +43,12 @@ func (a *API) ListCases(ctx context.Context, req ListCasesRequestObject) (ListCa
 	if p.Urgency != nil {
 		q.Urgency = access.Urgency(*p.Urgency)
 	}
+	if p.Late != nil && *p.Late {
+		if q.Urgency == access.UrgencyDueSoon {
+			return nil, fault.FieldError("late", "report.bad_late", nil)
+		}
+		q.Urgency = access.UrgencyLate
+	}
 	if p.Unit != nil && *p.Unit != "" {
 		units, err := a.Units.ListUnits(ctx)
 		if err != nil {
@@ -493,7 +499,11 @@ func (a *API) caseDetail(ctx context.Context, id int64) (CaseDetail, error) {
 	}
 	for _, c := range st.Clocks {
 		cj := CaseClock{Id: c.ID, Kind: CaseClockKind(c.Kind), RuleId: c.RuleID, StartedAt: c.StartedAt, DueAt: c.DueAt, State: CaseClockState(c.State),
-			ClosedAt: c.ClosedAt, OnTime: c.OnTime, Extensions: c.Extensions, Explanation: explanation(&c, lang)}
+			ClosedAt: c.ClosedAt, OnTime: c.OnTime, LateFlaggedAt: c.LateFlaggedAt, EscalatedAt: c.EscalatedAt, Extensions: c.Extensions,
+			Explanation: explanation(&c, lang)}
+		if c.Uncomputed != "" {
+			cj.Uncomputed = ptr(c.Uncomputed)
+		}
 		if c.UnitID != 0 {
 			cj.Unit = ptr(byID[c.UnitID].Code)
 		}

@@ -45,7 +45,11 @@ func (a *API) GetOnTimeReport(ctx context.Context, req GetOnTimeReportRequestObj
 			return nil, err
 		}
 	}
-	rep, err := r.Service.Report(ctx, report.Query{Period: p, By: by})
+	svc := r.Service
+	if req.Params.AsOf != nil {
+		svc = svc.AsOf(*req.Params.AsOf)
+	}
+	rep, err := svc.Report(ctx, report.Query{Period: p, By: by})
 	if err != nil {
 		return nil, err
 	}
@@ -54,7 +58,9 @@ func (a *API) GetOnTimeReport(ctx context.Context, req GetOnTimeReportRequestObj
 	out := GetOnTimeReport200JSONResponse{From: p.From.String(), To: p.To.String(), By: string(by), SmallCount: rep.SmallN,
 		GeneratedAt: rep.At.UTC(), Rows: make([]OnTimeReportRow, 0, len(rep.Rows)), Total: reportRowJSON(rep.Total, lang, t)}
 	if by == report.ByTotal {
+		// by=total is one row: the department's (also in total).
 		out.By = "total"
+		out.Rows = append(out.Rows, reportRowJSON(rep.Total, lang, t))
 	}
 	if rep.Headline != nil {
 		out.Target = ptr(rep.Headline.Value)

@@ -22,7 +22,7 @@ func (a *API) urgency(c access.CaseRef) string {
 
 func (a *API) staffCase(c access.CaseRef) StaffCase {
 	s := StaffCase{Id: c.ID, Code: c.Code, Kind: StaffCaseKind(c.Kind), Title: c.Title, Status: c.Status,
-		ReceivedAt: c.ReceivedAt, DueAt: c.DueAt, Urgency: StaffCaseUrgency(a.urgency(c))}
+		ReceivedAt: c.ReceivedAt, DueAt: c.DueAt, Urgency: StaffCaseUrgency(a.urgency(c)), Late: c.UrgencyAt(a.Now(), a.DueSoon) == access.UrgencyLate}
 	if c.LeadUnitCode != "" {
 		s.LeadUnit = ptr(c.LeadUnitCode)
 	}

@@ -52,6 +52,10 @@ func NewService(cfg Config) (*Service, error) {
 	return &Service{cfg: cfg, public: &memo{now: time.Now}}, nil
 }
 
+// AsOf is the service with its clock stopped at now: a report as it was
+// (or will be) at that instant.
+func (s *Service) AsOf(now time.Time) *Service { return s.at(now) }
+
 // at is the service with its clock stopped at now.
 func (s *Service) at(now time.Time) *Service {
 	c := *s

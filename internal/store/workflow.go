@@ -92,6 +92,7 @@ type wfClockRow struct {
 	Clock         string
 	ExplanationVI string `gorm:"column:explanation_vi"`
 	ExplanationEN string `gorm:"column:explanation_en"`
+	Uncomputed    string `gorm:"column:uncomputed"`
 }
 
 func splitList(s string) []string {
@@ -139,7 +140,7 @@ func (s *WorkflowStore) load(tx *gorm.DB, caseID int64) (*petition.CaseState, er
 	}
 	var clocks []wfClockRow
 	if err := tx.Raw("SELECT id, case_id, kind, rule_id, unit_id, started_at, due_at, state, closed_at, on_time, late_flagged_at, "+
-		"escalated_at, extensions, clock, explanation_vi, explanation_en FROM case_clocks WHERE case_id = ? ORDER BY id", caseID).
+		"escalated_at, extensions, clock, explanation_vi, explanation_en, uncomputed FROM case_clocks WHERE case_id = ? ORDER BY id", caseID).
 		Scan(&clocks).Error; err != nil {
 		return nil, fmt.Errorf("load clocks: %w", err)
 	}
@@ -147,7 +148,7 @@ func (s *WorkflowStore) load(tx *gorm.DB, caseID int64) (*petition.CaseState, er
 		cs := petition.ClockState{Clock: caseclock.Clock{ID: c.ID, CaseID: c.CaseID, Kind: caseclock.Kind(c.Kind), RuleID: c.RuleID,
 			UnitID: deref64(c.UnitID), StartedAt: c.StartedAt.UTC(), DueAt: utcPtr(c.DueAt), State: caseclock.State(c.State),
 			ClosedAt: utcPtr(c.ClosedAt), OnTime: c.OnTime, LateFlaggedAt: utcPtr(c.LateFlaggedAt), EscalatedAt: utcPtr(c.EscalatedAt),
-			Extensions: c.Extensions}, ExplanationVI: c.ExplanationVI, ExplanationEN: c.ExplanationEN}
+			Extensions: c.Extensions, Uncomputed: c.Uncomputed}, ExplanationVI: c.ExplanationVI, ExplanationEN: c.ExplanationEN}
 		cs.Spec = petition.ClockSpec(c.Clock, c.RuleID, cs.StartedAt)
 		st.Clocks = append(st.Clocks, cs)
 	}
