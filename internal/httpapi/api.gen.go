@@ -2142,8 +2142,12 @@ type CaseDetail struct {
 	AcceptedAt       *time.Time `json:"accepted_at,omitempty"`
 
 	// AllowedActions The workflow actions the caller may take now (the staff page shows exactly these).
-	AllowedActions []string           `json:"allowed_actions"`
-	Answers        []CaseAnswer       `json:"answers"`
+	AllowedActions []string     `json:"allowed_actions"`
+	Answers        []CaseAnswer `json:"answers"`
+
+	// Channel How the case reached the agency: web (the public form), api (POST /petitions from a client application), or, registered by the office, in_person, post, phone, hotline, email, forwarded, national_portal.
+	//
+	// Example: api
 	Channel        string             `json:"channel"`
 	Children       []CaseLinkRef      `json:"children"`
 	Classification CaseClassification `json:"classification"`
