@@ -79,3 +79,21 @@ func TestEveryEventKindHasWords(t *testing.T) {
 		}
 	}
 }
+
+// A refused extension says why in words: a time limit the law never
+// extends says so, not "(0, each at most 0 days)".
+func TestRefusedExtensionSaysWhy(t *testing.T) {
+	cat, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for lang, want := range map[string]string{"vi": "không cho phép gia hạn thời hạn này (pakn.answer)", "en": "allows no extension of this time limit (pakn.answer)"} {
+		got := cat.T(lang, "workflow.extension_cap", map[string]any{"Max": 0, "MaxDays": 0, "Rule": "pakn.answer"})
+		if !strings.Contains(got, want) || strings.Contains(got, "0 days") || strings.Contains(got, "0 ngày") {
+			t.Errorf("%s: %q", lang, got)
+		}
+		if got := cat.T(lang, "workflow.extension_cap", map[string]any{"Max": 2, "MaxDays": 30}); !strings.Contains(got, "30") {
+			t.Errorf("%s with a cap: %q", lang, got)
+		}
+	}
+}

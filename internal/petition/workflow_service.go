@@ -305,7 +305,7 @@ func clockError(err error) error {
 	switch {
 	case errors.As(err, &capErr):
 		return fault.Newf(fault.Conflict, "workflow.extension_cap", map[string]any{"Max": capErr.MaxExtensions,
-			"MaxDays": capErr.MaxDays, "Days": capErr.Days, "Complexity": string(capErr.Complexity)}).Wrap(err)
+			"MaxDays": capErr.MaxDays, "Days": capErr.Days, "Complexity": string(capErr.Complexity), "Rule": capErr.RuleID}).Wrap(err)
 	case errors.Is(err, deadline.ErrClockState):
 		return fault.New(fault.Conflict, "workflow.clock_state").Wrap(err)
 	case errors.Is(err, deadline.ErrInvalidRequest):
