@@ -113,8 +113,11 @@ func TestWorkflowOverAPI(t *testing.T) {
 			t.Errorf("unit filter: %+v", list.Cases)
 		}
 
-		// A PAKN's answer time has no extension.
-		ta.callJSON(t, "POST", base+"/extend", head, map[string]any{"reason": "Cần thêm thời gian"}, 409, nil)
+		// A PAKN's answer time has no extension, and the refusal says so in
+		// words (issue 12: it said "(0, each at most 0 days)").
+		if b := ta.callJSON(t, "POST", base+"/extend?lang=vi", head, map[string]any{"reason": "Cần thêm thời gian"}, 409, nil); !strings.Contains(string(b), "không cho phép gia hạn thời hạn này") {
+			t.Errorf("refused extension: %s", b)
+		}
 
 		ta.Clock.Advance(24 * time.Hour)
 		ta.callJSON(t, "POST", base+"/contribute", other, map[string]any{"body": "Phòng Quy hoạch xác nhận vị trí vỉa hè thuộc lộ giới."}, 200, nil)
