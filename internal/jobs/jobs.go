@@ -273,13 +273,32 @@ func (s *Scheduler) catchUp(ctx context.Context, e *entry) {
 	if res.Claimed {
 		return
 	}
+	// The tick is held. Its holder may be fine: done, or running with a
+	// live lease. Then catch up only if the last completed run is more
+	// than one interval behind the platform clock (downtime, or the clock
+	// moved on). A holder that failed or died is caught up at once.
 	want := prevTick(e.schedule, s.cfg.Now().In(s.cfg.Location))
+	if want.IsZero() {
+		return
+	}
+	before := prevTick(e.schedule, want.Add(-time.Second))
 	last, latest, err := s.cfg.Runs.LastCompleted(ctx, e.Name)
 	if err != nil {
 		s.cfg.Log.Error("run-at-start failed", "job", e.Name, "err", err)
 		return
 	}
-	if want.IsZero() || (last != nil && !last.AsOf.Before(want)) {
+	holder, err := s.cfg.Runs.RunOfTick(ctx, e.Name, TickID(tick))
+	if err != nil {
+		s.cfg.Log.Error("run-at-start failed", "job", e.Name, "err", err)
+		return
+	}
+	holderFine := holder != nil && (holder.Outcome == OK || holder.Outcome == Skipped ||
+		(holder.Outcome == Running && holder.LeaseUntil.After(s.cfg.wallNow())))
+	behind := !holderFine
+	if last != nil && holderFine {
+		behind = !before.IsZero() && last.AsOf.Before(before)
+	}
+	if !behind {
 		return
 	}
 	r := Run{Job: e.Name, Tick: "catchup:" + TickID(want) + ":after:" + strconv.FormatInt(latest, 10), Cause: CauseStart, AsOf: s.cfg.Now()}

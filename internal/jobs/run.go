@@ -93,4 +93,6 @@ type RunStore interface {
 	// LastCompleted returns the latest run of job that finished ok or
 	// skipped, and the id of its latest run of any outcome (0: none).
 	LastCompleted(ctx context.Context, job string) (last *Run, latestID int64, err error)
+	// RunOfTick returns the run that claimed (job, tick), or nil.
+	RunOfTick(ctx context.Context, job, tick string) (*Run, error)
 }

@@ -107,6 +107,23 @@ func (s *JobRunStore) LastCompleted(ctx context.Context, job string) (*jobs.Run,
 	return &runs[0], id, nil
 }
 
+// RunOfTick returns the run that claimed (job, tick), or nil.
+func (s *JobRunStore) RunOfTick(ctx context.Context, job, tick string) (*jobs.Run, error) {
+	var rows []jobRunRow
+	if err := s.db.Gorm.WithContext(ctx).Raw("SELECT "+jobRunCols+", lease_until FROM job_runs WHERE job = ? AND tick = ?", job, tick).
+		Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("run of tick: %w", err)
+	}
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	r := rows[0].run()
+	if rows[0].LeaseUntil != nil {
+		r.LeaseUntil = rows[0].LeaseUntil.UTC()
+	}
+	return &r, nil
+}
+
 // Finish records the end of a run.
 func (s *JobRunStore) Finish(ctx context.Context, r jobs.Run) error {
 	counts, err := json.Marshal(r.Counts)
@@ -143,6 +160,7 @@ type jobRunRow struct {
 	Counts     string
 	Note       string
 	Error      string
+	LeaseUntil *time.Time
 }
 
 func (r jobRunRow) run() jobs.Run {
