@@ -2814,9 +2814,17 @@ type PetitionReceipt struct {
 	// DueExplanation Why the due time is what it is, in the request's language; "not yet computed" when due_at is absent.
 	DueExplanation string `json:"due_explanation"`
 
-	// DueRule Example: pakn.answer
+	// DueRule Deprecated: the same value as `rule_id`, kept for clients written against the first receipt.
+	//
+	// Example: pakn.answer
+	// Deprecated: this property has been marked as deprecated upstream, but no `x-deprecated-reason` was set
 	DueRule    *string   `json:"due_rule,omitempty"`
 	ReceivedAt time.Time `json:"received_at"`
+
+	// RuleId The deadline rule that sets the due time, as `rule_id` of a clock.
+	//
+	// Example: pakn.answer
+	RuleId *string `json:"rule_id,omitempty"`
 
 	// Secret 8 characters without 0/O/1/l/I. Shown once; only its hash is stored.
 	//

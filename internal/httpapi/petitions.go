@@ -174,7 +174,8 @@ func (a *API) SubmitPetition(ctx context.Context, req SubmitPetitionRequestObjec
 	out := SubmitPetition201JSONResponse{Code: rec.Code, Secret: rec.Secret, Status: string(rec.Status),
 		ReceivedAt: rec.ReceivedAt, DueExplanation: DueExplanation(in.Catalog, lang, rec.Due)}
 	if rec.Due.RuleID != "" {
-		out.DueRule = ptr(rec.Due.RuleID)
+		out.RuleId = ptr(rec.Due.RuleID)
+		out.DueRule = out.RuleId // deprecated alias
 	}
 	if rec.Due.Computed() {
 		out.DueAt = ptr(rec.Due.At)
