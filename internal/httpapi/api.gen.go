@@ -523,6 +523,30 @@ func (e ExtendInputCriteria) Valid() bool {
 	}
 }
 
+// Defines values for ExtensionRequestedUrgency.
+const (
+	ExtensionRequestedUrgencyDueSoon ExtensionRequestedUrgency = "due_soon"
+	ExtensionRequestedUrgencyLate    ExtensionRequestedUrgency = "late"
+	ExtensionRequestedUrgencyNone    ExtensionRequestedUrgency = "none"
+	ExtensionRequestedUrgencyOk      ExtensionRequestedUrgency = "ok"
+)
+
+// Valid indicates whether the value is a known member of the ExtensionRequestedUrgency enum.
+func (e ExtensionRequestedUrgency) Valid() bool {
+	switch e {
+	case ExtensionRequestedUrgencyDueSoon:
+		return true
+	case ExtensionRequestedUrgencyLate:
+		return true
+	case ExtensionRequestedUrgencyNone:
+		return true
+	case ExtensionRequestedUrgencyOk:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for JobRunCause.
 const (
 	Manual   JobRunCause = "manual"
@@ -2582,6 +2606,65 @@ type ExtendInput struct {
 
 // ExtendInputCriteria defines model for ExtendInput.Criteria.
 type ExtendInputCriteria string
+
+// ExtensionRequested defines model for ExtensionRequested.
+type ExtensionRequested struct {
+	AcceptDecisionNo *string    `json:"accept_decision_no,omitempty"`
+	AcceptedAt       *time.Time `json:"accepted_at,omitempty"`
+
+	// AllowedActions The workflow actions the caller may take now (the staff page shows exactly these).
+	AllowedActions []string     `json:"allowed_actions"`
+	Answers        []CaseAnswer `json:"answers"`
+
+	// Channel How the case reached the agency: web (the public form), api (POST /petitions from a client application), or, registered by the office, in_person, post, phone, hotline, email, forwarded, national_portal.
+	//
+	// Example: api
+	Channel        string             `json:"channel"`
+	Children       []CaseLinkRef      `json:"children"`
+	Classification CaseClassification `json:"classification"`
+	Clocks         []CaseClock        `json:"clocks"`
+	Code           string             `json:"code"`
+
+	// Content Scrubbed of a secret denouncer's identity.
+	Content           string             `json:"content"`
+	Contributions     []CaseContribution `json:"contributions"`
+	CoordinatingUnits []CaseUnit         `json:"coordinating_units"`
+	DueAt             *time.Time         `json:"due_at,omitempty"`
+	DueExplanation    *string            `json:"due_explanation,omitempty"`
+	Extensions        []CaseExtension    `json:"extensions"`
+	History           []CaseHistoryEntry `json:"history"`
+	Id                int64              `json:"id"`
+
+	// Kind kiến nghị (proposal), phản ánh (report of a problem), khiếu nại (complaint), tố cáo (denunciation).
+	Kind     PetitionKind `json:"kind"`
+	LeadUnit *CaseUnit    `json:"lead_unit,omitempty"`
+
+	// OutcomeNote What the citizen was told with a forward, guidance or not-eligible outcome.
+	OutcomeNote *string        `json:"outcome_note,omitempty"`
+	Parent      *CaseLinkRef   `json:"parent,omitempty"`
+	Petitioner  PetitionerView `json:"petitioner"`
+	Place       string         `json:"place"`
+
+	// Proposal The units the case's plan task names: candidates for the lead (a group's members) and coordinating units.
+	Proposal struct {
+		Coordinating   []CaseUnit `json:"coordinating"`
+		LeadCandidates []CaseUnit `json:"lead_candidates"`
+	} `json:"proposal"`
+	ReceivedAt time.Time `json:"received_at"`
+
+	// RequestId The id of the extension request just recorded (its `id` in `extensions`), for the decision's `request_id`.
+	RequestId int64 `json:"request_id"`
+
+	// Status Where a case stands in the workflow.
+	Status              CaseStatus                `json:"status"`
+	Title               string                    `json:"title"`
+	TopicId             *int64                    `json:"topic_id,omitempty"`
+	Urgency             ExtensionRequestedUrgency `json:"urgency"`
+	WithdrawalContinues bool                      `json:"withdrawal_continues"`
+}
+
+// ExtensionRequestedUrgency defines model for ExtensionRequested.Urgency.
+type ExtensionRequestedUrgency string
 
 // FieldError defines model for FieldError.
 type FieldError struct {
@@ -7138,7 +7221,7 @@ func (response ExtendCase200JSONResponse) VisitExtendCaseResponse(w http.Respons
 	return err
 }
 
-type ExtendCase202JSONResponse CaseDetail
+type ExtendCase202JSONResponse ExtensionRequested
 
 func (response ExtendCase202JSONResponse) VisitExtendCaseResponse(w http.ResponseWriter) error {
 

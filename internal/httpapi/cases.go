@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/phucdap/phucdap/internal/access"
@@ -347,7 +348,18 @@ func (a *API) ExtendCase(ctx context.Context, req ExtendCaseRequestObject) (Exte
 		return nil, err
 	}
 	if res.Pending {
-		return ExtendCase202JSONResponse(d), nil
+		// The 202 body is the case with the request's id beside it
+		// (ExtensionRequested: allOf CaseDetail).
+		b, err := json.Marshal(d)
+		if err != nil {
+			return nil, err
+		}
+		var out ExtendCase202JSONResponse
+		if err := json.Unmarshal(b, &out); err != nil {
+			return nil, err
+		}
+		out.RequestId = res.ExtensionRequestID
+		return out, nil
 	}
 	return ExtendCase200JSONResponse(d), nil
 }

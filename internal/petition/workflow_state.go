@@ -364,6 +364,9 @@ type Result struct {
 	Status Status
 	// Pending: recorded as a request awaiting a decision (extension).
 	Pending bool
+	// ExtensionRequestID is the id of the extension request recorded when
+	// Pending, for the decision's request_id.
+	ExtensionRequestID int64
 	// Children are the codes of cases made (split).
 	Children []string
 	// Secret is the tracking secret of a case the office registered, shown

@@ -314,8 +314,13 @@ func (s *WorkflowStore) Apply(ctx context.Context, caseID int64, by access.Actor
 		if ch.Status != "" {
 			res.Status = ch.Status
 		}
-		res.Children, err = s.write(ctx, tx, st, ch, by)
-		return err
+		if res.Children, err = s.write(ctx, tx, st, ch, by); err != nil {
+			return err
+		}
+		if ch.Pending && ch.Extension != nil {
+			res.ExtensionRequestID = ch.Extension.ID
+		}
+		return nil
 	})
 	if err != nil {
 		return petition.Result{}, err
@@ -634,11 +639,21 @@ func (s *WorkflowStore) writeExtension(tx *gorm.DB, st *petition.CaseState, x *p
 		if x.State != "pending" {
 			decidedBy, decidedAt, label = actorID(by), at, by.Label()
 		}
-		return tx.Exec("INSERT INTO case_extensions (case_id, clock_id, state, days, complexity, criteria, document_ref, reason, decision_no, "+
+		var ids []int64
+		err := scanRows(tx.Raw("INSERT INTO case_extensions (case_id, clock_id, state, days, complexity, criteria, document_ref, reason, decision_no, "+
 			"requested_by, requested_by_label, requested_at, decided_by, decided_by_label, decided_at, due_before, due_after) "+
-			"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
 			st.ID, x.ClockID, x.State, x.Days, x.Complexity, strings.Join(x.Criteria, ","), x.DocumentRef, x.Reason, x.DecisionNo,
-			actorID(by), by.Label(), at, decidedBy, label, decidedAt, timePtrValue(x.DueBefore), timePtrValue(x.DueAfter)).Error
+			actorID(by), by.Label(), at, decidedBy, label, decidedAt, timePtrValue(x.DueBefore), timePtrValue(x.DueAfter)), &ids)
+		if err != nil {
+			return fmt.Errorf("extension: %w", err)
+		}
+		if len(ids) != 1 {
+			return fmt.Errorf("extension: inserted %d rows", len(ids))
+		}
+		// The id goes back to the caller (petition.Result.ExtensionRequestID).
+		x.ID = ids[0]
+		return nil
 	}
 	r := tx.Exec("UPDATE case_extensions SET state = ?, decided_by = ?, decided_by_label = ?, decided_at = ?, decision_no = ?, "+
 		"due_before = ?, due_after = ? WHERE id = ? AND case_id = ? AND state = 'pending'",
