@@ -8,6 +8,93 @@ import (
 	"github.com/phucdap/phucdap/internal/httpapi"
 )
 
+// Issue 12, "API consistency": the lead unit has one shape, {code, name},
+// in the case list and the case detail, and the list names the
+// coordinating units too.
+func TestCaseListUnitsShapeOverAPI(t *testing.T) {
+	eachApp(t, func(t *testing.T, ta *testApp) {
+		office := ta.staffToken(t, "VP", access.Office)
+		coord := ta.staffToken(t, "PQHKT", access.UnitOfficer)
+		var reg httpapi.RegisteredCase
+		ta.callJSON(t, "POST", "/api/v1/cases", office, map[string]any{"kind": "phan_anh", "channel": "hotline", "received_at": ta.Clock.Now(),
+			"topic_id": firstTopic(t, ta), "title": "Vỉa hè bị chiếm dụng", "content": "Vỉa hè số 3 phố Hàng Gà bị chiếm dụng làm nơi để vật liệu xây dựng.",
+			"name": "Tạ Văn Đơn", "phone": "0915 444 555"}, 201, &reg)
+		base := "/api/v1/cases/" + reg.Code
+		ta.callJSON(t, "POST", base+"/classify", office, map[string]any{"eligible": true, "within_competence": true}, 200, nil)
+		ta.callJSON(t, "POST", base+"/accept", office, map[string]any{}, 200, nil)
+		var cd httpapi.CaseDetail
+		ta.callJSON(t, "POST", base+"/assign", office, map[string]any{"lead": "PQLXD", "coordinating": []string{"PQHKT", "TTRA"}}, 200, &cd)
+		if cd.LeadUnit == nil || cd.LeadUnit.Code != "PQLXD" || cd.LeadUnit.Name == "" || len(cd.CoordinatingUnits) != 2 {
+			t.Fatalf("detail: %+v %+v", cd.LeadUnit, cd.CoordinatingUnits)
+		}
+		same := func(where string, lead *httpapi.CaseUnit, coordinating []httpapi.CaseUnit) {
+			t.Helper()
+			if lead == nil || *lead != *cd.LeadUnit {
+				t.Errorf("%s: lead %+v, detail says %+v", where, lead, *cd.LeadUnit)
+			}
+			got := map[httpapi.CaseUnit]bool{}
+			for _, u := range coordinating {
+				got[u] = true
+			}
+			for _, u := range cd.CoordinatingUnits {
+				if !got[u] || u.Name == "" {
+					t.Errorf("%s: coordinating %+v, detail says %+v", where, coordinating, cd.CoordinatingUnits)
+				}
+			}
+			if len(coordinating) != len(cd.CoordinatingUnits) {
+				t.Errorf("%s: %d coordinating units, detail %d", where, len(coordinating), len(cd.CoordinatingUnits))
+			}
+		}
+		// The list's JSON itself: lead_unit an object, coordinating_units
+		// an array of objects.
+		var raw struct {
+			Cases []struct {
+				LeadUnit          map[string]any   `json:"lead_unit"`
+				CoordinatingUnits []map[string]any `json:"coordinating_units"`
+			}
+		}
+		ta.callJSON(t, "GET", "/api/v1/cases", office, nil, 200, &raw)
+		if len(raw.Cases) != 1 || raw.Cases[0].LeadUnit["code"] != "PQLXD" || raw.Cases[0].LeadUnit["name"] != cd.LeadUnit.Name ||
+			len(raw.Cases[0].CoordinatingUnits) != 2 {
+			t.Errorf("list JSON: %+v", raw.Cases)
+		}
+		// Every list: /cases (office and a coordinating unit) and the inbox,
+		// and the staff file.
+		for _, who := range []string{office, coord} {
+			var list httpapi.ListCases200JSONResponse
+			ta.callJSON(t, "GET", "/api/v1/cases", who, nil, 200, &list)
+			if len(list.Cases) != 1 {
+				t.Fatalf("list: %+v", list.Cases)
+			}
+			same("/cases", list.Cases[0].LeadUnit, list.Cases[0].CoordinatingUnits)
+			var inbox httpapi.ListStaffCases200JSONResponse
+			ta.callJSON(t, "GET", "/api/v1/staff/cases", who, nil, 200, &inbox)
+			if len(inbox.Cases) != 1 {
+				t.Fatalf("inbox: %+v", inbox.Cases)
+			}
+			same("/staff/cases", inbox.Cases[0].LeadUnit, inbox.Cases[0].CoordinatingUnits)
+		}
+		var file httpapi.StaffCaseFile
+		ta.callJSON(t, "GET", "/api/v1/staff/cases/"+itoa(cd.Id), office, nil, 200, &file)
+		same("/staff/cases/{id}", file.LeadUnit, file.CoordinatingUnits)
+
+		// An unassigned case: no lead, an empty (not null) list.
+		ta.callJSON(t, "POST", "/api/v1/cases", office, map[string]any{"kind": "kien_nghi", "channel": "post", "received_at": ta.Clock.Now(),
+			"topic_id": firstTopic(t, ta), "title": "Kiến nghị lắp đèn", "content": "Kiến nghị lắp đèn chiếu sáng ngõ 12 phố Hàng Gà.",
+			"name": "Tạ Văn Đơn", "phone": "0915 444 555"}, 201, nil)
+		var rawAll []map[string]any
+		var wrap struct{ Cases *[]map[string]any }
+		wrap.Cases = &rawAll
+		ta.callJSON(t, "GET", "/api/v1/cases?status=received", office, nil, 200, &wrap)
+		if len(rawAll) != 1 || rawAll[0]["lead_unit"] != nil {
+			t.Fatalf("unassigned: %+v", rawAll)
+		}
+		if cu, ok := rawAll[0]["coordinating_units"].([]any); !ok || len(cu) != 0 {
+			t.Errorf("unassigned coordinating_units: %#v", rawAll[0]["coordinating_units"])
+		}
+	})
+}
+
 // Issue 12: one name for a clock's rule. The receipt says rule_id, as the
 // clocks do; due_rule stays as a deprecated alias with the same value.
 func TestReceiptRuleIDOverAPI(t *testing.T) {

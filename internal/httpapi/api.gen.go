@@ -3158,16 +3158,17 @@ type SplitInput struct {
 
 // StaffCase defines model for StaffCase.
 type StaffCase struct {
-	Code  string        `json:"code"`
-	DueAt *time.Time    `json:"due_at,omitempty"`
-	Id    int64         `json:"id"`
-	Kind  StaffCaseKind `json:"kind"`
+	Code string `json:"code"`
+
+	// CoordinatingUnits The units that coordinate the case (contributions to the lead), as in the case detail.
+	CoordinatingUnits []CaseUnit    `json:"coordinating_units"`
+	DueAt             *time.Time    `json:"due_at,omitempty"`
+	Id                int64         `json:"id"`
+	Kind              StaffCaseKind `json:"kind"`
 
 	// Late The case is late now (caseclock's one definition, the dashboard's "late now").
-	Late bool `json:"late"`
-
-	// LeadUnit Code of the lead unit.
-	LeadUnit   *string          `json:"lead_unit,omitempty"`
+	Late       bool             `json:"late"`
+	LeadUnit   *CaseUnit        `json:"lead_unit,omitempty"`
 	ReceivedAt time.Time        `json:"received_at"`
 	Status     string           `json:"status"`
 	Title      string           `json:"title"`
@@ -3187,16 +3188,17 @@ type StaffCaseFile struct {
 	Code        string           `json:"code"`
 
 	// Content The letter. For a denunciation under secrecy, or a caller who may not see the petitioner, the petitioner's details are blacked out of it.
-	Content string            `json:"content"`
-	DueAt   *time.Time        `json:"due_at,omitempty"`
-	Id      int64             `json:"id"`
-	Kind    StaffCaseFileKind `json:"kind"`
+	Content string `json:"content"`
+
+	// CoordinatingUnits The units that coordinate the case (contributions to the lead), as in the case detail.
+	CoordinatingUnits []CaseUnit        `json:"coordinating_units"`
+	DueAt             *time.Time        `json:"due_at,omitempty"`
+	Id                int64             `json:"id"`
+	Kind              StaffCaseFileKind `json:"kind"`
 
 	// Late The case is late now (caseclock's one definition, the dashboard's "late now").
-	Late bool `json:"late"`
-
-	// LeadUnit Code of the lead unit.
-	LeadUnit   *string              `json:"lead_unit,omitempty"`
+	Late       bool                 `json:"late"`
+	LeadUnit   *CaseUnit            `json:"lead_unit,omitempty"`
 	Petitioner PetitionerView       `json:"petitioner"`
 	Place      string               `json:"place"`
 	ReceivedAt time.Time            `json:"received_at"`

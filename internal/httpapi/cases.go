@@ -68,9 +68,13 @@ func (a *API) ListCases(ctx context.Context, req ListCasesRequestObject) (ListCa
 	if err != nil {
 		return nil, err
 	}
+	units, err := a.unitsByID(ctx)
+	if err != nil {
+		return nil, err
+	}
 	out := ListCases200JSONResponse{Cases: make([]StaffCase, 0, len(list))}
 	for _, c := range list {
-		out.Cases = append(out.Cases, a.staffCase(c))
+		out.Cases = append(out.Cases, a.staffCase(c, units))
 	}
 	return out, nil
 }

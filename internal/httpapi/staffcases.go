@@ -20,11 +20,31 @@ func (a *API) urgency(c access.CaseRef) string {
 	return u
 }
 
-func (a *API) staffCase(c access.CaseRef) StaffCase {
+// unitsByID maps every unit's id to its code and name, for the case list's
+// coordinating units (one query per request, not per case).
+func (a *API) unitsByID(ctx context.Context) (map[int64]CaseUnit, error) {
+	units, err := a.Units.ListUnits(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]CaseUnit, len(units))
+	for _, u := range units {
+		out[u.ID] = CaseUnit{Code: u.Code, Name: u.Name}
+	}
+	return out, nil
+}
+
+// staffCase is a case as lists show it: the lead and the coordinating
+// units as {code, name}, the same shape as the case detail's.
+func (a *API) staffCase(c access.CaseRef, units map[int64]CaseUnit) StaffCase {
 	s := StaffCase{Id: c.ID, Code: c.Code, Kind: StaffCaseKind(c.Kind), Title: c.Title, Status: c.Status,
-		ReceivedAt: c.ReceivedAt, DueAt: c.DueAt, Urgency: StaffCaseUrgency(a.urgency(c)), Late: c.UrgencyAt(a.Now(), a.DueSoon) == access.UrgencyLate}
+		ReceivedAt: c.ReceivedAt, DueAt: c.DueAt, Urgency: StaffCaseUrgency(a.urgency(c)), Late: c.UrgencyAt(a.Now(), a.DueSoon) == access.UrgencyLate,
+		CoordinatingUnits: make([]CaseUnit, 0, len(c.Scope.CoordinatingUnitIDs))}
 	if c.LeadUnitCode != "" {
-		s.LeadUnit = ptr(c.LeadUnitCode)
+		s.LeadUnit = &CaseUnit{Code: c.LeadUnitCode, Name: c.LeadUnitName}
+	}
+	for _, id := range c.Scope.CoordinatingUnitIDs {
+		s.CoordinatingUnits = append(s.CoordinatingUnits, units[id])
 	}
 	return s
 }
@@ -36,9 +56,13 @@ func (a *API) ListStaffCases(ctx context.Context, _ ListStaffCasesRequestObject)
 	if err != nil {
 		return nil, err
 	}
+	units, err := a.unitsByID(ctx)
+	if err != nil {
+		return nil, err
+	}
 	out := ListStaffCases200JSONResponse{Cases: make([]StaffCase, 0, len(list))}
 	for _, c := range list {
-		out.Cases = append(out.Cases, a.staffCase(c))
+		out.Cases = append(out.Cases, a.staffCase(c, units))
 	}
 	return out, nil
 }
@@ -50,9 +74,14 @@ func (a *API) GetStaffCase(ctx context.Context, req GetStaffCaseRequestObject) (
 	if err != nil {
 		return nil, err
 	}
-	s := a.staffCase(f.CaseRef)
+	units, err := a.unitsByID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s := a.staffCase(f.CaseRef, units)
 	out := GetStaffCase200JSONResponse{Id: s.Id, Code: s.Code, Kind: StaffCaseFileKind(s.Kind), Title: s.Title, Status: s.Status,
-		ReceivedAt: s.ReceivedAt, DueAt: s.DueAt, LeadUnit: s.LeadUnit, Urgency: StaffCaseFileUrgency(s.Urgency),
+		ReceivedAt: s.ReceivedAt, DueAt: s.DueAt, LeadUnit: s.LeadUnit, CoordinatingUnits: s.CoordinatingUnits, Late: s.Late,
+		Urgency: StaffCaseFileUrgency(s.Urgency),
 		Content: f.Content, Place: f.Place,
 		Petitioner: PetitionerView{Shown: f.Identity.Shown, Secret: f.Identity.Secret, Waived: f.Identity.Waived, CanReveal: f.Identity.CanReveal}}
 	if f.Identity.Shown {
