@@ -109,27 +109,12 @@ func ScrubTitle(r CaseRow) string {
 	if r.Sealed || r.Kind == access.KindDenunciation {
 		return access.Redaction
 	}
-	return ScrubPersonal(r.Title, r.identityVals)
+	return ScrubPersonal(r.Title, r.identity)
 }
 
-// ScrubPersonal removes the given identity values and anything shaped like
-// a phone, e-mail or ID number from free text.
-func ScrubPersonal(text string, identity []string) string {
-	id := access.Identity{}
-	for i, v := range identity {
-		switch i {
-		case 0:
-			id.Name = v
-		case 1:
-			id.Phone = v
-		case 2:
-			id.Email = v
-		case 3:
-			id.Address = v
-		case 4:
-			id.IDNumber = v
-		}
-	}
+// ScrubPersonal removes the case's identity (access.ScrubText) and anything
+// shaped like a phone, e-mail or ID number from free text.
+func ScrubPersonal(text string, id access.Identity) string {
 	return access.ScrubShapes(access.ScrubText(text, id))
 }
 

@@ -33,7 +33,7 @@ type Publication struct {
 	// title, the letter and the answer as segments, the removed ones
 	// flagged (Publications fills it; the public never gets it).
 	Preview  *Preview
-	identity []string
+	identity access.Identity
 }
 
 // Preview shows what redaction removes from a publication.
@@ -47,25 +47,6 @@ type Preview struct {
 type Segment struct {
 	Text    string
 	Removed bool
-}
-
-func (p Publication) ident() access.Identity {
-	id := access.Identity{}
-	for i, v := range p.identity {
-		switch i {
-		case 0:
-			id.Name = v
-		case 1:
-			id.Phone = v
-		case 2:
-			id.Email = v
-		case 3:
-			id.Address = v
-		case 4:
-			id.IDNumber = v
-		}
-	}
-	return id
 }
 
 // segments splits text into kept and removed runs.
@@ -94,7 +75,7 @@ func segments(text string, id access.Identity) ([]Segment, int) {
 
 // preview builds the office's preview of the publication.
 func (p Publication) preview() *Preview {
-	id := p.ident()
+	id := p.identity
 	var pv Preview
 	var n int
 	pv.Title, n = segments(p.Title, id)
@@ -109,7 +90,7 @@ func (p Publication) preview() *Preview {
 // LeaksIdentity says whether what the public would read still carries an
 // identity of the case (access.MentionsIdentity): publication refuses it.
 func (p Publication) LeaksIdentity() bool {
-	id := p.ident()
+	id := p.identity
 	r := p.Redacted()
 	for _, s := range []string{r.Title, r.Content, r.Answer} {
 		if access.MentionsIdentity(s, id) {
@@ -122,7 +103,7 @@ func (p Publication) LeaksIdentity() bool {
 // SetIdentity is for Store implementations: the petitioner's name, phone,
 // e-mail, address and ID number, read only so that Redacted can remove
 // them.
-func (p *Publication) SetIdentity(values []string) { p.identity = values }
+func (p *Publication) SetIdentity(id access.Identity) { p.identity = id }
 
 // Redacted is the publication as the public may read it: the title, the
 // letter and the answer without the petitioner's name, phone, e-mail,
@@ -136,7 +117,7 @@ func (p Publication) Redacted() Publication {
 	p.CaseID = 0
 	p.MarkedBy = ""
 	p.Preview = nil
-	p.identity = nil
+	p.identity = access.Identity{}
 	return p
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/xuri/excelize/v2"
 
+	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/calendar"
 )
 
@@ -148,7 +149,7 @@ func TestDueSoonAndAgeBounds(t *testing.T) {
 }
 
 func TestScrubPersonal(t *testing.T) {
-	id := []string{"Nguyễn Văn An", "0912345678", "an.nguyen@example.vn", "Số 5 ngõ 12 phố Lê Lợi", "012345678901"}
+	id := access.Identity{Name: "Nguyễn Văn An", Phone: "0912345678", Email: "an.nguyen@example.vn", Address: "Số 5 ngõ 12 phố Lê Lợi", IDNumber: "012345678901"}
 	in := "Tôi là Nguyễn Văn An (ĐT 0912 345 678, an.nguyen@example.vn), ở Số 5 ngõ 12 phố Lê Lợi, CCCD 012345678901; liên hệ thêm 0987.654.321 hoặc x@y.com."
 	got := ScrubPersonal(in, id)
 	for _, leak := range []string{"Nguyễn Văn An", "0912", "345 678", "an.nguyen", "Lê Lợi", "012345678901", "0987", "x@y.com"} {
@@ -226,7 +227,7 @@ func TestXLSXReadBack(t *testing.T) {
 	ontime := true
 	row := CaseRow{Code: "SXD-2026-000042", Kind: "phan_anh", Channel: "web", Status: "answered", Title: "Đường ngõ 4 của Trần Văn Bình hỏng, gọi 0912000111",
 		UnitName: "Phòng Quản lý xây dựng", ReceivedAt: time.Date(2026, 11, 2, 9, 0, 0, 0, hanoi), DueAt: &due, OnTime: &ontime, Extensions: 1}
-	row.SetIdentity([]string{"Trần Văn Bình", "0912000111", "", "", ""})
+	row.SetIdentity(access.Identity{Name: "Trần Văn Bình", Phone: "0912000111"})
 	if err := x.WriteCase(row); err != nil {
 		t.Fatal(err)
 	}

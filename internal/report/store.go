@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/calendar"
 )
 
@@ -160,13 +161,13 @@ type CaseRow struct {
 	Eligible    *bool
 	// Sealed: the petitioner's identity is sealed (access.CaseScope.Sealed);
 	// the title is withheld wherever this row is shown.
-	Sealed       bool
-	identityVals []string
+	Sealed   bool
+	identity access.Identity
 }
 
 // SetIdentity is for Store implementations that read the petitioner's
 // identity only so that ScrubTitle can remove it; it never leaves the row.
-func (r *CaseRow) SetIdentity(values []string) { r.identityVals = values }
+func (r *CaseRow) SetIdentity(id access.Identity) { r.identity = id }
 
 // DayOffset is the Store's way of turning instants into local days: the
 // number of seconds to add to a UTC instant before cutting days (25,200 for

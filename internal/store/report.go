@@ -5,14 +5,15 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
-	"github.com/phucdap/phucdap/internal/caseclock"
 	"strconv"
 	"strings"
 	"time"
 
 	"gorm.io/gorm"
 
+	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/calendar"
+	"github.com/phucdap/phucdap/internal/caseclock"
 	"github.com/phucdap/phucdap/internal/report"
 )
 
@@ -1126,7 +1127,7 @@ func (s *ReportStore) EachCase(ctx context.Context, d report.Drill, fn func(repo
 				if err != nil {
 					return err
 				}
-				r.SetIdentity([]string{name.String, phone.String, email.String, address.String, idNumber.String})
+				r.SetIdentity(access.Identity{Name: name.String, Phone: phone.String, Email: email.String, Address: address.String, IDNumber: idNumber.String})
 				page = append(page, r)
 			}
 			return rows.Err()

@@ -9,6 +9,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/audit"
 	"github.com/phucdap/phucdap/internal/report"
 )
@@ -66,7 +67,7 @@ func (s *ReportStore) Publications(ctx context.Context, from, to time.Time, only
 		p.PublishedAt = published.t
 		p.Publishable = publishable.Bool
 		p.MarkedAt = marked.ptr()
-		p.SetIdentity([]string{name, phone, email, address, idNumber})
+		p.SetIdentity(access.Identity{Name: name, Phone: phone, Email: email, Address: address, IDNumber: idNumber})
 		out = append(out, p)
 	}
 	return out, total, rows.Err()
@@ -94,7 +95,7 @@ func (s *ReportStore) Publication(ctx context.Context, answerID int64) (report.P
 	}
 	r := rows[0]
 	p := report.Publication{AnswerID: r.AnswerID, CaseID: r.CaseID, CaseCode: r.Code, Kind: r.Kind, Title: r.Title, Content: r.Content, Answer: r.Body}
-	p.SetIdentity([]string{r.Name, r.Phone, r.Email, r.Address, r.IDNumber})
+	p.SetIdentity(access.Identity{Name: r.Name, Phone: r.Phone, Email: r.Email, Address: r.Address, IDNumber: r.IDNumber})
 	return p, nil
 }
 
