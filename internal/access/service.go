@@ -207,8 +207,8 @@ func (s *Service) Login(ctx context.Context, email, password, oldSecret string) 
 		}
 		if over {
 			s.log.WarnContext(ctx, "login refused: too many failures from the address")
-			return LoginResult{}, fault.Newf(fault.RateLimited, ErrLoginRateLimited.MessageID, map[string]any{
-				"RetryAfter": now.UTC().Truncate(s.cfg.LockoutFor).Add(s.cfg.LockoutFor).Sub(now)})
+			return LoginResult{}, fault.RateLimitedFor(ErrLoginRateLimited.MessageID,
+				now.UTC().Truncate(s.cfg.LockoutFor).Add(s.cfg.LockoutFor).Sub(now))
 		}
 		defer func() {
 			if fe, ok := fault.As(err); ok && fe.Code == fault.Unauthenticated {

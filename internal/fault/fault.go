@@ -9,6 +9,7 @@ package fault
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Code is a stable, machine-readable error class. Clients may switch on it.
@@ -127,4 +128,29 @@ func (l List) Err() error {
 		return nil
 	}
 	return l
+}
+
+// RetryAfterArg is the argument of a RateLimited error that says how long
+// until the limit opens again (a time.Duration).
+const RetryAfterArg = "RetryAfter"
+
+// RateLimitedFor builds a RateLimited error with a message id that says
+// how long the caller should wait.
+func RateLimitedFor(messageID string, wait time.Duration) *Error {
+	return Newf(RateLimited, messageID, map[string]any{RetryAfterArg: wait})
+}
+
+// RetryAfter returns how long a rate-limited caller should wait, when the
+// error says so: at least one second, in whole seconds, as both the JSON
+// API and the pages put it in a Retry-After header.
+func RetryAfter(err error) (time.Duration, bool) {
+	fe, ok := As(err)
+	if !ok || fe.Code != RateLimited {
+		return 0, false
+	}
+	d, ok := fe.Args[RetryAfterArg].(time.Duration)
+	if !ok {
+		return 0, false
+	}
+	return max(d.Round(time.Second), time.Second), true
 }

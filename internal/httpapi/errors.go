@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -105,24 +104,6 @@ func Describe(err error, lang string, cat *i18n.Catalog) ErrorBody {
 		return ErrorBody{Status: st, Code: string(code), Message: cat.T(lang, id, nil)}
 	}
 	return ErrorBody{Status: http.StatusInternalServerError, Code: string(fault.Internal), Message: cat.T(lang, "error.internal", nil)}
-}
-
-// RetryAfterArg is the argument of a rate-limit error that says how long
-// until the limit opens again (a time.Duration).
-const RetryAfterArg = "RetryAfter"
-
-// RetryAfter returns how long a rate-limited caller should wait, when the
-// error says so. At least one second.
-func RetryAfter(err error) (time.Duration, bool) {
-	fe, ok := fault.As(err)
-	if !ok || fe.Code != fault.RateLimited {
-		return 0, false
-	}
-	d, ok := fe.Args[RetryAfterArg].(time.Duration)
-	if !ok {
-		return 0, false
-	}
-	return max(d.Round(time.Second), time.Second), true
 }
 
 func message(cat *i18n.Catalog, lang string, fe *fault.Error) string {

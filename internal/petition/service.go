@@ -349,8 +349,7 @@ func (s *Service) authorize(ctx context.Context, in TrackInput) (Case, trackAcce
 	if l.TrackCodeFailures > 0 && codeOK {
 		codeLimit = []RateLimit{{Bucket: bucket("track-fail-code", code), Window: l.TrackWindow, Max: l.TrackCodeFailures}}
 	}
-	limited := fault.Newf(fault.RateLimited, ErrTrackRateLimited.MessageID, map[string]any{
-		"RetryAfter": now.Truncate(l.TrackWindow).Add(l.TrackWindow).Sub(now)})
+	limited := fault.RateLimitedFor(ErrTrackRateLimited.MessageID, now.Truncate(l.TrackWindow).Add(l.TrackWindow).Sub(now))
 	if over, err := s.cfg.Store.Exceeded(ctx, codeLimit, now); err != nil {
 		return Case{}, 0, err
 	} else if over {

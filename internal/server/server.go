@@ -21,6 +21,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/phucdap/phucdap/internal/fault"
 	"github.com/phucdap/phucdap/internal/httpapi"
 	"github.com/phucdap/phucdap/internal/i18n"
 	"github.com/phucdap/phucdap/internal/platform"
@@ -305,7 +306,7 @@ func errorHandler(o Options) echo.HTTPErrorHandler {
 			body.Message = o.Catalog.T(lang, "error.body_too_large", map[string]any{"Limit": humanBytes(o.BodyLimit)})
 		}
 		if body.Status == http.StatusTooManyRequests {
-			if d, ok := httpapi.RetryAfter(err); ok {
+			if d, ok := fault.RetryAfter(err); ok {
 				c.Response().Header().Set("Retry-After", strconv.Itoa(int(d.Seconds())))
 			}
 		}

@@ -499,7 +499,7 @@ func (p *Pages) afterAction(c echo.Context, ti petition.TrackInput, d *trackData
 // setRetryAfter tells a rate-limited visitor when to come back, when the
 // limit says.
 func setRetryAfter(c echo.Context, err error) {
-	if d, ok := httpapi.RetryAfter(err); ok {
+	if d, ok := fault.RetryAfter(err); ok {
 		c.Response().Header().Set("Retry-After", strconv.Itoa(int(d.Seconds())))
 	}
 }

@@ -14,7 +14,6 @@ import (
 	"github.com/phucdap/phucdap/internal/access/accesshttp"
 	"github.com/phucdap/phucdap/internal/audit"
 	"github.com/phucdap/phucdap/internal/fault"
-	"github.com/phucdap/phucdap/internal/httpapi"
 	"github.com/phucdap/phucdap/internal/i18n"
 	"github.com/phucdap/phucdap/internal/org"
 	"github.com/phucdap/phucdap/internal/petition"
@@ -164,7 +163,7 @@ func (s *Staff) login(c echo.Context) error {
 		}
 		d.Errors = msgs
 		status := http.StatusUnauthorized
-		if ra, ok := httpapi.RetryAfter(err); ok {
+		if ra, ok := fault.RetryAfter(err); ok {
 			status = http.StatusTooManyRequests
 			c.Response().Header().Set("Retry-After", strconv.Itoa(int(ra.Seconds())))
 		}
