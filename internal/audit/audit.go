@@ -1,10 +1,12 @@
-// Package audit owns the append-only audit trail (table audit_log) and the
-// identity access log (table identity_access_log): the rows, how they are
-// appended inside the caller's transaction, and who may read them.
+// Package audit owns the vocabulary of the append-only audit trail and of
+// the identity access log: what an entry is ([Entry], [IdentityAccess]),
+// what it must hold before it is stored ([Entry.Complete],
+// [IdentityAccess.Complete]), how a stored entry reads back ([Row]), and
+// who may read the two logs ([Trail]).
 //
-// It writes through gorm on purpose: an audit row must commit or roll back
-// with the change it describes, so [Record] takes the caller's transaction
-// rather than opening its own. Nothing in phucdap updates or deletes these
+// The store writes the rows: an audit row must commit or roll back with the
+// change it describes, so it is appended inside the transaction of that
+// change, never on its own. Nothing in phucdap updates or deletes these
 // rows; the database refuses it too (a trigger on each table, on Postgres
 // and SQLite, see migration 00004).
 //
@@ -14,13 +16,9 @@ package audit
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
-
-	"gorm.io/gorm"
 
 	"github.com/phucdap/phucdap/internal/platform"
 )
@@ -43,25 +41,16 @@ type Entry struct {
 	RequestID string
 }
 
-type row struct {
-	ID         int64 `gorm:"primaryKey"`
-	At         time.Time
-	ActorID    *int64
-	ActorLabel string
-	Action     string
-	Entity     string
-	EntityID   string
-	BeforeJSON *string `gorm:"column:before_json"`
-	AfterJSON  *string `gorm:"column:after_json"`
-	RequestID  string
-}
+// ErrIncomplete is returned for an entry that lacks what every stored entry
+// must hold.
+var ErrIncomplete = errors.New("audit: incomplete entry")
 
-func (row) TableName() string { return "audit_log" }
-
-// Record appends e in tx, the transaction of the change it describes.
-func Record(ctx context.Context, tx *gorm.DB, e Entry) error {
+// Complete checks that e has a time, an action and an entity, and fills the
+// defaults: the request id carried by ctx, and the actor label "system"
+// when no one is named.
+func (e Entry) Complete(ctx context.Context) (Entry, error) {
 	if e.At.IsZero() || e.Action == "" || e.Entity == "" {
-		return errors.New("audit: an entry needs a time, an action and an entity")
+		return e, errors.Join(ErrIncomplete, errors.New("an entry needs a time, an action and an entity"))
 	}
 	if e.RequestID == "" {
 		e.RequestID = platform.RequestID(ctx)
@@ -69,34 +58,8 @@ func Record(ctx context.Context, tx *gorm.DB, e Entry) error {
 	if e.ActorLabel == "" {
 		e.ActorLabel = "system"
 	}
-	r := row{At: e.At.UTC(), ActorID: e.ActorID, ActorLabel: e.ActorLabel, Action: e.Action,
-		Entity: e.Entity, EntityID: e.EntityID, RequestID: e.RequestID}
-	var err error
-	if r.BeforeJSON, err = marshal(e.Before); err != nil {
-		return err
-	}
-	if r.AfterJSON, err = marshal(e.After); err != nil {
-		return err
-	}
-	if err := tx.WithContext(ctx).Create(&r).Error; err != nil {
-		return fmt.Errorf("audit %s: %w", e.Action, err)
-	}
-	return nil
-}
-
-func marshal(v any) (*string, error) {
-	if v == nil {
-		return nil, nil
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil, fmt.Errorf("audit: marshal: %w", err)
-	}
-	s := string(b)
-	if s == "null" {
-		return nil, nil
-	}
-	return &s, nil
+	e.At = e.At.UTC()
+	return e, nil
 }
 
 // IdentityAccess is one read of a denouncer's identity.
@@ -110,32 +73,16 @@ type IdentityAccess struct {
 	RequestID string
 }
 
-type accessRow struct {
-	ID         int64 `gorm:"primaryKey"`
-	At         time.Time
-	AccountID  int64
-	ActorLabel string
-	CaseID     int64
-	Reason     string
-	RequestID  string
-}
-
-func (accessRow) TableName() string { return "identity_access_log" }
-
-// LogIdentityAccess appends a row to the identity access log in tx. The
-// caller reads the identity in the same transaction, so a read without its
-// log row cannot happen.
-func LogIdentityAccess(ctx context.Context, tx *gorm.DB, a IdentityAccess) error {
+// Complete checks that a names a time, an account, a case and a reason
+// (trimmed), and fills the request id carried by ctx.
+func (a IdentityAccess) Complete(ctx context.Context) (IdentityAccess, error) {
 	a.Reason = strings.TrimSpace(a.Reason)
 	if a.At.IsZero() || a.AccountID == 0 || a.CaseID == 0 || a.Reason == "" {
-		return errors.New("audit: an identity access needs a time, an account, a case and a reason")
+		return a, errors.Join(ErrIncomplete, errors.New("an identity access needs a time, an account, a case and a reason"))
 	}
 	if a.RequestID == "" {
 		a.RequestID = platform.RequestID(ctx)
 	}
-	r := accessRow{At: a.At.UTC(), AccountID: a.AccountID, ActorLabel: a.ActorLabel, CaseID: a.CaseID, Reason: a.Reason, RequestID: a.RequestID}
-	if err := tx.WithContext(ctx).Create(&r).Error; err != nil {
-		return fmt.Errorf("identity access log: %w", err)
-	}
-	return nil
+	a.At = a.At.UTC()
+	return a, nil
 }

@@ -136,11 +136,11 @@ func TestAuditTrailIsAppendOnly(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		err := db.Tx(ctx, func(tx *gorm.DB) error {
-			if err := audit.Record(ctx, tx, audit.Entry{At: accessNow, ActorLabel: "test", Action: "test.write", Entity: "thing", EntityID: "1",
+			if err := store.RecordAudit(ctx, tx, audit.Entry{At: accessNow, ActorLabel: "test", Action: "test.write", Entity: "thing", EntityID: "1",
 				After: map[string]any{"x": 1}}); err != nil {
 				return err
 			}
-			return audit.LogIdentityAccess(ctx, tx, audit.IdentityAccess{At: accessNow, AccountID: 1, ActorLabel: "t", CaseID: 1, Reason: "xác minh"})
+			return store.LogIdentityAccess(ctx, tx, audit.IdentityAccess{At: accessNow, AccountID: 1, ActorLabel: "t", CaseID: 1, Reason: "xác minh"})
 		})
 		if err != nil {
 			t.Fatal(err)

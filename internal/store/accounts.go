@@ -86,7 +86,7 @@ func actorID(a access.Actor) *int64 {
 }
 
 func recordAccount(ctx context.Context, tx *gorm.DB, by access.Actor, action string, id int64, before, after any, now time.Time) error {
-	return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: actorID(by), ActorLabel: by.Label(), Action: action,
+	return recordAudit(ctx, tx, audit.Entry{At: now, ActorID: actorID(by), ActorLabel: by.Label(), Action: action,
 		Entity: "account", EntityID: strconv.FormatInt(id, 10), Before: before, After: after})
 }
 
@@ -382,7 +382,7 @@ func (s *AccountStore) LoginFailed(ctx context.Context, id int64, max int, lockF
 			return err
 		}
 		locked = true
-		return audit.Record(ctx, tx, audit.Entry{At: now, ActorLabel: "system", Action: "account.locked", Entity: "account",
+		return recordAudit(ctx, tx, audit.Entry{At: now, ActorLabel: "system", Action: "account.locked", Entity: "account",
 			EntityID: strconv.FormatInt(id, 10), After: map[string]any{"locked_until": until.UTC(), "failures": max}})
 	})
 	return locked, err
@@ -399,7 +399,7 @@ func (s *AccountStore) LoginSucceeded(ctx context.Context, id int64, now time.Ti
 		if err := tx.Select("id, email").Where("id = ?", id).Take(&r).Error; err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: &r.ID, ActorLabel: access.AuditLabel(r.ID, r.Email),
+		return recordAudit(ctx, tx, audit.Entry{At: now, ActorID: &r.ID, ActorLabel: access.AuditLabel(r.ID, r.Email),
 			Action: "account.login", Entity: "account", EntityID: strconv.FormatInt(id, 10)})
 	})
 }
@@ -419,7 +419,7 @@ func (s *AccountStore) SetIdentityGrant(ctx context.Context, by access.Actor, id
 			if err := tx.Create(&identityGrantRow{AccountID: id, GrantedBy: by.AccountID, GrantedAt: now}).Error; err != nil {
 				return err
 			}
-			return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: actorID(by), ActorLabel: by.Label(), Action: "identity.grant",
+			return recordAudit(ctx, tx, audit.Entry{At: now, ActorID: actorID(by), ActorLabel: by.Label(), Action: "identity.grant",
 				Entity: "account", EntityID: entity, After: map[string]any{"identity_read": true}})
 		}
 		if len(live) == 0 {
@@ -429,7 +429,7 @@ func (s *AccountStore) SetIdentityGrant(ctx context.Context, by access.Actor, id
 			Updates(map[string]any{"revoked_by": actorID(by), "revoked_at": now}).Error; err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: actorID(by), ActorLabel: by.Label(), Action: "identity.revoke",
+		return recordAudit(ctx, tx, audit.Entry{At: now, ActorID: actorID(by), ActorLabel: by.Label(), Action: "identity.revoke",
 			Entity: "account", EntityID: entity, Before: map[string]any{"identity_read": true}, After: map[string]any{"identity_read": false}})
 	})
 }
@@ -437,7 +437,7 @@ func (s *AccountStore) SetIdentityGrant(ctx context.Context, by access.Actor, id
 // Audit implements access.Store.
 func (s *AccountStore) Audit(ctx context.Context, by access.Actor, action, entity string, entityID int64, now time.Time) error {
 	return s.db.Tx(ctx, func(tx *gorm.DB) error {
-		return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: actorID(by), ActorLabel: by.Label(), Action: action,
+		return recordAudit(ctx, tx, audit.Entry{At: now, ActorID: actorID(by), ActorLabel: by.Label(), Action: action,
 			Entity: entity, EntityID: strconv.FormatInt(entityID, 10)})
 	})
 }

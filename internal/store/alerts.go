@@ -586,7 +586,7 @@ func (s *AlertStore) RetryDeadBy(ctx context.Context, id int64, now time.Time, b
 			return ErrNotDead
 		}
 		by.At, by.Action, by.Entity, by.EntityID = now, "outbox.retry", "outbox", strconv.FormatInt(id, 10)
-		return audit.Record(ctx, tx, by)
+		return recordAudit(ctx, tx, by)
 	})
 }
 

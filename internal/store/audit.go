@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -13,13 +14,94 @@ import (
 )
 
 // AuditStore reads the audit trail and the identity access log. Writing goes
-// through audit.Record in the transaction of each change.
+// through recordAudit and logIdentityAccess, in the transaction of each
+// change.
 type AuditStore struct{ db *DB }
 
 // NewAuditStore returns the audit reader over db.
 func NewAuditStore(db *DB) *AuditStore { return &AuditStore{db: db} }
 
 var _ audit.Reader = (*AuditStore)(nil)
+
+type auditRow struct {
+	ID         int64 `gorm:"primaryKey"`
+	At         time.Time
+	ActorID    *int64
+	ActorLabel string
+	Action     string
+	Entity     string
+	EntityID   string
+	BeforeJSON *string `gorm:"column:before_json"`
+	AfterJSON  *string `gorm:"column:after_json"`
+	RequestID  string
+}
+
+func (auditRow) TableName() string { return "audit_log" }
+
+// recordAudit appends e in tx, the transaction of the change it describes,
+// so that the row commits or rolls back with that change.
+func recordAudit(ctx context.Context, tx *gorm.DB, e audit.Entry) error {
+	e, err := e.Complete(ctx)
+	if err != nil {
+		return err
+	}
+	r := auditRow{At: e.At, ActorID: e.ActorID, ActorLabel: e.ActorLabel, Action: e.Action,
+		Entity: e.Entity, EntityID: e.EntityID, RequestID: e.RequestID}
+	if r.BeforeJSON, err = auditJSON(e.Before); err != nil {
+		return err
+	}
+	if r.AfterJSON, err = auditJSON(e.After); err != nil {
+		return err
+	}
+	if err := tx.WithContext(ctx).Create(&r).Error; err != nil {
+		return fmt.Errorf("audit %s: %w", e.Action, err)
+	}
+	return nil
+}
+
+// auditJSON marshals a before or after value; nil (or JSON null) stores
+// NULL.
+func auditJSON(v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("audit: marshal: %w", err)
+	}
+	s := string(b)
+	if s == "null" {
+		return nil, nil
+	}
+	return &s, nil
+}
+
+type identityAccessRow struct {
+	ID         int64 `gorm:"primaryKey"`
+	At         time.Time
+	AccountID  int64
+	ActorLabel string
+	CaseID     int64
+	Reason     string
+	RequestID  string
+}
+
+func (identityAccessRow) TableName() string { return "identity_access_log" }
+
+// logIdentityAccess appends a row to the identity access log in tx. The
+// caller reads the identity in the same transaction, so a read without its
+// log row cannot happen.
+func logIdentityAccess(ctx context.Context, tx *gorm.DB, a audit.IdentityAccess) error {
+	a, err := a.Complete(ctx)
+	if err != nil {
+		return err
+	}
+	r := identityAccessRow{At: a.At, AccountID: a.AccountID, ActorLabel: a.ActorLabel, CaseID: a.CaseID, Reason: a.Reason, RequestID: a.RequestID}
+	if err := tx.WithContext(ctx).Create(&r).Error; err != nil {
+		return fmt.Errorf("identity access log: %w", err)
+	}
+	return nil
+}
 
 func likeEscape(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)

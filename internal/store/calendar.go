@@ -151,7 +151,7 @@ func (s *DeadlineStore) SaveTable(ctx context.Context, t calendar.YearTable, by 
 		if stored {
 			e.Before = before
 		}
-		if err := audit.Record(ctx, tx, e); err != nil {
+		if err := recordAudit(ctx, tx, e); err != nil {
 			return err
 		}
 		return RequestRecompute(tx, fmt.Sprintf("Lịch làm việc năm %d được sửa bởi %s.", t.Year, by.Label), by.Label, now)
@@ -312,7 +312,7 @@ func (s *DeadlineStore) AddRule(ctx context.Context, r deadline.Rule, reason str
 		if err := tx.Create(&row).Error; err != nil {
 			return fmt.Errorf("store rule %s: %w", r.ID, err)
 		}
-		err := audit.Record(ctx, tx, audit.Entry{At: now, ActorID: by.AccountID, ActorLabel: by.Label, Action: "deadline.rule.add",
+		err := recordAudit(ctx, tx, audit.Entry{At: now, ActorID: by.AccountID, ActorLabel: by.Label, Action: "deadline.rule.add",
 			Entity: "deadline_rule", EntityID: r.ID + "@" + r.EffectiveFrom.String(),
 			After: struct {
 				Rule   deadline.Rule `json:"rule"`
@@ -358,7 +358,7 @@ func (s *DeadlineStore) SaveOverride(ctx context.Context, o deadline.Override, b
 		if found {
 			e.Before = deadline.Override{RuleID: before.RuleID, Scope: before.Scope, Limit: before.LimitDays, Unit: deadline.Unit(before.Unit), Reason: before.Reason}
 		}
-		if err := audit.Record(ctx, tx, e); err != nil {
+		if err := recordAudit(ctx, tx, e); err != nil {
 			return err
 		}
 		return RequestRecompute(tx, fmt.Sprintf("Thời hạn %s được điều chỉnh bởi %s.", o.RuleID, by.Label), by.Label, now)
@@ -379,7 +379,7 @@ func (s *DeadlineStore) DeleteOverride(ctx context.Context, ruleID, scope string
 		if err := tx.Delete(&overrideRow{}, before.ID).Error; err != nil {
 			return err
 		}
-		if err := audit.Record(ctx, tx, audit.Entry{At: now, ActorID: by.AccountID, ActorLabel: by.Label, Action: "deadline.override.delete",
+		if err := recordAudit(ctx, tx, audit.Entry{At: now, ActorID: by.AccountID, ActorLabel: by.Label, Action: "deadline.override.delete",
 			Entity: "deadline_override", EntityID: ruleID + "/" + scope,
 			Before: deadline.Override{RuleID: before.RuleID, Scope: before.Scope, Limit: before.LimitDays, Unit: deadline.Unit(before.Unit), Reason: before.Reason}}); err != nil {
 			return err
@@ -506,7 +506,7 @@ func (s *DeadlineStore) ResolveBuiltin(ctx context.Context, year int, accept boo
 			}
 		}
 		e.Action = action
-		if err := audit.Record(ctx, tx, e); err != nil {
+		if err := recordAudit(ctx, tx, e); err != nil {
 			return err
 		}
 		return recordBuiltin(tx, year, builtin.Fingerprint(), by.Label, now)

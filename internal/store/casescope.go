@@ -211,7 +211,7 @@ func readIdentity(tx *gorm.DB, caseID int64) (access.Identity, error) {
 func (s *CaseAccessStore) RevealIdentity(ctx context.Context, by access.Actor, caseID int64, reason string, now time.Time) (access.Identity, error) {
 	var out access.Identity
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
-		if err := audit.LogIdentityAccess(ctx, tx, audit.IdentityAccess{At: now, AccountID: by.AccountID, ActorLabel: by.Label(),
+		if err := logIdentityAccess(ctx, tx, audit.IdentityAccess{At: now, AccountID: by.AccountID, ActorLabel: by.Label(),
 			CaseID: caseID, Reason: reason}); err != nil {
 			return err
 		}
@@ -226,7 +226,7 @@ func (s *CaseAccessStore) RevealIdentity(ctx context.Context, by access.Actor, c
 // identity.reveal_refused, on the case, with why.
 func (s *CaseAccessStore) RecordRevealRefused(ctx context.Context, by access.Actor, caseID int64, why string, now time.Time) error {
 	return s.db.Tx(ctx, func(tx *gorm.DB) error {
-		return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: actorID(by), ActorLabel: by.Label(), Action: "identity.reveal_refused",
+		return recordAudit(ctx, tx, audit.Entry{At: now, ActorID: actorID(by), ActorLabel: by.Label(), Action: "identity.reveal_refused",
 			Entity: "case", EntityID: strconv.FormatInt(caseID, 10), After: map[string]any{"why": why}})
 	})
 }

@@ -3,10 +3,22 @@ package store
 import (
 	"context"
 
+	"gorm.io/gorm"
+
+	"github.com/phucdap/phucdap/internal/audit"
 	"github.com/phucdap/phucdap/internal/report"
 )
 
 // BareCounts exposes the report's floor query to the benchmark.
 func (s *ReportStore) BareCounts(ctx context.Context, spec report.Spec) (map[string]int64, error) {
 	return s.bareCounts(ctx, spec)
+}
+
+// RecordAudit exposes the audit writer to the append-only test.
+func RecordAudit(ctx context.Context, tx *gorm.DB, e audit.Entry) error { return recordAudit(ctx, tx, e) }
+
+// LogIdentityAccess exposes the identity access writer to the append-only
+// test.
+func LogIdentityAccess(ctx context.Context, tx *gorm.DB, a audit.IdentityAccess) error {
+	return logIdentityAccess(ctx, tx, a)
 }

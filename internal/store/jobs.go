@@ -52,7 +52,7 @@ func (s *JobRunStore) Claim(ctx context.Context, r jobs.Run) (int64, bool, error
 				by := r.ByAccount
 				e.ActorID = &by
 			}
-			return audit.Record(ctx, tx, e)
+			return recordAudit(ctx, tx, e)
 		}
 		return nil
 	})

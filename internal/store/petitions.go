@@ -1041,7 +1041,7 @@ func (s *PetitionStore) SaveDispute(ctx context.Context, d petition.DisputeRecor
 			[][]any{{d.CaseID, string(petition.EventReopened), true, "petitioner", code, at}}, "", nil); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Entry{At: at, ActorLabel: "petitioner", Action: "case.reopen", Entity: "case",
+		return recordAudit(ctx, tx, audit.Entry{At: at, ActorLabel: "petitioner", Action: "case.reopen", Entity: "case",
 			EntityID: strconv.FormatInt(d.CaseID, 10), Before: map[string]any{"status": "answered"},
 			After: map[string]any{"status": string(petition.StatusReopened), "follow_up": code}})
 	})

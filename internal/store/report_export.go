@@ -36,7 +36,7 @@ func (s *ReportStore) CreateExport(ctx context.Context, by access.Actor, format 
 			acc := by.AccountID
 			e.ActorID = &acc
 		}
-		return audit.Record(ctx, tx, e)
+		return recordAudit(ctx, tx, e)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("create export: %w", err)

@@ -135,7 +135,7 @@ func (s *ReportStore) SetPublishable(ctx context.Context, answerID int64, on boo
 			id := by.Actor.AccountID
 			e.ActorID = &id
 		}
-		return audit.Record(ctx, tx, e)
+		return recordAudit(ctx, tx, e)
 	})
 }
 

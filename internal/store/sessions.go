@@ -121,7 +121,7 @@ func (s *AccountStore) InsertToken(ctx context.Context, by access.Actor, t acces
 			return fmt.Errorf("insert token: %w", err)
 		}
 		out = r.token(t.AccountEmail)
-		return audit.Record(ctx, tx, audit.Entry{At: t.CreatedAt, ActorID: actorID(by), ActorLabel: by.Label(), Action: "token.create",
+		return recordAudit(ctx, tx, audit.Entry{At: t.CreatedAt, ActorID: actorID(by), ActorLabel: by.Label(), Action: "token.create",
 			Entity: "api_token", EntityID: strconv.FormatInt(r.ID, 10),
 			After: tokenSnapshot{Account: r.AccountID, Name: r.Name, Prefix: r.Prefix, Roles: r.Roles}})
 	})
@@ -194,7 +194,7 @@ func (s *AccountStore) RevokeToken(ctx context.Context, by access.Actor, id int6
 		snap := tokenSnapshot{Account: r.AccountID, Name: r.Name, Prefix: r.Prefix, Roles: r.Roles}
 		after := snap
 		after.Revoked = true
-		return audit.Record(ctx, tx, audit.Entry{At: now, ActorID: actorID(by), ActorLabel: by.Label(), Action: "token.revoke",
+		return recordAudit(ctx, tx, audit.Entry{At: now, ActorID: actorID(by), ActorLabel: by.Label(), Action: "token.revoke",
 			Entity: "api_token", EntityID: strconv.FormatInt(id, 10), Before: snap, After: after})
 	})
 }

@@ -500,7 +500,7 @@ func (s *WorkflowStore) write(ctx context.Context, tx *gorm.DB, st *petition.Cas
 		// decides deadlines, and a denunciation's stays sealed after it.
 		before["kind"] = string(st.Kind)
 	}
-	if err := audit.Record(ctx, tx, audit.Entry{At: at, ActorID: actorID(by), ActorLabel: by.Label(), Action: "case." + string(ch.Action),
+	if err := recordAudit(ctx, tx, audit.Entry{At: at, ActorID: actorID(by), ActorLabel: by.Label(), Action: "case." + string(ch.Action),
 		Entity: "case", EntityID: strconv.FormatInt(st.ID, 10), Before: before, After: after}); err != nil {
 		return nil, err
 	}
@@ -782,7 +782,7 @@ func (s *WorkflowStore) Register(ctx context.Context, nc petition.NewCase, by ac
 			return err
 		}
 		res = r.res
-		return audit.Record(ctx, tx, audit.Entry{At: at.UTC(), ActorID: actorID(by), ActorLabel: by.Label(), Action: "case.register",
+		return recordAudit(ctx, tx, audit.Entry{At: at.UTC(), ActorID: actorID(by), ActorLabel: by.Label(), Action: "case.register",
 			Entity: "case", EntityID: strconv.FormatInt(res.CaseID, 10),
 			After: map[string]any{"code": res.Code, "kind": string(nc.Kind), "channel": string(nc.Channel), "received_at": nc.ReceivedAt.UTC(),
 				"topic_id": nc.TopicID, "due_at": nullTime(nc.Due.At), "status": string(res.Status)}})
