@@ -15,6 +15,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/phucdap/phucdap/internal/download"
 	"github.com/phucdap/phucdap/internal/fault"
 	"github.com/phucdap/phucdap/internal/i18n"
 	"github.com/phucdap/phucdap/internal/petition"
@@ -326,32 +327,7 @@ type attachmentResponse struct {
 
 func (a attachmentResponse) VisitGetPetitionFileResponse(w http.ResponseWriter) error {
 	defer a.r.Close()
-	return ServeAttachment(w, a.att, a.r)
-}
-
-// ServeAttachment writes a stored file as a download: with the type
-// recognised when it was stored (never the name's), as an attachment, not
-// sniffed, not cached.
-func ServeAttachment(w http.ResponseWriter, att petition.Attachment, r io.Reader) error {
-	h := w.Header()
-	mt := att.MediaType
-	if mt == "" {
-		mt = "application/octet-stream"
-	}
-	h.Set("Content-Type", mt)
-	cd := mime.FormatMediaType("attachment", map[string]string{"filename": att.Name})
-	if cd == "" {
-		cd = "attachment"
-	}
-	h.Set("Content-Disposition", cd)
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Cache-Control", "no-store")
-	if att.Size > 0 {
-		h.Set("Content-Length", strconv.FormatInt(att.Size, 10))
-	}
-	w.WriteHeader(http.StatusOK)
-	_, err := io.Copy(w, r)
-	return err
+	return download.Serve(w, download.File{Name: a.att.Name, MediaType: a.att.MediaType, Size: a.att.Size}, a.r)
 }
 
 // RatePetition implements POST /petitions/{code}/rating.

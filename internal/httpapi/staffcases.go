@@ -1,14 +1,13 @@
 package httpapi
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
-	"net/url"
-	"strings"
+	"net/http"
 
 	"github.com/phucdap/phucdap/internal/access"
+	"github.com/phucdap/phucdap/internal/download"
 	"github.com/phucdap/phucdap/internal/fault"
 )
 
@@ -104,34 +103,25 @@ func (a *API) GetStaffCase(ctx context.Context, req GetStaffCaseRequestObject) (
 }
 
 // GetCaseAttachment implements GET /staff/cases/{id}/attachments/{attachment_id}:
-// for whoever may read the case, as an attachment with its stored type,
-// nosniff, never cached.
+// for whoever may read the case, as a download (see package download),
+// streamed from the file store.
 func (a *API) GetCaseAttachment(ctx context.Context, req GetCaseAttachmentRequestObject) (GetCaseAttachmentResponseObject, error) {
 	at, rc, err := a.Cases.OpenAttachment(ctx, actor(ctx), req.Id, req.AttachmentId)
 	if err != nil {
 		return nil, err
 	}
-	defer rc.Close()
-	body, err := io.ReadAll(rc)
-	if err != nil {
-		return nil, err
-	}
-	return GetCaseAttachment200AsteriskResponse{Body: bytes.NewReader(body), ContentType: at.MediaType, ContentLength: int64(len(body)),
-		Headers: GetCaseAttachment200ResponseHeaders{ContentDisposition: ptr(ContentDisposition(at.Name)),
-			XContentTypeOptions: ptr("nosniff"), CacheControl: ptr("no-store")}}, nil
+	return caseAttachmentResponse{f: download.File{Name: at.Name, MediaType: at.MediaType, Size: at.Size}, r: rc}, nil
 }
 
-// ContentDisposition is the header that makes a browser save a file under
-// name, never render it (RFC 6266, the name percent-encoded in UTF-8, with
-// an ASCII fallback).
-func ContentDisposition(name string) string {
-	ascii := strings.Map(func(r rune) rune {
-		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' {
-			return '_'
-		}
-		return r
-	}, name)
-	return `attachment; filename="` + ascii + `"; filename*=UTF-8''` + url.PathEscape(name)
+// caseAttachmentResponse streams a case file as a download.
+type caseAttachmentResponse struct {
+	f download.File
+	r io.ReadCloser
+}
+
+func (a caseAttachmentResponse) VisitGetCaseAttachmentResponse(w http.ResponseWriter) error {
+	defer a.r.Close()
+	return download.Serve(w, a.f, a.r)
 }
 
 func identityJSON(id access.Identity) *Identity {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/phucdap/phucdap/internal/download"
 	"github.com/phucdap/phucdap/internal/fault"
 	"github.com/phucdap/phucdap/internal/httpapi"
 	"github.com/phucdap/phucdap/internal/i18n"
@@ -463,7 +464,7 @@ func (p *Pages) fileDownload(c echo.Context) error {
 		return p.afterAction(c, ti, d, err, "")
 	}
 	defer r.Close()
-	return httpapi.ServeAttachment(c.Response(), att, r)
+	return download.Serve(c.Response(), download.File{Name: att.Name, MediaType: att.MediaType, Size: att.Size}, r)
 }
 
 // afterAction shows the case again with what the rating or dispute did.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/access/accesshttp"
+	"github.com/phucdap/phucdap/internal/download"
 	"github.com/phucdap/phucdap/internal/httpapi"
 	"github.com/phucdap/phucdap/internal/i18n"
 	"github.com/phucdap/phucdap/internal/org"
@@ -204,7 +205,7 @@ func (s *Staff) revealIdentity(c echo.Context) error {
 }
 
 // attachment serves one attachment of a case to whoever may read the case:
-// as a download (never rendered), with its stored type and nosniff.
+// as a download, the same as the API serves it.
 func (s *Staff) attachment(c echo.Context) error {
 	id, err1 := strconv.ParseInt(c.Param("id"), 10, 64)
 	att, err2 := strconv.ParseInt(c.Param("att"), 10, 64)
@@ -216,9 +217,5 @@ func (s *Staff) attachment(c echo.Context) error {
 		return err
 	}
 	defer rc.Close()
-	h := c.Response().Header()
-	h.Set("Content-Disposition", httpapi.ContentDisposition(a.Name))
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Cache-Control", "no-store")
-	return c.Stream(http.StatusOK, a.MediaType, rc)
+	return download.Serve(c.Response(), download.File{Name: a.Name, MediaType: a.MediaType, Size: a.Size}, rc)
 }
