@@ -8,7 +8,6 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -155,7 +154,7 @@ func (a *API) SubmitPetition(ctx context.Context, req SubmitPetitionRequestObjec
 		if err != nil {
 			return nil, err
 		}
-		FillFromForm(&si, form.Fields)
+		si.FillFromForm(form.Value)
 		si.Attachments = form.Uploads
 		if v, ok := form.Fields["keep_identity_secret"]; ok {
 			si.KeepSecret = !isFalse(v)
@@ -182,31 +181,6 @@ func (a *API) SubmitPetition(ctx context.Context, req SubmitPetitionRequestObjec
 		out.DueAt = ptr(rec.Due.At)
 	}
 	return out, nil
-}
-
-// FillFromForm copies the text fields of a form (web or multipart API) into
-// a submission. A topic id that is not a number becomes -1, which fails
-// validation as "choose a topic".
-func FillFromForm(si *petition.SubmitInput, f map[string]string) {
-	si.Kind = petition.Kind(strings.TrimSpace(f["kind"]))
-	if v := strings.TrimSpace(f["topic_id"]); v != "" {
-		id, err := strconv.ParseInt(v, 10, 64)
-		if err != nil {
-			id = -1
-		}
-		si.TopicID = id
-	}
-	si.Title, si.Content, si.Place = f["title"], f["content"], f["place"]
-	si.Name, si.Phone, si.Email, si.Address = f["name"], f["phone"], f["email"], f["address"]
-	si.Consent = isTrue(f["consent"])
-}
-
-func isTrue(v string) bool {
-	switch strings.ToLower(strings.TrimSpace(v)) {
-	case "1", "true", "on", "yes", "co", "có":
-		return true
-	}
-	return false
 }
 
 func isFalse(v string) bool {

@@ -257,7 +257,7 @@ func (p *Pages) petitionSubmit(c echo.Context) error {
 	}
 	si := petition.SubmitInput{Channel: petition.ChannelWeb, Lang: lang, ClientIP: c.RealIP(),
 		KeepSecret: fields["waive_secrecy"] == "", IdempotencyKey: id, Attachments: form.Uploads}
-	httpapi.FillFromForm(&si, fields)
+	si.FillFromForm(form.Value)
 	rec, err := in.Service.Submit(ctx, si)
 	if err != nil {
 		for _, u := range si.Attachments {
