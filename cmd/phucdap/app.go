@@ -7,67 +7,15 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"os"
 	"strings"
-	"time"
 
-	"github.com/phucdap/phucdap/internal/access"
-	"github.com/phucdap/phucdap/internal/alert"
-	"github.com/phucdap/phucdap/internal/audit"
-	"github.com/phucdap/phucdap/internal/calendar"
 	"github.com/phucdap/phucdap/internal/config"
-	"github.com/phucdap/phucdap/internal/deadline"
-	"github.com/phucdap/phucdap/internal/jobs"
 	"github.com/phucdap/phucdap/internal/org"
-	"github.com/phucdap/phucdap/internal/petition"
 	"github.com/phucdap/phucdap/internal/plan"
 	"github.com/phucdap/phucdap/internal/platform"
-	"github.com/phucdap/phucdap/internal/report"
 	"github.com/phucdap/phucdap/internal/store"
 )
-
-// app is the wired core shared by the subcommands that touch data.
-type app struct {
-	cfg   *config.Config
-	log   *slog.Logger
-	clock platform.Clock
-	db    *store.DB
-	// replica is the optional read replica of the reports (issue 15);
-	// stopReplica ends its health checks.
-	replica     *store.ReadReplica
-	stopReplica context.CancelFunc
-	plans       *plan.Catalog
-	units       *store.UnitStore
-	stores      *store.PlanStore
-
-	// Staff access (issue 5): accounts, sessions, tokens; the staff view
-	// of cases with the denouncer secrecy; the audit trail's read side.
-	accounts *access.Service
-	cases    *access.Cases
-	trail    *audit.Trail
-
-	deadlineStore *store.DeadlineStore
-	// deadlines is built by startDeadlines, after the defaults are stored.
-	deadlines *deadline.Service
-
-	// Citizen intake (issue 4): see intake.go.
-	intake *intake
-	// The case workflow (issue 6): see workflow.go.
-	workflow *petition.Workflow
-	// KPIs (issue 8): built by startReports (report.go).
-	reports     *report.Service
-	reportStore *store.ReportStore
-
-	// Scheduled work and alerts (issue 7): built by startAlerts (jobs.go).
-	alertStore *store.AlertStore
-	alerts     *alert.Service
-	scheduler  *jobs.Scheduler
-
-	// metrics is the Prometheus handler handler() built; serve puts it on
-	// its own listener when metrics.listen is set.
-	metrics http.Handler
-}
 
 // newFlagSet returns a flag set whose --help prints the command's usage and
 // which accepts --config.
@@ -140,100 +88,51 @@ func loadConfig(env *cliEnv, path string) (*config.Config, error) {
 	return config.Load(path, env.environ)
 }
 
-// open loads config, connects to the database and applies migrations.
-// If migration fails, nothing else starts.
-func open(ctx context.Context, env *cliEnv, cfgPath string, migrate bool) (*app, error) {
+// openDB loads the configuration and connects to the database; with
+// migrate it applies the pending migrations, and if that fails nothing
+// else starts. opts adjust the configuration (serve --passive).
+func openDB(ctx context.Context, env *cliEnv, cfgPath string, migrate bool, opts ...func(*config.Config)) (*config.Config, *slog.Logger, *store.DB, error) {
 	cfg, err := loadConfig(env, cfgPath)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
+	}
+	for _, o := range opts {
+		o(cfg)
 	}
 	log := platform.NewLogger(env.stderr, cfg.Log.Format, cfg.Log.Level)
-	clock := platform.SystemClock{Offset: cfg.Offset}
-	opts := store.Options{
+	db, err := store.Open(ctx, store.Options{
 		Dialect: store.Dialect(cfg.Dialect()), URL: cfg.DatabaseURL, Path: cfg.SQLitePath(),
 		MaxOpenConns: cfg.DB.MaxOpenConns, MaxIdleConns: cfg.DB.MaxIdleConns, BusyTimeout: cfg.DB.BusyTimeout, Logger: log,
-	}
-	db, err := store.Open(ctx, opts)
+	})
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	if migrate {
 		res, err := db.Migrate(ctx)
 		if err != nil {
 			db.Close()
-			return nil, err
+			return nil, nil, nil, err
 		}
 		for _, r := range res {
 			log.Info("migration applied", "version", r.Version, "name", r.Name, "duration", r.Duration)
 		}
 	}
-	a := assemble(cfg, log, clock, db)
-	if cfg.Database.ReadURL != "" {
-		a.replica = store.NewReadReplica(db, store.Options{Dialect: store.Postgres, URL: cfg.Database.ReadURL,
-			MaxOpenConns: cfg.DB.MaxOpenConns, MaxIdleConns: cfg.DB.MaxIdleConns}, cfg.Database.MaxLag, log)
-	}
-	return a, nil
+	return cfg, log, db, nil
 }
 
-// assemble builds the services over an open database. Tests call it with a
-// fixed clock and a fresh database.
-func assemble(cfg *config.Config, log *slog.Logger, clock platform.Clock, db *store.DB) *app {
-	a := &app{cfg: cfg, log: log, clock: clock, db: db}
-	a.stores = store.NewPlanStore(db)
-	a.units = store.NewUnitStore(db, clock.Now)
-	a.plans = plan.NewCatalog(a.stores, clock.Now, a.knownUnits)
-	a.accounts = access.NewService(store.NewAccountStore(db), clock.Now, log, access.Config{
-		MinPasswordLength: cfg.Auth.PasswordMinLength, MaxFailures: cfg.Auth.LockoutFailures, LockoutFor: cfg.Auth.LockoutDuration,
-		IdleTimeout: cfg.Auth.SessionIdle, AbsoluteTimeout: cfg.Auth.SessionMax,
-		IPFailures: cfg.Auth.LoginIPFailures, Limiter: store.NewLimiter(db),
-	})
-	a.cases = access.NewCases(store.NewCaseAccessStore(db), clock.Now, log)
-	a.trail = audit.NewTrail(store.NewAuditStore(db))
-	a.deadlineStore = store.NewDeadlineStore(db)
-	a.intake = newIntake(cfg, a)
-	a.workflow = newWorkflow(a)
-	return a
-}
-
-// startDeadlines stores the built-in calendar years and statutory rules that
-// are not stored yet (never overwriting an admin's edits), then builds the
-// deadline engine from the database.
-func (a *app) startDeadlines(ctx context.Context) error {
-	years, rules, err := a.deadlineStore.EnsureDefaults(ctx, calendar.Builtin(), deadline.DefaultRules(), a.clock.Now())
-	if err != nil {
-		return fmt.Errorf("store default calendar and rules: %w", err)
-	}
-	if years > 0 || rules > 0 {
-		a.log.Info("stored default calendar and deadline rules", "years", years, "rules", rules)
-	}
-	a.deadlines, err = deadline.NewService(ctx, a.deadlineStore, a.cfg.Location, a.clock.Now, 30*time.Second)
-	if err != nil {
-		return fmt.Errorf("deadline engine: %w", err)
-	}
-	return nil
-}
-
-// knownUnits is the office's directory as the plan parser sees it.
-func (a *app) knownUnits(ctx context.Context) ([]plan.KnownUnit, error) {
-	units, err := a.units.ListUnits(ctx)
+// open is openDB, then build over the database with the system clock: the
+// app of every command that touches data. Close it.
+func open(ctx context.Context, env *cliEnv, cfgPath string, migrate bool, opts ...func(*config.Config)) (*app, error) {
+	cfg, log, db, err := openDB(ctx, env, cfgPath, migrate, opts...)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]plan.KnownUnit, 0, len(units))
-	for _, u := range units {
-		out = append(out, plan.KnownUnit{Code: u.Code, Name: u.Name, Kind: plan.UnitKind(u.Kind), Example: u.Example})
+	a, err := build(ctx, cfg, db, platform.SystemClock{Offset: cfg.Offset}, log)
+	if err != nil {
+		db.Close()
+		return nil, err
 	}
-	return out, nil
-}
-
-func (a *app) Close() error {
-	if a.replica != nil {
-		if a.stopReplica != nil {
-			a.stopReplica()
-		}
-		a.replica.Close()
-	}
-	return a.db.Close()
+	return a, nil
 }
 
 // seed loads the example unit directory and the embedded plan into an empty
@@ -301,12 +200,12 @@ func cmdMigrate(ctx context.Context, env *cliEnv, args []string) error {
 		fs.Usage()
 		return usageError{fmt.Sprintf("unknown migrate command %q (want up or status)", sub)}
 	}
-	a, err := open(ctx, env, *cfgPath, sub == "up")
+	_, _, db, err := openDB(ctx, env, *cfgPath, sub == "up")
 	if err != nil {
 		return err
 	}
-	defer a.Close()
-	st, err := a.db.MigrationStatus(ctx)
+	defer db.Close()
+	st, err := db.MigrationStatus(ctx)
 	if err != nil {
 		return err
 	}

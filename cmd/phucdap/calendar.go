@@ -100,9 +100,6 @@ func cmdCalendarBuiltin(ctx context.Context, env *cliEnv, verb string, args []st
 		return err
 	}
 	defer a.Close()
-	if err := a.startDeadlines(ctx); err != nil {
-		return err
-	}
 	d, changed, err := a.deadlineStore.BuiltinChange(ctx, year)
 	if err != nil {
 		return err

@@ -44,18 +44,14 @@ func newTestApp(t *testing.T, db *store.DB, opts ...func(*config.Config)) *testA
 	logs := &bytes.Buffer{}
 	log := platform.NewLogger(&syncWriter{w: logs}, "json", "debug")
 	clock := platform.NewFixedClock(testNow)
-	a := assemble(cfg, log, clock, db)
-	if err := a.seed(context.Background()); err != nil {
-		t.Fatalf("seed: %v", err)
-	}
-	if err := a.startDeadlines(context.Background()); err != nil {
-		t.Fatalf("deadlines: %v", err)
-	}
-	h, err := a.handler()
+	a, err := build(context.Background(), cfg, db, clock, log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(h)
+	if err := a.seed(context.Background()); err != nil {
+		t.Fatalf("seed: %v", err)
+	}
+	srv := httptest.NewServer(a.handler)
 	t.Cleanup(srv.Close)
 	return &testApp{app: a, Clock: clock, Logs: logs, Server: srv}
 }

@@ -290,18 +290,14 @@ func benchServer(b testing.TB, db *store.DB, kind string) string {
 	// for one client address.
 	cfg.Intake.PerIPHour, cfg.Intake.PerIPDay = 1<<30, 1<<30
 	log := slog.New(slog.NewJSONHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	a := assemble(cfg, log, platform.SystemClock{}, db)
-	if err := a.seed(ctx); err != nil {
-		b.Fatal(err)
-	}
-	if err := a.startDeadlines(ctx); err != nil {
-		b.Fatal(err)
-	}
-	h, err := a.handler()
+	a, err := build(ctx, cfg, db, platform.SystemClock{}, log)
 	if err != nil {
 		b.Fatal(err)
 	}
-	srv := httptest.NewServer(h)
+	if err := a.seed(ctx); err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(a.handler)
 	b.Cleanup(srv.Close)
 	return srv.URL
 }

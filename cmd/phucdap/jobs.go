@@ -4,95 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
-	"strings"
 	"text/tabwriter"
 	"time"
 
-	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/alert"
-	"github.com/phucdap/phucdap/internal/audit"
-	"github.com/phucdap/phucdap/internal/calendar"
 	"github.com/phucdap/phucdap/internal/jobs"
-	"github.com/phucdap/phucdap/internal/store"
-	"github.com/phucdap/phucdap/internal/web"
 )
 
-// startAlerts builds the alert service and the job scheduler (issue 7) over
-// the deadline engine's calendar. It is idempotent, and needs
-// startDeadlines first. The scheduler exists on every replica: manual runs
-// and the jobs page need it; serve starts it only when jobs are enabled.
-func (a *app) startAlerts(ctx context.Context) error {
-	if a.scheduler != nil {
-		return nil
-	}
-	if a.deadlines == nil {
-		return errors.New("alerts need the deadline engine: call startDeadlines first")
-	}
-	cfg := a.cfg
-	calendarOf := func(ctx context.Context) *calendar.Calendar { return a.deadlines.Engine(ctx).Calendar() }
-	ladder := alert.Ladder{DueSoonDays: cfg.Alerts.DueSoonLeads, EscalateAfter: cfg.Alerts.EscalateAfter}
-	var err error
-	for _, l := range []struct {
-		dst *[]alert.Audience
-		v   string
-	}{{&ladder.DueSoon, cfg.Alerts.DueSoonTo}, {&ladder.Late, cfg.Alerts.LateTo}, {&ladder.Escalate, cfg.Alerts.EscalateTo}} {
-		if *l.dst, err = alert.ParseAudiences(l.v); err != nil {
-			return fmt.Errorf("config: alerts: %w", err)
-		}
-	}
-	ac := alert.Config{
-		Store: store.NewAlertStore(a.db), Calendar: calendarOf, Location: cfg.Location, Ladder: ladder,
-		Webhooks: cfg.Webhook.URLs, Lang: cfg.Alerts.Lang, BaseURL: strings.TrimRight(cfg.BaseURL, "/"), TrackPath: web.PathTrack,
-		AgencyName: cfg.AgencyName, BatchSize: cfg.Alerts.BatchSize,
-		Retry:       alert.RetryPolicy{MaxAttempts: cfg.Alerts.MaxAttempts, Base: cfg.Alerts.RetryBase, Max: cfg.Alerts.RetryMax},
-		SendTimeout: max(cfg.SMTP.Timeout, cfg.Webhook.Timeout),
-		Log:         a.log,
-	}
-	if cfg.SMTP.Host != "" {
-		m, err := alert.NewSMTPMailer(alert.SMTPConfig{Host: cfg.SMTP.Host, Port: cfg.SMTP.Port, TLS: cfg.SMTP.TLS, Auth: cfg.SMTP.Auth,
-			Username: cfg.SMTP.Username, Password: cfg.SMTP.Password, From: cfg.SMTP.From, FromName: cfg.SMTP.FromName, Timeout: cfg.SMTP.Timeout})
-		if err != nil {
-			return fmt.Errorf("config: %w", err)
-		}
-		ac.Mailer = m
-	}
-	if len(cfg.Webhook.URLs) > 0 {
-		ac.Hooks = &alert.HTTPWebhook{Secret: cfg.Webhook.Secret, Client: &http.Client{Timeout: cfg.Webhook.Timeout}}
-	}
-	if a.alerts, err = alert.NewService(ac); err != nil {
-		return err
-	}
-	a.alertStore = ac.Store.(*store.AlertStore)
-
-	overrides := map[string]jobs.Override{}
-	for name, j := range cfg.Jobs.Jobs() {
-		o := jobs.Override{Schedule: j.Schedule, Enabled: boolFlag(j.Enabled), WorkingDaysOnly: boolFlag(j.WorkingDaysOnly), RunAtStart: boolFlag(j.RunAtStart)}
-		if o != (jobs.Override{}) {
-			overrides[name] = o
-		}
-	}
-	a.scheduler, err = jobs.New(jobs.Config{
-		Runs: store.NewJobRunStore(a.db), Now: a.clock.Now, Location: cfg.Location, Replica: cfg.Jobs.Replica, Log: a.log, Lease: cfg.Jobs.Lease,
-		Overrides: overrides,
-		WorkingDay: func(ctx context.Context, t time.Time) bool {
-			return calendarOf(ctx).IsWorkingDay(calendar.DateOf(t, cfg.Location))
-		},
-	}, a.registry())
-	return err
-}
-
-func boolFlag(s string) *bool {
-	if s == "" {
-		return nil
-	}
-	v := strings.EqualFold(s, "true")
-	return &v
-}
-
-// registry is every scheduled job with its defaults (issue 7).
-func (a *app) registry() []jobs.Job {
-	s := a.alerts
+// registry is every scheduled job with its defaults: the alert service's,
+// the KPI snapshot and the recompute of the running clocks.
+func registry(s *alert.Service, kpiSnapshot, recomputeClocks jobs.Func) []jobs.Job {
 	fn := func(f func(context.Context, time.Time) (map[string]int, error)) jobs.Func {
 		return func(ctx context.Context, now time.Time) (jobs.Counts, error) {
 			c, err := f(ctx, now)
@@ -107,11 +28,11 @@ func (a *app) registry() []jobs.Job {
 		{Name: "daily-digest", Description: "e-mail each office member and unit head the late and due-soon cases and the on-time rate",
 			Schedule: "30 7 * * *", Enabled: true, WorkingDaysOnly: true, Run: fn(s.DailyDigest)},
 		{Name: "kpi-snapshot", Description: "store the month's KPIs by unit; roll the closed days up for the reports",
-			Schedule: "55 23 * * *", Enabled: true, Run: a.reportSnapshot},
+			Schedule: "55 23 * * *", Enabled: true, Run: kpiSnapshot},
 		{Name: "outbox", Description: "deliver queued e-mails and webhooks, with retries",
 			Schedule: "* * * * *", Enabled: true, RunAtStart: true, Run: fn(s.Deliver)},
 		{Name: "recompute-clocks", Description: "after a calendar or rule change, compute the running clocks' due times again, in batches",
-			Schedule: "* * * * *", Enabled: true, RunAtStart: true, Run: a.recomputeClocks},
+			Schedule: "* * * * *", Enabled: true, RunAtStart: true, Run: recomputeClocks},
 		// Daily and at start: the job itself decides (from 1 November,
 		// weekly, until next year is confirmed), so a missed day is caught up.
 		{Name: "calendar-reminder", Description: "from 1 November, remind admins and the office weekly to confirm next year's working-day calendar",
@@ -139,13 +60,6 @@ run   runs one job now, or as of TIME (RFC 3339, e.g.
 	return cmdJobsRun(ctx, env, rest)
 }
 
-func (a *app) openJobs(ctx context.Context) error {
-	if err := a.startDeadlines(ctx); err != nil {
-		return err
-	}
-	return a.startAlerts(ctx)
-}
-
 func cmdJobsRun(ctx context.Context, env *cliEnv, args []string) error {
 	fs, cfgPath := newFlagSet(env, "jobs run", "jobs run NAME [--at TIME] [flags]\n\nRuns a job as of TIME (RFC 3339; default: now) and prints what it did.")
 	at := fs.String("at", "", "run as of this instant, RFC 3339 (e.g. 2026-11-30T09:00:00+07:00)")
@@ -170,9 +84,6 @@ func cmdJobsRun(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	defer a.Close()
-	if err := a.openJobs(ctx); err != nil {
-		return err
-	}
 	res, err := a.scheduler.RunManual(ctx, pos[0], jobs.Manual{At: when, By: "cli"})
 	if err != nil {
 		if errors.Is(err, jobs.ErrUnknownJob) {
@@ -241,9 +152,6 @@ func cmdJobsList(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	defer a.Close()
-	if err := a.openJobs(ctx); err != nil {
-		return err
-	}
 	st, err := a.scheduler.Status(ctx)
 	if err != nil {
 		return err
@@ -264,21 +172,4 @@ func cmdJobsList(ctx context.Context, env *cliEnv, args []string) error {
 		fmt.Fprintf(tw, "%s\t%s\t%t\t%t\t%t\t%s\t%s\t%s\n", s.Name, s.Schedule, s.Enabled, s.WorkingDaysOnly, s.RunAtStart, last, outcome, next)
 	}
 	return tw.Flush()
-}
-
-// alertPages wires the alert inbox and the jobs page (issue 7).
-func (a *app) alertPages(staff *web.Staff) *web.Alerts {
-	return &web.Alerts{Staff: staff, Scheduler: a.scheduler, Store: a.alertStore, Location: a.cfg.Location,
-		RetryDead: func(ctx context.Context, id int64, by access.Actor) error {
-			e := audit.Entry{ActorLabel: by.Label()}
-			if by.AccountID != 0 {
-				id := by.AccountID
-				e.ActorID = &id
-			}
-			err := a.alertStore.RetryDeadBy(ctx, id, a.clock.Now(), e)
-			if errors.Is(err, store.ErrNotDead) {
-				return web.ErrNotDead
-			}
-			return err
-		}}
 }

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/phucdap/phucdap/internal/config"
 )
 
 func cmdServe(ctx context.Context, env *cliEnv, args []string) error {
@@ -20,28 +22,21 @@ func cmdServe(ctx context.Context, env *cliEnv, args []string) error {
 		fs.Usage()
 		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
 	}
-	a, err := open(ctx, env, *cfgPath, true)
+	a, err := open(ctx, env, *cfgPath, true, func(c *config.Config) {
+		if *passive {
+			c.Jobs.Enabled = false
+		}
+	})
 	if err != nil {
 		return err
 	}
+	// Closed last: the scheduler stops after the HTTP server has drained,
+	// then the database closes.
 	defer a.Close()
-	if *passive {
-		a.cfg.Jobs.Enabled = false
-	}
 	if a.cfg.Seed {
 		if err := a.seed(ctx); err != nil {
 			return err
 		}
-	}
-	if err := a.startDeadlines(ctx); err != nil {
-		return err
-	}
-	if err := a.startAlerts(ctx); err != nil {
-		return err
-	}
-	h, err := a.handler()
-	if err != nil {
-		return err
 	}
 
 	ln, err := net.Listen("tcp", a.cfg.Listen)
@@ -49,7 +44,7 @@ func cmdServe(ctx context.Context, env *cliEnv, args []string) error {
 		return fmt.Errorf("listen on %s: %w", a.cfg.Listen, err)
 	}
 	srv := &http.Server{
-		Handler:           h,
+		Handler:           a.handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       a.cfg.HTTP.ReadTimeout,
 		WriteTimeout:      a.cfg.HTTP.WriteTimeout,
@@ -75,17 +70,8 @@ func cmdServe(ctx context.Context, env *cliEnv, args []string) error {
 		}()
 		defer msrv.Close()
 	}
-	if a.cfg.Jobs.Enabled {
-		if err := a.scheduler.Start(ctx); err != nil {
-			return fmt.Errorf("scheduler: %w", err)
-		}
-		// Deferred after a.Close, so it runs first: running jobs finish
-		// (or are cancelled at the timeout) before the database closes.
-		defer func() {
-			jctx, cancel := context.WithTimeout(context.Background(), a.cfg.HTTP.ShutdownTimeout)
-			defer cancel()
-			a.scheduler.Stop(jctx)
-		}()
+	if err := a.Start(ctx); err != nil {
+		return err
 	}
 	select {
 	case err := <-errc:
@@ -93,7 +79,7 @@ func cmdServe(ctx context.Context, env *cliEnv, args []string) error {
 	case <-ctx.Done():
 	}
 	// Stop accepting, let in-flight requests finish, then the deferred
-	// Close shuts the database.
+	// Close stops the scheduler and shuts the database.
 	a.log.Info("shutting down")
 	sctx, cancel := context.WithTimeout(context.Background(), a.cfg.HTTP.ShutdownTimeout)
 	defer cancel()

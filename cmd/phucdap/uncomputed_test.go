@@ -56,7 +56,7 @@ func TestUncomputedClockIsKeptAndListed(t *testing.T) {
 
 		// The rule comes back (the next start stores the missing built-in
 		// rule): the recompute gives the clock its due time.
-		if err := ta.startDeadlines(ctx); err != nil {
+		if err := storeDeadlineDefaults(ctx, ta.deadlineStore, ta.clock.Now(), ta.log); err != nil {
 			t.Fatal(err)
 		}
 		if run := ta.runJob(t, "recompute-clocks", testNow); run.Counts["moved"] != 1 {

@@ -172,10 +172,6 @@ type Cases struct {
 	files FileOpener
 }
 
-// UseFiles gives the service the file store that attachments are read
-// from.
-func (s *Cases) UseFiles(f FileOpener) { s.files = f }
-
 // Attachments lists a case's attachments for an actor who may read the
 // case. The files of a case whose identity is sealed are sealed like it:
 // their names are scrubbed of the identity (a scan is often named after
@@ -218,9 +214,6 @@ func (s *Cases) OpenAttachment(ctx context.Context, by Actor, caseID, attachment
 		if a.ID != attachmentID {
 			continue
 		}
-		if s.files == nil {
-			return Attachment{}, nil, errors.New("access: no file store for attachments")
-		}
 		rc, err := s.files.Open(ctx, a.StorageKey)
 		if err != nil {
 			return Attachment{}, nil, fmt.Errorf("open attachment %d: %w", a.ID, err)
@@ -230,9 +223,9 @@ func (s *Cases) OpenAttachment(ctx context.Context, by Actor, caseID, attachment
 	return Attachment{}, nil, ErrAttachmentNotFound
 }
 
-// NewCases returns the service.
-func NewCases(store CaseStore, now func() time.Time, log *slog.Logger) *Cases {
-	return &Cases{store: store, now: now, log: log}
+// NewCases returns the service; attachments are read from files.
+func NewCases(store CaseStore, files FileOpener, now func() time.Time, log *slog.Logger) *Cases {
+	return &Cases{store: store, files: files, now: now, log: log}
 }
 
 // Inbox lists the open cases the actor may see, soonest due first.

@@ -93,6 +93,9 @@ func (s *Service) Engine(ctx context.Context) *Engine {
 	return s.engine.Load()
 }
 
+// Calendar returns the working-day calendar of the engine in force.
+func (s *Service) Calendar(ctx context.Context) *calendar.Calendar { return s.Engine(ctx).Calendar() }
+
 func (s *Service) lastChecked() time.Time {
 	s.mu.Lock()
 	defer s.mu.Unlock()

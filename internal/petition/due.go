@@ -26,3 +26,14 @@ type DueFunc func(ctx context.Context, q DueQuery) (Due, error)
 
 // Due implements DueCalculator.
 func (f DueFunc) Due(ctx context.Context, q DueQuery) (Due, error) { return f(ctx, q) }
+
+// FirstClocks computes the first due time of a new case from the deadline
+// engine in force (FirstClock: the rule of its kind, counted from receipt,
+// with the topic as the override scope), so that a case sent through the
+// form and one typed in by the office are timed alike.
+type FirstClocks struct{ Deadlines Engines }
+
+// Due implements DueCalculator.
+func (f FirstClocks) Due(ctx context.Context, q DueQuery) (Due, error) {
+	return FirstClock(f.Deadlines.Engine(ctx), q.Kind, q.TopicID, q.ReceivedAt)
+}

@@ -46,13 +46,15 @@ func (a *Alerts) Mount(e *echo.Echo) {
 	e.POST("/staff/admin/outbox/:id/retry", a.retry, req(access.ActJobManage))
 }
 
-// BellCount is the unread count of the top bar's bell.
-func (a *Alerts) BellCount(ctx context.Context, accountID int64) int {
-	n, err := a.Store.Unread(ctx, accountID)
-	if err != nil {
-		return 0 // the bell is a hint; a page must not fail for it
+// Bell is the unread count of the top bar's bell, read from store.
+func Bell(store alert.Store) func(ctx context.Context, accountID int64) int {
+	return func(ctx context.Context, accountID int64) int {
+		n, err := store.Unread(ctx, accountID)
+		if err != nil {
+			return 0 // the bell is a hint; a page must not fail for it
+		}
+		return n
 	}
-	return n
 }
 
 type alertItem struct {

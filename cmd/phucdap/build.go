@@ -1,0 +1,407 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/phucdap/phucdap/api"
+	"github.com/phucdap/phucdap/internal/access"
+	"github.com/phucdap/phucdap/internal/access/accesshttp"
+	"github.com/phucdap/phucdap/internal/alert"
+	"github.com/phucdap/phucdap/internal/audit"
+	"github.com/phucdap/phucdap/internal/calendar"
+	"github.com/phucdap/phucdap/internal/config"
+	"github.com/phucdap/phucdap/internal/deadline"
+	"github.com/phucdap/phucdap/internal/filestore"
+	"github.com/phucdap/phucdap/internal/httpapi"
+	"github.com/phucdap/phucdap/internal/i18n"
+	"github.com/phucdap/phucdap/internal/jobs"
+	"github.com/phucdap/phucdap/internal/petition"
+	"github.com/phucdap/phucdap/internal/plan"
+	"github.com/phucdap/phucdap/internal/platform"
+	"github.com/phucdap/phucdap/internal/report"
+	"github.com/phucdap/phucdap/internal/server"
+	"github.com/phucdap/phucdap/internal/store"
+	"github.com/phucdap/phucdap/internal/web"
+)
+
+// app is every service of phucdap, built once and complete by build: no
+// field is nil (but replica, which is configured or not) and none is set
+// after build returns. Start starts the background work; Close stops it in
+// reverse order and closes the database.
+type app struct {
+	cfg   *config.Config
+	log   *slog.Logger
+	clock platform.Clock
+	db    *store.DB
+	// replica is the read replica of the reports, nil unless
+	// database.read_url is set.
+	replica *store.ReadReplica
+
+	units *store.UnitStore
+	plans *plan.Catalog
+
+	deadlineStore *store.DeadlineStore
+	deadlines     *deadline.Service
+
+	intake *intake
+
+	accounts *access.Service
+	cases    *access.Cases
+	trail    *audit.Trail
+
+	workflow *petition.Workflow
+
+	reportStore *store.ReportStore
+	reports     *report.Service
+
+	alertStore *store.AlertStore
+	alerts     *alert.Service
+	scheduler  *jobs.Scheduler
+
+	// handler is the HTTP edge: the JSON API, the HTML pages, health and
+	// metrics. metrics is the Prometheus handler alone, which serve puts on
+	// its own listener when metrics.listen is set.
+	handler http.Handler
+	metrics http.Handler
+
+	// stopReplica ends the replica's health checks that Start began.
+	stopReplica context.CancelFunc
+}
+
+// build constructs every service over an open, migrated database, each
+// once and in dependency order, and the HTTP edge over them. It starts
+// nothing: serve calls Start. The only writes are the built-in calendar
+// years and statutory rules that are not stored yet, which the deadline
+// engine is loaded from.
+func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform.Clock, log *slog.Logger) (*app, error) {
+	a := &app{cfg: cfg, log: log, clock: clock, db: db}
+	now := clock.Now
+
+	// The unit directory and the plans.
+	a.units = store.NewUnitStore(db, now)
+	a.plans = plan.NewCatalog(store.NewPlanStore(db), now, knownUnits(a.units))
+
+	// The deadline engine, over the stored calendar and rules.
+	a.deadlineStore = store.NewDeadlineStore(db)
+	if err := storeDeadlineDefaults(ctx, a.deadlineStore, now(), log); err != nil {
+		return nil, err
+	}
+	deadlines, err := deadline.NewService(ctx, a.deadlineStore, cfg.Location, now, 30*time.Second)
+	if err != nil {
+		return nil, fmt.Errorf("deadline engine: %w", err)
+	}
+	a.deadlines = deadlines
+
+	// Citizen intake: the petition service over its store, attachments on
+	// disk under the data directory, first due times from the engine.
+	petitions := store.NewPetitionStore(db)
+	files := filestore.NewDisk(filepath.Join(cfg.DataDir, "attachments"), now)
+	a.intake = &intake{store: petitions, files: files, formKey: formKey(cfg.Intake.FormKey),
+		service: petition.NewService(petition.Config{
+			Store: petitions, Files: files, Now: now, Log: log,
+			Agency: cfg.Agency, Location: cfg.Location, Limits: intakeLimits(cfg.Intake),
+			Due: petition.FirstClocks{Deadlines: a.deadlines},
+		})}
+
+	// Staff access: accounts, sessions, tokens; the staff view of cases
+	// with the denouncer secrecy; the audit trail's read side.
+	a.accounts = access.NewService(store.NewAccountStore(db), now, log, access.Config{
+		MinPasswordLength: cfg.Auth.PasswordMinLength, MaxFailures: cfg.Auth.LockoutFailures, LockoutFor: cfg.Auth.LockoutDuration,
+		IdleTimeout: cfg.Auth.SessionIdle, AbsoluteTimeout: cfg.Auth.SessionMax,
+		IPFailures: cfg.Auth.LoginIPFailures, Limiter: store.NewLimiter(db),
+	})
+	a.cases = access.NewCases(store.NewCaseAccessStore(db), files, now, log)
+	a.trail = audit.NewTrail(store.NewAuditStore(db))
+
+	// The case workflow. Its first clocks come from petition.FirstClock,
+	// as intake's do.
+	a.workflow = petition.NewWorkflow(petition.WorkflowConfig{
+		Store: store.NewWorkflowStore(db), Topics: petitions, Units: a.units, Deadlines: a.deadlines,
+		Now: now, Log: log, Agency: cfg.Agency, Location: cfg.Location,
+		DisputeWindow:        time.Duration(cfg.Intake.DisputeDays) * 24 * time.Hour,
+		ContributionLeadDays: cfg.Workflow.ContributionLeadDays,
+		Scrubber:             a.cases.Scrubber,
+	})
+
+	// The KPI reports, read from the replica when one is configured and fit.
+	a.reportStore = store.NewReportStore(db)
+	if cfg.Database.ReadURL != "" {
+		a.replica = store.NewReadReplica(db, store.Options{Dialect: store.Postgres, URL: cfg.Database.ReadURL,
+			MaxOpenConns: cfg.DB.MaxOpenConns, MaxIdleConns: cfg.DB.MaxIdleConns}, cfg.Database.MaxLag, log)
+		a.reportStore.WithReplica(a.replica)
+	}
+	if a.reports, err = report.NewService(report.Config{
+		Store: a.reportStore, Location: cfg.Location, Now: now, Calendar: a.deadlines.Calendar,
+	}); err != nil {
+		return nil, err
+	}
+
+	// Alerts and the scheduled jobs. The scheduler exists on every
+	// replica (manual runs and the jobs page need it); Start starts it only
+	// where jobs are enabled.
+	a.alertStore = store.NewAlertStore(db)
+	ac, err := alertConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	ac.Store, ac.Calendar, ac.Log = a.alertStore, a.deadlines.Calendar, log
+	if a.alerts, err = alert.NewService(ac); err != nil {
+		return nil, err
+	}
+	if a.scheduler, err = jobs.New(jobs.Config{
+		Runs: store.NewJobRunStore(db), Now: now, Location: cfg.Location, Replica: cfg.Jobs.Replica, Log: log, Lease: cfg.Jobs.Lease,
+		Overrides: jobOverrides(cfg),
+		WorkingDay: func(ctx context.Context, t time.Time) bool {
+			return a.deadlines.Calendar(ctx).IsWorkingDay(calendar.DateOf(t, cfg.Location))
+		},
+	}, registry(a.alerts, kpiSnapshot(a.reports, a.reportStore), recomputeClocks(store.NewRecomputeStore(db), a.deadlines))); err != nil {
+		return nil, err
+	}
+
+	// The HTTP edge.
+	cat, err := i18n.Load()
+	if err != nil {
+		return nil, err
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewDBStatsCollector(db.SQL, "phucdap"))
+	var readyDetails func() map[string]any
+	if a.replica != nil {
+		readyDetails = replicaMetrics(reg, a.replica, cfg.Database.MaxLag)
+	}
+	prod := cfg.Env == "production"
+	// Sessions and tokens become an actor on every request; routes guard
+	// themselves with access.Can (see internal/access/accesshttp).
+	auth := &accesshttp.Auth{Service: a.accounts, Log: log, Secure: prod, Cases: a.cases}
+	pages := &web.Pages{Plans: a.plans, Units: a.units, Catalog: cat, AgencyName: cfg.AgencyName, Logger: log, Production: prod,
+		Deadlines: a.deadlines, Tables: a.deadlineStore, Require: auth.Require, Bell: web.Bell(a.alertStore),
+		Intake: &web.Intake{Service: a.intake.service, Files: files, Now: now, Location: cfg.Location,
+			FormKey: a.intake.formKey, MinFillTime: cfg.Intake.MinFillTime}}
+	if err := pages.Init(); err != nil {
+		return nil, fmt.Errorf("templates: %w", err)
+	}
+	e := server.New(server.Options{
+		Logger: log, Catalog: cat, BodyLimit: cfg.HTTP.BodyLimit, Production: prod,
+		Registry: reg, HTMLErrors: pages.RenderError, ReadyDetails: readyDetails,
+		TrustedProxies: cfg.HTTP.TrustedNets, MetricsToken: cfg.Metrics.Token, MetricsElsewhere: cfg.Metrics.Listen != "",
+		Ready: ready(db),
+	})
+	a.metrics = server.MetricsHandler(reg, cfg.Metrics.Token)
+	e.Use(auth.Middleware())
+	schemas, err := httpapi.LoadSchemas(api.Spec)
+	if err != nil {
+		return nil, err
+	}
+	e.Use(httpapi.ClientIP, httpapi.JSONGuard(schemas))
+	httpapi.Mount(e, &httpapi.API{
+		Plans: a.plans, Units: a.units,
+		Deadlines: httpapi.Deadlines{Service: a.deadlines, Tables: a.deadlineStore, Overrides: a.deadlineStore, Rules: a.deadlineStore},
+		Accounts:  a.accounts, Cases: a.cases, Trail: a.trail, Now: now, DueSoon: cfg.Auth.DueSoon,
+		Petitions: &httpapi.Intake{Service: a.intake.service, Files: files, Catalog: cat, Location: cfg.Location},
+		Jobs:      httpapi.Jobs{Scheduler: a.scheduler, Alerts: a.alertStore, Now: now},
+		Workflow:  a.workflow,
+		Reports:   &httpapi.Reports{Service: a.reports, Catalog: cat, AgencyName: cfg.AgencyName},
+	}, api.Spec)
+	pages.Mount(e)
+	staff := &web.Staff{Pages: pages, Auth: auth, Accounts: a.accounts, Cases: a.cases, Trail: a.trail, Units: a.units,
+		Now: now, Location: cfg.Location, DueSoon: cfg.Auth.DueSoon, Workflow: a.workflow}
+	staff.Mount(e)
+	(&web.Alerts{Staff: staff, Scheduler: a.scheduler, Store: a.alertStore, Location: cfg.Location,
+		RetryDead: retryDead(a.alertStore, now)}).Mount(e)
+	// Exports are written in Vietnamese: the office reports in it.
+	vi := func(id string) string { return cat.T(i18n.VI, id, nil) }
+	(&web.Reports{
+		Staff: staff, Service: a.reports, Publications: a.reportStore, Snapshots: a.reportStore,
+		Exporter: &report.Exporter{Service: a.reports, Store: a.reportStore, T: vi, Log: log, Timeout: time.Hour,
+			Meta: report.XLSXMeta{Agency: cfg.AgencyName, Place: "Lạng Sơn"}},
+		Hotline: web.Hotline{Phone: cfg.Transparency.Hotline, Note: cfg.Transparency.HotlineNote},
+	}).Mount(e)
+	a.handler = e
+	return a, nil
+}
+
+// Start starts the background work: the read replica's health checks and,
+// where jobs are enabled, the scheduler.
+func (a *app) Start(ctx context.Context) error {
+	if a.replica != nil {
+		// The checks outlive ctx (a signal ends it) until Close, so that
+		// reports keep their database while requests drain.
+		rctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		a.stopReplica = cancel
+		go a.replica.Run(rctx, min(time.Second, a.cfg.Database.MaxLag/3))
+	}
+	if a.cfg.Jobs.Enabled {
+		if err := a.scheduler.Start(ctx); err != nil {
+			return fmt.Errorf("scheduler: %w", err)
+		}
+	}
+	return nil
+}
+
+// Close stops what Start started, in reverse order, and closes the
+// databases: running jobs finish, or are cancelled at the shutdown
+// timeout, before the database closes under them.
+func (a *app) Close() error {
+	jctx, cancel := context.WithTimeout(context.Background(), a.cfg.HTTP.ShutdownTimeout)
+	defer cancel()
+	a.scheduler.Stop(jctx)
+	if a.stopReplica != nil {
+		a.stopReplica()
+	}
+	if a.replica != nil {
+		a.replica.Close()
+	}
+	return a.db.Close()
+}
+
+// storeDeadlineDefaults stores the built-in calendar years and statutory
+// rules that are not stored yet, never overwriting an admin's edits.
+func storeDeadlineDefaults(ctx context.Context, ds *store.DeadlineStore, now time.Time, log *slog.Logger) error {
+	years, rules, err := ds.EnsureDefaults(ctx, calendar.Builtin(), deadline.DefaultRules(), now)
+	if err != nil {
+		return fmt.Errorf("store default calendar and rules: %w", err)
+	}
+	if years > 0 || rules > 0 {
+		log.Info("stored default calendar and deadline rules", "years", years, "rules", rules)
+	}
+	return nil
+}
+
+// knownUnits is the office's directory as the plan parser sees it.
+func knownUnits(units *store.UnitStore) plan.UnitSource {
+	return func(ctx context.Context) ([]plan.KnownUnit, error) {
+		list, err := units.ListUnits(ctx)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]plan.KnownUnit, 0, len(list))
+		for _, u := range list {
+			out = append(out, plan.KnownUnit{Code: u.Code, Name: u.Name, Kind: plan.UnitKind(u.Kind), Example: u.Example})
+		}
+		return out, nil
+	}
+}
+
+// alertConfig reads the alert ladder and the channels from the
+// configuration; build adds the store, the calendar and the log.
+func alertConfig(cfg *config.Config) (alert.Config, error) {
+	ladder := alert.Ladder{DueSoonDays: cfg.Alerts.DueSoonLeads, EscalateAfter: cfg.Alerts.EscalateAfter}
+	var err error
+	for _, l := range []struct {
+		dst *[]alert.Audience
+		v   string
+	}{{&ladder.DueSoon, cfg.Alerts.DueSoonTo}, {&ladder.Late, cfg.Alerts.LateTo}, {&ladder.Escalate, cfg.Alerts.EscalateTo}} {
+		if *l.dst, err = alert.ParseAudiences(l.v); err != nil {
+			return alert.Config{}, fmt.Errorf("config: alerts: %w", err)
+		}
+	}
+	ac := alert.Config{
+		Location: cfg.Location, Ladder: ladder,
+		Webhooks: cfg.Webhook.URLs, Lang: cfg.Alerts.Lang, BaseURL: strings.TrimRight(cfg.BaseURL, "/"), TrackPath: web.PathTrack,
+		AgencyName: cfg.AgencyName, BatchSize: cfg.Alerts.BatchSize,
+		Retry:       alert.RetryPolicy{MaxAttempts: cfg.Alerts.MaxAttempts, Base: cfg.Alerts.RetryBase, Max: cfg.Alerts.RetryMax},
+		SendTimeout: max(cfg.SMTP.Timeout, cfg.Webhook.Timeout),
+	}
+	if cfg.SMTP.Host != "" {
+		m, err := alert.NewSMTPMailer(alert.SMTPConfig{Host: cfg.SMTP.Host, Port: cfg.SMTP.Port, TLS: cfg.SMTP.TLS, Auth: cfg.SMTP.Auth,
+			Username: cfg.SMTP.Username, Password: cfg.SMTP.Password, From: cfg.SMTP.From, FromName: cfg.SMTP.FromName, Timeout: cfg.SMTP.Timeout})
+		if err != nil {
+			return alert.Config{}, fmt.Errorf("config: %w", err)
+		}
+		ac.Mailer = m
+	}
+	if len(cfg.Webhook.URLs) > 0 {
+		ac.Hooks = &alert.HTTPWebhook{Secret: cfg.Webhook.Secret, Client: &http.Client{Timeout: cfg.Webhook.Timeout}}
+	}
+	return ac, nil
+}
+
+// jobOverrides is the per-job configuration (jobs.NAME.*).
+func jobOverrides(cfg *config.Config) map[string]jobs.Override {
+	overrides := map[string]jobs.Override{}
+	for name, j := range cfg.Jobs.Jobs() {
+		o := jobs.Override{Schedule: j.Schedule, Enabled: boolFlag(j.Enabled), WorkingDaysOnly: boolFlag(j.WorkingDaysOnly), RunAtStart: boolFlag(j.RunAtStart)}
+		if o != (jobs.Override{}) {
+			overrides[name] = o
+		}
+	}
+	return overrides
+}
+
+func boolFlag(s string) *bool {
+	if s == "" {
+		return nil
+	}
+	v := strings.EqualFold(s, "true")
+	return &v
+}
+
+// retryDead puts a dead delivery back in the queue, audited as by's act.
+func retryDead(alerts *store.AlertStore, now func() time.Time) func(ctx context.Context, id int64, by access.Actor) error {
+	return func(ctx context.Context, id int64, by access.Actor) error {
+		e := audit.Entry{ActorLabel: by.Label()}
+		if by.AccountID != 0 {
+			id := by.AccountID
+			e.ActorID = &id
+		}
+		err := alerts.RetryDeadBy(ctx, id, now(), e)
+		if errors.Is(err, store.ErrNotDead) {
+			return web.ErrNotDead
+		}
+		return err
+	}
+}
+
+// ready is the readiness check: the database answers and has no pending
+// migration.
+func ready(db *store.DB) func(ctx context.Context) error {
+	return func(ctx context.Context) error {
+		if err := db.Ping(ctx); err != nil {
+			return fmt.Errorf("database unreachable: %w", err)
+		}
+		pending, err := db.Pending(ctx)
+		if err != nil {
+			return err
+		}
+		if pending {
+			return errors.New("migrations pending")
+		}
+		return nil
+	}
+}
+
+// replicaMetrics registers the read replica's gauges and counters and
+// returns its part of /readyz.
+func replicaMetrics(reg *prometheus.Registry, r *store.ReadReplica, maxLag time.Duration) func() map[string]any {
+	reg.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "phucdap_read_replica_lag_seconds",
+			Help: "How far the read replica's replay is behind the primary; -1 when it cannot be reached."},
+			func() float64 { lag, _ := r.Status(); return lag }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "phucdap_read_replica_in_use",
+			Help: "1 when report reads go to the replica, 0 when they fall back to the primary."},
+			func() float64 {
+				if _, in := r.Status(); in {
+					return 1
+				}
+				return 0
+			}))
+	for _, where := range []string{"replica", "primary"} {
+		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "phucdap_report_reads_total",
+			Help: "Report reads by the database that served them.", ConstLabels: prometheus.Labels{"db": where}},
+			func() float64 { return float64(r.Served()[where]) }))
+	}
+	return func() map[string]any {
+		lag, in := r.Status()
+		return map[string]any{"read_replica": map[string]any{"in_use": in, "lag_seconds": lag, "max_lag_seconds": maxLag.Seconds()}}
+	}
+}
