@@ -154,8 +154,8 @@ const (
 
 // Transition is one row of the state machine: an action, the states it may
 // start from, the state it leads to, who may take it, and what it does to
-// the clocks (Clocks, for people; the code that does it is in
-// workflow_decide.go, one function per action).
+// the clocks (Clocks, for people; the code that does it is in the
+// workflow_*.go file of the action's group, one function per action).
 type Transition struct {
 	Action Action
 	From   []Status

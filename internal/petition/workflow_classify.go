@@ -1,0 +1,225 @@
+package petition
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/phucdap/phucdap/internal/calendar"
+	"github.com/phucdap/phucdap/internal/deadline"
+	"github.com/phucdap/phucdap/internal/fault"
+)
+
+// ClassifyInput is the office's classification (phân loại).
+type ClassifyInput struct {
+	// Kind, when set and different, reclassifies the case: its first clock
+	// is replaced by the new kind's, from the same receipt.
+	Kind    Kind
+	TopicID int64 // 0 keeps the topic
+	// Eligible with, when false, a reason from IneligibleReasons ("other"
+	// needs IneligibleNote).
+	Eligible         bool
+	IneligibleReason string
+	IneligibleNote   string
+	WithinCompetence bool
+	ManySenders      bool
+	Round            int // complaints: 1 or 2
+	// Complexity none, complex or especially (denunciations), with the
+	// criteria of ComplexityCriteria that apply and the reference of the
+	// written classification.
+	Complexity    string
+	Criteria      []string
+	ComplexityRef string
+	Remote        bool
+	Note          string
+	// DecisionKnownOn (complaints) is the day the complainant received or
+	// learned of the contested decision (a second complaint: of the
+	// first-round decision, or the day the first round ran out). With it
+	// the filing window (complaint.filing: Luật Khiếu nại Art. 9, 33) is
+	// checked against the receipt: a complaint out of time is not
+	// eligible, reason out_of_time, with the computation as the note.
+	DecisionKnownOn calendar.Date
+}
+
+// Action implements Input.
+func (ClassifyInput) Action() Action { return ActClassify }
+
+// checkComplexity validates a complexity with its criteria and reference.
+func checkComplexity(kind Kind, cx string, criteria []string, ref string, field string) (deadline.Complexity, []string, string, error) {
+	var e errs
+	c := deadline.Complexity(strings.TrimSpace(cx))
+	if c == "" {
+		c = deadline.ComplexityNone
+	}
+	var crit []string
+	for _, x := range criteria {
+		x = strings.TrimSpace(strings.ToLower(x))
+		if x == "đ" {
+			x = "dd"
+		}
+		if x == "" {
+			continue
+		}
+		if !slices.Contains(ComplexityCriteria, x) {
+			e.add(fault.FieldError("criteria", "workflow.criterion_invalid", map[string]any{"Value": x}))
+			continue
+		}
+		if !slices.Contains(crit, x) {
+			crit = append(crit, x)
+		}
+	}
+	slices.SortFunc(crit, func(a, b string) int {
+		return slices.Index(ComplexityCriteria, a) - slices.Index(ComplexityCriteria, b)
+	})
+	ref, fe := checkText("complexity_ref", ref, 0, MaxDocRef)
+	e.add(fe)
+	switch c {
+	case deadline.ComplexityNone:
+		crit, ref = nil, ""
+	case deadline.Complex:
+		if len(crit) < 1 {
+			e.add(fault.FieldError("criteria", "workflow.complex_needs_criteria", nil))
+		}
+	case deadline.EspeciallyComplex:
+		if kind != KindDenunciation {
+			e.add(fault.FieldError(field, "workflow.especially_denunciation_only", nil))
+		}
+		if len(crit) < 2 {
+			e.add(fault.FieldError("criteria", "workflow.especially_needs_two", nil))
+		}
+	default:
+		e.add(fault.FieldError(field, "workflow.complexity_invalid", nil))
+	}
+	if c != deadline.ComplexityNone && ref == "" {
+		e.add(fault.FieldError("complexity_ref", "workflow.complexity_needs_ref", nil))
+	}
+	return c, crit, ref, e.err()
+}
+
+func (in ClassifyInput) decide(d *decision) error {
+	st := d.st
+	var e errs
+	kind := in.Kind
+	if kind == "" {
+		kind = st.Kind
+	}
+	if !kind.Valid() {
+		e.add(fault.FieldError(FieldKind, "petition.kind_invalid", nil))
+	}
+	reason, note := "", ""
+	if !in.Eligible {
+		reason = strings.TrimSpace(in.IneligibleReason)
+		if !slices.Contains(IneligibleReasons, reason) {
+			e.add(fault.FieldError("ineligible_reason", "workflow.reason_invalid", nil))
+		}
+		var fe *fault.Error
+		min := 0
+		if reason == "other" {
+			min = 3
+		}
+		note, fe = checkText("ineligible_note", in.IneligibleNote, min, MaxNote)
+		e.add(fe)
+	}
+	round := in.Round
+	if round == 0 {
+		round = 1
+	}
+	if kind != KindComplaint {
+		round = 1
+	} else if round != 1 && round != 2 {
+		e.add(fault.FieldError("round", "workflow.round_invalid", nil))
+	}
+	cx, crit, ref, err := checkComplexity(kind, in.Complexity, in.Criteria, in.ComplexityRef, "complexity")
+	if err != nil {
+		e = append(e, err.(fault.List)...)
+	}
+	noteText, fe := checkText("note", in.Note, 0, MaxNote)
+	e.add(fe)
+	received := calendar.DateOf(st.ReceivedAt, d.loc())
+	if !in.DecisionKnownOn.IsZero() {
+		switch {
+		case kind != KindComplaint:
+			e.add(fault.FieldError("decision_known_on", "workflow.decision_known_complaint_only", nil))
+		case !in.DecisionKnownOn.Valid() || in.DecisionKnownOn.After(received):
+			e.add(fault.FieldError("decision_known_on", "workflow.decision_known_after_receipt", nil))
+		}
+	}
+	topicID, planTaskID := st.TopicID, st.PlanTaskID
+	if in.TopicID != 0 && in.TopicID != st.TopicID {
+		i := slices.IndexFunc(d.topics, func(t Topic) bool { return t.ID == in.TopicID })
+		if i < 0 {
+			e.add(fault.FieldError(FieldTopic, "petition.topic_invalid", nil))
+		} else {
+			topicID, planTaskID = d.topics[i].ID, d.topics[i].PlanTaskID
+		}
+	}
+	if err := e.err(); err != nil {
+		return err
+	}
+	eligible := in.Eligible
+	if !in.DecisionKnownOn.IsZero() {
+		res, err := d.eng.Compute(deadline.Request{RuleID: deadline.ComplaintFiling, StartDate: in.DecisionKnownOn, Round: round, Remote: in.Remote})
+		if err != nil {
+			return err
+		}
+		if received.After(res.DueDate) && eligible {
+			// Out of time (Luật Khiếu nại Art. 11(3)): not eligible, and the
+			// reason the complainant will read is the computation itself.
+			eligible, reason = false, "out_of_time"
+			note = "Hết thời hiệu khiếu nại: đơn nhận ngày " + received.VN() + ", sau thời hạn. " + res.TextVI()
+		} else {
+			noteText = strings.TrimSpace(noteText + " Thời hiệu: " + res.TextVI())
+		}
+	}
+	if kind != st.Kind {
+		// A reclassified letter runs on its true kind's clock, still counted
+		// from the day it was received.
+		d.closeMain(false, d.now)
+		if err := d.openFirst(kind, topicID, planTaskID); err != nil {
+			return err
+		}
+		d.ch.Case["kind"] = string(kind)
+	}
+	c := d.ch.Case
+	c["topic_id"], c["plan_task_id"] = nullable(topicID), nullable(planTaskID)
+	c["eligible"], c["ineligible_reason"], c["ineligible_note"] = eligible, reason, note
+	c["within_competence"], c["many_senders"], c["complaint_round"] = in.WithinCompetence, in.ManySenders, round
+	c["complexity"], c["complexity_criteria"], c["complexity_ref"] = string(cx), strings.Join(crit, ","), ref
+	c["remote_area"], c["classified_at"] = in.Remote, d.now
+	for k, v := range c {
+		d.ch.Audit[k] = v
+	}
+	d.ch.Audit["classified_at"] = d.now
+	d.event(EventClassified, false, classifySummary(kind, eligible, reason, in.WithinCompetence, cx, crit, noteText))
+	return nil
+}
+
+func nullable(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// classifySummary is the internal trail's line for a classification.
+func classifySummary(k Kind, eligible bool, reason string, competent bool, cx deadline.Complexity, crit []string, note string) string {
+	parts := []string{"kind=" + string(k)}
+	if eligible {
+		parts = append(parts, "eligible")
+	} else {
+		parts = append(parts, "not_eligible:"+reason)
+	}
+	if competent {
+		parts = append(parts, "within_competence")
+	} else {
+		parts = append(parts, "not_within_competence")
+	}
+	parts = append(parts, "complexity="+string(cx))
+	if len(crit) > 0 {
+		parts = append(parts, "criteria="+strings.Join(crit, ","))
+	}
+	s := strings.Join(parts, " ")
+	if note != "" {
+		s += " — " + note
+	}
+	return s
+}

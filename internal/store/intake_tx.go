@@ -1,0 +1,447 @@
+package store
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"gorm.io/gorm"
+
+	"github.com/phucdap/phucdap/internal/petition"
+)
+
+type rateKey struct {
+	bucket string
+	window int64 // window start, unix nanoseconds
+}
+
+type caseRow struct {
+	ID               int64
+	Code             string
+	Kind             string
+	Channel          string
+	TopicID          *int64
+	PlanTaskID       *int64
+	Title            string
+	Content          string
+	Place            string
+	Lang             string
+	SecretSalt       string
+	SecretHash       string
+	PhoneHash        *string
+	EmailHash        *string
+	DedupKey         string
+	Status           string
+	ReceivedAt       time.Time
+	AcceptedAt       *time.Time
+	DueAt            *time.Time
+	DueRule          string
+	DueExplanationVI string `gorm:"column:due_explanation_vi"`
+	DueExplanationEN string `gorm:"column:due_explanation_en"`
+}
+
+const caseCols = "c.id, c.code, c.kind, c.channel, c.topic_id, c.plan_task_id, c.title, c.content, c.place, c.lang, " +
+	"c.secret_salt, c.secret_hash, c.dedup_key, c.status, c.received_at, c.accepted_at, c.due_at, c.due_rule, " +
+	"c.due_explanation_vi, c.due_explanation_en"
+
+func (r caseRow) due() petition.Due {
+	d := petition.Due{RuleID: r.DueRule, Explanation: petition.Explanation{VI: r.DueExplanationVI, EN: r.DueExplanationEN}}
+	if r.DueAt != nil {
+		d.At = r.DueAt.UTC()
+	}
+	return d
+}
+
+func (r caseRow) result(o petition.Outcome, secret string) petition.IntakeResult {
+	return petition.IntakeResult{Outcome: o, CaseID: r.ID, Code: r.Code, Secret: secret, Status: petition.Status(r.Status),
+		ReceivedAt: r.ReceivedAt.UTC(), Due: r.due()}
+}
+
+// lockKey maps a name to a Postgres advisory lock key.
+func lockKey(name string) int64 {
+	h := sha256.Sum256([]byte("phucdap:" + name))
+	return int64(binary.BigEndian.Uint64(h[:8]))
+}
+
+// intakeTx writes one batch. Per-submission refusals (rate limit, a reused
+// Idempotency-Key with another body) are set on the request and do not
+// fail the transaction; an error return rolls the whole batch back.
+func (s *PetitionStore) intakeTx(tx *gorm.DB, batch []*intakeReq) error {
+	for _, r := range batch {
+		r.res, r.err = petition.IntakeResult{}, nil
+	}
+	// 1. On Postgres, serialise with other replicas on exactly what this
+	// batch reads then writes: its idempotency keys, duplicate keys and rate
+	// buckets. Keys are sorted so two batches cannot deadlock. SQLite has one
+	// writer (BEGIN IMMEDIATE) and needs nothing.
+	if s.db.Dialect == Postgres {
+		var keys []int64
+		for _, r := range batch {
+			if r.nc.IdempotencyKey != "" {
+				keys = append(keys, lockKey("idem:"+r.nc.IdempotencyKey))
+			}
+			keys = append(keys, lockKey("dedup:"+r.nc.DedupKey))
+			for _, l := range r.nc.Limits {
+				keys = append(keys, lockKey("rate:"+l.Bucket))
+			}
+		}
+		slices.Sort(keys)
+		keys = slices.Compact(keys)
+		lits := make([]string, len(keys))
+		for i, k := range keys {
+			lits[i] = strconv.FormatInt(k, 10)
+		}
+		if err := tx.Exec("SELECT pg_advisory_xact_lock(k) FROM unnest(CAST(? AS bigint[])) AS k", "{"+strings.Join(lits, ",")+"}").Error; err != nil {
+			return fmt.Errorf("intake locks: %w", err)
+		}
+	}
+
+	// 2–4. One round trip reads what the decisions need: idempotency keys
+	// already used, recent cases with the same duplicate key, and the rate
+	// counters of the buckets in play.
+	type idemRow struct {
+		RequestHash string
+		CaseID      int64
+		Secret      string
+	}
+	type recentRow struct {
+		DedupKey   string
+		ID         int64
+		Code       string
+		ReceivedAt time.Time
+	}
+	idem := map[string]idemRow{}
+	var recent []recentRow
+	hits := map[rateKey]int{}
+	var idemKeys, dedupKeys, buckets []string
+	since := batch[0].nc.DedupSince
+	for _, r := range batch {
+		if r.nc.IdempotencyKey != "" {
+			idemKeys = append(idemKeys, r.nc.IdempotencyKey)
+		}
+		dedupKeys = append(dedupKeys, r.nc.DedupKey)
+		if r.nc.DedupSince.Before(since) {
+			since = r.nc.DedupSince
+		}
+		for _, l := range r.nc.Limits {
+			buckets = append(buckets, l.Bucket)
+		}
+	}
+	// On Postgres the lists go as arrays, so the SQL text is the same
+	// whatever the batch size.
+	in, list := "IN ?", func(v []string) any { return v }
+	if s.db.Dialect == Postgres {
+		in, list = "= ANY(CAST(? AS text[]))", func(v []string) any { return textArray(v) }
+	}
+	q := "SELECT 'd' AS src, dedup_key AS k, code AS v, received_at AS t, id AS n FROM cases WHERE dedup_key " + in + " AND received_at > ?"
+	args := []any{list(dedupKeys), since.UTC()}
+	if len(buckets) > 0 {
+		q += " UNION ALL SELECT 'r', bucket, '', window_start, hits FROM rate_counters WHERE bucket " + in
+		args = append(args, list(slices.Compact(slices.Sorted(slices.Values(buckets)))))
+	}
+	if len(idemKeys) > 0 {
+		q += " UNION ALL SELECT 'i', key, request_hash || ' ' || secret, created_at, case_id FROM idempotency_keys WHERE key " + in
+		args = append(args, list(idemKeys))
+	}
+	var reads []struct {
+		Src, K, V string
+		T         time.Time
+		N         int64
+	}
+	if err := s.lookup(tx, &reads, q, args...); err != nil {
+		return fmt.Errorf("intake lookups: %w", err)
+	}
+	var replayIDs []int64
+	for _, x := range reads {
+		switch x.Src {
+		case "d":
+			recent = append(recent, recentRow{DedupKey: x.K, ID: x.N, Code: x.V, ReceivedAt: x.T.UTC()})
+		case "r":
+			hits[rateKey{x.K, x.T.UTC().UnixNano()}] = int(x.N)
+		case "i":
+			hash, secret, _ := strings.Cut(x.V, " ")
+			idem[x.K] = idemRow{RequestHash: hash, CaseID: x.N, Secret: secret}
+			replayIDs = append(replayIDs, x.N)
+		}
+	}
+	slices.SortFunc(recent, func(a, b recentRow) int {
+		if c := a.ReceivedAt.Compare(b.ReceivedAt); c != 0 {
+			return c
+		}
+		return int(a.ID - b.ID)
+	})
+	replayCases := map[int64]caseRow{}
+	if len(replayIDs) > 0 {
+		var cs []caseRow
+		if err := scanRows(tx.Raw("SELECT "+caseCols+" FROM cases c WHERE c.id IN ?", replayIDs), &cs); err != nil {
+			return err
+		}
+		for _, c := range cs {
+			replayCases[c.ID] = c
+		}
+	}
+
+	// 5. Decide each submission, in arrival order.
+	var creates []*intakeReq
+	replayOf := map[*intakeReq]*intakeReq{}
+	dupOf := map[*intakeReq]*intakeReq{}
+	byIdem := map[string]*intakeReq{}
+	byDedup := map[string]*intakeReq{}
+	added := map[rateKey]int{}
+	for _, r := range batch {
+		nc := r.nc
+		if k := nc.IdempotencyKey; k != "" {
+			if row, ok := idem[k]; ok {
+				if row.RequestHash != nc.RequestHash {
+					r.err = petition.ErrIdempotencyMismatch
+				} else if c, ok := replayCases[row.CaseID]; ok {
+					r.res = c.result(petition.Replayed, row.Secret)
+				} else {
+					return fmt.Errorf("idempotency key refers to missing case %d", row.CaseID)
+				}
+				continue
+			}
+			if first, ok := byIdem[k]; ok {
+				if first.nc.RequestHash != nc.RequestHash {
+					r.err = petition.ErrIdempotencyMismatch
+				} else {
+					replayOf[r] = first
+				}
+				continue
+			}
+		}
+		if i := slices.IndexFunc(recent, func(c recentRow) bool {
+			return c.DedupKey == nc.DedupKey && c.ReceivedAt.After(nc.DedupSince)
+		}); i >= 0 {
+			r.res = petition.IntakeResult{Outcome: petition.Duplicate, CaseID: recent[i].ID, Code: recent[i].Code}
+			continue
+		}
+		if first, ok := byDedup[nc.DedupKey]; ok {
+			dupOf[r] = first
+			continue
+		}
+		limited := false
+		for _, l := range nc.Limits {
+			k := rateKey{l.Bucket, windowStart(nc.ReceivedAt, l.Window).UnixNano()}
+			if hits[k]+added[k]+1 > l.Max {
+				limited = true
+			}
+		}
+		if limited {
+			r.err = petition.ErrRateLimited
+			continue
+		}
+		for _, l := range nc.Limits {
+			added[rateKey{l.Bucket, windowStart(nc.ReceivedAt, l.Window).UnixNano()}]++
+		}
+		creates = append(creates, r)
+		if nc.IdempotencyKey != "" {
+			byIdem[nc.IdempotencyKey] = r
+		}
+		byDedup[nc.DedupKey] = r
+	}
+
+	if len(creates) > 0 {
+		if err := s.insertCases(tx, creates); err != nil {
+			return err
+		}
+	}
+	for r, first := range replayOf {
+		r.res = first.res
+		r.res.Outcome = petition.Replayed
+	}
+	for r, first := range dupOf {
+		r.res = first.res
+		r.res.Outcome, r.res.Secret = petition.Duplicate, ""
+	}
+	return nil
+}
+
+// insertCases numbers the cases and writes them with everything that comes
+// with them, one multi-row statement per table.
+func (s *PetitionStore) insertCases(tx *gorm.DB, creates []*intakeReq) error {
+	// Number them: one bump of the sequence row per agency and year. The
+	// row lock is held to commit, which is what makes numbers gap-free.
+	type ay struct {
+		agency string
+		year   int
+	}
+	var order []ay
+	groups := map[ay][]*intakeReq{}
+	for _, r := range creates {
+		k := ay{r.nc.Agency, r.nc.Year}
+		if _, ok := groups[k]; !ok {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], r)
+	}
+	seqs := map[*intakeReq]int64{}
+	for _, k := range order {
+		g := groups[k]
+		var last int64
+		err := tx.Raw("INSERT INTO case_sequences (agency, year, issued) VALUES (?, ?, ?) "+
+			"ON CONFLICT (agency, year) DO UPDATE SET issued = case_sequences.issued + excluded.issued RETURNING issued",
+			k.agency, k.year, len(g)).Scan(&last).Error
+		if err != nil {
+			return fmt.Errorf("case sequence: %w", err)
+		}
+		first := last - int64(len(g)) + 1
+		for i, r := range g {
+			seqs[r] = first + int64(i)
+		}
+	}
+
+	rows := make([][]any, 0, len(creates))
+	for _, r := range creates {
+		nc := r.nc
+		seq := seqs[r]
+		r.res = petition.IntakeResult{Outcome: petition.Created, Code: petition.FormatCode(nc.Agency, nc.Year, seq),
+			Secret: nc.Secret, Status: petition.StatusReceived, ReceivedAt: nc.ReceivedAt.UTC(), Due: nc.Due}
+		now := nc.ReceivedAt.UTC()
+		rows = append(rows, []any{r.res.Code, nc.Agency, nc.Year, seq, string(nc.Kind), string(nc.Channel),
+			nullID(nc.TopicID), nullID(nc.PlanTaskID), nc.Title, nc.Content, nc.Place, nc.Lang,
+			nc.Secrets.Salt, nc.Secrets.SecretHash, nc.DedupKey, string(petition.StatusReceived), now,
+			nullTime(nc.Due.At), nc.Due.RuleID, nc.Due.Explanation.VI, nc.Due.Explanation.EN, nc.RegisteredBy, now, now})
+	}
+	var ids []struct {
+		ID   int64
+		Code string
+	}
+	cases := insertPart{"cases", []string{"code", "agency", "year", "seq", "kind", "channel", "topic_id", "plan_task_id",
+		"title", "content", "place", "lang", "secret_salt", "secret_hash", "dedup_key", "status", "received_at",
+		"due_at", "due_rule", "due_explanation_vi", "due_explanation_en", "registered_by", "created_at", "updated_at"}, rows, ""}
+	q, args, err := s.partSQL(cases)
+	if err != nil {
+		return err
+	}
+	if err := scanRows(tx.Raw(q+" RETURNING id, code", args...), &ids); err != nil {
+		return fmt.Errorf("insert cases: %w", err)
+	}
+	idOf := map[string]int64{}
+	for _, x := range ids {
+		idOf[x.Code] = x.ID
+	}
+	var idents, files, events, keys, mails, clocks, audits [][]any
+	for _, r := range creates {
+		id, ok := idOf[r.res.Code]
+		if !ok {
+			return fmt.Errorf("insert cases: no id returned for %s", r.res.Code)
+		}
+		r.res.CaseID = id
+		nc := r.nc
+		now := nc.ReceivedAt.UTC()
+		p := nc.Identity
+		idents = append(idents, []any{id, p.Name, p.Phone, p.Email, p.Address, p.IDNumber, p.PhoneHash, p.EmailHash,
+			p.KeepSecret, p.ConsentAt.UTC(), now})
+		for _, f := range nc.Files {
+			files = append(files, []any{id, f.Name, f.Stored.MediaType, f.Stored.Size, f.Stored.SHA256, f.Stored.Key, now})
+		}
+		actor := "petitioner"
+		if nc.RegisteredBy != "" {
+			actor = nc.RegisteredBy
+		}
+		// The domain decides the first events and clock (petition.NewCase);
+		// the store writes them.
+		for _, e := range nc.FirstEvents() {
+			events = append(events, []any{id, string(e.Kind), e.Public, e.Actor, e.Note, now})
+		}
+		// The first clock of the case's step, from its receipt: what the
+		// overdue sweep and the workflow read; uncomputed, not missing,
+		// when the due time could not be computed.
+		if nc.Due.RuleID != "" {
+			oc := nc.FirstClock()
+			spec, err := json.Marshal(oc.Spec)
+			if err != nil {
+				return err
+			}
+			clocks = append(clocks, []any{id, string(oc.Kind), oc.RuleID, now, nullTime(oc.DueAt), "open", string(spec),
+				oc.ExplanationVI, oc.ExplanationEN, oc.Uncomputed, now, now})
+		}
+		if nc.IdempotencyKey != "" {
+			keys = append(keys, []any{nc.IdempotencyKey, nc.RequestHash, id, nc.Secret, now})
+		}
+		if nc.QueueMail {
+			mails = append(mails, []any{id, "petition.receipt", nc.Lang, now})
+		}
+		// The audit row of the creation; never the petitioner's identity.
+		after, err := json.Marshal(map[string]any{"code": r.res.Code, "kind": nc.Kind, "channel": nc.Channel,
+			"topic_id": nc.TopicID, "received_at": now, "due_at": nc.Due.At})
+		if err != nil {
+			return err
+		}
+		audits = append(audits, []any{now, actor, "case.create", "case", strconv.FormatInt(id, 10), string(after), nc.RequestID})
+	}
+	parts := []insertPart{
+		{"case_identities", []string{"case_id", "name", "phone", "email", "address", "id_number", "phone_hash", "email_hash",
+			"keep_secret", "consent_at", "created_at"}, idents, ""},
+		{"attachments", []string{"case_id", "name", "media_type", "size", "sha256", "storage_key", "created_at"}, files, ""},
+		{"case_events", []string{"case_id", "kind", "public", "actor", "note", "created_at"}, events, ""},
+		{"idempotency_keys", []string{"key", "request_hash", "case_id", "secret", "created_at"}, keys, ""},
+		{"case_mail_queue", []string{"case_id", "template", "lang", "created_at"}, mails, ""},
+		{"case_clocks", []string{"case_id", "kind", "rule_id", "started_at", "due_at", "state", "clock", "explanation_vi",
+			"explanation_en", "uncomputed", "created_at", "updated_at"}, clocks, ""},
+		{"audit_log", []string{"at", "actor_label", "action", "entity", "entity_id", "after_json", "request_id"}, audits, ""},
+		hitsPart(creates),
+	}
+	if err := s.insertAll(tx, parts); err != nil {
+		return err
+	}
+	sealed := make([]int64, 0, len(creates))
+	for _, r := range creates {
+		sealed = append(sealed, r.res.CaseID)
+	}
+	return sealIdentities(tx, sealed)
+}
+
+// hitsPart adds the created cases to their rate counters.
+func hitsPart(creates []*intakeReq) insertPart {
+	add := map[rateKey]int{}
+	var order []rateKey
+	for _, r := range creates {
+		for _, l := range r.nc.Limits {
+			k := rateKey{l.Bucket, windowStart(r.nc.ReceivedAt, l.Window).UnixNano()}
+			if add[k] == 0 {
+				order = append(order, k)
+			}
+			add[k]++
+		}
+	}
+	rows := make([][]any, 0, len(order))
+	for _, k := range order {
+		rows = append(rows, []any{k.bucket, time.Unix(0, k.window).UTC(), add[k]})
+	}
+	return insertPart{"rate_counters", []string{"bucket", "window_start", "hits"}, rows, hitsConflict}
+}
+
+// lookup runs the intake read. On Postgres it goes through the simple
+// protocol, so it is planned with its actual values every time: a generic
+// plan cached while cases and rate_counters were nearly empty (a fresh
+// install) would keep scanning them whole as they grow, until the next
+// auto-analyze.
+func (s *PetitionStore) lookup(tx *gorm.DB, dest any, q string, args ...any) error {
+	if s.db.Dialect != Postgres {
+		return scanRows(tx.Raw(q, args...), dest)
+	}
+	n := 0
+	q = placeholder.ReplaceAllStringFunc(q, func(string) string { n++; return "$" + strconv.Itoa(n) })
+	rows, err := tx.Statement.ConnPool.QueryContext(tx.Statement.Context, q, append([]any{pgx.QueryExecModeSimpleProtocol}, args...)...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := tx.ScanRows(rows, dest); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+var placeholder = regexp.MustCompile(`\?`)
