@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/phucdap/phucdap/internal/httpapi"
+	"github.com/phucdap/phucdap/internal/present"
 )
 
 func TestPlanAPI(t *testing.T) {
@@ -101,7 +102,7 @@ func TestAPIErrorsAreLocalisedJSON(t *testing.T) {
 		}
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
-				var body httpapi.ErrorBody
+				var body present.ErrorBody
 				ta.getJSON(t, c.path, c.status, &body, c.header...)
 				if body.Code != c.code || body.Message != c.msg || body.RequestID == "" {
 					t.Errorf("got %+v", body)

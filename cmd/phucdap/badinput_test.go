@@ -15,6 +15,7 @@ import (
 	"github.com/phucdap/phucdap/api"
 	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/httpapi"
+	"github.com/phucdap/phucdap/internal/present"
 )
 
 // tableCounts counts the rows of every table, to show that refused
@@ -123,7 +124,7 @@ func TestBadInputTable(t *testing.T) {
 							t.Errorf("%s: %d %.200s", what, res.StatusCode, out)
 							continue
 						}
-						var eb httpapi.ErrorBody
+						var eb present.ErrorBody
 						if err := json.Unmarshal(out, &eb); err != nil {
 							t.Errorf("%s: %v", what, err)
 							continue

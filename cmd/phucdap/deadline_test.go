@@ -9,6 +9,7 @@ import (
 
 	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/httpapi"
+	"github.com/phucdap/phucdap/internal/present"
 	"github.com/phucdap/phucdap/internal/store"
 	"github.com/phucdap/phucdap/internal/storetest"
 )
@@ -69,7 +70,7 @@ func TestCalendarAPI(t *testing.T) {
 		if draft.Confirmed || !draft.Proposed || len(draft.DaysOff) < 8 {
 			t.Errorf("2031 should be an unconfirmed draft: %+v", draft)
 		}
-		var e httpapi.ErrorBody
+		var e present.ErrorBody
 		ta.getJSON(t, "/api/v1/calendar/1800", 422, &e)
 		if len(e.Errors) != 1 || e.Errors[0].Field != "year" || strings.Contains(e.Message+e.Errors[0].Message, "deadline:") {
 			t.Errorf("year out of range: %+v", e)
@@ -185,7 +186,7 @@ func TestDeadlineExplainAPI(t *testing.T) {
 			t.Errorf("second round, complex, remote: limit %d, want 70", ex.Limit)
 		}
 
-		var e httpapi.ErrorBody
+		var e present.ErrorBody
 		ta.getJSON(t, "/api/v1/deadline/explain?rule=pakn.answer&start=12/02/2026", 422, &e)
 		if len(e.Errors) != 1 || e.Errors[0].Field != "start" || !strings.Contains(e.Message+e.Errors[0].Message, "YYYY-MM-DD") {
 			t.Errorf("bad start: %+v", e)
@@ -343,7 +344,7 @@ func TestBadParametersAreNamed(t *testing.T) {
 			{"/api/v1/deadline/explain?rule=pakn.answer&start=2026-02-12&extensions=-1", "extensions", "vi", "Số lần gia hạn không được âm.", 422},
 		}
 		for _, c := range cases {
-			var e httpapi.ErrorBody
+			var e present.ErrorBody
 			ta.getJSON(t, c.path, c.status, &e, "Accept-Language", c.lang)
 			if len(e.Errors) != 1 || e.Errors[0].Field != c.field || e.Errors[0].Message != c.msg {
 				t.Errorf("%s: %+v", c.path, e)

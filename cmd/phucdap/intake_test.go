@@ -25,6 +25,7 @@ import (
 
 	"github.com/phucdap/phucdap/internal/config"
 	"github.com/phucdap/phucdap/internal/httpapi"
+	"github.com/phucdap/phucdap/internal/present"
 	"github.com/phucdap/phucdap/internal/store"
 	"github.com/phucdap/phucdap/internal/storetest"
 )
@@ -221,7 +222,7 @@ func TestSubmitPetitionRequiredFields(t *testing.T) {
 					if res.StatusCode != http.StatusUnprocessableEntity {
 						t.Fatalf("want 422, got %d %s", res.StatusCode, b)
 					}
-					eb := decode[httpapi.ErrorBody](t, b)
+					eb := decode[present.ErrorBody](t, b)
 					var got []fe
 					for _, e := range eb.Errors {
 						got = append(got, fe{e.Field, e.Code})
@@ -239,7 +240,7 @@ func TestSubmitPetitionRequiredFields(t *testing.T) {
 		body := validPetition(ta, t)
 		body["phone"] = "12345"
 		_, b := ta.postJSON(t, "/api/v1/petitions?lang=en", body)
-		if eb := decode[httpapi.ErrorBody](t, b); len(eb.Errors) != 1 || !strings.HasPrefix(eb.Errors[0].Message, "The phone number is not valid") {
+		if eb := decode[present.ErrorBody](t, b); len(eb.Errors) != 1 || !strings.HasPrefix(eb.Errors[0].Message, "The phone number is not valid") {
 			t.Errorf("English: %s", b)
 		}
 	})
@@ -259,7 +260,7 @@ func TestSubmitPetitionBadBodies(t *testing.T) {
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
 				res, b := ta.do(t, http.MethodPost, "/api/v1/petitions", strings.NewReader(c.body), "Content-Type", "application/json")
-				eb := decode[httpapi.ErrorBody](t, b)
+				eb := decode[present.ErrorBody](t, b)
 				if res.StatusCode != http.StatusBadRequest || eb.Code != "bad_request" || eb.Message != c.msg {
 					t.Errorf("%d %s", res.StatusCode, b)
 				}
@@ -405,7 +406,7 @@ func TestSubmitPetitionRefusedFiles(t *testing.T) {
 			t.Run(c.name, func(t *testing.T) {
 				body, ct := multipartBody(t, validPetition(ta, t), c.files...)
 				res, b := ta.do(t, http.MethodPost, "/api/v1/petitions", body, "Content-Type", ct)
-				eb := decode[httpapi.ErrorBody](t, b)
+				eb := decode[present.ErrorBody](t, b)
 				if res.StatusCode != c.status || len(eb.Errors) != 1 || eb.Errors[0].Field != "files" || eb.Errors[0].Code != c.code {
 					t.Fatalf("%d %s", res.StatusCode, b)
 				}
@@ -468,7 +469,7 @@ func TestIdempotencyKey(t *testing.T) {
 		}
 		body["title"] = "Một tiêu đề khác"
 		res, b := ta.postJSON(t, "/api/v1/petitions", body, "Idempotency-Key", "lan-1")
-		eb := decode[httpapi.ErrorBody](t, b)
+		eb := decode[present.ErrorBody](t, b)
 		if res.StatusCode != 422 || len(eb.Errors) != 1 || eb.Errors[0].Code != "petition.idempotency_mismatch" {
 			t.Errorf("same key, other body: %d %s", res.StatusCode, b)
 		}
@@ -594,14 +595,14 @@ func TestTrackPetition(t *testing.T) {
 			if strings.HasPrefix(name, "denunciation") {
 				code = denRec.Code
 			}
-			var eb httpapi.ErrorBody
+			var eb present.ErrorBody
 			ta.getJSON(t, "/api/v1/petitions/"+code, 404, &eb, h...)
 			if eb.Message != notFound {
 				t.Errorf("%s: %+v", name, eb)
 			}
 		}
 		for _, code := range []string{"SXD-2026-999999", "not-a-code"} {
-			var eb httpapi.ErrorBody
+			var eb present.ErrorBody
 			ta.getJSON(t, "/api/v1/petitions/"+code, 404, &eb, "X-Tracking-Secret", rec.Secret)
 			if eb.Message != notFound {
 				t.Errorf("%s: %+v", code, eb)
@@ -660,7 +661,7 @@ func TestRateLimits(t *testing.T) {
 		for i := 0; i < 3; i++ {
 			ta.getJSON(t, "/api/v1/petitions/"+rec.Code, 404, nil, "X-Tracking-Secret", "WRONG234", "X-Forwarded-For", "192.0.2.66")
 		}
-		var eb httpapi.ErrorBody
+		var eb present.ErrorBody
 		ta.getJSON(t, "/api/v1/petitions/"+rec.Code, 429, &eb, "X-Tracking-Secret", "WRONG345", "X-Forwarded-For", "192.0.2.66")
 		if eb.Code != "rate_limited" {
 			t.Errorf("tracking limit: %+v", eb)

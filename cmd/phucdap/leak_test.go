@@ -9,6 +9,7 @@ import (
 
 	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/httpapi"
+	"github.com/phucdap/phucdap/internal/present"
 )
 
 // The denouncer's identity must not leak to anyone without the explicit
@@ -92,7 +93,7 @@ func TestDenouncerIdentityNeverLeaks(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var eb httpapi.ErrorBody
+			var eb present.ErrorBody
 			json.NewDecoder(res2.Body).Decode(&eb)
 			res2.Body.Close()
 			if res2.StatusCode != http.StatusForbidden && res2.StatusCode != http.StatusNotFound {

@@ -13,6 +13,7 @@ import (
 	"github.com/phucdap/phucdap/internal/caseclock"
 	"github.com/phucdap/phucdap/internal/httpapi"
 	"github.com/phucdap/phucdap/internal/petition"
+	"github.com/phucdap/phucdap/internal/present"
 )
 
 // Every rule says which event decides its version, with the article, and
@@ -83,7 +84,7 @@ func TestRuleVersionsAPI(t *testing.T) {
 		}
 
 		// Refusals name the problem; nothing is stored.
-		var e httpapi.ErrorBody
+		var e present.ErrorBody
 		ta.callJSON(t, http.MethodPost, "/api/v1/deadline/rules", admin, version, http.StatusConflict, &e)
 		bad := map[string]any{}
 		for k, v := range version {

@@ -3,7 +3,7 @@
 //
 // Domain packages return *fault.Error for every failure a user can cause;
 // anything else is an internal error, logged once and shown as a plain 500.
-// The mapping from Code to HTTP status lives in one table in httpapi.
+// The mapping from Code to HTTP status lives in one table in present.
 package fault
 
 import (

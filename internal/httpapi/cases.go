@@ -12,6 +12,7 @@ import (
 	"github.com/phucdap/phucdap/internal/i18n"
 	"github.com/phucdap/phucdap/internal/org"
 	"github.com/phucdap/phucdap/internal/petition"
+	"github.com/phucdap/phucdap/internal/present"
 )
 
 // The case workflow (issue 6): GET/POST /cases, GET /cases/{code} and one
@@ -549,7 +550,7 @@ func (a *API) caseDetail(ctx context.Context, id int64) (CaseDetail, error) {
 	}
 	for _, e := range v.History {
 		hj := CaseHistoryEntry{Kind: string(e.Kind), Public: e.Public, Actor: e.Actor, Note: e.Note, At: e.CreatedAt, DueAt: e.DueAt,
-			Text: StaffEventText(cat, lang, e, a.location())}
+			Text: present.StaffEventText(cat, lang, e, a.location())}
 		if e.UnitName != "" {
 			hj.Unit = ptr(e.UnitName)
 		}
@@ -623,16 +624,4 @@ func (a *API) location() *time.Location {
 		return a.Petitions.Location
 	}
 	return time.FixedZone("ICT", 7*3600)
-}
-
-// StaffEventText is a history entry for staff: the citizen's wording for
-// public entries, the trail's for internal ones.
-func StaffEventText(cat *i18n.Catalog, lang string, e petition.Event, loc *time.Location) string {
-	if cat == nil {
-		return string(e.Kind)
-	}
-	if e.Public {
-		return EventText(cat, lang, e, loc)
-	}
-	return cat.T(lang, "staff.event."+string(e.Kind), map[string]any{"Unit": e.UnitName, "Note": e.Note})
 }

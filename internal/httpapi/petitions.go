@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"github.com/phucdap/phucdap/internal/caseclock"
 	"io"
 	"mime"
 	"net/http"
@@ -19,6 +18,7 @@ import (
 	"github.com/phucdap/phucdap/internal/i18n"
 	"github.com/phucdap/phucdap/internal/petition"
 	"github.com/phucdap/phucdap/internal/platform"
+	"github.com/phucdap/phucdap/internal/present"
 )
 
 // Intake is what the petition operations need (issue 4).
@@ -28,20 +28,6 @@ type Intake struct {
 	Catalog *i18n.Catalog
 	// Location is where the timeline's dates are shown (Hà Nội).
 	Location *time.Location
-}
-
-// EventText is a timeline entry in lang: the unit it names, the public
-// note (a reason, a body forwarded to, new case codes) and the new due time
-// of an extension.
-func EventText(cat *i18n.Catalog, lang string, e petition.Event, loc *time.Location) string {
-	if loc == nil {
-		loc = time.FixedZone("ICT", 7*3600)
-	}
-	args := map[string]any{"Unit": e.UnitName, "Note": e.Note, "Due": ""}
-	if e.DueAt != nil {
-		args["Due"] = TimeIn(*e.DueAt, loc, lang, cat)
-	}
-	return cat.T(lang, "petition.event."+string(e.Kind), args)
 }
 
 // ClientIP is echo middleware that records the client address (as echo's
@@ -172,7 +158,7 @@ func (a *API) SubmitPetition(ctx context.Context, req SubmitPetitionRequestObjec
 			RequestId: ptr(platform.RequestID(ctx))}, nil
 	}
 	out := SubmitPetition201JSONResponse{Code: rec.Code, Secret: rec.Secret, Status: string(rec.Status),
-		ReceivedAt: rec.ReceivedAt, DueExplanation: DueExplanation(in.Catalog, lang, rec.Due)}
+		ReceivedAt: rec.ReceivedAt, DueExplanation: present.DueExplanation(in.Catalog, lang, rec.Due)}
 	if rec.Due.RuleID != "" {
 		out.RuleId = ptr(rec.Due.RuleID)
 		out.DueRule = out.RuleId // deprecated alias
@@ -189,17 +175,6 @@ func isFalse(v string) bool {
 		return true
 	}
 	return false
-}
-
-// DueExplanation is "why this date" in lang, or "not yet computed".
-func DueExplanation(cat *i18n.Catalog, lang string, d petition.Due) string {
-	if !d.Computed() {
-		return cat.T(lang, "petition.due_not_computed", nil)
-	}
-	if s := d.Explanation.In(lang); s != "" {
-		return s
-	}
-	return cat.T(lang, "petition.due_rule."+d.RuleID, nil)
 }
 
 func trackInput(ctx context.Context, code string, secret, contact *string) petition.TrackInput {
@@ -220,7 +195,7 @@ func (a *API) TrackPetition(ctx context.Context, req TrackPetitionRequestObject)
 	c := v.Case
 	if !v.Full {
 		st := TrackPetition200JSONResponse{Scope: Status, Code: c.Code, Kind: PetitionKind(c.Kind), Status: string(c.Status),
-			ReceivedAt: c.ReceivedAt, DueExplanation: DueExplanation(in.Catalog, lang, c.Due),
+			ReceivedAt: c.ReceivedAt, DueExplanation: present.DueExplanation(in.Catalog, lang, c.Due),
 			Timeline: []PetitionEvent{}, Attachments: []PetitionFile{}}
 		if c.Due.Computed() {
 			st.DueAt = ptr(c.Due.At)
@@ -228,7 +203,7 @@ func (a *API) TrackPetition(ctx context.Context, req TrackPetitionRequestObject)
 		return st, nil
 	}
 	out := TrackPetition200JSONResponse{Scope: Full, Code: c.Code, Kind: PetitionKind(c.Kind), Title: c.Title, Content: c.Content,
-		Status: string(c.Status), ReceivedAt: c.ReceivedAt, DueExplanation: DueExplanation(in.Catalog, lang, c.Due),
+		Status: string(c.Status), ReceivedAt: c.ReceivedAt, DueExplanation: present.DueExplanation(in.Catalog, lang, c.Due),
 		Timeline: make([]PetitionEvent, 0, len(v.Timeline)), Attachments: files(v.Attachments),
 		CanRate: v.CanRate, CanDispute: v.CanDispute}
 	if c.Place != "" {
@@ -241,7 +216,7 @@ func (a *API) TrackPetition(ctx context.Context, req TrackPetitionRequestObject)
 		out.DueAt = ptr(c.Due.At)
 	}
 	for _, e := range v.Timeline {
-		ej := PetitionEvent{Kind: string(e.Kind), At: e.CreatedAt, Text: EventText(in.Catalog, lang, e, in.Location)}
+		ej := PetitionEvent{Kind: string(e.Kind), At: e.CreatedAt, Text: present.EventText(in.Catalog, lang, e, in.Location)}
 		if e.UnitName != "" {
 			ej.Unit = ptr(e.UnitName)
 		}
@@ -338,15 +313,4 @@ func (a *API) DisputePetition(ctx context.Context, req DisputePetitionRequestObj
 		return nil, err
 	}
 	return DisputePetition204Response{}, nil
-}
-
-// TimeIn formats an instant for people: "24:00 ngày 10/12/2026" when it is
-// the end of a day in loc (as statutory deadlines are), else "15:04
-// 02/01/2006".
-func TimeIn(t time.Time, loc *time.Location, lang string, cat *i18n.Catalog) string {
-	lt := t.In(loc)
-	if lt.Hour() == 0 && lt.Minute() == 0 && lt.Second() == 0 {
-		return cat.T(lang, "petition.end_of_day", map[string]any{"Date": caseclock.LastDay(t, loc).VN()})
-	}
-	return lt.Format("15:04 02/01/2006")
 }

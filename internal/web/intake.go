@@ -18,9 +18,9 @@ import (
 
 	"github.com/phucdap/phucdap/internal/download"
 	"github.com/phucdap/phucdap/internal/fault"
-	"github.com/phucdap/phucdap/internal/httpapi"
 	"github.com/phucdap/phucdap/internal/i18n"
 	"github.com/phucdap/phucdap/internal/petition"
+	"github.com/phucdap/phucdap/internal/present"
 )
 
 // Public paths of the intake pages. Vietnamese, because that is what people
@@ -301,7 +301,7 @@ func (p *Pages) formError(c echo.Context, d *formData, err error, show func(int)
 	}
 	status := http.StatusUnprocessableEntity
 	if one != nil {
-		status = httpapi.Describe(one, lang, p.Catalog).Status
+		status = present.Status(one)
 	}
 	return show(status)
 }
@@ -317,9 +317,9 @@ type receiptData struct {
 func (p *Pages) receiptData(lang string, rec petition.Receipt) receiptData {
 	d := receiptData{Code: rec.Code, Secret: rec.Secret, Kind: string(rec.Kind), Replayed: rec.Replayed,
 		ReceivedAt: rec.ReceivedAt.In(p.Intake.Location).Format("15:04 02/01/2006"),
-		DueWhy:     httpapi.DueExplanation(p.Catalog, lang, rec.Due)}
+		DueWhy:     present.DueExplanation(p.Catalog, lang, rec.Due)}
 	if rec.Due.Computed() {
-		d.DueAt = httpapi.TimeIn(rec.Due.At, p.Intake.Location, lang, p.Catalog)
+		d.DueAt = present.TimeIn(rec.Due.At, p.Intake.Location, lang, p.Catalog)
 	}
 	return d
 }
@@ -399,7 +399,7 @@ func (p *Pages) showTrack(c echo.Context, ti petition.TrackInput, d *trackData, 
 		}
 		d.Error = p.Catalog.T(lang, fe.MessageID, fe.Args)
 		setRetryAfter(c, err)
-		return p.render(c, httpapi.Describe(err, lang, p.Catalog).Status, "track", "petition.track.title", d)
+		return p.render(c, present.Status(err), "track", "petition.track.title", d)
 	}
 	d.View = p.trackView(lang, v)
 	return p.render(c, status, "track", "petition.track.title", d)
@@ -410,13 +410,13 @@ func (p *Pages) trackView(lang string, v *petition.View) *trackView {
 	at := func(t time.Time) string { return t.In(loc).Format("15:04 02/01/2006") }
 	c := v.Case
 	tv := &trackView{Code: c.Code, Kind: string(c.Kind), Topic: v.Topic.Name(lang), Title: c.Title, Content: c.Content, Place: c.Place,
-		Status: string(c.Status), ReceivedAt: at(c.ReceivedAt), DueWhy: httpapi.DueExplanation(p.Catalog, lang, c.Due),
+		Status: string(c.Status), ReceivedAt: at(c.ReceivedAt), DueWhy: present.DueExplanation(p.Catalog, lang, c.Due),
 		CanRate: v.CanRate, CanDispute: v.CanDispute, Disputed: v.Disputed, Full: v.Full}
 	if c.Due.Computed() {
-		tv.DueAt = httpapi.TimeIn(c.Due.At, loc, lang, p.Catalog)
+		tv.DueAt = present.TimeIn(c.Due.At, loc, lang, p.Catalog)
 	}
 	for _, e := range v.Timeline {
-		tv.Timeline = append(tv.Timeline, trackEvent{At: at(e.CreatedAt), Text: httpapi.EventText(p.Catalog, lang, e, loc)})
+		tv.Timeline = append(tv.Timeline, trackEvent{At: at(e.CreatedAt), Text: present.EventText(p.Catalog, lang, e, loc)})
 	}
 	for _, f := range v.Attachments {
 		tv.Files = append(tv.Files, trackFile{ID: f.ID, Name: f.Name, Size: humanSize(f.Size)})
@@ -484,10 +484,10 @@ func (p *Pages) afterAction(c echo.Context, ti petition.TrackInput, d *trackData
 			d.Error = p.Catalog.T(lang, fe.MessageID, fe.Args)
 			c.Response().Header().Set("Cache-Control", "no-store")
 			setRetryAfter(c, err)
-			return p.render(c, httpapi.Describe(err, lang, p.Catalog).Status, "track", "petition.track.title", d)
+			return p.render(c, present.Status(err), "track", "petition.track.title", d)
 		case ok:
 			d.Notice = p.Catalog.T(lang, fe.MessageID, fe.Args)
-			status = httpapi.Describe(err, lang, p.Catalog).Status
+			status = present.Status(err)
 		default:
 			return err
 		}

@@ -11,10 +11,10 @@ import (
 	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/access/accesshttp"
 	"github.com/phucdap/phucdap/internal/download"
-	"github.com/phucdap/phucdap/internal/httpapi"
 	"github.com/phucdap/phucdap/internal/i18n"
 	"github.com/phucdap/phucdap/internal/org"
 	"github.com/phucdap/phucdap/internal/petition"
+	"github.com/phucdap/phucdap/internal/present"
 )
 
 type inboxRow struct {
@@ -52,7 +52,7 @@ func (s *Staff) dueText(c echo.Context, t *time.Time) string {
 	if t == nil {
 		return ""
 	}
-	return httpapi.TimeIn(*t, s.Location, i18n.LangFrom(c.Request().Context()), s.Pages.Catalog)
+	return present.TimeIn(*t, s.Location, i18n.LangFrom(c.Request().Context()), s.Pages.Catalog)
 }
 
 func (s *Staff) when(t *time.Time) string {

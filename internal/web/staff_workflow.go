@@ -14,10 +14,10 @@ import (
 	"github.com/phucdap/phucdap/internal/access/accesshttp"
 	"github.com/phucdap/phucdap/internal/calendar"
 	"github.com/phucdap/phucdap/internal/fault"
-	"github.com/phucdap/phucdap/internal/httpapi"
 	"github.com/phucdap/phucdap/internal/i18n"
 	"github.com/phucdap/phucdap/internal/org"
 	"github.com/phucdap/phucdap/internal/petition"
+	"github.com/phucdap/phucdap/internal/present"
 )
 
 // The case workflow's pages (issue 6): the office's register form, one
@@ -363,7 +363,7 @@ func (s *Staff) caseWorkflow(c echo.Context, id int64) (*caseWorkflow, error) {
 			wc.Explanation = k.ExplanationEN
 		}
 		if k.DueAt != nil {
-			wc.Due = httpapi.TimeIn(*k.DueAt, s.Location, lang, s.Pages.Catalog)
+			wc.Due = present.TimeIn(*k.DueAt, s.Location, lang, s.Pages.Catalog)
 		}
 		w.Clocks = append(w.Clocks, wc)
 	}
@@ -388,7 +388,7 @@ func (s *Staff) caseWorkflow(c echo.Context, id int64) (*caseWorkflow, error) {
 		}
 	}
 	for _, e := range v.History {
-		w.History = append(w.History, wfEvent{At: s.when(&e.CreatedAt), Text: httpapi.StaffEventText(s.Pages.Catalog, lang, e, s.Location),
+		w.History = append(w.History, wfEvent{At: s.when(&e.CreatedAt), Text: present.StaffEventText(s.Pages.Catalog, lang, e, s.Location),
 			Actor: e.Actor, Public: e.Public})
 	}
 	return w, nil

@@ -1,4 +1,4 @@
-package httpapi
+package present
 
 import (
 	"go/ast"
@@ -14,7 +14,7 @@ import (
 	"github.com/phucdap/phucdap/internal/petition"
 )
 
-// Issue 12: every event kind renders as words in vi and en, on the staff
+// Every event kind renders as words in vi and en, on the staff
 // history and (for the public ones) on the citizen's timeline; no message
 // id ever reaches a user. The kinds are read from the petition package's
 // source, so a new kind without words fails here.

@@ -1,0 +1,155 @@
+package present
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/phucdap/phucdap/internal/fault"
+	"github.com/phucdap/phucdap/internal/i18n"
+	"github.com/phucdap/phucdap/internal/petition"
+)
+
+func catalog(t *testing.T) *i18n.Catalog {
+	t.Helper()
+	cat, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cat
+}
+
+var hanoi = time.FixedZone("ICT", 7*3600)
+
+func TestTimeIn(t *testing.T) {
+	cat := catalog(t)
+	for _, tc := range []struct {
+		name     string
+		at       time.Time
+		vi, en   string
+		location *time.Location
+	}{
+		{"the end of a day is 24:00 of that day, not 00:00 of the next",
+			time.Date(2026, 12, 19, 0, 0, 0, 0, hanoi), "24:00 ngày 18/12/2026", "end of 18/12/2026", hanoi},
+		{"the end of a day in Hà Nội, given in UTC",
+			time.Date(2026, 12, 18, 17, 0, 0, 0, time.UTC), "24:00 ngày 18/12/2026", "end of 18/12/2026", hanoi},
+		{"any other instant is hour and date",
+			time.Date(2026, 12, 18, 8, 5, 0, 0, time.UTC), "15:05 18/12/2026", "15:05 18/12/2026", hanoi},
+		{"midnight UTC is not the end of a day in Hà Nội",
+			time.Date(2026, 12, 19, 0, 0, 0, 0, time.UTC), "07:00 19/12/2026", "07:00 19/12/2026", hanoi},
+	} {
+		for lang, want := range map[string]string{i18n.VI: tc.vi, i18n.EN: tc.en} {
+			if got := TimeIn(tc.at, tc.location, lang, cat); got != want {
+				t.Errorf("%s (%s): got %q, want %q", tc.name, lang, got, want)
+			}
+		}
+	}
+}
+
+func TestDueExplanation(t *testing.T) {
+	cat := catalog(t)
+	at := time.Date(2026, 12, 19, 0, 0, 0, 0, hanoi)
+	for _, tc := range []struct {
+		name   string
+		due    petition.Due
+		vi, en string
+	}{
+		{"not computed", petition.Due{RuleID: "pakn.answer"}, "chưa tính", "not yet computed"},
+		{"the calculator's own explanation", petition.Due{RuleID: "pakn.answer", At: at,
+			Explanation: petition.Explanation{VI: "10 ngày làm việc, bỏ qua Tết", EN: "10 working days, skipping Tết"}},
+			"10 ngày làm việc, bỏ qua Tết", "10 working days, skipping Tết"},
+		{"the rule's wording when the calculator gave none", petition.Due{RuleID: "pakn.answer", At: at},
+			"Thời hạn trả lời phản ánh, kiến nghị: 10 ngày làm việc kể từ ngày tiếp nhận.",
+			"Time limit to answer a petition or report: 10 working days from receipt."},
+	} {
+		for lang, want := range map[string]string{i18n.VI: tc.vi, i18n.EN: tc.en} {
+			if got := DueExplanation(cat, lang, tc.due); got != want {
+				t.Errorf("%s (%s): got %q, want %q", tc.name, lang, got, want)
+			}
+		}
+	}
+}
+
+func TestEventText(t *testing.T) {
+	cat := catalog(t)
+	due := time.Date(2026, 12, 19, 0, 0, 0, 0, hanoi)
+	for _, tc := range []struct {
+		name   string
+		event  petition.Event
+		vi, en string
+	}{
+		{"a plain event", petition.Event{Kind: petition.EventReceived, Public: true}, "Đã tiếp nhận", "Received"},
+		{"the unit it names", petition.Event{Kind: petition.EventAssigned, Public: true, UnitName: "Phòng A"},
+			"Giao Phòng A chủ trì giải quyết", "Assigned to Phòng A"},
+		{"the new due time of an extension, as the law reads it",
+			petition.Event{Kind: petition.EventExtended, Public: true, Note: "vụ việc phức tạp", DueAt: &due},
+			"Gia hạn giải quyết đến 24:00 ngày 18/12/2026. Lý do: vụ việc phức tạp",
+			"Extended to end of 18/12/2026. Reason: vụ việc phức tạp"},
+	} {
+		for lang, want := range map[string]string{i18n.VI: tc.vi, i18n.EN: tc.en} {
+			if got := EventText(cat, lang, tc.event, hanoi); got != want {
+				t.Errorf("%s (%s): got %q, want %q", tc.name, lang, got, want)
+			}
+			// Staff read a public entry as the citizen does.
+			if got := StaffEventText(cat, lang, tc.event, hanoi); got != want {
+				t.Errorf("%s (%s), staff: got %q, want %q", tc.name, lang, got, want)
+			}
+		}
+	}
+}
+
+func TestDescribe(t *testing.T) {
+	cat := catalog(t)
+	phone := fault.FieldError(petition.FieldPhone, "petition.phone_invalid", nil)
+	for _, tc := range []struct {
+		name   string
+		err    error
+		vi, en ErrorBody
+	}{
+		{"a field error names its field and its message",
+			fmt.Errorf("submit: %w", phone),
+			ErrorBody{Status: http.StatusUnprocessableEntity, Code: "invalid",
+				Message: "Số điện thoại chưa đúng: bắt đầu bằng 0 hoặc +84, tiếp theo là 9 chữ số (ví dụ 0912 345 678).",
+				Errors: []FieldErrorBody{{Field: "phone", Code: "petition.phone_invalid",
+					Message: "Số điện thoại chưa đúng: bắt đầu bằng 0 hoặc +84, tiếp theo là 9 chữ số (ví dụ 0912 345 678)."}}},
+			ErrorBody{Status: http.StatusUnprocessableEntity, Code: "invalid",
+				Message: "The phone number is not valid: 0 or +84 followed by 9 digits (for example 0912 345 678).",
+				Errors: []FieldErrorBody{{Field: "phone", Code: "petition.phone_invalid",
+					Message: "The phone number is not valid: 0 or +84 followed by 9 digits (for example 0912 345 678)."}}}},
+		{"a list of field errors is one 422",
+			fault.List{phone},
+			ErrorBody{Status: http.StatusUnprocessableEntity, Code: "invalid", Message: "Dữ liệu không hợp lệ.",
+				Errors: []FieldErrorBody{{Field: "phone", Code: "petition.phone_invalid",
+					Message: "Số điện thoại chưa đúng: bắt đầu bằng 0 hoặc +84, tiếp theo là 9 chữ số (ví dụ 0912 345 678)."}}},
+			ErrorBody{Status: http.StatusUnprocessableEntity, Code: "invalid", Message: "The data is not valid.",
+				Errors: []FieldErrorBody{{Field: "phone", Code: "petition.phone_invalid",
+					Message: "The phone number is not valid: 0 or +84 followed by 9 digits (for example 0912 345 678)."}}}},
+		{"an error without a message speaks for its code",
+			fault.RateLimitedFor("", time.Minute),
+			ErrorBody{Status: http.StatusTooManyRequests, Code: "rate_limited", Message: "Bạn đã gửi quá nhiều yêu cầu. Vui lòng thử lại sau."},
+			ErrorBody{Status: http.StatusTooManyRequests, Code: "rate_limited", Message: "Too many requests. Please try again later."}},
+		{"a not-found", fault.New(fault.NotFound, ""),
+			ErrorBody{Status: http.StatusNotFound, Code: "not_found", Message: "Không tìm thấy."},
+			ErrorBody{Status: http.StatusNotFound, Code: "not_found", Message: "Not found."}},
+	} {
+		for lang, want := range map[string]ErrorBody{i18n.VI: tc.vi, i18n.EN: tc.en} {
+			if d := cmp.Diff(want, Describe(tc.err, lang, cat)); d != "" {
+				t.Errorf("%s (%s) (-want +got):\n%s", tc.name, lang, d)
+			}
+			if got := Status(tc.err); got != want.Status {
+				t.Errorf("%s: Status %d, Describe %d", tc.name, got, want.Status)
+			}
+		}
+	}
+	// Anything that is not the domain's says nothing of itself.
+	for _, lang := range i18n.Supported {
+		b := Describe(errors.New("pq: relation \"cases\" does not exist"), lang, cat)
+		if b.Status != http.StatusInternalServerError || b.Code != "internal" || b.Message != cat.T(lang, "error.internal", nil) || b.Errors != nil {
+			t.Errorf("%s: an unknown error: %+v", lang, b)
+		}
+	}
+}

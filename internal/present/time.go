@@ -1,0 +1,31 @@
+package present
+
+import (
+	"time"
+
+	"github.com/phucdap/phucdap/internal/caseclock"
+	"github.com/phucdap/phucdap/internal/i18n"
+	"github.com/phucdap/phucdap/internal/petition"
+)
+
+// TimeIn formats an instant for people: "24:00 ngày 10/12/2026" ("end of
+// 10/12/2026") when it is the end of a day in loc, as statutory deadlines
+// are, else "15:04 02/01/2006".
+func TimeIn(t time.Time, loc *time.Location, lang string, cat *i18n.Catalog) string {
+	lt := t.In(loc)
+	if lt.Hour() == 0 && lt.Minute() == 0 && lt.Second() == 0 {
+		return cat.T(lang, "petition.end_of_day", map[string]any{"Date": caseclock.LastDay(t, loc).VN()})
+	}
+	return lt.Format("15:04 02/01/2006")
+}
+
+// DueExplanation is "why this date" in lang, or "not yet computed".
+func DueExplanation(cat *i18n.Catalog, lang string, d petition.Due) string {
+	if !d.Computed() {
+		return cat.T(lang, "petition.due_not_computed", nil)
+	}
+	if s := d.Explanation.In(lang); s != "" {
+		return s
+	}
+	return cat.T(lang, "petition.due_rule."+d.RuleID, nil)
+}
