@@ -17,6 +17,7 @@ import (
 	"github.com/phucdap/phucdap/internal/caseclock"
 	"github.com/phucdap/phucdap/internal/fault"
 	"github.com/phucdap/phucdap/internal/i18n"
+	"github.com/phucdap/phucdap/internal/present"
 	"github.com/phucdap/phucdap/internal/report"
 )
 
@@ -614,7 +615,7 @@ func (r *Reports) markAnswer(c echo.Context) error {
 		if ierr != nil {
 			return ierr
 		}
-		status := statusOf(err)
+		status := present.Status(err)
 		if status == http.StatusNotFound {
 			// The page itself exists: the form named no answer of it.
 			status = http.StatusUnprocessableEntity

@@ -17,6 +17,7 @@ import (
 	"github.com/phucdap/phucdap/internal/i18n"
 	"github.com/phucdap/phucdap/internal/org"
 	"github.com/phucdap/phucdap/internal/petition"
+	"github.com/phucdap/phucdap/internal/present"
 )
 
 // Staff serves the staff pages: login and logout, the inbox, the case page
@@ -76,40 +77,23 @@ func (s *Staff) render(c echo.Context, status int, name, titleID string, data an
 	return s.Pages.render(c, status, name, titleID, data)
 }
 
-// messages turns a domain error into lines in the user's language. Errors
-// that are not ours are returned for the 500 page.
+// messages turns a domain error into lines in the user's language, worded
+// as the API words them. Errors that are not ours are returned for the 500
+// page.
 func (s *Staff) messages(c echo.Context, err error) ([]string, error) {
 	lang := i18n.LangFrom(c.Request().Context())
 	var list fault.List
 	if errors.As(err, &list) {
 		out := make([]string, 0, len(list))
 		for _, fe := range list {
-			out = append(out, s.Pages.Catalog.T(lang, fe.MessageID, fe.Args))
+			out = append(out, present.Message(s.Pages.Catalog, lang, fe))
 		}
 		return out, nil
 	}
 	if fe, ok := fault.As(err); ok && fe.Code != fault.Internal && fe.Code != fault.Unavailable {
-		id := fe.MessageID
-		if id == "" {
-			id = "error." + string(fe.Code)
-		}
-		return []string{s.Pages.Catalog.T(lang, id, fe.Args)}, nil
+		return []string{present.Message(s.Pages.Catalog, lang, fe)}, nil
 	}
 	return nil, err
-}
-
-func statusOf(err error) int {
-	switch fault.CodeOf(err) {
-	case fault.Unauthenticated:
-		return http.StatusUnauthorized
-	case fault.Forbidden:
-		return http.StatusForbidden
-	case fault.NotFound:
-		return http.StatusNotFound
-	case fault.Conflict:
-		return http.StatusConflict
-	}
-	return http.StatusUnprocessableEntity
 }
 
 // safeNext accepts only a local staff path as the place to return to after

@@ -9,6 +9,7 @@ import (
 	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/access/accesshttp"
 	"github.com/phucdap/phucdap/internal/org"
+	"github.com/phucdap/phucdap/internal/present"
 )
 
 type adminData struct {
@@ -69,7 +70,7 @@ func (s *Staff) adminResult(c echo.Context, opErr error, fill func(*adminData)) 
 		if d.Errors, err = s.messages(c, opErr); err != nil {
 			return err
 		}
-		status = statusOf(opErr)
+		status = present.Status(opErr)
 	} else if fill != nil {
 		fill(&d)
 	}
@@ -182,7 +183,7 @@ func (s *Staff) grantsPage(c echo.Context, status int, notice string, opErr erro
 		if d.Errors, err = s.messages(c, opErr); err != nil {
 			return err
 		}
-		status = statusOf(opErr)
+		status = present.Status(opErr)
 	}
 	return s.render(c, status, "staff_grants", "grants.title", d)
 }

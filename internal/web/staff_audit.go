@@ -11,6 +11,7 @@ import (
 	"github.com/phucdap/phucdap/internal/access/accesshttp"
 	"github.com/phucdap/phucdap/internal/audit"
 	"github.com/phucdap/phucdap/internal/fault"
+	"github.com/phucdap/phucdap/internal/present"
 )
 
 type auditData struct {
@@ -65,7 +66,7 @@ func (s *Staff) auditPage(c echo.Context) error {
 			return ierr
 		}
 		d.Errors = msgs
-		return s.render(c, statusOf(err), "audit", "audit.title", d)
+		return s.render(c, present.Status(err), "audit", "audit.title", d)
 	}
 	for _, r := range rows {
 		d.Rows = append(d.Rows, auditRow{Row: r, When: r.At.In(s.Location).Format("15:04:05 02/01/2006")})

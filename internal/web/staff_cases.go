@@ -198,7 +198,7 @@ func (s *Staff) revealIdentity(c echo.Context) error {
 			return ierr
 		}
 		d.Errors = msgs
-		return s.render(c, statusOf(err), "staff_case", "case.title", d)
+		return s.render(c, present.Status(err), "staff_case", "case.title", d)
 	}
 	d.Revealed = &id
 	return s.render(c, http.StatusOK, "staff_case", "case.title", d)

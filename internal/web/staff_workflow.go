@@ -83,7 +83,7 @@ func (s *Staff) caseAction(a petition.Action) echo.HandlerFunc {
 			return lerr
 		}
 		d.Errors, d.Form, d.FormAction = msgs, form, string(a)
-		return s.render(c, statusOf(err), "staff_case", "case.title", d)
+		return s.render(c, present.Status(err), "staff_case", "case.title", d)
 	}
 }
 
@@ -473,7 +473,7 @@ func (s *Staff) register(c echo.Context) error {
 				d.FieldErr[fe.Field] = d.Errors[i]
 			}
 		}
-		return s.render(c, statusOf(err), "staff_register", "register.title", d)
+		return s.render(c, present.Status(err), "staff_register", "register.title", d)
 	}
 	// The secret is shown once, in this response: never in a URL.
 	c.SetParamNames("id")
