@@ -117,7 +117,7 @@ func (in AssignInput) decide(d *decision) error {
 		oc.DueAt, oc.ExplanationVI, oc.ExplanationEN = d.contributionDue(lres, before, d.now)
 		d.ch.OpenClocks = append(d.ch.OpenClocks, oc)
 	}
-	d.ch.Case["lead_unit_id"] = lead.ID
+	d.ch.Case.LeadUnitID = &lead.ID
 	d.ch.Coordinating = &coord
 	var names []string
 	for _, u := range coord {

@@ -177,17 +177,19 @@ func (in ClassifyInput) decide(d *decision) error {
 		if err := d.openFirst(kind, topicID, planTaskID); err != nil {
 			return err
 		}
-		d.ch.Case["kind"] = string(kind)
+		d.ch.Case.Kind = &kind
+		d.ch.Audit["kind"] = string(kind)
 	}
-	c := d.ch.Case
-	c["topic_id"], c["plan_task_id"] = nullable(topicID), nullable(planTaskID)
-	c["eligible"], c["ineligible_reason"], c["ineligible_note"] = eligible, reason, note
-	c["within_competence"], c["many_senders"], c["complaint_round"] = in.WithinCompetence, in.ManySenders, round
-	c["complexity"], c["complexity_criteria"], c["complexity_ref"] = string(cx), strings.Join(crit, ","), ref
-	c["remote_area"], c["classified_at"] = in.Remote, d.now
-	for k, v := range c {
-		d.ch.Audit[k] = v
-	}
+	d.ch.Case.Class = &ClassUpdate{TopicID: topicID, PlanTaskID: planTaskID, Eligible: eligible, IneligibleReason: reason,
+		IneligibleNote: note, WithinCompetence: in.WithinCompetence, ManySenders: in.ManySenders, Round: round,
+		Remote: in.Remote, ClassifiedAt: d.now}
+	d.ch.Case.Complexity = &ComplexityUpdate{Level: cx, Criteria: crit, Ref: ref}
+	a := d.ch.Audit
+	a["topic_id"], a["plan_task_id"] = nullable(topicID), nullable(planTaskID)
+	a["eligible"], a["ineligible_reason"], a["ineligible_note"] = eligible, reason, note
+	a["within_competence"], a["many_senders"], a["complaint_round"] = in.WithinCompetence, in.ManySenders, round
+	a["complexity"], a["complexity_criteria"], a["complexity_ref"] = string(cx), strings.Join(crit, ","), ref
+	a["remote_area"] = in.Remote
 	d.ch.Audit["classified_at"] = d.now
 	d.event(EventClassified, false, classifySummary(kind, eligible, reason, in.WithinCompetence, cx, crit, noteText))
 	return nil

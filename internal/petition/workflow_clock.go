@@ -166,7 +166,7 @@ func (in ExtendInput) decide(d *decision) error {
 		ExplanationVI: res.TextVI(), ExplanationEN: res.TextEN(), Extensions: mc.Extensions + 1})
 	d.setDue(mc.RuleID, res)
 	if raise {
-		d.ch.Case["complexity"], d.ch.Case["complexity_criteria"], d.ch.Case["complexity_ref"] = string(spec.Complexity), strings.Join(crit, ","), ref
+		d.ch.Case.Complexity = &ComplexityUpdate{Level: spec.Complexity, Criteria: crit, Ref: ref}
 	}
 	d.followLead(res)
 	ew := &ExtensionWrite{ID: in.RequestID, ClockID: mc.ID, State: "approved", Days: req.Days, Reason: reason, DecisionNo: no,
@@ -310,7 +310,8 @@ func (in WithdrawInput) decide(d *decision) error {
 		// Resolution goes on: the withdrawal is on the record, the clocks
 		// and the state are not touched.
 		d.ch.Status = ""
-		d.ch.Case["withdrawal_continues"] = true
+		continues := true
+		d.ch.Case.WithdrawalContinues = &continues
 		d.record("withdraw", "", d.now, reason, detail)
 		d.event(EventWithdrawalContinues, false, strings.Join(grounds, ",")+" — "+reason)
 		return nil

@@ -52,7 +52,7 @@ func (in AcceptInput) decide(d *decision) error {
 		d.ch.OpenClocks = append(d.ch.OpenClocks, oc)
 		d.setDue(rule, res)
 	}
-	d.ch.Case["accepted_at"], d.ch.Case["accept_decision_no"] = at, no
+	d.ch.Case.Accepted = &AcceptUpdate{At: at, DecisionNo: no}
 	d.ch.Audit["accepted_at"], d.ch.Audit["accept_decision_no"] = at, no
 	d.record("accept", no, at, note, nil)
 	d.event(EventAccepted, true, "")
@@ -95,7 +95,7 @@ func (in ForwardInput) decide(d *decision) error {
 	if note != "" {
 		public += ". " + note
 	}
-	d.ch.Case["outcome_note"] = public
+	d.ch.Case.OutcomeNote = &public
 	d.ch.Audit["forwarded_to"], d.ch.Audit["on_time"] = to, caseclock.OnTimeAt(res.DueAt, at)
 	d.record("forward", "", at, note, map[string]any{"to": to, "due_at": res.DueAt.UTC()})
 	d.event(EventForwarded, true, public)
@@ -115,7 +115,7 @@ func (in GuideInput) decide(d *decision) error {
 	}
 	// The guidance is the reply the processing step owed.
 	d.closeMain(true, d.now)
-	d.ch.Case["outcome_note"] = note
+	d.ch.Case.OutcomeNote = &note
 	d.record("guide", "", d.now, note, nil)
 	d.event(EventGuided, true, note)
 	return nil
@@ -136,7 +136,7 @@ func (in RejectInput) decide(d *decision) error {
 	// Cancelled, not met: a case found not eligible leaves the on-time
 	// denominator; its status reports it.
 	d.closeMain(false, d.now)
-	d.ch.Case["outcome_note"] = note
+	d.ch.Case.OutcomeNote = &note
 	d.ch.Audit["reason"] = d.st.Class.IneligibleReason
 	d.record("reject", "", d.now, note, map[string]any{"reason": d.st.Class.IneligibleReason})
 	d.event(EventNotEligible, true, note)

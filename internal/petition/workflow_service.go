@@ -203,7 +203,7 @@ func (w *Workflow) Do(ctx context.Context, by access.Actor, caseID int64, in Inp
 			return nil, err
 		}
 		d := &decision{w: w, ctx: ctx, st: st, by: by, now: now, eng: eng, units: units, topics: topics, t: t,
-			ch: &Change{Action: in.Action(), At: now, Status: t.To, Case: map[string]any{}, Audit: map[string]any{}}}
+			ch: &Change{Action: in.Action(), At: now, Status: t.To, Audit: map[string]any{}}}
 		if err := in.decide(d); err != nil {
 			return nil, err
 		}

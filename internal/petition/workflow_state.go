@@ -235,9 +235,8 @@ type Change struct {
 	At time.Time
 	// Status is the new status; "" keeps it.
 	Status Status
-	// Case holds the columns of cases to set, by name (the store knows the
-	// allowed ones).
-	Case map[string]any
+	// Case is what the change sets on the case itself.
+	Case CaseUpdate
 	// Coordinating, when not nil, replaces the coordinating units.
 	Coordinating *[]int64
 	OpenClocks   []OpenClock
@@ -262,6 +261,55 @@ type Change struct {
 	Audit map[string]any
 	// Pending: the action was recorded as a request awaiting a decision.
 	Pending bool
+}
+
+// CaseUpdate is what a change sets on the case itself. A nil field is left
+// as it is; the store maps each field to its column.
+type CaseUpdate struct {
+	// Kind is a reclassified kind.
+	Kind *Kind
+	// Class is a classification, set as a whole.
+	Class *ClassUpdate
+	// Complexity is the case's complexity, set by a classification or by
+	// an extension that raises it.
+	Complexity *ComplexityUpdate
+	// Accepted is the formal acceptance (thụ lý): when, and its decision.
+	Accepted *AcceptUpdate
+	// OutcomeNote is the note the citizen reads on a forward, guide or
+	// rejection.
+	OutcomeNote *string
+	// WithdrawalContinues marks a withdrawal that resolution goes on past.
+	WithdrawalContinues *bool
+	// LeadUnitID is the unit the case is assigned to.
+	LeadUnitID *int64
+}
+
+// ClassUpdate is a classification (phân loại). TopicID and PlanTaskID 0
+// mean none.
+type ClassUpdate struct {
+	TopicID, PlanTaskID int64
+	Eligible            bool
+	IneligibleReason    string
+	IneligibleNote      string
+	WithinCompetence    bool
+	ManySenders         bool
+	Round               int
+	Remote              bool
+	ClassifiedAt        time.Time
+}
+
+// ComplexityUpdate is a case's complexity, the criteria met and the
+// document that found it.
+type ComplexityUpdate struct {
+	Level    deadline.Complexity
+	Criteria []string
+	Ref      string
+}
+
+// AcceptUpdate is the formal acceptance of a case.
+type AcceptUpdate struct {
+	At         time.Time
+	DecisionNo string
 }
 
 // OpenClock is a clock to insert. MetAt set: it is met at once (a

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -328,16 +327,32 @@ func (s *WorkflowStore) Apply(ctx context.Context, caseID int64, by access.Actor
 	return res, nil
 }
 
-// caseColumns are the columns of cases a Change may set.
-var caseColumns = []string{"kind", "topic_id", "plan_task_id", "eligible", "ineligible_reason", "ineligible_note", "within_competence",
-	"many_senders", "complaint_round", "complexity", "complexity_criteria", "complexity_ref", "remote_area", "classified_at",
-	"accepted_at", "accept_decision_no", "outcome_note", "withdrawal_continues", "lead_unit_id"}
-
-func utcValue(v any) any {
-	if t, ok := v.(time.Time); ok {
-		return t.UTC()
+// caseColumns maps what a change sets on the case to the columns of cases.
+func caseColumns(u petition.CaseUpdate, set map[string]any) {
+	if u.Kind != nil {
+		set["kind"] = string(*u.Kind)
 	}
-	return v
+	if c := u.Class; c != nil {
+		set["topic_id"], set["plan_task_id"] = nullID(c.TopicID), nullID(c.PlanTaskID)
+		set["eligible"], set["ineligible_reason"], set["ineligible_note"] = c.Eligible, c.IneligibleReason, c.IneligibleNote
+		set["within_competence"], set["many_senders"], set["complaint_round"] = c.WithinCompetence, c.ManySenders, c.Round
+		set["remote_area"], set["classified_at"] = c.Remote, c.ClassifiedAt.UTC()
+	}
+	if c := u.Complexity; c != nil {
+		set["complexity"], set["complexity_criteria"], set["complexity_ref"] = string(c.Level), strings.Join(c.Criteria, ","), c.Ref
+	}
+	if a := u.Accepted; a != nil {
+		set["accepted_at"], set["accept_decision_no"] = a.At.UTC(), a.DecisionNo
+	}
+	if u.OutcomeNote != nil {
+		set["outcome_note"] = *u.OutcomeNote
+	}
+	if u.WithdrawalContinues != nil {
+		set["withdrawal_continues"] = *u.WithdrawalContinues
+	}
+	if u.LeadUnitID != nil {
+		set["lead_unit_id"] = *u.LeadUnitID
+	}
 }
 
 // write applies a change in tx and appends its audit row.
@@ -348,12 +363,7 @@ func (s *WorkflowStore) write(ctx context.Context, tx *gorm.DB, st *petition.Cas
 	}
 	// 1. The case row.
 	set := map[string]any{"updated_at": at}
-	for k, v := range ch.Case {
-		if !slices.Contains(caseColumns, k) {
-			return nil, fmt.Errorf("workflow change sets unknown column %q", k)
-		}
-		set[k] = utcValue(v)
-	}
+	caseColumns(ch.Case, set)
 	if ch.Status != "" {
 		set["status"] = string(ch.Status)
 	}
@@ -495,7 +505,7 @@ func (s *WorkflowStore) write(ctx context.Context, tx *gorm.DB, st *petition.Cas
 		after = scrubbed
 	}
 	before := map[string]any{"status": string(st.Status), "code": st.Code}
-	if k, ok := ch.Case["kind"]; ok && k != string(st.Kind) {
+	if k := ch.Case.Kind; k != nil && *k != st.Kind {
 		// A change of kind is audited with the old kind too: a kind
 		// decides deadlines, and a denunciation's stays sealed after it.
 		before["kind"] = string(st.Kind)
