@@ -1,7 +1,8 @@
 // Package download serves a stored file to a browser or an API client as a
 // download: with the media type recognised when it was stored (never the
 // name's), saved under its name and never rendered, not sniffed, not cached.
-// Both the JSON API and the HTML pages serve case files through it.
+// Both the JSON API and the HTML pages serve case files, reports and
+// exports through it.
 package download
 
 import (
@@ -32,8 +33,17 @@ func Disposition(name string) string {
 	return `attachment; filename="` + ascii + `"; filename*=UTF-8''` + url.PathEscape(name)
 }
 
-// Serve writes f's headers and copies r to w with status 200.
+// Serve writes f's headers with status 200 and copies r to w.
 func Serve(w http.ResponseWriter, f File, r io.Reader) error {
+	Start(w, f)
+	_, err := io.Copy(w, r)
+	return err
+}
+
+// Start writes f's headers with status 200, for a body the caller then
+// writes itself (a report rendered on the fly, an export copied from
+// storage).
+func Start(w http.ResponseWriter, f File) {
 	h := w.Header()
 	mt := f.MediaType
 	if mt == "" {
@@ -47,6 +57,4 @@ func Serve(w http.ResponseWriter, f File, r io.Reader) error {
 		h.Set("Content-Length", strconv.FormatInt(f.Size, 10))
 	}
 	w.WriteHeader(http.StatusOK)
-	_, err := io.Copy(w, r)
-	return err
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/phucdap/phucdap/internal/access/accesshttp"
 	"github.com/phucdap/phucdap/internal/calendar"
 	"github.com/phucdap/phucdap/internal/caseclock"
+	"github.com/phucdap/phucdap/internal/download"
 	"github.com/phucdap/phucdap/internal/fault"
 	"github.com/phucdap/phucdap/internal/i18n"
 	"github.com/phucdap/phucdap/internal/present"
@@ -318,9 +319,7 @@ func (r *Reports) tableCSV(c echo.Context) error {
 	}
 	noStore(c)
 	name := fmt.Sprintf("bao-cao_%s_%s_%s.csv", q.Period.From, q.Period.To, q.By)
-	c.Response().Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
-	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="`+name+`"`)
-	c.Response().WriteHeader(http.StatusOK)
+	download.Start(c.Response(), download.File{Name: name, MediaType: "text/csv; charset=utf-8"})
 	vi := func(id string) string { return r.Staff.Pages.Catalog.T(i18n.VI, id, nil) }
 	return report.WriteReportCSV(c.Response(), rep, vi)
 }
@@ -518,11 +517,7 @@ func (r *Reports) exportFile(c echo.Context) error {
 	if info.Format == report.FormatXLSX {
 		ct = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 	}
-	h := c.Response().Header()
-	h.Set(echo.HeaderContentType, ct)
-	h.Set(echo.HeaderContentDisposition, `attachment; filename="`+info.FileName+`"`)
-	h.Set(echo.HeaderContentLength, strconv.FormatInt(info.Size, 10))
-	c.Response().WriteHeader(http.StatusOK)
+	download.Start(c.Response(), download.File{Name: info.FileName, MediaType: ct, Size: info.Size})
 	return r.Exporter.Download(ctx, who, id, c.Response())
 }
 
