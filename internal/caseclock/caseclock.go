@@ -110,9 +110,15 @@ func LastDay(due time.Time, loc *time.Location) calendar.Date {
 // e-mail and export: "24:00 18/12/2026" for the end of a day in loc (never
 // "00:00 19/12/2026"), else "15:04 18/12/2026".
 func DueText(due time.Time, loc *time.Location) string {
-	lt := due.In(loc)
-	if lt.Hour() == 0 && lt.Minute() == 0 && lt.Second() == 0 && lt.Nanosecond() == 0 {
+	if EndsDay(due, loc) {
 		return "24:00 " + LastDay(due, loc).VN()
 	}
-	return lt.Format("15:04 02/01/2006")
+	return due.In(loc).Format("15:04 02/01/2006")
+}
+
+// EndsDay says whether t is the end of a day in loc: 00:00, which is shown
+// as 24:00 of the day before (LastDay), as the law counts periods.
+func EndsDay(t time.Time, loc *time.Location) bool {
+	lt := t.In(loc)
+	return lt.Hour() == 0 && lt.Minute() == 0 && lt.Second() == 0 && lt.Nanosecond() == 0
 }

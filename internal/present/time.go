@@ -8,15 +8,14 @@ import (
 	"github.com/phucdap/phucdap/internal/petition"
 )
 
-// TimeIn formats an instant for people: "24:00 ngày 10/12/2026" ("end of
-// 10/12/2026") when it is the end of a day in loc, as statutory deadlines
-// are, else "15:04 02/01/2006".
+// TimeIn formats an instant for people in lang: "24:00 ngày 10/12/2026"
+// ("end of 10/12/2026") when it is the end of a day in loc, as statutory
+// deadlines are, else as caseclock.DueText ("15:04 02/01/2006").
 func TimeIn(t time.Time, loc *time.Location, lang string, cat *i18n.Catalog) string {
-	lt := t.In(loc)
-	if lt.Hour() == 0 && lt.Minute() == 0 && lt.Second() == 0 {
+	if caseclock.EndsDay(t, loc) {
 		return cat.T(lang, "petition.end_of_day", map[string]any{"Date": caseclock.LastDay(t, loc).VN()})
 	}
-	return lt.Format("15:04 02/01/2006")
+	return caseclock.DueText(t, loc)
 }
 
 // DueExplanation is "why this date" in lang, or "not yet computed".
