@@ -15,7 +15,9 @@ func (s *ReportStore) BareCounts(ctx context.Context, spec report.Spec) (map[str
 }
 
 // RecordAudit exposes the audit writer to the append-only test.
-func RecordAudit(ctx context.Context, tx *gorm.DB, e audit.Entry) error { return recordAudit(ctx, tx, e) }
+func RecordAudit(ctx context.Context, tx *gorm.DB, e audit.Entry) error {
+	return recordAudit(ctx, tx, e)
+}
 
 // LogIdentityAccess exposes the identity access writer to the append-only
 // test.
