@@ -82,10 +82,10 @@ func TestCalendarPageEdits(t *testing.T) {
 			form url.Values
 			want string
 		}{
-			{"entry", with("date", "2028-01-03", "name", "x"), "không hợp lệ"},
+			{"entry", with("date", "2028-01-03", "name", "x"), "03/01/2028 không thuộc năm 2027"},
 			{"entry", with("date", "2027-03-01", "name", ""), "Ghi tên ngày nghỉ"},
 			{"entry", url.Values{"date": {"2027-03-01"}, "name": {"x"}}, "Ghi số hiệu văn bản"},
-			{"entry", with("date", "2027-03-01", "kind", "working_saturday"), "already a working day"},
+			{"entry", with("date", "2027-03-01", "kind", "working_saturday"), "01/03/2027 vốn là ngày làm việc"},
 			{"remove", url.Values{"date": {"01/03/2027"}}, "không hợp lệ"},
 			{"import", url.Values{}, "Chọn tệp"},
 		} {

@@ -107,7 +107,7 @@ func TestCalendarEditSurvivesRestart(t *testing.T) {
 		}
 		bad := `{"confirmed": true, "days_off": [{"date": "2030-12-31", "name": "x"}], "working_saturdays": []}`
 		res, b = ta.do(t, http.MethodPut, "/api/v1/calendar/2031?lang=en", strings.NewReader(bad), "Content-Type", "application/json", "Authorization", office)
-		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(b), "not valid") {
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(b), "31/12/2030 is not in 2031.") {
 			t.Errorf("invalid table: %d %s", res.StatusCode, b)
 		}
 		res, b = ta.do(t, http.MethodPut, "/api/v1/calendar/2031", strings.NewReader(`{"confirmed":true,"days_off":[{"date":"31/01/2031","name":"x"}],"working_saturdays":[]}`), "Content-Type", "application/json", "Authorization", office)

@@ -87,7 +87,7 @@ func cmdJobsRun(ctx context.Context, env *cliEnv, args []string) error {
 	res, err := a.scheduler.RunManual(ctx, pos[0], jobs.Manual{At: when, By: "cli"})
 	if err != nil {
 		if errors.Is(err, jobs.ErrUnknownJob) {
-			return usageError{err.Error() + "; see phucdap jobs list"}
+			return usageError{describe(err).Error() + "; see phucdap jobs list"}
 		}
 		return err
 	}

@@ -104,8 +104,8 @@ func TestRuleVersionsAPI(t *testing.T) {
 		// 2026-07-01 version.
 		bad["id"], bad["effective_from"], bad["effective_to"] = "complaint.accept", "2026-06-01", "2026-08-01"
 		ta.callJSON(t, http.MethodPost, "/api/v1/deadline/rules", admin, bad, http.StatusUnprocessableEntity, &e)
-		if !strings.Contains(e.Message, "overlap") {
-			t.Errorf("overlap: %+v", e)
+		if !strings.Contains(e.Message, "chồng lên nhau") || strings.Contains(e.Message, "overlap") {
+			t.Errorf("overlap, in Vietnamese: %+v", e)
 		}
 
 		var trail struct{ Entries []httpapi.AuditEntry }

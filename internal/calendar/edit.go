@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/phucdap/phucdap/internal/fault"
 )
 
 // The edits an office makes to a year table, one entry at a time, and the
@@ -16,8 +18,25 @@ import (
 // stores it (deadline.Service.SaveYear), which audits the change.
 
 // ErrImport reports a file that cannot be imported; the message names the
-// line.
+// line. Every import error wraps it inside a *fault.Error whose catalogued
+// message says the same to the office, in its language.
 var ErrImport = errors.New("calendar: cannot import")
+
+// importError refuses a file: shown is what the office reads, the rest is
+// for the logs.
+func importError(shown *fault.Error, format string, a ...any) error {
+	return shown.Wrap(fmt.Errorf("%w: %s", ErrImport, fmt.Sprintf(format, a...)))
+}
+
+func atLine(messageID string, line int, args map[string]any) *fault.Error {
+	if args == nil {
+		args = map[string]any{}
+	}
+	args["Line"] = line
+	return fault.Newf(fault.Invalid, messageID, args)
+}
+
+var errImportUnreadable = fault.New(fault.Invalid, "calendar.import_unreadable")
 
 // Source joins a document's number and date the way the tables cite them:
 // "Thông báo 9441/TB-BNV ngày 16/10/2025". Either part may be empty.
@@ -160,17 +179,17 @@ func ImportCSV(r io.Reader, year int) (YearTable, error) {
 	cr.TrimLeadingSpace = true
 	rows, err := cr.ReadAll()
 	if err != nil {
-		return YearTable{}, fmt.Errorf("%w: %w", ErrImport, err)
+		return YearTable{}, errImportUnreadable.Wrap(fmt.Errorf("%w: %w", ErrImport, err))
 	}
 	if len(rows) == 0 {
-		return YearTable{}, fmt.Errorf("%w: the file is empty", ErrImport)
+		return YearTable{}, importError(fault.New(fault.Invalid, "calendar.import_empty"), "the file is empty")
 	}
 	col := map[string]int{}
 	for i, h := range rows[0] {
 		col[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))] = i
 	}
 	if _, ok := col["date"]; !ok {
-		return YearTable{}, fmt.Errorf("%w: line 1: no \"date\" column", ErrImport)
+		return YearTable{}, importError(atLine("calendar.import_no_date_column", 1, nil), "line 1: no \"date\" column")
 	}
 	get := func(row []string, name string) string {
 		if i, ok := col[name]; ok && i < len(row) {
@@ -186,10 +205,10 @@ func ImportCSV(r io.Reader, year int) (YearTable, error) {
 		}
 		d, err := parseImportDate(get(row, "date"))
 		if err != nil {
-			return YearTable{}, fmt.Errorf("%w: line %d: %w", ErrImport, line, err)
+			return YearTable{}, importError(atLine("calendar.import_bad_date", line, map[string]any{"Value": get(row, "date")}), "line %d: %v", line, err)
 		}
 		if d.Year != year {
-			return YearTable{}, fmt.Errorf("%w: line %d: %s is not in %d", ErrImport, line, d, year)
+			return YearTable{}, importError(atLine("calendar.import_not_in_year", line, map[string]any{"Date": d.VN(), "Year": year}), "line %d: %s is not in %d", line, d, year)
 		}
 		confirmed := true
 		switch strings.ToLower(get(row, "confirmed")) {
@@ -197,19 +216,19 @@ func ImportCSV(r io.Reader, year int) (YearTable, error) {
 		case "no", "false", "0", "không":
 			confirmed = false
 		default:
-			return YearTable{}, fmt.Errorf("%w: line %d: confirmed %q, want yes or no", ErrImport, line, get(row, "confirmed"))
+			return YearTable{}, importError(atLine("calendar.import_bad_confirmed", line, map[string]any{"Value": get(row, "confirmed")}), "line %d: confirmed %q, want yes or no", line, get(row, "confirmed"))
 		}
 		switch kind := get(row, "kind"); kind {
 		case "", "day_off":
 			name := get(row, "name")
 			if name == "" {
-				return YearTable{}, fmt.Errorf("%w: line %d: a day off needs a name", ErrImport, line)
+				return YearTable{}, importError(atLine("calendar.import_name_required", line, nil), "line %d: a day off needs a name", line)
 			}
 			t = t.PutDayOff(DayOff{Date: d, Name: name, NameEN: get(row, "name_en"), Source: get(row, "source"), Unconfirmed: !confirmed})
 		case "working_saturday":
 			t = t.PutWorkingSaturday(WorkingSaturday{Date: d, Source: get(row, "source"), Unconfirmed: !confirmed})
 		default:
-			return YearTable{}, fmt.Errorf("%w: line %d: kind %q, want day_off or working_saturday", ErrImport, line, kind)
+			return YearTable{}, importError(atLine("calendar.import_bad_kind", line, map[string]any{"Value": kind}), "line %d: kind %q, want day_off or working_saturday", line, kind)
 		}
 	}
 	return t, nil
@@ -226,7 +245,7 @@ func ImportCSV(r io.Reader, year int) (YearTable, error) {
 func ImportICal(r io.Reader, year int) (YearTable, error) {
 	lines, err := unfoldICal(r)
 	if err != nil {
-		return YearTable{}, fmt.Errorf("%w: %w", ErrImport, err)
+		return YearTable{}, errImportUnreadable.Wrap(fmt.Errorf("%w: %w", ErrImport, err))
 	}
 	t := YearTable{Year: year}
 	var (
@@ -247,7 +266,7 @@ func ImportICal(r io.Reader, year int) (YearTable, error) {
 			in = false
 			events++
 			if start.IsZero() {
-				return YearTable{}, fmt.Errorf("%w: event at line %d has no DTSTART", ErrImport, begin)
+				return YearTable{}, importError(atLine("calendar.import_no_start", begin, nil), "event at line %d has no DTSTART", begin)
 			}
 			if end.IsZero() || !end.After(start) {
 				end = start.AddDays(1)
@@ -271,7 +290,7 @@ func ImportICal(r io.Reader, year int) (YearTable, error) {
 			}
 			d, err := time.Parse("20060102", v)
 			if err != nil {
-				return YearTable{}, fmt.Errorf("%w: line %d: %s %q is not a date", ErrImport, i+1, name, value)
+				return YearTable{}, importError(atLine("calendar.import_bad_date", i+1, map[string]any{"Value": value}), "line %d: %s %q is not a date", i+1, name, value)
 			}
 			if name == "DTSTART" {
 				start = DateOf(d, time.UTC)
@@ -289,7 +308,7 @@ func ImportICal(r io.Reader, year int) (YearTable, error) {
 		}
 	}
 	if events == 0 {
-		return YearTable{}, fmt.Errorf("%w: no VEVENT in the file", ErrImport)
+		return YearTable{}, importError(fault.New(fault.Invalid, "calendar.import_no_event"), "no VEVENT in the file")
 	}
 	return t, nil
 }

@@ -4,7 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
+
+	"github.com/phucdap/phucdap/internal/fault"
 )
 
 // ErrInvalidTable reports a YearTable that an admin must fix before it is
@@ -58,50 +61,61 @@ type WorkingSaturday struct {
 	Unconfirmed bool   `json:"unconfirmed"`
 }
 
-// Validate reports everything wrong with t, joined, wrapped in
-// ErrInvalidTable. A Calendar built from an invalid table still works (it
-// ignores entries outside the year and lets a day off win over a working
-// Saturday), but an admin screen should refuse to save one.
+// Validate reports everything wrong with t, joined and wrapped in
+// ErrInvalidTable, inside a *fault.Error whose catalogued message names the
+// first problem (an admin fixes one entry at a time). A Calendar built from
+// an invalid table still works (it ignores entries outside the year and lets
+// a day off win over a working Saturday), but an admin screen should refuse
+// to save one.
 func (t YearTable) Validate() error {
 	var errs []error
+	var first *fault.Error
+	bad := func(f *fault.Error, format string, a ...any) {
+		if first == nil {
+			first = f
+		}
+		errs = append(errs, fmt.Errorf(format, a...))
+	}
 	if t.Year < 1 || t.Year > 9999 {
-		errs = append(errs, fmt.Errorf("year %d out of range 1..9999", t.Year))
+		bad(fault.FieldError("year", "calendar.bad_year", nil), "year %d out of range 1..9999", t.Year)
 	}
 	off := make(map[Date]bool, len(t.DaysOff))
-	for _, d := range t.DaysOff {
+	for i, d := range t.DaysOff {
+		field := "days_off[" + strconv.Itoa(i) + "]"
 		switch {
 		case !d.Date.Valid():
-			errs = append(errs, fmt.Errorf("day off %+v: invalid date", d.Date))
+			bad(fault.FieldError(field+".date", "calendar.bad_date", map[string]any{"Value": d.Date.String()}), "day off %+v: invalid date", d.Date)
 		case d.Date.Year != t.Year:
-			errs = append(errs, fmt.Errorf("day off %s is not in %d", d.Date, t.Year))
+			bad(fault.FieldError(field+".date", "calendar.date_not_in_year", map[string]any{"Date": d.Date.VN(), "Year": t.Year}), "day off %s is not in %d", d.Date, t.Year)
 		case off[d.Date]:
-			errs = append(errs, fmt.Errorf("day off %s listed twice", d.Date))
+			bad(fault.FieldError(field+".date", "calendar.date_twice", map[string]any{"Date": d.Date.VN()}), "day off %s listed twice", d.Date)
 		}
 		if d.Name == "" {
-			errs = append(errs, fmt.Errorf("day off %s has no name", d.Date))
+			bad(fault.FieldError(field+".name", "calendar.name_required", nil), "day off %s has no name", d.Date)
 		}
 		off[d.Date] = true
 	}
 	seen := make(map[Date]bool, len(t.WorkingSaturdays))
-	for _, w := range t.WorkingSaturdays {
+	for i, w := range t.WorkingSaturdays {
+		field := "working_saturdays[" + strconv.Itoa(i) + "].date"
 		switch {
 		case !w.Date.Valid():
-			errs = append(errs, fmt.Errorf("working Saturday %+v: invalid date", w.Date))
+			bad(fault.FieldError(field, "calendar.bad_date", map[string]any{"Value": w.Date.String()}), "working Saturday %+v: invalid date", w.Date)
 		case w.Date.Year != t.Year:
-			errs = append(errs, fmt.Errorf("working Saturday %s is not in %d", w.Date, t.Year))
+			bad(fault.FieldError(field, "calendar.date_not_in_year", map[string]any{"Date": w.Date.VN(), "Year": t.Year}), "working Saturday %s is not in %d", w.Date, t.Year)
 		case !isWeekend(w.Date.Weekday()):
-			errs = append(errs, fmt.Errorf("working Saturday %s is a %s, already a working day", w.Date, w.Date.Weekday()))
+			bad(fault.FieldError(field, "calendar.working_day_not_weekend", map[string]any{"Date": w.Date.VN()}), "working Saturday %s is a %s, already a working day", w.Date, w.Date.Weekday())
 		case off[w.Date]:
-			errs = append(errs, fmt.Errorf("%s is both a day off and a working Saturday", w.Date))
+			bad(fault.FieldError(field, "calendar.day_off_and_working", map[string]any{"Date": w.Date.VN()}), "%s is both a day off and a working Saturday", w.Date)
 		case seen[w.Date]:
-			errs = append(errs, fmt.Errorf("working Saturday %s listed twice", w.Date))
+			bad(fault.FieldError(field, "calendar.date_twice", map[string]any{"Date": w.Date.VN()}), "working Saturday %s listed twice", w.Date)
 		}
 		seen[w.Date] = true
 	}
 	if len(errs) == 0 {
 		return nil
 	}
-	return fmt.Errorf("%w %d: %w", ErrInvalidTable, t.Year, errors.Join(errs...))
+	return first.Wrap(fmt.Errorf("%w %d: %w", ErrInvalidTable, t.Year, errors.Join(errs...)))
 }
 
 // UnconfirmedEntries returns the dates of t's entries marked Unconfirmed,

@@ -109,15 +109,15 @@ func (e *Engine) evaluate(op string, c Clock) (Result, error) {
 	)
 	for i, ev := range c.Events {
 		if ev.At.IsZero() {
-			return Result{}, invalid(op, "%s: event %d (%s) has no time", c.RuleID, i, ev.Kind)
+			return Result{}, invalidEvent(op, "%s: event %d (%s) has no time", c.RuleID, i, ev.Kind)
 		}
 		if i > 0 && ev.At.Before(prev) {
-			return Result{}, invalid(op, "%s: event %d (%s) is before the previous one", c.RuleID, i, ev.Kind)
+			return Result{}, invalidEvent(op, "%s: event %d (%s) is before the previous one", c.RuleID, i, ev.Kind)
 		}
 		prev = ev.At
 		on := calendar.DateOf(ev.At, e.loc)
 		if on.Before(res.EventDate) {
-			return Result{}, invalid(op, "%s: event %d (%s) on %s is before the start %s", c.RuleID, i, ev.Kind, on, res.EventDate)
+			return Result{}, invalidEvent(op, "%s: event %d (%s) on %s is before the start %s", c.RuleID, i, ev.Kind, on, res.EventDate)
 		}
 		switch ev.Kind {
 		case EventExtend:
@@ -125,18 +125,19 @@ func (e *Engine) evaluate(op string, c Clock) (Result, error) {
 				return Result{}, badState(op, "%s: cannot extend a suspended clock", c.RuleID)
 			}
 			if ev.Days < 0 {
-				return Result{}, invalid(op, "%s: extension of %d days", c.RuleID, ev.Days)
+				return Result{}, invalidEvent(op, "%s: extension of %d days", c.RuleID, ev.Days)
 			}
 			days := ev.Days
 			if days == 0 {
 				days = rule.ExtensionLimit
 			}
 			if res.Extensions+1 > maxExt || days > rule.ExtensionLimit {
-				return Result{}, &ExtensionCapError{
+				capErr := &ExtensionCapError{
 					RuleID: rule.ID, Complexity: res.Complexity,
 					MaxExtensions: maxExt, Requested: res.Extensions + 1,
 					MaxDays: rule.ExtensionLimit, Days: days,
 				}
+				return Result{}, capErr.Fault()
 			}
 			e.count(&res)
 			if on.After(res.DueDate) {
@@ -173,7 +174,7 @@ func (e *Engine) evaluate(op string, c Clock) (Result, error) {
 			res.Pauses = append(res.Pauses, p)
 			suspended = false
 		default:
-			return Result{}, invalid(op, "%s: unknown event kind %q", c.RuleID, ev.Kind)
+			return Result{}, invalidEvent(op, "%s: unknown event kind %q", c.RuleID, ev.Kind)
 		}
 	}
 	if !suspended {

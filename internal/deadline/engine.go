@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/phucdap/phucdap/internal/calendar"
+	"github.com/phucdap/phucdap/internal/fault"
 )
 
 // VietnamLocation returns Asia/Ho_Chi_Minh, or a fixed UTC+7 zone when the
@@ -61,7 +62,8 @@ func NewEngine(cal *calendar.Calendar, rules []Rule, overrides []Override, loc *
 			prev, next := vs[i-1], vs[i]
 			if !next.EffectiveFrom.After(prev.EffectiveFrom) ||
 				!prev.EffectiveTo.IsZero() && next.EffectiveFrom.Before(prev.EffectiveTo) {
-				return nil, fmt.Errorf("%s: %w: rule %q: versions from %s and %s overlap", op, ErrInvalidConfig, id, prev.EffectiveFrom, next.EffectiveFrom)
+				return nil, invalidConfig(fault.Newf(fault.Invalid, "deadline.versions_overlap", map[string]any{"Rule": id, "From": prev.EffectiveFrom.VN(), "Next": next.EffectiveFrom.VN()}),
+					op, "rule %q: versions from %s and %s overlap", id, prev.EffectiveFrom, next.EffectiveFrom)
 			}
 		}
 	}
@@ -69,20 +71,20 @@ func NewEngine(cal *calendar.Calendar, rules []Rule, overrides []Override, loc *
 		vs, ok := e.rules[o.RuleID]
 		switch {
 		case !ok:
-			return nil, fmt.Errorf("%s: %w: override for unknown rule %q", op, ErrInvalidConfig, o.RuleID)
+			return nil, invalidConfig(fault.FieldError("rule_id", "deadline.unknown_rule", nil), op, "override for unknown rule %q", o.RuleID)
 		case o.Limit < 1 || o.Limit > MaxLimit:
-			return nil, fmt.Errorf("%s: %w: override %q/%q: limit %d out of 1..%d", op, ErrInvalidConfig, o.RuleID, o.Scope, o.Limit, MaxLimit)
+			return nil, invalidConfig(fault.FieldError("limit", "deadline.bad_limit", map[string]any{"Max": MaxLimit}), op, "override %q/%q: limit %d out of 1..%d", o.RuleID, o.Scope, o.Limit, MaxLimit)
 		case o.Unit != "" && !o.Unit.valid():
-			return nil, fmt.Errorf("%s: %w: override %q/%q: unit %q", op, ErrInvalidConfig, o.RuleID, o.Scope, o.Unit)
+			return nil, invalidConfig(fault.FieldError("unit", "deadline.bad_unit", nil), op, "override %q/%q: unit %q", o.RuleID, o.Scope, o.Unit)
 		}
 		for _, r := range vs {
 			if !r.Configurable {
-				return nil, fmt.Errorf("%s: %w: rule %q is statutory (not configurable) and cannot be overridden", op, ErrInvalidConfig, o.RuleID)
+				return nil, invalidConfig(fault.FieldError("rule_id", "deadline.not_overridable", map[string]any{"Rule": o.RuleID}), op, "rule %q is statutory (not configurable) and cannot be overridden", o.RuleID)
 			}
 			if o.Unit != "" && o.Unit != r.Unit && r.ExtensionLimit > 0 {
 				// Extensions are counted in the rule's unit; mixing would
 				// make "7 working days + 3 calendar days" meaningless.
-				return nil, fmt.Errorf("%s: %w: override %q/%q changes the unit of a rule with extensions", op, ErrInvalidConfig, o.RuleID, o.Scope)
+				return nil, invalidConfig(fault.FieldError("unit", "deadline.override_unit_fixed", map[string]any{"Rule": o.RuleID}), op, "override %q/%q changes the unit of a rule with extensions", o.RuleID, o.Scope)
 			}
 		}
 		k := overrideKey{o.RuleID, o.Scope}
@@ -126,9 +128,10 @@ func (e *Engine) RuleFor(id string, asOf calendar.Date) (Rule, error) {
 	r, ok := e.ruleFor(id, asOf)
 	if !ok {
 		if _, known := e.rules[id]; known {
-			return Rule{}, fmt.Errorf("deadline.RuleFor: %w: %q has no version in force on %s", ErrUnknownRule, id, asOf)
+			return Rule{}, fault.FieldError("rule", "deadline.no_version_in_force", map[string]any{"Rule": id, "Date": asOf.VN()}).
+				Wrap(fmt.Errorf("deadline.RuleFor: %w: %q has no version in force on %s", ErrUnknownRule, id, asOf))
 		}
-		return Rule{}, fmt.Errorf("deadline.RuleFor: %w: %q", ErrUnknownRule, id)
+		return Rule{}, unknownRule("rule", fmt.Errorf("deadline.RuleFor: %w: %q", ErrUnknownRule, id))
 	}
 	return *r, nil
 }
@@ -253,10 +256,11 @@ func (e *Engine) Compute(req Request) (Result, error) {
 		return Result{}, err
 	}
 	if req.Extensions < 0 {
-		return Result{}, invalid("deadline.Compute", "%s: negative extensions %d", req.RuleID, req.Extensions)
+		return Result{}, invalid(fault.FieldError("extensions", "deadline.bad_extensions", nil), "deadline.Compute", "%s: negative extensions %d", req.RuleID, req.Extensions)
 	}
 	if n := rule.MaxExtensionsFor(res.Complexity); req.Extensions > n {
-		return Result{}, &ExtensionCapError{RuleID: rule.ID, Complexity: res.Complexity, MaxExtensions: n, Requested: req.Extensions, MaxDays: rule.ExtensionLimit}
+		capErr := &ExtensionCapError{RuleID: rule.ID, Complexity: res.Complexity, MaxExtensions: n, Requested: req.Extensions, MaxDays: rule.ExtensionLimit}
+		return Result{}, capErr.Fault()
 	}
 	res.Extensions = req.Extensions
 	res.ExtensionDays = req.Extensions * rule.ExtensionLimit
@@ -268,29 +272,29 @@ func (e *Engine) Compute(req Request) (Result, error) {
 // start of a Result.
 func (e *Engine) prepare(op, id string, start time.Time, startDate calendar.Date, cx Complexity, remote bool, round int, scope []string) (Result, *Rule, error) {
 	if id == "" {
-		return Result{}, nil, invalid(op, "no rule ID")
+		return Result{}, nil, invalid(fault.FieldError("rule", "deadline.unknown_rule", nil), op, "no rule ID")
 	}
 	if !start.IsZero() {
 		d := calendar.DateOf(start, e.loc)
 		if !startDate.IsZero() && startDate != d {
-			return Result{}, nil, invalid(op, "%s: start %s is on %s, not on start date %s", id, start.Format(time.RFC3339), d, startDate)
+			return Result{}, nil, invalid(errInvalidRequest, op, "%s: start %s is on %s, not on start date %s", id, start.Format(time.RFC3339), d, startDate)
 		}
 		startDate = d
 	}
 	if startDate.IsZero() {
-		return Result{}, nil, invalid(op, "%s: no start", id)
+		return Result{}, nil, invalid(fault.FieldError("start", "deadline.start_required", nil), op, "%s: no start", id)
 	}
 	if !startDate.Valid() || startDate.Year < 1 || startDate.Year > 9999 {
-		return Result{}, nil, invalid(op, "%s: start date %+v", id, startDate)
+		return Result{}, nil, invalid(fault.FieldError("start", "deadline.bad_start", map[string]any{"Value": startDate.String()}), op, "%s: start date %+v", id, startDate)
 	}
 	if round == 0 {
 		round = 1
 	}
 	if round != 1 && round != 2 {
-		return Result{}, nil, invalid(op, "%s: round %d, want 1 or 2", id, round)
+		return Result{}, nil, invalid(fault.FieldError("round", "deadline.bad_round", nil), op, "%s: round %d, want 1 or 2", id, round)
 	}
 	if !cx.valid() {
-		return Result{}, nil, invalid(op, "%s: complexity %q", id, cx)
+		return Result{}, nil, invalid(fault.FieldError("complex", "deadline.bad_complex", map[string]any{"Value": string(cx)}), op, "%s: complexity %q", id, cx)
 	}
 	if cx == "" {
 		cx = ComplexityNone
@@ -298,7 +302,7 @@ func (e *Engine) prepare(op, id string, start time.Time, startDate calendar.Date
 	if cx == EspeciallyComplex && kindOf(e.rules[id]) == KindComplaint {
 		// The complaint laws know complex cases only (NĐ 124/2020 Art. 3a);
 		// "especially complex" is the denunciation law's (Luật Tố cáo Art. 30).
-		return Result{}, nil, invalid(op, "%s: a complaint has no especially complex case; use complex", id)
+		return Result{}, nil, invalid(fault.FieldError("complex", "deadline.complaint_especially_complex", nil), op, "%s: a complaint has no especially complex case; use complex", id)
 	}
 	rule, ok := e.ruleFor(id, startDate)
 	if !ok {

@@ -3,9 +3,12 @@ package deadline
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/phucdap/phucdap/internal/calendar"
+	"github.com/phucdap/phucdap/internal/fault"
 )
 
 // Unit is what a limit counts.
@@ -239,64 +242,73 @@ func (r Rule) LegalBasisFor(round int, en bool) string {
 	return r.LegalBasis
 }
 
-// Validate reports everything wrong with r, wrapped in ErrInvalidConfig.
+// Validate reports everything wrong with r, joined and wrapped in
+// ErrInvalidConfig, inside a *fault.Error whose catalogued message lists the
+// fields to correct.
 func (r Rule) Validate() error {
 	var errs []error
-	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	var fields []string
+	bad := func(field, format string, args ...any) {
+		if !slices.Contains(fields, field) {
+			fields = append(fields, field)
+		}
+		errs = append(errs, fmt.Errorf(format, args...))
+	}
 	if r.ID == "" {
-		bad("empty ID")
+		bad("id", "empty ID")
 	}
 	if r.Limit < 1 || r.Limit > MaxLimit {
-		bad("limit %d out of 1..%d", r.Limit, MaxLimit)
+		bad("limit", "limit %d out of 1..%d", r.Limit, MaxLimit)
 	}
 	for _, v := range []int{r.ComplexLimit, r.RemoteLimit, r.RemoteComplexLimit, r.Round2Limit,
 		r.Round2ComplexLimit, r.Round2RemoteLimit, r.Round2RemoteComplexLimit, r.ExtensionLimit} {
 		if v < 0 || v > MaxLimit {
-			bad("variant or extension limit %d out of 0..%d", v, MaxLimit)
+			bad("limit", "variant or extension limit %d out of 0..%d", v, MaxLimit)
 		}
 	}
 	if !r.Unit.valid() {
-		bad("unit %q", r.Unit)
+		bad("unit", "unit %q", r.Unit)
 	}
 	if r.Start != StartReceipt && r.Start != StartAcceptance && r.Start != StartDecision {
-		bad("start event %q", r.Start)
+		bad("start", "start event %q", r.Start)
 	}
 	if r.VersionBy != "" && r.VersionBy != r.Start {
-		bad("version_by %q: the version is chosen by the start event %q", r.VersionBy, r.Start)
+		bad("version_by", "version_by %q: the version is chosen by the start event %q", r.VersionBy, r.Start)
 	}
 	if !r.PauseRestartsFrom.IsZero() && !r.PauseRestartsFrom.Valid() {
-		bad("pause_restarts_from %v", r.PauseRestartsFrom)
+		bad("pause_restarts_from", "pause_restarts_from %v", r.PauseRestartsFrom)
 	}
 	caps := []int{r.MaxExtensions, r.ComplexMaxExtensions, r.EspeciallyMaxExtensions}
 	for _, n := range caps {
 		if n < 0 || n > 10 {
-			bad("extension cap %d out of 0..10", n)
+			bad("max_extensions", "extension cap %d out of 0..10", n)
 		}
 		if n > 0 && r.ExtensionLimit < 1 {
-			bad("extensions allowed but extension limit is %d", r.ExtensionLimit)
+			bad("extension_limit", "extensions allowed but extension limit is %d", r.ExtensionLimit)
 		}
 	}
 	if r.ExtensionUnit != "" && r.ExtensionUnit != r.Unit {
-		bad("extension unit %q differs from unit %q", r.ExtensionUnit, r.Unit)
+		bad("unit", "extension unit %q differs from unit %q", r.ExtensionUnit, r.Unit)
 	}
 	if !r.EffectiveFrom.Valid() {
-		bad("effective from %v", r.EffectiveFrom)
+		bad("effective_from", "effective from %v", r.EffectiveFrom)
 	}
 	if !r.EffectiveTo.IsZero() && (!r.EffectiveTo.Valid() || !r.EffectiveTo.After(r.EffectiveFrom)) {
-		bad("effective to %v is not after effective from %v", r.EffectiveTo, r.EffectiveFrom)
+		bad("effective_to", "effective to %v is not after effective from %v", r.EffectiveTo, r.EffectiveFrom)
 	}
 	switch r.Confidence {
 	case "A", "B", "C", "?":
 	default:
-		bad("confidence %q, want A, B, C or ?", r.Confidence)
+		bad("confidence", "confidence %q, want A, B, C or ?", r.Confidence)
 	}
 	if r.LegalBasis == "" {
-		bad("no legal basis")
+		bad("legal_basis", "no legal basis")
 	}
 	if len(errs) == 0 {
 		return nil
 	}
-	return fmt.Errorf("%w: rule %q from %s: %w", ErrInvalidConfig, r.ID, r.EffectiveFrom, errors.Join(errs...))
+	return fault.Newf(fault.Invalid, "deadline.invalid_rule", map[string]any{"Fields": strings.Join(fields, ", ")}).
+		Wrap(fmt.Errorf("%w: rule %q from %s: %w", ErrInvalidConfig, r.ID, r.EffectiveFrom, errors.Join(errs...)))
 }
 
 // Override replaces the limit of a Configurable rule for one scope, e.g.

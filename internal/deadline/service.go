@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/phucdap/phucdap/internal/calendar"
+	"github.com/phucdap/phucdap/internal/fault"
 )
 
 // Source is where the engine's data lives: the year tables, the rule
@@ -153,7 +154,7 @@ type YearView struct {
 // Year returns the calendar of year: the stored table, or the draft.
 func (s *Service) Year(ctx context.Context, store TableStore, year int) (YearView, error) {
 	if year < 1900 || year > 2200 {
-		return YearView{}, fmt.Errorf("%w: year %d out of range", ErrInvalidRequest, year)
+		return YearView{}, invalid(fault.FieldError("year", "calendar.bad_year", nil), "deadline.Year", "year %d out of range", year)
 	}
 	cal := s.Engine(ctx).Calendar()
 	t, proposed := cal.Table(year)
@@ -251,7 +252,7 @@ func (s *Service) AddRuleVersion(ctx context.Context, store RuleStore, r Rule, r
 		}
 	}
 	if base == nil {
-		return Rule{}, fmt.Errorf("deadline.AddRuleVersion: %w: %q", ErrUnknownRule, r.ID)
+		return Rule{}, unknownRule("id", fmt.Errorf("deadline.AddRuleVersion: %w: %q", ErrUnknownRule, r.ID))
 	}
 	r.Kind, r.Step, r.Start = base.Kind, base.Step, base.Start
 	if r.VersionBy == "" {
@@ -262,7 +263,7 @@ func (s *Service) AddRuleVersion(ctx context.Context, store RuleStore, r Rule, r
 	}
 	for _, v := range e.Rules() {
 		if v.ID == r.ID && v.EffectiveFrom == r.EffectiveFrom {
-			return Rule{}, fmt.Errorf("deadline.AddRuleVersion: %w: %q from %s", ErrRuleVersionExists, r.ID, r.EffectiveFrom)
+			return Rule{}, VersionExists("deadline.AddRuleVersion", r)
 		}
 	}
 	overrides, err := s.src.LoadOverrides(ctx)

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/phucdap/phucdap/internal/access"
@@ -29,7 +28,7 @@ func (a *API) GetCalendarYear(ctx context.Context, req GetCalendarYearRequestObj
 	}
 	v, err := a.Deadlines.Service.Year(ctx, a.Deadlines.Tables, int(req.Year))
 	if err != nil {
-		return nil, deadlineFault(err)
+		return nil, err
 	}
 	return GetCalendarYear200JSONResponse(calendarJSON(v)), nil
 }
@@ -84,7 +83,7 @@ func (a *API) PutCalendarYear(ctx context.Context, req PutCalendarYearRequestObj
 	}
 	v, err := a.Deadlines.Service.SaveYear(ctx, a.Deadlines.Tables, t, editor(actor))
 	if err != nil {
-		return nil, deadlineFault(err)
+		return nil, err
 	}
 	return PutCalendarYear200JSONResponse(calendarJSON(v)), nil
 }
@@ -127,7 +126,7 @@ func (a *API) ExplainDeadline(ctx context.Context, req ExplainDeadlineRequestObj
 	eng := a.Deadlines.Service.Engine(ctx)
 	res, err := eng.Compute(r)
 	if err != nil {
-		return nil, deadlineFault(err)
+		return nil, err
 	}
 	return ExplainDeadline200JSONResponse(explanationJSON(res, eng.Location(), i18n.LangFrom(ctx))), nil
 }
@@ -191,33 +190,9 @@ func (a *API) AddDeadlineRuleVersion(ctx context.Context, req AddDeadlineRuleVer
 	}
 	stored, err := a.Deadlines.Service.AddRuleVersion(ctx, a.Deadlines.Rules, r, b.Reason, editor(access.ActorFrom(ctx)))
 	if err != nil {
-		switch {
-		case errors.Is(err, deadline.ErrUnknownRule):
-			return nil, fault.FieldError("id", "deadline.unknown_rule", nil).Wrap(err)
-		case errors.Is(err, deadline.ErrRuleVersionExists):
-			return nil, fault.Newf(fault.Conflict, "deadline.rule_version_exists", map[string]any{"Rule": r.ID, "From": r.EffectiveFrom.VN()}).Wrap(err)
-		case errors.Is(err, deadline.ErrInvalidConfig):
-			return nil, fault.Newf(fault.Invalid, "deadline.invalid_rule", map[string]any{"Detail": err.Error()}).Wrap(err)
-		}
-		return nil, deadlineFault(err)
+		return nil, err
 	}
 	return AddDeadlineRuleVersion201JSONResponse(ruleJSON(stored, i18n.LangFrom(ctx) == i18n.EN)), nil
-}
-
-// deadlineFault turns the engine's sentinel errors into user-facing ones.
-func deadlineFault(err error) error {
-	var capErr *deadline.ExtensionCapError
-	switch {
-	case errors.As(err, &capErr):
-		return fault.Newf(fault.Conflict, "deadline.extension_cap", map[string]any{"Max": capErr.MaxExtensions}).Wrap(err)
-	case errors.Is(err, deadline.ErrUnknownRule):
-		return fault.FieldError("rule", "deadline.unknown_rule", nil).Wrap(err)
-	case errors.Is(err, calendar.ErrInvalidTable):
-		return fault.Newf(fault.Invalid, "calendar.invalid_table", map[string]any{"Detail": err.Error()}).Wrap(err)
-	case errors.Is(err, deadline.ErrInvalidRequest):
-		return fault.Newf(fault.Invalid, "deadline.invalid_request", map[string]any{"Detail": err.Error()}).Wrap(err)
-	}
-	return err
 }
 
 func calendarJSON(v deadline.YearView) CalendarYear {
@@ -372,10 +347,7 @@ func (a *API) PutDeadlineOverride(ctx context.Context, req PutDeadlineOverrideRe
 		return nil, problems
 	}
 	if err := a.Deadlines.Service.SaveOverride(ctx, a.Deadlines.Overrides, o, editor(access.ActorFrom(ctx))); err != nil {
-		if errors.Is(err, deadline.ErrInvalidConfig) {
-			return nil, fault.FieldError("rule_id", "deadline.not_overridable", map[string]any{"Rule": o.RuleID}).Wrap(err)
-		}
-		return nil, deadlineFault(err)
+		return nil, err
 	}
 	return PutDeadlineOverride200JSONResponse(overrideJSON(o)), nil
 }

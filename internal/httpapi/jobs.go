@@ -2,11 +2,9 @@ package httpapi
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/phucdap/phucdap/internal/alert"
-	"github.com/phucdap/phucdap/internal/fault"
 	"github.com/phucdap/phucdap/internal/jobs"
 )
 
@@ -16,8 +14,6 @@ type Jobs struct {
 	Alerts    alert.Store
 	Now       func() time.Time
 }
-
-var errUnknownJob = fault.New(fault.NotFound, "jobs.unknown")
 
 // ListJobs implements GET /admin/jobs.
 func (a *API) ListJobs(ctx context.Context, _ ListJobsRequestObject) (ListJobsResponseObject, error) {
@@ -51,9 +47,6 @@ func (a *API) RunJob(ctx context.Context, req RunJobRequestObject) (RunJobRespon
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Minute)
 	defer cancel()
 	res, err := a.Jobs.Scheduler.RunManual(rctx, req.Name, jobs.Manual{By: who.Label(), ByAccount: who.AccountID})
-	if errors.Is(err, jobs.ErrUnknownJob) {
-		return nil, fault.Newf(fault.NotFound, errUnknownJob.MessageID, map[string]any{"Name": req.Name})
-	}
 	if err != nil {
 		return nil, err
 	}

@@ -27,6 +27,8 @@ import (
 	"time"
 
 	"github.com/robfig/cron/v3"
+
+	"github.com/phucdap/phucdap/internal/fault"
 )
 
 // Func does a job's work as of now and says what it did.
@@ -103,8 +105,15 @@ type Scheduler struct {
 	cancel  context.CancelFunc
 }
 
-// ErrUnknownJob is returned for a name not in the registry.
+// ErrUnknownJob is returned for a name not in the registry. RunTick and
+// RunManual wrap it in unknownJob's *fault.Error, so that the API, the
+// admin page and the CLI show the same catalogued refusal.
 var ErrUnknownJob = errors.New("unknown job")
+
+// unknownJob refuses a name that is not in the registry.
+func unknownJob(name string) error {
+	return fault.Newf(fault.NotFound, "jobs.unknown", map[string]any{"Name": name}).Wrap(fmt.Errorf("%w %q", ErrUnknownJob, name))
+}
 
 // New checks the registry with its overrides and returns the scheduler.
 // Every invalid schedule is reported, named by its config key.
@@ -360,7 +369,7 @@ func TickID(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 func (s *Scheduler) RunTick(ctx context.Context, name string, t time.Time) (Result, error) {
 	e, ok := s.byName[name]
 	if !ok {
-		return Result{}, fmt.Errorf("%w %q", ErrUnknownJob, name)
+		return Result{}, unknownJob(name)
 	}
 	return s.runTick(ctx, e, t, CauseSchedule)
 }
@@ -384,7 +393,7 @@ type Manual struct {
 func (s *Scheduler) RunManual(ctx context.Context, name string, m Manual) (Result, error) {
 	e, ok := s.byName[name]
 	if !ok {
-		return Result{}, fmt.Errorf("%w %q", ErrUnknownJob, name)
+		return Result{}, unknownJob(name)
 	}
 	at := m.At
 	if at.IsZero() {

@@ -328,8 +328,8 @@ func guardExtendable(st *CaseState, env Env) *fault.Error {
 	if (cx == "" || cx == deadline.ComplexityNone) && rule.LimitFor(max(mc.Spec.Round, 1), deadline.Complex, mc.Spec.Remote) > rule.LimitFor(max(mc.Spec.Round, 1), deadline.ComplexityNone, mc.Spec.Remote) {
 		return nil
 	}
-	return fault.Newf(fault.Conflict, "workflow.extension_cap", map[string]any{"Max": rule.MaxExtensionsFor(cx), "MaxDays": rule.ExtensionLimit,
-		"Rule": rule.ID})
+	capErr := &deadline.ExtensionCapError{RuleID: rule.ID, Complexity: cx, MaxExtensions: rule.MaxExtensionsFor(cx), MaxDays: rule.ExtensionLimit}
+	return capErr.Fault()
 }
 
 func guardClosable(st *CaseState, env Env) *fault.Error {

@@ -298,6 +298,10 @@ func errorHandler(o Options) echo.HTTPErrorHandler {
 		body := httpapi.Describe(err, lang, o.Catalog)
 		if body.Status >= 500 && body.Status != http.StatusServiceUnavailable {
 			o.Logger.ErrorContext(ctx, "request failed", "route", c.Path(), "err", err)
+		} else if fe, ok := fault.As(err); ok && fe.Err != nil && body.Status < 500 {
+			// The user reads the catalogued message; the cause it wraps
+			// (a parser's or the engine's own words) is for the operator.
+			o.Logger.InfoContext(ctx, "request refused", "route", c.Path(), "code", string(fe.Code), "message", fe.MessageID, "cause", fe.Err.Error())
 		}
 		body.RequestID = platform.RequestID(ctx)
 		var he *echo.HTTPError

@@ -14,6 +14,7 @@ import (
 	"github.com/phucdap/phucdap/internal/audit"
 	"github.com/phucdap/phucdap/internal/calendar"
 	"github.com/phucdap/phucdap/internal/deadline"
+	"github.com/phucdap/phucdap/internal/fault"
 )
 
 type calendarYearRow struct {
@@ -306,7 +307,7 @@ func (s *DeadlineStore) AddRule(ctx context.Context, r deadline.Rule, reason str
 			return err
 		}
 		if n > 0 {
-			return fmt.Errorf("store rule %s from %s: %w", r.ID, r.EffectiveFrom, deadline.ErrRuleVersionExists)
+			return deadline.VersionExists("store.AddRule", r)
 		}
 		row := ruleRow{RuleID: r.ID, EffectiveFrom: r.EffectiveFrom.String(), Body: string(body), UpdatedAt: now}
 		if err := tx.Create(&row).Error; err != nil {
@@ -481,7 +482,7 @@ func (s *DeadlineStore) BuiltinChange(ctx context.Context, year int) (calendar.T
 func (s *DeadlineStore) ResolveBuiltin(ctx context.Context, year int, accept bool, by deadline.Editor, now time.Time) error {
 	builtin, ok := calendar.BuiltinYear(year)
 	if !ok {
-		return fmt.Errorf("%w: no built-in table for %d", deadline.ErrInvalidRequest, year)
+		return fault.New(fault.NotFound, "page.not_found").Wrap(fmt.Errorf("%w: no built-in table for %d", deadline.ErrInvalidRequest, year))
 	}
 	return s.db.Tx(ctx, func(tx *gorm.DB) error {
 		before, stored, err := s.tableIn(tx, year)

@@ -14,6 +14,7 @@ import (
 	"github.com/phucdap/phucdap/internal/deadline"
 	"github.com/phucdap/phucdap/internal/fault"
 	"github.com/phucdap/phucdap/internal/i18n"
+	"github.com/phucdap/phucdap/internal/present"
 )
 
 // calendarDay is one cell of the month grid.
@@ -202,6 +203,16 @@ func (p *Pages) editCalendar(c echo.Context) error {
 			Error: p.Catalog.T(lang, id, args)}
 		return p.renderCalendar(c, http.StatusUnprocessableEntity, page, nil)
 	}
+	// refuseErr shows an import or a table the office can correct; anything
+	// else goes to the logged 500 page.
+	refuseErr := func(err error) error {
+		msg, ok := p.refusal(ctx, err)
+		if !ok {
+			return err
+		}
+		page := calendarPage{View: v, Prev: year - 1, Next: year + 1, CanEdit: true, Edit: form, Error: msg}
+		return p.renderCalendar(c, present.Status(err), page, nil)
+	}
 	switch op := c.Param("op"); op {
 	case "import":
 		fh, err := c.FormFile("file")
@@ -220,7 +231,7 @@ func (p *Pages) editCalendar(c echo.Context) error {
 			in, err = calendar.ImportCSV(f, year)
 		}
 		if err != nil {
-			return refuse("calendar.import_failed", map[string]any{"Detail": strings.TrimPrefix(err.Error(), calendar.ErrImport.Error()+": ")})
+			return refuseErr(err)
 		}
 		t = t.Merge(in)
 	case "remove":
@@ -255,11 +266,8 @@ func (p *Pages) editCalendar(c echo.Context) error {
 	default:
 		return fault.New(fault.NotFound, "page.not_found")
 	}
-	if err := t.Validate(); err != nil {
-		return refuse("calendar.invalid_table", map[string]any{"Detail": strings.TrimPrefix(err.Error(), calendar.ErrInvalidTable.Error()+" ")})
-	}
 	if _, err := p.Deadlines.SaveYear(ctx, p.Tables, t, editorOf(access.ActorFrom(ctx))); err != nil {
-		return err
+		return refuseErr(err)
 	}
 	return c.Redirect(http.StatusSeeOther, "/admin/calendar/"+strconv.Itoa(year)+"?saved=1")
 }

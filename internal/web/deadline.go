@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"time"
 
@@ -59,11 +58,11 @@ func (p *Pages) deadlineCalculator(c echo.Context) error {
 				req.Round = 2
 			}
 			res, err := eng.Compute(req)
-			switch {
-			case errors.Is(err, deadline.ErrUnknownRule):
-				page.Error = p.Catalog.T(lang, "deadline.unknown_rule", nil)
+			switch msg, refused := p.refusal(c.Request().Context(), err); {
+			case refused:
+				page.Error = msg
 			case err != nil:
-				page.Error = p.Catalog.T(lang, "deadline.invalid_request", map[string]any{"Detail": err.Error()})
+				return err
 			default:
 				page.Result = &res
 				page.Text = deadline.Explain(res, lang)

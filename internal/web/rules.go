@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"github.com/phucdap/phucdap/internal/calendar"
 	"github.com/phucdap/phucdap/internal/deadline"
 	"github.com/phucdap/phucdap/internal/i18n"
+	"github.com/phucdap/phucdap/internal/present"
 )
 
 // rulesPage lists every statutory rule version, with the event that
@@ -81,15 +81,11 @@ func (p *Pages) addRuleVersion(c echo.Context) error {
 		return refuse("deadline.reason_required", nil)
 	}
 	if _, err := p.Deadlines.AddRuleVersion(ctx, store, r, form["reason"], editorOf(access.ActorFrom(ctx))); err != nil {
-		switch {
-		case errors.Is(err, deadline.ErrUnknownRule):
-			return refuse("deadline.unknown_rule", nil)
-		case errors.Is(err, deadline.ErrRuleVersionExists):
-			return refuse("deadline.rule_version_exists", map[string]any{"Rule": r.ID, "From": r.EffectiveFrom.VN()})
-		case errors.Is(err, deadline.ErrInvalidConfig):
-			return refuse("deadline.invalid_rule", map[string]any{"Detail": err.Error()})
+		msg, ok := p.refusal(ctx, err)
+		if !ok {
+			return err
 		}
-		return err
+		return p.renderRules(c, present.Status(err), rulesPage{Form: form, Error: msg})
 	}
 	return c.Redirect(http.StatusSeeOther, "/admin/rules?added=1")
 }

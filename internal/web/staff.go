@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -14,10 +13,8 @@ import (
 	"github.com/phucdap/phucdap/internal/access/accesshttp"
 	"github.com/phucdap/phucdap/internal/audit"
 	"github.com/phucdap/phucdap/internal/fault"
-	"github.com/phucdap/phucdap/internal/i18n"
 	"github.com/phucdap/phucdap/internal/org"
 	"github.com/phucdap/phucdap/internal/petition"
-	"github.com/phucdap/phucdap/internal/present"
 )
 
 // Staff serves the staff pages: login and logout, the inbox, the case page
@@ -81,17 +78,8 @@ func (s *Staff) render(c echo.Context, status int, name, titleID string, data an
 // as the API words them. Errors that are not ours are returned for the 500
 // page.
 func (s *Staff) messages(c echo.Context, err error) ([]string, error) {
-	lang := i18n.LangFrom(c.Request().Context())
-	var list fault.List
-	if errors.As(err, &list) {
-		out := make([]string, 0, len(list))
-		for _, fe := range list {
-			out = append(out, present.Message(s.Pages.Catalog, lang, fe))
-		}
-		return out, nil
-	}
-	if fe, ok := fault.As(err); ok && fe.Code != fault.Internal && fe.Code != fault.Unavailable {
-		return []string{present.Message(s.Pages.Catalog, lang, fe)}, nil
+	if lines, ok := s.Pages.refusals(c.Request().Context(), err); ok {
+		return lines, nil
 	}
 	return nil, err
 }

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"errors"
 	"github.com/phucdap/phucdap/internal/caseclock"
 	"net/http"
 	"net/url"
@@ -227,15 +226,16 @@ func (a *Alerts) runJob(c echo.Context) error {
 	defer cancel()
 	res, err := a.Scheduler.RunManual(ctx, name, jobs.Manual{By: who.Label(), ByAccount: who.AccountID})
 	if err != nil {
-		if errors.Is(err, jobs.ErrUnknownJob) {
-			d, derr := a.jobsData(c)
-			if derr != nil {
-				return derr
-			}
-			d.Errors = []string{a.Staff.Pages.Catalog.T(i18n.LangFrom(c.Request().Context()), "jobs.unknown", map[string]any{"Name": name})}
-			return a.Staff.render(c, http.StatusUnprocessableEntity, "jobs", "jobs.title", d)
+		msgs, unknown := a.Staff.messages(c, err)
+		if unknown != nil {
+			return unknown
 		}
-		return err
+		d, derr := a.jobsData(c)
+		if derr != nil {
+			return derr
+		}
+		d.Errors = msgs
+		return a.Staff.render(c, http.StatusUnprocessableEntity, "jobs", "jobs.title", d)
 	}
 	q := url.Values{"ran": {name}, "run": {strconv.FormatInt(res.Run.ID, 10)}}
 	return c.Redirect(http.StatusSeeOther, "/staff/admin/jobs?"+q.Encode()+"#job-"+name)
