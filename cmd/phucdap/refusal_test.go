@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/phucdap/phucdap/internal/access"
-	"github.com/phucdap/phucdap/internal/httpapi"
+	"github.com/phucdap/phucdap/internal/present"
 )
 
 // A refusal from the deadline engine reaches the user as a catalogued
@@ -31,7 +31,7 @@ func TestDeadlineRefusalsSpeakTheUsersLanguage(t *testing.T) {
 			if tt.lang != "" {
 				header = []string{"Accept-Language", tt.lang}
 			}
-			var e httpapi.ErrorBody
+			var e present.ErrorBody
 			b := ta.getJSON(t, "/api/v1/deadline/explain?rule=complaint.resolve&start=2026-02-12&complex=especially", http.StatusUnprocessableEntity, &e, header...)
 			if len(e.Errors) != 1 || e.Errors[0].Field != "complex" || !strings.Contains(e.Errors[0].Message, tt.want) {
 				t.Errorf("API, Accept-Language %q: %s", tt.lang, b)
@@ -68,7 +68,7 @@ func TestDeadlineRefusalsSpeakTheUsersLanguage(t *testing.T) {
 		} {
 			res, b := ta.do(t, http.MethodPost, "/api/v1/deadline/rules", strings.NewReader(string(body)),
 				"Authorization", admin, "Content-Type", "application/json", "Accept-Language", lang)
-			var e httpapi.ErrorBody
+			var e present.ErrorBody
 			if err := json.Unmarshal(b, &e); err != nil {
 				t.Fatal(err)
 			}

@@ -142,7 +142,7 @@ func (in ExtendInput) decide(d *decision) error {
 		// ErrClockState for a decision after the period ended.
 		spec, res, err = d.eng.Extend(spec, at, req.Days, no)
 		if err != nil {
-			return clockError(err)
+			return err
 		}
 	}
 	if !MayDecideExtension(d.by, st) {
@@ -221,7 +221,7 @@ func (in SuspendInput) decide(d *decision) error {
 	}
 	spec, res, err := d.eng.Suspend(mc.Spec, at, no)
 	if err != nil {
-		return clockError(err)
+		return err
 	}
 	d.ch.ClockUpdates = append(d.ch.ClockUpdates, ClockUpdate{ID: mc.ID, Set: true, State: caseclock.Suspended, Spec: &spec,
 		ExplanationVI: mc.ExplanationVI, ExplanationEN: mc.ExplanationEN, Extensions: mc.Extensions})
@@ -251,7 +251,7 @@ func (in ResumeInput) decide(d *decision) error {
 	}
 	spec, res, err := d.eng.Resume(mc.Spec, at, no)
 	if err != nil {
-		return clockError(err)
+		return err
 	}
 	due := res.DueAt.UTC()
 	d.ch.ClockUpdates = append(d.ch.ClockUpdates, ClockUpdate{ID: mc.ID, Set: true, State: caseclock.Open, DueAt: &due, Spec: &spec,

@@ -290,28 +290,10 @@ func (d *decision) decisionAt(on calendar.Date, field string) (time.Time, error)
 	return on.Time(d.loc()).Add(12 * time.Hour).UTC(), nil
 }
 
-// evaluate replays a clock spec and maps the engine's refusals to errors a
-// person can act on.
+// evaluate replays a clock spec. The engine's refusals are already faults a
+// person can act on (the law's cap, a clock that forbids the step).
 func (d *decision) evaluate(spec deadline.Clock) (deadline.Result, error) {
-	res, err := d.eng.Evaluate(spec)
-	return res, clockError(err)
-}
-
-func clockError(err error) error {
-	if err == nil {
-		return nil
-	}
-	var capErr *deadline.ExtensionCapError
-	switch {
-	case errors.As(err, &capErr):
-		return fault.Newf(fault.Conflict, "workflow.extension_cap", map[string]any{"Max": capErr.MaxExtensions,
-			"MaxDays": capErr.MaxDays, "Days": capErr.Days, "Complexity": string(capErr.Complexity), "Rule": capErr.RuleID}).Wrap(err)
-	case errors.Is(err, deadline.ErrClockState):
-		return fault.New(fault.Conflict, "workflow.clock_state").Wrap(err)
-	case errors.Is(err, deadline.ErrInvalidRequest):
-		return fault.New(fault.Invalid, "workflow.clock_invalid").Wrap(err)
-	}
-	return err
+	return d.eng.Evaluate(spec)
 }
 
 // scope is the override scope of a case's clocks: its topic, so that an
@@ -355,7 +337,7 @@ func FirstClock(eng *deadline.Engine, k Kind, topicID int64, received time.Time)
 // transaction holds it (SQLite has one connection).
 func (d *decision) firstClock(k Kind, topicID, _ int64, received time.Time) (Due, error) {
 	due, err := FirstClock(d.eng, k, topicID, received)
-	return due, clockError(err)
+	return due, err
 }
 
 // openFirst opens the first clock of a kind on this case (after a change
