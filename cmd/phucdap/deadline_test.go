@@ -223,6 +223,11 @@ func TestDeadlinePages(t *testing.T) {
 		if res.StatusCode != 200 || !strings.Contains(string(b), "16/03/2026") {
 			t.Errorf("calculator page: %d", res.StatusCode)
 		}
+		// The due time reads as the law counts it: 24:00 of the last day,
+		// never 00:00 of the next.
+		if !strings.Contains(string(b), "Hết hạn lúc 24:00 ngày 16/03/2026") || strings.Contains(string(b), "17/03/2026") {
+			t.Errorf("calculator page's due time: %s", b)
+		}
 		res, b = ta.do(t, http.MethodGet, "/admin/calendar/2026", nil)
 		// 2026 is not confirmed while 24/11 is not: the page says so, and why.
 		if res.StatusCode != 200 || !strings.Contains(string(b), "Tết Nguyên đán") || strings.Contains(string(b), "Đã xác nhận") ||

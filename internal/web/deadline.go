@@ -9,6 +9,7 @@ import (
 	"github.com/phucdap/phucdap/internal/calendar"
 	"github.com/phucdap/phucdap/internal/deadline"
 	"github.com/phucdap/phucdap/internal/i18n"
+	"github.com/phucdap/phucdap/internal/present"
 )
 
 // The public deadline calculator: anyone can see how a statutory due date
@@ -66,7 +67,7 @@ func (p *Pages) deadlineCalculator(c echo.Context) error {
 			default:
 				page.Result = &res
 				page.Text = deadline.Explain(res, lang)
-				page.DueAt = res.DueAt.In(eng.Location()).Format("15:04 02/01/2006")
+				page.DueAt = present.TimeIn(res.DueAt, eng.Location(), lang, p.Catalog)
 			}
 		}
 	}

@@ -283,13 +283,13 @@ func (p *Pages) formError(c echo.Context, d *formData, err error, show func(int)
 	case errors.As(err, &one) && one.Field != "":
 		list = fault.List{one}
 	case errors.As(err, &one) && one.Code == fault.RateLimited:
-		d.Notice = p.Catalog.T(lang, one.MessageID, one.Args)
+		d.Notice = present.Message(p.Catalog, lang, one)
 		return show(http.StatusTooManyRequests)
 	default:
 		return err
 	}
 	for _, fe := range list {
-		msg := p.Catalog.T(lang, fe.MessageID, fe.Args)
+		msg := present.Message(p.Catalog, lang, fe)
 		field := fe.Field
 		if _, ok := fieldLabels[field]; !ok {
 			field = petition.FieldContent
@@ -397,7 +397,7 @@ func (p *Pages) showTrack(c echo.Context, ti petition.TrackInput, d *trackData, 
 		if !ok {
 			return err
 		}
-		d.Error = p.Catalog.T(lang, fe.MessageID, fe.Args)
+		d.Error = present.Message(p.Catalog, lang, fe)
 		setRetryAfter(c, err)
 		return p.render(c, present.Status(err), "track", "petition.track.title", d)
 	}
@@ -477,16 +477,16 @@ func (p *Pages) afterAction(c echo.Context, ti petition.TrackInput, d *trackData
 		switch {
 		case errors.As(err, &list):
 			for _, e := range list {
-				d.FieldErr[e.Field] = p.Catalog.T(lang, e.MessageID, e.Args)
+				d.FieldErr[e.Field] = present.Message(p.Catalog, lang, e)
 			}
 			status = http.StatusUnprocessableEntity
 		case ok && (fe.Code == fault.NotFound || fe.Code == fault.RateLimited):
-			d.Error = p.Catalog.T(lang, fe.MessageID, fe.Args)
+			d.Error = present.Message(p.Catalog, lang, fe)
 			c.Response().Header().Set("Cache-Control", "no-store")
 			setRetryAfter(c, err)
 			return p.render(c, present.Status(err), "track", "petition.track.title", d)
 		case ok:
-			d.Notice = p.Catalog.T(lang, fe.MessageID, fe.Args)
+			d.Notice = present.Message(p.Catalog, lang, fe)
 			status = present.Status(err)
 		default:
 			return err
