@@ -589,6 +589,10 @@ func TestReportPagesOverHTTP(t *testing.T) {
 		if !strings.Contains(page, s.codes["openlate"]) || strings.Contains(page, s.codes["ontime"]) {
 			t.Errorf("late now list")
 		}
+		// Due times read as in the inbox: 24:00 of the last day, in words.
+		if !strings.Contains(page, "24:00 ngày ") {
+			t.Errorf("the late now list words due times unlike the inbox")
+		}
 		page = get("/staff/reports/cases?figure=age&bucket=2")
 		if !strings.Contains(page, s.codes["openlate"]) || !strings.Contains(page, s.codes["denounce"]) {
 			t.Errorf("age bucket list")

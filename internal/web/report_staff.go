@@ -14,7 +14,6 @@ import (
 	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/access/accesshttp"
 	"github.com/phucdap/phucdap/internal/calendar"
-	"github.com/phucdap/phucdap/internal/caseclock"
 	"github.com/phucdap/phucdap/internal/download"
 	"github.com/phucdap/phucdap/internal/fault"
 	"github.com/phucdap/phucdap/internal/i18n"
@@ -369,12 +368,13 @@ func (r *Reports) cases(c echo.Context) error {
 		}
 		return t.In(loc).Format("15:04 02/01/2006")
 	}
-	// A period ends at 24:00 of its last day: say so, as the inbox does.
+	// A period ends at 24:00 of its last day: say so, in the words of the
+	// inbox.
 	due := func(t *time.Time) string {
 		if t == nil {
 			return ""
 		}
-		return caseclock.DueText(*t, loc)
+		return present.TimeIn(*t, loc, i18n.LangFrom(ctx), r.Staff.Pages.Catalog)
 	}
 	d := casesData{Figure: string(q.Figure), FigureLabel: r.t(c)("report.fig." + string(q.Figure)), Total: total, Page: page,
 		Pages: int((total + drillPage - 1) / drillPage)}
