@@ -1,5 +1,9 @@
-// Package org owns the directory of units (the office, divisions, the
-// service centre, unit groups) and, later, staff accounts and roles.
+// Package org owns the directory of units: the office (Văn phòng Sở), the
+// divisions, the one-stop service centre (TTPVHCC) and the unit groups that
+// expand to their members ("Các phòng, ban, đơn vị thuộc Sở"). It says what
+// a unit is and when one is valid, seeds the default directory (example
+// divisions marked as examples), and declares the UnitStore the store
+// implements. Staff accounts, roles and permissions are package access's.
 package org
 
 import (

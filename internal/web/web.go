@@ -1,7 +1,21 @@
-// Package web owns the server-rendered HTML pages: the public pages
-// (home with the plan, units; later the petition form and tracking) and
-// the staff pages. Templates and static assets are embedded: offices may
-// have no Internet, so there is no CDN. Pages work without JavaScript.
+// Package web owns the server-rendered HTML pages, Vietnamese first with
+// English:
+//   - the public pages: the plan and its commitment, the unit directory,
+//     the petition form, tracking with rating and dispute, the deadline
+//     calculator, the working-day calendar and the statutory rules, and the
+//     transparency page (Pages, Intake, Reports);
+//   - the staff pages: login, the inbox and case pages with the workflow's
+//     actions and the denouncer's secrecy, registering cases from other
+//     channels, the KPI dashboard, reports, drill-downs and exports
+//     (Staff, Reports);
+//   - the admin pages: accounts, tokens, identity grants, the calendar and
+//     rule editors, the jobs with "run now", alerts and dead deliveries, and
+//     the audit trail (Staff, Alerts).
+//
+// Handlers read the form, call the domain service and render; wording of
+// errors, times and case events comes from package present, shared with the
+// JSON API. Templates and static assets are embedded: offices may have no
+// Internet, so there is no CDN. Pages work without JavaScript.
 package web
 
 import (
