@@ -184,7 +184,7 @@ func TestInboxUrgencyInBrowser(t *testing.T) {
 	chromium(t)
 	ta := newTestApp(t, storetest.NewSQLite(t))
 	ta.addStaff(t, "an@sxd.test", "PQLXD", access.UnitOfficer)
-	// Urgency is the running main clock's (issue 12); the case mirrors it.
+	// Urgency is the running main clock's; the case mirrors it.
 	set := func(id int64, due time.Time) {
 		if err := ta.db.Gorm.Exec("UPDATE cases SET due_at = ? WHERE id = ?", due.UTC(), id).Error; err != nil {
 			t.Fatal(err)

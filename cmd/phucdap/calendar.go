@@ -80,7 +80,7 @@ keep     keeps the stored year and marks the correction reviewed.`, args, "propo
 }
 
 // cmdCalendarBuiltin is "calendar diff|accept-builtin|keep YEAR": the
-// versioned built-in years (issue 12).
+// versioned built-in years.
 func cmdCalendarBuiltin(ctx context.Context, env *cliEnv, verb string, args []string) error {
 	fs, cfgPath := newFlagSet(env, "calendar "+verb, "calendar "+verb+" YEAR [flags]")
 	pos, err := parseArgs(env, fs, args)

@@ -11,7 +11,7 @@ import (
 	"github.com/phucdap/phucdap/internal/storetest"
 )
 
-// Issue 15, defect 5 and the suite's downtime catch-up, on both databases:
+// The downtime catch-up, on both databases:
 // a replica runs and stops; the clock moves three days
 // (PHUCDAP_CLOCK_OFFSET) and it starts again. The sweep's latest tick on
 // the wall clock was already taken by the first start, but what it covered

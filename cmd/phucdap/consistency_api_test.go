@@ -8,7 +8,7 @@ import (
 	"github.com/phucdap/phucdap/internal/httpapi"
 )
 
-// Issue 12, "API consistency": the lead unit has one shape, {code, name},
+// The lead unit has one shape, {code, name},
 // in the case list and the case detail, and the list names the
 // coordinating units too.
 func TestCaseListUnitsShapeOverAPI(t *testing.T) {
@@ -95,7 +95,7 @@ func TestCaseListUnitsShapeOverAPI(t *testing.T) {
 	})
 }
 
-// Issue 12: one name for a clock's rule. The receipt says rule_id, as the
+// One name for a clock's rule. The receipt says rule_id, as the
 // clocks do; due_rule stays as a deprecated alias with the same value.
 func TestReceiptRuleIDOverAPI(t *testing.T) {
 	eachIntakeApp(t, func(t *testing.T, ta *testApp) {
@@ -116,7 +116,7 @@ func TestReceiptRuleIDOverAPI(t *testing.T) {
 	})
 }
 
-// Issue 12: an officer's extension request (202) returns the request's id,
+// An officer's extension request (202) returns the request's id,
 // which the head then decides with.
 func TestExtensionRequestIDOverAPI(t *testing.T) {
 	eachApp(t, func(t *testing.T, ta *testApp) {

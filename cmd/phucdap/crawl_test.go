@@ -29,7 +29,7 @@ import (
 )
 
 // The denouncer of the crawl, and every form of their identity people
-// write (issue 11: names without diacritics, the given name after an
+// write (names without diacritics, the given name after an
 // honorific, every Vietnamese phone form, the e-mail, house number and
 // street, the ID number).
 const (
@@ -85,7 +85,7 @@ func leaks(text, email string) int {
 	return n
 }
 
-// The existing leak test as a crawl (issue 11): every route of the router,
+// The existing leak test as a crawl: every route of the router,
 // as every role, with every-role-at-once and anonymously, over sealed cases
 // that went through intake, classification to another kind, split, forward,
 // answer, contribution, dispute and follow-up, with the identity planted in

@@ -1,6 +1,6 @@
 package main
 
-// The fault suite (issue 15). Short form, as CI runs it:
+// The fault suite. Short form, as CI runs it:
 //
 //	PHUCDAP_FAULT=short go test ./cmd/phucdap -run TestFault -v -count=1
 //

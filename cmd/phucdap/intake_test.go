@@ -696,7 +696,8 @@ func TestRatingAndDispute(t *testing.T) {
 		res, b = ta.postJSON(t, path+"/rating", map[string]any{"stars": 5}, "X-Tracking-Secret", "ABCDEFGH")
 		expect(res, b, 404, "not_found")
 
-		// The answer workflow is issue 6; publish one through the store.
+		// Publish an answer through the store, without the answer workflow
+		// (drafting, approval, signing), which this test is not about.
 		var caseID int64
 		ta.db.Gorm.Raw("SELECT id FROM cases WHERE code = ?", rec.Code).Scan(&caseID)
 		if _, err := ta.intake.store.PublishAnswer(context.Background(), caseID, "Đã thay bóng đèn ngày 30/11.", "Phòng Quản lý hạ tầng", testNow.Add(24*time.Hour)); err != nil {

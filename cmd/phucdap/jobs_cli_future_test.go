@@ -13,9 +13,9 @@ import (
 	"github.com/phucdap/phucdap/internal/store"
 )
 
-// Issue 15, defect 6: `jobs run overdue-sweep --at <future>` used to queue
-// its deliveries for that future instant, so the next normal outbox run
-// sent nothing. The CLI now delivers them at once and says so.
+// `jobs run overdue-sweep --at <future>` must not queue its deliveries for
+// that future instant, where the next normal outbox run would not send
+// them: the CLI delivers them at once and says so.
 func TestJobsRunInTheFutureDeliversNow(t *testing.T) {
 	eachCLI(t, func(t *testing.T, env []string) {
 		hooks := newHookServer(t, -1)

@@ -16,7 +16,7 @@ import (
 	"github.com/phucdap/phucdap/internal/storetest"
 )
 
-// Issue 15, defect 4: a run left "running" by a replica that died is
+// A run left "running" by a replica that died is
 // reaped once its lease expired and shows as lost, on the API and on the
 // jobs page; a run whose lease is still good stays running.
 func TestLostRunsAreReapedAndShown(t *testing.T) {
@@ -124,7 +124,7 @@ func pgQueryInt(t *testing.T, db *sql.DB, q string, args ...any) int {
 	return n
 }
 
-// Issue 15, defects 3, 4 and 5, through the real binary on Postgres: a
+// Through the real binary on Postgres: a
 // replica is killed (SIGKILL) while a webhook is in flight. Another replica
 // starting right after takes over at once: it re-sends none of the
 // webhooks the receiver had acknowledged, delivers the rest within

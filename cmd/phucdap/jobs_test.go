@@ -392,7 +392,7 @@ func testDailyDigestEmail(t *testing.T, mp alerttest.Mailpit, db *store.DB) {
 	msg := mp.Message(t, list[0].ID)
 	for _, want := range []string{"TỔNG HỢP HẰNG NGÀY 27/11/2026 — Toàn Sở", "1. HỒ SƠ QUÁ HẠN: 1", "Phòng Quản lý xây dựng:",
 		lateCode + " (Khiếu nại, Trả lời, giải quyết): hạn 24:00 24/11/2026, quá 3 ngày làm việc", "2. HỒ SƠ SẮP ĐẾN HẠN: 1", soonCode,
-		// The month to date, the dashboard's rate (issue 12): one answered
+		// The month to date, the dashboard's rate: one answered
 		// on time, one still open and late.
 		"3. TỶ LỆ TRẢ LỜI ĐÚNG HẠN từ 01/11/2026 đến 27/11/2026: 50% (chỉ tiêu 100%)",
 		"Đã trả lời: 1, trong đó đúng hạn: 1; quá hạn chưa trả lời: 1."} {

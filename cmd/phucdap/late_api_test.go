@@ -8,7 +8,7 @@ import (
 	"github.com/phucdap/phucdap/internal/httpapi"
 )
 
-// Issue 12, "the API shows the truth": a case list with a late field and
+// The API shows the truth: a case list with a late field and
 // a late=true filter, clocks with their late and escalation marks, and the
 // on-time report as of an instant, with a row for by=total.
 func TestLateInTheAPI(t *testing.T) {

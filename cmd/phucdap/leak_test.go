@@ -51,7 +51,7 @@ func TestDenouncerIdentityNeverLeaks(t *testing.T) {
 		pages := []string{"/staff", "/staff/inbox", "/staff/cases/" + id, "/staff/audit", "/staff/admin/users", "/staff/grants",
 			"/staff/password", "/api/v1/me", "/api/v1/staff/cases", "/api/v1/staff/cases/" + id, "/api/v1/audit",
 			"/api/v1/audit?entity=case", "/api/v1/audit/identity-access", "/api/v1/staff/cases/" + id + "?lang=en", "/staff/cases/" + id + "?lang=en",
-			// The workflow (issue 6): the filtered list, the full case with its trail.
+			// The workflow: the filtered list, the full case with its trail.
 			"/api/v1/cases", "/api/v1/cases?kind=to_cao", "/api/v1/cases/" + code, "/staff/inbox?all=1&kind=to_cao"}
 		check := func(who, where, body string) {
 			t.Helper()

@@ -113,14 +113,14 @@ func staffMatrix() map[string]route {
 		"GET /admin/rules":                      {allow: "public"},
 		"POST /admin/rules":                     {allow: "admin", form: url.Values{"id": {"pakn.answer"}, "effective_from": {"x"}}},
 
-		// Scheduled work and alerts (issue 7).
+		// Scheduled work and alerts.
 		"GET /staff/alerts":                  {allow: everyone},
 		"POST /staff/alerts/read":            {allow: everyone, form: url.Values{}},
 		"GET /staff/admin/jobs":              {allow: "admin"},
 		"POST /staff/admin/jobs/:name/run":   {allow: "admin", path: "/staff/admin/jobs/kpi-snapshot/run", form: url.Values{}},
 		"POST /staff/admin/outbox/:id/retry": {allow: "admin", path: "/staff/admin/outbox/0/retry", form: url.Values{}},
 
-		// KPIs (issue 8): reports are the office's and leadership's; the
+		// KPIs: reports are the office's and leadership's; the
 		// office alone marks answers publishable; the transparency page is
 		// public. The export's body fails validation (nothing starts); the
 		// unknown export and answer are refused by the handler, not the
@@ -136,7 +136,7 @@ func staffMatrix() map[string]route {
 		"POST /staff/reports/answers/:id":     {allow: "office", path: "/staff/reports/answers/0", form: url.Values{"publishable": {"1"}}},
 		"GET /minh-bach":                      {allow: "public"},
 
-		// The case workflow (issue 6). The test's case is a denunciation just
+		// The case workflow. The test's case is a denunciation just
 		// received, led by PQLXD: each body passes the guards and then fails
 		// on the case's state (409) or on validation (422), so nothing
 		// changes. Who passes is the action's row in petition.Machine,

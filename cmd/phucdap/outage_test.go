@@ -177,7 +177,7 @@ var outageEnv = []string{"PHUCDAP_LOG__FORMAT=json", "PHUCDAP_JOBS__ENABLED=fals
 	"PHUCDAP_INTAKE__PER_IP_HOUR=100000", "PHUCDAP_INTAKE__PER_IP_DAY=100000",
 	"PHUCDAP_INTAKE__PER_PHONE_HOUR=100000", "PHUCDAP_INTAKE__PER_PHONE_DAY=100000"}
 
-// Issue 15, defects 1 and 7: when PostgreSQL goes away every request is
+// When PostgreSQL goes away every request is
 // answered 503 with Retry-After, quickly; the log has one WARN for the
 // outage and no ERROR; /readyz says unavailable without the driver's
 // message; and service resumes when the database is back.

@@ -33,7 +33,7 @@ func (ta *testApp) firstClock(t *testing.T, caseID int64) clockRow {
 	return rows[0]
 }
 
-// Issue 12, acceptance "recompute": correcting the calendar (a new day off
+// Correcting the calendar (a new day off
 // before an open case's due date) moves that case's due time by a working
 // day, leaves an answered case's due time and on-time fact as they were,
 // records the move (internal, and public since the citizen's due date

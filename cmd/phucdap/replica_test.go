@@ -77,7 +77,7 @@ func waitReplica(t *testing.T, base string, inUse bool, within time.Duration) re
 	}
 }
 
-// Issue 15, the read replica, with a real streaming replica built by
+// The read replica, with a real streaming replica built by
 // pg_basebackup from the throwaway primary: reports are served from the
 // replica (its lag on /readyz and /metrics); a case written on the primary
 // shows on its own page at once; stopping the replica makes reports fall

@@ -12,7 +12,7 @@ import (
 	"github.com/phucdap/phucdap/internal/storetest"
 )
 
-// Acceptance 3 of issue 8: after the workflow scenario, the office opens
+// After the workflow scenario, the office opens
 // the dashboard in a real browser (tiles, the trend with its target line,
 // the units worst first, the backlog, the plan view; a figure drills down
 // to its cases), then the public transparency page opens without a login.

@@ -36,7 +36,7 @@ var kpiPeople = map[string]person{
 	"denounce": {"Đinh Văn Tố Cáo", "0977555666", "tocao.kpi@example.vn", "Số 3 đường Bí Mật, phường Đông Kinh"},
 }
 
-// kpiWorld is November 2026 run through the real workflow (issue 6): the
+// kpiWorld is November 2026 run through the real workflow: the
 // office registers or the citizen submits, the office classifies and
 // accepts, units answer, their heads publish, the citizen rates and
 // disputes. Each case gives one of the KPI acceptance states.
@@ -244,7 +244,7 @@ func novemberReport(t *testing.T, ta *testApp, tok, by string) httpapi.OnTimeRep
 	return rep
 }
 
-// Acceptance 1 of issue 8, end to end: November 2026 run through the real
+// End to end: November 2026 run through the real
 // workflow on both databases, its figures read over the staff API and
 // checked against values computed by hand; the open-late case keeps the
 // month below 100%.

@@ -14,8 +14,8 @@ import (
 	"github.com/phucdap/phucdap/internal/petition"
 )
 
-// sealedPerson is a denouncer whose identity is planted in the tests of
-// issue 11.
+// sealedPerson is a denouncer whose identity is planted in the secrecy
+// tests below.
 const (
 	sealName  = "Lê Thị Mật"
 	sealPhone = "0915 123 456"
@@ -66,8 +66,8 @@ func (ta *testApp) caseCode(t *testing.T, id int64) string {
 	return code
 }
 
-// Leak 1 of issue 11: an office account without the grant reclassified a
-// denunciation as a complaint and read the identity. The seal follows the
+// Reclassifying a denunciation as a complaint must not let an office
+// account without the grant read the identity. The seal follows the
 // case's history: it stays secret under any kind, and the kind change is
 // audited with the old kind.
 func TestSealSurvivesReclassify(t *testing.T) {
@@ -134,8 +134,8 @@ func TestSealSurvivesReclassify(t *testing.T) {
 	})
 }
 
-// Leak 2 of issue 11: splitting a denunciation copied the identity into
-// children that showed it. Every child inherits the seal.
+// Splitting a denunciation must not copy the identity into children that
+// show it: every child inherits the seal.
 func TestSealSurvivesSplit(t *testing.T) {
 	eachApp(t, func(t *testing.T, ta *testApp) {
 		office := ta.staffToken(t, "VP", access.Office)
@@ -280,7 +280,7 @@ func (ta *testApp) actorNow(t *testing.T, acc access.Account) access.Actor {
 	return a.Actor("session")
 }
 
-// Leak 3 and 4 of issue 11: a sealed case's title, content and place are
+// A sealed case's title, content and place are
 // scrubbed of the identity in every form people write it, for everyone
 // without the grant: inbox, case pages, the case API, lists.
 func TestSealedTitleAndVariantsRedacted(t *testing.T) {
@@ -331,7 +331,7 @@ func TestSealedTitleAndVariantsRedacted(t *testing.T) {
 	})
 }
 
-// Leak 6 of issue 11: self-granting. Grants need two people; a role change
+// No one grants themselves the identity: grants need two people; a role change
 // that removes the basis of a grant revokes it; both are audited.
 func TestGrantsNeedTwoPeople(t *testing.T) {
 	eachApp(t, func(t *testing.T, ta *testApp) {
@@ -395,8 +395,8 @@ func TestGrantsNeedTwoPeople(t *testing.T) {
 	})
 }
 
-// Leak 5 of issue 11: the transparency page showed an unaccented full
-// name, "bà Ngọc" and a street address in published answers. The office's
+// Published answers must not name the petitioner on the transparency page,
+// not even as an unaccented full name, "bà Ngọc" or a street address. The office's
 // review shows what redaction removes, highlighted; the public page has
 // none of it; a text that still names the petitioner is refused.
 func TestPublishRedactsAndRefuses(t *testing.T) {
@@ -477,7 +477,7 @@ func (ta *testApp) attach(t *testing.T, caseID int64, name string) int64 {
 	return ids[0]
 }
 
-// Attachments (issue 11): staff who may read a case download its files,
+// Attachments: staff who may read a case download its files,
 // as attachments with the stored type and nosniff; a sealed case's file
 // names are scrubbed and its files need what reading the case needs.
 func TestCaseAttachmentsDownload(t *testing.T) {

@@ -9,7 +9,7 @@ import (
 	"github.com/phucdap/phucdap/internal/store"
 )
 
-// Issue 12: break the deadline data (the rule of a kiến nghị's answer is
+// Break the deadline data (the rule of a kiến nghị's answer is
 // gone) and submit: the case is acknowledged with its clock, stored
 // uncomputed with the reason; the sweep reports it on every run, and the
 // dashboard counts it and lists it as a clock to fix.

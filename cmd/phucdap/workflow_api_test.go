@@ -114,7 +114,7 @@ func TestWorkflowOverAPI(t *testing.T) {
 		}
 
 		// A PAKN's answer time has no extension, and the refusal says so in
-		// words (issue 12: it said "(0, each at most 0 days)").
+		// words, not as "(0, each at most 0 days)".
 		if b := ta.callJSON(t, "POST", base+"/extend?lang=vi", head, map[string]any{"reason": "Cần thêm thời gian"}, 409, nil); !strings.Contains(string(b), "không cho phép gia hạn thời hạn này") {
 			t.Errorf("refused extension: %s", b)
 		}

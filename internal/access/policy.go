@@ -109,7 +109,7 @@ const (
 	ActAccessLogRead          Action = "access_log.read"
 )
 
-// The case workflow's actions (issue 6).
+// The case workflow's actions.
 const (
 	// ActCaseProcess records the outcome of processing
 	// a classified letter (accept, forward, guide, not eligible, file);
@@ -130,7 +130,7 @@ const (
 )
 
 // ActPublicationManage marks published answers publishable on the public
-// transparency page (issue 8): the office's decision, audited.
+// transparency page: the office's decision, audited.
 const ActPublicationManage Action = "publication.manage"
 
 // CaseScope is what the policy needs to know about a case.

@@ -178,7 +178,7 @@ func TestListScopeMatchesRoles(t *testing.T) {
 	}
 }
 
-// Issue 11: no role holds identity.read by itself, admin included; only the
+// No role holds identity.read by itself, admin included; only the
 // per-person grant does, and only on a sealed case the actor may read.
 func TestNoRoleHoldsIdentityRead(t *testing.T) {
 	all := AllRoles()

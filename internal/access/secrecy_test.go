@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// Issue 11, leak 4: redaction finds the identity the way people write it.
+// Redaction finds the identity the way people write it.
 func TestScrubTextFindsVariants(t *testing.T) {
 	id := Identity{Name: "Lê Thị Mật", Phone: "0915 123 456", Email: "le.thi.mat@gmail.com",
 		Address: "Số 7 đường Bà Triệu, phường Hoàng Văn Thụ, Lạng Sơn", IDNumber: "020188001234"}

@@ -63,7 +63,7 @@ func ParseAudiences(s string) ([]Audience, error) {
 	return out, nil
 }
 
-// Ladder is the escalation ladder. The default (issue 7): due soon → the
+// Ladder is the escalation ladder. The default: due soon → the
 // acting unit's officers; late → its head and the office, the same day;
 // late for 3 working days → leadership.
 type Ladder struct {

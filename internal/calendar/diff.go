@@ -9,7 +9,7 @@ import (
 
 // Fingerprint identifies what a table says about working days: its days
 // off and working Saturdays (dates only; names, sources and the confirmed
-// flag do not move a due time). Versioned built-in defaults (issue 12)
+// flag do not move a due time). Versioned built-in defaults
 // record the fingerprint of the built-in table a stored year was last
 // reviewed against, so a release that corrects a built-in year is noticed
 // and offered, never applied over the office's own edits.

@@ -277,7 +277,7 @@ func Propose(year int) YearTable {
 // depend on one of its entries are provisional. A fresh copy is returned
 // each call.
 //
-// The tables are versioned data (issue 12): a database records the
+// The tables are versioned data: a database records the
 // Fingerprint of the built-in year it stored or reviewed, so a release that
 // corrects a year (2026: the Quốc khánh break 29/08–02/09 and the working
 // Saturday 22/08) is offered to databases holding the earlier table, never

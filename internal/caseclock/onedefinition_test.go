@@ -19,7 +19,7 @@ var lateConditions = []*regexp.Regexp{
 	regexp.MustCompile(`DueAt\)?\.(Before|After|Sub)\((at|now|when|t)\b`),
 }
 
-// Issue 12, acceptance 1: a grep for the late condition finds it in one
+// A grep for the late condition finds it in one
 // package, this one. Comments and tests are not code.
 func TestOneDefinitionOfLate(t *testing.T) {
 	root := filepath.Join("..", "..")

@@ -40,7 +40,7 @@ type Config struct {
 	// e.g. "+720h". Refused in production.
 	ClockOffset string `koanf:"clock_offset"`
 
-	// Database is the optional read replica (issue 15).
+	// Database is the optional read replica.
 	Database ReplicaConfig `koanf:"database"`
 
 	Log  LogConfig  `koanf:"log"`
@@ -49,7 +49,8 @@ type Config struct {
 	// Metrics restricts the Prometheus endpoint.
 	Metrics MetricsConfig `koanf:"metrics"`
 	Jobs    JobsConfig    `koanf:"jobs"`
-	// Alerts, SMTP and Webhook configure issue 7's alerts.
+	// Alerts, SMTP and Webhook configure the due-soon and late alerts: the
+	// escalation ladder and the e-mail and webhook channels.
 	Alerts  AlertsConfig  `koanf:"alerts"`
 	SMTP    SMTPConfig    `koanf:"smtp"`
 	Webhook WebhookConfig `koanf:"webhook"`
@@ -57,9 +58,9 @@ type Config struct {
 	Intake IntakeConfig `koanf:"intake"`
 	// Auth tunes staff logins and sessions.
 	Auth AuthConfig `koanf:"auth"`
-	// Workflow tunes the case workflow (issue 6).
+	// Workflow tunes the case workflow.
 	Workflow WorkflowConfig `koanf:"workflow"`
-	// Transparency is what the public transparency page says (issue 8).
+	// Transparency is what the public transparency page says.
 	Transparency TransparencyConfig `koanf:"transparency"`
 	// Seed loads the embedded plan appendix and example units into an empty
 	// database on start.
@@ -127,7 +128,7 @@ type JobsConfig struct {
 	// Lease is how long a run stays "running" without its process renewing
 	// it; a run whose lease expired is shown as lost.
 	Lease time.Duration `koanf:"lease"`
-	// Per-job overrides (issue 7); an empty field keeps the registry's
+	// Per-job overrides; an empty field keeps the registry's
 	// default. Keys use "_" for the job name's "-":
 	// PHUCDAP_JOBS__OVERDUE_SWEEP__SCHEDULE="*/2 * * * *".
 	OverdueSweep     JobConfig `koanf:"overdue_sweep"`
@@ -157,7 +158,7 @@ func (j JobsConfig) Jobs() map[string]JobConfig {
 		"recompute-clocks": j.RecomputeClocks}
 }
 
-// AlertsConfig is the escalation ladder and delivery (issue 7).
+// AlertsConfig is the escalation ladder and delivery.
 type AlertsConfig struct {
 	// Lang of staff e-mails and webhook texts: vi or en.
 	Lang string `koanf:"lang"`
@@ -217,7 +218,7 @@ func (l *List) UnmarshalText(b []byte) error {
 	return nil
 }
 
-// AuthConfig tunes staff authentication (issue 5). Defaults: passwords of
+// AuthConfig tunes staff authentication. Defaults: passwords of
 // at least 10 characters; 5 wrong passwords in a row lock the account for
 // 15 minutes; a session ends after 30 minutes unused or 12 hours in all.
 type AuthConfig struct {

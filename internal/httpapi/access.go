@@ -37,7 +37,7 @@ var operationAccess = map[string]access.Action{
 	// A new rule version changes statutory limits: the admin's, audited.
 	"AddDeadlineRuleVersion": access.ActSettingsManage,
 
-	// Citizen intake (issue 4): no account; tracking is guarded by the
+	// Citizen intake: no account; tracking is guarded by the
 	// case's secret and a rate limit instead.
 	"ListTopics":      public,
 	"SubmitPetition":  public,
@@ -54,7 +54,7 @@ var operationAccess = map[string]access.Action{
 	"GetCaseAttachment":  access.ActCaseRead,
 	"RevealIdentity":     access.ActIdentityRead,
 
-	// The case workflow (issue 6). Each action's rule is the permission
+	// The case workflow. Each action's rule is the permission
 	// of its row in petition.Machine (a test checks they agree); the
 	// workflow asks again with the case, its state and the actor's unit.
 	"ListCases":      access.ActInboxRead,
@@ -78,14 +78,14 @@ var operationAccess = map[string]access.Action{
 	"CloseCase":      access.ActCaseDecide,
 	"SplitCase":      access.ActCaseRegister,
 
-	// Scheduled work and alerts (issue 7): everyone's own inbox; the jobs
+	// Scheduled work and alerts: everyone's own inbox; the jobs
 	// are the admin's.
 	"ListAlerts":     access.ActSelf,
 	"MarkAlertsRead": access.ActSelf,
 	"ListJobs":       access.ActJobManage,
 	"RunJob":         access.ActJobManage,
 
-	// KPIs (issue 8): the report is office's and leadership's; the open
+	// KPIs: the report is office's and leadership's; the open
 	// data is public (counts only).
 	"GetOnTimeReport":   access.ActReportRead,
 	"GetPublicStats":    public,

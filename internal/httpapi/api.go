@@ -18,21 +18,21 @@ type API struct {
 	Plans     *plan.Catalog
 	Units     org.UnitStore
 	Deadlines Deadlines
-	// Petitions serves citizen intake and tracking (issue 4).
+	// Petitions serves citizen intake and tracking.
 	Petitions *Intake
 
-	// Staff access (issue 5).
+	// Staff access.
 	Accounts *access.Service
 	Cases    *access.Cases
 	Trail    *audit.Trail
 	Now      func() time.Time
 	// DueSoon is the amber window of the inbox.
 	DueSoon time.Duration
-	// Jobs serves the jobs and alert operations (issue 7; jobs.go).
+	// Jobs serves the jobs and alert operations (jobs.go).
 	Jobs Jobs
-	// Reports serves the KPI reports and the open data (issue 8; report.go).
+	// Reports serves the KPI reports and the open data (report.go).
 	Reports *Reports
-	// Workflow serves the case workflow (issue 6; cases.go).
+	// Workflow serves the case workflow (cases.go).
 	Workflow *petition.Workflow
 }
 

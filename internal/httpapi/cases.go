@@ -15,7 +15,7 @@ import (
 	"github.com/phucdap/phucdap/internal/present"
 )
 
-// The case workflow (issue 6): GET/POST /cases, GET /cases/{code} and one
+// The case workflow: GET/POST /cases, GET /cases/{code} and one
 // POST /cases/{code}/{action} per action of petition.Machine. Lists go
 // through access.Cases.List, the one scoped case query the inbox uses too.
 

@@ -8,7 +8,7 @@ import (
 	"github.com/phucdap/phucdap/internal/jobs"
 )
 
-// Jobs is what the jobs and alert operations need (issue 7).
+// Jobs is what the jobs and alert operations need.
 type Jobs struct {
 	Scheduler *jobs.Scheduler
 	Alerts    alert.Store

@@ -21,7 +21,7 @@ import (
 	"github.com/phucdap/phucdap/internal/present"
 )
 
-// Intake is what the petition operations need (issue 4).
+// Intake is what the petition operations need.
 type Intake struct {
 	Service *petition.Service
 	Files   petition.Files

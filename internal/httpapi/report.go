@@ -10,7 +10,7 @@ import (
 	"github.com/phucdap/phucdap/internal/report"
 )
 
-// Reports serves the KPI operations (issue 8): the staff report and the
+// Reports serves the KPI operations: the staff report and the
 // public open data.
 type Reports struct {
 	Service    *report.Service

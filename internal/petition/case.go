@@ -35,7 +35,7 @@ type TopicSeed struct {
 	TaskKey string // "" for none
 }
 
-// DefaultTopics is the seed list (issue 4), mapped to Plan 55/KH-SXD.
+// DefaultTopics is the seed list, mapped to Plan 55/KH-SXD.
 // Admins edit topics later; seeding only adds missing slugs.
 func DefaultTopics() []TopicSeed {
 	return []TopicSeed{

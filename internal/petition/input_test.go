@@ -191,7 +191,7 @@ func TestKinds(t *testing.T) {
 	}
 }
 
-// Issue 11: uploads refuse a DOCX that inflates past the limit, an image
+// Uploads refuse a DOCX that inflates past the limit, an image
 // whose declared size passes the limit, and a "PDF" that is HTML.
 func TestDetectTypeRefusesBombsAndDisguises(t *testing.T) {
 	bomb := func() []byte {

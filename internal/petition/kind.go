@@ -59,7 +59,7 @@ const (
 )
 
 // Status is where a case stands. Intake only creates received cases; the
-// workflow (issue 6) adds accepted, assigned, forwarded, closed….
+// workflow adds accepted, assigned, forwarded, closed….
 type Status string
 
 const (

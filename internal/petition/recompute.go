@@ -9,7 +9,7 @@ import (
 	"github.com/phucdap/phucdap/internal/deadline"
 )
 
-// A calendar or rule change recomputes the running clocks (issue 12): a
+// A calendar or rule change recomputes the running clocks: a
 // due time is computed from the calendar and rules in force, so when an
 // admin corrects a day off, or a built-in year or rule is corrected, the
 // open cases follow. Met and cancelled clocks keep their due time and

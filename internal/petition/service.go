@@ -211,7 +211,7 @@ func (s *Service) computeDue(ctx context.Context, kind Kind, topic Topic, now ti
 	d, err := s.cfg.Due.Due(ctx, DueQuery{Kind: kind, RuleID: kind.DueRule(), TopicID: topic.ID, PlanTaskID: topic.PlanTaskID, ReceivedAt: now})
 	if err != nil {
 		// The case is still acknowledged, with its first clock stored
-		// uncomputed and listed for the office (issue 12).
+		// uncomputed and listed for the office.
 		s.cfg.Log.WarnContext(ctx, "due time not computed", "rule", kind.DueRule(), "err", err)
 		none.Error = err.Error()
 		return none

@@ -50,7 +50,7 @@ type SnapshotStore interface {
 // ErrNoSnapshot says no snapshot was taken yet.
 var ErrNoSnapshot = fault.New(fault.NotFound, "report.no_snapshot")
 
-// TakeSnapshot is the nightly KPI job's part of issue 8: it rolls the
+// TakeSnapshot is the nightly KPI job's work: it rolls the
 // closed days up (so that reports read past answers from the rollup), then
 // stores this month's figures to date, by unit and in total, with the
 // present state. It is idempotent: a second run the same day replaces the

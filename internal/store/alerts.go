@@ -84,7 +84,7 @@ func (s *AlertStore) skipLocked() string {
 // "UPDATE … WHERE id IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED)" the
 // planner may re-run the subquery once per outer row (a nested-loop semi
 // join), and each re-run skips the rows this statement just updated and
-// locks the next ones: batch size 1 once flagged 1,000 clocks (issue 15).
+// locks the next ones: batch size 1 once flagged 1,000 clocks.
 // Arguments: the pick's, then set's, then recheck's.
 func pickThenUpdate(table, pick, set, recheck, returning string) string {
 	return "WITH pick AS MATERIALIZED (" + pick + ") UPDATE " + table + " SET " + set +

@@ -12,7 +12,7 @@ import (
 	"github.com/phucdap/phucdap/internal/storetest"
 )
 
-// Issue 12, versioned built-in defaults: a database built from an older
+// Versioned built-in defaults: a database built from an older
 // release's 2026 (without a day off the current release has), and edited
 // by the office since (a day off of its own), is offered the correction:
 // the diff names the corrected day; nothing changes until someone
@@ -103,7 +103,7 @@ func TestBuiltinCorrectionIsOfferedNotImposed(t *testing.T) {
 	})
 }
 
-// The 2026 correction of issue 13 reaches a database that stored the
+// The corrected built-in 2026 table reaches a database that stored the
 // table this project shipped before it (01/09 and 02/09 only, no working
 // Saturday): it is offered with exactly the corrected days, and once
 // accepted the engine counts with it.

@@ -12,7 +12,7 @@ import (
 )
 
 // ClockStore writes and reads case_clocks (migration 00005). It is kept
-// minimal on purpose: the workflow (issue 6) opens and closes clocks through
+// minimal on purpose: the workflow opens and closes clocks through
 // it, and the overdue sweep only reads and flags them (see AlertStore).
 type ClockStore struct{ db *DB }
 

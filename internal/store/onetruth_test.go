@@ -78,8 +78,8 @@ func newLateWorld(t *testing.T, db *store.DB) *lateWorld {
 
 // The inbox's late count, the dashboard's "late now" tile, its drill-down
 // list and the digest's late list count the same cases: those whose main
-// clock is late, whatever the step (issue 12: the inbox said 3, the
-// dashboard 1).
+// clock is late, whatever the step (they once disagreed: the inbox said
+// 3, the dashboard 1).
 func TestLateIsOneFigure(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()

@@ -51,7 +51,7 @@ func (s *PetitionStore) SaveRating(ctx context.Context, caseID, answerID int64, 
 }
 
 // SaveDispute records the dispute of an answer, reopens the case and makes
-// its follow-up (issue 6), whose code the reopened event tells the citizen.
+// its follow-up, whose code the reopened event tells the citizen.
 func (s *PetitionStore) SaveDispute(ctx context.Context, d petition.DisputeRecord) (string, error) {
 	at := d.At.UTC()
 	var code string

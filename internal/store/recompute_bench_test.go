@@ -15,8 +15,8 @@ import (
 	"github.com/phucdap/phucdap/internal/storetest"
 )
 
-// BenchmarkRecompute is issue 12's measure: after one calendar edit (a
-// day off added inside every clock's period), the recompute of 100k open
+// BenchmarkRecompute measures the cost of one calendar edit (a day off
+// added inside every clock's period): the recompute of 100k open
 // clocks on Postgres, every one of which moves: its due time, its event,
 // its case's due date, in batches of petition.RecomputeBatchSize, each one
 // transaction.

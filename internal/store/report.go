@@ -13,8 +13,8 @@ import (
 	"github.com/phucdap/phucdap/internal/report"
 )
 
-// ReportStore is the gorm implementation of report.Store: the KPIs of
-// issue 8, counted in SQL.
+// ReportStore is the gorm implementation of report.Store: the KPIs,
+// counted in SQL.
 //
 // Every figure comes from one "row source": a SELECT over the windows
 // (a VALUES list of [start, end) and the instant open-late is judged at)

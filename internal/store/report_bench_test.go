@@ -20,7 +20,7 @@ import (
 	"github.com/phucdap/phucdap/internal/storetest"
 )
 
-// BenchmarkReportMonthByUnit is acceptance 4 of issue 8: on Postgres with
+// BenchmarkReportMonthByUnit measures the heaviest report: on Postgres with
 // 1M seeded cases (a year of intake, one answer clock each, a coordinating
 // unit's clock on one in five, outcomes, ratings and disputes), the
 // month-by-unit report, all of report.Service.Report (every figure,

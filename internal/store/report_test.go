@@ -250,7 +250,7 @@ func november() report.Period {
 	return report.Period{From: calendar.NewDate(2026, 11, 1), To: calendar.NewDate(2026, 11, 30)}
 }
 
-// Acceptance 1 of issue 8: every figure of a seeded month, computed by
+// Every figure of a seeded month, computed by
 // hand, on both databases; once counted from the clocks, once with the
 // closed days rolled up by the nightly job (which must not change a
 // figure).

@@ -14,7 +14,7 @@ import (
 	"github.com/phucdap/phucdap/internal/storetest"
 )
 
-// Issue 15, defect 2: the sweep's batch size is a hard cap. With 1,000 late
+// The sweep's batch size is a hard cap. With 1,000 late
 // clocks due in id order and a plan that re-runs the picking subquery per
 // row (a nested-loop semi join, forced here on Postgres), batch size 1
 // once flagged all 1,000 in one statement. Each call, and so each

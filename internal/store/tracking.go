@@ -155,8 +155,9 @@ func (s *PetitionStore) AttachmentByID(ctx context.Context, caseID, id int64) (p
 }
 
 // PublishAnswer records a published answer and marks the case answered.
-// The answer workflow (drafting, approval, signing) is issue 6; this is the
-// write it will end with, used by tests until then.
+// It is the final write of the answer workflow (drafting, approval,
+// signing), alone: tests use it to put a case in the answered state
+// without walking the workflow.
 func (s *PetitionStore) PublishAnswer(ctx context.Context, caseID int64, body, signer string, at time.Time) (int64, error) {
 	at = at.UTC()
 	var id int64

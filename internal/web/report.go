@@ -13,7 +13,7 @@ import (
 	"github.com/phucdap/phucdap/internal/report"
 )
 
-// Reports serves the KPI pages of issue 8: the staff dashboard with its
+// Reports serves the KPI pages: the staff dashboard with its
 // charts and plan view, the report tables and their CSV, the drill-down
 // from any figure to its cases, the background exports, the office's
 // choice of answers to publish, and the public transparency page.

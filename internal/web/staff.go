@@ -32,7 +32,7 @@ type Staff struct {
 	Location *time.Location
 	// DueSoon is the amber window of the inbox.
 	DueSoon time.Duration
-	// Workflow serves the case workflow's forms (issue 6); nil hides them.
+	// Workflow serves the case workflow's forms; nil hides them.
 	Workflow *petition.Workflow
 }
 

@@ -28,7 +28,7 @@ type inboxData struct {
 	Rows    []inboxRow
 	Late    int
 	DueSoon int
-	// The filters (issue 6) and what they may take.
+	// The filters and what they may take.
 	Filter   inboxFilter
 	Statuses []petition.Status
 	Kinds    []petition.Kind
@@ -128,7 +128,7 @@ type caseData struct {
 	// for a sealed case.
 	Attachments []access.Attachment
 	Errors      []string
-	// The workflow's sections (issue 6); nil without a workflow.
+	// The workflow's sections; nil without a workflow.
 	Workflow *caseWorkflow
 	// Done names the action just taken (?done=), for the confirmation.
 	Done string

@@ -19,7 +19,7 @@ import (
 	"github.com/phucdap/phucdap/internal/jobs"
 )
 
-// Alerts serves the in-app side of issue 7: each staff member's alert
+// Alerts serves the in-app side of alerts and jobs: each staff member's alert
 // inbox (the bell in the top bar links there) and the admins' jobs page
 // with its "run now" buttons and the dead deliveries.
 type Alerts struct {

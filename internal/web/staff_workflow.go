@@ -20,7 +20,7 @@ import (
 	"github.com/phucdap/phucdap/internal/present"
 )
 
-// The case workflow's pages (issue 6): the office's register form, one
+// The case workflow's pages: the office's register form, one
 // POST route per action of petition.Machine (guarded by the action's
 // permission, then decided by the workflow), and the bulk assignment of
 // the inbox. The case page itself is staff_cases.go's, with the workflow's

@@ -54,7 +54,7 @@ type Pages struct {
 	AgencyName string
 	Logger     *slog.Logger
 	Production bool
-	// Intake serves the public petition form and tracking (issue 4).
+	// Intake serves the public petition form and tracking.
 	Intake *Intake
 
 	// The working-day calendar and the deadline calculator.
@@ -82,10 +82,10 @@ type Page struct {
 	Actor access.Actor
 	CSRF  string
 	// Unread is the number on the bell of the staff top bar: the signed-in
-	// person's unread alerts (issue 7).
+	// person's unread alerts.
 	Unread int
 	// Notices ask the office and admins to confirm a year's calendar: a
-	// banner on each of their pages while it holds (issue 13).
+	// banner on each of their pages while it holds.
 	Notices []deadline.CalendarNotice
 }
 
@@ -152,11 +152,11 @@ func (p *Pages) Mount(e *echo.Echo) {
 	e.GET("/admin/calendar/:year", p.calendarYear)
 	// Confirming the calendar is the office's (and needs the CSRF token).
 	e.POST("/admin/calendar/:year/confirm", p.confirmCalendar, p.guard(access.ActCalendarManage))
-	// Editing one entry, removing one, importing a file (issue 13): the
+	// Editing one entry, removing one, importing a file: the
 	// office's, each save audited.
 	e.POST("/admin/calendar/:year/:op", p.editCalendar, p.guard(access.ActCalendarManage))
 	// The statutory rules and their versions are public facts; adding a
-	// version is the admin's (issue 13).
+	// version is the admin's.
 	e.GET("/admin/rules", p.rulesList)
 	e.POST("/admin/rules", p.addRuleVersion, p.guard(access.ActSettingsManage))
 }
