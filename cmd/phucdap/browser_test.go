@@ -82,7 +82,7 @@ func saveShot(t *testing.T, name string, png []byte) string {
 
 var oneTimePassword = regexp.MustCompile(`one-time password \(shown once; it must be changed at first login\): (\S+)`)
 
-// Acceptance 4: "phucdap user add" on a fresh SQLite database, then a login
+// "phucdap user add" on a fresh SQLite database, then a login
 // through a real browser, the forced change of the one-time password, and
 // the empty unit inbox.
 func TestUserAddThenBrowserLogin(t *testing.T) {

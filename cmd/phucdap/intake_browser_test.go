@@ -12,7 +12,7 @@ import (
 	"github.com/phucdap/phucdap/internal/storetest"
 )
 
-// Acceptance 1: a citizen on a phone fills the form in Vietnamese with a
+// A citizen on a phone fills the form in Vietnamese with a
 // PDF, gets the code and secret, and tracks the case; a bad phone number is
 // explained and what was typed is kept. Screenshots: intake-form.png,
 // intake-error.png, intake-receipt.png, intake-track.png (test temp dir and

@@ -56,7 +56,7 @@ func (ta *testApp) runJob(t *testing.T, name string, at time.Time) jobs.Run {
 	return res.Run
 }
 
-// Acceptance 1: a case goes late, the sweep raises the office's alert, the
+// A case goes late, the sweep raises the office's alert, the
 // outbox sends it over real SMTP, and mailpit's API gives it back: subject,
 // recipient, a Vietnamese body with a plain-text and an HTML part, and not
 // a trace of the denouncer. The denouncer's own receipt goes out too, from
@@ -133,7 +133,7 @@ func TestLateAlertEmailThroughMailpit(t *testing.T) {
 	})
 }
 
-// Acceptance 2: two replicas (two schedulers over two connection pools to
+// Two replicas (two schedulers over two connection pools to
 // one Postgres database) fire the same ticks while 1,000 cases go late.
 // Exactly 1,000 late alerts reach the office: in the ledger and in mailpit.
 func TestTwoSchedulersOneThousandLateCases(t *testing.T) {
@@ -222,7 +222,7 @@ func TestTwoSchedulersOneThousandLateCases(t *testing.T) {
 	}
 }
 
-// Acceptance 3: cases fall due during three days of downtime; at restart
+// Cases fall due during three days of downtime; at restart
 // "phucdap jobs run overdue-sweep --at <restart>" flags every one of them,
 // once; a second run flags nothing.
 func TestCatchUpAfterDowntime(t *testing.T) {
@@ -298,7 +298,7 @@ func TestCatchUpAfterDowntime(t *testing.T) {
 	}
 }
 
-// Acceptance 5: due-soon and daily-digest do not run on a Saturday, a
+// Due-soon and daily-digest do not run on a Saturday, a
 // Sunday or a holiday, and do run on a swapped working Saturday (10/01/2026
 // in the built-in table), through the app's own registry and calendar.
 func TestRemindersKeepWorkingDays(t *testing.T) {
@@ -531,7 +531,7 @@ func TestBellAndInboxPage(t *testing.T) {
 	}
 }
 
-// Acceptance 7: the jobs page in a real browser after a run. An admin signs
+// The jobs page in a real browser after a run. An admin signs
 // in, presses "Chạy ngay" on the overdue sweep, and the page shows the run:
 // outcome, duration, counts, the next run; the screenshot is kept in
 // /tmp/phucdap-shots/jobs-page.png.

@@ -341,7 +341,7 @@ func TestKPIScenarioThroughWorkflow(t *testing.T) {
 	})
 }
 
-// Acceptance 2, over HTTP: the office starts an XLSX export, the page shows
+// Over HTTP: the office starts an XLSX export, the page shows
 // its progress and then the file, which excelize reads back with the
 // month's figures in the office's layout and the cases, redacted.
 func TestKPIExportOverHTTP(t *testing.T) {
@@ -449,7 +449,7 @@ func phoneVariants(p string) []string {
 	return out
 }
 
-// Acceptance 5: every public response (the transparency page in both
+// Every public response (the transparency page in both
 // languages and for both months, the open data as JSON and as CSV) is
 // grepped for every petitioner's name, phone, e-mail and address, with the
 // office having published the answer whose letter names its author.

@@ -38,7 +38,7 @@ func (ta *testApp) callJSON(t *testing.T, method, path, token string, body any, 
 	return b
 }
 
-// Acceptance 5: the browser scenario over the JSON API, every action in
+// The browser scenario over the JSON API, every action in
 // the spec: the office registers a phone case, classifies, accepts and
 // assigns it; a unit officer drafts the answer, the unit head approves it;
 // the citizen reads it with the tracking code and secret.

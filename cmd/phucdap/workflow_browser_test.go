@@ -11,7 +11,7 @@ import (
 	"github.com/phucdap/phucdap/internal/storetest"
 )
 
-// Acceptance 4, in a real browser: the office registers a phone case,
+// In a real browser: the office registers a phone case,
 // classifies, accepts and assigns it; a unit officer drafts the answer;
 // the unit head approves it; the citizen reads it on the tracking page.
 // Screenshots wf-*.png (test temp dir and /tmp/phucdap-shots).

@@ -17,7 +17,7 @@ import (
 	"github.com/phucdap/phucdap/internal/petition"
 )
 
-// Acceptance 1: the state machine is one table (petition.Machine). Every
+// The state machine is one table (petition.Machine). Every
 // action that the table does not allow in a state is refused with a 409
 // that names the action and the state, and writes nothing; so are the
 // guards (accepting a case found not eligible, approving with no draft),

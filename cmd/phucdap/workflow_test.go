@@ -192,7 +192,7 @@ func (ta *testApp) publicTimeline(t *testing.T, code, secret string) (httpapi.Pe
 	return v, kinds
 }
 
-// Acceptance 2: a complaint received on 2026-02-10 and accepted on
+// A complaint received on 2026-02-10 and accepted on
 // 2026-02-12; a lead and two coordinating units; one contributes late;
 // extended once as complex; answered. Due times are the engine's, on-time
 // facts are frozen once, and the citizen's timeline holds exactly the
@@ -375,7 +375,7 @@ func derefID(p *int64) int64 {
 	return *p
 }
 
-// Acceptance 3: a denunciation processed within its 7 working days, then
+// A denunciation processed within its 7 working days, then
 // accepted; two extensions as especially complex (the second beyond the
 // unit head's power, so a request that leadership decides); a third is
 // refused; withdrawn, but resolution continues because signs of a

@@ -52,7 +52,7 @@ func (h *hookServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(h.script[r.URL.Path](len(h.requests[r.URL.Path])))
 }
 
-// Acceptance 4: a test server checks the HMAC signature and timestamp of
+// A test server checks the HMAC signature and timestamp of
 // each webhook. One endpoint fails twice and takes the third try; one
 // always fails and ends dead after the configured 3 attempts, shown to
 // admins. Retries wait out the backoff: a run before it is due sends

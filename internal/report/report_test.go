@@ -186,7 +186,7 @@ func tr(id string) string {
 		"report.status.answered": "Đã trả lời"}[id]
 }
 
-// Acceptance 2 (CSV): Vietnamese names come back intact, with the BOM.
+// CSV: Vietnamese names come back intact, with the BOM.
 func TestReportCSVRoundTrip(t *testing.T) {
 	var buf bytes.Buffer
 	if err := WriteReportCSV(&buf, sampleReport(), tr); err != nil {
@@ -215,7 +215,7 @@ func TestReportCSVRoundTrip(t *testing.T) {
 	}
 }
 
-// Acceptance 2 (XLSX): the workbook opens with excelize and holds the
+// XLSX: the workbook opens with excelize and holds the
 // title block, the by-unit table and the case sheet, redacted.
 func TestXLSXReadBack(t *testing.T) {
 	at := time.Date(2026, 12, 1, 10, 30, 0, 0, hanoi)

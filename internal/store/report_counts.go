@@ -82,7 +82,7 @@ func countSource(b *qb, src source, by report.By, where []report.Cond, off repor
 	b.w(" GROUP BY ", strings.Join(groups, ", "))
 }
 
-// bareCounts is the floor the report is measured against (acceptance 4):
+// bareCounts is the floor the report is measured against:
 // a bare GROUP BY of the slice key over exactly the rows the report's
 // sources read, with nothing computed but count(*).
 func (s *ReportStore) bareCounts(ctx context.Context, spec report.Spec) (map[string]int64, error) {

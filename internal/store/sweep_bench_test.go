@@ -14,7 +14,7 @@ import (
 	"github.com/phucdap/phucdap/internal/storetest"
 )
 
-// BenchmarkSweep is acceptance 6: the overdue sweep over a table of 1M open
+// BenchmarkSweep measures the overdue sweep over a table of 1M open
 // clocks of which 20k are newly late, and over 20k open plus 20k newly
 // late, on Postgres. The sweep's cost must follow the newly late (the
 // partial index case_clocks_to_flag), not the table: the two times must be
