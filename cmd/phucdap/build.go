@@ -274,6 +274,14 @@ func storeDeadlineDefaults(ctx context.Context, ds *store.DeadlineStore, now tim
 	if years > 0 || rules > 0 {
 		log.Info("stored default calendar and deadline rules", "years", years, "rules", rules)
 	}
+	changes, err := ds.BuiltinRuleChanges(ctx)
+	if err != nil {
+		return fmt.Errorf("built-in rule corrections: %w", err)
+	}
+	for _, c := range changes {
+		log.Warn("the built-in rule changed in this release: review it on /admin/rules or with phucdap rules diff",
+			"rule", c.Builtin.Key(), "fields", len(c.Fields), "edited", c.Edited)
+	}
 	return nil
 }
 

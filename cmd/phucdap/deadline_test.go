@@ -247,7 +247,7 @@ func TestDeadlinePages(t *testing.T) {
 		}
 		// A database whose 2026 came from an older built-in: the page says
 		// the built-in changed and what accepting it would change.
-		if err := ta.db.Gorm.Exec("UPDATE calendar_builtin SET fingerprint = 'older' WHERE year = 2026").Error; err != nil {
+		if err := ta.db.Gorm.Exec("UPDATE builtin_defaults SET fingerprint = 'older' WHERE subject = 'calendar' AND item = '2026'").Error; err != nil {
 			t.Fatal(err)
 		}
 		if err := ta.db.Gorm.Exec("DELETE FROM calendar_entries WHERE year = 2026 AND date = '2026-09-02'").Error; err != nil {

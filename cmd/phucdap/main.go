@@ -60,6 +60,7 @@ func commands() []command {
 		{"user", "add a staff account (the first admin included)", cmdUser},
 		{"token", "create, list or revoke API tokens", cmdToken},
 		{"calendar", "print the draft working-day calendar of a year", cmdCalendar},
+		{"rules", "review the built-in deadline rules this release corrects", cmdRules},
 		{"jobs", "list the scheduled jobs, or run one now or as of an instant", cmdJobs},
 		{"version", "print the version", cmdVersion},
 	}

@@ -90,7 +90,7 @@ func TestBuiltinCorrectionIsOfferedNotImposed(t *testing.T) {
 
 		// Accept (after another correction is offered): the built-in wins,
 		// and the open clocks are to be recomputed.
-		db.Gorm.Exec("UPDATE calendar_builtin SET fingerprint = 'older' WHERE year = 2026")
+		db.Gorm.Exec("UPDATE builtin_defaults SET fingerprint = 'older' WHERE subject = 'calendar' AND item = '2026'")
 		if err := ds.ResolveBuiltin(ctx, 2026, true, deadline.Editor{Label: "Quản trị"}, now); err != nil {
 			t.Fatal(err)
 		}

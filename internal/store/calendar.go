@@ -51,7 +51,9 @@ type ruleRow struct {
 	RuleID        string
 	EffectiveFrom string
 	Body          string
-	UpdatedAt     time.Time
+	// Origin is ruleBuiltin or ruleAdmin.
+	Origin    string
+	UpdatedAt time.Time
 }
 
 func (ruleRow) TableName() string { return "deadline_rules" }
@@ -244,22 +246,13 @@ func (s *DeadlineStore) EnsureDefaults(ctx context.Context, tables []calendar.Ye
 			if err := saveTable(tx, t, "built-in", now); err != nil {
 				return err
 			}
-			if err := recordBuiltin(tx, t.Year, t.Fingerprint(), "built-in", now); err != nil {
+			if err := recordBuiltin(tx, builtinCalendar, fmt.Sprint(t.Year), t.Fingerprint(), "built-in", now); err != nil {
 				return err
 			}
 			years++
 		}
-		for _, r := range rules {
-			body, err := json.Marshal(r)
-			if err != nil {
-				return err
-			}
-			row := ruleRow{RuleID: r.ID, EffectiveFrom: r.EffectiveFrom.String(), Body: string(body), UpdatedAt: now}
-			res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
-			if res.Error != nil {
-				return fmt.Errorf("store rule %s: %w", r.ID, res.Error)
-			}
-			added += int(res.RowsAffected)
+		if added, err = ensureBuiltinRules(tx, rules, now); err != nil {
+			return err
 		}
 		// A year or rule that was missing may make uncomputed clocks
 		// computable: recompute the open ones.
@@ -309,7 +302,7 @@ func (s *DeadlineStore) AddRule(ctx context.Context, r deadline.Rule, reason str
 		if n > 0 {
 			return deadline.VersionExists("store.AddRule", r)
 		}
-		row := ruleRow{RuleID: r.ID, EffectiveFrom: r.EffectiveFrom.String(), Body: string(body), UpdatedAt: now}
+		row := ruleRow{RuleID: r.ID, EffectiveFrom: r.EffectiveFrom.String(), Body: string(body), Origin: ruleAdmin, UpdatedAt: now}
 		if err := tx.Create(&row).Error; err != nil {
 			return fmt.Errorf("store rule %s: %w", r.ID, err)
 		}
@@ -420,23 +413,11 @@ func (s *DeadlineStore) Version(ctx context.Context) (string, error) {
 	return fmt.Sprintf("%d/%d/%d/%d/%s/%s/%s", v.Years, v.Entries, v.Rules, v.Overrides, stamps.A, stamps.B, stamps.C), nil
 }
 
-// recordBuiltin notes that year was built from, or reviewed against, the
-// built-in table with fingerprint fp.
-func recordBuiltin(tx *gorm.DB, year int, fp, by string, now time.Time) error {
-	if err := tx.Exec("INSERT INTO calendar_builtin (year, fingerprint, reviewed_by, reviewed_at) VALUES (?, ?, ?, ?) "+
-		"ON CONFLICT (year) DO UPDATE SET fingerprint = excluded.fingerprint, reviewed_by = excluded.reviewed_by, reviewed_at = excluded.reviewed_at",
-		year, fp, by, now.UTC()).Error; err != nil {
-		return fmt.Errorf("record built-in %d: %w", year, err)
-	}
-	return nil
-}
-
 // recordBuiltinBase gives a year stored before versioned defaults its base:
 // the built-in's fingerprint when the stored table says the same, else ”
 // (unknown), so that the difference is offered for review once.
 func recordBuiltinBase(tx *gorm.DB, s *DeadlineStore, builtin calendar.YearTable, now time.Time) error {
-	var n int64
-	if err := tx.Raw("SELECT count(*) FROM calendar_builtin WHERE year = ?", builtin.Year).Scan(&n).Error; err != nil || n > 0 {
+	if _, found, err := builtinBase(tx, builtinCalendar, fmt.Sprint(builtin.Year)); err != nil || found {
 		return err
 	}
 	stored, _, err := s.tableIn(tx, builtin.Year)
@@ -447,7 +428,7 @@ func recordBuiltinBase(tx *gorm.DB, s *DeadlineStore, builtin calendar.YearTable
 	if stored.Fingerprint() == builtin.Fingerprint() {
 		fp = builtin.Fingerprint()
 	}
-	return recordBuiltin(tx, builtin.Year, fp, "built-in", now)
+	return recordBuiltin(tx, builtinCalendar, fmt.Sprint(builtin.Year), fp, "built-in", now)
 }
 
 // BuiltinChange says whether this release's built-in table of year differs
@@ -458,12 +439,12 @@ func (s *DeadlineStore) BuiltinChange(ctx context.Context, year int) (calendar.T
 	if !ok {
 		return calendar.TableDiff{}, false, nil
 	}
-	var fps []string
 	tx := s.db.Gorm.WithContext(ctx)
-	if err := tx.Raw("SELECT fingerprint FROM calendar_builtin WHERE year = ?", year).Scan(&fps).Error; err != nil {
+	fp, found, err := builtinBase(tx, builtinCalendar, fmt.Sprint(year))
+	if err != nil {
 		return calendar.TableDiff{}, false, err
 	}
-	if len(fps) == 0 || fps[0] == builtin.Fingerprint() {
+	if !found || fp == builtin.Fingerprint() {
 		return calendar.TableDiff{}, false, nil
 	}
 	stored, found, err := s.tableIn(tx, year)
@@ -510,6 +491,6 @@ func (s *DeadlineStore) ResolveBuiltin(ctx context.Context, year int, accept boo
 		if err := recordAudit(ctx, tx, e); err != nil {
 			return err
 		}
-		return recordBuiltin(tx, year, builtin.Fingerprint(), by.Label, now)
+		return recordBuiltin(tx, builtinCalendar, fmt.Sprint(year), builtin.Fingerprint(), by.Label, now)
 	})
 }

@@ -23,10 +23,42 @@ type rulesPage struct {
 	Added  bool
 	Form   map[string]string
 	Error  string
+	// Builtin are the built-in rule versions this release corrects,
+	// waiting for an admin to accept or keep them; Reviewed is "accepted"
+	// or "kept" after a decision.
+	Builtin  []deadline.RuleChange
+	Reviewed string
 }
 
 func (p *Pages) rulesList(c echo.Context) error {
-	return p.renderRules(c, http.StatusOK, rulesPage{Added: c.QueryParam("added") == "1", Form: map[string]string{}})
+	page := rulesPage{Added: c.QueryParam("added") == "1", Form: map[string]string{}}
+	if r := c.QueryParam("builtin"); r == "accepted" || r == "kept" {
+		page.Reviewed = r
+	}
+	return p.renderRules(c, http.StatusOK, page)
+}
+
+// resolveBuiltinRule accepts or keeps the offered correction of one
+// built-in rule version; the store audits the decision and, on accept,
+// asks for the open clocks to be recomputed.
+func (p *Pages) resolveBuiltinRule(c echo.Context) error {
+	ctx := c.Request().Context()
+	br, ok := p.Tables.(deadline.BuiltinRuleStore)
+	if !ok {
+		return echo.ErrForbidden
+	}
+	accept := c.FormValue("decision") == "accept"
+	if _, err := p.Deadlines.ResolveBuiltinRule(ctx, br, strings.TrimSpace(c.FormValue("item")), accept, editorOf(access.ActorFrom(ctx))); err != nil {
+		if errors.Is(err, deadline.ErrInvalidRequest) {
+			return p.renderRules(c, http.StatusUnprocessableEntity, rulesPage{Form: map[string]string{},
+				Error: p.Catalog.T(i18n.LangFrom(ctx), "rules.builtin_none", nil)})
+		}
+		return err
+	}
+	if accept {
+		return c.Redirect(http.StatusSeeOther, "/admin/rules?builtin=accepted")
+	}
+	return c.Redirect(http.StatusSeeOther, "/admin/rules?builtin=kept")
 }
 
 func (p *Pages) renderRules(c echo.Context, status int, page rulesPage) error {
@@ -41,6 +73,13 @@ func (p *Pages) renderRules(c echo.Context, status int, page rulesPage) error {
 	}
 	_, storeOK := p.Tables.(deadline.RuleStore)
 	page.CanAdd = storeOK && access.Can(access.ActorFrom(ctx), access.ActSettingsManage, nil)
+	if br, ok := p.Tables.(deadline.BuiltinRuleStore); ok && page.CanAdd {
+		changes, err := br.BuiltinRuleChanges(ctx)
+		if err != nil {
+			return err
+		}
+		page.Builtin = changes
+	}
 	return p.render(c, status, "rules", "page.rules.title", page)
 }
 

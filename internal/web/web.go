@@ -159,6 +159,7 @@ func (p *Pages) Mount(e *echo.Echo) {
 	// version is the admin's.
 	e.GET("/admin/rules", p.rulesList)
 	e.POST("/admin/rules", p.addRuleVersion, p.guard(access.ActSettingsManage))
+	e.POST("/admin/rules/builtin", p.resolveBuiltinRule, p.guard(access.ActSettingsManage))
 }
 
 func cacheForever(h http.Handler) http.Handler {
