@@ -114,6 +114,10 @@ func TestBuiltinRuleCorrectionThroughTheApp(t *testing.T) {
 		if strings.Contains(page, "The built-in rule") || !strings.Contains(page, "The built-in correction was applied") {
 			t.Error("the rules page still offers a settled correction")
 		}
+		res, page = b.post("/admin/rules/builtin?lang=en", url.Values{"item": {"pakn.answer@1900-01-01"}, "decision": {"accept"}})
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "No built-in correction of this rule is waiting for review.") {
+			t.Errorf("accepting twice: %d", res.StatusCode)
+		}
 		if run := ta.runJob(t, "recompute-clocks", testNow); run.Counts["moved"] < 1 {
 			t.Fatalf("recompute moved nothing: %v", run.Counts)
 		}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/phucdap/phucdap/internal/audit"
 	"github.com/phucdap/phucdap/internal/deadline"
+	"github.com/phucdap/phucdap/internal/fault"
 )
 
 // The subjects of builtin_defaults: what a release ships as a default and
@@ -146,7 +147,8 @@ func builtinRuleChanges(tx *gorm.DB, builtin []deadline.Rule) ([]deadline.RuleCh
 // (audited, and the open clocks recomputed); otherwise the stored version
 // is kept and the built-in marked reviewed (audited). Either way it is not
 // offered again until a release changes it once more. It returns the
-// versions settled, and deadline.ErrInvalidRequest when none is offered.
+// versions settled, and a fault wrapping deadline.ErrInvalidRequest when
+// none is offered.
 func (s *DeadlineStore) ResolveBuiltinRule(ctx context.Context, item string, accept bool, by deadline.Editor, now time.Time) ([]deadline.RuleChange, error) {
 	var done []deadline.RuleChange
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
@@ -182,7 +184,8 @@ func (s *DeadlineStore) ResolveBuiltinRule(ctx context.Context, item string, acc
 			done = append(done, c)
 		}
 		if len(done) == 0 {
-			return fmt.Errorf("%w: no built-in correction of %q is offered", deadline.ErrInvalidRequest, item)
+			return fault.New(fault.Invalid, "rules.builtin_none").
+				Wrap(fmt.Errorf("%w: no built-in correction of %q is offered", deadline.ErrInvalidRequest, item))
 		}
 		if !accept {
 			return nil

@@ -49,11 +49,11 @@ func (p *Pages) resolveBuiltinRule(c echo.Context) error {
 	}
 	accept := c.FormValue("decision") == "accept"
 	if _, err := p.Deadlines.ResolveBuiltinRule(ctx, br, strings.TrimSpace(c.FormValue("item")), accept, editorOf(access.ActorFrom(ctx))); err != nil {
-		if errors.Is(err, deadline.ErrInvalidRequest) {
-			return p.renderRules(c, http.StatusUnprocessableEntity, rulesPage{Form: map[string]string{},
-				Error: p.Catalog.T(i18n.LangFrom(ctx), "rules.builtin_none", nil)})
+		msg, ok := p.refusal(ctx, err)
+		if !ok {
+			return err
 		}
-		return err
+		return p.renderRules(c, present.Status(err), rulesPage{Form: map[string]string{}, Error: msg})
 	}
 	if accept {
 		return c.Redirect(http.StatusSeeOther, "/admin/rules?builtin=accepted")
