@@ -183,12 +183,12 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 	// Sessions and tokens become an actor on every request; routes guard
 	// themselves with access.Can (see internal/access/accesshttp).
 	auth := &accesshttp.Auth{Service: a.accounts, Log: log, Secure: prod, Cases: a.cases}
-	pages := &web.Pages{Plans: a.plans, Units: a.units, Catalog: cat, AgencyName: cfg.AgencyName, Logger: log, Production: prod,
+	pages, err := web.NewPages(web.Pages{Plans: a.plans, Units: a.units, Catalog: cat, AgencyName: cfg.AgencyName, Logger: log, Production: prod,
 		Deadlines: a.deadlines, Tables: a.deadlineStore, Require: auth.Require, Bell: web.Bell(a.alertStore),
 		Intake: &web.Intake{Service: a.intake.service, Files: files, Now: now, Location: cfg.Location,
-			FormKey: a.intake.formKey, MinFillTime: cfg.Intake.MinFillTime}}
-	if err := pages.Init(); err != nil {
-		return nil, fmt.Errorf("templates: %w", err)
+			FormKey: a.intake.formKey, MinFillTime: cfg.Intake.MinFillTime}})
+	if err != nil {
+		return nil, err
 	}
 	e := server.New(server.Options{
 		Logger: log, Catalog: cat, BodyLimit: cfg.HTTP.BodyLimit, Production: prod,
@@ -203,7 +203,7 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 		return nil, err
 	}
 	e.Use(httpapi.ClientIP, httpapi.JSONGuard(schemas))
-	httpapi.Mount(e, &httpapi.API{
+	jsonAPI, err := httpapi.New(httpapi.API{
 		Plans: a.plans, Units: a.units,
 		Deadlines: httpapi.Deadlines{Service: a.deadlines, Tables: a.deadlineStore, Overrides: a.deadlineStore, Rules: a.deadlineStore},
 		Accounts:  a.accounts, Cases: a.cases, Trail: a.trail, Now: now, DueSoon: cfg.Auth.DueSoon,
@@ -211,13 +211,24 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 		Jobs:      httpapi.Jobs{Scheduler: a.scheduler, Alerts: a.alertStore, Now: now},
 		Workflow:  a.workflow,
 		Reports:   &httpapi.Reports{Service: a.reports, Catalog: cat, AgencyName: cfg.AgencyName},
-	}, api.Spec)
+	})
+	if err != nil {
+		return nil, err
+	}
+	httpapi.Mount(e, jsonAPI, api.Spec)
 	pages.Mount(e)
-	staff := &web.Staff{Pages: pages, Auth: auth, Accounts: a.accounts, Cases: a.cases, Trail: a.trail, Units: a.units,
-		Now: now, Location: cfg.Location, DueSoon: cfg.Auth.DueSoon, Workflow: a.workflow}
+	staff, err := web.NewStaff(web.Staff{Pages: pages, Auth: auth, Accounts: a.accounts, Cases: a.cases, Trail: a.trail, Units: a.units,
+		Now: now, Location: cfg.Location, DueSoon: cfg.Auth.DueSoon, Workflow: a.workflow})
+	if err != nil {
+		return nil, err
+	}
 	staff.Mount(e)
-	(&web.Alerts{Staff: staff, Scheduler: a.scheduler, Store: a.alertStore, Location: cfg.Location,
-		RetryDead: retryDead(a.alertStore, now)}).Mount(e)
+	alertPages, err := web.NewAlerts(web.Alerts{Staff: staff, Scheduler: a.scheduler, Store: a.alertStore, Location: cfg.Location,
+		RetryDead: retryDead(a.alertStore, now)})
+	if err != nil {
+		return nil, err
+	}
+	alertPages.Mount(e)
 	// Exports are written in Vietnamese: the office reports in it.
 	vi := func(id string) string { return cat.T(i18n.VI, id, nil) }
 	(&web.Reports{

@@ -11,6 +11,7 @@ import (
 	"github.com/phucdap/phucdap/internal/org"
 	"github.com/phucdap/phucdap/internal/petition"
 	"github.com/phucdap/phucdap/internal/plan"
+	"github.com/phucdap/phucdap/internal/platform"
 )
 
 // API implements StrictServerInterface over the domain services.
@@ -37,6 +38,25 @@ type API struct {
 }
 
 var _ StrictServerInterface = (*API)(nil)
+
+// New returns the API over deps once every service it serves is given, so
+// that no handler finds one missing at request time.
+func New(deps API) (*API, error) {
+	d, p, j, r := deps.Deadlines, deps.Petitions, deps.Jobs, deps.Reports
+	if err := platform.Needs("httpapi",
+		platform.Dep{Name: "Plans", Absent: deps.Plans == nil}, platform.Dep{Name: "Units", Absent: deps.Units == nil},
+		platform.Dep{Name: "Deadlines", Absent: d.Service == nil || d.Tables == nil || d.Overrides == nil || d.Rules == nil},
+		platform.Dep{Name: "Petitions", Absent: p == nil || p.Service == nil || p.Files == nil || p.Catalog == nil || p.Location == nil},
+		platform.Dep{Name: "Accounts", Absent: deps.Accounts == nil}, platform.Dep{Name: "Cases", Absent: deps.Cases == nil},
+		platform.Dep{Name: "Trail", Absent: deps.Trail == nil}, platform.Dep{Name: "Now", Absent: deps.Now == nil},
+		platform.Dep{Name: "Jobs", Absent: j.Scheduler == nil || j.Alerts == nil || j.Now == nil},
+		platform.Dep{Name: "Reports", Absent: r == nil || r.Service == nil || r.Catalog == nil},
+		platform.Dep{Name: "Workflow", Absent: deps.Workflow == nil},
+	); err != nil {
+		return nil, err
+	}
+	return &deps, nil
+}
 
 // Mount registers the API under /api/v1 on e, and the spec itself at
 // /api/v1/openapi.yaml.

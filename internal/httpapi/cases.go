@@ -3,7 +3,6 @@ package httpapi
 import (
 	"context"
 	"encoding/json"
-	"time"
 
 	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/calendar"
@@ -18,13 +17,6 @@ import (
 // The case workflow: GET/POST /cases, GET /cases/{code} and one
 // POST /cases/{code}/{action} per action of petition.Machine. Lists go
 // through access.Cases.List, the one scoped case query the inbox uses too.
-
-func (a *API) workflow() (*petition.Workflow, error) {
-	if a.Workflow == nil {
-		return nil, fault.New(fault.Unavailable, "error.unavailable")
-	}
-	return a.Workflow, nil
-}
 
 // ListCases implements GET /cases.
 func (a *API) ListCases(ctx context.Context, req ListCasesRequestObject) (ListCasesResponseObject, error) {
@@ -82,10 +74,7 @@ func (a *API) ListCases(ctx context.Context, req ListCasesRequestObject) (ListCa
 
 // RegisterCase implements POST /cases.
 func (a *API) RegisterCase(ctx context.Context, req RegisterCaseRequestObject) (RegisterCaseResponseObject, error) {
-	w, err := a.workflow()
-	if err != nil {
-		return nil, err
-	}
+	w := a.Workflow
 	if req.Body == nil {
 		return nil, ErrBadJSON
 	}
@@ -119,20 +108,14 @@ func (a *API) GetCase(ctx context.Context, req GetCaseRequestObject) (GetCaseRes
 }
 
 func (a *API) caseID(ctx context.Context, code string) (int64, error) {
-	w, err := a.workflow()
-	if err != nil {
-		return 0, err
-	}
+	w := a.Workflow
 	return w.CaseIDByCode(ctx, code)
 }
 
 // act runs one workflow action on the case with code and returns the case
 // as it is afterwards.
 func (a *API) act(ctx context.Context, code string, in petition.Input) (CaseDetail, petition.Result, error) {
-	w, err := a.workflow()
-	if err != nil {
-		return CaseDetail{}, petition.Result{}, err
-	}
+	w := a.Workflow
 	id, err := w.CaseIDByCode(ctx, code)
 	if err != nil {
 		return CaseDetail{}, petition.Result{}, err
@@ -457,10 +440,7 @@ func (a *API) SplitCase(ctx context.Context, req SplitCaseRequestObject) (SplitC
 // (content scrubbed and petitioner redacted by access.Cases.File) and the
 // workflow's view (state, trail, allowed actions, proposal).
 func (a *API) caseDetail(ctx context.Context, id int64) (CaseDetail, error) {
-	w, err := a.workflow()
-	if err != nil {
-		return CaseDetail{}, err
-	}
+	w := a.Workflow
 	by := actor(ctx)
 	f, err := a.Cases.File(ctx, by, id)
 	if err != nil {
@@ -480,7 +460,7 @@ func (a *API) caseDetail(ctx context.Context, id int64) (CaseDetail, error) {
 	}
 	unit := func(id int64) CaseUnit { return CaseUnit{Code: byID[id].Code, Name: byID[id].Name} }
 	lang := i18n.LangFrom(ctx)
-	cat := a.catalog()
+	cat := a.Petitions.Catalog
 	st := v.State
 	d := CaseDetail{Id: st.ID, Code: st.Code, Kind: PetitionKind(st.Kind), Channel: string(st.Channel), Title: f.Title,
 		Status: CaseStatus(st.Status), ReceivedAt: st.ReceivedAt, DueAt: f.DueAt, Urgency: CaseDetailUrgency(a.urgency(f.CaseRef)),
@@ -550,7 +530,7 @@ func (a *API) caseDetail(ctx context.Context, id int64) (CaseDetail, error) {
 	}
 	for _, e := range v.History {
 		hj := CaseHistoryEntry{Kind: string(e.Kind), Public: e.Public, Actor: e.Actor, Note: e.Note, At: e.CreatedAt, DueAt: e.DueAt,
-			Text: present.StaffEventText(cat, lang, e, a.location())}
+			Text: present.StaffEventText(cat, lang, e, a.Petitions.Location)}
 		if e.UnitName != "" {
 			hj.Unit = ptr(e.UnitName)
 		}
@@ -610,18 +590,4 @@ func derefInt(p *int) int {
 		return 0
 	}
 	return *p
-}
-
-func (a *API) catalog() *i18n.Catalog {
-	if a.Petitions != nil {
-		return a.Petitions.Catalog
-	}
-	return nil
-}
-
-func (a *API) location() *time.Location {
-	if a.Petitions != nil && a.Petitions.Location != nil {
-		return a.Petitions.Location
-	}
-	return time.FixedZone("ICT", 7*3600)
 }

@@ -87,19 +87,9 @@ func JSONGuard(schemas Schemas) echo.MiddlewareFunc {
 	}
 }
 
-func (a *API) intake() (*Intake, error) {
-	if a.Petitions == nil || a.Petitions.Service == nil {
-		return nil, fault.New(fault.Unavailable, "error.unavailable")
-	}
-	return a.Petitions, nil
-}
-
 // ListTopics implements GET /topics.
 func (a *API) ListTopics(ctx context.Context, _ ListTopicsRequestObject) (ListTopicsResponseObject, error) {
-	in, err := a.intake()
-	if err != nil {
-		return nil, err
-	}
+	in := a.Petitions
 	ts, err := in.Service.Topics(ctx)
 	if err != nil {
 		return nil, err
@@ -118,10 +108,7 @@ func (a *API) ListTopics(ctx context.Context, _ ListTopicsRequestObject) (ListTo
 
 // SubmitPetition implements POST /petitions (JSON or multipart).
 func (a *API) SubmitPetition(ctx context.Context, req SubmitPetitionRequestObject) (SubmitPetitionResponseObject, error) {
-	in, err := a.intake()
-	if err != nil {
-		return nil, err
-	}
+	in := a.Petitions
 	lang := i18n.LangFrom(ctx)
 	si := petition.SubmitInput{Channel: petition.ChannelAPI, Lang: lang, ClientIP: clientIP(ctx), KeepSecret: true}
 	if k := req.Params.IdempotencyKey; k != nil {
@@ -183,10 +170,7 @@ func trackInput(ctx context.Context, code string, secret, contact *string) petit
 
 // TrackPetition implements GET /petitions/{code}.
 func (a *API) TrackPetition(ctx context.Context, req TrackPetitionRequestObject) (TrackPetitionResponseObject, error) {
-	in, err := a.intake()
-	if err != nil {
-		return nil, err
-	}
+	in := a.Petitions
 	v, err := in.Service.Track(ctx, trackInput(ctx, req.Code, req.Params.XTrackingSecret, req.Params.XTrackingContact))
 	if err != nil {
 		return nil, err
@@ -257,10 +241,7 @@ func files(as []petition.Attachment) []PetitionFile {
 
 // GetPetitionFile implements GET /petitions/{code}/files/{id}.
 func (a *API) GetPetitionFile(ctx context.Context, req GetPetitionFileRequestObject) (GetPetitionFileResponseObject, error) {
-	in, err := a.intake()
-	if err != nil {
-		return nil, err
-	}
+	in := a.Petitions
 	att, r, err := in.Service.File(ctx, trackInput(ctx, req.Code, req.Params.XTrackingSecret, req.Params.XTrackingContact), req.Id)
 	if err != nil {
 		return nil, err
@@ -281,14 +262,11 @@ func (a attachmentResponse) VisitGetPetitionFileResponse(w http.ResponseWriter) 
 
 // RatePetition implements POST /petitions/{code}/rating.
 func (a *API) RatePetition(ctx context.Context, req RatePetitionRequestObject) (RatePetitionResponseObject, error) {
-	in, err := a.intake()
-	if err != nil {
-		return nil, err
-	}
+	in := a.Petitions
 	if req.Body == nil {
 		return nil, fault.New(fault.BadRequest, "error.bad_request")
 	}
-	err = in.Service.Rate(ctx, petition.RateInput{
+	err := in.Service.Rate(ctx, petition.RateInput{
 		TrackInput: trackInput(ctx, req.Code, req.Params.XTrackingSecret, req.Params.XTrackingContact),
 		Stars:      req.Body.Stars, Comment: deref(req.Body.Comment)})
 	if err != nil {
@@ -299,14 +277,11 @@ func (a *API) RatePetition(ctx context.Context, req RatePetitionRequestObject) (
 
 // DisputePetition implements POST /petitions/{code}/dispute.
 func (a *API) DisputePetition(ctx context.Context, req DisputePetitionRequestObject) (DisputePetitionResponseObject, error) {
-	in, err := a.intake()
-	if err != nil {
-		return nil, err
-	}
+	in := a.Petitions
 	if req.Body == nil {
 		return nil, fault.New(fault.BadRequest, "error.bad_request")
 	}
-	err = in.Service.Dispute(ctx, petition.DisputeInput{
+	err := in.Service.Dispute(ctx, petition.DisputeInput{
 		TrackInput: trackInput(ctx, req.Code, req.Params.XTrackingSecret, req.Params.XTrackingContact),
 		Reason:     req.Body.Reason})
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 	"context"
 
 	"github.com/phucdap/phucdap/internal/calendar"
-	"github.com/phucdap/phucdap/internal/fault"
 	"github.com/phucdap/phucdap/internal/i18n"
 	"github.com/phucdap/phucdap/internal/report"
 )
@@ -18,23 +17,13 @@ type Reports struct {
 	AgencyName string
 }
 
-func (a *API) reports() (*Reports, error) {
-	if a.Reports == nil || a.Reports.Service == nil {
-		return nil, fault.New(fault.Internal, "error.internal").WithDetail("reports are not wired")
-	}
-	return a.Reports, nil
-}
-
 func (r *Reports) t(lang string) report.Translator {
 	return func(id string) string { return r.Catalog.T(lang, id, nil) }
 }
 
 // GetOnTimeReport implements GET /reports/on-time.
 func (a *API) GetOnTimeReport(ctx context.Context, req GetOnTimeReportRequestObject) (GetOnTimeReportResponseObject, error) {
-	r, err := a.reports()
-	if err != nil {
-		return nil, err
-	}
+	r := a.Reports
 	p, err := report.ParsePeriod(req.Params.From, req.Params.To)
 	if err != nil {
 		return nil, err
@@ -112,10 +101,7 @@ func (r *Reports) publicMonth(period *string) (report.Period, error) {
 // GetPublicStats implements GET /public/stats: counts only, never a
 // petitioner's data.
 func (a *API) GetPublicStats(ctx context.Context, req GetPublicStatsRequestObject) (GetPublicStatsResponseObject, error) {
-	r, err := a.reports()
-	if err != nil {
-		return nil, err
-	}
+	r := a.Reports
 	month, err := r.publicMonth(req.Params.Period)
 	if err != nil {
 		return nil, err
@@ -146,10 +132,7 @@ func (a *API) GetPublicStats(ctx context.Context, req GetPublicStatsRequestObjec
 
 // GetPublicStatsCsv implements GET /public/stats.csv.
 func (a *API) GetPublicStatsCsv(ctx context.Context, req GetPublicStatsCsvRequestObject) (GetPublicStatsCsvResponseObject, error) {
-	r, err := a.reports()
-	if err != nil {
-		return nil, err
-	}
+	r := a.Reports
 	month, err := r.publicMonth(req.Params.Period)
 	if err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 // Package platform owns the process-wide plumbing that every layer shares
 // without depending on a framework: the Clock, structured logging with a
-// request id, and build information.
+// request id, build information, and the check that a constructor was given
+// its dependencies.
 package platform
 
 import (

@@ -15,6 +15,7 @@ import (
 	"github.com/phucdap/phucdap/internal/fault"
 	"github.com/phucdap/phucdap/internal/org"
 	"github.com/phucdap/phucdap/internal/petition"
+	"github.com/phucdap/phucdap/internal/platform"
 )
 
 // Staff serves the staff pages: login and logout, the inbox, the case page
@@ -32,8 +33,23 @@ type Staff struct {
 	Location *time.Location
 	// DueSoon is the amber window of the inbox.
 	DueSoon time.Duration
-	// Workflow serves the case workflow's forms; nil hides them.
+	// Workflow serves the case workflow's forms.
 	Workflow *petition.Workflow
+}
+
+// NewStaff returns the staff pages over deps, every one of which is needed.
+func NewStaff(deps Staff) (*Staff, error) {
+	s := &deps
+	if err := platform.Needs("web staff pages",
+		platform.Dep{Name: "Pages", Absent: s.Pages == nil}, platform.Dep{Name: "Auth", Absent: s.Auth == nil},
+		platform.Dep{Name: "Accounts", Absent: s.Accounts == nil}, platform.Dep{Name: "Cases", Absent: s.Cases == nil},
+		platform.Dep{Name: "Trail", Absent: s.Trail == nil}, platform.Dep{Name: "Units", Absent: s.Units == nil},
+		platform.Dep{Name: "Now", Absent: s.Now == nil}, platform.Dep{Name: "Location", Absent: s.Location == nil},
+		platform.Dep{Name: "Workflow", Absent: s.Workflow == nil},
+	); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // Mount registers the staff routes on e.
@@ -58,9 +74,7 @@ func (s *Staff) Mount(e *echo.Echo) {
 	e.GET("/staff/grants", s.grants, req(access.ActIdentityGrant))
 	e.POST("/staff/grants/:id", s.setGrant, req(access.ActIdentityGrant))
 	e.GET("/staff/audit", s.auditPage, req(access.ActAuditRead))
-	if s.Workflow != nil {
-		s.mountWorkflow(e)
-	}
+	s.mountWorkflow(e)
 }
 
 // noStore keeps staff pages out of shared and browser caches: they carry

@@ -83,11 +83,9 @@ func (s *Staff) renderInbox(c echo.Context, res *bulkResult) error {
 	}
 	now := s.Now()
 	d := inboxData{Filter: f, Statuses: petition.Statuses, Kinds: petition.Kinds, Result: res,
-		Bulk: s.Workflow != nil && access.Can(a, access.ActCaseAssign, nil)}
-	if s.Pages.Intake != nil {
-		if d.Topics, err = s.Pages.Intake.Service.Topics(ctx); err != nil {
-			return err
-		}
+		Bulk: access.Can(a, access.ActCaseAssign, nil)}
+	if d.Topics, err = s.Pages.Intake.Service.Topics(ctx); err != nil {
+		return err
 	}
 	if d.Bulk {
 		units, err := s.Units.ListUnits(ctx)
@@ -161,16 +159,14 @@ func (s *Staff) loadCase(c echo.Context) (caseData, error) {
 	if d.Attachments, err = s.Cases.Attachments(c.Request().Context(), accesshttp.Actor(c), id); err != nil {
 		return caseData{}, err
 	}
-	if s.Workflow != nil {
-		if d.Workflow, err = s.caseWorkflow(c, id); err != nil {
-			return caseData{}, err
-		}
-		switch done := c.QueryParam("done"); {
-		case done == "register", done == "extend_requested":
-			d.Done = done
-		case len(petition.TransitionsOf(petition.Action(done))) > 0:
-			d.Done = done
-		}
+	if d.Workflow, err = s.caseWorkflow(c, id); err != nil {
+		return caseData{}, err
+	}
+	switch done := c.QueryParam("done"); {
+	case done == "register", done == "extend_requested":
+		d.Done = done
+	case len(petition.TransitionsOf(petition.Action(done))) > 0:
+		d.Done = done
 	}
 	return d, nil
 }

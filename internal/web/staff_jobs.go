@@ -17,6 +17,7 @@ import (
 	"github.com/phucdap/phucdap/internal/fault"
 	"github.com/phucdap/phucdap/internal/i18n"
 	"github.com/phucdap/phucdap/internal/jobs"
+	"github.com/phucdap/phucdap/internal/platform"
 )
 
 // Alerts serves the in-app side of alerts and jobs: each staff member's alert
@@ -30,6 +31,20 @@ type Alerts struct {
 	// audit trail as by's act.
 	RetryDead func(ctx context.Context, id int64, by access.Actor) error
 	Location  *time.Location
+}
+
+// NewAlerts returns the alert inbox and the jobs page over deps, every one
+// of which is needed.
+func NewAlerts(deps Alerts) (*Alerts, error) {
+	a := &deps
+	if err := platform.Needs("web alert pages",
+		platform.Dep{Name: "Staff", Absent: a.Staff == nil}, platform.Dep{Name: "Scheduler", Absent: a.Scheduler == nil},
+		platform.Dep{Name: "Store", Absent: a.Store == nil}, platform.Dep{Name: "RetryDead", Absent: a.RetryDead == nil},
+		platform.Dep{Name: "Location", Absent: a.Location == nil},
+	); err != nil {
+		return nil, err
+	}
+	return a, nil
 }
 
 // ErrNotDead is what RetryDead returns for a delivery that is not dead.

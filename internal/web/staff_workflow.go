@@ -92,7 +92,7 @@ func (s *Staff) caseAction(a petition.Action) echo.HandlerFunc {
 // the citizen's are.
 func (s *Staff) answerFiles(c echo.Context) ([]petition.Upload, error) {
 	mf := c.Request().MultipartForm
-	if mf == nil || s.Pages.Intake == nil {
+	if mf == nil {
 		return nil, nil
 	}
 	ctx := c.Request().Context()
@@ -349,7 +349,7 @@ func (s *Staff) caseWorkflow(c echo.Context, id int64) (*caseWorkflow, error) {
 			w.LeadOptions = append(w.LeadOptions, byID[u])
 		}
 	}
-	if w.Allowed["classify"] && s.Pages.Intake != nil {
+	if w.Allowed["classify"] {
 		if w.Topics, err = s.Pages.Intake.Service.Topics(ctx); err != nil {
 			return nil, err
 		}
@@ -420,11 +420,9 @@ type registerData struct {
 func (s *Staff) registerData(c echo.Context, form url.Values) (registerData, error) {
 	d := registerData{Form: form, Kinds: petition.Kinds, Channels: petition.StaffChannels, FieldErr: map[string]string{},
 		Now: s.Now().In(s.Location).Format("2006-01-02T15:04")}
-	if s.Pages.Intake != nil {
-		var err error
-		if d.Topics, err = s.Pages.Intake.Service.Topics(c.Request().Context()); err != nil {
-			return d, err
-		}
+	var err error
+	if d.Topics, err = s.Pages.Intake.Service.Topics(c.Request().Context()); err != nil {
+		return d, err
 	}
 	return d, nil
 }

@@ -22,6 +22,7 @@ import (
 	"bytes"
 	"context"
 	"embed"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"log/slog"
@@ -38,6 +39,7 @@ import (
 	"github.com/phucdap/phucdap/internal/i18n"
 	"github.com/phucdap/phucdap/internal/org"
 	"github.com/phucdap/phucdap/internal/plan"
+	"github.com/phucdap/phucdap/internal/platform"
 )
 
 //go:embed templates/*.html
@@ -62,8 +64,7 @@ type Pages struct {
 	Tables    deadline.TableStore
 	// Require guards a route with a staff permission (accesshttp.Auth.Require).
 	Require func(access.Action) echo.MiddlewareFunc
-	// Bell counts a staff member's unread alerts for the top bar; nil
-	// shows no number.
+	// Bell counts a staff member's unread alerts for the top bar (Bell).
 	Bell func(ctx context.Context, accountID int64) int
 
 	tmpl map[string]*template.Template
@@ -89,9 +90,27 @@ type Page struct {
 	Notices []deadline.CalendarNotice
 }
 
-// Init parses the templates. It fails at start-up, not at the first
-// request, when a template is broken.
-func (p *Pages) Init() error {
+// NewPages returns the pages over deps, every one of which is needed, with
+// the templates parsed: a broken template fails at start-up, not at the
+// first request.
+func NewPages(deps Pages) (*Pages, error) {
+	p := &deps
+	if err := platform.Needs("web pages",
+		platform.Dep{Name: "Plans", Absent: p.Plans == nil}, platform.Dep{Name: "Units", Absent: p.Units == nil},
+		platform.Dep{Name: "Catalog", Absent: p.Catalog == nil}, platform.Dep{Name: "Logger", Absent: p.Logger == nil},
+		platform.Dep{Name: "Intake", Absent: p.Intake == nil || p.Intake.Service == nil || p.Intake.Files == nil || p.Intake.Now == nil || p.Intake.Location == nil || len(p.Intake.FormKey) == 0},
+		platform.Dep{Name: "Deadlines", Absent: p.Deadlines == nil}, platform.Dep{Name: "Tables", Absent: p.Tables == nil},
+		platform.Dep{Name: "Require", Absent: p.Require == nil}, platform.Dep{Name: "Bell", Absent: p.Bell == nil},
+	); err != nil {
+		return nil, err
+	}
+	if err := p.parse(); err != nil {
+		return nil, fmt.Errorf("templates: %w", err)
+	}
+	return p, nil
+}
+
+func (p *Pages) parse() error {
 	p.tmpl = map[string]*template.Template{}
 	pages, err := fs.Glob(templateFS, "templates/page_*.html")
 	if err != nil {
@@ -125,16 +144,8 @@ func (p *Pages) funcs() template.FuncMap {
 	}
 }
 
-// guard returns the route guard for act; with no Require wired it refuses
-// everything, so a page never ships unguarded by a wiring slip.
-func (p *Pages) guard(act access.Action) echo.MiddlewareFunc {
-	if p.Require != nil {
-		return p.Require(act)
-	}
-	return func(echo.HandlerFunc) echo.HandlerFunc {
-		return func(echo.Context) error { return echo.ErrForbidden }
-	}
-}
+// guard returns the route guard for act.
+func (p *Pages) guard(act access.Action) echo.MiddlewareFunc { return p.Require(act) }
 
 // Mount registers the pages and the static assets.
 func (p *Pages) Mount(e *echo.Echo) {
@@ -142,9 +153,7 @@ func (p *Pages) Mount(e *echo.Echo) {
 	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", cacheForever(http.FileServer(http.FS(static))))))
 	e.GET("/", p.home)
 	e.GET("/units", p.units)
-	if p.Intake != nil {
-		p.mountIntake(e)
-	}
+	p.mountIntake(e)
 	e.GET("/tinh-han", p.deadlineCalculator)
 	e.GET("/admin/calendar", func(c echo.Context) error {
 		return c.Redirect(http.StatusFound, "/admin/calendar/"+strconv.Itoa(p.Deadlines.Today().Year))
@@ -190,10 +199,10 @@ func (p *Pages) render(c echo.Context, status int, name, titleID string, data an
 	}
 	page := Page{Lang: lang, OtherLang: other, Path: c.Request().URL.Path, Title: p.Catalog.T(lang, titleID, nil), AgencyName: p.AgencyName, Data: data,
 		Actor: accesshttp.Actor(c), CSRF: accesshttp.CSRF(c)}
-	if page.Actor.Authenticated() && p.Bell != nil {
+	if page.Actor.Authenticated() {
 		page.Unread = p.Bell(c.Request().Context(), page.Actor.AccountID)
 	}
-	if page.Actor.Has(access.Office, access.Admin) && p.Deadlines != nil {
+	if page.Actor.Has(access.Office, access.Admin) {
 		page.Notices = p.Deadlines.CalendarNotices(c.Request().Context())
 	}
 	var buf bytes.Buffer
