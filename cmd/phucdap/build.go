@@ -231,12 +231,16 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 	alertPages.Mount(e)
 	// Exports are written in Vietnamese: the office reports in it.
 	vi := func(id string) string { return cat.T(i18n.VI, id, nil) }
-	(&web.Reports{
+	reportPages, err := web.NewReports(web.Reports{
 		Staff: staff, Service: a.reports, Publications: a.reportStore, Snapshots: a.reportStore,
 		Exporter: &report.Exporter{Service: a.reports, Store: a.reportStore, T: vi, Log: log, Timeout: time.Hour,
 			Meta: report.XLSXMeta{Agency: cfg.AgencyName, Place: "Lạng Sơn"}},
 		Hotline: web.Hotline{Phone: cfg.Transparency.Hotline, Note: cfg.Transparency.HotlineNote},
-	}).Mount(e)
+	})
+	if err != nil {
+		return nil, err
+	}
+	reportPages.Mount(e)
 	a.handler = e
 	return a, nil
 }

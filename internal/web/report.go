@@ -10,6 +10,7 @@ import (
 	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/calendar"
 	"github.com/phucdap/phucdap/internal/i18n"
+	"github.com/phucdap/phucdap/internal/platform"
 	"github.com/phucdap/phucdap/internal/report"
 )
 
@@ -24,6 +25,20 @@ type Reports struct {
 	Snapshots    report.SnapshotStore
 	Exporter     *report.Exporter
 	Hotline      Hotline
+}
+
+// NewReports returns the report pages over deps; all but the Hotline,
+// which may be unpublished, are needed.
+func NewReports(deps Reports) (*Reports, error) {
+	r := &deps
+	if err := platform.Needs("web report pages",
+		platform.Dep{Name: "Staff", Absent: r.Staff == nil}, platform.Dep{Name: "Service", Absent: r.Service == nil},
+		platform.Dep{Name: "Publications", Absent: r.Publications == nil}, platform.Dep{Name: "Snapshots", Absent: r.Snapshots == nil},
+		platform.Dep{Name: "Exporter", Absent: r.Exporter == nil},
+	); err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
 // Mount registers the routes.

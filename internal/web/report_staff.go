@@ -180,10 +180,8 @@ func (r *Reports) dashboard(c echo.Context) error {
 	}
 	d.Plan = r.planView(c, plan, true)
 	d.Unlinked = r.figRow(c, plan.Unlinked, month, report.ByPlanTask)
-	if r.Snapshots != nil {
-		if snap, err := r.Snapshots.LastSnapshot(ctx); err == nil {
-			d.Snapshot = snap.TakenAt.In(r.Service.Location()).Format("15:04 02/01/2006")
-		}
+	if snap, err := r.Snapshots.LastSnapshot(ctx); err == nil {
+		d.Snapshot = snap.TakenAt.In(r.Service.Location()).Format("15:04 02/01/2006")
 	}
 	return r.Staff.render(c, http.StatusOK, "report_dashboard", "report.dashboard.title", d)
 }
