@@ -88,48 +88,60 @@ func loadConfig(env *cliEnv, path string) (*config.Config, error) {
 	return config.Load(path, env.environ)
 }
 
-// openDB loads the configuration and connects to the database; with
-// migrate it applies the pending migrations, and if that fails nothing
-// else starts. opts adjust the configuration (serve --passive).
-func openDB(ctx context.Context, env *cliEnv, cfgPath string, migrate bool, opts ...func(*config.Config)) (*config.Config, *slog.Logger, *store.DB, error) {
+// process is what a command starts from: the configuration, the log, the
+// clock and the database.
+type process struct {
+	cfg   *config.Config
+	log   *slog.Logger
+	clock platform.Clock
+	db    *store.DB
+}
+
+// openDB loads the configuration and connects to the database, whose
+// automatic timestamps come from the platform clock; with migrate it
+// applies the pending migrations, and if that fails nothing else starts.
+// opts adjust the configuration (serve --passive).
+func openDB(ctx context.Context, env *cliEnv, cfgPath string, migrate bool, opts ...func(*config.Config)) (process, error) {
 	cfg, err := loadConfig(env, cfgPath)
 	if err != nil {
-		return nil, nil, nil, err
+		return process{}, err
 	}
 	for _, o := range opts {
 		o(cfg)
 	}
 	log := platform.NewLogger(env.stderr, cfg.Log.Format, cfg.Log.Level)
+	clock := platform.SystemClock{Offset: cfg.Offset}
 	db, err := store.Open(ctx, store.Options{
 		Dialect: store.Dialect(cfg.Dialect()), URL: cfg.DatabaseURL, Path: cfg.SQLitePath(),
 		MaxOpenConns: cfg.DB.MaxOpenConns, MaxIdleConns: cfg.DB.MaxIdleConns, BusyTimeout: cfg.DB.BusyTimeout, Logger: log,
+		Now: clock.Now,
 	})
 	if err != nil {
-		return nil, nil, nil, err
+		return process{}, err
 	}
 	if migrate {
 		res, err := db.Migrate(ctx)
 		if err != nil {
 			db.Close()
-			return nil, nil, nil, err
+			return process{}, err
 		}
 		for _, r := range res {
 			log.Info("migration applied", "version", r.Version, "name", r.Name, "duration", r.Duration)
 		}
 	}
-	return cfg, log, db, nil
+	return process{cfg: cfg, log: log, clock: clock, db: db}, nil
 }
 
-// open is openDB, then build over the database with the system clock: the
-// app of every command that touches data. Close it.
+// open is openDB, then build: the app of every command that touches data.
+// Close it.
 func open(ctx context.Context, env *cliEnv, cfgPath string, migrate bool, opts ...func(*config.Config)) (*app, error) {
-	cfg, log, db, err := openDB(ctx, env, cfgPath, migrate, opts...)
+	p, err := openDB(ctx, env, cfgPath, migrate, opts...)
 	if err != nil {
 		return nil, err
 	}
-	a, err := build(ctx, cfg, db, platform.SystemClock{Offset: cfg.Offset}, log)
+	a, err := build(ctx, p.cfg, p.db, p.clock, p.log)
 	if err != nil {
-		db.Close()
+		p.db.Close()
 		return nil, err
 	}
 	return a, nil
@@ -200,12 +212,12 @@ func cmdMigrate(ctx context.Context, env *cliEnv, args []string) error {
 		fs.Usage()
 		return usageError{fmt.Sprintf("unknown migrate command %q (want up or status)", sub)}
 	}
-	_, _, db, err := openDB(ctx, env, *cfgPath, sub == "up")
+	p, err := openDB(ctx, env, *cfgPath, sub == "up")
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	st, err := db.MigrationStatus(ctx)
+	defer p.db.Close()
+	st, err := p.db.MigrationStatus(ctx)
 	if err != nil {
 		return err
 	}

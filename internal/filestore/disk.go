@@ -52,6 +52,7 @@ func (d *Disk) ensure() error {
 	}
 	ents, _ := os.ReadDir(d.tmpDir())
 	for _, e := range ents {
+		// Modification times are the file system's, so wall time.
 		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > time.Hour {
 			os.Remove(filepath.Join(d.tmpDir(), e.Name()))
 		}

@@ -49,6 +49,8 @@ func NewService(cfg Config) (*Service, error) {
 	if cfg.DueSoonDays <= 0 {
 		cfg.DueSoonDays = 3
 	}
+	// The public figures' cache expires on wall time: its lifetime is not a
+	// business time.
 	return &Service{cfg: cfg, public: &memo{now: time.Now}}, nil
 }
 

@@ -42,6 +42,10 @@ type Options struct {
 	// as unavailable (503); zero means 10 s.
 	BusyTimeout time.Duration
 	Logger      *slog.Logger
+	// Now is the clock that stamps the rows gorm times by itself
+	// (created_at, updated_at left zero): the platform clock, so that a
+	// pinned or shifted clock stamps them too. Nil means the wall clock.
+	Now func() time.Time
 }
 
 // DB is an open database with its dialect.
@@ -74,7 +78,11 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 			ParameterizedQueries:      true,
 		})}
 	}
-	cfg := &gorm.Config{Logger: gl, SkipDefaultTransaction: true, NowFunc: func() time.Time { return time.Now().UTC() }}
+	now := o.Now
+	if now == nil {
+		now = time.Now
+	}
+	cfg := &gorm.Config{Logger: gl, SkipDefaultTransaction: true, NowFunc: func() time.Time { return now().UTC() }}
 	var (
 		g   *gorm.DB
 		err error

@@ -108,6 +108,7 @@ func (o *outage) classify(err error) error {
 	o.mu.Lock()
 	first := !o.down
 	if first {
+		// Wall time: how long the database was away, for the log.
 		o.down, o.since, o.count = true, time.Now(), 0
 	}
 	o.count++

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -47,7 +46,7 @@ func (p *Pages) deadlineCalculator(c echo.Context) error {
 		}
 	}
 	if f.Start == "" {
-		page.Form.Start = calendar.DateOf(time.Now(), eng.Location()).String()
+		page.Form.Start = p.Deadlines.Today().String()
 	}
 	if f.Rule != "" && f.Start != "" {
 		start, err := calendar.ParseDate(f.Start)

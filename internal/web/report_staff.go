@@ -379,7 +379,7 @@ func (r *Reports) cases(c echo.Context) error {
 	if !q.Figure.Current() {
 		d.Period = q.Period.From.VN() + " – " + q.Period.To.VN()
 	} else {
-		d.Period = r.tf(c, "report.cases.now", "At", time.Now().In(loc).Format("15:04 02/01/2006"))
+		d.Period = r.tf(c, "report.cases.now", "At", r.Service.NowTime().In(loc).Format("15:04 02/01/2006"))
 		if q.Figure == report.FigAge {
 			labels := report.BucketLabels(r.Service.AgeBuckets())
 			if q.Bucket < len(labels) {
