@@ -84,23 +84,28 @@ type clockRow struct {
 	Uncomputed    string
 }
 
+// clockCols are clockRow's columns, in its order.
+const clockCols = "id, case_id, kind, rule_id, unit_id, started_at, due_at, state, closed_at, on_time, late_flagged_at, " +
+	"escalated_at, extensions, uncomputed"
+
+// clock is the row as the domain's clock, its times in UTC.
+func (r clockRow) clock() caseclock.Clock {
+	return caseclock.Clock{ID: r.ID, CaseID: r.CaseID, Kind: caseclock.Kind(r.Kind), RuleID: r.RuleID, UnitID: deref64(r.UnitID),
+		StartedAt: r.StartedAt.UTC(), DueAt: utcPtr(r.DueAt), State: caseclock.State(r.State), ClosedAt: utcPtr(r.ClosedAt),
+		OnTime: r.OnTime, LateFlaggedAt: utcPtr(r.LateFlaggedAt), EscalatedAt: utcPtr(r.EscalatedAt), Extensions: r.Extensions,
+		Uncomputed: r.Uncomputed}
+}
+
 // ClocksOfCase returns the clocks of a case, oldest first.
 func (s *ClockStore) ClocksOfCase(ctx context.Context, caseID int64) ([]caseclock.Clock, error) {
 	var rows []clockRow
-	err := s.db.Gorm.WithContext(ctx).Raw("SELECT id, case_id, kind, rule_id, unit_id, started_at, due_at, state, closed_at, on_time, "+
-		"late_flagged_at, escalated_at, extensions, uncomputed FROM case_clocks WHERE case_id = ? ORDER BY id", caseID).Scan(&rows).Error
+	err := s.db.Gorm.WithContext(ctx).Raw("SELECT "+clockCols+" FROM case_clocks WHERE case_id = ? ORDER BY id", caseID).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("clocks of case: %w", err)
 	}
 	out := make([]caseclock.Clock, 0, len(rows))
 	for _, r := range rows {
-		c := caseclock.Clock{ID: r.ID, CaseID: r.CaseID, Kind: caseclock.Kind(r.Kind), RuleID: r.RuleID, StartedAt: r.StartedAt.UTC(),
-			DueAt: utcPtr(r.DueAt), State: caseclock.State(r.State), ClosedAt: utcPtr(r.ClosedAt), OnTime: r.OnTime,
-			LateFlaggedAt: utcPtr(r.LateFlaggedAt), EscalatedAt: utcPtr(r.EscalatedAt), Extensions: r.Extensions, Uncomputed: r.Uncomputed}
-		if r.UnitID != nil {
-			c.UnitID = *r.UnitID
-		}
-		out = append(out, c)
+		out = append(out, r.clock())
 	}
 	return out, nil
 }

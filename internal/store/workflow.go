@@ -72,26 +72,13 @@ const caseStateCols = "c.id, c.code, c.agency, c.kind, c.channel, c.status, c.to
 	"c.ineligible_reason, c.ineligible_note, c.within_competence, c.many_senders, c.complaint_round, c.complexity, " +
 	"c.complexity_criteria, c.complexity_ref, c.remote_area, c.classified_at, c.lead_unit_id, i.keep_secret, c.identity_sealed"
 
-// wfClockRow is clockRow with the spec and explanations; flat, because
-// gorm's Raw().Scan() does not fill embedded structs.
+// wfClockRow is clockRow with the spec and explanations. Row is a named
+// field: gorm fills an embedded struct only through an exported field.
 type wfClockRow struct {
-	ID            int64
-	CaseID        int64
-	Kind          string
-	RuleID        string
-	UnitID        *int64
-	StartedAt     time.Time
-	DueAt         *time.Time
-	State         string
-	ClosedAt      *time.Time
-	OnTime        *bool
-	LateFlaggedAt *time.Time
-	EscalatedAt   *time.Time
-	Extensions    int
+	Row           clockRow `gorm:"embedded"`
 	Clock         string
 	ExplanationVI string `gorm:"column:explanation_vi"`
 	ExplanationEN string `gorm:"column:explanation_en"`
-	Uncomputed    string `gorm:"column:uncomputed"`
 }
 
 func splitList(s string) []string {
@@ -138,17 +125,13 @@ func (s *WorkflowStore) load(tx *gorm.DB, caseID int64) (*petition.CaseState, er
 		return nil, err
 	}
 	var clocks []wfClockRow
-	if err := tx.Raw("SELECT id, case_id, kind, rule_id, unit_id, started_at, due_at, state, closed_at, on_time, late_flagged_at, "+
-		"escalated_at, extensions, clock, explanation_vi, explanation_en, uncomputed FROM case_clocks WHERE case_id = ? ORDER BY id", caseID).
+	if err := tx.Raw("SELECT "+clockCols+", clock, explanation_vi, explanation_en FROM case_clocks WHERE case_id = ? ORDER BY id", caseID).
 		Scan(&clocks).Error; err != nil {
 		return nil, fmt.Errorf("load clocks: %w", err)
 	}
 	for _, c := range clocks {
-		cs := petition.ClockState{Clock: caseclock.Clock{ID: c.ID, CaseID: c.CaseID, Kind: caseclock.Kind(c.Kind), RuleID: c.RuleID,
-			UnitID: deref64(c.UnitID), StartedAt: c.StartedAt.UTC(), DueAt: utcPtr(c.DueAt), State: caseclock.State(c.State),
-			ClosedAt: utcPtr(c.ClosedAt), OnTime: c.OnTime, LateFlaggedAt: utcPtr(c.LateFlaggedAt), EscalatedAt: utcPtr(c.EscalatedAt),
-			Extensions: c.Extensions, Uncomputed: c.Uncomputed}, ExplanationVI: c.ExplanationVI, ExplanationEN: c.ExplanationEN}
-		cs.Spec = petition.ClockSpec(c.Clock, c.RuleID, cs.StartedAt)
+		cs := petition.ClockState{Clock: c.Row.clock(), ExplanationVI: c.ExplanationVI, ExplanationEN: c.ExplanationEN}
+		cs.Spec = petition.ClockSpec(c.Clock, c.Row.RuleID, cs.StartedAt)
 		st.Clocks = append(st.Clocks, cs)
 	}
 	var answers []struct {
