@@ -9,12 +9,8 @@ import (
 
 // EventText is a timeline entry in lang, as the citizen reads it: the unit
 // it names, the public note (a reason, a body forwarded to, new case codes)
-// and the new due time of an extension. Dates are shown in loc (Hà Nội
-// when nil).
+// and the new due time of an extension. Dates are shown in loc.
 func EventText(cat *i18n.Catalog, lang string, e petition.Event, loc *time.Location) string {
-	if loc == nil {
-		loc = time.FixedZone("ICT", 7*3600)
-	}
 	args := map[string]any{"Unit": e.UnitName, "Note": e.Note, "Due": ""}
 	if e.DueAt != nil {
 		args["Due"] = TimeIn(*e.DueAt, loc, lang, cat)
@@ -25,9 +21,6 @@ func EventText(cat *i18n.Catalog, lang string, e petition.Event, loc *time.Locat
 // StaffEventText is a history entry for staff: the citizen's wording for
 // public entries, the trail's for internal ones.
 func StaffEventText(cat *i18n.Catalog, lang string, e petition.Event, loc *time.Location) string {
-	if cat == nil {
-		return string(e.Kind)
-	}
 	if e.Public {
 		return EventText(cat, lang, e, loc)
 	}
