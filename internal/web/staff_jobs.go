@@ -2,7 +2,7 @@ package web
 
 import (
 	"context"
-	"github.com/phucdap/phucdap/internal/caseclock"
+	"github.com/phucdap/phucdap/internal/present"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -89,11 +89,15 @@ type alertInboxData struct {
 	Notice string
 }
 
-func (a *Alerts) fmt(t time.Time) string {
+// when is the moment an alert was raised.
+func (a *Alerts) when(t time.Time) string { return t.In(a.Location).Format("15:04 02/01/2006") }
+
+// due is the due time an alert is about, in the words of the inbox.
+func (a *Alerts) due(t time.Time, lang string) string {
 	if t.IsZero() {
 		return ""
 	}
-	return caseclock.DueText(t, a.Location)
+	return present.TimeIn(t, a.Location, lang, a.Staff.Pages.Catalog)
 }
 
 func kindKey(kind string) string {
@@ -113,7 +117,7 @@ func (a *Alerts) inbox(c echo.Context) error {
 	}
 	d := alertInboxData{}
 	for _, al := range list {
-		r := alertItem{Alert: al, KindKey: kindKey(al.Kind), Base: strings.TrimPrefix(kindKey(al.Kind), "alerts.kind."), Unread: al.ReadAt == nil, When: a.fmt(al.CreatedAt), Due: a.fmt(al.Payload.DueAt),
+		r := alertItem{Alert: al, KindKey: kindKey(al.Kind), Base: strings.TrimPrefix(kindKey(al.Kind), "alerts.kind."), Unread: al.ReadAt == nil, When: a.when(al.CreatedAt), Due: a.due(al.Payload.DueAt, lang),
 			Topic: al.Payload.Topic(lang), Unit: al.Payload.Unit(lang), CaseKind: alert.CaseKindName(lang, al.Payload.CaseKind)}
 		if r.Unread {
 			d.Unread++
