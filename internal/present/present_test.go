@@ -153,3 +153,21 @@ func TestDescribe(t *testing.T) {
 		}
 	}
 }
+
+func TestMoment(t *testing.T) {
+	for _, tc := range []struct {
+		at             time.Time
+		minute, second string
+	}{
+		// A moment at midnight is a moment, not the end of the day before.
+		{time.Date(2026, 12, 18, 17, 0, 0, 0, time.UTC), "00:00 19/12/2026", "00:00:00 19/12/2026"},
+		{time.Date(2026, 12, 18, 8, 5, 9, 0, time.UTC), "15:05 18/12/2026", "15:05:09 18/12/2026"},
+	} {
+		if got := Moment(tc.at, hanoi); got != tc.minute {
+			t.Errorf("Moment(%v) = %q, want %q", tc.at, got, tc.minute)
+		}
+		if got := MomentSeconds(tc.at, hanoi); got != tc.second {
+			t.Errorf("MomentSeconds(%v) = %q, want %q", tc.at, got, tc.second)
+		}
+	}
+}

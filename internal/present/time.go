@@ -28,3 +28,15 @@ func DueExplanation(cat *i18n.Catalog, lang string, d petition.Due) string {
 	}
 	return cat.T(lang, "petition.due_rule."+d.RuleID, nil)
 }
+
+// Moment shows an instant that is not a due time (received, raised,
+// published, taken) in loc: "15:04 02/01/2006", the same in both
+// languages. A due time goes through TimeIn, which knows that a day ends
+// at 24:00.
+func Moment(t time.Time, loc *time.Location) string { return t.In(loc).Format("15:04 02/01/2006") }
+
+// MomentSeconds is Moment to the second, for trails read in order within a
+// minute (the audit trail, job runs).
+func MomentSeconds(t time.Time, loc *time.Location) string {
+	return t.In(loc).Format("15:04:05 02/01/2006")
+}

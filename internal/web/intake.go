@@ -316,7 +316,7 @@ type receiptData struct {
 
 func (p *Pages) receiptData(lang string, rec petition.Receipt) receiptData {
 	d := receiptData{Code: rec.Code, Secret: rec.Secret, Kind: string(rec.Kind), Replayed: rec.Replayed,
-		ReceivedAt: rec.ReceivedAt.In(p.Intake.Location).Format("15:04 02/01/2006"),
+		ReceivedAt: present.Moment(rec.ReceivedAt, p.Intake.Location),
 		DueWhy:     present.DueExplanation(p.Catalog, lang, rec.Due)}
 	if rec.Due.Computed() {
 		d.DueAt = present.TimeIn(rec.Due.At, p.Intake.Location, lang, p.Catalog)
@@ -407,7 +407,7 @@ func (p *Pages) showTrack(c echo.Context, ti petition.TrackInput, d *trackData, 
 
 func (p *Pages) trackView(lang string, v *petition.View) *trackView {
 	loc := p.Intake.Location
-	at := func(t time.Time) string { return t.In(loc).Format("15:04 02/01/2006") }
+	at := func(t time.Time) string { return present.Moment(t, loc) }
 	c := v.Case
 	tv := &trackView{Code: c.Code, Kind: string(c.Kind), Topic: v.Topic.Name(lang), Title: c.Title, Content: c.Content, Place: c.Place,
 		Status: string(c.Status), ReceivedAt: at(c.ReceivedAt), DueWhy: present.DueExplanation(p.Catalog, lang, c.Due),

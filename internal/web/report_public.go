@@ -8,7 +8,9 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/phucdap/phucdap/internal/access/accesshttp"
+	"github.com/phucdap/phucdap/internal/calendar"
 	"github.com/phucdap/phucdap/internal/i18n"
+	"github.com/phucdap/phucdap/internal/present"
 	"github.com/phucdap/phucdap/internal/report"
 )
 
@@ -138,13 +140,13 @@ func (r *Reports) transparency(c echo.Context) error {
 	}
 	loc := r.Service.Location()
 	for _, p := range pubs {
-		v := publicAnswerView{Publication: p, When: p.PublishedAt.In(loc).Format("02/01/2006"), Topic: p.TopicVI}
+		v := publicAnswerView{Publication: p, When: calendar.DateOf(p.PublishedAt, loc).VN(), Topic: p.TopicVI}
 		if lang == i18n.EN && p.TopicEN != "" {
 			v.Topic = p.TopicEN
 		}
 		d.Answers = append(d.Answers, v)
 	}
-	d.Generated = ps.Report.At.In(loc).Format("15:04 02/01/2006")
+	d.Generated = present.Moment(ps.Report.At, loc)
 	if accesshttp.Actor(c).Authenticated() {
 		// The staff bar (a name, a CSRF token) is on the page: not for
 		// shared caches.

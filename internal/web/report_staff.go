@@ -181,7 +181,7 @@ func (r *Reports) dashboard(c echo.Context) error {
 	d.Plan = r.planView(c, plan, true)
 	d.Unlinked = r.figRow(c, plan.Unlinked, month, report.ByPlanTask)
 	if snap, err := r.Snapshots.LastSnapshot(ctx); err == nil {
-		d.Snapshot = snap.TakenAt.In(r.Service.Location()).Format("15:04 02/01/2006")
+		d.Snapshot = present.Moment(snap.TakenAt, r.Service.Location())
 	}
 	return r.Staff.render(c, http.StatusOK, "report_dashboard", "report.dashboard.title", d)
 }
@@ -364,7 +364,7 @@ func (r *Reports) cases(c echo.Context) error {
 		if t == nil {
 			return ""
 		}
-		return t.In(loc).Format("15:04 02/01/2006")
+		return present.Moment(*t, loc)
 	}
 	// A period ends at 24:00 of its last day: say so, in the words of the
 	// inbox.
@@ -379,7 +379,7 @@ func (r *Reports) cases(c echo.Context) error {
 	if !q.Figure.Current() {
 		d.Period = q.Period.From.VN() + " – " + q.Period.To.VN()
 	} else {
-		d.Period = r.tf(c, "report.cases.now", "At", r.Service.NowTime().In(loc).Format("15:04 02/01/2006"))
+		d.Period = r.tf(c, "report.cases.now", "At", present.Moment(r.Service.NowTime(), loc))
 		if q.Figure == report.FigAge {
 			labels := report.BucketLabels(r.Service.AgeBuckets())
 			if q.Bucket < len(labels) {
@@ -581,7 +581,7 @@ func (r *Reports) renderAnswers(c echo.Context, notice string, errs []string, st
 	}
 	loc := r.Service.Location()
 	for _, p := range list {
-		row := answerRow{Publication: p, When: p.PublishedAt.In(loc).Format("02/01/2006"), TopicTxt: p.TopicVI}
+		row := answerRow{Publication: p, When: calendar.DateOf(p.PublishedAt, loc).VN(), TopicTxt: p.TopicVI}
 		if pv := p.Preview; pv != nil {
 			show := access.Can(who, access.ActContactRead, &access.CaseScope{CaseID: p.CaseID, Kind: p.Kind})
 			row.PTitle, row.PContent, row.PAnswer = previewHTML(pv.Title, show), previewHTML(pv.Content, show), previewHTML(pv.Answer, show)
@@ -591,7 +591,7 @@ func (r *Reports) renderAnswers(c echo.Context, notice string, errs []string, st
 			row.TopicTxt = p.TopicEN
 		}
 		if p.MarkedAt != nil {
-			row.Marked = p.MarkedAt.In(loc).Format("02/01/2006")
+			row.Marked = calendar.DateOf(*p.MarkedAt, loc).VN()
 		}
 		d.Rows = append(d.Rows, row)
 	}

@@ -69,7 +69,7 @@ func (s *Staff) auditPage(c echo.Context) error {
 		return s.render(c, present.Status(err), "audit", "audit.title", d)
 	}
 	for _, r := range rows {
-		d.Rows = append(d.Rows, auditRow{Row: r, When: r.At.In(s.Location).Format("15:04:05 02/01/2006")})
+		d.Rows = append(d.Rows, auditRow{Row: r, When: present.MomentSeconds(r.At, s.Location)})
 	}
 	if access.Can(a, access.ActAccessLogRead, nil) {
 		d.ShowAcces = true
@@ -78,7 +78,7 @@ func (s *Staff) auditPage(c echo.Context) error {
 			return err
 		}
 		for _, r := range acc {
-			d.Access = append(d.Access, accessRow{IdentityAccess: r, When: r.At.In(s.Location).Format("15:04:05 02/01/2006")})
+			d.Access = append(d.Access, accessRow{IdentityAccess: r, When: present.MomentSeconds(r.At, s.Location)})
 		}
 	}
 	return s.render(c, http.StatusOK, "audit", "audit.title", d)

@@ -59,7 +59,7 @@ func (s *Staff) when(t *time.Time) string {
 	if t == nil {
 		return ""
 	}
-	return t.In(s.Location).Format("15:04 02/01/2006")
+	return present.Moment(*t, s.Location)
 }
 
 func (s *Staff) inbox(c echo.Context) error { return s.renderInbox(c, nil) }

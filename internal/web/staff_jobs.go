@@ -90,7 +90,7 @@ type alertInboxData struct {
 }
 
 // when is the moment an alert was raised.
-func (a *Alerts) when(t time.Time) string { return t.In(a.Location).Format("15:04 02/01/2006") }
+func (a *Alerts) when(t time.Time) string { return present.Moment(t, a.Location) }
 
 // due is the due time an alert is about, in the words of the inbox.
 func (a *Alerts) due(t time.Time, lang string) string {
@@ -220,7 +220,7 @@ func (a *Alerts) jobsData(c echo.Context) (jobsData, error) {
 	return d, nil
 }
 
-func (a *Alerts) fmtSec(t time.Time) string { return t.In(a.Location).Format("15:04:05 02/01/2006") }
+func (a *Alerts) fmtSec(t time.Time) string { return present.MomentSeconds(t, a.Location) }
 
 func (a *Alerts) jobsPage(c echo.Context) error {
 	d, err := a.jobsData(c)
