@@ -112,6 +112,7 @@ func staffMatrix() map[string]route {
 		"POST /admin/calendar/:year/:op":        {allow: "office", path: "/admin/calendar/2031/remove", form: url.Values{"date": {"2031-01-01"}}},
 		"GET /admin/rules":                      {allow: "public"},
 		"POST /admin/rules":                     {allow: "admin", form: url.Values{"id": {"pakn.answer"}, "effective_from": {"x"}}},
+		"POST /admin/rules/builtin":             {allow: "admin", form: url.Values{"item": {"pakn.answer"}, "decision": {"keep"}}},
 
 		// Scheduled work and alerts.
 		"GET /staff/alerts":                  {allow: everyone},
