@@ -3040,9 +3040,12 @@ type PublicStats struct {
 	Forwarded      int64            `json:"forwarded"`
 	From           string           `json:"from"`
 	GeneratedAt    time.Time        `json:"generated_at"`
-	NotEligible    int64            `json:"not_eligible"`
-	OnTimeRate     *float64         `json:"on_time_rate"`
-	OpenLate       int64            `json:"open_late"`
+
+	// Guided Guided to the competent body (hướng dẫn): reported apart, like not_eligible, forwarded and withdrawn.
+	Guided      int64    `json:"guided"`
+	NotEligible int64    `json:"not_eligible"`
+	OnTimeRate  *float64 `json:"on_time_rate"`
+	OpenLate    int64    `json:"open_late"`
 
 	// Period YYYY-MM
 	Period           string   `json:"period"`
@@ -3056,9 +3059,12 @@ type PublicStats struct {
 
 // PublicStatsRow defines model for PublicStatsRow.
 type PublicStatsRow struct {
-	AnsweredLate     int64    `json:"answered_late"`
-	AnsweredOnTime   int64    `json:"answered_on_time"`
-	Forwarded        int64    `json:"forwarded"`
+	AnsweredLate   int64 `json:"answered_late"`
+	AnsweredOnTime int64 `json:"answered_on_time"`
+	Forwarded      int64 `json:"forwarded"`
+
+	// Guided Guided to the competent body (hướng dẫn): reported apart, like not_eligible, forwarded and withdrawn.
+	Guided           int64    `json:"guided"`
 	NotEligible      int64    `json:"not_eligible"`
 	OnTimeRate       *float64 `json:"on_time_rate"`
 	OpenLate         int64    `json:"open_late"`

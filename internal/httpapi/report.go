@@ -115,7 +115,7 @@ func (a *API) GetPublicStats(ctx context.Context, req GetPublicStatsRequestObjec
 	c := ps.Total.Counts
 	out := GetPublicStats200JSONResponse{Period: ps.Month, From: month.From.String(), To: month.To.String(), Agency: r.AgencyName,
 		Received: c.Received, AnsweredOnTime: c.AnsweredOnTime, AnsweredLate: c.AnsweredLate, OpenLate: c.OpenLate,
-		OnTimeRate: report.RateValue(c.OnTime()), NotEligible: c.NotEligible, Forwarded: c.Forwarded, Withdrawn: c.Withdrawn,
+		OnTimeRate: report.RateValue(c.OnTime()), NotEligible: c.NotEligible, Forwarded: c.Forwarded, Guided: c.Guided, Withdrawn: c.Withdrawn,
 		Rated: c.Rated, SatisfactionRate: report.RateValue(c.Satisfaction()), GeneratedAt: ps.Report.At.UTC(),
 		ByTopic: make([]PublicStatsRow, 0, len(ps.ByTopic))}
 	if ps.Headline != nil {
@@ -125,7 +125,7 @@ func (a *API) GetPublicStats(ctx context.Context, req GetPublicStatsRequestObjec
 		c := row.Counts
 		out.ByTopic = append(out.ByTopic, PublicStatsRow{Topic: ptr(row.Name(lang, t)), Received: c.Received, AnsweredOnTime: c.AnsweredOnTime,
 			AnsweredLate: c.AnsweredLate, OpenLate: c.OpenLate, OnTimeRate: report.RateValue(c.OnTime()), NotEligible: c.NotEligible,
-			Forwarded: c.Forwarded, Withdrawn: c.Withdrawn, Rated: c.Rated, SatisfactionRate: report.RateValue(c.Satisfaction())})
+			Forwarded: c.Forwarded, Guided: c.Guided, Withdrawn: c.Withdrawn, Rated: c.Rated, SatisfactionRate: report.RateValue(c.Satisfaction())})
 	}
 	return out, nil
 }

@@ -39,7 +39,7 @@ func (s *Service) PublicStats(ctx context.Context, month Period) (*PublicStats, 
 
 // PublicCSVHeader is the open data's columns: the JSON's field names.
 var PublicCSVHeader = []string{"period", "topic", "received", "answered_on_time", "answered_late", "open_late", "on_time_rate",
-	"not_eligible", "forwarded", "withdrawn", "rated", "satisfaction_rate"}
+	"not_eligible", "forwarded", "guided", "withdrawn", "rated", "satisfaction_rate"}
 
 // WritePublicCSV writes the open data (UTF-8 with a BOM): the department's
 // row (topic empty), then one per topic, named in lang.
@@ -53,7 +53,7 @@ func WritePublicCSV(w io.Writer, ps *PublicStats, lang string, t Translator) err
 	}
 	rec := func(topic string, r Row) []string {
 		return []string{ps.Month, topic, i64(r.Received), i64(r.AnsweredOnTime), i64(r.AnsweredLate), i64(r.OpenLate), rateCell(r.OnTime()),
-			i64(r.NotEligible), i64(r.Forwarded), i64(r.Withdrawn), i64(r.Rated), rateCell(r.Satisfaction())}
+			i64(r.NotEligible), i64(r.Forwarded), i64(r.Guided), i64(r.Withdrawn), i64(r.Rated), rateCell(r.Satisfaction())}
 	}
 	if err := cw.Write(rec("", ps.Total)); err != nil {
 		return err

@@ -97,6 +97,7 @@ func (r *Reports) transparency(c echo.Context) error {
 	d.Apart = []tile{
 		{Label: t("report.fig.not_eligible"), Value: fmtInt(tot.NotEligible, lang)},
 		{Label: t("report.fig.forwarded"), Value: fmtInt(tot.Forwarded, lang)},
+		{Label: t("report.fig.guided"), Value: fmtInt(tot.Guided, lang)},
 		{Label: t("report.fig.withdrawn"), Value: fmtInt(tot.Withdrawn, lang)},
 	}
 	var pts []trendPoint
