@@ -28,6 +28,7 @@ import (
 	"github.com/phucdap/phucdap/internal/petition"
 	"github.com/phucdap/phucdap/internal/plan"
 	"github.com/phucdap/phucdap/internal/platform"
+	"github.com/phucdap/phucdap/internal/present"
 	"github.com/phucdap/phucdap/internal/report"
 	"github.com/phucdap/phucdap/internal/server"
 	"github.com/phucdap/phucdap/internal/store"
@@ -154,7 +155,13 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 	if err != nil {
 		return nil, err
 	}
-	ac.Store, ac.Calendar, ac.Log = a.alertStore, a.deadlines.Calendar, log
+	cat, err := i18n.Load()
+	if err != nil {
+		return nil, err
+	}
+	// E-mails and exports word due times as the pages do.
+	dueText := func(lang string, due time.Time) string { return present.TimeIn(due, cfg.Location, lang, cat) }
+	ac.Store, ac.Calendar, ac.Log, ac.DueText = a.alertStore, a.deadlines.Calendar, log, dueText
 	if a.alerts, err = alert.NewService(ac); err != nil {
 		return nil, err
 	}
@@ -169,10 +176,6 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 	}
 
 	// The HTTP edge.
-	cat, err := i18n.Load()
-	if err != nil {
-		return nil, err
-	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewDBStatsCollector(db.SQL, "phucdap"))
 	var readyDetails func() map[string]any
@@ -234,6 +237,7 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 	reportPages, err := web.NewReports(web.Reports{
 		Staff: staff, Service: a.reports, Publications: a.reportStore, Snapshots: a.reportStore,
 		Exporter: &report.Exporter{Service: a.reports, Store: a.reportStore, T: vi, Log: log, Timeout: time.Hour,
+			Due:  func(due time.Time) string { return dueText(i18n.VI, due) },
 			Meta: report.XLSXMeta{Agency: cfg.AgencyName, Place: "Lạng Sơn"}},
 		Hotline: web.Hotline{Phone: cfg.Transparency.Hotline, Note: cfg.Transparency.HotlineNote},
 	})

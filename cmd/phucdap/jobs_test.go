@@ -391,7 +391,7 @@ func testDailyDigestEmail(t *testing.T, mp alerttest.Mailpit, db *store.DB) {
 	}
 	msg := mp.Message(t, list[0].ID)
 	for _, want := range []string{"TỔNG HỢP HẰNG NGÀY 27/11/2026 — Toàn Sở", "1. HỒ SƠ QUÁ HẠN: 1", "Phòng Quản lý xây dựng:",
-		lateCode + " (Khiếu nại, Trả lời, giải quyết): hạn 24:00 24/11/2026, quá 3 ngày làm việc", "2. HỒ SƠ SẮP ĐẾN HẠN: 1", soonCode,
+		lateCode + " (Khiếu nại, Trả lời, giải quyết): hạn 24:00 ngày 24/11/2026, quá 3 ngày làm việc", "2. HỒ SƠ SẮP ĐẾN HẠN: 1", soonCode,
 		// The month to date, the dashboard's rate: one answered
 		// on time, one still open and late.
 		"3. TỶ LỆ TRẢ LỜI ĐÚNG HẠN từ 01/11/2026 đến 27/11/2026: 50% (chỉ tiêu 100%)",

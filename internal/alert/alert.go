@@ -350,6 +350,9 @@ type Config struct {
 	BaseURL string
 	// TrackPath is the citizens' tracking page, for receipts.
 	TrackPath string
+	// DueText words a due time in lang as the pages do ("24:00 ngày
+	// 18/12/2026", "end of 18/12/2026"); nil words it as caseclock.DueText.
+	DueText func(lang string, due time.Time) string
 	// AgencyName signs e-mails.
 	AgencyName string
 	BatchSize  int
@@ -409,7 +412,7 @@ func NewService(c Config) (*Service, error) {
 	if c.TrackPath == "" {
 		c.TrackPath = "/tra-cuu"
 	}
-	t, err := loadTemplates(c.Location)
+	t, err := loadTemplates(c.Location, c.DueText)
 	if err != nil {
 		return nil, err
 	}

@@ -61,13 +61,17 @@ type templates struct {
 	html map[string]*htmltemplate.Template
 }
 
-func loadTemplates(loc *time.Location) (*templates, error) {
+func loadTemplates(loc *time.Location, dueText func(lang string, due time.Time) string) (*templates, error) {
 	t := &templates{text: map[string]*texttemplate.Template{}, html: map[string]*htmltemplate.Template{}}
 	for _, lang := range []string{"vi", "en"} {
+		word := func(due time.Time) string { return caseclock.DueText(due, loc) }
+		if dueText != nil {
+			word = func(due time.Time) string { return dueText(lang, due) }
+		}
 		funcs := map[string]any{
 			"kind":  func(k string) string { return CaseKindName(lang, k) },
 			"clock": func(k string) string { return ClockKindName(lang, k) },
-			"dt":    func(v any) string { return formatInstant(v, loc) },
+			"dt":    func(v any) string { return formatInstant(v, word) },
 			"day":   formatDay,
 			"pct":   formatPercent,
 			"lower": strings.ToLower,
@@ -85,7 +89,7 @@ func loadTemplates(loc *time.Location) (*templates, error) {
 	return t, nil
 }
 
-func formatInstant(v any, loc *time.Location) string {
+func formatInstant(v any, word func(time.Time) string) string {
 	var t time.Time
 	switch x := v.(type) {
 	case time.Time:
@@ -102,7 +106,7 @@ func formatInstant(v any, loc *time.Location) string {
 		return ""
 	}
 	// A due time at midnight is "24:00 of the day before" in law.
-	return caseclock.DueText(t, loc)
+	return word(t)
 }
 
 func formatDay(s string) string {

@@ -22,6 +22,17 @@ const BOM = "\uFEFF"
 // the office reports in it).
 type Translator func(id string) string
 
+// DueWording words a due time as the office's screens do ("24:00 ngày
+// 18/12/2026"); nil words it as caseclock.DueText.
+type DueWording func(due time.Time) string
+
+func (w DueWording) text(due time.Time, loc *time.Location) string {
+	if w == nil {
+		return caseclock.DueText(due, loc)
+	}
+	return w(due)
+}
+
 // ReportTitle is the title of the office's report, as its forms write it.
 const ReportTitle = "BÁO CÁO KẾT QUẢ TIẾP NHẬN, GIẢI QUYẾT PHẢN ÁNH, KIẾN NGHỊ"
 
@@ -120,7 +131,7 @@ func ScrubPersonal(text string, id access.Identity) string {
 
 // CaseExporter writes case rows; WriteCaseCSV and the XLSX case sheet use
 // the same columns.
-func caseRecord(i int, r CaseRow, loc *time.Location, t Translator) []string {
+func caseRecord(i int, r CaseRow, loc *time.Location, t Translator, dueText DueWording) []string {
 	day := func(p *time.Time) string {
 		if p == nil {
 			return ""
@@ -134,11 +145,11 @@ func caseRecord(i int, r CaseRow, loc *time.Location, t Translator) []string {
 			onTime = "Quá hạn"
 		}
 	}
-	// The due time as every screen shows it (caseclock.DueText): a period
-	// ending at 24:00 on 18/12 is not "19/12".
+	// The due time as every screen shows it: a period ending at 24:00 on
+	// 18/12 is not "19/12".
 	due := ""
 	if r.DueAt != nil {
-		due = caseclock.DueText(*r.DueAt, loc)
+		due = dueText.text(*r.DueAt, loc)
 	}
 	stars := ""
 	if r.Stars > 0 {
@@ -157,6 +168,8 @@ type CaseCSV struct {
 	n   int
 	loc *time.Location
 	t   Translator
+	// Due words the due times.
+	Due DueWording
 }
 
 // NewCaseCSV writes the BOM and the header.
@@ -171,7 +184,7 @@ func NewCaseCSV(w io.Writer, loc *time.Location, t Translator) (*CaseCSV, error)
 // Write adds a case.
 func (c *CaseCSV) Write(r CaseRow) error {
 	c.n++
-	if err := c.cw.Write(caseRecord(c.n, r, c.loc, c.t)); err != nil {
+	if err := c.cw.Write(caseRecord(c.n, r, c.loc, c.t, c.Due)); err != nil {
 		return err
 	}
 	if c.n%1000 == 0 {
@@ -196,6 +209,8 @@ type XLSX struct {
 	loc   *time.Location
 	t     Translator
 	style struct{ cell, date int }
+	// Due words the due times.
+	Due DueWording
 }
 
 // SheetReport and SheetCases name the workbook's sheets.
@@ -256,7 +271,7 @@ func NewXLSX(rep *Report, meta XLSXMeta, loc *time.Location, t Translator) (*XLS
 // WriteCase adds a case to the case sheet.
 func (x *XLSX) WriteCase(r CaseRow) error {
 	x.n++
-	rec := caseRecord(x.n, r, x.loc, x.t)
+	rec := caseRecord(x.n, r, x.loc, x.t, x.Due)
 	row := make([]any, len(rec))
 	for i, v := range rec {
 		row[i] = excelize.Cell{StyleID: x.style.cell, Value: v}

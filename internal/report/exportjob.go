@@ -100,8 +100,10 @@ type Exporter struct {
 	Service *Service
 	Store   ExportStore
 	T       Translator
-	Meta    XLSXMeta
-	Log     *slog.Logger
+	// Due words due times as the screens do (nil: caseclock.DueText).
+	Due  DueWording
+	Meta XLSXMeta
+	Log  *slog.Logger
 	// Timeout bounds one export's run.
 	Timeout time.Duration
 	// Every is how many rows pass between two progress writes.
@@ -231,6 +233,7 @@ func (e *Exporter) run(ctx context.Context, id int64, format ExportFormat, p Per
 		if err != nil {
 			return err
 		}
+		cw.Due = e.Due
 		write, finish = cw.Write, cw.Close
 	default:
 		rep, err := e.Service.Report(ctx, Query{Period: p, By: ByUnit})
@@ -243,6 +246,7 @@ func (e *Exporter) run(ctx context.Context, id int64, format ExportFormat, p Per
 		if err != nil {
 			return err
 		}
+		x.Due = e.Due
 		defer x.Close()
 		write = x.WriteCase
 		finish = func() error {
