@@ -102,10 +102,10 @@ func withHotline(c *config.Config) {
 }
 
 // newKPIScenario runs the scenario and leaves the clock at Tuesday 1
-// December 2026, 10:00: November is over.
-func newKPIScenario(t *testing.T, db *store.DB) *kpiScenario {
+// December 2026, 10:00: November is over. opts configure the app further.
+func newKPIScenario(t *testing.T, db *store.DB, opts ...func(*config.Config)) *kpiScenario {
 	t.Helper()
-	ta := newTestApp(t, db, append(intakeOpts(t), withHotline)...)
+	ta := newTestApp(t, db, append(intakeOpts(t, withHotline), opts...)...)
 	s := &kpiScenario{ta: ta, ids: map[string]int64{}, codes: map[string]string{}, secrets: map[string]string{}}
 	s.office = ta.staffActor(t, "vanphong.kpi@sxd.test", "VP", access.Office)
 	s.leader = ta.staffActor(t, "giamdoc.kpi@sxd.test", "", access.Leadership)
