@@ -169,7 +169,7 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 		Runs: store.NewJobRunStore(db), Now: now, Location: cfg.Location, Replica: cfg.Jobs.Replica, Log: log, Lease: cfg.Jobs.Lease,
 		Overrides: jobOverrides(cfg),
 		WorkingDay: func(ctx context.Context, t time.Time) bool {
-			return a.deadlines.Calendar(ctx).IsWorkingDay(calendar.DateOf(t, cfg.Location))
+			return deadlines.Calendar(ctx).IsWorkingDay(calendar.DateOf(t, cfg.Location))
 		},
 	}, registry(a.alerts, kpiSnapshot(a.reports, a.reportStore), recomputeClocks(store.NewRecomputeStore(db), a.deadlines))); err != nil {
 		return nil, err
@@ -185,7 +185,10 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 	prod := cfg.Env == "production"
 	// Sessions and tokens become an actor on every request; routes guard
 	// themselves with access.Can (see internal/access/accesshttp).
-	auth := &accesshttp.Auth{Service: a.accounts, Log: log, Secure: prod, Cases: a.cases}
+	auth, err := accesshttp.NewAuth(accesshttp.Auth{Service: a.accounts, Log: log, Secure: prod, Cases: a.cases})
+	if err != nil {
+		return nil, err
+	}
 	pages, err := web.NewPages(web.Pages{Plans: a.plans, Units: a.units, Catalog: cat, AgencyName: cfg.AgencyName, Logger: log, Production: prod,
 		Deadlines: a.deadlines, Tables: a.deadlineStore, Require: auth.Require, Bell: web.Bell(a.alertStore),
 		Intake: &web.Intake{Service: a.intake.service, Files: files, Now: now, Location: cfg.Location,

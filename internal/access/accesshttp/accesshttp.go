@@ -17,6 +17,7 @@ import (
 
 	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/fault"
+	"github.com/phucdap/phucdap/internal/platform"
 )
 
 // CookieName is the session cookie.
@@ -54,9 +55,22 @@ type Auth struct {
 	// Secure sets the cookie's Secure flag: everywhere but development and
 	// test, where the server runs on plain http://localhost.
 	Secure bool
-	// Cases, when set, records a refused reveal of a case's identity (the
-	// route guard's refusal of identity.read) in the audit trail.
+	// Cases records a refused reveal of a case's identity (the route
+	// guard's refusal of identity.read) in the audit trail.
 	Cases *access.Cases
+}
+
+// NewAuth returns the middleware and guards over deps; the account service,
+// the log and the cases are needed.
+func NewAuth(deps Auth) (*Auth, error) {
+	a := &deps
+	if err := platform.Needs("accesshttp",
+		platform.Dep{Name: "Service", Absent: a.Service == nil}, platform.Dep{Name: "Log", Absent: a.Log == nil},
+		platform.Dep{Name: "Cases", Absent: a.Cases == nil},
+	); err != nil {
+		return nil, err
+	}
+	return a, nil
 }
 
 func unsafe(method string) bool {
@@ -195,7 +209,7 @@ func Check(c echo.Context, act access.Action) error {
 		if act == access.ActIdentityRead {
 			// A refused reveal is on the record, not only in the log: who,
 			// which case, why.
-			if a, ok := c.Get(keySelf).(*Auth); ok && a.Cases != nil {
+			if a, ok := c.Get(keySelf).(*Auth); ok {
 				id, _ := strconv.ParseInt(c.Param("id"), 10, 64)
 				if err := a.Cases.RefuseReveal(c.Request().Context(), actor, id, access.RefusedNoGrant); err != nil {
 					return err
