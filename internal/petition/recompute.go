@@ -3,6 +3,7 @@ package petition
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/phucdap/phucdap/internal/caseclock"
@@ -38,6 +39,12 @@ type OpenClockSpec struct {
 	DueAt     *time.Time
 	Spec      string     // deadline.Clock as JSON; "" when it cannot be replayed
 	CaseDueAt *time.Time // the citizen's due date (cases.due_at)
+	// Started is when the clock started; a contribution's due time is
+	// never before the working day after it.
+	Started time.Time
+	// LeadSpec is, for a contribution clock, the spec of the case's
+	// running main clock, whose due time the contribution's follows.
+	LeadSpec string
 }
 
 // DueMove is one moved due time.
@@ -142,19 +149,33 @@ func recompute(eng *deadline.Engine, c OpenClockSpec, reason string) (DueMove, b
 	if err := json.Unmarshal([]byte(c.Spec), &spec); err != nil {
 		return DueMove{}, false, err
 	}
-	res, err := eng.Evaluate(spec)
-	if err != nil {
-		return DueMove{}, false, err
+	var at time.Time
+	var vi, en string
+	if c.Kind == caseclock.Contribution {
+		// A coordinating unit's part follows the lead's due time, as
+		// recomputed now.
+		var err error
+		if at, vi, en, err = recomputeContribution(eng, c, spec); err != nil {
+			return DueMove{}, false, err
+		}
+	} else {
+		res, err := eng.Evaluate(spec)
+		if err != nil {
+			return DueMove{}, false, err
+		}
+		if !res.Suspended {
+			at, vi, en = res.DueAt, res.TextVI(), res.TextEN()
+		}
 	}
-	if res.Suspended || res.DueAt.IsZero() {
+	if at.IsZero() {
 		return DueMove{}, false, nil
 	}
-	after := res.DueAt.UTC().Truncate(time.Microsecond)
+	after := at.UTC().Truncate(time.Microsecond)
 	if c.DueAt != nil && c.DueAt.UTC().Truncate(time.Microsecond).Equal(after) {
 		return DueMove{}, false, nil
 	}
 	m := DueMove{ClockID: c.ID, CaseID: c.CaseID, Kind: c.Kind, UnitID: c.UnitID, Before: c.DueAt, After: after,
-		ExplanationVI: res.TextVI(), ExplanationEN: res.TextEN()}
+		ExplanationVI: vi, ExplanationEN: en}
 	m.CaseDue = c.Kind != caseclock.Contribution && c.CaseDueAt != nil && c.DueAt != nil && c.CaseDueAt.Equal(*c.DueAt)
 	before := "—"
 	if c.DueAt != nil {
@@ -164,4 +185,26 @@ func recompute(eng *deadline.Engine, c OpenClockSpec, reason string) (DueMove, b
 	m.Event = NewEvent{Kind: EventDueMoved, Public: m.CaseDue, Actor: "system", UnitID: c.UnitID,
 		Note: before + " → " + caseclock.DueText(after, eng.Location()) + ". " + reason, DueAt: &due}
 	return m, true, nil
+}
+
+// recomputeContribution is a contribution clock's due time from its case's
+// running main clock, evaluated with eng; zero when the lead has none.
+func recomputeContribution(eng *deadline.Engine, c OpenClockSpec, spec deadline.Clock) (time.Time, string, string, error) {
+	before, ok := contributionBeforeOf(spec)
+	if !ok {
+		return time.Time{}, "", "", fmt.Errorf("contribution clock %d: no lead days in its spec", c.ID)
+	}
+	if c.LeadSpec == "" {
+		return time.Time{}, "", "", nil // no running main clock: nothing to follow
+	}
+	var lead deadline.Clock
+	if err := json.Unmarshal([]byte(c.LeadSpec), &lead); err != nil {
+		return time.Time{}, "", "", err
+	}
+	res, err := eng.Evaluate(lead)
+	if err != nil {
+		return time.Time{}, "", "", err
+	}
+	at, vi, en := ContributionDue(eng.Calendar(), eng.Location(), res, before, c.Started)
+	return at, vi, en, nil
 }

@@ -395,26 +395,40 @@ func contributionSpec(before int) deadline.Clock {
 }
 
 func contributionBefore(spec deadline.Clock, dflt int) int {
-	for _, s := range spec.Scope {
-		if v, ok := strings.CutPrefix(s, "before:"); ok {
-			if n, err := strconv.Atoi(v); err == nil {
-				return n
-			}
-		}
+	if n, ok := contributionBeforeOf(spec); ok {
+		return n
 	}
 	return dflt
 }
 
-// contributionDue is a coordinating unit's due time: before working days
-// before the lead's due date, but never before the day after it was set
-// (a unit always gets at least one working day) nor after the lead's.
+// contributionBeforeOf reads the lead days a contribution spec records.
+func contributionBeforeOf(spec deadline.Clock) (int, bool) {
+	for _, s := range spec.Scope {
+		if v, ok := strings.CutPrefix(s, "before:"); ok {
+			if n, err := strconv.Atoi(v); err == nil {
+				return n, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// contributionDue is a coordinating unit's due time (ContributionDue)
+// with the decision's engine.
 func (d *decision) contributionDue(lead deadline.Result, before int, from time.Time) (time.Time, string, string) {
+	return ContributionDue(d.eng.Calendar(), d.loc(), lead, before, from)
+}
+
+// ContributionDue is a coordinating unit's due time: before working days
+// before the lead's due date, but never before the day after it was set
+// (from; a unit always gets at least one working day) nor after the
+// lead's. A zero time when the lead's clock has no due time (suspended).
+func ContributionDue(cal *calendar.Calendar, loc *time.Location, lead deadline.Result, before int, from time.Time) (time.Time, string, string) {
 	if lead.Suspended || lead.DueAt.IsZero() {
 		return time.Time{}, "", ""
 	}
-	cal := d.eng.Calendar()
 	day := cal.AddWorkingDays(lead.DueDate, -before)
-	if min := cal.NextWorkingDay(calendar.DateOf(from, d.loc())); day.Before(min) {
+	if min := cal.NextWorkingDay(calendar.DateOf(from, loc)); day.Before(min) {
 		day = min
 	}
 	if day.After(lead.DueDate) {
@@ -424,7 +438,7 @@ func (d *decision) contributionDue(lead deadline.Result, before int, from time.T
 		before, lead.DueDate.VN(), day.VN())
 	en := fmt.Sprintf("Coordinating unit's part: due %d working days before the lead unit's due date (%s), that is by the end of %s.",
 		before, lead.DueDate.VN(), day.VN())
-	return day.AddDays(1).Time(d.loc()).UTC(), vi, en
+	return day.AddDays(1).Time(loc).UTC(), vi, en
 }
 
 // followLead moves the running contribution clocks to follow the lead's

@@ -59,8 +59,14 @@ func (s *RecomputeStore) OpenClockSpecs(ctx context.Context, after int64, limit 
 		DueAt     *time.Time
 		Clock     string
 		CaseDueAt *time.Time
+		StartedAt time.Time
+		LeadClock *string
 	}
-	err := s.db.Gorm.WithContext(ctx).Raw("SELECT k.id, k.case_id, k.kind, k.unit_id, k.due_at, k.clock, c.due_at AS case_due_at "+
+	// A contribution clock carries its case's running main clock (the
+	// lead's), whose due time it follows.
+	err := s.db.Gorm.WithContext(ctx).Raw("SELECT k.id, k.case_id, k.kind, k.unit_id, k.due_at, k.clock, c.due_at AS case_due_at, k.started_at, "+
+		"CASE WHEN k.kind = 'contribution' THEN (SELECT m.clock FROM case_clocks m WHERE m.case_id = k.case_id AND m.state = 'open' "+
+		"AND m.kind IN ('process', 'accept', 'answer') ORDER BY m.id LIMIT 1) END AS lead_clock "+
 		"FROM case_clocks k JOIN cases c ON c.id = k.case_id WHERE k.state = 'open' AND k.id > ? ORDER BY k.id LIMIT ?", after, limit).
 		Scan(&rows).Error
 	if err != nil {
@@ -69,9 +75,12 @@ func (s *RecomputeStore) OpenClockSpecs(ctx context.Context, after int64, limit 
 	out := make([]petition.OpenClockSpec, len(rows))
 	for i, r := range rows {
 		out[i] = petition.OpenClockSpec{ID: r.ID, CaseID: r.CaseID, Kind: caseclock.Kind(r.Kind), DueAt: utcPtr(r.DueAt), Spec: r.Clock,
-			CaseDueAt: utcPtr(r.CaseDueAt)}
+			CaseDueAt: utcPtr(r.CaseDueAt), Started: r.StartedAt.UTC()}
 		if r.UnitID != nil {
 			out[i].UnitID = *r.UnitID
+		}
+		if r.LeadClock != nil {
+			out[i].LeadSpec = *r.LeadClock
 		}
 	}
 	return out, nil
