@@ -15,6 +15,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/url"
 	"os"
@@ -42,27 +43,179 @@ func PostgresURL() string {
 }
 
 // Each runs fn once per dialect, as subtests named "sqlite" and "postgres",
-// each with its own freshly migrated database.
+// each with its own freshly migrated database. The two halves run in
+// parallel with each other, and the test itself is marked parallel (see
+// Parallel) unless it was marked Serial: fn must not touch process-wide
+// state (environment variables, the working directory, fixed ports,
+// package-level variables), and what the test does after Each returns runs
+// before the halves do.
 func Each(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 	t.Helper()
-	t.Run("sqlite", func(t *testing.T) { fn(t, NewSQLite(t)) })
-	t.Run("postgres", func(t *testing.T) { fn(t, NewPostgres(t)) })
+	Parallel(t)
+	t.Run("sqlite", func(t *testing.T) { Parallel(t); fn(t, NewSQLite(t)) })
+	t.Run("postgres", func(t *testing.T) { Parallel(t); fn(t, NewPostgres(t)) })
+}
+
+var (
+	marksMu sync.Mutex
+	// parallelTests holds the tests Parallel marked, so that a second call
+	// for the same test (Each twice in one test) does nothing.
+	parallelTests = map[*testing.T]bool{}
+	// serialNames holds the names of the tests marked Serial; their
+	// subtests stay serial too.
+	serialNames = map[string]bool{}
+)
+
+// Parallel marks t parallel (t.Parallel) once, however many times it is
+// called for t, unless t or a test above it was marked Serial. Call it
+// before taking a database or anything scarce: a parallel test waits for
+// its turn after this call, holding what it already took.
+func Parallel(t *testing.T) {
+	t.Helper()
+	marksMu.Lock()
+	for n := t.Name(); ; {
+		if serialNames[n] {
+			marksMu.Unlock()
+			return
+		}
+		i := strings.LastIndexByte(n, '/')
+		if i < 0 {
+			break
+		}
+		n = n[:i]
+	}
+	if parallelTests[t] {
+		marksMu.Unlock()
+		return
+	}
+	parallelTests[t] = true
+	marksMu.Unlock()
+	t.Cleanup(func() {
+		marksMu.Lock()
+		delete(parallelTests, t)
+		marksMu.Unlock()
+	})
+	defer func() {
+		// A test that called t.Parallel itself before Each is parallel
+		// already; anything else is a real misuse and stays a panic.
+		if r := recover(); r != nil && r != "testing: t.Parallel called multiple times" {
+			panic(r)
+		}
+	}()
+	t.Parallel()
+}
+
+// Serial keeps t and its subtests serial: Each and Parallel leave them be.
+// A test that sets environment variables, changes directory, or holds
+// process-wide state calls it first.
+func Serial(t *testing.T) {
+	t.Helper()
+	name := t.Name()
+	marksMu.Lock()
+	serialNames[name] = true
+	marksMu.Unlock()
+	t.Cleanup(func() {
+		marksMu.Lock()
+		delete(serialNames, name)
+		marksMu.Unlock()
+	})
 }
 
 // NewSQLite returns a migrated SQLite database in a temp dir, closed at the
-// end of the test.
+// end of the test. It is a copy of a template file migrated once per
+// schema version (see sqliteTemplate), so a test does not pay for running
+// every migration again.
 func NewSQLite(t testing.TB) *store.DB {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "phucdap.db")
+	if err := copyFile(sqliteTemplate(t), path); err != nil {
+		t.Fatalf("copy the sqlite template: %v", err)
+	}
 	db, err := store.Open(context.Background(), store.Options{Dialect: store.SQLite, Path: path})
 	if err != nil {
 		t.Fatalf("open sqlite: %v", err)
 	}
 	t.Cleanup(func() { db.Close() })
+	// A no-op on the current schema; it fails loudly if the template and
+	// the migrations ever disagree.
 	if _, err := db.Migrate(context.Background()); err != nil {
 		t.Fatalf("migrate sqlite: %v", err)
 	}
 	return db
+}
+
+var (
+	sqliteTmplMu   sync.Mutex
+	sqliteTmplPath string
+)
+
+// sqliteTemplate returns the path of a SQLite file migrated to the current
+// schema. It lives in the system temp dir under a name that carries a hash
+// of the migration files, so every test binary of a run, and later runs,
+// share it, and a changed migration makes a new one. It is written under a
+// temporary name and renamed into place, so a reader never sees half a
+// file.
+func sqliteTemplate(t testing.TB) string {
+	t.Helper()
+	sqliteTmplMu.Lock()
+	defer sqliteTmplMu.Unlock()
+	if sqliteTmplPath != "" {
+		return sqliteTmplPath
+	}
+	dir := filepath.Join(os.TempDir(), "phucdap-storetest")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "sqlite-"+migrationsHash(t, store.SQLite)+".db")
+	if _, err := os.Stat(path); err == nil {
+		sqliteTmplPath = path
+		return path
+	}
+	building, err := os.MkdirTemp(dir, "building-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(building)
+	tmp := filepath.Join(building, "phucdap.db")
+	ctx := context.Background()
+	db, err := store.Open(ctx, store.Options{Dialect: store.SQLite, Path: tmp})
+	if err != nil {
+		t.Fatalf("open the sqlite template: %v", err)
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		db.Close()
+		t.Fatalf("migrate the sqlite template: %v", err)
+	}
+	// Fold the write-ahead log into the file: only the file is copied.
+	if _, err := db.SQL.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+		db.Close()
+		t.Fatalf("checkpoint the sqlite template: %v", err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		t.Fatal(err)
+	}
+	sqliteTmplPath = path
+	return path
+}
+
+func copyFile(from, to string) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(to, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }
 
 // NewPostgres returns a migrated, empty PostgreSQL database, dropped at the
@@ -107,13 +260,7 @@ func newPostgresDB(t testing.TB, migrated bool) string {
 	if _, err := admin.ExecContext(ctx, q); err != nil {
 		t.Fatalf("create test database: %v", err)
 	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if _, err := admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
-			t.Logf("drop test database %s: %v", name, err)
-		}
-	})
+	t.Cleanup(func() { drops.drop(t, admin, name) })
 	return withDatabase(PostgresURL(), name)
 }
 
@@ -163,7 +310,7 @@ func template(t testing.TB, admin *sql.DB) string {
 	if tmplName != "" {
 		return tmplName
 	}
-	name := "phucdap_tmpl_" + migrationsHash(t)
+	name := "phucdap_tmpl_" + migrationsHash(t, store.Postgres)
 	ctx := context.Background()
 	// Several test binaries run in parallel; serialise template creation.
 	conn, err := admin.Conn(ctx)
@@ -202,9 +349,9 @@ func template(t testing.TB, admin *sql.DB) string {
 	return name
 }
 
-func migrationsHash(t testing.TB) string {
+func migrationsHash(t testing.TB, d store.Dialect) string {
 	t.Helper()
-	fsys, err := store.MigrationsFS(store.Postgres)
+	fsys, err := store.MigrationsFS(d)
 	if err != nil {
 		t.Fatal(err)
 	}
