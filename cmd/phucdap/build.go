@@ -119,7 +119,7 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 	a.accounts = access.NewService(store.NewAccountStore(db), now, log, access.Config{
 		MinPasswordLength: cfg.Auth.PasswordMinLength, MaxFailures: cfg.Auth.LockoutFailures, LockoutFor: cfg.Auth.LockoutDuration,
 		IdleTimeout: cfg.Auth.SessionIdle, AbsoluteTimeout: cfg.Auth.SessionMax,
-		IPFailures: cfg.Auth.LoginIPFailures, Limiter: store.NewLimiter(db),
+		IPFailures: cfg.Auth.LoginIPFailures, Limiter: store.NewLimiter(db), Hashing: passwordHashing(cfg.Auth),
 	})
 	a.cases = access.NewCases(store.NewCaseAccessStore(db), files, now, log)
 	a.trail = audit.NewTrail(store.NewAuditStore(db))

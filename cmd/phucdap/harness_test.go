@@ -34,7 +34,8 @@ var testNow = time.Date(2026, 11, 27, 2, 0, 0, 0, time.UTC)
 // server. Everything is closed when the test ends.
 func newTestApp(t *testing.T, db *store.DB, opts ...func(*config.Config)) *testApp {
 	t.Helper()
-	cfg, err := config.Load("", func() []string { return []string{"PHUCDAP_ENV=test"} })
+	// Minimal password hashing: the suite signs in thousands of times.
+	cfg, err := config.Load("", func() []string { return []string{"PHUCDAP_ENV=test", "PHUCDAP_AUTH__PASSWORD_HASH_COST=minimal"} })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/phucdap/phucdap/internal/access"
+	"github.com/phucdap/phucdap/internal/config"
 	"github.com/phucdap/phucdap/internal/fault"
 	"github.com/phucdap/phucdap/internal/i18n"
 )
@@ -279,4 +280,14 @@ func cmdTokenRevoke(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	fmt.Fprintf(env.stdout, "token %d revoked\n", id)
 	return nil
+}
+
+// passwordHashing is the cost of the password hashes accounts get:
+// production's, unless the config asks for the minimal one (env=test only;
+// config.Validate refuses it elsewhere).
+func passwordHashing(c config.AuthConfig) access.PasswordHashing {
+	if c.PasswordHashCost == "minimal" {
+		return access.MinimalPasswordHashing
+	}
+	return access.PasswordHashing{}
 }

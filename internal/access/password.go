@@ -28,6 +28,26 @@ const (
 	argonSaltLen = 16
 )
 
+// PasswordHashing is the cost of the argon2id hashes a Service writes:
+// passes over MemoryKiB of memory. The zero value is the production cost.
+type PasswordHashing struct {
+	Time      uint32
+	MemoryKiB uint32
+}
+
+// MinimalPasswordHashing is the cheapest cost argon2id takes. Test suites
+// use it (config auth.password_hash_cost=minimal, refused outside
+// env=test), where each of thousands of logins would otherwise spend 19 MiB
+// and tens of milliseconds.
+var MinimalPasswordHashing = PasswordHashing{Time: 1, MemoryKiB: 8}
+
+func (h PasswordHashing) orDefault() PasswordHashing {
+	if h.Time == 0 || h.MemoryKiB == 0 {
+		return PasswordHashing{Time: argonTime, MemoryKiB: argonMemory}
+	}
+	return h
+}
+
 // MinPasswordLength is the default shortest password, in characters. Ten
 // characters without composition rules follows NIST SP 800-63B: length and
 // a blocklist beat "one digit, one symbol".
@@ -90,16 +110,35 @@ func (p PasswordPolicy) Check(pw, email, name string) error {
 }
 
 // HashPassword returns an argon2id hash in the PHC string format with a
-// fresh random salt.
-func HashPassword(pw string) (string, error) {
+// fresh random salt, at the production cost.
+func HashPassword(pw string) (string, error) { return PasswordHashing{}.Hash(pw) }
+
+// Hash returns an argon2id hash of pw at cost h in the PHC string format,
+// with a fresh random salt.
+func (h PasswordHashing) Hash(pw string) (string, error) {
+	h = h.orDefault()
 	salt := make([]byte, argonSaltLen)
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
 	}
-	key := argon2.IDKey([]byte(pw), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	key := argon2.IDKey([]byte(pw), salt, h.Time, h.MemoryKiB, argonThreads, argonKeyLen)
 	b64 := base64.RawStdEncoding
-	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, h.MemoryKiB, h.Time, argonThreads,
 		b64.EncodeToString(salt), b64.EncodeToString(key)), nil
+}
+
+// dummy is the hash verified against when the e-mail is unknown, at cost
+// h, so that a login for a missing account takes as long as one for a
+// real account.
+func (h PasswordHashing) dummy() string {
+	if h.orDefault() == (PasswordHashing{}).orDefault() {
+		return dummyHash
+	}
+	d, err := h.Hash("no such account")
+	if err != nil {
+		return dummyHash
+	}
+	return d
 }
 
 var errBadHash = errors.New("malformed password hash")

@@ -33,6 +33,27 @@ func TestPasswordHashRoundTrip(t *testing.T) {
 	}
 }
 
+// The minimal cost writes hashes that say so, which any service verifies;
+// its dummy hash for unknown e-mails costs what its real ones do.
+func TestMinimalPasswordHashing(t *testing.T) {
+	h, err := MinimalPasswordHashing.Hash("một mật khẩu dài")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(h, "$argon2id$v=19$m=8,t=1,p=1$") {
+		t.Errorf("hash format: %s", h)
+	}
+	if ok, err := VerifyPassword(h, "một mật khẩu dài"); !ok || err != nil {
+		t.Errorf("verify: %v %v", ok, err)
+	}
+	if d := MinimalPasswordHashing.dummy(); !strings.HasPrefix(d, "$argon2id$v=19$m=8,t=1,p=1$") {
+		t.Errorf("dummy at the minimal cost: %s", d)
+	}
+	if d := (PasswordHashing{}).dummy(); d != dummyHash {
+		t.Errorf("dummy at the production cost: %s", d)
+	}
+}
+
 func TestPasswordPolicy(t *testing.T) {
 	p := NewPasswordPolicy(10)
 	for _, tc := range []struct {

@@ -33,6 +33,9 @@ type Config struct {
 	// window ends; 0 switches the limit off. Counted in Limiter.
 	IPFailures int
 	Limiter    Limiter
+	// Hashing is the cost of the password hashes written; the zero value
+	// is the production cost.
+	Hashing PasswordHashing
 }
 
 // Limiter counts failures in fixed windows (the database's rate counters,
@@ -84,12 +87,16 @@ type Service struct {
 	log      *slog.Logger
 	cfg      Config
 	password PasswordPolicy
+	// dummyHash is verified against for an unknown e-mail, at the cost of
+	// the real hashes.
+	dummyHash string
 }
 
 // NewService returns the service. now is the Clock's Now.
 func NewService(store Store, now func() time.Time, log *slog.Logger, cfg Config) *Service {
 	cfg = cfg.withDefaults()
-	return &Service{store: store, now: now, log: log, cfg: cfg, password: NewPasswordPolicy(cfg.MinPasswordLength)}
+	return &Service{store: store, now: now, log: log, cfg: cfg, password: NewPasswordPolicy(cfg.MinPasswordLength),
+		dummyHash: cfg.Hashing.dummy()}
 }
 
 // Config returns the parameters in force.
@@ -173,7 +180,7 @@ func (s *Service) CreateAccount(ctx context.Context, by Actor, n NewAccount) (Ac
 	if len(errs) > 0 {
 		return Account{}, "", errs
 	}
-	hash, err := HashPassword(n.Password)
+	hash, err := s.cfg.Hashing.Hash(n.Password)
 	if err != nil {
 		return Account{}, "", err
 	}
@@ -226,7 +233,7 @@ func (s *Service) Login(ctx context.Context, email, password, oldSecret string) 
 	if errors.Is(err, ErrAccountNotFound) {
 		// Spend the same time as a real check, so timing does not tell
 		// which e-mails have accounts.
-		VerifyPassword(dummyHash, password)
+		VerifyPassword(s.dummyHash, password)
 		return LoginResult{}, ErrBadCredentials
 	}
 	if err != nil {
@@ -381,7 +388,7 @@ func (s *Service) ChangePassword(ctx context.Context, by Actor, current, next st
 	if err := s.password.Check(next, cred.Account.Email, cred.Account.Name); err != nil {
 		return err
 	}
-	hash, err := HashPassword(next)
+	hash, err := s.cfg.Hashing.Hash(next)
 	if err != nil {
 		return err
 	}
@@ -400,7 +407,7 @@ func (s *Service) ResetPassword(ctx context.Context, by Actor, id int64) (string
 	if err != nil {
 		return "", err
 	}
-	hash, err := HashPassword(pw)
+	hash, err := s.cfg.Hashing.Hash(pw)
 	if err != nil {
 		return "", err
 	}

@@ -233,6 +233,10 @@ type AuthConfig struct {
 	SessionMax      time.Duration `koanf:"session_max"`
 	// DueSoon is the amber window of the staff inbox.
 	DueSoon time.Duration `koanf:"due_soon"`
+	// PasswordHashCost is "standard" (argon2id at OWASP's cost) or
+	// "minimal", which only env=test accepts: a test suite logs in
+	// thousands of times.
+	PasswordHashCost string `koanf:"password_hash_cost"`
 }
 
 // TransparencyConfig is the department's hotline (đường dây nóng, Plan
@@ -340,6 +344,7 @@ func Defaults() map[string]any {
 		"auth.session_idle":        "30m",
 		"auth.session_max":         "12h",
 		"auth.due_soon":            "72h",
+		"auth.password_hash_cost":  "standard",
 
 		// intake: see IntakeConfig
 		"intake.per_ip_hour":         20,
@@ -521,6 +526,14 @@ func (c *Config) Validate() error {
 	}
 	if c.Auth.PasswordMinLength < 8 {
 		bad("auth.password_min_length", fmt.Sprint(c.Auth.PasswordMinLength), "must be at least 8")
+	}
+	switch {
+	case c.Auth.PasswordHashCost == "standard":
+	case c.Auth.PasswordHashCost == "minimal" && c.Env == "test":
+	case c.Auth.PasswordHashCost == "minimal":
+		bad("auth.password_hash_cost", c.Auth.PasswordHashCost, "minimal is for test suites only (env=test)")
+	default:
+		bad("auth.password_hash_cost", c.Auth.PasswordHashCost, "want standard")
 	}
 	if c.Auth.LoginIPFailures < 0 {
 		bad("auth.login_ip_failures", fmt.Sprint(c.Auth.LoginIPFailures), "must be 0 (off) or more")

@@ -70,6 +70,20 @@ func TestInvalidValuesNameTheirKey(t *testing.T) {
 	if err != nil || c.Offset != 720*time.Hour {
 		t.Errorf("clock offset: %v %v", c, err)
 	}
+	// The minimal password hash cost is for test suites: refused in
+	// production and development, taken with env=test.
+	for _, env := range []string{"production", "development"} {
+		_, err := Load("", environ("PHUCDAP_ENV="+env, "PHUCDAP_AUTH__PASSWORD_HASH_COST=minimal"))
+		if err == nil || !strings.Contains(err.Error(), "PHUCDAP_AUTH__PASSWORD_HASH_COST") {
+			t.Errorf("minimal hash cost with env=%s: %v", env, err)
+		}
+	}
+	if c, err := Load("", environ("PHUCDAP_ENV=test", "PHUCDAP_AUTH__PASSWORD_HASH_COST=minimal")); err != nil || c.Auth.PasswordHashCost != "minimal" {
+		t.Errorf("minimal hash cost with env=test: %v", err)
+	}
+	if c, err := Load("", environ()); err != nil || c.Auth.PasswordHashCost != "standard" {
+		t.Errorf("default hash cost: %v", err)
+	}
 	if _, err := Load(filepath.Join(t.TempDir(), "missing.yaml"), environ()); err == nil {
 		t.Error("a missing config file was accepted")
 	}
