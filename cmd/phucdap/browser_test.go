@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -37,33 +38,98 @@ func chromium(t *testing.T) string {
 	return ""
 }
 
-// newBrowser starts headless Chromium with a fresh profile.
+// newBrowser opens a fresh browser session: a new tab in a new browser
+// context (its own cookies and storage, as an incognito window) of the
+// package's one headless Chromium.
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
 	return newBrowserFor(t, 90*time.Second)
 }
 
-// newBrowserFor is newBrowser for a scenario that may take up to d.
+// newBrowserFor is newBrowser for a scenario that may take up to d. At most
+// maxBrowserSessions tests drive the browser at once; the others wait their
+// turn here, before their time starts.
 func newBrowserFor(t *testing.T, d time.Duration) context.Context {
 	t.Helper()
+	root := sharedBrowser(t)
+	browserSessions <- struct{}{}
+	t.Cleanup(func() { <-browserSessions })
+	ctx, cancel := chromedp.NewContext(root, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
+	ctx, cancel2 := context.WithTimeout(ctx, d)
+	t.Cleanup(cancel2)
+	return ctx
+}
+
+// maxBrowserSessions bounds the tabs rendering at once: each takes a good
+// part of a core, and a starved tab runs into its test's time limit.
+const maxBrowserSessions = 3
+
+var (
+	browserSessions = make(chan struct{}, maxBrowserSessions)
+
+	browserMu     sync.Mutex
+	browserRoot   context.Context
+	browserErr    error
+	browserDir    string
+	browserCancel []context.CancelFunc
+)
+
+// sharedBrowser starts the package's headless Chromium once; closeBrowser
+// (from TestMain) stops it. Starting a browser per test cost seconds each.
+func sharedBrowser(t *testing.T) context.Context {
+	t.Helper()
+	path := chromium(t)
+	browserMu.Lock()
+	defer browserMu.Unlock()
+	if browserRoot == nil && browserErr == nil {
+		browserErr = startBrowser(path)
+	}
+	if browserErr != nil {
+		t.Fatalf("start chromium: %v", browserErr)
+	}
+	return browserRoot
+}
+
+func startBrowser(path string) error {
+	dir, err := os.MkdirTemp("", "phucdap-chromium-")
+	if err != nil {
+		return err
+	}
+	browserDir = dir
 	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromium(t)),
+		chromedp.ExecPath(path),
 		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
 		// A browser set up in Vietnamese, as in the office.
 		chromedp.Flag("lang", "vi-VN"),
 		chromedp.Flag("accept-lang", "vi-VN,vi"),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(dir),
 		chromedp.WindowSize(1100, 900),
 	}
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancel)
-	ctx, cancel2 := chromedp.NewContext(actx)
-	t.Cleanup(cancel2)
-	ctx, cancel3 := context.WithTimeout(ctx, d)
-	t.Cleanup(cancel3)
-	return ctx
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	bctx, cancelBrowser := chromedp.NewContext(actx)
+	browserCancel = []context.CancelFunc{cancelBrowser, cancelAlloc}
+	// The first Run starts the process and its first tab.
+	if err := chromedp.Do(bctx); err != nil {
+		return err
+	}
+	browserRoot = bctx
+	return nil
+}
+
+// closeBrowser stops the shared Chromium, if it was started, and removes
+// its profile.
+func closeBrowser() {
+	browserMu.Lock()
+	defer browserMu.Unlock()
+	for _, c := range browserCancel {
+		c()
+	}
+	if browserDir != "" {
+		os.RemoveAll(browserDir)
+	}
 }
 
 // saveShot writes a screenshot under the test's temp dir and copies it to
@@ -86,6 +152,7 @@ var oneTimePassword = regexp.MustCompile(`one-time password \(shown once; it mus
 // through a real browser, the forced change of the one-time password, and
 // the empty unit inbox.
 func TestUserAddThenBrowserLogin(t *testing.T) {
+	storetest.Parallel(t)
 	chromium(t)
 	dataDir := t.TempDir()
 	env := append(os.Environ(), "PHUCDAP_DATA_DIR="+dataDir, "PHUCDAP_LOG__LEVEL=warn")
@@ -181,6 +248,7 @@ func TestUserAddThenBrowserLogin(t *testing.T) {
 // The inbox as a unit officer sees it in a browser: soonest due first, the
 // late case in red and the due-soon one in amber, each with a text flag.
 func TestInboxUrgencyInBrowser(t *testing.T) {
+	storetest.Parallel(t)
 	chromium(t)
 	ta := newTestApp(t, storetest.NewSQLite(t))
 	ta.addStaff(t, "an@sxd.test", "PQLXD", access.UnitOfficer)
@@ -246,6 +314,7 @@ func TestInboxUrgencyInBrowser(t *testing.T) {
 // A permitted officer reveals a denouncer's identity in a real browser:
 // the case page first shows it as secret, with a form that asks why.
 func TestRevealIdentityInBrowser(t *testing.T) {
+	storetest.Parallel(t)
 	chromium(t)
 	ta := newTestApp(t, storetest.NewSQLite(t))
 	acc := ta.addStaff(t, "an@sxd.test", "PQLXD", access.UnitOfficer)

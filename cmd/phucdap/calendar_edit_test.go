@@ -147,6 +147,7 @@ func TestCalendarPageEdits(t *testing.T) {
 // confirm, as the office does it. Screenshots cal-*.png (test temp dir
 // and /tmp/phucdap-shots).
 func TestCalendarPageInBrowser(t *testing.T) {
+	storetest.Parallel(t)
 	chromium(t)
 	ta := newTestApp(t, storetest.NewSQLite(t))
 	ta.addStaff(t, "lich-browser@sxd.test", "VP", access.Office)

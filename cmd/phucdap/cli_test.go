@@ -19,12 +19,17 @@ func runCLI(t *testing.T, env []string, args ...string) (string, string, error) 
 	return out.String(), errb.String(), err
 }
 
+// eachCLI runs fn with the environment of a fresh SQLite data directory and
+// of a fresh, empty Postgres database, in parallel as storetest.Each does.
 func eachCLI(t *testing.T, fn func(t *testing.T, env []string)) {
 	t.Helper()
+	storetest.Parallel(t)
 	t.Run("sqlite", func(t *testing.T) {
+		storetest.Parallel(t)
 		fn(t, []string{"PHUCDAP_DATA_DIR=" + t.TempDir(), "PHUCDAP_LOG__LEVEL=warn"})
 	})
 	t.Run("postgres", func(t *testing.T) {
+		storetest.Parallel(t)
 		fn(t, []string{"PHUCDAP_DATABASE_URL=" + storetest.NewEmptyPostgresURL(t), "PHUCDAP_LOG__LEVEL=warn"})
 	})
 }

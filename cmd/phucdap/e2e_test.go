@@ -166,6 +166,7 @@ func getPlan(t *testing.T, base string) (dims, tasks int) {
 }
 
 func TestE2EBinaryOnSQLite(t *testing.T) {
+	storetest.Parallel(t)
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
@@ -189,6 +190,7 @@ func TestE2EBinaryOnSQLite(t *testing.T) {
 // Two replicas started at once against one empty Postgres both come up;
 // the migrations ran once and the seed plan was loaded once.
 func TestE2ETwoReplicasOnEmptyPostgres(t *testing.T) {
+	storetest.Parallel(t)
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
@@ -238,6 +240,7 @@ var metricsAddr = regexp.MustCompile(`metrics listening.* addr=(\S+)`)
 // The real binary serves /metrics on its own address, behind its token,
 // and not on the public one.
 func TestE2EMetricsListener(t *testing.T) {
+	storetest.Parallel(t)
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}

@@ -31,9 +31,11 @@ type testApp struct {
 var testNow = time.Date(2026, 11, 27, 2, 0, 0, 0, time.UTC)
 
 // newTestApp wires the app over db, seeds it, and starts an httptest
-// server. Everything is closed when the test ends.
+// server. Everything is closed when the test ends. The test is marked
+// parallel (storetest.Parallel) unless it was marked storetest.Serial.
 func newTestApp(t *testing.T, db *store.DB, opts ...func(*config.Config)) *testApp {
 	t.Helper()
+	storetest.Parallel(t)
 	// Minimal password hashing: the suite signs in thousands of times.
 	cfg, err := config.Load("", func() []string { return []string{"PHUCDAP_ENV=test", "PHUCDAP_AUTH__PASSWORD_HASH_COST=minimal"} })
 	if err != nil {

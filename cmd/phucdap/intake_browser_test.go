@@ -18,6 +18,7 @@ import (
 // intake-error.png, intake-receipt.png, intake-track.png (test temp dir and
 // /tmp/phucdap-shots).
 func TestIntakeInBrowser(t *testing.T) {
+	storetest.Parallel(t)
 	chromium(t)
 	ta := newTestApp(t, storetest.NewSQLite(t), intakeOpts(t)...)
 	topic := firstTopic(t, ta)

@@ -182,6 +182,7 @@ var outageEnv = []string{"PHUCDAP_LOG__FORMAT=json", "PHUCDAP_JOBS__ENABLED=fals
 // outage and no ERROR; /readyz says unavailable without the driver's
 // message; and service resumes when the database is back.
 func TestFaultPostgresOutageAnswers503WithRetryAfter(t *testing.T) {
+	storetest.Parallel(t)
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
@@ -256,6 +257,7 @@ func TestFaultPostgresOutageAnswers503WithRetryAfter(t *testing.T) {
 // SQLite busy past its timeout (another process holds the write lock) is
 // an outage too: 503 with Retry-After, not 500.
 func TestFaultSQLiteBusyAnswers503WithRetryAfter(t *testing.T) {
+	storetest.Parallel(t)
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}

@@ -20,6 +20,7 @@ import (
 // checks what it can: the charts are there with their labels, and the
 // public page shows no petitioner.
 func TestReportPagesInBrowser(t *testing.T) {
+	storetest.Parallel(t)
 	chromium(t)
 	s := newKPIScenario(t, storetest.NewSQLite(t))
 	ta := s.ta

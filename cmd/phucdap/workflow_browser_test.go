@@ -16,6 +16,7 @@ import (
 // the unit head approves it; the citizen reads it on the tracking page.
 // Screenshots wf-*.png (test temp dir and /tmp/phucdap-shots).
 func TestWorkflowInBrowser(t *testing.T) {
+	storetest.Parallel(t)
 	chromium(t)
 	ta := newTestApp(t, storetest.NewSQLite(t))
 	ta.addStaff(t, "vanthu@sxd.test", "VP", access.Office)
