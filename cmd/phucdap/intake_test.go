@@ -437,7 +437,12 @@ func TestHalfReceivedUploadLeavesNothing(t *testing.T) {
 		}
 		fmt.Fprintf(conn, "POST /api/v1/petitions HTTP/1.1\r\nHost: %s\r\nContent-Type: %s\r\nContent-Length: %d\r\n\r\n", u.Host, ct, len(full))
 		conn.Write(full[:len(full)-(2<<20)]) // the first file whole, half of the second
-		time.Sleep(200 * time.Millisecond)
+		// Cut the connection once the server is writing the upload to disk.
+		for deadline := time.Now().Add(10 * time.Second); len(attachmentFiles(t, ta)) == 0; time.Sleep(10 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatal("no upload file on disk 10 s after the first file was sent")
+			}
+		}
 		conn.Close()
 		deadline := time.Now().Add(5 * time.Second)
 		for {
