@@ -151,7 +151,7 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 	// replica (manual runs and the jobs page need it); Start starts it only
 	// where jobs are enabled.
 	a.alertStore = store.NewAlertStore(db)
-	ac, err := alertConfig(cfg)
+	ladder, err := alertLadder(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -161,7 +161,25 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 	}
 	// E-mails and exports word due times as the pages do.
 	dueText := func(lang string, due time.Time) string { return present.TimeIn(due, cfg.Location, lang, cat) }
-	ac.Store, ac.Calendar, ac.Log, ac.DueText = a.alertStore, a.deadlines.Calendar, log, dueText
+	ac := alert.Config{
+		Store: a.alertStore, Calendar: a.deadlines.Calendar, Location: cfg.Location, Ladder: ladder, Log: log,
+		Webhooks: cfg.Webhook.URLs, Lang: cfg.Alerts.Lang, BaseURL: strings.TrimRight(cfg.BaseURL, "/"), TrackPath: web.PathTrack,
+		AgencyName: cfg.AgencyName, BatchSize: cfg.Alerts.BatchSize,
+		Retry:       alert.RetryPolicy{MaxAttempts: cfg.Alerts.MaxAttempts, Base: cfg.Alerts.RetryBase, Max: cfg.Alerts.RetryMax},
+		SendTimeout: max(cfg.SMTP.Timeout, cfg.Webhook.Timeout),
+		DueText:     dueText,
+	}
+	// The channels are configured or not: without SMTP or webhooks the
+	// alerts stay in-app.
+	if cfg.SMTP.Host != "" {
+		if ac.Mailer, err = alert.NewSMTPMailer(alert.SMTPConfig{Host: cfg.SMTP.Host, Port: cfg.SMTP.Port, TLS: cfg.SMTP.TLS, Auth: cfg.SMTP.Auth,
+			Username: cfg.SMTP.Username, Password: cfg.SMTP.Password, From: cfg.SMTP.From, FromName: cfg.SMTP.FromName, Timeout: cfg.SMTP.Timeout}); err != nil {
+			return nil, fmt.Errorf("config: %w", err)
+		}
+	}
+	if len(cfg.Webhook.URLs) > 0 {
+		ac.Hooks = &alert.HTTPWebhook{Secret: cfg.Webhook.Secret, Client: &http.Client{Timeout: cfg.Webhook.Timeout}}
+	}
 	if a.alerts, err = alert.NewService(ac); err != nil {
 		return nil, err
 	}
@@ -322,9 +340,9 @@ func knownUnits(units *store.UnitStore) plan.UnitSource {
 	}
 }
 
-// alertConfig reads the alert ladder and the channels from the
-// configuration; build adds the store, the calendar and the log.
-func alertConfig(cfg *config.Config) (alert.Config, error) {
+// alertLadder reads who is alerted when (alerts.*_to) from the
+// configuration.
+func alertLadder(cfg *config.Config) (alert.Ladder, error) {
 	ladder := alert.Ladder{DueSoonDays: cfg.Alerts.DueSoonLeads, EscalateAfter: cfg.Alerts.EscalateAfter}
 	var err error
 	for _, l := range []struct {
@@ -332,28 +350,10 @@ func alertConfig(cfg *config.Config) (alert.Config, error) {
 		v   string
 	}{{&ladder.DueSoon, cfg.Alerts.DueSoonTo}, {&ladder.Late, cfg.Alerts.LateTo}, {&ladder.Escalate, cfg.Alerts.EscalateTo}} {
 		if *l.dst, err = alert.ParseAudiences(l.v); err != nil {
-			return alert.Config{}, fmt.Errorf("config: alerts: %w", err)
+			return alert.Ladder{}, fmt.Errorf("config: alerts: %w", err)
 		}
 	}
-	ac := alert.Config{
-		Location: cfg.Location, Ladder: ladder,
-		Webhooks: cfg.Webhook.URLs, Lang: cfg.Alerts.Lang, BaseURL: strings.TrimRight(cfg.BaseURL, "/"), TrackPath: web.PathTrack,
-		AgencyName: cfg.AgencyName, BatchSize: cfg.Alerts.BatchSize,
-		Retry:       alert.RetryPolicy{MaxAttempts: cfg.Alerts.MaxAttempts, Base: cfg.Alerts.RetryBase, Max: cfg.Alerts.RetryMax},
-		SendTimeout: max(cfg.SMTP.Timeout, cfg.Webhook.Timeout),
-	}
-	if cfg.SMTP.Host != "" {
-		m, err := alert.NewSMTPMailer(alert.SMTPConfig{Host: cfg.SMTP.Host, Port: cfg.SMTP.Port, TLS: cfg.SMTP.TLS, Auth: cfg.SMTP.Auth,
-			Username: cfg.SMTP.Username, Password: cfg.SMTP.Password, From: cfg.SMTP.From, FromName: cfg.SMTP.FromName, Timeout: cfg.SMTP.Timeout})
-		if err != nil {
-			return alert.Config{}, fmt.Errorf("config: %w", err)
-		}
-		ac.Mailer = m
-	}
-	if len(cfg.Webhook.URLs) > 0 {
-		ac.Hooks = &alert.HTTPWebhook{Secret: cfg.Webhook.Secret, Client: &http.Client{Timeout: cfg.Webhook.Timeout}}
-	}
-	return ac, nil
+	return ladder, nil
 }
 
 // jobOverrides is the per-job configuration (jobs.NAME.*).
