@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -141,8 +142,13 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 			MaxOpenConns: cfg.DB.MaxOpenConns, MaxIdleConns: cfg.DB.MaxIdleConns}, cfg.Database.MaxLag, log)
 		a.reportStore.WithReplica(a.replica)
 	}
+	// "Due soon" is one horizon everywhere: the earliest due-soon reminder.
+	soonDays := 0
+	if len(cfg.Alerts.DueSoonLeads) > 0 {
+		soonDays = slices.Max(cfg.Alerts.DueSoonLeads)
+	}
 	if a.reports, err = report.NewService(report.Config{
-		Store: a.reportStore, Location: cfg.Location, Now: now, Calendar: a.deadlines.Calendar,
+		Store: a.reportStore, Location: cfg.Location, Now: now, Calendar: a.deadlines.Calendar, DueSoonDays: soonDays,
 	}); err != nil {
 		return nil, err
 	}
@@ -230,7 +236,7 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 	jsonAPI, err := httpapi.New(httpapi.API{
 		Plans: a.plans, Units: a.units,
 		Deadlines: httpapi.Deadlines{Service: a.deadlines, Tables: a.deadlineStore, Overrides: a.deadlineStore, Rules: a.deadlineStore},
-		Accounts:  a.accounts, Cases: a.cases, Trail: a.trail, Now: now, DueSoon: cfg.Auth.DueSoon,
+		Accounts:  a.accounts, Cases: a.cases, Trail: a.trail, Now: now, SoonUntil: a.reports.SoonUntil,
 		Petitions: &httpapi.Intake{Service: a.intake.service, Files: files, Catalog: cat, Location: cfg.Location},
 		Jobs:      httpapi.Jobs{Scheduler: a.scheduler, Alerts: a.alertStore, Now: now},
 		Workflow:  a.workflow,
@@ -242,7 +248,7 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 	httpapi.Mount(e, jsonAPI, api.Spec)
 	pages.Mount(e)
 	staff, err := web.NewStaff(web.Staff{Pages: pages, Auth: auth, Accounts: a.accounts, Cases: a.cases, Trail: a.trail, Units: a.units,
-		Now: now, Location: cfg.Location, DueSoon: cfg.Auth.DueSoon, Workflow: a.workflow})
+		Now: now, Location: cfg.Location, SoonUntil: a.reports.SoonUntil, Workflow: a.workflow})
 	if err != nil {
 		return nil, err
 	}

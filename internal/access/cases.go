@@ -68,8 +68,9 @@ func (c CaseRef) Open() bool {
 	return true
 }
 
-// UrgencyAt classifies the case at now; dueSoon is the amber window.
-func (c CaseRef) UrgencyAt(now time.Time, dueSoon time.Duration) Urgency {
+// UrgencyAt classifies the case at now; a running main clock due by
+// soonUntil is due soon.
+func (c CaseRef) UrgencyAt(now, soonUntil time.Time) Urgency {
 	if c.ClockDueAt == nil || !c.Open() {
 		return UrgencyNone
 	}
@@ -77,7 +78,7 @@ func (c CaseRef) UrgencyAt(now time.Time, dueSoon time.Duration) Urgency {
 	switch {
 	case k.LateAt(now):
 		return UrgencyLate
-	case k.DueSoonAt(now, dueSoon):
+	case k.DueSoonAt(now, soonUntil.Sub(now)):
 		return UrgencyDueSoon
 	}
 	return UrgencyOK
@@ -103,12 +104,14 @@ type CaseQuery struct {
 	TopicID  int64
 	// UnitID: cases where this unit is lead or coordinating.
 	UnitID int64
-	// Urgency: UrgencyLate or UrgencyDueSoon at Now, with the DueSoon
-	// window; both imply open cases.
+	// Urgency: UrgencyLate or UrgencyDueSoon at Now, due soon meaning due
+	// by SoonUntil; both imply open cases.
 	Urgency Urgency
 	Now     time.Time
-	DueSoon time.Duration
-	Limit   int
+	// SoonUntil ends the due-soon horizon (report.Service.SoonUntil: a
+	// number of working days from today), the same for every surface.
+	SoonUntil time.Time
+	Limit     int
 }
 
 // CaseStore reads cases for staff. ListCases must apply the filter in SQL.

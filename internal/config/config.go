@@ -231,8 +231,6 @@ type AuthConfig struct {
 	LoginIPFailures int           `koanf:"login_ip_failures"`
 	SessionIdle     time.Duration `koanf:"session_idle"`
 	SessionMax      time.Duration `koanf:"session_max"`
-	// DueSoon is the amber window of the staff inbox.
-	DueSoon time.Duration `koanf:"due_soon"`
 	// PasswordHashCost is "standard" (argon2id at OWASP's cost) or
 	// "minimal", which only env=test accepts: a test suite logs in
 	// thousands of times.
@@ -343,7 +341,6 @@ func Defaults() map[string]any {
 		"auth.login_ip_failures":   20,
 		"auth.session_idle":        "30m",
 		"auth.session_max":         "12h",
-		"auth.due_soon":            "72h",
 		"auth.password_hash_cost":  "standard",
 
 		// intake: see IntakeConfig

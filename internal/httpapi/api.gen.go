@@ -3431,7 +3431,7 @@ type ListCasesParams struct {
 	// Unit Unit code: cases it leads or coordinates.
 	Unit *string `form:"unit,omitempty" json:"unit,omitempty"`
 
-	// Urgency late (past the due time) or due_soon (within the amber window); both only open cases.
+	// Urgency late (past the due time) or due_soon (due within the due-soon horizon: the working days of the earliest due-soon reminder, alerts.due_soon_days, as the dashboard counts them); both only open cases.
 	Urgency *ListCasesParamsUrgency `form:"urgency,omitempty" json:"urgency,omitempty"`
 
 	// Late true: only the cases late now (their running main clock is past its due time); the same cases as the dashboard's "late now" and urgency=late.

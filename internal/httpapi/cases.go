@@ -21,7 +21,7 @@ import (
 // ListCases implements GET /cases.
 func (a *API) ListCases(ctx context.Context, req ListCasesRequestObject) (ListCasesResponseObject, error) {
 	p := req.Params
-	q := access.CaseQuery{OpenOnly: p.Open == nil || *p.Open, DueSoon: a.DueSoon}
+	q := access.CaseQuery{OpenOnly: p.Open == nil || *p.Open, SoonUntil: a.SoonUntil(ctx)}
 	if p.Status != nil {
 		q.Status = string(*p.Status)
 	}
@@ -67,7 +67,7 @@ func (a *API) ListCases(ctx context.Context, req ListCasesRequestObject) (ListCa
 	}
 	out := ListCases200JSONResponse{Cases: make([]StaffCase, 0, len(list))}
 	for _, c := range list {
-		out.Cases = append(out.Cases, a.staffCase(c, units))
+		out.Cases = append(out.Cases, a.staffCase(ctx, c, units))
 	}
 	return out, nil
 }
@@ -463,7 +463,7 @@ func (a *API) caseDetail(ctx context.Context, id int64) (CaseDetail, error) {
 	cat := a.Petitions.Catalog
 	st := v.State
 	d := CaseDetail{Id: st.ID, Code: st.Code, Kind: PetitionKind(st.Kind), Channel: string(st.Channel), Title: f.Title,
-		Status: CaseStatus(st.Status), ReceivedAt: st.ReceivedAt, DueAt: f.DueAt, Urgency: CaseDetailUrgency(a.urgency(f.CaseRef)),
+		Status: CaseStatus(st.Status), ReceivedAt: st.ReceivedAt, DueAt: f.DueAt, Urgency: CaseDetailUrgency(a.urgency(ctx, f.CaseRef)),
 		Content: f.Content, Place: f.Place, AcceptedAt: st.AcceptedAt, WithdrawalContinues: st.WithdrawalContinues,
 		Petitioner: PetitionerView{Shown: f.Identity.Shown, Secret: f.Identity.Secret, Waived: f.Identity.Waived, CanReveal: f.Identity.CanReveal},
 		Classification: CaseClassification{ClassifiedAt: st.Class.ClassifiedAt, Eligible: st.Class.Eligible, IneligibleReason: st.Class.IneligibleReason,

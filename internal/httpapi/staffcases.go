@@ -11,8 +11,8 @@ import (
 	"github.com/phucdap/phucdap/internal/fault"
 )
 
-func (a *API) urgency(c access.CaseRef) string {
-	u := string(c.UrgencyAt(a.Now(), a.DueSoon))
+func (a *API) urgency(ctx context.Context, c access.CaseRef) string {
+	u := string(c.UrgencyAt(a.Now(), a.SoonUntil(ctx)))
 	if u == "" {
 		return "none"
 	}
@@ -35,9 +35,9 @@ func (a *API) unitsByID(ctx context.Context) (map[int64]CaseUnit, error) {
 
 // staffCase is a case as lists show it: the lead and the coordinating
 // units as {code, name}, the same shape as the case detail's.
-func (a *API) staffCase(c access.CaseRef, units map[int64]CaseUnit) StaffCase {
+func (a *API) staffCase(ctx context.Context, c access.CaseRef, units map[int64]CaseUnit) StaffCase {
 	s := StaffCase{Id: c.ID, Code: c.Code, Kind: StaffCaseKind(c.Kind), Title: c.Title, Status: c.Status,
-		ReceivedAt: c.ReceivedAt, DueAt: c.DueAt, Urgency: StaffCaseUrgency(a.urgency(c)), Late: c.UrgencyAt(a.Now(), a.DueSoon) == access.UrgencyLate,
+		ReceivedAt: c.ReceivedAt, DueAt: c.DueAt, Urgency: StaffCaseUrgency(a.urgency(ctx, c)), Late: c.UrgencyAt(a.Now(), a.SoonUntil(ctx)) == access.UrgencyLate,
 		CoordinatingUnits: make([]CaseUnit, 0, len(c.Scope.CoordinatingUnitIDs))}
 	if c.LeadUnitCode != "" {
 		s.LeadUnit = &CaseUnit{Code: c.LeadUnitCode, Name: c.LeadUnitName}
@@ -61,7 +61,7 @@ func (a *API) ListStaffCases(ctx context.Context, _ ListStaffCasesRequestObject)
 	}
 	out := ListStaffCases200JSONResponse{Cases: make([]StaffCase, 0, len(list))}
 	for _, c := range list {
-		out.Cases = append(out.Cases, a.staffCase(c, units))
+		out.Cases = append(out.Cases, a.staffCase(ctx, c, units))
 	}
 	return out, nil
 }
@@ -77,7 +77,7 @@ func (a *API) GetStaffCase(ctx context.Context, req GetStaffCaseRequestObject) (
 	if err != nil {
 		return nil, err
 	}
-	s := a.staffCase(f.CaseRef, units)
+	s := a.staffCase(ctx, f.CaseRef, units)
 	out := GetStaffCase200JSONResponse{Id: s.Id, Code: s.Code, Kind: StaffCaseFileKind(s.Kind), Title: s.Title, Status: s.Status,
 		ReceivedAt: s.ReceivedAt, DueAt: s.DueAt, LeadUnit: s.LeadUnit, CoordinatingUnits: s.CoordinatingUnits, Late: s.Late,
 		Urgency: StaffCaseFileUrgency(s.Urgency),

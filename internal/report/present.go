@@ -55,6 +55,14 @@ func (s *Service) NowSpec(ctx context.Context) Now {
 	return n
 }
 
+// SoonUntil is the end of the due-soon horizon now: the latest due time
+// that is due soon, DueSoonDays working days from today. The dashboard,
+// the inbox, the case pages and the case API all use it.
+func (s *Service) SoonUntil(ctx context.Context) time.Time {
+	now := s.cfg.Now()
+	return SoonUntil(s.cfg.Calendar(ctx), calendar.DateOf(now, s.cfg.Location), s.cfg.DueSoonDays, s.cfg.Location)
+}
+
 // SoonUntil is the latest due time whose deadline date is at most n working
 // days after today (a due time is 24:00 of its last day).
 func SoonUntil(cal *calendar.Calendar, today calendar.Date, n int, loc *time.Location) time.Time {

@@ -152,7 +152,7 @@ func (s *CaseAccessStore) ListCases(ctx context.Context, f access.CaseFilter, cq
 	case access.UrgencyLate:
 		q = q.Where(mainClockWhere(caseclock.LateSQL("m.", "?")), cq.Now.UTC())
 	case access.UrgencyDueSoon:
-		q = q.Where(mainClockWhere(caseclock.DueSoonSQL("m.", "?", "?")), cq.Now.UTC(), cq.Now.Add(cq.DueSoon).UTC())
+		q = q.Where(mainClockWhere(caseclock.DueSoonSQL("m.", "?", "?")), cq.Now.UTC(), cq.SoonUntil.UTC())
 	}
 	var rows []caseRefRow
 	if err := q.Order("CASE WHEN cases.due_at IS NULL THEN 1 ELSE 0 END, cases.due_at, cases.received_at, cases.id").

@@ -86,13 +86,13 @@ func TestLateIsOneFigure(t *testing.T) {
 		w := newLateWorld(t, db)
 
 		refs, err := store.NewCaseAccessStore(db).ListCases(ctx, access.CaseFilter{All: true},
-			access.CaseQuery{Urgency: access.UrgencyLate, Now: w.now, DueSoon: 72 * time.Hour, Limit: 100})
+			access.CaseQuery{Urgency: access.UrgencyLate, Now: w.now, SoonUntil: w.now.Add(72 * time.Hour), Limit: 100})
 		if err != nil {
 			t.Fatal(err)
 		}
 		var inbox []string
 		for _, r := range refs {
-			if u := r.UrgencyAt(w.now, 72*time.Hour); u != access.UrgencyLate {
+			if u := r.UrgencyAt(w.now, w.now.Add(72*time.Hour)); u != access.UrgencyLate {
 				t.Errorf("%s listed as late but its urgency is %q", r.Code, u)
 			}
 			inbox = append(inbox, r.Code)
@@ -104,7 +104,7 @@ func TestLateIsOneFigure(t *testing.T) {
 		}
 		rowsLate := 0
 		for _, r := range all {
-			if r.UrgencyAt(w.now, 72*time.Hour) == access.UrgencyLate {
+			if r.UrgencyAt(w.now, w.now.Add(72*time.Hour)) == access.UrgencyLate {
 				rowsLate++
 			}
 		}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -31,8 +32,8 @@ type Staff struct {
 	Units    org.UnitStore
 	Now      func() time.Time
 	Location *time.Location
-	// DueSoon is the amber window of the inbox.
-	DueSoon time.Duration
+	// SoonUntil ends the due-soon horizon now (report.Service.SoonUntil).
+	SoonUntil func(ctx context.Context) time.Time
 	// Workflow serves the case workflow's forms.
 	Workflow *petition.Workflow
 }
@@ -45,6 +46,7 @@ func NewStaff(deps Staff) (*Staff, error) {
 		platform.Dep{Name: "Accounts", Absent: s.Accounts == nil}, platform.Dep{Name: "Cases", Absent: s.Cases == nil},
 		platform.Dep{Name: "Trail", Absent: s.Trail == nil}, platform.Dep{Name: "Units", Absent: s.Units == nil},
 		platform.Dep{Name: "Now", Absent: s.Now == nil}, platform.Dep{Name: "Location", Absent: s.Location == nil},
+		platform.Dep{Name: "SoonUntil", Absent: s.SoonUntil == nil},
 		platform.Dep{Name: "Workflow", Absent: s.Workflow == nil},
 	); err != nil {
 		return nil, err

@@ -76,12 +76,12 @@ func (s *Staff) renderInbox(c echo.Context, res *bulkResult) error {
 		f.Urgency = ""
 	}
 	q := access.CaseQuery{OpenOnly: !f.All && f.Status == "", Status: f.Status, Kind: f.Kind, TopicID: f.TopicID,
-		Urgency: access.Urgency(f.Urgency), DueSoon: s.DueSoon}
+		Urgency: access.Urgency(f.Urgency), SoonUntil: s.SoonUntil(ctx)}
 	list, err := s.Cases.List(ctx, a, q)
 	if err != nil {
 		return err
 	}
-	now := s.Now()
+	now, soonUntil := s.Now(), q.SoonUntil
 	d := inboxData{Filter: f, Statuses: petition.Statuses, Kinds: petition.Kinds, Result: res,
 		Bulk: access.Can(a, access.ActCaseAssign, nil)}
 	if d.Topics, err = s.Pages.Intake.Service.Topics(ctx); err != nil {
@@ -103,7 +103,7 @@ func (s *Staff) renderInbox(c echo.Context, res *bulkResult) error {
 		}
 	}
 	for _, r := range list {
-		row := inboxRow{CaseRef: r, Urgency: r.UrgencyAt(now, s.DueSoon), Due: s.dueText(c, r.DueAt), Receive: s.when(&r.ReceivedAt)}
+		row := inboxRow{CaseRef: r, Urgency: r.UrgencyAt(now, soonUntil), Due: s.dueText(c, r.DueAt), Receive: s.when(&r.ReceivedAt)}
 		switch row.Urgency {
 		case access.UrgencyLate:
 			d.Late++
@@ -155,7 +155,7 @@ func (s *Staff) loadCase(c echo.Context) (caseData, error) {
 	if err != nil {
 		return caseData{}, err
 	}
-	d := caseData{File: f, Urgency: f.UrgencyAt(s.Now(), s.DueSoon), Due: s.dueText(c, f.DueAt), Receive: s.when(&f.ReceivedAt)}
+	d := caseData{File: f, Urgency: f.UrgencyAt(s.Now(), s.SoonUntil(c.Request().Context())), Due: s.dueText(c, f.DueAt), Receive: s.when(&f.ReceivedAt)}
 	if d.Attachments, err = s.Cases.Attachments(c.Request().Context(), accesshttp.Actor(c), id); err != nil {
 		return caseData{}, err
 	}
