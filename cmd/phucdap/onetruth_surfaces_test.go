@@ -224,7 +224,8 @@ func TestLateAndMonthAgreeOnEverySurface(t *testing.T) {
 		if got != 1 {
 			t.Fatalf("digests for %s: %d", officeEmail, got)
 		}
-		mail := mp.Message(t, list[0].ID).Text
+		msg := mp.Message(t, list[0].ID)
+		mail := msg.Text
 		var payload string
 		ta.db.Gorm.Raw("SELECT a.payload FROM alerts a JOIN accounts u ON u.id = a.account_id WHERE a.kind = 'digest' AND u.email = ?", officeEmail).Scan(&payload)
 		var pl alert.Payload
@@ -357,7 +358,7 @@ func TestLateAndMonthAgreeOnEverySurface(t *testing.T) {
 		for _, s := range [][]string{flatten(rows), flatten(cases)} {
 			all = append(all, s...)
 		}
-		surfaces := map[string]string{"digest e-mail": mail, "digest payload": payload, "XLSX": strings.Join(all, "|"),
+		surfaces := map[string]string{"digest e-mail": mail, "digest e-mail (HTML)": msg.Subject + msg.HTML, "digest payload": payload, "XLSX": strings.Join(all, "|"),
 			"public page": pubPage, "drill-down": drillPage, "inbox": inbox, "dashboard": dash}
 		_, openJSON := ta.do(t, http.MethodGet, "/api/v1/public/stats?period=2026-11", nil)
 		surfaces["public open data"] = string(openJSON)
