@@ -269,3 +269,15 @@ func (db *DB) Tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	}
 	return db.unavailable(err)
 }
+
+// seedTx runs a seed that inserts what is missing (units, topics). Two
+// replicas starting at once on an empty database both find the rows
+// missing; the unique key refuses the later inserts, and the retry finds
+// the rows the other replica committed and adds nothing.
+func seedTx(ctx context.Context, db *DB, fn func(tx *gorm.DB) error) error {
+	err := db.Tx(ctx, fn)
+	for attempt := 0; attempt < 3 && err != nil && isUniqueViolation(err); attempt++ {
+		err = db.Tx(ctx, fn)
+	}
+	return err
+}

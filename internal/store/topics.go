@@ -47,7 +47,7 @@ func (s *PetitionStore) ListTopics(ctx context.Context) ([]petition.Topic, error
 // admins edited them. It returns how many it added.
 func (s *PetitionStore) EnsureTopics(ctx context.Context, seeds []petition.TopicSeed, taskIDs map[string]int64, now time.Time) (int, error) {
 	added := 0
-	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
+	err := seedTx(ctx, s.db, func(tx *gorm.DB) error {
 		added = 0
 		var have []string
 		if err := tx.Model(&topicRow{}).Pluck("slug", &have).Error; err != nil {

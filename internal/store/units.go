@@ -102,7 +102,7 @@ func (s *UnitStore) UnitByCode(ctx context.Context, code string) (org.Unit, erro
 // Existing units are left as the office edited them.
 func (s *UnitStore) EnsureUnits(ctx context.Context, units []org.Unit) (int, error) {
 	created := 0
-	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
+	err := seedTx(ctx, s.db, func(tx *gorm.DB) error {
 		created = 0
 		now := s.now()
 		ids := map[string]int64{}
