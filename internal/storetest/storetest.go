@@ -223,7 +223,11 @@ func copyFile(from, to string) error {
 func NewPostgres(t testing.TB) *store.DB {
 	t.Helper()
 	dsn := NewPostgresURL(t)
-	db, err := store.Open(context.Background(), store.Options{Dialect: store.Postgres, URL: dsn, MaxOpenConns: 16})
+	var db *store.DB
+	err := retryBusy(func() (err error) {
+		db, err = store.Open(context.Background(), store.Options{Dialect: store.Postgres, URL: dsn, MaxOpenConns: 8, MaxIdleConns: 2})
+		return err
+	})
 	if err != nil {
 		t.Fatalf("open postgres: %v", err)
 	}
@@ -257,11 +261,37 @@ func newPostgresDB(t testing.TB, migrated bool) string {
 	if migrated {
 		q += " TEMPLATE " + template(t, admin)
 	}
-	if _, err := admin.ExecContext(ctx, q); err != nil {
+	postgresDBs <- struct{}{}
+	if err := retryBusy(func() error { _, err := admin.ExecContext(ctx, q); return err }); err != nil {
+		<-postgresDBs
 		t.Fatalf("create test database: %v", err)
 	}
-	t.Cleanup(func() { drops.drop(t, admin, name) })
+	t.Cleanup(func() {
+		drops.drop(t, admin, name)
+		<-postgresDBs
+	})
 	return withDatabase(PostgresURL(), name)
+}
+
+// MaxPostgresDatabases bounds the test databases one test binary holds at
+// once. The server is shared (by the packages go test runs side by side,
+// and by other people's runs) and allows a hundred connections in all; a
+// test waits here for its turn rather than fail with "too many clients".
+const MaxPostgresDatabases = 6
+
+var postgresDBs = make(chan struct{}, MaxPostgresDatabases)
+
+// retryBusy runs fn again while the server refuses connections because it
+// has too many (SQLSTATE 53300), for up to a minute.
+func retryBusy(fn func() error) error {
+	deadline := time.Now().Add(time.Minute)
+	for wait := 100 * time.Millisecond; ; wait = min(2*wait, 2*time.Second) {
+		err := fn()
+		if err == nil || !strings.Contains(err.Error(), "53300") || time.Now().After(deadline) {
+			return err
+		}
+		time.Sleep(wait)
+	}
 }
 
 var (
@@ -281,9 +311,15 @@ func adminDB(t testing.TB) *sql.DB {
 			adminErr = err
 			return
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		if err := db.PingContext(ctx); err != nil {
+		// Creating and dropping databases needs few connections, and the
+		// server's are shared.
+		db.SetMaxOpenConns(4)
+		db.SetMaxIdleConns(2)
+		if err := retryBusy(func() error {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			return db.PingContext(ctx)
+		}); err != nil {
 			db.Close()
 			adminErr = err
 			return
