@@ -275,6 +275,12 @@ func viTexts() texts {
 			case KindPAKN:
 				return "Phản ánh, kiến nghị"
 			case KindComplaint:
+				if strings.HasPrefix(id, "complaint.discipline.") {
+					if round == 2 {
+						return "Khiếu nại quyết định kỷ luật lần hai"
+					}
+					return "Khiếu nại quyết định kỷ luật lần đầu"
+				}
 				if round == 2 {
 					return "Khiếu nại lần hai"
 				}
@@ -386,6 +392,12 @@ func enTexts() texts {
 			case KindPAKN:
 				return "Feedback or petition (PAKN)"
 			case KindComplaint:
+				if strings.HasPrefix(id, "complaint.discipline.") {
+					if round == 2 {
+						return "Second complaint against a disciplinary decision"
+					}
+					return "First complaint against a disciplinary decision"
+				}
 				if round == 2 {
 					return "Second complaint"
 				}

@@ -180,6 +180,15 @@ func TestExplainEveryRule(t *testing.T) {
 		{Request{RuleID: ComplaintFiling, StartDate: d("2026-10-01"), Round: 2, Remote: true}, want{
 			vi: []string{"Khiếu nại lần hai (vùng sâu, vùng xa): nộp đơn khiếu nại trong 45 ngày", "Luật Khiếu nại 2011, Điều 33", "16/11/2026"},
 			en: []string{"Law on Complaints 2011, Art. 33"}}},
+		// A disciplinary complaint received Thu 20/08/2026: 10 days end Sun
+		// 30/08, in the National Day break, so Thu 03/09.
+		{Request{RuleID: DisciplineAccept, StartDate: d("2026-08-20")}, want{
+			vi: []string{"Khiếu nại quyết định kỷ luật lần đầu: thụ lý trong 10 ngày kể từ ngày nhận (Luật Khiếu nại 2011, Điều 50)", "Hạn: hết ngày 03/09/2026"},
+			en: []string{"First complaint against a disciplinary decision: accept within 10 days from receipt (Law on Complaints 2011, Art. 50)", "Due: end of 3 September 2026"}}},
+		// Accepted 23/07/2026, second round, complex: 60 days, Mon 21/09.
+		{Request{RuleID: DisciplineResolve, StartDate: d("2026-07-23"), Round: 2, Complexity: Complex}, want{
+			vi: []string{"Khiếu nại quyết định kỷ luật lần hai (vụ việc phức tạp): giải quyết trong 60 ngày kể từ ngày thụ lý (Luật Khiếu nại 2011, Điều 50)", "Hạn: hết ngày 21/09/2026"},
+			en: []string{"Second complaint against a disciplinary decision (complex case): resolve within 60 days from acceptance (Law on Complaints 2011, Art. 50)", "Due: end of 21 September 2026"}}},
 		{Request{RuleID: DenunciationInitial, StartDate: d("2026-02-12")}, want{
 			vi: []string{"Luật Tố cáo 2018, Điều 24(1)", "14/02/2026–22/02/2026 (Tết Nguyên đán)"},
 			en: []string{"14–22 February 2026 (Lunar New Year (Tết))"}}},
@@ -228,7 +237,7 @@ func TestExplainEveryRule(t *testing.T) {
 		}
 	}
 	// The complaint laws have no "especially complex" case: refused.
-	for _, id := range []string{ComplaintAccept, ComplaintResolve} {
+	for _, id := range []string{ComplaintAccept, ComplaintResolve, DisciplineAccept, DisciplineResolve} {
 		if _, err := e.Compute(Request{RuleID: id, StartDate: d("2026-07-15"), Complexity: EspeciallyComplex}); !errors.Is(err, ErrInvalidRequest) {
 			t.Errorf("%s especially complex: %v", id, err)
 		}

@@ -88,6 +88,11 @@ const (
 	DenunciationForward = "denunciation.forward"
 	DenunciationResolve = "denunciation.resolve"
 	ReceptionAnswer     = "reception.answer"
+	// A complaint against a disciplinary decision on an official (Luật
+	// Khiếu nại Chapter IV) runs on its own limits, chosen when the office
+	// classifies the complaint as such.
+	DisciplineAccept  = "complaint.discipline.accept"
+	DisciplineResolve = "complaint.discipline.resolve"
 )
 
 // MaxLimit bounds every limit and override (ten years of days). It keeps a
@@ -436,6 +441,36 @@ func DefaultRules() []Rule {
 			VersionBy:          StartDecision,
 			VersionBasis:       "ngày nhận được hoặc biết được quyết định, hành vi bị khiếu nại (Luật Khiếu nại 2011, Điều 9 và 33; một phiên bản)",
 			VersionBasisEN:     "the date the contested decision or act was received or learned of (Law on Complaints 2011, Art. 9 and 33; one version)",
+		},
+		{
+			// Luật Khiếu nại Art. 50 sets the disciplinary complaint's own
+			// acceptance time, for both rounds, in calendar days from
+			// receipt; NĐ 155/2026 amends only NĐ 124's general acceptance
+			// article, so this one did not change on 01/07/2026.
+			ID: DisciplineAccept, Kind: KindComplaint, Step: StepAccept,
+			Limit: 10, Unit: CalendarDays, Start: StartReceipt, EffectiveFrom: past,
+			LegalBasis:     "Luật Khiếu nại 2011, Điều 50",
+			LegalBasisEN:   "Law on Complaints 2011, Art. 50",
+			Confidence:     "A",
+			VersionBy:      StartReceipt,
+			VersionBasis:   "ngày nhận đơn khiếu nại quyết định kỷ luật (Luật Khiếu nại 2011, Điều 50; một phiên bản)",
+			VersionBasisEN: "the date the complaint against the disciplinary decision was received (Law on Complaints 2011, Art. 50; one version)",
+		},
+		{
+			// Art. 50: first round 30 days, 45 if complex; second round 45,
+			// 60 if complex; no longer period for remote areas.
+			ID: DisciplineResolve, Kind: KindComplaint, Step: StepResolve,
+			Limit: 30, ComplexLimit: 45, Round2Limit: 45, Round2ComplexLimit: 60,
+			Unit: CalendarDays, Start: StartAcceptance, PauseRestarts: true, EffectiveFrom: past,
+			LegalBasis:        "Luật Khiếu nại 2011, Điều 50",
+			LegalBasisEN:      "Law on Complaints 2011, Art. 50",
+			Confidence:        "A",
+			PauseRestartsFrom: lawChange,
+			PauseBasis:        "Luật Khiếu nại 2011, Điều 11a (bổ sung bởi Luật 136/2025/QH15); Nghị định 124/2020/NĐ-CP, Điều 28b (bổ sung bởi Nghị định 155/2026/NĐ-CP, Điều 12)",
+			PauseBasisEN:      "Law on Complaints 2011, Art. 11a (added by Law 136/2025/QH15); Decree 124/2020/ND-CP, Art. 28b (added by Decree 155/2026/ND-CP, Art. 12)",
+			VersionBy:         StartAcceptance,
+			VersionBasis:      "ngày thụ lý (Luật Khiếu nại 2011, Điều 50: thời hạn giải quyết tính từ ngày thụ lý; một phiên bản)",
+			VersionBasisEN:    "the date of acceptance (Law on Complaints 2011, Art. 50: the period runs from acceptance; one version)",
 		},
 		{
 			ID: DenunciationInitial, Kind: KindDenunciation, Step: StepInitial,

@@ -45,6 +45,24 @@ func (e AlertClockKind) Valid() bool {
 	}
 }
 
+// Defines values for CaseClassificationComplaintSubtype.
+const (
+	CaseClassificationComplaintSubtypeAdministrative CaseClassificationComplaintSubtype = "administrative"
+	CaseClassificationComplaintSubtypeDisciplinary   CaseClassificationComplaintSubtype = "disciplinary"
+)
+
+// Valid indicates whether the value is a known member of the CaseClassificationComplaintSubtype enum.
+func (e CaseClassificationComplaintSubtype) Valid() bool {
+	switch e {
+	case CaseClassificationComplaintSubtypeAdministrative:
+		return true
+	case CaseClassificationComplaintSubtypeDisciplinary:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for CaseClockKind.
 const (
 	CaseClockKindAccept       CaseClockKind = "accept"
@@ -243,6 +261,24 @@ func (e CaseStatus) Valid() bool {
 	case CaseStatusTerminated:
 		return true
 	case CaseStatusWithdrawn:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ClassifyInputComplaintSubtype.
+const (
+	ClassifyInputComplaintSubtypeAdministrative ClassifyInputComplaintSubtype = "administrative"
+	ClassifyInputComplaintSubtypeDisciplinary   ClassifyInputComplaintSubtype = "disciplinary"
+)
+
+// Valid indicates whether the value is a known member of the ClassifyInputComplaintSubtype enum.
+func (e ClassifyInputComplaintSubtype) Valid() bool {
+	switch e {
+	case ClassifyInputComplaintSubtypeAdministrative:
+		return true
+	case ClassifyInputComplaintSubtypeDisciplinary:
 		return true
 	default:
 		return false
@@ -1421,22 +1457,28 @@ func (e WithdrawCaseParamsLang) Valid() bool {
 
 // Defines values for ExplainDeadlineParamsRule.
 const (
-	ComplaintAccept     ExplainDeadlineParamsRule = "complaint.accept"
-	ComplaintFiling     ExplainDeadlineParamsRule = "complaint.filing"
-	ComplaintResolve    ExplainDeadlineParamsRule = "complaint.resolve"
-	DenunciationForward ExplainDeadlineParamsRule = "denunciation.forward"
-	DenunciationInitial ExplainDeadlineParamsRule = "denunciation.initial"
-	DenunciationResolve ExplainDeadlineParamsRule = "denunciation.resolve"
-	LetterProcess       ExplainDeadlineParamsRule = "letter.process"
-	PaknAnswer          ExplainDeadlineParamsRule = "pakn.answer"
-	PaknForward         ExplainDeadlineParamsRule = "pakn.forward"
-	ReceptionAnswer     ExplainDeadlineParamsRule = "reception.answer"
+	ComplaintAccept            ExplainDeadlineParamsRule = "complaint.accept"
+	ComplaintDisciplineAccept  ExplainDeadlineParamsRule = "complaint.discipline.accept"
+	ComplaintDisciplineResolve ExplainDeadlineParamsRule = "complaint.discipline.resolve"
+	ComplaintFiling            ExplainDeadlineParamsRule = "complaint.filing"
+	ComplaintResolve           ExplainDeadlineParamsRule = "complaint.resolve"
+	DenunciationForward        ExplainDeadlineParamsRule = "denunciation.forward"
+	DenunciationInitial        ExplainDeadlineParamsRule = "denunciation.initial"
+	DenunciationResolve        ExplainDeadlineParamsRule = "denunciation.resolve"
+	LetterProcess              ExplainDeadlineParamsRule = "letter.process"
+	PaknAnswer                 ExplainDeadlineParamsRule = "pakn.answer"
+	PaknForward                ExplainDeadlineParamsRule = "pakn.forward"
+	ReceptionAnswer            ExplainDeadlineParamsRule = "reception.answer"
 )
 
 // Valid indicates whether the value is a known member of the ExplainDeadlineParamsRule enum.
 func (e ExplainDeadlineParamsRule) Valid() bool {
 	switch e {
 	case ComplaintAccept:
+		return true
+	case ComplaintDisciplineAccept:
+		return true
+	case ComplaintDisciplineResolve:
 		return true
 	case ComplaintFiling:
 		return true
@@ -2102,10 +2144,11 @@ type CaseAttachment struct {
 
 // CaseClassification defines model for CaseClassification.
 type CaseClassification struct {
-	ClassifiedAt  *time.Time `json:"classified_at,omitempty"`
-	Complexity    Complexity `json:"complexity"`
-	ComplexityRef string     `json:"complexity_ref"`
-	Criteria      []string   `json:"criteria"`
+	ClassifiedAt     *time.Time                         `json:"classified_at,omitempty"`
+	ComplaintSubtype CaseClassificationComplaintSubtype `json:"complaint_subtype"`
+	Complexity       Complexity                         `json:"complexity"`
+	ComplexityRef    string                             `json:"complexity_ref"`
+	Criteria         []string                           `json:"criteria"`
 
 	// Eligible Absent until classified.
 	Eligible         *bool  `json:"eligible,omitempty"`
@@ -2116,6 +2159,9 @@ type CaseClassification struct {
 	Round            int    `json:"round"`
 	WithinCompetence *bool  `json:"within_competence,omitempty"`
 }
+
+// CaseClassificationComplaintSubtype defines model for CaseClassification.ComplaintSubtype.
+type CaseClassificationComplaintSubtype string
 
 // CaseClock defines model for CaseClock.
 type CaseClock struct {
@@ -2304,7 +2350,9 @@ type CivilDate = string
 
 // ClassifyInput defines model for ClassifyInput.
 type ClassifyInput struct {
-	Complexity *Complexity `json:"complexity,omitempty"`
+	// ComplaintSubtype Complaints only. disciplinary: a complaint against a disciplinary decision on an official, timed by Luật Khiếu nại Art. 50 (accept within 10 days of receipt; resolve within 30 days, 45 if complex; second round 45, 60 if complex). Absent or administrative: the general limits.
+	ComplaintSubtype *ClassifyInputComplaintSubtype `json:"complaint_subtype,omitempty"`
+	Complexity       *Complexity                    `json:"complexity,omitempty"`
 
 	// ComplexityRef The written record of the classification; required when complex.
 	ComplexityRef *string `json:"complexity_ref,omitempty"`
@@ -2341,6 +2389,9 @@ type ClassifyInput struct {
 	TopicId          *int64              `json:"topic_id,omitempty"`
 	WithinCompetence bool                `json:"within_competence"`
 }
+
+// ClassifyInputComplaintSubtype Complaints only. disciplinary: a complaint against a disciplinary decision on an official, timed by Luật Khiếu nại Art. 50 (accept within 10 days of receipt; resolve within 30 days, 45 if complex; second round 45, 60 if complex). Absent or administrative: the general limits.
+type ClassifyInputComplaintSubtype string
 
 // ClassifyInputCriteria defines model for ClassifyInput.Criteria.
 type ClassifyInputCriteria string

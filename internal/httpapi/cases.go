@@ -158,6 +158,9 @@ func (a *API) ClassifyCase(ctx context.Context, req ClassifyCaseRequestObject) (
 	if b.Round != nil {
 		in.Round = int(*b.Round)
 	}
+	if b.ComplaintSubtype != nil {
+		in.Subtype = string(*b.ComplaintSubtype)
+	}
 	if b.Complexity != nil {
 		in.Complexity = string(*b.Complexity)
 	}
@@ -468,7 +471,7 @@ func (a *API) caseDetail(ctx context.Context, id int64) (CaseDetail, error) {
 		Petitioner: PetitionerView{Shown: f.Identity.Shown, Secret: f.Identity.Secret, Waived: f.Identity.Waived, CanReveal: f.Identity.CanReveal},
 		Classification: CaseClassification{ClassifiedAt: st.Class.ClassifiedAt, Eligible: st.Class.Eligible, IneligibleReason: st.Class.IneligibleReason,
 			IneligibleNote: st.Class.IneligibleNote, WithinCompetence: st.Class.WithinCompetence, ManySenders: st.Class.ManySenders,
-			Round: max(st.Class.Round, 1), Complexity: Complexity(orNone(string(st.Class.Complexity))), Criteria: orEmpty(st.Class.Criteria),
+			Round: max(st.Class.Round, 1), ComplaintSubtype: CaseClassificationComplaintSubtype(orDefault(st.Class.Subtype, petition.SubtypeAdministrative)), Complexity: Complexity(orNone(string(st.Class.Complexity))), Criteria: orEmpty(st.Class.Criteria),
 			ComplexityRef: st.Class.ComplexityRef, RemoteArea: st.Class.Remote},
 		CoordinatingUnits: []CaseUnit{}, Clocks: []CaseClock{}, Answers: []CaseAnswer{}, Contributions: []CaseContribution{},
 		Extensions: []CaseExtension{}, History: []CaseHistoryEntry{}, AllowedActions: []string{}, Children: []CaseLinkRef{}}
@@ -590,4 +593,12 @@ func derefInt(p *int) int {
 		return 0
 	}
 	return *p
+}
+
+// orDefault is s, or def when s is empty.
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }

@@ -44,6 +44,28 @@ func (k Kind) DueRule() string {
 	}
 }
 
+// Complaint sub-types, chosen at classification. An administrative
+// complaint (the default, stored as "") runs on the general limits of the
+// Luật Khiếu nại (Art. 27-28, 36-37); a complaint against a disciplinary
+// decision on an official runs on Art. 50's (Chapter IV).
+const (
+	SubtypeAdministrative = "administrative"
+	SubtypeDisciplinary   = "disciplinary"
+)
+
+// ComplaintSubtypes lists the sub-types the office may choose.
+var ComplaintSubtypes = []string{SubtypeAdministrative, SubtypeDisciplinary}
+
+// FirstRule names the rule of the first clock of a case of this kind and
+// sub-type: Art. 50's acceptance time for a disciplinary complaint, else
+// DueRule.
+func (k Kind) FirstRule(subtype string) string {
+	if k == KindComplaint && subtype == SubtypeDisciplinary {
+		return "complaint.discipline.accept"
+	}
+	return k.DueRule()
+}
+
 // Channel is how a case reached the agency.
 type Channel string
 

@@ -349,7 +349,7 @@ var mainKinds = []caseclock.Kind{caseclock.Process, caseclock.Accept, caseclock.
 // ClockKindOf is the kind of clock a rule times.
 func ClockKindOf(ruleID string) caseclock.Kind {
 	switch ruleID {
-	case "complaint.accept":
+	case "complaint.accept", "complaint.discipline.accept":
 		return caseclock.Accept
 	case "denunciation.initial", "letter.process":
 		return caseclock.Process
@@ -370,6 +370,16 @@ func (k Kind) ResolveRule() string {
 		return "denunciation.resolve"
 	}
 	return ""
+}
+
+// ResolveRuleOf is the rule of the resolution clock of a case of kind k
+// and complaint sub-type subtype: Art. 50's for a disciplinary complaint,
+// else the kind's ResolveRule.
+func ResolveRuleOf(k Kind, subtype string) string {
+	if k == KindComplaint && subtype == SubtypeDisciplinary {
+		return "complaint.discipline.resolve"
+	}
+	return k.ResolveRule()
 }
 
 // ForwardRule is the rule of forwarding a case of this kind to the

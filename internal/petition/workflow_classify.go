@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/phucdap/phucdap/internal/calendar"
+	"github.com/phucdap/phucdap/internal/caseclock"
 	"github.com/phucdap/phucdap/internal/deadline"
 	"github.com/phucdap/phucdap/internal/fault"
 )
@@ -23,6 +24,12 @@ type ClassifyInput struct {
 	WithinCompetence bool
 	ManySenders      bool
 	Round            int // complaints: 1 or 2
+	// Subtype (complaints): SubtypeAdministrative ("" too) or
+	// SubtypeDisciplinary, a complaint against a disciplinary decision on
+	// an official, timed by Luật Khiếu nại Art. 50: its acceptance clock
+	// replaces the general one, from the same receipt, and its acceptance
+	// starts Art. 50's resolution clock.
+	Subtype string
 	// Complexity none, complex or especially (denunciations), with the
 	// criteria of ComplexityCriteria that apply and the reference of the
 	// written classification.
@@ -128,6 +135,13 @@ func (in ClassifyInput) decide(d *decision) error {
 	} else if round != 1 && round != 2 {
 		e.add(fault.FieldError("round", "workflow.round_invalid", nil))
 	}
+	subtype := strings.TrimSpace(in.Subtype)
+	if subtype == SubtypeAdministrative {
+		subtype = ""
+	}
+	if subtype != "" && (kind != KindComplaint || !slices.Contains(ComplaintSubtypes, subtype)) {
+		e.add(fault.FieldError("complaint_subtype", "workflow.subtype_invalid", nil))
+	}
 	cx, crit, ref, err := checkComplexity(kind, in.Complexity, in.Criteria, in.ComplexityRef, "complexity")
 	if err != nil {
 		e = append(e, err.(fault.List)...)
@@ -174,24 +188,32 @@ func (in ClassifyInput) decide(d *decision) error {
 		// A reclassified letter runs on its true kind's clock, still counted
 		// from the day it was received.
 		d.closeMain(false, d.now)
-		if err := d.openFirst(kind, topicID, planTaskID); err != nil {
+		if err := d.openFirst(kind.FirstRule(subtype), topicID); err != nil {
 			return err
 		}
 		d.ch.Case.Kind = &kind
 		d.ch.Audit["kind"] = string(kind)
+	} else if mc := st.MainClock(); mc != nil && mc.Kind == caseclock.Accept && mc.RuleID != kind.FirstRule(subtype) {
+		// A change of complaint sub-type changes the acceptance period (Art.
+		// 50 for a disciplinary decision): the new one counts from the same
+		// receipt.
+		d.closeMain(false, d.now)
+		if err := d.openFirst(kind.FirstRule(subtype), topicID); err != nil {
+			return err
+		}
 	}
 	d.ch.Case.Class = &ClassUpdate{TopicID: topicID, PlanTaskID: planTaskID, Eligible: eligible, IneligibleReason: reason,
 		IneligibleNote: note, WithinCompetence: in.WithinCompetence, ManySenders: in.ManySenders, Round: round,
-		Remote: in.Remote, ClassifiedAt: d.now}
+		Subtype: subtype, Remote: in.Remote, ClassifiedAt: d.now}
 	d.ch.Case.Complexity = &ComplexityUpdate{Level: cx, Criteria: crit, Ref: ref}
 	a := d.ch.Audit
 	a["topic_id"], a["plan_task_id"] = nullable(topicID), nullable(planTaskID)
 	a["eligible"], a["ineligible_reason"], a["ineligible_note"] = eligible, reason, note
 	a["within_competence"], a["many_senders"], a["complaint_round"] = in.WithinCompetence, in.ManySenders, round
 	a["complexity"], a["complexity_criteria"], a["complexity_ref"] = string(cx), strings.Join(crit, ","), ref
-	a["remote_area"] = in.Remote
+	a["remote_area"], a["complaint_subtype"] = in.Remote, subtype
 	d.ch.Audit["classified_at"] = d.now
-	d.event(EventClassified, false, classifySummary(kind, eligible, reason, in.WithinCompetence, cx, crit, noteText))
+	d.event(EventClassified, false, classifySummary(kind, subtype, eligible, reason, in.WithinCompetence, cx, crit, noteText))
 	return nil
 }
 
@@ -203,8 +225,11 @@ func nullable(id int64) any {
 }
 
 // classifySummary is the internal trail's line for a classification.
-func classifySummary(k Kind, eligible bool, reason string, competent bool, cx deadline.Complexity, crit []string, note string) string {
+func classifySummary(k Kind, subtype string, eligible bool, reason string, competent bool, cx deadline.Complexity, crit []string, note string) string {
 	parts := []string{"kind=" + string(k)}
+	if subtype != "" {
+		parts = append(parts, "subtype="+subtype)
+	}
 	if eligible {
 		parts = append(parts, "eligible")
 	} else {

@@ -21,7 +21,7 @@ func (in AcceptInput) decide(d *decision) error {
 	st := d.st
 	var e errs
 	min := 0
-	if st.Kind.ResolveRule() != "" {
+	if ResolveRuleOf(st.Kind, st.Class.Subtype) != "" {
 		// Complaints and denunciations are accepted by a written decision
 		// (Luật Khiếu nại Art. 27; Luật Tố cáo Art. 29).
 		min = 1
@@ -37,7 +37,7 @@ func (in AcceptInput) decide(d *decision) error {
 	if err := e.err(); err != nil {
 		return err
 	}
-	if rule := st.Kind.ResolveRule(); rule != "" {
+	if rule := ResolveRuleOf(st.Kind, st.Class.Subtype); rule != "" {
 		// The accept (or initial processing) step is done: freeze whether
 		// it was on time, then start the resolution clock at the decision.
 		d.closeMain(true, at)

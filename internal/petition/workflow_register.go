@@ -114,7 +114,7 @@ func (w *Workflow) Register(ctx context.Context, by access.Actor, in RegisterInp
 	keep := in.KeepSecret || !in.Kind.Secret()
 	received := in.ReceivedAt.UTC()
 	d := &decision{w: w, ctx: ctx, now: now, st: &CaseState{ReceivedAt: received}, eng: w.cfg.Deadlines.Engine(ctx)}
-	due, err := d.firstClock(in.Kind, topic.ID, topic.PlanTaskID, received)
+	due, err := d.firstClock(in.Kind.DueRule(), topic.ID, received)
 	if err != nil {
 		// As at intake: a case is never refused because the deadline
 		// engine cannot say; it shows "not yet computed".

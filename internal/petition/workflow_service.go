@@ -320,7 +320,11 @@ func (d *decision) setDue(rule string, res deadline.Result) {
 // dueOfNewCase), staff registration, reclassification and splitting all
 // ask it, so every case's first due time is computed the same way.
 func FirstClock(eng *deadline.Engine, k Kind, topicID int64, received time.Time) (Due, error) {
-	rule := k.DueRule()
+	return firstClockOf(eng, k.DueRule(), topicID, received)
+}
+
+// firstClockOf is FirstClock for a named rule (a classified sub-type's).
+func firstClockOf(eng *deadline.Engine, rule string, topicID int64, received time.Time) (Due, error) {
 	spec := deadline.Clock{RuleID: rule, Start: received.UTC(), Round: 1}
 	if topicID != 0 {
 		spec.Scope = []string{"topic:" + strconv.FormatInt(topicID, 10)}
@@ -335,15 +339,14 @@ func FirstClock(eng *deadline.Engine, k Kind, topicID int64, received time.Time)
 // firstClock asks FirstClock of the engine the action loaded before its
 // transaction: nothing in a decision reads the database while the
 // transaction holds it (SQLite has one connection).
-func (d *decision) firstClock(k Kind, topicID, _ int64, received time.Time) (Due, error) {
-	due, err := FirstClock(d.eng, k, topicID, received)
-	return due, err
+func (d *decision) firstClock(rule string, topicID int64, received time.Time) (Due, error) {
+	return firstClockOf(d.eng, rule, topicID, received)
 }
 
-// openFirst opens the first clock of a kind on this case (after a change
-// of kind).
-func (d *decision) openFirst(k Kind, topicID, planTaskID int64) error {
-	due, err := d.firstClock(k, topicID, planTaskID, d.st.ReceivedAt)
+// openFirst opens the first clock of a rule on this case (after a change
+// of kind or of complaint sub-type).
+func (d *decision) openFirst(rule string, topicID int64) error {
+	due, err := d.firstClock(rule, topicID, d.st.ReceivedAt)
 	if err != nil {
 		return err
 	}

@@ -47,7 +47,7 @@ func (in SplitInput) decide(d *decision) error {
 			continue
 		}
 		// Each part runs on its own kind's clock from the letter's receipt.
-		due, err := d.firstClock(p.Kind, st.TopicID, st.PlanTaskID, st.ReceivedAt)
+		due, err := d.firstClock(p.Kind.DueRule(), st.TopicID, st.ReceivedAt)
 		if err != nil {
 			return err
 		}

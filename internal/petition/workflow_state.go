@@ -45,7 +45,10 @@ type Classification struct {
 	WithinCompetence *bool
 	ManySenders      bool
 	// Round is the complaint round, 1 or 2.
-	Round         int
+	Round int
+	// Subtype is the complaint's sub-type: "" (administrative) or
+	// SubtypeDisciplinary.
+	Subtype       string
 	Complexity    deadline.Complexity
 	Criteria      []string
 	ComplexityRef string
@@ -294,6 +297,7 @@ type ClassUpdate struct {
 	WithinCompetence    bool
 	ManySenders         bool
 	Round               int
+	Subtype             string // complaints: "" or SubtypeDisciplinary
 	Remote              bool
 	ClassifiedAt        time.Time
 }
