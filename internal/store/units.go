@@ -104,6 +104,13 @@ func (s *UnitStore) EnsureUnits(ctx context.Context, units []org.Unit) (int, err
 	created := 0
 	err := seedTx(ctx, s.db, func(tx *gorm.DB) error {
 		created = 0
+		// Two replicas starting on an empty Postgres seed the directory
+		// one after the other: the second finds every unit stored.
+		if s.db.Dialect == Postgres {
+			if err := tx.Exec("SELECT pg_advisory_xact_lock(7094)").Error; err != nil {
+				return err
+			}
+		}
 		now := s.now()
 		ids := map[string]int64{}
 		fresh := map[string]bool{}
