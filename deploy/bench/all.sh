@@ -1,0 +1,250 @@
+#!/usr/bin/env bash
+# The one bench command: every figure of phucdap against its floor, in one
+# run, as interleaved pairs (floor, phucdap; floor, phucdap; …), on this
+# machine, with the load generator (wrk) on the same box.
+#
+#   deploy/bench/all.sh            # the full run: 1M cases, 15 s wrk runs, 3 pairs a figure (about 30 minutes, seeding included)
+#   deploy/bench/all.sh -quick     # a smoke run: 20k cases, 3 s runs, 2 pairs, no sweep
+#
+# It prints one table (figure, floor, phucdap, median of the per-pair
+# ratios, goal, verdict, the load average at each pair) and writes it as
+# JSON, with every raw pair, to $OUT/results.json (OUT defaults to
+# ./bench-results). Before each pair it waits for the 1-minute load
+# average to fall below LOAD_MAX (default 1.5) for at most LOAD_WAIT
+# seconds (default 120), and notes when it could not.
+#
+# Needs: wrk, pgbench and psql, a PostgreSQL at PHUCDAP_BENCH_PG (default
+# postgres://postgres@127.0.0.1:5432, trust auth), where it creates and keeps
+# phucdap_bench and phucdap_bench_floor (…_quick for -quick), so that later
+# runs skip the seeding. The floors are deploy/bench/floor (a bare
+# echo+pgx / echo+glebarez program) and the pgbench scripts in
+# deploy/bench/pgbench.
+# Knobs: ROUNDS, DURATION (wrk -d), CONNS (wrk -c), POOL (both pools), CASES.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+root=$PWD
+quick=0
+[ "${1:-}" = -quick ] && quick=1
+PG=${PHUCDAP_BENCH_PG:-postgres://postgres@127.0.0.1:5432}
+OUT=${OUT:-$root/bench-results}
+LOAD_MAX=${LOAD_MAX:-1.5}
+LOAD_WAIT=${LOAD_WAIT:-120}
+POOL=${POOL:-16}
+CONNS=${CONNS:-32}
+if [ $quick = 1 ]; then
+  ROUNDS=${ROUNDS:-2}; DURATION=${DURATION:-3s}; CASES=${CASES:-20000}; sfx=_quick
+else
+  ROUNDS=${ROUNDS:-3}; DURATION=${DURATION:-15s}; CASES=${CASES:-1000000}; sfx=
+fi
+app_db=phucdap_bench$sfx
+floor_db=phucdap_bench_floor$sfx
+APP_DSN="$PG/$app_db?sslmode=disable"
+FLOOR_DSN="$PG/$floor_db?sslmode=disable"
+mkdir -p "$OUT"
+raw=$OUT/raw.tsv
+notes=$OUT/notes.txt
+: > "$raw"
+: > "$notes"
+bin=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+  rm -rf "$bin"
+}
+trap cleanup EXIT
+
+step=0
+steps=9
+say() { step=$((step + 1)); echo "[$step/$steps $(date -u +%H:%M:%S) load $(load)] $*"; }
+note() { echo "  note: $*"; echo "$*" >> "$notes"; }
+load() { cut -d' ' -f1 /proc/loadavg; }
+# retry CMD…: a few tries, for a PostgreSQL that other work fills to
+# max_connections now and then.
+retry() {
+  local i
+  for i in 1 2 3 4 5 6; do
+    "$@" && return 0
+    sleep $((i * 2))
+  done
+  return 1
+}
+record() { printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "${5:-$(load)}" >> "$raw"; }
+
+# quiet waits until the 1-minute load average is below LOAD_MAX, for at
+# most LOAD_WAIT seconds, and notes when it gave up.
+quiet() {
+  local waited=0
+  while awk -v l="$(load)" -v m="$LOAD_MAX" 'BEGIN { exit !(l >= m) }'; do
+    if [ $waited -ge "$LOAD_WAIT" ]; then
+      note "$1: load $(load) still ≥ $LOAD_MAX after ${LOAD_WAIT}s; measured anyway"
+      return
+    fi
+    sleep 5
+    waited=$((waited + 5))
+  done
+}
+
+# wrk_run FIGURE SIDE ROUND URL LUA [ARG]: one wrk run; records req/s and
+# p99 (ms); a run with errors is noted.
+wrk_run() {
+  local fig=$1 side=$2 round=$3 url=$4 lua=$5 arg=${6:-}
+  local l o rps p99
+  l=$(load)
+  o=$(wrk -t2 -c"$CONNS" -d"$DURATION" --latency -s "$lua" "$url" -- $arg 2>&1)
+  echo "$o" > "$OUT/wrk_${fig// /_}_${side}_$round.txt"
+  rps=$(awk '/^Requests\/sec/ {print $2}' <<< "$o")
+  p99=$(awk '$1 == "99%" { v = $2; if (v ~ /us$/) { sub(/us/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms/, "", v) } else if (v ~ /s$/) { sub(/s/, "", v); v *= 1000 } print v }' <<< "$o")
+  if grep -qE 'Non-2xx|Socket errors' <<< "$o"; then
+    note "$fig $side round $round: $(grep -E 'Non-2xx|Socket errors' <<< "$o" | tr '\n' ' ')"
+  fi
+  echo "  $fig $side round $round: ${rps:-?} req/s, p99 ${p99:-?} ms (load $l)"
+  [ -n "$rps" ] && record "$fig req/s" "$side" "$round" "$rps" "$l"
+  [ -n "$p99" ] && record "$fig p99" "$side" "$round" "$p99" "$l"
+}
+
+# serve NAME PORT CMD…: starts a server in the background, waits for its
+# first 200 on READY (default /) and prints its pid; the caller adds it to
+# pids, which the exit trap stops.
+serve() {
+  local name=$1 port=$2
+  shift 2
+  "$@" > "$OUT/server_$name.log" 2>&1 &
+  local pid=$!
+  for _ in $(seq 1 600); do
+    curl -sf -o /dev/null "http://127.0.0.1:$port${READY:-/}" && { echo "$pid"; return; }
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill "$pid" 2>/dev/null
+  echo "server $name did not start; see $OUT/server_$name.log" >&2
+  tail -5 "$OUT/server_$name.log" >&2
+  exit 1
+}
+
+stop() {
+  kill "$1" 2>/dev/null
+  while kill -0 "$1" 2>/dev/null; do sleep 0.05; done
+}
+
+peak_mb() { awk '/^VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+
+phucdap_env() {
+  env PHUCDAP_LISTEN=127.0.0.1:$1 PHUCDAP_LOG__LEVEL=warn PHUCDAP_JOBS__ENABLED=false PHUCDAP_DB__MAX_OPEN_CONNS=$POOL \
+    PHUCDAP_INTAKE__PER_IP_HOUR=1000000000 PHUCDAP_INTAKE__PER_IP_DAY=1000000000 \
+    PHUCDAP_INTAKE__PER_PHONE_HOUR=1000000000 PHUCDAP_INTAKE__PER_PHONE_DAY=1000000000 "${@:2}"
+}
+
+say "build phucdap and the floors (quick=$quick, $CASES cases, $ROUNDS pairs of $DURATION at c=$CONNS, pool $POOL)"
+for t in wrk pgbench psql curl; do command -v $t > /dev/null || { echo "needs $t (apt-get install wrk postgresql-client)"; exit 1; }; done
+go build -o "$bin/phucdap" ./cmd/phucdap && go build -o "$bin/floor" ./deploy/bench/floor && go build -o "$bin/table" ./deploy/bench/table || exit 1
+for d in "$app_db" "$floor_db"; do
+  retry psql "$PG/postgres" -XAtqc "SELECT 1 FROM pg_database WHERE datname = '$d'" | grep -q 1 || retry psql "$PG/postgres" -Xqc "CREATE DATABASE $d" || exit 1
+done
+echo "machine: $(nproc) vCPU, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r); $(retry psql "$PG/postgres" -XAtc 'SHOW server_version') PostgreSQL" | tee -a "$notes"
+
+say "floor: load $CASES rows into p (kept between runs)"
+retry "$bin/floor" load -dsn "$FLOOR_DSN" -n "$CASES" -codes "$OUT/codes_floor.txt" || exit 1
+retry psql "$FLOOR_DSN" -Xq -f deploy/bench/pgbench/schema5.sql > /dev/null || exit 1
+
+say "KPI month by unit: seed $CASES cases into $app_db if needed, then $((ROUNDS * 3)) interleaved rounds of bare GROUP BY and report"
+quiet "kpi"
+PHUCDAP_BENCH_REPORT_DSN="$APP_DSN" PHUCDAP_BENCH_CASES=$CASES PHUCDAP_BENCH_CODES="$OUT/codes.txt" PHUCDAP_BENCH_ROUNDS=$((ROUNDS * 3)) \
+  go test ./internal/store -run '^$' -bench '^BenchmarkReportMonthByUnit$' -benchtime 1x -timeout 60m -v > "$OUT/report.txt" 2>&1
+kpi_rc=$?
+grep -E 'seeded|rollup|round [0-9]+:|November|FAIL' "$OUT/report.txt" | sed 's/^ */  /'
+[ $kpi_rc = 0 ] || note "the KPI bench exited $kpi_rc (figures above; see $OUT/report.txt)"
+sed -nE 's/.*round ([0-9]+): bare-same ([0-9.]+) ms, report ([0-9.]+) ms.*/\1 \2 \3/p' "$OUT/report.txt" |
+  while read -r r f p; do record "kpi month by unit" floor "$r" "$f"; record "kpi month by unit" phucdap "$r" "$p"; done
+[ -s "$OUT/codes.txt" ] || { echo "no seeded codes for the lookup bench; see $OUT/report.txt"; exit 1; }
+
+say "PostgreSQL servers: floor on :18080, phucdap on :18081 ($app_db)"
+floor_pid=$(serve floor-pg 18080 "$bin/floor" serve -store pg -dsn "$FLOOR_DSN" -pool "$POOL" -addr 127.0.0.1:18080) || exit 1
+pids+=("$floor_pid")
+appdir=$(mktemp -d)
+app_pid=$(READY=/api/v1/topics serve phucdap-pg 18081 phucdap_env 18081 PHUCDAP_DATABASE_URL="$APP_DSN" PHUCDAP_DATA_DIR="$appdir" "$bin/phucdap") || exit 1
+pids+=("$app_pid")
+topic=$(curl -s http://127.0.0.1:18081/api/v1/topics | grep -oE '"id": ?[0-9]+' | head -1 | grep -oE '[0-9]+')
+[ -n "$topic" ] || { echo "no topic to file petitions under"; exit 1; }
+# warm both sides the same way
+wrk -t2 -c"$CONNS" -d2s -s deploy/bench/wrk/post_floor.lua http://127.0.0.1:18080 > /dev/null
+wrk -t2 -c"$CONNS" -d2s -s deploy/bench/wrk/post_phucdap.lua http://127.0.0.1:18081 -- "$topic" > /dev/null
+
+say "intake on PostgreSQL: $ROUNDS pairs (floor POST /p, phucdap POST /api/v1/petitions), with pgbench's 5 rows + counter"
+for r in $(seq 1 "$ROUNDS"); do
+  quiet "intake-pg pair $r"
+  wrk_run intake-pg floor "$r" http://127.0.0.1:18080 deploy/bench/wrk/post_floor.lua
+  wrk_run intake-pg phucdap "$r" http://127.0.0.1:18081 deploy/bench/wrk/post_phucdap.lua "$topic"
+  l=$(load)
+  tps=$(pgbench "$FLOOR_DSN" -n -f deploy/bench/pgbench/intake5_seqlast.sql -c 16 -j 2 -T "${DURATION%s}" 2>&1 | sed -nE 's/^tps = ([0-9.]+).*/\1/p')
+  echo "  pgbench 5 rows + counter round $r: ${tps:-?} TPS (load $l)"
+  if [ -n "$tps" ]; then
+    record "intake-pg vs pgbench 5 rows+counter" floor "$r" "$tps" "$l"
+    record "intake-pg vs pgbench 5 rows+counter" phucdap "$r" "$(awk -v f="intake-pg req/s" -v r="$r" -F'\t' '$1 == f && $2 == "phucdap" && $3 == r { print $4 }' "$raw")" "$l"
+  fi
+done
+
+say "lookup by tracking code over $CASES cases with the secret: $ROUNDS pairs"
+wrk -t2 -c"$CONNS" -d2s -s deploy/bench/wrk/get_floor.lua http://127.0.0.1:18080 -- "$OUT/codes_floor.txt" > /dev/null
+wrk -t2 -c"$CONNS" -d2s -s deploy/bench/wrk/get_phucdap.lua http://127.0.0.1:18081 -- "$OUT/codes.txt" > /dev/null
+for r in $(seq 1 "$ROUNDS"); do
+  quiet "lookup pair $r"
+  wrk_run lookup floor "$r" http://127.0.0.1:18080 deploy/bench/wrk/get_floor.lua "$OUT/codes_floor.txt"
+  wrk_run lookup phucdap "$r" http://127.0.0.1:18081 deploy/bench/wrk/get_phucdap.lua "$OUT/codes.txt"
+done
+record "peak RSS" floor 1 "$(peak_mb "$floor_pid")"
+record "peak RSS" phucdap 1 "$(peak_mb "$app_pid")"
+echo "  peak RSS after intake and lookup: floor $(peak_mb "$floor_pid") MB, phucdap $(peak_mb "$app_pid") MB"
+stop "$floor_pid"; stop "$app_pid"
+
+say "intake on SQLite: $ROUNDS pairs"
+sqldir=$(mktemp -d)
+floor_pid=$(serve floor-sqlite 18080 "$bin/floor" serve -store sqlite -path "$sqldir/floor.db" -addr 127.0.0.1:18080) || exit 1
+pids+=("$floor_pid")
+app_pid=$(READY=/api/v1/topics serve phucdap-sqlite 18081 phucdap_env 18081 PHUCDAP_DATA_DIR="$sqldir/app" "$bin/phucdap") || exit 1
+pids+=("$app_pid")
+topic=$(curl -s http://127.0.0.1:18081/api/v1/topics | grep -oE '"id": ?[0-9]+' | head -1 | grep -oE '[0-9]+')
+wrk -t2 -c"$CONNS" -d2s -s deploy/bench/wrk/post_floor.lua http://127.0.0.1:18080 > /dev/null
+wrk -t2 -c"$CONNS" -d2s -s deploy/bench/wrk/post_phucdap.lua http://127.0.0.1:18081 -- "$topic" > /dev/null
+for r in $(seq 1 "$ROUNDS"); do
+  quiet "intake-sqlite pair $r"
+  wrk_run intake-sqlite floor "$r" http://127.0.0.1:18080 deploy/bench/wrk/post_floor.lua
+  wrk_run intake-sqlite phucdap "$r" http://127.0.0.1:18081 deploy/bench/wrk/post_phucdap.lua "$topic"
+done
+stop "$floor_pid"; stop "$app_pid"
+rm -rf "$sqldir" "$appdir"
+
+say "sweep: 1M open vs 20k open with 20k newly late, and the bare UPDATE of the newly late"
+if [ $quick = 1 ]; then
+  note "sweep skipped in -quick (it seeds 1M clocks twice)"
+else
+  quiet "sweep"
+  go test ./internal/store -run '^$' -bench '^BenchmarkSweep$' -benchtime "${BENCHTIME:-3x}" -timeout 40m > "$OUT/sweep.txt" 2>&1 ||
+    note "the sweep bench failed (see $OUT/sweep.txt)"
+  big=$(awk '/^BenchmarkSweep\/open=1M/ {print $3 / 1e6}' "$OUT/sweep.txt")
+  small=$(awk '/^BenchmarkSweep\/open=20k/ {print $3 / 1e6}' "$OUT/sweep.txt")
+  echo "  sweep 1M: ${big:-?} ms, 20k: ${small:-?} ms"
+  if [ -n "$big" ] && [ -n "$small" ]; then
+    record "sweep 1M vs 20k" floor 1 "$small"; record "sweep 1M vs 20k" phucdap 1 "$big"
+    r=0
+    for f in $("$bin/floor" update -dsn "$FLOOR_DSN" -rounds "$ROUNDS"); do
+      r=$((r + 1)); record "sweep vs bare UPDATE" floor "$r" "$f"; record "sweep vs bare UPDATE" phucdap "$r" "$big"
+    done
+  fi
+fi
+
+say "cold start: fresh SQLite to the first 200, $ROUNDS pairs"
+for r in $(seq 1 "$ROUNDS"); do
+  quiet "cold start pair $r"
+  d=$(mktemp -d)
+  t0=$(date +%s%N); p=$(serve floor-cold 18080 "$bin/floor" serve -store sqlite -path "$d/floor.db" -addr 127.0.0.1:18080) || exit 1
+  t1=$(date +%s%N); stop "$p"
+  t2=$(date +%s%N); p=$(READY=/api/v1/plans/1 serve phucdap-cold 18081 phucdap_env 18081 PHUCDAP_DATA_DIR="$d/app" "$bin/phucdap") || exit 1
+  t3=$(date +%s%N); stop "$p"
+  rm -rf "$d"
+  record "cold start" floor "$r" $(( (t1 - t0) / 1000000 )); record "cold start" phucdap "$r" $(( (t3 - t2) / 1000000 ))
+  echo "  cold start round $r: floor $(( (t1 - t0) / 1000000 )) ms, phucdap $(( (t3 - t2) / 1000000 )) ms"
+done
+
+echo "$(date -u '+%Y-%m-%d %H:%M UTC'); load at the end $(cut -d' ' -f1-3 /proc/loadavg)" >> "$notes"
+"$bin/table" -in "$raw" -json "$OUT/results.json" -notes "$notes"
+echo "raw figures: $raw; table as JSON: $OUT/results.json"
