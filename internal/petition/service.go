@@ -2,7 +2,6 @@ package petition
 
 import (
 	"context"
-	"errors"
 	"io"
 	"log/slog"
 	"sync"
@@ -339,48 +338,64 @@ const (
 // ends: a secret has ~40 bits, so a handful of tries per code and window
 // makes guessing hopeless.
 func (s *Service) authorize(ctx context.Context, in TrackInput) (Case, trackAccess, error) {
+	t, acc, err := s.track(ctx, in, false)
+	return t.Case, acc, err
+}
+
+// track is authorize reading the public view with the case when view is
+// set and a secret is presented, all in one round trip (Store.TrackCase).
+// The view is dropped unless the secret opened the case.
+func (s *Service) track(ctx context.Context, in TrackInput, view bool) (Tracked, trackAccess, error) {
 	now := s.cfg.Now().UTC()
 	l := s.cfg.Limits
 	code, codeOK := NormalizeCode(in.Code)
-	var ipLimit, codeLimit []RateLimit
+	q := TrackQuery{Code: code, Now: now}
 	if l.TrackFailures > 0 && in.ClientIP != "" {
-		ipLimit = []RateLimit{{Bucket: bucket("track-fail", in.ClientIP), Window: l.TrackWindow, Max: l.TrackFailures}}
+		q.IPLimit = &RateLimit{Bucket: bucket("track-fail", in.ClientIP), Window: l.TrackWindow, Max: l.TrackFailures}
 	}
 	if l.TrackCodeFailures > 0 && codeOK {
-		codeLimit = []RateLimit{{Bucket: bucket("track-fail-code", code), Window: l.TrackWindow, Max: l.TrackCodeFailures}}
+		q.CodeLimit = &RateLimit{Bucket: bucket("track-fail-code", code), Window: l.TrackWindow, Max: l.TrackCodeFailures}
 	}
 	limited := fault.RateLimitedFor(ErrTrackRateLimited.MessageID, now.Truncate(l.TrackWindow).Add(l.TrackWindow).Sub(now))
-	if over, err := s.cfg.Store.Exceeded(ctx, codeLimit, now); err != nil {
-		return Case{}, 0, err
-	} else if over {
-		return Case{}, 0, limited
-	}
-	ipOver, err := s.cfg.Store.Exceeded(ctx, ipLimit, now)
-	if err != nil {
-		return Case{}, 0, err
-	}
 	secret := NormalizeSecret(in.Secret)
+	valid := codeOK && len(in.Secret) <= MaxSecretInput && len(in.Contact) <= MaxSecretInput
+	if !valid {
+		// Nothing to look up: the counts alone decide between 429 and 404.
+		q.Code = ""
+	}
+	q.Full = view && secret != "" && valid
+	t, err := s.cfg.Store.TrackCase(ctx, q)
+	if err != nil {
+		return Tracked{}, 0, err
+	}
+	if q.CodeLimit != nil && t.CodeFailures >= int64(q.CodeLimit.Max) {
+		return Tracked{}, 0, limited
+	}
+	ipOver := q.IPLimit != nil && t.IPFailures >= int64(q.IPLimit.Max)
 	if ipOver && secret == "" {
-		return Case{}, 0, limited
+		return Tracked{}, 0, limited
 	}
-	if codeOK && len(in.Secret) <= MaxSecretInput && len(in.Contact) <= MaxSecretInput {
-		c, err := s.cfg.Store.CaseByCode(ctx, code)
-		if err != nil && !errors.Is(err, ErrNotFound) {
-			return Case{}, 0, err
-		}
-		if err == nil {
-			if a := s.verify(c, secret, in.Contact); a != 0 {
-				return c, a, nil
+	if t.Found {
+		if a := s.verify(t.Case, secret, in.Contact); a != 0 {
+			if a != accessFull {
+				t = Tracked{Found: true, Case: t.Case}
 			}
+			return t, a, nil
 		}
 	}
-	if err := s.cfg.Store.Hit(ctx, append(ipLimit, codeLimit...), now); err != nil {
-		return Case{}, 0, err
+	var hits []RateLimit
+	for _, rl := range []*RateLimit{q.IPLimit, q.CodeLimit} {
+		if rl != nil {
+			hits = append(hits, *rl)
+		}
+	}
+	if err := s.cfg.Store.Hit(ctx, hits, now); err != nil {
+		return Tracked{}, 0, err
 	}
 	if ipOver {
-		return Case{}, 0, limited
+		return Tracked{}, 0, limited
 	}
-	return Case{}, 0, ErrNotFound
+	return Tracked{}, 0, ErrNotFound
 }
 
 func (s *Service) verify(c Case, secret, contact string) trackAccess {
@@ -405,38 +420,31 @@ func (s *Service) verify(c Case, secret, contact string) trackAccess {
 
 // Track returns what the petitioner may see of a case.
 func (s *Service) Track(ctx context.Context, in TrackInput) (*View, error) {
-	c, acc, err := s.authorize(ctx, in)
+	t, acc, err := s.track(ctx, in, true)
 	if err != nil {
 		return nil, err
 	}
+	c := t.Case
 	if acc != accessFull {
 		c.Title, c.Content, c.Place = "", "", ""
 		return &View{Case: c}, nil
 	}
-	v := &View{Case: c, Full: true}
+	v := &View{Case: c, Full: true, Timeline: t.Timeline, Attachments: t.Attachments, Answer: t.Answer}
+	if v.Timeline == nil {
+		v.Timeline = []Event{}
+	}
+	if v.Attachments == nil {
+		v.Attachments = []Attachment{}
+	}
 	if c.TopicID != 0 {
-		if t, ok, err := s.Topic(ctx, c.TopicID); err != nil {
+		if tp, ok, err := s.Topic(ctx, c.TopicID); err != nil {
 			return nil, err
 		} else if ok {
-			v.Topic = t
+			v.Topic = tp
 		}
-	}
-	if v.Timeline, err = s.cfg.Store.PublicEvents(ctx, c.ID); err != nil {
-		return nil, err
-	}
-	if v.Attachments, err = s.cfg.Store.Attachments(ctx, c.ID); err != nil {
-		return nil, err
-	}
-	if v.Answer, err = s.cfg.Store.LatestAnswer(ctx, c.ID); err != nil {
-		return nil, err
 	}
 	if v.Answer != nil {
-		if v.Rating, err = s.cfg.Store.RatingOf(ctx, v.Answer.ID); err != nil {
-			return nil, err
-		}
-		if v.Disputed, err = s.cfg.Store.Disputed(ctx, v.Answer.ID); err != nil {
-			return nil, err
-		}
+		v.Rating, v.Disputed = t.Rating, t.Disputed
 		v.CanRate = true
 		v.DisputeUntil = v.Answer.PublishedAt.Add(s.cfg.Limits.DisputeWindow)
 		v.CanDispute = !v.Disputed && !s.cfg.Now().After(v.DisputeUntil)

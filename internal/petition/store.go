@@ -98,6 +98,30 @@ type DisputeRecord struct {
 	FollowUp NewCase
 }
 
+// TrackQuery asks for a case by its code, for tracking.
+type TrackQuery struct {
+	Code string
+	// CodeLimit and IPLimit are the failure limits whose counts in their
+	// windows at Now are read; nil reads none.
+	CodeLimit, IPLimit *RateLimit
+	Now                time.Time
+	// Full reads the public view too (timeline, files, answer): the
+	// petitioner presented a secret.
+	Full bool
+}
+
+// Tracked is what TrackCase read.
+type Tracked struct {
+	Found                    bool
+	Case                     Case
+	CodeFailures, IPFailures int64
+	Timeline                 []Event
+	Attachments              []Attachment
+	Answer                   *Answer
+	Rating                   *Rating
+	Disputed                 bool
+}
+
 // Store persists cases. Implementations must make Intake atomic: the case,
 // its identity, its attachments' metadata, its first events, the sequence
 // number, the idempotency record and the rate counters commit together or
@@ -108,6 +132,11 @@ type Store interface {
 	// CaseByCode returns the case with its secrets set (SetSecrets), or
 	// ErrNotFound.
 	CaseByCode(ctx context.Context, code string) (Case, error)
+	// TrackCase reads everything tracking needs in one round trip: the
+	// failures counted against the code and the client's address, the
+	// case with its secrets set, and with Full its public view. Found is
+	// false when no case has the code; the counts are read either way.
+	TrackCase(ctx context.Context, q TrackQuery) (Tracked, error)
 	PublicEvents(ctx context.Context, caseID int64) ([]Event, error)
 	Attachments(ctx context.Context, caseID int64) ([]Attachment, error)
 	// AttachmentByID returns one file of the case or of a published answer
