@@ -60,11 +60,11 @@ func (f fnum) MarshalJSON() ([]byte, error) {
 }
 
 type pair struct {
-	Round   int     `json:"round"`
+	Round   int    `json:"round"`
 	Floor   fnum   `json:"floor"`
 	Phucdap fnum   `json:"phucdap"`
 	Ratio   fnum   `json:"ratio"`
-	Load    string  `json:"load"`
+	Load    string `json:"load"`
 }
 
 type row struct {
@@ -72,8 +72,8 @@ type row struct {
 	Floor   fnum   `json:"floor_median"`
 	Phucdap fnum   `json:"phucdap_median"`
 	Ratio   fnum   `json:"ratio_median"`
-	Verdict string  `json:"verdict"`
-	Pairs   []pair  `json:"pairs"`
+	Verdict string `json:"verdict"`
+	Pairs   []pair `json:"pairs"`
 }
 
 func median(v []float64) float64 {
