@@ -128,11 +128,12 @@ stop() {
 
 peak_mb() { awk '/^VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 
-phucdap_env() {
-  env PHUCDAP_LISTEN=127.0.0.1:$1 PHUCDAP_LOG__LEVEL=warn PHUCDAP_JOBS__ENABLED=false PHUCDAP_DB__MAX_OPEN_CONNS=$POOL \
-    PHUCDAP_INTAKE__PER_IP_HOUR=1000000000 PHUCDAP_INTAKE__PER_IP_DAY=1000000000 \
-    PHUCDAP_INTAKE__PER_PHONE_HOUR=1000000000 PHUCDAP_INTAKE__PER_PHONE_DAY=1000000000 "${@:2}"
-}
+# app_env is phucdap's environment for the bench: no jobs, quiet logs, the
+# same pool as the floor, and intake limits out of the way (every request
+# comes from one address).
+app_env=(env PHUCDAP_LOG__LEVEL=warn PHUCDAP_JOBS__ENABLED=false PHUCDAP_DB__MAX_OPEN_CONNS=$POOL
+  PHUCDAP_INTAKE__PER_IP_HOUR=1000000000 PHUCDAP_INTAKE__PER_IP_DAY=1000000000
+  PHUCDAP_INTAKE__PER_PHONE_HOUR=1000000000 PHUCDAP_INTAKE__PER_PHONE_DAY=1000000000)
 
 say "build phucdap and the floors (quick=$quick, $CASES cases, $ROUNDS pairs of $DURATION at c=$CONNS, pool $POOL)"
 for t in wrk pgbench psql curl; do command -v $t > /dev/null || { echo "needs $t (apt-get install wrk postgresql-client)"; exit 1; }; done
@@ -161,7 +162,7 @@ say "PostgreSQL servers: floor on :18080, phucdap on :18081 ($app_db)"
 floor_pid=$(serve floor-pg 18080 "$bin/floor" serve -store pg -dsn "$FLOOR_DSN" -pool "$POOL" -addr 127.0.0.1:18080) || exit 1
 pids+=("$floor_pid")
 appdir=$(mktemp -d)
-app_pid=$(READY=/api/v1/topics serve phucdap-pg 18081 phucdap_env 18081 PHUCDAP_DATABASE_URL="$APP_DSN" PHUCDAP_DATA_DIR="$appdir" "$bin/phucdap") || exit 1
+app_pid=$(READY=/api/v1/topics serve phucdap-pg 18081 "${app_env[@]}" PHUCDAP_LISTEN=127.0.0.1:18081 PHUCDAP_DATABASE_URL="$APP_DSN" PHUCDAP_DATA_DIR="$appdir" "$bin/phucdap") || exit 1
 pids+=("$app_pid")
 topic=$(curl -s http://127.0.0.1:18081/api/v1/topics | grep -oE '"id": ?[0-9]+' | head -1 | grep -oE '[0-9]+')
 [ -n "$topic" ] || { echo "no topic to file petitions under"; exit 1; }
@@ -200,7 +201,7 @@ say "intake on SQLite: $ROUNDS pairs"
 sqldir=$(mktemp -d)
 floor_pid=$(serve floor-sqlite 18080 "$bin/floor" serve -store sqlite -path "$sqldir/floor.db" -addr 127.0.0.1:18080) || exit 1
 pids+=("$floor_pid")
-app_pid=$(READY=/api/v1/topics serve phucdap-sqlite 18081 phucdap_env 18081 PHUCDAP_DATA_DIR="$sqldir/app" "$bin/phucdap") || exit 1
+app_pid=$(READY=/api/v1/topics serve phucdap-sqlite 18081 "${app_env[@]}" PHUCDAP_LISTEN=127.0.0.1:18081 PHUCDAP_DATA_DIR="$sqldir/app" "$bin/phucdap") || exit 1
 pids+=("$app_pid")
 topic=$(curl -s http://127.0.0.1:18081/api/v1/topics | grep -oE '"id": ?[0-9]+' | head -1 | grep -oE '[0-9]+')
 wrk -t2 -c"$CONNS" -d2s -s deploy/bench/wrk/post_floor.lua http://127.0.0.1:18080 > /dev/null
@@ -238,7 +239,7 @@ for r in $(seq 1 "$ROUNDS"); do
   d=$(mktemp -d)
   t0=$(date +%s%N); p=$(serve floor-cold 18080 "$bin/floor" serve -store sqlite -path "$d/floor.db" -addr 127.0.0.1:18080) || exit 1
   t1=$(date +%s%N); stop "$p"
-  t2=$(date +%s%N); p=$(READY=/api/v1/plans/1 serve phucdap-cold 18081 phucdap_env 18081 PHUCDAP_DATA_DIR="$d/app" "$bin/phucdap") || exit 1
+  t2=$(date +%s%N); p=$(READY=/api/v1/plans/1 serve phucdap-cold 18081 "${app_env[@]}" PHUCDAP_LISTEN=127.0.0.1:18081 PHUCDAP_DATA_DIR="$d/app" "$bin/phucdap") || exit 1
   t3=$(date +%s%N); stop "$p"
   rm -rf "$d"
   record "cold start" floor "$r" $(( (t1 - t0) / 1000000 )); record "cold start" phucdap "$r" $(( (t3 - t2) / 1000000 ))

@@ -1,7 +1,7 @@
 -- POST /api/v1/petitions: a petition of the floor's size, each one unique
 -- (content and phone carry the thread and a counter), so none is a
 -- duplicate of another. Argument: the topic id.
-local counter, n, tid = 0, 0, 0
+local counter, n = 0, 0
 function setup(thread)
   counter = counter + 1
   thread:set("tid", counter)
