@@ -110,6 +110,10 @@ func (r caseRefRow) ref(coord []int64) access.CaseRef {
 	return c
 }
 
+// sealable is when a case's identity is sealed: a denunciation none of
+// whose identities the denouncer let be known.
+const sealable = "cases.kind = '" + access.KindDenunciation + "' AND NOT EXISTS (SELECT 1 FROM case_identities i WHERE i.case_id = cases.id AND i.keep_secret = FALSE)"
+
 // sealIdentities seals those of the cases that are denunciations whose
 // denouncer did not waive secrecy (no identity row counts as secret). It
 // never unseals: the seal follows the case's history, not its current kind
@@ -119,9 +123,7 @@ func sealIdentities(tx *gorm.DB, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	err := tx.Exec("UPDATE cases SET identity_sealed = TRUE WHERE id IN ? AND identity_sealed = FALSE AND kind = ? "+
-		"AND NOT EXISTS (SELECT 1 FROM case_identities i WHERE i.case_id = cases.id AND i.keep_secret = FALSE)",
-		ids, access.KindDenunciation).Error
+	err := tx.Exec("UPDATE cases SET identity_sealed = TRUE WHERE id IN ? AND identity_sealed = FALSE AND "+sealable, ids).Error
 	if err != nil {
 		return fmt.Errorf("seal identities: %w", err)
 	}

@@ -151,6 +151,14 @@ func (db *DB) Ping(ctx context.Context) error {
 	return nil
 }
 
+// answered records a successful round trip that did not pass through a
+// gorm callback: it ends an outage.
+func (db *DB) answered() {
+	if db.outage != nil {
+		db.outage.ok()
+	}
+}
+
 // unavailable maps a connection-class error that did not pass through a
 // gorm callback (a failed BEGIN, a ping) into fault.Unavailable.
 func (db *DB) unavailable(err error) error {
@@ -262,7 +270,13 @@ func (db *DB) Tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	var err error
 	for attempt := 0; attempt < 5; attempt++ {
 		err = db.Gorm.WithContext(ctx).Transaction(fn)
-		if err == nil || !retryable(err) {
+		if err == nil {
+			// A commit is a round trip too, whether the statements went
+			// through gorm or straight to the driver (pgExec).
+			db.answered()
+			return nil
+		}
+		if !retryable(err) {
 			return db.unavailable(err)
 		}
 		time.Sleep(time.Duration(attempt+1) * 20 * time.Millisecond)

@@ -1,7 +1,7 @@
 package store
 
 import (
-	"database/sql/driver"
+	"database/sql"
 	"fmt"
 	"strconv"
 	"strings"
@@ -54,7 +54,7 @@ func (s *PetitionStore) insertAll(tx *gorm.DB, parts []insertPart) error {
 		return nil
 	}
 	sb.WriteString(" SELECT 1")
-	if err := tx.Exec(sb.String(), args...).Error; err != nil {
+	if err := s.db.pgExec(tx, sb.String(), args...); err != nil {
 		return fmt.Errorf("insert case records: %w", err)
 	}
 	return nil
@@ -95,8 +95,11 @@ func insertSQL(table string, cols []string, rows [][]any, conflict string) (stri
 }
 
 // partSQL is the INSERT of a part: VALUES lists on SQLite; on Postgres one
-// array per column through unnest, so that the statement text does not
-// depend on the number of rows and its prepared statement is reused.
+// typed array per column ([]*string, []*int64…, bound as binary arrays by
+// pgx) through unnest, so that the statement text does not depend on the
+// number of rows, its prepared statement is reused, and no value is
+// written out as text and parsed back. Postgres statements run through
+// pgExec/pgQuery, which pass the slices as they are.
 func (s *PetitionStore) partSQL(p insertPart) (string, []any, error) {
 	if s.db.Dialect != Postgres {
 		return insertSQL(p.table, p.cols, p.rows, p.conflict)
@@ -104,6 +107,11 @@ func (s *PetitionStore) partSQL(p insertPart) (string, []any, error) {
 	var sb strings.Builder
 	sb.WriteString("INSERT INTO " + p.table + " (" + strings.Join(p.cols, ", ") + ") SELECT * FROM unnest(")
 	args := make([]any, len(p.cols))
+	for _, r := range p.rows {
+		if len(r) != len(p.cols) {
+			return "", nil, fmt.Errorf("insert %s: %d values for %d columns", p.table, len(r), len(p.cols))
+		}
+	}
 	for j, c := range p.cols {
 		typ, ok := pgColumnTypes[c]
 		if !ok {
@@ -113,20 +121,115 @@ func (s *PetitionStore) partSQL(p insertPart) (string, []any, error) {
 			sb.WriteString(", ")
 		}
 		sb.WriteString("CAST(? AS " + typ + "[])")
-		elems := make(pgArray, len(p.rows))
-		for i, r := range p.rows {
-			if len(r) != len(p.cols) {
-				return "", nil, fmt.Errorf("insert %s: %d values for %d columns", p.table, len(r), len(p.cols))
-			}
-			elems[i] = pgElem(r[j])
+		a, err := pgColumn(typ, p.rows, j)
+		if err != nil {
+			return "", nil, fmt.Errorf("insert %s.%s: %w", p.table, c, err)
 		}
-		args[j] = elems
+		args[j] = a
 	}
 	sb.WriteString(")")
 	if p.conflict != "" {
 		sb.WriteString(" " + p.conflict)
 	}
 	return sb.String(), args, nil
+}
+
+// pgColumn gathers column j of rows into the typed slice pgx binds as an
+// array of typ; nil values are NULLs.
+func pgColumn(typ string, rows [][]any, j int) (any, error) {
+	switch typ {
+	case "bigint", "integer":
+		out := make([]*int64, len(rows))
+		for i, r := range rows {
+			switch x := r[j].(type) {
+			case nil:
+			case int:
+				v := int64(x)
+				out[i] = &v
+			case int64:
+				out[i] = &x
+			default:
+				return nil, fmt.Errorf("%T for an integer", x)
+			}
+		}
+		return out, nil
+	case "boolean":
+		out := make([]*bool, len(rows))
+		for i, r := range rows {
+			switch x := r[j].(type) {
+			case nil:
+			case bool:
+				out[i] = &x
+			default:
+				return nil, fmt.Errorf("%T for a boolean", x)
+			}
+		}
+		return out, nil
+	case "timestamptz":
+		out := make([]*time.Time, len(rows))
+		for i, r := range rows {
+			switch x := r[j].(type) {
+			case nil:
+			case time.Time:
+				x = x.UTC()
+				out[i] = &x
+			default:
+				return nil, fmt.Errorf("%T for an instant", x)
+			}
+		}
+		return out, nil
+	}
+	out := make([]*string, len(rows))
+	for i, r := range rows {
+		switch x := r[j].(type) {
+		case nil:
+		case string:
+			out[i] = &x
+		default:
+			v := fmt.Sprint(x)
+			out[i] = &v
+		}
+	}
+	return out, nil
+}
+
+// pgSQL numbers the "?" placeholders of q for Postgres ($1, $2…).
+func pgSQL(q string) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range q {
+		if r == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// pgExec runs q in tx on Postgres straight through the driver: gorm would
+// expand the slice arguments into lists. Like a gorm call, it records the
+// round trip for the outage log, and a lost connection comes back as
+// ErrUnavailable.
+func (db *DB) pgExec(tx *gorm.DB, q string, args ...any) error {
+	_, err := tx.Statement.ConnPool.ExecContext(tx.Statement.Context, pgSQL(q), args...)
+	return db.roundTrip(err)
+}
+
+// pgQuery is pgExec for a statement that returns rows.
+func (db *DB) pgQuery(tx *gorm.DB, q string, args ...any) (*sql.Rows, error) {
+	rows, err := tx.Statement.ConnPool.QueryContext(tx.Statement.Context, pgSQL(q), args...)
+	return rows, db.roundTrip(err)
+}
+
+// roundTrip records the outcome of a call made outside gorm's callbacks.
+func (db *DB) roundTrip(err error) error {
+	if err == nil {
+		db.answered()
+		return nil
+	}
+	return db.unavailable(err)
 }
 
 // pgColumnTypes are the Postgres types of the columns intake writes.
@@ -144,46 +247,6 @@ var pgColumnTypes = map[string]string{
 	"rule_id": "text", "started_at": "timestamptz", "state": "text", "clock": "text", "explanation_vi": "text", "explanation_en": "text", "uncomputed": "text",
 	"at": "timestamptz", "actor_label": "text", "action": "text", "entity": "text", "entity_id": "text", "after_json": "jsonb",
 	"request_id": "text",
-}
-
-// pgArray is a Postgres array literal of encoded elements; as a
-// driver.Valuer it is one parameter (gorm would expand a slice).
-type pgArray []string
-
-// Value implements driver.Valuer.
-func (a pgArray) Value() (driver.Value, error) { return "{" + strings.Join(a, ",") + "}", nil }
-
-func textArray(v []string) pgArray {
-	a := make(pgArray, len(v))
-	for i, x := range v {
-		a[i] = pgElem(x)
-	}
-	return a
-}
-
-// arrayEscaper escapes a string inside a quoted array element.
-var arrayEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
-
-// pgElem encodes one array element.
-func pgElem(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return "NULL"
-	case string:
-		return `"` + arrayEscaper.Replace(x) + `"`
-	case bool:
-		if x {
-			return "t"
-		}
-		return "f"
-	case int:
-		return strconv.Itoa(x)
-	case int64:
-		return strconv.FormatInt(x, 10)
-	case time.Time:
-		return `"` + x.UTC().Format(time.RFC3339Nano) + `"`
-	}
-	return pgElem(fmt.Sprint(v))
 }
 
 // scanRows runs a raw query and scans every row into dest (a slice). It

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
@@ -94,11 +95,7 @@ func (s *PetitionStore) intakeTx(tx *gorm.DB, batch []*intakeReq) error {
 		}
 		slices.Sort(keys)
 		keys = slices.Compact(keys)
-		lits := make([]string, len(keys))
-		for i, k := range keys {
-			lits[i] = strconv.FormatInt(k, 10)
-		}
-		if err := tx.Exec("SELECT pg_advisory_xact_lock(k) FROM unnest(CAST(? AS bigint[])) AS k", "{"+strings.Join(lits, ",")+"}").Error; err != nil {
+		if err := s.db.pgExec(tx, "SELECT pg_advisory_xact_lock(k) FROM unnest(CAST(? AS bigint[])) AS k", keys); err != nil {
 			return fmt.Errorf("intake locks: %w", err)
 		}
 	}
@@ -138,7 +135,7 @@ func (s *PetitionStore) intakeTx(tx *gorm.DB, batch []*intakeReq) error {
 	// whatever the batch size.
 	in, list := "IN ?", func(v []string) any { return v }
 	if s.db.Dialect == Postgres {
-		in, list = "= ANY(CAST(? AS text[]))", func(v []string) any { return textArray(v) }
+		in, list = "= ANY(CAST(? AS text[]))", func(v []string) any { return v }
 	}
 	q := "SELECT 'd' AS src, dedup_key AS k, code AS v, received_at AS t, id AS n FROM cases WHERE dedup_key " + in + " AND received_at > ?"
 	args := []any{list(dedupKeys), since.UTC()}
@@ -266,53 +263,50 @@ func (s *PetitionStore) intakeTx(tx *gorm.DB, batch []*intakeReq) error {
 
 // insertCases numbers the cases and writes them with everything that comes
 // with them, one multi-row statement per table.
+//
+// The numbers come from one bump of the sequence row per agency and year,
+// whose row lock is held to commit: that is what makes them gap-free and
+// in commit order. On SQLite (one writer) the bump comes first. On
+// Postgres it comes last, so that the lock is held for two statements and
+// the commit, not for the whole batch, and another writer can write its
+// batch meanwhile: the cases go in under a temporary code and a negative
+// seq, and the last statement gives them their numbers and writes their
+// audit rows, which carry the code.
 func (s *PetitionStore) insertCases(tx *gorm.DB, creates []*intakeReq) error {
-	// Number them: one bump of the sequence row per agency and year. The
-	// row lock is held to commit, which is what makes numbers gap-free.
-	type ay struct {
-		agency string
-		year   int
-	}
-	var order []ay
-	groups := map[ay][]*intakeReq{}
-	for _, r := range creates {
-		k := ay{r.nc.Agency, r.nc.Year}
-		if _, ok := groups[k]; !ok {
-			order = append(order, k)
-		}
-		groups[k] = append(groups[k], r)
-	}
+	pg := s.db.Dialect == Postgres
 	seqs := map[*intakeReq]int64{}
-	for _, k := range order {
-		g := groups[k]
-		var last int64
-		err := tx.Raw("INSERT INTO case_sequences (agency, year, issued) VALUES (?, ?, ?) "+
-			"ON CONFLICT (agency, year) DO UPDATE SET issued = case_sequences.issued + excluded.issued RETURNING issued",
-			k.agency, k.year, len(g)).Scan(&last).Error
-		if err != nil {
-			return fmt.Errorf("case sequence: %w", err)
-		}
-		first := last - int64(len(g)) + 1
-		for i, r := range g {
-			seqs[r] = first + int64(i)
+	temp := map[*intakeReq]string{}
+	if !pg {
+		var err error
+		if seqs, err = bumpSequences(s.db, tx, creates, false); err != nil {
+			return err
 		}
 	}
-
 	rows := make([][]any, 0, len(creates))
 	for _, r := range creates {
 		nc := r.nc
-		seq := seqs[r]
-		r.res = petition.IntakeResult{Outcome: petition.Created, Code: petition.FormatCode(nc.Agency, nc.Year, seq),
-			Secret: nc.Secret, Status: petition.StatusReceived, ReceivedAt: nc.ReceivedAt.UTC(), Due: nc.Due}
+		r.res = petition.IntakeResult{Outcome: petition.Created, Secret: nc.Secret, Status: petition.StatusReceived,
+			ReceivedAt: nc.ReceivedAt.UTC(), Due: nc.Due}
+		var code string
+		var seq int64
+		if pg {
+			var b [8]byte
+			if _, err := rand.Read(b[:]); err != nil {
+				return err
+			}
+			seq = -int64(binary.BigEndian.Uint64(b[:]) >> 1)
+			code = "tmp-" + strconv.FormatInt(-seq, 36)
+			temp[r] = code
+		} else {
+			seq = seqs[r]
+			code = petition.FormatCode(nc.Agency, nc.Year, seq)
+			r.res.Code = code
+		}
 		now := nc.ReceivedAt.UTC()
-		rows = append(rows, []any{r.res.Code, nc.Agency, nc.Year, seq, string(nc.Kind), string(nc.Channel),
+		rows = append(rows, []any{code, nc.Agency, nc.Year, seq, string(nc.Kind), string(nc.Channel),
 			nullID(nc.TopicID), nullID(nc.PlanTaskID), nc.Title, nc.Content, nc.Place, nc.Lang,
 			nc.Secrets.Salt, nc.Secrets.SecretHash, nc.DedupKey, string(petition.StatusReceived), now,
 			nullTime(nc.Due.At), nc.Due.RuleID, nc.Due.Explanation.VI, nc.Due.Explanation.EN, nc.RegisteredBy, now, now})
-	}
-	var ids []struct {
-		ID   int64
-		Code string
 	}
 	cases := insertPart{"cases", []string{"code", "agency", "year", "seq", "kind", "channel", "topic_id", "plan_task_id",
 		"title", "content", "place", "lang", "secret_salt", "secret_hash", "dedup_key", "status", "received_at",
@@ -321,18 +315,46 @@ func (s *PetitionStore) insertCases(tx *gorm.DB, creates []*intakeReq) error {
 	if err != nil {
 		return err
 	}
-	if err := scanRows(tx.Raw(q+" RETURNING id, code", args...), &ids); err != nil {
-		return fmt.Errorf("insert cases: %w", err)
-	}
 	idOf := map[string]int64{}
-	for _, x := range ids {
-		idOf[x.Code] = x.ID
+	if pg {
+		res, err := s.db.pgQuery(tx, q+" RETURNING id, code", args...)
+		if err != nil {
+			return fmt.Errorf("insert cases: %w", err)
+		}
+		for res.Next() {
+			var id int64
+			var code string
+			if err := res.Scan(&id, &code); err != nil {
+				res.Close()
+				return fmt.Errorf("insert cases: %w", err)
+			}
+			idOf[code] = id
+		}
+		res.Close()
+		if err := res.Err(); err != nil {
+			return fmt.Errorf("insert cases: %w", err)
+		}
+	} else {
+		var ids []struct {
+			ID   int64
+			Code string
+		}
+		if err := scanRows(tx.Raw(q+" RETURNING id, code", args...), &ids); err != nil {
+			return fmt.Errorf("insert cases: %w", err)
+		}
+		for _, x := range ids {
+			idOf[x.Code] = x.ID
+		}
 	}
-	var idents, files, events, keys, mails, clocks, audits [][]any
+	var idents, files, events, keys, mails, clocks [][]any
 	for _, r := range creates {
-		id, ok := idOf[r.res.Code]
+		code := r.res.Code
+		if pg {
+			code = temp[r]
+		}
+		id, ok := idOf[code]
 		if !ok {
-			return fmt.Errorf("insert cases: no id returned for %s", r.res.Code)
+			return fmt.Errorf("insert cases: no id returned for %s", code)
 		}
 		r.res.CaseID = id
 		nc := r.nc
@@ -342,10 +364,6 @@ func (s *PetitionStore) insertCases(tx *gorm.DB, creates []*intakeReq) error {
 			p.KeepSecret, p.ConsentAt.UTC(), now})
 		for _, f := range nc.Files {
 			files = append(files, []any{id, f.Name, f.Stored.MediaType, f.Stored.Size, f.Stored.SHA256, f.Stored.Key, now})
-		}
-		actor := "petitioner"
-		if nc.RegisteredBy != "" {
-			actor = nc.RegisteredBy
 		}
 		// The domain decides the first events and clock (petition.NewCase);
 		// the store writes them.
@@ -370,13 +388,6 @@ func (s *PetitionStore) insertCases(tx *gorm.DB, creates []*intakeReq) error {
 		if nc.QueueMail {
 			mails = append(mails, []any{id, "petition.receipt", nc.Lang, now})
 		}
-		// The audit row of the creation; never the petitioner's identity.
-		after, err := json.Marshal(map[string]any{"code": r.res.Code, "kind": nc.Kind, "channel": nc.Channel,
-			"topic_id": nc.TopicID, "received_at": now, "due_at": nc.Due.At})
-		if err != nil {
-			return err
-		}
-		audits = append(audits, []any{now, actor, "case.create", "case", strconv.FormatInt(id, 10), string(after), nc.RequestID})
 	}
 	parts := []insertPart{
 		{"case_identities", []string{"case_id", "name", "phone", "email", "address", "id_number", "phone_hash", "email_hash",
@@ -387,17 +398,113 @@ func (s *PetitionStore) insertCases(tx *gorm.DB, creates []*intakeReq) error {
 		{"case_mail_queue", []string{"case_id", "template", "lang", "created_at"}, mails, ""},
 		{"case_clocks", []string{"case_id", "kind", "rule_id", "started_at", "due_at", "state", "clock", "explanation_vi",
 			"explanation_en", "uncomputed", "created_at", "updated_at"}, clocks, ""},
-		{"audit_log", []string{"at", "actor_label", "action", "entity", "entity_id", "after_json", "request_id"}, audits, ""},
 		hitsPart(creates),
+	}
+	if !pg {
+		audits, err := auditRows(creates)
+		if err != nil {
+			return err
+		}
+		parts = append(parts, insertPart{"audit_log", auditCols, audits, ""})
 	}
 	if err := s.insertAll(tx, parts); err != nil {
 		return err
 	}
-	sealed := make([]int64, 0, len(creates))
+	ids := make([]int64, 0, len(creates))
 	for _, r := range creates {
-		sealed = append(sealed, r.res.CaseID)
+		ids = append(ids, r.res.CaseID)
 	}
-	return sealIdentities(tx, sealed)
+	if !pg {
+		return sealIdentities(tx, ids)
+	}
+	// Last: the numbers, then in one statement the codes, the seal and
+	// the audit rows.
+	if seqs, err = bumpSequences(s.db, tx, creates, true); err != nil {
+		return err
+	}
+	codes := make([]string, 0, len(creates))
+	nums := make([]int64, 0, len(creates))
+	for _, r := range creates {
+		r.res.Code = petition.FormatCode(r.nc.Agency, r.nc.Year, seqs[r])
+		codes, nums = append(codes, r.res.Code), append(nums, seqs[r])
+	}
+	audits, err := auditRows(creates)
+	if err != nil {
+		return err
+	}
+	aq, aargs, err := s.partSQL(insertPart{"audit_log", auditCols, audits, ""})
+	if err != nil {
+		return err
+	}
+	q = "WITH n AS (UPDATE cases SET code = v.code, seq = v.seq, identity_sealed = cases.identity_sealed OR (" + sealable + ") " +
+		"FROM unnest(CAST(? AS bigint[]), CAST(? AS text[]), CAST(? AS bigint[])) AS v(id, code, seq) WHERE cases.id = v.id), " +
+		"a AS (" + aq + ") SELECT 1"
+	if err := s.db.pgExec(tx, q, append([]any{ids, codes, nums}, aargs...)...); err != nil {
+		return fmt.Errorf("number cases: %w", err)
+	}
+	return nil
+}
+
+// bumpSequences takes the next numbers for the created cases: one bump of
+// the sequence row per agency and year, in arrival order within each.
+func bumpSequences(db *DB, tx *gorm.DB, creates []*intakeReq, pg bool) (map[*intakeReq]int64, error) {
+	type ay struct {
+		agency string
+		year   int
+	}
+	var order []ay
+	groups := map[ay][]*intakeReq{}
+	for _, r := range creates {
+		k := ay{r.nc.Agency, r.nc.Year}
+		if _, ok := groups[k]; !ok {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], r)
+	}
+	const bump = "INSERT INTO case_sequences (agency, year, issued) VALUES (?, ?, ?) " +
+		"ON CONFLICT (agency, year) DO UPDATE SET issued = case_sequences.issued + excluded.issued RETURNING issued"
+	seqs := map[*intakeReq]int64{}
+	for _, k := range order {
+		g := groups[k]
+		var last int64
+		var err error
+		if pg {
+			err = db.roundTrip(tx.Statement.ConnPool.QueryRowContext(tx.Statement.Context, pgSQL(bump), k.agency, k.year, len(g)).Scan(&last))
+		} else {
+			err = tx.Raw(bump, k.agency, k.year, len(g)).Scan(&last).Error
+		}
+		if err != nil {
+			return nil, fmt.Errorf("case sequence: %w", err)
+		}
+		first := last - int64(len(g)) + 1
+		for i, r := range g {
+			seqs[r] = first + int64(i)
+		}
+	}
+	return seqs, nil
+}
+
+var auditCols = []string{"at", "actor_label", "action", "entity", "entity_id", "after_json", "request_id"}
+
+// auditRows are the audit rows of the creations; never the petitioner's
+// identity.
+func auditRows(creates []*intakeReq) ([][]any, error) {
+	out := make([][]any, 0, len(creates))
+	for _, r := range creates {
+		nc := r.nc
+		now := nc.ReceivedAt.UTC()
+		actor := "petitioner"
+		if nc.RegisteredBy != "" {
+			actor = nc.RegisteredBy
+		}
+		after, err := json.Marshal(map[string]any{"code": r.res.Code, "kind": nc.Kind, "channel": nc.Channel,
+			"topic_id": nc.TopicID, "received_at": now, "due_at": nc.Due.At})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, []any{now, actor, "case.create", "case", strconv.FormatInt(r.res.CaseID, 10), string(after), nc.RequestID})
+	}
+	return out, nil
 }
 
 // hitsPart adds the created cases to their rate counters.
@@ -432,7 +539,7 @@ func (s *PetitionStore) lookup(tx *gorm.DB, dest any, q string, args ...any) err
 	n := 0
 	q = placeholder.ReplaceAllStringFunc(q, func(string) string { n++; return "$" + strconv.Itoa(n) })
 	rows, err := tx.Statement.ConnPool.QueryContext(tx.Statement.Context, q, append([]any{pgx.QueryExecModeSimpleProtocol}, args...)...)
-	if err != nil {
+	if err := s.db.roundTrip(err); err != nil {
 		return err
 	}
 	defer rows.Close()

@@ -31,10 +31,16 @@ type PetitionStore struct {
 	leaders int
 }
 
-// NewPetitionStore returns the store over db. One writer: on Postgres a
-// second one mostly waits on the sequence row (measured slower).
+// NewPetitionStore returns the store over db. SQLite has one writer. On
+// Postgres two: a batch holds the sequence row only for its last
+// statements and its commit (insertCases), so a second one writes its
+// rows meanwhile.
 func NewPetitionStore(db *DB) *PetitionStore {
-	return &PetitionStore{db: db, MaxBatch: 64, Writers: 1}
+	w := 1
+	if db.Dialect == Postgres {
+		w = 2
+	}
+	return &PetitionStore{db: db, MaxBatch: 64, Writers: w}
 }
 
 var _ petition.Store = (*PetitionStore)(nil)

@@ -79,20 +79,10 @@ func trackSQL(pg, full bool) string {
 		)
 	}
 	q := strings.Join(parts, " UNION ALL ") + " ORDER BY 1, 2"
-	if !pg {
-		return q
+	if pg {
+		return pgSQL(q)
 	}
-	var b strings.Builder
-	n := 0
-	for _, r := range q {
-		if r == '?' {
-			n++
-			b.WriteString("$" + strconv.Itoa(n))
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
+	return q
 }
 
 // trackQueries holds the statement for each dialect and depth, built once.
@@ -160,8 +150,9 @@ func (s *PetitionStore) TrackCase(ctx context.Context, q petition.TrackQuery) (p
 	}
 	rows, err := s.db.SQL.QueryContext(ctx, trackQueries[[2]bool{s.db.Dialect == Postgres, q.Full}], args...)
 	if err != nil {
-		return out, fmt.Errorf("track case: %w", err)
+		return out, fmt.Errorf("track case: %w", s.db.unavailable(err))
 	}
+	s.db.answered()
 	defer rows.Close()
 	var (
 		part             int
@@ -182,7 +173,7 @@ func (s *PetitionStore) TrackCase(ctx context.Context, q petition.TrackQuery) (p
 			t[i] = sql.NullString{}
 		}
 		if err := rows.Scan(dest...); err != nil {
-			return out, fmt.Errorf("track case: %w", err)
+			return out, fmt.Errorf("track case: %w", s.db.unavailable(err))
 		}
 		switch part {
 		case 0:
@@ -220,7 +211,8 @@ func (s *PetitionStore) TrackCase(ctx context.Context, q petition.TrackQuery) (p
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return out, fmt.Errorf("track case: %w", err)
+		return out, fmt.Errorf("track case: %w", s.db.unavailable(err))
 	}
+	s.db.answered()
 	return out, nil
 }
