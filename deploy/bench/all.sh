@@ -170,7 +170,7 @@ topic=$(curl -s http://127.0.0.1:18081/api/v1/topics | grep -oE '"id": ?[0-9]+' 
 wrk -t2 -c"$CONNS" -d2s -s deploy/bench/wrk/post_floor.lua http://127.0.0.1:18080 > /dev/null
 wrk -t2 -c"$CONNS" -d2s -s deploy/bench/wrk/post_phucdap.lua http://127.0.0.1:18081 -- "$topic" > /dev/null
 
-say "intake on PostgreSQL: $ROUNDS pairs (floor POST /p, phucdap POST /api/v1/petitions), with pgbench's 5 rows + counter"
+say "intake on PostgreSQL: $ROUNDS pairs (floor POST /p, phucdap POST /api/v1/petitions), with pgbench's 5 rows + counter and its batch of 16"
 for r in $(seq 1 "$ROUNDS"); do
   quiet "intake-pg pair $r"
   wrk_run intake-pg floor "$r" http://127.0.0.1:18080 deploy/bench/wrk/post_floor.lua
@@ -178,9 +178,17 @@ for r in $(seq 1 "$ROUNDS"); do
   l=$(load)
   tps=$(pgbench "$FLOOR_DSN" -n -f deploy/bench/pgbench/intake5_seqlast.sql -c 16 -j 2 -T "${DURATION%s}" 2>&1 | sed -nE 's/^tps = ([0-9.]+).*/\1/p')
   echo "  pgbench 5 rows + counter round $r: ${tps:-?} TPS (load $l)"
-  if [ -n "$tps" ]; then
+  ours=$(awk -v f="intake-pg req/s" -v r="$r" -F'\t' '$1 == f && $2 == "phucdap" && $3 == r { print $4 }' "$raw")
+  if [ -n "$tps" ] && [ -n "$ours" ]; then
     record "intake-pg vs pgbench 5 rows+counter" floor "$r" "$tps" "$l"
-    record "intake-pg vs pgbench 5 rows+counter" phucdap "$r" "$(awk -v f="intake-pg req/s" -v r="$r" -F'\t' '$1 == f && $2 == "phucdap" && $3 == r { print $4 }' "$raw")" "$l"
+    record "intake-pg vs pgbench 5 rows+counter" phucdap "$r" "$ours" "$l"
+  fi
+  l=$(load)
+  tps=$(pgbench "$FLOOR_DSN" -n -f deploy/bench/pgbench/intake_batch16.sql -c 4 -j 2 -T "${DURATION%s}" 2>&1 | sed -nE 's/^tps = ([0-9.]+).*/\1/p')
+  echo "  pgbench batch of 16 round $r: ${tps:-?} TPS, $(awk -v t="${tps:-0}" 'BEGIN { printf "%.0f", t * 16 }') petitions/s (load $l)"
+  if [ -n "$tps" ] && [ -n "$ours" ]; then
+    record "intake-pg vs pgbench batch" floor "$r" "$(awk -v t="$tps" 'BEGIN { printf "%.1f", t * 16 }')" "$l"
+    record "intake-pg vs pgbench batch" phucdap "$r" "$ours" "$l"
   fi
 done
 
