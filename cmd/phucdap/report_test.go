@@ -273,6 +273,9 @@ func TestKPIScenarioThroughWorkflow(t *testing.T) {
 			Reopened: 1, ReopenRate: ptr(25.0),
 			// G's coordinating unit missed its sub-deadline.
 			ContribOnTime: 0, ContribLate: 1, ContribOpenLate: 0, ContribOnTimeRate: ptr(0.0),
+			// The denunciation accepted on 13/11 owed its parties a notice
+			// within 5 working days (20/11), never recorded.
+			DutyOpenLate: 1, DutyOnTimeRate: ptr(0.0),
 		}
 		// Working days from the clock's start to the answer: A 6 (2→10
 		// Nov), G 9 (9→20 Nov), B 13 (3→20 Nov), F 30 (accepted 5 Oct →

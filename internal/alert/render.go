@@ -25,9 +25,9 @@ var (
 	}
 	clockKindNames = map[string]map[string]string{
 		"vi": {"process": "Xử lý đơn", "accept": "Thụ lý", "answer": "Trả lời, giải quyết", "forward": "Chuyển đơn",
-			"contribution": "Ý kiến đơn vị phối hợp"},
+			"contribution": "Ý kiến đơn vị phối hợp", "duty": "Thông báo, gửi quyết định, công khai"},
 		"en": {"process": "Processing the letter", "accept": "Acceptance", "answer": "Answer or resolution", "forward": "Forwarding",
-			"contribution": "Coordinating unit's contribution"},
+			"contribution": "Coordinating unit's contribution", "duty": "Notice, dispatch or publication"},
 	}
 )
 

@@ -22,10 +22,15 @@ const (
 	Answer       Kind = "answer"       // answer or resolve
 	Forward      Kind = "forward"      // forward to the competent body
 	Contribution Kind = "contribution" // a coordinating unit's part
+	// Duty: a statutory act the agency owes besides its answer, timed on
+	// its own (notify the parties of an accepted denunciation, send a
+	// suspension decision, publish a denunciation's conclusion). It is
+	// never the case's main clock.
+	Duty Kind = "duty"
 )
 
 // Kinds lists every kind.
-var Kinds = []Kind{Process, Accept, Answer, Forward, Contribution}
+var Kinds = []Kind{Process, Accept, Answer, Forward, Contribution, Duty}
 
 // Valid reports whether k is a known kind.
 func (k Kind) Valid() bool {

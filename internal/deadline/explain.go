@@ -308,6 +308,12 @@ func viTexts() texts {
 				return "xử lý ban đầu"
 			case StepFile:
 				return "nộp đơn khiếu nại"
+			case StepNotify:
+				return "thông báo cho người tố cáo và người bị tố cáo"
+			case StepSendDecision:
+				return "gửi quyết định tạm đình chỉ"
+			case StepPublish:
+				return "công khai kết luận nội dung tố cáo"
 			}
 			return string(s)
 		},
@@ -317,6 +323,12 @@ func viTexts() texts {
 				return "kể từ ngày thụ lý"
 			case StartDecision:
 				return "kể từ ngày nhận được hoặc biết được quyết định bị khiếu nại"
+			case StartAcceptDecision:
+				return "kể từ ngày ra quyết định thụ lý"
+			case StartSuspension:
+				return "kể từ ngày ban hành quyết định tạm đình chỉ"
+			case StartConclusion:
+				return "kể từ ngày ban hành kết luận nội dung tố cáo"
 			}
 			return "kể từ ngày nhận"
 		},
@@ -326,6 +338,12 @@ func viTexts() texts {
 				return "Thụ lý"
 			case StartDecision:
 				return "Nhận được hoặc biết được quyết định"
+			case StartAcceptDecision:
+				return "Quyết định thụ lý"
+			case StartSuspension:
+				return "Quyết định tạm đình chỉ"
+			case StartConclusion:
+				return "Kết luận"
 			}
 			return "Nhận"
 		},
@@ -363,6 +381,12 @@ func viTexts() texts {
 				return "ngày thụ lý"
 			case StartDecision:
 				return "ngày biết được quyết định"
+			case StartAcceptDecision:
+				return "ngày ra quyết định thụ lý"
+			case StartSuspension:
+				return "ngày ban hành quyết định tạm đình chỉ"
+			case StartConclusion:
+				return "ngày ban hành kết luận"
 			}
 			return "ngày nhận"
 		},
@@ -425,6 +449,12 @@ func enTexts() texts {
 				return "initial processing"
 			case StepFile:
 				return "file the complaint"
+			case StepNotify:
+				return "notify the denouncer and the person denounced"
+			case StepSendDecision:
+				return "send the suspension decision"
+			case StepPublish:
+				return "publish the conclusion on the denunciation"
 			}
 			return string(s)
 		},
@@ -434,6 +464,12 @@ func enTexts() texts {
 				return "from acceptance"
 			case StartDecision:
 				return "from the day the contested decision was received or learned of"
+			case StartAcceptDecision:
+				return "from the acceptance decision"
+			case StartSuspension:
+				return "from the suspension decision"
+			case StartConclusion:
+				return "from the conclusion on the denunciation"
 			}
 			return "from receipt"
 		},
@@ -443,6 +479,12 @@ func enTexts() texts {
 				return "Accepted"
 			case StartDecision:
 				return "Decision received or learned of"
+			case StartAcceptDecision:
+				return "Acceptance decision"
+			case StartSuspension:
+				return "Suspension decision"
+			case StartConclusion:
+				return "Conclusion"
 			}
 			return "Received"
 		},
@@ -484,6 +526,12 @@ func enTexts() texts {
 				return "date of acceptance"
 			case StartDecision:
 				return "date the decision was learned of"
+			case StartAcceptDecision:
+				return "date of the acceptance decision"
+			case StartSuspension:
+				return "date of the suspension decision"
+			case StartConclusion:
+				return "date of the conclusion"
 			}
 			return "date of receipt"
 		},

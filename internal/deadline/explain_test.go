@@ -198,6 +198,20 @@ func TestExplainEveryRule(t *testing.T) {
 		{Request{RuleID: DenunciationResolve, StartDate: d("2026-07-15"), Complexity: EspeciallyComplex, Extensions: 2}, want{
 			vi: []string{"Tố cáo (vụ việc đặc biệt phức tạp)", "Gia hạn 2 lần, thêm 60 ngày", "Luật Tố cáo 2018, Điều 30"},
 			en: []string{"Denunciation (especially complex case)", "Extended 2 times, adding 60 days"}}},
+		// Accepted Thu 20/08/2026: Fri 21, the working Saturday 22/08, Mon
+		// 24 to Wed 26/08.
+		{Request{RuleID: DenunciationNotify, StartDate: d("2026-08-20")}, want{
+			vi: []string{"Tố cáo: thông báo cho người tố cáo và người bị tố cáo trong 5 ngày làm việc kể từ ngày ra quyết định thụ lý (Luật Tố cáo 2018, Điều 29(3); Nghị định 31/2019/NĐ-CP, Điều 9(2))", "Hạn: hết ngày 26/08/2026"},
+			en: []string{"Denunciation: notify the denouncer and the person denounced within 5 working days from the acceptance decision (Law on Denunciations 2018, Art. 29(3); Decree 31/2019/ND-CP, Art. 9(2))", "Due: end of 26 August 2026"}}},
+		// Suspended Thu 27/08/2026: Fri 28, then the National Day break,
+		// Thu 03 and Fri 04/09.
+		{Request{RuleID: SuspensionSend, StartDate: d("2026-08-27")}, want{
+			vi: []string{"gửi quyết định tạm đình chỉ trong 3 ngày làm việc kể từ ngày ban hành quyết định tạm đình chỉ", "Điều 28a", "Hạn: hết ngày 04/09/2026"},
+			en: []string{"send the suspension decision within 3 working days from the suspension decision", "Art. 28a", "Due: end of 4 September 2026"}}},
+		// Concluded Mon 02/11/2026: 7 working days, Wed 11/11.
+		{Request{RuleID: DenunciationPublish, StartDate: d("2026-11-02")}, want{
+			vi: []string{"Tố cáo: công khai kết luận nội dung tố cáo trong 7 ngày làm việc kể từ ngày ban hành kết luận nội dung tố cáo (Luật Tố cáo 2018, Điều 40)", "Hạn: hết ngày 11/11/2026"},
+			en: []string{"Denunciation: publish the conclusion on the denunciation within 7 working days from the conclusion on the denunciation (Law on Denunciations 2018, Art. 40)", "Due: end of 11 November 2026"}}},
 		{Request{RuleID: ReceptionAnswer, StartDate: d("2026-03-02")}, want{
 			vi: []string{"Luật Tiếp công dân 2013, Điều 28(1)"},
 			en: []string{"Law on Citizen Reception 2013, Art. 28(1)"}}},

@@ -34,6 +34,13 @@ const (
 	// the first-round period ran out (second complaint). It starts the
 	// filing window (thời hiệu), checked when a complaint is classified.
 	StartDecision StartEvent = "decision"
+	// The agency's own decisions that open a duty: the written acceptance
+	// decision (a denunciation's parties are notified from it), a
+	// suspension decision (sent from it), a denunciation's conclusion
+	// (published from it).
+	StartAcceptDecision StartEvent = "accept_decision"
+	StartSuspension     StartEvent = "suspension"
+	StartConclusion     StartEvent = "conclusion"
 )
 
 // Complexity is the written classification of a case (NĐ 124/2020 Art. 3a
@@ -74,6 +81,11 @@ const (
 	StepResolve Step = "resolve" // giải quyết
 	StepInitial Step = "initial" // xử lý ban đầu (tố cáo)
 	StepFile    Step = "file"    // thời hiệu: the complainant's window to file
+	// Duties: statutory acts owed besides the answer, each timed by its
+	// own clock (caseclock.Duty).
+	StepNotify       Step = "notify"        // thông báo cho các bên (tố cáo đã thụ lý)
+	StepSendDecision Step = "send_decision" // gửi quyết định tạm đình chỉ
+	StepPublish      Step = "publish"       // công khai kết luận nội dung tố cáo
 )
 
 // Rule IDs shipped by DefaultRules.
@@ -93,6 +105,10 @@ const (
 	// classifies the complaint as such.
 	DisciplineAccept  = "complaint.discipline.accept"
 	DisciplineResolve = "complaint.discipline.resolve"
+	// Duties.
+	DenunciationNotify  = "denunciation.notify"
+	SuspensionSend      = "complaint.suspension_send"
+	DenunciationPublish = "denunciation.publish"
 )
 
 // MaxLimit bounds every limit and override (ten years of days). It keeps a
@@ -274,7 +290,7 @@ func (r Rule) Validate() error {
 	if !r.Unit.valid() {
 		bad("unit", "unit %q", r.Unit)
 	}
-	if r.Start != StartReceipt && r.Start != StartAcceptance && r.Start != StartDecision {
+	if !slices.Contains([]StartEvent{StartReceipt, StartAcceptance, StartDecision, StartAcceptDecision, StartSuspension, StartConclusion}, r.Start) {
 		bad("start", "start event %q", r.Start)
 	}
 	if r.VersionBy != "" && r.VersionBy != r.Start {
@@ -505,6 +521,46 @@ func DefaultRules() []Rule {
 			VersionBy:      StartAcceptance,
 			VersionBasis:   "ngày thụ lý tố cáo (Luật Tố cáo 2018, Điều 30; chuyển tiếp theo Nghị định 156/2026/NĐ-CP, Điều 10)",
 			VersionBasisEN: "the date the denunciation was accepted (Law on Denunciations 2018, Art. 30; transition under Decree 156/2026/ND-CP, Art. 10)",
+		},
+		{
+			// Luật Tố cáo Art. 29(3); NĐ 31/2019 Art. 9(2): within 5
+			// working days of the acceptance decision, notify the
+			// denouncer and tell the person denounced the content (never
+			// who denounced: Art. 8, 47, 56).
+			ID: DenunciationNotify, Kind: KindDenunciation, Step: StepNotify,
+			Limit: 5, Unit: WorkingDays, Start: StartAcceptDecision, EffectiveFrom: past,
+			LegalBasis:     "Luật Tố cáo 2018, Điều 29(3); Nghị định 31/2019/NĐ-CP, Điều 9(2)",
+			LegalBasisEN:   "Law on Denunciations 2018, Art. 29(3); Decree 31/2019/ND-CP, Art. 9(2)",
+			Confidence:     "A",
+			VersionBy:      StartAcceptDecision,
+			VersionBasis:   "ngày ra quyết định thụ lý tố cáo (Luật Tố cáo 2018, Điều 29(3); một phiên bản)",
+			VersionBasisEN: "the date of the decision accepting the denunciation (Law on Denunciations 2018, Art. 29(3); one version)",
+		},
+		{
+			// Luật Khiếu nại Art. 11a (added by Luật 136/2025/QH15); NĐ
+			// 124/2020 Art. 28a (added by NĐ 155/2026): the suspension
+			// decision is sent within 3 working days of its issue. The
+			// article exists from 01/07/2026 only.
+			ID: SuspensionSend, Kind: KindComplaint, Step: StepSendDecision,
+			Limit: 3, Unit: WorkingDays, Start: StartSuspension, EffectiveFrom: lawChange,
+			LegalBasis:     "Luật Khiếu nại 2011, Điều 11a (bổ sung bởi Luật 136/2025/QH15); Nghị định 124/2020/NĐ-CP, Điều 28a (bổ sung bởi Nghị định 155/2026/NĐ-CP)",
+			LegalBasisEN:   "Law on Complaints 2011, Art. 11a (added by Law 136/2025/QH15); Decree 124/2020/ND-CP, Art. 28a (added by Decree 155/2026/ND-CP)",
+			Confidence:     "A",
+			VersionBy:      StartSuspension,
+			VersionBasis:   "ngày ban hành quyết định tạm đình chỉ (Nghị định 155/2026/NĐ-CP, Điều 22(1): quy định mới áp dụng cho vụ việc chưa giải quyết xong)",
+			VersionBasisEN: "the date of the suspension decision (Decree 155/2026/ND-CP, Art. 22(1): the new rules apply to cases not yet decided)",
+		},
+		{
+			// Luật Tố cáo Art. 40: the conclusion is published within 7
+			// working days of its issue.
+			ID: DenunciationPublish, Kind: KindDenunciation, Step: StepPublish,
+			Limit: 7, Unit: WorkingDays, Start: StartConclusion, EffectiveFrom: past,
+			LegalBasis:     "Luật Tố cáo 2018, Điều 40",
+			LegalBasisEN:   "Law on Denunciations 2018, Art. 40",
+			Confidence:     "A",
+			VersionBy:      StartConclusion,
+			VersionBasis:   "ngày ban hành kết luận nội dung tố cáo (Luật Tố cáo 2018, Điều 40; một phiên bản)",
+			VersionBasisEN: "the date of the conclusion on the denunciation (Law on Denunciations 2018, Art. 40; one version)",
 		},
 		{
 			ID: ReceptionAnswer, Kind: KindReception, Step: StepAnswer,

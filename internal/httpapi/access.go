@@ -77,6 +77,10 @@ var operationAccess = map[string]access.Action{
 	"TerminateCase":  access.ActCaseDecide,
 	"CloseCase":      access.ActCaseDecide,
 	"SplitCase":      access.ActCaseRegister,
+	// Duties done: the office's, as the decisions that owe them.
+	"NotifyParties":       access.ActCaseDecide,
+	"SuspensionSent":      access.ActCaseDecide,
+	"ConclusionPublished": access.ActCaseDecide,
 
 	// Scheduled work and alerts: everyone's own inbox; the jobs
 	// are the admin's.

@@ -68,6 +68,7 @@ const (
 	CaseClockKindAccept       CaseClockKind = "accept"
 	CaseClockKindAnswer       CaseClockKind = "answer"
 	CaseClockKindContribution CaseClockKind = "contribution"
+	CaseClockKindDuty         CaseClockKind = "duty"
 	CaseClockKindForward      CaseClockKind = "forward"
 	CaseClockKindProcess      CaseClockKind = "process"
 )
@@ -80,6 +81,8 @@ func (e CaseClockKind) Valid() bool {
 	case CaseClockKindAnswer:
 		return true
 	case CaseClockKindContribution:
+		return true
+	case CaseClockKindDuty:
 		return true
 	case CaseClockKindForward:
 		return true
@@ -1257,6 +1260,24 @@ func (e CloseCaseParamsLang) Valid() bool {
 	}
 }
 
+// Defines values for ConclusionPublishedParamsLang.
+const (
+	ConclusionPublishedParamsLangEn ConclusionPublishedParamsLang = "en"
+	ConclusionPublishedParamsLangVi ConclusionPublishedParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the ConclusionPublishedParamsLang enum.
+func (e ConclusionPublishedParamsLang) Valid() bool {
+	switch e {
+	case ConclusionPublishedParamsLangEn:
+		return true
+	case ConclusionPublishedParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ContributeCaseParamsLang.
 const (
 	ContributeCaseParamsLangEn ContributeCaseParamsLang = "en"
@@ -1347,6 +1368,24 @@ func (e GuideCaseParamsLang) Valid() bool {
 	}
 }
 
+// Defines values for NotifyPartiesParamsLang.
+const (
+	NotifyPartiesParamsLangEn NotifyPartiesParamsLang = "en"
+	NotifyPartiesParamsLangVi NotifyPartiesParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the NotifyPartiesParamsLang enum.
+func (e NotifyPartiesParamsLang) Valid() bool {
+	switch e {
+	case NotifyPartiesParamsLangEn:
+		return true
+	case NotifyPartiesParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for RejectCaseParamsLang.
 const (
 	RejectCaseParamsLangEn RejectCaseParamsLang = "en"
@@ -1413,6 +1452,24 @@ func (e SuspendCaseParamsLang) Valid() bool {
 	case SuspendCaseParamsLangEn:
 		return true
 	case SuspendCaseParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SuspensionSentParamsLang.
+const (
+	SuspensionSentParamsLangEn SuspensionSentParamsLang = "en"
+	SuspensionSentParamsLangVi SuspensionSentParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the SuspensionSentParamsLang enum.
+func (e SuspensionSentParamsLang) Valid() bool {
+	switch e {
+	case SuspensionSentParamsLangEn:
+		return true
+	case SuspensionSentParamsLangVi:
 		return true
 	default:
 		return false
@@ -2618,6 +2675,21 @@ type DuplicateError struct {
 	RequestId *string `json:"request_id,omitempty"`
 }
 
+// DutyInput defines model for DutyInput.
+type DutyInput struct {
+	// AccusedNotice notify_parties only, required there: what the person denounced was told. It must not name the denouncer.
+	AccusedNotice *string `json:"accused_notice,omitempty"`
+
+	// DocumentRef The reference of the notice, dispatch or publication.
+	DocumentRef string `json:"document_ref"`
+
+	// DoneOn The day it was done; today when absent. Not in the future, not before the step that owed it.
+	//
+	// Example: 2026-11-20
+	DoneOn *string `json:"done_on,omitempty"`
+	Note   *string `json:"note,omitempty"`
+}
+
 // Error defines model for Error.
 type Error struct {
 	// Code Stable machine-readable code, e.g. `not_found`, `invalid`.
@@ -3156,6 +3228,12 @@ type ReportFigures struct {
 	ContribOnTime     int64    `json:"contrib_on_time"`
 	ContribOnTimeRate *float64 `json:"contrib_on_time_rate"`
 	ContribOpenLate   int64    `json:"contrib_open_late"`
+	DutyLate          int64    `json:"duty_late"`
+
+	// DutyOnTime Duties owed besides the answer done in the period by their due time: notifying the parties of an accepted denunciation (Luật Tố cáo Art. 29(3)), sending a suspension decision (Luật Khiếu nại Art. 11a), publishing a denunciation's conclusion (Luật Tố cáo Art. 40).
+	DutyOnTime     int64    `json:"duty_on_time"`
+	DutyOnTimeRate *float64 `json:"duty_on_time_rate"`
+	DutyOpenLate   int64    `json:"duty_open_late"`
 
 	// Eligible Cases accepted (thụ lý) in the period.
 	Eligible int64 `json:"eligible"`
@@ -3574,6 +3652,15 @@ type CloseCaseParams struct {
 // CloseCaseParamsLang defines parameters for CloseCase.
 type CloseCaseParamsLang string
 
+// ConclusionPublishedParams defines parameters for ConclusionPublished.
+type ConclusionPublishedParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *ConclusionPublishedParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// ConclusionPublishedParamsLang defines parameters for ConclusionPublished.
+type ConclusionPublishedParamsLang string
+
 // ContributeCaseParams defines parameters for ContributeCase.
 type ContributeCaseParams struct {
 	// Lang Language of messages, `vi` (default) or `en`.
@@ -3619,6 +3706,15 @@ type GuideCaseParams struct {
 // GuideCaseParamsLang defines parameters for GuideCase.
 type GuideCaseParamsLang string
 
+// NotifyPartiesParams defines parameters for NotifyParties.
+type NotifyPartiesParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *NotifyPartiesParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// NotifyPartiesParamsLang defines parameters for NotifyParties.
+type NotifyPartiesParamsLang string
+
 // RejectCaseParams defines parameters for RejectCase.
 type RejectCaseParams struct {
 	// Lang Language of messages, `vi` (default) or `en`.
@@ -3654,6 +3750,15 @@ type SuspendCaseParams struct {
 
 // SuspendCaseParamsLang defines parameters for SuspendCase.
 type SuspendCaseParamsLang string
+
+// SuspensionSentParams defines parameters for SuspensionSent.
+type SuspensionSentParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *SuspensionSentParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// SuspensionSentParamsLang defines parameters for SuspensionSent.
+type SuspensionSentParamsLang string
 
 // TerminateCaseParams defines parameters for TerminateCase.
 type TerminateCaseParams struct {
@@ -3971,6 +4076,9 @@ type ClassifyCaseJSONRequestBody = ClassifyInput
 // CloseCaseJSONRequestBody defines body for CloseCase for application/json ContentType.
 type CloseCaseJSONRequestBody = NoteInput
 
+// ConclusionPublishedJSONRequestBody defines body for ConclusionPublished for application/json ContentType.
+type ConclusionPublishedJSONRequestBody = DutyInput
+
 // ContributeCaseJSONRequestBody defines body for ContributeCase for application/json ContentType.
 type ContributeCaseJSONRequestBody = ContributeInput
 
@@ -3986,6 +4094,9 @@ type ForwardCaseJSONRequestBody = ForwardInput
 // GuideCaseJSONRequestBody defines body for GuideCase for application/json ContentType.
 type GuideCaseJSONRequestBody = NoteInput
 
+// NotifyPartiesJSONRequestBody defines body for NotifyParties for application/json ContentType.
+type NotifyPartiesJSONRequestBody = DutyInput
+
 // RejectCaseJSONRequestBody defines body for RejectCase for application/json ContentType.
 type RejectCaseJSONRequestBody = NoteInput
 
@@ -3997,6 +4108,9 @@ type SplitCaseJSONRequestBody = SplitInput
 
 // SuspendCaseJSONRequestBody defines body for SuspendCase for application/json ContentType.
 type SuspendCaseJSONRequestBody = DecisionInput
+
+// SuspensionSentJSONRequestBody defines body for SuspensionSent for application/json ContentType.
+type SuspensionSentJSONRequestBody = DutyInput
 
 // TerminateCaseJSONRequestBody defines body for TerminateCase for application/json ContentType.
 type TerminateCaseJSONRequestBody = DecisionInput
@@ -4078,6 +4192,9 @@ type ServerInterface interface {
 	// CloseCase Close an answered case (office)
 	// (POST /cases/{code}/close)
 	CloseCase(ctx echo.Context, code CaseCode, params CloseCaseParams) error
+	// ConclusionPublished Record that a denunciation's conclusion was published (office)
+	// (POST /cases/{code}/conclusion_published)
+	ConclusionPublished(ctx echo.Context, code CaseCode, params ConclusionPublishedParams) error
 	// ContributeCase Post a coordinating unit's contribution, which the lead unit reads (coordinating unit)
 	// (POST /cases/{code}/contribute)
 	ContributeCase(ctx echo.Context, code CaseCode, params ContributeCaseParams) error
@@ -4093,6 +4210,9 @@ type ServerInterface interface {
 	// GuideCase Guide the citizen to the right body (hướng dẫn) (office)
 	// (POST /cases/{code}/guide)
 	GuideCase(ctx echo.Context, code CaseCode, params GuideCaseParams) error
+	// NotifyParties Record that the parties of an accepted denunciation were notified (office)
+	// (POST /cases/{code}/notify_parties)
+	NotifyParties(ctx echo.Context, code CaseCode, params NotifyPartiesParams) error
 	// RejectCase Answer that the case is not eligible, with the reason (office)
 	// (POST /cases/{code}/reject)
 	RejectCase(ctx echo.Context, code CaseCode, params RejectCaseParams) error
@@ -4105,6 +4225,9 @@ type ServerInterface interface {
 	// SuspendCase Suspend the resolution (tạm đình chỉ) (office; complaints and denunciations)
 	// (POST /cases/{code}/suspend)
 	SuspendCase(ctx echo.Context, code CaseCode, params SuspendCaseParams) error
+	// SuspensionSent Record that a complaint's suspension decision was sent (office)
+	// (POST /cases/{code}/suspension_sent)
+	SuspensionSent(ctx echo.Context, code CaseCode, params SuspensionSentParams) error
 	// TerminateCase Terminate the resolution (đình chỉ) (office; complaints and denunciations)
 	// (POST /cases/{code}/terminate)
 	TerminateCase(ctx echo.Context, code CaseCode, params TerminateCaseParams) error
@@ -4724,6 +4847,31 @@ func (w *ServerInterfaceWrapper) CloseCase(ctx echo.Context) error {
 	return err
 }
 
+// ConclusionPublished converts echo context to params.
+func (w *ServerInterfaceWrapper) ConclusionPublished(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "code" -------------
+	var code CaseCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", ctx.Param("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter code: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ConclusionPublishedParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ConclusionPublished(ctx, code, params)
+	return err
+}
+
 // ContributeCase converts echo context to params.
 func (w *ServerInterfaceWrapper) ContributeCase(ctx echo.Context) error {
 	var err error
@@ -4849,6 +4997,31 @@ func (w *ServerInterfaceWrapper) GuideCase(ctx echo.Context) error {
 	return err
 }
 
+// NotifyParties converts echo context to params.
+func (w *ServerInterfaceWrapper) NotifyParties(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "code" -------------
+	var code CaseCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", ctx.Param("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter code: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params NotifyPartiesParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.NotifyParties(ctx, code, params)
+	return err
+}
+
 // RejectCase converts echo context to params.
 func (w *ServerInterfaceWrapper) RejectCase(ctx echo.Context) error {
 	var err error
@@ -4946,6 +5119,31 @@ func (w *ServerInterfaceWrapper) SuspendCase(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.SuspendCase(ctx, code, params)
+	return err
+}
+
+// SuspensionSent converts echo context to params.
+func (w *ServerInterfaceWrapper) SuspensionSent(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "code" -------------
+	var code CaseCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", ctx.Param("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter code: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SuspensionSentParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SuspensionSent(ctx, code, params)
 	return err
 }
 
@@ -5805,6 +6003,9 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/cases/:code/contribute", wrapper.ContributeCase, options.OperationMiddlewares["contributeCase"]...)
 	router.POST(options.BaseURL+"/cases/:code/extend", wrapper.ExtendCase, options.OperationMiddlewares["extendCase"]...)
 	router.POST(options.BaseURL+"/cases/:code/suspend", wrapper.SuspendCase, options.OperationMiddlewares["suspendCase"]...)
+	router.POST(options.BaseURL+"/cases/:code/notify_parties", wrapper.NotifyParties, options.OperationMiddlewares["notifyParties"]...)
+	router.POST(options.BaseURL+"/cases/:code/suspension_sent", wrapper.SuspensionSent, options.OperationMiddlewares["suspensionSent"]...)
+	router.POST(options.BaseURL+"/cases/:code/conclusion_published", wrapper.ConclusionPublished, options.OperationMiddlewares["conclusionPublished"]...)
 	router.POST(options.BaseURL+"/cases/:code/resume", wrapper.ResumeCase, options.OperationMiddlewares["resumeCase"]...)
 	router.POST(options.BaseURL+"/cases/:code/withdraw", wrapper.WithdrawCase, options.OperationMiddlewares["withdrawCase"]...)
 	router.POST(options.BaseURL+"/cases/:code/terminate", wrapper.TerminateCase, options.OperationMiddlewares["terminateCase"]...)
@@ -7158,6 +7359,103 @@ func (response CloseCasedefaultJSONResponse) VisitCloseCaseResponse(w http.Respo
 	return err
 }
 
+type ConclusionPublishedRequestObject struct {
+	Code   CaseCode `json:"code"`
+	Params ConclusionPublishedParams
+	Body   *ConclusionPublishedJSONRequestBody
+}
+
+type ConclusionPublishedResponseObject interface {
+	VisitConclusionPublishedResponse(w http.ResponseWriter) error
+}
+
+type ConclusionPublished200JSONResponse CaseDetail
+
+func (response ConclusionPublished200JSONResponse) VisitConclusionPublishedResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ConclusionPublished403JSONResponse struct{ ErrorJSONResponse }
+
+func (response ConclusionPublished403JSONResponse) VisitConclusionPublishedResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ConclusionPublished404JSONResponse Error
+
+func (response ConclusionPublished404JSONResponse) VisitConclusionPublishedResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ConclusionPublished409JSONResponse Error
+
+func (response ConclusionPublished409JSONResponse) VisitConclusionPublishedResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ConclusionPublished422JSONResponse Error
+
+func (response ConclusionPublished422JSONResponse) VisitConclusionPublishedResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ConclusionPublisheddefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response ConclusionPublisheddefaultJSONResponse) VisitConclusionPublishedResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ContributeCaseRequestObject struct {
 	Code   CaseCode `json:"code"`
 	Params ContributeCaseParams
@@ -7657,6 +7955,103 @@ func (response GuideCasedefaultJSONResponse) VisitGuideCaseResponse(w http.Respo
 	return err
 }
 
+type NotifyPartiesRequestObject struct {
+	Code   CaseCode `json:"code"`
+	Params NotifyPartiesParams
+	Body   *NotifyPartiesJSONRequestBody
+}
+
+type NotifyPartiesResponseObject interface {
+	VisitNotifyPartiesResponse(w http.ResponseWriter) error
+}
+
+type NotifyParties200JSONResponse CaseDetail
+
+func (response NotifyParties200JSONResponse) VisitNotifyPartiesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type NotifyParties403JSONResponse struct{ ErrorJSONResponse }
+
+func (response NotifyParties403JSONResponse) VisitNotifyPartiesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type NotifyParties404JSONResponse Error
+
+func (response NotifyParties404JSONResponse) VisitNotifyPartiesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type NotifyParties409JSONResponse Error
+
+func (response NotifyParties409JSONResponse) VisitNotifyPartiesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type NotifyParties422JSONResponse Error
+
+func (response NotifyParties422JSONResponse) VisitNotifyPartiesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type NotifyPartiesdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response NotifyPartiesdefaultJSONResponse) VisitNotifyPartiesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type RejectCaseRequestObject struct {
 	Code   CaseCode `json:"code"`
 	Params RejectCaseParams
@@ -8034,6 +8429,103 @@ type SuspendCasedefaultJSONResponse struct {
 }
 
 func (response SuspendCasedefaultJSONResponse) VisitSuspendCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SuspensionSentRequestObject struct {
+	Code   CaseCode `json:"code"`
+	Params SuspensionSentParams
+	Body   *SuspensionSentJSONRequestBody
+}
+
+type SuspensionSentResponseObject interface {
+	VisitSuspensionSentResponse(w http.ResponseWriter) error
+}
+
+type SuspensionSent200JSONResponse CaseDetail
+
+func (response SuspensionSent200JSONResponse) VisitSuspensionSentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SuspensionSent403JSONResponse struct{ ErrorJSONResponse }
+
+func (response SuspensionSent403JSONResponse) VisitSuspensionSentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SuspensionSent404JSONResponse Error
+
+func (response SuspensionSent404JSONResponse) VisitSuspensionSentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SuspensionSent409JSONResponse Error
+
+func (response SuspensionSent409JSONResponse) VisitSuspensionSentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SuspensionSent422JSONResponse Error
+
+func (response SuspensionSent422JSONResponse) VisitSuspensionSentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SuspensionSentdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response SuspensionSentdefaultJSONResponse) VisitSuspensionSentResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -9724,6 +10216,9 @@ type StrictServerInterface interface {
 	// CloseCase Close an answered case (office)
 	// (POST /cases/{code}/close)
 	CloseCase(ctx context.Context, request CloseCaseRequestObject) (CloseCaseResponseObject, error)
+	// ConclusionPublished Record that a denunciation's conclusion was published (office)
+	// (POST /cases/{code}/conclusion_published)
+	ConclusionPublished(ctx context.Context, request ConclusionPublishedRequestObject) (ConclusionPublishedResponseObject, error)
 	// ContributeCase Post a coordinating unit's contribution, which the lead unit reads (coordinating unit)
 	// (POST /cases/{code}/contribute)
 	ContributeCase(ctx context.Context, request ContributeCaseRequestObject) (ContributeCaseResponseObject, error)
@@ -9739,6 +10234,9 @@ type StrictServerInterface interface {
 	// GuideCase Guide the citizen to the right body (hướng dẫn) (office)
 	// (POST /cases/{code}/guide)
 	GuideCase(ctx context.Context, request GuideCaseRequestObject) (GuideCaseResponseObject, error)
+	// NotifyParties Record that the parties of an accepted denunciation were notified (office)
+	// (POST /cases/{code}/notify_parties)
+	NotifyParties(ctx context.Context, request NotifyPartiesRequestObject) (NotifyPartiesResponseObject, error)
 	// RejectCase Answer that the case is not eligible, with the reason (office)
 	// (POST /cases/{code}/reject)
 	RejectCase(ctx context.Context, request RejectCaseRequestObject) (RejectCaseResponseObject, error)
@@ -9751,6 +10249,9 @@ type StrictServerInterface interface {
 	// SuspendCase Suspend the resolution (tạm đình chỉ) (office; complaints and denunciations)
 	// (POST /cases/{code}/suspend)
 	SuspendCase(ctx context.Context, request SuspendCaseRequestObject) (SuspendCaseResponseObject, error)
+	// SuspensionSent Record that a complaint's suspension decision was sent (office)
+	// (POST /cases/{code}/suspension_sent)
+	SuspensionSent(ctx context.Context, request SuspensionSentRequestObject) (SuspensionSentResponseObject, error)
 	// TerminateCase Terminate the resolution (đình chỉ) (office; complaints and denunciations)
 	// (POST /cases/{code}/terminate)
 	TerminateCase(ctx context.Context, request TerminateCaseRequestObject) (TerminateCaseResponseObject, error)
@@ -10482,6 +10983,55 @@ func (sh *strictHandler) CloseCase(ctx echo.Context, code CaseCode, params Close
 	return nil
 }
 
+// ConclusionPublished operation middleware
+func (sh *strictHandler) ConclusionPublished(ctx echo.Context, code CaseCode, params ConclusionPublishedParams) error {
+	var request ConclusionPublishedRequestObject
+
+	request.Code = code
+	request.Params = params
+
+	var body ConclusionPublishedJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ConclusionPublished(ctx.Request().Context(), request.(ConclusionPublishedRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ConclusionPublished")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ConclusionPublishedResponseObject); ok {
+		return validResponse.VisitConclusionPublishedResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ContributeCase operation middleware
 func (sh *strictHandler) ContributeCase(ctx echo.Context, code CaseCode, params ContributeCaseParams) error {
 	var request ContributeCaseRequestObject
@@ -10727,6 +11277,55 @@ func (sh *strictHandler) GuideCase(ctx echo.Context, code CaseCode, params Guide
 	return nil
 }
 
+// NotifyParties operation middleware
+func (sh *strictHandler) NotifyParties(ctx echo.Context, code CaseCode, params NotifyPartiesParams) error {
+	var request NotifyPartiesRequestObject
+
+	request.Code = code
+	request.Params = params
+
+	var body NotifyPartiesJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.NotifyParties(ctx.Request().Context(), request.(NotifyPartiesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "NotifyParties")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(NotifyPartiesResponseObject); ok {
+		return validResponse.VisitNotifyPartiesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // RejectCase operation middleware
 func (sh *strictHandler) RejectCase(ctx echo.Context, code CaseCode, params RejectCaseParams) error {
 	var request RejectCaseRequestObject
@@ -10917,6 +11516,55 @@ func (sh *strictHandler) SuspendCase(ctx echo.Context, code CaseCode, params Sus
 		return err
 	} else if validResponse, ok := response.(SuspendCaseResponseObject); ok {
 		return validResponse.VisitSuspendCaseResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// SuspensionSent operation middleware
+func (sh *strictHandler) SuspensionSent(ctx echo.Context, code CaseCode, params SuspensionSentParams) error {
+	var request SuspensionSentRequestObject
+
+	request.Code = code
+	request.Params = params
+
+	var body SuspensionSentJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SuspensionSent(ctx.Request().Context(), request.(SuspensionSentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SuspensionSent")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SuspensionSentResponseObject); ok {
+		return validResponse.VisitSuspensionSentResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}

@@ -83,6 +83,11 @@ const (
 	// the clock went late; it was escalated to leadership.
 	EventLate      EventKind = "late"
 	EventEscalated EventKind = "escalated"
+	// Duties done (internal): the parties of an accepted denunciation
+	// notified, a suspension decision sent, a conclusion published.
+	EventPartiesNotified     EventKind = "parties_notified"
+	EventSuspensionSent      EventKind = "suspension_sent"
+	EventConclusionPublished EventKind = "conclusion_published"
 )
 
 // EventKinds is every kind of case event and whether it is recorded public
@@ -96,6 +101,7 @@ var EventKinds = map[EventKind]EventShown{
 	EventExtensionRequested: Internal, EventExtensionRefused: Internal, EventSuspended: Internal, EventResumed: Internal,
 	EventWithdrawn: Internal, EventWithdrawalContinues: Internal, EventTerminated: Internal, EventFollowUp: Internal,
 	EventDueMoved: Either, EventLate: Internal, EventEscalated: Internal,
+	EventPartiesNotified: Internal, EventSuspensionSent: Internal, EventConclusionPublished: Internal,
 }
 
 // EventShown is where an event kind is recorded.
@@ -140,6 +146,10 @@ const (
 	// ActReopen is the citizen's dispute of an answer (no account: the
 	// tracking secret guards it). It makes a follow-up case.
 	ActReopen Action = "reopen"
+	// Duties done (Duties): each meets its duty's clock.
+	ActNotifyParties       Action = "notify_parties"
+	ActSuspensionSent      Action = "suspension_sent"
+	ActConclusionPublished Action = "conclusion_published"
 )
 
 // UnitRole is the role the actor's own unit must hold on the case, on top
@@ -214,7 +224,19 @@ var Machine = []Transition{
 		Clocks: "None. Allowed once the citizen rated the answer or the dispute window passed."},
 	{Action: ActReopen, From: []Status{StatusAnswered, StatusClosed}, To: StatusReopened,
 		Clocks: "A follow-up case is made with its own first clock; the first answer's on-time fact stays."},
+	{Action: ActNotifyParties, From: dutyStates, Kinds: []Kind{KindDenunciation}, Perm: access.ActCaseDecide, Guard: guardDuty(ActNotifyParties),
+		Clocks: "The duty clock the acceptance opened (5 working days, Luật Tố cáo Art. 29(3)) is met at the date given; the state does not change."},
+	{Action: ActSuspensionSent, From: dutyStates, Kinds: []Kind{KindComplaint}, Perm: access.ActCaseDecide, Guard: guardDuty(ActSuspensionSent),
+		Clocks: "The duty clock the suspension opened (3 working days, Luật Khiếu nại Art. 11a) is met at the date given; the state does not change."},
+	{Action: ActConclusionPublished, From: dutyStates, Kinds: []Kind{KindDenunciation}, Perm: access.ActCaseDecide, Guard: guardDuty(ActConclusionPublished),
+		Clocks: "The duty clock the approved conclusion opened (7 working days, Luật Tố cáo Art. 40) is met at the date given; the state does not change."},
 }
+
+// dutyStates are the states a duty may be recorded in: while the case is
+// handled, and once it is answered (a conclusion is published after it is
+// issued; a notice may be sent late). The guard asks for the duty's
+// running clock.
+var dutyStates = []Status{StatusAccepted, StatusAssigned, StatusSuspended, StatusAnswered, StatusClosed, StatusReopened}
 
 // TransitionsOf returns the rows of an action (nil when it is unknown).
 func TransitionsOf(a Action) []Transition {

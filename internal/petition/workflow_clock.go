@@ -227,6 +227,11 @@ func (in SuspendInput) decide(d *decision) error {
 		ExplanationVI: mc.ExplanationVI, ExplanationEN: mc.ExplanationEN, Extensions: mc.Extensions})
 	d.followLead(res)
 	d.setDue(mc.RuleID, res)
+	if d.st.Kind == KindComplaint {
+		if err := d.openDuty(DutySendSuspension, at); err != nil {
+			return err
+		}
+	}
 	d.ch.Audit["reason"], d.ch.Audit["decided_at"] = reason, at
 	d.record("suspend", no, at, reason, nil)
 	d.event(EventSuspended, false, reason)

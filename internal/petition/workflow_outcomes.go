@@ -51,6 +51,11 @@ func (in AcceptInput) decide(d *decision) error {
 			DueAt: res.DueAt.UTC(), ExplanationVI: res.TextVI(), ExplanationEN: res.TextEN()}, Spec: spec}
 		d.ch.OpenClocks = append(d.ch.OpenClocks, oc)
 		d.setDue(rule, res)
+		if st.Kind == KindDenunciation {
+			if err := d.openDuty(DutyNotifyParties, at); err != nil {
+				return err
+			}
+		}
 	}
 	d.ch.Case.Accepted = &AcceptUpdate{At: at, DecisionNo: no}
 	d.ch.Audit["accepted_at"], d.ch.Audit["accept_decision_no"] = at, no

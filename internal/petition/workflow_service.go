@@ -197,6 +197,11 @@ func (w *Workflow) Do(ctx context.Context, by access.Actor, caseID int64, in Inp
 			return Result{}, err
 		}
 	}
+	if di, ok := in.(DutyInput); ok && di.AccusedNotice != "" {
+		if err := w.checkAccusedNotice(ctx, env, by, caseID, di); err != nil {
+			return Result{}, err
+		}
+	}
 	res, err := w.cfg.Store.Apply(ctx, caseID, by, func(st *CaseState) (*Change, error) {
 		t, err := w.check(env, by, st, in.Action())
 		if err != nil {
@@ -617,4 +622,31 @@ func (v *CaseView) scrub(f func(string) string) {
 	for i := range v.History {
 		v.History[i].Note = f(v.History[i].Note)
 	}
+}
+
+// checkAccusedNotice refuses a notice to the person denounced that names
+// the denouncer (Luật Tố cáo Art. 8, 47, 56): the denouncer's identity
+// record, matched as the redaction of a sealed case matches it, must not
+// be in the text. The action is checked first, so that nobody who may not
+// take it learns anything from the refusal; it is read before the
+// transaction, which on SQLite holds the only connection.
+func (w *Workflow) checkAccusedNotice(ctx context.Context, env Env, by access.Actor, caseID int64, in DutyInput) error {
+	st, err := w.cfg.Store.Load(ctx, caseID)
+	if err != nil {
+		return err
+	}
+	if _, err := w.check(env, by, st, in.Action()); err != nil {
+		return err
+	}
+	if w.cfg.Scrubber == nil {
+		return errors.New("petition: no identity scrubber to check a notice to the person denounced")
+	}
+	scrub, err := w.cfg.Scrubber(ctx, caseID)
+	if err != nil {
+		return err
+	}
+	if scrub(in.AccusedNotice) != in.AccusedNotice {
+		return fault.List{fault.FieldError("accused_notice", "workflow.notice_reveals_denouncer", nil)}
+	}
+	return nil
 }

@@ -44,6 +44,12 @@ type Counts struct {
 	ContribOnTime   int64
 	ContribLate     int64
 	ContribOpenLate int64
+
+	// Duties owed besides the answer (caseclock.Duty), counted like the
+	// answer clocks.
+	DutyOnTime   int64
+	DutyLate     int64
+	DutyOpenLate int64
 }
 
 // Add sums two cells.
@@ -68,6 +74,9 @@ func (c *Counts) Add(o Counts) {
 	c.ContribOnTime += o.ContribOnTime
 	c.ContribLate += o.ContribLate
 	c.ContribOpenLate += o.ContribOpenLate
+	c.DutyOnTime += o.DutyOnTime
+	c.DutyLate += o.DutyLate
+	c.DutyOpenLate += o.DutyOpenLate
 }
 
 // Answered is every answer published in the window.
@@ -99,6 +108,11 @@ func (c Counts) ReopenRate() Rate { return Rate{Num: c.Reopened, Den: c.Answered
 // ContribOnTimeRate is the coordinating units' sub-deadline on-time rate.
 func (c Counts) ContribOnTimeRate() Rate {
 	return Rate{Num: c.ContribOnTime, Den: c.ContribOnTime + c.ContribLate + c.ContribOpenLate}
+}
+
+// DutyOnTimeRate is the on-time rate of the duties owed besides the answer.
+func (c Counts) DutyOnTimeRate() Rate {
+	return Rate{Num: c.DutyOnTime, Den: c.DutyOnTime + c.DutyLate + c.DutyOpenLate}
 }
 
 // ExtendedOnTimeRate is how many extended clocks made their moved due time.

@@ -34,6 +34,12 @@ const (
 	FigContribOnTime   Figure = "contrib_on_time"  // contribution clock met in the window on time
 	FigContribLate     Figure = "contrib_late"     // … late
 	FigContribOpenLate Figure = "contrib_open_late"
+	// Duties (caseclock.Duty: notifying a denunciation's parties, sending
+	// a suspension decision, publishing a conclusion), counted like the
+	// answer clocks.
+	FigDutyOnTime   Figure = "duty_on_time" // duty clock met in the window on time
+	FigDutyLate     Figure = "duty_late"    // … late
+	FigDutyOpenLate Figure = "duty_open_late"
 
 	// Figures of the present moment (Current), not of a window.
 	FigLateNow Figure = "late_now" // case whose main clock (process, accept, answer) is open and late now: the inbox's "late"
@@ -48,7 +54,7 @@ const (
 // WindowFigures are the figures a window report has, in display order.
 var WindowFigures = []Figure{FigReceived, FigCarriedOver, FigEligible, FigOnTime, FigLate, FigOpenLate, FigExtended,
 	FigExtendedOnTime, FigExtensions, FigNotEligible, FigForwarded, FigGuided, FigWithdrawn, FigRated, FigSatisfied,
-	FigReopened, FigContribOnTime, FigContribLate, FigContribOpenLate}
+	FigReopened, FigContribOnTime, FigContribLate, FigContribOpenLate, FigDutyOnTime, FigDutyLate, FigDutyOpenLate}
 
 // CurrentFigures are the figures of the present moment.
 var CurrentFigures = []Figure{FigLateNow, FigDueSoon, FigOpenNow, FigAge, FigUncomputed}

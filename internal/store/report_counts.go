@@ -137,6 +137,9 @@ type cellRow struct {
 	ContribOnTime   int64
 	ContribLate     int64
 	ContribOpenLate int64
+	DutyOnTime      int64
+	DutyLate        int64
+	DutyOpenLate    int64
 }
 
 // Counts implements report.Store.
@@ -205,6 +208,7 @@ func cellsOf(rows []cellRow) ([]report.Cell, []report.DayPair, error) {
 			NotEligible: r.NotEligible, Forwarded: r.Forwarded, Guided: r.Guided, Withdrawn: r.Withdrawn,
 			Rated: r.Rated, Satisfied: r.Satisfied, StarsSum: r.Stars, Reopened: r.Reopened,
 			ContribOnTime: r.ContribOnTime, ContribLate: r.ContribLate, ContribOpenLate: r.ContribOpenLate,
+			DutyOnTime: r.DutyOnTime, DutyLate: r.DutyLate, DutyOpenLate: r.DutyOpenLate,
 		}})
 		if r.Rd != nil && r.Ad != nil && r.Met > 0 {
 			pairs = append(pairs, report.DayPair{Window: r.Wkey, Key: r.K, N: r.Met,

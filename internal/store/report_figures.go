@@ -8,7 +8,7 @@ import (
 // figureCols are the count columns of every source, in order.
 var figureCols = []string{"received", "carried_over", "eligible", "on_time", "late", "open_late", "extended", "extended_on_time",
 	"extensions", "not_eligible", "forwarded", "guided", "withdrawn", "rated", "satisfied", "stars", "reopened",
-	"contrib_on_time", "contrib_late", "contrib_open_late"}
+	"contrib_on_time", "contrib_late", "contrib_open_late", "duty_on_time", "duty_late", "duty_open_late"}
 
 // source is one row source: which figures it counts, and how it reads.
 // A figure is a predicate over the source's rows: its count is
@@ -58,20 +58,32 @@ var clocksMet = source{clock: true, days: true, figs: map[string]string{
 	b.w(" WHERE 1 = 1", notExcluded)
 }}
 
+// dutiesMet: duty clocks met in the window. The rollup does not carry
+// them (report_facts has no such columns), so every window reads them
+// from the clocks, from its start.
+var dutiesMet = source{clock: true, figs: map[string]string{
+	"duty_on_time": kindIs("duty", caseclock.AnsweredOnTimeSQL("k.")),
+	"duty_late":    kindIs("duty", caseclock.AnsweredLateSQL("k.")),
+}, from: func(b *qb, jc, jt bool) {
+	b.w(" FROM w JOIN case_clocks k ON k.kind = 'duty' AND k.state = 'met' AND k.closed_at >= w.ws AND k.closed_at < w.we")
+	caseJoins(b, jc, jt, "k.case_id")
+	b.w(" WHERE 1 = 1", notExcluded)
+}}
+
 // clocksOpenLate: answer and contribution clocks still running at the
 // window's AsOf and due at or before it; two sources so that each has an
 // index: the clocks open now (case_clocks_open_due), and those closed
 // since AsOf after their due time (case_clocks_closed_late).
 var clocksOpenLate = func() []source {
-	figs := map[string]string{"open_late": kindIs("answer", ""), "contrib_open_late": kindIs("contribution", "")}
+	figs := map[string]string{"open_late": kindIs("answer", ""), "contrib_open_late": kindIs("contribution", ""), "duty_open_late": kindIs("duty", "")}
 	return []source{
 		{figs: figs, clock: true, from: func(b *qb, jc, jt bool) {
-			b.w(" FROM w JOIN case_clocks k ON k.kind IN ('answer', 'contribution') AND k.state = 'open' AND ", caseclock.LateAtRunningSQL("k.", "w.wa"))
+			b.w(" FROM w JOIN case_clocks k ON k.kind IN ('answer', 'contribution', 'duty') AND k.state = 'open' AND ", caseclock.LateAtRunningSQL("k.", "w.wa"))
 			caseJoins(b, jc, jt, "k.case_id")
 			b.w(" WHERE 1 = 1", notExcluded)
 		}},
 		{figs: figs, clock: true, from: func(b *qb, jc, jt bool) {
-			b.w(" FROM w JOIN case_clocks k ON k.kind IN ('answer', 'contribution') AND ", caseclock.ClosedSinceLateSQL("k.", "w.wa"),
+			b.w(" FROM w JOIN case_clocks k ON k.kind IN ('answer', 'contribution', 'duty') AND ", caseclock.ClosedSinceLateSQL("k.", "w.wa"),
 				" AND ", caseclock.LateAtRunningSQL("k.", "w.wa"))
 			caseJoins(b, jc, jt, "k.case_id")
 			b.w(" WHERE 1 = 1", notExcluded)
@@ -117,6 +129,7 @@ var sources = func() []source {
 			b.w(" WHERE 1 = 1")
 		}},
 		clocksMet,
+		dutiesMet,
 	}
 	list = append(list, clocksOpenLate...)
 	list = append(list,

@@ -117,6 +117,8 @@ func (r *Reports) dashboard(c echo.Context) error {
 		{Label: t("report.fig.median"), Value: days(tot.Response.Median, tot.Response.Defined(), lang), Sub: r.tf(c, "report.fig.p90_sub", "P90", days(tot.Response.P90, tot.Response.Defined(), lang))},
 		{Label: t("report.fig.contrib_rate"), Value: tot.ContribOnTimeRate().In(lang), Sub: r.tf(c, "report.fig.contrib_sub", "Late", fmtInt(tot.ContribLate+tot.ContribOpenLate, lang)),
 			Href: r.fig(c, 0, drill(report.FigContribLate)).Href},
+		{Label: t("report.fig.duty_rate"), Value: tot.DutyOnTimeRate().In(lang), Sub: r.tf(c, "report.fig.duty_sub", "Late", fmtInt(tot.DutyLate+tot.DutyOpenLate, lang)),
+			Href: r.fig(c, 0, drill(report.FigDutyLate)).Href},
 	}
 
 	// The trend: twelve months to this one.

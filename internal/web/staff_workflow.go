@@ -215,6 +215,13 @@ func inputFrom(a petition.Action, f url.Values) (petition.Input, error) {
 		return petition.TerminateInput(decision), nil
 	case petition.ActWithdraw:
 		return petition.WithdrawInput{Reason: f.Get("reason"), Continue: f["continue"]}, nil
+	case petition.ActNotifyParties, petition.ActSuspensionSent, petition.ActConclusionPublished:
+		done, err := formDate(f, "done_on")
+		if err != nil {
+			return nil, err
+		}
+		return petition.DutyInput{Act: a, DocumentRef: f.Get("document_ref"), Note: f.Get("note"), DoneOn: done,
+			AccusedNotice: f.Get("accused_notice")}, nil
 	case petition.ActSplit:
 		var in petition.SplitInput
 		kinds, titles, contents := f["part_kind"], f["part_title"], f["part_content"]

@@ -1,0 +1,58 @@
+package httpapi
+
+import (
+	"context"
+
+	"github.com/phucdap/phucdap/internal/petition"
+)
+
+// dutyInput reads the body of a duty's action.
+func dutyInput(act petition.Action, b *DutyInput) (petition.DutyInput, error) {
+	if b == nil {
+		return petition.DutyInput{}, ErrBadJSON
+	}
+	on, err := civilDate("done_on", b.DoneOn)
+	if err != nil {
+		return petition.DutyInput{}, err
+	}
+	return petition.DutyInput{Act: act, DocumentRef: b.DocumentRef, Note: deref(b.Note), DoneOn: on, AccusedNotice: deref(b.AccusedNotice)}, nil
+}
+
+// NotifyParties implements POST /cases/{code}/notify_parties.
+func (a *API) NotifyParties(ctx context.Context, req NotifyPartiesRequestObject) (NotifyPartiesResponseObject, error) {
+	in, err := dutyInput(petition.ActNotifyParties, req.Body)
+	if err != nil {
+		return nil, err
+	}
+	d, _, err := a.act(ctx, req.Code, in)
+	if err != nil {
+		return nil, err
+	}
+	return NotifyParties200JSONResponse(d), nil
+}
+
+// SuspensionSent implements POST /cases/{code}/suspension_sent.
+func (a *API) SuspensionSent(ctx context.Context, req SuspensionSentRequestObject) (SuspensionSentResponseObject, error) {
+	in, err := dutyInput(petition.ActSuspensionSent, req.Body)
+	if err != nil {
+		return nil, err
+	}
+	d, _, err := a.act(ctx, req.Code, in)
+	if err != nil {
+		return nil, err
+	}
+	return SuspensionSent200JSONResponse(d), nil
+}
+
+// ConclusionPublished implements POST /cases/{code}/conclusion_published.
+func (a *API) ConclusionPublished(ctx context.Context, req ConclusionPublishedRequestObject) (ConclusionPublishedResponseObject, error) {
+	in, err := dutyInput(petition.ActConclusionPublished, req.Body)
+	if err != nil {
+		return nil, err
+	}
+	d, _, err := a.act(ctx, req.Code, in)
+	if err != nil {
+		return nil, err
+	}
+	return ConclusionPublished200JSONResponse(d), nil
+}

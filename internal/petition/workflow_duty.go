@@ -1,0 +1,153 @@
+package petition
+
+import (
+	"time"
+
+	"github.com/phucdap/phucdap/internal/calendar"
+	"github.com/phucdap/phucdap/internal/caseclock"
+	"github.com/phucdap/phucdap/internal/deadline"
+	"github.com/phucdap/phucdap/internal/fault"
+)
+
+// Duty is a statutory act the agency owes besides its answer, timed by a
+// clock of its own (caseclock.Duty): a workflow step opens it, and the
+// duty's action, taken when the act is done, meets it. Its on-time fact is
+// frozen then, as an answer's; the sweep, the alerts and the on-time
+// figures read it like any clock.
+type Duty struct {
+	Action Action
+	Rule   string    // the deadline rule that times it
+	Event  EventKind // the internal event its action records
+}
+
+// The duties.
+var (
+	// DutyNotifyParties: within 5 working days of the decision accepting a
+	// denunciation, the denouncer is notified and the person denounced is
+	// told the content (Luật Tố cáo Art. 29(3); NĐ 31/2019 Art. 9(2)). The
+	// notice to the person denounced never carries the denouncer's
+	// identity (Art. 8, 47, 56).
+	DutyNotifyParties = Duty{ActNotifyParties, deadline.DenunciationNotify, EventPartiesNotified}
+	// DutySendSuspension: a complaint's suspension decision is sent within
+	// 3 working days of its issue (Luật Khiếu nại Art. 11a; NĐ 124/2020
+	// Art. 28a as added by NĐ 155/2026), for decisions from 01/07/2026.
+	DutySendSuspension = Duty{ActSuspensionSent, deadline.SuspensionSend, EventSuspensionSent}
+	// DutyPublishConclusion: a denunciation's conclusion is published
+	// within 7 working days of its issue (Luật Tố cáo Art. 40); the
+	// approved answer of a denunciation is its conclusion.
+	DutyPublishConclusion = Duty{ActConclusionPublished, deadline.DenunciationPublish, EventConclusionPublished}
+)
+
+// Duties lists every duty.
+var Duties = []Duty{DutyNotifyParties, DutySendSuspension, DutyPublishConclusion}
+
+// DutyOf returns the duty an action meets.
+func DutyOf(a Action) (Duty, bool) {
+	for _, du := range Duties {
+		if du.Action == a {
+			return du, true
+		}
+	}
+	return Duty{}, false
+}
+
+// DutyClock is the running clock of a duty on the case, or nil.
+func (st *CaseState) DutyClock(rule string) *ClockState {
+	for i := range st.Clocks {
+		c := &st.Clocks[i]
+		if c.Kind == caseclock.Duty && c.RuleID == rule && c.Running() {
+			return c
+		}
+	}
+	return nil
+}
+
+// guardDuty refuses a duty's action when no clock of it runs: the act is
+// owed only once its opening step happened, and is recorded once.
+func guardDuty(a Action) func(*CaseState, Env) *fault.Error {
+	return func(st *CaseState, _ Env) *fault.Error {
+		du, _ := DutyOf(a)
+		if st.DutyClock(du.Rule) == nil {
+			return fault.New(fault.Conflict, "workflow.no_open_duty")
+		}
+		return nil
+	}
+}
+
+// openDuty opens the clock of a duty from the instant of the step that
+// owes it. A rule not in force on that day (the suspension rule before
+// 01/07/2026) owes nothing: no clock.
+func (d *decision) openDuty(du Duty, at time.Time) error {
+	if _, err := d.eng.RuleFor(du.Rule, calendar.DateOf(at, d.eng.Location())); err != nil {
+		return nil
+	}
+	spec := deadline.Clock{RuleID: du.Rule, Start: at, Scope: d.scope()}
+	res, err := d.evaluate(spec)
+	if err != nil {
+		return err
+	}
+	d.ch.OpenClocks = append(d.ch.OpenClocks, OpenClock{New: caseclock.New{CaseID: d.st.ID, Kind: caseclock.Duty, RuleID: du.Rule,
+		Started: at, DueAt: res.DueAt.UTC(), ExplanationVI: res.TextVI(), ExplanationEN: res.TextEN()}, Spec: spec})
+	return nil
+}
+
+// DutyInput records that a duty was done: when (DoneOn, today if zero),
+// the reference of the document sent or published, and a note. For the
+// notification of a denunciation's parties, AccusedNotice is the content
+// told to the person denounced, which must not reveal the denouncer.
+type DutyInput struct {
+	Act           Action
+	DocumentRef   string
+	Note          string
+	DoneOn        calendar.Date
+	AccusedNotice string
+}
+
+// Action implements Input.
+func (in DutyInput) Action() Action { return in.Act }
+
+func (in DutyInput) decide(d *decision) error {
+	du, ok := DutyOf(in.Act)
+	if !ok {
+		return ErrUnknownAction
+	}
+	var e errs
+	ref, fe := checkText("document_ref", in.DocumentRef, 1, MaxDocRef)
+	e.add(fe)
+	note, fe := checkText("note", in.Note, 0, MaxNote)
+	e.add(fe)
+	accused := ""
+	if du.Action == ActNotifyParties {
+		accused, fe = checkText("accused_notice", in.AccusedNotice, 5, MaxNote)
+		e.add(fe)
+	} else if in.AccusedNotice != "" {
+		e.add(fault.FieldError("accused_notice", "workflow.accused_notice_notify_only", nil))
+	}
+	at, err := d.decisionAt(in.DoneOn, "done_on")
+	if err != nil {
+		e.add(err.(*fault.Error))
+	}
+	if err := e.err(); err != nil {
+		return err
+	}
+	c := d.st.DutyClock(du.Rule)
+	if c.State != caseclock.Open || at.Before(c.StartedAt) {
+		return fault.New(fault.Conflict, "workflow.clock_state")
+	}
+	d.ch.ClockUpdates = append(d.ch.ClockUpdates, ClockUpdate{ID: c.ID, Meet: true, At: at})
+	if c.DueAt != nil {
+		d.ch.Audit["on_time"], d.ch.Audit["due_at"] = caseclock.OnTimeAt(*c.DueAt, at), c.DueAt
+	}
+	d.ch.Audit["rule_id"], d.ch.Audit["done_at"], d.ch.Audit["document_ref"] = du.Rule, at, ref
+	detail := map[string]any{"rule_id": du.Rule}
+	if accused != "" {
+		d.ch.Audit["accused_notice"], detail["accused_notice"] = accused, accused
+	}
+	d.record(string(du.Action), ref, at, note, detail)
+	text := ref
+	if note != "" {
+		text += " — " + note
+	}
+	d.event(du.Event, false, text)
+	return nil
+}
