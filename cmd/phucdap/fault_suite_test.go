@@ -364,6 +364,28 @@ func (l *loadGen) firstAckAfter(t time.Time) time.Time {
 	return time.Time{}
 }
 
+// waitAcks waits until n more submissions are acknowledged than when it
+// was called: the load flows, however fast or busy the machine is.
+func (l *loadGen) waitAcks(t *testing.T, n int, within time.Duration) {
+	t.Helper()
+	l.mu.Lock()
+	from := len(l.acked)
+	l.mu.Unlock()
+	deadline := time.Now().Add(within)
+	for {
+		l.mu.Lock()
+		got := len(l.acked) - from
+		l.mu.Unlock()
+		if got >= n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d submissions acknowledged in %s", got, n, within)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 func (l *loadGen) waitAckAfter(t *testing.T, after time.Time, within time.Duration) time.Duration {
 	t.Helper()
 	deadline := time.Now().Add(within)
@@ -456,16 +478,19 @@ func TestFaultPostgresRestartsUnderLoad(t *testing.T) {
 	p := start(t, faultEnv(dsn)...)
 	topic := topicOf(t, p.URL)
 	l := startLoad(t, p.URL, topic, 8, false)
-	cycles, settle := 1, 2*time.Second
+	// settle: how many submissions the load gets acknowledged between
+	// faults (short: about two seconds' worth on a quiet machine).
+	cycles, settle := 1, 40
 	if mode == "long" {
-		cycles, settle = 3, 10*time.Second
+		cycles, settle = 3, 200
 	}
 	var recov []string
 	var worst time.Duration
 	for i := 0; i < cycles; i++ {
 		for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGKILL} {
-			time.Sleep(settle)
+			l.waitAcks(t, settle, time.Minute)
 			pg.stop(sig)
+			// The outage itself: the database stays down half a second.
 			time.Sleep(500 * time.Millisecond)
 			back := pg.start()
 			d := l.waitAckAfter(t, back, 30*time.Second)
@@ -474,7 +499,7 @@ func TestFaultPostgresRestartsUnderLoad(t *testing.T) {
 			recov = append(recov, fmt.Sprintf("%s %.2f", name, d.Seconds()))
 		}
 	}
-	time.Sleep(settle)
+	l.waitAcks(t, settle, time.Minute)
 	l.stop()
 	l.checkAnswers(t)
 	db, err := sql.Open("pgx", dsn)
@@ -495,9 +520,10 @@ func TestFaultPostgresRestartsUnderLoad(t *testing.T) {
 // integrity_check is ok afterwards.
 func TestFaultReplicaKill9UnderLoad(t *testing.T) {
 	mode := faultMode(t)
-	kills, settle := 1, 2*time.Second
+	// settle: submissions acknowledged between kills.
+	kills, settle := 1, 30
 	if mode == "long" {
-		kills, settle = 3, 8*time.Second
+		kills, settle = 3, 150
 	}
 	for _, dialect := range []string{"sqlite", "postgres"} {
 		t.Run(dialect, func(t *testing.T) {
@@ -519,13 +545,13 @@ func TestFaultReplicaKill9UnderLoad(t *testing.T) {
 			topic := topicOf(t, p.URL)
 			l := startLoad(t, p.URL, topic, 6, true)
 			for i := 0; i < kills; i++ {
-				time.Sleep(settle)
+				l.waitAcks(t, settle, time.Minute)
 				p.cmd.Process.Signal(syscall.SIGKILL)
 				p.cmd.Wait()
 				p = start(t, faultEnv(target)...)
 				l.setBase(p.URL)
 			}
-			time.Sleep(settle)
+			l.waitAcks(t, settle, time.Minute)
 			l.stop()
 			l.checkAnswers(t)
 			p.stop(t)
@@ -557,7 +583,8 @@ func TestFaultSIGTERMUnderLoad(t *testing.T) {
 			p := start(t, faultEnv(target)...)
 			topic := topicOf(t, p.URL)
 			l := startLoadWith(p.URL, topic, 8, true, &http.Transport{DisableKeepAlives: true})
-			time.Sleep(2 * time.Second)
+			// Load in full flow before the signal.
+			l.waitAcks(t, 40, time.Minute)
 			l.mu.Lock()
 			before := l.n
 			l.mu.Unlock()
