@@ -35,11 +35,10 @@ func Main(m *testing.M) int {
 	}
 	drops.start()
 	code := m.Run()
+	// A database left behind is litter on a busy server, not a failed
+	// test: say so, as a test's own cleanup did.
 	if err := drops.finish(); err != nil {
 		fmt.Fprintln(os.Stderr, "storetest:", err)
-		if code == 0 {
-			code = 1
-		}
 	}
 	return code
 }
@@ -99,25 +98,37 @@ func (d *dropper) loop() {
 		batch, admin := d.queue, d.admin
 		d.queue = nil
 		d.mu.Unlock()
+		// A few drops at once share a checkpoint; more would only queue
+		// for the admin pool's connections.
 		var wg sync.WaitGroup
 		var fmu sync.Mutex
 		var failed []string
-		for _, name := range batch {
+		names := make(chan string)
+		for range min(len(batch), dropWorkers) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				if err := dropDatabase(admin, name); err != nil {
-					fmu.Lock()
-					failed = append(failed, fmt.Sprintf("%s: %v", name, err))
-					fmu.Unlock()
+				for name := range names {
+					if err := dropDatabase(admin, name); err != nil {
+						fmu.Lock()
+						failed = append(failed, fmt.Sprintf("%s: %v", name, err))
+						fmu.Unlock()
+					}
 				}
 			}()
 		}
+		for _, name := range batch {
+			names <- name
+		}
+		close(names)
 		wg.Wait()
 		d.mu.Lock()
 		d.failed = append(d.failed, failed...)
 	}
 }
+
+// dropWorkers is how many drops run at once (the admin pool's size).
+const dropWorkers = 4
 
 // finish waits for the queued drops and reports those that failed.
 func (d *dropper) finish() error {
@@ -133,9 +144,11 @@ func (d *dropper) finish() error {
 }
 
 func dropDatabase(admin *sql.DB, name string) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
 	return retryBusy(func() error {
+		// On a loaded server a drop waits for a checkpoint that can take
+		// long.
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+		defer cancel()
 		_, err := admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
 		return err
 	})
