@@ -11,6 +11,7 @@ import (
 
 	"github.com/phucdap/phucdap/internal/caseclock"
 	"github.com/phucdap/phucdap/internal/fault"
+	"github.com/phucdap/phucdap/internal/textfold"
 )
 
 // KindDenunciation is the stored kind of a tố cáo (petition.KindDenunciation;
@@ -36,6 +37,10 @@ type CaseRef struct {
 	LeadUnitName string
 	TopicID      int64
 	Scope        CaseScope
+	// Snippet is, for a search, the title or a piece of the content with
+	// the words found marked; the content is scrubbed of the petitioner's
+	// identity as on a case page the petitioner is not shown on.
+	Snippet []textfold.Segment
 }
 
 // Urgency says how a case stands against its due time.
@@ -112,6 +117,15 @@ type CaseQuery struct {
 	// number of working days from today), the same for every surface.
 	SoonUntil time.Time
 	Limit     int
+	// Search: only the cases matching these words, best match first
+	// (code prefix, title, topic, units, letter numbers, content, and the
+	// petitioner's contact where ContactScope allows), each with a
+	// highlighted Snippet.
+	Search *textfold.Query
+	// Contact: the cases whose petitioner's contact the search may match
+	// (ContactScope of the actor; List sets it). The zero value matches
+	// no contact.
+	Contact CaseFilter
 }
 
 // CaseStore reads cases for staff. ListCases must apply the filter in SQL.
@@ -252,6 +266,8 @@ func (s *Cases) List(ctx context.Context, by Actor, q CaseQuery) ([]CaseRef, err
 	if q.Now.IsZero() {
 		q.Now = s.now()
 	}
+	// The contact scope is the actor's, whatever the caller set.
+	q.Contact = ContactScope(by)
 	return s.store.ListCases(ctx, ListScope(by), q)
 }
 

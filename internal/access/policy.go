@@ -245,6 +245,22 @@ type CaseFilter struct {
 // None says whether the filter matches nothing.
 func (f CaseFilter) None() bool { return !f.All && len(f.UnitIDs) == 0 }
 
+// ContactScope is the filter of the cases whose petitioner's contact the
+// actor may read (Can(ActContactRead)), for searching by name, phone or
+// e-mail: the office every case, unit staff their unit's cases, anyone
+// else none. A case whose identity is secret is never among them: the
+// store keeps no searchable contact for it at all. A test checks it
+// agrees with Can.
+func ContactScope(a Actor) CaseFilter {
+	switch {
+	case Can(a, ActContactRead, &CaseScope{}):
+		return CaseFilter{All: true}
+	case Can(a, ActContactRead, nil):
+		return CaseFilter{UnitIDs: []int64{a.UnitID}}
+	}
+	return CaseFilter{}
+}
+
 // ListScope derives the list filter from the same rules as Can(ActCaseRead).
 // A test checks the two agree on every role and case shape.
 func ListScope(a Actor) CaseFilter {

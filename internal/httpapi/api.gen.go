@@ -3279,6 +3279,12 @@ type ReportFigures struct {
 	Withdrawn int64 `json:"withdrawn"`
 }
 
+// SnippetSegment defines model for SnippetSegment.
+type SnippetSegment struct {
+	Match bool   `json:"match"`
+	Text  string `json:"text"`
+}
+
 // SplitInput defines model for SplitInput.
 type SplitInput struct {
 	Parts []struct {
@@ -3301,12 +3307,15 @@ type StaffCase struct {
 	Kind              StaffCaseKind `json:"kind"`
 
 	// Late The case is late now (caseclock's one definition, the dashboard's "late now").
-	Late       bool             `json:"late"`
-	LeadUnit   *CaseUnit        `json:"lead_unit,omitempty"`
-	ReceivedAt time.Time        `json:"received_at"`
-	Status     string           `json:"status"`
-	Title      string           `json:"title"`
-	Urgency    StaffCaseUrgency `json:"urgency"`
+	Late       bool      `json:"late"`
+	LeadUnit   *CaseUnit `json:"lead_unit,omitempty"`
+	ReceivedAt time.Time `json:"received_at"`
+
+	// Snippet For a search (q), the title or a piece of the content (scrubbed of the petitioner's identity) cut into segments, the words found marked.
+	Snippet *[]SnippetSegment `json:"snippet,omitempty"`
+	Status  string            `json:"status"`
+	Title   string            `json:"title"`
+	Urgency StaffCaseUrgency  `json:"urgency"`
 }
 
 // StaffCaseKind defines model for StaffCase.Kind.
@@ -3331,14 +3340,17 @@ type StaffCaseFile struct {
 	Kind              StaffCaseFileKind `json:"kind"`
 
 	// Late The case is late now (caseclock's one definition, the dashboard's "late now").
-	Late       bool                 `json:"late"`
-	LeadUnit   *CaseUnit            `json:"lead_unit,omitempty"`
-	Petitioner PetitionerView       `json:"petitioner"`
-	Place      string               `json:"place"`
-	ReceivedAt time.Time            `json:"received_at"`
-	Status     string               `json:"status"`
-	Title      string               `json:"title"`
-	Urgency    StaffCaseFileUrgency `json:"urgency"`
+	Late       bool           `json:"late"`
+	LeadUnit   *CaseUnit      `json:"lead_unit,omitempty"`
+	Petitioner PetitionerView `json:"petitioner"`
+	Place      string         `json:"place"`
+	ReceivedAt time.Time      `json:"received_at"`
+
+	// Snippet For a search (q), the title or a piece of the content (scrubbed of the petitioner's identity) cut into segments, the words found marked.
+	Snippet *[]SnippetSegment    `json:"snippet,omitempty"`
+	Status  string               `json:"status"`
+	Title   string               `json:"title"`
+	Urgency StaffCaseFileUrgency `json:"urgency"`
 }
 
 // StaffCaseFileKind defines model for StaffCaseFile.Kind.
@@ -3566,9 +3578,18 @@ type ListCasesParams struct {
 	// Late true: only the cases late now (their running main clock is past its due time); the same cases as the dashboard's "late now" and urgency=late.
 	Late *bool `form:"late,omitempty" json:"late,omitempty"`
 
-	// Open Only cases still being handled (default true).
-	Open  *bool `form:"open,omitempty" json:"open,omitempty"`
-	Limit *int  `form:"limit,omitempty" json:"limit,omitempty"`
+	// Open Only cases still being handled (default true; with q, default false).
+	Open *bool `form:"open,omitempty" json:"open,omitempty"`
+
+	// Q Search (at most 200 characters): the cases whose code starts with
+	// it, or where every word is found in the title, topic, units,
+	// answers' letter numbers or content, or in the petitioner's name,
+	// phone or e-mail for a caller who may read them (never a secret
+	// denouncer's). Diacritics are ignored and đ is d; the order of the
+	// words is free. Best match first, each with a highlighted snippet.
+	// A query with no letter or digit, or too long, is refused (422).
+	Q     *string `form:"q,omitempty" json:"q,omitempty"`
+	Limit *int    `form:"limit,omitempty" json:"limit,omitempty"`
 
 	// Lang Language of messages, `vi` (default) or `en`.
 	Lang *ListCasesParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
@@ -4633,6 +4654,13 @@ func (w *ServerInterfaceWrapper) ListCases(ctx echo.Context) error {
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "open", ctx.QueryParams(), &params.Open, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter open: %s", err))
+	}
+
+	// ------------- Optional query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "q", ctx.QueryParams(), &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter q: %s", err))
 	}
 
 	// ------------- Optional query parameter "limit" -------------

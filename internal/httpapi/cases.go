@@ -12,6 +12,7 @@ import (
 	"github.com/phucdap/phucdap/internal/org"
 	"github.com/phucdap/phucdap/internal/petition"
 	"github.com/phucdap/phucdap/internal/present"
+	"github.com/phucdap/phucdap/internal/textfold"
 )
 
 // The case workflow: GET/POST /cases, GET /cases/{code} and one
@@ -22,6 +23,14 @@ import (
 func (a *API) ListCases(ctx context.Context, req ListCasesRequestObject) (ListCasesResponseObject, error) {
 	p := req.Params
 	q := access.CaseQuery{OpenOnly: p.Open == nil || *p.Open, SoonUntil: a.SoonUntil(ctx)}
+	if p.Q != nil {
+		sq, why := textfold.Parse(*p.Q)
+		if why != "" {
+			return nil, fault.FieldError("q", why, map[string]any{"Max": textfold.MaxQuery})
+		}
+		q.Search = &sq
+		q.OpenOnly = p.Open != nil && *p.Open
+	}
 	if p.Status != nil {
 		q.Status = string(*p.Status)
 	}

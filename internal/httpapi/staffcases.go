@@ -45,6 +45,13 @@ func (a *API) staffCase(ctx context.Context, c access.CaseRef, units map[int64]C
 	for _, id := range c.Scope.CoordinatingUnitIDs {
 		s.CoordinatingUnits = append(s.CoordinatingUnits, units[id])
 	}
+	if c.Snippet != nil {
+		snip := make([]SnippetSegment, 0, len(c.Snippet))
+		for _, g := range c.Snippet {
+			snip = append(snip, SnippetSegment{Text: g.Text, Match: g.Match})
+		}
+		s.Snippet = &snip
+	}
 	return s
 }
 

@@ -17,7 +17,10 @@ import (
 // CaseAccessStore is the gorm implementation of access.CaseStore over the
 // intake tables (cases, case_identities; migration 00003) and case_units
 // (migration 00004).
-type CaseAccessStore struct{ db *DB }
+type CaseAccessStore struct {
+	db      *DB
+	indexed searchIndexed
+}
 
 // NewCaseAccessStore returns the store over db.
 func NewCaseAccessStore(db *DB) *CaseAccessStore { return &CaseAccessStore{db: db} }
@@ -28,14 +31,22 @@ var _ access.CaseStore = (*CaseAccessStore)(nil)
 // cases.*) to the cases the filter allows. Every staff list of cases goes
 // through it, so a case an actor may not see never leaves the database.
 func ScopeCases(q *gorm.DB, f access.CaseFilter) *gorm.DB {
-	switch {
-	case f.All:
+	if f.All {
 		return q
-	case f.None():
-		return q.Where("1 = 0")
 	}
-	return q.Where("cases.lead_unit_id IN ? OR EXISTS (SELECT 1 FROM case_units cu WHERE cu.case_id = cases.id AND cu.unit_id IN ?)",
-		f.UnitIDs, f.UnitIDs)
+	cond, args := scopeCond(f)
+	return q.Where(cond, args...)
+}
+
+// scopeCond is the condition on "cases" of a filter that is not All: the
+// one definition of "the cases of these units" (the lead or a coordinating
+// unit), which ScopeCases and the search's contact scope share.
+func scopeCond(f access.CaseFilter) (string, []any) {
+	if f.None() {
+		return "1 = 0", nil
+	}
+	return "(cases.lead_unit_id IN ? OR EXISTS (SELECT 1 FROM case_units cu WHERE cu.case_id = cases.id AND cu.unit_id IN ?))",
+		[]any{f.UnitIDs, f.UnitIDs}
 }
 
 type caseRefRow struct {
@@ -55,8 +66,13 @@ type caseRefRow struct {
 	Sealed       bool `gorm:"column:identity_sealed"`
 	Content      string
 	Place        string
-	// The identity, read only to scrub a sealed case's title (ref).
-	IName, IPhone, IEmail, IAddress, IID string
+	// The identity, read only to scrub a sealed case's title (ref). The
+	// tags are needed: gorm names IPhone "iphone", not i_phone.
+	IName    string `gorm:"column:i_name"`
+	IPhone   string `gorm:"column:i_phone"`
+	IEmail   string `gorm:"column:i_email"`
+	IAddress string `gorm:"column:i_address"`
+	IID      string `gorm:"column:i_id"`
 }
 
 const caseRefColumns = "cases.id, cases.code, cases.kind, cases.title, cases.status, cases.received_at, cases.due_at, cases.topic_id, " +
@@ -105,9 +121,12 @@ func (r caseRefRow) ref(coord []int64) access.CaseRef {
 	if r.TopicID != nil {
 		c.TopicID = *r.TopicID
 	}
-	c.Title = access.SealedTitle(c.Scope, r.Title, access.Identity{Name: r.IName, Phone: r.IPhone, Email: r.IEmail, Address: r.IAddress,
-		IDNumber: r.IID})
+	c.Title = access.SealedTitle(c.Scope, r.Title, r.identity())
 	return c
+}
+
+func (r caseRefRow) identity() access.Identity {
+	return access.Identity{Name: r.IName, Phone: r.IPhone, Email: r.IEmail, Address: r.IAddress, IDNumber: r.IID}
 }
 
 // sealable is when a case's identity is sealed: a denunciation none of
@@ -134,7 +153,20 @@ func sealIdentities(tx *gorm.DB, ids []int64) error {
 // a due time last. The actor's filter and the query's are both SQL.
 func (s *CaseAccessStore) ListCases(ctx context.Context, f access.CaseFilter, cq access.CaseQuery) ([]access.CaseRef, error) {
 	tx := s.db.Gorm.WithContext(ctx)
-	q := ScopeCases(caseRefQuery(tx).Select(caseRefColumns), f)
+	q := ScopeCases(caseRefQuery(tx), f)
+	order := "CASE WHEN cases.due_at IS NULL THEN 1 ELSE 0 END, cases.due_at, cases.received_at, cases.id"
+	if cq.Search != nil {
+		if err := s.indexMissing(ctx); err != nil {
+			return nil, err
+		}
+		var rank string
+		var rargs []any
+		q, rank, rargs = searchWhere(q, *cq.Search, cq.Contact)
+		q = q.Select(caseRefColumns+", cases.content, "+rank+" AS search_rank", rargs...)
+		order = "search_rank DESC, cases.received_at DESC, cases.id DESC"
+	} else {
+		q = q.Select(caseRefColumns)
+	}
 	if cq.OpenOnly || cq.Urgency != access.UrgencyNone {
 		q = q.Where("cases.status NOT IN ?", access.ClosedStatuses())
 	}
@@ -157,8 +189,7 @@ func (s *CaseAccessStore) ListCases(ctx context.Context, f access.CaseFilter, cq
 		q = q.Where(mainClockWhere(caseclock.DueSoonSQL("m.", "?", "?")), cq.Now.UTC(), cq.SoonUntil.UTC())
 	}
 	var rows []caseRefRow
-	if err := q.Order("CASE WHEN cases.due_at IS NULL THEN 1 ELSE 0 END, cases.due_at, cases.received_at, cases.id").
-		Limit(cq.Limit).Scan(&rows).Error; err != nil {
+	if err := q.Order(order).Limit(cq.Limit).Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("list cases: %w", err)
 	}
 	ids := make([]int64, len(rows))
@@ -171,7 +202,11 @@ func (s *CaseAccessStore) ListCases(ctx context.Context, f access.CaseFilter, cq
 	}
 	out := make([]access.CaseRef, 0, len(rows))
 	for _, r := range rows {
-		out = append(out, r.ref(coord[r.ID]))
+		c := r.ref(coord[r.ID])
+		if cq.Search != nil {
+			c.Snippet = snippet(cq.Search, c.Title, r.Content, c.Scope, r.identity())
+		}
+		out = append(out, c)
 	}
 	return out, nil
 }

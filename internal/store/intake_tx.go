@@ -249,6 +249,13 @@ func (s *PetitionStore) intakeTx(tx *gorm.DB, batch []*intakeReq) error {
 		if err := s.insertCases(tx, creates); err != nil {
 			return err
 		}
+		ids := make([]int64, len(creates))
+		for i, r := range creates {
+			ids[i] = r.res.CaseID
+		}
+		if err := indexSearch(tx, ids); err != nil {
+			return err
+		}
 	}
 	for r, first := range replayOf {
 		r.res = first.res

@@ -301,6 +301,9 @@ func (s *WorkflowStore) Apply(ctx context.Context, caseID int64, by access.Actor
 		if res.Children, err = s.write(ctx, tx, st, ch, by); err != nil {
 			return err
 		}
+		if err := indexSearch(tx, []int64{st.ID}); err != nil {
+			return err
+		}
 		if ch.Pending && ch.Extension != nil {
 			res.ExtensionRequestID = ch.Extension.ID
 		}
@@ -739,6 +742,9 @@ func insertLinked(tx *gorm.DB, parentID int64, relation string, nc petition.NewC
 	if err := tx.Exec("INSERT INTO case_links (case_id, parent_id, relation, created_at) VALUES (?, ?, ?, ?)", id, parentID, relation, at).Error; err != nil {
 		return 0, "", fmt.Errorf("case link: %w", err)
 	}
+	if err := indexSearch(tx, []int64{id}); err != nil {
+		return 0, "", err
+	}
 	var parentCode string
 	if err := tx.Raw("SELECT code FROM cases WHERE id = ?", parentID).Scan(&parentCode).Error; err != nil {
 		return 0, "", err
@@ -774,6 +780,9 @@ func (s *WorkflowStore) Register(ctx context.Context, nc petition.NewCase, by ac
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
 		r := &intakeReq{ctx: ctx, nc: nc}
 		if err := s.ps.insertCases(tx, []*intakeReq{r}); err != nil {
+			return err
+		}
+		if err := indexSearch(tx, []int64{r.res.CaseID}); err != nil {
 			return err
 		}
 		res = r.res

@@ -1,0 +1,221 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync/atomic"
+
+	"gorm.io/gorm"
+
+	"github.com/phucdap/phucdap/internal/access"
+	"github.com/phucdap/phucdap/internal/textfold"
+)
+
+// Search over cases (migration 00017): case_search holds each case's
+// texts folded by textfold.Fold, the one fold the query's words go
+// through too, so SQLite and PostgreSQL search the same strings with
+// LIKE (PostgreSQL through trigram indexes). The texts are written with
+// the case: intake, registration, linked cases and every workflow change
+// call indexSearch in their transaction.
+//
+// Nothing of a secret identity is ever written there: head and body are
+// the title and the content as a reader not shown the petitioner reads
+// them (scrubbed of the identity), and contact is empty when the identity
+// is secret. So a search for a denouncer's name, phone or e-mail finds,
+// counts and ranks exactly what it would if they were not on file, and
+// does the same work.
+
+// searchBatch is how many cases one indexing statement writes.
+const searchBatch = 200
+
+type searchSource struct {
+	ID         int64
+	Kind       string
+	Title      string
+	Content    string
+	Place      string
+	Sealed     bool `gorm:"column:identity_sealed"`
+	KeepSecret *bool
+	IName      string `gorm:"column:i_name"`
+	IPhone     string `gorm:"column:i_phone"`
+	IEmail     string `gorm:"column:i_email"`
+	IAddress   string `gorm:"column:i_address"`
+	IID        string `gorm:"column:i_id"`
+	TopicVI    string
+	TopicEN    string
+}
+
+// indexSearch writes the search texts of the cases ids, in tx.
+func indexSearch(tx *gorm.DB, ids []int64) error {
+	for len(ids) > 0 {
+		n := min(len(ids), searchBatch)
+		if err := indexSearchBatch(tx, ids[:n]); err != nil {
+			return fmt.Errorf("index search: %w", err)
+		}
+		ids = ids[n:]
+	}
+	return nil
+}
+
+func indexSearchBatch(tx *gorm.DB, ids []int64) error {
+	var src []searchSource
+	if err := tx.Raw("SELECT c.id, c.kind, c.title, c.content, c.place, c.identity_sealed, ci.keep_secret, "+
+		"COALESCE(ci.name, '') AS i_name, COALESCE(ci.phone, '') AS i_phone, COALESCE(ci.email, '') AS i_email, "+
+		"COALESCE(ci.address, '') AS i_address, COALESCE(ci.id_number, '') AS i_id, "+
+		"COALESCE(t.name_vi, '') AS topic_vi, COALESCE(t.name_en, '') AS topic_en "+
+		"FROM cases c LEFT JOIN case_identities ci ON ci.case_id = c.id LEFT JOIN topics t ON t.id = c.topic_id "+
+		"WHERE c.id IN ?", ids).Scan(&src).Error; err != nil {
+		return err
+	}
+	// The units (lead and coordinating) and the letter numbers of the
+	// answers that stand.
+	var extra []struct {
+		CaseID int64
+		Text   string
+	}
+	if err := tx.Raw("SELECT c.id AS case_id, u.code || ' ' || u.name AS text FROM cases c JOIN units u ON u.id = c.lead_unit_id WHERE c.id IN ? "+
+		"UNION ALL SELECT cu.case_id, u.code || ' ' || u.name FROM case_units cu JOIN units u ON u.id = cu.unit_id WHERE cu.case_id IN ? "+
+		"UNION ALL SELECT a.case_id, a.letter_no FROM answers a WHERE a.case_id IN ? AND a.superseded_at IS NULL AND a.letter_no <> ''",
+		ids, ids, ids).Scan(&extra).Error; err != nil {
+		return err
+	}
+	more := map[int64][]string{}
+	for _, e := range extra {
+		more[e.CaseID] = append(more[e.CaseID], e.Text)
+	}
+	if len(src) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString("INSERT INTO case_search (case_id, head, body, contact) VALUES ")
+	args := make([]any, 0, 4*len(src))
+	for i, r := range src {
+		scope := access.CaseScope{CaseID: r.ID, Kind: r.Kind, Denunciation: r.Kind == access.KindDenunciation,
+			SecrecyWaived: r.KeepSecret != nil && !*r.KeepSecret, Sealed: r.Sealed}
+		id := access.Identity{Name: r.IName, Phone: r.IPhone, Email: r.IEmail, Address: r.IAddress, IDNumber: r.IID}
+		head := []string{access.SealedTitle(scope, r.Title, id), r.TopicVI, r.TopicEN}
+		head = append(head, more[r.ID]...)
+		body := access.ScrubText(r.Content+"\n"+r.Place, id)
+		if scope.SecretIdentity() {
+			body = access.ScrubShapes(body)
+		}
+		contact := ""
+		if !scope.SecretIdentity() {
+			contact = textfold.Fold(r.IName+" "+r.IPhone+" "+r.IEmail) + " " + digits(r.IPhone)
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(?, ?, ?, ?)")
+		args = append(args, r.ID, textfold.Fold(strings.Join(head, " ")), textfold.Fold(body), strings.TrimSpace(contact))
+	}
+	b.WriteString(" ON CONFLICT (case_id) DO UPDATE SET head = excluded.head, body = excluded.body, contact = excluded.contact")
+	return tx.Exec(b.String(), args...).Error
+}
+
+// digits is a phone number's digits alone, so "0912 345 678" is found by
+// "0912345678".
+func digits(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if '0' <= r && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// searchIndexed remembers that every case has its search row: the writes
+// keep them, so after one pass that found none missing there is nothing
+// more to backfill in this process.
+type searchIndexed struct{ done atomic.Bool }
+
+// indexMissing writes the search texts of the cases that have none (those
+// received before migration 00017), a batch per transaction.
+func (s *CaseAccessStore) indexMissing(ctx context.Context) error {
+	if s.indexed.done.Load() {
+		return nil
+	}
+	for {
+		var ids []int64
+		if err := s.db.Gorm.WithContext(ctx).Raw("SELECT id FROM cases WHERE NOT EXISTS (SELECT 1 FROM case_search s WHERE s.case_id = cases.id) "+
+			"ORDER BY id LIMIT ?", 5*searchBatch).Scan(&ids).Error; err != nil {
+			return fmt.Errorf("cases to index: %w", err)
+		}
+		if len(ids) == 0 {
+			s.indexed.done.Store(true)
+			return nil
+		}
+		if err := s.db.Tx(ctx, func(tx *gorm.DB) error { return indexSearch(tx, ids) }); err != nil {
+			return err
+		}
+	}
+}
+
+// likeWord is the LIKE pattern of a folded word (Fold leaves only letters,
+// digits and spaces, so there is nothing to escape).
+func likeWord(w string) string { return "%" + w + "%" }
+
+// searchWhere narrows q (over cases, with case_search joined as cs) to the
+// cases where every word is found in head or body, or in contact where
+// the contact scope allows, or whose code starts with the query, and
+// returns the rank expression with its arguments.
+func searchWhere(q *gorm.DB, sq textfold.Query, contact access.CaseFilter) (*gorm.DB, string, []any) {
+	contactCond, contactArgs := "", []any(nil)
+	switch {
+	case contact.All:
+		contactCond = "TRUE"
+	case !contact.None():
+		contactCond, contactArgs = scopeCond(contact)
+	}
+	// The code: what was typed, without spaces, in upper case.
+	code := strings.NewReplacer("%", "", "_", "").Replace(strings.ToUpper(strings.Join(strings.Fields(sq.Raw), "")))
+	codePrefix := code + "%"
+
+	var words []string
+	var wargs []any
+	rank := []string{"CASE WHEN cases.code LIKE ? THEN 100 ELSE 0 END"}
+	rargs := []any{codePrefix}
+	// match adds w to the rank with these weights (head, body, contact)
+	// and returns its condition.
+	match := func(w string, hw, bw, cw int) (string, []any) {
+		p := likeWord(w)
+		cond := "cs.head LIKE ? OR cs.body LIKE ?"
+		args := []any{p, p}
+		rank = append(rank, fmt.Sprintf("CASE WHEN cs.head LIKE ? THEN %d ELSE 0 END", hw), fmt.Sprintf("CASE WHEN cs.body LIKE ? THEN %d ELSE 0 END", bw))
+		rargs = append(rargs, p, p)
+		if contactCond != "" {
+			cond += " OR (cs.contact LIKE ? AND " + contactCond + ")"
+			args = append(append(args, p), contactArgs...)
+			rank = append(rank, fmt.Sprintf("CASE WHEN cs.contact LIKE ? AND %s THEN %d ELSE 0 END", contactCond, cw))
+			rargs = append(append(rargs, p), contactArgs...)
+		}
+		return "(" + cond + ")", args
+	}
+	for _, w := range sq.Terms {
+		c, a := match(w, 4, 1, 4)
+		words, wargs = append(words, c), append(wargs, a...)
+	}
+	if len(sq.Terms) > 1 {
+		// The words together, in the order typed, rank higher.
+		match(sq.Phrase, 6, 3, 6)
+	}
+	cond := "(cases.code LIKE ? OR (" + strings.Join(words, " AND ") + "))"
+	q = q.Joins("JOIN case_search cs ON cs.case_id = cases.id").Where(cond, append([]any{codePrefix}, wargs...)...)
+	return q, "(" + strings.Join(rank, " + ") + ")", rargs
+}
+
+// snippet is the title with the words marked if they are in it, else
+// the piece of the content (scrubbed as the store indexed it) where they
+// are.
+func snippet(sq *textfold.Query, title, content string, scope access.CaseScope, id access.Identity) []textfold.Segment {
+	if s := textfold.Highlight(title, sq.Terms, 0); s != nil {
+		return s
+	}
+	body := access.ScrubText(content, id)
+	if scope.SecretIdentity() {
+		body = access.ScrubShapes(body)
+	}
+	return textfold.Highlight(body, sq.Terms, 160)
+}

@@ -1,0 +1,178 @@
+package store_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/phucdap/phucdap/internal/access"
+	"github.com/phucdap/phucdap/internal/petition"
+	"github.com/phucdap/phucdap/internal/store"
+	"github.com/phucdap/phucdap/internal/storetest"
+	"github.com/phucdap/phucdap/internal/textfold"
+)
+
+// searchCodes runs a search as actor and returns the codes found, best
+// first, with their snippets marked [like this].
+func searchCodes(t *testing.T, db *store.DB, a access.Actor, q string) ([]string, []string) {
+	t.Helper()
+	sq, why := textfold.Parse(q)
+	if why != "" {
+		t.Fatalf("parse %q: %s", q, why)
+	}
+	cs := access.NewCases(store.NewCaseAccessStore(db), nil, func() time.Time { return intakeNow }, nil)
+	refs, err := cs.List(context.Background(), a, access.CaseQuery{Search: &sq, Limit: 50})
+	if err != nil {
+		t.Fatalf("search %q: %v", q, err)
+	}
+	var codes, snips []string
+	for _, r := range refs {
+		codes = append(codes, r.Code)
+		var b strings.Builder
+		for _, s := range r.Snippet {
+			if s.Match {
+				b.WriteString("[" + s.Text + "]")
+			} else {
+				b.WriteString(s.Text)
+			}
+		}
+		snips = append(snips, b.String())
+	}
+	return codes, snips
+}
+
+func TestSearchCases(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		e := newIntakeEnv(t, db, petition.Limits{})
+		u := seedUnits(t, db)
+		submit := func(in petition.SubmitInput) string {
+			t.Helper()
+			rec, err := e.svc.Submit(ctx, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return rec.Code
+		}
+		base := func(title, content, name, phone, email string) petition.SubmitInput {
+			return petition.SubmitInput{Kind: petition.KindFeedback, TopicID: e.topic, Title: title, Content: content, Name: name,
+				Phone: phone, Email: email, Consent: true, Channel: petition.ChannelAPI, Lang: "vi"}
+		}
+		road := submit(base("Sửa đường Đông Kinh", "Mặt đường bị lún sau mưa.", "Nguyễn Thị Hằng", "0912345678", "hang.nguyen@example.vn"))
+		light := submit(base("Đèn chiếu sáng hỏng", "Đèn ở ngõ 5 phố Bà Triệu hỏng; đường tối.", "Trần Văn Bình", "0987654321", ""))
+		other := submit(base("Cấp phép xây dựng", "Hồ sơ cấp phép nộp đã lâu chưa có kết quả.", "Lê Thị Thu Hằng", "0901111222", ""))
+		den := base("Tố cáo cán bộ", "Tôi là Phạm Văn Đức, tố cáo cán bộ nhận tiền.", "Phạm Văn Đức", "0977000111", "duc.pham@example.vn")
+		den.Kind, den.KeepSecret, den.Address = petition.KindDenunciation, true, "Thôn Bản Lải, xã Hữu Kiên"
+		secret := submit(den)
+
+		office := access.Actor{AccountID: 1, UnitID: u["VP"], Roles: []access.Role{access.Office}}
+		leader := access.Actor{AccountID: 2, Roles: []access.Role{access.Leadership}}
+
+		for _, c := range []struct {
+			q    string
+			want []string
+		}{
+			{"nguyen thi hang", []string{road}},        // diacritics ignored
+			{"NGUYỄN THỊ HẰNG", []string{road}},        // as typed, with them
+			{"hang thi nguyen", []string{road}},        // word order free
+			{"duong", []string{road, light}},           // đ folds to d; title first
+			{"Đường", []string{road, light}},           // and Đ
+			{"ĐÔNG KINH", []string{road}},              // upper-case Đ
+			{"ba trieu", []string{light}},              // content
+			{"0912345678", []string{road}},             // phone
+			{"0912 345 678", []string{road}},           // phone as written
+			{"hang.nguyen@example.vn", []string{road}}, // e-mail
+			{road[:len(road)-2], nil},                  // code prefix: checked below
+		} {
+			got, _ := searchCodes(t, db, office, c.q)
+			if c.want == nil {
+				continue
+			}
+			if strings.Join(got, ",") != strings.Join(c.want, ",") {
+				t.Errorf("office %q: %v, want %v", c.q, got, c.want)
+			}
+		}
+		// Ranking: the words together, in order, beat the words apart
+		// ("thu" is also in the topic of every case).
+		got, _ := searchCodes(t, db, office, "hang")
+		if len(got) != 2 {
+			t.Errorf("hang: %v", got)
+		}
+		got, _ = searchCodes(t, db, office, "thu hang")
+		if len(got) != 2 || got[0] != other {
+			t.Errorf("thu hang: %v", got)
+		}
+		// A code prefix finds the case, first.
+		got, _ = searchCodes(t, db, office, strings.ToLower(road))
+		if len(got) == 0 || got[0] != road {
+			t.Errorf("code %s: %v", road, got)
+		}
+		// The highlight marks the words as written.
+		_, snips := searchCodes(t, db, office, "duong dong")
+		if len(snips) != 1 || snips[0] != "Sửa [đường] [Đông] Kinh" {
+			t.Errorf("snippet: %q", snips)
+		}
+		_, snips = searchCodes(t, db, office, "trieu")
+		if len(snips) != 1 || !strings.Contains(snips[0], "Bà [Triệu]") {
+			t.Errorf("content snippet: %q", snips)
+		}
+
+		// A secret denouncer's name, phone or e-mail finds nothing, for
+		// anyone, though the name is in the letter's own text.
+		for _, q := range []string{"pham van duc", "Phạm Văn Đức", "0977000111", "duc.pham@example.vn", "duc"} {
+			for _, a := range []access.Actor{office, leader} {
+				if got, _ := searchCodes(t, db, a, q); len(got) != 0 {
+					t.Errorf("%v found the secret denouncer by %q: %v", a.Roles, q, got)
+				}
+			}
+		}
+		// The denunciation itself is found by its other words.
+		if got, _ := searchCodes(t, db, office, "nhan tien"); len(got) != 1 || got[0] != secret {
+			t.Errorf("denunciation by content: %v", got)
+		}
+		// Leadership does not read contacts, so does not search them.
+		if got, _ := searchCodes(t, db, leader, "0912345678"); len(got) != 0 {
+			t.Errorf("leadership found by phone: %v", got)
+		}
+		if got, _ := searchCodes(t, db, leader, "sua duong"); len(got) != 1 {
+			t.Errorf("leadership by title: %v", got)
+		}
+
+		// A unit officer finds only the cases of their unit, and their
+		// petitioners' contacts.
+		if err := db.Gorm.Exec("UPDATE cases SET lead_unit_id = ? WHERE code = ?", u["PQLXD"], road).Error; err != nil {
+			t.Fatal(err)
+		}
+		officer := access.Actor{AccountID: 3, UnitID: u["PQLXD"], Roles: []access.Role{access.UnitOfficer}}
+		if got, _ := searchCodes(t, db, officer, "duong"); len(got) != 1 || got[0] != road {
+			t.Errorf("unit officer duong: %v", got)
+		}
+		if got, _ := searchCodes(t, db, officer, "0912345678"); len(got) != 1 {
+			t.Errorf("unit officer by its petitioner's phone: %v", got)
+		}
+		if got, _ := searchCodes(t, db, officer, "0987654321"); len(got) != 0 {
+			t.Errorf("unit officer found another unit's case: %v", got)
+		}
+	})
+}
+
+// Cases written before the search table existed (here: straight into
+// the tables) are indexed before the first search, with their unit and
+// their answer's letter number.
+func TestSearchBackfillAndLetterNumber(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		u := seedUnits(t, db)
+		id := insertCase(t, db, 7, "phan_anh", u["PQLXD"], nil, "answered", nil)
+		if err := db.Gorm.Exec("INSERT INTO answers (case_id, body, signer, letter_no, letter_date, drafted_by_label, created_at) "+
+			"VALUES (?, 'Trả lời', 'Giám đốc', '123/SXD-QLXD', '2026-11-20', 't', ?)", id, accessNow).Error; err != nil {
+			t.Fatal(err)
+		}
+		office := access.Actor{AccountID: 1, Roles: []access.Role{access.Office}}
+		for _, q := range []string{"123/sxd", "123 SXD QLXD", "Người 7", "nguoi 7"} {
+			if got, _ := searchCodes(t, db, office, q); len(got) != 1 {
+				t.Errorf("%q: %v", q, got)
+			}
+		}
+	})
+}

@@ -1,0 +1,180 @@
+// Package textfold folds Vietnamese text the way people type it when they
+// search: without diacritics, đ as d, in lower case. The same Fold builds
+// the stored search text and the query's terms, so the two always agree.
+package textfold
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// MaxQuery is the longest search query accepted, in characters.
+const MaxQuery = 200
+
+// MaxTerms is the most words a query is searched for.
+const MaxTerms = 8
+
+// foldRune folds one precomposed rune to what it is searched as: its base
+// letters in lower case ("ễ" → "e", "Đ" → "d"), nothing for a combining
+// mark, a space for anything that is neither a letter nor a digit.
+func foldRune(r rune, buf []rune) []rune {
+	switch r {
+	case 'đ', 'Đ':
+		return append(buf, 'd')
+	}
+	if r < utf8.RuneSelf {
+		switch {
+		case 'a' <= r && r <= 'z', '0' <= r && r <= '9':
+			return append(buf, r)
+		case 'A' <= r && r <= 'Z':
+			return append(buf, r+'a'-'A')
+		}
+		return append(buf, ' ')
+	}
+	for _, d := range norm.NFD.String(string(r)) {
+		switch {
+		case unicode.Is(unicode.Mn, d):
+		case unicode.IsLetter(d) || unicode.IsDigit(d):
+			buf = append(buf, unicode.ToLower(d))
+		default:
+			buf = append(buf, ' ')
+		}
+	}
+	return buf
+}
+
+// Fold returns s folded: lower case, no diacritics, đ as d, every run of
+// other characters (punctuation, spaces) one space, trimmed.
+func Fold(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := true
+	var buf []rune
+	for _, r := range s {
+		buf = foldRune(r, buf[:0])
+		for _, f := range buf {
+			if f == ' ' {
+				if !space {
+					b.WriteByte(' ')
+					space = true
+				}
+				continue
+			}
+			b.WriteRune(f)
+			space = false
+		}
+	}
+	return strings.TrimRight(b.String(), " ")
+}
+
+// Query is a parsed search: the folded words, each of which must be found,
+// and the folded phrase, which ranks a case higher when found whole.
+type Query struct {
+	Raw    string
+	Phrase string
+	Terms  []string
+}
+
+// Why a query was refused.
+const (
+	ErrTooLong = "search.too_long"
+	ErrEmpty   = "search.empty"
+)
+
+// Parse folds a query into its words. It refuses a query longer than
+// MaxQuery characters (ErrTooLong) and one with no letter or digit
+// (ErrEmpty); both are message keys. Repeated words count once; words past
+// MaxTerms are dropped.
+func Parse(q string) (Query, string) {
+	q = strings.TrimSpace(q)
+	if utf8.RuneCountInString(q) > MaxQuery {
+		return Query{}, ErrTooLong
+	}
+	p := Fold(q)
+	if p == "" {
+		return Query{}, ErrEmpty
+	}
+	out := Query{Raw: q, Phrase: p}
+	seen := map[string]bool{}
+	for _, w := range strings.Fields(p) {
+		if seen[w] || len(out.Terms) == MaxTerms {
+			continue
+		}
+		seen[w] = true
+		out.Terms = append(out.Terms, w)
+	}
+	return out, ""
+}
+
+// Segment is a piece of a highlighted text.
+type Segment struct {
+	Text  string
+	Match bool
+}
+
+// Highlight cuts text into segments, marking every place where one of the
+// terms is found (folded, as the search found it), and keeps about width
+// characters around the first match. It returns nil when no term is found.
+func Highlight(text string, terms []string, width int) []Segment {
+	if len(terms) == 0 || text == "" {
+		return nil
+	}
+	// Fold rune by rune, remembering for each folded rune the original
+	// rune it came from.
+	orig := []rune(text)
+	var folded []rune
+	var from []int
+	var buf []rune
+	for i, r := range orig {
+		buf = foldRune(r, buf[:0])
+		for _, f := range buf {
+			folded = append(folded, f)
+			from = append(from, i)
+		}
+	}
+	mark := make([]bool, len(orig))
+	found := false
+	for _, t := range terms {
+		tr := []rune(t)
+		for i := 0; i+len(tr) <= len(folded); i++ {
+			if string(folded[i:i+len(tr)]) != t {
+				continue
+			}
+			found = true
+			for j := from[i]; j <= from[i+len(tr)-1]; j++ {
+				mark[j] = true
+			}
+		}
+	}
+	if !found {
+		return nil
+	}
+	first := 0
+	for first < len(mark) && !mark[first] {
+		first++
+	}
+	lo, hi := 0, len(orig)
+	if width > 0 && len(orig) > width {
+		lo = max(0, first-width/3)
+		hi = min(len(orig), lo+width)
+	}
+	var out []Segment
+	if lo > 0 {
+		out = append(out, Segment{Text: "…"})
+	}
+	for i := lo; i < hi; {
+		j := i
+		for j < hi && mark[j] == mark[i] {
+			j++
+		}
+		out = append(out, Segment{Text: string(orig[i:j]), Match: mark[i]})
+		i = j
+	}
+	if hi < len(orig) {
+		out = append(out, Segment{Text: "…"})
+	}
+	return out
+}

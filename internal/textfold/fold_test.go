@@ -1,0 +1,61 @@
+package textfold
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestFold(t *testing.T) {
+	for in, want := range map[string]string{
+		"Nguyễn Thị Hằng":            "nguyen thi hang",
+		"ĐƯỜNG Đê, phường Đông Kinh": "duong de phuong dong kinh",
+		"  0912.345-678 ":            "0912 345 678",
+		"a@b.vn":                     "a b vn",
+		"Tố cáo ▇▇▇ về sai phạm":     "to cao ve sai pham",
+		"ơ ư ô ă â ê":                "o u o a a e",
+		"!!! ...":                    "",
+	} {
+		if got := Fold(in); got != want {
+			t.Errorf("Fold(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestParse(t *testing.T) {
+	q, why := Parse("  Hằng nguyen, hang!  ")
+	if why != "" || q.Phrase != "hang nguyen hang" || strings.Join(q.Terms, "|") != "hang|nguyen" {
+		t.Fatalf("Parse = %+v %q", q, why)
+	}
+	if _, why := Parse("?!…--"); why != ErrEmpty {
+		t.Errorf("punctuation only: %q", why)
+	}
+	if _, why := Parse(strings.Repeat("a", MaxQuery+1)); why != ErrTooLong {
+		t.Errorf("too long: %q", why)
+	}
+	if _, why := Parse(strings.Repeat("ă", MaxQuery)); why != "" {
+		t.Errorf("MaxQuery characters (not bytes) are accepted: %q", why)
+	}
+}
+
+func TestHighlight(t *testing.T) {
+	segs := Highlight("Sửa đường Đông Kinh", []string{"duong", "dong"}, 0)
+	var b strings.Builder
+	for _, s := range segs {
+		if s.Match {
+			b.WriteString("[" + s.Text + "]")
+		} else {
+			b.WriteString(s.Text)
+		}
+	}
+	if got := b.String(); got != "Sửa [đường] [Đông] Kinh" {
+		t.Fatalf("highlight = %q", got)
+	}
+	if Highlight("Sửa đường", []string{"cau"}, 0) != nil {
+		t.Error("no match must give nil")
+	}
+	long := strings.Repeat("x ", 100) + "Hằng" + strings.Repeat(" y", 100)
+	segs = Highlight(long, []string{"hang"}, 40)
+	if len(segs) < 3 || segs[0].Text != "…" || segs[len(segs)-1].Text != "…" {
+		t.Fatalf("window: %+v", segs)
+	}
+}
