@@ -12,7 +12,7 @@ import (
 	"github.com/phucdap/phucdap/internal/textfold"
 )
 
-// Search over cases (migration 00017): case_search holds each case's
+// Search over cases (migration 00018): case_search holds each case's
 // texts folded by textfold.Fold, the one fold the query's words go
 // through too, so SQLite and PostgreSQL search the same strings with
 // LIKE (PostgreSQL through trigram indexes). The texts are written with
@@ -132,7 +132,7 @@ func digits(s string) string {
 type searchIndexed struct{ done atomic.Bool }
 
 // indexMissing writes the search texts of the cases that have none (those
-// received before migration 00017), a batch per transaction.
+// received before migration 00018), a batch per transaction.
 func (s *CaseAccessStore) indexMissing(ctx context.Context) error {
 	if s.indexed.done.Load() {
 		return nil
