@@ -165,6 +165,8 @@ func staffMatrix() map[string]route {
 		"POST /staff/cases/:id/notify_parties":          {allow: "office", path: "/staff/cases/{case}/notify_parties", form: url.Values{}},
 		"POST /staff/cases/:id/suspension_sent":         {allow: "office", path: "/staff/cases/{case}/suspension_sent", form: url.Values{}},
 		"POST /staff/cases/:id/conclusion_published":    {allow: "office", path: "/staff/cases/{case}/conclusion_published", form: url.Values{}},
+		"POST /staff/cases/:id/report_requested":        {allow: "office", path: "/staff/cases/{case}/report_requested", form: url.Values{}},
+		"POST /staff/cases/:id/report_sent":             {allow: "office", path: "/staff/cases/{case}/report_sent", form: url.Values{}},
 		"GET /api/v1/cases":                             {allow: staffReaders},
 		"POST /api/v1/cases":                            {allow: "office", json: `{}`},
 		"GET /api/v1/cases/:code":                       {allow: caseReaders, path: "/api/v1/cases/{code}"},
@@ -188,6 +190,8 @@ func staffMatrix() map[string]route {
 		"POST /api/v1/cases/:code/notify_parties":       {allow: "office", path: "/api/v1/cases/{code}/notify_parties", json: `{}`},
 		"POST /api/v1/cases/:code/suspension_sent":      {allow: "office", path: "/api/v1/cases/{code}/suspension_sent", json: `{}`},
 		"POST /api/v1/cases/:code/conclusion_published": {allow: "office", path: "/api/v1/cases/{code}/conclusion_published", json: `{}`},
+		"POST /api/v1/cases/:code/report_requested":     {allow: "office", path: "/api/v1/cases/{code}/report_requested", json: `{}`},
+		"POST /api/v1/cases/:code/report_sent":          {allow: "office", path: "/api/v1/cases/{code}/report_sent", json: `{}`},
 
 		// Staff API.
 		"GET /api/v1/me":                                         {allow: everyone},

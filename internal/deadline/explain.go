@@ -314,6 +314,8 @@ func viTexts() texts {
 				return "gửi quyết định tạm đình chỉ"
 			case StepPublish:
 				return "công khai kết luận nội dung tố cáo"
+			case StepReport:
+				return "báo cáo cơ quan cấp trên về việc giải quyết tố cáo quá hạn"
 			}
 			return string(s)
 		},
@@ -329,6 +331,8 @@ func viTexts() texts {
 				return "kể từ ngày ban hành quyết định tạm đình chỉ"
 			case StartConclusion:
 				return "kể từ ngày ban hành kết luận nội dung tố cáo"
+			case StartReportRequest:
+				return "kể từ ngày nhận yêu cầu báo cáo của cơ quan cấp trên"
 			}
 			return "kể từ ngày nhận"
 		},
@@ -344,6 +348,8 @@ func viTexts() texts {
 				return "Quyết định tạm đình chỉ"
 			case StartConclusion:
 				return "Kết luận"
+			case StartReportRequest:
+				return "Cấp trên yêu cầu báo cáo"
 			}
 			return "Nhận"
 		},
@@ -387,6 +393,8 @@ func viTexts() texts {
 				return "ngày ban hành quyết định tạm đình chỉ"
 			case StartConclusion:
 				return "ngày ban hành kết luận"
+			case StartReportRequest:
+				return "ngày cấp trên yêu cầu báo cáo"
 			}
 			return "ngày nhận"
 		},
@@ -455,6 +463,8 @@ func enTexts() texts {
 				return "send the suspension decision"
 			case StepPublish:
 				return "publish the conclusion on the denunciation"
+			case StepReport:
+				return "report to the superior on the overdue denunciation"
 			}
 			return string(s)
 		},
@@ -470,6 +480,8 @@ func enTexts() texts {
 				return "from the suspension decision"
 			case StartConclusion:
 				return "from the conclusion on the denunciation"
+			case StartReportRequest:
+				return "from the superior's request for a report"
 			}
 			return "from receipt"
 		},
@@ -485,6 +497,8 @@ func enTexts() texts {
 				return "Suspension decision"
 			case StartConclusion:
 				return "Conclusion"
+			case StartReportRequest:
+				return "Report requested by the superior"
 			}
 			return "Received"
 		},
@@ -532,6 +546,8 @@ func enTexts() texts {
 				return "date of the suspension decision"
 			case StartConclusion:
 				return "date of the conclusion"
+			case StartReportRequest:
+				return "date the superior asked for the report"
 			}
 			return "date of receipt"
 		},

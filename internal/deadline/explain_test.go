@@ -212,6 +212,11 @@ func TestExplainEveryRule(t *testing.T) {
 		{Request{RuleID: DenunciationPublish, StartDate: d("2026-11-02")}, want{
 			vi: []string{"Tố cáo: công khai kết luận nội dung tố cáo trong 7 ngày làm việc kể từ ngày ban hành kết luận nội dung tố cáo (Luật Tố cáo 2018, Điều 40)", "Hạn: hết ngày 11/11/2026"},
 			en: []string{"Denunciation: publish the conclusion on the denunciation within 7 working days from the conclusion on the denunciation (Law on Denunciations 2018, Art. 40)", "Due: end of 11 November 2026"}}},
+		// Asked Fri 28/08/2026: the National Day break runs 29/08-02/09,
+		// so Thu 03, Fri 04, Mon 07, Tue 08, Wed 09/09.
+		{Request{RuleID: DenunciationReport, StartDate: d("2026-08-28")}, want{
+			vi: []string{"Tố cáo: báo cáo cơ quan cấp trên về việc giải quyết tố cáo quá hạn trong 5 ngày làm việc kể từ ngày nhận yêu cầu báo cáo của cơ quan cấp trên (Luật Tố cáo 2018, Điều 38)", "Hạn: hết ngày 09/09/2026"},
+			en: []string{"Denunciation: report to the superior on the overdue denunciation within 5 working days from the superior's request for a report (Law on Denunciations 2018, Art. 38)", "Due: end of 9 September 2026"}}},
 		{Request{RuleID: ReceptionAnswer, StartDate: d("2026-03-02")}, want{
 			vi: []string{"Luật Tiếp công dân 2013, Điều 28(1)"},
 			en: []string{"Law on Citizen Reception 2013, Art. 28(1)"}}},

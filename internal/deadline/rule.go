@@ -41,6 +41,9 @@ const (
 	StartAcceptDecision StartEvent = "accept_decision"
 	StartSuspension     StartEvent = "suspension"
 	StartConclusion     StartEvent = "conclusion"
+	// StartReportRequest: a superior asked the resolver for a report on
+	// an overdue denunciation (the resolver reports from it).
+	StartReportRequest StartEvent = "report_request"
 )
 
 // Complexity is the written classification of a case (NĐ 124/2020 Art. 3a
@@ -86,6 +89,7 @@ const (
 	StepNotify       Step = "notify"        // thông báo cho các bên (tố cáo đã thụ lý)
 	StepSendDecision Step = "send_decision" // gửi quyết định tạm đình chỉ
 	StepPublish      Step = "publish"       // công khai kết luận nội dung tố cáo
+	StepReport       Step = "report"        // báo cáo cấp trên (tố cáo quá hạn)
 )
 
 // Rule IDs shipped by DefaultRules.
@@ -109,6 +113,7 @@ const (
 	DenunciationNotify  = "denunciation.notify"
 	SuspensionSend      = "complaint.suspension_send"
 	DenunciationPublish = "denunciation.publish"
+	DenunciationReport  = "denunciation.superior_report"
 )
 
 // MaxLimit bounds every limit and override (ten years of days). It keeps a
@@ -290,7 +295,7 @@ func (r Rule) Validate() error {
 	if !r.Unit.valid() {
 		bad("unit", "unit %q", r.Unit)
 	}
-	if !slices.Contains([]StartEvent{StartReceipt, StartAcceptance, StartDecision, StartAcceptDecision, StartSuspension, StartConclusion}, r.Start) {
+	if !slices.Contains([]StartEvent{StartReceipt, StartAcceptance, StartDecision, StartAcceptDecision, StartSuspension, StartConclusion, StartReportRequest}, r.Start) {
 		bad("start", "start event %q", r.Start)
 	}
 	if r.VersionBy != "" && r.VersionBy != r.Start {
@@ -561,6 +566,19 @@ func DefaultRules() []Rule {
 			VersionBy:      StartConclusion,
 			VersionBasis:   "ngày ban hành kết luận nội dung tố cáo (Luật Tố cáo 2018, Điều 40; một phiên bản)",
 			VersionBasisEN: "the date of the conclusion on the denunciation (Law on Denunciations 2018, Art. 40; one version)",
+		},
+		{
+			// Luật Tố cáo Art. 38: a denunciation not resolved in time may
+			// be taken to the resolver's superior, who asks for a report;
+			// the resolver reports within 5 working days of the request.
+			ID: DenunciationReport, Kind: KindDenunciation, Step: StepReport,
+			Limit: 5, Unit: WorkingDays, Start: StartReportRequest, EffectiveFrom: past,
+			LegalBasis:     "Luật Tố cáo 2018, Điều 38",
+			LegalBasisEN:   "Law on Denunciations 2018, Art. 38",
+			Confidence:     "A",
+			VersionBy:      StartReportRequest,
+			VersionBasis:   "ngày cấp trên yêu cầu báo cáo (Luật Tố cáo 2018, Điều 38; một phiên bản)",
+			VersionBasisEN: "the date the superior asked for the report (Law on Denunciations 2018, Art. 38; one version)",
 		},
 		{
 			ID: ReceptionAnswer, Kind: KindReception, Step: StepAnswer,

@@ -81,6 +81,8 @@ var operationAccess = map[string]access.Action{
 	"NotifyParties":       access.ActCaseDecide,
 	"SuspensionSent":      access.ActCaseDecide,
 	"ConclusionPublished": access.ActCaseDecide,
+	"ReportRequested":     access.ActCaseDecide,
+	"ReportSent":          access.ActCaseDecide,
 
 	// Scheduled work and alerts: everyone's own inbox; the jobs
 	// are the admin's.

@@ -1404,6 +1404,42 @@ func (e RejectCaseParamsLang) Valid() bool {
 	}
 }
 
+// Defines values for ReportRequestedParamsLang.
+const (
+	ReportRequestedParamsLangEn ReportRequestedParamsLang = "en"
+	ReportRequestedParamsLangVi ReportRequestedParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the ReportRequestedParamsLang enum.
+func (e ReportRequestedParamsLang) Valid() bool {
+	switch e {
+	case ReportRequestedParamsLangEn:
+		return true
+	case ReportRequestedParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReportSentParamsLang.
+const (
+	ReportSentParamsLangEn ReportSentParamsLang = "en"
+	ReportSentParamsLangVi ReportSentParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the ReportSentParamsLang enum.
+func (e ReportSentParamsLang) Valid() bool {
+	switch e {
+	case ReportSentParamsLangEn:
+		return true
+	case ReportSentParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ResumeCaseParamsLang.
 const (
 	ResumeCaseParamsLangEn ResumeCaseParamsLang = "en"
@@ -3745,6 +3781,24 @@ type RejectCaseParams struct {
 // RejectCaseParamsLang defines parameters for RejectCase.
 type RejectCaseParamsLang string
 
+// ReportRequestedParams defines parameters for ReportRequested.
+type ReportRequestedParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *ReportRequestedParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// ReportRequestedParamsLang defines parameters for ReportRequested.
+type ReportRequestedParamsLang string
+
+// ReportSentParams defines parameters for ReportSent.
+type ReportSentParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *ReportSentParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// ReportSentParamsLang defines parameters for ReportSent.
+type ReportSentParamsLang string
+
 // ResumeCaseParams defines parameters for ResumeCase.
 type ResumeCaseParams struct {
 	// Lang Language of messages, `vi` (default) or `en`.
@@ -4121,6 +4175,12 @@ type NotifyPartiesJSONRequestBody = DutyInput
 // RejectCaseJSONRequestBody defines body for RejectCase for application/json ContentType.
 type RejectCaseJSONRequestBody = NoteInput
 
+// ReportRequestedJSONRequestBody defines body for ReportRequested for application/json ContentType.
+type ReportRequestedJSONRequestBody = DutyInput
+
+// ReportSentJSONRequestBody defines body for ReportSent for application/json ContentType.
+type ReportSentJSONRequestBody = DutyInput
+
 // ResumeCaseJSONRequestBody defines body for ResumeCase for application/json ContentType.
 type ResumeCaseJSONRequestBody = DecisionInput
 
@@ -4237,6 +4297,12 @@ type ServerInterface interface {
 	// RejectCase Answer that the case is not eligible, with the reason (office)
 	// (POST /cases/{code}/reject)
 	RejectCase(ctx echo.Context, code CaseCode, params RejectCaseParams) error
+	// ReportRequested Record a superior's request for a report on an overdue denunciation (office)
+	// (POST /cases/{code}/report_requested)
+	ReportRequested(ctx echo.Context, code CaseCode, params ReportRequestedParams) error
+	// ReportSent Record that the report on an overdue denunciation was sent to the superior (office)
+	// (POST /cases/{code}/report_sent)
+	ReportSent(ctx echo.Context, code CaseCode, params ReportSentParams) error
 	// ResumeCase Resume a suspended resolution (office)
 	// (POST /cases/{code}/resume)
 	ResumeCase(ctx echo.Context, code CaseCode, params ResumeCaseParams) error
@@ -5072,6 +5138,56 @@ func (w *ServerInterfaceWrapper) RejectCase(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.RejectCase(ctx, code, params)
+	return err
+}
+
+// ReportRequested converts echo context to params.
+func (w *ServerInterfaceWrapper) ReportRequested(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "code" -------------
+	var code CaseCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", ctx.Param("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter code: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReportRequestedParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReportRequested(ctx, code, params)
+	return err
+}
+
+// ReportSent converts echo context to params.
+func (w *ServerInterfaceWrapper) ReportSent(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "code" -------------
+	var code CaseCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", ctx.Param("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter code: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReportSentParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReportSent(ctx, code, params)
 	return err
 }
 
@@ -6034,6 +6150,8 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/cases/:code/notify_parties", wrapper.NotifyParties, options.OperationMiddlewares["notifyParties"]...)
 	router.POST(options.BaseURL+"/cases/:code/suspension_sent", wrapper.SuspensionSent, options.OperationMiddlewares["suspensionSent"]...)
 	router.POST(options.BaseURL+"/cases/:code/conclusion_published", wrapper.ConclusionPublished, options.OperationMiddlewares["conclusionPublished"]...)
+	router.POST(options.BaseURL+"/cases/:code/report_requested", wrapper.ReportRequested, options.OperationMiddlewares["reportRequested"]...)
+	router.POST(options.BaseURL+"/cases/:code/report_sent", wrapper.ReportSent, options.OperationMiddlewares["reportSent"]...)
 	router.POST(options.BaseURL+"/cases/:code/resume", wrapper.ResumeCase, options.OperationMiddlewares["resumeCase"]...)
 	router.POST(options.BaseURL+"/cases/:code/withdraw", wrapper.WithdrawCase, options.OperationMiddlewares["withdrawCase"]...)
 	router.POST(options.BaseURL+"/cases/:code/terminate", wrapper.TerminateCase, options.OperationMiddlewares["terminateCase"]...)
@@ -8177,6 +8295,200 @@ func (response RejectCasedefaultJSONResponse) VisitRejectCaseResponse(w http.Res
 	return err
 }
 
+type ReportRequestedRequestObject struct {
+	Code   CaseCode `json:"code"`
+	Params ReportRequestedParams
+	Body   *ReportRequestedJSONRequestBody
+}
+
+type ReportRequestedResponseObject interface {
+	VisitReportRequestedResponse(w http.ResponseWriter) error
+}
+
+type ReportRequested200JSONResponse CaseDetail
+
+func (response ReportRequested200JSONResponse) VisitReportRequestedResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRequested403JSONResponse struct{ ErrorJSONResponse }
+
+func (response ReportRequested403JSONResponse) VisitReportRequestedResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRequested404JSONResponse Error
+
+func (response ReportRequested404JSONResponse) VisitReportRequestedResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRequested409JSONResponse Error
+
+func (response ReportRequested409JSONResponse) VisitReportRequestedResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRequested422JSONResponse Error
+
+func (response ReportRequested422JSONResponse) VisitReportRequestedResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRequesteddefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response ReportRequesteddefaultJSONResponse) VisitReportRequestedResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportSentRequestObject struct {
+	Code   CaseCode `json:"code"`
+	Params ReportSentParams
+	Body   *ReportSentJSONRequestBody
+}
+
+type ReportSentResponseObject interface {
+	VisitReportSentResponse(w http.ResponseWriter) error
+}
+
+type ReportSent200JSONResponse CaseDetail
+
+func (response ReportSent200JSONResponse) VisitReportSentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportSent403JSONResponse struct{ ErrorJSONResponse }
+
+func (response ReportSent403JSONResponse) VisitReportSentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportSent404JSONResponse Error
+
+func (response ReportSent404JSONResponse) VisitReportSentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportSent409JSONResponse Error
+
+func (response ReportSent409JSONResponse) VisitReportSentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportSent422JSONResponse Error
+
+func (response ReportSent422JSONResponse) VisitReportSentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportSentdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response ReportSentdefaultJSONResponse) VisitReportSentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ResumeCaseRequestObject struct {
 	Code   CaseCode `json:"code"`
 	Params ResumeCaseParams
@@ -10268,6 +10580,12 @@ type StrictServerInterface interface {
 	// RejectCase Answer that the case is not eligible, with the reason (office)
 	// (POST /cases/{code}/reject)
 	RejectCase(ctx context.Context, request RejectCaseRequestObject) (RejectCaseResponseObject, error)
+	// ReportRequested Record a superior's request for a report on an overdue denunciation (office)
+	// (POST /cases/{code}/report_requested)
+	ReportRequested(ctx context.Context, request ReportRequestedRequestObject) (ReportRequestedResponseObject, error)
+	// ReportSent Record that the report on an overdue denunciation was sent to the superior (office)
+	// (POST /cases/{code}/report_sent)
+	ReportSent(ctx context.Context, request ReportSentRequestObject) (ReportSentResponseObject, error)
 	// ResumeCase Resume a suspended resolution (office)
 	// (POST /cases/{code}/resume)
 	ResumeCase(ctx context.Context, request ResumeCaseRequestObject) (ResumeCaseResponseObject, error)
@@ -11397,6 +11715,104 @@ func (sh *strictHandler) RejectCase(ctx echo.Context, code CaseCode, params Reje
 		return err
 	} else if validResponse, ok := response.(RejectCaseResponseObject); ok {
 		return validResponse.VisitRejectCaseResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReportRequested operation middleware
+func (sh *strictHandler) ReportRequested(ctx echo.Context, code CaseCode, params ReportRequestedParams) error {
+	var request ReportRequestedRequestObject
+
+	request.Code = code
+	request.Params = params
+
+	var body ReportRequestedJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReportRequested(ctx.Request().Context(), request.(ReportRequestedRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReportRequested")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReportRequestedResponseObject); ok {
+		return validResponse.VisitReportRequestedResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReportSent operation middleware
+func (sh *strictHandler) ReportSent(ctx echo.Context, code CaseCode, params ReportSentParams) error {
+	var request ReportSentRequestObject
+
+	request.Code = code
+	request.Params = params
+
+	var body ReportSentJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReportSent(ctx.Request().Context(), request.(ReportSentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReportSent")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReportSentResponseObject); ok {
+		return validResponse.VisitReportSentResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}

@@ -56,3 +56,29 @@ func (a *API) ConclusionPublished(ctx context.Context, req ConclusionPublishedRe
 	}
 	return ConclusionPublished200JSONResponse(d), nil
 }
+
+// ReportRequested implements POST /cases/{code}/report_requested.
+func (a *API) ReportRequested(ctx context.Context, req ReportRequestedRequestObject) (ReportRequestedResponseObject, error) {
+	in, err := dutyInput(petition.ActReportRequested, req.Body)
+	if err != nil {
+		return nil, err
+	}
+	d, _, err := a.act(ctx, req.Code, in)
+	if err != nil {
+		return nil, err
+	}
+	return ReportRequested200JSONResponse(d), nil
+}
+
+// ReportSent implements POST /cases/{code}/report_sent.
+func (a *API) ReportSent(ctx context.Context, req ReportSentRequestObject) (ReportSentResponseObject, error) {
+	in, err := dutyInput(petition.ActReportSent, req.Body)
+	if err != nil {
+		return nil, err
+	}
+	d, _, err := a.act(ctx, req.Code, in)
+	if err != nil {
+		return nil, err
+	}
+	return ReportSent200JSONResponse(d), nil
+}

@@ -88,6 +88,10 @@ const (
 	EventPartiesNotified     EventKind = "parties_notified"
 	EventSuspensionSent      EventKind = "suspension_sent"
 	EventConclusionPublished EventKind = "conclusion_published"
+	// A superior asked for a report on an overdue denunciation; the
+	// report was sent.
+	EventReportRequested EventKind = "report_requested"
+	EventReportSent      EventKind = "report_sent"
 )
 
 // EventKinds is every kind of case event and whether it is recorded public
@@ -102,6 +106,7 @@ var EventKinds = map[EventKind]EventShown{
 	EventWithdrawn: Internal, EventWithdrawalContinues: Internal, EventTerminated: Internal, EventFollowUp: Internal,
 	EventDueMoved: Either, EventLate: Internal, EventEscalated: Internal,
 	EventPartiesNotified: Internal, EventSuspensionSent: Internal, EventConclusionPublished: Internal,
+	EventReportRequested: Internal, EventReportSent: Internal,
 }
 
 // EventShown is where an event kind is recorded.
@@ -150,6 +155,10 @@ const (
 	ActNotifyParties       Action = "notify_parties"
 	ActSuspensionSent      Action = "suspension_sent"
 	ActConclusionPublished Action = "conclusion_published"
+	// ActReportRequested records a superior's request for a report on an
+	// overdue denunciation, which owes the report (ActReportSent).
+	ActReportRequested Action = "report_requested"
+	ActReportSent      Action = "report_sent"
 )
 
 // UnitRole is the role the actor's own unit must hold on the case, on top
@@ -230,6 +239,10 @@ var Machine = []Transition{
 		Clocks: "The duty clock the suspension opened (3 working days, Luật Khiếu nại Art. 11a) is met at the date given; the state does not change."},
 	{Action: ActConclusionPublished, From: dutyStates, Kinds: []Kind{KindDenunciation}, Perm: access.ActCaseDecide, Guard: guardDuty(ActConclusionPublished),
 		Clocks: "The duty clock the approved conclusion opened (7 working days, Luật Tố cáo Art. 40) is met at the date given; the state does not change."},
+	{Action: ActReportRequested, From: []Status{StatusAccepted, StatusAssigned}, Kinds: []Kind{KindDenunciation}, Perm: access.ActCaseDecide, Guard: guardOverdue,
+		Clocks: "Only when the resolution clock is late: a duty clock opens at the request (5 working days, Luật Tố cáo Art. 38); the resolution clock runs on."},
+	{Action: ActReportSent, From: dutyStates, Kinds: []Kind{KindDenunciation}, Perm: access.ActCaseDecide, Guard: guardDuty(ActReportSent),
+		Clocks: "The report duty clock is met at the date given; the state does not change."},
 }
 
 // dutyStates are the states a duty may be recorded in: while the case is

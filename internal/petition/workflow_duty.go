@@ -18,6 +18,11 @@ type Duty struct {
 	Action Action
 	Rule   string    // the deadline rule that times it
 	Event  EventKind // the internal event its action records
+	// Opener, when set, is the action that records the request owing the
+	// duty (a superior's request for a report), with its event; other
+	// duties are opened by a workflow step.
+	Opener     Action
+	OpenerNote EventKind
 }
 
 // The duties.
@@ -27,28 +32,43 @@ var (
 	// told the content (Luật Tố cáo Art. 29(3); NĐ 31/2019 Art. 9(2)). The
 	// notice to the person denounced never carries the denouncer's
 	// identity (Art. 8, 47, 56).
-	DutyNotifyParties = Duty{ActNotifyParties, deadline.DenunciationNotify, EventPartiesNotified}
+	DutyNotifyParties = Duty{Action: ActNotifyParties, Rule: deadline.DenunciationNotify, Event: EventPartiesNotified}
 	// DutySendSuspension: a complaint's suspension decision is sent within
 	// 3 working days of its issue (Luật Khiếu nại Art. 11a; NĐ 124/2020
 	// Art. 28a as added by NĐ 155/2026), for decisions from 01/07/2026.
-	DutySendSuspension = Duty{ActSuspensionSent, deadline.SuspensionSend, EventSuspensionSent}
+	DutySendSuspension = Duty{Action: ActSuspensionSent, Rule: deadline.SuspensionSend, Event: EventSuspensionSent}
 	// DutyPublishConclusion: a denunciation's conclusion is published
 	// within 7 working days of its issue (Luật Tố cáo Art. 40); the
 	// approved answer of a denunciation is its conclusion.
-	DutyPublishConclusion = Duty{ActConclusionPublished, deadline.DenunciationPublish, EventConclusionPublished}
+	DutyPublishConclusion = Duty{Action: ActConclusionPublished, Rule: deadline.DenunciationPublish, Event: EventConclusionPublished}
+	// DutyReportToSuperior: when a denunciation is not resolved in time
+	// and the superior asks for a report, the resolver reports within 5
+	// working days (Luật Tố cáo Art. 38). The office records the request
+	// (ActReportRequested), which opens the clock.
+	DutyReportToSuperior = Duty{Action: ActReportSent, Rule: deadline.DenunciationReport, Event: EventReportSent,
+		Opener: ActReportRequested, OpenerNote: EventReportRequested}
 )
 
 // Duties lists every duty.
-var Duties = []Duty{DutyNotifyParties, DutySendSuspension, DutyPublishConclusion}
+var Duties = []Duty{DutyNotifyParties, DutySendSuspension, DutyPublishConclusion, DutyReportToSuperior}
 
-// DutyOf returns the duty an action meets.
+// DutyOf returns the duty an action meets or opens, and whether the
+// action opens it.
 func DutyOf(a Action) (Duty, bool) {
+	du, _, ok := dutyOf(a)
+	return du, ok
+}
+
+func dutyOf(a Action) (Duty, bool, bool) {
 	for _, du := range Duties {
 		if du.Action == a {
-			return du, true
+			return du, false, true
+		}
+		if du.Opener != "" && du.Opener == a {
+			return du, true, true
 		}
 	}
-	return Duty{}, false
+	return Duty{}, false, false
 }
 
 // DutyClock is the running clock of a duty on the case, or nil.
@@ -72,6 +92,20 @@ func guardDuty(a Action) func(*CaseState, Env) *fault.Error {
 		}
 		return nil
 	}
+}
+
+// guardOverdue allows a superior's request for a report (Luật Tố cáo Art.
+// 38) only on a denunciation whose resolution is overdue, and once while
+// the report is owed.
+func guardOverdue(st *CaseState, env Env) *fault.Error {
+	mc := st.MainClock()
+	if mc == nil || mc.RuleID != deadline.DenunciationResolve || !mc.LateAt(env.Now) {
+		return fault.New(fault.Conflict, "workflow.not_overdue")
+	}
+	if st.DutyClock(deadline.DenunciationReport) != nil {
+		return fault.New(fault.Conflict, "workflow.report_owed")
+	}
+	return nil
 }
 
 // openDuty opens the clock of a duty from the instant of the step that
@@ -107,9 +141,12 @@ type DutyInput struct {
 func (in DutyInput) Action() Action { return in.Act }
 
 func (in DutyInput) decide(d *decision) error {
-	du, ok := DutyOf(in.Act)
+	du, opens, ok := dutyOf(in.Act)
 	if !ok {
 		return ErrUnknownAction
+	}
+	if opens {
+		return in.open(d, du)
 	}
 	var e errs
 	ref, fe := checkText("document_ref", in.DocumentRef, 1, MaxDocRef)
@@ -149,5 +186,35 @@ func (in DutyInput) decide(d *decision) error {
 		text += " — " + note
 	}
 	d.event(du.Event, false, text)
+	return nil
+}
+
+// open records the request that owes a duty and opens its clock from it.
+func (in DutyInput) open(d *decision, du Duty) error {
+	var e errs
+	ref, fe := checkText("document_ref", in.DocumentRef, 1, MaxDocRef)
+	e.add(fe)
+	note, fe := checkText("note", in.Note, 0, MaxNote)
+	e.add(fe)
+	if in.AccusedNotice != "" {
+		e.add(fault.FieldError("accused_notice", "workflow.accused_notice_notify_only", nil))
+	}
+	at, err := d.decisionAt(in.DoneOn, "done_on")
+	if err != nil {
+		e.add(err.(*fault.Error))
+	}
+	if err := e.err(); err != nil {
+		return err
+	}
+	if err := d.openDuty(du, at); err != nil {
+		return err
+	}
+	d.ch.Audit["rule_id"], d.ch.Audit["requested_at"], d.ch.Audit["document_ref"] = du.Rule, at, ref
+	d.record(string(in.Act), ref, at, note, map[string]any{"rule_id": du.Rule})
+	text := ref
+	if note != "" {
+		text += " — " + note
+	}
+	d.event(du.OpenerNote, false, text)
 	return nil
 }

@@ -215,7 +215,7 @@ func inputFrom(a petition.Action, f url.Values) (petition.Input, error) {
 		return petition.TerminateInput(decision), nil
 	case petition.ActWithdraw:
 		return petition.WithdrawInput{Reason: f.Get("reason"), Continue: f["continue"]}, nil
-	case petition.ActNotifyParties, petition.ActSuspensionSent, petition.ActConclusionPublished:
+	case petition.ActNotifyParties, petition.ActSuspensionSent, petition.ActConclusionPublished, petition.ActReportRequested, petition.ActReportSent:
 		done, err := formDate(f, "done_on")
 		if err != nil {
 			return nil, err
