@@ -92,6 +92,10 @@ type app struct {
 // that builds hundreds of apps.
 var apiSchemas = sync.OnceValues(func() (httpapi.Schemas, error) { return httpapi.LoadSchemas(api.Spec) })
 
+// messageCatalog is the embedded message catalogue, loaded once per process
+// for the same reasons: it is only read, as every request reads it.
+var messageCatalog = sync.OnceValues(i18n.Load)
+
 func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform.Clock, log *slog.Logger) (*app, error) {
 	a := &app{cfg: cfg, log: log, clock: clock, db: db}
 	now := clock.Now
@@ -168,7 +172,7 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 	if err != nil {
 		return nil, err
 	}
-	cat, err := i18n.Load()
+	cat, err := messageCatalog()
 	if err != nil {
 		return nil, err
 	}
