@@ -41,6 +41,8 @@ type CaseRef struct {
 	// the words found marked; the content is scrubbed of the petitioner's
 	// identity as on a case page the petitioner is not shown on.
 	Snippet []textfold.Segment
+	// SnippetOfTitle: the Snippet is the title, not the content.
+	SnippetOfTitle bool
 }
 
 // Urgency says how a case stands against its due time.

@@ -2,11 +2,13 @@ package report
 
 import (
 	"context"
+	"sort"
 	"strings"
 	"time"
 
 	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/fault"
+	"github.com/phucdap/phucdap/internal/textfold"
 )
 
 // Publication is a published answer the office may put on the public
@@ -189,6 +191,47 @@ func (s *Service) PublicAnswers(ctx context.Context, ps PublicationStore, limit 
 		list[i] = list[i].Redacted()
 	}
 	return list, nil
+}
+
+// PublicHit is a published answer found by a search of the public page,
+// with its title and texts highlighted (nil when a text has no match).
+type PublicHit struct {
+	Publication
+	Title, Content, Answer []textfold.Segment
+}
+
+// publicSearchPool is how many of the newest public answers a search of
+// the public page looks through.
+const publicSearchPool = 1000
+
+// SearchPublicAnswers finds, among the answers the office marked
+// publishable, those where every word of q is in the redacted title,
+// letter, answer or topic (as the public reads them, so nothing redaction
+// removed can be found), best match first.
+func (s *Service) SearchPublicAnswers(ctx context.Context, ps PublicationStore, q textfold.Query, limit int) ([]PublicHit, error) {
+	list, err := s.PublicAnswers(ctx, ps, publicSearchPool)
+	if err != nil {
+		return nil, err
+	}
+	type scored struct {
+		hit   PublicHit
+		score int
+	}
+	var found []scored
+	for _, p := range list {
+		n, ok := q.Score([]string{p.Title, p.Content, p.Answer, p.TopicVI + " " + p.TopicEN}, []int{4, 1, 2, 2})
+		if !ok {
+			continue
+		}
+		found = append(found, scored{PublicHit{Publication: p, Title: textfold.Highlight(p.Title, q.Terms, 0),
+			Content: textfold.Highlight(p.Content, q.Terms, 240), Answer: textfold.Highlight(p.Answer, q.Terms, 240)}, n})
+	}
+	sort.SliceStable(found, func(i, j int) bool { return found[i].score > found[j].score })
+	out := make([]PublicHit, 0, min(len(found), limit))
+	for i := 0; i < len(found) && i < limit; i++ {
+		out = append(out, found[i].hit)
+	}
+	return out, nil
 }
 
 // SetPublishable marks or unmarks an answer for the public page: the

@@ -204,7 +204,7 @@ func (s *CaseAccessStore) ListCases(ctx context.Context, f access.CaseFilter, cq
 	for _, r := range rows {
 		c := r.ref(coord[r.ID])
 		if cq.Search != nil {
-			c.Snippet = snippet(cq.Search, c.Title, r.Content, c.Scope, r.identity())
+			c.Snippet, c.SnippetOfTitle = snippet(cq.Search, c.Title, r.Content, c.Scope, r.identity())
 		}
 		out = append(out, c)
 	}

@@ -209,13 +209,13 @@ func searchWhere(q *gorm.DB, sq textfold.Query, contact access.CaseFilter) (*gor
 // snippet is the title with the words marked if they are in it, else
 // the piece of the content (scrubbed as the store indexed it) where they
 // are.
-func snippet(sq *textfold.Query, title, content string, scope access.CaseScope, id access.Identity) []textfold.Segment {
+func snippet(sq *textfold.Query, title, content string, scope access.CaseScope, id access.Identity) ([]textfold.Segment, bool) {
 	if s := textfold.Highlight(title, sq.Terms, 0); s != nil {
-		return s
+		return s, true
 	}
 	body := access.ScrubText(content, id)
 	if scope.SecretIdentity() {
 		body = access.ScrubShapes(body)
 	}
-	return textfold.Highlight(body, sq.Terms, 160)
+	return textfold.Highlight(body, sq.Terms, 160), false
 }

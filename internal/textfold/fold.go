@@ -178,3 +178,36 @@ func Highlight(text string, terms []string, width int) []Segment {
 	}
 	return out
 }
+
+// Score says whether every word of q is found in the texts (folded) and
+// how well: each word scores the weight of each text it is in, and the
+// phrase, found whole, twice that. It is the search of a list already in
+// memory (the public page's redacted answers); the store's SQL search
+// ranks the same way.
+func (q Query) Score(texts []string, weights []int) (int, bool) {
+	folded := make([]string, len(texts))
+	for i, t := range texts {
+		folded[i] = Fold(t)
+	}
+	score := 0
+	for _, w := range q.Terms {
+		found := false
+		for i, f := range folded {
+			if strings.Contains(f, w) {
+				found = true
+				score += weights[i]
+			}
+		}
+		if !found {
+			return 0, false
+		}
+	}
+	if len(q.Terms) > 1 {
+		for i, f := range folded {
+			if strings.Contains(f, q.Phrase) {
+				score += 2 * weights[i]
+			}
+		}
+	}
+	return score, true
+}

@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/phucdap/phucdap/internal/i18n"
 	"github.com/phucdap/phucdap/internal/present"
 	"github.com/phucdap/phucdap/internal/report"
+	"github.com/phucdap/phucdap/internal/textfold"
 )
 
 // Hotline is the department's hotline (đường dây nóng, Plan 55 IV.3) as
@@ -28,6 +30,9 @@ type publicAnswerView struct {
 	report.Publication
 	When  string
 	Topic string
+	// For a search: the texts with the words found marked (nil: show the
+	// text as is).
+	HTitle, HContent, HAnswer []textfold.Segment
 }
 
 type transparencyData struct {
@@ -44,9 +49,11 @@ type transparencyData struct {
 	TopicRows                     []figRow
 	Plan                          []planDimView
 	Answers                       []publicAnswerView
-	Hotline                       Hotline
-	JSON, CSV                     string
-	Generated                     string
+	// Q searches the published answers; QError is why it was refused.
+	Q, QError string
+	Hotline   Hotline
+	JSON, CSV string
+	Generated string
 }
 
 // transparency is the public page (no login): this month's figures, the
@@ -135,13 +142,30 @@ func (r *Reports) transparency(c echo.Context) error {
 	d.Topics = rateBars("chart-topics", r.tf(c, "report.chart.topics_title", "Month", d.MonthLabel), t("report.chart.topics_desc"), bars, target,
 		targetLabel, t("report.chart.no_data"))
 	d.Plan = r.planView(c, plan, false)
-	pubs, err := r.Service.PublicAnswers(ctx, r.Publications, 20)
-	if err != nil {
-		return err
+	var hits []report.PublicHit
+	d.Q = strings.TrimSpace(c.QueryParam("q"))
+	if d.Q != "" {
+		sq, why := textfold.Parse(d.Q)
+		d.QError = why
+		if why == "" {
+			if hits, err = r.Service.SearchPublicAnswers(ctx, r.Publications, sq, 20); err != nil {
+				return err
+			}
+		}
+	} else {
+		pubs, err := r.Service.PublicAnswers(ctx, r.Publications, 20)
+		if err != nil {
+			return err
+		}
+		for _, p := range pubs {
+			hits = append(hits, report.PublicHit{Publication: p})
+		}
 	}
 	loc := r.Service.Location()
-	for _, p := range pubs {
-		v := publicAnswerView{Publication: p, When: calendar.DateOf(p.PublishedAt, loc).VN(), Topic: p.TopicVI}
+	for _, h := range hits {
+		p := h.Publication
+		v := publicAnswerView{Publication: p, When: calendar.DateOf(p.PublishedAt, loc).VN(), Topic: p.TopicVI,
+			HTitle: h.Title, HContent: h.Content, HAnswer: h.Answer}
 		if lang == i18n.EN && p.TopicEN != "" {
 			v.Topic = p.TopicEN
 		}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -15,6 +16,7 @@ import (
 	"github.com/phucdap/phucdap/internal/org"
 	"github.com/phucdap/phucdap/internal/petition"
 	"github.com/phucdap/phucdap/internal/present"
+	"github.com/phucdap/phucdap/internal/textfold"
 )
 
 type inboxRow struct {
@@ -44,6 +46,11 @@ type inboxFilter struct {
 	Status, Kind, Urgency string
 	TopicID               int64
 	All                   bool
+	// Q is the search typed in the staff bar's box; it searches closed
+	// cases too.
+	Q string
+	// QError is the message key of a refused search (textfold.Parse).
+	QError string
 }
 
 // dueText shows a due time as the law reads it: "24:00 ngày 11/12/2026"
@@ -75,11 +82,21 @@ func (s *Staff) renderInbox(c echo.Context, res *bulkResult) error {
 	if f.Urgency != string(access.UrgencyLate) && f.Urgency != string(access.UrgencyDueSoon) {
 		f.Urgency = ""
 	}
-	q := access.CaseQuery{OpenOnly: !f.All && f.Status == "", Status: f.Status, Kind: f.Kind, TopicID: f.TopicID,
+	f.Q = strings.TrimSpace(c.QueryParam("q"))
+	q := access.CaseQuery{OpenOnly: !f.All && f.Status == "" && f.Q == "", Status: f.Status, Kind: f.Kind, TopicID: f.TopicID,
 		Urgency: access.Urgency(f.Urgency), SoonUntil: s.SoonUntil(ctx)}
-	list, err := s.Cases.List(ctx, a, q)
-	if err != nil {
-		return err
+	if f.Q != "" {
+		sq, why := textfold.Parse(f.Q)
+		f.QError = why
+		q.Search = &sq
+	}
+	// A refused search lists nothing; the page says why.
+	var list []access.CaseRef
+	var err error
+	if f.QError == "" {
+		if list, err = s.Cases.List(ctx, a, q); err != nil {
+			return err
+		}
 	}
 	now, soonUntil := s.Now(), q.SoonUntil
 	d := inboxData{Filter: f, Statuses: petition.Statuses, Kinds: petition.Kinds, Result: res,

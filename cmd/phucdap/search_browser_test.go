@@ -1,0 +1,101 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/phucdap/phucdap/internal/access"
+	"github.com/phucdap/phucdap/internal/storetest"
+)
+
+// In a real browser: the office types a name without diacritics into the
+// staff bar's search box on any page and lands on the inbox with the case
+// found and the words marked; a secret denouncer's name finds nothing; a
+// query of punctuation is refused in Vietnamese. Screenshots search-*.png
+// (test temp dir and /tmp/phucdap-shots).
+func TestSearchInBrowser(t *testing.T) {
+	storetest.Parallel(t)
+	chromium(t)
+	ta := newTestApp(t, storetest.NewSQLite(t))
+	ta.addStaff(t, "vanthu@sxd.test", "VP", access.Office)
+	_, road := ta.submitCase(t, "phan_anh", "Nguyễn Thị Hằng", "0912345678", "Mặt đường Đông Kinh bị lún sâu sau trận mưa lớn, xe máy đi lại nguy hiểm.", false)
+	ta.submitCase(t, "phan_anh", "Trần Văn Bình", "0987654321", "Đèn chiếu sáng ngõ 5 phố Bà Triệu hỏng hơn một tuần.", false)
+	ta.submitCase(t, "to_cao", "Phạm Văn Đức", "0977000111", "Tôi là Phạm Văn Đức, tố cáo cán bộ địa chính nhận tiền.", true)
+	ctx := newBrowser(t)
+	shot := func(name string) {
+		t.Helper()
+		b, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatalf("screenshot %s: %v", name, err)
+		}
+		t.Logf("screenshot %s (copied to /tmp/phucdap-shots/%s)", saveShot(t, name, b), name)
+		page, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m := templateSlip.FindString(page); m != "" {
+			t.Errorf("%s shows %q", name, m)
+		}
+	}
+	do := func(what string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, actions...); err != nil {
+			page, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main")))
+			t.Fatalf("%s: %v\npage:\n%s", what, err, page)
+		}
+	}
+	eval := func(js string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	search := func(q string) {
+		t.Helper()
+		// The last search's summary goes first, so that the wait is for
+		// the next page's.
+		eval(`(() => { for (const id of ["search-summary", "search-error"]) { const e = document.getElementById(id); if (e) e.remove() } return "" })()`)
+		do("search "+q,
+			chromedp.SendKeys(chromedp.CSS("#staff-q"), q),
+			chromedp.Submit(chromedp.CSS("#staff-q")),
+			chromedp.WaitVisible(chromedp.CSS("#search-summary, #search-error")),
+		)
+	}
+	do("login",
+		chromedp.Navigate(ta.Server.URL+"/login?next=/staff/password"),
+		chromedp.WaitVisible(chromedp.CSS("#email")),
+		chromedp.SendKeys(chromedp.CSS("#email"), "vanthu@sxd.test"),
+		chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
+		chromedp.Submit(chromedp.CSS("#password")),
+		chromedp.WaitVisible(chromedp.CSS("#staff-q")),
+	)
+	// From a page that is not the inbox: the box is in the staff bar.
+	search("nguyen thi hang")
+	if got := eval(`Array.from(document.querySelectorAll("table.inbox tbody tr")).map(r => r.innerText).join("\n")`); !strings.Contains(got, road) ||
+		strings.Count(got, "SXD-") != 1 {
+		t.Errorf("nguyen thi hang: %q", got)
+	}
+	shot("search-name.png")
+	search("duong dong kinh")
+	if got := eval(`Array.from(document.querySelectorAll("table.inbox mark")).map(m => m.innerText).join("|")`); got != "đường|Đông|Kinh" {
+		t.Errorf("marked: %q", got)
+	}
+	shot("search-content.png")
+	search("pham van duc")
+	if n := eval(`String(document.querySelectorAll("table.inbox tbody tr").length)`); n != "0" {
+		t.Errorf("the secret denouncer's name found %s cases", n)
+	}
+	if s := eval(`document.querySelector("main").innerText`); !strings.Contains(s, "Không tìm thấy hồ sơ nào") {
+		t.Errorf("no result page: %q", s)
+	}
+	shot("search-secret.png")
+	search("?!…")
+	if s := eval(`document.getElementById("search-error").innerText`); !strings.Contains(s, "có chữ hoặc số") {
+		t.Errorf("refusal: %q", s)
+	}
+	shot("search-refused.png")
+}
