@@ -167,6 +167,7 @@ func staffMatrix() map[string]route {
 		"POST /staff/cases/:id/conclusion_published":    {allow: "office", path: "/staff/cases/{case}/conclusion_published", form: url.Values{}},
 		"POST /staff/cases/:id/report_requested":        {allow: "office", path: "/staff/cases/{case}/report_requested", form: url.Values{}},
 		"POST /staff/cases/:id/report_sent":             {allow: "office", path: "/staff/cases/{case}/report_sent", form: url.Values{}},
+		"POST /staff/cases/:id/reported_back":           {allow: "office", path: "/staff/cases/{case}/reported_back", form: url.Values{}},
 		"GET /api/v1/cases":                             {allow: staffReaders},
 		"POST /api/v1/cases":                            {allow: "office", json: `{}`},
 		"GET /api/v1/cases/:code":                       {allow: caseReaders, path: "/api/v1/cases/{code}"},
@@ -192,6 +193,7 @@ func staffMatrix() map[string]route {
 		"POST /api/v1/cases/:code/conclusion_published": {allow: "office", path: "/api/v1/cases/{code}/conclusion_published", json: `{}`},
 		"POST /api/v1/cases/:code/report_requested":     {allow: "office", path: "/api/v1/cases/{code}/report_requested", json: `{}`},
 		"POST /api/v1/cases/:code/report_sent":          {allow: "office", path: "/api/v1/cases/{code}/report_sent", json: `{}`},
+		"POST /api/v1/cases/:code/reported_back":        {allow: "office", path: "/api/v1/cases/{code}/reported_back", json: `{}`},
 
 		// Staff API.
 		"GET /api/v1/me":                                         {allow: everyone},

@@ -316,6 +316,8 @@ func viTexts() texts {
 				return "công khai kết luận nội dung tố cáo"
 			case StepReport:
 				return "báo cáo cơ quan cấp trên về việc giải quyết tố cáo quá hạn"
+			case StepReportBack:
+				return "báo cáo kết quả giải quyết cho cơ quan, đại biểu dân cử đã chuyển đơn"
 			}
 			return string(s)
 		},
@@ -333,6 +335,8 @@ func viTexts() texts {
 				return "kể từ ngày ban hành kết luận nội dung tố cáo"
 			case StartReportRequest:
 				return "kể từ ngày nhận yêu cầu báo cáo của cơ quan cấp trên"
+			case StartResolved:
+				return "kể từ ngày có kết quả giải quyết"
 			}
 			return "kể từ ngày nhận"
 		},
@@ -350,6 +354,8 @@ func viTexts() texts {
 				return "Kết luận"
 			case StartReportRequest:
 				return "Cấp trên yêu cầu báo cáo"
+			case StartResolved:
+				return "Có kết quả giải quyết"
 			}
 			return "Nhận"
 		},
@@ -395,6 +401,8 @@ func viTexts() texts {
 				return "ngày ban hành kết luận"
 			case StartReportRequest:
 				return "ngày cấp trên yêu cầu báo cáo"
+			case StartResolved:
+				return "ngày có kết quả giải quyết"
 			}
 			return "ngày nhận"
 		},
@@ -465,6 +473,8 @@ func enTexts() texts {
 				return "publish the conclusion on the denunciation"
 			case StepReport:
 				return "report to the superior on the overdue denunciation"
+			case StepReportBack:
+				return "report the result to the elected body or deputy that forwarded the case"
 			}
 			return string(s)
 		},
@@ -482,6 +492,8 @@ func enTexts() texts {
 				return "from the conclusion on the denunciation"
 			case StartReportRequest:
 				return "from the superior's request for a report"
+			case StartResolved:
+				return "from the resolution"
 			}
 			return "from receipt"
 		},
@@ -499,6 +511,8 @@ func enTexts() texts {
 				return "Conclusion"
 			case StartReportRequest:
 				return "Report requested by the superior"
+			case StartResolved:
+				return "Resolved"
 			}
 			return "Received"
 		},
@@ -548,6 +562,8 @@ func enTexts() texts {
 				return "date of the conclusion"
 			case StartReportRequest:
 				return "date the superior asked for the report"
+			case StartResolved:
+				return "date of the resolution"
 			}
 			return "date of receipt"
 		},

@@ -217,6 +217,10 @@ func TestExplainEveryRule(t *testing.T) {
 		{Request{RuleID: DenunciationReport, StartDate: d("2026-08-28")}, want{
 			vi: []string{"Tố cáo: báo cáo cơ quan cấp trên về việc giải quyết tố cáo quá hạn trong 5 ngày làm việc kể từ ngày nhận yêu cầu báo cáo của cơ quan cấp trên (Luật Tố cáo 2018, Điều 38)", "Hạn: hết ngày 09/09/2026"},
 			en: []string{"Denunciation: report to the superior on the overdue denunciation within 5 working days from the superior's request for a report (Law on Denunciations 2018, Art. 38)", "Due: end of 9 September 2026"}}},
+		// Resolved Mon 02/11/2026: 7 working days, Wed 11/11.
+		{Request{RuleID: ElectedReportBack, StartDate: d("2026-11-02")}, want{
+			vi: []string{"Tiếp công dân: báo cáo kết quả giải quyết cho cơ quan, đại biểu dân cử đã chuyển đơn trong 7 ngày làm việc kể từ ngày có kết quả giải quyết (Luật Tiếp công dân 2013, Điều 27(2))", "Hạn: hết ngày 11/11/2026"},
+			en: []string{"report the result to the elected body or deputy that forwarded the case within 7 working days from the resolution (Law on Citizen Reception 2013, Art. 27(2))", "Due: end of 11 November 2026"}}},
 		{Request{RuleID: ReceptionAnswer, StartDate: d("2026-03-02")}, want{
 			vi: []string{"Luật Tiếp công dân 2013, Điều 28(1)"},
 			en: []string{"Law on Citizen Reception 2013, Art. 28(1)"}}},

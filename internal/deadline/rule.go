@@ -44,6 +44,9 @@ const (
 	// StartReportRequest: a superior asked the resolver for a report on
 	// an overdue denunciation (the resolver reports from it).
 	StartReportRequest StartEvent = "report_request"
+	// StartResolved: the case was resolved (its answer or decision
+	// issued); a body that forwarded it is told the result from then.
+	StartResolved StartEvent = "resolved"
 )
 
 // Complexity is the written classification of a case (NĐ 124/2020 Art. 3a
@@ -90,6 +93,7 @@ const (
 	StepSendDecision Step = "send_decision" // gửi quyết định tạm đình chỉ
 	StepPublish      Step = "publish"       // công khai kết luận nội dung tố cáo
 	StepReport       Step = "report"        // báo cáo cấp trên (tố cáo quá hạn)
+	StepReportBack   Step = "report_back"   // báo cáo kết quả cho cơ quan dân cử đã chuyển đơn
 )
 
 // Rule IDs shipped by DefaultRules.
@@ -114,6 +118,7 @@ const (
 	SuspensionSend      = "complaint.suspension_send"
 	DenunciationPublish = "denunciation.publish"
 	DenunciationReport  = "denunciation.superior_report"
+	ElectedReportBack   = "reception.elected_report_back"
 )
 
 // MaxLimit bounds every limit and override (ten years of days). It keeps a
@@ -295,7 +300,7 @@ func (r Rule) Validate() error {
 	if !r.Unit.valid() {
 		bad("unit", "unit %q", r.Unit)
 	}
-	if !slices.Contains([]StartEvent{StartReceipt, StartAcceptance, StartDecision, StartAcceptDecision, StartSuspension, StartConclusion, StartReportRequest}, r.Start) {
+	if !slices.Contains([]StartEvent{StartReceipt, StartAcceptance, StartDecision, StartAcceptDecision, StartSuspension, StartConclusion, StartReportRequest, StartResolved}, r.Start) {
 		bad("start", "start event %q", r.Start)
 	}
 	if r.VersionBy != "" && r.VersionBy != r.Start {
@@ -579,6 +584,20 @@ func DefaultRules() []Rule {
 			VersionBy:      StartReportRequest,
 			VersionBasis:   "ngày cấp trên yêu cầu báo cáo (Luật Tố cáo 2018, Điều 38; một phiên bản)",
 			VersionBasisEN: "the date the superior asked for the report (Law on Denunciations 2018, Art. 38; one version)",
+		},
+		{
+			// Luật Tiếp công dân Art. 27(2): a case forwarded by a National
+			// Assembly body or deputy, a People's Council deputy or a
+			// citizen reception board is reported back within 7 working
+			// days of its resolution.
+			ID: ElectedReportBack, Kind: KindReception, Step: StepReportBack,
+			Limit: 7, Unit: WorkingDays, Start: StartResolved, EffectiveFrom: past,
+			LegalBasis:     "Luật Tiếp công dân 2013, Điều 27(2)",
+			LegalBasisEN:   "Law on Citizen Reception 2013, Art. 27(2)",
+			Confidence:     "A",
+			VersionBy:      StartResolved,
+			VersionBasis:   "ngày có kết quả giải quyết (Luật Tiếp công dân 2013, Điều 27(2); một phiên bản)",
+			VersionBasisEN: "the date of the resolution (Law on Citizen Reception 2013, Art. 27(2); one version)",
 		},
 		{
 			ID: ReceptionAnswer, Kind: KindReception, Step: StepAnswer,

@@ -83,6 +83,7 @@ var operationAccess = map[string]access.Action{
 	"ConclusionPublished": access.ActCaseDecide,
 	"ReportRequested":     access.ActCaseDecide,
 	"ReportSent":          access.ActCaseDecide,
+	"ReportedBack":        access.ActCaseDecide,
 
 	// Scheduled work and alerts: everyone's own inbox; the jobs
 	// are the admin's.

@@ -1440,6 +1440,24 @@ func (e ReportSentParamsLang) Valid() bool {
 	}
 }
 
+// Defines values for ReportedBackParamsLang.
+const (
+	ReportedBackParamsLangEn ReportedBackParamsLang = "en"
+	ReportedBackParamsLangVi ReportedBackParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the ReportedBackParamsLang enum.
+func (e ReportedBackParamsLang) Valid() bool {
+	switch e {
+	case ReportedBackParamsLangEn:
+		return true
+	case ReportedBackParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ResumeCaseParamsLang.
 const (
 	ResumeCaseParamsLangEn ResumeCaseParamsLang = "en"
@@ -2242,6 +2260,7 @@ type CaseClassification struct {
 	Complexity       Complexity                         `json:"complexity"`
 	ComplexityRef    string                             `json:"complexity_ref"`
 	Criteria         []string                           `json:"criteria"`
+	ElectedBody      bool                               `json:"elected_body"`
 
 	// Eligible Absent until classified.
 	Eligible         *bool  `json:"eligible,omitempty"`
@@ -2465,8 +2484,11 @@ type ClassifyInput struct {
 	//
 	// Example: 2026-08-01
 	DecisionKnownOn *string `json:"decision_known_on,omitempty"`
-	Eligible        bool    `json:"eligible"`
-	IneligibleNote  *string `json:"ineligible_note,omitempty"`
+
+	// ElectedBody Forwarded by a National Assembly body or deputy, a People's Council deputy or a citizen reception board: the result is reported back within 7 working days of the resolution (Luật Tiếp công dân Art. 27(2)).
+	ElectedBody    *bool   `json:"elected_body,omitempty"`
+	Eligible       bool    `json:"eligible"`
+	IneligibleNote *string `json:"ineligible_note,omitempty"`
 
 	// IneligibleReason Required when not eligible; other needs ineligible_note.
 	IneligibleReason *ClassifyInputIneligibleReason `json:"ineligible_reason,omitempty"`
@@ -3799,6 +3821,15 @@ type ReportSentParams struct {
 // ReportSentParamsLang defines parameters for ReportSent.
 type ReportSentParamsLang string
 
+// ReportedBackParams defines parameters for ReportedBack.
+type ReportedBackParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *ReportedBackParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// ReportedBackParamsLang defines parameters for ReportedBack.
+type ReportedBackParamsLang string
+
 // ResumeCaseParams defines parameters for ResumeCase.
 type ResumeCaseParams struct {
 	// Lang Language of messages, `vi` (default) or `en`.
@@ -4181,6 +4212,9 @@ type ReportRequestedJSONRequestBody = DutyInput
 // ReportSentJSONRequestBody defines body for ReportSent for application/json ContentType.
 type ReportSentJSONRequestBody = DutyInput
 
+// ReportedBackJSONRequestBody defines body for ReportedBack for application/json ContentType.
+type ReportedBackJSONRequestBody = DutyInput
+
 // ResumeCaseJSONRequestBody defines body for ResumeCase for application/json ContentType.
 type ResumeCaseJSONRequestBody = DecisionInput
 
@@ -4303,6 +4337,9 @@ type ServerInterface interface {
 	// ReportSent Record that the report on an overdue denunciation was sent to the superior (office)
 	// (POST /cases/{code}/report_sent)
 	ReportSent(ctx echo.Context, code CaseCode, params ReportSentParams) error
+	// ReportedBack Record that the elected body that forwarded the case was told the result (office)
+	// (POST /cases/{code}/reported_back)
+	ReportedBack(ctx echo.Context, code CaseCode, params ReportedBackParams) error
 	// ResumeCase Resume a suspended resolution (office)
 	// (POST /cases/{code}/resume)
 	ResumeCase(ctx echo.Context, code CaseCode, params ResumeCaseParams) error
@@ -5188,6 +5225,31 @@ func (w *ServerInterfaceWrapper) ReportSent(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ReportSent(ctx, code, params)
+	return err
+}
+
+// ReportedBack converts echo context to params.
+func (w *ServerInterfaceWrapper) ReportedBack(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "code" -------------
+	var code CaseCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", ctx.Param("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter code: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReportedBackParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReportedBack(ctx, code, params)
 	return err
 }
 
@@ -6152,6 +6214,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/cases/:code/conclusion_published", wrapper.ConclusionPublished, options.OperationMiddlewares["conclusionPublished"]...)
 	router.POST(options.BaseURL+"/cases/:code/report_requested", wrapper.ReportRequested, options.OperationMiddlewares["reportRequested"]...)
 	router.POST(options.BaseURL+"/cases/:code/report_sent", wrapper.ReportSent, options.OperationMiddlewares["reportSent"]...)
+	router.POST(options.BaseURL+"/cases/:code/reported_back", wrapper.ReportedBack, options.OperationMiddlewares["reportedBack"]...)
 	router.POST(options.BaseURL+"/cases/:code/resume", wrapper.ResumeCase, options.OperationMiddlewares["resumeCase"]...)
 	router.POST(options.BaseURL+"/cases/:code/withdraw", wrapper.WithdrawCase, options.OperationMiddlewares["withdrawCase"]...)
 	router.POST(options.BaseURL+"/cases/:code/terminate", wrapper.TerminateCase, options.OperationMiddlewares["terminateCase"]...)
@@ -8489,6 +8552,103 @@ func (response ReportSentdefaultJSONResponse) VisitReportSentResponse(w http.Res
 	return err
 }
 
+type ReportedBackRequestObject struct {
+	Code   CaseCode `json:"code"`
+	Params ReportedBackParams
+	Body   *ReportedBackJSONRequestBody
+}
+
+type ReportedBackResponseObject interface {
+	VisitReportedBackResponse(w http.ResponseWriter) error
+}
+
+type ReportedBack200JSONResponse CaseDetail
+
+func (response ReportedBack200JSONResponse) VisitReportedBackResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportedBack403JSONResponse struct{ ErrorJSONResponse }
+
+func (response ReportedBack403JSONResponse) VisitReportedBackResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportedBack404JSONResponse Error
+
+func (response ReportedBack404JSONResponse) VisitReportedBackResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportedBack409JSONResponse Error
+
+func (response ReportedBack409JSONResponse) VisitReportedBackResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportedBack422JSONResponse Error
+
+func (response ReportedBack422JSONResponse) VisitReportedBackResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportedBackdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response ReportedBackdefaultJSONResponse) VisitReportedBackResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ResumeCaseRequestObject struct {
 	Code   CaseCode `json:"code"`
 	Params ResumeCaseParams
@@ -10586,6 +10746,9 @@ type StrictServerInterface interface {
 	// ReportSent Record that the report on an overdue denunciation was sent to the superior (office)
 	// (POST /cases/{code}/report_sent)
 	ReportSent(ctx context.Context, request ReportSentRequestObject) (ReportSentResponseObject, error)
+	// ReportedBack Record that the elected body that forwarded the case was told the result (office)
+	// (POST /cases/{code}/reported_back)
+	ReportedBack(ctx context.Context, request ReportedBackRequestObject) (ReportedBackResponseObject, error)
 	// ResumeCase Resume a suspended resolution (office)
 	// (POST /cases/{code}/resume)
 	ResumeCase(ctx context.Context, request ResumeCaseRequestObject) (ResumeCaseResponseObject, error)
@@ -11813,6 +11976,55 @@ func (sh *strictHandler) ReportSent(ctx echo.Context, code CaseCode, params Repo
 		return err
 	} else if validResponse, ok := response.(ReportSentResponseObject); ok {
 		return validResponse.VisitReportSentResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReportedBack operation middleware
+func (sh *strictHandler) ReportedBack(ctx echo.Context, code CaseCode, params ReportedBackParams) error {
+	var request ReportedBackRequestObject
+
+	request.Code = code
+	request.Params = params
+
+	var body ReportedBackJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReportedBack(ctx.Request().Context(), request.(ReportedBackRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReportedBack")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReportedBackResponseObject); ok {
+		return validResponse.VisitReportedBackResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}

@@ -170,6 +170,7 @@ func (a *API) ClassifyCase(ctx context.Context, req ClassifyCaseRequestObject) (
 	if b.ComplaintSubtype != nil {
 		in.Subtype = string(*b.ComplaintSubtype)
 	}
+	in.ElectedBody = b.ElectedBody != nil && *b.ElectedBody
 	if b.Complexity != nil {
 		in.Complexity = string(*b.Complexity)
 	}
@@ -480,7 +481,7 @@ func (a *API) caseDetail(ctx context.Context, id int64) (CaseDetail, error) {
 		Petitioner: PetitionerView{Shown: f.Identity.Shown, Secret: f.Identity.Secret, Waived: f.Identity.Waived, CanReveal: f.Identity.CanReveal},
 		Classification: CaseClassification{ClassifiedAt: st.Class.ClassifiedAt, Eligible: st.Class.Eligible, IneligibleReason: st.Class.IneligibleReason,
 			IneligibleNote: st.Class.IneligibleNote, WithinCompetence: st.Class.WithinCompetence, ManySenders: st.Class.ManySenders,
-			Round: max(st.Class.Round, 1), ComplaintSubtype: CaseClassificationComplaintSubtype(orDefault(st.Class.Subtype, petition.SubtypeAdministrative)), Complexity: Complexity(orNone(string(st.Class.Complexity))), Criteria: orEmpty(st.Class.Criteria),
+			Round: max(st.Class.Round, 1), ComplaintSubtype: CaseClassificationComplaintSubtype(orDefault(st.Class.Subtype, petition.SubtypeAdministrative)), ElectedBody: st.Class.ElectedBody, Complexity: Complexity(orNone(string(st.Class.Complexity))), Criteria: orEmpty(st.Class.Criteria),
 			ComplexityRef: st.Class.ComplexityRef, RemoteArea: st.Class.Remote},
 		CoordinatingUnits: []CaseUnit{}, Clocks: []CaseClock{}, Answers: []CaseAnswer{}, Contributions: []CaseContribution{},
 		Extensions: []CaseExtension{}, History: []CaseHistoryEntry{}, AllowedActions: []string{}, Children: []CaseLinkRef{}}

@@ -82,3 +82,16 @@ func (a *API) ReportSent(ctx context.Context, req ReportSentRequestObject) (Repo
 	}
 	return ReportSent200JSONResponse(d), nil
 }
+
+// ReportedBack implements POST /cases/{code}/reported_back.
+func (a *API) ReportedBack(ctx context.Context, req ReportedBackRequestObject) (ReportedBackResponseObject, error) {
+	in, err := dutyInput(petition.ActReportedBack, req.Body)
+	if err != nil {
+		return nil, err
+	}
+	d, _, err := a.act(ctx, req.Code, in)
+	if err != nil {
+		return nil, err
+	}
+	return ReportedBack200JSONResponse(d), nil
+}

@@ -92,6 +92,9 @@ const (
 	// report was sent.
 	EventReportRequested EventKind = "report_requested"
 	EventReportSent      EventKind = "report_sent"
+	// EventReportedBack: the elected body that forwarded the case was told
+	// the result.
+	EventReportedBack EventKind = "reported_back"
 )
 
 // EventKinds is every kind of case event and whether it is recorded public
@@ -106,7 +109,7 @@ var EventKinds = map[EventKind]EventShown{
 	EventWithdrawn: Internal, EventWithdrawalContinues: Internal, EventTerminated: Internal, EventFollowUp: Internal,
 	EventDueMoved: Either, EventLate: Internal, EventEscalated: Internal,
 	EventPartiesNotified: Internal, EventSuspensionSent: Internal, EventConclusionPublished: Internal,
-	EventReportRequested: Internal, EventReportSent: Internal,
+	EventReportRequested: Internal, EventReportSent: Internal, EventReportedBack: Internal,
 }
 
 // EventShown is where an event kind is recorded.
@@ -159,6 +162,7 @@ const (
 	// overdue denunciation, which owes the report (ActReportSent).
 	ActReportRequested Action = "report_requested"
 	ActReportSent      Action = "report_sent"
+	ActReportedBack    Action = "reported_back"
 )
 
 // UnitRole is the role the actor's own unit must hold on the case, on top
@@ -243,6 +247,8 @@ var Machine = []Transition{
 		Clocks: "Only when the resolution clock is late: a duty clock opens at the request (5 working days, Luật Tố cáo Art. 38); the resolution clock runs on."},
 	{Action: ActReportSent, From: dutyStates, Kinds: []Kind{KindDenunciation}, Perm: access.ActCaseDecide, Guard: guardDuty(ActReportSent),
 		Clocks: "The report duty clock is met at the date given; the state does not change."},
+	{Action: ActReportedBack, From: dutyStates, Perm: access.ActCaseDecide, Guard: guardDuty(ActReportedBack),
+		Clocks: "The duty clock the approved answer opened on a case forwarded by an elected body (7 working days, Luật Tiếp công dân Art. 27(2)) is met at the date given."},
 }
 
 // dutyStates are the states a duty may be recorded in: while the case is

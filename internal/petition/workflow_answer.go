@@ -81,6 +81,11 @@ func (in ApproveInput) decide(d *decision) error {
 		d.ch.Audit["due_at"] = mc.DueAt
 	}
 	d.ch.Audit["answer_id"], d.ch.Audit["published_at"] = draft.ID, at
+	if d.st.Class.ElectedBody {
+		if err := d.openDuty(DutyReportBack, at); err != nil {
+			return err
+		}
+	}
 	if d.st.Kind == KindDenunciation {
 		// The approved answer is the conclusion, to be published.
 		if err := d.openDuty(DutyPublishConclusion, at); err != nil {

@@ -30,6 +30,9 @@ type ClassifyInput struct {
 	// replaces the general one, from the same receipt, and its acceptance
 	// starts Art. 50's resolution clock.
 	Subtype string
+	// ElectedBody: forwarded by an elected body, owed the result within 7
+	// working days of the resolution (Luật Tiếp công dân Art. 27(2)).
+	ElectedBody bool
 	// Complexity none, complex or especially (denunciations), with the
 	// criteria of ComplexityCriteria that apply and the reference of the
 	// written classification.
@@ -204,14 +207,14 @@ func (in ClassifyInput) decide(d *decision) error {
 	}
 	d.ch.Case.Class = &ClassUpdate{TopicID: topicID, PlanTaskID: planTaskID, Eligible: eligible, IneligibleReason: reason,
 		IneligibleNote: note, WithinCompetence: in.WithinCompetence, ManySenders: in.ManySenders, Round: round,
-		Subtype: subtype, Remote: in.Remote, ClassifiedAt: d.now}
+		Subtype: subtype, ElectedBody: in.ElectedBody, Remote: in.Remote, ClassifiedAt: d.now}
 	d.ch.Case.Complexity = &ComplexityUpdate{Level: cx, Criteria: crit, Ref: ref}
 	a := d.ch.Audit
 	a["topic_id"], a["plan_task_id"] = nullable(topicID), nullable(planTaskID)
 	a["eligible"], a["ineligible_reason"], a["ineligible_note"] = eligible, reason, note
 	a["within_competence"], a["many_senders"], a["complaint_round"] = in.WithinCompetence, in.ManySenders, round
 	a["complexity"], a["complexity_criteria"], a["complexity_ref"] = string(cx), strings.Join(crit, ","), ref
-	a["remote_area"], a["complaint_subtype"] = in.Remote, subtype
+	a["remote_area"], a["complaint_subtype"], a["elected_body"] = in.Remote, subtype, in.ElectedBody
 	d.ch.Audit["classified_at"] = d.now
 	d.event(EventClassified, false, classifySummary(kind, subtype, eligible, reason, in.WithinCompetence, cx, crit, noteText))
 	return nil

@@ -49,8 +49,14 @@ var (
 		Opener: ActReportRequested, OpenerNote: EventReportRequested}
 )
 
+// DutyReportBack: a case forwarded by an elected body (a National Assembly
+// body or deputy, a People's Council deputy, a citizen reception board) is
+// reported back within 7 working days of its resolution (Luật Tiếp công
+// dân Art. 27(2)); the approved answer is the resolution.
+var DutyReportBack = Duty{Action: ActReportedBack, Rule: deadline.ElectedReportBack, Event: EventReportedBack}
+
 // Duties lists every duty.
-var Duties = []Duty{DutyNotifyParties, DutySendSuspension, DutyPublishConclusion, DutyReportToSuperior}
+var Duties = []Duty{DutyNotifyParties, DutySendSuspension, DutyPublishConclusion, DutyReportToSuperior, DutyReportBack}
 
 // DutyOf returns the duty an action meets or opens, and whether the
 // action opens it.

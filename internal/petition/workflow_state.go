@@ -48,7 +48,11 @@ type Classification struct {
 	Round int
 	// Subtype is the complaint's sub-type: "" (administrative) or
 	// SubtypeDisciplinary.
-	Subtype       string
+	Subtype string
+	// ElectedBody: the case was forwarded by an elected body (a National
+	// Assembly body or deputy, a People's Council deputy, a citizen
+	// reception board), which is owed the result (DutyReportBack).
+	ElectedBody   bool
 	Complexity    deadline.Complexity
 	Criteria      []string
 	ComplexityRef string
@@ -298,6 +302,7 @@ type ClassUpdate struct {
 	ManySenders         bool
 	Round               int
 	Subtype             string // complaints: "" or SubtypeDisciplinary
+	ElectedBody         bool
 	Remote              bool
 	ClassifiedAt        time.Time
 }

@@ -58,6 +58,7 @@ type caseStateRow struct {
 	ManySenders         bool
 	ComplaintRound      int
 	ComplaintSubtype    string
+	ElectedBody         bool
 	Complexity          string
 	ComplexityCriteria  string
 	ComplexityRef       string
@@ -70,7 +71,7 @@ type caseStateRow struct {
 
 const caseStateCols = "c.id, c.code, c.agency, c.kind, c.channel, c.status, c.topic_id, c.plan_task_id, c.title, c.place, c.lang, " +
 	"c.received_at, c.accepted_at, c.accept_decision_no, c.outcome_note, c.withdrawal_continues, c.registered_by, c.eligible, " +
-	"c.ineligible_reason, c.ineligible_note, c.within_competence, c.many_senders, c.complaint_round, c.complaint_subtype, c.complexity, " +
+	"c.ineligible_reason, c.ineligible_note, c.within_competence, c.many_senders, c.complaint_round, c.complaint_subtype, c.elected_body, c.complexity, " +
 	"c.complexity_criteria, c.complexity_ref, c.remote_area, c.classified_at, c.lead_unit_id, i.keep_secret, c.identity_sealed"
 
 // wfClockRow is clockRow with the spec and explanations. Row is a named
@@ -119,7 +120,7 @@ func (s *WorkflowStore) load(tx *gorm.DB, caseID int64) (*petition.CaseState, er
 		KeepSecret: r.KeepSecret == nil || *r.KeepSecret, Sealed: r.IdentitySealed, LeadUnitID: deref64(r.LeadUnitID),
 		Class: petition.Classification{ClassifiedAt: utcPtr(r.ClassifiedAt), Eligible: r.Eligible, IneligibleReason: r.IneligibleReason,
 			IneligibleNote: r.IneligibleNote, WithinCompetence: r.WithinCompetence, ManySenders: r.ManySenders, Round: r.ComplaintRound,
-			Subtype:    r.ComplaintSubtype,
+			Subtype: r.ComplaintSubtype, ElectedBody: r.ElectedBody,
 			Complexity: deadline.Complexity(r.Complexity), Criteria: splitList(r.ComplexityCriteria), ComplexityRef: r.ComplexityRef,
 			Remote: r.RemoteArea}}
 	if err := tx.Raw("SELECT unit_id FROM case_units WHERE case_id = ? AND role = 'coordinate' ORDER BY unit_id", caseID).
@@ -325,6 +326,7 @@ func caseColumns(u petition.CaseUpdate, set map[string]any) {
 		set["eligible"], set["ineligible_reason"], set["ineligible_note"] = c.Eligible, c.IneligibleReason, c.IneligibleNote
 		set["within_competence"], set["many_senders"], set["complaint_round"] = c.WithinCompetence, c.ManySenders, c.Round
 		set["remote_area"], set["classified_at"], set["complaint_subtype"] = c.Remote, c.ClassifiedAt.UTC(), c.Subtype
+		set["elected_body"] = c.ElectedBody
 	}
 	if c := u.Complexity; c != nil {
 		set["complexity"], set["complexity_criteria"], set["complexity_ref"] = string(c.Level), strings.Join(c.Criteria, ","), c.Ref

@@ -167,7 +167,7 @@ func inputFrom(a petition.Action, f url.Values) (petition.Input, error) {
 		return petition.ClassifyInput{DecisionKnownOn: known, Kind: petition.Kind(f.Get("kind")), TopicID: topic, Eligible: formBool(f, "eligible"),
 			IneligibleReason: f.Get("ineligible_reason"), IneligibleNote: f.Get("ineligible_note"),
 			WithinCompetence: formBool(f, "within_competence"), ManySenders: formBool(f, "many_senders"), Round: formInt(f, "round"),
-			Subtype: f.Get("complaint_subtype"), Complexity: f.Get("complexity"), Criteria: f["criteria"], ComplexityRef: f.Get("complexity_ref"),
+			Subtype: f.Get("complaint_subtype"), ElectedBody: formBool(f, "elected_body"), Complexity: f.Get("complexity"), Criteria: f["criteria"], ComplexityRef: f.Get("complexity_ref"),
 			Remote: formBool(f, "remote_area"), Note: f.Get("note")}, nil
 	case petition.ActAccept:
 		return petition.AcceptInput{DecisionNo: f.Get("decision_no"), DecidedOn: decided, Note: f.Get("note")}, nil
@@ -215,7 +215,7 @@ func inputFrom(a petition.Action, f url.Values) (petition.Input, error) {
 		return petition.TerminateInput(decision), nil
 	case petition.ActWithdraw:
 		return petition.WithdrawInput{Reason: f.Get("reason"), Continue: f["continue"]}, nil
-	case petition.ActNotifyParties, petition.ActSuspensionSent, petition.ActConclusionPublished, petition.ActReportRequested, petition.ActReportSent:
+	case petition.ActNotifyParties, petition.ActSuspensionSent, petition.ActConclusionPublished, petition.ActReportRequested, petition.ActReportSent, petition.ActReportedBack:
 		done, err := formDate(f, "done_on")
 		if err != nil {
 			return nil, err
