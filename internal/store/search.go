@@ -202,7 +202,26 @@ func searchWhere(q *gorm.DB, sq textfold.Query, contact access.CaseFilter) (*gor
 		match(sq.Phrase, 6, 3, 6)
 	}
 	cond := "(cases.code LIKE ? OR (" + strings.Join(words, " AND ") + "))"
-	q = q.Joins("JOIN case_search cs ON cs.case_id = cases.id").Where(cond, append([]any{codePrefix}, wargs...)...)
+	// The candidates first, from case_search alone and the code's index,
+	// so that PostgreSQL reads them through the trigram and code indexes
+	// (an OR across the two tables would read every case); the exact
+	// condition, with the contact's scope, then runs on them only.
+	var cand []string
+	var cargs []any
+	for _, w := range sq.Terms {
+		p := likeWord(w)
+		c := "(s2.head LIKE ? OR s2.body LIKE ?"
+		cargs = append(cargs, p, p)
+		if contactCond != "" {
+			c += " OR s2.contact LIKE ?"
+			cargs = append(cargs, p)
+		}
+		cand = append(cand, c+")")
+	}
+	candidates := "cases.id IN (SELECT s2.case_id FROM case_search s2 WHERE " + strings.Join(cand, " AND ") +
+		" UNION SELECT c2.id FROM cases c2 WHERE c2.code LIKE ?)"
+	cargs = append(cargs, codePrefix)
+	q = q.Joins("JOIN case_search cs ON cs.case_id = cases.id").Where(candidates, cargs...).Where(cond, append([]any{codePrefix}, wargs...)...)
 	return q, "(" + strings.Join(rank, " + ") + ")", rargs
 }
 

@@ -1,0 +1,248 @@
+// Command search measures the case search on PostgreSQL over many cases:
+// p95 per query (a name, a phrase, a code prefix) through the store's own
+// search (store.CaseAccessStore.ListCases with a search, as GET
+// /api/v1/cases?q= runs it), against a floor in the same run: a bare ILIKE
+// over unaccent()ed text with a trigram index. Rounds interleave the two.
+//
+//	go run ./deploy/bench/search -url 'postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable' -cases 1000000
+//
+// It creates (and with -drop drops) the database phucdap_bench_search. The
+// texts are words drawn from the seed plan (Plan 55's appendix), by their
+// frequency there; the names from common Vietnamese family, middle and
+// given names.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log"
+	"math/rand/v2"
+	"net/url"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/phucdap/phucdap/internal/access"
+	"github.com/phucdap/phucdap/internal/store"
+	"github.com/phucdap/phucdap/internal/textfold"
+)
+
+const dbName = "phucdap_bench_search"
+
+func main() {
+	admin := flag.String("url", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable", "an existing database to create the bench database from")
+	n := flag.Int("cases", 1000000, "cases to seed (skipped if the bench database already has them)")
+	rounds := flag.Int("rounds", 60, "rounds; each runs every query once, phucdap then floor, alternately first")
+	drop := flag.Bool("drop", false, "drop the bench database at the end")
+	seedFile := flag.String("seed", "internal/plan/seed/ke-hoach-55-phu-luc-III.txt", "the text the words are drawn from")
+	flag.Parse()
+	ctx := context.Background()
+
+	adm, err := store.Open(ctx, store.Options{Dialect: store.Postgres, URL: *admin})
+	check(err)
+	var exists bool
+	check(adm.Gorm.Raw("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = ?)", dbName).Scan(&exists).Error)
+	if !exists {
+		check(adm.Gorm.Exec("CREATE DATABASE " + dbName).Error)
+	}
+	u, err := url.Parse(*admin)
+	check(err)
+	u.Path = "/" + dbName
+	db, err := store.Open(ctx, store.Options{Dialect: store.Postgres, URL: u.String(), MaxOpenConns: 4})
+	check(err)
+	_, err = db.Migrate(ctx)
+	check(err)
+
+	var have int64
+	check(db.Gorm.Raw("SELECT count(*) FROM cases").Scan(&have).Error)
+	if have < int64(*n) {
+		text, err := os.ReadFile(*seedFile)
+		check(err)
+		seed(ctx, db, *n, strings.Fields(string(text)))
+	}
+	floorIndexes(db)
+	check(db.Gorm.Exec("ANALYZE").Error)
+
+	cs := store.NewCaseAccessStore(db)
+	var code string
+	check(db.Gorm.Raw("SELECT code FROM cases ORDER BY id DESC LIMIT 1").Scan(&code).Error)
+	queries := []struct {
+		name, q string
+		floor   string
+		args    []any
+	}{
+		{"name", "nguyen thi hang", "SELECT c.id FROM cases c JOIN case_identities ci ON ci.case_id = c.id WHERE bench_unaccent(ci.name) ILIKE ? LIMIT 50",
+			[]any{"%nguyen thi hang%"}},
+		{"phrase", "cong khai minh bach", "SELECT id FROM cases WHERE bench_unaccent(title || ' ' || content) ILIKE ? LIMIT 50",
+			[]any{"%cong khai minh bach%"}},
+		{"code prefix", code[:len(code)-2], "SELECT id FROM cases WHERE code LIKE ? LIMIT 50", []any{code[:len(code)-2] + "%"}},
+	}
+	office := access.CaseFilter{All: true}
+	ours := map[string][]time.Duration{}
+	floor := map[string][]time.Duration{}
+	found := map[string]int{}
+	for r := -2; r < *rounds; r++ { // two warm-up rounds
+		for _, q := range queries {
+			runOurs := func() {
+				sq, why := textfold.Parse(q.q)
+				if why != "" {
+					log.Fatal(why)
+				}
+				t0 := time.Now()
+				refs, err := cs.ListCases(ctx, office, access.CaseQuery{Search: &sq, Contact: office, Limit: 50, Now: time.Now()})
+				d := time.Since(t0)
+				check(err)
+				found[q.name] = len(refs)
+				if r >= 0 {
+					ours[q.name] = append(ours[q.name], d)
+				}
+			}
+			runFloor := func() {
+				var ids []int64
+				t0 := time.Now()
+				check(db.Gorm.Raw(q.floor, q.args...).Scan(&ids).Error)
+				if r >= 0 {
+					floor[q.name] = append(floor[q.name], time.Since(t0))
+				}
+			}
+			if r%2 == 0 {
+				runOurs()
+				runFloor()
+			} else {
+				runFloor()
+				runOurs()
+			}
+		}
+	}
+	fmt.Printf("%d cases, %d rounds\n", *n, *rounds)
+	fmt.Printf("%-12s %-28s %8s %10s %10s %8s\n", "query", "q", "found", "p95", "floor p95", "ratio")
+	for _, q := range queries {
+		a, b := p95(ours[q.name]), p95(floor[q.name])
+		fmt.Printf("%-12s %-28q %8d %10s %10s %8.2f\n", q.name, q.q, found[q.name], a.Round(100*time.Microsecond), b.Round(100*time.Microsecond),
+			float64(a)/float64(b))
+	}
+	if *drop {
+		sqlDB := db.SQL
+		sqlDB.Close()
+		check(adm.Gorm.Exec("DROP DATABASE " + dbName).Error)
+	}
+}
+
+func p95(ds []time.Duration) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[(len(s)*95+99)/100-1]
+}
+
+// exec runs q on the driver directly, so slices bind as arrays.
+func exec(db *store.DB, q string, args ...any) {
+	_, err := db.SQL.Exec(q, args...)
+	check(err)
+}
+
+func check(err error) {
+	if err != nil {
+		log.Fatal(err)
+	}
+}
+
+var (
+	family = []string{"Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Hoàng", "Nông"}
+	middle = []string{"Văn", "Thị", "Đức", "Minh", "Thu", "Hữu", "Ngọc", "Thanh"}
+	given  = []string{"Hằng", "An", "Bình", "Cường", "Dũng", "Hà", "Hải", "Lan", "Long", "Nam", "Ngọc", "Phương", "Quang", "Sơn", "Tâm",
+		"Thảo", "Trang", "Tuấn", "Việt", "Yến", "Hùng", "Linh", "Mai", "Đạt", "Khánh", "Hiền", "Giang", "Thủy", "Hòa", "Lực"}
+)
+
+// seed writes n cases with their identities and search rows in batches of
+// one statement per table, texts drawn at random; the search texts are
+// folded by textfold.Fold, as the store writes them.
+func seed(ctx context.Context, db *store.DB, n int, words []string) {
+	var vocab []string
+	for _, w := range words {
+		if f := textfold.Fold(w); f != "" && !strings.ContainsAny(w, "0123456789") {
+			vocab = append(vocab, strings.Trim(w, ".,;:()\"“”"))
+		}
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	pick := func(k int) string {
+		out := make([]string, k)
+		for i := range out {
+			out[i] = vocab[rng.IntN(len(vocab))]
+		}
+		return strings.Join(out, " ")
+	}
+	// The trigram indexes are built once at the end, as a restore would.
+	for _, ix := range []string{"case_search_head", "case_search_body", "case_search_contact"} {
+		exec(db, "DROP INDEX IF EXISTS "+ix)
+	}
+	start := time.Now()
+	const batch = 5000
+	received := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for from := 1; from <= n; from += batch {
+		to := min(n, from+batch-1)
+		var ids []int64
+		var codes, titles, contents, names, phones, heads, bodies, contacts []string
+		for i := from; i <= to; i++ {
+			title, content := pick(6), pick(25)
+			name := family[rng.IntN(len(family))] + " " + middle[rng.IntN(len(middle))] + " " + given[rng.IntN(len(given))]
+			phone := fmt.Sprintf("09%08d", rng.IntN(100000000))
+			ids = append(ids, int64(i))
+			codes = append(codes, fmt.Sprintf("SXD-2026-%07d", i))
+			titles, contents, names, phones = append(titles, title), append(contents, content), append(names, name), append(phones, phone)
+			heads, bodies = append(heads, textfold.Fold(title)), append(bodies, textfold.Fold(content))
+			contacts = append(contacts, textfold.Fold(name+" "+phone)+" "+phone)
+		}
+		exec(db, `INSERT INTO cases (id, code, agency, year, seq, kind, channel, title, content, secret_salt, secret_hash, dedup_key,
+			status, received_at, created_at, updated_at)
+			SELECT v.id, v.code, 'SXD', 2026, v.id, 'phan_anh', 'web', v.title, v.content, 's', 'h', v.code, 'received',
+				$1::timestamptz + v.id * interval '30 seconds', now(), now()
+			FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[]) AS v(id, code, title, content)`,
+			received, ids, codes, titles, contents)
+		exec(db, `INSERT INTO case_identities (case_id, name, phone, keep_secret, consent_at, created_at)
+			SELECT v.id, v.name, v.phone, TRUE, now(), now() FROM unnest($1::bigint[], $2::text[], $3::text[]) AS v(id, name, phone)`,
+			ids, names, phones)
+		exec(db, `INSERT INTO case_search (case_id, head, body, contact)
+			SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[])`,
+			ids, heads, bodies, contacts)
+		if to%100000 == 0 {
+			log.Printf("seeded %d cases in %s", to, time.Since(start).Round(time.Second))
+		}
+	}
+	check(db.Gorm.Exec("SELECT setval(pg_get_serial_sequence('cases', 'id'), ?)", n).Error)
+	// The migration's indexes (00018), built in one session.
+	conn, err := db.SQL.Conn(ctx)
+	check(err)
+	defer conn.Close()
+	for _, q := range []string{"SET maintenance_work_mem = '256MB'",
+		"CREATE INDEX case_search_head ON case_search USING gin (head gin_trgm_ops)",
+		"CREATE INDEX case_search_body ON case_search USING gin (body gin_trgm_ops)",
+		"CREATE INDEX case_search_contact ON case_search USING gin (contact gin_trgm_ops)"} {
+		_, err := conn.ExecContext(ctx, q)
+		check(err)
+	}
+	log.Printf("seeded and indexed %d cases in %s", n, time.Since(start).Round(time.Second))
+}
+
+// floorIndexes creates the floor's unaccent function and its trigram
+// indexes: over the title and content, and over the petitioner's name.
+func floorIndexes(db *store.DB) {
+	conn, err := db.SQL.Conn(context.Background())
+	check(err)
+	defer conn.Close()
+	for _, q := range []string{
+		"CREATE EXTENSION IF NOT EXISTS unaccent",
+		"CREATE OR REPLACE FUNCTION bench_unaccent(text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT public.unaccent('public.unaccent', $1) $$",
+		"SET maintenance_work_mem = '256MB'",
+		"CREATE INDEX IF NOT EXISTS bench_cases_text ON cases USING gin (bench_unaccent(title || ' ' || content) gin_trgm_ops)",
+		"CREATE INDEX IF NOT EXISTS bench_identity_name ON case_identities USING gin (bench_unaccent(name) gin_trgm_ops)",
+	} {
+		t0 := time.Now()
+		_, err := conn.ExecContext(context.Background(), q)
+		check(err)
+		if d := time.Since(t0); d > time.Second {
+			log.Printf("%s: %s", q[:40], d.Round(time.Second))
+		}
+	}
+}
