@@ -168,6 +168,8 @@ func staffMatrix() map[string]route {
 		"POST /staff/cases/:id/report_requested":        {allow: "office", path: "/staff/cases/{case}/report_requested", form: url.Values{}},
 		"POST /staff/cases/:id/report_sent":             {allow: "office", path: "/staff/cases/{case}/report_sent", form: url.Values{}},
 		"POST /staff/cases/:id/reported_back":           {allow: "office", path: "/staff/cases/{case}/reported_back", form: url.Values{}},
+		"POST /staff/cases/:id/refusal_notice_sent":     {allow: "office", path: "/staff/cases/{case}/refusal_notice_sent", form: url.Values{}},
+		"POST /staff/cases/:id/refuse_reception":        {allow: "office", path: "/staff/cases/{case}/refuse_reception", form: url.Values{}},
 		"GET /api/v1/cases":                             {allow: staffReaders},
 		"POST /api/v1/cases":                            {allow: "office", json: `{}`},
 		"GET /api/v1/cases/:code":                       {allow: caseReaders, path: "/api/v1/cases/{code}"},
@@ -194,6 +196,8 @@ func staffMatrix() map[string]route {
 		"POST /api/v1/cases/:code/report_requested":     {allow: "office", path: "/api/v1/cases/{code}/report_requested", json: `{}`},
 		"POST /api/v1/cases/:code/report_sent":          {allow: "office", path: "/api/v1/cases/{code}/report_sent", json: `{}`},
 		"POST /api/v1/cases/:code/reported_back":        {allow: "office", path: "/api/v1/cases/{code}/reported_back", json: `{}`},
+		"POST /api/v1/cases/:code/refusal_notice_sent":  {allow: "office", path: "/api/v1/cases/{code}/refusal_notice_sent", json: `{}`},
+		"POST /api/v1/cases/:code/refuse_reception":     {allow: "office", path: "/api/v1/cases/{code}/refuse_reception", json: `{}`},
 
 		// Staff API.
 		"GET /api/v1/me":                                         {allow: everyone},

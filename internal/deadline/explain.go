@@ -318,6 +318,8 @@ func viTexts() texts {
 				return "báo cáo cơ quan cấp trên về việc giải quyết tố cáo quá hạn"
 			case StepReportBack:
 				return "báo cáo kết quả giải quyết cho cơ quan, đại biểu dân cử đã chuyển đơn"
+			case StepRefusalNote:
+				return "ra thông báo từ chối tiếp công dân bằng văn bản"
 			}
 			return string(s)
 		},
@@ -337,6 +339,8 @@ func viTexts() texts {
 				return "kể từ ngày nhận yêu cầu báo cáo của cơ quan cấp trên"
 			case StartResolved:
 				return "kể từ ngày có kết quả giải quyết"
+			case StartRefusal:
+				return "kể từ ngày từ chối tiếp"
 			}
 			return "kể từ ngày nhận"
 		},
@@ -356,6 +360,8 @@ func viTexts() texts {
 				return "Cấp trên yêu cầu báo cáo"
 			case StartResolved:
 				return "Có kết quả giải quyết"
+			case StartRefusal:
+				return "Từ chối tiếp"
 			}
 			return "Nhận"
 		},
@@ -403,6 +409,8 @@ func viTexts() texts {
 				return "ngày cấp trên yêu cầu báo cáo"
 			case StartResolved:
 				return "ngày có kết quả giải quyết"
+			case StartRefusal:
+				return "ngày từ chối tiếp"
 			}
 			return "ngày nhận"
 		},
@@ -475,6 +483,8 @@ func enTexts() texts {
 				return "report to the superior on the overdue denunciation"
 			case StepReportBack:
 				return "report the result to the elected body or deputy that forwarded the case"
+			case StepRefusalNote:
+				return "issue the written notice refusing reception"
 			}
 			return string(s)
 		},
@@ -494,6 +504,8 @@ func enTexts() texts {
 				return "from the superior's request for a report"
 			case StartResolved:
 				return "from the resolution"
+			case StartRefusal:
+				return "from the refusal"
 			}
 			return "from receipt"
 		},
@@ -513,6 +525,8 @@ func enTexts() texts {
 				return "Report requested by the superior"
 			case StartResolved:
 				return "Resolved"
+			case StartRefusal:
+				return "Reception refused"
 			}
 			return "Received"
 		},
@@ -564,6 +578,8 @@ func enTexts() texts {
 				return "date the superior asked for the report"
 			case StartResolved:
 				return "date of the resolution"
+			case StartRefusal:
+				return "date reception was refused"
 			}
 			return "date of receipt"
 		},

@@ -221,6 +221,11 @@ func TestExplainEveryRule(t *testing.T) {
 		{Request{RuleID: ElectedReportBack, StartDate: d("2026-11-02")}, want{
 			vi: []string{"Tiếp công dân: báo cáo kết quả giải quyết cho cơ quan, đại biểu dân cử đã chuyển đơn trong 7 ngày làm việc kể từ ngày có kết quả giải quyết (Luật Tiếp công dân 2013, Điều 27(2))", "Hạn: hết ngày 11/11/2026"},
 			en: []string{"report the result to the elected body or deputy that forwarded the case within 7 working days from the resolution (Law on Citizen Reception 2013, Art. 27(2))", "Due: end of 11 November 2026"}}},
+		// Refused Thu 27/08/2026: Fri 28, then the National Day break,
+		// Thu 03 and Fri 04/09.
+		{Request{RuleID: ReceptionRefusal, StartDate: d("2026-08-27")}, want{
+			vi: []string{"Tiếp công dân: ra thông báo từ chối tiếp công dân bằng văn bản trong 3 ngày làm việc kể từ ngày từ chối tiếp (Nghị định 154/2026/NĐ-CP, Điều 4(3) (Mẫu số 01/TCD))", "Hạn: hết ngày 04/09/2026"},
+			en: []string{"issue the written notice refusing reception within 3 working days from the refusal (Decree 154/2026/ND-CP, Art. 4(3) (Form 01/TCD))", "Due: end of 4 September 2026"}}},
 		{Request{RuleID: ReceptionAnswer, StartDate: d("2026-03-02")}, want{
 			vi: []string{"Luật Tiếp công dân 2013, Điều 28(1)"},
 			en: []string{"Law on Citizen Reception 2013, Art. 28(1)"}}},

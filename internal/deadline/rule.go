@@ -47,6 +47,9 @@ const (
 	// StartResolved: the case was resolved (its answer or decision
 	// issued); a body that forwarded it is told the result from then.
 	StartResolved StartEvent = "resolved"
+	// StartRefusal: the decision refusing to receive a visitor at the
+	// citizen reception office.
+	StartRefusal StartEvent = "refusal"
 )
 
 // Complexity is the written classification of a case (NĐ 124/2020 Art. 3a
@@ -89,11 +92,12 @@ const (
 	StepFile    Step = "file"    // thời hiệu: the complainant's window to file
 	// Duties: statutory acts owed besides the answer, each timed by its
 	// own clock (caseclock.Duty).
-	StepNotify       Step = "notify"        // thông báo cho các bên (tố cáo đã thụ lý)
-	StepSendDecision Step = "send_decision" // gửi quyết định tạm đình chỉ
-	StepPublish      Step = "publish"       // công khai kết luận nội dung tố cáo
-	StepReport       Step = "report"        // báo cáo cấp trên (tố cáo quá hạn)
-	StepReportBack   Step = "report_back"   // báo cáo kết quả cho cơ quan dân cử đã chuyển đơn
+	StepNotify       Step = "notify"         // thông báo cho các bên (tố cáo đã thụ lý)
+	StepSendDecision Step = "send_decision"  // gửi quyết định tạm đình chỉ
+	StepPublish      Step = "publish"        // công khai kết luận nội dung tố cáo
+	StepReport       Step = "report"         // báo cáo cấp trên (tố cáo quá hạn)
+	StepReportBack   Step = "report_back"    // báo cáo kết quả cho cơ quan dân cử đã chuyển đơn
+	StepRefusalNote  Step = "refusal_notice" // thông báo từ chối tiếp công dân (Mẫu 01/TCD)
 )
 
 // Rule IDs shipped by DefaultRules.
@@ -119,6 +123,7 @@ const (
 	DenunciationPublish = "denunciation.publish"
 	DenunciationReport  = "denunciation.superior_report"
 	ElectedReportBack   = "reception.elected_report_back"
+	ReceptionRefusal    = "reception.refusal_notice"
 )
 
 // MaxLimit bounds every limit and override (ten years of days). It keeps a
@@ -300,7 +305,7 @@ func (r Rule) Validate() error {
 	if !r.Unit.valid() {
 		bad("unit", "unit %q", r.Unit)
 	}
-	if !slices.Contains([]StartEvent{StartReceipt, StartAcceptance, StartDecision, StartAcceptDecision, StartSuspension, StartConclusion, StartReportRequest, StartResolved}, r.Start) {
+	if !slices.Contains([]StartEvent{StartReceipt, StartAcceptance, StartDecision, StartAcceptDecision, StartSuspension, StartConclusion, StartReportRequest, StartResolved, StartRefusal}, r.Start) {
 		bad("start", "start event %q", r.Start)
 	}
 	if r.VersionBy != "" && r.VersionBy != r.Start {
@@ -598,6 +603,20 @@ func DefaultRules() []Rule {
 			VersionBy:      StartResolved,
 			VersionBasis:   "ngày có kết quả giải quyết (Luật Tiếp công dân 2013, Điều 27(2); một phiên bản)",
 			VersionBasisEN: "the date of the resolution (Law on Citizen Reception 2013, Art. 27(2); one version)",
+		},
+		{
+			// NĐ 154/2026 Art. 4(3): a refusal to receive a visitor is
+			// notified in writing (Mẫu 01/TCD) within 3 working days. The
+			// decree is in force from 01/07/2026; the rule it replaced is
+			// not in the reference, so no earlier version is shipped.
+			ID: ReceptionRefusal, Kind: KindReception, Step: StepRefusalNote,
+			Limit: 3, Unit: WorkingDays, Start: StartRefusal, EffectiveFrom: lawChange,
+			LegalBasis:     "Nghị định 154/2026/NĐ-CP, Điều 4(3) (Mẫu số 01/TCD)",
+			LegalBasisEN:   "Decree 154/2026/ND-CP, Art. 4(3) (Form 01/TCD)",
+			Confidence:     "A",
+			VersionBy:      StartRefusal,
+			VersionBasis:   "ngày từ chối tiếp công dân (Nghị định 154/2026/NĐ-CP, Điều 4(3), hiệu lực từ 01/07/2026)",
+			VersionBasisEN: "the date reception was refused (Decree 154/2026/ND-CP, Art. 4(3), in force from 1 July 2026)",
 		},
 		{
 			ID: ReceptionAnswer, Kind: KindReception, Step: StepAnswer,

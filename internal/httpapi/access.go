@@ -84,6 +84,8 @@ var operationAccess = map[string]access.Action{
 	"ReportRequested":     access.ActCaseDecide,
 	"ReportSent":          access.ActCaseDecide,
 	"ReportedBack":        access.ActCaseDecide,
+	"RefusalNoticeSent":   access.ActCaseDecide,
+	"RefuseReception":     access.ActCaseProcess,
 
 	// Scheduled work and alerts: everyone's own inbox; the jobs
 	// are the admin's.

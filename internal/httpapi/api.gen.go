@@ -1386,6 +1386,42 @@ func (e NotifyPartiesParamsLang) Valid() bool {
 	}
 }
 
+// Defines values for RefusalNoticeSentParamsLang.
+const (
+	RefusalNoticeSentParamsLangEn RefusalNoticeSentParamsLang = "en"
+	RefusalNoticeSentParamsLangVi RefusalNoticeSentParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the RefusalNoticeSentParamsLang enum.
+func (e RefusalNoticeSentParamsLang) Valid() bool {
+	switch e {
+	case RefusalNoticeSentParamsLangEn:
+		return true
+	case RefusalNoticeSentParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RefuseReceptionParamsLang.
+const (
+	RefuseReceptionParamsLangEn RefuseReceptionParamsLang = "en"
+	RefuseReceptionParamsLangVi RefuseReceptionParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the RefuseReceptionParamsLang enum.
+func (e RefuseReceptionParamsLang) Valid() bool {
+	switch e {
+	case RefuseReceptionParamsLangEn:
+		return true
+	case RefuseReceptionParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for RejectCaseParamsLang.
 const (
 	RejectCaseParamsLangEn RejectCaseParamsLang = "en"
@@ -3794,6 +3830,24 @@ type NotifyPartiesParams struct {
 // NotifyPartiesParamsLang defines parameters for NotifyParties.
 type NotifyPartiesParamsLang string
 
+// RefusalNoticeSentParams defines parameters for RefusalNoticeSent.
+type RefusalNoticeSentParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *RefusalNoticeSentParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// RefusalNoticeSentParamsLang defines parameters for RefusalNoticeSent.
+type RefusalNoticeSentParamsLang string
+
+// RefuseReceptionParams defines parameters for RefuseReception.
+type RefuseReceptionParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *RefuseReceptionParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// RefuseReceptionParamsLang defines parameters for RefuseReception.
+type RefuseReceptionParamsLang string
+
 // RejectCaseParams defines parameters for RejectCase.
 type RejectCaseParams struct {
 	// Lang Language of messages, `vi` (default) or `en`.
@@ -4203,6 +4257,12 @@ type GuideCaseJSONRequestBody = NoteInput
 // NotifyPartiesJSONRequestBody defines body for NotifyParties for application/json ContentType.
 type NotifyPartiesJSONRequestBody = DutyInput
 
+// RefusalNoticeSentJSONRequestBody defines body for RefusalNoticeSent for application/json ContentType.
+type RefusalNoticeSentJSONRequestBody = DutyInput
+
+// RefuseReceptionJSONRequestBody defines body for RefuseReception for application/json ContentType.
+type RefuseReceptionJSONRequestBody = DecisionInput
+
 // RejectCaseJSONRequestBody defines body for RejectCase for application/json ContentType.
 type RejectCaseJSONRequestBody = NoteInput
 
@@ -4328,6 +4388,12 @@ type ServerInterface interface {
 	// NotifyParties Record that the parties of an accepted denunciation were notified (office)
 	// (POST /cases/{code}/notify_parties)
 	NotifyParties(ctx echo.Context, code CaseCode, params NotifyPartiesParams) error
+	// RefusalNoticeSent Record that the written notice refusing reception was issued (office)
+	// (POST /cases/{code}/refusal_notice_sent)
+	RefusalNoticeSent(ctx echo.Context, code CaseCode, params RefusalNoticeSentParams) error
+	// RefuseReception Refuse to receive a visitor at the citizen reception office (office; cases registered in person)
+	// (POST /cases/{code}/refuse_reception)
+	RefuseReception(ctx echo.Context, code CaseCode, params RefuseReceptionParams) error
 	// RejectCase Answer that the case is not eligible, with the reason (office)
 	// (POST /cases/{code}/reject)
 	RejectCase(ctx echo.Context, code CaseCode, params RejectCaseParams) error
@@ -5150,6 +5216,56 @@ func (w *ServerInterfaceWrapper) NotifyParties(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.NotifyParties(ctx, code, params)
+	return err
+}
+
+// RefusalNoticeSent converts echo context to params.
+func (w *ServerInterfaceWrapper) RefusalNoticeSent(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "code" -------------
+	var code CaseCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", ctx.Param("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter code: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params RefusalNoticeSentParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RefusalNoticeSent(ctx, code, params)
+	return err
+}
+
+// RefuseReception converts echo context to params.
+func (w *ServerInterfaceWrapper) RefuseReception(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "code" -------------
+	var code CaseCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", ctx.Param("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter code: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params RefuseReceptionParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RefuseReception(ctx, code, params)
 	return err
 }
 
@@ -6215,6 +6331,8 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/cases/:code/report_requested", wrapper.ReportRequested, options.OperationMiddlewares["reportRequested"]...)
 	router.POST(options.BaseURL+"/cases/:code/report_sent", wrapper.ReportSent, options.OperationMiddlewares["reportSent"]...)
 	router.POST(options.BaseURL+"/cases/:code/reported_back", wrapper.ReportedBack, options.OperationMiddlewares["reportedBack"]...)
+	router.POST(options.BaseURL+"/cases/:code/refusal_notice_sent", wrapper.RefusalNoticeSent, options.OperationMiddlewares["refusalNoticeSent"]...)
+	router.POST(options.BaseURL+"/cases/:code/refuse_reception", wrapper.RefuseReception, options.OperationMiddlewares["refuseReception"]...)
 	router.POST(options.BaseURL+"/cases/:code/resume", wrapper.ResumeCase, options.OperationMiddlewares["resumeCase"]...)
 	router.POST(options.BaseURL+"/cases/:code/withdraw", wrapper.WithdrawCase, options.OperationMiddlewares["withdrawCase"]...)
 	router.POST(options.BaseURL+"/cases/:code/terminate", wrapper.TerminateCase, options.OperationMiddlewares["terminateCase"]...)
@@ -8250,6 +8368,200 @@ type NotifyPartiesdefaultJSONResponse struct {
 }
 
 func (response NotifyPartiesdefaultJSONResponse) VisitNotifyPartiesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RefusalNoticeSentRequestObject struct {
+	Code   CaseCode `json:"code"`
+	Params RefusalNoticeSentParams
+	Body   *RefusalNoticeSentJSONRequestBody
+}
+
+type RefusalNoticeSentResponseObject interface {
+	VisitRefusalNoticeSentResponse(w http.ResponseWriter) error
+}
+
+type RefusalNoticeSent200JSONResponse CaseDetail
+
+func (response RefusalNoticeSent200JSONResponse) VisitRefusalNoticeSentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RefusalNoticeSent403JSONResponse struct{ ErrorJSONResponse }
+
+func (response RefusalNoticeSent403JSONResponse) VisitRefusalNoticeSentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RefusalNoticeSent404JSONResponse Error
+
+func (response RefusalNoticeSent404JSONResponse) VisitRefusalNoticeSentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RefusalNoticeSent409JSONResponse Error
+
+func (response RefusalNoticeSent409JSONResponse) VisitRefusalNoticeSentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RefusalNoticeSent422JSONResponse Error
+
+func (response RefusalNoticeSent422JSONResponse) VisitRefusalNoticeSentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RefusalNoticeSentdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response RefusalNoticeSentdefaultJSONResponse) VisitRefusalNoticeSentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RefuseReceptionRequestObject struct {
+	Code   CaseCode `json:"code"`
+	Params RefuseReceptionParams
+	Body   *RefuseReceptionJSONRequestBody
+}
+
+type RefuseReceptionResponseObject interface {
+	VisitRefuseReceptionResponse(w http.ResponseWriter) error
+}
+
+type RefuseReception200JSONResponse CaseDetail
+
+func (response RefuseReception200JSONResponse) VisitRefuseReceptionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RefuseReception403JSONResponse struct{ ErrorJSONResponse }
+
+func (response RefuseReception403JSONResponse) VisitRefuseReceptionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RefuseReception404JSONResponse Error
+
+func (response RefuseReception404JSONResponse) VisitRefuseReceptionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RefuseReception409JSONResponse Error
+
+func (response RefuseReception409JSONResponse) VisitRefuseReceptionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RefuseReception422JSONResponse Error
+
+func (response RefuseReception422JSONResponse) VisitRefuseReceptionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RefuseReceptiondefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response RefuseReceptiondefaultJSONResponse) VisitRefuseReceptionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -10737,6 +11049,12 @@ type StrictServerInterface interface {
 	// NotifyParties Record that the parties of an accepted denunciation were notified (office)
 	// (POST /cases/{code}/notify_parties)
 	NotifyParties(ctx context.Context, request NotifyPartiesRequestObject) (NotifyPartiesResponseObject, error)
+	// RefusalNoticeSent Record that the written notice refusing reception was issued (office)
+	// (POST /cases/{code}/refusal_notice_sent)
+	RefusalNoticeSent(ctx context.Context, request RefusalNoticeSentRequestObject) (RefusalNoticeSentResponseObject, error)
+	// RefuseReception Refuse to receive a visitor at the citizen reception office (office; cases registered in person)
+	// (POST /cases/{code}/refuse_reception)
+	RefuseReception(ctx context.Context, request RefuseReceptionRequestObject) (RefuseReceptionResponseObject, error)
 	// RejectCase Answer that the case is not eligible, with the reason (office)
 	// (POST /cases/{code}/reject)
 	RejectCase(ctx context.Context, request RejectCaseRequestObject) (RejectCaseResponseObject, error)
@@ -11829,6 +12147,104 @@ func (sh *strictHandler) NotifyParties(ctx echo.Context, code CaseCode, params N
 		return err
 	} else if validResponse, ok := response.(NotifyPartiesResponseObject); ok {
 		return validResponse.VisitNotifyPartiesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RefusalNoticeSent operation middleware
+func (sh *strictHandler) RefusalNoticeSent(ctx echo.Context, code CaseCode, params RefusalNoticeSentParams) error {
+	var request RefusalNoticeSentRequestObject
+
+	request.Code = code
+	request.Params = params
+
+	var body RefusalNoticeSentJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RefusalNoticeSent(ctx.Request().Context(), request.(RefusalNoticeSentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RefusalNoticeSent")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RefusalNoticeSentResponseObject); ok {
+		return validResponse.VisitRefusalNoticeSentResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RefuseReception operation middleware
+func (sh *strictHandler) RefuseReception(ctx echo.Context, code CaseCode, params RefuseReceptionParams) error {
+	var request RefuseReceptionRequestObject
+
+	request.Code = code
+	request.Params = params
+
+	var body RefuseReceptionJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RefuseReception(ctx.Request().Context(), request.(RefuseReceptionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RefuseReception")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RefuseReceptionResponseObject); ok {
+		return validResponse.VisitRefuseReceptionResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}

@@ -95,3 +95,29 @@ func (a *API) ReportedBack(ctx context.Context, req ReportedBackRequestObject) (
 	}
 	return ReportedBack200JSONResponse(d), nil
 }
+
+// RefusalNoticeSent implements POST /cases/{code}/refusal_notice_sent.
+func (a *API) RefusalNoticeSent(ctx context.Context, req RefusalNoticeSentRequestObject) (RefusalNoticeSentResponseObject, error) {
+	in, err := dutyInput(petition.ActRefusalNoticeSent, req.Body)
+	if err != nil {
+		return nil, err
+	}
+	d, _, err := a.act(ctx, req.Code, in)
+	if err != nil {
+		return nil, err
+	}
+	return RefusalNoticeSent200JSONResponse(d), nil
+}
+
+// RefuseReception implements POST /cases/{code}/refuse_reception.
+func (a *API) RefuseReception(ctx context.Context, req RefuseReceptionRequestObject) (RefuseReceptionResponseObject, error) {
+	in, err := decisionInput(req.Body)
+	if err != nil {
+		return nil, err
+	}
+	d, _, err := a.act(ctx, req.Code, petition.RefuseReceptionInput(in))
+	if err != nil {
+		return nil, err
+	}
+	return RefuseReception200JSONResponse(d), nil
+}

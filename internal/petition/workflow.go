@@ -95,6 +95,9 @@ const (
 	// EventReportedBack: the elected body that forwarded the case was told
 	// the result.
 	EventReportedBack EventKind = "reported_back"
+	// Reception refused, and its written notice issued.
+	EventReceptionRefused  EventKind = "reception_refused"
+	EventRefusalNoticeSent EventKind = "refusal_notice_sent"
 )
 
 // EventKinds is every kind of case event and whether it is recorded public
@@ -110,6 +113,7 @@ var EventKinds = map[EventKind]EventShown{
 	EventDueMoved: Either, EventLate: Internal, EventEscalated: Internal,
 	EventPartiesNotified: Internal, EventSuspensionSent: Internal, EventConclusionPublished: Internal,
 	EventReportRequested: Internal, EventReportSent: Internal, EventReportedBack: Internal,
+	EventReceptionRefused: Internal, EventRefusalNoticeSent: Internal,
 }
 
 // EventShown is where an event kind is recorded.
@@ -163,6 +167,10 @@ const (
 	ActReportRequested Action = "report_requested"
 	ActReportSent      Action = "report_sent"
 	ActReportedBack    Action = "reported_back"
+	// ActRefuseReception refuses to receive a visitor; the written notice
+	// (ActRefusalNoticeSent) is owed.
+	ActRefuseReception   Action = "refuse_reception"
+	ActRefusalNoticeSent Action = "refusal_notice_sent"
 )
 
 // UnitRole is the role the actor's own unit must hold on the case, on top
@@ -249,6 +257,10 @@ var Machine = []Transition{
 		Clocks: "The report duty clock is met at the date given; the state does not change."},
 	{Action: ActReportedBack, From: dutyStates, Perm: access.ActCaseDecide, Guard: guardDuty(ActReportedBack),
 		Clocks: "The duty clock the approved answer opened on a case forwarded by an elected body (7 working days, Luật Tiếp công dân Art. 27(2)) is met at the date given."},
+	{Action: ActRefuseReception, From: []Status{StatusReceived, StatusClassified}, To: StatusFiled, Perm: access.ActCaseProcess, Guard: guardReception,
+		Clocks: "The first clock is cancelled (out of the on-time rate); a duty clock opens at the refusal for its written notice (3 working days, NĐ 154/2026 Art. 4(3))."},
+	{Action: ActRefusalNoticeSent, From: []Status{StatusFiled}, Perm: access.ActCaseDecide, Guard: guardDuty(ActRefusalNoticeSent),
+		Clocks: "The refusal notice's duty clock is met at the date given."},
 }
 
 // dutyStates are the states a duty may be recorded in: while the case is

@@ -55,8 +55,51 @@ var (
 // dân Art. 27(2)); the approved answer is the resolution.
 var DutyReportBack = Duty{Action: ActReportedBack, Rule: deadline.ElectedReportBack, Event: EventReportedBack}
 
+// DutyRefusalNotice: a refusal to receive a visitor at the citizen
+// reception office is notified in writing (Mẫu 01/TCD) within 3 working
+// days (NĐ 154/2026 Art. 4(3)). The refusal is a decision on the case the
+// visit was registered as (RefuseReceptionInput), so a reception record
+// can later own it as well.
+var DutyRefusalNotice = Duty{Action: ActRefusalNoticeSent, Rule: deadline.ReceptionRefusal, Event: EventRefusalNoticeSent}
+
 // Duties lists every duty.
-var Duties = []Duty{DutyNotifyParties, DutySendSuspension, DutyPublishConclusion, DutyReportToSuperior, DutyReportBack}
+var Duties = []Duty{DutyNotifyParties, DutySendSuspension, DutyPublishConclusion, DutyReportToSuperior, DutyReportBack, DutyRefusalNotice}
+
+// RefuseReceptionInput refuses to receive a visitor at the citizen
+// reception office (từ chối tiếp công dân: Luật Tiếp công dân Art. 9; NĐ
+// 154/2026 Art. 4): the reason, and the decision's number and date if any.
+// The case is filed without processing: its first clock is cancelled,
+// which keeps it out of the on-time rate, and the written notice is owed
+// within 3 working days (DutyRefusalNotice).
+type RefuseReceptionInput DecisionInput
+
+// Action implements Input.
+func (RefuseReceptionInput) Action() Action { return ActRefuseReception }
+
+func (in RefuseReceptionInput) decide(d *decision) error {
+	reason, no, at, err := DecisionInput(in).check(d, 0)
+	if err != nil {
+		return err
+	}
+	d.closeMain(false, at)
+	if err := d.openDuty(DutyRefusalNotice, at); err != nil {
+		return err
+	}
+	d.ch.Case.OutcomeNote = &reason
+	d.ch.Audit["reason"], d.ch.Audit["refused_at"] = reason, at
+	d.record("refuse_reception", no, at, reason, nil)
+	d.event(EventReceptionRefused, false, reason)
+	return nil
+}
+
+// guardReception allows refusing reception only for a visit registered at
+// the reception office (channel in person).
+func guardReception(st *CaseState, _ Env) *fault.Error {
+	if st.Channel != ChannelInPerson {
+		return fault.New(fault.Conflict, "workflow.refuse_in_person_only")
+	}
+	return nil
+}
 
 // DutyOf returns the duty an action meets or opens, and whether the
 // action opens it.

@@ -48,7 +48,7 @@ func TestMachineIsConsistent(t *testing.T) {
 			// A duty owed by the answer (publishing a conclusion) or left
 			// undone before it is still recorded after it.
 			_, duty := DutyOf(tr.Action)
-			after := s == StatusAnswered || s == StatusClosed || s == StatusReopened
+			after := s == StatusAnswered || s == StatusClosed || s == StatusReopened || (s == StatusFiled && tr.Action == ActRefusalNoticeSent)
 			if slices.Contains(tr.From, s) && tr.Action != ActReopen && !(s == StatusAnswered && tr.Action == ActClose) && !(duty && after) {
 				t.Errorf("terminal state %s allows %s", s, tr.Action)
 			}

@@ -213,9 +213,11 @@ func inputFrom(a petition.Action, f url.Values) (petition.Input, error) {
 		return petition.ResumeInput(decision), nil
 	case petition.ActTerminate:
 		return petition.TerminateInput(decision), nil
+	case petition.ActRefuseReception:
+		return petition.RefuseReceptionInput(decision), nil
 	case petition.ActWithdraw:
 		return petition.WithdrawInput{Reason: f.Get("reason"), Continue: f["continue"]}, nil
-	case petition.ActNotifyParties, petition.ActSuspensionSent, petition.ActConclusionPublished, petition.ActReportRequested, petition.ActReportSent, petition.ActReportedBack:
+	case petition.ActNotifyParties, petition.ActSuspensionSent, petition.ActConclusionPublished, petition.ActReportRequested, petition.ActReportSent, petition.ActReportedBack, petition.ActRefusalNoticeSent:
 		done, err := formDate(f, "done_on")
 		if err != nil {
 			return nil, err
