@@ -108,6 +108,10 @@ wrk_run() {
 serve() {
   local name=$1 port=$2
   shift 2
+  if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
+    echo "port $port is taken by another process: stop it, or the bench would measure it" >&2
+    exit 1
+  fi
   "$@" > "$OUT/server_$name.log" 2>&1 &
   local pid=$!
   for _ in $(seq 1 600); do

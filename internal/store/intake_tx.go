@@ -1,7 +1,6 @@
 package store
 
 import (
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
@@ -269,48 +268,26 @@ func (s *PetitionStore) intakeTx(tx *gorm.DB, batch []*intakeReq) error {
 }
 
 // insertCases numbers the cases and writes them with everything that comes
-// with them, one multi-row statement per table.
-//
-// The numbers come from one bump of the sequence row per agency and year,
-// whose row lock is held to commit: that is what makes them gap-free and
-// in commit order. On SQLite (one writer) the bump comes first. On
-// Postgres it comes last, so that the lock is held for two statements and
-// the commit, not for the whole batch, and another writer can write its
-// batch meanwhile: the cases go in under a temporary code and a negative
-// seq, and the last statement gives them their numbers and writes their
-// audit rows, which carry the code.
+// with them, one multi-row statement per table. The numbers come first:
+// one bump of the sequence row per agency and year, whose row lock is held
+// to commit, which is what makes them gap-free and in commit order.
+// (Bumping it last instead, and giving the cases their codes with an
+// UPDATE, holds the lock for less time but writes every case row and its
+// twelve index entries twice: measured slower here.)
 func (s *PetitionStore) insertCases(tx *gorm.DB, creates []*intakeReq) error {
 	pg := s.db.Dialect == Postgres
-	seqs := map[*intakeReq]int64{}
-	temp := map[*intakeReq]string{}
-	if !pg {
-		var err error
-		if seqs, err = bumpSequences(s.db, tx, creates, false); err != nil {
-			return err
-		}
+	seqs, err := bumpSequences(s.db, tx, creates, pg)
+	if err != nil {
+		return err
 	}
 	rows := make([][]any, 0, len(creates))
 	for _, r := range creates {
 		nc := r.nc
-		r.res = petition.IntakeResult{Outcome: petition.Created, Secret: nc.Secret, Status: petition.StatusReceived,
-			ReceivedAt: nc.ReceivedAt.UTC(), Due: nc.Due}
-		var code string
-		var seq int64
-		if pg {
-			var b [8]byte
-			if _, err := rand.Read(b[:]); err != nil {
-				return err
-			}
-			seq = -int64(binary.BigEndian.Uint64(b[:]) >> 1)
-			code = "tmp-" + strconv.FormatInt(-seq, 36)
-			temp[r] = code
-		} else {
-			seq = seqs[r]
-			code = petition.FormatCode(nc.Agency, nc.Year, seq)
-			r.res.Code = code
-		}
+		seq := seqs[r]
+		r.res = petition.IntakeResult{Outcome: petition.Created, Code: petition.FormatCode(nc.Agency, nc.Year, seq),
+			Secret: nc.Secret, Status: petition.StatusReceived, ReceivedAt: nc.ReceivedAt.UTC(), Due: nc.Due}
 		now := nc.ReceivedAt.UTC()
-		rows = append(rows, []any{code, nc.Agency, nc.Year, seq, string(nc.Kind), string(nc.Channel),
+		rows = append(rows, []any{r.res.Code, nc.Agency, nc.Year, seq, string(nc.Kind), string(nc.Channel),
 			nullID(nc.TopicID), nullID(nc.PlanTaskID), nc.Title, nc.Content, nc.Place, nc.Lang,
 			nc.Secrets.Salt, nc.Secrets.SecretHash, nc.DedupKey, string(petition.StatusReceived), now,
 			nullTime(nc.Due.At), nc.Due.RuleID, nc.Due.Explanation.VI, nc.Due.Explanation.EN, nc.RegisteredBy, now, now})
@@ -355,13 +332,9 @@ func (s *PetitionStore) insertCases(tx *gorm.DB, creates []*intakeReq) error {
 	}
 	var idents, files, events, keys, mails, clocks [][]any
 	for _, r := range creates {
-		code := r.res.Code
-		if pg {
-			code = temp[r]
-		}
-		id, ok := idOf[code]
+		id, ok := idOf[r.res.Code]
 		if !ok {
-			return fmt.Errorf("insert cases: no id returned for %s", code)
+			return fmt.Errorf("insert cases: no id returned for %s", r.res.Code)
 		}
 		r.res.CaseID = id
 		nc := r.nc
@@ -396,6 +369,10 @@ func (s *PetitionStore) insertCases(tx *gorm.DB, creates []*intakeReq) error {
 			mails = append(mails, []any{id, "petition.receipt", nc.Lang, now})
 		}
 	}
+	audits, err := auditRows(creates)
+	if err != nil {
+		return err
+	}
 	parts := []insertPart{
 		{"case_identities", []string{"case_id", "name", "phone", "email", "address", "id_number", "phone_hash", "email_hash",
 			"keep_secret", "consent_at", "created_at"}, idents, ""},
@@ -405,14 +382,8 @@ func (s *PetitionStore) insertCases(tx *gorm.DB, creates []*intakeReq) error {
 		{"case_mail_queue", []string{"case_id", "template", "lang", "created_at"}, mails, ""},
 		{"case_clocks", []string{"case_id", "kind", "rule_id", "started_at", "due_at", "state", "clock", "explanation_vi",
 			"explanation_en", "uncomputed", "created_at", "updated_at"}, clocks, ""},
+		{"audit_log", auditCols, audits, ""},
 		hitsPart(creates),
-	}
-	if !pg {
-		audits, err := auditRows(creates)
-		if err != nil {
-			return err
-		}
-		parts = append(parts, insertPart{"audit_log", auditCols, audits, ""})
 	}
 	if err := s.insertAll(tx, parts); err != nil {
 		return err
@@ -421,35 +392,7 @@ func (s *PetitionStore) insertCases(tx *gorm.DB, creates []*intakeReq) error {
 	for _, r := range creates {
 		ids = append(ids, r.res.CaseID)
 	}
-	if !pg {
-		return sealIdentities(tx, ids)
-	}
-	// Last: the numbers, then in one statement the codes, the seal and
-	// the audit rows.
-	if seqs, err = bumpSequences(s.db, tx, creates, true); err != nil {
-		return err
-	}
-	codes := make([]string, 0, len(creates))
-	nums := make([]int64, 0, len(creates))
-	for _, r := range creates {
-		r.res.Code = petition.FormatCode(r.nc.Agency, r.nc.Year, seqs[r])
-		codes, nums = append(codes, r.res.Code), append(nums, seqs[r])
-	}
-	audits, err := auditRows(creates)
-	if err != nil {
-		return err
-	}
-	aq, aargs, err := s.partSQL(insertPart{"audit_log", auditCols, audits, ""})
-	if err != nil {
-		return err
-	}
-	q = "WITH n AS (UPDATE cases SET code = v.code, seq = v.seq, identity_sealed = cases.identity_sealed OR (" + sealable + ") " +
-		"FROM unnest(CAST(? AS bigint[]), CAST(? AS text[]), CAST(? AS bigint[])) AS v(id, code, seq) WHERE cases.id = v.id), " +
-		"a AS (" + aq + ") SELECT 1"
-	if err := s.db.pgExec(tx, q, append([]any{ids, codes, nums}, aargs...)...); err != nil {
-		return fmt.Errorf("number cases: %w", err)
-	}
-	return nil
+	return sealIdentities(tx, ids)
 }
 
 // bumpSequences takes the next numbers for the created cases: one bump of
