@@ -154,36 +154,8 @@ func TestCalendarPageInBrowser(t *testing.T) {
 	// The scenario is long and the machine shared: give it more than
 	// newBrowser's 90 seconds.
 	ctx := newBrowserFor(t, 5*time.Minute)
-	shot := func(name string) {
-		t.Helper()
-		b, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatalf("screenshot %s: %v", name, err)
-		}
-		t.Logf("screenshot %s (copied to /tmp/phucdap-shots/%s)", saveShot(t, name, b), name)
-		page, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if m := calendarSlip.FindString(page); m != "" {
-			t.Errorf("%s shows %q", name, m)
-		}
-	}
-	do := func(what string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			page, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main")))
-			t.Fatalf("%s: %v\npage:\n%s", what, err, page)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return s
-	}
+	pg := browserPage{t: t, ctx: ctx, slip: calendarSlip}
+	shot, do, text := pg.shot, pg.do, pg.text
 	// fill sets the entry form and saves it; date inputs are set by value,
 	// as typing into them depends on the browser's locale.
 	set := func(id, v string) chromedp.Action[chromedp.Void] {

@@ -24,36 +24,8 @@ func TestSearchInBrowser(t *testing.T) {
 	ta.submitCase(t, "phan_anh", "Trần Văn Bình", "0987654321", "Đèn chiếu sáng ngõ 5 phố Bà Triệu hỏng hơn một tuần.", false)
 	ta.submitCase(t, "to_cao", "Phạm Văn Đức", "0977000111", "Tôi là Phạm Văn Đức, tố cáo cán bộ địa chính nhận tiền.", true)
 	ctx := newBrowser(t)
-	shot := func(name string) {
-		t.Helper()
-		b, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatalf("screenshot %s: %v", name, err)
-		}
-		t.Logf("screenshot %s (copied to /tmp/phucdap-shots/%s)", saveShot(t, name, b), name)
-		page, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if m := templateSlip.FindString(page); m != "" {
-			t.Errorf("%s shows %q", name, m)
-		}
-	}
-	do := func(what string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			page, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main")))
-			t.Fatalf("%s: %v\npage:\n%s", what, err, page)
-		}
-	}
-	eval := func(js string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s
-	}
+	pg := browserPage{t: t, ctx: ctx, slip: templateSlip}
+	shot, do, eval := pg.shot, pg.do, pg.eval
 	search := func(q string) {
 		t.Helper()
 		// The last search's summary goes first, so that the wait is for

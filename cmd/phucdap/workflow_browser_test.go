@@ -24,39 +24,8 @@ func TestWorkflowInBrowser(t *testing.T) {
 	ta.addStaff(t, "truongphong@sxd.test", "PQLXD", access.UnitHead)
 	topic := firstTopic(t, ta)
 	ctx := newBrowser(t)
-	shot := func(name string) {
-		t.Helper()
-		b, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatalf("screenshot %s: %v", name, err)
-		}
-		t.Logf("screenshot %s (copied to /tmp/phucdap-shots/%s)", saveShot(t, name, b), name)
-		// Every page the scenario shows is checked for a template slip: a
-		// nil printed, a format error, a message id with no translation.
-		page, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText + " " +
-			Array.from(document.querySelectorAll("input, textarea")).map(e => e.value).join(" ")`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if m := templateSlip.FindString(page); m != "" {
-			t.Errorf("%s shows %q", name, m)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return s
-	}
-	do := func(what string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			page, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main")))
-			t.Fatalf("%s: %v\npage:\n%s", what, err, page)
-		}
-	}
+	pg := browserPage{t: t, ctx: ctx, slip: templateSlip}
+	shot, text, do := pg.shot, pg.text, pg.do
 	login := func(email, next string) {
 		t.Helper()
 		do("login "+email,

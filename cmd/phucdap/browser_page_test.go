@@ -1,0 +1,72 @@
+package main
+
+import (
+	"context"
+	"regexp"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// browserPage is what every browser scenario does on its page: act and
+// fail with the page's text, read an element's text or a script's value,
+// and take a screenshot that is also checked for a template slip.
+type browserPage struct {
+	t   *testing.T
+	ctx context.Context
+	// slip is searched for in the page's text and its field values at
+	// every screenshot: a nil printed, a format error, a message id with
+	// no translation. Nil checks nothing.
+	slip *regexp.Regexp
+}
+
+// shot saves a full-page screenshot under name and checks the page for a
+// slip.
+func (p browserPage) shot(name string) {
+	p.t.Helper()
+	b, err := chromedp.Run(p.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		p.t.Fatalf("screenshot %s: %v", name, err)
+	}
+	p.t.Logf("screenshot %s (copied to /tmp/phucdap-shots/%s)", saveShot(p.t, name, b), name)
+	if p.slip == nil {
+		return
+	}
+	page, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](`document.body.innerText + " " +
+		Array.from(document.querySelectorAll("input, textarea")).map(e => e.value).join(" ")`))
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	if m := p.slip.FindString(page); m != "" {
+		p.t.Errorf("%s shows %q", name, m)
+	}
+}
+
+// do runs actions, and on failure shows what the page's main says.
+func (p browserPage) do(what string, actions ...chromedp.Action[chromedp.Void]) {
+	p.t.Helper()
+	if err := chromedp.Do(p.ctx, actions...); err != nil {
+		page, _ := chromedp.Run(p.ctx, chromedp.Text(chromedp.CSS("main")))
+		p.t.Fatalf("%s: %v\npage:\n%s", what, err, page)
+	}
+}
+
+// text is the text of the first element sel matches.
+func (p browserPage) text(sel string) string {
+	p.t.Helper()
+	s, err := chromedp.Run(p.ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		p.t.Fatalf("text of %s: %v", sel, err)
+	}
+	return s
+}
+
+// eval is the string value of a script.
+func (p browserPage) eval(js string) string {
+	p.t.Helper()
+	s, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](js))
+	if err != nil {
+		p.t.Fatalf("%s: %v", js, err)
+	}
+	return s
+}
