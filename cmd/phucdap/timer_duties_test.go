@@ -78,6 +78,13 @@ func TestDutyTimers(t *testing.T) {
 			ta.refuse(t, office, den, petition.DutyInput{Act: petition.ActNotifyParties, DocumentRef: "12/TB-SXD", AccusedNotice: leak},
 				fault.Invalid, "workflow.notice_reveals_denouncer")
 		}
+		// The identity check is the last: a request refused for another
+		// reason says nothing of whether a guessed name is on file.
+		ta.refuse(t, office, den, petition.DutyInput{Act: petition.ActNotifyParties, AccusedNotice: "Ông " + denouncer + " tố cáo ông về việc thu tiền."},
+			fault.Invalid, "workflow.field_required")
+		// Any phone, e-mail or ID number is refused, on file or not.
+		ta.refuse(t, office, den, petition.DutyInput{Act: petition.ActNotifyParties, DocumentRef: "12/TB-SXD", AccusedNotice: "Liên hệ người tố cáo qua số 0909 111 222 để đối chất."},
+			fault.Invalid, "workflow.notice_reveals_denouncer")
 		ta.act(t, office, den, petition.DutyInput{Act: petition.ActNotifyParties, DocumentRef: "12/TB-SXD",
 			AccusedNotice: "Sở nhận được tố cáo về việc thu tiền thẩm định hồ sơ không có biên lai; đề nghị ông giải trình."})
 		onTimeIs(t, "parties notified", dutyClock(t, ta.caseState(t, den), deadline.DenunciationNotify), true)

@@ -3,6 +3,7 @@ package petition
 import (
 	"time"
 
+	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/calendar"
 	"github.com/phucdap/phucdap/internal/caseclock"
 	"github.com/phucdap/phucdap/internal/deadline"
@@ -219,6 +220,12 @@ func (in DutyInput) decide(d *decision) error {
 	c := d.st.DutyClock(du.Rule)
 	if c.State != caseclock.Open || at.Before(c.StartedAt) {
 		return fault.New(fault.Conflict, "workflow.clock_state")
+	}
+	// The notice to the person denounced never carries the denouncer's
+	// identity, nor any phone, e-mail or ID number at all: checked last, so
+	// only a request that would otherwise be written can be refused for it.
+	if accused != "" && (d.noticeScrub == nil || d.noticeScrub(accused) != accused || access.ScrubShapes(accused) != accused) {
+		return fault.List{fault.FieldError("accused_notice", "workflow.notice_reveals_denouncer", nil)}
 	}
 	d.ch.ClockUpdates = append(d.ch.ClockUpdates, ClockUpdate{ID: c.ID, Meet: true, At: at})
 	if c.DueAt != nil {
