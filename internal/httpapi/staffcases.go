@@ -36,8 +36,11 @@ func (a *API) unitsByID(ctx context.Context) (map[int64]CaseUnit, error) {
 // staffCase is a case as lists show it: the lead and the coordinating
 // units as {code, name}, the same shape as the case detail's.
 func (a *API) staffCase(ctx context.Context, c access.CaseRef, units map[int64]CaseUnit) StaffCase {
+	// One reading of the clock per case, so that urgency and late agree
+	// even at the instant a case falls due.
+	urgency := a.urgency(ctx, c)
 	s := StaffCase{Id: c.ID, Code: c.Code, Kind: StaffCaseKind(c.Kind), Title: c.Title, Status: c.Status,
-		ReceivedAt: c.ReceivedAt, DueAt: c.DueAt, Urgency: StaffCaseUrgency(a.urgency(ctx, c)), Late: c.UrgencyAt(a.Now(), a.SoonUntil(ctx)) == access.UrgencyLate,
+		ReceivedAt: c.ReceivedAt, DueAt: c.DueAt, Urgency: StaffCaseUrgency(urgency), Late: urgency == string(access.UrgencyLate),
 		CoordinatingUnits: make([]CaseUnit, 0, len(c.Scope.CoordinatingUnitIDs))}
 	if c.LeadUnitCode != "" {
 		s.LeadUnit = &CaseUnit{Code: c.LeadUnitCode, Name: c.LeadUnitName}
