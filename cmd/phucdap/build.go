@@ -138,13 +138,15 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 
 	// The case workflow. Its first clocks come from petition.FirstClock,
 	// as intake's do.
-	a.workflow = petition.NewWorkflow(petition.WorkflowConfig{
+	if a.workflow, err = petition.NewWorkflow(petition.WorkflowConfig{
 		Store: store.NewWorkflowStore(db), Topics: petitions, Units: a.units, Deadlines: a.deadlines,
 		Now: now, Log: log, Agency: cfg.Agency, Location: cfg.Location,
 		DisputeWindow:        time.Duration(cfg.Intake.DisputeDays) * 24 * time.Hour,
 		ContributionLeadDays: cfg.Workflow.ContributionLeadDays,
 		Scrubber:             a.cases.Scrubber,
-	})
+	}); err != nil {
+		return nil, err
+	}
 
 	// The KPI reports, read from the replica when one is configured and fit.
 	a.reportStore = store.NewReportStore(db)

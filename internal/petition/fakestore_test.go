@@ -324,12 +324,16 @@ func newFlow(t *testing.T) *flow {
 		units[i].ID = int64(i + 1)
 	}
 	f := &flow{store: newMemStore(), eng: eng, units: units, now: ruleNow}
-	f.w = NewWorkflow(WorkflowConfig{Store: f.store, Units: units, Deadlines: fixedEngine{eng},
+	w, err := NewWorkflow(WorkflowConfig{Store: f.store, Units: units, Deadlines: fixedEngine{eng},
 		Topics: topicList{{ID: 7, Slug: "khieu-nai-to-cao", PlanTaskID: 70, Active: true}},
 		Now:    func() time.Time { return f.now }, Agency: "SXD", Location: loc, ContributionLeadDays: 3,
 		Scrubber: func(context.Context, int64) (func(string) string, error) {
 			return func(s string) string { return s }, nil
 		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.w = w
 	staff := func(id int64, unit string, role access.Role) access.Actor {
 		a := access.Actor{AccountID: id, Email: fmt.Sprintf("staff%d@sxd.test", id), Roles: []access.Role{role}, Via: "session"}
 		if unit != "" {

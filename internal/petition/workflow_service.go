@@ -65,8 +65,21 @@ type WorkflowConfig struct {
 // transaction that writes it, and audited in that transaction.
 type Workflow struct{ cfg WorkflowConfig }
 
-// NewWorkflow returns the service.
-func NewWorkflow(c WorkflowConfig) *Workflow {
+// NewWorkflow returns the service. The store, the deadline engines, the
+// clock and the identity scrubber are required: a workflow without a
+// scrubber could show a sealed denouncer's identity, so it is refused here,
+// once, rather than at the first sealed case a user opens.
+func NewWorkflow(c WorkflowConfig) (*Workflow, error) {
+	switch {
+	case c.Store == nil:
+		return nil, errors.New("petition: workflow without a store")
+	case c.Deadlines == nil:
+		return nil, errors.New("petition: workflow without deadline engines")
+	case c.Now == nil:
+		return nil, errors.New("petition: workflow without a clock")
+	case c.Scrubber == nil:
+		return nil, errors.New("petition: workflow without an identity scrubber")
+	}
 	if c.Location == nil {
 		c.Location = time.FixedZone("ICT", 7*3600)
 	}
@@ -79,7 +92,7 @@ func NewWorkflow(c WorkflowConfig) *Workflow {
 	if c.ContributionLeadDays < 0 {
 		c.ContributionLeadDays = 0
 	}
-	return &Workflow{cfg: c}
+	return &Workflow{cfg: c}, nil
 }
 
 // Config returns the settings in force.
@@ -592,9 +605,6 @@ func (w *Workflow) View(ctx context.Context, by access.Actor, caseID int64) (*Ca
 		return nil, err
 	}
 	if st.Scope().SecretIdentity() {
-		if w.cfg.Scrubber == nil {
-			return nil, errors.New("workflow: no identity scrubber for a sealed case")
-		}
 		scrub, err := w.cfg.Scrubber(ctx, caseID)
 		if err != nil {
 			return nil, err
@@ -644,9 +654,6 @@ func (w *Workflow) accusedNoticeScrubber(ctx context.Context, env Env, by access
 	}
 	if _, err := w.check(env, by, st, in.Action()); err != nil {
 		return nil, err
-	}
-	if w.cfg.Scrubber == nil {
-		return nil, errors.New("petition: no identity scrubber to check a notice to the person denounced")
 	}
 	return w.cfg.Scrubber(ctx, caseID)
 }
