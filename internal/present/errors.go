@@ -3,6 +3,7 @@ package present
 import (
 	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/phucdap/phucdap/internal/fault"
 	"github.com/phucdap/phucdap/internal/i18n"
@@ -31,6 +32,18 @@ func Status(err error) int {
 		return http.StatusUnprocessableEntity
 	}
 	return codeStatus(fault.CodeOf(err))
+}
+
+// SetRetryAfter tells a rate-limited caller when to come back, when err
+// says (fault.RetryAfter), in whole seconds. It is the one writer of a 429's
+// Retry-After, for the JSON API and the pages alike; it reports whether it
+// wrote one.
+func SetRetryAfter(h http.Header, err error) bool {
+	d, ok := fault.RetryAfter(err)
+	if ok {
+		h.Set("Retry-After", strconv.Itoa(int(d.Seconds())))
+	}
+	return ok
 }
 
 func codeStatus(c fault.Code) int {

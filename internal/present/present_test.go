@@ -171,3 +171,27 @@ func TestMoment(t *testing.T) {
 		}
 	}
 }
+
+func TestSetRetryAfter(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		err   error
+		want  string
+		wrote bool
+	}{
+		{"rounded up to a second", fault.RateLimitedFor("error.rate_limited", 300*time.Millisecond), "1", true},
+		{"whole seconds", fault.RateLimitedFor("error.rate_limited", 90*time.Second), "90", true},
+		{"a limit that does not say", fault.New(fault.RateLimited, "error.rate_limited"), "", false},
+		{"not a limit", fault.New(fault.Invalid, "error.invalid"), "", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := http.Header{}
+			if got := SetRetryAfter(h, tc.err); got != tc.wrote {
+				t.Errorf("SetRetryAfter wrote %v, want %v", got, tc.wrote)
+			}
+			if got := h.Get("Retry-After"); got != tc.want {
+				t.Errorf("Retry-After %q, want %q", got, tc.want)
+			}
+		})
+	}
+}

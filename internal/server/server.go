@@ -25,6 +25,7 @@ import (
 	"github.com/phucdap/phucdap/internal/httpapi"
 	"github.com/phucdap/phucdap/internal/i18n"
 	"github.com/phucdap/phucdap/internal/platform"
+	"github.com/phucdap/phucdap/internal/present"
 )
 
 // Options configure the edge.
@@ -310,9 +311,7 @@ func errorHandler(o Options) echo.HTTPErrorHandler {
 			body.Message = o.Catalog.T(lang, "error.body_too_large", map[string]any{"Limit": humanBytes(o.BodyLimit)})
 		}
 		if body.Status == http.StatusTooManyRequests {
-			if d, ok := fault.RetryAfter(err); ok {
-				c.Response().Header().Set("Retry-After", strconv.Itoa(int(d.Seconds())))
-			}
+			present.SetRetryAfter(c.Response().Header(), err)
 		}
 		if body.Code == "internal" {
 			body.Message = o.Catalog.T(lang, "error.internal", map[string]any{"RequestID": body.RequestID})

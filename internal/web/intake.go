@@ -398,7 +398,7 @@ func (p *Pages) showTrack(c echo.Context, ti petition.TrackInput, d *trackData, 
 			return err
 		}
 		d.Error = present.Message(p.Catalog, lang, fe)
-		setRetryAfter(c, err)
+		present.SetRetryAfter(c.Response().Header(), err)
 		return p.render(c, present.Status(err), "track", "petition.track.title", d)
 	}
 	d.View = p.trackView(lang, v)
@@ -483,7 +483,7 @@ func (p *Pages) afterAction(c echo.Context, ti petition.TrackInput, d *trackData
 		case ok && (fe.Code == fault.NotFound || fe.Code == fault.RateLimited):
 			d.Error = present.Message(p.Catalog, lang, fe)
 			c.Response().Header().Set("Cache-Control", "no-store")
-			setRetryAfter(c, err)
+			present.SetRetryAfter(c.Response().Header(), err)
 			return p.render(c, present.Status(err), "track", "petition.track.title", d)
 		case ok:
 			d.Notice = present.Message(p.Catalog, lang, fe)
@@ -495,14 +495,6 @@ func (p *Pages) afterAction(c echo.Context, ti petition.TrackInput, d *trackData
 		d.Success = p.Catalog.T(lang, okID, nil)
 	}
 	return p.showTrack(c, ti, d, status)
-}
-
-// setRetryAfter tells a rate-limited visitor when to come back, when the
-// limit says.
-func setRetryAfter(c echo.Context, err error) {
-	if d, ok := fault.RetryAfter(err); ok {
-		c.Response().Header().Set("Retry-After", strconv.Itoa(int(d.Seconds())))
-	}
 }
 
 func humanSize(n int64) string {

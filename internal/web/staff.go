@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -17,6 +16,7 @@ import (
 	"github.com/phucdap/phucdap/internal/org"
 	"github.com/phucdap/phucdap/internal/petition"
 	"github.com/phucdap/phucdap/internal/platform"
+	"github.com/phucdap/phucdap/internal/present"
 )
 
 // Staff serves the staff pages: login and logout, the inbox, the case page
@@ -151,9 +151,8 @@ func (s *Staff) login(c echo.Context) error {
 		}
 		d.Errors = msgs
 		status := http.StatusUnauthorized
-		if ra, ok := fault.RetryAfter(err); ok {
+		if present.SetRetryAfter(c.Response().Header(), err) {
 			status = http.StatusTooManyRequests
-			c.Response().Header().Set("Retry-After", strconv.Itoa(int(ra.Seconds())))
 		}
 		return s.render(c, status, "login", "login.title", d)
 	}
