@@ -2165,6 +2165,17 @@ type AnswerInput struct {
 	Signer *string `json:"signer,omitempty"`
 }
 
+// AnswerMultipart The fields of AnswerInput as form values, plus the files.
+type AnswerMultipart struct {
+	Body  string                `json:"body"`
+	Files *[]openapi_types.File `json:"files,omitempty"`
+
+	// LetterDate YYYY-MM-DD
+	LetterDate *string `json:"letter_date,omitempty"`
+	LetterNo   *string `json:"letter_no,omitempty"`
+	Signer     *string `json:"signer,omitempty"`
+}
+
 // ApproveInput defines model for ApproveInput.
 type ApproveInput struct {
 	// AnswerId The draft read; refused if a newer draft replaced it.
@@ -4223,6 +4234,9 @@ type AcceptCaseJSONRequestBody = AcceptInput
 
 // AnswerCaseJSONRequestBody defines body for AnswerCase for application/json ContentType.
 type AnswerCaseJSONRequestBody = AnswerInput
+
+// AnswerCaseMultipartRequestBody defines body for AnswerCase for multipart/form-data ContentType.
+type AnswerCaseMultipartRequestBody = AnswerMultipart
 
 // ApproveAnswerJSONRequestBody defines body for ApproveAnswer for application/json ContentType.
 type ApproveAnswerJSONRequestBody = ApproveInput
@@ -7202,9 +7216,10 @@ func (response AcceptCasedefaultJSONResponse) VisitAcceptCaseResponse(w http.Res
 }
 
 type AnswerCaseRequestObject struct {
-	Code   CaseCode `json:"code"`
-	Params AnswerCaseParams
-	Body   *AnswerCaseJSONRequestBody
+	Code          CaseCode `json:"code"`
+	Params        AnswerCaseParams
+	JSONBody      *AnswerCaseJSONRequestBody
+	MultipartBody *multipart.Reader
 }
 
 type AnswerCaseResponseObject interface {
@@ -7221,6 +7236,20 @@ func (response AnswerCase200JSONResponse) VisitAnswerCaseResponse(w http.Respons
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AnswerCase400JSONResponse Error
+
+func (response AnswerCase400JSONResponse) VisitAnswerCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -7263,6 +7292,34 @@ func (response AnswerCase409JSONResponse) VisitAnswerCaseResponse(w http.Respons
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AnswerCase413JSONResponse Error
+
+func (response AnswerCase413JSONResponse) VisitAnswerCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AnswerCase415JSONResponse Error
+
+func (response AnswerCase415JSONResponse) VisitAnswerCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -11571,29 +11628,38 @@ func (sh *strictHandler) AnswerCase(ctx echo.Context, code CaseCode, params Answ
 
 	request.Code = code
 	request.Params = params
-
-	var body AnswerCaseJSONRequestBody
-	var err error
-	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
-		// A request validator built on kin-openapi's openapi3filter with
-		// KeepValidatedValue leaves the value it validated on the body. Bind
-		// that value, matching member names exactly, so the handler receives
-		// what was validated instead of a second, case-insensitive decode.
-		// Otherwise bind only the request body, so that path and query
-		// parameters are not also bound into the body struct.
-		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
-			err = binder.BindBody(ctx, &body)
+	if strings.HasPrefix(ctx.Request().Header.Get("Content-Type"), "application/json") {
+		var body AnswerCaseJSONRequestBody
+		var err error
+		if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+			// A request validator built on kin-openapi's openapi3filter with
+			// KeepValidatedValue leaves the value it validated on the body. Bind
+			// that value, matching member names exactly, so the handler receives
+			// what was validated instead of a second, case-insensitive decode.
+			// Otherwise bind only the request body, so that path and query
+			// parameters are not also bound into the body struct.
+			if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+				err = binder.BindBody(ctx, &body)
+			}
+		} else {
+			// A custom binder is installed on the Echo instance; defer to it
+			// entirely, since echo.Binder does not expose body-only binding and
+			// the binder may do more than decode (for example call ctx.Validate).
+			err = ctx.Bind(&body)
 		}
-	} else {
-		// A custom binder is installed on the Echo instance; defer to it
-		// entirely, since echo.Binder does not expose body-only binding and
-		// the binder may do more than decode (for example call ctx.Validate).
-		err = ctx.Bind(&body)
+		if err != nil {
+			return err
+		}
+		request.JSONBody = &body
+
 	}
-	if err != nil {
-		return err
+	if strings.HasPrefix(ctx.Request().Header.Get("Content-Type"), "multipart/form-data") {
+		if reader, err := ctx.Request().MultipartReader(); err != nil {
+			return err
+		} else {
+			request.MultipartBody = reader
+		}
 	}
-	request.Body = &body
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.AnswerCase(ctx.Request().Context(), request.(AnswerCaseRequestObject))

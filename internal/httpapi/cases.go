@@ -281,18 +281,43 @@ func (a *API) AssignCase(ctx context.Context, req AssignCaseRequestObject) (Assi
 	return AssignCase200JSONResponse(d), nil
 }
 
-// AnswerCase implements POST /cases/{code}/answer.
+// AnswerCase implements POST /cases/{code}/answer: JSON, or multipart with
+// the draft's files, read as the citizen's are (streamed to the file
+// store, checked by content, at most MaxFiles of MaxFileSize each). The
+// files are kept with a saved draft and discarded otherwise.
 func (a *API) AnswerCase(ctx context.Context, req AnswerCaseRequestObject) (AnswerCaseResponseObject, error) {
-	if req.Body == nil {
+	var in petition.AnswerInput
+	var letterDate *string
+	switch {
+	case req.JSONBody != nil:
+		b := req.JSONBody
+		in = petition.AnswerInput{Body: b.Body, LetterNo: deref(b.LetterNo), Signer: deref(b.Signer)}
+		letterDate = b.LetterDate
+	case req.MultipartBody != nil:
+		// An unknown case stores nothing.
+		if _, err := a.Workflow.CaseIDByCode(ctx, req.Code); err != nil {
+			return nil, err
+		}
+		form, err := petition.ReadForm(ctx, req.MultipartBody, a.Petitions.Files)
+		if err != nil {
+			return nil, err
+		}
+		in = petition.AnswerInput{Body: form.Value("body"), LetterNo: form.Value("letter_no"), Signer: form.Value("signer"), Files: form.Uploads}
+		if v := form.Value("letter_date"); v != "" {
+			letterDate = &v
+		}
+	default:
 		return nil, ErrBadJSON
 	}
-	b := req.Body
-	date, err := civilDate("letter_date", b.LetterDate)
-	if err != nil {
+	var err error
+	defer func() {
+		a.Petitions.Service.Settle(context.WithoutCancel(ctx), in.Files, err == nil)
+	}()
+	if in.LetterDate, err = civilDate("letter_date", letterDate); err != nil {
 		return nil, err
 	}
-	d, _, err := a.act(ctx, req.Code, petition.AnswerInput{Body: b.Body, LetterNo: deref(b.LetterNo), LetterDate: date, Signer: deref(b.Signer)})
-	if err != nil {
+	var d CaseDetail
+	if d, _, err = a.act(ctx, req.Code, in); err != nil {
 		return nil, err
 	}
 	return AnswerCase200JSONResponse(d), nil
