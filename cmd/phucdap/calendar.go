@@ -50,8 +50,8 @@ keep     keeps the stored year and marks the correction reviewed.`, args, "propo
 		return usageError{"calendar propose needs one YEAR, e.g. 2027"}
 	}
 	year, err := strconv.Atoi(pos[0])
-	if err != nil || year < 1900 || year > 2200 {
-		return usageError{fmt.Sprintf("YEAR must be between 1900 and 2200, got %q", pos[0])}
+	if err != nil || !calendar.EditableYear(year) {
+		return usageError{fmt.Sprintf("YEAR must be between %d and %d, got %q", calendar.MinYear, calendar.MaxYear, pos[0])}
 	}
 	t := calendar.Propose(year)
 	if *asJSON {
@@ -92,8 +92,8 @@ func cmdCalendarBuiltin(ctx context.Context, env *cliEnv, verb string, args []st
 		return usageError{"calendar " + verb + " needs one YEAR, e.g. 2026"}
 	}
 	year, err := strconv.Atoi(pos[0])
-	if err != nil || year < 1900 || year > 2200 {
-		return usageError{fmt.Sprintf("YEAR must be between 1900 and 2200, got %q", pos[0])}
+	if err != nil || !calendar.EditableYear(year) {
+		return usageError{fmt.Sprintf("YEAR must be between %d and %d, got %q", calendar.MinYear, calendar.MaxYear, pos[0])}
 	}
 	a, err := open(ctx, env, *cfgPath, true)
 	if err != nil {

@@ -7,6 +7,17 @@ import (
 	"time"
 )
 
+// MinYear and MaxYear bound the years whose table an office may read or
+// edit, by the API, the pages or the CLI: one range for every door, and
+// the range the catalogue's calendar.bad_year message states.
+const (
+	MinYear = 1900
+	MaxYear = 2200
+)
+
+// EditableYear reports whether year is within [MinYear, MaxYear].
+func EditableYear(year int) bool { return year >= MinYear && year <= MaxYear }
+
 // Years in [cacheFirst, cacheFirst+cacheYears) are computed once per
 // Calendar and kept; others are recomputed on each call (correct, slower),
 // which keeps a Calendar's memory bounded whatever dates it is asked about.

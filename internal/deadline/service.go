@@ -153,7 +153,7 @@ type YearView struct {
 
 // Year returns the calendar of year: the stored table, or the draft.
 func (s *Service) Year(ctx context.Context, store TableStore, year int) (YearView, error) {
-	if year < 1900 || year > 2200 {
+	if !calendar.EditableYear(year) {
 		return YearView{}, invalid(fault.FieldError("year", "calendar.bad_year", nil), "deadline.Year", "year %d out of range", year)
 	}
 	cal := s.Engine(ctx).Calendar()

@@ -23,7 +23,7 @@ var errBadYear = fault.FieldError("year", "calendar.bad_year", nil)
 
 // GetCalendarYear implements GET /calendar/{year}.
 func (a *API) GetCalendarYear(ctx context.Context, req GetCalendarYearRequestObject) (GetCalendarYearResponseObject, error) {
-	if req.Year < 1900 || req.Year > 2200 {
+	if !calendar.EditableYear(int(req.Year)) {
 		return nil, errBadYear
 	}
 	v, err := a.Deadlines.Service.Year(ctx, a.Deadlines.Tables, int(req.Year))
@@ -40,7 +40,7 @@ func (a *API) PutCalendarYear(ctx context.Context, req PutCalendarYearRequestObj
 	if !access.Can(actor, access.ActCalendarManage, nil) {
 		return nil, fault.New(fault.Forbidden, "error.forbidden")
 	}
-	if req.Year < 1900 || req.Year > 2200 {
+	if !calendar.EditableYear(int(req.Year)) {
 		return nil, errBadYear
 	}
 	if req.Body == nil {

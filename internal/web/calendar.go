@@ -65,7 +65,7 @@ type calendarEntryForm struct {
 
 func (p *Pages) calendarYear(c echo.Context) error {
 	year, err := strconv.Atoi(c.Param("year"))
-	if err != nil || year < 1900 || year > 2200 {
+	if err != nil || !calendar.EditableYear(year) {
 		return fault.New(fault.NotFound, "page.not_found")
 	}
 	ctx := c.Request().Context()
@@ -181,7 +181,7 @@ func entryForm(t calendar.YearTable, d calendar.Date) calendarEntryForm {
 // the reason, in the reader's language, and changes nothing.
 func (p *Pages) editCalendar(c echo.Context) error {
 	year, err := strconv.Atoi(c.Param("year"))
-	if err != nil || year < 1900 || year > 2200 {
+	if err != nil || !calendar.EditableYear(year) {
 		return fault.New(fault.NotFound, "page.not_found")
 	}
 	ctx := c.Request().Context()
@@ -284,7 +284,7 @@ func editorOf(actor access.Actor) deadline.Editor {
 // confirmed. Editing the entries themselves goes through the API.
 func (p *Pages) confirmCalendar(c echo.Context) error {
 	year, err := strconv.Atoi(c.Param("year"))
-	if err != nil || year < 1900 || year > 2200 {
+	if err != nil || !calendar.EditableYear(year) {
 		return fault.New(fault.NotFound, "page.not_found")
 	}
 	ctx := c.Request().Context()
