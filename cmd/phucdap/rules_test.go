@@ -195,6 +195,10 @@ func TestRulesPage(t *testing.T) {
 		if res.StatusCode != 200 || !strings.Contains(page, "Ngày thụ lý") || !strings.Contains(page, "Điều 22(1)") || strings.Contains(page, `id="rule-form"`) {
 			t.Fatalf("public rules page: %d", res.StatusCode)
 		}
+		// A limit the law never changed reads "from always", not "from 01/01/1900".
+		if !strings.Contains(page, "Từ trước đến nay") || strings.Contains(page, "01/01/1900") {
+			t.Error("rules page: a version in force since always shows its marker date")
+		}
 		b.mustLogin("admin-rules@sxd.test")
 		form := url.Values{"id": {"reception.answer"}, "effective_from": {"2027-07-01"}, "limit": {"7"}, "unit": {"working_days"},
 			"legal_basis": {"Luật thử 2027, Điều 28"}, "version_basis": {"ngày nhận (Luật thử 2027, Điều 30)"}, "confidence": {"A"}, "reason": {"Luật mới"}}

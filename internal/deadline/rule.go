@@ -260,6 +260,14 @@ func (r Rule) VersionEvent() StartEvent {
 	return r.Start
 }
 
+// SinceAlways is the EffectiveFrom of a version that covers every date the
+// engine is asked about: a limit the law did not change.
+var SinceAlways = calendar.Date{Year: calendar.MinYear, Month: time.January, Day: 1}
+
+// Always reports whether the version has no start that matters: it runs
+// from SinceAlways (or earlier).
+func (r Rule) Always() bool { return !SinceAlways.Before(r.EffectiveFrom) }
+
 // InForce reports whether r applies to a case whose start event fell on d.
 func (r Rule) InForce(d calendar.Date) bool {
 	return !d.Before(r.EffectiveFrom) && (r.EffectiveTo.IsZero() || d.Before(r.EffectiveTo))
@@ -381,7 +389,7 @@ func LawChangeDate() calendar.Date { return calendar.Date{Year: 2026, Month: tim
 //   - Statutory rules other than complaint.resolve do not restart on
 //     resume: the paused days are not counted.
 func DefaultRules() []Rule {
-	past := calendar.Date{Year: 1900, Month: time.January, Day: 1}
+	past := SinceAlways
 	lawChange := LawChangeDate()
 	return []Rule{
 		{
