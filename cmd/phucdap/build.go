@@ -153,7 +153,7 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 	if cfg.Database.ReadURL != "" {
 		a.replica = store.NewReadReplica(db, store.Options{Dialect: store.Postgres, URL: cfg.Database.ReadURL,
 			MaxOpenConns: cfg.DB.MaxOpenConns, MaxIdleConns: cfg.DB.MaxIdleConns}, cfg.Database.MaxLag, log)
-		a.reportStore.WithReplica(a.replica)
+		a.reportStore = a.reportStore.WithReplica(a.replica)
 	}
 	// "Due soon" is one horizon everywhere: the earliest due-soon reminder.
 	soonDays := 0

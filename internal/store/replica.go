@@ -156,10 +156,13 @@ func (s *ReportStore) readDB() (*DB, bool) {
 	return s.reads.pick()
 }
 
-// WithReplica makes the store read reports from r when it is fit.
+// WithReplica returns a copy of the store that reads reports from r when
+// it is fit. The store it is called on is left as it was: a store is
+// complete when it is built, never changed after it is shared.
 func (s *ReportStore) WithReplica(r *ReadReplica) *ReportStore {
-	s.reads = r
-	return s
+	c := *s
+	c.reads = r
+	return &c
 }
 
 func unreachable(err error) bool { return err != nil && fault.CodeOf(err) == fault.Unavailable }
