@@ -350,8 +350,9 @@ func (s *Service) track(ctx context.Context, in TrackInput, view bool) (Tracked,
 	l := s.cfg.Limits
 	code, codeOK := NormalizeCode(in.Code)
 	q := TrackQuery{Code: code, Now: now}
+	var ipLimit *RateLimit
 	if l.TrackFailures > 0 && in.ClientIP != "" {
-		q.IPLimit = &RateLimit{Bucket: bucket("track-fail", in.ClientIP), Window: l.TrackWindow, Max: l.TrackFailures}
+		ipLimit = &RateLimit{Bucket: bucket("track-fail", in.ClientIP), Window: l.TrackWindow, Max: l.TrackFailures}
 	}
 	if l.TrackCodeFailures > 0 && codeOK {
 		q.CodeLimit = &RateLimit{Bucket: bucket("track-fail-code", code), Window: l.TrackWindow, Max: l.TrackCodeFailures}
@@ -364,6 +365,16 @@ func (s *Service) track(ctx context.Context, in TrackInput, view bool) (Tracked,
 		q.Code = ""
 	}
 	q.Full = view && secret != "" && valid
+	// The address's failures matter before the check only without a
+	// secret (a right secret opens the case from an address over its
+	// limit): with one, they are read after the check fails, so the
+	// common lookup reads the code's count alone. The code's count is
+	// read in the same statement as the case, every time: a code closed
+	// by too many failures stays closed to its right secret, or a guesser
+	// would learn from the answer which guess was right.
+	if secret == "" {
+		q.IPLimit = ipLimit
+	}
 	t, err := s.cfg.Store.TrackCase(ctx, q)
 	if err != nil {
 		return Tracked{}, 0, err
@@ -372,7 +383,7 @@ func (s *Service) track(ctx context.Context, in TrackInput, view bool) (Tracked,
 		return Tracked{}, 0, limited
 	}
 	ipOver := q.IPLimit != nil && t.IPFailures >= int64(q.IPLimit.Max)
-	if ipOver && secret == "" {
+	if ipOver {
 		return Tracked{}, 0, limited
 	}
 	if t.Found {
@@ -383,8 +394,15 @@ func (s *Service) track(ctx context.Context, in TrackInput, view bool) (Tracked,
 			return t, a, nil
 		}
 	}
+	if ipLimit != nil && q.IPLimit == nil {
+		over, err := s.cfg.Store.Exceeded(ctx, []RateLimit{*ipLimit}, now)
+		if err != nil {
+			return Tracked{}, 0, err
+		}
+		ipOver = over
+	}
 	var hits []RateLimit
-	for _, rl := range []*RateLimit{q.IPLimit, q.CodeLimit} {
+	for _, rl := range []*RateLimit{ipLimit, q.CodeLimit} {
 		if rl != nil {
 			hits = append(hits, *rl)
 		}

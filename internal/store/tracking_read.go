@@ -1,62 +1,68 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/jackc/pgx/v5/stdlib"
+
 	"github.com/phucdap/phucdap/internal/petition"
 )
 
-// The tracking read is one statement, one round trip: a UNION ALL of
-// typed rows, told apart by their first column, scanned with rows.Scan
-// into plain fields (no reflection):
+// The tracking read is one statement, one round trip. The case is found
+// once, by its code, in a materialized CTE; a UNION ALL of typed rows,
+// told apart by their first column, reads what hangs off it by its id:
 //
-//	0  the case by its code (NULLs when none has it), with the failures
-//	   counted against the code and against the client's address in their
-//	   current windows: always exactly one row;
-//	1  its public events;            2  the petitioner's files;
+//	0  the case (NULLs when none has the code), its identity's contact
+//	   hashes, and the failures counted against the code and against the
+//	   client's address in their current windows: always exactly one row;
+//	1  its public events;
+//	2  its files, the petitioner's (no answer) and the answers';
 //	3  its latest published answer, with its rating and whether it is
-//	   disputed;                     4  that answer's files.
+//	   disputed.
 //
-// Parts 1–4 are read only when the caller presents a secret (full).
-// Every row has the same columns: part, id, two integers, the two counts,
-// 15 texts and 3 instants; a part fills those it needs and leaves NULLs.
+// Parts 1–3 are read only when the caller presents a secret (full). Rows
+// come in no particular order: the reader sorts events and files by id and
+// keeps the files of the latest answer. On PostgreSQL the rows are scanned
+// by pgx into typed fields (no database/sql conversion, no reflection).
+// Every row has the same columns: part, id, three integers, the two
+// counts, 15 texts and 3 instants; a part fills those it needs and leaves
+// NULLs.
 const (
-	trackInts  = 2
+	trackInts  = 3
 	trackTexts = 15
 	trackTimes = 3
 )
 
 // trackBranch writes one SELECT of the union: the part, the id, then the
-// given integers, counts, texts and instants, padded with NULLs.
+// given integers, counts, texts and instants, padded with NULLs (typed, so
+// that the first branch fixes the column types on PostgreSQL).
 func trackBranch(part int, id string, ints, counts, texts, times []string, from string) string {
 	var b strings.Builder
 	b.WriteString("SELECT " + strconv.Itoa(part) + ", " + id)
-	pad := func(v []string, n int) {
+	pad := func(v []string, n int, null string) {
 		for i := range n {
 			if i < len(v) {
 				b.WriteString(", " + v[i])
 			} else {
-				b.WriteString(", NULL")
+				b.WriteString(", " + null)
 			}
 		}
 	}
-	pad(ints, trackInts)
-	pad(counts, 2)
-	pad(texts, trackTexts)
-	pad(times, trackTimes)
+	pad(ints, trackInts, "CAST(NULL AS BIGINT)")
+	pad(counts, 2, "CAST(NULL AS BIGINT)")
+	pad(texts, trackTexts, "CAST(NULL AS TEXT)")
+	pad(times, trackTimes, "NULL")
 	b.WriteString(" " + from)
 	return b.String()
 }
-
-// latestAnswerSQL is the case's latest published answer, as LatestAnswer
-// picks it.
-const latestAnswerSQL = "SELECT w.id, w.body, w.signer, w.published_at, w.letter_no, w.letter_date FROM answers w JOIN cases c ON c.id = w.case_id " +
-	"WHERE c.code = ? AND w.published_at IS NOT NULL ORDER BY w.published_at DESC, w.id DESC LIMIT 1"
 
 func trackSQL(pg, full bool) string {
 	failures := "(SELECT COALESCE(SUM(hits), 0) FROM rate_counters WHERE bucket = ? AND window_start = ?)"
@@ -64,21 +70,22 @@ func trackSQL(pg, full bool) string {
 		[]string{"c.code", "c.kind", "c.channel", "c.title", "c.content", "c.place", "c.lang", "c.secret_salt", "c.secret_hash", "c.status",
 			"c.due_rule", "c.due_explanation_vi", "c.due_explanation_en", "i.phone_hash", "i.email_hash"},
 		[]string{"c.received_at", "c.accepted_at", "c.due_at"},
-		"FROM (SELECT 1 AS one) one LEFT JOIN cases c ON c.code = ? LEFT JOIN case_identities i ON i.case_id = c.id")}
+		"FROM (SELECT 1 AS one) one LEFT JOIN c ON true LEFT JOIN case_identities i ON i.case_id = c.id")}
 	if full {
 		parts = append(parts,
 			trackBranch(1, "e.id", nil, nil, []string{"e.kind", "e.actor", "u.name", "e.note"}, []string{"e.created_at", "e.due_at"},
-				"FROM cases c JOIN case_events e ON e.case_id = c.id LEFT JOIN units u ON u.id = e.unit_id WHERE c.code = ? AND e.public"),
-			trackBranch(2, "a.id", []string{"a.size"}, nil, []string{"a.name", "a.media_type", "a.sha256", "a.storage_key"}, nil,
-				"FROM cases c JOIN attachments a ON a.case_id = c.id WHERE c.code = ? AND a.answer_id IS NULL"),
+				"FROM c JOIN case_events e ON e.case_id = c.id LEFT JOIN units u ON u.id = e.unit_id WHERE e.public"),
+			trackBranch(2, "a.id", []string{"a.size", "a.answer_id"}, nil, []string{"a.name", "a.media_type", "a.sha256", "a.storage_key"}, nil,
+				"FROM c JOIN attachments a ON a.case_id = c.id"),
 			trackBranch(3, "w.id", []string{"r.stars", "(SELECT COUNT(*) FROM disputes d WHERE d.answer_id = w.id)"}, nil,
 				[]string{"w.body", "w.signer", "w.letter_no", "w.letter_date", "r.comment"}, []string{"w.published_at", "r.updated_at"},
-				"FROM ("+latestAnswerSQL+") w LEFT JOIN ratings r ON r.answer_id = w.id"),
-			trackBranch(4, "a.id", []string{"a.size"}, nil, []string{"a.name", "a.media_type", "a.sha256", "a.storage_key"}, nil,
-				"FROM attachments a WHERE a.answer_id = (SELECT w.id FROM ("+latestAnswerSQL+") w)"),
+				"FROM (SELECT w.id, w.body, w.signer, w.published_at, w.letter_no, w.letter_date FROM c JOIN answers w ON w.case_id = c.id "+
+					"WHERE w.published_at IS NOT NULL ORDER BY w.published_at DESC, w.id DESC LIMIT 1) w LEFT JOIN ratings r ON r.answer_id = w.id"),
 		)
 	}
-	q := strings.Join(parts, " UNION ALL ") + " ORDER BY 1, 2"
+	q := "WITH c AS MATERIALIZED (SELECT id, topic_id, plan_task_id, code, kind, channel, title, content, place, lang, secret_salt, secret_hash, " +
+		"status, due_rule, due_explanation_vi, due_explanation_en, received_at, accepted_at, due_at FROM cases WHERE code = ?) " +
+		strings.Join(parts, " UNION ALL ")
 	if pg {
 		return pgSQL(q)
 	}
@@ -132,10 +139,89 @@ func (s scanTime) ptr() *time.Time {
 	return &t
 }
 
+// trackRow is one row of the union, whichever driver read it.
+type trackRow struct {
+	part             int
+	id               sql.NullInt64
+	ints             [trackInts]sql.NullInt64
+	codeFail, ipFail int64
+	t                [trackTexts]string
+	ts               [trackTimes]scanTime
+}
+
+// trackReader folds the rows into a petition.Tracked.
+type trackReader struct {
+	out    petition.Tracked
+	events []trackEvent
+	files  []trackFile
+}
+
+type trackEvent struct {
+	id int64
+	e  petition.Event
+}
+
+type trackFile struct {
+	answer sql.NullInt64
+	a      petition.Attachment
+}
+
+func (r *trackReader) add(x *trackRow) {
+	t, ts := &x.t, &x.ts
+	switch x.part {
+	case 0:
+		r.out.CodeFailures, r.out.IPFailures = x.codeFail, x.ipFail
+		if !x.id.Valid {
+			return
+		}
+		r.out.Found = true
+		c := petition.Case{ID: x.id.Int64, Code: t[0], Kind: petition.Kind(t[1]), Channel: petition.Channel(t[2]),
+			Title: t[3], Content: t[4], Place: t[5], Lang: t[6], Status: petition.Status(t[9]),
+			ReceivedAt: ts[0].t, AcceptedAt: ts[1].ptr(), TopicID: x.ints[0].Int64, PlanTaskID: x.ints[1].Int64,
+			Due: petition.Due{RuleID: t[10], Explanation: petition.Explanation{VI: t[11], EN: t[12]}}}
+		if ts[2].valid {
+			c.Due.At = ts[2].t
+		}
+		c.SetSecrets(petition.CaseSecrets{Salt: t[7], SecretHash: t[8], PhoneHash: t[13], EmailHash: t[14]})
+		r.out.Case = c
+	case 1:
+		r.events = append(r.events, trackEvent{id: x.id.Int64, e: petition.Event{Kind: petition.EventKind(t[0]), Public: true, Actor: t[1],
+			UnitName: t[2], Note: t[3], CreatedAt: ts[0].t, DueAt: ts[1].ptr()}})
+	case 2:
+		r.files = append(r.files, trackFile{answer: x.ints[1],
+			a: petition.Attachment{ID: x.id.Int64, Size: x.ints[0].Int64, Name: t[0], MediaType: t[1], SHA256: t[2], StorageKey: t[3]}})
+	case 3:
+		r.out.Answer = &petition.Answer{ID: x.id.Int64, Body: t[0], Signer: t[1], PublishedAt: ts[0].t, LetterNo: t[2], LetterDate: t[3]}
+		if x.ints[0].Valid {
+			r.out.Rating = &petition.Rating{Stars: int(x.ints[0].Int64), Comment: t[4], At: ts[1].t}
+		}
+		r.out.Disputed = x.ints[1].Int64 > 0
+	}
+}
+
+// done puts the events and files in id order and hands the files of the
+// latest published answer to it; files of older or draft answers are not
+// shown.
+func (r *trackReader) done() petition.Tracked {
+	slices.SortFunc(r.events, func(a, b trackEvent) int { return cmp.Compare(a.id, b.id) })
+	for _, e := range r.events {
+		r.out.Timeline = append(r.out.Timeline, e.e)
+	}
+	slices.SortFunc(r.files, func(a, b trackFile) int { return cmp.Compare(a.a.ID, b.a.ID) })
+	for _, f := range r.files {
+		switch {
+		case !f.answer.Valid:
+			r.out.Attachments = append(r.out.Attachments, f.a)
+		case r.out.Answer != nil && f.answer.Int64 == r.out.Answer.ID:
+			r.out.Answer.Attachments = append(r.out.Answer.Attachments, f.a)
+		}
+	}
+	return r.out
+}
+
 // TrackCase reads, in one statement, what tracking needs of the case with
 // code: see petition.Store.
 func (s *PetitionStore) TrackCase(ctx context.Context, q petition.TrackQuery) (petition.Tracked, error) {
-	var out petition.Tracked
 	bucket := func(l *petition.RateLimit) (string, time.Time) {
 		if l == nil {
 			return "", time.Time{}
@@ -144,75 +230,114 @@ func (s *PetitionStore) TrackCase(ctx context.Context, q petition.TrackQuery) (p
 	}
 	cb, cw := bucket(q.CodeLimit)
 	ib, iw := bucket(q.IPLimit)
-	args := []any{cb, cw, ib, iw, q.Code}
-	if q.Full {
-		args = append(args, q.Code, q.Code, q.Code, q.Code)
+	query := trackQueries[[2]bool{s.db.Dialect == Postgres, q.Full}]
+	var (
+		r   trackReader
+		err error
+	)
+	if s.db.Dialect == Postgres {
+		err = s.trackPG(ctx, query, &r, q.Code, cb, cw, ib, iw)
+	} else {
+		err = s.trackSQL(ctx, query, &r, q.Code, cb, cw, ib, iw)
 	}
-	rows, err := s.db.SQL.QueryContext(ctx, trackQueries[[2]bool{s.db.Dialect == Postgres, q.Full}], args...)
 	if err != nil {
-		return out, fmt.Errorf("track case: %w", s.db.unavailable(err))
+		return petition.Tracked{}, fmt.Errorf("track case: %w", s.db.unavailable(err))
 	}
 	s.db.answered()
+	return r.done(), nil
+}
+
+// trackPG runs the statement on the pgx connection under database/sql's
+// pool, scanning with pgx into typed fields.
+func (s *PetitionStore) trackPG(ctx context.Context, query string, r *trackReader, args ...any) error {
+	conn, err := s.db.SQL.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.Raw(func(dc any) error {
+		pc, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("not a pgx connection: %T", dc)
+		}
+		rows, err := pc.Conn().Query(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		var (
+			part             int32
+			id               pgtype.Int8
+			ints             [trackInts]pgtype.Int8
+			codeFail, ipFail pgtype.Int8
+			t                [trackTexts]pgtype.Text
+			ts               [trackTimes]pgtype.Timestamptz
+			x                trackRow
+		)
+		dest := make([]any, 0, 6+trackInts+trackTexts+trackTimes)
+		dest = append(dest, &part, &id)
+		for i := range ints {
+			dest = append(dest, &ints[i])
+		}
+		dest = append(dest, &codeFail, &ipFail)
+		for i := range t {
+			dest = append(dest, &t[i])
+		}
+		for i := range ts {
+			dest = append(dest, &ts[i])
+		}
+		for rows.Next() {
+			if err := rows.Scan(dest...); err != nil {
+				return err
+			}
+			x = trackRow{part: int(part), id: sql.NullInt64{Int64: id.Int64, Valid: id.Valid}, codeFail: codeFail.Int64, ipFail: ipFail.Int64}
+			for i := range ints {
+				x.ints[i] = sql.NullInt64{Int64: ints[i].Int64, Valid: ints[i].Valid}
+			}
+			for i := range t {
+				x.t[i] = t[i].String
+			}
+			for i := range ts {
+				x.ts[i] = scanTime{t: ts[i].Time.UTC(), valid: ts[i].Valid}
+			}
+			r.add(&x)
+		}
+		return rows.Err()
+	})
+}
+
+// trackSQL runs the statement through database/sql (SQLite).
+func (s *PetitionStore) trackSQL(ctx context.Context, query string, r *trackReader, args ...any) error {
+	rows, err := s.db.SQL.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
 	defer rows.Close()
 	var (
-		part             int
-		id, i1, i2       sql.NullInt64
+		x                trackRow
 		codeFail, ipFail sql.NullInt64
 		t                [trackTexts]sql.NullString
-		ts               [trackTimes]scanTime
 	)
-	dest := []any{&part, &id, &i1, &i2, &codeFail, &ipFail}
+	dest := []any{&x.part, &x.id}
+	for i := range x.ints {
+		dest = append(dest, &x.ints[i])
+	}
+	dest = append(dest, &codeFail, &ipFail)
 	for i := range t {
 		dest = append(dest, &t[i])
 	}
-	for i := range ts {
-		dest = append(dest, &ts[i])
+	for i := range x.ts {
+		dest = append(dest, &x.ts[i])
 	}
 	for rows.Next() {
-		for i := range t {
-			t[i] = sql.NullString{}
-		}
 		if err := rows.Scan(dest...); err != nil {
-			return out, fmt.Errorf("track case: %w", s.db.unavailable(err))
+			return err
 		}
-		switch part {
-		case 0:
-			out.CodeFailures, out.IPFailures = codeFail.Int64, ipFail.Int64
-			if !id.Valid {
-				continue
-			}
-			out.Found = true
-			c := petition.Case{ID: id.Int64, Code: t[0].String, Kind: petition.Kind(t[1].String), Channel: petition.Channel(t[2].String),
-				Title: t[3].String, Content: t[4].String, Place: t[5].String, Lang: t[6].String, Status: petition.Status(t[9].String),
-				ReceivedAt: ts[0].t, AcceptedAt: ts[1].ptr(), TopicID: i1.Int64, PlanTaskID: i2.Int64,
-				Due: petition.Due{RuleID: t[10].String, Explanation: petition.Explanation{VI: t[11].String, EN: t[12].String}}}
-			if ts[2].valid {
-				c.Due.At = ts[2].t
-			}
-			c.SetSecrets(petition.CaseSecrets{Salt: t[7].String, SecretHash: t[8].String, PhoneHash: t[13].String, EmailHash: t[14].String})
-			out.Case = c
-		case 1:
-			out.Timeline = append(out.Timeline, petition.Event{Kind: petition.EventKind(t[0].String), Public: true, Actor: t[1].String,
-				UnitName: t[2].String, Note: t[3].String, CreatedAt: ts[0].t, DueAt: ts[1].ptr()})
-		case 2, 4:
-			a := petition.Attachment{ID: id.Int64, Size: i1.Int64, Name: t[0].String, MediaType: t[1].String, SHA256: t[2].String, StorageKey: t[3].String}
-			if part == 2 {
-				out.Attachments = append(out.Attachments, a)
-			} else if out.Answer != nil {
-				out.Answer.Attachments = append(out.Answer.Attachments, a)
-			}
-		case 3:
-			out.Answer = &petition.Answer{ID: id.Int64, Body: t[0].String, Signer: t[1].String, PublishedAt: ts[0].t,
-				LetterNo: t[2].String, LetterDate: t[3].String}
-			if i1.Valid {
-				out.Rating = &petition.Rating{Stars: int(i1.Int64), Comment: t[4].String, At: ts[1].t}
-			}
-			out.Disputed = i2.Int64 > 0
+		x.codeFail, x.ipFail = codeFail.Int64, ipFail.Int64
+		for i := range t {
+			x.t[i] = t[i].String
 		}
+		r.add(&x)
 	}
-	if err := rows.Err(); err != nil {
-		return out, fmt.Errorf("track case: %w", s.db.unavailable(err))
-	}
-	s.db.answered()
-	return out, nil
+	return rows.Err()
 }

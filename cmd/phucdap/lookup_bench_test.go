@@ -1,0 +1,84 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+
+	"github.com/phucdap/phucdap/internal/config"
+	"github.com/phucdap/phucdap/internal/platform"
+	"github.com/phucdap/phucdap/internal/storetest"
+)
+
+// BenchmarkLookup measures the Go side of a lookup by tracking code with
+// its secret: the real router, every middleware, the one tracking
+// statement on PostgreSQL, the view and its JSON, called in process (no
+// sockets), so that a CPU profile shows what phucdap itself spends:
+//
+//	go test ./cmd/phucdap -run '^$' -bench BenchmarkLookup -benchtime 5000x -cpuprofile /tmp/lookup.prof
+//
+// The throughput against the bare GET is deploy/bench/all.sh's figure.
+func BenchmarkLookup(b *testing.B) {
+	db := storetest.NewPostgres(b)
+	cfg, err := config.Load("", func() []string {
+		return []string{"PHUCDAP_ENV=test", "PHUCDAP_LOG__LEVEL=warn", "PHUCDAP_INTAKE__PER_IP_HOUR=1000000", "PHUCDAP_INTAKE__PER_IP_DAY=1000000"}
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	log := platform.NewLogger(&bytes.Buffer{}, "json", "warn")
+	a, err := build(context.Background(), cfg, db, platform.NewFixedClock(testNow), log)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := a.seed(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	h := a.handler
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/v1/topics", nil))
+	var topics struct{ Topics []struct{ Id int64 } }
+	if err := json.Unmarshal(rec.Body.Bytes(), &topics); err != nil || len(topics.Topics) == 0 {
+		b.Fatalf("topics: %v %s", err, rec.Body.Bytes())
+	}
+	type tracked struct{ code, secret string }
+	var cases []tracked
+	for i := range 200 {
+		body, _ := json.Marshal(map[string]any{"kind": "phan_anh", "topic_id": topics.Topics[0].Id, "title": "Đèn đường hỏng",
+			"content": fmt.Sprintf("Đèn đường ở ngõ %d phố Bà Triệu đã hỏng hơn một tuần.", i), "place": "Phố Bà Triệu",
+			"name": "Nguyễn Thị Hằng", "phone": fmt.Sprintf("09%08d", i), "consent": true})
+		req := httptest.NewRequest(http.MethodPost, "/api/v1/petitions", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		var out struct{ Code, Secret string }
+		if rec.Code != http.StatusCreated || json.Unmarshal(rec.Body.Bytes(), &out) != nil {
+			b.Fatalf("submit: %d %s", rec.Code, rec.Body.Bytes())
+		}
+		cases = append(cases, tracked{out.Code, out.Secret})
+	}
+	if err := db.Gorm.Exec("ANALYZE").Error; err != nil {
+		b.Fatal(err)
+	}
+	var n atomic.Int64
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			c := cases[int(n.Add(1))%len(cases)]
+			req := httptest.NewRequest(http.MethodGet, "/api/v1/petitions/"+c.code, nil)
+			req.Header.Set("X-Tracking-Secret", c.secret)
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != http.StatusOK {
+				b.Errorf("lookup %s: %d %s", c.code, rec.Code, rec.Body.Bytes())
+				return
+			}
+		}
+	})
+}
