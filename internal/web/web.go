@@ -29,6 +29,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -67,7 +68,11 @@ type Pages struct {
 	// Bell counts a staff member's unread alerts for the top bar (Bell).
 	Bell func(ctx context.Context, accountID int64) int
 
-	tmpl map[string]*template.Template
+	// tmpl holds each page parsed, shared by every Pages of the process
+	// (parsedPages); byLang holds each page's clone with T bound to one
+	// language, keyed lang+"/"+name, escaped at its first execution.
+	tmpl   map[string]*template.Template
+	byLang *sync.Map
 }
 
 // Page is what every template receives.
@@ -111,24 +116,56 @@ func NewPages(deps Pages) (*Pages, error) {
 }
 
 func (p *Pages) parse() error {
-	p.tmpl = map[string]*template.Template{}
-	pages, err := fs.Glob(templateFS, "templates/page_*.html")
-	if err != nil {
-		return err
-	}
-	for _, name := range pages {
-		t := template.New("layout.html").Funcs(p.funcs())
-		t, err := t.ParseFS(templateFS, "templates/layout.html", name)
-		if err != nil {
-			return err
-		}
-		key := strings.TrimSuffix(strings.TrimPrefix(name, "templates/page_"), ".html")
-		p.tmpl[key] = t
-	}
-	return nil
+	tmpl, err := parsedPages()
+	p.tmpl, p.byLang = tmpl, &sync.Map{}
+	return err
 }
 
-func (p *Pages) funcs() template.FuncMap {
+// parsedPages parses the embedded page templates once per process: they
+// are never changed after parsing (render executes clones), so every Pages
+// shares them, and a process that builds many (a test suite) parses once.
+var parsedPages = sync.OnceValues(func() (map[string]*template.Template, error) {
+	tmpl := map[string]*template.Template{}
+	pages, err := fs.Glob(templateFS, "templates/page_*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range pages {
+		t := template.New("layout.html").Funcs(templateFuncs())
+		t, err := t.ParseFS(templateFS, "templates/layout.html", name)
+		if err != nil {
+			return nil, err
+		}
+		key := strings.TrimSuffix(strings.TrimPrefix(name, "templates/page_"), ".html")
+		tmpl[key] = t
+	}
+	return tmpl, nil
+})
+
+// page returns the template of page name with T bound to lang. It is
+// cloned from the parsed set once per language and page, not per request:
+// html/template escapes a template at its first execution, so a clone per
+// request escaped the whole page again every time. An executed template
+// may be executed by many requests at once.
+func (p *Pages) page(name, lang string) (*template.Template, error) {
+	key := lang + "/" + name
+	if t, ok := p.byLang.Load(key); ok {
+		return t.(*template.Template), nil
+	}
+	base, ok := p.tmpl[name]
+	if !ok {
+		return nil, echo.NewHTTPError(http.StatusInternalServerError, "no template "+name)
+	}
+	t, err := base.Clone()
+	if err != nil {
+		return nil, err
+	}
+	t.Funcs(template.FuncMap{"T": func(id string, args ...any) string { return p.Catalog.T(lang, id, argMap(args)) }})
+	got, _ := p.byLang.LoadOrStore(key, t)
+	return got.(*template.Template), nil
+}
+
+func templateFuncs() template.FuncMap {
 	return template.FuncMap{
 		// T is replaced per request; this stub lets templates parse.
 		"T":     func(id string, args ...any) string { return id },
@@ -184,15 +221,10 @@ func (p *Pages) render(c echo.Context, status int, name, titleID string, data an
 	if q := c.QueryParam("lang"); q != "" && q == lang {
 		c.SetCookie(&http.Cookie{Name: "lang", Value: lang, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: p.Production})
 	}
-	t, ok := p.tmpl[name]
-	if !ok {
-		return echo.NewHTTPError(http.StatusInternalServerError, "no template "+name)
-	}
-	t, err := t.Clone()
+	t, err := p.page(name, lang)
 	if err != nil {
 		return err
 	}
-	t.Funcs(template.FuncMap{"T": func(id string, args ...any) string { return p.Catalog.T(lang, id, argMap(args)) }})
 	other := i18n.EN
 	if lang == i18n.EN {
 		other = i18n.VI
