@@ -350,14 +350,19 @@ func (s *Service) track(ctx context.Context, in TrackInput, view bool) (Tracked,
 	l := s.cfg.Limits
 	code, codeOK := NormalizeCode(in.Code)
 	q := TrackQuery{Code: code, Now: now}
-	var ipLimit *RateLimit
-	if l.TrackFailures > 0 && in.ClientIP != "" {
-		ipLimit = &RateLimit{Bucket: bucket("track-fail", in.ClientIP), Window: l.TrackWindow, Max: l.TrackFailures}
+	// The address's bucket is a hash: made only when it is read or hit.
+	ipLimit := func() *RateLimit {
+		if l.TrackFailures > 0 && in.ClientIP != "" {
+			return &RateLimit{Bucket: bucket("track-fail", in.ClientIP), Window: l.TrackWindow, Max: l.TrackFailures}
+		}
+		return nil
 	}
 	if l.TrackCodeFailures > 0 && codeOK {
 		q.CodeLimit = &RateLimit{Bucket: bucket("track-fail-code", code), Window: l.TrackWindow, Max: l.TrackCodeFailures}
 	}
-	limited := fault.RateLimitedFor(ErrTrackRateLimited.MessageID, now.Truncate(l.TrackWindow).Add(l.TrackWindow).Sub(now))
+	limited := func() error {
+		return fault.RateLimitedFor(ErrTrackRateLimited.MessageID, now.Truncate(l.TrackWindow).Add(l.TrackWindow).Sub(now))
+	}
 	secret := NormalizeSecret(in.Secret)
 	valid := codeOK && len(in.Secret) <= MaxSecretInput && len(in.Contact) <= MaxSecretInput
 	if !valid {
@@ -373,18 +378,18 @@ func (s *Service) track(ctx context.Context, in TrackInput, view bool) (Tracked,
 	// by too many failures stays closed to its right secret, or a guesser
 	// would learn from the answer which guess was right.
 	if secret == "" {
-		q.IPLimit = ipLimit
+		q.IPLimit = ipLimit()
 	}
 	t, err := s.cfg.Store.TrackCase(ctx, q)
 	if err != nil {
 		return Tracked{}, 0, err
 	}
 	if q.CodeLimit != nil && t.CodeFailures >= int64(q.CodeLimit.Max) {
-		return Tracked{}, 0, limited
+		return Tracked{}, 0, limited()
 	}
 	ipOver := q.IPLimit != nil && t.IPFailures >= int64(q.IPLimit.Max)
 	if ipOver {
-		return Tracked{}, 0, limited
+		return Tracked{}, 0, limited()
 	}
 	if t.Found {
 		if a := s.verify(t.Case, secret, in.Contact); a != 0 {
@@ -394,15 +399,18 @@ func (s *Service) track(ctx context.Context, in TrackInput, view bool) (Tracked,
 			return t, a, nil
 		}
 	}
-	if ipLimit != nil && q.IPLimit == nil {
-		over, err := s.cfg.Store.Exceeded(ctx, []RateLimit{*ipLimit}, now)
-		if err != nil {
-			return Tracked{}, 0, err
+	ip := q.IPLimit
+	if ip == nil {
+		if ip = ipLimit(); ip != nil {
+			over, err := s.cfg.Store.Exceeded(ctx, []RateLimit{*ip}, now)
+			if err != nil {
+				return Tracked{}, 0, err
+			}
+			ipOver = over
 		}
-		ipOver = over
 	}
 	var hits []RateLimit
-	for _, rl := range []*RateLimit{ipLimit, q.CodeLimit} {
+	for _, rl := range []*RateLimit{ip, q.CodeLimit} {
 		if rl != nil {
 			hits = append(hits, *rl)
 		}
@@ -411,7 +419,7 @@ func (s *Service) track(ctx context.Context, in TrackInput, view bool) (Tracked,
 		return Tracked{}, 0, err
 	}
 	if ipOver {
-		return Tracked{}, 0, limited
+		return Tracked{}, 0, limited()
 	}
 	return Tracked{}, 0, ErrNotFound
 }

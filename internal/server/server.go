@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -128,6 +129,7 @@ func New(o Options) *echo.Echo {
 	o.Registry.MustRegister(httpReqs, httpDur,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
+	var metrics routeMetrics
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{
 		Skipper: func(c echo.Context) bool { return c.Request().URL.Path == "/" },
 	}))
@@ -184,9 +186,9 @@ func New(o Options) *echo.Echo {
 				route = "unmatched"
 			}
 			d := time.Since(start)
-			labels := prometheus.Labels{"method": c.Request().Method, "route": route, "status": strconv.Itoa(status)}
-			httpReqs.With(labels).Inc()
-			httpDur.With(labels).Observe(d.Seconds())
+			m := metrics.of(httpReqs, httpDur, c.Request().Method, route, status)
+			m.count.Inc()
+			m.dur.Observe(d.Seconds())
 			if route != "/healthz" && route != "/metrics" {
 				// A 503 is an outage the store has already reported once
 				// (one WARN when the database went away); a line per
@@ -230,6 +232,30 @@ func New(o Options) *echo.Echo {
 		e.GET("/metrics", echo.WrapHandler(MetricsHandler(o.Registry, o.MetricsToken)))
 	}
 	return e
+}
+
+// routeMetrics keeps each (method, route, status)'s counter and histogram
+// once looked up: With builds a label map and hashes it on every call.
+type routeMetrics struct{ m sync.Map }
+
+type routeKey struct {
+	method, route string
+	status        int
+}
+
+type routeObservers struct {
+	count prometheus.Counter
+	dur   prometheus.Observer
+}
+
+func (r *routeMetrics) of(reqs *prometheus.CounterVec, dur *prometheus.HistogramVec, method, route string, status int) routeObservers {
+	k := routeKey{method, route, status}
+	if v, ok := r.m.Load(k); ok {
+		return v.(routeObservers)
+	}
+	labels := prometheus.Labels{"method": method, "route": route, "status": strconv.Itoa(status)}
+	v, _ := r.m.LoadOrStore(k, routeObservers{count: reqs.With(labels), dur: dur.With(labels)})
+	return v.(routeObservers)
 }
 
 // humanBytes writes a body limit such as "60M" as "60 MB".
