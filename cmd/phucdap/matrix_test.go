@@ -93,6 +93,8 @@ func staffMatrix() map[string]route {
 		// Staff pages.
 		"GET /staff":                            {allow: everyone},
 		"GET /staff/inbox":                      {allow: staffReaders},
+		"GET /staff/inbox.csv":                  {allow: staffReaders},
+		"GET /staff/inbox.xlsx":                 {allow: staffReaders},
 		"GET /staff/cases/:id":                  {allow: caseReaders, path: "/staff/cases/{case}"},
 		"GET /staff/cases/:id/attachments/:att": {allow: caseReaders, path: "/staff/cases/{case}/attachments/{attachment}"},
 		"POST /staff/cases/:id/identity":        {allow: "granted", path: "/staff/cases/{case}/identity", form: url.Values{"reason": {""}}},
@@ -130,6 +132,8 @@ func staffMatrix() map[string]route {
 		"GET /staff/reports/table":            {allow: "office leadership"},
 		"GET /staff/reports/table.csv":        {allow: "office leadership"},
 		"GET /staff/reports/cases":            {allow: "office leadership", path: "/staff/reports/cases?figure=received"},
+		"GET /staff/reports/cases.csv":        {allow: "office leadership", path: "/staff/reports/cases.csv?figure=received"},
+		"GET /staff/reports/cases.xlsx":       {allow: "office leadership", path: "/staff/reports/cases.xlsx?figure=received"},
 		"POST /staff/reports/exports":         {allow: "office leadership", form: url.Values{"from": {"x"}}},
 		"GET /staff/reports/exports/:id":      {allow: "office leadership", path: "/staff/reports/exports/0"},
 		"GET /staff/reports/exports/:id/file": {allow: "office leadership", path: "/staff/reports/exports/0/file"},

@@ -133,6 +133,13 @@ type CaseQuery struct {
 // CaseStore reads cases for staff. ListCases must apply the filter in SQL.
 type CaseStore interface {
 	ListCases(ctx context.Context, f CaseFilter, q CaseQuery) ([]CaseRef, error)
+	// EachCase calls fn with every case ListCases would list without a
+	// limit, in its order, and the case's identity record (for
+	// ViewIdentity alone), streaming: never the whole list in memory.
+	EachCase(ctx context.Context, f CaseFilter, q CaseQuery, fn func(CaseRef, Identity) error) error
+	// RecordExport appends an audit row for a list taken out of the
+	// system: who, which list, with what filters, in which format.
+	RecordExport(ctx context.Context, by Actor, e ListExport, now time.Time) error
 	CaseFile(ctx context.Context, id int64) (CaseRef, string, string, Identity, error)
 	// RevealIdentity appends the identity access log row and reads the
 	// identity in one transaction.
@@ -271,6 +278,43 @@ func (s *Cases) List(ctx context.Context, by Actor, q CaseQuery) ([]CaseRef, err
 	// The contact scope is the actor's, whatever the caller set.
 	q.Contact = ContactScope(by)
 	return s.store.ListCases(ctx, ListScope(by), q)
+}
+
+// Each calls fn with every case List would list without its limit, in the
+// same order, from the same query (an export of the list reads exactly
+// what the page shows), with the petitioner's identity as ViewIdentity
+// lets the actor see it: shown only to who may read the contact, and
+// never for a secret identity.
+func (s *Cases) Each(ctx context.Context, by Actor, q CaseQuery, fn func(CaseRef, IdentityView) error) error {
+	if !Can(by, ActInboxRead, nil) {
+		return ErrForbidden
+	}
+	if q.Now.IsZero() {
+		q.Now = s.now()
+	}
+	q.Contact = ContactScope(by)
+	return s.store.EachCase(ctx, ListScope(by), q, func(c CaseRef, id Identity) error {
+		return fn(c, ViewIdentity(by, c.Scope, id))
+	})
+}
+
+// ListExport is a staff list downloaded as a file, as the audit trail
+// records it.
+type ListExport struct {
+	// List names the list ("inbox", "report_cases"); Params are its
+	// filters as the page's query string.
+	List, Params string
+	Format       string
+	// Contacts: the file has the petitioner's contact columns.
+	Contacts bool
+}
+
+// RecordExport writes to the audit trail that the actor took a list out
+// (action list.export), before the file is written: as a report export
+// is recorded, a list leaving the system is on record even if the download
+// breaks off.
+func (s *Cases) RecordExport(ctx context.Context, by Actor, e ListExport) error {
+	return s.store.RecordExport(ctx, by, e, s.now())
 }
 
 // File returns one case for the actor, identity redacted by ViewIdentity.

@@ -248,9 +248,8 @@ func NewXLSX(rep *Report, meta XLSXMeta, loc *time.Location, t Translator) (*XLS
 		return nil, err
 	}
 	x.sw = sw
-	head, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{WrapText: true, Vertical: "center", Horizontal: "center"},
-		Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"EEF3F9"}}, Border: borders()})
-	x.style.cell, _ = f.NewStyle(&excelize.Style{Border: borders(), Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}})
+	head, cell := caseSheetStyles(f)
+	x.style.cell = cell
 	for i, wd := range []float64{6, 18, 12, 14, 24, 10, 26, 48, 12, 12, 12, 12, 11, 9, 16, 9} {
 		if err := sw.SetColWidth(i+1, i+1, wd); err != nil {
 			f.Close()

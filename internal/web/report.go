@@ -48,6 +48,9 @@ func (r *Reports) Mount(e *echo.Echo) {
 	e.GET("/staff/reports/table", r.table, req(access.ActReportRead))
 	e.GET("/staff/reports/table.csv", r.tableCSV, req(access.ActReportRead))
 	e.GET("/staff/reports/cases", r.cases, req(access.ActReportRead))
+	for _, f := range exportFormats {
+		e.GET("/staff/reports/cases."+f, r.casesExport(f), req(access.ActReportRead))
+	}
 	e.POST("/staff/reports/exports", r.startExport, req(access.ActReportRead))
 	e.GET("/staff/reports/exports/:id", r.exportPage, req(access.ActReportRead))
 	e.GET("/staff/reports/exports/:id/file", r.exportFile, req(access.ActReportRead))

@@ -340,6 +340,8 @@ type casesData struct {
 	Total                              int64
 	Page, Pages                        int
 	PrevHref, NextHref                 string
+	// ExportQuery is the drill-down's query string for its CSV and XLSX.
+	ExportQuery template.URL
 }
 
 const drillPage = 100
@@ -410,6 +412,13 @@ func (r *Reports) cases(c echo.Context) error {
 		d.Rows = append(d.Rows, cr)
 	}
 	base := c.QueryParams()
+	ex := url.Values{}
+	for k, v := range base {
+		if k != "page" {
+			ex[k] = v
+		}
+	}
+	d.ExportQuery = template.URL(ex.Encode())
 	if page > 1 {
 		base.Set("page", strconv.Itoa(page-1))
 		d.PrevHref = "/staff/reports/cases?" + base.Encode()

@@ -62,6 +62,9 @@ func (s *Staff) Mount(e *echo.Echo) {
 	e.POST("/logout", s.logout, req(access.ActSelf))
 	e.GET("/staff", s.landing, req(access.ActSelf))
 	e.GET("/staff/inbox", s.inbox, req(access.ActInboxRead))
+	for _, f := range exportFormats {
+		e.GET("/staff/inbox."+f, s.inboxExport(f), req(access.ActInboxRead))
+	}
 	e.GET("/staff/cases/:id", s.caseFile, req(access.ActCaseRead))
 	e.GET("/staff/cases/:id/attachments/:att", s.attachment, req(access.ActCaseRead))
 	e.POST("/staff/cases/:id/identity", s.revealIdentity, req(access.ActIdentityRead))

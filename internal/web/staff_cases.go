@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -40,6 +41,8 @@ type inboxData struct {
 	Units  []org.Unit
 	Groups []org.Unit
 	Result *bulkResult
+	// ExportQuery is the filters' query string for the CSV and XLSX.
+	ExportQuery template.URL
 }
 
 type inboxFilter struct {
@@ -77,19 +80,7 @@ func (s *Staff) inbox(c echo.Context) error { return s.renderInbox(c, nil) }
 func (s *Staff) renderInbox(c echo.Context, res *bulkResult) error {
 	ctx := c.Request().Context()
 	a := accesshttp.Actor(c)
-	f := inboxFilter{Status: c.QueryParam("status"), Kind: c.QueryParam("kind"), Urgency: c.QueryParam("urgency"), All: c.QueryParam("all") == "1"}
-	f.TopicID, _ = strconv.ParseInt(c.QueryParam("topic"), 10, 64)
-	if f.Urgency != string(access.UrgencyLate) && f.Urgency != string(access.UrgencyDueSoon) {
-		f.Urgency = ""
-	}
-	f.Q = strings.TrimSpace(c.QueryParam("q"))
-	q := access.CaseQuery{OpenOnly: !f.All && f.Status == "" && f.Q == "", Status: f.Status, Kind: f.Kind, TopicID: f.TopicID,
-		Urgency: access.Urgency(f.Urgency), SoonUntil: s.SoonUntil(ctx)}
-	if f.Q != "" {
-		sq, why := textfold.Parse(f.Q)
-		f.QError = why
-		q.Search = &sq
-	}
+	f, q := s.inboxQuery(c)
 	// A refused search lists nothing; the page says why.
 	var list []access.CaseRef
 	var err error
@@ -100,7 +91,7 @@ func (s *Staff) renderInbox(c echo.Context, res *bulkResult) error {
 	}
 	now, soonUntil := s.Now(), q.SoonUntil
 	d := inboxData{Filter: f, Statuses: petition.Statuses, Kinds: petition.Kinds, Result: res,
-		Bulk: access.Can(a, access.ActCaseAssign, nil)}
+		Bulk: access.Can(a, access.ActCaseAssign, nil), ExportQuery: template.URL(f.Values().Encode())}
 	if d.Topics, err = s.Pages.Intake.Service.Topics(ctx); err != nil {
 		return err
 	}
@@ -130,6 +121,44 @@ func (s *Staff) renderInbox(c echo.Context, res *bulkResult) error {
 		d.Rows = append(d.Rows, row)
 	}
 	return s.render(c, http.StatusOK, "inbox", "inbox.title", d)
+}
+
+// inboxQuery reads the inbox's filters from the query string: the one
+// reading of them, which the page, its CSV and XLSX exports and a saved
+// view share.
+func (s *Staff) inboxQuery(c echo.Context) (inboxFilter, access.CaseQuery) {
+	v := c.QueryParams()
+	f := inboxFilter{Status: v.Get("status"), Kind: v.Get("kind"), Urgency: v.Get("urgency"), All: v.Get("all") == "1"}
+	f.TopicID, _ = strconv.ParseInt(v.Get("topic"), 10, 64)
+	if f.Urgency != string(access.UrgencyLate) && f.Urgency != string(access.UrgencyDueSoon) {
+		f.Urgency = ""
+	}
+	f.Q = strings.TrimSpace(v.Get("q"))
+	q := access.CaseQuery{OpenOnly: !f.All && f.Status == "" && f.Q == "", Status: f.Status, Kind: f.Kind, TopicID: f.TopicID,
+		Urgency: access.Urgency(f.Urgency), SoonUntil: s.SoonUntil(c.Request().Context())}
+	if f.Q != "" {
+		sq, why := textfold.Parse(f.Q)
+		f.QError = why
+		q.Search = &sq
+	}
+	return f, q
+}
+
+// Values is the filter as the inbox's query string, only what is set.
+func (f inboxFilter) Values() url.Values {
+	v := url.Values{}
+	for k, x := range map[string]string{"status": f.Status, "kind": f.Kind, "urgency": f.Urgency, "q": f.Q} {
+		if x != "" {
+			v.Set(k, x)
+		}
+	}
+	if f.TopicID != 0 {
+		v.Set("topic", strconv.FormatInt(f.TopicID, 10))
+	}
+	if f.All {
+		v.Set("all", "1")
+	}
+	return v
 }
 
 type caseData struct {
