@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/phucdap/phucdap/internal/httpapi"
+	"github.com/phucdap/phucdap/internal/textfold"
 )
 
 // The transparency page searches the answers the office marked
@@ -39,6 +41,9 @@ func TestPublicSearch(t *testing.T) {
 			return string(b)
 		}
 		p := page("bong den duong")
+		if want := fmt.Sprintf(`id="public-q" name="q" maxlength="%d"`, textfold.MaxQuery); !strings.Contains(p, want) {
+			t.Errorf("the public search box does not take the server's longest query: want %s", want)
+		}
 		if !strings.Contains(p, "<mark>bóng</mark> <mark>đèn</mark> <mark>đường</mark>") || !strings.Contains(p, `id="public-search-summary"`) {
 			t.Errorf("bong den duong: the answer is not found and marked")
 		}

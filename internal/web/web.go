@@ -39,8 +39,10 @@ import (
 	"github.com/phucdap/phucdap/internal/deadline"
 	"github.com/phucdap/phucdap/internal/i18n"
 	"github.com/phucdap/phucdap/internal/org"
+	"github.com/phucdap/phucdap/internal/petition"
 	"github.com/phucdap/phucdap/internal/plan"
 	"github.com/phucdap/phucdap/internal/platform"
+	"github.com/phucdap/phucdap/internal/textfold"
 )
 
 //go:embed templates/*.html
@@ -178,6 +180,17 @@ func templateFuncs() template.FuncMap {
 		"list": func(v ...string) []string { return v },
 		// deref reads an optional yes/no (nil is no).
 		"deref": func(b *bool) bool { return b != nil && *b },
+		// limit is the longest text a field takes, from the rule that
+		// checks it, so a form's maxlength cannot disagree with the server.
+		"limit": func(field string) (int, error) {
+			switch field {
+			case "q":
+				return textfold.MaxQuery, nil
+			case "title":
+				return petition.MaxTitle, nil
+			}
+			return 0, fmt.Errorf("web: no length limit for field %q", field)
+		},
 	}
 }
 
