@@ -20,9 +20,10 @@ import (
 // once, by its code, in a materialized CTE; a UNION ALL of typed rows,
 // told apart by their first column, reads what hangs off it by its id:
 //
-//	0  the case (NULLs when none has the code), its identity's contact
-//	   hashes, and the failures counted against the code and against the
-//	   client's address in their current windows: always exactly one row;
+//	0  the case (NULLs when none has the code) and the failures counted
+//	   against the code in its current window: always exactly one row;
+//	   without a secret also its identity's contact hashes and the
+//	   failures counted against the client's address;
 //	1  its public events;
 //	2  its files, the petitioner's (no answer) and the answers';
 //	3  its latest published answer, with its rating and whether it is
@@ -64,13 +65,24 @@ func trackBranch(part int, id string, ints, counts, texts, times []string, from 
 	return b.String()
 }
 
-func trackSQL(pg, full bool) string {
+// trackSQL is the statement for a dialect and what is read: with full,
+// the public view (a secret opens the case: the contact hashes are not
+// needed); with ip, the address's failures (no secret was presented).
+func trackSQL(pg, full, ip bool) string {
 	failures := "(SELECT COALESCE(SUM(hits), 0) FROM rate_counters WHERE bucket = ? AND window_start = ?)"
-	parts := []string{trackBranch(0, "c.id", []string{"c.topic_id", "c.plan_task_id"}, []string{failures, failures},
-		[]string{"c.code", "c.kind", "c.channel", "c.title", "c.content", "c.place", "c.lang", "c.secret_salt", "c.secret_hash", "c.status",
-			"c.due_rule", "c.due_explanation_vi", "c.due_explanation_en", "i.phone_hash", "i.email_hash"},
-		[]string{"c.received_at", "c.accepted_at", "c.due_at"},
-		"FROM (SELECT 1 AS one) one LEFT JOIN c ON true LEFT JOIN case_identities i ON i.case_id = c.id")}
+	counts := []string{failures}
+	if ip {
+		counts = append(counts, failures)
+	}
+	texts := []string{"c.code", "c.kind", "c.channel", "c.title", "c.content", "c.place", "c.lang", "c.secret_salt", "c.secret_hash", "c.status",
+		"c.due_rule", "c.due_explanation_vi", "c.due_explanation_en"}
+	from := "FROM (SELECT 1 AS one) one LEFT JOIN c ON true"
+	if !full {
+		texts = append(texts, "i.phone_hash", "i.email_hash")
+		from += " LEFT JOIN case_identities i ON i.case_id = c.id"
+	}
+	parts := []string{trackBranch(0, "c.id", []string{"c.topic_id", "c.plan_task_id"}, counts, texts,
+		[]string{"c.received_at", "c.accepted_at", "c.due_at"}, from)}
 	if full {
 		parts = append(parts,
 			trackBranch(1, "e.id", nil, nil, []string{"e.kind", "e.actor", "u.name", "e.note"}, []string{"e.created_at", "e.due_at"},
@@ -92,11 +104,18 @@ func trackSQL(pg, full bool) string {
 	return q
 }
 
-// trackQueries holds the statement for each dialect and depth, built once.
-var trackQueries = map[[2]bool]string{
-	{false, false}: trackSQL(false, false), {false, true}: trackSQL(false, true),
-	{true, false}: trackSQL(true, false), {true, true}: trackSQL(true, true),
-}
+// trackQueries holds the statements, built once: by dialect, full, ip.
+var trackQueries = func() map[[3]bool]string {
+	m := map[[3]bool]string{}
+	for _, pg := range []bool{false, true} {
+		for _, full := range []bool{false, true} {
+			for _, ip := range []bool{false, true} {
+				m[[3]bool{pg, full, ip}] = trackSQL(pg, full, ip)
+			}
+		}
+	}
+	return m
+}()
 
 // scanTime reads an instant as the driver gives it: a time.Time, or text
 // where SQLite's driver does not know the column's type.
@@ -229,16 +248,20 @@ func (s *PetitionStore) TrackCase(ctx context.Context, q petition.TrackQuery) (p
 		return l.Bucket, windowStart(q.Now, l.Window)
 	}
 	cb, cw := bucket(q.CodeLimit)
-	ib, iw := bucket(q.IPLimit)
-	query := trackQueries[[2]bool{s.db.Dialect == Postgres, q.Full}]
+	args := []any{q.Code, cb, cw}
+	if q.IPLimit != nil {
+		ib, iw := bucket(q.IPLimit)
+		args = append(args, ib, iw)
+	}
+	query := trackQueries[[3]bool{s.db.Dialect == Postgres, q.Full, q.IPLimit != nil}]
 	var (
 		r   trackReader
 		err error
 	)
 	if s.db.Dialect == Postgres {
-		err = s.trackPG(ctx, query, &r, q.Code, cb, cw, ib, iw)
+		err = s.trackPG(ctx, query, &r, args...)
 	} else {
-		err = s.trackSQL(ctx, query, &r, q.Code, cb, cw, ib, iw)
+		err = s.trackSQL(ctx, query, &r, args...)
 	}
 	if err != nil {
 		return petition.Tracked{}, fmt.Errorf("track case: %w", s.db.unavailable(err))
