@@ -136,18 +136,6 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 	a.cases = access.NewCases(store.NewCaseAccessStore(db), files, now, log)
 	a.trail = audit.NewTrail(store.NewAuditStore(db))
 
-	// The case workflow. Its first clocks come from petition.FirstClock,
-	// as intake's do.
-	if a.workflow, err = petition.NewWorkflow(petition.WorkflowConfig{
-		Store: store.NewWorkflowStore(db), Topics: petitions, Units: a.units, Deadlines: a.deadlines,
-		Now: now, Log: log, Agency: cfg.Agency, Location: cfg.Location,
-		DisputeWindow:        time.Duration(cfg.Intake.DisputeDays) * 24 * time.Hour,
-		ContributionLeadDays: cfg.Workflow.ContributionLeadDays,
-		Scrubber:             a.cases.Scrubber,
-	}); err != nil {
-		return nil, err
-	}
-
 	// The KPI reports, read from the replica when one is configured and fit.
 	a.reportStore = store.NewReportStore(db)
 	if cfg.Database.ReadURL != "" {
@@ -162,6 +150,7 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 	}
 	if a.reports, err = report.NewService(report.Config{
 		Store: a.reportStore, Location: cfg.Location, Now: now, Calendar: a.deadlines.Calendar, DueSoonDays: soonDays,
+		ChaseDays: cfg.Workflow.ChaseDays,
 	}); err != nil {
 		return nil, err
 	}
@@ -200,6 +189,19 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 		ac.Hooks = &alert.HTTPWebhook{Secret: cfg.Webhook.Secret, Client: &http.Client{Timeout: cfg.Webhook.Timeout}}
 	}
 	if a.alerts, err = alert.NewService(ac); err != nil {
+		return nil, err
+	}
+
+	// The case workflow. Its first clocks come from petition.FirstClock,
+	// as intake's do; a chase tells the unit through the alerts.
+	if a.workflow, err = petition.NewWorkflow(petition.WorkflowConfig{
+		Store: store.NewWorkflowStore(db), Topics: petitions, Units: a.units, Deadlines: a.deadlines,
+		Now: now, Log: log, Agency: cfg.Agency, Location: cfg.Location,
+		DisputeWindow:        time.Duration(cfg.Intake.DisputeDays) * 24 * time.Hour,
+		ContributionLeadDays: cfg.Workflow.ContributionLeadDays,
+		Scrubber:             a.cases.Scrubber,
+		Chaser:               a.alerts,
+	}); err != nil {
 		return nil, err
 	}
 	if a.scheduler, err = jobs.New(jobs.Config{
@@ -250,10 +252,11 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 		Plans: a.plans, Units: a.units,
 		Deadlines: httpapi.Deadlines{Service: a.deadlines, Tables: a.deadlineStore, Overrides: a.deadlineStore, Rules: a.deadlineStore},
 		Accounts:  a.accounts, Cases: a.cases, Trail: a.trail, Now: now, SoonUntil: a.reports.SoonUntil,
-		Petitions: &httpapi.Intake{Service: a.intake.service, Files: files, Catalog: cat, Location: cfg.Location},
-		Jobs:      httpapi.Jobs{Scheduler: a.scheduler, Alerts: a.alertStore, Now: now},
-		Workflow:  a.workflow,
-		Reports:   &httpapi.Reports{Service: a.reports, Catalog: cat, AgencyName: cfg.AgencyName},
+		ChaseUntil: a.reports.ChaseUntil,
+		Petitions:  &httpapi.Intake{Service: a.intake.service, Files: files, Catalog: cat, Location: cfg.Location},
+		Jobs:       httpapi.Jobs{Scheduler: a.scheduler, Alerts: a.alertStore, Now: now},
+		Workflow:   a.workflow,
+		Reports:    &httpapi.Reports{Service: a.reports, Catalog: cat, AgencyName: cfg.AgencyName},
 	})
 	if err != nil {
 		return nil, err
@@ -261,7 +264,8 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 	httpapi.Mount(e, jsonAPI, api.Spec)
 	pages.Mount(e)
 	staff, err := web.NewStaff(web.Staff{Pages: pages, Auth: auth, Accounts: a.accounts, Cases: a.cases, Trail: a.trail, Units: a.units,
-		Now: now, Location: cfg.Location, SoonUntil: a.reports.SoonUntil, Workflow: a.workflow})
+		Now: now, Location: cfg.Location, SoonUntil: a.reports.SoonUntil, Workflow: a.workflow,
+		ChaseUntil: a.reports.ChaseUntil, ChaseDays: a.reports.ChaseDays()})
 	if err != nil {
 		return nil, err
 	}

@@ -169,6 +169,9 @@ func TestCrawlNeverLeaksTheDenouncer(t *testing.T) {
 		api(officer, aCode, "answer", map[string]any{"body": v("Dự thảo trả lời"), "signer": "Phòng QLXD"})
 		api(coord, aCode, "contribute", map[string]any{"body": v("Ý kiến phối hợp")})
 		api(officer, aCode, "extend", map[string]any{"reason": v("Đề nghị gia hạn"), "complexity": "complex", "criteria": []string{"a"}, "document_ref": "VB 1/SXD"})
+		// Chased, with the identity in the note: the unit's notice and
+		// e-mail carry none of it.
+		api(office, aCode, "chase", map[string]any{"note": v("Đôn đốc")})
 		// B: reclassified as a complaint, then forwarded.
 		bID, bCode, _ := submit("to_cao", "Tôi tố cáo cán bộ Y của huyện kéo dài thủ tục")
 		api(office, bCode, "classify", map[string]any{"kind": "khieu_nai", "eligible": true, "within_competence": false, "complexity": "none", "note": v("Phân loại lại")})

@@ -140,6 +140,8 @@ func TestIllegalTransitionsChangeNothing(t *testing.T) {
 			petition.ActReportedBack:        petition.DutyInput{Act: petition.ActReportedBack, DocumentRef: "6/BC"},
 			petition.ActRefuseReception:     petition.RefuseReceptionInput(decision),
 			petition.ActRefusalNoticeSent:   petition.DutyInput{Act: petition.ActRefusalNoticeSent, DocumentRef: "7/TB"},
+			petition.ActChase:               petition.ChaseInput{Note: "Đề nghị khẩn trương dự thảo trả lời."},
+			petition.ActStaffReopen:         petition.StaffReopenInput{Reason: "Trả lời chưa đầy đủ, cần xem xét lại."},
 		}
 		// Who may take each action, so that the refusal is the state's.
 		actorFor := map[petition.Action]access.Actor{petition.ActAnswer: officer, petition.ActApprove: head,
@@ -221,6 +223,7 @@ func TestOperationAccessFollowsTheMachine(t *testing.T) {
 		petition.ActSplit: "SplitCase", petition.ActNotifyParties: "NotifyParties", petition.ActSuspensionSent: "SuspensionSent",
 		petition.ActConclusionPublished: "ConclusionPublished", petition.ActReportRequested: "ReportRequested", petition.ActReportSent: "ReportSent",
 		petition.ActReportedBack: "ReportedBack", petition.ActRefuseReception: "RefuseReception", petition.ActRefusalNoticeSent: "RefusalNoticeSent",
+		petition.ActChase: "ChaseCase", petition.ActStaffReopen: "StaffReopenCase",
 	}
 	for _, row := range petition.Machine {
 		if row.Action == petition.ActReopen {

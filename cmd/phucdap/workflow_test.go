@@ -83,7 +83,7 @@ func (ta *testApp) dbFingerprint(t *testing.T) string {
 			derefID(c.UnitID), c.Extensions, c.Clock)
 	}
 	for _, table := range []string{"case_events", "case_decisions", "case_extensions", "case_contributions", "answers", "case_units",
-		"case_links", "case_identities", "audit_log", "disputes"} {
+		"case_links", "case_identities", "audit_log", "disputes", "case_chases", "alerts", "outbox"} {
 		var n int64
 		ta.db.Gorm.Table(table).Count(&n)
 		fmt.Fprintf(&b, "%s %d\n", table, n)

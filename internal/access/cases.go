@@ -118,7 +118,12 @@ type CaseQuery struct {
 	// SoonUntil ends the due-soon horizon (report.Service.SoonUntil: a
 	// number of working days from today), the same for every surface.
 	SoonUntil time.Time
-	Limit     int
+	// ToChase: the cases whose units the office should chase now: an
+	// answer due by ChaseUntil (due soon, not late, at Now) with no draft
+	// answer, the dashboard's "due soon" over the chase horizon.
+	ToChase    bool
+	ChaseUntil time.Time
+	Limit      int
 	// Search: only the cases matching these words, best match first
 	// (code prefix, title, topic, units, letter numbers, content, and the
 	// petitioner's contact where ContactScope allows), each with a

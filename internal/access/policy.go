@@ -107,6 +107,8 @@ const (
 	ActSettingsManage         Action = "settings.manage"
 	ActAuditRead              Action = "audit.read"
 	ActAccessLogRead          Action = "access_log.read"
+	// ActCaseReopen reopens an answered case on the agency's own decision.
+	ActCaseReopen Action = "case.reopen"
 )
 
 // The case workflow's actions.
@@ -212,9 +214,13 @@ func Can(a Actor, act Action, c *CaseScope) bool {
 		return a.Has(Leadership)
 	case ActCaseExtend:
 		return Can(a, ActExtensionRequest, c) || Can(a, ActExtensionApprove, c) || Can(a, ActExtensionApproveBeyond, c)
-	case ActCaseRegister, ActCaseClassify, ActCaseAssign, ActCaseChase, ActCalendarManage, ActTopicManage,
+	case ActCaseRegister, ActCaseClassify, ActCaseAssign, ActCalendarManage, ActTopicManage,
 		ActCaseProcess, ActCaseDecide:
 		return a.Has(Office)
+	case ActCaseChase, ActCaseReopen:
+		// Plan 55 VII: the office chases (đôn đốc), monitors and compiles;
+		// leadership directs the same.
+		return a.Has(Office, Leadership)
 	case ActReportRead:
 		return a.Has(Office, Leadership)
 	case ActPublicationManage:

@@ -53,6 +53,8 @@ func TestCanMatrix(t *testing.T) {
 		ActCaseProcess:            {"officer": "....", "head": "....", "office": "yyyy", "leadership": "....", "admin": "....", "auditor": "....", "officeHead": "yyyy"},
 		ActCaseDecide:             {"officer": "....", "head": "....", "office": "yyyy", "leadership": "....", "admin": "....", "auditor": "....", "officeHead": "yyyy"},
 		ActCaseAssign:             {"officer": "....", "head": "....", "office": "yyyy", "leadership": "....", "admin": "....", "auditor": "....", "officeHead": "yyyy"},
+		ActCaseChase:              {"officer": "....", "head": "....", "office": "yyyy", "leadership": "yyyy", "admin": "....", "auditor": "....", "officeHead": "yyyy"},
+		ActCaseReopen:             {"officer": "....", "head": "....", "office": "yyyy", "leadership": "yyyy", "admin": "....", "auditor": "....", "officeHead": "yyyy"},
 		ActCalendarManage:         {"officer": "....", "head": "....", "office": "yyyy", "leadership": "....", "admin": "....", "auditor": "....", "officeHead": "yyyy"},
 		ActReportRead:             {"officer": "....", "head": "....", "office": "yyyy", "leadership": "yyyy", "admin": "....", "auditor": "....", "officeHead": "yyyy"},
 		ActPublicationManage:      {"officer": "....", "head": "....", "office": "yyyy", "leadership": "....", "admin": "....", "auditor": "....", "officeHead": "yyyy"},

@@ -93,6 +93,10 @@ const (
 	KindDigest    = "digest"
 	KindCalendar  = "calendar"
 	KindReceipt   = "receipt" // intake's receipt e-mail (not a ledger row)
+	// KindChase: the office or leadership chased the unit on a case (đôn
+	// đốc); one ledger row per chase and account, keyed by the chase's
+	// time.
+	KindChase = "chase"
 )
 
 // DueSoonKind is the kind of the reminder days working days ahead.
@@ -121,7 +125,10 @@ type Payload struct {
 	DaysLeft  int       `json:"days_left,omitempty"`
 	Link      string    `json:"link,omitempty"`
 	Year      int       `json:"year,omitempty"`
-	Digest    *Digest   `json:"digest,omitempty"`
+	// Status and ChasedAt: a chase's case status and when it was chased.
+	Status   string    `json:"status,omitempty"`
+	ChasedAt time.Time `json:"chased_at,omitzero"`
+	Digest   *Digest   `json:"digest,omitempty"`
 }
 
 // Topic returns the topic in lang.

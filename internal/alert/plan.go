@@ -1,6 +1,7 @@
 package alert
 
 import (
+	"context"
 	"encoding/json"
 	"github.com/phucdap/phucdap/internal/caseclock"
 	"slices"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"github.com/phucdap/phucdap/internal/calendar"
+	"github.com/phucdap/phucdap/internal/petition"
 )
 
 // directory answers "who is in this audience for a clock of this unit".
@@ -170,4 +172,35 @@ func reminderStep(leads []int, left int) (int, bool) {
 		}
 	}
 	return 0, false
+}
+
+// ChasePlanner reads the staff and returns the planner of a chase's
+// notices (petition.ChaseNotifier): the chased unit's officers and head,
+// in-app and by e-mail. A notice says the case's code, kind, status, due
+// time, when it was chased and the link; never the chaser's note, the
+// title, the content or the petitioner.
+func (s *Service) ChasePlanner(ctx context.Context) (func(petition.ChaseFacts) []petition.Notice, error) {
+	staff, err := s.cfg.Store.Staff(ctx)
+	if err != nil {
+		return nil, err
+	}
+	dir := &directory{staff: staff}
+	return func(f petition.ChaseFacts) []petition.Notice {
+		p := Payload{CaseCode: f.Code, CaseKind: string(f.Kind), Status: string(f.Status), UnitCode: f.UnitCode, UnitVI: f.UnitVI,
+			UnitEN: f.UnitEN, Link: s.caseLink(f.CaseID), ChasedAt: f.At.UTC()}
+		if f.DueAt != nil {
+			p.DueAt = f.DueAt.UTC()
+		}
+		body, _ := json.Marshal(p)
+		var out []petition.Notice
+		for _, r := range dir.resolve([]Audience{UnitOfficers, UnitHead}, f.UnitID) {
+			n := petition.Notice{Subject: "case:" + strconv.FormatInt(f.CaseID, 10), Kind: KindChase, CaseID: f.CaseID,
+				AccountID: r.staff.AccountID, Key: f.At.UTC(), Payload: body, Lang: s.cfg.Lang}
+			if s.cfg.Mailer != nil {
+				n.Email = r.staff.Email
+			}
+			out = append(out, n)
+		}
+		return out
+	}, nil
 }

@@ -17,7 +17,7 @@ func TestTemplatesRenderEveryKindInBothLanguages(t *testing.T) {
 	due := time.Date(2026, 11, 28, 0, 0, 0, 0, loc)
 	p := Payload{CaseCode: "SXD-2026-000042", CaseKind: "khieu_nai", ClockKind: "answer", TopicVI: "Tiếp công dân", TopicEN: "Citizen reception",
 		UnitVI: "Phòng Quản lý xây dựng", UnitEN: "Construction Management Division", DueAt: due, DaysLate: 2, DaysLeft: 1,
-		Link: "https://x.test/staff/cases/42", Year: 2027,
+		Link: "https://x.test/staff/cases/42", Year: 2027, ChasedAt: due.Add(9 * time.Hour),
 		Digest: &Digest{Date: "2026-11-27", RateFrom: "2026-11-26", RateTo: "2026-11-26", Rate: 87.5, Target: 100, Met: 8, MetOnTime: 7,
 			LateTotal: 1, Late: []DigestUnit{{UnitVI: "Phòng A", Rows: []DigestRow{{CaseCode: "SXD-2026-000001", CaseKind: "to_cao", ClockKind: "process", DueAt: due, DaysLate: 3}}}},
 			Scope: "Toàn Sở", ScopeEN: "Whole department"}}
@@ -27,7 +27,7 @@ func TestTemplatesRenderEveryKindInBothLanguages(t *testing.T) {
 	}
 	for _, lang := range []string{"vi", "en"} {
 		all := ""
-		for _, kind := range []string{KindLate, KindEscalated, DueSoonKind(3), KindCalendar, KindDigest} {
+		for _, kind := range []string{KindLate, KindEscalated, DueSoonKind(3), KindCalendar, KindDigest, KindChase} {
 			subject, text, html, err := tm.render(lang, kind, p)
 			if err != nil {
 				t.Fatalf("%s %s: %v", lang, kind, err)

@@ -251,6 +251,10 @@ type WorkflowConfig struct {
 	// working days before the lead unit's due date (default 3). An
 	// assignment may set another number.
 	ContributionLeadDays int `koanf:"contribution_lead_days"`
+	// ChaseDays: the inbox proposes chasing the units of cases whose
+	// answer is due within this many working days and has no draft
+	// (default 2).
+	ChaseDays int `koanf:"chase_days"`
 }
 
 // IntakeConfig tunes the public intake. A limit of 0 switches it off. The
@@ -358,6 +362,7 @@ func Defaults() map[string]any {
 
 		// workflow: see WorkflowConfig
 		"workflow.contribution_lead_days": 3,
+		"workflow.chase_days":             2,
 
 		// transparency: see TransparencyConfig
 		"transparency.hotline":      "",
@@ -520,6 +525,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Workflow.ContributionLeadDays < 0 || c.Workflow.ContributionLeadDays > 30 {
 		bad("workflow.contribution_lead_days", fmt.Sprint(c.Workflow.ContributionLeadDays), "must be between 0 and 30 working days")
+	}
+	if c.Workflow.ChaseDays < 0 || c.Workflow.ChaseDays > 30 {
+		bad("workflow.chase_days", fmt.Sprint(c.Workflow.ChaseDays), "must be between 0 and 30 working days")
 	}
 	if c.Auth.PasswordMinLength < 8 {
 		bad("auth.password_min_length", fmt.Sprint(c.Auth.PasswordMinLength), "must be at least 8")

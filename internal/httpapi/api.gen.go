@@ -845,25 +845,25 @@ func (e StaffCaseFileUrgency) Valid() bool {
 
 // Defines values for TaskUnitRole.
 const (
-	Chase      TaskUnitRole = "chase"
-	Compile    TaskUnitRole = "compile"
-	Coordinate TaskUnitRole = "coordinate"
-	Lead       TaskUnitRole = "lead"
-	Monitor    TaskUnitRole = "monitor"
+	TaskUnitRoleChase      TaskUnitRole = "chase"
+	TaskUnitRoleCompile    TaskUnitRole = "compile"
+	TaskUnitRoleCoordinate TaskUnitRole = "coordinate"
+	TaskUnitRoleLead       TaskUnitRole = "lead"
+	TaskUnitRoleMonitor    TaskUnitRole = "monitor"
 )
 
 // Valid indicates whether the value is a known member of the TaskUnitRole enum.
 func (e TaskUnitRole) Valid() bool {
 	switch e {
-	case Chase:
+	case TaskUnitRoleChase:
 		return true
-	case Compile:
+	case TaskUnitRoleCompile:
 		return true
-	case Coordinate:
+	case TaskUnitRoleCoordinate:
 		return true
-	case Lead:
+	case TaskUnitRoleLead:
 		return true
-	case Monitor:
+	case TaskUnitRoleMonitor:
 		return true
 	default:
 		return false
@@ -1082,6 +1082,7 @@ func (e PutCalendarYearParamsLang) Valid() bool {
 
 // Defines values for ListCasesParamsUrgency.
 const (
+	ListCasesParamsUrgencyChase   ListCasesParamsUrgency = "chase"
 	ListCasesParamsUrgencyDueSoon ListCasesParamsUrgency = "due_soon"
 	ListCasesParamsUrgencyLate    ListCasesParamsUrgency = "late"
 )
@@ -1089,6 +1090,8 @@ const (
 // Valid indicates whether the value is a known member of the ListCasesParamsUrgency enum.
 func (e ListCasesParamsUrgency) Valid() bool {
 	switch e {
+	case ListCasesParamsUrgencyChase:
+		return true
 	case ListCasesParamsUrgencyDueSoon:
 		return true
 	case ListCasesParamsUrgencyLate:
@@ -1218,6 +1221,24 @@ func (e AssignCaseParamsLang) Valid() bool {
 	case AssignCaseParamsLangEn:
 		return true
 	case AssignCaseParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ChaseCaseParamsLang.
+const (
+	ChaseCaseParamsLangEn ChaseCaseParamsLang = "en"
+	ChaseCaseParamsLangVi ChaseCaseParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the ChaseCaseParamsLang enum.
+func (e ChaseCaseParamsLang) Valid() bool {
+	switch e {
+	case ChaseCaseParamsLangEn:
+		return true
+	case ChaseCaseParamsLangVi:
 		return true
 	default:
 		return false
@@ -1524,6 +1545,24 @@ func (e SplitCaseParamsLang) Valid() bool {
 	case SplitCaseParamsLangEn:
 		return true
 	case SplitCaseParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for StaffReopenCaseParamsLang.
+const (
+	StaffReopenCaseParamsLangEn StaffReopenCaseParamsLang = "en"
+	StaffReopenCaseParamsLangVi StaffReopenCaseParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the StaffReopenCaseParamsLang enum.
+func (e StaffReopenCaseParamsLang) Valid() bool {
+	switch e {
+	case StaffReopenCaseParamsLangEn:
+		return true
+	case StaffReopenCaseParamsLangVi:
 		return true
 	default:
 		return false
@@ -2502,6 +2541,15 @@ type CaseUnit struct {
 	Name string `json:"name"`
 }
 
+// ChaseInput defines model for ChaseInput.
+type ChaseInput struct {
+	// Note Optional; read on the case's internal trail, never sent.
+	Note *string `json:"note,omitempty"`
+
+	// Unit Code of the unit to chase: the lead unit (default) or a coordinating unit.
+	Unit *string `json:"unit,omitempty"`
+}
+
 // CivilDate A date in Hà Nội, YYYY-MM-DD; absent means today. Not in the future.
 //
 // Example: 2026-02-12
@@ -3311,6 +3359,11 @@ type RatingInput struct {
 	Stars   int     `json:"stars"`
 }
 
+// ReasonInput defines model for ReasonInput.
+type ReasonInput struct {
+	Reason string `json:"reason"`
+}
+
 // RegisteredCase defines model for RegisteredCase.
 type RegisteredCase struct {
 	Case CaseDetail `json:"case"`
@@ -3327,6 +3380,9 @@ type ReportFigures struct {
 
 	// CarriedOver Cases received before the period and still being handled at its start.
 	CarriedOver int64 `json:"carried_over"`
+
+	// Chased Chases (đôn đốc) in the period; by unit, counted for the unit chased.
+	Chased      int64 `json:"chased"`
 	ContribLate int64 `json:"contrib_late"`
 
 	// ContribOnTime Coordinating units' parts sent by their sub-deadline.
@@ -3677,7 +3733,7 @@ type ListCasesParams struct {
 	// Unit Unit code: cases it leads or coordinates.
 	Unit *string `form:"unit,omitempty" json:"unit,omitempty"`
 
-	// Urgency late (past the due time) or due_soon (due within the due-soon horizon: the working days of the earliest due-soon reminder, alerts.due_soon_days, as the dashboard counts them); both only open cases.
+	// Urgency late (past the due time) or due_soon (due within the due-soon horizon: the working days of the earliest due-soon reminder, alerts.due_soon_days, as the dashboard counts them); both only open cases. chase: the cases whose units to chase, an answer due within workflow.chase_days working days (not late) with no draft answer.
 	Urgency *ListCasesParamsUrgency `form:"urgency,omitempty" json:"urgency,omitempty"`
 
 	// Late true: only the cases late now (their running main clock is past its due time); the same cases as the dashboard's "late now" and urgency=late.
@@ -3759,6 +3815,16 @@ type AssignCaseParams struct {
 
 // AssignCaseParamsLang defines parameters for AssignCase.
 type AssignCaseParamsLang string
+
+// ChaseCaseParams defines parameters for ChaseCase.
+type ChaseCaseParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang           *ChaseCaseParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+	IdempotencyKey *string              `json:"Idempotency-Key,omitempty"`
+}
+
+// ChaseCaseParamsLang defines parameters for ChaseCase.
+type ChaseCaseParamsLang string
 
 // ClassifyCaseParams defines parameters for ClassifyCase.
 type ClassifyCaseParams struct {
@@ -3912,6 +3978,15 @@ type SplitCaseParams struct {
 
 // SplitCaseParamsLang defines parameters for SplitCase.
 type SplitCaseParamsLang string
+
+// StaffReopenCaseParams defines parameters for StaffReopenCase.
+type StaffReopenCaseParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *StaffReopenCaseParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// StaffReopenCaseParamsLang defines parameters for StaffReopenCase.
+type StaffReopenCaseParamsLang string
 
 // SuspendCaseParams defines parameters for SuspendCase.
 type SuspendCaseParams struct {
@@ -4244,6 +4319,9 @@ type ApproveAnswerJSONRequestBody = ApproveInput
 // AssignCaseJSONRequestBody defines body for AssignCase for application/json ContentType.
 type AssignCaseJSONRequestBody = AssignInput
 
+// ChaseCaseJSONRequestBody defines body for ChaseCase for application/json ContentType.
+type ChaseCaseJSONRequestBody = ChaseInput
+
 // ClassifyCaseJSONRequestBody defines body for ClassifyCase for application/json ContentType.
 type ClassifyCaseJSONRequestBody = ClassifyInput
 
@@ -4294,6 +4372,9 @@ type ResumeCaseJSONRequestBody = DecisionInput
 
 // SplitCaseJSONRequestBody defines body for SplitCase for application/json ContentType.
 type SplitCaseJSONRequestBody = SplitInput
+
+// StaffReopenCaseJSONRequestBody defines body for StaffReopenCase for application/json ContentType.
+type StaffReopenCaseJSONRequestBody = ReasonInput
 
 // SuspendCaseJSONRequestBody defines body for SuspendCase for application/json ContentType.
 type SuspendCaseJSONRequestBody = DecisionInput
@@ -4375,6 +4456,9 @@ type ServerInterface interface {
 	// AssignCase Assign the lead unit and the coordinating units; reassign with a reason (office)
 	// (POST /cases/{code}/assign)
 	AssignCase(ctx echo.Context, code CaseCode, params AssignCaseParams) error
+	// ChaseCase Chase a unit on a case (đôn đốc; office, leadership)
+	// (POST /cases/{code}/chase)
+	ChaseCase(ctx echo.Context, code CaseCode, params ChaseCaseParams) error
 	// ClassifyCase Classify (phân loại): kind, eligibility with its reason, competence, senders, complaint round, complexity with the criteria of NĐ 124/2020 Art. 3a and the document reference, remote area (office)
 	// (POST /cases/{code}/classify)
 	ClassifyCase(ctx echo.Context, code CaseCode, params ClassifyCaseParams) error
@@ -4426,6 +4510,9 @@ type ServerInterface interface {
 	// SplitCase Split a letter with mixed content into linked cases, one per kind (office)
 	// (POST /cases/{code}/split)
 	SplitCase(ctx echo.Context, code CaseCode, params SplitCaseParams) error
+	// StaffReopenCase Reopen an answered case with a reason (office, leadership)
+	// (POST /cases/{code}/staff_reopen)
+	StaffReopenCase(ctx echo.Context, code CaseCode, params StaffReopenCaseParams) error
 	// SuspendCase Suspend the resolution (tạm đình chỉ) (office; complaints and denunciations)
 	// (POST /cases/{code}/suspend)
 	SuspendCase(ctx echo.Context, code CaseCode, params SuspendCaseParams) error
@@ -5008,6 +5095,48 @@ func (w *ServerInterfaceWrapper) AssignCase(ctx echo.Context) error {
 	return err
 }
 
+// ChaseCase converts echo context to params.
+func (w *ServerInterfaceWrapper) ChaseCase(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "code" -------------
+	var code CaseCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", ctx.Param("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter code: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ChaseCaseParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey string
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ChaseCase(ctx, code, params)
+	return err
+}
+
 // ClassifyCase converts echo context to params.
 func (w *ServerInterfaceWrapper) ClassifyCase(ctx echo.Context) error {
 	var err error
@@ -5430,6 +5559,31 @@ func (w *ServerInterfaceWrapper) SplitCase(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.SplitCase(ctx, code, params)
+	return err
+}
+
+// StaffReopenCase converts echo context to params.
+func (w *ServerInterfaceWrapper) StaffReopenCase(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "code" -------------
+	var code CaseCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", ctx.Param("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter code: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params StaffReopenCaseParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.StaffReopenCase(ctx, code, params)
 	return err
 }
 
@@ -6351,6 +6505,8 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/cases/:code/withdraw", wrapper.WithdrawCase, options.OperationMiddlewares["withdrawCase"]...)
 	router.POST(options.BaseURL+"/cases/:code/terminate", wrapper.TerminateCase, options.OperationMiddlewares["terminateCase"]...)
 	router.POST(options.BaseURL+"/cases/:code/close", wrapper.CloseCase, options.OperationMiddlewares["closeCase"]...)
+	router.POST(options.BaseURL+"/cases/:code/chase", wrapper.ChaseCase, options.OperationMiddlewares["chaseCase"]...)
+	router.POST(options.BaseURL+"/cases/:code/staff_reopen", wrapper.StaffReopenCase, options.OperationMiddlewares["staffReopenCase"]...)
 	router.POST(options.BaseURL+"/cases/:code/split", wrapper.SplitCase, options.OperationMiddlewares["splitCase"]...)
 
 }
@@ -7538,6 +7694,103 @@ type AssignCasedefaultJSONResponse struct {
 }
 
 func (response AssignCasedefaultJSONResponse) VisitAssignCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChaseCaseRequestObject struct {
+	Code   CaseCode `json:"code"`
+	Params ChaseCaseParams
+	Body   *ChaseCaseJSONRequestBody
+}
+
+type ChaseCaseResponseObject interface {
+	VisitChaseCaseResponse(w http.ResponseWriter) error
+}
+
+type ChaseCase200JSONResponse CaseDetail
+
+func (response ChaseCase200JSONResponse) VisitChaseCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChaseCase403JSONResponse struct{ ErrorJSONResponse }
+
+func (response ChaseCase403JSONResponse) VisitChaseCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChaseCase404JSONResponse Error
+
+func (response ChaseCase404JSONResponse) VisitChaseCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChaseCase409JSONResponse Error
+
+func (response ChaseCase409JSONResponse) VisitChaseCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChaseCase422JSONResponse Error
+
+func (response ChaseCase422JSONResponse) VisitChaseCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChaseCasedefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response ChaseCasedefaultJSONResponse) VisitChaseCaseResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -9201,6 +9454,103 @@ type SplitCasedefaultJSONResponse struct {
 }
 
 func (response SplitCasedefaultJSONResponse) VisitSplitCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StaffReopenCaseRequestObject struct {
+	Code   CaseCode `json:"code"`
+	Params StaffReopenCaseParams
+	Body   *StaffReopenCaseJSONRequestBody
+}
+
+type StaffReopenCaseResponseObject interface {
+	VisitStaffReopenCaseResponse(w http.ResponseWriter) error
+}
+
+type StaffReopenCase200JSONResponse CaseDetail
+
+func (response StaffReopenCase200JSONResponse) VisitStaffReopenCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StaffReopenCase403JSONResponse struct{ ErrorJSONResponse }
+
+func (response StaffReopenCase403JSONResponse) VisitStaffReopenCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StaffReopenCase404JSONResponse Error
+
+func (response StaffReopenCase404JSONResponse) VisitStaffReopenCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StaffReopenCase409JSONResponse Error
+
+func (response StaffReopenCase409JSONResponse) VisitStaffReopenCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StaffReopenCase422JSONResponse Error
+
+func (response StaffReopenCase422JSONResponse) VisitStaffReopenCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StaffReopenCasedefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response StaffReopenCasedefaultJSONResponse) VisitStaffReopenCaseResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -11079,6 +11429,9 @@ type StrictServerInterface interface {
 	// AssignCase Assign the lead unit and the coordinating units; reassign with a reason (office)
 	// (POST /cases/{code}/assign)
 	AssignCase(ctx context.Context, request AssignCaseRequestObject) (AssignCaseResponseObject, error)
+	// ChaseCase Chase a unit on a case (đôn đốc; office, leadership)
+	// (POST /cases/{code}/chase)
+	ChaseCase(ctx context.Context, request ChaseCaseRequestObject) (ChaseCaseResponseObject, error)
 	// ClassifyCase Classify (phân loại): kind, eligibility with its reason, competence, senders, complaint round, complexity with the criteria of NĐ 124/2020 Art. 3a and the document reference, remote area (office)
 	// (POST /cases/{code}/classify)
 	ClassifyCase(ctx context.Context, request ClassifyCaseRequestObject) (ClassifyCaseResponseObject, error)
@@ -11130,6 +11483,9 @@ type StrictServerInterface interface {
 	// SplitCase Split a letter with mixed content into linked cases, one per kind (office)
 	// (POST /cases/{code}/split)
 	SplitCase(ctx context.Context, request SplitCaseRequestObject) (SplitCaseResponseObject, error)
+	// StaffReopenCase Reopen an answered case with a reason (office, leadership)
+	// (POST /cases/{code}/staff_reopen)
+	StaffReopenCase(ctx context.Context, request StaffReopenCaseRequestObject) (StaffReopenCaseResponseObject, error)
 	// SuspendCase Suspend the resolution (tạm đình chỉ) (office; complaints and denunciations)
 	// (POST /cases/{code}/suspend)
 	SuspendCase(ctx context.Context, request SuspendCaseRequestObject) (SuspendCaseResponseObject, error)
@@ -11772,6 +12128,55 @@ func (sh *strictHandler) AssignCase(ctx echo.Context, code CaseCode, params Assi
 		return err
 	} else if validResponse, ok := response.(AssignCaseResponseObject); ok {
 		return validResponse.VisitAssignCaseResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ChaseCase operation middleware
+func (sh *strictHandler) ChaseCase(ctx echo.Context, code CaseCode, params ChaseCaseParams) error {
+	var request ChaseCaseRequestObject
+
+	request.Code = code
+	request.Params = params
+
+	var body ChaseCaseJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ChaseCase(ctx.Request().Context(), request.(ChaseCaseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ChaseCase")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ChaseCaseResponseObject); ok {
+		return validResponse.VisitChaseCaseResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -12605,6 +13010,55 @@ func (sh *strictHandler) SplitCase(ctx echo.Context, code CaseCode, params Split
 		return err
 	} else if validResponse, ok := response.(SplitCaseResponseObject); ok {
 		return validResponse.VisitSplitCaseResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// StaffReopenCase operation middleware
+func (sh *strictHandler) StaffReopenCase(ctx echo.Context, code CaseCode, params StaffReopenCaseParams) error {
+	var request StaffReopenCaseRequestObject
+
+	request.Code = code
+	request.Params = params
+
+	var body StaffReopenCaseJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.StaffReopenCase(ctx.Request().Context(), request.(StaffReopenCaseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "StaffReopenCase")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(StaffReopenCaseResponseObject); ok {
+		return validResponse.VisitStaffReopenCaseResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}

@@ -29,6 +29,9 @@ type API struct {
 	Now      func() time.Time
 	// SoonUntil ends the due-soon horizon now (report.Service.SoonUntil).
 	SoonUntil func(ctx context.Context) time.Time
+	// ChaseUntil ends the chase horizon now (report.Service.ChaseUntil):
+	// the cases to chase (urgency=chase).
+	ChaseUntil func(ctx context.Context) time.Time
 	// Jobs serves the jobs and alert operations (jobs.go).
 	Jobs Jobs
 	// Reports serves the KPI reports and the open data (report.go).
@@ -49,7 +52,7 @@ func New(deps API) (*API, error) {
 		platform.Dep{Name: "Petitions", Absent: p == nil || p.Service == nil || p.Files == nil || p.Catalog == nil || p.Location == nil},
 		platform.Dep{Name: "Accounts", Absent: deps.Accounts == nil}, platform.Dep{Name: "Cases", Absent: deps.Cases == nil},
 		platform.Dep{Name: "Trail", Absent: deps.Trail == nil}, platform.Dep{Name: "Now", Absent: deps.Now == nil},
-		platform.Dep{Name: "SoonUntil", Absent: deps.SoonUntil == nil},
+		platform.Dep{Name: "SoonUntil", Absent: deps.SoonUntil == nil}, platform.Dep{Name: "ChaseUntil", Absent: deps.ChaseUntil == nil},
 		platform.Dep{Name: "Jobs", Absent: j.Scheduler == nil || j.Alerts == nil || j.Now == nil},
 		platform.Dep{Name: "Reports", Absent: r == nil || r.Service == nil || r.Catalog == nil},
 		platform.Dep{Name: "Workflow", Absent: deps.Workflow == nil},

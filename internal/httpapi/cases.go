@@ -44,7 +44,11 @@ func (a *API) ListCases(ctx context.Context, req ListCasesRequestObject) (ListCa
 		q.Limit = *p.Limit
 	}
 	if p.Urgency != nil {
-		q.Urgency = access.Urgency(*p.Urgency)
+		if *p.Urgency == ListCasesParamsUrgencyChase {
+			q.ToChase, q.ChaseUntil = true, a.ChaseUntil(ctx)
+		} else {
+			q.Urgency = access.Urgency(*p.Urgency)
+		}
 	}
 	if p.Late != nil && *p.Late {
 		if q.Urgency == access.UrgencyDueSoon {
@@ -262,6 +266,31 @@ func (a *API) CloseCase(ctx context.Context, req CloseCaseRequestObject) (CloseC
 		return nil, err
 	}
 	return CloseCase200JSONResponse(d), nil
+}
+
+// ChaseCase implements POST /cases/{code}/chase.
+func (a *API) ChaseCase(ctx context.Context, req ChaseCaseRequestObject) (ChaseCaseResponseObject, error) {
+	if req.Body == nil {
+		return nil, ErrBadJSON
+	}
+	in := petition.ChaseInput{Unit: deref(req.Body.Unit), Note: deref(req.Body.Note), Key: deref(req.Params.IdempotencyKey)}
+	d, _, err := a.act(ctx, req.Code, in)
+	if err != nil {
+		return nil, err
+	}
+	return ChaseCase200JSONResponse(d), nil
+}
+
+// StaffReopenCase implements POST /cases/{code}/staff_reopen.
+func (a *API) StaffReopenCase(ctx context.Context, req StaffReopenCaseRequestObject) (StaffReopenCaseResponseObject, error) {
+	if req.Body == nil {
+		return nil, ErrBadJSON
+	}
+	d, _, err := a.act(ctx, req.Code, petition.StaffReopenInput{Reason: req.Body.Reason})
+	if err != nil {
+		return nil, err
+	}
+	return StaffReopenCase200JSONResponse(d), nil
 }
 
 // AssignCase implements POST /cases/{code}/assign.

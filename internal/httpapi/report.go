@@ -69,7 +69,8 @@ func reportRowJSON(r report.Row, lang string, t report.Translator) OnTimeReportR
 		SatisfactionRate: report.RateValue(c.Satisfaction()), Reopened: c.Reopened, ReopenRate: report.RateValue(c.ReopenRate()),
 		ContribOnTime: c.ContribOnTime, ContribLate: c.ContribLate, ContribOpenLate: c.ContribOpenLate,
 		ContribOnTimeRate: report.RateValue(c.ContribOnTimeRate()),
-		DutyOnTime:        c.DutyOnTime, DutyLate: c.DutyLate, DutyOpenLate: c.DutyOpenLate, DutyOnTimeRate: report.RateValue(c.DutyOnTimeRate())}
+		DutyOnTime:        c.DutyOnTime, DutyLate: c.DutyLate, DutyOpenLate: c.DutyOpenLate, DutyOnTimeRate: report.RateValue(c.DutyOnTimeRate()),
+		Chased: c.Chased}
 	if c.Rated > 0 {
 		f.MeanRating = ptr(float64(int(c.MeanRating()*100)) / 100)
 	}

@@ -595,9 +595,8 @@ func (s *Service) Dispute(ctx context.Context, in DisputeInput) error {
 			topic = t
 		}
 	}
-	follow := NewCase{Agency: s.cfg.Agency, Year: yearIn(now, s.cfg.Location), Kind: c.Kind, Channel: c.Channel,
-		TopicID: c.TopicID, PlanTaskID: c.PlanTaskID, Title: c.Title, Content: reason, Lang: c.Lang, ReceivedAt: now,
-		Due: s.computeDue(ctx, c.Kind, topic, now)}
+	follow := FollowUpCase(s.cfg.Agency, yearIn(now, s.cfg.Location), c.Kind, c.Channel, c.TopicID, c.PlanTaskID, c.Title, c.Lang,
+		reason, now, s.computeDue(ctx, c.Kind, topic, now))
 	code, err := s.cfg.Store.SaveDispute(ctx, DisputeRecord{CaseID: c.ID, AnswerID: ans.ID, Reason: reason, At: now, FollowUp: follow})
 	if err != nil {
 		return err

@@ -98,6 +98,12 @@ const (
 	// Reception refused, and its written notice issued.
 	EventReceptionRefused  EventKind = "reception_refused"
 	EventRefusalNoticeSent EventKind = "refusal_notice_sent"
+	// EventChased: the office or leadership chased a unit (đôn đốc) on the
+	// case; Unit is the unit chased, Note the chaser's note (internal).
+	EventChased EventKind = "chased"
+	// EventStaffReopened: the office or leadership reopened an answered
+	// case; Note is the reason, the follow-up case is linked (internal).
+	EventStaffReopened EventKind = "staff_reopened"
 )
 
 // EventKinds is every kind of case event and whether it is recorded public
@@ -114,6 +120,7 @@ var EventKinds = map[EventKind]EventShown{
 	EventPartiesNotified: Internal, EventSuspensionSent: Internal, EventConclusionPublished: Internal,
 	EventReportRequested: Internal, EventReportSent: Internal, EventReportedBack: Internal,
 	EventReceptionRefused: Internal, EventRefusalNoticeSent: Internal,
+	EventChased: Internal, EventStaffReopened: Internal,
 }
 
 // EventShown is where an event kind is recorded.
@@ -171,6 +178,13 @@ const (
 	// (ActRefusalNoticeSent) is owed.
 	ActRefuseReception   Action = "refuse_reception"
 	ActRefusalNoticeSent Action = "refusal_notice_sent"
+	// ActChase chases a unit on the case (đôn đốc): the office's role
+	// under Plan 55 VII, and leadership's.
+	ActChase Action = "chase"
+	// ActStaffReopen reopens an answered case on the office's or
+	// leadership's decision, as a citizen's dispute does (ActReopen): a
+	// follow-up case with its own clock.
+	ActStaffReopen Action = "staff_reopen"
 )
 
 // UnitRole is the role the actor's own unit must hold on the case, on top
@@ -245,6 +259,10 @@ var Machine = []Transition{
 		Clocks: "None. Allowed once the citizen rated the answer or the dispute window passed."},
 	{Action: ActReopen, From: []Status{StatusAnswered, StatusClosed}, To: StatusReopened,
 		Clocks: "A follow-up case is made with its own first clock; the first answer's on-time fact stays."},
+	{Action: ActStaffReopen, From: []Status{StatusAnswered, StatusClosed}, To: StatusReopened, Perm: access.ActCaseReopen,
+		Clocks: "As a citizen's dispute: a follow-up case is made with its own first clock from the reopening; the answer's frozen on-time fact stays."},
+	{Action: ActChase, From: []Status{StatusAssigned}, Perm: access.ActCaseChase,
+		Clocks: "None: the unit chased (the lead or a coordinating unit) is told in-app and by e-mail; the chase is on the internal trail and counted for the unit."},
 	{Action: ActNotifyParties, From: dutyStates, Kinds: []Kind{KindDenunciation}, Perm: access.ActCaseDecide, Guard: guardDuty(ActNotifyParties),
 		Clocks: "The duty clock the acceptance opened (5 working days, Luật Tố cáo Art. 29(3)) is met at the date given; the state does not change."},
 	{Action: ActSuspensionSent, From: dutyStates, Kinds: []Kind{KindComplaint}, Perm: access.ActCaseDecide, Guard: guardDuty(ActSuspensionSent),

@@ -56,6 +56,8 @@ type WorkflowConfig struct {
 	// trail of such a case without the identity; only the reveal, with the
 	// grant and a reason, shows it.
 	Scrubber func(ctx context.Context, caseID int64) (func(string) string, error)
+	// Chaser plans the notices of a chase (alert.Service); nil sends none.
+	Chaser ChaseNotifier
 }
 
 // Workflow runs the case workflow over the state machine (Machine): staff
@@ -216,18 +218,28 @@ func (w *Workflow) Do(ctx context.Context, by access.Actor, caseID int64, in Inp
 			return Result{}, err
 		}
 	}
+	var chasePlan func(ChaseFacts) []Notice
+	if _, ok := in.(ChaseInput); ok && w.cfg.Chaser != nil {
+		if chasePlan, err = w.cfg.Chaser.ChasePlanner(ctx); err != nil {
+			return Result{}, err
+		}
+	}
 	res, err := w.cfg.Store.Apply(ctx, caseID, by, func(st *CaseState) (*Change, error) {
 		t, err := w.check(env, by, st, in.Action())
 		if err != nil {
 			return nil, err
 		}
 		d := &decision{w: w, ctx: ctx, st: st, by: by, now: now, eng: eng, units: units, topics: topics, t: t, noticeScrub: noticeScrub,
-			ch: &Change{Action: in.Action(), At: now, Status: t.To, Audit: map[string]any{}}}
+			chasePlan: chasePlan, ch: &Change{Action: in.Action(), At: now, Status: t.To, Audit: map[string]any{}}}
 		if err := in.decide(d); err != nil {
 			return nil, err
 		}
 		return d.ch, nil
 	})
+	if errors.Is(err, ErrChaseRepeated) {
+		// The same chase, submitted again: done once, reported done.
+		return Result{CaseID: caseID, Repeated: true}, nil
+	}
 	if err != nil {
 		return Result{}, err
 	}
@@ -272,6 +284,8 @@ type decision struct {
 	// person denounced (read before the transaction; nil when there is
 	// no such notice).
 	noticeScrub func(string) string
+	// chasePlan plans a chase's notices (nil: none).
+	chasePlan func(ChaseFacts) []Notice
 }
 
 func (d *decision) loc() *time.Location { return d.w.cfg.Location }

@@ -260,6 +260,8 @@ type Change struct {
 	// becomes the codes).
 	Children   []NewChild
 	ChildEvent *NewEvent
+	// Chase is a chase of a unit, with its notices.
+	Chase *NewChase
 	// Due, when set, is mirrored on the case (due_at and its explanation)
 	// for lists and the tracking page; a zero At clears it (suspended).
 	Due *Due
@@ -429,6 +431,9 @@ type Result struct {
 	// Secret is the tracking secret of a case the office registered, shown
 	// once.
 	Secret string
+	// Repeated: the request repeated one already done (a chase with the
+	// same key); nothing was written again.
+	Repeated bool
 }
 
 // WorkflowStore persists the workflow. Apply must load the case, call

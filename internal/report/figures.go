@@ -50,6 +50,10 @@ type Counts struct {
 	DutyOnTime   int64
 	DutyLate     int64
 	DutyOpenLate int64
+
+	// Chased: units chased (đôn đốc) in the window, counted for the unit
+	// chased.
+	Chased int64
 }
 
 // Add sums two cells.
@@ -77,6 +81,7 @@ func (c *Counts) Add(o Counts) {
 	c.DutyOnTime += o.DutyOnTime
 	c.DutyLate += o.DutyLate
 	c.DutyOpenLate += o.DutyOpenLate
+	c.Chased += o.Chased
 }
 
 // Answered is every answer published in the window.

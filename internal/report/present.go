@@ -63,6 +63,14 @@ func (s *Service) SoonUntil(ctx context.Context) time.Time {
 	return SoonUntil(s.cfg.Calendar(ctx), calendar.DateOf(now, s.cfg.Location), s.cfg.DueSoonDays, s.cfg.Location)
 }
 
+// ChaseUntil is the end of the chase horizon now: the "due soon" horizon
+// (SoonUntil) over ChaseDays working days. The inbox proposes chasing the
+// units of cases due soon by it with no draft answer.
+func (s *Service) ChaseUntil(ctx context.Context) time.Time {
+	now := s.cfg.Now()
+	return SoonUntil(s.cfg.Calendar(ctx), calendar.DateOf(now, s.cfg.Location), s.cfg.ChaseDays, s.cfg.Location)
+}
+
 // SoonUntil is the latest due time whose deadline date is at most n working
 // days after today (a due time is 24:00 of its last day).
 func SoonUntil(cal *calendar.Calendar, today calendar.Date, n int, loc *time.Location) time.Time {

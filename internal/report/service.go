@@ -27,6 +27,9 @@ type Config struct {
 	AgeBuckets []int
 	// DueSoonDays is the horizon of "due soon" in working days. Default 3.
 	DueSoonDays int
+	// ChaseDays is the horizon of the cases to chase (the inbox's
+	// proposal) in working days. Default 2.
+	ChaseDays int
 }
 
 // Service computes the KPIs.
@@ -48,6 +51,9 @@ func NewService(cfg Config) (*Service, error) {
 	}
 	if cfg.DueSoonDays <= 0 {
 		cfg.DueSoonDays = 3
+	}
+	if cfg.ChaseDays <= 0 {
+		cfg.ChaseDays = 2
 	}
 	// The public figures' cache expires on wall time: its lifetime is not a
 	// business time.
@@ -76,6 +82,9 @@ func (s *Service) SmallCount() int { return s.cfg.SmallCount }
 
 // DueSoonDays is the due-soon horizon in working days.
 func (s *Service) DueSoonDays() int { return s.cfg.DueSoonDays }
+
+// ChaseDays is the chase horizon in working days.
+func (s *Service) ChaseDays() int { return s.cfg.ChaseDays }
 
 // AgeBuckets are the backlog's bucket bounds in working days.
 func (s *Service) AgeBuckets() []int { return slices.Clone(s.cfg.AgeBuckets) }

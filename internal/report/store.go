@@ -40,6 +40,8 @@ const (
 	FigDutyOnTime   Figure = "duty_on_time" // duty clock met in the window on time
 	FigDutyLate     Figure = "duty_late"    // … late
 	FigDutyOpenLate Figure = "duty_open_late"
+	// FigChased: chases (đôn đốc) in the window; by unit, the unit chased.
+	FigChased Figure = "chased"
 
 	// Figures of the present moment (Current), not of a window.
 	FigLateNow Figure = "late_now" // case whose main clock (process, accept, answer) is open and late now: the inbox's "late"
@@ -54,7 +56,7 @@ const (
 // WindowFigures are the figures a window report has, in display order.
 var WindowFigures = []Figure{FigReceived, FigCarriedOver, FigEligible, FigOnTime, FigLate, FigOpenLate, FigExtended,
 	FigExtendedOnTime, FigExtensions, FigNotEligible, FigForwarded, FigGuided, FigWithdrawn, FigRated, FigSatisfied,
-	FigReopened, FigContribOnTime, FigContribLate, FigContribOpenLate, FigDutyOnTime, FigDutyLate, FigDutyOpenLate}
+	FigReopened, FigContribOnTime, FigContribLate, FigContribOpenLate, FigDutyOnTime, FigDutyLate, FigDutyOpenLate, FigChased}
 
 // CurrentFigures are the figures of the present moment.
 var CurrentFigures = []Figure{FigLateNow, FigDueSoon, FigOpenNow, FigAge, FigUncomputed}

@@ -191,6 +191,10 @@ func (s *CaseAccessStore) listQuery(ctx context.Context, f access.CaseFilter, cq
 	case access.UrgencyDueSoon:
 		q = q.Where(mainClockWhere(caseclock.DueSoonSQL("m.", "?", "?")), cq.Now.UTC(), cq.SoonUntil.UTC())
 	}
+	if cq.ToChase {
+		q = q.Where("cases.status NOT IN ? AND EXISTS (SELECT 1 FROM case_clocks dk WHERE dk.case_id = cases.id AND "+dueSoonNoDraftSQL("dk.", "?", "?")+")",
+			access.ClosedStatuses(), cq.Now.UTC(), cq.ChaseUntil.UTC())
+	}
 	return q.Order(order), order, nil
 }
 

@@ -140,6 +140,7 @@ type cellRow struct {
 	DutyOnTime      int64
 	DutyLate        int64
 	DutyOpenLate    int64
+	Chased          int64
 }
 
 // Counts implements report.Store.
@@ -208,7 +209,7 @@ func cellsOf(rows []cellRow) ([]report.Cell, []report.DayPair, error) {
 			NotEligible: r.NotEligible, Forwarded: r.Forwarded, Guided: r.Guided, Withdrawn: r.Withdrawn,
 			Rated: r.Rated, Satisfied: r.Satisfied, StarsSum: r.Stars, Reopened: r.Reopened,
 			ContribOnTime: r.ContribOnTime, ContribLate: r.ContribLate, ContribOpenLate: r.ContribOpenLate,
-			DutyOnTime: r.DutyOnTime, DutyLate: r.DutyLate, DutyOpenLate: r.DutyOpenLate,
+			DutyOnTime: r.DutyOnTime, DutyLate: r.DutyLate, DutyOpenLate: r.DutyOpenLate, Chased: r.Chased,
 		}})
 		if r.Rd != nil && r.Ad != nil && r.Met > 0 {
 			pairs = append(pairs, report.DayPair{Window: r.Wkey, Key: r.K, N: r.Met,
@@ -216,6 +217,16 @@ func cellsOf(rows []cellRow) ([]report.Cell, []report.DayPair, error) {
 		}
 	}
 	return cells, pairs, nil
+}
+
+// dueSoonNoDraftSQL: the clock (alias a, "k.") is an answer clock due soon
+// between from and to (caseclock.DueSoonSQL), of a case counted in the
+// on-time rate, with no draft answer waiting. It is the dashboard's "due
+// soon" figure (report.FigDueSoon) and, with the chase horizon, the
+// inbox's cases to chase (access.CaseQuery.ToChase).
+func dueSoonNoDraftSQL(a, from, to string) string {
+	return a + "kind = 'answer' AND " + caseclock.DueSoonSQL(a, from, to) + " AND " + caseclock.CountedSQL(a+"case_id") +
+		" AND NOT EXISTS (SELECT 1 FROM answers dra WHERE dra.case_id = " + a + "case_id AND dra.published_at IS NULL AND dra.superseded_at IS NULL)"
 }
 
 // currentSources are the present-state sources: late now and due soon
@@ -266,9 +277,7 @@ func (s *ReportStore) currentSelect(b *qb, now report.Now, by report.By, where [
 		cols(map[string]string{"due_soon": "1"})
 		b.w(" FROM case_clocks k")
 		caseJoins(b, jc, jt, "k.case_id")
-		b.w(" WHERE k.kind = 'answer' AND ", caseclock.DueSoonSQL("k.", "?", "?")).bind(now.At.UTC(), now.SoonUntil.UTC())
-		b.w(notExcluded)
-		b.w(" AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.case_id = k.case_id AND a.published_at IS NULL AND a.superseded_at IS NULL)")
+		b.w(" WHERE ", dueSoonNoDraftSQL("k.", "?", "?")).bind(now.At.UTC(), now.SoonUntil.UTC())
 		conds(b, where, rowClock)
 	}
 	if part("uncomputed") {

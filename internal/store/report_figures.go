@@ -8,7 +8,7 @@ import (
 // figureCols are the count columns of every source, in order.
 var figureCols = []string{"received", "carried_over", "eligible", "on_time", "late", "open_late", "extended", "extended_on_time",
 	"extensions", "not_eligible", "forwarded", "guided", "withdrawn", "rated", "satisfied", "stars", "reopened",
-	"contrib_on_time", "contrib_late", "contrib_open_late", "duty_on_time", "duty_late", "duty_open_late"}
+	"contrib_on_time", "contrib_late", "contrib_open_late", "duty_on_time", "duty_late", "duty_open_late", "chased"}
 
 // source is one row source: which figures it counts, and how it reads.
 // A figure is a predicate over the source's rows: its count is
@@ -145,6 +145,20 @@ var sources = func() []source {
 				caseJoins(b, false, jt, "")
 				b.w(" WHERE 1 = 1")
 			}},
+		// Chases, as clock-like rows (alias k) whose unit is the unit
+		// chased, so that "by unit" counts each for the unit chased. Not
+		// rolled up: every window reads them from its start.
+		source{figs: map[string]string{"chased": "TRUE"}, clock: true, wkey: "k.wkey", from: func(b *qb, jc, jt bool) {
+			noTime, noBool := "NULL", "NULL"
+			if b.pg {
+				noTime, noBool = "CAST(NULL AS TIMESTAMPTZ)", "CAST(NULL AS BOOLEAN)"
+			}
+			b.w(" FROM (SELECT w.wkey AS wkey, ch.case_id AS case_id, ch.unit_id AS unit_id, ", noTime, " AS due_at,",
+				" ch.created_at AS closed_at, ", noBool, " AS on_time, 0 AS extensions",
+				" FROM w JOIN case_chases ch ON ch.created_at >= w.ws AND ch.created_at < w.we) k")
+			caseJoins(b, jc, jt, "k.case_id")
+			b.w(" WHERE 1 = 1")
+		}},
 		source{figs: map[string]string{"reopened": "TRUE"}, from: func(b *qb, _, jt bool) {
 			b.w(" FROM w JOIN disputes d ON d.created_at >= w.ws AND d.created_at < w.we JOIN cases c ON c.id = d.case_id")
 			caseJoins(b, false, jt, "")

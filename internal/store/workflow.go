@@ -12,6 +12,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/phucdap/phucdap/internal/access"
+	"github.com/phucdap/phucdap/internal/alert"
 	"github.com/phucdap/phucdap/internal/audit"
 	"github.com/phucdap/phucdap/internal/caseclock"
 	"github.com/phucdap/phucdap/internal/deadline"
@@ -442,6 +443,11 @@ func (s *WorkflowStore) write(ctx context.Context, tx *gorm.DB, st *petition.Cas
 			return nil, fmt.Errorf("decision: %w", err)
 		}
 	}
+	if c := ch.Chase; c != nil {
+		if err := writeChase(tx, st.ID, ch, by, at); err != nil {
+			return nil, err
+		}
+	}
 	for _, e := range ch.Events {
 		if err := insertEvent(tx, st.ID, e, at); err != nil {
 			return nil, err
@@ -618,6 +624,61 @@ func insertClock(tx *gorm.DB, oc petition.OpenClock, at time.Time) (int64, error
 		return 0, errors.New("open clock: no id returned")
 	}
 	return ids[0], nil
+}
+
+// writeChase records a chase once per request key (petition.ErrChaseRepeated
+// when the key is there already, which rolls the change back) and writes
+// its notices: the ledger rows of the in-app inbox and their e-mails. The
+// note of a sealed case is scrubbed of the identity, on the trail too.
+func writeChase(tx *gorm.DB, caseID int64, ch *petition.Change, by access.Actor, at time.Time) error {
+	c := ch.Chase
+	var sealed []bool
+	if err := tx.Raw("SELECT identity_sealed FROM cases WHERE id = ?", caseID).Scan(&sealed).Error; err != nil {
+		return err
+	}
+	if len(sealed) == 1 && sealed[0] && c.Note != "" {
+		idt, err := readIdentity(tx, caseID)
+		if err != nil {
+			return err
+		}
+		scrub := access.Scrubber(idt)
+		c.Note = scrub(c.Note)
+		for i := range ch.Events {
+			if ch.Events[i].Kind == petition.EventChased {
+				ch.Events[i].Note = scrub(ch.Events[i].Note)
+			}
+		}
+		if _, ok := ch.Audit["note"]; ok {
+			ch.Audit["note"] = c.Note
+		}
+	}
+	var key any
+	if c.Key != "" {
+		key = c.Key
+	}
+	r := tx.Exec("INSERT INTO case_chases (case_id, unit_id, note, actor_id, actor_label, request_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) "+
+		"ON CONFLICT (request_key) DO NOTHING", caseID, c.UnitID, c.Note, actorID(by), by.Label(), key, at)
+	if r.Error != nil {
+		return fmt.Errorf("chase: %w", r.Error)
+	}
+	if r.RowsAffected == 0 {
+		return petition.ErrChaseRepeated
+	}
+	alerts := make([]alert.NewAlert, 0, len(c.Notices))
+	for _, n := range c.Notices {
+		a := alert.NewAlert{Subject: n.Subject, CaseID: n.CaseID, Kind: n.Kind, Recipient: "account:" + strconv.FormatInt(n.AccountID, 10),
+			AccountID: n.AccountID, DueAt: n.Key, InApp: true, Payload: n.Payload}
+		if n.Email != "" {
+			a.Deliveries = []alert.Delivery{{Channel: alert.ChannelEmail, Target: n.Email, Lang: n.Lang}}
+		}
+		alerts = append(alerts, a)
+	}
+	if len(alerts) > 0 {
+		if _, _, err := insertAlerts(tx, alerts, at); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func insertEvent(tx *gorm.DB, caseID int64, e petition.NewEvent, at time.Time) error {

@@ -155,6 +155,8 @@ type figRow struct {
 	CLate    fig
 	COpen    fig
 	CRate    string
+	// Chased: the unit's chases (đôn đốc) in the period.
+	Chased fig
 }
 
 type planTaskView struct {

@@ -213,7 +213,7 @@ func (r *Reports) figRow(c echo.Context, row report.Row, p report.Period, by rep
 		Extended: r.fig(c, row.Extended, q(report.FigExtended)), Satisf: row.Satisfaction().In(lang),
 		Median: days(row.Response.Median, row.Response.Defined(), lang), P90: days(row.Response.P90, row.Response.Defined(), lang),
 		CLate: r.fig(c, row.ContribLate, q(report.FigContribLate)), COpen: r.fig(c, row.ContribOpenLate, q(report.FigContribOpenLate)),
-		CRate: row.ContribOnTimeRate().In(lang)}
+		CRate: row.ContribOnTimeRate().In(lang), Chased: r.fig(c, row.Chased, q(report.FigChased))}
 	if row.OnTimeTarget != nil {
 		fr.Target = strconv.FormatFloat(row.OnTimeTarget.Value, 'f', -1, 64) + "%"
 		fr.Meets = row.MeetsOnTimeTarget()

@@ -34,6 +34,10 @@ type Staff struct {
 	Location *time.Location
 	// SoonUntil ends the due-soon horizon now (report.Service.SoonUntil).
 	SoonUntil func(ctx context.Context) time.Time
+	// ChaseUntil ends the chase horizon now (report.Service.ChaseUntil),
+	// ChaseDays working days from today.
+	ChaseUntil func(ctx context.Context) time.Time
+	ChaseDays  int
 	// Workflow serves the case workflow's forms.
 	Workflow *petition.Workflow
 }
@@ -46,7 +50,7 @@ func NewStaff(deps Staff) (*Staff, error) {
 		platform.Dep{Name: "Accounts", Absent: s.Accounts == nil}, platform.Dep{Name: "Cases", Absent: s.Cases == nil},
 		platform.Dep{Name: "Trail", Absent: s.Trail == nil}, platform.Dep{Name: "Units", Absent: s.Units == nil},
 		platform.Dep{Name: "Now", Absent: s.Now == nil}, platform.Dep{Name: "Location", Absent: s.Location == nil},
-		platform.Dep{Name: "SoonUntil", Absent: s.SoonUntil == nil},
+		platform.Dep{Name: "SoonUntil", Absent: s.SoonUntil == nil}, platform.Dep{Name: "ChaseUntil", Absent: s.ChaseUntil == nil},
 		platform.Dep{Name: "Workflow", Absent: s.Workflow == nil},
 	); err != nil {
 		return nil, err

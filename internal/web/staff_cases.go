@@ -37,10 +37,17 @@ type inboxData struct {
 	Kinds    []petition.Kind
 	Topics   []petition.Topic
 	// Bulk assignment, for the office.
-	Bulk   bool
-	Units  []org.Unit
-	Groups []org.Unit
-	Result *bulkResult
+	Bulk bool
+	// Chase: the actor may chase (the office, leadership); ChaseKey is the
+	// bulk chase form's one-time key; ToChase counts the cases the inbox
+	// proposes to chase (due within ChaseDays working days, no draft).
+	Chase     bool
+	ChaseKey  string
+	ToChase   int
+	ChaseDays int
+	Units     []org.Unit
+	Groups    []org.Unit
+	Result    *bulkResult
 	// ExportQuery is the filters' query string for the CSV and XLSX.
 	ExportQuery template.URL
 }
@@ -74,6 +81,9 @@ func (s *Staff) when(t *time.Time) string {
 
 func (s *Staff) inbox(c echo.Context) error { return s.renderInbox(c, nil) }
 
+// urgencyChase is the inbox's filter of the cases to chase.
+const urgencyChase = "chase"
+
 // renderInbox lists the cases the actor may see, filtered by the query
 // (status, kind, topic, late or due soon; closed cases with all=1), through
 // the one scoped case query.
@@ -91,7 +101,22 @@ func (s *Staff) renderInbox(c echo.Context, res *bulkResult) error {
 	}
 	now, soonUntil := s.Now(), q.SoonUntil
 	d := inboxData{Filter: f, Statuses: petition.Statuses, Kinds: petition.Kinds, Result: res,
-		Bulk: access.Can(a, access.ActCaseAssign, nil), ExportQuery: template.URL(f.Values().Encode())}
+		Bulk: access.Can(a, access.ActCaseAssign, nil), ExportQuery: template.URL(f.Values().Encode()),
+		Chase: access.Can(a, access.ActCaseChase, nil), ChaseDays: s.ChaseDays}
+	if d.Chase {
+		d.ChaseKey = formKey()
+		// The proposal: how many cases are due within the chase horizon
+		// with no draft answer, whatever the filters.
+		if f.Urgency == urgencyChase && f.Q == "" && f.Status == "" && f.Kind == "" && f.TopicID == 0 {
+			d.ToChase = len(list)
+		} else {
+			tc, err := s.Cases.List(ctx, a, access.CaseQuery{ToChase: true, ChaseUntil: s.ChaseUntil(ctx)})
+			if err != nil {
+				return err
+			}
+			d.ToChase = len(tc)
+		}
+	}
 	if d.Topics, err = s.Pages.Intake.Service.Topics(ctx); err != nil {
 		return err
 	}
@@ -130,12 +155,17 @@ func (s *Staff) inboxQuery(c echo.Context) (inboxFilter, access.CaseQuery) {
 	v := c.QueryParams()
 	f := inboxFilter{Status: v.Get("status"), Kind: v.Get("kind"), Urgency: v.Get("urgency"), All: v.Get("all") == "1"}
 	f.TopicID, _ = strconv.ParseInt(v.Get("topic"), 10, 64)
-	if f.Urgency != string(access.UrgencyLate) && f.Urgency != string(access.UrgencyDueSoon) {
+	if f.Urgency != string(access.UrgencyLate) && f.Urgency != string(access.UrgencyDueSoon) && f.Urgency != urgencyChase {
 		f.Urgency = ""
 	}
 	f.Q = strings.TrimSpace(v.Get("q"))
 	q := access.CaseQuery{OpenOnly: !f.All && f.Status == "" && f.Q == "", Status: f.Status, Kind: f.Kind, TopicID: f.TopicID,
-		Urgency: access.Urgency(f.Urgency), SoonUntil: s.SoonUntil(c.Request().Context())}
+		SoonUntil: s.SoonUntil(c.Request().Context())}
+	if f.Urgency == urgencyChase {
+		q.ToChase, q.ChaseUntil = true, s.ChaseUntil(c.Request().Context())
+	} else {
+		q.Urgency = access.Urgency(f.Urgency)
+	}
 	if f.Q != "" {
 		sq, why := textfold.Parse(f.Q)
 		f.QError = why

@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -31,6 +33,7 @@ func (s *Staff) mountWorkflow(e *echo.Echo) {
 	e.GET("/staff/cases/new", s.registerForm, req(access.ActCaseRegister))
 	e.POST("/staff/cases", s.register, req(access.ActCaseRegister))
 	e.POST("/staff/inbox/assign", s.bulkAssign, req(access.ActCaseAssign))
+	e.POST("/staff/inbox/chase", s.bulkChase, req(access.ActCaseChase))
 	seen := map[petition.Action]bool{}
 	for _, t := range petition.Machine {
 		if seen[t.Action] || t.Perm == "" {
@@ -224,6 +227,10 @@ func inputFrom(a petition.Action, f url.Values) (petition.Input, error) {
 		}
 		return petition.DutyInput{Act: a, DocumentRef: f.Get("document_ref"), Note: f.Get("note"), DoneOn: done,
 			AccusedNotice: f.Get("accused_notice")}, nil
+	case petition.ActChase:
+		return petition.ChaseInput{Unit: f.Get("unit"), Note: f.Get("note"), Key: f.Get("key")}, nil
+	case petition.ActStaffReopen:
+		return petition.StaffReopenInput{Reason: f.Get("reason")}, nil
 	case petition.ActSplit:
 		var in petition.SplitInput
 		kinds, titles, contents := f["part_kind"], f["part_title"], f["part_content"]
@@ -303,6 +310,10 @@ type caseWorkflow struct {
 	Received      string
 	Parent        *petition.CaseLink
 	Children      []petition.CaseLink
+	// ChaseUnits are the units a chase may name (lead first), ChaseKey
+	// the form's one-time key (a double submit chases once).
+	ChaseUnits []org.Unit
+	ChaseKey   string
 }
 
 func (s *Staff) caseWorkflow(c echo.Context, id int64) (*caseWorkflow, error) {
@@ -339,6 +350,14 @@ func (s *Staff) caseWorkflow(c echo.Context, id int64) (*caseWorkflow, error) {
 	w.LeadName = byID[st.LeadUnitID].Name
 	for _, u := range st.Coordinating {
 		w.Coordinating = append(w.Coordinating, byID[u].Name)
+	}
+	if w.Allowed[string(petition.ActChase)] {
+		for _, u := range append([]int64{st.LeadUnitID}, st.Coordinating...) {
+			if un, ok := byID[u]; ok {
+				w.ChaseUnits = append(w.ChaseUnits, un)
+			}
+		}
+		w.ChaseKey = formKey()
 	}
 	// The form proposes the current assignment, else the plan's.
 	switch {
@@ -497,7 +516,62 @@ func (s *Staff) register(c echo.Context) error {
 
 type bulkResult struct {
 	Assigned int
+	// Chased counts the cases chased, Repeated those a repeated submit
+	// had already chased.
+	Chased   int
+	Repeated int
 	Failed   []string
+}
+
+// formKey is a form's one-time key: a repeated submit of the same form
+// (a double click, a reload) is recognised and done once.
+func formKey() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// bulkChase chases the lead unit of several cases of the inbox, each in
+// its own transaction with its own audit row; the form's key makes a
+// repeated submit chase none twice.
+func (s *Staff) bulkChase(c echo.Context) error {
+	form, err := c.FormParams()
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	by := accesshttp.Actor(c)
+	lang := i18n.LangFrom(ctx)
+	res := &bulkResult{}
+	in := petition.ChaseInput{Note: form.Get("chase_note"), Key: form.Get("key")}
+	for _, v := range form["case"] {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			continue
+		}
+		r, err := s.Workflow.Do(ctx, by, id, in)
+		if err != nil {
+			msgs, ierr := s.messages(c, err)
+			if ierr != nil {
+				return ierr
+			}
+			code := v
+			if st, lerr := s.Workflow.Load(ctx, by, id); lerr == nil {
+				code = st.Code
+			}
+			res.Failed = append(res.Failed, code+": "+strings.Join(msgs, " "))
+			continue
+		}
+		if r.Repeated {
+			res.Repeated++
+		} else {
+			res.Chased++
+		}
+	}
+	if len(form["case"]) == 0 {
+		res.Failed = append(res.Failed, s.Pages.Catalog.T(lang, "inbox.bulk_none", nil))
+	}
+	return s.renderInbox(c, res)
 }
 
 // bulkAssign gives several cases of the inbox to the same units, each in
