@@ -51,14 +51,20 @@ func crawlText(lead string, email string) string {
 }
 
 // needles find the identity in any text, whatever the form: on the text
-// lower-cased, without diacritics, đ folded.
-var needles = []*regexp.Regexp{
-	regexp.MustCompile(`le[\s._\-]*thi[\s._\-]*mat`),
-	regexp.MustCompile(`\bthi[\s._\-]+mat\b`),
-	regexp.MustCompile(`\b(?:ba|chi|anh|em|co|chu|ong)[\s,.]+mat\b`),
-	regexp.MustCompile(`915[\s.\-()]*123[\s.\-()]*456`),
-	regexp.MustCompile(`020[\s.\-]*188[\s.\-]*001[\s.\-]*234`),
-	regexp.MustCompile(`\b7[\s,.]*(?:duong[\s.]+)?ba[\s.]+trieu`),
+// lower-cased, without diacritics, đ folded. Each comes with a word every
+// match contains, looked for first: a regexp that starts with \b has no
+// literal to look for and steps through the whole text, 1,780 pages per
+// database, so it runs only on a text that has its word.
+var needles = []struct {
+	must string
+	re   *regexp.Regexp
+}{
+	{"mat", regexp.MustCompile(`le[\s._\-]*thi[\s._\-]*mat`)},
+	{"mat", regexp.MustCompile(`\bthi[\s._\-]+mat\b`)},
+	{"mat", regexp.MustCompile(`\b(?:ba|chi|anh|em|co|chu|ong)[\s,.]+mat\b`)},
+	{"456", regexp.MustCompile(`915[\s.\-()]*123[\s.\-()]*456`)},
+	{"234", regexp.MustCompile(`020[\s.\-]*188[\s.\-]*001[\s.\-]*234`)},
+	{"trieu", regexp.MustCompile(`\b7[\s,.]*(?:duong[\s.]+)?ba[\s.]+trieu`)},
 }
 
 func foldText(s string) string {
@@ -79,8 +85,10 @@ func foldText(s string) string {
 func leaks(text, email string) int {
 	f := foldText(text)
 	n := strings.Count(f, strings.ToLower(email))
-	for _, re := range needles {
-		n += len(re.FindAllStringIndex(f, -1))
+	for _, nd := range needles {
+		if strings.Contains(f, nd.must) {
+			n += len(nd.re.FindAllStringIndex(f, -1))
+		}
 	}
 	return n
 }
