@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"sync"
 	"testing"
@@ -18,6 +19,13 @@ import (
 // on a browser or on a child process, not on the CPU, so the default
 // (GOMAXPROCS) would leave the machine idle.
 const DefaultParallel = 8
+
+// DefaultGCPercent is the garbage collector's target Main sets when GOGC
+// is not set. A test binary keeps little alive (templates, schemas, a few
+// apps) and allocates a great deal, so at Go's default of 100 it collects
+// a small heap over and over: a fifth of cmd/phucdap's test CPU was
+// marking. Four times the live heap is still tens of megabytes.
+const DefaultGCPercent = 400
 
 // Main runs a package's tests (call it from TestMain as
 // os.Exit(storetest.Main(m))). It sets -parallel to DefaultParallel (or
@@ -32,6 +40,9 @@ func Main(m *testing.M) int {
 	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.parallel" })
 	if !set {
 		flag.Set("test.parallel", strconv.Itoa(max(runtime.GOMAXPROCS(0), DefaultParallel)))
+	}
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(DefaultGCPercent)
 	}
 	drops.start()
 	code := m.Run()
