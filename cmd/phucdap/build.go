@@ -264,7 +264,7 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 	httpapi.Mount(e, jsonAPI, api.Spec)
 	pages.Mount(e)
 	staff, err := web.NewStaff(web.Staff{Pages: pages, Auth: auth, Accounts: a.accounts, Cases: a.cases, Trail: a.trail, Units: a.units,
-		Now: now, Location: cfg.Location, SoonUntil: a.reports.SoonUntil, Workflow: a.workflow,
+		Views: access.NewViews(store.NewViewStore(db), now), Now: now, Location: cfg.Location, SoonUntil: a.reports.SoonUntil, Workflow: a.workflow,
 		ChaseUntil: a.reports.ChaseUntil, ChaseDays: a.reports.ChaseDays()})
 	if err != nil {
 		return nil, err

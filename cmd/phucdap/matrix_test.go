@@ -95,6 +95,8 @@ func staffMatrix() map[string]route {
 		"GET /staff/inbox":                      {allow: staffReaders},
 		"GET /staff/inbox.csv":                  {allow: staffReaders},
 		"GET /staff/inbox.xlsx":                 {allow: staffReaders},
+		"POST /staff/views":                     {allow: staffReaders, form: url.Values{"list": {"inbox"}}},
+		"POST /staff/views/:id/delete":          {allow: everyone, path: "/staff/views/0/delete", form: url.Values{}},
 		"GET /staff/cases/:id":                  {allow: caseReaders, path: "/staff/cases/{case}"},
 		"GET /staff/cases/:id/attachments/:att": {allow: caseReaders, path: "/staff/cases/{case}/attachments/{attachment}"},
 		"POST /staff/cases/:id/identity":        {allow: "granted", path: "/staff/cases/{case}/identity", form: url.Values{"reason": {""}}},

@@ -342,6 +342,8 @@ type casesData struct {
 	PrevHref, NextHref                 string
 	// ExportQuery is the drill-down's query string for its CSV and XLSX.
 	ExportQuery template.URL
+	// Views are the user's saved views of drill-downs, and the save form.
+	Views viewForm
 }
 
 const drillPage = 100
@@ -414,11 +416,14 @@ func (r *Reports) cases(c echo.Context) error {
 	base := c.QueryParams()
 	ex := url.Values{}
 	for k, v := range base {
-		if k != "page" {
+		if k != "page" && k != "view" {
 			ex[k] = v
 		}
 	}
 	d.ExportQuery = template.URL(ex.Encode())
+	if d.Views, err = r.Staff.views(c, access.ListReportCases, q.Values().Encode()); err != nil {
+		return err
+	}
 	if page > 1 {
 		base.Set("page", strconv.Itoa(page-1))
 		d.PrevHref = "/staff/reports/cases?" + base.Encode()

@@ -30,6 +30,8 @@ type Staff struct {
 	Cases    *access.Cases
 	Trail    *audit.Trail
 	Units    org.UnitStore
+	// Views are the users' saved filters of the lists.
+	Views    *access.Views
 	Now      func() time.Time
 	Location *time.Location
 	// SoonUntil ends the due-soon horizon now (report.Service.SoonUntil).
@@ -49,6 +51,7 @@ func NewStaff(deps Staff) (*Staff, error) {
 		platform.Dep{Name: "Pages", Absent: s.Pages == nil}, platform.Dep{Name: "Auth", Absent: s.Auth == nil},
 		platform.Dep{Name: "Accounts", Absent: s.Accounts == nil}, platform.Dep{Name: "Cases", Absent: s.Cases == nil},
 		platform.Dep{Name: "Trail", Absent: s.Trail == nil}, platform.Dep{Name: "Units", Absent: s.Units == nil},
+		platform.Dep{Name: "Views", Absent: s.Views == nil},
 		platform.Dep{Name: "Now", Absent: s.Now == nil}, platform.Dep{Name: "Location", Absent: s.Location == nil},
 		platform.Dep{Name: "SoonUntil", Absent: s.SoonUntil == nil}, platform.Dep{Name: "ChaseUntil", Absent: s.ChaseUntil == nil},
 		platform.Dep{Name: "Workflow", Absent: s.Workflow == nil},
@@ -69,6 +72,8 @@ func (s *Staff) Mount(e *echo.Echo) {
 	for _, f := range exportFormats {
 		e.GET("/staff/inbox."+f, s.inboxExport(f), req(access.ActInboxRead))
 	}
+	e.POST("/staff/views", s.saveView, req(access.ActSelf))
+	e.POST("/staff/views/:id/delete", s.deleteView, req(access.ActSelf))
 	e.GET("/staff/cases/:id", s.caseFile, req(access.ActCaseRead))
 	e.GET("/staff/cases/:id/attachments/:att", s.attachment, req(access.ActCaseRead))
 	e.POST("/staff/cases/:id/identity", s.revealIdentity, req(access.ActIdentityRead))

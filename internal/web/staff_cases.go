@@ -50,6 +50,8 @@ type inboxData struct {
 	Result    *bulkResult
 	// ExportQuery is the filters' query string for the CSV and XLSX.
 	ExportQuery template.URL
+	// Views are the user's saved views of the inbox, and the save form.
+	Views viewForm
 }
 
 type inboxFilter struct {
@@ -84,10 +86,14 @@ func (s *Staff) inbox(c echo.Context) error { return s.renderInbox(c, nil) }
 // urgencyChase is the inbox's filter of the cases to chase.
 const urgencyChase = "chase"
 
-// renderInbox lists the cases the actor may see, filtered by the query
+func (s *Staff) renderInbox(c echo.Context, res *bulkResult) error {
+	return s.showInbox(c, res, nil, http.StatusOK)
+}
+
+// showInbox lists the cases the actor may see, filtered by the query
 // (status, kind, topic, late or due soon; closed cases with all=1), through
 // the one scoped case query.
-func (s *Staff) renderInbox(c echo.Context, res *bulkResult) error {
+func (s *Staff) showInbox(c echo.Context, res *bulkResult, vf *viewForm, status int) error {
 	ctx := c.Request().Context()
 	a := accesshttp.Actor(c)
 	f, q := s.inboxQuery(c)
@@ -145,20 +151,22 @@ func (s *Staff) renderInbox(c echo.Context, res *bulkResult) error {
 		}
 		d.Rows = append(d.Rows, row)
 	}
-	return s.render(c, http.StatusOK, "inbox", "inbox.title", d)
+	views, err := s.views(c, access.ListInbox, string(d.ExportQuery))
+	if err != nil {
+		return err
+	}
+	if vf != nil {
+		views.Name, views.Errors = vf.Name, vf.Errors
+	}
+	d.Views = views
+	return s.render(c, status, "inbox", "inbox.title", d)
 }
 
 // inboxQuery reads the inbox's filters from the query string: the one
 // reading of them, which the page, its CSV and XLSX exports and a saved
 // view share.
 func (s *Staff) inboxQuery(c echo.Context) (inboxFilter, access.CaseQuery) {
-	v := c.QueryParams()
-	f := inboxFilter{Status: v.Get("status"), Kind: v.Get("kind"), Urgency: v.Get("urgency"), All: v.Get("all") == "1"}
-	f.TopicID, _ = strconv.ParseInt(v.Get("topic"), 10, 64)
-	if f.Urgency != string(access.UrgencyLate) && f.Urgency != string(access.UrgencyDueSoon) && f.Urgency != urgencyChase {
-		f.Urgency = ""
-	}
-	f.Q = strings.TrimSpace(v.Get("q"))
+	f := inboxFilterOf(c.QueryParams())
 	q := access.CaseQuery{OpenOnly: !f.All && f.Status == "" && f.Q == "", Status: f.Status, Kind: f.Kind, TopicID: f.TopicID,
 		SoonUntil: s.SoonUntil(c.Request().Context())}
 	if f.Urgency == urgencyChase {
@@ -172,6 +180,17 @@ func (s *Staff) inboxQuery(c echo.Context) (inboxFilter, access.CaseQuery) {
 		q.Search = &sq
 	}
 	return f, q
+}
+
+// inboxFilterOf reads the filters of an inbox query string.
+func inboxFilterOf(v url.Values) inboxFilter {
+	f := inboxFilter{Status: v.Get("status"), Kind: v.Get("kind"), Urgency: v.Get("urgency"), All: v.Get("all") == "1"}
+	f.TopicID, _ = strconv.ParseInt(v.Get("topic"), 10, 64)
+	if f.Urgency != string(access.UrgencyLate) && f.Urgency != string(access.UrgencyDueSoon) && f.Urgency != urgencyChase {
+		f.Urgency = ""
+	}
+	f.Q = strings.TrimSpace(v.Get("q"))
+	return f
 }
 
 // Values is the filter as the inbox's query string, only what is set.
