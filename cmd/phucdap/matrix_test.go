@@ -179,6 +179,9 @@ func staffMatrix() map[string]route {
 		"POST /staff/cases/:id/reported_back":           {allow: "office", path: "/staff/cases/{case}/reported_back", form: url.Values{}},
 		"POST /staff/cases/:id/refusal_notice_sent":     {allow: "office", path: "/staff/cases/{case}/refusal_notice_sent", form: url.Values{}},
 		"POST /staff/cases/:id/refuse_reception":        {allow: "office", path: "/staff/cases/{case}/refuse_reception", form: url.Values{}},
+		"POST /staff/cases/:id/schedule_dialogue":       {allow: "office", path: "/staff/cases/{case}/schedule_dialogue", form: url.Values{}},
+		"POST /staff/cases/:id/dialogue_notice_sent":    {allow: "office", path: "/staff/cases/{case}/dialogue_notice_sent", form: url.Values{}},
+		"POST /staff/cases/:id/record_dialogue":         {allow: "office", path: "/staff/cases/{case}/record_dialogue", form: url.Values{}},
 		"GET /api/v1/cases":                             {allow: staffReaders},
 		"POST /api/v1/cases":                            {allow: "office", json: `{}`},
 		"GET /api/v1/cases/:code":                       {allow: caseReaders, path: "/api/v1/cases/{code}"},
@@ -209,6 +212,9 @@ func staffMatrix() map[string]route {
 		"POST /api/v1/cases/:code/reported_back":        {allow: "office", path: "/api/v1/cases/{code}/reported_back", json: `{}`},
 		"POST /api/v1/cases/:code/refusal_notice_sent":  {allow: "office", path: "/api/v1/cases/{code}/refusal_notice_sent", json: `{}`},
 		"POST /api/v1/cases/:code/refuse_reception":     {allow: "office", path: "/api/v1/cases/{code}/refuse_reception", json: `{}`},
+		"POST /api/v1/cases/:code/schedule_dialogue":    {allow: "office", path: "/api/v1/cases/{code}/schedule_dialogue", json: `{}`},
+		"POST /api/v1/cases/:code/dialogue_notice_sent": {allow: "office", path: "/api/v1/cases/{code}/dialogue_notice_sent", json: `{}`},
+		"POST /api/v1/cases/:code/record_dialogue":      {allow: "office", path: "/api/v1/cases/{code}/record_dialogue", json: `{}`},
 
 		// Staff API.
 		"GET /api/v1/me":                                         {allow: everyone},

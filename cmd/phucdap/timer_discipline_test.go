@@ -17,7 +17,7 @@ import (
 
 // A complaint against a disciplinary decision (Luật Khiếu nại Art. 50),
 // chosen at classification, runs on Art. 50's clocks through the workflow
-// on both databases: acceptance within 10 calendar days of receipt (not the
+// on both databases, and is decided only after a dialogue (Art. 53): acceptance within 10 calendar days of receipt (not the
 // general 7 working days), resolution within 30 days of acceptance with no
 // longer period for a remote area (the general rule gives 45). One is
 // answered on time; the other goes late, the sweep flags it and raises the
@@ -87,9 +87,20 @@ func TestDisciplinaryComplaintTimers(t *testing.T) {
 			t.Errorf("the disciplinary complaint runs on the general remote-area period")
 		}
 		ta.act(t, office, on, petition.AssignInput{Lead: "PQLXD"})
+		// A disciplinary complaint is decided only after a dialogue, in
+		// either round (Art. 53): scheduled for Mon 16/11, its notice due
+		// Wed 11/11 and sent Fri 06/11, held on the day.
+		answer := petition.AnswerInput{Body: "Giữ nguyên quyết định kỷ luật khiển trách vì đúng quy định.", LetterNo: "20/QĐ-SXD",
+			LetterDate: calendar.MustDate("2026-11-20"), Signer: "Giám đốc Sở"}
+		ta.refuse(t, officer, on, answer, fault.Conflict, "workflow.dialogue_required")
+		ta.act(t, office, on, petition.ScheduleDialogueInput{On: calendar.MustDate("2026-11-16"), Place: "Phòng họp Sở",
+			Participants: "Giám đốc Sở (chủ trì), công chức khiếu nại, Phòng Tổ chức"})
+		ta.setLocal(t, "2026-11-06 10:00")
+		ta.act(t, office, on, petition.DutyInput{Act: petition.ActDialogueNoticeSent, DocumentRef: "70/TB-SXD"})
+		ta.setLocal(t, "2026-11-16 16:00")
+		ta.act(t, office, on, petition.RecordDialogueInput{Outcome: petition.DialogueHeld, MinutesRef: "05/BB-ĐT", Result: "Công chức giữ ý kiến; Sở giải thích căn cứ kỷ luật."})
 		ta.setLocal(t, "2026-11-20 10:00")
-		ta.act(t, officer, on, petition.AnswerInput{Body: "Giữ nguyên quyết định kỷ luật khiển trách vì đúng quy định.", LetterNo: "20/QĐ-SXD",
-			LetterDate: calendar.MustDate("2026-11-20"), Signer: "Giám đốc Sở"})
+		ta.act(t, officer, on, answer)
 		ta.act(t, head, on, petition.ApproveInput{})
 		onTimeIs(t, "resolution", clockOf(t, ta.caseState(t, on), caseclock.Answer, -1), true)
 

@@ -12,6 +12,8 @@ import (
 
 	"github.com/phucdap/phucdap/api"
 	"github.com/phucdap/phucdap/internal/access"
+	"github.com/phucdap/phucdap/internal/calendar"
+	"github.com/phucdap/phucdap/internal/deadline"
 	"github.com/phucdap/phucdap/internal/fault"
 	"github.com/phucdap/phucdap/internal/httpapi"
 	"github.com/phucdap/phucdap/internal/i18n"
@@ -142,6 +144,10 @@ func TestIllegalTransitionsChangeNothing(t *testing.T) {
 			petition.ActRefusalNoticeSent:   petition.DutyInput{Act: petition.ActRefusalNoticeSent, DocumentRef: "7/TB"},
 			petition.ActChase:               petition.ChaseInput{Note: "Đề nghị khẩn trương dự thảo trả lời."},
 			petition.ActStaffReopen:         petition.StaffReopenInput{Reason: "Trả lời chưa đầy đủ, cần xem xét lại."},
+			petition.ActScheduleDialogue: petition.ScheduleDialogueInput{On: calendar.DateOf(ta.Clock.Now(), deadline.VietnamLocation()).AddDays(10),
+				Place: "Phòng họp Sở", Participants: "Các bên"},
+			petition.ActDialogueNoticeSent: petition.DutyInput{Act: petition.ActDialogueNoticeSent, DocumentRef: "8/TB"},
+			petition.ActRecordDialogue:     petition.RecordDialogueInput{Outcome: petition.DialogueHeld, MinutesRef: "9/BB", Result: "Đã đối thoại."},
 		}
 		// Who may take each action, so that the refusal is the state's.
 		actorFor := map[petition.Action]access.Actor{petition.ActAnswer: officer, petition.ActApprove: head,

@@ -273,6 +273,19 @@ func (c *Calendar) OnOrAfterWorkingDay(d Date) Date {
 	return c.AddWorkingDays(d, 1)
 }
 
+// OnOrBeforeWorkingDay returns d if it is a working day, else the working
+// day before it. A period counted backwards from an event (a notice owed
+// at least n days before a dialogue) whose last day is a day off ends on
+// the working day before: moving it forward, as Civil Code Art. 148(5)
+// does for a period counted forwards, would shorten the notice below the
+// minimum the law requires.
+func (c *Calendar) OnOrBeforeWorkingDay(d Date) Date {
+	if c.IsWorkingDay(d) {
+		return d
+	}
+	return c.AddWorkingDays(d, -1)
+}
+
 // WorkingDaysBetween returns the number of working days in (a, b]: after a,
 // up to and including b. It is negative when b is before a, so that
 // WorkingDaysBetween(a, b) == -WorkingDaysBetween(b, a) (handy for "days

@@ -101,6 +101,11 @@ func (e *Engine) evaluate(op string, c Clock) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	if rule.Before && len(c.Events) > 0 {
+		// A period counted backwards from an event is neither extended nor
+		// suspended: move the event instead.
+		return Result{}, badState(op, "%s: a period counted backwards has no extensions or suspensions", c.RuleID)
+	}
 	maxExt := rule.MaxExtensionsFor(res.Complexity)
 	var (
 		prev        time.Time

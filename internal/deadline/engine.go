@@ -218,7 +218,11 @@ type Result struct {
 	// RolledForwardFrom is the original last day when it was not a
 	// working day (Civil Code Art. 148(5)).
 	RolledForwardFrom *calendar.Date `json:"rolled_forward_from,omitempty"`
-	Skipped           []Skipped      `json:"skipped,omitempty"`
+	// RolledBackFrom is, for a period counted backwards (Rule.Before), the
+	// original last day when it was not a working day: the period ends on
+	// the working day before it.
+	RolledBackFrom *calendar.Date `json:"rolled_back_from,omitempty"`
+	Skipped        []Skipped      `json:"skipped,omitempty"`
 	// WorkedWeekends are the make-up working weekend days the result
 	// counts: inside a working-day period, or a calendar-day period's last
 	// day (which then does not roll forward).
@@ -353,10 +357,39 @@ func (e *Engine) override(id string, scope []string) (Override, bool) {
 // count fills FirstDay .. Provisional from StartDate, Unit and Total().
 func (e *Engine) count(res *Result) {
 	start, total := res.StartDate, res.Total()
-	res.Skipped, res.RolledForwardFrom, res.WorkedWeekends = nil, nil, nil
+	res.Skipped, res.RolledForwardFrom, res.RolledBackFrom, res.WorkedWeekends = nil, nil, nil, nil
 	weekend := func(d calendar.Date) bool { return d.Weekday() == time.Saturday || d.Weekday() == time.Sunday }
-	switch res.Unit {
-	case WorkingDays:
+	switch {
+	case res.Rule.Before && res.Unit == WorkingDays:
+		// The total-th working day before the event.
+		due := e.cal.AddWorkingDays(start, -total)
+		res.FirstDay = e.cal.AddWorkingDays(start, -1)
+		res.LastDay, res.DueDate = due, due
+		if n := start.Sub(due) - total; n > 0 {
+			res.Skipped = e.skipped(due, start.AddDays(-1), n)
+		}
+		for d := due; d.Before(start); d = d.AddDays(1) {
+			if weekend(d) && e.cal.IsWorkingDay(d) {
+				res.WorkedWeekends = append(res.WorkedWeekends, d)
+			}
+		}
+		res.Provisional = !e.cal.RangeConfirmed(due.AddDays(-1), start.AddDays(-1))
+	case res.Rule.Before:
+		// The total-th day before the event; a day off moves it back.
+		last := start.AddDays(-total)
+		due := e.cal.OnOrBeforeWorkingDay(last)
+		res.FirstDay = start.AddDays(-1)
+		res.LastDay, res.DueDate = last, due
+		if due == last && weekend(last) {
+			res.WorkedWeekends = []calendar.Date{last}
+		}
+		if due != last {
+			from := last
+			res.RolledBackFrom = &from
+			res.Skipped = e.skipped(due, last, last.Sub(due))
+		}
+		res.Provisional = !e.cal.RangeConfirmed(due.AddDays(-1), last)
+	case res.Unit == WorkingDays:
 		due := e.cal.AddWorkingDays(start, total)
 		res.FirstDay = e.cal.NextWorkingDay(start)
 		res.LastDay, res.DueDate = due, due

@@ -63,6 +63,7 @@ func TestDefaultRules(t *testing.T) {
 		LetterProcess: 1, PAKNForward: 1, PAKNAnswer: 1, ComplaintAccept: 2, ComplaintResolve: 1, ComplaintFiling: 1,
 		DenunciationInitial: 1, DenunciationForward: 1, DenunciationResolve: 1, ReceptionAnswer: 1,
 		DisciplineAccept: 1, DisciplineResolve: 1, DenunciationNotify: 1, SuspensionSend: 1, DenunciationPublish: 1, DenunciationReport: 1, ElectedReportBack: 1, ReceptionRefusal: 1,
+		DialogueNotice: 1, DisciplineFiling: 1, DismissalFiling: 1,
 	}
 	if diff := cmp.Diff(want, ids); diff != "" {
 		t.Errorf("rule versions (-want +got):\n%s", diff)
@@ -522,5 +523,69 @@ func TestRetiredRule(t *testing.T) {
 	}
 	if r, err := e.RuleFor(ComplaintAccept, calendar.MustDate("2030-01-01")); !errors.Is(err, ErrUnknownRule) {
 		t.Errorf("retired rule: got %+v, %v", r, err)
+	}
+}
+
+// The notice of a dialogue is owed at least 5 days before it (NĐ 124/2020
+// Art. 28(1) as amended by NĐ 155/2026 Art. 11): counted backwards from the
+// dialogue date, and a last day that is a day off moves back to the
+// working day before, never forward, across Tết and the National Day.
+func TestBackwardCount(t *testing.T) {
+	e := newEngine(t)
+	d := calendar.MustDate
+	for _, tt := range []struct {
+		dialogue, due, rolledFrom string
+		skipped                   int
+	}{
+		// Wed 16/09: Fri 11/09, a working day.
+		{"2026-09-16", "2026-09-11", "", 0},
+		// Mon 07/09: Wed 02/09 is the National Day; the break runs Sat
+		// 29/08 – Wed 02/09, so Fri 28/08.
+		{"2026-09-07", "2026-08-28", "2026-09-02", 5},
+		// Mon 15/02/2027, the Monday after Tết: Wed 10/02 is in the
+		// draft Tết break (Fri 05/02 – Thu 11/02), so Thu 04/02, and the
+		// result is provisional (2027 is not confirmed).
+		{"2027-02-15", "2027-02-04", "2027-02-10", 6},
+		// Thu 27/08: Sat 22/08 is the make-up working day, so it stands.
+		{"2026-08-27", "2026-08-22", "", 0},
+		// Mon 12/10: Wed 07/10.
+		{"2026-10-12", "2026-10-07", "", 0},
+		// Fri 16/10: Sun 11/10 moves back to Fri 09/10.
+		{"2026-10-16", "2026-10-09", "2026-10-11", 2},
+	} {
+		res := mustCompute(t, e, Request{RuleID: DialogueNotice, StartDate: d(tt.dialogue), Round: 2})
+		if res.DueDate != d(tt.due) || !e.Calendar().IsWorkingDay(res.DueDate) || !res.DueDate.Before(d(tt.dialogue)) {
+			t.Errorf("dialogue %s: notice due %s, want %s (a working day before)", tt.dialogue, res.DueDate, tt.due)
+		}
+		if got := d(tt.dialogue).Sub(res.DueDate); got < 5 {
+			t.Errorf("dialogue %s: only %d days' notice", tt.dialogue, got)
+		}
+		rolled := ""
+		if res.RolledBackFrom != nil {
+			rolled = res.RolledBackFrom.String()
+		}
+		if rolled != tt.rolledFrom || len(res.Skipped) != tt.skipped || res.RolledForwardFrom != nil {
+			t.Errorf("dialogue %s: rolled back from %q (%d skipped), want %q (%d)", tt.dialogue, rolled, len(res.Skipped), tt.rolledFrom, tt.skipped)
+		}
+		if res.Provisional != (d(tt.dialogue).Year == 2027) {
+			t.Errorf("dialogue %s: provisional %v", tt.dialogue, res.Provisional)
+		}
+		if want := d(tt.due).AddDays(1).Time(VietnamLocation()); !res.DueAt.Equal(want) {
+			t.Errorf("dialogue %s: due at %s, want the end of %s", tt.dialogue, res.DueAt, tt.due)
+		}
+	}
+	// A dialogue before 01/07/2026 owes no dated notice (the old NĐ
+	// 124/2020 Art. 28 set no period).
+	if _, err := e.Compute(Request{RuleID: DialogueNotice, StartDate: d("2026-06-30")}); err == nil {
+		t.Errorf("a dialogue on 30/06/2026 has a notice period")
+	}
+	// A backward period is never extended nor suspended.
+	if _, err := e.Evaluate(Clock{RuleID: DialogueNotice, StartDate: d("2026-09-16"), Events: []Event{{Kind: EventExtend, At: at("2026-09-01")}}}); err == nil {
+		t.Errorf("a backward period was extended")
+	}
+	bad := DefaultRules()[0]
+	bad.Before, bad.MaxExtensions, bad.ExtensionLimit = true, 1, 3
+	if err := bad.Validate(); err == nil {
+		t.Errorf("a backward rule with extensions validates")
 	}
 }

@@ -59,7 +59,11 @@ func Explain(res Result, lang string) string {
 	if len(variants) > 0 {
 		b.WriteString(" (" + strings.Join(variants, ", ") + ")")
 	}
-	b.WriteString(": " + t.step(res.Rule.Step) + " " + t.within + " " + units(res.Limit) + " " + t.from(res.Rule.Start))
+	if res.Rule.Before {
+		b.WriteString(": " + t.step(res.Rule.Step) + " " + t.atLeastBefore(units(res.Limit), t.from(res.Rule.Start)))
+	} else {
+		b.WriteString(": " + t.step(res.Rule.Step) + " " + t.within + " " + units(res.Limit) + " " + t.from(res.Rule.Start))
+	}
 	if basis := res.Rule.LegalBasisFor(res.Round, en); basis != "" {
 		b.WriteString(" (" + basis + ")")
 	}
@@ -95,7 +99,11 @@ func Explain(res Result, lang string) string {
 	}
 
 	// 2. The start, extensions and suspensions.
-	b.WriteString(" " + t.label(res.Rule.Start) + " " + date(res.EventDate) + " (" + t.dayAfter + ")")
+	if res.Rule.Before {
+		b.WriteString(" " + t.label(res.Rule.Start) + " " + date(res.EventDate) + " (" + t.countBack + ")")
+	} else {
+		b.WriteString(" " + t.label(res.Rule.Start) + " " + date(res.EventDate) + " (" + t.dayAfter + ")")
+	}
 	events := res.Extensions > 0 || len(res.Pauses) > 0
 	if events {
 		b.WriteString(".")
@@ -142,7 +150,9 @@ func Explain(res Result, lang string) string {
 	}
 
 	// 4. The count.
-	if res.Unit == WorkingDays {
+	if res.Rule.Before {
+		sep(t.backCount(res, en, date, units) + ".")
+	} else if res.Unit == WorkingDays {
 		s := t.nthWorkingDay(res.Total(), date(res.DueDate))
 		if len(res.WorkedWeekends) > 0 {
 			var ds []string
@@ -260,6 +270,37 @@ type texts struct {
 	nthWorkingDay                  func(n int, due string) string
 	lastDay, due, weekend, holiday func(s string) string
 	rolled                         func(last, why, due string) string
+	// Periods counted backwards (Rule.Before).
+	atLeastBefore func(units, before string) string
+	countBack     string
+	nthBefore     func(n, last string) string
+	rolledBack    func(why, due string) string
+	rollBackWhy   string
+}
+
+// backCount explains the last day of a period counted backwards from its
+// event, and its move back past days off.
+func (t texts) backCount(res Result, en bool, date func(calendar.Date) string, units func(int) string) string {
+	s := t.nthBefore(units(res.Total()), date(res.LastDay))
+	if len(res.WorkedWeekends) > 0 && res.Unit != WorkingDays {
+		s += " (" + t.workedLastDay + ")"
+	}
+	if res.Unit == WorkingDays && len(res.Skipped) > 0 {
+		s += ", " + t.notCounted + ": " + groups(res.Skipped, en, date)
+	}
+	if res.RolledBackFrom != nil && len(res.Skipped) > 0 {
+		first := res.Skipped[len(res.Skipped)-1]
+		reason := first.Reason
+		if en {
+			reason = first.ReasonEN
+		}
+		why := t.holiday(reason)
+		if first.Reason == calendar.ReasonSaturday || first.Reason == calendar.ReasonSunday {
+			why = t.weekend(reason)
+		}
+		s += ", " + t.rolledBack(why, date(res.DueDate)) + " (" + t.notCounted + ": " + groups(res.Skipped, en, date) + "; " + t.rollBackWhy + ")"
+	}
+	return s
 }
 
 func viTexts() texts {
@@ -320,6 +361,8 @@ func viTexts() texts {
 				return "báo cáo kết quả giải quyết cho cơ quan, đại biểu dân cử đã chuyển đơn"
 			case StepRefusalNote:
 				return "ra thông báo từ chối tiếp công dân bằng văn bản"
+			case StepDialogueNote:
+				return "gửi văn bản thông báo về việc tổ chức đối thoại"
 			}
 			return string(s)
 		},
@@ -341,6 +384,8 @@ func viTexts() texts {
 				return "kể từ ngày có kết quả giải quyết"
 			case StartRefusal:
 				return "kể từ ngày từ chối tiếp"
+			case StartDialogue:
+				return "trước ngày đối thoại"
 			}
 			return "kể từ ngày nhận"
 		},
@@ -362,6 +407,8 @@ func viTexts() texts {
 				return "Có kết quả giải quyết"
 			case StartRefusal:
 				return "Từ chối tiếp"
+			case StartDialogue:
+				return "Ngày đối thoại"
 			}
 			return "Nhận"
 		},
@@ -411,6 +458,8 @@ func viTexts() texts {
 				return "ngày có kết quả giải quyết"
 			case StartRefusal:
 				return "ngày từ chối tiếp"
+			case StartDialogue:
+				return "ngày đối thoại"
 			}
 			return "ngày nhận"
 		},
@@ -424,6 +473,13 @@ func viTexts() texts {
 		rolled: func(last, why, due string) string {
 			return "ngày cuối thời hạn " + last + " là " + why + " nên chuyển sang ngày làm việc tiếp theo " + due
 		},
+		atLeastBefore: func(units, before string) string { return before + " ít nhất " + units },
+		countBack:     "đếm lùi, không tính ngày đối thoại, như Bộ luật Dân sự 2015, Điều 147(2) không tính ngày của sự kiện",
+		nthBefore:     func(n, last string) string { return "tính lùi " + n + " là ngày " + last },
+		rolledBack: func(why, due string) string {
+			return "là " + why + " nên lùi về ngày làm việc liền trước " + due
+		},
+		rollBackWhy: "thời hạn đếm lùi nên lùi về trước chứ không chuyển sang ngày sau, để thời gian thông báo không ít hơn mức tối thiểu; chiều ngược với Bộ luật Dân sự 2015, Điều 148(5)",
 	}
 }
 
@@ -485,6 +541,8 @@ func enTexts() texts {
 				return "report the result to the elected body or deputy that forwarded the case"
 			case StepRefusalNote:
 				return "issue the written notice refusing reception"
+			case StepDialogueNote:
+				return "send the written notice of the dialogue"
 			}
 			return string(s)
 		},
@@ -506,6 +564,8 @@ func enTexts() texts {
 				return "from the resolution"
 			case StartRefusal:
 				return "from the refusal"
+			case StartDialogue:
+				return "before the dialogue"
 			}
 			return "from receipt"
 		},
@@ -527,6 +587,8 @@ func enTexts() texts {
 				return "Resolved"
 			case StartRefusal:
 				return "Reception refused"
+			case StartDialogue:
+				return "Dialogue on"
 			}
 			return "Received"
 		},
@@ -580,6 +642,8 @@ func enTexts() texts {
 				return "date of the resolution"
 			case StartRefusal:
 				return "date reception was refused"
+			case StartDialogue:
+				return "date of the dialogue"
 			}
 			return "date of receipt"
 		},
@@ -593,6 +657,13 @@ func enTexts() texts {
 		rolled: func(last, why, due string) string {
 			return "the last day, " + last + ", is " + why + ", so the period ends on the next working day, " + due
 		},
+		atLeastBefore: func(units, before string) string { return "at least " + units + " " + before },
+		countBack:     "counted backwards, not counting the day of the dialogue, as Civil Code 2015, Art. 147(2) does not count the day of the event",
+		nthBefore:     func(n, last string) string { return n + " back is " + last },
+		rolledBack: func(why, due string) string {
+			return "which is " + why + ", so the period ends on the working day before, " + due
+		},
+		rollBackWhy: "a period counted backwards moves back, never forward, so that the notice is never shorter than the minimum; the reverse of Civil Code 2015, Art. 148(5)",
 	}
 }
 

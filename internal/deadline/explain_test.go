@@ -226,6 +226,23 @@ func TestExplainEveryRule(t *testing.T) {
 		{Request{RuleID: ReceptionRefusal, StartDate: d("2026-08-27")}, want{
 			vi: []string{"Tiếp công dân: ra thông báo từ chối tiếp công dân bằng văn bản trong 3 ngày làm việc kể từ ngày từ chối tiếp (Nghị định 154/2026/NĐ-CP, Điều 4(3) (Mẫu số 01/TCD))", "Hạn: hết ngày 04/09/2026"},
 			en: []string{"issue the written notice refusing reception within 3 working days from the refusal (Decree 154/2026/ND-CP, Art. 4(3) (Form 01/TCD))", "Due: end of 4 September 2026"}}},
+		// Dialogue Mon 07/09/2026: the 5th day before is Wed 02/09, the
+		// National Day; the notice is due the working day before the
+		// break, Fri 28/08.
+		{Request{RuleID: DialogueNotice, StartDate: d("2026-09-07"), Round: 2}, want{
+			vi: []string{"Khiếu nại lần hai: gửi văn bản thông báo về việc tổ chức đối thoại trước ngày đối thoại ít nhất 5 ngày (Nghị định 124/2020/NĐ-CP, Điều 28(1) (sửa đổi bởi Nghị định 155/2026/NĐ-CP, Điều 11))",
+				"Ngày đối thoại 07/09/2026 (đếm lùi", "tính lùi 5 ngày là ngày 02/09/2026, là ngày nghỉ (Quốc khánh) nên lùi về ngày làm việc liền trước 28/08/2026", "Hạn: hết ngày 28/08/2026"},
+			en: []string{"Second complaint: send the written notice of the dialogue at least 5 days before the dialogue (Decree 124/2020/ND-CP, Art. 28(1) (as amended by Decree 155/2026/ND-CP, Art. 11))",
+				"Dialogue on 7 September 2026 (counted backwards", "5 days back is 2 September 2026, which is a day off (National Day), so the period ends on the working day before, 28 August 2026", "Due: end of 28 August 2026"}}},
+		// Art. 48: a disciplinary decision received Mon 02/11/2026 may be
+		// complained of until Tue 17/11; a second complaint 10 days from
+		// the first-round decision, 30 for a dismissal.
+		{Request{RuleID: DisciplineFiling, StartDate: d("2026-11-02")}, want{
+			vi: []string{"nộp đơn khiếu nại trong 15 ngày", "Luật Khiếu nại 2011, Điều 48", "Hạn: hết ngày 17/11/2026"},
+			en: []string{"file the complaint within 15 days", "Law on Complaints 2011, Art. 48", "Due: end of 17 November 2026"}}},
+		{Request{RuleID: DismissalFiling, StartDate: d("2026-11-02"), Round: 2}, want{
+			vi: []string{"trong 30 ngày", "Luật Khiếu nại 2011, Điều 48 (kỷ luật buộc thôi việc)", "Hạn: hết ngày 02/12/2026"},
+			en: []string{"within 30 days", "Law on Complaints 2011, Art. 48 (dismissal)", "Due: end of 2 December 2026"}}},
 		{Request{RuleID: ReceptionAnswer, StartDate: d("2026-03-02")}, want{
 			vi: []string{"Luật Tiếp công dân 2013, Điều 28(1)"},
 			en: []string{"Law on Citizen Reception 2013, Art. 28(1)"}}},

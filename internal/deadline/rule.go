@@ -50,6 +50,9 @@ const (
 	// StartRefusal: the decision refusing to receive a visitor at the
 	// citizen reception office.
 	StartRefusal StartEvent = "refusal"
+	// StartDialogue: the date of a scheduled dialogue with the
+	// complainant. The notice of it is owed before it (Rule.Before).
+	StartDialogue StartEvent = "dialogue"
 )
 
 // Complexity is the written classification of a case (NĐ 124/2020 Art. 3a
@@ -92,12 +95,13 @@ const (
 	StepFile    Step = "file"    // thời hiệu: the complainant's window to file
 	// Duties: statutory acts owed besides the answer, each timed by its
 	// own clock (caseclock.Duty).
-	StepNotify       Step = "notify"         // thông báo cho các bên (tố cáo đã thụ lý)
-	StepSendDecision Step = "send_decision"  // gửi quyết định tạm đình chỉ
-	StepPublish      Step = "publish"        // công khai kết luận nội dung tố cáo
-	StepReport       Step = "report"         // báo cáo cấp trên (tố cáo quá hạn)
-	StepReportBack   Step = "report_back"    // báo cáo kết quả cho cơ quan dân cử đã chuyển đơn
-	StepRefusalNote  Step = "refusal_notice" // thông báo từ chối tiếp công dân (Mẫu 01/TCD)
+	StepNotify       Step = "notify"          // thông báo cho các bên (tố cáo đã thụ lý)
+	StepSendDecision Step = "send_decision"   // gửi quyết định tạm đình chỉ
+	StepPublish      Step = "publish"         // công khai kết luận nội dung tố cáo
+	StepReport       Step = "report"          // báo cáo cấp trên (tố cáo quá hạn)
+	StepReportBack   Step = "report_back"     // báo cáo kết quả cho cơ quan dân cử đã chuyển đơn
+	StepRefusalNote  Step = "refusal_notice"  // thông báo từ chối tiếp công dân (Mẫu 01/TCD)
+	StepDialogueNote Step = "dialogue_notice" // thông báo tổ chức đối thoại (khiếu nại)
 )
 
 // Rule IDs shipped by DefaultRules.
@@ -117,6 +121,11 @@ const (
 	// classifies the complaint as such.
 	DisciplineAccept  = "complaint.discipline.accept"
 	DisciplineResolve = "complaint.discipline.resolve"
+	// DisciplineFiling is the disciplinary complaint's own filing window
+	// (Art. 48), which replaces Art. 9's 90 days; DismissalFiling is Art.
+	// 48's for a dismissal (buộc thôi việc), whose second round has 30.
+	DisciplineFiling = "complaint.discipline.filing"
+	DismissalFiling  = "complaint.discipline.dismissal_filing"
 	// Duties.
 	DenunciationNotify  = "denunciation.notify"
 	SuspensionSend      = "complaint.suspension_send"
@@ -124,6 +133,7 @@ const (
 	DenunciationReport  = "denunciation.superior_report"
 	ElectedReportBack   = "reception.elected_report_back"
 	ReceptionRefusal    = "reception.refusal_notice"
+	DialogueNotice      = "complaint.dialogue_notice"
 )
 
 // MaxLimit bounds every limit and override (ten years of days). It keeps a
@@ -164,6 +174,17 @@ type Rule struct {
 	EspeciallyMaxExtensions int  `json:"especially_max_extensions,omitempty"`
 	ExtensionLimit          int  `json:"extension_limit,omitempty"`
 	ExtensionUnit           Unit `json:"extension_unit,omitempty"` // must equal Unit; kept explicit so stored rules read on their own
+
+	// Before: the act is owed at least Limit units before the start event,
+	// a period counted backwards (the notice of a dialogue, sent at least
+	// 5 days before it: NĐ 124/2020 Art. 28(1) as amended by NĐ 155/2026
+	// Art. 11). The event day itself is not counted, as a forward count
+	// does not count the day of its event (Civil Code Art. 147(2)); the
+	// last day is the Limit-th day before the event, and when it is not a
+	// working day the period ends on the working day before it, never
+	// after, so that the notice is never shorter than the law's minimum.
+	// A backward period has no extensions and no suspensions.
+	Before bool `json:"before,omitempty"`
 
 	// PauseRestarts: after a suspension, the full limit counts again from
 	// the resume decision (Luật Khiếu nại Art. 11a as added by Luật
@@ -313,8 +334,12 @@ func (r Rule) Validate() error {
 	if !r.Unit.valid() {
 		bad("unit", "unit %q", r.Unit)
 	}
-	if !slices.Contains([]StartEvent{StartReceipt, StartAcceptance, StartDecision, StartAcceptDecision, StartSuspension, StartConclusion, StartReportRequest, StartResolved, StartRefusal}, r.Start) {
+	caps := []int{r.MaxExtensions, r.ComplexMaxExtensions, r.EspeciallyMaxExtensions}
+	if !slices.Contains([]StartEvent{StartReceipt, StartAcceptance, StartDecision, StartAcceptDecision, StartSuspension, StartConclusion, StartReportRequest, StartResolved, StartRefusal, StartDialogue}, r.Start) {
 		bad("start", "start event %q", r.Start)
+	}
+	if r.Before && (r.ExtensionLimit > 0 || r.PauseRestarts || slices.ContainsFunc(caps, func(n int) bool { return n > 0 })) {
+		bad("before", "a period counted backwards has no extensions and no suspension restarts")
 	}
 	if r.VersionBy != "" && r.VersionBy != r.Start {
 		bad("version_by", "version_by %q: the version is chosen by the start event %q", r.VersionBy, r.Start)
@@ -322,7 +347,6 @@ func (r Rule) Validate() error {
 	if !r.PauseRestartsFrom.IsZero() && !r.PauseRestartsFrom.Valid() {
 		bad("pause_restarts_from", "pause_restarts_from %v", r.PauseRestartsFrom)
 	}
-	caps := []int{r.MaxExtensions, r.ComplexMaxExtensions, r.EspeciallyMaxExtensions}
 	for _, n := range caps {
 		if n < 0 || n > 10 {
 			bad("max_extensions", "extension cap %d out of 0..10", n)
@@ -482,6 +506,34 @@ func DefaultRules() []Rule {
 			VersionBasisEN:     "the date the contested decision or act was received or learned of (Law on Complaints 2011, Art. 9 and 33; one version)",
 		},
 		{
+			// Luật Khiếu nại Art. 48: a complaint against a disciplinary
+			// decision is filed within 15 days of receiving the decision;
+			// the second within 10 days of receiving the first-round
+			// decision (30 for a dismissal: DismissalFiling). No longer
+			// period for remote areas. Luật 136/2025 is not known to have
+			// changed it (its text was not found).
+			ID: DisciplineFiling, Kind: KindComplaint, Step: StepFile,
+			Limit: 15, Round2Limit: 10,
+			Unit: CalendarDays, Start: StartDecision, EffectiveFrom: past,
+			LegalBasis:     "Luật Khiếu nại 2011, Điều 48",
+			LegalBasisEN:   "Law on Complaints 2011, Art. 48",
+			Confidence:     "A",
+			VersionBy:      StartDecision,
+			VersionBasis:   "ngày cán bộ, công chức nhận được quyết định kỷ luật hoặc quyết định giải quyết khiếu nại lần đầu (Luật Khiếu nại 2011, Điều 48; một phiên bản)",
+			VersionBasisEN: "the date the official received the disciplinary decision or the first-round decision (Law on Complaints 2011, Art. 48; one version)",
+		},
+		{
+			ID: DismissalFiling, Kind: KindComplaint, Step: StepFile,
+			Limit: 15, Round2Limit: 30,
+			Unit: CalendarDays, Start: StartDecision, EffectiveFrom: past,
+			LegalBasis:     "Luật Khiếu nại 2011, Điều 48 (kỷ luật buộc thôi việc)",
+			LegalBasisEN:   "Law on Complaints 2011, Art. 48 (dismissal)",
+			Confidence:     "A",
+			VersionBy:      StartDecision,
+			VersionBasis:   "ngày cán bộ, công chức nhận được quyết định kỷ luật buộc thôi việc hoặc quyết định giải quyết khiếu nại lần đầu (Luật Khiếu nại 2011, Điều 48; một phiên bản)",
+			VersionBasisEN: "the date the official received the dismissal decision or the first-round decision (Law on Complaints 2011, Art. 48; one version)",
+		},
+		{
 			// Luật Khiếu nại Art. 50 sets the disciplinary complaint's own
 			// acceptance time, for both rounds, in calendar days from
 			// receipt; NĐ 155/2026 amends only NĐ 124's general acceptance
@@ -625,6 +677,24 @@ func DefaultRules() []Rule {
 			VersionBy:      StartRefusal,
 			VersionBasis:   "ngày từ chối tiếp công dân (Nghị định 154/2026/NĐ-CP, Điều 4(3), hiệu lực từ 01/07/2026)",
 			VersionBasisEN: "the date reception was refused (Decree 154/2026/ND-CP, Art. 4(3), in force from 1 July 2026)",
+		},
+		{
+			// NĐ 124/2020 Art. 28(1) as amended by NĐ 155/2026 Art. 11: the
+			// written notice of a dialogue (time, place, content) goes to the
+			// complainant, the person complained against and the others
+			// concerned at least 05 days before the dialogue. Calendar days
+			// ("ngày"), counted backwards from the dialogue date. The old
+			// Art. 28 and TT 07/2013 Art. 21 set no period, so the rule
+			// exists from 01/07/2026; Art. 22(1) applies it to every
+			// complaint not yet decided, so the dialogue's date decides.
+			ID: DialogueNotice, Kind: KindComplaint, Step: StepDialogueNote,
+			Limit: 5, Unit: CalendarDays, Start: StartDialogue, Before: true, EffectiveFrom: lawChange,
+			LegalBasis:     "Nghị định 124/2020/NĐ-CP, Điều 28(1) (sửa đổi bởi Nghị định 155/2026/NĐ-CP, Điều 11)",
+			LegalBasisEN:   "Decree 124/2020/ND-CP, Art. 28(1) (as amended by Decree 155/2026/ND-CP, Art. 11)",
+			Confidence:     "A",
+			VersionBy:      StartDialogue,
+			VersionBasis:   "ngày đối thoại (Nghị định 155/2026/NĐ-CP, Điều 22(1): việc đối thoại đối với vụ việc đã thụ lý trước ngày 01/07/2026 mà chưa có quyết định giải quyết cũng thực hiện theo quy định mới)",
+			VersionBasisEN: "the date of the dialogue (Decree 155/2026/ND-CP, Art. 22(1): dialogues in cases accepted before 1 July 2026 and not yet decided also follow the new rules)",
 		},
 		{
 			ID: ReceptionAnswer, Kind: KindReception, Step: StepAnswer,

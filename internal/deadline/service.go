@@ -254,7 +254,10 @@ func (s *Service) AddRuleVersion(ctx context.Context, store RuleStore, r Rule, r
 	if base == nil {
 		return Rule{}, unknownRule("id", fmt.Errorf("deadline.AddRuleVersion: %w: %q", ErrUnknownRule, r.ID))
 	}
-	r.Kind, r.Step, r.Start = base.Kind, base.Step, base.Start
+	// The direction of the count is what the rule is, like its step and
+	// start: a new version of a notice owed before a dialogue is still
+	// counted backwards.
+	r.Kind, r.Step, r.Start, r.Before = base.Kind, base.Step, base.Start, base.Before
 	if r.VersionBy == "" {
 		r.VersionBy = base.VersionEvent()
 	}

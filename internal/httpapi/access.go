@@ -88,6 +88,9 @@ var operationAccess = map[string]access.Action{
 	"ReportedBack":        access.ActCaseDecide,
 	"RefusalNoticeSent":   access.ActCaseDecide,
 	"RefuseReception":     access.ActCaseProcess,
+	"ScheduleDialogue":    access.ActCaseDecide,
+	"DialogueNoticeSent":  access.ActCaseDecide,
+	"RecordDialogue":      access.ActCaseDecide,
 
 	// Scheduled work and alerts: everyone's own inbox; the jobs
 	// are the admin's.

@@ -141,6 +141,45 @@ func (e CaseDetailUrgency) Valid() bool {
 	}
 }
 
+// Defines values for CaseDialogueOutcome.
+const (
+	CaseDialogueOutcomeAbsentNoReason   CaseDialogueOutcome = "absent_no_reason"
+	CaseDialogueOutcomeAbsentWithReason CaseDialogueOutcome = "absent_with_reason"
+	CaseDialogueOutcomeHeld             CaseDialogueOutcome = "held"
+)
+
+// Valid indicates whether the value is a known member of the CaseDialogueOutcome enum.
+func (e CaseDialogueOutcome) Valid() bool {
+	switch e {
+	case CaseDialogueOutcomeAbsentNoReason:
+		return true
+	case CaseDialogueOutcomeAbsentWithReason:
+		return true
+	case CaseDialogueOutcomeHeld:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CaseDialogueStep.
+const (
+	RecordDialogue   CaseDialogueStep = "record_dialogue"
+	ScheduleDialogue CaseDialogueStep = "schedule_dialogue"
+)
+
+// Valid indicates whether the value is a known member of the CaseDialogueStep enum.
+func (e CaseDialogueStep) Valid() bool {
+	switch e {
+	case RecordDialogue:
+		return true
+	case ScheduleDialogue:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for CaseExtensionState.
 const (
 	Approved CaseExtensionState = "approved"
@@ -428,19 +467,40 @@ func (e DeadlineOverrideUnit) Valid() bool {
 
 // Defines values for DeadlineRuleStart.
 const (
-	DeadlineRuleStartAcceptance DeadlineRuleStart = "acceptance"
-	DeadlineRuleStartDecision   DeadlineRuleStart = "decision"
-	DeadlineRuleStartReceipt    DeadlineRuleStart = "receipt"
+	DeadlineRuleStartAcceptDecision DeadlineRuleStart = "accept_decision"
+	DeadlineRuleStartAcceptance     DeadlineRuleStart = "acceptance"
+	DeadlineRuleStartConclusion     DeadlineRuleStart = "conclusion"
+	DeadlineRuleStartDecision       DeadlineRuleStart = "decision"
+	DeadlineRuleStartDialogue       DeadlineRuleStart = "dialogue"
+	DeadlineRuleStartReceipt        DeadlineRuleStart = "receipt"
+	DeadlineRuleStartRefusal        DeadlineRuleStart = "refusal"
+	DeadlineRuleStartReportRequest  DeadlineRuleStart = "report_request"
+	DeadlineRuleStartResolved       DeadlineRuleStart = "resolved"
+	DeadlineRuleStartSuspension     DeadlineRuleStart = "suspension"
 )
 
 // Valid indicates whether the value is a known member of the DeadlineRuleStart enum.
 func (e DeadlineRuleStart) Valid() bool {
 	switch e {
+	case DeadlineRuleStartAcceptDecision:
+		return true
 	case DeadlineRuleStartAcceptance:
+		return true
+	case DeadlineRuleStartConclusion:
 		return true
 	case DeadlineRuleStartDecision:
 		return true
+	case DeadlineRuleStartDialogue:
+		return true
 	case DeadlineRuleStartReceipt:
+		return true
+	case DeadlineRuleStartRefusal:
+		return true
+	case DeadlineRuleStartReportRequest:
+		return true
+	case DeadlineRuleStartResolved:
+		return true
+	case DeadlineRuleStartSuspension:
 		return true
 	default:
 		return false
@@ -467,19 +527,40 @@ func (e DeadlineRuleUnit) Valid() bool {
 
 // Defines values for DeadlineRuleVersionBy.
 const (
-	DeadlineRuleVersionByAcceptance DeadlineRuleVersionBy = "acceptance"
-	DeadlineRuleVersionByDecision   DeadlineRuleVersionBy = "decision"
-	DeadlineRuleVersionByReceipt    DeadlineRuleVersionBy = "receipt"
+	DeadlineRuleVersionByAcceptDecision DeadlineRuleVersionBy = "accept_decision"
+	DeadlineRuleVersionByAcceptance     DeadlineRuleVersionBy = "acceptance"
+	DeadlineRuleVersionByConclusion     DeadlineRuleVersionBy = "conclusion"
+	DeadlineRuleVersionByDecision       DeadlineRuleVersionBy = "decision"
+	DeadlineRuleVersionByDialogue       DeadlineRuleVersionBy = "dialogue"
+	DeadlineRuleVersionByReceipt        DeadlineRuleVersionBy = "receipt"
+	DeadlineRuleVersionByRefusal        DeadlineRuleVersionBy = "refusal"
+	DeadlineRuleVersionByReportRequest  DeadlineRuleVersionBy = "report_request"
+	DeadlineRuleVersionByResolved       DeadlineRuleVersionBy = "resolved"
+	DeadlineRuleVersionBySuspension     DeadlineRuleVersionBy = "suspension"
 )
 
 // Valid indicates whether the value is a known member of the DeadlineRuleVersionBy enum.
 func (e DeadlineRuleVersionBy) Valid() bool {
 	switch e {
+	case DeadlineRuleVersionByAcceptDecision:
+		return true
 	case DeadlineRuleVersionByAcceptance:
+		return true
+	case DeadlineRuleVersionByConclusion:
 		return true
 	case DeadlineRuleVersionByDecision:
 		return true
+	case DeadlineRuleVersionByDialogue:
+		return true
 	case DeadlineRuleVersionByReceipt:
+		return true
+	case DeadlineRuleVersionByRefusal:
+		return true
+	case DeadlineRuleVersionByReportRequest:
+		return true
+	case DeadlineRuleVersionByResolved:
+		return true
+	case DeadlineRuleVersionBySuspension:
 		return true
 	default:
 		return false
@@ -741,6 +822,27 @@ func (e PlanTaskTimeframe) Valid() bool {
 	case PlanTaskTimeframeOther:
 		return true
 	case PlanTaskTimeframePerRecruitmentRound:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RecordDialogueInputOutcome.
+const (
+	RecordDialogueInputOutcomeAbsentNoReason   RecordDialogueInputOutcome = "absent_no_reason"
+	RecordDialogueInputOutcomeAbsentWithReason RecordDialogueInputOutcome = "absent_with_reason"
+	RecordDialogueInputOutcomeHeld             RecordDialogueInputOutcome = "held"
+)
+
+// Valid indicates whether the value is a known member of the RecordDialogueInputOutcome enum.
+func (e RecordDialogueInputOutcome) Valid() bool {
+	switch e {
+	case RecordDialogueInputOutcomeAbsentNoReason:
+		return true
+	case RecordDialogueInputOutcomeAbsentWithReason:
+		return true
+	case RecordDialogueInputOutcomeHeld:
 		return true
 	default:
 		return false
@@ -1317,6 +1419,24 @@ func (e ContributeCaseParamsLang) Valid() bool {
 	}
 }
 
+// Defines values for DialogueNoticeSentParamsLang.
+const (
+	DialogueNoticeSentParamsLangEn DialogueNoticeSentParamsLang = "en"
+	DialogueNoticeSentParamsLangVi DialogueNoticeSentParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the DialogueNoticeSentParamsLang enum.
+func (e DialogueNoticeSentParamsLang) Valid() bool {
+	switch e {
+	case DialogueNoticeSentParamsLangEn:
+		return true
+	case DialogueNoticeSentParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ExtendCaseParamsLang.
 const (
 	ExtendCaseParamsLangEn ExtendCaseParamsLang = "en"
@@ -1401,6 +1521,24 @@ func (e NotifyPartiesParamsLang) Valid() bool {
 	case NotifyPartiesParamsLangEn:
 		return true
 	case NotifyPartiesParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RecordDialogueParamsLang.
+const (
+	RecordDialogueParamsLangEn RecordDialogueParamsLang = "en"
+	RecordDialogueParamsLangVi RecordDialogueParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the RecordDialogueParamsLang enum.
+func (e RecordDialogueParamsLang) Valid() bool {
+	switch e {
+	case RecordDialogueParamsLangEn:
+		return true
+	case RecordDialogueParamsLangVi:
 		return true
 	default:
 		return false
@@ -1527,6 +1665,24 @@ func (e ResumeCaseParamsLang) Valid() bool {
 	case ResumeCaseParamsLangEn:
 		return true
 	case ResumeCaseParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ScheduleDialogueParamsLang.
+const (
+	ScheduleDialogueParamsLangEn ScheduleDialogueParamsLang = "en"
+	ScheduleDialogueParamsLangVi ScheduleDialogueParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the ScheduleDialogueParamsLang enum.
+func (e ScheduleDialogueParamsLang) Valid() bool {
+	switch e {
+	case ScheduleDialogueParamsLangEn:
+		return true
+	case ScheduleDialogueParamsLangVi:
 		return true
 	default:
 		return false
@@ -2425,11 +2581,14 @@ type CaseDetail struct {
 	Content           string             `json:"content"`
 	Contributions     []CaseContribution `json:"contributions"`
 	CoordinatingUnits []CaseUnit         `json:"coordinating_units"`
-	DueAt             *time.Time         `json:"due_at,omitempty"`
-	DueExplanation    *string            `json:"due_explanation,omitempty"`
-	Extensions        []CaseExtension    `json:"extensions"`
-	History           []CaseHistoryEntry `json:"history"`
-	Id                int64              `json:"id"`
+
+	// Dialogues A complaint's dialogues, scheduled and recorded, oldest first.
+	Dialogues      *[]CaseDialogue    `json:"dialogues,omitempty"`
+	DueAt          *time.Time         `json:"due_at,omitempty"`
+	DueExplanation *string            `json:"due_explanation,omitempty"`
+	Extensions     []CaseExtension    `json:"extensions"`
+	History        []CaseHistoryEntry `json:"history"`
+	Id             int64              `json:"id"`
 
 	// Kind kiến nghị (proposal), phản ánh (report of a problem), khiếu nại (complaint), tố cáo (denunciation).
 	Kind     PetitionKind `json:"kind"`
@@ -2458,6 +2617,26 @@ type CaseDetail struct {
 
 // CaseDetailUrgency defines model for CaseDetail.Urgency.
 type CaseDetailUrgency string
+
+// CaseDialogue defines model for CaseDialogue.
+type CaseDialogue struct {
+	// DialogueOn Example: 2026-11-23
+	DialogueOn   string               `json:"dialogue_on"`
+	MinutesRef   *string              `json:"minutes_ref,omitempty"`
+	Note         *string              `json:"note,omitempty"`
+	Outcome      *CaseDialogueOutcome `json:"outcome,omitempty"`
+	Participants *string              `json:"participants,omitempty"`
+	Place        *string              `json:"place,omitempty"`
+	RecordedAt   time.Time            `json:"recorded_at"`
+	Step         CaseDialogueStep     `json:"step"`
+	Time         *string              `json:"time,omitempty"`
+}
+
+// CaseDialogueOutcome defines model for CaseDialogue.Outcome.
+type CaseDialogueOutcome string
+
+// CaseDialogueStep defines model for CaseDialogue.Step.
+type CaseDialogueStep string
 
 // CaseExtension defines model for CaseExtension.
 type CaseExtension struct {
@@ -2675,8 +2854,10 @@ type DeadlineOverrideUnit string
 
 // DeadlineRule defines model for DeadlineRule.
 type DeadlineRule struct {
-	ComplexLimit         *int `json:"complex_limit,omitempty"`
-	ComplexMaxExtensions *int `json:"complex_max_extensions,omitempty"`
+	// Before The period is counted backwards from the start event (a notice owed at least so many days before a dialogue); a last day that is not a working day moves back to the working day before.
+	Before               *bool `json:"before,omitempty"`
+	ComplexLimit         *int  `json:"complex_limit,omitempty"`
+	ComplexMaxExtensions *int  `json:"complex_max_extensions,omitempty"`
 
 	// Confidence A (official text), B (reputable secondary), C (weak), ? (unconfirmed).
 	Confidence   string `json:"confidence"`
@@ -2904,11 +3085,14 @@ type ExtensionRequested struct {
 	Content           string             `json:"content"`
 	Contributions     []CaseContribution `json:"contributions"`
 	CoordinatingUnits []CaseUnit         `json:"coordinating_units"`
-	DueAt             *time.Time         `json:"due_at,omitempty"`
-	DueExplanation    *string            `json:"due_explanation,omitempty"`
-	Extensions        []CaseExtension    `json:"extensions"`
-	History           []CaseHistoryEntry `json:"history"`
-	Id                int64              `json:"id"`
+
+	// Dialogues A complaint's dialogues, scheduled and recorded, oldest first.
+	Dialogues      *[]CaseDialogue    `json:"dialogues,omitempty"`
+	DueAt          *time.Time         `json:"due_at,omitempty"`
+	DueExplanation *string            `json:"due_explanation,omitempty"`
+	Extensions     []CaseExtension    `json:"extensions"`
+	History        []CaseHistoryEntry `json:"history"`
+	Id             int64              `json:"id"`
 
 	// Kind kiến nghị (proposal), phản ánh (report of a problem), khiếu nại (complaint), tố cáo (denunciation).
 	Kind     PetitionKind `json:"kind"`
@@ -3364,6 +3548,22 @@ type ReasonInput struct {
 	Reason string `json:"reason"`
 }
 
+// RecordDialogueInput defines model for RecordDialogueInput.
+type RecordDialogueInput struct {
+	// HeldOn The day; today when absent. Not in the future, not before the scheduled date.
+	HeldOn *string `json:"held_on,omitempty"`
+
+	// MinutesRef The number of the minutes (biên bản đối thoại, Mẫu 14), which record an absence too.
+	MinutesRef string                     `json:"minutes_ref"`
+	Outcome    RecordDialogueInputOutcome `json:"outcome"`
+
+	// Result What was agreed and what remains disputed, or why the complainant was absent.
+	Result string `json:"result"`
+}
+
+// RecordDialogueInputOutcome defines model for RecordDialogueInput.Outcome.
+type RecordDialogueInputOutcome string
+
 // RegisteredCase defines model for RegisteredCase.
 type RegisteredCase struct {
 	Case CaseDetail `json:"case"`
@@ -3438,6 +3638,22 @@ type ReportFigures struct {
 	// Satisfied Ratings of 4 or 5 stars.
 	Satisfied int64 `json:"satisfied"`
 	Withdrawn int64 `json:"withdrawn"`
+}
+
+// ScheduleDialogueInput defines model for ScheduleDialogueInput.
+type ScheduleDialogueInput struct {
+	// DialogueOn The day of the dialogue; today or later, within a year.
+	//
+	// Example: 2026-11-23
+	DialogueOn string  `json:"dialogue_on"`
+	Note       *string `json:"note,omitempty"`
+
+	// Participants Who takes part: the chair, the complainant or representative, the person complained against, others concerned.
+	Participants string `json:"participants"`
+	Place        string `json:"place"`
+
+	// Time Example: 09:00
+	Time *string `json:"time,omitempty"`
 }
 
 // SnippetSegment defines model for SnippetSegment.
@@ -3862,6 +4078,15 @@ type ContributeCaseParams struct {
 // ContributeCaseParamsLang defines parameters for ContributeCase.
 type ContributeCaseParamsLang string
 
+// DialogueNoticeSentParams defines parameters for DialogueNoticeSent.
+type DialogueNoticeSentParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *DialogueNoticeSentParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// DialogueNoticeSentParamsLang defines parameters for DialogueNoticeSent.
+type DialogueNoticeSentParamsLang string
+
 // ExtendCaseParams defines parameters for ExtendCase.
 type ExtendCaseParams struct {
 	// Lang Language of messages, `vi` (default) or `en`.
@@ -3906,6 +4131,15 @@ type NotifyPartiesParams struct {
 
 // NotifyPartiesParamsLang defines parameters for NotifyParties.
 type NotifyPartiesParamsLang string
+
+// RecordDialogueParams defines parameters for RecordDialogue.
+type RecordDialogueParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *RecordDialogueParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// RecordDialogueParamsLang defines parameters for RecordDialogue.
+type RecordDialogueParamsLang string
 
 // RefusalNoticeSentParams defines parameters for RefusalNoticeSent.
 type RefusalNoticeSentParams struct {
@@ -3969,6 +4203,15 @@ type ResumeCaseParams struct {
 
 // ResumeCaseParamsLang defines parameters for ResumeCase.
 type ResumeCaseParamsLang string
+
+// ScheduleDialogueParams defines parameters for ScheduleDialogue.
+type ScheduleDialogueParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *ScheduleDialogueParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// ScheduleDialogueParamsLang defines parameters for ScheduleDialogue.
+type ScheduleDialogueParamsLang string
 
 // SplitCaseParams defines parameters for SplitCase.
 type SplitCaseParams struct {
@@ -4334,6 +4577,9 @@ type ConclusionPublishedJSONRequestBody = DutyInput
 // ContributeCaseJSONRequestBody defines body for ContributeCase for application/json ContentType.
 type ContributeCaseJSONRequestBody = ContributeInput
 
+// DialogueNoticeSentJSONRequestBody defines body for DialogueNoticeSent for application/json ContentType.
+type DialogueNoticeSentJSONRequestBody = DutyInput
+
 // ExtendCaseJSONRequestBody defines body for ExtendCase for application/json ContentType.
 type ExtendCaseJSONRequestBody = ExtendInput
 
@@ -4348,6 +4594,9 @@ type GuideCaseJSONRequestBody = NoteInput
 
 // NotifyPartiesJSONRequestBody defines body for NotifyParties for application/json ContentType.
 type NotifyPartiesJSONRequestBody = DutyInput
+
+// RecordDialogueJSONRequestBody defines body for RecordDialogue for application/json ContentType.
+type RecordDialogueJSONRequestBody = RecordDialogueInput
 
 // RefusalNoticeSentJSONRequestBody defines body for RefusalNoticeSent for application/json ContentType.
 type RefusalNoticeSentJSONRequestBody = DutyInput
@@ -4369,6 +4618,9 @@ type ReportedBackJSONRequestBody = DutyInput
 
 // ResumeCaseJSONRequestBody defines body for ResumeCase for application/json ContentType.
 type ResumeCaseJSONRequestBody = DecisionInput
+
+// ScheduleDialogueJSONRequestBody defines body for ScheduleDialogue for application/json ContentType.
+type ScheduleDialogueJSONRequestBody = ScheduleDialogueInput
 
 // SplitCaseJSONRequestBody defines body for SplitCase for application/json ContentType.
 type SplitCaseJSONRequestBody = SplitInput
@@ -4471,6 +4723,9 @@ type ServerInterface interface {
 	// ContributeCase Post a coordinating unit's contribution, which the lead unit reads (coordinating unit)
 	// (POST /cases/{code}/contribute)
 	ContributeCase(ctx echo.Context, code CaseCode, params ContributeCaseParams) error
+	// DialogueNoticeSent Record that the written notice of the dialogue was sent (office)
+	// (POST /cases/{code}/dialogue_notice_sent)
+	DialogueNoticeSent(ctx echo.Context, code CaseCode, params DialogueNoticeSentParams) error
 	// ExtendCase Extend the running clock, or ask for an extension; decide a pending request
 	// (POST /cases/{code}/extend)
 	ExtendCase(ctx echo.Context, code CaseCode, params ExtendCaseParams) error
@@ -4486,6 +4741,9 @@ type ServerInterface interface {
 	// NotifyParties Record that the parties of an accepted denunciation were notified (office)
 	// (POST /cases/{code}/notify_parties)
 	NotifyParties(ctx echo.Context, code CaseCode, params NotifyPartiesParams) error
+	// RecordDialogue Record the outcome of the scheduled dialogue (office)
+	// (POST /cases/{code}/record_dialogue)
+	RecordDialogue(ctx echo.Context, code CaseCode, params RecordDialogueParams) error
 	// RefusalNoticeSent Record that the written notice refusing reception was issued (office)
 	// (POST /cases/{code}/refusal_notice_sent)
 	RefusalNoticeSent(ctx echo.Context, code CaseCode, params RefusalNoticeSentParams) error
@@ -4507,6 +4765,9 @@ type ServerInterface interface {
 	// ResumeCase Resume a suspended resolution (office)
 	// (POST /cases/{code}/resume)
 	ResumeCase(ctx echo.Context, code CaseCode, params ResumeCaseParams) error
+	// ScheduleDialogue Schedule a dialogue with the complainant (office)
+	// (POST /cases/{code}/schedule_dialogue)
+	ScheduleDialogue(ctx echo.Context, code CaseCode, params ScheduleDialogueParams) error
 	// SplitCase Split a letter with mixed content into linked cases, one per kind (office)
 	// (POST /cases/{code}/split)
 	SplitCase(ctx echo.Context, code CaseCode, params SplitCaseParams) error
@@ -5237,6 +5498,31 @@ func (w *ServerInterfaceWrapper) ContributeCase(ctx echo.Context) error {
 	return err
 }
 
+// DialogueNoticeSent converts echo context to params.
+func (w *ServerInterfaceWrapper) DialogueNoticeSent(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "code" -------------
+	var code CaseCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", ctx.Param("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter code: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DialogueNoticeSentParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DialogueNoticeSent(ctx, code, params)
+	return err
+}
+
 // ExtendCase converts echo context to params.
 func (w *ServerInterfaceWrapper) ExtendCase(ctx echo.Context) error {
 	var err error
@@ -5359,6 +5645,31 @@ func (w *ServerInterfaceWrapper) NotifyParties(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.NotifyParties(ctx, code, params)
+	return err
+}
+
+// RecordDialogue converts echo context to params.
+func (w *ServerInterfaceWrapper) RecordDialogue(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "code" -------------
+	var code CaseCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", ctx.Param("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter code: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params RecordDialogueParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RecordDialogue(ctx, code, params)
 	return err
 }
 
@@ -5534,6 +5845,31 @@ func (w *ServerInterfaceWrapper) ResumeCase(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ResumeCase(ctx, code, params)
+	return err
+}
+
+// ScheduleDialogue converts echo context to params.
+func (w *ServerInterfaceWrapper) ScheduleDialogue(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "code" -------------
+	var code CaseCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", ctx.Param("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter code: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ScheduleDialogueParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ScheduleDialogue(ctx, code, params)
 	return err
 }
 
@@ -6500,6 +6836,9 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/cases/:code/report_sent", wrapper.ReportSent, options.OperationMiddlewares["reportSent"]...)
 	router.POST(options.BaseURL+"/cases/:code/reported_back", wrapper.ReportedBack, options.OperationMiddlewares["reportedBack"]...)
 	router.POST(options.BaseURL+"/cases/:code/refusal_notice_sent", wrapper.RefusalNoticeSent, options.OperationMiddlewares["refusalNoticeSent"]...)
+	router.POST(options.BaseURL+"/cases/:code/schedule_dialogue", wrapper.ScheduleDialogue, options.OperationMiddlewares["scheduleDialogue"]...)
+	router.POST(options.BaseURL+"/cases/:code/dialogue_notice_sent", wrapper.DialogueNoticeSent, options.OperationMiddlewares["dialogueNoticeSent"]...)
+	router.POST(options.BaseURL+"/cases/:code/record_dialogue", wrapper.RecordDialogue, options.OperationMiddlewares["recordDialogue"]...)
 	router.POST(options.BaseURL+"/cases/:code/refuse_reception", wrapper.RefuseReception, options.OperationMiddlewares["refuseReception"]...)
 	router.POST(options.BaseURL+"/cases/:code/resume", wrapper.ResumeCase, options.OperationMiddlewares["resumeCase"]...)
 	router.POST(options.BaseURL+"/cases/:code/withdraw", wrapper.WithdrawCase, options.OperationMiddlewares["withdrawCase"]...)
@@ -8190,6 +8529,103 @@ func (response ContributeCasedefaultJSONResponse) VisitContributeCaseResponse(w 
 	return err
 }
 
+type DialogueNoticeSentRequestObject struct {
+	Code   CaseCode `json:"code"`
+	Params DialogueNoticeSentParams
+	Body   *DialogueNoticeSentJSONRequestBody
+}
+
+type DialogueNoticeSentResponseObject interface {
+	VisitDialogueNoticeSentResponse(w http.ResponseWriter) error
+}
+
+type DialogueNoticeSent200JSONResponse CaseDetail
+
+func (response DialogueNoticeSent200JSONResponse) VisitDialogueNoticeSentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DialogueNoticeSent403JSONResponse struct{ ErrorJSONResponse }
+
+func (response DialogueNoticeSent403JSONResponse) VisitDialogueNoticeSentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DialogueNoticeSent404JSONResponse Error
+
+func (response DialogueNoticeSent404JSONResponse) VisitDialogueNoticeSentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DialogueNoticeSent409JSONResponse Error
+
+func (response DialogueNoticeSent409JSONResponse) VisitDialogueNoticeSentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DialogueNoticeSent422JSONResponse Error
+
+func (response DialogueNoticeSent422JSONResponse) VisitDialogueNoticeSentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DialogueNoticeSentdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response DialogueNoticeSentdefaultJSONResponse) VisitDialogueNoticeSentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ExtendCaseRequestObject struct {
 	Code   CaseCode `json:"code"`
 	Params ExtendCaseParams
@@ -8678,6 +9114,103 @@ type NotifyPartiesdefaultJSONResponse struct {
 }
 
 func (response NotifyPartiesdefaultJSONResponse) VisitNotifyPartiesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RecordDialogueRequestObject struct {
+	Code   CaseCode `json:"code"`
+	Params RecordDialogueParams
+	Body   *RecordDialogueJSONRequestBody
+}
+
+type RecordDialogueResponseObject interface {
+	VisitRecordDialogueResponse(w http.ResponseWriter) error
+}
+
+type RecordDialogue200JSONResponse CaseDetail
+
+func (response RecordDialogue200JSONResponse) VisitRecordDialogueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RecordDialogue403JSONResponse struct{ ErrorJSONResponse }
+
+func (response RecordDialogue403JSONResponse) VisitRecordDialogueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RecordDialogue404JSONResponse Error
+
+func (response RecordDialogue404JSONResponse) VisitRecordDialogueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RecordDialogue409JSONResponse Error
+
+func (response RecordDialogue409JSONResponse) VisitRecordDialogueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RecordDialogue422JSONResponse Error
+
+func (response RecordDialogue422JSONResponse) VisitRecordDialogueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RecordDialoguedefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response RecordDialoguedefaultJSONResponse) VisitRecordDialogueResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -9357,6 +9890,103 @@ type ResumeCasedefaultJSONResponse struct {
 }
 
 func (response ResumeCasedefaultJSONResponse) VisitResumeCaseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ScheduleDialogueRequestObject struct {
+	Code   CaseCode `json:"code"`
+	Params ScheduleDialogueParams
+	Body   *ScheduleDialogueJSONRequestBody
+}
+
+type ScheduleDialogueResponseObject interface {
+	VisitScheduleDialogueResponse(w http.ResponseWriter) error
+}
+
+type ScheduleDialogue200JSONResponse CaseDetail
+
+func (response ScheduleDialogue200JSONResponse) VisitScheduleDialogueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ScheduleDialogue403JSONResponse struct{ ErrorJSONResponse }
+
+func (response ScheduleDialogue403JSONResponse) VisitScheduleDialogueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ScheduleDialogue404JSONResponse Error
+
+func (response ScheduleDialogue404JSONResponse) VisitScheduleDialogueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ScheduleDialogue409JSONResponse Error
+
+func (response ScheduleDialogue409JSONResponse) VisitScheduleDialogueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ScheduleDialogue422JSONResponse Error
+
+func (response ScheduleDialogue422JSONResponse) VisitScheduleDialogueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ScheduleDialoguedefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response ScheduleDialoguedefaultJSONResponse) VisitScheduleDialogueResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -11444,6 +12074,9 @@ type StrictServerInterface interface {
 	// ContributeCase Post a coordinating unit's contribution, which the lead unit reads (coordinating unit)
 	// (POST /cases/{code}/contribute)
 	ContributeCase(ctx context.Context, request ContributeCaseRequestObject) (ContributeCaseResponseObject, error)
+	// DialogueNoticeSent Record that the written notice of the dialogue was sent (office)
+	// (POST /cases/{code}/dialogue_notice_sent)
+	DialogueNoticeSent(ctx context.Context, request DialogueNoticeSentRequestObject) (DialogueNoticeSentResponseObject, error)
 	// ExtendCase Extend the running clock, or ask for an extension; decide a pending request
 	// (POST /cases/{code}/extend)
 	ExtendCase(ctx context.Context, request ExtendCaseRequestObject) (ExtendCaseResponseObject, error)
@@ -11459,6 +12092,9 @@ type StrictServerInterface interface {
 	// NotifyParties Record that the parties of an accepted denunciation were notified (office)
 	// (POST /cases/{code}/notify_parties)
 	NotifyParties(ctx context.Context, request NotifyPartiesRequestObject) (NotifyPartiesResponseObject, error)
+	// RecordDialogue Record the outcome of the scheduled dialogue (office)
+	// (POST /cases/{code}/record_dialogue)
+	RecordDialogue(ctx context.Context, request RecordDialogueRequestObject) (RecordDialogueResponseObject, error)
 	// RefusalNoticeSent Record that the written notice refusing reception was issued (office)
 	// (POST /cases/{code}/refusal_notice_sent)
 	RefusalNoticeSent(ctx context.Context, request RefusalNoticeSentRequestObject) (RefusalNoticeSentResponseObject, error)
@@ -11480,6 +12116,9 @@ type StrictServerInterface interface {
 	// ResumeCase Resume a suspended resolution (office)
 	// (POST /cases/{code}/resume)
 	ResumeCase(ctx context.Context, request ResumeCaseRequestObject) (ResumeCaseResponseObject, error)
+	// ScheduleDialogue Schedule a dialogue with the complainant (office)
+	// (POST /cases/{code}/schedule_dialogue)
+	ScheduleDialogue(ctx context.Context, request ScheduleDialogueRequestObject) (ScheduleDialogueResponseObject, error)
 	// SplitCase Split a letter with mixed content into linked cases, one per kind (office)
 	// (POST /cases/{code}/split)
 	SplitCase(ctx context.Context, request SplitCaseRequestObject) (SplitCaseResponseObject, error)
@@ -12379,6 +13018,55 @@ func (sh *strictHandler) ContributeCase(ctx echo.Context, code CaseCode, params 
 	return nil
 }
 
+// DialogueNoticeSent operation middleware
+func (sh *strictHandler) DialogueNoticeSent(ctx echo.Context, code CaseCode, params DialogueNoticeSentParams) error {
+	var request DialogueNoticeSentRequestObject
+
+	request.Code = code
+	request.Params = params
+
+	var body DialogueNoticeSentJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DialogueNoticeSent(ctx.Request().Context(), request.(DialogueNoticeSentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DialogueNoticeSent")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DialogueNoticeSentResponseObject); ok {
+		return validResponse.VisitDialogueNoticeSentResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ExtendCase operation middleware
 func (sh *strictHandler) ExtendCase(ctx echo.Context, code CaseCode, params ExtendCaseParams) error {
 	var request ExtendCaseRequestObject
@@ -12618,6 +13306,55 @@ func (sh *strictHandler) NotifyParties(ctx echo.Context, code CaseCode, params N
 		return err
 	} else if validResponse, ok := response.(NotifyPartiesResponseObject); ok {
 		return validResponse.VisitNotifyPartiesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RecordDialogue operation middleware
+func (sh *strictHandler) RecordDialogue(ctx echo.Context, code CaseCode, params RecordDialogueParams) error {
+	var request RecordDialogueRequestObject
+
+	request.Code = code
+	request.Params = params
+
+	var body RecordDialogueJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RecordDialogue(ctx.Request().Context(), request.(RecordDialogueRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RecordDialogue")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RecordDialogueResponseObject); ok {
+		return validResponse.VisitRecordDialogueResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -12961,6 +13698,55 @@ func (sh *strictHandler) ResumeCase(ctx echo.Context, code CaseCode, params Resu
 		return err
 	} else if validResponse, ok := response.(ResumeCaseResponseObject); ok {
 		return validResponse.VisitResumeCaseResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ScheduleDialogue operation middleware
+func (sh *strictHandler) ScheduleDialogue(ctx echo.Context, code CaseCode, params ScheduleDialogueParams) error {
+	var request ScheduleDialogueRequestObject
+
+	request.Code = code
+	request.Params = params
+
+	var body ScheduleDialogueJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ScheduleDialogue(ctx.Request().Context(), request.(ScheduleDialogueRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ScheduleDialogue")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ScheduleDialogueResponseObject); ok {
+		return validResponse.VisitScheduleDialogueResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}

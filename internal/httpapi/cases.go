@@ -581,6 +581,19 @@ func (a *API) caseDetail(ctx context.Context, id int64) (CaseDetail, error) {
 		}
 		d.Answers = append(d.Answers, aj)
 	}
+	var dialogues []CaseDialogue
+	for _, r := range st.Dialogues {
+		cd := CaseDialogue{Step: CaseDialogueStep(r.Action), DialogueOn: r.On.String(), RecordedAt: r.At, Time: nonEmpty(r.Time),
+			Place: nonEmpty(r.Place), Participants: nonEmpty(r.Participants), MinutesRef: nonEmpty(r.Ref), Note: nonEmpty(r.Note)}
+		if r.Outcome != "" {
+			o := CaseDialogueOutcome(r.Outcome)
+			cd.Outcome = &o
+		}
+		dialogues = append(dialogues, cd)
+	}
+	if len(dialogues) > 0 {
+		d.Dialogues = &dialogues
+	}
 	for _, c := range st.Contributions {
 		d.Contributions = append(d.Contributions, CaseContribution{Unit: byID[c.UnitID].Code, Body: c.Body, Author: c.AuthorLabel, CreatedAt: c.CreatedAt})
 	}
@@ -665,4 +678,12 @@ func orDefault(s, def string) string {
 		return def
 	}
 	return s
+}
+
+// nonEmpty is s, or nil when it is empty (an optional field left out).
+func nonEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }

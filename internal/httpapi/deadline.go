@@ -266,6 +266,9 @@ func ruleJSON(r deadline.Rule, en bool) DeadlineRule {
 	if r.PauseRestarts {
 		out.PauseRestarts = ptr(true)
 	}
+	if r.Before {
+		out.Before = ptr(true)
+	}
 	if !r.PauseRestartsFrom.IsZero() {
 		out.PauseRestartsFrom = ptr(r.PauseRestartsFrom.String())
 	}

@@ -121,3 +121,52 @@ func (a *API) RefuseReception(ctx context.Context, req RefuseReceptionRequestObj
 	}
 	return RefuseReception200JSONResponse(d), nil
 }
+
+// ScheduleDialogue implements POST /cases/{code}/schedule_dialogue.
+func (a *API) ScheduleDialogue(ctx context.Context, req ScheduleDialogueRequestObject) (ScheduleDialogueResponseObject, error) {
+	if req.Body == nil {
+		return nil, ErrBadJSON
+	}
+	b := req.Body
+	on, err := civilDate("dialogue_on", &b.DialogueOn)
+	if err != nil {
+		return nil, err
+	}
+	in := petition.ScheduleDialogueInput{On: on, Time: deref(b.Time), Place: b.Place, Participants: b.Participants, Note: deref(b.Note)}
+	d, _, err := a.act(ctx, req.Code, in)
+	if err != nil {
+		return nil, err
+	}
+	return ScheduleDialogue200JSONResponse(d), nil
+}
+
+// DialogueNoticeSent implements POST /cases/{code}/dialogue_notice_sent.
+func (a *API) DialogueNoticeSent(ctx context.Context, req DialogueNoticeSentRequestObject) (DialogueNoticeSentResponseObject, error) {
+	in, err := dutyInput(petition.ActDialogueNoticeSent, req.Body)
+	if err != nil {
+		return nil, err
+	}
+	d, _, err := a.act(ctx, req.Code, in)
+	if err != nil {
+		return nil, err
+	}
+	return DialogueNoticeSent200JSONResponse(d), nil
+}
+
+// RecordDialogue implements POST /cases/{code}/record_dialogue.
+func (a *API) RecordDialogue(ctx context.Context, req RecordDialogueRequestObject) (RecordDialogueResponseObject, error) {
+	if req.Body == nil {
+		return nil, ErrBadJSON
+	}
+	b := req.Body
+	on, err := civilDate("held_on", b.HeldOn)
+	if err != nil {
+		return nil, err
+	}
+	in := petition.RecordDialogueInput{Outcome: string(b.Outcome), MinutesRef: b.MinutesRef, HeldOn: on, Result: b.Result}
+	d, _, err := a.act(ctx, req.Code, in)
+	if err != nil {
+		return nil, err
+	}
+	return RecordDialogue200JSONResponse(d), nil
+}

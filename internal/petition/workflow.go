@@ -104,6 +104,14 @@ const (
 	// EventStaffReopened: the office or leadership reopened an answered
 	// case; Note is the reason, the follow-up case is linked (internal).
 	EventStaffReopened EventKind = "staff_reopened"
+	// A dialogue with the complainant scheduled, its notice sent, and its
+	// outcome: held, the complainant absent without a good reason, or
+	// absent with one (the dialogue is owed again).
+	EventDialogueScheduled  EventKind = "dialogue_scheduled"
+	EventDialogueNoticeSent EventKind = "dialogue_notice_sent"
+	EventDialogueHeld       EventKind = "dialogue_held"
+	EventDialogueAbsent     EventKind = "dialogue_absent"
+	EventDialogueExcused    EventKind = "dialogue_excused"
 )
 
 // EventKinds is every kind of case event and whether it is recorded public
@@ -121,6 +129,8 @@ var EventKinds = map[EventKind]EventShown{
 	EventReportRequested: Internal, EventReportSent: Internal, EventReportedBack: Internal,
 	EventReceptionRefused: Internal, EventRefusalNoticeSent: Internal,
 	EventChased: Internal, EventStaffReopened: Internal,
+	EventDialogueScheduled: Internal, EventDialogueNoticeSent: Internal, EventDialogueHeld: Internal,
+	EventDialogueAbsent: Internal, EventDialogueExcused: Internal,
 }
 
 // EventShown is where an event kind is recorded.
@@ -185,6 +195,12 @@ const (
 	// leadership's decision, as a citizen's dispute does (ActReopen): a
 	// follow-up case with its own clock.
 	ActStaffReopen Action = "staff_reopen"
+	// A complaint's dialogue (workflow_dialogue.go): scheduled, which owes
+	// its written notice (ActDialogueNoticeSent), then its outcome
+	// recorded.
+	ActScheduleDialogue   Action = "schedule_dialogue"
+	ActDialogueNoticeSent Action = "dialogue_notice_sent"
+	ActRecordDialogue     Action = "record_dialogue"
 )
 
 // UnitRole is the role the actor's own unit must hold on the case, on top
@@ -239,9 +255,9 @@ var Machine = []Transition{
 		Clocks: "The first clock is cancelled."},
 	{Action: ActAssign, From: []Status{StatusAccepted, StatusAssigned}, To: StatusAssigned, Perm: access.ActCaseAssign,
 		Clocks: "The running clock passes to the lead unit, unchanged. Each coordinating unit gets a contribution clock due a set number of working days before the lead's; units taken off lose theirs (cancelled)."},
-	{Action: ActAnswer, From: []Status{StatusAssigned}, Perm: access.ActCaseAnswer, Unit: LeadUnit,
-		Clocks: "None: a draft is not an answer."},
-	{Action: ActApprove, From: []Status{StatusAssigned}, To: StatusAnswered, Perm: access.ActAnswerApprove, Unit: LeadUnit, Guard: guardHasDraft,
+	{Action: ActAnswer, From: []Status{StatusAssigned}, Perm: access.ActCaseAnswer, Unit: LeadUnit, Guard: guardDialogueDone,
+		Clocks: "None: a draft is not an answer. A second complaint, or a complaint against a disciplinary decision, is answered only once its dialogue is settled."},
+	{Action: ActApprove, From: []Status{StatusAssigned}, To: StatusAnswered, Perm: access.ActAnswerApprove, Unit: LeadUnit, Guard: guardApprove,
 		Clocks: "Publishing meets the answer clock at the publish time, freezing its on-time fact once; contribution clocks still open are cancelled."},
 	{Action: ActContribute, From: []Status{StatusAssigned}, Perm: access.ActCaseContribute, Unit: CoordinatingUnit,
 		Clocks: "The unit's contribution clock is met (on-time frozen) by its first contribution."},
@@ -279,6 +295,12 @@ var Machine = []Transition{
 		Clocks: "The first clock is cancelled (out of the on-time rate); a duty clock opens at the refusal for its written notice (3 working days, NĐ 154/2026 Art. 4(3))."},
 	{Action: ActRefusalNoticeSent, From: []Status{StatusFiled}, Perm: access.ActCaseDecide, Guard: guardDuty(ActRefusalNoticeSent),
 		Clocks: "The refusal notice's duty clock is met at the date given."},
+	{Action: ActScheduleDialogue, From: []Status{StatusAccepted, StatusAssigned}, Kinds: []Kind{KindComplaint}, Perm: access.ActCaseDecide,
+		Clocks: "A duty clock opens for the written notice, due at least 5 days before the dialogue, counted backwards (NĐ 124/2020 Art. 28(1) as amended by NĐ 155/2026, for dialogues from 01/07/2026); a new date cancels the old date's notice clock and opens the new one."},
+	{Action: ActDialogueNoticeSent, From: dutyStates, Kinds: []Kind{KindComplaint}, Perm: access.ActCaseDecide, Guard: guardDuty(ActDialogueNoticeSent),
+		Clocks: "The notice's duty clock is met at the date given."},
+	{Action: ActRecordDialogue, From: []Status{StatusAccepted, StatusAssigned}, Kinds: []Kind{KindComplaint}, Perm: access.ActCaseDecide, Guard: guardDialogueScheduled,
+		Clocks: "None; a dialogue held, or the complainant's absence without a good reason, lets a second or disciplinary complaint be answered."},
 }
 
 // dutyStates are the states a duty may be recorded in: while the case is

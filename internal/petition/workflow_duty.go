@@ -64,7 +64,7 @@ var DutyReportBack = Duty{Action: ActReportedBack, Rule: deadline.ElectedReportB
 var DutyRefusalNotice = Duty{Action: ActRefusalNoticeSent, Rule: deadline.ReceptionRefusal, Event: EventRefusalNoticeSent}
 
 // Duties lists every duty.
-var Duties = []Duty{DutyNotifyParties, DutySendSuspension, DutyPublishConclusion, DutyReportToSuperior, DutyReportBack, DutyRefusalNotice}
+var Duties = []Duty{DutyNotifyParties, DutySendSuspension, DutyPublishConclusion, DutyReportToSuperior, DutyReportBack, DutyRefusalNotice, DutyDialogueNotice}
 
 // RefuseReceptionInput refuses to receive a visitor at the citizen
 // reception office (từ chối tiếp công dân: Luật Tiếp công dân Art. 9; NĐ
@@ -162,10 +162,21 @@ func guardOverdue(st *CaseState, env Env) *fault.Error {
 // owes it. A rule not in force on that day (the suspension rule before
 // 01/07/2026) owes nothing: no clock.
 func (d *decision) openDuty(du Duty, at time.Time) error {
-	if _, err := d.eng.RuleFor(du.Rule, calendar.DateOf(at, d.eng.Location())); err != nil {
+	return d.openDutyFrom(du, at, deadline.Clock{RuleID: du.Rule, Start: at, Scope: d.scope()})
+}
+
+// openDutyFrom opens a duty's clock at at, counted as spec says: from the
+// step's own instant, or from another event's date (a dialogue's, which
+// its notice is counted back from). The rule version is the one in force
+// on the event's date.
+func (d *decision) openDutyFrom(du Duty, at time.Time, spec deadline.Clock) error {
+	event := spec.StartDate
+	if event.IsZero() {
+		event = calendar.DateOf(spec.Start, d.eng.Location())
+	}
+	if _, err := d.eng.RuleFor(du.Rule, event); err != nil {
 		return nil
 	}
-	spec := deadline.Clock{RuleID: du.Rule, Start: at, Scope: d.scope()}
 	res, err := d.evaluate(spec)
 	if err != nil {
 		return err

@@ -161,9 +161,11 @@ type CaseState struct {
 	Answers       []AnswerState
 	Extensions    []ExtensionState
 	Contributions []ContributionState
-	Rated         bool
-	Parent        *CaseLink
-	Children      []CaseLink
+	// Dialogues are the dialogue steps recorded, oldest first.
+	Dialogues []DialogueRecord
+	Rated     bool
+	Parent    *CaseLink
+	Children  []CaseLink
 }
 
 // Scope is the case as the access policy sees it.

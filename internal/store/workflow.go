@@ -226,6 +226,22 @@ func (s *WorkflowStore) load(tx *gorm.DB, caseID int64) (*petition.CaseState, er
 		st.Contributions = append(st.Contributions, petition.ContributionState{ID: c.ID, UnitID: c.UnitID, Body: c.Body,
 			AuthorLabel: c.AuthorLabel, CreatedAt: c.CreatedAt.UTC()})
 	}
+	var dialogues []struct {
+		Kind       string
+		DecisionNo string
+		Reason     string
+		Detail     string
+		DecidedAt  time.Time
+	}
+	if err := tx.Raw("SELECT kind, decision_no, reason, detail, decided_at FROM case_decisions WHERE case_id = ? AND kind IN ? ORDER BY id",
+		caseID, petition.DialogueDecisionKinds).Scan(&dialogues).Error; err != nil {
+		return nil, fmt.Errorf("load dialogues: %w", err)
+	}
+	for _, r := range dialogues {
+		if dr, ok := petition.DialogueFromDecision(r.Kind, r.DecisionNo, r.Reason, r.Detail, r.DecidedAt.UTC()); ok {
+			st.Dialogues = append(st.Dialogues, dr)
+		}
+	}
 	var rated int64
 	if err := tx.Raw("SELECT COUNT(*) FROM ratings r JOIN answers a ON a.id = r.answer_id WHERE r.case_id = ? AND a.published_at IS NOT NULL", caseID).
 		Scan(&rated).Error; err != nil {

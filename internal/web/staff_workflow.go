@@ -220,7 +220,20 @@ func inputFrom(a petition.Action, f url.Values) (petition.Input, error) {
 		return petition.RefuseReceptionInput(decision), nil
 	case petition.ActWithdraw:
 		return petition.WithdrawInput{Reason: f.Get("reason"), Continue: f["continue"]}, nil
-	case petition.ActNotifyParties, petition.ActSuspensionSent, petition.ActConclusionPublished, petition.ActReportRequested, petition.ActReportSent, petition.ActReportedBack, petition.ActRefusalNoticeSent:
+	case petition.ActScheduleDialogue:
+		on, err := formDate(f, "dialogue_on")
+		if err != nil {
+			return nil, err
+		}
+		return petition.ScheduleDialogueInput{On: on, Time: f.Get("time"), Place: f.Get("place"), Participants: f.Get("participants"),
+			Note: f.Get("note")}, nil
+	case petition.ActRecordDialogue:
+		held, err := formDate(f, "held_on")
+		if err != nil {
+			return nil, err
+		}
+		return petition.RecordDialogueInput{Outcome: f.Get("outcome"), MinutesRef: f.Get("minutes_ref"), HeldOn: held, Result: f.Get("result")}, nil
+	case petition.ActNotifyParties, petition.ActSuspensionSent, petition.ActConclusionPublished, petition.ActReportRequested, petition.ActReportSent, petition.ActReportedBack, petition.ActRefusalNoticeSent, petition.ActDialogueNoticeSent:
 		done, err := formDate(f, "done_on")
 		if err != nil {
 			return nil, err
@@ -314,6 +327,19 @@ type caseWorkflow struct {
 	// the form's one-time key (a double submit chases once).
 	ChaseUnits []org.Unit
 	ChaseKey   string
+	// Dialogues are the complaint's dialogues; DialogueBlocks says the
+	// answer waits for one (a second or disciplinary complaint).
+	Dialogues        []wfDialogue
+	DialogueOutcomes []string
+	DialogueBlocks   bool
+	DialogueMin      string // the earliest date a dialogue can be scheduled
+}
+
+// wfDialogue is a dialogue step as the page shows it.
+type wfDialogue struct {
+	Scheduled                                   bool
+	On, Time, Place, Participants, Outcome, Ref string
+	Note, At                                    string
 }
 
 func (s *Staff) caseWorkflow(c echo.Context, id int64) (*caseWorkflow, error) {
@@ -414,6 +440,12 @@ func (s *Staff) caseWorkflow(c echo.Context, id int64) (*caseWorkflow, error) {
 			p := wx
 			w.Pending = &p
 		}
+	}
+	w.DialogueOutcomes, w.DialogueMin = petition.DialogueOutcomes, w.Today
+	w.DialogueBlocks = st.DialogueRequired() && !st.DialogueSettled() && st.Status.Working()
+	for _, r := range st.Dialogues {
+		w.Dialogues = append(w.Dialogues, wfDialogue{Scheduled: r.Action == petition.ActScheduleDialogue, On: r.On.String(), Time: r.Time,
+			Place: r.Place, Participants: r.Participants, Outcome: r.Outcome, Ref: r.Ref, Note: r.Note, At: s.when(&r.At)})
 	}
 	for _, e := range v.History {
 		w.History = append(w.History, wfEvent{At: s.when(&e.CreatedAt), Text: present.StaffEventText(s.Pages.Catalog, lang, e, s.Location),
