@@ -201,6 +201,7 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 		ContributionLeadDays: cfg.Workflow.ContributionLeadDays,
 		Scrubber:             a.cases.Scrubber,
 		Chaser:               a.alerts,
+		Texts:                cat,
 	}); err != nil {
 		return nil, err
 	}

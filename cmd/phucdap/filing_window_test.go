@@ -13,7 +13,9 @@ import (
 )
 
 // The complaint filing window (thời hiệu: Luật Khiếu nại Art. 9, 90 days;
-// second complaint Art. 33, 30 days or 45 in remote areas) is checked at
+// second complaint Art. 33, 30 days or 45 in remote areas; against a
+// disciplinary decision Art. 48, 15 days, second 10, or 30 for a
+// dismissal) is checked at
 // classification from the date the complainant learned of the decision:
 // out of time, the complaint is not eligible, reason out_of_time, and the
 // note says why. Through the workflow and the API, on both databases.
@@ -36,21 +38,33 @@ func TestComplaintFilingWindow(t *testing.T) {
 			round                 int
 			remote, eligible      bool
 			note                  []string
+			subtype               string
+			dismissal             bool
 		}{
 			// 01/08 + 90 days = Fri 30/10/2026.
 			{"first, out of time", "2026-11-20 09:00", "2026-08-01", 1, false, false,
-				[]string{"Hết thời hiệu khiếu nại: đơn nhận ngày 20/11/2026", "Luật Khiếu nại 2011, Điều 9", "Hạn: hết ngày 30/10/2026"}},
-			{"first, in time on the last day", "2026-10-30 16:00", "2026-08-01", 1, false, true, nil},
+				[]string{"Hết thời hiệu khiếu nại: đơn nhận ngày 20/11/2026", "Luật Khiếu nại 2011, Điều 9", "Hạn: hết ngày 30/10/2026"}, "", false},
+			{"first, in time on the last day", "2026-10-30 16:00", "2026-08-01", 1, false, true, nil, "", false},
 			// 01/10 + 30 days = Sat 31/10, rolled to Mon 02/11; 45 days (remote)
 			// = Sun 15/11, rolled to Mon 16/11.
 			{"second, out of time", "2026-11-03 09:00", "2026-10-01", 2, false, false,
-				[]string{"Luật Khiếu nại 2011, Điều 33", "02/11/2026"}},
-			{"second, remote, in time", "2026-11-16 09:00", "2026-10-01", 2, true, true, nil},
+				[]string{"Luật Khiếu nại 2011, Điều 33", "02/11/2026"}, "", false},
+			{"second, remote, in time", "2026-11-16 09:00", "2026-10-01", 2, true, true, nil, "", false},
+			// A disciplinary decision (Art. 48), received Mon 02/11: 15 days,
+			// to Tue 17/11, where Art. 9 would give 90; no remote period.
+			{"disciplinary, out of time", "2026-11-18 09:00", "2026-11-02", 1, true, false,
+				[]string{"Luật Khiếu nại 2011, Điều 48", "Hạn: hết ngày 17/11/2026"}, petition.SubtypeDisciplinary, false},
+			{"disciplinary, in time on the last day", "2026-11-17 16:00", "2026-11-02", 1, false, true, nil, petition.SubtypeDisciplinary, false},
+			// Second round: 10 days from the first-round decision, to Thu 12/11;
+			// 30 for a dismissal, to Wed 02/12.
+			{"disciplinary second, out of time", "2026-11-13 09:00", "2026-11-02", 2, false, false,
+				[]string{"Luật Khiếu nại 2011, Điều 48", "Hạn: hết ngày 12/11/2026"}, petition.SubtypeDisciplinary, false},
+			{"dismissal second, in time", "2026-11-20 09:00", "2026-11-02", 2, false, true, nil, petition.SubtypeDisciplinary, true},
 		} {
 			t.Run(tt.name, func(t *testing.T) {
 				id := register(petition.KindComplaint, tt.received)
 				ta.act(t, office, id, petition.ClassifyInput{Eligible: true, WithinCompetence: true, Round: tt.round, Remote: tt.remote,
-					DecisionKnownOn: calendar.MustDate(tt.known)})
+					DecisionKnownOn: calendar.MustDate(tt.known), Subtype: tt.subtype, Dismissal: tt.dismissal})
 				cl := ta.caseState(t, id).Class
 				if cl.Eligible == nil || *cl.Eligible != tt.eligible {
 					t.Fatalf("eligible %v, want %v (note %q)", cl.Eligible, tt.eligible, cl.IneligibleNote)
@@ -83,6 +97,8 @@ func TestComplaintFilingWindow(t *testing.T) {
 		den := register(petition.KindDenunciation, "2026-11-20 09:00")
 		ta.refuse(t, office, den, petition.ClassifyInput{Eligible: true, WithinCompetence: true, DecisionKnownOn: calendar.MustDate("2026-08-01")},
 			fault.Invalid, "workflow.decision_known_complaint_only")
+		ta.refuse(t, office, id, petition.ClassifyInput{Eligible: true, WithinCompetence: true, Dismissal: true},
+			fault.Invalid, "workflow.dismissal_disciplinary_only")
 
 		// Through the API: the classification answers not eligible.
 		token := ta.staffToken(t, "VP", access.Office)

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -19,8 +20,22 @@ var lateConditions = []*regexp.Regexp{
 	regexp.MustCompile(`DueAt\)?\.(Before|After|Sub)\((at|now|when|t)\b`),
 }
 
+// dueAgainst are a date or instant compared with a computed due date or
+// time, whatever the variables are called: received.After(res.DueDate),
+// res.DueDate.Before(filed), filedAt.Before(*c.DueAt). Two due times
+// compared with each other (did an extension move it later?) are not a
+// lateness test (dueAgainstDue).
+var (
+	dueAgainst = []*regexp.Regexp{
+		regexp.MustCompile(`\.(Before|After|Compare)\(\*?[A-Za-z_][A-Za-z0-9_]*\.Due(Date|At)\b`),
+		regexp.MustCompile(`\.Due(Date|At)\)?\.(Before|After|Compare)\(\*?[A-Za-z_][A-Za-z0-9_]*\)`),
+	}
+	dueAgainstDue = regexp.MustCompile(`Due(Date|At)\)?\.(Before|After|Compare)\(\*?[A-Za-z_][A-Za-z0-9_.]*Due(Date|At)\b`)
+)
+
 // A grep for the late condition finds it in one
-// package, this one. Comments and tests are not code.
+// package, this one, or in deadline, which computes the due dates and
+// decides what a period's end is. Comments and tests are not code.
 func TestOneDefinitionOfLate(t *testing.T) {
 	root := filepath.Join("..", "..")
 	var found []string
@@ -30,7 +45,7 @@ func TestOneDefinitionOfLate(t *testing.T) {
 				return err
 			}
 			if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") ||
-				strings.HasSuffix(path, ".gen.go") || filepath.Base(filepath.Dir(path)) == "caseclock" {
+				strings.HasSuffix(path, ".gen.go") || filepath.Base(filepath.Dir(path)) == "caseclock" || filepath.Base(filepath.Dir(path)) == "deadline" {
 				return nil
 			}
 			b, err := os.ReadFile(path)
@@ -45,7 +60,11 @@ func TestOneDefinitionOfLate(t *testing.T) {
 				if j := strings.Index(code, " // "); j >= 0 {
 					code = code[:j]
 				}
-				for _, re := range lateConditions {
+				res := lateConditions
+				if !dueAgainstDue.MatchString(code) {
+					res = append(slices.Clone(res), dueAgainst...)
+				}
+				for _, re := range res {
 					if re.MatchString(code) {
 						found = append(found, path+":"+itoa(i+1)+": "+code)
 						break
@@ -70,4 +89,40 @@ func itoa(n int) string {
 		n /= 10
 	}
 	return s
+}
+
+// The patterns catch the shapes of "late" written by hand, and let pass
+// the one definition's calls and two due times compared.
+func TestLatePatterns(t *testing.T) {
+	caught := func(code string) bool {
+		res := lateConditions
+		if !dueAgainstDue.MatchString(code) {
+			res = append(slices.Clone(res), dueAgainst...)
+		}
+		for _, re := range res {
+			if re.MatchString(code) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, code := range []string{
+		"if received.After(res.DueDate) && eligible {",
+		"if res.DueDate.Before(filed) {",
+		"late := filedAt.Before(*c.DueAt)",
+		"if day.After(lead.DueDate) {",
+	} {
+		if !caught(code) {
+			t.Errorf("not caught: %s", code)
+		}
+	}
+	for _, code := range []string{
+		"if !caseclock.OnTimeAt(res.DueAt, st.ReceivedAt) && eligible {",
+		"if !res.DueAt.After(before.DueAt) {",
+		"res.DueAt = res.DueDate.AddDays(1).Time(e.loc)",
+	} {
+		if caught(code) {
+			t.Errorf("caught: %s", code)
+		}
+	}
 }

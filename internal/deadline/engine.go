@@ -436,3 +436,27 @@ func kindOf(vs []Rule) Kind {
 	}
 	return vs[0].Kind
 }
+
+// ContributionDue is a coordinating unit's due time, counted back from the
+// lead unit's: before working days before the lead's due date, but never
+// before the first working day after it was set (from: a unit always gets
+// at least one working day) nor after the lead's. A zero time when the
+// lead's clock has no due time (suspended). It returns the explanation in
+// Vietnamese and English.
+func (e *Engine) ContributionDue(lead Result, before int, from time.Time) (time.Time, string, string) {
+	if lead.Suspended || lead.DueAt.IsZero() {
+		return time.Time{}, "", ""
+	}
+	day := e.cal.AddWorkingDays(lead.DueDate, -before)
+	if min := e.cal.NextWorkingDay(calendar.DateOf(from, e.loc)); day.Before(min) {
+		day = min
+	}
+	if day.After(lead.DueDate) {
+		day = lead.DueDate
+	}
+	vi := fmt.Sprintf("Hạn góp ý của đơn vị phối hợp: %d ngày làm việc trước hạn của đơn vị chủ trì (%s), tức hết ngày %s.",
+		before, lead.DueDate.VN(), day.VN())
+	en := fmt.Sprintf("Coordinating unit's part: due %d working days before the lead unit's due date (%s), that is by the end of %s.",
+		before, lead.DueDate.VN(), day.VN())
+	return day.AddDays(1).Time(e.loc).UTC(), vi, en
+}

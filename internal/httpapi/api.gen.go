@@ -2736,7 +2736,7 @@ type CivilDate = string
 
 // ClassifyInput defines model for ClassifyInput.
 type ClassifyInput struct {
-	// ComplaintSubtype Complaints only. disciplinary: a complaint against a disciplinary decision on an official, timed by Luật Khiếu nại Art. 50 (accept within 10 days of receipt; resolve within 30 days, 45 if complex; second round 45, 60 if complex). Absent or administrative: the general limits.
+	// ComplaintSubtype Complaints only. disciplinary: a complaint against a disciplinary decision on an official, timed by Luật Khiếu nại Art. 50 (accept within 10 days of receipt; resolve within 30 days, 45 if complex; second round 45, 60 if complex), filed within Art. 48's window (15 days; second round 10, 30 for a dismissal) and decided only after a dialogue (Art. 53). Absent or administrative: the general limits.
 	ComplaintSubtype *ClassifyInputComplaintSubtype `json:"complaint_subtype,omitempty"`
 	Complexity       *Complexity                    `json:"complexity,omitempty"`
 
@@ -2759,6 +2759,9 @@ type ClassifyInput struct {
 	// Example: 2026-08-01
 	DecisionKnownOn *string `json:"decision_known_on,omitempty"`
 
+	// Dismissal Disciplinary complaints only: the decision complained of is a dismissal (buộc thôi việc), whose second complaint may be filed within 30 days instead of 10 (Luật Khiếu nại Art. 48).
+	Dismissal *bool `json:"dismissal,omitempty"`
+
 	// ElectedBody Forwarded by a National Assembly body or deputy, a People's Council deputy or a citizen reception board: the result is reported back within 7 working days of the resolution (Luật Tiếp công dân Art. 27(2)).
 	ElectedBody    *bool   `json:"elected_body,omitempty"`
 	Eligible       bool    `json:"eligible"`
@@ -2779,7 +2782,7 @@ type ClassifyInput struct {
 	WithinCompetence bool                `json:"within_competence"`
 }
 
-// ClassifyInputComplaintSubtype Complaints only. disciplinary: a complaint against a disciplinary decision on an official, timed by Luật Khiếu nại Art. 50 (accept within 10 days of receipt; resolve within 30 days, 45 if complex; second round 45, 60 if complex). Absent or administrative: the general limits.
+// ClassifyInputComplaintSubtype Complaints only. disciplinary: a complaint against a disciplinary decision on an official, timed by Luật Khiếu nại Art. 50 (accept within 10 days of receipt; resolve within 30 days, 45 if complex; second round 45, 60 if complex), filed within Art. 48's window (15 days; second round 10, 30 for a dismissal) and decided only after a dialogue (Art. 53). Absent or administrative: the general limits.
 type ClassifyInputComplaintSubtype string
 
 // ClassifyInputCriteria defines model for ClassifyInput.Criteria.

@@ -175,6 +175,7 @@ func (a *API) ClassifyCase(ctx context.Context, req ClassifyCaseRequestObject) (
 		in.Subtype = string(*b.ComplaintSubtype)
 	}
 	in.ElectedBody = b.ElectedBody != nil && *b.ElectedBody
+	in.Dismissal = b.Dismissal != nil && *b.Dismissal
 	if b.Complexity != nil {
 		in.Complexity = string(*b.Complexity)
 	}

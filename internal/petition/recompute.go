@@ -205,6 +205,6 @@ func recomputeContribution(eng *deadline.Engine, c OpenClockSpec, spec deadline.
 	if err != nil {
 		return time.Time{}, "", "", err
 	}
-	at, vi, en := ContributionDue(eng.Calendar(), eng.Location(), res, before, c.Started)
+	at, vi, en := eng.ContributionDue(res, before, c.Started)
 	return at, vi, en, nil
 }

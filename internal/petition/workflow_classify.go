@@ -46,8 +46,28 @@ type ClassifyInput struct {
 	// first-round decision, or the day the first round ran out). With it
 	// the filing window (complaint.filing: Luật Khiếu nại Art. 9, 33) is
 	// checked against the receipt: a complaint out of time is not
-	// eligible, reason out_of_time, with the computation as the note.
+	// eligible, reason out_of_time, with the computation as the note. A
+	// complaint against a disciplinary decision has Art. 48's window
+	// instead (15 days; 10 for the second, 30 when the decision is a
+	// dismissal: Dismissal).
 	DecisionKnownOn calendar.Date
+	// Dismissal (disciplinary complaints): the decision complained of is
+	// a dismissal (buộc thôi việc), whose second complaint may be filed
+	// within 30 days (Luật Khiếu nại Art. 48).
+	Dismissal bool
+}
+
+// FilingRule is the filing window (thời hiệu) of a complaint of sub-type
+// subtype: Art. 48's for a disciplinary decision (its dismissal variant
+// for a dismissal), else Art. 9 and 33's.
+func FilingRule(subtype string, dismissal bool) string {
+	switch {
+	case subtype == SubtypeDisciplinary && dismissal:
+		return deadline.DismissalFiling
+	case subtype == SubtypeDisciplinary:
+		return deadline.DisciplineFiling
+	}
+	return deadline.ComplaintFiling
 }
 
 // Action implements Input.
@@ -145,6 +165,9 @@ func (in ClassifyInput) decide(d *decision) error {
 	if subtype != "" && (kind != KindComplaint || !slices.Contains(ComplaintSubtypes, subtype)) {
 		e.add(fault.FieldError("complaint_subtype", "workflow.subtype_invalid", nil))
 	}
+	if in.Dismissal && subtype != SubtypeDisciplinary {
+		e.add(fault.FieldError("dismissal", "workflow.dismissal_disciplinary_only", nil))
+	}
 	cx, crit, ref, err := checkComplexity(kind, in.Complexity, in.Criteria, in.ComplexityRef, "complexity")
 	if err != nil {
 		e = append(e, err.(fault.List)...)
@@ -174,17 +197,19 @@ func (in ClassifyInput) decide(d *decision) error {
 	}
 	eligible := in.Eligible
 	if !in.DecisionKnownOn.IsZero() {
-		res, err := d.eng.Compute(deadline.Request{RuleID: deadline.ComplaintFiling, StartDate: in.DecisionKnownOn, Round: round, Remote: in.Remote})
+		res, err := d.eng.Compute(deadline.Request{RuleID: FilingRule(subtype, in.Dismissal), StartDate: in.DecisionKnownOn, Round: round, Remote: in.Remote})
 		if err != nil {
 			return err
 		}
-		if received.After(res.DueDate) && eligible {
+		// Filed on time when received before the window's end (24:00 of
+		// its last day): the one definition, caseclock.OnTimeAt.
+		if !caseclock.OnTimeAt(res.DueAt, st.ReceivedAt) && eligible {
 			// Out of time (Luật Khiếu nại Art. 11(3)): not eligible, and the
 			// reason the complainant will read is the computation itself.
 			eligible, reason = false, "out_of_time"
-			note = "Hết thời hiệu khiếu nại: đơn nhận ngày " + received.VN() + ", sau thời hạn. " + res.TextVI()
+			note = d.text("workflow.out_of_time_note", map[string]any{"Received": received.VN(), "Explanation": deadline.Explain(res, d.lang())})
 		} else {
-			noteText = strings.TrimSpace(noteText + " Thời hiệu: " + res.TextVI())
+			noteText = strings.TrimSpace(noteText + " " + d.text("workflow.filing_window_note", map[string]any{"Explanation": deadline.Explain(res, d.lang())}))
 		}
 	}
 	if kind != st.Kind {
@@ -215,6 +240,9 @@ func (in ClassifyInput) decide(d *decision) error {
 	a["within_competence"], a["many_senders"], a["complaint_round"] = in.WithinCompetence, in.ManySenders, round
 	a["complexity"], a["complexity_criteria"], a["complexity_ref"] = string(cx), strings.Join(crit, ","), ref
 	a["remote_area"], a["complaint_subtype"], a["elected_body"] = in.Remote, subtype, in.ElectedBody
+	if in.Dismissal {
+		a["dismissal"] = true
+	}
 	d.ch.Audit["classified_at"] = d.now
 	d.event(EventClassified, false, classifySummary(kind, subtype, eligible, reason, in.WithinCompetence, cx, crit, noteText))
 	return nil

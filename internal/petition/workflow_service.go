@@ -3,7 +3,6 @@ package petition
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"slices"
 	"strconv"
@@ -58,6 +57,12 @@ type WorkflowConfig struct {
 	Scrubber func(ctx context.Context, caseID int64) (func(string) string, error)
 	// Chaser plans the notices of a chase (alert.Service); nil sends none.
 	Chaser ChaseNotifier
+	// Texts words the notes the workflow writes for a person to read (the
+	// message catalogue, i18n.Catalog), in the case's language; nil leaves
+	// the message ids, as a pure domain test may.
+	Texts interface {
+		T(lang, id string, args map[string]any) string
+	}
 }
 
 // Workflow runs the case workflow over the state machine (Machine): staff
@@ -290,6 +295,23 @@ type decision struct {
 
 func (d *decision) loc() *time.Location { return d.w.cfg.Location }
 
+// text words a message for the case's reader, in the case's language
+// (the petitioner's, who reads the outcome; Vietnamese by default).
+func (d *decision) text(id string, args map[string]any) string {
+	if d.w.cfg.Texts == nil {
+		return id
+	}
+	return d.w.cfg.Texts.T(d.lang(), id, args)
+}
+
+// lang is the case's language: "en" or "vi".
+func (d *decision) lang() string {
+	if d.st.Lang == "en" {
+		return "en"
+	}
+	return "vi"
+}
+
 // event appends a history entry. Public entries carry no staff name: the
 // citizen's timeline never shows who did it (the audit trail does).
 func (d *decision) event(kind EventKind, public bool, note string) *NewEvent {
@@ -456,29 +478,7 @@ func contributionBeforeOf(spec deadline.Clock) (int, bool) {
 // contributionDue is a coordinating unit's due time (ContributionDue)
 // with the decision's engine.
 func (d *decision) contributionDue(lead deadline.Result, before int, from time.Time) (time.Time, string, string) {
-	return ContributionDue(d.eng.Calendar(), d.loc(), lead, before, from)
-}
-
-// ContributionDue is a coordinating unit's due time: before working days
-// before the lead's due date, but never before the day after it was set
-// (from; a unit always gets at least one working day) nor after the
-// lead's. A zero time when the lead's clock has no due time (suspended).
-func ContributionDue(cal *calendar.Calendar, loc *time.Location, lead deadline.Result, before int, from time.Time) (time.Time, string, string) {
-	if lead.Suspended || lead.DueAt.IsZero() {
-		return time.Time{}, "", ""
-	}
-	day := cal.AddWorkingDays(lead.DueDate, -before)
-	if min := cal.NextWorkingDay(calendar.DateOf(from, loc)); day.Before(min) {
-		day = min
-	}
-	if day.After(lead.DueDate) {
-		day = lead.DueDate
-	}
-	vi := fmt.Sprintf("Hạn góp ý của đơn vị phối hợp: %d ngày làm việc trước hạn của đơn vị chủ trì (%s), tức hết ngày %s.",
-		before, lead.DueDate.VN(), day.VN())
-	en := fmt.Sprintf("Coordinating unit's part: due %d working days before the lead unit's due date (%s), that is by the end of %s.",
-		before, lead.DueDate.VN(), day.VN())
-	return day.AddDays(1).Time(loc).UTC(), vi, en
+	return d.eng.ContributionDue(lead, before, from)
 }
 
 // followLead moves the running contribution clocks to follow the lead's

@@ -170,7 +170,7 @@ func inputFrom(a petition.Action, f url.Values) (petition.Input, error) {
 		return petition.ClassifyInput{DecisionKnownOn: known, Kind: petition.Kind(f.Get("kind")), TopicID: topic, Eligible: formBool(f, "eligible"),
 			IneligibleReason: f.Get("ineligible_reason"), IneligibleNote: f.Get("ineligible_note"),
 			WithinCompetence: formBool(f, "within_competence"), ManySenders: formBool(f, "many_senders"), Round: formInt(f, "round"),
-			Subtype: f.Get("complaint_subtype"), ElectedBody: formBool(f, "elected_body"), Complexity: f.Get("complexity"), Criteria: f["criteria"], ComplexityRef: f.Get("complexity_ref"),
+			Subtype: f.Get("complaint_subtype"), ElectedBody: formBool(f, "elected_body"), Dismissal: formBool(f, "dismissal"), Complexity: f.Get("complexity"), Criteria: f["criteria"], ComplexityRef: f.Get("complexity_ref"),
 			Remote: formBool(f, "remote_area"), Note: f.Get("note")}, nil
 	case petition.ActAccept:
 		return petition.AcceptInput{DecisionNo: f.Get("decision_no"), DecidedOn: decided, Note: f.Get("note")}, nil
