@@ -230,6 +230,7 @@ func TestOperationAccessFollowsTheMachine(t *testing.T) {
 		petition.ActConclusionPublished: "ConclusionPublished", petition.ActReportRequested: "ReportRequested", petition.ActReportSent: "ReportSent",
 		petition.ActReportedBack: "ReportedBack", petition.ActRefuseReception: "RefuseReception", petition.ActRefusalNoticeSent: "RefusalNoticeSent",
 		petition.ActChase: "ChaseCase", petition.ActStaffReopen: "StaffReopenCase",
+		petition.ActScheduleDialogue: "ScheduleDialogue", petition.ActDialogueNoticeSent: "DialogueNoticeSent", petition.ActRecordDialogue: "RecordDialogue",
 	}
 	for _, row := range petition.Machine {
 		if row.Action == petition.ActReopen {

@@ -203,6 +203,11 @@ func TestReportCSVRoundTrip(t *testing.T) {
 	if len(recs) != 5 || recs[0][2] != "Tiếp nhận trong kỳ" {
 		t.Fatalf("records %v", recs)
 	}
+	// The duties owed besides the answer are counted like the
+	// contributions, in three columns before the small-sample mark.
+	if h := recs[0]; len(h) != len(recs[4]) || h[len(h)-4] != "Nghĩa vụ thông báo, gửi, công khai đúng hạn" || h[len(h)-2] != "Nghĩa vụ đang quá hạn" {
+		t.Errorf("header %v (%d columns, rows %d)", h, len(h), len(recs[4]))
+	}
 	got := [][]string{recs[1][:10], recs[2][:10], recs[3][:10], recs[4][:10]}
 	want := [][]string{
 		{"PQLXD", "Phòng Quản lý xây dựng", "5", "2", "4", "3", "1", "0", "75", "100"},

@@ -268,10 +268,10 @@ func at(v []string, i int) string {
 // --- the case page's workflow sections -----------------------------------
 
 type wfClock struct {
-	Kind, Unit, Started, Due, Closed, State, Explanation string
-	OnTime                                               *bool
-	Extensions                                           int
-	Late                                                 bool
+	Kind, Rule, Unit, Started, Due, Closed, State, Explanation string
+	OnTime                                                     *bool
+	Extensions                                                 int
+	Late                                                       bool
 }
 
 type wfAnswer struct {
@@ -410,7 +410,7 @@ func (s *Staff) caseWorkflow(c echo.Context, id int64) (*caseWorkflow, error) {
 	}
 	now := s.Now()
 	for _, k := range st.Clocks {
-		wc := wfClock{Kind: string(k.Kind), Unit: byID[k.UnitID].Name, Started: s.when(&k.StartedAt), Due: s.when(k.DueAt),
+		wc := wfClock{Kind: string(k.Kind), Rule: k.RuleID, Unit: byID[k.UnitID].Name, Started: s.when(&k.StartedAt), Due: s.when(k.DueAt),
 			Closed: s.when(k.ClosedAt), State: string(k.State), OnTime: k.OnTime, Extensions: k.Extensions, Late: k.LateAt(now),
 			Explanation: k.ExplanationVI}
 		if lang == i18n.EN && k.ExplanationEN != "" {
