@@ -522,9 +522,10 @@ func (a *API) caseDetail(ctx context.Context, id int64) (CaseDetail, error) {
 	if err != nil {
 		return CaseDetail{}, err
 	}
-	byID := map[int64]org.Unit{}
+	byID, byCode := map[int64]org.Unit{}, map[string]string{}
 	for _, u := range units {
 		byID[u.ID] = u
+		byCode[u.Code] = u.Name
 	}
 	unit := func(id int64) CaseUnit { return CaseUnit{Code: byID[id].Code, Name: byID[id].Name} }
 	lang := i18n.LangFrom(ctx)
@@ -611,7 +612,7 @@ func (a *API) caseDetail(ctx context.Context, id int64) (CaseDetail, error) {
 	}
 	for _, e := range v.History {
 		hj := CaseHistoryEntry{Kind: string(e.Kind), Public: e.Public, Actor: e.Actor, Note: e.Note, At: e.CreatedAt, DueAt: e.DueAt,
-			Text: present.StaffEventText(cat, lang, e, a.Petitions.Location)}
+			Text: present.StaffEventTextUnits(cat, lang, e, a.Petitions.Location, func(code string) string { return byCode[code] })}
 		if e.UnitName != "" {
 			hj.Unit = ptr(e.UnitName)
 		}

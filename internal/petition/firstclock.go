@@ -1,8 +1,6 @@
 package petition
 
 import (
-	"fmt"
-
 	"github.com/phucdap/phucdap/internal/caseclock"
 	"github.com/phucdap/phucdap/internal/deadline"
 )
@@ -42,6 +40,6 @@ func (nc NewCase) FirstEvents() []NewEvent {
 	}
 	return []NewEvent{
 		{Kind: EventReceived, Public: true},
-		{Kind: EventIntake, Actor: actor, Note: fmt.Sprintf("channel=%s files=%d keep_secret=%t", nc.Channel, len(nc.Files), nc.Identity.KeepSecret)},
+		{Kind: EventIntake, Actor: actor, Note: IntakeNote(nc.Channel, len(nc.Files), nc.Identity.KeepSecret)},
 	}
 }

@@ -134,11 +134,7 @@ func (in AssignInput) decide(d *decision) error {
 		ev.UnitID = lead.ID
 	}
 	if reassign || reason != "" || len(coord) > 0 {
-		note := "lead=" + lead.Code + " coordinating=" + strings.Join(unitCodes(d.units, coord), ",")
-		if reason != "" {
-			note += " — " + reason
-		}
-		d.event(EventCoordinating, false, note)
+		d.event(EventCoordinating, false, assignNote(lead.Code, unitCodes(d.units, coord), reason))
 	}
 	return nil
 }

@@ -244,7 +244,7 @@ func (in ClassifyInput) decide(d *decision) error {
 		a["dismissal"] = true
 	}
 	d.ch.Audit["classified_at"] = d.now
-	d.event(EventClassified, false, classifySummary(kind, subtype, eligible, reason, in.WithinCompetence, cx, crit, noteText))
+	d.event(EventClassified, false, classifyNote(kind, subtype, eligible, reason, in.WithinCompetence, cx, crit, noteText))
 	return nil
 }
 
@@ -253,31 +253,4 @@ func nullable(id int64) any {
 		return nil
 	}
 	return id
-}
-
-// classifySummary is the internal trail's line for a classification.
-func classifySummary(k Kind, subtype string, eligible bool, reason string, competent bool, cx deadline.Complexity, crit []string, note string) string {
-	parts := []string{"kind=" + string(k)}
-	if subtype != "" {
-		parts = append(parts, "subtype="+subtype)
-	}
-	if eligible {
-		parts = append(parts, "eligible")
-	} else {
-		parts = append(parts, "not_eligible:"+reason)
-	}
-	if competent {
-		parts = append(parts, "within_competence")
-	} else {
-		parts = append(parts, "not_within_competence")
-	}
-	parts = append(parts, "complexity="+string(cx))
-	if len(crit) > 0 {
-		parts = append(parts, "criteria="+strings.Join(crit, ","))
-	}
-	s := strings.Join(parts, " ")
-	if note != "" {
-		s += " — " + note
-	}
-	return s
 }

@@ -318,7 +318,7 @@ func (in WithdrawInput) decide(d *decision) error {
 		continues := true
 		d.ch.Case.WithdrawalContinues = &continues
 		d.record("withdraw", "", d.now, reason, detail)
-		d.event(EventWithdrawalContinues, false, strings.Join(grounds, ",")+" — "+reason)
+		d.event(EventWithdrawalContinues, false, continuesNote(grounds, reason))
 		return nil
 	}
 	d.ch.Status = StatusWithdrawn

@@ -1,6 +1,7 @@
 package present
 
 import (
+	"strings"
 	"time"
 
 	"github.com/phucdap/phucdap/internal/i18n"
@@ -19,10 +20,70 @@ func EventText(cat *i18n.Catalog, lang string, e petition.Event, loc *time.Locat
 }
 
 // StaffEventText is a history entry for staff: the citizen's wording for
-// public entries, the trail's for internal ones.
+// public entries, the trail's for internal ones. Units named by code in a
+// note are shown by their code; StaffEventTextUnits names them.
 func StaffEventText(cat *i18n.Catalog, lang string, e petition.Event, loc *time.Location) string {
+	return StaffEventTextUnits(cat, lang, e, loc, nil)
+}
+
+// StaffEventTextUnits is StaffEventText with unitName naming a unit from
+// its code (nil, or "" for an unknown code: the code). An internal entry
+// whose note holds facts (petition.ParseNote: the intake's channel, a
+// classification, an assignment, a withdrawal's grounds, the case a
+// follow-up continues, the clock that went late) reads them as a sentence
+// in lang, never as the note's codes.
+func StaffEventTextUnits(cat *i18n.Catalog, lang string, e petition.Event, loc *time.Location, unitName func(code string) string) string {
 	if e.Public {
 		return EventText(cat, lang, e, loc)
 	}
-	return cat.T(lang, "staff.event."+string(e.Kind), map[string]any{"Unit": e.UnitName, "Note": e.Note})
+	f := petition.ParseNote(e.Kind, e.Note)
+	args := map[string]any{"Unit": e.UnitName, "Note": f.Words, "Coded": f.Coded}
+	t := func(id string) string { return cat.T(lang, id, nil) }
+	list := func(prefix string, codes []string) string {
+		out := make([]string, 0, len(codes))
+		for _, c := range codes {
+			out = append(out, t(prefix+c))
+		}
+		return strings.Join(out, ", ")
+	}
+	unit := func(code string) string {
+		if unitName != nil {
+			if n := unitName(code); n != "" {
+				return n
+			}
+		}
+		return code
+	}
+	switch {
+	case !f.Coded:
+	case e.Kind == petition.EventIntake:
+		args["Channel"], args["Files"], args["Secret"] = t("wf.channel."+string(f.Channel)), f.Files, f.KeepSecret
+	case e.Kind == petition.EventClassified:
+		args["Kind"], args["Eligible"], args["Competent"] = t("staff.kind."+string(f.Kind)), f.Eligible, f.Competent
+		args["Subtype"], args["Reason"], args["Complexity"], args["Criteria"] = "", "", "", list("wf.criterion_short.", f.Criteria)
+		if f.Subtype != "" {
+			args["Subtype"] = t("wf.subtype." + f.Subtype)
+		}
+		if f.IneligibleReason != "" {
+			args["Reason"] = t("wf.reason." + f.IneligibleReason)
+		}
+		if f.Complexity != "" && f.Complexity != "none" {
+			args["Complexity"] = t("wf.complexity." + f.Complexity)
+		}
+	case e.Kind == petition.EventCoordinating:
+		var names []string
+		for _, c := range f.Coordinating {
+			names = append(names, unit(c))
+		}
+		args["Lead"], args["Coord"] = unit(f.Lead), strings.Join(names, ", ")
+	case e.Kind == petition.EventWithdrawalContinues:
+		args["Grounds"] = list("wf.ground.", f.Grounds)
+	case e.Kind == petition.EventFollowUp:
+		args["Split"], args["Parent"] = f.Relation == "split", f.Parent
+	case e.Kind == petition.EventLate, e.Kind == petition.EventEscalated:
+		args["Clock"], args["Due"] = t("wf.clock."+f.Clock), TimeIn(f.Due, loc, lang, cat)
+	case e.Kind == petition.EventExtensionRefused:
+		args["Moot"] = t("workflow.action." + string(f.MootBy))
+	}
+	return cat.T(lang, "staff.event."+string(e.Kind), args)
 }

@@ -168,7 +168,7 @@ func (s *AlertStore) markBatch(ctx context.Context, update string, args []any, n
 			// The internal trail, not the public timeline: the citizen sees
 			// the answer's date, not the office's chasing.
 			events[i] = []any{r.CaseID, event, false, "system", unit,
-				"clock=" + r.Kind + " id=" + strconv.FormatInt(r.ID, 10) + " due=" + due.Format(time.RFC3339), now}
+				petition.LateNote(r.Kind, r.ID, due), now}
 		}
 		for start := 0; start < len(events); start += insertChunk {
 			end := min(start+insertChunk, len(events))

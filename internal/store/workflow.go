@@ -834,7 +834,7 @@ func insertLinked(tx *gorm.DB, parentID int64, relation string, nc petition.NewC
 	}
 	for _, e := range []petition.NewEvent{
 		{Kind: petition.EventReceived, Public: true},
-		{Kind: petition.EventFollowUp, Actor: actor, Note: relation + ":" + parentCode},
+		{Kind: petition.EventFollowUp, Actor: actor, Note: petition.LinkNote(relation, parentCode)},
 	} {
 		if err := insertEvent(tx, id, e, received); err != nil {
 			return 0, "", err

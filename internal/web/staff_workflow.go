@@ -362,9 +362,14 @@ func (s *Staff) caseWorkflow(c echo.Context, id int64) (*caseWorkflow, error) {
 	if err != nil {
 		return nil, err
 	}
-	byID := map[int64]org.Unit{}
+	byID, byCode := map[int64]org.Unit{}, map[string]string{}
+	unitNames := func(code string) string { return byCode[code] }
 	for _, u := range units {
 		byID[u.ID] = u
+		byCode[u.Code] = u.Name
+		if lang == i18n.EN && u.NameEN != "" {
+			byCode[u.Code] = u.NameEN
+		}
 		switch {
 		case !u.Active:
 		case u.IsGroup():
@@ -448,7 +453,7 @@ func (s *Staff) caseWorkflow(c echo.Context, id int64) (*caseWorkflow, error) {
 			Place: r.Place, Participants: r.Participants, Outcome: r.Outcome, Ref: r.Ref, Note: r.Note, At: s.when(&r.At)})
 	}
 	for _, e := range v.History {
-		w.History = append(w.History, wfEvent{At: s.when(&e.CreatedAt), Text: present.StaffEventText(s.Pages.Catalog, lang, e, s.Location),
+		w.History = append(w.History, wfEvent{At: s.when(&e.CreatedAt), Text: present.StaffEventTextUnits(s.Pages.Catalog, lang, e, s.Location, unitNames),
 			Actor: e.Actor, Public: e.Public})
 	}
 	return w, nil
