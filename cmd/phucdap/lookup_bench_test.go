@@ -82,3 +82,53 @@ func BenchmarkLookup(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkSubmitInProcess is BenchmarkLookup for intake: POST
+// /api/v1/petitions on PostgreSQL through the real router, in process,
+// for a CPU profile of what phucdap spends on a submission:
+//
+//	go test ./cmd/phucdap -run '^$' -bench BenchmarkSubmitInProcess -benchtime 2000x -cpuprofile /tmp/submit.prof
+func BenchmarkSubmitInProcess(b *testing.B) {
+	db := storetest.NewPostgres(b)
+	cfg, err := config.Load("", func() []string {
+		return []string{"PHUCDAP_ENV=test", "PHUCDAP_LOG__LEVEL=warn", "PHUCDAP_INTAKE__PER_IP_HOUR=1000000000", "PHUCDAP_INTAKE__PER_IP_DAY=1000000000",
+			"PHUCDAP_INTAKE__PER_PHONE_HOUR=1000000000", "PHUCDAP_INTAKE__PER_PHONE_DAY=1000000000"}
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	a, err := build(context.Background(), cfg, db, platform.NewFixedClock(testNow), platform.NewLogger(&bytes.Buffer{}, "json", "warn"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := a.seed(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	h := a.handler
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/v1/topics", nil))
+	var topics struct{ Topics []struct{ Id int64 } }
+	if err := json.Unmarshal(rec.Body.Bytes(), &topics); err != nil || len(topics.Topics) == 0 {
+		b.Fatalf("topics: %v %s", err, rec.Body.Bytes())
+	}
+	var n atomic.Int64
+	b.SetParallelism(16)
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := n.Add(1)
+			body, _ := json.Marshal(map[string]any{"kind": "phan_anh", "topic_id": topics.Topics[0].Id, "title": "Đèn đường hỏng",
+				"content": fmt.Sprintf("Đèn đường ở ngõ %d phố Bà Triệu đã hỏng hơn một tuần.", i), "place": "Phố Bà Triệu",
+				"name": "Nguyễn Thị Hằng", "phone": fmt.Sprintf("09%08d", i), "consent": true})
+			req := httptest.NewRequest(http.MethodPost, "/api/v1/petitions", bytes.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != http.StatusCreated {
+				b.Errorf("submit: %d %s", rec.Code, rec.Body.Bytes())
+				return
+			}
+		}
+	})
+}

@@ -98,10 +98,17 @@ func ScrubShapes(text string) string {
 // of the identity and of anything shaped like a phone, e-mail or ID
 // number. Only the reveal, with the grant and a reason, shows the identity.
 func SealedTitle(c CaseScope, title string, id Identity) string {
+	return SealedTitleWith(c, title, func(t string) string { return ScrubText(t, id) })
+}
+
+// SealedTitleWith is SealedTitle with the identity's Scrubber, for a
+// caller that scrubs more texts of the same identity (the matcher is a
+// regular expression compiled per identity).
+func SealedTitleWith(c CaseScope, title string, scrub func(string) string) string {
 	if !c.SecretIdentity() {
 		return title
 	}
-	return ScrubShapes(ScrubText(title, id))
+	return ScrubShapes(scrub(title))
 }
 
 // Removed is a part of a text that redaction took out.

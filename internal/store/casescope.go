@@ -133,6 +133,13 @@ func (r caseRefRow) identity() access.Identity {
 // whose identities the denouncer let be known.
 const sealable = "cases.kind = '" + access.KindDenunciation + "' AND NOT EXISTS (SELECT 1 FROM case_identities i WHERE i.case_id = cases.id AND i.keep_secret = FALSE)"
 
+// sealedAtIntake is sealable for a case being created with its one
+// identity: a denunciation whose denouncer keeps secrecy. Intake writes the
+// seal with the case rather than sealing it with an UPDATE after.
+func sealedAtIntake(kind string, keepSecret bool) bool {
+	return kind == access.KindDenunciation && keepSecret
+}
+
 // sealIdentities seals those of the cases that are denunciations whose
 // denouncer did not waive secrecy (no identity row counts as secret). It
 // never unseals: the seal follows the case's history, not its current kind

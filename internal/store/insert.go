@@ -235,7 +235,7 @@ func (db *DB) roundTrip(err error) error {
 // pgColumnTypes are the Postgres types of the columns intake writes.
 var pgColumnTypes = map[string]string{
 	"id": "bigint", "case_id": "bigint", "topic_id": "bigint", "plan_task_id": "bigint", "seq": "bigint", "size": "bigint",
-	"year": "integer", "hits": "integer", "keep_secret": "boolean", "public": "boolean",
+	"year": "integer", "hits": "integer", "keep_secret": "boolean", "public": "boolean", "identity_sealed": "boolean",
 	"received_at": "timestamptz", "due_at": "timestamptz", "created_at": "timestamptz", "updated_at": "timestamptz",
 	"consent_at": "timestamptz", "window_start": "timestamptz",
 	"code": "text", "agency": "text", "kind": "text", "channel": "text", "title": "text", "content": "text", "place": "text",
@@ -246,7 +246,7 @@ var pgColumnTypes = map[string]string{
 	"secret": "text", "template": "text", "bucket": "text", "registered_by": "text",
 	"rule_id": "text", "started_at": "timestamptz", "state": "text", "clock": "text", "explanation_vi": "text", "explanation_en": "text", "uncomputed": "text",
 	"at": "timestamptz", "actor_label": "text", "action": "text", "entity": "text", "entity_id": "text", "after_json": "jsonb",
-	"request_id": "text",
+	"request_id": "text", "head": "text", "body": "text", "contact": "text",
 }
 
 // scanRows runs a raw query and scans every row into dest (a slice). It

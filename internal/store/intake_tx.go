@@ -136,7 +136,17 @@ func (s *PetitionStore) intakeTx(tx *gorm.DB, batch []*intakeReq) error {
 	if s.db.Dialect == Postgres {
 		in, list = "= ANY(CAST(? AS text[]))", func(v []string) any { return v }
 	}
-	q := "SELECT 'd' AS src, dedup_key AS k, code AS v, received_at AS t, id AS n FROM cases WHERE dedup_key " + in + " AND received_at > ?"
+	// The recent cases with the same duplicate keys are read through
+	// cases_dedup (dedup_key, received_at). On Postgres received_at is
+	// compared as an expression, so that the planner cannot take
+	// cases_received instead: the cases received since the last ANALYZE
+	// lie past its histogram, so it expects none in the last day and
+	// would read every case of the day, a longer scan with each intake.
+	recv := "received_at"
+	if s.db.Dialect == Postgres {
+		recv = "(received_at + interval '0 s')"
+	}
+	q := "SELECT 'd' AS src, dedup_key AS k, code AS v, received_at AS t, id AS n FROM cases WHERE dedup_key " + in + " AND " + recv + " > ?"
 	args := []any{list(dedupKeys), since.UTC()}
 	if len(buckets) > 0 {
 		q += " UNION ALL SELECT 'r', bucket, '', window_start, hits FROM rate_counters WHERE bucket " + in
@@ -146,6 +156,24 @@ func (s *PetitionStore) intakeTx(tx *gorm.DB, batch []*intakeReq) error {
 		q += " UNION ALL SELECT 'i', key, request_hash || ' ' || secret, created_at, case_id FROM idempotency_keys WHERE key " + in
 		args = append(args, list(idemKeys))
 	}
+	// On Postgres the same round trip takes the ids the new cases may need
+	// (gaps in ids do not matter) and reads their topics' names for the
+	// search row, so that the cases and everything written with them go in
+	// one statement after the number is taken.
+	var topicIDs []int64
+	for _, r := range batch {
+		if r.nc.TopicID != 0 {
+			topicIDs = append(topicIDs, r.nc.TopicID)
+		}
+	}
+	if s.db.Dialect == Postgres {
+		q += " UNION ALL SELECT 'n', '', '', CAST(? AS timestamptz), nextval(pg_get_serial_sequence('cases', 'id')) FROM generate_series(1, ?)"
+		args = append(args, since.UTC(), len(batch))
+		if len(topicIDs) > 0 {
+			q += " UNION ALL SELECT 't', name_vi, name_en, CAST(? AS timestamptz), id FROM topics WHERE id = ANY(CAST(? AS bigint[]))"
+			args = append(args, since.UTC(), topicIDs)
+		}
+	}
 	var reads []struct {
 		Src, K, V string
 		T         time.Time
@@ -154,9 +182,14 @@ func (s *PetitionStore) intakeTx(tx *gorm.DB, batch []*intakeReq) error {
 	if err := s.lookup(tx, &reads, q, args...); err != nil {
 		return fmt.Errorf("intake lookups: %w", err)
 	}
-	var replayIDs []int64
+	var replayIDs, newIDs []int64
+	topics := map[int64][2]string{}
 	for _, x := range reads {
 		switch x.Src {
+		case "n":
+			newIDs = append(newIDs, x.N)
+		case "t":
+			topics[x.N] = [2]string{x.K, x.V}
 		case "d":
 			recent = append(recent, recentRow{DedupKey: x.K, ID: x.N, Code: x.V, ReceivedAt: x.T.UTC()})
 		case "r":
@@ -245,14 +278,19 @@ func (s *PetitionStore) intakeTx(tx *gorm.DB, batch []*intakeReq) error {
 	}
 
 	if len(creates) > 0 {
-		if err := s.insertCases(tx, creates); err != nil {
-			return err
+		if s.db.Dialect != Postgres && len(topicIDs) > 0 {
+			var ts []struct {
+				ID             int64
+				NameVI, NameEN string
+			}
+			if err := scanRows(tx.Raw("SELECT id, name_vi, name_en FROM topics WHERE id IN ?", topicIDs), &ts); err != nil {
+				return fmt.Errorf("intake topics: %w", err)
+			}
+			for _, t := range ts {
+				topics[t.ID] = [2]string{t.NameVI, t.NameEN}
+			}
 		}
-		ids := make([]int64, len(creates))
-		for i, r := range creates {
-			ids[i] = r.res.CaseID
-		}
-		if err := indexSearch(tx, ids); err != nil {
+		if err := s.insertCases(tx, creates, newIDs, topics); err != nil {
 			return err
 		}
 	}
@@ -268,75 +306,95 @@ func (s *PetitionStore) intakeTx(tx *gorm.DB, batch []*intakeReq) error {
 }
 
 // insertCases numbers the cases and writes them with everything that comes
-// with them, one multi-row statement per table. The numbers come first:
-// one bump of the sequence row per agency and year, whose row lock is held
-// to commit, which is what makes them gap-free and in commit order.
-// (Bumping it last instead, and giving the cases their codes with an
-// UPDATE, holds the lock for less time but writes every case row and its
-// twelve index entries twice: measured slower here.)
-func (s *PetitionStore) insertCases(tx *gorm.DB, creates []*intakeReq) error {
+// with them, one multi-row part per table. The numbers come from one bump
+// of the sequence row per agency and year, whose row lock is held to
+// commit, which is what makes them gap-free and in commit order. On
+// Postgres the cases' ids were taken before (ids, from the batch's
+// lookup), so everything is known once the numbers are: the cases, their
+// identities, events, clocks, audit rows, search rows and counters go in
+// one statement, and the lock is held over two round trips (the bump and
+// that statement) and the commit. The seal and the search row are written
+// with the case, not derived from it after (sealedAtIntake,
+// searchSource.row): no read-back under the lock.
+func (s *PetitionStore) insertCases(tx *gorm.DB, creates []*intakeReq, ids []int64, topics map[int64][2]string) error {
 	pg := s.db.Dialect == Postgres
+	if pg && ids == nil {
+		rows, err := s.db.pgQuery(tx, "SELECT nextval(pg_get_serial_sequence('cases', 'id')) FROM generate_series(1, ?)", len(creates))
+		if err != nil {
+			return fmt.Errorf("case ids: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return fmt.Errorf("case ids: %w", err)
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("case ids: %w", err)
+		}
+	}
+	if pg && len(ids) < len(creates) {
+		return fmt.Errorf("insert cases: %d ids taken for %d cases", len(ids), len(creates))
+	}
 	seqs, err := bumpSequences(s.db, tx, creates, pg)
 	if err != nil {
 		return err
 	}
+	cols := []string{"code", "agency", "year", "seq", "kind", "channel", "topic_id", "plan_task_id",
+		"title", "content", "place", "lang", "secret_salt", "secret_hash", "dedup_key", "status", "received_at",
+		"due_at", "due_rule", "due_explanation_vi", "due_explanation_en", "registered_by", "identity_sealed", "created_at", "updated_at"}
+	if pg {
+		cols = append(cols, "id")
+	}
 	rows := make([][]any, 0, len(creates))
-	for _, r := range creates {
+	for i, r := range creates {
 		nc := r.nc
 		seq := seqs[r]
 		r.res = petition.IntakeResult{Outcome: petition.Created, Code: petition.FormatCode(nc.Agency, nc.Year, seq),
 			Secret: nc.Secret, Status: petition.StatusReceived, ReceivedAt: nc.ReceivedAt.UTC(), Due: nc.Due}
 		now := nc.ReceivedAt.UTC()
-		rows = append(rows, []any{r.res.Code, nc.Agency, nc.Year, seq, string(nc.Kind), string(nc.Channel),
+		row := []any{r.res.Code, nc.Agency, nc.Year, seq, string(nc.Kind), string(nc.Channel),
 			nullID(nc.TopicID), nullID(nc.PlanTaskID), nc.Title, nc.Content, nc.Place, nc.Lang,
 			nc.Secrets.Salt, nc.Secrets.SecretHash, nc.DedupKey, string(petition.StatusReceived), now,
-			nullTime(nc.Due.At), nc.Due.RuleID, nc.Due.Explanation.VI, nc.Due.Explanation.EN, nc.RegisteredBy, now, now})
+			nullTime(nc.Due.At), nc.Due.RuleID, nc.Due.Explanation.VI, nc.Due.Explanation.EN, nc.RegisteredBy,
+			sealedAtIntake(string(nc.Kind), nc.Identity.KeepSecret), now, now}
+		if pg {
+			r.res.CaseID = ids[i]
+			row = append(row, ids[i])
+		}
+		rows = append(rows, row)
 	}
-	cases := insertPart{"cases", []string{"code", "agency", "year", "seq", "kind", "channel", "topic_id", "plan_task_id",
-		"title", "content", "place", "lang", "secret_salt", "secret_hash", "dedup_key", "status", "received_at",
-		"due_at", "due_rule", "due_explanation_vi", "due_explanation_en", "registered_by", "created_at", "updated_at"}, rows, ""}
-	q, args, err := s.partSQL(cases)
-	if err != nil {
-		return err
-	}
-	idOf := map[string]int64{}
-	if pg {
-		res, err := s.db.pgQuery(tx, q+" RETURNING id, code", args...)
+	cases := insertPart{"cases", cols, rows, ""}
+	if !pg {
+		q, args, err := s.partSQL(cases)
 		if err != nil {
-			return fmt.Errorf("insert cases: %w", err)
+			return err
 		}
-		for res.Next() {
-			var id int64
-			var code string
-			if err := res.Scan(&id, &code); err != nil {
-				res.Close()
-				return fmt.Errorf("insert cases: %w", err)
-			}
-			idOf[code] = id
-		}
-		res.Close()
-		if err := res.Err(); err != nil {
-			return fmt.Errorf("insert cases: %w", err)
-		}
-	} else {
-		var ids []struct {
+		var got []struct {
 			ID   int64
 			Code string
 		}
-		if err := scanRows(tx.Raw(q+" RETURNING id, code", args...), &ids); err != nil {
+		if err := scanRows(tx.Raw(q+" RETURNING id, code", args...), &got); err != nil {
 			return fmt.Errorf("insert cases: %w", err)
 		}
-		for _, x := range ids {
+		idOf := make(map[string]int64, len(got))
+		for _, x := range got {
 			idOf[x.Code] = x.ID
 		}
-	}
-	var idents, files, events, keys, mails, clocks [][]any
-	for _, r := range creates {
-		id, ok := idOf[r.res.Code]
-		if !ok {
-			return fmt.Errorf("insert cases: no id returned for %s", r.res.Code)
+		for _, r := range creates {
+			id, ok := idOf[r.res.Code]
+			if !ok {
+				return fmt.Errorf("insert cases: no id returned for %s", r.res.Code)
+			}
+			r.res.CaseID = id
 		}
-		r.res.CaseID = id
+	}
+	var idents, files, events, keys, mails, clocks, search [][]any
+	for _, r := range creates {
+		id := r.res.CaseID
 		nc := r.nc
 		now := nc.ReceivedAt.UTC()
 		p := nc.Identity
@@ -368,6 +426,11 @@ func (s *PetitionStore) insertCases(tx *gorm.DB, creates []*intakeReq) error {
 		if nc.QueueMail {
 			mails = append(mails, []any{id, "petition.receipt", nc.Lang, now})
 		}
+		keep := p.KeepSecret
+		t := topics[nc.TopicID]
+		search = append(search, searchSource{ID: id, Kind: string(nc.Kind), Title: nc.Title, Content: nc.Content, Place: nc.Place,
+			Sealed: sealedAtIntake(string(nc.Kind), p.KeepSecret), KeepSecret: &keep,
+			IName: p.Name, IPhone: p.Phone, IEmail: p.Email, IAddress: p.Address, IID: p.IDNumber, TopicVI: t[0], TopicEN: t[1]}.row(nil))
 	}
 	audits, err := auditRows(creates)
 	if err != nil {
@@ -383,16 +446,13 @@ func (s *PetitionStore) insertCases(tx *gorm.DB, creates []*intakeReq) error {
 		{"case_clocks", []string{"case_id", "kind", "rule_id", "started_at", "due_at", "state", "clock", "explanation_vi",
 			"explanation_en", "uncomputed", "created_at", "updated_at"}, clocks, ""},
 		{"audit_log", auditCols, audits, ""},
+		{"case_search", searchCols, search, ""},
 		hitsPart(creates),
 	}
-	if err := s.insertAll(tx, parts); err != nil {
-		return err
+	if pg {
+		parts = append([]insertPart{cases}, parts...)
 	}
-	ids := make([]int64, 0, len(creates))
-	for _, r := range creates {
-		ids = append(ids, r.res.CaseID)
-	}
-	return sealIdentities(tx, ids)
+	return s.insertAll(tx, parts)
 }
 
 // bumpSequences takes the next numbers for the created cases: one bump of

@@ -91,27 +91,38 @@ func indexSearchBatch(tx *gorm.DB, ids []int64) error {
 	b.WriteString("INSERT INTO case_search (case_id, head, body, contact) VALUES ")
 	args := make([]any, 0, 4*len(src))
 	for i, r := range src {
-		scope := access.CaseScope{CaseID: r.ID, Kind: r.Kind, Denunciation: r.Kind == access.KindDenunciation,
-			SecrecyWaived: r.KeepSecret != nil && !*r.KeepSecret, Sealed: r.Sealed}
-		id := access.Identity{Name: r.IName, Phone: r.IPhone, Email: r.IEmail, Address: r.IAddress, IDNumber: r.IID}
-		head := []string{access.SealedTitle(scope, r.Title, id), r.TopicVI, r.TopicEN}
-		head = append(head, more[r.ID]...)
-		body := access.ScrubText(r.Content+"\n"+r.Place, id)
-		if scope.SecretIdentity() {
-			body = access.ScrubShapes(body)
-		}
-		contact := ""
-		if !scope.SecretIdentity() {
-			contact = textfold.Fold(r.IName+" "+r.IPhone+" "+r.IEmail) + " " + digits(r.IPhone)
-		}
 		if i > 0 {
 			b.WriteString(", ")
 		}
 		b.WriteString("(?, ?, ?, ?)")
-		args = append(args, r.ID, textfold.Fold(strings.Join(head, " ")), textfold.Fold(body), strings.TrimSpace(contact))
+		args = append(args, r.row(more[r.ID])...)
 	}
 	b.WriteString(" ON CONFLICT (case_id) DO UPDATE SET head = excluded.head, body = excluded.body, contact = excluded.contact")
 	return tx.Exec(b.String(), args...).Error
+}
+
+// searchCols are case_search's columns, in the order of searchSource.row.
+var searchCols = []string{"case_id", "head", "body", "contact"}
+
+// row is the case's search row (case_id, head, body, contact): its texts
+// as a reader not shown the petitioner reads them, folded; more are the
+// further words of the head (units, letter numbers).
+func (r searchSource) row(more []string) []any {
+	scope := access.CaseScope{CaseID: r.ID, Kind: r.Kind, Denunciation: r.Kind == access.KindDenunciation,
+		SecrecyWaived: r.KeepSecret != nil && !*r.KeepSecret, Sealed: r.Sealed}
+	id := access.Identity{Name: r.IName, Phone: r.IPhone, Email: r.IEmail, Address: r.IAddress, IDNumber: r.IID}
+	scrub := access.Scrubber(id)
+	head := []string{access.SealedTitleWith(scope, r.Title, scrub), r.TopicVI, r.TopicEN}
+	head = append(head, more...)
+	body := scrub(r.Content + "\n" + r.Place)
+	if scope.SecretIdentity() {
+		body = access.ScrubShapes(body)
+	}
+	contact := ""
+	if !scope.SecretIdentity() {
+		contact = textfold.Fold(r.IName+" "+r.IPhone+" "+r.IEmail) + " " + digits(r.IPhone)
+	}
+	return []any{r.ID, textfold.Fold(strings.Join(head, " ")), textfold.Fold(body), strings.TrimSpace(contact)}
 }
 
 // digits is a phone number's digits alone, so "0912 345 678" is found by

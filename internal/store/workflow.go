@@ -858,9 +858,10 @@ func (s *WorkflowStore) Register(ctx context.Context, nc petition.NewCase, by ac
 	var res petition.IntakeResult
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
 		r := &intakeReq{ctx: ctx, nc: nc}
-		if err := s.ps.insertCases(tx, []*intakeReq{r}); err != nil {
+		if err := s.ps.insertCases(tx, []*intakeReq{r}, nil, nil); err != nil {
 			return err
 		}
+		// The search row again, now with the topic's names.
 		if err := indexSearch(tx, []int64{r.res.CaseID}); err != nil {
 			return err
 		}
