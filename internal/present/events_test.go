@@ -120,7 +120,7 @@ func TestTrailSentences(t *testing.T) {
 		wantEN []string
 	}
 	rows := map[petition.EventKind]row{
-		petition.EventIntake:     {note: petition.IntakeNote(petition.ChannelPost, 2, true), wantVI: []string{"Qua bưu điện", "kèm 2 tệp", "giữ bí mật"}, wantEN: []string{"By post", "2 file(s)", "secret"}},
+		petition.EventIntake:     {note: petition.IntakeNote(petition.ChannelPost, 2, true), wantVI: []string{"Qua bưu điện", "kèm 2 tệp", "được giữ bí mật"}, wantEN: []string{"By post", "2 file(s)", "kept confidential"}},
 		petition.EventRegistered: {wantVI: []string{"Văn phòng vào sổ"}, wantEN: []string{"Registered by the office"}},
 		petition.EventClassified: {note: "kind=khieu_nai subtype=disciplinary not_eligible:not_signed within_competence complexity=complex criteria=a,dd — Đã xác minh tại chỗ",
 			wantVI: []string{"Phân loại là Khiếu nại", "không đủ điều kiện xử lý (Đơn không có chữ ký", "thuộc thẩm quyền", "Phức tạp", "tiêu chí a, đ", "Ghi chú: Đã xác minh"},
@@ -149,6 +149,11 @@ func TestTrailSentences(t *testing.T) {
 		petition.EventReportedBack:        {note: "6/BC", wantVI: []string{"Đã báo cáo kết quả"}, wantEN: []string{"result was reported"}},
 		petition.EventReceptionRefused:    {note: "Say rượu", wantVI: []string{"Từ chối tiếp công dân"}, wantEN: []string{"Reception refused"}},
 		petition.EventRefusalNoticeSent:   {note: "7/TB", wantVI: []string{"thông báo từ chối tiếp"}, wantEN: []string{"notice refusing reception"}},
+		petition.EventDialogueScheduled:   {note: "09:00 15/12/2026, Phòng họp Sở — Ông A, bà B", wantVI: []string{"Lên lịch đối thoại: 09:00 15/12/2026"}, wantEN: []string{"Dialogue scheduled: 09:00 15/12/2026"}},
+		petition.EventDialogueNoticeSent:  {note: "8/TB", wantVI: []string{"thông báo tổ chức đối thoại"}, wantEN: []string{"written notice of the dialogue was sent"}},
+		petition.EventDialogueHeld:        {note: "9/BB", wantVI: []string{"Đã đối thoại"}, wantEN: []string{"Dialogue held"}},
+		petition.EventDialogueAbsent:      {note: "10/BB", wantVI: []string{"vắng mặt không có lý do chính đáng"}, wantEN: []string{"did not come"}},
+		petition.EventDialogueExcused:     {note: "11/BB", wantVI: []string{"vắng mặt có lý do chính đáng"}, wantEN: []string{"absent for a good reason"}},
 		petition.EventChased:              {note: "Khẩn trương", unit: "Phòng A", wantVI: []string{"Đôn đốc Phòng A: Khẩn trương"}, wantEN: []string{"Phòng A chased: Khẩn trương"}},
 		petition.EventStaffReopened:       {note: "Trả lời chưa đầy đủ", wantVI: []string{"Mở lại hồ sơ đã trả lời", "lý do: Trả lời chưa đầy đủ"}, wantEN: []string{"reopened", "reason: Trả lời chưa đầy đủ"}},
 	}
