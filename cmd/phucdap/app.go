@@ -14,6 +14,7 @@ import (
 	"github.com/phucdap/phucdap/internal/org"
 	"github.com/phucdap/phucdap/internal/plan"
 	"github.com/phucdap/phucdap/internal/platform"
+	"github.com/phucdap/phucdap/internal/progress"
 	"github.com/phucdap/phucdap/internal/store"
 )
 
@@ -268,7 +269,7 @@ func cmdPlanImport(ctx context.Context, env *cliEnv, args []string) error {
 	if _, err := a.units.EnsureUnits(ctx, org.DefaultUnits()); err != nil {
 		return err
 	}
-	rep, err := a.plans.Import(ctx, data, fs.Arg(0))
+	rep, err := a.plans.Import(progress.With(ctx, progress.For(env.stderr)), data, fs.Arg(0))
 	if err != nil {
 		var pe *plan.ParseError
 		if errors.As(err, &pe) {

@@ -47,6 +47,11 @@ func TestPlanImportIsIdempotentAndCSVRoundTrips(t *testing.T) {
 		if !strings.Contains(out, "plan 55/KH-SXD: created") || !strings.Contains(out, "tasks created: 11") {
 			t.Errorf("first import said:\n%s", out)
 		}
+		// Its progress goes to stderr, as lines (not a terminal).
+		if !strings.Contains(errOut, "plan 55/KH-SXD: tasks: 0% (0/11)\n") || !strings.Contains(errOut, "plan 55/KH-SXD: tasks: 100% (11/11)\n") ||
+			!strings.Contains(errOut, "plan 55/KH-SXD: tasks: done (11)\n") {
+			t.Errorf("first import's progress:\n%s", errOut)
+		}
 		out, _, err = runCLI(t, env, "plan", "import", seed)
 		if err != nil || !strings.Contains(out, "plan 55/KH-SXD: unchanged") || strings.Contains(out, "created") {
 			t.Errorf("second import: %v\n%s", err, out)

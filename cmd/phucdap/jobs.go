@@ -9,6 +9,7 @@ import (
 
 	"github.com/phucdap/phucdap/internal/alert"
 	"github.com/phucdap/phucdap/internal/jobs"
+	"github.com/phucdap/phucdap/internal/progress"
 )
 
 // registry is every scheduled job with its defaults: the alert service's,
@@ -84,7 +85,9 @@ func cmdJobsRun(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	defer a.Close()
-	res, err := a.scheduler.RunManual(ctx, pos[0], jobs.Manual{At: when, By: "cli"})
+	// Long work (the KPI rollup, a clock recompute) says how far it has
+	// gone on stderr: a bar on a terminal, lines otherwise.
+	res, err := a.scheduler.RunManual(progress.With(ctx, progress.For(env.stderr)), pos[0], jobs.Manual{At: when, By: "cli"})
 	if err != nil {
 		if errors.Is(err, jobs.ErrUnknownJob) {
 			return usageError{describe(err).Error() + "; see phucdap jobs list"}

@@ -47,7 +47,13 @@ func withSMTP(m alerttest.Mailpit) func(*config.Config) {
 
 func (ta *testApp) runJob(t *testing.T, name string, at time.Time) jobs.Run {
 	t.Helper()
-	res, err := ta.scheduler.RunManual(context.Background(), name, jobs.Manual{At: at, By: "test"})
+	return ta.runJobCtx(t, context.Background(), name, at)
+}
+
+// runJobCtx is runJob with a context (one carrying a progress reporter).
+func (ta *testApp) runJobCtx(t *testing.T, ctx context.Context, name string, at time.Time) jobs.Run {
+	t.Helper()
+	res, err := ta.scheduler.RunManual(ctx, name, jobs.Manual{At: at, By: "test"})
 	if err != nil {
 		t.Fatalf("run %s: %v", name, err)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/caseclock"
 	"github.com/phucdap/phucdap/internal/httpapi"
+	"github.com/phucdap/phucdap/internal/progress"
 )
 
 type clockRow struct {
@@ -75,9 +77,16 @@ func TestCalendarEditRecomputesOpenClocks(t *testing.T) {
 		if res.StatusCode != 200 {
 			t.Fatalf("PUT 2026: %d %s", res.StatusCode, b)
 		}
-		run := ta.runJob(t, "recompute-clocks", lateAt)
+		// The recompute says how far it has gone (plain lines: the
+		// writer is not a terminal).
+		var prog bytes.Buffer
+		run := ta.runJobCtx(t, progress.With(ctx, progress.Lines(&prog)), "recompute-clocks", lateAt)
 		if run.Counts["moved"] < 1 {
 			t.Fatalf("recompute moved nothing: %v", run.Counts)
+		}
+		if want := fmt.Sprintf("recompute clocks: started\nrecompute clocks: %d done\n", run.Counts["checked"]); !strings.HasPrefix(prog.String(), want) ||
+			!strings.HasSuffix(prog.String(), fmt.Sprintf("recompute clocks: done (%d)\n", run.Counts["checked"])) {
+			t.Errorf("recompute progress:\n%s", prog.String())
 		}
 
 		after := ta.firstClock(t, open)

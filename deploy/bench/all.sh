@@ -14,9 +14,9 @@
 # seconds (default 120), and notes when it could not.
 #
 # Needs: wrk, pgbench and psql, a PostgreSQL at PHUCDAP_BENCH_PG (default
-# postgres://postgres@127.0.0.1:5432, trust auth), where it creates and keeps
-# phucdap_bench and phucdap_bench_floor (…_quick for -quick), so that later
-# runs skip the seeding. The floors are deploy/bench/floor (a bare
+# postgres://postgres@127.0.0.1:5432, trust auth), where it creates
+# phucdap_bench and phucdap_bench_floor (…_quick for -quick) and drops them
+# when it ends, unless KEEP_DBS=1 (later runs then skip the seeding). The floors are deploy/bench/floor (a bare
 # echo+pgx / echo+glebarez program) and the pgbench scripts in
 # deploy/bench/pgbench.
 # Knobs: ROUNDS, DURATION (wrk -d), CONNS (wrk -c), POOL (both pools), CASES.
@@ -49,13 +49,21 @@ bin=$(mktemp -d)
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+  for p in "${pids[@]}"; do while kill -0 "$p" 2>/dev/null; do sleep 0.1; done; done
   rm -rf "$bin"
+  # The databases go with the run unless KEEP_DBS=1 (a later run then
+  # skips the seeding).
+  if [ "${KEEP_DBS:-0}" != 1 ]; then
+    for d in "$app_db" "$floor_db"; do
+      psql "$PG/postgres" -Xqc "DROP DATABASE IF EXISTS $d WITH (FORCE)" 2>/dev/null || echo "could not drop $d; drop it by hand" >&2
+    done
+  fi
 }
 trap cleanup EXIT
 
 step=0
 steps=9
-say() { step=$((step + 1)); echo "[$step/$steps $(date -u +%H:%M:%S) load $(load)] $*"; }
+say() { step=$((step + 1)); echo "[$step/$steps $((100 * (step - 1) / steps))% $(date -u +%H:%M:%S) load $(load)] $*"; }
 note() { echo "  note: $*"; echo "$*" >> "$notes"; }
 load() { cut -d' ' -f1 /proc/loadavg; }
 # retry CMD…: a few tries, for a PostgreSQL that other work fills to

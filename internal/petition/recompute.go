@@ -8,6 +8,7 @@ import (
 
 	"github.com/phucdap/phucdap/internal/caseclock"
 	"github.com/phucdap/phucdap/internal/deadline"
+	"github.com/phucdap/phucdap/internal/progress"
 )
 
 // A calendar or rule change recomputes the running clocks: a
@@ -105,6 +106,9 @@ func RecomputeOpenClocks(ctx context.Context, st RecomputeStore, eng *deadline.E
 		return counts, err
 	}
 	counts["request"] = int(req.ID)
+	rp := progress.From(ctx)
+	rp.Start("recompute clocks", 0)
+	defer rp.Done()
 	for {
 		if err := ctx.Err(); err != nil {
 			return counts, err
@@ -129,6 +133,7 @@ func RecomputeOpenClocks(ctx context.Context, st RecomputeStore, eng *deadline.E
 			return counts, err
 		}
 		counts["checked"] += b.Checked
+		rp.Add(int64(b.Checked))
 		counts["moved"] += len(b.Moves)
 		counts["failed"] += b.Failed
 		req.LastClockID = b.Last

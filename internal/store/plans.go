@@ -11,6 +11,7 @@ import (
 
 	"github.com/phucdap/phucdap/internal/org"
 	"github.com/phucdap/phucdap/internal/plan"
+	"github.com/phucdap/phucdap/internal/progress"
 )
 
 type planRow struct {
@@ -180,6 +181,9 @@ func (s *PlanStore) resolveUnits(tx *gorm.DB, p *plan.Plan, now time.Time, rep *
 }
 
 func (s *PlanStore) syncTasks(tx *gorm.DB, planID int64, p *plan.Plan, unitIDs map[string]int64, rep *plan.ImportReport) (bool, error) {
+	rp := progress.From(tx.Statement.Context)
+	rp.Start("plan "+p.Number+": tasks", int64(len(p.Tasks())))
+	defer rp.Done()
 	old, err := s.load(tx, planID)
 	if err != nil {
 		return false, err
@@ -218,6 +222,7 @@ func (s *PlanStore) syncTasks(tx *gorm.DB, planID int64, p *plan.Plan, unitIDs m
 			changed = true
 		}
 		for _, t := range d.Tasks {
+			rp.Add(1)
 			pos++
 			seenTasks[t.Key] = true
 			prev, existed := oldTasks[t.Key]

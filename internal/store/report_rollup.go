@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/phucdap/phucdap/internal/calendar"
+	"github.com/phucdap/phucdap/internal/progress"
 	"github.com/phucdap/phucdap/internal/report"
 )
 
@@ -118,6 +119,9 @@ func (s *ReportStore) Rollup(ctx context.Context, through calendar.Date, loc *ti
 			}
 			return nil
 		}
+		rp := progress.From(ctx)
+		rp.Start(fmt.Sprintf("KPI rollup %s–%s", from, through), int64(len(factSlices)))
+		defer rp.Done()
 		for _, by := range factSlices {
 			b := s.qb()
 			b.w("INSERT INTO report_facts (day, slice, slice_key, rd, ad, met, on_time, late, extended, extended_on_time,",
@@ -137,6 +141,7 @@ func (s *ReportStore) Rollup(ctx context.Context, through calendar.Date, loc *ti
 			if err := tx.Exec(b.String(), b.args...).Error; err != nil {
 				return err
 			}
+			rp.Add(1)
 		}
 		days = through.Sub(from) + 1
 		return tx.Exec("UPDATE report_rollup SET through = ?, taken_at = ? WHERE id = 1", through.String(), now.UTC()).Error

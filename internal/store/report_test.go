@@ -20,6 +20,7 @@ import (
 	"github.com/phucdap/phucdap/internal/petition"
 	"github.com/phucdap/phucdap/internal/plan"
 	"github.com/phucdap/phucdap/internal/platform"
+	"github.com/phucdap/phucdap/internal/progress"
 	"github.com/phucdap/phucdap/internal/report"
 	"github.com/phucdap/phucdap/internal/store"
 	"github.com/phucdap/phucdap/internal/storetest"
@@ -258,13 +259,21 @@ func TestKPIMonth(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w := newKPIWorld(t, db)
 		t.Run("live", func(t *testing.T) { checkNovember(t, w) })
-		days, err := w.svc.Rollup(context.Background())
+		// The rollup says how far it has gone, a line a tenth of the way
+		// (the writer is not a terminal).
+		var prog bytes.Buffer
+		days, err := w.svc.Rollup(progress.With(context.Background(), progress.Lines(&prog)))
 		if err != nil {
 			t.Fatal(err)
 		}
 		// From the first answer (c9's, 5 November) to 30 November.
 		if days != 26 {
 			t.Errorf("rolled %d days, want 26", days)
+		}
+		lines := strings.Split(strings.TrimSpace(prog.String()), "\n")
+		if len(lines) < 3 || !strings.HasPrefix(lines[0], "KPI rollup 2026-11-05–2026-11-30: 0% (0/") ||
+			!strings.Contains(lines[len(lines)-2], ": 100% (") || !strings.Contains(lines[len(lines)-1], ": done (") {
+			t.Errorf("rollup progress:\n%s", prog.String())
 		}
 		if again, err := w.svc.Rollup(context.Background()); err != nil || again != 0 {
 			t.Errorf("second rollup: %d days, %v", again, err)
