@@ -35,7 +35,8 @@ func dutyClock(t *testing.T, st *petition.CaseState, rule string) petition.Clock
 // denunciation's conclusion (Art. 40, 7 working days). Each clock opens at
 // its step, is met by its action (one through the API), or goes late and
 // is flagged by the sweep with the office's alert; November's on-time
-// figures count one on time, one late, one open and late. The notice to
+// figures count one on time, one late, one open and late. Each clock is
+// alerted: the notice as due soon, the dispatch and the publication late. The notice to
 // the person denounced is refused while it names the denouncer, and
 // nothing the action records carries the denouncer's identity.
 func TestDutyTimers(t *testing.T) {
@@ -72,6 +73,13 @@ func TestDutyTimers(t *testing.T) {
 		// Not before it is owed: no conclusion yet.
 		ta.refuse(t, office, den, petition.DutyInput{Act: petition.ActConclusionPublished, DocumentRef: "01/TB"}, fault.Conflict, "workflow.no_open_duty")
 
+		// Fri 06/11, three working days before: the notice is alerted as
+		// due soon.
+		ta.setLocal(t, "2026-11-06 08:00")
+		ta.runJob(t, "due-soon", time.Time{})
+		if n := ta.count(t, "SELECT COUNT(*) FROM alerts WHERE clock_id = ? AND kind LIKE 'due_soon%'", notify.ID); n < 1 {
+			t.Errorf("no due-soon alert on the notice to the parties")
+		}
 		// The notice to the person denounced may not name the denouncer.
 		ta.setLocal(t, "2026-11-06 09:00")
 		for _, leak := range []string{"Ông " + denouncer + " tố cáo ông về việc thu tiền.", "Người tố cáo (điện thoại " + phone + ") phản ánh việc thu tiền."} {
@@ -138,6 +146,15 @@ func TestDutyTimers(t *testing.T) {
 		ta.act(t, office, cmp, petition.SuspendInput{Reason: "Chờ kết quả giám định", DecisionNo: "32/QĐ-SXD"})
 		send := dutyClock(t, ta.caseState(t, cmp), deadline.SuspensionSend)
 		dueIs(t, "send the suspension decision", send.DueAt, ta.dateEnd(t, "2026-11-10"))
+		// Wed 11/11, not yet sent: the sweep flags it late and alerts.
+		ta.setLocal(t, "2026-11-11 09:00")
+		ta.runJob(t, "overdue-sweep", time.Time{})
+		if n := ta.count(t, "SELECT COUNT(*) FROM case_clocks WHERE id = ? AND late_flagged_at IS NOT NULL", send.ID); n != 1 {
+			t.Errorf("the unsent suspension decision is not flagged late")
+		}
+		if n := ta.count(t, "SELECT COUNT(*) FROM alerts WHERE clock_id = ? AND kind NOT LIKE 'due_soon%'", send.ID); n < 1 {
+			t.Errorf("no late alert on the unsent suspension decision")
+		}
 		ta.setLocal(t, "2026-11-12 15:00")
 		code := ta.caseState(t, cmp).Code
 		ta.callJSON(t, http.MethodPost, "/api/v1/cases/"+code+"/suspension_sent", tok, map[string]any{"document_ref": "33/CV-SXD", "done_on": "2026-11-12"}, http.StatusOK, nil)
