@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
 	"time"
@@ -98,7 +99,11 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 		if busy <= 0 {
 			busy = 10 * time.Second
 		}
-		dsn := "file:" + o.Path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(" + fmt.Sprint(busy.Milliseconds()) + ")" +
+		// The path is escaped as a URI path: SQLite reads the DSN as a URI,
+		// so an unescaped "#" or "?" in it ended the file name there (a
+		// test's temp dir "…sqlite#01…" opened the file "…sqlite", shared by
+		// every run), and "%" started an escape.
+		dsn := "file:" + (&url.URL{Path: o.Path}).EscapedPath() + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(" + fmt.Sprint(busy.Milliseconds()) + ")" +
 			"&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_txlock=immediate"
 		g, err = gorm.Open(sqlite.Open(dsn), cfg)
 	case Postgres:
