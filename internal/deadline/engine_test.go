@@ -589,3 +589,18 @@ func TestBackwardCount(t *testing.T) {
 		t.Errorf("a backward rule with extensions validates")
 	}
 }
+
+// A complaint against a disciplinary decision has one resolution period
+// for both rounds (Luật Khiếu nại Art. 50: "lần đầu, lần hai"): 30 days,
+// 45 if complex, never Art. 37's second-round 45/60.
+func TestDisciplineOnePeriodBothRounds(t *testing.T) {
+	r, err := newEngine(t).RuleFor(DisciplineResolve, calendar.MustDate("2026-11-02"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, round := range []int{1, 2} {
+		if n, cx := r.LimitFor(round, ComplexityNone, false), r.LimitFor(round, Complex, false); n != 30 || cx != 45 {
+			t.Errorf("round %d: %d / %d days, want 30 / 45", round, n, cx)
+		}
+	}
+}

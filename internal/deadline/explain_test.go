@@ -185,10 +185,11 @@ func TestExplainEveryRule(t *testing.T) {
 		{Request{RuleID: DisciplineAccept, StartDate: d("2026-08-20")}, want{
 			vi: []string{"Khiếu nại quyết định kỷ luật lần đầu: thụ lý trong 10 ngày kể từ ngày nhận (Luật Khiếu nại 2011, Điều 50)", "Hạn: hết ngày 03/09/2026"},
 			en: []string{"First complaint against a disciplinary decision: accept within 10 days from receipt (Law on Complaints 2011, Art. 50)", "Due: end of 3 September 2026"}}},
-		// Accepted 23/07/2026, second round, complex: 60 days, Mon 21/09.
+		// Accepted 23/07/2026, second round, complex: Art. 50 gives both
+		// rounds 45 days, to Sun 06/09, rolled to Mon 07/09.
 		{Request{RuleID: DisciplineResolve, StartDate: d("2026-07-23"), Round: 2, Complexity: Complex}, want{
-			vi: []string{"Khiếu nại quyết định kỷ luật lần hai (vụ việc phức tạp): giải quyết trong 60 ngày kể từ ngày thụ lý (Luật Khiếu nại 2011, Điều 50)", "Hạn: hết ngày 21/09/2026"},
-			en: []string{"Second complaint against a disciplinary decision (complex case): resolve within 60 days from acceptance (Law on Complaints 2011, Art. 50)", "Due: end of 21 September 2026"}}},
+			vi: []string{"Khiếu nại quyết định kỷ luật lần hai (vụ việc phức tạp): giải quyết trong 45 ngày kể từ ngày thụ lý (Luật Khiếu nại 2011, Điều 50)", "Hạn: hết ngày 07/09/2026"},
+			en: []string{"Second complaint against a disciplinary decision (complex case): resolve within 45 days from acceptance (Law on Complaints 2011, Art. 50)", "Due: end of 7 September 2026"}}},
 		{Request{RuleID: DenunciationInitial, StartDate: d("2026-02-12")}, want{
 			vi: []string{"Luật Tố cáo 2018, Điều 24(1)", "14/02/2026–22/02/2026 (Tết Nguyên đán)"},
 			en: []string{"14–22 February 2026 (Lunar New Year (Tết))"}}},

@@ -548,10 +548,13 @@ func DefaultRules() []Rule {
 			VersionBasisEN: "the date the complaint against the disciplinary decision was received (Law on Complaints 2011, Art. 50; one version)",
 		},
 		{
-			// Art. 50: first round 30 days, 45 if complex; second round 45,
-			// 60 if complex; no longer period for remote areas.
+			// Art. 50 sets one period for both rounds ("Thời hạn thụ lý và
+			// giải quyết khiếu nại lần đầu, lần hai như sau"): 30 days, 45 if
+			// complex; no longer period for remote areas. (An earlier
+			// version gave the second round 45/60, Art. 37's general limits,
+			// which Art. 50 does not say.)
 			ID: DisciplineResolve, Kind: KindComplaint, Step: StepResolve,
-			Limit: 30, ComplexLimit: 45, Round2Limit: 45, Round2ComplexLimit: 60,
+			Limit: 30, ComplexLimit: 45,
 			Unit: CalendarDays, Start: StartAcceptance, PauseRestarts: true, EffectiveFrom: past,
 			LegalBasis:        "Luật Khiếu nại 2011, Điều 50",
 			LegalBasisEN:      "Law on Complaints 2011, Art. 50",
