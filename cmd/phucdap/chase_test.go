@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"encoding/csv"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -212,6 +214,21 @@ func TestChaseNotifiesTrailsAndCounts(t *testing.T) {
 		_, tbl := b.get("/staff/reports/table")
 		if !strings.Contains(tbl, "Đôn đốc") {
 			t.Errorf("the report table has no chase column")
+		}
+		_, csvText := b.get("/staff/reports/table.csv")
+		recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(csvText, "\ufeff"))).ReadAll()
+		if err != nil || len(recs) < 2 {
+			t.Fatalf("report CSV: %v %q", err, csvText)
+		}
+		col := slices.Index(recs[0], "Lượt đôn đốc đơn vị")
+		byCode := map[string]string{}
+		for _, r := range recs[1:] {
+			if col >= 0 {
+				byCode[r[0]] = r[col]
+			}
+		}
+		if col < 0 || byCode["PQLXD"] != "1" || byCode["PQHKT"] != "1" {
+			t.Errorf("report CSV chases by unit: column %d, %v", col, byCode)
 		}
 	})
 }

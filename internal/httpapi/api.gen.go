@@ -2328,7 +2328,7 @@ type Alert struct {
 	DueAt     *time.Time      `json:"due_at,omitempty"`
 	Id        int64           `json:"id"`
 
-	// Kind late, escalated, due_soon.N (N working days ahead) or calendar.
+	// Kind late, escalated, due_soon.N (N working days ahead), calendar, or chase (the office or leadership chased the unit on the case: code, kind, due time and link only).
 	Kind   string     `json:"kind"`
 	Link   *string    `json:"link,omitempty"`
 	ReadAt *time.Time `json:"read_at,omitempty"`

@@ -43,7 +43,7 @@ var reportHeader = []string{"Mã", "Tên", "Tiếp nhận trong kỳ", "Kỳ tr�
 	"Lượt đánh giá", "Hài lòng (4–5 sao)", "Tỷ lệ hài lòng (%)", "Điểm bình quân", "Mở lại (không đồng ý)",
 	"Thời gian trả lời trung vị (ngày làm việc)", "Thời gian trả lời P90 (ngày làm việc)",
 	"Phối hợp đúng hạn", "Phối hợp quá hạn", "Phối hợp đang quá hạn",
-	"Nghĩa vụ thông báo, gửi, công khai đúng hạn", "Nghĩa vụ quá hạn", "Nghĩa vụ đang quá hạn", "Ít vụ việc"}
+	"Nghĩa vụ thông báo, gửi, công khai đúng hạn", "Nghĩa vụ quá hạn", "Nghĩa vụ đang quá hạn", "Lượt đôn đốc đơn vị", "Ít vụ việc"}
 
 func rateCell(r Rate) string {
 	if !r.Defined() {
@@ -80,7 +80,7 @@ func reportRecord(r Row, name string) []string {
 		i64(r.Extended), i64(r.ExtendedOnTime), i64(r.Extensions), i64(r.NotEligible), i64(r.Forwarded), i64(r.Guided), i64(r.Withdrawn),
 		i64(r.Rated), i64(r.Satisfied), rateCell(r.Satisfaction()), mean, i64(r.Reopened), med, p90,
 		i64(r.ContribOnTime), i64(r.ContribLate), i64(r.ContribOpenLate),
-		i64(r.DutyOnTime), i64(r.DutyLate), i64(r.DutyOpenLate), small}
+		i64(r.DutyOnTime), i64(r.DutyLate), i64(r.DutyOpenLate), i64(r.Chased), small}
 }
 
 // WriteReportCSV writes a report as CSV (UTF-8 with a BOM): a row per

@@ -204,8 +204,10 @@ func TestReportCSVRoundTrip(t *testing.T) {
 		t.Fatalf("records %v", recs)
 	}
 	// The duties owed besides the answer are counted like the
-	// contributions, in three columns before the small-sample mark.
-	if h := recs[0]; len(h) != len(recs[4]) || h[len(h)-4] != "Nghĩa vụ thông báo, gửi, công khai đúng hạn" || h[len(h)-2] != "Nghĩa vụ đang quá hạn" {
+	// contributions, in three columns; then the chases, before the
+	// small-sample mark.
+	if h := recs[0]; len(h) != len(recs[4]) || h[len(h)-5] != "Nghĩa vụ thông báo, gửi, công khai đúng hạn" || h[len(h)-3] != "Nghĩa vụ đang quá hạn" ||
+		h[len(h)-2] != "Lượt đôn đốc đơn vị" {
 		t.Errorf("header %v (%d columns, rows %d)", h, len(h), len(recs[4]))
 	}
 	got := [][]string{recs[1][:10], recs[2][:10], recs[3][:10], recs[4][:10]}
