@@ -10,17 +10,21 @@ import (
 )
 
 type intakeReq struct {
-	ctx  context.Context
-	nc   petition.NewCase
-	res  petition.IntakeResult
-	err  error
-	done chan struct{}
-	lead chan struct{}
+	ctx    context.Context
+	nc     petition.NewCase
+	search *searchTexts // made before the batch (searchTextsOf)
+	res    petition.IntakeResult
+	err    error
+	done   chan struct{}
+	lead   chan struct{}
 }
 
 // Intake records a new case (see PetitionStore for the batching).
 func (s *PetitionStore) Intake(ctx context.Context, nc petition.NewCase) (petition.IntakeResult, error) {
-	r := &intakeReq{ctx: ctx, nc: nc, done: make(chan struct{}), lead: make(chan struct{}, 1)}
+	// The search texts are made here, in the submission's own goroutine,
+	// not by the batch's writer: they are most of intake's CPU.
+	st := searchTextsOf(nc)
+	r := &intakeReq{ctx: ctx, nc: nc, search: &st, done: make(chan struct{}), lead: make(chan struct{}, 1)}
 	s.mu.Lock()
 	if s.leaders < max(s.Writers, 1) {
 		s.leaders++

@@ -426,11 +426,13 @@ func (s *PetitionStore) insertCases(tx *gorm.DB, creates []*intakeReq, ids []int
 		if nc.QueueMail {
 			mails = append(mails, []any{id, "petition.receipt", nc.Lang, now})
 		}
-		keep := p.KeepSecret
+		st := r.search
+		if st == nil {
+			x := searchTextsOf(nc)
+			st = &x
+		}
 		t := topics[nc.TopicID]
-		search = append(search, searchSource{ID: id, Kind: string(nc.Kind), Title: nc.Title, Content: nc.Content, Place: nc.Place,
-			Sealed: sealedAtIntake(string(nc.Kind), p.KeepSecret), KeepSecret: &keep,
-			IName: p.Name, IPhone: p.Phone, IEmail: p.Email, IAddress: p.Address, IID: p.IDNumber, TopicVI: t[0], TopicEN: t[1]}.row(nil))
+		search = append(search, st.row(id, t[0], t[1], nil))
 	}
 	audits, err := auditRows(creates)
 	if err != nil {
@@ -453,6 +455,15 @@ func (s *PetitionStore) insertCases(tx *gorm.DB, creates []*intakeReq, ids []int
 		parts = append([]insertPart{cases}, parts...)
 	}
 	return s.insertAll(tx, parts)
+}
+
+// searchTextsOf are the search texts of a case intake creates from nc.
+func searchTextsOf(nc petition.NewCase) searchTexts {
+	p := nc.Identity
+	keep := p.KeepSecret
+	return searchSource{Kind: string(nc.Kind), Title: nc.Title, Content: nc.Content, Place: nc.Place,
+		Sealed: sealedAtIntake(string(nc.Kind), p.KeepSecret), KeepSecret: &keep,
+		IName: p.Name, IPhone: p.Phone, IEmail: p.Email, IAddress: p.Address, IID: p.IDNumber}.texts()
 }
 
 // bumpSequences takes the next numbers for the created cases: one bump of

@@ -108,12 +108,22 @@ var searchCols = []string{"case_id", "head", "body", "contact"}
 // as a reader not shown the petitioner reads them, folded; more are the
 // further words of the head (units, letter numbers).
 func (r searchSource) row(more []string) []any {
+	return r.texts().row(r.ID, r.TopicVI, r.TopicEN, more)
+}
+
+// searchTexts are the parts of a search row that depend on the case's own
+// texts and identity (the scrub, a regular expression per identity, is
+// most of the work), apart from its id and the names of its topic: intake
+// makes them before its submission joins a batch.
+type searchTexts struct {
+	title, body, contact string
+}
+
+func (r searchSource) texts() searchTexts {
 	scope := access.CaseScope{CaseID: r.ID, Kind: r.Kind, Denunciation: r.Kind == access.KindDenunciation,
 		SecrecyWaived: r.KeepSecret != nil && !*r.KeepSecret, Sealed: r.Sealed}
 	id := access.Identity{Name: r.IName, Phone: r.IPhone, Email: r.IEmail, Address: r.IAddress, IDNumber: r.IID}
 	scrub := access.Scrubber(id)
-	head := []string{access.SealedTitleWith(scope, r.Title, scrub), r.TopicVI, r.TopicEN}
-	head = append(head, more...)
 	body := scrub(r.Content + "\n" + r.Place)
 	if scope.SecretIdentity() {
 		body = access.ScrubShapes(body)
@@ -122,7 +132,12 @@ func (r searchSource) row(more []string) []any {
 	if !scope.SecretIdentity() {
 		contact = textfold.Fold(r.IName+" "+r.IPhone+" "+r.IEmail) + " " + digits(r.IPhone)
 	}
-	return []any{r.ID, textfold.Fold(strings.Join(head, " ")), textfold.Fold(body), strings.TrimSpace(contact)}
+	return searchTexts{title: access.SealedTitleWith(scope, r.Title, scrub), body: textfold.Fold(body), contact: strings.TrimSpace(contact)}
+}
+
+func (t searchTexts) row(id int64, topicVI, topicEN string, more []string) []any {
+	head := append([]string{t.title, topicVI, topicEN}, more...)
+	return []any{id, textfold.Fold(strings.Join(head, " ")), t.body, t.contact}
 }
 
 // digits is a phone number's digits alone, so "0912 345 678" is found by
