@@ -100,7 +100,8 @@ func TestChaseAndReopenInBrowser(t *testing.T) {
 	if s := pg.text("#case-status"); !strings.Contains(s, "mở lại") && !strings.Contains(s, "Mở lại") {
 		t.Errorf("status after reopening: %q", s)
 	}
-	if s := eval(`document.querySelector("main").innerText`); !strings.Contains(s, "Mở lại hồ sơ đã trả lời, tiếp tục xem xét ở hồ sơ mới; lý do: Phường chưa xử lý dứt điểm") {
+	if s := eval(`document.querySelector("main").innerText`); !strings.Contains(s, "Mở lại hồ sơ đã trả lời, tiếp tục xem xét ở hồ sơ mới; lý do: Phường chưa xử lý dứt điểm") ||
+		!strings.Contains(s, "Cơ quan mở lại hồ sơ để xem xét tiếp với mã SXD-") {
 		t.Errorf("the trail lacks the reopening:\n%s", s)
 	}
 	shot("chase-reopened.png")

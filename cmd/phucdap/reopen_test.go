@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -107,6 +108,21 @@ func TestStaffReopenKeepsTheFrozenResult(t *testing.T) {
 		}
 		if v, _ := ta.publicTimeline(t, follow.Code, r.Secret); v.Code != follow.Code {
 			t.Errorf("the citizen cannot follow %s with the case's secret", follow.Code)
+		}
+		// The citizen reads that the agency reopened the case, and the new
+		// code; not the reason.
+		v, _ := ta.publicTimeline(t, r.Code, r.Secret)
+		told := false
+		for _, e := range v.Timeline {
+			if e.Kind == string(petition.EventAgencyReopened) && strings.Contains(e.Text, "Cơ quan mở lại hồ sơ để xem xét tiếp với mã "+follow.Code) {
+				told = true
+			}
+			if strings.Contains(e.Text, "dứt điểm") || e.Kind == string(petition.EventStaffReopened) {
+				t.Errorf("the citizen's timeline carries the reason: %+v", e)
+			}
+		}
+		if !told {
+			t.Errorf("the citizen's timeline does not say the case goes on as %s: %+v", follow.Code, v.Timeline)
 		}
 
 		hist, err := ta.workflow.History(ctx, r.CaseID)

@@ -103,7 +103,10 @@ const (
 	EventChased EventKind = "chased"
 	// EventStaffReopened: the office or leadership reopened an answered
 	// case; Note is the reason, the follow-up case is linked (internal).
-	EventStaffReopened EventKind = "staff_reopened"
+	// EventAgencyReopened tells the citizen, with the follow-up's code
+	// (public; never the reason).
+	EventStaffReopened  EventKind = "staff_reopened"
+	EventAgencyReopened EventKind = "agency_reopened"
 	// A dialogue with the complainant scheduled, its notice sent, and its
 	// outcome: held, the complainant absent without a good reason, or
 	// absent with one (the dialogue is owed again).
@@ -128,7 +131,7 @@ var EventKinds = map[EventKind]EventShown{
 	EventPartiesNotified: Internal, EventSuspensionSent: Internal, EventConclusionPublished: Internal,
 	EventReportRequested: Internal, EventReportSent: Internal, EventReportedBack: Internal,
 	EventReceptionRefused: Internal, EventRefusalNoticeSent: Internal,
-	EventChased: Internal, EventStaffReopened: Internal,
+	EventChased: Internal, EventStaffReopened: Internal, EventAgencyReopened: Public,
 	EventDialogueScheduled: Internal, EventDialogueNoticeSent: Internal, EventDialogueHeld: Internal,
 	EventDialogueAbsent: Internal, EventDialogueExcused: Internal,
 }

@@ -28,6 +28,9 @@ func (in StaffReopenInput) decide(d *decision) error {
 	follow := FollowUpCase(st.Agency, yearIn(d.now, d.loc()), st.Kind, st.Channel, st.TopicID, st.PlanTaskID, st.Title, st.Lang, reason, d.now, due)
 	follow.RegisteredBy = d.by.Label()
 	d.ch.Children = []NewChild{{Relation: "follow_up", Case: follow}}
+	// The citizen reads that the case goes on, and under which code (the
+	// same secret opens it); the reason stays on the internal trail.
+	d.ch.ChildEvent = &NewEvent{Kind: EventAgencyReopened, Public: true}
 	d.event(EventStaffReopened, false, reason)
 	d.record("reopen", "", d.now, reason, nil)
 	d.ch.Audit["reason"] = reason
