@@ -16,10 +16,13 @@ import (
 )
 
 // A complaint against a disciplinary decision (Luật Khiếu nại Art. 50),
-// chosen at classification, runs on Art. 50's clocks through the workflow
-// on both databases, and is decided only after a dialogue (Art. 53): acceptance within 10 calendar days of receipt (not the
-// general 7 working days), resolution within 30 days of acceptance with no
-// longer period for a remote area (the general rule gives 45). One is
+// chosen at classification, runs on its own clocks through the workflow on
+// both databases, and is decided only after a dialogue (Art. 53):
+// acceptance within 7 working days of receipt from 01/07/2026 (NĐ 124/2020
+// Art. 16(1) as amended by NĐ 155/2026 Art. 10, which names the
+// disciplinary decision; Art. 50's 10 days before), resolution within 30
+// days of acceptance with no longer period for a remote area (the general
+// rule gives 45). One is
 // answered on time; the other goes late, the sweep flags it and raises the
 // office's alert, and the month's on-time figures count both.
 func TestDisciplinaryComplaintTimers(t *testing.T) {
@@ -40,9 +43,9 @@ func TestDisciplinaryComplaintTimers(t *testing.T) {
 		}
 		disciplinary := petition.ClassifyInput{Eligible: true, WithinCompetence: true, Round: 1, Remote: true, Subtype: petition.SubtypeDisciplinary}
 
-		// Received Mon 02/11/2026: the general acceptance clock (7 working
-		// days, 11/11) is replaced at classification by Art. 50's, 10
-		// days from the same receipt: end of Thu 12/11.
+		// Received Mon 02/11/2026: the general acceptance clock is replaced
+		// at classification by the disciplinary one, from the same
+		// receipt: 7 working days under NĐ 155/2026, end of Wed 11/11.
 		on := register("2026-11-02 09:00")
 		if c := clockOf(t, ta.caseState(t, on), caseclock.Accept, -1); c.RuleID != deadline.ComplaintAccept {
 			t.Fatalf("before classification the accept clock is %s", c.RuleID)
@@ -57,8 +60,8 @@ func TestDisciplinaryComplaintTimers(t *testing.T) {
 		if acc.RuleID != deadline.DisciplineAccept || acc.State != caseclock.Open {
 			t.Fatalf("accept clock %s %s", acc.RuleID, acc.State)
 		}
-		dueIs(t, "Art. 50 acceptance", acc.DueAt, ta.dateEnd(t, "2026-11-12"))
-		if !strings.Contains(acc.ExplanationVI, "Luật Khiếu nại 2011, Điều 50") || !strings.Contains(acc.ExplanationEN, "Law on Complaints 2011, Art. 50") {
+		dueIs(t, "disciplinary acceptance", acc.DueAt, ta.dateEnd(t, "2026-11-11"))
+		if !strings.Contains(acc.ExplanationVI, "khiếu nại quyết định kỷ luật cán bộ, công chức") || !strings.Contains(acc.ExplanationEN, "Decree 155/2026/ND-CP, Art. 10") {
 			t.Errorf("explanation: %s / %s", acc.ExplanationVI, acc.ExplanationEN)
 		}
 		cancelled := 0

@@ -62,7 +62,7 @@ func TestDefaultRules(t *testing.T) {
 	want := map[string]int{
 		LetterProcess: 1, PAKNForward: 1, PAKNAnswer: 1, ComplaintAccept: 2, ComplaintResolve: 1, ComplaintFiling: 1,
 		DenunciationInitial: 1, DenunciationForward: 1, DenunciationResolve: 1, ReceptionAnswer: 1,
-		DisciplineAccept: 1, DisciplineResolve: 1, DenunciationNotify: 1, SuspensionSend: 1, DenunciationPublish: 1, DenunciationReport: 1, ElectedReportBack: 1, ReceptionRefusal: 1,
+		DisciplineAccept: 2, DisciplineResolve: 1, DenunciationNotify: 1, SuspensionSend: 1, DenunciationPublish: 1, DenunciationReport: 1, ElectedReportBack: 1, ReceptionRefusal: 1,
 		DialogueNotice: 1, DisciplineFiling: 1, DismissalFiling: 1,
 	}
 	if diff := cmp.Diff(want, ids); diff != "" {

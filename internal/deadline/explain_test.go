@@ -180,11 +180,16 @@ func TestExplainEveryRule(t *testing.T) {
 		{Request{RuleID: ComplaintFiling, StartDate: d("2026-10-01"), Round: 2, Remote: true}, want{
 			vi: []string{"Khiếu nại lần hai (vùng sâu, vùng xa): nộp đơn khiếu nại trong 45 ngày", "Luật Khiếu nại 2011, Điều 33", "16/11/2026"},
 			en: []string{"Law on Complaints 2011, Art. 33"}}},
-		// A disciplinary complaint received Thu 20/08/2026: 10 days end Sun
-		// 30/08, in the National Day break, so Thu 03/09.
+		// A disciplinary complaint received Thu 18/06/2026, before NĐ
+		// 155/2026: Art. 50's 10 days end Sun 28/06, so Mon 29/06.
+		{Request{RuleID: DisciplineAccept, StartDate: d("2026-06-18")}, want{
+			vi: []string{"Khiếu nại quyết định kỷ luật lần đầu: thụ lý trong 10 ngày kể từ ngày nhận (Luật Khiếu nại 2011, Điều 50)", "Áp dụng quy định trước ngày 01/07/2026", "Hạn: hết ngày 29/06/2026"},
+			en: []string{"First complaint against a disciplinary decision: accept within 10 days from receipt (Law on Complaints 2011, Art. 50)", "Due: end of 29 June 2026"}}},
+		// Received Thu 20/08/2026: NĐ 155/2026's 7 working days, counting
+		// the make-up Saturday 22/08: Fri 28/08.
 		{Request{RuleID: DisciplineAccept, StartDate: d("2026-08-20")}, want{
-			vi: []string{"Khiếu nại quyết định kỷ luật lần đầu: thụ lý trong 10 ngày kể từ ngày nhận (Luật Khiếu nại 2011, Điều 50)", "Hạn: hết ngày 03/09/2026"},
-			en: []string{"First complaint against a disciplinary decision: accept within 10 days from receipt (Law on Complaints 2011, Art. 50)", "Due: end of 3 September 2026"}}},
+			vi: []string{"thụ lý trong 7 ngày làm việc kể từ ngày nhận (Nghị định 155/2026/NĐ-CP, Điều 10", "quyết định kỷ luật cán bộ, công chức", "Hạn: hết ngày 28/08/2026"},
+			en: []string{"accept within 7 working days from receipt (Decree 155/2026/ND-CP, Art. 10", "Due: end of 28 August 2026"}}},
 		// Accepted 23/07/2026, second round, complex: Art. 50 gives both
 		// rounds 45 days, to Sun 06/09, rolled to Mon 07/09.
 		{Request{RuleID: DisciplineResolve, StartDate: d("2026-07-23"), Round: 2, Complexity: Complex}, want{

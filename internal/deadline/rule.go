@@ -536,16 +536,31 @@ func DefaultRules() []Rule {
 		{
 			// Luật Khiếu nại Art. 50 sets the disciplinary complaint's own
 			// acceptance time, for both rounds, in calendar days from
-			// receipt; NĐ 155/2026 amends only NĐ 124's general acceptance
-			// article, so this one did not change on 01/07/2026.
+			// receipt: 10 days, until 01/07/2026.
 			ID: DisciplineAccept, Kind: KindComplaint, Step: StepAccept,
-			Limit: 10, Unit: CalendarDays, Start: StartReceipt, EffectiveFrom: past,
+			Limit: 10, Unit: CalendarDays, Start: StartReceipt, EffectiveFrom: past, EffectiveTo: lawChange,
 			LegalBasis:     "Luật Khiếu nại 2011, Điều 50",
 			LegalBasisEN:   "Law on Complaints 2011, Art. 50",
 			Confidence:     "A",
 			VersionBy:      StartReceipt,
-			VersionBasis:   "ngày nhận đơn khiếu nại quyết định kỷ luật (Luật Khiếu nại 2011, Điều 50; một phiên bản)",
-			VersionBasisEN: "the date the complaint against the disciplinary decision was received (Law on Complaints 2011, Art. 50; one version)",
+			VersionBasis:   "ngày nhận đơn khiếu nại quyết định kỷ luật (Nghị định 155/2026/NĐ-CP, Điều 21(1): thời hạn mới áp dụng cho khiếu nại nhận từ ngày 01/07/2026)",
+			VersionBasisEN: "the date the complaint against the disciplinary decision was received (Decree 155/2026/ND-CP, Art. 21(1): the new limit applies to complaints received from 1 July 2026)",
+		},
+		{
+			// NĐ 124/2020 Art. 16(1) as amended by NĐ 155/2026 Art. 10 names
+			// the disciplinary decision on an official among what is
+			// accepted within 07 working days of receipt, first or second
+			// round ("khiếu nại quyết định hành chính, hành vi hành chính,
+			// quyết định kỷ luật cán bộ, công chức"), as the general
+			// complaint.accept from the same day.
+			ID: DisciplineAccept, Kind: KindComplaint, Step: StepAccept,
+			Limit: 7, Unit: WorkingDays, Start: StartReceipt, EffectiveFrom: lawChange,
+			LegalBasis:     "Nghị định 155/2026/NĐ-CP, Điều 10 (sửa đổi Điều 16(1) Nghị định 124/2020/NĐ-CP: khiếu nại quyết định kỷ luật cán bộ, công chức)",
+			LegalBasisEN:   "Decree 155/2026/ND-CP, Art. 10 (amending Art. 16(1) of Decree 124/2020/ND-CP: complaints against disciplinary decisions on officials)",
+			Confidence:     "A",
+			VersionBy:      StartReceipt,
+			VersionBasis:   "ngày nhận khiếu nại quyết định kỷ luật (Nghị định 124/2020/NĐ-CP, Điều 16(1) sửa đổi bởi Nghị định 155/2026/NĐ-CP, Điều 10; hiệu lực từ 01/07/2026 theo Điều 21(1))",
+			VersionBasisEN: "the date the complaint against the disciplinary decision was received (Decree 124/2020/ND-CP, Art. 16(1) as amended by Decree 155/2026/ND-CP, Art. 10; in force from 1 July 2026 under Art. 21(1))",
 		},
 		{
 			// Art. 50 sets one period for both rounds ("Thời hạn thụ lý và

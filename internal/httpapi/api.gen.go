@@ -2736,7 +2736,7 @@ type CivilDate = string
 
 // ClassifyInput defines model for ClassifyInput.
 type ClassifyInput struct {
-	// ComplaintSubtype Complaints only. disciplinary: a complaint against a disciplinary decision on an official, timed by Luật Khiếu nại Art. 50 (accept within 10 days of receipt; resolve within 30 days, 45 if complex, in either round), filed within Art. 48's window (15 days; second round 10, 30 for a dismissal) and decided only after a dialogue (Art. 53). Absent or administrative: the general limits.
+	// ComplaintSubtype Complaints only. disciplinary: a complaint against a disciplinary decision on an official, timed by Luật Khiếu nại Art. 50 (accept within 10 days of receipt, 7 working days from 01/07/2026 under NĐ 124/2020 Art. 16(1) as amended by NĐ 155/2026 Art. 10; resolve within 30 days, 45 if complex, in either round), filed within Art. 48's window (15 days; second round 10, 30 for a dismissal) and decided only after a dialogue (Art. 53). Absent or administrative: the general limits.
 	ComplaintSubtype *ClassifyInputComplaintSubtype `json:"complaint_subtype,omitempty"`
 	Complexity       *Complexity                    `json:"complexity,omitempty"`
 
@@ -2782,7 +2782,7 @@ type ClassifyInput struct {
 	WithinCompetence bool                `json:"within_competence"`
 }
 
-// ClassifyInputComplaintSubtype Complaints only. disciplinary: a complaint against a disciplinary decision on an official, timed by Luật Khiếu nại Art. 50 (accept within 10 days of receipt; resolve within 30 days, 45 if complex, in either round), filed within Art. 48's window (15 days; second round 10, 30 for a dismissal) and decided only after a dialogue (Art. 53). Absent or administrative: the general limits.
+// ClassifyInputComplaintSubtype Complaints only. disciplinary: a complaint against a disciplinary decision on an official, timed by Luật Khiếu nại Art. 50 (accept within 10 days of receipt, 7 working days from 01/07/2026 under NĐ 124/2020 Art. 16(1) as amended by NĐ 155/2026 Art. 10; resolve within 30 days, 45 if complex, in either round), filed within Art. 48's window (15 days; second round 10, 30 for a dismissal) and decided only after a dialogue (Art. 53). Absent or administrative: the general limits.
 type ClassifyInputComplaintSubtype string
 
 // ClassifyInputCriteria defines model for ClassifyInput.Criteria.
