@@ -159,9 +159,9 @@ func sealIdentities(tx *gorm.DB, ids []int64) error {
 // listQuery is the one query of a staff list of cases: the actor's filter
 // and the query's, both SQL, and the list's order (soonest due first, cases
 // without a due time last; best match first for a search). ListCases reads
-// a page of it, EachCase all of it. cols is the select list after the
-// case columns (the search adds its rank).
-func (s *CaseAccessStore) listQuery(ctx context.Context, f access.CaseFilter, cq access.CaseQuery, cols string) (*gorm.DB, string, error) {
+// a page of it (limit), EachCase all of it (limit 0). cols is the select
+// list after the case columns (the search adds its rank).
+func (s *CaseAccessStore) listQuery(ctx context.Context, f access.CaseFilter, cq access.CaseQuery, cols string, limit int) (*gorm.DB, string, error) {
 	tx := s.db.Gorm.WithContext(ctx)
 	q := ScopeCases(caseRefQuery(tx), f)
 	order := "CASE WHEN cases.due_at IS NULL THEN 1 ELSE 0 END, cases.due_at, cases.received_at, cases.id"
@@ -171,7 +171,14 @@ func (s *CaseAccessStore) listQuery(ctx context.Context, f access.CaseFilter, cq
 		}
 		var rank string
 		var rargs []any
-		q, rank, rargs = searchWhere(q, *cq.Search, cq.Contact)
+		// A page of a search over every case, with no other filter,
+		// is ranked and cut inside case_search (searchWhere).
+		top := 0
+		if limit > 0 && f.All && !cq.OpenOnly && cq.Status == "" && cq.Kind == "" && cq.TopicID == 0 && cq.UnitID == 0 &&
+			cq.Urgency == access.UrgencyNone && !cq.ToChase {
+			top = limit
+		}
+		q, rank, rargs = searchWhere(q, *cq.Search, cq.Contact, top)
 		q = q.Select(cols+", "+rank+" AS search_rank", rargs...)
 		order = "search_rank DESC, cases.received_at DESC, cases.id DESC"
 	} else {
@@ -211,7 +218,7 @@ func (s *CaseAccessStore) ListCases(ctx context.Context, f access.CaseFilter, cq
 	if cq.Search != nil {
 		cols += ", cases.content"
 	}
-	q, _, err := s.listQuery(ctx, f, cq, cols)
+	q, _, err := s.listQuery(ctx, f, cq, cols, cq.Limit)
 	if err != nil {
 		return nil, err
 	}
@@ -254,7 +261,7 @@ const eachChunk = 1000
 // otherwise hold SQLite's only connection) and no more than a chunk of
 // rows is in memory.
 func (s *CaseAccessStore) EachCase(ctx context.Context, f access.CaseFilter, cq access.CaseQuery, fn func(access.CaseRef, access.Identity) error) error {
-	q, _, err := s.listQuery(ctx, f, cq, "cases.id")
+	q, _, err := s.listQuery(ctx, f, cq, "cases.id", 0)
 	if err != nil {
 		return err
 	}

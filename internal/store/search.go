@@ -187,7 +187,16 @@ func likeWord(w string) string { return "%" + w + "%" }
 // cases where every word is found in head or body, or in contact where
 // the contact scope allows, or whose code starts with the query, and
 // returns the rank expression with its arguments.
-func searchWhere(q *gorm.DB, sq textfold.Query, contact access.CaseFilter) (*gorm.DB, string, []any) {
+//
+// top > 0 says the caller lists at most top cases of the search and
+// filters nothing else (every case in scope, no status, kind or other
+// filter): the candidates are then ranked and cut inside case_search,
+// before any join to the cases' other tables, so that a common word does
+// not join thousands of cases to list fifty. The cut keeps exactly the
+// list's first top (its order: rank, then received_at and id), because
+// every candidate passes the outer condition then and the rank computed
+// inside is the outer one.
+func searchWhere(q *gorm.DB, sq textfold.Query, contact access.CaseFilter, top int) (*gorm.DB, string, []any) {
 	contactCond, contactArgs := "", []any(nil)
 	switch {
 	case contact.All:
@@ -199,56 +208,79 @@ func searchWhere(q *gorm.DB, sq textfold.Query, contact access.CaseFilter) (*gor
 	code := strings.NewReplacer("%", "", "_", "").Replace(strings.ToUpper(strings.Join(strings.Fields(sq.Raw), "")))
 	codePrefix := code + "%"
 
-	var words []string
-	var wargs []any
-	rank := []string{"CASE WHEN cases.code LIKE ? THEN 100 ELSE 0 END"}
-	rargs := []any{codePrefix}
-	// match adds w to the rank with these weights (head, body, contact)
-	// and returns its condition.
-	match := func(w string, hw, bw, cw int) (string, []any) {
-		p := likeWord(w)
-		cond := "cs.head LIKE ? OR cs.body LIKE ?"
-		args := []any{p, p}
-		rank = append(rank, fmt.Sprintf("CASE WHEN cs.head LIKE ? THEN %d ELSE 0 END", hw), fmt.Sprintf("CASE WHEN cs.body LIKE ? THEN %d ELSE 0 END", bw))
-		rargs = append(rargs, p, p)
-		if contactCond != "" {
-			cond += " OR (cs.contact LIKE ? AND " + contactCond + ")"
-			args = append(append(args, p), contactArgs...)
-			rank = append(rank, fmt.Sprintf("CASE WHEN cs.contact LIKE ? AND %s THEN %d ELSE 0 END", contactCond, cw))
-			rargs = append(append(rargs, p), contactArgs...)
+	// rankOf is the rank of the words over the search row a: each word
+	// found in the head, the body, the contact (where the scope allows),
+	// and the words together, in the order typed, higher.
+	rankOf := func(a string) (string, []any) {
+		var parts []string
+		var args []any
+		add := func(w string, hw, bw, cw int) {
+			p := likeWord(w)
+			parts = append(parts, fmt.Sprintf("CASE WHEN %s.head LIKE ? THEN %d ELSE 0 END", a, hw), fmt.Sprintf("CASE WHEN %s.body LIKE ? THEN %d ELSE 0 END", a, bw))
+			args = append(args, p, p)
+			if contactCond != "" {
+				parts = append(parts, fmt.Sprintf("CASE WHEN %s.contact LIKE ? AND %s THEN %d ELSE 0 END", a, contactCond, cw))
+				args = append(append(args, p), contactArgs...)
+			}
 		}
-		return "(" + cond + ")", args
+		for _, w := range sq.Terms {
+			add(w, 4, 1, 4)
+		}
+		if len(sq.Terms) > 1 {
+			add(sq.Phrase, 6, 3, 6)
+		}
+		return strings.Join(parts, " + "), args
 	}
-	for _, w := range sq.Terms {
-		c, a := match(w, 4, 1, 4)
-		words, wargs = append(words, c), append(wargs, a...)
+	// found is the condition that every word is in the search row a.
+	found := func(a string, scoped bool) (string, []any) {
+		var words []string
+		var args []any
+		for _, w := range sq.Terms {
+			p := likeWord(w)
+			c := fmt.Sprintf("%s.head LIKE ? OR %s.body LIKE ?", a, a)
+			args = append(args, p, p)
+			if contactCond != "" {
+				c += fmt.Sprintf(" OR %s.contact LIKE ?", a)
+				args = append(args, p)
+				if scoped {
+					c = fmt.Sprintf("%s.head LIKE ? OR %s.body LIKE ? OR (%s.contact LIKE ? AND %s)", a, a, a, contactCond)
+					args = append(args, contactArgs...)
+				}
+			}
+			words = append(words, "("+c+")")
+		}
+		return strings.Join(words, " AND "), args
 	}
-	if len(sq.Terms) > 1 {
-		// The words together, in the order typed, rank higher.
-		match(sq.Phrase, 6, 3, 6)
-	}
-	cond := "(cases.code LIKE ? OR (" + strings.Join(words, " AND ") + "))"
+	wcond, wargs := found("cs", true)
+	rank, rargs := rankOf("cs")
+	rank = "CASE WHEN cases.code LIKE ? THEN 100 ELSE 0 END + " + rank
+	rargs = append([]any{codePrefix}, rargs...)
+	cond := "(cases.code LIKE ? OR (" + wcond + "))"
 	// The candidates first, from case_search alone and the code's index,
 	// so that PostgreSQL reads them through the trigram and code indexes
 	// (an OR across the two tables would read every case); the exact
 	// condition, with the contact's scope, then runs on them only.
-	var cand []string
-	var cargs []any
-	for _, w := range sq.Terms {
-		p := likeWord(w)
-		c := "(s2.head LIKE ? OR s2.body LIKE ?"
-		cargs = append(cargs, p, p)
-		if contactCond != "" {
-			c += " OR s2.contact LIKE ?"
-			cargs = append(cargs, p)
-		}
-		cand = append(cand, c+")")
+	cand, cargs := found("s2", false)
+	var candidates string
+	if top > 0 && (contact.All || contact.None()) {
+		// Ranked and cut inside: RANK() keeps the whole group tied at the
+		// cut, which received_at and id then order.
+		inner, iargs := rankOf("s2")
+		candidates = "cases.id IN (SELECT t.case_id FROM (SELECT r.case_id, r.rank, RANK() OVER (ORDER BY r.rank DESC) AS pos FROM (" +
+			"SELECT k.case_id, max(k.rank) AS rank FROM (" +
+			"SELECT s2.case_id, " + inner + " AS rank FROM case_search s2 WHERE " + cand +
+			" UNION ALL SELECT s2.case_id, 100 + " + inner + " FROM cases c2 JOIN case_search s2 ON s2.case_id = c2.id WHERE c2.code LIKE ?" +
+			") k GROUP BY k.case_id) r) t JOIN cases c3 ON c3.id = t.case_id WHERE t.pos <= ? " +
+			"ORDER BY t.rank DESC, c3.received_at DESC, c3.id DESC LIMIT ?)"
+		args := append(append(append(append([]any{}, iargs...), cargs...), iargs...), codePrefix, top, top)
+		q = q.Joins("JOIN case_search cs ON cs.case_id = cases.id").Where(candidates, args...).Where(cond, append([]any{codePrefix}, wargs...)...)
+		return q, "(" + rank + ")", rargs
 	}
-	candidates := "cases.id IN (SELECT s2.case_id FROM case_search s2 WHERE " + strings.Join(cand, " AND ") +
+	candidates = "cases.id IN (SELECT s2.case_id FROM case_search s2 WHERE " + cand +
 		" UNION SELECT c2.id FROM cases c2 WHERE c2.code LIKE ?)"
 	cargs = append(cargs, codePrefix)
 	q = q.Joins("JOIN case_search cs ON cs.case_id = cases.id").Where(candidates, cargs...).Where(cond, append([]any{codePrefix}, wargs...)...)
-	return q, "(" + strings.Join(rank, " + ") + ")", rargs
+	return q, "(" + rank + ")", rargs
 }
 
 // snippet is the title with the words marked if they are in it, else
