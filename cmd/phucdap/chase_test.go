@@ -230,6 +230,12 @@ func TestChaseNotifiesTrailsAndCounts(t *testing.T) {
 		if col < 0 || byCode["PQLXD"] != "1" || byCode["PQHKT"] != "1" {
 			t.Errorf("report CSV chases by unit: column %d, %v", col, byCode)
 		}
+		// Chased again in the same instant (the test's clock stands still):
+		// a second notice, not one swallowed by the first's.
+		ta.act(t, w.leader, w.id, petition.ChaseInput{Key: "again-" + tok})
+		if got := inbox(w.officer); len(got) != 2 {
+			t.Errorf("after a second chase the officer has %d chase notices, want 2", len(got))
+		}
 	})
 }
 

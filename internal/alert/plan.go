@@ -194,7 +194,7 @@ func (s *Service) ChasePlanner(ctx context.Context) (func(petition.ChaseFacts) [
 		body, _ := json.Marshal(p)
 		var out []petition.Notice
 		for _, r := range dir.resolve([]Audience{UnitOfficers, UnitHead}, f.UnitID) {
-			n := petition.Notice{Subject: "case:" + strconv.FormatInt(f.CaseID, 10), Kind: KindChase, CaseID: f.CaseID,
+			n := petition.Notice{Kind: KindChase, CaseID: f.CaseID,
 				AccountID: r.staff.AccountID, Key: f.At.UTC(), Payload: body, Lang: s.cfg.Lang}
 			if s.cfg.Mailer != nil {
 				n.Email = r.staff.Email

@@ -65,10 +65,9 @@ type ChaseFacts struct {
 }
 
 // Notice is an in-app notification of one account, with its e-mail when
-// Email is set. Subject, Kind and Key identify it once (the alert
-// ledger's key), so a replayed write adds nothing.
+// Email is set. The store keys it in the alert ledger by the chase it is
+// written with, its kind, recipient and Key.
 type Notice struct {
-	Subject   string
 	Kind      string
 	CaseID    int64
 	AccountID int64

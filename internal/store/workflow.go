@@ -672,17 +672,20 @@ func writeChase(tx *gorm.DB, caseID int64, ch *petition.Change, by access.Actor,
 	if c.Key != "" {
 		key = c.Key
 	}
-	r := tx.Exec("INSERT INTO case_chases (case_id, unit_id, note, actor_id, actor_label, request_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) "+
-		"ON CONFLICT (request_key) DO NOTHING", caseID, c.UnitID, c.Note, actorID(by), by.Label(), key, at)
-	if r.Error != nil {
-		return fmt.Errorf("chase: %w", r.Error)
+	var ids []int64
+	if err := scanRows(tx.Raw("INSERT INTO case_chases (case_id, unit_id, note, actor_id, actor_label, request_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) "+
+		"ON CONFLICT (request_key) DO NOTHING RETURNING id", caseID, c.UnitID, c.Note, actorID(by), by.Label(), key, at), &ids); err != nil {
+		return fmt.Errorf("chase: %w", err)
 	}
-	if r.RowsAffected == 0 {
+	if len(ids) == 0 {
 		return petition.ErrChaseRepeated
 	}
+	// Each chase is its own subject in the alert ledger: two chases of a
+	// unit in the same instant are two notices.
+	subject := "chase:" + strconv.FormatInt(ids[0], 10)
 	alerts := make([]alert.NewAlert, 0, len(c.Notices))
 	for _, n := range c.Notices {
-		a := alert.NewAlert{Subject: n.Subject, CaseID: n.CaseID, Kind: n.Kind, Recipient: "account:" + strconv.FormatInt(n.AccountID, 10),
+		a := alert.NewAlert{Subject: subject, CaseID: n.CaseID, Kind: n.Kind, Recipient: "account:" + strconv.FormatInt(n.AccountID, 10),
 			AccountID: n.AccountID, DueAt: n.Key, InApp: true, Payload: n.Payload}
 		if n.Email != "" {
 			a.Deliveries = []alert.Delivery{{Channel: alert.ChannelEmail, Target: n.Email, Lang: n.Lang}}
