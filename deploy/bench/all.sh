@@ -196,7 +196,7 @@ for r in $(seq 1 "$ROUNDS"); do
     record "intake-pg vs pgbench 5 rows+counter" phucdap "$r" "$ours" "$l"
   fi
   l=$(load)
-  tps=$(pgbench "$FLOOR_DSN" -n -f deploy/bench/pgbench/intake_batch16.sql -c 4 -j 2 -T "${DURATION%s}" 2>&1 | sed -nE 's/^tps = ([0-9.]+).*/\1/p')
+  tps=$(pgbench "$FLOOR_DSN" -n -f deploy/bench/pgbench/intake_batch16_ids.sql -c 4 -j 2 -T "${DURATION%s}" 2>&1 | sed -nE 's/^tps = ([0-9.]+).*/\1/p')
   echo "  pgbench batch of 16 round $r: ${tps:-?} TPS, $(awk -v t="${tps:-0}" 'BEGIN { printf "%.0f", t * 16 }') petitions/s (load $l)"
   if [ -n "$tps" ] && [ -n "$ours" ]; then
     record "intake-pg vs pgbench batch" floor "$r" "$(awk -v t="$tps" 'BEGIN { printf "%.1f", t * 16 }')" "$l"
