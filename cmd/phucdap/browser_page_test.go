@@ -24,7 +24,7 @@ type browserPage struct {
 // slip.
 func (p browserPage) shot(name string) {
 	p.t.Helper()
-	b, err := chromedp.Run(p.ctx, chromedp.FullScreenshot(100))
+	b, err := chromedp.Run(p.ctx, fullShot())
 	if err != nil {
 		p.t.Fatalf("screenshot %s: %v", name, err)
 	}

@@ -29,7 +29,7 @@ func TestIntakeInBrowser(t *testing.T) {
 	ctx := newBrowser(t)
 	shot := func(name string) {
 		t.Helper()
-		b, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		b, err := chromedp.Run(ctx, fullShot())
 		if err != nil {
 			t.Fatalf("screenshot %s: %v", name, err)
 		}

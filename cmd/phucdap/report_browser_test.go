@@ -47,7 +47,7 @@ func TestReportPagesInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	shot, err := chromedp.Run(ctx, fullShot())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +105,7 @@ func TestReportPagesInBrowser(t *testing.T) {
 	if !strings.Contains(drill, s.codes["openlate"]) || !strings.Contains(drill, "1 vụ việc") {
 		t.Errorf("drill-down: %q", drill)
 	}
-	if shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)); err == nil {
+	if shot, err := chromedp.Run(ctx, fullShot()); err == nil {
 		saveShot(t, "report-drilldown.png", shot)
 	}
 
@@ -122,7 +122,7 @@ func TestReportPagesInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	public := text("body")
-	if shot, err = chromedp.Run(ctx, chromedp.FullScreenshot(100)); err != nil {
+	if shot, err = chromedp.Run(ctx, fullShot()); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("public page: %s", saveShot(t, "report-public.png", shot))
