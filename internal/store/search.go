@@ -260,7 +260,18 @@ func searchWhere(q *gorm.DB, sq textfold.Query, contact access.CaseFilter, top i
 	// so that PostgreSQL reads them through the trigram and code indexes
 	// (an OR across the two tables would read every case); the exact
 	// condition, with the contact's scope, then runs on them only.
+	// Every word somewhere in the row: what PostgreSQL's trigram index
+	// over the whole row (migration 00022) answers in one scan; the exact
+	// condition on the columns then runs on the rows it finds.
+	var doc []string
+	var dargs []any
+	for _, w := range sq.Terms {
+		doc = append(doc, "(s2.head || ' | ' || s2.body || ' | ' || s2.contact) LIKE ?")
+		dargs = append(dargs, likeWord(w))
+	}
 	cand, cargs := found("s2", false)
+	cand = strings.Join(doc, " AND ") + " AND " + cand
+	cargs = append(dargs, cargs...)
 	var candidates string
 	if top > 0 && (contact.All || contact.None()) {
 		// Ranked and cut inside: RANK() keeps the whole group tied at the
