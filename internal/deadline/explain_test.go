@@ -212,8 +212,8 @@ func TestExplainEveryRule(t *testing.T) {
 		// Suspended Thu 27/08/2026: Fri 28, then the National Day break,
 		// Thu 03 and Fri 04/09.
 		{Request{RuleID: SuspensionSend, StartDate: d("2026-08-27")}, want{
-			vi: []string{"gửi quyết định tạm đình chỉ trong 3 ngày làm việc kể từ ngày ban hành quyết định tạm đình chỉ", "Điều 28a", "Hạn: hết ngày 04/09/2026"},
-			en: []string{"send the suspension decision within 3 working days from the suspension decision", "Art. 28a", "Due: end of 4 September 2026"}}},
+			vi: []string{"gửi quyết định tạm đình chỉ trong 3 ngày làm việc kể từ ngày ban hành quyết định tạm đình chỉ", "Điều 28b(1)", "Hạn: hết ngày 04/09/2026"},
+			en: []string{"send the suspension decision within 3 working days from the suspension decision", "Art. 28b(1)", "Due: end of 4 September 2026"}}},
 		// Concluded Mon 02/11/2026: 7 working days, Wed 11/11.
 		{Request{RuleID: DenunciationPublish, StartDate: d("2026-11-02")}, want{
 			vi: []string{"Tố cáo: công khai kết luận nội dung tố cáo trong 7 ngày làm việc kể từ ngày ban hành kết luận nội dung tố cáo (Luật Tố cáo 2018, Điều 40)", "Hạn: hết ngày 11/11/2026"},

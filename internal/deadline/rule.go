@@ -631,13 +631,14 @@ func DefaultRules() []Rule {
 		},
 		{
 			// Luật Khiếu nại Art. 11a (added by Luật 136/2025/QH15); NĐ
-			// 124/2020 Art. 28a (added by NĐ 155/2026): the suspension
-			// decision is sent within 3 working days of its issue. The
-			// article exists from 01/07/2026 only.
+			// 124/2020 Art. 28b(1) (added by NĐ 155/2026 Art. 12; Art. 28a
+			// defines force majeure): the suspension decision is sent
+			// within 3 working days of its issue. The article exists from
+			// 01/07/2026 only.
 			ID: SuspensionSend, Kind: KindComplaint, Step: StepSendDecision,
 			Limit: 3, Unit: WorkingDays, Start: StartSuspension, EffectiveFrom: lawChange,
-			LegalBasis:     "Luật Khiếu nại 2011, Điều 11a (bổ sung bởi Luật 136/2025/QH15); Nghị định 124/2020/NĐ-CP, Điều 28a (bổ sung bởi Nghị định 155/2026/NĐ-CP)",
-			LegalBasisEN:   "Law on Complaints 2011, Art. 11a (added by Law 136/2025/QH15); Decree 124/2020/ND-CP, Art. 28a (added by Decree 155/2026/ND-CP)",
+			LegalBasis:     "Luật Khiếu nại 2011, Điều 11a (bổ sung bởi Luật 136/2025/QH15); Nghị định 124/2020/NĐ-CP, Điều 28b(1) (bổ sung bởi Nghị định 155/2026/NĐ-CP, Điều 12)",
+			LegalBasisEN:   "Law on Complaints 2011, Art. 11a (added by Law 136/2025/QH15); Decree 124/2020/ND-CP, Art. 28b(1) (added by Decree 155/2026/ND-CP, Art. 12)",
 			Confidence:     "A",
 			VersionBy:      StartSuspension,
 			VersionBasis:   "ngày ban hành quyết định tạm đình chỉ (Nghị định 155/2026/NĐ-CP, Điều 22(1): quy định mới áp dụng cho vụ việc chưa giải quyết xong)",

@@ -36,7 +36,7 @@ var (
 	DutyNotifyParties = Duty{Action: ActNotifyParties, Rule: deadline.DenunciationNotify, Event: EventPartiesNotified}
 	// DutySendSuspension: a complaint's suspension decision is sent within
 	// 3 working days of its issue (Luật Khiếu nại Art. 11a; NĐ 124/2020
-	// Art. 28a as added by NĐ 155/2026), for decisions from 01/07/2026.
+	// Art. 28b(1) as added by NĐ 155/2026 Art. 12), for decisions from 01/07/2026.
 	DutySendSuspension = Duty{Action: ActSuspensionSent, Rule: deadline.SuspensionSend, Event: EventSuspensionSent}
 	// DutyPublishConclusion: a denunciation's conclusion is published
 	// within 7 working days of its issue (Luật Tố cáo Art. 40); the
