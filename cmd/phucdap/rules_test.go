@@ -195,6 +195,11 @@ func TestRulesPage(t *testing.T) {
 		if res.StatusCode != 200 || !strings.Contains(page, "Ngày thụ lý") || !strings.Contains(page, "Điều 22(1)") || strings.Contains(page, `id="rule-form"`) {
 			t.Fatalf("public rules page: %d", res.StatusCode)
 		}
+		// Every rule's deciding event is named, the dialogue's notice
+		// counted backwards says so, and no message id shows.
+		if strings.Contains(page, "rules.event.") || !strings.Contains(page, "Ngày đối thoại") || !strings.Contains(page, "đếm lùi") {
+			t.Error("rules page: an event without a name, or the backward count unsaid")
+		}
 		// A limit the law never changed reads "from always", not "from 01/01/1900".
 		if !strings.Contains(page, "Từ trước đến nay") || strings.Contains(page, "01/01/1900") {
 			t.Error("rules page: a version in force since always shows its marker date")
