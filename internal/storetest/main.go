@@ -5,11 +5,17 @@ import (
 	"database/sql"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
+	"os/exec"
+	"regexp"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -33,8 +39,15 @@ const DefaultGCPercent = 400
 // test databases in the background while the tests run, in batches that
 // share one checkpoint, instead of in each test's cleanup: on PostgreSQL
 // 15 every DROP DATABASE waits for a checkpoint. It waits for the last
-// drops before returning.
+// drops before returning, unless it can leave them to a process of its
+// own (see dropper.handOff).
 func Main(m *testing.M) int {
+	if names := os.Getenv(dropEnv); names != "" {
+		// This process is the one a finished test binary left to drop
+		// its last databases (see dropper.handOff).
+		dropNow(strings.Split(names, ","))
+		os.Exit(0)
+	}
 	flag.Parse()
 	set := false
 	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.parallel" })
@@ -62,9 +75,12 @@ type dropper struct {
 	async   bool
 	closing bool
 	queue   []string
-	failed  []string
-	done    chan struct{}
-	admin   *sql.DB
+	// dropping holds the names the loop took from the queue and has not
+	// dropped yet.
+	dropping map[string]bool
+	failed   []string
+	done     chan struct{}
+	admin    *sql.DB
 }
 
 var drops = &dropper{}
@@ -74,6 +90,7 @@ func (d *dropper) start() {
 	defer d.mu.Unlock()
 	d.cond = sync.NewCond(&d.mu)
 	d.async = true
+	d.dropping = map[string]bool{}
 	d.done = make(chan struct{})
 	go d.loop()
 }
@@ -108,6 +125,9 @@ func (d *dropper) loop() {
 		}
 		batch, admin := d.queue, d.admin
 		d.queue = nil
+		for _, name := range batch {
+			d.dropping[name] = true
+		}
 		d.mu.Unlock()
 		// A few drops at once share a checkpoint; more would only queue
 		// for the admin pool's connections.
@@ -120,7 +140,11 @@ func (d *dropper) loop() {
 			go func() {
 				defer wg.Done()
 				for name := range names {
-					if err := dropDatabase(admin, name); err != nil {
+					err := dropDatabase(admin, name)
+					d.mu.Lock()
+					delete(d.dropping, name)
+					d.mu.Unlock()
+					if err != nil {
 						fmu.Lock()
 						failed = append(failed, fmt.Sprintf("%s: %v", name, err))
 						fmu.Unlock()
@@ -141,10 +165,79 @@ func (d *dropper) loop() {
 // dropWorkers is how many drops run at once (the admin pool's size).
 const dropWorkers = 4
 
-// finish waits for the queued drops and reports those that failed.
+var testDatabaseName = regexp.MustCompile(`^phucdap_t_[0-9a-f]+$`)
+
+// dropEnv names the databases a test binary started as a dropper drops.
+const dropEnv = "PHUCDAP_STORETEST_DROP"
+
+// handOff starts this test binary again, in a session of its own and with
+// no output, to drop names (those being dropped too: dropping one twice
+// is harmless), and does not wait for it. On PostgreSQL 15 every DROP
+// DATABASE waits for a checkpoint, which a busy server takes seconds to
+// write: the last drops were a third of the store package's time, spent
+// after its last test had passed. It reports whether the process started.
+func (d *dropper) handOff(names []string) bool {
+	exe, err := os.Executable()
+	if err != nil {
+		return false
+	}
+	cmd := exec.Command(exe)
+	cmd.Env = append(os.Environ(), dropEnv+"="+strings.Join(names, ","))
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if err := cmd.Start(); err != nil {
+		return false
+	}
+	cmd.Process.Release()
+	return true
+}
+
+// dropNow drops names, dropWorkers at a time, over a pool of its own. It
+// drops only the names storetest gives its databases.
+func dropNow(names []string) {
+	names = slices.DeleteFunc(names, func(n string) bool { return !testDatabaseName.MatchString(n) })
+	if len(names) == 0 {
+		return
+	}
+	admin, err := sql.Open("pgx", PostgresURL())
+	if err != nil {
+		return
+	}
+	defer admin.Close()
+	admin.SetMaxOpenConns(dropWorkers)
+	var wg sync.WaitGroup
+	work := make(chan string)
+	for range min(len(names), dropWorkers) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for name := range work {
+				dropDatabase(admin, name)
+			}
+		}()
+	}
+	for _, name := range names {
+		work <- name
+	}
+	close(work)
+	wg.Wait()
+}
+
+// finish hands the drops still to do to a process of their own
+// (handOff), or else waits for them, and reports those that failed.
 func (d *dropper) finish() error {
 	d.mu.Lock()
 	d.closing = true
+	left := append(slices.Sorted(maps.Keys(d.dropping)), d.queue...)
+	if len(left) > 0 && d.handOff(left) {
+		// The loop may be in a batch; the process exits without it.
+		d.queue = nil
+		failed := d.failed
+		d.mu.Unlock()
+		if len(failed) > 0 {
+			return fmt.Errorf("could not drop %d test databases: %v", len(failed), failed)
+		}
+		return nil
+	}
 	d.cond.Signal()
 	d.mu.Unlock()
 	<-d.done
