@@ -788,3 +788,62 @@ func TestConcurrentSubmissionsGapFree(t *testing.T) {
 		}
 	})
 }
+
+// TestLandlinePhone: a Lạng Sơn landline (0 + area code 205 + 7 digits) is
+// taken like a mobile, stored in the one normal form, found again by
+// tracking in another spelling, and counted by the per-phone limit
+// whatever the spelling; a number that is neither is refused with a message
+// that names the field, in Vietnamese by default and in English on request.
+func TestLandlinePhone(t *testing.T) {
+	perPhone := func(c *config.Config) { c.Intake.PerPhoneHour = 2 }
+	eachIntakeApp(t, func(t *testing.T, ta *testApp) {
+		post := func(phone string, n int, lang string) (*http.Response, []byte) {
+			body := validPetition(ta, t)
+			body["phone"], body["email"] = phone, ""
+			body["content"] = fmt.Sprintf("Đèn đường ở ngõ %d phố Bà Triệu đã hỏng hơn một tuần.", n)
+			return ta.postJSON(t, "/api/v1/petitions?lang="+lang, body)
+		}
+		res, b := post("0205 3812 345", 1, "vi")
+		if res.StatusCode != 201 {
+			t.Fatalf("landline refused: %d %s", res.StatusCode, b)
+		}
+		rec := decode[httpapi.PetitionReceipt](t, b)
+		var stored string
+		if err := ta.db.Gorm.Raw("SELECT phone FROM case_identities WHERE case_id = (SELECT id FROM cases WHERE code = ?)", rec.Code).
+			Scan(&stored).Error; err != nil || stored != "02053812345" {
+			t.Errorf("stored phone %q, %v", stored, err)
+		}
+		ta.getJSON(t, "/api/v1/petitions/"+rec.Code, 200, nil, "X-Tracking-Contact", "+84 (0) 205 3812 345")
+		ta.getJSON(t, "/api/v1/petitions/"+rec.Code, 404, nil, "X-Tracking-Contact", "0205 3812 346")
+
+		// The limit is 2 an hour per phone: a second spelling of the same
+		// number is the same number, and the third is refused.
+		if res, b := post("(0205) 3812.345", 2, "vi"); res.StatusCode != 201 {
+			t.Fatalf("second spelling: %d %s", res.StatusCode, b)
+		}
+		if res, b := post("+84 205 3812 345", 3, "vi"); res.StatusCode != 429 {
+			t.Errorf("third submission from the same landline: %d %s", res.StatusCode, b)
+		}
+
+		for lang, want := range map[string]string{
+			"vi": "Số điện thoại chưa đúng: số di động gồm 0 và 9 chữ số",
+			"en": "The phone number is not valid: a mobile is 0 and 9 digits",
+		} {
+			res, b := post("0205 381 234", 4, lang)
+			eb := decode[present.ErrorBody](t, b)
+			if res.StatusCode != 422 || len(eb.Errors) != 1 || eb.Errors[0].Field != "phone" || eb.Errors[0].Code != "petition.phone_invalid" ||
+				!strings.HasPrefix(eb.Errors[0].Message, want) {
+				t.Errorf("%s: bad number: %d %s", lang, res.StatusCode, b)
+			}
+		}
+		// The web form names the field in its error summary.
+		token := formToken(t, ta)
+		ta.Clock.Advance(20 * time.Second)
+		f := webFields(t, ta, token)
+		f["phone"] = "0205 381 234"
+		if res, page := ta.postForm(t, f); res.StatusCode != 422 && res.StatusCode != 200 ||
+			!strings.Contains(page, "Số điện thoại") || !strings.Contains(page, "số cố định gồm 0, mã vùng và số thuê bao") {
+			t.Errorf("web form: %d %.3000s", res.StatusCode, page)
+		}
+	}, perPhone)
+}

@@ -78,22 +78,50 @@ const (
 	FieldFiles   = "files"
 )
 
-var phoneRe = regexp.MustCompile(`^(0|\+84)(\d{9})$`)
+// Vietnamese numbers after the national prefix 0: a mobile is 9 digits
+// starting 3, 5, 7, 8 or 9 (the 2018 numbering plan); a landline is 10
+// digits, the area code starting 2 (Lạng Sơn 205, Hà Nội 24, TP HCM 28)
+// then the subscriber, e.g. 0205 3812 345.
+var (
+	mobileRe   = regexp.MustCompile(`^[35789]\d{8}$`)
+	landlineRe = regexp.MustCompile(`^2\d{9}$`)
+)
 
-// NormalizePhone removes spaces, dots and dashes and returns the number as
-// 0 + 9 digits; ok is false when it is not a Vietnamese number.
+// NormalizePhone is the one reading of a Vietnamese phone number, mobile or
+// landline: it drops spaces, dots, dashes and brackets, takes 0, +84, 84 or
+// 0084 as the national prefix (and a "(0)" after +84), and returns the
+// number as 0 + its national significant number, the form that is stored,
+// hashed for tracking and counted by the rate limits. ok is false when it
+// is not a Vietnamese mobile or landline.
 func NormalizePhone(s string) (string, bool) {
 	s = strings.Map(func(r rune) rune {
-		if r == ' ' || r == '.' || r == '-' || r == '\u00a0' {
+		switch r {
+		case ' ', '.', '-', '(', ')', '\u00a0', '\t':
 			return -1
 		}
 		return r
-	}, s)
-	m := phoneRe.FindStringSubmatch(s)
-	if m == nil {
+	}, strings.TrimSpace(s))
+	var national string
+	switch {
+	case strings.HasPrefix(s, "+84"):
+		national = s[3:]
+	case strings.HasPrefix(s, "0084"):
+		national = s[4:]
+	case strings.HasPrefix(s, "0"):
+		national = s[1:]
+	case strings.HasPrefix(s, "84"):
+		national = s[2:]
+	default:
 		return "", false
 	}
-	return "0" + m[2], true
+	if s[0] != '0' && strings.HasPrefix(national, "0") {
+		// +84 (0) 912…: the trunk 0 written after the country code.
+		national = national[1:]
+	}
+	if !mobileRe.MatchString(national) && !landlineRe.MatchString(national) {
+		return "", false
+	}
+	return "0" + national, true
 }
 
 // NormalizeEmail lower-cases and checks an address. ok is false when it is

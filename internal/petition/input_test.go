@@ -16,25 +16,62 @@ func TestNormalizePhone(t *testing.T) {
 		in, want string
 		ok       bool
 	}{
+		// Mobiles, every way they are written.
 		{"0912345678", "0912345678", true},
 		{"0912 345 678", "0912345678", true},
 		{"0912.345.678", "0912345678", true},
+		{"0912-345-678", "0912345678", true},
+		{" 0912 345 678 ", "0912345678", true},
 		{"+84912345678", "0912345678", true},
 		{"+84 912 345 678", "0912345678", true},
 		{"+84.912.345.678", "0912345678", true},
-		{"0205 3870 123", "02053870123", false}, // 11 digits
-		{"091234567", "", false},
-		{"84912345678", "", false},
+		{"84912345678", "0912345678", true},
+		{"84 912 345 678", "0912345678", true},
+		{"0084 912 345 678", "0912345678", true},
+		{"+84 (0) 912 345 678", "0912345678", true},
+		{"0388 123 456", "0388123456", true}, // Viettel 03x
+		{"0567 123 456", "0567123456", true}, // Vietnamobile 05x
+		{"0703 123 456", "0703123456", true}, // MobiFone 07x
+		{"0815 123 456", "0815123456", true}, // VinaPhone 08x
+		{"0912 345 678", "0912345678", true},
+		// Landlines: 0 + area code 2xx (or 24, 28) + subscriber = 11 digits.
+		{"0205 3812 345", "02053812345", true}, // Sở Xây dựng Lạng Sơn
+		{"(0205) 3812 345", "02053812345", true},
+		{"0205.3812.345", "02053812345", true},
+		{"0205-3812-345", "02053812345", true},
+		{"+84 205 3812 345", "02053812345", true},
+		{"84 205 3812 345", "02053812345", true},
+		{"+84 (0) 205 3812 345", "02053812345", true},
+		{"024 3825 1234", "02438251234", true}, // Hà Nội
+		{"028 3829 1234", "02838291234", true}, // TP HCM
+		// Not Vietnamese numbers.
+		{"091234567", "", false},      // mobile one digit short
+		{"09123456789", "", false},    // mobile one digit long
+		{"0205 381 234", "", false},   // landline one digit short
+		{"0205 3812 3456", "", false}, // landline one digit long
+		{"0112 345 678", "", false},   // no mobile prefix 1
+		{"0412 345 678", "", false},
+		{"0612 345 678", "", false},
 		{"+8491234567", "", false},
-		{"0912-345-678", "0912345678", true},
-		{"09123456789", "", false},
+		{"+1 202 555 0123", "", false},
+		{"912345678", "", false}, // no national prefix
 		{"091234567a", "", false},
+		{"0912/345/678", "", false},
+		{"+", "", false},
+		{"0", "", false},
 		{"", "", false},
 	}
 	for _, c := range cases {
 		got, ok := NormalizePhone(c.in)
 		if ok != c.ok || (ok && got != c.want) {
 			t.Errorf("NormalizePhone(%q) = %q, %v; want %q, %v", c.in, got, ok, c.want, c.ok)
+		}
+		if ok {
+			// The normal form is a fixed point: what is stored and hashed
+			// reads back the same, so tracking by phone finds it.
+			if again, ok2 := NormalizePhone(got); !ok2 || again != got {
+				t.Errorf("NormalizePhone(%q) = %q, %v; not a fixed point", got, again, ok2)
+			}
 		}
 	}
 }
