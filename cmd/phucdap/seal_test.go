@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/phucdap/phucdap/internal/access"
+	"github.com/phucdap/phucdap/internal/calendar"
+	"github.com/phucdap/phucdap/internal/deadline"
 	"github.com/phucdap/phucdap/internal/httpapi"
 	"github.com/phucdap/phucdap/internal/petition"
 )
@@ -130,6 +132,32 @@ func TestSealSurvivesReclassify(t *testing.T) {
 			map[string]any{"kind": "to_cao", "eligible": true, "within_competence": true, "complexity": "none"}, 200, nil)
 		if !ta.sealed(t, cid) {
 			t.Error("a case classified as a denunciation is not sealed")
+		}
+	})
+}
+
+// A sealed case that turns out to be a second complaint still has its
+// dialogue, and what the office types about it (place, participants, the
+// minutes' result) is shown without the sealed identity, on the API and
+// on the staff API, as every other free text of the case.
+func TestSealedDialogueScrubbed(t *testing.T) {
+	eachApp(t, func(t *testing.T, ta *testApp) {
+		office := ta.staffToken(t, "VP", access.Office)
+		id, code := ta.submitCase(t, "to_cao", sealName, sealPhone, "Tôi tố cáo cán bộ X nhận tiền khi làm thủ tục cấp phép xây dựng.", true)
+		ta.callJSON(t, "POST", "/api/v1/cases/"+code+"/classify", office,
+			map[string]any{"kind": "khieu_nai", "round": 2, "eligible": true, "within_competence": true, "complexity": "none"}, 200, nil)
+		ta.callJSON(t, "POST", "/api/v1/cases/"+code+"/accept", office, map[string]any{"decision_no": "50/QĐ-SXD"}, 200, nil)
+		on := calendar.DateOf(ta.Clock.Now(), deadline.VietnamLocation()).AddDays(10).String()
+		ta.callJSON(t, "POST", "/api/v1/cases/"+code+"/schedule_dialogue", office, map[string]any{"dialogue_on": on,
+			"place": "Nhà ông " + sealName, "participants": "Phó Giám đốc Sở; ông " + sealName + " (điện thoại " + sealPhone + ")"}, 200, nil)
+		if !ta.sealed(t, id) {
+			t.Fatal("the case is not sealed")
+		}
+		ta.caseAsStaff(t, "office with a dialogue", office, id, code)
+		var audit []string
+		ta.db.Gorm.Raw("SELECT after_json FROM audit_log WHERE action = 'case.schedule_dialogue' AND entity_id = ?", itoa(id)).Scan(&audit)
+		if len(audit) != 1 || len(sealLeaks(audit[0])) > 0 {
+			t.Errorf("the scheduling's audit row: %v", audit)
 		}
 	})
 }

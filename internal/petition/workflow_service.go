@@ -648,6 +648,10 @@ func (v *CaseView) scrub(f func(string) string) {
 		x := &st.Extensions[i]
 		x.Reason, x.DecisionNo, x.DocumentRef = f(x.Reason), f(x.DecisionNo), f(x.DocumentRef)
 	}
+	for i := range st.Dialogues {
+		d := &st.Dialogues[i]
+		d.Place, d.Participants, d.Note, d.Ref = f(d.Place), f(d.Participants), f(d.Note), f(d.Ref)
+	}
 	for i := range v.History {
 		v.History[i].Note = f(v.History[i].Note)
 	}
