@@ -315,12 +315,25 @@ func IsAPI(c echo.Context) bool {
 	return strings.HasPrefix(p, "/api/") || p == "/healthz" || p == "/readyz"
 }
 
+// StatusClientClosedRequest is the status logged for a request whose client
+// closed the connection before the answer was ready (nginx's 499).
+const StatusClientClosedRequest = 499
+
 func errorHandler(o Options) echo.HTTPErrorHandler {
 	return func(err error, c echo.Context) {
 		if c.Response().Committed {
 			return
 		}
 		ctx := c.Request().Context()
+		if ctx.Err() != nil && errors.Is(err, context.Canceled) {
+			// The client went away (a closed tab, a phone that lost its
+			// signal) and took the request's context with it: nobody reads
+			// an answer, and a 500 at ERROR would call the operator for a
+			// failure that is not ours. The access log records 499, as
+			// nginx does.
+			c.Response().WriteHeader(StatusClientClosedRequest)
+			return
+		}
 		lang := i18n.LangFrom(ctx)
 		body := httpapi.Describe(err, lang, o.Catalog)
 		if body.Status >= 500 && body.Status != http.StatusServiceUnavailable {
