@@ -105,16 +105,19 @@ func TestTopicsAPI(t *testing.T) {
 				withTask++
 			}
 		}
-		if len(topics.Topics) != 10 || withTask != 9 || topics.Topics[9].Slug != "khac" || topics.Topics[9].PlanTaskId != nil {
+		if len(topics.Topics) != 17 || withTask != 12 || topics.Topics[16].Slug != "khac" || topics.Topics[16].PlanTaskId != nil {
 			t.Errorf("topics: %v (with task %d)", slugs, withTask)
 		}
 		if topics.Topics[5].Name != "Attitude at the one-stop desk" {
 			t.Errorf("English name: %q", topics.Topics[5].Name)
 		}
-		// Each topic points at the plan task of the issue's list.
+		// Each topic points at the plan task of the issue's list, the
+		// department's fields (issue 18) at their lead division too.
 		var keys []string
-		ta.db.Gorm.Raw("SELECT COALESCE(p.key, '-') FROM topics t LEFT JOIN plan_tasks p ON p.id = t.plan_task_id ORDER BY t.position").Scan(&keys)
-		want := []string{"II.1", "III.1", "III.2", "IV.3", "IV.2", "V.1", "V.2", "VI.1", "VII", "-"}
+		ta.db.Gorm.Raw("SELECT COALESCE(p.key, '-') || ' ' || COALESCE(u.code, '-') FROM topics t LEFT JOIN plan_tasks p ON p.id = t.plan_task_id " +
+			"LEFT JOIN units u ON u.id = t.lead_unit_id ORDER BY t.position").Scan(&keys)
+		want := []string{"II.1 -", "III.1 -", "III.2 -", "IV.3 -", "IV.2 -", "V.1 -", "V.2 -", "VI.1 -", "VII -",
+			"V.2 PQLXD", "II.1 PQHKT", "- PQLN", "- TTRA", "VI.1 PPTDT", "- PKTVL", "- PQLXD", "- -"}
 		if diff := cmp.Diff(want, keys); diff != "" {
 			t.Errorf("topic → task (-want +got):\n%s", diff)
 		}
@@ -122,7 +125,7 @@ func TestTopicsAPI(t *testing.T) {
 		if err := ta.seed(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		if n := len(decode[httpapi.ListTopics200JSONResponse](t, ta.getJSON(t, "/api/v1/topics", 200, nil)).Topics); n != 10 {
+		if n := len(decode[httpapi.ListTopics200JSONResponse](t, ta.getJSON(t, "/api/v1/topics", 200, nil)).Topics); n != 17 {
 			t.Errorf("after a second seed: %d topics", n)
 		}
 	})

@@ -122,6 +122,8 @@ func staffMatrix() map[string]route {
 		"GET /staff/alerts":                  {allow: everyone},
 		"POST /staff/alerts/read":            {allow: everyone, form: url.Values{}},
 		"GET /staff/admin/jobs":              {allow: "admin"},
+		"GET /staff/admin/topics":            {allow: "office"},
+		"POST /staff/admin/topics/:id":       {allow: "office", path: "/staff/admin/topics/1", form: url.Values{"name_vi": {"Thông tin quy hoạch"}, "active": {"on"}}},
 		"POST /staff/admin/jobs/:name/run":   {allow: "admin", path: "/staff/admin/jobs/kpi-snapshot/run", form: url.Values{}},
 		"POST /staff/admin/outbox/:id/retry": {allow: "admin", path: "/staff/admin/outbox/0/retry", form: url.Values{}},
 
@@ -227,6 +229,8 @@ func staffMatrix() map[string]route {
 		"GET /api/v1/alerts":                                     {allow: everyone},
 		"POST /api/v1/alerts/read":                               {allow: everyone, json: `{"ids":[]}`},
 		"GET /api/v1/admin/jobs":                                 {allow: "admin"},
+		"GET /api/v1/admin/topics":                               {allow: "office"},
+		"PUT /api/v1/admin/topics/:id":                           {allow: "office", path: "/api/v1/admin/topics/1", json: `{"name_vi":"Thông tin quy hoạch","active":true}`},
 		"POST /api/v1/admin/jobs/:name/run":                      {allow: "admin", path: "/api/v1/admin/jobs/kpi-snapshot/run", json: `{}`},
 		"PUT /api/v1/deadline/overrides":                         {allow: "admin", json: `{"rule_id":"complaint.resolve","scope":"","limit":1,"reason":"matrix"}`},
 		"DELETE /api/v1/deadline/overrides":                      {allow: "admin", path: "/api/v1/deadline/overrides?rule_id=pakn.answer&scope=none"},

@@ -45,6 +45,9 @@ var operationAccess = map[string]access.Action{
 	"RatePetition":    public,
 	"DisputePetition": public,
 	"GetPetitionFile": public, // the secret is checked by the service
+	// The office edits the topics citizens choose from.
+	"ListAdminTopics": access.ActTopicManage,
+	"UpdateTopic":     access.ActTopicManage,
 
 	"GetMe":              access.ActSelf,
 	"ListAudit":          access.ActAuditRead,

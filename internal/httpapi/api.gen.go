@@ -1074,6 +1074,42 @@ func (e RunJobParamsLang) Valid() bool {
 	}
 }
 
+// Defines values for ListAdminTopicsParamsLang.
+const (
+	ListAdminTopicsParamsLangEn ListAdminTopicsParamsLang = "en"
+	ListAdminTopicsParamsLangVi ListAdminTopicsParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the ListAdminTopicsParamsLang enum.
+func (e ListAdminTopicsParamsLang) Valid() bool {
+	switch e {
+	case ListAdminTopicsParamsLangEn:
+		return true
+	case ListAdminTopicsParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UpdateTopicParamsLang.
+const (
+	UpdateTopicParamsLangEn UpdateTopicParamsLang = "en"
+	UpdateTopicParamsLangVi UpdateTopicParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the UpdateTopicParamsLang enum.
+func (e UpdateTopicParamsLang) Valid() bool {
+	switch e {
+	case UpdateTopicParamsLangEn:
+		return true
+	case UpdateTopicParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListAlertsParamsLang.
 const (
 	ListAlertsParamsLangEn ListAlertsParamsLang = "en"
@@ -3767,7 +3803,9 @@ type TaskUnitRole string
 
 // Topic defines model for Topic.
 type Topic struct {
-	Id int64 `json:"id"`
+	// Hint What the topic covers, in the request's language; empty when the office wrote none.
+	Hint *string `json:"hint,omitempty"`
+	Id   int64   `json:"id"`
 
 	// Name The name in the request's language.
 	Name   string `json:"name"`
@@ -3779,6 +3817,52 @@ type Topic struct {
 
 	// Slug Example: thai-do-mot-cua
 	Slug string `json:"slug"`
+}
+
+// TopicAdmin A topic as the office edits it, retired ones included.
+type TopicAdmin struct {
+	// Active A retired topic is not offered to citizens; its cases keep it.
+	Active bool   `json:"active"`
+	HintEn string `json:"hint_en"`
+
+	// HintVi Shown to citizens under the topic list of the petition form.
+	HintVi string `json:"hint_vi"`
+	Id     int64  `json:"id"`
+
+	// LeadUnitId The unit that leads a case of this topic by default; absent when the plan task's roles decide.
+	LeadUnitId *int64 `json:"lead_unit_id,omitempty"`
+	NameEn     string `json:"name_en"`
+	NameVi     string `json:"name_vi"`
+
+	// PlanTaskId The plan task the topic maps to; absent for none.
+	PlanTaskId *int64 `json:"plan_task_id,omitempty"`
+	Position   int    `json:"position"`
+
+	// Slug Example: cap-phep-xay-dung
+	Slug string `json:"slug"`
+}
+
+// TopicInput The editable part of a topic, replaced whole.
+type TopicInput struct {
+	Active bool `json:"active"`
+
+	// HintEn At most 500 characters.
+	HintEn *string `json:"hint_en,omitempty"`
+
+	// HintVi At most 500 characters.
+	HintVi *string `json:"hint_vi,omitempty"`
+
+	// LeadUnitId An active unit of the directory, not a group; omit for none.
+	LeadUnitId *int64 `json:"lead_unit_id,omitempty"`
+
+	// NameEn At most 200 characters.
+	NameEn *string `json:"name_en,omitempty"`
+
+	// NameVi 2–200 characters.
+	NameVi string `json:"name_vi"`
+
+	// PlanTaskId A task of a stored plan; omit for none.
+	PlanTaskId *int64 `json:"plan_task_id,omitempty"`
 }
 
 // Unit defines model for Unit.
@@ -3855,6 +3939,24 @@ type RunJobParams struct {
 
 // RunJobParamsLang defines parameters for RunJob.
 type RunJobParamsLang string
+
+// ListAdminTopicsParams defines parameters for ListAdminTopics.
+type ListAdminTopicsParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *ListAdminTopicsParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// ListAdminTopicsParamsLang defines parameters for ListAdminTopics.
+type ListAdminTopicsParamsLang string
+
+// UpdateTopicParams defines parameters for UpdateTopic.
+type UpdateTopicParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *UpdateTopicParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// UpdateTopicParamsLang defines parameters for UpdateTopic.
+type UpdateTopicParamsLang string
 
 // ListAlertsParams defines parameters for ListAlerts.
 type ListAlertsParams struct {
@@ -4541,6 +4643,9 @@ type ListUnitsParams struct {
 // ListUnitsParamsLang defines parameters for ListUnits.
 type ListUnitsParamsLang string
 
+// UpdateTopicJSONRequestBody defines body for UpdateTopic for application/json ContentType.
+type UpdateTopicJSONRequestBody = TopicInput
+
 // MarkAlertsReadJSONRequestBody defines body for MarkAlertsRead for application/json ContentType.
 type MarkAlertsReadJSONRequestBody MarkAlertsReadJSONBody
 
@@ -4672,6 +4777,12 @@ type ServerInterface interface {
 	// RunJob Run a job now, on this server, and return the run (admin)
 	// (POST /admin/jobs/{name}/run)
 	RunJob(ctx echo.Context, name string, params RunJobParams) error
+	// ListAdminTopics Every topic with its hint, default lead unit, plan task and active flag (office)
+	// (GET /admin/topics)
+	ListAdminTopics(ctx echo.Context, params ListAdminTopicsParams) error
+	// UpdateTopic Edit a topic (office)
+	// (PUT /admin/topics/{id})
+	UpdateTopic(ctx echo.Context, id int64, params UpdateTopicParams) error
 	// ListAlerts The caller's alert inbox, newest first, with the unread count (the bell)
 	// (GET /alerts)
 	ListAlerts(ctx echo.Context, params ListAlertsParams) error
@@ -4905,6 +5016,49 @@ func (w *ServerInterfaceWrapper) RunJob(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.RunJob(ctx, name, params)
+	return err
+}
+
+// ListAdminTopics converts echo context to params.
+func (w *ServerInterfaceWrapper) ListAdminTopics(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListAdminTopicsParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListAdminTopics(ctx, params)
+	return err
+}
+
+// UpdateTopic converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateTopic(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id int64
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateTopicParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateTopic(ctx, id, params)
 	return err
 }
 
@@ -6815,6 +6969,8 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/public/stats.csv", wrapper.GetPublicStatsCsv, options.OperationMiddlewares["getPublicStatsCsv"]...)
 	router.GET(options.BaseURL+"/alerts", wrapper.ListAlerts, options.OperationMiddlewares["listAlerts"]...)
 	router.POST(options.BaseURL+"/alerts/read", wrapper.MarkAlertsRead, options.OperationMiddlewares["markAlertsRead"]...)
+	router.GET(options.BaseURL+"/admin/topics", wrapper.ListAdminTopics, options.OperationMiddlewares["listAdminTopics"]...)
+	router.PUT(options.BaseURL+"/admin/topics/:id", wrapper.UpdateTopic, options.OperationMiddlewares["updateTopic"]...)
 	router.GET(options.BaseURL+"/admin/jobs", wrapper.ListJobs, options.OperationMiddlewares["listJobs"]...)
 	router.POST(options.BaseURL+"/admin/jobs/:name/run", wrapper.RunJob, options.OperationMiddlewares["runJob"]...)
 	router.GET(options.BaseURL+"/cases", wrapper.ListCases, options.OperationMiddlewares["listCases"]...)
@@ -6998,6 +7154,172 @@ type RunJobdefaultJSONResponse struct {
 }
 
 func (response RunJobdefaultJSONResponse) VisitRunJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAdminTopicsRequestObject struct {
+	Params ListAdminTopicsParams
+}
+
+type ListAdminTopicsResponseObject interface {
+	VisitListAdminTopicsResponse(w http.ResponseWriter) error
+}
+
+type ListAdminTopics200JSONResponse struct {
+	Topics []TopicAdmin `json:"topics"`
+}
+
+func (response ListAdminTopics200JSONResponse) VisitListAdminTopicsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAdminTopics401JSONResponse struct{ ErrorJSONResponse }
+
+func (response ListAdminTopics401JSONResponse) VisitListAdminTopicsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAdminTopics403JSONResponse Error
+
+func (response ListAdminTopics403JSONResponse) VisitListAdminTopicsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAdminTopicsdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response ListAdminTopicsdefaultJSONResponse) VisitListAdminTopicsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTopicRequestObject struct {
+	Id     int64 `json:"id"`
+	Params UpdateTopicParams
+	Body   *UpdateTopicJSONRequestBody
+}
+
+type UpdateTopicResponseObject interface {
+	VisitUpdateTopicResponse(w http.ResponseWriter) error
+}
+
+type UpdateTopic200JSONResponse TopicAdmin
+
+func (response UpdateTopic200JSONResponse) VisitUpdateTopicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTopic401JSONResponse struct{ ErrorJSONResponse }
+
+func (response UpdateTopic401JSONResponse) VisitUpdateTopicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTopic403JSONResponse Error
+
+func (response UpdateTopic403JSONResponse) VisitUpdateTopicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTopic404JSONResponse Error
+
+func (response UpdateTopic404JSONResponse) VisitUpdateTopicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTopic422JSONResponse Error
+
+func (response UpdateTopic422JSONResponse) VisitUpdateTopicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTopicdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response UpdateTopicdefaultJSONResponse) VisitUpdateTopicResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -12023,6 +12345,12 @@ type StrictServerInterface interface {
 	// RunJob Run a job now, on this server, and return the run (admin)
 	// (POST /admin/jobs/{name}/run)
 	RunJob(ctx context.Context, request RunJobRequestObject) (RunJobResponseObject, error)
+	// ListAdminTopics Every topic with its hint, default lead unit, plan task and active flag (office)
+	// (GET /admin/topics)
+	ListAdminTopics(ctx context.Context, request ListAdminTopicsRequestObject) (ListAdminTopicsResponseObject, error)
+	// UpdateTopic Edit a topic (office)
+	// (PUT /admin/topics/{id})
+	UpdateTopic(ctx context.Context, request UpdateTopicRequestObject) (UpdateTopicResponseObject, error)
 	// ListAlerts The caller's alert inbox, newest first, with the unread count (the bell)
 	// (GET /alerts)
 	ListAlerts(ctx context.Context, request ListAlertsRequestObject) (ListAlertsResponseObject, error)
@@ -12268,6 +12596,80 @@ func (sh *strictHandler) RunJob(ctx echo.Context, name string, params RunJobPara
 		return err
 	} else if validResponse, ok := response.(RunJobResponseObject); ok {
 		return validResponse.VisitRunJobResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListAdminTopics operation middleware
+func (sh *strictHandler) ListAdminTopics(ctx echo.Context, params ListAdminTopicsParams) error {
+	var request ListAdminTopicsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListAdminTopics(ctx.Request().Context(), request.(ListAdminTopicsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListAdminTopics")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListAdminTopicsResponseObject); ok {
+		return validResponse.VisitListAdminTopicsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateTopic operation middleware
+func (sh *strictHandler) UpdateTopic(ctx echo.Context, id int64, params UpdateTopicParams) error {
+	var request UpdateTopicRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body UpdateTopicJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateTopic(ctx.Request().Context(), request.(UpdateTopicRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateTopic")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateTopicResponseObject); ok {
+		return validResponse.VisitUpdateTopicResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}

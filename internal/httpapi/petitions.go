@@ -101,9 +101,52 @@ func (a *API) ListTopics(ctx context.Context, _ ListTopicsRequestObject) (ListTo
 		if t.PlanTaskID != 0 {
 			tj.PlanTaskId = ptr(t.PlanTaskID)
 		}
+		if h := t.Hint(lang); h != "" {
+			tj.Hint = ptr(h)
+		}
 		out.Topics = append(out.Topics, tj)
 	}
 	return out, nil
+}
+
+func topicAdminJSON(t petition.Topic) TopicAdmin {
+	out := TopicAdmin{Id: t.ID, Slug: t.Slug, NameVi: t.NameVI, NameEn: t.NameEN, HintVi: t.HintVI, HintEn: t.HintEN,
+		Position: t.Position, Active: t.Active}
+	if t.LeadUnitID != 0 {
+		out.LeadUnitId = ptr(t.LeadUnitID)
+	}
+	if t.PlanTaskID != 0 {
+		out.PlanTaskId = ptr(t.PlanTaskID)
+	}
+	return out
+}
+
+// ListAdminTopics implements GET /admin/topics.
+func (a *API) ListAdminTopics(ctx context.Context, _ ListAdminTopicsRequestObject) (ListAdminTopicsResponseObject, error) {
+	ts, err := a.Petitions.Service.AllTopics(ctx, actor(ctx))
+	if err != nil {
+		return nil, err
+	}
+	out := ListAdminTopics200JSONResponse{Topics: make([]TopicAdmin, 0, len(ts))}
+	for _, t := range ts {
+		out.Topics = append(out.Topics, topicAdminJSON(t))
+	}
+	return out, nil
+}
+
+// UpdateTopic implements PUT /admin/topics/{id}.
+func (a *API) UpdateTopic(ctx context.Context, req UpdateTopicRequestObject) (UpdateTopicResponseObject, error) {
+	b := req.Body
+	if b == nil {
+		return nil, fault.New(fault.BadRequest, "error.bad_json")
+	}
+	e := petition.TopicEdit{NameVI: b.NameVi, NameEN: deref(b.NameEn), HintVI: deref(b.HintVi), HintEN: deref(b.HintEn),
+		LeadUnitID: deref(b.LeadUnitId), PlanTaskID: deref(b.PlanTaskId), Active: b.Active}
+	t, err := a.Petitions.Service.UpdateTopic(ctx, actor(ctx), req.Id, e)
+	if err != nil {
+		return nil, err
+	}
+	return UpdateTopic200JSONResponse(topicAdminJSON(t)), nil
 }
 
 // SubmitPetition implements POST /petitions (JSON or multipart).

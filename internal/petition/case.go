@@ -2,6 +2,9 @@ package petition
 
 import (
 	"time"
+	"unicode/utf8"
+
+	"github.com/phucdap/phucdap/internal/fault"
 
 	"github.com/phucdap/phucdap/internal/deadline"
 )
@@ -16,6 +19,21 @@ type Topic struct {
 	PlanTaskID int64 // 0: no task
 	Position   int
 	Active     bool
+	// HintVI and HintEN tell a citizen what the topic covers, under the
+	// topic list of the petition form.
+	HintVI, HintEN string
+	// LeadUnitID is the unit that leads a case of the topic by default; 0
+	// when the plan task's roles decide.
+	LeadUnitID int64
+}
+
+// Hint returns the topic's hint in lang, Vietnamese when there is no
+// translation.
+func (t Topic) Hint(lang string) string {
+	if lang == "en" && t.HintEN != "" {
+		return t.HintEN
+	}
+	return t.HintVI
 }
 
 // Name returns the topic's name in lang, Vietnamese when there is no
@@ -27,29 +45,124 @@ func (t Topic) Name(lang string) string {
 	return t.NameVI
 }
 
-// TopicSeed is a default topic, mapped to a plan task by its key.
+// TopicSeed is a default topic, mapped to a plan task by its key and to
+// its default lead unit by the unit's code.
 type TopicSeed struct {
 	Slug    string
 	NameVI  string
 	NameEN  string
 	TaskKey string // "" for none
+	// LeadUnit is a unit code of org.DefaultUnits; "" for none.
+	LeadUnit       string
+	HintVI, HintEN string
+	// Position orders the topic in the list.
+	Position int
 }
 
-// DefaultTopics is the seed list, mapped to Plan 55/KH-SXD.
-// Admins edit topics later; seeding only adds missing slugs.
+// DefaultTopics is the seed list: the topics of Plan 55/KH-SXD, then the
+// department's own fields of work (each led by the division that handles
+// it, and mapped to a task of the plan where one fits), then "other".
+// Admins edit topics later; seeding only adds missing slugs, so a deployed
+// database gets the topics a release adds at its next start.
 func DefaultTopics() []TopicSeed {
-	return []TopicSeed{
-		{"thong-tin-quy-hoach-thu-tuc", "Thông tin quy hoạch, thủ tục hành chính chưa được công khai", "Planning or procedure information not published", "II.1"},
-		{"tiep-cong-dan-doi-thoai", "Tiếp công dân, đối thoại", "Citizen reception and dialogue", "III.1"},
-		{"khieu-nai-to-cao", "Khiếu nại, tố cáo", "A complaint or denunciation", "III.2"},
-		{"tham-nhung-nhung-nhieu", "Tham nhũng, nhũng nhiễu, “chung chi” trong dịch vụ công", "Corruption, harassment or informal payments in public services", "IV.3"},
-		{"tuyen-dung-cong-chuc", "Tuyển dụng công chức, viên chức", "Recruitment of officials", "IV.2"},
-		{"thai-do-mot-cua", "Thái độ phục vụ tại bộ phận một cửa", "Attitude at the one-stop desk", "V.1"},
-		{"thu-tuc-phi-le-phi", "Thủ tục rườm rà, phí và lệ phí", "Red tape, fees and charges", "V.2"},
-		{"dien-duong-nuoc-rac", "Điện, đường giao thông nông thôn, nước sạch, thu gom rác", "Power, rural roads, clean water, rubbish collection", "VI.1"},
-		{"tra-loi-dien-tu", "Trả lời qua kênh điện tử", "Answers through electronic channels", "VII"},
-		{"khac", "Khác (Văn phòng sẽ phân loại)", "Other (the office classifies it)", ""},
+	papi := []TopicSeed{
+		{Slug: "thong-tin-quy-hoach-thu-tuc", NameVI: "Thông tin quy hoạch, thủ tục hành chính chưa được công khai", NameEN: "Planning or procedure information not published", TaskKey: "II.1"},
+		{Slug: "tiep-cong-dan-doi-thoai", NameVI: "Tiếp công dân, đối thoại", NameEN: "Citizen reception and dialogue", TaskKey: "III.1"},
+		{Slug: "khieu-nai-to-cao", NameVI: "Khiếu nại, tố cáo", NameEN: "A complaint or denunciation", TaskKey: "III.2"},
+		{Slug: "tham-nhung-nhung-nhieu", NameVI: "Tham nhũng, nhũng nhiễu, “chung chi” trong dịch vụ công", NameEN: "Corruption, harassment or informal payments in public services", TaskKey: "IV.3"},
+		{Slug: "tuyen-dung-cong-chuc", NameVI: "Tuyển dụng công chức, viên chức", NameEN: "Recruitment of officials", TaskKey: "IV.2"},
+		{Slug: "thai-do-mot-cua", NameVI: "Thái độ phục vụ tại bộ phận một cửa", NameEN: "Attitude at the one-stop desk", TaskKey: "V.1"},
+		{Slug: "thu-tuc-phi-le-phi", NameVI: "Thủ tục rườm rà, phí và lệ phí", NameEN: "Red tape, fees and charges", TaskKey: "V.2"},
+		{Slug: "dien-duong-nuoc-rac", NameVI: "Điện, đường giao thông nông thôn, nước sạch, thu gom rác", NameEN: "Power, rural roads, clean water, rubbish collection", TaskKey: "VI.1"},
+		{Slug: "tra-loi-dien-tu", NameVI: "Trả lời qua kênh điện tử", NameEN: "Answers through electronic channels", TaskKey: "VII"},
 	}
+	// The department's fields of work. Their positions fall between the
+	// plan's topics (10–90) and "other" (100), on a fresh database and on
+	// one that had the first ten already. The unit codes are those of
+	// org.DefaultUnits; the tasks are Plan 55's: a permit is an
+	// administrative procedure (V.2), planning information must be
+	// published (II.1), technical infrastructure is basic infrastructure
+	// (VI.1). The other fields have no task of their own.
+	fields := []TopicSeed{
+		{Slug: "cap-phep-xay-dung", NameVI: "Cấp phép xây dựng", NameEN: "Building permits", TaskKey: "V.2", LeadUnit: "PQLXD",
+			HintVI: "Hồ sơ, thời hạn, kết quả cấp giấy phép xây dựng, gia hạn, điều chỉnh giấy phép.",
+			HintEN: "Applications, time limits and outcomes of building permits, their extension or amendment."},
+		{Slug: "quy-hoach-xay-dung", NameVI: "Quy hoạch xây dựng", NameEN: "Construction planning", TaskKey: "II.1", LeadUnit: "PQHKT",
+			HintVI: "Quy hoạch chung, quy hoạch chi tiết, cung cấp thông tin quy hoạch, kiến trúc.",
+			HintEN: "General and detailed plans, planning information, architecture."},
+		{Slug: "nha-o-bat-dong-san", NameVI: "Nhà ở và thị trường bất động sản", NameEN: "Housing and the real estate market", LeadUnit: "PQLN",
+			HintVI: "Nhà ở xã hội, nhà chung cư, dự án nhà ở, kinh doanh bất động sản.",
+			HintEN: "Social housing, apartment buildings, housing projects, real estate business."},
+		{Slug: "trat-tu-xay-dung", NameVI: "Trật tự xây dựng", NameEN: "Construction order", LeadUnit: "TTRA",
+			HintVI: "Xây dựng không phép, sai phép, lấn chiếm, công trình gây ảnh hưởng nhà bên cạnh.",
+			HintEN: "Building without or against a permit, encroachment, works that harm the neighbours."},
+		{Slug: "ha-tang-ky-thuat", NameVI: "Hạ tầng kỹ thuật", NameEN: "Technical infrastructure", TaskKey: "VI.1", LeadUnit: "PPTDT",
+			HintVI: "Chiếu sáng, cấp thoát nước, vỉa hè, cây xanh, nghĩa trang, bãi đỗ xe đô thị.",
+			HintEN: "Street lighting, water supply and drainage, pavements, trees, cemeteries, urban car parks."},
+		{Slug: "vat-lieu-xay-dung", NameVI: "Vật liệu xây dựng", NameEN: "Construction materials", LeadUnit: "PKTVL",
+			HintVI: "Chất lượng, giá vật liệu xây dựng, khai thác, sản xuất vật liệu.",
+			HintEN: "Quality and prices of construction materials, quarrying and production."},
+		{Slug: "chat-luong-cong-trinh", NameVI: "Chất lượng công trình", NameEN: "Quality of construction works", LeadUnit: "PQLXD",
+			HintVI: "Công trình xuống cấp, nứt, lún, nghiệm thu, an toàn thi công.",
+			HintEN: "Works that crack, sink or decay, acceptance, safety on building sites."},
+	}
+	var out []TopicSeed
+	for i, t := range papi {
+		t.Position = (i + 1) * 10
+		out = append(out, t)
+	}
+	for i, t := range fields {
+		t.Position = 91 + i
+		out = append(out, t)
+	}
+	return append(out, TopicSeed{Slug: "khac", NameVI: "Khác (Văn phòng sẽ phân loại)", NameEN: "Other (the office classifies it)", Position: 100})
+}
+
+// TopicEdit is what the office changes on a topic. Every field is set: an
+// edit replaces the topic's editable part whole.
+type TopicEdit struct {
+	NameVI, NameEN string
+	HintVI, HintEN string
+	LeadUnitID     int64 // 0: none
+	PlanTaskID     int64 // 0: none
+	Active         bool
+}
+
+// Topic field limits, in characters.
+const (
+	MaxTopicName = 200
+	MaxTopicHint = 500
+)
+
+// ErrNoSuchTopic: the office edits a topic that does not exist.
+var ErrNoSuchTopic = fault.New(fault.NotFound, "topic.not_found")
+
+// Check cleans the edit (NFC, no control characters, trimmed) and returns
+// the field errors: a Vietnamese name is required, lengths are bounded.
+// Whether the unit and the task exist is the store's to check, in the
+// transaction that saves.
+func (e TopicEdit) Check() (TopicEdit, fault.List) {
+	var errs fault.List
+	e.NameVI, e.NameEN = cleanText(e.NameVI, false), cleanText(e.NameEN, false)
+	e.HintVI, e.HintEN = cleanText(e.HintVI, false), cleanText(e.HintEN, false)
+	for _, f := range []struct {
+		field, v string
+		max      int
+	}{{"name_vi", e.NameVI, MaxTopicName}, {"name_en", e.NameEN, MaxTopicName}, {"hint_vi", e.HintVI, MaxTopicHint}, {"hint_en", e.HintEN, MaxTopicHint}} {
+		if n := utf8.RuneCountInString(f.v); n > f.max {
+			errs = append(errs, fault.FieldError(f.field, "petition.too_long", map[string]any{"Max": f.max, "Count": n}))
+		}
+	}
+	if utf8.RuneCountInString(e.NameVI) < 2 {
+		errs = append(errs, fault.FieldError("name_vi", "topic.name_required", nil))
+	}
+	if e.LeadUnitID < 0 {
+		errs = append(errs, fault.FieldError("lead_unit_id", "topic.unit_unknown", nil))
+	}
+	if e.PlanTaskID < 0 {
+		errs = append(errs, fault.FieldError("plan_task_id", "topic.task_unknown", nil))
+	}
+	return e, errs
 }
 
 // Identity is the petitioner. It is stored apart from the case and never
@@ -57,7 +170,7 @@ func DefaultTopics() []TopicSeed {
 // (false) the secrecy of Luật Tố cáo Art. 9(1)(b).
 type Identity struct {
 	Name       string
-	Phone      string // normalised: 0 + 9 digits
+	Phone      string // normalised by NormalizePhone: 0 + the national number
 	Email      string
 	Address    string
 	IDNumber   string

@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/fault"
 	"github.com/phucdap/phucdap/internal/platform"
 )
@@ -117,6 +118,37 @@ func (s *Service) Topics(ctx context.Context) ([]Topic, error) {
 	}
 	s.topics, s.topicsAt = active, s.cfg.Now()
 	return active, nil
+}
+
+// AllTopics returns every topic, retired ones too, for the office that
+// edits them.
+func (s *Service) AllTopics(ctx context.Context, by access.Actor) ([]Topic, error) {
+	if !access.Can(by, access.ActTopicManage, nil) {
+		return nil, fault.New(fault.Forbidden, "error.forbidden")
+	}
+	return s.cfg.Store.ListTopics(ctx)
+}
+
+// UpdateTopic replaces the editable part of a topic, for the office; the
+// store checks the unit and the task and records the change in the audit
+// trail in the same transaction. The cached list is dropped so that this
+// replica's form shows the edit at once (others within the minute).
+func (s *Service) UpdateTopic(ctx context.Context, by access.Actor, id int64, e TopicEdit) (Topic, error) {
+	if !access.Can(by, access.ActTopicManage, nil) {
+		return Topic{}, fault.New(fault.Forbidden, "error.forbidden")
+	}
+	e, errs := e.Check()
+	if len(errs) > 0 {
+		return Topic{}, errs
+	}
+	t, err := s.cfg.Store.UpdateTopic(ctx, id, e, by, s.cfg.Now())
+	if err != nil {
+		return Topic{}, err
+	}
+	s.topicsMu.Lock()
+	s.topics = nil
+	s.topicsMu.Unlock()
+	return t, nil
 }
 
 // Topic returns one active topic.

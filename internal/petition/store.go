@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/fault"
 )
 
@@ -128,6 +129,12 @@ type Tracked struct {
 // not at all, and the tracking numbers have no gaps.
 type Store interface {
 	ListTopics(ctx context.Context) ([]Topic, error)
+	// UpdateTopic saves an edit checked by TopicEdit.Check, refusing a
+	// lead unit that is not an active unit (a group cannot lead) and a plan
+	// task that does not exist, and records it in the audit trail
+	// ("topic.update") in the same transaction. ErrNoSuchTopic when id is
+	// not a topic.
+	UpdateTopic(ctx context.Context, id int64, e TopicEdit, by access.Actor, now time.Time) (Topic, error)
 	Intake(ctx context.Context, c NewCase) (IntakeResult, error)
 	// CaseByCode returns the case with its secrets set (SetSecrets), or
 	// ErrNotFound.

@@ -111,6 +111,7 @@ type kindOption struct {
 type topicOption struct {
 	ID       int64
 	Name     string
+	Hint     string // what the topic covers, in the page's language
 	Selected bool
 }
 
@@ -123,6 +124,7 @@ type formError struct {
 type formData struct {
 	Kinds    []kindOption
 	Topics   []topicOption
+	Hinted   bool              // some topic has a hint
 	V        map[string]string // what was typed
 	Consent  bool
 	Waive    bool
@@ -159,7 +161,9 @@ func (p *Pages) newFormData(c echo.Context, values map[string]string) (*formData
 		d.Kinds = append(d.Kinds, kindOption{Value: string(k), Checked: values["kind"] == string(k)})
 	}
 	for _, t := range topics {
-		d.Topics = append(d.Topics, topicOption{ID: t.ID, Name: t.Name(lang), Selected: values["topic_id"] == strconv.FormatInt(t.ID, 10)})
+		d.Topics = append(d.Topics, topicOption{ID: t.ID, Name: t.Name(lang), Hint: t.Hint(lang),
+			Selected: values["topic_id"] == strconv.FormatInt(t.ID, 10)})
+		d.Hinted = d.Hinted || t.Hint(lang) != ""
 	}
 	return d, nil
 }

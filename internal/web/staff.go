@@ -88,6 +88,7 @@ func (s *Staff) Mount(e *echo.Echo) {
 	e.GET("/staff/grants", s.grants, req(access.ActIdentityGrant))
 	e.POST("/staff/grants/:id", s.setGrant, req(access.ActIdentityGrant))
 	e.GET("/staff/audit", s.auditPage, req(access.ActAuditRead))
+	s.mountTopics(e)
 	s.mountWorkflow(e)
 }
 
