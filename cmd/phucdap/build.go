@@ -264,9 +264,14 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 	}
 	httpapi.Mount(e, jsonAPI, api.Spec)
 	pages.Mount(e)
+	// Exports are written in Vietnamese: the office reports in it.
+	vi := func(id string) string { return cat.T(i18n.VI, id, nil) }
+	exporter := &report.Exporter{Service: a.reports, Store: a.reportStore, T: vi, Log: log, Timeout: time.Hour,
+		Due:  func(due time.Time) string { return dueText(i18n.VI, due) },
+		Meta: report.XLSXMeta{Agency: cfg.AgencyName, Place: "Lạng Sơn"}}
 	staff, err := web.NewStaff(web.Staff{Pages: pages, Auth: auth, Accounts: a.accounts, Cases: a.cases, Trail: a.trail, Units: a.units,
 		Views: access.NewViews(store.NewViewStore(db), now), Now: now, Location: cfg.Location, SoonUntil: a.reports.SoonUntil, Workflow: a.workflow,
-		ChaseUntil: a.reports.ChaseUntil, ChaseDays: a.reports.ChaseDays()})
+		ChaseUntil: a.reports.ChaseUntil, ChaseDays: a.reports.ChaseDays(), Exporter: exporter, ExportInlineRows: cfg.HTTP.ExportInlineRows})
 	if err != nil {
 		return nil, err
 	}
@@ -277,13 +282,8 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 		return nil, err
 	}
 	alertPages.Mount(e)
-	// Exports are written in Vietnamese: the office reports in it.
-	vi := func(id string) string { return cat.T(i18n.VI, id, nil) }
 	reportPages, err := web.NewReports(web.Reports{
-		Staff: staff, Service: a.reports, Publications: a.reportStore, Snapshots: a.reportStore,
-		Exporter: &report.Exporter{Service: a.reports, Store: a.reportStore, T: vi, Log: log, Timeout: time.Hour,
-			Due:  func(due time.Time) string { return dueText(i18n.VI, due) },
-			Meta: report.XLSXMeta{Agency: cfg.AgencyName, Place: "Lạng Sơn"}},
+		Staff: staff, Service: a.reports, Publications: a.reportStore, Snapshots: a.reportStore, Exporter: exporter,
 		Hotline: web.Hotline{Phone: cfg.Transparency.Hotline, Note: cfg.Transparency.HotlineNote},
 	})
 	if err != nil {

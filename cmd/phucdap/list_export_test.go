@@ -15,8 +15,11 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/phucdap/phucdap/internal/access"
+	"github.com/phucdap/phucdap/internal/config"
 	"github.com/phucdap/phucdap/internal/petition"
 	"github.com/phucdap/phucdap/internal/report"
+	"github.com/phucdap/phucdap/internal/store"
+	"github.com/phucdap/phucdap/internal/storetest"
 )
 
 // inboxCodes are the case codes of an inbox page, in its order.
@@ -255,6 +258,77 @@ func TestListExports(t *testing.T) {
 		}
 		if all := strings.Join(params, " "); strings.Contains(all, "duong") || !strings.Contains(all, "urgency=late") {
 			t.Errorf("the audit keeps the words searched: %s", all)
+		}
+	})
+}
+
+// A list longer than http.export_inline_rows runs in the background for
+// who may read reports: the export's progress page, then its file, the
+// same rows as the page lists (read back with excelize), recorded as a
+// report export; a unit officer, who has no progress page, still gets the
+// file at once.
+func TestLongListExportsRunInBackground(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ta := newTestApp(t, db, func(c *config.Config) { c.HTTP.ExportInlineRows = 2 })
+		ctx := context.Background()
+		office := ta.addStaff(t, "office@sxd.test", "VP", access.Office)
+		ta.addStaff(t, "officer@sxd.test", "PQLXD", access.UnitOfficer)
+		by := office.Actor("session")
+		for i := 0; i < 4; i++ {
+			r, err := ta.workflow.Register(ctx, by, petition.RegisterInput{Kind: petition.KindFeedback, Channel: petition.ChannelPost, ReceivedAt: ta.Clock.Now(),
+				Title: fmt.Sprintf("Đèn đường hỏng ở ngõ %d", i), Content: "Đèn đường hỏng hơn một tuần, đề nghị sửa chữa sớm.", Name: "Người Gửi"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if i < 3 {
+				ta.act(t, by, r.CaseID, petition.ClassifyInput{Eligible: true, WithinCompetence: true})
+				ta.act(t, by, r.CaseID, petition.AcceptInput{})
+				ta.act(t, by, r.CaseID, petition.AssignInput{Lead: "PQLXD"})
+			}
+		}
+		b := ta.browser(t)
+		b.mustLogin("office@sxd.test")
+		_, page := b.get("/staff/inbox?all=1")
+		want := pageCodes(page)
+		for _, format := range []string{"csv", "xlsx"} {
+			res, _ := b.get("/staff/inbox." + format + "?all=1")
+			loc := res.Header.Get("Location")
+			if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/staff/reports/exports/") {
+				t.Fatalf("%s: %d %s, want the export's page", format, res.StatusCode, loc)
+			}
+			for i := 0; ; i++ {
+				_, page := b.get(loc)
+				if strings.Contains(page, `id="export-download"`) {
+					if !strings.Contains(page, "Danh sách hồ sơ theo bộ lọc") {
+						t.Errorf("the export's page does not say what it exports")
+					}
+					break
+				}
+				if i == 400 {
+					t.Fatalf("%s: the export never finished:\n%s", format, page)
+				}
+				time.Sleep(25 * time.Millisecond)
+			}
+			res, body := b.get(loc + "/file")
+			if res.StatusCode != 200 || !strings.Contains(res.Header.Get("Content-Disposition"), "ho-so_") {
+				t.Fatalf("%s file: %d %v", format, res.StatusCode, res.Header)
+			}
+			var rows [][]string
+			if format == "csv" {
+				rows = readCSV(t, body)
+			} else {
+				rows = readXLSX(t, body, "Danh sách hồ sơ")
+			}
+			if got := column(rows, 1); len(want) != 4 || !slices.Equal(got, want) {
+				t.Errorf("%s in the background: %v, the page's %v", format, got, want)
+			}
+		}
+		// The unit officer's list (3 > 2) comes at once.
+		o := ta.browser(t)
+		o.mustLogin("officer@sxd.test")
+		res, body := o.get("/staff/inbox.csv?all=1")
+		if res.StatusCode != 200 || len(readCSV(t, body)) != 4 {
+			t.Errorf("the officer's export: %d", res.StatusCode)
 		}
 	})
 }

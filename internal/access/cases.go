@@ -142,6 +142,8 @@ type CaseStore interface {
 	// limit, in its order, and the case's identity record (for
 	// ViewIdentity alone), streaming: never the whole list in memory.
 	EachCase(ctx context.Context, f CaseFilter, q CaseQuery, fn func(CaseRef, Identity) error) error
+	// CountCases counts what EachCase would call fn with.
+	CountCases(ctx context.Context, f CaseFilter, q CaseQuery) (int64, error)
 	// RecordExport appends an audit row for a list taken out of the
 	// system: who, which list, with what filters, in which format.
 	RecordExport(ctx context.Context, by Actor, e ListExport, now time.Time) error
@@ -301,6 +303,18 @@ func (s *Cases) Each(ctx context.Context, by Actor, q CaseQuery, fn func(CaseRef
 	return s.store.EachCase(ctx, ListScope(by), q, func(c CaseRef, id Identity) error {
 		return fn(c, ViewIdentity(by, c.Scope, id))
 	})
+}
+
+// Count counts the cases Each would list.
+func (s *Cases) Count(ctx context.Context, by Actor, q CaseQuery) (int64, error) {
+	if !Can(by, ActInboxRead, nil) {
+		return 0, ErrForbidden
+	}
+	if q.Now.IsZero() {
+		q.Now = s.now()
+	}
+	q.Contact = ContactScope(by)
+	return s.store.CountCases(ctx, ListScope(by), q)
 }
 
 // ListExport is a staff list downloaded as a file, as the audit trail

@@ -101,6 +101,10 @@ type HTTPConfig struct {
 	ReadTimeout     time.Duration `koanf:"read_timeout"`
 	WriteTimeout    time.Duration `koanf:"write_timeout"`
 	ShutdownTimeout time.Duration `koanf:"shutdown_timeout"`
+	// ExportInlineRows: a staff list export of more rows than this runs
+	// in the background, with a progress page (the report exports'), for
+	// whoever may read reports; a download must end within WriteTimeout.
+	ExportInlineRows int `koanf:"export_inline_rows"`
 	// TrustedProxies are the addresses (CIDRs or single IPs) of the
 	// reverse proxies in front of phucdap. Only a request arriving from one
 	// of them has its X-Forwarded-For read; every other request's client is
@@ -288,30 +292,31 @@ type IntakeConfig struct {
 // Defaults returns the built-in configuration.
 func Defaults() map[string]any {
 	return map[string]any{
-		"listen":                "127.0.0.1:8080",
-		"base_url":              "",
-		"database_url":          "",
-		"data_dir":              "./data",
-		"env":                   "development",
-		"agency":                "SXD",
-		"agency_name":           "Sở Xây dựng tỉnh Lạng Sơn",
-		"tz":                    "Asia/Ho_Chi_Minh",
-		"clock_offset":          "",
-		"log.level":             "info",
-		"log.format":            "",
-		"db.max_open_conns":     16,
-		"db.max_idle_conns":     16,
-		"db.busy_timeout":       "10s",
-		"database.max_lag":      "30s",
-		"jobs.lease":            "1m",
-		"http.body_limit":       "60M",
-		"http.read_timeout":     "60s",
-		"http.write_timeout":    "120s",
-		"http.shutdown_timeout": "20s",
-		"http.trusted_proxies":  "",
-		"metrics.listen":        "",
-		"metrics.token":         "",
-		"jobs.enabled":          true,
+		"listen":                  "127.0.0.1:8080",
+		"base_url":                "",
+		"database_url":            "",
+		"data_dir":                "./data",
+		"env":                     "development",
+		"agency":                  "SXD",
+		"agency_name":             "Sở Xây dựng tỉnh Lạng Sơn",
+		"tz":                      "Asia/Ho_Chi_Minh",
+		"clock_offset":            "",
+		"log.level":               "info",
+		"log.format":              "",
+		"db.max_open_conns":       16,
+		"db.max_idle_conns":       16,
+		"db.busy_timeout":         "10s",
+		"database.max_lag":        "30s",
+		"jobs.lease":              "1m",
+		"http.body_limit":         "60M",
+		"http.read_timeout":       "60s",
+		"http.write_timeout":      "120s",
+		"http.shutdown_timeout":   "20s",
+		"http.export_inline_rows": 20000,
+		"http.trusted_proxies":    "",
+		"metrics.listen":          "",
+		"metrics.token":           "",
+		"jobs.enabled":            true,
 
 		// alerts, smtp, webhook: see AlertsConfig, SMTPConfig, WebhookConfig
 		"alerts.lang":           "vi",
@@ -571,6 +576,9 @@ func (c *Config) Validate() error {
 	}
 	if c.HTTP.ShutdownTimeout <= 0 {
 		bad("http.shutdown_timeout", c.HTTP.ShutdownTimeout.String(), "must be positive")
+	}
+	if c.HTTP.ExportInlineRows < 0 {
+		bad("http.export_inline_rows", fmt.Sprint(c.HTTP.ExportInlineRows), "must be 0 or more")
 	}
 	if len(errs) > 0 {
 		return errors.Join(errs...)

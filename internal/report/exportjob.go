@@ -40,6 +40,11 @@ const (
 type ExportParams struct {
 	From string `json:"from"`
 	To   string `json:"to"`
+	// List and Query name a staff list exported in the background
+	// (StartList): the list and its filters, as the audit trail keeps
+	// them.
+	List  string `json:"list,omitempty"`
+	Query string `json:"query,omitempty"`
 }
 
 // ExportInfo is an export's row.
@@ -138,6 +143,12 @@ func (e *Exporter) Start(ctx context.Context, by access.Actor, format ExportForm
 	if err != nil {
 		return 0, err
 	}
+	e.background(ctx, id, func(ctx context.Context) error { return e.run(ctx, id, format, p) })
+	return id, nil
+}
+
+// background runs an export after the request, with its own lifetime.
+func (e *Exporter) background(ctx context.Context, id int64, run func(context.Context) error) {
 	timeout := e.Timeout
 	if timeout <= 0 {
 		timeout = time.Hour
@@ -146,7 +157,7 @@ func (e *Exporter) Start(ctx context.Context, by access.Actor, format ExportForm
 		// The request is over; the export has its own lifetime.
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
 		defer cancel()
-		if err := e.run(rctx, id, format, p); err != nil {
+		if err := run(rctx); err != nil {
 			if e.Log != nil {
 				e.Log.ErrorContext(rctx, "report export failed", "export_id", id, "err", err)
 			}
@@ -156,7 +167,82 @@ func (e *Exporter) Start(ctx context.Context, by access.Actor, format ExportForm
 			e.Done(id)
 		}
 	}()
+}
+
+// ListJob is a staff list exported in the background: too long to send
+// within one request.
+type ListJob struct {
+	Format ExportFormat
+	// Params name the list and its filters (List, Query).
+	Params ExportParams
+	// Total is the rows the list has now, for the progress.
+	Total  int64
+	Name   string
+	Sheet  string
+	Header []string
+	Widths []float64
+	// Fill writes the list's rows through row, in order; it runs after
+	// the request, so it must hold nothing of it.
+	Fill func(ctx context.Context, row func([]any) error) error
+}
+
+// StartList records a list export (with its audit row) and runs it in the
+// background, as Start does a report's; the export's page and file are the
+// report exports', for whoever may read reports.
+func (e *Exporter) StartList(ctx context.Context, by access.Actor, j ListJob) (int64, error) {
+	if !access.Can(by, access.ActReportRead, nil) {
+		return 0, access.ErrForbidden
+	}
+	params, _ := json.Marshal(j.Params)
+	now := e.Service.NowTime()
+	_ = e.Store.PurgeExports(ctx, now.Add(-ExportKeep))
+	id, err := e.Store.CreateExport(ctx, by, j.Format, string(params), j.Total, now)
+	if err != nil {
+		return 0, err
+	}
+	e.background(ctx, id, func(ctx context.Context) error { return e.runList(ctx, id, j) })
 	return id, nil
+}
+
+func (e *Exporter) runList(ctx context.Context, id int64, j ListJob) error {
+	every := e.Every
+	if every <= 0 {
+		every = 500
+	}
+	out := &chunker{ctx: ctx, s: e.Store, id: id}
+	var t Table
+	var err error
+	if j.Format == FormatXLSX {
+		t, err = NewTableXLSX(j.Sheet, j.Header, j.Widths)
+	} else {
+		t, err = NewTableCSV(out, j.Header)
+	}
+	if err != nil {
+		return err
+	}
+	defer t.Close()
+	var done int64
+	if err := j.Fill(ctx, func(cells []any) error {
+		if err := t.Row(cells); err != nil {
+			return err
+		}
+		if done++; done%int64(every) == 0 {
+			return e.Store.ExportProgress(ctx, id, done, e.Service.NowTime())
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	if err := t.Finish(out); err != nil {
+		return err
+	}
+	if err := out.flush(); err != nil {
+		return err
+	}
+	if err := e.Store.ExportProgress(ctx, id, done, e.Service.NowTime()); err != nil {
+		return err
+	}
+	return e.Store.FinishExport(ctx, id, j.Name, out.size, e.Service.NowTime())
 }
 
 func (e *Exporter) count(ctx context.Context, p Period) (int64, error) {

@@ -251,6 +251,19 @@ func (s *CaseAccessStore) refs(ctx context.Context, rows []caseRefRow, cq access
 	return out, nil
 }
 
+// CountCases implements access.CaseStore: the rows of listQuery.
+func (s *CaseAccessStore) CountCases(ctx context.Context, f access.CaseFilter, cq access.CaseQuery) (int64, error) {
+	q, _, err := s.listQuery(ctx, f, cq, "cases.id", 0)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	if err := s.db.Gorm.WithContext(ctx).Raw("SELECT count(*) FROM (?) AS listed", q).Scan(&n).Error; err != nil {
+		return 0, fmt.Errorf("count cases: %w", err)
+	}
+	return n, nil
+}
+
 // eachChunk is how many cases EachCase reads per query.
 const eachChunk = 1000
 

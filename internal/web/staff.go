@@ -17,6 +17,7 @@ import (
 	"github.com/phucdap/phucdap/internal/petition"
 	"github.com/phucdap/phucdap/internal/platform"
 	"github.com/phucdap/phucdap/internal/present"
+	"github.com/phucdap/phucdap/internal/report"
 )
 
 // Staff serves the staff pages: login and logout, the inbox, the case page
@@ -30,6 +31,11 @@ type Staff struct {
 	Cases    *access.Cases
 	Trail    *audit.Trail
 	Units    org.UnitStore
+	// Exporter runs a list export too long for one request in the
+	// background (the report exports' progress page), for who may read
+	// reports, when the list has more than ExportInlineRows rows.
+	Exporter         *report.Exporter
+	ExportInlineRows int
 	// Views are the users' saved filters of the lists.
 	Views    *access.Views
 	Now      func() time.Time
@@ -51,7 +57,7 @@ func NewStaff(deps Staff) (*Staff, error) {
 		platform.Dep{Name: "Pages", Absent: s.Pages == nil}, platform.Dep{Name: "Auth", Absent: s.Auth == nil},
 		platform.Dep{Name: "Accounts", Absent: s.Accounts == nil}, platform.Dep{Name: "Cases", Absent: s.Cases == nil},
 		platform.Dep{Name: "Trail", Absent: s.Trail == nil}, platform.Dep{Name: "Units", Absent: s.Units == nil},
-		platform.Dep{Name: "Views", Absent: s.Views == nil},
+		platform.Dep{Name: "Views", Absent: s.Views == nil}, platform.Dep{Name: "Exporter", Absent: s.Exporter == nil},
 		platform.Dep{Name: "Now", Absent: s.Now == nil}, platform.Dep{Name: "Location", Absent: s.Location == nil},
 		platform.Dep{Name: "SoonUntil", Absent: s.SoonUntil == nil}, platform.Dep{Name: "ChaseUntil", Absent: s.ChaseUntil == nil},
 		platform.Dep{Name: "Workflow", Absent: s.Workflow == nil},

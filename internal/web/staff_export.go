@@ -1,9 +1,11 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -67,7 +69,8 @@ func finishTable(c echo.Context, t report.Table, format, name string) error {
 // query string, without the page's limit. The petitioner's name, phone and
 // e-mail are columns only for someone who may read contacts, and filled
 // only where ViewIdentity shows them (never a secret identity); the title
-// of a denunciation is withheld, as in every export.
+// of a denunciation is withheld, as in every export. A list longer than
+// ExportInlineRows runs in the background for who may read reports.
 func (s *Staff) inboxExport(format string) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
@@ -86,43 +89,67 @@ func (s *Staff) inboxExport(format string) echo.HandlerFunc {
 			header = append(header, t("export.col.name"), t("export.col.phone"), t("export.col.email"))
 			widths = append(widths, 24, 14, 26)
 		}
-		if err := s.Cases.RecordExport(ctx, a, access.ListExport{List: "inbox", Params: exportParams(c.QueryParams()), Format: format, Contacts: contacts}); err != nil {
+		params := exportParams(c.QueryParams())
+		if err := s.Cases.RecordExport(ctx, a, access.ListExport{List: "inbox", Params: params, Format: format, Contacts: contacts}); err != nil {
 			return err
 		}
 		name := fmt.Sprintf("ho-so_%s.%s", s.Now().In(s.Location).Format("2006-01-02"), format)
+		now, soonUntil := s.Now(), q.SoonUntil
+		// fill writes the list's rows; it holds nothing of the request, so
+		// that it can run after it.
+		fill := func(ctx context.Context, row func([]any) error) error {
+			n := 0
+			return s.Cases.Each(ctx, a, q, func(r access.CaseRef, id access.IdentityView) error {
+				n++
+				title := r.Title
+				if r.Scope.SecretIdentity() || r.Kind == access.KindDenunciation {
+					title = access.Redaction
+				}
+				flag := ""
+				switch r.UrgencyAt(now, soonUntil) {
+				case access.UrgencyLate:
+					flag = t("urgency.late")
+				case access.UrgencyDueSoon:
+					flag = t("urgency.due_soon")
+				}
+				due := ""
+				if r.DueAt != nil {
+					due = present.TimeIn(*r.DueAt, s.Location, lang, s.Pages.Catalog)
+				}
+				recv := r.ReceivedAt
+				cells := []any{n, r.Code, t("staff.kind." + r.Kind), title, r.LeadUnitName, s.when(&recv), due,
+					t("staff.status." + r.Status), flag}
+				if contacts {
+					var who, phone, email string
+					if id.Shown {
+						who, phone, email = id.Identity.Name, id.Identity.Phone, id.Identity.Email
+					}
+					cells = append(cells, who, phone, email)
+				}
+				return row(cells)
+			})
+		}
+		if access.Can(a, access.ActReportRead, nil) {
+			total, err := s.Cases.Count(ctx, a, q)
+			if err != nil {
+				return err
+			}
+			if total > int64(s.ExportInlineRows) {
+				id, err := s.Exporter.StartList(ctx, a, report.ListJob{Format: report.ExportFormat(format),
+					Params: report.ExportParams{List: "inbox", Query: params}, Total: total, Name: name, Sheet: t("export.sheet.inbox"),
+					Header: header, Widths: widths, Fill: fill})
+				if err != nil {
+					return err
+				}
+				return c.Redirect(http.StatusSeeOther, "/staff/reports/exports/"+strconv.FormatInt(id, 10))
+			}
+		}
 		tab, err := startTable(c, format, name, t("export.sheet.inbox"), header, widths)
 		if err != nil {
 			return err
 		}
 		defer tab.Close()
-		now, soonUntil := s.Now(), q.SoonUntil
-		n := 0
-		err = s.Cases.Each(ctx, a, q, func(r access.CaseRef, id access.IdentityView) error {
-			n++
-			title := r.Title
-			if r.Scope.SecretIdentity() || r.Kind == access.KindDenunciation {
-				title = access.Redaction
-			}
-			flag := ""
-			switch r.UrgencyAt(now, soonUntil) {
-			case access.UrgencyLate:
-				flag = t("urgency.late")
-			case access.UrgencyDueSoon:
-				flag = t("urgency.due_soon")
-			}
-			recv := r.ReceivedAt
-			row := []any{n, r.Code, t("staff.kind." + r.Kind), title, r.LeadUnitName, s.when(&recv), s.dueText(c, r.DueAt),
-				t("staff.status." + r.Status), flag}
-			if contacts {
-				var who, phone, email string
-				if id.Shown {
-					who, phone, email = id.Identity.Name, id.Identity.Phone, id.Identity.Email
-				}
-				row = append(row, who, phone, email)
-			}
-			return tab.Row(row)
-		})
-		if err != nil {
+		if err := fill(ctx, tab.Row); err != nil {
 			return err
 		}
 		return finishTable(c, tab, format, name)
@@ -143,28 +170,42 @@ func (r *Reports) casesExport(format string) echo.HandlerFunc {
 		}
 		// The query is checked (a bad period, an unknown key) before
 		// anything is recorded or sent.
-		if _, err := r.Service.CountCases(ctx, q); err != nil {
+		total, err := r.Service.CountCases(ctx, q)
+		if err != nil {
 			return r.badRequest(c, err)
 		}
 		a := accesshttp.Actor(c)
-		if err := r.Staff.Cases.RecordExport(ctx, a, access.ListExport{List: "report_cases", Params: exportParams(c.QueryParams()), Format: format}); err != nil {
+		params := exportParams(c.QueryParams())
+		if err := r.Staff.Cases.RecordExport(ctx, a, access.ListExport{List: "report_cases", Params: params, Format: format}); err != nil {
 			return err
 		}
 		loc := r.Service.Location()
 		name := fmt.Sprintf("vu-viec_%s_%s.%s", q.Figure, r.Service.NowTime().In(loc).Format("2006-01-02"), format)
-		tab, err := startTable(c, format, name, report.SheetCases, report.CaseHeader(),
-			[]float64{6, 18, 12, 14, 24, 10, 26, 48, 12, 12, 12, 12, 11, 9, 16, 9})
+		t := r.t(c)
+		due := func(d time.Time) string { return present.TimeIn(d, loc, lang, r.Staff.Pages.Catalog) }
+		fill := func(ctx context.Context, row func([]any) error) error {
+			n := 0
+			return r.Service.EachCase(ctx, q, func(cr report.CaseRow) error {
+				n++
+				return row(report.CaseCells(n, cr, loc, t, due))
+			})
+		}
+		widths := []float64{6, 18, 12, 14, 24, 10, 26, 48, 12, 12, 12, 12, 11, 9, 16, 9}
+		if total > int64(r.Staff.ExportInlineRows) {
+			id, err := r.Exporter.StartList(ctx, a, report.ListJob{Format: report.ExportFormat(format),
+				Params: report.ExportParams{List: "report_cases", Query: params}, Total: total, Name: name, Sheet: report.SheetCases,
+				Header: report.CaseHeader(), Widths: widths, Fill: fill})
+			if err != nil {
+				return err
+			}
+			return c.Redirect(http.StatusSeeOther, "/staff/reports/exports/"+strconv.FormatInt(id, 10))
+		}
+		tab, err := startTable(c, format, name, report.SheetCases, report.CaseHeader(), widths)
 		if err != nil {
 			return err
 		}
 		defer tab.Close()
-		t := r.t(c)
-		due := func(d time.Time) string { return present.TimeIn(d, loc, lang, r.Staff.Pages.Catalog) }
-		n := 0
-		if err := r.Service.EachCase(ctx, q, func(row report.CaseRow) error {
-			n++
-			return tab.Row(report.CaseCells(n, row, loc, t, due))
-		}); err != nil {
+		if err := fill(ctx, tab.Row); err != nil {
 			return err
 		}
 		return finishTable(c, tab, format, name)
