@@ -108,6 +108,8 @@ func TestStaffReopenKeepsTheFrozenResult(t *testing.T) {
 		}
 		if v, _ := ta.publicTimeline(t, follow.Code, r.Secret); v.Code != follow.Code {
 			t.Errorf("the citizen cannot follow %s with the case's secret", follow.Code)
+		} else if strings.Contains(v.Content, "dứt điểm") || v.Content != "Vỉa hè phố Lê Lợi bị lấn chiếm để bán hàng." {
+			t.Errorf("the follow-up shows the holder of the secret %q, not the petition's own content", v.Content)
 		}
 		// The citizen reads that the agency reopened the case, and the new
 		// code; not the reason.

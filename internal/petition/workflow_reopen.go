@@ -25,7 +25,11 @@ func (in StaffReopenInput) decide(d *decision) error {
 	}
 	// The answer's clock stays met with its frozen on-time fact: the
 	// follow-up runs on its own clock, as after a citizen's dispute.
-	follow := FollowUpCase(st.Agency, yearIn(d.now, d.loc()), st.Kind, st.Channel, st.TopicID, st.PlanTaskID, st.Title, st.Lang, reason, d.now, due)
+	// Its content is the petition's own (FollowUpCase with no content):
+	// the follow-up opens with the case's secret, and the office's reason
+	// is internal, so the citizen — or whoever holds the secret — never
+	// reads it there.
+	follow := FollowUpCase(st.Agency, yearIn(d.now, d.loc()), st.Kind, st.Channel, st.TopicID, st.PlanTaskID, st.Title, st.Lang, "", d.now, due)
 	follow.RegisteredBy = d.by.Label()
 	d.ch.Children = []NewChild{{Relation: "follow_up", Case: follow}}
 	// The citizen reads that the case goes on, and under which code (the
@@ -40,7 +44,9 @@ func (in StaffReopenInput) decide(d *decision) error {
 // FollowUpCase is the follow-up of a reopened case (a citizen's dispute or
 // the agency's own reopening): the same kind, channel, topic and title,
 // the reason as its content, received at, with its own first clock due.
-// The store copies the petitioner, the tracking secret and the units.
+// The store copies the petitioner, the tracking secret and the units, and
+// the parent's content when reason is empty (the agency's reopening, whose
+// reason is internal).
 func FollowUpCase(agency string, year int, kind Kind, ch Channel, topicID, taskID int64, title, lang, reason string, at time.Time, due Due) NewCase {
 	return NewCase{Agency: agency, Year: year, Kind: kind, Channel: ch, TopicID: topicID, PlanTaskID: taskID, Title: title,
 		Content: reason, Lang: lang, ReceivedAt: at, Due: due}

@@ -786,7 +786,7 @@ func insertLinked(tx *gorm.DB, parentID int64, relation string, nc petition.NewC
 	var ids []int64
 	err = scanRows(tx.Raw("INSERT INTO cases (code, agency, year, seq, kind, channel, topic_id, plan_task_id, title, content, place, lang, "+
 		"secret_salt, secret_hash, dedup_key, status, received_at, due_at, due_rule, due_explanation_vi, due_explanation_en, lead_unit_id, "+
-		"registered_by, created_at, updated_at, identity_sealed) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, p.secret_salt, p.secret_hash, ?, ?, ?, ?, ?, ?, ?, "+
+		"registered_by, created_at, updated_at, identity_sealed) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE(NULLIF(?, ''), p.content), ?, ?, p.secret_salt, p.secret_hash, ?, ?, ?, ?, ?, ?, ?, "+
 		lead+", ?, ?, ?, p.identity_sealed FROM cases p WHERE p.id = ? RETURNING id",
 		code, nc.Agency, nc.Year, seq, string(nc.Kind), string(nc.Channel), nullID(nc.TopicID), nullID(nc.PlanTaskID), nc.Title, nc.Content,
 		nc.Place, nc.Lang, relation+":"+code, string(petition.StatusReceived), received, nullTime(nc.Due.At), nc.Due.RuleID,
