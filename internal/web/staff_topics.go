@@ -30,6 +30,8 @@ type topicForm struct {
 	Slug   string
 	Edit   petition.TopicEdit
 	Failed bool
+	// Unit and Task name the stored mapping in the card's summary.
+	Unit, Task string
 }
 
 type topicsData struct {
@@ -59,15 +61,13 @@ func (s *Staff) topicsData(c echo.Context) (topicsData, error) {
 	if err != nil {
 		return d, err
 	}
-	for _, t := range topics {
-		d.Topics = append(d.Topics, topicForm{ID: t.ID, Slug: t.Slug, Edit: petition.TopicEdit{NameVI: t.NameVI, NameEN: t.NameEN,
-			HintVI: t.HintVI, HintEN: t.HintEN, LeadUnitID: t.LeadUnitID, PlanTaskID: t.PlanTaskID, Active: t.Active}})
-	}
 	units, err := s.Units.ListUnits(ctx)
 	if err != nil {
 		return d, err
 	}
+	unitName := map[int64]string{}
 	for _, u := range units {
+		unitName[u.ID] = u.Name
 		if !u.IsGroup() && u.Active {
 			d.Units = append(d.Units, u)
 		}
@@ -76,6 +76,7 @@ func (s *Staff) topicsData(c echo.Context) (topicsData, error) {
 	if err != nil {
 		return d, err
 	}
+	taskKey := map[int64]string{}
 	for _, sum := range plans {
 		rec, err := s.Pages.Plans.Get(ctx, sum.ID)
 		if err != nil {
@@ -88,8 +89,14 @@ func (s *Staff) topicsData(c echo.Context) (topicsData, error) {
 					text = append(text[:90], '…')
 				}
 				d.Tasks = append(d.Tasks, taskOption{ID: rec.TaskIDs[t.Key], Label: sum.Number + " · " + t.Key + " — " + string(text)})
+				taskKey[rec.TaskIDs[t.Key]] = sum.Number + " · " + t.Key
 			}
 		}
+	}
+	for _, t := range topics {
+		d.Topics = append(d.Topics, topicForm{ID: t.ID, Slug: t.Slug, Edit: petition.TopicEdit{NameVI: t.NameVI, NameEN: t.NameEN,
+			HintVI: t.HintVI, HintEN: t.HintEN, LeadUnitID: t.LeadUnitID, PlanTaskID: t.PlanTaskID, Active: t.Active},
+			Unit: unitName[t.LeadUnitID], Task: taskKey[t.PlanTaskID]})
 	}
 	return d, nil
 }

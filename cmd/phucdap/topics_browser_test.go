@@ -1,0 +1,94 @@
+package main
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/phucdap/phucdap/internal/access"
+	"github.com/phucdap/phucdap/internal/storetest"
+)
+
+// In a real browser, on a desktop (1366 px) and a phone (390 px): the
+// office opens its topics page from the staff menu, empties a topic's
+// name and is told which field is wrong, writes a hint and saves; a citizen
+// on a phone then finds the department's fields in the topic list and the
+// hint under "what does each topic cover". Neither page is wider than the
+// screen. Screenshots office-*.png (test temp dir and /tmp/phucdap-shots).
+func TestTopicsInBrowser(t *testing.T) {
+	storetest.Parallel(t)
+	chromium(t)
+	ta := newTestApp(t, storetest.NewSQLite(t), intakeOpts(t)...)
+	ta.staffActor(t, "vanphong@sxd.test", "VP", access.Office)
+	var permit int64
+	ta.db.Gorm.Raw("SELECT id FROM topics WHERE slug = 'cap-phep-xay-dung'").Scan(&permit)
+	id := strconv.FormatInt(permit, 10)
+
+	pg := browserPage{t: t, ctx: newBrowser(t), slip: templateSlip}
+	fits := func(what string, width int) {
+		t.Helper()
+		if w := pg.eval(`String(document.documentElement.scrollWidth)`); w != strconv.Itoa(width) {
+			t.Errorf("%s is %s px wide on a %d px screen", what, w, width)
+		}
+	}
+	pg.do("login at 1366 px",
+		chromedp.EmulateViewport(1366, 900),
+		chromedp.Navigate(ta.Server.URL+"/login"),
+		chromedp.WaitVisible(chromedp.CSS("#email")),
+		chromedp.SendKeys(chromedp.CSS("#email"), "vanphong@sxd.test"),
+		chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
+		chromedp.Submit(chromedp.CSS("#password")),
+		chromedp.WaitVisible(chromedp.CSS("#staff-q")),
+		chromedp.Click(chromedp.CSS(`.staffbar a[href="/staff/admin/topics"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#topic-"+id)),
+	)
+	fits("the topics page", 1366)
+	pg.shot("office-topics-1366.png")
+
+	// The browser's own check (required) is lifted, as an old browser
+	// would not have it: the server names the field.
+	pg.do("open the topic", chromedp.Click(chromedp.CSS("#topic-"+id+" summary")), chromedp.WaitVisible(chromedp.CSS("#nv-"+id)))
+	pg.eval(`const n = document.getElementById("nv-` + id + `"); n.value = ""; n.removeAttribute("required"); ""`)
+	pg.do("refused edit",
+		chromedp.Click(chromedp.CSS("#topic-"+id+" button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS(".error-box")),
+	)
+	if s := pg.text(".error-box"); !strings.Contains(s, "Tên (tiếng Việt): Cần nhập tên lĩnh vực bằng tiếng Việt") {
+		t.Errorf("error: %q", s)
+	}
+	pg.shot("office-topics-error-1366.png")
+	pg.eval(`document.getElementById("hv-` + id + `").value = ""; ""`)
+	pg.do("saved edit",
+		chromedp.SendKeys(chromedp.CSS("#nv-"+id), "Cấp phép xây dựng"),
+		chromedp.SendKeys(chromedp.CSS("#hv-"+id), "Hồ sơ, thời hạn cấp giấy phép xây dựng nhà ở riêng lẻ, gia hạn, điều chỉnh giấy phép."),
+		chromedp.Click(chromedp.CSS("#topic-"+id+" button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS(".notice")),
+	)
+	pg.do("the page on a phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile),
+		chromedp.Navigate(ta.Server.URL+"/staff/admin/topics"), chromedp.WaitVisible(chromedp.CSS("#topic-"+id)),
+		chromedp.Click(chromedp.CSS("#topic-"+id+" summary")), chromedp.WaitVisible(chromedp.CSS("#nv-"+id)))
+	fits("the topics page", 390)
+	pg.shot("office-topics-390.png")
+
+	pg.do("the citizen's form on a phone",
+		chromedp.Navigate(ta.Server.URL+"/gui-phan-anh"),
+		chromedp.WaitVisible(chromedp.CSS("#f-topic_id")),
+		chromedp.Click(chromedp.CSS(".topic-guide summary")),
+		chromedp.WaitVisible(chromedp.CSS(".topic-guide dl")),
+		chromedp.ScrollIntoView(chromedp.CSS(".topic-guide")),
+	)
+	options := pg.eval(`Array.from(document.querySelectorAll("#f-topic_id option")).map(o => o.textContent).join("|")`)
+	for _, want := range []string{"Cấp phép xây dựng", "Quy hoạch xây dựng", "Nhà ở và thị trường bất động sản", "Trật tự xây dựng",
+		"Hạ tầng kỹ thuật", "Vật liệu xây dựng", "Chất lượng công trình"} {
+		if !strings.Contains(options, want) {
+			t.Errorf("the form lacks %q: %s", want, options)
+		}
+	}
+	if s := pg.text(".topic-guide"); !strings.Contains(s, "gia hạn, điều chỉnh giấy phép") {
+		t.Errorf("guide: %q", s)
+	}
+	fits("the petition form", 390)
+	pg.shot("office-form-topics-390.png")
+}
