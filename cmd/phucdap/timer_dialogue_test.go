@@ -2,6 +2,7 @@ package main
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -77,6 +78,24 @@ func TestDialogueTimer(t *testing.T) {
 			t.Errorf("en refusal: %s", body)
 		}
 		ta.refuse(t, office, a, petition.RecordDialogueInput{Outcome: petition.DialogueHeld, MinutesRef: "x", Result: "Chưa có lịch"}, fault.Conflict, "workflow.no_dialogue_scheduled")
+
+		// Mon 02/11 for Fri 06/11: 5 days back is Sun 01/11, so the notice
+		// would be due Fri 30/10, before the scheduling. Refused, naming
+		// the first date whose notice is still in time: Sat 07/11 (due
+		// today, Mon 02/11); the staff form's lowest date is that one.
+		ta.refuse(t, office, a, petition.ScheduleDialogueInput{On: calendar.MustDate("2026-11-06"), Place: "Phòng họp Sở", Participants: "Các bên"},
+			fault.Invalid, "workflow.dialogue_too_soon")
+		soon := map[string]any{"dialogue_on": "2026-11-06", "place": "Phòng họp Sở", "participants": "Các bên"}
+		for lang, want := range map[string]string{"": "Ngày sớm nhất có thể tổ chức đối thoại là 07/11/2026", "?lang=en": "The earliest date the dialogue can be held is 07/11/2026"} {
+			if body := string(ta.callJSON(t, http.MethodPost, "/api/v1/cases/"+code+"/schedule_dialogue"+lang, tok, soon, http.StatusUnprocessableEntity, nil)); !strings.Contains(body, want) {
+				t.Errorf("too soon (%q): %s", lang, body)
+			}
+		}
+		ob := ta.browser(t)
+		ob.mustLogin("office-dialogue@sxd.test")
+		if _, page := ob.get("/staff/cases/" + strconv.FormatInt(a, 10)); !strings.Contains(page, `name="dialogue_on" value="" min="2026-11-07"`) {
+			t.Errorf("the dialogue form's lowest date is not 07/11/2026")
+		}
 
 		// Scheduled Wed 04/11 for Mon 16/11: the notice is due Wed 11/11.
 		ta.setLocal(t, "2026-11-04 09:00")
@@ -188,5 +207,62 @@ func TestDialogueTimer(t *testing.T) {
 		ta.act(t, office, reg.CaseID, petition.AcceptInput{})
 		ta.refuse(t, office, reg.CaseID, petition.ScheduleDialogueInput{On: calendar.MustDate("2026-12-01"), Place: "Phòng họp", Participants: "Các bên"},
 			fault.Conflict, "workflow.illegal_kind")
+
+		// C (December, out of November's figures): scheduled Tue 01/12 for
+		// Mon 07/12, the notice never recorded; the complainant is excused
+		// on 07/12 and the dialogue entered again on Wed 09/12 for Mon
+		// 21/12. Only the new date's notice runs: the old one, owed for a
+		// date gone by, is cancelled, and "notice sent" meets the new one.
+		c := secondComplaint("2026-12-01 09:00")
+		ta.act(t, office, c, petition.ScheduleDialogueInput{On: calendar.MustDate("2026-12-07"), Place: "Phòng họp Sở", Participants: "Phó Giám đốc Sở, người khiếu nại"})
+		stale := dutyClock(t, ta.caseState(t, c), deadline.DialogueNotice)
+		ta.setLocal(t, "2026-12-07 15:00")
+		ta.act(t, office, c, petition.RecordDialogueInput{Outcome: petition.DialogueAbsentWithReason, MinutesRef: "05/BB-ĐT",
+			Result: "Người khiếu nại đi công tác, có giấy xác nhận."})
+		ta.setLocal(t, "2026-12-09 10:00")
+		ta.act(t, office, c, petition.ScheduleDialogueInput{On: calendar.MustDate("2026-12-21"), Place: "Phòng họp Sở", Participants: "Phó Giám đốc Sở, người khiếu nại"})
+		var running []petition.ClockState
+		for _, k := range ta.caseState(t, c).Clocks {
+			if k.Kind == caseclock.Duty && k.RuleID == deadline.DialogueNotice && k.Running() {
+				running = append(running, k)
+			}
+			if k.ID == stale.ID && k.State != caseclock.Cancelled {
+				t.Errorf("the notice of the 07/12 dialogue is %s after the dialogue was scheduled again", k.State)
+			}
+		}
+		if len(running) != 1 || running[0].ID == stale.ID {
+			t.Fatalf("running notice clocks %+v, want only the 21/12 dialogue's", running)
+		}
+		dueIs(t, "notice of the 21/12 dialogue", running[0].DueAt, ta.dateEnd(t, "2026-12-16"))
+		// The letter went out Tue 08/12, before the dialogue was entered:
+		// accepted back to the day of the dialogue's previous step (the
+		// outcome on 07/12), and refused before it with the date named.
+		ta.refuse(t, office, c, petition.DutyInput{Act: petition.ActDialogueNoticeSent, DocumentRef: "70/TB-SXD", DoneOn: calendar.MustDate("2026-12-04")},
+			fault.Invalid, "workflow.dialogue_notice_before")
+		if body := string(ta.callJSON(t, http.MethodPost, "/api/v1/cases/"+ta.caseState(t, c).Code+"/dialogue_notice_sent?lang=en", tok,
+			map[string]any{"document_ref": "70/TB-SXD", "done_on": "2026-12-04"}, http.StatusUnprocessableEntity, nil)); !strings.Contains(body, "cannot be dated before 07/12/2026") {
+			t.Errorf("notice before the previous step: %s", body)
+		}
+		ta.act(t, office, c, petition.DutyInput{Act: petition.ActDialogueNoticeSent, DocumentRef: "70/TB-SXD", DoneOn: calendar.MustDate("2026-12-08")})
+		for _, k := range ta.caseState(t, c).Clocks {
+			if k.Kind == caseclock.Duty && k.RuleID == deadline.DialogueNotice && k.Running() {
+				t.Errorf("a notice clock still runs after the notice was sent: %+v", k)
+			}
+		}
+		onTimeIs(t, "notice sent before the dialogue was entered", dutyClock(t, ta.caseState(t, c), deadline.DialogueNotice), true)
+		if k := dutyClock(t, ta.caseState(t, c), deadline.DialogueNotice); k.ID != running[0].ID {
+			t.Errorf("the notice met clock %d, want the 21/12 dialogue's %d", k.ID, running[0].ID)
+		}
+
+		// A stored dialogue that does not read back fails the load, never
+		// a dialogue with no date.
+		for _, detail := range []string{`{"dialogue_on":`, `{"dialogue_on":"2026-13-45"}`} {
+			if err := ta.db.Gorm.Exec("UPDATE case_decisions SET detail = ? WHERE case_id = ? AND kind = ?", detail, c, string(petition.ActScheduleDialogue)).Error; err != nil {
+				t.Fatal(err)
+			}
+			if _, err := store0(ta).Load(t.Context(), c); err == nil {
+				t.Errorf("a dialogue stored as %s loads", detail)
+			}
+		}
 	})
 }

@@ -1,12 +1,15 @@
 package petition
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"slices"
 	"time"
 
 	"github.com/phucdap/phucdap/internal/calendar"
+	"github.com/phucdap/phucdap/internal/caseclock"
 	"github.com/phucdap/phucdap/internal/deadline"
 	"github.com/phucdap/phucdap/internal/fault"
 )
@@ -76,16 +79,23 @@ type dialogueDetail struct {
 var DialogueDecisionKinds = []string{string(ActScheduleDialogue), string(ActRecordDialogue)}
 
 // DialogueFromDecision reads a recorded dialogue step back (the store
-// hands over the decision's kind, number, reason, detail and date).
-func DialogueFromDecision(kind, no, reason, detail string, at time.Time) (DialogueRecord, bool) {
+// hands over the decision's kind, number, reason, detail and date). A
+// detail that does not read back is an error: a dialogue with a lost date
+// would unlock or block the answer on nothing.
+func DialogueFromDecision(kind, no, reason, detail string, at time.Time) (DialogueRecord, bool, error) {
 	if !slices.Contains(DialogueDecisionKinds, kind) {
-		return DialogueRecord{}, false
+		return DialogueRecord{}, false, nil
 	}
 	var dd dialogueDetail
-	_ = json.Unmarshal([]byte(detail), &dd)
-	on, _ := calendar.ParseDate(dd.On)
+	if err := json.Unmarshal([]byte(detail), &dd); err != nil {
+		return DialogueRecord{}, false, fmt.Errorf("dialogue %s detail: %w", kind, err)
+	}
+	on, err := calendar.ParseDate(dd.On)
+	if err != nil {
+		return DialogueRecord{}, false, fmt.Errorf("dialogue %s date %q: %w", kind, dd.On, err)
+	}
 	return DialogueRecord{Action: Action(kind), On: on, Time: dd.Time, Place: dd.Place, Participants: dd.Participants,
-		Outcome: dd.Outcome, Ref: no, Note: reason, At: at}, true
+		Outcome: dd.Outcome, Ref: no, Note: reason, At: at}, true, nil
 }
 
 // PendingDialogue is the dialogue scheduled and not yet recorded, or nil.
@@ -118,6 +128,24 @@ func (st *CaseState) DialogueSettled() bool {
 	return false
 }
 
+// dialogueNoticeFloor is the first day a notice of the last dialogue
+// scheduled can be dated: the day of the dialogue step before that
+// scheduling (a schedule it moved, or an outcome), else the day the case
+// was received.
+func (st *CaseState) dialogueNoticeFloor(loc *time.Location) calendar.Date {
+	floor := calendar.DateOf(st.ReceivedAt, loc)
+	for i := len(st.Dialogues) - 1; i >= 0; i-- {
+		if st.Dialogues[i].Action != ActScheduleDialogue {
+			continue
+		}
+		if i > 0 {
+			floor = calendar.DateOf(st.Dialogues[i-1].At, loc)
+		}
+		break
+	}
+	return floor
+}
+
 // guardDialogueDone refuses to answer (draft or approve the decision on) a
 // complaint that requires a dialogue before the dialogue is settled.
 func guardDialogueDone(st *CaseState, _ Env) *fault.Error {
@@ -147,6 +175,47 @@ func guardDialogueScheduled(st *CaseState, _ Env) *fault.Error {
 const maxDialogueAhead = 366
 
 var clockTime = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
+
+// noticeInTime says whether a dialogue on on, scheduled at now, leaves its
+// written notice (DutyDialogueNotice) due at or after now: the due time is
+// the deadline engine's, counted back from on, and "not past" is
+// caseclock.OnTimeAt, the one definition. A day the rule is not in force
+// on (before 01/07/2026) owes no dated notice: always in time.
+func noticeInTime(eng *deadline.Engine, on calendar.Date, now time.Time, round int, scope []string) (bool, error) {
+	if _, err := eng.RuleFor(DutyDialogueNotice.Rule, on); err != nil {
+		return true, nil
+	}
+	res, err := eng.Evaluate(deadline.Clock{RuleID: DutyDialogueNotice.Rule, StartDate: on, Round: round, Scope: scope})
+	if err != nil {
+		return false, err
+	}
+	return caseclock.OnTimeAt(res.DueAt, now), nil
+}
+
+// earliestDialogue is the first day from today a dialogue can be
+// scheduled for at now with its notice still in time (noticeInTime): the
+// form's lowest date and the date a refusal names.
+func earliestDialogue(eng *deadline.Engine, now time.Time, round int, scope []string) (calendar.Date, error) {
+	today := calendar.DateOf(now, eng.Location())
+	for on := today; !on.After(today.AddDays(maxDialogueAhead)); on = on.AddDays(1) {
+		ok, err := noticeInTime(eng, on, now, round, scope)
+		if err != nil {
+			return calendar.Date{}, err
+		}
+		if ok {
+			return on, nil
+		}
+	}
+	return calendar.Date{}, fmt.Errorf("no dialogue date within %d days leaves its notice in time", maxDialogueAhead)
+}
+
+// EarliestDialogue is the first date a dialogue on the case can be held
+// if scheduled now: the staff form's lowest date, computed as the
+// scheduling itself checks it.
+func (w *Workflow) EarliestDialogue(ctx context.Context, st *CaseState) (calendar.Date, error) {
+	env := w.Env(ctx)
+	return earliestDialogue(env.Engine, env.Now, st.Class.Round, caseScope(st))
+}
 
 // ScheduleDialogueInput schedules a dialogue with the complainant: its
 // date (today or later), time, place and participants. Scheduling it again
@@ -188,12 +257,28 @@ func (in ScheduleDialogueInput) decide(d *decision) error {
 	if err := e.err(); err != nil {
 		return err
 	}
+	// The notice is owed at least 5 days before: a date whose notice is
+	// already past due at scheduling could never be kept. The refusal
+	// names the first date that can.
+	if ok, err := noticeInTime(d.eng, in.On, d.now, d.st.Class.Round, d.scope()); err != nil {
+		return err
+	} else if !ok {
+		first, err := earliestDialogue(d.eng, d.now, d.st.Class.Round, d.scope())
+		if err != nil {
+			return err
+		}
+		return fault.List{fault.FieldError("dialogue_on", "workflow.dialogue_too_soon", map[string]any{"Date": first.VN()})}
+	}
 	if p := d.st.PendingDialogue(); p != nil {
-		// Moved: the notice owed for the old date is moot.
-		if c := d.st.DutyClock(DutyDialogueNotice.Rule); c != nil {
+		d.ch.Audit["moved_from"] = p.On.String()
+	}
+	// Any notice still owed is for another date (moved, or a dialogue
+	// whose outcome was recorded with its notice never sent): moot now,
+	// so only the new date's notice runs.
+	for _, c := range d.st.Clocks {
+		if c.Kind == caseclock.Duty && c.RuleID == DutyDialogueNotice.Rule && c.Running() {
 			d.ch.ClockUpdates = append(d.ch.ClockUpdates, ClockUpdate{ID: c.ID, Cancel: true, At: d.now})
 		}
-		d.ch.Audit["moved_from"] = p.On.String()
 	}
 	spec := deadline.Clock{RuleID: DutyDialogueNotice.Rule, StartDate: in.On, Round: d.st.Class.Round, Scope: d.scope()}
 	if err := d.openDutyFrom(DutyDialogueNotice, d.now, spec); err != nil {

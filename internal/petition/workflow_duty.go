@@ -229,7 +229,18 @@ func (in DutyInput) decide(d *decision) error {
 		return err
 	}
 	c := d.st.DutyClock(du.Rule)
-	if c.State != caseclock.Open || at.Before(c.StartedAt) {
+	if c.State != caseclock.Open {
+		return fault.New(fault.Conflict, "workflow.clock_state")
+	}
+	if du.Rule == DutyDialogueNotice.Rule {
+		// Offices send the letter and enter the dialogue later: the
+		// notice may be dated before its clock was opened, back to the
+		// day of the dialogue's previous step, before which this
+		// dialogue's date was not known.
+		if floor := d.st.dialogueNoticeFloor(d.loc()); calendar.DateOf(at, d.loc()).Before(floor) {
+			return fault.List{fault.FieldError("done_on", "workflow.dialogue_notice_before", map[string]any{"Date": floor.VN()})}
+		}
+	} else if at.Before(c.StartedAt) {
 		return fault.New(fault.Conflict, "workflow.clock_state")
 	}
 	// The notice to the person denounced never carries the denouncer's

@@ -357,11 +357,13 @@ func (d *decision) evaluate(spec deadline.Clock) (deadline.Result, error) {
 
 // scope is the override scope of a case's clocks: its topic, so that an
 // admin's shorter answer time for a topic applies (as at intake).
-func (d *decision) scope() []string {
-	if d.st.TopicID == 0 {
+func (d *decision) scope() []string { return caseScope(d.st) }
+
+func caseScope(st *CaseState) []string {
+	if st.TopicID == 0 {
 		return nil
 	}
-	return []string{"topic:" + strconv.FormatInt(d.st.TopicID, 10)}
+	return []string{"topic:" + strconv.FormatInt(st.TopicID, 10)}
 }
 
 // setDue mirrors a clock's due time on the case (lists, tracking page).

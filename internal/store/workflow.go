@@ -238,7 +238,11 @@ func (s *WorkflowStore) load(tx *gorm.DB, caseID int64) (*petition.CaseState, er
 		return nil, fmt.Errorf("load dialogues: %w", err)
 	}
 	for _, r := range dialogues {
-		if dr, ok := petition.DialogueFromDecision(r.Kind, r.DecisionNo, r.Reason, r.Detail, r.DecidedAt.UTC()); ok {
+		dr, ok, err := petition.DialogueFromDecision(r.Kind, r.DecisionNo, r.Reason, r.Detail, r.DecidedAt.UTC())
+		if err != nil {
+			return nil, fmt.Errorf("load dialogues of case %d: %w", caseID, err)
+		}
+		if ok {
 			st.Dialogues = append(st.Dialogues, dr)
 		}
 	}

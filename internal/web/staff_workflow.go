@@ -446,7 +446,16 @@ func (s *Staff) caseWorkflow(c echo.Context, id int64) (*caseWorkflow, error) {
 			w.Pending = &p
 		}
 	}
-	w.DialogueOutcomes, w.DialogueMin = petition.DialogueOutcomes, w.Today
+	w.DialogueOutcomes = petition.DialogueOutcomes
+	if w.Allowed[string(petition.ActScheduleDialogue)] {
+		// The same date the scheduling refuses below (its notice would be
+		// past due already).
+		first, err := s.Workflow.EarliestDialogue(ctx, st)
+		if err != nil {
+			return nil, err
+		}
+		w.DialogueMin = first.String()
+	}
 	w.DialogueBlocks = st.DialogueRequired() && !st.DialogueSettled() && st.Status.Working()
 	for _, r := range st.Dialogues {
 		w.Dialogues = append(w.Dialogues, wfDialogue{Scheduled: r.Action == petition.ActScheduleDialogue, On: r.On.String(), Time: r.Time,
