@@ -249,7 +249,7 @@ func TestInboxProposesAndBulkChases(t *testing.T) {
 		office := ta.staffActor(t, "office@sxd.test", "VP", access.Office)
 		officer := ta.staffActor(t, "officer@sxd.test", "PQLXD", access.UnitOfficer)
 		ta.setLocal(t, "2026-12-01 09:00")
-		pakn := func() (int64, string) {
+		pakn := func(assign bool) (int64, string) {
 			t.Helper()
 			r, err := ta.workflow.Register(ctx, office, petition.RegisterInput{Kind: petition.KindFeedback, Channel: petition.ChannelPhone,
 				ReceivedAt: ta.Clock.Now(), Title: "Đèn đường hỏng", Content: "Đèn đường ở ngõ 4 phố Bà Triệu bị hỏng đã lâu.",
@@ -259,14 +259,19 @@ func TestInboxProposesAndBulkChases(t *testing.T) {
 			}
 			ta.act(t, office, r.CaseID, petition.ClassifyInput{Eligible: true, WithinCompetence: true})
 			ta.act(t, office, r.CaseID, petition.AcceptInput{})
-			ta.act(t, office, r.CaseID, petition.AssignInput{Lead: "PQLXD"})
+			if assign {
+				ta.act(t, office, r.CaseID, petition.AssignInput{Lead: "PQLXD"})
+			}
 			return r.CaseID, r.Code
 		}
-		soonID, soonCode := pakn()
-		draftID, draftCode := pakn()
+		soonID, soonCode := pakn(true)
+		draftID, draftCode := pakn(true)
+		// Accepted, due as soon, but with no unit yet: the chase would
+		// refuse it, so it is not proposed.
+		_, unassignedCode := pakn(false)
 		ta.act(t, officer, draftID, petition.AnswerInput{Body: "Dự thảo trả lời: đơn vị đã cho sửa đèn đường."})
 		ta.setLocal(t, "2026-12-08 09:00")
-		laterID, laterCode := pakn()
+		laterID, laterCode := pakn(true)
 		// Half a day before the first two fall due.
 		due := ta.caseState(t, soonID).MainClock().DueAt
 		ta.Clock.Set(due.Add(-12 * time.Hour))
@@ -278,7 +283,7 @@ func TestInboxProposesAndBulkChases(t *testing.T) {
 			t.Errorf("the inbox does not propose the one case to chase")
 		}
 		_, page = b.get("/staff/inbox?urgency=chase")
-		if !strings.Contains(page, soonCode) || strings.Contains(page, draftCode) || strings.Contains(page, laterCode) {
+		if !strings.Contains(page, soonCode) || strings.Contains(page, draftCode) || strings.Contains(page, laterCode) || strings.Contains(page, unassignedCode) {
 			t.Errorf("to chase: want %s only", soonCode)
 		}
 		var api struct {

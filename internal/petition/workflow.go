@@ -323,6 +323,20 @@ func TransitionsOf(a Action) []Transition {
 	return out
 }
 
+// StatesAllowing returns the states from which some kind may take action
+// a, as stored (for a list that proposes only what the action will take).
+func StatesAllowing(a Action) []string {
+	var out []string
+	for _, t := range TransitionsOf(a) {
+		for _, s := range t.From {
+			if !slices.Contains(out, string(s)) {
+				out = append(out, string(s))
+			}
+		}
+	}
+	return out
+}
+
 // transition returns the row that allows a from s for kind k.
 func transition(a Action, s Status) (Transition, bool) {
 	for _, t := range Machine {

@@ -12,6 +12,7 @@ import (
 	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/audit"
 	"github.com/phucdap/phucdap/internal/caseclock"
+	"github.com/phucdap/phucdap/internal/petition"
 )
 
 // CaseAccessStore is the gorm implementation of access.CaseStore over the
@@ -206,8 +207,10 @@ func (s *CaseAccessStore) listQuery(ctx context.Context, f access.CaseFilter, cq
 		q = q.Where(mainClockWhere(caseclock.DueSoonSQL("m.", "?", "?")), cq.Now.UTC(), cq.SoonUntil.UTC())
 	}
 	if cq.ToChase {
-		q = q.Where("cases.status NOT IN ? AND EXISTS (SELECT 1 FROM case_clocks dk WHERE dk.case_id = cases.id AND "+dueSoonNoDraftSQL("dk.", "?", "?")+")",
-			access.ClosedStatuses(), cq.Now.UTC(), cq.ChaseUntil.UTC())
+		// Only a case the chase action takes (its states, a lead unit to
+		// chase): the proposal and the action's guard agree.
+		q = q.Where("cases.status IN ? AND cases.lead_unit_id IS NOT NULL AND EXISTS (SELECT 1 FROM case_clocks dk WHERE dk.case_id = cases.id AND "+dueSoonNoDraftSQL("dk.", "?", "?")+")",
+			petition.StatesAllowing(petition.ActChase), cq.Now.UTC(), cq.ChaseUntil.UTC())
 	}
 	return q.Order(order), order, nil
 }
