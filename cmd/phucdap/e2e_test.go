@@ -3,7 +3,9 @@ package main
 import (
 	"bufio"
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -26,12 +28,22 @@ var (
 	buildErr  error
 )
 
-// binary builds the real phucdap binary once per test run.
+// binary builds the real phucdap binary once per test run, into a
+// directory under the system temp dir named after this package's source
+// directory, which later runs of the same checkout build into again: go
+// build leaves a binary that is up to date as it is, where a new
+// directory each run cost a link (seconds of CPU) every time.
 func binary(t *testing.T) string {
 	t.Helper()
 	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "phucdap-bin-")
+		wd, err := os.Getwd()
 		if err != nil {
+			buildErr = err
+			return
+		}
+		sum := sha256.Sum256([]byte(wd))
+		dir := filepath.Join(os.TempDir(), "phucdap-bin-"+hex.EncodeToString(sum[:6]))
+		if err := os.MkdirAll(dir, 0o755); err != nil {
 			buildErr = err
 			return
 		}

@@ -2,20 +2,16 @@ package main
 
 import (
 	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/phucdap/phucdap/internal/storetest"
 )
 
 // TestMain runs the tests in parallel with background database drops (see
-// storetest.Main), then stops the shared browser and removes the binary
-// the end-to-end tests built.
+// storetest.Main), then stops the shared browser. The binary the
+// end-to-end tests built stays for the next run (see binary).
 func TestMain(m *testing.M) {
 	code := storetest.Main(m)
 	closeBrowser()
-	if binPath != "" {
-		os.RemoveAll(filepath.Dir(binPath))
-	}
 	os.Exit(code)
 }
