@@ -36,3 +36,11 @@ func Reindex(ctx context.Context, db *DB, ids []int64) error {
 		return indexSearch(tx, ids)
 	})
 }
+
+// WithPageSize is the store reading n rows per statement of EachCase, for
+// the test that a page's cut loses no row.
+func (s *ReportStore) WithPageSize(n int) *ReportStore {
+	c := *s
+	c.pageSize = n
+	return &c
+}

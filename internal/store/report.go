@@ -37,6 +37,8 @@ import (
 type ReportStore struct {
 	db    *DB
 	reads *ReadReplica // optional: where report reads go when fit
+	// pageSize: rows per statement of EachCase; 0 is eachPage.
+	pageSize int
 }
 
 // NewReportStore returns the store over db.

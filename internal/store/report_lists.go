@@ -196,7 +196,8 @@ func (s *ReportStore) CountCases(ctx context.Context, d report.Drill) (int64, er
 	return n, nil
 }
 
-// eachPage is how many cases EachCase reads per statement.
+// eachPage is how many rows EachCase reads per statement (ReportStore's
+// pageSize, unless a test sets another).
 const eachPage = 1000
 
 // EachCase implements report.Store. It reads keyset pages of eachPage
@@ -205,45 +206,76 @@ const eachPage = 1000
 // only so that the export can scrub it from the title; it is set on the
 // row with SetIdentity and never written anywhere.
 func (s *ReportStore) EachCase(ctx context.Context, d report.Drill, fn func(report.CaseRow) error) error {
+	size := s.pageSize
+	if size <= 0 {
+		size = eachPage
+	}
 	var after int64
 	for {
-		b, err := s.drillQuery(d, func(b *qb) { b.w(" WHERE c.id > ").arg(after).w(" ORDER BY c.id LIMIT ").arg(eachPage) })
+		page, err := s.casePage(ctx, d, func(b *qb) { b.w(" WHERE c.id > ").arg(after).w(" ORDER BY c.id LIMIT ").arg(size) })
 		if err != nil {
 			return err
 		}
-		// The identity columns are added by wrapping: the select list of
-		// drillQuery is shared with Cases.
-		q := "SELECT q.*, i.name AS i_name, i.phone AS i_phone, i.email AS i_email, i.address AS i_address, i.id_number AS i_id FROM (" +
-			b.String() + ") q LEFT JOIN case_identities i ON i.case_id = q.case_id ORDER BY q.case_id"
-		var page []report.CaseRow
-		err = s.read(ctx, func(tx *gorm.DB) error {
-			rows, err := tx.Raw(q, b.args...).Rows()
-			if err != nil {
+		full := len(page) == size
+		if full {
+			// A figure may list a case on several rows (a chase or a
+			// coordinating unit's part each): the page's last case may go
+			// on past the limit. It is read whole with the next page, or
+			// here if it fills the page alone, so no row is lost at a cut.
+			last := page[len(page)-1].ID
+			cut := len(page)
+			for cut > 0 && page[cut-1].ID == last {
+				cut--
+			}
+			if cut > 0 {
+				page = page[:cut]
+			} else if page, err = s.casePage(ctx, d, func(b *qb) { b.w(" WHERE c.id = ").arg(last) }); err != nil {
 				return err
 			}
-			defer rows.Close()
-			for rows.Next() {
-				var name, phone, email, address, idNumber sql.NullString
-				r, err := scanCaseRow(rows, &name, &phone, &email, &address, &idNumber)
-				if err != nil {
-					return err
-				}
-				r.SetIdentity(access.Identity{Name: name.String, Phone: phone.String, Email: email.String, Address: address.String, IDNumber: idNumber.String})
-				page = append(page, r)
-			}
-			return rows.Err()
-		})
-		if err != nil {
-			return fmt.Errorf("report each case: %w", err)
 		}
 		for _, r := range page {
 			if err := fn(r); err != nil {
 				return err
 			}
 		}
-		if len(page) < eachPage {
+		if !full {
 			return nil
 		}
 		after = page[len(page)-1].ID
 	}
+}
+
+// casePage reads the drill's rows that tail selects, with the petitioner's
+// identity for the scrub.
+func (s *ReportStore) casePage(ctx context.Context, d report.Drill, tail func(*qb)) ([]report.CaseRow, error) {
+	b, err := s.drillQuery(d, tail)
+	if err != nil {
+		return nil, err
+	}
+	// The identity columns are added by wrapping: the select list of
+	// drillQuery is shared with Cases.
+	q := "SELECT q.*, i.name AS i_name, i.phone AS i_phone, i.email AS i_email, i.address AS i_address, i.id_number AS i_id FROM (" +
+		b.String() + ") q LEFT JOIN case_identities i ON i.case_id = q.case_id ORDER BY q.case_id"
+	var page []report.CaseRow
+	err = s.read(ctx, func(tx *gorm.DB) error {
+		rows, err := tx.Raw(q, b.args...).Rows()
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var name, phone, email, address, idNumber sql.NullString
+			r, err := scanCaseRow(rows, &name, &phone, &email, &address, &idNumber)
+			if err != nil {
+				return err
+			}
+			r.SetIdentity(access.Identity{Name: name.String, Phone: phone.String, Email: email.String, Address: address.String, IDNumber: idNumber.String})
+			page = append(page, r)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("report each case: %w", err)
+	}
+	return page, nil
 }

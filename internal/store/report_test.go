@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 	"testing"
@@ -770,6 +771,53 @@ func TestKPIPlanView(t *testing.T) {
 		// The unlinked row: cases with no plan task.
 		if v.Unlinked.Received == 0 {
 			t.Errorf("unlinked: %+v", v.Unlinked.Counts)
+		}
+	})
+}
+
+// A figure that lists a case on several rows (one per chase) streams every
+// row to an export even when a page's cut falls inside one case's rows, and
+// when one case alone fills a page; the stream matches the count.
+func TestEachCaseLosesNoRowAtAPageCut(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newKPIWorld(t, db)
+		ctx := context.Background()
+		unit := w.f.Units["PQLXD"]
+		chase := func(c int64, n int) {
+			for i := 0; i < n; i++ {
+				w.exec(t, "INSERT INTO case_chases (case_id, unit_id, note, actor_label, created_at) VALUES (?, ?, '', 'test', ?)",
+					c, unit, time.Date(2026, 11, 10+i, 9, 0, 0, 0, hanoi).UTC())
+			}
+		}
+		// Pages of 3 rows: c1's two rows end the first page after c2's
+		// one... and c3's four rows fill a page alone.
+		chase(w.cases["c2"], 1)
+		chase(w.cases["c1"], 2)
+		chase(w.cases["c3"], 4)
+		chase(w.cases["c4"], 2)
+		svc, err := report.NewService(report.Config{Store: store.NewReportStore(db).WithPageSize(3),
+			Calendar: func(context.Context) *calendar.Calendar { return calendar.New(calendar.Builtin()) },
+			Location: hanoi, Now: platform.NewFixedClock(kpiNow).Now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := report.DrillQuery{Figure: report.FigChased, Period: november()}
+		n, err := svc.CountCases(ctx, q)
+		if err != nil || n != 9 {
+			t.Fatalf("count chased: %d %v, want 9", n, err)
+		}
+		got := map[int64]int{}
+		streamed := 0
+		if err := svc.EachCase(ctx, q, func(r report.CaseRow) error {
+			got[r.ID]++
+			streamed++
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		want := map[int64]int{w.cases["c1"]: 2, w.cases["c2"]: 1, w.cases["c3"]: 4, w.cases["c4"]: 2}
+		if streamed != int(n) || !maps.Equal(got, want) {
+			t.Errorf("streamed %d rows %v, want %d rows %v", streamed, got, n, want)
 		}
 	})
 }
