@@ -54,6 +54,13 @@ func newTestApp(t *testing.T, db *store.DB, opts ...func(*config.Config)) *testA
 	if err := a.seed(context.Background()); err != nil {
 		t.Fatalf("seed: %v", err)
 	}
+	// Runs started from a page go on in the background: they end before
+	// the database goes (as Close does at shutdown).
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		a.scheduler.Stop(ctx)
+	})
 	srv := httptest.NewServer(a.handler)
 	t.Cleanup(srv.Close)
 	return &testApp{app: a, Clock: clock, Logs: logs, Server: srv}

@@ -558,8 +558,10 @@ func TestBellAndInboxPage(t *testing.T) {
 }
 
 // The jobs page in a real browser after a run. An admin signs
-// in, presses "Chạy ngay" on the overdue sweep, and the page shows the run:
-// outcome, duration, counts, the next run; the screenshot is kept in
+// in, presses "Chạy ngay" on the overdue sweep, lands on the run's page,
+// which refreshes itself until the run is done (kept in
+// /tmp/phucdap-shots/job-run-page.png), and back on the jobs page sees the
+// run: outcome, duration, counts, the next run; the screenshot is kept in
 // /tmp/phucdap-shots/jobs-page.png.
 func TestJobsPageInBrowser(t *testing.T) {
 	storetest.Parallel(t)
@@ -585,12 +587,27 @@ func TestJobsPageInBrowser(t *testing.T) {
 		chromedp.Submit(chromedp.CSS("#password")),
 		chromedp.WaitVisible(chromedp.CSS("table.jobs")),
 		chromedp.Click(chromedp.CSS(`#job-overdue-sweep button`)),
-		chromedp.WaitVisible(chromedp.CSS("tr.ran")),
+		chromedp.WaitVisible(chromedp.CSS("#run-done")),
 	)
 	if err != nil {
 		t.Fatal(err)
 	}
 	shot, err := chromedp.Run(ctx, fullShot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	saveShot(t, "job-run-page.png", shot)
+	done, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(done, "Đã xong trong") || !strings.Contains(done, "flagged=12") {
+		t.Errorf("the run's page: %s", done)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(ta.Server.URL+"/staff/admin/jobs"), chromedp.WaitVisible(chromedp.CSS("table.jobs"))); err != nil {
+		t.Fatal(err)
+	}
+	shot, err = chromedp.Run(ctx, fullShot())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -40,7 +41,7 @@ const everyone = "officer head office leadership admin auditor officeHead grante
 // and how the test calls it.
 type route struct {
 	allow string // space-separated actor names, or "public"
-	// path with the parameters filled; {case}, {account}, {token} are
+	// path with the parameters filled; {case}, {account}, {token}, {run} are
 	// replaced by ids the test creates.
 	path string
 	// body: a form for pages, JSON for the API. Chosen to pass the guard but
@@ -125,6 +126,7 @@ func staffMatrix() map[string]route {
 		"GET /staff/admin/topics":            {allow: "office"},
 		"POST /staff/admin/topics/:id":       {allow: "office", path: "/staff/admin/topics/1", form: url.Values{"name_vi": {"Thông tin quy hoạch"}, "active": {"on"}}},
 		"POST /staff/admin/jobs/:name/run":   {allow: "admin", path: "/staff/admin/jobs/kpi-snapshot/run", form: url.Values{}},
+		"GET /staff/admin/jobs/runs/:id":     {allow: "admin", path: "/staff/admin/jobs/runs/{run}"},
 		"POST /staff/admin/outbox/:id/retry": {allow: "admin", path: "/staff/admin/outbox/0/retry", form: url.Values{}},
 
 		// KPIs: reports are the office's and leadership's; the
@@ -289,9 +291,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 			t.Fatal(err)
 		}
 		attID := ta.attach(t, caseID, "Đơn tố cáo.pdf")
+		jobRun := ta.runJob(t, "outbox", time.Time{})
 		fill := func(p string) string {
 			r := strings.NewReplacer("{case}", itoa(caseID), "{code}", caseCode, "{account}", itoa(throwaway.ID), "{token}", itoa(tok.ID),
-				"{attachment}", itoa(attID))
+				"{attachment}", itoa(attID), "{run}", itoa(jobRun.ID))
 			return r.Replace(p)
 		}
 

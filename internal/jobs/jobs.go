@@ -29,6 +29,7 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"github.com/phucdap/phucdap/internal/fault"
+	"github.com/phucdap/phucdap/internal/progress"
 )
 
 // Func does a job's work as of now and says what it did.
@@ -103,6 +104,12 @@ type Scheduler struct {
 	bg      sync.WaitGroup
 	stopCtx context.Context
 	cancel  context.CancelFunc
+	// life is the scheduler's lifetime, that of the server: runs started
+	// from a page (StartManual) belong to it, not to the request. Stop
+	// ends it; closed then refuses new ones.
+	life    context.Context
+	endLife context.CancelFunc
+	closed  bool
 }
 
 // ErrUnknownJob is returned for a name not in the registry. RunTick and
@@ -143,6 +150,7 @@ func New(cfg Config, registry []Job) (*Scheduler, error) {
 		cfg.wallNow = time.Now
 	}
 	s := &Scheduler{cfg: cfg, byName: map[string]*entry{}}
+	s.life, s.endLife = context.WithCancel(context.Background())
 	var errs []error
 	for name := range cfg.Overrides {
 		if !slices.ContainsFunc(registry, func(j Job) bool { return j.Name == name }) {
@@ -327,31 +335,43 @@ func (s *Scheduler) fire(e *entry) {
 	}
 }
 
-// Stop stops firing and waits for running jobs, at most until ctx ends;
-// then their contexts are cancelled. Call it before the database closes.
+// Stop stops firing and waits for running jobs (scheduled, and manual
+// ones started in the background), at most until ctx ends; then their
+// contexts are cancelled. Call it before the database closes.
 func (s *Scheduler) Stop(ctx context.Context) {
 	s.mu.Lock()
 	c, started := s.cron, s.started
-	s.started = false
+	s.started, s.closed = false, true
+	cancelRuns := s.cancel
 	s.mu.Unlock()
-	if !started {
-		return
+	cancelAll := func() {
+		if cancelRuns != nil {
+			cancelRuns()
+		}
+		s.endLife()
 	}
-	done := c.Stop() // ends when the cron-started runs have returned
 	all := make(chan struct{})
-	go func() { <-done.Done(); s.bg.Wait(); close(all) }()
+	go func() {
+		if started {
+			<-c.Stop().Done() // ends when the cron-started runs have returned
+		}
+		s.bg.Wait()
+		close(all)
+	}()
 	select {
 	case <-all:
 	case <-ctx.Done():
 		// Out of patience: cancel the runs, which then record their end.
-		s.cancel()
+		cancelAll()
 		select {
 		case <-all:
 		case <-time.After(5 * time.Second):
 		}
 	}
-	s.cancel()
-	s.cfg.Log.Info("scheduler stopped", "replica", s.cfg.Replica)
+	cancelAll()
+	if started {
+		s.cfg.Log.Info("scheduler stopped", "replica", s.cfg.Replica)
+	}
 }
 
 // Result is what a run did.
@@ -386,14 +406,67 @@ type Manual struct {
 	ByAccount int64
 }
 
-// RunManual runs a job by hand. Its tick is "manual:" plus the instant and
-// a nonce, so it never takes a scheduled tick and a second manual run
-// really runs again (and, the jobs being state-based, finds nothing left).
-// It ignores Enabled: an operator may run a disabled job on purpose.
+// ErrRunning refuses a manual run while the job has another manual run
+// going (a double-clicked "Run now", or the CLI and a page at once).
+var ErrRunning = fault.New(fault.Conflict, "jobs.running")
+
+// RunManual runs a job by hand and waits for it. Its tick is "manual:"
+// plus the instant and a nonce, so it never takes a scheduled tick and a
+// second manual run really runs again (and, the jobs being state-based,
+// finds nothing left). It ignores Enabled: an operator may run a disabled
+// job on purpose. While a manual run of the job is going, it returns
+// ErrRunning.
 func (s *Scheduler) RunManual(ctx context.Context, name string, m Manual) (Result, error) {
+	e, r, err := s.claimManual(ctx, name, m)
+	if err != nil {
+		return Result{}, err
+	}
+	if r.ID == 0 || !r.claimed {
+		return Result{Run: r.Run}, ErrRunning
+	}
+	return s.execute(ctx, e, r.Run), nil
+}
+
+// StartManual claims a manual run as RunManual does and runs it in the
+// background, owned by the scheduler's lifetime (the server's), so that
+// the page that asked can show its progress and a closed browser does not
+// cancel it. The result has the run's id; Claimed is false when a manual
+// run of the job was already going, and the id is then that run's.
+func (s *Scheduler) StartManual(ctx context.Context, name string, m Manual) (Result, error) {
+	e, r, err := s.claimManual(ctx, name, m)
+	if err != nil || !r.claimed {
+		return Result{Run: r.Run}, err
+	}
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		// Shutting down: record the claimed run as interrupted.
+		r.Outcome, r.Error = Failed, "interrupted: the server was stopping"
+		fin := r.StartedAt
+		r.FinishedAt = &fin
+		if ferr := s.cfg.Runs.Finish(context.WithoutCancel(ctx), r.Run); ferr != nil {
+			s.cfg.Log.Error("could not record the end of a run", "err", ferr)
+		}
+		return Result{Run: r.Run, Claimed: true}, nil
+	}
+	s.bg.Add(1)
+	s.mu.Unlock()
+	go func() {
+		defer s.bg.Done()
+		s.execute(s.life, e, r.Run)
+	}()
+	return Result{Run: r.Run, Claimed: true}, nil
+}
+
+type claimedRun struct {
+	Run
+	claimed bool
+}
+
+func (s *Scheduler) claimManual(ctx context.Context, name string, m Manual) (*entry, claimedRun, error) {
 	e, ok := s.byName[name]
 	if !ok {
-		return Result{}, unknownJob(name)
+		return nil, claimedRun{}, unknownJob(name)
 	}
 	at := m.At
 	if at.IsZero() {
@@ -403,11 +476,17 @@ func (s *Scheduler) RunManual(ctx context.Context, name string, m Manual) (Resul
 	if by == "" {
 		by = "cli"
 	}
+	// A manual run whose replica died no longer holds the job.
+	if _, err := s.cfg.Runs.Reap(ctx, s.cfg.wallNow()); err != nil {
+		return nil, claimedRun{}, err
+	}
 	tick := "manual:" + at.UTC().Format(time.RFC3339Nano) + ":" + nonce()
-	return s.run(ctx, e, Run{Job: e.Name, Tick: tick, Cause: CauseManual, AsOf: at.UTC(), StartedBy: by, ByAccount: m.ByAccount})
+	r, claimed, err := s.claim(ctx, Run{Job: e.Name, Tick: tick, Cause: CauseManual, AsOf: at.UTC(), StartedBy: by, ByAccount: m.ByAccount})
+	return e, claimedRun{Run: r, claimed: claimed}, err
 }
 
-func (s *Scheduler) run(ctx context.Context, e *entry, r Run) (Result, error) {
+// claim records r as this replica's, if its tick is free.
+func (s *Scheduler) claim(ctx context.Context, r Run) (Run, bool, error) {
 	r.Replica = s.cfg.Replica
 	r.StartedAt = s.cfg.Now()
 	r.LeaseUntil = s.cfg.wallNow().Add(s.cfg.Lease)
@@ -416,16 +495,38 @@ func (s *Scheduler) run(ctx context.Context, e *entry, r Run) (Result, error) {
 	}
 	id, claimed, err := s.cfg.Runs.Claim(ctx, r)
 	if err != nil {
+		return r, false, err
+	}
+	r.ID = id
+	return r, claimed, nil
+}
+
+func (s *Scheduler) run(ctx context.Context, e *entry, r Run) (Result, error) {
+	r, claimed, err := s.claim(ctx, r)
+	if err != nil {
 		return Result{}, err
 	}
 	if !claimed {
+		r.ID = 0
 		return Result{Run: r}, nil
 	}
-	r.ID = id
+	return s.execute(ctx, e, r), nil
+}
+
+// execute runs a claimed run and records its end.
+func (s *Scheduler) execute(ctx context.Context, e *entry, r Run) Result {
+	id := r.ID
 	log := s.cfg.Log.With("job", e.Name, "tick", r.Tick, "run", id)
 	began := time.Now()
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
 	defer cancel()
+	// The job's progress goes where it went (the CLI's terminal) and onto
+	// the run's row, for the run page of any replica.
+	rep := newRunReporter(s.cfg.Runs, id, s.cfg.wallNow, log)
+	wctx, stopWriter := context.WithCancel(ctx)
+	written := make(chan struct{})
+	go func() { defer close(written); rep.run(wctx) }()
+	ctx = progress.With(ctx, progress.Tee(progress.From(ctx), rep))
 
 	// Renew the lease while the job works, on wall time: a process that
 	// dies stops renewing, and its run is reaped as lost.
@@ -446,6 +547,8 @@ func (s *Scheduler) run(ctx context.Context, e *entry, r Run) (Result, error) {
 		}
 	}()
 	counts, runErr := s.call(ctx, e, r)
+	stopWriter()
+	<-written // the last progress is on the row before the outcome
 	cancel()
 	<-renewed
 	r.Duration = time.Since(began)
@@ -475,7 +578,101 @@ func (s *Scheduler) run(ctx context.Context, e *entry, r Run) (Result, error) {
 	default:
 		log.Info("job done", "duration", r.Duration, "counts", map[string]int(counts))
 	}
-	return Result{Run: r, Claimed: true}, nil
+	return Result{Run: r, Claimed: true}
+}
+
+// runReporter keeps a run's progress and has it written on the run's row
+// by its own goroutine (run), never by the job's: a job reporting from
+// inside a transaction must not wait for a connection to write (SQLite has
+// one). It asks for a write at each stage's start and end, and in between
+// each time another percent is done (or, when the total is not known, at
+// most once a second), so a million-row rollup costs a hundred small
+// updates; a write that lags behind writes the latest state.
+type runReporter struct {
+	runs RunStore
+	id   int64
+	wall func() time.Time
+	log  *slog.Logger
+	kick chan struct{}
+
+	mu      sync.Mutex
+	p       Progress
+	pct     int
+	last    time.Time
+	written Progress
+}
+
+func newRunReporter(runs RunStore, id int64, wall func() time.Time, log *slog.Logger) *runReporter {
+	return &runReporter{runs: runs, id: id, wall: wall, log: log, kick: make(chan struct{}, 1)}
+}
+
+// ask asks the writer for a write; r.mu is held.
+func (r *runReporter) ask() {
+	r.last = r.wall()
+	select {
+	case r.kick <- struct{}{}:
+	default: // one is pending: it will write the latest
+	}
+}
+
+// run writes the progress when asked, until ctx ends, then once more.
+func (r *runReporter) run(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			r.flush(context.WithoutCancel(ctx))
+			return
+		case <-r.kick:
+			r.flush(ctx)
+		}
+	}
+}
+
+func (r *runReporter) flush(ctx context.Context) {
+	r.mu.Lock()
+	p := r.p
+	same := p == r.written
+	r.mu.Unlock()
+	if same {
+		return
+	}
+	if err := r.runs.Progress(ctx, r.id, p); err != nil {
+		if ctx.Err() == nil {
+			r.log.Warn("could not record the run's progress", "err", err)
+		}
+		return
+	}
+	r.mu.Lock()
+	r.written = p
+	r.mu.Unlock()
+}
+
+func (r *runReporter) Start(what string, total int64) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.p, r.pct = Progress{Stage: what, Total: max(total, 0)}, 0
+	r.ask()
+}
+
+func (r *runReporter) Add(n int64) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.p.Done += n
+	if pct := r.p.Percent(); pct >= 0 {
+		if pct == r.pct {
+			return
+		}
+		r.pct = pct
+	} else if r.wall().Sub(r.last) < time.Second {
+		return
+	}
+	r.ask()
+}
+
+func (r *runReporter) Done() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.ask()
 }
 
 var errNotWorkingDay = errors.New("not a working day")
@@ -542,6 +739,15 @@ func (s *Scheduler) Status(ctx context.Context) ([]Status, error) {
 		out = append(out, st)
 	}
 	return out, nil
+}
+
+// RunByID returns a run with its progress, or nil when there is none. A
+// run whose replica died reads as lost.
+func (s *Scheduler) RunByID(ctx context.Context, id int64) (*Run, error) {
+	if _, err := s.cfg.Runs.Reap(ctx, s.cfg.wallNow()); err != nil {
+		return nil, err
+	}
+	return s.cfg.Runs.Get(ctx, id)
 }
 
 func (s *Scheduler) next(ctx context.Context, e *entry, now time.Time, offset time.Duration) time.Time {

@@ -67,14 +67,44 @@ type Run struct {
 	Counts     Counts
 	Note       string
 	Error      string
+	// Progress is how far the run has gone, as the job reported it
+	// (internal/progress); kept on the row so any replica can show it.
+	Progress Progress
 	// LeaseUntil is how long the run is known to be alive: the running
 	// process renews it; past it, the run is lost.
 	LeaseUntil time.Time
 }
 
+// Progress is a run's stage and its units done out of total (total 0:
+// not known).
+type Progress struct {
+	Stage       string
+	Done, Total int64
+}
+
+// Percent is how much of the stage is done, 0 to 100, or -1 when its
+// total is not known.
+func (p Progress) Percent() int {
+	if p.Total <= 0 {
+		return -1
+	}
+	return int(min(max(p.Done, 0), p.Total) * 100 / p.Total)
+}
+
+// Percent is how much of the run is done: 100 once it completed, else its
+// progress's (-1: not known).
+func (r Run) Percent() int {
+	if r.Outcome == OK || r.Outcome == Skipped {
+		return 100
+	}
+	return r.Progress.Percent()
+}
+
 // RunStore keeps the runs. Claim is the cluster-wide "once per tick": it
 // inserts the run with its unique (job, tick) and reports false, without an
-// error, when another process already holds that tick.
+// error, when another process already holds that tick. A manual run is
+// also refused while the job has another manual run going; the id is then
+// that run's.
 type RunStore interface {
 	Claim(ctx context.Context, r Run) (id int64, claimed bool, err error)
 	Finish(ctx context.Context, r Run) error
@@ -95,4 +125,8 @@ type RunStore interface {
 	LastCompleted(ctx context.Context, job string) (last *Run, latestID int64, err error)
 	// RunOfTick returns the run that claimed (job, tick), or nil.
 	RunOfTick(ctx context.Context, job, tick string) (*Run, error)
+	// Progress records how far a running run has gone.
+	Progress(ctx context.Context, id int64, p Progress) error
+	// Get returns a run by id, or nil.
+	Get(ctx context.Context, id int64) (*Run, error)
 }

@@ -142,3 +142,26 @@ func (b *bar) Done() {
 		b.b = nil
 	}
 }
+
+// Tee reports to each of rs: the CLI's bar and a job run's row, say.
+func Tee(rs ...Reporter) Reporter { return tee(rs) }
+
+type tee []Reporter
+
+func (t tee) Start(what string, total int64) {
+	for _, r := range t {
+		r.Start(what, total)
+	}
+}
+
+func (t tee) Add(n int64) {
+	for _, r := range t {
+		r.Add(n)
+	}
+}
+
+func (t tee) Done() {
+	for _, r := range t {
+		r.Done()
+	}
+}

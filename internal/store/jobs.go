@@ -25,8 +25,10 @@ func NewJobRunStore(db *DB) *JobRunStore { return &JobRunStore{db: db} }
 var _ jobs.RunStore = (*JobRunStore)(nil)
 
 // Claim inserts the run. A unique violation means another replica (or an
-// earlier start) already took the tick: claimed is false and err nil. A
-// manual run is recorded in the audit trail in the same transaction.
+// earlier start) already took the tick, or, for a manual run, that a
+// manual run of the job is still going: claimed is false, err nil, and id
+// that running manual run's (0 for a taken tick). A manual run is
+// recorded in the audit trail in the same transaction.
 func (s *JobRunStore) Claim(ctx context.Context, r jobs.Run) (int64, bool, error) {
 	var id int64
 	claimed := false
@@ -35,13 +37,25 @@ func (s *JobRunStore) Claim(ctx context.Context, r jobs.Run) (int64, bool, error
 		// Postgres a failed INSERT would abort the transaction.
 		var ids []int64
 		err := tx.Raw("INSERT INTO job_runs (job, tick, cause, as_of, replica, started_by, started_at, outcome, lease_until) "+
-			"VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?) ON CONFLICT (job, tick) DO NOTHING RETURNING id",
+			"VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?) ON CONFLICT DO NOTHING RETURNING id",
 			r.Job, r.Tick, string(r.Cause), r.AsOf.UTC(), r.Replica, r.StartedBy, r.StartedAt.UTC(), leaseOf(r)).Scan(&ids).Error
 		if err != nil {
 			return fmt.Errorf("claim %s %s: %w", r.Job, r.Tick, err)
 		}
 		if len(ids) == 0 {
+			// The tick is taken or, for a manual run, the job already has
+			// a manual run going (job_runs_one_manual): id names that run.
 			claimed = false
+			if r.Cause == jobs.CauseManual {
+				var running []int64
+				if err := tx.Raw("SELECT id FROM job_runs WHERE job = ? AND outcome = 'running' AND cause = 'manual'", r.Job).
+					Scan(&running).Error; err != nil {
+					return fmt.Errorf("running manual run of %s: %w", r.Job, err)
+				}
+				if len(running) > 0 {
+					id = running[0]
+				}
+			}
 			return nil
 		}
 		id, claimed = ids[0], true
@@ -73,6 +87,33 @@ func (s *JobRunStore) Renew(ctx context.Context, id int64, until time.Time) erro
 		return fmt.Errorf("renew run %d: %w", id, err)
 	}
 	return nil
+}
+
+// Progress records how far a running run has gone.
+func (s *JobRunStore) Progress(ctx context.Context, id int64, p jobs.Progress) error {
+	err := s.db.Gorm.WithContext(ctx).Exec("UPDATE job_runs SET progress_stage = ?, progress_done = ?, progress_total = ? "+
+		"WHERE id = ? AND outcome = 'running'", p.Stage, p.Done, p.Total, id).Error
+	if err != nil {
+		return fmt.Errorf("progress of run %d: %w", id, err)
+	}
+	return nil
+}
+
+// Get returns the run id, or nil when there is none.
+func (s *JobRunStore) Get(ctx context.Context, id int64) (*jobs.Run, error) {
+	var rows []jobRunRow
+	if err := s.db.Gorm.WithContext(ctx).Raw("SELECT "+jobRunCols+", lease_until FROM job_runs WHERE id = ?", id).
+		Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("run %d: %w", id, err)
+	}
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	r := rows[0].run()
+	if rows[0].LeaseUntil != nil {
+		r.LeaseUntil = rows[0].LeaseUntil.UTC()
+	}
+	return &r, nil
 }
 
 // Reap marks the runs whose lease expired before now as lost.
@@ -161,12 +202,16 @@ type jobRunRow struct {
 	Note       string
 	Error      string
 	LeaseUntil *time.Time
+	// The progress (migration 00024).
+	ProgressStage string
+	ProgressDone  int64
+	ProgressTotal int64
 }
 
 func (r jobRunRow) run() jobs.Run {
 	out := jobs.Run{ID: r.ID, Job: r.Job, Tick: r.Tick, Cause: jobs.Cause(r.Cause), AsOf: r.AsOf.UTC(), Replica: r.Replica,
 		StartedBy: r.StartedBy, StartedAt: r.StartedAt.UTC(), FinishedAt: utcPtr(r.FinishedAt), Outcome: jobs.Outcome(r.Outcome),
-		Note: r.Note, Error: r.Error}
+		Note: r.Note, Error: r.Error, Progress: jobs.Progress{Stage: r.ProgressStage, Done: r.ProgressDone, Total: r.ProgressTotal}}
 	if r.DurationMs != nil {
 		out.Duration = time.Duration(*r.DurationMs) * time.Millisecond
 	}
@@ -176,7 +221,8 @@ func (r jobRunRow) run() jobs.Run {
 	return out
 }
 
-const jobRunCols = "id, job, tick, cause, as_of, replica, started_by, started_at, finished_at, duration_ms, outcome, counts, note, error"
+const jobRunCols = "id, job, tick, cause, as_of, replica, started_by, started_at, finished_at, duration_ms, outcome, counts, note, error, " +
+	"progress_stage, progress_done, progress_total"
 
 func (s *JobRunStore) list(ctx context.Context, where string, args ...any) ([]jobs.Run, error) {
 	var rows []jobRunRow

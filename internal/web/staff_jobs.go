@@ -4,7 +4,6 @@ import (
 	"context"
 	"github.com/phucdap/phucdap/internal/present"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -57,6 +56,7 @@ func (a *Alerts) Mount(e *echo.Echo) {
 	e.POST("/staff/alerts/read", a.markRead, req(access.ActSelf))
 	e.GET("/staff/admin/jobs", a.jobsPage, req(access.ActJobManage))
 	e.POST("/staff/admin/jobs/:name/run", a.runJob, req(access.ActJobManage))
+	e.GET("/staff/admin/jobs/runs/:id", a.runPage, req(access.ActJobManage))
 	e.POST("/staff/admin/outbox/:id/retry", a.retry, req(access.ActJobManage))
 }
 
@@ -234,16 +234,18 @@ func (a *Alerts) jobsPage(c echo.Context) error {
 	return a.Staff.render(c, http.StatusOK, "jobs", "jobs.title", d)
 }
 
-// runJob runs the job now, here, and comes back to the page, which shows
-// the run (Post/Redirect/Get, so a reload does not run it again).
+// runJob starts the job in the background, owned by the server rather
+// than the request (a closed browser must not cancel a sweep half-way),
+// and goes at once to the run's page, which shows its progress
+// (Post/Redirect/Get, so a reload does not run it again). A second click
+// while the job's manual run is going lands on that run's page.
 func (a *Alerts) runJob(c echo.Context) error {
 	name := c.Param("name")
 	who := accesshttp.Actor(c)
-	// The run belongs to the office, not to the request: a closed browser
-	// must not cancel a sweep half-way.
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request().Context()), 10*time.Minute)
-	defer cancel()
-	res, err := a.Scheduler.RunManual(ctx, name, jobs.Manual{By: who.Label(), ByAccount: who.AccountID})
+	res, err := a.Scheduler.StartManual(c.Request().Context(), name, jobs.Manual{By: who.Label(), ByAccount: who.AccountID})
+	if err == nil && !res.Claimed && res.Run.ID == 0 {
+		err = jobs.ErrRunning // the other run ended in between: press again
+	}
 	if err != nil {
 		msgs, unknown := a.Staff.messages(c, err)
 		if unknown != nil {
@@ -256,8 +258,53 @@ func (a *Alerts) runJob(c echo.Context) error {
 		d.Errors = msgs
 		return a.Staff.render(c, http.StatusUnprocessableEntity, "jobs", "jobs.title", d)
 	}
-	q := url.Values{"ran": {name}, "run": {strconv.FormatInt(res.Run.ID, 10)}}
-	return c.Redirect(http.StatusSeeOther, "/staff/admin/jobs?"+q.Encode()+"#job-"+name)
+	to := "/staff/admin/jobs/runs/" + strconv.FormatInt(res.Run.ID, 10)
+	if !res.Claimed {
+		to += "?again=1"
+	}
+	return c.Redirect(http.StatusSeeOther, to)
+}
+
+type jobRunData struct {
+	Run      jobs.Run
+	DescKey  string
+	Percent  int
+	Done     string
+	Total    string
+	Started  string
+	Duration string
+	Counts   string
+	Refresh  bool
+	Again    bool
+}
+
+// runPage shows a run: its progress while it runs, as the export page
+// does (the page refreshes itself, no JavaScript needed), then its
+// outcome. The progress is read from the run's row, so the page works on
+// any replica, whichever one runs the job.
+func (a *Alerts) runPage(c echo.Context) error {
+	ctx := c.Request().Context()
+	lang := i18n.LangFrom(ctx)
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	var run *jobs.Run
+	if err == nil && id > 0 {
+		if run, err = a.Scheduler.RunByID(ctx, id); err != nil {
+			return err
+		}
+	}
+	if run == nil {
+		return fault.New(fault.NotFound, "page.not_found")
+	}
+	d := jobRunData{Run: *run, DescKey: "jobs.desc." + run.Job, Percent: run.Percent(), Done: fmtInt(run.Progress.Done, lang),
+		Total: fmtInt(run.Progress.Total, lang), Started: a.fmtSec(run.StartedAt), Counts: run.Counts.String(), Again: c.QueryParam("again") != "",
+		Refresh: run.Outcome == jobs.Running}
+	if run.FinishedAt != nil {
+		d.Duration = run.Duration.Round(time.Millisecond).String()
+	}
+	if d.Refresh {
+		c.Response().Header().Set("Refresh", "2")
+	}
+	return a.Staff.render(c, http.StatusOK, "job_run", "jobs.run.title", d)
 }
 
 func (a *Alerts) retry(c echo.Context) error {
