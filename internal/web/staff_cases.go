@@ -112,16 +112,13 @@ func (s *Staff) showInbox(c echo.Context, res *bulkResult, vf *viewForm, status 
 	if d.Chase {
 		d.ChaseKey = formKey()
 		// The proposal: how many cases are due within the chase horizon
-		// with no draft answer, whatever the filters.
-		if f.Urgency == urgencyChase && f.Q == "" && f.Status == "" && f.Kind == "" && f.TopicID == 0 {
-			d.ToChase = len(list)
-		} else {
-			tc, err := s.Cases.List(ctx, a, access.CaseQuery{ToChase: true, ChaseUntil: s.ChaseUntil(ctx)})
-			if err != nil {
-				return err
-			}
-			d.ToChase = len(tc)
+		// with no draft answer, whatever the filters. Counted, not
+		// listed: a list stops at a page, the count does not.
+		n, err := s.Cases.Count(ctx, a, access.CaseQuery{ToChase: true, ChaseUntil: s.ChaseUntil(ctx)})
+		if err != nil {
+			return err
 		}
+		d.ToChase = int(n)
 	}
 	if d.Topics, err = s.Pages.Intake.Service.Topics(ctx); err != nil {
 		return err
