@@ -4113,7 +4113,8 @@ type AcceptCaseParamsLang string
 // AnswerCaseParams defines parameters for AnswerCase.
 type AnswerCaseParams struct {
 	// Lang Language of messages, `vi` (default) or `en`.
-	Lang *AnswerCaseParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+	Lang           *AnswerCaseParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+	IdempotencyKey *string               `json:"Idempotency-Key,omitempty"`
 }
 
 // AnswerCaseParamsLang defines parameters for AnswerCase.
@@ -4312,7 +4313,8 @@ type ResumeCaseParamsLang string
 // ScheduleDialogueParams defines parameters for ScheduleDialogue.
 type ScheduleDialogueParams struct {
 	// Lang Language of messages, `vi` (default) or `en`.
-	Lang *ScheduleDialogueParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+	Lang           *ScheduleDialogueParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+	IdempotencyKey *string                     `json:"Idempotency-Key,omitempty"`
 }
 
 // ScheduleDialogueParamsLang defines parameters for ScheduleDialogue.
@@ -5458,6 +5460,23 @@ func (w *ServerInterfaceWrapper) AnswerCase(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
 	}
 
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey string
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.AnswerCase(ctx, code, params)
 	return err
@@ -6023,6 +6042,23 @@ func (w *ServerInterfaceWrapper) ScheduleDialogue(ctx echo.Context) error {
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey string
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
 	}
 
 	// Invoke the callback with all the unmarshaled arguments

@@ -339,15 +339,21 @@ func (a *API) AnswerCase(ctx context.Context, req AnswerCaseRequestObject) (Answ
 	default:
 		return nil, ErrBadJSON
 	}
-	var err error
+	in.Key = deref(req.Params.IdempotencyKey)
+	var (
+		err error
+		res petition.Result
+	)
 	defer func() {
-		a.Petitions.Service.Settle(context.WithoutCancel(ctx), in.Files, err == nil)
+		// A repeated request's files are discarded: the first request's
+		// draft holds its own.
+		a.Petitions.Service.Settle(context.WithoutCancel(ctx), in.Files, err == nil && !res.Repeated)
 	}()
 	if in.LetterDate, err = civilDate("letter_date", letterDate); err != nil {
 		return nil, err
 	}
 	var d CaseDetail
-	if d, _, err = a.act(ctx, req.Code, in); err != nil {
+	if d, res, err = a.act(ctx, req.Code, in); err != nil {
 		return nil, err
 	}
 	return AnswerCase200JSONResponse(d), nil

@@ -132,7 +132,8 @@ func (a *API) ScheduleDialogue(ctx context.Context, req ScheduleDialogueRequestO
 	if err != nil {
 		return nil, err
 	}
-	in := petition.ScheduleDialogueInput{On: on, Time: deref(b.Time), Place: b.Place, Participants: b.Participants, Note: deref(b.Note)}
+	in := petition.ScheduleDialogueInput{On: on, Time: deref(b.Time), Place: b.Place, Participants: b.Participants, Note: deref(b.Note),
+		Key: deref(req.Params.IdempotencyKey)}
 	d, _, err := a.act(ctx, req.Code, in)
 	if err != nil {
 		return nil, err

@@ -13,8 +13,13 @@ type AnswerInput struct {
 	LetterDate calendar.Date
 	Signer     string
 	// Files are attachments already in the file store (the staff page's
-	// upload); the caller keeps or discards them after the action.
+	// upload); the caller keeps or discards them after the action
+	// (discards them when the request was a repeat, Result.Repeated).
 	Files []Upload
+	// Key makes a repeated request (a double-clicked submit, an API retry)
+	// save one draft with one set of files, as a chase's
+	// (Change.RequestKey).
+	Key string
 }
 
 // Action implements Input.
@@ -38,6 +43,7 @@ func (in AnswerInput) decide(d *decision) error {
 			date = in.LetterDate.String()
 		}
 	}
+	e.add(d.requestKey(in.Key))
 	if err := e.err(); err != nil {
 		return err
 	}

@@ -10,9 +10,9 @@ import (
 	"github.com/phucdap/phucdap/internal/fault"
 )
 
-// MaxChaseKey bounds a chase's idempotency key (the API's Idempotency-Key,
-// the form's one-time token).
-const MaxChaseKey = 200
+// MaxRequestKey bounds a request's idempotency key (the API's
+// Idempotency-Key, the form's one-time token).
+const MaxRequestKey = 200
 
 // ChaseInput chases a unit on a case (đôn đốc): the office's role under
 // Plan 55 VII ("Văn phòng Sở đôn đốc, theo dõi, tổng hợp"), and
@@ -36,18 +36,35 @@ func (ChaseInput) Action() Action { return ActChase }
 type NewChase struct {
 	UnitID int64
 	Note   string
-	// Key is the request's idempotency key for this case and unit ("" for
-	// none): the store records it once and refuses a repeat with
-	// ErrChaseRepeated, writing nothing.
-	Key string
 	// Notices are the unit's staff's in-app notices and e-mails, written
 	// in the change's transaction.
 	Notices []Notice
 }
 
-// ErrChaseRepeated is the store's answer to a chase whose key was already
-// recorded; Do reports it as done (Result.Repeated).
-var ErrChaseRepeated = errors.New("chase already recorded")
+// ErrRepeated is the answer to a request already done: the store's, for
+// a request key already recorded (Change.RequestKey), or a decision's
+// that finds the request changes nothing. Do reports it as done
+// (Result.Repeated), with nothing written.
+var ErrRepeated = errors.New("request already done")
+
+// requestKey sets the change's request key from the caller's key: the key,
+// the action and the case, and parts that tell apart what the same form
+// may do more than once (a chase's unit). "" takes none.
+func (d *decision) requestKey(key string, parts ...int64) *fault.Error {
+	key = strings.TrimSpace(key)
+	if len(key) > MaxRequestKey {
+		return fault.FieldError("key", "petition.too_long", map[string]any{"Max": MaxRequestKey, "Count": len(key)})
+	}
+	if key == "" {
+		return nil
+	}
+	k := key + ":" + string(d.ch.Action) + ":" + strconv.FormatInt(d.st.ID, 10)
+	for _, p := range parts {
+		k += ":" + strconv.FormatInt(p, 10)
+	}
+	d.ch.RequestKey = k
+	return nil
+}
 
 // ChaseFacts is what the notices of a chase may say: the case's code,
 // kind and status, its due time, the unit, and when. Never its title,
@@ -91,9 +108,8 @@ func (in ChaseInput) decide(d *decision) error {
 	var e errs
 	note, fe := checkText("note", in.Note, 0, MaxNote)
 	e.add(fe)
-	key := strings.TrimSpace(in.Key)
-	if len(key) > MaxChaseKey {
-		e.add(fault.FieldError("key", "petition.too_long", map[string]any{"Max": MaxChaseKey, "Count": len(key)}))
+	if len(strings.TrimSpace(in.Key)) > MaxRequestKey {
+		e.add(d.requestKey(in.Key))
 	}
 	unit := st.LeadUnitID
 	if code := strings.TrimSpace(in.Unit); code != "" {
@@ -111,9 +127,7 @@ func (in ChaseInput) decide(d *decision) error {
 		return fault.FieldError("unit", "workflow.chase_unit", nil)
 	}
 	ch := &NewChase{UnitID: unit, Note: note}
-	if key != "" {
-		ch.Key = key + ":" + strconv.FormatInt(st.ID, 10) + ":" + strconv.FormatInt(unit, 10)
-	}
+	_ = d.requestKey(in.Key, unit)
 	if d.chasePlan != nil {
 		u := d.units.byID[unit]
 		facts := ChaseFacts{CaseID: st.ID, Code: st.Code, Kind: st.Kind, Status: st.Status, UnitID: unit, UnitCode: u.Code,

@@ -227,6 +227,9 @@ type ScheduleDialogueInput struct {
 	Place        string
 	Participants string
 	Note         string
+	// Key makes a repeated request (a double-clicked submit, an API retry)
+	// a no-op, as a chase's (Change.RequestKey).
+	Key string
 }
 
 // Action implements Input.
@@ -254,8 +257,14 @@ func (in ScheduleDialogueInput) decide(d *decision) error {
 	e.add(fe)
 	note, fe := checkText("note", in.Note, 0, MaxNote)
 	e.add(fe)
+	e.add(d.requestKey(in.Key))
 	if err := e.err(); err != nil {
 		return err
+	}
+	// The dialogue scheduled again as it is (a repeated submit without a
+	// key) changes nothing: no new clock, trail entry or audit row.
+	if p := d.st.PendingDialogue(); p != nil && p.On == in.On && p.Time == in.Time && p.Place == place && p.Participants == who {
+		return ErrRepeated
 	}
 	// The notice is owed at least 5 days before: a date whose notice is
 	// already past due at scheduling could never be kept. The refusal

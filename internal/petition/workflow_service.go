@@ -241,8 +241,8 @@ func (w *Workflow) Do(ctx context.Context, by access.Actor, caseID int64, in Inp
 		}
 		return d.ch, nil
 	})
-	if errors.Is(err, ErrChaseRepeated) {
-		// The same chase, submitted again: done once, reported done.
+	if errors.Is(err, ErrRepeated) {
+		// The same request, submitted again: done once, reported done.
 		return Result{CaseID: caseID, Repeated: true}, nil
 	}
 	if err != nil {

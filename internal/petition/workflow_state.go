@@ -264,6 +264,11 @@ type Change struct {
 	ChildEvent *NewEvent
 	// Chase is a chase of a unit, with its notices.
 	Chase *NewChase
+	// RequestKey, when set, is the request's idempotency key (the form's
+	// one-time key, the API's Idempotency-Key) with the action and the
+	// case: the store records it once and refuses a repeat with
+	// ErrRepeated, writing nothing.
+	RequestKey string
 	// Due, when set, is mirrored on the case (due_at and its explanation)
 	// for lists and the tracking page; a zero At clears it (suspended).
 	Due *Due
@@ -433,8 +438,9 @@ type Result struct {
 	// Secret is the tracking secret of a case the office registered, shown
 	// once.
 	Secret string
-	// Repeated: the request repeated one already done (a chase with the
-	// same key); nothing was written again.
+	// Repeated: the request repeated one already done (the same request
+	// key, or a dialogue scheduled again as it is); nothing was written
+	// again.
 	Repeated bool
 }
 

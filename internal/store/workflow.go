@@ -372,6 +372,18 @@ func (s *WorkflowStore) write(ctx context.Context, tx *gorm.DB, st *petition.Cas
 	if at.IsZero() {
 		return nil, errors.New("workflow change without a time")
 	}
+	// 0. A request key recorded already: the request is a repeat, and
+	// the whole change rolls back.
+	if ch.RequestKey != "" {
+		r := tx.Exec("INSERT INTO case_requests (request_key, case_id, action, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (request_key) DO NOTHING",
+			ch.RequestKey, st.ID, string(ch.Action), at)
+		if r.Error != nil {
+			return nil, fmt.Errorf("request key: %w", r.Error)
+		}
+		if r.RowsAffected == 0 {
+			return nil, petition.ErrRepeated
+		}
+	}
 	// 1. The case row.
 	set := map[string]any{"updated_at": at}
 	caseColumns(ch.Case, set)
@@ -646,10 +658,10 @@ func insertClock(tx *gorm.DB, oc petition.OpenClock, at time.Time) (int64, error
 	return ids[0], nil
 }
 
-// writeChase records a chase once per request key (petition.ErrChaseRepeated
-// when the key is there already, which rolls the change back) and writes
-// its notices: the ledger rows of the in-app inbox and their e-mails. The
-// note of a sealed case is scrubbed of the identity, on the trail too.
+// writeChase records a chase (a repeated one never gets here: its request
+// key, Change.RequestKey, is refused first) and writes its notices: the
+// ledger rows of the in-app inbox and their e-mails. The note of a sealed
+// case is scrubbed of the identity, on the trail too.
 func writeChase(tx *gorm.DB, caseID int64, ch *petition.Change, by access.Actor, at time.Time) error {
 	c := ch.Chase
 	var sealed []bool
@@ -672,17 +684,10 @@ func writeChase(tx *gorm.DB, caseID int64, ch *petition.Change, by access.Actor,
 			ch.Audit["note"] = c.Note
 		}
 	}
-	var key any
-	if c.Key != "" {
-		key = c.Key
-	}
 	var ids []int64
-	if err := scanRows(tx.Raw("INSERT INTO case_chases (case_id, unit_id, note, actor_id, actor_label, request_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) "+
-		"ON CONFLICT (request_key) DO NOTHING RETURNING id", caseID, c.UnitID, c.Note, actorID(by), by.Label(), key, at), &ids); err != nil {
+	if err := scanRows(tx.Raw("INSERT INTO case_chases (case_id, unit_id, note, actor_id, actor_label, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+		caseID, c.UnitID, c.Note, actorID(by), by.Label(), at), &ids); err != nil || len(ids) != 1 {
 		return fmt.Errorf("chase: %w", err)
-	}
-	if len(ids) == 0 {
-		return petition.ErrChaseRepeated
 	}
 	// Each chase is its own subject in the alert ledger: two chases of a
 	// unit in the same instant are two notices.

@@ -58,16 +58,17 @@ func (s *Staff) caseAction(a petition.Action) echo.HandlerFunc {
 			return err
 		}
 		in, err := inputFrom(a, form)
+		var res petition.Result
 		if ai, ok := in.(petition.AnswerInput); ok && err == nil {
 			ai.Files, err = s.answerFiles(c)
 			in = ai
-			// Files are kept with a saved draft and discarded otherwise.
+			// Files are kept with a saved draft and discarded otherwise
+			// (a repeated submit's: the first saved its own).
 			defer func() {
-				s.Pages.Intake.Service.Settle(context.WithoutCancel(c.Request().Context()), ai.Files, err == nil)
+				s.Pages.Intake.Service.Settle(context.WithoutCancel(c.Request().Context()), ai.Files, err == nil && !res.Repeated)
 			}()
 		}
 		if err == nil {
-			var res petition.Result
 			res, err = s.Workflow.Do(c.Request().Context(), accesshttp.Actor(c), id, in)
 			if err == nil {
 				done := string(a)
@@ -199,7 +200,7 @@ func inputFrom(a petition.Action, f url.Values) (petition.Input, error) {
 		if err != nil {
 			return nil, err
 		}
-		return petition.AnswerInput{Body: f.Get("body"), LetterNo: f.Get("letter_no"), LetterDate: date, Signer: f.Get("signer")}, nil
+		return petition.AnswerInput{Body: f.Get("body"), LetterNo: f.Get("letter_no"), LetterDate: date, Signer: f.Get("signer"), Key: f.Get("key")}, nil
 	case petition.ActApprove:
 		id, _ := strconv.ParseInt(f.Get("answer_id"), 10, 64)
 		return petition.ApproveInput{AnswerID: id}, nil
@@ -226,7 +227,7 @@ func inputFrom(a petition.Action, f url.Values) (petition.Input, error) {
 			return nil, err
 		}
 		return petition.ScheduleDialogueInput{On: on, Time: f.Get("time"), Place: f.Get("place"), Participants: f.Get("participants"),
-			Note: f.Get("note")}, nil
+			Note: f.Get("note"), Key: f.Get("key")}, nil
 	case petition.ActRecordDialogue:
 		held, err := formDate(f, "held_on")
 		if err != nil {
@@ -323,10 +324,12 @@ type caseWorkflow struct {
 	Received      string
 	Parent        *petition.CaseLink
 	Children      []petition.CaseLink
-	// ChaseUnits are the units a chase may name (lead first), ChaseKey
-	// the form's one-time key (a double submit chases once).
+	// ChaseUnits are the units a chase may name (lead first).
 	ChaseUnits []org.Unit
-	ChaseKey   string
+	// FormKey is the page's one-time key, sent by the forms whose double
+	// submit must act once (chase, schedule a dialogue, answer): the
+	// workflow keys it with the action and the case.
+	FormKey string
 	// Dialogues are the complaint's dialogues; DialogueBlocks says the
 	// answer waits for one (a second or disciplinary complaint).
 	Dialogues        []wfDialogue
@@ -388,8 +391,8 @@ func (s *Staff) caseWorkflow(c echo.Context, id int64) (*caseWorkflow, error) {
 				w.ChaseUnits = append(w.ChaseUnits, un)
 			}
 		}
-		w.ChaseKey = formKey()
 	}
+	w.FormKey = formKey()
 	// The form proposes the current assignment, else the plan's.
 	switch {
 	case st.LeadUnitID != 0:
