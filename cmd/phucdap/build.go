@@ -229,7 +229,10 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 	if err != nil {
 		return nil, err
 	}
-	pages, err := web.NewPages(web.Pages{Plans: a.plans, Units: a.units, Catalog: cat, AgencyName: cfg.AgencyName, Logger: log, Production: prod,
+	tp := cfg.Transparency
+	pages, err := web.NewPages(web.Pages{Plans: a.plans, Units: a.units, Catalog: cat, AgencyName: cfg.AgencyName,
+		Contact: web.Contact{Hotline: tp.Hotline, HotlineNote: tp.HotlineNote, Address: tp.Address, Email: tp.Email, Hours: tp.Hours, HoursEN: tp.HoursEN},
+		Logger:  log, Production: prod,
 		Deadlines: a.deadlines, Tables: a.deadlineStore, Require: auth.Require, Bell: web.Bell(a.alertStore),
 		Intake: &web.Intake{Service: a.intake.service, Files: files, Now: now, Location: cfg.Location,
 			FormKey: a.intake.formKey, MinFillTime: cfg.Intake.MinFillTime}})
@@ -284,7 +287,6 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 	alertPages.Mount(e)
 	reportPages, err := web.NewReports(web.Reports{
 		Staff: staff, Service: a.reports, Publications: a.reportStore, Snapshots: a.reportStore, Exporter: exporter,
-		Hotline: web.Hotline{Phone: cfg.Transparency.Hotline, Note: cfg.Transparency.HotlineNote},
 	})
 	if err != nil {
 		return nil, err

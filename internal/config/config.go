@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/mail"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -241,12 +242,20 @@ type AuthConfig struct {
 	PasswordHashCost string `koanf:"password_hash_cost"`
 }
 
-// TransparencyConfig is the department's hotline (đường dây nóng, Plan
-// 55 IV.3) as the public page publishes it. Empty: the page says none is
-// published yet.
+// TransparencyConfig is what the public pages say about how to reach the
+// department: its hotline (đường dây nóng, Plan 55 IV.3) with a note,
+// its address, e-mail and office hours. They show in every page's footer,
+// on the citizen's receipt and on /minh-bach; an empty value prints
+// nothing.
 type TransparencyConfig struct {
 	Hotline     string `koanf:"hotline"`
 	HotlineNote string `koanf:"hotline_note"`
+	Address     string `koanf:"address"`
+	Email       string `koanf:"email"`
+	// Hours are the office hours in Vietnamese; HoursEN in English (the
+	// Vietnamese shows when it is empty).
+	Hours   string `koanf:"office_hours"`
+	HoursEN string `koanf:"office_hours_en"`
 }
 
 // WorkflowConfig tunes the case workflow.
@@ -370,8 +379,12 @@ func Defaults() map[string]any {
 		"workflow.chase_days":             2,
 
 		// transparency: see TransparencyConfig
-		"transparency.hotline":      "",
-		"transparency.hotline_note": "",
+		"transparency.hotline":         "",
+		"transparency.hotline_note":    "",
+		"transparency.address":         "",
+		"transparency.email":           "",
+		"transparency.office_hours":    "",
+		"transparency.office_hours_en": "",
 	}
 }
 
@@ -456,6 +469,11 @@ func (c *Config) Validate() error {
 	}
 	if strings.TrimSpace(c.DataDir) == "" {
 		bad("data_dir", c.DataDir, "must not be empty")
+	}
+	if e := c.Transparency.Email; e != "" {
+		if a, err := mail.ParseAddress(e); err != nil || a.Address != e {
+			bad("transparency.email", e, "want a plain address, e.g. vanphong@sxd.langson.gov.vn")
+		}
 	}
 	switch c.Env {
 	case "development", "production", "test":

@@ -55,6 +55,7 @@ func TestInvalidValuesNameTheirKey(t *testing.T) {
 		{"PHUCDAP_LOG__LEVEL=loud", "PHUCDAP_LOG__LEVEL"},
 		{"PHUCDAP_CLOCK_OFFSET=soon", "PHUCDAP_CLOCK_OFFSET"},
 		{"PHUCDAP_DB__MAX_OPEN_CONNS=0", "PHUCDAP_DB__MAX_OPEN_CONNS"},
+		{"PHUCDAP_TRANSPARENCY__EMAIL=Văn phòng <vp@sxd.vn>", "PHUCDAP_TRANSPARENCY__EMAIL"},
 	}
 	for _, c := range cases {
 		_, err := Load("", environ(c.env))

@@ -24,11 +24,10 @@ type Reports struct {
 	Publications report.PublicationStore
 	Snapshots    report.SnapshotStore
 	Exporter     *report.Exporter
-	Hotline      Hotline
 }
 
-// NewReports returns the report pages over deps; all but the Hotline,
-// which may be unpublished, are needed.
+// NewReports returns the report pages over deps, every one of which is
+// needed.
 func NewReports(deps Reports) (*Reports, error) {
 	r := &deps
 	if err := platform.Needs("web report pages",

@@ -16,11 +16,28 @@ import (
 	"github.com/phucdap/phucdap/internal/textfold"
 )
 
-// Hotline is the department's hotline (đường dây nóng, Plan 55 IV.3) as
-// configured; an empty Phone shows that none is published yet.
-type Hotline struct {
-	Phone string
-	Note  string
+// Contact is how citizens reach the department, as configured: the
+// hotline (đường dây nóng, Plan 55 IV.3) with its note, the address, the
+// e-mail and the office hours. Every page's footer, the receipt and the
+// transparency page show it; an empty field prints nothing.
+type Contact struct {
+	Hotline, HotlineNote string
+	Address, Email       string
+	Hours, HoursEN       string
+}
+
+// HoursIn returns the office hours in lang, Vietnamese when there is no
+// translation.
+func (c Contact) HoursIn(lang string) string {
+	if lang == "en" && c.HoursEN != "" {
+		return c.HoursEN
+	}
+	return c.Hours
+}
+
+// Any says whether there is anything to show.
+func (c Contact) Any() bool {
+	return c.Hotline != "" || c.Address != "" || c.Email != "" || c.Hours != "" || c.HoursEN != ""
 }
 
 // PathTransparency is the public transparency page.
@@ -51,7 +68,6 @@ type transparencyData struct {
 	Answers                       []publicAnswerView
 	// Q searches the published answers; QError is why it was refused.
 	Q, QError string
-	Hotline   Hotline
 	JSON, CSV string
 	Generated string
 }
@@ -70,7 +86,7 @@ func (r *Reports) transparency(c echo.Context) error {
 	}
 	today := r.Service.Today()
 	d := transparencyData{Month: key, MonthLabel: month.From.VN()[3:], Prev: monthKey(month.From.AddDays(-1)), ToDate: !month.To.Before(today),
-		Hotline: r.Hotline, JSON: "/api/v1/public/stats?period=" + key, CSV: "/api/v1/public/stats.csv?period=" + key}
+		JSON: "/api/v1/public/stats?period=" + key, CSV: "/api/v1/public/stats.csv?period=" + key}
 	if next := month.To.AddDays(1); !next.After(today) {
 		d.Next = monthKey(next)
 	}

@@ -57,6 +57,9 @@ type Pages struct {
 	Units      org.UnitStore
 	Catalog    *i18n.Catalog
 	AgencyName string
+	// Contact is how citizens reach the department; empty fields print
+	// nothing.
+	Contact    Contact
 	Logger     *slog.Logger
 	Production bool
 	// Intake serves the public petition form and tracking.
@@ -84,7 +87,10 @@ type Page struct {
 	Path       string
 	Title      string
 	AgencyName string
-	Data       any
+	// Contact is how citizens reach the department (footer, receipt,
+	// transparency page).
+	Contact Contact
+	Data    any
 	// Actor is the signed-in staff member (zero for citizens); the top bar
 	// shows their name, unit and roles. CSRF goes into every staff form.
 	Actor access.Actor
@@ -242,7 +248,7 @@ func (p *Pages) render(c echo.Context, status int, name, titleID string, data an
 	if lang == i18n.EN {
 		other = i18n.VI
 	}
-	page := Page{Lang: lang, OtherLang: other, Path: c.Request().URL.Path, Title: p.Catalog.T(lang, titleID, nil), AgencyName: p.AgencyName, Data: data,
+	page := Page{Lang: lang, OtherLang: other, Path: c.Request().URL.Path, Title: p.Catalog.T(lang, titleID, nil), AgencyName: p.AgencyName, Contact: p.Contact, Data: data,
 		Actor: accesshttp.Actor(c), CSRF: accesshttp.CSRF(c)}
 	if page.Actor.Authenticated() {
 		page.Unread = p.Bell(c.Request().Context(), page.Actor.AccountID)

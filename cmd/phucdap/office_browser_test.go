@@ -8,6 +8,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/phucdap/phucdap/internal/access"
+	"github.com/phucdap/phucdap/internal/config"
 	"github.com/phucdap/phucdap/internal/storetest"
 )
 
@@ -15,12 +16,19 @@ import (
 // office opens its topics page from the staff menu, empties a topic's
 // name and is told which field is wrong, writes a hint and saves; a citizen
 // on a phone then finds the department's fields in the topic list and the
-// hint under "what does each topic cover". Neither page is wider than the
+// hint under "what does each topic cover", and reads the department's
+// contact details on /minh-bach and in the footer (the receipt's are
+// checked without a browser, TestPublicContact). No page is wider than the
 // screen. Screenshots office-*.png (test temp dir and /tmp/phucdap-shots).
-func TestTopicsInBrowser(t *testing.T) {
+func TestOfficeInBrowser(t *testing.T) {
 	storetest.Parallel(t)
 	chromium(t)
-	ta := newTestApp(t, storetest.NewSQLite(t), intakeOpts(t)...)
+	ta := newTestApp(t, storetest.NewSQLite(t), intakeOpts(t, func(c *config.Config) {
+		c.Transparency.Hotline, c.Transparency.HotlineNote = "0205 3812 345", "Phản ánh nhũng nhiễu, chung chi"
+		c.Transparency.Address = "Số 2 đường Hùng Vương, phường Lương Văn Tri, tỉnh Lạng Sơn"
+		c.Transparency.Email = "vanphong@sxd.langson.gov.vn"
+		c.Transparency.Hours = "Sáng 7:30–11:30, chiều 13:30–16:30, thứ Hai đến thứ Sáu"
+	})...)
 	ta.staffActor(t, "vanphong@sxd.test", "VP", access.Office)
 	var permit int64
 	ta.db.Gorm.Raw("SELECT id FROM topics WHERE slug = 'cap-phep-xay-dung'").Scan(&permit)
@@ -91,4 +99,18 @@ func TestTopicsInBrowser(t *testing.T) {
 	}
 	fits("the petition form", 390)
 	pg.shot("office-form-topics-390.png")
+
+	pg.do("transparency", chromedp.Navigate(ta.Server.URL+"/minh-bach"), chromedp.WaitVisible(chromedp.CSS("#hotline")))
+	if s := pg.text("#hotline"); !strings.Contains(s, "0205 3812 345") || !strings.Contains(s, "vanphong@sxd.langson.gov.vn") {
+		t.Errorf("transparency contact: %q", s)
+	}
+	fits("the transparency page", 390)
+	pg.shot("office-minh-bach-390.png")
+	pg.do("home at 1366 px", chromedp.EmulateViewport(1366, 900), chromedp.Navigate(ta.Server.URL+"/?lang=en"),
+		chromedp.WaitVisible(chromedp.CSS("footer .contact")))
+	if s := pg.text("footer"); !strings.Contains(s, "Hotline") || !strings.Contains(s, "Số 2 đường Hùng Vương") {
+		t.Errorf("footer: %q", s)
+	}
+	fits("the home page", 1366)
+	pg.shot("office-home-1366.png")
 }
