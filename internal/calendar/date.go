@@ -298,3 +298,11 @@ func appendYear(b []byte, y int) []byte {
 	}
 	return append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10))
 }
+
+// MinDate returns the earlier of a and b.
+func MinDate(a, b Date) Date {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}

@@ -104,6 +104,12 @@ func (c Clock) DueSoonAt(now time.Time, d time.Duration) bool {
 // this, once (OnTimeAtSQL).
 func OnTimeAt(due, at time.Time) bool { return at.Before(due) }
 
+// DayWithin reports whether a step taken on day is within a period whose
+// last day is due: OnTimeAt read in whole days, for the deadline engine's
+// own checks on the days it counts (an extension or a suspension decided
+// after the period ended is refused).
+func DayWithin(due, day calendar.Date) bool { return !day.After(due) }
+
 // LastDay is the last day of a period that ends at due: 24:00 of that day,
 // which is 00:00 of the next. Show a due time as this date ("24:00
 // 18/12"), never as the date of the instant (19/12).

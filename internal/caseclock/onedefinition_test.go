@@ -8,6 +8,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/phucdap/phucdap/internal/calendar"
+	"github.com/phucdap/phucdap/internal/caseclock"
 )
 
 // lateConditions are the ways of writing "late", "due soon" or "on time"
@@ -33,9 +36,9 @@ var (
 	dueAgainstDue = regexp.MustCompile(`Due(Date|At)\)?\.(Before|After|Compare)\(\*?[A-Za-z_][A-Za-z0-9_.]*Due(Date|At)\b`)
 )
 
-// A grep for the late condition finds it in one
-// package, this one, or in deadline, which computes the due dates and
-// decides what a period's end is. Comments and tests are not code.
+// A grep for the late condition finds it in one package, this one: the
+// deadline engine, which computes the due dates, asks it too
+// (DayWithin). Comments and tests are not code.
 func TestOneDefinitionOfLate(t *testing.T) {
 	root := filepath.Join("..", "..")
 	var found []string
@@ -45,7 +48,7 @@ func TestOneDefinitionOfLate(t *testing.T) {
 				return err
 			}
 			if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") ||
-				strings.HasSuffix(path, ".gen.go") || filepath.Base(filepath.Dir(path)) == "caseclock" || filepath.Base(filepath.Dir(path)) == "deadline" {
+				strings.HasSuffix(path, ".gen.go") || filepath.Base(filepath.Dir(path)) == "caseclock" {
 				return nil
 			}
 			b, err := os.ReadFile(path)
@@ -123,6 +126,17 @@ func TestLatePatterns(t *testing.T) {
 	} {
 		if caught(code) {
 			t.Errorf("caught: %s", code)
+		}
+	}
+}
+
+// DayWithin is OnTimeAt in whole days: the last day is within, the next
+// is not.
+func TestDayWithin(t *testing.T) {
+	due := calendar.MustDate("2026-09-03")
+	for day, want := range map[string]bool{"2026-09-02": true, "2026-09-03": true, "2026-09-04": false} {
+		if got := caseclock.DayWithin(due, calendar.MustDate(day)); got != want {
+			t.Errorf("DayWithin(%s, %s) = %v, want %v", due, day, got, want)
 		}
 	}
 }

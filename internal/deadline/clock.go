@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/phucdap/phucdap/internal/calendar"
+	"github.com/phucdap/phucdap/internal/caseclock"
 )
 
 // EventKind is a recorded decision that moves a clock.
@@ -145,7 +146,7 @@ func (e *Engine) evaluate(op string, c Clock) (Result, error) {
 				return Result{}, capErr.Fault()
 			}
 			e.count(&res)
-			if on.After(res.DueDate) {
+			if !caseclock.DayWithin(res.DueDate, on) {
 				return Result{}, badState(op, "%s: extension decided on %s, after the period ended on %s", c.RuleID, on, res.DueDate)
 			}
 			res.Extensions++
@@ -155,7 +156,7 @@ func (e *Engine) evaluate(op string, c Clock) (Result, error) {
 				return Result{}, badState(op, "%s: already suspended since %s", c.RuleID, suspendedOn)
 			}
 			e.count(&res)
-			if on.After(res.DueDate) {
+			if !caseclock.DayWithin(res.DueDate, on) {
 				return Result{}, badState(op, "%s: cannot suspend on %s a clock that ran out on %s", c.RuleID, on, res.DueDate)
 			}
 			suspended, suspendedOn = true, on

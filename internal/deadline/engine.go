@@ -451,9 +451,7 @@ func (e *Engine) ContributionDue(lead Result, before int, from time.Time) (time.
 	if min := e.cal.NextWorkingDay(calendar.DateOf(from, e.loc)); day.Before(min) {
 		day = min
 	}
-	if day.After(lead.DueDate) {
-		day = lead.DueDate
-	}
+	day = calendar.MinDate(day, lead.DueDate)
 	vi := fmt.Sprintf("Hạn góp ý của đơn vị phối hợp: %d ngày làm việc trước hạn của đơn vị chủ trì (%s), tức hết ngày %s.",
 		before, lead.DueDate.VN(), day.VN())
 	en := fmt.Sprintf("Coordinating unit's part: due %d working days before the lead unit's due date (%s), that is by the end of %s.",
