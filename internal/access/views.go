@@ -114,17 +114,38 @@ func (v *Views) Save(ctx context.Context, by Actor, list, name, query string) (S
 	if err != nil {
 		return SavedView{}, err
 	}
+	// The same view saved again (a double-clicked save): it is saved.
+	if sv, ok := sameView(have, name, query); ok {
+		return sv, nil
+	}
 	if len(have) >= MaxViews {
 		return SavedView{}, fault.List{fault.FieldError("name", "view.too_many", map[string]any{"Max": MaxViews})}
 	}
 	sv := SavedView{AccountID: by.AccountID, List: list, Name: name, Query: query, CreatedAt: v.now().UTC()}
 	if sv.ID, err = v.store.SaveView(ctx, sv); err != nil {
 		if errors.Is(err, ErrViewNameTaken) {
+			// Saved meanwhile by a concurrent request: the same view is
+			// saved, another under the name is taken.
+			if have, lerr := v.store.ListViews(ctx, by.AccountID, list); lerr == nil {
+				if sv, ok := sameView(have, name, query); ok {
+					return sv, nil
+				}
+			}
 			return SavedView{}, fault.List{fault.FieldError("name", "view.name_taken", map[string]any{"Name": name})}
 		}
 		return SavedView{}, err
 	}
 	return sv, nil
+}
+
+// sameView finds the view of name with exactly query among have.
+func sameView(have []SavedView, name, query string) (SavedView, bool) {
+	for _, h := range have {
+		if h.Name == name && h.Query == query {
+			return h, true
+		}
+	}
+	return SavedView{}, false
 }
 
 // List returns the actor's views of a list, by name.
