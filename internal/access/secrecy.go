@@ -78,7 +78,10 @@ func ScrubText(text string, id Identity) string {
 }
 
 var (
-	phoneLike = regexp.MustCompile(`(?:\+?84|0)(?:[\s.\-]?\d){8,10}`)
+	// phoneLike is a Vietnamese mobile or landline as people write it in
+	// a letter: 0, +84 or 84, then 8 to 11 digits with spaces, dots,
+	// dashes or brackets between them ("(0205) 3812 345", "+84 (0) 912…").
+	phoneLike = regexp.MustCompile(`\(?(?:\+?84|0)(?:[\s.\-()]{0,2}\d){8,11}`)
 	emailLike = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}`)
 	idLike    = regexp.MustCompile(`\b\d{9}(?:\d{3})?\b`)
 )

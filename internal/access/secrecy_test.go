@@ -51,3 +51,17 @@ func TestScrubTextFindsVariants(t *testing.T) {
 		t.Errorf("preview %q %v", marked, removed)
 	}
 }
+
+// TestScrubShapesPhones: every shape NormalizePhone accepts, mobiles and
+// landlines, leaves no digit of the number in a text that leaves the office.
+func TestScrubShapesPhones(t *testing.T) {
+	for _, phone := range []string{"0912345678", "0912 345 678", "0912.345.678", "0912-345-678", "+84 912 345 678", "84912345678",
+		"+84 (0) 912 345 678", "0205 3812 345", "(0205) 3812 345", "0205.3812.345", "+84 205 3812 345", "+84 (0) 205 3812 345",
+		"024 3825 1234"} {
+		text := "Liên hệ ông Nam, số " + phone + ", sau 17 giờ."
+		got := ScrubShapes(text)
+		if !strings.HasPrefix(got, "Liên hệ ông Nam, số ") || !strings.HasSuffix(got, ", sau 17 giờ.") || strings.ContainsAny(strings.TrimSuffix(got, ", sau 17 giờ."), "0123456789") {
+			t.Errorf("ScrubShapes(%q) = %q", text, got)
+		}
+	}
+}
