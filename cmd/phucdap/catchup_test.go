@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/phucdap/phucdap/internal/store"
 	"github.com/phucdap/phucdap/internal/storetest"
 )
 
@@ -28,7 +29,7 @@ func TestFaultDowntimeCatchUpAtStart(t *testing.T) {
 			if dialect == "sqlite" {
 				dir := t.TempDir()
 				env = []string{"PHUCDAP_DATA_DIR=" + dir}
-				db, err = sql.Open("sqlite", "file:"+filepath.Join(dir, "phucdap.db")+"?_pragma=busy_timeout(10000)")
+				db, err = sql.Open("sqlite", store.SQLiteURI(filepath.Join(dir, "phucdap.db"))+"?_pragma=busy_timeout(10000)")
 			} else {
 				dsn := storetest.NewPostgresURL(t)
 				env = []string{"PHUCDAP_DATABASE_URL=" + dsn}

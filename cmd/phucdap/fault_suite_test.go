@@ -34,6 +34,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/phucdap/phucdap/internal/store"
 	"github.com/phucdap/phucdap/internal/storetest"
 )
 
@@ -532,7 +533,7 @@ func TestFaultReplicaKill9UnderLoad(t *testing.T) {
 			var err error
 			if dialect == "sqlite" {
 				target = t.TempDir()
-				db, err = sql.Open("sqlite", "file:"+filepath.Join(target, "phucdap.db")+"?_pragma=busy_timeout(10000)")
+				db, err = sql.Open("sqlite", store.SQLiteURI(filepath.Join(target, "phucdap.db"))+"?_pragma=busy_timeout(10000)")
 			} else {
 				target = storetest.NewPostgresURL(t)
 				db, err = sql.Open("pgx", target)
@@ -636,7 +637,7 @@ func TestFaultSIGTERMUnderLoad(t *testing.T) {
 			var db *sql.DB
 			var err error
 			if dialect == "sqlite" {
-				db, err = sql.Open("sqlite", "file:"+filepath.Join(target, "phucdap.db"))
+				db, err = sql.Open("sqlite", store.SQLiteURI(filepath.Join(target, "phucdap.db")))
 			} else {
 				db, err = sql.Open("pgx", target)
 			}

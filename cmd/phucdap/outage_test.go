@@ -19,6 +19,7 @@ import (
 
 	_ "github.com/glebarez/go-sqlite" // database/sql driver "sqlite", to hold a lock from outside
 
+	"github.com/phucdap/phucdap/internal/store"
 	"github.com/phucdap/phucdap/internal/storetest"
 )
 
@@ -265,7 +266,7 @@ func TestFaultSQLiteBusyAnswers503WithRetryAfter(t *testing.T) {
 	p := start(t, append([]string{"PHUCDAP_DATA_DIR=" + dir, "PHUCDAP_DB__BUSY_TIMEOUT=200ms"}, outageEnv...)...)
 	topic := topicOf(t, p.URL)
 
-	other, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "phucdap.db")+"?_pragma=busy_timeout(5000)")
+	other, err := sql.Open("sqlite", store.SQLiteURI(filepath.Join(dir, "phucdap.db"))+"?_pragma=busy_timeout(5000)")
 	if err != nil {
 		t.Fatal(err)
 	}

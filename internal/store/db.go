@@ -65,6 +65,14 @@ var migrationsFS embed.FS
 // replicas starting together run each migration once.
 const migrateLockID int64 = 0x70686375 // "phcu"
 
+// SQLiteURI is the URI of the SQLite file at path, without parameters. The
+// path is escaped as a URI path: SQLite reads the DSN as a URI, so an
+// unescaped "#" or "?" in it ended the file name there (a test's temp dir
+// "…sqlite#01…" opened the file "…sqlite", shared by every run), and "%"
+// started an escape. Whatever opens phucdap's file by hand (a test, a
+// tool) uses it too.
+func SQLiteURI(path string) string { return "file:" + (&url.URL{Path: path}).EscapedPath() }
+
 // Open connects to the database. For SQLite it creates the file's directory
 // and sets WAL, a busy timeout, foreign keys and full synchronous commits, so
 // an acknowledged write survives a power cut.
@@ -99,11 +107,7 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 		if busy <= 0 {
 			busy = 10 * time.Second
 		}
-		// The path is escaped as a URI path: SQLite reads the DSN as a URI,
-		// so an unescaped "#" or "?" in it ended the file name there (a
-		// test's temp dir "…sqlite#01…" opened the file "…sqlite", shared by
-		// every run), and "%" started an escape.
-		dsn := "file:" + (&url.URL{Path: o.Path}).EscapedPath() + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(" + fmt.Sprint(busy.Milliseconds()) + ")" +
+		dsn := SQLiteURI(o.Path) + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(" + fmt.Sprint(busy.Milliseconds()) + ")" +
 			"&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_txlock=immediate"
 		g, err = gorm.Open(sqlite.Open(dsn), cfg)
 	case Postgres:
