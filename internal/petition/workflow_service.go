@@ -568,9 +568,21 @@ func (p Proposal) Lead() int64 {
 	return 0
 }
 
-// Propose returns the assignment the case's plan task suggests.
+// Propose returns the assignment the case's topic suggests when the office
+// gave the topic a lead unit: that unit alone, with no coordinating unit
+// the office did not ask for. Otherwise the case's plan task's roles.
 func (w *Workflow) Propose(ctx context.Context, st *CaseState) (Proposal, error) {
 	var p Proposal
+	if st.TopicID != 0 && w.cfg.Topics != nil {
+		topics, err := w.cfg.Topics.ListTopics(ctx)
+		if err != nil {
+			return p, err
+		}
+		if i := slices.IndexFunc(topics, func(t Topic) bool { return t.ID == st.TopicID }); i >= 0 && topics[i].LeadUnitID != 0 {
+			p.LeadCandidates = []int64{topics[i].LeadUnitID}
+			return p, nil
+		}
+	}
 	if st.PlanTaskID == 0 {
 		return p, nil
 	}

@@ -1,0 +1,55 @@
+package main
+
+import (
+	"context"
+	"testing"
+
+	"github.com/phucdap/phucdap/internal/access"
+	"github.com/phucdap/phucdap/internal/petition"
+)
+
+// The assign form proposes what the topic's mapping says: a topic the
+// office gave a lead unit proposes that unit alone, with no coordinating
+// unit (plan task II.1 names every division as one); a topic without one
+// proposes the plan task's roles, as before.
+func TestAssignProposesTheTopicsLead(t *testing.T) {
+	eachApp(t, func(t *testing.T, ta *testApp) {
+		ctx := context.Background()
+		office := ta.staffActor(t, "vanphong.assign@sxd.test", "VP", access.Office)
+		topics, err := ta.intake.store.ListTopics(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		proposal := func(slug string) petition.Proposal {
+			t.Helper()
+			in := petition.ClassifyInput{Eligible: true, WithinCompetence: true, Round: 1}
+			for _, tp := range topics {
+				if tp.Slug == slug {
+					in.TopicID = tp.ID
+				}
+			}
+			if in.TopicID == 0 {
+				t.Fatalf("no topic %s", slug)
+			}
+			r, err := ta.workflow.Register(ctx, office, petition.RegisterInput{Kind: petition.KindPetition, Channel: petition.ChannelPhone,
+				ReceivedAt: ta.Clock.Now(), Title: "Hỏi về quy hoạch khu đô thị Phú Lộc", Content: "Đề nghị cho biết quy hoạch chi tiết khu đô thị Phú Lộc, phường Đông Kinh.",
+				Name: "Hoàng Thị Thu", Phone: "0205 3812 345"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ta.act(t, office, r.CaseID, in)
+			ta.act(t, office, r.CaseID, petition.AcceptInput{})
+			v, err := ta.workflow.View(ctx, office, r.CaseID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return v.Proposal
+		}
+		if p := proposal("quy-hoach-xay-dung"); p.Lead() != ta.unitID(t, "PQHKT") || len(p.Coordinating) != 0 {
+			t.Errorf("a topic with its lead unit: lead %d coordinating %v, want %d and none", p.Lead(), p.Coordinating, ta.unitID(t, "PQHKT"))
+		}
+		if p := proposal("thong-tin-quy-hoach-thu-tuc"); len(p.LeadCandidates) == 0 && len(p.Coordinating) == 0 {
+			t.Errorf("a topic without a lead unit proposes nothing; want the plan task's roles")
+		}
+	})
+}
