@@ -244,28 +244,12 @@ func NewXLSX(rep *Report, meta XLSXMeta, loc *time.Location, t Translator) (*XLS
 		f.Close()
 		return nil, err
 	}
-	sw, err := f.NewStreamWriter(SheetCases)
+	sw, cell, err := streamCaseSheet(f, SheetCases, caseHeader, []float64{6, 18, 12, 14, 24, 10, 26, 48, 12, 12, 12, 12, 11, 9, 16, 9})
 	if err != nil {
 		f.Close()
 		return nil, err
 	}
-	x.sw = sw
-	head, cell := caseSheetStyles(f)
-	x.style.cell = cell
-	for i, wd := range []float64{6, 18, 12, 14, 24, 10, 26, 48, 12, 12, 12, 12, 11, 9, 16, 9} {
-		if err := sw.SetColWidth(i+1, i+1, wd); err != nil {
-			f.Close()
-			return nil, err
-		}
-	}
-	hdr := make([]any, len(caseHeader))
-	for i, h := range caseHeader {
-		hdr[i] = excelize.Cell{StyleID: head, Value: h}
-	}
-	if err := sw.SetRow("A1", hdr, excelize.RowOpts{Height: 32}); err != nil {
-		f.Close()
-		return nil, err
-	}
+	x.sw, x.style.cell = sw, cell
 	return x, nil
 }
 

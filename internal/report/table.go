@@ -87,17 +87,26 @@ func NewTableXLSX(sheet string, header []string, widths []float64) (Table, error
 		f.Close()
 		return nil, err
 	}
-	sw, err := f.NewStreamWriter(sheet)
+	sw, cell, err := streamCaseSheet(f, sheet, header, widths)
 	if err != nil {
 		f.Close()
 		return nil, err
 	}
+	return &xlsxTable{f: f, sw: sw, cell: cell}, nil
+}
+
+// streamCaseSheet opens sheet of f for streaming, styled as the report
+// workbook's case sheet: the columns' widths, and header as its first
+// row. It returns the writer and the style of a data cell.
+func streamCaseSheet(f *excelize.File, sheet string, header []string, widths []float64) (*excelize.StreamWriter, int, error) {
+	sw, err := f.NewStreamWriter(sheet)
+	if err != nil {
+		return nil, 0, err
+	}
 	head, cell := caseSheetStyles(f)
-	t := &xlsxTable{f: f, sw: sw, cell: cell}
 	for i, wd := range widths {
 		if err := sw.SetColWidth(i+1, i+1, wd); err != nil {
-			f.Close()
-			return nil, err
+			return nil, 0, err
 		}
 	}
 	hdr := make([]any, len(header))
@@ -105,10 +114,9 @@ func NewTableXLSX(sheet string, header []string, widths []float64) (Table, error
 		hdr[i] = excelize.Cell{StyleID: head, Value: h}
 	}
 	if err := sw.SetRow("A1", hdr, excelize.RowOpts{Height: 32}); err != nil {
-		f.Close()
-		return nil, err
+		return nil, 0, err
 	}
-	return t, nil
+	return sw, cell, nil
 }
 
 func (t *xlsxTable) Row(cells []any) error {
