@@ -2417,7 +2417,7 @@ type ApproveInput struct {
 type AssignInput struct {
 	ContributionDaysBefore *int `json:"contribution_days_before,omitempty"`
 
-	// Coordinating Unit codes; a group expands to its members.
+	// Coordinating Unit codes, each unit named; a group is refused (workflow.coordinating_group).
 	Coordinating *[]string `json:"coordinating,omitempty"`
 
 	// Lead Unit code of the lead unit (not a group).

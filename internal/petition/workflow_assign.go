@@ -7,13 +7,15 @@ import (
 	"github.com/phucdap/phucdap/internal/caseclock"
 	"github.com/phucdap/phucdap/internal/deadline"
 	"github.com/phucdap/phucdap/internal/fault"
-	"github.com/phucdap/phucdap/internal/org"
 )
 
 // AssignInput sets the lead unit and the coordinating units.
 type AssignInput struct {
-	Lead         string   // unit code
-	Coordinating []string // unit codes; a group expands to its members
+	Lead string // unit code
+	// Coordinating are unit codes, each confirmed by the office: a group
+	// is refused (workflow.coordinating_group names its members), so a
+	// group never expands into units nobody saw ticked.
+	Coordinating []string
 	// Reason is required when the case changes hands.
 	Reason string
 	// ContributionDaysBefore overrides the configured number of working
@@ -25,8 +27,10 @@ type AssignInput struct {
 // Action implements Input.
 func (AssignInput) Action() Action { return ActAssign }
 
-// expand resolves codes to unit ids, groups to their members.
-func (d *decision) expand(codes []string, field string) ([]int64, *fault.Error) {
+// units resolves codes to unit ids, each once. A group is refused with
+// its members named: what is recorded is what the office confirmed, unit
+// by unit, never a group expanded after it submitted.
+func (d *decision) unitIDs(codes []string, field string) ([]int64, *fault.Error) {
 	var out []int64
 	for _, c := range codes {
 		c = strings.TrimSpace(c)
@@ -37,19 +41,17 @@ func (d *decision) expand(codes []string, field string) ([]int64, *fault.Error) 
 		if !ok || !u.Active {
 			return nil, fault.FieldError(field, "workflow.unit_unknown", map[string]any{"Unit": c})
 		}
-		members := []org.Unit{u}
 		if u.IsGroup() {
-			members = nil
+			var names []string
 			for _, m := range u.Members {
 				if mu, ok := d.units.byCode[m]; ok && mu.Active {
-					members = append(members, mu)
+					names = append(names, mu.Name)
 				}
 			}
+			return nil, fault.FieldError(field, "workflow.coordinating_group", map[string]any{"Group": u.Name, "Members": strings.Join(names, ", ")})
 		}
-		for _, m := range members {
-			if !slices.Contains(out, m.ID) {
-				out = append(out, m.ID)
-			}
+		if !slices.Contains(out, u.ID) {
+			out = append(out, u.ID)
 		}
 	}
 	return out, nil
@@ -67,7 +69,7 @@ func (in AssignInput) decide(d *decision) error {
 	case lead.IsGroup():
 		e.add(fault.FieldError("lead", "workflow.lead_group", nil))
 	}
-	coord, fe := d.expand(in.Coordinating, "coordinating")
+	coord, fe := d.unitIDs(in.Coordinating, "coordinating")
 	e.add(fe)
 	coord = slices.DeleteFunc(coord, func(id int64) bool { return id == lead.ID })
 	reassign := st.LeadUnitID != 0

@@ -361,11 +361,14 @@ func TestAssignDecisions(t *testing.T) {
 				}
 				wantEvents(t, f, st.ID, EventAssigned, EventCoordinating)
 			}},
-		{name: "a group as coordinator expands to its members", given: accepted(KindFeedback),
-			by: office, in: AssignInput{Lead: "PQLXD", Coordinating: []string{"DIVISIONS"}}, status: StatusAssigned,
-			check: func(t *testing.T, _ *flow, st *CaseState, _ Result) {
-				if len(st.Coordinating) != 5 {
-					t.Errorf("coordinating %v, want the five other divisions", st.Coordinating)
+		{name: "a group is not expanded behind the office's back", given: accepted(KindFeedback),
+			by: office, in: AssignInput{Lead: "PQLXD", Coordinating: []string{"DIVISIONS"}}, code: fault.Invalid, msg: "workflow.coordinating_group",
+			field: "coordinating"},
+		{name: "the coordinating units are those ticked", given: accepted(KindFeedback),
+			by: office, in: AssignInput{Lead: "PQLXD", Coordinating: []string{"PQHKT", "PQHKT", "PQLXD"}}, status: StatusAssigned,
+			check: func(t *testing.T, f *flow, st *CaseState, _ Result) {
+				if want := []int64{f.units.id(t, "PQHKT")}; !slices.Equal(st.Coordinating, want) {
+					t.Errorf("coordinating %v, want %v: the one unit ticked, once, never the lead", st.Coordinating, want)
 				}
 			}},
 		{name: "reassigning needs a reason", given: assigned(KindFeedback),

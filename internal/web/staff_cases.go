@@ -46,7 +46,7 @@ type inboxData struct {
 	ToChase   int
 	ChaseDays int
 	Units     []org.Unit
-	Groups    []org.Unit
+	Choices   []unitChoiceGroup
 	Result    *bulkResult
 	// ExportQuery is the filters' query string for the CSV and XLSX.
 	ExportQuery template.URL
@@ -129,14 +129,11 @@ func (s *Staff) showInbox(c echo.Context, res *bulkResult, vf *viewForm, status 
 			return err
 		}
 		for _, u := range units {
-			switch {
-			case !u.Active:
-			case u.IsGroup():
-				d.Groups = append(d.Groups, u)
-			default:
+			if u.Active && !u.IsGroup() {
 				d.Units = append(d.Units, u)
 			}
 		}
+		d.Choices = unitChoices(units)
 	}
 	for _, r := range list {
 		row := inboxRow{CaseRef: r, Urgency: r.UrgencyAt(now, soonUntil), Due: s.dueText(c, r.DueAt), Receive: s.when(&r.ReceivedAt)}

@@ -266,6 +266,52 @@ func at(v []string, i int) string {
 	return ""
 }
 
+// unitChoiceGroup is a group of the directory as the assign forms show
+// it: its active members, each its own checkbox. Name "" holds the units
+// of no group.
+type unitChoiceGroup struct {
+	Name  string
+	Units []org.Unit
+}
+
+// unitChoices lays the active units out for the assign forms: each group
+// expanded into its members, then the units of no group, each unit once.
+func unitChoices(units []org.Unit) []unitChoiceGroup {
+	byCode := map[string]org.Unit{}
+	for _, u := range units {
+		if u.Active && !u.IsGroup() {
+			byCode[u.Code] = u
+		}
+	}
+	shown := map[string]bool{}
+	var out []unitChoiceGroup
+	for _, g := range units {
+		if !g.Active || !g.IsGroup() {
+			continue
+		}
+		cg := unitChoiceGroup{Name: g.Name}
+		for _, m := range g.Members {
+			if u, ok := byCode[m]; ok && !shown[m] {
+				shown[m] = true
+				cg.Units = append(cg.Units, u)
+			}
+		}
+		if len(cg.Units) > 0 {
+			out = append(out, cg)
+		}
+	}
+	rest := unitChoiceGroup{}
+	for _, u := range units {
+		if _, ok := byCode[u.Code]; ok && !shown[u.Code] {
+			rest.Units = append(rest.Units, u)
+		}
+	}
+	if len(rest.Units) > 0 {
+		out = append(out, rest)
+	}
+	return out
+}
+
 // --- the case page's workflow sections -----------------------------------
 
 type wfClock struct {
@@ -311,7 +357,8 @@ type caseWorkflow struct {
 	LeadName      string
 	Coordinating  []string
 	Units         []org.Unit // units a case can be given to
-	Groups        []org.Unit
+	// Choices are the coordinating units' checkboxes, groups expanded.
+	Choices       []unitChoiceGroup
 	ProposedLead  string
 	LeadOptions   []org.Unit // the plan's candidates, when it names a group
 	ProposedCoord map[string]bool
@@ -373,14 +420,11 @@ func (s *Staff) caseWorkflow(c echo.Context, id int64) (*caseWorkflow, error) {
 		if lang == i18n.EN && u.NameEN != "" {
 			byCode[u.Code] = u.NameEN
 		}
-		switch {
-		case !u.Active:
-		case u.IsGroup():
-			w.Groups = append(w.Groups, u)
-		default:
+		if u.Active && !u.IsGroup() {
 			w.Units = append(w.Units, u)
 		}
 	}
+	w.Choices = unitChoices(units)
 	w.LeadName = byID[st.LeadUnitID].Name
 	for _, u := range st.Coordinating {
 		w.Coordinating = append(w.Coordinating, byID[u].Name)

@@ -182,6 +182,14 @@ func templateFuncs() template.FuncMap {
 		// can asks the access policy whether the actor may do an action on
 		// some case: for menus; routes and handlers ask again.
 		"can": func(a access.Actor, act string) bool { return access.Can(a, access.Action(act), nil) },
+		// unitChoices pairs the assign forms' units with the ticked codes
+		// (template unit_choices).
+		"unitChoices": func(g []unitChoiceGroup, ticked map[string]bool) any {
+			return struct {
+				Groups []unitChoiceGroup
+				Ticked map[string]bool
+			}{g, ticked}
+		},
 		// list builds a list in a template (the workflow's repeated forms).
 		"list": func(v ...string) []string { return v },
 		// deref reads an optional yes/no (nil is no).

@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/phucdap/phucdap/internal/access"
+	"github.com/phucdap/phucdap/internal/caseclock"
+	"github.com/phucdap/phucdap/internal/petition"
+)
+
+// registerUnder registers a telephoned petition under the topic slug and
+// accepts it, as the office does before assigning.
+func (ta *testApp) registerUnder(t *testing.T, office access.Actor, slug string) int64 {
+	t.Helper()
+	ctx := context.Background()
+	topics, err := ta.intake.store.ListTopics(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := petition.ClassifyInput{Eligible: true, WithinCompetence: true, Round: 1}
+	for _, tp := range topics {
+		if tp.Slug == slug {
+			in.TopicID = tp.ID
+		}
+	}
+	if in.TopicID == 0 {
+		t.Fatalf("no topic %s", slug)
+	}
+	r, err := ta.workflow.Register(ctx, office, petition.RegisterInput{Kind: petition.KindPetition, Channel: petition.ChannelPhone,
+		ReceivedAt: ta.Clock.Now(), Title: "Thông tin quy hoạch chưa công khai", Content: "Đề nghị công khai quy hoạch chi tiết khu đô thị Phú Lộc, phường Đông Kinh.",
+		Name: "Hoàng Thị Thu", Phone: "0205 3812 345"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ta.act(t, office, r.CaseID, in)
+	ta.act(t, office, r.CaseID, petition.AcceptInput{})
+	return r.CaseID
+}
+
+var tickedRE = regexp.MustCompile(`name="coordinating" value="([A-Z0-9_]+)"( checked)?`)
+
+// The assign form shows a plan task's group expanded into its units, each
+// its own checkbox; what the office submits is what is recorded: with four
+// of the five proposed divisions unticked, one division coordinates, with
+// one contribution deadline, and the group itself is never a choice. The
+// first assignment asks no reason for re-assignment.
+func TestAssignRecordsWhatTheOfficeTicked(t *testing.T) {
+	eachApp(t, func(t *testing.T, ta *testApp) {
+		ta.addStaff(t, "vanphong.ticks@sxd.test", "VP", access.Office)
+		office := ta.staffActor(t, "vanphong.ticks2@sxd.test", "VP", access.Office)
+		id := ta.registerUnder(t, office, "thong-tin-quy-hoach-thu-tuc")
+		b := ta.browser(t)
+		b.mustLogin("vanphong.ticks@sxd.test")
+		res, page := b.get("/staff/cases/" + strconv.FormatInt(id, 10))
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("case page: %d", res.StatusCode)
+		}
+		form := page[strings.Index(page, `id="act-assign"`):]
+		form = form[:strings.Index(form, "</form>")]
+		var ticked, shown []string
+		for _, m := range tickedRE.FindAllStringSubmatch(form, -1) {
+			shown = append(shown, m[1])
+			if m[2] != "" {
+				ticked = append(ticked, m[1])
+			}
+		}
+		if slices.Contains(shown, "DIVISIONS") {
+			t.Errorf("the group is a checkbox of its own: %v", shown)
+		}
+		if !strings.Contains(form, "Các phòng, ban, đơn vị thuộc Sở") || len(ticked) < 5 {
+			t.Fatalf("the plan's group is not shown expanded with its units ticked: ticked %v of %v", ticked, shown)
+		}
+		if strings.Contains(form, `name="reason"`) {
+			t.Error("the first assignment asks for a reason for re-assignment")
+		}
+		// The office makes PQLXD lead and unticks four of the other five.
+		res, body := b.post("/staff/cases/"+strconv.FormatInt(id, 10)+"/assign", url.Values{"lead": {"PQLXD"}, "coordinating": {"PQHKT"}})
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("assign: %d %s", res.StatusCode, body)
+		}
+		st := ta.caseState(t, id)
+		if want := []int64{ta.unitID(t, "PQHKT")}; st.LeadUnitID != ta.unitID(t, "PQLXD") || !slices.Equal(st.Coordinating, want) {
+			t.Fatalf("lead %d coordinating %v, want PQLXD and %v", st.LeadUnitID, st.Coordinating, want)
+		}
+		var contrib []int64
+		for _, c := range st.Clocks {
+			if c.Kind == caseclock.Contribution && c.Running() {
+				contrib = append(contrib, c.UnitID)
+			}
+		}
+		if len(contrib) != 1 || contrib[0] != ta.unitID(t, "PQHKT") {
+			t.Errorf("contribution deadlines for units %v, want one, PQHKT's", contrib)
+		}
+		// A group posted by hand is refused, naming its members, and
+		// changes nothing.
+		before := ta.dbFingerprint(t)
+		res, body = b.post("/staff/cases/"+strconv.FormatInt(id, 10)+"/assign", url.Values{"lead": {"PQLXD"}, "coordinating": {"DIVISIONS"},
+			"reason": {"Thêm các phòng phối hợp"}})
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "là một nhóm") || !strings.Contains(body, "Phòng Quy hoạch - Kiến trúc") {
+			t.Errorf("a group posted: %d, want 422 naming its units", res.StatusCode)
+		}
+		if after := ta.dbFingerprint(t); after != before {
+			t.Error("the refused group assignment changed the database")
+		}
+	})
+}
