@@ -3,6 +3,7 @@ package access
 import (
 	"regexp"
 	"strings"
+	"sync"
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
@@ -162,21 +163,28 @@ func scrub(text string, id Identity, repl func(string) string) (string, []Remove
 }
 
 // Scrubber is ScrubText for many texts of one identity: the matcher is
-// built once.
+// built once, and only if one of the texts may hold the identity.
 func Scrubber(id Identity) func(string) string {
-	re := identityMatcher(id)
+	m := identityMatcher(id)
 	return func(text string) string {
-		out, _ := scrubWith(re, text, func(string) string { return Redaction })
+		out, _ := scrubWith(m, text, func(string) string { return Redaction })
 		return out
 	}
 }
 
-func scrubWith(re *regexp.Regexp, text string, repl func(string) string) (string, []Removed) {
-	if re == nil || text == "" {
+func scrubWith(m *matcher, text string, repl func(string) string) (string, []Removed) {
+	if m == nil || text == "" {
 		return text, nil
 	}
 	orig := []rune(text)
 	folded, at := foldRunes(orig)
+	if !m.mayMatch(folded) {
+		return text, nil
+	}
+	re := m.compiled()
+	if re == nil {
+		return text, nil
+	}
 	// Matches are found on the folded text and mapped back to the original
 	// runes, so "Lê Thị Mật", "LE THI MAT" and "le thi mat" are one name.
 	var b strings.Builder
@@ -193,13 +201,13 @@ func scrubWith(re *regexp.Regexp, text string, repl func(string) string) (string
 		}
 		runeAt[len(fs)] = ri
 	}
-	for _, m := range re.FindAllStringSubmatchIndex(fs, -1) {
+	for _, loc := range re.FindAllStringSubmatchIndex(fs, -1) {
 		// Group 1 when present is the part to remove (the given name after
 		// an honorific keeps the honorific).
-		s, e := m[0], m[1]
-		for g := 1; g*2+1 < len(m); g++ {
-			if m[g*2] >= 0 {
-				s, e = m[g*2], m[g*2+1]
+		s, e := loc[0], loc[1]
+		for g := 1; g*2+1 < len(loc); g++ {
+			if loc[g*2] >= 0 {
+				s, e = loc[g*2], loc[g*2+1]
 				break
 			}
 		}
@@ -261,6 +269,15 @@ func foldRune(r rune) rune {
 				break
 			}
 		}
+		// A rune the matcher's (?i) takes as an ASCII letter (ſ as s, the
+		// Kelvin sign as k) folds to that letter, so that the literal
+		// prefilter (matcher.mayMatch) sees what the expression would.
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			if f < 0x80 {
+				r = f
+				break
+			}
+		}
 	}
 	return unicode.ToLower(r)
 }
@@ -319,24 +336,95 @@ func phoneNational(p string) string {
 	return d
 }
 
+// matcher finds every form of one identity in folded text. Compiling its
+// regular expression is most of a scrub's cost (about 100 kB of
+// allocations), and most letters do not name their author, so a text is
+// first checked for the literals each form must contain: the matcher
+// compiles only when all of one form's are there.
+type matcher struct {
+	expr string
+	// words are, for each name, e-mail or address form, the folded
+	// literals a match of it contains, all of them.
+	words [][]string
+	// digits are digit runs, one of which is in the text's digits (every
+	// other rune dropped) when a phone or ID number form matches.
+	digits []string
+
+	once sync.Once
+	re   *regexp.Regexp
+}
+
+// mayMatch says whether folded text holds one of the literals every form
+// of the identity contains; false means no form can match.
+func (m *matcher) mayMatch(folded []rune) bool {
+	if len(m.words) > 0 {
+		s := string(folded)
+	forms:
+		for _, all := range m.words {
+			for _, w := range all {
+				if !strings.Contains(s, w) {
+					continue forms
+				}
+			}
+			return true
+		}
+	}
+	if len(m.digits) > 0 {
+		d := make([]byte, 0, len(folded))
+		for _, r := range folded {
+			if r >= '0' && r <= '9' {
+				d = append(d, byte(r))
+			}
+		}
+		for _, x := range m.digits {
+			if strings.Contains(string(d), x) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (m *matcher) compiled() *regexp.Regexp {
+	m.once.Do(func() {
+		if re, err := regexp.Compile(m.expr); err == nil {
+			m.re = re
+		}
+	})
+	return m.re
+}
+
 // identityMatcher builds one regular expression over folded text for
-// every form of the identity; nil when the identity is empty.
-func identityMatcher(id Identity) *regexp.Regexp {
+// every form of the identity, with the literals that prefilter it; nil
+// when the identity is empty.
+func identityMatcher(id Identity) *matcher {
 	var alts []string
+	m := &matcher{}
 	add := func(p string) {
 		if p != "" {
 			alts = append(alts, p)
 		}
 	}
+	// form records the literals one form's matches all contain.
+	form := func(ws ...string) {
+		m.words = append(m.words, ws)
+	}
 	// The e-mail first: at the same position it wins over the name its
 	// local part may spell (le.thi.mat@...).
 	if e := strings.TrimSpace(fold(id.Email)); e != "" {
 		add(regexp.QuoteMeta(e))
+		if local, _, _ := strings.Cut(e, "@"); local != "" {
+			form(local)
+		} else {
+			form(e)
+		}
 		if local, _, ok := strings.Cut(e, "@"); ok && len(local) >= 4 {
 			add(`\b` + regexp.QuoteMeta(local) + `\b`)
 		}
 	}
 	if name := words(fold(id.Name)); len(name) > 0 {
+		// Every name form holds the given name.
+		form(name[len(name)-1])
 		// The whole name, and the name without the family name.
 		add(sepWords(name))
 		if len(name) >= 3 {
@@ -355,14 +443,17 @@ func identityMatcher(id Identity) *regexp.Regexp {
 	}
 	if d := phoneNational(id.Phone); len(d) >= 6 {
 		add(`(?:\(?\+?[\s]*84\)?[\s.\-]*|\b0)?` + digitsPattern(d))
+		m.digits = append(m.digits, d)
 	}
 	if d := strings.Map(keepDigits, id.IDNumber); len(d) >= 6 {
 		add(digitsPattern(d))
+		m.digits = append(m.digits, d)
 	}
 	if a := strings.TrimSpace(fold(id.Address)); a != "" {
 		seg, _, _ := strings.Cut(a, ",")
 		if ws := words(seg); len(ws) >= 2 {
 			add(sepWords(ws))
+			form(ws...)
 		}
 		// The house number and the street: "Số 7 đường Bà Triệu", "7 Bà
 		// Triệu", "số 7 Bà Triệu".
@@ -381,6 +472,7 @@ func identityMatcher(id Identity) *regexp.Regexp {
 				street = street[1:]
 			}
 			if len(street) > 0 {
+				form(append([]string{ws[0]}, street...)...)
 				add(`(?:\b(?:so nha|so|nha so)[\s.]*)?\b` + regexp.QuoteMeta(ws[0]) + `\b[\s.,]*(?:(?:duong|pho|ngo|ngach|hem)[\s.]+)?` + sepWords(street))
 			}
 		}
@@ -388,11 +480,8 @@ func identityMatcher(id Identity) *regexp.Regexp {
 	if len(alts) == 0 {
 		return nil
 	}
-	re, err := regexp.Compile(`(?i)(?:` + strings.Join(alts, `)|(?:`) + `)`)
-	if err != nil {
-		return nil
-	}
-	return re
+	m.expr = `(?i)(?:` + strings.Join(alts, `)|(?:`) + `)`
+	return m
 }
 
 func keepDigits(r rune) rune {

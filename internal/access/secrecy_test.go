@@ -65,3 +65,37 @@ func TestScrubShapesPhones(t *testing.T) {
 		}
 	}
 }
+
+// TestMatcherPrefilterMissesNothing: the literal prefilter that spares a
+// scrub its regular expression (matcher.mayMatch) never says no where the
+// expression finds the identity, including runes (?i) takes for ASCII
+// letters.
+func TestMatcherPrefilterMissesNothing(t *testing.T) {
+	ids := []Identity{
+		{Name: "Lê Thị Mật", Phone: "0915 123 456", Email: "le.thi.mat@gmail.com",
+			Address: "Số 7 đường Bà Triệu, phường Hoàng Văn Thụ, Lạng Sơn", IDNumber: "020188001234"},
+		{Name: "Hoàng Văn Sơn", Phone: "(0205) 3812 345", Address: "Thôn Khánh Khê, xã Văn Quan"},
+		{Email: "kiet@sxd.langson.gov.vn"},
+	}
+	texts := []string{
+		"Tôi là Lê Thị Mật, nhà số 7 đường Bà Triệu.", "gui chi Mat", "CCCD 020 188 001 234",
+		"ĐT (+84) 915 123 456", "anh ſơn ở thôn Khánh Khê", "ông Hoàng Văn \u212Aơn", "\u212Aiet@SXD.langson.gov.vn",
+		"ĐT 0205.3812.345", "Công trình số 18 phố Tam Thanh.", "Đèn đường hỏng ở ngõ 7 phố Bà Triệu",
+	}
+	for _, id := range ids {
+		m := identityMatcher(id)
+		re := m.compiled()
+		for _, text := range texts {
+			folded, _ := foldRunes([]rune(text))
+			if re.MatchString(string(folded)) && !m.mayMatch(folded) {
+				t.Errorf("%+v: the prefilter skips %q, which the expression matches", id, text)
+			}
+		}
+	}
+	if got := ScrubText("anh ſơn ở đây", ids[1]); strings.Contains(got, "ſơn") {
+		t.Errorf("ſơn stays: %q", got)
+	}
+	if m := identityMatcher(ids[0]); m.mayMatch([]rune("den duong hong o pho tam thanh")) {
+		t.Error("the prefilter lets through a text with none of the identity's literals")
+	}
+}
