@@ -31,6 +31,7 @@ import (
 	"github.com/phucdap/phucdap/internal/plan"
 	"github.com/phucdap/phucdap/internal/platform"
 	"github.com/phucdap/phucdap/internal/present"
+	"github.com/phucdap/phucdap/internal/reception"
 	"github.com/phucdap/phucdap/internal/report"
 	"github.com/phucdap/phucdap/internal/server"
 	"github.com/phucdap/phucdap/internal/store"
@@ -63,6 +64,9 @@ type app struct {
 	trail    *audit.Trail
 
 	workflow *petition.Workflow
+
+	// reception is citizen reception: the schedule and its changes.
+	reception *reception.Service
 
 	reportStore *store.ReportStore
 	reports     *report.Service
@@ -205,6 +209,10 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 	}); err != nil {
 		return nil, err
 	}
+	if a.reception, err = reception.NewService(reception.Config{Store: store.NewReceptionStore(db), Now: now,
+		Location: cfg.Location, Calendar: a.deadlines.Calendar}); err != nil {
+		return nil, err
+	}
 	if a.scheduler, err = jobs.New(jobs.Config{
 		Runs: store.NewJobRunStore(db), Now: now, Location: cfg.Location, Replica: cfg.Jobs.Replica, Log: log, Lease: cfg.Jobs.Lease,
 		Overrides: jobOverrides(cfg),
@@ -292,6 +300,11 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 		return nil, err
 	}
 	reportPages.Mount(e)
+	receptionPages, err := web.NewReception(web.Reception{Staff: staff, Service: a.reception, BaseURL: strings.TrimRight(cfg.BaseURL, "/")})
+	if err != nil {
+		return nil, err
+	}
+	receptionPages.Mount(e)
 	a.handler = e
 	return a, nil
 }

@@ -90,6 +90,8 @@ func staffMatrix() map[string]route {
 		"POST /tra-cuu/danh-gia":                {allow: "public"},
 		"POST /tra-cuu/khong-dong-y":            {allow: "public"},
 		"POST /tra-cuu/tep":                     {allow: "public"},
+		"GET /lich-tiep-cong-dan":               {allow: "public"},
+		"GET /lich-tiep-cong-dan.ics":           {allow: "public"},
 
 		// Staff pages.
 		"GET /staff":                            {allow: everyone},
@@ -120,14 +122,18 @@ func staffMatrix() map[string]route {
 		"POST /admin/rules/builtin":             {allow: "admin", form: url.Values{"item": {"pakn.answer"}, "decision": {"keep"}}},
 
 		// Scheduled work and alerts.
-		"GET /staff/alerts":                  {allow: everyone},
-		"POST /staff/alerts/read":            {allow: everyone, form: url.Values{}},
-		"GET /staff/admin/jobs":              {allow: "admin"},
-		"GET /staff/admin/topics":            {allow: "office"},
-		"POST /staff/admin/topics/:id":       {allow: "office", path: "/staff/admin/topics/1", form: url.Values{"name_vi": {"Thông tin quy hoạch"}, "active": {"on"}}},
-		"POST /staff/admin/jobs/:name/run":   {allow: "admin", path: "/staff/admin/jobs/kpi-snapshot/run", form: url.Values{}},
-		"GET /staff/admin/jobs/runs/:id":     {allow: "admin", path: "/staff/admin/jobs/runs/{run}"},
-		"POST /staff/admin/outbox/:id/retry": {allow: "admin", path: "/staff/admin/outbox/0/retry", form: url.Values{}},
+		"GET /staff/alerts":                          {allow: everyone},
+		"POST /staff/alerts/read":                    {allow: everyone, form: url.Values{}},
+		"GET /staff/admin/jobs":                      {allow: "admin"},
+		"GET /staff/admin/topics":                    {allow: "office"},
+		"GET /staff/reception":                       {allow: "office"},
+		"POST /staff/reception/schedules":            {allow: "office", form: url.Values{"host": {""}}},
+		"POST /staff/reception/schedules/:id":        {allow: "office", path: "/staff/reception/schedules/1", form: url.Values{"host": {""}}},
+		"POST /staff/reception/schedules/:id/change": {allow: "office", path: "/staff/reception/schedules/1/change", form: url.Values{"day": {"x"}}},
+		"POST /staff/admin/topics/:id":               {allow: "office", path: "/staff/admin/topics/1", form: url.Values{"name_vi": {"Thông tin quy hoạch"}, "active": {"on"}}},
+		"POST /staff/admin/jobs/:name/run":           {allow: "admin", path: "/staff/admin/jobs/kpi-snapshot/run", form: url.Values{}},
+		"GET /staff/admin/jobs/runs/:id":             {allow: "admin", path: "/staff/admin/jobs/runs/{run}"},
+		"POST /staff/admin/outbox/:id/retry":         {allow: "admin", path: "/staff/admin/outbox/0/retry", form: url.Values{}},
 
 		// KPIs: reports are the office's and leadership's; the
 		// office alone marks answers publishable; the transparency page is

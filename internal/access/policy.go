@@ -100,13 +100,17 @@ const (
 	ActCaseChase              Action = "case.chase"
 	ActCalendarManage         Action = "calendar.manage"
 	ActTopicManage            Action = "topic.manage"
-	ActReportRead             Action = "report.read"
-	ActAccountManage          Action = "account.manage"
-	ActTokenManage            Action = "token.manage"
-	ActJobManage              Action = "job.manage"
-	ActSettingsManage         Action = "settings.manage"
-	ActAuditRead              Action = "audit.read"
-	ActAccessLogRead          Action = "access_log.read"
+	// ActReceptionManage keeps the citizen-reception schedule, its
+	// changes, the day's bookings and the session records: the office's
+	// (it runs the reception desk and the leadership's reception days).
+	ActReceptionManage Action = "reception.manage"
+	ActReportRead      Action = "report.read"
+	ActAccountManage   Action = "account.manage"
+	ActTokenManage     Action = "token.manage"
+	ActJobManage       Action = "job.manage"
+	ActSettingsManage  Action = "settings.manage"
+	ActAuditRead       Action = "audit.read"
+	ActAccessLogRead   Action = "access_log.read"
 	// ActCaseReopen reopens an answered case on the agency's own decision.
 	ActCaseReopen Action = "case.reopen"
 )
@@ -215,7 +219,7 @@ func Can(a Actor, act Action, c *CaseScope) bool {
 	case ActCaseExtend:
 		return Can(a, ActExtensionRequest, c) || Can(a, ActExtensionApprove, c) || Can(a, ActExtensionApproveBeyond, c)
 	case ActCaseRegister, ActCaseClassify, ActCaseAssign, ActCalendarManage, ActTopicManage,
-		ActCaseProcess, ActCaseDecide:
+		ActCaseProcess, ActCaseDecide, ActReceptionManage:
 		return a.Has(Office)
 	case ActCaseChase, ActCaseReopen:
 		// Plan 55 VII: the office chases (đôn đốc), monitors and compiles;

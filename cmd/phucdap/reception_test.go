@@ -1,0 +1,189 @@
+package main
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	ics "github.com/arran4/golang-ical"
+
+	"github.com/phucdap/phucdap/internal/access"
+	"github.com/phucdap/phucdap/internal/calendar"
+)
+
+// receptionSchedule is the office's form for a new schedule.
+func receptionSchedule(kind, host, repeat, n string, capacity int) url.Values {
+	f := url.Values{"kind": {kind}, "host": {host}, "repeat": {repeat}, "start": {"07:30"}, "end": {"11:00"},
+		"place": {"Trụ sở tiếp công dân, số 2 đường Hùng Vương"}, "capacity": {strconv.Itoa(capacity)}, "from": {"2026-11-01"}, "active": {"on"}}
+	switch repeat {
+	case "monthly":
+		f.Set("day_of_month", n)
+	case "weekly":
+		f.Set("weekday", n)
+	}
+	return f
+}
+
+// receptionIDs returns the stored schedules' ids by host.
+func receptionIDs(t *testing.T, ta *testApp) map[string]int64 {
+	t.Helper()
+	var rows []struct {
+		ID   int64
+		Host string
+	}
+	if err := ta.db.Gorm.Raw("SELECT id, host FROM reception_schedules").Scan(&rows).Error; err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]int64{}
+	for _, r := range rows {
+		out[r.Host] = r.ID
+	}
+	return out
+}
+
+// TestReceptionSchedule: the office keeps the schedule on its page (bad
+// input refused field by field, each save audited); the public page and
+// the iCalendar feed, parsed back with a library, give the recurrence on
+// the stored working-day calendar (1/1/2027 is a holiday: the director's
+// day moves to Monday 4/1), and a cancelled and a moved day are published
+// with their reasons. Nobody else edits.
+func TestReceptionSchedule(t *testing.T) {
+	eachApp(t, func(t *testing.T, ta *testApp) {
+		ta.addStaff(t, "vanphong@sxd.test", "VP", access.Office)
+		b := ta.browser(t)
+		b.mustLogin("vanphong@sxd.test")
+
+		// Refused, in Vietnamese, naming the fields; the typed values kept.
+		bad := receptionSchedule("leadership", "G", "monthly", "32", 0)
+		bad.Set("end", "07:00")
+		bad.Set("online_url", "zoom")
+		res, page := b.post("/staff/reception/schedules", bad)
+		for _, want := range []string{"Người tiếp: Cần ghi người tiếp", "Ngày trong tháng (lịch hằng tháng): Ngày trong tháng phải từ 1 đến 31",
+			"Giờ tiếp: Giờ kết thúc phải sau giờ bắt đầu", "Đường liên kết tiếp trực tuyến: Đường liên kết phải là", `value="zoom"`} {
+			if res.StatusCode != 422 || !strings.Contains(page, want) {
+				t.Errorf("refused form: %d lacks %q", res.StatusCode, want)
+			}
+		}
+
+		for _, f := range []url.Values{
+			receptionSchedule("leadership", "Giám đốc Sở", "monthly", "1", 0),
+			receptionSchedule("leadership", "Phó Giám đốc Sở", "weekly", "4", 20),
+			receptionSchedule("desk", "Văn phòng Sở", "working_days", "", 10),
+		} {
+			if f.Get("repeat") == "weekly" {
+				f.Set("online_url", "https://tiepcongdan.langson.gov.vn/phong-1")
+			}
+			if res, _ := b.post("/staff/reception/schedules", f); res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("save %s: %d", f.Get("host"), res.StatusCode)
+			}
+		}
+		ids := receptionIDs(t, ta)
+		director, deputy := strconv.FormatInt(ids["Giám đốc Sở"], 10), strconv.FormatInt(ids["Phó Giám đốc Sở"], 10)
+
+		// Cancel Thursday 10/12, move Thursday 17/12 to Friday 18/12, each
+		// with a reason; a day that is not one of the schedule's is refused.
+		for _, c := range []url.Values{
+			{"day": {"2026-12-10"}, "action": {"cancel"}, "reason": {"Phó Giám đốc dự họp HĐND tỉnh"}},
+			{"day": {"2026-12-17"}, "action": {"move"}, "moved_to": {"2026-12-18"}, "reason": {"Trùng lịch công tác"}},
+		} {
+			if res, page := b.post("/staff/reception/schedules/"+deputy+"/change", c); res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("change %v: %d %s", c, res.StatusCode, page)
+			}
+		}
+		res, page = b.post("/staff/reception/schedules/"+deputy+"/change", url.Values{"day": {"2026-12-11"}, "action": {"cancel"}, "reason": {"Không có"}})
+		if res.StatusCode != 422 || !strings.Contains(page, "Ngày này không phải ngày tiếp công dân") {
+			t.Errorf("a day not in the schedule: %d", res.StatusCode)
+		}
+		var audits int64
+		ta.db.Gorm.Raw("SELECT COUNT(*) FROM audit_log WHERE entity = 'reception_schedule'").Scan(&audits)
+		if audits != 5 {
+			t.Errorf("%d audit rows, want 3 schedules and 2 changes", audits)
+		}
+
+		// The public page, in both languages.
+		_, pubBody := ta.do(t, http.MethodGet, "/lich-tiep-cong-dan", nil)
+		pub := string(pubBody)
+		for _, want := range []string{"Ngày 1 hằng tháng", "Thứ Năm hằng tuần", "https://tiepcongdan.langson.gov.vn/phong-1",
+			"Thứ Năm, 10/12/2026", "Phó Giám đốc dự họp HĐND tỉnh", "Thứ Sáu, 18/12/2026", "Dời từ Thứ Năm, 17/12/2026", "Trùng lịch công tác",
+			"Thứ Hai, 04/01/2027"} {
+			if !strings.Contains(pub, want) {
+				t.Errorf("public page lacks %q", want)
+			}
+		}
+		if strings.Contains(pub, "Thứ Sáu, 01/01/2027") {
+			t.Error("the director's day is listed on the New Year holiday")
+		}
+		if _, en := ta.do(t, http.MethodGet, "/lich-tiep-cong-dan?lang=en", nil); !strings.Contains(string(en), "Every Thursday") {
+			t.Error("the English page lacks the recurrence")
+		}
+
+		// The feed, parsed back.
+		res, body := ta.do(t, http.MethodGet, "/lich-tiep-cong-dan.ics", nil)
+		if !strings.HasPrefix(res.Header.Get("Content-Type"), "text/calendar") {
+			t.Errorf("content type %q", res.Header.Get("Content-Type"))
+		}
+		cal, err := ics.ParseCalendar(strings.NewReader(string(body)))
+		if err != nil {
+			t.Fatalf("parse feed: %v", err)
+		}
+		events := map[string]*ics.VEvent{}
+		for _, ev := range cal.Events() {
+			events[ev.Id()] = ev
+		}
+		prop := func(ev *ics.VEvent, p ics.ComponentProperty) string {
+			if ev == nil || ev.GetProperty(p) == nil {
+				return ""
+			}
+			return ev.GetProperty(p).Value
+		}
+		dir := events["reception-"+director+"-2027-01-04@phucdap"]
+		if start, err := dir.GetStartAt(); err != nil || !start.Equal(time.Date(2027, 1, 4, 0, 30, 0, 0, time.UTC)) {
+			t.Errorf("director's January day starts %v (%v)", start, err)
+		}
+		if prop(dir, ics.ComponentPropertySummary) != "Tiếp công dân: Giám đốc Sở" {
+			t.Errorf("summary %q", prop(dir, ics.ComponentPropertySummary))
+		}
+		cancelled := events["reception-"+deputy+"-2026-12-10@phucdap"]
+		if prop(cancelled, ics.ComponentPropertyStatus) != "CANCELLED" || !strings.Contains(prop(cancelled, ics.ComponentPropertyDescription), "Phó Giám đốc dự họp HĐND tỉnh") {
+			t.Errorf("cancelled day: %q %q", prop(cancelled, ics.ComponentPropertyStatus), prop(cancelled, ics.ComponentPropertyDescription))
+		}
+		moved := events["reception-"+deputy+"-2026-12-17@phucdap"]
+		if start, _ := moved.GetStartAt(); !start.Equal(time.Date(2026, 12, 18, 0, 30, 0, 0, time.UTC)) ||
+			!strings.Contains(prop(moved, ics.ComponentPropertyDescription), "Trùng lịch công tác") {
+			t.Errorf("moved day starts %v: %q", start, prop(moved, ics.ComponentPropertyDescription))
+		}
+		if prop(events["reception-"+deputy+"-2026-12-03@phucdap"], ics.ComponentPropertyUrl) != "https://tiepcongdan.langson.gov.vn/phong-1" {
+			t.Error("the online link is not the event's URL")
+		}
+		desk := 0
+		for id := range events {
+			if strings.HasPrefix(id, "reception-"+strconv.FormatInt(ids["Văn phòng Sở"], 10)+"-") {
+				desk++
+			}
+		}
+		// From 01/11/2026 (the schedule's first day) to 25/02/2027: the
+		// desk's working days, Tết 2027 excluded, counted on the stored
+		// calendar.
+		cal2 := ta.deadlines.Calendar(t.Context())
+		if want := cal2.WorkingDaysBetween(calendar.MustDate("2026-10-31"), ta.reception.Today().AddDays(90)); desk != want {
+			t.Errorf("%d desk days in the feed, want %d", desk, want)
+		}
+
+		// Nobody else keeps the schedule.
+		ta.addStaff(t, "truongphong@sxd.test", "PQLXD", access.UnitHead)
+		b2 := ta.browser(t)
+		b2.mustLogin("truongphong@sxd.test")
+		if res, _ := b2.get("/staff/reception"); res.StatusCode != 403 {
+			t.Errorf("division head: %d", res.StatusCode)
+		}
+		if res, _ := b2.post("/staff/reception/schedules", receptionSchedule("desk", "Phòng", "working_days", "", 0)); res.StatusCode != 403 {
+			t.Errorf("division head saves: %d", res.StatusCode)
+		}
+		if res, page := b.get("/staff/reception"); res.StatusCode != 200 || !strings.Contains(page, "Phó Giám đốc Sở") {
+			t.Errorf("office page: %d %s", res.StatusCode, ta.Logs.String())
+		}
+	})
+}

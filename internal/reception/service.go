@@ -1,0 +1,191 @@
+package reception
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"time"
+	"unicode/utf8"
+
+	"github.com/phucdap/phucdap/internal/access"
+	"github.com/phucdap/phucdap/internal/calendar"
+	"github.com/phucdap/phucdap/internal/fault"
+	"github.com/phucdap/phucdap/internal/platform"
+)
+
+// Errors of the schedule.
+var (
+	ErrNoSuchSchedule = fault.New(fault.NotFound, "reception.not_found")
+	// ErrNotAReceptionDay: a change names a day the schedule does not
+	// give.
+	ErrNotAReceptionDay = fault.FieldError("day", "reception.not_a_day", nil)
+)
+
+// Store keeps schedules and their changes. Every write is audited in its
+// own transaction.
+type Store interface {
+	ListSchedules(ctx context.Context) ([]Schedule, error)
+	// SaveSchedule inserts s (ID 0) or replaces it; ErrNoSuchSchedule for
+	// an unknown ID.
+	SaveSchedule(ctx context.Context, s Schedule, by access.Actor, now time.Time) (Schedule, error)
+	// SaveChange records the change of one day, replacing an earlier
+	// change of the same day.
+	SaveChange(ctx context.Context, c Change, by access.Actor) (Change, error)
+	// ListChanges returns the changes of regular days in [from, to].
+	ListChanges(ctx context.Context, from, to calendar.Date) ([]Change, error)
+}
+
+// Config is what the Service needs.
+type Config struct {
+	Store    Store
+	Now      func() time.Time
+	Location *time.Location
+	// Calendar is the working-day calendar in force.
+	Calendar func(ctx context.Context) *calendar.Calendar
+}
+
+// Service is citizen reception's domain service.
+type Service struct{ cfg Config }
+
+// NewService returns the service over cfg, every field of which is needed.
+func NewService(cfg Config) (*Service, error) {
+	if err := platform.Needs("reception", platform.Dep{Name: "Store", Absent: cfg.Store == nil},
+		platform.Dep{Name: "Now", Absent: cfg.Now == nil}, platform.Dep{Name: "Location", Absent: cfg.Location == nil},
+		platform.Dep{Name: "Calendar", Absent: cfg.Calendar == nil}); err != nil {
+		return nil, err
+	}
+	return &Service{cfg: cfg}, nil
+}
+
+// Location is the zone reception hours are in.
+func (s *Service) Location() *time.Location { return s.cfg.Location }
+
+// Today is the business date now.
+func (s *Service) Today() calendar.Date { return calendar.DateOf(s.cfg.Now(), s.cfg.Location) }
+
+// Schedules returns every schedule, active first, leadership before the
+// desk.
+func (s *Service) Schedules(ctx context.Context) ([]Schedule, error) {
+	list, err := s.cfg.Store.ListSchedules(ctx)
+	if err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(list, func(a, b Schedule) int {
+		if a.Active != b.Active {
+			if a.Active {
+				return -1
+			}
+			return 1
+		}
+		if a.Kind != b.Kind {
+			if a.Kind == KindLeadership {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	return list, nil
+}
+
+// Schedule returns one schedule.
+func (s *Service) Schedule(ctx context.Context, id int64) (Schedule, error) {
+	list, err := s.cfg.Store.ListSchedules(ctx)
+	if err != nil {
+		return Schedule{}, err
+	}
+	for _, sc := range list {
+		if sc.ID == id {
+			return sc, nil
+		}
+	}
+	return Schedule{}, ErrNoSuchSchedule
+}
+
+// SaveSchedule creates (ID 0) or edits a schedule: the office's.
+func (s *Service) SaveSchedule(ctx context.Context, by access.Actor, sc Schedule) (Schedule, error) {
+	if !access.Can(by, access.ActReceptionManage, nil) {
+		return Schedule{}, fault.New(fault.Forbidden, "error.forbidden")
+	}
+	sc, errs := sc.Check()
+	if len(errs) > 0 {
+		return Schedule{}, errs
+	}
+	return s.cfg.Store.SaveSchedule(ctx, sc, by, s.cfg.Now())
+}
+
+// ChangeDay cancels (movedTo zero) or moves one regular day of a schedule,
+// with a reason that is published: the office's.
+func (s *Service) ChangeDay(ctx context.Context, by access.Actor, scheduleID int64, day, movedTo calendar.Date, reason string) (Change, error) {
+	if !access.Can(by, access.ActReceptionManage, nil) {
+		return Change{}, fault.New(fault.Forbidden, "error.forbidden")
+	}
+	sc, err := s.Schedule(ctx, scheduleID)
+	if err != nil {
+		return Change{}, err
+	}
+	var errs fault.List
+	reason = clean(reason)
+	if n := utf8.RuneCountInString(reason); n < 5 || n > MaxReason {
+		errs = append(errs, fault.FieldError("reason", "reception.reason_required", map[string]any{"Max": MaxReason}))
+	}
+	cal := s.cfg.Calendar(ctx)
+	if !day.Valid() || !slices.Contains(sc.Regular(cal, day, day), day) {
+		errs = append(errs, ErrNotAReceptionDay)
+	}
+	if !movedTo.IsZero() && (!movedTo.Valid() || !cal.IsWorkingDay(movedTo) || movedTo.Before(s.Today())) {
+		errs = append(errs, fault.FieldError("moved_to", "reception.moved_to", nil))
+	}
+	if len(errs) > 0 {
+		return Change{}, errs
+	}
+	return s.cfg.Store.SaveChange(ctx, Change{ScheduleID: sc.ID, Day: day, Cancelled: movedTo.IsZero(), MovedTo: movedTo,
+		Reason: reason, At: s.cfg.Now()}, by)
+}
+
+// Published returns the reception days of the active schedules held in
+// [from, to], cancelled ones included, in order of day and hour.
+func (s *Service) Published(ctx context.Context, from, to calendar.Date) ([]Occurrence, error) {
+	list, err := s.cfg.Store.ListSchedules(ctx)
+	if err != nil {
+		return nil, err
+	}
+	changes, err := s.cfg.Store.ListChanges(ctx, from.AddDays(-62), to.AddDays(62))
+	if err != nil {
+		return nil, err
+	}
+	cal := s.cfg.Calendar(ctx)
+	var out []Occurrence
+	for _, sc := range list {
+		if sc.Active {
+			out = append(out, sc.Occurrences(cal, from, to, changes)...)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Occurrence) int {
+		if c := a.Day.Compare(b.Day); c != 0 {
+			return c
+		}
+		if a.Schedule.Kind != b.Schedule.Kind {
+			if a.Schedule.Kind == KindLeadership {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Compare(a.Schedule.StartMin, b.Schedule.StartMin)
+	})
+	return out, nil
+}
+
+// Occurrence returns the occurrence of schedule id held on day, if any.
+func (s *Service) Occurrence(ctx context.Context, id int64, day calendar.Date) (Occurrence, bool, error) {
+	list, err := s.Published(ctx, day, day)
+	if err != nil {
+		return Occurrence{}, false, err
+	}
+	for _, o := range list {
+		if o.Schedule.ID == id {
+			return o, true, nil
+		}
+	}
+	return Occurrence{}, false, nil
+}

@@ -1,0 +1,156 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/phucdap/phucdap/internal/access"
+	"github.com/phucdap/phucdap/internal/audit"
+	"github.com/phucdap/phucdap/internal/calendar"
+	"github.com/phucdap/phucdap/internal/reception"
+)
+
+// ReceptionStore is the gorm implementation of reception.Store over
+// reception_schedules and reception_changes (migration 00026).
+type ReceptionStore struct{ db *DB }
+
+// NewReceptionStore returns the store over db.
+func NewReceptionStore(db *DB) *ReceptionStore { return &ReceptionStore{db: db} }
+
+var _ reception.Store = (*ReceptionStore)(nil)
+
+type receptionScheduleRow struct {
+	ID                    int64
+	Kind, Host, Repeat    string
+	DayOfMonth, Weekday   int
+	StartMin, EndMin      int
+	Place, OnlineURL      string
+	Capacity              int
+	ValidFrom, ValidUntil string
+	Active                bool
+	CreatedAt, UpdatedAt  time.Time
+}
+
+func (receptionScheduleRow) TableName() string { return "reception_schedules" }
+
+func (r receptionScheduleRow) schedule() reception.Schedule {
+	from, _ := calendar.ParseDate(r.ValidFrom)
+	until, _ := calendar.ParseDate(r.ValidUntil)
+	return reception.Schedule{ID: r.ID, Kind: reception.Kind(r.Kind), Host: r.Host, Repeat: reception.Repeat(r.Repeat),
+		DayOfMonth: r.DayOfMonth, Weekday: time.Weekday(r.Weekday), StartMin: r.StartMin, EndMin: r.EndMin,
+		Place: r.Place, OnlineURL: r.OnlineURL, Capacity: r.Capacity, From: from, Until: until, Active: r.Active}
+}
+
+func dateText(d calendar.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.String()
+}
+
+// ListSchedules implements reception.Store.
+func (s *ReceptionStore) ListSchedules(ctx context.Context) ([]reception.Schedule, error) {
+	var rows []receptionScheduleRow
+	if err := s.db.Gorm.WithContext(ctx).Order("id").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("list reception schedules: %w", err)
+	}
+	out := make([]reception.Schedule, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, r.schedule())
+	}
+	return out, nil
+}
+
+// SaveSchedule implements reception.Store, audited as reception.schedule.
+func (s *ReceptionStore) SaveSchedule(ctx context.Context, sc reception.Schedule, by access.Actor, now time.Time) (reception.Schedule, error) {
+	var out reception.Schedule
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
+		r := receptionScheduleRow{ID: sc.ID, Kind: string(sc.Kind), Host: sc.Host, Repeat: string(sc.Repeat), DayOfMonth: sc.DayOfMonth,
+			Weekday: int(sc.Weekday), StartMin: sc.StartMin, EndMin: sc.EndMin, Place: sc.Place, OnlineURL: sc.OnlineURL,
+			Capacity: sc.Capacity, ValidFrom: dateText(sc.From), ValidUntil: dateText(sc.Until), Active: sc.Active,
+			CreatedAt: now.UTC(), UpdatedAt: now.UTC()}
+		var before any
+		action := "reception.schedule.create"
+		if sc.ID != 0 {
+			var old receptionScheduleRow
+			if err := tx.Where("id = ?", sc.ID).Take(&old).Error; errors.Is(err, gorm.ErrRecordNotFound) {
+				return reception.ErrNoSuchSchedule
+			} else if err != nil {
+				return err
+			}
+			before, action, r.CreatedAt = old.schedule(), "reception.schedule.update", old.CreatedAt
+			if err := tx.Save(&r).Error; err != nil {
+				return fmt.Errorf("update reception schedule: %w", err)
+			}
+		} else if err := tx.Omit("id").Create(&r).Error; err != nil {
+			return fmt.Errorf("create reception schedule: %w", err)
+		}
+		out = r.schedule()
+		return recordAudit(ctx, tx, audit.Entry{At: now, ActorID: actorID(by), ActorLabel: by.Label(), Action: action,
+			Entity: "reception_schedule", EntityID: strconv.FormatInt(r.ID, 10), Before: before, After: out})
+	})
+	return out, err
+}
+
+type receptionChangeRow struct {
+	ID, ScheduleID       int64
+	Day, MovedTo, Reason string
+	Cancelled            bool
+	CreatedAt            time.Time
+}
+
+func (receptionChangeRow) TableName() string { return "reception_changes" }
+
+func (r receptionChangeRow) change() reception.Change {
+	day, _ := calendar.ParseDate(r.Day)
+	moved, _ := calendar.ParseDate(r.MovedTo)
+	return reception.Change{ID: r.ID, ScheduleID: r.ScheduleID, Day: day, Cancelled: r.Cancelled, MovedTo: moved,
+		Reason: r.Reason, At: r.CreatedAt.UTC()}
+}
+
+// SaveChange implements reception.Store, audited as reception.change.
+func (s *ReceptionStore) SaveChange(ctx context.Context, c reception.Change, by access.Actor) (reception.Change, error) {
+	var out reception.Change
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
+		var old []receptionChangeRow
+		if err := tx.Where("schedule_id = ? AND day = ?", c.ScheduleID, c.Day.String()).Find(&old).Error; err != nil {
+			return err
+		}
+		var before any
+		if len(old) > 0 {
+			before = old[0].change()
+			if err := tx.Where("id = ?", old[0].ID).Delete(&receptionChangeRow{}).Error; err != nil {
+				return err
+			}
+		}
+		r := receptionChangeRow{ScheduleID: c.ScheduleID, Day: c.Day.String(), Cancelled: c.Cancelled, MovedTo: dateText(c.MovedTo),
+			Reason: c.Reason, CreatedAt: c.At.UTC()}
+		if err := tx.Omit("id").Create(&r).Error; err != nil {
+			return fmt.Errorf("save reception change: %w", err)
+		}
+		out = r.change()
+		return recordAudit(ctx, tx, audit.Entry{At: c.At, ActorID: actorID(by), ActorLabel: by.Label(), Action: "reception.change",
+			Entity: "reception_schedule", EntityID: strconv.FormatInt(c.ScheduleID, 10), Before: before, After: out})
+	})
+	return out, err
+}
+
+// ListChanges implements reception.Store. Dates are stored as
+// YYYY-MM-DD text, which sorts and compares as the dates do.
+func (s *ReceptionStore) ListChanges(ctx context.Context, from, to calendar.Date) ([]reception.Change, error) {
+	var rows []receptionChangeRow
+	if err := s.db.Gorm.WithContext(ctx).Where("day >= ? AND day <= ?", from.String(), to.String()).Order("day, id").
+		Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("list reception changes: %w", err)
+	}
+	out := make([]reception.Change, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, r.change())
+	}
+	return out, nil
+}

@@ -1,0 +1,431 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	ics "github.com/arran4/golang-ical"
+	"github.com/labstack/echo/v4"
+
+	"github.com/phucdap/phucdap/internal/access"
+	"github.com/phucdap/phucdap/internal/access/accesshttp"
+	"github.com/phucdap/phucdap/internal/calendar"
+	"github.com/phucdap/phucdap/internal/fault"
+	"github.com/phucdap/phucdap/internal/i18n"
+	"github.com/phucdap/phucdap/internal/platform"
+	"github.com/phucdap/phucdap/internal/present"
+	"github.com/phucdap/phucdap/internal/reception"
+)
+
+// The public pages of citizen reception.
+const (
+	PathReception    = "/lich-tiep-cong-dan"
+	PathReceptionICS = "/lich-tiep-cong-dan.ics"
+)
+
+// receptionWindow is how far ahead the public schedule and the feed
+// list reception days; receptionPast how far back the feed keeps them.
+const (
+	receptionWindow = 90
+	receptionPast   = 31
+)
+
+// Reception serves the citizen-reception pages: the public schedule and
+// its iCalendar feed, and the office's page that keeps the schedule.
+type Reception struct {
+	Staff   *Staff
+	Service *reception.Service
+	// BaseURL makes the feed's links absolute.
+	BaseURL string
+}
+
+// NewReception returns the pages over deps, every one of which is needed.
+func NewReception(deps Reception) (*Reception, error) {
+	r := &deps
+	if err := platform.Needs("web reception pages", platform.Dep{Name: "Staff", Absent: r.Staff == nil},
+		platform.Dep{Name: "Service", Absent: r.Service == nil}); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// Mount registers the routes.
+func (r *Reception) Mount(e *echo.Echo) {
+	req := r.Staff.Auth.Require
+	e.GET(PathReception, r.public)
+	e.GET(PathReceptionICS, r.feed)
+	e.GET("/staff/reception", r.office, req(access.ActReceptionManage))
+	e.POST("/staff/reception/schedules", r.saveSchedule, req(access.ActReceptionManage))
+	e.POST("/staff/reception/schedules/:id", r.saveSchedule, req(access.ActReceptionManage))
+	e.POST("/staff/reception/schedules/:id/change", r.changeDay, req(access.ActReceptionManage))
+}
+
+// scheduleView is a schedule as people read it.
+type scheduleView struct {
+	reception.Schedule
+	Recurrence, Hours string
+	// Form values of the edit form.
+	Start, End, From, Until string
+	Failed                  bool
+}
+
+// dayView is one reception day as published.
+type dayView struct {
+	reception.Occurrence
+	Date, Hours string
+	// From is the regular day a moved day was moved from; Key is the
+	// regular day as the change form names it.
+	From, Key string
+	Moved     bool
+	Reason    string
+	Past      bool
+}
+
+func (r *Reception) recurrence(lang string, s reception.Schedule) string {
+	cat := r.Staff.Pages.Catalog
+	switch s.Repeat {
+	case reception.RepeatMonthly:
+		return cat.T(lang, "reception.repeat.monthly_text", map[string]any{"Day": s.DayOfMonth})
+	case reception.RepeatWeekly:
+		return cat.T(lang, "reception.repeat.weekly_text", map[string]any{"Weekday": cat.T(lang, "reception.weekday."+strconv.Itoa(int(s.Weekday)), nil)})
+	}
+	return cat.T(lang, "reception.repeat.working_days_text", nil)
+}
+
+func (r *Reception) scheduleView(lang string, s reception.Schedule) scheduleView {
+	v := scheduleView{Schedule: s, Recurrence: r.recurrence(lang, s), Hours: reception.Clock(s.StartMin) + "–" + reception.Clock(s.EndMin),
+		Start: reception.Clock(s.StartMin), End: reception.Clock(s.EndMin), From: dateText(s.From), Until: dateText(s.Until)}
+	return v
+}
+
+func dateText(d calendar.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.String()
+}
+
+// dayText is "Thứ Năm, 17/12/2026" or "Thursday, 17/12/2026".
+func (r *Reception) dayText(lang string, d calendar.Date) string {
+	return r.Staff.Pages.Catalog.T(lang, "reception.weekday."+strconv.Itoa(int(d.Weekday())), nil) + ", " + d.VN()
+}
+
+func (r *Reception) dayViews(lang string, list []reception.Occurrence, today calendar.Date) []dayView {
+	out := make([]dayView, 0, len(list))
+	for _, o := range list {
+		v := dayView{Occurrence: o, Date: r.dayText(lang, o.Day), Hours: reception.Clock(o.Schedule.StartMin) + "–" + reception.Clock(o.Schedule.EndMin),
+			Past: o.Day.Before(today), Key: o.Regular.String()}
+		if o.Change != nil {
+			v.Reason = o.Change.Reason
+			v.Moved = !o.Cancelled
+			v.From = r.dayText(lang, o.Regular)
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+type receptionPublicData struct {
+	Schedules []scheduleView
+	Days      []dayView
+	ICS       string
+}
+
+func (r *Reception) public(c echo.Context) error {
+	ctx := c.Request().Context()
+	lang := i18n.LangFrom(ctx)
+	today := r.Service.Today()
+	list, err := r.Service.Schedules(ctx)
+	if err != nil {
+		return err
+	}
+	d := receptionPublicData{ICS: PathReceptionICS}
+	if lang == i18n.EN {
+		d.ICS += "?lang=en"
+	}
+	for _, s := range list {
+		if s.Active && (s.Until.IsZero() || !s.Until.Before(today)) {
+			d.Schedules = append(d.Schedules, r.scheduleView(lang, s))
+		}
+	}
+	days, err := r.Service.Published(ctx, today, today.AddDays(receptionWindow))
+	if err != nil {
+		return err
+	}
+	// The desk is open every working day: the list shows the
+	// leadership's days and any change of the desk's.
+	var shown []reception.Occurrence
+	for _, o := range days {
+		if o.Schedule.Kind == reception.KindLeadership || o.Change != nil {
+			shown = append(shown, o)
+		}
+	}
+	d.Days = r.dayViews(lang, shown, today)
+	return r.Staff.Pages.render(c, http.StatusOK, "reception", "reception.title", d)
+}
+
+// feed is the schedule as an iCalendar feed (RFC 5545): one event per
+// reception day from a month back to three months ahead, a cancelled day
+// as a cancelled event with its reason, a moved day at its new date with
+// the reason. The feed carries no citizen's data: only the schedule.
+func (r *Reception) feed(c echo.Context) error {
+	ctx := c.Request().Context()
+	lang := i18n.VI
+	if c.QueryParam("lang") == i18n.EN {
+		lang = i18n.EN
+	}
+	cat := r.Staff.Pages.Catalog
+	today := r.Service.Today()
+	days, err := r.Service.Published(ctx, today.AddDays(-receptionPast), today.AddDays(receptionWindow))
+	if err != nil {
+		return err
+	}
+	loc := r.Service.Location()
+	cal := ics.NewCalendarFor(r.Staff.Pages.AgencyName)
+	cal.SetMethod(ics.MethodPublish)
+	cal.SetName(cat.T(lang, "reception.title", nil) + " · " + r.Staff.Pages.AgencyName)
+	cal.SetXWRCalName(cat.T(lang, "reception.title", nil) + " · " + r.Staff.Pages.AgencyName)
+	cal.SetXWRTimezone(loc.String())
+	cal.SetRefreshInterval("PT12H")
+	stamp := r.Staff.Now()
+	for _, o := range days {
+		ev := cal.AddEvent("reception-" + strconv.FormatInt(o.Schedule.ID, 10) + "-" + o.Regular.String() + "@phucdap")
+		ev.SetDtStampTime(stamp)
+		ev.SetStartAt(o.Start(loc))
+		ev.SetEndAt(o.End(loc))
+		ev.SetSummary(cat.T(lang, "reception.event_summary", map[string]any{"Host": o.Schedule.Host}))
+		ev.SetLocation(o.Schedule.Place)
+		desc := []string{r.recurrence(lang, o.Schedule)}
+		if o.Schedule.OnlineURL != "" {
+			ev.SetURL(o.Schedule.OnlineURL)
+			desc = append(desc, cat.T(lang, "reception.online", nil)+": "+o.Schedule.OnlineURL)
+		}
+		if o.Change != nil {
+			ev.SetSequence(1)
+			ev.SetModifiedAt(o.Change.At)
+			if o.Cancelled {
+				ev.SetStatus(ics.ObjectStatusCancelled)
+				desc = append(desc, cat.T(lang, "reception.cancelled_because", map[string]any{"Reason": o.Change.Reason}))
+			} else {
+				desc = append(desc, cat.T(lang, "reception.moved_because", map[string]any{"From": o.Regular.VN(), "Reason": o.Change.Reason}))
+			}
+		} else {
+			ev.SetStatus(ics.ObjectStatusConfirmed)
+		}
+		if r.BaseURL != "" {
+			desc = append(desc, r.BaseURL+PathReception)
+		}
+		ev.SetDescription(strings.Join(desc, "\n"))
+	}
+	c.Response().Header().Set("Cache-Control", "public, max-age=900")
+	return c.Blob(http.StatusOK, "text/calendar; charset=utf-8", []byte(cal.Serialize()))
+}
+
+type receptionOfficeData struct {
+	Schedules []scheduleView
+	New       scheduleView
+	Days      []dayView
+	Today     string
+	Notice    string
+	Errors    []string
+}
+
+func (r *Reception) officeData(c echo.Context) (receptionOfficeData, error) {
+	ctx := c.Request().Context()
+	lang := i18n.LangFrom(ctx)
+	today := r.Service.Today()
+	d := receptionOfficeData{Today: today.String(),
+		New: scheduleView{Schedule: reception.Schedule{Kind: reception.KindLeadership, Repeat: reception.RepeatMonthly, DayOfMonth: 15, Active: true},
+			Start: "07:30", End: "11:30", From: today.String()}}
+	list, err := r.Service.Schedules(ctx)
+	if err != nil {
+		return d, err
+	}
+	for _, s := range list {
+		d.Schedules = append(d.Schedules, r.scheduleView(lang, s))
+	}
+	days, err := r.Service.Published(ctx, today, today.AddDays(45))
+	if err != nil {
+		return d, err
+	}
+	d.Days = r.dayViews(lang, days, today)
+	return d, nil
+}
+
+func (r *Reception) office(c echo.Context) error {
+	d, err := r.officeData(c)
+	if err != nil {
+		return err
+	}
+	switch c.QueryParam("saved") {
+	case "schedule":
+		d.Notice = "reception.saved"
+	case "change":
+		d.Notice = "reception.change_saved"
+	}
+	return r.Staff.render(c, http.StatusOK, "staff_reception", "reception.office_title", d)
+}
+
+// scheduleForm reads the schedule form; what cannot be read is named.
+func scheduleForm(c echo.Context) (reception.Schedule, scheduleView, fault.List) {
+	var bad fault.List
+	s := reception.Schedule{Kind: reception.Kind(c.FormValue("kind")), Host: c.FormValue("host"), Repeat: reception.Repeat(c.FormValue("repeat")),
+		Place: c.FormValue("place"), OnlineURL: c.FormValue("online_url"), Active: c.FormValue("active") != ""}
+	v := scheduleView{Start: c.FormValue("start"), End: c.FormValue("end"), From: strings.TrimSpace(c.FormValue("from")),
+		Until: strings.TrimSpace(c.FormValue("until")), Failed: true}
+	num := func(field, id string, lo, hi int) int {
+		t := strings.TrimSpace(c.FormValue(field))
+		if t == "" {
+			return 0
+		}
+		n, err := strconv.Atoi(t)
+		if err != nil || n < lo || n > hi {
+			bad = append(bad, fault.FieldError(field, id, map[string]any{"Max": hi}))
+		}
+		return n
+	}
+	if s.Repeat == reception.RepeatMonthly {
+		s.DayOfMonth = num("day_of_month", "reception.day_of_month", 1, 31)
+	}
+	if s.Repeat == reception.RepeatWeekly {
+		s.Weekday = time.Weekday(num("weekday", "reception.weekday", 1, 6))
+	}
+	s.Capacity = num("capacity", "reception.capacity", 0, reception.MaxCapacity)
+	var ok1, ok2 bool
+	s.StartMin, ok1 = reception.ParseClock(v.Start)
+	s.EndMin, ok2 = reception.ParseClock(v.End)
+	if !ok1 || !ok2 {
+		bad = append(bad, fault.FieldError("end", "reception.hours", nil))
+	}
+	var err error
+	if s.From, err = calendar.ParseDate(v.From); err != nil {
+		bad = append(bad, fault.FieldError("from", "reception.from", nil))
+	}
+	if v.Until != "" {
+		if s.Until, err = calendar.ParseDate(v.Until); err != nil {
+			bad = append(bad, fault.FieldError("until", "reception.until", nil))
+		}
+	}
+	v.Schedule = s
+	return s, v, bad
+}
+
+// receptionFieldLabels name each field of the reception forms in errors.
+var receptionFieldLabels = map[string]string{"kind": "reception.kind", "host": "reception.host", "repeat": "reception.repeat",
+	"day_of_month": "reception.day_of_month_label", "weekday": "reception.weekday_label", "end": "reception.hours_label",
+	"place": "reception.place", "online_url": "reception.online_url_label", "capacity": "reception.capacity_label",
+	"from": "reception.from_label", "until": "reception.until_label", "day": "reception.day_label",
+	"moved_to": "reception.moved_to_label", "reason": "reception.reason"}
+
+// fieldErrors words a refused form, each line led by its field's label.
+func (r *Reception) fieldErrors(c echo.Context, opErr error) ([]string, error) {
+	var list fault.List
+	if !errors.As(opErr, &list) {
+		if fe, ok := fault.As(opErr); ok && fe.Field != "" {
+			list = fault.List{fe}
+		} else {
+			return r.Staff.messages(c, opErr)
+		}
+	}
+	cat := r.Staff.Pages.Catalog
+	lang := i18n.LangFrom(c.Request().Context())
+	out := make([]string, 0, len(list))
+	for _, fe := range list {
+		line := present.Message(cat, lang, fe)
+		if id, ok := receptionFieldLabels[fe.Field]; ok {
+			line = cat.T(lang, id, nil) + ": " + line
+		}
+		out = append(out, line)
+	}
+	return out, nil
+}
+
+func (r *Reception) saveSchedule(c echo.Context) error {
+	s, v, bad := scheduleForm(c)
+	if idText := c.Param("id"); idText != "" {
+		id, err := strconv.ParseInt(idText, 10, 64)
+		if err != nil || id <= 0 {
+			return reception.ErrNoSuchSchedule
+		}
+		s.ID, v.ID = id, id
+	}
+	var opErr error
+	if len(bad) > 0 {
+		_, textErrs := s.Check()
+		// Name every wrong field once: the form's own reading first.
+		seen := map[string]bool{}
+		for _, fe := range bad {
+			seen[fe.Field] = true
+		}
+		for _, fe := range textErrs {
+			if !seen[fe.Field] {
+				bad = append(bad, fe)
+			}
+		}
+		opErr = bad
+	} else {
+		_, opErr = r.Service.SaveSchedule(c.Request().Context(), accesshttp.Actor(c), s)
+	}
+	if opErr == nil {
+		return c.Redirect(http.StatusSeeOther, "/staff/reception?saved=schedule")
+	}
+	d, err := r.officeData(c)
+	if err != nil {
+		return err
+	}
+	if d.Errors, err = r.fieldErrors(c, opErr); err != nil {
+		return err
+	}
+	lang := i18n.LangFrom(c.Request().Context())
+	v.Recurrence = r.recurrence(lang, v.Schedule)
+	if s.ID == 0 {
+		d.New = v
+	} else {
+		for i := range d.Schedules {
+			if d.Schedules[i].ID == s.ID {
+				d.Schedules[i] = v
+			}
+		}
+	}
+	return r.Staff.render(c, present.Status(opErr), "staff_reception", "reception.office_title", d)
+}
+
+func (r *Reception) changeDay(c echo.Context) error {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return reception.ErrNoSuchSchedule
+	}
+	var bad fault.List
+	day, err := calendar.ParseDate(strings.TrimSpace(c.FormValue("day")))
+	if err != nil {
+		bad = append(bad, reception.ErrNotAReceptionDay)
+	}
+	var moved calendar.Date
+	if t := strings.TrimSpace(c.FormValue("moved_to")); t != "" && c.FormValue("action") == "move" {
+		if moved, err = calendar.ParseDate(t); err != nil {
+			bad = append(bad, fault.FieldError("moved_to", "reception.moved_to", nil))
+		}
+	} else if c.FormValue("action") == "move" {
+		bad = append(bad, fault.FieldError("moved_to", "reception.moved_to", nil))
+	}
+	var opErr error
+	if len(bad) > 0 {
+		opErr = bad
+	} else {
+		_, opErr = r.Service.ChangeDay(c.Request().Context(), accesshttp.Actor(c), id, day, moved, c.FormValue("reason"))
+	}
+	if opErr == nil {
+		return c.Redirect(http.StatusSeeOther, "/staff/reception?saved=change")
+	}
+	d, err := r.officeData(c)
+	if err != nil {
+		return err
+	}
+	if d.Errors, err = r.fieldErrors(c, opErr); err != nil {
+		return err
+	}
+	return r.Staff.render(c, present.Status(opErr), "staff_reception", "reception.office_title", d)
+}
