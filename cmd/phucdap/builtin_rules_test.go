@@ -83,7 +83,7 @@ func TestBuiltinRuleCorrectionThroughTheApp(t *testing.T) {
 		b := ta.browser(t)
 		b.mustLogin("admin-builtin@sxd.test")
 		_, page := b.get("/admin/rules?lang=en")
-		for _, want := range []string{"The built-in rule pakn.answer (version from 01/01/1900) changed in this release: review.",
+		for _, want := range []string{"The built-in rule pakn.answer (version from 1 January 1900) changed in this release: review.",
 			"The built-in rule letter.process", "<code>limit</code></td><td>− 15</td><td>+ 10</td>", "Accept the correction"} {
 			if !strings.Contains(page, want) {
 				t.Errorf("rules page lacks %q", want)

@@ -255,7 +255,7 @@ func TestDeadlinePages(t *testing.T) {
 		}
 		res, b = ta.do(t, http.MethodGet, "/admin/calendar/2026?lang=en", nil)
 		if res.StatusCode != 200 || !strings.Contains(string(b), "The built-in 2026 calendar changed in this release: review.") ||
-			!strings.Contains(string(b), "+ 02/09/2026") {
+			!strings.Contains(string(b), "+ 2 September 2026") {
 			t.Errorf("calendar page without the built-in's correction: %d\n%s", res.StatusCode, b)
 		}
 	})

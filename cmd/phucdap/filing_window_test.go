@@ -43,7 +43,7 @@ func TestComplaintFilingWindow(t *testing.T) {
 		}{
 			// 01/08 + 90 days = Fri 30/10/2026.
 			{"first, out of time", "2026-11-20 09:00", "2026-08-01", 1, false, false,
-				[]string{"Hết thời hiệu khiếu nại: đơn nhận ngày 20/11/2026", "Luật Khiếu nại 2011, Điều 9", "Hạn: hết ngày 30/10/2026"}, "", false},
+				[]string{"Hết thời hiệu khiếu nại: đơn nhận ngày 20/11/2026", "Luật Khiếu nại 2011, Điều 9", "Hạn: 24:00 ngày 30/10/2026"}, "", false},
 			{"first, in time on the last day", "2026-10-30 16:00", "2026-08-01", 1, false, true, nil, "", false},
 			// 01/10 + 30 days = Sat 31/10, rolled to Mon 02/11; 45 days (remote)
 			// = Sun 15/11, rolled to Mon 16/11.
@@ -53,12 +53,12 @@ func TestComplaintFilingWindow(t *testing.T) {
 			// A disciplinary decision (Art. 48), received Mon 02/11: 15 days,
 			// to Tue 17/11, where Art. 9 would give 90; no remote period.
 			{"disciplinary, out of time", "2026-11-18 09:00", "2026-11-02", 1, true, false,
-				[]string{"Luật Khiếu nại 2011, Điều 48", "Hạn: hết ngày 17/11/2026"}, petition.SubtypeDisciplinary, false},
+				[]string{"Luật Khiếu nại 2011, Điều 48", "Hạn: 24:00 ngày 17/11/2026"}, petition.SubtypeDisciplinary, false},
 			{"disciplinary, in time on the last day", "2026-11-17 16:00", "2026-11-02", 1, false, true, nil, petition.SubtypeDisciplinary, false},
 			// Second round: 10 days from the first-round decision, to Thu 12/11;
 			// 30 for a dismissal, to Wed 02/12.
 			{"disciplinary second, out of time", "2026-11-13 09:00", "2026-11-02", 2, false, false,
-				[]string{"Luật Khiếu nại 2011, Điều 48", "Hạn: hết ngày 12/11/2026"}, petition.SubtypeDisciplinary, false},
+				[]string{"Luật Khiếu nại 2011, Điều 48", "Hạn: 24:00 ngày 12/11/2026"}, petition.SubtypeDisciplinary, false},
 			{"dismissal second, in time", "2026-11-20 09:00", "2026-11-02", 2, false, true, nil, petition.SubtypeDisciplinary, true},
 		} {
 			t.Run(tt.name, func(t *testing.T) {

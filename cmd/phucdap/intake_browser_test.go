@@ -113,7 +113,7 @@ func TestIntakeInBrowser(t *testing.T) {
 	if !strings.HasPrefix(code, "SXD-2026-") || len(secret) != 8 {
 		t.Fatalf("receipt: code %q secret %q", code, secret)
 	}
-	if s := text("main"); !strings.Contains(s, "Hạn trả lời") || !strings.Contains(s, "Khiếu nại") {
+	if s := text("main"); !strings.Contains(s, "Hạn xem xét thụ lý") || !strings.Contains(s, "Khiếu nại") {
 		t.Errorf("receipt page: %q", s)
 	}
 

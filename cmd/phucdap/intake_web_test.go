@@ -58,7 +58,7 @@ func TestWebFormSubmitAndTrack(t *testing.T) {
 		}
 		// A complaint received on Friday 27/11/2026 must be accepted within 7
 		// working days (NĐ 155/2026 Art. 10): by the end of Tuesday 08/12.
-		for _, want := range []string{"Đã tiếp nhận", "Hạn trả lời", "24:00 ngày 08/12/2026", "In biên nhận", "no-store"} {
+		for _, want := range []string{"Đã tiếp nhận", "Hạn xem xét thụ lý", "24:00 ngày 08/12/2026", "In biên nhận", "no-store"} {
 			if !strings.Contains(page+res.Header.Get("Cache-Control"), want) {
 				t.Errorf("receipt lacks %q", want)
 			}

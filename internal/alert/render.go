@@ -72,7 +72,7 @@ func loadTemplates(loc *time.Location, dueText func(lang string, due time.Time) 
 			"kind":  func(k string) string { return CaseKindName(lang, k) },
 			"clock": func(k string) string { return ClockKindName(lang, k) },
 			"dt":    func(v any) string { return formatInstant(v, word) },
-			"day":   formatDay,
+			"day":   func(s string) string { return formatDay(s, lang) },
 			"pct":   formatPercent,
 			"lower": strings.ToLower,
 		}
@@ -109,10 +109,15 @@ func formatInstant(v any, word func(time.Time) string) string {
 	return word(t)
 }
 
-func formatDay(s string) string {
+// formatDay words a civil date as the pages do (present.Date): English
+// e-mails never mix "27/11/2026" with "end of 27 November 2026".
+func formatDay(s, lang string) string {
 	d, err := calendar.ParseDate(s)
 	if err != nil {
 		return s
+	}
+	if lang == "en" {
+		return d.EN()
 	}
 	return d.VN()
 }

@@ -22,8 +22,8 @@ func TestTemplatesRenderEveryKindInBothLanguages(t *testing.T) {
 			LateTotal: 1, Late: []DigestUnit{{UnitVI: "Phòng A", Rows: []DigestRow{{CaseCode: "SXD-2026-000001", CaseKind: "to_cao", ClockKind: "process", DueAt: due, DaysLate: 3}}}},
 			Scope: "Toàn Sở", ScopeEN: "Whole department"}}
 	want := map[string][]string{
-		"vi": {"24:00 27/11/2026", "Khiếu nại", "87.5%"},
-		"en": {"24:00 27/11/2026", "Complaint", "87.5%"},
+		"vi": {"24:00 ngày 27/11/2026", "Khiếu nại", "87.5%", "Tổng hợp ngày 27/11/2026"},
+		"en": {"24:00 ngày 27/11/2026", "Complaint", "87.5%", "Digest for 27 November 2026"},
 	}
 	for _, lang := range []string{"vi", "en"} {
 		all := ""

@@ -117,14 +117,16 @@ func LastDay(due time.Time, loc *time.Location) calendar.Date {
 	return calendar.DateOf(due.Add(-time.Nanosecond), loc)
 }
 
-// DueText shows a due time as the law reads it, the same on every page,
-// e-mail and export: "24:00 18/12/2026" for the end of a day in loc (never
-// "00:00 19/12/2026"), else "15:04 18/12/2026".
+// DueText shows a due time in Vietnamese as the law reads it: "24:00 ngày
+// 18/12/2026" for the end of a day in loc (never "00:00 19/12/2026"), else
+// "15:04 ngày 18/12/2026". It is present.TimeIn's Vietnamese wording, for
+// the notes stored in Vietnamese (a due time computed again) and for
+// callers given no wording.
 func DueText(due time.Time, loc *time.Location) string {
 	if EndsDay(due, loc) {
-		return "24:00 " + LastDay(due, loc).VN()
+		return "24:00 ngày " + LastDay(due, loc).VN()
 	}
-	return due.In(loc).Format("15:04 02/01/2006")
+	return due.In(loc).Format("15:04") + " ngày " + calendar.DateOf(due, loc).VN()
 }
 
 // EndsDay says whether t is the end of a day in loc: 00:00, which is shown

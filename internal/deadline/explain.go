@@ -65,7 +65,7 @@ func Explain(res Result, lang string) string {
 		b.WriteString(": " + t.step(res.Rule.Step) + " " + t.within + " " + units(res.Limit) + " " + t.from(res.Rule.Start))
 	}
 	if basis := res.Rule.LegalBasisFor(res.Round, en); basis != "" {
-		b.WriteString(" (" + basis + ")")
+		b.WriteString(t.aside(basis))
 	}
 	b.WriteString(".")
 	if res.Overridden {
@@ -93,7 +93,7 @@ func Explain(res Result, lang string) string {
 			if en {
 				basis = res.Rule.VersionBasisEN
 			}
-			b.WriteString(" (" + basis + ")")
+			b.WriteString(t.aside(basis))
 		}
 		b.WriteString(".")
 	}
@@ -188,10 +188,11 @@ func Explain(res Result, lang string) string {
 		for _, k := range res.Skipped[1:] {
 			holidays = holidays || k.Reason != calendar.ReasonSaturday && k.Reason != calendar.ReasonSunday
 		}
+		s += " (" + t.rollBasis + ")"
 		if holidays {
-			s += " (" + t.notCounted + ": " + groups(res.Skipped, en, date) + "; " + t.rollBasis + ")"
-		} else {
-			s += " (" + t.rollBasis + ")"
+			// Apart, not in the bracket above: a holiday's name may carry
+			// brackets of its own.
+			s += "; " + t.notCounted + ": " + groups(res.Skipped, en, date)
 		}
 		sep(s + ".")
 	}
@@ -270,12 +271,35 @@ type texts struct {
 	nthWorkingDay                  func(n int, due string) string
 	lastDay, due, weekend, holiday func(s string) string
 	rolled                         func(last, why, due string) string
+	// under introduces a legal basis that cannot go in brackets (aside).
+	under string
 	// Periods counted backwards (Rule.Before).
 	atLeastBefore func(units, before string) string
 	countBack     string
 	nthBefore     func(n, last string) string
 	rolledBack    func(why, due string) string
 	rollBackWhy   string
+}
+
+// aside adds a legal basis to the sentence being written: in brackets, or,
+// when the basis nests brackets of its own ("Quy định của cơ quan (...;
+// Luật Tiếp công dân 2013, Điều 28(1))"), after "theo" ("under"), so that
+// no text nests brackets three deep.
+func (t texts) aside(basis string) string {
+	depth, deepest := 0, 0
+	for _, r := range basis {
+		switch r {
+		case '(':
+			depth++
+			deepest = max(deepest, depth)
+		case ')':
+			depth--
+		}
+	}
+	if deepest <= 1 {
+		return " (" + basis + ")"
+	}
+	return ", " + t.under + " " + basis
 }
 
 // backCount explains the last day of a period counted backwards from its
@@ -298,7 +322,7 @@ func (t texts) backCount(res Result, en bool, date func(calendar.Date) string, u
 		if first.Reason == calendar.ReasonSaturday || first.Reason == calendar.ReasonSunday {
 			why = t.weekend(reason)
 		}
-		s += ", " + t.rolledBack(why, date(res.DueDate)) + " (" + t.notCounted + ": " + groups(res.Skipped, en, date) + "; " + t.rollBackWhy + ")"
+		s += ", " + t.rolledBack(why, date(res.DueDate)) + " (" + t.rollBackWhy + "); " + t.notCounted + ": " + groups(res.Skipped, en, date)
 	}
 	return s
 }
@@ -467,7 +491,8 @@ func viTexts() texts {
 			return "quyết định tạm đình chỉ ban hành trước ngày " + from + " nên thời hạn không được tính lại từ đầu"
 		},
 		lastDay: func(s string) string { return "ngày cuối thời hạn là " + s },
-		due:     func(s string) string { return "Hạn: hết ngày " + s },
+		due:     func(s string) string { return "Hạn: 24:00 ngày " + s },
+		under:   "theo",
 		weekend: func(s string) string { return s },
 		holiday: func(s string) string { return "ngày nghỉ (" + s + ")" },
 		rolled: func(last, why, due string) string {
@@ -652,6 +677,7 @@ func enTexts() texts {
 		},
 		lastDay: func(s string) string { return "the last day of the period is " + s },
 		due:     func(s string) string { return "Due: end of " + s },
+		under:   "under",
 		weekend: func(s string) string { return "a " + s },
 		holiday: func(s string) string { return "a day off (" + s + ")" },
 		rolled: func(last, why, due string) string {

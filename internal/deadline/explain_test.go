@@ -49,7 +49,7 @@ func TestExplain(t *testing.T) {
 			name: "calendar days rolled over a weekend",
 			res:  mustCompute(t, e, Request{RuleID: ComplaintResolve, StartDate: d("2026-02-12")}),
 			lang: "vi",
-			want: "Khiếu nại lần đầu: giải quyết trong 30 ngày kể từ ngày thụ lý (Luật Khiếu nại 2011, Điều 28). Thụ lý 12/02/2026 (thời hạn tính từ ngày tiếp theo, Bộ luật Dân sự 2015, Điều 147(2)); ngày cuối thời hạn 14/03/2026 là Thứ Bảy nên chuyển sang ngày làm việc tiếp theo 16/03/2026 (Bộ luật Dân sự 2015, Điều 148(5)). Hạn: hết ngày 16/03/2026.",
+			want: "Khiếu nại lần đầu: giải quyết trong 30 ngày kể từ ngày thụ lý (Luật Khiếu nại 2011, Điều 28). Thụ lý 12/02/2026 (thời hạn tính từ ngày tiếp theo, Bộ luật Dân sự 2015, Điều 147(2)); ngày cuối thời hạn 14/03/2026 là Thứ Bảy nên chuyển sang ngày làm việc tiếp theo 16/03/2026 (Bộ luật Dân sự 2015, Điều 148(5)). Hạn: 24:00 ngày 16/03/2026.",
 		},
 		{
 			name: "same in English",
@@ -61,7 +61,7 @@ func TestExplain(t *testing.T) {
 			name: "working days across Tết",
 			res:  mustCompute(t, e, Request{RuleID: DenunciationInitial, StartDate: d("2026-02-12")}),
 			lang: "vi",
-			want: "Tố cáo: xử lý ban đầu trong 7 ngày làm việc kể từ ngày nhận (Luật Tố cáo 2018, Điều 24(1)). Nhận 12/02/2026 (thời hạn tính từ ngày tiếp theo, Bộ luật Dân sự 2015, Điều 147(2)); ngày làm việc thứ 7 là 02/03/2026, không tính các ngày nghỉ: 14/02/2026–22/02/2026 (Tết Nguyên đán), 28/02/2026–01/03/2026 (Thứ Bảy, Chủ nhật). Hạn: hết ngày 02/03/2026.",
+			want: "Tố cáo: xử lý ban đầu trong 7 ngày làm việc kể từ ngày nhận (Luật Tố cáo 2018, Điều 24(1)). Nhận 12/02/2026 (thời hạn tính từ ngày tiếp theo, Bộ luật Dân sự 2015, Điều 147(2)); ngày làm việc thứ 7 là 02/03/2026, không tính các ngày nghỉ: 14/02/2026–22/02/2026 (Tết Nguyên đán), 28/02/2026–01/03/2026 (Thứ Bảy, Chủ nhật). Hạn: 24:00 ngày 02/03/2026.",
 		},
 		{
 			name: "working days across Tết, English",
@@ -73,25 +73,25 @@ func TestExplain(t *testing.T) {
 			name: "last day a holiday, then more days off",
 			res:  mustCompute(t, e, Request{RuleID: ComplaintAccept, StartDate: d("2026-04-20")}),
 			lang: "vi",
-			want: "Khiếu nại lần đầu: thụ lý trong 10 ngày kể từ ngày nhận (Luật Khiếu nại 2011, Điều 27). Áp dụng quy định trước ngày 01/07/2026 vì ngày nhận (20/04/2026) trước ngày quy định mới có hiệu lực (Nghị định 155/2026/NĐ-CP, Điều 21(1): thời hạn mới áp dụng cho khiếu nại nhận từ ngày 01/07/2026; Điều 22 không có quy định chuyển tiếp về thụ lý). Nhận 20/04/2026 (thời hạn tính từ ngày tiếp theo, Bộ luật Dân sự 2015, Điều 147(2)); ngày cuối thời hạn 30/04/2026 là ngày nghỉ (Ngày Chiến thắng) nên chuyển sang ngày làm việc tiếp theo 04/05/2026 (không tính các ngày nghỉ: 30/04/2026–03/05/2026 (Ngày Chiến thắng, Quốc tế Lao động, Thứ Bảy, Chủ nhật); Bộ luật Dân sự 2015, Điều 148(5)). Hạn: hết ngày 04/05/2026.",
+			want: "Khiếu nại lần đầu: thụ lý trong 10 ngày kể từ ngày nhận (Luật Khiếu nại 2011, Điều 27). Áp dụng quy định trước ngày 01/07/2026 vì ngày nhận (20/04/2026) trước ngày quy định mới có hiệu lực (Nghị định 155/2026/NĐ-CP, Điều 21(1): thời hạn mới áp dụng cho khiếu nại nhận từ ngày 01/07/2026; Điều 22 không có quy định chuyển tiếp về thụ lý). Nhận 20/04/2026 (thời hạn tính từ ngày tiếp theo, Bộ luật Dân sự 2015, Điều 147(2)); ngày cuối thời hạn 30/04/2026 là ngày nghỉ (Ngày Chiến thắng) nên chuyển sang ngày làm việc tiếp theo 04/05/2026 (Bộ luật Dân sự 2015, Điều 148(5)); không tính các ngày nghỉ: 30/04/2026–03/05/2026 (Ngày Chiến thắng, Quốc tế Lao động, Thứ Bảy, Chủ nhật). Hạn: 24:00 ngày 04/05/2026.",
 		},
 		{
 			name: "second round, complex, remote, no roll-forward",
 			res:  mustCompute(t, e, Request{RuleID: ComplaintResolve, StartDate: d("2026-07-15"), Round: 2, Complexity: Complex, Remote: true}),
 			lang: "vi",
-			want: "Khiếu nại lần hai (vụ việc phức tạp, vùng sâu, vùng xa): giải quyết trong 70 ngày kể từ ngày thụ lý (Luật Khiếu nại 2011, Điều 37). Thụ lý 15/07/2026 (thời hạn tính từ ngày tiếp theo, Bộ luật Dân sự 2015, Điều 147(2)); ngày cuối thời hạn là 23/09/2026. Hạn: hết ngày 23/09/2026.",
+			want: "Khiếu nại lần hai (vụ việc phức tạp, vùng sâu, vùng xa): giải quyết trong 70 ngày kể từ ngày thụ lý (Luật Khiếu nại 2011, Điều 37). Thụ lý 15/07/2026 (thời hạn tính từ ngày tiếp theo, Bộ luật Dân sự 2015, Điều 147(2)); ngày cuối thời hạn là 23/09/2026. Hạn: 24:00 ngày 23/09/2026.",
 		},
 		{
 			name: "override",
 			res:  mustCompute(t, e, Request{RuleID: PAKNAnswer, StartDate: d("2026-03-02"), Scope: []string{"urgency:urgent"}}),
 			lang: "vi",
-			want: "Phản ánh, kiến nghị: trả lời trong 3 ngày làm việc kể từ ngày nhận (Quy định của cơ quan (Nghị định 20/2008/NĐ-CP không quy định thời hạn trả lời; tham chiếu Luật Tiếp công dân 2013, Điều 28(1))). Thời hạn do cơ quan quy định: Việc khẩn theo quy chế của Sở. Nhận 02/03/2026 (thời hạn tính từ ngày tiếp theo, Bộ luật Dân sự 2015, Điều 147(2)); ngày làm việc thứ 3 là 05/03/2026. Hạn: hết ngày 05/03/2026.",
+			want: "Phản ánh, kiến nghị: trả lời trong 3 ngày làm việc kể từ ngày nhận, theo Quy định của cơ quan (Nghị định 20/2008/NĐ-CP không quy định thời hạn trả lời; tham chiếu Luật Tiếp công dân 2013, Điều 28(1)). Thời hạn do cơ quan quy định: Việc khẩn theo quy chế của Sở. Nhận 02/03/2026 (thời hạn tính từ ngày tiếp theo, Bộ luật Dân sự 2015, Điều 147(2)); ngày làm việc thứ 3 là 05/03/2026. Hạn: 24:00 ngày 05/03/2026.",
 		},
 		{
 			name: "extension",
 			res:  extendedRes,
 			lang: "vi",
-			want: "Tố cáo (vụ việc phức tạp): giải quyết trong 30 ngày kể từ ngày thụ lý (Luật Tố cáo 2018, Điều 30). Thụ lý 15/07/2026 (thời hạn tính từ ngày tiếp theo, Bộ luật Dân sự 2015, Điều 147(2)). Gia hạn 1 lần, thêm 30 ngày. Ngày cuối thời hạn 13/09/2026 là Chủ nhật nên chuyển sang ngày làm việc tiếp theo 14/09/2026 (Bộ luật Dân sự 2015, Điều 148(5)). Hạn: hết ngày 14/09/2026.",
+			want: "Tố cáo (vụ việc phức tạp): giải quyết trong 30 ngày kể từ ngày thụ lý (Luật Tố cáo 2018, Điều 30). Thụ lý 15/07/2026 (thời hạn tính từ ngày tiếp theo, Bộ luật Dân sự 2015, Điều 147(2)). Gia hạn 1 lần, thêm 30 ngày. Ngày cuối thời hạn 13/09/2026 là Chủ nhật nên chuyển sang ngày làm việc tiếp theo 14/09/2026 (Bộ luật Dân sự 2015, Điều 148(5)). Hạn: 24:00 ngày 14/09/2026.",
 		},
 		{
 			name: "suspended",
@@ -109,13 +109,13 @@ func TestExplain(t *testing.T) {
 			name: "suspended before 01/07/2026: paused, not restarted",
 			res:  earlyRes,
 			lang: "vi",
-			want: "Khiếu nại lần đầu: giải quyết trong 30 ngày kể từ ngày thụ lý (Luật Khiếu nại 2011, Điều 28). Thụ lý 01/06/2026 (thời hạn tính từ ngày tiếp theo, Bộ luật Dân sự 2015, Điều 147(2)). Tạm đình chỉ từ ngày 10/06/2026 đến ngày 20/06/2026: không tính 10 ngày tạm đình chỉ; quyết định tạm đình chỉ ban hành trước ngày 01/07/2026 nên thời hạn không được tính lại từ đầu. Ngày cuối thời hạn 11/07/2026 là Thứ Bảy nên chuyển sang ngày làm việc tiếp theo 13/07/2026 (Bộ luật Dân sự 2015, Điều 148(5)). Hạn: hết ngày 13/07/2026.",
+			want: "Khiếu nại lần đầu: giải quyết trong 30 ngày kể từ ngày thụ lý (Luật Khiếu nại 2011, Điều 28). Thụ lý 01/06/2026 (thời hạn tính từ ngày tiếp theo, Bộ luật Dân sự 2015, Điều 147(2)). Tạm đình chỉ từ ngày 10/06/2026 đến ngày 20/06/2026: không tính 10 ngày tạm đình chỉ; quyết định tạm đình chỉ ban hành trước ngày 01/07/2026 nên thời hạn không được tính lại từ đầu. Ngày cuối thời hạn 11/07/2026 là Thứ Bảy nên chuyển sang ngày làm việc tiếp theo 13/07/2026 (Bộ luật Dân sự 2015, Điều 148(5)). Hạn: 24:00 ngày 13/07/2026.",
 		},
 		{
 			name: "provisional",
 			res:  mustCompute(t, e, Request{RuleID: ReceptionAnswer, StartDate: d("2031-03-03")}),
 			lang: "vi",
-			want: "Tiếp công dân: trả lời trong 10 ngày làm việc kể từ ngày nhận (Luật Tiếp công dân 2013, Điều 28(1)). Nhận 03/03/2031 (thời hạn tính từ ngày tiếp theo, Bộ luật Dân sự 2015, Điều 147(2)); ngày làm việc thứ 10 là 17/03/2031, không tính các ngày nghỉ: 08/03/2031–09/03/2031 (Thứ Bảy, Chủ nhật), 15/03/2031–16/03/2031 (Thứ Bảy, Chủ nhật). Hạn: hết ngày 17/03/2031. Lưu ý: lịch ngày nghỉ trong khoảng này chưa được xác nhận nên hạn có thể thay đổi.",
+			want: "Tiếp công dân: trả lời trong 10 ngày làm việc kể từ ngày nhận (Luật Tiếp công dân 2013, Điều 28(1)). Nhận 03/03/2031 (thời hạn tính từ ngày tiếp theo, Bộ luật Dân sự 2015, Điều 147(2)); ngày làm việc thứ 10 là 17/03/2031, không tính các ngày nghỉ: 08/03/2031–09/03/2031 (Thứ Bảy, Chủ nhật), 15/03/2031–16/03/2031 (Thứ Bảy, Chủ nhật). Hạn: 24:00 ngày 17/03/2031. Lưu ý: lịch ngày nghỉ trong khoảng này chưa được xác nhận nên hạn có thể thay đổi.",
 		},
 	}
 	for _, tt := range tests {
@@ -167,7 +167,7 @@ func TestExplainEveryRule(t *testing.T) {
 		// Accepted 23/07/2026, 30 days: the last day is the working Saturday
 		// 22/08, which does not roll forward.
 		{Request{RuleID: ComplaintResolve, StartDate: d("2026-07-23")}, want{
-			vi: []string{"ngày cuối thời hạn là 22/08/2026 (ngày làm việc bù, nên không chuyển)", "Hạn: hết ngày 22/08/2026"},
+			vi: []string{"ngày cuối thời hạn là 22/08/2026 (ngày làm việc bù, nên không chuyển)", "Hạn: 24:00 ngày 22/08/2026"},
 			en: []string{"the last day of the period is 22 August 2026 (a make-up working day, so it does not move)"}}},
 		{Request{RuleID: ComplaintResolve, StartDate: d("2026-07-23"), Round: 2, Complexity: Complex, Remote: true}, want{
 			vi: []string{"Khiếu nại lần hai (vụ việc phức tạp, vùng sâu, vùng xa)", "Luật Khiếu nại 2011, Điều 37"},
@@ -175,7 +175,7 @@ func TestExplainEveryRule(t *testing.T) {
 		// Thời hiệu: 90 days from learning of the decision on 01/08/2026
 		// end Fri 30/10; a second complaint, 30 days (45 remote).
 		{Request{RuleID: ComplaintFiling, StartDate: d("2026-08-01")}, want{
-			vi: []string{"Khiếu nại lần đầu: nộp đơn khiếu nại trong 90 ngày kể từ ngày nhận được hoặc biết được quyết định bị khiếu nại (Luật Khiếu nại 2011, Điều 9)", "Hạn: hết ngày 30/10/2026"},
+			vi: []string{"Khiếu nại lần đầu: nộp đơn khiếu nại trong 90 ngày kể từ ngày nhận được hoặc biết được quyết định bị khiếu nại (Luật Khiếu nại 2011, Điều 9)", "Hạn: 24:00 ngày 30/10/2026"},
 			en: []string{"First complaint: file the complaint within 90 days from the day the contested decision was received or learned of (Law on Complaints 2011, Art. 9)", "Due: end of 30 October 2026"}}},
 		{Request{RuleID: ComplaintFiling, StartDate: d("2026-10-01"), Round: 2, Remote: true}, want{
 			vi: []string{"Khiếu nại lần hai (vùng sâu, vùng xa): nộp đơn khiếu nại trong 45 ngày", "Luật Khiếu nại 2011, Điều 33", "16/11/2026"},
@@ -183,17 +183,17 @@ func TestExplainEveryRule(t *testing.T) {
 		// A disciplinary complaint received Thu 18/06/2026, before NĐ
 		// 155/2026: Art. 50's 10 days end Sun 28/06, so Mon 29/06.
 		{Request{RuleID: DisciplineAccept, StartDate: d("2026-06-18")}, want{
-			vi: []string{"Khiếu nại quyết định kỷ luật lần đầu: thụ lý trong 10 ngày kể từ ngày nhận (Luật Khiếu nại 2011, Điều 50)", "Áp dụng quy định trước ngày 01/07/2026", "Hạn: hết ngày 29/06/2026"},
+			vi: []string{"Khiếu nại quyết định kỷ luật lần đầu: thụ lý trong 10 ngày kể từ ngày nhận (Luật Khiếu nại 2011, Điều 50)", "Áp dụng quy định trước ngày 01/07/2026", "Hạn: 24:00 ngày 29/06/2026"},
 			en: []string{"First complaint against a disciplinary decision: accept within 10 days from receipt (Law on Complaints 2011, Art. 50)", "Due: end of 29 June 2026"}}},
 		// Received Thu 20/08/2026: NĐ 155/2026's 7 working days, counting
 		// the make-up Saturday 22/08: Fri 28/08.
 		{Request{RuleID: DisciplineAccept, StartDate: d("2026-08-20")}, want{
-			vi: []string{"thụ lý trong 7 ngày làm việc kể từ ngày nhận (Nghị định 155/2026/NĐ-CP, Điều 10", "quyết định kỷ luật cán bộ, công chức", "Hạn: hết ngày 28/08/2026"},
-			en: []string{"accept within 7 working days from receipt (Decree 155/2026/ND-CP, Art. 10", "Due: end of 28 August 2026"}}},
+			vi: []string{"thụ lý trong 7 ngày làm việc kể từ ngày nhận, theo Nghị định 155/2026/NĐ-CP, Điều 10", "quyết định kỷ luật cán bộ, công chức", "Hạn: 24:00 ngày 28/08/2026"},
+			en: []string{"accept within 7 working days from receipt, under Decree 155/2026/ND-CP, Art. 10", "Due: end of 28 August 2026"}}},
 		// Accepted 23/07/2026, second round, complex: Art. 50 gives both
 		// rounds 45 days, to Sun 06/09, rolled to Mon 07/09.
 		{Request{RuleID: DisciplineResolve, StartDate: d("2026-07-23"), Round: 2, Complexity: Complex}, want{
-			vi: []string{"Khiếu nại quyết định kỷ luật lần hai (vụ việc phức tạp): giải quyết trong 45 ngày kể từ ngày thụ lý (Luật Khiếu nại 2011, Điều 50)", "Hạn: hết ngày 07/09/2026"},
+			vi: []string{"Khiếu nại quyết định kỷ luật lần hai (vụ việc phức tạp): giải quyết trong 45 ngày kể từ ngày thụ lý (Luật Khiếu nại 2011, Điều 50)", "Hạn: 24:00 ngày 07/09/2026"},
 			en: []string{"Second complaint against a disciplinary decision (complex case): resolve within 45 days from acceptance (Law on Complaints 2011, Art. 50)", "Due: end of 7 September 2026"}}},
 		{Request{RuleID: DenunciationInitial, StartDate: d("2026-02-12")}, want{
 			vi: []string{"Luật Tố cáo 2018, Điều 24(1)", "14/02/2026–22/02/2026 (Tết Nguyên đán)"},
@@ -207,47 +207,47 @@ func TestExplainEveryRule(t *testing.T) {
 		// Accepted Thu 20/08/2026: Fri 21, the working Saturday 22/08, Mon
 		// 24 to Wed 26/08.
 		{Request{RuleID: DenunciationNotify, StartDate: d("2026-08-20")}, want{
-			vi: []string{"Tố cáo: thông báo cho người tố cáo và người bị tố cáo trong 5 ngày làm việc kể từ ngày ra quyết định thụ lý (Luật Tố cáo 2018, Điều 29(3); Nghị định 31/2019/NĐ-CP, Điều 9(2))", "Hạn: hết ngày 26/08/2026"},
+			vi: []string{"Tố cáo: thông báo cho người tố cáo và người bị tố cáo trong 5 ngày làm việc kể từ ngày ra quyết định thụ lý (Luật Tố cáo 2018, Điều 29(3); Nghị định 31/2019/NĐ-CP, Điều 9(2))", "Hạn: 24:00 ngày 26/08/2026"},
 			en: []string{"Denunciation: notify the denouncer and the person denounced within 5 working days from the acceptance decision (Law on Denunciations 2018, Art. 29(3); Decree 31/2019/ND-CP, Art. 9(2))", "Due: end of 26 August 2026"}}},
 		// Suspended Thu 27/08/2026: Fri 28, then the National Day break,
 		// Thu 03 and Fri 04/09.
 		{Request{RuleID: SuspensionSend, StartDate: d("2026-08-27")}, want{
-			vi: []string{"gửi quyết định tạm đình chỉ trong 3 ngày làm việc kể từ ngày ban hành quyết định tạm đình chỉ", "Điều 28b(1)", "Hạn: hết ngày 04/09/2026"},
+			vi: []string{"gửi quyết định tạm đình chỉ trong 3 ngày làm việc kể từ ngày ban hành quyết định tạm đình chỉ", "Điều 28b(1)", "Hạn: 24:00 ngày 04/09/2026"},
 			en: []string{"send the suspension decision within 3 working days from the suspension decision", "Art. 28b(1)", "Due: end of 4 September 2026"}}},
 		// Concluded Mon 02/11/2026: 7 working days, Wed 11/11.
 		{Request{RuleID: DenunciationPublish, StartDate: d("2026-11-02")}, want{
-			vi: []string{"Tố cáo: công khai kết luận nội dung tố cáo trong 7 ngày làm việc kể từ ngày ban hành kết luận nội dung tố cáo (Luật Tố cáo 2018, Điều 40)", "Hạn: hết ngày 11/11/2026"},
+			vi: []string{"Tố cáo: công khai kết luận nội dung tố cáo trong 7 ngày làm việc kể từ ngày ban hành kết luận nội dung tố cáo (Luật Tố cáo 2018, Điều 40)", "Hạn: 24:00 ngày 11/11/2026"},
 			en: []string{"Denunciation: publish the conclusion on the denunciation within 7 working days from the conclusion on the denunciation (Law on Denunciations 2018, Art. 40)", "Due: end of 11 November 2026"}}},
 		// Asked Fri 28/08/2026: the National Day break runs 29/08-02/09,
 		// so Thu 03, Fri 04, Mon 07, Tue 08, Wed 09/09.
 		{Request{RuleID: DenunciationReport, StartDate: d("2026-08-28")}, want{
-			vi: []string{"Tố cáo: báo cáo cơ quan cấp trên về việc giải quyết tố cáo quá hạn trong 5 ngày làm việc kể từ ngày nhận yêu cầu báo cáo của cơ quan cấp trên (Luật Tố cáo 2018, Điều 38)", "Hạn: hết ngày 09/09/2026"},
+			vi: []string{"Tố cáo: báo cáo cơ quan cấp trên về việc giải quyết tố cáo quá hạn trong 5 ngày làm việc kể từ ngày nhận yêu cầu báo cáo của cơ quan cấp trên (Luật Tố cáo 2018, Điều 38)", "Hạn: 24:00 ngày 09/09/2026"},
 			en: []string{"Denunciation: report to the superior on the overdue denunciation within 5 working days from the superior's request for a report (Law on Denunciations 2018, Art. 38)", "Due: end of 9 September 2026"}}},
 		// Resolved Mon 02/11/2026: 7 working days, Wed 11/11.
 		{Request{RuleID: ElectedReportBack, StartDate: d("2026-11-02")}, want{
-			vi: []string{"Tiếp công dân: báo cáo kết quả giải quyết cho cơ quan, đại biểu dân cử đã chuyển đơn trong 7 ngày làm việc kể từ ngày có kết quả giải quyết (Luật Tiếp công dân 2013, Điều 27(2))", "Hạn: hết ngày 11/11/2026"},
+			vi: []string{"Tiếp công dân: báo cáo kết quả giải quyết cho cơ quan, đại biểu dân cử đã chuyển đơn trong 7 ngày làm việc kể từ ngày có kết quả giải quyết (Luật Tiếp công dân 2013, Điều 27(2))", "Hạn: 24:00 ngày 11/11/2026"},
 			en: []string{"report the result to the elected body or deputy that forwarded the case within 7 working days from the resolution (Law on Citizen Reception 2013, Art. 27(2))", "Due: end of 11 November 2026"}}},
 		// Refused Thu 27/08/2026: Fri 28, then the National Day break,
 		// Thu 03 and Fri 04/09.
 		{Request{RuleID: ReceptionRefusal, StartDate: d("2026-08-27")}, want{
-			vi: []string{"Tiếp công dân: ra thông báo từ chối tiếp công dân bằng văn bản trong 3 ngày làm việc kể từ ngày từ chối tiếp (Nghị định 154/2026/NĐ-CP, Điều 4(3) (Mẫu số 01/TCD))", "Hạn: hết ngày 04/09/2026"},
+			vi: []string{"Tiếp công dân: ra thông báo từ chối tiếp công dân bằng văn bản trong 3 ngày làm việc kể từ ngày từ chối tiếp (Nghị định 154/2026/NĐ-CP, Điều 4(3) (Mẫu số 01/TCD))", "Hạn: 24:00 ngày 04/09/2026"},
 			en: []string{"issue the written notice refusing reception within 3 working days from the refusal (Decree 154/2026/ND-CP, Art. 4(3) (Form 01/TCD))", "Due: end of 4 September 2026"}}},
 		// Dialogue Mon 07/09/2026: the 5th day before is Wed 02/09, the
 		// National Day; the notice is due the working day before the
 		// break, Fri 28/08.
 		{Request{RuleID: DialogueNotice, StartDate: d("2026-09-07"), Round: 2}, want{
 			vi: []string{"Khiếu nại lần hai: gửi văn bản thông báo về việc tổ chức đối thoại trước ngày đối thoại ít nhất 5 ngày (Nghị định 124/2020/NĐ-CP, Điều 28(1) (sửa đổi bởi Nghị định 155/2026/NĐ-CP, Điều 11))",
-				"Ngày đối thoại 07/09/2026 (đếm lùi", "tính lùi 5 ngày là ngày 02/09/2026, là ngày nghỉ (Quốc khánh) nên lùi về ngày làm việc liền trước 28/08/2026", "Hạn: hết ngày 28/08/2026"},
+				"Ngày đối thoại 07/09/2026 (đếm lùi", "tính lùi 5 ngày là ngày 02/09/2026, là ngày nghỉ (Quốc khánh) nên lùi về ngày làm việc liền trước 28/08/2026", "Hạn: 24:00 ngày 28/08/2026"},
 			en: []string{"Second complaint: send the written notice of the dialogue at least 5 days before the dialogue (Decree 124/2020/ND-CP, Art. 28(1) (as amended by Decree 155/2026/ND-CP, Art. 11))",
 				"Dialogue on 7 September 2026 (counted backwards", "5 days back is 2 September 2026, which is a day off (National Day), so the period ends on the working day before, 28 August 2026", "Due: end of 28 August 2026"}}},
 		// Art. 48: a disciplinary decision received Mon 02/11/2026 may be
 		// complained of until Tue 17/11; a second complaint 10 days from
 		// the first-round decision, 30 for a dismissal.
 		{Request{RuleID: DisciplineFiling, StartDate: d("2026-11-02")}, want{
-			vi: []string{"nộp đơn khiếu nại trong 15 ngày", "Luật Khiếu nại 2011, Điều 48", "Hạn: hết ngày 17/11/2026"},
+			vi: []string{"nộp đơn khiếu nại trong 15 ngày", "Luật Khiếu nại 2011, Điều 48", "Hạn: 24:00 ngày 17/11/2026"},
 			en: []string{"file the complaint within 15 days", "Law on Complaints 2011, Art. 48", "Due: end of 17 November 2026"}}},
 		{Request{RuleID: DismissalFiling, StartDate: d("2026-11-02"), Round: 2}, want{
-			vi: []string{"trong 30 ngày", "Luật Khiếu nại 2011, Điều 48 (kỷ luật buộc thôi việc)", "Hạn: hết ngày 02/12/2026"},
+			vi: []string{"trong 30 ngày", "Luật Khiếu nại 2011, Điều 48 (kỷ luật buộc thôi việc)", "Hạn: 24:00 ngày 02/12/2026"},
 			en: []string{"within 30 days", "Law on Complaints 2011, Art. 48 (dismissal)", "Due: end of 2 December 2026"}}},
 		{Request{RuleID: ReceptionAnswer, StartDate: d("2026-03-02")}, want{
 			vi: []string{"Luật Tiếp công dân 2013, Điều 28(1)"},

@@ -139,7 +139,7 @@ func TestTrailSentences(t *testing.T) {
 		petition.EventTerminated:          {note: "Đình chỉ theo quyết định 5", wantVI: []string{"Đình chỉ giải quyết"}, wantEN: []string{"Terminated"}},
 		petition.EventFollowUp:            {note: "follow_up:SXD-2026-000013", wantVI: []string{"Hồ sơ tiếp theo của SXD-2026-000013"}, wantEN: []string{"Follow-up of SXD-2026-000013"}},
 		petition.EventDueMoved:            {note: "24:00 18/12/2026 → 24:00 21/12/2026. Lịch làm việc năm 2026 được sửa.", dueAt: &due, wantVI: []string{"Hạn được tính lại"}, wantEN: []string{"Due time computed again"}},
-		petition.EventLate:                {note: petition.LateNote("answer", 42, due), wantVI: []string{"Bước “Giải quyết, trả lời” quá hạn (hạn 24:00", "18/12/2026"}, wantEN: []string{"The step “Resolve and answer” went late", "18/12/2026"}},
+		petition.EventLate:                {note: petition.LateNote("answer", 42, due), wantVI: []string{"Bước “Giải quyết, trả lời” quá hạn (hạn 24:00", "18/12/2026"}, wantEN: []string{"The step “Resolve and answer” went late", "end of 18 December 2026"}},
 		petition.EventEscalated:           {note: petition.LateNote("process", 7, due), wantVI: []string{"Bước “Xử lý đơn” quá hạn kéo dài", "Lãnh đạo Sở"}, wantEN: []string{"“Process the letter” has been late for long", "leadership"}},
 		petition.EventPartiesNotified:     {note: "1/TB — đã gửi", wantVI: []string{"Đã thông báo thụ lý"}, wantEN: []string{"notified of the acceptance"}},
 		petition.EventSuspensionSent:      {note: "2/CV", wantVI: []string{"Đã gửi quyết định tạm đình chỉ"}, wantEN: []string{"suspension decision was sent"}},

@@ -4,11 +4,15 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/phucdap/phucdap/internal/calendar"
+	"github.com/phucdap/phucdap/internal/caseclock"
 	"github.com/phucdap/phucdap/internal/fault"
 	"github.com/phucdap/phucdap/internal/i18n"
 	"github.com/phucdap/phucdap/internal/petition"
@@ -34,19 +38,93 @@ func TestTimeIn(t *testing.T) {
 		location *time.Location
 	}{
 		{"the end of a day is 24:00 of that day, not 00:00 of the next",
-			time.Date(2026, 12, 19, 0, 0, 0, 0, hanoi), "24:00 ngày 18/12/2026", "end of 18/12/2026", hanoi},
+			time.Date(2026, 12, 19, 0, 0, 0, 0, hanoi), "24:00 ngày 18/12/2026", "end of 18 December 2026", hanoi},
 		{"the end of a day in Hà Nội, given in UTC",
-			time.Date(2026, 12, 18, 17, 0, 0, 0, time.UTC), "24:00 ngày 18/12/2026", "end of 18/12/2026", hanoi},
+			time.Date(2026, 12, 18, 17, 0, 0, 0, time.UTC), "24:00 ngày 18/12/2026", "end of 18 December 2026", hanoi},
+		{"the end of the year",
+			time.Date(2027, 1, 1, 0, 0, 0, 0, hanoi), "24:00 ngày 31/12/2026", "end of 31 December 2026", hanoi},
+		{"the end of the last day of February",
+			time.Date(2027, 3, 1, 0, 0, 0, 0, hanoi), "24:00 ngày 28/02/2027", "end of 28 February 2027", hanoi},
 		{"any other instant is hour and date",
-			time.Date(2026, 12, 18, 8, 5, 0, 0, time.UTC), "15:05 18/12/2026", "15:05 18/12/2026", hanoi},
+			time.Date(2026, 12, 18, 8, 5, 0, 0, time.UTC), "15:05 ngày 18/12/2026", "15:05, 18 December 2026", hanoi},
 		{"midnight UTC is not the end of a day in Hà Nội",
-			time.Date(2026, 12, 19, 0, 0, 0, 0, time.UTC), "07:00 19/12/2026", "07:00 19/12/2026", hanoi},
+			time.Date(2026, 12, 19, 0, 0, 0, 0, time.UTC), "07:00 ngày 19/12/2026", "07:00, 19 December 2026", hanoi},
 	} {
 		for lang, want := range map[string]string{i18n.VI: tc.vi, i18n.EN: tc.en} {
 			if got := TimeIn(tc.at, tc.location, lang, cat); got != want {
 				t.Errorf("%s (%s): got %q, want %q", tc.name, lang, got, want)
 			}
 		}
+		// Notes stored in Vietnamese (a due time computed again) and
+		// callers given no wording use caseclock.DueText: the same words.
+		if got := caseclock.DueText(tc.at, tc.location); got != tc.vi {
+			t.Errorf("%s: caseclock.DueText %q, TimeIn %q", tc.name, got, tc.vi)
+		}
+	}
+}
+
+// The old wordings of a due time never come back: "00:00" of the next day,
+// "24:00" without "ngày", a Vietnamese date in English.
+func TestTimeInNeverOldWording(t *testing.T) {
+	cat := catalog(t)
+	old := regexp.MustCompile(`00:00 \d|24:00 \d|end of \d{2}/|\d{2}/\d{2}/\d{4}.*[A-Za-z]{3,}|hết ngày`)
+	enDate := regexp.MustCompile(`\d{1,2}/\d{1,2}`)
+	for d := time.Date(2026, 12, 1, 0, 0, 0, 0, hanoi); d.Year() < 2028; d = d.Add(7*time.Hour + 13*time.Minute) {
+		vi, en := TimeIn(d, hanoi, i18n.VI, cat), TimeIn(d, hanoi, i18n.EN, cat)
+		if old.MatchString(vi) || old.MatchString(en) || enDate.MatchString(en) {
+			t.Fatalf("%v: %q / %q", d, vi, en)
+		}
+	}
+}
+
+func TestDateWording(t *testing.T) {
+	d := calendar.MustDate("2026-12-08")
+	for _, tc := range []struct {
+		name, got, want string
+	}{
+		{"day vi", Date(d, i18n.VI), "08/12/2026"},
+		{"day en", Date(d, i18n.EN), "8 December 2026"},
+		{"an unknown language is Vietnamese", Date(d, "fr"), "08/12/2026"},
+		{"month vi", Month(d, i18n.VI), "12/2026"},
+		{"month en", Month(d, i18n.EN), "December 2026"},
+		{"period vi", Period(calendar.MustDate("2026-12-01"), calendar.MustDate("2026-12-31"), i18n.VI), "01/12/2026 – 31/12/2026"},
+		{"period en", Period(calendar.MustDate("2026-12-01"), calendar.MustDate("2026-12-31"), i18n.EN), "1–31 December 2026"},
+		{"one day vi", Period(d, d, i18n.VI), "08/12/2026"},
+		{"day of an instant, in Hà Nội", DateOf(time.Date(2026, 12, 7, 17, 30, 0, 0, time.UTC), hanoi, i18n.VI), "08/12/2026"},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.name, tc.got, tc.want)
+		}
+	}
+}
+
+// A due time is named by what it is for: a denunciation's first seven
+// working days are its initial processing, not its answer.
+func TestDueAndClockLabels(t *testing.T) {
+	cat := catalog(t)
+	for _, tc := range []struct {
+		lang, rule, due, clock string
+	}{
+		{i18n.VI, "denunciation.initial", "Hạn xử lý ban đầu", "Xử lý ban đầu tố cáo"},
+		{i18n.EN, "denunciation.initial", "Initial processing due", "Initial processing of the denunciation"},
+		{i18n.VI, "pakn.answer", "Hạn trả lời", "Xử lý đơn"},
+		{i18n.VI, "complaint.accept", "Hạn xem xét thụ lý", "Xử lý đơn"},
+		{i18n.VI, "no.such.rule", "Hạn trả lời", "Xử lý đơn"},
+	} {
+		if got := DueLabel(cat, tc.lang, tc.rule); got != tc.due {
+			t.Errorf("DueLabel(%s, %s) = %q, want %q", tc.lang, tc.rule, got, tc.due)
+		}
+		if got := ClockLabel(cat, tc.lang, "process", tc.rule); got != tc.clock {
+			t.Errorf("ClockLabel(%s, process, %s) = %q, want %q", tc.lang, tc.rule, got, tc.clock)
+		}
+		for _, s := range []string{DueLabel(cat, tc.lang, tc.rule)} {
+			if tc.rule == "denunciation.initial" && (strings.Contains(strings.ToLower(s), "trả lời") || strings.Contains(strings.ToLower(s), "answer")) {
+				t.Errorf("a denunciation's initial processing is called %q", s)
+			}
+		}
+	}
+	if got := ClockLabel(cat, i18n.VI, "duty", "denunciation.notify"); got != cat.T(i18n.VI, "rule.denunciation.notify", nil) {
+		t.Errorf("a duty is named by its rule: %q", got)
 	}
 }
 
@@ -88,7 +166,7 @@ func TestEventText(t *testing.T) {
 		{"the new due time of an extension, as the law reads it",
 			petition.Event{Kind: petition.EventExtended, Public: true, Note: "vụ việc phức tạp", DueAt: &due},
 			"Gia hạn giải quyết đến 24:00 ngày 18/12/2026. Lý do: vụ việc phức tạp",
-			"Extended to end of 18/12/2026. Reason: vụ việc phức tạp"},
+			"Extended to end of 18 December 2026. Reason: vụ việc phức tạp"},
 	} {
 		for lang, want := range map[string]string{i18n.VI: tc.vi, i18n.EN: tc.en} {
 			if got := EventText(cat, lang, tc.event, hanoi); got != want {
@@ -163,12 +241,20 @@ func TestMoment(t *testing.T) {
 		{time.Date(2026, 12, 18, 17, 0, 0, 0, time.UTC), "00:00 19/12/2026", "00:00:00 19/12/2026"},
 		{time.Date(2026, 12, 18, 8, 5, 9, 0, time.UTC), "15:05 18/12/2026", "15:05:09 18/12/2026"},
 	} {
-		if got := Moment(tc.at, hanoi); got != tc.minute {
+		if got := Moment(tc.at, hanoi, i18n.VI); got != tc.minute {
 			t.Errorf("Moment(%v) = %q, want %q", tc.at, got, tc.minute)
 		}
-		if got := MomentSeconds(tc.at, hanoi); got != tc.second {
+		if got := MomentSeconds(tc.at, hanoi, i18n.VI); got != tc.second {
 			t.Errorf("MomentSeconds(%v) = %q, want %q", tc.at, got, tc.second)
 		}
+	}
+	// English words the day as every English page does.
+	at := time.Date(2026, 12, 18, 8, 5, 9, 0, time.UTC)
+	if got := Moment(at, hanoi, i18n.EN); got != "15:05, 18 December 2026" {
+		t.Errorf("Moment en: %q", got)
+	}
+	if got := MomentSeconds(at, hanoi, i18n.EN); got != "15:05:09, 18 December 2026" {
+		t.Errorf("MomentSeconds en: %q", got)
 	}
 }
 

@@ -293,7 +293,7 @@ func TestXLSXReadBack(t *testing.T) {
 		t.Fatalf("case sheet: %v", rows)
 	}
 	if diff := cmp.Diff([]string{"1", "SXD-2026-000042", "Phản ánh", "Cổng thông tin", "", "", "Phòng Quản lý xây dựng",
-		"Đường ngõ 4 của ▇▇▇ hỏng, gọi ▇▇▇", "02/11/2026", "", "24:00 16/11/2026", "", "Đúng hạn", "1", "Đã trả lời"}, rows[1]); diff != "" {
+		"Đường ngõ 4 của ▇▇▇ hỏng, gọi ▇▇▇", "02/11/2026", "", "24:00 ngày 16/11/2026", "", "Đúng hạn", "1", "Đã trả lời"}, rows[1]); diff != "" {
 		t.Errorf("case row (-want +got)\n%s", diff)
 	}
 	if rows[2][7] != "▇▇▇" {

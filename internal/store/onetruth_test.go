@@ -294,7 +294,7 @@ func TestMonthFiguresAgreeEverywhere(t *testing.T) {
 			}
 			switch r[1] {
 			case c1: // due 24:00 on 16/11, answered on 10/11
-				if r[10] != "24:00 16/11/2026" || r[12] != "Đúng hạn" {
+				if r[10] != "24:00 ngày 16/11/2026" || r[12] != "Đúng hạn" {
 					t.Errorf("c1 in the XLSX: due %q, on time %q", r[10], r[12])
 				}
 			case c2:

@@ -315,13 +315,15 @@ type receiptData struct {
 	ReceivedAt         string
 	DueAt              string
 	DueWhy             string
-	Replayed           bool
+	// DueLabel says what the due time is for (present.DueLabel).
+	DueLabel string
+	Replayed bool
 }
 
 func (p *Pages) receiptData(lang string, rec petition.Receipt) receiptData {
 	d := receiptData{Code: rec.Code, Secret: rec.Secret, Kind: string(rec.Kind), Replayed: rec.Replayed,
-		ReceivedAt: present.Moment(rec.ReceivedAt, p.Intake.Location),
-		DueWhy:     present.DueExplanation(p.Catalog, lang, rec.Due)}
+		ReceivedAt: present.Moment(rec.ReceivedAt, p.Intake.Location, lang),
+		DueWhy:     present.DueExplanation(p.Catalog, lang, rec.Due), DueLabel: present.DueLabel(p.Catalog, lang, rec.Due.RuleID)}
 	if rec.Due.Computed() {
 		d.DueAt = present.TimeIn(rec.Due.At, p.Intake.Location, lang, p.Catalog)
 	}
@@ -353,7 +355,7 @@ type trackFile struct {
 type trackView struct {
 	Full                                             bool
 	Code, Kind, Topic, Title, Content, Place, Status string
-	ReceivedAt, DueAt, DueWhy                        string
+	ReceivedAt, DueAt, DueWhy, DueLabel              string
 	Timeline                                         []trackEvent
 	Files                                            []trackFile
 	Answer                                           *struct {
@@ -411,11 +413,12 @@ func (p *Pages) showTrack(c echo.Context, ti petition.TrackInput, d *trackData, 
 
 func (p *Pages) trackView(lang string, v *petition.View) *trackView {
 	loc := p.Intake.Location
-	at := func(t time.Time) string { return present.Moment(t, loc) }
+	at := func(t time.Time) string { return present.Moment(t, loc, lang) }
 	c := v.Case
 	tv := &trackView{Code: c.Code, Kind: string(c.Kind), Topic: v.Topic.Name(lang), Title: c.Title, Content: c.Content, Place: c.Place,
 		Status: string(c.Status), ReceivedAt: at(c.ReceivedAt), DueWhy: present.DueExplanation(p.Catalog, lang, c.Due),
-		CanRate: v.CanRate, CanDispute: v.CanDispute, Disputed: v.Disputed, Full: v.Full}
+		DueLabel: present.DueLabel(p.Catalog, lang, c.Due.RuleID),
+		CanRate:  v.CanRate, CanDispute: v.CanDispute, Disputed: v.Disputed, Full: v.Full}
 	if c.Due.Computed() {
 		tv.DueAt = present.TimeIn(c.Due.At, loc, lang, p.Catalog)
 	}

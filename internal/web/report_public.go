@@ -9,7 +9,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/phucdap/phucdap/internal/access/accesshttp"
-	"github.com/phucdap/phucdap/internal/calendar"
 	"github.com/phucdap/phucdap/internal/i18n"
 	"github.com/phucdap/phucdap/internal/present"
 	"github.com/phucdap/phucdap/internal/report"
@@ -85,7 +84,7 @@ func (r *Reports) transparency(c echo.Context) error {
 		return r.Staff.Pages.RenderError(c, http.StatusBadRequest, "invalid", t("report.bad_month"))
 	}
 	today := r.Service.Today()
-	d := transparencyData{Month: key, MonthLabel: month.From.VN()[3:], Prev: monthKey(month.From.AddDays(-1)), ToDate: !month.To.Before(today),
+	d := transparencyData{Month: key, MonthLabel: present.Month(month.From, lang), Prev: monthKey(month.From.AddDays(-1)), ToDate: !month.To.Before(today),
 		JSON: "/api/v1/public/stats?period=" + key, CSV: "/api/v1/public/stats.csv?period=" + key}
 	if next := month.To.AddDays(1); !next.After(today) {
 		d.Next = monthKey(next)
@@ -133,7 +132,7 @@ func (r *Reports) transparency(c echo.Context) error {
 			OpenLate: fig{Text: fmtInt(row.OpenLate, lang)}, Received: fig{Text: fmtInt(row.Received, lang)}})
 	}
 	targetLabel := r.tf(c, "report.chart.target", "Target", d.Target)
-	d.Trend = rateTrend("chart-public-trend", t("report.chart.trend_title"), r.tf(c, "report.chart.trend_desc", "From", trend.Windows[0].Label(), "To", d.MonthLabel),
+	d.Trend = rateTrend("chart-public-trend", t("report.chart.trend_title"), r.tf(c, "report.chart.trend_desc", "From", present.Month(trend.Windows[0].From, lang), "To", d.MonthLabel),
 		pts, target, targetLabel, t("report.chart.no_data"))
 	var bars []barDatum
 	for _, row := range ps.ByTopic {
@@ -180,14 +179,14 @@ func (r *Reports) transparency(c echo.Context) error {
 	loc := r.Service.Location()
 	for _, h := range hits {
 		p := h.Publication
-		v := publicAnswerView{Publication: p, When: calendar.DateOf(p.PublishedAt, loc).VN(), Topic: p.TopicVI,
+		v := publicAnswerView{Publication: p, When: present.DateOf(p.PublishedAt, loc, lang), Topic: p.TopicVI,
 			HTitle: h.Title, HContent: h.Content, HAnswer: h.Answer}
 		if lang == i18n.EN && p.TopicEN != "" {
 			v.Topic = p.TopicEN
 		}
 		d.Answers = append(d.Answers, v)
 	}
-	d.Generated = present.Moment(ps.Report.At, loc)
+	d.Generated = present.Moment(ps.Report.At, loc, lang)
 	if accesshttp.Actor(c).Authenticated() {
 		// The staff bar (a name, a CSRF token) is on the page: not for
 		// shared caches.

@@ -55,7 +55,7 @@ func (r *Reports) dashboard(c echo.Context) error {
 		return r.badRequest(c, err)
 	}
 	today := r.Service.Today()
-	d := dashData{Month: key, MonthLabel: month.From.VN()[3:], From: month.From.String(), To: month.To.String(), SmallN: r.Service.SmallCount(),
+	d := dashData{Month: key, MonthLabel: present.Month(month.From, lang), From: month.From.String(), To: month.To.String(), SmallN: r.Service.SmallCount(),
 		Prev: monthKey(month.From.AddDays(-1)), ToDate: !month.To.Before(today)}
 	if c.QueryParam("export") == "missing" {
 		d.Notice = "report.export_not_found"
@@ -140,7 +140,7 @@ func (r *Reports) dashboard(c echo.Context) error {
 			OpenLate: r.fig(c, row.OpenLate, q(report.FigOpenLate)), Received: r.fig(c, row.Received, q(report.FigReceived))})
 	}
 	targetLabel := r.tf(c, "report.chart.target", "Target", d.Target)
-	d.Trend = rateTrend("chart-trend", t("report.chart.trend_title"), r.tf(c, "report.chart.trend_desc", "From", trend.Windows[0].Label(), "To", d.MonthLabel),
+	d.Trend = rateTrend("chart-trend", t("report.chart.trend_title"), r.tf(c, "report.chart.trend_desc", "From", present.Month(trend.Windows[0].From, lang), "To", d.MonthLabel),
 		pts, target, targetLabel, t("report.chart.no_data"))
 
 	// By unit, worst first; small counts hatched, with their count.
@@ -183,7 +183,7 @@ func (r *Reports) dashboard(c echo.Context) error {
 	d.Plan = r.planView(c, plan, true)
 	d.Unlinked = r.figRow(c, plan.Unlinked, month, report.ByPlanTask)
 	if snap, err := r.Snapshots.LastSnapshot(ctx); err == nil {
-		d.Snapshot = present.Moment(snap.TakenAt, r.Service.Location())
+		d.Snapshot = present.Moment(snap.TakenAt, r.Service.Location(), i18n.LangFrom(ctx))
 	}
 	return r.Staff.render(c, http.StatusOK, "report_dashboard", "report.dashboard.title", d)
 }
@@ -370,7 +370,7 @@ func (r *Reports) cases(c echo.Context) error {
 		if t == nil {
 			return ""
 		}
-		return present.Moment(*t, loc)
+		return present.Moment(*t, loc, i18n.LangFrom(ctx))
 	}
 	// A period ends at 24:00 of its last day: say so, in the words of the
 	// inbox.
@@ -383,9 +383,9 @@ func (r *Reports) cases(c echo.Context) error {
 	d := casesData{Figure: string(q.Figure), FigureLabel: r.t(c)("report.fig." + string(q.Figure)), Total: total, Page: page,
 		Pages: int((total + drillPage - 1) / drillPage)}
 	if !q.Figure.Current() {
-		d.Period = q.Period.From.VN() + " – " + q.Period.To.VN()
+		d.Period = present.Period(q.Period.From, q.Period.To, i18n.LangFrom(ctx))
 	} else {
-		d.Period = r.tf(c, "report.cases.now", "At", present.Moment(r.Service.NowTime(), loc))
+		d.Period = r.tf(c, "report.cases.now", "At", present.Moment(r.Service.NowTime(), loc, i18n.LangFrom(ctx)))
 		if q.Figure == report.FigAge {
 			labels := report.BucketLabels(r.Service.AgeBuckets())
 			if q.Bucket < len(labels) {
@@ -496,7 +496,7 @@ func (r *Reports) exportPage(c echo.Context) error {
 	d.Refresh = info.State == "running" && !d.Stalled
 	if f, err := calendar.ParseDate(info.Params.From); err == nil {
 		if t, err := calendar.ParseDate(info.Params.To); err == nil {
-			d.Period = f.VN() + " – " + t.VN()
+			d.Period = present.Period(f, t, lang)
 		}
 	}
 	if d.Refresh {
@@ -590,14 +590,14 @@ func (r *Reports) renderAnswers(c echo.Context, notice string, errs []string, st
 		return err
 	}
 	today := r.Service.Today()
-	d := answersData{Month: key, MonthLabel: month.From.VN()[3:], Prev: monthKey(month.From.AddDays(-1)), Total: total,
+	d := answersData{Month: key, MonthLabel: present.Month(month.From, lang), Prev: monthKey(month.From.AddDays(-1)), Total: total,
 		CanMark: access.Can(who, access.ActPublicationManage, nil), Notice: notice, Errors: errs}
 	if next := month.To.AddDays(1); !next.After(today) {
 		d.Next = monthKey(next)
 	}
 	loc := r.Service.Location()
 	for _, p := range list {
-		row := answerRow{Publication: p, When: calendar.DateOf(p.PublishedAt, loc).VN(), TopicTxt: p.TopicVI}
+		row := answerRow{Publication: p, When: present.DateOf(p.PublishedAt, loc, lang), TopicTxt: p.TopicVI}
 		if pv := p.Preview; pv != nil {
 			show := access.Can(who, access.ActContactRead, &access.CaseScope{CaseID: p.CaseID, Kind: p.Kind})
 			row.PTitle, row.PContent, row.PAnswer = previewHTML(pv.Title, show), previewHTML(pv.Content, show), previewHTML(pv.Answer, show)
@@ -607,7 +607,7 @@ func (r *Reports) renderAnswers(c echo.Context, notice string, errs []string, st
 			row.TopicTxt = p.TopicEN
 		}
 		if p.MarkedAt != nil {
-			row.Marked = calendar.DateOf(*p.MarkedAt, loc).VN()
+			row.Marked = present.DateOf(*p.MarkedAt, loc, lang)
 		}
 		d.Rows = append(d.Rows, row)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/phucdap/phucdap/internal/access/accesshttp"
 	"github.com/phucdap/phucdap/internal/audit"
 	"github.com/phucdap/phucdap/internal/fault"
+	"github.com/phucdap/phucdap/internal/i18n"
 	"github.com/phucdap/phucdap/internal/present"
 )
 
@@ -45,6 +46,7 @@ func (s *Staff) parseDay(v string) (time.Time, error) {
 
 func (s *Staff) auditPage(c echo.Context) error {
 	ctx := c.Request().Context()
+	lang := i18n.LangFrom(ctx)
 	a := accesshttp.Actor(c)
 	d := auditData{Filter: auditFilter{Actor: strings.TrimSpace(c.QueryParam("actor")), Action: strings.TrimSpace(c.QueryParam("action")),
 		Entity: strings.TrimSpace(c.QueryParam("entity")), From: c.QueryParam("from"), To: c.QueryParam("to")}}
@@ -69,7 +71,7 @@ func (s *Staff) auditPage(c echo.Context) error {
 		return s.render(c, present.Status(err), "audit", "audit.title", d)
 	}
 	for _, r := range rows {
-		d.Rows = append(d.Rows, auditRow{Row: r, When: present.MomentSeconds(r.At, s.Location)})
+		d.Rows = append(d.Rows, auditRow{Row: r, When: present.MomentSeconds(r.At, s.Location, lang)})
 	}
 	if access.Can(a, access.ActAccessLogRead, nil) {
 		d.ShowAcces = true
@@ -78,7 +80,7 @@ func (s *Staff) auditPage(c echo.Context) error {
 			return err
 		}
 		for _, r := range acc {
-			d.Access = append(d.Access, accessRow{IdentityAccess: r, When: present.MomentSeconds(r.At, s.Location)})
+			d.Access = append(d.Access, accessRow{IdentityAccess: r, When: present.MomentSeconds(r.At, s.Location, lang)})
 		}
 	}
 	return s.render(c, http.StatusOK, "audit", "audit.title", d)

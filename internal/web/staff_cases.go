@@ -74,11 +74,11 @@ func (s *Staff) dueText(c echo.Context, t *time.Time) string {
 	return present.TimeIn(*t, s.Location, i18n.LangFrom(c.Request().Context()), s.Pages.Catalog)
 }
 
-func (s *Staff) when(t *time.Time) string {
+func (s *Staff) when(lang string, t *time.Time) string {
 	if t == nil {
 		return ""
 	}
-	return present.Moment(*t, s.Location)
+	return present.Moment(*t, s.Location, lang)
 }
 
 func (s *Staff) inbox(c echo.Context) error { return s.renderInbox(c, nil) }
@@ -135,8 +135,9 @@ func (s *Staff) showInbox(c echo.Context, res *bulkResult, vf *viewForm, status 
 		}
 		d.Choices = unitChoices(units)
 	}
+	lang := i18n.LangFrom(ctx)
 	for _, r := range list {
-		row := inboxRow{CaseRef: r, Urgency: r.UrgencyAt(now, soonUntil), Due: s.dueText(c, r.DueAt), Receive: s.when(&r.ReceivedAt)}
+		row := inboxRow{CaseRef: r, Urgency: r.UrgencyAt(now, soonUntil), Due: s.dueText(c, r.DueAt), Receive: s.when(lang, &r.ReceivedAt)}
 		switch row.Urgency {
 		case access.UrgencyLate:
 			d.Late++
@@ -244,7 +245,7 @@ func (s *Staff) loadCase(c echo.Context) (caseData, error) {
 	if err != nil {
 		return caseData{}, err
 	}
-	d := caseData{File: f, Urgency: f.UrgencyAt(s.Now(), s.SoonUntil(c.Request().Context())), Due: s.dueText(c, f.DueAt), Receive: s.when(&f.ReceivedAt)}
+	d := caseData{File: f, Urgency: f.UrgencyAt(s.Now(), s.SoonUntil(c.Request().Context())), Due: s.dueText(c, f.DueAt), Receive: s.when(i18n.LangFrom(c.Request().Context()), &f.ReceivedAt)}
 	if d.Attachments, err = s.Cases.Attachments(c.Request().Context(), accesshttp.Actor(c), id); err != nil {
 		return caseData{}, err
 	}

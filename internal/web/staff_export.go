@@ -117,7 +117,7 @@ func (s *Staff) inboxExport(format string) echo.HandlerFunc {
 					due = present.TimeIn(*r.DueAt, s.Location, lang, s.Pages.Catalog)
 				}
 				recv := r.ReceivedAt
-				cells := []any{n, r.Code, t("staff.kind." + r.Kind), title, r.LeadUnitName, s.when(&recv), due,
+				cells := []any{n, r.Code, t("staff.kind." + r.Kind), title, r.LeadUnitName, s.when(lang, &recv), due,
 					t("staff.status." + r.Status), flag}
 				if contacts {
 					var who, phone, email string

@@ -90,7 +90,7 @@ type alertInboxData struct {
 }
 
 // when is the moment an alert was raised.
-func (a *Alerts) when(t time.Time) string { return present.Moment(t, a.Location) }
+func (a *Alerts) when(lang string, t time.Time) string { return present.Moment(t, a.Location, lang) }
 
 // due is the due time an alert is about, in the words of the inbox.
 func (a *Alerts) due(t time.Time, lang string) string {
@@ -117,7 +117,7 @@ func (a *Alerts) inbox(c echo.Context) error {
 	}
 	d := alertInboxData{}
 	for _, al := range list {
-		r := alertItem{Alert: al, KindKey: kindKey(al.Kind), Base: strings.TrimPrefix(kindKey(al.Kind), "alerts.kind."), Unread: al.ReadAt == nil, When: a.when(al.CreatedAt), Due: a.due(al.Payload.DueAt, lang),
+		r := alertItem{Alert: al, KindKey: kindKey(al.Kind), Base: strings.TrimPrefix(kindKey(al.Kind), "alerts.kind."), Unread: al.ReadAt == nil, When: a.when(lang, al.CreatedAt), Due: a.due(al.Payload.DueAt, lang),
 			Topic: al.Payload.Topic(lang), Unit: al.Payload.Unit(lang), CaseKind: alert.CaseKindName(lang, al.Payload.CaseKind)}
 		if r.Unread {
 			d.Unread++
@@ -187,6 +187,7 @@ type deadRow struct {
 
 func (a *Alerts) jobsData(c echo.Context) (jobsData, error) {
 	ctx := c.Request().Context()
+	lang := i18n.LangFrom(ctx)
 	st, err := a.Scheduler.Status(ctx)
 	if err != nil {
 		return jobsData{}, err
@@ -198,15 +199,15 @@ func (a *Alerts) jobsData(c echo.Context) (jobsData, error) {
 			d.Scheduled = true
 		}
 		if !s.Next.IsZero() {
-			r.Next = a.fmtSec(s.Next)
+			r.Next = a.fmtSec(lang, s.Next)
 		}
 		if s.Last != nil {
-			r.LastAt = a.fmtSec(s.Last.StartedAt)
+			r.LastAt = a.fmtSec(lang, s.Last.StartedAt)
 			r.LastDur = s.Last.Duration.Round(time.Millisecond).String()
 			r.LastCnt = s.Last.Counts.String()
 		}
 		for _, f := range s.Failures {
-			r.Failures = append(r.Failures, failureRow{When: a.fmtSec(f.StartedAt), Error: f.Error})
+			r.Failures = append(r.Failures, failureRow{When: a.fmtSec(lang, f.StartedAt), Error: f.Error})
 		}
 		d.Jobs = append(d.Jobs, r)
 	}
@@ -215,12 +216,14 @@ func (a *Alerts) jobsData(c echo.Context) (jobsData, error) {
 		return d, err
 	}
 	for _, m := range dead {
-		d.Dead = append(d.Dead, deadRow{DeadMessage: m, When: a.fmtSec(m.UpdatedAt)})
+		d.Dead = append(d.Dead, deadRow{DeadMessage: m, When: a.fmtSec(lang, m.UpdatedAt)})
 	}
 	return d, nil
 }
 
-func (a *Alerts) fmtSec(t time.Time) string { return present.MomentSeconds(t, a.Location) }
+func (a *Alerts) fmtSec(lang string, t time.Time) string {
+	return present.MomentSeconds(t, a.Location, lang)
+}
 
 func (a *Alerts) jobsPage(c echo.Context) error {
 	d, err := a.jobsData(c)
@@ -296,7 +299,7 @@ func (a *Alerts) runPage(c echo.Context) error {
 		return fault.New(fault.NotFound, "page.not_found")
 	}
 	d := jobRunData{Run: *run, DescKey: "jobs.desc." + run.Job, Percent: run.Percent(), Done: fmtInt(run.Progress.Done, lang),
-		Total: fmtInt(run.Progress.Total, lang), Started: a.fmtSec(run.StartedAt), Counts: run.Counts.String(), Again: c.QueryParam("again") != "",
+		Total: fmtInt(run.Progress.Total, lang), Started: a.fmtSec(lang, run.StartedAt), Counts: run.Counts.String(), Again: c.QueryParam("again") != "",
 		Refresh: run.Outcome == jobs.Running}
 	if run.FinishedAt != nil {
 		d.Duration = run.Duration.Round(time.Millisecond).String()

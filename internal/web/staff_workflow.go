@@ -316,9 +316,11 @@ func unitChoices(units []org.Unit) []unitChoiceGroup {
 
 type wfClock struct {
 	Kind, Rule, Unit, Started, Due, Closed, State, Explanation string
-	OnTime                                                     *bool
-	Extensions                                                 int
-	Late                                                       bool
+	// Label names the step (present.ClockLabel).
+	Label      string
+	OnTime     *bool
+	Extensions int
+	Late       bool
 }
 
 type wfAnswer struct {
@@ -403,7 +405,7 @@ func (s *Staff) caseWorkflow(c echo.Context, id int64) (*caseWorkflow, error) {
 	st := v.State
 	w := &caseWorkflow{State: st, Allowed: map[string]bool{}, MayDecide: v.MayDecideExtension, Kinds: petition.Kinds,
 		Reasons: petition.IneligibleReasons, Criteria: petition.ComplexityCriteria, Grounds: petition.WithdrawalGrounds,
-		Today: calendar.DateOf(s.Now(), s.Location).String(), Received: s.when(&st.ReceivedAt), Parent: st.Parent, Children: st.Children,
+		Today: calendar.DateOf(s.Now(), s.Location).String(), Received: s.when(lang, &st.ReceivedAt), Parent: st.Parent, Children: st.Children,
 		ProposedCoord: map[string]bool{}}
 	for _, a := range v.Allowed {
 		w.Allowed[string(a)], w.Any = true, true
@@ -462,9 +464,9 @@ func (s *Staff) caseWorkflow(c echo.Context, id int64) (*caseWorkflow, error) {
 	}
 	now := s.Now()
 	for _, k := range st.Clocks {
-		wc := wfClock{Kind: string(k.Kind), Rule: k.RuleID, Unit: byID[k.UnitID].Name, Started: s.when(&k.StartedAt), Due: s.when(k.DueAt),
-			Closed: s.when(k.ClosedAt), State: string(k.State), OnTime: k.OnTime, Extensions: k.Extensions, Late: k.LateAt(now),
-			Explanation: k.ExplanationVI}
+		wc := wfClock{Kind: string(k.Kind), Rule: k.RuleID, Unit: byID[k.UnitID].Name, Started: s.when(lang, &k.StartedAt), Due: s.when(lang, k.DueAt),
+			Closed: s.when(lang, k.ClosedAt), State: string(k.State), OnTime: k.OnTime, Extensions: k.Extensions, Late: k.LateAt(now),
+			Explanation: k.ExplanationVI, Label: present.ClockLabel(s.Pages.Catalog, lang, string(k.Kind), k.RuleID)}
 		if lang == i18n.EN && k.ExplanationEN != "" {
 			wc.Explanation = k.ExplanationEN
 		}
@@ -474,7 +476,7 @@ func (s *Staff) caseWorkflow(c echo.Context, id int64) (*caseWorkflow, error) {
 		w.Clocks = append(w.Clocks, wc)
 	}
 	for _, a := range st.Answers {
-		wa := wfAnswer{AnswerState: a, Created: s.when(&a.CreatedAt), Published: s.when(a.PublishedAt),
+		wa := wfAnswer{AnswerState: a, Created: s.when(lang, &a.CreatedAt), Published: s.when(lang, a.PublishedAt),
 			Draft: a.PublishedAt == nil && a.SupersededAt == nil}
 		w.Answers = append(w.Answers, wa)
 		if wa.Draft {
@@ -483,10 +485,10 @@ func (s *Staff) caseWorkflow(c echo.Context, id int64) (*caseWorkflow, error) {
 		}
 	}
 	for _, ct := range st.Contributions {
-		w.Contributions = append(w.Contributions, wfContribution{Unit: byID[ct.UnitID].Name, Body: ct.Body, Author: ct.AuthorLabel, At: s.when(&ct.CreatedAt)})
+		w.Contributions = append(w.Contributions, wfContribution{Unit: byID[ct.UnitID].Name, Body: ct.Body, Author: ct.AuthorLabel, At: s.when(lang, &ct.CreatedAt)})
 	}
 	for _, x := range st.Extensions {
-		wx := wfExtension{ExtensionState: x, Requested: s.when(&x.RequestedAt), Decided: s.when(x.DecidedAt), DueAfter: s.when(x.DueAfter)}
+		wx := wfExtension{ExtensionState: x, Requested: s.when(lang, &x.RequestedAt), Decided: s.when(lang, x.DecidedAt), DueAfter: s.dueText(c, x.DueAfter)}
 		w.Extensions = append(w.Extensions, wx)
 		if x.State == "pending" {
 			p := wx
@@ -506,10 +508,10 @@ func (s *Staff) caseWorkflow(c echo.Context, id int64) (*caseWorkflow, error) {
 	w.DialogueBlocks = st.DialogueRequired() && !st.DialogueSettled() && st.Status.Working()
 	for _, r := range st.Dialogues {
 		w.Dialogues = append(w.Dialogues, wfDialogue{Scheduled: r.Action == petition.ActScheduleDialogue, On: r.On.String(), Time: r.Time,
-			Place: r.Place, Participants: r.Participants, Outcome: r.Outcome, Ref: r.Ref, Note: r.Note, At: s.when(&r.At)})
+			Place: r.Place, Participants: r.Participants, Outcome: r.Outcome, Ref: r.Ref, Note: r.Note, At: s.when(lang, &r.At)})
 	}
 	for _, e := range v.History {
-		w.History = append(w.History, wfEvent{At: s.when(&e.CreatedAt), Text: present.StaffEventTextUnits(s.Pages.Catalog, lang, e, s.Location, unitNames),
+		w.History = append(w.History, wfEvent{At: s.when(lang, &e.CreatedAt), Text: present.StaffEventTextUnits(s.Pages.Catalog, lang, e, s.Location, unitNames),
 			Actor: e.Actor, Public: e.Public})
 	}
 	return w, nil

@@ -30,18 +30,19 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/access/accesshttp"
+	"github.com/phucdap/phucdap/internal/calendar"
 	"github.com/phucdap/phucdap/internal/deadline"
 	"github.com/phucdap/phucdap/internal/i18n"
 	"github.com/phucdap/phucdap/internal/org"
 	"github.com/phucdap/phucdap/internal/petition"
 	"github.com/phucdap/phucdap/internal/plan"
 	"github.com/phucdap/phucdap/internal/platform"
+	"github.com/phucdap/phucdap/internal/present"
 	"github.com/phucdap/phucdap/internal/textfold"
 )
 
@@ -168,7 +169,8 @@ func (p *Pages) page(name, lang string) (*template.Template, error) {
 	if err != nil {
 		return nil, err
 	}
-	t.Funcs(template.FuncMap{"T": func(id string, args ...any) string { return p.Catalog.T(lang, id, argMap(args)) }})
+	t.Funcs(template.FuncMap{"T": func(id string, args ...any) string { return p.Catalog.T(lang, id, argMap(args)) },
+		"date": func(v any) string { return formatDate(v, lang) }})
 	got, _ := p.byLang.LoadOrStore(key, t)
 	return got.(*template.Template), nil
 }
@@ -178,7 +180,8 @@ func templateFuncs() template.FuncMap {
 		// T is replaced per request; this stub lets templates parse.
 		"T":     func(id string, args ...any) string { return id },
 		"lower": strings.ToLower,
-		"date":  formatDate,
+		// date is replaced per request, as T is.
+		"date": func(v any) string { return formatDate(v, i18n.VI) },
 		// can asks the access policy whether the actor may do an action on
 		// some case: for menus; routes and handlers ask again.
 		"can": func(a access.Actor, act string) bool { return access.Can(a, access.Action(act), nil) },
@@ -285,12 +288,20 @@ func argMap(args []any) map[string]any {
 	return m
 }
 
-func formatDate(iso string) string {
-	t, err := time.Parse("2006-01-02", iso)
-	if err != nil {
-		return iso
+// formatDate words a civil date, a calendar.Date or its ISO text
+// ("2026-12-18"), in lang as every page does (present.Date); other text is
+// shown as it is.
+func formatDate(v any, lang string) string {
+	switch d := v.(type) {
+	case calendar.Date:
+		return present.Date(d, lang)
+	case string:
+		if cd, err := calendar.ParseDate(d); err == nil {
+			return present.Date(cd, lang)
+		}
+		return d
 	}
-	return t.Format("02/01/2006")
+	return fmt.Sprint(v)
 }
 
 // RenderError draws an error page in the user's language.
