@@ -70,6 +70,14 @@ func FormatCode(agency string, year int, seq int64) string {
 
 var codeRe = regexp.MustCompile(`^[A-Z][A-Z0-9]{1,11}-\d{4}-\d{6,9}$`)
 
+// codePrefixRe is the start of a tracking code at least to its year.
+var codePrefixRe = regexp.MustCompile(`^[A-Z][A-Z0-9]{1,11}-\d{4}(?:-\d{0,9})?$`)
+
+// IsCodePrefix says whether s, as NormalizeCode leaves it, is a tracking
+// code or its start down to the year ("SXD-2026", "SXD-2026-0001"): a
+// search for it is a search for codes.
+func IsCodePrefix(s string) bool { return codePrefixRe.MatchString(s) }
+
 // NormalizeCode upper-cases a typed code; ok is false when it cannot be one.
 func NormalizeCode(s string) (string, bool) {
 	s = strings.ToUpper(strings.Join(strings.Fields(s), ""))

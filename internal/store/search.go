@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/phucdap/phucdap/internal/access"
+	"github.com/phucdap/phucdap/internal/petition"
 	"github.com/phucdap/phucdap/internal/textfold"
 )
 
@@ -207,6 +208,13 @@ func searchWhere(q *gorm.DB, sq textfold.Query, contact access.CaseFilter, top i
 	// The code: what was typed, without spaces, in upper case.
 	code := strings.NewReplacer("%", "", "_", "").Replace(strings.ToUpper(strings.Join(strings.Fields(sq.Raw), "")))
 	codePrefix := code + "%"
+	if petition.IsCodePrefix(code) {
+		// A code, or its start down to the year, is looked up by the
+		// code's index alone: its words ("sxd", "2026") are in nearly
+		// every search row, so the word search would read them all to
+		// rank them under the codes.
+		return q.Where("cases.code LIKE ?", codePrefix), "100", nil
+	}
 
 	// rankOf is the rank of the words over the search row a: each word
 	// found in the head, the body, the contact (where the scope allows),

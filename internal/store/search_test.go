@@ -154,6 +154,15 @@ func TestSearchCases(t *testing.T) {
 		if got, _ := searchCodes(t, db, officer, "0987654321"); len(got) != 0 {
 			t.Errorf("unit officer found another unit's case: %v", got)
 		}
+		// A code's start down to its year lists the codes, as typed, and
+		// only those in scope.
+		year := strings.ToLower(road[:strings.LastIndex(road, "-")])
+		if got, _ := searchCodes(t, db, office, " "+year+" "); len(got) != 4 {
+			t.Errorf("office %q: %v, want the four cases", year, got)
+		}
+		if got, _ := searchCodes(t, db, officer, year+"-"); len(got) != 1 || got[0] != road {
+			t.Errorf("unit officer %q: %v, want only %s", year+"-", got, road)
+		}
 	})
 }
 
