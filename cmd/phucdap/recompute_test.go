@@ -13,6 +13,7 @@ import (
 	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/caseclock"
 	"github.com/phucdap/phucdap/internal/httpapi"
+	"github.com/phucdap/phucdap/internal/petition"
 	"github.com/phucdap/phucdap/internal/progress"
 )
 
@@ -112,7 +113,7 @@ func TestCalendarEditRecomputesOpenClocks(t *testing.T) {
 		}
 		ta.db.Gorm.Raw("SELECT public, note FROM case_events WHERE case_id = ? AND kind = 'due_moved' ORDER BY id", open).Scan(&notes)
 		if len(notes) != 1 || !notes[0].Public || !strings.Contains(notes[0].Note, caseclock.DueText(before.DueAt, hanoi)+" → "+caseclock.DueText(after.DueAt, hanoi)) ||
-			!strings.Contains(notes[0].Note, "Lịch làm việc năm 2026 được sửa") {
+			petition.ParseNote(petition.EventDueMoved, notes[0].Note).Cause != "calendar" || petition.ParseNote(petition.EventDueMoved, notes[0].Note).Subject != "2026" {
 			t.Errorf("due_moved events: %+v", notes)
 		}
 		if n := ta.count(t, "SELECT count(*) FROM case_events WHERE case_id = ? AND kind = 'due_moved'", answered); n != 0 {

@@ -111,3 +111,56 @@ func TestAssignRecordsWhatTheOfficeTicked(t *testing.T) {
 		}
 	})
 }
+
+// trailOf is the case page's trail (ol#trail) as text.
+func trailOf(t *testing.T, page string) string {
+	t.Helper()
+	i := strings.Index(page, `id="trail"`)
+	if i < 0 {
+		t.Fatal("the case page has no trail")
+	}
+	s := page[i:]
+	return s[:strings.Index(s, "</ol>")]
+}
+
+// The case log says what happened in sentences and who did it by name and
+// unit: no "channel=web files=2 keep_secret=true", no "account:2 canbo…",
+// no coded assignment; the software is "Hệ thống".
+func TestCaseLogNamesPeople(t *testing.T) {
+	eachApp(t, func(t *testing.T, ta *testApp) {
+		acc := ta.addStaff(t, "vanphong.log@sxd.test", "VP", access.Office)
+		office := acc.Actor("session")
+		officer := ta.staffActor(t, "pqlxd.log@sxd.test", "PQLXD", access.UnitOfficer)
+		head := ta.staffActor(t, "truongphong.log@sxd.test", "PQLXD", access.UnitHead)
+		id := ta.registerUnder(t, office, "thong-tin-quy-hoach-thu-tuc")
+		ta.act(t, office, id, petition.AssignInput{Lead: "PQLXD", Coordinating: []string{"PQHKT"}})
+		ta.act(t, officer, id, petition.AnswerInput{Body: "Sở Xây dựng trả lời: quy hoạch chi tiết khu đô thị Phú Lộc đã được công khai tại trụ sở UBND phường."})
+		ta.act(t, head, id, petition.ApproveInput{})
+		b := ta.browser(t)
+		b.mustLogin("vanphong.log@sxd.test")
+		for _, lang := range []string{"vi", "en"} {
+			_, page := b.get("/staff/cases/" + strconv.FormatInt(id, 10) + "?lang=" + lang)
+			trail := trailOf(t, page)
+			for _, raw := range []string{"account:", "@sxd.test", "channel=", "keep_secret", "files=", "lead=", "coordinating=", "built-in", "kind=", "clock="} {
+				if strings.Contains(trail, raw) {
+					t.Errorf("%s: the trail shows %q:\n%s", lang, raw, trail)
+				}
+			}
+			for _, want := range []string{acc.Name + " (Văn phòng Sở)", "Cán bộ pqlxd.log (Phòng Quản lý xây dựng)"} {
+				if !strings.Contains(trail, want) {
+					t.Errorf("%s: the trail does not name %q:\n%s", lang, want, trail)
+				}
+			}
+			// The answer says who drafted and who approved it, by name.
+			if !strings.Contains(page, "Cán bộ truongphong.log (Phòng Quản lý xây dựng)") || strings.Contains(page, "account:") {
+				t.Errorf("%s: the answer does not name its approver, or the page shows an account label", lang)
+			}
+		}
+		_, page := b.get("/staff/cases/" + strconv.FormatInt(id, 10) + "?lang=vi")
+		for _, want := range []string{"Tiếp nhận, kênh: Điện thoại", "Giao Phòng Quản lý xây dựng chủ trì, Phòng Quy hoạch - Kiến trúc phối hợp"} {
+			if !strings.Contains(trailOf(t, page), want) {
+				t.Errorf("the trail lacks the sentence %q", want)
+			}
+		}
+	})
+}

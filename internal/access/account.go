@@ -139,6 +139,9 @@ type Store interface {
 	AccountByEmail(ctx context.Context, email string) (Account, error)
 	Credentials(ctx context.Context, email string) (Credentials, error)
 	ListAccounts(ctx context.Context) ([]Account, error)
+	// People names the accounts ids, with their units; an unknown id is
+	// left out.
+	People(ctx context.Context, ids []int64) (map[int64]Person, error)
 	UpdateAccount(ctx context.Context, by Actor, id int64, u AccountUpdate, now time.Time) (Account, error)
 	SetPassword(ctx context.Context, by Actor, id int64, hash string, mustChange bool, now time.Time) error
 	// LoginFailed counts a failure and locks the account for lockFor once

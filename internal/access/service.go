@@ -625,6 +625,56 @@ func (s *Service) RevokeToken(ctx context.Context, by Actor, id int64) error {
 	return s.store.RevokeToken(ctx, by, id, s.now())
 }
 
+// Person is how a colleague is named on staff pages: the account's display
+// name and unit, never its id or e-mail.
+type Person struct {
+	Name, Unit string
+}
+
+// LabelAccount reads the account id of an actor label (Actor.Label,
+// AuditLabel): "account:7 a@b" is 7. Other labels ("system", "petitioner",
+// a CLI's name) are not an account's.
+func LabelAccount(label string) (int64, bool) {
+	rest, ok := strings.CutPrefix(label, "account:")
+	if !ok {
+		return 0, false
+	}
+	num, _, _ := strings.Cut(rest, " ")
+	id, err := strconv.ParseInt(num, 10, 64)
+	return id, err == nil && id > 0
+}
+
+// People names the accounts behind actor labels, keyed by label, for
+// whoever reads a case's trail (staff who see cases): a trail says who did
+// what by name and unit, as colleagues know each other.
+func (s *Service) People(ctx context.Context, by Actor, labels []string) (map[string]Person, error) {
+	if !Can(by, ActInboxRead, nil) {
+		return nil, ErrForbidden
+	}
+	var ids []int64
+	for _, l := range labels {
+		if id, ok := LabelAccount(l); ok && !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	out := map[string]Person{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	byID, err := s.store.People(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range labels {
+		if id, ok := LabelAccount(l); ok {
+			if p, ok := byID[id]; ok {
+				out[l] = p
+			}
+		}
+	}
+	return out, nil
+}
+
 // AuditLabel is an account's label in the audit trail.
 func AuditLabel(id int64, email string) string {
 	return "account:" + strconv.FormatInt(id, 10) + " " + email

@@ -616,9 +616,21 @@ func (a *API) caseDetail(ctx context.Context, id int64) (CaseDetail, error) {
 		}
 		d.Extensions = append(d.Extensions, xj)
 	}
+	// The entries' text names people as the staff page does; Actor keeps
+	// the audit label, for machines.
+	var labels []string
+	for _, e := range v.History {
+		if f := petition.ParseNote(e.Kind, e.Note); f.By != "" {
+			labels = append(labels, f.By)
+		}
+	}
+	people, err := a.Accounts.People(ctx, by, labels)
+	if err != nil {
+		return CaseDetail{}, err
+	}
 	for _, e := range v.History {
 		hj := CaseHistoryEntry{Kind: string(e.Kind), Public: e.Public, Actor: e.Actor, Note: e.Note, At: e.CreatedAt, DueAt: e.DueAt,
-			Text: present.StaffEventTextUnits(cat, lang, e, a.Petitions.Location, func(code string) string { return byCode[code] })}
+			Text: present.StaffEventTextNamed(cat, lang, e, a.Petitions.Location, func(code string) string { return byCode[code] }, people)}
 		if e.UnitName != "" {
 			hj.Unit = ptr(e.UnitName)
 		}

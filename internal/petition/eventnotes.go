@@ -2,6 +2,7 @@ package petition
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -62,6 +63,19 @@ func assignNote(lead string, coordinating []string, reason string) string {
 	return withWords("lead="+lead+" coordinating="+strings.Join(coordinating, ","), reason)
 }
 
+// RecomputeReason is the coded reason of a request to compute the running
+// clocks again, which each moved clock's due_moved note carries after its
+// before → after: what changed (cause: calendar, calendar_builtin,
+// rule_version, rule_override, rule_override_removed, rule_builtin,
+// builtin), who changed it (an actor label, named when the trail is read)
+// and which year or rules (subject, last: it may hold any words).
+func RecomputeReason(cause, by, subject string) string {
+	return "cause=" + cause + "; by=" + by + "; subject=" + subject
+}
+
+// RecomputeCauses are the causes RecomputeReason takes.
+var RecomputeCauses = []string{"calendar", "calendar_builtin", "rule_version", "rule_override", "rule_override_removed", "rule_builtin", "builtin"}
+
 // continuesNote is the note of a withdrawal resolution goes on past: the
 // grounds, and the reason.
 func continuesNote(grounds []string, reason string) string {
@@ -110,6 +124,10 @@ type NoteFacts struct {
 	// late, escalated
 	Clock string
 	Due   time.Time
+	// due_moved: the due time before (as written), the cause of the
+	// recompute (RecomputeCauses), who changed it (an actor label) and
+	// what (Subject).
+	Before, Cause, By, Subject string
 	// extension_refused: the action that made a pending request moot
 	// (answering, withdrawing, terminating), when no one decided it.
 	MootBy Action
@@ -199,6 +217,20 @@ func ParseNote(k EventKind, note string) NoteFacts {
 			return plain
 		}
 		f.Words, f.Clock, f.Due = "", kv["clock"], due
+		return f
+	case EventDueMoved:
+		before, rest, ok := strings.Cut(note, " → ")
+		_, reason, ok2 := strings.Cut(rest, ". ")
+		cause, ok3 := strings.CutPrefix(reason, "cause=")
+		if !ok || !ok2 || !ok3 {
+			return plain
+		}
+		cause, rest, ok = strings.Cut(cause, "; by=")
+		by, subject, ok2 := strings.Cut(rest, "; subject=")
+		if !ok || !ok2 || !slices.Contains(RecomputeCauses, cause) {
+			return plain
+		}
+		f.Words, f.Before, f.Cause, f.By, f.Subject = "", before, cause, by, subject
 		return f
 	case EventExtensionRefused:
 		if a := Action(note); len(TransitionsOf(a)) > 0 {

@@ -27,13 +27,19 @@ func StaffEventText(cat *i18n.Catalog, lang string, e petition.Event, loc *time.
 }
 
 // StaffEventTextUnits is StaffEventText with unitName naming a unit from
-// its code (nil, or "" for an unknown code: the code). An internal entry
+// its code (nil, or "" for an unknown code: the code).
+func StaffEventTextUnits(cat *i18n.Catalog, lang string, e petition.Event, loc *time.Location, unitName func(code string) string) string {
+	return StaffEventTextNamed(cat, lang, e, loc, unitName, nil)
+}
+
+// StaffEventTextNamed is StaffEventTextUnits with the people the entry
+// names (who changed a calendar or a rule) named by Who. An internal entry
 // whose note holds facts (petition.ParseNote: the intake's channel, a
 // classification, an assignment, a withdrawal's grounds, the case a
 // follow-up continues, the clock that went late) reads them as a sentence
 // in lang, never as the note's codes.
-func StaffEventTextUnits(cat *i18n.Catalog, lang string, e petition.Event, loc *time.Location, unitName func(code string) string) string {
-	if e.Public {
+func StaffEventTextNamed(cat *i18n.Catalog, lang string, e petition.Event, loc *time.Location, unitName func(code string) string, people People) string {
+	if e.Public && e.Kind != petition.EventDueMoved {
 		return EventText(cat, lang, e, loc)
 	}
 	f := petition.ParseNote(e.Kind, e.Note)
@@ -56,6 +62,7 @@ func StaffEventTextUnits(cat *i18n.Catalog, lang string, e petition.Event, loc *
 	}
 	switch {
 	case !f.Coded:
+		args["Note"] = nameLabels(cat, lang, f.Words, people)
 	case e.Kind == petition.EventIntake:
 		args["Channel"], args["Files"], args["Secret"] = t("wf.channel."+string(f.Channel)), f.Files, f.KeepSecret
 	case e.Kind == petition.EventClassified:
@@ -82,8 +89,49 @@ func StaffEventTextUnits(cat *i18n.Catalog, lang string, e petition.Event, loc *
 		args["Split"], args["Parent"] = f.Relation == "split", f.Parent
 	case e.Kind == petition.EventLate, e.Kind == petition.EventEscalated:
 		args["Clock"], args["Due"] = t("wf.clock."+f.Clock), TimeIn(f.Due, loc, lang, cat)
+	case e.Kind == petition.EventDueMoved:
+		args["Before"], args["Due"] = f.Before, ""
+		// The time before was written as caseclock.DueText words: read
+		// back, it is worded as every due time is.
+		if t, err := time.ParseInLocation("15:04 02/01/2006", strings.Replace(f.Before, "24:00 ", "00:00 ", 1), loc); err == nil {
+			if strings.HasPrefix(f.Before, "24:00 ") {
+				t = t.AddDate(0, 0, 1)
+			}
+			args["Before"] = TimeIn(t, loc, lang, cat)
+		}
+		if e.DueAt != nil {
+			args["Due"] = TimeIn(*e.DueAt, loc, lang, cat)
+		}
+		args["Cause"] = cat.T(lang, "wf.recompute."+f.Cause, map[string]any{"By": Who(cat, lang, f.By, people), "Subject": recomputeSubject(cat, lang, f)})
 	case e.Kind == petition.EventExtensionRefused:
 		args["Moot"] = t("workflow.action." + string(f.MootBy))
 	}
 	return cat.T(lang, "staff.event."+string(e.Kind), args)
+}
+
+// recomputeSubject names what a recompute's cause changed: a year, or
+// rules by their names ("rule_builtin": ids separated by commas; the
+// others: the id, then what was typed with it).
+func recomputeSubject(cat *i18n.Catalog, lang string, f petition.NoteFacts) string {
+	rule := func(id string) string {
+		if cat.Has(lang, "rule."+id) {
+			return cat.T(lang, "rule."+id, nil)
+		}
+		return id
+	}
+	switch f.Cause {
+	case "rule_builtin":
+		ids := strings.Split(f.Subject, ",")
+		for i := range ids {
+			ids[i] = rule(strings.TrimSpace(ids[i]))
+		}
+		return strings.Join(ids, ", ")
+	case "rule_version", "rule_override", "rule_override_removed":
+		id, rest, _ := strings.Cut(f.Subject, ", ")
+		if rest != "" {
+			return "“" + rule(id) + "”, " + rest
+		}
+		return "“" + rule(id) + "”"
+	}
+	return f.Subject
 }

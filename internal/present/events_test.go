@@ -136,9 +136,10 @@ func TestTrailSentences(t *testing.T) {
 		petition.EventWithdrawn:          {note: "Xin rút đơn", wantVI: []string{"Rút đơn: Xin rút đơn"}, wantEN: []string{"Withdrawn: Xin rút đơn"}},
 		petition.EventWithdrawalContinues: {note: "signs_of_violation,coerced — Người tố cáo bị ép", wantVI: []string{"vẫn tiếp tục giải quyết vì: Có dấu hiệu vi phạm pháp luật, Rút đơn do bị đe dọa, ép buộc", "Lý do: Người tố cáo bị ép"},
 			wantEN: []string{"resolution continues because: Signs of a violation, The withdrawal was coerced"}},
-		petition.EventTerminated:          {note: "Đình chỉ theo quyết định 5", wantVI: []string{"Đình chỉ giải quyết"}, wantEN: []string{"Terminated"}},
-		petition.EventFollowUp:            {note: "follow_up:SXD-2026-000013", wantVI: []string{"Hồ sơ tiếp theo của SXD-2026-000013"}, wantEN: []string{"Follow-up of SXD-2026-000013"}},
-		petition.EventDueMoved:            {note: "24:00 18/12/2026 → 24:00 21/12/2026. Lịch làm việc năm 2026 được sửa.", dueAt: &due, wantVI: []string{"Hạn được tính lại"}, wantEN: []string{"Due time computed again"}},
+		petition.EventTerminated: {note: "Đình chỉ theo quyết định 5", wantVI: []string{"Đình chỉ giải quyết"}, wantEN: []string{"Terminated"}},
+		petition.EventFollowUp:   {note: "follow_up:SXD-2026-000013", wantVI: []string{"Hồ sơ tiếp theo của SXD-2026-000013"}, wantEN: []string{"Follow-up of SXD-2026-000013"}},
+		petition.EventDueMoved: {note: "24:00 18/12/2026 → 24:00 21/12/2026. " + petition.RecomputeReason("calendar", "account:2 canbo@sxd.test", "2026"), dueAt: &due,
+			wantVI: []string{"Hạn được tính lại: 24:00 ngày 18/12/2026 →", "một cán bộ sửa lịch làm việc năm 2026"}, wantEN: []string{"Due time computed again", "a staff member edited the working-day calendar of 2026"}},
 		petition.EventLate:                {note: petition.LateNote("answer", 42, due), wantVI: []string{"Bước “Giải quyết, trả lời” quá hạn (hạn 24:00", "18/12/2026"}, wantEN: []string{"The step “Resolve and answer” went late", "end of 18 December 2026"}},
 		petition.EventEscalated:           {note: petition.LateNote("process", 7, due), wantVI: []string{"Bước “Xử lý đơn” quá hạn kéo dài", "Lãnh đạo Sở"}, wantEN: []string{"“Process the letter” has been late for long", "leadership"}},
 		petition.EventPartiesNotified:     {note: "1/TB — đã gửi", wantVI: []string{"Đã thông báo thụ lý"}, wantEN: []string{"notified of the acceptance"}},
@@ -188,6 +189,51 @@ func TestTrailSentences(t *testing.T) {
 	for kind := range rows {
 		if petition.EventKinds[kind]&petition.Internal == 0 {
 			t.Errorf("row %s is not an internal kind", kind)
+		}
+	}
+}
+
+// The trail names people, never their account label or the built-in
+// tables' code: who changed the calendar or a rule is a colleague's name
+// and unit, the software is "Hệ thống", in rows written before the reason
+// was coded too.
+func TestTrailNamesPeople(t *testing.T) {
+	cat, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	loc := time.FixedZone("ICT", 7*3600)
+	due := time.Date(2026, 12, 22, 0, 0, 0, 0, loc)
+	people := People{"account:2 canbo@sxd.test": {Name: "Nguyễn Văn An", Unit: "Văn phòng Sở"}}
+	for _, c := range []struct {
+		note, lang string
+		want       []string
+	}{
+		{"24:00 18/12/2026 → 24:00 21/12/2026. " + petition.RecomputeReason("calendar", "account:2 canbo@sxd.test", "2026"), "vi",
+			[]string{"Nguyễn Văn An (Văn phòng Sở) sửa lịch làm việc năm 2026"}},
+		{"24:00 18/12/2026 → 24:00 21/12/2026. " + petition.RecomputeReason("rule_override", "account:2 canbo@sxd.test", "pakn.answer"), "en",
+			[]string{"Nguyễn Văn An (Văn phòng Sở) adjusted the period “Answer a petition or feedback”"}},
+		{"24:00 18/12/2026 → 24:00 21/12/2026. " + petition.RecomputeReason("builtin", "system", ""), "vi", []string{"phần mềm bổ sung"}},
+		{"24:00 18/12/2026 → 24:00 21/12/2026. Lịch làm việc năm 2026 được sửa bởi account:2 canbo@sxd.test.", "vi",
+			[]string{"được sửa bởi Nguyễn Văn An (Văn phòng Sở)."}},
+		{"24:00 18/12/2026 → 24:00 21/12/2026. Bổ sung lịch làm việc hoặc quy định thời hạn dựng sẵn, bởi built-in.", "vi", []string{"bởi Hệ thống."}},
+	} {
+		s := StaffEventTextNamed(cat, c.lang, petition.Event{Kind: petition.EventDueMoved, Note: c.note, DueAt: &due}, loc, nil, people)
+		for _, w := range c.want {
+			if !strings.Contains(s, w) {
+				t.Errorf("%s: %q lacks %q", c.lang, s, w)
+			}
+		}
+		for _, raw := range []string{"account:", "canbo@", "built-in", "cause=", "subject="} {
+			if strings.Contains(s, raw) {
+				t.Errorf("%s: %q shows %q", c.lang, s, raw)
+			}
+		}
+	}
+	for label, want := range map[string]string{"account:2 canbo@sxd.test": "Nguyễn Văn An (Văn phòng Sở)", "account:9 x@y.z (token 3)": "một cán bộ",
+		"system": "Hệ thống", "built-in": "Hệ thống", "petitioner": "Người gửi", "scheduler": "Hệ thống"} {
+		if got := Who(cat, "vi", label, people); got != want {
+			t.Errorf("Who(%q) = %q, want %q", label, got, want)
 		}
 	}
 }

@@ -285,6 +285,26 @@ func (s *AccountStore) ListAccounts(ctx context.Context) ([]access.Account, erro
 	return loadAccounts(s.db.Gorm.WithContext(ctx), "")
 }
 
+// People implements access.Store.
+func (s *AccountStore) People(ctx context.Context, ids []int64) (map[int64]access.Person, error) {
+	var rows []struct {
+		ID             int64
+		Name, UnitName string
+	}
+	out := map[int64]access.Person{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	if err := s.db.Gorm.WithContext(ctx).Raw("SELECT a.id, a.name, COALESCE(u.name, '') AS unit_name FROM accounts a "+
+		"LEFT JOIN units u ON u.id = a.unit_id WHERE a.id IN ?", ids).Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("people: %w", err)
+	}
+	for _, r := range rows {
+		out[r.ID] = access.Person{Name: r.Name, Unit: r.UnitName}
+	}
+	return out, nil
+}
+
 // UpdateAccount implements access.Store.
 func (s *AccountStore) UpdateAccount(ctx context.Context, by access.Actor, id int64, u access.AccountUpdate, now time.Time) (access.Account, error) {
 	var out access.Account

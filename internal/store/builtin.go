@@ -12,6 +12,7 @@ import (
 	"github.com/phucdap/phucdap/internal/audit"
 	"github.com/phucdap/phucdap/internal/deadline"
 	"github.com/phucdap/phucdap/internal/fault"
+	"github.com/phucdap/phucdap/internal/petition"
 )
 
 // The subjects of builtin_defaults: what a release ships as a default and
@@ -192,9 +193,9 @@ func (s *DeadlineStore) ResolveBuiltinRule(ctx context.Context, item string, acc
 		}
 		var keys []string
 		for _, c := range done {
-			keys = append(keys, c.Builtin.ID+" (từ "+c.Builtin.EffectiveFrom.VN()+")")
+			keys = append(keys, c.Builtin.ID)
 		}
-		return RequestRecompute(tx, fmt.Sprintf("Quy định %s được cập nhật theo bản dựng sẵn đã đính chính, bởi %s.", strings.Join(keys, ", "), by.Label),
+		return RequestRecompute(tx, petition.RecomputeReason("rule_builtin", by.Label, strings.Join(keys, ",")),
 			by.Label, now)
 	})
 	return done, err

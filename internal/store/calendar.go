@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"time"
 
 	"gorm.io/gorm"
@@ -15,6 +16,7 @@ import (
 	"github.com/phucdap/phucdap/internal/calendar"
 	"github.com/phucdap/phucdap/internal/deadline"
 	"github.com/phucdap/phucdap/internal/fault"
+	"github.com/phucdap/phucdap/internal/petition"
 )
 
 type calendarYearRow struct {
@@ -157,7 +159,7 @@ func (s *DeadlineStore) SaveTable(ctx context.Context, t calendar.YearTable, by 
 		if err := recordAudit(ctx, tx, e); err != nil {
 			return err
 		}
-		return RequestRecompute(tx, fmt.Sprintf("Lịch làm việc năm %d được sửa bởi %s.", t.Year, by.Label), by.Label, now)
+		return RequestRecompute(tx, petition.RecomputeReason("calendar", by.Label, strconv.Itoa(t.Year)), by.Label, now)
 	})
 }
 
@@ -262,7 +264,7 @@ func (s *DeadlineStore) EnsureDefaults(ctx context.Context, tables []calendar.Ye
 				return err
 			}
 			if open > 0 {
-				return RequestRecompute(tx, "Bổ sung lịch làm việc hoặc quy định thời hạn dựng sẵn.", "built-in", now)
+				return RequestRecompute(tx, petition.RecomputeReason("builtin", "system", ""), "system", now)
 			}
 		}
 		return nil
@@ -316,7 +318,7 @@ func (s *DeadlineStore) AddRule(ctx context.Context, r deadline.Rule, reason str
 			return err
 		}
 		// Open clocks whose start falls in the new version's period move.
-		return RequestRecompute(tx, fmt.Sprintf("Thêm phiên bản quy định %s từ ngày %s (%s), bởi %s.", r.ID, r.EffectiveFrom.VN(), reason, by.Label), by.Label, now)
+		return RequestRecompute(tx, petition.RecomputeReason("rule_version", by.Label, fmt.Sprintf("%s, %s (%s)", r.ID, r.EffectiveFrom.VN(), reason)), by.Label, now)
 	})
 }
 
@@ -355,7 +357,7 @@ func (s *DeadlineStore) SaveOverride(ctx context.Context, o deadline.Override, b
 		if err := recordAudit(ctx, tx, e); err != nil {
 			return err
 		}
-		return RequestRecompute(tx, fmt.Sprintf("Thời hạn %s được điều chỉnh bởi %s.", o.RuleID, by.Label), by.Label, now)
+		return RequestRecompute(tx, petition.RecomputeReason("rule_override", by.Label, o.RuleID), by.Label, now)
 	})
 }
 
@@ -378,7 +380,7 @@ func (s *DeadlineStore) DeleteOverride(ctx context.Context, ruleID, scope string
 			Before: deadline.Override{RuleID: before.RuleID, Scope: before.Scope, Limit: before.LimitDays, Unit: deadline.Unit(before.Unit), Reason: before.Reason}}); err != nil {
 			return err
 		}
-		return RequestRecompute(tx, fmt.Sprintf("Điều chỉnh thời hạn %s được bỏ bởi %s.", ruleID, by.Label), by.Label, now)
+		return RequestRecompute(tx, petition.RecomputeReason("rule_override_removed", by.Label, ruleID), by.Label, now)
 	})
 }
 
@@ -482,7 +484,7 @@ func (s *DeadlineStore) ResolveBuiltin(ctx context.Context, year int, accept boo
 			if stored {
 				e.Before = before
 			}
-			if err := RequestRecompute(tx, fmt.Sprintf("Lịch làm việc năm %d được cập nhật theo bản dựng sẵn đã đính chính, bởi %s.", year, by.Label),
+			if err := RequestRecompute(tx, petition.RecomputeReason("calendar_builtin", by.Label, strconv.Itoa(year)),
 				by.Label, now); err != nil {
 				return err
 			}

@@ -462,6 +462,34 @@ func (s *Staff) caseWorkflow(c echo.Context, id int64) (*caseWorkflow, error) {
 			return nil, err
 		}
 	}
+	// The trail, the drafts and the requests name colleagues by name and
+	// unit, never by their account label.
+	labels := []string{}
+	for _, e := range v.History {
+		labels = append(labels, e.Actor)
+		if f := petition.ParseNote(e.Kind, e.Note); f.By != "" {
+			labels = append(labels, f.By)
+		}
+	}
+	for _, a := range st.Answers {
+		labels = append(labels, a.DraftedByLabel, a.ApprovedByLabel)
+	}
+	for _, x := range st.Extensions {
+		labels = append(labels, x.RequestedByLabel, x.DecidedByLabel)
+	}
+	for _, ct := range st.Contributions {
+		labels = append(labels, ct.AuthorLabel)
+	}
+	people, err := s.Accounts.People(ctx, by, labels)
+	if err != nil {
+		return nil, err
+	}
+	who := func(label string) string {
+		if label == "" {
+			return ""
+		}
+		return present.Who(s.Pages.Catalog, lang, label, people)
+	}
 	now := s.Now()
 	for _, k := range st.Clocks {
 		wc := wfClock{Kind: string(k.Kind), Rule: k.RuleID, Unit: byID[k.UnitID].Name, Started: s.when(lang, &k.StartedAt), Due: s.when(lang, k.DueAt),
@@ -478,6 +506,7 @@ func (s *Staff) caseWorkflow(c echo.Context, id int64) (*caseWorkflow, error) {
 	for _, a := range st.Answers {
 		wa := wfAnswer{AnswerState: a, Created: s.when(lang, &a.CreatedAt), Published: s.when(lang, a.PublishedAt),
 			Draft: a.PublishedAt == nil && a.SupersededAt == nil}
+		wa.DraftedByLabel, wa.ApprovedByLabel = who(a.DraftedByLabel), who(a.ApprovedByLabel)
 		w.Answers = append(w.Answers, wa)
 		if wa.Draft {
 			d := wa
@@ -485,10 +514,11 @@ func (s *Staff) caseWorkflow(c echo.Context, id int64) (*caseWorkflow, error) {
 		}
 	}
 	for _, ct := range st.Contributions {
-		w.Contributions = append(w.Contributions, wfContribution{Unit: byID[ct.UnitID].Name, Body: ct.Body, Author: ct.AuthorLabel, At: s.when(lang, &ct.CreatedAt)})
+		w.Contributions = append(w.Contributions, wfContribution{Unit: byID[ct.UnitID].Name, Body: ct.Body, Author: who(ct.AuthorLabel), At: s.when(lang, &ct.CreatedAt)})
 	}
 	for _, x := range st.Extensions {
 		wx := wfExtension{ExtensionState: x, Requested: s.when(lang, &x.RequestedAt), Decided: s.when(lang, x.DecidedAt), DueAfter: s.dueText(c, x.DueAfter)}
+		wx.RequestedByLabel, wx.DecidedByLabel = who(x.RequestedByLabel), who(x.DecidedByLabel)
 		w.Extensions = append(w.Extensions, wx)
 		if x.State == "pending" {
 			p := wx
@@ -511,8 +541,8 @@ func (s *Staff) caseWorkflow(c echo.Context, id int64) (*caseWorkflow, error) {
 			Place: r.Place, Participants: r.Participants, Outcome: r.Outcome, Ref: r.Ref, Note: r.Note, At: s.when(lang, &r.At)})
 	}
 	for _, e := range v.History {
-		w.History = append(w.History, wfEvent{At: s.when(lang, &e.CreatedAt), Text: present.StaffEventTextUnits(s.Pages.Catalog, lang, e, s.Location, unitNames),
-			Actor: e.Actor, Public: e.Public})
+		w.History = append(w.History, wfEvent{At: s.when(lang, &e.CreatedAt), Text: present.StaffEventTextNamed(s.Pages.Catalog, lang, e, s.Location, unitNames, people),
+			Actor: who(e.Actor), Public: e.Public})
 	}
 	return w, nil
 }

@@ -170,7 +170,10 @@ func (p *Pages) page(name, lang string) (*template.Template, error) {
 		return nil, err
 	}
 	t.Funcs(template.FuncMap{"T": func(id string, args ...any) string { return p.Catalog.T(lang, id, argMap(args)) },
-		"date": func(v any) string { return formatDate(v, lang) }})
+		"date": func(v any) string { return formatDate(v, lang) },
+		// who names an actor label without reading accounts: "Hệ thống"
+		// for the software, "a staff member" for an account.
+		"who": func(label string) string { return present.Who(p.Catalog, lang, label, nil) }})
 	got, _ := p.byLang.LoadOrStore(key, t)
 	return got.(*template.Template), nil
 }
@@ -179,6 +182,7 @@ func templateFuncs() template.FuncMap {
 	return template.FuncMap{
 		// T is replaced per request; this stub lets templates parse.
 		"T":     func(id string, args ...any) string { return id },
+		"who":   func(label string) string { return label },
 		"lower": strings.ToLower,
 		// date is replaced per request, as T is.
 		"date": func(v any) string { return formatDate(v, i18n.VI) },
