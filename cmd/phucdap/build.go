@@ -209,7 +209,8 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 	}); err != nil {
 		return nil, err
 	}
-	if a.reception, err = reception.NewService(reception.Config{Store: store.NewReceptionStore(db), Now: now,
+	receptionStore := store.NewReceptionStore(db)
+	if a.reception, err = reception.NewService(reception.Config{Store: receptionStore, Bookings: receptionStore, Now: now,
 		Location: cfg.Location, Calendar: a.deadlines.Calendar}); err != nil {
 		return nil, err
 	}

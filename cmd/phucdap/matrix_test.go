@@ -92,6 +92,8 @@ func staffMatrix() map[string]route {
 		"POST /tra-cuu/tep":                     {allow: "public"},
 		"GET /lich-tiep-cong-dan":               {allow: "public"},
 		"GET /lich-tiep-cong-dan.ics":           {allow: "public"},
+		"GET /lich-tiep-cong-dan/dang-ky":       {allow: "public"},
+		"POST /lich-tiep-cong-dan/dang-ky":      {allow: "public"},
 
 		// Staff pages.
 		"GET /staff":                            {allow: everyone},
@@ -127,6 +129,7 @@ func staffMatrix() map[string]route {
 		"GET /staff/admin/jobs":                      {allow: "admin"},
 		"GET /staff/admin/topics":                    {allow: "office"},
 		"GET /staff/reception":                       {allow: "office"},
+		"GET /staff/reception/day":                   {allow: "office"},
 		"POST /staff/reception/schedules":            {allow: "office", form: url.Values{"host": {""}}},
 		"POST /staff/reception/schedules/:id":        {allow: "office", path: "/staff/reception/schedules/1", form: url.Values{"host": {""}}},
 		"POST /staff/reception/schedules/:id/change": {allow: "office", path: "/staff/reception/schedules/1/change", form: url.Values{"day": {"x"}}},

@@ -187,3 +187,99 @@ func TestReceptionSchedule(t *testing.T) {
 		}
 	})
 }
+
+// TestReceptionBooking: citizens book places on a day of a schedule of
+// capacity 3. Eight book at once with different phones: three have a
+// place, five are told the day is full, and the counter says 3 on both
+// databases. The same phone cannot book the day twice. A denunciation's
+// booking is sealed: the office's day list shows no name or phone to
+// staff without the identity grant, and the public page and the feed
+// never carry a visitor.
+func TestReceptionBooking(t *testing.T) {
+	eachApp(t, func(t *testing.T, ta *testApp) {
+		ta.addStaff(t, "vanphong@sxd.test", "VP", access.Office)
+		b := ta.browser(t)
+		b.mustLogin("vanphong@sxd.test")
+		if res, _ := b.post("/staff/reception/schedules", receptionSchedule("leadership", "Phó Giám đốc Sở", "weekly", "4", 3)); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("save: %d", res.StatusCode)
+		}
+		id := strconv.FormatInt(receptionIDs(t, ta)["Phó Giám đốc Sở"], 10)
+		book := func(name, phone, kind string) (int, string) {
+			f := url.Values{"lich": {id}, "ngay": {"2026-12-03"}, "name": {name}, "phone": {phone}, "kind": {kind},
+				"description": {"Đề nghị cấp giấy phép xây dựng nhà ở riêng lẻ"}}
+			res, body := ta.do(t, http.MethodPost, "/lich-tiep-cong-dan/dang-ky", strings.NewReader(f.Encode()),
+				"Content-Type", "application/x-www-form-urlencoded")
+			return res.StatusCode, string(body)
+		}
+		if _, page := ta.do(t, http.MethodGet, "/lich-tiep-cong-dan/dang-ky?lich="+id+"&ngay=2026-12-03", nil); !strings.Contains(string(page), "Còn 3 chỗ.") {
+			t.Error("the form does not say 3 places are left")
+		}
+
+		// The denouncer books first; then eight at once for the 2 left.
+		if code, page := book("Hoàng Thị Tố", "0912 000 111", "to_cao"); code != 200 || !strings.Contains(page, "được giữ bí mật") {
+			t.Fatalf("denunciation booking: %d", code)
+		}
+		if code, page := book("Hoàng Thị Tố", "+84912000111", "kien_nghi"); code != http.StatusConflict || !strings.Contains(page, "Số điện thoại này đã đăng ký ngày tiếp này") {
+			t.Errorf("double booking: %d", code)
+		}
+		codes := make(chan int, 8)
+		for i := range 8 {
+			go func() {
+				f := url.Values{"lich": {id}, "ngay": {"2026-12-03"}, "name": {"Công dân " + strconv.Itoa(i)}, "phone": {"09130001" + strconv.Itoa(10+i)},
+					"kind": {"kien_nghi"}, "description": {"Đề nghị hướng dẫn thủ tục"}}
+				req, _ := http.NewRequest(http.MethodPost, ta.Server.URL+"/lich-tiep-cong-dan/dang-ky", strings.NewReader(f.Encode()))
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				res, err := ta.Server.Client().Do(req)
+				if err != nil {
+					codes <- 0
+					return
+				}
+				res.Body.Close()
+				codes <- res.StatusCode
+			}()
+		}
+		got := map[int]int{}
+		for range 8 {
+			got[<-codes]++
+		}
+		if got[200] != 2 || got[http.StatusConflict] != 6 {
+			t.Errorf("concurrent bookings: %v, want 2 booked and 6 refused", got)
+		}
+		var booked, rows int64
+		ta.db.Gorm.Raw("SELECT booked FROM reception_slots WHERE schedule_id = ?", id).Scan(&booked)
+		ta.db.Gorm.Raw("SELECT COUNT(*) FROM reception_bookings").Scan(&rows)
+		if booked != 3 || rows != 3 {
+			t.Errorf("counter %d, rows %d, want 3", booked, rows)
+		}
+		if code, page := book("Người Thứ Tư", "0987 654 321", "phan_anh"); code != http.StatusConflict || !strings.Contains(page, "đã đủ số lượt đăng ký") {
+			t.Errorf("a booking past capacity: %d", code)
+		}
+
+		// The office's list of the day: the sealed identity withheld.
+		_, day := b.get("/staff/reception/day?d=2026-12-03")
+		if strings.Contains(day, "Hoàng Thị Tố") || strings.Contains(day, "0912000111") || !strings.Contains(day, "Danh tính được giữ bí mật") ||
+			!strings.Contains(day, "Công dân ") {
+			t.Errorf("the day's list shows the sealed identity or lacks the others")
+		}
+		// Published pages carry no visitor.
+		for _, p := range []string{"/lich-tiep-cong-dan", "/lich-tiep-cong-dan.ics", "/lich-tiep-cong-dan?lang=en"} {
+			if _, body := ta.do(t, http.MethodGet, p, nil); strings.Contains(string(body), "Hoàng Thị Tố") || strings.Contains(string(body), "0912000111") {
+				t.Errorf("%s shows the denouncer", p)
+			}
+		}
+		// An office member holding the grant sees it.
+		head := ta.addStaff(t, "chanhvanphong@sxd.test", "VP", access.UnitHead)
+		granted := ta.addStaff(t, "tiepdan@sxd.test", "VP", access.Office)
+		hb := ta.browser(t)
+		hb.mustLogin("chanhvanphong@sxd.test")
+		_ = head
+		if res, _ := hb.post("/staff/grants/"+strconv.FormatInt(granted.ID, 10), url.Values{"grant": {"1"}}); res.StatusCode >= 400 {
+			t.Fatalf("grant: %d", res.StatusCode)
+		}
+		gb := ta.browser(t)
+		gb.mustLogin("tiepdan@sxd.test")
+		if _, day := gb.get("/staff/reception/day?d=2026-12-03"); !strings.Contains(day, "Hoàng Thị Tố") {
+			t.Error("the grant holder does not see the identity")
+		}
+	})
+}

@@ -38,6 +38,7 @@ type Store interface {
 // Config is what the Service needs.
 type Config struct {
 	Store    Store
+	Bookings BookingStore
 	Now      func() time.Time
 	Location *time.Location
 	// Calendar is the working-day calendar in force.
@@ -50,6 +51,7 @@ type Service struct{ cfg Config }
 // NewService returns the service over cfg, every field of which is needed.
 func NewService(cfg Config) (*Service, error) {
 	if err := platform.Needs("reception", platform.Dep{Name: "Store", Absent: cfg.Store == nil},
+		platform.Dep{Name: "Bookings", Absent: cfg.Bookings == nil},
 		platform.Dep{Name: "Now", Absent: cfg.Now == nil}, platform.Dep{Name: "Location", Absent: cfg.Location == nil},
 		platform.Dep{Name: "Calendar", Absent: cfg.Calendar == nil}); err != nil {
 		return nil, err

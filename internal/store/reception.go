@@ -12,6 +12,7 @@ import (
 	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/audit"
 	"github.com/phucdap/phucdap/internal/calendar"
+	"github.com/phucdap/phucdap/internal/petition"
 	"github.com/phucdap/phucdap/internal/reception"
 )
 
@@ -151,6 +152,105 @@ func (s *ReceptionStore) ListChanges(ctx context.Context, from, to calendar.Date
 	out := make([]reception.Change, 0, len(rows))
 	for _, r := range rows {
 		out = append(out, r.change())
+	}
+	return out, nil
+}
+
+var _ reception.BookingStore = (*ReceptionStore)(nil)
+
+type receptionBookingRow struct {
+	ID                 int64
+	Code               string
+	ScheduleID         int64
+	Day, Kind          string
+	TopicID            *int64
+	Description        string
+	Sealed             bool
+	Name, Phone, Email string
+	PhoneKey, Lang     string
+	CreatedAt          time.Time
+}
+
+func (receptionBookingRow) TableName() string { return "reception_bookings" }
+
+func (r receptionBookingRow) booking() reception.Booking {
+	day, _ := calendar.ParseDate(r.Day)
+	b := reception.Booking{ID: r.ID, Code: r.Code, ScheduleID: r.ScheduleID, Day: day, Kind: petition.Kind(r.Kind), Description: r.Description,
+		Sealed: r.Sealed, Name: r.Name, Phone: r.Phone, Email: r.Email, PhoneKey: r.PhoneKey, Lang: r.Lang, CreatedAt: r.CreatedAt.UTC()}
+	if r.TopicID != nil {
+		b.TopicID = *r.TopicID
+	}
+	return b
+}
+
+// Book implements reception.BookingStore: the place is taken by a
+// conditional update of the day's counter, which on PostgreSQL locks the
+// row (a second booking waits, then sees the new count) and on SQLite runs
+// alone; the unique phone key refuses the same phone twice.
+func (s *ReceptionStore) Book(ctx context.Context, b reception.Booking, capacity int) (reception.Booking, error) {
+	var out reception.Booking
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
+		var n int64
+		if err := tx.Raw("SELECT COUNT(*) FROM reception_bookings WHERE schedule_id = ? AND day = ? AND phone_key = ?",
+			b.ScheduleID, b.Day.String(), b.PhoneKey).Scan(&n).Error; err != nil {
+			return err
+		}
+		if n > 0 {
+			return reception.ErrAlreadyBooked
+		}
+		if err := tx.Exec("INSERT INTO reception_slots (schedule_id, day, booked) VALUES (?, ?, 0) ON CONFLICT (schedule_id, day) DO NOTHING",
+			b.ScheduleID, b.Day.String()).Error; err != nil {
+			return fmt.Errorf("book: slot: %w", err)
+		}
+		res := tx.Exec("UPDATE reception_slots SET booked = booked + 1 WHERE schedule_id = ? AND day = ? AND booked < ?",
+			b.ScheduleID, b.Day.String(), capacity)
+		if res.Error != nil {
+			return fmt.Errorf("book: take a place: %w", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return reception.ErrSlotFull
+		}
+		r := receptionBookingRow{Code: b.Code, ScheduleID: b.ScheduleID, Day: b.Day.String(), Kind: string(b.Kind), TopicID: optID(b.TopicID),
+			Description: b.Description, Sealed: b.Sealed, Name: b.Name, Phone: b.Phone, Email: b.Email, PhoneKey: b.PhoneKey, Lang: b.Lang,
+			CreatedAt: b.CreatedAt.UTC()}
+		if err := tx.Omit("id").Create(&r).Error; err != nil {
+			if isUniqueViolation(err) {
+				return reception.ErrAlreadyBooked
+			}
+			return fmt.Errorf("book: %w", err)
+		}
+		out = r.booking()
+		return nil
+	})
+	return out, err
+}
+
+// DayBookings implements reception.BookingStore.
+func (s *ReceptionStore) DayBookings(ctx context.Context, day calendar.Date) ([]reception.Booking, error) {
+	var rows []receptionBookingRow
+	if err := s.db.Gorm.WithContext(ctx).Where("day = ?", day.String()).Order("id").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("day bookings: %w", err)
+	}
+	out := make([]reception.Booking, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, r.booking())
+	}
+	return out, nil
+}
+
+// Booked implements reception.BookingStore.
+func (s *ReceptionStore) Booked(ctx context.Context, day calendar.Date) (map[int64]int, error) {
+	var rows []struct {
+		ScheduleID int64
+		Booked     int
+	}
+	if err := s.db.Gorm.WithContext(ctx).Raw("SELECT schedule_id, booked FROM reception_slots WHERE day = ?", day.String()).
+		Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("booked: %w", err)
+	}
+	out := map[int64]int{}
+	for _, r := range rows {
+		out[r.ScheduleID] = r.Booked
 	}
 	return out, nil
 }

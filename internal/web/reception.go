@@ -15,6 +15,7 @@ import (
 	"github.com/phucdap/phucdap/internal/calendar"
 	"github.com/phucdap/phucdap/internal/fault"
 	"github.com/phucdap/phucdap/internal/i18n"
+	"github.com/phucdap/phucdap/internal/petition"
 	"github.com/phucdap/phucdap/internal/platform"
 	"github.com/phucdap/phucdap/internal/present"
 	"github.com/phucdap/phucdap/internal/reception"
@@ -57,6 +58,9 @@ func (r *Reception) Mount(e *echo.Echo) {
 	req := r.Staff.Auth.Require
 	e.GET(PathReception, r.public)
 	e.GET(PathReceptionICS, r.feed)
+	e.GET(PathBooking, r.bookingPage)
+	e.POST(PathBooking, r.book)
+	e.GET("/staff/reception/day", r.day, req(access.ActReceptionManage))
 	e.GET("/staff/reception", r.office, req(access.ActReceptionManage))
 	e.POST("/staff/reception/schedules", r.saveSchedule, req(access.ActReceptionManage))
 	e.POST("/staff/reception/schedules/:id", r.saveSchedule, req(access.ActReceptionManage))
@@ -82,6 +86,8 @@ type dayView struct {
 	Moved     bool
 	Reason    string
 	Past      bool
+	// Bookable: a coming day of a schedule that takes bookings.
+	Bookable bool
 }
 
 func (r *Reception) recurrence(lang string, s reception.Schedule) string {
@@ -117,7 +123,7 @@ func (r *Reception) dayViews(lang string, list []reception.Occurrence, today cal
 	out := make([]dayView, 0, len(list))
 	for _, o := range list {
 		v := dayView{Occurrence: o, Date: r.dayText(lang, o.Day), Hours: reception.Clock(o.Schedule.StartMin) + "–" + reception.Clock(o.Schedule.EndMin),
-			Past: o.Day.Before(today), Key: o.Regular.String()}
+			Past: o.Day.Before(today), Key: o.Regular.String(), Bookable: o.Schedule.Capacity > 0 && !o.Cancelled && o.Day.After(today)}
 		if o.Change != nil {
 			v.Reason = o.Change.Reason
 			v.Moved = !o.Cancelled
@@ -318,6 +324,7 @@ var receptionFieldLabels = map[string]string{"kind": "reception.kind", "host": "
 	"day_of_month": "reception.day_of_month_label", "weekday": "reception.weekday_label", "end": "reception.hours_label",
 	"place": "reception.place", "online_url": "reception.online_url_label", "capacity": "reception.capacity_label",
 	"from": "reception.from_label", "until": "reception.until_label", "day": "reception.day_label",
+	"name": "reception.name", "phone": "reception.phone", "email": "reception.email", "description": "reception.description",
 	"moved_to": "reception.moved_to_label", "reason": "reception.reason"}
 
 // fieldErrors words a refused form, each line led by its field's label.
@@ -428,4 +435,119 @@ func (r *Reception) changeDay(c echo.Context) error {
 		return err
 	}
 	return r.Staff.render(c, present.Status(opErr), "staff_reception", "reception.office_title", d)
+}
+
+// PathBooking is the public booking form.
+const PathBooking = "/lich-tiep-cong-dan/dang-ky"
+
+type bookingForm struct {
+	Day      dayView
+	Left     int
+	Input    reception.BookingInput
+	Topics   []petition.Topic
+	Kinds    []petition.Kind
+	Errors   []string
+	Booked   *reception.Booking
+	DayParam string
+}
+
+// bookable returns the occurrence a booking form is for, ErrNotBookable
+// when it takes no booking.
+func (r *Reception) bookable(c echo.Context, schedule, day string) (reception.Occurrence, error) {
+	id, err := strconv.ParseInt(schedule, 10, 64)
+	if err != nil {
+		return reception.Occurrence{}, reception.ErrNotBookable
+	}
+	d, err := calendar.ParseDate(day)
+	if err != nil {
+		return reception.Occurrence{}, reception.ErrNotBookable
+	}
+	o, ok, err := r.Service.Occurrence(c.Request().Context(), id, d)
+	if err != nil {
+		return o, err
+	}
+	if !ok || o.Cancelled || o.Schedule.Capacity == 0 || !o.Day.After(r.Service.Today()) {
+		return o, reception.ErrNotBookable
+	}
+	return o, nil
+}
+
+func (r *Reception) bookingData(c echo.Context, o reception.Occurrence) (bookingForm, error) {
+	ctx := c.Request().Context()
+	lang := i18n.LangFrom(ctx)
+	topics, err := r.Staff.Pages.Intake.Service.Topics(ctx)
+	if err != nil {
+		return bookingForm{}, err
+	}
+	taken, err := r.Service.Places(ctx, o.Day)
+	if err != nil {
+		return bookingForm{}, err
+	}
+	return bookingForm{Day: r.dayViews(lang, []reception.Occurrence{o}, r.Service.Today())[0], Left: max(0, o.Schedule.Capacity-taken[o.Schedule.ID]),
+		Topics: topics, Kinds: []petition.Kind{petition.KindPetition, petition.KindFeedback, petition.KindComplaint, petition.KindDenunciation},
+		Input: reception.BookingInput{ScheduleID: o.Schedule.ID, Day: o.Day, Kind: petition.KindPetition}, DayParam: o.Day.String()}, nil
+}
+
+func (r *Reception) bookingPage(c echo.Context) error {
+	o, err := r.bookable(c, c.QueryParam("lich"), c.QueryParam("ngay"))
+	if err != nil {
+		return err
+	}
+	d, err := r.bookingData(c, o)
+	if err != nil {
+		return err
+	}
+	return r.Staff.Pages.render(c, http.StatusOK, "reception_booking", "reception.booking_title", d)
+}
+
+func (r *Reception) book(c echo.Context) error {
+	o, err := r.bookable(c, c.FormValue("lich"), c.FormValue("ngay"))
+	if err != nil {
+		return err
+	}
+	d, err := r.bookingData(c, o)
+	if err != nil {
+		return err
+	}
+	topic, _ := strconv.ParseInt(c.FormValue("topic_id"), 10, 64)
+	d.Input = reception.BookingInput{ScheduleID: o.Schedule.ID, Day: o.Day, Name: c.FormValue("name"), Phone: c.FormValue("phone"),
+		Email: c.FormValue("email"), TopicID: topic, Kind: petition.Kind(c.FormValue("kind")), Description: c.FormValue("description"),
+		Lang: i18n.LangFrom(c.Request().Context())}
+	b, _, opErr := r.Service.Book(c.Request().Context(), d.Input)
+	if opErr != nil {
+		if d.Errors, err = r.fieldErrors(c, opErr); err != nil {
+			return err
+		}
+		return r.Staff.Pages.render(c, present.Status(opErr), "reception_booking", "reception.booking_title", d)
+	}
+	d.Booked = &b
+	return r.Staff.Pages.render(c, http.StatusOK, "reception_booking", "reception.booked_title", d)
+}
+
+type receptionDayData struct {
+	Day      string
+	DayText  string
+	Prev     string
+	Next     string
+	Days     []dayView
+	Bookings []reception.DayBooking
+}
+
+// day is the office's list of one day's bookings.
+func (r *Reception) day(c echo.Context) error {
+	ctx := c.Request().Context()
+	lang := i18n.LangFrom(ctx)
+	day := r.Service.Today()
+	if q := c.QueryParam("d"); q != "" {
+		if d, err := calendar.ParseDate(q); err == nil {
+			day = d
+		}
+	}
+	list, occ, err := r.Service.Day(ctx, accesshttp.Actor(c), day)
+	if err != nil {
+		return err
+	}
+	d := receptionDayData{Day: day.String(), DayText: r.dayText(lang, day), Prev: day.AddDays(-1).String(), Next: day.AddDays(1).String(),
+		Days: r.dayViews(lang, occ, r.Service.Today()), Bookings: list}
+	return r.Staff.render(c, http.StatusOK, "staff_reception_day", "reception.day_title", d)
 }

@@ -1,0 +1,197 @@
+package reception
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/phucdap/phucdap/internal/access"
+	"github.com/phucdap/phucdap/internal/calendar"
+	"github.com/phucdap/phucdap/internal/fault"
+	"github.com/phucdap/phucdap/internal/petition"
+)
+
+// Errors of booking.
+var (
+	// ErrSlotFull: the day's capacity is taken (also when two citizens
+	// book its last place at once: the store's conditional update decides).
+	ErrSlotFull = fault.New(fault.Conflict, "reception.slot_full")
+	// ErrAlreadyBooked: the same phone already holds a place that day.
+	ErrAlreadyBooked = fault.New(fault.Conflict, "reception.already_booked")
+	// ErrNotBookable: the day is not a coming reception day of a schedule
+	// that takes bookings.
+	ErrNotBookable = fault.New(fault.NotFound, "reception.not_bookable")
+)
+
+// Limits of a booking's texts.
+const (
+	MaxName        = 200
+	MaxDescription = 1000
+)
+
+// BookingInput is what a citizen types to book a place.
+type BookingInput struct {
+	ScheduleID  int64
+	Day         calendar.Date
+	Name        string
+	Phone       string
+	Email       string
+	TopicID     int64
+	Kind        petition.Kind
+	Description string
+	Lang        string
+}
+
+// Booking is a place held at one reception day. Name, Phone and Email are
+// the citizen's identity: under a denouncer's secrecy (Sealed) they are
+// shown to no one without the identity grant, and never leave the office.
+type Booking struct {
+	ID          int64
+	Code        string
+	ScheduleID  int64
+	Day         calendar.Date
+	Kind        petition.Kind
+	TopicID     int64
+	Description string
+	Sealed      bool
+	Name        string
+	Phone       string
+	Email       string
+	// PhoneKey is the keyed hash of the phone that makes a second booking
+	// of the same day by the same phone a unique-key violation.
+	PhoneKey  string
+	Lang      string
+	CreatedAt time.Time
+}
+
+// BookingStore keeps bookings.
+type BookingStore interface {
+	// Book holds a place: within one transaction it takes one of the day's
+	// capacity places by a conditional update (ErrSlotFull when none is
+	// left) and inserts the booking (ErrAlreadyBooked when its phone key
+	// holds the day already). It returns the booking with its id.
+	Book(ctx context.Context, b Booking, capacity int) (Booking, error)
+	// DayBookings returns the bookings of day, in booking order.
+	DayBookings(ctx context.Context, day calendar.Date) ([]Booking, error)
+	// Booked returns the places taken per schedule on day.
+	Booked(ctx context.Context, day calendar.Date) (map[int64]int, error)
+}
+
+// Book validates a booking and holds a place. The phone is read by
+// petition.NormalizePhone, the one reading of a phone number.
+func (s *Service) Book(ctx context.Context, in BookingInput) (Booking, Occurrence, error) {
+	var errs fault.List
+	name := clean(in.Name)
+	if n := utf8.RuneCountInString(name); n < 2 || n > MaxName {
+		errs = append(errs, fault.FieldError("name", "reception.name_required", map[string]any{"Max": MaxName}))
+	}
+	phone, ok := petition.NormalizePhone(in.Phone)
+	if !ok {
+		errs = append(errs, fault.FieldError("phone", "petition.phone_invalid", nil))
+	}
+	var email string
+	if m := strings.TrimSpace(in.Email); m != "" {
+		if email, ok = petition.NormalizeEmail(m); !ok {
+			errs = append(errs, fault.FieldError("email", "petition.email_invalid", nil))
+		}
+	}
+	if !in.Kind.Valid() {
+		errs = append(errs, fault.FieldError("kind", "petition.kind_invalid", nil))
+	}
+	desc := strings.TrimSpace(in.Description)
+	if n := utf8.RuneCountInString(desc); n < 5 || n > MaxDescription {
+		errs = append(errs, fault.FieldError("description", "reception.description_required", map[string]any{"Max": MaxDescription}))
+	}
+	if len(errs) > 0 {
+		return Booking{}, Occurrence{}, errs
+	}
+	o, found, err := s.Occurrence(ctx, in.ScheduleID, in.Day)
+	if err != nil {
+		return Booking{}, Occurrence{}, err
+	}
+	if !found || o.Cancelled || o.Schedule.Capacity == 0 || !o.Day.After(s.Today()) {
+		return Booking{}, Occurrence{}, ErrNotBookable
+	}
+	lang := in.Lang
+	if lang != "en" {
+		lang = "vi"
+	}
+	b := Booking{Code: newCode(), ScheduleID: o.Schedule.ID, Day: o.Day, Kind: in.Kind, TopicID: in.TopicID, Description: desc,
+		Sealed: in.Kind.Secret(), Name: name, Phone: phone, Email: email, PhoneKey: s.phoneKey(phone), Lang: lang, CreatedAt: s.cfg.Now().UTC()}
+	b, err = s.cfg.Bookings.Book(ctx, b, o.Schedule.Capacity)
+	return b, o, err
+}
+
+// phoneKey is the hash of a normalised phone that the unique index of a
+// day's bookings is on. It is the same across restarts and replicas (no
+// per-process key), as the index must be.
+func (s *Service) phoneKey(phone string) string {
+	sum := sha256.Sum256([]byte("phucdap reception phone\x00" + phone))
+	return hex.EncodeToString(sum[:])
+}
+
+// newCode is a booking's reference, given to the citizen: short, not
+// guessable, and free of 0/O and 1/I.
+func newCode() string {
+	const alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return "TCD-" + string(b)
+}
+
+// DayBooking is a booking as the office's day list shows it: the identity
+// of a sealed booking is left out unless the actor holds the grant.
+type DayBooking struct {
+	Booking
+	Occurrence Occurrence
+	// Hidden: the identity is sealed from this actor.
+	Hidden bool
+}
+
+// Day returns the bookings of day for the office, with the sealed
+// identities removed for an actor without the identity grant.
+func (s *Service) Day(ctx context.Context, by access.Actor, day calendar.Date) ([]DayBooking, []Occurrence, error) {
+	if !access.Can(by, access.ActReceptionManage, nil) {
+		return nil, nil, fault.New(fault.Forbidden, "error.forbidden")
+	}
+	occ, err := s.Published(ctx, day, day)
+	if err != nil {
+		return nil, nil, err
+	}
+	list, err := s.cfg.Bookings.DayBookings(ctx, day)
+	if err != nil {
+		return nil, nil, err
+	}
+	byID := map[int64]Occurrence{}
+	for _, o := range occ {
+		byID[o.Schedule.ID] = o
+	}
+	out := make([]DayBooking, 0, len(list))
+	for _, b := range list {
+		db := DayBooking{Booking: b, Occurrence: byID[b.ScheduleID]}
+		if b.Sealed && !CanSeeIdentity(by) {
+			db.Hidden = true
+			db.Name, db.Phone, db.Email = "", "", ""
+		}
+		out = append(out, db)
+	}
+	return out, occ, nil
+}
+
+// CanSeeIdentity is the access rule for a sealed visitor's identity at
+// reception: the rule of a sealed case (access.ActIdentityRead).
+func CanSeeIdentity(by access.Actor) bool {
+	return access.Can(by, access.ActIdentityRead, &access.CaseScope{Denunciation: true, Sealed: true})
+}
+
+// Places returns the places left per schedule on day.
+func (s *Service) Places(ctx context.Context, day calendar.Date) (map[int64]int, error) {
+	return s.cfg.Bookings.Booked(ctx, day)
+}
