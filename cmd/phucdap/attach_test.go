@@ -54,8 +54,8 @@ func TestAnswerAttachmentsOverJSON(t *testing.T) {
 
 		answer := func(query string, files ...mpFile) (*http.Response, []byte) {
 			t.Helper()
-			body, ct := multipartBody(t, map[string]any{"body": "Sở Xây dựng trả lời: đèn đường đã được thay mới ngày 30/11/2026.",
-				"letter_no": "512/SXD-QLXD", "letter_date": "2026-11-30", "signer": "Phó Giám đốc Lê Văn Cường"}, files...)
+			body, ct := multipartBody(t, map[string]any{"body": "Sở Xây dựng trả lời: đèn đường đã được thay mới ngày 26/11/2026.",
+				"letter_no": "512/SXD-QLXD", "letter_date": "2026-11-27", "signer": "Phó Giám đốc Lê Văn Cường"}, files...)
 			return ta.do(t, http.MethodPost, "/api/v1/cases/"+codeA+"/answer"+query, body, "Content-Type", ct, "Authorization", officer)
 		}
 		stored := func() int {

@@ -164,3 +164,35 @@ func TestCaseLogNamesPeople(t *testing.T) {
 		}
 	})
 }
+
+// An answer letter dated after today is refused beside its field, in
+// Vietnamese and English, and nothing is saved; dated today it is taken.
+// Today is the test clock's, not the machine's.
+func TestLetterDateAfterTodayIsRefused(t *testing.T) {
+	eachApp(t, func(t *testing.T, ta *testApp) {
+		ta.setLocal(t, "2026-12-18 16:30")
+		office := ta.staffActor(t, "vanphong.letter@sxd.test", "VP", access.Office)
+		ta.addStaff(t, "pqlxd.letter@sxd.test", "PQLXD", access.UnitOfficer)
+		id := ta.registerUnder(t, office, "thong-tin-quy-hoach-thu-tuc")
+		ta.act(t, office, id, petition.AssignInput{Lead: "PQLXD"})
+		b := ta.browser(t)
+		b.mustLogin("pqlxd.letter@sxd.test")
+		path := "/staff/cases/" + strconv.FormatInt(id, 10)
+		body := "Sở Xây dựng trả lời: quy hoạch chi tiết khu đô thị Phú Lộc đã được công khai tại trụ sở UBND phường."
+		for lang, want := range map[string]string{"vi": "Ngày văn bản 19/12/2026 sau ngày hôm nay (18/12/2026)", "en": "The letter date 19/12/2026 is after today (18/12/2026)"} {
+			res, page := b.post(path+"/answer?lang="+lang, url.Values{"body": {body}, "letter_no": {"512/SXD-QLXD"}, "letter_date": {"2026-12-19"}})
+			if res.StatusCode != http.StatusUnprocessableEntity {
+				t.Fatalf("%s: a letter dated tomorrow: %d", lang, res.StatusCode)
+			}
+			if !strings.Contains(page, `<p class="field-error" id="answer-date-err">`+want) {
+				t.Errorf("%s: no field error %q beside the letter date", lang, want)
+			}
+		}
+		if st := ta.caseState(t, id); len(st.Answers) != 0 {
+			t.Fatalf("a refused draft was saved: %+v", st.Answers)
+		}
+		if res, _ := b.post(path+"/answer", url.Values{"body": {body}, "letter_no": {"512/SXD-QLXD"}, "letter_date": {"2026-12-18"}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("a letter dated today: %d", res.StatusCode)
+		}
+	})
+}

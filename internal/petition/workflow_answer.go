@@ -37,8 +37,11 @@ func (in AnswerInput) decide(d *decision) error {
 	if !in.LetterDate.IsZero() {
 		if !in.LetterDate.Valid() {
 			e.add(fault.FieldError("letter_date", "workflow.date_invalid", nil))
-		} else if in.LetterDate.After(calendar.DateOf(d.now, d.loc()).AddDays(30)) {
-			e.add(fault.FieldError("letter_date", "workflow.date_future", nil))
+		} else if today := calendar.DateOf(d.now, d.loc()); in.LetterDate.After(today) {
+			// The letter is dated when it is signed, which is no later than
+			// the draft, itself no later than its publication: a date
+			// after today would publish an answer dated in the future.
+			e.add(fault.FieldError("letter_date", "workflow.letter_date_after", map[string]any{"Date": in.LetterDate.VN(), "Today": today.VN()}))
 		} else {
 			date = in.LetterDate.String()
 		}

@@ -223,9 +223,20 @@ type caseData struct {
 	// Form and FormAction refill the form of a refused action.
 	Form       url.Values
 	FormAction string
+	// FieldErr are the refused action's messages by field, shown beside
+	// the field (and in the summary, Errors).
+	FieldErr map[string]string
 	// Registered carries the code and the secret of a case the office just
 	// registered: shown once.
 	Registered *petition.Result
+}
+
+// E returns a refused form's message about field, "" for none.
+func (d caseData) E(action, field string) string {
+	if d.FormAction != action {
+		return ""
+	}
+	return d.FieldErr[field]
 }
 
 // V returns a refused form's value for field, so what was typed stays.

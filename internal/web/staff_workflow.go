@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -87,8 +88,32 @@ func (s *Staff) caseAction(a petition.Action) echo.HandlerFunc {
 			return lerr
 		}
 		d.Errors, d.Form, d.FormAction = msgs, form, string(a)
+		d.FieldErr = fieldErrors(err, msgs)
 		return s.render(c, present.Status(err), "staff_case", "case.title", d)
 	}
+}
+
+// fieldErrors pairs a refusal's field errors with their messages (msgs,
+// one per error of the list, as refusals words them), by field: the first
+// message of a field is shown beside it.
+func fieldErrors(err error, msgs []string) map[string]string {
+	out := map[string]string{}
+	var list fault.List
+	var one *fault.Error
+	switch {
+	case errors.As(err, &list):
+	case errors.As(err, &one) && one.Field != "":
+		list = fault.List{one}
+	}
+	if len(list) != len(msgs) {
+		return out
+	}
+	for i, fe := range list {
+		if _, dup := out[fe.Field]; fe.Field != "" && !dup {
+			out[fe.Field] = msgs[i]
+		}
+	}
+	return out
 }
 
 // answerFiles stores the files attached to a draft answer (the form is
@@ -619,11 +644,7 @@ func (s *Staff) register(c echo.Context) error {
 		if d.Errors, derr = s.messages(c, err); derr != nil {
 			return derr
 		}
-		if list, ok := err.(fault.List); ok {
-			for i, fe := range list {
-				d.FieldErr[fe.Field] = d.Errors[i]
-			}
-		}
+		d.FieldErr = fieldErrors(err, d.Errors)
 		return s.render(c, present.Status(err), "staff_register", "register.title", d)
 	}
 	// The secret is shown once, in this response: never in a URL.
