@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -123,9 +124,10 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 	// disk under the data directory, first due times from the engine.
 	petitions := store.NewPetitionStore(db)
 	files := filestore.NewDisk(filepath.Join(cfg.DataDir, "attachments"), now)
+	noticeKey := noticeKey(cfg.Notify.LinkKey, cfg.Intake.FormKey)
 	a.intake = &intake{store: petitions, files: files, formKey: formKey(cfg.Intake.FormKey),
 		service: petition.NewService(petition.Config{
-			Store: petitions, Files: files, Now: now, Log: log,
+			Store: petitions, Files: files, Now: now, Log: log, NoticeKey: noticeKey,
 			Agency: cfg.Agency, Location: cfg.Location, Limits: intakeLimits(cfg.Intake),
 			Due: petition.FirstClocks{Deadlines: a.deadlines},
 		})}
@@ -191,6 +193,19 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 	}
 	if len(cfg.Webhook.URLs) > 0 {
 		ac.Hooks = &alert.HTTPWebhook{Secret: cfg.Webhook.Secret, Client: &http.Client{Timeout: cfg.Webhook.Timeout}}
+	}
+	// The citizen's SMS and Zalo messages: one signed POST to the
+	// province's gateway, when configured; the e-mails carry a signed link
+	// that turns the case's notifications off.
+	if n := cfg.Notify; n.GatewayURL != "" {
+		ac.Gateway = &alert.HTTPWebhook{Secret: n.GatewaySecret, Client: &http.Client{Timeout: n.Timeout}}
+		ac.GatewayURL, ac.GatewayChannels = n.GatewayURL, n.Channels
+		ac.SendTimeout = max(ac.SendTimeout, n.Timeout)
+	}
+	if base := strings.TrimRight(cfg.BaseURL, "/"); base != "" {
+		ac.UnsubscribeLink = func(code string) string {
+			return base + web.PathNoticesOff + "?" + url.Values{"code": {code}, "sig": {petition.NoticeSig(noticeKey, code)}}.Encode()
+		}
 	}
 	if a.alerts, err = alert.NewService(ac); err != nil {
 		return nil, err

@@ -32,6 +32,21 @@ func formKey(configured string) []byte {
 	return k[:]
 }
 
+// noticeKey is the key that signs the unsubscribe links of the citizen's
+// e-mails: notify.link_key, else intake.form_key, else a random key per
+// process (whose links stop working at the next start).
+func noticeKey(linkKey, formKey string) []byte {
+	k := linkKey
+	if k == "" {
+		k = formKey
+	}
+	if k == "" {
+		return web.NewFormKey()
+	}
+	sum := sha256.Sum256([]byte("phucdap notice links\x00" + k))
+	return sum[:]
+}
+
 func intakeLimits(c config.IntakeConfig) petition.Limits {
 	return petition.Limits{
 		PerIPHour: c.PerIPHour, PerIPDay: c.PerIPDay, PerPhoneHour: c.PerPhoneHour, PerPhoneDay: c.PerPhoneDay,

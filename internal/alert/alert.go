@@ -129,6 +129,13 @@ type Payload struct {
 	Status   string    `json:"status,omitempty"`
 	ChasedAt time.Time `json:"chased_at,omitzero"`
 	Digest   *Digest   `json:"digest,omitempty"`
+	// A citizen's notification (KindCitizen): the event told, its id and
+	// time, and the office's short, scrubbed reason (forwarded, guided,
+	// extended; none for a sealed identity).
+	Event   string    `json:"event,omitempty"`
+	EventID int64     `json:"event_id,omitempty"`
+	At      time.Time `json:"at,omitzero"`
+	Reason  string    `json:"reason,omitempty"`
 }
 
 // Topic returns the topic in lang.
@@ -248,6 +255,10 @@ type OutboxMessage struct {
 	// address, read from case_identities for this send only.
 	MailQueueID int64
 	Receipt     *Receipt
+
+	// A citizen's notification (AlertKind KindCitizen…): where it goes,
+	// read from case_identities for this send only.
+	Contact *Contact
 }
 
 // Receipt is what the receipt e-mail tells the petitioner.
@@ -317,6 +328,11 @@ type Store interface {
 
 	// QueueReceipts moves intake's unsent receipt e-mails into the outbox.
 	QueueReceipts(ctx context.Context, now time.Time) (int, error)
+	// QueueNotices marks up to limit case events of the kinds the citizen
+	// is told of (petition.NoticeEvents) as noticed, once each, and writes
+	// plan's alerts with their deliveries, in one transaction. It returns
+	// how many events it marked (0: none was left).
+	QueueNotices(ctx context.Context, now time.Time, limit int, plan NoticePlanner) (events, alerts, deliveries int, err error)
 	// LeaseOutbox takes up to limit due deliveries on channels, counting
 	// an attempt and hiding them for lease.
 	LeaseOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int, channels []string) ([]OutboxMessage, error)
@@ -369,6 +385,15 @@ type Config struct {
 	Mailer Mailer
 	// Hooks posts webhooks; nil: webhook deliveries wait.
 	Hooks WebhookSender
+	// Gateway posts the citizen's SMS and Zalo messages (GatewayMessage)
+	// to GatewayURL, the province's gateway, on GatewayChannels (sms,
+	// zalo); nil: the citizen is told by e-mail alone.
+	Gateway         WebhookSender
+	GatewayURL      string
+	GatewayChannels []string
+	// UnsubscribeLink is the signed link that turns a case's
+	// notifications off, for the foot of the citizen's e-mails; nil: none.
+	UnsubscribeLink func(caseCode string) string
 	// SendTimeout bounds one e-mail or webhook send; a taken delivery is
 	// leased for about that long per message. Default 30 s.
 	SendTimeout time.Duration

@@ -3,8 +3,10 @@ package alert
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -47,7 +49,14 @@ func (s *Service) Deliver(ctx context.Context, now time.Time) (map[string]int, e
 		}
 		counts["receipts_queued"] = n
 	}
-	if s.cfg.Hooks != nil {
+	// The citizen's notifications are written whatever is configured, so
+	// that a channel turned on later does not tell the whole archive.
+	events, _, queued, err := s.QueueNotices(ctx, now)
+	if err != nil {
+		return counts, err
+	}
+	counts["notices"], counts["notices_queued"] = events, queued
+	if s.cfg.Hooks != nil || s.cfg.Gateway != nil {
 		lanes = append(lanes, lane{ChannelWebhook, webhookChunk})
 	}
 	began := time.Now()
@@ -106,9 +115,23 @@ func (s *Service) send(ctx context.Context, now time.Time, msgs []OutboxMessage)
 			emails = append(emails, e)
 			emailIdx = append(emailIdx, i)
 		case ChannelWebhook:
-			body, err := s.webhookBody(m)
-			if err == nil {
-				err = s.cfg.Hooks.Post(ctx, m.Target, body, m.ID)
+			var err error
+			if strings.HasPrefix(m.AlertKind, KindCitizen) {
+				var body []byte
+				if body, err = s.gatewayBody(m); err == nil && s.cfg.Gateway == nil {
+					err = errors.New("no gateway configured for the citizen's SMS and Zalo messages")
+				}
+				if err == nil {
+					err = s.cfg.Gateway.Post(ctx, s.cfg.GatewayURL, body, m.ID)
+				}
+			} else {
+				var body []byte
+				if body, err = s.webhookBody(m); err == nil && s.cfg.Hooks == nil {
+					err = errors.New("no webhook configured")
+				}
+				if err == nil {
+					err = s.cfg.Hooks.Post(ctx, m.Target, body, m.ID)
+				}
 			}
 			if err != nil {
 				s.fail(&results[i], now, err)
@@ -190,11 +213,18 @@ func (s *Service) webhookBody(m OutboxMessage) ([]byte, error) {
 func (s *Service) renderEmail(m OutboxMessage) (Email, error) {
 	ref := "outbox-" + strconv.FormatInt(m.ID, 10)
 	if m.Receipt != nil {
-		subject, text, html, err := s.mails.receipt(m.Lang, *m.Receipt, s.trackLink(m.Receipt.CaseCode), s.cfg.AgencyName)
+		unsub := ""
+		if s.cfg.UnsubscribeLink != nil {
+			unsub = s.cfg.UnsubscribeLink(m.Receipt.CaseCode)
+		}
+		subject, text, html, err := s.mails.receipt(m.Lang, *m.Receipt, s.trackLink(m.Receipt.CaseCode), unsub, s.cfg.AgencyName)
 		if err != nil {
 			return Email{}, err
 		}
 		return Email{To: m.Receipt.Email, Subject: subject, Text: text, HTML: html, Ref: ref}, nil
+	}
+	if strings.HasPrefix(m.AlertKind, KindCitizen) {
+		return s.citizenEmail(m, ref)
 	}
 	subject, text, html, err := s.mails.render(m.Lang, m.AlertKind, m.Payload)
 	if err != nil {

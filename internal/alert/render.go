@@ -59,20 +59,28 @@ func langOf(lang string) string {
 type templates struct {
 	text map[string]*texttemplate.Template
 	html map[string]*htmltemplate.Template
+	due  map[string]func(time.Time) string
 }
 
 func loadTemplates(loc *time.Location, dueText func(lang string, due time.Time) string) (*templates, error) {
-	t := &templates{text: map[string]*texttemplate.Template{}, html: map[string]*htmltemplate.Template{}}
+	t := &templates{text: map[string]*texttemplate.Template{}, html: map[string]*htmltemplate.Template{}, due: map[string]func(time.Time) string{}}
 	for _, lang := range []string{"vi", "en"} {
 		word := func(due time.Time) string { return caseclock.DueText(due, loc) }
 		if dueText != nil {
 			word = func(due time.Time) string { return dueText(lang, due) }
 		}
+		t.due[lang] = word
 		funcs := map[string]any{
 			"kind":  func(k string) string { return CaseKindName(lang, k) },
 			"clock": func(k string) string { return ClockKindName(lang, k) },
 			"dt":    func(v any) string { return formatInstant(v, word) },
 			"day":   func(s string) string { return formatDay(s, lang) },
+			"date": func(t time.Time) string {
+				if t.IsZero() {
+					return ""
+				}
+				return formatDay(calendar.DateOf(t, loc).String(), lang)
+			},
 			"pct":   formatPercent,
 			"lower": strings.ToLower,
 		}
@@ -141,16 +149,17 @@ func (t *templates) render(lang, kind string, p Payload) (subject, text, html st
 
 type receiptData struct {
 	Receipt
-	Link   string
-	Agency string
+	Link        string
+	Agency      string
+	Unsubscribe string
 }
 
 // receipt renders intake's receipt e-mail.
-func (t *templates) receipt(lang string, r Receipt, link, agency string) (subject, text, html string, err error) {
+func (t *templates) receipt(lang string, r Receipt, link, unsubscribe, agency string) (subject, text, html string, err error) {
 	if agency == "" {
 		agency = "Cơ quan"
 	}
-	return t.execute(langOf(lang), KindReceipt, receiptData{Receipt: r, Link: link, Agency: agency})
+	return t.execute(langOf(lang), KindReceipt, receiptData{Receipt: r, Link: link, Agency: agency, Unsubscribe: unsubscribe})
 }
 
 func (t *templates) execute(lang, kind string, data any) (subject, text, html string, err error) {
@@ -169,4 +178,67 @@ func (t *templates) execute(lang, kind string, data any) (subject, text, html st
 		return "", "", "", fmt.Errorf("render %s html: %w", kind, err)
 	}
 	return subject, text, b.String(), nil
+}
+
+// dueText words a due time in lang as e-mails do.
+func (t *templates) dueText(lang string, due time.Time) string { return t.due[langOf(lang)](due) }
+
+// citizenMessage is a citizen's notification in every form it is sent.
+type citizenMessage struct {
+	subject, text, html string
+	sms, status         string
+}
+
+type citizenData struct {
+	Payload
+	Agency      string
+	Link        string
+	Unsubscribe string
+	Body        string
+	Status      string
+}
+
+// citizen renders a citizen's notification: the e-mail (subject, text,
+// HTML, with the unsubscribe link), the short text for SMS and Zalo, and
+// the status word. Each event has its subject, body, sms and status in the
+// language's template file; the e-mail's frame is shared.
+func (t *templates) citizen(lang string, p Payload, link, unsubscribe, agency string) (citizenMessage, error) {
+	if agency == "" {
+		agency = "Cơ quan"
+	}
+	d := citizenData{Payload: p, Agency: agency, Link: link, Unsubscribe: unsubscribe}
+	tt := t.text[lang]
+	part := func(name string) (string, error) {
+		var b bytes.Buffer
+		if err := tt.ExecuteTemplate(&b, name+":citizen."+p.Event, d); err != nil {
+			return "", fmt.Errorf("render citizen %s %s: %w", p.Event, name, err)
+		}
+		return strings.TrimSpace(b.String()), nil
+	}
+	var m citizenMessage
+	var err error
+	if d.Status, err = part("status"); err != nil {
+		return m, err
+	}
+	if d.Body, err = part("body"); err != nil {
+		return m, err
+	}
+	if m.subject, err = part("subject"); err != nil {
+		return m, err
+	}
+	if m.sms, err = part("sms"); err != nil {
+		return m, err
+	}
+	m.status = d.Status
+	var b bytes.Buffer
+	if err := tt.ExecuteTemplate(&b, "text:citizen", d); err != nil {
+		return m, fmt.Errorf("render citizen text: %w", err)
+	}
+	m.text = strings.TrimLeft(b.String(), "\n")
+	b.Reset()
+	if err := t.html[lang].ExecuteTemplate(&b, "html:citizen", d); err != nil {
+		return m, fmt.Errorf("render citizen html: %w", err)
+	}
+	m.html = b.String()
+	return m, nil
 }

@@ -44,9 +44,44 @@ func TestTemplatesRenderEveryKindInBothLanguages(t *testing.T) {
 		}
 		d := due
 		s, text, html, err := tm.receipt(lang, Receipt{CaseCode: "SXD-2026-000042", CaseKind: "phan_anh", ReceivedAt: due.Add(-48 * time.Hour), DueAt: &d},
-			"https://x.test/tra-cuu?code=SXD-2026-000042", "Sở Xây dựng")
+			"https://x.test/tra-cuu?code=SXD-2026-000042", "", "Sở Xây dựng")
 		if err != nil || !strings.Contains(s, "SXD-2026-000042") || !strings.Contains(text, "tra-cuu?code=") || html == "" {
 			t.Errorf("%s receipt: %q %q %v", lang, s, text, err)
+		}
+	}
+}
+
+// Every citizen's notification renders in both languages, in every form it
+// is sent (e-mail subject, text and HTML, the short SMS/Zalo text, the
+// status word), and says no more than the code, the status, the dates, the
+// reason given and the links.
+func TestCitizenNoticesRenderInBothLanguages(t *testing.T) {
+	loc := time.FixedZone("ICT", 7*3600)
+	tm, err := loadTemplates(loc, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 12, 2, 3, 0, 0, 0, time.UTC)
+	due := time.Date(2026, 12, 19, 0, 0, 0, 0, loc)
+	for _, lang := range []string{"vi", "en"} {
+		for _, ev := range []string{NoticeReceived, NoticeAccepted, NoticeForwarded, NoticeGuided, NoticeExtended, NoticeAnswered, NoticeLate, NoticeClosed} {
+			p := Payload{CaseCode: "SXD-2026-000042", CaseKind: "kien_nghi", Event: ev, EventID: 7, At: at, DueAt: due, Reason: "Thanh tra tỉnh",
+				Link: "https://x.test/tra-cuu?code=SXD-2026-000042"}
+			m, err := tm.citizen(lang, p, p.Link, "https://x.test/tra-cuu/tat-thong-bao?code=SXD-2026-000042&sig=x", "Sở Xây dựng")
+			if err != nil {
+				t.Fatalf("%s %s: %v", lang, ev, err)
+			}
+			for part, s := range map[string]string{"subject": m.subject, "text": m.text, "html": m.html, "sms": m.sms} {
+				if !strings.Contains(s, "SXD-2026-000042") || strings.Contains(s, "<no value>") {
+					t.Errorf("%s %s %s: %q", lang, ev, part, s)
+				}
+			}
+			if m.status == "" || !strings.Contains(m.text, m.status) || !strings.Contains(m.text, "tat-thong-bao") || !strings.Contains(m.html, "tat-thong-bao") {
+				t.Errorf("%s %s: status %q, text %q", lang, ev, m.status, m.text)
+			}
+			if len([]rune(m.sms)) > 160 {
+				t.Errorf("%s %s: the SMS text is %d characters: %q", lang, ev, len([]rune(m.sms)), m.sms)
+			}
 		}
 	}
 }

@@ -55,6 +55,9 @@ type Config struct {
 	Alerts  AlertsConfig  `koanf:"alerts"`
 	SMTP    SMTPConfig    `koanf:"smtp"`
 	Webhook WebhookConfig `koanf:"webhook"`
+	// Notify configures the citizen's notifications: the SMS and Zalo OA
+	// gateway and the key of the unsubscribe links.
+	Notify NotifyConfig `koanf:"notify"`
 	// Intake tunes the public petition intake: abuse limits and windows.
 	Intake IntakeConfig `koanf:"intake"`
 	// Auth tunes staff logins and sessions.
@@ -208,6 +211,21 @@ type WebhookConfig struct {
 	Timeout time.Duration `koanf:"timeout"`
 }
 
+// NotifyConfig tells the citizen of each step of their case. E-mail goes
+// through smtp (as the receipt); SMS and Zalo OA go as one signed JSON
+// POST (alert.GatewayMessage, signed as the webhooks are) to a gateway the
+// province operates. An empty gateway_url sends no SMS and no Zalo.
+type NotifyConfig struct {
+	GatewayURL    string        `koanf:"gateway_url"`
+	GatewaySecret string        `koanf:"gateway_secret"`
+	Channels      List          `koanf:"channels"` // sms, zalo
+	Timeout       time.Duration `koanf:"timeout"`
+	// LinkKey signs the unsubscribe link of each e-mail. Empty: the
+	// intake.form_key's, or a random key per process when that is empty
+	// too (links then stop working at the next start).
+	LinkKey string `koanf:"link_key"`
+}
+
 // List is a list of strings that may be given as a YAML list or as one
 // comma-separated string (the environment's only form).
 type List []string
@@ -350,6 +368,11 @@ func Defaults() map[string]any {
 		"webhook.urls":          "",
 		"webhook.secret":        "",
 		"webhook.timeout":       "15s",
+		"notify.gateway_url":    "",
+		"notify.gateway_secret": "",
+		"notify.channels":       "sms,zalo",
+		"notify.timeout":        "15s",
+		"notify.link_key":       "",
 		"seed":                  true,
 
 		// auth: see AuthConfig
@@ -731,6 +754,23 @@ func (c *Config) validateAlerts() []error {
 	}
 	if len(c.Webhook.URLs) > 0 && len(c.Webhook.Secret) < 16 {
 		bad("webhook.secret", "(hidden)", "a secret of at least 16 characters is required to sign webhooks")
+	}
+	if n := c.Notify; n.GatewayURL != "" {
+		if pu, err := url.Parse(n.GatewayURL); err != nil || (pu.Scheme != "http" && pu.Scheme != "https") || pu.Host == "" {
+			bad("notify.gateway_url", n.GatewayURL, "want an absolute http(s) URL")
+		}
+		if len(n.GatewaySecret) < 16 {
+			bad("notify.gateway_secret", "(hidden)", "a secret of at least 16 characters is required to sign the gateway's messages")
+		}
+		if len(n.Channels) == 0 {
+			bad("notify.channels", "", "want sms, zalo or both when notify.gateway_url is set")
+		}
+	}
+	for _, ch := range c.Notify.Channels {
+		if ch != "sms" && ch != "zalo" {
+			bad("notify.channels", strings.Join(c.Notify.Channels, ","), "want sms, zalo or both, comma-separated")
+			break
+		}
 	}
 	return errs
 }

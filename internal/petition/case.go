@@ -305,4 +305,7 @@ type View struct {
 	// DisputeUntil is the end of the dispute window, when there is an answer.
 	DisputeUntil time.Time
 	Attachments  []Attachment
+	// NoticesOffAt: when the petitioner turned notifications off; nil
+	// while they are on.
+	NoticesOffAt *time.Time
 }

@@ -46,6 +46,9 @@ type Config struct {
 	Agency   string         // the code prefix, e.g. SXD
 	Location *time.Location // where the code's year is counted
 	Limits   Limits
+	// NoticeKey signs the unsubscribe links of the citizen's e-mails
+	// (NoticeSig); empty: Unsubscribe refuses every link.
+	NoticeKey []byte
 }
 
 // Service is the petition service: intake, tracking, rating, disputes.
@@ -500,6 +503,9 @@ func (s *Service) Track(ctx context.Context, in TrackInput) (*View, error) {
 		} else if ok {
 			v.Topic = tp
 		}
+	}
+	if v.NoticesOffAt, err = s.noticesOff(ctx, c.ID); err != nil {
+		return nil, err
 	}
 	if v.Answer != nil {
 		v.Rating, v.Disputed = t.Rating, t.Disputed

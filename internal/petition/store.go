@@ -155,6 +155,14 @@ type Store interface {
 	RatingOf(ctx context.Context, answerID int64) (*Rating, error)
 	Disputed(ctx context.Context, answerID int64) (bool, error)
 	SaveRating(ctx context.Context, caseID, answerID int64, r Rating) error
+	// SetNoticesOff turns the case's notifications off (recording via and
+	// at) or on again, with an audit entry, and reports whether anything
+	// changed. Turning them off drops the case's notifications still
+	// waiting in the outbox, in the same transaction.
+	SetNoticesOff(ctx context.Context, caseID int64, off bool, via string, at time.Time) (bool, error)
+	// NoticesOff returns when the case's notifications were turned off, or
+	// nil.
+	NoticesOff(ctx context.Context, caseID int64) (*time.Time, error)
 	// SaveDispute records the dispute, marks the case reopened and makes
 	// its follow-up case, or returns ErrAlreadyDisputed. It returns the
 	// follow-up's code.

@@ -422,17 +422,42 @@ func (s *AlertStore) LeaseOutbox(ctx context.Context, now time.Time, lease time.
 		type alertRow struct {
 			ID        int64
 			Kind      string
+			CaseID    *int64
 			Payload   string
 			CreatedAt time.Time
 		}
 		alerts := map[int64]alertRow{}
+		var citizenCases []int64
 		if len(alertIDs) > 0 {
 			var as []alertRow
-			if err := tx.Raw("SELECT id, kind, payload, created_at FROM alerts WHERE id IN ?", alertIDs).Scan(&as).Error; err != nil {
+			if err := tx.Raw("SELECT id, kind, case_id, payload, created_at FROM alerts WHERE id IN ?", alertIDs).Scan(&as).Error; err != nil {
 				return err
 			}
 			for _, a := range as {
 				alerts[a.ID] = a
+				if strings.HasPrefix(a.Kind, alert.KindCitizen) && a.CaseID != nil {
+					citizenCases = append(citizenCases, *a.CaseID)
+				}
+			}
+		}
+		// A citizen's notification goes to the address and phone of the
+		// case's identity, read here for this send only; one whose case
+		// has turned notifications off since it was queued is dropped.
+		type contactRow struct {
+			CaseID   int64
+			Email    *string
+			Phone    *string
+			OptedOut bool
+		}
+		contacts := map[int64]contactRow{}
+		if len(citizenCases) > 0 {
+			var cs []contactRow
+			if err := tx.Raw("SELECT c.id AS case_id, i.email, i.phone, EXISTS (SELECT 1 FROM case_notice_optouts o WHERE o.case_id = c.id) AS opted_out "+
+				"FROM cases c LEFT JOIN case_identities i ON i.case_id = c.id WHERE c.id IN ?", citizenCases).Scan(&cs).Error; err != nil {
+				return err
+			}
+			for _, c := range cs {
+				contacts[c.CaseID] = c
 			}
 		}
 		type receiptRow struct {
@@ -462,6 +487,16 @@ func (s *AlertStore) LeaseOutbox(ctx context.Context, now time.Time, lease time.
 				a := alerts[*r.AlertID]
 				m.AlertID, m.AlertKind, m.Payload = a.ID, a.Kind, alert.DecodePayload([]byte(a.Payload))
 				m.CreatedAt = a.CreatedAt.UTC()
+				if strings.HasPrefix(a.Kind, alert.KindCitizen) && a.CaseID != nil {
+					c := contacts[*a.CaseID]
+					if c.OptedOut {
+						if err := tx.Exec("DELETE FROM outbox WHERE id = ?", r.ID).Error; err != nil {
+							return fmt.Errorf("drop notice %d: %w", r.ID, err)
+						}
+						continue
+					}
+					m.Contact = &alert.Contact{Email: deref(c.Email), Phone: deref(c.Phone)}
+				}
 			}
 			if r.MailQueueID != nil {
 				q := receipts[*r.MailQueueID]

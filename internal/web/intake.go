@@ -31,6 +31,11 @@ const (
 	PathRate    = "/tra-cuu/danh-gia"
 	PathDispute = "/tra-cuu/khong-dong-y"
 	PathFile    = "/tra-cuu/tep"
+	// PathNotices turns the case's notifications off or on from the
+	// tracking page (code and secret); PathNoticesOff is the signed link
+	// of each e-mail (a GET that asks, a POST that does).
+	PathNotices    = "/tra-cuu/thong-bao"
+	PathNoticesOff = "/tra-cuu/tat-thong-bao"
 )
 
 // Intake is what the public form and the tracking page need.
@@ -64,6 +69,9 @@ func (p *Pages) mountIntake(e *echo.Echo) {
 	e.POST(PathRate, p.rateSubmit)
 	e.POST(PathDispute, p.disputeSubmit)
 	e.POST(PathFile, p.fileDownload)
+	e.POST(PathNotices, p.noticesSubmit)
+	e.GET(PathNoticesOff, p.noticesOffForm)
+	e.POST(PathNoticesOff, p.noticesOffSubmit)
 }
 
 // --- the form token ---------------------------------------------------------
@@ -369,6 +377,8 @@ type trackView struct {
 	CanDispute   bool
 	Disputed     bool
 	DisputeUntil string
+	NoticesOff   bool
+	NoticesOffAt string
 }
 
 func (p *Pages) trackForm(c echo.Context) error {
@@ -442,6 +452,9 @@ func (p *Pages) trackView(lang string, v *petition.View) *trackView {
 	if r := v.Rating; r != nil {
 		tv.Stars, tv.Comment = r.Stars, r.Comment
 	}
+	if v.NoticesOffAt != nil {
+		tv.NoticesOff, tv.NoticesOffAt = true, at(*v.NoticesOffAt)
+	}
 	return tv
 }
 
@@ -456,6 +469,55 @@ func (p *Pages) disputeSubmit(c echo.Context) error {
 	ti, d := p.trackInput(c)
 	err := p.Intake.Service.Dispute(c.Request().Context(), petition.DisputeInput{TrackInput: ti, Reason: c.FormValue("reason")})
 	return p.afterAction(c, ti, d, err, "petition.track.disputed")
+}
+
+// noticesSubmit turns the case's notifications off (off=1) or on again
+// (off=0): a plain form, so it works without JavaScript.
+func (p *Pages) noticesSubmit(c echo.Context) error {
+	ti, d := p.trackInput(c)
+	off := c.FormValue("off") == "1"
+	err := p.Intake.Service.SetNotices(c.Request().Context(), petition.NoticesInput{TrackInput: ti, Off: off})
+	ok := "petition.notices.turned_on"
+	if off {
+		ok = "petition.notices.turned_off"
+	}
+	return p.afterAction(c, ti, d, err, ok)
+}
+
+type noticesOffData struct {
+	Code, Sig string
+	Done      bool
+	Error     string
+}
+
+// noticesOffForm asks before turning notifications off: a mail scanner
+// that follows the e-mail's link must not turn them off by itself.
+func (p *Pages) noticesOffForm(c echo.Context) error {
+	d := &noticesOffData{Code: c.QueryParam("code"), Sig: c.QueryParam("sig")}
+	status := http.StatusOK
+	if !p.Intake.Service.CheckNoticeLink(d.Code, d.Sig) {
+		d.Error = p.Catalog.T(i18n.LangFrom(c.Request().Context()), "petition.notices.bad_link", nil)
+		status = http.StatusNotFound
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return p.render(c, status, "notices_off", "petition.notices.off_title", d)
+}
+
+func (p *Pages) noticesOffSubmit(c echo.Context) error {
+	d := &noticesOffData{Code: strings.TrimSpace(c.FormValue("code")), Sig: c.FormValue("sig")}
+	status := http.StatusOK
+	err := p.Intake.Service.Unsubscribe(c.Request().Context(), d.Code, d.Sig)
+	switch {
+	case err == nil:
+		d.Done = true
+	case errors.Is(err, petition.ErrBadNoticeLink):
+		d.Error = p.Catalog.T(i18n.LangFrom(c.Request().Context()), "petition.notices.bad_link", nil)
+		status = http.StatusNotFound
+	default:
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return p.render(c, status, "notices_off", "petition.notices.off_title", d)
 }
 
 // fileDownload serves a file of the case or its answer to the holder of the
