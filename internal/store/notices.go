@@ -15,7 +15,7 @@ import (
 )
 
 // SetNoticesOff turns the case's notifications off or on again
-// (case_notice_optouts, 00027), with its audit entry; off also drops the
+// (case_notice_optouts, 00028), with its audit entry; off also drops the
 // case's citizen notifications still pending in the outbox.
 func (s *PetitionStore) SetNoticesOff(ctx context.Context, caseID int64, off bool, via string, at time.Time) (bool, error) {
 	at = at.UTC()
@@ -64,7 +64,7 @@ func (s *PetitionStore) NoticesOff(ctx context.Context, caseID int64) (*time.Tim
 }
 
 // noticeKindsSQL is petition.NoticeEvents as an SQL list, written as the
-// partial index case_events_to_notice (00027) writes it, so that the pick
+// partial index case_events_to_notice (00028) writes it, so that the pick
 // below uses that index: its cost is the events not yet told, not the
 // table.
 var noticeKindsSQL = func() string {
