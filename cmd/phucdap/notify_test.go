@@ -346,3 +346,91 @@ func countRows(t *testing.T, ta *testApp, q string, args ...any) int64 {
 	}
 	return n
 }
+
+// A denouncer who kept their identity secret is told only through the
+// channels they gave: by SMS and Zalo when they gave a phone alone, by
+// e-mail when they gave an e-mail alone. No message carries their name,
+// address or content, nor anything of the office's forwarding note, which
+// names the denounced official and his phone and e-mail: a sealed case's
+// messages leave the office's words out whole.
+func TestSealedDenouncerNotices(t *testing.T) {
+	mp := alerttest.SharedMailpit(t)
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		g := newGateway(t)
+		ta := newTestApp(t, db, withSMTP(mp), withGateway(g))
+		tok := token()
+		office := ta.staffActor(t, "vanthu-"+tok+"@sxd.test", "VP", access.Office)
+		forward := petition.ForwardInput{To: "Thanh tra tỉnh, về ông Trần Văn Bị Tố (0913 111 222, bito@ubnd.test)",
+			Note: "Ông Trần Văn Bị Tố, Phó phòng, bị tố nhận tiền"}
+
+		ta.setLocal(t, "2026-02-10 10:30")
+		byPhone, phoneCode, _ := ta.submitWith(t, "vi", "to_cao", "Hoàng Văn Giấu Tên", "0987 654 321", "", true)
+		mail := "togiac-" + tok + "@example.test"
+		byMail, mailCode, _ := ta.submitWith(t, "vi", "to_cao", "Lý Thị Kín Đáo", "", mail, true)
+		ta.deliver(t)
+		ta.setLocal(t, "2026-02-11 09:00")
+		for _, id := range []int64{byPhone, byMail} {
+			ta.act(t, office, id, petition.ClassifyInput{Eligible: true, WithinCompetence: false})
+			ta.act(t, office, id, forward)
+		}
+		ta.deliver(t)
+
+		leaks := []string{"Hoàng Văn", "Giấu Tên", "Lý Thị", "Kín Đáo", "ngõ Kín", "Số 12", "ống nước", "Đường ống", mail,
+			"Trần Văn", "Bị Tố", "0913", "111 222", "bito@", "Phó phòng", "nhận tiền", "Thanh tra"}
+		// The phone alone: SMS and Zalo, no e-mail.
+		got := g.of(phoneCode)
+		var keys []string
+		for k, ms := range got {
+			keys = append(keys, k)
+			if ms[0].Recipient != "0987654321" && ms[0].Recipient != "0987 654 321" {
+				t.Errorf("%s went to %q", k, ms[0].Recipient)
+			}
+		}
+		sort.Strings(keys)
+		if strings.Join(keys, " ") != "forwarded:sms forwarded:zalo received:sms received:zalo" {
+			t.Errorf("the phone-only denouncer's gateway messages: %v", keys)
+		}
+		if n := countRows(t, ta, "SELECT count(*) FROM alerts WHERE case_id = ? AND recipient = 'citizen:email'", byPhone); n != 0 {
+			t.Errorf("%d e-mails planned for a denouncer who gave no e-mail", n)
+		}
+		g.mu.Lock()
+		for _, raw := range g.raw {
+			for _, leak := range leaks {
+				if strings.Contains(raw, leak) {
+					t.Errorf("a gateway message carries %q: %s", leak, raw)
+				}
+			}
+		}
+		g.mu.Unlock()
+
+		// The e-mail alone: e-mails (the receipt is the "received" one),
+		// no gateway message.
+		if n := len(g.of(mailCode)); n != 0 || g.attemptsOf(mailCode) != 0 {
+			t.Errorf("the gateway was sent %d messages for a denouncer who gave no phone", n)
+		}
+		subjects := mailsTo(t, mp, mail)
+		want := []string{"Hồ sơ " + mailCode + " đã được chuyển đến cơ quan có thẩm quyền", "Đã tiếp nhận hồ sơ " + mailCode}
+		if strings.Join(subjects, "\n") != strings.Join(want, "\n") {
+			t.Errorf("e-mails to the denouncer:\n%s\nwant:\n%s", strings.Join(subjects, "\n"), strings.Join(want, "\n"))
+		}
+		_, list := mp.Search(t, `to:"`+mail+`"`)
+		for _, s := range list {
+			m := mp.Message(t, s.ID)
+			for _, leak := range leaks {
+				if leak != mail && strings.Contains(m.Subject+m.Text+m.HTML, leak) {
+					t.Errorf("%q carries %q:\n%s", m.Subject, leak, m.Text)
+				}
+			}
+		}
+		// Nor does the ledger keep any of it.
+		var payloads []string
+		ta.db.Gorm.Raw("SELECT payload FROM alerts WHERE case_id IN (?, ?)", byPhone, byMail).Scan(&payloads)
+		for _, p := range payloads {
+			for _, leak := range leaks {
+				if strings.Contains(p, leak) {
+					t.Errorf("a ledger row carries %q: %s", leak, p)
+				}
+			}
+		}
+	})
+}
