@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -12,7 +13,9 @@ import (
 
 	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/caseclock"
+	"github.com/phucdap/phucdap/internal/i18n"
 	"github.com/phucdap/phucdap/internal/petition"
+	"github.com/phucdap/phucdap/internal/present"
 )
 
 // registerUnder registers a telephoned petition under the topic slug and
@@ -193,6 +196,109 @@ func TestLetterDateAfterTodayIsRefused(t *testing.T) {
 		}
 		if res, _ := b.post(path+"/answer", url.Values{"body": {body}, "letter_no": {"512/SXD-QLXD"}, "letter_date": {"2026-12-18"}}); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("a letter dated today: %d", res.StatusCode)
+		}
+	})
+}
+
+// postMultipart sends a multipart form (with the session's CSRF token) as
+// the browser does for a form with files.
+func (b *browser) postMultipart(path string, fields map[string]any, files ...mpFile) (*http.Response, string) {
+	b.t.Helper()
+	fields["csrf"] = b.csrf()
+	body, ct := multipartBody(b.t, fields, files...)
+	req, err := http.NewRequest(http.MethodPost, b.ta.Server.URL+path, body)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", ct)
+	res, err := b.c.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	data, err := io.ReadAll(res.Body)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return res, string(data)
+}
+
+// The counter's register form names the field of each error, beside it
+// and in the summary, in vi and en; no kind chosen reads "Chọn loại đơn",
+// never "Loại không hợp lệ". The scanned letter is kept with the case
+// (10 MB a file, as the citizen's), and the page prints a receipt with the
+// code, the secret, the due time of the case's clock, the department's
+// contact and the tracking address, and nothing of the denouncer.
+func TestCounterRegistration(t *testing.T) {
+	eachApp(t, func(t *testing.T, ta *testApp) {
+		ta.addStaff(t, "vanphong.quay@sxd.test", "VP", access.Office)
+		b := ta.browser(t)
+		b.mustLogin("vanphong.quay@sxd.test")
+		fields := func() map[string]any {
+			return map[string]any{"channel": "in_person", "received_at": ta.Clock.Now().In(hanoi).Format("2006-01-02T15:04"),
+				"title": "Cán bộ thu tiền khi cấp phép", "content": "Tôi tố cáo cán bộ X đã nhận tiền khi giải quyết hồ sơ cấp phép xây dựng của tôi.",
+				"name": "Đinh Văn Tố", "phone": "0912 345 678", "address": "Số 3 Lê Lợi, Vĩnh Trại", "keep_identity_secret": "1"}
+		}
+		for lang, c := range map[string]struct{ summary, beside, channel string }{
+			"vi": {`<a href="#reg-kind">Loại đơn</a>: Chọn loại đơn.`, `<p class="field-error" id="reg-kind-err">Chọn loại đơn.</p>`, `<p class="field-error" id="reg-channel-err">Chọn kênh tiếp nhận.</p>`},
+			"en": {`<a href="#reg-kind">Kind</a>: Choose the kind of letter.`, `<p class="field-error" id="reg-kind-err">Choose the kind of letter.</p>`, `<p class="field-error" id="reg-channel-err">Choose the channel it came through.</p>`},
+		} {
+			f := fields()
+			f["channel"] = ""
+			res, page := b.postMultipart("/staff/cases?lang="+lang, f)
+			if res.StatusCode != http.StatusUnprocessableEntity {
+				t.Fatalf("%s: no kind: %d", lang, res.StatusCode)
+			}
+			for _, want := range []string{c.summary, c.beside, c.channel, `id="reg-kind" name="kind" required aria-invalid="true"`} {
+				if !strings.Contains(page, want) {
+					t.Errorf("%s: the refused form lacks %q", lang, want)
+				}
+			}
+			if strings.Contains(page, "Loại không hợp lệ") || strings.Contains(page, "Unknown kind") {
+				t.Errorf("%s: an unchosen kind reads as invalid", lang)
+			}
+		}
+		// A scan over 10 MB is refused beside the file field, and nothing
+		// is registered.
+		f := fields()
+		f["kind"] = "to_cao"
+		before := ta.countCases(t)
+		res, page := b.postMultipart("/staff/cases", f, mpFile{"don-to-cao.pdf", pdfOfSize(10<<20 + 1)})
+		if res.StatusCode == http.StatusCreated || !strings.Contains(page, `id="reg-files-err"`) || !strings.Contains(page, "don-to-cao.pdf") {
+			t.Errorf("an 11 MB scan: %d, want refused beside the file field", res.StatusCode)
+		}
+		if ta.countCases(t) != before {
+			t.Fatal("a refused registration made a case")
+		}
+		res, page = b.postMultipart("/staff/cases?lang=vi", f, mpFile{"don-to-cao.pdf", pdfOfSize(300 << 10)})
+		if res.StatusCode != http.StatusCreated {
+			t.Fatalf("register with a scan: %d", res.StatusCode)
+		}
+		code := regexp.MustCompile(`id="receipt-code">([^<]+)<`).FindStringSubmatch(page)
+		if code == nil {
+			t.Fatal("no receipt on the registered case's page")
+		}
+		id := ta.mustCaseIDInt(t, code[1])
+		if n := ta.count(t, "SELECT count(*) FROM attachments WHERE case_id = ? AND answer_id IS NULL AND name = 'don-to-cao.pdf'", id); n != 1 {
+			t.Errorf("%d scans kept with the case, want 1", n)
+		}
+		i := strings.Index(page, `id="counter-receipt"`)
+		receipt := page[i : i+strings.Index(page[i:], "</section>")]
+		st := ta.caseState(t, id)
+		cat, err := i18n.Load()
+		if err != nil {
+			t.Fatal(err)
+		}
+		due := present.TimeIn(*st.MainClock().DueAt, hanoi, "vi", cat)
+		for _, want := range []string{`id="receipt-secret">`, due, "/tra-cuu?code=" + code[1]} {
+			if !strings.Contains(receipt, want) {
+				t.Errorf("the receipt lacks %q:\n%s", want, receipt)
+			}
+		}
+		for _, leak := range []string{"Đinh Văn Tố", "0912", "Lê Lợi", "Cán bộ thu tiền"} {
+			if strings.Contains(receipt, leak) {
+				t.Errorf("the receipt shows %q", leak)
+			}
 		}
 	})
 }

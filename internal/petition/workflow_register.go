@@ -29,6 +29,11 @@ type RegisterInput struct {
 	// KeepSecret: a denouncer keeps identity secrecy unless false.
 	KeepSecret bool
 	Lang       string
+	// Files are the scanned letter and its enclosures, already in the file
+	// store (the staff form's upload, checked as the citizen's are); the
+	// caller keeps them when the case is registered, discards them
+	// otherwise.
+	Files []Upload
 }
 
 // MaxReceivedAge bounds how far back a received date may be: a year covers
@@ -47,11 +52,20 @@ func (w *Workflow) Register(ctx context.Context, by access.Actor, in RegisterInp
 	}
 	now := w.cfg.Now().UTC()
 	var e errs
-	if !in.Kind.Valid() {
+	switch {
+	case in.Kind == "":
+		e.add(fault.FieldError(FieldKind, "workflow.kind_required", nil))
+	case !in.Kind.Valid():
 		e.add(fault.FieldError(FieldKind, "petition.kind_invalid", nil))
 	}
-	if !slices.Contains(StaffChannels, in.Channel) {
+	switch {
+	case in.Channel == "":
+		e.add(fault.FieldError("channel", "workflow.channel_required", nil))
+	case !slices.Contains(StaffChannels, in.Channel):
 		e.add(fault.FieldError("channel", "workflow.channel_invalid", nil))
+	}
+	if len(in.Files) > MaxFiles {
+		e.add(fault.FieldError(FieldFiles, "petition.too_many_files", map[string]any{"Max": MaxFiles}))
 	}
 	switch {
 	case in.ReceivedAt.IsZero():
@@ -127,7 +141,7 @@ func (w *Workflow) Register(ctx context.Context, by access.Actor, in RegisterInp
 		TopicID:   topic.ID, PlanTaskID: topic.PlanTaskID, Title: title, Content: content, Place: place, Lang: lang,
 		Secrets:    CaseSecrets{Salt: salt, SecretHash: hashSecret(salt, "code", secret)},
 		Identity:   Identity{Name: name, Phone: phone, Email: email, Address: address, IDNumber: idNumber, KeepSecret: keep, ConsentAt: now},
-		ReceivedAt: received, Due: due, Secret: secret, RegisteredBy: by.Label(),
+		ReceivedAt: received, Due: due, Secret: secret, RegisteredBy: by.Label(), Files: in.Files,
 		// Staff registrations are never merged as duplicates: the office
 		// decides that when it classifies.
 		DedupKey: hashHex("staff", salt)}
@@ -143,5 +157,6 @@ func (w *Workflow) Register(ctx context.Context, by access.Actor, in RegisterInp
 	}
 	w.cfg.Log.InfoContext(ctx, "case registered", "code", res.Code, "kind", string(in.Kind), "channel", string(in.Channel),
 		"account_id", by.AccountID, "due_computed", res.Due.Computed())
-	return Result{CaseID: res.CaseID, Code: res.Code, Status: res.Status, Secret: secret}, nil
+	return Result{CaseID: res.CaseID, Code: res.Code, Status: res.Status, Secret: secret, Receipt: &Receipt{Code: res.Code, Secret: secret,
+		Kind: in.Kind, Status: res.Status, ReceivedAt: received, Due: due}}, nil
 }

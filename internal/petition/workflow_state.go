@@ -438,6 +438,10 @@ type Result struct {
 	// Secret is the tracking secret of a case the office registered, shown
 	// once.
 	Secret string
+	// Receipt is what the citizen who brought a registered letter takes
+	// away: the code, the secret, the kind and the dates (the same due
+	// time as the case's first clock).
+	Receipt *Receipt
 	// Repeated: the request repeated one already done (the same request
 	// key, or a dialogue scheduled again as it is); nothing was written
 	// again.

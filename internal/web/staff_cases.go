@@ -229,6 +229,10 @@ type caseData struct {
 	// Registered carries the code and the secret of a case the office just
 	// registered: shown once.
 	Registered *petition.Result
+	// Receipt is the registered letter's receipt for the citizen, printed
+	// at the counter; TrackURL is where they follow the case.
+	Receipt  *receiptData
+	TrackURL string
 }
 
 // E returns a refused form's message about field, "" for none.

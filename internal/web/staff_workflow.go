@@ -61,7 +61,7 @@ func (s *Staff) caseAction(a petition.Action) echo.HandlerFunc {
 		in, err := inputFrom(a, form)
 		var res petition.Result
 		if ai, ok := in.(petition.AnswerInput); ok && err == nil {
-			ai.Files, err = s.answerFiles(c)
+			ai.Files, err = s.staffFiles(c)
 			in = ai
 			// Files are kept with a saved draft and discarded otherwise
 			// (a repeated submit's: the first saved its own).
@@ -116,10 +116,10 @@ func fieldErrors(err error, msgs []string) map[string]string {
 	return out
 }
 
-// answerFiles stores the files attached to a draft answer (the form is
-// multipart; the CSRF check has already parsed it), checked by content as
-// the citizen's are.
-func (s *Staff) answerFiles(c echo.Context) ([]petition.Upload, error) {
+// staffFiles stores the files of a staff form (a draft answer's, a
+// registered letter's scan; the form is multipart and the CSRF check has
+// already parsed it), checked by content and size as the citizen's are.
+func (s *Staff) staffFiles(c echo.Context) ([]petition.Upload, error) {
 	mf := c.Request().MultipartForm
 	if mf == nil {
 		return nil, nil
@@ -585,10 +585,35 @@ func (c wfClock) OnTimeText() string {
 
 // --- register -------------------------------------------------------------
 
+// registerLabels name the register form's fields in its error summary,
+// each a link to its field (registerIDs).
+var registerLabels = map[string]string{"channel": "wf.channel", "received_at": "register.received_at", petition.FieldKind: "case.kind",
+	petition.FieldTopic: "inbox.topic", petition.FieldTitle: "petition.form.title", petition.FieldContent: "petition.form.content",
+	petition.FieldPlace: "petition.form.place", petition.FieldName: "identity.name", petition.FieldPhone: "identity.phone",
+	petition.FieldEmail: "identity.email", petition.FieldAddress: "identity.address", "id_number": "identity.id_number",
+	petition.FieldFiles: "register.files"}
+
+var registerIDs = map[string]string{"channel": "reg-channel", "received_at": "reg-received", petition.FieldKind: "reg-kind",
+	petition.FieldTopic: "reg-topic", petition.FieldTitle: "reg-title", petition.FieldContent: "reg-content", petition.FieldPlace: "reg-place",
+	petition.FieldName: "reg-name", petition.FieldPhone: "reg-phone", petition.FieldEmail: "reg-email", petition.FieldAddress: "reg-address",
+	"id_number": "reg-id", petition.FieldFiles: "reg-files"}
+
+// registerError is one line of the register form's summary: the field's
+// label, its id for the link, and the message shown beside it too.
+type registerError struct {
+	Label, ID, Message string
+}
+
 type registerData struct {
 	Form     url.Values
 	Errors   []string
+	Summary  []registerError
 	FieldErr map[string]string
+	// Rejected names the files that were not kept: a refused form is shown
+	// again without them, so they must be chosen again.
+	Rejected []string
+	MaxMB    int64
+	MaxFiles int
 	Topics   []petition.Topic
 	Kinds    []petition.Kind
 	Channels []petition.Channel
@@ -597,6 +622,7 @@ type registerData struct {
 
 func (s *Staff) registerData(c echo.Context, form url.Values) (registerData, error) {
 	d := registerData{Form: form, Kinds: petition.Kinds, Channels: petition.StaffChannels, FieldErr: map[string]string{},
+		MaxMB: petition.MaxFileSize >> 20, MaxFiles: petition.MaxFiles,
 		Now: s.Now().In(s.Location).Format("2006-01-02T15:04")}
 	var err error
 	if d.Topics, err = s.Pages.Intake.Service.Topics(c.Request().Context()); err != nil {
@@ -634,7 +660,13 @@ func (s *Staff) register(c echo.Context) error {
 	}
 	var res petition.Result
 	if err == nil {
+		// The scanned letter: stored and checked as the citizen's files
+		// are, kept with the case, discarded when it is refused.
+		in.Files, err = s.staffFiles(c)
+	}
+	if err == nil {
 		res, err = s.Workflow.Register(c.Request().Context(), accesshttp.Actor(c), in)
+		s.Pages.Intake.Service.Settle(context.WithoutCancel(c.Request().Context()), in.Files, err == nil)
 	}
 	if err != nil {
 		d, derr := s.registerData(c, form)
@@ -645,6 +677,32 @@ func (s *Staff) register(c echo.Context) error {
 			return derr
 		}
 		d.FieldErr = fieldErrors(err, d.Errors)
+		lang := i18n.LangFrom(c.Request().Context())
+		var list fault.List
+		var one *fault.Error
+		if !errors.As(err, &list) && errors.As(err, &one) {
+			list = fault.List{one}
+		}
+		for i, fe := range list {
+			if i >= len(d.Errors) {
+				break
+			}
+			re := registerError{Message: d.Errors[i], ID: registerIDs[fe.Field]}
+			if l, ok := registerLabels[fe.Field]; ok {
+				re.Label = s.Pages.Catalog.T(lang, l, nil)
+			}
+			d.Summary = append(d.Summary, re)
+		}
+		for _, u := range in.Files {
+			d.Rejected = append(d.Rejected, u.Name)
+		}
+		if mf := c.Request().MultipartForm; mf != nil && len(in.Files) == 0 {
+			for _, fh := range mf.File[petition.FieldFiles] {
+				if fh.Filename != "" {
+					d.Rejected = append(d.Rejected, petition.CleanFileName(fh.Filename))
+				}
+			}
+		}
 		return s.render(c, present.Status(err), "staff_register", "register.title", d)
 	}
 	// The secret is shown once, in this response: never in a URL.
@@ -655,6 +713,14 @@ func (s *Staff) register(c echo.Context) error {
 		return err
 	}
 	d.Registered = &res
+	if res.Receipt != nil {
+		// The citizen at the counter takes the receipt away: the code, the
+		// secret, the dates and how to follow the case, nothing of who
+		// sent it.
+		rc := s.Pages.receiptData(i18n.LangFrom(c.Request().Context()), *res.Receipt)
+		d.Receipt = &rc
+		d.TrackURL = c.Scheme() + "://" + c.Request().Host + PathTrack + "?code=" + url.QueryEscape(res.Code)
+	}
 	return s.render(c, http.StatusCreated, "staff_case", "case.title", d)
 }
 

@@ -197,6 +197,14 @@ func templateFuncs() template.FuncMap {
 				Ticked map[string]bool
 			}{g, ticked}
 		},
+		// regField is one field of the register form for its error
+		// templates: the data, the field's name and its input's id.
+		"regField": func(d registerData, field, id string) any {
+			return struct {
+				D         registerData
+				Field, ID string
+			}{d, field, id}
+		},
 		// list builds a list in a template (the workflow's repeated forms).
 		"list": func(v ...string) []string { return v },
 		// deref reads an optional yes/no (nil is no).
