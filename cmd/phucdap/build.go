@@ -203,8 +203,8 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 		ac.SendTimeout = max(ac.SendTimeout, n.Timeout)
 	}
 	if base := strings.TrimRight(cfg.BaseURL, "/"); base != "" {
-		ac.UnsubscribeLink = func(code string) string {
-			return base + web.PathNoticesOff + "?" + url.Values{"code": {code}, "sig": {petition.NoticeSig(noticeKey, code)}}.Encode()
+		ac.UnsubscribeLink = func(code, lang string) string {
+			return base + web.PathNoticesOff + "?" + url.Values{"code": {code}, "sig": {petition.NoticeSig(noticeKey, code)}, "lang": {lang}}.Encode()
 		}
 	}
 	if a.alerts, err = alert.NewService(ac); err != nil {

@@ -392,8 +392,9 @@ type Config struct {
 	GatewayURL      string
 	GatewayChannels []string
 	// UnsubscribeLink is the signed link that turns a case's
-	// notifications off, for the foot of the citizen's e-mails; nil: none.
-	UnsubscribeLink func(caseCode string) string
+	// notifications off, for the foot of the citizen's e-mails, opening
+	// its page in lang; nil: none.
+	UnsubscribeLink func(caseCode, lang string) string
 	// SendTimeout bounds one e-mail or webhook send; a taken delivery is
 	// leased for about that long per message. Default 30 s.
 	SendTimeout time.Duration

@@ -248,7 +248,7 @@ func (s *Service) citizenEmail(m OutboxMessage, ref string) (Email, error) {
 	}
 	unsub := ""
 	if s.cfg.UnsubscribeLink != nil {
-		unsub = s.cfg.UnsubscribeLink(p.CaseCode)
+		unsub = s.cfg.UnsubscribeLink(p.CaseCode, langOf(m.Lang))
 	}
 	r, err := s.mails.citizen(langOf(m.Lang), p, link, unsub, s.cfg.AgencyName)
 	if err != nil {

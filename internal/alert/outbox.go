@@ -215,7 +215,7 @@ func (s *Service) renderEmail(m OutboxMessage) (Email, error) {
 	if m.Receipt != nil {
 		unsub := ""
 		if s.cfg.UnsubscribeLink != nil {
-			unsub = s.cfg.UnsubscribeLink(m.Receipt.CaseCode)
+			unsub = s.cfg.UnsubscribeLink(m.Receipt.CaseCode, langOf(m.Lang))
 		}
 		subject, text, html, err := s.mails.receipt(m.Lang, *m.Receipt, s.trackLink(m.Receipt.CaseCode), unsub, s.cfg.AgencyName)
 		if err != nil {
