@@ -275,6 +275,10 @@ func cmdPlanImport(ctx context.Context, env *cliEnv, args []string) error {
 		if errors.As(err, &pe) {
 			return fmt.Errorf("%s: %w", fs.Arg(0), err)
 		}
+		var ue *plan.UnknownUnitsError
+		if errors.As(err, &ue) {
+			return fmt.Errorf("%s: %w\n%s", fs.Arg(0), err, ue.MessageVI())
+		}
 		return err
 	}
 	printReport(env.stdout, rep)
@@ -297,7 +301,6 @@ func printReport(w io.Writer, rep plan.ImportReport) {
 	if rep.HeaderChanged {
 		fmt.Fprintln(w, "  heading changed")
 	}
-	list("units added to the directory (please review)", rep.UnitsCreated)
 }
 
 func cmdPlanExport(ctx context.Context, env *cliEnv, args []string) error {

@@ -28,6 +28,7 @@ import (
 	"github.com/phucdap/phucdap/internal/httpapi"
 	"github.com/phucdap/phucdap/internal/i18n"
 	"github.com/phucdap/phucdap/internal/jobs"
+	"github.com/phucdap/phucdap/internal/org"
 	"github.com/phucdap/phucdap/internal/petition"
 	"github.com/phucdap/phucdap/internal/plan"
 	"github.com/phucdap/phucdap/internal/platform"
@@ -53,7 +54,9 @@ type app struct {
 	replica *store.ReadReplica
 
 	units *store.UnitStore
-	plans *plan.Catalog
+	// directory is the office's edit of the units (page, API, CLI).
+	directory *org.Service
+	plans     *plan.Catalog
 
 	deadlineStore *store.DeadlineStore
 	deadlines     *deadline.Service
@@ -107,6 +110,11 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 
 	// The unit directory and the plans.
 	a.units = store.NewUnitStore(db, now)
+	directory, err := org.NewService(a.units, now)
+	if err != nil {
+		return nil, err
+	}
+	a.directory = directory
 	a.plans = plan.NewCatalog(store.NewPlanStore(db), now, knownUnits(a.units))
 
 	// The deadline engine, over the stored calendar and rules.
@@ -277,7 +285,7 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 	}
 	e.Use(httpapi.ClientIP, httpapi.JSONGuard(schemas))
 	jsonAPI, err := httpapi.New(httpapi.API{
-		Plans: a.plans, Units: a.units,
+		Plans: a.plans, Units: a.units, Directory: a.directory,
 		Deadlines: httpapi.Deadlines{Service: a.deadlines, Tables: a.deadlineStore, Overrides: a.deadlineStore, Rules: a.deadlineStore},
 		Accounts:  a.accounts, Cases: a.cases, Trail: a.trail, Now: now, SoonUntil: a.reports.SoonUntil,
 		ChaseUntil: a.reports.ChaseUntil,
@@ -297,7 +305,7 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 		Due:  func(due time.Time) string { return dueText(i18n.VI, due) },
 		Meta: report.XLSXMeta{Agency: cfg.AgencyName, Place: "Lạng Sơn"}}
 	staff, err := web.NewStaff(web.Staff{Pages: pages, Auth: auth, Accounts: a.accounts, Cases: a.cases, Trail: a.trail, Units: a.units,
-		Views: access.NewViews(store.NewViewStore(db), now), Now: now, Location: cfg.Location, SoonUntil: a.reports.SoonUntil, Workflow: a.workflow,
+		Directory: a.directory, Views: access.NewViews(store.NewViewStore(db), now), Now: now, Location: cfg.Location, SoonUntil: a.reports.SoonUntil, Workflow: a.workflow,
 		ChaseUntil: a.reports.ChaseUntil, ChaseDays: a.reports.ChaseDays(), Exporter: exporter, ExportInlineRows: cfg.HTTP.ExportInlineRows})
 	if err != nil {
 		return nil, err
@@ -389,7 +397,8 @@ func knownUnits(units *store.UnitStore) plan.UnitSource {
 		}
 		out := make([]plan.KnownUnit, 0, len(list))
 		for _, u := range list {
-			out = append(out, plan.KnownUnit{Code: u.Code, Name: u.Name, Kind: plan.UnitKind(u.Kind), Example: u.Example})
+			out = append(out, plan.KnownUnit{Code: u.Code, Name: u.Name, Kind: plan.UnitKind(u.Kind), Example: u.Example,
+				Aliases: u.Aliases, Retired: !u.Active, MergedInto: u.MergedInto})
 		}
 		return out, nil
 	}

@@ -58,6 +58,7 @@ func commands() []command {
 		{"migrate", "apply database migrations (up) or list them (status)", cmdMigrate},
 		{"plan", "import a plan (appendix text or CSV) or export one as CSV", cmdPlan},
 		{"user", "add a staff account (the first admin included)", cmdUser},
+		{"unit", "list and edit the unit directory, or import it from CSV", cmdUnit},
 		{"token", "create, list or revoke API tokens", cmdToken},
 		{"calendar", "print the draft working-day calendar of a year", cmdCalendar},
 		{"rules", "review the built-in deadline rules this release corrects", cmdRules},

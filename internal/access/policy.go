@@ -104,13 +104,17 @@ const (
 	// changes, the day's bookings and the session records: the office's
 	// (it runs the reception desk and the leadership's reception days).
 	ActReceptionManage Action = "reception.manage"
-	ActReportRead      Action = "report.read"
-	ActAccountManage   Action = "account.manage"
-	ActTokenManage     Action = "token.manage"
-	ActJobManage       Action = "job.manage"
-	ActSettingsManage  Action = "settings.manage"
-	ActAuditRead       Action = "audit.read"
-	ActAccessLogRead   Action = "access_log.read"
+	// ActUnitManage edits the unit directory: add, rename, regroup, merge,
+	// retire, import. The office keeps the directory, as it keeps the
+	// topics; admins too, who set up accounts against it.
+	ActUnitManage     Action = "unit.manage"
+	ActReportRead     Action = "report.read"
+	ActAccountManage  Action = "account.manage"
+	ActTokenManage    Action = "token.manage"
+	ActJobManage      Action = "job.manage"
+	ActSettingsManage Action = "settings.manage"
+	ActAuditRead      Action = "audit.read"
+	ActAccessLogRead  Action = "access_log.read"
 	// ActCaseReopen reopens an answered case on the agency's own decision.
 	ActCaseReopen Action = "case.reopen"
 )
@@ -221,6 +225,8 @@ func Can(a Actor, act Action, c *CaseScope) bool {
 	case ActCaseRegister, ActCaseClassify, ActCaseAssign, ActCalendarManage, ActTopicManage,
 		ActCaseProcess, ActCaseDecide, ActReceptionManage:
 		return a.Has(Office)
+	case ActUnitManage:
+		return a.Has(Office, Admin)
 	case ActCaseChase, ActCaseReopen:
 		// Plan 55 VII: the office chases (đôn đốc), monitors and compiles;
 		// leadership directs the same.

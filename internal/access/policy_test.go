@@ -56,6 +56,7 @@ func TestCanMatrix(t *testing.T) {
 		ActCaseChase:              {"officer": "....", "head": "....", "office": "yyyy", "leadership": "yyyy", "admin": "....", "auditor": "....", "officeHead": "yyyy"},
 		ActCaseReopen:             {"officer": "....", "head": "....", "office": "yyyy", "leadership": "yyyy", "admin": "....", "auditor": "....", "officeHead": "yyyy"},
 		ActCalendarManage:         {"officer": "....", "head": "....", "office": "yyyy", "leadership": "....", "admin": "....", "auditor": "....", "officeHead": "yyyy"},
+		ActUnitManage:             {"officer": "....", "head": "....", "office": "yyyy", "leadership": "....", "admin": "yyyy", "auditor": "....", "officeHead": "yyyy"},
 		ActReportRead:             {"officer": "....", "head": "....", "office": "yyyy", "leadership": "yyyy", "admin": "....", "auditor": "....", "officeHead": "yyyy"},
 		ActPublicationManage:      {"officer": "....", "head": "....", "office": "yyyy", "leadership": "....", "admin": "....", "auditor": "....", "officeHead": "yyyy"},
 		ActAccountManage:          {"officer": "....", "head": "....", "office": "....", "leadership": "....", "admin": "yyyy", "auditor": "....", "officeHead": "...."},

@@ -48,6 +48,14 @@ var operationAccess = map[string]access.Action{
 	// The office edits the topics citizens choose from.
 	"ListAdminTopics": access.ActTopicManage,
 	"UpdateTopic":     access.ActTopicManage,
+	// The office and admins keep the unit directory.
+	"ListAdminUnits": access.ActUnitManage,
+	"AddUnit":        access.ActUnitManage,
+	"UpdateUnit":     access.ActUnitManage,
+	"MergeUnit":      access.ActUnitManage,
+	"RetireUnit":     access.ActUnitManage,
+	"RestoreUnit":    access.ActUnitManage,
+	"ImportUnits":    access.ActUnitManage,
 
 	"GetMe":              access.ActSelf,
 	"ListAudit":          access.ActAuditRead,

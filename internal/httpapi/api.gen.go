@@ -996,6 +996,54 @@ func (e UnitKind) Valid() bool {
 	}
 }
 
+// Defines values for UnitAdminKind.
+const (
+	UnitAdminKindDivision      UnitAdminKind = "division"
+	UnitAdminKindGroup         UnitAdminKind = "group"
+	UnitAdminKindOffice        UnitAdminKind = "office"
+	UnitAdminKindServiceCentre UnitAdminKind = "service_centre"
+)
+
+// Valid indicates whether the value is a known member of the UnitAdminKind enum.
+func (e UnitAdminKind) Valid() bool {
+	switch e {
+	case UnitAdminKindDivision:
+		return true
+	case UnitAdminKindGroup:
+		return true
+	case UnitAdminKindOffice:
+		return true
+	case UnitAdminKindServiceCentre:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UnitInputKind.
+const (
+	UnitInputKindDivision      UnitInputKind = "division"
+	UnitInputKindGroup         UnitInputKind = "group"
+	UnitInputKindOffice        UnitInputKind = "office"
+	UnitInputKindServiceCentre UnitInputKind = "service_centre"
+)
+
+// Valid indicates whether the value is a known member of the UnitInputKind enum.
+func (e UnitInputKind) Valid() bool {
+	switch e {
+	case UnitInputKindDivision:
+		return true
+	case UnitInputKindGroup:
+		return true
+	case UnitInputKindOffice:
+		return true
+	case UnitInputKindServiceCentre:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for WithdrawInputContinue.
 const (
 	Coerced          WithdrawInputContinue = "coerced"
@@ -1104,6 +1152,132 @@ func (e UpdateTopicParamsLang) Valid() bool {
 	case UpdateTopicParamsLangEn:
 		return true
 	case UpdateTopicParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListAdminUnitsParamsLang.
+const (
+	ListAdminUnitsParamsLangEn ListAdminUnitsParamsLang = "en"
+	ListAdminUnitsParamsLangVi ListAdminUnitsParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the ListAdminUnitsParamsLang enum.
+func (e ListAdminUnitsParamsLang) Valid() bool {
+	switch e {
+	case ListAdminUnitsParamsLangEn:
+		return true
+	case ListAdminUnitsParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AddUnitParamsLang.
+const (
+	AddUnitParamsLangEn AddUnitParamsLang = "en"
+	AddUnitParamsLangVi AddUnitParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the AddUnitParamsLang enum.
+func (e AddUnitParamsLang) Valid() bool {
+	switch e {
+	case AddUnitParamsLangEn:
+		return true
+	case AddUnitParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ImportUnitsParamsLang.
+const (
+	ImportUnitsParamsLangEn ImportUnitsParamsLang = "en"
+	ImportUnitsParamsLangVi ImportUnitsParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the ImportUnitsParamsLang enum.
+func (e ImportUnitsParamsLang) Valid() bool {
+	switch e {
+	case ImportUnitsParamsLangEn:
+		return true
+	case ImportUnitsParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UpdateUnitParamsLang.
+const (
+	UpdateUnitParamsLangEn UpdateUnitParamsLang = "en"
+	UpdateUnitParamsLangVi UpdateUnitParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the UpdateUnitParamsLang enum.
+func (e UpdateUnitParamsLang) Valid() bool {
+	switch e {
+	case UpdateUnitParamsLangEn:
+		return true
+	case UpdateUnitParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MergeUnitParamsLang.
+const (
+	MergeUnitParamsLangEn MergeUnitParamsLang = "en"
+	MergeUnitParamsLangVi MergeUnitParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the MergeUnitParamsLang enum.
+func (e MergeUnitParamsLang) Valid() bool {
+	switch e {
+	case MergeUnitParamsLangEn:
+		return true
+	case MergeUnitParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RestoreUnitParamsLang.
+const (
+	RestoreUnitParamsLangEn RestoreUnitParamsLang = "en"
+	RestoreUnitParamsLangVi RestoreUnitParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the RestoreUnitParamsLang enum.
+func (e RestoreUnitParamsLang) Valid() bool {
+	switch e {
+	case RestoreUnitParamsLangEn:
+		return true
+	case RestoreUnitParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RetireUnitParamsLang.
+const (
+	RetireUnitParamsLangEn RetireUnitParamsLang = "en"
+	RetireUnitParamsLangVi RetireUnitParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the RetireUnitParamsLang enum.
+func (e RetireUnitParamsLang) Valid() bool {
+	switch e {
+	case RetireUnitParamsLangEn:
+		return true
+	case RetireUnitParamsLangVi:
 		return true
 	default:
 		return false
@@ -3887,6 +4061,93 @@ type Unit struct {
 // UnitKind defines model for Unit.Kind.
 type UnitKind string
 
+// UnitAdmin A unit as the office edits it, retired ones included.
+type UnitAdmin struct {
+	Active bool `json:"active"`
+
+	// Aliases Other written forms plan appendices may name the unit by (old names, abbreviations).
+	Aliases []string `json:"aliases"`
+
+	// Code Example: PQLXD
+	Code string `json:"code"`
+
+	// Email Receives the unit's alerts; empty for none.
+	Email string `json:"email"`
+
+	// Example Seeded as an example and not edited since.
+	Example bool `json:"example"`
+
+	// Groups The codes of the groups the unit belongs to.
+	Groups []string      `json:"groups"`
+	Id     int64         `json:"id"`
+	Kind   UnitAdminKind `json:"kind"`
+
+	// Members For a group, the codes of its members.
+	Members *[]string `json:"members,omitempty"`
+
+	// MergedInto For a merged unit
+	MergedInto *string `json:"merged_into,omitempty"`
+	Name       string  `json:"name"`
+	NameEn     string  `json:"name_en"`
+
+	// Parent The parent unit's code; absent for none.
+	Parent *string `json:"parent,omitempty"`
+}
+
+// UnitAdminKind defines model for UnitAdmin.Kind.
+type UnitAdminKind string
+
+// UnitImportReport defines model for UnitImportReport.
+type UnitImportReport struct {
+	Changed []string `json:"changed"`
+	Created []string `json:"created"`
+
+	// DryRun Nothing was written.
+	DryRun    bool     `json:"dry_run"`
+	Restored  []string `json:"restored"`
+	Retired   []string `json:"retired"`
+	Unchanged []string `json:"unchanged"`
+}
+
+// UnitInput The editable part of a unit, replaced whole.
+type UnitInput struct {
+	// Aliases At most 20, each 2–200 characters, none naming another active unit.
+	Aliases *[]string `json:"aliases,omitempty"`
+
+	// Code Capital letters, digits, - or _ (at most 32); needed to add a unit, ignored on an edit.
+	Code  *string `json:"code,omitempty"`
+	Email *string `json:"email,omitempty"`
+
+	// Groups Codes of active groups; a group belongs to none.
+	Groups *[]string     `json:"groups,omitempty"`
+	Kind   UnitInputKind `json:"kind"`
+
+	// Name 2–200 characters.
+	Name string `json:"name"`
+
+	// NameEn At most 200 characters.
+	NameEn *string `json:"name_en,omitempty"`
+
+	// Parent An existing unit's code (not a group
+	Parent *string `json:"parent,omitempty"`
+}
+
+// UnitInputKind defines model for UnitInput.Kind.
+type UnitInputKind string
+
+// UnitMergeReport defines model for UnitMergeReport.
+type UnitMergeReport struct {
+	Accounts int `json:"accounts"`
+
+	// Cases The codes of the open cases whose lead or coordinating unit moved.
+	Cases     []string `json:"cases"`
+	Deadlines int      `json:"deadlines"`
+	From      string   `json:"from"`
+	Into      string   `json:"into"`
+	PlanTasks int      `json:"plan_tasks"`
+	Topics    int      `json:"topics"`
+}
+
 // UnitRef defines model for UnitRef.
 type UnitRef struct {
 	Code string `json:"code"`
@@ -3957,6 +4218,77 @@ type UpdateTopicParams struct {
 
 // UpdateTopicParamsLang defines parameters for UpdateTopic.
 type UpdateTopicParamsLang string
+
+// ListAdminUnitsParams defines parameters for ListAdminUnits.
+type ListAdminUnitsParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *ListAdminUnitsParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// ListAdminUnitsParamsLang defines parameters for ListAdminUnits.
+type ListAdminUnitsParamsLang string
+
+// AddUnitParams defines parameters for AddUnit.
+type AddUnitParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *AddUnitParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// AddUnitParamsLang defines parameters for AddUnit.
+type AddUnitParamsLang string
+
+// ImportUnitsParams defines parameters for ImportUnits.
+type ImportUnitsParams struct {
+	DryRun *bool `form:"dry_run,omitempty" json:"dry_run,omitempty"`
+
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *ImportUnitsParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// ImportUnitsParamsLang defines parameters for ImportUnits.
+type ImportUnitsParamsLang string
+
+// UpdateUnitParams defines parameters for UpdateUnit.
+type UpdateUnitParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *UpdateUnitParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// UpdateUnitParamsLang defines parameters for UpdateUnit.
+type UpdateUnitParamsLang string
+
+// MergeUnitJSONBody defines parameters for MergeUnit.
+type MergeUnitJSONBody struct {
+	// Into The code of the active unit that takes the work over.
+	Into string `json:"into"`
+}
+
+// MergeUnitParams defines parameters for MergeUnit.
+type MergeUnitParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *MergeUnitParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// MergeUnitParamsLang defines parameters for MergeUnit.
+type MergeUnitParamsLang string
+
+// RestoreUnitParams defines parameters for RestoreUnit.
+type RestoreUnitParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *RestoreUnitParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// RestoreUnitParamsLang defines parameters for RestoreUnit.
+type RestoreUnitParamsLang string
+
+// RetireUnitParams defines parameters for RetireUnit.
+type RetireUnitParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *RetireUnitParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// RetireUnitParamsLang defines parameters for RetireUnit.
+type RetireUnitParamsLang string
 
 // ListAlertsParams defines parameters for ListAlerts.
 type ListAlertsParams struct {
@@ -4648,6 +4980,15 @@ type ListUnitsParamsLang string
 // UpdateTopicJSONRequestBody defines body for UpdateTopic for application/json ContentType.
 type UpdateTopicJSONRequestBody = TopicInput
 
+// AddUnitJSONRequestBody defines body for AddUnit for application/json ContentType.
+type AddUnitJSONRequestBody = UnitInput
+
+// UpdateUnitJSONRequestBody defines body for UpdateUnit for application/json ContentType.
+type UpdateUnitJSONRequestBody = UnitInput
+
+// MergeUnitJSONRequestBody defines body for MergeUnit for application/json ContentType.
+type MergeUnitJSONRequestBody MergeUnitJSONBody
+
 // MarkAlertsReadJSONRequestBody defines body for MarkAlertsRead for application/json ContentType.
 type MarkAlertsReadJSONRequestBody MarkAlertsReadJSONBody
 
@@ -4785,6 +5126,27 @@ type ServerInterface interface {
 	// UpdateTopic Edit a topic (office)
 	// (PUT /admin/topics/{id})
 	UpdateTopic(ctx echo.Context, id int64, params UpdateTopicParams) error
+	// ListAdminUnits Every unit with its parent, groups, e-mail, other names and state, retired ones too (office, admin)
+	// (GET /admin/units)
+	ListAdminUnits(ctx echo.Context, params ListAdminUnitsParams) error
+	// AddUnit Add a unit (office, admin)
+	// (POST /admin/units)
+	AddUnit(ctx echo.Context, params AddUnitParams) error
+	// ImportUnits Import the directory from CSV (office, admin)
+	// (POST /admin/units/import)
+	ImportUnits(ctx echo.Context, params ImportUnitsParams) error
+	// UpdateUnit Edit a unit (office, admin)
+	// (PUT /admin/units/{code})
+	UpdateUnit(ctx echo.Context, code string, params UpdateUnitParams) error
+	// MergeUnit Merge a unit into another (office, admin)
+	// (POST /admin/units/{code}/merge)
+	MergeUnit(ctx echo.Context, code string, params MergeUnitParams) error
+	// RestoreUnit Make a retired unit active again (office, admin)
+	// (POST /admin/units/{code}/restore)
+	RestoreUnit(ctx echo.Context, code string, params RestoreUnitParams) error
+	// RetireUnit Retire a unit (office, admin)
+	// (POST /admin/units/{code}/retire)
+	RetireUnit(ctx echo.Context, code string, params RetireUnitParams) error
 	// ListAlerts The caller's alert inbox, newest first, with the unread count (the bell)
 	// (GET /alerts)
 	ListAlerts(ctx echo.Context, params ListAlertsParams) error
@@ -5061,6 +5423,167 @@ func (w *ServerInterfaceWrapper) UpdateTopic(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.UpdateTopic(ctx, id, params)
+	return err
+}
+
+// ListAdminUnits converts echo context to params.
+func (w *ServerInterfaceWrapper) ListAdminUnits(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListAdminUnitsParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListAdminUnits(ctx, params)
+	return err
+}
+
+// AddUnit converts echo context to params.
+func (w *ServerInterfaceWrapper) AddUnit(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params AddUnitParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.AddUnit(ctx, params)
+	return err
+}
+
+// ImportUnits converts echo context to params.
+func (w *ServerInterfaceWrapper) ImportUnits(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ImportUnitsParams
+	// ------------- Optional query parameter "dry_run" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "dry_run", ctx.QueryParams(), &params.DryRun, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter dry_run: %s", err))
+	}
+
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ImportUnits(ctx, params)
+	return err
+}
+
+// UpdateUnit converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateUnit(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "code" -------------
+	var code string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", ctx.Param("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter code: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateUnitParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateUnit(ctx, code, params)
+	return err
+}
+
+// MergeUnit converts echo context to params.
+func (w *ServerInterfaceWrapper) MergeUnit(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "code" -------------
+	var code string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", ctx.Param("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter code: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params MergeUnitParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.MergeUnit(ctx, code, params)
+	return err
+}
+
+// RestoreUnit converts echo context to params.
+func (w *ServerInterfaceWrapper) RestoreUnit(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "code" -------------
+	var code string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", ctx.Param("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter code: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params RestoreUnitParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RestoreUnit(ctx, code, params)
+	return err
+}
+
+// RetireUnit converts echo context to params.
+func (w *ServerInterfaceWrapper) RetireUnit(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "code" -------------
+	var code string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", ctx.Param("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter code: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params RetireUnitParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RetireUnit(ctx, code, params)
 	return err
 }
 
@@ -7007,6 +7530,13 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/alerts/read", wrapper.MarkAlertsRead, options.OperationMiddlewares["markAlertsRead"]...)
 	router.GET(options.BaseURL+"/admin/topics", wrapper.ListAdminTopics, options.OperationMiddlewares["listAdminTopics"]...)
 	router.PUT(options.BaseURL+"/admin/topics/:id", wrapper.UpdateTopic, options.OperationMiddlewares["updateTopic"]...)
+	router.GET(options.BaseURL+"/admin/units", wrapper.ListAdminUnits, options.OperationMiddlewares["listAdminUnits"]...)
+	router.POST(options.BaseURL+"/admin/units", wrapper.AddUnit, options.OperationMiddlewares["addUnit"]...)
+	router.POST(options.BaseURL+"/admin/units/import", wrapper.ImportUnits, options.OperationMiddlewares["importUnits"]...)
+	router.PUT(options.BaseURL+"/admin/units/:code", wrapper.UpdateUnit, options.OperationMiddlewares["updateUnit"]...)
+	router.POST(options.BaseURL+"/admin/units/:code/merge", wrapper.MergeUnit, options.OperationMiddlewares["mergeUnit"]...)
+	router.POST(options.BaseURL+"/admin/units/:code/retire", wrapper.RetireUnit, options.OperationMiddlewares["retireUnit"]...)
+	router.POST(options.BaseURL+"/admin/units/:code/restore", wrapper.RestoreUnit, options.OperationMiddlewares["restoreUnit"]...)
 	router.GET(options.BaseURL+"/admin/jobs", wrapper.ListJobs, options.OperationMiddlewares["listJobs"]...)
 	router.POST(options.BaseURL+"/admin/jobs/:name/run", wrapper.RunJob, options.OperationMiddlewares["runJob"]...)
 	router.GET(options.BaseURL+"/cases", wrapper.ListCases, options.OperationMiddlewares["listCases"]...)
@@ -7356,6 +7886,667 @@ type UpdateTopicdefaultJSONResponse struct {
 }
 
 func (response UpdateTopicdefaultJSONResponse) VisitUpdateTopicResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAdminUnitsRequestObject struct {
+	Params ListAdminUnitsParams
+}
+
+type ListAdminUnitsResponseObject interface {
+	VisitListAdminUnitsResponse(w http.ResponseWriter) error
+}
+
+type ListAdminUnits200JSONResponse struct {
+	Units []UnitAdmin `json:"units"`
+}
+
+func (response ListAdminUnits200JSONResponse) VisitListAdminUnitsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAdminUnits401JSONResponse struct{ ErrorJSONResponse }
+
+func (response ListAdminUnits401JSONResponse) VisitListAdminUnitsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAdminUnits403JSONResponse Error
+
+func (response ListAdminUnits403JSONResponse) VisitListAdminUnitsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAdminUnitsdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response ListAdminUnitsdefaultJSONResponse) VisitListAdminUnitsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddUnitRequestObject struct {
+	Params AddUnitParams
+	Body   *AddUnitJSONRequestBody
+}
+
+type AddUnitResponseObject interface {
+	VisitAddUnitResponse(w http.ResponseWriter) error
+}
+
+type AddUnit201JSONResponse UnitAdmin
+
+func (response AddUnit201JSONResponse) VisitAddUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddUnit401JSONResponse struct{ ErrorJSONResponse }
+
+func (response AddUnit401JSONResponse) VisitAddUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddUnit403JSONResponse Error
+
+func (response AddUnit403JSONResponse) VisitAddUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddUnit422JSONResponse Error
+
+func (response AddUnit422JSONResponse) VisitAddUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddUnitdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response AddUnitdefaultJSONResponse) VisitAddUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ImportUnitsRequestObject struct {
+	Params ImportUnitsParams
+	Body   io.Reader
+}
+
+type ImportUnitsResponseObject interface {
+	VisitImportUnitsResponse(w http.ResponseWriter) error
+}
+
+type ImportUnits200JSONResponse UnitImportReport
+
+func (response ImportUnits200JSONResponse) VisitImportUnitsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ImportUnits401JSONResponse struct{ ErrorJSONResponse }
+
+func (response ImportUnits401JSONResponse) VisitImportUnitsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ImportUnits403JSONResponse Error
+
+func (response ImportUnits403JSONResponse) VisitImportUnitsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ImportUnits422JSONResponse Error
+
+func (response ImportUnits422JSONResponse) VisitImportUnitsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ImportUnitsdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response ImportUnitsdefaultJSONResponse) VisitImportUnitsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUnitRequestObject struct {
+	Code   string `json:"code"`
+	Params UpdateUnitParams
+	Body   *UpdateUnitJSONRequestBody
+}
+
+type UpdateUnitResponseObject interface {
+	VisitUpdateUnitResponse(w http.ResponseWriter) error
+}
+
+type UpdateUnit200JSONResponse UnitAdmin
+
+func (response UpdateUnit200JSONResponse) VisitUpdateUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUnit401JSONResponse struct{ ErrorJSONResponse }
+
+func (response UpdateUnit401JSONResponse) VisitUpdateUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUnit403JSONResponse Error
+
+func (response UpdateUnit403JSONResponse) VisitUpdateUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUnit404JSONResponse Error
+
+func (response UpdateUnit404JSONResponse) VisitUpdateUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUnit409JSONResponse Error
+
+func (response UpdateUnit409JSONResponse) VisitUpdateUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUnit422JSONResponse Error
+
+func (response UpdateUnit422JSONResponse) VisitUpdateUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUnitdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response UpdateUnitdefaultJSONResponse) VisitUpdateUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MergeUnitRequestObject struct {
+	Code   string `json:"code"`
+	Params MergeUnitParams
+	Body   *MergeUnitJSONRequestBody
+}
+
+type MergeUnitResponseObject interface {
+	VisitMergeUnitResponse(w http.ResponseWriter) error
+}
+
+type MergeUnit200JSONResponse UnitMergeReport
+
+func (response MergeUnit200JSONResponse) VisitMergeUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MergeUnit401JSONResponse struct{ ErrorJSONResponse }
+
+func (response MergeUnit401JSONResponse) VisitMergeUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MergeUnit403JSONResponse Error
+
+func (response MergeUnit403JSONResponse) VisitMergeUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MergeUnit404JSONResponse Error
+
+func (response MergeUnit404JSONResponse) VisitMergeUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MergeUnit409JSONResponse Error
+
+func (response MergeUnit409JSONResponse) VisitMergeUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MergeUnit422JSONResponse Error
+
+func (response MergeUnit422JSONResponse) VisitMergeUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MergeUnitdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response MergeUnitdefaultJSONResponse) VisitMergeUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RestoreUnitRequestObject struct {
+	Code   string `json:"code"`
+	Params RestoreUnitParams
+}
+
+type RestoreUnitResponseObject interface {
+	VisitRestoreUnitResponse(w http.ResponseWriter) error
+}
+
+type RestoreUnit200JSONResponse UnitAdmin
+
+func (response RestoreUnit200JSONResponse) VisitRestoreUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RestoreUnit401JSONResponse struct{ ErrorJSONResponse }
+
+func (response RestoreUnit401JSONResponse) VisitRestoreUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RestoreUnit403JSONResponse Error
+
+func (response RestoreUnit403JSONResponse) VisitRestoreUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RestoreUnit404JSONResponse Error
+
+func (response RestoreUnit404JSONResponse) VisitRestoreUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RestoreUnit409JSONResponse Error
+
+func (response RestoreUnit409JSONResponse) VisitRestoreUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RestoreUnit422JSONResponse Error
+
+func (response RestoreUnit422JSONResponse) VisitRestoreUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RestoreUnitdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response RestoreUnitdefaultJSONResponse) VisitRestoreUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RetireUnitRequestObject struct {
+	Code   string `json:"code"`
+	Params RetireUnitParams
+}
+
+type RetireUnitResponseObject interface {
+	VisitRetireUnitResponse(w http.ResponseWriter) error
+}
+
+type RetireUnit200JSONResponse UnitAdmin
+
+func (response RetireUnit200JSONResponse) VisitRetireUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RetireUnit401JSONResponse struct{ ErrorJSONResponse }
+
+func (response RetireUnit401JSONResponse) VisitRetireUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RetireUnit403JSONResponse Error
+
+func (response RetireUnit403JSONResponse) VisitRetireUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RetireUnit404JSONResponse Error
+
+func (response RetireUnit404JSONResponse) VisitRetireUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RetireUnit409JSONResponse Error
+
+func (response RetireUnit409JSONResponse) VisitRetireUnitResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RetireUnitdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response RetireUnitdefaultJSONResponse) VisitRetireUnitResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -12387,6 +13578,27 @@ type StrictServerInterface interface {
 	// UpdateTopic Edit a topic (office)
 	// (PUT /admin/topics/{id})
 	UpdateTopic(ctx context.Context, request UpdateTopicRequestObject) (UpdateTopicResponseObject, error)
+	// ListAdminUnits Every unit with its parent, groups, e-mail, other names and state, retired ones too (office, admin)
+	// (GET /admin/units)
+	ListAdminUnits(ctx context.Context, request ListAdminUnitsRequestObject) (ListAdminUnitsResponseObject, error)
+	// AddUnit Add a unit (office, admin)
+	// (POST /admin/units)
+	AddUnit(ctx context.Context, request AddUnitRequestObject) (AddUnitResponseObject, error)
+	// ImportUnits Import the directory from CSV (office, admin)
+	// (POST /admin/units/import)
+	ImportUnits(ctx context.Context, request ImportUnitsRequestObject) (ImportUnitsResponseObject, error)
+	// UpdateUnit Edit a unit (office, admin)
+	// (PUT /admin/units/{code})
+	UpdateUnit(ctx context.Context, request UpdateUnitRequestObject) (UpdateUnitResponseObject, error)
+	// MergeUnit Merge a unit into another (office, admin)
+	// (POST /admin/units/{code}/merge)
+	MergeUnit(ctx context.Context, request MergeUnitRequestObject) (MergeUnitResponseObject, error)
+	// RestoreUnit Make a retired unit active again (office, admin)
+	// (POST /admin/units/{code}/restore)
+	RestoreUnit(ctx context.Context, request RestoreUnitRequestObject) (RestoreUnitResponseObject, error)
+	// RetireUnit Retire a unit (office, admin)
+	// (POST /admin/units/{code}/retire)
+	RetireUnit(ctx context.Context, request RetireUnitRequestObject) (RetireUnitResponseObject, error)
 	// ListAlerts The caller's alert inbox, newest first, with the unread count (the bell)
 	// (GET /alerts)
 	ListAlerts(ctx context.Context, request ListAlertsRequestObject) (ListAlertsResponseObject, error)
@@ -12706,6 +13918,256 @@ func (sh *strictHandler) UpdateTopic(ctx echo.Context, id int64, params UpdateTo
 		return err
 	} else if validResponse, ok := response.(UpdateTopicResponseObject); ok {
 		return validResponse.VisitUpdateTopicResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListAdminUnits operation middleware
+func (sh *strictHandler) ListAdminUnits(ctx echo.Context, params ListAdminUnitsParams) error {
+	var request ListAdminUnitsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListAdminUnits(ctx.Request().Context(), request.(ListAdminUnitsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListAdminUnits")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListAdminUnitsResponseObject); ok {
+		return validResponse.VisitListAdminUnitsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// AddUnit operation middleware
+func (sh *strictHandler) AddUnit(ctx echo.Context, params AddUnitParams) error {
+	var request AddUnitRequestObject
+
+	request.Params = params
+
+	var body AddUnitJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.AddUnit(ctx.Request().Context(), request.(AddUnitRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AddUnit")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(AddUnitResponseObject); ok {
+		return validResponse.VisitAddUnitResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ImportUnits operation middleware
+func (sh *strictHandler) ImportUnits(ctx echo.Context, params ImportUnitsParams) error {
+	var request ImportUnitsRequestObject
+
+	request.Params = params
+
+	request.Body = ctx.Request().Body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ImportUnits(ctx.Request().Context(), request.(ImportUnitsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ImportUnits")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ImportUnitsResponseObject); ok {
+		return validResponse.VisitImportUnitsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateUnit operation middleware
+func (sh *strictHandler) UpdateUnit(ctx echo.Context, code string, params UpdateUnitParams) error {
+	var request UpdateUnitRequestObject
+
+	request.Code = code
+	request.Params = params
+
+	var body UpdateUnitJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateUnit(ctx.Request().Context(), request.(UpdateUnitRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateUnit")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateUnitResponseObject); ok {
+		return validResponse.VisitUpdateUnitResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// MergeUnit operation middleware
+func (sh *strictHandler) MergeUnit(ctx echo.Context, code string, params MergeUnitParams) error {
+	var request MergeUnitRequestObject
+
+	request.Code = code
+	request.Params = params
+
+	var body MergeUnitJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.MergeUnit(ctx.Request().Context(), request.(MergeUnitRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "MergeUnit")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(MergeUnitResponseObject); ok {
+		return validResponse.VisitMergeUnitResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RestoreUnit operation middleware
+func (sh *strictHandler) RestoreUnit(ctx echo.Context, code string, params RestoreUnitParams) error {
+	var request RestoreUnitRequestObject
+
+	request.Code = code
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RestoreUnit(ctx.Request().Context(), request.(RestoreUnitRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RestoreUnit")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RestoreUnitResponseObject); ok {
+		return validResponse.VisitRestoreUnitResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RetireUnit operation middleware
+func (sh *strictHandler) RetireUnit(ctx echo.Context, code string, params RetireUnitParams) error {
+	var request RetireUnitRequestObject
+
+	request.Code = code
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RetireUnit(ctx.Request().Context(), request.(RetireUnitRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RetireUnit")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RetireUnitResponseObject); ok {
+		return validResponse.VisitRetireUnitResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}

@@ -16,8 +16,10 @@ import (
 
 // API implements StrictServerInterface over the domain services.
 type API struct {
-	Plans     *plan.Catalog
-	Units     org.UnitStore
+	Plans *plan.Catalog
+	Units org.UnitStore
+	// Directory is the office's edit of the units (units.go).
+	Directory *org.Service
 	Deadlines Deadlines
 	// Petitions serves citizen intake and tracking.
 	Petitions *Intake
@@ -55,7 +57,7 @@ func New(deps API) (*API, error) {
 		platform.Dep{Name: "SoonUntil", Absent: deps.SoonUntil == nil}, platform.Dep{Name: "ChaseUntil", Absent: deps.ChaseUntil == nil},
 		platform.Dep{Name: "Jobs", Absent: j.Scheduler == nil || j.Alerts == nil || j.Now == nil},
 		platform.Dep{Name: "Reports", Absent: r == nil || r.Service == nil || r.Catalog == nil},
-		platform.Dep{Name: "Workflow", Absent: deps.Workflow == nil},
+		platform.Dep{Name: "Workflow", Absent: deps.Workflow == nil}, platform.Dep{Name: "Directory", Absent: deps.Directory == nil},
 	); err != nil {
 		return nil, err
 	}

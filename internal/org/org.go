@@ -40,6 +40,25 @@ type Unit struct {
 	Example    bool // seeded as an example; the real directory replaces it
 	Active     bool
 	Members    []string // codes of member units, for groups
+	// Groups are the codes of the groups the unit is a member of.
+	Groups []string
+	// Email receives the unit's alerts besides its staff; "" for none.
+	Email string
+	// Aliases are the other written forms a plan may name the unit by: its
+	// old names (a rename keeps them) and abbreviations.
+	Aliases []string
+	// MergedInto is the code of the unit that took over this one's open
+	// work when the office merged it; set only on a retired unit.
+	MergedInto string
+}
+
+// DisplayName is the unit's name in lang (Vietnamese when it has no
+// English one).
+func (u Unit) DisplayName(lang string) string {
+	if lang == "en" && u.NameEN != "" {
+		return u.NameEN
+	}
+	return u.Name
 }
 
 // IsGroup reports whether the unit is a group of other units.
@@ -91,7 +110,9 @@ func DefaultUnits() []Unit {
 	return out
 }
 
-// UnitStore persists the directory.
+// UnitStore persists the directory. ListUnits returns every unit, retired
+// ones too (closed cases still name them); whoever offers units to choose
+// from keeps the Active ones.
 type UnitStore interface {
 	ListUnits(ctx context.Context) ([]Unit, error)
 	UnitByCode(ctx context.Context, code string) (Unit, error)

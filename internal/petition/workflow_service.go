@@ -570,15 +570,26 @@ func (p Proposal) Lead() int64 {
 
 // Propose returns the assignment the case's topic suggests when the office
 // gave the topic a lead unit: that unit alone, with no coordinating unit
-// the office did not ask for. Otherwise the case's plan task's roles.
+// the office did not ask for. Otherwise the case's plan task's roles. A
+// retired unit is never proposed: a topic whose lead was retired falls
+// back on the plan task, whose retired units are left out.
 func (w *Workflow) Propose(ctx context.Context, st *CaseState) (Proposal, error) {
 	var p Proposal
+	ix, err := w.units(ctx)
+	if err != nil {
+		return p, err
+	}
+	active := func(id int64) bool {
+		u, ok := ix.byID[id]
+		return !ok && w.cfg.Units == nil || ok && u.Active
+	}
 	if st.TopicID != 0 && w.cfg.Topics != nil {
 		topics, err := w.cfg.Topics.ListTopics(ctx)
 		if err != nil {
 			return p, err
 		}
-		if i := slices.IndexFunc(topics, func(t Topic) bool { return t.ID == st.TopicID }); i >= 0 && topics[i].LeadUnitID != 0 {
+		if i := slices.IndexFunc(topics, func(t Topic) bool { return t.ID == st.TopicID }); i >= 0 && topics[i].LeadUnitID != 0 &&
+			active(topics[i].LeadUnitID) {
 			p.LeadCandidates = []int64{topics[i].LeadUnitID}
 			return p, nil
 		}
@@ -591,6 +602,9 @@ func (w *Workflow) Propose(ctx context.Context, st *CaseState) (Proposal, error)
 		return p, err
 	}
 	for _, u := range units {
+		if !active(u.UnitID) {
+			continue
+		}
 		switch u.Role {
 		case "lead":
 			if !slices.Contains(p.LeadCandidates, u.UnitID) {

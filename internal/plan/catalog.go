@@ -3,6 +3,9 @@ package plan
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/phucdap/phucdap/internal/fault"
@@ -51,7 +54,6 @@ type ImportReport struct {
 	TasksChanged   []string
 	TasksRemoved   []string
 	TasksUnchanged int
-	UnitsCreated   []string // unit codes the directory did not have
 }
 
 // Store persists plans. Implementations must make SavePlan idempotent: the
@@ -86,11 +88,15 @@ func NewCatalog(store Store, now func() time.Time, units UnitSource) *Catalog {
 
 // Import parses data, in either the appendix text format or CSV, and saves
 // the plan. Nothing is written when parsing or validation fails; the error
-// names the line. Unit names are matched against the built-in written forms
-// and the office's current directory, so a unit the office added (or
-// renamed) is recognised instead of being created again.
+// names the line. Unit names are matched against the office's current
+// directory (see directory): a renamed unit still answers to its old
+// names, a merged one's names lead to the unit that took it over, and a
+// retired unit matches nothing. A name the directory does not know is
+// never added to it: the import is refused with an UnknownUnitsError that
+// lists each such name and its tasks, for the office to add the unit or
+// the name as another written form of one.
 func (c *Catalog) Import(ctx context.Context, data []byte, source string) (ImportReport, error) {
-	dir, err := c.directory(ctx)
+	dir, retired, err := c.directory(ctx)
 	if err != nil {
 		return ImportReport{}, err
 	}
@@ -98,43 +104,178 @@ func (c *Catalog) Import(ctx context.Context, data []byte, source string) (Impor
 	if err != nil {
 		return ImportReport{}, err
 	}
+	if err := unknownUnits(p, retired); err != nil {
+		return ImportReport{}, err
+	}
 	return c.store.SavePlan(ctx, p, source, c.now())
 }
 
-// directory merges the built-in table with the stored units: a stored
-// unit's name becomes one more written form of its code. A stored name that
-// would make a written form ambiguous is left out rather than failing the
-// import; the built-in forms win.
-func (c *Catalog) directory(ctx context.Context) (*Directory, error) {
+// UnknownUnit is a name in a plan's unit cells that names no active unit.
+type UnknownUnit struct {
+	Name  string   // as written
+	Tasks []string // the keys of the tasks that name it
+	// Retired is the code of the retired unit the name belongs to, if any.
+	Retired string
+}
+
+// UnknownUnitsError refuses an import whose unit cells name units the
+// directory does not have (or has retired). Nothing was written.
+type UnknownUnitsError struct{ Units []UnknownUnit }
+
+func (e *UnknownUnitsError) Error() string {
+	var b strings.Builder
+	b.WriteString("plan: units not in the directory (add each on the units page, or add the name to a unit's other names, then import again): ")
+	for i, u := range e.Units {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		fmt.Fprintf(&b, "%q in task %s", u.Name, strings.Join(u.Tasks, ", "))
+		if u.Retired != "" {
+			fmt.Fprintf(&b, " (unit %s is retired)", u.Retired)
+		}
+	}
+	return b.String()
+}
+
+// MessageVI returns the error in Vietnamese.
+func (e *UnknownUnitsError) MessageVI() string {
+	var b strings.Builder
+	b.WriteString("kế hoạch: có đơn vị không có trong danh mục (thêm đơn vị trên trang Danh mục đơn vị, hoặc thêm tên này vào tên gọi khác của một đơn vị, rồi nhập lại): ")
+	for i, u := range e.Units {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		fmt.Fprintf(&b, "%q ở nhiệm vụ %s", u.Name, strings.Join(u.Tasks, ", "))
+		if u.Retired != "" {
+			fmt.Fprintf(&b, " (đơn vị %s đã ngừng hoạt động)", u.Retired)
+		}
+	}
+	return b.String()
+}
+
+func unknownUnits(p *Plan, retired map[string]string) error {
+	var out []UnknownUnit
+	at := map[string]int{}
+	for _, t := range p.Tasks() {
+		for _, u := range t.Units {
+			if !u.Unknown {
+				continue
+			}
+			i, ok := at[u.Unit]
+			if !ok {
+				i = len(out)
+				at[u.Unit] = i
+				out = append(out, UnknownUnit{Name: u.Name, Retired: retired[FoldName(u.Name)]})
+			}
+			if !slices.Contains(out[i].Tasks, t.Key) {
+				out[i].Tasks = append(out[i].Tasks, t.Key)
+			}
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return &UnknownUnitsError{Units: out}
+}
+
+// directory builds the parser's directory from the office's stored units:
+// each active unit answers to its name and its other written forms (old
+// names, abbreviations), plus the built-in written forms of its code
+// (KnownUnits); a merged unit's forms go to the unit that took it over;
+// a retired unit's forms name nothing and are returned apart (folded form
+// → code) so that the refusal can say why. A written form two units claim
+// goes to the first: built-in forms, then names, then other names. With
+// no unit source, the built-in table alone.
+func (c *Catalog) directory(ctx context.Context) (*Directory, map[string]string, error) {
 	if c.units == nil {
-		return DefaultDirectory(), nil
+		return DefaultDirectory(), nil, nil
 	}
 	stored, err := c.units(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	merged := KnownUnits()
-	dir, err := NewDirectory(merged)
-	if err != nil {
-		return nil, err
-	}
+	return BuildDirectory(stored)
+}
+
+// BuildDirectory is the directory of stored units, as Import uses it; see
+// Catalog.directory. The second result maps each retired unit's folded
+// written forms to its code.
+func BuildDirectory(stored []KnownUnit) (*Directory, map[string]string, error) {
+	byCode := map[string]KnownUnit{}
 	for _, u := range stored {
-		next := append([]KnownUnit(nil), merged...)
-		found := false
-		for i := range next {
-			if next[i].Code == u.Code {
-				next[i].Aliases = append(append([]string(nil), next[i].Aliases...), u.Name)
-				found = true
+		byCode[u.Code] = u
+	}
+	// target follows merges to the active unit that holds the work now;
+	// "" for a retired unit (or a chain that ends in one).
+	target := func(code string) string {
+		for range len(stored) + 1 {
+			u, ok := byCode[code]
+			switch {
+			case !ok:
+				return ""
+			case !u.Retired:
+				return code
+			case u.MergedInto == "":
+				return ""
 			}
+			code = u.MergedInto
 		}
-		if !found {
-			next = append(next, u)
+		return ""
+	}
+	builtin := map[string][]string{}
+	for _, k := range KnownUnits() {
+		builtin[k.Code] = append([]string{k.Name}, k.Aliases...)
+	}
+	type form struct{ code, text string }
+	var first, rest []form
+	retired := map[string]string{}
+	for _, u := range stored {
+		to := target(u.Code)
+		forms := append(append([]string{u.Name}, u.Aliases...), builtin[u.Code]...)
+		if to == "" {
+			for _, f := range forms {
+				if k := FoldName(f); k != "" {
+					retired[k] = u.Code
+				}
+			}
+			continue
 		}
-		if d, err := NewDirectory(next); err == nil {
-			merged, dir = next, d
+		for _, f := range builtin[u.Code] {
+			first = append(first, form{to, f})
+		}
+		rest = append(rest, form{to, u.Name})
+		for _, f := range u.Aliases {
+			rest = append(rest, form{to, f})
 		}
 	}
-	return dir, nil
+	owner := map[string]string{}
+	aliases := map[string][]string{}
+	for _, f := range append(first, rest...) {
+		k := FoldName(f.text)
+		if k == "" {
+			continue
+		}
+		if _, taken := owner[k]; taken {
+			continue
+		}
+		owner[k] = f.code
+		aliases[f.code] = append(aliases[f.code], f.text)
+	}
+	var units []KnownUnit
+	for _, u := range stored {
+		if u.Retired || len(aliases[u.Code]) == 0 {
+			continue
+		}
+		units = append(units, KnownUnit{Code: u.Code, Name: aliases[u.Code][0], Kind: u.Kind, Example: u.Example,
+			Aliases: aliases[u.Code][1:]})
+	}
+	for k := range retired {
+		if _, active := owner[k]; active {
+			delete(retired, k)
+		}
+	}
+	dir, err := NewDirectory(units)
+	return dir, retired, err
 }
 
 // ParseAny parses data in the format Detect recognises, with the built-in

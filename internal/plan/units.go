@@ -93,6 +93,12 @@ type KnownUnit struct {
 	Kind    UnitKind
 	Example bool     // an example division, not taken from the seed plan
 	Aliases []string // other written forms; Name is always an alias
+	// Retired: the office retired the unit. Its written forms name no unit
+	// any more; an import that uses one is refused (UnknownUnitsError).
+	Retired bool
+	// MergedInto is the code of the unit that took over a merged unit's
+	// work; the merged unit's written forms name that unit.
+	MergedInto string
 }
 
 // Group reports whether the unit is a group of units.
@@ -515,6 +521,11 @@ func joinTokens(toks []token) string {
 // phrase: commas and hyphens vary between typists ("Các phòng ban, đơn vị",
 // "Quy hoạch – Kiến trúc") without changing the name.
 func (t token) skippable() bool { return t.folded == "," || t.folded == "-" }
+
+// FoldName is the form two written unit names are compared in: case,
+// tone placement, commas, hyphens and spacing folded. Two names with the
+// same FoldName name the same unit for the parser.
+func FoldName(s string) string { return strings.Join(phraseWords(s), " ") }
 
 // phraseWords is the folded word sequence of a phrase, punctuation removed.
 func phraseWords(s string) []string {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/phucdap/phucdap/internal/fault"
 	"github.com/phucdap/phucdap/internal/i18n"
+	"github.com/phucdap/phucdap/internal/org"
 )
 
 // statusOf is the one table from a domain error code to an HTTP status.
@@ -75,6 +76,20 @@ type FieldErrorBody struct {
 // Describe turns a domain error into a status and a body in lang. Errors
 // that are not the domain's become a plain 500 whose message leaks nothing.
 func Describe(err error, lang string, cat *i18n.Catalog) ErrorBody {
+	var ie *org.ImportError
+	if errors.As(err, &ie) {
+		// A refused directory file: each problem named by its line and
+		// field, its message led by the line in the reader's language.
+		b := ErrorBody{Status: http.StatusUnprocessableEntity, Code: string(fault.Invalid), Message: cat.T(lang, "unit.csv_invalid", nil)}
+		for _, p := range UnitProblems(cat, lang, err) {
+			msg := p.Message
+			if p.Line > 0 {
+				msg = cat.T(lang, "units.line", map[string]any{"Line": p.Line}) + " — " + msg
+			}
+			b.Errors = append(b.Errors, FieldErrorBody{Field: p.LineField(), Code: p.Code, Message: msg})
+		}
+		return b
+	}
 	var list fault.List
 	if errors.As(err, &list) {
 		b := ErrorBody{Status: http.StatusUnprocessableEntity, Code: string(fault.Invalid), Message: cat.T(lang, "error.invalid", nil)}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -99,7 +100,7 @@ func (s *PlanStore) SavePlan(ctx context.Context, p *plan.Plan, source string, n
 		if err := s.lockImports(tx); err != nil {
 			return err
 		}
-		unitIDs, err := s.resolveUnits(tx, p, now, &rep)
+		unitIDs, err := s.resolveUnits(tx, p)
 		if err != nil {
 			return err
 		}
@@ -152,30 +153,43 @@ func (s *PlanStore) lockImports(tx *gorm.DB) error {
 	return tx.Exec("SELECT pg_advisory_xact_lock(7092)").Error
 }
 
-func (s *PlanStore) resolveUnits(tx *gorm.DB, p *plan.Plan, now time.Time, rep *plan.ImportReport) (map[string]int64, error) {
+// resolveUnits maps the plan's unit codes to the directory's active
+// units. A code the directory does not have, or has retired, refuses the
+// plan (plan.UnknownUnitsError): an import never adds units on its own.
+func (s *PlanStore) resolveUnits(tx *gorm.DB, p *plan.Plan) (map[string]int64, error) {
 	ids := map[string]int64{}
+	var bad []plan.UnknownUnit
+	at := map[string]int{}
 	for _, t := range p.Tasks() {
 		for _, u := range t.Units {
 			if _, ok := ids[u.Unit]; ok {
 				continue
 			}
+			if i, ok := at[u.Unit]; ok {
+				if !slices.Contains(bad[i].Tasks, t.Key) {
+					bad[i].Tasks = append(bad[i].Tasks, t.Key)
+				}
+				continue
+			}
 			var row unitRow
 			err := tx.Where("code = ?", u.Unit).Take(&row).Error
-			if errors.Is(err, gorm.ErrRecordNotFound) {
-				kind := org.KindDivision
-				if u.Group {
-					kind = org.KindGroup
+			switch {
+			case errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && !row.Active):
+				at[u.Unit] = len(bad)
+				uu := plan.UnknownUnit{Name: u.Name, Tasks: []string{t.Key}}
+				if err == nil {
+					uu.Retired = row.Code
 				}
-				row = unitRow{Code: u.Unit, Name: u.Name, Kind: string(kind), Active: true, CreatedAt: now, UpdatedAt: now}
-				if err := tx.Create(&row).Error; err != nil {
-					return nil, fmt.Errorf("create unit %s: %w", u.Unit, err)
-				}
-				rep.UnitsCreated = append(rep.UnitsCreated, u.Unit)
-			} else if err != nil {
+				bad = append(bad, uu)
+			case err != nil:
 				return nil, err
+			default:
+				ids[u.Unit] = row.ID
 			}
-			ids[u.Unit] = row.ID
 		}
+	}
+	if len(bad) > 0 {
+		return nil, &plan.UnknownUnitsError{Units: bad}
 	}
 	return ids, nil
 }

@@ -3,6 +3,8 @@ package store_test
 import (
 	"bytes"
 	"context"
+	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -42,7 +44,7 @@ func TestPlanStore(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if rep.Status != plan.ImportCreated || len(rep.TasksCreated) != 11 || len(rep.UnitsCreated) != 0 {
+		if rep.Status != plan.ImportCreated || len(rep.TasksCreated) != 11 {
 			t.Errorf("first save: %+v", rep)
 		}
 		rec, err := s.PlanByID(ctx, rep.PlanID)
@@ -68,12 +70,23 @@ func TestPlanStore(t *testing.T) {
 		})
 		q.Dimensions[5].Tasks = nil
 		q.Dimensions = append(q.Dimensions[:5], q.Dimensions[6:]...)
+		// A unit the directory does not have refuses the plan: an import
+		// never adds units on its own.
+		var ue *plan.UnknownUnitsError
+		if _, err := s.SavePlan(ctx, q, "edited.csv", t0.Add(2*time.Hour)); !errors.As(err, &ue) || len(ue.Units) != 1 ||
+			ue.Units[0].Name != "Phòng Kế hoạch - Tài chính" || ue.Units[0].Tasks[0] != "I.2" {
+			t.Fatalf("unknown unit: %v", err)
+		}
+		if _, err := units.EnsureUnits(ctx, []org.Unit{{Code: "PKHTC", Name: "Phòng Kế hoạch - Tài chính", Kind: org.KindDivision, Active: true}}); err != nil {
+			t.Fatal(err)
+		}
+		q.Dimensions[0].Tasks[1].Units[0].Unknown = false
 		rep, err = s.SavePlan(ctx, q, "edited.csv", t0.Add(2*time.Hour))
 		if err != nil {
 			t.Fatal(err)
 		}
 		want := plan.ImportReport{PlanID: rep.PlanID, Number: "55/KH-SXD", Status: plan.ImportChanged,
-			TasksCreated: []string{"I.2"}, TasksChanged: []string{"IV.2"}, TasksRemoved: []string{"VI.1"}, TasksUnchanged: 9, UnitsCreated: []string{"PKHTC"}}
+			TasksCreated: []string{"I.2"}, TasksChanged: []string{"IV.2"}, TasksRemoved: []string{"VI.1"}, TasksUnchanged: 9}
 		if diff := cmp.Diff(want, rep); diff != "" {
 			t.Errorf("report (-want +got):\n%s", diff)
 		}
@@ -133,8 +146,8 @@ func TestImportRecognisesTheOfficesUnits(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(rep.UnitsCreated) != 0 {
-			t.Errorf("units created: %v, want none (PKHTC is in the directory)", rep.UnitsCreated)
+		if rep.Status != plan.ImportCreated {
+			t.Errorf("import: %+v", rep)
 		}
 		rec, err := cat.GetByNumber(ctx, "12/KH-SXD")
 		if err != nil {
@@ -144,13 +157,18 @@ func TestImportRecognisesTheOfficesUnits(t *testing.T) {
 			t.Errorf("lead unit: %+v", u)
 		}
 
-		// Without the directory the same file creates a unit of its own.
+		// Without the directory the same file names a unit the parser does
+		// not know: refused, nothing created.
 		p.Number = "13/KH-SXD"
 		csv.Reset()
 		plan.WriteCSV(&csv, p)
-		rep, err = plan.NewCatalog(store.NewPlanStore(db), func() time.Time { return t0 }, nil).Import(ctx, csv.Bytes(), "test.csv")
-		if err != nil || len(rep.UnitsCreated) != 1 || rep.UnitsCreated[0] == "PKHTC" {
-			t.Errorf("without the directory: %+v %v", rep.UnitsCreated, err)
+		_, err = plan.NewCatalog(store.NewPlanStore(db), func() time.Time { return t0 }, nil).Import(ctx, csv.Bytes(), "test.csv")
+		var ue *plan.UnknownUnitsError
+		if !errors.As(err, &ue) || len(ue.Units) != 1 || !strings.Contains(ue.MessageVI(), "Phòng Kế hoạch – Tài chính") {
+			t.Errorf("without the directory: %v", err)
+		}
+		if _, err := cat.GetByNumber(ctx, "13/KH-SXD"); err != plan.ErrPlanNotFound {
+			t.Errorf("a refused plan was stored: %v", err)
 		}
 	})
 }

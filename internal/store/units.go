@@ -4,29 +4,41 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
 
-	"github.com/phucdap/phucdap/internal/fault"
 	"github.com/phucdap/phucdap/internal/org"
 )
 
 type unitRow struct {
-	ID        int64 `gorm:"primaryKey"`
-	Code      string
-	Name      string
-	NameEN    string `gorm:"column:name_en"`
-	Kind      string
-	ParentID  *int64
-	IsGroup   bool
-	Example   bool
-	Active    bool
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	ID       int64 `gorm:"primaryKey"`
+	Code     string
+	Name     string
+	NameEN   string `gorm:"column:name_en"`
+	Kind     string
+	ParentID *int64
+	IsGroup  bool
+	Example  bool
+	Active   bool
+	Email    string
+	// MergedIntoID is the unit that took over a merged unit's work.
+	MergedIntoID *int64
+	RetiredAt    *time.Time
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 func (unitRow) TableName() string { return "units" }
+
+type unitAliasRow struct {
+	UnitID   int64
+	Alias    string
+	Position int
+}
+
+func (unitAliasRow) TableName() string { return "unit_aliases" }
 
 type groupMemberRow struct {
 	GroupID int64
@@ -47,37 +59,56 @@ func NewUnitStore(db *DB, now func() time.Time) *UnitStore { return &UnitStore{d
 var _ org.UnitStore = (*UnitStore)(nil)
 
 // ErrUnitNotFound is returned for an unknown unit code.
-var ErrUnitNotFound = fault.New(fault.NotFound, "error.not_found")
+var ErrUnitNotFound = org.ErrUnitNotFound
 
-// ListUnits returns every unit, with group members, ordered by kind and name.
+// ListUnits returns every unit, retired ones too, with group members, the
+// groups each belongs to and its aliases, ordered by kind and name.
 func (s *UnitStore) ListUnits(ctx context.Context) ([]org.Unit, error) {
-	tx := s.db.Gorm.WithContext(ctx)
+	return listUnits(s.db.Gorm.WithContext(ctx))
+}
+
+func listUnits(tx *gorm.DB) ([]org.Unit, error) {
 	var rows []unitRow
 	if err := tx.Order("CASE kind WHEN 'office' THEN 0 WHEN 'service_centre' THEN 1 WHEN 'division' THEN 2 ELSE 3 END, name").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("list units: %w", err)
 	}
 	var members []struct {
 		GroupID int64
+		UnitID  int64
 		Code    string
 	}
-	if err := tx.Table("unit_group_members m").Select("m.group_id, u.code").
+	if err := tx.Table("unit_group_members m").Select("m.group_id, m.unit_id, u.code").
 		Joins("JOIN units u ON u.id = m.unit_id").Order("u.name").Scan(&members).Error; err != nil {
 		return nil, err
 	}
-	byGroup := map[int64][]string{}
-	for _, m := range members {
-		byGroup[m.GroupID] = append(byGroup[m.GroupID], m.Code)
+	var aliases []unitAliasRow
+	if err := tx.Order("unit_id, position, alias").Find(&aliases).Error; err != nil {
+		return nil, fmt.Errorf("list unit aliases: %w", err)
 	}
 	codeOf := map[int64]string{}
 	for _, r := range rows {
 		codeOf[r.ID] = r.Code
 	}
+	byGroup, groupsOf := map[int64][]string{}, map[int64][]string{}
+	for _, m := range members {
+		byGroup[m.GroupID] = append(byGroup[m.GroupID], m.Code)
+		groupsOf[m.UnitID] = append(groupsOf[m.UnitID], codeOf[m.GroupID])
+	}
+	aliasesOf := map[int64][]string{}
+	for _, a := range aliases {
+		aliasesOf[a.UnitID] = append(aliasesOf[a.UnitID], a.Alias)
+	}
 	out := make([]org.Unit, 0, len(rows))
 	for _, r := range rows {
 		u := org.Unit{ID: r.ID, Code: r.Code, Name: r.Name, NameEN: r.NameEN, Kind: org.Kind(r.Kind),
-			Example: r.Example, Active: r.Active, Members: byGroup[r.ID]}
+			Example: r.Example, Active: r.Active, Members: byGroup[r.ID], Groups: groupsOf[r.ID], Email: r.Email,
+			Aliases: aliasesOf[r.ID]}
+		slices.Sort(u.Groups)
 		if r.ParentID != nil {
 			u.ParentCode = codeOf[*r.ParentID]
+		}
+		if r.MergedIntoID != nil {
+			u.MergedInto = codeOf[*r.MergedIntoID]
 		}
 		out = append(out, u)
 	}

@@ -31,6 +31,8 @@ type Staff struct {
 	Cases    *access.Cases
 	Trail    *audit.Trail
 	Units    org.UnitStore
+	// Directory is the office's edit of the unit directory.
+	Directory *org.Service
 	// Exporter runs a list export too long for one request in the
 	// background (the report exports' progress page), for who may read
 	// reports, when the list has more than ExportInlineRows rows.
@@ -60,7 +62,7 @@ func NewStaff(deps Staff) (*Staff, error) {
 		platform.Dep{Name: "Views", Absent: s.Views == nil}, platform.Dep{Name: "Exporter", Absent: s.Exporter == nil},
 		platform.Dep{Name: "Now", Absent: s.Now == nil}, platform.Dep{Name: "Location", Absent: s.Location == nil},
 		platform.Dep{Name: "SoonUntil", Absent: s.SoonUntil == nil}, platform.Dep{Name: "ChaseUntil", Absent: s.ChaseUntil == nil},
-		platform.Dep{Name: "Workflow", Absent: s.Workflow == nil},
+		platform.Dep{Name: "Workflow", Absent: s.Workflow == nil}, platform.Dep{Name: "Directory", Absent: s.Directory == nil},
 	); err != nil {
 		return nil, err
 	}
@@ -95,6 +97,7 @@ func (s *Staff) Mount(e *echo.Echo) {
 	e.POST("/staff/grants/:id", s.setGrant, req(access.ActIdentityGrant))
 	e.GET("/staff/audit", s.auditPage, req(access.ActAuditRead))
 	s.mountTopics(e)
+	s.mountUnits(e)
 	s.mountWorkflow(e)
 }
 

@@ -452,9 +452,27 @@ func (s *Staff) caseWorkflow(c echo.Context, id int64) (*caseWorkflow, error) {
 		}
 	}
 	w.Choices = unitChoices(units)
-	w.LeadName = byID[st.LeadUnitID].Name
+	// A closed case keeps the unit that worked on it, marked when the unit
+	// was merged into another or retired since.
+	name := func(id int64) string {
+		u := byID[id]
+		switch {
+		case u.MergedInto != "":
+			into := u.MergedInto
+			for _, m := range units {
+				if m.Code == into {
+					into = m.Name
+				}
+			}
+			return s.Pages.Catalog.T(lang, "unit.merged_into", map[string]any{"Name": u.Name, "Into": into})
+		case u.ID != 0 && !u.Active:
+			return s.Pages.Catalog.T(lang, "unit.retired_name", map[string]any{"Name": u.Name})
+		}
+		return u.Name
+	}
+	w.LeadName = name(st.LeadUnitID)
 	for _, u := range st.Coordinating {
-		w.Coordinating = append(w.Coordinating, byID[u].Name)
+		w.Coordinating = append(w.Coordinating, name(u))
 	}
 	if w.Allowed[string(petition.ActChase)] {
 		for _, u := range append([]int64{st.LeadUnitID}, st.Coordinating...) {

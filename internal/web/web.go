@@ -348,10 +348,18 @@ func (p *Pages) home(c echo.Context) error {
 	return p.render(c, http.StatusOK, "home", "page.home.title", d)
 }
 
+// units is the public directory: the units at work now (a merged or
+// retired unit stays on its closed cases, not here).
 func (p *Pages) units(c echo.Context) error {
-	units, err := p.Units.ListUnits(c.Request().Context())
+	all, err := p.Units.ListUnits(c.Request().Context())
 	if err != nil {
 		return err
+	}
+	units := make([]org.Unit, 0, len(all))
+	for _, u := range all {
+		if u.Active {
+			units = append(units, u)
+		}
 	}
 	return p.render(c, http.StatusOK, "units", "page.units.title", units)
 }
