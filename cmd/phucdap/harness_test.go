@@ -36,14 +36,16 @@ var testNow = time.Date(2026, 11, 27, 2, 0, 0, 0, time.UTC)
 func newTestApp(t *testing.T, db *store.DB, opts ...func(*config.Config)) *testApp {
 	t.Helper()
 	storetest.Parallel(t)
-	// Minimal password hashing: the suite signs in thousands of times.
-	cfg, err := config.Load("", func() []string { return []string{"PHUCDAP_ENV=test", "PHUCDAP_AUTH__PASSWORD_HASH_COST=minimal"} })
+	cfg, err := testConfig()
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, o := range opts {
 		o(cfg)
 	}
+	// A database nothing was written to gets the seeded rows copied in;
+	// build and seed then find them stored and write nothing.
+	seededApp.Fill(t, db)
 	logs := &bytes.Buffer{}
 	log := platform.NewLogger(&syncWriter{w: logs}, "json", "debug")
 	clock := platform.NewFixedClock(testNow)
@@ -65,6 +67,29 @@ func newTestApp(t *testing.T, db *store.DB, opts ...func(*config.Config)) *testA
 	t.Cleanup(srv.Close)
 	return &testApp{app: a, Clock: clock, Logs: logs, Server: srv}
 }
+
+// testConfig is the configuration of a test app, before its options.
+// Minimal password hashing: the suite signs in thousands of times.
+func testConfig() (*config.Config, error) {
+	return config.Load("", func() []string { return []string{"PHUCDAP_ENV=test", "PHUCDAP_AUTH__PASSWORD_HASH_COST=minimal"} })
+}
+
+// seededApp is what build and seed write into an empty database at
+// testNow, written once per dialect and copied into each test app's
+// database (see storetest.Seeded): seeding each app from scratch was a
+// tenth of the package's CPU. No option of a test app changes what they
+// write (TestSeededAppIsSeeded).
+var seededApp = storetest.NewSeeded(func(ctx context.Context, db *store.DB) error {
+	cfg, err := testConfig()
+	if err != nil {
+		return err
+	}
+	a, err := build(ctx, cfg, db, platform.NewFixedClock(testNow), platform.NewLogger(io.Discard, "json", "error"))
+	if err != nil {
+		return err
+	}
+	return a.seed(ctx)
+})
 
 // eachApp runs fn against a wired app on SQLite and on PostgreSQL.
 func eachApp(t *testing.T, fn func(t *testing.T, ta *testApp)) {
