@@ -233,7 +233,8 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 		return nil, err
 	}
 	receptionStore := store.NewReceptionStore(db)
-	if a.reception, err = reception.NewService(reception.Config{Store: receptionStore, Bookings: receptionStore, Now: now,
+	if a.reception, err = reception.NewService(reception.Config{Store: receptionStore, Bookings: receptionStore, Sessions: receptionStore,
+		Cases: receptionCases{workflow: a.workflow}, Now: now,
 		Location: cfg.Location, Calendar: a.deadlines.Calendar}); err != nil {
 		return nil, err
 	}
@@ -498,4 +499,21 @@ func replicaMetrics(reg *prometheus.Registry, r *store.ReadReplica, maxLag time.
 		lag, in := r.Status()
 		return map[string]any{"read_replica": map[string]any{"in_use": in, "lag_seconds": lag, "max_lag_seconds": maxLag.Seconds()}}
 	}
+}
+
+// receptionCases opens the case of a reception session through the case
+// workflow: registered in person with the answer-to-the-visitor clock, and
+// refused at once when reception was refused, which opens the notice's
+// duty clock as on the case page.
+type receptionCases struct{ workflow *petition.Workflow }
+
+func (rc receptionCases) OpenFromReception(ctx context.Context, by access.Actor, c reception.OpenCase) (int64, string, error) {
+	res, err := rc.workflow.Register(ctx, by, petition.RegisterInput{Kind: c.Kind, Channel: petition.ChannelInPerson, ReceivedAt: c.ReceivedAt,
+		TopicID: c.TopicID, Title: c.Title, Content: c.Content, Name: c.Name, Phone: c.Phone, KeepSecret: true, AtReception: true})
+	return res.CaseID, res.Code, err
+}
+
+func (rc receptionCases) RefuseReception(ctx context.Context, by access.Actor, caseID int64, reason string) error {
+	_, err := rc.workflow.Do(ctx, by, caseID, petition.RefuseReceptionInput{Reason: reason})
+	return err
 }

@@ -136,6 +136,7 @@ func staffMatrix() map[string]route {
 		"POST /staff/admin/units/:code/:op":          {allow: "office admin", path: "/staff/admin/units/PQLXD/retire", form: url.Values{}},
 		"GET /staff/reception":                       {allow: "office"},
 		"GET /staff/reception/day":                   {allow: "office"},
+		"POST /staff/reception/sessions":             {allow: "office", form: url.Values{"day": {"x"}}},
 		"POST /staff/reception/schedules":            {allow: "office", form: url.Values{"host": {""}}},
 		"POST /staff/reception/schedules/:id":        {allow: "office", path: "/staff/reception/schedules/1", form: url.Values{"host": {""}}},
 		"POST /staff/reception/schedules/:id/change": {allow: "office", path: "/staff/reception/schedules/1/change", form: url.Values{"day": {"x"}}},

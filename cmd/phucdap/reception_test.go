@@ -12,6 +12,8 @@ import (
 
 	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/calendar"
+	"github.com/phucdap/phucdap/internal/deadline"
+	"github.com/phucdap/phucdap/internal/petition"
 )
 
 // receptionSchedule is the office's form for a new schedule.
@@ -280,6 +282,130 @@ func TestReceptionBooking(t *testing.T) {
 		gb.mustLogin("tiepdan@sxd.test")
 		if _, day := gb.get("/staff/reception/day?d=2026-12-03"); !strings.Contains(day, "Hoàng Thị Tố") {
 			t.Error("the grant holder does not see the identity")
+		}
+	})
+}
+
+// recordSession posts the session form and returns the status and page.
+func recordSession(b *browser, f url.Values) (int, string) {
+	if f.Get("day") == "" {
+		f.Set("day", "2026-11-27")
+	}
+	res, page := b.post("/staff/reception/sessions", f)
+	return res.StatusCode, page
+}
+
+// sessionCase returns the case a session opened, by the session's
+// receiver.
+func sessionCase(t *testing.T, ta *testApp, receiver string) int64 {
+	t.Helper()
+	var id *int64
+	ta.db.Gorm.Raw("SELECT case_id FROM reception_sessions WHERE receiver = ?", receiver).Scan(&id)
+	if id == nil {
+		t.Fatalf("session of %s opened no case", receiver)
+	}
+	return *id
+}
+
+// TestReceptionSessions: the office records the day's visits (Fri
+// 27/11/2026). An outcome that needs follow-up opens a case, received in
+// person, whose clock is the answer to the visitor (reception.answer, 10
+// working days: end of Fri 11/12), linked to the session; a refusal files
+// its case and owes the written notice within 3 working days (end of Wed
+// 02/12); an answer given at the session opens none; a group visit keeps
+// its headcount and representatives. A denouncer's session keeps neither
+// identity nor content: both are in the sealed case, shown to no one
+// without the grant (day list, case page, audit), and never on the public
+// page or the feed.
+func TestReceptionSessions(t *testing.T) {
+	eachApp(t, func(t *testing.T, ta *testApp) {
+		ta.addStaff(t, "vanphong@sxd.test", "VP", access.Office)
+		b := ta.browser(t)
+		b.mustLogin("vanphong@sxd.test")
+		if res, _ := b.post("/staff/reception/schedules", receptionSchedule("desk", "Văn phòng Sở", "working_days", "", 10)); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("save: %d", res.StatusCode)
+		}
+		desk := strconv.FormatInt(receptionIDs(t, ta)["Văn phòng Sở"], 10)
+		content := "Đề nghị xem xét việc cấp phép xây dựng công trình lấn chiếm hành lang đường bộ tại thôn Bản Cưởm."
+
+		if code, page := recordSession(b, url.Values{"schedule_id": {desk}, "receiver": {"Chuyên viên Nguyễn Tiếp"}, "kind": {"kien_nghi"},
+			"name": {"Trần Văn Đến"}, "phone": {"0912 345 678"}, "content": {content}, "documents": {"Đơn kiến nghị 02 trang"},
+			"outcome": {"accepted"}}); code != http.StatusSeeOther {
+			t.Fatalf("accepted: %d %s", code, page)
+		}
+		accepted := ta.caseState(t, sessionCase(t, ta, "Chuyên viên Nguyễn Tiếp"))
+		if accepted.Channel != petition.ChannelInPerson || accepted.MainClock() == nil || accepted.MainClock().RuleID != deadline.ReceptionAnswer {
+			t.Fatalf("case: channel %s clock %+v", accepted.Channel, accepted.MainClock())
+		}
+		dueIs(t, "answer to the visitor", accepted.MainClock().DueAt, ta.dateEnd(t, "2026-12-11"))
+
+		if code, _ := recordSession(b, url.Values{"schedule_id": {desk}, "receiver": {"Chuyên viên Lê Từ Chối"}, "kind": {"khieu_nai"},
+			"name": {"Người Say"}, "content": {content}, "outcome": {"refused"}, "refusal_reason": {""}}); code != 422 {
+			t.Errorf("a refusal without a reason: %d", code)
+		}
+		if code, page := recordSession(b, url.Values{"schedule_id": {desk}, "receiver": {"Chuyên viên Lê Từ Chối"}, "kind": {"khieu_nai"},
+			"name": {"Người Say"}, "content": {content}, "outcome": {"refused"},
+			"refusal_reason": {"Người đến trong tình trạng say rượu, không làm chủ hành vi"}}); code != http.StatusSeeOther {
+			t.Fatalf("refused: %d %s", code, page)
+		}
+		refused := ta.caseState(t, sessionCase(t, ta, "Chuyên viên Lê Từ Chối"))
+		if refused.Status != petition.StatusFiled {
+			t.Errorf("refused case is %s", refused.Status)
+		}
+		dueIs(t, "refusal notice", dutyClock(t, refused, deadline.ReceptionRefusal).DueAt, ta.dateEnd(t, "2026-12-02"))
+
+		// A group answered at the session: no case.
+		if code, page := recordSession(b, url.Values{"schedule_id": {desk}, "receiver": {"Chuyên viên Đoàn Đông"}, "kind": {"phan_anh"},
+			"group": {"on"}, "headcount": {"15"}, "representatives": {"Ông Hoàng A, Bà Lương B"}, "content": {content}, "outcome": {"guided"}}); code != http.StatusSeeOther {
+			t.Fatalf("group: %d %s", code, page)
+		}
+		var group struct {
+			Headcount       int
+			Representatives string
+			CaseID          *int64
+		}
+		ta.db.Gorm.Raw("SELECT headcount, representatives, case_id FROM reception_sessions WHERE receiver = 'Chuyên viên Đoàn Đông'").Scan(&group)
+		if group.Headcount != 15 || group.Representatives != "Ông Hoàng A, Bà Lương B" || group.CaseID != nil {
+			t.Errorf("group session: %+v", group)
+		}
+
+		// A denunciation: guided alone is refused; verified opens a sealed case.
+		den := url.Values{"schedule_id": {desk}, "receiver": {"Chuyên viên Kín Đáo"}, "kind": {"to_cao"}, "name": {"Lý Văn Mật"},
+			"phone": {"0913 777 888"}, "content": {"Tố cáo cán bộ Lý Văn Mật đã thấy nhận tiền của nhà thầu tại công trình trường học xã."}, "outcome": {"guided"}}
+		if code, page := recordSession(b, den); code != 422 || !strings.Contains(page, "Tố cáo nhận tại buổi tiếp được vào sổ") {
+			t.Errorf("a denunciation answered at the session alone: %d", code)
+		}
+		den.Set("outcome", "verify")
+		if code, page := recordSession(b, den); code != http.StatusSeeOther {
+			t.Fatalf("denunciation: %d %s", code, page)
+		}
+		sealedID := sessionCase(t, ta, "Chuyên viên Kín Đáo")
+		if st := ta.caseState(t, sealedID); !st.Sealed {
+			t.Errorf("the denunciation's case is not sealed")
+		}
+		if n := ta.count(t, "SELECT COUNT(*) FROM reception_sessions WHERE name LIKE '%Mật%' OR phone LIKE '%777%' OR content LIKE '%Mật%'"); n != 0 {
+			t.Errorf("the session keeps the sealed identity")
+		}
+		if n := ta.count(t, "SELECT COUNT(*) FROM audit_log WHERE CAST(after_json AS TEXT) LIKE '%Mật%' OR CAST(after_json AS TEXT) LIKE '%0913777888%'"); n != 0 {
+			t.Errorf("the audit trail has the sealed identity")
+		}
+		_, day := b.get("/staff/reception/day?d=2026-11-27")
+		for _, want := range []string{"Trần Văn Đến", "Đoàn 15 người", "Ông Hoàng A, Bà Lương B", accepted.Code, "Danh tính được giữ bí mật",
+			"Nội dung và danh tính được giữ bí mật trong hồ sơ vụ việc"} {
+			if !strings.Contains(day, want) {
+				t.Errorf("the day's list lacks %q", want)
+			}
+		}
+		if strings.Contains(day, "Lý Văn Mật") || strings.Contains(day, "0913777888") {
+			t.Error("the day's list shows the denouncer")
+		}
+		if _, page := b.get("/staff/cases/" + strconv.FormatInt(sealedID, 10)); strings.Contains(page, "Lý Văn Mật") || strings.Contains(page, "0913777888") {
+			t.Error("the case page shows the denouncer to the office without the grant")
+		}
+		for _, p := range []string{"/lich-tiep-cong-dan", "/lich-tiep-cong-dan.ics"} {
+			if _, body := ta.do(t, http.MethodGet, p, nil); strings.Contains(string(body), "Mật") || strings.Contains(string(body), "Trần Văn Đến") {
+				t.Errorf("%s shows a visitor", p)
+			}
 		}
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/phucdap/phucdap/internal/access"
+	"github.com/phucdap/phucdap/internal/deadline"
 	"github.com/phucdap/phucdap/internal/fault"
 	"github.com/phucdap/phucdap/internal/platform"
 )
@@ -34,6 +35,11 @@ type RegisterInput struct {
 	// caller keeps them when the case is registered, discards them
 	// otherwise.
 	Files []Upload
+	// AtReception: the content was received at a citizen-reception
+	// session (in person), so its first clock is the answer to the visitor
+	// within 10 working days (Luật Tiếp công dân Art. 28(1),
+	// deadline.ReceptionAnswer), whatever its kind.
+	AtReception bool
 }
 
 // MaxReceivedAge bounds how far back a received date may be: a year covers
@@ -61,7 +67,7 @@ func (w *Workflow) Register(ctx context.Context, by access.Actor, in RegisterInp
 	switch {
 	case in.Channel == "":
 		e.add(fault.FieldError("channel", "workflow.channel_required", nil))
-	case !slices.Contains(StaffChannels, in.Channel):
+	case !slices.Contains(StaffChannels, in.Channel) || (in.AtReception && in.Channel != ChannelInPerson):
 		e.add(fault.FieldError("channel", "workflow.channel_invalid", nil))
 	}
 	if len(in.Files) > MaxFiles {
@@ -128,12 +134,16 @@ func (w *Workflow) Register(ctx context.Context, by access.Actor, in RegisterInp
 	keep := in.KeepSecret || !in.Kind.Secret()
 	received := in.ReceivedAt.UTC()
 	d := &decision{w: w, ctx: ctx, now: now, st: &CaseState{ReceivedAt: received}, eng: w.cfg.Deadlines.Engine(ctx)}
-	due, err := d.firstClock(in.Kind.DueRule(), topic.ID, received)
+	rule := in.Kind.DueRule()
+	if in.AtReception {
+		rule = deadline.ReceptionAnswer
+	}
+	due, err := d.firstClock(rule, topic.ID, received)
 	if err != nil {
 		// As at intake: a case is never refused because the deadline
 		// engine cannot say; it shows "not yet computed".
-		w.cfg.Log.WarnContext(ctx, "due time not computed", "rule", in.Kind.DueRule(), "err", err)
-		due = Due{RuleID: in.Kind.DueRule()}
+		w.cfg.Log.WarnContext(ctx, "due time not computed", "rule", rule, "err", err)
+		due = Due{RuleID: rule}
 	}
 	secret, salt := NewSecret(), newSalt()
 	nc := NewCase{Agency: w.cfg.Agency, Year: yearIn(now, w.cfg.Location), Kind: in.Kind, Channel: in.Channel,

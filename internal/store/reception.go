@@ -254,3 +254,83 @@ func (s *ReceptionStore) Booked(ctx context.Context, day calendar.Date) (map[int
 	}
 	return out, nil
 }
+
+var _ reception.SessionStore = (*ReceptionStore)(nil)
+
+type receptionSessionRow struct {
+	ID                     int64
+	ScheduleID             *int64
+	Day, Receiver          string
+	Leadership             bool
+	Kind                   string
+	Sealed                 bool
+	Name, Phone            string
+	GroupVisit             bool
+	Headcount              int
+	Representatives        string
+	Content, Documents     string
+	Outcome, RefusalReason string
+	CaseID                 *int64
+	CreatedAt              time.Time
+	CreatedBy              string
+	CaseCode               string `gorm:"->;-:migration"`
+}
+
+func (receptionSessionRow) TableName() string { return "reception_sessions" }
+
+func (r receptionSessionRow) session() reception.Session {
+	day, _ := calendar.ParseDate(r.Day)
+	s := reception.Session{ID: r.ID, Day: day, Receiver: r.Receiver, Leadership: r.Leadership, Kind: petition.Kind(r.Kind), Sealed: r.Sealed,
+		Name: r.Name, Phone: r.Phone, Group: r.GroupVisit, Headcount: r.Headcount, Representatives: r.Representatives, Content: r.Content,
+		Documents: r.Documents, Outcome: reception.Outcome(r.Outcome), RefusalReason: r.RefusalReason, CaseCode: r.CaseCode,
+		CreatedAt: r.CreatedAt.UTC(), CreatedBy: r.CreatedBy}
+	if r.ScheduleID != nil {
+		s.ScheduleID = *r.ScheduleID
+	}
+	if r.CaseID != nil {
+		s.CaseID = *r.CaseID
+	}
+	return s
+}
+
+// AddSession implements reception.SessionStore, audited as
+// reception.session without the visitor's identity or the content.
+func (s *ReceptionStore) AddSession(ctx context.Context, sess reception.Session, by access.Actor) (reception.Session, error) {
+	var out reception.Session
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
+		r := receptionSessionRow{ScheduleID: optID(sess.ScheduleID), Day: sess.Day.String(), Receiver: sess.Receiver, Leadership: sess.Leadership,
+			Kind: string(sess.Kind), Sealed: sess.Sealed, Name: sess.Name, Phone: sess.Phone, GroupVisit: sess.Group, Headcount: max(1, sess.Headcount),
+			Representatives: sess.Representatives, Content: sess.Content, Documents: sess.Documents, Outcome: string(sess.Outcome),
+			RefusalReason: sess.RefusalReason, CaseID: optID(sess.CaseID), CreatedAt: sess.CreatedAt.UTC(), CreatedBy: sess.CreatedBy}
+		if err := tx.Omit("id", "case_code").Create(&r).Error; err != nil {
+			return fmt.Errorf("add reception session: %w", err)
+		}
+		out = r.session()
+		out.CaseCode = sess.CaseCode
+		return recordAudit(ctx, tx, audit.Entry{At: sess.CreatedAt, ActorID: actorID(by), ActorLabel: by.Label(), Action: "reception.session",
+			Entity: "reception_session", EntityID: strconv.FormatInt(r.ID, 10),
+			After: map[string]any{"day": sess.Day.String(), "outcome": sess.Outcome, "case_id": sess.CaseID, "leadership": sess.Leadership}})
+	})
+	return out, err
+}
+
+const sessionSelect = "SELECT s.*, COALESCE(c.code, '') AS case_code FROM reception_sessions s LEFT JOIN cases c ON c.id = s.case_id "
+
+// DaySessions implements reception.SessionStore.
+func (s *ReceptionStore) DaySessions(ctx context.Context, day calendar.Date) ([]reception.Session, error) {
+	return s.Sessions(ctx, day, day)
+}
+
+// Sessions implements reception.SessionStore.
+func (s *ReceptionStore) Sessions(ctx context.Context, from, to calendar.Date) ([]reception.Session, error) {
+	var rows []receptionSessionRow
+	if err := s.db.Gorm.WithContext(ctx).Raw(sessionSelect+"WHERE s.day >= ? AND s.day <= ? ORDER BY s.day, s.id", from.String(), to.String()).
+		Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("reception sessions: %w", err)
+	}
+	out := make([]reception.Session, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, r.session())
+	}
+	return out, nil
+}

@@ -61,6 +61,7 @@ func (r *Reception) Mount(e *echo.Echo) {
 	e.GET(PathBooking, r.bookingPage)
 	e.POST(PathBooking, r.book)
 	e.GET("/staff/reception/day", r.day, req(access.ActReceptionManage))
+	e.POST("/staff/reception/sessions", r.recordSession, req(access.ActReceptionManage))
 	e.GET("/staff/reception", r.office, req(access.ActReceptionManage))
 	e.POST("/staff/reception/schedules", r.saveSchedule, req(access.ActReceptionManage))
 	e.POST("/staff/reception/schedules/:id", r.saveSchedule, req(access.ActReceptionManage))
@@ -325,6 +326,8 @@ var receptionFieldLabels = map[string]string{"kind": "reception.kind", "host": "
 	"place": "reception.place", "online_url": "reception.online_url_label", "capacity": "reception.capacity_label",
 	"from": "reception.from_label", "until": "reception.until_label", "day": "reception.day_label",
 	"name": "reception.name", "phone": "reception.phone", "email": "reception.email", "description": "reception.description",
+	"receiver": "reception.receiver", "content": "reception.content", "documents": "reception.documents", "headcount": "reception.headcount_label",
+	"outcome": "reception.outcome", "refusal_reason": "reception.refusal_reason_label", "title": "reception.content",
 	"moved_to": "reception.moved_to_label", "reason": "reception.reason"}
 
 // fieldErrors words a refused form, each line led by its field's label.
@@ -531,6 +534,19 @@ type receptionDayData struct {
 	Next     string
 	Days     []dayView
 	Bookings []reception.DayBooking
+	Sessions []reception.Session
+	Session  sessionForm
+	Topics   []petition.Topic
+	Kinds    []petition.Kind
+	Outcomes []reception.Outcome
+	Notice   string
+	Errors   []string
+}
+
+// sessionForm is the session form's values (typed back when refused).
+type sessionForm struct {
+	reception.SessionInput
+	Headcount string
 }
 
 // day is the office's list of one day's bookings.
@@ -543,11 +559,88 @@ func (r *Reception) day(c echo.Context) error {
 			day = d
 		}
 	}
-	list, occ, err := r.Service.Day(ctx, accesshttp.Actor(c), day)
+	d, err := r.dayData(c, day)
 	if err != nil {
 		return err
 	}
-	d := receptionDayData{Day: day.String(), DayText: r.dayText(lang, day), Prev: day.AddDays(-1).String(), Next: day.AddDays(1).String(),
-		Days: r.dayViews(lang, occ, r.Service.Today()), Bookings: list}
+	if c.QueryParam("saved") != "" {
+		d.Notice = "reception.session_saved"
+	}
+	_ = lang
 	return r.Staff.render(c, http.StatusOK, "staff_reception_day", "reception.day_title", d)
+}
+
+func (r *Reception) dayData(c echo.Context, day calendar.Date) (receptionDayData, error) {
+	ctx := c.Request().Context()
+	lang := i18n.LangFrom(ctx)
+	by := accesshttp.Actor(c)
+	list, occ, err := r.Service.Day(ctx, by, day)
+	if err != nil {
+		return receptionDayData{}, err
+	}
+	sessions, err := r.Service.DaySessions(ctx, by, day)
+	if err != nil {
+		return receptionDayData{}, err
+	}
+	topics, err := r.Staff.Pages.Intake.Service.Topics(ctx)
+	if err != nil {
+		return receptionDayData{}, err
+	}
+	d := receptionDayData{Day: day.String(), DayText: r.dayText(lang, day), Prev: day.AddDays(-1).String(), Next: day.AddDays(1).String(),
+		Days: r.dayViews(lang, occ, r.Service.Today()), Bookings: list, Sessions: sessions, Topics: topics,
+		Kinds:    []petition.Kind{petition.KindPetition, petition.KindFeedback, petition.KindComplaint, petition.KindDenunciation},
+		Outcomes: reception.Outcomes()}
+	d.Session.Day, d.Session.Kind, d.Session.Headcount = day, petition.KindPetition, "1"
+	for _, o := range occ {
+		if !o.Cancelled {
+			d.Session.ScheduleID, d.Session.Receiver = o.Schedule.ID, o.Schedule.Host
+			break
+		}
+	}
+	return d, nil
+}
+
+// recordSession records a visit from the day page's form.
+func (r *Reception) recordSession(c echo.Context) error {
+	var bad fault.List
+	in := reception.SessionInput{Receiver: c.FormValue("receiver"), Kind: petition.Kind(c.FormValue("kind")), Name: c.FormValue("name"),
+		Phone: c.FormValue("phone"), Group: c.FormValue("group") != "", Representatives: c.FormValue("representatives"),
+		Content: c.FormValue("content"), Documents: c.FormValue("documents"), Outcome: reception.Outcome(c.FormValue("outcome")),
+		RefusalReason: c.FormValue("refusal_reason")}
+	day, err := calendar.ParseDate(strings.TrimSpace(c.FormValue("day")))
+	if err != nil {
+		bad = append(bad, fault.FieldError("day", "reception.session_day", nil))
+	}
+	in.Day = day
+	in.ScheduleID, _ = strconv.ParseInt(c.FormValue("schedule_id"), 10, 64)
+	in.TopicID, _ = strconv.ParseInt(c.FormValue("topic_id"), 10, 64)
+	hc := strings.TrimSpace(c.FormValue("headcount"))
+	if in.Group {
+		n, err := strconv.Atoi(hc)
+		if err != nil {
+			bad = append(bad, fault.FieldError("headcount", "reception.headcount", map[string]any{"Max": reception.MaxHeadcount}))
+		}
+		in.Headcount = n
+	}
+	var opErr error
+	if len(bad) > 0 {
+		opErr = bad
+	} else {
+		_, opErr = r.Service.Record(c.Request().Context(), accesshttp.Actor(c), in)
+	}
+	if opErr == nil {
+		return c.Redirect(http.StatusSeeOther, "/staff/reception/day?saved=1&d="+day.String())
+	}
+	if day.IsZero() {
+		day = r.Service.Today()
+	}
+	d, err := r.dayData(c, day)
+	if err != nil {
+		return err
+	}
+	if d.Errors, err = r.fieldErrors(c, opErr); err != nil {
+		return err
+	}
+	d.Session = sessionForm{SessionInput: in, Headcount: hc}
+	return r.Staff.render(c, present.Status(opErr), "staff_reception_day", "reception.day_title", d)
 }

@@ -1,0 +1,255 @@
+package reception
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/phucdap/phucdap/internal/access"
+	"github.com/phucdap/phucdap/internal/calendar"
+	"github.com/phucdap/phucdap/internal/fault"
+	"github.com/phucdap/phucdap/internal/petition"
+)
+
+// Outcome is what came of a visit: one of the four answers of Luật Tiếp
+// công dân Art. 28(1), or a refusal to receive (NĐ 154/2026 Art. 4(3)).
+type Outcome string
+
+const (
+	// OutcomeAccepted (a): accepted for resolution (thụ lý).
+	OutcomeAccepted Outcome = "accepted"
+	// OutcomeVerify (b): acceptance needs more time for verification.
+	OutcomeVerify Outcome = "verify"
+	// OutcomeGuided (c): not within competence or not eligible; the
+	// visitor was answered and guided at the session.
+	OutcomeGuided Outcome = "guided"
+	// OutcomeForwarded (d): forwarded to the competent body.
+	OutcomeForwarded Outcome = "forwarded"
+	// OutcomeRefused: reception refused (NĐ 154/2026 Art. 4(3)); the
+	// written notice (Mẫu 01/TCD) is owed within 3 working days.
+	OutcomeRefused Outcome = "refused"
+)
+
+// Outcomes lists the outcomes in the law's order.
+func Outcomes() []Outcome {
+	return []Outcome{OutcomeAccepted, OutcomeVerify, OutcomeGuided, OutcomeForwarded, OutcomeRefused}
+}
+
+// FollowUp says whether the outcome opens a case: everything but an
+// answer given at the session. The case carries the answer to the visitor
+// (reception.answer, 10 working days) or, refused, the refusal notice.
+func (o Outcome) FollowUp() bool { return o != OutcomeGuided }
+
+// Limits of a session's texts.
+const (
+	MaxContent   = 10000
+	MaxDocuments = 2000
+	MaxHeadcount = 10000
+)
+
+// SessionInput is the record of one visit.
+type SessionInput struct {
+	// ScheduleID is the schedule the visit was received under.
+	ScheduleID int64
+	Day        calendar.Date
+	// Receiver is who received (the leader, the desk's officer).
+	Receiver string
+	Kind     petition.Kind
+	TopicID  int64
+	// The visitor; for a group visit (đoàn đông người) the
+	// representatives and the headcount.
+	Name, Phone     string
+	Group           bool
+	Headcount       int
+	Representatives string
+	Content         string
+	Documents       string
+	Outcome         Outcome
+	RefusalReason   string
+	// ReceivedAt is when the content was received (the session's hour).
+	ReceivedAt time.Time
+}
+
+// Session is a recorded visit. Under a denouncer's secrecy (Sealed) the
+// session keeps no identity and no content: both are in the case it
+// opened, under the case's seal.
+type Session struct {
+	ID              int64
+	ScheduleID      int64
+	Day             calendar.Date
+	Receiver        string
+	Leadership      bool
+	Kind            petition.Kind
+	Sealed          bool
+	Name, Phone     string
+	Group           bool
+	Headcount       int
+	Representatives string
+	Content         string
+	Documents       string
+	Outcome         Outcome
+	RefusalReason   string
+	CaseID          int64
+	CaseCode        string
+	CreatedAt       time.Time
+	CreatedBy       string
+}
+
+// OpenCase is the case a session opens.
+type OpenCase struct {
+	Kind       petition.Kind
+	TopicID    int64
+	Title      string
+	Content    string
+	Name       string
+	Phone      string
+	ReceivedAt time.Time
+}
+
+// Cases opens the case of a session through the case workflow: registered
+// in person with the reception.answer clock, and refused at once when
+// reception was refused (its notice clock).
+type Cases interface {
+	OpenFromReception(ctx context.Context, by access.Actor, c OpenCase) (caseID int64, code string, err error)
+	RefuseReception(ctx context.Context, by access.Actor, caseID int64, reason string) error
+}
+
+// SessionStore keeps sessions.
+type SessionStore interface {
+	AddSession(ctx context.Context, s Session, by access.Actor) (Session, error)
+	DaySessions(ctx context.Context, day calendar.Date) ([]Session, error)
+	// Sessions returns the sessions of days in [from, to].
+	Sessions(ctx context.Context, from, to calendar.Date) ([]Session, error)
+}
+
+// ErrDenunciationNeedsCase: a denunciation received at reception is
+// registered as a case, where its denouncer's identity is sealed; an answer
+// at the session alone would leave the identity nowhere under seal.
+var ErrDenunciationNeedsCase = fault.FieldError("outcome", "reception.denunciation_case", nil)
+
+// Record records a visit. An outcome that needs follow-up opens a case
+// through the workflow first (committed before Record returns), then the
+// session is stored linked to it: a failure after the case exists leaves
+// the case, which is what the law times, and nothing typed is lost.
+func (s *Service) Record(ctx context.Context, by access.Actor, in SessionInput) (Session, error) {
+	if !access.Can(by, access.ActReceptionManage, nil) {
+		return Session{}, fault.New(fault.Forbidden, "error.forbidden")
+	}
+	var errs fault.List
+	in.Receiver, in.Name, in.Representatives = clean(in.Receiver), clean(in.Name), clean(in.Representatives)
+	in.Content, in.Documents, in.RefusalReason = strings.TrimSpace(in.Content), strings.TrimSpace(in.Documents), clean(in.RefusalReason)
+	if n := utf8.RuneCountInString(in.Receiver); n < 2 || n > MaxHost {
+		errs = append(errs, fault.FieldError("receiver", "reception.receiver_required", map[string]any{"Max": MaxHost}))
+	}
+	if !in.Kind.Valid() {
+		errs = append(errs, fault.FieldError("kind", "petition.kind_invalid", nil))
+	}
+	if n := utf8.RuneCountInString(in.Content); n < petition.MinContent || n > MaxContent {
+		errs = append(errs, fault.FieldError("content", "reception.content_required", map[string]any{"Min": petition.MinContent, "Max": MaxContent}))
+	}
+	if utf8.RuneCountInString(in.Documents) > MaxDocuments {
+		errs = append(errs, fault.FieldError("documents", "petition.too_long", map[string]any{"Max": MaxDocuments, "Count": utf8.RuneCountInString(in.Documents)}))
+	}
+	if utf8.RuneCountInString(in.Name) > MaxName || utf8.RuneCountInString(in.Representatives) > MaxDocuments {
+		errs = append(errs, fault.FieldError("name", "reception.name_required", map[string]any{"Max": MaxName}))
+	}
+	var phone string
+	if p := strings.TrimSpace(in.Phone); p != "" {
+		var ok bool
+		if phone, ok = petition.NormalizePhone(p); !ok {
+			errs = append(errs, fault.FieldError("phone", "petition.phone_invalid", nil))
+		}
+	}
+	if in.Group && (in.Headcount < 2 || in.Headcount > MaxHeadcount) {
+		errs = append(errs, fault.FieldError("headcount", "reception.headcount", map[string]any{"Max": MaxHeadcount}))
+	}
+	if !in.Group {
+		in.Headcount, in.Representatives = 1, ""
+	}
+	switch in.Outcome {
+	case OutcomeAccepted, OutcomeVerify, OutcomeGuided, OutcomeForwarded:
+	case OutcomeRefused:
+		if n := utf8.RuneCountInString(in.RefusalReason); n < 5 || n > MaxReason {
+			errs = append(errs, fault.FieldError("refusal_reason", "reception.refusal_reason", map[string]any{"Max": MaxReason}))
+		}
+	default:
+		errs = append(errs, fault.FieldError("outcome", "reception.outcome_required", nil))
+	}
+	sealed := in.Kind.Secret()
+	if sealed && in.Outcome == OutcomeGuided {
+		errs = append(errs, ErrDenunciationNeedsCase)
+	}
+	if !in.Day.Valid() || in.Day.After(s.Today()) {
+		errs = append(errs, fault.FieldError("day", "reception.session_day", nil))
+	}
+	leadership := false
+	if in.ScheduleID != 0 {
+		sc, err := s.Schedule(ctx, in.ScheduleID)
+		if err != nil {
+			errs = append(errs, fault.FieldError("schedule_id", "reception.not_found", nil))
+		}
+		leadership = sc.Kind == KindLeadership
+	}
+	if len(errs) > 0 {
+		return Session{}, errs
+	}
+	if in.Outcome != OutcomeRefused {
+		in.RefusalReason = ""
+	}
+	received := in.ReceivedAt
+	if received.IsZero() || calendar.DateOf(received, s.cfg.Location) != in.Day {
+		received = in.Day.Time(s.cfg.Location).Add(8 * time.Hour)
+		if now := s.cfg.Now(); received.After(now) {
+			received = now
+		}
+	}
+	sess := Session{ScheduleID: in.ScheduleID, Day: in.Day, Receiver: in.Receiver, Leadership: leadership, Kind: in.Kind, Sealed: sealed,
+		Name: in.Name, Phone: phone, Group: in.Group, Headcount: in.Headcount, Representatives: in.Representatives,
+		Content: in.Content, Documents: in.Documents, Outcome: in.Outcome, RefusalReason: in.RefusalReason,
+		CreatedAt: s.cfg.Now().UTC(), CreatedBy: by.Label()}
+	if in.Outcome.FollowUp() {
+		name := in.Name
+		if name == "" && in.Group {
+			name = in.Representatives
+		}
+		id, code, err := s.cfg.Cases.OpenFromReception(ctx, by, OpenCase{Kind: in.Kind, TopicID: in.TopicID,
+			Title: title(in.Content), Content: in.Content, Name: truncate(name, MaxName), Phone: phone, ReceivedAt: received})
+		if err != nil {
+			return Session{}, err
+		}
+		sess.CaseID, sess.CaseCode = id, code
+		if in.Outcome == OutcomeRefused {
+			if err := s.cfg.Cases.RefuseReception(ctx, by, id, in.RefusalReason); err != nil {
+				return Session{}, err
+			}
+		}
+	}
+	if sealed {
+		// The identity and the content are the case's, under its seal.
+		sess.Name, sess.Phone, sess.Representatives, sess.Content, sess.Documents = "", "", "", "", ""
+	}
+	return s.cfg.Sessions.AddSession(ctx, sess, by)
+}
+
+// DaySessions returns the sessions of day for the office.
+func (s *Service) DaySessions(ctx context.Context, by access.Actor, day calendar.Date) ([]Session, error) {
+	if !access.Can(by, access.ActReceptionManage, nil) {
+		return nil, fault.New(fault.Forbidden, "error.forbidden")
+	}
+	return s.cfg.Sessions.DaySessions(ctx, day)
+}
+
+// title is a case's title from the content's first words.
+func title(content string) string {
+	t := clean(content)
+	return truncate(t, 120)
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
