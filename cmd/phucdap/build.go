@@ -266,7 +266,7 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 	pages, err := web.NewPages(web.Pages{Plans: a.plans, Units: a.units, Catalog: cat, AgencyName: cfg.AgencyName,
 		Contact: web.Contact{Hotline: tp.Hotline, HotlineNote: tp.HotlineNote, Address: tp.Address, Email: tp.Email, Hours: tp.Hours, HoursEN: tp.HoursEN},
 		Logger:  log, Production: prod,
-		Deadlines: a.deadlines, Tables: a.deadlineStore, Require: auth.Require, Bell: web.Bell(a.alertStore),
+		Deadlines: a.deadlines, Tables: a.deadlineStore, Require: auth.Require, Bell: web.Bell(a.alertStore), Approvals: web.Approvals(a.cases),
 		Intake: &web.Intake{Service: a.intake.service, Files: files, Now: now, Location: cfg.Location,
 			FormKey: a.intake.formKey, MinFillTime: cfg.Intake.MinFillTime}})
 	if err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
@@ -299,6 +300,78 @@ func TestCounterRegistration(t *testing.T) {
 			if strings.Contains(receipt, leak) {
 				t.Errorf("the receipt shows %q", leak)
 			}
+		}
+	})
+}
+
+// A draft answer submitted for approval reaches the lead unit's head: a
+// bell alert (in-app, the case's code and due time, nothing of the
+// petitioner), the count on the menu's inbox link and the inbox filter
+// "awaiting approval", which lists it; leadership sees every draft
+// waiting, a coordinating unit's head none. Approving it empties both.
+func TestAwaitingApproval(t *testing.T) {
+	eachApp(t, func(t *testing.T, ta *testApp) {
+		ctx := context.Background()
+		office := ta.staffActor(t, "vanphong.duyet@sxd.test", "VP", access.Office)
+		officer := ta.staffActor(t, "pqlxd.duyet@sxd.test", "PQLXD", access.UnitOfficer)
+		headAcc := ta.addStaff(t, "truongphong.duyet@sxd.test", "PQLXD", access.UnitHead)
+		otherHead := ta.addStaff(t, "truongphong.qh@sxd.test", "PQHKT", access.UnitHead)
+		leader := ta.addStaff(t, "giamdoc.duyet@sxd.test", "", access.Leadership)
+		id := ta.registerUnder(t, office, "thong-tin-quy-hoach-thu-tuc")
+		code := ta.caseCode(t, id)
+		ta.act(t, office, id, petition.AssignInput{Lead: "PQLXD", Coordinating: []string{"PQHKT"}})
+		count := func(acc access.Account) int64 {
+			t.Helper()
+			n, err := ta.cases.Count(ctx, ta.actorNow(t, acc), access.CaseQuery{AwaitingApproval: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		if n := count(headAcc); n != 0 {
+			t.Fatalf("%d awaiting before any draft", n)
+		}
+		ta.act(t, officer, id, petition.AnswerInput{Body: "Sở Xây dựng trả lời: quy hoạch chi tiết khu đô thị Phú Lộc đã được công khai tại trụ sở UBND phường."})
+		for acc, want := range map[*access.Account]int64{&headAcc: 1, &leader: 1, &otherHead: 0} {
+			if n := count(*acc); n != want {
+				t.Errorf("%s: %d awaiting approval, want %d", acc.Email, n, want)
+			}
+		}
+		alerts, err := ta.alertStore.Inbox(ctx, headAcc.ID, true, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(alerts) != 1 || alerts[0].Kind != "draft" || alerts[0].Payload.CaseCode != code {
+			t.Fatalf("the head's unread alerts: %+v, want one draft alert for %s", alerts, code)
+		}
+		if raw, _ := json.Marshal(alerts[0].Payload); strings.Contains(string(raw), "Hoàng Thị Thu") || strings.Contains(string(raw), "Phú Lộc") {
+			t.Errorf("the alert carries the petition: %s", raw)
+		}
+
+		for _, acc := range []access.Account{otherHead, leader} {
+			if n, _ := ta.alertStore.Unread(ctx, acc.ID); n != 0 {
+				t.Errorf("%s has %d unread alerts for a draft not theirs to approve", acc.Email, n)
+			}
+		}
+		b := ta.browser(t)
+		b.mustLogin("truongphong.duyet@sxd.test")
+		_, page := b.get("/staff/inbox")
+		for _, want := range []string{`id="nav-awaiting"`, `<span aria-hidden="true">1</span>`, `href="/staff/inbox?urgency=approval">1 dự thảo trả lời đang chờ duyệt`, `bell-count">1<`} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the head's inbox lacks %q", want)
+			}
+		}
+		_, page = b.get("/staff/inbox?urgency=approval")
+		if !strings.Contains(page, code) || !strings.Contains(page, `<option value="approval" selected>Chờ duyệt (1)</option>`) {
+			t.Errorf("the filter awaiting approval does not list %s", code)
+		}
+		ta.act(t, ta.actorNow(t, headAcc), id, petition.ApproveInput{})
+		if n := count(headAcc); n != 0 {
+			t.Errorf("%d awaiting after approval", n)
+		}
+		_, page = b.get("/staff/inbox?urgency=approval")
+		if strings.Contains(page, code) || strings.Contains(page, `id="nav-awaiting"`) {
+			t.Error("the approved draft still waits")
 		}
 	})
 }

@@ -123,6 +123,10 @@ type CaseQuery struct {
 	// answer, the dashboard's "due soon" over the chase horizon.
 	ToChase    bool
 	ChaseUntil time.Time
+	// AwaitingApproval: the cases whose draft answer waits for approval,
+	// of the lead units in the filter (a unit head's own unit; every case
+	// for leadership and the office).
+	AwaitingApproval bool
 	Limit      int
 	// Search: only the cases matching these words, best match first
 	// (code prefix, title, topic, units, letter numbers, content, and the

@@ -97,6 +97,9 @@ const (
 	// đốc); one ledger row per chase and account, keyed by the chase's
 	// time.
 	KindChase = "chase"
+	// KindDraft: a draft answer waits for the lead unit's head to approve
+	// it; in-app, one row per draft and head, keyed by the drafting time.
+	KindDraft = "draft"
 )
 
 // DueSoonKind is the kind of the reminder days working days ahead.

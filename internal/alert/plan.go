@@ -174,6 +174,33 @@ func reminderStep(leads []int, left int) (int, bool) {
 	return 0, false
 }
 
+// DraftPlanner reads the staff and returns the planner of a draft's
+// notices (petition.ChaseNotifier): the lead unit's heads, who approve it,
+// in the app's inbox (the bell). A notice says the case's code, kind,
+// status and due time and the link; never the draft, the title or the
+// petitioner.
+func (s *Service) DraftPlanner(ctx context.Context) (func(petition.ChaseFacts) []petition.Notice, error) {
+	staff, err := s.cfg.Store.Staff(ctx)
+	if err != nil {
+		return nil, err
+	}
+	dir := &directory{staff: staff}
+	return func(f petition.ChaseFacts) []petition.Notice {
+		p := Payload{CaseCode: f.Code, CaseKind: string(f.Kind), Status: string(f.Status), UnitCode: f.UnitCode, UnitVI: f.UnitVI,
+			UnitEN: f.UnitEN, Link: s.caseLink(f.CaseID)}
+		if f.DueAt != nil {
+			p.DueAt = f.DueAt.UTC()
+		}
+		body, _ := json.Marshal(p)
+		var out []petition.Notice
+		for _, r := range dir.resolve([]Audience{UnitHead}, f.UnitID) {
+			out = append(out, petition.Notice{Kind: KindDraft, CaseID: f.CaseID, AccountID: r.staff.AccountID, Key: f.At.UTC(),
+				Payload: body, Lang: s.cfg.Lang})
+		}
+		return out
+	}, nil
+}
+
 // ChasePlanner reads the staff and returns the planner of a chase's
 // notices (petition.ChaseNotifier): the chased unit's officers and head,
 // in-app and by e-mail. A notice says the case's code, kind, status, due

@@ -1,6 +1,8 @@
 package petition
 
 import (
+	"strconv"
+
 	"github.com/phucdap/phucdap/internal/calendar"
 	"github.com/phucdap/phucdap/internal/caseclock"
 	"github.com/phucdap/phucdap/internal/fault"
@@ -57,6 +59,18 @@ func (in AnswerInput) decide(d *decision) error {
 	d.ch.Audit["letter_no"], d.ch.Audit["letter_date"], d.ch.Audit["signer"] = no, date, signer
 	ev := d.event(EventDrafted, false, no)
 	ev.UnitID = d.st.LeadUnitID
+	if d.chasePlan != nil {
+		// The heads who approve it are told a draft waits for them.
+		st, u := d.st, d.units.byID[d.st.LeadUnitID]
+		facts := ChaseFacts{CaseID: st.ID, Code: st.Code, Kind: st.Kind, Status: st.Status, UnitID: u.ID, UnitCode: u.Code,
+			UnitVI: u.Name, UnitEN: u.NameEN, At: d.now}
+		if mc := st.MainClock(); mc != nil && mc.DueAt != nil {
+			due := *mc.DueAt
+			facts.DueAt = &due
+		}
+		d.ch.Notices, d.ch.NoticeSubject = d.chasePlan(facts), "draft:"+strconv.FormatInt(st.ID, 10)
+		d.ch.Audit["notified"] = len(d.ch.Notices)
+	}
 	return nil
 }
 

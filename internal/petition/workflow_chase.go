@@ -101,6 +101,10 @@ type Notice struct {
 // calls with the case as loaded in it.
 type ChaseNotifier interface {
 	ChasePlanner(ctx context.Context) (func(ChaseFacts) []Notice, error)
+	// DraftPlanner plans the notices of a draft answer submitted for
+	// approval: the lead unit's heads, in-app. The facts are the case's,
+	// with the lead unit and the drafting time.
+	DraftPlanner(ctx context.Context) (func(ChaseFacts) []Notice, error)
 }
 
 func (in ChaseInput) decide(d *decision) error {

@@ -229,6 +229,11 @@ func (w *Workflow) Do(ctx context.Context, by access.Actor, caseID int64, in Inp
 			return Result{}, err
 		}
 	}
+	if _, ok := in.(AnswerInput); ok && w.cfg.Chaser != nil {
+		if chasePlan, err = w.cfg.Chaser.DraftPlanner(ctx); err != nil {
+			return Result{}, err
+		}
+	}
 	res, err := w.cfg.Store.Apply(ctx, caseID, by, func(st *CaseState) (*Change, error) {
 		t, err := w.check(env, by, st, in.Action())
 		if err != nil {
@@ -289,7 +294,7 @@ type decision struct {
 	// person denounced (read before the transaction; nil when there is
 	// no such notice).
 	noticeScrub func(string) string
-	// chasePlan plans a chase's notices (nil: none).
+	// chasePlan plans a chase's notices, or a draft's (nil: none).
 	chasePlan func(ChaseFacts) []Notice
 }
 

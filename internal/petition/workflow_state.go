@@ -264,6 +264,11 @@ type Change struct {
 	ChildEvent *NewEvent
 	// Chase is a chase of a unit, with its notices.
 	Chase *NewChase
+	// Notices are in-app notices the change sends besides a chase's (a
+	// draft's to the heads who approve it), each keyed in the alert ledger
+	// by NoticeSubject, its kind, recipient and Key.
+	Notices       []Notice
+	NoticeSubject string
 	// RequestKey, when set, is the request's idempotency key (the form's
 	// one-time key, the API's Idempotency-Key) with the action and the
 	// case: the store records it once and refuses a repeat with

@@ -176,7 +176,7 @@ func (s *CaseAccessStore) listQuery(ctx context.Context, f access.CaseFilter, cq
 		// is ranked and cut inside case_search (searchWhere).
 		top := 0
 		if limit > 0 && f.All && !cq.OpenOnly && cq.Status == "" && cq.Kind == "" && cq.TopicID == 0 && cq.UnitID == 0 &&
-			cq.Urgency == access.UrgencyNone && !cq.ToChase {
+			cq.Urgency == access.UrgencyNone && !cq.ToChase && !cq.AwaitingApproval {
 			top = limit
 		}
 		q, rank, rargs = searchWhere(q, *cq.Search, cq.Contact, top)
@@ -205,6 +205,16 @@ func (s *CaseAccessStore) listQuery(ctx context.Context, f access.CaseFilter, cq
 		q = q.Where(mainClockWhere(caseclock.LateSQL("m.", "?")), cq.Now.UTC())
 	case access.UrgencyDueSoon:
 		q = q.Where(mainClockWhere(caseclock.DueSoonSQL("m.", "?", "?")), cq.Now.UTC(), cq.SoonUntil.UTC())
+	}
+	if cq.AwaitingApproval {
+		// The approve action's state, with a draft neither published nor
+		// superseded; a unit sees its drafts where it leads, not where it
+		// coordinates: only the lead's head approves.
+		q = q.Where("cases.status IN ? AND EXISTS (SELECT 1 FROM answers aw WHERE aw.case_id = cases.id AND aw.published_at IS NULL AND aw.superseded_at IS NULL)",
+			petition.StatesAllowing(petition.ActApprove))
+		if !f.All {
+			q = q.Where("cases.lead_unit_id IN ?", f.UnitIDs)
+		}
 	}
 	if cq.ToChase {
 		// Only a case the chase action takes (its states, a lead unit to

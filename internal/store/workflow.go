@@ -480,6 +480,11 @@ func (s *WorkflowStore) write(ctx context.Context, tx *gorm.DB, st *petition.Cas
 			return nil, err
 		}
 	}
+	if len(ch.Notices) > 0 {
+		if _, _, err := insertAlerts(tx, noticeAlerts(ch.NoticeSubject, ch.Notices), at); err != nil {
+			return nil, err
+		}
+	}
 	for _, e := range ch.Events {
 		if err := insertEvent(tx, st.ID, e, at); err != nil {
 			return nil, err
@@ -692,8 +697,20 @@ func writeChase(tx *gorm.DB, caseID int64, ch *petition.Change, by access.Actor,
 	// Each chase is its own subject in the alert ledger: two chases of a
 	// unit in the same instant are two notices.
 	subject := "chase:" + strconv.FormatInt(ids[0], 10)
-	alerts := make([]alert.NewAlert, 0, len(c.Notices))
-	for _, n := range c.Notices {
+	alerts := noticeAlerts(subject, c.Notices)
+	if len(alerts) > 0 {
+		if _, _, err := insertAlerts(tx, alerts, at); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// noticeAlerts are the ledger rows of a change's notices: in-app, with
+// their e-mails when they have one.
+func noticeAlerts(subject string, notices []petition.Notice) []alert.NewAlert {
+	alerts := make([]alert.NewAlert, 0, len(notices))
+	for _, n := range notices {
 		a := alert.NewAlert{Subject: subject, CaseID: n.CaseID, Kind: n.Kind, Recipient: "account:" + strconv.FormatInt(n.AccountID, 10),
 			AccountID: n.AccountID, DueAt: n.Key, InApp: true, Payload: n.Payload}
 		if n.Email != "" {
@@ -701,12 +718,7 @@ func writeChase(tx *gorm.DB, caseID int64, ch *petition.Change, by access.Actor,
 		}
 		alerts = append(alerts, a)
 	}
-	if len(alerts) > 0 {
-		if _, _, err := insertAlerts(tx, alerts, at); err != nil {
-			return err
-		}
-	}
-	return nil
+	return alerts
 }
 
 func insertEvent(tx *gorm.DB, caseID int64, e petition.NewEvent, at time.Time) error {

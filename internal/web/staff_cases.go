@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -45,6 +46,10 @@ type inboxData struct {
 	ChaseKey  string
 	ToChase   int
 	ChaseDays int
+	// Approve: the actor approves drafts (Approves); Awaiting counts
+	// those waiting, whatever the filters.
+	Approve  bool
+	Awaiting int
 	Units     []org.Unit
 	Choices   []unitChoiceGroup
 	Result    *bulkResult
@@ -83,8 +88,34 @@ func (s *Staff) when(lang string, t *time.Time) string {
 
 func (s *Staff) inbox(c echo.Context) error { return s.renderInbox(c, nil) }
 
-// urgencyChase is the inbox's filter of the cases to chase.
-const urgencyChase = "chase"
+// urgencyChase is the inbox's filter of the cases to chase,
+// urgencyApproval of the drafts awaiting approval.
+const (
+	urgencyChase    = "chase"
+	urgencyApproval = "approval"
+)
+
+// Approves says whether the actor's inbox offers the drafts awaiting
+// approval: a unit head approves their unit's, leadership watches all.
+func Approves(a access.Actor) bool {
+	return access.Can(a, access.ActAnswerApprove, nil) || a.Has(access.Leadership)
+}
+
+// Approvals counts the drafts awaiting the actor's approval, for the
+// staff menu: 0 for who approves none, or when the count fails (the
+// menu is a hint; a page must not fail for it).
+func Approvals(cases *access.Cases) func(ctx context.Context, a access.Actor) int {
+	return func(ctx context.Context, a access.Actor) int {
+		if !Approves(a) {
+			return 0
+		}
+		n, err := cases.Count(ctx, a, access.CaseQuery{AwaitingApproval: true})
+		if err != nil {
+			return 0
+		}
+		return int(n)
+	}
+}
 
 func (s *Staff) renderInbox(c echo.Context, res *bulkResult) error {
 	return s.showInbox(c, res, nil, http.StatusOK)
@@ -119,6 +150,13 @@ func (s *Staff) showInbox(c echo.Context, res *bulkResult, vf *viewForm, status 
 			return err
 		}
 		d.ToChase = int(n)
+	}
+	if d.Approve = Approves(a); d.Approve {
+		n, err := s.Cases.Count(ctx, a, access.CaseQuery{AwaitingApproval: true})
+		if err != nil {
+			return err
+		}
+		d.Awaiting = int(n)
 	}
 	if d.Topics, err = s.Pages.Intake.Service.Topics(ctx); err != nil {
 		return err
@@ -164,9 +202,12 @@ func (s *Staff) inboxQuery(c echo.Context) (inboxFilter, access.CaseQuery) {
 	f := inboxFilterOf(c.QueryParams())
 	q := access.CaseQuery{OpenOnly: !f.All && f.Status == "" && f.Q == "", Status: f.Status, Kind: f.Kind, TopicID: f.TopicID,
 		SoonUntil: s.SoonUntil(c.Request().Context())}
-	if f.Urgency == urgencyChase {
+	switch f.Urgency {
+	case urgencyChase:
 		q.ToChase, q.ChaseUntil = true, s.ChaseUntil(c.Request().Context())
-	} else {
+	case urgencyApproval:
+		q.AwaitingApproval = true
+	default:
 		q.Urgency = access.Urgency(f.Urgency)
 	}
 	if f.Q != "" {
@@ -181,7 +222,7 @@ func (s *Staff) inboxQuery(c echo.Context) (inboxFilter, access.CaseQuery) {
 func inboxFilterOf(v url.Values) inboxFilter {
 	f := inboxFilter{Status: v.Get("status"), Kind: v.Get("kind"), Urgency: v.Get("urgency"), All: v.Get("all") == "1"}
 	f.TopicID, _ = strconv.ParseInt(v.Get("topic"), 10, 64)
-	if f.Urgency != string(access.UrgencyLate) && f.Urgency != string(access.UrgencyDueSoon) && f.Urgency != urgencyChase {
+	if f.Urgency != string(access.UrgencyLate) && f.Urgency != string(access.UrgencyDueSoon) && f.Urgency != urgencyChase && f.Urgency != urgencyApproval {
 		f.Urgency = ""
 	}
 	f.Q = strings.TrimSpace(v.Get("q"))

@@ -73,6 +73,9 @@ type Pages struct {
 	Require func(access.Action) echo.MiddlewareFunc
 	// Bell counts a staff member's unread alerts for the top bar (Bell).
 	Bell func(ctx context.Context, accountID int64) int
+	// Approvals counts the drafts awaiting the staff member's approval,
+	// shown on the menu's inbox link (Approvals).
+	Approvals func(ctx context.Context, a access.Actor) int
 
 	// tmpl holds each page parsed, shared by every Pages of the process
 	// (parsedPages); byLang holds each page's clone with T bound to one
@@ -99,6 +102,9 @@ type Page struct {
 	// Unread is the number on the bell of the staff top bar: the signed-in
 	// person's unread alerts.
 	Unread int
+	// Awaiting is the number on the menu's inbox link: the drafts waiting
+	// for the signed-in head's approval.
+	Awaiting int
 	// Notices ask the office and admins to confirm a year's calendar: a
 	// banner on each of their pages while it holds.
 	Notices []deadline.CalendarNotice
@@ -115,6 +121,7 @@ func NewPages(deps Pages) (*Pages, error) {
 		platform.Dep{Name: "Intake", Absent: p.Intake == nil || p.Intake.Service == nil || p.Intake.Files == nil || p.Intake.Now == nil || p.Intake.Location == nil || len(p.Intake.FormKey) == 0},
 		platform.Dep{Name: "Deadlines", Absent: p.Deadlines == nil}, platform.Dep{Name: "Tables", Absent: p.Tables == nil},
 		platform.Dep{Name: "Require", Absent: p.Require == nil}, platform.Dep{Name: "Bell", Absent: p.Bell == nil},
+		platform.Dep{Name: "Approvals", Absent: p.Approvals == nil},
 	); err != nil {
 		return nil, err
 	}
@@ -275,6 +282,7 @@ func (p *Pages) render(c echo.Context, status int, name, titleID string, data an
 		Actor: accesshttp.Actor(c), CSRF: accesshttp.CSRF(c)}
 	if page.Actor.Authenticated() {
 		page.Unread = p.Bell(c.Request().Context(), page.Actor.AccountID)
+		page.Awaiting = p.Approvals(c.Request().Context(), page.Actor)
 	}
 	if page.Actor.Has(access.Office, access.Admin) {
 		page.Notices = p.Deadlines.CalendarNotices(c.Request().Context())
