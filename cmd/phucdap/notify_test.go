@@ -335,6 +335,35 @@ func TestCitizenNotificationLedger(t *testing.T) {
 		if n := countRows(t, ta, "SELECT count(*) FROM case_notice_optouts WHERE case_id = ? AND via = 'link'", id2); n != 1 {
 			t.Errorf("opt-out rows %d", n)
 		}
+
+		// A third case is guided elsewhere: the citizen is told where to
+		// and why, in the office's words without the phone they hold.
+		email3 := "dan3-" + tok + "@example.test"
+		id3, code3, _ := ta.submitWith(t, "vi", "kien_nghi", "Vi Văn Ba", "", email3, false)
+		ta.act(t, office, id3, petition.ClassifyInput{Eligible: true, WithinCompetence: false})
+		ta.act(t, office, id3, petition.GuideInput{Note: "Đề nghị liên hệ UBND phường Đông Kinh, điện thoại (0205) 3812 345, là nơi có thẩm quyền"})
+		ta.deliver(t)
+		_, list = mp.Search(t, `to:"`+email3+`" subject:"Hướng dẫn"`)
+		if len(list) != 1 {
+			t.Fatalf("%d guidance e-mails, want 1", len(list))
+		}
+		guided := mp.Message(t, list[0].ID)
+		if !strings.Contains(guided.Text, "Nơi gửi và lý do: Đề nghị liên hệ UBND phường Đông Kinh, điện thoại "+access.Redaction+", là nơi có thẩm quyền") ||
+			strings.Contains(guided.Text+guided.HTML, "3812") || !strings.Contains(guided.Subject, code3) {
+			t.Errorf("guidance e-mail %q:\n%s", guided.Subject, guided.Text)
+		}
+
+		// Turned off before the receipt went: it stays on the screen it
+		// was shown on, and no e-mail or message follows.
+		email4 := "dan4-" + tok + "@example.test"
+		_, code4, secret4 := ta.submitWith(t, "vi", "kien_nghi", "Vi Văn Bốn", "0912 000 444", email4, false)
+		if err := ta.intake.service.SetNotices(t.Context(), petition.NoticesInput{TrackInput: petition.TrackInput{Code: code4, Secret: secret4}, Off: true}); err != nil {
+			t.Fatal(err)
+		}
+		ta.deliver(t)
+		if got := mailsTo(t, mp, email4); len(got) != 0 || g.attemptsOf(code4) != 0 {
+			t.Errorf("after opting out before the outbox ran: e-mails %v, gateway attempts %d", got, g.attemptsOf(code4))
+		}
 	})
 }
 

@@ -376,6 +376,9 @@ func (s *AlertStore) QueueReceipts(ctx context.Context, now time.Time) (int, err
 	res := s.db.Gorm.WithContext(ctx).Exec("INSERT INTO outbox (mail_queue_id, channel, target, lang, state, attempts, next_attempt_at, created_at, updated_at) "+
 		"SELECT q.id, 'email', '', q.lang, 'pending', 0, ?, ?, ? FROM case_mail_queue q "+
 		"WHERE q.sent_at IS NULL AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.mail_queue_id = q.id) "+
+		// A citizen who turned notifications off before the receipt went
+		// has it on screen already; nothing more is sent.
+		"AND NOT EXISTS (SELECT 1 FROM case_notice_optouts x WHERE x.case_id = q.case_id) "+
 		"ON CONFLICT (mail_queue_id) DO NOTHING", now, now, now)
 	if res.Error != nil {
 		return 0, fmt.Errorf("queue receipts: %w", res.Error)
