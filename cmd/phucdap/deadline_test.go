@@ -391,7 +391,9 @@ func TestDeadlineRefusalsSpeakTheUsersLanguage(t *testing.T) {
 				t.Errorf("API, Accept-Language %q shows another language or the engine's text: %s", tt.lang, b)
 			}
 
-			res, page := ta.do(t, http.MethodGet, "/tinh-han?rule=complaint.resolve&start=2026-02-12&complex=especially", nil, header...)
+			// The pages take the language the visitor chose (?lang=), not
+			// the browser's (TestPagesAreVietnameseUnlessChosen).
+			res, page := ta.do(t, http.MethodGet, "/tinh-han?rule=complaint.resolve&start=2026-02-12&complex=especially&lang="+tt.lang, nil, header...)
 			if res.StatusCode != http.StatusOK || !strings.Contains(string(page), tt.want) ||
 				strings.Contains(string(page), cause) || strings.Contains(string(page), "deadline:") {
 				t.Errorf("calculator page, Accept-Language %q: %d, want %q and not the engine's text", tt.lang, res.StatusCode, tt.want)

@@ -49,7 +49,7 @@ func TestOfficeInBrowser(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
 		chromedp.Submit(chromedp.CSS("#password")),
 		chromedp.WaitVisible(chromedp.CSS("#staff-q")),
-		chromedp.Click(chromedp.CSS(`.staffbar a[href="/staff/admin/topics"]`)),
+		chromedp.Click(chromedp.CSS(`.staffbar nav.wide-only a[href="/staff/admin/topics"]`)),
 		chromedp.WaitVisible(chromedp.CSS("#topic-"+id)),
 	)
 	fits("the topics page", 1366)

@@ -4,6 +4,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/phucdap/phucdap/internal/caseclock"
 	"github.com/phucdap/phucdap/internal/fault"
 
 	"github.com/phucdap/phucdap/internal/deadline"
@@ -221,6 +222,18 @@ type Due struct {
 
 // Computed reports whether the due time is known.
 func (d Due) Computed() bool { return !d.At.IsZero() }
+
+// LateAt says whether the case, still being worked on, is past its due time
+// at now: its running main clock is late (caseclock.Clock.LateAt, the one
+// definition the inbox, the sweep and the KPIs read). A suspended case has
+// no running clock; an answered or closed one is late no more.
+func (c Case) LateAt(now time.Time) bool {
+	if !c.Status.Working() || c.Status == StatusSuspended || !c.Due.Computed() {
+		return false
+	}
+	due := c.Due.At
+	return caseclock.Clock{State: caseclock.Open, DueAt: &due}.LateAt(now)
+}
 
 // Case is the working case file as intake and tracking see it. It carries no
 // identity: see Identity.

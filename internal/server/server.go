@@ -293,6 +293,11 @@ const RetryAfter = "5"
 // LangCookie remembers the visitor's language choice.
 const LangCookie = "lang"
 
+// language picks each request's language: ?lang=, then the cookie that
+// remembers the choice. The pages are Vietnamese unless the visitor chose
+// English through the language link, whatever the browser's language (a
+// phone set up in English in a Vietnamese office is not a choice); the
+// JSON API also reads Accept-Language, which is how a program asks.
 func language() echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
@@ -301,7 +306,11 @@ func language() echo.MiddlewareFunc {
 			if ck, err := r.Cookie(LangCookie); err == nil {
 				cookie = ck.Value
 			}
-			lang := i18n.Negotiate(r.URL.Query().Get("lang"), cookie, r.Header.Get("Accept-Language"))
+			accept := ""
+			if IsAPI(c) {
+				accept = r.Header.Get("Accept-Language")
+			}
+			lang := i18n.Negotiate(r.URL.Query().Get("lang"), cookie, accept)
 			c.SetRequest(r.WithContext(i18n.WithLang(r.Context(), lang)))
 			c.Response().Header().Set("Content-Language", lang)
 			return next(c)

@@ -32,6 +32,11 @@ type calendarMonth struct {
 	Weeks [][]calendarDay
 }
 
+// pageTitle names the year: each year's calendar is a tab of its own.
+func (c calendarPage) pageTitle(base string) string {
+	return base + " " + strconv.Itoa(c.View.Table.Year)
+}
+
 type calendarPage struct {
 	View     deadline.YearView
 	Months   []calendarMonth

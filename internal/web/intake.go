@@ -364,9 +364,12 @@ type trackView struct {
 	Full                                             bool
 	Code, Kind, Topic, Title, Content, Place, Status string
 	ReceivedAt, DueAt, DueWhy, DueLabel              string
-	Timeline                                         []trackEvent
-	Files                                            []trackFile
-	Answer                                           *struct {
+	// Late: the case is past its due time and still being worked on
+	// (petition.Case.LateAt); the page says so and apologises.
+	Late     bool
+	Timeline []trackEvent
+	Files    []trackFile
+	Answer   *struct {
 		Body, Signer, At     string
 		LetterNo, LetterDate string
 		Files                []trackFile
@@ -379,6 +382,16 @@ type trackView struct {
 	DisputeUntil string
 	NoticesOff   bool
 	NoticesOffAt string
+}
+
+// langSwitch keeps a shown case on the page when the citizen switches the
+// language: the switch posts the code with the secret or contact again
+// (never in the address, where logs and history would keep it).
+func (d *trackData) langSwitch() (string, map[string]string) {
+	if d.View == nil {
+		return "", nil
+	}
+	return PathTrack, map[string]string{"code": d.Code, "secret": d.Secret, "contact": d.Contact}
 }
 
 func (p *Pages) trackForm(c echo.Context) error {
@@ -432,6 +445,7 @@ func (p *Pages) trackView(lang string, v *petition.View) *trackView {
 	if c.Due.Computed() {
 		tv.DueAt = present.TimeIn(c.Due.At, loc, lang, p.Catalog)
 	}
+	tv.Late = c.LateAt(p.Intake.Now())
 	for _, e := range v.Timeline {
 		tv.Timeline = append(tv.Timeline, trackEvent{At: at(e.CreatedAt), Text: present.EventText(p.Catalog, lang, e, loc)})
 	}

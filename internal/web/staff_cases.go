@@ -246,6 +246,9 @@ func (f inboxFilter) Values() url.Values {
 	return v
 }
 
+// pageTitle puts the case's code first in the tab's title.
+func (d caseData) pageTitle(base string) string { return d.File.Code + " · " + base }
+
 type caseData struct {
 	File     access.CaseFile
 	Urgency  access.Urgency

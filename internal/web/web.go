@@ -95,6 +95,12 @@ type Page struct {
 	// transparency page).
 	Contact Contact
 	Data    any
+	// LangURL is this page in the other language (the language link);
+	// with LangPost, the link is a form that posts LangFields to LangPost
+	// (a tracked case, whose secret stays out of addresses).
+	LangURL    string
+	LangPost   string
+	LangFields map[string]string
 	// Actor is the signed-in staff member (zero for citizens); the top bar
 	// shows their name, unit and roles. CSRF goes into every staff form.
 	Actor access.Actor
@@ -280,6 +286,23 @@ func (p *Pages) render(c echo.Context, status int, name, titleID string, data an
 	}
 	page := Page{Lang: lang, OtherLang: other, Path: c.Request().URL.Path, Title: p.Catalog.T(lang, titleID, nil), AgencyName: p.AgencyName, Contact: p.Contact, Data: data,
 		Actor: accesshttp.Actor(c), CSRF: accesshttp.CSRF(c)}
+	// A page about one thing (a case) names it in its title, so that
+	// several open tabs can be told apart.
+	if tt, ok := data.(interface{ pageTitle(base string) string }); ok {
+		page.Title = tt.pageTitle(page.Title)
+	}
+	// The language link keeps the page: its query (a calculation, the
+	// inbox's filters) or, for a case shown after a post, the post.
+	q := c.Request().URL.Query()
+	q.Set("lang", other)
+	page.LangURL = page.Path + "?" + q.Encode()
+	if s, ok := data.(interface {
+		langSwitch() (string, map[string]string)
+	}); ok {
+		if action, fields := s.langSwitch(); action != "" {
+			page.LangPost, page.LangFields, page.LangURL = action+"?lang="+other, fields, ""
+		}
+	}
 	if page.Actor.Authenticated() {
 		page.Unread = p.Bell(c.Request().Context(), page.Actor.AccountID)
 		page.Awaiting = p.Approvals(c.Request().Context(), page.Actor)
