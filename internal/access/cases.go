@@ -127,7 +127,7 @@ type CaseQuery struct {
 	// of the lead units in the filter (a unit head's own unit; every case
 	// for leadership and the office).
 	AwaitingApproval bool
-	Limit      int
+	Limit            int
 	// Search: only the cases matching these words, best match first
 	// (code prefix, title, topic, units, letter numbers, content, and the
 	// petitioner's contact where ContactScope allows), each with a

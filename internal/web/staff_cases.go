@@ -50,9 +50,9 @@ type inboxData struct {
 	// those waiting, whatever the filters.
 	Approve  bool
 	Awaiting int
-	Units     []org.Unit
-	Choices   []unitChoiceGroup
-	Result    *bulkResult
+	Units    []org.Unit
+	Choices  []unitChoiceGroup
+	Result   *bulkResult
 	// ExportQuery is the filters' query string for the CSV and XLSX.
 	ExportQuery template.URL
 	// Views are the user's saved views of the inbox, and the save form.
