@@ -46,6 +46,9 @@ func TestAlertSettings(t *testing.T) {
 		{"PHUCDAP_SMTP__HOST=mail.example", "smtp.from"},
 		{"PHUCDAP_JOBS__OUTBOX__RUN_AT_START=yes", "jobs.outbox.run_at_start"},
 		{"PHUCDAP_SMTP__TLS=ssl", "smtp.tls"},
+		{"PHUCDAP_NOTIFY__GATEWAY_URL=gateway.local/notify", "notify.gateway_url"},
+		{"PHUCDAP_NOTIFY__GATEWAY_URL=https://gateway.local/notify", "notify.gateway_secret"},
+		{"PHUCDAP_NOTIFY__CHANNELS=sms,telegram", "notify.channels"},
 	} {
 		_, err := Load("", func() []string { return []string{tc.env} })
 		var ke *KeyError
