@@ -303,6 +303,9 @@ type DeadMessage struct {
 // and the outbox rows commit together or not at all.
 type Store interface {
 	Staff(ctx context.Context) ([]Staff, error)
+	// UnitEmails returns the active units' own addresses for alerts, by
+	// unit id (units without one are left out).
+	UnitEmails(ctx context.Context) (map[int64]string, error)
 	// FlagLate flags up to limit open, unflagged clocks with due_at <= now
 	// after the cursor, in (due_at, id) order, appends an internal "late"
 	// case event for each, and writes plan's alerts.

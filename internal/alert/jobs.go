@@ -18,7 +18,14 @@ func (s *Service) directory(ctx context.Context) (*directory, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &directory{staff: staff, webhooks: s.cfg.Webhooks}, nil
+	d := &directory{staff: staff, webhooks: s.cfg.Webhooks}
+	// A unit's address only makes sense with a mailer to send to it.
+	if s.cfg.Mailer != nil {
+		if d.unitEmails, err = s.cfg.Store.UnitEmails(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
 }
 
 // Sweep is the overdue-sweep job. It flags every open clock due at or

@@ -16,17 +16,27 @@ import (
 type directory struct {
 	staff    []Staff
 	webhooks []string
+	// unitEmails are the units' own addresses for alerts (org.Unit.Email),
+	// by unit id: a unit's alerts go there too, beside its staff. Nil
+	// where a notice is for staff alone (drafts, chases).
+	unitEmails map[int64]string
 }
 
-// recipient is a resolved member of an audience: an account or a webhook.
+// recipient is a resolved member of an audience: an account, a webhook,
+// or a unit's own e-mail address.
 type recipient struct {
-	staff   *Staff
-	webhook string
+	staff     *Staff
+	webhook   string
+	unitID    int64
+	unitEmail string
 }
 
 func (r recipient) key() string {
-	if r.staff != nil {
+	switch {
+	case r.staff != nil:
 		return "account:" + strconv.FormatInt(r.staff.AccountID, 10)
+	case r.unitEmail != "":
+		return "unit:" + strconv.FormatInt(r.unitID, 10)
 	}
 	return "webhook:" + r.webhook
 }
@@ -53,6 +63,10 @@ func (d *directory) resolve(auds []Audience, unit int64) []recipient {
 			for _, w := range d.webhooks {
 				add(recipient{webhook: w})
 			}
+		}
+		// The unit's own mailbox hears what its officers or head hear.
+		if email := d.unitEmails[unit]; email != "" && unit != 0 && (a == UnitOfficers || a == UnitHead) {
+			add(recipient{unitID: unit, unitEmail: email})
 		}
 	}
 	return out
@@ -107,12 +121,15 @@ func (s *Service) plan(kind string, auds []Audience, dir *directory, clocks []Cl
 
 func (s *Service) newAlert(subject string, caseID, clockID int64, kind string, due time.Time, r recipient, body []byte, inApp bool) NewAlert {
 	a := NewAlert{Subject: subject, CaseID: caseID, ClockID: clockID, Kind: kind, Recipient: r.key(), DueAt: due.UTC(), Payload: body}
-	if r.staff != nil {
+	switch {
+	case r.staff != nil:
 		a.AccountID, a.InApp = r.staff.AccountID, inApp
 		if s.cfg.Mailer != nil && r.staff.Email != "" {
 			a.Deliveries = append(a.Deliveries, Delivery{Channel: ChannelEmail, Target: r.staff.Email, Lang: s.cfg.Lang})
 		}
-	} else {
+	case r.unitEmail != "":
+		a.Deliveries = append(a.Deliveries, Delivery{Channel: ChannelEmail, Target: r.unitEmail, Lang: s.cfg.Lang})
+	default:
 		a.Deliveries = append(a.Deliveries, Delivery{Channel: ChannelWebhook, Target: r.webhook, Lang: s.cfg.Lang})
 	}
 	return a

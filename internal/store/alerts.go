@@ -36,6 +36,22 @@ var _ alert.Store = (*AlertStore)(nil)
 // limit of 32,766 bound parameters.
 const insertChunk = 500
 
+// UnitEmails implements alert.Store.
+func (s *AlertStore) UnitEmails(ctx context.Context) (map[int64]string, error) {
+	var rows []struct {
+		ID    int64
+		Email string
+	}
+	if err := s.db.Gorm.WithContext(ctx).Raw("SELECT id, email FROM units WHERE active = TRUE AND email <> ''").Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("unit e-mails: %w", err)
+	}
+	out := make(map[int64]string, len(rows))
+	for _, r := range rows {
+		out[r.ID] = r.Email
+	}
+	return out, nil
+}
+
 // Staff returns the active accounts with their roles and unit.
 func (s *AlertStore) Staff(ctx context.Context) ([]alert.Staff, error) {
 	var rows []struct {
