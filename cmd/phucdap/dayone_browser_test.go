@@ -365,3 +365,45 @@ func viewShot() chromedp.Action[[]byte] {
 		return r.Data, nil
 	}
 }
+
+// The pages speak Vietnamese whatever the browser's language, until the
+// visitor picks English, which the cookie then remembers; the JSON API
+// still reads Accept-Language, which is how a program asks.
+func TestPagesAreVietnameseUnlessChosen(t *testing.T) {
+	ta := newTestApp(t, storetest.NewSQLite(t))
+	english := []string{"Accept-Language", "en-US,en;q=0.9"}
+	lang := regexp.MustCompile(`<html lang="([a-z]+)">`)
+	pageLang := func(res *http.Response, b []byte) string {
+		t.Helper()
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %d", res.Request.URL, res.StatusCode)
+		}
+		m := lang.FindSubmatch(b)
+		if m == nil {
+			t.Fatalf("%s: no html lang", res.Request.URL)
+		}
+		return string(m[1])
+	}
+	for _, path := range []string{"/", "/tra-cuu", "/tinh-han", "/login"} {
+		if l := pageLang(ta.do(t, http.MethodGet, path, nil, english...)); l != "vi" {
+			t.Errorf("%s for an English browser: %q", path, l)
+		}
+	}
+	res, b := ta.do(t, http.MethodGet, "/?lang=en", nil, english...)
+	var cookie *http.Cookie
+	for _, c := range res.Cookies() {
+		if c.Name == "lang" {
+			cookie = c
+		}
+	}
+	if l := pageLang(res, b); l != "en" || cookie == nil || cookie.Value != "en" {
+		t.Fatalf("choosing English: page %q, cookie %v", l, cookie)
+	}
+	if l := pageLang(ta.do(t, http.MethodGet, "/tinh-han", nil, "Cookie", "lang=en")); l != "en" {
+		t.Errorf("the remembered choice: %q", l)
+	}
+	_, api := ta.do(t, http.MethodGet, "/api/v1/plans/999", nil, english...)
+	if !strings.Contains(string(api), "Plan not found.") {
+		t.Errorf("the API no longer reads Accept-Language: %s", api)
+	}
+}
