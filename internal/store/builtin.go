@@ -52,49 +52,77 @@ func builtinBase(tx *gorm.DB, subject, item string) (fp string, found bool, err 
 	return fps[0], true, nil
 }
 
+// storedRules is every stored rule version and every built-in base of a
+// rule, by deadline.RuleKey, read in two queries: the checks of every
+// start-up (ensureBuiltinRules, builtinRuleChanges) read them for each
+// built-in rule, two queries apiece, on every replica and in every test.
+type storedRules struct {
+	versions map[string]ruleRow
+	bases    map[string]string
+}
+
+func loadStoredRules(tx *gorm.DB) (storedRules, error) {
+	out := storedRules{versions: map[string]ruleRow{}, bases: map[string]string{}}
+	var rows []ruleRow
+	if err := tx.Find(&rows).Error; err != nil {
+		return out, err
+	}
+	for _, r := range rows {
+		out.versions[r.RuleID+"@"+r.EffectiveFrom] = r
+	}
+	var bases []struct{ Item, Fingerprint string }
+	if err := tx.Raw("SELECT item, fingerprint FROM builtin_defaults WHERE subject = ?", builtinRule).Scan(&bases).Error; err != nil {
+		return out, err
+	}
+	for _, b := range bases {
+		out.bases[b.Item] = b.Fingerprint
+	}
+	return out, nil
+}
+
 // ensureBuiltinRules stores the built-in rule versions not stored yet and
 // records the built-in each came from. A version stored before rules were
 // versioned gets its base once: the built-in's fingerprint when the
 // stored version says the same, else ” (unknown), so the difference is
 // offered for review. It never changes a stored version.
 func ensureBuiltinRules(tx *gorm.DB, rules []deadline.Rule, now time.Time) (added int, err error) {
+	stored, err := loadStoredRules(tx)
+	if err != nil {
+		return 0, err
+	}
 	for _, r := range rules {
-		body, err := json.Marshal(r)
-		if err != nil {
-			return added, err
-		}
 		key, fp := r.Key(), r.Fingerprint()
-		var rows []ruleRow
-		if err := tx.Where("rule_id = ? AND effective_from = ?", r.ID, r.EffectiveFrom.String()).Find(&rows).Error; err != nil {
-			return added, err
-		}
-		if len(rows) == 0 {
-			row := ruleRow{RuleID: r.ID, EffectiveFrom: r.EffectiveFrom.String(), Body: string(body), Origin: ruleBuiltin, UpdatedAt: now}
+		row, ok := stored.versions[key]
+		if !ok {
+			body, err := json.Marshal(r)
+			if err != nil {
+				return added, err
+			}
+			row = ruleRow{RuleID: r.ID, EffectiveFrom: r.EffectiveFrom.String(), Body: string(body), Origin: ruleBuiltin, UpdatedAt: now}
 			if err := tx.Create(&row).Error; err != nil {
 				return added, fmt.Errorf("store rule %s: %w", key, err)
 			}
 			if err := recordBuiltin(tx, builtinRule, key, fp, "built-in", now); err != nil {
 				return added, err
 			}
+			stored.versions[key], stored.bases[key] = row, fp
 			added++
 			continue
 		}
-		if rows[0].Origin != ruleBuiltin {
+		if row.Origin != ruleBuiltin {
 			continue
 		}
-		if _, found, err := builtinBase(tx, builtinRule, key); err != nil || found {
-			if err != nil {
-				return added, err
-			}
+		if _, found := stored.bases[key]; found {
 			continue
 		}
 		base := ""
-		if stored, err := rows[0].rule(); err == nil && stored.Fingerprint() == fp {
+		if have, err := row.rule(); err == nil && have.Fingerprint() == fp {
 			base = fp
 		}
 		if err := recordBuiltin(tx, builtinRule, key, base, "built-in", now); err != nil {
 			return added, err
 		}
+		stored.bases[key] = base
 	}
 	return added, nil
 }
@@ -116,28 +144,27 @@ func (s *DeadlineStore) BuiltinRuleChanges(ctx context.Context) ([]deadline.Rule
 }
 
 func builtinRuleChanges(tx *gorm.DB, builtin []deadline.Rule) ([]deadline.RuleChange, error) {
+	stored, err := loadStoredRules(tx)
+	if err != nil {
+		return nil, err
+	}
 	var out []deadline.RuleChange
 	for _, b := range builtin {
-		base, found, err := builtinBase(tx, builtinRule, b.Key())
-		if err != nil {
-			return nil, err
-		}
+		key := b.Key()
+		base, found := stored.bases[key]
 		if !found || base == b.Fingerprint() {
 			continue
 		}
-		var rows []ruleRow
-		if err := tx.Where("rule_id = ? AND effective_from = ?", b.ID, b.EffectiveFrom.String()).Find(&rows).Error; err != nil {
-			return nil, err
-		}
-		if len(rows) == 0 || rows[0].Origin != ruleBuiltin {
+		row, ok := stored.versions[key]
+		if !ok || row.Origin != ruleBuiltin {
 			continue
 		}
-		stored, err := rows[0].rule()
+		have, err := row.rule()
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, deadline.RuleChange{Stored: stored, Builtin: b, Edited: stored.Fingerprint() != base,
-			Fields: deadline.DiffRules(stored, b)})
+		out = append(out, deadline.RuleChange{Stored: have, Builtin: b, Edited: have.Fingerprint() != base,
+			Fields: deadline.DiffRules(have, b)})
 	}
 	return out, nil
 }
