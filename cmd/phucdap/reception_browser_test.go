@@ -1,0 +1,99 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/phucdap/phucdap/internal/access"
+	"github.com/phucdap/phucdap/internal/calendar"
+	"github.com/phucdap/phucdap/internal/reception"
+	"github.com/phucdap/phucdap/internal/storetest"
+)
+
+// In a real browser: a citizen finds the reception schedule and books a
+// place on a phone (390 px, scripts off), and the office records the
+// day's session on a desktop (1366 px), which opens the case. Screenshots
+// reception-*.png (/tmp/phucdap-shots and /tmp).
+func TestReceptionInBrowser(t *testing.T) {
+	storetest.Parallel(t)
+	chromium(t)
+	ta := newTestApp(t, storetest.NewSQLite(t))
+	ta.addStaff(t, "vanphong@sxd.test", "VP", access.Office)
+	office := ta.staffActor(t, "office-setup@sxd.test", "VP", access.Office)
+	for _, s := range []reception.Schedule{
+		{Kind: reception.KindLeadership, Host: "Phó Giám đốc Sở Hoàng Văn Tiếp", Repeat: reception.RepeatWeekly, Weekday: time.Thursday,
+			StartMin: 450, EndMin: 660, Place: "Trụ sở tiếp công dân tỉnh, số 2 Hùng Vương", OnlineURL: "https://tiepcongdan.langson.gov.vn/p1",
+			Capacity: 10, From: calendar.MustDate("2026-11-01"), Active: true},
+		{Kind: reception.KindDesk, Host: "Văn phòng Sở", Repeat: reception.RepeatWorkingDays, StartMin: 450, EndMin: 1020,
+			Place: "Phòng tiếp công dân, Sở Xây dựng", Capacity: 0, From: calendar.MustDate("2026-11-01"), Active: true},
+	} {
+		if _, err := ta.reception.SaveSchedule(t.Context(), office, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	pg := browserPage{t: t, ctx: newBrowser(t), slip: templateSlip}
+	shot := func(name string) {
+		t.Helper()
+		pg.shot(name)
+		if b, err := os.ReadFile(filepath.Join("/tmp/phucdap-shots", name)); err == nil {
+			os.WriteFile(filepath.Join("/tmp", name), b, 0o644)
+		}
+	}
+	fits := func(width int) {
+		t.Helper()
+		if w := pg.eval(`String(document.documentElement.scrollWidth)`); w != itoa(int64(width)) {
+			t.Errorf("the page is %s px wide on a %d px screen", w, width)
+		}
+	}
+
+	pg.do("a phone without scripts", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile), noScript())
+	pg.do("schedule", chromedp.Navigate(ta.Server.URL+"/lich-tiep-cong-dan"), chromedp.WaitVisible(chromedp.CSS(".reception-days")))
+	if s := pg.text(".reception-schedules"); !strings.Contains(s, "Thứ Năm hằng tuần") || !strings.Contains(s, "Các ngày làm việc") {
+		t.Errorf("schedule: %q", s)
+	}
+	fits(390)
+	shot("reception-390-schedule.png")
+	pg.do("book", chromedp.Click(chromedp.CSS(".reception-day .button-link")), chromedp.WaitVisible(chromedp.ID("b-name")),
+		chromedp.SendKeys(chromedp.ID("b-name"), "Nguyễn Thị Đăng"),
+		chromedp.SendKeys(chromedp.ID("b-phone"), "0912 222 333"),
+		chromedp.SendKeys(chromedp.ID("b-desc"), "Đề nghị hướng dẫn thủ tục cấp phép sửa chữa nhà ở"))
+	fits(390)
+	shot("reception-390-form.png")
+	pg.do("submit", chromedp.Submit(chromedp.ID("b-desc")), chromedp.WaitVisible(chromedp.CSS(".receipt")))
+	if s := pg.text(".receipt"); !strings.Contains(s, "TCD-") {
+		t.Errorf("receipt: %q", s)
+	}
+	fits(390)
+	shot("reception-390-booked.png")
+
+	pg.do("a desktop", chromedp.EmulateViewport(1366, 900))
+	pg.do("login",
+		chromedp.Navigate(ta.Server.URL+"/login?next=/staff/reception/day"),
+		chromedp.WaitVisible(chromedp.CSS("#email")),
+		chromedp.SendKeys(chromedp.CSS("#email"), "vanphong@sxd.test"),
+		chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
+		chromedp.Submit(chromedp.CSS("#password")),
+		chromedp.WaitVisible(chromedp.CSS(".reception-session-form")),
+	)
+	pg.do("session form",
+		chromedp.SendKeys(chromedp.ID("s-name"), "Đinh Văn Khiếu"),
+		chromedp.SendKeys(chromedp.ID("s-phone"), "0915 444 555"),
+		chromedp.SendKeys(chromedp.ID("s-content"), "Khiếu nại quyết định xử phạt vi phạm hành chính trong xây dựng số 12/QĐ-XPVPHC."),
+		chromedp.SendKeys(chromedp.ID("s-docs"), "Quyết định 12/QĐ-XPVPHC (bản sao)"),
+		chromedp.Click(chromedp.CSS(`input[name=outcome][value=verify]`)))
+	pg.eval(`(() => { document.getElementById("s-kind").value = "khieu_nai"; return "" })()`)
+	shot("reception-1366-record.png")
+	pg.do("record", chromedp.Click(chromedp.CSS(".reception-session-form button[type=submit]")), chromedp.WaitVisible(chromedp.CSS(".reception-sessions")))
+	if s := pg.text(".reception-sessions"); !strings.Contains(s, "Đinh Văn Khiếu") || !strings.Contains(s, "Cần thêm thời gian xác minh") ||
+		!strings.Contains(s, "KN-") && !strings.Contains(s, "-20") {
+		t.Errorf("sessions: %q", s)
+	}
+	fits(1366)
+	shot("reception-1366-recorded.png")
+}
