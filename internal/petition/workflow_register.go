@@ -59,12 +59,6 @@ func (w *Workflow) Register(ctx context.Context, by access.Actor, in RegisterInp
 	now := w.cfg.Now().UTC()
 	var e errs
 	switch {
-	case in.Kind == "":
-		e.add(fault.FieldError(FieldKind, "workflow.kind_required", nil))
-	case !in.Kind.Valid():
-		e.add(fault.FieldError(FieldKind, "petition.kind_invalid", nil))
-	}
-	switch {
 	case in.Channel == "":
 		e.add(fault.FieldError("channel", "workflow.channel_required", nil))
 	case !slices.Contains(StaffChannels, in.Channel) || (in.AtReception && in.Channel != ChannelInPerson):
@@ -80,6 +74,14 @@ func (w *Workflow) Register(ctx context.Context, by access.Actor, in RegisterInp
 		e.add(fault.FieldError("received_at", "workflow.date_future", nil))
 	case now.Sub(in.ReceivedAt) > MaxReceivedAge:
 		e.add(fault.FieldError("received_at", "workflow.received_too_old", nil))
+	}
+	// The kind after the channel and the time, as the form asks them, so
+	// its summary of errors reads in the form's order.
+	switch {
+	case in.Kind == "":
+		e.add(fault.FieldError(FieldKind, "workflow.kind_required", nil))
+	case !in.Kind.Valid():
+		e.add(fault.FieldError(FieldKind, "petition.kind_invalid", nil))
 	}
 	title, fe := checkText(FieldTitle, in.Title, 1, MaxTitle)
 	e.add(fe)
