@@ -269,15 +269,15 @@ func foldRune(r rune) rune {
 				break
 			}
 		}
-		// A rune the matcher's (?i) takes as an ASCII letter (ſ as s, the
-		// Kelvin sign as k) folds to that letter, so that the literal
-		// prefilter (matcher.mayMatch) sees what the expression would.
+		// Runes the matcher's (?i) takes as one (ſ and s, the Kelvin sign
+		// and k, σ and ς) fold to one of them, the least, so that the
+		// literal prefilter (matcher.mayMatch) sees what the expression
+		// would.
+		least := r
 		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
-			if f < 0x80 {
-				r = f
-				break
-			}
+			least = min(least, f)
 		}
+		r = least
 	}
 	return unicode.ToLower(r)
 }

@@ -76,11 +76,12 @@ func TestMatcherPrefilterMissesNothing(t *testing.T) {
 			Address: "Số 7 đường Bà Triệu, phường Hoàng Văn Thụ, Lạng Sơn", IDNumber: "020188001234"},
 		{Name: "Hoàng Văn Sơn", Phone: "(0205) 3812 345", Address: "Thôn Khánh Khê, xã Văn Quan"},
 		{Email: "kiet@sxd.langson.gov.vn"},
+		{Email: "lesσ@x.vn", Phone: "0912 000 111"},
 	}
 	texts := []string{
 		"Tôi là Lê Thị Mật, nhà số 7 đường Bà Triệu.", "gui chi Mat", "CCCD 020 188 001 234",
 		"ĐT (+84) 915 123 456", "anh ſơn ở thôn Khánh Khê", "ông Hoàng Văn \u212Aơn", "\u212Aiet@SXD.langson.gov.vn",
-		"ĐT 0205.3812.345", "Công trình số 18 phố Tam Thanh.", "Đèn đường hỏng ở ngõ 7 phố Bà Triệu",
+		"ĐT 0205.3812.345", "thư: LESς@X.VN", "lesΣ@x.vn", "Công trình số 18 phố Tam Thanh.", "Đèn đường hỏng ở ngõ 7 phố Bà Triệu",
 	}
 	for _, id := range ids {
 		m := identityMatcher(id)
