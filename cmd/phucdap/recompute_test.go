@@ -179,3 +179,41 @@ func (ta *testApp) submitWithSecret(t *testing.T) (int64, string, string) {
 	}
 	return ta.mustCaseIDInt(t, rec.Code), rec.Code, rec.Secret
 }
+
+// TestLateToldOnceWhenDueMovesPast: a case late for days; the office adds
+// a day off before its due date, and the moved due time has passed too.
+// It is the same lateness: the sweep must not mark it late again, which
+// would tell the citizen a second time (the late notice, by every channel).
+// A due time moved into the future re-arms the mark, as before.
+func TestLateToldOnceWhenDueMovesPast(t *testing.T) {
+	eachApp(t, func(t *testing.T, ta *testApp) {
+		ctx := context.Background()
+		open, _, _ := ta.submitWithSecret(t)
+		before := ta.firstClock(t, open)
+		lateAt := before.DueAt.Add(10 * 24 * time.Hour)
+		ta.runJob(t, "overdue-sweep", lateAt)
+		cal := ta.deadlines.Engine(ctx).Calendar()
+		last := caseclock.LastDay(before.DueAt, hanoi)
+		if !cal.IsWorkingDay(last) {
+			t.Fatalf("due day %s is not a working day", last)
+		}
+		var y httpapi.CalendarYear
+		ta.getJSON(t, fmt.Sprintf("/api/v1/calendar/%d", last.Year), 200, &y)
+		in := httpapi.CalendarYearInput{Confirmed: true, DaysOff: y.DaysOff, WorkingSaturdays: y.WorkingSaturdays}
+		in.DaysOff = append(in.DaysOff, httpapi.CalendarDayOff{Date: last.String(), Name: "Nghỉ bù (đính chính)"})
+		body, _ := json.Marshal(in)
+		if res, b := ta.do(t, http.MethodPut, fmt.Sprintf("/api/v1/calendar/%d", last.Year), bytes.NewReader(body), "Content-Type", "application/json",
+			"Authorization", ta.staffToken(t, "VP", access.Office)); res.StatusCode != 200 {
+			t.Fatalf("PUT calendar: %d %s", res.StatusCode, b)
+		}
+		ta.runJob(t, "recompute-clocks", lateAt)
+		after := ta.firstClock(t, open)
+		if !after.DueAt.After(before.DueAt) || !after.DueAt.Before(lateAt) {
+			t.Fatalf("due moved %v -> %v; the test wants it moved and still past at %v", before.DueAt, after.DueAt, lateAt)
+		}
+		ta.runJob(t, "overdue-sweep", lateAt)
+		if n := ta.count(t, "SELECT count(*) FROM case_events WHERE case_id = ? AND kind = 'late'", open); n != 1 {
+			t.Errorf("%d 'late' events for one lateness (due moved %v -> %v, still past at %v)", n, before.DueAt, after.DueAt, lateAt)
+		}
+	})
+}

@@ -30,7 +30,12 @@ package caseclock
 const MainKindsSQL = "('process', 'accept', 'answer')"
 
 // DueBySQL: the clock's due time has come by at.
-func DueBySQL(a, at string) string { return a + "due_at <= " + at }
+func DueBySQL(a, at string) string { return DueExprBySQL(a+"due_at", at) }
+
+// DueExprBySQL is DueBySQL for a due time that is not yet the clock's
+// column: due is an SQL expression of the instant (a due time being
+// written, such as a recompute's new one).
+func DueExprBySQL(due, at string) string { return due + " <= " + at }
 
 // NotDueBySQL: the clock's due time is after at.
 func NotDueBySQL(a, at string) string { return a + "due_at > " + at }

@@ -131,9 +131,13 @@ func (s *RecomputeStore) ApplyRecompute(ctx context.Context, b petition.Recomput
 			// A moved due time clears the late and escalated marks: the
 			// sweep and the ladder re-arm for the new due time (the alert
 			// ledger's key holds the due time, so the new alerts are new).
+			// A clock already marked late whose new due time has passed too
+			// keeps its mark: it is the same lateness, which the citizen
+			// was told of once (the late notice) and is not told again.
 			if err := tx.Exec("UPDATE case_clocks SET due_at = v.column2, explanation_vi = v.column3, explanation_en = v.column4, "+
-				"late_flagged_at = NULL, escalated_at = NULL, uncomputed = '', updated_at = ? FROM (VALUES "+strings.Join(vals, ", ")+")"+alias+
-				" WHERE case_clocks.id = v.column1 AND case_clocks.state = 'open'", append([]any{now}, args...)...).Error; err != nil {
+				"late_flagged_at = CASE WHEN "+caseclock.DueExprBySQL("v.column2", "?")+" THEN case_clocks.late_flagged_at END, "+
+				"escalated_at = NULL, uncomputed = '', updated_at = ? FROM (VALUES "+strings.Join(vals, ", ")+")"+alias+
+				" WHERE case_clocks.id = v.column1 AND case_clocks.state = 'open'", append([]any{now, now}, args...)...).Error; err != nil {
 				return fmt.Errorf("move due times: %w", err)
 			}
 			if len(cases) > 0 {
