@@ -48,7 +48,7 @@ func TestUnitsAdminInBrowser(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
 		chromedp.Submit(chromedp.CSS("#password")),
 		chromedp.WaitVisible(chromedp.CSS("#staff-q")),
-		chromedp.Click(chromedp.CSS(`.staffbar a[href="/staff/admin/units"]`)),
+		chromedp.Click(chromedp.CSS(`.staffbar nav.wide-only a[href="/staff/admin/units"]`)),
 		chromedp.WaitVisible(chromedp.CSS("#unit-PQLXD")),
 	)
 	fits("the units page", 1366)
