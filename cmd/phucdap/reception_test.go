@@ -9,11 +9,13 @@ import (
 	"time"
 
 	ics "github.com/arran4/golang-ical"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/calendar"
 	"github.com/phucdap/phucdap/internal/deadline"
 	"github.com/phucdap/phucdap/internal/petition"
+	"github.com/phucdap/phucdap/internal/reception"
 )
 
 // receptionSchedule is the office's form for a new schedule.
@@ -406,6 +408,60 @@ func TestReceptionSessions(t *testing.T) {
 			if _, body := ta.do(t, http.MethodGet, p, nil); strings.Contains(string(body), "Mật") || strings.Contains(string(body), "Trần Văn Đến") {
 				t.Errorf("%s shows a visitor", p)
 			}
+		}
+	})
+}
+
+// TestReceptionMonthFigures: November 2026 computed by hand. The deputy
+// receives on Thursdays (5, 12, 19, 26; the 12th cancelled): 3 days
+// scheduled, sessions on the 5th (one visitor, a case; a group of 6
+// answered there) and the 26th (one visitor, a case), none on the 19th,
+// so 2 held and 8 citizens. The desk is open on the 19 working days to
+// the 27th (24/11, Vietnamese Culture Day, is off) and held one session.
+func TestReceptionMonthFigures(t *testing.T) {
+	eachApp(t, func(t *testing.T, ta *testApp) {
+		office := ta.staffActor(t, "office-fig@sxd.test", "VP", access.Office)
+		ctx := t.Context()
+		deputy, err := ta.reception.SaveSchedule(ctx, office, reception.Schedule{Kind: reception.KindLeadership, Host: "Phó Giám đốc Sở",
+			Repeat: reception.RepeatWeekly, Weekday: time.Thursday, StartMin: 450, EndMin: 660, Place: "Trụ sở tiếp công dân",
+			From: calendar.MustDate("2026-11-01"), Active: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		desk, err := ta.reception.SaveSchedule(ctx, office, reception.Schedule{Kind: reception.KindDesk, Host: "Văn phòng Sở",
+			Repeat: reception.RepeatWorkingDays, StartMin: 450, EndMin: 1020, Place: "Phòng tiếp công dân", From: calendar.MustDate("2026-11-01"), Active: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ta.setLocal(t, "2026-11-10 09:00")
+		if _, err := ta.reception.ChangeDay(ctx, office, deputy.ID, calendar.MustDate("2026-11-12"), calendar.Date{}, "Phó Giám đốc đi công tác"); err != nil {
+			t.Fatal(err)
+		}
+		ta.setLocal(t, "2026-11-27 09:00")
+		content := "Đề nghị xem xét việc cấp phép xây dựng công trình tại thôn Bản Cưởm, xã Mai Pha."
+		for _, in := range []reception.SessionInput{
+			{ScheduleID: deputy.ID, Day: calendar.MustDate("2026-11-05"), Receiver: "Phó Giám đốc Sở", Kind: petition.KindPetition, Name: "Công dân Một", Content: content, Outcome: reception.OutcomeAccepted},
+			{ScheduleID: deputy.ID, Day: calendar.MustDate("2026-11-05"), Receiver: "Phó Giám đốc Sở", Kind: petition.KindFeedback, Group: true, Headcount: 6, Representatives: "Ông Đại Diện", Content: content, Outcome: reception.OutcomeGuided},
+			{ScheduleID: deputy.ID, Day: calendar.MustDate("2026-11-26"), Receiver: "Phó Giám đốc Sở", Kind: petition.KindComplaint, Name: "Công dân Hai", Content: content, Outcome: reception.OutcomeVerify},
+			{ScheduleID: desk.ID, Day: calendar.MustDate("2026-11-27"), Receiver: "Chuyên viên Văn phòng", Kind: petition.KindPetition, Name: "Công dân Ba", Content: content, Outcome: reception.OutcomeGuided},
+		} {
+			if _, err := ta.reception.Record(ctx, office, in); err != nil {
+				t.Fatalf("record %s: %v", in.Day, err)
+			}
+		}
+		f, err := ta.reception.Month(ctx, office, 2026, time.November)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []reception.HostFigures{
+			{ScheduleID: deputy.ID, Host: "Phó Giám đốc Sở", Kind: reception.KindLeadership, Scheduled: 3, Held: 2, Citizens: 8},
+			{ScheduleID: desk.ID, Host: "Văn phòng Sở", Kind: reception.KindDesk, Scheduled: 19, Held: 1, Citizens: 1},
+		}
+		if diff := cmp.Diff(want, f.Hosts); diff != "" {
+			t.Errorf("hosts (-want +got)\n%s", diff)
+		}
+		if f.LeadershipCitizens != 8 || f.DeskCitizens != 1 || f.Sessions != 4 || f.CasesOpened != 2 || f.LeadershipDaysShort != 1 {
+			t.Errorf("figures: %+v", f)
 		}
 	})
 }

@@ -232,6 +232,8 @@ func (r *Reception) feed(c echo.Context) error {
 }
 
 type receptionOfficeData struct {
+	// Month is this month's plan III.1 figures.
+	Month     reception.MonthFigures
 	Schedules []scheduleView
 	New       scheduleView
 	Days      []dayView
@@ -253,6 +255,9 @@ func (r *Reception) officeData(c echo.Context) (receptionOfficeData, error) {
 	}
 	for _, s := range list {
 		d.Schedules = append(d.Schedules, r.scheduleView(lang, s))
+	}
+	if d.Month, err = r.Service.Month(ctx, accesshttp.Actor(c), today.Year, today.Month); err != nil {
+		return d, err
 	}
 	days, err := r.Service.Published(ctx, today, today.AddDays(45))
 	if err != nil {
