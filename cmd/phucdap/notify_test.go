@@ -396,9 +396,13 @@ func TestSealedDenouncerNotices(t *testing.T) {
 		byPhone, phoneCode, _ := ta.submitWith(t, "vi", "to_cao", "Hoàng Văn Giấu Tên", "0987 654 321", "", true)
 		mail := "togiac-" + tok + "@example.test"
 		byMail, mailCode, _ := ta.submitWith(t, "vi", "to_cao", "Lý Thị Kín Đáo", "", mail, true)
+		// A denouncer who waived secrecy is told where it went, but not
+		// the office's words about the denounced.
+		waivedMail := "congkhai-" + tok + "@example.test"
+		waived, _, _ := ta.submitWith(t, "vi", "to_cao", "Đặng Văn Công Khai", "", waivedMail, false)
 		ta.deliver(t)
 		ta.setLocal(t, "2026-02-11 09:00")
-		for _, id := range []int64{byPhone, byMail} {
+		for _, id := range []int64{byPhone, byMail, waived} {
 			ta.act(t, office, id, petition.ClassifyInput{Eligible: true, WithinCompetence: false})
 			ta.act(t, office, id, forward)
 		}
@@ -448,6 +452,18 @@ func TestSealedDenouncerNotices(t *testing.T) {
 			for _, leak := range leaks {
 				if leak != mail && strings.Contains(m.Subject+m.Text+m.HTML, leak) {
 					t.Errorf("%q carries %q:\n%s", m.Subject, leak, m.Text)
+				}
+			}
+		}
+		_, list = mp.Search(t, `to:"`+waivedMail+`"`)
+		if len(list) != 2 {
+			t.Errorf("%d e-mails to the denouncer who waived secrecy, want the receipt and the forward", len(list))
+		}
+		for _, s := range list {
+			m := mp.Message(t, s.ID)
+			for _, leak := range []string{"Trần Văn", "Bị Tố", "0913", "bito@", "Phó phòng", "nhận tiền"} {
+				if strings.Contains(m.Subject+m.Text+m.HTML, leak) {
+					t.Errorf("%q to a waived denouncer names the denounced (%q):\n%s", m.Subject, leak, m.Text)
 				}
 			}
 		}

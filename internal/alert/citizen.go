@@ -116,7 +116,10 @@ func (s *Service) planNotices(events []CaseNotice) []NewAlert {
 			At: n.At.UTC(), DueAt: n.DueAt.UTC(), Link: s.trackLink(n.CaseCode)}
 		switch n.Event {
 		case NoticeForwarded, NoticeGuided, NoticeExtended:
-			if !n.Sealed {
+			// A denunciation's reason may name the denounced ("chuyển
+			// Thanh tra tỉnh: tố cáo ông X"), whether or not its author
+			// kept their own name secret: it is left out.
+			if !n.Sealed && n.CaseKind != access.KindDenunciation {
 				p.Reason = shortReason(n.Note)
 			}
 		}
