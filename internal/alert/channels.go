@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/wneessen/go-mail"
+
+	"github.com/phucdap/phucdap/internal/access"
 )
 
 // Email is one message to send. Text is always set: every e-mail has a
@@ -271,9 +273,10 @@ var emailish = regexp.MustCompile(`[^\s<>"',;:]+@[^\s<>"',;:]+`)
 
 // scrub keeps an error fit for the admins' dead-letter list and the logs:
 // no e-mail address (an SMTP server echoes the recipient, who may be a
-// petitioner), and not too long.
+// petitioner), no phone or ID number (a gateway may echo the citizen's
+// phone), and not too long.
 func scrub(err error) string {
-	s := emailish.ReplaceAllString(err.Error(), "<address>")
+	s := access.ScrubShapes(emailish.ReplaceAllString(err.Error(), "<address>"))
 	if len(s) > 500 {
 		s = s[:500] + "…"
 	}
