@@ -107,7 +107,7 @@ func TestCalendarEditSurvivesRestart(t *testing.T) {
 		}
 		bad := `{"confirmed": true, "days_off": [{"date": "2030-12-31", "name": "x"}], "working_saturdays": []}`
 		res, b = ta.do(t, http.MethodPut, "/api/v1/calendar/2031?lang=en", strings.NewReader(bad), "Content-Type", "application/json", "Authorization", office)
-		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(b), "31/12/2030 is not in 2031.") {
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(b), "31 December 2030 is not in 2031.") {
 			t.Errorf("invalid table: %d %s", res.StatusCode, b)
 		}
 		res, b = ta.do(t, http.MethodPut, "/api/v1/calendar/2031", strings.NewReader(`{"confirmed":true,"days_off":[{"date":"31/01/2031","name":"x"}],"working_saturdays":[]}`), "Content-Type", "application/json", "Authorization", office)
@@ -413,7 +413,7 @@ func TestDeadlineRefusalsSpeakTheUsersLanguage(t *testing.T) {
 		}
 		for lang, want := range map[string]string{
 			"vi": "Các phiên bản của quy định complaint.accept từ ngày 01/01/1900 và từ ngày 01/06/2026 chồng lên nhau.",
-			"en": "The versions of rule complaint.accept from 01/01/1900 and from 01/06/2026 overlap.",
+			"en": "The versions of rule complaint.accept from 1 January 1900 and from 1 June 2026 overlap.",
 		} {
 			var e present.ErrorBody
 			ta.callJSON(t, http.MethodPost, "/api/v1/deadline/rules?lang="+lang, admin, overlap, http.StatusUnprocessableEntity, &e)

@@ -86,7 +86,7 @@ func TestDialogueTimer(t *testing.T) {
 		ta.refuse(t, office, a, petition.ScheduleDialogueInput{On: calendar.MustDate("2026-11-06"), Place: "Phòng họp Sở", Participants: "Các bên"},
 			fault.Invalid, "workflow.dialogue_too_soon")
 		soon := map[string]any{"dialogue_on": "2026-11-06", "place": "Phòng họp Sở", "participants": "Các bên"}
-		for lang, want := range map[string]string{"": "Ngày sớm nhất có thể tổ chức đối thoại là 07/11/2026", "?lang=en": "The earliest date the dialogue can be held is 07/11/2026"} {
+		for lang, want := range map[string]string{"": "Ngày sớm nhất có thể tổ chức đối thoại là 07/11/2026", "?lang=en": "The earliest date the dialogue can be held is 7 November 2026"} {
 			if body := string(ta.callJSON(t, http.MethodPost, "/api/v1/cases/"+code+"/schedule_dialogue"+lang, tok, soon, http.StatusUnprocessableEntity, nil)); !strings.Contains(body, want) {
 				t.Errorf("too soon (%q): %s", lang, body)
 			}
@@ -240,7 +240,7 @@ func TestDialogueTimer(t *testing.T) {
 		ta.refuse(t, office, c, petition.DutyInput{Act: petition.ActDialogueNoticeSent, DocumentRef: "70/TB-SXD", DoneOn: calendar.MustDate("2026-12-04")},
 			fault.Invalid, "workflow.dialogue_notice_before")
 		if body := string(ta.callJSON(t, http.MethodPost, "/api/v1/cases/"+ta.caseState(t, c).Code+"/dialogue_notice_sent?lang=en", tok,
-			map[string]any{"document_ref": "70/TB-SXD", "done_on": "2026-12-04"}, http.StatusUnprocessableEntity, nil)); !strings.Contains(body, "cannot be dated before 07/12/2026") {
+			map[string]any{"document_ref": "70/TB-SXD", "done_on": "2026-12-04"}, http.StatusUnprocessableEntity, nil)); !strings.Contains(body, "cannot be dated before 7 December 2026") {
 			t.Errorf("notice before the previous step: %s", body)
 		}
 		ta.act(t, office, c, petition.DutyInput{Act: petition.ActDialogueNoticeSent, DocumentRef: "70/TB-SXD", DoneOn: calendar.MustDate("2026-12-08")})

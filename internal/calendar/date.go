@@ -243,6 +243,17 @@ func RangeEN(a, b Date) string {
 	return a.EN() + " – " + b.EN()
 }
 
+// In formats d for people reading lang: "2 January 2006" in English, else
+// "02/01/2006". A message argument that is a Date is worded this way in
+// the message's language (i18n.Worded); pages word days through
+// present.Date, which is this.
+func (d Date) In(lang string) string {
+	if lang == "en" {
+		return d.EN()
+	}
+	return d.VN()
+}
+
 // VN formats d the Vietnamese way, "02/01/2006", for texts shown to people.
 func (d Date) VN() string {
 	if d.IsZero() {

@@ -208,7 +208,7 @@ func ImportCSV(r io.Reader, year int) (YearTable, error) {
 			return YearTable{}, importError(atLine("calendar.import_bad_date", line, map[string]any{"Value": get(row, "date")}), "line %d: %v", line, err)
 		}
 		if d.Year != year {
-			return YearTable{}, importError(atLine("calendar.import_not_in_year", line, map[string]any{"Date": d.VN(), "Year": year}), "line %d: %s is not in %d", line, d, year)
+			return YearTable{}, importError(atLine("calendar.import_not_in_year", line, map[string]any{"Date": d, "Year": year}), "line %d: %s is not in %d", line, d, year)
 		}
 		confirmed := true
 		switch strings.ToLower(get(row, "confirmed")) {

@@ -86,9 +86,9 @@ func (t YearTable) Validate() error {
 		case !d.Date.Valid():
 			bad(fault.FieldError(field+".date", "calendar.bad_date", map[string]any{"Value": d.Date.String()}), "day off %+v: invalid date", d.Date)
 		case d.Date.Year != t.Year:
-			bad(fault.FieldError(field+".date", "calendar.date_not_in_year", map[string]any{"Date": d.Date.VN(), "Year": t.Year}), "day off %s is not in %d", d.Date, t.Year)
+			bad(fault.FieldError(field+".date", "calendar.date_not_in_year", map[string]any{"Date": d.Date, "Year": t.Year}), "day off %s is not in %d", d.Date, t.Year)
 		case off[d.Date]:
-			bad(fault.FieldError(field+".date", "calendar.date_twice", map[string]any{"Date": d.Date.VN()}), "day off %s listed twice", d.Date)
+			bad(fault.FieldError(field+".date", "calendar.date_twice", map[string]any{"Date": d.Date}), "day off %s listed twice", d.Date)
 		}
 		if d.Name == "" {
 			bad(fault.FieldError(field+".name", "calendar.name_required", nil), "day off %s has no name", d.Date)
@@ -102,13 +102,13 @@ func (t YearTable) Validate() error {
 		case !w.Date.Valid():
 			bad(fault.FieldError(field, "calendar.bad_date", map[string]any{"Value": w.Date.String()}), "working Saturday %+v: invalid date", w.Date)
 		case w.Date.Year != t.Year:
-			bad(fault.FieldError(field, "calendar.date_not_in_year", map[string]any{"Date": w.Date.VN(), "Year": t.Year}), "working Saturday %s is not in %d", w.Date, t.Year)
+			bad(fault.FieldError(field, "calendar.date_not_in_year", map[string]any{"Date": w.Date, "Year": t.Year}), "working Saturday %s is not in %d", w.Date, t.Year)
 		case !isWeekend(w.Date.Weekday()):
-			bad(fault.FieldError(field, "calendar.working_day_not_weekend", map[string]any{"Date": w.Date.VN()}), "working Saturday %s is a %s, already a working day", w.Date, w.Date.Weekday())
+			bad(fault.FieldError(field, "calendar.working_day_not_weekend", map[string]any{"Date": w.Date}), "working Saturday %s is a %s, already a working day", w.Date, w.Date.Weekday())
 		case off[w.Date]:
-			bad(fault.FieldError(field, "calendar.day_off_and_working", map[string]any{"Date": w.Date.VN()}), "%s is both a day off and a working Saturday", w.Date)
+			bad(fault.FieldError(field, "calendar.day_off_and_working", map[string]any{"Date": w.Date}), "%s is both a day off and a working Saturday", w.Date)
 		case seen[w.Date]:
-			bad(fault.FieldError(field, "calendar.date_twice", map[string]any{"Date": w.Date.VN()}), "working Saturday %s listed twice", w.Date)
+			bad(fault.FieldError(field, "calendar.date_twice", map[string]any{"Date": w.Date}), "working Saturday %s listed twice", w.Date)
 		}
 		seen[w.Date] = true
 	}

@@ -62,7 +62,7 @@ func NewEngine(cal *calendar.Calendar, rules []Rule, overrides []Override, loc *
 			prev, next := vs[i-1], vs[i]
 			if !next.EffectiveFrom.After(prev.EffectiveFrom) ||
 				!prev.EffectiveTo.IsZero() && next.EffectiveFrom.Before(prev.EffectiveTo) {
-				return nil, invalidConfig(fault.Newf(fault.Invalid, "deadline.versions_overlap", map[string]any{"Rule": id, "From": prev.EffectiveFrom.VN(), "Next": next.EffectiveFrom.VN()}),
+				return nil, invalidConfig(fault.Newf(fault.Invalid, "deadline.versions_overlap", map[string]any{"Rule": id, "From": prev.EffectiveFrom, "Next": next.EffectiveFrom}),
 					op, "rule %q: versions from %s and %s overlap", id, prev.EffectiveFrom, next.EffectiveFrom)
 			}
 		}
@@ -128,7 +128,7 @@ func (e *Engine) RuleFor(id string, asOf calendar.Date) (Rule, error) {
 	r, ok := e.ruleFor(id, asOf)
 	if !ok {
 		if _, known := e.rules[id]; known {
-			return Rule{}, fault.FieldError("rule", "deadline.no_version_in_force", map[string]any{"Rule": id, "Date": asOf.VN()}).
+			return Rule{}, fault.FieldError("rule", "deadline.no_version_in_force", map[string]any{"Rule": id, "Date": asOf}).
 				Wrap(fmt.Errorf("deadline.RuleFor: %w: %q has no version in force on %s", ErrUnknownRule, id, asOf))
 		}
 		return Rule{}, unknownRule("rule", fmt.Errorf("deadline.RuleFor: %w: %q", ErrUnknownRule, id))

@@ -67,7 +67,7 @@ func (e *ExtensionCapError) Fault() *fault.Error {
 
 // VersionExists refuses a second version of r starting on the same day.
 func VersionExists(op string, r Rule) error {
-	return fault.Newf(fault.Conflict, "deadline.rule_version_exists", map[string]any{"Rule": r.ID, "From": r.EffectiveFrom.VN()}).
+	return fault.Newf(fault.Conflict, "deadline.rule_version_exists", map[string]any{"Rule": r.ID, "From": r.EffectiveFrom}).
 		Wrap(fmt.Errorf("%s: %w: %q from %s", op, ErrRuleVersionExists, r.ID, r.EffectiveFrom))
 }
 

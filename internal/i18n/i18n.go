@@ -74,12 +74,19 @@ func (c *Catalog) T(lang, id string, args map[string]any) string {
 	}
 	cloned := false
 	for k, v := range args {
-		if r, ok := v.(Ref); ok {
-			if !cloned {
-				args, cloned = maps.Clone(args), true
-			}
-			args[k] = c.T(lang, string(r), nil)
+		var s string
+		switch x := v.(type) {
+		case Ref:
+			s = c.T(lang, string(x), nil)
+		case Worded:
+			s = x.In(lang)
+		default:
+			continue
 		}
+		if !cloned {
+			args, cloned = maps.Clone(args), true
+		}
+		args[k] = s
 	}
 	s, err := l.Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: args})
 	if err != nil || s == "" {
@@ -92,6 +99,11 @@ func (c *Catalog) T(lang, id string, args map[string]any) string {
 // same language: a domain error can name a state or an action ("the case
 // is assigned") without knowing the user's language.
 type Ref string
+
+// Worded is a message argument worded in the message's language: a domain
+// error can name a day (calendar.Date: "02/01/2006", "2 January 2006")
+// without knowing the user's language.
+type Worded interface{ In(lang string) string }
 
 // Has reports whether id exists in lang's catalogue.
 func (c *Catalog) Has(lang, id string) bool {

@@ -76,3 +76,30 @@ func TestRefArgument(t *testing.T) {
 		t.Error("T changed the caller's arguments")
 	}
 }
+
+type day string
+
+func (d day) In(lang string) string {
+	if lang == EN {
+		return "1 June 2026"
+	}
+	return string(d)
+}
+
+// A day given to a message is worded in the message's language: an English
+// error never says "01/06/2026".
+func TestWordedArgument(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := map[string]any{"Name": day("01/06/2026")}
+	for lang, want := range map[string]string{VI: "01/06/2026", EN: "1 June 2026"} {
+		if got := c.T(lang, "error.bad_param", args); !strings.Contains(got, want) {
+			t.Errorf("%s: %q lacks %q", lang, got, want)
+		}
+	}
+	if _, ok := args["Name"].(day); !ok {
+		t.Error("T changed the caller's arguments")
+	}
+}

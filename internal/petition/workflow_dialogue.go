@@ -276,7 +276,7 @@ func (in ScheduleDialogueInput) decide(d *decision) error {
 		if err != nil {
 			return err
 		}
-		return fault.List{fault.FieldError("dialogue_on", "workflow.dialogue_too_soon", map[string]any{"Date": first.VN()})}
+		return fault.List{fault.FieldError("dialogue_on", "workflow.dialogue_too_soon", map[string]any{"Date": first})}
 	}
 	if p := d.st.PendingDialogue(); p != nil {
 		d.ch.Audit["moved_from"] = p.On.String()
@@ -337,7 +337,7 @@ func (in RecordDialogueInput) decide(d *decision) error {
 	}
 	p := d.st.PendingDialogue()
 	if err == nil && calendar.DateOf(at, d.loc()).Before(p.On) {
-		e.add(fault.FieldError("held_on", "workflow.dialogue_before_date", map[string]any{"Date": p.On.VN()}))
+		e.add(fault.FieldError("held_on", "workflow.dialogue_before_date", map[string]any{"Date": p.On}))
 	}
 	if err := e.err(); err != nil {
 		return err

@@ -238,7 +238,7 @@ func (in DutyInput) decide(d *decision) error {
 		// day of the dialogue's previous step, before which this
 		// dialogue's date was not known.
 		if floor := d.st.dialogueNoticeFloor(d.loc()); calendar.DateOf(at, d.loc()).Before(floor) {
-			return fault.List{fault.FieldError("done_on", "workflow.dialogue_notice_before", map[string]any{"Date": floor.VN()})}
+			return fault.List{fault.FieldError("done_on", "workflow.dialogue_notice_before", map[string]any{"Date": floor})}
 		}
 	} else if at.Before(c.StartedAt) {
 		return fault.New(fault.Conflict, "workflow.clock_state")

@@ -24,12 +24,7 @@ import (
 //	           15:05 ngày 18/12/2026     15:05, 18 December 2026
 
 // Date words a day in lang: "18/12/2026", "18 December 2026".
-func Date(d calendar.Date, lang string) string {
-	if lang == i18n.EN {
-		return d.EN()
-	}
-	return d.VN()
-}
+func Date(d calendar.Date, lang string) string { return d.In(lang) }
 
 // DateOf words the day of t in loc, in lang.
 func DateOf(t time.Time, loc *time.Location, lang string) string {
