@@ -209,8 +209,12 @@ func TestReceptionBooking(t *testing.T) {
 		}
 		id := strconv.FormatInt(receptionIDs(t, ta)["Phó Giám đốc Sở"], 10)
 		book := func(name, phone, kind string) (int, string) {
+			desc := "Đề nghị cấp giấy phép xây dựng nhà ở riêng lẻ"
+			if kind == "to_cao" {
+				desc = "Tố cáo cán bộ địa chính Đinh Văn Khai nhận tiền cấp phép"
+			}
 			f := url.Values{"lich": {id}, "ngay": {"2026-12-03"}, "name": {name}, "phone": {phone}, "kind": {kind},
-				"description": {"Đề nghị cấp giấy phép xây dựng nhà ở riêng lẻ"}}
+				"description": {desc}}
 			res, body := ta.do(t, http.MethodPost, "/lich-tiep-cong-dan/dang-ky", strings.NewReader(f.Encode()),
 				"Content-Type", "application/x-www-form-urlencoded")
 			return res.StatusCode, string(body)
@@ -265,13 +269,18 @@ func TestReceptionBooking(t *testing.T) {
 			!strings.Contains(day, "Công dân ") {
 			t.Errorf("the day's list shows the sealed identity or lacks the others")
 		}
+		if strings.Contains(day, "Đinh Văn Khai") || !strings.Contains(day, "Nội dung được giữ bí mật") ||
+			!strings.Contains(day, "Đề nghị hướng dẫn thủ tục") {
+			t.Errorf("the day's list shows the sealed booking's description or lacks the others")
+		}
 		// Published pages carry no visitor.
 		for _, p := range []string{"/lich-tiep-cong-dan", "/lich-tiep-cong-dan.ics", "/lich-tiep-cong-dan?lang=en"} {
 			if _, body := ta.do(t, http.MethodGet, p, nil); strings.Contains(string(body), "Hoàng Thị Tố") || strings.Contains(string(body), "0912000111") {
 				t.Errorf("%s shows the denouncer", p)
 			}
 		}
-		// An office member holding the grant sees it.
+		// An office member holding the grant does not see it either: the
+		// list has no reason and no audit; the sealed case has both.
 		head := ta.addStaff(t, "chanhvanphong@sxd.test", "VP", access.UnitHead)
 		granted := ta.addStaff(t, "tiepdan@sxd.test", "VP", access.Office)
 		hb := ta.browser(t)
@@ -282,8 +291,9 @@ func TestReceptionBooking(t *testing.T) {
 		}
 		gb := ta.browser(t)
 		gb.mustLogin("tiepdan@sxd.test")
-		if _, day := gb.get("/staff/reception/day?d=2026-12-03"); !strings.Contains(day, "Hoàng Thị Tố") {
-			t.Error("the grant holder does not see the identity")
+		if _, day := gb.get("/staff/reception/day?d=2026-12-03"); strings.Contains(day, "Hoàng Thị Tố") || strings.Contains(day, "0912000111") ||
+			strings.Contains(day, "Đinh Văn Khai") {
+			t.Error("the grant holder sees the sealed booking without a reason or an audit")
 		}
 	})
 }

@@ -151,7 +151,7 @@ func newCode() string {
 type DayBooking struct {
 	Booking
 	Occurrence Occurrence
-	// Hidden: the identity is sealed from this actor.
+	// Hidden: a sealed booking, identity and description withheld.
 	Hidden bool
 }
 
@@ -176,19 +176,17 @@ func (s *Service) Day(ctx context.Context, by access.Actor, day calendar.Date) (
 	out := make([]DayBooking, 0, len(list))
 	for _, b := range list {
 		db := DayBooking{Booking: b, Occurrence: byID[b.ScheduleID]}
-		if b.Sealed && !CanSeeIdentity(by) {
+		// A sealed booking shows neither identity nor description to
+		// anyone, grant or not: the list has no reason or audit for a
+		// reveal; the identity reaches staff through the sealed case
+		// opened from the session, with its audited reveal.
+		if b.Sealed {
 			db.Hidden = true
-			db.Name, db.Phone, db.Email = "", "", ""
+			db.Name, db.Phone, db.Email, db.Description = "", "", "", ""
 		}
 		out = append(out, db)
 	}
 	return out, occ, nil
-}
-
-// CanSeeIdentity is the access rule for a sealed visitor's identity at
-// reception: the rule of a sealed case (access.ActIdentityRead).
-func CanSeeIdentity(by access.Actor) bool {
-	return access.Can(by, access.ActIdentityRead, &access.CaseScope{Denunciation: true, Sealed: true})
 }
 
 // Places returns the places left per schedule on day.
