@@ -475,3 +475,26 @@ func TestReceptionMonthFigures(t *testing.T) {
 		}
 	})
 }
+
+// TestReceptionSealedRefusal: a denouncer refused at reception, with a
+// reason that names the denounced: the reason is the sealed case's, not
+// the session's, so the day's list and the session row have none of it.
+func TestReceptionSealedRefusal(t *testing.T) {
+	eachApp(t, func(t *testing.T, ta *testApp) {
+		ta.addStaff(t, "vanphong@sxd.test", "VP", access.Office)
+		b := ta.browser(t)
+		b.mustLogin("vanphong@sxd.test")
+		reason := "Người tố cáo ông Phạm Bị Tố đang say rượu, không làm chủ hành vi"
+		if code, page := recordSession(b, url.Values{"receiver": {"Chuyên viên Kín Đáo"}, "kind": {"to_cao"}, "name": {"Lý Văn Mật"},
+			"content": {"Tố cáo cán bộ Phạm Bị Tố nhận tiền của nhà thầu tại công trình trường học xã."}, "outcome": {"refused"},
+			"refusal_reason": {reason}}); code != http.StatusSeeOther {
+			t.Fatalf("refused denunciation: %d %s", code, page)
+		}
+		if n := ta.count(t, "SELECT COUNT(*) FROM reception_sessions WHERE refusal_reason LIKE '%Bị Tố%'"); n != 0 {
+			t.Error("the sealed session keeps the refusal's reason")
+		}
+		if _, day := b.get("/staff/reception/day?d=2026-11-27"); strings.Contains(day, "Bị Tố") || !strings.Contains(day, "Danh tính được giữ bí mật") {
+			t.Error("the day's list shows a sealed session's refusal reason")
+		}
+	})
+}

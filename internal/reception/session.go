@@ -226,8 +226,10 @@ func (s *Service) Record(ctx context.Context, by access.Actor, in SessionInput) 
 		}
 	}
 	if sealed {
-		// The identity and the content are the case's, under its seal.
+		// The identity, the content and the refusal's reason (which may
+		// name the denounced) are the case's, under its seal.
 		sess.Name, sess.Phone, sess.Representatives, sess.Content, sess.Documents = "", "", "", "", ""
+		sess.RefusalReason = ""
 	}
 	return s.cfg.Sessions.AddSession(ctx, sess, by)
 }
@@ -237,7 +239,14 @@ func (s *Service) DaySessions(ctx context.Context, by access.Actor, day calendar
 	if !access.Can(by, access.ActReceptionManage, nil) {
 		return nil, fault.New(fault.Forbidden, "error.forbidden")
 	}
-	return s.cfg.Sessions.DaySessions(ctx, day)
+	list, err := s.cfg.Sessions.DaySessions(ctx, day)
+	for i := range list {
+		if list[i].Sealed {
+			// Sessions recorded before the reason was kept off them.
+			list[i].RefusalReason = ""
+		}
+	}
+	return list, err
 }
 
 // title is a case's title from the content's first words.
