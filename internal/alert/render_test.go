@@ -48,6 +48,15 @@ func TestTemplatesRenderEveryKindInBothLanguages(t *testing.T) {
 		if err != nil || !strings.Contains(s, "SXD-2026-000042") || !strings.Contains(text, "tra-cuu?code=") || html == "" {
 			t.Errorf("%s receipt: %q %q %v", lang, s, text, err)
 		}
+		// A denunciation's first due time is for its initial processing,
+		// not an answer.
+		_, text, html, _ = tm.receipt(lang, Receipt{CaseCode: "SXD-2026-000043", CaseKind: "to_cao", ReceivedAt: due.Add(-48 * time.Hour), DueAt: &d},
+			"https://x.test/tra-cuu?code=SXD-2026-000043", "", "Sở Xây dựng")
+		initial := map[string]string{"vi": "Hạn xử lý ban đầu", "en": "Initial processing due"}[lang]
+		answer := map[string]string{"vi": "trả lời dự kiến", "en": "Expected answer"}[lang]
+		if !strings.Contains(text, initial) || !strings.Contains(html, initial) || strings.Contains(text+html, answer) {
+			t.Errorf("%s denunciation receipt:\n%s", lang, text)
+		}
 	}
 }
 
