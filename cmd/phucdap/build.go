@@ -263,7 +263,7 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 		return nil, err
 	}
 	tp := cfg.Transparency
-	pages, err := web.NewPages(web.Pages{Plans: a.plans, Units: a.units, Catalog: cat, AgencyName: cfg.AgencyName,
+	pages, err := web.NewPages(web.Pages{Plans: a.plans, Units: a.units, Catalog: cat, AgencyName: cfg.AgencyName, BaseURL: strings.TrimRight(cfg.BaseURL, "/"),
 		Contact: web.Contact{Hotline: tp.Hotline, HotlineNote: tp.HotlineNote, Address: tp.Address, Email: tp.Email, Hours: tp.Hours, HoursEN: tp.HoursEN},
 		Logger:  log, Production: prod,
 		Deadlines: a.deadlines, Tables: a.deadlineStore, Require: auth.Require, Bell: web.Bell(a.alertStore), Approvals: web.Approvals(a.cases),

@@ -14,9 +14,12 @@ import (
 
 	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/caseclock"
+	"github.com/phucdap/phucdap/internal/config"
 	"github.com/phucdap/phucdap/internal/i18n"
 	"github.com/phucdap/phucdap/internal/petition"
 	"github.com/phucdap/phucdap/internal/present"
+	"github.com/phucdap/phucdap/internal/store"
+	"github.com/phucdap/phucdap/internal/storetest"
 )
 
 // registerUnder registers a telephoned petition under the topic slug and
@@ -231,7 +234,9 @@ func (b *browser) postMultipart(path string, fields map[string]any, files ...mpF
 // code, the secret, the due time of the case's clock, the department's
 // contact and the tracking address, and nothing of the denouncer.
 func TestCounterRegistration(t *testing.T) {
-	eachApp(t, func(t *testing.T, ta *testApp) {
+	const base = "https://pakn.sxd.langson.gov.vn"
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ta := newTestApp(t, db, func(c *config.Config) { c.BaseURL = base + "/" })
 		ta.addStaff(t, "vanphong.quay@sxd.test", "VP", access.Office)
 		b := ta.browser(t)
 		b.mustLogin("vanphong.quay@sxd.test")
@@ -291,7 +296,9 @@ func TestCounterRegistration(t *testing.T) {
 			t.Fatal(err)
 		}
 		due := present.TimeIn(*st.MainClock().DueAt, hanoi, "vi", cat)
-		for _, want := range []string{`id="receipt-secret">`, due, "/tra-cuu?code=" + code[1]} {
+		// The address printed is the configured one, not the request's
+		// host; a denunciation's first due time is its initial processing.
+		for _, want := range []string{`id="receipt-secret">`, due, base + "/tra-cuu?code=" + code[1], "<dt>Hạn xử lý ban đầu</dt>"} {
 			if !strings.Contains(receipt, want) {
 				t.Errorf("the receipt lacks %q:\n%s", want, receipt)
 			}

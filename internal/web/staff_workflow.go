@@ -737,7 +737,11 @@ func (s *Staff) register(c echo.Context) error {
 		// sent it.
 		rc := s.Pages.receiptData(i18n.LangFrom(c.Request().Context()), *res.Receipt)
 		d.Receipt = &rc
-		d.TrackURL = c.Scheme() + "://" + c.Request().Host + PathTrack + "?code=" + url.QueryEscape(res.Code)
+		base := s.Pages.BaseURL
+		if base == "" {
+			base = c.Scheme() + "://" + c.Request().Host
+		}
+		d.TrackURL = base + PathTrack + "?code=" + url.QueryEscape(res.Code)
 	}
 	return s.render(c, http.StatusCreated, "staff_case", "case.title", d)
 }

@@ -60,7 +60,11 @@ type Pages struct {
 	AgencyName string
 	// Contact is how citizens reach the department; empty fields print
 	// nothing.
-	Contact    Contact
+	Contact Contact
+	// BaseURL is where citizens reach phucdap (config base_url, no
+	// trailing slash), for the addresses printed on a receipt; empty,
+	// the request's own host is used (a local run).
+	BaseURL    string
 	Logger     *slog.Logger
 	Production bool
 	// Intake serves the public petition form and tracking.
