@@ -51,10 +51,14 @@ func TestIntakeInBrowser(t *testing.T) {
 		}
 		return s
 	}
-	fill := func(phone string) {
+	fill := func(phone string, width, height int64) {
 		t.Helper()
+		view := chromedp.EmulateViewport(width, height, chromedp.EmulateMobile)
+		if width > 1000 {
+			view = chromedp.EmulateViewport(width, height)
+		}
 		err := chromedp.Do(ctx,
-			chromedp.EmulateViewport(412, 915, chromedp.EmulateMobile),
+			view,
 			chromedp.Navigate(ta.Server.URL+"/gui-phan-anh?lang=vi"),
 			chromedp.WaitVisible(chromedp.ID("f-title")),
 			chromedp.Click(chromedp.ID("f-kind-khieu_nai")),
@@ -85,7 +89,7 @@ func TestIntakeInBrowser(t *testing.T) {
 	}
 
 	// The bad phone number first.
-	fill("0912 34")
+	fill("0912 34", 390, 844)
 	submit("#error-summary")
 	shot("intake-error.png")
 	if s := text("#error-summary"); !strings.Contains(s, "Số điện thoại chưa đúng") {
@@ -104,8 +108,8 @@ func TestIntakeInBrowser(t *testing.T) {
 		t.Errorf("the page does not name the file to attach again")
 	}
 
-	// Then the real thing.
-	fill("0912 345 678")
+	// Then the real thing, from a Lạng Sơn landline (0 + 10 digits).
+	fill("(0205) 3812 345", 390, 844)
 	shot("intake-form.png")
 	submit("#receipt-code")
 	shot("intake-receipt.png")
@@ -137,5 +141,18 @@ func TestIntakeInBrowser(t *testing.T) {
 	}
 	if s := text("main"); !strings.Contains(s, "don-khieu-nai.pdf") || strings.Contains(s, "Nguyễn Thị Hằng") {
 		t.Errorf("tracking page: %q", s)
+	}
+
+	// On a desktop, a landline written the international way.
+	fill("+84 205 3812 346", 1366, 900)
+	submit("#receipt-code")
+	shot("intake-receipt-1366.png")
+	if c := text("#receipt-code"); !strings.HasPrefix(c, "SXD-2026-") || c == code {
+		t.Errorf("desktop receipt: code %q", c)
+	}
+	var phones []string
+	ta.db.Gorm.Raw("SELECT phone FROM case_identities ORDER BY case_id").Scan(&phones)
+	if strings.Join(phones, ",") != "02053812345,02053812346" {
+		t.Errorf("stored phones %v, want the two landlines as NormalizePhone reads them", phones)
 	}
 }
