@@ -513,7 +513,7 @@ func (rc receptionCases) OpenFromReception(ctx context.Context, by access.Actor,
 	return res.CaseID, res.Code, err
 }
 
-func (rc receptionCases) RefuseReception(ctx context.Context, by access.Actor, caseID int64, reason string) error {
-	_, err := rc.workflow.Do(ctx, by, caseID, petition.RefuseReceptionInput{Reason: reason})
+func (rc receptionCases) RefuseReception(ctx context.Context, by access.Actor, caseID int64, reason string, on calendar.Date) error {
+	_, err := rc.workflow.Do(ctx, by, caseID, petition.RefuseReceptionInput{Reason: reason, DecidedOn: on})
 	return err
 }

@@ -498,3 +498,21 @@ func TestReceptionSealedRefusal(t *testing.T) {
 		}
 	})
 }
+
+// TestReceptionRefusalRecordedLate: a refusal on Wed 25/11 recorded on
+// Fri 27/11 owes its notice 3 working days after the refusal (end of Mon
+// 30/11), not after the day it was typed in (Wed 02/12).
+func TestReceptionRefusalRecordedLate(t *testing.T) {
+	eachApp(t, func(t *testing.T, ta *testApp) {
+		ta.addStaff(t, "vanphong@sxd.test", "VP", access.Office)
+		b := ta.browser(t)
+		b.mustLogin("vanphong@sxd.test")
+		if code, page := recordSession(b, url.Values{"day": {"2026-11-25"}, "receiver": {"Chuyên viên Lê Từ Chối"}, "kind": {"khieu_nai"},
+			"name": {"Người Say"}, "content": {"Khiếu nại quyết định xử phạt vi phạm hành chính trong xây dựng tại thôn Bản Cưởm."},
+			"outcome": {"refused"}, "refusal_reason": {"Người đến trong tình trạng say rượu, không làm chủ hành vi"}}); code != http.StatusSeeOther {
+			t.Fatalf("refused: %d %s", code, page)
+		}
+		refused := ta.caseState(t, sessionCase(t, ta, "Chuyên viên Lê Từ Chối"))
+		dueIs(t, "refusal notice", dutyClock(t, refused, deadline.ReceptionRefusal).DueAt, ta.dateEnd(t, "2026-11-30"))
+	})
+}

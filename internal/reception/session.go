@@ -112,7 +112,9 @@ type OpenCase struct {
 // reception was refused (its notice clock).
 type Cases interface {
 	OpenFromReception(ctx context.Context, by access.Actor, c OpenCase) (caseID int64, code string, err error)
-	RefuseReception(ctx context.Context, by access.Actor, caseID int64, reason string) error
+	// RefuseReception refuses it as of on, the session's day: the notice's
+	// clock runs from the refusal, not from when the office typed it in.
+	RefuseReception(ctx context.Context, by access.Actor, caseID int64, reason string, on calendar.Date) error
 }
 
 // SessionStore keeps sessions.
@@ -220,7 +222,7 @@ func (s *Service) Record(ctx context.Context, by access.Actor, in SessionInput) 
 		}
 		sess.CaseID, sess.CaseCode = id, code
 		if in.Outcome == OutcomeRefused {
-			if err := s.cfg.Cases.RefuseReception(ctx, by, id, in.RefusalReason); err != nil {
+			if err := s.cfg.Cases.RefuseReception(ctx, by, id, in.RefusalReason, in.Day); err != nil {
 				return Session{}, err
 			}
 		}
