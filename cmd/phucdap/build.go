@@ -234,7 +234,7 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 	}
 	receptionStore := store.NewReceptionStore(db)
 	if a.reception, err = reception.NewService(reception.Config{Store: receptionStore, Bookings: receptionStore, Sessions: receptionStore,
-		Cases: receptionCases{workflow: a.workflow}, Now: now,
+		Cases: receptionCases{workflow: a.workflow, documents: cat.T(i18n.VI, "reception.documents", nil)}, Now: now,
 		Location: cfg.Location, Calendar: a.deadlines.Calendar}); err != nil {
 		return nil, err
 	}
@@ -505,11 +505,20 @@ func replicaMetrics(reg *prometheus.Registry, r *store.ReadReplica, maxLag time.
 // workflow: registered in person with the answer-to-the-visitor clock, and
 // refused at once when reception was refused, which opens the notice's
 // duty clock as on the case page.
-type receptionCases struct{ workflow *petition.Workflow }
+type receptionCases struct {
+	workflow *petition.Workflow
+	// documents labels the documents handed over, appended to the case's
+	// content in the office's language.
+	documents string
+}
 
 func (rc receptionCases) OpenFromReception(ctx context.Context, by access.Actor, c reception.OpenCase) (int64, string, error) {
+	content := c.Content
+	if c.Documents != "" {
+		content += "\n\n" + rc.documents + ": " + c.Documents
+	}
 	res, err := rc.workflow.Register(ctx, by, petition.RegisterInput{Kind: c.Kind, Channel: petition.ChannelInPerson, ReceivedAt: c.ReceivedAt,
-		TopicID: c.TopicID, Title: c.Title, Content: c.Content, Name: c.Name, Phone: c.Phone, KeepSecret: true, AtReception: true})
+		TopicID: c.TopicID, Title: c.Title, Content: content, Name: c.Name, Phone: c.Phone, KeepSecret: true, AtReception: true})
 	return res.CaseID, res.Code, err
 }
 

@@ -516,3 +516,24 @@ func TestReceptionRefusalRecordedLate(t *testing.T) {
 		dueIs(t, "refusal notice", dutyClock(t, refused, deadline.ReceptionRefusal).DueAt, ta.dateEnd(t, "2026-11-30"))
 	})
 }
+
+// TestReceptionSealedDocuments: a denouncer's session keeps no documents
+// of its own; the documents handed over are in the sealed case's content,
+// not lost.
+func TestReceptionSealedDocuments(t *testing.T) {
+	eachApp(t, func(t *testing.T, ta *testApp) {
+		ta.addStaff(t, "vanphong@sxd.test", "VP", access.Office)
+		b := ta.browser(t)
+		b.mustLogin("vanphong@sxd.test")
+		if code, page := recordSession(b, url.Values{"receiver": {"Chuyên viên Kín Đáo"}, "kind": {"to_cao"}, "name": {"Lý Văn Mật"},
+			"content": {"Tố cáo cán bộ địa chính nhận tiền của nhà thầu tại công trình trường học xã."},
+			"documents": {"Biên lai chuyển khoản 02 trang"}, "outcome": {"verify"}}); code != http.StatusSeeOther {
+			t.Fatalf("denunciation: %d %s", code, page)
+		}
+		var content string
+		ta.db.Gorm.Raw("SELECT content FROM cases WHERE id = ?", sessionCase(t, ta, "Chuyên viên Kín Đáo")).Scan(&content)
+		if !strings.Contains(content, "Tài liệu công dân cung cấp: Biên lai chuyển khoản 02 trang") {
+			t.Errorf("the sealed case lost the documents handed over: %q", content)
+		}
+	})
+}

@@ -45,7 +45,10 @@ func (o Outcome) FollowUp() bool { return o != OutcomeGuided }
 const (
 	MaxContent   = 10000
 	MaxDocuments = 2000
-	MaxHeadcount = 10000
+	// documentsRoom is kept in a case's content for the documents' label
+	// when the documents join the content.
+	documentsRoom = 100
+	MaxHeadcount  = 10000
 )
 
 // SessionInput is the record of one visit.
@@ -98,10 +101,13 @@ type Session struct {
 
 // OpenCase is the case a session opens.
 type OpenCase struct {
-	Kind       petition.Kind
-	TopicID    int64
-	Title      string
-	Content    string
+	Kind    petition.Kind
+	TopicID int64
+	Title   string
+	Content string
+	// Documents the visitor handed over, kept in the case file with the
+	// content (a sealed session keeps none of its own).
+	Documents  string
 	Name       string
 	Phone      string
 	ReceivedAt time.Time
@@ -150,7 +156,9 @@ func (s *Service) Record(ctx context.Context, by access.Actor, in SessionInput) 
 	if n := utf8.RuneCountInString(in.Content); n < petition.MinContent || n > MaxContent {
 		errs = append(errs, fault.FieldError("content", "reception.content_required", map[string]any{"Min": petition.MinContent, "Max": MaxContent}))
 	}
-	if utf8.RuneCountInString(in.Documents) > MaxDocuments {
+	if n := utf8.RuneCountInString(in.Content) + utf8.RuneCountInString(in.Documents); in.Outcome.FollowUp() && in.Documents != "" && n > MaxContent-documentsRoom {
+		errs = append(errs, fault.FieldError("content", "petition.too_long", map[string]any{"Max": MaxContent - documentsRoom, "Count": n}))
+	} else if utf8.RuneCountInString(in.Documents) > MaxDocuments {
 		errs = append(errs, fault.FieldError("documents", "petition.too_long", map[string]any{"Max": MaxDocuments, "Count": utf8.RuneCountInString(in.Documents)}))
 	}
 	if utf8.RuneCountInString(in.Name) > MaxName || utf8.RuneCountInString(in.Representatives) > MaxDocuments {
@@ -216,7 +224,7 @@ func (s *Service) Record(ctx context.Context, by access.Actor, in SessionInput) 
 			name = in.Representatives
 		}
 		id, code, err := s.cfg.Cases.OpenFromReception(ctx, by, OpenCase{Kind: in.Kind, TopicID: in.TopicID,
-			Title: title(in.Content), Content: in.Content, Name: truncate(name, MaxName), Phone: phone, ReceivedAt: received})
+			Title: title(in.Content), Content: in.Content, Documents: in.Documents, Name: truncate(name, MaxName), Phone: phone, ReceivedAt: received})
 		if err != nil {
 			return Session{}, err
 		}
