@@ -526,7 +526,7 @@ func TestReceptionSealedDocuments(t *testing.T) {
 		b := ta.browser(t)
 		b.mustLogin("vanphong@sxd.test")
 		if code, page := recordSession(b, url.Values{"receiver": {"Chuyên viên Kín Đáo"}, "kind": {"to_cao"}, "name": {"Lý Văn Mật"},
-			"content": {"Tố cáo cán bộ địa chính nhận tiền của nhà thầu tại công trình trường học xã."},
+			"content":   {"Tố cáo cán bộ địa chính nhận tiền của nhà thầu tại công trình trường học xã."},
 			"documents": {"Biên lai chuyển khoản 02 trang"}, "outcome": {"verify"}}); code != http.StatusSeeOther {
 			t.Fatalf("denunciation: %d %s", code, page)
 		}
@@ -534,6 +534,34 @@ func TestReceptionSealedDocuments(t *testing.T) {
 		ta.db.Gorm.Raw("SELECT content FROM cases WHERE id = ?", sessionCase(t, ta, "Chuyên viên Kín Đáo")).Scan(&content)
 		if !strings.Contains(content, "Tài liệu công dân cung cấp: Biên lai chuyển khoản 02 trang") {
 			t.Errorf("the sealed case lost the documents handed over: %q", content)
+		}
+	})
+}
+
+// TestReceptionSealedGroup: a group denouncing together names its two
+// representatives in its content; the office without the grant sees
+// neither name on the sealed case's page or in the inbox.
+func TestReceptionSealedGroup(t *testing.T) {
+	eachApp(t, func(t *testing.T, ta *testApp) {
+		ta.addStaff(t, "vanphong@sxd.test", "VP", access.Office)
+		b := ta.browser(t)
+		b.mustLogin("vanphong@sxd.test")
+		if code, page := recordSession(b, url.Values{"receiver": {"Chuyên viên Kín Đáo"}, "kind": {"to_cao"}, "group": {"on"}, "headcount": {"6"},
+			"representatives": {"Nguyễn Văn An, Trần Thị Bình"},
+			"content":         {"Nguyễn Văn An và Trần Thị Bình thay mặt các hộ tố cáo cán bộ địa chính nhận tiền của nhà thầu."},
+			"outcome":         {"verify"}}); code != http.StatusSeeOther {
+			t.Fatalf("group denunciation: %d %s", code, page)
+		}
+		id := sessionCase(t, ta, "Chuyên viên Kín Đáo")
+		_, casePage := b.get("/staff/cases/" + strconv.FormatInt(id, 10))
+		_, inbox := b.get("/staff/inbox?all=1")
+		if !strings.Contains(casePage, "cán bộ địa chính") {
+			t.Fatal("the case page lacks the content")
+		}
+		for what, page := range map[string]string{"case page": casePage, "inbox": inbox} {
+			if strings.Contains(page, "Văn An") || strings.Contains(page, "Thị Bình") {
+				t.Errorf("the %s shows a representative of the sealed group", what)
+			}
 		}
 	})
 }

@@ -223,8 +223,18 @@ func (s *Service) Record(ctx context.Context, by access.Actor, in SessionInput) 
 		if name == "" && in.Group {
 			name = in.Representatives
 		}
+		caseTitle, content, documents := title(in.Content), in.Content, in.Documents
+		if sealed && in.Group {
+			// The case's scrubber knows one name, and the list of
+			// representatives is none of them: each is scrubbed here from
+			// what the office sees; the list stays the identity's name.
+			for _, rep := range representatives(in.Representatives) {
+				id := access.Identity{Name: rep}
+				caseTitle, content, documents = access.ScrubText(caseTitle, id), access.ScrubText(content, id), access.ScrubText(documents, id)
+			}
+		}
 		id, code, err := s.cfg.Cases.OpenFromReception(ctx, by, OpenCase{Kind: in.Kind, TopicID: in.TopicID,
-			Title: title(in.Content), Content: in.Content, Documents: in.Documents, Name: truncate(name, MaxName), Phone: phone, ReceivedAt: received})
+			Title: caseTitle, Content: content, Documents: documents, Name: truncate(name, MaxName), Phone: phone, ReceivedAt: received})
 		if err != nil {
 			return Session{}, err
 		}
@@ -257,6 +267,20 @@ func (s *Service) DaySessions(ctx context.Context, by access.Actor, day calendar
 		}
 	}
 	return list, err
+}
+
+// representatives splits a group's representatives as the office types
+// them: "Nguyễn Văn An, Trần Thị Bình", "An; Bình", "An và Bình".
+func representatives(list string) []string {
+	var out []string
+	for _, part := range strings.FieldsFunc(list, func(r rune) bool { return r == ',' || r == ';' || r == '\n' }) {
+		for _, name := range strings.Split(part, " và ") {
+			if name = strings.TrimSpace(name); name != "" {
+				out = append(out, name)
+			}
+		}
+	}
+	return out
 }
 
 // title is a case's title from the content's first words.
