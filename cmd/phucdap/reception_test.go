@@ -565,3 +565,29 @@ func TestReceptionSealedGroup(t *testing.T) {
 		}
 	})
 }
+
+// TestReceptionBookingBadTopic: a booking naming a topic that does not
+// exist is refused on that field (422), not a 500, and books nothing.
+func TestReceptionBookingBadTopic(t *testing.T) {
+	eachApp(t, func(t *testing.T, ta *testApp) {
+		ta.addStaff(t, "vanphong@sxd.test", "VP", access.Office)
+		b := ta.browser(t)
+		b.mustLogin("vanphong@sxd.test")
+		if res, _ := b.post("/staff/reception/schedules", receptionSchedule("leadership", "Phó Giám đốc Sở", "weekly", "4", 3)); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("save: %d", res.StatusCode)
+		}
+		id := strconv.FormatInt(receptionIDs(t, ta)["Phó Giám đốc Sở"], 10)
+		for _, topic := range []string{"999999", "abc"} {
+			f := url.Values{"lich": {id}, "ngay": {"2026-12-03"}, "name": {"Trần Văn Đến"}, "phone": {"0912 345 678"}, "kind": {"kien_nghi"},
+				"topic_id": {topic}, "description": {"Đề nghị cấp giấy phép xây dựng nhà ở riêng lẻ"}}
+			res, body := ta.do(t, http.MethodPost, "/lich-tiep-cong-dan/dang-ky", strings.NewReader(f.Encode()),
+				"Content-Type", "application/x-www-form-urlencoded")
+			if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(body), "Lĩnh vực không có trong danh sách") {
+				t.Errorf("topic %s: %d", topic, res.StatusCode)
+			}
+		}
+		if n := ta.count(t, "SELECT COUNT(*) FROM reception_bookings"); n != 0 {
+			t.Errorf("%d bookings with a bad topic", n)
+		}
+	})
+}

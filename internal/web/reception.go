@@ -517,11 +517,15 @@ func (r *Reception) book(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	topic, _ := strconv.ParseInt(c.FormValue("topic_id"), 10, 64)
+	topic, topicErr := bookingTopic(c.FormValue("topic_id"), d.Topics)
 	d.Input = reception.BookingInput{ScheduleID: o.Schedule.ID, Day: o.Day, Name: c.FormValue("name"), Phone: c.FormValue("phone"),
 		Email: c.FormValue("email"), TopicID: topic, Kind: petition.Kind(c.FormValue("kind")), Description: c.FormValue("description"),
 		Lang: i18n.LangFrom(c.Request().Context())}
-	b, _, opErr := r.Service.Book(c.Request().Context(), d.Input)
+	var b reception.Booking
+	opErr := topicErr
+	if opErr == nil {
+		b, _, opErr = r.Service.Book(c.Request().Context(), d.Input)
+	}
 	if opErr != nil {
 		if d.Errors, err = r.fieldErrors(c, opErr); err != nil {
 			return err
@@ -530,6 +534,23 @@ func (r *Reception) book(c echo.Context) error {
 	}
 	d.Booked = &b
 	return r.Staff.Pages.render(c, http.StatusOK, "reception_booking", "reception.booked_title", d)
+}
+
+// bookingTopic is the topic a booking names: none, or one of topics (a
+// forged or stale id is the field's error, not a failed insert).
+func bookingTopic(v string, topics []petition.Topic) (int64, error) {
+	if v = strings.TrimSpace(v); v == "" {
+		return 0, nil
+	}
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err == nil {
+		for _, t := range topics {
+			if t.ID == id {
+				return id, nil
+			}
+		}
+	}
+	return 0, fault.List{fault.FieldError(petition.FieldTopic, "petition.topic_invalid", nil)}
 }
 
 type receptionDayData struct {
