@@ -591,3 +591,44 @@ func TestReceptionBookingBadTopic(t *testing.T) {
 		}
 	})
 }
+
+// TestReceptionSessionTwice: the session form submitted twice with its
+// one-time key (a double click) records one session and opens one case
+// with one clock, and the repeat shows the day as the first did; a retry
+// after a failure between the case and the session reuses the case.
+func TestReceptionSessionTwice(t *testing.T) {
+	eachApp(t, func(t *testing.T, ta *testApp) {
+		ta.addStaff(t, "vanphong@sxd.test", "VP", access.Office)
+		b := ta.browser(t)
+		b.mustLogin("vanphong@sxd.test")
+		_, page := b.get("/staff/reception/day?d=2026-11-27")
+		if !strings.Contains(page, `name="key"`) {
+			t.Fatal("the session form has no one-time key")
+		}
+		f := url.Values{"receiver": {"Chuyên viên Nguyễn Tiếp"}, "kind": {"kien_nghi"}, "name": {"Trần Văn Đến"},
+			"content": {"Đề nghị xem xét việc cấp phép xây dựng công trình lấn chiếm hành lang đường bộ."}, "outcome": {"accepted"},
+			"key": {"k-twice-1"}}
+		for i := range 2 {
+			if code, page := recordSession(b, f); code != http.StatusSeeOther {
+				t.Fatalf("submit %d: %d %s", i+1, code, page)
+			}
+		}
+		if s, c := ta.count(t, "SELECT COUNT(*) FROM reception_sessions"), ta.count(t, "SELECT COUNT(*) FROM cases"); s != 1 || c != 1 {
+			t.Fatalf("%d sessions and %d cases after a double submit, want 1 and 1", s, c)
+		}
+		// The session lost after its case was opened: the retry reuses it.
+		first := sessionCase(t, ta, "Chuyên viên Nguyễn Tiếp")
+		if err := ta.db.Gorm.Exec("UPDATE reception_requests SET session_id = NULL").Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := ta.db.Gorm.Exec("DELETE FROM reception_sessions").Error; err != nil {
+			t.Fatal(err)
+		}
+		if code, page := recordSession(b, f); code != http.StatusSeeOther {
+			t.Fatalf("retry: %d %s", code, page)
+		}
+		if c := ta.count(t, "SELECT COUNT(*) FROM cases"); c != 1 || sessionCase(t, ta, "Chuyên viên Nguyễn Tiếp") != first {
+			t.Errorf("the retry opened another case (%d cases)", c)
+		}
+	})
+}

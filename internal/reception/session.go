@@ -72,7 +72,24 @@ type SessionInput struct {
 	RefusalReason   string
 	// ReceivedAt is when the content was received (the session's hour).
 	ReceivedAt time.Time
+	// Key is the form's one-time key: a repeated submit records nothing
+	// again (Request).
+	Key string
 }
+
+// Request is what a session form's key has recorded so far.
+type Request struct {
+	// Claimed: the key is new, this submit records.
+	Claimed bool
+	// CaseID, CaseCode: the case the key's first submit opened.
+	CaseID   int64
+	CaseCode string
+	// SessionID: the session it recorded (the submit is a repeat).
+	SessionID int64
+}
+
+// ErrRequestInFlight: the same form is being recorded by another submit.
+var ErrRequestInFlight = fault.New(fault.Conflict, "reception.session_in_flight")
 
 // Session is a recorded visit. Under a denouncer's secrecy (Sealed) the
 // session keeps no identity and no content: both are in the case it
@@ -97,6 +114,10 @@ type Session struct {
 	CaseCode        string
 	CreatedAt       time.Time
 	CreatedBy       string
+	// RequestKey is the form's key the session was recorded with.
+	RequestKey string
+	// Repeated: a repeat of a submit already recorded; nothing new.
+	Repeated bool
 }
 
 // OpenCase is the case a session opens.
@@ -127,6 +148,11 @@ type Cases interface {
 type SessionStore interface {
 	AddSession(ctx context.Context, s Session, by access.Actor) (Session, error)
 	DaySessions(ctx context.Context, day calendar.Date) ([]Session, error)
+	// ClaimRequest records key as this submit's, or returns what its
+	// first submit recorded.
+	ClaimRequest(ctx context.Context, key string, now time.Time) (Request, error)
+	// RequestCase keeps the case key's submit opened.
+	RequestCase(ctx context.Context, key string, caseID int64) error
 	// Sessions returns the sessions of days in [from, to].
 	Sessions(ctx context.Context, from, to calendar.Date) ([]Session, error)
 }
@@ -190,6 +216,9 @@ func (s *Service) Record(ctx context.Context, by access.Actor, in SessionInput) 
 	if sealed && in.Outcome == OutcomeGuided {
 		errs = append(errs, ErrDenunciationNeedsCase)
 	}
+	if len(strings.TrimSpace(in.Key)) > petition.MaxRequestKey {
+		errs = append(errs, fault.FieldError("key", "petition.too_long", map[string]any{"Max": petition.MaxRequestKey, "Count": len(in.Key)}))
+	}
 	if !in.Day.Valid() || in.Day.After(s.Today()) {
 		errs = append(errs, fault.FieldError("day", "reception.session_day", nil))
 	}
@@ -217,8 +246,25 @@ func (s *Service) Record(ctx context.Context, by access.Actor, in SessionInput) 
 	sess := Session{ScheduleID: in.ScheduleID, Day: in.Day, Receiver: in.Receiver, Leadership: leadership, Kind: in.Kind, Sealed: sealed,
 		Name: in.Name, Phone: phone, Group: in.Group, Headcount: in.Headcount, Representatives: in.Representatives,
 		Content: in.Content, Documents: in.Documents, Outcome: in.Outcome, RefusalReason: in.RefusalReason,
-		CreatedAt: s.cfg.Now().UTC(), CreatedBy: by.Label()}
-	if in.Outcome.FollowUp() {
+		CreatedAt: s.cfg.Now().UTC(), CreatedBy: by.Label(), RequestKey: strings.TrimSpace(in.Key)}
+	var reuse Request
+	if sess.RequestKey != "" {
+		q, err := s.cfg.Sessions.ClaimRequest(ctx, sess.RequestKey, s.cfg.Now())
+		if err != nil {
+			return Session{}, err
+		}
+		switch {
+		case q.SessionID != 0:
+			return Session{ID: q.SessionID, Day: in.Day, CaseID: q.CaseID, CaseCode: q.CaseCode, Repeated: true}, nil
+		case !q.Claimed && q.CaseID == 0:
+			return Session{}, ErrRequestInFlight
+		}
+		reuse = q
+	}
+	if in.Outcome.FollowUp() && reuse.CaseID != 0 {
+		// A retry after the case was opened: the same case, no second clock.
+		sess.CaseID, sess.CaseCode = reuse.CaseID, reuse.CaseCode
+	} else if in.Outcome.FollowUp() {
 		name := in.Name
 		if name == "" && in.Group {
 			name = in.Representatives
@@ -239,6 +285,11 @@ func (s *Service) Record(ctx context.Context, by access.Actor, in SessionInput) 
 			return Session{}, err
 		}
 		sess.CaseID, sess.CaseCode = id, code
+		if sess.RequestKey != "" {
+			if err := s.cfg.Sessions.RequestCase(ctx, sess.RequestKey, id); err != nil {
+				return Session{}, err
+			}
+		}
 		if in.Outcome == OutcomeRefused {
 			if err := s.cfg.Cases.RefuseReception(ctx, by, id, in.RefusalReason, in.Day); err != nil {
 				return Session{}, err

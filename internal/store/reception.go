@@ -307,11 +307,49 @@ func (s *ReceptionStore) AddSession(ctx context.Context, sess reception.Session,
 		}
 		out = r.session()
 		out.CaseCode = sess.CaseCode
+		if sess.RequestKey != "" {
+			if err := tx.Exec("UPDATE reception_requests SET session_id = ? WHERE request_key = ?", r.ID, sess.RequestKey).Error; err != nil {
+				return fmt.Errorf("reception request: %w", err)
+			}
+		}
 		return recordAudit(ctx, tx, audit.Entry{At: sess.CreatedAt, ActorID: actorID(by), ActorLabel: by.Label(), Action: "reception.session",
 			Entity: "reception_session", EntityID: strconv.FormatInt(r.ID, 10),
 			After: map[string]any{"day": sess.Day.String(), "outcome": sess.Outcome, "case_id": sess.CaseID, "leadership": sess.Leadership}})
 	})
 	return out, err
+}
+
+// ClaimRequest implements reception.SessionStore.
+func (s *ReceptionStore) ClaimRequest(ctx context.Context, key string, now time.Time) (reception.Request, error) {
+	r := s.db.Gorm.WithContext(ctx).Exec("INSERT INTO reception_requests (request_key, created_at) VALUES (?, ?) ON CONFLICT (request_key) DO NOTHING", key, now.UTC())
+	if r.Error != nil {
+		return reception.Request{}, fmt.Errorf("claim reception request: %w", r.Error)
+	}
+	if r.RowsAffected == 1 {
+		return reception.Request{Claimed: true}, nil
+	}
+	var rows []struct {
+		CaseID    *int64
+		CaseCode  string
+		SessionID *int64
+	}
+	if err := s.db.Gorm.WithContext(ctx).Raw("SELECT q.case_id, COALESCE(c.code, '') AS case_code, q.session_id FROM reception_requests q "+
+		"LEFT JOIN cases c ON c.id = q.case_id WHERE q.request_key = ?", key).Scan(&rows).Error; err != nil || len(rows) != 1 {
+		return reception.Request{}, fmt.Errorf("read reception request: %w", err)
+	}
+	var out reception.Request
+	if rows[0].CaseID != nil {
+		out.CaseID, out.CaseCode = *rows[0].CaseID, rows[0].CaseCode
+	}
+	if rows[0].SessionID != nil {
+		out.SessionID = *rows[0].SessionID
+	}
+	return out, nil
+}
+
+// RequestCase implements reception.SessionStore.
+func (s *ReceptionStore) RequestCase(ctx context.Context, key string, caseID int64) error {
+	return s.db.Gorm.WithContext(ctx).Exec("UPDATE reception_requests SET case_id = ? WHERE request_key = ?", caseID, key).Error
 }
 
 const sessionSelect = "SELECT s.*, COALESCE(c.code, '') AS case_code FROM reception_sessions s LEFT JOIN cases c ON c.id = s.case_id "

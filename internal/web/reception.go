@@ -567,6 +567,8 @@ type receptionDayData struct {
 	Outcomes []reception.Outcome
 	Notice   string
 	Errors   []string
+	// Key is the session form's one-time key (formKey).
+	Key string
 }
 
 // sessionForm is the session form's values (typed back when refused).
@@ -616,7 +618,7 @@ func (r *Reception) dayData(c echo.Context, day calendar.Date) (receptionDayData
 		Days: r.dayViews(lang, occ, r.Service.Today()), Bookings: list, Sessions: sessions, Topics: topics,
 		Kinds:    []petition.Kind{petition.KindPetition, petition.KindFeedback, petition.KindComplaint, petition.KindDenunciation},
 		Outcomes: reception.Outcomes()}
-	d.Session.Day, d.Session.Kind, d.Session.Headcount = day, petition.KindPetition, "1"
+	d.Session.Day, d.Session.Kind, d.Session.Headcount, d.Key = day, petition.KindPetition, "1", formKey()
 	for _, o := range occ {
 		if !o.Cancelled {
 			d.Session.ScheduleID, d.Session.Receiver = o.Schedule.ID, o.Schedule.Host
@@ -632,7 +634,7 @@ func (r *Reception) recordSession(c echo.Context) error {
 	in := reception.SessionInput{Receiver: c.FormValue("receiver"), Kind: petition.Kind(c.FormValue("kind")), Name: c.FormValue("name"),
 		Phone: c.FormValue("phone"), Group: c.FormValue("group") != "", Representatives: c.FormValue("representatives"),
 		Content: c.FormValue("content"), Documents: c.FormValue("documents"), Outcome: reception.Outcome(c.FormValue("outcome")),
-		RefusalReason: c.FormValue("refusal_reason")}
+		RefusalReason: c.FormValue("refusal_reason"), Key: c.FormValue("key")}
 	day, err := calendar.ParseDate(strings.TrimSpace(c.FormValue("day")))
 	if err != nil {
 		bad = append(bad, fault.FieldError("day", "reception.session_day", nil))
