@@ -632,3 +632,41 @@ func TestReceptionSessionTwice(t *testing.T) {
 		}
 	})
 }
+
+// TestReceptionChangeBookedDay: a reception day citizens booked cannot be
+// cancelled or moved (its bookings would stay on it, and the new day take
+// a full capacity again): the office is told how many to contact first.
+func TestReceptionChangeBookedDay(t *testing.T) {
+	eachApp(t, func(t *testing.T, ta *testApp) {
+		ta.addStaff(t, "vanphong@sxd.test", "VP", access.Office)
+		b := ta.browser(t)
+		b.mustLogin("vanphong@sxd.test")
+		if res, _ := b.post("/staff/reception/schedules", receptionSchedule("leadership", "Phó Giám đốc Sở", "weekly", "4", 3)); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("save: %d", res.StatusCode)
+		}
+		id := strconv.FormatInt(receptionIDs(t, ta)["Phó Giám đốc Sở"], 10)
+		f := url.Values{"lich": {id}, "ngay": {"2026-12-03"}, "name": {"Trần Văn Đến"}, "phone": {"0912 345 678"}, "kind": {"kien_nghi"},
+			"description": {"Đề nghị cấp giấy phép xây dựng nhà ở riêng lẻ"}}
+		if res, _ := ta.do(t, http.MethodPost, "/lich-tiep-cong-dan/dang-ky", strings.NewReader(f.Encode()),
+			"Content-Type", "application/x-www-form-urlencoded"); res.StatusCode != http.StatusOK {
+			t.Fatalf("booking: %d", res.StatusCode)
+		}
+		for _, c := range []url.Values{
+			{"day": {"2026-12-03"}, "action": {"cancel"}, "reason": {"Phó Giám đốc dự họp HĐND tỉnh"}},
+			{"day": {"2026-12-03"}, "action": {"move"}, "moved_to": {"2026-12-04"}, "reason": {"Trùng lịch công tác"}},
+		} {
+			if res, page := b.post("/staff/reception/schedules/"+id+"/change", c); res.StatusCode != http.StatusUnprocessableEntity ||
+				!strings.Contains(page, "Ngày tiếp này đã có 1 lượt đăng ký") {
+				t.Errorf("%s a booked day: %d", c.Get("action"), res.StatusCode)
+			}
+		}
+		if _, page := ta.do(t, http.MethodGet, "/lich-tiep-cong-dan/dang-ky?lich="+id+"&ngay=2026-12-03", nil); !strings.Contains(string(page), "Còn 2 chỗ.") {
+			t.Error("the booked day is no longer open")
+		}
+		// A day nobody booked is cancelled as before.
+		if res, page := b.post("/staff/reception/schedules/"+id+"/change", url.Values{"day": {"2026-12-10"}, "action": {"cancel"},
+			"reason": {"Phó Giám đốc dự họp HĐND tỉnh"}}); res.StatusCode != http.StatusSeeOther {
+			t.Errorf("cancel an unbooked day: %d %s", res.StatusCode, page)
+		}
+	})
+}

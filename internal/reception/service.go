@@ -142,6 +142,18 @@ func (s *Service) ChangeDay(ctx context.Context, by access.Actor, scheduleID int
 	if !movedTo.IsZero() && (!movedTo.Valid() || !cal.IsWorkingDay(movedTo) || movedTo.Before(s.Today())) {
 		errs = append(errs, fault.FieldError("moved_to", "reception.moved_to", nil))
 	}
+	if len(errs) == 0 {
+		// The bookings of the day would stay on it, and the new day would
+		// take a full capacity again: the office contacts those citizens
+		// first.
+		booked, err := s.cfg.Bookings.Booked(ctx, day)
+		if err != nil {
+			return Change{}, err
+		}
+		if n := booked[sc.ID]; n > 0 {
+			errs = append(errs, fault.FieldError("day", "reception.day_has_bookings", map[string]any{"N": n}))
+		}
+	}
 	if len(errs) > 0 {
 		return Change{}, errs
 	}
