@@ -201,13 +201,7 @@ func TestReceptionSchedule(t *testing.T) {
 // never carry a visitor.
 func TestReceptionBooking(t *testing.T) {
 	eachApp(t, func(t *testing.T, ta *testApp) {
-		ta.addStaff(t, "vanphong@sxd.test", "VP", access.Office)
-		b := ta.browser(t)
-		b.mustLogin("vanphong@sxd.test")
-		if res, _ := b.post("/staff/reception/schedules", receptionSchedule("leadership", "Phó Giám đốc Sở", "weekly", "4", 3)); res.StatusCode != http.StatusSeeOther {
-			t.Fatalf("save: %d", res.StatusCode)
-		}
-		id := strconv.FormatInt(receptionIDs(t, ta)["Phó Giám đốc Sở"], 10)
+		b, id := deputyThursdays(t, ta)
 		book := func(name, phone, kind string) (int, string) {
 			desc := "Đề nghị cấp giấy phép xây dựng nhà ở riêng lẻ"
 			if kind == "to_cao" {
@@ -215,9 +209,7 @@ func TestReceptionBooking(t *testing.T) {
 			}
 			f := url.Values{"lich": {id}, "ngay": {"2026-12-03"}, "name": {name}, "phone": {phone}, "kind": {kind},
 				"description": {desc}}
-			res, body := ta.do(t, http.MethodPost, "/lich-tiep-cong-dan/dang-ky", strings.NewReader(f.Encode()),
-				"Content-Type", "application/x-www-form-urlencoded")
-			return res.StatusCode, string(body)
+			return postBooking(t, ta, f)
 		}
 		if _, page := ta.do(t, http.MethodGet, "/lich-tiep-cong-dan/dang-ky?lich="+id+"&ngay=2026-12-03", nil); !strings.Contains(string(page), "Còn 3 chỗ.") {
 			t.Error("the form does not say 3 places are left")
@@ -570,20 +562,12 @@ func TestReceptionSealedGroup(t *testing.T) {
 // exist is refused on that field (422), not a 500, and books nothing.
 func TestReceptionBookingBadTopic(t *testing.T) {
 	eachApp(t, func(t *testing.T, ta *testApp) {
-		ta.addStaff(t, "vanphong@sxd.test", "VP", access.Office)
-		b := ta.browser(t)
-		b.mustLogin("vanphong@sxd.test")
-		if res, _ := b.post("/staff/reception/schedules", receptionSchedule("leadership", "Phó Giám đốc Sở", "weekly", "4", 3)); res.StatusCode != http.StatusSeeOther {
-			t.Fatalf("save: %d", res.StatusCode)
-		}
-		id := strconv.FormatInt(receptionIDs(t, ta)["Phó Giám đốc Sở"], 10)
+		_, id := deputyThursdays(t, ta)
 		for _, topic := range []string{"999999", "abc"} {
 			f := url.Values{"lich": {id}, "ngay": {"2026-12-03"}, "name": {"Trần Văn Đến"}, "phone": {"0912 345 678"}, "kind": {"kien_nghi"},
 				"topic_id": {topic}, "description": {"Đề nghị cấp giấy phép xây dựng nhà ở riêng lẻ"}}
-			res, body := ta.do(t, http.MethodPost, "/lich-tiep-cong-dan/dang-ky", strings.NewReader(f.Encode()),
-				"Content-Type", "application/x-www-form-urlencoded")
-			if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(body), "Lĩnh vực không có trong danh sách") {
-				t.Errorf("topic %s: %d", topic, res.StatusCode)
+			if code, body := postBooking(t, ta, f); code != http.StatusUnprocessableEntity || !strings.Contains(body, "Lĩnh vực không có trong danh sách") {
+				t.Errorf("topic %s: %d", topic, code)
 			}
 		}
 		if n := ta.count(t, "SELECT COUNT(*) FROM reception_bookings"); n != 0 {
@@ -638,18 +622,11 @@ func TestReceptionSessionTwice(t *testing.T) {
 // a full capacity again): the office is told how many to contact first.
 func TestReceptionChangeBookedDay(t *testing.T) {
 	eachApp(t, func(t *testing.T, ta *testApp) {
-		ta.addStaff(t, "vanphong@sxd.test", "VP", access.Office)
-		b := ta.browser(t)
-		b.mustLogin("vanphong@sxd.test")
-		if res, _ := b.post("/staff/reception/schedules", receptionSchedule("leadership", "Phó Giám đốc Sở", "weekly", "4", 3)); res.StatusCode != http.StatusSeeOther {
-			t.Fatalf("save: %d", res.StatusCode)
-		}
-		id := strconv.FormatInt(receptionIDs(t, ta)["Phó Giám đốc Sở"], 10)
+		b, id := deputyThursdays(t, ta)
 		f := url.Values{"lich": {id}, "ngay": {"2026-12-03"}, "name": {"Trần Văn Đến"}, "phone": {"0912 345 678"}, "kind": {"kien_nghi"},
 			"description": {"Đề nghị cấp giấy phép xây dựng nhà ở riêng lẻ"}}
-		if res, _ := ta.do(t, http.MethodPost, "/lich-tiep-cong-dan/dang-ky", strings.NewReader(f.Encode()),
-			"Content-Type", "application/x-www-form-urlencoded"); res.StatusCode != http.StatusOK {
-			t.Fatalf("booking: %d", res.StatusCode)
+		if code, _ := postBooking(t, ta, f); code != http.StatusOK {
+			t.Fatalf("booking: %d", code)
 		}
 		for _, c := range []url.Values{
 			{"day": {"2026-12-03"}, "action": {"cancel"}, "reason": {"Phó Giám đốc dự họp HĐND tỉnh"}},
@@ -669,4 +646,27 @@ func TestReceptionChangeBookedDay(t *testing.T) {
 			t.Errorf("cancel an unbooked day: %d %s", res.StatusCode, page)
 		}
 	})
+}
+
+// deputyThursdays signs the office in and saves the deputy director's
+// reception every Thursday (3 places a day): the schedule the booking
+// tests book on 03/12/2026. It returns the office's browser and the
+// schedule's id.
+func deputyThursdays(t *testing.T, ta *testApp) (*browser, string) {
+	t.Helper()
+	ta.addStaff(t, "vanphong@sxd.test", "VP", access.Office)
+	b := ta.browser(t)
+	b.mustLogin("vanphong@sxd.test")
+	if res, _ := b.post("/staff/reception/schedules", receptionSchedule("leadership", "Phó Giám đốc Sở", "weekly", "4", 3)); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d", res.StatusCode)
+	}
+	return b, strconv.FormatInt(receptionIDs(t, ta)["Phó Giám đốc Sở"], 10)
+}
+
+// postBooking posts the public booking form as a citizen's browser does.
+func postBooking(t *testing.T, ta *testApp, f url.Values) (int, string) {
+	t.Helper()
+	res, body := ta.do(t, http.MethodPost, "/lich-tiep-cong-dan/dang-ky", strings.NewReader(f.Encode()),
+		"Content-Type", "application/x-www-form-urlencoded")
+	return res.StatusCode, string(body)
 }
