@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"regexp"
+	"strconv"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -48,6 +49,29 @@ func (p browserPage) do(what string, actions ...chromedp.Action[chromedp.Void]) 
 	if err := chromedp.Do(p.ctx, actions...); err != nil {
 		page, _ := chromedp.Run(p.ctx, chromedp.Text(chromedp.CSS("main")))
 		p.t.Fatalf("%s: %v\npage:\n%s", what, err, page)
+	}
+}
+
+// login signs email in with the test password (base is the app's URL)
+// and waits for the staff bar.
+func (p browserPage) login(base, email string) {
+	p.t.Helper()
+	p.do("login "+email,
+		chromedp.Navigate(base+"/login"),
+		chromedp.WaitVisible(chromedp.CSS("#email")),
+		chromedp.SendKeys(chromedp.CSS("#email"), email),
+		chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
+		chromedp.Submit(chromedp.CSS("#password")),
+		chromedp.WaitVisible(chromedp.CSS("#staff-q")),
+	)
+}
+
+// fits checks that the page is exactly as wide as a width px screen: no
+// sideways scrolling.
+func (p browserPage) fits(what string, width int) {
+	p.t.Helper()
+	if w := p.eval(`String(document.documentElement.scrollWidth)`); w != strconv.Itoa(width) {
+		p.t.Errorf("%s is %s px wide on a %d px screen", what, w, width)
 	}
 }
 

@@ -53,14 +53,7 @@ func TestChaseAndReopenInBrowser(t *testing.T) {
 	shot, do, eval := pg.shot, pg.do, pg.eval
 	login := func(p browserPage, email string) {
 		t.Helper()
-		p.do("login "+email,
-			chromedp.Navigate(ta.Server.URL+"/login"),
-			chromedp.WaitVisible(chromedp.CSS("#email")),
-			chromedp.SendKeys(chromedp.CSS("#email"), email),
-			chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
-			chromedp.Submit(chromedp.CSS("#password")),
-			chromedp.WaitVisible(chromedp.CSS("#staff-q")),
-		)
+		p.login(ta.Server.URL, email)
 	}
 	login(pg, "vanphong@sxd.test")
 	do("inbox", chromedp.Navigate(ta.Server.URL+"/staff/inbox"), chromedp.WaitVisible(chromedp.CSS("#chase-proposal")))

@@ -57,14 +57,7 @@ func TestStaffDayInBrowser(t *testing.T) {
 	}
 	login := func(email string) {
 		t.Helper()
-		pg.do("login "+email,
-			chromedp.Navigate(ta.Server.URL+"/login"),
-			chromedp.WaitVisible(chromedp.CSS("#email")),
-			chromedp.SendKeys(chromedp.CSS("#email"), email),
-			chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
-			chromedp.Submit(chromedp.CSS("#password")),
-			chromedp.WaitVisible(chromedp.CSS("#staff-q")),
-		)
+		pg.login(ta.Server.URL, email)
 	}
 	logout := func() {
 		t.Helper()

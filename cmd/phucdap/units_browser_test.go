@@ -3,7 +3,6 @@ package main
 import (
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -34,20 +33,10 @@ func TestUnitsAdminInBrowser(t *testing.T) {
 			os.WriteFile(filepath.Join("/tmp", name), b, 0o644)
 		}
 	}
-	fits := func(what string, width int) {
-		t.Helper()
-		if w := pg.eval(`String(document.documentElement.scrollWidth)`); w != strconv.Itoa(width) {
-			t.Errorf("%s is %s px wide on a %d px screen", what, w, width)
-		}
-	}
-	pg.do("login at 1366 px",
-		chromedp.EmulateViewport(1366, 900),
-		chromedp.Navigate(ta.Server.URL+"/login"),
-		chromedp.WaitVisible(chromedp.CSS("#email")),
-		chromedp.SendKeys(chromedp.CSS("#email"), "vanphong@sxd.test"),
-		chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
-		chromedp.Submit(chromedp.CSS("#password")),
-		chromedp.WaitVisible(chromedp.CSS("#staff-q")),
+	fits := pg.fits
+	pg.do("a desktop", chromedp.EmulateViewport(1366, 900))
+	pg.login(ta.Server.URL, "vanphong@sxd.test")
+	pg.do("the units page from the desktop staff links",
 		chromedp.Click(chromedp.CSS(`.staffbar nav.wide-only a[href="/staff/admin/units"]`)),
 		chromedp.WaitVisible(chromedp.CSS("#unit-PQLXD")),
 	)
