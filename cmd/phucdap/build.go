@@ -234,7 +234,7 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 	}
 	receptionStore := store.NewReceptionStore(db)
 	if a.reception, err = reception.NewService(reception.Config{Store: receptionStore, Bookings: receptionStore, Sessions: receptionStore,
-		Cases: receptionCases{workflow: a.workflow, documents: cat.T(i18n.VI, "reception.documents", nil)}, Now: now,
+		Cases: receptionCases{workflow: a.workflow, documents: cat.T(i18n.VI, "reception.documents", nil)}, Reports: a.reports, Now: now,
 		Location: cfg.Location, Calendar: a.deadlines.Calendar}); err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/calendar"
 	"github.com/phucdap/phucdap/internal/fault"
+	"github.com/phucdap/phucdap/internal/report"
 )
 
 // HostFigures are one schedule's figures for a month: the reception days
@@ -23,10 +24,15 @@ type HostFigures struct {
 	Citizens   int
 }
 
-// MonthFigures are plan 55 III.1's figures of a month: sessions held
-// against scheduled per person, citizens received by the leadership and
-// at the desk (a group counts its headcount), and the cases the sessions
-// opened.
+// PlanTaskKey is the task of plan 55 (Appendix III) these figures
+// measure: "keep the citizen-reception schedule", measured by the
+// citizens the leadership received and their satisfaction.
+const PlanTaskKey = "III.1"
+
+// MonthFigures are plan 55 III.1's figures of a month (or of any period):
+// sessions held against scheduled per person, citizens received by the
+// leadership and at the desk (a group counts its headcount), and the
+// cases the sessions opened with their on-time figures.
 type MonthFigures struct {
 	From, To            calendar.Date
 	Hosts               []HostFigures
@@ -35,16 +41,33 @@ type MonthFigures struct {
 	Sessions            int
 	CasesOpened         int
 	LeadershipDaysShort int
+	// Cases are the report's figures of the cases sessions opened
+	// (report.ByOrigin): received in the period, and the on-time rate's
+	// terms (Cases.OnTime()) as every other row of the report counts
+	// them, so this rate and the dashboard's cannot disagree.
+	Cases report.Counts
+	// Satisfaction is the visitors' ratings of the period, nil while
+	// there is none to show.
+	Satisfaction *report.Rate
 }
 
 // Month computes the figures of a month up to today.
 func (s *Service) Month(ctx context.Context, by access.Actor, year int, month time.Month) (MonthFigures, error) {
+	return s.Figures(ctx, by, calendar.NewDate(year, month, 1), calendar.NewDate(year, month+1, 1).AddDays(-1))
+}
+
+// Figures computes the figures of the days [from, to] up to today.
+func (s *Service) Figures(ctx context.Context, by access.Actor, from, to calendar.Date) (MonthFigures, error) {
 	if !access.Can(by, access.ActReceptionManage, nil) && !access.Can(by, access.ActReportRead, nil) {
 		return MonthFigures{}, fault.New(fault.Forbidden, "error.forbidden")
 	}
-	from := calendar.NewDate(year, month, 1)
-	to := calendar.NewDate(year, month+1, 1).AddDays(-1)
 	f := MonthFigures{From: from, To: to}
+	rep, err := s.cfg.Reports.Report(ctx, report.Query{Period: report.Period{From: from, To: to},
+		Where: []report.Cond{{By: report.ByOrigin, Key: report.OriginReception}}})
+	if err != nil {
+		return f, err
+	}
+	f.Cases = rep.Total.Counts
 	if today := s.Today(); today.Before(to) {
 		to = today
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/phucdap/phucdap/internal/calendar"
 	"github.com/phucdap/phucdap/internal/fault"
 	"github.com/phucdap/phucdap/internal/platform"
+	"github.com/phucdap/phucdap/internal/report"
 )
 
 // Errors of the schedule.
@@ -41,11 +42,19 @@ type Config struct {
 	Bookings BookingStore
 	Sessions SessionStore
 	// Cases opens a session's case through the case workflow.
-	Cases    Cases
+	Cases Cases
+	// Reports counts the cases sessions opened through the report's
+	// figures (report.Service).
+	Reports  Reports
 	Now      func() time.Time
 	Location *time.Location
 	// Calendar is the working-day calendar in force.
 	Calendar func(ctx context.Context) *calendar.Calendar
+}
+
+// Reports is the report's service, which counts every figure.
+type Reports interface {
+	Report(ctx context.Context, q report.Query) (*report.Report, error)
 }
 
 // Service is citizen reception's domain service.
@@ -55,7 +64,7 @@ type Service struct{ cfg Config }
 func NewService(cfg Config) (*Service, error) {
 	if err := platform.Needs("reception", platform.Dep{Name: "Store", Absent: cfg.Store == nil},
 		platform.Dep{Name: "Bookings", Absent: cfg.Bookings == nil}, platform.Dep{Name: "Sessions", Absent: cfg.Sessions == nil},
-		platform.Dep{Name: "Cases", Absent: cfg.Cases == nil},
+		platform.Dep{Name: "Cases", Absent: cfg.Cases == nil}, platform.Dep{Name: "Reports", Absent: cfg.Reports == nil},
 		platform.Dep{Name: "Now", Absent: cfg.Now == nil}, platform.Dep{Name: "Location", Absent: cfg.Location == nil},
 		platform.Dep{Name: "Calendar", Absent: cfg.Calendar == nil}); err != nil {
 		return nil, err

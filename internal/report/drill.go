@@ -82,6 +82,9 @@ func ParseWhere(list []string) ([]Cond, error) {
 	for _, w := range list {
 		b, k, ok := strings.Cut(w, ":")
 		by, err := ParseBy(b)
+		if b == string(ByOrigin) && k == OriginReception {
+			by, err = ByOrigin, nil
+		}
 		if !ok || err != nil || by == ByTotal || by.Temporal() {
 			return nil, fault.FieldError("where", "report.bad_by", map[string]any{"Value": w})
 		}

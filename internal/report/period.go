@@ -23,7 +23,16 @@ const (
 	ByMonth     By = "month"     // one row per calendar month (Asia/Ho_Chi_Minh)
 	ByQuarter   By = "quarter"
 	ByYear      By = "year"
+	// ByOrigin narrows a report to where its cases came from beyond their
+	// channel (OriginReception); it is a condition (Cond), never a
+	// slicing: ParseBy refuses it, ParseWhere reads it.
+	ByOrigin By = "origin"
 )
+
+// OriginReception is ByOrigin's key of the cases opened from a
+// citizen-reception session: a counter's in-person case shares their
+// channel, not their origin.
+const OriginReception = "reception"
 
 // Bys lists the slicings the API accepts, in menu order.
 var Bys = []By{ByUnit, ByPlanTask, ByDimension, ByKind, ByChannel, ByTopic, ByMonth, ByQuarter, ByYear}

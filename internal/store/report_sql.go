@@ -132,6 +132,10 @@ func keyCol(by report.By, rk rowKind) string {
 		return c + "channel"
 	case report.ByTopic:
 		return c + "topic_id"
+	case report.ByOrigin:
+		// A condition only, so never over facts (a report with conditions
+		// reads the clocks): the case is one a reception session opened.
+		return "CASE WHEN EXISTS (SELECT 1 FROM reception_sessions o WHERE o.case_id = c.id) THEN '" + report.OriginReception + "' ELSE '' END"
 	}
 	return "''"
 }
