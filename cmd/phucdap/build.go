@@ -235,7 +235,11 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 	receptionStore := store.NewReceptionStore(db)
 	if a.reception, err = reception.NewService(reception.Config{Store: receptionStore, Bookings: receptionStore, Sessions: receptionStore,
 		Cases: receptionCases{workflow: a.workflow, documents: cat.T(i18n.VI, "reception.documents", nil)}, Reports: a.reports, Now: now,
-		Location: cfg.Location, Calendar: a.deadlines.Calendar}); err != nil {
+		Location: cfg.Location, Calendar: a.deadlines.Calendar,
+		// The booking form is bound as the petition form is, in its own
+		// counters.
+		Limiter: store.NewLimiter(db), Limits: reception.Limits{PerIPHour: cfg.Intake.PerIPHour, PerIPDay: cfg.Intake.PerIPDay,
+			PerPhoneHour: cfg.Intake.PerPhoneHour, PerPhoneDay: cfg.Intake.PerPhoneDay}}); err != nil {
 		return nil, err
 	}
 	if a.scheduler, err = jobs.New(jobs.Config{

@@ -27,6 +27,12 @@ var (
 	ErrNotBookable = fault.New(fault.NotFound, "reception.not_bookable")
 )
 
+// DayHasBookings refuses to cancel or move a reception day that n citizens
+// have booked: the office contacts them first.
+func DayHasBookings(n int) error {
+	return fault.FieldError("day", "reception.day_has_bookings", map[string]any{"N": n})
+}
+
 // Limits of a booking's texts.
 const (
 	MaxName        = 200
@@ -44,7 +50,13 @@ type BookingInput struct {
 	Kind        petition.Kind
 	Description string
 	Lang        string
+	// ClientIP is the address the form was posted from, for the limits.
+	ClientIP string
 }
+
+// rateLimitedID words a refusal for too many bookings from one address
+// or one phone.
+const rateLimitedID = "reception.rate_limited"
 
 // Booking is a place held at one reception day. Name, Phone and Email are
 // the citizen's identity: under a denouncer's secrecy (Sealed) they are
@@ -61,8 +73,9 @@ type Booking struct {
 	Name        string
 	Phone       string
 	Email       string
-	// PhoneKey is the keyed hash of the phone that makes a second booking
-	// of the same day by the same phone a unique-key violation.
+	// PhoneKey is the hash of the phone that makes a second booking of
+	// the same day by the same phone a unique-key violation (see phoneKey:
+	// unkeyed, a uniqueness key and not a secret).
 	PhoneKey  string
 	Lang      string
 	CreatedAt time.Time
@@ -72,9 +85,11 @@ type Booking struct {
 type BookingStore interface {
 	// Book holds a place: within one transaction it takes one of the day's
 	// capacity places by a conditional update (ErrSlotFull when none is
-	// left) and inserts the booking (ErrAlreadyBooked when its phone key
-	// holds the day already). It returns the booking with its id.
-	Book(ctx context.Context, b Booking, capacity int) (Booking, error)
+	// left), checks that the schedule's regular day is still held on b.Day
+	// (ErrNotBookable when a change cancelled or moved it since the
+	// service looked), and inserts the booking (ErrAlreadyBooked when its
+	// phone key holds the day already). It returns the booking with its id.
+	Book(ctx context.Context, b Booking, capacity int, regular calendar.Date) (Booking, error)
 	// DayBookings returns the bookings of day, in booking order.
 	DayBookings(ctx context.Context, day calendar.Date) ([]Booking, error)
 	// Booked returns the places taken per schedule on day.
@@ -109,6 +124,12 @@ func (s *Service) Book(ctx context.Context, in BookingInput) (Booking, Occurrenc
 	if len(errs) > 0 {
 		return Booking{}, Occurrence{}, errs
 	}
+	// Every valid post counts, booked or refused: a full day or a phone
+	// already booked is an answer too, and the counters bound how many
+	// phones one address may try, and how often one phone may be tried.
+	if err := s.limit(ctx, in.ClientIP, phone); err != nil {
+		return Booking{}, Occurrence{}, err
+	}
 	o, found, err := s.Occurrence(ctx, in.ScheduleID, in.Day)
 	if err != nil {
 		return Booking{}, Occurrence{}, err
@@ -122,13 +143,58 @@ func (s *Service) Book(ctx context.Context, in BookingInput) (Booking, Occurrenc
 	}
 	b := Booking{Code: newCode(), ScheduleID: o.Schedule.ID, Day: o.Day, Kind: in.Kind, TopicID: in.TopicID, Description: desc,
 		Sealed: in.Kind.Secret(), Name: name, Phone: phone, Email: email, PhoneKey: s.phoneKey(phone), Lang: lang, CreatedAt: s.cfg.Now().UTC()}
-	b, err = s.cfg.Bookings.Book(ctx, b, o.Schedule.Capacity)
+	b, err = s.cfg.Bookings.Book(ctx, b, o.Schedule.Capacity, o.Regular)
 	return b, o, err
 }
 
+// limit refuses a post over one of the form's limits, with how long to
+// wait, and otherwise counts it. The buckets are hashes, never a clear
+// address or phone, and are the booking form's own: a citizen who sent
+// petitions today may still book.
+func (s *Service) limit(ctx context.Context, ip, phone string) error {
+	l := s.cfg.Limits
+	type counter struct {
+		bucket string
+		window time.Duration
+		max    int
+	}
+	var cs []counter
+	add := func(kind, value string, window time.Duration, max int) {
+		if max > 0 && value != "" {
+			sum := sha256.Sum256([]byte("phucdap reception rate\x00" + kind + "\x00" + value))
+			cs = append(cs, counter{hex.EncodeToString(sum[:16]), window, max})
+		}
+	}
+	add("ip/h", ip, time.Hour, l.PerIPHour)
+	add("ip/d", ip, 24*time.Hour, l.PerIPDay)
+	add("phone/h", phone, time.Hour, l.PerPhoneHour)
+	add("phone/d", phone, 24*time.Hour, l.PerPhoneDay)
+	now := s.cfg.Now()
+	for _, c := range cs {
+		over, err := s.cfg.Limiter.Over(ctx, c.bucket, c.window, c.max, now)
+		if err != nil {
+			return err
+		}
+		if over {
+			return fault.RateLimitedFor(rateLimitedID, now.Truncate(c.window).Add(c.window).Sub(now))
+		}
+	}
+	for _, c := range cs {
+		if err := s.cfg.Limiter.Hit(ctx, c.bucket, c.window, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // phoneKey is the hash of a normalised phone that the unique index of a
-// day's bookings is on. It is the same across restarts and replicas (no
-// per-process key), as the index must be.
+// day's bookings is on: plain SHA-256, not keyed. It must be the same
+// across restarts and replicas, and the only keys phucdap has are either
+// random per process unless configured (intake.form_key,
+// notify.link_key) or set by hand, so a key would break the index the day
+// it changed. It protects nothing and is not meant to: Vietnamese phone
+// numbers are few enough to hash them all, and the phone is stored in
+// clear beside it, as the office must call the citizen.
 func (s *Service) phoneKey(phone string) string {
 	sum := sha256.Sum256([]byte("phucdap reception phone\x00" + phone))
 	return hex.EncodeToString(sum[:])

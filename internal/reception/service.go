@@ -30,7 +30,12 @@ type Store interface {
 	// an unknown ID.
 	SaveSchedule(ctx context.Context, s Schedule, by access.Actor, now time.Time) (Schedule, error)
 	// SaveChange records the change of one day, replacing an earlier
-	// change of the same day.
+	// change of the same day. In the same transaction it refuses
+	// (DayHasBookings) a day that citizens have booked, on the regular day
+	// or the day an earlier change moved it to: their bookings would stay
+	// on it, and the new day take a full capacity again. A booking made
+	// at the same moment either commits first and is counted, or finds
+	// the change (BookingStore.Book).
 	SaveChange(ctx context.Context, c Change, by access.Actor) (Change, error)
 	// ListChanges returns the changes of regular days in [from, to].
 	ListChanges(ctx context.Context, from, to calendar.Date) ([]Change, error)
@@ -50,6 +55,17 @@ type Config struct {
 	Location *time.Location
 	// Calendar is the working-day calendar in force.
 	Calendar func(ctx context.Context) *calendar.Calendar
+	// Limiter counts the public booking form's posts, in the counters
+	// intake and tracking use; Limits are its ceilings (0: none).
+	Limiter access.Limiter
+	Limits  Limits
+}
+
+// Limits bound the public booking form per client address and per phone,
+// as the public petition form is bound (intake.per_ip_hour and so on).
+type Limits struct {
+	PerIPHour, PerIPDay       int
+	PerPhoneHour, PerPhoneDay int
 }
 
 // Reports is the report's service, which counts every figure.
@@ -66,7 +82,7 @@ func NewService(cfg Config) (*Service, error) {
 		platform.Dep{Name: "Bookings", Absent: cfg.Bookings == nil}, platform.Dep{Name: "Sessions", Absent: cfg.Sessions == nil},
 		platform.Dep{Name: "Cases", Absent: cfg.Cases == nil}, platform.Dep{Name: "Reports", Absent: cfg.Reports == nil},
 		platform.Dep{Name: "Now", Absent: cfg.Now == nil}, platform.Dep{Name: "Location", Absent: cfg.Location == nil},
-		platform.Dep{Name: "Calendar", Absent: cfg.Calendar == nil}); err != nil {
+		platform.Dep{Name: "Calendar", Absent: cfg.Calendar == nil}, platform.Dep{Name: "Limiter", Absent: cfg.Limiter == nil}); err != nil {
 		return nil, err
 	}
 	return &Service{cfg: cfg}, nil
@@ -151,21 +167,12 @@ func (s *Service) ChangeDay(ctx context.Context, by access.Actor, scheduleID int
 	if !movedTo.IsZero() && (!movedTo.Valid() || !cal.IsWorkingDay(movedTo) || movedTo.Before(s.Today())) {
 		errs = append(errs, fault.FieldError("moved_to", "reception.moved_to", nil))
 	}
-	if len(errs) == 0 {
-		// The bookings of the day would stay on it, and the new day would
-		// take a full capacity again: the office contacts those citizens
-		// first.
-		booked, err := s.cfg.Bookings.Booked(ctx, day)
-		if err != nil {
-			return Change{}, err
-		}
-		if n := booked[sc.ID]; n > 0 {
-			errs = append(errs, fault.FieldError("day", "reception.day_has_bookings", map[string]any{"N": n}))
-		}
-	}
 	if len(errs) > 0 {
 		return Change{}, errs
 	}
+	// Whether citizens booked the day is decided by the store, inside the
+	// change's transaction: checked before it, a booking could land between
+	// the check and the change.
 	return s.cfg.Store.SaveChange(ctx, Change{ScheduleID: sc.ID, Day: day, Cancelled: movedTo.IsZero(), MovedTo: movedTo,
 		Reason: reason, At: s.cfg.Now()}, by)
 }

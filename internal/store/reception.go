@@ -122,6 +122,33 @@ func (s *ReceptionStore) SaveChange(ctx context.Context, c reception.Change, by 
 		if err := tx.Where("schedule_id = ? AND day = ?", c.ScheduleID, c.Day.String()).Find(&old).Error; err != nil {
 			return err
 		}
+		// The days whose bookings the change would strand: the regular
+		// day, and the day an earlier change moved it to. Each slot row is
+		// created if missing and locked by a no-op update, so that a
+		// booking of that day waits for this transaction (and then finds
+		// the change) or has committed before it (and is counted here).
+		days := []string{c.Day.String()}
+		if len(old) > 0 && old[0].MovedTo != "" && old[0].MovedTo != c.Day.String() {
+			days = append(days, old[0].MovedTo)
+		}
+		booked := 0
+		for _, d := range days {
+			if err := tx.Exec("INSERT INTO reception_slots (schedule_id, day, booked) VALUES (?, ?, 0) ON CONFLICT (schedule_id, day) DO NOTHING",
+				c.ScheduleID, d).Error; err != nil {
+				return fmt.Errorf("save reception change: slot: %w", err)
+			}
+			if err := tx.Exec("UPDATE reception_slots SET booked = booked WHERE schedule_id = ? AND day = ?", c.ScheduleID, d).Error; err != nil {
+				return fmt.Errorf("save reception change: lock slot: %w", err)
+			}
+			var n int
+			if err := tx.Raw("SELECT booked FROM reception_slots WHERE schedule_id = ? AND day = ?", c.ScheduleID, d).Scan(&n).Error; err != nil {
+				return fmt.Errorf("save reception change: booked: %w", err)
+			}
+			booked += n
+		}
+		if booked > 0 {
+			return reception.DayHasBookings(booked)
+		}
 		var before any
 		if len(old) > 0 {
 			before = old[0].change()
@@ -187,7 +214,7 @@ func (r receptionBookingRow) booking() reception.Booking {
 // conditional update of the day's counter, which on PostgreSQL locks the
 // row (a second booking waits, then sees the new count) and on SQLite runs
 // alone; the unique phone key refuses the same phone twice.
-func (s *ReceptionStore) Book(ctx context.Context, b reception.Booking, capacity int) (reception.Booking, error) {
+func (s *ReceptionStore) Book(ctx context.Context, b reception.Booking, capacity int, regular calendar.Date) (reception.Booking, error) {
 	var out reception.Booking
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
 		var n int64
@@ -209,6 +236,19 @@ func (s *ReceptionStore) Book(ctx context.Context, b reception.Booking, capacity
 		}
 		if res.RowsAffected == 0 {
 			return reception.ErrSlotFull
+		}
+		// The slot is locked now: a change of the day commits before this
+		// read (and is seen) or waits for this booking (and counts it).
+		var changes []receptionChangeRow
+		if err := tx.Where("schedule_id = ? AND day = ?", b.ScheduleID, regular.String()).Find(&changes).Error; err != nil {
+			return fmt.Errorf("book: day's change: %w", err)
+		}
+		held := regular == b.Day
+		if len(changes) > 0 {
+			held = !changes[0].Cancelled && changes[0].MovedTo == b.Day.String()
+		}
+		if !held {
+			return reception.ErrNotBookable
 		}
 		r := receptionBookingRow{Code: b.Code, ScheduleID: b.ScheduleID, Day: b.Day.String(), Kind: string(b.Kind), TopicID: optID(b.TopicID),
 			Description: b.Description, Sealed: b.Sealed, Name: b.Name, Phone: b.Phone, Email: b.Email, PhoneKey: b.PhoneKey, Lang: b.Lang,

@@ -520,7 +520,7 @@ func (r *Reception) book(c echo.Context) error {
 	topic, topicErr := bookingTopic(c.FormValue("topic_id"), d.Topics)
 	d.Input = reception.BookingInput{ScheduleID: o.Schedule.ID, Day: o.Day, Name: c.FormValue("name"), Phone: c.FormValue("phone"),
 		Email: c.FormValue("email"), TopicID: topic, Kind: petition.Kind(c.FormValue("kind")), Description: c.FormValue("description"),
-		Lang: i18n.LangFrom(c.Request().Context())}
+		Lang: i18n.LangFrom(c.Request().Context()), ClientIP: c.RealIP()}
 	var b reception.Booking
 	opErr := topicErr
 	if opErr == nil {
@@ -530,6 +530,7 @@ func (r *Reception) book(c echo.Context) error {
 		if d.Errors, err = r.fieldErrors(c, opErr); err != nil {
 			return err
 		}
+		present.SetRetryAfter(c.Response().Header(), opErr)
 		return r.Staff.Pages.render(c, present.Status(opErr), "reception_booking", "reception.booking_title", d)
 	}
 	d.Booked = &b

@@ -1,0 +1,116 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/phucdap/phucdap/internal/access"
+	"github.com/phucdap/phucdap/internal/calendar"
+	"github.com/phucdap/phucdap/internal/config"
+	"github.com/phucdap/phucdap/internal/petition"
+	"github.com/phucdap/phucdap/internal/reception"
+	"github.com/phucdap/phucdap/internal/store"
+	"github.com/phucdap/phucdap/internal/storetest"
+)
+
+// TestReceptionBookingRateLimit: the public booking form is bound per
+// phone and per client address, in the counters intake uses: a phone
+// tried too often and an address that posted too many bookings are told
+// so in Vietnamese or English with 429 and Retry-After, never a 500, and
+// nothing more is booked.
+func TestReceptionBookingRateLimit(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ta := newTestApp(t, db, func(c *config.Config) { c.Intake.PerIPHour, c.Intake.PerPhoneHour = 3, 2 })
+		_, id := deputyThursdays(t, ta)
+		form := func(phone string) url.Values {
+			return url.Values{"lich": {id}, "ngay": {"2026-12-03"}, "name": {"Lò Văn Hỏi"}, "phone": {phone}, "kind": {"kien_nghi"},
+				"description": {"Đề nghị hướng dẫn thủ tục cấp phép"}}
+		}
+		post := func(path string, f url.Values) (*http.Response, string) {
+			res, body := ta.do(t, http.MethodPost, path, strings.NewReader(f.Encode()), "Content-Type", "application/x-www-form-urlencoded")
+			return res, string(body)
+		}
+		// The same phone: booked, already booked, then over its limit.
+		for i, want := range []int{http.StatusOK, http.StatusConflict, http.StatusTooManyRequests} {
+			res, page := post("/lich-tiep-cong-dan/dang-ky", form("0912 111 222"))
+			if res.StatusCode != want {
+				t.Fatalf("post %d of one phone: %d, want %d", i+1, res.StatusCode, want)
+			}
+			if want == http.StatusTooManyRequests && (!strings.Contains(page, "Đã có quá nhiều lượt đăng ký tiếp công dân") || res.Header.Get("Retry-After") == "") {
+				t.Errorf("the phone's refusal lacks its message or Retry-After (%q)", res.Header.Get("Retry-After"))
+			}
+		}
+		// The address: its third counted post books, the next is refused, in
+		// English on the English form.
+		if res, _ := post("/lich-tiep-cong-dan/dang-ky", form("0912 333 444")); res.StatusCode != http.StatusOK {
+			t.Fatalf("another phone: %d", res.StatusCode)
+		}
+		res, page := post("/lich-tiep-cong-dan/dang-ky?lang=en", form("0912 555 666"))
+		if res.StatusCode != http.StatusTooManyRequests || !strings.Contains(page, "Too many reception bookings") || res.Header.Get("Retry-After") == "" {
+			t.Errorf("the address over its limit: %d", res.StatusCode)
+		}
+		var rows int64
+		ta.db.Gorm.Raw("SELECT COUNT(*) FROM reception_bookings").Scan(&rows)
+		if rows != 2 {
+			t.Errorf("%d bookings, want 2", rows)
+		}
+		// No clear address or phone in the counters.
+		var buckets []string
+		ta.db.Gorm.Raw("SELECT bucket FROM rate_counters").Scan(&buckets)
+		for _, b := range buckets {
+			if strings.Contains(b, "127.0.0.1") || strings.Contains(b, "0912") {
+				t.Errorf("a counter names %q", b)
+			}
+		}
+	})
+}
+
+// TestReceptionChangeDayRace: a booking and the office's cancellation of
+// the same day, at the same moment, never both succeed. The check of the
+// day's bookings runs inside the change's transaction, and the booking
+// finds the change inside its own, so a cancelled day never keeps a
+// booking (and a booked day is never cancelled).
+func TestReceptionChangeDayRace(t *testing.T) {
+	eachApp(t, func(t *testing.T, ta *testApp) {
+		_, idText := deputyThursdays(t, ta)
+		id, _ := strconv.ParseInt(idText, 10, 64)
+		office := ta.staffActor(t, "tiepdan@sxd.test", "VP", access.Office)
+		ctx := context.Background()
+		days := []calendar.Date{calendar.NewDate(2026, 12, 3), calendar.NewDate(2026, 12, 10), calendar.NewDate(2026, 12, 17),
+			calendar.NewDate(2026, 12, 24), calendar.NewDate(2026, 12, 31), calendar.NewDate(2027, 1, 7)}
+		var wg sync.WaitGroup
+		for i, d := range days {
+			wg.Add(2)
+			go func() {
+				defer wg.Done()
+				_, _, err := ta.reception.Book(ctx, reception.BookingInput{ScheduleID: id, Day: d, Name: "Công dân " + strconv.Itoa(i),
+					Phone: "09120002" + strconv.Itoa(10+i), Kind: petition.KindPetition, Description: "Đề nghị hướng dẫn thủ tục", ClientIP: "10.0.0." + strconv.Itoa(i)})
+				if err != nil && !errors.Is(err, reception.ErrNotBookable) {
+					t.Errorf("book %s: %v", d, err)
+				}
+			}()
+			go func() {
+				defer wg.Done()
+				_, err := ta.reception.ChangeDay(ctx, office, id, d, calendar.Date{}, "Phó Giám đốc đi công tác")
+				if err != nil && !strings.Contains(err.Error(), "reception.day_has_bookings") {
+					t.Errorf("cancel %s: %v", d, err)
+				}
+			}()
+		}
+		wg.Wait()
+		for _, d := range days {
+			var booked, changes int64
+			ta.db.Gorm.Raw("SELECT COUNT(*) FROM reception_bookings WHERE schedule_id = ? AND day = ?", id, d.String()).Scan(&booked)
+			ta.db.Gorm.Raw("SELECT COUNT(*) FROM reception_changes WHERE schedule_id = ? AND day = ?", id, d.String()).Scan(&changes)
+			if booked+changes != 1 {
+				t.Errorf("%s: %d bookings and %d changes, want exactly one of them", d, booked, changes)
+			}
+		}
+	})
+}
