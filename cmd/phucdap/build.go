@@ -323,7 +323,7 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 	}
 	alertPages.Mount(e)
 	reportPages, err := web.NewReports(web.Reports{
-		Staff: staff, Service: a.reports, Publications: a.reportStore, Snapshots: a.reportStore, Exporter: exporter,
+		Staff: staff, Service: a.reports, Publications: a.reportStore, Snapshots: a.reportStore, Exporter: exporter, Reception: a.reception,
 	})
 	if err != nil {
 		return nil, err

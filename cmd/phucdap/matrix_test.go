@@ -13,6 +13,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/phucdap/phucdap/internal/access"
+	"github.com/phucdap/phucdap/internal/petition"
+	"github.com/phucdap/phucdap/internal/reception"
 	"github.com/phucdap/phucdap/internal/store"
 	"github.com/phucdap/phucdap/internal/storetest"
 )
@@ -41,7 +43,7 @@ const everyone = "officer head office leadership admin auditor officeHead grante
 // and how the test calls it.
 type route struct {
 	allow string // space-separated actor names, or "public"
-	// path with the parameters filled; {case}, {account}, {token}, {run} are
+	// path with the parameters filled; {case}, {account}, {token}, {run}, {session} are
 	// replaced by ids the test creates.
 	path string
 	// body: a form for pages, JSON for the API. Chosen to pass the guard but
@@ -140,6 +142,7 @@ func staffMatrix() map[string]route {
 		"GET /staff/reception":                       {allow: "office"},
 		"GET /staff/reception/day":                   {allow: "office"},
 		"POST /staff/reception/sessions":             {allow: "office", form: url.Values{"day": {"x"}}},
+		"POST /staff/reception/sessions/:id/result":  {allow: "office", path: "/staff/reception/sessions/{session}/result", form: url.Values{}},
 		"POST /staff/reception/schedules":            {allow: "office", form: url.Values{"host": {""}}},
 		"POST /staff/reception/schedules/:id":        {allow: "office", path: "/staff/reception/schedules/1", form: url.Values{"host": {""}}},
 		"POST /staff/reception/schedules/:id/change": {allow: "office", path: "/staff/reception/schedules/1/change", form: url.Values{"day": {"x"}}},
@@ -318,9 +321,16 @@ func TestAuthorizationMatrix(t *testing.T) {
 		}
 		attID := ta.attach(t, caseID, "Đơn tố cáo.pdf")
 		jobRun := ta.runJob(t, "outbox", time.Time{})
+		// A reception session answered at the desk: no dialogue, no case.
+		sess, err := ta.reception.Record(ctx, ta.staffActor(t, "matrix-reception@sxd.test", "VP", access.Office), reception.SessionInput{
+			Day: ta.reception.Today(), Receiver: "Chuyên viên Ma Trận", Kind: petition.KindPetition, Name: "Người Đến",
+			Content: "Hỏi về thủ tục cấp giấy phép xây dựng nhà ở riêng lẻ.", Outcome: reception.OutcomeGuided})
+		if err != nil {
+			t.Fatal(err)
+		}
 		fill := func(p string) string {
 			r := strings.NewReplacer("{case}", itoa(caseID), "{code}", caseCode, "{account}", itoa(throwaway.ID), "{token}", itoa(tok.ID),
-				"{attachment}", itoa(attID), "{run}", itoa(jobRun.ID))
+				"{attachment}", itoa(attID), "{run}", itoa(jobRun.ID), "{session}", itoa(sess.ID))
 			return r.Replace(p)
 		}
 

@@ -70,6 +70,9 @@ type SessionInput struct {
 	Documents       string
 	Outcome         Outcome
 	RefusalReason   string
+	// Dialogue: the session is a dialogue (đối thoại), whose result the
+	// office then publishes (PublishResult).
+	Dialogue bool
 	// ReceivedAt is when the content was received (the session's hour).
 	ReceivedAt time.Time
 	// Key is the form's one-time key: a repeated submit records nothing
@@ -110,6 +113,9 @@ type Session struct {
 	Documents       string
 	Outcome         Outcome
 	RefusalReason   string
+	Dialogue        bool
+	// ResultPublished: a dialogue whose result is published.
+	ResultPublished bool
 	CaseID          int64
 	CaseCode        string
 	CreatedAt       time.Time
@@ -155,6 +161,7 @@ type SessionStore interface {
 	RequestCase(ctx context.Context, key string, caseID int64) error
 	// Sessions returns the sessions of days in [from, to].
 	Sessions(ctx context.Context, from, to calendar.Date) ([]Session, error)
+	DialogueStore
 }
 
 // ErrDenunciationNeedsCase: a denunciation received at reception is
@@ -245,7 +252,7 @@ func (s *Service) Record(ctx context.Context, by access.Actor, in SessionInput) 
 	}
 	sess := Session{ScheduleID: in.ScheduleID, Day: in.Day, Receiver: in.Receiver, Leadership: leadership, Kind: in.Kind, Sealed: sealed,
 		Name: in.Name, Phone: phone, Group: in.Group, Headcount: in.Headcount, Representatives: in.Representatives,
-		Content: in.Content, Documents: in.Documents, Outcome: in.Outcome, RefusalReason: in.RefusalReason,
+		Content: in.Content, Documents: in.Documents, Outcome: in.Outcome, RefusalReason: in.RefusalReason, Dialogue: in.Dialogue,
 		CreatedAt: s.cfg.Now().UTC(), CreatedBy: by.Label(), RequestKey: strings.TrimSpace(in.Key)}
 	var reuse Request
 	if sess.RequestKey != "" {

@@ -310,10 +310,12 @@ type receptionSessionRow struct {
 	Representatives        string
 	Content, Documents     string
 	Outcome, RefusalReason string
+	Dialogue               bool
 	CaseID                 *int64
 	CreatedAt              time.Time
 	CreatedBy              string
 	CaseCode               string `gorm:"->;-:migration"`
+	ResultPublished        bool   `gorm:"->;-:migration"`
 }
 
 func (receptionSessionRow) TableName() string { return "reception_sessions" }
@@ -323,7 +325,7 @@ func (r receptionSessionRow) session() reception.Session {
 	s := reception.Session{ID: r.ID, Day: day, Receiver: r.Receiver, Leadership: r.Leadership, Kind: petition.Kind(r.Kind), Sealed: r.Sealed,
 		Name: r.Name, Phone: r.Phone, Group: r.GroupVisit, Headcount: r.Headcount, Representatives: r.Representatives, Content: r.Content,
 		Documents: r.Documents, Outcome: reception.Outcome(r.Outcome), RefusalReason: r.RefusalReason, CaseCode: r.CaseCode,
-		CreatedAt: r.CreatedAt.UTC(), CreatedBy: r.CreatedBy}
+		Dialogue: r.Dialogue, ResultPublished: r.ResultPublished, CreatedAt: r.CreatedAt.UTC(), CreatedBy: r.CreatedBy}
 	if r.ScheduleID != nil {
 		s.ScheduleID = *r.ScheduleID
 	}
@@ -341,8 +343,8 @@ func (s *ReceptionStore) AddSession(ctx context.Context, sess reception.Session,
 		r := receptionSessionRow{ScheduleID: optID(sess.ScheduleID), Day: sess.Day.String(), Receiver: sess.Receiver, Leadership: sess.Leadership,
 			Kind: string(sess.Kind), Sealed: sess.Sealed, Name: sess.Name, Phone: sess.Phone, GroupVisit: sess.Group, Headcount: max(1, sess.Headcount),
 			Representatives: sess.Representatives, Content: sess.Content, Documents: sess.Documents, Outcome: string(sess.Outcome),
-			RefusalReason: sess.RefusalReason, CaseID: optID(sess.CaseID), CreatedAt: sess.CreatedAt.UTC(), CreatedBy: sess.CreatedBy}
-		if err := tx.Omit("id", "case_code").Create(&r).Error; err != nil {
+			RefusalReason: sess.RefusalReason, Dialogue: sess.Dialogue, CaseID: optID(sess.CaseID), CreatedAt: sess.CreatedAt.UTC(), CreatedBy: sess.CreatedBy}
+		if err := tx.Omit("id", "case_code", "result_published").Create(&r).Error; err != nil {
 			return fmt.Errorf("add reception session: %w", err)
 		}
 		out = r.session()
@@ -354,7 +356,7 @@ func (s *ReceptionStore) AddSession(ctx context.Context, sess reception.Session,
 		}
 		return recordAudit(ctx, tx, audit.Entry{At: sess.CreatedAt, ActorID: actorID(by), ActorLabel: by.Label(), Action: "reception.session",
 			Entity: "reception_session", EntityID: strconv.FormatInt(r.ID, 10),
-			After: map[string]any{"day": sess.Day.String(), "outcome": sess.Outcome, "case_id": sess.CaseID, "leadership": sess.Leadership}})
+			After: map[string]any{"day": sess.Day.String(), "outcome": sess.Outcome, "case_id": sess.CaseID, "leadership": sess.Leadership, "dialogue": sess.Dialogue}})
 	})
 	return out, err
 }
@@ -392,7 +394,9 @@ func (s *ReceptionStore) RequestCase(ctx context.Context, key string, caseID int
 	return s.db.Gorm.WithContext(ctx).Exec("UPDATE reception_requests SET case_id = ? WHERE request_key = ?", caseID, key).Error
 }
 
-const sessionSelect = "SELECT s.*, COALESCE(c.code, '') AS case_code FROM reception_sessions s LEFT JOIN cases c ON c.id = s.case_id "
+const sessionSelect = "SELECT s.*, COALESCE(c.code, '') AS case_code, " +
+	"EXISTS (SELECT 1 FROM reception_dialogue_results d WHERE d.session_id = s.id) AS result_published " +
+	"FROM reception_sessions s LEFT JOIN cases c ON c.id = s.case_id "
 
 // DaySessions implements reception.SessionStore.
 func (s *ReceptionStore) DaySessions(ctx context.Context, day calendar.Date) ([]reception.Session, error) {
@@ -409,6 +413,79 @@ func (s *ReceptionStore) Sessions(ctx context.Context, from, to calendar.Date) (
 	out := make([]reception.Session, 0, len(rows))
 	for _, r := range rows {
 		out = append(out, r.session())
+	}
+	return out, nil
+}
+
+var _ reception.DialogueStore = (*ReceptionStore)(nil)
+
+// Session implements reception.DialogueStore.
+func (s *ReceptionStore) Session(ctx context.Context, id int64) (reception.Session, error) {
+	var rows []receptionSessionRow
+	if err := s.db.Gorm.WithContext(ctx).Raw(sessionSelect+"WHERE s.id = ?", id).Scan(&rows).Error; err != nil {
+		return reception.Session{}, fmt.Errorf("reception session: %w", err)
+	}
+	if len(rows) == 0 {
+		return reception.Session{}, reception.ErrNoSuchSession
+	}
+	return rows[0].session(), nil
+}
+
+// PendingDialogues implements reception.DialogueStore.
+func (s *ReceptionStore) PendingDialogues(ctx context.Context) ([]reception.Session, error) {
+	var rows []receptionSessionRow
+	if err := s.db.Gorm.WithContext(ctx).Raw(sessionSelect + "WHERE s.dialogue AND NOT EXISTS " +
+		"(SELECT 1 FROM reception_dialogue_results d WHERE d.session_id = s.id) ORDER BY s.day, s.id").Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("pending dialogues: %w", err)
+	}
+	out := make([]reception.Session, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, r.session())
+	}
+	return out, nil
+}
+
+// PublishResult implements reception.DialogueStore, audited as
+// reception.dialogue_result with the public text (already redacted).
+func (s *ReceptionStore) PublishResult(ctx context.Context, r reception.DialogueResult, by access.Actor) error {
+	return s.db.Tx(ctx, func(tx *gorm.DB) error {
+		res := tx.Exec("INSERT INTO reception_dialogue_results (session_id, result, published_at, published_by) VALUES (?, ?, ?, ?) "+
+			"ON CONFLICT (session_id) DO NOTHING", r.SessionID, r.Text, r.PublishedAt.UTC(), r.PublishedBy)
+		if res.Error != nil {
+			return fmt.Errorf("publish dialogue result: %w", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return reception.ErrResultPublished
+		}
+		return recordAudit(ctx, tx, audit.Entry{At: r.PublishedAt, ActorID: actorID(by), ActorLabel: by.Label(), Action: "reception.dialogue_result",
+			Entity: "reception_session", EntityID: strconv.FormatInt(r.SessionID, 10),
+			After: map[string]any{"day": r.Day.String(), "sealed": r.Sealed, "result": r.Text}})
+	})
+}
+
+// DialogueResults implements reception.DialogueStore.
+func (s *ReceptionStore) DialogueResults(ctx context.Context, limit int) ([]reception.DialogueResult, error) {
+	var rows []struct {
+		SessionID   int64
+		Day         string
+		Receiver    string
+		Leadership  bool
+		Sealed      bool
+		Kind        string
+		Result      string
+		PublishedAt time.Time
+		PublishedBy string
+	}
+	if err := s.db.Gorm.WithContext(ctx).Raw("SELECT d.session_id, s.day, s.receiver, s.leadership, s.sealed, s.kind, d.result, d.published_at, d.published_by "+
+		"FROM reception_dialogue_results d JOIN reception_sessions s ON s.id = d.session_id ORDER BY d.published_at DESC, d.session_id DESC LIMIT ?",
+		max(limit, 1)).Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("dialogue results: %w", err)
+	}
+	out := make([]reception.DialogueResult, 0, len(rows))
+	for _, r := range rows {
+		day, _ := calendar.ParseDate(r.Day)
+		out = append(out, reception.DialogueResult{SessionID: r.SessionID, Day: day, Receiver: r.Receiver, Leadership: r.Leadership, Sealed: r.Sealed,
+			Kind: petition.Kind(r.Kind), Text: r.Result, PublishedAt: r.PublishedAt.UTC(), PublishedBy: r.PublishedBy})
 	}
 	return out, nil
 }

@@ -62,6 +62,7 @@ func (r *Reception) Mount(e *echo.Echo) {
 	e.POST(PathBooking, r.book)
 	e.GET("/staff/reception/day", r.day, req(access.ActReceptionManage))
 	e.POST("/staff/reception/sessions", r.recordSession, req(access.ActReceptionManage))
+	e.POST("/staff/reception/sessions/:id/result", r.publishResult, req(access.ActReceptionManage))
 	e.GET("/staff/reception", r.office, req(access.ActReceptionManage))
 	e.POST("/staff/reception/schedules", r.saveSchedule, req(access.ActReceptionManage))
 	e.POST("/staff/reception/schedules/:id", r.saveSchedule, req(access.ActReceptionManage))
@@ -233,7 +234,12 @@ func (r *Reception) feed(c echo.Context) error {
 
 type receptionOfficeData struct {
 	// Month is this month's plan III.1 figures.
-	Month     reception.MonthFigures
+	Month reception.MonthFigures
+	// Pending are the dialogues whose result is still to publish; Result
+	// is the text typed for ResultFor when publishing it was refused.
+	Pending   []pendingView
+	ResultFor int64
+	Result    string
 	Schedules []scheduleView
 	New       scheduleView
 	Days      []dayView
@@ -259,6 +265,13 @@ func (r *Reception) officeData(c echo.Context) (receptionOfficeData, error) {
 	if d.Month, err = r.Service.Month(ctx, accesshttp.Actor(c), today.Year, today.Month); err != nil {
 		return d, err
 	}
+	pending, err := r.Service.PendingResults(ctx, accesshttp.Actor(c))
+	if err != nil {
+		return d, err
+	}
+	for _, p := range pending {
+		d.Pending = append(d.Pending, pendingView{PendingResult: p, Date: r.dayText(lang, p.Session.Day)})
+	}
 	days, err := r.Service.Published(ctx, today, today.AddDays(45))
 	if err != nil {
 		return d, err
@@ -277,8 +290,39 @@ func (r *Reception) office(c echo.Context) error {
 		d.Notice = "reception.saved"
 	case "change":
 		d.Notice = "reception.change_saved"
+	case "result":
+		d.Notice = "reception.result_saved"
 	}
 	return r.Staff.render(c, http.StatusOK, "staff_reception", "reception.office_title", d)
+}
+
+// pendingView is a dialogue waiting for its result, as the office reads
+// it.
+type pendingView struct {
+	reception.PendingResult
+	Date string
+}
+
+// publishResult publishes a dialogue's result from the office's page.
+func (r *Reception) publishResult(c echo.Context) error {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return reception.ErrNoSuchSession
+	}
+	text := c.FormValue("result")
+	_, opErr := r.Service.PublishResult(c.Request().Context(), accesshttp.Actor(c), id, text)
+	if opErr == nil {
+		return c.Redirect(http.StatusSeeOther, "/staff/reception?saved=result#dialogues")
+	}
+	d, err := r.officeData(c)
+	if err != nil {
+		return err
+	}
+	if d.Errors, err = r.fieldErrors(c, opErr); err != nil {
+		return err
+	}
+	d.ResultFor, d.Result = id, text
+	return r.Staff.render(c, present.Status(opErr), "staff_reception", "reception.office_title", d)
 }
 
 // scheduleForm reads the schedule form; what cannot be read is named.
@@ -333,7 +377,7 @@ var receptionFieldLabels = map[string]string{"kind": "reception.kind", "host": "
 	"name": "reception.name", "phone": "reception.phone", "email": "reception.email", "description": "reception.description",
 	"receiver": "reception.receiver", "content": "reception.content", "documents": "reception.documents", "headcount": "reception.headcount_label",
 	"outcome": "reception.outcome", "refusal_reason": "reception.refusal_reason_label", "title": "reception.content",
-	"moved_to": "reception.moved_to_label", "reason": "reception.reason"}
+	"moved_to": "reception.moved_to_label", "reason": "reception.reason", "result": "reception.result_label"}
 
 // fieldErrors words a refused form, each line led by its field's label.
 func (r *Reception) fieldErrors(c echo.Context, opErr error) ([]string, error) {
@@ -635,7 +679,7 @@ func (r *Reception) recordSession(c echo.Context) error {
 	in := reception.SessionInput{Receiver: c.FormValue("receiver"), Kind: petition.Kind(c.FormValue("kind")), Name: c.FormValue("name"),
 		Phone: c.FormValue("phone"), Group: c.FormValue("group") != "", Representatives: c.FormValue("representatives"),
 		Content: c.FormValue("content"), Documents: c.FormValue("documents"), Outcome: reception.Outcome(c.FormValue("outcome")),
-		RefusalReason: c.FormValue("refusal_reason"), Key: c.FormValue("key")}
+		RefusalReason: c.FormValue("refusal_reason"), Key: c.FormValue("key"), Dialogue: c.FormValue("dialogue") != ""}
 	day, err := calendar.ParseDate(strings.TrimSpace(c.FormValue("day")))
 	if err != nil {
 		bad = append(bad, fault.FieldError("day", "reception.session_day", nil))

@@ -11,6 +11,7 @@ import (
 	"github.com/phucdap/phucdap/internal/calendar"
 	"github.com/phucdap/phucdap/internal/i18n"
 	"github.com/phucdap/phucdap/internal/platform"
+	"github.com/phucdap/phucdap/internal/reception"
 	"github.com/phucdap/phucdap/internal/report"
 )
 
@@ -24,6 +25,9 @@ type Reports struct {
 	Publications report.PublicationStore
 	Snapshots    report.SnapshotStore
 	Exporter     *report.Exporter
+	// Reception gives the transparency page the published results of
+	// dialogues (plan 55 III.1).
+	Reception *reception.Service
 }
 
 // NewReports returns the report pages over deps, every one of which is
@@ -33,7 +37,7 @@ func NewReports(deps Reports) (*Reports, error) {
 	if err := platform.Needs("web report pages",
 		platform.Dep{Name: "Staff", Absent: r.Staff == nil}, platform.Dep{Name: "Service", Absent: r.Service == nil},
 		platform.Dep{Name: "Publications", Absent: r.Publications == nil}, platform.Dep{Name: "Snapshots", Absent: r.Snapshots == nil},
-		platform.Dep{Name: "Exporter", Absent: r.Exporter == nil},
+		platform.Dep{Name: "Exporter", Absent: r.Exporter == nil}, platform.Dep{Name: "Reception", Absent: r.Reception == nil},
 	); err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/phucdap/phucdap/internal/access/accesshttp"
 	"github.com/phucdap/phucdap/internal/i18n"
 	"github.com/phucdap/phucdap/internal/present"
+	"github.com/phucdap/phucdap/internal/reception"
 	"github.com/phucdap/phucdap/internal/report"
 	"github.com/phucdap/phucdap/internal/textfold"
 )
@@ -51,6 +52,12 @@ type publicAnswerView struct {
 	HTitle, HContent, HAnswer []textfold.Segment
 }
 
+// dialogueView is a dialogue's published result as the public reads it.
+type dialogueView struct {
+	reception.DialogueResult
+	Day, When string
+}
+
 type transparencyData struct {
 	Month, MonthLabel, Prev, Next string
 	ToDate                        bool
@@ -65,6 +72,8 @@ type transparencyData struct {
 	TopicRows                     []figRow
 	Plan                          []planDimView
 	Answers                       []publicAnswerView
+	// Dialogues are the published results of dialogues, redacted.
+	Dialogues []dialogueView
 	// Q searches the published answers; QError is why it was refused.
 	Q, QError string
 	JSON, CSV string
@@ -185,6 +194,13 @@ func (r *Reports) transparency(c echo.Context) error {
 			v.Topic = p.TopicEN
 		}
 		d.Answers = append(d.Answers, v)
+	}
+	dialogues, err := r.Reception.DialogueResults(ctx, 20)
+	if err != nil {
+		return err
+	}
+	for _, dr := range dialogues {
+		d.Dialogues = append(d.Dialogues, dialogueView{DialogueResult: dr, Day: present.Date(dr.Day, lang), When: present.DateOf(dr.PublishedAt, loc, lang)})
 	}
 	d.Generated = present.Moment(ps.Report.At, loc, lang)
 	if accesshttp.Actor(c).Authenticated() {
