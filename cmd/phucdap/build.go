@@ -308,7 +308,11 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 	vi := func(id string) string { return cat.T(i18n.VI, id, nil) }
 	exporter := &report.Exporter{Service: a.reports, Store: a.reportStore, T: vi, Log: log, Timeout: time.Hour,
 		Due:  func(due time.Time) string { return dueText(i18n.VI, due) },
-		Meta: report.XLSXMeta{Agency: cfg.AgencyName, Place: "Lạng Sơn"}}
+		Meta: report.XLSXMeta{Agency: cfg.AgencyName, Place: "Lạng Sơn"},
+		Reception: func(ctx context.Context, by access.Actor, p report.Period) (report.ReceptionFigures, error) {
+			f, err := a.reception.Figures(ctx, by, p.From, p.To)
+			return f.Report(), err
+		}}
 	staff, err := web.NewStaff(web.Staff{Pages: pages, Auth: auth, Accounts: a.accounts, Cases: a.cases, Trail: a.trail, Units: a.units,
 		Directory: a.directory, Views: access.NewViews(store.NewViewStore(db), now), Now: now, Location: cfg.Location, SoonUntil: a.reports.SoonUntil, Workflow: a.workflow,
 		ChaseUntil: a.reports.ChaseUntil, ChaseDays: a.reports.ChaseDays(), Exporter: exporter, ExportInlineRows: cfg.HTTP.ExportInlineRows})

@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -96,4 +97,49 @@ func TestReceptionInBrowser(t *testing.T) {
 	}
 	fits(1366)
 	shot("reception-1366-recorded.png")
+}
+
+// receptionSlip: a message id of the report or reception catalogue left
+// untranslated, a nil or a format error.
+var receptionSlip = regexp.MustCompile(`<nil>|&lt;nil&gt;|%!|\b(report|reception)\.[a-z_]+(\.[a-z_]+)?\b`)
+
+// In a real browser: November's citizen reception (receptionNovember)
+// under plan task III.1 of the dashboard, on a desktop (1366 px) and on a
+// phone (390 px), where the page does not scroll sideways. Screenshots
+// reception-plan-*.png (/tmp/phucdap-shots and /tmp): the whole dashboard
+// and the III.1 dimension alone.
+func TestReceptionPlanInBrowser(t *testing.T) {
+	storetest.Parallel(t)
+	chromium(t)
+	ta := newTestApp(t, storetest.NewSQLite(t))
+	newReceptionNovember(t, ta)
+	ta.addStaff(t, "vanphong.plan@sxd.test", "VP", access.Office)
+	pg := browserPage{t: t, ctx: newBrowser(t), slip: receptionSlip}
+	copyShot := func(name string, png []byte) {
+		t.Helper()
+		t.Logf("screenshot %s", saveShot(t, name, png))
+		os.WriteFile(filepath.Join("/tmp", name), png, 0o644)
+	}
+	pg.do("a desktop", chromedp.EmulateViewport(1366, 900))
+	pg.login(ta.Server.URL, "vanphong.plan@sxd.test")
+	for _, width := range []int{1366, 390} {
+		w := itoa(int64(width))
+		if width == 390 {
+			pg.do("a phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
+		}
+		pg.do("dashboard", chromedp.Navigate(ta.Server.URL+"/staff/reports?thang=2026-11"), chromedp.WaitVisible(chromedp.ID("plan-reception")))
+		s := pg.text("#plan-reception")
+		for _, want := range []string{"Phó Giám đốc Sở", "Văn phòng Sở", "50%", "Vụ việc vào sổ từ buổi tiếp"} {
+			if !strings.Contains(s, want) {
+				t.Errorf("%d px: the III.1 reception figures lack %q: %q", width, want, s)
+			}
+		}
+		pg.fits("the dashboard", width)
+		pg.shot("reception-plan-" + w + "-page.png")
+		part, err := chromedp.Run(pg.ctx, chromedp.Screenshot(chromedp.CSS("#plan-table tbody:has(#plan-reception)")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		copyShot("reception-plan-"+w+"-iii.png", part)
+	}
 }

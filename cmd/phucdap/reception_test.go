@@ -1,8 +1,11 @@
 package main
 
 import (
+	"html"
 	"net/http"
 	"net/url"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -678,10 +681,11 @@ func postBooking(t *testing.T, ta *testApp, f url.Values) (int, string) {
 // (Công dân Một, a case; a group of 6 answered there) and the 26th (Công
 // dân Hai, a case), none on the 19th: 2 held, 8 citizens. The desk is open
 // on the 20 working days of the month (24/11, Vietnamese Culture Day, is
-// off) and held sessions on the 5th (Công dân Bốn, a case) and the 27th (a
-// refusal, which files its case): 2 held, 2 citizens.
+// off) and held sessions on the 5th (Công dân Bốn, a case), the 27th (a
+// refusal, which files its case) and the 30th (a denouncer, whose case is
+// sealed and due on 14/12): 3 held, 3 citizens.
 //
-// The cases sessions opened: 4 received. Công dân Một's, due at the end of
+// The cases sessions opened: 5 received. Công dân Một's, due at the end of
 // Thu 19/11 (10 working days from the 5th), is answered on the 12th: on
 // time. Công dân Bốn's, due the same day, is answered on the 23rd: late.
 // Công dân Hai's is due on 10/12: open, not late. The refusal's answer
@@ -692,6 +696,8 @@ type receptionNovember struct {
 	deputy, desk reception.Schedule
 	onTime, late int64
 	counter      int64
+	// sealed: a denouncer's case (Lý Văn Mật, 0913 777 888).
+	sealed int64
 }
 
 func newReceptionNovember(t *testing.T, ta *testApp) receptionNovember {
@@ -719,7 +725,10 @@ func newReceptionNovember(t *testing.T, ta *testApp) receptionNovember {
 	record := func(at string, in reception.SessionInput) int64 {
 		t.Helper()
 		ta.setLocal(t, at)
-		in.Day, in.Content = calendar.DateOf(ta.Clock.Now(), hanoi), content
+		in.Day = calendar.DateOf(ta.Clock.Now(), hanoi)
+		if in.Content == "" {
+			in.Content = content
+		}
 		s, err := ta.reception.Record(ctx, office, in)
 		if err != nil {
 			t.Fatalf("record %s: %v", at, err)
@@ -758,13 +767,16 @@ func newReceptionNovember(t *testing.T, ta *testApp) receptionNovember {
 		Name: "Công dân Hai", Outcome: reception.OutcomeVerify})
 	record("2026-11-27 09:00", reception.SessionInput{ScheduleID: m.desk.ID, Receiver: "Chuyên viên Văn phòng", Kind: petition.KindComplaint,
 		Name: "Người Say", Outcome: reception.OutcomeRefused, RefusalReason: "Người đến trong tình trạng say rượu, không làm chủ hành vi"})
+	m.sealed = record("2026-11-30 09:00", reception.SessionInput{ScheduleID: m.desk.ID, Receiver: "Chuyên viên Văn phòng", Kind: petition.KindDenunciation,
+		Name: "Lý Văn Mật", Phone: "0913 777 888", Content: "Tố cáo cán bộ địa chính xã nhận tiền của nhà thầu; người tố cáo Lý Văn Mật đã chứng kiến.",
+		Outcome: reception.OutcomeVerify})
 	ta.setLocal(t, "2026-12-01 10:00")
 	return m
 }
 
 // TestReceptionMonthCasesOnTime: the cases reception sessions opened in
 // November and their on-time rate, counted by the report's figures
-// (receptionNovember): 4 opened, 1 answered on time, 1 late, none open
+// (receptionNovember): 5 opened, 1 answered on time, 1 late, none open
 // and late: 50%, the counter's late case not among them; the drill-down
 // behind the late figure lists that one case.
 func TestReceptionMonthCasesOnTime(t *testing.T) {
@@ -782,16 +794,16 @@ func TestReceptionMonthCasesOnTime(t *testing.T) {
 		}
 		want := []reception.HostFigures{
 			{ScheduleID: m.deputy.ID, Host: "Phó Giám đốc Sở", Kind: reception.KindLeadership, Scheduled: 3, Held: 2, Citizens: 8},
-			{ScheduleID: m.desk.ID, Host: "Văn phòng Sở", Kind: reception.KindDesk, Scheduled: 20, Held: 2, Citizens: 2},
+			{ScheduleID: m.desk.ID, Host: "Văn phòng Sở", Kind: reception.KindDesk, Scheduled: 20, Held: 3, Citizens: 3},
 		}
 		if diff := cmp.Diff(want, f.Hosts); diff != "" {
 			t.Errorf("hosts (-want +got)\n%s", diff)
 		}
-		if f.LeadershipCitizens != 8 || f.DeskCitizens != 2 || f.Sessions != 5 || f.CasesOpened != 4 {
+		if f.LeadershipCitizens != 8 || f.DeskCitizens != 3 || f.Sessions != 6 || f.CasesOpened != 5 {
 			t.Errorf("figures: %+v", f)
 		}
 		c := f.Cases
-		if c.Received != 4 || c.AnsweredOnTime != 1 || c.AnsweredLate != 1 || c.OpenLate != 0 || c.OnTime().VN() != "50%" {
+		if c.Received != 5 || c.AnsweredOnTime != 1 || c.AnsweredLate != 1 || c.OpenLate != 0 || c.OnTime().VN() != "50%" {
 			t.Errorf("cases opened: received %d, on time %d, late %d, open late %d (%s)", c.Received, c.AnsweredOnTime, c.AnsweredLate,
 				c.OpenLate, c.OnTime().VN())
 		}
@@ -799,6 +811,105 @@ func TestReceptionMonthCasesOnTime(t *testing.T) {
 			Where: []report.Cond{{By: report.ByOrigin, Key: report.OriginReception}}}, 10, 0)
 		if err != nil || n != 1 || len(rows) != 1 || rows[0].ID != m.late {
 			t.Errorf("late cases opened at reception: %d %+v %v", n, rows, err)
+		}
+	})
+}
+
+// TestReceptionPlanAndWorkbook: November's reception (receptionNovember)
+// under task III.1 of the dashboard's plan view, in Vietnamese and in
+// English, each case figure linked to its list, and on the workbook's
+// reception sheet, read back with excelize: the deputy 3 scheduled, 2
+// held, 8 citizens; the desk 20, 3, 3; 8 citizens by the leadership, 3 at
+// the desk, 6 visits, 5 cases, 1 on time, 1 late, none open and late,
+// 50%. The denouncer's name and phone appear on neither, nor on the list
+// behind the cases figure.
+func TestReceptionPlanAndWorkbook(t *testing.T) {
+	eachApp(t, func(t *testing.T, ta *testApp) {
+		newReceptionNovember(t, ta)
+		ta.addStaff(t, "vanphong.plan@sxd.test", "VP", access.Office)
+		b := ta.browser(t)
+		b.mustLogin("vanphong.plan@sxd.test")
+		secret := func(where, text string) {
+			t.Helper()
+			for _, s := range []string{"Lý Văn Mật", "0913777888", "0913 777 888"} {
+				if strings.Contains(text, s) {
+					t.Errorf("%s shows the denouncer (%s)", where, s)
+				}
+			}
+		}
+		res, page := b.get("/staff/reports?thang=2026-11")
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("dashboard: %d", res.StatusCode)
+		}
+		i := strings.Index(page, `id="plan-reception"`)
+		if i < 0 || !strings.Contains(page[:i], "<b>III.1</b>") {
+			t.Fatal("no reception figures under III.1 in the plan view")
+		}
+		block := page[i:]
+		block = block[:strings.Index(block, "</ul>")]
+		for _, want := range []string{"<th scope=\"row\">Phó Giám đốc Sở <span class=\"badge\">Lãnh đạo Sở tiếp</span></th><td>3</td><td>2</td><td>8</td>",
+			"<th scope=\"row\">Văn phòng Sở <span class=\"badge\">Tiếp thường xuyên</span></th><td>20</td><td>3</td><td>3</td>",
+			`<span class="apart-value">8</span> Lượt công dân được Lãnh đạo Sở tiếp`, `<span class="apart-value">3</span> Lượt công dân được tiếp thường xuyên`,
+			`<span class="apart-value">6</span> Lượt tiếp được ghi nhận`, `<span class="apart-value">5</span> Vụ việc vào sổ từ buổi tiếp`,
+			`<span class="apart-value">50%</span> Đúng hạn`, `>1 Trả lời đúng hạn</a>`, `>1 Trả lời quá hạn</a>`, `>0 Đang giải quyết, đã quá hạn</a>`} {
+			if !strings.Contains(block, want) {
+				t.Errorf("the plan view's reception lacks %q", want)
+			}
+		}
+		if strings.Contains(block, "reception-satisfaction") {
+			t.Error("a satisfaction figure with no rating")
+		}
+		secret("the plan view", page)
+		_, en := b.get("/staff/reports?thang=2026-11&lang=en")
+		for _, want := range []string{"Citizen reception in the period", "Citizens received by the leadership", `<span class="apart-value">50%</span> On time`} {
+			if !strings.Contains(en, want) {
+				t.Errorf("the English plan view lacks %q", want)
+			}
+		}
+		// The list behind "5 cases opened".
+		href := html.UnescapeString(regexp.MustCompile(`<a href="([^"]+)"><span class="apart-value">5</span>`).FindStringSubmatch(block)[1])
+		if !strings.Contains(href, "where=origin%3Areception") {
+			t.Errorf("cases link %s", href)
+		}
+		_, list := b.get(href)
+		if n := strings.Count(list, "/staff/cases/"); n < 5 {
+			t.Errorf("the cases opened at reception list %d links", n)
+		}
+		secret("the list of cases opened at reception", list)
+
+		x := downloadXLSX(t, b, "2026-11-01", "2026-11-30")
+		defer x.Close()
+		if sheets := x.GetSheetList(); !slices.Equal(sheets, []string{"Báo cáo", "Tiếp công dân", "Danh sách vụ việc"}) {
+			t.Errorf("sheets %v", sheets)
+		}
+		rows, err := x.GetRows("Tiếp công dân")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]string{}
+		var hosts [][]string
+		for _, r := range rows {
+			secret("the reception sheet", strings.Join(r, "|"))
+			switch {
+			case len(r) == 6 && r[0] != "STT":
+				hosts = append(hosts, r)
+			case len(r) >= 3 && r[0] != "":
+				got[r[0]] = r[2]
+			}
+		}
+		wantHosts := [][]string{{"1", "Phó Giám đốc Sở", "Lãnh đạo Sở tiếp", "3", "2", "8"}, {"2", "Văn phòng Sở", "Tiếp thường xuyên", "20", "3", "3"}}
+		if diff := cmp.Diff(wantHosts, hosts); diff != "" {
+			t.Errorf("sheet hosts (-want +got)\n%s", diff)
+		}
+		for label, want := range map[string]string{"Lượt công dân được Lãnh đạo Sở tiếp": "8", "Lượt công dân được tiếp thường xuyên": "3",
+			"Lượt tiếp được ghi nhận": "6", "Vụ việc vào sổ từ buổi tiếp": "5", "Trả lời đúng hạn": "1", "Trả lời quá hạn": "1",
+			"Đang giải quyết, đã quá hạn": "0", "Tỷ lệ đúng hạn (%)": "50.0"} {
+			if got[label] != want {
+				t.Errorf("sheet %q = %q, want %q", label, got[label], want)
+			}
+		}
+		if _, ok := got["Tỷ lệ hài lòng (%)"]; ok {
+			t.Error("the sheet has a satisfaction figure with no rating")
 		}
 	})
 }

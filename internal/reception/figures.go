@@ -62,8 +62,7 @@ func (s *Service) Figures(ctx context.Context, by access.Actor, from, to calenda
 		return MonthFigures{}, fault.New(fault.Forbidden, "error.forbidden")
 	}
 	f := MonthFigures{From: from, To: to}
-	rep, err := s.cfg.Reports.Report(ctx, report.Query{Period: report.Period{From: from, To: to},
-		Where: []report.Cond{{By: report.ByOrigin, Key: report.OriginReception}}})
+	rep, err := s.cfg.Reports.Report(ctx, report.Query{Period: report.Period{From: from, To: to}, Where: report.ReceptionCond()})
 	if err != nil {
 		return f, err
 	}
@@ -132,4 +131,15 @@ func (s *Service) Figures(ctx context.Context, by access.Actor, from, to calenda
 		return cmp.Compare(a.ScheduleID, b.ScheduleID)
 	})
 	return f, nil
+}
+
+// Report is the figures as the report's workbook and plan view take them.
+func (f MonthFigures) Report() report.ReceptionFigures {
+	out := report.ReceptionFigures{LeadershipCitizens: f.LeadershipCitizens, DeskCitizens: f.DeskCitizens, Sessions: f.Sessions,
+		Cases: f.Cases, Satisfaction: f.Satisfaction}
+	for _, h := range f.Hosts {
+		out.Hosts = append(out.Hosts, report.ReceptionHost{Host: h.Host, Leadership: h.Kind == KindLeadership, Scheduled: h.Scheduled,
+			Held: h.Held, Citizens: h.Citizens})
+	}
+	return out
 }

@@ -108,7 +108,11 @@ type Exporter struct {
 	// Due words due times as the screens do (nil: caseclock.DueText).
 	Due  DueWording
 	Meta XLSXMeta
-	Log  *slog.Logger
+	// Reception gives the citizen-reception figures of a period for the
+	// workbook's reception sheet (plan III.1), as by may read them; nil
+	// leaves the sheet out.
+	Reception func(ctx context.Context, by access.Actor, p Period) (ReceptionFigures, error)
+	Log       *slog.Logger
 	// Timeout bounds one export's run.
 	Timeout time.Duration
 	// Every is how many rows pass between two progress writes.
@@ -143,7 +147,7 @@ func (e *Exporter) Start(ctx context.Context, by access.Actor, format ExportForm
 	if err != nil {
 		return 0, err
 	}
-	e.background(ctx, id, func(ctx context.Context) error { return e.run(ctx, id, format, p) })
+	e.background(ctx, id, func(ctx context.Context) error { return e.run(ctx, by, id, format, p) })
 	return id, nil
 }
 
@@ -294,7 +298,7 @@ func FileName(format ExportFormat, p Period) string {
 	return fmt.Sprintf("bao-cao-pakn_%s_%s.%s", p.From.String(), p.To.String(), format)
 }
 
-func (e *Exporter) run(ctx context.Context, id int64, format ExportFormat, p Period) error {
+func (e *Exporter) run(ctx context.Context, by access.Actor, id int64, format ExportFormat, p Period) error {
 	every := e.Every
 	if every <= 0 {
 		every = 500
@@ -334,6 +338,15 @@ func (e *Exporter) run(ctx context.Context, id int64, format ExportFormat, p Per
 		}
 		x.Due = e.Due
 		defer x.Close()
+		if e.Reception != nil {
+			fig, err := e.Reception(ctx, by, p)
+			if err != nil {
+				return err
+			}
+			if err := x.AddReception(fig, p); err != nil {
+				return err
+			}
+		}
 		write = x.WriteCase
 		finish = func() error {
 			_, err := x.WriteTo(out)

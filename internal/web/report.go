@@ -26,7 +26,8 @@ type Reports struct {
 	Snapshots    report.SnapshotStore
 	Exporter     *report.Exporter
 	// Reception gives the transparency page the published results of
-	// dialogues (plan 55 III.1).
+	// dialogues and plan III.1's citizen-reception figures, shown under
+	// that task in the dashboard's plan view (plan 55 III.1).
 	Reception *reception.Service
 }
 
@@ -174,6 +175,9 @@ type planTaskView struct {
 	Rate      string
 	Satisf    string
 	Recurring []string
+	// Reception: the task's citizen-reception figures (plan III.1), nil
+	// for every other task.
+	Reception *receptionFigView
 }
 
 type planDimView struct {

@@ -181,6 +181,11 @@ func (r *Reports) dashboard(c echo.Context) error {
 		return err
 	}
 	d.Plan = r.planView(c, plan, true)
+	rv, err := r.receptionView(c, month)
+	if err != nil {
+		return err
+	}
+	attachReception(d.Plan, rv)
 	d.Unlinked = r.figRow(c, plan.Unlinked, month, report.ByPlanTask)
 	if snap, err := r.Snapshots.LastSnapshot(ctx); err == nil {
 		d.Snapshot = present.Moment(snap.TakenAt, r.Service.Location(), i18n.LangFrom(ctx))
