@@ -38,6 +38,10 @@ func registry(s *alert.Service, kpiSnapshot, recomputeClocks jobs.Func) []jobs.J
 		// weekly, until next year is confirmed), so a missed day is caught up.
 		{Name: "calendar-reminder", Description: "from 1 November, remind admins and the office weekly to confirm next year's working-day calendar",
 			Schedule: "0 9 * * *", Enabled: true, RunAtStart: true, Run: fn(s.CalendarReminder)},
+		// Daily and at start: a reminder missed while the service was down
+		// goes on the reception day itself; the bookings' marks keep it once.
+		{Name: "reception-reminder", Description: "remind each citizen who booked a reception day, the day before, by e-mail, SMS or Zalo",
+			Schedule: "0 8 * * *", Enabled: true, RunAtStart: true, Run: fn(s.BookingReminders)},
 	}
 }
 

@@ -139,6 +139,14 @@ type Payload struct {
 	EventID int64     `json:"event_id,omitempty"`
 	At      time.Time `json:"at,omitzero"`
 	Reason  string    `json:"reason,omitempty"`
+	// A booking's message (NoticeBooking, NoticeBookingReminder): its
+	// code and what the public schedule publishes of its day.
+	BookingCode string `json:"booking_code,omitempty"`
+	Day         string `json:"day,omitempty"` // YYYY-MM-DD
+	Hours       string `json:"hours,omitempty"`
+	Host        string `json:"host,omitempty"`
+	Place       string `json:"place,omitempty"`
+	OnlineURL   string `json:"online_url,omitempty"`
 }
 
 // Topic returns the topic in lang.
@@ -210,12 +218,15 @@ type Delivery struct {
 
 // NewAlert is an alert to write to the ledger, with its deliveries.
 type NewAlert struct {
-	Subject    string
-	CaseID     int64
-	ClockID    int64
-	Kind       string
-	Recipient  string // "account:7" or "webhook:<url>"
-	AccountID  int64
+	Subject   string
+	CaseID    int64
+	ClockID   int64
+	Kind      string
+	Recipient string // "account:7" or "webhook:<url>"
+	AccountID int64
+	// BookingID: a reception booking's message, whose contact is read
+	// from the booking when it is sent.
+	BookingID  int64
 	DueAt      time.Time
 	InApp      bool
 	Payload    []byte
@@ -260,7 +271,8 @@ type OutboxMessage struct {
 	Receipt     *Receipt
 
 	// A citizen's notification (AlertKind KindCitizen…): where it goes,
-	// read from case_identities for this send only.
+	// read from case_identities (a booking's: from the booking) for this
+	// send only.
 	Contact *Contact
 }
 
@@ -339,6 +351,14 @@ type Store interface {
 	// plan's alerts with their deliveries, in one transaction. It returns
 	// how many events it marked (0: none was left).
 	QueueNotices(ctx context.Context, now time.Time, limit int, plan NoticePlanner) (events, alerts, deliveries int, err error)
+	// QueueBookings marks up to limit reception bookings not yet
+	// confirmed as confirmed and writes plan's alerts with their
+	// deliveries, in one transaction; it returns how many it marked.
+	QueueBookings(ctx context.Context, now time.Time, limit int, plan BookingPlanner) (bookings, alerts, deliveries int, err error)
+	// RemindBookings does the same for up to limit bookings of day, made
+	// before createdBefore and not yet reminded, of a day still held
+	// (not cancelled or moved away) by an active schedule.
+	RemindBookings(ctx context.Context, now time.Time, day calendar.Date, createdBefore time.Time, limit int, plan BookingPlanner) (bookings, alerts, deliveries int, err error)
 	// LeaseOutbox takes up to limit due deliveries on channels, counting
 	// an attempt and hiding them for lease.
 	LeaseOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int, channels []string) ([]OutboxMessage, error)

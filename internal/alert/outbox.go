@@ -56,6 +56,11 @@ func (s *Service) Deliver(ctx context.Context, now time.Time) (map[string]int, e
 		return counts, err
 	}
 	counts["notices"], counts["notices_queued"] = events, queued
+	bookings, queued, err := s.QueueBookings(ctx, now)
+	if err != nil {
+		return counts, err
+	}
+	counts["bookings"], counts["bookings_queued"] = bookings, queued
 	if s.cfg.Hooks != nil || s.cfg.Gateway != nil {
 		lanes = append(lanes, lane{ChannelWebhook, webhookChunk})
 	}
@@ -118,7 +123,12 @@ func (s *Service) send(ctx context.Context, now time.Time, msgs []OutboxMessage)
 			var err error
 			if strings.HasPrefix(m.AlertKind, KindCitizen) {
 				var body []byte
-				if body, err = s.gatewayBody(m); err == nil && s.cfg.Gateway == nil {
+				if isBooking(m.AlertKind) {
+					body, err = s.bookingGatewayBody(m)
+				} else {
+					body, err = s.gatewayBody(m)
+				}
+				if err == nil && s.cfg.Gateway == nil {
 					err = errors.New("no gateway configured for the citizen's SMS and Zalo messages")
 				}
 				if err == nil {
@@ -223,6 +233,9 @@ func (s *Service) renderEmail(m OutboxMessage) (Email, error) {
 		}
 		return Email{To: m.Receipt.Email, Subject: subject, Text: text, HTML: html, Ref: ref}, nil
 	}
+	if isBooking(m.AlertKind) {
+		return s.bookingEmail(m, ref)
+	}
 	if strings.HasPrefix(m.AlertKind, KindCitizen) {
 		return s.citizenEmail(m, ref)
 	}
@@ -238,4 +251,9 @@ func (s *Service) trackLink(code string) string {
 		return ""
 	}
 	return s.cfg.BaseURL + s.cfg.TrackPath + "?code=" + code
+}
+
+// isBooking says whether an alert kind is a reception booking's message.
+func isBooking(kind string) bool {
+	return kind == KindCitizen+NoticeBooking || kind == KindCitizen+NoticeBookingReminder
 }

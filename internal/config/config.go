@@ -146,6 +146,8 @@ type JobsConfig struct {
 	Outbox           JobConfig `koanf:"outbox"`
 	CalendarReminder JobConfig `koanf:"calendar_reminder"`
 	RecomputeClocks  JobConfig `koanf:"recompute_clocks"`
+	// ReceptionReminder reminds the citizens who booked a reception day.
+	ReceptionReminder JobConfig `koanf:"reception_reminder"`
 }
 
 // JobConfig overrides one job of the registry. Schedule is a cron spec in
@@ -163,7 +165,7 @@ type JobConfig struct {
 func (j JobsConfig) Jobs() map[string]JobConfig {
 	return map[string]JobConfig{"overdue-sweep": j.OverdueSweep, "due-soon": j.DueSoon, "daily-digest": j.DailyDigest,
 		"kpi-snapshot": j.KPISnapshot, "outbox": j.Outbox, "calendar-reminder": j.CalendarReminder,
-		"recompute-clocks": j.RecomputeClocks}
+		"recompute-clocks": j.RecomputeClocks, "reception-reminder": j.ReceptionReminder}
 }
 
 // AlertsConfig is the escalation ladder and delivery.

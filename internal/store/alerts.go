@@ -271,7 +271,7 @@ func insertAlerts(tx *gorm.DB, alerts []alert.NewAlert, now time.Time) (inserted
 		rows := make([][]any, 0, end-start)
 		for _, a := range alerts[start:end] {
 			rows = append(rows, []any{a.Subject, nullID(a.CaseID), nullID(a.ClockID), a.Kind, a.Recipient, nullID(a.AccountID),
-				a.DueAt, a.InApp, string(a.Payload), now})
+				nullID(a.BookingID), a.DueAt, a.InApp, string(a.Payload), now})
 		}
 		var got []struct {
 			ID        int64
@@ -280,8 +280,8 @@ func insertAlerts(tx *gorm.DB, alerts []alert.NewAlert, now time.Time) (inserted
 			Kind      string
 			DueAt     time.Time
 		}
-		if err := insertRows(tx, "alerts", []string{"subject", "case_id", "clock_id", "kind", "recipient", "account_id", "due_at",
-			"in_app", "payload", "created_at"}, rows, "id, subject, recipient, kind, due_at", &got,
+		if err := insertRows(tx, "alerts", []string{"subject", "case_id", "clock_id", "kind", "recipient", "account_id", "booking_id",
+			"due_at", "in_app", "payload", "created_at"}, rows, "id, subject, recipient, kind, due_at", &got,
 			"ON CONFLICT (subject, recipient, kind, due_at) DO NOTHING"); err != nil {
 			return inserted, deliveries, fmt.Errorf("insert alerts: %w", err)
 		}
@@ -442,14 +442,15 @@ func (s *AlertStore) LeaseOutbox(ctx context.Context, now time.Time, lease time.
 			ID        int64
 			Kind      string
 			CaseID    *int64
+			BookingID *int64
 			Payload   string
 			CreatedAt time.Time
 		}
 		alerts := map[int64]alertRow{}
-		var citizenCases []int64
+		var citizenCases, bookingIDs []int64
 		if len(alertIDs) > 0 {
 			var as []alertRow
-			if err := tx.Raw("SELECT id, kind, case_id, payload, created_at FROM alerts WHERE id IN ?", alertIDs).Scan(&as).Error; err != nil {
+			if err := tx.Raw("SELECT id, kind, case_id, booking_id, payload, created_at FROM alerts WHERE id IN ?", alertIDs).Scan(&as).Error; err != nil {
 				return err
 			}
 			for _, a := range as {
@@ -457,6 +458,24 @@ func (s *AlertStore) LeaseOutbox(ctx context.Context, now time.Time, lease time.
 				if strings.HasPrefix(a.Kind, alert.KindCitizen) && a.CaseID != nil {
 					citizenCases = append(citizenCases, *a.CaseID)
 				}
+				if a.BookingID != nil {
+					bookingIDs = append(bookingIDs, *a.BookingID)
+				}
+			}
+		}
+		// A booking's message goes to the e-mail and phone the booking
+		// holds, read here for this send only.
+		bookingContacts := map[int64]alert.Contact{}
+		if len(bookingIDs) > 0 {
+			var bs []struct {
+				ID           int64
+				Email, Phone string
+			}
+			if err := tx.Raw("SELECT id, email, phone FROM reception_bookings WHERE id IN ?", bookingIDs).Scan(&bs).Error; err != nil {
+				return err
+			}
+			for _, b := range bs {
+				bookingContacts[b.ID] = alert.Contact{Email: b.Email, Phone: b.Phone}
 			}
 		}
 		// A citizen's notification goes to the address and phone of the
@@ -506,6 +525,10 @@ func (s *AlertStore) LeaseOutbox(ctx context.Context, now time.Time, lease time.
 				a := alerts[*r.AlertID]
 				m.AlertID, m.AlertKind, m.Payload = a.ID, a.Kind, alert.DecodePayload([]byte(a.Payload))
 				m.CreatedAt = a.CreatedAt.UTC()
+				if a.BookingID != nil {
+					c := bookingContacts[*a.BookingID]
+					m.Contact = &c
+				}
 				if strings.HasPrefix(a.Kind, alert.KindCitizen) && a.CaseID != nil {
 					c := contacts[*a.CaseID]
 					if c.OptedOut {

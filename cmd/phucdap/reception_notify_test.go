@@ -1,0 +1,149 @@
+package main
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/phucdap/phucdap/internal/alert/alerttest"
+	"github.com/phucdap/phucdap/internal/store"
+	"github.com/phucdap/phucdap/internal/storetest"
+)
+
+// bookingCodeRe finds a booking's code on the receipt page.
+var bookingCodeRe = regexp.MustCompile(`TCD-[A-Z2-9]{8}`)
+
+// bookAs posts the public booking form in lang and returns the booking's
+// code.
+func bookAs(t *testing.T, ta *testApp, lang, id, day, name, phone, email, kind, desc string) string {
+	t.Helper()
+	f := url.Values{"lich": {id}, "ngay": {day}, "name": {name}, "phone": {phone}, "email": {email}, "kind": {kind}, "description": {desc}}
+	res, body := ta.do(t, http.MethodPost, "/lich-tiep-cong-dan/dang-ky?lang="+lang, strings.NewReader(f.Encode()),
+		"Content-Type", "application/x-www-form-urlencoded")
+	code := bookingCodeRe.FindString(string(body))
+	if res.StatusCode != http.StatusOK || code == "" {
+		t.Fatalf("booking of %s: %d", name, res.StatusCode)
+	}
+	return code
+}
+
+// TestReceptionBookingNotices: a booking is confirmed, and reminded the
+// day before, by e-mail in the language it was booked in and by SMS and
+// Zalo through the gateway, each once however often the jobs run (the
+// gateway refuses each first attempt: the outbox retries). A booking made
+// the day before is not reminded. A denunciation's booking is told like
+// any other: no message, ledger row or gateway body carries its kind, its
+// description or a name, and the contacts are read from the booking when
+// sending, never stored in the ledger or the outbox.
+func TestReceptionBookingNotices(t *testing.T) {
+	mp := alerttest.SharedMailpit(t)
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		g := newGateway(t)
+		ta := newTestApp(t, db, withSMTP(mp), withGateway(g))
+		tok := token()
+		_, id := deputyThursdays(t, ta)
+		emailVI, emailEN, emailLate := "dan-vi-"+tok+"@example.test", "dan-en-"+tok+"@example.test", "dan-muon-"+tok+"@example.test"
+
+		codeVI := bookAs(t, ta, "vi", id, "2026-12-03", "Lương Thị Hỏi", "0912 100 200", emailVI, "kien_nghi", "Đề nghị hướng dẫn cấp phép xây dựng")
+		codeEN := bookAs(t, ta, "en", id, "2026-12-03", "Hoàng Văn Kín", "0912 300 400", emailEN, "to_cao",
+			"Tố cáo cán bộ Đinh Văn Khai nhận tiền cấp phép")
+		codePhone := bookAs(t, ta, "vi", id, "2026-12-10", "Nông Văn Điện", "0912 500 600", "", "phan_anh", "Phản ánh về tiến độ cấp phép")
+		ta.deliver(t)
+
+		if got := mailsTo(t, mp, emailVI); len(got) != 1 || got[0] != "Xác nhận đăng ký tiếp công dân "+codeVI {
+			t.Errorf("Vietnamese confirmation: %q", got)
+		}
+		if got := mailsTo(t, mp, emailEN); len(got) != 1 || got[0] != "Citizen reception booking "+codeEN+" confirmed" {
+			t.Errorf("English confirmation: %q", got)
+		}
+		for _, code := range []string{codeVI, codeEN, codePhone} {
+			if got := g.of(code); len(got["booking:sms"]) != 1 || len(got["booking:zalo"]) != 1 {
+				t.Errorf("%s's gateway confirmations: %v", code, keysOf(got))
+			}
+		}
+		_, list := mp.Search(t, `to:"`+emailEN+`"`)
+		if len(list) == 1 {
+			m := mp.Message(t, list[0].ID)
+			for _, want := range []string{codeEN, "Thursday 3 December 2026, 07:30-11:00", "Phó Giám đốc Sở", "Trụ sở tiếp công dân"} {
+				if !strings.Contains(m.Text, want) {
+					t.Errorf("the English confirmation lacks %q:\n%s", want, m.Text)
+				}
+			}
+		}
+
+		// The day before, at 08:00: one reminder per booking of the 3rd and
+		// channel, however often the job runs. A citizen who books that
+		// morning was just confirmed and is not reminded.
+		dayBefore := time.Date(2026, 12, 2, 1, 0, 0, 0, time.UTC)
+		ta.Clock.Set(dayBefore)
+		first := ta.runJob(t, "reception-reminder", dayBefore)
+		ta.runJob(t, "reception-reminder", dayBefore.Add(time.Minute))
+		ta.Clock.Set(dayBefore.Add(time.Hour))
+		codeLate := bookAs(t, ta, "vi", id, "2026-12-03", "Vi Thị Muộn", "0912 700 800", emailLate, "kien_nghi", "Đề nghị hướng dẫn thủ tục")
+		ta.runJob(t, "reception-reminder", dayBefore.Add(2*time.Hour))
+		ta.deliver(t)
+		if first.Counts["bookings"] != 2 {
+			t.Errorf("the first run reminded %d bookings, want 2", first.Counts["bookings"])
+		}
+		if got := mailsTo(t, mp, emailVI); len(got) != 2 || got[0] != "Nhắc lịch tiếp công dân Thứ Năm, 03/12/2026, mã "+codeVI {
+			t.Errorf("Vietnamese reminder: %q", got)
+		}
+		if got := mailsTo(t, mp, emailEN); len(got) != 2 || got[1] != "Reminder: citizen reception on Thursday 3 December 2026, code "+codeEN {
+			t.Errorf("English reminder: %q", got)
+		}
+		if got := mailsTo(t, mp, emailLate); len(got) != 1 {
+			t.Errorf("the booking of the day before: %q, want its confirmation only", got)
+		}
+		for code, want := range map[string]int{codeVI: 1, codeEN: 1, codePhone: 0, codeLate: 0} {
+			if got := g.of(code); len(got["booking_reminder:sms"]) != want || len(got["booking_reminder:zalo"]) != want {
+				t.Errorf("%s's gateway reminders: %v, want %d per channel", code, keysOf(got), want)
+			}
+		}
+
+		// The denunciation's booking says nothing of a denunciation.
+		leaks := []string{"Đinh Văn Khai", "Hoàng Văn Kín", "Tố cáo", "tố cáo", "Denunciation", "denunciation", "to_cao", "0912300400"}
+		_, list = mp.Search(t, `to:"`+emailEN+`"`)
+		for _, s := range list {
+			m := mp.Message(t, s.ID)
+			for _, leak := range leaks[:len(leaks)-1] {
+				if strings.Contains(m.Text+m.HTML+m.Subject, leak) {
+					t.Errorf("the sealed booking's e-mail %q carries %q", m.Subject, leak)
+				}
+			}
+		}
+		g.mu.Lock()
+		for _, raw := range g.raw {
+			if strings.Contains(raw, codeEN) {
+				for _, leak := range leaks[:len(leaks)-1] {
+					if strings.Contains(raw, leak) {
+						t.Errorf("a gateway message carries %q: %s", leak, raw)
+					}
+				}
+			}
+		}
+		g.mu.Unlock()
+		var stored []string
+		ta.db.Gorm.Raw("SELECT a.payload || ' ' || o.target FROM alerts a JOIN outbox o ON o.alert_id = a.id WHERE a.booking_id IS NOT NULL").Scan(&stored)
+		if len(stored) != 17 {
+			t.Errorf("%d ledger deliveries for the bookings, want 17 (11 confirmations: 3 e-mails, 8 gateway messages; 6 reminders)", len(stored))
+		}
+		for _, s := range stored {
+			for _, leak := range append(leaks, "@example.test", "0912", "Lương", "Nông") {
+				if strings.Contains(s, leak) {
+					t.Errorf("the ledger or outbox carries %q: %s", leak, s)
+				}
+			}
+		}
+	})
+}
+
+func keysOf[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
