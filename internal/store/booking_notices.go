@@ -23,7 +23,7 @@ type bookingPicked struct {
 }
 
 // QueueBookings implements alert.Store: the bookings not yet confirmed
-// (reception_bookings_to_notice, 00032) are marked and their ledger rows
+// (reception_bookings_to_notice, 00033) are marked and their ledger rows
 // written in one transaction.
 func (s *AlertStore) QueueBookings(ctx context.Context, now time.Time, limit int, plan alert.BookingPlanner) (bookings, alerts, deliveries int, err error) {
 	q := pickThenUpdate("reception_bookings",
