@@ -239,7 +239,8 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 		// The booking form is bound as the petition form is, in its own
 		// counters.
 		Limiter: store.NewLimiter(db), Limits: reception.Limits{PerIPHour: cfg.Intake.PerIPHour, PerIPDay: cfg.Intake.PerIPDay,
-			PerPhoneHour: cfg.Intake.PerPhoneHour, PerPhoneDay: cfg.Intake.PerPhoneDay}}); err != nil {
+			PerPhoneHour: cfg.Intake.PerPhoneHour, PerPhoneDay: cfg.Intake.PerPhoneDay},
+		Ratings: receptionStore, LinkKey: noticeKey}); err != nil {
 		return nil, err
 	}
 	if a.scheduler, err = jobs.New(jobs.Config{

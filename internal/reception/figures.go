@@ -47,8 +47,12 @@ type MonthFigures struct {
 	// them, so this rate and the dashboard's cannot disagree.
 	Cases report.Counts
 	// Satisfaction is the visitors' ratings of the period, nil while
-	// there is none to show.
+	// there is none to show: the share who gave 4 or 5 stars.
 	Satisfaction *report.Rate
+	// LeadershipRatings and DeskRatings are the visitors' ratings of the
+	// period's sessions (by the session's day) held by the leadership and
+	// at the desk.
+	LeadershipRatings, DeskRatings RatingFigures
 }
 
 // Month computes the figures of a month up to today.
@@ -97,6 +101,13 @@ func (s *Service) Figures(ctx context.Context, by access.Actor, from, to calenda
 		} else {
 			f.DeskCitizens += se.Headcount
 		}
+		if se.Rating != nil {
+			if se.Leadership {
+				f.LeadershipRatings.add(se.Rating.Stars)
+			} else {
+				f.DeskRatings.add(se.Rating.Stars)
+			}
+		}
 		if se.ScheduleID != 0 {
 			held[key{se.ScheduleID, se.Day}] = true
 			citizens[se.ScheduleID] += se.Headcount
@@ -119,6 +130,10 @@ func (s *Service) Figures(ctx context.Context, by access.Actor, from, to calenda
 		} else if o.Schedule.Kind == KindLeadership && o.Day.Before(s.Today()) {
 			f.LeadershipDaysShort++
 		}
+	}
+	if all := (RatingFigures{Rated: f.LeadershipRatings.Rated + f.DeskRatings.Rated, Satisfied: f.LeadershipRatings.Satisfied + f.DeskRatings.Satisfied}); all.Rated > 0 {
+		rate := all.Satisfaction()
+		f.Satisfaction = &rate
 	}
 	// The leadership first, as plan III.1 counts it.
 	slices.SortStableFunc(f.Hosts, func(a, b HostFigures) int {

@@ -59,6 +59,10 @@ type Config struct {
 	// intake and tracking use; Limits are its ceilings (0: none).
 	Limiter access.Limiter
 	Limits  Limits
+	// Ratings keeps the visitors' ratings; LinkKey signs each session's
+	// rating link (the key of the citizen's notice links).
+	Ratings RatingStore
+	LinkKey []byte
 }
 
 // Limits bound the public booking form per client address and per phone,
@@ -82,7 +86,8 @@ func NewService(cfg Config) (*Service, error) {
 		platform.Dep{Name: "Bookings", Absent: cfg.Bookings == nil}, platform.Dep{Name: "Sessions", Absent: cfg.Sessions == nil},
 		platform.Dep{Name: "Cases", Absent: cfg.Cases == nil}, platform.Dep{Name: "Reports", Absent: cfg.Reports == nil},
 		platform.Dep{Name: "Now", Absent: cfg.Now == nil}, platform.Dep{Name: "Location", Absent: cfg.Location == nil},
-		platform.Dep{Name: "Calendar", Absent: cfg.Calendar == nil}, platform.Dep{Name: "Limiter", Absent: cfg.Limiter == nil}); err != nil {
+		platform.Dep{Name: "Calendar", Absent: cfg.Calendar == nil}, platform.Dep{Name: "Limiter", Absent: cfg.Limiter == nil},
+		platform.Dep{Name: "Ratings", Absent: cfg.Ratings == nil}, platform.Dep{Name: "LinkKey", Absent: len(cfg.LinkKey) == 0}); err != nil {
 		return nil, err
 	}
 	return &Service{cfg: cfg}, nil

@@ -116,10 +116,12 @@ type Session struct {
 	Dialogue        bool
 	// ResultPublished: a dialogue whose result is published.
 	ResultPublished bool
-	CaseID          int64
-	CaseCode        string
-	CreatedAt       time.Time
-	CreatedBy       string
+	// Rating is the visitor's rating, nil until they rate.
+	Rating    *Rating
+	CaseID    int64
+	CaseCode  string
+	CreatedAt time.Time
+	CreatedBy string
 	// RequestKey is the form's key the session was recorded with.
 	RequestKey string
 	// Repeated: a repeat of a submit already recorded; nothing new.

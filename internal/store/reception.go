@@ -314,8 +314,11 @@ type receptionSessionRow struct {
 	CaseID                 *int64
 	CreatedAt              time.Time
 	CreatedBy              string
-	CaseCode               string `gorm:"->;-:migration"`
-	ResultPublished        bool   `gorm:"->;-:migration"`
+	CaseCode               string     `gorm:"->;-:migration"`
+	ResultPublished        bool       `gorm:"->;-:migration"`
+	Stars                  int        `gorm:"->;-:migration"`
+	RatingComment          string     `gorm:"->;-:migration"`
+	RatedAt                *time.Time `gorm:"->;-:migration"`
 }
 
 func (receptionSessionRow) TableName() string { return "reception_sessions" }
@@ -332,6 +335,9 @@ func (r receptionSessionRow) session() reception.Session {
 	if r.CaseID != nil {
 		s.CaseID = *r.CaseID
 	}
+	if r.Stars > 0 && r.RatedAt != nil {
+		s.Rating = &reception.Rating{SessionID: r.ID, Stars: r.Stars, Comment: r.RatingComment, At: r.RatedAt.UTC()}
+	}
 	return s
 }
 
@@ -344,7 +350,7 @@ func (s *ReceptionStore) AddSession(ctx context.Context, sess reception.Session,
 			Kind: string(sess.Kind), Sealed: sess.Sealed, Name: sess.Name, Phone: sess.Phone, GroupVisit: sess.Group, Headcount: max(1, sess.Headcount),
 			Representatives: sess.Representatives, Content: sess.Content, Documents: sess.Documents, Outcome: string(sess.Outcome),
 			RefusalReason: sess.RefusalReason, Dialogue: sess.Dialogue, CaseID: optID(sess.CaseID), CreatedAt: sess.CreatedAt.UTC(), CreatedBy: sess.CreatedBy}
-		if err := tx.Omit("id", "case_code", "result_published").Create(&r).Error; err != nil {
+		if err := tx.Omit("id", "case_code", "result_published", "stars", "rating_comment", "rated_at").Create(&r).Error; err != nil {
 			return fmt.Errorf("add reception session: %w", err)
 		}
 		out = r.session()
@@ -395,8 +401,9 @@ func (s *ReceptionStore) RequestCase(ctx context.Context, key string, caseID int
 }
 
 const sessionSelect = "SELECT s.*, COALESCE(c.code, '') AS case_code, " +
-	"EXISTS (SELECT 1 FROM reception_dialogue_results d WHERE d.session_id = s.id) AS result_published " +
-	"FROM reception_sessions s LEFT JOIN cases c ON c.id = s.case_id "
+	"EXISTS (SELECT 1 FROM reception_dialogue_results d WHERE d.session_id = s.id) AS result_published, " +
+	"COALESCE(r.stars, 0) AS stars, COALESCE(r.comment, '') AS rating_comment, r.created_at AS rated_at " +
+	"FROM reception_sessions s LEFT JOIN cases c ON c.id = s.case_id LEFT JOIN reception_ratings r ON r.session_id = s.id "
 
 // DaySessions implements reception.SessionStore.
 func (s *ReceptionStore) DaySessions(ctx context.Context, day calendar.Date) ([]reception.Session, error) {
@@ -488,4 +495,24 @@ func (s *ReceptionStore) DialogueResults(ctx context.Context, limit int) ([]rece
 			Kind: petition.Kind(r.Kind), Text: r.Result, PublishedAt: r.PublishedAt.UTC(), PublishedBy: r.PublishedBy})
 	}
 	return out, nil
+}
+
+var _ reception.RatingStore = (*ReceptionStore)(nil)
+
+// AddRating implements reception.RatingStore, audited as
+// reception.rating with the stars (never the comment, which may name
+// anyone).
+func (s *ReceptionStore) AddRating(ctx context.Context, r reception.Rating) error {
+	return s.db.Tx(ctx, func(tx *gorm.DB) error {
+		res := tx.Exec("INSERT INTO reception_ratings (session_id, stars, comment, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (session_id) DO NOTHING",
+			r.SessionID, r.Stars, r.Comment, r.At.UTC())
+		if res.Error != nil {
+			return fmt.Errorf("add reception rating: %w", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return reception.ErrAlreadyRated
+		}
+		return recordAudit(ctx, tx, audit.Entry{At: r.At, ActorLabel: "visitor", Action: "reception.rating", Entity: "reception_session",
+			EntityID: strconv.FormatInt(r.SessionID, 10), After: map[string]any{"stars": r.Stars}})
+	})
 }

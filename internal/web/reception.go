@@ -19,6 +19,7 @@ import (
 	"github.com/phucdap/phucdap/internal/platform"
 	"github.com/phucdap/phucdap/internal/present"
 	"github.com/phucdap/phucdap/internal/reception"
+	"github.com/phucdap/phucdap/internal/report"
 )
 
 // The public pages of citizen reception.
@@ -63,6 +64,9 @@ func (r *Reception) Mount(e *echo.Echo) {
 	e.GET("/staff/reception/day", r.day, req(access.ActReceptionManage))
 	e.POST("/staff/reception/sessions", r.recordSession, req(access.ActReceptionManage))
 	e.POST("/staff/reception/sessions/:id/result", r.publishResult, req(access.ActReceptionManage))
+	e.GET("/staff/reception/sessions/:id/receipt", r.sessionReceipt, req(access.ActReceptionManage))
+	e.GET(PathVisitRating+"/:id/:sig", r.ratingPage)
+	e.POST(PathVisitRating+"/:id/:sig", r.rate)
 	e.GET("/staff/reception", r.office, req(access.ActReceptionManage))
 	e.POST("/staff/reception/schedules", r.saveSchedule, req(access.ActReceptionManage))
 	e.POST("/staff/reception/schedules/:id", r.saveSchedule, req(access.ActReceptionManage))
@@ -237,7 +241,9 @@ type receptionOfficeData struct {
 	Month reception.MonthFigures
 	// Pending are the dialogues whose result is still to publish; Result
 	// is the text typed for ResultFor when publishing it was refused.
-	Pending   []pendingView
+	Pending []pendingView
+	// Ratings words the month's visitor ratings, leadership and desk.
+	Ratings   string
 	ResultFor int64
 	Result    string
 	Schedules []scheduleView
@@ -265,6 +271,14 @@ func (r *Reception) officeData(c echo.Context) (receptionOfficeData, error) {
 	if d.Month, err = r.Service.Month(ctx, accesshttp.Actor(c), today.Year, today.Month); err != nil {
 		return d, err
 	}
+	cat := r.Staff.Pages.Catalog
+	ratings := func(f reception.RatingFigures) string {
+		if f.Rated == 0 {
+			return cat.T(lang, "reception.ratings_none", nil)
+		}
+		return cat.T(lang, "reception.ratings_mean", map[string]any{"Mean": report.FormatDays(f.Mean(), lang), "N": f.Rated, "Satisfied": f.Satisfied})
+	}
+	d.Ratings = cat.T(lang, "reception.figures_ratings", map[string]any{"Leadership": ratings(d.Month.LeadershipRatings), "Desk": ratings(d.Month.DeskRatings)})
 	pending, err := r.Service.PendingResults(ctx, accesshttp.Actor(c))
 	if err != nil {
 		return d, err
@@ -614,6 +628,8 @@ type receptionDayData struct {
 	Errors   []string
 	// Key is the session form's one-time key (formKey).
 	Key string
+	// Saved is the session just recorded, whose receipt the notice links.
+	Saved int64
 }
 
 // sessionForm is the session form's values (typed back when refused).
@@ -638,6 +654,7 @@ func (r *Reception) day(c echo.Context) error {
 	}
 	if c.QueryParam("saved") != "" {
 		d.Notice = "reception.session_saved"
+		d.Saved, _ = strconv.ParseInt(c.QueryParam("s"), 10, 64)
 	}
 	_ = lang
 	return r.Staff.render(c, http.StatusOK, "staff_reception_day", "reception.day_title", d)
@@ -696,13 +713,16 @@ func (r *Reception) recordSession(c echo.Context) error {
 		in.Headcount = n
 	}
 	var opErr error
+	var sess reception.Session
 	if len(bad) > 0 {
 		opErr = bad
 	} else {
-		_, opErr = r.Service.Record(c.Request().Context(), accesshttp.Actor(c), in)
+		sess, opErr = r.Service.Record(c.Request().Context(), accesshttp.Actor(c), in)
 	}
 	if opErr == nil {
-		return c.Redirect(http.StatusSeeOther, "/staff/reception/day?saved=1&d="+day.String())
+		// The day's list, which links the session's receipt (with the
+		// visitor's rating link) to print.
+		return c.Redirect(http.StatusSeeOther, "/staff/reception/day?saved=1&d="+day.String()+"&s="+strconv.FormatInt(sess.ID, 10)+"#session-"+strconv.FormatInt(sess.ID, 10))
 	}
 	if day.IsZero() {
 		day = r.Service.Today()
