@@ -291,7 +291,7 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 	}
 	e.Use(httpapi.ClientIP, httpapi.JSONGuard(schemas))
 	jsonAPI, err := httpapi.New(httpapi.API{
-		Plans: a.plans, Units: a.units, Directory: a.directory,
+		Plans: a.plans, Units: a.units, Directory: a.directory, Reception: a.reception,
 		Deadlines: httpapi.Deadlines{Service: a.deadlines, Tables: a.deadlineStore, Overrides: a.deadlineStore, Rules: a.deadlineStore},
 		Accounts:  a.accounts, Cases: a.cases, Trail: a.trail, Now: now, SoonUntil: a.reports.SoonUntil,
 		ChaseUntil: a.reports.ChaseUntil,

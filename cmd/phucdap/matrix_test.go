@@ -75,6 +75,7 @@ func staffMatrix() map[string]route {
 		"GET /api/v1/plans":                          {allow: "public"},
 		"GET /api/v1/plans/:id":                      {allow: "public", path: "/api/v1/plans/1"},
 		"GET /api/v1/units":                          {allow: "public"},
+		"GET /api/v1/reception/days":                 {allow: "public"},
 		"GET /api/v1/calendar/:year":                 {allow: "public", path: "/api/v1/calendar/2031"},
 		"GET /api/v1/deadline/explain":               {allow: "public", path: "/api/v1/deadline/explain?rule=pakn.answer&start=2026-11-27"},
 		"GET /api/v1/deadline/rules":                 {allow: "public"},
@@ -257,6 +258,11 @@ func staffMatrix() map[string]route {
 		"POST /api/v1/alerts/read":                               {allow: everyone, json: `{"ids":[]}`},
 		"GET /api/v1/admin/jobs":                                 {allow: "admin"},
 		"GET /api/v1/admin/topics":                               {allow: "office"},
+		"GET /api/v1/admin/reception/schedules":                  {allow: "office"},
+		"POST /api/v1/admin/reception/schedules":                 {allow: "office", json: `{"host":""}`},
+		"GET /api/v1/admin/reception/schedules/:id":              {allow: "office", path: "/api/v1/admin/reception/schedules/{schedule}"},
+		"PUT /api/v1/admin/reception/schedules/:id":              {allow: "office", path: "/api/v1/admin/reception/schedules/{schedule}", json: `{"host":""}`},
+		"POST /api/v1/admin/reception/schedules/:id/changes":     {allow: "office", path: "/api/v1/admin/reception/schedules/{schedule}/changes", json: `{"day":"x","reason":""}`},
 		"GET /api/v1/admin/units":                                {allow: "office admin"},
 		"POST /api/v1/admin/units":                               {allow: "office admin", json: `{"name":"","kind":"division"}`},
 		"POST /api/v1/admin/units/import":                        {allow: "office admin", json: `{}`},
@@ -331,8 +337,14 @@ func TestAuthorizationMatrix(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		sched, err := ta.reception.SaveSchedule(ctx, ta.staffActor(t, "matrix-schedule@sxd.test", "VP", access.Office), reception.Schedule{
+			Kind: reception.KindDesk, Host: "Văn phòng Sở", Repeat: reception.RepeatWorkingDays, StartMin: 450, EndMin: 1020,
+			Place: "Phòng tiếp công dân", From: ta.reception.Today(), Active: true})
+		if err != nil {
+			t.Fatal(err)
+		}
 		fill := func(p string) string {
-			r := strings.NewReplacer("{case}", itoa(caseID), "{code}", caseCode, "{account}", itoa(throwaway.ID), "{token}", itoa(tok.ID),
+			r := strings.NewReplacer("{schedule}", itoa(sched.ID), "{case}", itoa(caseID), "{code}", caseCode, "{account}", itoa(throwaway.ID), "{token}", itoa(tok.ID),
 				"{attachment}", itoa(attID), "{run}", itoa(jobRun.ID), "{session}", itoa(sess.ID))
 			return r.Replace(p)
 		}

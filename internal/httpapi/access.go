@@ -110,6 +110,14 @@ var operationAccess = map[string]access.Action{
 	"ListJobs":       access.ActJobManage,
 	"RunJob":         access.ActJobManage,
 
+	// The reception schedule is published; the office keeps it.
+	"ListReceptionDays":       public,
+	"ListReceptionSchedules":  access.ActReceptionManage,
+	"GetReceptionSchedule":    access.ActReceptionManage,
+	"AddReceptionSchedule":    access.ActReceptionManage,
+	"UpdateReceptionSchedule": access.ActReceptionManage,
+	"ChangeReceptionDay":      access.ActReceptionManage,
+
 	// KPIs: the report is office's and leadership's; the open
 	// data is public (counts only).
 	"GetOnTimeReport":   access.ActReportRead,

@@ -828,6 +828,102 @@ func (e PlanTaskTimeframe) Valid() bool {
 	}
 }
 
+// Defines values for ReceptionDayKind.
+const (
+	ReceptionDayKindDesk       ReceptionDayKind = "desk"
+	ReceptionDayKindLeadership ReceptionDayKind = "leadership"
+)
+
+// Valid indicates whether the value is a known member of the ReceptionDayKind enum.
+func (e ReceptionDayKind) Valid() bool {
+	switch e {
+	case ReceptionDayKindDesk:
+		return true
+	case ReceptionDayKindLeadership:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReceptionScheduleKind.
+const (
+	ReceptionScheduleKindDesk       ReceptionScheduleKind = "desk"
+	ReceptionScheduleKindLeadership ReceptionScheduleKind = "leadership"
+)
+
+// Valid indicates whether the value is a known member of the ReceptionScheduleKind enum.
+func (e ReceptionScheduleKind) Valid() bool {
+	switch e {
+	case ReceptionScheduleKindDesk:
+		return true
+	case ReceptionScheduleKindLeadership:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReceptionScheduleRepeat.
+const (
+	ReceptionScheduleRepeatMonthly     ReceptionScheduleRepeat = "monthly"
+	ReceptionScheduleRepeatWeekly      ReceptionScheduleRepeat = "weekly"
+	ReceptionScheduleRepeatWorkingDays ReceptionScheduleRepeat = "working_days"
+)
+
+// Valid indicates whether the value is a known member of the ReceptionScheduleRepeat enum.
+func (e ReceptionScheduleRepeat) Valid() bool {
+	switch e {
+	case ReceptionScheduleRepeatMonthly:
+		return true
+	case ReceptionScheduleRepeatWeekly:
+		return true
+	case ReceptionScheduleRepeatWorkingDays:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReceptionScheduleInputKind.
+const (
+	ReceptionScheduleInputKindDesk       ReceptionScheduleInputKind = "desk"
+	ReceptionScheduleInputKindLeadership ReceptionScheduleInputKind = "leadership"
+)
+
+// Valid indicates whether the value is a known member of the ReceptionScheduleInputKind enum.
+func (e ReceptionScheduleInputKind) Valid() bool {
+	switch e {
+	case ReceptionScheduleInputKindDesk:
+		return true
+	case ReceptionScheduleInputKindLeadership:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReceptionScheduleInputRepeat.
+const (
+	ReceptionScheduleInputRepeatMonthly     ReceptionScheduleInputRepeat = "monthly"
+	ReceptionScheduleInputRepeatWeekly      ReceptionScheduleInputRepeat = "weekly"
+	ReceptionScheduleInputRepeatWorkingDays ReceptionScheduleInputRepeat = "working_days"
+)
+
+// Valid indicates whether the value is a known member of the ReceptionScheduleInputRepeat enum.
+func (e ReceptionScheduleInputRepeat) Valid() bool {
+	switch e {
+	case ReceptionScheduleInputRepeatMonthly:
+		return true
+	case ReceptionScheduleInputRepeatWeekly:
+		return true
+	case ReceptionScheduleInputRepeatWorkingDays:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for RecordDialogueInputOutcome.
 const (
 	RecordDialogueInputOutcomeAbsentNoReason   RecordDialogueInputOutcome = "absent_no_reason"
@@ -1116,6 +1212,96 @@ func (e RunJobParamsLang) Valid() bool {
 	case RunJobParamsLangEn:
 		return true
 	case RunJobParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListReceptionSchedulesParamsLang.
+const (
+	ListReceptionSchedulesParamsLangEn ListReceptionSchedulesParamsLang = "en"
+	ListReceptionSchedulesParamsLangVi ListReceptionSchedulesParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the ListReceptionSchedulesParamsLang enum.
+func (e ListReceptionSchedulesParamsLang) Valid() bool {
+	switch e {
+	case ListReceptionSchedulesParamsLangEn:
+		return true
+	case ListReceptionSchedulesParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AddReceptionScheduleParamsLang.
+const (
+	AddReceptionScheduleParamsLangEn AddReceptionScheduleParamsLang = "en"
+	AddReceptionScheduleParamsLangVi AddReceptionScheduleParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the AddReceptionScheduleParamsLang enum.
+func (e AddReceptionScheduleParamsLang) Valid() bool {
+	switch e {
+	case AddReceptionScheduleParamsLangEn:
+		return true
+	case AddReceptionScheduleParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetReceptionScheduleParamsLang.
+const (
+	GetReceptionScheduleParamsLangEn GetReceptionScheduleParamsLang = "en"
+	GetReceptionScheduleParamsLangVi GetReceptionScheduleParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the GetReceptionScheduleParamsLang enum.
+func (e GetReceptionScheduleParamsLang) Valid() bool {
+	switch e {
+	case GetReceptionScheduleParamsLangEn:
+		return true
+	case GetReceptionScheduleParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UpdateReceptionScheduleParamsLang.
+const (
+	UpdateReceptionScheduleParamsLangEn UpdateReceptionScheduleParamsLang = "en"
+	UpdateReceptionScheduleParamsLangVi UpdateReceptionScheduleParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the UpdateReceptionScheduleParamsLang enum.
+func (e UpdateReceptionScheduleParamsLang) Valid() bool {
+	switch e {
+	case UpdateReceptionScheduleParamsLangEn:
+		return true
+	case UpdateReceptionScheduleParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ChangeReceptionDayParamsLang.
+const (
+	ChangeReceptionDayParamsLangEn ChangeReceptionDayParamsLang = "en"
+	ChangeReceptionDayParamsLangVi ChangeReceptionDayParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the ChangeReceptionDayParamsLang enum.
+func (e ChangeReceptionDayParamsLang) Valid() bool {
+	switch e {
+	case ChangeReceptionDayParamsLangEn:
+		return true
+	case ChangeReceptionDayParamsLangVi:
 		return true
 	default:
 		return false
@@ -2358,6 +2544,24 @@ func (e GetPublicStatsParamsLang) Valid() bool {
 	case GetPublicStatsParamsLangEn:
 		return true
 	case GetPublicStatsParamsLangVi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListReceptionDaysParamsLang.
+const (
+	ListReceptionDaysParamsLangEn ListReceptionDaysParamsLang = "en"
+	ListReceptionDaysParamsLangVi ListReceptionDaysParamsLang = "vi"
+)
+
+// Valid indicates whether the value is a known member of the ListReceptionDaysParamsLang enum.
+func (e ListReceptionDaysParamsLang) Valid() bool {
+	switch e {
+	case ListReceptionDaysParamsLangEn:
+		return true
+	case ListReceptionDaysParamsLangVi:
 		return true
 	default:
 		return false
@@ -3761,6 +3965,159 @@ type ReasonInput struct {
 	Reason string `json:"reason"`
 }
 
+// ReceptionDay One reception day as published.
+type ReceptionDay struct {
+	Cancelled bool `json:"cancelled"`
+	Capacity  *int `json:"capacity,omitempty"`
+
+	// Day When it is held (YYYY-MM-DD).
+	//
+	// Example: 2026-11-05
+	Day       string           `json:"day"`
+	End       time.Time        `json:"end"`
+	Host      string           `json:"host"`
+	Kind      ReceptionDayKind `json:"kind"`
+	Moved     bool             `json:"moved"`
+	OnlineUrl *string          `json:"online_url,omitempty"`
+	Place     string           `json:"place"`
+
+	// Reason The published reason of a change; absent when none.
+	Reason *string `json:"reason,omitempty"`
+
+	// RegularDay The day the recurrence gives; differs from day when moved.
+	RegularDay string    `json:"regular_day"`
+	ScheduleId int64     `json:"schedule_id"`
+	Start      time.Time `json:"start"`
+}
+
+// ReceptionDayKind defines model for ReceptionDay.Kind.
+type ReceptionDayKind string
+
+// ReceptionDayChange defines model for ReceptionDayChange.
+type ReceptionDayChange struct {
+	At         time.Time `json:"at"`
+	Cancelled  bool      `json:"cancelled"`
+	Day        string    `json:"day"`
+	MovedTo    *string   `json:"moved_to,omitempty"`
+	Reason     string    `json:"reason"`
+	ScheduleId int64     `json:"schedule_id"`
+}
+
+// ReceptionDayChangeInput defines model for ReceptionDayChangeInput.
+type ReceptionDayChangeInput struct {
+	// Day The regular day changed (YYYY-MM-DD).
+	//
+	// Example: 2026-11-12
+	Day string `json:"day"`
+
+	// MovedTo The day it moves to; absent or empty cancels it.
+	MovedTo *string `json:"moved_to,omitempty"`
+
+	// Reason Published with the day.
+	Reason string `json:"reason"`
+}
+
+// ReceptionSchedule defines model for ReceptionSchedule.
+type ReceptionSchedule struct {
+	// Active An inactive schedule publishes no day.
+	Active bool `json:"active"`
+
+	// Capacity Bookings a day takes; 0 takes none.
+	Capacity int `json:"capacity"`
+
+	// DayOfMonth For monthly: the day of each month (a shorter month holds it on its last day).
+	DayOfMonth *int `json:"day_of_month,omitempty"`
+
+	// End Example: 11:00
+	End string `json:"end"`
+
+	// From First day the schedule holds (YYYY-MM-DD).
+	//
+	// Example: 2026-11-01
+	From string `json:"from"`
+
+	// Host Who receives
+	//
+	// Example: Phó Giám đốc Sở
+	Host string `json:"host"`
+	Id   int64  `json:"id"`
+
+	// Kind The leadership's regular reception days or the office's daily desk.
+	Kind ReceptionScheduleKind `json:"kind"`
+
+	// OnlineUrl The link of online reception; absent or empty when held in person only.
+	OnlineUrl *string                 `json:"online_url,omitempty"`
+	Place     string                  `json:"place"`
+	Repeat    ReceptionScheduleRepeat `json:"repeat"`
+
+	// Start HH:MM, Asia/Ho_Chi_Minh.
+	//
+	// Example: 07:30
+	Start string `json:"start"`
+
+	// Until Last day (YYYY-MM-DD); absent or empty when open-ended.
+	Until *string `json:"until,omitempty"`
+
+	// Weekday For weekly: 1 Monday … 6 Saturday.
+	Weekday *int `json:"weekday,omitempty"`
+}
+
+// ReceptionScheduleKind The leadership's regular reception days or the office's daily desk.
+type ReceptionScheduleKind string
+
+// ReceptionScheduleRepeat defines model for ReceptionSchedule.Repeat.
+type ReceptionScheduleRepeat string
+
+// ReceptionScheduleInput A regular reception as the office edits it.
+type ReceptionScheduleInput struct {
+	// Active An inactive schedule publishes no day.
+	Active bool `json:"active"`
+
+	// Capacity Bookings a day takes; 0 takes none.
+	Capacity int `json:"capacity"`
+
+	// DayOfMonth For monthly: the day of each month (a shorter month holds it on its last day).
+	DayOfMonth *int `json:"day_of_month,omitempty"`
+
+	// End Example: 11:00
+	End string `json:"end"`
+
+	// From First day the schedule holds (YYYY-MM-DD).
+	//
+	// Example: 2026-11-01
+	From string `json:"from"`
+
+	// Host Who receives
+	//
+	// Example: Phó Giám đốc Sở
+	Host string `json:"host"`
+
+	// Kind The leadership's regular reception days or the office's daily desk.
+	Kind ReceptionScheduleInputKind `json:"kind"`
+
+	// OnlineUrl The link of online reception; absent or empty when held in person only.
+	OnlineUrl *string                      `json:"online_url,omitempty"`
+	Place     string                       `json:"place"`
+	Repeat    ReceptionScheduleInputRepeat `json:"repeat"`
+
+	// Start HH:MM, Asia/Ho_Chi_Minh.
+	//
+	// Example: 07:30
+	Start string `json:"start"`
+
+	// Until Last day (YYYY-MM-DD); absent or empty when open-ended.
+	Until *string `json:"until,omitempty"`
+
+	// Weekday For weekly: 1 Monday … 6 Saturday.
+	Weekday *int `json:"weekday,omitempty"`
+}
+
+// ReceptionScheduleInputKind The leadership's regular reception days or the office's daily desk.
+type ReceptionScheduleInputKind string
+
+// ReceptionScheduleInputRepeat defines model for ReceptionScheduleInput.Repeat.
+type ReceptionScheduleInputRepeat string
+
 // RecordDialogueInput defines model for RecordDialogueInput.
 type RecordDialogueInput struct {
 	// HeldOn The day; today when absent. Not in the future, not before the scheduled date.
@@ -4200,6 +4557,51 @@ type RunJobParams struct {
 
 // RunJobParamsLang defines parameters for RunJob.
 type RunJobParamsLang string
+
+// ListReceptionSchedulesParams defines parameters for ListReceptionSchedules.
+type ListReceptionSchedulesParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *ListReceptionSchedulesParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// ListReceptionSchedulesParamsLang defines parameters for ListReceptionSchedules.
+type ListReceptionSchedulesParamsLang string
+
+// AddReceptionScheduleParams defines parameters for AddReceptionSchedule.
+type AddReceptionScheduleParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *AddReceptionScheduleParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// AddReceptionScheduleParamsLang defines parameters for AddReceptionSchedule.
+type AddReceptionScheduleParamsLang string
+
+// GetReceptionScheduleParams defines parameters for GetReceptionSchedule.
+type GetReceptionScheduleParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *GetReceptionScheduleParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// GetReceptionScheduleParamsLang defines parameters for GetReceptionSchedule.
+type GetReceptionScheduleParamsLang string
+
+// UpdateReceptionScheduleParams defines parameters for UpdateReceptionSchedule.
+type UpdateReceptionScheduleParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *UpdateReceptionScheduleParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// UpdateReceptionScheduleParamsLang defines parameters for UpdateReceptionSchedule.
+type UpdateReceptionScheduleParamsLang string
+
+// ChangeReceptionDayParams defines parameters for ChangeReceptionDay.
+type ChangeReceptionDayParams struct {
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *ChangeReceptionDayParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// ChangeReceptionDayParamsLang defines parameters for ChangeReceptionDay.
+type ChangeReceptionDayParamsLang string
 
 // ListAdminTopicsParams defines parameters for ListAdminTopics.
 type ListAdminTopicsParams struct {
@@ -4902,6 +5304,21 @@ type GetPublicStatsCsvParams struct {
 	Period *string `form:"period,omitempty" json:"period,omitempty"`
 }
 
+// ListReceptionDaysParams defines parameters for ListReceptionDays.
+type ListReceptionDaysParams struct {
+	// From First day (YYYY-MM-DD).
+	From *string `form:"from,omitempty" json:"from,omitempty"`
+
+	// To Last day (YYYY-MM-DD).
+	To *string `form:"to,omitempty" json:"to,omitempty"`
+
+	// Lang Language of messages, `vi` (default) or `en`.
+	Lang *ListReceptionDaysParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
+}
+
+// ListReceptionDaysParamsLang defines parameters for ListReceptionDays.
+type ListReceptionDaysParamsLang string
+
 // GetOnTimeReportParams defines parameters for GetOnTimeReport.
 type GetOnTimeReportParams struct {
 	// From First day, YYYY-MM-DD (Asia/Ho_Chi_Minh), inclusive.
@@ -4976,6 +5393,15 @@ type ListUnitsParams struct {
 
 // ListUnitsParamsLang defines parameters for ListUnits.
 type ListUnitsParamsLang string
+
+// AddReceptionScheduleJSONRequestBody defines body for AddReceptionSchedule for application/json ContentType.
+type AddReceptionScheduleJSONRequestBody = ReceptionScheduleInput
+
+// UpdateReceptionScheduleJSONRequestBody defines body for UpdateReceptionSchedule for application/json ContentType.
+type UpdateReceptionScheduleJSONRequestBody = ReceptionScheduleInput
+
+// ChangeReceptionDayJSONRequestBody defines body for ChangeReceptionDay for application/json ContentType.
+type ChangeReceptionDayJSONRequestBody = ReceptionDayChangeInput
 
 // UpdateTopicJSONRequestBody defines body for UpdateTopic for application/json ContentType.
 type UpdateTopicJSONRequestBody = TopicInput
@@ -5120,6 +5546,21 @@ type ServerInterface interface {
 	// RunJob Run a job now, on this server, and return the run (admin)
 	// (POST /admin/jobs/{name}/run)
 	RunJob(ctx echo.Context, name string, params RunJobParams) error
+	// ListReceptionSchedules Every reception schedule, inactive ones too (office)
+	// (GET /admin/reception/schedules)
+	ListReceptionSchedules(ctx echo.Context, params ListReceptionSchedulesParams) error
+	// AddReceptionSchedule Add a reception schedule (office)
+	// (POST /admin/reception/schedules)
+	AddReceptionSchedule(ctx echo.Context, params AddReceptionScheduleParams) error
+	// GetReceptionSchedule One reception schedule (office)
+	// (GET /admin/reception/schedules/{id})
+	GetReceptionSchedule(ctx echo.Context, id int64, params GetReceptionScheduleParams) error
+	// UpdateReceptionSchedule Edit a reception schedule (office)
+	// (PUT /admin/reception/schedules/{id})
+	UpdateReceptionSchedule(ctx echo.Context, id int64, params UpdateReceptionScheduleParams) error
+	// ChangeReceptionDay Move or cancel one reception day, with a published reason (office)
+	// (POST /admin/reception/schedules/{id}/changes)
+	ChangeReceptionDay(ctx echo.Context, id int64, params ChangeReceptionDayParams) error
 	// ListAdminTopics Every topic with its hint, default lead unit, plan task and active flag (office)
 	// (GET /admin/topics)
 	ListAdminTopics(ctx echo.Context, params ListAdminTopicsParams) error
@@ -5312,6 +5753,9 @@ type ServerInterface interface {
 	// GetPublicStatsCsv Open data as CSV (UTF-8 with a BOM): the month's figures in total and by topic
 	// (GET /public/stats.csv)
 	GetPublicStatsCsv(ctx echo.Context, params GetPublicStatsCsvParams) error
+	// ListReceptionDays The published reception days in a date range (public)
+	// (GET /reception/days)
+	ListReceptionDays(ctx echo.Context, params ListReceptionDaysParams) error
 	// GetOnTimeReport The on-time rate and the figures around it for a period, sliced
 	// (GET /reports/on-time)
 	GetOnTimeReport(ctx echo.Context, params GetOnTimeReportParams) error
@@ -5380,6 +5824,117 @@ func (w *ServerInterfaceWrapper) RunJob(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.RunJob(ctx, name, params)
+	return err
+}
+
+// ListReceptionSchedules converts echo context to params.
+func (w *ServerInterfaceWrapper) ListReceptionSchedules(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListReceptionSchedulesParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListReceptionSchedules(ctx, params)
+	return err
+}
+
+// AddReceptionSchedule converts echo context to params.
+func (w *ServerInterfaceWrapper) AddReceptionSchedule(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params AddReceptionScheduleParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.AddReceptionSchedule(ctx, params)
+	return err
+}
+
+// GetReceptionSchedule converts echo context to params.
+func (w *ServerInterfaceWrapper) GetReceptionSchedule(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id int64
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetReceptionScheduleParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetReceptionSchedule(ctx, id, params)
+	return err
+}
+
+// UpdateReceptionSchedule converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateReceptionSchedule(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id int64
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateReceptionScheduleParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateReceptionSchedule(ctx, id, params)
+	return err
+}
+
+// ChangeReceptionDay converts echo context to params.
+func (w *ServerInterfaceWrapper) ChangeReceptionDay(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "id" -------------
+	var id int64
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", ctx.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ChangeReceptionDayParams
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ChangeReceptionDay(ctx, id, params)
 	return err
 }
 
@@ -7278,6 +7833,38 @@ func (w *ServerInterfaceWrapper) GetPublicStatsCsv(ctx echo.Context) error {
 	return err
 }
 
+// ListReceptionDays converts echo context to params.
+func (w *ServerInterfaceWrapper) ListReceptionDays(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListReceptionDaysParams
+	// ------------- Optional query parameter "from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "from", ctx.QueryParams(), &params.From, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter from: %s", err))
+	}
+
+	// ------------- Optional query parameter "to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "to", ctx.QueryParams(), &params.To, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter to: %s", err))
+	}
+
+	// ------------- Optional query parameter "lang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lang: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListReceptionDays(ctx, params)
+	return err
+}
+
 // GetOnTimeReport converts echo context to params.
 func (w *ServerInterfaceWrapper) GetOnTimeReport(ctx echo.Context) error {
 	var err error
@@ -7528,6 +8115,12 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/public/stats.csv", wrapper.GetPublicStatsCsv, options.OperationMiddlewares["getPublicStatsCsv"]...)
 	router.GET(options.BaseURL+"/alerts", wrapper.ListAlerts, options.OperationMiddlewares["listAlerts"]...)
 	router.POST(options.BaseURL+"/alerts/read", wrapper.MarkAlertsRead, options.OperationMiddlewares["markAlertsRead"]...)
+	router.GET(options.BaseURL+"/reception/days", wrapper.ListReceptionDays, options.OperationMiddlewares["listReceptionDays"]...)
+	router.GET(options.BaseURL+"/admin/reception/schedules", wrapper.ListReceptionSchedules, options.OperationMiddlewares["listReceptionSchedules"]...)
+	router.POST(options.BaseURL+"/admin/reception/schedules", wrapper.AddReceptionSchedule, options.OperationMiddlewares["addReceptionSchedule"]...)
+	router.GET(options.BaseURL+"/admin/reception/schedules/:id", wrapper.GetReceptionSchedule, options.OperationMiddlewares["getReceptionSchedule"]...)
+	router.PUT(options.BaseURL+"/admin/reception/schedules/:id", wrapper.UpdateReceptionSchedule, options.OperationMiddlewares["updateReceptionSchedule"]...)
+	router.POST(options.BaseURL+"/admin/reception/schedules/:id/changes", wrapper.ChangeReceptionDay, options.OperationMiddlewares["changeReceptionDay"]...)
 	router.GET(options.BaseURL+"/admin/topics", wrapper.ListAdminTopics, options.OperationMiddlewares["listAdminTopics"]...)
 	router.PUT(options.BaseURL+"/admin/topics/:id", wrapper.UpdateTopic, options.OperationMiddlewares["updateTopic"]...)
 	router.GET(options.BaseURL+"/admin/units", wrapper.ListAdminUnits, options.OperationMiddlewares["listAdminUnits"]...)
@@ -7720,6 +8313,433 @@ type RunJobdefaultJSONResponse struct {
 }
 
 func (response RunJobdefaultJSONResponse) VisitRunJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReceptionSchedulesRequestObject struct {
+	Params ListReceptionSchedulesParams
+}
+
+type ListReceptionSchedulesResponseObject interface {
+	VisitListReceptionSchedulesResponse(w http.ResponseWriter) error
+}
+
+type ListReceptionSchedules200JSONResponse struct {
+	Schedules []ReceptionSchedule `json:"schedules"`
+}
+
+func (response ListReceptionSchedules200JSONResponse) VisitListReceptionSchedulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReceptionSchedules401JSONResponse struct{ ErrorJSONResponse }
+
+func (response ListReceptionSchedules401JSONResponse) VisitListReceptionSchedulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReceptionSchedules403JSONResponse Error
+
+func (response ListReceptionSchedules403JSONResponse) VisitListReceptionSchedulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReceptionSchedulesdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response ListReceptionSchedulesdefaultJSONResponse) VisitListReceptionSchedulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddReceptionScheduleRequestObject struct {
+	Params AddReceptionScheduleParams
+	Body   *AddReceptionScheduleJSONRequestBody
+}
+
+type AddReceptionScheduleResponseObject interface {
+	VisitAddReceptionScheduleResponse(w http.ResponseWriter) error
+}
+
+type AddReceptionSchedule201JSONResponse ReceptionSchedule
+
+func (response AddReceptionSchedule201JSONResponse) VisitAddReceptionScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddReceptionSchedule401JSONResponse struct{ ErrorJSONResponse }
+
+func (response AddReceptionSchedule401JSONResponse) VisitAddReceptionScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddReceptionSchedule403JSONResponse Error
+
+func (response AddReceptionSchedule403JSONResponse) VisitAddReceptionScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddReceptionSchedule422JSONResponse Error
+
+func (response AddReceptionSchedule422JSONResponse) VisitAddReceptionScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddReceptionScheduledefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response AddReceptionScheduledefaultJSONResponse) VisitAddReceptionScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReceptionScheduleRequestObject struct {
+	Id     int64 `json:"id"`
+	Params GetReceptionScheduleParams
+}
+
+type GetReceptionScheduleResponseObject interface {
+	VisitGetReceptionScheduleResponse(w http.ResponseWriter) error
+}
+
+type GetReceptionSchedule200JSONResponse ReceptionSchedule
+
+func (response GetReceptionSchedule200JSONResponse) VisitGetReceptionScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReceptionSchedule401JSONResponse struct{ ErrorJSONResponse }
+
+func (response GetReceptionSchedule401JSONResponse) VisitGetReceptionScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReceptionSchedule403JSONResponse Error
+
+func (response GetReceptionSchedule403JSONResponse) VisitGetReceptionScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReceptionSchedule404JSONResponse Error
+
+func (response GetReceptionSchedule404JSONResponse) VisitGetReceptionScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReceptionScheduledefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response GetReceptionScheduledefaultJSONResponse) VisitGetReceptionScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateReceptionScheduleRequestObject struct {
+	Id     int64 `json:"id"`
+	Params UpdateReceptionScheduleParams
+	Body   *UpdateReceptionScheduleJSONRequestBody
+}
+
+type UpdateReceptionScheduleResponseObject interface {
+	VisitUpdateReceptionScheduleResponse(w http.ResponseWriter) error
+}
+
+type UpdateReceptionSchedule200JSONResponse ReceptionSchedule
+
+func (response UpdateReceptionSchedule200JSONResponse) VisitUpdateReceptionScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateReceptionSchedule401JSONResponse struct{ ErrorJSONResponse }
+
+func (response UpdateReceptionSchedule401JSONResponse) VisitUpdateReceptionScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateReceptionSchedule403JSONResponse Error
+
+func (response UpdateReceptionSchedule403JSONResponse) VisitUpdateReceptionScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateReceptionSchedule404JSONResponse Error
+
+func (response UpdateReceptionSchedule404JSONResponse) VisitUpdateReceptionScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateReceptionSchedule422JSONResponse Error
+
+func (response UpdateReceptionSchedule422JSONResponse) VisitUpdateReceptionScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateReceptionScheduledefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response UpdateReceptionScheduledefaultJSONResponse) VisitUpdateReceptionScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChangeReceptionDayRequestObject struct {
+	Id     int64 `json:"id"`
+	Params ChangeReceptionDayParams
+	Body   *ChangeReceptionDayJSONRequestBody
+}
+
+type ChangeReceptionDayResponseObject interface {
+	VisitChangeReceptionDayResponse(w http.ResponseWriter) error
+}
+
+type ChangeReceptionDay201JSONResponse ReceptionDayChange
+
+func (response ChangeReceptionDay201JSONResponse) VisitChangeReceptionDayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChangeReceptionDay401JSONResponse struct{ ErrorJSONResponse }
+
+func (response ChangeReceptionDay401JSONResponse) VisitChangeReceptionDayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChangeReceptionDay403JSONResponse Error
+
+func (response ChangeReceptionDay403JSONResponse) VisitChangeReceptionDayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChangeReceptionDay404JSONResponse Error
+
+func (response ChangeReceptionDay404JSONResponse) VisitChangeReceptionDayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChangeReceptionDay422JSONResponse Error
+
+func (response ChangeReceptionDay422JSONResponse) VisitChangeReceptionDayResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChangeReceptionDaydefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response ChangeReceptionDaydefaultJSONResponse) VisitChangeReceptionDayResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -13118,6 +14138,67 @@ func (response GetPublicStatsCsvdefaultJSONResponse) VisitGetPublicStatsCsvRespo
 	return err
 }
 
+type ListReceptionDaysRequestObject struct {
+	Params ListReceptionDaysParams
+}
+
+type ListReceptionDaysResponseObject interface {
+	VisitListReceptionDaysResponse(w http.ResponseWriter) error
+}
+
+type ListReceptionDays200JSONResponse struct {
+	Days []ReceptionDay `json:"days"`
+
+	// From Example: 2026-11-01
+	From string `json:"from"`
+
+	// To Example: 2026-11-30
+	To string `json:"to"`
+}
+
+func (response ListReceptionDays200JSONResponse) VisitListReceptionDaysResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReceptionDays422JSONResponse struct{ ErrorJSONResponse }
+
+func (response ListReceptionDays422JSONResponse) VisitListReceptionDaysResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReceptionDaysdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response ListReceptionDaysdefaultJSONResponse) VisitListReceptionDaysResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetOnTimeReportRequestObject struct {
 	Params GetOnTimeReportParams
 }
@@ -13572,6 +14653,21 @@ type StrictServerInterface interface {
 	// RunJob Run a job now, on this server, and return the run (admin)
 	// (POST /admin/jobs/{name}/run)
 	RunJob(ctx context.Context, request RunJobRequestObject) (RunJobResponseObject, error)
+	// ListReceptionSchedules Every reception schedule, inactive ones too (office)
+	// (GET /admin/reception/schedules)
+	ListReceptionSchedules(ctx context.Context, request ListReceptionSchedulesRequestObject) (ListReceptionSchedulesResponseObject, error)
+	// AddReceptionSchedule Add a reception schedule (office)
+	// (POST /admin/reception/schedules)
+	AddReceptionSchedule(ctx context.Context, request AddReceptionScheduleRequestObject) (AddReceptionScheduleResponseObject, error)
+	// GetReceptionSchedule One reception schedule (office)
+	// (GET /admin/reception/schedules/{id})
+	GetReceptionSchedule(ctx context.Context, request GetReceptionScheduleRequestObject) (GetReceptionScheduleResponseObject, error)
+	// UpdateReceptionSchedule Edit a reception schedule (office)
+	// (PUT /admin/reception/schedules/{id})
+	UpdateReceptionSchedule(ctx context.Context, request UpdateReceptionScheduleRequestObject) (UpdateReceptionScheduleResponseObject, error)
+	// ChangeReceptionDay Move or cancel one reception day, with a published reason (office)
+	// (POST /admin/reception/schedules/{id}/changes)
+	ChangeReceptionDay(ctx context.Context, request ChangeReceptionDayRequestObject) (ChangeReceptionDayResponseObject, error)
 	// ListAdminTopics Every topic with its hint, default lead unit, plan task and active flag (office)
 	// (GET /admin/topics)
 	ListAdminTopics(ctx context.Context, request ListAdminTopicsRequestObject) (ListAdminTopicsResponseObject, error)
@@ -13764,6 +14860,9 @@ type StrictServerInterface interface {
 	// GetPublicStatsCsv Open data as CSV (UTF-8 with a BOM): the month's figures in total and by topic
 	// (GET /public/stats.csv)
 	GetPublicStatsCsv(ctx context.Context, request GetPublicStatsCsvRequestObject) (GetPublicStatsCsvResponseObject, error)
+	// ListReceptionDays The published reception days in a date range (public)
+	// (GET /reception/days)
+	ListReceptionDays(ctx context.Context, request ListReceptionDaysRequestObject) (ListReceptionDaysResponseObject, error)
 	// GetOnTimeReport The on-time rate and the figures around it for a period, sliced
 	// (GET /reports/on-time)
 	GetOnTimeReport(ctx context.Context, request GetOnTimeReportRequestObject) (GetOnTimeReportResponseObject, error)
@@ -13844,6 +14943,203 @@ func (sh *strictHandler) RunJob(ctx echo.Context, name string, params RunJobPara
 		return err
 	} else if validResponse, ok := response.(RunJobResponseObject); ok {
 		return validResponse.VisitRunJobResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListReceptionSchedules operation middleware
+func (sh *strictHandler) ListReceptionSchedules(ctx echo.Context, params ListReceptionSchedulesParams) error {
+	var request ListReceptionSchedulesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListReceptionSchedules(ctx.Request().Context(), request.(ListReceptionSchedulesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListReceptionSchedules")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListReceptionSchedulesResponseObject); ok {
+		return validResponse.VisitListReceptionSchedulesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// AddReceptionSchedule operation middleware
+func (sh *strictHandler) AddReceptionSchedule(ctx echo.Context, params AddReceptionScheduleParams) error {
+	var request AddReceptionScheduleRequestObject
+
+	request.Params = params
+
+	var body AddReceptionScheduleJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.AddReceptionSchedule(ctx.Request().Context(), request.(AddReceptionScheduleRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AddReceptionSchedule")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(AddReceptionScheduleResponseObject); ok {
+		return validResponse.VisitAddReceptionScheduleResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetReceptionSchedule operation middleware
+func (sh *strictHandler) GetReceptionSchedule(ctx echo.Context, id int64, params GetReceptionScheduleParams) error {
+	var request GetReceptionScheduleRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetReceptionSchedule(ctx.Request().Context(), request.(GetReceptionScheduleRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetReceptionSchedule")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetReceptionScheduleResponseObject); ok {
+		return validResponse.VisitGetReceptionScheduleResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateReceptionSchedule operation middleware
+func (sh *strictHandler) UpdateReceptionSchedule(ctx echo.Context, id int64, params UpdateReceptionScheduleParams) error {
+	var request UpdateReceptionScheduleRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body UpdateReceptionScheduleJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateReceptionSchedule(ctx.Request().Context(), request.(UpdateReceptionScheduleRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateReceptionSchedule")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateReceptionScheduleResponseObject); ok {
+		return validResponse.VisitUpdateReceptionScheduleResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ChangeReceptionDay operation middleware
+func (sh *strictHandler) ChangeReceptionDay(ctx echo.Context, id int64, params ChangeReceptionDayParams) error {
+	var request ChangeReceptionDayRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body ChangeReceptionDayJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ChangeReceptionDay(ctx.Request().Context(), request.(ChangeReceptionDayRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ChangeReceptionDay")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ChangeReceptionDayResponseObject); ok {
+		return validResponse.VisitChangeReceptionDayResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -16474,6 +17770,31 @@ func (sh *strictHandler) GetPublicStatsCsv(ctx echo.Context, params GetPublicSta
 		return err
 	} else if validResponse, ok := response.(GetPublicStatsCsvResponseObject); ok {
 		return validResponse.VisitGetPublicStatsCsvResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListReceptionDays operation middleware
+func (sh *strictHandler) ListReceptionDays(ctx echo.Context, params ListReceptionDaysParams) error {
+	var request ListReceptionDaysRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListReceptionDays(ctx.Request().Context(), request.(ListReceptionDaysRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListReceptionDays")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListReceptionDaysResponseObject); ok {
+		return validResponse.VisitListReceptionDaysResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/phucdap/phucdap/internal/petition"
 	"github.com/phucdap/phucdap/internal/plan"
 	"github.com/phucdap/phucdap/internal/platform"
+	"github.com/phucdap/phucdap/internal/reception"
 )
 
 // API implements StrictServerInterface over the domain services.
@@ -40,6 +41,8 @@ type API struct {
 	Reports *Reports
 	// Workflow serves the case workflow (cases.go).
 	Workflow *petition.Workflow
+	// Reception serves the citizen-reception schedule (reception.go).
+	Reception *reception.Service
 }
 
 var _ StrictServerInterface = (*API)(nil)
@@ -58,6 +61,7 @@ func New(deps API) (*API, error) {
 		platform.Dep{Name: "Jobs", Absent: j.Scheduler == nil || j.Alerts == nil || j.Now == nil},
 		platform.Dep{Name: "Reports", Absent: r == nil || r.Service == nil || r.Catalog == nil},
 		platform.Dep{Name: "Workflow", Absent: deps.Workflow == nil}, platform.Dep{Name: "Directory", Absent: deps.Directory == nil},
+		platform.Dep{Name: "Reception", Absent: deps.Reception == nil},
 	); err != nil {
 		return nil, err
 	}
