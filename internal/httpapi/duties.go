@@ -6,25 +6,24 @@ import (
 	"github.com/phucdap/phucdap/internal/petition"
 )
 
-// dutyInput reads the body of a duty's action.
-func dutyInput(act petition.Action, b *DutyInput) (petition.DutyInput, error) {
+// duty records a duty's act, read from the request body b, on the case with
+// code, and returns the case as it is afterwards.
+func (a *API) duty(ctx context.Context, code string, act petition.Action, b *DutyInput) (CaseDetail, error) {
 	if b == nil {
-		return petition.DutyInput{}, ErrBadJSON
+		return CaseDetail{}, ErrBadJSON
 	}
 	on, err := civilDate("done_on", b.DoneOn)
 	if err != nil {
-		return petition.DutyInput{}, err
+		return CaseDetail{}, err
 	}
-	return petition.DutyInput{Act: act, DocumentRef: b.DocumentRef, Note: deref(b.Note), DoneOn: on, AccusedNotice: deref(b.AccusedNotice)}, nil
+	in := petition.DutyInput{Act: act, DocumentRef: b.DocumentRef, Note: deref(b.Note), DoneOn: on, AccusedNotice: deref(b.AccusedNotice)}
+	d, _, err := a.act(ctx, code, in)
+	return d, err
 }
 
 // NotifyParties implements POST /cases/{code}/notify_parties.
 func (a *API) NotifyParties(ctx context.Context, req NotifyPartiesRequestObject) (NotifyPartiesResponseObject, error) {
-	in, err := dutyInput(petition.ActNotifyParties, req.Body)
-	if err != nil {
-		return nil, err
-	}
-	d, _, err := a.act(ctx, req.Code, in)
+	d, err := a.duty(ctx, req.Code, petition.ActNotifyParties, req.Body)
 	if err != nil {
 		return nil, err
 	}
@@ -33,11 +32,7 @@ func (a *API) NotifyParties(ctx context.Context, req NotifyPartiesRequestObject)
 
 // SuspensionSent implements POST /cases/{code}/suspension_sent.
 func (a *API) SuspensionSent(ctx context.Context, req SuspensionSentRequestObject) (SuspensionSentResponseObject, error) {
-	in, err := dutyInput(petition.ActSuspensionSent, req.Body)
-	if err != nil {
-		return nil, err
-	}
-	d, _, err := a.act(ctx, req.Code, in)
+	d, err := a.duty(ctx, req.Code, petition.ActSuspensionSent, req.Body)
 	if err != nil {
 		return nil, err
 	}
@@ -46,11 +41,7 @@ func (a *API) SuspensionSent(ctx context.Context, req SuspensionSentRequestObjec
 
 // ConclusionPublished implements POST /cases/{code}/conclusion_published.
 func (a *API) ConclusionPublished(ctx context.Context, req ConclusionPublishedRequestObject) (ConclusionPublishedResponseObject, error) {
-	in, err := dutyInput(petition.ActConclusionPublished, req.Body)
-	if err != nil {
-		return nil, err
-	}
-	d, _, err := a.act(ctx, req.Code, in)
+	d, err := a.duty(ctx, req.Code, petition.ActConclusionPublished, req.Body)
 	if err != nil {
 		return nil, err
 	}
@@ -59,11 +50,7 @@ func (a *API) ConclusionPublished(ctx context.Context, req ConclusionPublishedRe
 
 // ReportRequested implements POST /cases/{code}/report_requested.
 func (a *API) ReportRequested(ctx context.Context, req ReportRequestedRequestObject) (ReportRequestedResponseObject, error) {
-	in, err := dutyInput(petition.ActReportRequested, req.Body)
-	if err != nil {
-		return nil, err
-	}
-	d, _, err := a.act(ctx, req.Code, in)
+	d, err := a.duty(ctx, req.Code, petition.ActReportRequested, req.Body)
 	if err != nil {
 		return nil, err
 	}
@@ -72,11 +59,7 @@ func (a *API) ReportRequested(ctx context.Context, req ReportRequestedRequestObj
 
 // ReportSent implements POST /cases/{code}/report_sent.
 func (a *API) ReportSent(ctx context.Context, req ReportSentRequestObject) (ReportSentResponseObject, error) {
-	in, err := dutyInput(petition.ActReportSent, req.Body)
-	if err != nil {
-		return nil, err
-	}
-	d, _, err := a.act(ctx, req.Code, in)
+	d, err := a.duty(ctx, req.Code, petition.ActReportSent, req.Body)
 	if err != nil {
 		return nil, err
 	}
@@ -85,11 +68,7 @@ func (a *API) ReportSent(ctx context.Context, req ReportSentRequestObject) (Repo
 
 // ReportedBack implements POST /cases/{code}/reported_back.
 func (a *API) ReportedBack(ctx context.Context, req ReportedBackRequestObject) (ReportedBackResponseObject, error) {
-	in, err := dutyInput(petition.ActReportedBack, req.Body)
-	if err != nil {
-		return nil, err
-	}
-	d, _, err := a.act(ctx, req.Code, in)
+	d, err := a.duty(ctx, req.Code, petition.ActReportedBack, req.Body)
 	if err != nil {
 		return nil, err
 	}
@@ -98,11 +77,7 @@ func (a *API) ReportedBack(ctx context.Context, req ReportedBackRequestObject) (
 
 // RefusalNoticeSent implements POST /cases/{code}/refusal_notice_sent.
 func (a *API) RefusalNoticeSent(ctx context.Context, req RefusalNoticeSentRequestObject) (RefusalNoticeSentResponseObject, error) {
-	in, err := dutyInput(petition.ActRefusalNoticeSent, req.Body)
-	if err != nil {
-		return nil, err
-	}
-	d, _, err := a.act(ctx, req.Code, in)
+	d, err := a.duty(ctx, req.Code, petition.ActRefusalNoticeSent, req.Body)
 	if err != nil {
 		return nil, err
 	}
@@ -143,11 +118,7 @@ func (a *API) ScheduleDialogue(ctx context.Context, req ScheduleDialogueRequestO
 
 // DialogueNoticeSent implements POST /cases/{code}/dialogue_notice_sent.
 func (a *API) DialogueNoticeSent(ctx context.Context, req DialogueNoticeSentRequestObject) (DialogueNoticeSentResponseObject, error) {
-	in, err := dutyInput(petition.ActDialogueNoticeSent, req.Body)
-	if err != nil {
-		return nil, err
-	}
-	d, _, err := a.act(ctx, req.Code, in)
+	d, err := a.duty(ctx, req.Code, petition.ActDialogueNoticeSent, req.Body)
 	if err != nil {
 		return nil, err
 	}
