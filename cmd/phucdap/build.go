@@ -240,7 +240,8 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 		// counters.
 		Limiter: store.NewLimiter(db), Limits: reception.Limits{PerIPHour: cfg.Intake.PerIPHour, PerIPDay: cfg.Intake.PerIPDay,
 			PerPhoneHour: cfg.Intake.PerPhoneHour, PerPhoneDay: cfg.Intake.PerPhoneDay},
-		Ratings: receptionStore, LinkKey: noticeKey}); err != nil {
+		Ratings: receptionStore, LinkKey: noticeKey,
+		Confirm: reception.Channels{Email: ac.Mailer != nil, Phone: ac.Gateway != nil}}); err != nil {
 		return nil, err
 	}
 	if a.scheduler, err = jobs.New(jobs.Config{

@@ -140,6 +140,74 @@ func TestReceptionBookingNotices(t *testing.T) {
 	})
 }
 
+// TestReceptionBookingRetry: a citizen whose booking's answer was lost
+// posts the form again. The page says the phone has booked the day and
+// shows the code's last two characters only, since whoever knows a phone
+// can post it; the full code goes to the booking's own contact, at most
+// once a day however often the form is posted. Nothing the first post
+// typed (name, description) is shown to the second.
+func TestReceptionBookingRetry(t *testing.T) {
+	mp := alerttest.SharedMailpit(t)
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		g := newGateway(t)
+		ta := newTestApp(t, db, withSMTP(mp), withGateway(g))
+		tok := token()
+		email := "dan-lai-" + tok + "@example.test"
+		_, id := deputyThursdays(t, ta)
+		code := bookAs(t, ta, "vi", id, "2026-12-03", "Lương Thị Hỏi", "0912 100 200", email, "kien_nghi", "Đề nghị hướng dẫn cấp phép xây dựng")
+		ta.deliver(t)
+		again := func(lang string) string {
+			t.Helper()
+			f := url.Values{"lich": {id}, "ngay": {"2026-12-03"}, "name": {"Người Khác"}, "phone": {"+84 912 100 200"}, "kind": {"phan_anh"},
+				"description": {"Một người khác biết số điện thoại"}}
+			res, body := ta.do(t, http.MethodPost, "/lich-tiep-cong-dan/dang-ky?lang="+lang, strings.NewReader(f.Encode()),
+				"Content-Type", "application/x-www-form-urlencoded")
+			if res.StatusCode != http.StatusConflict {
+				t.Fatalf("a repeated booking: %d", res.StatusCode)
+			}
+			page := string(body)
+			for _, leak := range []string{code, "Lương Thị Hỏi", "Đề nghị hướng dẫn cấp phép", email} {
+				if strings.Contains(page, leak) {
+					t.Errorf("the repeated booking's page shows %q", leak)
+				}
+			}
+			return page
+		}
+		page := again("vi")
+		masked := "TCD-••••••" + code[len(code)-2:]
+		for _, want := range []string{"Số điện thoại này đã đăng ký ngày tiếp này", "Mã đăng ký của Ông/Bà là " + masked,
+			"Mã đăng ký đầy đủ được gửi đến số điện thoại hoặc thư điện tử đã đăng ký"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the repeated booking's page lacks %q", want)
+			}
+		}
+		if page := again("en"); !strings.Contains(page, "Your booking code is "+masked) || !strings.Contains(page, "The full booking code is sent") {
+			t.Error("the English page lacks the masked code or the resend")
+		}
+		// The same day: the confirmation already sent is not sent again.
+		ta.deliver(t)
+		if got := mailsTo(t, mp, email); len(got) != 1 {
+			t.Errorf("after repeats the same day: %d e-mails, want 1", len(got))
+		}
+		// The next day it is, once, to the booking's own contacts.
+		ta.Clock.Set(testNow.Add(24 * time.Hour))
+		again("vi")
+		again("vi")
+		ta.deliver(t)
+		if got := mailsTo(t, mp, email); len(got) != 2 || got[1] != "Xác nhận đăng ký tiếp công dân "+code {
+			t.Errorf("after repeats the next day: %q, want the confirmation twice", got)
+		}
+		if got := g.of(code); len(got["booking:sms"]) != 2 || len(got["booking:zalo"]) != 2 {
+			t.Errorf("gateway confirmations: %d SMS, %d Zalo, want 2 each", len(got["booking:sms"]), len(got["booking:zalo"]))
+		}
+		var rows int64
+		ta.db.Gorm.Raw("SELECT COUNT(*) FROM reception_bookings").Scan(&rows)
+		if rows != 1 {
+			t.Errorf("%d bookings, want 1", rows)
+		}
+	})
+}
+
 func keysOf[V any](m map[string]V) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {

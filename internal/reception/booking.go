@@ -2,6 +2,7 @@ package reception
 
 import (
 	"context"
+	"errors"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
@@ -26,6 +27,39 @@ var (
 	// that takes bookings.
 	ErrNotBookable = fault.New(fault.NotFound, "reception.not_bookable")
 )
+
+// AlreadyBooked is ErrAlreadyBooked as the citizen who posted the form is
+// told it. The usual poster is the citizen whose first post's answer was
+// lost (a dropped connection, a double tap): they need their code. But
+// whoever knows a phone number can post it, so the page shows only the
+// code's last two characters, enough to tell it apart in a message, and
+// the confirmation goes again to the contact the booking holds, which only
+// the citizen reads: at most once a day (the ledger's key is the booking,
+// the channel and the day), and within the form's limits.
+type AlreadyBooked struct {
+	// Masked is the booking's code with all but its last two characters
+	// hidden: "TCD-••••••K7".
+	Masked string
+	// Resent: the confirmation goes to the booking's phone or e-mail;
+	// false when no channel reaches the citizen (the office has the
+	// booking under the phone).
+	Resent bool
+}
+
+func (e *AlreadyBooked) Error() string { return "reception: already booked (" + e.Masked + ")" }
+
+// Unwrap makes it ErrAlreadyBooked, for errors.Is and the fault mapping.
+func (e *AlreadyBooked) Unwrap() error { return ErrAlreadyBooked }
+
+// maskCode hides a booking's code but its last two characters.
+func maskCode(code string) string {
+	const prefix = "TCD-"
+	rest := strings.TrimPrefix(code, prefix)
+	if len(rest) <= 2 {
+		return code
+	}
+	return prefix + strings.Repeat("•", len(rest)-2) + rest[len(rest)-2:]
+}
 
 // DayHasBookings refuses to cancel or move a reception day that n citizens
 // have booked: the office contacts them first.
@@ -94,6 +128,10 @@ type BookingStore interface {
 	DayBookings(ctx context.Context, day calendar.Date) ([]Booking, error)
 	// Booked returns the places taken per schedule on day.
 	Booked(ctx context.Context, day calendar.Date) (map[int64]int, error)
+	// Rearm returns the booking phoneKey holds on the schedule's day and
+	// marks its confirmation to be sent again (the ledger's key keeps it
+	// to once a day).
+	Rearm(ctx context.Context, scheduleID int64, day calendar.Date, phoneKey string) (Booking, error)
 }
 
 // Book validates a booking and holds a place. The phone is read by
@@ -143,7 +181,15 @@ func (s *Service) Book(ctx context.Context, in BookingInput) (Booking, Occurrenc
 	}
 	b := Booking{Code: newCode(), ScheduleID: o.Schedule.ID, Day: o.Day, Kind: in.Kind, TopicID: in.TopicID, Description: desc,
 		Sealed: in.Kind.Secret(), Name: name, Phone: phone, Email: email, PhoneKey: s.phoneKey(phone), Lang: lang, CreatedAt: s.cfg.Now().UTC()}
+	key := b.PhoneKey
 	b, err = s.cfg.Bookings.Book(ctx, b, o.Schedule.Capacity, o.Regular)
+	if errors.Is(err, ErrAlreadyBooked) {
+		held, rerr := s.cfg.Bookings.Rearm(ctx, o.Schedule.ID, o.Day, key)
+		if rerr != nil {
+			return Booking{}, o, rerr
+		}
+		return Booking{}, o, &AlreadyBooked{Masked: maskCode(held.Code), Resent: s.cfg.Confirm.Phone || (s.cfg.Confirm.Email && held.Email != "")}
+	}
 	return b, o, err
 }
 

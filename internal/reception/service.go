@@ -63,7 +63,13 @@ type Config struct {
 	// rating link (the key of the citizen's notice links).
 	Ratings RatingStore
 	LinkKey []byte
+	// Confirm says which channels tell a citizen of their booking: e-mail
+	// (SMTP configured) and the phone (the SMS and Zalo gateway).
+	Confirm Channels
 }
+
+// Channels are the citizen's channels that are configured.
+type Channels struct{ Email, Phone bool }
 
 // Limits bound the public booking form per client address and per phone,
 // as the public petition form is bound (intake.per_ip_hour and so on).

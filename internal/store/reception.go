@@ -265,6 +265,24 @@ func (s *ReceptionStore) Book(ctx context.Context, b reception.Booking, capacity
 	return out, err
 }
 
+// Rearm implements reception.BookingStore: clearing noticed_at makes the
+// outbox job queue the confirmation again (QueueBookings, 00033).
+func (s *ReceptionStore) Rearm(ctx context.Context, scheduleID int64, day calendar.Date, phoneKey string) (reception.Booking, error) {
+	var out reception.Booking
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
+		var r receptionBookingRow
+		if err := tx.Where("schedule_id = ? AND day = ? AND phone_key = ?", scheduleID, day.String(), phoneKey).Take(&r).Error; err != nil {
+			return fmt.Errorf("rearm booking: %w", err)
+		}
+		if err := tx.Exec("UPDATE reception_bookings SET noticed_at = NULL WHERE id = ?", r.ID).Error; err != nil {
+			return fmt.Errorf("rearm booking: %w", err)
+		}
+		out = r.booking()
+		return nil
+	})
+	return out, err
+}
+
 // DayBookings implements reception.BookingStore.
 func (s *ReceptionStore) DayBookings(ctx context.Context, day calendar.Date) ([]reception.Booking, error) {
 	var rows []receptionBookingRow

@@ -588,6 +588,16 @@ func (r *Reception) book(c echo.Context) error {
 		if d.Errors, err = r.fieldErrors(c, opErr); err != nil {
 			return err
 		}
+		var again *reception.AlreadyBooked
+		if errors.As(opErr, &again) {
+			cat, lang := r.Staff.Pages.Catalog, i18n.LangFrom(c.Request().Context())
+			d.Errors = append(d.Errors, cat.T(lang, "reception.already_booked_code", map[string]any{"Code": again.Masked}))
+			if again.Resent {
+				d.Errors = append(d.Errors, cat.T(lang, "reception.already_booked_resent", nil))
+			} else {
+				d.Errors = append(d.Errors, cat.T(lang, "reception.already_booked_office", nil))
+			}
+		}
 		present.SetRetryAfter(c.Response().Header(), opErr)
 		return r.Staff.Pages.render(c, present.Status(opErr), "reception_booking", "reception.booking_title", d)
 	}
