@@ -19,7 +19,11 @@
 # when it ends, unless KEEP_DBS=1 (later runs then skip the seeding). The floors are deploy/bench/floor (a bare
 # echo+pgx / echo+glebarez program) and the pgbench scripts in
 # deploy/bench/pgbench.
-# Knobs: ROUNDS, DURATION (wrk -d), CONNS (wrk -c), POOL (both pools), CASES.
+# Knobs: ROUNDS, DURATION (wrk -d), CONNS (wrk -c), POOL (both pools), CASES,
+# ONLY (a comma-separated list of figures to run, out of kpi, intake-pg,
+# lookup, intake-sqlite, sweep, coldstart; the seeding runs whatever is
+# chosen), e.g. `ONLY=lookup KEEP_DBS=1 deploy/bench/all.sh -quick`, and DBS
+# (the databases' name prefix, default phucdap_bench, for runs side by side).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -36,8 +40,8 @@ if [ $quick = 1 ]; then
 else
   ROUNDS=${ROUNDS:-3}; DURATION=${DURATION:-15s}; CASES=${CASES:-1000000}; sfx=
 fi
-app_db=phucdap_bench$sfx
-floor_db=phucdap_bench_floor$sfx
+app_db=${DBS:-phucdap_bench}$sfx
+floor_db=${DBS:-phucdap_bench}_floor$sfx
 APP_DSN="$PG/$app_db?sslmode=disable"
 FLOOR_DSN="$PG/$floor_db?sslmode=disable"
 mkdir -p "$OUT"
@@ -76,6 +80,8 @@ retry() {
   done
   return 1
 }
+# want FIGURE: whether ONLY (empty: all) names the figure.
+want() { [ -z "${ONLY:-}" ] || [[ ",$ONLY," == *",$1,"* ]]; }
 record() { printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "${5:-$(load)}" >> "$raw"; }
 
 # quiet waits until the 1-minute load average is below LOAD_MAX, for at
@@ -161,12 +167,14 @@ retry psql "$FLOOR_DSN" -Xq -f deploy/bench/pgbench/schema5.sql > /dev/null || e
 
 say "KPI month by unit: seed $CASES cases into $app_db if needed, then $((ROUNDS * 3)) interleaved rounds of bare GROUP BY and report"
 quiet "kpi"
-PHUCDAP_BENCH_REPORT_DSN="$APP_DSN" PHUCDAP_BENCH_CASES=$CASES PHUCDAP_BENCH_CODES="$OUT/codes.txt" PHUCDAP_BENCH_ROUNDS=$((ROUNDS * 3)) \
+kpi_rounds=$((ROUNDS * 3))
+want kpi || kpi_rounds=1
+PHUCDAP_BENCH_REPORT_DSN="$APP_DSN" PHUCDAP_BENCH_CASES=$CASES PHUCDAP_BENCH_CODES="$OUT/codes.txt" PHUCDAP_BENCH_ROUNDS=$kpi_rounds \
   go test ./internal/store -run '^$' -bench '^BenchmarkReportMonthByUnit$' -benchtime 1x -timeout 60m -v > "$OUT/report.txt" 2>&1
 kpi_rc=$?
 grep -E 'seeded|rollup|round [0-9]+:|November|FAIL' "$OUT/report.txt" | sed 's/^ */  /'
 [ $kpi_rc = 0 ] || note "the KPI bench exited $kpi_rc (figures above; see $OUT/report.txt)"
-sed -nE 's/.*round ([0-9]+): bare-same ([0-9.]+) ms, report ([0-9.]+) ms.*/\1 \2 \3/p' "$OUT/report.txt" |
+want kpi && sed -nE 's/.*round ([0-9]+): bare-same ([0-9.]+) ms, report ([0-9.]+) ms.*/\1 \2 \3/p' "$OUT/report.txt" |
   while read -r r f p; do record "kpi month by unit" floor "$r" "$f"; record "kpi month by unit" phucdap "$r" "$p"; done
 [ -s "$OUT/codes.txt" ] || { echo "no seeded codes for the lookup bench; see $OUT/report.txt"; exit 1; }
 
@@ -179,11 +187,14 @@ pids+=("$app_pid")
 topic=$(curl -s http://127.0.0.1:18081/api/v1/topics | grep -oE '"id": ?[0-9]+' | head -1 | grep -oE '[0-9]+')
 [ -n "$topic" ] || { echo "no topic to file petitions under"; exit 1; }
 # warm both sides the same way
-wrk -t2 -c"$CONNS" -d2s -s deploy/bench/wrk/post_floor.lua http://127.0.0.1:18080 > /dev/null
-wrk -t2 -c"$CONNS" -d2s -s deploy/bench/wrk/post_phucdap.lua http://127.0.0.1:18081 -- "$topic" > /dev/null
+if want intake-pg; then
+  wrk -t2 -c"$CONNS" -d2s -s deploy/bench/wrk/post_floor.lua http://127.0.0.1:18080 > /dev/null
+  wrk -t2 -c"$CONNS" -d2s -s deploy/bench/wrk/post_phucdap.lua http://127.0.0.1:18081 -- "$topic" > /dev/null
+fi
 
 say "intake on PostgreSQL: $ROUNDS pairs (floor POST /p, phucdap POST /api/v1/petitions), with pgbench's 5 rows + counter and its batch of 16"
-for r in $(seq 1 "$ROUNDS"); do
+want intake-pg || note "intake-pg skipped (ONLY=$ONLY)"
+for r in $(want intake-pg && seq 1 "$ROUNDS"); do
   quiet "intake-pg pair $r"
   wrk_run intake-pg floor "$r" http://127.0.0.1:18080 deploy/bench/wrk/post_floor.lua
   wrk_run intake-pg phucdap "$r" http://127.0.0.1:18081 deploy/bench/wrk/post_phucdap.lua "$topic"
@@ -205,9 +216,10 @@ for r in $(seq 1 "$ROUNDS"); do
 done
 
 say "lookup by tracking code over $CASES cases with the secret: $ROUNDS pairs"
-wrk -t2 -c"$CONNS" -d2s -s deploy/bench/wrk/get_floor.lua http://127.0.0.1:18080 -- "$OUT/codes_floor.txt" > /dev/null
-wrk -t2 -c"$CONNS" -d2s -s deploy/bench/wrk/get_phucdap.lua http://127.0.0.1:18081 -- "$OUT/codes.txt" > /dev/null
-for r in $(seq 1 "$ROUNDS"); do
+want lookup || note "lookup skipped (ONLY=$ONLY)"
+want lookup && wrk -t2 -c"$CONNS" -d2s -s deploy/bench/wrk/get_floor.lua http://127.0.0.1:18080 -- "$OUT/codes_floor.txt" > /dev/null
+want lookup && wrk -t2 -c"$CONNS" -d2s -s deploy/bench/wrk/get_phucdap.lua http://127.0.0.1:18081 -- "$OUT/codes.txt" > /dev/null
+for r in $(want lookup && seq 1 "$ROUNDS"); do
   quiet "lookup pair $r"
   wrk_run lookup floor "$r" http://127.0.0.1:18080 deploy/bench/wrk/get_floor.lua "$OUT/codes_floor.txt"
   wrk_run lookup phucdap "$r" http://127.0.0.1:18081 deploy/bench/wrk/get_phucdap.lua "$OUT/codes.txt"
@@ -218,6 +230,7 @@ echo "  peak RSS after intake and lookup: floor $(peak_mb "$floor_pid") MB, phuc
 stop "$floor_pid"; stop "$app_pid"
 
 say "intake on SQLite: $ROUNDS pairs"
+if want intake-sqlite; then
 sqldir=$(mktemp -d)
 floor_pid=$(serve floor-sqlite 18080 "$bin/floor" serve -store sqlite -path "$sqldir/floor.db" -addr 127.0.0.1:18080) || exit 1
 pids+=("$floor_pid")
@@ -232,10 +245,16 @@ for r in $(seq 1 "$ROUNDS"); do
   wrk_run intake-sqlite phucdap "$r" http://127.0.0.1:18081 deploy/bench/wrk/post_phucdap.lua "$topic"
 done
 stop "$floor_pid"; stop "$app_pid"
-rm -rf "$sqldir" "$appdir"
+rm -rf "$sqldir"
+else
+  note "intake-sqlite skipped (ONLY=$ONLY)"
+fi
+rm -rf "$appdir"
 
 say "sweep: 1M open vs 20k open with 20k newly late, and the bare UPDATE of the newly late"
-if [ $quick = 1 ]; then
+if ! want sweep; then
+  note "sweep skipped (ONLY=$ONLY)"
+elif [ $quick = 1 ]; then
   note "sweep skipped in -quick (it seeds 1M clocks twice)"
 else
   quiet "sweep"
@@ -254,7 +273,8 @@ else
 fi
 
 say "cold start: fresh SQLite to the first 200, $ROUNDS pairs"
-for r in $(seq 1 "$ROUNDS"); do
+want coldstart || note "cold start skipped (ONLY=$ONLY)"
+for r in $(want coldstart && seq 1 "$ROUNDS"); do
   quiet "cold start pair $r"
   d=$(mktemp -d)
   t0=$(date +%s%N); p=$(serve floor-cold 18080 "$bin/floor" serve -store sqlite -path "$d/floor.db" -addr 127.0.0.1:18080) || exit 1
