@@ -356,9 +356,29 @@ func TestCitizenNotificationLedger(t *testing.T) {
 		// Turned off before the receipt went: it stays on the screen it
 		// was shown on, and no e-mail or message follows.
 		email4 := "dan4-" + tok + "@example.test"
-		_, code4, secret4 := ta.submitWith(t, "vi", "kien_nghi", "Vi Văn Bốn", "0912 000 444", email4, false)
+		id4, code4, secret4 := ta.submitWith(t, "vi", "kien_nghi", "Vi Văn Bốn", "0912 000 444", email4, false)
+		track4 := func() *petition.View {
+			t.Helper()
+			v, err := ta.intake.service.Track(t.Context(), petition.TrackInput{Code: code4, Secret: secret4})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return v
+		}
+		if v := track4(); v.NoticesOffAt != nil {
+			t.Errorf("tracking shows notifications off at %v before they were turned off", v.NoticesOffAt)
+		}
 		if err := ta.intake.service.SetNotices(t.Context(), petition.NoticesInput{TrackInput: petition.TrackInput{Code: code4, Secret: secret4}, Off: true}); err != nil {
 			t.Fatal(err)
+		}
+		// The tracking read says since when, in the same statement as the
+		// case.
+		var offAt time.Time
+		if err := ta.db.Gorm.Raw("SELECT opted_out_at FROM case_notice_optouts WHERE case_id = ?", id4).Scan(&offAt).Error; err != nil {
+			t.Fatal(err)
+		}
+		if v := track4(); v.NoticesOffAt == nil || !v.NoticesOffAt.Equal(offAt) {
+			t.Errorf("tracking shows notifications off at %v, want %v", v.NoticesOffAt, offAt)
 		}
 		ta.deliver(t)
 		if got := mailsTo(t, mp, email4); len(got) != 0 || g.attemptsOf(code4) != 0 {

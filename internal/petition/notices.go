@@ -5,7 +5,6 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
-	"time"
 )
 
 // The citizen is told of each step of their case (received, accepted,
@@ -80,10 +79,4 @@ func (s *Service) Unsubscribe(ctx context.Context, code, sig string) error {
 func (s *Service) CheckNoticeLink(code, sig string) bool {
 	code, ok := NormalizeCode(code)
 	return ok && len(s.cfg.NoticeKey) > 0 && hmac.Equal([]byte(sig), []byte(NoticeSig(s.cfg.NoticeKey, code)))
-}
-
-// noticesOff reads when the case's notifications were turned off, if they
-// are, for the tracking page.
-func (s *Service) noticesOff(ctx context.Context, caseID int64) (*time.Time, error) {
-	return s.cfg.Store.NoticesOff(ctx, caseID)
 }

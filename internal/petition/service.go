@@ -504,9 +504,7 @@ func (s *Service) Track(ctx context.Context, in TrackInput) (*View, error) {
 			v.Topic = tp
 		}
 	}
-	if v.NoticesOffAt, err = s.noticesOff(ctx, c.ID); err != nil {
-		return nil, err
-	}
+	v.NoticesOffAt = t.NoticesOff
 	if v.Answer != nil {
 		v.Rating, v.Disputed = t.Rating, t.Disputed
 		v.CanRate = true

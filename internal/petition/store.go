@@ -121,6 +121,9 @@ type Tracked struct {
 	Answer                   *Answer
 	Rating                   *Rating
 	Disputed                 bool
+	// NoticesOff is when the citizen turned the case's notifications
+	// off, or nil (read with Full).
+	NoticesOff *time.Time
 }
 
 // Store persists cases. Implementations must make Intake atomic: the case,
@@ -141,7 +144,8 @@ type Store interface {
 	CaseByCode(ctx context.Context, code string) (Case, error)
 	// TrackCase reads everything tracking needs in one round trip: the
 	// failures counted against the code and the client's address, the
-	// case with its secrets set, and with Full its public view. Found is
+	// case with its secrets set, and with Full its public view and when
+	// its notifications were turned off. Found is
 	// false when no case has the code; the counts are read either way.
 	TrackCase(ctx context.Context, q TrackQuery) (Tracked, error)
 	PublicEvents(ctx context.Context, caseID int64) ([]Event, error)
@@ -160,9 +164,6 @@ type Store interface {
 	// changed. Turning them off drops the case's notifications still
 	// waiting in the outbox, in the same transaction.
 	SetNoticesOff(ctx context.Context, caseID int64, off bool, via string, at time.Time) (bool, error)
-	// NoticesOff returns when the case's notifications were turned off, or
-	// nil.
-	NoticesOff(ctx context.Context, caseID int64) (*time.Time, error)
 	// SaveDispute records the dispute, marks the case reopened and makes
 	// its follow-up case, or returns ErrAlreadyDisputed. It returns the
 	// follow-up's code.

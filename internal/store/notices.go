@@ -50,19 +50,6 @@ func (s *PetitionStore) SetNoticesOff(ctx context.Context, caseID int64, off boo
 	return changed, err
 }
 
-// NoticesOff returns when the case's notifications were turned off.
-func (s *PetitionStore) NoticesOff(ctx context.Context, caseID int64) (*time.Time, error) {
-	var at []time.Time
-	if err := s.db.Gorm.WithContext(ctx).Raw("SELECT opted_out_at FROM case_notice_optouts WHERE case_id = ?", caseID).Scan(&at).Error; err != nil {
-		return nil, fmt.Errorf("notices off: %w", err)
-	}
-	if len(at) == 0 {
-		return nil, nil
-	}
-	t := at[0].UTC()
-	return &t, nil
-}
-
 // noticeKindsSQL is petition.NoticeEvents as an SQL list, written as the
 // partial index case_events_to_notice (00028) writes it, so that the pick
 // below uses that index: its cost is the events not yet told, not the

@@ -23,7 +23,8 @@ import (
 //	0  the case (NULLs when none has the code) and the failures counted
 //	   against the code in its current window: always exactly one row;
 //	   without a secret also its identity's contact hashes and the
-//	   failures counted against the client's address;
+//	   failures counted against the client's address; with one, when the
+//	   citizen turned notifications off;
 //	1  its public events;
 //	2  its files, the petitioner's (no answer) and the answers';
 //	3  its latest published answer, with its rating and whether it is
@@ -34,12 +35,12 @@ import (
 // keeps the files of the latest answer. On PostgreSQL the rows are scanned
 // by pgx into typed fields (no database/sql conversion, no reflection).
 // Every row has the same columns: part, id, three integers, the two
-// counts, 15 texts and 3 instants; a part fills those it needs and leaves
+// counts, 15 texts and 4 instants; a part fills those it needs and leaves
 // NULLs.
 const (
 	trackInts  = 3
 	trackTexts = 15
-	trackTimes = 3
+	trackTimes = 4
 )
 
 // trackBranch writes one SELECT of the union: the part, the id, then the
@@ -77,12 +78,15 @@ func trackSQL(pg, full, ip bool) string {
 	texts := []string{"c.code", "c.kind", "c.channel", "c.title", "c.content", "c.place", "c.lang", "c.secret_salt", "c.secret_hash", "c.status",
 		"c.due_rule", "c.due_explanation_vi", "c.due_explanation_en"}
 	from := "FROM (SELECT 1 AS one) one LEFT JOIN c ON true"
+	times := []string{"c.received_at", "c.accepted_at", "c.due_at"}
+	if full {
+		times = append(times, "(SELECT o.opted_out_at FROM case_notice_optouts o WHERE o.case_id = c.id)")
+	}
 	if !full {
 		texts = append(texts, "i.phone_hash", "i.email_hash")
 		from += " LEFT JOIN case_identities i ON i.case_id = c.id"
 	}
-	parts := []string{trackBranch(0, "c.id", []string{"c.topic_id", "c.plan_task_id"}, counts, texts,
-		[]string{"c.received_at", "c.accepted_at", "c.due_at"}, from)}
+	parts := []string{trackBranch(0, "c.id", []string{"c.topic_id", "c.plan_task_id"}, counts, texts, times, from)}
 	if full {
 		parts = append(parts,
 			trackBranch(1, "e.id", nil, nil, []string{"e.kind", "e.actor", "u.name", "e.note"}, []string{"e.created_at", "e.due_at"},
@@ -203,6 +207,7 @@ func (r *trackReader) add(x *trackRow) {
 		}
 		c.SetSecrets(petition.CaseSecrets{Salt: t[7], SecretHash: t[8], PhoneHash: t[13], EmailHash: t[14]})
 		r.out.Case = c
+		r.out.NoticesOff = ts[3].ptr()
 	case 1:
 		r.events = append(r.events, trackEvent{id: x.id.Int64, e: petition.Event{Kind: petition.EventKind(t[0]), Public: true, Actor: t[1],
 			UnitName: t[2], Note: t[3], CreatedAt: ts[0].t, DueAt: ts[1].ptr()}})
