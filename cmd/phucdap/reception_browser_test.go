@@ -105,14 +105,20 @@ var receptionSlip = regexp.MustCompile(`<nil>|&lt;nil&gt;|%!|\b(report|reception
 
 // In a real browser: November's citizen reception (receptionNovember)
 // under plan task III.1 of the dashboard, on a desktop (1366 px) and on a
-// phone (390 px), where the page does not scroll sideways. Screenshots
+// phone (390 px), where the page does not scroll sideways; three visitors
+// rated their visit, so the satisfaction shows. Screenshots
 // reception-plan-*.png (/tmp/phucdap-shots and /tmp): the whole dashboard
 // and the III.1 dimension alone.
 func TestReceptionPlanInBrowser(t *testing.T) {
 	storetest.Parallel(t)
 	chromium(t)
 	ta := newTestApp(t, storetest.NewSQLite(t))
-	newReceptionNovember(t, ta)
+	m := newReceptionNovember(t, ta)
+	for i, stars := range []int{5, 4, 2} {
+		if err := ta.reception.Rate(t.Context(), m.sessions[i], ta.reception.RatingSig(m.sessions[i]), stars, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
 	ta.addStaff(t, "vanphong.plan@sxd.test", "VP", access.Office)
 	pg := browserPage{t: t, ctx: newBrowser(t), slip: receptionSlip}
 	copyShot := func(name string, png []byte) {
@@ -129,7 +135,7 @@ func TestReceptionPlanInBrowser(t *testing.T) {
 		}
 		pg.do("dashboard", chromedp.Navigate(ta.Server.URL+"/staff/reports?thang=2026-11"), chromedp.WaitVisible(chromedp.ID("plan-reception")))
 		s := pg.text("#plan-reception")
-		for _, want := range []string{"Phó Giám đốc Sở", "Văn phòng Sở", "50%", "Vụ việc vào sổ từ buổi tiếp"} {
+		for _, want := range []string{"Phó Giám đốc Sở", "Văn phòng Sở", "50%", "Vụ việc vào sổ từ buổi tiếp", "66,6%"} {
 			if !strings.Contains(s, want) {
 				t.Errorf("%d px: the III.1 reception figures lack %q: %q", width, want, s)
 			}

@@ -698,6 +698,8 @@ type receptionNovember struct {
 	counter      int64
 	// sealed: a denouncer's case (Lý Văn Mật, 0913 777 888).
 	sealed int64
+	// sessions are the recorded sessions, in order.
+	sessions []int64
 }
 
 func newReceptionNovember(t *testing.T, ta *testApp) receptionNovember {
@@ -733,6 +735,7 @@ func newReceptionNovember(t *testing.T, ta *testApp) receptionNovember {
 		if err != nil {
 			t.Fatalf("record %s: %v", at, err)
 		}
+		m.sessions = append(m.sessions, s.ID)
 		return s.CaseID
 	}
 	m.onTime = record("2026-11-05 09:00", reception.SessionInput{ScheduleID: m.deputy.ID, Receiver: "Phó Giám đốc Sở", Kind: petition.KindPetition,
@@ -821,11 +824,19 @@ func TestReceptionMonthCasesOnTime(t *testing.T) {
 // reception sheet, read back with excelize: the deputy 3 scheduled, 2
 // held, 8 citizens; the desk 20, 3, 3; 8 citizens by the leadership, 3 at
 // the desk, 6 visits, 5 cases, 1 on time, 1 late, none open and late,
-// 50%. The denouncer's name and phone appear on neither, nor on the list
-// behind the cases figure.
+// 50%; three visitors rated their visit 5, 4 and 2 stars: 66.6% satisfied.
+// The denouncer's name and phone appear on neither, nor on the list behind
+// the cases figure.
 func TestReceptionPlanAndWorkbook(t *testing.T) {
 	eachApp(t, func(t *testing.T, ta *testApp) {
-		newReceptionNovember(t, ta)
+		m := newReceptionNovember(t, ta)
+		// Three visitors rate their visit: 5, 4 and 2 stars, 2 of 3
+		// satisfied (66.6%, floored).
+		for i, stars := range map[int]int{0: 5, 1: 4, 2: 2} {
+			if err := ta.reception.Rate(t.Context(), m.sessions[i], ta.reception.RatingSig(m.sessions[i]), stars, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
 		ta.addStaff(t, "vanphong.plan@sxd.test", "VP", access.Office)
 		b := ta.browser(t)
 		b.mustLogin("vanphong.plan@sxd.test")
@@ -856,12 +867,13 @@ func TestReceptionPlanAndWorkbook(t *testing.T) {
 				t.Errorf("the plan view's reception lacks %q", want)
 			}
 		}
-		if strings.Contains(block, "reception-satisfaction") {
-			t.Error("a satisfaction figure with no rating")
+		if !strings.Contains(block, `<li id="reception-satisfaction"><span class="apart-value">66,6%</span> Hài lòng: 2/3 lượt đánh giá 4–5 sao</li>`) {
+			t.Error("the plan view's reception lacks the visitors' satisfaction")
 		}
 		secret("the plan view", page)
 		_, en := b.get("/staff/reports?thang=2026-11&lang=en")
-		for _, want := range []string{"Citizen reception in the period", "Citizens received by the leadership", `<span class="apart-value">50%</span> On time`} {
+		for _, want := range []string{"Citizen reception in the period", "Citizens received by the leadership", `<span class="apart-value">50%</span> On time`,
+			`<span class="apart-value">66.6%</span> Satisfied: 2 of 3 ratings`} {
 			if !strings.Contains(en, want) {
 				t.Errorf("the English plan view lacks %q", want)
 			}
@@ -903,13 +915,10 @@ func TestReceptionPlanAndWorkbook(t *testing.T) {
 		}
 		for label, want := range map[string]string{"Lượt công dân được Lãnh đạo Sở tiếp": "8", "Lượt công dân được tiếp thường xuyên": "3",
 			"Lượt tiếp được ghi nhận": "6", "Vụ việc vào sổ từ buổi tiếp": "5", "Trả lời đúng hạn": "1", "Trả lời quá hạn": "1",
-			"Đang giải quyết, đã quá hạn": "0", "Tỷ lệ đúng hạn (%)": "50.0"} {
+			"Đang giải quyết, đã quá hạn": "0", "Tỷ lệ đúng hạn (%)": "50.0", "Tỷ lệ hài lòng (%)": "66.6"} {
 			if got[label] != want {
 				t.Errorf("sheet %q = %q, want %q", label, got[label], want)
 			}
-		}
-		if _, ok := got["Tỷ lệ hài lòng (%)"]; ok {
-			t.Error("the sheet has a satisfaction figure with no rating")
 		}
 	})
 }

@@ -22,6 +22,8 @@ type receptionFigView struct {
 	OnTime, Late, OpenLate fig
 	Rate                   string
 	Satisfaction           string
+	// Satisfied of Rated visitors gave 4 or 5 stars.
+	Satisfied, Rated int64
 }
 
 // receptionView computes the reception figures of p for the signed-in
@@ -42,7 +44,7 @@ func (r *Reports) receptionView(c echo.Context, p report.Period) (*receptionFigV
 		Late: r.fig(c, f.Cases.AnsweredLate, q(report.FigLate)), OpenLate: r.fig(c, f.Cases.OpenLate, q(report.FigOpenLate)),
 		Rate: f.Cases.OnTime().In(lang)}
 	if f.Satisfaction != nil {
-		v.Satisfaction = f.Satisfaction.In(lang)
+		v.Satisfaction, v.Satisfied, v.Rated = f.Satisfaction.In(lang), f.Satisfaction.Num, f.Satisfaction.Den
 	}
 	return v, nil
 }
