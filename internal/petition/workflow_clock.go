@@ -215,18 +215,9 @@ func (in SuspendInput) decide(d *decision) error {
 	if err != nil {
 		return err
 	}
-	mc := d.st.MainClock()
-	if mc == nil || mc.State != caseclock.Open {
-		return fault.New(fault.Conflict, "workflow.no_running_clock")
-	}
-	spec, res, err := d.eng.Suspend(mc.Spec, at, no)
-	if err != nil {
+	if _, err := d.turnMainClock(caseclock.Open, caseclock.Suspended, "workflow.no_running_clock", d.eng.Suspend, at, no); err != nil {
 		return err
 	}
-	d.ch.ClockUpdates = append(d.ch.ClockUpdates, ClockUpdate{ID: mc.ID, Set: true, State: caseclock.Suspended, Spec: &spec,
-		ExplanationVI: mc.ExplanationVI, ExplanationEN: mc.ExplanationEN, Extensions: mc.Extensions})
-	d.followLead(res)
-	d.setDue(mc.RuleID, res)
 	if d.st.Kind == KindComplaint {
 		if err := d.openDuty(DutySendSuspension, at); err != nil {
 			return err
@@ -250,19 +241,11 @@ func (in ResumeInput) decide(d *decision) error {
 	if err != nil {
 		return err
 	}
-	mc := d.st.MainClock()
-	if mc == nil || mc.State != caseclock.Suspended {
-		return fault.New(fault.Conflict, "workflow.clock_state")
-	}
-	spec, res, err := d.eng.Resume(mc.Spec, at, no)
+	res, err := d.turnMainClock(caseclock.Suspended, caseclock.Open, "workflow.clock_state", d.eng.Resume, at, no)
 	if err != nil {
 		return err
 	}
 	due := res.DueAt.UTC()
-	d.ch.ClockUpdates = append(d.ch.ClockUpdates, ClockUpdate{ID: mc.ID, Set: true, State: caseclock.Open, DueAt: &due, Spec: &spec,
-		ExplanationVI: res.TextVI(), ExplanationEN: res.TextEN(), Extensions: mc.Extensions})
-	d.followLead(res)
-	d.setDue(mc.RuleID, res)
 	d.ch.Status = StatusAccepted
 	if d.st.LeadUnitID != 0 {
 		d.ch.Status = StatusAssigned
@@ -271,6 +254,33 @@ func (in ResumeInput) decide(d *decision) error {
 	d.record("resume", no, at, reason, map[string]any{"due_at": due})
 	d.event(EventResumed, false, reason)
 	return nil
+}
+
+// turnMainClock moves the case's main clock, which must be in state from
+// (else the conflict msgID), to state to by the engine's step (Suspend or
+// Resume) at the decision at, numbered no, and lets the contribution clocks
+// and the case's due time follow it. A suspended clock keeps its due time
+// and explanation; an open one gets the step's.
+func (d *decision) turnMainClock(from, to caseclock.State, msgID string,
+	step func(deadline.Clock, time.Time, string) (deadline.Clock, deadline.Result, error), at time.Time, no string) (deadline.Result, error) {
+	mc := d.st.MainClock()
+	if mc == nil || mc.State != from {
+		return deadline.Result{}, fault.New(fault.Conflict, msgID)
+	}
+	spec, res, err := step(mc.Spec, at, no)
+	if err != nil {
+		return deadline.Result{}, err
+	}
+	u := ClockUpdate{ID: mc.ID, Set: true, State: to, Spec: &spec,
+		ExplanationVI: mc.ExplanationVI, ExplanationEN: mc.ExplanationEN, Extensions: mc.Extensions}
+	if to == caseclock.Open {
+		due := res.DueAt.UTC()
+		u.DueAt, u.ExplanationVI, u.ExplanationEN = &due, res.TextVI(), res.TextEN()
+	}
+	d.ch.ClockUpdates = append(d.ch.ClockUpdates, u)
+	d.followLead(res)
+	d.setDue(mc.RuleID, res)
+	return res, nil
 }
 
 // WithdrawInput records a withdrawal (rút đơn) and the grounds, if any, on
