@@ -13,9 +13,12 @@ import (
 
 	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/calendar"
+	"github.com/phucdap/phucdap/internal/config"
 	"github.com/phucdap/phucdap/internal/petition"
 	"github.com/phucdap/phucdap/internal/reception"
 	"github.com/phucdap/phucdap/internal/report"
+	"github.com/phucdap/phucdap/internal/store"
+	"github.com/phucdap/phucdap/internal/storetest"
 )
 
 var ratingURL = regexp.MustCompile(`https?://[^<"\s]+/lich-tiep-cong-dan/danh-gia/\d+/[a-z2-7]+`)
@@ -205,6 +208,88 @@ func TestReceptionMonthRatings(t *testing.T) {
 		}
 		if _, page := b.get("/staff/reception?lang=en"); !strings.Contains(page, "the leadership: mean 3.7/5 stars, 3 ratings, 2 satisfied") {
 			t.Error("the English office's page lacks the ratings")
+		}
+	})
+}
+
+// TestReceptionRatingLinkSent: after a session, a visitor who gave a
+// phone is sent its rating link by SMS and Zalo through the gateway, once
+// however often the outbox job runs (the gateway refuses each first
+// attempt: the outbox retries). A denouncer gets it at the phone their
+// sealed case holds, and the message says nothing of a denunciation; a
+// visitor who gave no phone, or who already rated, gets nothing. The
+// phone is never in the ledger or the outbox, and the link sent opens the
+// session's rating page.
+func TestReceptionRatingLinkSent(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		g := newGateway(t)
+		ta := newTestApp(t, db, withGateway(g), func(c *config.Config) { c.BaseURL = "https://phucdap.sxd.test" })
+		office := ta.staffActor(t, "office-sms@sxd.test", "VP", access.Office)
+		ctx := t.Context()
+		record := func(in reception.SessionInput) reception.Session {
+			t.Helper()
+			in.Day, in.Receiver = calendar.MustDate("2026-11-27"), "Chuyên viên Nguyễn Tiếp"
+			if in.Content == "" {
+				in.Content = "Đề nghị hướng dẫn thủ tục cấp phép sửa chữa nhà ở tại thôn Bản Cưởm."
+			}
+			se, err := ta.reception.Record(ctx, office, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return se
+		}
+		phone := record(reception.SessionInput{Kind: petition.KindPetition, Name: "Trần Văn Đến", Phone: "0912 345 678", Outcome: reception.OutcomeGuided})
+		none := record(reception.SessionInput{Kind: petition.KindPetition, Name: "Người Không Số", Outcome: reception.OutcomeGuided})
+		sealed := record(reception.SessionInput{Kind: petition.KindDenunciation, Name: "Lý Văn Mật", Phone: "0913 777 888", Outcome: reception.OutcomeVerify,
+			Content: "Tố cáo cán bộ Phạm Bị Tố nhận tiền của nhà thầu tại công trình trường học xã."})
+		rated := record(reception.SessionInput{Kind: petition.KindFeedback, Name: "Người Đã Chấm", Phone: "0912 999 000", Outcome: reception.OutcomeGuided})
+		if err := ta.reception.Rate(ctx, rated.ID, ta.reception.RatingSig(rated.ID), 5, ""); err != nil {
+			t.Fatal(err)
+		}
+		ta.deliver(t)
+		ta.deliver(t)
+
+		ref := func(se reception.Session) string { return "TCD-S" + strconv.FormatInt(se.ID, 10) }
+		for se, want := range map[reception.Session]string{phone: "0912345678", sealed: "0913777888"} {
+			got := g.of(ref(se))
+			if len(got["visit_rating:sms"]) != 1 || len(got["visit_rating:zalo"]) != 1 {
+				t.Errorf("session %d's rating links: %v", se.ID, keysOf(got))
+				continue
+			}
+			m := got["visit_rating:sms"][0]
+			link := "https://phucdap.sxd.test/lich-tiep-cong-dan/danh-gia/" + strconv.FormatInt(se.ID, 10) + "/" + ta.reception.RatingSig(se.ID)
+			if m.Recipient != want || m.Template != "phucdap_visit_rating" || m.Params["link"] != link || !strings.Contains(m.Text, link) ||
+				m.Params["date"] != "27/11/2026" {
+				t.Errorf("session %d's message: %+v", se.ID, m)
+			}
+			if res, _ := ta.do(t, http.MethodGet, strings.TrimPrefix(link, "https://phucdap.sxd.test"), nil); res.StatusCode != http.StatusOK {
+				t.Errorf("the link sent: %d", res.StatusCode)
+			}
+		}
+		for _, se := range []reception.Session{none, rated} {
+			if got := g.of(ref(se)); len(got) != 0 {
+				t.Errorf("session %d was sent %v", se.ID, keysOf(got))
+			}
+		}
+		g.mu.Lock()
+		for _, raw := range g.raw {
+			if strings.Contains(raw, ref(sealed)) {
+				for _, leak := range []string{"Mật", "Mat", "Bị Tố", "Tố cáo", "to cao", "to_cao", "Denunciation"} {
+					if strings.Contains(raw, leak) {
+						t.Errorf("the denouncer's message carries %q", leak)
+					}
+				}
+			}
+		}
+		g.mu.Unlock()
+		if n := ta.count(t, "SELECT COUNT(*) FROM alerts WHERE session_id IS NOT NULL AND (payload LIKE '%0912%' OR payload LIKE '%0913%' OR recipient LIKE '%091%')"); n != 0 {
+			t.Error("the ledger holds a visitor's phone")
+		}
+		if n := ta.count(t, "SELECT COUNT(*) FROM outbox WHERE target LIKE '%091%'"); n != 0 {
+			t.Error("the outbox holds a visitor's phone")
+		}
+		if n := ta.count(t, "SELECT COUNT(*) FROM alerts WHERE session_id IS NOT NULL"); n != 4 {
+			t.Errorf("%d ledger rows, want 4 (two sessions, two channels)", n)
 		}
 	})
 }

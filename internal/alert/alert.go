@@ -147,6 +147,9 @@ type Payload struct {
 	Host        string `json:"host,omitempty"`
 	Place       string `json:"place,omitempty"`
 	OnlineURL   string `json:"online_url,omitempty"`
+	// A visitor's rating link (NoticeVisitRating): the session, its day
+	// in Day and the link in Link.
+	SessionID int64 `json:"session_id,omitempty"`
 }
 
 // Topic returns the topic in lang.
@@ -226,7 +229,10 @@ type NewAlert struct {
 	AccountID int64
 	// BookingID: a reception booking's message, whose contact is read
 	// from the booking when it is sent.
-	BookingID  int64
+	BookingID int64
+	// SessionID: a reception session's message, whose phone is read from
+	// the session (or its case) when it is sent.
+	SessionID  int64
 	DueAt      time.Time
 	InApp      bool
 	Payload    []byte
@@ -359,6 +365,10 @@ type Store interface {
 	// before createdBefore and not yet reminded, of a day still held
 	// (not cancelled or moved away) by an active schedule.
 	RemindBookings(ctx context.Context, now time.Time, day calendar.Date, createdBefore time.Time, limit int, plan BookingPlanner) (bookings, alerts, deliveries int, err error)
+	// QueueVisitRatings marks up to limit reception sessions not yet told
+	// as told and writes plan's alerts with their deliveries, in one
+	// transaction; it returns how many it marked.
+	QueueVisitRatings(ctx context.Context, now time.Time, limit int, plan SessionPlanner) (sessions, alerts, deliveries int, err error)
 	// LeaseOutbox takes up to limit due deliveries on channels, counting
 	// an attempt and hiding them for lease.
 	LeaseOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int, channels []string) ([]OutboxMessage, error)
@@ -421,6 +431,9 @@ type Config struct {
 	// notifications off, for the foot of the citizen's e-mails, opening
 	// its page in lang; nil: none.
 	UnsubscribeLink func(caseCode, lang string) string
+	// RatingLink is a reception session's signed rating link (absolute);
+	// nil: visitors are not sent it.
+	RatingLink func(sessionID int64) string
 	// SendTimeout bounds one e-mail or webhook send; a taken delivery is
 	// leased for about that long per message. Default 30 s.
 	SendTimeout time.Duration

@@ -61,6 +61,11 @@ func (s *Service) Deliver(ctx context.Context, now time.Time) (map[string]int, e
 		return counts, err
 	}
 	counts["bookings"], counts["bookings_queued"] = bookings, queued
+	visits, queued, err := s.QueueVisitRatings(ctx, now)
+	if err != nil {
+		return counts, err
+	}
+	counts["visits"], counts["visits_queued"] = visits, queued
 	if s.cfg.Hooks != nil || s.cfg.Gateway != nil {
 		lanes = append(lanes, lane{ChannelWebhook, webhookChunk})
 	}
@@ -125,6 +130,8 @@ func (s *Service) send(ctx context.Context, now time.Time, msgs []OutboxMessage)
 				var body []byte
 				if isBooking(m.AlertKind) {
 					body, err = s.bookingGatewayBody(m)
+				} else if isVisitRating(m.AlertKind) {
+					body, err = s.visitRatingGatewayBody(m)
 				} else {
 					body, err = s.gatewayBody(m)
 				}

@@ -55,8 +55,12 @@ const ratingSigLen = 10
 var sigEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
 
 // RatingSig is the signature of a session's rating link.
-func (s *Service) RatingSig(sessionID int64) string {
-	m := hmac.New(sha256.New, s.cfg.LinkKey)
+func (s *Service) RatingSig(sessionID int64) string { return RatingSig(s.cfg.LinkKey, sessionID) }
+
+// RatingSig is the signature of a session's rating link under key (the
+// key of the citizen's notice links), for whoever sends the link.
+func RatingSig(key []byte, sessionID int64) string {
+	m := hmac.New(sha256.New, key)
 	m.Write([]byte("phucdap reception rating\x00" + strconv.FormatInt(sessionID, 10)))
 	return strings.ToLower(sigEncoding.EncodeToString(m.Sum(nil)[:ratingSigLen]))
 }

@@ -271,7 +271,7 @@ func insertAlerts(tx *gorm.DB, alerts []alert.NewAlert, now time.Time) (inserted
 		rows := make([][]any, 0, end-start)
 		for _, a := range alerts[start:end] {
 			rows = append(rows, []any{a.Subject, nullID(a.CaseID), nullID(a.ClockID), a.Kind, a.Recipient, nullID(a.AccountID),
-				nullID(a.BookingID), a.DueAt, a.InApp, string(a.Payload), now})
+				nullID(a.BookingID), nullID(a.SessionID), a.DueAt, a.InApp, string(a.Payload), now})
 		}
 		var got []struct {
 			ID        int64
@@ -281,7 +281,7 @@ func insertAlerts(tx *gorm.DB, alerts []alert.NewAlert, now time.Time) (inserted
 			DueAt     time.Time
 		}
 		if err := insertRows(tx, "alerts", []string{"subject", "case_id", "clock_id", "kind", "recipient", "account_id", "booking_id",
-			"due_at", "in_app", "payload", "created_at"}, rows, "id, subject, recipient, kind, due_at", &got,
+			"session_id", "due_at", "in_app", "payload", "created_at"}, rows, "id, subject, recipient, kind, due_at", &got,
 			"ON CONFLICT (subject, recipient, kind, due_at) DO NOTHING"); err != nil {
 			return inserted, deliveries, fmt.Errorf("insert alerts: %w", err)
 		}
@@ -443,14 +443,15 @@ func (s *AlertStore) LeaseOutbox(ctx context.Context, now time.Time, lease time.
 			Kind      string
 			CaseID    *int64
 			BookingID *int64
+			SessionID *int64
 			Payload   string
 			CreatedAt time.Time
 		}
 		alerts := map[int64]alertRow{}
-		var citizenCases, bookingIDs []int64
+		var citizenCases, bookingIDs, sessionIDs []int64
 		if len(alertIDs) > 0 {
 			var as []alertRow
-			if err := tx.Raw("SELECT id, kind, case_id, booking_id, payload, created_at FROM alerts WHERE id IN ?", alertIDs).Scan(&as).Error; err != nil {
+			if err := tx.Raw("SELECT id, kind, case_id, booking_id, session_id, payload, created_at FROM alerts WHERE id IN ?", alertIDs).Scan(&as).Error; err != nil {
 				return err
 			}
 			for _, a := range as {
@@ -461,10 +462,30 @@ func (s *AlertStore) LeaseOutbox(ctx context.Context, now time.Time, lease time.
 				if a.BookingID != nil {
 					bookingIDs = append(bookingIDs, *a.BookingID)
 				}
+				if a.SessionID != nil {
+					sessionIDs = append(sessionIDs, *a.SessionID)
+				}
 			}
 		}
 		// A booking's message goes to the e-mail and phone the booking
 		// holds, read here for this send only.
+		// A reception session's message goes to the phone the visitor gave:
+		// on the session, or, sealed, in its case's identity; read here for
+		// this send only.
+		sessionContacts := map[int64]alert.Contact{}
+		if len(sessionIDs) > 0 {
+			var ss []struct {
+				ID    int64
+				Phone string
+			}
+			if err := tx.Raw("SELECT s.id, CASE WHEN s.phone <> '' THEN s.phone ELSE COALESCE(i.phone, '') END AS phone "+
+				"FROM reception_sessions s LEFT JOIN case_identities i ON i.case_id = s.case_id WHERE s.id IN ?", sessionIDs).Scan(&ss).Error; err != nil {
+				return err
+			}
+			for _, x := range ss {
+				sessionContacts[x.ID] = alert.Contact{Phone: x.Phone}
+			}
+		}
 		bookingContacts := map[int64]alert.Contact{}
 		if len(bookingIDs) > 0 {
 			var bs []struct {
@@ -525,6 +546,10 @@ func (s *AlertStore) LeaseOutbox(ctx context.Context, now time.Time, lease time.
 				a := alerts[*r.AlertID]
 				m.AlertID, m.AlertKind, m.Payload = a.ID, a.Kind, alert.DecodePayload([]byte(a.Payload))
 				m.CreatedAt = a.CreatedAt.UTC()
+				if a.SessionID != nil {
+					c := sessionContacts[*a.SessionID]
+					m.Contact = &c
+				}
 				if a.BookingID != nil {
 					c := bookingContacts[*a.BookingID]
 					m.Contact = &c
