@@ -42,6 +42,16 @@ func TestMigrationFoldersMatch(t *testing.T) {
 	if diff := cmp.Diff(pg, lite); diff != "" {
 		t.Errorf("migration folders differ (-postgres +sqlite):\n%s", diff)
 	}
+	// Two files of one version stop goose at start: two changes written side
+	// by side both took the next free number.
+	seen := map[string]string{}
+	for _, name := range pg {
+		version, _, _ := strings.Cut(name, "_")
+		if other, ok := seen[version]; ok {
+			t.Errorf("migrations %s and %s share version %s: give the later one the next free number", other, name, version)
+		}
+		seen[version] = name
+	}
 }
 
 func TestMigrateIsIdempotent(t *testing.T) {
