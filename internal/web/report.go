@@ -72,6 +72,16 @@ func (r *Reports) tf(c echo.Context, id string, args ...any) string {
 	return r.Staff.Pages.Catalog.T(i18n.LangFrom(c.Request().Context()), id, argMap(args))
 }
 
+// casesNote says, after a rate on a chart, how many cases it counts, and
+// that they are few when small.
+func (r *Reports) casesNote(c echo.Context, rt report.Rate, small bool) string {
+	n := fmtInt(rt.Den, i18n.LangFrom(c.Request().Context()))
+	if small {
+		return r.tf(c, "report.chart.small", "N", n)
+	}
+	return r.tf(c, "report.chart.n_cases", "N", n)
+}
+
 // fmtInt writes a count with the language's thousands separator.
 func fmtInt(n int64, lang string) string {
 	s := strconv.FormatInt(n, 10)

@@ -6,6 +6,8 @@ import (
 	"html/template"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/phucdap/phucdap/internal/report"
 )
 
 // The report charts are SVG written on the server: no JavaScript chart
@@ -84,9 +86,10 @@ func wrapLabel(s string, width int) []string {
 	return lines
 }
 
-// barDatum is one bar of a horizontal bar chart of rates.
-type barDatum struct {
-	Label   string
+// rateDatum is one rate drawn on a chart: a bar of rateBars, or a month
+// of rateTrend (which has no room for the Note).
+type rateDatum struct {
+	Label   string  // "Văn phòng Sở", "11/2026"
 	Percent float64 // 0..100
 	Defined bool
 	Value   string // the value as written: "87,5%"
@@ -96,10 +99,18 @@ type barDatum struct {
 	Href    string
 }
 
+// rateDatumOf draws rt, labelled label, whose count is small or not,
+// against target, written in lang, with note after its value and a link to
+// href ("" for none).
+func rateDatumOf(label string, rt report.Rate, small bool, target float64, lang, note, href string) rateDatum {
+	return rateDatum{Label: label, Percent: rt.Percent(), Defined: rt.Defined(), Value: rt.In(lang), Note: note, Small: small,
+		Meets: rt.MeetsTarget(target), Href: href}
+}
+
 // rateBars draws rates as horizontal bars (0–100%), with a dashed target
 // line. Bars that miss the target are red, bars that meet it green, small
 // counts hatched.
-func rateBars(id, title, desc string, data []barDatum, target float64, targetLabel, noData string) template.HTML {
+func rateBars(id, title, desc string, data []rateDatum, target float64, targetLabel, noData string) template.HTML {
 	const (
 		width  = 760
 		labelW = 250
@@ -179,34 +190,23 @@ func rateBars(id, title, desc string, data []barDatum, target float64, targetLab
 	return w.close()
 }
 
-func fill2(d barDatum) string {
+func fill2(d rateDatum) string {
 	if d.Small {
 		return colMuted
 	}
 	return "none"
 }
 
-func strokeW(d barDatum) string {
+func strokeW(d rateDatum) string {
 	if d.Small {
 		return "1"
 	}
 	return "0"
 }
 
-// trendPoint is one month of a trend chart.
-type trendPoint struct {
-	Label   string // "11/2026"
-	Percent float64
-	Defined bool
-	Value   string // "87,5%"
-	Small   bool
-	Meets   bool
-	Href    string
-}
-
 // rateTrend draws a rate by month on a 0–100% axis with a dashed target
 // line; a month with nothing to measure breaks the line.
-func rateTrend(id, title, desc string, pts []trendPoint, target float64, targetLabel, noData string) template.HTML {
+func rateTrend(id, title, desc string, pts []rateDatum, target float64, targetLabel, noData string) template.HTML {
 	const (
 		width  = 760
 		height = 300

@@ -40,7 +40,7 @@ func parseSVG(t *testing.T, html string) svgDoc {
 }
 
 func TestRateBarsSVG(t *testing.T) {
-	svg := string(rateBars("c1", "Tỷ lệ theo đơn vị", "Mô tả", []barDatum{
+	svg := string(rateBars("c1", "Tỷ lệ theo đơn vị", "Mô tả", []rateDatum{
 		{Label: "Phòng <Quy hoạch> & Kiến trúc", Percent: 0, Defined: true, Value: "0%", Note: "ít vụ việc (n=1)", Small: true, Href: "/staff/reports/cases?a=1&b=2"},
 		{Label: "Phòng Quản lý nhà và thị trường bất động sản của Sở Xây dựng tỉnh Lạng Sơn (đơn vị ví dụ)", Percent: 87.5, Defined: true, Value: "87,5%", Note: "16 vụ việc", Href: "/x"},
 		{Label: "Văn phòng Sở", Percent: 100, Defined: true, Value: "100%", Meets: true, Href: "/y"},
@@ -76,7 +76,7 @@ func TestRateBarsSVG(t *testing.T) {
 }
 
 func TestRateTrendSVG(t *testing.T) {
-	svg := string(rateTrend("c2", "Xu hướng", "Mô tả", []trendPoint{
+	svg := string(rateTrend("c2", "Xu hướng", "Mô tả", []rateDatum{
 		{Label: "09/2026", Defined: false},
 		{Label: "10/2026", Percent: 100, Defined: true, Value: "100%", Meets: true},
 		{Label: "11/2026", Percent: 57.1, Defined: true, Value: "57,1%"},

@@ -131,11 +131,10 @@ func (r *Reports) transparency(c echo.Context) error {
 		{Label: t("report.fig.guided"), Value: fmtInt(tot.Guided, lang)},
 		{Label: t("report.fig.withdrawn"), Value: fmtInt(tot.Withdrawn, lang)},
 	}
-	var pts []trendPoint
+	var pts []rateDatum
 	for _, row := range trend.Rows {
 		rt := row.OnTime()
-		pts = append(pts, trendPoint{Label: row.Label, Percent: rt.Percent(), Defined: rt.Defined(), Value: rt.In(lang), Small: row.Small,
-			Meets: rt.MeetsTarget(target), Href: PathTransparency + "?thang=" + row.Key})
+		pts = append(pts, rateDatumOf(row.Label, rt, row.Small, target, lang, "", PathTransparency+"?thang="+row.Key))
 		d.TrendRows = append(d.TrendRows, trendRow{Label: row.Label, Rate: rt.In(lang), Small: row.Small,
 			OnTime: fig{Text: fmtInt(row.AnsweredOnTime, lang)}, Late: fig{Text: fmtInt(row.AnsweredLate, lang)},
 			OpenLate: fig{Text: fmtInt(row.OpenLate, lang)}, Received: fig{Text: fmtInt(row.Received, lang)}})
@@ -143,7 +142,7 @@ func (r *Reports) transparency(c echo.Context) error {
 	targetLabel := r.tf(c, "report.chart.target", "Target", d.Target)
 	d.Trend = rateTrend("chart-public-trend", t("report.chart.trend_title"), r.tf(c, "report.chart.trend_desc", "From", present.Month(trend.Windows[0].From, lang), "To", d.MonthLabel),
 		pts, target, targetLabel, t("report.chart.no_data"))
-	var bars []barDatum
+	var bars []rateDatum
 	for _, row := range ps.ByTopic {
 		if row.Received+row.Answered()+row.OpenLate == 0 {
 			continue // a topic with nothing this month is noise on the page (the open data lists it)
@@ -156,12 +155,7 @@ func (r *Reports) transparency(c echo.Context) error {
 		if !rt.Defined() {
 			continue
 		}
-		note := r.tf(c, "report.chart.n_cases", "N", fmtInt(rt.Den, lang))
-		if row.Small {
-			note = r.tf(c, "report.chart.small", "N", fmtInt(rt.Den, lang))
-		}
-		bars = append(bars, barDatum{Label: row.Name(lang, t), Percent: rt.Percent(), Defined: true, Value: rt.In(lang), Note: note, Small: row.Small,
-			Meets: rt.MeetsTarget(target)})
+		bars = append(bars, rateDatumOf(row.Name(lang, t), rt, row.Small, target, lang, r.casesNote(c, rt, row.Small), ""))
 	}
 	d.Topics = rateBars("chart-topics", r.tf(c, "report.chart.topics_title", "Month", d.MonthLabel), t("report.chart.topics_desc"), bars, target,
 		targetLabel, t("report.chart.no_data"))

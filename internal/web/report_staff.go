@@ -127,14 +127,13 @@ func (r *Reports) dashboard(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var pts []trendPoint
+	var pts []rateDatum
 	for _, row := range trend.Rows {
 		mp, _ := report.MonthPeriod(row.Key)
 		rt := row.OnTime()
 		q := func(f report.Figure) report.DrillQuery { return report.DrillQuery{Figure: f, Period: mp} }
 		href := "/staff/reports?thang=" + row.Key
-		pts = append(pts, trendPoint{Label: row.Label, Percent: rt.Percent(), Defined: rt.Defined(), Value: rt.In(lang), Small: row.Small,
-			Meets: rt.MeetsTarget(target), Href: href})
+		pts = append(pts, rateDatumOf(row.Label, rt, row.Small, target, lang, "", href))
 		d.TrendRows = append(d.TrendRows, trendRow{Label: row.Label, Rate: rt.In(lang), Small: row.Small,
 			OnTime: r.fig(c, row.AnsweredOnTime, q(report.FigOnTime)), Late: r.fig(c, row.AnsweredLate, q(report.FigLate)),
 			OpenLate: r.fig(c, row.OpenLate, q(report.FigOpenLate)), Received: r.fig(c, row.Received, q(report.FigReceived))})
@@ -146,7 +145,7 @@ func (r *Reports) dashboard(c echo.Context) error {
 	// By unit, worst first; small counts hatched, with their count.
 	rows := append([]report.Row(nil), rep.Rows...)
 	report.SortWorstFirst(rows)
-	var bars []barDatum
+	var bars []rateDatum
 	for _, row := range rows {
 		fr := r.figRow(c, row, month, report.ByUnit)
 		d.UnitRows = append(d.UnitRows, fr)
@@ -154,12 +153,7 @@ func (r *Reports) dashboard(c echo.Context) error {
 		if !rt.Defined() {
 			continue
 		}
-		note := r.tf(c, "report.chart.n_cases", "N", fmtInt(rt.Den, lang))
-		if row.Small {
-			note = r.tf(c, "report.chart.small", "N", fmtInt(rt.Den, lang))
-		}
-		bars = append(bars, barDatum{Label: row.Name(lang, t), Percent: rt.Percent(), Defined: true, Value: rt.In(lang), Note: note,
-			Small: row.Small, Meets: rt.MeetsTarget(target), Href: fr.Late.Href})
+		bars = append(bars, rateDatumOf(row.Name(lang, t), rt, row.Small, target, lang, r.casesNote(c, rt, row.Small), fr.Late.Href))
 	}
 	d.Units = rateBars("chart-units", r.tf(c, "report.chart.units_title", "Month", d.MonthLabel), t("report.chart.units_desc"), bars, target, targetLabel,
 		t("report.chart.no_data"))
