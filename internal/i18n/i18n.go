@@ -12,6 +12,7 @@ import (
 	"maps"
 	"sort"
 	"strings"
+	"sync"
 
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
@@ -35,6 +36,10 @@ type Catalog struct {
 	bundle     *goi18n.Bundle
 	localizers map[string]*goi18n.Localizer
 	ids        map[string][]string
+	// plain keeps the catalogue's messages looked up without arguments,
+	// by language and id: the same every time, and a template run each
+	// time otherwise (a tracking page's due explanation, every label).
+	plain sync.Map
 }
 
 // Load reads the embedded catalogues.
@@ -70,7 +75,19 @@ func Load() (*Catalog, error) {
 func (c *Catalog) T(lang, id string, args map[string]any) string {
 	l, ok := c.localizers[lang]
 	if !ok {
-		l = c.localizers[VI]
+		l, lang = c.localizers[VI], VI
+	}
+	if args == nil {
+		key := plainKey{lang, id}
+		if s, ok := c.plain.Load(key); ok {
+			return s.(string)
+		}
+		s, err := l.Localize(&goi18n.LocalizeConfig{MessageID: id})
+		if err != nil || s == "" {
+			return id // not kept: ids come from data too
+		}
+		c.plain.Store(key, s)
+		return s
 	}
 	cloned := false
 	for k, v := range args {
@@ -94,6 +111,8 @@ func (c *Catalog) T(lang, id string, args map[string]any) string {
 	}
 	return s
 }
+
+type plainKey struct{ lang, id string }
 
 // Ref is a message argument that is itself a message id, looked up in the
 // same language: a domain error can name a state or an action ("the case

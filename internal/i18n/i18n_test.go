@@ -39,6 +39,25 @@ func TestT(t *testing.T) {
 	if got := c.T(EN, "no.such.id", nil); got != "no.such.id" {
 		t.Errorf("missing id: %q", got)
 	}
+	// A message without arguments is kept once rendered, for each
+	// language, and reads the same the second time and with empty
+	// arguments; an id not in the catalogue is not kept.
+	for range 2 {
+		for lang, want := range map[string]string{VI: "Không tìm thấy.", EN: "Not found.", "fr": "Không tìm thấy."} {
+			if got := c.T(lang, "error.not_found", nil); got != want {
+				t.Errorf("%s, kept: %q", lang, got)
+			}
+			if got := c.T(lang, "error.not_found", map[string]any{}); got != want {
+				t.Errorf("%s, with no arguments: %q", lang, got)
+			}
+		}
+	}
+	if _, ok := c.plain.Load(plainKey{VI, "no.such.id"}); ok {
+		t.Error("an id not in the catalogue is kept")
+	}
+	if _, ok := c.plain.Load(plainKey{"fr", "error.not_found"}); ok {
+		t.Error("an unknown language is kept apart from Vietnamese")
+	}
 }
 
 func TestNegotiate(t *testing.T) {
