@@ -47,6 +47,11 @@ func TestReceptionRatingInBrowser(t *testing.T) {
 	pg.fits("the receipt", 1366)
 	pg.shot("reception-rating-1366-receipt.png")
 
+	pg.do("the day's list on a phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile),
+		chromedp.Navigate(ta.Server.URL+"/staff/reception/day?d=2026-11-27&w=390"), chromedp.WaitVisible(chromedp.CSS(".reception-sessions")))
+	pg.fits("the day's list", 390)
+	pg.shot("reception-rating-390-day.png")
+
 	u, _ := url.Parse(link)
 	pg.eval(`(() => { document.querySelector("form.logout").submit(); return "" })()`)
 	pg.do("signed out", chromedp.WaitVisible(chromedp.CSS("#email")))
