@@ -254,7 +254,8 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 		WorkingDay: func(ctx context.Context, t time.Time) bool {
 			return deadlines.Calendar(ctx).IsWorkingDay(calendar.DateOf(t, cfg.Location))
 		},
-	}, registry(a.alerts, kpiSnapshot(a.reports, a.reportStore), recomputeClocks(store.NewRecomputeStore(db), a.deadlines))); err != nil {
+	}, registry(a.alerts, kpiSnapshot(a.reports, a.reportStore), recomputeClocks(store.NewRecomputeStore(db), a.deadlines),
+		receptionMissed(a.reception, a.alerts))); err != nil {
 		return nil, err
 	}
 

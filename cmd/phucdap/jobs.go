@@ -10,11 +10,12 @@ import (
 	"github.com/phucdap/phucdap/internal/alert"
 	"github.com/phucdap/phucdap/internal/jobs"
 	"github.com/phucdap/phucdap/internal/progress"
+	"github.com/phucdap/phucdap/internal/reception"
 )
 
 // registry is every scheduled job with its defaults: the alert service's,
 // the KPI snapshot and the recompute of the running clocks.
-func registry(s *alert.Service, kpiSnapshot, recomputeClocks jobs.Func) []jobs.Job {
+func registry(s *alert.Service, kpiSnapshot, recomputeClocks, receptionMissed jobs.Func) []jobs.Job {
 	fn := func(f func(context.Context, time.Time) (map[string]int, error)) jobs.Func {
 		return func(ctx context.Context, now time.Time) (jobs.Counts, error) {
 			c, err := f(ctx, now)
@@ -42,6 +43,29 @@ func registry(s *alert.Service, kpiSnapshot, recomputeClocks jobs.Func) []jobs.J
 		// goes on the reception day itself; the bookings' marks keep it once.
 		{Name: "reception-reminder", Description: "remind each citizen who booked a reception day, the day before, by e-mail, SMS or Zalo",
 			Schedule: "0 8 * * *", Enabled: true, RunAtStart: true, Run: fn(s.BookingReminders)},
+		// Working days, and at start: a day is asked of once its next
+		// working day has come; the ledger keeps it to one alert.
+		{Name: "reception-missed", Description: "tell the office of each leadership reception day with no session recorded, once",
+			Schedule: "15 8 * * *", Enabled: true, WorkingDaysOnly: true, RunAtStart: true, Run: receptionMissed},
+	}
+}
+
+// receptionMissed is the reception-missed job: the leadership's reception
+// days with no session recorded (reception.Service.Unrecorded), each told
+// to the office once (alert.Service.ReceptionMissed).
+func receptionMissed(rs *reception.Service, as *alert.Service) jobs.Func {
+	return func(ctx context.Context, now time.Time) (jobs.Counts, error) {
+		days, err := rs.Unrecorded(ctx, now)
+		if err != nil {
+			return nil, err
+		}
+		list := make([]alert.MissedReception, 0, len(days))
+		for _, o := range days {
+			list = append(list, alert.MissedReception{ScheduleID: o.Schedule.ID, Day: o.Day, Host: o.Schedule.Host, Place: o.Schedule.Place,
+				StartMin: o.Schedule.StartMin, EndMin: o.Schedule.EndMin})
+		}
+		c, err := as.ReceptionMissed(ctx, now, list)
+		return jobs.Counts(c), err
 	}
 }
 

@@ -5,12 +5,15 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/phucdap/phucdap/internal/access"
+	"github.com/phucdap/phucdap/internal/alert/alerttest"
 	"github.com/phucdap/phucdap/internal/calendar"
 	"github.com/phucdap/phucdap/internal/config"
 	"github.com/phucdap/phucdap/internal/petition"
@@ -115,6 +118,84 @@ func TestReceptionChangeDayRace(t *testing.T) {
 			ta.db.Gorm.Raw("SELECT COUNT(*) FROM reception_changes WHERE schedule_id = ? AND day = ?", id, d.String()).Scan(&changes)
 			if booked+changes != 1 {
 				t.Errorf("%s: %d bookings and %d changes, want exactly one of them", d, booked, changes)
+			}
+		}
+	})
+}
+
+// TestReceptionMissedAlert: once the first working day after a leadership
+// reception day has come with no session recorded under it, the office is
+// told, in-app and by e-mail, once per day however often the job runs;
+// not for a day with a session, a cancelled day, or the desk. A day before
+// the New Year holiday is asked of only on the next working day.
+func TestReceptionMissedAlert(t *testing.T) {
+	mp := alerttest.SharedMailpit(t)
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ta := newTestApp(t, db, withSMTP(mp))
+		tok := token()
+		email := "vp-" + tok + "@sxd.test"
+		ta.addStaff(t, email, "VP", access.Office)
+		b := ta.browser(t)
+		b.mustLogin(email)
+		for _, f := range []url.Values{
+			receptionSchedule("leadership", "Phó Giám đốc Sở", "weekly", "4", 3),
+			receptionSchedule("leadership", "Giám đốc Sở", "monthly", "1", 0),
+			receptionSchedule("desk", "Văn phòng Sở", "working_days", "", 10),
+		} {
+			if res, _ := b.post("/staff/reception/schedules", f); res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("save %s: %d", f.Get("host"), res.StatusCode)
+			}
+		}
+		ids := receptionIDs(t, ta)
+		deputy := strconv.FormatInt(ids["Phó Giám đốc Sở"], 10)
+		// Thursday 19/11 was held; Thursday 12/11 was cancelled.
+		if code, page := recordSession(b, url.Values{"schedule_id": {deputy}, "day": {"2026-11-19"}, "receiver": {"Phó Giám đốc Sở"},
+			"kind": {"kien_nghi"}, "name": {"Trần Văn Đến"}, "content": {"Đề nghị hướng dẫn thủ tục cấp phép xây dựng nhà ở."},
+			"outcome": {"guided"}}); code >= 400 {
+			t.Fatalf("session: %d %s", code, page)
+		}
+		if res, page := b.post("/staff/reception/schedules/"+deputy+"/change", url.Values{"day": {"2026-11-12"}, "action": {"cancel"},
+			"reason": {"Phó Giám đốc dự họp HĐND tỉnh"}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("cancel: %d %s", res.StatusCode, page)
+		}
+		missed := func() []string {
+			var subjects []string
+			ta.db.Gorm.Raw("SELECT subject FROM alerts WHERE kind = 'reception_missed' ORDER BY subject").Scan(&subjects)
+			return subjects
+		}
+		// Friday 27/11: the deputy's 5/11 and 26/11 and the director's
+		// 1/11 (a Sunday, held Monday 2/11); twice, once each.
+		first := ta.runJob(t, "reception-missed", testNow)
+		ta.runJob(t, "reception-missed", testNow.Add(time.Hour))
+		want := []string{"reception:" + strconv.FormatInt(ids["Giám đốc Sở"], 10) + ":2026-11-02", "reception:" + deputy + ":2026-11-05",
+			"reception:" + deputy + ":2026-11-26"}
+		slices.Sort(want)
+		if got := missed(); !slices.Equal(got, want) || first.Counts["alerts"] != 3 {
+			t.Errorf("alerts %v (%d raised), want %v", got, first.Counts["alerts"], want)
+		}
+		ta.runJob(t, "outbox", testNow)
+		if got := mailsTo(t, mp, email); !slices.Contains(got, "Chưa ghi nhận buổi tiếp công dân ngày 05/11/2026 (Phó Giám đốc Sở)") || len(got) != 3 {
+			t.Errorf("e-mails %q", got)
+		}
+		if _, page := b.get("/staff/alerts"); !strings.Contains(page, "Chưa ghi nhận buổi tiếp công dân") ||
+			!strings.Contains(page, `href="/staff/reception/day?d=2026-11-26"`) {
+			t.Error("the bell's page lacks the reception alert")
+		}
+		// Thursday 31/12 is followed by the New Year holiday: not asked of
+		// on Friday 1/1, but on Monday 4/1.
+		newYear := time.Date(2027, 1, 1, 2, 0, 0, 0, time.UTC)
+		ta.runJob(t, "reception-missed", newYear)
+		if got := missed(); slices.Contains(got, "reception:"+deputy+":2026-12-31") {
+			t.Error("31/12 was asked of before the next working day")
+		}
+		ta.runJob(t, "reception-missed", newYear.Add(72*time.Hour))
+		if got := missed(); !slices.Contains(got, "reception:"+deputy+":2026-12-31") {
+			t.Errorf("31/12 not asked of on Monday 4/1: %v", got)
+		}
+		for _, s := range missed() {
+			if strings.HasPrefix(s, "reception:"+strconv.FormatInt(ids["Văn phòng Sở"], 10)+":") || strings.HasSuffix(s, ":2026-11-12") ||
+				strings.HasSuffix(s, ":2026-11-19") {
+				t.Errorf("an alert for the desk, a cancelled or a held day: %s", s)
 			}
 		}
 	})

@@ -243,3 +243,46 @@ func (s *Service) bookingGatewayBody(m OutboxMessage) ([]byte, error) {
 	return json.Marshal(GatewayMessage{IdempotencyKey: NoticeKey(p.BookingCode, p.Event, m.AlertID, m.Target), Channel: m.Target,
 		Recipient: m.Contact.Phone, Template: NoticeTemplate(p.Event), Language: lang, Params: params, Text: r.sms})
 }
+
+// KindReceptionMissed: a leadership reception day passed with no session
+// recorded (plan 55 III.1 counts the days held against those scheduled);
+// the office is told, in-app and by e-mail, once per reception day.
+const KindReceptionMissed = "reception_missed"
+
+// MissedReception is a leadership reception day with no session recorded.
+type MissedReception struct {
+	ScheduleID       int64
+	Day              calendar.Date
+	Host, Place      string
+	StartMin, EndMin int
+}
+
+// ReceptionMissed raises the office's alert for each day of list, once:
+// the ledger's key is the schedule, the day and the office member, so a
+// rerun, another replica or a later day's run adds nothing.
+func (s *Service) ReceptionMissed(ctx context.Context, now time.Time, list []MissedReception) (map[string]int, error) {
+	counts := map[string]int{"days": len(list)}
+	if len(list) == 0 {
+		return counts, nil
+	}
+	dir, err := s.directory(ctx)
+	if err != nil {
+		return counts, err
+	}
+	rs := dir.resolve([]Audience{Office}, 0)
+	var alerts []NewAlert
+	for _, m := range list {
+		link := ""
+		if s.cfg.BaseURL != "" {
+			link = s.cfg.BaseURL + "/staff/reception/day?d=" + m.Day.String()
+		}
+		body, _ := json.Marshal(Payload{Day: m.Day.String(), Host: m.Host, Place: m.Place, Hours: hours(m.StartMin, m.EndMin), Link: link})
+		subject := "reception:" + strconv.FormatInt(m.ScheduleID, 10) + ":" + m.Day.String()
+		for _, r := range rs {
+			alerts = append(alerts, s.newAlert(subject, 0, 0, KindReceptionMissed, m.Day.Time(s.cfg.Location), r, body, true))
+		}
+	}
+	n, q, err := s.cfg.Store.Raise(ctx, alerts, now)
+	counts["alerts"], counts["queued"] = n, q
+	return counts, err
+}

@@ -148,6 +148,9 @@ type JobsConfig struct {
 	RecomputeClocks  JobConfig `koanf:"recompute_clocks"`
 	// ReceptionReminder reminds the citizens who booked a reception day.
 	ReceptionReminder JobConfig `koanf:"reception_reminder"`
+	// ReceptionMissed tells the office of leadership reception days with
+	// no session recorded.
+	ReceptionMissed JobConfig `koanf:"reception_missed"`
 }
 
 // JobConfig overrides one job of the registry. Schedule is a cron spec in
@@ -165,7 +168,8 @@ type JobConfig struct {
 func (j JobsConfig) Jobs() map[string]JobConfig {
 	return map[string]JobConfig{"overdue-sweep": j.OverdueSweep, "due-soon": j.DueSoon, "daily-digest": j.DailyDigest,
 		"kpi-snapshot": j.KPISnapshot, "outbox": j.Outbox, "calendar-reminder": j.CalendarReminder,
-		"recompute-clocks": j.RecomputeClocks, "reception-reminder": j.ReceptionReminder}
+		"recompute-clocks": j.RecomputeClocks, "reception-reminder": j.ReceptionReminder,
+		"reception-missed": j.ReceptionMissed}
 }
 
 // AlertsConfig is the escalation ladder and delivery.

@@ -234,3 +234,49 @@ func (s *Service) Occurrence(ctx context.Context, id int64, day calendar.Date) (
 	}
 	return Occurrence{}, false, nil
 }
+
+// UnrecordedLookback is how far back Unrecorded looks, in days: a job
+// that was down catches up on a month.
+const UnrecordedLookback = 31
+
+// Unrecorded returns, as of now, the leadership's reception days that were
+// held (not cancelled) by an active schedule and have no session recorded
+// under that schedule and day, once the first working day after the day
+// has come: the day the office was to record it has passed. Plan 55 III.1
+// counts the days held against those scheduled (Figures, by the same
+// definition). The office's desk is not asked of: a day nobody came to it
+// leaves nothing to record.
+func (s *Service) Unrecorded(ctx context.Context, now time.Time) ([]Occurrence, error) {
+	cal := s.cfg.Calendar(ctx)
+	today := calendar.DateOf(now, s.cfg.Location)
+	// The latest working day up to today: a day before it has had its
+	// next working day.
+	last := today
+	if !cal.IsWorkingDay(today) {
+		last = cal.AddWorkingDays(today, -1)
+	}
+	from, to := last.AddDays(-UnrecordedLookback), last.AddDays(-1)
+	occ, err := s.Published(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
+	sessions, err := s.cfg.Sessions.Sessions(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
+	type key struct {
+		schedule int64
+		day      calendar.Date
+	}
+	held := map[key]bool{}
+	for _, se := range sessions {
+		held[key{se.ScheduleID, se.Day}] = true
+	}
+	var out []Occurrence
+	for _, o := range occ {
+		if o.Schedule.Kind == KindLeadership && !o.Cancelled && !held[key{o.Schedule.ID, o.Day}] {
+			out = append(out, o)
+		}
+	}
+	return out, nil
+}

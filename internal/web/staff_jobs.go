@@ -13,6 +13,7 @@ import (
 	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/access/accesshttp"
 	"github.com/phucdap/phucdap/internal/alert"
+	"github.com/phucdap/phucdap/internal/calendar"
 	"github.com/phucdap/phucdap/internal/fault"
 	"github.com/phucdap/phucdap/internal/i18n"
 	"github.com/phucdap/phucdap/internal/jobs"
@@ -81,6 +82,8 @@ type alertItem struct {
 	Topic    string
 	Unit     string
 	CaseKind string
+	// ReceptionDay words a reception alert's day (Payload.Day).
+	ReceptionDay string
 }
 
 type alertInboxData struct {
@@ -119,6 +122,9 @@ func (a *Alerts) inbox(c echo.Context) error {
 	for _, al := range list {
 		r := alertItem{Alert: al, KindKey: kindKey(al.Kind), Base: strings.TrimPrefix(kindKey(al.Kind), "alerts.kind."), Unread: al.ReadAt == nil, When: a.when(lang, al.CreatedAt), Due: a.due(al.Payload.DueAt, lang),
 			Topic: al.Payload.Topic(lang), Unit: al.Payload.Unit(lang), CaseKind: alert.CaseKindName(lang, al.Payload.CaseKind)}
+		if day, err := calendar.ParseDate(al.Payload.Day); err == nil {
+			r.ReceptionDay = day.In(lang)
+		}
 		if r.Unread {
 			d.Unread++
 		}
