@@ -31,12 +31,9 @@ func TestAssignProposesTheTopicsLead(t *testing.T) {
 			if in.TopicID == 0 {
 				t.Fatalf("no topic %s", slug)
 			}
-			r, err := ta.workflow.Register(ctx, office, petition.RegisterInput{Kind: petition.KindPetition, Channel: petition.ChannelPhone,
+			r := ta.register(t, office, petition.RegisterInput{Kind: petition.KindPetition, Channel: petition.ChannelPhone,
 				ReceivedAt: ta.Clock.Now(), Title: "Hỏi về quy hoạch khu đô thị Phú Lộc", Content: "Đề nghị cho biết quy hoạch chi tiết khu đô thị Phú Lộc, phường Đông Kinh.",
 				Name: "Hoàng Thị Thu", Phone: "0205 3812 345"})
-			if err != nil {
-				t.Fatal(err)
-			}
 			ta.act(t, office, r.CaseID, in)
 			ta.act(t, office, r.CaseID, petition.AcceptInput{})
 			v, err := ta.workflow.View(ctx, office, r.CaseID)

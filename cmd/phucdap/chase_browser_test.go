@@ -29,12 +29,9 @@ func TestChaseAndReopenInBrowser(t *testing.T) {
 	ta.setLocal(t, "2026-12-01 09:00")
 	pakn := func(title string) (int64, string) {
 		t.Helper()
-		r, err := ta.workflow.Register(t.Context(), office, petition.RegisterInput{Kind: petition.KindFeedback, Channel: petition.ChannelPhone,
+		r := ta.register(t, office, petition.RegisterInput{Kind: petition.KindFeedback, Channel: petition.ChannelPhone,
 			ReceivedAt: ta.Clock.Now(), Title: title, Content: "Nội dung phản ánh của người dân về " + strings.ToLower(title) + ".",
 			Name: "Người Gửi", Phone: "0911222333"})
-		if err != nil {
-			t.Fatal(err)
-		}
 		ta.act(t, office, r.CaseID, petition.ClassifyInput{Eligible: true, WithinCompetence: true, Note: "Đúng thẩm quyền của Sở"})
 		ta.act(t, office, r.CaseID, petition.AcceptInput{})
 		ta.act(t, office, r.CaseID, petition.AssignInput{Lead: "PQLXD", Coordinating: []string{"PQHKT"}, Reason: "Theo nhiệm vụ của kế hoạch"})

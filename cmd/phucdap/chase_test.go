@@ -44,13 +44,9 @@ func newChaseWorld(t *testing.T, ta *testApp, tok string) chaseWorld {
 		head:    ta.staffActor(t, "tp-"+tok+"@sxd.test", "PQLXD", access.UnitHead),
 		coord:   ta.staffActor(t, "ph-"+tok+"@sxd.test", "PQHKT", access.UnitOfficer),
 	}
-	ctx := context.Background()
-	r, err := ta.workflow.Register(ctx, w.office, petition.RegisterInput{Kind: petition.KindDenunciation, Channel: petition.ChannelPost,
+	r := ta.register(t, w.office, petition.RegisterInput{Kind: petition.KindDenunciation, Channel: petition.ChannelPost,
 		ReceivedAt: ta.Clock.Now(), Title: "Tố cáo cán bộ địa chính", Content: "Nội dung tố cáo cán bộ địa chính nhận tiền của dân.",
 		Name: chaseDenouncer, Phone: chasePhone, Email: "togiac-" + tok + "@example.test", Address: "Số 99 ngõ Bí Mật", KeepSecret: true})
-	if err != nil {
-		t.Fatal(err)
-	}
 	w.id, w.code, w.secret = r.CaseID, r.Code, r.Secret
 	ta.act(t, w.office, w.id, petition.ClassifyInput{Eligible: true, WithinCompetence: true})
 	ta.act(t, w.office, w.id, petition.AcceptInput{DecisionNo: "12/QĐ-SXD"})
@@ -245,18 +241,14 @@ func TestChaseNotifiesTrailsAndCounts(t *testing.T) {
 // same form submitted twice chases each once, with one audit row each.
 func TestInboxProposesAndBulkChases(t *testing.T) {
 	eachApp(t, func(t *testing.T, ta *testApp) {
-		ctx := context.Background()
 		office := ta.staffActor(t, "office@sxd.test", "VP", access.Office)
 		officer := ta.staffActor(t, "officer@sxd.test", "PQLXD", access.UnitOfficer)
 		ta.setLocal(t, "2026-12-01 09:00")
 		pakn := func(assign bool) (int64, string) {
 			t.Helper()
-			r, err := ta.workflow.Register(ctx, office, petition.RegisterInput{Kind: petition.KindFeedback, Channel: petition.ChannelPhone,
+			r := ta.register(t, office, petition.RegisterInput{Kind: petition.KindFeedback, Channel: petition.ChannelPhone,
 				ReceivedAt: ta.Clock.Now(), Title: "Đèn đường hỏng", Content: "Đèn đường ở ngõ 4 phố Bà Triệu bị hỏng đã lâu.",
 				Name: "Người Gửi", Phone: "0911222333"})
-			if err != nil {
-				t.Fatal(err)
-			}
 			ta.act(t, office, r.CaseID, petition.ClassifyInput{Eligible: true, WithinCompetence: true})
 			ta.act(t, office, r.CaseID, petition.AcceptInput{})
 			if assign {

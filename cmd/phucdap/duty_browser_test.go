@@ -29,11 +29,8 @@ func TestDutyFormsInBrowser(t *testing.T) {
 	officer := ta.staffActor(t, "cv-setup@sxd.test", "PQLXD", access.UnitOfficer)
 	register := func(kind petition.Kind, title, content string) int64 {
 		t.Helper()
-		reg, err := ta.workflow.Register(context.Background(), office, petition.RegisterInput{Kind: kind, Channel: petition.ChannelPost,
+		reg := ta.register(t, office, petition.RegisterInput{Kind: kind, Channel: petition.ChannelPost,
 			ReceivedAt: ta.Clock.Now(), Title: title, Content: content, Name: "Hoàng Văn Khiếu", Address: "Phường Tam Thanh"})
-		if err != nil {
-			t.Fatal(err)
-		}
 		return reg.CaseID
 	}
 	ta.setLocal(t, "2026-11-02 09:00")

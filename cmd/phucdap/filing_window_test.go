@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"net/http"
 	"strings"
 	"testing"
@@ -21,16 +20,12 @@ import (
 // note says why. Through the workflow and the API, on both databases.
 func TestComplaintFilingWindow(t *testing.T) {
 	eachApp(t, func(t *testing.T, ta *testApp) {
-		ctx := context.Background()
 		office := ta.staffActor(t, "office-filing@sxd.test", "VP", access.Office)
 		register := func(kind petition.Kind, received string) int64 {
 			t.Helper()
 			ta.setLocal(t, received)
-			reg, err := ta.workflow.Register(ctx, office, petition.RegisterInput{Kind: kind, Channel: petition.ChannelPost,
+			reg := ta.register(t, office, petition.RegisterInput{Kind: kind, Channel: petition.ChannelPost,
 				ReceivedAt: ta.Clock.Now(), Title: "Khiếu nại", Content: "Khiếu nại quyết định thu hồi giấy phép xây dựng số 3/GPXD.", Name: "Người Khiếu Nại"})
-			if err != nil {
-				t.Fatal(err)
-			}
 			return reg.CaseID
 		}
 		for _, tt := range []struct {

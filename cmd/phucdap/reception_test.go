@@ -745,11 +745,8 @@ func newReceptionNovember(t *testing.T, ta *testApp) receptionNovember {
 	m.late = record("2026-11-05 14:00", reception.SessionInput{ScheduleID: m.desk.ID, Receiver: "Chuyên viên Văn phòng", Kind: petition.KindFeedback,
 		Name: "Công dân Bốn", Outcome: reception.OutcomeVerify})
 	ta.setLocal(t, "2026-11-05 15:00")
-	counter, err := ta.workflow.Register(ctx, office, petition.RegisterInput{Kind: petition.KindPetition, Channel: petition.ChannelInPerson,
+	counter := ta.register(t, office, petition.RegisterInput{Kind: petition.KindPetition, Channel: petition.ChannelInPerson,
 		ReceivedAt: ta.Clock.Now(), Title: "Đề nghị tại quầy", Content: content, Name: "Người Tại Quầy", Phone: "0205 3812 345"})
-	if err != nil {
-		t.Fatal(err)
-	}
 	m.counter = counter.CaseID
 	for _, id := range []int64{m.onTime, m.late, m.counter} {
 		ta.act(t, office, id, petition.ClassifyInput{Eligible: true, WithinCompetence: true, Round: 1})

@@ -30,12 +30,9 @@ func TestStaffReopenKeepsTheFrozenResult(t *testing.T) {
 		officer := ta.staffActor(t, "officer@sxd.test", "PQLXD", access.UnitOfficer)
 		head := ta.staffActor(t, "head@sxd.test", "PQLXD", access.UnitHead)
 		ta.setLocal(t, "2026-10-05 09:00")
-		r, err := ta.workflow.Register(ctx, office, petition.RegisterInput{Kind: petition.KindFeedback, Channel: petition.ChannelPhone,
+		r := ta.register(t, office, petition.RegisterInput{Kind: petition.KindFeedback, Channel: petition.ChannelPhone,
 			ReceivedAt: ta.Clock.Now(), Title: "Vỉa hè bị lấn chiếm", Content: "Vỉa hè phố Lê Lợi bị lấn chiếm để bán hàng.",
 			Name: "Người Gửi", Phone: "0911222333"})
-		if err != nil {
-			t.Fatal(err)
-		}
 		ta.act(t, office, r.CaseID, petition.ClassifyInput{Eligible: true, WithinCompetence: true})
 		ta.act(t, office, r.CaseID, petition.AcceptInput{})
 		ta.act(t, office, r.CaseID, petition.AssignInput{Lead: "PQLXD"})

@@ -45,12 +45,9 @@ func TestRepeatedRequestsActOnce(t *testing.T) {
 
 		// A second complaint, received Mon 02/11/2026.
 		ta.setLocal(t, "2026-11-02 09:00")
-		reg, err := ta.workflow.Register(t.Context(), office, petition.RegisterInput{Kind: petition.KindComplaint, Channel: petition.ChannelPost,
+		reg := ta.register(t, office, petition.RegisterInput{Kind: petition.KindComplaint, Channel: petition.ChannelPost,
 			ReceivedAt: ta.Clock.Now(), Title: "Khiếu nại lần hai về cấp phép xây dựng", Content: "Tôi không đồng ý với quyết định giải quyết khiếu nại lần đầu.",
 			Name: "Người Khiếu Nại", Address: "Phường Đông Kinh"})
-		if err != nil {
-			t.Fatal(err)
-		}
 		c := reg.CaseID
 		ta.act(t, office, c, petition.ClassifyInput{Eligible: true, WithinCompetence: true, Round: 2})
 		ta.act(t, office, c, petition.AcceptInput{DecisionNo: "40/QĐ-SXD"})
@@ -102,11 +99,8 @@ func TestRepeatedRequestsActOnce(t *testing.T) {
 		}
 
 		// An answer with its file, on a petition assigned to PQLXD.
-		reg2, err := ta.workflow.Register(t.Context(), office, petition.RegisterInput{Kind: petition.KindPetition, Channel: petition.ChannelPost,
+		reg2 := ta.register(t, office, petition.RegisterInput{Kind: petition.KindPetition, Channel: petition.ChannelPost,
 			ReceivedAt: ta.Clock.Now(), Title: "Kiến nghị", Content: "Kiến nghị công khai quy hoạch chi tiết khu dân cư phía Bắc.", Name: "Người Kiến Nghị"})
-		if err != nil {
-			t.Fatal(err)
-		}
 		p := reg2.CaseID
 		ta.act(t, office, p, petition.ClassifyInput{Eligible: true, WithinCompetence: true})
 		ta.act(t, office, p, petition.AcceptInput{})

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -138,15 +137,11 @@ func TestRuleVersionsAPI(t *testing.T) {
 // Through the workflow, on both databases.
 func TestSuspensionAcrossLawChange(t *testing.T) {
 	eachApp(t, func(t *testing.T, ta *testApp) {
-		ctx := context.Background()
 		office := ta.staffActor(t, "office-13s@sxd.test", "VP", access.Office)
 		open := func(received, accepted string) int64 {
 			ta.setLocal(t, received)
-			reg, err := ta.workflow.Register(ctx, office, petition.RegisterInput{Kind: petition.KindComplaint, Channel: petition.ChannelPost,
+			reg := ta.register(t, office, petition.RegisterInput{Kind: petition.KindComplaint, Channel: petition.ChannelPost,
 				ReceivedAt: ta.Clock.Now(), Title: "Khiếu nại", Content: "Khiếu nại quyết định thu hồi giấy phép xây dựng số 3/GPXD.", Name: "Người Khiếu Nại"})
-			if err != nil {
-				t.Fatal(err)
-			}
 			ta.act(t, office, reg.CaseID, petition.ClassifyInput{Eligible: true, WithinCompetence: true})
 			ta.setLocal(t, accepted)
 			ta.act(t, office, reg.CaseID, petition.AcceptInput{DecisionNo: "50/QĐ-SXD"})

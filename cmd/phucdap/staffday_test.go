@@ -40,12 +40,9 @@ func (ta *testApp) registerUnder(t *testing.T, office access.Actor, slug string)
 	if in.TopicID == 0 {
 		t.Fatalf("no topic %s", slug)
 	}
-	r, err := ta.workflow.Register(ctx, office, petition.RegisterInput{Kind: petition.KindPetition, Channel: petition.ChannelPhone,
+	r := ta.register(t, office, petition.RegisterInput{Kind: petition.KindPetition, Channel: petition.ChannelPhone,
 		ReceivedAt: ta.Clock.Now(), Title: "Thông tin quy hoạch chưa công khai", Content: "Đề nghị công khai quy hoạch chi tiết khu đô thị Phú Lộc, phường Đông Kinh.",
 		Name: "Hoàng Thị Thu", Phone: "0205 3812 345"})
-	if err != nil {
-		t.Fatal(err)
-	}
 	ta.act(t, office, r.CaseID, in)
 	ta.act(t, office, r.CaseID, petition.AcceptInput{})
 	return r.CaseID

@@ -38,12 +38,9 @@ func TestDialogueTimer(t *testing.T) {
 		secondComplaint := func(received string) int64 {
 			t.Helper()
 			ta.setLocal(t, received)
-			reg, err := ta.workflow.Register(t.Context(), office, petition.RegisterInput{Kind: petition.KindComplaint, Channel: petition.ChannelPost,
+			reg := ta.register(t, office, petition.RegisterInput{Kind: petition.KindComplaint, Channel: petition.ChannelPost,
 				ReceivedAt: ta.Clock.Now(), Title: "Khiếu nại lần hai về cấp phép xây dựng", Content: "Tôi không đồng ý với quyết định giải quyết khiếu nại lần đầu về giấy phép xây dựng.",
 				Name: "Người Khiếu Nại", Address: "Phường Đông Kinh"})
-			if err != nil {
-				t.Fatal(err)
-			}
 			ta.act(t, office, reg.CaseID, petition.ClassifyInput{Eligible: true, WithinCompetence: true, Round: 2})
 			ta.act(t, office, reg.CaseID, petition.AcceptInput{DecisionNo: "40/QĐ-SXD"})
 			ta.act(t, office, reg.CaseID, petition.AssignInput{Lead: "PQLXD"})
@@ -198,11 +195,8 @@ func TestDialogueTimer(t *testing.T) {
 
 		// Only a complaint has a dialogue.
 		ta.setLocal(t, "2026-11-23 09:00")
-		reg, err := ta.workflow.Register(t.Context(), office, petition.RegisterInput{Kind: petition.KindPetition, Channel: petition.ChannelPost,
+		reg := ta.register(t, office, petition.RegisterInput{Kind: petition.KindPetition, Channel: petition.ChannelPost,
 			ReceivedAt: ta.Clock.Now(), Title: "Kiến nghị", Content: "Kiến nghị sửa chữa đường nội thị bị hư hỏng nặng.", Name: "Người Kiến Nghị"})
-		if err != nil {
-			t.Fatal(err)
-		}
 		ta.act(t, office, reg.CaseID, petition.ClassifyInput{Eligible: true, WithinCompetence: true})
 		ta.act(t, office, reg.CaseID, petition.AcceptInput{})
 		ta.refuse(t, office, reg.CaseID, petition.ScheduleDialogueInput{On: calendar.MustDate("2026-12-01"), Place: "Phòng họp", Participants: "Các bên"},

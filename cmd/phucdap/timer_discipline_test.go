@@ -33,12 +33,9 @@ func TestDisciplinaryComplaintTimers(t *testing.T) {
 		register := func(received string) int64 {
 			t.Helper()
 			ta.setLocal(t, received)
-			reg, err := ta.workflow.Register(t.Context(), office, petition.RegisterInput{Kind: petition.KindComplaint, Channel: petition.ChannelPost,
+			reg := ta.register(t, office, petition.RegisterInput{Kind: petition.KindComplaint, Channel: petition.ChannelPost,
 				ReceivedAt: ta.Clock.Now(), Title: "Khiếu nại quyết định kỷ luật", Content: "Tôi khiếu nại quyết định kỷ luật khiển trách số 12/QĐ-SXD.",
 				Name: "Công Chức Bị Kỷ Luật", Address: "Phường Chi Lăng"})
-			if err != nil {
-				t.Fatal(err)
-			}
 			return reg.CaseID
 		}
 		disciplinary := petition.ClassifyInput{Eligible: true, WithinCompetence: true, Round: 1, Remote: true, Subtype: petition.SubtypeDisciplinary}

@@ -51,12 +51,9 @@ func TestDutyTimers(t *testing.T) {
 		// A secret denunciation received Mon 02/11/2026, accepted Wed 04/11:
 		// the parties are owed a notice within 5 working days, end of 11/11.
 		ta.setLocal(t, "2026-11-02 09:00")
-		reg, err := ta.workflow.Register(t.Context(), office, petition.RegisterInput{Kind: petition.KindDenunciation, Channel: petition.ChannelPost,
+		reg := ta.register(t, office, petition.RegisterInput{Kind: petition.KindDenunciation, Channel: petition.ChannelPost,
 			ReceivedAt: ta.Clock.Now(), Title: "Tố cáo cán bộ thu tiền sai quy định", Content: "Tố cáo cán bộ X thu tiền thẩm định hồ sơ không có biên lai.",
 			Name: denouncer, Phone: phone, Address: "Số 5 ngõ Kín, phường Tam Thanh", KeepSecret: true})
-		if err != nil {
-			t.Fatal(err)
-		}
 		den := reg.CaseID
 		ta.setLocal(t, "2026-11-03 09:00")
 		ta.act(t, office, den, eligible)
@@ -132,12 +129,9 @@ func TestDutyTimers(t *testing.T) {
 		// working days, end of 10/11; sent on 12/11 (recorded through the
 		// API), late.
 		ta.setLocal(t, "2026-11-02 09:00")
-		creg, err := ta.workflow.Register(t.Context(), office, petition.RegisterInput{Kind: petition.KindComplaint, Channel: petition.ChannelPost,
+		creg := ta.register(t, office, petition.RegisterInput{Kind: petition.KindComplaint, Channel: petition.ChannelPost,
 			ReceivedAt: ta.Clock.Now(), Title: "Khiếu nại quyết định thu hồi giấy phép", Content: "Khiếu nại quyết định thu hồi giấy phép xây dựng số 8/QĐ.",
 			Name: "Người Khiếu Nại", Address: "Phường Vĩnh Trại"})
-		if err != nil {
-			t.Fatal(err)
-		}
 		cmp := creg.CaseID
 		ta.setLocal(t, "2026-11-03 09:00")
 		ta.act(t, office, cmp, eligible)
@@ -214,12 +208,9 @@ func TestSuspensionDispatchOnlyFromLawChange(t *testing.T) {
 	eachApp(t, func(t *testing.T, ta *testApp) {
 		office := ta.staffActor(t, "office-duty-early@sxd.test", "VP", access.Office)
 		ta.setLocal(t, "2026-06-01 09:00")
-		reg, err := ta.workflow.Register(t.Context(), office, petition.RegisterInput{Kind: petition.KindComplaint, Channel: petition.ChannelPost,
+		reg := ta.register(t, office, petition.RegisterInput{Kind: petition.KindComplaint, Channel: petition.ChannelPost,
 			ReceivedAt: ta.Clock.Now(), Title: "Khiếu nại", Content: "Khiếu nại quyết định xử phạt vi phạm hành chính số 2/QĐ.",
 			Name: "Người Khiếu Nại", Address: "Phường Đông Kinh"})
-		if err != nil {
-			t.Fatal(err)
-		}
 		ta.act(t, office, reg.CaseID, petition.ClassifyInput{Eligible: true, WithinCompetence: true, Round: 1})
 		ta.act(t, office, reg.CaseID, petition.AcceptInput{DecisionNo: "1/QĐ"})
 		ta.setLocal(t, "2026-06-10 09:00")

@@ -26,11 +26,8 @@ func TestReceptionRefusalTimer(t *testing.T) {
 		visit := func(channel petition.Channel, at string) int64 {
 			t.Helper()
 			ta.setLocal(t, at)
-			reg, err := ta.workflow.Register(t.Context(), office, petition.RegisterInput{Kind: petition.KindPetition, Channel: channel,
+			reg := ta.register(t, office, petition.RegisterInput{Kind: petition.KindPetition, Channel: channel,
 				ReceivedAt: ta.Clock.Now(), Title: "Công dân đến kiến nghị", Content: "Công dân đến kiến nghị lại vụ việc đã được giải quyết đúng quy định.", Name: "Khách Đến"})
-			if err != nil {
-				t.Fatal(err)
-			}
 			return reg.CaseID
 		}
 

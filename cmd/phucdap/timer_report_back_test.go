@@ -29,11 +29,8 @@ func TestReportBackToElectedBodyTimer(t *testing.T) {
 		resolved := func(title string, elected bool, answered string) int64 {
 			t.Helper()
 			ta.setLocal(t, "2026-10-26 09:00")
-			reg, err := ta.workflow.Register(t.Context(), office, petition.RegisterInput{Kind: petition.KindPetition, Channel: petition.ChannelForwarded,
+			reg := ta.register(t, office, petition.RegisterInput{Kind: petition.KindPetition, Channel: petition.ChannelForwarded,
 				ReceivedAt: ta.Clock.Now(), Title: title, Content: "Kiến nghị do Đoàn đại biểu Quốc hội tỉnh chuyển đến về cấp phép xây dựng.", Name: "Cử Tri"})
-			if err != nil {
-				t.Fatal(err)
-			}
 			id := reg.CaseID
 			code := ta.caseState(t, id).Code
 			ta.callJSON(t, http.MethodPost, "/api/v1/cases/"+code+"/classify", tok,

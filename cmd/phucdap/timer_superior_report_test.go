@@ -26,12 +26,9 @@ func TestSuperiorReportTimer(t *testing.T) {
 		denunciation := func(name string) int64 {
 			t.Helper()
 			ta.setLocal(t, "2026-09-01 09:00")
-			reg, err := ta.workflow.Register(t.Context(), office, petition.RegisterInput{Kind: petition.KindDenunciation, Channel: petition.ChannelPost,
+			reg := ta.register(t, office, petition.RegisterInput{Kind: petition.KindDenunciation, Channel: petition.ChannelPost,
 				ReceivedAt: ta.Clock.Now(), Title: "Tố cáo cán bộ", Content: "Tố cáo cán bộ Y nhận tiền khi cấp phép xây dựng.",
 				Name: name, Address: "Phường Tam Thanh", KeepSecret: true})
-			if err != nil {
-				t.Fatal(err)
-			}
 			id := reg.CaseID
 			ta.act(t, office, id, petition.ClassifyInput{Eligible: true, WithinCompetence: true, Round: 1})
 			// Accepted Wed 02/09: resolution due in 30 days, end of Fri 02/10.

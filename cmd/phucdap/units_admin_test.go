@@ -27,13 +27,9 @@ import (
 // the office does: the lead unit then owes the answer's deadline.
 func (ta *testApp) openCase(t *testing.T, office access.Actor, lead string, coordinating ...string) petition.Result {
 	t.Helper()
-	ctx := context.Background()
-	r, err := ta.workflow.Register(ctx, office, petition.RegisterInput{Kind: petition.KindPetition, Channel: petition.ChannelPhone,
+	r := ta.register(t, office, petition.RegisterInput{Kind: petition.KindPetition, Channel: petition.ChannelPhone,
 		ReceivedAt: ta.Clock.Now(), Title: "Hỏi về cấp phép sửa chữa nhà", Content: "Đề nghị hướng dẫn thủ tục cấp phép sửa chữa nhà ở riêng lẻ tại phường Đông Kinh.",
 		Name: "Hoàng Thị Thu", Phone: "0205 3812 345"})
-	if err != nil {
-		t.Fatal(err)
-	}
 	ta.act(t, office, r.CaseID, petition.ClassifyInput{Eligible: true, WithinCompetence: true, Round: 1})
 	ta.act(t, office, r.CaseID, petition.AcceptInput{})
 	ta.act(t, office, r.CaseID, petition.AssignInput{Lead: lead, Coordinating: coordinating})
@@ -181,11 +177,8 @@ func TestUnitsAdminPage(t *testing.T) {
 				in.TopicID = tp.ID
 			}
 		}
-		r, err := ta.workflow.Register(context.Background(), office, petition.RegisterInput{Kind: petition.KindPetition, Channel: petition.ChannelPhone,
+		r := ta.register(t, office, petition.RegisterInput{Kind: petition.KindPetition, Channel: petition.ChannelPhone,
 			ReceivedAt: ta.Clock.Now(), Title: "Hỏi quy hoạch", Content: "Đề nghị cho biết quy hoạch chi tiết khu đô thị Phú Lộc.", Name: "Lê Văn Bình", Phone: "0912 345 678"})
-		if err != nil {
-			t.Fatal(err)
-		}
 		ta.act(t, office, r.CaseID, in)
 		ta.act(t, office, r.CaseID, petition.AcceptInput{})
 		v, err := ta.workflow.View(context.Background(), office, r.CaseID)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -28,7 +27,6 @@ import (
 // unit roles.
 func TestIllegalTransitionsChangeNothing(t *testing.T) {
 	eachApp(t, func(t *testing.T, ta *testApp) {
-		ctx := context.Background()
 		office := ta.staffActor(t, "office@sxd.test", "VP", access.Office)
 		leadership := ta.staffActor(t, "leader@sxd.test", "", access.Leadership)
 		officer := ta.staffActor(t, "officer@sxd.test", "PQLXD", access.UnitOfficer)
@@ -43,12 +41,9 @@ func TestIllegalTransitionsChangeNothing(t *testing.T) {
 		}
 		register := func(kind petition.Kind) made {
 			t.Helper()
-			r, err := ta.workflow.Register(ctx, office, petition.RegisterInput{Kind: kind, Channel: petition.ChannelPhone,
+			r := ta.register(t, office, petition.RegisterInput{Kind: kind, Channel: petition.ChannelPhone,
 				ReceivedAt: ta.Clock.Now(), Title: "Vụ việc thử", Content: "Nội dung vụ việc dùng để thử máy trạng thái của quy trình.",
 				Name: "Người Gửi Thử", Phone: "0911222333", Address: "Lạng Sơn"})
-			if err != nil {
-				t.Fatal(err)
-			}
 			// The units see the case from the start, so that their
 			// refusals are about the state, not about visibility.
 			ta.assign(t, r.CaseID, "PQLXD", "PQHKT")

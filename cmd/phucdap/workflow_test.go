@@ -45,6 +45,17 @@ func (ta *testApp) act(t *testing.T, by access.Actor, caseID int64, in petition.
 	return res
 }
 
+// register records a case the office received (petition.Workflow.Register)
+// that must be accepted.
+func (ta *testApp) register(t *testing.T, by access.Actor, in petition.RegisterInput) petition.Result {
+	t.Helper()
+	res, err := ta.workflow.Register(context.Background(), by, in)
+	if err != nil {
+		t.Fatalf("register %q by %s: %v", in.Title, by.Email, err)
+	}
+	return res
+}
+
 // dbFingerprint is everything a workflow action may write, for "a refusal
 // changes nothing": the case rows, the clocks, and the row counts of every
 // table the workflow appends to.
@@ -211,12 +222,9 @@ func TestComplaintScenario(t *testing.T) {
 		// the next morning, with the day it was received.
 		received := ta.setLocal(t, "2026-02-10 10:30")
 		ta.setLocal(t, "2026-02-11 08:15")
-		reg, err := ta.workflow.Register(ctx, office, petition.RegisterInput{Kind: petition.KindComplaint, Channel: petition.ChannelPost,
+		reg := ta.register(t, office, petition.RegisterInput{Kind: petition.KindComplaint, Channel: petition.ChannelPost,
 			ReceivedAt: received, Title: "Khiếu nại quyết định xử phạt", Content: "Tôi khiếu nại Quyết định số 12/QĐ-XPHC về xử phạt vi phạm hành chính trong xây dựng.",
 			Name: "Hoàng Văn Khiếu", Phone: "0912 000 111", Address: "Phường Đông Kinh, Lạng Sơn"})
-		if err != nil {
-			t.Fatal(err)
-		}
 		id := reg.CaseID
 		st := ta.caseState(t, id)
 		accept := clockOf(t, st, caseclock.Accept, -1)
@@ -389,12 +397,9 @@ func TestDenunciationScenario(t *testing.T) {
 		chief := ta.staffActor(t, "chanhtt@sxd.test", "TTRA", access.UnitHead)
 
 		received := ta.setLocal(t, "2026-03-02 09:00")
-		reg, err := ta.workflow.Register(ctx, office, petition.RegisterInput{Kind: petition.KindDenunciation, Channel: petition.ChannelInPerson,
+		reg := ta.register(t, office, petition.RegisterInput{Kind: petition.KindDenunciation, Channel: petition.ChannelInPerson,
 			ReceivedAt: received, Title: "Tố cáo cán bộ nhận tiền", Content: "Tôi tố cáo cán bộ X đã nhận tiền khi thẩm định hồ sơ cấp phép xây dựng.",
 			Name: "Người Tố Cáo", Phone: "0988 123 456", Address: "Thành phố Lạng Sơn", KeepSecret: true})
-		if err != nil {
-			t.Fatal(err)
-		}
 		id := reg.CaseID
 		st := ta.caseState(t, id)
 		initial := clockOf(t, st, caseclock.Process, -1)
@@ -497,11 +502,8 @@ func TestSuspendResumeTerminate(t *testing.T) {
 		office := ta.staffActor(t, "office@sxd.test", "VP", access.Office)
 		qhkt := ta.unitID(t, "PQHKT")
 		received := ta.setLocal(t, "2026-09-01 09:00")
-		reg, err := ta.workflow.Register(ctx, office, petition.RegisterInput{Kind: petition.KindComplaint, Channel: petition.ChannelPost,
+		reg := ta.register(t, office, petition.RegisterInput{Kind: petition.KindComplaint, Channel: petition.ChannelPost,
 			ReceivedAt: received, Title: "Khiếu nại", Content: "Khiếu nại quyết định thu hồi giấy phép xây dựng số 3/GPXD.", Name: "Người Khiếu Nại"})
-		if err != nil {
-			t.Fatal(err)
-		}
 		id := reg.CaseID
 		ta.act(t, office, id, petition.ClassifyInput{Eligible: true, WithinCompetence: true})
 		accepted := ta.setLocal(t, "2026-09-03 09:00")
@@ -585,18 +587,14 @@ func TestSuspendResumeTerminate(t *testing.T) {
 // answers before it, the part is simply moot.
 func TestUncontributedPartIsRecordedAsMissed(t *testing.T) {
 	eachApp(t, func(t *testing.T, ta *testApp) {
-		ctx := context.Background()
 		office := ta.staffActor(t, "vanthu@sxd.test", "VP", access.Office)
 		leadOfficer := ta.staffActor(t, "cv.qlxd@sxd.test", "PQLXD", access.UnitOfficer)
 		leadHead := ta.staffActor(t, "tp.qlxd@sxd.test", "PQLXD", access.UnitHead)
 		ttra, qhkt := ta.unitID(t, "TTRA"), ta.unitID(t, "PQHKT")
 		received := ta.setLocal(t, "2026-03-02 09:00")
-		reg, err := ta.workflow.Register(ctx, office, petition.RegisterInput{Kind: petition.KindPetition, Channel: petition.ChannelPhone,
+		reg := ta.register(t, office, petition.RegisterInput{Kind: petition.KindPetition, Channel: petition.ChannelPhone,
 			ReceivedAt: received, Title: "Đề nghị sửa đường", Content: "Đường vào thôn Khòn Lèng xuống cấp, đề nghị Sở kiểm tra và sửa chữa.",
 			Name: "Lộc Văn Tuấn", Phone: "0915 222 333"})
-		if err != nil {
-			t.Fatal(err)
-		}
 		id := reg.CaseID
 		ta.act(t, office, id, petition.ClassifyInput{Eligible: true, WithinCompetence: true, Round: 1})
 		ta.act(t, office, id, petition.AcceptInput{DecisionNo: "01/TL"})
@@ -614,12 +612,9 @@ func TestUncontributedPartIsRecordedAsMissed(t *testing.T) {
 		}
 
 		// Another case answered before the part was due: no outcome.
-		reg, err = ta.workflow.Register(ctx, office, petition.RegisterInput{Kind: petition.KindPetition, Channel: petition.ChannelPhone,
+		reg = ta.register(t, office, petition.RegisterInput{Kind: petition.KindPetition, Channel: petition.ChannelPhone,
 			ReceivedAt: ta.Clock.Now(), Title: "Đề nghị cấp nước", Content: "Khu tái định cư phía Bắc chưa có nước sạch, đề nghị Sở đôn đốc.",
 			Name: "Hoàng Thị Mai", Phone: "0915 444 555"})
-		if err != nil {
-			t.Fatal(err)
-		}
 		id = reg.CaseID
 		ta.act(t, office, id, petition.ClassifyInput{Eligible: true, WithinCompetence: true, Round: 1})
 		ta.act(t, office, id, petition.AcceptInput{DecisionNo: "02/TL"})

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -22,17 +21,13 @@ import (
 // several cases at once, each on its own.
 func TestWorkflowPages(t *testing.T) {
 	eachApp(t, func(t *testing.T, ta *testApp) {
-		ctx := context.Background()
 		officeAcc := ta.addStaff(t, "office@sxd.test", "VP", access.Office)
 		ta.addStaff(t, "officer@sxd.test", "PQLXD", access.UnitOfficer)
 		office := officeAcc.Actor("session")
 		reg := func(kind petition.Kind, title string) int64 {
 			t.Helper()
-			r, err := ta.workflow.Register(ctx, office, petition.RegisterInput{Kind: kind, Channel: petition.ChannelEmail,
+			r := ta.register(t, office, petition.RegisterInput{Kind: kind, Channel: petition.ChannelEmail,
 				ReceivedAt: ta.Clock.Now(), Title: title, Content: "Nội dung đơn gửi qua thư điện tử đến Văn phòng Sở.", Name: "Người Gửi"})
-			if err != nil {
-				t.Fatal(err)
-			}
 			return r.CaseID
 		}
 		a := reg(petition.KindFeedback, "Phản ánh thứ nhất")
@@ -166,15 +161,11 @@ func multipartForm(t *testing.T, fields url.Values, file string, content []byte)
 // citizen receives the file with the published answer.
 func TestAnswerWithAttachment(t *testing.T) {
 	eachApp(t, func(t *testing.T, ta *testApp) {
-		ctx := context.Background()
 		office := ta.staffActor(t, "office@sxd.test", "VP", access.Office)
 		ta.addStaff(t, "officer@sxd.test", "PQLXD", access.UnitOfficer)
 		head := ta.staffActor(t, "head@sxd.test", "PQLXD", access.UnitHead)
-		r, err := ta.workflow.Register(ctx, office, petition.RegisterInput{Kind: petition.KindPetition, Channel: petition.ChannelPost,
+		r := ta.register(t, office, petition.RegisterInput{Kind: petition.KindPetition, Channel: petition.ChannelPost,
 			ReceivedAt: ta.Clock.Now(), Title: "Kiến nghị", Content: "Kiến nghị công khai quy hoạch chi tiết khu dân cư phía Bắc.", Name: "Người Kiến Nghị"})
-		if err != nil {
-			t.Fatal(err)
-		}
 		ta.act(t, office, r.CaseID, petition.ClassifyInput{Eligible: true, WithinCompetence: true})
 		ta.act(t, office, r.CaseID, petition.AcceptInput{})
 		ta.act(t, office, r.CaseID, petition.AssignInput{Lead: "PQLXD"})
