@@ -51,6 +51,10 @@ func TestReceptionRatingInBrowser(t *testing.T) {
 		chromedp.Navigate(ta.Server.URL+"/staff/reception/day?d=2026-11-27&w=390"), chromedp.WaitVisible(chromedp.CSS(".reception-sessions")))
 	pg.fits("the day's list", 390)
 	pg.shot("reception-rating-390-day.png")
+	pg.do("the receipt on a phone", chromedp.Navigate(ta.Server.URL+"/staff/reception/sessions/"+itoa(se.ID)+"/receipt"),
+		chromedp.WaitVisible(chromedp.ID("rating-url")))
+	pg.fits("the receipt", 390)
+	pg.shot("reception-rating-390-receipt.png")
 
 	u, _ := url.Parse(link)
 	pg.eval(`(() => { document.querySelector("form.logout").submit(); return "" })()`)
