@@ -16,27 +16,9 @@ func TestAssignProposesTheTopicsLead(t *testing.T) {
 	eachApp(t, func(t *testing.T, ta *testApp) {
 		ctx := context.Background()
 		office := ta.staffActor(t, "vanphong.assign@sxd.test", "VP", access.Office)
-		topics, err := ta.intake.store.ListTopics(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
 		proposal := func(slug string) petition.Proposal {
 			t.Helper()
-			in := petition.ClassifyInput{Eligible: true, WithinCompetence: true, Round: 1}
-			for _, tp := range topics {
-				if tp.Slug == slug {
-					in.TopicID = tp.ID
-				}
-			}
-			if in.TopicID == 0 {
-				t.Fatalf("no topic %s", slug)
-			}
-			r := ta.register(t, office, petition.RegisterInput{Kind: petition.KindPetition, Channel: petition.ChannelPhone,
-				ReceivedAt: ta.Clock.Now(), Title: "Hỏi về quy hoạch khu đô thị Phú Lộc", Content: "Đề nghị cho biết quy hoạch chi tiết khu đô thị Phú Lộc, phường Đông Kinh.",
-				Name: "Hoàng Thị Thu", Phone: "0205 3812 345"})
-			ta.act(t, office, r.CaseID, in)
-			ta.act(t, office, r.CaseID, petition.AcceptInput{})
-			v, err := ta.workflow.View(ctx, office, r.CaseID)
+			v, err := ta.workflow.View(ctx, office, ta.registerUnder(t, office, slug))
 			if err != nil {
 				t.Fatal(err)
 			}
