@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/phucdap/phucdap/internal/access"
 )
@@ -70,6 +71,9 @@ func TestReceptionDialogueResult(t *testing.T) {
 		open, sealed, plain := sessionID(t, ta, "Giám đốc Sở Đào Chủ Trì"), sessionID(t, ta, "Phó Giám đốc Sở Kín Đáo"), sessionID(t, ta, "Chuyên viên Thường Ngày")
 
 		_, page := b.get("/staff/reception")
+		if !strings.Contains(page, "Đối thoại trong tháng: 2; đã công khai kết quả: 0.") {
+			t.Error("the month's figures lack the pending dialogues")
+		}
 		pending := section(page, "dialogues")
 		for _, want := range []string{"dialogue-" + strconv.FormatInt(open, 10), "dialogue-" + strconv.FormatInt(sealed, 10), "đã chờ 4 ngày làm việc",
 			"đã chờ 2 ngày làm việc", "Hoàng Văn Khải", "Danh tính được giữ bí mật", "Pháp luật không quy định thời hạn"} {
@@ -146,8 +150,16 @@ func TestReceptionDialogueResult(t *testing.T) {
 		if n := ta.count(t, "SELECT COUNT(*) FROM audit_log WHERE CAST(after_json AS TEXT) LIKE '%Mật%' OR CAST(after_json AS TEXT) LIKE '%Bị Tố%'"); n != 0 {
 			t.Error("the audit trail has the sealed dialogue's identity or content")
 		}
-		if _, page := b.get("/staff/reception"); !strings.Contains(section(page, "dialogues"), "Không có cuộc đối thoại nào chờ") {
+		_, page = b.get("/staff/reception")
+		if !strings.Contains(section(page, "dialogues"), "Không có cuộc đối thoại nào chờ") {
 			t.Error("published dialogues are still pending")
+		}
+		if !strings.Contains(page, "Đối thoại trong tháng: 2; đã công khai kết quả: 2.") {
+			t.Error("the month's figures lack the dialogues")
+		}
+		f, err := ta.reception.Month(t.Context(), ta.staffActor(t, "office-fig@sxd.test", "VP", access.Office), 2026, time.November)
+		if err != nil || f.Dialogues != 2 || f.DialoguesPublished != 2 {
+			t.Errorf("month figures: %d dialogues, %d published (%v)", f.Dialogues, f.DialoguesPublished, err)
 		}
 	})
 }

@@ -53,6 +53,10 @@ type MonthFigures struct {
 	// period's sessions (by the session's day) held by the leadership and
 	// at the desk.
 	LeadershipRatings, DeskRatings RatingFigures
+	// Dialogues are the period's sessions held as dialogues, and
+	// DialoguesPublished those whose result is published (plan 55 III.1:
+	// publish the result after each dialogue).
+	Dialogues, DialoguesPublished int
 }
 
 // Month computes the figures of a month up to today.
@@ -100,6 +104,12 @@ func (s *Service) Figures(ctx context.Context, by access.Actor, from, to calenda
 			f.LeadershipCitizens += se.Headcount
 		} else {
 			f.DeskCitizens += se.Headcount
+		}
+		if se.Dialogue {
+			f.Dialogues++
+			if se.ResultPublished {
+				f.DialoguesPublished++
+			}
 		}
 		if se.Rating != nil {
 			if se.Leadership {
