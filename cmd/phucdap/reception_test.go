@@ -880,7 +880,10 @@ func TestReceptionPlanAndWorkbook(t *testing.T) {
 		if !strings.Contains(href, "where=origin%3Areception") {
 			t.Errorf("cases link %s", href)
 		}
-		_, list := b.get(href)
+		_, list := b.get(href + "&lang=vi")
+		if !strings.Contains(list, "Vụ việc vào sổ từ buổi tiếp công dân") {
+			t.Error("the list does not say its cases are those opened at reception")
+		}
 		if n := strings.Count(list, "/staff/cases/"); n < 5 {
 			t.Errorf("the cases opened at reception list %d links", n)
 		}

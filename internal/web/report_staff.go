@@ -395,6 +395,12 @@ func (r *Reports) cases(c echo.Context) error {
 	if q.By != report.ByTotal {
 		d.Scope = r.scopeLabel(c, q.By, q.Key)
 	}
+	for _, w := range q.Where {
+		// The cases reception sessions opened (plan III.1's figures).
+		if w.By == report.ByOrigin && w.Key == report.OriginReception {
+			d.Scope = strings.TrimPrefix(d.Scope+" · "+r.t(c)("report.reception.scope"), " · ")
+		}
+	}
 	for _, row := range rows {
 		recv := row.ReceivedAt
 		cr := caseListRow{CaseRow: row, Received: at(&recv), Due: due(row.DueAt), Closed: at(row.ClosedAt), Answered: at(row.AnsweredAt),
