@@ -61,14 +61,7 @@ func TestAttachmentsAndExportsInBrowser(t *testing.T) {
 	// would, and says what came back.
 	const fetchInfo = `(x => x.status + "|" + x.getResponseHeader("Content-Type") + "|" + x.getResponseHeader("Content-Disposition") + "|" +
 		x.getResponseHeader("X-Content-Type-Options") + "|" + x.getResponseHeader("Content-Length") + "|" + x.responseText.slice(0, 400))`
-	do("login",
-		chromedp.Navigate(ta.Server.URL+"/login?next=/staff/password"),
-		chromedp.WaitVisible(chromedp.CSS("#email")),
-		chromedp.SendKeys(chromedp.CSS("#email"), "vanthu@sxd.test"),
-		chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
-		chromedp.Submit(chromedp.CSS("#password")),
-		chromedp.WaitVisible(chromedp.CSS("#staff-q")),
-	)
+	do("login", logIn(ta.Server.URL+"/login?next=/staff/password", "vanthu@sxd.test", "#staff-q"))
 	do("the filtered inbox",
 		chromedp.Navigate(ta.Server.URL+"/staff/inbox?kind=phan_anh&all=1"),
 		chromedp.WaitVisible(chromedp.CSS("#inbox-export")),

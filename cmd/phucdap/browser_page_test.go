@@ -56,13 +56,20 @@ func (p browserPage) do(what string, actions ...chromedp.Action[chromedp.Void]) 
 // and waits for the staff bar.
 func (p browserPage) login(base, email string) {
 	p.t.Helper()
-	p.do("login "+email,
-		chromedp.Navigate(base+"/login"),
+	p.do("login "+email, logIn(base+"/login", email, "#staff-q"))
+}
+
+// logIn signs email in with the test password through the login form at
+// loginURL (whose next, if any, says where to go after) and waits for the
+// element ready on the page it lands on.
+func logIn(loginURL, email, ready string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.Navigate(loginURL),
 		chromedp.WaitVisible(chromedp.CSS("#email")),
 		chromedp.SendKeys(chromedp.CSS("#email"), email),
 		chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
 		chromedp.Submit(chromedp.CSS("#password")),
-		chromedp.WaitVisible(chromedp.CSS("#staff-q")),
+		chromedp.WaitVisible(chromedp.CSS(ready)),
 	)
 }
 

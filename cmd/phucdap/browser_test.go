@@ -279,14 +279,7 @@ func TestInboxUrgencyInBrowser(t *testing.T) {
 	set(soon, now.Add(20*time.Hour))
 
 	ctx := newBrowser(t)
-	err := chromedp.Do(ctx,
-		chromedp.Navigate(ta.Server.URL+"/login?next=/staff/inbox"),
-		chromedp.WaitVisible(chromedp.CSS("#email")),
-		chromedp.SendKeys(chromedp.CSS("#email"), "an@sxd.test"),
-		chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
-		chromedp.Submit(chromedp.CSS("#password")),
-		chromedp.WaitVisible(chromedp.CSS("table.inbox")),
-	)
+	err := chromedp.Do(ctx, logIn(ta.Server.URL+"/login?next=/staff/inbox", "an@sxd.test", "table.inbox"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -327,14 +320,7 @@ func TestRevealIdentityInBrowser(t *testing.T) {
 		"Tôi là Phạm Thị Tố Giác, xin tố cáo cán bộ X đã nhận tiền khi thẩm định hồ sơ cấp phép xây dựng.", true)
 	ta.assign(t, id, "PQLXD")
 	ctx := newBrowser(t)
-	err := chromedp.Do(ctx,
-		chromedp.Navigate(ta.Server.URL+"/login?next=/staff/cases/"+itoa(id)),
-		chromedp.WaitVisible(chromedp.CSS("#email")),
-		chromedp.SendKeys(chromedp.CSS("#email"), "an@sxd.test"),
-		chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
-		chromedp.Submit(chromedp.CSS("#password")),
-		chromedp.WaitVisible(chromedp.CSS("#reason")),
-	)
+	err := chromedp.Do(ctx, logIn(ta.Server.URL+"/login?next=/staff/cases/"+itoa(id), "an@sxd.test", "#reason"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -182,12 +182,7 @@ func TestCalendarPageInBrowser(t *testing.T) {
 	save := func(what string) { t.Helper(); submit(what, "#f-save") }
 
 	do("login",
-		chromedp.Navigate(ta.Server.URL+"/login?next=/admin/calendar/2027"),
-		chromedp.WaitVisible(chromedp.CSS("#email")),
-		chromedp.SendKeys(chromedp.CSS("#email"), "lich-browser@sxd.test"),
-		chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
-		chromedp.Submit(chromedp.CSS("#password")),
-		chromedp.WaitVisible(chromedp.CSS(".staffbar")),
+		logIn(ta.Server.URL+"/login?next=/admin/calendar/2027", "lich-browser@sxd.test", ".staffbar"),
 		chromedp.Navigate(ta.Server.URL+"/admin/calendar/2027"),
 		chromedp.WaitVisible(chromedp.CSS("#entry-form")),
 	)

@@ -287,9 +287,7 @@ func TestDayOneInBrowser(t *testing.T) {
 	}
 
 	// --- The office on a phone ----------------------------------------
-	pg.do("login", chromedp.Navigate(ta.Server.URL+"/login"), chromedp.WaitVisible(chromedp.CSS("#email")),
-		chromedp.SendKeys(chromedp.CSS("#email"), "vanphong@sxd.test"), chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
-		chromedp.Submit(chromedp.CSS("#password")), chromedp.WaitVisible(chromedp.CSS("table.inbox")))
+	pg.do("login", logIn(ta.Server.URL+"/login", "vanphong@sxd.test", "table.inbox"))
 	fits("the inbox")
 	if share := menuShare(); share > 20 {
 		t.Errorf("the header and the staff bar take %.1f%% of a phone's screen", share)

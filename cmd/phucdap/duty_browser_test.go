@@ -60,14 +60,7 @@ func TestDutyFormsInBrowser(t *testing.T) {
 	}
 	login := func(next string) {
 		t.Helper()
-		do("login",
-			chromedp.Navigate(ta.Server.URL+"/login?next="+next),
-			chromedp.WaitVisible(chromedp.CSS("#email")),
-			chromedp.SendKeys(chromedp.CSS("#email"), "vanphong@sxd.test"),
-			chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
-			chromedp.Submit(chromedp.CSS("#password")),
-			chromedp.WaitVisible(chromedp.CSS("#act-h")),
-		)
+		do("login", logIn(ta.Server.URL+"/login?next="+next, "vanphong@sxd.test", "#act-h"))
 	}
 	login("/staff/cases/" + itoa(complaint))
 

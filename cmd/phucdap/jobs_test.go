@@ -582,12 +582,7 @@ func TestJobsPageInBrowser(t *testing.T) {
 
 	ctx := newBrowser(t)
 	err := chromedp.Do(ctx,
-		chromedp.Navigate(ta.Server.URL+"/login?next=/staff/admin/jobs"),
-		chromedp.WaitVisible(chromedp.CSS("#email")),
-		chromedp.SendKeys(chromedp.CSS("#email"), "quantri@sxd.test"),
-		chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
-		chromedp.Submit(chromedp.CSS("#password")),
-		chromedp.WaitVisible(chromedp.CSS("table.jobs")),
+		logIn(ta.Server.URL+"/login?next=/staff/admin/jobs", "quantri@sxd.test", "table.jobs"),
 		chromedp.Click(chromedp.CSS(`#job-overdue-sweep button`)),
 		chromedp.WaitVisible(chromedp.CSS("#run-done")),
 	)
@@ -741,14 +736,7 @@ func TestAlertInboxInBrowser(t *testing.T) {
 	ta.runJob(t, "due-soon", time.Time{})
 
 	ctx := newBrowser(t)
-	err := chromedp.Do(ctx,
-		chromedp.Navigate(ta.Server.URL+"/login?next=/staff/alerts"),
-		chromedp.WaitVisible(chromedp.CSS("#email")),
-		chromedp.SendKeys(chromedp.CSS("#email"), "vp@sxd.test"),
-		chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
-		chromedp.Submit(chromedp.CSS("#password")),
-		chromedp.WaitVisible(chromedp.CSS("ul.alert-list")),
-	)
+	err := chromedp.Do(ctx, logIn(ta.Server.URL+"/login?next=/staff/alerts", "vp@sxd.test", "ul.alert-list"))
 	if err != nil {
 		t.Fatal(err)
 	}

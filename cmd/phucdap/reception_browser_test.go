@@ -74,14 +74,7 @@ func TestReceptionInBrowser(t *testing.T) {
 	shot("reception-390-booked.png")
 
 	pg.do("a desktop", chromedp.EmulateViewport(1366, 900))
-	pg.do("login",
-		chromedp.Navigate(ta.Server.URL+"/login?next=/staff/reception/day"),
-		chromedp.WaitVisible(chromedp.CSS("#email")),
-		chromedp.SendKeys(chromedp.CSS("#email"), "vanphong@sxd.test"),
-		chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
-		chromedp.Submit(chromedp.CSS("#password")),
-		chromedp.WaitVisible(chromedp.CSS(".reception-session-form")),
-	)
+	pg.do("login", logIn(ta.Server.URL+"/login?next=/staff/reception/day", "vanphong@sxd.test", ".reception-session-form"))
 	pg.do("session form",
 		chromedp.SendKeys(chromedp.ID("s-name"), "Đinh Văn Khiếu"),
 		chromedp.SendKeys(chromedp.ID("s-phone"), "0915 444 555"),

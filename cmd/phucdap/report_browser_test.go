@@ -36,14 +36,7 @@ func TestReportPagesInBrowser(t *testing.T) {
 	}
 
 	ctx := newBrowser(t)
-	err := chromedp.Do(ctx,
-		chromedp.Navigate(ta.Server.URL+"/login?next="+url.QueryEscape("/staff/reports?thang=2026-11")),
-		chromedp.WaitVisible(chromedp.CSS("#email")),
-		chromedp.SendKeys(chromedp.CSS("#email"), "vanphong.bieudo@sxd.test"),
-		chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
-		chromedp.Submit(chromedp.CSS("#password")),
-		chromedp.WaitVisible(chromedp.CSS("#chart-trend")),
-	)
+	err := chromedp.Do(ctx, logIn(ta.Server.URL+"/login?next="+url.QueryEscape("/staff/reports?thang=2026-11"), "vanphong.bieudo@sxd.test", "#chart-trend"))
 	if err != nil {
 		t.Fatal(err)
 	}

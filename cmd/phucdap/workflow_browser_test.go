@@ -28,14 +28,7 @@ func TestWorkflowInBrowser(t *testing.T) {
 	shot, text, do := pg.shot, pg.text, pg.do
 	login := func(email, next string) {
 		t.Helper()
-		do("login "+email,
-			chromedp.Navigate(ta.Server.URL+"/login?next="+next),
-			chromedp.WaitVisible(chromedp.CSS("#email")),
-			chromedp.SendKeys(chromedp.CSS("#email"), email),
-			chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
-			chromedp.Submit(chromedp.CSS("#password")),
-			chromedp.WaitVisible(chromedp.CSS(".staffbar")),
-		)
+		do("login "+email, logIn(ta.Server.URL+"/login?next="+next, email, ".staffbar"))
 	}
 	logout := func() {
 		t.Helper()
