@@ -527,17 +527,17 @@ type receptionCases struct {
 	documents string
 }
 
-func (rc receptionCases) OpenFromReception(ctx context.Context, by access.Actor, c reception.OpenCase) (int64, string, error) {
+func (rc receptionCases) OpenFromReception(ctx context.Context, by access.Actor, c reception.OpenCase) (reception.Opened, error) {
 	content := c.Content
 	if c.Documents != "" {
 		content += "\n\n" + rc.documents + ": " + c.Documents
 	}
-	res, err := rc.workflow.Register(ctx, by, petition.RegisterInput{Kind: c.Kind, Channel: petition.ChannelInPerson, ReceivedAt: c.ReceivedAt,
-		TopicID: c.TopicID, Title: c.Title, Content: content, Name: c.Name, Phone: c.Phone, KeepSecret: true, AtReception: true})
-	return res.CaseID, res.Code, err
-}
-
-func (rc receptionCases) RefuseReception(ctx context.Context, by access.Actor, caseID int64, reason string, on calendar.Date) error {
-	_, err := rc.workflow.Do(ctx, by, caseID, petition.RefuseReceptionInput{Reason: reason, DecidedOn: on})
-	return err
+	in := petition.RegisterInput{Kind: c.Kind, Channel: petition.ChannelInPerson, ReceivedAt: c.ReceivedAt,
+		TopicID: c.TopicID, Title: c.Title, Content: content, Name: c.Name, Phone: c.Phone, KeepSecret: true, AtReception: true,
+		Linked: c.Session}
+	if c.Refusal != "" {
+		in.Then = petition.RefuseReceptionInput{Reason: c.Refusal, DecidedOn: c.RefusedOn}
+	}
+	res, err := rc.workflow.Register(ctx, by, in)
+	return reception.Opened{CaseID: res.CaseID, Code: res.Code, SessionID: res.LinkedID}, err
 }

@@ -200,3 +200,90 @@ func TestReceptionMissedAlert(t *testing.T) {
 		}
 	})
 }
+
+// TestReceptionSessionAtomic: a refused visit's case, its refusal and the
+// session are written in one transaction. A fault as the session is
+// inserted (a trigger here) leaves no case, no clock and no session, and
+// the same form submitted again records them once, refused, with its
+// notice clock; a third submit is a repeat. A form whose process died
+// after claiming it is taken by the next submit once the claim is stale.
+func TestReceptionSessionAtomic(t *testing.T) {
+	eachApp(t, func(t *testing.T, ta *testApp) {
+		_, idText := deputyThursdays(t, ta)
+		id, _ := strconv.ParseInt(idText, 10, 64)
+		office := ta.staffActor(t, "tiepdan@sxd.test", "VP", access.Office)
+		ctx := context.Background()
+		count := func(q string) (n int64) {
+			t.Helper()
+			if err := ta.db.Gorm.Raw(q).Scan(&n).Error; err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		cases := func() int64 { return count("SELECT COUNT(*) FROM cases WHERE channel = 'in_person'") }
+		sessions := func() int64 { return count("SELECT COUNT(*) FROM reception_sessions") }
+		in := reception.SessionInput{ScheduleID: id, Day: calendar.NewDate(2026, 11, 26), Receiver: "Phó Giám đốc Sở", Kind: petition.KindPetition,
+			Name: "Trần Văn Đến", Phone: "0912 345 678", Content: "Đề nghị giải quyết việc cấp phép xây dựng đã nộp từ tháng Tám.",
+			Outcome: reception.OutcomeRefused, RefusalReason: "Công dân say rượu, không làm chủ hành vi", Key: "form-atomic-1"}
+
+		fail, unfail := "CREATE TRIGGER sessions_fail BEFORE INSERT ON reception_sessions BEGIN SELECT RAISE(ABORT, 'injected fault'); END",
+			[]string{"DROP TRIGGER sessions_fail"}
+		if ta.db.Dialect == store.Postgres {
+			if err := ta.db.Gorm.Exec("CREATE FUNCTION sessions_fail() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected fault'; END $$").Error; err != nil {
+				t.Fatal(err)
+			}
+			fail = "CREATE TRIGGER sessions_fail BEFORE INSERT ON reception_sessions FOR EACH ROW EXECUTE FUNCTION sessions_fail()"
+			unfail = []string{"DROP TRIGGER sessions_fail ON reception_sessions", "DROP FUNCTION sessions_fail()"}
+		}
+		if err := ta.db.Gorm.Exec(fail).Error; err != nil {
+			t.Fatal(err)
+		}
+		beforeCases, beforeClocks := cases(), count("SELECT COUNT(*) FROM case_clocks")
+		if _, err := ta.reception.Record(ctx, office, in); err == nil {
+			t.Fatal("recorded despite the fault")
+		}
+		if cases() != beforeCases || sessions() != 0 || count("SELECT COUNT(*) FROM case_clocks") != beforeClocks {
+			t.Fatalf("after the fault: %d cases (was %d), %d sessions", cases(), beforeCases, sessions())
+		}
+		for _, q := range unfail {
+			if err := ta.db.Gorm.Exec(q).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+
+		first, err := ta.reception.Record(ctx, office, in)
+		if err != nil || first.Repeated || first.CaseID == 0 || first.ID == 0 {
+			t.Fatalf("the form again: %+v, %v", first, err)
+		}
+		if cases() != beforeCases+1 || sessions() != 1 {
+			t.Errorf("%d cases (was %d), %d sessions, want one more case and one session", cases(), beforeCases, sessions())
+		}
+		if n := count("SELECT COUNT(*) FROM reception_sessions WHERE case_id = " + strconv.FormatInt(first.CaseID, 10)); n != 1 {
+			t.Error("the session does not name its case")
+		}
+		if n := count("SELECT COUNT(*) FROM case_events WHERE kind = 'reception_refused' AND case_id = " + strconv.FormatInt(first.CaseID, 10)); n != 1 {
+			t.Error("the case was not refused")
+		}
+		if n := count("SELECT COUNT(*) FROM case_clocks WHERE kind = 'duty' AND state = 'open' AND case_id = " + strconv.FormatInt(first.CaseID, 10)); n != 1 {
+			t.Error("the refusal notice's clock is not running")
+		}
+		again, err := ta.reception.Record(ctx, office, in)
+		if err != nil || !again.Repeated || again.CaseID != first.CaseID || cases() != beforeCases+1 || sessions() != 1 {
+			t.Errorf("a third submit: %+v, %v", again, err)
+		}
+
+		// A claim its process left behind: in flight at first, the next
+		// submit's once stale.
+		in.Key, in.Outcome, in.RefusalReason = "form-atomic-2", reception.OutcomeAccepted, ""
+		if err := ta.db.Gorm.Exec("INSERT INTO reception_requests (request_key, created_at) VALUES (?, ?)", in.Key, ta.Clock.Now().UTC()).Error; err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ta.reception.Record(ctx, office, in); !errors.Is(err, reception.ErrRequestInFlight) {
+			t.Errorf("a fresh claim: %v, want in flight", err)
+		}
+		ta.Clock.Advance(reception.StaleRequest + time.Second)
+		if s, err := ta.reception.Record(ctx, office, in); err != nil || s.Repeated || s.CaseID == 0 {
+			t.Errorf("a stale claim: %+v, %v", s, err)
+		}
+	})
+}

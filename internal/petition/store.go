@@ -54,6 +54,11 @@ type NewCase struct {
 	// RequestID names the request in the case's audit row: requests are
 	// committed in batches, so it cannot come from the batch's context.
 	RequestID string
+	// Then (staff registration only) decides an action on the case as
+	// registered, which the store writes in the registering transaction,
+	// as Apply writes a decision; Linked is a record it writes there too.
+	Then   func(*CaseState) (*Change, error)
+	Linked Linked
 }
 
 // Outcome says what Intake did.
@@ -74,6 +79,8 @@ type IntakeResult struct {
 	Status     Status
 	ReceivedAt time.Time
 	Due        Due
+	// LinkedID is the id of NewCase.Linked, written with the case.
+	LinkedID int64
 }
 
 // Intake errors the store returns.

@@ -40,6 +40,21 @@ type RegisterInput struct {
 	// within 10 working days (Luật Tiếp công dân Art. 28(1),
 	// deadline.ReceptionAnswer), whatever its kind.
 	AtReception bool
+	// Then is an action taken on the case as soon as it is registered, in
+	// the same transaction (reception refused: RefuseReceptionInput), so
+	// that no crash leaves the case registered without it.
+	Then Input
+	// Linked is a record the store writes in the same transaction, naming
+	// the case (the reception session the case was opened from): neither
+	// is ever stored without the other. Result.LinkedID is its id.
+	Linked Linked
+}
+
+// Linked is a record of another domain written in the transaction that
+// registers a case, naming it. The store knows how to write each kind.
+type Linked interface {
+	// LinkedKind names the record's kind, for errors.
+	LinkedKind() string
 }
 
 // MaxReceivedAge bounds how far back a received date may be: a year covers
@@ -163,12 +178,36 @@ func (w *Workflow) Register(ctx context.Context, by access.Actor, in RegisterInp
 	if email != "" {
 		nc.Identity.EmailHash = hashSecret(salt, "email", email)
 	}
+	nc.Linked = in.Linked
+	if in.Then != nil {
+		// As Do decides, on the state the store reads back inside the
+		// registering transaction; what a decision reads besides the case
+		// is read here, before it (on SQLite it holds the only connection).
+		units, err := w.units(ctx)
+		if err != nil {
+			return Result{}, err
+		}
+		env := w.Env(ctx)
+		then := in.Then
+		nc.Then = func(st *CaseState) (*Change, error) {
+			t, err := w.check(env, by, st, then.Action())
+			if err != nil {
+				return nil, err
+			}
+			d := &decision{w: w, ctx: ctx, st: st, by: by, now: env.Now, eng: env.Engine, units: units, t: t,
+				ch: &Change{Action: then.Action(), At: env.Now, Status: t.To, Audit: map[string]any{}}}
+			if err := then.decide(d); err != nil {
+				return nil, err
+			}
+			return d.ch, nil
+		}
+	}
 	res, err := w.cfg.Store.Register(ctx, nc, by, now)
 	if err != nil {
 		return Result{}, err
 	}
 	w.cfg.Log.InfoContext(ctx, "case registered", "code", res.Code, "kind", string(in.Kind), "channel", string(in.Channel),
 		"account_id", by.AccountID, "due_computed", res.Due.Computed())
-	return Result{CaseID: res.CaseID, Code: res.Code, Status: res.Status, Secret: secret, Receipt: &Receipt{Code: res.Code, Secret: secret,
+	return Result{CaseID: res.CaseID, Code: res.Code, Status: res.Status, Secret: secret, LinkedID: res.LinkedID, Receipt: &Receipt{Code: res.Code, Secret: secret,
 		Kind: in.Kind, Status: res.Status, ReceivedAt: received, Due: due}}, nil
 }

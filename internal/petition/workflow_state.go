@@ -440,6 +440,8 @@ type Result struct {
 	ExtensionRequestID int64
 	// Children are the codes of cases made (split).
 	Children []string
+	// LinkedID is the id of RegisterInput.Linked, written with the case.
+	LinkedID int64
 	// Secret is the tracking secret of a case the office registered, shown
 	// once.
 	Secret string

@@ -2,6 +2,7 @@ package reception
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -91,6 +92,10 @@ type Request struct {
 	SessionID int64
 }
 
+// StaleRequest is how long a form's claim may record nothing before
+// another submit of the form takes it: far longer than recording takes.
+const StaleRequest = 2 * time.Minute
+
 // ErrRequestInFlight: the same form is being recorded by another submit.
 var ErrRequestInFlight = fault.New(fault.Conflict, "reception.session_in_flight")
 
@@ -140,16 +145,30 @@ type OpenCase struct {
 	Name       string
 	Phone      string
 	ReceivedAt time.Time
+	// Refusal is the reason reception was refused ("" when it was not),
+	// refused as of RefusedOn, the session's day: the notice's clock runs
+	// from the refusal, not from when the office typed it in.
+	Refusal   string
+	RefusedOn calendar.Date
+	// Session is the session the case is opened from, stored with it.
+	Session Session
+}
+
+// Opened is what opening a session's case wrote.
+type Opened struct {
+	CaseID    int64
+	Code      string
+	SessionID int64
 }
 
 // Cases opens the case of a session through the case workflow: registered
-// in person with the reception.answer clock, and refused at once when
-// reception was refused (its notice clock).
+// in person with the reception.answer clock, refused at once when
+// reception was refused (its notice clock), and stored with the session,
+// all in one transaction: no crash leaves a case without its session, a
+// session without its case, or a refused visit's case without the
+// refusal.
 type Cases interface {
-	OpenFromReception(ctx context.Context, by access.Actor, c OpenCase) (caseID int64, code string, err error)
-	// RefuseReception refuses it as of on, the session's day: the notice's
-	// clock runs from the refusal, not from when the office typed it in.
-	RefuseReception(ctx context.Context, by access.Actor, caseID int64, reason string, on calendar.Date) error
+	OpenFromReception(ctx context.Context, by access.Actor, c OpenCase) (Opened, error)
 }
 
 // SessionStore keeps sessions.
@@ -157,10 +176,12 @@ type SessionStore interface {
 	AddSession(ctx context.Context, s Session, by access.Actor) (Session, error)
 	DaySessions(ctx context.Context, day calendar.Date) ([]Session, error)
 	// ClaimRequest records key as this submit's, or returns what its
-	// first submit recorded.
+	// first submit recorded. A claim that recorded nothing for
+	// StaleRequest (its process died) is this submit's again.
 	ClaimRequest(ctx context.Context, key string, now time.Time) (Request, error)
-	// RequestCase keeps the case key's submit opened.
-	RequestCase(ctx context.Context, key string, caseID int64) error
+	// ReleaseRequest frees a claim that recorded nothing (its submit
+	// failed), so that the same form can be submitted again.
+	ReleaseRequest(ctx context.Context, key string) error
 	// Sessions returns the sessions of days in [from, to].
 	Sessions(ctx context.Context, from, to calendar.Date) ([]Session, error)
 	DialogueStore
@@ -172,10 +193,24 @@ type SessionStore interface {
 var ErrDenunciationNeedsCase = fault.FieldError("outcome", "reception.denunciation_case", nil)
 
 // Record records a visit. An outcome that needs follow-up opens a case
-// through the workflow first (committed before Record returns), then the
-// session is stored linked to it: a failure after the case exists leaves
-// the case, which is what the law times, and nothing typed is lost.
+// through the workflow, refused at once when reception was refused, and
+// the session is stored with it, in one transaction (Cases): a failure
+// leaves neither, and the form, whose claim is released, can be submitted
+// again.
 func (s *Service) Record(ctx context.Context, by access.Actor, in SessionInput) (Session, error) {
+	var claimed string
+	sess, err := s.record(ctx, by, in, &claimed)
+	if err != nil && claimed != "" {
+		if rerr := s.cfg.Sessions.ReleaseRequest(context.WithoutCancel(ctx), claimed); rerr != nil {
+			return Session{}, errors.Join(err, rerr)
+		}
+	}
+	return sess, err
+}
+
+// record is Record; claimed is set to the form's key once this submit
+// holds its claim.
+func (s *Service) record(ctx context.Context, by access.Actor, in SessionInput, claimed *string) (Session, error) {
 	if !access.Can(by, access.ActReceptionManage, nil) {
 		return Session{}, fault.New(fault.Forbidden, "error.forbidden")
 	}
@@ -269,11 +304,23 @@ func (s *Service) Record(ctx context.Context, by access.Actor, in SessionInput) 
 			return Session{}, ErrRequestInFlight
 		}
 		reuse = q
+		if q.Claimed {
+			*claimed = sess.RequestKey
+		}
 	}
-	if in.Outcome.FollowUp() && reuse.CaseID != 0 {
-		// A retry after the case was opened: the same case, no second clock.
+	if sealed {
+		// The identity, the content and the refusal's reason (which may
+		// name the denounced) are the case's, under its seal.
+		sess.Name, sess.Phone, sess.Representatives, sess.Content, sess.Documents = "", "", "", "", ""
+		sess.RefusalReason = ""
+	}
+	switch {
+	case in.Outcome.FollowUp() && reuse.CaseID != 0:
+		// A retry of a submit whose case was opened apart from its session
+		// (before both were one transaction): the same case, no second
+		// clock.
 		sess.CaseID, sess.CaseCode = reuse.CaseID, reuse.CaseCode
-	} else if in.Outcome.FollowUp() {
+	case in.Outcome.FollowUp():
 		name := in.Name
 		if name == "" && in.Group {
 			name = in.Representatives
@@ -288,28 +335,17 @@ func (s *Service) Record(ctx context.Context, by access.Actor, in SessionInput) 
 				caseTitle, content, documents = access.ScrubText(caseTitle, id), access.ScrubText(content, id), access.ScrubText(documents, id)
 			}
 		}
-		id, code, err := s.cfg.Cases.OpenFromReception(ctx, by, OpenCase{Kind: in.Kind, TopicID: in.TopicID,
-			Title: caseTitle, Content: content, Documents: documents, Name: truncate(name, MaxName), Phone: phone, ReceivedAt: received})
+		oc := OpenCase{Kind: in.Kind, TopicID: in.TopicID, Title: caseTitle, Content: content, Documents: documents,
+			Name: truncate(name, MaxName), Phone: phone, ReceivedAt: received, Session: sess}
+		if in.Outcome == OutcomeRefused {
+			oc.Refusal, oc.RefusedOn = in.RefusalReason, in.Day
+		}
+		opened, err := s.cfg.Cases.OpenFromReception(ctx, by, oc)
 		if err != nil {
 			return Session{}, err
 		}
-		sess.CaseID, sess.CaseCode = id, code
-		if sess.RequestKey != "" {
-			if err := s.cfg.Sessions.RequestCase(ctx, sess.RequestKey, id); err != nil {
-				return Session{}, err
-			}
-		}
-		if in.Outcome == OutcomeRefused {
-			if err := s.cfg.Cases.RefuseReception(ctx, by, id, in.RefusalReason, in.Day); err != nil {
-				return Session{}, err
-			}
-		}
-	}
-	if sealed {
-		// The identity, the content and the refusal's reason (which may
-		// name the denounced) are the case's, under its seal.
-		sess.Name, sess.Phone, sess.Representatives, sess.Content, sess.Documents = "", "", "", "", ""
-		sess.RefusalReason = ""
+		sess.ID, sess.CaseID, sess.CaseCode = opened.SessionID, opened.CaseID, opened.Code
+		return sess, nil
 	}
 	return s.cfg.Sessions.AddSession(ctx, sess, by)
 }
@@ -356,3 +392,7 @@ func truncate(s string, n int) string {
 	}
 	return string(r[:n-1]) + "…"
 }
+
+// LinkedKind makes a session a petition.Linked: the session a case is
+// opened from is written in the transaction that registers the case.
+func (Session) LinkedKind() string { return "reception session" }

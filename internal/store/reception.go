@@ -364,6 +364,19 @@ func (r receptionSessionRow) session() reception.Session {
 func (s *ReceptionStore) AddSession(ctx context.Context, sess reception.Session, by access.Actor) (reception.Session, error) {
 	var out reception.Session
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
+		var err error
+		out, err = addSession(ctx, tx, sess, by)
+		return err
+	})
+	return out, err
+}
+
+// addSession writes a session, its request's marks and its audit row in
+// tx: on its own (AddSession) or in the transaction that registers the
+// case it opened (WorkflowStore.Register, petition.NewCase.Linked).
+func addSession(ctx context.Context, tx *gorm.DB, sess reception.Session, by access.Actor) (reception.Session, error) {
+	var out reception.Session
+	err := func() error {
 		r := receptionSessionRow{ScheduleID: optID(sess.ScheduleID), Day: sess.Day.String(), Receiver: sess.Receiver, Leadership: sess.Leadership,
 			Kind: string(sess.Kind), Sealed: sess.Sealed, Name: sess.Name, Phone: sess.Phone, GroupVisit: sess.Group, Headcount: max(1, sess.Headcount),
 			Representatives: sess.Representatives, Content: sess.Content, Documents: sess.Documents, Outcome: string(sess.Outcome),
@@ -374,20 +387,40 @@ func (s *ReceptionStore) AddSession(ctx context.Context, sess reception.Session,
 		out = r.session()
 		out.CaseCode = sess.CaseCode
 		if sess.RequestKey != "" {
-			if err := tx.Exec("UPDATE reception_requests SET session_id = ? WHERE request_key = ?", r.ID, sess.RequestKey).Error; err != nil {
+			if err := tx.Exec("UPDATE reception_requests SET session_id = ?, case_id = ? WHERE request_key = ?", r.ID, optID(sess.CaseID),
+				sess.RequestKey).Error; err != nil {
 				return fmt.Errorf("reception request: %w", err)
 			}
 		}
 		return recordAudit(ctx, tx, audit.Entry{At: sess.CreatedAt, ActorID: actorID(by), ActorLabel: by.Label(), Action: "reception.session",
 			Entity: "reception_session", EntityID: strconv.FormatInt(r.ID, 10),
 			After: map[string]any{"day": sess.Day.String(), "outcome": sess.Outcome, "case_id": sess.CaseID, "leadership": sess.Leadership, "dialogue": sess.Dialogue}})
-	})
+	}()
 	return out, err
+}
+
+// ReleaseRequest implements reception.SessionStore.
+func (s *ReceptionStore) ReleaseRequest(ctx context.Context, key string) error {
+	if err := s.db.Gorm.WithContext(ctx).Exec("DELETE FROM reception_requests WHERE request_key = ? AND case_id IS NULL AND session_id IS NULL",
+		key).Error; err != nil {
+		return fmt.Errorf("release reception request: %w", err)
+	}
+	return nil
 }
 
 // ClaimRequest implements reception.SessionStore.
 func (s *ReceptionStore) ClaimRequest(ctx context.Context, key string, now time.Time) (reception.Request, error) {
 	r := s.db.Gorm.WithContext(ctx).Exec("INSERT INTO reception_requests (request_key, created_at) VALUES (?, ?) ON CONFLICT (request_key) DO NOTHING", key, now.UTC())
+	if r.Error != nil {
+		return reception.Request{}, fmt.Errorf("claim reception request: %w", r.Error)
+	}
+	if r.RowsAffected == 1 {
+		return reception.Request{Claimed: true}, nil
+	}
+	// A claim that recorded nothing for a while belonged to a process
+	// that died before its transaction committed: this submit takes it.
+	r = s.db.Gorm.WithContext(ctx).Exec("UPDATE reception_requests SET created_at = ? WHERE request_key = ? AND case_id IS NULL "+
+		"AND session_id IS NULL AND created_at < ?", now.UTC(), key, now.Add(-reception.StaleRequest).UTC())
 	if r.Error != nil {
 		return reception.Request{}, fmt.Errorf("claim reception request: %w", r.Error)
 	}
@@ -411,11 +444,6 @@ func (s *ReceptionStore) ClaimRequest(ctx context.Context, key string, now time.
 		out.SessionID = *rows[0].SessionID
 	}
 	return out, nil
-}
-
-// RequestCase implements reception.SessionStore.
-func (s *ReceptionStore) RequestCase(ctx context.Context, key string, caseID int64) error {
-	return s.db.Gorm.WithContext(ctx).Exec("UPDATE reception_requests SET case_id = ? WHERE request_key = ?", caseID, key).Error
 }
 
 const sessionSelect = "SELECT s.*, COALESCE(c.code, '') AS case_code, " +

@@ -17,6 +17,7 @@ import (
 	"github.com/phucdap/phucdap/internal/caseclock"
 	"github.com/phucdap/phucdap/internal/deadline"
 	"github.com/phucdap/phucdap/internal/petition"
+	"github.com/phucdap/phucdap/internal/reception"
 )
 
 // WorkflowStore is the gorm implementation of petition.WorkflowStore over
@@ -890,12 +891,53 @@ func (s *WorkflowStore) Register(ctx context.Context, nc petition.NewCase, by ac
 			return err
 		}
 		res = r.res
-		return recordAudit(ctx, tx, audit.Entry{At: at.UTC(), ActorID: actorID(by), ActorLabel: by.Label(), Action: "case.register",
+		if err := recordAudit(ctx, tx, audit.Entry{At: at.UTC(), ActorID: actorID(by), ActorLabel: by.Label(), Action: "case.register",
 			Entity: "case", EntityID: strconv.FormatInt(res.CaseID, 10),
 			After: map[string]any{"code": res.Code, "kind": string(nc.Kind), "channel": string(nc.Channel), "received_at": nc.ReceivedAt.UTC(),
-				"topic_id": nc.TopicID, "due_at": nullTime(nc.Due.At), "status": string(res.Status)}})
+				"topic_id": nc.TopicID, "due_at": nullTime(nc.Due.At), "status": string(res.Status)}}); err != nil {
+			return err
+		}
+		// The action decided on the case as registered, written as Apply
+		// writes one.
+		if nc.Then != nil {
+			st, err := s.load(tx, res.CaseID)
+			if err != nil {
+				return err
+			}
+			ch, err := nc.Then(st)
+			if err != nil {
+				return err
+			}
+			if ch.Status != "" {
+				res.Status = ch.Status
+			}
+			if _, err := s.write(ctx, tx, st, ch, by); err != nil {
+				return err
+			}
+			if err := indexSearch(tx, []int64{res.CaseID}); err != nil {
+				return err
+			}
+		}
+		if nc.Linked != nil {
+			id, err := writeLinked(ctx, tx, nc.Linked, res.CaseID, res.Code, by)
+			if err != nil {
+				return err
+			}
+			res.LinkedID = id
+		}
+		return nil
 	})
 	return res, err
+}
+
+// writeLinked writes the record registered with a case, naming it.
+func writeLinked(ctx context.Context, tx *gorm.DB, l petition.Linked, caseID int64, code string, by access.Actor) (int64, error) {
+	if v, ok := l.(reception.Session); ok {
+		v.CaseID, v.CaseCode = caseID, code
+		out, err := addSession(ctx, tx, v, by)
+		return out.ID, err
+	}
+	return 0, fmt.Errorf("register: no way to write a linked %s", l.LinkedKind())
 }
 
 // PlanTaskUnits implements petition.WorkflowStore: the units a plan task
