@@ -10,7 +10,6 @@ import (
 
 	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/httpapi"
-	"github.com/phucdap/phucdap/internal/storetest"
 )
 
 // In a real browser: the office filters the inbox, saves the filters as a
@@ -20,9 +19,7 @@ import (
 // under its Vietnamese name. Screenshots attach-*.png (test temp dir and
 // /tmp/phucdap-shots).
 func TestAttachmentsAndExportsInBrowser(t *testing.T) {
-	storetest.Parallel(t)
-	chromium(t)
-	ta := newTestApp(t, storetest.NewSQLite(t), intakeOpts(t)...)
+	ta := newBrowserApp(t, intakeOpts(t)...)
 	ta.addStaff(t, "vanthu@sxd.test", "VP", access.Office)
 	office := ta.staffToken(t, "VP", access.Office)
 	officer := ta.staffToken(t, "PQLXD", access.UnitOfficer)

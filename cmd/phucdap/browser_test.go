@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"github.com/phucdap/phucdap/internal/access"
-	"github.com/phucdap/phucdap/internal/storetest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +14,10 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+
+	"github.com/phucdap/phucdap/internal/access"
+	"github.com/phucdap/phucdap/internal/config"
+	"github.com/phucdap/phucdap/internal/storetest"
 )
 
 // chromium finds the browser, or skips (fails under CI=true, where it must
@@ -38,6 +40,16 @@ func chromium(t *testing.T) string {
 	}
 	t.Skip("skipping the browser test: " + msg)
 	return ""
+}
+
+// newBrowserApp is the app a browser scenario drives: the test runs in
+// parallel, is skipped (failed under CI) where there is no Chromium, and
+// has its own SQLite database.
+func newBrowserApp(t *testing.T, opts ...func(*config.Config)) *testApp {
+	t.Helper()
+	storetest.Parallel(t)
+	chromium(t)
+	return newTestApp(t, storetest.NewSQLite(t), opts...)
 }
 
 // newBrowser opens a fresh browser session: a new tab in a new browser
@@ -252,9 +264,7 @@ func TestUserAddThenBrowserLogin(t *testing.T) {
 // The inbox as a unit officer sees it in a browser: soonest due first, the
 // late case in red and the due-soon one in amber, each with a text flag.
 func TestInboxUrgencyInBrowser(t *testing.T) {
-	storetest.Parallel(t)
-	chromium(t)
-	ta := newTestApp(t, storetest.NewSQLite(t))
+	ta := newBrowserApp(t)
 	ta.addStaff(t, "an@sxd.test", "PQLXD", access.UnitOfficer)
 	// Urgency is the running main clock's; the case mirrors it.
 	set := func(id int64, due time.Time) {
@@ -311,9 +321,7 @@ func TestInboxUrgencyInBrowser(t *testing.T) {
 // A permitted officer reveals a denouncer's identity in a real browser:
 // the case page first shows it as secret, with a form that asks why.
 func TestRevealIdentityInBrowser(t *testing.T) {
-	storetest.Parallel(t)
-	chromium(t)
-	ta := newTestApp(t, storetest.NewSQLite(t))
+	ta := newBrowserApp(t)
 	acc := ta.addStaff(t, "an@sxd.test", "PQLXD", access.UnitOfficer)
 	ta.grantIdentity(t, acc)
 	id, _ := ta.submitCase(t, "to_cao", "Phạm Thị Tố Giác", "0988777666",

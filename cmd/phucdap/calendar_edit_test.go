@@ -17,7 +17,6 @@ import (
 
 	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/httpapi"
-	"github.com/phucdap/phucdap/internal/storetest"
 )
 
 // calendarSlip catches a template slip on the calendar page: a nil, a
@@ -147,9 +146,7 @@ func TestCalendarPageEdits(t *testing.T) {
 // confirm, as the office does it. Screenshots cal-*.png (test temp dir
 // and /tmp/phucdap-shots).
 func TestCalendarPageInBrowser(t *testing.T) {
-	storetest.Parallel(t)
-	chromium(t)
-	ta := newTestApp(t, storetest.NewSQLite(t))
+	ta := newBrowserApp(t)
 	ta.addStaff(t, "lich-browser@sxd.test", "VP", access.Office)
 	// The scenario is long and the machine shared: give it more than
 	// newBrowser's 90 seconds.

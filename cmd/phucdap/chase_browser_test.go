@@ -10,7 +10,6 @@ import (
 
 	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/petition"
-	"github.com/phucdap/phucdap/internal/storetest"
 )
 
 // In a real browser: the office opens the inbox, follows its proposal to
@@ -20,9 +19,7 @@ import (
 // chase under the bell. Screenshots chase-*.png (test temp dir and
 // /tmp/phucdap-shots).
 func TestChaseAndReopenInBrowser(t *testing.T) {
-	storetest.Parallel(t)
-	chromium(t)
-	ta := newTestApp(t, storetest.NewSQLite(t))
+	ta := newBrowserApp(t)
 	office := ta.staffActor(t, "vanphong@sxd.test", "VP", access.Office)
 	officer := ta.staffActor(t, "chuyenvien@sxd.test", "PQLXD", access.UnitOfficer)
 	head := ta.staffActor(t, "truongphong@sxd.test", "PQLXD", access.UnitHead)

@@ -85,9 +85,7 @@ var (
 //
 // Screenshots /tmp/pubday-*.png (and /tmp/phucdap-shots).
 func TestDayOneInBrowser(t *testing.T) {
-	storetest.Parallel(t)
-	chromium(t)
-	ta := newTestApp(t, storetest.NewSQLite(t), intakeOpts(t)...)
+	ta := newBrowserApp(t, intakeOpts(t)...)
 	ta.addStaff(t, "vanphong@sxd.test", "VP", access.Office, access.Leadership, access.Admin, access.Auditor)
 	office := ta.staffToken(t, "VP", access.Office)
 	officer := ta.staffToken(t, "PQLXD", access.UnitOfficer)

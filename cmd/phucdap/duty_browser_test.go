@@ -12,7 +12,6 @@ import (
 	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/deadline"
 	"github.com/phucdap/phucdap/internal/petition"
-	"github.com/phucdap/phucdap/internal/storetest"
 )
 
 // In a real browser, the office walks the duty forms of the case page: a
@@ -21,9 +20,7 @@ import (
 // page) and a denunciation's notice to the parties. Screenshots
 // dialogue-*.png (test temp dir, /tmp/phucdap-shots and /tmp).
 func TestDutyFormsInBrowser(t *testing.T) {
-	storetest.Parallel(t)
-	chromium(t)
-	ta := newTestApp(t, storetest.NewSQLite(t))
+	ta := newBrowserApp(t)
 	ta.addStaff(t, "vanphong@sxd.test", "VP", access.Office)
 	office := ta.staffActor(t, "office-setup@sxd.test", "VP", access.Office)
 	officer := ta.staffActor(t, "cv-setup@sxd.test", "PQLXD", access.UnitOfficer)

@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
-
-	"github.com/phucdap/phucdap/internal/storetest"
 )
 
 // A citizen on a phone fills the form in Vietnamese with a
@@ -18,9 +16,7 @@ import (
 // intake-error.png, intake-receipt.png, intake-track.png (test temp dir and
 // /tmp/phucdap-shots).
 func TestIntakeInBrowser(t *testing.T) {
-	storetest.Parallel(t)
-	chromium(t)
-	ta := newTestApp(t, storetest.NewSQLite(t), intakeOpts(t)...)
+	ta := newBrowserApp(t, intakeOpts(t)...)
 	topic := firstTopic(t, ta)
 	pdf := filepath.Join(t.TempDir(), "don-khieu-nai.pdf")
 	if err := os.WriteFile(pdf, pdfOfSize(30<<10), 0o644); err != nil {

@@ -566,9 +566,7 @@ func TestBellAndInboxPage(t *testing.T) {
 // run: outcome, duration, counts, the next run; the screenshot is kept in
 // /tmp/phucdap-shots/jobs-page.png.
 func TestJobsPageInBrowser(t *testing.T) {
-	storetest.Parallel(t)
-	chromium(t)
-	ta := newTestApp(t, storetest.NewSQLite(t))
+	ta := newBrowserApp(t)
 	ta.addStaff(t, "quantri@sxd.test", "", access.Admin)
 	ta.addStaff(t, "vp@sxd.test", "VP", access.Office)
 	f := alerttest.New(t, ta.db)
@@ -719,9 +717,7 @@ func TestE2EJobsInTheBinary(t *testing.T) {
 // The alert inbox in a real browser: the bell in the top bar carries the
 // unread count; the inbox lists the late case without the denouncer.
 func TestAlertInboxInBrowser(t *testing.T) {
-	storetest.Parallel(t)
-	chromium(t)
-	ta := newTestApp(t, storetest.NewSQLite(t))
+	ta := newBrowserApp(t)
 	ta.addStaff(t, "vp@sxd.test", "VP", access.Office)
 	f := alerttest.New(t, ta.db)
 	now := ta.Clock.Now()

@@ -9,7 +9,6 @@ import (
 
 	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/config"
-	"github.com/phucdap/phucdap/internal/storetest"
 )
 
 // In a real browser, on a desktop (1366 px) and a phone (390 px): the
@@ -21,9 +20,7 @@ import (
 // checked without a browser, TestPublicContact). No page is wider than the
 // screen. Screenshots office-*.png (test temp dir and /tmp/phucdap-shots).
 func TestOfficeInBrowser(t *testing.T) {
-	storetest.Parallel(t)
-	chromium(t)
-	ta := newTestApp(t, storetest.NewSQLite(t), intakeOpts(t, func(c *config.Config) {
+	ta := newBrowserApp(t, intakeOpts(t, func(c *config.Config) {
 		c.Transparency.Hotline, c.Transparency.HotlineNote = "0205 3812 345", "Phản ánh nhũng nhiễu, chung chi"
 		c.Transparency.Address = "Số 2 đường Hùng Vương, phường Lương Văn Tri, tỉnh Lạng Sơn"
 		c.Transparency.Email = "vanphong@sxd.langson.gov.vn"

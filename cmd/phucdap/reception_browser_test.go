@@ -13,7 +13,6 @@ import (
 	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/calendar"
 	"github.com/phucdap/phucdap/internal/reception"
-	"github.com/phucdap/phucdap/internal/storetest"
 )
 
 // In a real browser: a citizen finds the reception schedule and books a
@@ -21,9 +20,7 @@ import (
 // day's session on a desktop (1366 px), which opens the case. Screenshots
 // reception-*.png (/tmp/phucdap-shots and /tmp).
 func TestReceptionInBrowser(t *testing.T) {
-	storetest.Parallel(t)
-	chromium(t)
-	ta := newTestApp(t, storetest.NewSQLite(t))
+	ta := newBrowserApp(t)
 	ta.addStaff(t, "vanphong@sxd.test", "VP", access.Office)
 	office := ta.staffActor(t, "office-setup@sxd.test", "VP", access.Office)
 	for _, s := range []reception.Schedule{
@@ -103,9 +100,7 @@ var receptionSlip = regexp.MustCompile(`<nil>|&lt;nil&gt;|%!|\b(report|reception
 // reception-plan-*.png (/tmp/phucdap-shots and /tmp): the whole dashboard
 // and the III.1 dimension alone.
 func TestReceptionPlanInBrowser(t *testing.T) {
-	storetest.Parallel(t)
-	chromium(t)
-	ta := newTestApp(t, storetest.NewSQLite(t))
+	ta := newBrowserApp(t)
 	m := newReceptionNovember(t, ta)
 	for i, stars := range []int{5, 4, 2} {
 		if err := ta.reception.Rate(t.Context(), m.sessions[i], ta.reception.RatingSig(m.sessions[i]), stars, ""); err != nil {

@@ -10,7 +10,6 @@ import (
 	"github.com/phucdap/phucdap/internal/calendar"
 	"github.com/phucdap/phucdap/internal/petition"
 	"github.com/phucdap/phucdap/internal/reception"
-	"github.com/phucdap/phucdap/internal/storetest"
 )
 
 // In a real browser: the office finds a dialogue of last week pending on
@@ -19,9 +18,7 @@ import (
 // scripts, the visitor's name removed. Screenshots
 // reception-dialogue-*.png (/tmp/phucdap-shots).
 func TestReceptionDialogueInBrowser(t *testing.T) {
-	storetest.Parallel(t)
-	chromium(t)
-	ta := newTestApp(t, storetest.NewSQLite(t))
+	ta := newBrowserApp(t)
 	ta.addStaff(t, "vanphong@sxd.test", "VP", access.Office)
 	office := ta.staffActor(t, "office-setup@sxd.test", "VP", access.Office)
 	if _, err := ta.reception.Record(t.Context(), office, reception.SessionInput{Day: calendar.MustDate("2026-11-20"),

@@ -11,7 +11,6 @@ import (
 	"github.com/phucdap/phucdap/internal/calendar"
 	"github.com/phucdap/phucdap/internal/petition"
 	"github.com/phucdap/phucdap/internal/reception"
-	"github.com/phucdap/phucdap/internal/storetest"
 )
 
 // In a real browser: the office prints a session's receipt with its
@@ -20,9 +19,7 @@ import (
 // then shows the thanks, not the form. Screenshots
 // reception-rating-*.png (/tmp/phucdap-shots).
 func TestReceptionRatingInBrowser(t *testing.T) {
-	storetest.Parallel(t)
-	chromium(t)
-	ta := newTestApp(t, storetest.NewSQLite(t))
+	ta := newBrowserApp(t)
 	ta.addStaff(t, "vanphong@sxd.test", "VP", access.Office)
 	office := ta.staffActor(t, "office-setup@sxd.test", "VP", access.Office)
 	se, err := ta.reception.Record(t.Context(), office, reception.SessionInput{Day: calendar.MustDate("2026-11-27"),

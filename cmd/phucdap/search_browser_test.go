@@ -7,7 +7,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/phucdap/phucdap/internal/access"
-	"github.com/phucdap/phucdap/internal/storetest"
 )
 
 // In a real browser: the office types a name without diacritics into the
@@ -16,9 +15,7 @@ import (
 // query of punctuation is refused in Vietnamese. Screenshots search-*.png
 // (test temp dir and /tmp/phucdap-shots).
 func TestSearchInBrowser(t *testing.T) {
-	storetest.Parallel(t)
-	chromium(t)
-	ta := newTestApp(t, storetest.NewSQLite(t))
+	ta := newBrowserApp(t)
 	ta.addStaff(t, "vanthu@sxd.test", "VP", access.Office)
 	_, road := ta.submitCase(t, "phan_anh", "Nguyễn Thị Hằng", "0912345678", "Mặt đường Đông Kinh bị lún sâu sau trận mưa lớn, xe máy đi lại nguy hiểm.", false)
 	ta.submitCase(t, "phan_anh", "Trần Văn Bình", "0987654321", "Đèn chiếu sáng ngõ 5 phố Bà Triệu hỏng hơn một tuần.", false)

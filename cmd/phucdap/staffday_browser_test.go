@@ -13,7 +13,6 @@ import (
 
 	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/caseclock"
-	"github.com/phucdap/phucdap/internal/storetest"
 )
 
 // The staff side of a pilot's first day, in a real browser on a phone
@@ -26,9 +25,7 @@ import (
 // tomorrow beside the field; the head finds the draft by the menu's count,
 // the bell and the inbox filter. Screenshots /tmp/staffday-*.png.
 func TestStaffDayInBrowser(t *testing.T) {
-	storetest.Parallel(t)
-	chromium(t)
-	ta := newTestApp(t, storetest.NewSQLite(t))
+	ta := newBrowserApp(t)
 	ta.setLocal(t, "2026-12-01 09:00")
 	ta.addStaff(t, "vanphong.web@sxd.test", "VP", access.Office)
 	ta.addStaff(t, "chuyenvien.web@sxd.test", "PQLXD", access.UnitOfficer)

@@ -9,7 +9,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/phucdap/phucdap/internal/access"
-	"github.com/phucdap/phucdap/internal/storetest"
 )
 
 // In a real browser, on a desktop (1366 px) and a phone (390 px): the
@@ -19,9 +18,7 @@ import (
 // phone before importing it. Nothing is wider than the screen.
 // Screenshots /tmp/units-*.png (and the test temp dir).
 func TestUnitsAdminInBrowser(t *testing.T) {
-	storetest.Parallel(t)
-	chromium(t)
-	ta := newTestApp(t, storetest.NewSQLite(t), intakeOpts(t)...)
+	ta := newBrowserApp(t, intakeOpts(t)...)
 	office := ta.staffActor(t, "vanphong@sxd.test", "VP", access.Office)
 	ta.openCase(t, office, "PQHKT")
 

@@ -8,7 +8,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/phucdap/phucdap/internal/access"
-	"github.com/phucdap/phucdap/internal/storetest"
 )
 
 // In a real browser: the office registers a phone case,
@@ -16,9 +15,7 @@ import (
 // the unit head approves it; the citizen reads it on the tracking page.
 // Screenshots wf-*.png (test temp dir and /tmp/phucdap-shots).
 func TestWorkflowInBrowser(t *testing.T) {
-	storetest.Parallel(t)
-	chromium(t)
-	ta := newTestApp(t, storetest.NewSQLite(t))
+	ta := newBrowserApp(t)
 	ta.addStaff(t, "vanthu@sxd.test", "VP", access.Office)
 	ta.addStaff(t, "chuyenvien@sxd.test", "PQLXD", access.UnitOfficer)
 	ta.addStaff(t, "truongphong@sxd.test", "PQLXD", access.UnitHead)
