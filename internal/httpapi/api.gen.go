@@ -4194,7 +4194,7 @@ type ReportFigures struct {
 	Received   int64    `json:"received"`
 	ReopenRate *float64 `json:"reopen_rate"`
 
-	// Reopened Answers disputed (reopened) in the period.
+	// Reopened Answers reopened in the period, whoever reopened them: disputed by the citizen, or reopened by the office or leadership (staff_reopen).
 	Reopened int64 `json:"reopened"`
 
 	// ResponseDays Working days from the start of the answer clock to the published answer.

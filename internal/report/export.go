@@ -40,7 +40,7 @@ const ReportTitle = "BÁO CÁO KẾT QUẢ TIẾP NHẬN, GIẢI QUYẾT PHẢN 
 var reportHeader = []string{"Mã", "Tên", "Tiếp nhận trong kỳ", "Kỳ trước chuyển sang", "Đủ điều kiện, đã thụ lý",
 	"Trả lời đúng hạn", "Trả lời quá hạn", "Đang giải quyết, quá hạn", "Tỷ lệ đúng hạn (%)", "Mục tiêu (%)",
 	"Trả lời sau gia hạn", "Trong đó đúng hạn", "Gia hạn được chấp thuận", "Không đủ điều kiện", "Chuyển đơn", "Hướng dẫn", "Rút đơn",
-	"Lượt đánh giá", "Hài lòng (4–5 sao)", "Tỷ lệ hài lòng (%)", "Điểm bình quân", "Mở lại (không đồng ý)",
+	"Lượt đánh giá", "Hài lòng (4–5 sao)", "Tỷ lệ hài lòng (%)", "Điểm bình quân", "Mở lại (người dân hoặc cơ quan)",
 	"Thời gian trả lời trung vị (ngày làm việc)", "Thời gian trả lời P90 (ngày làm việc)",
 	"Phối hợp đúng hạn", "Phối hợp quá hạn", "Phối hợp đang quá hạn",
 	"Nghĩa vụ thông báo, gửi, công khai đúng hạn", "Nghĩa vụ quá hạn", "Nghĩa vụ đang quá hạn", "Lượt đôn đốc đơn vị", "Ít vụ việc"}
@@ -396,7 +396,7 @@ func (x *XLSX) reportSheet(rep *Report, meta XLSXMeta) error {
 		fmt.Sprintf("Báo cáo riêng, không tính vào tỷ lệ: không đủ điều kiện xử lý %d; chuyển đơn %d; hướng dẫn %d; rút đơn %d.",
 			t.NotEligible, t.Forwarded, t.Guided, t.Withdrawn),
 		fmt.Sprintf("Gia hạn được chấp thuận trong kỳ: %d; trả lời sau gia hạn %d, trong đó đúng hạn %d.", t.Extensions, t.Extended, t.ExtendedOnTime),
-		fmt.Sprintf("Hài lòng (4–5 sao): %d/%d lượt đánh giá (%s); mở lại do không đồng ý: %d.", t.Satisfied, t.Rated, t.Satisfaction().VN(), t.Reopened),
+		fmt.Sprintf("Hài lòng (4–5 sao): %d/%d lượt đánh giá (%s); mở lại (do người dân không đồng ý hoặc cơ quan xem xét lại): %d.", t.Satisfied, t.Rated, t.Satisfaction().VN(), t.Reopened),
 		fmt.Sprintf("(*) Dưới %d vụ việc trong mẫu số: tỷ lệ chỉ mang tính tham khảo.", rep.SmallN),
 	}
 	for _, n := range notes {

@@ -32,8 +32,9 @@ type Counts struct {
 	Guided      int64
 	Withdrawn   int64
 
-	// The citizen's side: ratings given in the window, disputes (reopens)
-	// of answers in the window.
+	// The citizen's side: ratings given in the window; answers reopened
+	// in the window, whoever reopened them (the citizen's dispute, or the
+	// office's or leadership's decision).
 	Rated     int64
 	Satisfied int64 // rated 4 or 5 stars
 	StarsSum  int64
@@ -107,7 +108,8 @@ func (c Counts) MeanRating() float64 {
 	return float64(c.StarsSum) / float64(c.Rated)
 }
 
-// ReopenRate is the share of the window's answers that were disputed in it.
+// ReopenRate is the share of the window's answers that were reopened in
+// it, by the citizen's dispute or the agency's decision.
 func (c Counts) ReopenRate() Rate { return Rate{Num: c.Reopened, Den: c.Answered()} }
 
 // ContribOnTimeRate is the coordinating units' sub-deadline on-time rate.

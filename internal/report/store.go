@@ -30,7 +30,7 @@ const (
 	FigWithdrawn       Figure = "withdrawn"        // "withdrawn" events in the window (resolution stopped)
 	FigRated           Figure = "rated"            // ratings given in the window
 	FigSatisfied       Figure = "satisfied"        // … of 4 or 5 stars
-	FigReopened        Figure = "reopened"         // disputes (reopens) in the window
+	FigReopened        Figure = "reopened"         // answers reopened in the window: disputed, or reopened by the office or leadership
 	FigContribOnTime   Figure = "contrib_on_time"  // contribution clock met in the window on time
 	FigContribLate     Figure = "contrib_late"     // … late
 	FigContribOpenLate Figure = "contrib_open_late"

@@ -324,6 +324,8 @@ func seedMillion(b *testing.B, db *store.DB, n int, now time.Time) {
 	      SELECT a.case_id, a.id, 1 + a.case_id % 5, '', a.published_at + interval '1 day', a.published_at + interval '1 day' FROM answers a`)
 	exec(`INSERT INTO disputes (case_id, answer_id, reason, created_at)
 	      SELECT a.case_id, a.id, 'Chưa thỏa đáng', a.published_at + interval '2 days' FROM answers a WHERE a.case_id % 47 = 0`)
+	exec(`INSERT INTO case_events (case_id, kind, public, actor, note, created_at)
+	      SELECT d.case_id, 'reopened', TRUE, 'petitioner', '', d.created_at FROM disputes d`)
 	for _, t := range []string{"cases", "case_clocks", "case_events", "answers", "ratings", "disputes"} {
 		exec("VACUUM ANALYZE " + t)
 	}

@@ -100,8 +100,13 @@ func caseRange(col, fig string) source {
 	}}
 }
 
-// eventFigs are the case events counted as figures.
+// eventFigs are the case events counted as figures. "reopened" is an
+// answer reopened, whoever reopened it: the citizen's dispute (event
+// reopened, written with the dispute) or the office's or leadership's
+// decision (event staff_reopened); both keep the answer's on-time fact and
+// open a follow-up, and the reopen rate is the share of answers either way.
 var eventFigs = map[string]string{
+	"reopened":     "e.kind IN ('reopened', 'staff_reopened')",
 	"not_eligible": "e.kind = 'not_eligible'",
 	"forwarded":    "e.kind = 'forwarded'",
 	"guided":       "e.kind = 'guided'",
@@ -134,7 +139,7 @@ var sources = func() []source {
 	list = append(list, clocksOpenLate...)
 	list = append(list,
 		source{figs: eventFigs, from: func(b *qb, _, jt bool) {
-			b.w(" FROM w JOIN case_events e ON e.kind IN ('not_eligible', 'forwarded', 'guided', 'withdrawn', 'extended')",
+			b.w(" FROM w JOIN case_events e ON e.kind IN ('not_eligible', 'forwarded', 'guided', 'withdrawn', 'extended', 'reopened', 'staff_reopened')",
 				" AND e.created_at >= w.ws AND e.created_at < w.we JOIN cases c ON c.id = e.case_id")
 			caseJoins(b, false, jt, "")
 			b.w(" WHERE 1 = 1")
@@ -157,11 +162,6 @@ var sources = func() []source {
 				" ch.created_at AS closed_at, ", noBool, " AS on_time, 0 AS extensions",
 				" FROM w JOIN case_chases ch ON ch.created_at >= w.ws AND ch.created_at < w.we) k")
 			caseJoins(b, jc, jt, "k.case_id")
-			b.w(" WHERE 1 = 1")
-		}},
-		source{figs: map[string]string{"reopened": "TRUE"}, from: func(b *qb, _, jt bool) {
-			b.w(" FROM w JOIN disputes d ON d.created_at >= w.ws AND d.created_at < w.we JOIN cases c ON c.id = d.case_id")
-			caseJoins(b, false, jt, "")
 			b.w(" WHERE 1 = 1")
 		}},
 	)

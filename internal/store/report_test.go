@@ -155,6 +155,10 @@ func (w *kpiWorld) seed(t *testing.T) {
 	k1 := f.Clock(t, c1, caseclock.Answer, A, nov(2, 9), dueNov(16))
 	w.meet(t, k1, nov(10, 15))
 	w.rate(t, c1, w.answer(t, c1, nov(10, 15)), 5, nov(12, 8))
+	// … and reopened by the office on 25 November (its answer stays on
+	// time): a reopened answer as much as c2's dispute.
+	w.exec(t, "INSERT INTO case_events (case_id, kind, public, actor, note, created_at) VALUES (?, 'staff_reopened', ?, 'office', 'Xem xét lại', ?)",
+		c1, false, nov(25, 9).UTC())
 
 	// C2 answered late (13 working days), rated 2, then disputed.
 	c2 := w.newCase(t, "c2", petition.KindPetition, "phone", A, "VII", nov(3, 9))
@@ -164,6 +168,7 @@ func (w *kpiWorld) seed(t *testing.T) {
 	a2 := w.answer(t, c2, nov(20, 10))
 	w.rate(t, c2, a2, 2, nov(21, 9))
 	w.exec(t, "INSERT INTO disputes (case_id, answer_id, reason, created_at) VALUES (?, ?, 'Chưa thỏa đáng', ?)", c2, a2, nov(22, 9).UTC())
+	w.event(t, c2, "reopened", nov(22, 9))
 
 	// C3 open and late at the month's end; its coordinating unit (A) has
 	// not sent its part either.
@@ -299,7 +304,7 @@ func checkNovember(t *testing.T, w *kpiWorld) {
 		AnsweredOnTime: 4, AnsweredLate: 2, OpenLate: 1,
 		Extended: 1, ExtendedOnTime: 1, Extensions: 1,
 		NotEligible: 1, Forwarded: 1, Guided: 1, Withdrawn: 1,
-		Rated: 2, Satisfied: 1, StarsSum: 7, Reopened: 1,
+		Rated: 2, Satisfied: 1, StarsSum: 7, Reopened: 2, // c2 disputed, c1 reopened by the office
 		ContribOnTime: 1, ContribLate: 1, ContribOpenLate: 1,
 	}
 	if diff := cmp.Diff(want, rep.Total.Counts); diff != "" {
@@ -320,7 +325,7 @@ func checkNovember(t *testing.T, w *kpiWorld) {
 	if s := rep.Total.Satisfaction(); s.VN() != "50%" || rep.Total.MeanRating() != 3.5 {
 		t.Errorf("satisfaction %s, mean %v", s.VN(), rep.Total.MeanRating())
 	}
-	if r := rep.Total.ReopenRate(); r.Num != 1 || r.Den != 6 {
+	if r := rep.Total.ReopenRate(); r.Num != 2 || r.Den != 6 {
 		t.Errorf("reopen rate %+v", r)
 	}
 	if r := rep.Total.ContribOnTimeRate(); r.Num != 1 || r.Den != 3 {
