@@ -69,6 +69,20 @@ func TestReceptionInBrowser(t *testing.T) {
 	}
 	fits(390)
 	shot("reception-390-booked.png")
+	code := pg.text(".receipt-code strong")
+	// The answer lost, the citizen books again: the code's last two
+	// characters, and the full code sent to the booking's contact.
+	pg.do("book again", chromedp.Navigate(ta.Server.URL+"/lich-tiep-cong-dan"), chromedp.WaitVisible(chromedp.CSS(".reception-days")),
+		chromedp.Click(chromedp.CSS(".reception-day .button-link")), chromedp.WaitVisible(chromedp.ID("b-name")),
+		chromedp.SendKeys(chromedp.ID("b-name"), "Nguyễn Thị Đăng"),
+		chromedp.SendKeys(chromedp.ID("b-phone"), "0912 222 333"),
+		chromedp.SendKeys(chromedp.ID("b-desc"), "Đề nghị hướng dẫn thủ tục cấp phép sửa chữa nhà ở"),
+		chromedp.Submit(chromedp.ID("b-desc")), chromedp.WaitVisible(chromedp.CSS(".error-summary")))
+	if s := pg.text(".error-summary"); len(code) != 12 || !strings.Contains(s, "TCD-••••••"+code[10:]) || strings.Contains(s, code) {
+		t.Errorf("booked again: %q (code %q)", s, code)
+	}
+	fits(390)
+	shot("reception-390-again.png")
 
 	pg.do("a desktop", chromedp.EmulateViewport(1366, 900))
 	pg.do("login", logIn(ta.Server.URL+"/login?next=/staff/reception/day", "vanphong@sxd.test", ".reception-session-form"))
@@ -87,6 +101,15 @@ func TestReceptionInBrowser(t *testing.T) {
 	}
 	fits(1366)
 	shot("reception-1366-recorded.png")
+
+	// The deputy's Thursdays of November had no session: the office's bell.
+	ta.runJob(t, "reception-missed", testNow)
+	pg.do("alerts", chromedp.Navigate(ta.Server.URL+"/staff/alerts"), chromedp.WaitVisible(chromedp.CSS(".alert-list")))
+	if s := pg.text(".alert-list"); !strings.Contains(s, "Chưa ghi nhận buổi tiếp công dân") || !strings.Contains(s, "Phó Giám đốc Sở Hoàng Văn Tiếp") {
+		t.Errorf("alerts: %q", s)
+	}
+	fits(1366)
+	shot("reception-1366-missed-alert.png")
 }
 
 // receptionSlip: a message id of the report or reception catalogue left
