@@ -151,17 +151,7 @@ func TestReceptionMonthRatings(t *testing.T) {
 		office := ta.staffActor(t, "office-rate@sxd.test", "VP", access.Office)
 		ta.addStaff(t, "vanphong@sxd.test", "VP", access.Office)
 		ctx := t.Context()
-		deputy, err := ta.reception.SaveSchedule(ctx, office, reception.Schedule{Kind: reception.KindLeadership, Host: "Phó Giám đốc Sở",
-			Repeat: reception.RepeatWeekly, Weekday: time.Thursday, StartMin: 450, EndMin: 660, Place: "Trụ sở tiếp công dân",
-			From: calendar.MustDate("2026-10-01"), Active: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		desk, err := ta.reception.SaveSchedule(ctx, office, reception.Schedule{Kind: reception.KindDesk, Host: "Văn phòng Sở",
-			Repeat: reception.RepeatWorkingDays, StartMin: 450, EndMin: 1020, Place: "Phòng tiếp công dân", From: calendar.MustDate("2026-10-01"), Active: true})
-		if err != nil {
-			t.Fatal(err)
-		}
+		deputy, desk := ta.receptionSchedules(t, office, "2026-10-01")
 		ta.setLocal(t, "2026-11-27 09:00")
 		content := "Đề nghị xem xét việc cấp phép xây dựng công trình tại thôn Bản Cưởm, xã Mai Pha."
 		for _, v := range []struct {

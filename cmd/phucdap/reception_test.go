@@ -428,17 +428,7 @@ func TestReceptionMonthFigures(t *testing.T) {
 	eachApp(t, func(t *testing.T, ta *testApp) {
 		office := ta.staffActor(t, "office-fig@sxd.test", "VP", access.Office)
 		ctx := t.Context()
-		deputy, err := ta.reception.SaveSchedule(ctx, office, reception.Schedule{Kind: reception.KindLeadership, Host: "Phó Giám đốc Sở",
-			Repeat: reception.RepeatWeekly, Weekday: time.Thursday, StartMin: 450, EndMin: 660, Place: "Trụ sở tiếp công dân",
-			From: calendar.MustDate("2026-11-01"), Active: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		desk, err := ta.reception.SaveSchedule(ctx, office, reception.Schedule{Kind: reception.KindDesk, Host: "Văn phòng Sở",
-			Repeat: reception.RepeatWorkingDays, StartMin: 450, EndMin: 1020, Place: "Phòng tiếp công dân", From: calendar.MustDate("2026-11-01"), Active: true})
-		if err != nil {
-			t.Fatal(err)
-		}
+		deputy, desk := ta.receptionSchedules(t, office, "2026-11-01")
 		ta.setLocal(t, "2026-11-10 09:00")
 		if _, err := ta.reception.ChangeDay(ctx, office, deputy.ID, calendar.MustDate("2026-11-12"), calendar.Date{}, "Phó Giám đốc đi công tác"); err != nil {
 			t.Fatal(err)
@@ -702,6 +692,25 @@ type receptionNovember struct {
 	sessions []int64
 }
 
+// receptionSchedules saves the office's two reception schedules, in force
+// from the day from: the deputy director's on Thursdays, 7:30 to 11:00,
+// and the desk's on every working day, 7:30 to 17:00.
+func (ta *testApp) receptionSchedules(t *testing.T, office access.Actor, from string) (deputy, desk reception.Schedule) {
+	t.Helper()
+	deputy, err := ta.reception.SaveSchedule(t.Context(), office, reception.Schedule{Kind: reception.KindLeadership, Host: "Phó Giám đốc Sở",
+		Repeat: reception.RepeatWeekly, Weekday: time.Thursday, StartMin: 450, EndMin: 660, Place: "Trụ sở tiếp công dân",
+		From: calendar.MustDate(from), Active: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	desk, err = ta.reception.SaveSchedule(t.Context(), office, reception.Schedule{Kind: reception.KindDesk, Host: "Văn phòng Sở",
+		Repeat: reception.RepeatWorkingDays, StartMin: 450, EndMin: 1020, Place: "Phòng tiếp công dân", From: calendar.MustDate(from), Active: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return deputy, desk
+}
+
 func newReceptionNovember(t *testing.T, ta *testApp) receptionNovember {
 	t.Helper()
 	ctx := t.Context()
@@ -709,17 +718,8 @@ func newReceptionNovember(t *testing.T, ta *testApp) receptionNovember {
 	officer := ta.staffActor(t, "cv.qlxd-nov@sxd.test", "PQLXD", access.UnitOfficer)
 	head := ta.staffActor(t, "tp.qlxd-nov@sxd.test", "PQLXD", access.UnitHead)
 	var m receptionNovember
-	var err error
 	ta.setLocal(t, "2026-11-02 08:00")
-	if m.deputy, err = ta.reception.SaveSchedule(ctx, office, reception.Schedule{Kind: reception.KindLeadership, Host: "Phó Giám đốc Sở",
-		Repeat: reception.RepeatWeekly, Weekday: time.Thursday, StartMin: 450, EndMin: 660, Place: "Trụ sở tiếp công dân",
-		From: calendar.MustDate("2026-11-01"), Active: true}); err != nil {
-		t.Fatal(err)
-	}
-	if m.desk, err = ta.reception.SaveSchedule(ctx, office, reception.Schedule{Kind: reception.KindDesk, Host: "Văn phòng Sở",
-		Repeat: reception.RepeatWorkingDays, StartMin: 450, EndMin: 1020, Place: "Phòng tiếp công dân", From: calendar.MustDate("2026-11-01"), Active: true}); err != nil {
-		t.Fatal(err)
-	}
+	m.deputy, m.desk = ta.receptionSchedules(t, office, "2026-11-01")
 	if _, err := ta.reception.ChangeDay(ctx, office, m.deputy.ID, calendar.MustDate("2026-11-12"), calendar.Date{}, "Phó Giám đốc đi công tác"); err != nil {
 		t.Fatal(err)
 	}
