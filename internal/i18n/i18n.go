@@ -77,6 +77,12 @@ func (c *Catalog) T(lang, id string, args map[string]any) string {
 	if !ok {
 		l, lang = c.localizers[VI], VI
 	}
+	if !c.Has(lang, id) && !c.Has(VI, id) {
+		// Not in the catalogue (an id made from data, such as a rule
+		// with no message of its own): go-i18n would look for it the long
+		// way on every call.
+		return id
+	}
 	if args == nil {
 		key := plainKey{lang, id}
 		if s, ok := c.plain.Load(key); ok {
@@ -84,7 +90,7 @@ func (c *Catalog) T(lang, id string, args map[string]any) string {
 		}
 		s, err := l.Localize(&goi18n.LocalizeConfig{MessageID: id})
 		if err != nil || s == "" {
-			return id // not kept: ids come from data too
+			return id
 		}
 		c.plain.Store(key, s)
 		return s
