@@ -834,6 +834,25 @@ func TestReceptionPlanAndWorkbook(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		// Two dialogues with the deputy on Thursday 19/11, guided on the
+		// spot (no case), one of them with its result published: the
+		// deputy then held 3 of 3 days and received 10 citizens.
+		office := ta.staffActor(t, "office-dialogue@sxd.test", "VP", access.Office)
+		ta.setLocal(t, "2026-11-19 09:00")
+		for i, name := range []string{"Công dân Đối Thoại", "Công dân Chờ Kết Quả"} {
+			se, err := ta.reception.Record(t.Context(), office, reception.SessionInput{ScheduleID: m.deputy.ID, Day: calendar.MustDate("2026-11-19"),
+				Receiver: "Phó Giám đốc Sở", Kind: petition.KindPetition, Name: name, Content: "Đối thoại về quy hoạch khu dân cư Bản Cưởm.",
+				Outcome: reception.OutcomeGuided, Dialogue: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if i == 0 {
+				if _, err := ta.reception.PublishResult(t.Context(), office, se.ID, "Sở đã giải thích quy hoạch và hẹn kiểm tra hiện trường."); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		ta.setLocal(t, "2026-12-01 10:00")
 		ta.addStaff(t, "vanphong.plan@sxd.test", "VP", access.Office)
 		b := ta.browser(t)
 		b.mustLogin("vanphong.plan@sxd.test")
@@ -855,10 +874,11 @@ func TestReceptionPlanAndWorkbook(t *testing.T) {
 		}
 		block := page[i:]
 		block = block[:strings.Index(block, "</ul>")]
-		for _, want := range []string{"<th scope=\"row\">Phó Giám đốc Sở <span class=\"badge\">Lãnh đạo Sở tiếp</span></th><td>3</td><td>2</td><td>8</td>",
+		for _, want := range []string{"<th scope=\"row\">Phó Giám đốc Sở <span class=\"badge\">Lãnh đạo Sở tiếp</span></th><td>3</td><td>3</td><td>10</td>",
 			"<th scope=\"row\">Văn phòng Sở <span class=\"badge\">Tiếp thường xuyên</span></th><td>20</td><td>3</td><td>3</td>",
-			`<span class="apart-value">8</span> Lượt công dân được Lãnh đạo Sở tiếp`, `<span class="apart-value">3</span> Lượt công dân được tiếp thường xuyên`,
-			`<span class="apart-value">6</span> Lượt tiếp được ghi nhận`, `<span class="apart-value">5</span> Vụ việc vào sổ từ buổi tiếp`,
+			`<span class="apart-value">10</span> Lượt công dân được Lãnh đạo Sở tiếp`, `<span class="apart-value">3</span> Lượt công dân được tiếp thường xuyên`,
+			`<span class="apart-value">8</span> Lượt tiếp được ghi nhận`, `<span class="apart-value">5</span> Vụ việc vào sổ từ buổi tiếp`,
+			`<li id="reception-dialogues"><span class="apart-value">2</span> Buổi đối thoại, 1 đã công khai kết quả</li>`,
 			`<span class="apart-value">50%</span> Đúng hạn`, `>1 Trả lời đúng hạn</a>`, `>1 Trả lời quá hạn</a>`, `>0 Đang giải quyết, đã quá hạn</a>`} {
 			if !strings.Contains(block, want) {
 				t.Errorf("the plan view's reception lacks %q", want)
@@ -868,9 +888,23 @@ func TestReceptionPlanAndWorkbook(t *testing.T) {
 			t.Error("the plan view's reception lacks the visitors' satisfaction")
 		}
 		secret("the plan view", page)
+		// III.1's own row counts the cases opened at reception, as the
+		// figures under it: 5 received, 1 on time, 1 late, none open and
+		// late, 50%, each linked to the same list; at work, not idle.
+		row := taskRow(t, page, "III.1")
+		for _, want := range []string{`class="task-row status-tracking"`, "Đang theo dõi", "<td>50%"} {
+			if !strings.Contains(row, want) {
+				t.Errorf("III.1's row lacks %q:\n%s", want, row)
+			}
+		}
+		for fig, n := range map[string]string{"received": "5", "on_time": "1", "late": "1", "open_late": "0"} {
+			if !regexp.MustCompile(`<a href="[^"]*figure=` + fig + `[^"]*where=origin%3Areception[^"]*">` + n + `</a>`).MatchString(row) {
+				t.Errorf("III.1's row: %s is not %s cases opened at reception:\n%s", fig, n, row)
+			}
+		}
 		_, en := b.get("/staff/reports?thang=2026-11&lang=en")
 		for _, want := range []string{"Citizen reception in the period", "Citizens received by the leadership", `<span class="apart-value">50%</span> On time`,
-			`<span class="apart-value">66.6%</span> Satisfied: 2 of 3 ratings`} {
+			`<span class="apart-value">66.6%</span> Satisfied: 2 of 3 ratings`, `<span class="apart-value">2</span> Dialogues held, 1 with their result published`} {
 			if !strings.Contains(en, want) {
 				t.Errorf("the English plan view lacks %q", want)
 			}
@@ -909,16 +943,91 @@ func TestReceptionPlanAndWorkbook(t *testing.T) {
 				got[r[0]] = r[2]
 			}
 		}
-		wantHosts := [][]string{{"1", "Phó Giám đốc Sở", "Lãnh đạo Sở tiếp", "3", "2", "8"}, {"2", "Văn phòng Sở", "Tiếp thường xuyên", "20", "3", "3"}}
+		wantHosts := [][]string{{"1", "Phó Giám đốc Sở", "Lãnh đạo Sở tiếp", "3", "3", "10"}, {"2", "Văn phòng Sở", "Tiếp thường xuyên", "20", "3", "3"}}
 		if diff := cmp.Diff(wantHosts, hosts); diff != "" {
 			t.Errorf("sheet hosts (-want +got)\n%s", diff)
 		}
-		for label, want := range map[string]string{"Lượt công dân được Lãnh đạo Sở tiếp": "8", "Lượt công dân được tiếp thường xuyên": "3",
-			"Lượt tiếp được ghi nhận": "6", "Vụ việc vào sổ từ buổi tiếp": "5", "Trả lời đúng hạn": "1", "Trả lời quá hạn": "1",
-			"Đang giải quyết, đã quá hạn": "0", "Tỷ lệ đúng hạn (%)": "50.0", "Tỷ lệ hài lòng (%)": "66.6"} {
+		for label, want := range map[string]string{"Lượt công dân được Lãnh đạo Sở tiếp": "10", "Lượt công dân được tiếp thường xuyên": "3",
+			"Lượt tiếp được ghi nhận": "8", "Buổi đối thoại": "2", "Buổi đối thoại đã công khai kết quả": "1", "Vụ việc vào sổ từ buổi tiếp": "5",
+			"Trả lời đúng hạn": "1", "Trả lời quá hạn": "1", "Đang giải quyết, đã quá hạn": "0", "Tỷ lệ đúng hạn (%)": "50.0", "Tỷ lệ hài lòng (%)": "66.6"} {
 			if got[label] != want {
 				t.Errorf("sheet %q = %q, want %q", label, got[label], want)
 			}
 		}
+
+		// The office's reception page, on November's last evening: the
+		// cases opened and their on-time rate, the plan view's figures.
+		ta.setLocal(t, "2026-11-30 18:00")
+		for lang, want := range map[string]string{
+			"vi": "Vụ việc vào sổ từ buổi tiếp: 5; tỷ lệ đúng hạn 50% (1 trả lời đúng hạn, 1 trả lời quá hạn, 0 đang giải quyết, đã quá hạn).",
+			"en": "Cases opened from sessions: 5; on-time rate 50% (1 answered on time, 1 answered late, 0 open and late).",
+		} {
+			_, office := b.get("/staff/reception?lang=" + lang)
+			if !strings.Contains(office, `<p id="reception-cases">`+want+`</p>`) {
+				t.Errorf("/staff/reception (%s) lacks %q", lang, want)
+			}
+		}
+		ta.setLocal(t, "2026-12-01 10:00")
+
+		// The public's plan: November's aggregates under III.1, no link,
+		// no citizens by host, nothing of the denouncer's session (its
+		// day, its kind, its name); III.1's row the same cases.
+		anon := ta.browser(t)
+		for lang, wants := range map[string][]string{
+			"vi": {"Phó Giám đốc Sở <span class=\"badge\">Lãnh đạo Sở tiếp</span>: tiếp 3/3 ngày theo lịch",
+				"Văn phòng Sở <span class=\"badge\">Tiếp thường xuyên</span>: tiếp 3/20 ngày theo lịch",
+				`<span class="apart-value">10</span> Lượt công dân được Lãnh đạo Sở tiếp`, `<span class="apart-value">3</span> Lượt công dân được tiếp thường xuyên`,
+				`<span class="apart-value">2</span> Buổi đối thoại, 1 đã công khai kết quả`, `<span class="apart-value">5</span> Vụ việc vào sổ từ buổi tiếp`,
+				`<span class="apart-value">50%</span> Đúng hạn: 1 Trả lời đúng hạn, 1 Trả lời quá hạn, 0 Đang giải quyết, đã quá hạn`,
+				`<span class="apart-value">66,6%</span> Hài lòng: 2/3 lượt đánh giá 4–5 sao`},
+			"en": {"Phó Giám đốc Sở <span class=\"badge\">Leadership reception</span>: 3 of 3 scheduled days held",
+				`<span class="apart-value">10</span> Citizens received by the leadership`, `<span class="apart-value">2</span> Dialogues held, 1 with their result published`,
+				`<span class="apart-value">5</span> Cases opened from sessions`, `<span class="apart-value">50%</span> On time: 1 Answered on time, 1 Answered late, 0 Open and late`,
+				`<span class="apart-value">66.6%</span> Satisfied: 2 of 3 ratings`},
+		} {
+			res, pub := anon.get("/minh-bach?thang=2026-11&lang=" + lang)
+			if res.StatusCode != http.StatusOK {
+				t.Fatalf("/minh-bach: %d", res.StatusCode)
+			}
+			secret("the public page", pub)
+			i := strings.Index(pub, `id="public-reception"`)
+			if i < 0 || !strings.Contains(pub[:i], "<b>III.1.</b>") {
+				t.Fatalf("no reception figures under III.1 on the public page (%s)", lang)
+			}
+			block := pub[i:]
+			block = block[:strings.Index(block, "</div>")]
+			for _, want := range wants {
+				if !strings.Contains(block, want) {
+					t.Errorf("the public reception (%s) lacks %q:\n%s", lang, want, block)
+				}
+			}
+			for _, never := range []string{"href", "30/11", "Tố cáo", "tố cáo", "Denunciation", "denunciation", "Lý Văn Mật", "Công dân"} {
+				if strings.Contains(block, never) {
+					t.Errorf("the public reception (%s) shows %q", lang, never)
+				}
+			}
+			li := pub[strings.LastIndex(pub[:i], `<li class="task`):i]
+			if !strings.Contains(li, "status-tracking") || !strings.Contains(li, map[string]string{"vi": "Tiếp nhận 5, đúng hạn 1, quá hạn 1, đang quá hạn 0",
+				"en": "Received 5, on time 1, late 1, open and late 0"}[lang]) {
+				t.Errorf("the public III.1 row (%s) does not count the 5 cases opened at reception:\n%s", lang, li)
+			}
+		}
+		// The month still running publishes no reception figures.
+		_, dec := anon.get("/minh-bach?thang=2026-12&lang=vi")
+		if !strings.Contains(dec, "Kết quả tiếp công dân của tháng được công khai sau khi tháng kết thúc.") {
+			t.Errorf("December's reception figures are public before the month ends: %s", dec[strings.Index(dec, `id="pplan-h"`):])
+		}
 	})
+}
+
+// taskRow is the plan view's row of the task key.
+func taskRow(t *testing.T, page, key string) string {
+	t.Helper()
+	i := strings.Index(page, "<b>"+key+"</b>")
+	if i < 0 {
+		t.Fatalf("no row of task %s", key)
+	}
+	start := strings.LastIndex(page[:i], "<tr")
+	end := i + strings.Index(page[i:], "</tr>")
+	return page[start:end]
 }

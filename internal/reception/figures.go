@@ -69,6 +69,50 @@ func (s *Service) Figures(ctx context.Context, by access.Actor, from, to calenda
 	if !access.Can(by, access.ActReceptionManage, nil) && !access.Can(by, access.ActReportRead, nil) {
 		return MonthFigures{}, fault.New(fault.Forbidden, "error.forbidden")
 	}
+	return s.figures(ctx, from, to)
+}
+
+// PublicFigures are a month's figures as the public reads them (plan 55
+// III.1 is a public commitment), false while the month has not ended.
+// They are the month's aggregates only: the figures of the whole
+// reception, never by kind or by day, and by host only the days held
+// against those scheduled (the schedule is public), not the citizens
+// each received. A denouncer's session is counted in them as any other,
+// and nothing smaller than the month's sums is published; a month still
+// running is not, so that watching the page change cannot date a visit,
+// and a month of fewer visits than the report's small count shows no
+// citizens, dialogues or satisfaction (Withheld).
+// The result is reused for report.PublicTTL, as the page's figures are.
+func (s *Service) PublicFigures(ctx context.Context, month report.Period) (report.ReceptionFigures, bool, error) {
+	if !month.To.Before(s.Today()) {
+		return report.ReceptionFigures{}, false, nil
+	}
+	v, err := s.cfg.Reports.PublicCached("reception:"+month.From.String()+":"+month.To.String(), func() (any, error) {
+		f, err := s.figures(ctx, month.From, month.To)
+		if err != nil {
+			return nil, err
+		}
+		out := f.Report()
+		for i := range out.Hosts {
+			out.Hosts[i].Citizens = 0
+		}
+		// A month of a few visits would publish each visitor's rating and
+		// dialogue: below the report's small count they are withheld,
+		// whatever the visits were, so that withholding says nothing of a
+		// denouncer among them.
+		if out.Sessions < s.cfg.Reports.SmallCount() {
+			out.Withheld = true
+			out.LeadershipCitizens, out.DeskCitizens, out.Satisfaction, out.Dialogues, out.DialoguesPublished = 0, 0, nil, 0, 0
+		}
+		return out, nil
+	})
+	if err != nil {
+		return report.ReceptionFigures{}, false, err
+	}
+	return v.(report.ReceptionFigures), true, nil
+}
+
+func (s *Service) figures(ctx context.Context, from, to calendar.Date) (MonthFigures, error) {
 	f := MonthFigures{From: from, To: to}
 	rep, err := s.cfg.Reports.Report(ctx, report.Query{Period: report.Period{From: from, To: to}, Where: report.ReceptionCond()})
 	if err != nil {
@@ -161,7 +205,7 @@ func (s *Service) Figures(ctx context.Context, by access.Actor, from, to calenda
 // Report is the figures as the report's workbook and plan view take them.
 func (f MonthFigures) Report() report.ReceptionFigures {
 	out := report.ReceptionFigures{LeadershipCitizens: f.LeadershipCitizens, DeskCitizens: f.DeskCitizens, Sessions: f.Sessions,
-		Cases: f.Cases, Satisfaction: f.Satisfaction}
+		Cases: f.Cases, Satisfaction: f.Satisfaction, Dialogues: f.Dialogues, DialoguesPublished: f.DialoguesPublished}
 	for _, h := range f.Hosts {
 		out.Hosts = append(out.Hosts, report.ReceptionHost{Host: h.Host, Leadership: h.Kind == KindLeadership, Scheduled: h.Scheduled,
 			Held: h.Held, Citizens: h.Citizens})

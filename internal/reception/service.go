@@ -81,6 +81,11 @@ type Limits struct {
 // Reports is the report's service, which counts every figure.
 type Reports interface {
 	Report(ctx context.Context, q report.Query) (*report.Report, error)
+	// PublicCached reuses a public figure for report.PublicTTL.
+	PublicCached(key string, fn func() (any, error)) (any, error)
+	// SmallCount is the count below which a figure is too few to show
+	// without pointing at someone.
+	SmallCount() int
 }
 
 // Service is citizen reception's domain service.

@@ -79,3 +79,10 @@ func (s *Service) PublicStatsCached(ctx context.Context, month Period) (*PublicS
 	}
 	return ps.(*PublicStats), nil
 }
+
+// PublicCached is fn's result under key, reused for PublicTTL as the
+// public page's own figures are: another package's public figures (the
+// citizen reception of plan III.1) cost one computation per burst too.
+func (s *Service) PublicCached(key string, fn func() (any, error)) (any, error) {
+	return s.public.get("ext:"+key, fn)
+}

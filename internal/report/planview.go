@@ -45,6 +45,20 @@ type PlanTask struct {
 	Row       Row
 	Status    TaskStatus
 	Recurring []TopicInfo
+	// Where is the condition the task's row counts (Config.TaskWhere),
+	// nil for a task counted by its topics: a drill-down from the row
+	// asks for it instead of the task's key.
+	Where []Cond
+}
+
+// WithReception is a task's status once its citizen-reception figures
+// are known: a task whose cases are none is still at work in a period
+// when sessions were held.
+func (st TaskStatus) WithReception(f ReceptionFigures) TaskStatus {
+	if st == StatusIdle && f.Sessions > 0 {
+		return StatusTracking
+	}
+	return st
 }
 
 // Status judges a task's row.
@@ -102,6 +116,12 @@ func (s *Service) Plan(ctx context.Context, p Period) (*PlanView, error) {
 				continue
 			}
 			pt := PlanTask{TaskInfo: t, Row: taskRows[idKey(t.ID)]}
+			if w, ok := s.cfg.TaskWhere[t.Key]; ok {
+				if pt.Row, err = s.taskRowWhere(ctx, dir, p, idKey(t.ID), w); err != nil {
+					return nil, err
+				}
+				pt.Where = w
+			}
 			pt.Status = taskStatus(pt.Row)
 			for _, tp := range dir.Topics {
 				if tp.PlanTaskID == t.ID && recurring[tp.ID] {
@@ -113,6 +133,19 @@ func (s *Service) Plan(ctx context.Context, p Period) (*PlanView, error) {
 		v.Dimensions = append(v.Dimensions, pd)
 	}
 	return v, nil
+}
+
+// taskRowWhere is the row of a task measured by a condition: the
+// figures of the cases where selects, under the task's name and targets.
+func (s *Service) taskRowWhere(ctx context.Context, dir *Directory, p Period, key string, where []Cond) (Row, error) {
+	rep, err := s.Report(ctx, Query{Period: p, Where: where})
+	if err != nil {
+		return Row{}, err
+	}
+	row := Row{Window: rep.Total.Window, Key: key, Counts: rep.Total.Counts, Response: rep.Total.Response}
+	label(dir, ByPlanTask, &row)
+	s.targets(dir, &row, ByPlanTask, key)
+	return row, nil
 }
 
 // recurring says which topics received cases in each of the RecurMonths

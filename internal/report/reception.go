@@ -21,6 +21,13 @@ type ReceptionFigures struct {
 	Cases Counts
 	// Satisfaction is the visitors' ratings, nil while there is none.
 	Satisfaction *Rate
+	// Dialogues are the sessions held as dialogues, DialoguesPublished
+	// those whose result is published.
+	Dialogues, DialoguesPublished int
+	// Withheld: the public's figures of a month with too few visits to
+	// show who came and what they thought (the citizens, the dialogues,
+	// the satisfaction are zero); the days held and the cases remain.
+	Withheld bool
 }
 
 // ReceptionHost is one schedule's days and citizens.
@@ -110,6 +117,8 @@ func (x *XLSX) AddReception(fig ReceptionFigures, p Period) error {
 	line("report.reception.leadership_citizens", fig.LeadershipCitizens, num)
 	line("report.reception.desk_citizens", fig.DeskCitizens, num)
 	line("report.reception.sessions", fig.Sessions, num)
+	line("report.reception.dialogues", fig.Dialogues, num)
+	line("report.reception.dialogues_published", fig.DialoguesPublished, num)
 	line("report.reception.cases", c.Received, num)
 	line("report.reception.on_time", c.AnsweredOnTime, num)
 	line("report.reception.late", c.AnsweredLate, num)

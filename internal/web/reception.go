@@ -243,7 +243,10 @@ type receptionOfficeData struct {
 	// is the text typed for ResultFor when publishing it was refused.
 	Pending []pendingView
 	// Ratings words the month's visitor ratings, leadership and desk.
-	Ratings   string
+	Ratings string
+	// Cases words the cases the month's sessions opened and their on-time
+	// rate, the plan view's figures (MonthFigures.Cases).
+	Cases     string
 	ResultFor int64
 	Result    string
 	Schedules []scheduleView
@@ -278,6 +281,9 @@ func (r *Reception) officeData(c echo.Context) (receptionOfficeData, error) {
 		}
 		return cat.T(lang, "reception.ratings_mean", map[string]any{"Mean": report.FormatDays(f.Mean(), lang), "N": f.Rated, "Satisfied": f.Satisfied})
 	}
+	mc := d.Month.Cases
+	d.Cases = cat.T(lang, "reception.figures_cases", map[string]any{"N": mc.Received, "Rate": mc.OnTime().In(lang),
+		"OnTime": mc.AnsweredOnTime, "Late": mc.AnsweredLate, "OpenLate": mc.OpenLate})
 	d.Ratings = cat.T(lang, "reception.figures_ratings", map[string]any{"Leadership": ratings(d.Month.LeadershipRatings), "Desk": ratings(d.Month.DeskRatings)})
 	pending, err := r.Service.PendingResults(ctx, accesshttp.Actor(c))
 	if err != nil {

@@ -160,6 +160,11 @@ func (r *Reports) transparency(c echo.Context) error {
 	d.Topics = rateBars("chart-topics", r.tf(c, "report.chart.topics_title", "Month", d.MonthLabel), t("report.chart.topics_desc"), bars, target,
 		targetLabel, t("report.chart.no_data"))
 	d.Plan = r.planView(c, plan, false)
+	rv, err := r.publicReceptionView(c, month)
+	if err != nil {
+		return err
+	}
+	attachReception(d.Plan, rv)
 	var hits []report.PublicHit
 	d.Q = strings.TrimSpace(c.QueryParam("q"))
 	if d.Q != "" {
