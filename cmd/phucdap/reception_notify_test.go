@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/phucdap/phucdap/internal/alert/alerttest"
+	"github.com/phucdap/phucdap/internal/config"
 	"github.com/phucdap/phucdap/internal/store"
 	"github.com/phucdap/phucdap/internal/storetest"
 )
@@ -214,4 +215,29 @@ func keysOf[V any](m map[string]V) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// TestReceptionBookingDead: a booking's message that gives up shows on
+// the admins' dead list under the booking's code, with the channel and
+// no phone.
+func TestReceptionBookingDead(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		g := newGateway(t)
+		ta := newTestApp(t, db, withGateway(g), func(c *config.Config) { c.Alerts.MaxAttempts = 1 })
+		_, id := deputyThursdays(t, ta)
+		code := bookAs(t, ta, "vi", id, "2026-12-03", "Lương Thị Hỏi", "0912 100 200", "", "kien_nghi", "Đề nghị hướng dẫn cấp phép xây dựng")
+		ta.runJob(t, "outbox", testNow)
+		dead, err := ta.alertStore.DeadMessages(t.Context(), 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(dead) != 2 {
+			t.Fatalf("%d dead messages, want the SMS and the Zalo one", len(dead))
+		}
+		for _, d := range dead {
+			if d.CaseCode != code || d.Kind != "citizen.booking" || strings.Contains(d.Target+d.LastError, "0912") {
+				t.Errorf("dead message %+v, want the booking %s", d, code)
+			}
+		}
+	})
 }

@@ -644,9 +644,12 @@ func (s *AlertStore) DeadMessages(ctx context.Context, limit int) ([]alert.DeadM
 		CreatedAt time.Time
 		UpdatedAt time.Time
 	}
-	err := s.db.Gorm.WithContext(ctx).Raw("SELECT o.id, o.channel, o.target, COALESCE(a.kind, 'receipt') AS kind, c.code AS case_code, o.attempts, "+
-		"o.last_error, o.created_at, o.updated_at FROM outbox o LEFT JOIN alerts a ON a.id = o.alert_id "+
+	// A reception booking's message names the booking's code instead: the
+	// admins can tell the office which citizen to call.
+	err := s.db.Gorm.WithContext(ctx).Raw("SELECT o.id, o.channel, o.target, COALESCE(a.kind, 'receipt') AS kind, COALESCE(c.code, b.code) AS case_code, "+
+		"o.attempts, o.last_error, o.created_at, o.updated_at FROM outbox o LEFT JOIN alerts a ON a.id = o.alert_id "+
 		"LEFT JOIN case_mail_queue q ON q.id = o.mail_queue_id LEFT JOIN cases c ON c.id = COALESCE(a.case_id, q.case_id) "+
+		"LEFT JOIN reception_bookings b ON b.id = a.booking_id "+
 		"WHERE o.state = 'dead' ORDER BY o.id DESC LIMIT ?", max(limit, 1)).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("dead messages: %w", err)
