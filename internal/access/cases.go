@@ -161,6 +161,22 @@ type CaseStore interface {
 	// Attachments lists a case's files and its answers' files, oldest
 	// first.
 	Attachments(ctx context.Context, caseID int64) ([]Attachment, error)
+	// RecordDownload appends an audit row for a file of a case handed to
+	// a member of staff, or refused: who, which case, which file (its id,
+	// never its name, which may carry the petitioner's), when.
+	RecordDownload(ctx context.Context, by Actor, d Download, now time.Time) error
+}
+
+// Download is a staff download of a case's file, as the audit trail
+// records it: action attachment.download, or attachment.download_refused
+// with Refused saying why (RefusedNotVisible).
+type Download struct {
+	CaseID       int64
+	AttachmentID int64
+	AnswerID     int64 // the answer the file belongs to; 0 for the case's own
+	MediaType    string
+	Size         int64
+	Refused      string
 }
 
 // Attachment is a file of a case (AnswerID 0) or of one of its answers.
@@ -195,6 +211,9 @@ const (
 	// there is nothing to reveal (its contact shows to those who may see
 	// it).
 	RefusedNotSealed = "not_sealed"
+	// RefusedNoRole: the actor's roles read no case at all (the route
+	// guard's refusal of a case's file).
+	RefusedNoRole = "no_role"
 )
 
 // ErrCaseNotFound is returned for a missing case and for one the actor may
@@ -242,14 +261,27 @@ func AttachmentName(c CaseScope, name string, id Identity) string {
 
 // OpenAttachment opens one attachment of a case for an actor who may read
 // the case, with its (scrubbed) name and stored type. The caller closes it.
+// Every file handed out is audited before it is opened, and so is a
+// refusal to an actor who may not read the case (as a refused reveal is);
+// a case or file that does not exist is not.
 func (s *Cases) OpenAttachment(ctx context.Context, by Actor, caseID, attachmentID int64) (Attachment, io.ReadCloser, error) {
 	list, err := s.Attachments(ctx, by, caseID)
+	if errors.Is(err, ErrCaseNotFound) {
+		if rerr := s.RefuseDownload(ctx, by, caseID, attachmentID, RefusedNotVisible); rerr != nil {
+			return Attachment{}, nil, rerr
+		}
+		return Attachment{}, nil, ErrCaseNotFound
+	}
 	if err != nil {
 		return Attachment{}, nil, err
 	}
 	for _, a := range list {
 		if a.ID != attachmentID {
 			continue
+		}
+		if err := s.store.RecordDownload(ctx, by, Download{CaseID: caseID, AttachmentID: a.ID, AnswerID: a.AnswerID, MediaType: a.MediaType, Size: a.Size},
+			s.now()); err != nil {
+			return Attachment{}, nil, err
 		}
 		rc, err := s.files.Open(ctx, a.StorageKey)
 		if err != nil {
@@ -258,6 +290,20 @@ func (s *Cases) OpenAttachment(ctx context.Context, by Actor, caseID, attachment
 		return a, rc, nil
 	}
 	return Attachment{}, nil, ErrAttachmentNotFound
+}
+
+// RefuseDownload records a refused download of a case's file (why:
+// RefusedNotVisible, RefusedNoRole), as a refused reveal is recorded; for
+// a case that does not exist it records nothing.
+func (s *Cases) RefuseDownload(ctx context.Context, by Actor, caseID, attachmentID int64, why string) error {
+	_, _, _, _, err := s.store.CaseFile(ctx, caseID)
+	if errors.Is(err, ErrCaseNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return s.store.RecordDownload(ctx, by, Download{CaseID: caseID, AttachmentID: attachmentID, Refused: why}, s.now())
 }
 
 // NewCases returns the service; attachments are read from files.

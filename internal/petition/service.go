@@ -516,7 +516,9 @@ func (s *Service) Track(ctx context.Context, in TrackInput) (*View, error) {
 
 // File opens one attachment of a case for its petitioner: the case's own
 // files or those of a published answer. It needs the secret. The caller
-// closes the reader.
+// closes the reader. Each file handed out is audited first, as the
+// petitioner's; a lookup refused for its secret is counted by the
+// tracking limits, not audited.
 func (s *Service) File(ctx context.Context, in TrackInput, id int64) (Attachment, io.ReadCloser, error) {
 	c, acc, err := s.authorize(ctx, in)
 	if err != nil {
@@ -527,6 +529,9 @@ func (s *Service) File(ctx context.Context, in TrackInput, id int64) (Attachment
 	}
 	a, err := s.cfg.Store.AttachmentByID(ctx, c.ID, id)
 	if err != nil {
+		return Attachment{}, nil, err
+	}
+	if err := s.cfg.Store.RecordFileDownload(ctx, c.ID, a.ID, s.cfg.Now().UTC()); err != nil {
 		return Attachment{}, nil, err
 	}
 	r, err := s.cfg.Files.Open(ctx, a.StorageKey)

@@ -160,6 +160,10 @@ type Store interface {
 	// AttachmentByID returns one file of the case or of a published answer
 	// of it, or ErrNotFound.
 	AttachmentByID(ctx context.Context, caseID, id int64) (Attachment, error)
+	// RecordFileDownload appends an audit row for a file handed to the
+	// holder of the case's secret: actor "petitioner", the case and the
+	// file's id; nothing that says who they are.
+	RecordFileDownload(ctx context.Context, caseID, attachmentID int64, at time.Time) error
 	// LatestAnswer returns the latest published answer with its files, or
 	// nil.
 	LatestAnswer(ctx context.Context, caseID int64) (*Answer, error)

@@ -412,6 +412,25 @@ func (s *CaseAccessStore) RecordExport(ctx context.Context, by access.Actor, e a
 	})
 }
 
+// RecordDownload implements access.CaseStore: one audit row, action
+// attachment.download (or attachment.download_refused), entity the case.
+// It carries the file's id, never its name.
+func (s *CaseAccessStore) RecordDownload(ctx context.Context, by access.Actor, d access.Download, now time.Time) error {
+	action, after := "attachment.download", map[string]any{"attachment_id": d.AttachmentID}
+	if d.Refused != "" {
+		action, after["why"] = "attachment.download_refused", d.Refused
+	} else {
+		after["media_type"], after["size"] = d.MediaType, d.Size
+		if d.AnswerID != 0 {
+			after["answer_id"] = d.AnswerID
+		}
+	}
+	return s.db.Tx(ctx, func(tx *gorm.DB) error {
+		return recordAudit(ctx, tx, audit.Entry{At: now, ActorID: actorID(by), ActorLabel: by.Label(), Action: action,
+			Entity: "case", EntityID: strconv.FormatInt(d.CaseID, 10), After: after})
+	})
+}
+
 // Attachments implements access.CaseStore.
 func (s *CaseAccessStore) Attachments(ctx context.Context, caseID int64) ([]access.Attachment, error) {
 	var rows []struct {

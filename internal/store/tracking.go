@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"gorm.io/gorm"
 
+	"github.com/phucdap/phucdap/internal/audit"
 	"github.com/phucdap/phucdap/internal/petition"
 )
 
@@ -152,6 +154,15 @@ func (s *PetitionStore) AttachmentByID(ctx context.Context, caseID, id int64) (p
 		return petition.Attachment{}, petition.ErrNotFound
 	}
 	return rows[0].domain(), nil
+}
+
+// RecordFileDownload implements petition.Store: action
+// attachment.download, actor "petitioner", as a dispute is audited.
+func (s *PetitionStore) RecordFileDownload(ctx context.Context, caseID, attachmentID int64, at time.Time) error {
+	return s.db.Tx(ctx, func(tx *gorm.DB) error {
+		return recordAudit(ctx, tx, audit.Entry{At: at.UTC(), ActorLabel: "petitioner", Action: "attachment.download", Entity: "case",
+			EntityID: strconv.FormatInt(caseID, 10), After: map[string]any{"attachment_id": attachmentID, "via": "tracking"}})
+	})
 }
 
 // PublishAnswer records a published answer and marks the case answered.

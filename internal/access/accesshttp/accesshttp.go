@@ -216,6 +216,16 @@ func Check(c echo.Context, act access.Action) error {
 				}
 			}
 		}
+		if act == access.ActCaseRead && strings.Contains(c.Path(), "/attachments/:") {
+			// So is a refused download of a case's file, page or API.
+			if a, ok := c.Get(keySelf).(*Auth); ok {
+				id, _ := strconv.ParseInt(c.Param("id"), 10, 64)
+				att, _ := strconv.ParseInt(c.Param("att")+c.Param("attachment_id"), 10, 64)
+				if err := a.Cases.RefuseDownload(c.Request().Context(), actor, id, att, access.RefusedNoRole); err != nil {
+					return err
+				}
+			}
+		}
 		return errForbidden
 	}
 	return nil
