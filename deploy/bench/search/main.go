@@ -139,8 +139,8 @@ func main() {
 	fmt.Printf("%d cases, %d rounds\n", *n, *rounds)
 	// p95 is the figure; on a loaded machine its few slowest rounds are
 	// the machine's, so the medians come beside it.
-	fmt.Printf("%-12s %-22s %6s %9s %9s %6s %9s %6s %9s %6s %6s\n", "query", "q", "found", "p95", "floor p95", "ratio",
-		"p50", "ratio", "bound p95", "/bound", "b/floor")
+	fmt.Printf("%-12s %-22s %6s %9s %9s %6s %9s %6s %9s %6s %6s %9s %6s\n", "query", "q", "found", "p95", "floor p95", "ratio",
+		"p50", "ratio", "bound p95", "/bound", "b/floor", "bound p50", "b/floor")
 	ms := func(d time.Duration) time.Duration { return d.Round(100 * time.Microsecond) }
 	for _, q := range queries {
 		a, b := p95(ours[q.name]), p95(floor[q.name])
@@ -148,8 +148,8 @@ func main() {
 		fmt.Printf("%-12s %-22q %6d %9s %9s %6.2f %9s %6.2f", q.name, q.q, found[q.name], ms(a), ms(b), float64(a)/float64(b),
 			ms(a50), float64(a50)/float64(b50))
 		if q.bound != "" {
-			c := p95(bounds[q.name])
-			fmt.Printf(" %9s %6.2f %6.2f", ms(c), float64(a)/float64(c), float64(c)/float64(b))
+			c, c50 := p95(bounds[q.name]), pct(bounds[q.name], 50)
+			fmt.Printf(" %9s %6.2f %6.2f %9s %6.2f", ms(c), float64(a)/float64(c), float64(c)/float64(b), ms(c50), float64(c50)/float64(b50))
 		}
 		fmt.Println()
 	}
