@@ -177,11 +177,7 @@ func TestMonthFiguresAgreeEverywhere(t *testing.T) {
 		office := w.f.Account(t, "vanphong.agree@sxd.test", "VP", access.Office)
 		at := time.Date(2026, 11, 30, 23, 0, 0, 0, hanoi)
 		cal := calendar.New(calendar.Builtin())
-		svc, err := report.NewService(report.Config{Store: store.NewReportStore(db), Calendar: func(context.Context) *calendar.Calendar { return cal },
-			Location: hanoi, Now: func() time.Time { return at }})
-		if err != nil {
-			t.Fatal(err)
-		}
+		svc := newReportService(t, db, func() time.Time { return at })
 		month, _ := report.MonthPeriod("2026-11")
 		rep, err := svc.Report(ctx, report.Query{Period: month, By: report.ByUnit})
 		if err != nil {

@@ -9,7 +9,6 @@ import (
 
 	"github.com/phucdap/phucdap/internal/calendar"
 	"github.com/phucdap/phucdap/internal/report"
-	"github.com/phucdap/phucdap/internal/store"
 )
 
 // BenchmarkReportReceptionMonth measures what plan III.1's reception
@@ -32,12 +31,7 @@ func BenchmarkReportReceptionMonth(b *testing.B) {
 		time.Date(2026, 11, 1, 0, 0, 0, 0, hanoi).UTC(), time.Date(2026, 12, 1, 0, 0, 0, 0, hanoi).UTC()).Error; err != nil {
 		b.Fatal(err)
 	}
-	cal := calendar.New(calendar.Builtin())
-	svc, err := report.NewService(report.Config{Store: store.NewReportStore(db), Calendar: func(context.Context) *calendar.Calendar { return cal },
-		Location: hanoi, Now: func() time.Time { return now }})
-	if err != nil {
-		b.Fatal(err)
-	}
+	svc := newReportService(b, db, func() time.Time { return now })
 	if _, err := svc.Rollup(ctx); err != nil {
 		b.Fatal(err)
 	}

@@ -51,12 +51,7 @@ func BenchmarkReportMonthByUnit(b *testing.B) {
 	now := time.Date(2026, 12, 1, 10, 0, 0, 0, hanoi)
 	db := benchDB(b, now)
 
-	cal := calendar.New(calendar.Builtin())
-	svc, err := report.NewService(report.Config{Store: store.NewReportStore(db), Calendar: func(context.Context) *calendar.Calendar { return cal },
-		Location: hanoi, Now: func() time.Time { return now }})
-	if err != nil {
-		b.Fatal(err)
-	}
+	svc := newReportService(b, db, func() time.Time { return now })
 	// The nightly job has rolled the closed days up, as in production.
 	t0 := time.Now()
 	days, err := svc.Rollup(ctx)

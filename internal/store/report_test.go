@@ -115,6 +115,19 @@ func (w *kpiWorld) accept(t *testing.T, c int64, at time.Time) {
 		true, true, at.UTC(), at.UTC(), c)
 }
 
+// newReportService is the report service over db as the app builds it:
+// the built-in calendar, Hà Nội time, now from now.
+func newReportService(tb testing.TB, db *store.DB, now func() time.Time) *report.Service {
+	tb.Helper()
+	cal := calendar.New(calendar.Builtin())
+	svc, err := report.NewService(report.Config{Store: store.NewReportStore(db), Calendar: func(context.Context) *calendar.Calendar { return cal },
+		Location: hanoi, Now: now})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return svc
+}
+
 func newKPIWorld(t *testing.T, db *store.DB) *kpiWorld {
 	t.Helper()
 	ctx := context.Background()
@@ -133,13 +146,7 @@ func newKPIWorld(t *testing.T, db *store.DB) *kpiWorld {
 		t.Fatal(err)
 	}
 	w.tasks = rec.TaskIDs
-	cal := calendar.New(calendar.Builtin())
-	clock := platform.NewFixedClock(kpiNow)
-	w.svc, err = report.NewService(report.Config{Store: store.NewReportStore(db), Calendar: func(context.Context) *calendar.Calendar { return cal },
-		Location: hanoi, Now: clock.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
+	w.svc = newReportService(t, db, platform.NewFixedClock(kpiNow).Now)
 	w.seed(t)
 	return w
 }
