@@ -314,10 +314,17 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 	}
 	httpapi.Mount(e, jsonAPI, api.Spec)
 	pages.Mount(e)
-	// Exports are written in Vietnamese: the office reports in it.
+	// Exports are written in Vietnamese by default (the office reports in
+	// it), in English for whoever starts one in English.
 	vi := func(id string) string { return cat.T(i18n.VI, id, nil) }
 	exporter := &report.Exporter{Service: a.reports, Store: a.reportStore, T: vi, Log: log, Timeout: time.Hour,
-		Due:  func(due time.Time) string { return dueText(i18n.VI, due) },
+		Due: func(due time.Time) string { return dueText(i18n.VI, due) },
+		// In the language of whoever starts it, Vietnamese by default.
+		In: func(lang string) report.Language {
+			return report.Language{T: func(id string) string { return cat.T(lang, id, nil) },
+				Wording: func(id string, args map[string]any) string { return cat.T(lang, id, args) },
+				Due:     func(due time.Time) string { return dueText(lang, due) }}
+		},
 		Meta: report.XLSXMeta{Agency: cfg.AgencyName, Place: "Lạng Sơn"},
 		Reception: func(ctx context.Context, by access.Actor, p report.Period) (report.ReceptionFigures, error) {
 			f, err := a.reception.Figures(ctx, by, p.From, p.To)

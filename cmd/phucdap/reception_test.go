@@ -955,6 +955,47 @@ func TestReceptionPlanAndWorkbook(t *testing.T) {
 			}
 		}
 
+		// An English reader gets the workbook and the report's CSV in
+		// English, with the same figures.
+		b.get("/staff/reports?thang=2026-11&lang=en")
+		xe := downloadXLSX(t, b, "2026-11-01", "2026-11-30")
+		defer xe.Close()
+		if sheets := xe.GetSheetList(); !slices.Equal(sheets, []string{"Report", "Citizen reception", "Cases"}) {
+			t.Errorf("English sheets %v", sheets)
+		}
+		erows, err := xe.GetRows("Citizen reception")
+		if err != nil {
+			t.Fatal(err)
+		}
+		gotEN := map[string]string{}
+		for _, r := range erows {
+			secret("the English reception sheet", strings.Join(r, "|"))
+			if len(r) == 6 && r[0] == "1" && (r[2] != "Leadership reception" || r[5] != "10") {
+				t.Errorf("English host row %v", r)
+			}
+			if len(r) >= 3 && r[0] != "" {
+				gotEN[r[0]] = r[2]
+			}
+		}
+		for label, want := range map[string]string{"Citizens received by the leadership": "10", "Citizens received at the desk": "3",
+			"Visits recorded": "8", "Dialogues held": "2", "Dialogues with their result published": "1", "Cases opened from sessions": "5",
+			"Answered on time": "1", "Answered late": "1", "Open and late": "0", "On-time rate (%)": "50.0", "Satisfaction (%)": "66.6"} {
+			if gotEN[label] != want {
+				t.Errorf("English sheet %q = %q, want %q", label, gotEN[label], want)
+			}
+		}
+		if v, _ := xe.GetCellValue("Report", "F1"); v != "SOCIALIST REPUBLIC OF VIET NAM" {
+			t.Errorf("English report sheet F1 %q", v)
+		}
+		_, csvEN := b.get("/staff/reports/table.csv?from=2026-11-01&to=2026-11-30&by=unit")
+		if !strings.HasPrefix(strings.TrimPrefix(csvEN, "\uFEFF"), "Code,Name,Received in the period,") || !strings.Contains(csvEN, "\n,Total,") {
+			t.Errorf("English report CSV:\n%s", csvEN)
+		}
+		_, csvVI := b.get("/staff/reports/table.csv?from=2026-11-01&to=2026-11-30&by=unit&lang=vi")
+		if !strings.HasPrefix(strings.TrimPrefix(csvVI, "\uFEFF"), "Mã,Tên,Tiếp nhận trong kỳ,") || !strings.Contains(csvVI, "\n,Tổng cộng,") {
+			t.Errorf("Vietnamese report CSV:\n%s", csvVI)
+		}
+
 		// The office's reception page, on November's last evening: the
 		// cases opened and their on-time rate, the plan view's figures.
 		ta.setLocal(t, "2026-11-30 18:00")

@@ -18,9 +18,31 @@ import (
 // comes out right.
 const BOM = "\uFEFF"
 
-// Translator looks a message id up in the export's language (Vietnamese:
-// the office reports in it).
+// Translator looks a message id up in the export's language (Vietnamese
+// by default: the office reports in it; English for who reads English).
 type Translator func(id string) string
+
+// Wording looks a message id up with its arguments, in the export's
+// language.
+type Wording func(id string, args map[string]any) string
+
+// langOf is the language t words in: the catalogue names its own
+// ("report.lang").
+func langOf(t Translator) string {
+	if t("report.lang") == "en" {
+		return "en"
+	}
+	return "vi"
+}
+
+// header words a header's message ids.
+func header(ids []string, t Translator) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = t(id)
+	}
+	return out
+}
 
 // DueWording words a due time as the office's screens do ("24:00 ngày
 // 18/12/2026"); nil words it as caseclock.DueText.
@@ -33,17 +55,15 @@ func (w DueWording) text(due time.Time, loc *time.Location) string {
 	return w(due)
 }
 
-// ReportTitle is the title of the office's report, as its forms write it.
-const ReportTitle = "BÁO CÁO KẾT QUẢ TIẾP NHẬN, GIẢI QUYẾT PHẢN ÁNH, KIẾN NGHỊ"
-
-// reportHeader is the CSV header of a report: one row per slice.
-var reportHeader = []string{"Mã", "Tên", "Tiếp nhận trong kỳ", "Kỳ trước chuyển sang", "Đủ điều kiện, đã thụ lý",
-	"Trả lời đúng hạn", "Trả lời quá hạn", "Đang giải quyết, quá hạn", "Tỷ lệ đúng hạn (%)", "Mục tiêu (%)",
-	"Trả lời sau gia hạn", "Trong đó đúng hạn", "Gia hạn được chấp thuận", "Không đủ điều kiện", "Chuyển đơn", "Hướng dẫn", "Rút đơn",
-	"Lượt đánh giá", "Hài lòng (4–5 sao)", "Tỷ lệ hài lòng (%)", "Điểm bình quân", "Mở lại (người dân hoặc cơ quan)",
-	"Thời gian trả lời trung vị (ngày làm việc)", "Thời gian trả lời P90 (ngày làm việc)",
-	"Phối hợp đúng hạn", "Phối hợp quá hạn", "Phối hợp đang quá hạn",
-	"Nghĩa vụ thông báo, gửi, công khai đúng hạn", "Nghĩa vụ quá hạn", "Nghĩa vụ đang quá hạn", "Lượt đôn đốc đơn vị", "Ít vụ việc"}
+// reportHeader is the CSV header of a report, one row per slice: the
+// message ids of its columns.
+var reportHeader = []string{"report.csv.code", "report.csv.name", "report.csv.received", "report.csv.carried", "report.csv.eligible",
+	"report.csv.on_time", "report.csv.late", "report.csv.open_late", "report.csv.rate", "report.csv.target",
+	"report.csv.extended", "report.csv.extended_on_time", "report.csv.extensions", "report.csv.not_eligible", "report.csv.forwarded",
+	"report.csv.guided", "report.csv.withdrawn", "report.csv.rated", "report.csv.satisfied", "report.csv.satisfaction", "report.csv.mean",
+	"report.csv.reopened", "report.csv.median", "report.csv.p90", "report.csv.contrib_on_time", "report.csv.contrib_late",
+	"report.csv.contrib_open_late", "report.csv.duty_on_time", "report.csv.duty_late", "report.csv.duty_open_late", "report.csv.chased",
+	"report.csv.small"}
 
 func rateCell(r Rate) string {
 	if !r.Defined() {
@@ -91,15 +111,16 @@ func WriteReportCSV(w io.Writer, rep *Report, t Translator) error {
 		return err
 	}
 	cw := csv.NewWriter(w)
-	if err := cw.Write(reportHeader); err != nil {
+	if err := cw.Write(header(reportHeader, t)); err != nil {
 		return err
 	}
+	lang := langOf(t)
 	for _, r := range rep.Rows {
-		if err := cw.Write(reportRecord(r, r.Name("vi", t))); err != nil {
+		if err := cw.Write(reportRecord(r, r.Name(lang, t))); err != nil {
 			return err
 		}
 	}
-	tot := reportRecord(rep.Total, "Tổng cộng")
+	tot := reportRecord(rep.Total, t("report.total"))
 	tot[0] = ""
 	if err := cw.Write(tot); err != nil {
 		return err
@@ -108,10 +129,12 @@ func WriteReportCSV(w io.Writer, rep *Report, t Translator) error {
 	return cw.Error()
 }
 
-// caseHeader is the header of the case list (CSV and the XLSX sheet).
-var caseHeader = []string{"STT", "Mã vụ việc", "Loại", "Kênh tiếp nhận", "Chủ đề", "Nhiệm vụ kế hoạch", "Đơn vị chủ trì",
-	"Tiêu đề (đã ẩn thông tin cá nhân)", "Ngày tiếp nhận", "Ngày thụ lý", "Hạn giải quyết", "Ngày trả lời", "Đúng hạn",
-	"Số lần gia hạn", "Trạng thái", "Đánh giá (sao)"}
+// caseHeader is the header of the case list (CSV and the XLSX sheet):
+// the message ids of its columns.
+var caseHeader = []string{"report.csv.no", "report.csv.case_code", "report.csv.kind", "report.csv.channel", "report.csv.topic",
+	"report.csv.plan_task", "report.csv.lead_unit", "report.csv.title", "report.csv.received_on", "report.csv.accepted_on",
+	"report.csv.due", "report.csv.answered_on", "report.csv.answered_on_time", "report.csv.extension_count", "report.csv.status",
+	"report.csv.stars"}
 
 // ScrubTitle is the title an export or a public page may show: a
 // denunciation's is withheld entirely (its words may point at the
@@ -142,9 +165,9 @@ func caseRecord(i int, r CaseRow, loc *time.Location, t Translator, dueText DueW
 	}
 	onTime := ""
 	if r.OnTime != nil {
-		onTime = "Đúng hạn"
+		onTime = t("report.on_time.yes")
 		if !*r.OnTime {
-			onTime = "Quá hạn"
+			onTime = t("report.on_time.no")
 		}
 	}
 	// The due time as every screen shows it: a period ending at 24:00 on
@@ -180,7 +203,7 @@ func NewCaseCSV(w io.Writer, loc *time.Location, t Translator) (*CaseCSV, error)
 		return nil, err
 	}
 	c := &CaseCSV{cw: csv.NewWriter(w), loc: loc, t: t}
-	return c, c.cw.Write(caseHeader)
+	return c, c.cw.Write(header(caseHeader, t))
 }
 
 // Write adds a case.
@@ -210,12 +233,16 @@ type XLSX struct {
 	n     int
 	loc   *time.Location
 	t     Translator
+	w     Wording
 	style struct{ cell, date int }
+	// sheetReport and sheetCases are the sheets' names in t's language.
+	sheetReport, sheetCases string
 	// Due words the due times.
 	Due DueWording
 }
 
-// SheetReport and SheetCases name the workbook's sheets.
+// SheetReport and SheetCases name the workbook's sheets in Vietnamese
+// (the catalogue's report.xlsx.sheet_report and sheet_cases).
 const (
 	SheetReport = "Báo cáo"
 	SheetCases  = "Danh sách vụ việc"
@@ -226,25 +253,31 @@ type XLSXMeta struct {
 	Agency string // "Sở Xây dựng tỉnh Lạng Sơn"
 	Place  string // "Lạng Sơn", for "Lạng Sơn, ngày … tháng … năm …"
 	At     time.Time
+	// Wording words the messages with arguments (the date, the period,
+	// the notes) in the translator's language; nil words them without.
+	Wording Wording
 }
 
 // NewXLSX starts a workbook with the report sheet filled from rep (a
 // report by unit; any slicing works) and the case sheet open for rows.
 func NewXLSX(rep *Report, meta XLSXMeta, loc *time.Location, t Translator) (*XLSX, error) {
 	f := excelize.NewFile()
-	x := &XLSX{f: f, loc: loc, t: t}
-	if err := f.SetSheetName("Sheet1", SheetReport); err != nil {
+	x := &XLSX{f: f, loc: loc, t: t, w: meta.Wording, sheetReport: t("report.xlsx.sheet_report"), sheetCases: t("report.xlsx.sheet_cases")}
+	if x.w == nil {
+		x.w = func(id string, _ map[string]any) string { return t(id) }
+	}
+	if err := f.SetSheetName("Sheet1", x.sheetReport); err != nil {
 		return nil, err
 	}
 	if err := x.reportSheet(rep, meta); err != nil {
 		f.Close()
 		return nil, err
 	}
-	if _, err := f.NewSheet(SheetCases); err != nil {
+	if _, err := f.NewSheet(x.sheetCases); err != nil {
 		f.Close()
 		return nil, err
 	}
-	sw, cell, err := streamCaseSheet(f, SheetCases, caseHeader, []float64{6, 18, 12, 14, 24, 10, 26, 48, 12, 12, 12, 12, 11, 9, 16, 9})
+	sw, cell, err := streamCaseSheet(f, x.sheetCases, header(caseHeader, t), []float64{6, 18, 12, 14, 24, 10, 26, 48, 12, 12, 12, 12, 11, 9, 16, 9})
 	if err != nil {
 		f.Close()
 		return nil, err
@@ -299,7 +332,7 @@ const (
 )
 
 func (x *XLSX) reportSheet(rep *Report, meta XLSXMeta) error {
-	f, sh := x.f, SheetReport
+	f, sh, t, w := x.f, x.sheetReport, x.t, x.w
 	set := func(cell string, v any) {
 		f.SetCellValue(sh, cell, v)
 	}
@@ -331,29 +364,30 @@ func (x *XLSX) reportSheet(rep *Report, meta XLSXMeta) error {
 		f.SetCellStyle(sh, a, b, st)
 	}
 	merge("A1", "D1", strings.ToUpper(meta.Agency), bold)
-	merge("F1", "J1", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold)
-	merge("F2", "J2", "Độc lập - Tự do - Hạnh phúc", motto)
+	merge("F1", "J1", t("report.xlsx.republic"), bold)
+	merge("F2", "J2", t("report.xlsx.motto"), motto)
 	at := meta.At.In(x.loc)
-	merge("F3", "J3", fmt.Sprintf("%s, ngày %02d tháng %02d năm %d", meta.Place, at.Day(), int(at.Month()), at.Year()), italic)
-	merge("A5", "J5", ReportTitle, title)
+	merge("F3", "J3", w("report.xlsx.place_date", map[string]any{"Place": meta.Place, "Day": fmt.Sprintf("%02d", at.Day()),
+		"Month": fmt.Sprintf("%02d", int(at.Month())), "Year": strconv.Itoa(at.Year())}), italic)
+	merge("A5", "J5", t("report.xlsx.title"), title)
 	f.SetRowHeight(sh, 5, 22)
 	p := rep.Period
-	merge("A6", "J6", fmt.Sprintf("Kỳ báo cáo: từ ngày %s đến ngày %s", p.From.VN(), p.To.VN()), centre)
-	merge("A7", "J7", fmt.Sprintf("(Số liệu tính đến %s ngày %s)", at.Format("15:04"), at.Format("02/01/2006")), italic)
+	merge("A6", "J6", w("report.xlsx.period", map[string]any{"From": p.From.VN(), "To": p.To.VN()}), centre)
+	merge("A7", "J7", w("report.xlsx.as_of", map[string]any{"Time": at.Format("15:04"), "Date": at.Format("02/01/2006")}), italic)
 
 	// Two header rows: "Đã trả lời" spans on time and late.
 	hdr := func(a, b, v string) { merge(a, b, v, head) }
-	hdr("A8", "A9", "STT")
-	hdr("B8", "B9", byHeading(rep.By))
-	hdr("C8", "C9", "Tiếp nhận trong kỳ")
-	hdr("D8", "D9", "Kỳ trước chuyển sang")
-	hdr("E8", "E9", "Đủ điều kiện xử lý (đã thụ lý)")
-	hdr("F8", "G8", "Đã trả lời")
-	hdr("F9", "F9", "Đúng hạn")
-	hdr("G9", "G9", "Quá hạn")
-	hdr("H8", "H9", "Đang giải quyết, đã quá hạn")
-	hdr("I8", "I9", "Tỷ lệ đúng hạn (%)")
-	hdr("J8", "J9", "Mục tiêu (%)")
+	hdr("A8", "A9", t("report.xlsx.no"))
+	hdr("B8", "B9", byHeading(rep.By, t))
+	hdr("C8", "C9", t("report.xlsx.received"))
+	hdr("D8", "D9", t("report.xlsx.carried"))
+	hdr("E8", "E9", t("report.xlsx.eligible"))
+	hdr("F8", "G8", t("report.xlsx.answered"))
+	hdr("F9", "F9", t("report.xlsx.on_time"))
+	hdr("G9", "G9", t("report.xlsx.late"))
+	hdr("H8", "H9", t("report.xlsx.open_late"))
+	hdr("I8", "I9", t("report.xlsx.rate"))
+	hdr("J8", "J9", t("report.xlsx.target"))
 	f.SetRowHeight(sh, 8, 30)
 	f.SetRowHeight(sh, 9, 30)
 
@@ -380,24 +414,27 @@ func (x *XLSX) reportSheet(rep *Report, meta XLSXMeta) error {
 		f.SetCellStyle(sh, c("J"), c("J"), nS)
 		row++
 	}
+	lang := langOf(t)
 	for i, r := range rep.Rows {
-		name := r.Name("vi", x.t)
+		name := r.Name(lang, t)
 		if r.Small {
 			name += " (*)"
 		}
 		write(i+1, name, r, txt, num, pct)
 	}
-	write("", "Tổng cộng", rep.Total, totTxt, totNum, totPct)
+	write("", t("report.total"), rep.Total, totTxt, totNum, totPct)
 
 	row++
-	t := rep.Total
+	tot := rep.Total
+	n := func(v int64) string { return strconv.FormatInt(v, 10) }
 	notes := []string{
-		"Tỷ lệ đúng hạn = Trả lời đúng hạn / (Trả lời đúng hạn + Trả lời quá hạn + Đang giải quyết, đã quá hạn tại cuối kỳ); làm tròn xuống một chữ số thập phân.",
-		fmt.Sprintf("Báo cáo riêng, không tính vào tỷ lệ: không đủ điều kiện xử lý %d; chuyển đơn %d; hướng dẫn %d; rút đơn %d.",
-			t.NotEligible, t.Forwarded, t.Guided, t.Withdrawn),
-		fmt.Sprintf("Gia hạn được chấp thuận trong kỳ: %d; trả lời sau gia hạn %d, trong đó đúng hạn %d.", t.Extensions, t.Extended, t.ExtendedOnTime),
-		fmt.Sprintf("Hài lòng (4–5 sao): %d/%d lượt đánh giá (%s); mở lại (do người dân không đồng ý hoặc cơ quan xem xét lại): %d.", t.Satisfied, t.Rated, t.Satisfaction().VN(), t.Reopened),
-		fmt.Sprintf("(*) Dưới %d vụ việc trong mẫu số: tỷ lệ chỉ mang tính tham khảo.", rep.SmallN),
+		t("report.xlsx.note_rate"),
+		w("report.xlsx.note_apart", map[string]any{"NotEligible": n(tot.NotEligible), "Forwarded": n(tot.Forwarded), "Guided": n(tot.Guided),
+			"Withdrawn": n(tot.Withdrawn)}),
+		w("report.xlsx.note_extensions", map[string]any{"Extensions": n(tot.Extensions), "Extended": n(tot.Extended), "ExtendedOnTime": n(tot.ExtendedOnTime)}),
+		w("report.xlsx.note_satisfaction", map[string]any{"Satisfied": n(tot.Satisfied), "Rated": n(tot.Rated), "Rate": tot.Satisfaction().In(lang),
+			"Reopened": n(tot.Reopened)}),
+		w("report.xlsx.note_small", map[string]any{"N": strconv.Itoa(rep.SmallN)}),
 	}
 	for _, n := range notes {
 		a, b := "A"+strconv.Itoa(row), reportLastCol+strconv.Itoa(row)
@@ -406,31 +443,25 @@ func (x *XLSX) reportSheet(rep *Report, meta XLSXMeta) error {
 		row++
 	}
 	row++
-	merge("A"+strconv.Itoa(row), "D"+strconv.Itoa(row), "NGƯỜI LẬP BIỂU", bold)
-	merge("F"+strconv.Itoa(row), "J"+strconv.Itoa(row), "THỦ TRƯỞNG CƠ QUAN", bold)
+	merge("A"+strconv.Itoa(row), "D"+strconv.Itoa(row), t("report.xlsx.compiler"), bold)
+	merge("F"+strconv.Itoa(row), "J"+strconv.Itoa(row), t("report.xlsx.head"), bold)
 	f.SetPageLayout(sh, &excelize.PageLayoutOptions{Orientation: ptrTo("landscape"), Size: ptrTo(9)}) // A4
-	f.SetDocProps(&excelize.DocProperties{Title: ReportTitle, Creator: "phucdap", Language: "vi-VN"})
+	docLang := "vi-VN"
+	if lang == "en" {
+		docLang = "en-GB"
+	}
+	f.SetDocProps(&excelize.DocProperties{Title: t("report.xlsx.title"), Creator: "phucdap", Language: docLang})
 	return nil
 }
 
-func byHeading(by By) string {
+func byHeading(by By, t Translator) string {
 	switch by {
-	case ByUnit:
-		return "Đơn vị"
-	case ByPlanTask:
-		return "Nhiệm vụ kế hoạch"
-	case ByDimension:
-		return "Lĩnh vực (chỉ số PAPI)"
-	case ByKind:
-		return "Loại đơn"
-	case ByChannel:
-		return "Kênh tiếp nhận"
-	case ByTopic:
-		return "Chủ đề"
+	case ByUnit, ByPlanTask, ByDimension, ByKind, ByChannel, ByTopic:
+		return t("report.xlsx.by." + string(by))
 	case ByMonth, ByQuarter, ByYear:
-		return "Kỳ"
+		return t("report.xlsx.by.period")
 	}
-	return "Nội dung"
+	return t("report.xlsx.by.total")
 }
 
 func ptrTo[T any](v T) *T { return &v }

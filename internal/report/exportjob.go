@@ -11,6 +11,7 @@ import (
 
 	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/fault"
+	"github.com/phucdap/phucdap/internal/i18n"
 )
 
 // An export that lists cases can run for minutes (a year of a province is
@@ -45,6 +46,9 @@ type ExportParams struct {
 	// them.
 	List  string `json:"list,omitempty"`
 	Query string `json:"query,omitempty"`
+	// Lang is the language the export is worded in ("" before there was
+	// a choice: Vietnamese).
+	Lang string `json:"lang,omitempty"`
 }
 
 // ExportInfo is an export's row.
@@ -94,6 +98,22 @@ type ExportStore interface {
 	PurgeExports(ctx context.Context, before time.Time) error
 }
 
+// Language is what an export is worded with: its messages, with and
+// without arguments, and its due times.
+type Language struct {
+	T       Translator
+	Wording Wording
+	Due     DueWording
+}
+
+// language is the wording of lang.
+func (e *Exporter) language(lang string) Language {
+	if e.In == nil {
+		return Language{T: e.T, Wording: e.Meta.Wording, Due: e.Due}
+	}
+	return e.In(lang)
+}
+
 // ErrExportNotFound is an unknown export, or someone else's.
 var ErrExportNotFound = fault.New(fault.NotFound, "report.export_not_found")
 
@@ -108,6 +128,10 @@ type Exporter struct {
 	// Due words due times as the screens do (nil: caseclock.DueText).
 	Due  DueWording
 	Meta XLSXMeta
+	// In words an export in the language of whoever started it (the
+	// request's, i18n.LangFrom); nil words every export with T, Due and
+	// Meta.Wording.
+	In func(lang string) Language
 	// Reception gives the citizen-reception figures of a period for the
 	// workbook's reception sheet (plan III.1), as by may read them; nil
 	// leaves the sheet out.
@@ -140,14 +164,15 @@ func (e *Exporter) Start(ctx context.Context, by access.Actor, format ExportForm
 	if err != nil {
 		return 0, err
 	}
-	params, _ := json.Marshal(ExportParams{From: p.From.String(), To: p.To.String()})
+	lang := i18n.LangFrom(ctx)
+	params, _ := json.Marshal(ExportParams{From: p.From.String(), To: p.To.String(), Lang: lang})
 	now := e.Service.NowTime()
 	_ = e.Store.PurgeExports(ctx, now.Add(-ExportKeep))
 	id, err := e.Store.CreateExport(ctx, by, format, string(params), total, now)
 	if err != nil {
 		return 0, err
 	}
-	e.background(ctx, id, func(ctx context.Context) error { return e.run(ctx, by, id, format, p) })
+	e.background(ctx, id, func(ctx context.Context) error { return e.run(ctx, by, id, format, p, e.language(lang)) })
 	return id, nil
 }
 
@@ -298,7 +323,7 @@ func FileName(format ExportFormat, p Period) string {
 	return fmt.Sprintf("bao-cao-pakn_%s_%s.%s", p.From.String(), p.To.String(), format)
 }
 
-func (e *Exporter) run(ctx context.Context, by access.Actor, id int64, format ExportFormat, p Period) error {
+func (e *Exporter) run(ctx context.Context, by access.Actor, id int64, format ExportFormat, p Period, l Language) error {
 	every := e.Every
 	if every <= 0 {
 		every = 500
@@ -319,11 +344,11 @@ func (e *Exporter) run(ctx context.Context, by access.Actor, id int64, format Ex
 	var finish func() error
 	switch format {
 	case FormatCSV:
-		cw, err := NewCaseCSV(out, loc, e.T)
+		cw, err := NewCaseCSV(out, loc, l.T)
 		if err != nil {
 			return err
 		}
-		cw.Due = e.Due
+		cw.Due = l.Due
 		write, finish = cw.Write, cw.Close
 	default:
 		rep, err := e.Service.Report(ctx, Query{Period: p, By: ByUnit})
@@ -331,12 +356,12 @@ func (e *Exporter) run(ctx context.Context, by access.Actor, id int64, format Ex
 			return err
 		}
 		meta := e.Meta
-		meta.At = e.Service.NowTime()
-		x, err := NewXLSX(rep, meta, loc, e.T)
+		meta.At, meta.Wording = e.Service.NowTime(), l.Wording
+		x, err := NewXLSX(rep, meta, loc, l.T)
 		if err != nil {
 			return err
 		}
-		x.Due = e.Due
+		x.Due = l.Due
 		defer x.Close()
 		if e.Reception != nil {
 			fig, err := e.Reception(ctx, by, p)

@@ -52,7 +52,7 @@ func (x *XLSX) AddReception(fig ReceptionFigures, p Period) error {
 	if _, err := f.NewSheet(sh); err != nil {
 		return err
 	}
-	if err := f.MoveSheet(sh, SheetCases); err != nil {
+	if err := f.MoveSheet(sh, x.sheetCases); err != nil {
 		return err
 	}
 	style := func(s *excelize.Style) int {

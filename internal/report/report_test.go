@@ -12,6 +12,7 @@ import (
 
 	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/calendar"
+	"github.com/phucdap/phucdap/internal/i18n"
 )
 
 var hanoi = time.FixedZone("ICT", 7*3600)
@@ -181,9 +182,28 @@ func sampleReport() *Report {
 	return &Report{Query: Query{Period: p, By: ByUnit}, Rows: rows, Total: Row{Label: "Tổng cộng", Counts: total, OnTimeTarget: &target}, Headline: &target, SmallN: 5}
 }
 
+// catalogue is the application's messages: the exports' headers and
+// layout are worded from it.
+var catalogue = func() *i18n.Catalog {
+	c, err := i18n.Load()
+	if err != nil {
+		panic(err)
+	}
+	return c
+}()
+
 func tr(id string) string {
-	return map[string]string{"report.none.unit": "Chưa giao đơn vị", "report.kind.phan_anh": "Phản ánh", "report.channel.web": "Cổng thông tin",
-		"report.status.answered": "Đã trả lời"}[id]
+	if v, ok := map[string]string{"report.none.unit": "Chưa giao đơn vị", "report.kind.phan_anh": "Phản ánh", "report.channel.web": "Cổng thông tin",
+		"report.status.answered": "Đã trả lời"}[id]; ok {
+		return v
+	}
+	return catalogue.T(i18n.VI, id, nil)
+}
+
+func trEN(id string) string { return catalogue.T(i18n.EN, id, nil) }
+
+func wording(lang string) Wording {
+	return func(id string, args map[string]any) string { return catalogue.T(lang, id, args) }
 }
 
 // CSV: Vietnamese names come back intact, with the BOM.
@@ -226,7 +246,7 @@ func TestReportCSVRoundTrip(t *testing.T) {
 // title block, the by-unit table and the case sheet, redacted.
 func TestXLSXReadBack(t *testing.T) {
 	at := time.Date(2026, 12, 1, 10, 30, 0, 0, hanoi)
-	x, err := NewXLSX(sampleReport(), XLSXMeta{Agency: "Sở Xây dựng tỉnh Lạng Sơn", Place: "Lạng Sơn", At: at}, hanoi, tr)
+	x, err := NewXLSX(sampleReport(), XLSXMeta{Agency: "Sở Xây dựng tỉnh Lạng Sơn", Place: "Lạng Sơn", At: at, Wording: wording(i18n.VI)}, hanoi, tr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -317,5 +337,63 @@ func TestMemoReusesWithinTTL(t *testing.T) {
 	now = now.Add(PublicTTL)
 	if c, _ := m.get("k", fn); c != 3 {
 		t.Errorf("after the TTL: %v", c)
+	}
+}
+
+// The exports in English: the CSV's header and the workbook's sheets,
+// title block, headers, total and notes come from the catalogue in the
+// reader's language; the figures are the same.
+func TestExportsInEnglish(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteReportCSV(&buf, sampleReport(), trEN); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(bytes.NewReader(buf.Bytes()[3:])).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h := recs[0]; h[0] != "Code" || h[2] != "Received in the period" || h[8] != "On-time rate (%)" || h[len(h)-1] != "Few cases" {
+		t.Errorf("English CSV header %v", h)
+	}
+	if tot := recs[len(recs)-1]; tot[1] != "Total" || tot[8] != "57.1" {
+		t.Errorf("English CSV total %v", tot)
+	}
+	at := time.Date(2026, 12, 1, 10, 30, 0, 0, hanoi)
+	x, err := NewXLSX(sampleReport(), XLSXMeta{Agency: "Sở Xây dựng tỉnh Lạng Sơn", Place: "Lạng Sơn", At: at, Wording: wording(i18n.EN)}, hanoi, trEN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ontime := false
+	if err := x.WriteCase(CaseRow{Code: "SXD-2026-000042", Kind: "phan_anh", Channel: "web", Status: "answered", ReceivedAt: at, OnTime: &ontime}); err != nil {
+		t.Fatal(err)
+	}
+	buf.Reset()
+	if _, err := x.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if diff := cmp.Diff([]string{"Report", "Cases"}, f.GetSheetList()); diff != "" {
+		t.Errorf("sheets: %s", diff)
+	}
+	for ref, want := range map[string]string{
+		"F1": "SOCIALIST REPUBLIC OF VIET NAM", "F3": "Lạng Sơn, 01/12/2026", "A6": "Period: from 01/11/2026 to 30/11/2026",
+		"B8": "Unit", "C8": "Received in the period", "F8": "Answered", "F9": "On time", "I8": "On-time rate (%)",
+		"C10": "5", "I10": "75.0", "B13": "Total", "I13": "57.1",
+		"A16": "Reported apart, not in the rate: not eligible 1; forwarded 1; guided elsewhere 0; withdrawn 1.",
+	} {
+		if got, _ := f.GetCellValue("Report", ref); got != want {
+			t.Errorf("Report!%s = %q, want %q", ref, got, want)
+		}
+	}
+	rows, err := f.GetRows("Cases")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 2 || rows[0][1] != "Case code" || rows[0][12] != "On time" || rows[1][12] != "Late" {
+		t.Errorf("English case sheet %v", rows)
 	}
 }

@@ -149,8 +149,8 @@ func caseSheetStyles(f *excelize.File) (head, cell int) {
 }
 
 // CaseHeader is the header of a drill-down's case list (the report
-// workbook's case sheet), and CaseCells a row of it.
-func CaseHeader() []string { return append([]string(nil), caseHeader...) }
+// workbook's case sheet) in t's language, and CaseCells a row of it.
+func CaseHeader(t Translator) []string { return header(caseHeader, t) }
 
 // CaseCells is a drill-down row as CaseHeader names it (numbers as
 // numbers), the title withheld or scrubbed as ScrubTitle says.

@@ -221,8 +221,7 @@ func TestMonthFiguresAgreeEverywhere(t *testing.T) {
 
 		// The XLSX: its total row, and each case's due date and on-time
 		// result as the drill-down screen shows them.
-		x, err := report.NewXLSX(rep, report.XLSXMeta{Agency: "Sở Xây dựng tỉnh Lạng Sơn", Place: "Lạng Sơn", At: at}, hanoi,
-			func(id string) string { return id })
+		x, err := report.NewXLSX(rep, report.XLSXMeta{Agency: "Sở Xây dựng tỉnh Lạng Sơn", Place: "Lạng Sơn", At: at}, hanoi, viT)
 		if err != nil {
 			t.Fatal(err)
 		}

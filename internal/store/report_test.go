@@ -547,7 +547,7 @@ func TestKPIExportInBackground(t *testing.T) {
 		w.exec(t, "UPDATE cases SET title = 'Hỏng đèn trước nhà Trần Thị Bình' WHERE id = ?", w.cases["c1"])
 		rs := store.NewReportStore(db)
 		done := make(chan int64, 2)
-		ex := &report.Exporter{Service: w.svc, Store: rs, T: func(id string) string { return id }, Every: 2,
+		ex := &report.Exporter{Service: w.svc, Store: rs, T: viT, Every: 2,
 			Meta: report.XLSXMeta{Agency: "Sở Xây dựng tỉnh Lạng Sơn", Place: "Lạng Sơn"}, Done: func(id int64) { done <- id }}
 		id, err := ex.Start(ctx, actor, report.FormatXLSX, november())
 		if err != nil {

@@ -318,8 +318,8 @@ func (r *Reports) tableCSV(c echo.Context) error {
 	noStore(c)
 	name := fmt.Sprintf("bao-cao_%s_%s_%s.csv", q.Period.From, q.Period.To, q.By)
 	download.Start(c.Response(), download.File{Name: name, MediaType: "text/csv; charset=utf-8"})
-	vi := func(id string) string { return r.Staff.Pages.Catalog.T(i18n.VI, id, nil) }
-	return report.WriteReportCSV(c.Response(), rep, vi)
+	// In the reader's language, Vietnamese by default.
+	return report.WriteReportCSV(c.Response(), rep, r.t(c))
 }
 
 type caseListRow struct {

@@ -193,14 +193,14 @@ func (r *Reports) casesExport(format string) echo.HandlerFunc {
 		widths := []float64{6, 18, 12, 14, 24, 10, 26, 48, 12, 12, 12, 12, 11, 9, 16, 9}
 		if total > int64(r.Staff.ExportInlineRows) {
 			id, err := r.Exporter.StartList(ctx, a, report.ListJob{Format: report.ExportFormat(format),
-				Params: report.ExportParams{List: "report_cases", Query: params}, Total: total, Name: name, Sheet: report.SheetCases,
-				Header: report.CaseHeader(), Widths: widths, Fill: fill})
+				Params: report.ExportParams{List: "report_cases", Query: params}, Total: total, Name: name, Sheet: t("report.xlsx.sheet_cases"),
+				Header: report.CaseHeader(t), Widths: widths, Fill: fill})
 			if err != nil {
 				return err
 			}
 			return c.Redirect(http.StatusSeeOther, "/staff/reports/exports/"+strconv.FormatInt(id, 10))
 		}
-		tab, err := startTable(c, format, name, report.SheetCases, report.CaseHeader(), widths)
+		tab, err := startTable(c, format, name, t("report.xlsx.sheet_cases"), report.CaseHeader(t), widths)
 		if err != nil {
 			return err
 		}
