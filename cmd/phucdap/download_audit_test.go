@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"net/http"
 	"strings"
 	"testing"
 
@@ -20,25 +19,8 @@ import (
 // on /staff/audit.
 func TestDownloadsAreAudited(t *testing.T) {
 	eachApp(t, func(t *testing.T, ta *testApp) {
-		topic := firstTopic(t, ta)
-		pdf := pdfOfSize(2000)
-		body, ct := multipartBody(t, map[string]any{"kind": "to_cao", "topic_id": topic, "title": "Cán bộ Y nhận tiền",
-			"content": "Tôi tố cáo cán bộ Y nhận tiền khi thẩm định hồ sơ cấp phép.", "name": sealName, "phone": sealPhone,
-			"address": "Số 7 đường Bà Triệu, Lạng Sơn", "consent": true, "keep_identity_secret": true}, mpFile{"Don to cao cua Le Thi Mat 0915123456.pdf", pdf})
-		res, b := ta.do(t, http.MethodPost, "/api/v1/petitions", body, "Content-Type", ct)
-		if res.StatusCode != http.StatusCreated {
-			t.Fatalf("submit: %d %s", res.StatusCode, b)
-		}
-		rec := decode[httpapi.PetitionReceipt](t, b)
-		id := ta.mustCaseIDInt(t, rec.Code)
-		ta.assign(t, id, "PQLXD")
-		office := ta.staffToken(t, "VP", access.Office)
-		var sc httpapi.StaffCaseFile
-		ta.callJSON(t, "GET", "/api/v1/staff/cases/"+itoa(id), office, nil, 200, &sc)
-		if len(sc.Attachments) != 1 {
-			t.Fatalf("attachments: %+v", sc.Attachments)
-		}
-		att := sc.Attachments[0]
+		sf := ta.submitSealedFile(t)
+		id, rec, pdf, office, att := sf.id, sf.rec, sf.pdf, sf.office, sf.file
 		auditedCount := func() int64 {
 			var n int64
 			ta.db.Gorm.Raw("SELECT count(*) FROM audit_log WHERE action LIKE 'attachment.%' AND entity_id = ?", itoa(id)).Scan(&n)

@@ -505,30 +505,47 @@ func (ta *testApp) attach(t *testing.T, caseID int64, name string) int64 {
 	return ids[0]
 }
 
+// sealedFile is a denunciation whose denouncer keeps secrecy, submitted
+// through the public API with one PDF whose name carries the denouncer's
+// name and phone, and assigned to PQLXD.
+type sealedFile struct {
+	id     int64
+	rec    httpapi.PetitionReceipt
+	pdf    []byte
+	office string                 // the office's API token
+	file   httpapi.CaseAttachment // the PDF as the office reads it
+}
+
+func (ta *testApp) submitSealedFile(t *testing.T) sealedFile {
+	t.Helper()
+	sf := sealedFile{pdf: pdfOfSize(3000)}
+	body, ct := multipartBody(t, map[string]any{"kind": "to_cao", "topic_id": firstTopic(t, ta), "title": "Cán bộ X nhận tiền",
+		"content": "Tôi tố cáo cán bộ X nhận tiền khi làm thủ tục cấp phép xây dựng.", "name": sealName, "phone": sealPhone,
+		"address": "Số 7 đường Bà Triệu, Lạng Sơn", "consent": true, "keep_identity_secret": true}, mpFile{"Don cua Le Thi Mat 0915123456.pdf", sf.pdf})
+	res, b := ta.do(t, http.MethodPost, "/api/v1/petitions", body, "Content-Type", ct)
+	if res.StatusCode != http.StatusCreated {
+		t.Fatalf("submit: %d %s", res.StatusCode, b)
+	}
+	sf.rec = decode[httpapi.PetitionReceipt](t, b)
+	sf.id = ta.mustCaseIDInt(t, sf.rec.Code)
+	ta.assign(t, sf.id, "PQLXD")
+	sf.office = ta.staffToken(t, "VP", access.Office)
+	var sc httpapi.StaffCaseFile
+	ta.callJSON(t, "GET", "/api/v1/staff/cases/"+itoa(sf.id), sf.office, nil, 200, &sc)
+	if len(sc.Attachments) != 1 {
+		t.Fatalf("attachments: %+v", sc.Attachments)
+	}
+	sf.file = sc.Attachments[0]
+	return sf
+}
+
 // Attachments: staff who may read a case download its files,
 // as attachments with the stored type and nosniff; a sealed case's file
 // names are scrubbed and its files need what reading the case needs.
 func TestCaseAttachmentsDownload(t *testing.T) {
 	eachApp(t, func(t *testing.T, ta *testApp) {
-		topic := firstTopic(t, ta)
-		pdf := pdfOfSize(3000)
-		body, ct := multipartBody(t, map[string]any{"kind": "to_cao", "topic_id": topic, "title": "Cán bộ X nhận tiền",
-			"content": "Tôi tố cáo cán bộ X nhận tiền khi làm thủ tục cấp phép xây dựng.", "name": sealName, "phone": sealPhone,
-			"address": "Số 7 đường Bà Triệu, Lạng Sơn", "consent": true, "keep_identity_secret": true}, mpFile{"Don cua Le Thi Mat 0915123456.pdf", pdf})
-		res, b := ta.do(t, http.MethodPost, "/api/v1/petitions", body, "Content-Type", ct)
-		if res.StatusCode != http.StatusCreated {
-			t.Fatalf("submit: %d %s", res.StatusCode, b)
-		}
-		rec := decode[httpapi.PetitionReceipt](t, b)
-		id := ta.mustCaseIDInt(t, rec.Code)
-		ta.assign(t, id, "PQLXD")
-		office := ta.staffToken(t, "VP", access.Office)
-		var sc httpapi.StaffCaseFile
-		ta.callJSON(t, "GET", "/api/v1/staff/cases/"+itoa(id), office, nil, 200, &sc)
-		if len(sc.Attachments) != 1 {
-			t.Fatalf("attachments: %+v", sc.Attachments)
-		}
-		a := sc.Attachments[0]
+		sf := ta.submitSealedFile(t)
+		id, pdf, office, a := sf.id, sf.pdf, sf.office, sf.file
 		if l := sealLeaks(a.Name); len(l) > 0 || strings.Contains(a.Name, "Le Thi Mat") || !strings.HasSuffix(a.Name, ".pdf") {
 			t.Errorf("a sealed case's file name: %q", a.Name)
 		}
