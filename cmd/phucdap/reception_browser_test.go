@@ -119,9 +119,10 @@ var receptionSlip = regexp.MustCompile(`<nil>|&lt;nil&gt;|%!|\b(report|reception
 // In a real browser: November's citizen reception (receptionNovember)
 // under plan task III.1 of the dashboard, on a desktop (1366 px) and on a
 // phone (390 px), where the page does not scroll sideways; three visitors
-// rated their visit, so the satisfaction shows. Screenshots
-// reception-plan-*.png (/tmp/phucdap-shots and /tmp): the whole dashboard
-// and the III.1 dimension alone.
+// rated their visit, so the satisfaction shows, and two dialogues were
+// held, one with its result published; then the same month on the
+// public page. Screenshots reception-plan-*.png and reception-public-*.png
+// (/tmp/phucdap-shots and /tmp): the whole page and the III.1 task alone.
 func TestReceptionPlanInBrowser(t *testing.T) {
 	ta := newBrowserApp(t)
 	m := newReceptionNovember(t, ta)
@@ -130,6 +131,7 @@ func TestReceptionPlanInBrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	addNovemberDialogues(t, ta, m)
 	ta.addStaff(t, "vanphong.plan@sxd.test", "VP", access.Office)
 	pg := browserPage{t: t, ctx: newBrowser(t), slip: receptionSlip}
 	copyShot := func(name string, png []byte) {
@@ -158,5 +160,25 @@ func TestReceptionPlanInBrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 		copyShot("reception-plan-"+w+"-iii.png", part)
+		if row := pg.text("#plan-table tbody:has(#plan-reception) tr.task-row"); !strings.Contains(row, "Đang theo dõi") || !strings.Contains(row, "50%") {
+			t.Errorf("%d px: III.1's row does not read its reception cases: %q", width, row)
+		}
+
+		// The public's plan: November's aggregates under III.1.
+		pg.do("transparency", chromedp.Navigate(ta.Server.URL+"/minh-bach?thang=2026-11"), chromedp.WaitVisible(chromedp.ID("public-reception")))
+		s = pg.text("#public-reception")
+		for _, want := range []string{"tiếp 3/3 ngày theo lịch", "10 Lượt công dân được Lãnh đạo Sở tiếp", "2 Buổi đối thoại, 1 đã công khai kết quả",
+			"5 Vụ việc vào sổ từ buổi tiếp", "50% Đúng hạn", "66,6%"} {
+			if !strings.Contains(s, want) {
+				t.Errorf("%d px: the public III.1 reception lacks %q: %q", width, want, s)
+			}
+		}
+		pg.fits("the transparency page", width)
+		pg.shot("reception-public-" + w + "-page.png")
+		part, err = chromedp.Run(pg.ctx, chromedp.Screenshot(chromedp.CSS("li.task:has(#public-reception)")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		copyShot("reception-public-"+w+"-iii.png", part)
 	}
 }

@@ -834,25 +834,7 @@ func TestReceptionPlanAndWorkbook(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		// Two dialogues with the deputy on Thursday 19/11, guided on the
-		// spot (no case), one of them with its result published: the
-		// deputy then held 3 of 3 days and received 10 citizens.
-		office := ta.staffActor(t, "office-dialogue@sxd.test", "VP", access.Office)
-		ta.setLocal(t, "2026-11-19 09:00")
-		for i, name := range []string{"Công dân Đối Thoại", "Công dân Chờ Kết Quả"} {
-			se, err := ta.reception.Record(t.Context(), office, reception.SessionInput{ScheduleID: m.deputy.ID, Day: calendar.MustDate("2026-11-19"),
-				Receiver: "Phó Giám đốc Sở", Kind: petition.KindPetition, Name: name, Content: "Đối thoại về quy hoạch khu dân cư Bản Cưởm.",
-				Outcome: reception.OutcomeGuided, Dialogue: true})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if i == 0 {
-				if _, err := ta.reception.PublishResult(t.Context(), office, se.ID, "Sở đã giải thích quy hoạch và hẹn kiểm tra hiện trường."); err != nil {
-					t.Fatal(err)
-				}
-			}
-		}
-		ta.setLocal(t, "2026-12-01 10:00")
+		addNovemberDialogues(t, ta, m)
 		ta.addStaff(t, "vanphong.plan@sxd.test", "VP", access.Office)
 		b := ta.browser(t)
 		b.mustLogin("vanphong.plan@sxd.test")
@@ -1059,6 +1041,30 @@ func TestReceptionPlanAndWorkbook(t *testing.T) {
 			t.Errorf("December's reception figures are public before the month ends: %s", dec[strings.Index(dec, `id="pplan-h"`):])
 		}
 	})
+}
+
+// addNovemberDialogues adds two dialogues with the deputy on Thursday
+// 19/11 to receptionNovember, guided on the spot (no case), one of them
+// with its result published: the deputy then held 3 of 3 days and
+// received 10 citizens, in 8 sessions.
+func addNovemberDialogues(t *testing.T, ta *testApp, m receptionNovember) {
+	t.Helper()
+	office := ta.staffActor(t, "office-dialogue@sxd.test", "VP", access.Office)
+	ta.setLocal(t, "2026-11-19 09:00")
+	for i, name := range []string{"Công dân Đối Thoại", "Công dân Chờ Kết Quả"} {
+		se, err := ta.reception.Record(t.Context(), office, reception.SessionInput{ScheduleID: m.deputy.ID, Day: calendar.MustDate("2026-11-19"),
+			Receiver: "Phó Giám đốc Sở", Kind: petition.KindPetition, Name: name, Content: "Đối thoại về quy hoạch khu dân cư Bản Cưởm.",
+			Outcome: reception.OutcomeGuided, Dialogue: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			if _, err := ta.reception.PublishResult(t.Context(), office, se.ID, "Sở đã giải thích quy hoạch và hẹn kiểm tra hiện trường."); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	ta.setLocal(t, "2026-12-01 10:00")
 }
 
 // taskRow is the plan view's row of the task key.
