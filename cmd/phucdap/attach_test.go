@@ -46,9 +46,7 @@ func TestAnswerAttachmentsOverJSON(t *testing.T) {
 		ta.db.Gorm.Raw("SELECT id FROM cases WHERE code = ?", codeA).Scan(&caseA)
 
 		office := ta.staffActor(t, "office@sxd.test", "VP", access.Office)
-		ta.act(t, office, caseA, petition.ClassifyInput{Eligible: true, WithinCompetence: true})
-		ta.act(t, office, caseA, petition.AcceptInput{})
-		ta.act(t, office, caseA, petition.AssignInput{Lead: "PQLXD"})
+		ta.takeOn(t, office, caseA, "PQLXD")
 		officer := ta.staffToken(t, "PQLXD", access.UnitOfficer)
 		head := ta.staffToken(t, "PQLXD", access.UnitHead)
 

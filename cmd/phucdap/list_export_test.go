@@ -108,9 +108,7 @@ func TestListExports(t *testing.T) {
 		ta.db.Gorm.Exec("UPDATE case_identities SET id_number = ? WHERE case_id = ?", crawlID, sealed.CaseID)
 		// Two feedback cases go to PQLXD; one of them runs its answer clock.
 		for _, r := range feedback[:2] {
-			ta.act(t, by, r.CaseID, petition.ClassifyInput{Eligible: true, WithinCompetence: true})
-			ta.act(t, by, r.CaseID, petition.AcceptInput{})
-			ta.act(t, by, r.CaseID, petition.AssignInput{Lead: "PQLXD"})
+			ta.takeOn(t, by, r.CaseID, "PQLXD")
 		}
 		ta.act(t, by, sealed.CaseID, petition.ClassifyInput{Eligible: true, WithinCompetence: true})
 		ta.act(t, by, sealed.CaseID, petition.AcceptInput{DecisionNo: "15/QĐ-SXD"})
@@ -272,9 +270,7 @@ func TestLongListExportsRunInBackground(t *testing.T) {
 			r := ta.register(t, by, petition.RegisterInput{Kind: petition.KindFeedback, Channel: petition.ChannelPost, ReceivedAt: ta.Clock.Now(),
 				Title: fmt.Sprintf("Đèn đường hỏng ở ngõ %d", i), Content: "Đèn đường hỏng hơn một tuần, đề nghị sửa chữa sớm.", Name: "Người Gửi"})
 			if i < 3 {
-				ta.act(t, by, r.CaseID, petition.ClassifyInput{Eligible: true, WithinCompetence: true})
-				ta.act(t, by, r.CaseID, petition.AcceptInput{})
-				ta.act(t, by, r.CaseID, petition.AssignInput{Lead: "PQLXD"})
+				ta.takeOn(t, by, r.CaseID, "PQLXD")
 			}
 		}
 		b := ta.browser(t)

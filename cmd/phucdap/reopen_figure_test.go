@@ -32,9 +32,7 @@ func TestReopenedCountsStaffReopens(t *testing.T) {
 			r := ta.register(t, office, petition.RegisterInput{Kind: petition.KindFeedback, Channel: petition.ChannelPhone, ReceivedAt: ta.Clock.Now(),
 				Title: "Phản ánh " + n + " về chiếu sáng ngõ phố", Content: "Đèn chiếu sáng ngõ phố bị hỏng nhiều ngày.", Name: "Người Gửi " + n, Phone: "091122233" + string(rune('0'+len(codes)))})
 			codes[n], ids[n], secrets[n] = r.Code, r.CaseID, r.Secret
-			ta.act(t, office, r.CaseID, petition.ClassifyInput{Eligible: true, WithinCompetence: true})
-			ta.act(t, office, r.CaseID, petition.AcceptInput{})
-			ta.act(t, office, r.CaseID, petition.AssignInput{Lead: "PQLXD"})
+			ta.takeOn(t, office, r.CaseID, "PQLXD")
 		}
 		ta.setLocal(t, "2026-11-05 10:00")
 		for _, n := range []string{"A", "B", "C", "D"} {

@@ -33,9 +33,7 @@ func TestStaffReopenKeepsTheFrozenResult(t *testing.T) {
 		r := ta.register(t, office, petition.RegisterInput{Kind: petition.KindFeedback, Channel: petition.ChannelPhone,
 			ReceivedAt: ta.Clock.Now(), Title: "Vỉa hè bị lấn chiếm", Content: "Vỉa hè phố Lê Lợi bị lấn chiếm để bán hàng.",
 			Name: "Người Gửi", Phone: "0911222333"})
-		ta.act(t, office, r.CaseID, petition.ClassifyInput{Eligible: true, WithinCompetence: true})
-		ta.act(t, office, r.CaseID, petition.AcceptInput{})
-		ta.act(t, office, r.CaseID, petition.AssignInput{Lead: "PQLXD"})
+		ta.takeOn(t, office, r.CaseID, "PQLXD")
 		ta.setLocal(t, "2026-10-09 10:00")
 		ta.act(t, officer, r.CaseID, petition.AnswerInput{Body: "Sở đã phối hợp với phường xử lý việc lấn chiếm vỉa hè."})
 		ta.act(t, head, r.CaseID, petition.ApproveInput{})

@@ -102,9 +102,7 @@ func TestRepeatedRequestsActOnce(t *testing.T) {
 		reg2 := ta.register(t, office, petition.RegisterInput{Kind: petition.KindPetition, Channel: petition.ChannelPost,
 			ReceivedAt: ta.Clock.Now(), Title: "Kiến nghị", Content: "Kiến nghị công khai quy hoạch chi tiết khu dân cư phía Bắc.", Name: "Người Kiến Nghị"})
 		p := reg2.CaseID
-		ta.act(t, office, p, petition.ClassifyInput{Eligible: true, WithinCompetence: true})
-		ta.act(t, office, p, petition.AcceptInput{})
-		ta.act(t, office, p, petition.AssignInput{Lead: "PQLXD"})
+		ta.takeOn(t, office, p, "PQLXD")
 		stored := func() int {
 			n := 0
 			filepath.WalkDir(ta.cfg.DataDir, func(_ string, d fs.DirEntry, err error) error {

@@ -56,6 +56,15 @@ func (ta *testApp) register(t *testing.T, by access.Actor, in petition.RegisterI
 	return res
 }
 
+// takeOn does what the office does with an eligible case within its
+// competence: classifies it, accepts it and assigns it to the unit lead.
+func (ta *testApp) takeOn(t *testing.T, office access.Actor, caseID int64, lead string) {
+	t.Helper()
+	ta.act(t, office, caseID, petition.ClassifyInput{Eligible: true, WithinCompetence: true})
+	ta.act(t, office, caseID, petition.AcceptInput{})
+	ta.act(t, office, caseID, petition.AssignInput{Lead: lead})
+}
+
 // dbFingerprint is everything a workflow action may write, for "a refusal
 // changes nothing": the case rows, the clocks, and the row counts of every
 // table the workflow appends to.

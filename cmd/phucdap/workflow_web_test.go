@@ -166,9 +166,7 @@ func TestAnswerWithAttachment(t *testing.T) {
 		head := ta.staffActor(t, "head@sxd.test", "PQLXD", access.UnitHead)
 		r := ta.register(t, office, petition.RegisterInput{Kind: petition.KindPetition, Channel: petition.ChannelPost,
 			ReceivedAt: ta.Clock.Now(), Title: "Kiến nghị", Content: "Kiến nghị công khai quy hoạch chi tiết khu dân cư phía Bắc.", Name: "Người Kiến Nghị"})
-		ta.act(t, office, r.CaseID, petition.ClassifyInput{Eligible: true, WithinCompetence: true})
-		ta.act(t, office, r.CaseID, petition.AcceptInput{})
-		ta.act(t, office, r.CaseID, petition.AssignInput{Lead: "PQLXD"})
+		ta.takeOn(t, office, r.CaseID, "PQLXD")
 
 		b := ta.browser(t)
 		b.mustLogin("officer@sxd.test")
