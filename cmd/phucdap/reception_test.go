@@ -1078,3 +1078,82 @@ func taskRow(t *testing.T, page, key string) string {
 	end := i + strings.Index(page[i:], "</tr>")
 	return page[start:end]
 }
+
+// TestReceptionPublicFewVisits: a month of fewer visits than the report's
+// small count (5) publishes no citizens, dialogues or satisfaction on
+// /minh-bach, only the days held and the cases, and says why. November
+// has a denouncer's session and a petitioner's, the denouncer rating the
+// visit; December two petitioners'. Both months read the same but for
+// their numbers, so the withholding says nothing of the seal, and
+// nothing of the denouncer (name, phone, day, kind, stars) is on the page.
+func TestReceptionPublicFewVisits(t *testing.T) {
+	eachApp(t, func(t *testing.T, ta *testApp) {
+		ctx := t.Context()
+		office := ta.staffActor(t, "office-few@sxd.test", "VP", access.Office)
+		ta.setLocal(t, "2026-11-02 08:00")
+		desk, err := ta.reception.SaveSchedule(ctx, office, reception.Schedule{Kind: reception.KindDesk, Host: "Văn phòng Sở",
+			Repeat: reception.RepeatWorkingDays, StartMin: 450, EndMin: 1020, Place: "Phòng tiếp công dân", From: calendar.MustDate("2026-11-01"), Active: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		record := func(at string, in reception.SessionInput) int64 {
+			t.Helper()
+			ta.setLocal(t, at)
+			in.Day, in.ScheduleID, in.Receiver = calendar.DateOf(ta.Clock.Now(), hanoi), desk.ID, "Chuyên viên Văn phòng"
+			s, err := ta.reception.Record(ctx, office, in)
+			if err != nil {
+				t.Fatalf("record %s: %v", at, err)
+			}
+			return s.ID
+		}
+		sealed := record("2026-11-17 09:00", reception.SessionInput{Kind: petition.KindDenunciation, Name: "Lý Văn Mật", Phone: "0913 777 888",
+			Content: "Tố cáo cán bộ địa chính xã nhận tiền của nhà thầu.", Outcome: reception.OutcomeVerify})
+		if err := ta.reception.Rate(ctx, sealed, ta.reception.RatingSig(sealed), 1, ""); err != nil {
+			t.Fatal(err)
+		}
+		record("2026-11-18 09:00", reception.SessionInput{Kind: petition.KindPetition, Name: "Công dân Một",
+			Content: "Đề nghị xem xét việc cấp phép xây dựng tại xã Mai Pha.", Outcome: reception.OutcomeVerify})
+		record("2026-12-15 09:00", reception.SessionInput{Kind: petition.KindPetition, Name: "Công dân Hai",
+			Content: "Đề nghị xem xét việc cấp phép xây dựng tại xã Mai Pha.", Outcome: reception.OutcomeVerify})
+		record("2026-12-16 09:00", reception.SessionInput{Kind: petition.KindPetition, Name: "Công dân Ba",
+			Content: "Đề nghị xem xét việc cấp phép xây dựng tại xã Mai Pha.", Outcome: reception.OutcomeVerify})
+		ta.setLocal(t, "2027-01-04 10:00")
+		anon := ta.browser(t)
+		digits := regexp.MustCompile(`[0-9]+`)
+		var shapes []string
+		for _, month := range []string{"2026-11", "2026-12"} {
+			res, page := anon.get("/minh-bach?lang=vi&thang=" + month)
+			if res.StatusCode != http.StatusOK {
+				t.Fatalf("/minh-bach %s: %d", month, res.StatusCode)
+			}
+			i := strings.Index(page, `id="public-reception"`)
+			if i < 0 {
+				t.Fatalf("%s: no reception figures under III.1", month)
+			}
+			block := page[i:]
+			block = block[:strings.Index(block, "</div>")]
+			for _, want := range []string{"tiếp 2/", `<span class="apart-value">2</span> Vụ việc vào sổ từ buổi tiếp`,
+				"Tháng có ít lượt tiếp: số lượt công dân, đối thoại và mức độ hài lòng không được công khai"} {
+				if !strings.Contains(block, want) {
+					t.Errorf("%s: the public reception lacks %q:\n%s", month, want, block)
+				}
+			}
+			for _, never := range []string{"Lượt công dân được", "Buổi đối thoại", "Hài lòng", "sao", "17/11", "Tố cáo", "tố cáo", "Lý Văn Mật", "0913"} {
+				if strings.Contains(block, never) {
+					t.Errorf("%s: the public reception shows %q", month, never)
+				}
+			}
+			for _, s := range []string{"Lý Văn Mật", "0913777888", "0913 777 888"} {
+				if strings.Contains(page, s) {
+					t.Errorf("%s: the public page shows the denouncer (%s)", month, s)
+				}
+			}
+			// The numbers aside (a rate is a number or "—" with nothing
+			// due yet), the two months read alike.
+			shapes = append(shapes, strings.ReplaceAll(strings.ReplaceAll(digits.ReplaceAllString(block, "#"), "#%", "N"), "—", "N"))
+		}
+		if shapes[0] != shapes[1] {
+			t.Errorf("a month with a sealed session reads differently from one without:\n%s\n---\n%s", shapes[0], shapes[1])
+		}
+	})
+}
