@@ -127,7 +127,10 @@ type CaseQuery struct {
 	// of the lead units in the filter (a unit head's own unit; every case
 	// for leadership and the office).
 	AwaitingApproval bool
-	Limit            int
+	// Limit and Offset: the page, in the list's order (List caps Limit
+	// at MaxPage, PageSize when unset).
+	Limit  int
+	Offset int
 	// Search: only the cases matching these words, best match first
 	// (code prefix, title, topic, units, letter numbers, content, and the
 	// petitioner's contact where ContactScope allows), each with a
@@ -326,15 +329,46 @@ func (s *Cases) List(ctx context.Context, by Actor, q CaseQuery) ([]CaseRef, err
 	if !Can(by, ActInboxRead, nil) {
 		return nil, ErrForbidden
 	}
-	if q.Limit <= 0 || q.Limit > 500 {
-		q.Limit = 200
-	}
+	q.Limit, q.Offset = pageLimit(q.Limit), max(q.Offset, 0)
 	if q.Now.IsZero() {
 		q.Now = s.now()
 	}
 	// The contact scope is the actor's, whatever the caller set.
 	q.Contact = ContactScope(by)
 	return s.store.ListCases(ctx, ListScope(by), q)
+}
+
+// PageSize is a staff list's page unless asked otherwise; MaxPage the
+// largest page List gives. A list longer than its page says so and pages
+// on (Page); an export takes every row (Each).
+const (
+	PageSize = 200
+	MaxPage  = 500
+)
+
+// pageLimit is the page List reads for a requested limit.
+func pageLimit(limit int) int {
+	if limit <= 0 || limit > MaxPage {
+		return PageSize
+	}
+	return limit
+}
+
+// Page is one page of List with the count of every case it pages over.
+func (s *Cases) Page(ctx context.Context, by Actor, q CaseQuery) ([]CaseRef, int64, error) {
+	list, err := s.List(ctx, by, q)
+	if err != nil {
+		return nil, 0, err
+	}
+	// A first page that is not full is the whole list: no count needed.
+	if q.Offset <= 0 && len(list) < pageLimit(q.Limit) {
+		return list, int64(len(list)), nil
+	}
+	n, err := s.Count(ctx, by, q)
+	if err != nil {
+		return nil, 0, err
+	}
+	return list, n, nil
 }
 
 // Each calls fn with every case List would list without its limit, in the

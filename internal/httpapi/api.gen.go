@@ -4804,8 +4804,13 @@ type ListCasesParams struct {
 	// denouncer's). Diacritics are ignored and đ is d; the order of the
 	// words is free. Best match first, each with a highlighted snippet.
 	// A query with no letter or digit, or too long, is refused (422).
-	Q     *string `form:"q,omitempty" json:"q,omitempty"`
-	Limit *int    `form:"limit,omitempty" json:"limit,omitempty"`
+	Q *string `form:"q,omitempty" json:"q,omitempty"`
+
+	// Limit The page: at most this many cases.
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Paging: skip this many cases of the list, in its order (next_offset of the page before).
+	Offset *int `form:"offset,omitempty" json:"offset,omitempty"`
 
 	// Lang Language of messages, `vi` (default) or `en`.
 	Lang *ListCasesParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
@@ -6436,6 +6441,13 @@ func (w *ServerInterfaceWrapper) ListCases(ctx echo.Context) error {
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
 	}
 
 	// ------------- Optional query parameter "lang" -------------
@@ -9962,6 +9974,12 @@ type ListCasesResponseObject interface {
 
 type ListCases200JSONResponse struct {
 	Cases []StaffCase `json:"cases"`
+
+	// NextOffset The offset of the next page; absent on the last page.
+	NextOffset *int `json:"next_offset,omitempty"`
+
+	// Total How many cases match, on every page.
+	Total int64 `json:"total"`
 }
 
 func (response ListCases200JSONResponse) VisitListCasesResponse(w http.ResponseWriter) error {

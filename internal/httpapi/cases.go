@@ -43,6 +43,12 @@ func (a *API) ListCases(ctx context.Context, req ListCasesRequestObject) (ListCa
 	if p.Limit != nil {
 		q.Limit = *p.Limit
 	}
+	if p.Offset != nil {
+		if *p.Offset < 0 {
+			return nil, fault.FieldError("offset", "inbox.bad_offset", nil)
+		}
+		q.Offset = *p.Offset
+	}
 	if p.Urgency != nil {
 		if *p.Urgency == ListCasesParamsUrgencyChase {
 			q.ToChase, q.ChaseUntil = true, a.ChaseUntil(ctx)
@@ -70,7 +76,7 @@ func (a *API) ListCases(ctx context.Context, req ListCasesRequestObject) (ListCa
 			return nil, fault.FieldError("unit", "workflow.unit_unknown", map[string]any{"Unit": *p.Unit})
 		}
 	}
-	list, err := a.Cases.List(ctx, actor(ctx), q)
+	list, total, err := a.Cases.Page(ctx, actor(ctx), q)
 	if err != nil {
 		return nil, err
 	}
@@ -78,7 +84,10 @@ func (a *API) ListCases(ctx context.Context, req ListCasesRequestObject) (ListCa
 	if err != nil {
 		return nil, err
 	}
-	out := ListCases200JSONResponse{Cases: make([]StaffCase, 0, len(list))}
+	out := ListCases200JSONResponse{Cases: make([]StaffCase, 0, len(list)), Total: total}
+	if next := q.Offset + len(list); len(list) > 0 && int64(next) < total {
+		out.NextOffset = ptr(next)
+	}
 	for _, c := range list {
 		out.Cases = append(out.Cases, a.staffCase(ctx, c, units))
 	}

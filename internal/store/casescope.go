@@ -231,11 +231,14 @@ func (s *CaseAccessStore) ListCases(ctx context.Context, f access.CaseFilter, cq
 	if cq.Search != nil {
 		cols += ", cases.content"
 	}
-	q, _, err := s.listQuery(ctx, f, cq, cols, cq.Limit)
+	q, _, err := s.listQuery(ctx, f, cq, cols, cq.Limit+cq.Offset)
 	if err != nil {
 		return nil, err
 	}
 	var rows []caseRefRow
+	if cq.Offset > 0 {
+		q = q.Offset(cq.Offset)
+	}
 	if err := q.Limit(cq.Limit).Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("list cases: %w", err)
 	}

@@ -29,9 +29,16 @@ type inboxRow struct {
 }
 
 type inboxData struct {
-	Rows    []inboxRow
-	Late    int
-	DueSoon int
+	Rows []inboxRow
+	// Late and DueSoon count the whole list, not only this page.
+	Late    int64
+	DueSoon int64
+	// The page: rows From–To (1-based) of Total, and the links to the
+	// pages before and after, with the same filters ("" on the first or
+	// last page).
+	Total, From, To    int64
+	TotalText          string
+	PrevHref, NextHref string
 	// The filters and what they may take.
 	Filter   inboxFilter
 	Statuses []petition.Status
@@ -128,12 +135,25 @@ func (s *Staff) showInbox(c echo.Context, res *bulkResult, vf *viewForm, status 
 	ctx := c.Request().Context()
 	a := accesshttp.Actor(c)
 	f, q := s.inboxQuery(c)
+	page, _ := strconv.Atoi(c.QueryParam("page"))
+	page = max(page, 1)
+	q.Limit, q.Offset = access.PageSize, (page-1)*access.PageSize
 	// A refused search lists nothing; the page says why.
 	var list []access.CaseRef
+	var total int64
 	var err error
 	if f.QError == "" {
-		if list, err = s.Cases.List(ctx, a, q); err != nil {
+		if list, total, err = s.Cases.Page(ctx, a, q); err != nil {
 			return err
+		}
+		if len(list) == 0 && total > 0 {
+			// Past the last page (a link kept while the list shrank):
+			// the last page.
+			page = int((total + access.PageSize - 1) / access.PageSize)
+			q.Offset = (page - 1) * access.PageSize
+			if list, total, err = s.Cases.Page(ctx, a, q); err != nil {
+				return err
+			}
 		}
 	}
 	now, soonUntil := s.Now(), q.SoonUntil
@@ -184,6 +204,9 @@ func (s *Staff) showInbox(c echo.Context, res *bulkResult, vf *viewForm, status 
 		}
 		d.Rows = append(d.Rows, row)
 	}
+	if err := s.inboxPages(c, &d, q, page, total); err != nil {
+		return err
+	}
 	views, err := s.views(c, access.ListInbox, string(d.ExportQuery))
 	if err != nil {
 		return err
@@ -193,6 +216,57 @@ func (s *Staff) showInbox(c echo.Context, res *bulkResult, vf *viewForm, status 
 	}
 	d.Views = views
 	return s.render(c, status, "inbox", "inbox.title", d)
+}
+
+// inboxPages sets the page's place in the list: which rows of how many,
+// the links before and after (the filters kept, no script needed), and
+// the late and due-soon counts of the whole list when it is longer than
+// the page.
+func (s *Staff) inboxPages(c echo.Context, d *inboxData, q access.CaseQuery, page int, total int64) error {
+	ctx := c.Request().Context()
+	lang := i18n.LangFrom(ctx)
+	d.Total, d.TotalText = total, fmtInt(total, lang)
+	if len(d.Rows) > 0 {
+		d.From = int64(q.Offset) + 1
+		d.To = int64(q.Offset + len(d.Rows))
+	}
+	href := func(p int) string {
+		v := d.Filter.Values()
+		if p > 1 {
+			v.Set("page", strconv.Itoa(p))
+		}
+		if len(v) == 0 {
+			return "/staff/inbox"
+		}
+		return "/staff/inbox?" + v.Encode()
+	}
+	if page > 1 {
+		d.PrevHref = href(page - 1)
+	}
+	if d.To < total {
+		d.NextHref = href(page + 1)
+	}
+	if d.To-d.From+1 >= total {
+		return nil // the page is the whole list: its rows were counted
+	}
+	a := accesshttp.Actor(c)
+	for _, u := range []struct {
+		urgency access.Urgency
+		n       *int64
+	}{{access.UrgencyLate, &d.Late}, {access.UrgencyDueSoon, &d.DueSoon}} {
+		if q.Urgency != access.UrgencyNone && q.Urgency != u.urgency {
+			*u.n = 0
+			continue
+		}
+		uq := q
+		uq.Urgency = u.urgency
+		n, err := s.Cases.Count(ctx, a, uq)
+		if err != nil {
+			return err
+		}
+		*u.n = n
+	}
+	return nil
 }
 
 // inboxQuery reads the inbox's filters from the query string: the one
