@@ -126,7 +126,8 @@ func TestReceptionChangeDayRace(t *testing.T) {
 // TestReceptionMissedAlert: once the first working day after a leadership
 // reception day has come with no session recorded under it, the office is
 // told, in-app and by e-mail, once per day however often the job runs;
-// not for a day with a session, a cancelled day, or the desk. A day before
+// not for a day with a session, a day recorded as held with no visitor,
+// a cancelled day, or the desk. A day before
 // the New Year holiday is asked of only on the next working day.
 func TestReceptionMissedAlert(t *testing.T) {
 	mp := alerttest.SharedMailpit(t)
@@ -158,27 +159,45 @@ func TestReceptionMissedAlert(t *testing.T) {
 			"reason": {"Phó Giám đốc dự họp HĐND tỉnh"}}); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("cancel: %d %s", res.StatusCode, page)
 		}
+		// Thursday 26/11: the deputy sat and nobody came, recorded so
+		// from the day page; no alert for it.
+		if _, page := b.get("/staff/reception/day?d=2026-11-26"); !strings.Contains(page, "Ghi nhận: Không có công dân đến") {
+			t.Error("the day page offers no way to record a day with no visitor")
+		}
+		if res, page := b.post("/staff/reception/no-visitor", url.Values{"schedule_id": {deputy}, "day": {"2026-11-26"}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("no visitor: %d %s", res.StatusCode, page)
+		}
+		if _, page := b.get("/staff/reception/day?d=2026-11-26"); !strings.Contains(page, `class="badge no-visitor">Không có công dân đến`) ||
+			strings.Contains(page, "Ghi nhận: Không có công dân đến") {
+			t.Error("the day page does not show the day held with no visitor")
+		}
+		if res, page := b.post("/staff/reception/no-visitor", url.Values{"schedule_id": {deputy}, "day": {"2026-11-12"}}); res.StatusCode != http.StatusUnprocessableEntity ||
+			!strings.Contains(page, "Chỉ ghi nhận được một ngày tiếp của lãnh đạo theo lịch đã diễn ra") {
+			t.Errorf("a cancelled day recorded with no visitor: %d", res.StatusCode)
+		}
+		if res, _ := b.post("/staff/reception/no-visitor", url.Values{"schedule_id": {strconv.FormatInt(ids["Văn phòng Sở"], 10)}, "day": {"2026-11-26"}}); res.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("the desk's day recorded with no visitor: %d", res.StatusCode)
+		}
 		missed := func() []string {
 			var subjects []string
 			ta.db.Gorm.Raw("SELECT subject FROM alerts WHERE kind = 'reception_missed' ORDER BY subject").Scan(&subjects)
 			return subjects
 		}
-		// Friday 27/11: the deputy's 5/11 and 26/11 and the director's
-		// 1/11 (a Sunday, held Monday 2/11); twice, once each.
+		// Friday 27/11: the deputy's 5/11 and the director's 1/11 (a
+		// Sunday, held Monday 2/11); twice, once each.
 		first := ta.runJob(t, "reception-missed", testNow)
 		ta.runJob(t, "reception-missed", testNow.Add(time.Hour))
-		want := []string{"reception:" + strconv.FormatInt(ids["Giám đốc Sở"], 10) + ":2026-11-02", "reception:" + deputy + ":2026-11-05",
-			"reception:" + deputy + ":2026-11-26"}
+		want := []string{"reception:" + strconv.FormatInt(ids["Giám đốc Sở"], 10) + ":2026-11-02", "reception:" + deputy + ":2026-11-05"}
 		slices.Sort(want)
-		if got := missed(); !slices.Equal(got, want) || first.Counts["alerts"] != 3 {
+		if got := missed(); !slices.Equal(got, want) || first.Counts["alerts"] != 2 {
 			t.Errorf("alerts %v (%d raised), want %v", got, first.Counts["alerts"], want)
 		}
 		ta.runJob(t, "outbox", testNow)
-		if got := mailsTo(t, mp, email); !slices.Contains(got, "Chưa ghi nhận buổi tiếp công dân ngày 05/11/2026 (Phó Giám đốc Sở)") || len(got) != 3 {
+		if got := mailsTo(t, mp, email); !slices.Contains(got, "Chưa ghi nhận buổi tiếp công dân ngày 05/11/2026 (Phó Giám đốc Sở)") || len(got) != 2 {
 			t.Errorf("e-mails %q", got)
 		}
 		if _, page := b.get("/staff/alerts"); !strings.Contains(page, "Chưa ghi nhận buổi tiếp công dân") ||
-			!strings.Contains(page, `href="/staff/reception/day?d=2026-11-26"`) {
+			!strings.Contains(page, `href="/staff/reception/day?d=2026-11-05"`) {
 			t.Error("the bell's page lacks the reception alert")
 		}
 		// Thursday 31/12 is followed by the New Year holiday: not asked of
@@ -194,7 +213,7 @@ func TestReceptionMissedAlert(t *testing.T) {
 		}
 		for _, s := range missed() {
 			if strings.HasPrefix(s, "reception:"+strconv.FormatInt(ids["Văn phòng Sở"], 10)+":") || strings.HasSuffix(s, ":2026-11-12") ||
-				strings.HasSuffix(s, ":2026-11-19") {
+				strings.HasSuffix(s, ":2026-11-19") || strings.HasSuffix(s, ":2026-11-26") {
 				t.Errorf("an alert for the desk, a cancelled or a held day: %s", s)
 			}
 		}

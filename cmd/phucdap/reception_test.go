@@ -424,6 +424,8 @@ func TestReceptionSessions(t *testing.T) {
 // answered there) and the 26th (one visitor, a case), none on the 19th,
 // so 2 held and 8 citizens. The desk is open on the 19 working days to
 // the 27th (24/11, Vietnamese Culture Day, is off) and held one session.
+// The 19th then recorded as held with no visitor: 3 held, still 8
+// citizens and 4 sessions, no leadership day short.
 func TestReceptionMonthFigures(t *testing.T) {
 	eachApp(t, func(t *testing.T, ta *testApp) {
 		office := ta.staffActor(t, "office-fig@sxd.test", "VP", access.Office)
@@ -458,6 +460,32 @@ func TestReceptionMonthFigures(t *testing.T) {
 		}
 		if f.LeadershipCitizens != 8 || f.DeskCitizens != 1 || f.Sessions != 4 || f.CasesOpened != 2 || f.LeadershipDaysShort != 1 {
 			t.Errorf("figures: %+v", f)
+		}
+		// The deputy sat on the 19th and nobody came: recorded so (twice,
+		// once), the day is held, with no visit and no citizen more. The
+		// cancelled 12th and a day to come cannot be recorded so.
+		for range 2 {
+			if err := ta.reception.RecordNoVisitor(ctx, office, deputy.ID, calendar.MustDate("2026-11-19")); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, day := range []string{"2026-11-12", "2026-12-03"} {
+			if err := ta.reception.RecordNoVisitor(ctx, office, deputy.ID, calendar.MustDate(day)); err == nil {
+				t.Errorf("%s recorded as held with no visitor", day)
+			}
+		}
+		if f, err = ta.reception.Month(ctx, office, 2026, time.November); err != nil {
+			t.Fatal(err)
+		}
+		want[0].Held = 3
+		if diff := cmp.Diff(want, f.Hosts); diff != "" {
+			t.Errorf("hosts with the 19th held with no visitor (-want +got)\n%s", diff)
+		}
+		if f.LeadershipCitizens != 8 || f.DeskCitizens != 1 || f.Sessions != 4 || f.CasesOpened != 2 || f.LeadershipDaysShort != 0 {
+			t.Errorf("figures with the 19th held with no visitor: %+v", f)
+		}
+		if n := ta.count(t, "SELECT COUNT(*) FROM audit_log WHERE action = 'reception.no_visitor'"); n != 1 {
+			t.Errorf("%d audit rows for the day with no visitor, want 1", n)
 		}
 	})
 }

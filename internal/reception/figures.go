@@ -14,7 +14,8 @@ import (
 
 // HostFigures are one schedule's figures for a month: the reception days
 // it was to hold (cancelled days not counted, coming days not yet), the
-// days a session was recorded under it, and the citizens received.
+// days held (a session recorded under it, or the day recorded as held
+// with no visitor), and the citizens received.
 type HostFigures struct {
 	ScheduleID int64
 	Host       string
@@ -133,11 +134,10 @@ func (s *Service) figures(ctx context.Context, from, to calendar.Date) (MonthFig
 	if err != nil {
 		return f, err
 	}
-	type key struct {
-		id  int64
-		day calendar.Date
+	held, err := s.heldDays(ctx, from, to, sessions)
+	if err != nil {
+		return f, err
 	}
-	held := map[key]bool{}
 	citizens := map[int64]int{}
 	for _, se := range sessions {
 		f.Sessions++
@@ -163,7 +163,6 @@ func (s *Service) figures(ctx context.Context, from, to calendar.Date) (MonthFig
 			}
 		}
 		if se.ScheduleID != 0 {
-			held[key{se.ScheduleID, se.Day}] = true
 			citizens[se.ScheduleID] += se.Headcount
 		}
 	}
@@ -179,7 +178,7 @@ func (s *Service) figures(ctx context.Context, from, to calendar.Date) (MonthFig
 			f.Hosts = append(f.Hosts, HostFigures{ScheduleID: o.Schedule.ID, Host: o.Schedule.Host, Kind: o.Schedule.Kind, Citizens: citizens[o.Schedule.ID]})
 		}
 		f.Hosts[i].Scheduled++
-		if held[key{o.Schedule.ID, o.Day}] {
+		if held[dayKey{o.Schedule.ID, o.Day}] {
 			f.Hosts[i].Held++
 		} else if o.Schedule.Kind == KindLeadership && o.Day.Before(s.Today()) {
 			f.LeadershipDaysShort++

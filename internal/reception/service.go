@@ -246,7 +246,8 @@ const UnrecordedLookback = 31
 
 // Unrecorded returns, as of now, the leadership's reception days that were
 // held (not cancelled) by an active schedule and have no session recorded
-// under that schedule and day, once the first working day after the day
+// under that schedule and day, nor the day recorded as held with no
+// visitor (RecordNoVisitor), once the first working day after the day
 // has come: the day the office was to record it has passed. Plan 55 III.1
 // counts the days held against those scheduled (Figures, by the same
 // definition). The office's desk is not asked of: a day nobody came to it
@@ -269,17 +270,13 @@ func (s *Service) Unrecorded(ctx context.Context, now time.Time) ([]Occurrence, 
 	if err != nil {
 		return nil, err
 	}
-	type key struct {
-		schedule int64
-		day      calendar.Date
-	}
-	held := map[key]bool{}
-	for _, se := range sessions {
-		held[key{se.ScheduleID, se.Day}] = true
+	held, err := s.heldDays(ctx, from, to, sessions)
+	if err != nil {
+		return nil, err
 	}
 	var out []Occurrence
 	for _, o := range occ {
-		if o.Schedule.Kind == KindLeadership && !o.Cancelled && !held[key{o.Schedule.ID, o.Day}] {
+		if o.Schedule.Kind == KindLeadership && !o.Cancelled && !held[dayKey{o.Schedule.ID, o.Day}] {
 			out = append(out, o)
 		}
 	}

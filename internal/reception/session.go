@@ -185,6 +185,7 @@ type SessionStore interface {
 	// Sessions returns the sessions of days in [from, to].
 	Sessions(ctx context.Context, from, to calendar.Date) ([]Session, error)
 	DialogueStore
+	NoVisitorStore
 }
 
 // ErrDenunciationNeedsCase: a denunciation received at reception is

@@ -562,3 +562,48 @@ func (s *ReceptionStore) AddRating(ctx context.Context, r reception.Rating) erro
 			EntityID: strconv.FormatInt(r.SessionID, 10), After: map[string]any{"stars": r.Stars}})
 	})
 }
+
+var _ reception.NoVisitorStore = (*ReceptionStore)(nil)
+
+type receptionNoVisitorRow struct {
+	ScheduleID int64
+	Day        string
+	CreatedAt  time.Time
+	CreatedBy  string
+}
+
+func (receptionNoVisitorRow) TableName() string { return "reception_no_visitor_days" }
+
+// AddNoVisitorDay implements reception.NoVisitorStore, audited as
+// reception.no_visitor when the day is new.
+func (s *ReceptionStore) AddNoVisitorDay(ctx context.Context, d reception.NoVisitorDay, by access.Actor) (bool, error) {
+	added := false
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
+		res := tx.Exec("INSERT INTO reception_no_visitor_days (schedule_id, day, created_at, created_by) VALUES (?, ?, ?, ?) "+
+			"ON CONFLICT (schedule_id, day) DO NOTHING", d.ScheduleID, d.Day.String(), d.At.UTC(), d.By)
+		if res.Error != nil {
+			return fmt.Errorf("reception day with no visitor: %w", res.Error)
+		}
+		if added = res.RowsAffected > 0; !added {
+			return nil
+		}
+		return recordAudit(ctx, tx, audit.Entry{At: d.At, ActorID: actorID(by), ActorLabel: by.Label(), Action: "reception.no_visitor",
+			Entity: "reception_schedule", EntityID: strconv.FormatInt(d.ScheduleID, 10), After: map[string]any{"day": d.Day.String()}})
+	})
+	return added, err
+}
+
+// NoVisitorDays implements reception.NoVisitorStore.
+func (s *ReceptionStore) NoVisitorDays(ctx context.Context, from, to calendar.Date) ([]reception.NoVisitorDay, error) {
+	var rows []receptionNoVisitorRow
+	if err := s.db.Gorm.WithContext(ctx).Where("day >= ? AND day <= ?", from.String(), to.String()).Order("day, schedule_id").
+		Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("reception days with no visitor: %w", err)
+	}
+	out := make([]reception.NoVisitorDay, 0, len(rows))
+	for _, r := range rows {
+		day, _ := calendar.ParseDate(r.Day)
+		out = append(out, reception.NoVisitorDay{ScheduleID: r.ScheduleID, Day: day, At: r.CreatedAt.UTC(), By: r.CreatedBy})
+	}
+	return out, nil
+}

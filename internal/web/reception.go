@@ -64,6 +64,7 @@ func (r *Reception) Mount(e *echo.Echo) {
 	e.GET("/staff/reception/day", r.day, req(access.ActReceptionManage))
 	e.POST("/staff/reception/sessions", r.recordSession, req(access.ActReceptionManage))
 	e.POST("/staff/reception/sessions/:id/result", r.publishResult, req(access.ActReceptionManage))
+	e.POST("/staff/reception/no-visitor", r.noVisitor, req(access.ActReceptionManage))
 	e.GET("/staff/reception/sessions/:id/receipt", r.sessionReceipt, req(access.ActReceptionManage))
 	e.GET(PathVisitRating+"/:id/:sig", r.ratingPage)
 	e.POST(PathVisitRating+"/:id/:sig", r.rate)
@@ -646,6 +647,10 @@ type receptionDayData struct {
 	Key string
 	// Saved is the session just recorded, whose receipt the notice links.
 	Saved int64
+	// NoVisitor are the schedules whose day was recorded as held with no
+	// visitor; NoVisitorForm those whose day may be so recorded (the
+	// leadership's, held, up to today, no session under it).
+	NoVisitor, NoVisitorForm map[int64]bool
 }
 
 // sessionForm is the session form's values (typed back when refused).
@@ -668,7 +673,11 @@ func (r *Reception) day(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if c.QueryParam("saved") != "" {
+	switch c.QueryParam("saved") {
+	case "":
+	case "no_visitor":
+		d.Notice = "reception.no_visitor_saved"
+	default:
 		d.Notice = "reception.session_saved"
 		d.Saved, _ = strconv.ParseInt(c.QueryParam("s"), 10, 64)
 	}
@@ -696,6 +705,23 @@ func (r *Reception) dayData(c echo.Context, day calendar.Date) (receptionDayData
 		Days: r.dayViews(lang, occ, r.Service.Today()), Bookings: list, Sessions: sessions, Topics: topics,
 		Kinds:    []petition.Kind{petition.KindPetition, petition.KindFeedback, petition.KindComplaint, petition.KindDenunciation},
 		Outcomes: reception.Outcomes()}
+	empty, err := r.Service.DayNoVisitor(ctx, by, day)
+	if err != nil {
+		return receptionDayData{}, err
+	}
+	withSession := map[int64]bool{}
+	for _, se := range sessions {
+		withSession[se.ScheduleID] = true
+	}
+	d.NoVisitor, d.NoVisitorForm = map[int64]bool{}, map[int64]bool{}
+	for _, o := range occ {
+		switch _, ok := empty[o.Schedule.ID]; {
+		case ok:
+			d.NoVisitor[o.Schedule.ID] = true
+		case o.Schedule.Kind == reception.KindLeadership && !o.Cancelled && !o.Day.After(r.Service.Today()) && !withSession[o.Schedule.ID]:
+			d.NoVisitorForm[o.Schedule.ID] = true
+		}
+	}
 	d.Session.Day, d.Session.Kind, d.Session.Headcount, d.Key = day, petition.KindPetition, "1", formKey()
 	for _, o := range occ {
 		if !o.Cancelled {
@@ -751,5 +777,30 @@ func (r *Reception) recordSession(c echo.Context) error {
 		return err
 	}
 	d.Session = sessionForm{SessionInput: in, Headcount: hc}
+	return r.Staff.render(c, present.Status(opErr), "staff_reception_day", "reception.day_title", d)
+}
+
+// noVisitor records, from the day page, that a schedule's day was held
+// and no citizen came.
+func (r *Reception) noVisitor(c echo.Context) error {
+	day, dayErr := calendar.ParseDate(strings.TrimSpace(c.FormValue("day")))
+	id, _ := strconv.ParseInt(c.FormValue("schedule_id"), 10, 64)
+	opErr := error(fault.List{reception.ErrNoVisitorDay})
+	if dayErr == nil && id > 0 {
+		opErr = r.Service.RecordNoVisitor(c.Request().Context(), accesshttp.Actor(c), id, day)
+	}
+	if opErr == nil {
+		return c.Redirect(http.StatusSeeOther, "/staff/reception/day?saved=no_visitor&d="+day.String())
+	}
+	if dayErr != nil {
+		day = r.Service.Today()
+	}
+	d, err := r.dayData(c, day)
+	if err != nil {
+		return err
+	}
+	if d.Errors, err = r.fieldErrors(c, opErr); err != nil {
+		return err
+	}
 	return r.Staff.render(c, present.Status(opErr), "staff_reception_day", "reception.day_title", d)
 }
