@@ -912,6 +912,19 @@ func TestReceptionPlanAndWorkbook(t *testing.T) {
 				t.Errorf("III.1's row: %s is not %s cases opened at reception:\n%s", fig, n, row)
 			}
 		}
+		// The cases with no plan task are not III.1's: the counter's case
+		// alone, and its list says so.
+		if !strings.Contains(page, "Vụ việc chưa gắn nhiệm vụ: 1.") {
+			t.Error("the plan view's unlinked cases count III.1's")
+		}
+		um := regexp.MustCompile(`Vụ việc chưa gắn nhiệm vụ: 1\. <a href="([^"]+)">`).FindStringSubmatch(page)
+		if um == nil {
+			t.Fatal("no link behind the unlinked cases")
+		}
+		_, unlinked := b.get(html.UnescapeString(um[1]) + "&lang=vi")
+		if n := strings.Count(unlinked, `href="/staff/cases/`); n != 1 || !strings.Contains(unlinked, `href="/staff/cases/`+strconv.FormatInt(m.counter, 10)+`"`) {
+			t.Errorf("the unlinked cases list %d cases, want the counter's %d", n, m.counter)
+		}
 		_, en := b.get("/staff/reports?thang=2026-11&lang=en")
 		for _, want := range []string{"Citizen reception in the period", "Citizens received by the leadership", `<span class="apart-value">50%</span> On time`,
 			`<span class="apart-value">66.6%</span> Satisfied: 2 of 3 ratings`, `<span class="apart-value">2</span> Dialogues held, 1 with their result published`} {

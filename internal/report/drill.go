@@ -82,7 +82,7 @@ func ParseWhere(list []string) ([]Cond, error) {
 	for _, w := range list {
 		b, k, ok := strings.Cut(w, ":")
 		by, err := ParseBy(b)
-		if b == string(ByOrigin) && k == OriginReception {
+		if b == string(ByOrigin) && (k == OriginReception || k == "") {
 			by, err = ByOrigin, nil
 		}
 		if !ok || err != nil || by == ByTotal || by.Temporal() {

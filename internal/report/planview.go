@@ -28,8 +28,12 @@ type PlanView struct {
 	Plan       *PlanInfo
 	Period     Period
 	Dimensions []PlanDimension
-	// Unlinked are the period's figures of cases with no plan task.
-	Unlinked Row
+	// Unlinked are the period's figures of cases with no plan task, and
+	// UnlinkedWhere their condition when it is not just that (nil): the
+	// cases a task counts by their origin (Config.TaskWhere) are that
+	// task's, so not among them.
+	Unlinked      Row
+	UnlinkedWhere []Cond
 }
 
 // PlanDimension is a dimension with its tasks.
@@ -105,6 +109,15 @@ func (s *Service) Plan(ctx context.Context, p Period) (*PlanView, error) {
 			v.Unlinked = r
 		}
 	}
+	if w := s.unlinkedWhere(); w != nil {
+		rep, err := s.Report(ctx, Query{Period: p, Where: w})
+		if err != nil {
+			return nil, err
+		}
+		v.Unlinked = Row{Window: rep.Total.Window, Counts: rep.Total.Counts, Response: rep.Total.Response}
+		label(dir, ByPlanTask, &v.Unlinked)
+		v.UnlinkedWhere = w
+	}
 	dimRows := map[string]Row{}
 	for _, r := range dims.Rows {
 		dimRows[r.Key] = r
@@ -133,6 +146,19 @@ func (s *Service) Plan(ctx context.Context, p Period) (*PlanView, error) {
 		v.Dimensions = append(v.Dimensions, pd)
 	}
 	return v, nil
+}
+
+// unlinkedWhere is the condition of the cases with no plan task that no
+// task counts by origin either, nil when no task counts by origin.
+func (s *Service) unlinkedWhere() []Cond {
+	for _, w := range s.cfg.TaskWhere {
+		for _, c := range w {
+			if c.By == ByOrigin {
+				return []Cond{{By: ByPlanTask, Key: ""}, {By: ByOrigin, Key: ""}}
+			}
+		}
+	}
+	return nil
 }
 
 // taskRowWhere is the row of a task measured by a condition: the
