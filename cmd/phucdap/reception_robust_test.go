@@ -306,3 +306,99 @@ func TestReceptionSessionAtomic(t *testing.T) {
 		}
 	})
 }
+
+// TestReceptionDeactivateBookedSchedule: deactivating a schedule cancels
+// every coming day at once, so it follows the rule of cancelling a booked
+// day: refused while citizens hold bookings of its days from today on,
+// the office told how many to contact (vi and en), the schedule still
+// published and bookable. Another edit of the schedule is saved as
+// before, and once the booked day has passed the schedule is deactivated.
+func TestReceptionDeactivateBookedSchedule(t *testing.T) {
+	eachApp(t, func(t *testing.T, ta *testApp) {
+		b, id := deputyThursdays(t, ta)
+		f := url.Values{"lich": {id}, "ngay": {"2026-12-03"}, "name": {"Trần Văn Đến"}, "phone": {"0912 345 678"}, "kind": {"kien_nghi"},
+			"description": {"Đề nghị cấp giấy phép xây dựng nhà ở riêng lẻ"}}
+		if code, _ := postBooking(t, ta, f); code != http.StatusOK {
+			t.Fatalf("booking: %d", code)
+		}
+		off := receptionSchedule("leadership", "Phó Giám đốc Sở", "weekly", "4", 3)
+		off.Del("active")
+		if res, page := b.post("/staff/reception/schedules/"+id, off); res.StatusCode != http.StatusUnprocessableEntity ||
+			!strings.Contains(page, "Các ngày tiếp sắp tới của lịch này đã có 1 lượt đăng ký") {
+			t.Errorf("deactivate a booked schedule: %d", res.StatusCode)
+		}
+		if res, page := b.post("/staff/reception/schedules/"+id+"?lang=en", off); res.StatusCode != http.StatusUnprocessableEntity ||
+			!strings.Contains(page, "1 citizens have booked coming days of this schedule") {
+			t.Errorf("deactivate a booked schedule (en): %d", res.StatusCode)
+		}
+		if _, page := ta.do(t, http.MethodGet, "/lich-tiep-cong-dan/dang-ky?lich="+id+"&ngay=2026-12-10", nil); !strings.Contains(string(page), "Còn 3 chỗ.") {
+			t.Error("the refused deactivation closed the schedule")
+		}
+		moved := receptionSchedule("leadership", "Phó Giám đốc Sở", "weekly", "4", 3)
+		moved.Set("place", "Phòng họp tầng 2, số 2 đường Hùng Vương")
+		if res, page := b.post("/staff/reception/schedules/"+id, moved); res.StatusCode != http.StatusSeeOther {
+			t.Errorf("edit a booked schedule: %d %s", res.StatusCode, page)
+		}
+		// Friday 4/12: the booked day has passed.
+		ta.setLocal(t, "2026-12-04 09:00")
+		idNum, _ := strconv.ParseInt(id, 10, 64)
+		sc, err := ta.reception.Schedule(t.Context(), idNum)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc.Active = false
+		if _, err := ta.reception.SaveSchedule(t.Context(), ta.staffActor(t, "vp-after@sxd.test", "VP", access.Office), sc); err != nil {
+			t.Errorf("deactivate after the booked day: %v", err)
+		}
+	})
+}
+
+// TestReceptionDeactivateRace: citizens book coming days while the office
+// deactivates the schedule: either the deactivation is refused with the
+// bookings counted, or it is saved and no booking is; never a booking
+// left on a schedule no longer published.
+func TestReceptionDeactivateRace(t *testing.T) {
+	eachApp(t, func(t *testing.T, ta *testApp) {
+		_, idText := deputyThursdays(t, ta)
+		id, _ := strconv.ParseInt(idText, 10, 64)
+		office := ta.staffActor(t, "tiepdan@sxd.test", "VP", access.Office)
+		ctx := context.Background()
+		sc, err := ta.reception.Schedule(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc.Active = false
+		days := []calendar.Date{calendar.NewDate(2026, 12, 3), calendar.NewDate(2026, 12, 10), calendar.NewDate(2026, 12, 17),
+			calendar.NewDate(2026, 12, 24)}
+		var wg sync.WaitGroup
+		var saveErr error
+		wg.Add(len(days) + 1)
+		for i, d := range days {
+			go func() {
+				defer wg.Done()
+				_, _, err := ta.reception.Book(ctx, reception.BookingInput{ScheduleID: id, Day: d, Name: "Công dân " + strconv.Itoa(i),
+					Phone: "09120003" + strconv.Itoa(10+i), Kind: petition.KindPetition, Description: "Đề nghị hướng dẫn thủ tục", ClientIP: "10.0.1." + strconv.Itoa(i)})
+				if err != nil && !errors.Is(err, reception.ErrNotBookable) {
+					t.Errorf("book %s: %v", d, err)
+				}
+			}()
+		}
+		go func() {
+			defer wg.Done()
+			_, saveErr = ta.reception.SaveSchedule(ctx, office, sc)
+		}()
+		wg.Wait()
+		var booked int64
+		ta.db.Gorm.Raw("SELECT COUNT(*) FROM reception_bookings WHERE schedule_id = ?", id).Scan(&booked)
+		after, err := ta.reception.Schedule(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case saveErr == nil && (after.Active || booked != 0):
+			t.Errorf("deactivated with %d bookings (active %v)", booked, after.Active)
+		case saveErr != nil && (!after.Active || booked == 0 || !strings.Contains(saveErr.Error(), "reception.schedule_has_bookings")):
+			t.Errorf("refused (%v) with %d bookings (active %v)", saveErr, booked, after.Active)
+		}
+	})
+}

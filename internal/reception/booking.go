@@ -67,6 +67,15 @@ func DayHasBookings(n int) error {
 	return fault.FieldError("day", "reception.day_has_bookings", map[string]any{"N": n})
 }
 
+// ScheduleHasBookings refuses to deactivate a schedule whose coming days n
+// citizens have booked. Deactivating cancels every coming day at once,
+// so it follows the rule of cancelling one day (DayHasBookings): the
+// office contacts them first. Nothing would tell them otherwise: a
+// booking of a schedule no longer published gets no reminder.
+func ScheduleHasBookings(n int) error {
+	return fault.FieldError("active", "reception.schedule_has_bookings", map[string]any{"N": n})
+}
+
 // Limits of a booking's texts.
 const (
 	MaxName        = 200
@@ -119,8 +128,9 @@ type Booking struct {
 type BookingStore interface {
 	// Book holds a place: within one transaction it takes one of the day's
 	// capacity places by a conditional update (ErrSlotFull when none is
-	// left), checks that the schedule's regular day is still held on b.Day
-	// (ErrNotBookable when a change cancelled or moved it since the
+	// left), checks that the schedule is still active and its regular day
+	// still held on b.Day (ErrNotBookable when the schedule was
+	// deactivated, or a change cancelled or moved the day, since the
 	// service looked), and inserts the booking (ErrAlreadyBooked when its
 	// phone key holds the day already). It returns the booking with its id.
 	Book(ctx context.Context, b Booking, capacity int, regular calendar.Date) (Booking, error)

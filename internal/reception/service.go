@@ -27,8 +27,12 @@ var (
 type Store interface {
 	ListSchedules(ctx context.Context) ([]Schedule, error)
 	// SaveSchedule inserts s (ID 0) or replaces it; ErrNoSuchSchedule for
-	// an unknown ID.
-	SaveSchedule(ctx context.Context, s Schedule, by access.Actor, now time.Time) (Schedule, error)
+	// an unknown ID. Deactivating a schedule is refused
+	// (ScheduleHasBookings) while citizens hold bookings of its days from
+	// today on, decided in the same transaction as the change: a booking
+	// made at the same moment either commits first and is counted, or
+	// finds the schedule inactive (BookingStore.Book).
+	SaveSchedule(ctx context.Context, s Schedule, by access.Actor, now time.Time, today calendar.Date) (Schedule, error)
 	// SaveChange records the change of one day, replacing an earlier
 	// change of the same day. In the same transaction it refuses
 	// (DayHasBookings) a day that citizens have booked, on the regular day
@@ -158,7 +162,7 @@ func (s *Service) SaveSchedule(ctx context.Context, by access.Actor, sc Schedule
 	if len(errs) > 0 {
 		return Schedule{}, errs
 	}
-	return s.cfg.Store.SaveSchedule(ctx, sc, by, s.cfg.Now())
+	return s.cfg.Store.SaveSchedule(ctx, sc, by, s.cfg.Now(), s.Today())
 }
 
 // ChangeDay cancels (movedTo zero) or moves one regular day of a schedule,

@@ -68,7 +68,7 @@ func (s *ReceptionStore) ListSchedules(ctx context.Context) ([]reception.Schedul
 }
 
 // SaveSchedule implements reception.Store, audited as reception.schedule.
-func (s *ReceptionStore) SaveSchedule(ctx context.Context, sc reception.Schedule, by access.Actor, now time.Time) (reception.Schedule, error) {
+func (s *ReceptionStore) SaveSchedule(ctx context.Context, sc reception.Schedule, by access.Actor, now time.Time, today calendar.Date) (reception.Schedule, error) {
 	var out reception.Schedule
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
 		r := receptionScheduleRow{ID: sc.ID, Kind: string(sc.Kind), Host: sc.Host, Repeat: string(sc.Repeat), DayOfMonth: sc.DayOfMonth,
@@ -87,6 +87,19 @@ func (s *ReceptionStore) SaveSchedule(ctx context.Context, sc reception.Schedule
 			before, action, r.CreatedAt = old.schedule(), "reception.schedule.update", old.CreatedAt
 			if err := tx.Save(&r).Error; err != nil {
 				return fmt.Errorf("update reception schedule: %w", err)
+			}
+			// Counted after the update, which holds the schedule's row: a
+			// booking that took its place first is counted here; one that
+			// comes later waits on the row in Book and finds it inactive.
+			if old.Active && !sc.Active {
+				var n int
+				if err := tx.Raw("SELECT COALESCE(SUM(booked), 0) FROM reception_slots WHERE schedule_id = ? AND day >= ?", sc.ID,
+					today.String()).Scan(&n).Error; err != nil {
+					return fmt.Errorf("update reception schedule: booked: %w", err)
+				}
+				if n > 0 {
+					return reception.ScheduleHasBookings(n)
+				}
 			}
 		} else if err := tx.Omit("id").Create(&r).Error; err != nil {
 			return fmt.Errorf("create reception schedule: %w", err)
@@ -236,6 +249,20 @@ func (s *ReceptionStore) Book(ctx context.Context, b reception.Booking, capacity
 		}
 		if res.RowsAffected == 0 {
 			return reception.ErrSlotFull
+		}
+		// The schedule's row is shared-locked to the commit: a
+		// deactivation commits before this read (and is seen) or waits for
+		// this booking (and counts it). SQLite runs one writer at a time.
+		lock := ""
+		if s.db.Dialect == Postgres {
+			lock = " FOR SHARE"
+		}
+		var active []bool
+		if err := tx.Raw("SELECT active FROM reception_schedules WHERE id = ?"+lock, b.ScheduleID).Scan(&active).Error; err != nil {
+			return fmt.Errorf("book: schedule: %w", err)
+		}
+		if len(active) == 0 || !active[0] {
+			return reception.ErrNotBookable
 		}
 		// The slot is locked now: a change of the day commits before this
 		// read (and is seen) or waits for this booking (and counts it).

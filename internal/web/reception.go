@@ -398,7 +398,8 @@ var receptionFieldLabels = map[string]string{"kind": "reception.kind", "host": "
 	"name": "reception.name", "phone": "reception.phone", "email": "reception.email", "description": "reception.description",
 	"receiver": "reception.receiver", "content": "reception.content", "documents": "reception.documents", "headcount": "reception.headcount_label",
 	"outcome": "reception.outcome", "refusal_reason": "reception.refusal_reason_label", "title": "reception.content",
-	"moved_to": "reception.moved_to_label", "reason": "reception.reason", "result": "reception.result_label"}
+	"moved_to": "reception.moved_to_label", "reason": "reception.reason", "result": "reception.result_label",
+	"active": "reception.active"}
 
 // fieldErrors words a refused form, each line led by its field's label.
 func (r *Reception) fieldErrors(c echo.Context, opErr error) ([]string, error) {
