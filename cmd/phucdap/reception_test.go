@@ -912,6 +912,10 @@ func TestReceptionPlanAndWorkbook(t *testing.T) {
 				t.Errorf("III.1's row: %s is not %s cases opened at reception:\n%s", fig, n, row)
 			}
 		}
+		// Dimension III counts them too: 50% in its heading.
+		if !regexp.MustCompile(`<span class="numeral">III</span> [^<]* · 50%</th>`).MatchString(page) {
+			t.Error("dimension III's heading does not count the cases opened at reception")
+		}
 		// The cases with no plan task are not III.1's: the counter's case
 		// alone, and its list says so.
 		if !strings.Contains(page, "Vụ việc chưa gắn nhiệm vụ: 1.") {

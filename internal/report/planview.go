@@ -124,6 +124,9 @@ func (s *Service) Plan(ctx context.Context, p Period) (*PlanView, error) {
 	}
 	for _, d := range dir.PlanDimensions() {
 		pd := PlanDimension{DimensionInfo: d, Row: dimRows[idKey(d.ID)]}
+		if err := s.addOriginCases(ctx, dir, p, d.ID, &pd.Row); err != nil {
+			return nil, err
+		}
 		for _, t := range dir.PlanTasks() {
 			if t.DimensionID != d.ID {
 				continue
@@ -146,6 +149,25 @@ func (s *Service) Plan(ctx context.Context, p Period) (*PlanView, error) {
 		v.Dimensions = append(v.Dimensions, pd)
 	}
 	return v, nil
+}
+
+// addOriginCases adds to a dimension's row the cases its tasks count by
+// origin (Config.TaskWhere) that have no plan task: they are that task's,
+// so its dimension's too, and the unlinked line leaves them out.
+func (s *Service) addOriginCases(ctx context.Context, dir *Directory, p Period, dimID int64, row *Row) error {
+	for _, t := range dir.PlanTasks() {
+		w, ok := s.cfg.TaskWhere[t.Key]
+		if !ok || t.DimensionID != dimID {
+			continue
+		}
+		rep, err := s.Report(ctx, Query{Period: p, Where: append([]Cond{{By: ByPlanTask, Key: ""}}, w...)})
+		if err != nil {
+			return err
+		}
+		row.Counts.Add(rep.Total.Counts)
+		s.targets(dir, row, ByDimension, idKey(dimID))
+	}
+	return nil
 }
 
 // unlinkedWhere is the condition of the cases with no plan task that no
