@@ -57,9 +57,16 @@ type PlanTask struct {
 
 // WithReception is a task's status once its citizen-reception figures
 // are known: a task whose cases are none is still at work in a period
-// when sessions were held.
+// when sessions were held, or a reception day was held with no visitor.
 func (st TaskStatus) WithReception(f ReceptionFigures) TaskStatus {
-	if st == StatusIdle && f.Sessions > 0 {
+	if st != StatusIdle {
+		return st
+	}
+	held := f.Sessions > 0
+	for _, h := range f.Hosts {
+		held = held || h.Held > 0
+	}
+	if held {
 		return StatusTracking
 	}
 	return st

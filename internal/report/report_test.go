@@ -397,3 +397,24 @@ func TestExportsInEnglish(t *testing.T) {
 		t.Errorf("English case sheet %v", rows)
 	}
 }
+
+// A task with no case is at work in a month of reception sessions, or of
+// a reception day held with no visitor; one with a status of its own
+// keeps it.
+func TestTaskStatusWithReception(t *testing.T) {
+	for _, c := range []struct {
+		st   TaskStatus
+		f    ReceptionFigures
+		want TaskStatus
+	}{
+		{StatusIdle, ReceptionFigures{}, StatusIdle},
+		{StatusIdle, ReceptionFigures{Hosts: []ReceptionHost{{Scheduled: 4}}}, StatusIdle},
+		{StatusIdle, ReceptionFigures{Sessions: 1}, StatusTracking},
+		{StatusIdle, ReceptionFigures{Hosts: []ReceptionHost{{Scheduled: 4, Held: 1}}}, StatusTracking},
+		{StatusBelow, ReceptionFigures{Sessions: 3}, StatusBelow},
+	} {
+		if got := c.st.WithReception(c.f); got != c.want {
+			t.Errorf("%s with %+v: %s, want %s", c.st, c.f, got, c.want)
+		}
+	}
+}
