@@ -116,14 +116,27 @@ func (s *Service) Plan(ctx context.Context, p Period) (*PlanView, error) {
 			v.Unlinked = r
 		}
 	}
-	if w := s.unlinkedWhere(); w != nil {
-		rep, err := s.Report(ctx, Query{Period: p, Where: w})
+	// The tasks counted by origin (Config.TaskWhere): one report each,
+	// by plan task, gives the task's row (its total) and the cases of that
+	// origin with no plan task (its "" row), which are the task's
+	// dimension's and not among the unlinked.
+	byOrigin := map[int64]*Report{}
+	for _, t := range dir.PlanTasks() {
+		w, ok := s.cfg.TaskWhere[t.Key]
+		if !ok {
+			continue
+		}
+		rep, err := s.Report(ctx, Query{Period: p, By: ByPlanTask, Where: w})
 		if err != nil {
 			return nil, err
 		}
-		v.Unlinked = Row{Window: rep.Total.Window, Counts: rep.Total.Counts, Response: rep.Total.Response}
-		label(dir, ByPlanTask, &v.Unlinked)
-		v.UnlinkedWhere = w
+		byOrigin[t.ID] = rep
+		if none, ok := noTaskRow(rep); ok {
+			v.Unlinked.Counts.Sub(none.Counts)
+			// Response times do not subtract: none are given.
+			v.Unlinked.Response = Response{}
+			v.UnlinkedWhere = []Cond{{By: ByPlanTask, Key: ""}, {By: ByOrigin, Key: ""}}
+		}
 	}
 	dimRows := map[string]Row{}
 	for _, r := range dims.Rows {
@@ -131,19 +144,24 @@ func (s *Service) Plan(ctx context.Context, p Period) (*PlanView, error) {
 	}
 	for _, d := range dir.PlanDimensions() {
 		pd := PlanDimension{DimensionInfo: d, Row: dimRows[idKey(d.ID)]}
-		if err := s.addOriginCases(ctx, dir, p, d.ID, &pd.Row); err != nil {
-			return nil, err
+		for _, t := range dir.PlanTasks() {
+			if none, ok := noTaskRow(byOrigin[t.ID]); ok && t.DimensionID == d.ID {
+				pd.Row.Key = idKey(d.ID)
+				pd.Row.Counts.Add(none.Counts)
+				pd.Row.Response = Response{}
+				s.targets(dir, &pd.Row, ByDimension, pd.Row.Key)
+			}
 		}
 		for _, t := range dir.PlanTasks() {
 			if t.DimensionID != d.ID {
 				continue
 			}
 			pt := PlanTask{TaskInfo: t, Row: taskRows[idKey(t.ID)]}
-			if w, ok := s.cfg.TaskWhere[t.Key]; ok {
-				if pt.Row, err = s.taskRowWhere(ctx, dir, p, idKey(t.ID), w); err != nil {
-					return nil, err
-				}
-				pt.Where = w
+			if rep := byOrigin[t.ID]; rep != nil {
+				pt.Row = Row{Window: rep.Total.Window, Key: idKey(t.ID), Counts: rep.Total.Counts, Response: rep.Total.Response}
+				label(dir, ByPlanTask, &pt.Row)
+				s.targets(dir, &pt.Row, ByPlanTask, pt.Row.Key)
+				pt.Where = s.cfg.TaskWhere[t.Key]
 			}
 			pt.Status = taskStatus(pt.Row)
 			for _, tp := range dir.Topics {
@@ -158,49 +176,18 @@ func (s *Service) Plan(ctx context.Context, p Period) (*PlanView, error) {
 	return v, nil
 }
 
-// addOriginCases adds to a dimension's row the cases its tasks count by
-// origin (Config.TaskWhere) that have no plan task: they are that task's,
-// so its dimension's too, and the unlinked line leaves them out.
-func (s *Service) addOriginCases(ctx context.Context, dir *Directory, p Period, dimID int64, row *Row) error {
-	for _, t := range dir.PlanTasks() {
-		w, ok := s.cfg.TaskWhere[t.Key]
-		if !ok || t.DimensionID != dimID {
-			continue
-		}
-		rep, err := s.Report(ctx, Query{Period: p, Where: append([]Cond{{By: ByPlanTask, Key: ""}}, w...)})
-		if err != nil {
-			return err
-		}
-		row.Counts.Add(rep.Total.Counts)
-		s.targets(dir, row, ByDimension, idKey(dimID))
+// noTaskRow is a by-plan-task report's row of the cases with no plan
+// task, if it has one.
+func noTaskRow(rep *Report) (Row, bool) {
+	if rep == nil {
+		return Row{}, false
 	}
-	return nil
-}
-
-// unlinkedWhere is the condition of the cases with no plan task that no
-// task counts by origin either, nil when no task counts by origin.
-func (s *Service) unlinkedWhere() []Cond {
-	for _, w := range s.cfg.TaskWhere {
-		for _, c := range w {
-			if c.By == ByOrigin {
-				return []Cond{{By: ByPlanTask, Key: ""}, {By: ByOrigin, Key: ""}}
-			}
+	for _, r := range rep.Rows {
+		if r.Key == "" {
+			return r, true
 		}
 	}
-	return nil
-}
-
-// taskRowWhere is the row of a task measured by a condition: the
-// figures of the cases where selects, under the task's name and targets.
-func (s *Service) taskRowWhere(ctx context.Context, dir *Directory, p Period, key string, where []Cond) (Row, error) {
-	rep, err := s.Report(ctx, Query{Period: p, Where: where})
-	if err != nil {
-		return Row{}, err
-	}
-	row := Row{Window: rep.Total.Window, Key: key, Counts: rep.Total.Counts, Response: rep.Total.Response}
-	label(dir, ByPlanTask, &row)
-	s.targets(dir, &row, ByPlanTask, key)
-	return row, nil
+	return Row{}, false
 }
 
 // recurring says which topics received cases in each of the RecurMonths
