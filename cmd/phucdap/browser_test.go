@@ -64,17 +64,44 @@ func newBrowser(t *testing.T) context.Context {
 
 // newBrowserFor is newBrowser for a scenario that may take up to d. At most
 // maxBrowserSessions tests drive the browser at once; the others wait their
-// turn here, before their time starts.
+// turn here, before their time starts. A test's second session (the office
+// and the citizen side by side) rides on its first test's turn: taking a
+// second turn while holding one would hang a test that waits for itself,
+// or three such tests waiting for each other.
 func newBrowserFor(t *testing.T, d time.Duration) context.Context {
 	t.Helper()
 	root := sharedBrowser(t)
-	browserSessions <- struct{}{}
-	t.Cleanup(func() { <-browserSessions })
+	takeBrowserTurn(t)
 	ctx, cancel := chromedp.NewContext(root, chromedp.WithNewBrowserContext())
 	t.Cleanup(cancel)
 	ctx, cancel2 := context.WithTimeout(ctx, d)
 	t.Cleanup(cancel2)
 	return ctx
+}
+
+// takeBrowserTurn waits for one of the maxBrowserSessions turns, once per
+// top-level test, and gives it back when the test ends.
+func takeBrowserTurn(t *testing.T) {
+	test, _, _ := strings.Cut(t.Name(), "/")
+	browserMu.Lock()
+	held := browserTurns[test]
+	browserTurns[test] = held + 1
+	browserMu.Unlock()
+	if held == 0 {
+		browserSessions <- struct{}{}
+	}
+	t.Cleanup(func() {
+		browserMu.Lock()
+		browserTurns[test]--
+		last := browserTurns[test] == 0
+		if last {
+			delete(browserTurns, test)
+		}
+		browserMu.Unlock()
+		if last {
+			<-browserSessions
+		}
+	})
 }
 
 // maxBrowserSessions bounds the tabs rendering at once: each takes a good
@@ -83,6 +110,8 @@ const maxBrowserSessions = 3
 
 var (
 	browserSessions = make(chan struct{}, maxBrowserSessions)
+	// browserTurns counts each top-level test's open sessions.
+	browserTurns = map[string]int{}
 
 	browserMu     sync.Mutex
 	browserRoot   context.Context
