@@ -146,6 +146,7 @@ func staffMatrix() map[string]route {
 		"GET /staff/reception/day":                   {allow: "office"},
 		"POST /staff/reception/sessions":             {allow: "office", form: url.Values{"day": {"x"}}},
 		"POST /staff/reception/sessions/:id/result":  {allow: "office", path: "/staff/reception/sessions/{session}/result", form: url.Values{}},
+		"POST /staff/reception/no-visitor":           {allow: "office", form: url.Values{"day": {"x"}}},
 		"GET /staff/reception/sessions/:id/receipt":  {allow: "office", path: "/staff/reception/sessions/{session}/receipt"},
 		"POST /staff/reception/schedules":            {allow: "office", form: url.Values{"host": {""}}},
 		"POST /staff/reception/schedules/:id":        {allow: "office", path: "/staff/reception/schedules/1", form: url.Values{"host": {""}}},
