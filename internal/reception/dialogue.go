@@ -2,6 +2,7 @@ package reception
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -167,15 +168,15 @@ func stripHonorific(name string) string {
 }
 
 // DialogueResults returns the newest published results, for the public
-// transparency page.
+// transparency page. A denunciation's dialogue is never listed, not even
+// as a line with no text: its day and host tell whoever saw the visitor
+// come that day that this visitor denounced someone, and a line with no
+// kind among lines with one would stand out. It is counted only in the
+// month's totals.
 func (s *Service) DialogueResults(ctx context.Context, limit int) ([]DialogueResult, error) {
 	list, err := s.cfg.Sessions.DialogueResults(ctx, limit)
-	for i := range list {
-		if list[i].Sealed {
-			// Whatever a row holds, a sealed session's result shows no
-			// text and no kind.
-			list[i].Text, list[i].Kind = "", ""
-		}
+	if err != nil {
+		return nil, err
 	}
-	return list, err
+	return slices.DeleteFunc(list, func(r DialogueResult) bool { return r.Sealed }), nil
 }

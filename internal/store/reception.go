@@ -543,7 +543,8 @@ func (s *ReceptionStore) PublishResult(ctx context.Context, r reception.Dialogue
 	})
 }
 
-// DialogueResults implements reception.DialogueStore.
+// DialogueResults implements reception.DialogueStore: a sealed
+// session's result is never listed.
 func (s *ReceptionStore) DialogueResults(ctx context.Context, limit int) ([]reception.DialogueResult, error) {
 	var rows []struct {
 		SessionID   int64
@@ -557,8 +558,8 @@ func (s *ReceptionStore) DialogueResults(ctx context.Context, limit int) ([]rece
 		PublishedBy string
 	}
 	if err := s.db.Gorm.WithContext(ctx).Raw("SELECT d.session_id, s.day, s.receiver, s.leadership, s.sealed, s.kind, d.result, d.published_at, d.published_by "+
-		"FROM reception_dialogue_results d JOIN reception_sessions s ON s.id = d.session_id ORDER BY d.published_at DESC, d.session_id DESC LIMIT ?",
-		max(limit, 1)).Scan(&rows).Error; err != nil {
+		"FROM reception_dialogue_results d JOIN reception_sessions s ON s.id = d.session_id WHERE s.sealed = ? "+
+		"ORDER BY d.published_at DESC, d.session_id DESC LIMIT ?", false, max(limit, 1)).Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("dialogue results: %w", err)
 	}
 	out := make([]reception.DialogueResult, 0, len(rows))

@@ -313,6 +313,8 @@ func (r *Reception) office(c echo.Context) error {
 		d.Notice = "reception.change_saved"
 	case "result":
 		d.Notice = "reception.result_saved"
+	case "sealed_result":
+		d.Notice = "reception.result_sealed_saved"
 	}
 	return r.Staff.render(c, http.StatusOK, "staff_reception", "reception.office_title", d)
 }
@@ -331,8 +333,11 @@ func (r *Reception) publishResult(c echo.Context) error {
 		return reception.ErrNoSuchSession
 	}
 	text := c.FormValue("result")
-	_, opErr := r.Service.PublishResult(c.Request().Context(), accesshttp.Actor(c), id, text)
+	res, opErr := r.Service.PublishResult(c.Request().Context(), accesshttp.Actor(c), id, text)
 	if opErr == nil {
+		if res.Sealed {
+			return c.Redirect(http.StatusSeeOther, "/staff/reception?saved=sealed_result#dialogues")
+		}
 		return c.Redirect(http.StatusSeeOther, "/staff/reception?saved=result#dialogues")
 	}
 	d, err := r.officeData(c)
