@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -401,4 +402,85 @@ func TestReceptionDeactivateRace(t *testing.T) {
 			t.Errorf("refused (%v) with %d bookings (active %v)", saveErr, booked, after.Active)
 		}
 	})
+}
+
+// TestReceptionEditStrandsBookings: an edit of a schedule that would leave
+// citizens booked on a coming day it no longer gives (another weekday, a
+// later start, an earlier end) or on a day with more bookings than its new
+// capacity is refused with how many to contact (vi and en), as
+// deactivating it is; an edit that keeps every booked day is saved. A
+// booking already stranded by an edit made before this rule is not
+// reminded: the reminder reads the schedule's days again.
+func TestReceptionEditStrandsBookings(t *testing.T) {
+	eachApp(t, func(t *testing.T, ta *testApp) {
+		b, id := deputyThursdays(t, ta)
+		for _, bk := range []struct{ day, name, phone string }{{"2026-12-03", "Trần Văn Đến", "0912 345 678"},
+			{"2026-12-03", "Lê Thị Hai", "0912 345 679"}, {"2026-12-10", "Hà Văn Ba", "0912 345 670"}} {
+			f := url.Values{"lich": {id}, "ngay": {bk.day}, "name": {bk.name}, "phone": {bk.phone}, "kind": {"kien_nghi"},
+				"description": {"Đề nghị cấp giấy phép xây dựng nhà ở riêng lẻ"}}
+			if code, _ := postBooking(t, ta, f); code != http.StatusOK {
+				t.Fatalf("booking of %s: %d", bk.name, code)
+			}
+		}
+		edit := func(change func(url.Values)) url.Values {
+			f := receptionSchedule("leadership", "Phó Giám đốc Sở", "weekly", "4", 3)
+			change(f)
+			return f
+		}
+		for _, c := range []struct {
+			name string
+			f    url.Values
+			n    int
+		}{
+			{"another weekday", edit(func(f url.Values) { f.Set("weekday", "5") }), 3},
+			{"monthly", edit(func(f url.Values) { f.Set("repeat", "monthly"); f.Set("day_of_month", "3") }), 1},
+			{"a later start", edit(func(f url.Values) { f.Set("from", "2026-12-04") }), 2},
+			{"an earlier end", edit(func(f url.Values) { f.Set("until", "2026-12-05") }), 1},
+			{"fewer places", edit(func(f url.Values) { f.Set("capacity", "1") }), 2},
+			{"no booking", edit(func(f url.Values) { f.Set("capacity", "0") }), 3},
+		} {
+			if res, page := b.post("/staff/reception/schedules/"+id+"?lang=vi", c.f); res.StatusCode != http.StatusUnprocessableEntity ||
+				!strings.Contains(page, fmt.Sprintf("các ngày tiếp sắp tới đã có %d lượt đăng ký", c.n)) {
+				t.Errorf("%s: %d", c.name, res.StatusCode)
+			}
+			if res, page := b.post("/staff/reception/schedules/"+id+"?lang=en", c.f); res.StatusCode != http.StatusUnprocessableEntity ||
+				!strings.Contains(page, fmt.Sprintf("coming reception days that %d citizens have booked", c.n)) {
+				t.Errorf("%s (en): %d", c.name, res.StatusCode)
+			}
+		}
+		if _, page := ta.do(t, http.MethodGet, "/lich-tiep-cong-dan/dang-ky?lich="+id+"&ngay=2026-12-03", nil); !strings.Contains(string(page), "Còn 1 chỗ.") {
+			t.Error("a refused edit changed the schedule")
+		}
+		kept := edit(func(f url.Values) { f.Set("capacity", "2"); f.Set("until", "2026-12-10") })
+		if res, page := b.post("/staff/reception/schedules/"+id, kept); res.StatusCode != http.StatusSeeOther {
+			t.Errorf("an edit keeping every booked day: %d %s", res.StatusCode, page)
+		}
+
+		// An edit saved before the rule moved the schedule to Fridays: the
+		// bookings of Thursday 3/12 are not reminded.
+		if err := ta.db.Gorm.Exec("UPDATE reception_schedules SET weekday = 5 WHERE id = ?", mustID(t, id)).Error; err != nil {
+			t.Fatal(err)
+		}
+		dayBefore := ta.setLocal(t, "2026-12-02 08:00")
+		if run := ta.runJob(t, "reception-reminder", dayBefore); run.Counts["alerts"] != 0 {
+			t.Errorf("%d reminders of a day the schedule no longer gives", run.Counts["alerts"])
+		}
+		var reminded int64
+		if err := ta.db.Gorm.Raw("SELECT COUNT(*) FROM alerts WHERE kind = 'booking_reminder'").Scan(&reminded).Error; err != nil {
+			t.Fatal(err)
+		}
+		if reminded != 0 {
+			t.Errorf("%d reminder alerts stored", reminded)
+		}
+	})
+}
+
+// mustID parses a schedule's id as the pages print it.
+func mustID(t *testing.T, s string) int64 {
+	t.Helper()
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

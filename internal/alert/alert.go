@@ -364,7 +364,8 @@ type Store interface {
 	// RemindBookings does the same for up to limit bookings of day, made
 	// before createdBefore and not yet reminded, of a day still held
 	// (not cancelled or moved away) by an active schedule.
-	RemindBookings(ctx context.Context, now time.Time, day calendar.Date, createdBefore time.Time, limit int, plan BookingPlanner) (bookings, alerts, deliveries int, err error)
+	RemindBookings(ctx context.Context, now time.Time, day calendar.Date, createdBefore time.Time, limit int, cal *calendar.Calendar,
+		plan BookingPlanner) (bookings, alerts, deliveries int, err error)
 	// QueueVisitRatings marks up to limit reception sessions not yet told
 	// as told and writes plan's alerts with their deliveries, in one
 	// transaction; it returns how many it marked.

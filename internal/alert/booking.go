@@ -140,7 +140,7 @@ func (s *Service) BookingReminders(ctx context.Context, now time.Time) (map[stri
 			if err := ctx.Err(); err != nil {
 				return counts, err
 			}
-			n, a, d, err := s.cfg.Store.RemindBookings(ctx, now, day, day.AddDays(-1).Time(s.cfg.Location), s.cfg.BatchSize, plan)
+			n, a, d, err := s.cfg.Store.RemindBookings(ctx, now, day, day.AddDays(-1).Time(s.cfg.Location), s.cfg.BatchSize, s.cfg.Calendar(ctx), plan)
 			counts["bookings"] += n
 			counts["alerts"] += a
 			counts["queued"] += d

@@ -76,6 +76,14 @@ func ScheduleHasBookings(n int) error {
 	return fault.FieldError("active", "reception.schedule_has_bookings", map[string]any{"N": n})
 }
 
+// ScheduleEditStrands refuses an edit of a schedule (its recurrence, dates
+// or capacity) that would leave n citizens booked on coming days it no
+// longer gives, or on a day with fewer places than its bookings: they
+// would come, or be reminded to come, on a day nobody receives.
+func ScheduleEditStrands(n int) error {
+	return fault.FieldError("repeat", "reception.schedule_edit_strands", map[string]any{"N": n})
+}
+
 // Limits of a booking's texts.
 const (
 	MaxName        = 200

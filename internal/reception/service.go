@@ -31,8 +31,11 @@ type Store interface {
 	// (ScheduleHasBookings) while citizens hold bookings of its days from
 	// today on, decided in the same transaction as the change: a booking
 	// made at the same moment either commits first and is counted, or
-	// finds the schedule inactive (BookingStore.Book).
-	SaveSchedule(ctx context.Context, s Schedule, by access.Actor, now time.Time, today calendar.Date) (Schedule, error)
+	// finds the schedule inactive (BookingStore.Book). An edit that keeps
+	// it active is refused (ScheduleEditStrands) when a booked day from
+	// today on is no longer one of its days (by cal, with its changes) or
+	// holds more bookings than the new capacity.
+	SaveSchedule(ctx context.Context, s Schedule, by access.Actor, now time.Time, today calendar.Date, cal *calendar.Calendar) (Schedule, error)
 	// SaveChange records the change of one day, replacing an earlier
 	// change of the same day. In the same transaction it refuses
 	// (DayHasBookings) a day that citizens have booked, on the regular day
@@ -162,7 +165,7 @@ func (s *Service) SaveSchedule(ctx context.Context, by access.Actor, sc Schedule
 	if len(errs) > 0 {
 		return Schedule{}, errs
 	}
-	return s.cfg.Store.SaveSchedule(ctx, sc, by, s.cfg.Now(), s.Today())
+	return s.cfg.Store.SaveSchedule(ctx, sc, by, s.cfg.Now(), s.Today(), s.cfg.Calendar(ctx))
 }
 
 // ChangeDay cancels (movedTo zero) or moves one regular day of a schedule,

@@ -9,6 +9,7 @@ import (
 
 	"github.com/phucdap/phucdap/internal/alert"
 	"github.com/phucdap/phucdap/internal/calendar"
+	"github.com/phucdap/phucdap/internal/reception"
 )
 
 // bookingPicked is a reception booking as its messages see it: no name,
@@ -29,15 +30,16 @@ func (s *AlertStore) QueueBookings(ctx context.Context, now time.Time, limit int
 	q := pickThenUpdate("reception_bookings",
 		"SELECT id FROM reception_bookings WHERE noticed_at IS NULL ORDER BY id LIMIT ?"+s.skipLocked(),
 		"noticed_at = ?", "noticed_at IS NULL", "id, code, schedule_id, day, email, lang")
-	return s.markBookings(ctx, now, plan, q, max(limit, 1), now.UTC())
+	return s.markBookings(ctx, now, nil, plan, q, max(limit, 1), now.UTC())
 }
 
 // RemindBookings implements alert.Store: the bookings of day made before
 // createdBefore and not yet reminded are marked and their ledger rows
 // written in one transaction. A day cancelled or moved away since, or a
-// schedule no longer published, is left alone.
+// schedule no longer published, is left alone; so is a day that is no
+// longer one of its schedule's days (by cal): marked, never reminded.
 func (s *AlertStore) RemindBookings(ctx context.Context, now time.Time, day calendar.Date, createdBefore time.Time, limit int,
-	plan alert.BookingPlanner) (bookings, alerts, deliveries int, err error) {
+	cal *calendar.Calendar, plan alert.BookingPlanner) (bookings, alerts, deliveries int, err error) {
 	lock := ""
 	if s.db.Dialect == Postgres {
 		lock = " FOR UPDATE OF b SKIP LOCKED"
@@ -48,10 +50,15 @@ func (s *AlertStore) RemindBookings(ctx context.Context, now time.Time, day cale
 			"AND NOT EXISTS (SELECT 1 FROM reception_changes x WHERE x.schedule_id = b.schedule_id AND x.day = b.day "+
 			"AND (x.cancelled OR x.moved_to <> b.day)) ORDER BY b.id LIMIT ?"+lock,
 		"reminded_at = ?", "reminded_at IS NULL", "id, code, schedule_id, day, email, lang")
-	return s.markBookings(ctx, now, plan, q, day.String(), createdBefore.UTC(), max(limit, 1), now.UTC())
+	return s.markBookings(ctx, now, cal, plan, q, day.String(), createdBefore.UTC(), max(limit, 1), now.UTC())
 }
 
-func (s *AlertStore) markBookings(ctx context.Context, now time.Time, plan alert.BookingPlanner, q string, args ...any) (bookings, alerts, deliveries int, err error) {
+// markBookings marks the bookings q picks and plans their messages. With
+// cal, a booking's day must still be one of its schedule's days, its
+// changes applied: a schedule edited since the booking gives no message
+// for a day nobody receives.
+func (s *AlertStore) markBookings(ctx context.Context, now time.Time, cal *calendar.Calendar, plan alert.BookingPlanner, q string,
+	args ...any) (bookings, alerts, deliveries int, err error) {
 	now = now.UTC()
 	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
 		bookings, alerts, deliveries = 0, 0, 0
@@ -75,10 +82,23 @@ func (s *AlertStore) markBookings(ctx context.Context, now time.Time, plan alert
 		for _, sc := range scs {
 			byID[sc.ID] = sc
 		}
+		var changes []reception.Change
+		if cal != nil {
+			var cs []receptionChangeRow
+			if err := tx.Where("schedule_id IN ?", ids).Find(&cs).Error; err != nil {
+				return fmt.Errorf("bookings' changes: %w", err)
+			}
+			for _, c := range cs {
+				changes = append(changes, c.change())
+			}
+		}
 		list := make([]alert.BookingNotice, 0, len(rows))
 		for _, r := range rows {
 			sc := byID[r.ScheduleID]
 			day, _ := calendar.ParseDate(r.Day)
+			if cal != nil && !heldOn(sc.schedule(), cal, day, changes) {
+				continue
+			}
 			list = append(list, alert.BookingNotice{BookingID: r.ID, Code: r.Code, Day: day, StartMin: sc.StartMin, EndMin: sc.EndMin,
 				Host: sc.Host, Place: sc.Place, OnlineURL: sc.OnlineURL, Lang: r.Lang, HasEmail: r.Email != ""})
 		}
@@ -90,4 +110,15 @@ func (s *AlertStore) markBookings(ctx context.Context, now time.Time, plan alert
 		return err
 	})
 	return bookings, alerts, deliveries, err
+}
+
+// heldOn reports whether day is one of sc's days, with its changes
+// applied, and not cancelled.
+func heldOn(sc reception.Schedule, cal *calendar.Calendar, day calendar.Date, changes []reception.Change) bool {
+	for _, o := range sc.Occurrences(cal, day, day, changes) {
+		if !o.Cancelled && o.Day == day {
+			return true
+		}
+	}
+	return false
 }

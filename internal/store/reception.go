@@ -68,7 +68,8 @@ func (s *ReceptionStore) ListSchedules(ctx context.Context) ([]reception.Schedul
 }
 
 // SaveSchedule implements reception.Store, audited as reception.schedule.
-func (s *ReceptionStore) SaveSchedule(ctx context.Context, sc reception.Schedule, by access.Actor, now time.Time, today calendar.Date) (reception.Schedule, error) {
+func (s *ReceptionStore) SaveSchedule(ctx context.Context, sc reception.Schedule, by access.Actor, now time.Time, today calendar.Date,
+	cal *calendar.Calendar) (reception.Schedule, error) {
 	var out reception.Schedule
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
 		r := receptionScheduleRow{ID: sc.ID, Kind: string(sc.Kind), Host: sc.Host, Repeat: string(sc.Repeat), DayOfMonth: sc.DayOfMonth,
@@ -91,14 +92,9 @@ func (s *ReceptionStore) SaveSchedule(ctx context.Context, sc reception.Schedule
 			// Counted after the update, which holds the schedule's row: a
 			// booking that took its place first is counted here; one that
 			// comes later waits on the row in Book and finds it inactive.
-			if old.Active && !sc.Active {
-				var n int
-				if err := tx.Raw("SELECT COALESCE(SUM(booked), 0) FROM reception_slots WHERE schedule_id = ? AND day >= ?", sc.ID,
-					today.String()).Scan(&n).Error; err != nil {
-					return fmt.Errorf("update reception schedule: booked: %w", err)
-				}
-				if n > 0 {
-					return reception.ScheduleHasBookings(n)
+			if old.Active {
+				if err := strandedBookings(tx, sc, today, cal); err != nil {
+					return err
 				}
 			}
 		} else if err := tx.Omit("id").Create(&r).Error; err != nil {
@@ -109,6 +105,57 @@ func (s *ReceptionStore) SaveSchedule(ctx context.Context, sc reception.Schedule
 			Entity: "reception_schedule", EntityID: strconv.FormatInt(r.ID, 10), Before: before, After: out})
 	})
 	return out, err
+}
+
+// strandedBookings refuses an edit of an active schedule that leaves
+// citizens booked on a day from today on that nobody receives: every day
+// when deactivated (ScheduleHasBookings), else each booked day that is no
+// longer one of the edited schedule's days, with its changes applied, or
+// that holds more bookings than the new capacity (ScheduleEditStrands).
+func strandedBookings(tx *gorm.DB, sc reception.Schedule, today calendar.Date, cal *calendar.Calendar) error {
+	var slots []struct {
+		Day    string
+		Booked int
+	}
+	if err := tx.Raw("SELECT day, booked FROM reception_slots WHERE schedule_id = ? AND day >= ? AND booked > 0 ORDER BY day", sc.ID,
+		today.String()).Scan(&slots).Error; err != nil {
+		return fmt.Errorf("update reception schedule: booked: %w", err)
+	}
+	if len(slots) == 0 {
+		return nil
+	}
+	if !sc.Active {
+		n := 0
+		for _, sl := range slots {
+			n += sl.Booked
+		}
+		return reception.ScheduleHasBookings(n)
+	}
+	var rows []receptionChangeRow
+	if err := tx.Where("schedule_id = ?", sc.ID).Find(&rows).Error; err != nil {
+		return fmt.Errorf("update reception schedule: changes: %w", err)
+	}
+	changes := make([]reception.Change, 0, len(rows))
+	for _, r := range rows {
+		changes = append(changes, r.change())
+	}
+	last, _ := calendar.ParseDate(slots[len(slots)-1].Day)
+	held := map[string]bool{}
+	for _, o := range sc.Occurrences(cal, today, last, changes) {
+		if !o.Cancelled {
+			held[o.Day.String()] = true
+		}
+	}
+	n := 0
+	for _, sl := range slots {
+		if !held[sl.Day] || sl.Booked > sc.Capacity {
+			n += sl.Booked
+		}
+	}
+	if n > 0 {
+		return reception.ScheduleEditStrands(n)
+	}
+	return nil
 }
 
 type receptionChangeRow struct {
