@@ -123,7 +123,7 @@ func staffMatrix() map[string]route {
 		"POST /staff/admin/tokens/:id/revoke":   {allow: "admin", path: "/staff/admin/tokens/{token}/revoke", form: url.Values{}},
 		"GET /staff/grants":                     {allow: "officeHead"},
 		"POST /staff/grants/:id":                {allow: "officeHead", path: "/staff/grants/{account}", form: url.Values{"grant": {"0"}}},
-		"GET /staff/audit":                      {allow: "admin auditor"},
+		"GET /staff/audit":                      {allow: "admin auditor", path: "/staff/audit?page=2&access_page=2"},
 		"POST /admin/calendar/:year/confirm":    {allow: "office", path: "/admin/calendar/2031/confirm", form: url.Values{}},
 		"POST /logout":                          {allow: everyone, form: url.Values{}},
 		"POST /admin/calendar/:year/:op":        {allow: "office", path: "/admin/calendar/2031/remove", form: url.Values{"date": {"2031-01-01"}}},
@@ -249,8 +249,8 @@ func staffMatrix() map[string]route {
 
 		// Staff API.
 		"GET /api/v1/me":                                         {allow: everyone},
-		"GET /api/v1/audit":                                      {allow: "admin auditor"},
-		"GET /api/v1/audit/identity-access":                      {allow: "auditor"},
+		"GET /api/v1/audit":                                      {allow: "admin auditor", path: "/api/v1/audit?offset=100"},
+		"GET /api/v1/audit/identity-access":                      {allow: "auditor", path: "/api/v1/audit/identity-access?offset=100"},
 		"GET /api/v1/staff/cases":                                {allow: staffReaders},
 		"GET /api/v1/staff/cases/:id":                            {allow: caseReaders, path: "/api/v1/staff/cases/{case}"},
 		"GET /api/v1/staff/cases/:id/attachments/:attachment_id": {allow: caseReaders, path: "/api/v1/staff/cases/{case}/attachments/{attachment}"},

@@ -34,7 +34,11 @@ type Filter struct {
 	To       time.Time // exclusive
 	// BeforeID pages backwards: only rows with a smaller id.
 	BeforeID int64
-	Limit    int
+	// Limit and Offset: the page, newest first. The logs are append-only
+	// and read newest first, so a row written between two pages shifts
+	// the next page onto a row already read, never past one unread.
+	Limit  int
+	Offset int
 }
 
 // MaxLimit bounds one page.
@@ -44,6 +48,10 @@ const MaxLimit = 500
 type Reader interface {
 	ListAudit(ctx context.Context, f Filter) ([]Row, error)
 	ListIdentityAccess(ctx context.Context, f Filter) ([]IdentityAccess, error)
+	// CountAudit and CountIdentityAccess count what the lists page over
+	// (f's Limit and Offset aside).
+	CountAudit(ctx context.Context, f Filter) (int64, error)
+	CountIdentityAccess(ctx context.Context, f Filter) (int64, error)
 }
 
 // Trail is the read side, with its permissions.
@@ -58,7 +66,42 @@ func (f Filter) clamp() Filter {
 	if f.Limit <= 0 || f.Limit > MaxLimit {
 		f.Limit = 100
 	}
+	f.Offset = max(f.Offset, 0)
 	return f
+}
+
+// page counts the rows a list pages over, unless the list is a first
+// page that is not full, and so the whole list.
+func page[T any](ctx context.Context, f Filter, rows []T, count func(context.Context, Filter) (int64, error)) ([]T, int64, error) {
+	if f.Offset == 0 && len(rows) < f.Limit {
+		return rows, int64(len(rows)), nil
+	}
+	n, err := count(ctx, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	return rows, n, nil
+}
+
+// Page is one page of List with the count of every row it pages over.
+func (t *Trail) Page(ctx context.Context, by access.Actor, f Filter) ([]Row, int64, error) {
+	f = f.clamp()
+	rows, err := t.List(ctx, by, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	return page(ctx, f, rows, t.r.CountAudit)
+}
+
+// AccessPage is one page of AccessLog with the count of every read it
+// pages over.
+func (t *Trail) AccessPage(ctx context.Context, by access.Actor, f Filter) ([]IdentityAccess, int64, error) {
+	f = f.clamp()
+	rows, err := t.AccessLog(ctx, by, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	return page(ctx, f, rows, t.r.CountIdentityAccess)
 }
 
 // List returns audit rows, newest first, for an auditor or an admin.

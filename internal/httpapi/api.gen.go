@@ -4735,9 +4735,14 @@ type ListAuditParams struct {
 	// To Exclusive upper bound.
 	To *time.Time `form:"to,omitempty" json:"to,omitempty"`
 
-	// BeforeId Paging: only entries with a smaller id.
+	// BeforeId Only entries with a smaller id (a stable start for paging while entries are added).
 	BeforeId *int64 `form:"before_id,omitempty" json:"before_id,omitempty"`
-	Limit    *int   `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Limit The page: at most this many entries.
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Paging: skip this many matching entries, newest first (next_offset of the page before).
+	Offset *int `form:"offset,omitempty" json:"offset,omitempty"`
 
 	// Lang Language of messages, `vi` (default) or `en`.
 	Lang *ListAuditParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
@@ -4752,7 +4757,12 @@ type ListIdentityAccessParams struct {
 	CaseId *int64     `form:"case_id,omitempty" json:"case_id,omitempty"`
 	From   *time.Time `form:"from,omitempty" json:"from,omitempty"`
 	To     *time.Time `form:"to,omitempty" json:"to,omitempty"`
-	Limit  *int       `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Limit The page: at most this many reads.
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Paging: skip this many matching reads, newest first (next_offset of the page before).
+	Offset *int `form:"offset,omitempty" json:"offset,omitempty"`
 
 	// Lang Language of messages, `vi` (default) or `en`.
 	Lang *ListIdentityAccessParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
@@ -6259,6 +6269,13 @@ func (w *ServerInterfaceWrapper) ListAudit(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
 	}
 
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
 	// ------------- Optional query parameter "lang" -------------
 
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
@@ -6310,6 +6327,13 @@ func (w *ServerInterfaceWrapper) ListIdentityAccess(ctx echo.Context) error {
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
 	}
 
 	// ------------- Optional query parameter "lang" -------------
@@ -9713,6 +9737,12 @@ type ListAuditResponseObject interface {
 
 type ListAudit200JSONResponse struct {
 	Entries []AuditEntry `json:"entries"`
+
+	// NextOffset The offset of the next page; absent on the last page.
+	NextOffset *int `json:"next_offset,omitempty"`
+
+	// Total How many entries match, on every page.
+	Total int64 `json:"total"`
 }
 
 func (response ListAudit200JSONResponse) VisitListAuditResponse(w http.ResponseWriter) error {
@@ -9755,6 +9785,20 @@ func (response ListAudit403JSONResponse) VisitListAuditResponse(w http.ResponseW
 	return err
 }
 
+type ListAudit422JSONResponse Error
+
+func (response ListAudit422JSONResponse) VisitListAuditResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListAuditdefaultJSONResponse struct {
 	Body       Error
 	StatusCode int
@@ -9782,6 +9826,12 @@ type ListIdentityAccessResponseObject interface {
 
 type ListIdentityAccess200JSONResponse struct {
 	Entries []IdentityAccessEntry `json:"entries"`
+
+	// NextOffset The offset of the next page; absent on the last page.
+	NextOffset *int `json:"next_offset,omitempty"`
+
+	// Total How many reads match, on every page.
+	Total int64 `json:"total"`
 }
 
 func (response ListIdentityAccess200JSONResponse) VisitListIdentityAccessResponse(w http.ResponseWriter) error {
@@ -9820,6 +9870,20 @@ func (response ListIdentityAccess403JSONResponse) VisitListIdentityAccessRespons
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListIdentityAccess422JSONResponse Error
+
+func (response ListIdentityAccess422JSONResponse) VisitListIdentityAccessResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(422)
 	_, err := buf.WriteTo(w)
 	return err
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/phucdap/phucdap/internal/audit"
+	"github.com/phucdap/phucdap/internal/fault"
 )
 
 // ListAudit implements GET /audit.
@@ -13,17 +14,21 @@ func (a *API) ListAudit(ctx context.Context, req ListAuditRequestObject) (ListAu
 	p := req.Params
 	f := audit.Filter{Actor: deref(p.Actor), Action: deref(p.Action), Entity: deref(p.Entity), EntityID: deref(p.EntityId),
 		BeforeID: deref(p.BeforeId), Limit: deref(p.Limit)}
+	var err error
+	if f.Offset, err = auditOffset(p.Offset); err != nil {
+		return nil, err
+	}
 	if p.From != nil {
 		f.From = *p.From
 	}
 	if p.To != nil {
 		f.To = *p.To
 	}
-	rows, err := a.Trail.List(ctx, actor(ctx), f)
+	rows, total, err := a.Trail.Page(ctx, actor(ctx), f)
 	if err != nil {
 		return nil, err
 	}
-	out := ListAudit200JSONResponse{Entries: make([]AuditEntry, 0, len(rows))}
+	out := ListAudit200JSONResponse{Entries: make([]AuditEntry, 0, len(rows)), Total: total, NextOffset: nextOffset(f.Offset, len(rows), total)}
 	for _, r := range rows {
 		e := AuditEntry{Id: r.ID, At: r.At, ActorId: r.ActorID, Actor: r.ActorLabel, Action: r.Action, Entity: r.Entity,
 			EntityId: r.EntityID, RequestId: r.RequestID, Before: object(r.Before), After: object(r.After)}
@@ -53,6 +58,10 @@ func object(raw json.RawMessage) *map[string]any {
 func (a *API) ListIdentityAccess(ctx context.Context, req ListIdentityAccessRequestObject) (ListIdentityAccessResponseObject, error) {
 	p := req.Params
 	f := audit.Filter{Actor: deref(p.Actor), Limit: deref(p.Limit)}
+	var err error
+	if f.Offset, err = auditOffset(p.Offset); err != nil {
+		return nil, err
+	}
 	if p.CaseId != nil {
 		f.EntityID = strconv.FormatInt(*p.CaseId, 10)
 	}
@@ -62,16 +71,38 @@ func (a *API) ListIdentityAccess(ctx context.Context, req ListIdentityAccessRequ
 	if p.To != nil {
 		f.To = *p.To
 	}
-	rows, err := a.Trail.AccessLog(ctx, actor(ctx), f)
+	rows, total, err := a.Trail.AccessPage(ctx, actor(ctx), f)
 	if err != nil {
 		return nil, err
 	}
-	out := ListIdentityAccess200JSONResponse{Entries: make([]IdentityAccessEntry, 0, len(rows))}
+	out := ListIdentityAccess200JSONResponse{Entries: make([]IdentityAccessEntry, 0, len(rows)), Total: total,
+		NextOffset: nextOffset(f.Offset, len(rows), total)}
 	for _, r := range rows {
 		out.Entries = append(out.Entries, IdentityAccessEntry{At: r.At, AccountId: r.AccountID, Actor: r.ActorLabel,
 			CaseId: r.CaseID, Reason: r.Reason, RequestId: r.RequestID})
 	}
 	return out, nil
+}
+
+// auditOffset reads a log's offset parameter: absent is 0, a negative one
+// is refused.
+func auditOffset(p *int) (int, error) {
+	if p == nil {
+		return 0, nil
+	}
+	if *p < 0 {
+		return 0, fault.FieldError("offset", "audit.bad_offset", nil)
+	}
+	return *p, nil
+}
+
+// nextOffset is a page's next_offset: where the next page starts, nil on
+// the last page.
+func nextOffset(offset, rows int, total int64) *int {
+	if next := offset + rows; rows > 0 && int64(next) < total {
+		return ptr(next)
+	}
+	return nil
 }
 
 func deref[T any](p *T) T {

@@ -84,10 +84,7 @@ func (a *API) ListCases(ctx context.Context, req ListCasesRequestObject) (ListCa
 	if err != nil {
 		return nil, err
 	}
-	out := ListCases200JSONResponse{Cases: make([]StaffCase, 0, len(list)), Total: total}
-	if next := q.Offset + len(list); len(list) > 0 && int64(next) < total {
-		out.NextOffset = ptr(next)
-	}
+	out := ListCases200JSONResponse{Cases: make([]StaffCase, 0, len(list)), Total: total, NextOffset: nextOffset(q.Offset, len(list), total)}
 	for _, c := range list {
 		out.Cases = append(out.Cases, a.staffCase(ctx, c, units))
 	}

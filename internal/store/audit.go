@@ -125,11 +125,20 @@ func filterLog(q *gorm.DB, f audit.Filter, actorCol string) *gorm.DB {
 	if f.BeforeID > 0 {
 		q = q.Where("id < ?", f.BeforeID)
 	}
-	return q.Order("id DESC").Limit(f.Limit)
+	return q
 }
 
-// ListAudit implements audit.Reader.
-func (s *AuditStore) ListAudit(ctx context.Context, f audit.Filter) ([]audit.Row, error) {
+// pageLog is one page of a log, newest first.
+func pageLog(q *gorm.DB, f audit.Filter) *gorm.DB {
+	q = q.Order("id DESC").Limit(f.Limit)
+	if f.Offset > 0 {
+		q = q.Offset(f.Offset)
+	}
+	return q
+}
+
+// auditWhere is the audit trail narrowed by f, unordered and unpaged.
+func (s *AuditStore) auditWhere(ctx context.Context, f audit.Filter) *gorm.DB {
 	q := s.db.Gorm.WithContext(ctx).Table("audit_log")
 	if f.Action != "" {
 		// "account" matches every account.* action.
@@ -145,6 +154,40 @@ func (s *AuditStore) ListAudit(ctx context.Context, f audit.Filter) ([]audit.Row
 	if f.EntityID != "" {
 		q = q.Where("entity_id = ?", f.EntityID)
 	}
+	return filterLog(q, f, "actor_id")
+}
+
+// CountAudit implements audit.Reader: the rows ListAudit pages over.
+func (s *AuditStore) CountAudit(ctx context.Context, f audit.Filter) (int64, error) {
+	var n int64
+	if err := s.auditWhere(ctx, f).Count(&n).Error; err != nil {
+		return 0, fmt.Errorf("count audit: %w", err)
+	}
+	return n, nil
+}
+
+// accessWhere is the identity access log narrowed by f, unordered and
+// unpaged.
+func (s *AuditStore) accessWhere(ctx context.Context, f audit.Filter) *gorm.DB {
+	q := s.db.Gorm.WithContext(ctx).Table("identity_access_log")
+	if f.EntityID != "" {
+		q = q.Where("case_id = ?", f.EntityID)
+	}
+	return filterLog(q, f, "account_id")
+}
+
+// CountIdentityAccess implements audit.Reader: the rows
+// ListIdentityAccess pages over.
+func (s *AuditStore) CountIdentityAccess(ctx context.Context, f audit.Filter) (int64, error) {
+	var n int64
+	if err := s.accessWhere(ctx, f).Count(&n).Error; err != nil {
+		return 0, fmt.Errorf("count identity access: %w", err)
+	}
+	return n, nil
+}
+
+// ListAudit implements audit.Reader.
+func (s *AuditStore) ListAudit(ctx context.Context, f audit.Filter) ([]audit.Row, error) {
 	var rows []struct {
 		ID         int64
 		At         time.Time
@@ -157,7 +200,7 @@ func (s *AuditStore) ListAudit(ctx context.Context, f audit.Filter) ([]audit.Row
 		AfterJSON  *string
 		RequestID  string
 	}
-	if err := filterLog(q, f, "actor_id").Scan(&rows).Error; err != nil {
+	if err := pageLog(s.auditWhere(ctx, f), f).Scan(&rows).Error; err != nil {
 		return nil, err
 	}
 	out := make([]audit.Row, 0, len(rows))
@@ -177,10 +220,6 @@ func (s *AuditStore) ListAudit(ctx context.Context, f audit.Filter) ([]audit.Row
 
 // ListIdentityAccess implements audit.Reader.
 func (s *AuditStore) ListIdentityAccess(ctx context.Context, f audit.Filter) ([]audit.IdentityAccess, error) {
-	q := s.db.Gorm.WithContext(ctx).Table("identity_access_log")
-	if f.EntityID != "" {
-		q = q.Where("case_id = ?", f.EntityID)
-	}
 	var rows []struct {
 		ID         int64
 		At         time.Time
@@ -190,7 +229,7 @@ func (s *AuditStore) ListIdentityAccess(ctx context.Context, f audit.Filter) ([]
 		Reason     string
 		RequestID  string
 	}
-	if err := filterLog(q, f, "account_id").Scan(&rows).Error; err != nil {
+	if err := pageLog(s.accessWhere(ctx, f), f).Scan(&rows).Error; err != nil {
 		return nil, err
 	}
 	out := make([]audit.IdentityAccess, 0, len(rows))

@@ -33,12 +33,8 @@ type inboxData struct {
 	// Late and DueSoon count the whole list, not only this page.
 	Late    int64
 	DueSoon int64
-	// The page: rows From–To (1-based) of Total, and the links to the
-	// pages before and after, with the same filters ("" on the first or
-	// last page).
-	Total, From, To    int64
-	TotalText          string
-	PrevHref, NextHref string
+	// The page's place in the list, its links keeping the filters.
+	Pager
 	// The filters and what they may take.
 	Filter   inboxFilter
 	Statuses []petition.Status
@@ -135,9 +131,8 @@ func (s *Staff) showInbox(c echo.Context, res *bulkResult, vf *viewForm, status 
 	ctx := c.Request().Context()
 	a := accesshttp.Actor(c)
 	f, q := s.inboxQuery(c)
-	page, _ := strconv.Atoi(c.QueryParam("page"))
-	page = max(page, 1)
-	q.Limit, q.Offset = access.PageSize, (page-1)*access.PageSize
+	page := pageParam(c, "page")
+	q.Limit, q.Offset = access.PageSize, pageOffset(page, access.PageSize)
 	// A refused search lists nothing; the page says why.
 	var list []access.CaseRef
 	var total int64
@@ -149,8 +144,8 @@ func (s *Staff) showInbox(c echo.Context, res *bulkResult, vf *viewForm, status 
 		if len(list) == 0 && total > 0 {
 			// Past the last page (a link kept while the list shrank):
 			// the last page.
-			page = int((total + access.PageSize - 1) / access.PageSize)
-			q.Offset = (page - 1) * access.PageSize
+			page = lastPage(total, access.PageSize)
+			q.Offset = pageOffset(page, access.PageSize)
 			if list, total, err = s.Cases.Page(ctx, a, q); err != nil {
 				return err
 			}
@@ -224,28 +219,7 @@ func (s *Staff) showInbox(c echo.Context, res *bulkResult, vf *viewForm, status 
 // the page.
 func (s *Staff) inboxPages(c echo.Context, d *inboxData, q access.CaseQuery, page int, total int64) error {
 	ctx := c.Request().Context()
-	lang := i18n.LangFrom(ctx)
-	d.Total, d.TotalText = total, fmtInt(total, lang)
-	if len(d.Rows) > 0 {
-		d.From = int64(q.Offset) + 1
-		d.To = int64(q.Offset + len(d.Rows))
-	}
-	href := func(p int) string {
-		v := d.Filter.Values()
-		if p > 1 {
-			v.Set("page", strconv.Itoa(p))
-		}
-		if len(v) == 0 {
-			return "/staff/inbox"
-		}
-		return "/staff/inbox?" + v.Encode()
-	}
-	if page > 1 {
-		d.PrevHref = href(page - 1)
-	}
-	if d.To < total {
-		d.NextHref = href(page + 1)
-	}
+	d.Pager = pagerFor(i18n.LangFrom(ctx), "inbox.showing", "/staff/inbox", d.Filter.Values(), "page", "", page, access.PageSize, len(d.Rows), total)
 	if d.To-d.From+1 >= total {
 		return nil // the page is the whole list: its rows were counted
 	}
