@@ -1088,6 +1088,9 @@ func TestReceptionPlanAndWorkbook(t *testing.T) {
 	})
 }
 
+// hiddenTaskFigures is a public task row whose figures are not shown.
+const hiddenTaskFigures = "Tiếp nhận —, đúng hạn —, quá hạn —, đang quá hạn —"
+
 // addNovemberDialogues adds two dialogues with the deputy on Thursday
 // 19/11 to receptionNovember, guided on the spot (no case), one of them
 // with its result published: the deputy then held 3 of 3 days and
@@ -1160,10 +1163,25 @@ func TestReceptionPublicFewVisits(t *testing.T) {
 			Content: "Đề nghị xem xét việc cấp phép xây dựng tại xã Mai Pha.", Outcome: reception.OutcomeVerify})
 		record("2026-12-15 09:00", reception.SessionInput{Kind: petition.KindPetition, Name: "Công dân Hai",
 			Content: "Đề nghị xem xét việc cấp phép xây dựng tại xã Mai Pha.", Outcome: reception.OutcomeVerify})
-		record("2026-12-16 09:00", reception.SessionInput{Kind: petition.KindPetition, Name: "Công dân Ba",
-			Content: "Đề nghị xem xét việc cấp phép xây dựng tại xã Mai Pha.", Outcome: reception.OutcomeVerify})
-		ta.setLocal(t, "2027-01-04 10:00")
 		anon := ta.browser(t)
+		// While December runs, watching /minh-bach across a visit shows
+		// nothing of it under III.1: its row reads "—" before and after.
+		for _, at := range []string{"2026-12-16 08:30", "2026-12-16 09:30"} {
+			if at == "2026-12-16 09:30" {
+				record("2026-12-16 09:00", reception.SessionInput{Kind: petition.KindPetition, Name: "Công dân Ba",
+					Content: "Đề nghị xem xét việc cấp phép xây dựng tại xã Mai Pha.", Outcome: reception.OutcomeVerify})
+			}
+			ta.setLocal(t, at)
+			_, page := anon.get("/minh-bach?lang=vi&thang=2026-12")
+			i := strings.Index(page, `id="public-reception"`)
+			if i < 0 {
+				t.Fatalf("%s: no reception block under III.1", at)
+			}
+			if li := page[strings.LastIndex(page[:i], `<li class="task`):i]; !strings.Contains(li, hiddenTaskFigures) || !strings.Contains(li, "status-no_data") {
+				t.Errorf("%s: the public III.1 row counts the running month's reception cases:\n%s", at, li)
+			}
+		}
+		ta.setLocal(t, "2027-01-04 10:00")
 		digits := regexp.MustCompile(`[0-9]+`)
 		var shapes []string
 		for _, month := range []string{"2026-11", "2026-12"} {
@@ -1177,16 +1195,21 @@ func TestReceptionPublicFewVisits(t *testing.T) {
 			}
 			block := page[i:]
 			block = block[:strings.Index(block, "</div>")]
-			for _, want := range []string{"tiếp 2/", `<span class="apart-value">2</span> Vụ việc vào sổ từ buổi tiếp`,
-				"Tháng có ít lượt tiếp: số lượt công dân, đối thoại và mức độ hài lòng không được công khai"} {
+			for _, want := range []string{"tiếp 2/",
+				"Tháng có ít lượt tiếp: số lượt công dân, đối thoại, vụ việc vào sổ và mức độ hài lòng không được công khai"} {
 				if !strings.Contains(block, want) {
 					t.Errorf("%s: the public reception lacks %q:\n%s", month, want, block)
 				}
 			}
-			for _, never := range []string{"Lượt công dân được", "Buổi đối thoại", "Hài lòng", "sao", "17/11", "Tố cáo", "tố cáo", "Lý Văn Mật", "0913"} {
+			for _, never := range []string{"Lượt công dân được", "Buổi đối thoại", "Hài lòng", "sao", "17/11", "Tố cáo", "tố cáo", "Lý Văn Mật", "0913",
+				"Vụ việc vào sổ", "Đúng hạn", "quá hạn"} {
 				if strings.Contains(block, never) {
 					t.Errorf("%s: the public reception shows %q", month, never)
 				}
+			}
+			// III.1's row counts only those cases: it reads "—" too.
+			if li := page[strings.LastIndex(page[:i], `<li class="task`):i]; !strings.Contains(li, hiddenTaskFigures) || !strings.Contains(li, "status-no_data") {
+				t.Errorf("%s: the public III.1 row shows the few visits' cases:\n%s", month, li)
 			}
 			for _, s := range []string{"Lý Văn Mật", "0913777888", "0913 777 888"} {
 				if strings.Contains(page, s) {

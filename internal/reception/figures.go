@@ -82,7 +82,8 @@ func (s *Service) Figures(ctx context.Context, by access.Actor, from, to calenda
 // and nothing smaller than the month's sums is published; a month still
 // running is not, so that watching the page change cannot date a visit,
 // and a month of fewer visits than the report's small count shows no
-// citizens, dialogues or satisfaction (Withheld).
+// citizens, dialogues, satisfaction or cases opened (Withheld): with two
+// visits, the cases and their answers on time or late are each visitor's.
 // The result is reused for report.PublicTTL, as the page's figures are.
 func (s *Service) PublicFigures(ctx context.Context, month report.Period) (report.ReceptionFigures, bool, error) {
 	if !month.To.Before(s.Today()) {
@@ -97,13 +98,14 @@ func (s *Service) PublicFigures(ctx context.Context, month report.Period) (repor
 		for i := range out.Hosts {
 			out.Hosts[i].Citizens = 0
 		}
-		// A month of a few visits would publish each visitor's rating and
-		// dialogue: below the report's small count they are withheld,
-		// whatever the visits were, so that withholding says nothing of a
-		// denouncer among them.
+		// A month of a few visits would publish each visitor's rating,
+		// dialogue and case: below the report's small count they are
+		// withheld, whatever the visits were, so that withholding says
+		// nothing of a denouncer among them.
 		if out.Sessions < s.cfg.Reports.SmallCount() {
 			out.Withheld = true
 			out.LeadershipCitizens, out.DeskCitizens, out.Satisfaction, out.Dialogues, out.DialoguesPublished = 0, 0, nil, 0, 0
+			out.Cases = report.Counts{}
 		}
 		return out, nil
 	})

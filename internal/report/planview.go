@@ -41,6 +41,10 @@ type PlanDimension struct {
 	DimensionInfo
 	Row   Row
 	Tasks []PlanTask
+	// ByOrigin are the counts Row holds of the cases with no plan task
+	// that a task of the dimension counts by their origin
+	// (Config.TaskWhere): what a page that may not show them takes off.
+	ByOrigin Counts
 }
 
 // PlanTask is a task with its figures, status and recurring topics.
@@ -148,6 +152,7 @@ func (s *Service) Plan(ctx context.Context, p Period) (*PlanView, error) {
 			if none, ok := noTaskRow(byOrigin[t.ID]); ok && t.DimensionID == d.ID {
 				pd.Row.Key = idKey(d.ID)
 				pd.Row.Counts.Add(none.Counts)
+				pd.ByOrigin.Add(none.Counts)
 				pd.Row.Response = Response{}
 				s.targets(dir, &pd.Row, ByDimension, pd.Row.Key)
 			}
