@@ -484,3 +484,50 @@ func mustID(t *testing.T, s string) int64 {
 	}
 	return n
 }
+
+// TestReceptionDoubleTapLastPlace: a citizen taps 'book' twice on the last
+// place of a day: one post books it and the other is told that phone
+// already holds a place that day, never that the day is full. Each round
+// is a day of its own with one place.
+func TestReceptionDoubleTapLastPlace(t *testing.T) {
+	eachApp(t, func(t *testing.T, ta *testApp) {
+		ta.setLocal(t, "2026-12-01 10:00")
+		office := ta.staffActor(t, "tiepdan-tap@sxd.test", "VP", access.Office)
+		ctx := context.Background()
+		sc, err := ta.reception.SaveSchedule(ctx, office, reception.Schedule{Kind: reception.KindLeadership, Host: "Giám đốc Sở",
+			Repeat: reception.RepeatWeekly, Weekday: time.Thursday, StartMin: 450, EndMin: 660, Place: "Trụ sở tiếp công dân",
+			Capacity: 1, From: calendar.NewDate(2026, 12, 1), Active: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for week := range 8 {
+			day := calendar.NewDate(2026, 12, 3).AddDays(7 * week)
+			errs := make([]error, 2)
+			var wg sync.WaitGroup
+			for i := range errs {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					_, _, errs[i] = ta.reception.Book(ctx, reception.BookingInput{ScheduleID: sc.ID, Day: day, Name: "Công dân Chạm",
+						Phone: "0912 000 4" + strconv.Itoa(10+week), Kind: petition.KindPetition, Description: "Đề nghị hướng dẫn thủ tục",
+						ClientIP: "10.0.2." + strconv.Itoa(week)})
+				}()
+			}
+			wg.Wait()
+			ok, again := 0, 0
+			for _, err := range errs {
+				switch {
+				case err == nil:
+					ok++
+				case errors.Is(err, reception.ErrAlreadyBooked):
+					again++
+				default:
+					t.Errorf("%s: %v", day, err)
+				}
+			}
+			if ok != 1 || again != 1 {
+				t.Errorf("%s: %d booked, %d told already booked", day, ok, again)
+			}
+		}
+	})
+}

@@ -295,6 +295,16 @@ func (s *ReceptionStore) Book(ctx context.Context, b reception.Booking, capacity
 			return fmt.Errorf("book: take a place: %w", res.Error)
 		}
 		if res.RowsAffected == 0 {
+			// A second post of the same phone (a double tap) waited on the
+			// slot behind the first, which took the last place: that phone
+			// holds it, and is told so rather than that the day is full.
+			if err := tx.Raw("SELECT COUNT(*) FROM reception_bookings WHERE schedule_id = ? AND day = ? AND phone_key = ?",
+				b.ScheduleID, b.Day.String(), b.PhoneKey).Scan(&n).Error; err != nil {
+				return err
+			}
+			if n > 0 {
+				return reception.ErrAlreadyBooked
+			}
 			return reception.ErrSlotFull
 		}
 		// The schedule's row is shared-locked to the commit: a
