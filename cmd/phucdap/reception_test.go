@@ -458,7 +458,7 @@ func TestReceptionMonthFigures(t *testing.T) {
 		if diff := cmp.Diff(want, f.Hosts); diff != "" {
 			t.Errorf("hosts (-want +got)\n%s", diff)
 		}
-		if f.LeadershipCitizens != 8 || f.DeskCitizens != 1 || f.Sessions != 4 || f.CasesOpened != 2 || f.LeadershipDaysShort != 1 {
+		if f.LeadershipCitizens != 8 || f.DeskCitizens != 1 || f.Sessions != 4 || f.Cases.Received != 2 || f.LeadershipDaysShort != 1 {
 			t.Errorf("figures: %+v", f)
 		}
 		// The deputy sat on the 19th and nobody came: recorded so (twice,
@@ -481,7 +481,7 @@ func TestReceptionMonthFigures(t *testing.T) {
 		if diff := cmp.Diff(want, f.Hosts); diff != "" {
 			t.Errorf("hosts with the 19th held with no visitor (-want +got)\n%s", diff)
 		}
-		if f.LeadershipCitizens != 8 || f.DeskCitizens != 1 || f.Sessions != 4 || f.CasesOpened != 2 || f.LeadershipDaysShort != 0 {
+		if f.LeadershipCitizens != 8 || f.DeskCitizens != 1 || f.Sessions != 4 || f.Cases.Received != 2 || f.LeadershipDaysShort != 0 {
 			t.Errorf("figures with the 19th held with no visitor: %+v", f)
 		}
 		if n := ta.count(t, "SELECT COUNT(*) FROM audit_log WHERE action = 'reception.no_visitor'"); n != 1 {
@@ -827,7 +827,7 @@ func TestReceptionMonthCasesOnTime(t *testing.T) {
 		if diff := cmp.Diff(want, f.Hosts); diff != "" {
 			t.Errorf("hosts (-want +got)\n%s", diff)
 		}
-		if f.LeadershipCitizens != 8 || f.DeskCitizens != 3 || f.Sessions != 6 || f.CasesOpened != 5 {
+		if f.LeadershipCitizens != 8 || f.DeskCitizens != 3 || f.Sessions != 6 || f.Cases.Received != 5 {
 			t.Errorf("figures: %+v", f)
 		}
 		c := f.Cases

@@ -40,7 +40,6 @@ type MonthFigures struct {
 	LeadershipCitizens  int
 	DeskCitizens        int
 	Sessions            int
-	CasesOpened         int
 	LeadershipDaysShort int
 	// Cases are the report's figures of the cases sessions opened
 	// (report.ByOrigin): received in the period, and the on-time rate's
@@ -143,9 +142,6 @@ func (s *Service) figures(ctx context.Context, from, to calendar.Date) (MonthFig
 	citizens := map[int64]int{}
 	for _, se := range sessions {
 		f.Sessions++
-		if se.CaseID != 0 {
-			f.CasesOpened++
-		}
 		if se.Leadership {
 			f.LeadershipCitizens += se.Headcount
 		} else {
