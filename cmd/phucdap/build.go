@@ -197,6 +197,10 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 		RatingLink: func(id int64) string {
 			return strings.TrimRight(cfg.BaseURL, "/") + web.VisitRatingPath(id, reception.RatingSig(noticeKey, id))
 		},
+		// The citizen's link that cancels a reception booking.
+		BookingCancelLink: func(id int64, lang string) string {
+			return strings.TrimRight(cfg.BaseURL, "/") + web.BookingCancelPath(id, reception.BookingSig(noticeKey, id)) + "?lang=" + lang
+		},
 	}
 	// The channels are configured or not: without SMTP or webhooks the
 	// alerts stay in-app.
@@ -240,7 +244,7 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 		return nil, err
 	}
 	receptionStore := store.NewReceptionStore(db)
-	if a.reception, err = reception.NewService(reception.Config{Store: receptionStore, Bookings: receptionStore, Sessions: receptionStore,
+	if a.reception, err = reception.NewService(reception.Config{Store: receptionStore, Bookings: receptionStore, Cancels: receptionStore, Sessions: receptionStore,
 		Cases: receptionCases{workflow: a.workflow, documents: cat.T(i18n.VI, "reception.documents", nil)}, Reports: a.reports, Now: now,
 		Location: cfg.Location, Calendar: a.deadlines.Calendar,
 		// The booking form is bound as the petition form is, in its own

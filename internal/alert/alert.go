@@ -147,6 +147,9 @@ type Payload struct {
 	Host        string `json:"host,omitempty"`
 	Place       string `json:"place,omitempty"`
 	OnlineURL   string `json:"online_url,omitempty"`
+	// CancelLink is the booking's signed link that lets the citizen
+	// cancel it.
+	CancelLink string `json:"cancel_link,omitempty"`
 	// A visitor's rating link (NoticeVisitRating): the session, its day
 	// in Day and the link in Link.
 	SessionID int64 `json:"session_id,omitempty"`
@@ -435,6 +438,9 @@ type Config struct {
 	// RatingLink is a reception session's signed rating link (absolute);
 	// nil: visitors are not sent it.
 	RatingLink func(sessionID int64) string
+	// BookingCancelLink is a reception booking's signed cancel link
+	// (absolute), opening its page in lang; nil: the messages carry none.
+	BookingCancelLink func(bookingID int64, lang string) string
 	// SendTimeout bounds one e-mail or webhook send; a taken delivery is
 	// leased for about that long per message. Default 30 s.
 	SendTimeout time.Duration

@@ -23,7 +23,8 @@ import (
 //
 // What a message says is the booking's code, the day and hours, who
 // receives, the place and the online link: what the public schedule
-// publishes, and the code. Never the kind of what the citizen brings, the
+// publishes, and the code; and the signed link that cancels the booking,
+// whose page shows no more than the message. Never the kind of what the citizen brings, the
 // topic, the description or a name, for any booking: a denunciation's
 // booking (sealed) reads like any other, so an SMS seen by someone else,
 // or the gateway's logs, say nothing of a denunciation.
@@ -65,6 +66,9 @@ func (s *Service) planBooking(event string, list []BookingNotice, key func(Booki
 	for _, b := range list {
 		p := Payload{Event: event, BookingCode: b.Code, Day: b.Day.String(), Hours: hours(b.StartMin, b.EndMin), Host: b.Host,
 			Place: b.Place, OnlineURL: b.OnlineURL, Link: s.scheduleLink()}
+		if s.cfg.BookingCancelLink != nil && s.cfg.BaseURL != "" {
+			p.CancelLink = s.cfg.BookingCancelLink(b.BookingID, b.Lang)
+		}
 		body, _ := json.Marshal(p)
 		var channels []Delivery
 		if b.HasEmail && s.cfg.Mailer != nil {
@@ -237,6 +241,9 @@ func (s *Service) bookingGatewayBody(m OutboxMessage) ([]byte, error) {
 	}
 	if p.Link != "" {
 		params["link"] = p.Link
+	}
+	if p.CancelLink != "" {
+		params["cancel"] = p.CancelLink
 	}
 	// The ledger row's id: a confirmation sent again on another day is
 	// another message, a retry of one the same.

@@ -130,7 +130,13 @@ type Booking struct {
 	PhoneKey  string
 	Lang      string
 	CreatedAt time.Time
+	// CancelledAt is when the citizen cancelled the booking through its
+	// link; nil while it holds its place.
+	CancelledAt *time.Time
 }
+
+// Cancelled says whether the citizen cancelled the booking.
+func (b Booking) Cancelled() bool { return b.CancelledAt != nil }
 
 // BookingStore keeps bookings.
 type BookingStore interface {

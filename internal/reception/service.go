@@ -52,6 +52,8 @@ type Store interface {
 type Config struct {
 	Store    Store
 	Bookings BookingStore
+	// Cancels cancels bookings through their signed links.
+	Cancels  BookingCancelStore
 	Sessions SessionStore
 	// Cases opens a session's case through the case workflow.
 	Cases Cases
@@ -101,7 +103,8 @@ type Service struct{ cfg Config }
 // NewService returns the service over cfg, every field of which is needed.
 func NewService(cfg Config) (*Service, error) {
 	if err := platform.Needs("reception", platform.Dep{Name: "Store", Absent: cfg.Store == nil},
-		platform.Dep{Name: "Bookings", Absent: cfg.Bookings == nil}, platform.Dep{Name: "Sessions", Absent: cfg.Sessions == nil},
+		platform.Dep{Name: "Bookings", Absent: cfg.Bookings == nil},
+		platform.Dep{Name: "Cancels", Absent: cfg.Cancels == nil}, platform.Dep{Name: "Sessions", Absent: cfg.Sessions == nil},
 		platform.Dep{Name: "Cases", Absent: cfg.Cases == nil}, platform.Dep{Name: "Reports", Absent: cfg.Reports == nil},
 		platform.Dep{Name: "Now", Absent: cfg.Now == nil}, platform.Dep{Name: "Location", Absent: cfg.Location == nil},
 		platform.Dep{Name: "Calendar", Absent: cfg.Calendar == nil}, platform.Dep{Name: "Limiter", Absent: cfg.Limiter == nil},

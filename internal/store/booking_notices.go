@@ -24,20 +24,21 @@ type bookingPicked struct {
 }
 
 // QueueBookings implements alert.Store: the bookings not yet confirmed
-// (reception_bookings_to_notice, 00033) are marked and their ledger rows
+// (reception_bookings_to_notice, 00033) and not cancelled are marked and their ledger rows
 // written in one transaction.
 func (s *AlertStore) QueueBookings(ctx context.Context, now time.Time, limit int, plan alert.BookingPlanner) (bookings, alerts, deliveries int, err error) {
 	q := pickThenUpdate("reception_bookings",
-		"SELECT id FROM reception_bookings WHERE noticed_at IS NULL ORDER BY id LIMIT ?"+s.skipLocked(),
+		"SELECT id FROM reception_bookings WHERE noticed_at IS NULL AND cancelled_at IS NULL ORDER BY id LIMIT ?"+s.skipLocked(),
 		"noticed_at = ?", "noticed_at IS NULL", "id, code, schedule_id, day, email, lang")
 	return s.markBookings(ctx, now, nil, plan, q, max(limit, 1), now.UTC())
 }
 
 // RemindBookings implements alert.Store: the bookings of day made before
 // createdBefore and not yet reminded are marked and their ledger rows
-// written in one transaction. A day cancelled or moved away since, or a
-// schedule no longer published, is left alone; so is a day that is no
-// longer one of its schedule's days (by cal): marked, never reminded.
+// written in one transaction. A booking the citizen cancelled, a day
+// cancelled or moved away since, or a schedule no longer published, is
+// left alone; so is a day that is no longer one of its schedule's days
+// (by cal): marked, never reminded.
 func (s *AlertStore) RemindBookings(ctx context.Context, now time.Time, day calendar.Date, createdBefore time.Time, limit int,
 	cal *calendar.Calendar, plan alert.BookingPlanner) (bookings, alerts, deliveries int, err error) {
 	lock := ""
@@ -46,7 +47,7 @@ func (s *AlertStore) RemindBookings(ctx context.Context, now time.Time, day cale
 	}
 	q := pickThenUpdate("reception_bookings",
 		"SELECT b.id FROM reception_bookings b JOIN reception_schedules sc ON sc.id = b.schedule_id "+
-			"WHERE b.day = ? AND b.reminded_at IS NULL AND b.created_at < ? AND sc.active "+
+			"WHERE b.day = ? AND b.reminded_at IS NULL AND b.cancelled_at IS NULL AND b.created_at < ? AND sc.active "+
 			"AND NOT EXISTS (SELECT 1 FROM reception_changes x WHERE x.schedule_id = b.schedule_id AND x.day = b.day "+
 			"AND (x.cancelled OR x.moved_to <> b.day)) ORDER BY b.id LIMIT ?"+lock,
 		"reminded_at = ?", "reminded_at IS NULL", "id, code, schedule_id, day, email, lang")

@@ -256,6 +256,7 @@ type receptionBookingRow struct {
 	Name, Phone, Email string
 	PhoneKey, Lang     string
 	CreatedAt          time.Time
+	CancelledAt        *time.Time
 }
 
 func (receptionBookingRow) TableName() string { return "reception_bookings" }
@@ -264,6 +265,10 @@ func (r receptionBookingRow) booking() reception.Booking {
 	day, _ := calendar.ParseDate(r.Day)
 	b := reception.Booking{ID: r.ID, Code: r.Code, ScheduleID: r.ScheduleID, Day: day, Kind: petition.Kind(r.Kind), Description: r.Description,
 		Sealed: r.Sealed, Name: r.Name, Phone: r.Phone, Email: r.Email, PhoneKey: r.PhoneKey, Lang: r.Lang, CreatedAt: r.CreatedAt.UTC()}
+	if r.CancelledAt != nil {
+		at := r.CancelledAt.UTC()
+		b.CancelledAt = &at
+	}
 	if r.TopicID != nil {
 		b.TopicID = *r.TopicID
 	}
@@ -395,6 +400,51 @@ func (s *ReceptionStore) Booked(ctx context.Context, day calendar.Date) (map[int
 		out[r.ScheduleID] = r.Booked
 	}
 	return out, nil
+}
+
+var _ reception.BookingCancelStore = (*ReceptionStore)(nil)
+
+// Booking implements reception.BookingCancelStore.
+func (s *ReceptionStore) Booking(ctx context.Context, id int64) (reception.Booking, error) {
+	var rows []receptionBookingRow
+	if err := s.db.Gorm.WithContext(ctx).Where("id = ?", id).Limit(1).Find(&rows).Error; err != nil {
+		return reception.Booking{}, fmt.Errorf("booking: %w", err)
+	}
+	if len(rows) == 0 {
+		return reception.Booking{}, reception.ErrCancelLink
+	}
+	return rows[0].booking(), nil
+}
+
+// CancelBooking implements reception.BookingCancelStore, audited as
+// reception.booking.cancel by the citizen, without the citizen's identity
+// or what they booked about. The conditional update makes a second cancel
+// (a double tap, two devices) change nothing, so the slot is given back
+// once.
+func (s *ReceptionStore) CancelBooking(ctx context.Context, id int64, at time.Time) (bool, error) {
+	cancelled := false
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
+		res := tx.Exec("UPDATE reception_bookings SET cancelled_at = ?, phone_key = ? WHERE id = ? AND cancelled_at IS NULL",
+			at.UTC(), "cancelled:"+strconv.FormatInt(id, 10), id)
+		if res.Error != nil {
+			return fmt.Errorf("cancel booking: %w", res.Error)
+		}
+		if cancelled = res.RowsAffected > 0; !cancelled {
+			return nil
+		}
+		var r receptionBookingRow
+		if err := tx.Where("id = ?", id).Take(&r).Error; err != nil {
+			return fmt.Errorf("cancel booking: %w", err)
+		}
+		if err := tx.Exec("UPDATE reception_slots SET booked = booked - 1 WHERE schedule_id = ? AND day = ? AND booked > 0",
+			r.ScheduleID, r.Day).Error; err != nil {
+			return fmt.Errorf("cancel booking: give the place back: %w", err)
+		}
+		return recordAudit(ctx, tx, audit.Entry{At: at, ActorLabel: "citizen", Action: "reception.booking.cancel",
+			Entity: "reception_booking", EntityID: strconv.FormatInt(id, 10),
+			After: map[string]any{"schedule_id": r.ScheduleID, "day": r.Day}})
+	})
+	return cancelled, err
 }
 
 var _ reception.SessionStore = (*ReceptionStore)(nil)

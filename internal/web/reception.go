@@ -68,6 +68,8 @@ func (r *Reception) Mount(e *echo.Echo) {
 	e.GET("/staff/reception/sessions/:id/receipt", r.sessionReceipt, req(access.ActReceptionManage))
 	e.GET(PathVisitRating+"/:id/:sig", r.ratingPage)
 	e.POST(PathVisitRating+"/:id/:sig", r.rate)
+	e.GET(PathBookingCancel+"/:id/:sig", r.cancelPage)
+	e.POST(PathBookingCancel+"/:id/:sig", r.cancelBooking)
 	e.GET("/staff/reception", r.office, req(access.ActReceptionManage))
 	e.POST("/staff/reception/schedules", r.saveSchedule, req(access.ActReceptionManage))
 	e.POST("/staff/reception/schedules/:id", r.saveSchedule, req(access.ActReceptionManage))
@@ -528,6 +530,8 @@ type bookingForm struct {
 	Errors   []string
 	Booked   *reception.Booking
 	DayParam string
+	// CancelURL is the booked citizen's link that cancels the booking.
+	CancelURL string
 }
 
 // bookable returns the occurrence a booking form is for, ErrNotBookable
@@ -615,6 +619,7 @@ func (r *Reception) book(c echo.Context) error {
 		return r.Staff.Pages.render(c, present.Status(opErr), "reception_booking", "reception.booking_title", d)
 	}
 	d.Booked = &b
+	d.CancelURL = BookingCancelPath(b.ID, r.Service.BookingSig(b.ID)) + "?lang=" + i18n.LangFrom(c.Request().Context())
 	return r.Staff.Pages.render(c, http.StatusOK, "reception_booking", "reception.booked_title", d)
 }
 

@@ -1,0 +1,158 @@
+package main
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/phucdap/phucdap/internal/alert/alerttest"
+	"github.com/phucdap/phucdap/internal/store"
+	"github.com/phucdap/phucdap/internal/storetest"
+)
+
+// cancelLinkRe finds a booking's cancel link in a message or a page.
+var cancelLinkRe = regexp.MustCompile(`(?:https://phucdap\.sxd\.test)?(/lich-tiep-cong-dan/huy-dang-ky/[0-9]+/[a-z2-7]+)\?lang=(vi|en)`)
+
+// TestReceptionBookingCancel: the booking's confirmation (e-mail, SMS and
+// Zalo) and the page after booking carry a signed link that cancels it.
+// The link's page names the code, day, hours, host and place and nothing
+// of what the citizen booked about: a denunciation's reads like any
+// other. A button cancels (no JavaScript): the place is given back, the
+// cancel is audited without the citizen, and a second post changes
+// nothing. The cancelled booking is not reminded, the office's day list
+// shows it cancelled, and the same phone may book the day again. A wrong
+// signature is no booking's.
+func TestReceptionBookingCancel(t *testing.T) {
+	mp := alerttest.SharedMailpit(t)
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		g := newGateway(t)
+		ta := newTestApp(t, db, withSMTP(mp), withGateway(g))
+		tok := token()
+		b, id := deputyThursdays(t, ta)
+		emailSealed, emailOther := "to-cao-"+tok+"@example.test", "khac-"+tok+"@example.test"
+
+		// The page after booking has the link too.
+		f := url.Values{"lich": {id}, "ngay": {"2026-12-03"}, "name": {"Hoàng Văn Kín"}, "phone": {"0912 300 400"}, "email": {emailSealed},
+			"kind": {"to_cao"}, "description": {"Tố cáo cán bộ Đinh Văn Khai nhận tiền cấp phép"}}
+		code, page := postBooking(t, ta, f)
+		sealedCode := bookingCodeRe.FindString(page)
+		pageLink := cancelLinkRe.FindStringSubmatch(page)
+		if code != http.StatusOK || sealedCode == "" || pageLink == nil || !strings.Contains(page, `id="booking-cancel"`) {
+			t.Fatalf("the page after booking has no cancel link: %d", code)
+		}
+		otherCode := bookAs(t, ta, "en", id, "2026-12-03", "Lương Thị Hỏi", "0912 100 200", emailOther, "kien_nghi", "Đề nghị hướng dẫn cấp phép")
+		ta.deliver(t)
+
+		_, list := mp.Search(t, `to:"`+emailSealed+`"`)
+		if len(list) != 1 {
+			t.Fatalf("%d confirmations of the sealed booking", len(list))
+		}
+		m := mp.Message(t, list[0].ID)
+		mailLink := cancelLinkRe.FindStringSubmatch(m.Text)
+		if mailLink == nil || mailLink[1] != pageLink[1] || !strings.Contains(m.HTML, "huy-dang-ky") {
+			t.Fatalf("the confirmation's cancel link %v, the page's %v", mailLink, pageLink)
+		}
+		for _, ch := range []string{"booking:sms", "booking:zalo"} {
+			if got := g.of(sealedCode)[ch]; len(got) != 1 || !strings.Contains(got[0].Params["cancel"], pageLink[1]) ||
+				!strings.Contains(got[0].Text, pageLink[1]) {
+				t.Errorf("the %s confirmation lacks the cancel link: %+v", ch, got)
+			}
+		}
+		link := mailLink[1]
+
+		// The page shows the booking, nothing of the denunciation.
+		res, body := ta.do(t, http.MethodGet, link, nil)
+		if res.StatusCode != http.StatusOK || !strings.Contains(string(body), sealedCode) || !strings.Contains(string(body), "Hủy đăng ký này") ||
+			!strings.Contains(string(body), "Thứ Năm, 03/12/2026, 07:30–11:00") || !strings.Contains(string(body), "Phó Giám đốc Sở") {
+			t.Errorf("the cancel page: %d", res.StatusCode)
+		}
+		for _, leak := range []string{"Đinh Văn Khai", "Hoàng Văn Kín", "Tố cáo", "tố cáo", "0912", "to_cao", "bí mật"} {
+			if strings.Contains(string(body), leak) {
+				t.Errorf("the cancel page of a denunciation's booking shows %q", leak)
+			}
+		}
+		if _, en := ta.do(t, http.MethodGet, link+"?lang=en", nil); !strings.Contains(string(en), "Cancel this booking") {
+			t.Error("the English cancel page")
+		}
+		bad := link[:len(link)-1] + string("abcdefghijklmnopqrstuvwxyz234567"[(strings.IndexByte("abcdefghijklmnopqrstuvwxyz234567", link[len(link)-1])+1)%32])
+		if res, _ := ta.do(t, http.MethodGet, bad, nil); res.StatusCode != http.StatusNotFound {
+			t.Errorf("a wrong signature: %d", res.StatusCode)
+		}
+		if res, _ := ta.do(t, http.MethodPost, bad, nil); res.StatusCode != http.StatusNotFound {
+			t.Errorf("a wrong signature posted: %d", res.StatusCode)
+		}
+		places := func() string {
+			_, p := ta.do(t, http.MethodGet, "/lich-tiep-cong-dan/dang-ky?lich="+id+"&ngay=2026-12-03", nil)
+			return regexp.MustCompile(`Còn \d+ chỗ\.`).FindString(string(p))
+		}
+		if got := places(); got != "Còn 1 chỗ." {
+			t.Errorf("before the cancel: %q", got)
+		}
+
+		// Cancelled by the button, twice: once.
+		for range 2 {
+			// The client follows the redirect to the link's page.
+			res, page := ta.do(t, http.MethodPost, link+"?lang=vi", nil)
+			if res.StatusCode != http.StatusOK || !strings.Contains(string(page), "Đăng ký này đã được hủy") {
+				t.Fatalf("cancel: %d", res.StatusCode)
+			}
+		}
+		if _, body := ta.do(t, http.MethodGet, link, nil); !strings.Contains(string(body), "Đăng ký này đã được hủy") ||
+			strings.Contains(string(body), "Hủy đăng ký này") {
+			t.Error("the page after cancelling")
+		}
+		if got := places(); got != "Còn 2 chỗ." {
+			t.Errorf("after the cancel: %q", got)
+		}
+		var audits []string
+		ta.db.Gorm.Raw("SELECT COALESCE(actor_label, '') || ' ' || COALESCE(CAST(after_json AS TEXT), '') FROM audit_log WHERE action = 'reception.booking.cancel'").Scan(&audits)
+		if len(audits) != 1 {
+			t.Errorf("%d audit rows for the cancel, want 1", len(audits))
+		}
+		for _, a := range audits {
+			for _, leak := range []string{"Kín", "0912", "Khai", "example.test"} {
+				if strings.Contains(a, leak) {
+					t.Errorf("the cancel's audit row carries %q: %s", leak, a)
+				}
+			}
+		}
+
+		// The office's day list shows it cancelled.
+		if _, day := b.get("/staff/reception/day?d=2026-12-03"); !strings.Contains(day, "<s>"+sealedCode+"</s>") ||
+			!strings.Contains(day, `booking-cancelled">Đã hủy`) || strings.Contains(day, "<s>"+otherCode+"</s>") {
+			t.Error("the day list does not show the cancelled booking")
+		}
+
+		// The day before: the other booking is reminded, the cancelled one
+		// not.
+		dayBefore := time.Date(2026, 12, 2, 1, 0, 0, 0, time.UTC)
+		ta.Clock.Set(dayBefore)
+		if r := ta.runJob(t, "reception-reminder", dayBefore); r.Counts["bookings"] != 1 {
+			t.Errorf("%d bookings reminded, want 1", r.Counts["bookings"])
+		}
+		ta.deliver(t)
+		if got := mailsTo(t, mp, emailSealed); len(got) != 1 {
+			t.Errorf("the cancelled booking's e-mails: %q", got)
+		}
+		if got := mailsTo(t, mp, emailOther); len(got) != 2 {
+			t.Errorf("the other booking's e-mails: %q", got)
+		} else if _, l := mp.Search(t, `to:"`+emailOther+`" subject:"Reminder"`); len(l) == 1 &&
+			!cancelLinkRe.MatchString(mp.Message(t, l[0].ID).Text) {
+			t.Error("the reminder has no cancel link")
+		}
+		if got := g.of(sealedCode); len(got["booking_reminder:sms"]) != 0 {
+			t.Errorf("the cancelled booking was reminded: %v", keysOf(got))
+		}
+		if got := g.of(otherCode); len(got["booking_reminder:sms"]) != 1 || got["booking_reminder:sms"][0].Params["cancel"] == "" {
+			t.Errorf("the other booking's SMS reminder: %v", got["booking_reminder:sms"])
+		}
+
+		// The same phone books the day again.
+		if code, page := postBooking(t, ta, f); code != http.StatusOK || bookingCodeRe.FindString(page) == "" {
+			t.Errorf("booking again after cancelling: %d", code)
+		}
+	})
+}
