@@ -139,6 +139,8 @@ func TestReceptionMissedAlert(t *testing.T) {
 		ta.addStaff(t, email, "VP", access.Office)
 		b := ta.browser(t)
 		b.mustLogin(email)
+		// The schedules are saved, and 12/11 cancelled, ahead of time.
+		ta.setLocal(t, "2026-11-10 09:00")
 		for _, f := range []url.Values{
 			receptionSchedule("leadership", "Phó Giám đốc Sở", "weekly", "4", 3),
 			receptionSchedule("leadership", "Giám đốc Sở", "monthly", "1", 0),
@@ -150,15 +152,30 @@ func TestReceptionMissedAlert(t *testing.T) {
 		}
 		ids := receptionIDs(t, ta)
 		deputy := strconv.FormatInt(ids["Phó Giám đốc Sở"], 10)
-		// Thursday 19/11 was held; Thursday 12/11 was cancelled.
+		// Thursday 12/11 was cancelled; Thursday 19/11 was held.
+		if res, page := b.post("/staff/reception/schedules/"+deputy+"/change", url.Values{"day": {"2026-11-12"}, "action": {"cancel"},
+			"reason": {"Phó Giám đốc dự họp HĐND tỉnh"}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("cancel: %d %s", res.StatusCode, page)
+		}
+		ta.Clock.Set(testNow)
+		// 5/11 went by with no session: it is not cancelled, nor moved,
+		// after the fact (vi and en), and stays asked of.
+		for _, f := range []url.Values{{"day": {"2026-11-05"}, "action": {"cancel"}, "reason": {"Phó Giám đốc đi công tác"}},
+			{"day": {"2026-11-05"}, "action": {"move"}, "moved_to": {"2026-12-01"}, "reason": {"Phó Giám đốc đi công tác"}}} {
+			if res, page := b.post("/staff/reception/schedules/"+deputy+"/change?lang=vi", f); res.StatusCode != http.StatusUnprocessableEntity ||
+				!strings.Contains(page, "Ngày tiếp này đã qua: không hủy hoặc dời được một ngày đã qua.") {
+				t.Errorf("%s a past day: %d", f.Get("action"), res.StatusCode)
+			}
+			if res, page := b.post("/staff/reception/schedules/"+deputy+"/change?lang=en", f); res.StatusCode != http.StatusUnprocessableEntity ||
+				!strings.Contains(page, "This reception day has passed") {
+				t.Errorf("%s a past day (en): %d", f.Get("action"), res.StatusCode)
+			}
+		}
+		b.get("/staff/reception?lang=vi")
 		if code, page := recordSession(b, url.Values{"schedule_id": {deputy}, "day": {"2026-11-19"}, "receiver": {"Phó Giám đốc Sở"},
 			"kind": {"kien_nghi"}, "name": {"Trần Văn Đến"}, "content": {"Đề nghị hướng dẫn thủ tục cấp phép xây dựng nhà ở."},
 			"outcome": {"guided"}}); code >= 400 {
 			t.Fatalf("session: %d %s", code, page)
-		}
-		if res, page := b.post("/staff/reception/schedules/"+deputy+"/change", url.Values{"day": {"2026-11-12"}, "action": {"cancel"},
-			"reason": {"Phó Giám đốc dự họp HĐND tỉnh"}}); res.StatusCode != http.StatusSeeOther {
-			t.Fatalf("cancel: %d %s", res.StatusCode, page)
 		}
 		// Thursday 26/11: the deputy sat and nobody came, recorded so
 		// from the day page; no alert for it.

@@ -190,6 +190,12 @@ func (s *Service) ChangeDay(ctx context.Context, by access.Actor, scheduleID int
 	if !day.Valid() || !slices.Contains(sc.Regular(cal, day, day), day) {
 		errs = append(errs, ErrNotAReceptionDay)
 	}
+	// A day gone by is not cancelled or moved after the fact: it would
+	// drop out of the days scheduled, silence the missed-day alert, and
+	// publish its reason as if announced ahead.
+	if day.Valid() && day.Before(s.Today()) {
+		errs = append(errs, fault.FieldError("day", "reception.day_past", nil))
+	}
 	if !movedTo.IsZero() && (!movedTo.Valid() || !cal.IsWorkingDay(movedTo) || movedTo.Before(s.Today())) {
 		errs = append(errs, fault.FieldError("moved_to", "reception.moved_to", nil))
 	}
