@@ -40,9 +40,11 @@ type AlreadyBooked struct {
 	// Masked is the booking's code with all but its last two characters
 	// hidden: "TCD-••••••K7".
 	Masked string
-	// Resent: the confirmation goes to the booking's phone or e-mail;
-	// false when no channel reaches the citizen (the office has the
-	// booking under the phone).
+	// Resent: a channel is configured, so the confirmation goes again to
+	// whatever contact of the booking it reaches; false when no channel is
+	// (the office has the booking under the phone). It never depends on
+	// the contacts the booking holds, which whoever types the phone must
+	// not learn.
 	Resent bool
 }
 
@@ -212,7 +214,9 @@ func (s *Service) Book(ctx context.Context, in BookingInput) (Booking, Occurrenc
 		if rerr != nil {
 			return Booking{}, o, rerr
 		}
-		return Booking{}, o, &AlreadyBooked{Masked: maskCode(held.Code), Resent: s.cfg.Confirm.Phone || (s.cfg.Confirm.Email && held.Email != "")}
+		// Whether the booking holds an e-mail address is the citizen's
+		// business: the answer depends on the channels configured only.
+		return Booking{}, o, &AlreadyBooked{Masked: maskCode(held.Code), Resent: s.cfg.Confirm.Phone || s.cfg.Confirm.Email}
 	}
 	return b, o, err
 }
