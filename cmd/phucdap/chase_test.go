@@ -135,7 +135,7 @@ func TestChaseNotifiesTrailsAndCounts(t *testing.T) {
 		// other unit's officer for the first chase, nor the office.
 		inbox := func(a access.Actor) []alert.Alert {
 			t.Helper()
-			list, err := ta.alertStore.Inbox(ctx, a.AccountID, true, 20)
+			list, err := ta.alertStore.Inbox(ctx, a.AccountID, true, 20, 0)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -227,7 +227,7 @@ func TestReceptionBookingDead(t *testing.T) {
 		_, id := deputyThursdays(t, ta)
 		code := bookAs(t, ta, "vi", id, "2026-12-03", "Lương Thị Hỏi", "0912 100 200", "", "kien_nghi", "Đề nghị hướng dẫn cấp phép xây dựng")
 		ta.runJob(t, "outbox", testNow)
-		dead, err := ta.alertStore.DeadMessages(t.Context(), 10)
+		dead, err := ta.alertStore.DeadMessages(t.Context(), 10, 0)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -341,7 +341,7 @@ func TestAwaitingApproval(t *testing.T) {
 				t.Errorf("%s: %d awaiting approval, want %d", acc.Email, n, want)
 			}
 		}
-		alerts, err := ta.alertStore.Inbox(ctx, headAcc.ID, true, 10)
+		alerts, err := ta.alertStore.Inbox(ctx, headAcc.ID, true, 10, 0)
 		if err != nil {
 			t.Fatal(err)
 		}

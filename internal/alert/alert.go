@@ -377,10 +377,16 @@ type Store interface {
 	// an attempt and hiding them for lease.
 	LeaseOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int, channels []string) ([]OutboxMessage, error)
 	Settle(ctx context.Context, now time.Time, results []Settlement) error
-	DeadMessages(ctx context.Context, limit int) ([]DeadMessage, error)
+	// DeadMessages is a page of the deliveries that gave up, newest
+	// first; DeadCount counts them all.
+	DeadMessages(ctx context.Context, limit, offset int) ([]DeadMessage, error)
+	DeadCount(ctx context.Context) (int64, error)
 	RetryDead(ctx context.Context, id int64, now time.Time) error
 
-	Inbox(ctx context.Context, accountID int64, unreadOnly bool, limit int) ([]Alert, error)
+	// Inbox is a page of an account's in-app alerts, newest first;
+	// InboxCount counts them all.
+	Inbox(ctx context.Context, accountID int64, unreadOnly bool, limit, offset int) ([]Alert, error)
+	InboxCount(ctx context.Context, accountID int64, unreadOnly bool) (int64, error)
 	Unread(ctx context.Context, accountID int64) (int, error)
 	// MarkRead marks the account's alerts read: those in ids, or all when
 	// ids is empty. It returns how many changed.

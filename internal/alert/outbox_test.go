@@ -131,7 +131,7 @@ func TestWebhookRetriesThenSucceedsOrDies(t *testing.T) {
 		if strings.Contains(string(raw), "Đinh Văn Mật") || strings.Contains(string(raw), "Hồ sơ thử") {
 			t.Errorf("a webhook carried the denouncer or the letter: %s", raw)
 		}
-		dead, err := st.DeadMessages(ctx, 10)
+		dead, err := st.DeadMessages(ctx, 10, 0)
 		if err != nil || len(dead) != 1 || dead[0].Target != srv.URL+"/down" || dead[0].Attempts != 3 ||
 			!strings.Contains(dead[0].LastError, "503") || dead[0].CaseCode != code {
 			t.Fatalf("dead letters %+v %v", dead, err)

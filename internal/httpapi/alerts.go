@@ -14,16 +14,27 @@ func (a *API) ListAlerts(ctx context.Context, req ListAlertsRequestObject) (List
 	if limit == 0 {
 		limit = 100
 	}
-	list, err := a.Jobs.Alerts.Inbox(ctx, who.AccountID, deref(req.Params.Unread), limit)
+	offset, err := listOffset(req.Params.Offset)
 	if err != nil {
 		return nil, err
+	}
+	unreadOnly := deref(req.Params.Unread)
+	list, err := a.Jobs.Alerts.Inbox(ctx, who.AccountID, unreadOnly, limit, offset)
+	if err != nil {
+		return nil, err
+	}
+	total := int64(offset + len(list))
+	if offset > 0 || len(list) == limit {
+		if total, err = a.Jobs.Alerts.InboxCount(ctx, who.AccountID, unreadOnly); err != nil {
+			return nil, err
+		}
 	}
 	unread, err := a.Jobs.Alerts.Unread(ctx, who.AccountID)
 	if err != nil {
 		return nil, err
 	}
 	lang := i18n.LangFrom(ctx)
-	out := ListAlerts200JSONResponse{Unread: unread, Alerts: make([]Alert, 0, len(list))}
+	out := ListAlerts200JSONResponse{Unread: unread, Alerts: make([]Alert, 0, len(list)), Total: total, NextOffset: nextOffset(offset, len(list), total)}
 	for _, al := range list {
 		out.Alerts = append(out.Alerts, alertJSON(al, lang))
 	}

@@ -4696,7 +4696,12 @@ type RetireUnitParamsLang string
 type ListAlertsParams struct {
 	// Unread Only unread alerts.
 	Unread *bool `form:"unread,omitempty" json:"unread,omitempty"`
-	Limit  *int  `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Limit The page: at most this many alerts.
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Paging: skip this many alerts, newest first (next_offset of the page before).
+	Offset *int `form:"offset,omitempty" json:"offset,omitempty"`
 
 	// Lang Language of messages, `vi` (default) or `en`.
 	Lang *ListAlertsParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
@@ -6175,6 +6180,13 @@ func (w *ServerInterfaceWrapper) ListAlerts(ctx echo.Context) error {
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
 	}
 
 	// ------------- Optional query parameter "lang" -------------
@@ -9624,7 +9636,13 @@ type ListAlertsResponseObject interface {
 
 type ListAlerts200JSONResponse struct {
 	Alerts []Alert `json:"alerts"`
-	Unread int     `json:"unread"`
+
+	// NextOffset The offset of the next page; absent on the last page.
+	NextOffset *int `json:"next_offset,omitempty"`
+
+	// Total How many alerts match (unread ones only with unread=true), on every page.
+	Total  int64 `json:"total"`
+	Unread int   `json:"unread"`
 }
 
 func (response ListAlerts200JSONResponse) VisitListAlertsResponse(w http.ResponseWriter) error {
@@ -9649,6 +9667,20 @@ func (response ListAlerts401JSONResponse) VisitListAlertsResponse(w http.Respons
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAlerts422JSONResponse Error
+
+func (response ListAlerts422JSONResponse) VisitListAlertsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(422)
 	_, err := buf.WriteTo(w)
 	return err
 }

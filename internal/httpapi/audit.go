@@ -15,7 +15,7 @@ func (a *API) ListAudit(ctx context.Context, req ListAuditRequestObject) (ListAu
 	f := audit.Filter{Actor: deref(p.Actor), Action: deref(p.Action), Entity: deref(p.Entity), EntityID: deref(p.EntityId),
 		BeforeID: deref(p.BeforeId), Limit: deref(p.Limit)}
 	var err error
-	if f.Offset, err = auditOffset(p.Offset); err != nil {
+	if f.Offset, err = listOffset(p.Offset); err != nil {
 		return nil, err
 	}
 	if p.From != nil {
@@ -59,7 +59,7 @@ func (a *API) ListIdentityAccess(ctx context.Context, req ListIdentityAccessRequ
 	p := req.Params
 	f := audit.Filter{Actor: deref(p.Actor), Limit: deref(p.Limit)}
 	var err error
-	if f.Offset, err = auditOffset(p.Offset); err != nil {
+	if f.Offset, err = listOffset(p.Offset); err != nil {
 		return nil, err
 	}
 	if p.CaseId != nil {
@@ -84,14 +84,14 @@ func (a *API) ListIdentityAccess(ctx context.Context, req ListIdentityAccessRequ
 	return out, nil
 }
 
-// auditOffset reads a log's offset parameter: absent is 0, a negative one
+// listOffset reads a list's offset parameter: absent is 0, a negative one
 // is refused.
-func auditOffset(p *int) (int, error) {
+func listOffset(p *int) (int, error) {
 	if p == nil {
 		return 0, nil
 	}
 	if *p < 0 {
-		return 0, fault.FieldError("offset", "audit.bad_offset", nil)
+		return 0, fault.FieldError("offset", "list.bad_offset", nil)
 	}
 	return *p, nil
 }

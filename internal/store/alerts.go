@@ -630,9 +630,18 @@ func (s *AlertStore) QueuedAfter(ctx context.Context, now time.Time) (int, time.
 	return row.N, time.Time{}, nil
 }
 
-// DeadMessages lists the deliveries that gave up, newest first. A
-// petitioner's receipt shows no address.
-func (s *AlertStore) DeadMessages(ctx context.Context, limit int) ([]alert.DeadMessage, error) {
+// DeadCount counts the deliveries that gave up.
+func (s *AlertStore) DeadCount(ctx context.Context) (int64, error) {
+	var n int64
+	if err := s.db.Gorm.WithContext(ctx).Raw("SELECT count(*) FROM outbox WHERE state = 'dead'").Scan(&n).Error; err != nil {
+		return 0, fmt.Errorf("count dead messages: %w", err)
+	}
+	return n, nil
+}
+
+// DeadMessages lists a page of the deliveries that gave up, newest first.
+// A petitioner's receipt shows no address.
+func (s *AlertStore) DeadMessages(ctx context.Context, limit, offset int) ([]alert.DeadMessage, error) {
 	var rows []struct {
 		ID        int64
 		Channel   string
@@ -650,7 +659,7 @@ func (s *AlertStore) DeadMessages(ctx context.Context, limit int) ([]alert.DeadM
 		"o.attempts, o.last_error, o.created_at, o.updated_at FROM outbox o LEFT JOIN alerts a ON a.id = o.alert_id "+
 		"LEFT JOIN case_mail_queue q ON q.id = o.mail_queue_id LEFT JOIN cases c ON c.id = COALESCE(a.case_id, q.case_id) "+
 		"LEFT JOIN reception_bookings b ON b.id = a.booking_id "+
-		"WHERE o.state = 'dead' ORDER BY o.id DESC LIMIT ?", max(limit, 1)).Scan(&rows).Error
+		"WHERE o.state = 'dead' ORDER BY o.id DESC LIMIT ? OFFSET ?", max(limit, 1), max(offset, 0)).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("dead messages: %w", err)
 	}
@@ -705,15 +714,30 @@ type inboxRow struct {
 	Payload   string
 }
 
-// Inbox returns an account's in-app alerts, newest first.
-func (s *AlertStore) Inbox(ctx context.Context, accountID int64, unreadOnly bool, limit int) ([]alert.Alert, error) {
+// inboxWhere is the WHERE of an account's in-app alerts.
+func inboxWhere(unreadOnly bool) string {
 	where := "account_id = ? AND in_app = TRUE"
 	if unreadOnly {
 		where += " AND read_at IS NULL"
 	}
+	return where
+}
+
+// InboxCount counts an account's in-app alerts (the unread ones only when
+// unreadOnly).
+func (s *AlertStore) InboxCount(ctx context.Context, accountID int64, unreadOnly bool) (int64, error) {
+	var n int64
+	if err := s.db.Gorm.WithContext(ctx).Raw("SELECT count(*) FROM alerts WHERE "+inboxWhere(unreadOnly), accountID).Scan(&n).Error; err != nil {
+		return 0, fmt.Errorf("count alert inbox: %w", err)
+	}
+	return n, nil
+}
+
+// Inbox returns a page of an account's in-app alerts, newest first.
+func (s *AlertStore) Inbox(ctx context.Context, accountID int64, unreadOnly bool, limit, offset int) ([]alert.Alert, error) {
 	var rows []inboxRow
-	if err := s.db.Gorm.WithContext(ctx).Raw("SELECT id, kind, case_id, due_at, created_at, read_at, payload FROM alerts WHERE "+where+
-		" ORDER BY id DESC LIMIT ?", accountID, max(limit, 1)).Scan(&rows).Error; err != nil {
+	if err := s.db.Gorm.WithContext(ctx).Raw("SELECT id, kind, case_id, due_at, created_at, read_at, payload FROM alerts WHERE "+inboxWhere(unreadOnly)+
+		" ORDER BY id DESC LIMIT ? OFFSET ?", accountID, max(limit, 1), max(offset, 0)).Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("alert inbox: %w", err)
 	}
 	out := make([]alert.Alert, len(rows))

@@ -304,7 +304,7 @@ func TestInboxReadIsPerUser(t *testing.T) {
 				t.Fatalf("unread of %d: %d %v", acc, n, err)
 			}
 		}
-		inbox, err := w.alerts.Inbox(ctx, office, false, 10)
+		inbox, err := w.alerts.Inbox(ctx, office, false, 10, 0)
 		if err != nil || len(inbox) != 1 || inbox[0].Payload.CaseCode == "" || inbox[0].Kind != alert.KindLate {
 			t.Fatalf("inbox %+v %v", inbox, err)
 		}

@@ -87,10 +87,18 @@ type alertItem struct {
 }
 
 type alertInboxData struct {
-	Rows   []alertItem
+	Rows []alertItem
+	// Unread counts every unread alert, not only this page's.
 	Unread int
 	Notice string
+	Pager  Pager
 }
+
+// alertsPageSize is a page of the alert inbox.
+const alertsPageSize = 200
+
+// deadPageSize is a page of the jobs page's dead deliveries.
+const deadPageSize = 50
 
 // when is the moment an alert was raised.
 func (a *Alerts) when(lang string, t time.Time) string { return present.Moment(t, a.Location, lang) }
@@ -114,19 +122,28 @@ func (a *Alerts) inbox(c echo.Context) error {
 	ctx := c.Request().Context()
 	who := accesshttp.Actor(c)
 	lang := i18n.LangFrom(ctx)
-	list, err := a.Store.Inbox(ctx, who.AccountID, false, 200)
+	page := pageParam(c, "page")
+	list, total, err := pageOrLast(&page, alertsPageSize, func(offset int) ([]alert.Alert, int64, error) {
+		list, err := a.Store.Inbox(ctx, who.AccountID, false, alertsPageSize, offset)
+		if err != nil || (offset == 0 && len(list) < alertsPageSize) {
+			return list, int64(len(list)), err
+		}
+		n, err := a.Store.InboxCount(ctx, who.AccountID, false)
+		return list, n, err
+	})
 	if err != nil {
 		return err
 	}
-	d := alertInboxData{}
+	unread, err := a.Store.Unread(ctx, who.AccountID)
+	if err != nil {
+		return err
+	}
+	d := alertInboxData{Unread: unread, Pager: pagerFor(lang, "alerts.showing", "/staff/alerts", nil, "page", "", page, alertsPageSize, len(list), total)}
 	for _, al := range list {
 		r := alertItem{Alert: al, KindKey: kindKey(al.Kind), Base: strings.TrimPrefix(kindKey(al.Kind), "alerts.kind."), Unread: al.ReadAt == nil, When: a.when(lang, al.CreatedAt), Due: a.due(al.Payload.DueAt, lang),
 			Topic: al.Payload.Topic(lang), Unit: al.Payload.Unit(lang), CaseKind: alert.CaseKindName(lang, al.Payload.CaseKind)}
 		if day, err := calendar.ParseDate(al.Payload.Day); err == nil {
 			r.ReceptionDay = day.In(lang)
-		}
-		if r.Unread {
-			d.Unread++
 		}
 		d.Rows = append(d.Rows, r)
 	}
@@ -178,6 +195,7 @@ type failureRow struct {
 type jobsData struct {
 	Jobs      []jobRow
 	Dead      []deadRow
+	DeadPager Pager
 	Replica   string
 	Ran       string
 	RanRun    string
@@ -217,10 +235,19 @@ func (a *Alerts) jobsData(c echo.Context) (jobsData, error) {
 		}
 		d.Jobs = append(d.Jobs, r)
 	}
-	dead, err := a.Store.DeadMessages(ctx, 50)
+	page := pageParam(c, "dead_page")
+	dead, total, err := pageOrLast(&page, deadPageSize, func(offset int) ([]alert.DeadMessage, int64, error) {
+		dead, err := a.Store.DeadMessages(ctx, deadPageSize, offset)
+		if err != nil || (offset == 0 && len(dead) < deadPageSize) {
+			return dead, int64(len(dead)), err
+		}
+		n, err := a.Store.DeadCount(ctx)
+		return dead, n, err
+	})
 	if err != nil {
 		return d, err
 	}
+	d.DeadPager = pagerFor(lang, "jobs.dead_showing", "/staff/admin/jobs", nil, "dead_page", "dead", page, deadPageSize, len(dead), total)
 	for _, m := range dead {
 		d.Dead = append(d.Dead, deadRow{DeadMessage: m, When: a.fmtSec(lang, m.UpdatedAt)})
 	}
