@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"html"
 	"net/http"
 	"net/url"
@@ -1080,12 +1081,49 @@ func TestReceptionPlanAndWorkbook(t *testing.T) {
 				t.Errorf("the public III.1 row (%s) does not count the 5 cases opened at reception:\n%s", lang, li)
 			}
 		}
+		// The open data gives November's reception as the page does, and
+		// none for December, still running.
+		for month, want := range map[string]string{
+			"2026-11": `{"withheld":false,"hosts":[{"host":"Phó Giám đốc Sở","leadership":true,"scheduled":3,"held":3},` +
+				`{"host":"Văn phòng Sở","leadership":false,"scheduled":20,"held":3}],"leadership_citizens":10,"desk_citizens":3,` +
+				`"dialogues":2,"dialogues_published":1,"cases_opened":5,"answered_on_time":1,"answered_late":1,"open_late":0,"on_time_rate":50,"satisfaction_rate":66.6}`,
+			"2026-12": "null"} {
+			res, body := anon.get("/api/v1/public/stats?period=" + month)
+			if res.StatusCode != http.StatusOK {
+				t.Fatalf("open data %s: %d", month, res.StatusCode)
+			}
+			secret("the open data", body)
+			var got struct{ Reception json.RawMessage }
+			if err := json.Unmarshal([]byte(body), &got); err != nil {
+				t.Fatal(err)
+			}
+			if string(got.Reception) == "" {
+				got.Reception = json.RawMessage("null")
+			}
+			if canon := compactJSON(t, got.Reception); canon != compactJSON(t, []byte(want)) {
+				t.Errorf("open data %s: reception %s, want %s", month, canon, want)
+			}
+		}
 		// The month still running publishes no reception figures.
 		_, dec := anon.get("/minh-bach?thang=2026-12&lang=vi")
 		if !strings.Contains(dec, "Kết quả tiếp công dân của tháng được công khai sau khi tháng kết thúc.") {
 			t.Errorf("December's reception figures are public before the month ends: %s", dec[strings.Index(dec, `id="pplan-h"`):])
 		}
 	})
+}
+
+// compactJSON is raw as canonical JSON (keys sorted), to compare.
+func compactJSON(t *testing.T, raw []byte) string {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		t.Fatalf("%s: %v", raw, err)
+	}
+	out, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(out)
 }
 
 // hiddenTaskFigures is a public task row whose figures are not shown.
@@ -1214,6 +1252,20 @@ func TestReceptionPublicFewVisits(t *testing.T) {
 			for _, s := range []string{"Lý Văn Mật", "0913777888", "0913 777 888"} {
 				if strings.Contains(page, s) {
 					t.Errorf("%s: the public page shows the denouncer (%s)", month, s)
+				}
+			}
+			// The open data withholds as the page does.
+			_, body := anon.get("/api/v1/public/stats?period=" + month)
+			var od struct{ Reception map[string]any }
+			if err := json.Unmarshal([]byte(body), &od); err != nil {
+				t.Fatal(err)
+			}
+			if od.Reception["withheld"] != true || len(od.Reception) != 2 {
+				t.Errorf("%s: the open data's reception of a month of few visits: %v", month, od.Reception)
+			}
+			for _, s := range []string{"Lý Văn Mật", "0913"} {
+				if strings.Contains(body, s) {
+					t.Errorf("%s: the open data shows the denouncer (%s)", month, s)
 				}
 			}
 			// The numbers aside (a rate is a number or "—" with nothing

@@ -3908,6 +3908,36 @@ type PlanTask struct {
 // PlanTaskTimeframe defines model for PlanTask.Timeframe.
 type PlanTaskTimeframe string
 
+// PublicReception Plan 55 III.1: the month's citizen reception, as /minh-bach publishes it. Absent while the month runs (watching it change would date a visit). Month totals only: no day, no kind of case, no citizens by host. withheld: fewer visits than the report's small count, so the citizens, dialogues, satisfaction and the cases opened at reception with their on-time figures are absent; the days held remain.
+type PublicReception struct {
+	AnsweredLate   *int64 `json:"answered_late,omitempty"`
+	AnsweredOnTime *int64 `json:"answered_on_time,omitempty"`
+
+	// CasesOpened Cases opened at reception and received in the month.
+	CasesOpened        *int64                `json:"cases_opened,omitempty"`
+	DeskCitizens       *int                  `json:"desk_citizens,omitempty"`
+	Dialogues          *int                  `json:"dialogues,omitempty"`
+	DialoguesPublished *int                  `json:"dialogues_published,omitempty"`
+	Hosts              []PublicReceptionHost `json:"hosts"`
+	LeadershipCitizens *int                  `json:"leadership_citizens,omitempty"`
+	OnTimeRate         *float64              `json:"on_time_rate,omitempty"`
+	OpenLate           *int64                `json:"open_late,omitempty"`
+
+	// SatisfactionRate Visitors giving 4 or 5 stars.
+	SatisfactionRate *float64 `json:"satisfaction_rate,omitempty"`
+	Withheld         bool     `json:"withheld"`
+}
+
+// PublicReceptionHost A reception schedule's days in the month (the schedule is public); not the citizens it received.
+type PublicReceptionHost struct {
+	Held       int    `json:"held"`
+	Host       string `json:"host"`
+	Leadership bool   `json:"leadership"`
+
+	// Scheduled Reception days scheduled (cancelled days not counted).
+	Scheduled int `json:"scheduled"`
+}
+
 // PublicStats defines model for PublicStats.
 type PublicStats struct {
 	Agency         string           `json:"agency"`
@@ -3925,13 +3955,16 @@ type PublicStats struct {
 	OpenLate    int64    `json:"open_late"`
 
 	// Period YYYY-MM
-	Period           string   `json:"period"`
-	Rated            int64    `json:"rated"`
-	Received         int64    `json:"received"`
-	SatisfactionRate *float64 `json:"satisfaction_rate"`
-	Target           *float64 `json:"target,omitempty"`
-	To               string   `json:"to"`
-	Withdrawn        int64    `json:"withdrawn"`
+	Period   string `json:"period"`
+	Rated    int64  `json:"rated"`
+	Received int64  `json:"received"`
+
+	// Reception Plan 55 III.1: the month's citizen reception, as /minh-bach publishes it. Absent while the month runs (watching it change would date a visit). Month totals only: no day, no kind of case, no citizens by host. withheld: fewer visits than the report's small count, so the citizens, dialogues, satisfaction and the cases opened at reception with their on-time figures are absent; the days held remain.
+	Reception        *PublicReception `json:"reception,omitempty"`
+	SatisfactionRate *float64         `json:"satisfaction_rate"`
+	Target           *float64         `json:"target,omitempty"`
+	To               string           `json:"to"`
+	Withdrawn        int64            `json:"withdrawn"`
 }
 
 // PublicStatsRow defines model for PublicStatsRow.

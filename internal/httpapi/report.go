@@ -123,6 +123,13 @@ func (a *API) GetPublicStats(ctx context.Context, req GetPublicStatsRequestObjec
 	if ps.Headline != nil {
 		out.Target = ptr(ps.Headline.Value)
 	}
+	rf, ended, err := a.Reception.PublicFigures(ctx, month)
+	if err != nil {
+		return nil, err
+	}
+	if ended {
+		out.Reception = publicReception(rf)
+	}
 	for _, row := range ps.ByTopic {
 		c := row.Counts
 		out.ByTopic = append(out.ByTopic, PublicStatsRow{Topic: ptr(row.Name(lang, t)), Received: c.Received, AnsweredOnTime: c.AnsweredOnTime,
@@ -130,6 +137,29 @@ func (a *API) GetPublicStats(ctx context.Context, req GetPublicStatsRequestObjec
 			Forwarded: c.Forwarded, Guided: c.Guided, Withdrawn: c.Withdrawn, Rated: c.Rated, SatisfactionRate: report.RateValue(c.Satisfaction())})
 	}
 	return out, nil
+}
+
+// publicReception is plan III.1's reception of an ended month as the open
+// data gives it: what /minh-bach shows, nothing more (f is
+// reception.PublicFigures': no citizens by host, and a month of few visits
+// withheld).
+func publicReception(f report.ReceptionFigures) *PublicReception {
+	out := &PublicReception{Withheld: f.Withheld, Hosts: make([]PublicReceptionHost, 0, len(f.Hosts))}
+	for _, h := range f.Hosts {
+		out.Hosts = append(out.Hosts, PublicReceptionHost{Host: h.Host, Leadership: h.Leadership, Scheduled: h.Scheduled, Held: h.Held})
+	}
+	if f.Withheld {
+		return out
+	}
+	c := f.Cases
+	out.LeadershipCitizens, out.DeskCitizens = ptr(f.LeadershipCitizens), ptr(f.DeskCitizens)
+	out.Dialogues, out.DialoguesPublished = ptr(f.Dialogues), ptr(f.DialoguesPublished)
+	out.CasesOpened, out.AnsweredOnTime, out.AnsweredLate, out.OpenLate = ptr(c.Received), ptr(c.AnsweredOnTime), ptr(c.AnsweredLate), ptr(c.OpenLate)
+	out.OnTimeRate = report.RateValue(c.OnTime())
+	if f.Satisfaction != nil {
+		out.SatisfactionRate = report.RateValue(*f.Satisfaction)
+	}
+	return out
 }
 
 // GetPublicStatsCsv implements GET /public/stats.csv.
