@@ -84,6 +84,11 @@ func TestInboxPagesPastItsPage(t *testing.T) {
 		if got := pageCodes(get("/staff/inbox?kind=phan_anh&all=1&page=99")); !slices.Equal(got, second) {
 			t.Errorf("a page past the end lists %d cases, not the last page's", len(got))
 		}
+		// A page number whose offset would overflow is a page past the end.
+		if page := get("/staff/inbox?kind=phan_anh&all=1&page=46116860184273881"); !slices.Equal(pageCodes(page), second) ||
+			strings.Contains(page, "-9223") {
+			t.Errorf("a huge page number lists %d cases, not the last page's", len(pageCodes(page)))
+		}
 		if got := pageCodes(get("/staff/inbox?kind=phan_anh&all=1&page=x")); !slices.Equal(got, first) {
 			t.Errorf("page=x lists %d cases, not the first page's", len(got))
 		}

@@ -19,11 +19,18 @@ type Pager struct {
 	PrevHref, NextHref string
 }
 
+// maxPage bounds a page number read from an address: pages of up to 200
+// rows (access.PageSize, the audit page's) then start at an offset of at
+// most 1e8, the API's own bound, and a
+// number past it can no longer overflow the offset. A page past the end
+// lands on the last page.
+const maxPage = 500_000
+
 // pageParam reads a list's page number from the query parameter name: 1
-// when absent or not a number.
+// when absent or not a number, at most maxPage.
 func pageParam(c echo.Context, name string) int {
 	p, _ := strconv.Atoi(c.QueryParam(name))
-	return max(p, 1)
+	return min(max(p, 1), maxPage)
 }
 
 // pageOffset is the offset of page (1-based) in pages of size.
