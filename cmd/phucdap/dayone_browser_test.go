@@ -66,7 +66,7 @@ var (
 )
 
 // The first day of a pilot, in Chromium on a phone (390 px) and a desktop
-// (1366 px), with a browser set up in English (issue 18):
+// (1366 px), with a browser set up in English:
 //   - the pages are Vietnamese until the visitor picks English, which a
 //     cookie remembers; the language link keeps the page, and the tracked
 //     case (posted again, the secret never in the address);

@@ -112,7 +112,7 @@ func TestTopicsAPI(t *testing.T) {
 			t.Errorf("English name: %q", topics.Topics[5].Name)
 		}
 		// Each topic points at the plan task of the issue's list, the
-		// department's fields (issue 18) at their lead division too.
+		// department's seeded fields at their lead division too.
 		var keys []string
 		ta.db.Gorm.Raw("SELECT COALESCE(p.key, '-') || ' ' || COALESCE(u.code, '-') FROM topics t LEFT JOIN plan_tasks p ON p.id = t.plan_task_id " +
 			"LEFT JOIN units u ON u.id = t.lead_unit_id ORDER BY t.position").Scan(&keys)

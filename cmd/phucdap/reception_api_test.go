@@ -26,7 +26,7 @@ func fieldCodes(e present.ErrorBody) map[string]string {
 }
 
 // TestReceptionScheduleAPI: the office keeps the reception schedule over
-// the JSON API (issue 19) on Monday 2 November 2026: adds the deputy's
+// the JSON API on Monday 2 November 2026: adds the deputy's
 // Thursdays, edits the place, cancels Thursday 12/11 and moves Thursday
 // 19/11 to Friday 20/11, each with its reason; bad input is refused field
 // by field, in Vietnamese and in English; a day that is not the

@@ -13,7 +13,7 @@ import (
 	"github.com/phucdap/phucdap/internal/present"
 )
 
-// deptSlugs are the department's fields of work seeded by issue 18.
+// deptSlugs are the department's seeded fields of work.
 var deptSlugs = []string{"cap-phep-xay-dung", "quy-hoach-xay-dung", "nha-o-bat-dong-san", "trat-tu-xay-dung", "ha-tang-ky-thuat",
 	"vat-lieu-xay-dung", "chat-luong-cong-trinh"}
 
