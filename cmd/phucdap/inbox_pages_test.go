@@ -132,6 +132,23 @@ func TestInboxPagesPastItsPage(t *testing.T) {
 		if res, body := ta.do(t, http.MethodGet, "/api/v1/cases?offset=-1", nil, "Authorization", tok); res.StatusCode != http.StatusUnprocessableEntity {
 			t.Errorf("a negative offset: %d %s", res.StatusCode, body)
 		}
+		// GET /api/v1/staff/cases, the open cases the caller may see, pages
+		// the same way: it stopped at 200 without a word.
+		var o1, o2 httpapi.ListStaffCases200JSONResponse
+		ta.getJSON(t, "/api/v1/staff/cases", 200, &o1, "Authorization", tok)
+		if len(o1.Cases) != 200 || o1.Total != 205 || o1.NextOffset == nil || *o1.NextOffset != 200 {
+			t.Errorf("API staff cases page 1: %d cases of %d, next %v", len(o1.Cases), o1.Total, o1.NextOffset)
+		}
+		ta.getJSON(t, "/api/v1/staff/cases?offset=200", 200, &o2, "Authorization", tok)
+		if len(o2.Cases) != 5 || o2.Total != 205 || o2.NextOffset != nil {
+			t.Errorf("API staff cases page 2: %d cases of %d, next %v", len(o2.Cases), o2.Total, o2.NextOffset)
+		}
+		if got := append(caseCodes(o1.Cases), caseCodes(o2.Cases)...); len(slices.Compact(slices.Sorted(slices.Values(got)))) != 205 {
+			t.Errorf("the staff cases' two pages do not list the 205 cases")
+		}
+		if res, body := ta.do(t, http.MethodGet, "/api/v1/staff/cases?offset=-1", nil, "Authorization", tok); res.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("staff cases, a negative offset: %d %s", res.StatusCode, body)
+		}
 
 		// The exports take every row, whatever page the query names.
 		res, body := b.get("/staff/inbox.csv?kind=phan_anh&all=1&page=2")
@@ -149,4 +166,13 @@ func TestInboxPagesPastItsPage(t *testing.T) {
 			t.Errorf("the XLSX has %d rows, want a header and 205", len(rows))
 		}
 	})
+}
+
+// caseCodes is the codes of a list of cases from the API.
+func caseCodes(list []httpapi.StaffCase) []string {
+	out := make([]string, 0, len(list))
+	for _, c := range list {
+		out = append(out, c.Code)
+	}
+	return out
 }

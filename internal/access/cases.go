@@ -314,14 +314,6 @@ func NewCases(store CaseStore, files FileOpener, now func() time.Time, log *slog
 	return &Cases{store: store, files: files, now: now, log: log}
 }
 
-// Inbox lists the open cases the actor may see, soonest due first.
-func (s *Cases) Inbox(ctx context.Context, by Actor, limit int) ([]CaseRef, error) {
-	if !Can(by, ActInboxRead, nil) {
-		return nil, ErrForbidden
-	}
-	return s.List(ctx, by, CaseQuery{OpenOnly: true, Limit: limit})
-}
-
 // List lists the cases the actor may see that match q, soonest due first.
 // The inbox, its filters and GET /cases all come through here, so there is
 // one scoped case query.

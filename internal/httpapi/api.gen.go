@@ -5398,6 +5398,12 @@ type GetOnTimeReportParamsLang string
 
 // ListStaffCasesParams defines parameters for ListStaffCases.
 type ListStaffCasesParams struct {
+	// Limit The page: at most this many cases.
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset Paging: skip this many cases of the list, in its order (next_offset of the page before).
+	Offset *int `form:"offset,omitempty" json:"offset,omitempty"`
+
 	// Lang Language of messages, `vi` (default) or `en`.
 	Lang *ListStaffCasesParamsLang `form:"lang,omitempty" json:"lang,omitempty"`
 }
@@ -7998,6 +8004,20 @@ func (w *ServerInterfaceWrapper) ListStaffCases(ctx echo.Context) error {
 
 	// Parameter object where we will unmarshal all parameters from the context
 	var params ListStaffCasesParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
 	// ------------- Optional query parameter "lang" -------------
 
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "lang", ctx.QueryParams(), &params.Lang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
@@ -14437,6 +14457,12 @@ type ListStaffCasesResponseObject interface {
 
 type ListStaffCases200JSONResponse struct {
 	Cases []StaffCase `json:"cases"`
+
+	// NextOffset The offset of the next page; absent on the last page.
+	NextOffset *int `json:"next_offset,omitempty"`
+
+	// Total How many open cases the caller may see, on every page.
+	Total int64 `json:"total"`
 }
 
 func (response ListStaffCases200JSONResponse) VisitListStaffCasesResponse(w http.ResponseWriter) error {
@@ -14475,6 +14501,20 @@ func (response ListStaffCases403JSONResponse) VisitListStaffCasesResponse(w http
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListStaffCases422JSONResponse Error
+
+func (response ListStaffCases422JSONResponse) VisitListStaffCasesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(422)
 	_, err := buf.WriteTo(w)
 	return err
 }

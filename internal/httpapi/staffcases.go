@@ -60,8 +60,13 @@ func (a *API) staffCase(ctx context.Context, c access.CaseRef, units map[int64]C
 
 // ListStaffCases implements GET /staff/cases: the actor's inbox, scoped in
 // SQL by access.ListScope.
-func (a *API) ListStaffCases(ctx context.Context, _ ListStaffCasesRequestObject) (ListStaffCasesResponseObject, error) {
-	list, err := a.Cases.Inbox(ctx, actor(ctx), 0)
+func (a *API) ListStaffCases(ctx context.Context, req ListStaffCasesRequestObject) (ListStaffCasesResponseObject, error) {
+	q := access.CaseQuery{OpenOnly: true, Limit: deref(req.Params.Limit)}
+	var err error
+	if q.Offset, err = listOffset(req.Params.Offset); err != nil {
+		return nil, err
+	}
+	list, total, err := a.Cases.Page(ctx, actor(ctx), q)
 	if err != nil {
 		return nil, err
 	}
@@ -69,7 +74,7 @@ func (a *API) ListStaffCases(ctx context.Context, _ ListStaffCasesRequestObject)
 	if err != nil {
 		return nil, err
 	}
-	out := ListStaffCases200JSONResponse{Cases: make([]StaffCase, 0, len(list))}
+	out := ListStaffCases200JSONResponse{Cases: make([]StaffCase, 0, len(list)), Total: total, NextOffset: nextOffset(q.Offset, len(list), total)}
 	for _, c := range list {
 		out.Cases = append(out.Cases, a.staffCase(ctx, c, units))
 	}
