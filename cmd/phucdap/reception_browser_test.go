@@ -180,5 +180,16 @@ func TestReceptionPlanInBrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 		copyShot("reception-public-"+w+"-iii.png", part)
+
+		// December, still running: III.1's row reads "—" under the note.
+		pg.do("transparency, running month", chromedp.Navigate(ta.Server.URL+"/minh-bach?thang=2026-12"), chromedp.WaitVisible(chromedp.ID("public-reception")))
+		if row := pg.text("li.task:has(#public-reception)"); !strings.Contains(row, "Tiếp nhận —") || !strings.Contains(row, "sau khi tháng kết thúc") {
+			t.Errorf("%d px: the running month's III.1 row: %q", width, row)
+		}
+		part, err = chromedp.Run(pg.ctx, chromedp.Screenshot(chromedp.CSS("li.task:has(#public-reception)")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		copyShot("reception-public-"+w+"-running-iii.png", part)
 	}
 }
