@@ -106,6 +106,12 @@ func (s *Service) PublicFigures(ctx context.Context, month report.Period) (repor
 			out.LeadershipCitizens, out.DeskCitizens, out.Satisfaction, out.Dialogues, out.DialoguesPublished = 0, 0, nil, 0, 0
 			out.Cases = report.Counts{}
 		}
+		// Many visits and few ratings would publish the stars of the few
+		// who rated (one rating is one visitor's): the satisfaction needs
+		// the small count of ratings too.
+		if f.LeadershipRatings.Rated+f.DeskRatings.Rated < s.cfg.Reports.SmallCount() {
+			out.Satisfaction = nil
+		}
 		return out, nil
 	})
 	if err != nil {
