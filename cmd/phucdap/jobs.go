@@ -44,7 +44,8 @@ func registry(s *alert.Service, kpiSnapshot, recomputeClocks, receptionMissed jo
 		{Name: "reception-reminder", Description: "remind each citizen who booked a reception day, the day before, by e-mail, SMS or Zalo",
 			Schedule: "0 8 * * *", Enabled: true, RunAtStart: true, Run: fn(s.BookingReminders)},
 		// Working days, and at start: a day is asked of once its next
-		// working day has come; the ledger keeps it to one alert.
+		// working day has ended (the office had it to record the day);
+		// the ledger keeps it to one alert.
 		{Name: "reception-missed", Description: "tell the office of each leadership reception day with no session recorded, once",
 			Schedule: "15 8 * * *", Enabled: true, WorkingDaysOnly: true, RunAtStart: true, Run: receptionMissed},
 	}

@@ -140,7 +140,7 @@ func TestReceptionMissedAlert(t *testing.T) {
 		b := ta.browser(t)
 		b.mustLogin(email)
 		// The schedules are saved, and 12/11 cancelled, ahead of time.
-		ta.setLocal(t, "2026-11-10 09:00")
+		ta.setLocal(t, "2026-11-01 09:00")
 		for _, f := range []url.Values{
 			receptionSchedule("leadership", "Phó Giám đốc Sở", "weekly", "4", 3),
 			receptionSchedule("leadership", "Giám đốc Sở", "monthly", "1", 0),
@@ -218,16 +218,35 @@ func TestReceptionMissedAlert(t *testing.T) {
 			!strings.Contains(page, `href="/staff/reception/day?d=2026-11-05"`) {
 			t.Error("the bell's page lacks the reception alert")
 		}
-		// Thursday 31/12 is followed by the New Year holiday: not asked of
-		// on Friday 1/1, but on Monday 4/1.
+		// Thursday 31/12 is followed by the New Year holiday: its next
+		// working day is Monday 4/1, the office's to record it; asked of
+		// once that day has ended, on Tuesday 5/1.
 		newYear := time.Date(2027, 1, 1, 2, 0, 0, 0, time.UTC)
-		ta.runJob(t, "reception-missed", newYear)
-		if got := missed(); slices.Contains(got, "reception:"+deputy+":2026-12-31") {
-			t.Error("31/12 was asked of before the next working day")
+		for _, at := range []time.Time{newYear, newYear.Add(72 * time.Hour)} {
+			ta.runJob(t, "reception-missed", at)
+			if got := missed(); slices.Contains(got, "reception:"+deputy+":2026-12-31") {
+				t.Errorf("31/12 was asked of on %s, before its next working day ended", at)
+			}
 		}
-		ta.runJob(t, "reception-missed", newYear.Add(72*time.Hour))
+		ta.runJob(t, "reception-missed", newYear.Add(96*time.Hour))
 		if got := missed(); !slices.Contains(got, "reception:"+deputy+":2026-12-31") {
-			t.Errorf("31/12 not asked of on Monday 4/1: %v", got)
+			t.Errorf("31/12 not asked of on Tuesday 5/1: %v", got)
+		}
+		// A leadership schedule saved on Tuesday 5/1 with a start in
+		// November raises nothing for the days before it was saved.
+		ta.Clock.Set(newYear.Add(96 * time.Hour))
+		late, err := ta.reception.SaveSchedule(t.Context(), ta.staffActor(t, "vp-late-"+tok+"@sxd.test", "VP", access.Office),
+			reception.Schedule{Kind: reception.KindLeadership, Host: "Phó Giám đốc Sở phụ trách quy hoạch", Repeat: reception.RepeatWeekly,
+				Weekday: time.Tuesday, StartMin: 450, EndMin: 660, Place: "Trụ sở tiếp công dân", From: calendar.NewDate(2026, 11, 1), Active: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		lateID := strconv.FormatInt(late.ID, 10)
+		ta.runJob(t, "reception-missed", newYear.Add(97*time.Hour))
+		for _, s := range missed() {
+			if strings.HasPrefix(s, "reception:"+lateID+":") {
+				t.Errorf("a day before its schedule was saved asked of: %s", s)
+			}
 		}
 		for _, s := range missed() {
 			if strings.HasPrefix(s, "reception:"+strconv.FormatInt(ids["Văn phòng Sở"], 10)+":") || strings.HasSuffix(s, ":2026-11-12") ||

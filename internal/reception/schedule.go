@@ -73,6 +73,9 @@ type Schedule struct {
 	// From and Until bound the schedule; Until is zero when open-ended.
 	From, Until calendar.Date
 	Active      bool
+	// CreatedAt is when the office saved the schedule first (set by the
+	// store): days before it were never published as coming.
+	CreatedAt time.Time
 }
 
 // Change moves or cancels one reception day of a schedule, with the reason

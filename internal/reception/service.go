@@ -264,20 +264,16 @@ const UnrecordedLookback = 31
 // held (not cancelled) by an active schedule and have no session recorded
 // under that schedule and day, nor the day recorded as held with no
 // visitor (RecordNoVisitor), once the first working day after the day
-// has come: the day the office was to record it has passed. Plan 55 III.1
-// counts the days held against those scheduled (Figures, by the same
-// definition). The office's desk is not asked of: a day nobody came to it
-// leaves nothing to record.
+// has ended: the office had that whole day to record it. A day before the
+// schedule was first saved is not asked of (a schedule saved with a past
+// start, or a first deploy, would raise a month of alerts for days nobody
+// had published). Plan 55 III.1 counts the days held against those
+// scheduled (Figures, by the same definition). The office's desk is not
+// asked of: a day nobody came to it leaves nothing to record.
 func (s *Service) Unrecorded(ctx context.Context, now time.Time) ([]Occurrence, error) {
 	cal := s.cfg.Calendar(ctx)
 	today := calendar.DateOf(now, s.cfg.Location)
-	// The latest working day up to today: a day before it has had its
-	// next working day.
-	last := today
-	if !cal.IsWorkingDay(today) {
-		last = cal.AddWorkingDays(today, -1)
-	}
-	from, to := last.AddDays(-UnrecordedLookback), last.AddDays(-1)
+	from, to := today.AddDays(-UnrecordedLookback), today.AddDays(-1)
 	occ, err := s.Published(ctx, from, to)
 	if err != nil {
 		return nil, err
@@ -292,9 +288,11 @@ func (s *Service) Unrecorded(ctx context.Context, now time.Time) ([]Occurrence, 
 	}
 	var out []Occurrence
 	for _, o := range occ {
-		if o.Schedule.Kind == KindLeadership && !o.Cancelled && !held[dayKey{o.Schedule.ID, o.Day}] {
-			out = append(out, o)
+		if o.Schedule.Kind != KindLeadership || o.Cancelled || held[dayKey{o.Schedule.ID, o.Day}] ||
+			!cal.NextWorkingDay(o.Day).Before(today) || o.Day.Before(calendar.DateOf(o.Schedule.CreatedAt, s.cfg.Location)) {
+			continue
 		}
+		out = append(out, o)
 	}
 	return out, nil
 }

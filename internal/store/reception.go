@@ -44,7 +44,7 @@ func (r receptionScheduleRow) schedule() reception.Schedule {
 	until, _ := calendar.ParseDate(r.ValidUntil)
 	return reception.Schedule{ID: r.ID, Kind: reception.Kind(r.Kind), Host: r.Host, Repeat: reception.Repeat(r.Repeat),
 		DayOfMonth: r.DayOfMonth, Weekday: time.Weekday(r.Weekday), StartMin: r.StartMin, EndMin: r.EndMin,
-		Place: r.Place, OnlineURL: r.OnlineURL, Capacity: r.Capacity, From: from, Until: until, Active: r.Active}
+		Place: r.Place, OnlineURL: r.OnlineURL, Capacity: r.Capacity, From: from, Until: until, Active: r.Active, CreatedAt: r.CreatedAt.UTC()}
 }
 
 func dateText(d calendar.Date) string {
