@@ -577,10 +577,17 @@ type answersData struct {
 	Month, MonthLabel, Prev, Next string
 	Rows                          []answerRow
 	Total                         int64
-	CanMark                       bool
-	Notice                        string
-	Errors                        []string
+	// Page is the page shown (its forms come back to it); Pager its place
+	// in the month's answers.
+	Page    int
+	Pager   Pager
+	CanMark bool
+	Notice  string
+	Errors  []string
 }
+
+// answersPageSize is a page of the month's published answers.
+const answersPageSize = 200
 
 func (r *Reports) answers(c echo.Context) error {
 	return r.renderAnswers(c, "", nil, http.StatusOK)
@@ -594,13 +601,17 @@ func (r *Reports) renderAnswers(c echo.Context, notice string, errs []string, st
 		return r.badRequest(c, err)
 	}
 	who := accesshttp.Actor(c)
-	list, total, err := r.Service.Publications(ctx, r.Publications, who, month, 200, 0)
+	page := pageParam(c, "page")
+	list, total, err := pageOrLast(&page, answersPageSize, func(offset int) ([]report.Publication, int64, error) {
+		return r.Service.Publications(ctx, r.Publications, who, month, answersPageSize, offset)
+	})
 	if err != nil {
 		return err
 	}
 	today := r.Service.Today()
 	d := answersData{Month: key, MonthLabel: present.Month(month.From, lang), Prev: monthKey(month.From.AddDays(-1)), Total: total,
-		CanMark: access.Can(who, access.ActPublicationManage, nil), Notice: notice, Errors: errs}
+		CanMark: access.Can(who, access.ActPublicationManage, nil), Notice: notice, Errors: errs, Page: page,
+		Pager: pagerFor(lang, "report.answers.showing", "/staff/reports/answers", url.Values{"thang": {key}}, "page", "", page, answersPageSize, len(list), total)}
 	if next := month.To.AddDays(1); !next.After(today) {
 		d.Next = monthKey(next)
 	}
@@ -643,6 +654,9 @@ func (r *Reports) markAnswer(c echo.Context) error {
 	to := "/staff/reports/answers?done=" + map[bool]string{true: "on", false: "off"}[on]
 	if m := c.FormValue("thang"); m != "" {
 		to += "&thang=" + url.QueryEscape(m)
+	}
+	if p, err := strconv.Atoi(c.FormValue("page")); err == nil && p > 1 {
+		to += "&page=" + strconv.Itoa(p)
 	}
 	return c.Redirect(http.StatusSeeOther, to)
 }
