@@ -9,6 +9,9 @@ import (
 	"time"
 
 	"github.com/phucdap/phucdap/internal/access"
+	"github.com/phucdap/phucdap/internal/calendar"
+	"github.com/phucdap/phucdap/internal/petition"
+	"github.com/phucdap/phucdap/internal/reception"
 )
 
 // section returns the part of page from the element with id to the end
@@ -129,6 +132,30 @@ func TestReceptionDialogueResult(t *testing.T) {
 			t.Errorf("a session that is no dialogue: %d", code)
 		}
 
+		// A result is listed once its month is public: not while November
+		// runs, nor for December's one visit (fewer than the small count),
+		// only for November's five once it ended.
+		if _, body := ta.do(t, http.MethodGet, "/minh-bach", nil); !strings.Contains(section(string(body), "pdialogues-h"), "Chưa có kết quả đối thoại") {
+			t.Error("a result is listed while its month runs")
+		}
+		office := ta.staffActor(t, "office-more@sxd.test", "VP", access.Office)
+		for _, who := range []string{"Chuyên viên Thứ Hai", "Chuyên viên Thứ Ba"} {
+			if _, err := ta.reception.Record(t.Context(), office, reception.SessionInput{Day: calendar.MustDate("2026-11-27"), Receiver: who,
+				Kind: petition.KindPetition, Name: "Trần Văn Đến", Content: content, Outcome: reception.OutcomeGuided}); err != nil {
+				t.Fatalf("session: %v", err)
+			}
+		}
+		now := ta.Clock.Now()
+		ta.setLocal(t, "2026-12-10 09:00")
+		dec, err := ta.reception.Record(t.Context(), office, reception.SessionInput{Day: calendar.MustDate("2026-12-10"), Receiver: "Giám đốc Sở Một Mình",
+			Kind: petition.KindPetition, Name: "Trần Văn Một", Content: content, Outcome: reception.OutcomeGuided, Dialogue: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ta.reception.PublishResult(t.Context(), office, dec.ID, "Kết quả đối thoại tháng Mười Hai về cấp phép."); err != nil {
+			t.Fatal(err)
+		}
+		ta.setLocal(t, "2027-01-04 09:00")
 		_, pubBody := ta.do(t, http.MethodGet, "/minh-bach", nil)
 		pub := section(string(pubBody), "pdialogues-h")
 		for _, want := range []string{"Sở giao Phòng Quản lý xây dựng kiểm tra lại hồ sơ", "Giám đốc Sở Đào Chủ Trì", "20/11/2026", "Khiếu nại"} {
@@ -142,6 +169,11 @@ func TestReceptionDialogueResult(t *testing.T) {
 		for _, not := range []string{"Kín Đáo", "25/11/2026", "bí mật người tố cáo"} {
 			if strings.Contains(string(pubBody), not) {
 				t.Errorf("the transparency page shows the sealed dialogue: %q", not)
+			}
+		}
+		for _, not := range []string{"tháng Mười Hai", "Một Mình", "10/12/2026"} {
+			if strings.Contains(pub, not) {
+				t.Errorf("the transparency page lists the dialogue of a month of one visit: %q", not)
 			}
 		}
 		for _, not := range []string{"Khải", "Khai", "Nhàn", "0915", "222 333", "khai@", "Mật", "0913", "Bị Tố"} {
@@ -158,11 +190,12 @@ func TestReceptionDialogueResult(t *testing.T) {
 			strings.Contains(string(en), "Kín Đáo") || strings.Contains(string(en), "denouncer secret") {
 			t.Error("the English transparency page lacks the dialogues")
 		}
+		ta.Clock.Set(now)
 		if n := ta.count(t, "SELECT COUNT(*) FROM reception_dialogue_results WHERE result LIKE '%Mật%' OR result LIKE '%Bị Tố%' OR result LIKE '%Khải%'"); n != 0 {
 			t.Error("a stored result keeps an identity")
 		}
-		if n := ta.count(t, "SELECT COUNT(*) FROM audit_log WHERE action = 'reception.dialogue_result'"); n != 2 {
-			t.Errorf("%d audit rows for two publications", n)
+		if n := ta.count(t, "SELECT COUNT(*) FROM audit_log WHERE action = 'reception.dialogue_result'"); n != 3 {
+			t.Errorf("%d audit rows for three publications", n)
 		}
 		if n := ta.count(t, "SELECT COUNT(*) FROM audit_log WHERE CAST(after_json AS TEXT) LIKE '%Mật%' OR CAST(after_json AS TEXT) LIKE '%Bị Tố%'"); n != 0 {
 			t.Error("the audit trail has the sealed dialogue's identity or content")

@@ -2,7 +2,6 @@ package reception
 
 import (
 	"context"
-	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -11,6 +10,7 @@ import (
 	"github.com/phucdap/phucdap/internal/calendar"
 	"github.com/phucdap/phucdap/internal/fault"
 	"github.com/phucdap/phucdap/internal/petition"
+	"github.com/phucdap/phucdap/internal/report"
 )
 
 // A session marked as a dialogue (đối thoại) owes the publication of its
@@ -172,11 +172,34 @@ func stripHonorific(name string) string {
 // as a line with no text: its day and host tell whoever saw the visitor
 // come that day that this visitor denounced someone, and a line with no
 // kind among lines with one would stand out. It is counted only in the
-// month's totals.
+// month's totals. A result is listed only once its month is public as
+// PublicFigures has it: ended, and not withheld for its few visits. A
+// running month would date a visit as the page changes, and in a month of
+// a few visits each listed day, host and kind points at one visitor.
 func (s *Service) DialogueResults(ctx context.Context, limit int) ([]DialogueResult, error) {
 	list, err := s.cfg.Sessions.DialogueResults(ctx, limit)
 	if err != nil {
 		return nil, err
 	}
-	return slices.DeleteFunc(list, func(r DialogueResult) bool { return r.Sealed }), nil
+	public := map[calendar.Date]bool{}
+	out := list[:0]
+	for _, r := range list {
+		if r.Sealed {
+			continue
+		}
+		month := report.MonthOf(r.Day)
+		ok, seen := public[month.From]
+		if !seen {
+			f, ended, err := s.PublicFigures(ctx, month)
+			if err != nil {
+				return nil, err
+			}
+			ok = ended && !f.Withheld
+			public[month.From] = ok
+		}
+		if ok {
+			out = append(out, r)
+		}
+	}
+	return out, nil
 }
