@@ -1,6 +1,7 @@
 package main
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -8,8 +9,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/alert/alerttest"
+	"github.com/phucdap/phucdap/internal/calendar"
 	"github.com/phucdap/phucdap/internal/config"
+	"github.com/phucdap/phucdap/internal/petition"
+	"github.com/phucdap/phucdap/internal/reception"
 	"github.com/phucdap/phucdap/internal/store"
 	"github.com/phucdap/phucdap/internal/storetest"
 )
@@ -238,6 +243,53 @@ func TestReceptionBookingDead(t *testing.T) {
 			if d.CaseCode != code || d.Kind != "citizen.booking" || strings.Contains(d.Target+d.LastError, "0912") {
 				t.Errorf("dead message %+v, want the booking %s", d, code)
 			}
+		}
+	})
+}
+
+// TestReceptionRatingLinkDead: a visit's rating link that gives up shows
+// on the admins' dead list under the case its session opened, or else the
+// session's day and who received: never the visitor's name or phone.
+func TestReceptionRatingLinkDead(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		g := newGateway(t)
+		ta := newTestApp(t, db, withGateway(g), func(c *config.Config) { c.Alerts.MaxAttempts = 1; c.BaseURL = "https://phucdap.sxd.test" })
+		office := ta.staffActor(t, "office-dead@sxd.test", "VP", access.Office)
+		record := func(in reception.SessionInput) reception.Session {
+			t.Helper()
+			in.Day, in.Receiver = calendar.MustDate("2026-11-27"), "Chuyên viên Nguyễn Tiếp"
+			se, err := ta.reception.Record(t.Context(), office, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return se
+		}
+		record(reception.SessionInput{Kind: petition.KindPetition, Name: "Trần Văn Đến", Phone: "0912 345 678", Outcome: reception.OutcomeGuided,
+			Content: "Đề nghị hướng dẫn thủ tục cấp phép sửa chữa nhà ở tại thôn Bản Cưởm."})
+		sealed := record(reception.SessionInput{Kind: petition.KindDenunciation, Name: "Lý Văn Mật", Phone: "0913 777 888",
+			Outcome: reception.OutcomeVerify, Content: "Tố cáo cán bộ Phạm Bị Tố nhận tiền của nhà thầu tại công trình trường học xã."})
+		var caseCode string
+		if err := ta.db.Gorm.Raw("SELECT code FROM cases WHERE id = ?", sealed.CaseID).Scan(&caseCode).Error; err != nil || caseCode == "" {
+			t.Fatalf("the sealed session's case: %q %v", caseCode, err)
+		}
+		ta.deliver(t)
+		dead, err := ta.alertStore.DeadMessages(t.Context(), 10, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		refs := map[string]int{}
+		for _, d := range dead {
+			if d.Kind != "citizen.visit_rating" {
+				continue
+			}
+			refs[d.CaseCode]++
+			if strings.Contains(d.Target+d.LastError+d.CaseCode, "0912") || strings.Contains(d.Target+d.LastError+d.CaseCode, "0913") ||
+				strings.Contains(d.CaseCode, "Văn") {
+				t.Errorf("dead message %+v names the visitor", d)
+			}
+		}
+		if want := map[string]int{"2026-11-27 · Chuyên viên Nguyễn Tiếp": 2, caseCode: 2}; !maps.Equal(refs, want) {
+			t.Errorf("dead rating links under %v, want %v", refs, want)
 		}
 	})
 }

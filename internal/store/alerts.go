@@ -654,11 +654,15 @@ func (s *AlertStore) DeadMessages(ctx context.Context, limit, offset int) ([]ale
 		UpdatedAt time.Time
 	}
 	// A reception booking's message names the booking's code instead: the
-	// admins can tell the office which citizen to call.
-	err := s.db.Gorm.WithContext(ctx).Raw("SELECT o.id, o.channel, o.target, COALESCE(a.kind, 'receipt') AS kind, COALESCE(c.code, b.code) AS case_code, "+
+	// admins can tell the office which citizen to call. A visit's rating
+	// link names the case its session opened, or else the session's day and
+	// who received (never the visitor).
+	err := s.db.Gorm.WithContext(ctx).Raw("SELECT o.id, o.channel, o.target, COALESCE(a.kind, 'receipt') AS kind, "+
+		"COALESCE(c.code, b.code, sc.code, rs.day || ' · ' || rs.receiver) AS case_code, "+
 		"o.attempts, o.last_error, o.created_at, o.updated_at FROM outbox o LEFT JOIN alerts a ON a.id = o.alert_id "+
 		"LEFT JOIN case_mail_queue q ON q.id = o.mail_queue_id LEFT JOIN cases c ON c.id = COALESCE(a.case_id, q.case_id) "+
 		"LEFT JOIN reception_bookings b ON b.id = a.booking_id "+
+		"LEFT JOIN reception_sessions rs ON rs.id = a.session_id LEFT JOIN cases sc ON sc.id = rs.case_id "+
 		"WHERE o.state = 'dead' ORDER BY o.id DESC LIMIT ? OFFSET ?", max(limit, 1), max(offset, 0)).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("dead messages: %w", err)
