@@ -129,7 +129,7 @@ func (r RatingFigures) Satisfaction() report.Rate {
 func (r *RatingFigures) add(stars int) {
 	r.Rated++
 	r.StarsSum += stars
-	if stars >= 4 {
+	if stars >= report.SatisfiedStars {
 		r.Satisfied++
 	}
 }

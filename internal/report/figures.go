@@ -5,6 +5,10 @@ import (
 	"strings"
 )
 
+// SatisfiedStars is the least rating, of 5 stars, that counts as satisfied
+// (hài lòng): the one definition, for a case's answer and a visit alike.
+const SatisfiedStars = 4
+
 // Counts are the figures of one cell (a window, and a slice key within it).
 // The Store counts every one of them in SQL; see the Store interface for
 // the exact predicate of each.
@@ -36,7 +40,7 @@ type Counts struct {
 	// in the window, whoever reopened them (the citizen's dispute, or the
 	// office's or leadership's decision).
 	Rated     int64
-	Satisfied int64 // rated 4 or 5 stars
+	Satisfied int64 // rated SatisfiedStars or more
 	StarsSum  int64
 	Reopened  int64
 

@@ -3,6 +3,7 @@ package store
 import (
 	"github.com/phucdap/phucdap/internal/caseclock"
 	"github.com/phucdap/phucdap/internal/report"
+	"strconv"
 )
 
 // figureCols are the count columns of every source, in order.
@@ -144,7 +145,7 @@ var sources = func() []source {
 			caseJoins(b, false, jt, "")
 			b.w(" WHERE 1 = 1")
 		}},
-		source{figs: map[string]string{"rated": "TRUE", "satisfied": "r.stars >= 4"}, sums: map[string]string{"stars": "r.stars"},
+		source{figs: map[string]string{"rated": "TRUE", "satisfied": "r.stars >= " + strconv.Itoa(report.SatisfiedStars)}, sums: map[string]string{"stars": "r.stars"},
 			from: func(b *qb, _, jt bool) {
 				b.w(" FROM w JOIN ratings r ON r.created_at >= w.ws AND r.created_at < w.we JOIN cases c ON c.id = r.case_id")
 				caseJoins(b, false, jt, "")
