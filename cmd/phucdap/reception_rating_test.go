@@ -289,3 +289,33 @@ func TestReceptionRatingLinkSent(t *testing.T) {
 		}
 	})
 }
+
+// TestReceptionRatingLinkOptOut: a visitor whose session opened a case
+// and who turns that case's notifications off after the rating link was
+// queued (the gateway refused its first attempt) is not sent it: the
+// opt-out is read when the message is sent, as for the case's notices.
+func TestReceptionRatingLinkOptOut(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		g := newGateway(t)
+		ta := newTestApp(t, db, withGateway(g), func(c *config.Config) { c.BaseURL = "https://phucdap.sxd.test" })
+		office := ta.staffActor(t, "office-optout@sxd.test", "VP", access.Office)
+		se, err := ta.reception.Record(t.Context(), office, reception.SessionInput{Day: calendar.MustDate("2026-11-27"), Receiver: "Chuyên viên Nguyễn Tiếp",
+			Kind: petition.KindPetition, Name: "Trần Văn Đến", Phone: "0912 345 678", Outcome: reception.OutcomeVerify,
+			Content: "Đề nghị kiểm tra việc cấp phép sửa chữa nhà ở tại thôn Bản Cưởm."})
+		if err != nil || se.CaseID == 0 {
+			t.Fatalf("record: %v (case %d)", err, se.CaseID)
+		}
+		ta.runJob(t, "outbox", ta.Clock.Now())
+		if n := ta.count(t, "SELECT COUNT(*) FROM outbox o JOIN alerts a ON a.id = o.alert_id WHERE a.session_id IS NOT NULL AND o.state = 'pending'"); n == 0 {
+			t.Fatal("no rating link waits for its retry")
+		}
+		if err := ta.db.Gorm.Exec("INSERT INTO case_notice_optouts (case_id, via, opted_out_at) VALUES (?, 'page', ?)", se.CaseID, ta.Clock.Now().UTC()).Error; err != nil {
+			t.Fatal(err)
+		}
+		ta.deliver(t)
+		ta.deliver(t)
+		if got := g.of("TCD-S" + strconv.FormatInt(se.ID, 10)); len(got) != 0 {
+			t.Errorf("the opted-out visitor was sent %v", keysOf(got))
+		}
+	})
+}

@@ -472,18 +472,24 @@ func (s *AlertStore) LeaseOutbox(ctx context.Context, now time.Time, lease time.
 		// A reception session's message goes to the phone the visitor gave:
 		// on the session, or, sealed, in its case's identity; read here for
 		// this send only.
+		// One whose session's case has turned notifications off since it
+		// was queued is dropped, as a case's notice is.
 		sessionContacts := map[int64]alert.Contact{}
+		sessionOptedOut := map[int64]bool{}
 		if len(sessionIDs) > 0 {
 			var ss []struct {
-				ID    int64
-				Phone string
+				ID       int64
+				Phone    string
+				OptedOut bool
 			}
-			if err := tx.Raw("SELECT s.id, CASE WHEN s.phone <> '' THEN s.phone ELSE COALESCE(i.phone, '') END AS phone "+
+			if err := tx.Raw("SELECT s.id, CASE WHEN s.phone <> '' THEN s.phone ELSE COALESCE(i.phone, '') END AS phone, "+
+				"EXISTS (SELECT 1 FROM case_notice_optouts o WHERE o.case_id = s.case_id) AS opted_out "+
 				"FROM reception_sessions s LEFT JOIN case_identities i ON i.case_id = s.case_id WHERE s.id IN ?", sessionIDs).Scan(&ss).Error; err != nil {
 				return err
 			}
 			for _, x := range ss {
 				sessionContacts[x.ID] = alert.Contact{Phone: x.Phone}
+				sessionOptedOut[x.ID] = x.OptedOut
 			}
 		}
 		bookingContacts := map[int64]alert.Contact{}
@@ -547,6 +553,12 @@ func (s *AlertStore) LeaseOutbox(ctx context.Context, now time.Time, lease time.
 				m.AlertID, m.AlertKind, m.Payload = a.ID, a.Kind, alert.DecodePayload([]byte(a.Payload))
 				m.CreatedAt = a.CreatedAt.UTC()
 				if a.SessionID != nil {
+					if sessionOptedOut[*a.SessionID] {
+						if err := tx.Exec("DELETE FROM outbox WHERE id = ?", r.ID).Error; err != nil {
+							return fmt.Errorf("drop visit notice %d: %w", r.ID, err)
+						}
+						continue
+					}
 					c := sessionContacts[*a.SessionID]
 					m.Contact = &c
 				}
