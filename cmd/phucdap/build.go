@@ -165,9 +165,6 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 	if a.reports, err = report.NewService(report.Config{
 		Store: a.reportStore, Location: cfg.Location, Now: now, Calendar: a.deadlines.Calendar, DueSoonDays: soonDays,
 		ChaseDays: cfg.Workflow.ChaseDays,
-		// Plan 55 III.1 is the citizen reception's: its row counts the cases
-		// sessions opened, as the reception figures under it do.
-		TaskWhere: map[string][]report.Cond{reception.PlanTaskKey: report.ReceptionCond()},
 	}); err != nil {
 		return nil, err
 	}

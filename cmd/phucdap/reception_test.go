@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"html"
 	"net/http"
 	"net/url"
@@ -18,6 +19,7 @@ import (
 	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/calendar"
 	"github.com/phucdap/phucdap/internal/deadline"
+	"github.com/phucdap/phucdap/internal/httpapi"
 	"github.com/phucdap/phucdap/internal/petition"
 	"github.com/phucdap/phucdap/internal/reception"
 	"github.com/phucdap/phucdap/internal/report"
@@ -864,6 +866,11 @@ func TestReceptionPlanAndWorkbook(t *testing.T) {
 			}
 		}
 		addNovemberDialogues(t, ta, m)
+		// A case under III.1's topic, telephoned, opened at no session:
+		// III.1's row counts it, the reception block does not.
+		ta.setLocal(t, "2026-11-16 09:00")
+		ta.registerUnder(t, ta.staffActor(t, "office-iii@sxd.test", "VP", access.Office), "tiep-cong-dan-doi-thoai")
+		ta.setLocal(t, "2026-12-01 10:00")
 		ta.addStaff(t, "vanphong.plan@sxd.test", "VP", access.Office)
 		b := ta.browser(t)
 		b.mustLogin("vanphong.plan@sxd.test")
@@ -899,36 +906,18 @@ func TestReceptionPlanAndWorkbook(t *testing.T) {
 			t.Error("the plan view's reception lacks the visitors' satisfaction")
 		}
 		secret("the plan view", page)
-		// III.1's own row counts the cases opened at reception, as the
-		// figures under it: 5 received, 1 on time, 1 late, none open and
-		// late, 50%, each linked to the same list; at work, not idle.
-		row := taskRow(t, page, "III.1")
-		for _, want := range []string{`class="task-row status-tracking"`, "Đang theo dõi", "<td>50%"} {
-			if !strings.Contains(row, want) {
-				t.Errorf("III.1's row lacks %q:\n%s", want, row)
-			}
+		// III.1's row is the report's by=plan_task row of III.1 (its
+		// topic's case, not the cases opened at reception), linked to the
+		// task's cases; at work, not idle. Dimension III and the cases
+		// with no plan task read as by=dimension and by=plan_task.
+		nov := report.Period{From: calendar.MustDate("2026-11-01"), To: calendar.MustDate("2026-11-30")}
+		iii := planAgreesWithReport(t, ta, page, nov, "III.1", "III")
+		if iii.Figures.Received != 1 {
+			t.Errorf("III.1's by=plan_task row: %+v, want its topic's one case", iii.Figures)
 		}
-		for fig, n := range map[string]string{"received": "5", "on_time": "1", "late": "1", "open_late": "0"} {
-			if !regexp.MustCompile(`<a href="[^"]*figure=` + fig + `[^"]*where=origin%3Areception[^"]*">` + n + `</a>`).MatchString(row) {
-				t.Errorf("III.1's row: %s is not %s cases opened at reception:\n%s", fig, n, row)
-			}
-		}
-		// Dimension III counts them too: 50% in its heading.
-		if !regexp.MustCompile(`<span class="numeral">III</span> [^<]* · 50%</th>`).MatchString(page) {
-			t.Error("dimension III's heading does not count the cases opened at reception")
-		}
-		// The cases with no plan task are not III.1's: the counter's case
-		// alone, and its list says so.
-		if !strings.Contains(page, "Vụ việc chưa gắn nhiệm vụ: 1.") {
-			t.Error("the plan view's unlinked cases count III.1's")
-		}
-		um := regexp.MustCompile(`Vụ việc chưa gắn nhiệm vụ: 1\. <a href="([^"]+)">`).FindStringSubmatch(page)
-		if um == nil {
-			t.Fatal("no link behind the unlinked cases")
-		}
-		_, unlinked := b.get(html.UnescapeString(um[1]) + "&lang=vi")
-		if n := strings.Count(unlinked, `href="/staff/cases/`); n != 1 || !strings.Contains(unlinked, `href="/staff/cases/`+strconv.FormatInt(m.counter, 10)+`"`) {
-			t.Errorf("the unlinked cases list %d cases, want the counter's %d", n, m.counter)
+		if row := taskRow(t, page, "III.1"); !strings.Contains(row, `class="task-row status-tracking"`) || !strings.Contains(row, "Đang theo dõi") ||
+			strings.Contains(row, "origin%3Areception") {
+			t.Errorf("III.1's row:\n%s", row)
 		}
 		_, en := b.get("/staff/reports?thang=2026-11&lang=en")
 		for _, want := range []string{"Citizen reception in the period", "Citizens received by the leadership", `<span class="apart-value">50%</span> On time`,
@@ -976,7 +965,7 @@ func TestReceptionPlanAndWorkbook(t *testing.T) {
 			t.Errorf("sheet hosts (-want +got)\n%s", diff)
 		}
 		for label, want := range map[string]string{"Lượt công dân được Lãnh đạo Sở tiếp": "10", "Lượt công dân được tiếp thường xuyên": "3",
-			"Lượt tiếp được ghi nhận": "8", "Buổi đối thoại": "2", "Buổi đối thoại đã công khai kết quả": "1", "Vụ việc vào sổ từ buổi tiếp": "5",
+			"Lượt tiếp được ghi nhận": "8", "Buổi đối thoại": "2", "Buổi đối thoại đã công khai kết quả": "1", "Vụ việc vào sổ từ buổi tiếp công dân": "5",
 			"Trả lời đúng hạn": "1", "Trả lời quá hạn": "1", "Đang giải quyết, đã quá hạn": "0", "Tỷ lệ đúng hạn (%)": "50.0", "Tỷ lệ hài lòng (%)": "66.6"} {
 			if got[label] != want {
 				t.Errorf("sheet %q = %q, want %q", label, got[label], want)
@@ -1006,7 +995,7 @@ func TestReceptionPlanAndWorkbook(t *testing.T) {
 			}
 		}
 		for label, want := range map[string]string{"Citizens received by the leadership": "10", "Citizens received at the desk": "3",
-			"Visits recorded": "8", "Dialogues held": "2", "Dialogues with their result published": "1", "Cases opened from sessions": "5",
+			"Visits recorded": "8", "Dialogues held": "2", "Dialogues with their result published": "1", "Cases opened at citizen reception": "5",
 			"Answered on time": "1", "Answered late": "1", "Open and late": "0", "On-time rate (%)": "50.0", "Satisfaction (%)": "66.6"} {
 			if gotEN[label] != want {
 				t.Errorf("English sheet %q = %q, want %q", label, gotEN[label], want)
@@ -1040,7 +1029,7 @@ func TestReceptionPlanAndWorkbook(t *testing.T) {
 
 		// The public's plan: November's aggregates under III.1, no link,
 		// no citizens by host, nothing of the denouncer's session (its
-		// day, its kind, its name); III.1's row the same cases.
+		// day, its kind, its name); III.1's row the by=plan_task row.
 		anon := ta.browser(t)
 		for lang, wants := range map[string][]string{
 			"vi": {"Phó Giám đốc Sở <span class=\"badge\">Lãnh đạo Sở tiếp</span>: tiếp 3/3 ngày theo lịch",
@@ -1050,7 +1039,7 @@ func TestReceptionPlanAndWorkbook(t *testing.T) {
 				`<span class="apart-value">50%</span> Đúng hạn: 1 Trả lời đúng hạn, 1 Trả lời quá hạn, 0 Đang giải quyết, đã quá hạn`},
 			"en": {"Phó Giám đốc Sở <span class=\"badge\">Leadership reception</span>: 3 of 3 scheduled days held",
 				`<span class="apart-value">10</span> Citizens received by the leadership`, `<span class="apart-value">2</span> Dialogues held, 1 with their result published`,
-				`<span class="apart-value">5</span> Cases opened from sessions`, `<span class="apart-value">50%</span> On time: 1 Answered on time, 1 Answered late, 0 Open and late`},
+				`<span class="apart-value">5</span> Cases opened at citizen reception`, `<span class="apart-value">50%</span> On time: 1 Answered on time, 1 Answered late, 0 Open and late`},
 		} {
 			res, pub := anon.get("/minh-bach?thang=2026-11&lang=" + lang)
 			if res.StatusCode != http.StatusOK {
@@ -1077,9 +1066,8 @@ func TestReceptionPlanAndWorkbook(t *testing.T) {
 				}
 			}
 			li := pub[strings.LastIndex(pub[:i], `<li class="task`):i]
-			if !strings.Contains(li, "status-tracking") || !strings.Contains(li, map[string]string{"vi": "Tiếp nhận 5, đúng hạn 1, quá hạn 1, đang quá hạn 0",
-				"en": "Received 5, on time 1, late 1, open and late 0"}[lang]) {
-				t.Errorf("the public III.1 row (%s) does not count the 5 cases opened at reception:\n%s", lang, li)
+			if want := publicTaskFigures(iii.Figures, lang); !strings.Contains(li, "status-tracking") || !strings.Contains(li, want) {
+				t.Errorf("the public III.1 row (%s) is not the report's by=plan_task row (%s):\n%s", lang, want, li)
 			}
 		}
 		// The open data gives November's reception as the page does, and
@@ -1127,8 +1115,74 @@ func compactJSON(t *testing.T, raw []byte) string {
 	return string(out)
 }
 
-// hiddenTaskFigures is a public task row whose figures are not shown.
-const hiddenTaskFigures = "Tiếp nhận —, đúng hạn —, quá hạn —, đang quá hạn —"
+// periodReport is the staff API's report of p by by.
+func periodReport(t *testing.T, ta *testApp, p report.Period, by string) httpapi.OnTimeReport {
+	t.Helper()
+	var rep httpapi.OnTimeReport
+	ta.getJSON(t, "/api/v1/reports/on-time?from="+p.From.String()+"&to="+p.To.String()+"&by="+by, 200, &rep,
+		"Authorization", ta.staffToken(t, "", access.Office))
+	return rep
+}
+
+// reportRowOf is rep's row whose code is code ("" for the row of none),
+// zero when the report has none.
+func reportRowOf(rep httpapi.OnTimeReport, code string) httpapi.OnTimeReportRow {
+	for _, r := range rep.Rows {
+		if (r.Code == nil && code == "" && r.Key == "") || (r.Code != nil && *r.Code == code) {
+			return r
+		}
+	}
+	return httpapi.OnTimeReportRow{}
+}
+
+// rateVN is an API rate as the pages write it in Vietnamese.
+func rateVN(r *float64) string {
+	if r == nil {
+		return "—"
+	}
+	return strings.ReplaceAll(strconv.FormatFloat(*r, 'f', -1, 64), ".", ",") + "%"
+}
+
+// publicTaskFigures is a public plan task row's figures.
+func publicTaskFigures(f httpapi.ReportFigures, lang string) string {
+	if lang == "en" {
+		return fmt.Sprintf("Received %d, on time %d, late %d, open and late %d", f.Received, f.AnsweredOnTime, f.AnsweredLate, f.OpenLate)
+	}
+	return fmt.Sprintf("Tiếp nhận %d, đúng hạn %d, quá hạn %d, đang quá hạn %d", f.Received, f.AnsweredOnTime, f.AnsweredLate, f.OpenLate)
+}
+
+// planAgreesWithReport checks the staff plan view (page, in Vietnamese)
+// against the report of p over the API: task key's row is the by=plan_task
+// row of key, each figure linked to the task's cases, its dimension's rate
+// that of the by=dimension row numeral, and the cases with no plan task
+// the by=plan_task row of none. It returns the task's API row.
+func planAgreesWithReport(t *testing.T, ta *testApp, page string, p report.Period, key, numeral string) httpapi.OnTimeReportRow {
+	t.Helper()
+	byTask, byDim := periodReport(t, ta, p, "plan_task"), periodReport(t, ta, p, "dimension")
+	want := reportRowOf(byTask, key)
+	row := taskRow(t, page, key)
+	for fig, n := range map[string]int{"received": int(want.Figures.Received), "on_time": int(want.Figures.AnsweredOnTime),
+		"late": int(want.Figures.AnsweredLate), "open_late": int(want.Figures.OpenLate)} {
+		if !regexp.MustCompile(`<a href="[^"]*by=plan_task&amp;figure=` + fig + `&amp;[^"]*">` + strconv.Itoa(n) + `</a>`).MatchString(row) {
+			t.Errorf("%s's row: %s is not the report's by=plan_task %d:\n%s", key, fig, n, row)
+		}
+	}
+	if r := rateVN(want.Figures.OnTimeRate); !strings.Contains(row, "<td>"+r) {
+		t.Errorf("%s's row: its rate is not the report's by=plan_task %s:\n%s", key, r, row)
+	}
+	// The heading gives the rate when there is one.
+	dim, heading := rateVN(reportRowOf(byDim, numeral).Figures.OnTimeRate), `[^<·]*</th>`
+	if dim != "—" {
+		heading = `[^<]* · ` + regexp.QuoteMeta(dim) + `</th>`
+	}
+	if !regexp.MustCompile(`<span class="numeral">` + numeral + `</span> ` + heading).MatchString(page) {
+		t.Errorf("dimension %s's heading does not read the report's by=dimension %s", numeral, dim)
+	}
+	if n := reportRowOf(byTask, "").Figures.Received; !strings.Contains(page, fmt.Sprintf("Vụ việc chưa gắn nhiệm vụ: %d.", n)) {
+		t.Errorf("the plan view's cases with no plan task are not the report's by=plan_task %d", n)
+	}
+	return want
+}
 
 // addNovemberDialogues adds two dialogues with the deputy on Thursday
 // 19/11 to receptionNovember, guided on the spot (no case), one of them
@@ -1204,7 +1258,9 @@ func TestReceptionPublicFewVisits(t *testing.T) {
 			Content: "Đề nghị xem xét việc cấp phép xây dựng tại xã Mai Pha.", Outcome: reception.OutcomeVerify})
 		anon := ta.browser(t)
 		// While December runs, watching /minh-bach across a visit shows
-		// nothing of it under III.1: its row reads "—" before and after.
+		// nothing of it under III.1: its row, the task's topic's cases,
+		// reads the same before and after.
+		var before string
 		for _, at := range []string{"2026-12-16 08:30", "2026-12-16 09:30"} {
 			if at == "2026-12-16 09:30" {
 				record("2026-12-16 09:00", reception.SessionInput{Kind: petition.KindPetition, Name: "Công dân Ba",
@@ -1216,9 +1272,15 @@ func TestReceptionPublicFewVisits(t *testing.T) {
 			if i < 0 {
 				t.Fatalf("%s: no reception block under III.1", at)
 			}
-			if li := page[strings.LastIndex(page[:i], `<li class="task`):i]; !strings.Contains(li, hiddenTaskFigures) || !strings.Contains(li, "status-no_data") {
+			li := page[strings.LastIndex(page[:i], `<li class="task`):i]
+			li = li[:strings.Index(li, `<div class="reception-plan"`)]
+			if want := publicTaskFigures(httpapi.ReportFigures{}, "vi"); !strings.Contains(li, want) {
 				t.Errorf("%s: the public III.1 row counts the running month's reception cases:\n%s", at, li)
 			}
+			if before != "" && li != before {
+				t.Errorf("%s: the public III.1 row changed across a visit:\n%s\n---\n%s", at, before, li)
+			}
+			before = li
 		}
 		ta.setLocal(t, "2027-01-04 10:00")
 		digits := regexp.MustCompile(`[0-9]+`)
@@ -1246,9 +1308,12 @@ func TestReceptionPublicFewVisits(t *testing.T) {
 					t.Errorf("%s: the public reception shows %q", month, never)
 				}
 			}
-			// III.1's row counts only those cases: it reads "—" too.
-			if li := page[strings.LastIndex(page[:i], `<li class="task`):i]; !strings.Contains(li, hiddenTaskFigures) || !strings.Contains(li, "status-no_data") {
-				t.Errorf("%s: the public III.1 row shows the few visits' cases:\n%s", month, li)
+			// III.1's row is the report's by=plan_task row (no case under
+			// its topic), at work since reception days were held.
+			p := report.Period{From: calendar.MustDate(month + "-01"), To: calendar.MustDate(map[string]string{"2026-11": "2026-11-30", "2026-12": "2026-12-31"}[month])}
+			want := publicTaskFigures(reportRowOf(periodReport(t, ta, p, "plan_task"), "III.1").Figures, "vi")
+			if li := page[strings.LastIndex(page[:i], `<li class="task`):i]; !strings.Contains(li, want) || !strings.Contains(li, "status-tracking") {
+				t.Errorf("%s: the public III.1 row is not the report's by=plan_task row (%s):\n%s", month, want, li)
 			}
 			for _, s := range []string{"Lý Văn Mật", "0913777888", "0913 777 888"} {
 				if strings.Contains(page, s) {

@@ -89,35 +89,6 @@ func (c *Counts) Add(o Counts) {
 	c.Chased += o.Chased
 }
 
-// Sub takes a cell out of another that holds it (the cases of a slice
-// out of a larger set of cases).
-func (c *Counts) Sub(o Counts) {
-	c.Received -= o.Received
-	c.CarriedOver -= o.CarriedOver
-	c.Eligible -= o.Eligible
-	c.AnsweredOnTime -= o.AnsweredOnTime
-	c.AnsweredLate -= o.AnsweredLate
-	c.OpenLate -= o.OpenLate
-	c.Extended -= o.Extended
-	c.ExtendedOnTime -= o.ExtendedOnTime
-	c.Extensions -= o.Extensions
-	c.NotEligible -= o.NotEligible
-	c.Forwarded -= o.Forwarded
-	c.Guided -= o.Guided
-	c.Withdrawn -= o.Withdrawn
-	c.Rated -= o.Rated
-	c.Satisfied -= o.Satisfied
-	c.StarsSum -= o.StarsSum
-	c.Reopened -= o.Reopened
-	c.ContribOnTime -= o.ContribOnTime
-	c.ContribLate -= o.ContribLate
-	c.ContribOpenLate -= o.ContribOpenLate
-	c.DutyOnTime -= o.DutyOnTime
-	c.DutyLate -= o.DutyLate
-	c.DutyOpenLate -= o.DutyOpenLate
-	c.Chased -= o.Chased
-}
-
 // Answered is every answer published in the window.
 func (c Counts) Answered() int64 { return c.AnsweredOnTime + c.AnsweredLate }
 

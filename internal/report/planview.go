@@ -28,12 +28,8 @@ type PlanView struct {
 	Plan       *PlanInfo
 	Period     Period
 	Dimensions []PlanDimension
-	// Unlinked are the period's figures of cases with no plan task, and
-	// UnlinkedWhere their condition when it is not just that (nil): the
-	// cases a task counts by their origin (Config.TaskWhere) are that
-	// task's, so not among them.
-	Unlinked      Row
-	UnlinkedWhere []Cond
+	// Unlinked are the period's figures of cases with no plan task.
+	Unlinked Row
 }
 
 // PlanDimension is a dimension with its tasks.
@@ -41,10 +37,6 @@ type PlanDimension struct {
 	DimensionInfo
 	Row   Row
 	Tasks []PlanTask
-	// ByOrigin are the counts Row holds of the cases with no plan task
-	// that a task of the dimension counts by their origin
-	// (Config.TaskWhere): what a page that may not show them takes off.
-	ByOrigin Counts
 }
 
 // PlanTask is a task with its figures, status and recurring topics.
@@ -53,10 +45,6 @@ type PlanTask struct {
 	Row       Row
 	Status    TaskStatus
 	Recurring []TopicInfo
-	// Where is the condition the task's row counts (Config.TaskWhere),
-	// nil for a task counted by its topics: a drill-down from the row
-	// asks for it instead of the task's key.
-	Where []Cond
 }
 
 // WithReception is a task's status once its citizen-reception figures
@@ -120,28 +108,6 @@ func (s *Service) Plan(ctx context.Context, p Period) (*PlanView, error) {
 			v.Unlinked = r
 		}
 	}
-	// The tasks counted by origin (Config.TaskWhere): one report each,
-	// by plan task, gives the task's row (its total) and the cases of that
-	// origin with no plan task (its "" row), which are the task's
-	// dimension's and not among the unlinked.
-	byOrigin := map[int64]*Report{}
-	for _, t := range dir.PlanTasks() {
-		w, ok := s.cfg.TaskWhere[t.Key]
-		if !ok {
-			continue
-		}
-		rep, err := s.Report(ctx, Query{Period: p, By: ByPlanTask, Where: w})
-		if err != nil {
-			return nil, err
-		}
-		byOrigin[t.ID] = rep
-		if none, ok := noTaskRow(rep); ok {
-			v.Unlinked.Counts.Sub(none.Counts)
-			// Response times do not subtract: none are given.
-			v.Unlinked.Response = Response{}
-			v.UnlinkedWhere = []Cond{{By: ByPlanTask, Key: ""}, {By: ByOrigin, Key: ""}}
-		}
-	}
 	dimRows := map[string]Row{}
 	for _, r := range dims.Rows {
 		dimRows[r.Key] = r
@@ -149,25 +115,10 @@ func (s *Service) Plan(ctx context.Context, p Period) (*PlanView, error) {
 	for _, d := range dir.PlanDimensions() {
 		pd := PlanDimension{DimensionInfo: d, Row: dimRows[idKey(d.ID)]}
 		for _, t := range dir.PlanTasks() {
-			if none, ok := noTaskRow(byOrigin[t.ID]); ok && t.DimensionID == d.ID {
-				pd.Row.Key = idKey(d.ID)
-				pd.Row.Counts.Add(none.Counts)
-				pd.ByOrigin.Add(none.Counts)
-				pd.Row.Response = Response{}
-				s.targets(dir, &pd.Row, ByDimension, pd.Row.Key)
-			}
-		}
-		for _, t := range dir.PlanTasks() {
 			if t.DimensionID != d.ID {
 				continue
 			}
 			pt := PlanTask{TaskInfo: t, Row: taskRows[idKey(t.ID)]}
-			if rep := byOrigin[t.ID]; rep != nil {
-				pt.Row = Row{Window: rep.Total.Window, Key: idKey(t.ID), Counts: rep.Total.Counts, Response: rep.Total.Response}
-				label(dir, ByPlanTask, &pt.Row)
-				s.targets(dir, &pt.Row, ByPlanTask, pt.Row.Key)
-				pt.Where = s.cfg.TaskWhere[t.Key]
-			}
 			pt.Status = taskStatus(pt.Row)
 			for _, tp := range dir.Topics {
 				if tp.PlanTaskID == t.ID && recurring[tp.ID] {
@@ -179,20 +130,6 @@ func (s *Service) Plan(ctx context.Context, p Period) (*PlanView, error) {
 		v.Dimensions = append(v.Dimensions, pd)
 	}
 	return v, nil
-}
-
-// noTaskRow is a by-plan-task report's row of the cases with no plan
-// task, if it has one.
-func noTaskRow(rep *Report) (Row, bool) {
-	if rep == nil {
-		return Row{}, false
-	}
-	for _, r := range rep.Rows {
-		if r.Key == "" {
-			return r, true
-		}
-	}
-	return Row{}, false
 }
 
 // recurring says which topics received cases in each of the RecurMonths

@@ -30,12 +30,6 @@ type Config struct {
 	// ChaseDays is the horizon of the cases to chase (the inbox's
 	// proposal) in working days. Default 2.
 	ChaseDays int
-	// TaskWhere names the plan tasks measured by a condition rather than
-	// by their topics, by task key: the plan view's row of such a task
-	// counts the cases the condition selects, and its drill-downs list
-	// them. Plan 55 III.1 is measured by the cases opened at citizen
-	// reception (ReceptionCond), which mostly have no topic at all.
-	TaskWhere map[string][]Cond
 }
 
 // Service computes the KPIs.

@@ -9,7 +9,6 @@ import (
 
 	"github.com/phucdap/phucdap/internal/calendar"
 	"github.com/phucdap/phucdap/internal/report"
-	"github.com/phucdap/phucdap/internal/store"
 )
 
 // BenchmarkReportReceptionMonth measures what plan III.1's reception
@@ -71,77 +70,4 @@ func BenchmarkReportReceptionMonth(b *testing.B) {
 	b.ReportMetric(median(ratio), "ratio")
 	b.Logf("November 2026: %d cases received, %d opened at reception. Medians of %d interleaved rounds: the reception cases' report %.1f ms, "+
 		"the month-by-unit report %.1f ms (ratio %.2f)", received, opened, rounds, median(rec), median(unit), median(ratio))
-}
-
-// BenchmarkPlanWithReceptionTask measures what counting plan III.1 by the
-// cases opened at reception (report.Config.TaskWhere) adds to the plan
-// view: the task's row, the unlinked line and the dimension each read the
-// clocks under the origin condition. The same month's plan view with and
-// without it, interleaved, on the seeded bench database where one case in
-// 50 received in November was opened at a session.
-//
-//	PHUCDAP_BENCH_CASES=200000 go test ./internal/store -run '^$' -bench BenchmarkPlanWithReceptionTask -benchtime 1x -timeout 30m
-func BenchmarkPlanWithReceptionTask(b *testing.B) {
-	ctx := context.Background()
-	now := time.Date(2026, 12, 1, 10, 0, 0, 0, hanoi)
-	db := benchDB(b, now)
-	if err := db.Gorm.Exec(`INSERT INTO reception_sessions (day, receiver, leadership, kind, sealed, outcome, case_id, created_at, created_by)
-		SELECT to_char(c.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD'), 'Bench', c.seq % 3 = 0, c.kind, FALSE, 'accepted', c.id, c.received_at, 'bench'
-		FROM cases c WHERE c.agency = 'BENCH' AND c.seq % 50 = 7 AND c.received_at >= ? AND c.received_at < ?
-		AND NOT EXISTS (SELECT 1 FROM reception_sessions s WHERE s.case_id = c.id)`,
-		time.Date(2026, 11, 1, 0, 0, 0, 0, hanoi).UTC(), time.Date(2026, 12, 1, 0, 0, 0, 0, hanoi).UTC()).Error; err != nil {
-		b.Fatal(err)
-	}
-	cal := calendar.New(calendar.Builtin())
-	svc := func(where map[string][]report.Cond) *report.Service {
-		s, err := report.NewService(report.Config{Store: store.NewReportStore(db), Calendar: func(context.Context) *calendar.Calendar { return cal },
-			Location: hanoi, Now: func() time.Time { return now }, TaskWhere: where})
-		if err != nil {
-			b.Fatal(err)
-		}
-		return s
-	}
-	plain, withTask := svc(nil), svc(map[string][]report.Cond{"III.1": report.ReceptionCond()})
-	if _, err := plain.Rollup(ctx); err != nil {
-		b.Fatal(err)
-	}
-	month := report.Period{From: calendar.NewDate(2026, 11, 1), To: calendar.NewDate(2026, 11, 30)}
-	var iii int64
-	run := func(s *report.Service) time.Duration {
-		t0 := time.Now()
-		v, err := s.Plan(ctx, month)
-		if err != nil {
-			b.Fatal(err)
-		}
-		for _, d := range v.Dimensions {
-			for _, t := range d.Tasks {
-				if t.Key == "III.1" && t.Where != nil {
-					iii = t.Row.Received
-				}
-			}
-		}
-		return time.Since(t0)
-	}
-	for range 2 {
-		run(withTask)
-		run(plain)
-	}
-	rounds := 9
-	if v, _ := strconv.Atoi(os.Getenv("PHUCDAP_BENCH_ROUNDS")); v > 0 {
-		rounds = v
-	}
-	var with, without, ratio []float64
-	b.ResetTimer()
-	for range b.N {
-		for range rounds {
-			w, p := run(withTask), run(plain)
-			with, without, ratio = append(with, ms(w)), append(without, ms(p)), append(ratio, ms(w)/ms(p))
-		}
-	}
-	b.StopTimer()
-	b.ReportMetric(median(with), "with-ms")
-	b.ReportMetric(median(without), "without-ms")
-	b.ReportMetric(median(ratio), "ratio")
-	b.Logf("November 2026: III.1 counts %d cases opened at reception. Medians of %d interleaved rounds: the plan view %.1f ms with III.1 by origin, "+
-		"%.1f ms without (ratio %.2f)", iii, rounds, median(with), median(without), median(ratio))
 }

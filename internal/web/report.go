@@ -204,10 +204,6 @@ func (r *Reports) planView(c echo.Context, plan *report.PlanView, links bool) []
 		dv := planDimView{Numeral: dim.Numeral, Title: dim.Title, Rate: dim.Row.OnTime().In(lang)}
 		for _, tk := range dim.Tasks {
 			q := func(f report.Figure) report.DrillQuery {
-				if tk.Where != nil {
-					// A task measured by a condition lists its cases.
-					return report.DrillQuery{Figure: f, Period: plan.Period, Where: tk.Where}
-				}
 				return report.DrillQuery{Figure: f, Period: plan.Period, By: report.ByPlanTask, Key: strconv.FormatInt(tk.ID, 10)}
 			}
 			tv := planTaskView{Key: tk.Key, Text: tk.Text, Status: string(tk.Status), Rate: tk.Row.OnTime().In(lang), Satisf: tk.Row.Satisfaction().In(lang),

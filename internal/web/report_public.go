@@ -165,9 +165,6 @@ func (r *Reports) transparency(c echo.Context) error {
 		return err
 	}
 	attachReception(d.Plan, rv)
-	if rv.Pending || rv.Withheld {
-		hideReception(d.Plan, plan, lang)
-	}
 	var hits []report.PublicHit
 	d.Q = strings.TrimSpace(c.QueryParam("q"))
 	if d.Q != "" {

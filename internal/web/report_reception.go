@@ -94,29 +94,3 @@ func attachReception(plan []planDimView, v *receptionFigView) {
 		}
 	}
 }
-
-// hideReception takes the cases opened at reception off the public plan
-// while the reception block may not show them (the month is running, or
-// had too few visits): plan III.1's row, which counts only them, reads
-// "—" with no status of its own, and its dimension's rate leaves them
-// out. A row moving from 0 to 1 while a visitor is seen at the reception
-// would tie that visitor to a case, and with a few visits the row is
-// each visitor's case.
-func hideReception(views []planDimView, plan *report.PlanView, lang string) {
-	for i := range views {
-		if i < len(plan.Dimensions) {
-			if dim := plan.Dimensions[i]; dim.ByOrigin != (report.Counts{}) {
-				row := dim.Row
-				row.Counts.Sub(dim.ByOrigin)
-				views[i].Rate = row.OnTime().In(lang)
-			}
-		}
-		for j := range views[i].Tasks {
-			if tk := &views[i].Tasks[j]; tk.Key == reception.PlanTaskKey {
-				none := fig{Text: "—"}
-				tk.Received, tk.OnTime, tk.Late, tk.OpenLate = none, none, none, none
-				tk.Rate, tk.Satisf, tk.Status = "—", "—", string(report.StatusNoData)
-			}
-		}
-	}
-}

@@ -181,10 +181,6 @@ func (r *Reports) dashboard(c echo.Context) error {
 	}
 	attachReception(d.Plan, rv)
 	d.Unlinked = r.figRow(c, plan.Unlinked, month, report.ByPlanTask)
-	if plan.UnlinkedWhere != nil {
-		// Not the cases a task counts by their origin (III.1's).
-		d.Unlinked.Received = r.fig(c, plan.Unlinked.Received, report.DrillQuery{Figure: report.FigReceived, Period: month, Where: plan.UnlinkedWhere})
-	}
 	if snap, err := r.Snapshots.LastSnapshot(ctx); err == nil {
 		d.Snapshot = present.Moment(snap.TakenAt, r.Service.Location(), i18n.LangFrom(ctx))
 	}
