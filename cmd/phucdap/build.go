@@ -133,6 +133,11 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 	petitions := store.NewPetitionStore(db)
 	files := filestore.NewDisk(filepath.Join(cfg.DataDir, "attachments"), now)
 	noticeKey := noticeKey(cfg.Notify.LinkKey, cfg.Intake.FormKey)
+	if noticeKey == nil {
+		if noticeKey, err = db.StoredSecret(ctx, noticeLinksSecret, 32, now()); err != nil {
+			return nil, err
+		}
+	}
 	a.intake = &intake{store: petitions, files: files, formKey: formKey(cfg.Intake.FormKey),
 		service: petition.NewService(petition.Config{
 			Store: petitions, Files: files, Now: now, Log: log, NoticeKey: noticeKey,

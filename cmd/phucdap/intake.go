@@ -32,16 +32,21 @@ func formKey(configured string) []byte {
 	return k[:]
 }
 
-// noticeKey is the key that signs the unsubscribe links of the citizen's
-// e-mails: notify.link_key, else intake.form_key, else a random key per
-// process (whose links stop working at the next start).
+// noticeKey is the key that signs the links sent or printed to citizens
+// (notice opt-out, booking cancel, a visit's rating): notify.link_key,
+// else intake.form_key, else nil: the caller then uses the key stored in
+// the database (noticeLinksSecret), so that a printed receipt's link
+// survives a restart and works on every replica.
+// noticeLinksSecret names the stored key of the citizens' links.
+const noticeLinksSecret = "notice_links"
+
 func noticeKey(linkKey, formKey string) []byte {
 	k := linkKey
 	if k == "" {
 		k = formKey
 	}
 	if k == "" {
-		return web.NewFormKey()
+		return nil
 	}
 	sum := sha256.Sum256([]byte("phucdap notice links\x00" + k))
 	return sum[:]

@@ -226,9 +226,11 @@ type NotifyConfig struct {
 	GatewaySecret string        `koanf:"gateway_secret"`
 	Channels      List          `koanf:"channels"` // sms, zalo
 	Timeout       time.Duration `koanf:"timeout"`
-	// LinkKey signs the unsubscribe link of each e-mail. Empty: the
-	// intake.form_key's, or a random key per process when that is empty
-	// too (links then stop working at the next start).
+	// LinkKey signs the links sent or printed to citizens (notice
+	// opt-out, booking cancel, a visit's rating). Empty: the
+	// intake.form_key's, or, when that is empty too, a key generated on
+	// the first start and stored in the database (stored_secrets), so
+	// that links survive restarts and work on every replica.
 	LinkKey string `koanf:"link_key"`
 }
 
