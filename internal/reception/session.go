@@ -99,6 +99,10 @@ const StaleRequest = 2 * time.Minute
 // ErrRequestInFlight: the same form is being recorded by another submit.
 var ErrRequestInFlight = fault.New(fault.Conflict, "reception.session_in_flight")
 
+// ErrRequestRecorded: another submit of the same form recorded it while
+// this one was on its way; this one wrote nothing.
+var ErrRequestRecorded = fault.New(fault.Conflict, "reception.session_recorded")
+
 // Session is a recorded visit. Under a denouncer's secrecy (Sealed) the
 // session keeps no identity and no content: both are in the case it
 // opened, under the case's seal.

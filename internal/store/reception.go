@@ -521,9 +521,17 @@ func addSession(ctx context.Context, tx *gorm.DB, sess reception.Session, by acc
 		out = r.session()
 		out.CaseCode = sess.CaseCode
 		if sess.RequestKey != "" {
-			if err := tx.Exec("UPDATE reception_requests SET session_id = ?, case_id = ? WHERE request_key = ?", r.ID, optID(sess.CaseID),
-				sess.RequestKey).Error; err != nil {
-				return fmt.Errorf("reception request: %w", err)
+			// The claim is checked again here, in the transaction that
+			// writes the session and its case: a submit that took over a
+			// claim it thought stale loses to the first one if that one
+			// committed meanwhile, and writes nothing (one case, one clock).
+			res := tx.Exec("UPDATE reception_requests SET session_id = ?, case_id = ? WHERE request_key = ? AND session_id IS NULL "+
+				"AND (case_id IS NULL OR case_id = ?)", r.ID, optID(sess.CaseID), sess.RequestKey, optID(sess.CaseID))
+			if res.Error != nil {
+				return fmt.Errorf("reception request: %w", res.Error)
+			}
+			if res.RowsAffected == 0 {
+				return reception.ErrRequestRecorded
 			}
 		}
 		return recordAudit(ctx, tx, audit.Entry{At: sess.CreatedAt, ActorID: actorID(by), ActorLabel: by.Label(), Action: "reception.session",
