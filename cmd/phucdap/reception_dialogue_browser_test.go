@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -26,6 +27,15 @@ func TestReceptionDialogueInBrowser(t *testing.T) {
 		Representatives: "Ông Hoàng Văn Khải, Bà Lương Thị Nhàn", Outcome: reception.OutcomeGuided, Dialogue: true,
 		Content: "Khiếu nại quyết định thu hồi giấy phép xây dựng nhà ở tại thôn Bản Cưởm, xã Mai Pha."}); err != nil {
 		t.Fatal(err)
+	}
+	// Four more visits in November: a month's results are listed once it
+	// ended with at least five.
+	for i := range 4 {
+		if _, err := ta.reception.Record(t.Context(), office, reception.SessionInput{Day: calendar.MustDate("2026-11-20"), Receiver: "Chuyên viên Văn phòng",
+			Kind: petition.KindPetition, Name: "Công dân " + strconv.Itoa(i), Outcome: reception.OutcomeGuided,
+			Content: "Đề nghị hướng dẫn thủ tục cấp phép sửa chữa nhà ở."}); err != nil {
+			t.Fatal(err)
+		}
 	}
 
 	pg := browserPage{t: t, ctx: newBrowser(t), slip: templateSlip}
@@ -55,6 +65,7 @@ func TestReceptionDialogueInBrowser(t *testing.T) {
 	pg.eval(`(() => { document.querySelector("form.logout").submit(); return "" })()`)
 	pg.do("signed out", chromedp.WaitVisible(chromedp.CSS("#email")))
 	pg.do("the public, on a phone without scripts", noScript())
+	ta.setLocal(t, "2026-12-01 09:00")
 	pg.do("transparency", chromedp.Navigate(ta.Server.URL+"/minh-bach?lang=vi#dialogues"), chromedp.WaitVisible(chromedp.CSS(".dialogue-result")))
 	s := pg.text(".public-dialogues")
 	if strings.Count(s, "Sở giao Phòng Quản lý xây dựng kiểm tra lại hồ sơ") != 1 || strings.Contains(s, "Khải") || strings.Contains(s, "Nhàn") {
