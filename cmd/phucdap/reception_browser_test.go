@@ -23,6 +23,9 @@ func TestReceptionInBrowser(t *testing.T) {
 	ta := newBrowserApp(t)
 	ta.addStaff(t, "vanphong@sxd.test", "VP", access.Office)
 	office := ta.staffActor(t, "office-setup@sxd.test", "VP", access.Office)
+	// The schedules were published before November: the missed-session
+	// alert asks nothing of days before a schedule was saved.
+	ta.Clock.Set(time.Date(2026, 10, 30, 2, 0, 0, 0, time.UTC))
 	for _, s := range []reception.Schedule{
 		{Kind: reception.KindLeadership, Host: "Phó Giám đốc Sở Hoàng Văn Tiếp", Repeat: reception.RepeatWeekly, Weekday: time.Thursday,
 			StartMin: 450, EndMin: 660, Place: "Trụ sở tiếp công dân tỉnh, số 2 Hùng Vương", OnlineURL: "https://tiepcongdan.langson.gov.vn/p1",
@@ -34,6 +37,7 @@ func TestReceptionInBrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	ta.Clock.Set(testNow)
 
 	pg := browserPage{t: t, ctx: newBrowser(t), slip: templateSlip}
 	shot := func(name string) {
