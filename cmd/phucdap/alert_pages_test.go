@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -42,28 +41,12 @@ func TestAlertListsPagePastTheirPage(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		get := func(b *browser, path string) string {
-			t.Helper()
-			res, page := b.get(path)
-			if res.StatusCode != http.StatusOK {
-				t.Fatalf("GET %s: %d", path, res.StatusCode)
-			}
-			return page
-		}
-		has := func(name, page string, want ...string) {
-			t.Helper()
-			for _, w := range want {
-				if !strings.Contains(page, w) {
-					t.Errorf("%s lacks %q", name, w)
-				}
-			}
-		}
 		ob := ta.browser(t)
 		ob.mustLogin(office.Email)
-		p1, p2 := get(ob, "/staff/alerts"), get(ob, "/staff/alerts?page=2")
-		has("alerts page 1", p1, "Đang hiển thị 1–200 trên 205 thông báo", `href="/staff/alerts?page=2" rel="next"`)
-		has("alerts page 2", p2, "Đang hiển thị 201–205 trên 205 thông báo", `href="/staff/alerts" rel="prev"`)
-		has("alerts page 2's mark-all", p2, "Đánh dấu đã đọc tất cả (205)")
+		p1, p2 := ob.page("/staff/alerts"), ob.page("/staff/alerts?page=2")
+		pageHas(t, "alerts page 1", p1, "Đang hiển thị 1–200 trên 205 thông báo", `href="/staff/alerts?page=2" rel="next"`)
+		pageHas(t, "alerts page 2", p2, "Đang hiển thị 201–205 trên 205 thông báo", `href="/staff/alerts" rel="prev"`)
+		pageHas(t, "alerts page 2's mark-all", p2, "Đánh dấu đã đọc tất cả (205)")
 		ids := slices.Concat(logMatches(alertIDRe, p1), logMatches(alertIDRe, p2))
 		if n1, n2 := len(logMatches(alertIDRe, p1)), len(logMatches(alertIDRe, p2)); n1 != 200 || n2 != 5 {
 			t.Errorf("alert pages list %d and %d alerts, want 200 and 5", n1, n2)
@@ -71,14 +54,14 @@ func TestAlertListsPagePastTheirPage(t *testing.T) {
 		if slices.Sort(ids); len(slices.Compact(ids)) != 205 {
 			t.Errorf("the two alert pages list %d distinct alerts", len(slices.Compact(ids)))
 		}
-		if got := logMatches(alertIDRe, get(ob, "/staff/alerts?page=7")); len(got) != 5 {
+		if got := logMatches(alertIDRe, ob.page("/staff/alerts?page=7")); len(got) != 5 {
 			t.Errorf("a page past the end lists %d alerts, not the last page's 5", len(got))
 		}
-		has("English alerts", get(ob, "/staff/alerts?lang=en"), "Showing 1–200 of 205 alerts", "Next page →")
+		pageHas(t, "English alerts", ob.page("/staff/alerts?lang=en"), "Showing 1–200 of 205 alerts", "Next page →")
 
 		api := func(path string, v *httpapi.ListAlerts200JSONResponse) {
 			t.Helper()
-			if err := jsonUnmarshal(get(ob, path), v); err != nil {
+			if err := jsonUnmarshal(ob.page(path), v); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -102,9 +85,9 @@ func TestAlertListsPagePastTheirPage(t *testing.T) {
 		// The dead deliveries.
 		adm := ta.browser(t)
 		adm.mustLogin("admin@sxd.test")
-		d1, d2 := get(adm, "/staff/admin/jobs"), get(adm, "/staff/admin/jobs?dead_page=2")
-		has("dead page 1", d1, "Đang hiển thị 1–50 trên 55 thư, webhook gửi không thành công", `href="/staff/admin/jobs?dead_page=2#dead" rel="next"`)
-		has("dead page 2", d2, "Đang hiển thị 51–55 trên 55 thư, webhook gửi không thành công", `href="/staff/admin/jobs#dead" rel="prev"`)
+		d1, d2 := adm.page("/staff/admin/jobs"), adm.page("/staff/admin/jobs?dead_page=2")
+		pageHas(t, "dead page 1", d1, "Đang hiển thị 1–50 trên 55 thư, webhook gửi không thành công", `href="/staff/admin/jobs?dead_page=2#dead" rel="next"`)
+		pageHas(t, "dead page 2", d2, "Đang hiển thị 51–55 trên 55 thư, webhook gửi không thành công", `href="/staff/admin/jobs#dead" rel="prev"`)
 		dead := slices.Concat(logMatches(deadIDRe, d1), logMatches(deadIDRe, d2))
 		if n1, n2 := len(logMatches(deadIDRe, d1)), len(logMatches(deadIDRe, d2)); n1 != 50 || n2 != 5 {
 			t.Errorf("dead pages list %d and %d, want 50 and 5", n1, n2)
@@ -112,6 +95,6 @@ func TestAlertListsPagePastTheirPage(t *testing.T) {
 		if slices.Sort(dead); len(slices.Compact(dead)) != 55 {
 			t.Errorf("the two dead pages list %d distinct deliveries", len(slices.Compact(dead)))
 		}
-		has("English dead", get(adm, "/staff/admin/jobs?lang=en"), "Showing 1–50 of 55 undelivered messages")
+		pageHas(t, "English dead", adm.page("/staff/admin/jobs?lang=en"), "Showing 1–50 of 55 undelivered messages")
 	})
 }

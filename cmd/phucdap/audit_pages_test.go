@@ -64,36 +64,20 @@ func TestAuditPagesPastItsPage(t *testing.T) {
 		id := itoa(reader.ID)
 		ab := ta.browser(t)
 		ab.mustLogin("auditor@sxd.test")
-		get := func(b *browser, path string) string {
-			t.Helper()
-			res, page := b.get(path)
-			if res.StatusCode != http.StatusOK {
-				t.Fatalf("GET %s: %d", path, res.StatusCode)
-			}
-			return page
-		}
-		has := func(name, page string, want ...string) {
-			t.Helper()
-			for _, w := range want {
-				if !strings.Contains(page, w) {
-					t.Errorf("%s lacks %q", name, w)
-				}
-			}
-		}
 
-		p1 := get(ab, "/staff/audit?actor="+id)
+		p1 := ab.page("/staff/audit?actor=" + id)
 		if n, m := len(logMatches(auditEntityRe, p1)), len(logMatches(accessCaseRe, p1)); n != 200 || m != 200 {
 			t.Errorf("page 1 lists %d audit rows and %d identity reads, want 200 and 200", n, m)
 		}
-		has("page 1", p1, "Đang hiển thị 1–200 trên 205 bản ghi", "Đang hiển thị 1–200 trên 205 lượt xem danh tính",
+		pageHas(t, "page 1", p1, "Đang hiển thị 1–200 trên 205 bản ghi", "Đang hiển thị 1–200 trên 205 lượt xem danh tính",
 			`href="/staff/audit?actor=`+id+`&amp;page=2#audit-trail" rel="next"`,
 			`href="/staff/audit?access_page=2&amp;actor=`+id+`#access-log" rel="next"`)
 		if strings.Contains(p1, `rel="prev"`) {
 			t.Errorf("page 1 links a page before it")
 		}
 		// The trail's second page; the access log stays on its first.
-		p2 := get(ab, "/staff/audit?actor="+id+"&page=2")
-		has("trail page 2", p2, "Đang hiển thị 201–205 trên 205 bản ghi", "Đang hiển thị 1–200 trên 205 lượt xem danh tính",
+		p2 := ab.page("/staff/audit?actor=" + id + "&page=2")
+		pageHas(t, "trail page 2", p2, "Đang hiển thị 201–205 trên 205 bản ghi", "Đang hiển thị 1–200 trên 205 lượt xem danh tính",
 			`href="/staff/audit?actor=`+id+`#audit-trail" rel="prev"`,
 			`href="/staff/audit?access_page=2&amp;actor=`+id+`&amp;page=2#access-log" rel="next"`)
 		if got := logMatches(auditEntityRe, p2); len(got) != 5 {
@@ -104,8 +88,8 @@ func TestAuditPagesPastItsPage(t *testing.T) {
 			t.Errorf("the trail's two pages list %d distinct rows, not the 205", len(slices.Compact(all)))
 		}
 		// Both on their second page: each keeps the other's.
-		pp := get(ab, "/staff/audit?actor="+id+"&page=2&access_page=2")
-		has("both pages 2", pp, "Đang hiển thị 201–205 trên 205 bản ghi", "Đang hiển thị 201–205 trên 205 lượt xem danh tính",
+		pp := ab.page("/staff/audit?actor=" + id + "&page=2&access_page=2")
+		pageHas(t, "both pages 2", pp, "Đang hiển thị 201–205 trên 205 bản ghi", "Đang hiển thị 201–205 trên 205 lượt xem danh tính",
 			`href="/staff/audit?access_page=2&amp;actor=`+id+`#audit-trail" rel="prev"`,
 			`href="/staff/audit?actor=`+id+`&amp;page=2#access-log" rel="prev"`)
 		acc := slices.Concat(logMatches(accessCaseRe, p1), logMatches(accessCaseRe, pp))
@@ -113,20 +97,20 @@ func TestAuditPagesPastItsPage(t *testing.T) {
 			t.Errorf("the access log's two pages list %d distinct reads, not the 205", len(slices.Compact(acc)))
 		}
 		// Filters narrow the count, and a page past the end is the last.
-		has("action filter", get(ab, "/staff/audit?actor="+id+"&action=paging.row&entity=case&page=99"),
+		pageHas(t, "action filter", ab.page("/staff/audit?actor="+id+"&action=paging.row&entity=case&page=99"),
 			"Đang hiển thị 201–205 trên 205 bản ghi", `href="/staff/audit?action=paging.row&amp;actor=`+id+`&amp;entity=case#audit-trail" rel="prev"`)
-		has("date filter", get(ab, "/staff/audit?actor="+id+"&from=2026-12-07&to=2026-12-07"), "Đang hiển thị 1–200 trên 205 bản ghi",
+		pageHas(t, "date filter", ab.page("/staff/audit?actor="+id+"&from=2026-12-07&to=2026-12-07"), "Đang hiển thị 1–200 trên 205 bản ghi",
 			`href="/staff/audit?actor=`+id+`&amp;from=2026-12-07&amp;page=2&amp;to=2026-12-07#audit-trail" rel="next"`)
-		if other := get(ab, "/staff/audit?actor="+id+"&action=account"); strings.Contains(other, `#audit-trail" rel="next"`) || strings.Contains(other, "trên 205 bản ghi") {
+		if other := ab.page("/staff/audit?actor=" + id + "&action=account"); strings.Contains(other, `#audit-trail" rel="next"`) || strings.Contains(other, "trên 205 bản ghi") {
 			t.Errorf("a filter matching no row shows a pager")
 		}
-		has("English", get(ab, "/staff/audit?actor="+id+"&lang=en"), "Showing 1–200 of 205 entries", "Showing 1–200 of 205 identity reads", "Next page →")
+		pageHas(t, "English", ab.page("/staff/audit?actor="+id+"&lang=en"), "Showing 1–200 of 205 entries", "Showing 1–200 of 205 identity reads", "Next page →")
 
 		// The admin reads the trail, never the identity access log.
 		admin := ta.browser(t)
 		admin.mustLogin("admin@sxd.test")
-		ap := get(admin, "/staff/audit?actor="+id+"&access_page=2&lang=vi")
-		has("the admin's page", ap, "Đang hiển thị 1–200 trên 205 bản ghi", `href="/staff/audit?actor=`+id+`&amp;page=2#audit-trail" rel="next"`)
+		ap := admin.page("/staff/audit?actor=" + id + "&access_page=2&lang=vi")
+		pageHas(t, "the admin's page", ap, "Đang hiển thị 1–200 trên 205 bản ghi", `href="/staff/audit?actor=`+id+`&amp;page=2#audit-trail" rel="next"`)
 		for _, leak := range []string{`id="access-log"`, "#access-log", "lượt xem danh tính"} {
 			if strings.Contains(ap, leak) {
 				t.Errorf("the admin's audit page shows %q", leak)

@@ -103,6 +103,27 @@ func (b *browser) do(method, path string, form url.Values, header ...string) (*h
 
 func (b *browser) get(path string) (*http.Response, string) { return b.do(http.MethodGet, path, nil) }
 
+// page gets path and fails the test unless it answers 200.
+func (b *browser) page(path string) string {
+	b.t.Helper()
+	res, page := b.get(path)
+	if res.StatusCode != http.StatusOK {
+		b.t.Fatalf("GET %s: %d", path, res.StatusCode)
+	}
+	return page
+}
+
+// pageHas fails the test for each text of want that page, called name in
+// the failure, lacks.
+func pageHas(t *testing.T, name, page string, want ...string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(page, w) {
+			t.Errorf("%s lacks %q", name, w)
+		}
+	}
+}
+
 // post sends a form with the session's CSRF token added.
 func (b *browser) post(path string, form url.Values) (*http.Response, string) {
 	b.t.Helper()
