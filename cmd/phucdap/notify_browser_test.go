@@ -46,12 +46,6 @@ func TestNoticesOptOutInBrowser(t *testing.T) {
 			os.WriteFile(filepath.Join("/tmp", name), b, 0o644)
 		}
 	}
-	fits := func(width int) {
-		t.Helper()
-		if w := pg.eval(`String(document.documentElement.scrollWidth)`); w != itoa(int64(width)) {
-			t.Errorf("the page is %s px wide on a %d px screen", w, width)
-		}
-	}
 	track := func(lang string) {
 		t.Helper()
 		pg.do("track "+lang,
@@ -73,7 +67,7 @@ func TestNoticesOptOutInBrowser(t *testing.T) {
 	if s := pg.text("#notices-toggle"); s != "Tắt thông báo" {
 		t.Errorf("toggle reads %q", s)
 	}
-	fits(390)
+	pg.fits("the page", 390)
 	shot("notify-390-on.png")
 	pg.do("turn off", chromedp.Click(chromedp.ID("notices-toggle")), chromedp.WaitVisible(chromedp.CSS(".success-box")))
 	if s := pg.text(".success-box"); s != "Đã tắt thông báo về hồ sơ này." {
@@ -85,7 +79,7 @@ func TestNoticesOptOutInBrowser(t *testing.T) {
 	if s := pg.text("#notices-toggle"); s != "Bật lại thông báo" {
 		t.Errorf("toggle reads %q", s)
 	}
-	fits(390)
+	pg.fits("the page", 390)
 	shot("notify-390-off.png")
 	if n := countRows(t, ta, "SELECT count(*) FROM case_notice_optouts WHERE case_id = ? AND via = 'page'", id); n != 1 {
 		t.Errorf("opt-out rows %d", n)
@@ -103,7 +97,7 @@ func TestNoticesOptOutInBrowser(t *testing.T) {
 	if s := pg.text("#notices-toggle"); s != "Turn notifications off" {
 		t.Errorf("toggle reads %q", s)
 	}
-	fits(1366)
+	pg.fits("the page", 1366)
 	shot("notify-1366-on.png")
 	if n := countRows(t, ta, "SELECT count(*) FROM case_notice_optouts WHERE case_id = ?", id); n != 0 {
 		t.Errorf("opt-out rows %d after turning on", n)
@@ -116,7 +110,7 @@ func TestNoticesOptOutInBrowser(t *testing.T) {
 	if s := pg.text("main"); !strings.Contains(s, "Ngừng gửi thông báo (e-mail, SMS, Zalo) về hồ sơ "+code+"?") {
 		t.Errorf("unsubscribe page: %q", s)
 	}
-	fits(390)
+	pg.fits("the page", 390)
 	shot("notify-390-link.png")
 	if n := countRows(t, ta, "SELECT count(*) FROM case_notice_optouts WHERE case_id = ?", id); n != 0 {
 		t.Errorf("opening the link turned notifications off")

@@ -47,31 +47,25 @@ func TestReceptionInBrowser(t *testing.T) {
 			os.WriteFile(filepath.Join("/tmp", name), b, 0o644)
 		}
 	}
-	fits := func(width int) {
-		t.Helper()
-		if w := pg.eval(`String(document.documentElement.scrollWidth)`); w != itoa(int64(width)) {
-			t.Errorf("the page is %s px wide on a %d px screen", w, width)
-		}
-	}
 
 	pg.do("a phone without scripts", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile), noScript())
 	pg.do("schedule", chromedp.Navigate(ta.Server.URL+"/lich-tiep-cong-dan"), chromedp.WaitVisible(chromedp.CSS(".reception-days")))
 	if s := pg.text(".reception-schedules"); !strings.Contains(s, "Thứ Năm hằng tuần") || !strings.Contains(s, "Các ngày làm việc") {
 		t.Errorf("schedule: %q", s)
 	}
-	fits(390)
+	pg.fits("the page", 390)
 	shot("reception-390-schedule.png")
 	pg.do("book", chromedp.Click(chromedp.CSS(".reception-day .button-link")), chromedp.WaitVisible(chromedp.ID("b-name")),
 		chromedp.SendKeys(chromedp.ID("b-name"), "Nguyễn Thị Đăng"),
 		chromedp.SendKeys(chromedp.ID("b-phone"), "0912 222 333"),
 		chromedp.SendKeys(chromedp.ID("b-desc"), "Đề nghị hướng dẫn thủ tục cấp phép sửa chữa nhà ở"))
-	fits(390)
+	pg.fits("the page", 390)
 	shot("reception-390-form.png")
 	pg.do("submit", chromedp.Submit(chromedp.ID("b-desc")), chromedp.WaitVisible(chromedp.CSS(".receipt")))
 	if s := pg.text(".receipt"); !strings.Contains(s, "TCD-") {
 		t.Errorf("receipt: %q", s)
 	}
-	fits(390)
+	pg.fits("the page", 390)
 	shot("reception-390-booked.png")
 	code := pg.text(".receipt-code strong")
 	// The answer lost, the citizen books again: the code's last two
@@ -85,7 +79,7 @@ func TestReceptionInBrowser(t *testing.T) {
 	if s := pg.text(".error-summary"); len(code) != 12 || !strings.Contains(s, "TCD-••••••"+code[10:]) || strings.Contains(s, code) {
 		t.Errorf("booked again: %q (code %q)", s, code)
 	}
-	fits(390)
+	pg.fits("the page", 390)
 	shot("reception-390-again.png")
 
 	pg.do("a desktop", chromedp.EmulateViewport(1366, 900))
@@ -103,7 +97,7 @@ func TestReceptionInBrowser(t *testing.T) {
 		!strings.Contains(s, "KN-") && !strings.Contains(s, "-20") {
 		t.Errorf("sessions: %q", s)
 	}
-	fits(1366)
+	pg.fits("the page", 1366)
 	shot("reception-1366-recorded.png")
 
 	// The deputy's Thursdays of November had no session: the office's bell.
@@ -112,7 +106,7 @@ func TestReceptionInBrowser(t *testing.T) {
 	if s := pg.text(".alert-list"); !strings.Contains(s, "Chưa ghi nhận buổi tiếp công dân") || !strings.Contains(s, "Phó Giám đốc Sở Hoàng Văn Tiếp") {
 		t.Errorf("alerts: %q", s)
 	}
-	fits(1366)
+	pg.fits("the page", 1366)
 	shot("reception-1366-missed-alert.png")
 }
 
