@@ -78,23 +78,15 @@ func (s *AlertStore) QueueNotices(ctx context.Context, now time.Time, limit int,
 		"noticed_at = ?",
 		"noticed_at IS NULL",
 		"id, case_id, kind, note, due_at, created_at")
-	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
-		events, alerts, deliveries = 0, 0, 0
-		var rows []struct {
-			ID        int64
-			CaseID    int64
-			Kind      string
-			Note      string
-			DueAt     *time.Time
-			CreatedAt time.Time
-		}
-		if err := tx.Raw(q, max(limit, 1), now).Scan(&rows).Error; err != nil {
-			return fmt.Errorf("pick events to notice: %w", err)
-		}
-		if len(rows) == 0 {
-			return nil
-		}
-		events = len(rows)
+	type event struct {
+		ID        int64
+		CaseID    int64
+		Kind      string
+		Note      string
+		DueAt     *time.Time
+		CreatedAt time.Time
+	}
+	return queueBatch(ctx, s.db, now, limit, "events to notice", q, func(tx *gorm.DB, rows []event) ([]alert.CaseNotice, error) {
 		ids := make([]int64, 0, len(rows))
 		for _, r := range rows {
 			ids = append(ids, r.CaseID)
@@ -116,7 +108,7 @@ func (s *AlertStore) QueueNotices(ctx context.Context, now time.Time, limit int,
 			"EXISTS (SELECT 1 FROM case_notice_optouts o WHERE o.case_id = c.id) AS opted_out, "+
 			"EXISTS (SELECT 1 FROM case_mail_queue m WHERE m.case_id = c.id) AS receipt "+
 			"FROM cases c LEFT JOIN case_identities i ON i.case_id = c.id WHERE c.id IN ?", ids).Scan(&cases).Error; err != nil {
-			return fmt.Errorf("cases to notice: %w", err)
+			return nil, fmt.Errorf("cases to notice: %w", err)
 		}
 		byID := make(map[int64]int, len(cases))
 		for i, c := range cases {
@@ -146,12 +138,32 @@ func (s *AlertStore) QueueNotices(ctx context.Context, now time.Time, limit int,
 			}
 			notices = append(notices, n)
 		}
-		if plan == nil {
+		return notices, nil
+	}, plan)
+}
+
+// queueBatch marks a batch with pick (a pickThenUpdate statement that takes
+// the limit and now and returns rows of R), reads what the planner needs
+// of the marked rows (facts), and writes plan's alerts with their
+// deliveries, all in one transaction; what names the batch in errors.
+func queueBatch[R, N any](ctx context.Context, db *DB, now time.Time, limit int, what, pick string,
+	facts func(tx *gorm.DB, rows []R) ([]N, error), plan func([]N) []alert.NewAlert) (marked, alerts, deliveries int, err error) {
+	err = db.Tx(ctx, func(tx *gorm.DB) error {
+		marked, alerts, deliveries = 0, 0, 0
+		var rows []R
+		if err := tx.Raw(pick, max(limit, 1), now).Scan(&rows).Error; err != nil {
+			return fmt.Errorf("pick %s: %w", what, err)
+		}
+		if len(rows) == 0 {
 			return nil
 		}
-		var err error
-		alerts, deliveries, err = insertAlerts(tx, plan(notices), now)
+		marked = len(rows)
+		list, err := facts(tx, rows)
+		if err != nil || plan == nil {
+			return err
+		}
+		alerts, deliveries, err = insertAlerts(tx, plan(list), now)
 		return err
 	})
-	return events, alerts, deliveries, err
+	return marked, alerts, deliveries, err
 }

@@ -20,16 +20,7 @@ func (s *AlertStore) QueueVisitRatings(ctx context.Context, now time.Time, limit
 	q := pickThenUpdate("reception_sessions",
 		"SELECT id FROM reception_sessions WHERE noticed_at IS NULL ORDER BY id LIMIT ?"+s.skipLocked(),
 		"noticed_at = ?", "noticed_at IS NULL", "id")
-	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
-		sessions, alerts, deliveries = 0, 0, 0
-		var picked []struct{ ID int64 }
-		if err := tx.Raw(q, max(limit, 1), now).Scan(&picked).Error; err != nil {
-			return fmt.Errorf("pick sessions to tell: %w", err)
-		}
-		if len(picked) == 0 {
-			return nil
-		}
-		sessions = len(picked)
+	return queueBatch(ctx, s.db, now, limit, "sessions to tell", q, func(tx *gorm.DB, picked []struct{ ID int64 }) ([]alert.SessionNotice, error) {
 		ids := make([]int64, 0, len(picked))
 		for _, p := range picked {
 			ids = append(ids, p.ID)
@@ -45,19 +36,13 @@ func (s *AlertStore) QueueVisitRatings(ctx context.Context, now time.Time, limit
 			"EXISTS (SELECT 1 FROM case_notice_optouts o WHERE o.case_id = s.case_id) AS opted_out, "+
 			"EXISTS (SELECT 1 FROM reception_ratings r WHERE r.session_id = s.id) AS rated "+
 			"FROM reception_sessions s LEFT JOIN case_identities i ON i.case_id = s.case_id WHERE s.id IN ? ORDER BY s.id", ids).Scan(&rows).Error; err != nil {
-			return fmt.Errorf("sessions to tell: %w", err)
+			return nil, fmt.Errorf("sessions to tell: %w", err)
 		}
 		list := make([]alert.SessionNotice, 0, len(rows))
 		for _, r := range rows {
 			day, _ := calendar.ParseDate(r.Day)
 			list = append(list, alert.SessionNotice{SessionID: r.ID, Day: day, HasPhone: r.HasPhone, OptedOut: r.OptedOut, Rated: r.Rated})
 		}
-		if plan == nil {
-			return nil
-		}
-		var err error
-		alerts, deliveries, err = insertAlerts(tx, plan(list), now)
-		return err
-	})
-	return sessions, alerts, deliveries, err
+		return list, nil
+	}, plan)
 }
