@@ -69,7 +69,8 @@ func Load() (*Catalog, error) {
 	return c, nil
 }
 
-// T returns message id in lang, filled from args. A missing translation
+// T returns message id in lang, filled from args (args[Count] picks the
+// plural form). A missing translation
 // falls back to Vietnamese, then to the id itself, so a gap in a catalogue
 // never breaks a page.
 func (c *Catalog) T(lang, id string, args map[string]any) string {
@@ -111,12 +112,31 @@ func (c *Catalog) T(lang, id string, args map[string]any) string {
 		}
 		args[k] = s
 	}
-	s, err := l.Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: args})
+	lc := &goi18n.LocalizeConfig{MessageID: id, TemplateData: args}
+	switch n := args[Count].(type) {
+	case int, int64:
+		lc.PluralCount = n
+	}
+	s, err := l.Localize(lc)
+	if err != nil && lc.PluralCount != nil {
+		// A message written without plural forms (all Vietnamese ones,
+		// though go-i18n's Vietnamese rule has a form for 1) reads as
+		// written.
+		lc.PluralCount = nil
+		s, err = l.Localize(lc)
+	}
 	if err != nil || s == "" {
 		return id
 	}
 	return s
 }
+
+// Count is the argument that chooses a message's plural form: a message
+// written as {"one": …, "other": …} reads "1 case" and "2 cases" in
+// English. Vietnamese has no plural, so its messages stay plain strings.
+// The argument is an int or int64; the number shown is another argument
+// (formatted for the language), or {{.Count}} itself.
+const Count = "Count"
 
 type plainKey struct{ lang, id string }
 

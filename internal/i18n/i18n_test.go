@@ -122,3 +122,36 @@ func TestWordedArgument(t *testing.T) {
 		t.Error("T changed the caller's arguments")
 	}
 }
+
+// A message with plural forms reads "1 case" and "2 cases" in English,
+// chosen by the Count argument; Vietnamese has one form.
+func TestPluralCount(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		lang  string
+		count any
+		to, n string
+		want  string
+	}{
+		{EN, 1, "1", "1", "Showing 1–1 of 1 case"},
+		{EN, int64(2), "2", "2", "Showing 1–2 of 2 cases"},
+		{EN, int64(1234), "2", "1,234", "Showing 1–2 of 1,234 cases"},
+		{EN, nil, "2", "2", "Showing 1–2 of 2 cases"},
+		{VI, 1, "1", "1", "Đang hiển thị 1–1 trên 1 hồ sơ"},
+		{VI, int64(2), "2", "2", "Đang hiển thị 1–2 trên 2 hồ sơ"},
+	} {
+		args := map[string]any{"From": 1, "To": tc.to, "N": tc.n}
+		if tc.count != nil {
+			args[Count] = tc.count
+		}
+		if got := c.T(tc.lang, "inbox.showing", args); got != tc.want {
+			t.Errorf("%s, %v: %q, want %q", tc.lang, tc.count, got, tc.want)
+		}
+	}
+	if got := c.T(EN, "search.results", map[string]any{"Q": "đường", "N": "1", Count: 1}); got != "“đường”: 1 case, best match first." {
+		t.Errorf("search, 1: %q", got)
+	}
+}
