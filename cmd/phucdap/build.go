@@ -195,6 +195,7 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 		Retry:       alert.RetryPolicy{MaxAttempts: cfg.Alerts.MaxAttempts, Base: cfg.Alerts.RetryBase, Max: cfg.Alerts.RetryMax},
 		SendTimeout: max(cfg.SMTP.Timeout, cfg.Webhook.Timeout),
 		DueText:     dueText,
+		Texts:       cat,
 		// The visitor's rating link after a reception session.
 		RatingLink: func(id int64) string {
 			return strings.TrimRight(cfg.BaseURL, "/") + web.VisitRatingPath(id, reception.RatingSig(noticeKey, id))

@@ -424,8 +424,13 @@ type Config struct {
 	DueText func(lang string, due time.Time) string
 	// AgencyName signs e-mails.
 	AgencyName string
-	BatchSize  int
-	Retry      RetryPolicy
+	// Texts words what messages share with the pages (a reception day
+	// with its weekday, the agency when AgencyName is empty) from the
+	// message catalogue (i18n.Catalog), in the recipient's language; nil
+	// leaves the message ids, as a test of the ledger alone may.
+	Texts     Texts
+	BatchSize int
+	Retry     RetryPolicy
 	// Mailer sends e-mail; nil: no e-mail is queued or sent (in-app and
 	// webhooks still work).
 	Mailer Mailer
@@ -451,6 +456,11 @@ type Config struct {
 	// leased for about that long per message. Default 30 s.
 	SendTimeout time.Duration
 	Log         *slog.Logger
+}
+
+// Texts looks messages up in the catalogue: id in lang, filled from args.
+type Texts interface {
+	T(lang, id string, args map[string]any) string
 }
 
 // Service raises and delivers alerts.
@@ -497,7 +507,7 @@ func NewService(c Config) (*Service, error) {
 	if c.TrackPath == "" {
 		c.TrackPath = "/tra-cuu"
 	}
-	t, err := loadTemplates(c.Location, c.DueText)
+	t, err := loadTemplates(c.Location, c.DueText, c.Texts)
 	if err != nil {
 		return nil, err
 	}

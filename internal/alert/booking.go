@@ -170,10 +170,7 @@ type bookingData struct {
 // bookingMessage renders a booking's message: the e-mail (subject, text,
 // HTML) and the short text for SMS and Zalo.
 func (t *templates) booking(lang string, p Payload, agency string) (citizenMessage, error) {
-	if agency == "" {
-		agency = "Cơ quan"
-	}
-	d := bookingData{Payload: p, Agency: agency, DayText: formatWeekday(p.Day, lang)}
+	d := bookingData{Payload: p, Agency: t.agency(lang, agency), DayText: t.day(lang, p.Day)}
 	tt := t.text[lang]
 	var m citizenMessage
 	for _, part := range []struct {
@@ -199,18 +196,14 @@ func (t *templates) booking(lang string, p Payload, agency string) (citizenMessa
 	return m, nil
 }
 
-// formatWeekday words a reception day with its weekday, as the public
-// schedule does: "Thứ Năm, 03/12/2026", "Thursday 3 December 2026".
-func formatWeekday(s, lang string) string {
+// day words a reception day with its weekday, as the public schedule
+// does: "Thứ Năm, 03/12/2026", "Thursday 3 December 2026".
+func (t *templates) day(lang, s string) string {
 	d, err := calendar.ParseDate(s)
 	if err != nil {
 		return s
 	}
-	if lang == "en" {
-		return d.Weekday().String() + " " + d.EN()
-	}
-	names := [...]string{"Chủ nhật", "Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy"}
-	return names[d.Weekday()] + ", " + d.VN()
+	return t.word(lang, "alert.reception_day", map[string]any{"Weekday": t.word(lang, "reception.weekday."+strconv.Itoa(int(d.Weekday())), nil), "Date": d})
 }
 
 func (s *Service) bookingEmail(m OutboxMessage, ref string) (Email, error) {

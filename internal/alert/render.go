@@ -57,13 +57,14 @@ func langOf(lang string) string {
 // templates are the e-mail templates of both languages: a text/template for
 // subjects and plain-text bodies, an html/template for the HTML part.
 type templates struct {
-	text map[string]*texttemplate.Template
-	html map[string]*htmltemplate.Template
-	due  map[string]func(time.Time) string
+	text  map[string]*texttemplate.Template
+	html  map[string]*htmltemplate.Template
+	due   map[string]func(time.Time) string
+	texts Texts
 }
 
-func loadTemplates(loc *time.Location, dueText func(lang string, due time.Time) string) (*templates, error) {
-	t := &templates{text: map[string]*texttemplate.Template{}, html: map[string]*htmltemplate.Template{}, due: map[string]func(time.Time) string{}}
+func loadTemplates(loc *time.Location, dueText func(lang string, due time.Time) string, texts Texts) (*templates, error) {
+	t := &templates{text: map[string]*texttemplate.Template{}, html: map[string]*htmltemplate.Template{}, due: map[string]func(time.Time) string{}, texts: texts}
 	for _, lang := range []string{"vi", "en"} {
 		word := func(due time.Time) string { return caseclock.DueText(due, loc) }
 		if dueText != nil {
@@ -156,10 +157,7 @@ type receiptData struct {
 
 // receipt renders intake's receipt e-mail.
 func (t *templates) receipt(lang string, r Receipt, link, unsubscribe, agency string) (subject, text, html string, err error) {
-	if agency == "" {
-		agency = "Cơ quan"
-	}
-	return t.execute(langOf(lang), KindReceipt, receiptData{Receipt: r, Link: link, Agency: agency, Unsubscribe: unsubscribe})
+	return t.execute(langOf(lang), KindReceipt, receiptData{Receipt: r, Link: link, Agency: t.agency(lang, agency), Unsubscribe: unsubscribe})
 }
 
 func (t *templates) execute(lang, kind string, data any) (subject, text, html string, err error) {
@@ -178,6 +176,24 @@ func (t *templates) execute(lang, kind string, data any) (subject, text, html st
 		return "", "", "", fmt.Errorf("render %s html: %w", kind, err)
 	}
 	return subject, text, b.String(), nil
+}
+
+// word looks a message up in the catalogue in lang; without a catalogue it
+// is the message id.
+func (t *templates) word(lang, id string, args map[string]any) string {
+	if t.texts == nil {
+		return id
+	}
+	return t.texts.T(langOf(lang), id, args)
+}
+
+// agency is who signs a message: the configured agency, or the
+// catalogue's "the agency" in lang when none is configured.
+func (t *templates) agency(lang, name string) string {
+	if name != "" {
+		return name
+	}
+	return t.word(lang, "alert.agency", nil)
 }
 
 // dueText words a due time in lang as e-mails do.
@@ -203,10 +219,7 @@ type citizenData struct {
 // the status word. Each event has its subject, body, sms and status in the
 // language's template file; the e-mail's frame is shared.
 func (t *templates) citizen(lang string, p Payload, link, unsubscribe, agency string) (citizenMessage, error) {
-	if agency == "" {
-		agency = "Cơ quan"
-	}
-	d := citizenData{Payload: p, Agency: agency, Link: link, Unsubscribe: unsubscribe}
+	d := citizenData{Payload: p, Agency: t.agency(lang, agency), Link: link, Unsubscribe: unsubscribe}
 	tt := t.text[lang]
 	part := func(name string) (string, error) {
 		var b bytes.Buffer

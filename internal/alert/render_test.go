@@ -10,7 +10,7 @@ import (
 // and an HTML part; a midnight due time reads as 24:00 of the day before.
 func TestTemplatesRenderEveryKindInBothLanguages(t *testing.T) {
 	loc := time.FixedZone("ICT", 7*3600)
-	tm, err := loadTemplates(loc, nil)
+	tm, err := loadTemplates(loc, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +66,7 @@ func TestTemplatesRenderEveryKindInBothLanguages(t *testing.T) {
 // reason given and the links.
 func TestCitizenNoticesRenderInBothLanguages(t *testing.T) {
 	loc := time.FixedZone("ICT", 7*3600)
-	tm, err := loadTemplates(loc, nil)
+	tm, err := loadTemplates(loc, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

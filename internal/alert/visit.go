@@ -91,7 +91,7 @@ func (s *Service) visitRatingGatewayBody(m OutboxMessage) ([]byte, error) {
 	}
 	p := m.Payload
 	lang := langOf(m.Lang)
-	d := bookingData{Payload: p, Agency: s.cfg.AgencyName, DayText: formatWeekday(p.Day, lang)}
+	d := bookingData{Payload: p, Agency: s.mails.agency(lang, s.cfg.AgencyName), DayText: s.mails.day(lang, p.Day)}
 	words := map[string]string{}
 	for _, part := range []string{"sms", "status"} {
 		var b bytes.Buffer
