@@ -11,9 +11,11 @@ import (
 	"strings"
 
 	"github.com/phucdap/phucdap/internal/config"
+	"github.com/phucdap/phucdap/internal/i18n"
 	"github.com/phucdap/phucdap/internal/org"
 	"github.com/phucdap/phucdap/internal/plan"
 	"github.com/phucdap/phucdap/internal/platform"
+	"github.com/phucdap/phucdap/internal/present"
 	"github.com/phucdap/phucdap/internal/progress"
 	"github.com/phucdap/phucdap/internal/store"
 )
@@ -275,9 +277,10 @@ func cmdPlanImport(ctx context.Context, env *cliEnv, args []string) error {
 		if errors.As(err, &pe) {
 			return fmt.Errorf("%s: %w", fs.Arg(0), err)
 		}
-		var ue *plan.UnknownUnitsError
-		if errors.As(err, &ue) {
-			return fmt.Errorf("%s: %w\n%s", fs.Arg(0), err, ue.MessageVI())
+		if cat, cerr := messageCatalog(); cerr == nil {
+			if vi, ok := present.PlanUnknownUnits(cat, i18n.VI, err); ok {
+				return fmt.Errorf("%s: %w\n%s", fs.Arg(0), err, vi)
+			}
 		}
 		return err
 	}

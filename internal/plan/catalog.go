@@ -137,20 +137,19 @@ func (e *UnknownUnitsError) Error() string {
 	return b.String()
 }
 
-// MessageVI returns the error in Vietnamese.
-func (e *UnknownUnitsError) MessageVI() string {
-	var b strings.Builder
-	b.WriteString("kế hoạch: có đơn vị không có trong danh mục (thêm đơn vị trên trang Danh mục đơn vị, hoặc thêm tên này vào tên gọi khác của một đơn vị, rồi nhập lại): ")
-	for i, u := range e.Units {
-		if i > 0 {
-			b.WriteString("; ")
-		}
-		fmt.Fprintf(&b, "%q ở nhiệm vụ %s", u.Name, strings.Join(u.Tasks, ", "))
+// Messages words the error from the message catalogue: the heading
+// (plan.unknown_units), then one message a name (plan.unknown_unit, or
+// plan.unknown_unit_retired with the retired unit's code).
+func (e *UnknownUnitsError) Messages() (heading string, units []*fault.Error) {
+	for _, u := range e.Units {
+		args := map[string]any{"Name": u.Name, "Tasks": strings.Join(u.Tasks, ", ")}
+		id := "plan.unknown_unit"
 		if u.Retired != "" {
-			fmt.Fprintf(&b, " (đơn vị %s đã ngừng hoạt động)", u.Retired)
+			id, args["Code"] = "plan.unknown_unit_retired", u.Retired
 		}
+		units = append(units, fault.Newf(fault.Invalid, id, args))
 	}
-	return b.String()
+	return "plan.unknown_units", units
 }
 
 func unknownUnits(p *Plan, retired map[string]string) error {

@@ -4,10 +4,12 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/phucdap/phucdap/internal/fault"
 	"github.com/phucdap/phucdap/internal/i18n"
 	"github.com/phucdap/phucdap/internal/org"
+	"github.com/phucdap/phucdap/internal/plan"
 )
 
 // statusOf is the one table from a domain error code to an HTTP status.
@@ -115,6 +117,23 @@ func Message(cat *i18n.Catalog, lang string, fe *fault.Error) string {
 		id = "error." + string(fe.Code)
 	}
 	return cat.T(lang, id, fe.Args)
+}
+
+// PlanUnknownUnits words, in lang, a plan import refused because its unit
+// cells name units the directory does not have (plan.UnknownUnitsError):
+// what to do, then each name and its tasks. ok is false for any other
+// error.
+func PlanUnknownUnits(cat *i18n.Catalog, lang string, err error) (text string, ok bool) {
+	var ue *plan.UnknownUnitsError
+	if !errors.As(err, &ue) {
+		return "", false
+	}
+	heading, units := ue.Messages()
+	lines := make([]string, len(units))
+	for i, fe := range units {
+		lines[i] = Message(cat, lang, fe)
+	}
+	return cat.T(lang, heading, map[string]any{"Units": strings.Join(lines, "; ")}), true
 }
 
 // messageCode is the per-field code clients may switch on: the message id

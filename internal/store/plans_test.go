@@ -10,8 +10,10 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/phucdap/phucdap/internal/i18n"
 	"github.com/phucdap/phucdap/internal/org"
 	"github.com/phucdap/phucdap/internal/plan"
+	"github.com/phucdap/phucdap/internal/present"
 	"github.com/phucdap/phucdap/internal/store"
 	"github.com/phucdap/phucdap/internal/storetest"
 )
@@ -164,11 +166,22 @@ func TestImportRecognisesTheOfficesUnits(t *testing.T) {
 		plan.WriteCSV(&csv, p)
 		_, err = plan.NewCatalog(store.NewPlanStore(db), func() time.Time { return t0 }, nil).Import(ctx, csv.Bytes(), "test.csv")
 		var ue *plan.UnknownUnitsError
-		if !errors.As(err, &ue) || len(ue.Units) != 1 || !strings.Contains(ue.MessageVI(), "Phòng Kế hoạch – Tài chính") {
+		if !errors.As(err, &ue) || len(ue.Units) != 1 || !strings.Contains(planRefusalVI(t, err), "Phòng Kế hoạch – Tài chính") {
 			t.Errorf("without the directory: %v", err)
 		}
 		if _, err := cat.GetByNumber(ctx, "13/KH-SXD"); err != plan.ErrPlanNotFound {
 			t.Errorf("a refused plan was stored: %v", err)
 		}
 	})
+}
+
+// planRefusalVI is a refused plan import as the office reads it.
+func planRefusalVI(t *testing.T, err error) string {
+	t.Helper()
+	words, lerr := i18n.Load()
+	if lerr != nil {
+		t.Fatal(lerr)
+	}
+	vi, _ := present.PlanUnknownUnits(words, i18n.VI, err)
+	return vi
 }
