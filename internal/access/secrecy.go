@@ -253,6 +253,30 @@ func foldRunes(orig []rune) ([]rune, []int) {
 }
 
 func foldRune(r rune) rune {
+	if 0 <= r && r < foldTableEnd {
+		return foldTable()[r]
+	}
+	return foldRuneSlow(r)
+}
+
+// foldTableEnd is where foldTable ends: past every Latin letter
+// (Vietnamese's are in Latin-1, Latin Extended-A/B and Latin Extended
+// Additional, U+1E00–U+1EFF), Greek and Cyrillic.
+const foldTableEnd = 0x2000
+
+// foldTable is foldRuneSlow of each rune below foldTableEnd, worked out
+// once: a rune's decomposition (norm.NFD) costs far more than the scrub
+// around it, and every rune of a text is folded before it is scrubbed.
+var foldTable = sync.OnceValue(func() []rune {
+	t := make([]rune, foldTableEnd)
+	for r := range rune(foldTableEnd) {
+		t[r] = foldRuneSlow(r)
+	}
+	return t
+})
+
+// foldRuneSlow is foldRune worked out from the rune's decomposition.
+func foldRuneSlow(r rune) rune {
 	if unicode.Is(unicode.Mn, r) {
 		return -1
 	}

@@ -100,3 +100,13 @@ func TestMatcherPrefilterMissesNothing(t *testing.T) {
 		t.Error("the prefilter lets through a text with none of the identity's literals")
 	}
 }
+
+// foldRune reads the runes below foldTableEnd from a table: it must fold
+// each as the decomposition does.
+func TestFoldTable(t *testing.T) {
+	for r := rune(0); r < foldTableEnd+0x100; r++ {
+		if got, want := foldRune(r), foldRuneSlow(r); got != want {
+			t.Fatalf("foldRune(%U) = %U, want %U", r, got, want)
+		}
+	}
+}

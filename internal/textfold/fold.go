@@ -4,7 +4,9 @@
 package textfold
 
 import (
+	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -21,6 +23,14 @@ const MaxTerms = 8
 // letters in lower case ("ễ" → "e", "Đ" → "d"), nothing for a combining
 // mark, a space for anything that is neither a letter nor a digit.
 func foldRune(r rune, buf []rune) []rune {
+	if utf8.RuneSelf <= r && r < tableEnd {
+		return append(buf, foldTable()[r-utf8.RuneSelf]...)
+	}
+	return foldRuneSlow(r, buf)
+}
+
+// foldRuneSlow is foldRune worked out from the rune's decomposition.
+func foldRuneSlow(r rune, buf []rune) []rune {
 	switch r {
 	case 'đ', 'Đ':
 		return append(buf, 'd')
@@ -45,6 +55,22 @@ func foldRune(r rune, buf []rune) []rune {
 	}
 	return buf
 }
+
+// tableEnd is where foldTable ends: it covers every Latin letter
+// (Vietnamese's are in Latin-1, Latin Extended-A/B and Latin Extended
+// Additional, U+1E00–U+1EFF), Greek and Cyrillic.
+const tableEnd = 0x2000
+
+// foldTable is foldRuneSlow of each rune from utf8.RuneSelf to tableEnd,
+// worked out once: the decomposition of a rune (norm.NFD) costs far more
+// than the text around it, and Highlight folds every rune of a snippet.
+var foldTable = sync.OnceValue(func() [][]rune {
+	t := make([][]rune, tableEnd-utf8.RuneSelf)
+	for r := rune(utf8.RuneSelf); r < tableEnd; r++ {
+		t[r-utf8.RuneSelf] = foldRuneSlow(r, nil)
+	}
+	return t
+})
 
 // Fold returns s folded: lower case, no diacritics, đ as d, every run of
 // other characters (punctuation, spaces) one space, trimmed.
@@ -140,7 +166,7 @@ func Highlight(text string, terms []string, width int) []Segment {
 	for _, t := range terms {
 		tr := []rune(t)
 		for i := 0; i+len(tr) <= len(folded); i++ {
-			if string(folded[i:i+len(tr)]) != t {
+			if !slices.Equal(folded[i:i+len(tr)], tr) {
 				continue
 			}
 			found = true

@@ -59,3 +59,13 @@ func TestHighlight(t *testing.T) {
 		t.Fatalf("window: %+v", segs)
 	}
 }
+
+// foldRune reads the runes below tableEnd from a table: it must fold each
+// as the decomposition does.
+func TestFoldTable(t *testing.T) {
+	for r := rune(0); r < tableEnd+0x100; r++ {
+		if got, want := string(foldRune(r, nil)), string(foldRuneSlow(r, nil)); got != want {
+			t.Fatalf("foldRune(%U) = %q, want %q", r, got, want)
+		}
+	}
+}
