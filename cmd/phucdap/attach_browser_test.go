@@ -68,7 +68,7 @@ func TestAttachmentsAndExportsInBrowser(t *testing.T) {
 		t.Errorf("the filtered inbox: %q", got)
 	}
 	do("save the view",
-		chromedp.SendKeys(chromedp.CSS("#view-name"), "Phản ánh — đèn đường"),
+		typeText(chromedp.CSS("#view-name"), "Phản ánh — đèn đường"),
 		chromedp.Submit(chromedp.CSS("#view-name")),
 		chromedp.WaitVisible(chromedp.CSS("#view-saved")),
 	)
@@ -90,8 +90,8 @@ func TestAttachmentsAndExportsInBrowser(t *testing.T) {
 	do("track",
 		chromedp.Navigate(ta.Server.URL+"/tra-cuu"),
 		chromedp.WaitVisible(chromedp.ID("f-code")),
-		chromedp.SendKeys(chromedp.ID("f-code"), rec.Code),
-		chromedp.SendKeys(chromedp.ID("f-secret"), rec.Secret),
+		typeText(chromedp.ID("f-code"), rec.Code),
+		typeText(chromedp.ID("f-secret"), rec.Secret),
 		chromedp.Submit(chromedp.ID("f-secret")),
 		chromedp.WaitVisible(chromedp.ID("answer-files")),
 	)

@@ -223,8 +223,8 @@ func TestUserAddThenBrowserLogin(t *testing.T) {
 		chromedp.Navigate(p.URL+"staff"),
 		// Anonymous: the staff area sends to the login page.
 		chromedp.WaitVisible(chromedp.CSS("#email")),
-		chromedp.SendKeys(chromedp.CSS("#email"), "chuyenvien@sxd.langson.gov.vn"),
-		chromedp.SendKeys(chromedp.CSS("#password"), otp),
+		typeText(chromedp.CSS("#email"), "chuyenvien@sxd.langson.gov.vn"),
+		typeText(chromedp.CSS("#password"), otp),
 	)
 	if err != nil {
 		t.Fatalf("login page: %v\nserver log:\n%s", err, p.stderr.String())
@@ -236,9 +236,9 @@ func TestUserAddThenBrowserLogin(t *testing.T) {
 		chromedp.Submit(chromedp.CSS("#password")),
 		// The one-time password must be changed first.
 		chromedp.WaitVisible(chromedp.CSS("#current")),
-		chromedp.SendKeys(chromedp.CSS("#current"), otp),
-		chromedp.SendKeys(chromedp.CSS("#password"), newPassword),
-		chromedp.SendKeys(chromedp.CSS("#confirm"), newPassword),
+		typeText(chromedp.CSS("#current"), otp),
+		typeText(chromedp.CSS("#password"), newPassword),
+		typeText(chromedp.CSS("#confirm"), newPassword),
 		chromedp.Submit(chromedp.CSS("#confirm")),
 		chromedp.WaitVisible(chromedp.CSS(".empty")),
 	)
@@ -369,7 +369,7 @@ func TestRevealIdentityInBrowser(t *testing.T) {
 		saveShot(t, "staff-case-secret.png", shot)
 	}
 	err = chromedp.Do(ctx,
-		chromedp.SendKeys(chromedp.CSS("#reason"), "Mời người tố cáo đến làm rõ nội dung"),
+		typeText(chromedp.CSS("#reason"), "Mời người tố cáo đến làm rõ nội dung"),
 		chromedp.Submit(chromedp.CSS("#reason")),
 		chromedp.WaitVisible(chromedp.CSS(".revealed")),
 	)

@@ -60,7 +60,7 @@ func TestChaseAndReopenInBrowser(t *testing.T) {
 	if !strings.Contains(rows, lampCode) || !strings.Contains(rows, roadCode) || strings.Contains(rows, doneCode) || strings.Count(rows, "[x]") != 2 {
 		t.Errorf("to chase, selected: %q", rows)
 	}
-	do("chase", chromedp.SendKeys(chromedp.CSS("#chase-note"), "Đề nghị gửi dự thảo trả lời trước 16 giờ."))
+	do("chase", typeText(chromedp.CSS("#chase-note"), "Đề nghị gửi dự thảo trả lời trước 16 giờ."))
 	shot("chase-to-chase.png")
 	do("submit", chromedp.Click(chromedp.CSS("#chase-submit")), chromedp.WaitVisible(chromedp.CSS("#chase-done")))
 	if s := pg.text("#chase-done"); !strings.Contains(s, "Đã đôn đốc 2 hồ sơ.") {
@@ -81,7 +81,7 @@ func TestChaseAndReopenInBrowser(t *testing.T) {
 
 	do("answered case", chromedp.Navigate(ta.Server.URL+"/staff/cases/"+strconv.FormatInt(doneID, 10)), chromedp.WaitVisible(chromedp.CSS("#act-staff_reopen summary")),
 		chromedp.Click(chromedp.CSS("#act-staff_reopen summary")), chromedp.WaitVisible(chromedp.CSS("#staff_reopen-reason")),
-		chromedp.SendKeys(chromedp.CSS("#staff_reopen-reason"), "Phường chưa xử lý dứt điểm, người dân tiếp tục phản ánh qua đường dây nóng."))
+		typeText(chromedp.CSS("#staff_reopen-reason"), "Phường chưa xử lý dứt điểm, người dân tiếp tục phản ánh qua đường dây nóng."))
 	shot("chase-reopen-form.png")
 	do("reopen", chromedp.Submit(chromedp.CSS("#staff_reopen-reason")), chromedp.WaitVisible(chromedp.CSS("#done")))
 	if s := pg.text("#case-status"); !strings.Contains(s, "mở lại") && !strings.Contains(s, "Mở lại") {

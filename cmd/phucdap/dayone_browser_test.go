@@ -240,7 +240,7 @@ func TestDayOneInBrowser(t *testing.T) {
 	track := func(c dayOneCase, wait string) {
 		t.Helper()
 		pg.do("track "+c.Code, chromedp.Navigate(ta.Server.URL+"/tra-cuu"), chromedp.WaitVisible(chromedp.ID("f-code")),
-			chromedp.SendKeys(chromedp.ID("f-code"), c.Code), chromedp.SendKeys(chromedp.ID("f-secret"), c.Secret),
+			typeText(chromedp.ID("f-code"), c.Code), typeText(chromedp.ID("f-secret"), c.Secret),
 			chromedp.Submit(chromedp.ID("f-secret")), chromedp.WaitVisible(chromedp.CSS(wait)))
 	}
 	track(late, "#track-code")

@@ -69,8 +69,8 @@ func TestDutyFormsInBrowser(t *testing.T) {
 	do("schedule form", chromedp.Click(chromedp.CSS("#act-schedule_dialogue summary")), chromedp.WaitVisible(chromedp.CSS("#dialogue-place")),
 		chromedp.SetValue(chromedp.CSS("#dialogue-on"), "2026-11-16"),
 		chromedp.SetValue(chromedp.CSS("#dialogue-time"), "14:00"),
-		chromedp.SendKeys(chromedp.CSS("#dialogue-place"), "Phòng họp tầng 2, Sở Xây dựng"),
-		chromedp.SendKeys(chromedp.CSS("#dialogue-participants"), "Phó Giám đốc Sở (chủ trì); ông Hoàng Văn Khiếu; Phòng Quản lý xây dựng"))
+		typeText(chromedp.CSS("#dialogue-place"), "Phòng họp tầng 2, Sở Xây dựng"),
+		typeText(chromedp.CSS("#dialogue-participants"), "Phó Giám đốc Sở (chủ trì); ông Hoàng Văn Khiếu; Phòng Quản lý xây dựng"))
 	shot("dialogue-schedule.png")
 	done("schedule", "#schedule_dialogue-submit")
 	if s := text("#clocks"); !strings.Contains(s, "Gửi thông báo tổ chức đối thoại") || !strings.Contains(s, "11/11/2026") {
@@ -83,7 +83,7 @@ func TestDutyFormsInBrowser(t *testing.T) {
 
 	// The notice, sent today.
 	do("notice form", chromedp.Click(chromedp.CSS("#act-dialogue_notice_sent summary")), chromedp.WaitVisible(chromedp.CSS("#dialogue_notice_sent-ref")),
-		chromedp.SendKeys(chromedp.CSS("#dialogue_notice_sent-ref"), "88/TB-SXD"))
+		typeText(chromedp.CSS("#dialogue_notice_sent-ref"), "88/TB-SXD"))
 	shot("dialogue-notice.png")
 	done("notice", "#act-dialogue_notice_sent button[type=submit]")
 	onTimeIs(t, "notice", dutyClock(t, ta.caseState(t, complaint), deadline.DialogueNotice), true)
@@ -95,8 +95,8 @@ func TestDutyFormsInBrowser(t *testing.T) {
 	login("/staff/cases/" + itoa(complaint))
 	do("outcome form", chromedp.Click(chromedp.CSS("#act-record_dialogue summary")), chromedp.WaitVisible(chromedp.CSS("#dialogue-minutes")),
 		chromedp.Click(chromedp.CSS(`input[name=outcome][value=held]`)),
-		chromedp.SendKeys(chromedp.CSS("#dialogue-minutes"), "07/BB-ĐT"),
-		chromedp.SendKeys(chromedp.CSS("#dialogue-result"), "Hai bên thống nhất kết quả xác minh; người khiếu nại giữ yêu cầu cấp lại giấy phép."))
+		typeText(chromedp.CSS("#dialogue-minutes"), "07/BB-ĐT"),
+		typeText(chromedp.CSS("#dialogue-result"), "Hai bên thống nhất kết quả xác minh; người khiếu nại giữ yêu cầu cấp lại giấy phép."))
 	shot("dialogue-record.png")
 	done("record", "#record_dialogue-submit")
 	if n := pg.eval(`String(document.querySelectorAll("#dialogue-required").length)`); n != "0" {
@@ -121,8 +121,8 @@ func TestDutyFormsInBrowser(t *testing.T) {
 	// A denunciation's notice to the parties, on the same kind of form.
 	do("notify form", chromedp.Navigate(ta.Server.URL+"/staff/cases/"+itoa(denunciation)+"?lang=vi"),
 		chromedp.Click(chromedp.CSS("#act-notify_parties summary")), chromedp.WaitVisible(chromedp.CSS("#notify_parties-ref")),
-		chromedp.SendKeys(chromedp.CSS("#notify_parties-ref"), "90/TB-SXD"),
-		chromedp.SendKeys(chromedp.CSS("#notify_parties-accused"), "Sở thông báo nội dung tố cáo về việc nhận tiền để bỏ qua vi phạm xây dựng."))
+		typeText(chromedp.CSS("#notify_parties-ref"), "90/TB-SXD"),
+		typeText(chromedp.CSS("#notify_parties-accused"), "Sở thông báo nội dung tố cáo về việc nhận tiền để bỏ qua vi phạm xây dựng."))
 	shot("dialogue-notify-parties.png")
 	done("notify", "#act-notify_parties button[type=submit]")
 	// Accepted 02/11, 5 working days: due 09/11; recorded 16/11, late.

@@ -56,8 +56,8 @@ func TestOfficeInBrowser(t *testing.T) {
 	pg.shot("office-topics-error-1366.png")
 	pg.eval(`document.getElementById("hv-` + id + `").value = ""; ""`)
 	pg.do("saved edit",
-		chromedp.SendKeys(chromedp.CSS("#nv-"+id), "Cấp phép xây dựng"),
-		chromedp.SendKeys(chromedp.CSS("#hv-"+id), "Hồ sơ, thời hạn cấp giấy phép xây dựng nhà ở riêng lẻ, gia hạn, điều chỉnh giấy phép."),
+		typeText(chromedp.CSS("#nv-"+id), "Cấp phép xây dựng"),
+		typeText(chromedp.CSS("#hv-"+id), "Hồ sơ, thời hạn cấp giấy phép xây dựng nhà ở riêng lẻ, gia hạn, điều chỉnh giấy phép."),
 		chromedp.Click(chromedp.CSS("#topic-"+id+" button[type=submit]")),
 		chromedp.WaitVisible(chromedp.CSS(".notice")),
 	)

@@ -56,9 +56,9 @@ func TestReceptionInBrowser(t *testing.T) {
 	pg.fits("the page", 390)
 	shot("reception-390-schedule.png")
 	pg.do("book", chromedp.Click(chromedp.CSS(".reception-day .button-link")), chromedp.WaitVisible(chromedp.ID("b-name")),
-		chromedp.SendKeys(chromedp.ID("b-name"), "Nguyễn Thị Đăng"),
-		chromedp.SendKeys(chromedp.ID("b-phone"), "0912 222 333"),
-		chromedp.SendKeys(chromedp.ID("b-desc"), "Đề nghị hướng dẫn thủ tục cấp phép sửa chữa nhà ở"))
+		typeText(chromedp.ID("b-name"), "Nguyễn Thị Đăng"),
+		typeText(chromedp.ID("b-phone"), "0912 222 333"),
+		typeText(chromedp.ID("b-desc"), "Đề nghị hướng dẫn thủ tục cấp phép sửa chữa nhà ở"))
 	pg.fits("the page", 390)
 	shot("reception-390-form.png")
 	pg.do("submit", chromedp.Submit(chromedp.ID("b-desc")), chromedp.WaitVisible(chromedp.CSS(".receipt")))
@@ -72,9 +72,9 @@ func TestReceptionInBrowser(t *testing.T) {
 	// characters, and the full code sent to the booking's contact.
 	pg.do("book again", chromedp.Navigate(ta.Server.URL+"/lich-tiep-cong-dan"), chromedp.WaitVisible(chromedp.CSS(".reception-days")),
 		chromedp.Click(chromedp.CSS(".reception-day .button-link")), chromedp.WaitVisible(chromedp.ID("b-name")),
-		chromedp.SendKeys(chromedp.ID("b-name"), "Nguyễn Thị Đăng"),
-		chromedp.SendKeys(chromedp.ID("b-phone"), "0912 222 333"),
-		chromedp.SendKeys(chromedp.ID("b-desc"), "Đề nghị hướng dẫn thủ tục cấp phép sửa chữa nhà ở"),
+		typeText(chromedp.ID("b-name"), "Nguyễn Thị Đăng"),
+		typeText(chromedp.ID("b-phone"), "0912 222 333"),
+		typeText(chromedp.ID("b-desc"), "Đề nghị hướng dẫn thủ tục cấp phép sửa chữa nhà ở"),
 		chromedp.Submit(chromedp.ID("b-desc")), chromedp.WaitVisible(chromedp.CSS(".error-summary")))
 	if s := pg.text(".error-summary"); len(code) != 12 || !strings.Contains(s, "TCD-••••••"+code[10:]) || strings.Contains(s, code) {
 		t.Errorf("booked again: %q (code %q)", s, code)
@@ -85,10 +85,10 @@ func TestReceptionInBrowser(t *testing.T) {
 	pg.do("a desktop", chromedp.EmulateViewport(1366, 900))
 	pg.do("login", logIn(ta.Server.URL+"/login?next=/staff/reception/day", "vanphong@sxd.test", ".reception-session-form"))
 	pg.do("session form",
-		chromedp.SendKeys(chromedp.ID("s-name"), "Đinh Văn Khiếu"),
-		chromedp.SendKeys(chromedp.ID("s-phone"), "0915 444 555"),
-		chromedp.SendKeys(chromedp.ID("s-content"), "Khiếu nại quyết định xử phạt vi phạm hành chính trong xây dựng số 12/QĐ-XPVPHC."),
-		chromedp.SendKeys(chromedp.ID("s-docs"), "Quyết định 12/QĐ-XPVPHC (bản sao)"),
+		typeText(chromedp.ID("s-name"), "Đinh Văn Khiếu"),
+		typeText(chromedp.ID("s-phone"), "0915 444 555"),
+		typeText(chromedp.ID("s-content"), "Khiếu nại quyết định xử phạt vi phạm hành chính trong xây dựng số 12/QĐ-XPVPHC."),
+		typeText(chromedp.ID("s-docs"), "Quyết định 12/QĐ-XPVPHC (bản sao)"),
 		chromedp.Click(chromedp.CSS(`input[name=outcome][value=verify]`)))
 	pg.eval(`(() => { document.getElementById("s-kind").value = "khieu_nai"; return "" })()`)
 	shot("reception-1366-record.png")

@@ -31,9 +31,9 @@ func TestReceptionBookingCancelInBrowser(t *testing.T) {
 	pg.do("a phone without scripts", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile), noScript())
 	pg.do("the booking form", chromedp.Navigate(ta.Server.URL+"/lich-tiep-cong-dan/dang-ky?lich="+itoa(sc.ID)+"&ngay=2026-12-03"),
 		chromedp.WaitVisible(chromedp.CSS(".reception-booking")),
-		chromedp.SendKeys(chromedp.ID("b-name"), "Hoàng Văn Kín"), chromedp.SendKeys(chromedp.ID("b-phone"), "0912300400"),
+		typeText(chromedp.ID("b-name"), "Hoàng Văn Kín"), typeText(chromedp.ID("b-phone"), "0912300400"),
 		chromedp.SetValue(chromedp.ID("b-kind"), "to_cao"),
-		chromedp.SendKeys(chromedp.ID("b-desc"), "Tố cáo cán bộ Đinh Văn Khai nhận tiền cấp phép"),
+		typeText(chromedp.ID("b-desc"), "Tố cáo cán bộ Đinh Văn Khai nhận tiền cấp phép"),
 		chromedp.Click(chromedp.CSS(".reception-booking button[type=submit]")), chromedp.WaitVisible(chromedp.ID("booking-cancel")))
 	code := bookingCodeRe.FindString(pg.text(".receipt"))
 	pg.shot("reception-cancel-390-booked.png")

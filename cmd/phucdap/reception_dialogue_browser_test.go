@@ -45,7 +45,7 @@ func TestReceptionDialogueInBrowser(t *testing.T) {
 	if s := pg.text("#dialogues"); !strings.Contains(s, "đã chờ 4 ngày làm việc") || !strings.Contains(s, "Chờ công khai kết quả") {
 		t.Errorf("pending: %q", s)
 	}
-	pg.do("type", chromedp.SendKeys(chromedp.CSS(".dialogue-pending textarea"),
+	pg.do("type", typeText(chromedp.CSS(".dialogue-pending textarea"),
 		"Ông Hoàng Văn Khải và bà Lương Thị Nhàn được giải thích căn cứ thu hồi giấy phép; Sở giao Phòng Quản lý xây dựng kiểm tra lại hồ sơ."))
 	pg.fits("the reception page", 1366)
 	pg.shot("reception-dialogue-1366-pending.png")
@@ -55,7 +55,7 @@ func TestReceptionDialogueInBrowser(t *testing.T) {
 	pg.do("reception", chromedp.Navigate(ta.Server.URL+"/staff/reception?d=phone#dialogues"), chromedp.WaitVisible(chromedp.CSS(".dialogue-pending textarea")))
 	pg.fits("the reception page", 390)
 	pg.shot("reception-dialogue-390-pending.png")
-	pg.do("publish", chromedp.SendKeys(chromedp.CSS(".dialogue-pending textarea"),
+	pg.do("publish", typeText(chromedp.CSS(".dialogue-pending textarea"),
 		"Ông Hoàng Văn Khải và bà Lương Thị Nhàn được giải thích căn cứ thu hồi giấy phép; Sở giao Phòng Quản lý xây dựng kiểm tra lại hồ sơ."),
 		chromedp.Click(chromedp.CSS(".dialogue-pending button[type=submit]")), chromedp.WaitVisible(chromedp.CSS("p.notice")))
 	if s := pg.text("#dialogues"); !strings.Contains(s, "Không có cuộc đối thoại nào chờ") {

@@ -60,7 +60,7 @@ func TestReceptionRatingInBrowser(t *testing.T) {
 	pg.do("the link", chromedp.Navigate(ta.Server.URL+u.Path), chromedp.WaitVisible(chromedp.CSS(".visit-rating")))
 	pg.fits("the rating page", 390)
 	pg.do("rate", chromedp.Click(chromedp.CSS(`input[name=stars][value="4"]`)),
-		chromedp.SendKeys(chromedp.ID("r-comment"), "Cán bộ tiếp nhiệt tình, hướng dẫn rõ ràng."))
+		typeText(chromedp.ID("r-comment"), "Cán bộ tiếp nhiệt tình, hướng dẫn rõ ràng."))
 	pg.shot("reception-rating-390-form.png")
 	pg.do("send", chromedp.Click(chromedp.CSS(".visit-rating button[type=submit]")), chromedp.WaitVisible(chromedp.ID("rating-done")))
 	if s := pg.text("#rating-done"); !strings.Contains(s, "4/5") {

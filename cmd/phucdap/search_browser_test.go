@@ -29,7 +29,7 @@ func TestSearchInBrowser(t *testing.T) {
 		// the next page's.
 		eval(`(() => { for (const id of ["search-summary", "search-error"]) { const e = document.getElementById(id); if (e) e.remove() } return "" })()`)
 		do("search "+q,
-			chromedp.SendKeys(chromedp.CSS("#staff-q"), q),
+			typeText(chromedp.CSS("#staff-q"), q),
 			chromedp.Submit(chromedp.CSS("#staff-q")),
 			chromedp.WaitVisible(chromedp.CSS("#search-summary, #search-error")),
 		)

@@ -83,9 +83,9 @@ func TestStaffDayInBrowser(t *testing.T) {
 
 		// 1. Counter registration: no kind, no channel.
 		pg.do("register form", chromedp.Navigate(ta.Server.URL+"/staff/cases/new?lang="+run.lang), chromedp.WaitVisible(chromedp.ID("reg-title")),
-			chromedp.SendKeys(chromedp.ID("reg-title"), "Cán bộ thu tiền khi cấp phép"),
-			chromedp.SendKeys(chromedp.ID("reg-content"), "Tôi tố cáo cán bộ X đã nhận tiền khi giải quyết hồ sơ cấp phép xây dựng của tôi."),
-			chromedp.SendKeys(chromedp.ID("reg-name"), "Đinh Văn Tố"),
+			typeText(chromedp.ID("reg-title"), "Cán bộ thu tiền khi cấp phép"),
+			typeText(chromedp.ID("reg-content"), "Tôi tố cáo cán bộ X đã nhận tiền khi giải quyết hồ sơ cấp phép xây dựng của tôi."),
+			typeText(chromedp.ID("reg-name"), "Đinh Văn Tố"),
 			chromedp.Click(chromedp.ID("register-submit")), chromedp.WaitVisible(chromedp.ID("reg-kind-err")))
 		if s := pg.text("#reg-kind-err"); s != run.kindErr {
 			t.Errorf("%s: beside the kind: %q, want %q", tag, s, run.kindErr)
@@ -169,8 +169,8 @@ func TestStaffDayInBrowser(t *testing.T) {
 		// 5. The officer's letter dated tomorrow, refused beside the field.
 		login("chuyenvien.web@sxd.test")
 		pg.do("answer form", chromedp.Navigate(ta.Server.URL+"/staff/cases/"+itoa(cid)), chromedp.WaitVisible(chromedp.ID("answer-body")),
-			chromedp.SendKeys(chromedp.ID("answer-body"), "Sở Xây dựng trả lời: quy hoạch chi tiết khu đô thị Phú Lộc đã được công khai tại trụ sở UBND phường."),
-			chromedp.SendKeys(chromedp.ID("answer-no"), "512/SXD-QLXD"),
+			typeText(chromedp.ID("answer-body"), "Sở Xây dựng trả lời: quy hoạch chi tiết khu đô thị Phú Lộc đã được công khai tại trụ sở UBND phường."),
+			typeText(chromedp.ID("answer-no"), "512/SXD-QLXD"),
 			// A browser that does not check the date's max sends it.
 			chromedp.Evaluate[chromedp.Void](`document.getElementById("answer-date").value = "2026-12-02"; document.getElementById("answer-date").form.noValidate = true`),
 			chromedp.Click(chromedp.ID("answer-submit")), chromedp.WaitVisible(chromedp.ID("answer-date-err")))

@@ -45,8 +45,8 @@ func TestUnitsAdminInBrowser(t *testing.T) {
 		chromedp.Click(chromedp.CSS("#unit-PQLXD summary")),
 		chromedp.WaitVisible(chromedp.CSS("#un-PQLXD")),
 		chromedp.Clear(chromedp.CSS("#un-PQLXD")),
-		chromedp.SendKeys(chromedp.CSS("#un-PQLXD"), "Phòng Quản lý hoạt động xây dựng"),
-		chromedp.SendKeys(chromedp.CSS("#um-PQLXD"), "qlxd@sxd.langson.gov.vn"),
+		typeText(chromedp.CSS("#un-PQLXD"), "Phòng Quản lý hoạt động xây dựng"),
+		typeText(chromedp.CSS("#um-PQLXD"), "qlxd@sxd.langson.gov.vn"),
 		chromedp.Click(chromedp.CSS("#unit-PQLXD form button[type=submit]")),
 		chromedp.WaitVisible(chromedp.CSS(".notice")),
 	)

@@ -50,10 +50,10 @@ func TestWorkflowInBrowser(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS("#reg-received"), "2026-11-27T08:30"),
 		chromedp.SetValue(chromedp.CSS("#reg-kind"), "phan_anh"),
 		chromedp.SetValue(chromedp.CSS("#reg-topic"), itoa(topic)),
-		chromedp.SendKeys(chromedp.CSS("#reg-title"), "Rác thải xây dựng đổ trộm bên đường"),
-		chromedp.SendKeys(chromedp.CSS("#reg-content"), "Người dân gọi điện phản ánh có xe đổ trộm rác thải xây dựng tại km 3 đường Hùng Vương, gây ách tắc."),
-		chromedp.SendKeys(chromedp.CSS("#reg-name"), "Lương Thị Điện"),
-		chromedp.SendKeys(chromedp.CSS("#reg-phone"), "0912 777 888"),
+		typeText(chromedp.CSS("#reg-title"), "Rác thải xây dựng đổ trộm bên đường"),
+		typeText(chromedp.CSS("#reg-content"), "Người dân gọi điện phản ánh có xe đổ trộm rác thải xây dựng tại km 3 đường Hùng Vương, gây ách tắc."),
+		typeText(chromedp.CSS("#reg-name"), "Lương Thị Điện"),
+		typeText(chromedp.CSS("#reg-phone"), "0912 777 888"),
 	)
 	shot("wf-register.png")
 	do("register", chromedp.Click(chromedp.CSS("#register-submit")), chromedp.WaitVisible(chromedp.CSS("#registered")))
@@ -94,9 +94,9 @@ func TestWorkflowInBrowser(t *testing.T) {
 	// The unit officer drafts the answer.
 	login("chuyenvien@sxd.test", caseURL)
 	do("answer form", chromedp.WaitVisible(chromedp.CSS("#answer-body")),
-		chromedp.SendKeys(chromedp.CSS("#answer-body"), "Sở Xây dựng đã phối hợp UBND phường kiểm tra, thu gom rác thải và xử phạt chủ phương tiện vi phạm."),
-		chromedp.SendKeys(chromedp.CSS("#answer-no"), "415/SXD-QLXD"),
-		chromedp.SendKeys(chromedp.CSS("#answer-signer"), "Trưởng phòng Quản lý xây dựng"))
+		typeText(chromedp.CSS("#answer-body"), "Sở Xây dựng đã phối hợp UBND phường kiểm tra, thu gom rác thải và xử phạt chủ phương tiện vi phạm."),
+		typeText(chromedp.CSS("#answer-no"), "415/SXD-QLXD"),
+		typeText(chromedp.CSS("#answer-signer"), "Trưởng phòng Quản lý xây dựng"))
 	done("draft", "#answer-submit")
 	shot("wf-drafted.png")
 	if s := text("main"); strings.Contains(s, "Duyệt và phát hành trả lời") {
@@ -122,8 +122,8 @@ func TestWorkflowInBrowser(t *testing.T) {
 	do("tracking",
 		chromedp.Navigate(ta.Server.URL+"/tra-cuu"),
 		chromedp.WaitVisible(chromedp.ID("f-code")),
-		chromedp.SendKeys(chromedp.ID("f-code"), code),
-		chromedp.SendKeys(chromedp.ID("f-secret"), secret),
+		typeText(chromedp.ID("f-code"), code),
+		typeText(chromedp.ID("f-secret"), secret),
 		chromedp.Submit(chromedp.ID("f-secret")),
 		chromedp.WaitVisible(chromedp.ID("timeline")),
 	)
