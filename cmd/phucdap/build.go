@@ -122,7 +122,12 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 	if err := storeDeadlineDefaults(ctx, a.deadlineStore, now(), log); err != nil {
 		return nil, err
 	}
-	deadlines, err := deadline.NewService(ctx, a.deadlineStore, cfg.Location, now, 30*time.Second)
+	// Explanations of due times are worded from the message catalogue.
+	cat, err := messageCatalog()
+	if err != nil {
+		return nil, err
+	}
+	deadlines, err := deadline.NewService(ctx, a.deadlineStore, cfg.Location, now, 30*time.Second, cat)
 	if err != nil {
 		return nil, fmt.Errorf("deadline engine: %w", err)
 	}
@@ -179,10 +184,6 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 	// where jobs are enabled.
 	a.alertStore = store.NewAlertStore(db)
 	ladder, err := alertLadder(cfg)
-	if err != nil {
-		return nil, err
-	}
-	cat, err := messageCatalog()
 	if err != nil {
 		return nil, err
 	}

@@ -18,7 +18,9 @@
 // [Engine.Evaluate] replay a case's recorded decisions (extensions,
 // suspensions, resumptions) so that the petition service can store events
 // and recompute the due time deterministically. [Explain] says in
-// Vietnamese or English why a due time is what it is.
+// Vietnamese or English why a due time is what it is, each sentence a
+// message of the catalogue it is given ([Texts]; the engine's own for
+// [Engine.Explain]).
 //
 // The package is pure: no I/O, no clock of its own (time comes in through
 // the request), no package-level state.

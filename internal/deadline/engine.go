@@ -28,6 +28,7 @@ type Engine struct {
 	loc       *time.Location
 	rules     map[string][]Rule // versions by EffectiveFrom
 	overrides map[overrideKey]Override
+	texts     Texts
 }
 
 type overrideKey struct{ rule, scope string }
@@ -36,8 +37,9 @@ type overrideKey struct{ rule, scope string }
 // ErrInvalidConfig) invalid rules, overlapping versions of one rule, and
 // overrides of unknown or non-Configurable rules: statutory limits are
 // not an admin setting, so the on-time KPI always measures against the
-// law. loc is where business dates live (VietnamLocation()).
-func NewEngine(cal *calendar.Calendar, rules []Rule, overrides []Override, loc *time.Location) (*Engine, error) {
+// law. loc is where business dates live (VietnamLocation()); texts words
+// explanations (Explain; nil leaves message ids).
+func NewEngine(cal *calendar.Calendar, rules []Rule, overrides []Override, loc *time.Location, texts Texts) (*Engine, error) {
 	const op = "deadline.NewEngine"
 	if cal == nil || loc == nil {
 		return nil, fmt.Errorf("%s: %w: nil calendar or location", op, ErrInvalidConfig)
@@ -45,6 +47,7 @@ func NewEngine(cal *calendar.Calendar, rules []Rule, overrides []Override, loc *
 	e := &Engine{
 		cal:       cal,
 		loc:       loc,
+		texts:     texts,
 		rules:     make(map[string][]Rule, len(rules)),
 		overrides: make(map[overrideKey]Override, len(overrides)),
 	}
@@ -245,11 +248,15 @@ type Result struct {
 // paused units.
 func (r Result) Total() int { return r.Limit + r.ExtensionDays + r.PausedDays }
 
-// TextVI explains the result in Vietnamese; see Explain.
-func (r Result) TextVI() string { return Explain(r, "vi") }
+// Explain explains res in lang from the catalogue the engine was built
+// with; see the package's Explain.
+func (e *Engine) Explain(res Result, lang string) string { return Explain(res, e.texts, lang) }
 
-// TextEN explains the result in English; see Explain.
-func (r Result) TextEN() string { return Explain(r, "en") }
+// Explanation explains res in Vietnamese and in English, as a clock
+// stores it.
+func (e *Engine) Explanation(res Result) (vi, en string) {
+	return e.Explain(res, "vi"), e.Explain(res, "en")
+}
 
 // Compute returns the due time of one step, statelessly. It allocates only
 // the Skipped list (and RolledForwardFrom when there is one); Explain text

@@ -4,20 +4,35 @@ import (
 	"errors"
 	"math/rand/v2"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/phucdap/phucdap/internal/calendar"
+	"github.com/phucdap/phucdap/internal/i18n"
 )
 
 func newEngine(tb testing.TB, overrides ...Override) *Engine {
 	tb.Helper()
-	e, err := NewEngine(calendar.New(calendar.Builtin()), DefaultRules(), overrides, VietnamLocation())
+	e, err := NewEngine(calendar.New(calendar.Builtin()), DefaultRules(), overrides, VietnamLocation(), testTexts(tb))
 	if err != nil {
 		tb.Fatal(err)
 	}
 	return e
+}
+
+// catalogue is the message catalogue, read once for the package's tests.
+var catalogue = sync.OnceValues(i18n.Load)
+
+// testTexts is the message catalogue explanations are worded from.
+func testTexts(tb testing.TB) Texts {
+	tb.Helper()
+	c, err := catalogue()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return c
 }
 
 func mustCompute(tb testing.TB, e *Engine, req Request) Result {
@@ -318,7 +333,7 @@ func TestOverrides(t *testing.T) {
 		}
 	}
 	// Statutory rules cannot be overridden.
-	_, err := NewEngine(calendar.New(nil), DefaultRules(), []Override{{RuleID: ComplaintResolve, Limit: 20}}, VietnamLocation())
+	_, err := NewEngine(calendar.New(nil), DefaultRules(), []Override{{RuleID: ComplaintResolve, Limit: 20}}, VietnamLocation(), nil)
 	if !errors.Is(err, ErrInvalidConfig) {
 		t.Errorf("override of a statutory rule: err = %v", err)
 	}
@@ -351,7 +366,7 @@ func TestNewEngineRejects(t *testing.T) {
 		{"duplicate override", cal, DefaultRules(), []Override{{RuleID: PAKNAnswer, Limit: 3}, {RuleID: PAKNAnswer, Limit: 4}}, loc},
 	}
 	for _, tt := range tests {
-		if _, err := NewEngine(tt.cal, tt.rules, tt.overrides, tt.loc); !errors.Is(err, ErrInvalidConfig) {
+		if _, err := NewEngine(tt.cal, tt.rules, tt.overrides, tt.loc, nil); !errors.Is(err, ErrInvalidConfig) {
 			t.Errorf("%s: err = %v, want ErrInvalidConfig", tt.name, err)
 		}
 	}
@@ -418,8 +433,8 @@ func TestProvisional(t *testing.T) {
 	if !res.Provisional || res.DueDate.String() != "2026-12-07" {
 		t.Errorf("across 24/11/2026: provisional %v due %s", res.Provisional, res.DueDate)
 	}
-	if !strings.Contains(res.TextVI(), "chưa được xác nhận") || !strings.Contains(res.TextEN(), "not confirmed") {
-		t.Errorf("provisional result does not say so: %s", res.TextVI())
+	if vi, en := e.Explanation(res); !strings.Contains(vi, "chưa được xác nhận") || !strings.Contains(en, "not confirmed") {
+		t.Errorf("provisional result does not say so: %s", vi)
 	}
 	// One ending the day before does not depend on it.
 	if res := mustCompute(t, e, Request{RuleID: PAKNAnswer, StartDate: calendar.MustDate("2026-11-09")}); res.Provisional || res.DueDate.String() != "2026-11-23" {
@@ -514,7 +529,7 @@ func TestRetiredRule(t *testing.T) {
 			rules[i].EffectiveTo = calendar.MustDate("2030-01-01")
 		}
 	}
-	e, err := NewEngine(calendar.New(nil), rules, nil, VietnamLocation())
+	e, err := NewEngine(calendar.New(nil), rules, nil, VietnamLocation(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

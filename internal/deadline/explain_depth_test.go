@@ -42,7 +42,7 @@ func TestExplainNestsBracketsTwoDeepAtMost(t *testing.T) {
 					continue
 				}
 				for _, lang := range []string{"vi", "en"} {
-					s := Explain(res, lang)
+					s := e.Explain(res, lang)
 					checked++
 					if n := bracketDepth(s); n > 2 {
 						t.Fatalf("%s from %s (%s) nests brackets %d deep:\n%s", r.ID, d, lang, n, s)
@@ -63,7 +63,7 @@ func TestExplainNestsBracketsTwoDeepAtMost(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, lang := range []string{"vi", "en"} {
-			if s := Explain(res, lang); bracketDepth(s) > 2 {
+			if s := e.Explain(res, lang); bracketDepth(s) > 2 {
 				t.Errorf("%s (%s) nests brackets %d deep:\n%s", c.RuleID, lang, bracketDepth(s), s)
 			}
 		}

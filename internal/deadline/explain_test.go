@@ -120,14 +120,14 @@ func TestExplain(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if diff := cmp.Diff(tt.want, Explain(tt.res, tt.lang)); diff != "" {
+			if diff := cmp.Diff(tt.want, e.Explain(tt.res, tt.lang)); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})
 	}
 	res := mustCompute(t, e, Request{RuleID: ComplaintResolve, StartDate: d("2026-02-12")})
-	if res.TextVI() != Explain(res, "vi") || res.TextEN() != Explain(res, "en") || Explain(res, "") != res.TextVI() {
-		t.Error("TextVI/TextEN/default language disagree with Explain")
+	if vi, en := e.Explanation(res); vi != Explain(res, testTexts(t), "vi") || en != Explain(res, testTexts(t), "en") || e.Explain(res, "") != vi {
+		t.Error("Explanation/default language disagree with Explain")
 	}
 }
 
@@ -257,7 +257,7 @@ func TestExplainEveryRule(t *testing.T) {
 	for _, tt := range cases {
 		res := mustCompute(t, e, tt.req)
 		seen[tt.req.RuleID] = true
-		vi, en := res.TextVI(), res.TextEN()
+		vi, en := e.Explanation(res)
 		for _, w := range tt.want.vi {
 			if !strings.Contains(vi, w) {
 				t.Errorf("%s from %s (vi) lacks %q:\n%s", tt.req.RuleID, tt.req.StartDate, w, vi)

@@ -30,6 +30,7 @@ type Service struct {
 	loc      *time.Location
 	now      func() time.Time
 	interval time.Duration
+	texts    Texts
 
 	engine  atomic.Pointer[Engine]
 	mu      sync.Mutex // serialises reloads
@@ -38,9 +39,10 @@ type Service struct {
 }
 
 // NewService loads the engine from src. interval bounds how often a call to
-// Engine checks whether another replica changed the data.
-func NewService(ctx context.Context, src Source, loc *time.Location, now func() time.Time, interval time.Duration) (*Service, error) {
-	s := &Service{src: src, loc: loc, now: now, interval: interval}
+// Engine checks whether another replica changed the data. texts words the
+// engines' explanations (Engine.Explain).
+func NewService(ctx context.Context, src Source, loc *time.Location, now func() time.Time, interval time.Duration, texts Texts) (*Service, error) {
+	s := &Service{src: src, loc: loc, now: now, interval: interval, texts: texts}
 	if err := s.Reload(ctx); err != nil {
 		return nil, err
 	}
@@ -74,7 +76,7 @@ func (s *Service) reload(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	e, err := NewEngine(calendar.New(tables), rules, overrides, s.loc)
+	e, err := NewEngine(calendar.New(tables), rules, overrides, s.loc, s.texts)
 	if err != nil {
 		return err
 	}
@@ -205,7 +207,7 @@ func (s *Service) SaveOverride(ctx context.Context, store OverrideStore, o Overr
 		}
 	}
 	e := s.engine.Load()
-	if _, err := NewEngine(e.Calendar(), e.Rules(), next, s.loc); err != nil {
+	if _, err := NewEngine(e.Calendar(), e.Rules(), next, s.loc, s.texts); err != nil {
 		return err
 	}
 	if err := store.SaveOverride(ctx, o, by, s.now()); err != nil {
@@ -273,7 +275,7 @@ func (s *Service) AddRuleVersion(ctx context.Context, store RuleStore, r Rule, r
 	if err != nil {
 		return Rule{}, err
 	}
-	if _, err := NewEngine(e.Calendar(), append(e.Rules(), r), overrides, s.loc); err != nil {
+	if _, err := NewEngine(e.Calendar(), append(e.Rules(), r), overrides, s.loc, s.texts); err != nil {
 		return Rule{}, err
 	}
 	if err := store.AddRule(ctx, r, reason, by, s.now()); err != nil {

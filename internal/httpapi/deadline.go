@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"time"
 
 	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/calendar"
@@ -128,7 +127,7 @@ func (a *API) ExplainDeadline(ctx context.Context, req ExplainDeadlineRequestObj
 	if err != nil {
 		return nil, err
 	}
-	return ExplainDeadline200JSONResponse(explanationJSON(res, eng.Location(), i18n.LangFrom(ctx))), nil
+	return ExplainDeadline200JSONResponse(explanationJSON(eng, res, i18n.LangFrom(ctx))), nil
 }
 
 // ListDeadlineRules implements GET /deadline/rules.
@@ -217,12 +216,13 @@ func calendarJSON(v deadline.YearView) CalendarYear {
 	return out
 }
 
-func explanationJSON(res deadline.Result, loc *time.Location, lang string) DeadlineExplanation {
+func explanationJSON(eng *deadline.Engine, res deadline.Result, lang string) DeadlineExplanation {
 	en := lang == i18n.EN
+	vi, textEN := eng.Explanation(res)
 	out := DeadlineExplanation{
-		DueDate: res.DueDate.String(), DueAt: res.DueAt.In(loc), Rule: ruleJSON(res.Rule, en),
+		DueDate: res.DueDate.String(), DueAt: res.DueAt.In(eng.Location()), Rule: ruleJSON(res.Rule, en),
 		Unit: DeadlineExplanationUnit(res.Unit), Limit: res.Limit, StartDate: res.StartDate.String(), FirstDay: res.FirstDay.String(),
-		Provisional: res.Provisional, TextVi: res.TextVI(), TextEn: res.TextEN(),
+		Provisional: res.Provisional, TextVi: vi, TextEn: textEN,
 	}
 	if res.ExtensionDays > 0 {
 		out.ExtensionDays = ptr(res.ExtensionDays)

@@ -315,7 +315,7 @@ type flow struct {
 func newFlow(t *testing.T) *flow {
 	t.Helper()
 	loc := deadline.VietnamLocation()
-	eng, err := deadline.NewEngine(calendar.New(calendar.Builtin()), deadline.DefaultRules(), nil, loc)
+	eng, err := deadline.NewEngine(calendar.New(calendar.Builtin()), deadline.DefaultRules(), nil, loc, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -169,7 +169,7 @@ func recompute(eng *deadline.Engine, c OpenClockSpec, reason string) (DueMove, b
 			return DueMove{}, false, err
 		}
 		if !res.Suspended {
-			at, vi, en = res.DueAt, res.TextVI(), res.TextEN()
+			at, vi, en = res.DueAt, eng.Explain(res, "vi"), eng.Explain(res, "en")
 		}
 	}
 	if at.IsZero() {

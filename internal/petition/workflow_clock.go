@@ -163,7 +163,7 @@ func (in ExtendInput) decide(d *decision) error {
 	}
 	newDue := res.DueAt.UTC()
 	d.ch.ClockUpdates = append(d.ch.ClockUpdates, ClockUpdate{ID: mc.ID, Set: true, State: caseclock.Open, DueAt: &newDue, Spec: &spec,
-		ExplanationVI: res.TextVI(), ExplanationEN: res.TextEN(), Extensions: mc.Extensions + 1})
+		ExplanationVI: d.eng.Explain(res, "vi"), ExplanationEN: d.eng.Explain(res, "en"), Extensions: mc.Extensions + 1})
 	d.setDue(mc.RuleID, res)
 	if raise {
 		d.ch.Case.Complexity = &ComplexityUpdate{Level: spec.Complexity, Criteria: crit, Ref: ref}
@@ -275,7 +275,7 @@ func (d *decision) turnMainClock(from, to caseclock.State, msgID string,
 		ExplanationVI: mc.ExplanationVI, ExplanationEN: mc.ExplanationEN, Extensions: mc.Extensions}
 	if to == caseclock.Open {
 		due := res.DueAt.UTC()
-		u.DueAt, u.ExplanationVI, u.ExplanationEN = &due, res.TextVI(), res.TextEN()
+		u.DueAt, u.ExplanationVI, u.ExplanationEN = &due, d.eng.Explain(res, "vi"), d.eng.Explain(res, "en")
 	}
 	d.ch.ClockUpdates = append(d.ch.ClockUpdates, u)
 	d.followLead(res)

@@ -182,7 +182,7 @@ func (d *decision) openDutyFrom(du Duty, at time.Time, spec deadline.Clock) erro
 		return err
 	}
 	d.ch.OpenClocks = append(d.ch.OpenClocks, OpenClock{New: caseclock.New{CaseID: d.st.ID, Kind: caseclock.Duty, RuleID: du.Rule,
-		Started: at, DueAt: res.DueAt.UTC(), ExplanationVI: res.TextVI(), ExplanationEN: res.TextEN()}, Spec: spec})
+		Started: at, DueAt: res.DueAt.UTC(), ExplanationVI: d.eng.Explain(res, "vi"), ExplanationEN: d.eng.Explain(res, "en")}, Spec: spec})
 	return nil
 }
 

@@ -48,7 +48,7 @@ func (in AcceptInput) decide(d *decision) error {
 			return err
 		}
 		oc := OpenClock{New: caseclock.New{CaseID: st.ID, Kind: caseclock.Answer, RuleID: rule, UnitID: st.LeadUnitID, Started: at,
-			DueAt: res.DueAt.UTC(), ExplanationVI: res.TextVI(), ExplanationEN: res.TextEN()}, Spec: spec}
+			DueAt: res.DueAt.UTC(), ExplanationVI: d.eng.Explain(res, "vi"), ExplanationEN: d.eng.Explain(res, "en")}, Spec: spec}
 		d.ch.OpenClocks = append(d.ch.OpenClocks, oc)
 		d.setDue(rule, res)
 		if st.Kind == KindDenunciation {
@@ -95,7 +95,7 @@ func (in ForwardInput) decide(d *decision) error {
 	// receipt, is met at once and its on-time fact frozen.
 	at := d.now
 	d.ch.OpenClocks = append(d.ch.OpenClocks, OpenClock{New: caseclock.New{CaseID: st.ID, Kind: caseclock.Forward, RuleID: rule,
-		Started: st.ReceivedAt, DueAt: res.DueAt.UTC(), ExplanationVI: res.TextVI(), ExplanationEN: res.TextEN()}, Spec: spec, MetAt: &at})
+		Started: st.ReceivedAt, DueAt: res.DueAt.UTC(), ExplanationVI: d.eng.Explain(res, "vi"), ExplanationEN: d.eng.Explain(res, "en")}, Spec: spec, MetAt: &at})
 	public := to
 	if note != "" {
 		public += ". " + note

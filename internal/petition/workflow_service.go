@@ -375,7 +375,7 @@ func caseScope(st *CaseState) []string {
 func (d *decision) setDue(rule string, res deadline.Result) {
 	due := Due{RuleID: rule}
 	if !res.Suspended && !res.DueAt.IsZero() {
-		due.At, due.Explanation = res.DueAt.UTC(), Explanation{VI: res.TextVI(), EN: res.TextEN()}
+		due.At, due.Explanation = res.DueAt.UTC(), Explanation{VI: d.eng.Explain(res, "vi"), EN: d.eng.Explain(res, "en")}
 	}
 	d.ch.Due = &due
 }
@@ -399,7 +399,7 @@ func firstClockOf(eng *deadline.Engine, rule string, topicID int64, received tim
 	if err != nil {
 		return Due{RuleID: rule}, err
 	}
-	return Due{RuleID: rule, At: res.DueAt.UTC(), Explanation: Explanation{VI: res.TextVI(), EN: res.TextEN()}, Spec: &spec}, nil
+	return Due{RuleID: rule, At: res.DueAt.UTC(), Explanation: Explanation{VI: eng.Explain(res, "vi"), EN: eng.Explain(res, "en")}, Spec: &spec}, nil
 }
 
 // firstClock asks FirstClock of the engine the action loaded before its

@@ -163,7 +163,7 @@ func TestBuiltinRuleCorrectionIsOfferedNotImposed(t *testing.T) {
 		}
 		// The engine builds from what is stored.
 		rules, _ := ds.LoadRules(ctx)
-		if _, err := deadline.NewEngine(calendar.New(tables), rules, nil, hanoi); err != nil {
+		if _, err := deadline.NewEngine(calendar.New(tables), rules, nil, hanoi, nil); err != nil {
 			t.Errorf("engine: %v", err)
 		}
 	})

@@ -65,7 +65,7 @@ func (p *Pages) deadlineCalculator(c echo.Context) error {
 				return err
 			default:
 				page.Result = &res
-				page.Text = deadline.Explain(res, lang)
+				page.Text = eng.Explain(res, lang)
 				page.DueAt = present.TimeIn(res.DueAt, eng.Location(), lang, p.Catalog)
 			}
 		}
