@@ -29,22 +29,19 @@ import (
 // still required.
 func TestDialogueTimer(t *testing.T) {
 	eachApp(t, func(t *testing.T, ta *testApp) {
-		office := ta.staffActor(t, "office-dialogue@sxd.test", "VP", access.Office)
-		officer := ta.staffActor(t, "cv-dialogue@sxd.test", "PQLXD", access.UnitOfficer)
-		head := ta.staffActor(t, "tp-dialogue@sxd.test", "PQLXD", access.UnitHead)
+		office, officer, head := ta.caseTeam(t, "dialogue")
 		tok := ta.staffToken(t, "VP", access.Office)
 		officerTok := ta.staffToken(t, "PQLXD", access.UnitOfficer)
 		answer := petition.AnswerInput{Body: "Quyết định giải quyết khiếu nại lần hai: giữ nguyên quyết định lần đầu.", LetterNo: "30/QĐ-SXD", Signer: "Giám đốc Sở"}
 		secondComplaint := func(received string) int64 {
 			t.Helper()
-			ta.setLocal(t, received)
-			reg := ta.register(t, office, petition.RegisterInput{Kind: petition.KindComplaint, Channel: petition.ChannelPost,
-				ReceivedAt: ta.Clock.Now(), Title: "Khiếu nại lần hai về cấp phép xây dựng", Content: "Tôi không đồng ý với quyết định giải quyết khiếu nại lần đầu về giấy phép xây dựng.",
+			id := ta.registerAt(t, office, received, petition.RegisterInput{Kind: petition.KindComplaint, Channel: petition.ChannelPost,
+				Title: "Khiếu nại lần hai về cấp phép xây dựng", Content: "Tôi không đồng ý với quyết định giải quyết khiếu nại lần đầu về giấy phép xây dựng.",
 				Name: "Người Khiếu Nại", Address: "Phường Đông Kinh"})
-			ta.act(t, office, reg.CaseID, petition.ClassifyInput{Eligible: true, WithinCompetence: true, Round: 2})
-			ta.act(t, office, reg.CaseID, petition.AcceptInput{DecisionNo: "40/QĐ-SXD"})
-			ta.act(t, office, reg.CaseID, petition.AssignInput{Lead: "PQLXD"})
-			return reg.CaseID
+			ta.act(t, office, id, petition.ClassifyInput{Eligible: true, WithinCompetence: true, Round: 2})
+			ta.act(t, office, id, petition.AcceptInput{DecisionNo: "40/QĐ-SXD"})
+			ta.act(t, office, id, petition.AssignInput{Lead: "PQLXD"})
+			return id
 		}
 
 		// Before 01/07/2026: no dated notice, but the dialogue is required.
@@ -194,12 +191,11 @@ func TestDialogueTimer(t *testing.T) {
 		}
 
 		// Only a complaint has a dialogue.
-		ta.setLocal(t, "2026-11-23 09:00")
-		reg := ta.register(t, office, petition.RegisterInput{Kind: petition.KindPetition, Channel: petition.ChannelPost,
-			ReceivedAt: ta.Clock.Now(), Title: "Kiến nghị", Content: "Kiến nghị sửa chữa đường nội thị bị hư hỏng nặng.", Name: "Người Kiến Nghị"})
-		ta.act(t, office, reg.CaseID, petition.ClassifyInput{Eligible: true, WithinCompetence: true})
-		ta.act(t, office, reg.CaseID, petition.AcceptInput{})
-		ta.refuse(t, office, reg.CaseID, petition.ScheduleDialogueInput{On: calendar.MustDate("2026-12-01"), Place: "Phòng họp", Participants: "Các bên"},
+		reg := ta.registerAt(t, office, "2026-11-23 09:00", petition.RegisterInput{Kind: petition.KindPetition, Channel: petition.ChannelPost,
+			Title: "Kiến nghị", Content: "Kiến nghị sửa chữa đường nội thị bị hư hỏng nặng.", Name: "Người Kiến Nghị"})
+		ta.act(t, office, reg, petition.ClassifyInput{Eligible: true, WithinCompetence: true})
+		ta.act(t, office, reg, petition.AcceptInput{})
+		ta.refuse(t, office, reg, petition.ScheduleDialogueInput{On: calendar.MustDate("2026-12-01"), Place: "Phòng họp", Participants: "Các bên"},
 			fault.Conflict, "workflow.illegal_kind")
 
 		// C (December, out of November's figures): scheduled Tue 01/12 for

@@ -27,16 +27,12 @@ import (
 // office's alert, and the month's on-time figures count both.
 func TestDisciplinaryComplaintTimers(t *testing.T) {
 	eachApp(t, func(t *testing.T, ta *testApp) {
-		office := ta.staffActor(t, "office-discipline@sxd.test", "VP", access.Office)
-		officer := ta.staffActor(t, "cv-discipline@sxd.test", "PQLXD", access.UnitOfficer)
-		head := ta.staffActor(t, "tp-discipline@sxd.test", "PQLXD", access.UnitHead)
+		office, officer, head := ta.caseTeam(t, "discipline")
 		register := func(received string) int64 {
 			t.Helper()
-			ta.setLocal(t, received)
-			reg := ta.register(t, office, petition.RegisterInput{Kind: petition.KindComplaint, Channel: petition.ChannelPost,
-				ReceivedAt: ta.Clock.Now(), Title: "Khiếu nại quyết định kỷ luật", Content: "Tôi khiếu nại quyết định kỷ luật khiển trách số 12/QĐ-SXD.",
+			return ta.registerAt(t, office, received, petition.RegisterInput{Kind: petition.KindComplaint, Channel: petition.ChannelPost,
+				Title: "Khiếu nại quyết định kỷ luật", Content: "Tôi khiếu nại quyết định kỷ luật khiển trách số 12/QĐ-SXD.",
 				Name: "Công Chức Bị Kỷ Luật", Address: "Phường Chi Lăng"})
-			return reg.CaseID
 		}
 		disciplinary := petition.ClassifyInput{Eligible: true, WithinCompetence: true, Round: 1, Remote: true, Subtype: petition.SubtypeDisciplinary}
 

@@ -41,20 +41,16 @@ func dutyClock(t *testing.T, st *petition.CaseState, rule string) petition.Clock
 // nothing the action records carries the denouncer's identity.
 func TestDutyTimers(t *testing.T) {
 	eachApp(t, func(t *testing.T, ta *testApp) {
-		office := ta.staffActor(t, "office-duty@sxd.test", "VP", access.Office)
-		officer := ta.staffActor(t, "cv-duty@sxd.test", "PQLXD", access.UnitOfficer)
-		head := ta.staffActor(t, "tp-duty@sxd.test", "PQLXD", access.UnitHead)
+		office, officer, head := ta.caseTeam(t, "duty")
 		tok := ta.staffToken(t, "VP", access.Office)
 		eligible := petition.ClassifyInput{Eligible: true, WithinCompetence: true, Round: 1}
 		const denouncer, phone = "Trịnh Văn Kín", "0912777888"
 
 		// A secret denunciation received Mon 02/11/2026, accepted Wed 04/11:
 		// the parties are owed a notice within 5 working days, end of 11/11.
-		ta.setLocal(t, "2026-11-02 09:00")
-		reg := ta.register(t, office, petition.RegisterInput{Kind: petition.KindDenunciation, Channel: petition.ChannelPost,
-			ReceivedAt: ta.Clock.Now(), Title: "Tố cáo cán bộ thu tiền sai quy định", Content: "Tố cáo cán bộ X thu tiền thẩm định hồ sơ không có biên lai.",
+		den := ta.registerAt(t, office, "2026-11-02 09:00", petition.RegisterInput{Kind: petition.KindDenunciation, Channel: petition.ChannelPost,
+			Title: "Tố cáo cán bộ thu tiền sai quy định", Content: "Tố cáo cán bộ X thu tiền thẩm định hồ sơ không có biên lai.",
 			Name: denouncer, Phone: phone, Address: "Số 5 ngõ Kín, phường Tam Thanh", KeepSecret: true})
-		den := reg.CaseID
 		ta.setLocal(t, "2026-11-03 09:00")
 		ta.act(t, office, den, eligible)
 		ta.setLocal(t, "2026-11-04 10:00")
@@ -128,11 +124,9 @@ func TestDutyTimers(t *testing.T) {
 		// A complaint suspended Thu 05/11: its decision is owed within 3
 		// working days, end of 10/11; sent on 12/11 (recorded through the
 		// API), late.
-		ta.setLocal(t, "2026-11-02 09:00")
-		creg := ta.register(t, office, petition.RegisterInput{Kind: petition.KindComplaint, Channel: petition.ChannelPost,
-			ReceivedAt: ta.Clock.Now(), Title: "Khiếu nại quyết định thu hồi giấy phép", Content: "Khiếu nại quyết định thu hồi giấy phép xây dựng số 8/QĐ.",
+		cmp := ta.registerAt(t, office, "2026-11-02 09:00", petition.RegisterInput{Kind: petition.KindComplaint, Channel: petition.ChannelPost,
+			Title: "Khiếu nại quyết định thu hồi giấy phép", Content: "Khiếu nại quyết định thu hồi giấy phép xây dựng số 8/QĐ.",
 			Name: "Người Khiếu Nại", Address: "Phường Vĩnh Trại"})
-		cmp := creg.CaseID
 		ta.setLocal(t, "2026-11-03 09:00")
 		ta.act(t, office, cmp, eligible)
 		ta.act(t, office, cmp, petition.AcceptInput{DecisionNo: "31/QĐ-SXD"})
@@ -207,15 +201,14 @@ func TestDutyTimers(t *testing.T) {
 func TestSuspensionDispatchOnlyFromLawChange(t *testing.T) {
 	eachApp(t, func(t *testing.T, ta *testApp) {
 		office := ta.staffActor(t, "office-duty-early@sxd.test", "VP", access.Office)
-		ta.setLocal(t, "2026-06-01 09:00")
-		reg := ta.register(t, office, petition.RegisterInput{Kind: petition.KindComplaint, Channel: petition.ChannelPost,
-			ReceivedAt: ta.Clock.Now(), Title: "Khiếu nại", Content: "Khiếu nại quyết định xử phạt vi phạm hành chính số 2/QĐ.",
+		reg := ta.registerAt(t, office, "2026-06-01 09:00", petition.RegisterInput{Kind: petition.KindComplaint, Channel: petition.ChannelPost,
+			Title: "Khiếu nại", Content: "Khiếu nại quyết định xử phạt vi phạm hành chính số 2/QĐ.",
 			Name: "Người Khiếu Nại", Address: "Phường Đông Kinh"})
-		ta.act(t, office, reg.CaseID, petition.ClassifyInput{Eligible: true, WithinCompetence: true, Round: 1})
-		ta.act(t, office, reg.CaseID, petition.AcceptInput{DecisionNo: "1/QĐ"})
+		ta.act(t, office, reg, petition.ClassifyInput{Eligible: true, WithinCompetence: true, Round: 1})
+		ta.act(t, office, reg, petition.AcceptInput{DecisionNo: "1/QĐ"})
 		ta.setLocal(t, "2026-06-10 09:00")
-		ta.act(t, office, reg.CaseID, petition.SuspendInput{Reason: "Chờ giám định", DecisionNo: "2/QĐ"})
-		for _, c := range ta.caseState(t, reg.CaseID).Clocks {
+		ta.act(t, office, reg, petition.SuspendInput{Reason: "Chờ giám định", DecisionNo: "2/QĐ"})
+		for _, c := range ta.caseState(t, reg).Clocks {
 			if c.Kind == caseclock.Duty {
 				t.Errorf("a duty clock %s for a suspension of 10/06/2026", c.RuleID)
 			}

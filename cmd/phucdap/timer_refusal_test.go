@@ -25,10 +25,8 @@ func TestReceptionRefusalTimer(t *testing.T) {
 		tok := ta.staffToken(t, "VP", access.Office)
 		visit := func(channel petition.Channel, at string) int64 {
 			t.Helper()
-			ta.setLocal(t, at)
-			reg := ta.register(t, office, petition.RegisterInput{Kind: petition.KindPetition, Channel: channel,
-				ReceivedAt: ta.Clock.Now(), Title: "Công dân đến kiến nghị", Content: "Công dân đến kiến nghị lại vụ việc đã được giải quyết đúng quy định.", Name: "Khách Đến"})
-			return reg.CaseID
+			return ta.registerAt(t, office, at, petition.RegisterInput{Kind: petition.KindPetition, Channel: channel,
+				Title: "Công dân đến kiến nghị", Content: "Công dân đến kiến nghị lại vụ việc đã được giải quyết đúng quy định.", Name: "Khách Đến"})
 		}
 
 		// Refused Mon 02/11/2026 (through the API): the notice is due in 3

@@ -22,16 +22,12 @@ import (
 // count both. A case not forwarded by an elected body owes nothing.
 func TestReportBackToElectedBodyTimer(t *testing.T) {
 	eachApp(t, func(t *testing.T, ta *testApp) {
-		office := ta.staffActor(t, "office-back@sxd.test", "VP", access.Office)
-		officer := ta.staffActor(t, "cv-back@sxd.test", "PQLXD", access.UnitOfficer)
-		head := ta.staffActor(t, "tp-back@sxd.test", "PQLXD", access.UnitHead)
+		office, officer, head := ta.caseTeam(t, "back")
 		tok := ta.staffToken(t, "VP", access.Office)
 		resolved := func(title string, elected bool, answered string) int64 {
 			t.Helper()
-			ta.setLocal(t, "2026-10-26 09:00")
-			reg := ta.register(t, office, petition.RegisterInput{Kind: petition.KindPetition, Channel: petition.ChannelForwarded,
-				ReceivedAt: ta.Clock.Now(), Title: title, Content: "Kiến nghị do Đoàn đại biểu Quốc hội tỉnh chuyển đến về cấp phép xây dựng.", Name: "Cử Tri"})
-			id := reg.CaseID
+			id := ta.registerAt(t, office, "2026-10-26 09:00", petition.RegisterInput{Kind: petition.KindPetition, Channel: petition.ChannelForwarded,
+				Title: title, Content: "Kiến nghị do Đoàn đại biểu Quốc hội tỉnh chuyển đến về cấp phép xây dựng.", Name: "Cử Tri"})
 			code := ta.caseState(t, id).Code
 			ta.callJSON(t, http.MethodPost, "/api/v1/cases/"+code+"/classify", tok,
 				map[string]any{"eligible": true, "within_competence": true, "elected_body": elected}, http.StatusOK, nil)

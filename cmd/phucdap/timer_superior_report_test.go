@@ -25,11 +25,9 @@ func TestSuperiorReportTimer(t *testing.T) {
 		tok := ta.staffToken(t, "VP", access.Office)
 		denunciation := func(name string) int64 {
 			t.Helper()
-			ta.setLocal(t, "2026-09-01 09:00")
-			reg := ta.register(t, office, petition.RegisterInput{Kind: petition.KindDenunciation, Channel: petition.ChannelPost,
-				ReceivedAt: ta.Clock.Now(), Title: "Tố cáo cán bộ", Content: "Tố cáo cán bộ Y nhận tiền khi cấp phép xây dựng.",
+			id := ta.registerAt(t, office, "2026-09-01 09:00", petition.RegisterInput{Kind: petition.KindDenunciation, Channel: petition.ChannelPost,
+				Title: "Tố cáo cán bộ", Content: "Tố cáo cán bộ Y nhận tiền khi cấp phép xây dựng.",
 				Name: name, Address: "Phường Tam Thanh", KeepSecret: true})
-			id := reg.CaseID
 			ta.act(t, office, id, petition.ClassifyInput{Eligible: true, WithinCompetence: true, Round: 1})
 			// Accepted Wed 02/09: resolution due in 30 days, end of Fri 02/10.
 			ta.setLocal(t, "2026-09-02 09:00")
