@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -74,43 +76,57 @@ type caseRefRow struct {
 	IEmail   string `gorm:"column:i_email"`
 	IAddress string `gorm:"column:i_address"`
 	IID      string `gorm:"column:i_id"`
+	// The coordinating units' ids, comma-separated (caseRefColumns).
+	CoordUnits *string `gorm:"column:coord_units"`
 }
 
-const caseRefColumns = "cases.id, cases.code, cases.kind, cases.title, cases.status, cases.received_at, cases.due_at, cases.topic_id, " +
-	"cases.lead_unit_id, lu.code AS lead_unit_code, lu.name AS lead_unit_name, ci.keep_secret, cases.identity_sealed, " +
-	"COALESCE(ci.name, '') AS i_name, COALESCE(ci.phone, '') AS i_phone, COALESCE(ci.email, '') AS i_email, " +
-	"COALESCE(ci.address, '') AS i_address, COALESCE(ci.id_number, '') AS i_id, mk.due_at AS clock_due_at"
+// caseRefColumns are the columns of caseRefRow over caseRefQuery in
+// dialect d. The running main clock (one at a time; the first if not) and
+// the coordinating units are read in the same statement, each by the
+// case's own index, and only for the rows the statement returns.
+func caseRefColumns(d Dialect) string {
+	units := "group_concat(cu.unit_id, ',')"
+	if d == Postgres {
+		units = "string_agg(cu.unit_id::text, ',')"
+	}
+	return "cases.id, cases.code, cases.kind, cases.title, cases.status, cases.received_at, cases.due_at, cases.topic_id, " +
+		"cases.lead_unit_id, lu.code AS lead_unit_code, lu.name AS lead_unit_name, ci.keep_secret, cases.identity_sealed, " +
+		"COALESCE(ci.name, '') AS i_name, COALESCE(ci.phone, '') AS i_phone, COALESCE(ci.email, '') AS i_email, " +
+		"COALESCE(ci.address, '') AS i_address, COALESCE(ci.id_number, '') AS i_id, " +
+		"(SELECT mk.due_at FROM case_clocks mk WHERE mk.case_id = cases.id AND mk.kind IN " + caseclock.MainKindsSQL +
+		" AND mk.state = 'open' ORDER BY mk.id LIMIT 1) AS clock_due_at, " +
+		"(SELECT " + units + " FROM case_units cu WHERE cu.case_id = cases.id AND cu.role = 'coordinate') AS coord_units"
+}
 
 // mainClockWhere is a condition on the case's main clocks (m).
 func mainClockWhere(cond string) string {
 	return "EXISTS (SELECT 1 FROM case_clocks m WHERE m.case_id = cases.id AND m.kind IN " + caseclock.MainKindsSQL + " AND " + cond + ")"
 }
 
+// caseRefQuery is "cases" with what caseRefColumns reads beside it.
 func caseRefQuery(tx *gorm.DB) *gorm.DB {
-	// mk: the case's running main clock (one at a time; the first if not).
 	return tx.Table("cases").Joins("LEFT JOIN units lu ON lu.id = cases.lead_unit_id").
-		Joins("LEFT JOIN case_identities ci ON ci.case_id = cases.id").
-		Joins("LEFT JOIN case_clocks mk ON mk.case_id = cases.id AND mk.kind IN " + caseclock.MainKindsSQL + " AND mk.state = 'open'" +
-			" AND NOT EXISTS (SELECT 1 FROM case_clocks m2 WHERE m2.case_id = cases.id AND m2.kind IN " + caseclock.MainKindsSQL +
-			" AND m2.state = 'open' AND m2.id < mk.id)")
+		Joins("LEFT JOIN case_identities ci ON ci.case_id = cases.id")
 }
 
-func coordinating(tx *gorm.DB, ids []int64) (map[int64][]int64, error) {
-	out := map[int64][]int64{}
-	if len(ids) == 0 {
-		return out, nil
+// units parses coord_units: the unit ids, ascending.
+func (r caseRefRow) units() []int64 {
+	if r.CoordUnits == nil || *r.CoordUnits == "" {
+		return nil
 	}
-	var rows []struct{ CaseID, UnitID int64 }
-	if err := tx.Table("case_units").Select("case_id, unit_id").Where("case_id IN ? AND role = 'coordinate'", ids).Scan(&rows).Error; err != nil {
-		return nil, err
+	var out []int64
+	for _, f := range strings.Split(*r.CoordUnits, ",") {
+		id, err := strconv.ParseInt(strings.TrimSpace(f), 10, 64)
+		if err == nil {
+			out = append(out, id)
+		}
 	}
-	for _, r := range rows {
-		out[r.CaseID] = append(out[r.CaseID], r.UnitID)
-	}
-	return out, nil
+	slices.Sort(out)
+	return out
 }
 
-func (r caseRefRow) ref(coord []int64) access.CaseRef {
+func (r caseRefRow) ref() access.CaseRef {
+	coord := r.units()
 	c := access.CaseRef{ID: r.ID, Code: r.Code, Kind: r.Kind, Title: r.Title, Status: r.Status, ReceivedAt: r.ReceivedAt.UTC(),
 		DueAt: utcPtr(r.DueAt), ClockDueAt: utcPtr(r.ClockDueAt), LeadUnitCode: deref(r.LeadUnitCode), LeadUnitName: deref(r.LeadUnitName)}
 	c.Scope = access.CaseScope{CaseID: r.ID, Kind: r.Kind, CoordinatingUnitIDs: coord, Denunciation: r.Kind == access.KindDenunciation,
@@ -227,7 +243,7 @@ func (s *CaseAccessStore) listQuery(ctx context.Context, f access.CaseFilter, cq
 
 // ListCases implements access.CaseStore: a page of listQuery.
 func (s *CaseAccessStore) ListCases(ctx context.Context, f access.CaseFilter, cq access.CaseQuery) ([]access.CaseRef, error) {
-	cols := caseRefColumns
+	cols := caseRefColumns(s.db.Dialect)
 	if cq.Search != nil {
 		cols += ", cases.content"
 	}
@@ -242,29 +258,20 @@ func (s *CaseAccessStore) ListCases(ctx context.Context, f access.CaseFilter, cq
 	if err := q.Limit(cq.Limit).Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("list cases: %w", err)
 	}
-	return s.refs(ctx, rows, cq)
+	return refs(rows, cq), nil
 }
 
-// refs turns rows into the list's cases, with their coordinating units
-// and, for a search, the snippet.
-func (s *CaseAccessStore) refs(ctx context.Context, rows []caseRefRow, cq access.CaseQuery) ([]access.CaseRef, error) {
-	ids := make([]int64, len(rows))
-	for i, r := range rows {
-		ids[i] = r.ID
-	}
-	coord, err := coordinating(s.db.Gorm.WithContext(ctx), ids)
-	if err != nil {
-		return nil, err
-	}
+// refs turns rows into the list's cases, with, for a search, the snippet.
+func refs(rows []caseRefRow, cq access.CaseQuery) []access.CaseRef {
 	out := make([]access.CaseRef, 0, len(rows))
 	for _, r := range rows {
-		c := r.ref(coord[r.ID])
+		c := r.ref()
 		if cq.Search != nil {
 			c.Snippet, c.SnippetOfTitle = snippet(cq.Search, c.Title, r.Content, c.Scope, r.identity())
 		}
 		out = append(out, c)
 	}
-	return out, nil
+	return out
 }
 
 // CountCases implements access.CaseStore: the rows of listQuery.
@@ -321,17 +328,14 @@ func (s *CaseAccessStore) EachCase(ctx context.Context, f access.CaseFilter, cq 
 		chunk := ids[:min(eachChunk, len(ids))]
 		ids = ids[len(chunk):]
 		var page []caseRefRow
-		cols := caseRefColumns
+		cols := caseRefColumns(s.db.Dialect)
 		if cq.Search != nil {
 			cols += ", cases.content"
 		}
 		if err := caseRefQuery(s.db.Gorm.WithContext(ctx)).Select(cols).Where("cases.id IN ?", chunk).Scan(&page).Error; err != nil {
 			return fmt.Errorf("each case: %w", err)
 		}
-		refs, err := s.refs(ctx, page, cq)
-		if err != nil {
-			return err
-		}
+		refs := refs(page, cq)
 		byID := make(map[int64]int, len(refs))
 		for i, r := range refs {
 			byID[r.ID] = i
@@ -353,21 +357,17 @@ func (s *CaseAccessStore) EachCase(ctx context.Context, f access.CaseFilter, cq 
 func (s *CaseAccessStore) CaseFile(ctx context.Context, id int64) (access.CaseRef, string, string, access.Identity, error) {
 	tx := s.db.Gorm.WithContext(ctx)
 	var rows []caseRefRow
-	if err := caseRefQuery(tx).Select(caseRefColumns+", cases.content, cases.place").Where("cases.id = ?", id).Limit(1).Scan(&rows).Error; err != nil {
+	if err := caseRefQuery(tx).Select(caseRefColumns(s.db.Dialect)+", cases.content, cases.place").Where("cases.id = ?", id).Limit(1).Scan(&rows).Error; err != nil {
 		return access.CaseRef{}, "", "", access.Identity{}, err
 	}
 	if len(rows) == 0 {
 		return access.CaseRef{}, "", "", access.Identity{}, access.ErrCaseNotFound
 	}
-	coord, err := coordinating(tx, []int64{id})
-	if err != nil {
-		return access.CaseRef{}, "", "", access.Identity{}, err
-	}
 	idt, err := readIdentity(tx, id)
 	if err != nil {
 		return access.CaseRef{}, "", "", access.Identity{}, err
 	}
-	return rows[0].ref(coord[id]), rows[0].Content, rows[0].Place, idt, nil
+	return rows[0].ref(), rows[0].Content, rows[0].Place, idt, nil
 }
 
 func readIdentity(tx *gorm.DB, caseID int64) (access.Identity, error) {
