@@ -18,10 +18,10 @@ func (ta *testApp) caseTeam(t *testing.T, name string) (office, officer, head ac
 }
 
 // registerAt registers a case the office received at local time at
-// ("2026-11-02 09:00", which the test clock is set to) and returns its id.
-func (ta *testApp) registerAt(t *testing.T, by access.Actor, at string, in petition.RegisterInput) int64 {
+// ("2026-11-02 09:00", which the test clock is set to).
+func (ta *testApp) registerAt(t *testing.T, by access.Actor, at string, in petition.RegisterInput) petition.Result {
 	t.Helper()
 	ta.setLocal(t, at)
 	in.ReceivedAt = ta.Clock.Now()
-	return ta.register(t, by, in).CaseID
+	return ta.register(t, by, in)
 }

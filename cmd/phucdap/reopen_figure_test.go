@@ -23,13 +23,10 @@ import (
 func TestReopenedCountsStaffReopens(t *testing.T) {
 	eachApp(t, func(t *testing.T, ta *testApp) {
 		ctx := context.Background()
-		office := ta.staffActor(t, "vanphong.mo@sxd.test", "VP", access.Office)
-		officer := ta.staffActor(t, "cv.mo@sxd.test", "PQLXD", access.UnitOfficer)
-		head := ta.staffActor(t, "tp.mo@sxd.test", "PQLXD", access.UnitHead)
-		ta.setLocal(t, "2026-11-02 09:00")
+		office, officer, head := ta.caseTeam(t, "reopened")
 		codes, ids, secrets := map[string]string{}, map[string]int64{}, map[string]string{}
 		for _, n := range []string{"A", "B", "C", "D"} {
-			r := ta.register(t, office, petition.RegisterInput{Kind: petition.KindFeedback, Channel: petition.ChannelPhone, ReceivedAt: ta.Clock.Now(),
+			r := ta.registerAt(t, office, "2026-11-02 09:00", petition.RegisterInput{Kind: petition.KindFeedback, Channel: petition.ChannelPhone,
 				Title: "Phản ánh " + n + " về chiếu sáng ngõ phố", Content: "Đèn chiếu sáng ngõ phố bị hỏng nhiều ngày.", Name: "Người Gửi " + n, Phone: "091122233" + string(rune('0'+len(codes)))})
 			codes[n], ids[n], secrets[n] = r.Code, r.CaseID, r.Secret
 			ta.takeOn(t, office, r.CaseID, "PQLXD")

@@ -26,12 +26,9 @@ import (
 func TestStaffReopenKeepsTheFrozenResult(t *testing.T) {
 	eachApp(t, func(t *testing.T, ta *testApp) {
 		ctx := context.Background()
-		office := ta.staffActor(t, "office@sxd.test", "VP", access.Office)
-		officer := ta.staffActor(t, "officer@sxd.test", "PQLXD", access.UnitOfficer)
-		head := ta.staffActor(t, "head@sxd.test", "PQLXD", access.UnitHead)
-		ta.setLocal(t, "2026-10-05 09:00")
-		r := ta.register(t, office, petition.RegisterInput{Kind: petition.KindFeedback, Channel: petition.ChannelPhone,
-			ReceivedAt: ta.Clock.Now(), Title: "Vỉa hè bị lấn chiếm", Content: "Vỉa hè phố Lê Lợi bị lấn chiếm để bán hàng.",
+		office, officer, head := ta.caseTeam(t, "reopen")
+		r := ta.registerAt(t, office, "2026-10-05 09:00", petition.RegisterInput{Kind: petition.KindFeedback, Channel: petition.ChannelPhone,
+			Title: "Vỉa hè bị lấn chiếm", Content: "Vỉa hè phố Lê Lợi bị lấn chiếm để bán hàng.",
 			Name: "Người Gửi", Phone: "0911222333"})
 		ta.takeOn(t, office, r.CaseID, "PQLXD")
 		ta.setLocal(t, "2026-10-09 10:00")

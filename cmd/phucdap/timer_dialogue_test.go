@@ -37,7 +37,7 @@ func TestDialogueTimer(t *testing.T) {
 			t.Helper()
 			id := ta.registerAt(t, office, received, petition.RegisterInput{Kind: petition.KindComplaint, Channel: petition.ChannelPost,
 				Title: "Khiếu nại lần hai về cấp phép xây dựng", Content: "Tôi không đồng ý với quyết định giải quyết khiếu nại lần đầu về giấy phép xây dựng.",
-				Name: "Người Khiếu Nại", Address: "Phường Đông Kinh"})
+				Name: "Người Khiếu Nại", Address: "Phường Đông Kinh"}).CaseID
 			ta.act(t, office, id, petition.ClassifyInput{Eligible: true, WithinCompetence: true, Round: 2})
 			ta.act(t, office, id, petition.AcceptInput{DecisionNo: "40/QĐ-SXD"})
 			ta.act(t, office, id, petition.AssignInput{Lead: "PQLXD"})
@@ -192,7 +192,7 @@ func TestDialogueTimer(t *testing.T) {
 
 		// Only a complaint has a dialogue.
 		reg := ta.registerAt(t, office, "2026-11-23 09:00", petition.RegisterInput{Kind: petition.KindPetition, Channel: petition.ChannelPost,
-			Title: "Kiến nghị", Content: "Kiến nghị sửa chữa đường nội thị bị hư hỏng nặng.", Name: "Người Kiến Nghị"})
+			Title: "Kiến nghị", Content: "Kiến nghị sửa chữa đường nội thị bị hư hỏng nặng.", Name: "Người Kiến Nghị"}).CaseID
 		ta.act(t, office, reg, petition.ClassifyInput{Eligible: true, WithinCompetence: true})
 		ta.act(t, office, reg, petition.AcceptInput{})
 		ta.refuse(t, office, reg, petition.ScheduleDialogueInput{On: calendar.MustDate("2026-12-01"), Place: "Phòng họp", Participants: "Các bên"},

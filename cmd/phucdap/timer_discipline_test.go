@@ -32,7 +32,7 @@ func TestDisciplinaryComplaintTimers(t *testing.T) {
 			t.Helper()
 			return ta.registerAt(t, office, received, petition.RegisterInput{Kind: petition.KindComplaint, Channel: petition.ChannelPost,
 				Title: "Khiếu nại quyết định kỷ luật", Content: "Tôi khiếu nại quyết định kỷ luật khiển trách số 12/QĐ-SXD.",
-				Name: "Công Chức Bị Kỷ Luật", Address: "Phường Chi Lăng"})
+				Name: "Công Chức Bị Kỷ Luật", Address: "Phường Chi Lăng"}).CaseID
 		}
 		disciplinary := petition.ClassifyInput{Eligible: true, WithinCompetence: true, Round: 1, Remote: true, Subtype: petition.SubtypeDisciplinary}
 

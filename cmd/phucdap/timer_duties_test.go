@@ -50,7 +50,7 @@ func TestDutyTimers(t *testing.T) {
 		// the parties are owed a notice within 5 working days, end of 11/11.
 		den := ta.registerAt(t, office, "2026-11-02 09:00", petition.RegisterInput{Kind: petition.KindDenunciation, Channel: petition.ChannelPost,
 			Title: "Tố cáo cán bộ thu tiền sai quy định", Content: "Tố cáo cán bộ X thu tiền thẩm định hồ sơ không có biên lai.",
-			Name: denouncer, Phone: phone, Address: "Số 5 ngõ Kín, phường Tam Thanh", KeepSecret: true})
+			Name: denouncer, Phone: phone, Address: "Số 5 ngõ Kín, phường Tam Thanh", KeepSecret: true}).CaseID
 		ta.setLocal(t, "2026-11-03 09:00")
 		ta.act(t, office, den, eligible)
 		ta.setLocal(t, "2026-11-04 10:00")
@@ -126,7 +126,7 @@ func TestDutyTimers(t *testing.T) {
 		// API), late.
 		cmp := ta.registerAt(t, office, "2026-11-02 09:00", petition.RegisterInput{Kind: petition.KindComplaint, Channel: petition.ChannelPost,
 			Title: "Khiếu nại quyết định thu hồi giấy phép", Content: "Khiếu nại quyết định thu hồi giấy phép xây dựng số 8/QĐ.",
-			Name: "Người Khiếu Nại", Address: "Phường Vĩnh Trại"})
+			Name: "Người Khiếu Nại", Address: "Phường Vĩnh Trại"}).CaseID
 		ta.setLocal(t, "2026-11-03 09:00")
 		ta.act(t, office, cmp, eligible)
 		ta.act(t, office, cmp, petition.AcceptInput{DecisionNo: "31/QĐ-SXD"})
@@ -203,7 +203,7 @@ func TestSuspensionDispatchOnlyFromLawChange(t *testing.T) {
 		office := ta.staffActor(t, "office-duty-early@sxd.test", "VP", access.Office)
 		reg := ta.registerAt(t, office, "2026-06-01 09:00", petition.RegisterInput{Kind: petition.KindComplaint, Channel: petition.ChannelPost,
 			Title: "Khiếu nại", Content: "Khiếu nại quyết định xử phạt vi phạm hành chính số 2/QĐ.",
-			Name: "Người Khiếu Nại", Address: "Phường Đông Kinh"})
+			Name: "Người Khiếu Nại", Address: "Phường Đông Kinh"}).CaseID
 		ta.act(t, office, reg, petition.ClassifyInput{Eligible: true, WithinCompetence: true, Round: 1})
 		ta.act(t, office, reg, petition.AcceptInput{DecisionNo: "1/QĐ"})
 		ta.setLocal(t, "2026-06-10 09:00")

@@ -26,7 +26,7 @@ func TestReceptionRefusalTimer(t *testing.T) {
 		visit := func(channel petition.Channel, at string) int64 {
 			t.Helper()
 			return ta.registerAt(t, office, at, petition.RegisterInput{Kind: petition.KindPetition, Channel: channel,
-				Title: "Công dân đến kiến nghị", Content: "Công dân đến kiến nghị lại vụ việc đã được giải quyết đúng quy định.", Name: "Khách Đến"})
+				Title: "Công dân đến kiến nghị", Content: "Công dân đến kiến nghị lại vụ việc đã được giải quyết đúng quy định.", Name: "Khách Đến"}).CaseID
 		}
 
 		// Refused Mon 02/11/2026 (through the API): the notice is due in 3

@@ -27,7 +27,7 @@ func TestReportBackToElectedBodyTimer(t *testing.T) {
 		resolved := func(title string, elected bool, answered string) int64 {
 			t.Helper()
 			id := ta.registerAt(t, office, "2026-10-26 09:00", petition.RegisterInput{Kind: petition.KindPetition, Channel: petition.ChannelForwarded,
-				Title: title, Content: "Kiến nghị do Đoàn đại biểu Quốc hội tỉnh chuyển đến về cấp phép xây dựng.", Name: "Cử Tri"})
+				Title: title, Content: "Kiến nghị do Đoàn đại biểu Quốc hội tỉnh chuyển đến về cấp phép xây dựng.", Name: "Cử Tri"}).CaseID
 			code := ta.caseState(t, id).Code
 			ta.callJSON(t, http.MethodPost, "/api/v1/cases/"+code+"/classify", tok,
 				map[string]any{"eligible": true, "within_competence": true, "elected_body": elected}, http.StatusOK, nil)

@@ -27,7 +27,7 @@ func TestSuperiorReportTimer(t *testing.T) {
 			t.Helper()
 			id := ta.registerAt(t, office, "2026-09-01 09:00", petition.RegisterInput{Kind: petition.KindDenunciation, Channel: petition.ChannelPost,
 				Title: "Tố cáo cán bộ", Content: "Tố cáo cán bộ Y nhận tiền khi cấp phép xây dựng.",
-				Name: name, Address: "Phường Tam Thanh", KeepSecret: true})
+				Name: name, Address: "Phường Tam Thanh", KeepSecret: true}).CaseID
 			ta.act(t, office, id, petition.ClassifyInput{Eligible: true, WithinCompetence: true, Round: 1})
 			// Accepted Wed 02/09: resolution due in 30 days, end of Fri 02/10.
 			ta.setLocal(t, "2026-09-02 09:00")
