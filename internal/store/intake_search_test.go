@@ -8,7 +8,6 @@ import (
 
 	"github.com/phucdap/phucdap/internal/petition"
 	"github.com/phucdap/phucdap/internal/store"
-	"github.com/phucdap/phucdap/internal/storetest"
 )
 
 // Intake writes each case's seal and search row with the case, from what
@@ -17,9 +16,7 @@ import (
 // whose denouncer keeps secrecy (sealed, nothing of the identity in the
 // row), one who waived it, and feedback, in one batch.
 func TestIntakeWritesTheSealAndSearchRowsIndexingWould(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		ctx := context.Background()
-		e := newIntakeEnv(t, db, petition.Limits{})
+	eachIntake(t, petition.Limits{}, func(t *testing.T, ctx context.Context, db *store.DB, e *intakeEnv) {
 		type want struct {
 			kind petition.Kind
 			keep bool

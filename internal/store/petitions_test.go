@@ -43,6 +43,15 @@ func newIntakeEnv(t *testing.T, db *store.DB, limits petition.Limits) *intakeEnv
 	return &intakeEnv{store: ps, svc: svc, clock: clock, topic: topics[0].ID}
 }
 
+// eachIntake runs test on both databases, each with its own intake
+// environment (newIntakeEnv, with limits).
+func eachIntake(t *testing.T, limits petition.Limits, test func(t *testing.T, ctx context.Context, db *store.DB, e *intakeEnv)) {
+	t.Helper()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		test(t, context.Background(), db, newIntakeEnv(t, db, limits))
+	})
+}
+
 func (e *intakeEnv) input(n int) petition.SubmitInput {
 	return petition.SubmitInput{Kind: petition.KindFeedback, TopicID: e.topic, Title: "Đèn đường hỏng",
 		Content: fmt.Sprintf("Đèn đường ở ngõ %d phố Bà Triệu đã hỏng hơn một tuần.", n),
@@ -51,8 +60,7 @@ func (e *intakeEnv) input(n int) petition.SubmitInput {
 
 // Concurrent submissions get distinct, gap-free codes on both databases.
 func TestIntakeConcurrentCodesAreGapFree(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		e := newIntakeEnv(t, db, petition.Limits{})
+	eachIntake(t, petition.Limits{}, func(t *testing.T, _ context.Context, db *store.DB, e *intakeEnv) {
 		const n = 200
 		codes := make([]string, n)
 		errs := make([]error, n)
@@ -81,9 +89,7 @@ func TestIntakeConcurrentCodesAreGapFree(t *testing.T) {
 }
 
 func TestIntakeReplayDuplicateAndLimits(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		ctx := context.Background()
-		e := newIntakeEnv(t, db, petition.Limits{PerPhoneHour: 2})
+	eachIntake(t, petition.Limits{PerPhoneHour: 2}, func(t *testing.T, ctx context.Context, db *store.DB, e *intakeEnv) {
 		in := e.input(1)
 		in.IdempotencyKey = "k1"
 		first, err := e.svc.Submit(ctx, in)
@@ -126,8 +132,7 @@ func TestIntakeReplayDuplicateAndLimits(t *testing.T) {
 // longer exists) fails alone; the others in its batch are written, and the
 // numbers stay gap-free.
 func TestIntakeBatchIsolatesAFailure(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		e := newIntakeEnv(t, db, petition.Limits{})
+	eachIntake(t, petition.Limits{}, func(t *testing.T, _ context.Context, db *store.DB, e *intakeEnv) {
 		nc := func(i int, topic int64) petition.NewCase {
 			return petition.NewCase{Agency: "SXD", Year: 2026, Kind: petition.KindFeedback, Channel: petition.ChannelAPI, TopicID: topic,
 				Title: "t", Content: fmt.Sprintf("nội dung %d", i), Lang: "vi", Secrets: petition.CaseSecrets{Salt: "s", SecretHash: "h"},
@@ -172,9 +177,7 @@ func TestIntakeBatchIsolatesAFailure(t *testing.T) {
 // The due time comes from the calculator the app wires; when it fails,
 // intake still succeeds and the case says "not yet computed".
 func TestIntakeDueTime(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		ctx := context.Background()
-		e := newIntakeEnv(t, db, petition.Limits{})
+	eachIntake(t, petition.Limits{}, func(t *testing.T, ctx context.Context, db *store.DB, e *intakeEnv) {
 		due := time.Date(2026, 12, 11, 17, 0, 0, 0, time.UTC)
 		var asked petition.DueQuery
 		calc := petition.DueFunc(func(_ context.Context, q petition.DueQuery) (petition.Due, error) {

@@ -43,9 +43,7 @@ func searchCodes(t *testing.T, db *store.DB, a access.Actor, q string) ([]string
 }
 
 func TestSearchCases(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		ctx := context.Background()
-		e := newIntakeEnv(t, db, petition.Limits{})
+	eachIntake(t, petition.Limits{}, func(t *testing.T, ctx context.Context, db *store.DB, e *intakeEnv) {
 		u := seedUnits(t, db)
 		submit := func(in petition.SubmitInput) string {
 			t.Helper()

@@ -10,7 +10,6 @@ import (
 	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/petition"
 	"github.com/phucdap/phucdap/internal/store"
-	"github.com/phucdap/phucdap/internal/storetest"
 	"github.com/phucdap/phucdap/internal/textfold"
 )
 
@@ -20,9 +19,7 @@ import (
 // with the groups tied at the cut, for the office (contact searched) and
 // leadership (contact not searched), whatever the page's size.
 func TestSearchPageIsTheListsHead(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		ctx := context.Background()
-		e := newIntakeEnv(t, db, petition.Limits{})
+	eachIntake(t, petition.Limits{}, func(t *testing.T, ctx context.Context, db *store.DB, e *intakeEnv) {
 		titles := []string{"Đường ngõ hỏng", "Đèn đường hỏng", "Cống thoát nước tắc", "Đường Đông Kinh ngập", "Vỉa hè lấn chiếm"}
 		contents := []string{"Mặt đường hỏng nặng sau mưa, đề nghị sửa chữa.", "Đèn đường tắt cả tuần, ngõ rất tối vào buổi tối.",
 			"Cống thoát nước trên đường tắc, nước tràn vào nhà dân.", "Nguyễn Thị Hằng phản ánh đường ngập sâu khi mưa lớn."}
