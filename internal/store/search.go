@@ -294,18 +294,20 @@ func searchWhere(q *gorm.DB, sq textfold.Query, contact access.CaseFilter, top i
 		// Ranked and cut inside: RANK() keeps the whole group tied at the
 		// cut, which received_at and id then order.
 		inner, iargs := rankOf("s2")
-		candidates = "cases.id IN (SELECT t.case_id FROM (SELECT r.case_id, r.rank, RANK() OVER (ORDER BY r.rank DESC) AS pos FROM (" +
+		ranked := "JOIN (SELECT t.case_id, t.rank FROM (SELECT r.case_id, r.rank, RANK() OVER (ORDER BY r.rank DESC) AS pos FROM (" +
 			"SELECT k.case_id, max(k.rank) AS rank FROM (" +
 			"SELECT s2.case_id, " + inner + " AS rank FROM case_search s2 WHERE " + cand +
 			" UNION ALL SELECT s2.case_id, 100 + " + inner + " FROM cases c2 JOIN case_search s2 ON s2.case_id = c2.id WHERE c2.code LIKE ?" +
 			") k GROUP BY k.case_id) r) t JOIN cases c3 ON c3.id = t.case_id WHERE t.pos <= ? " +
-			"ORDER BY t.rank DESC, c3.received_at DESC, c3.id DESC LIMIT ?)"
+			"ORDER BY t.rank DESC, c3.received_at DESC, c3.id DESC LIMIT ?) ranked ON ranked.case_id = cases.id"
 		args := append(append(append(append([]any{}, iargs...), cargs...), iargs...), codePrefix, top, top)
 		// The candidates are exactly the cases found (every case is in
 		// scope, the contact searched for all or none): the condition
-		// need not run again on them.
-		q = q.Joins("JOIN case_search cs ON cs.case_id = cases.id").Where(candidates, args...)
-		return q, "(" + rank + ")", rargs
+		// need not run again on them, and the rank computed inside is the
+		// list's (the code's 100 is in the branch that found the code), so
+		// the cases are joined to the page's rows alone, by their id, and
+		// nothing of the search row is read again.
+		return q.Joins(ranked, args...), "ranked.rank", nil
 	}
 	candidates = "cases.id IN (SELECT s2.case_id FROM case_search s2 WHERE " + cand +
 		" UNION SELECT c2.id FROM cases c2 WHERE c2.code LIKE ?)"
