@@ -1,14 +1,12 @@
 package store_test
 
 import (
-	"context"
-	"os"
-	"strconv"
 	"testing"
 	"time"
 
 	"github.com/phucdap/phucdap/internal/calendar"
 	"github.com/phucdap/phucdap/internal/report"
+	"github.com/phucdap/phucdap/internal/store"
 )
 
 // BenchmarkReportReceptionMonth measures what plan III.1's reception
@@ -21,41 +19,29 @@ import (
 //
 //	PHUCDAP_BENCH_CASES=200000 go test ./internal/store -run '^$' -bench BenchmarkReportReceptionMonth -benchtime 1x -timeout 30m
 func BenchmarkReportReceptionMonth(b *testing.B) {
-	ctx := context.Background()
-	now := time.Date(2026, 12, 1, 10, 0, 0, 0, hanoi)
-	db := benchDB(b, now)
-	if err := db.Gorm.Exec(`INSERT INTO reception_sessions (day, receiver, leadership, kind, sealed, outcome, case_id, created_at, created_by)
-		SELECT to_char(c.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD'), 'Bench', c.seq % 3 = 0, c.kind, FALSE, 'accepted', c.id, c.received_at, 'bench'
-		FROM cases c WHERE c.agency = 'BENCH' AND c.seq % 50 = 7 AND c.received_at >= ? AND c.received_at < ?
-		AND NOT EXISTS (SELECT 1 FROM reception_sessions s WHERE s.case_id = c.id)`,
-		time.Date(2026, 11, 1, 0, 0, 0, 0, hanoi).UTC(), time.Date(2026, 12, 1, 0, 0, 0, 0, hanoi).UTC()).Error; err != nil {
-		b.Fatal(err)
-	}
-	svc := newReportService(b, db, func() time.Time { return now })
-	if _, err := svc.Rollup(ctx); err != nil {
-		b.Fatal(err)
-	}
-	month := report.Period{From: calendar.NewDate(2026, 11, 1), To: calendar.NewDate(2026, 11, 30)}
-	var opened, received int64
-	run := func(q report.Query, n *int64) time.Duration {
-		t0 := time.Now()
-		rep, err := svc.Report(ctx, q)
-		if err != nil {
+	// One case in 50 received in November was opened at a session.
+	ctx, _, _, svc := benchReports(b, func(db *store.DB) {
+		if err := db.Gorm.Exec(`INSERT INTO reception_sessions (day, receiver, leadership, kind, sealed, outcome, case_id, created_at, created_by)
+			SELECT to_char(c.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD'), 'Bench', c.seq % 3 = 0, c.kind, FALSE, 'accepted', c.id, c.received_at, 'bench'
+			FROM cases c WHERE c.agency = 'BENCH' AND c.seq % 50 = 7 AND c.received_at >= ? AND c.received_at < ?
+			AND NOT EXISTS (SELECT 1 FROM reception_sessions s WHERE s.case_id = c.id)`,
+			time.Date(2026, 11, 1, 0, 0, 0, 0, hanoi).UTC(), time.Date(2026, 12, 1, 0, 0, 0, 0, hanoi).UTC()).Error; err != nil {
 			b.Fatal(err)
 		}
-		*n = rep.Total.Received
-		return time.Since(t0)
+	})
+	month := report.Period{From: calendar.NewDate(2026, 11, 1), To: calendar.NewDate(2026, 11, 30)}
+	var opened, received int64
+	reception := func() time.Duration {
+		return timeReport(ctx, b, svc, report.Query{Period: month, Where: report.ReceptionCond()}, &opened)
 	}
-	reception := func() time.Duration { return run(report.Query{Period: month, Where: report.ReceptionCond()}, &opened) }
-	byUnit := func() time.Duration { return run(report.Query{Period: month, By: report.ByUnit}, &received) }
+	byUnit := func() time.Duration {
+		return timeReport(ctx, b, svc, report.Query{Period: month, By: report.ByUnit}, &received)
+	}
 	for range 2 {
 		reception()
 		byUnit()
 	}
-	rounds := 9
-	if v, _ := strconv.Atoi(os.Getenv("PHUCDAP_BENCH_ROUNDS")); v > 0 {
-		rounds = v
-	}
+	rounds := benchRounds()
 	var rec, unit, ratio []float64
 	b.ResetTimer()
 	for range b.N {

@@ -47,18 +47,7 @@ import (
 // (deploy/bench/report.sh runs it and prints the figures.) It never runs
 // in a plain go test: benchmarks run only with -bench.
 func BenchmarkReportMonthByUnit(b *testing.B) {
-	ctx := context.Background()
-	now := time.Date(2026, 12, 1, 10, 0, 0, 0, hanoi)
-	db := benchDB(b, now)
-
-	svc := newReportService(b, db, func() time.Time { return now })
-	// The nightly job has rolled the closed days up, as in production.
-	t0 := time.Now()
-	days, err := svc.Rollup(ctx)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Logf("rollup: %d days in %s", days, time.Since(t0).Round(time.Millisecond))
+	ctx, now, db, svc := benchReports(b, nil)
 	q := report.Query{Period: report.Period{From: calendar.NewDate(2026, 11, 1), To: calendar.NewDate(2026, 11, 30)}, By: report.ByUnit}
 	from, to := time.Date(2026, 11, 1, 0, 0, 0, 0, hanoi), time.Date(2026, 12, 1, 0, 0, 0, 0, hanoi)
 	// The floors run with the report's session settings (JIT off, the same
@@ -100,16 +89,7 @@ func BenchmarkReportMonthByUnit(b *testing.B) {
 		return time.Since(t0)
 	}
 	var received int64
-	runReport := func() time.Duration {
-		t0 := time.Now()
-		rep, err := svc.Report(ctx, q)
-		if err != nil {
-			b.Fatal(err)
-		}
-		d := time.Since(t0)
-		received = rep.Total.Received
-		return d
-	}
+	runReport := func() time.Duration { return timeReport(ctx, b, svc, q, &received) }
 	// Warm the caches (the tables fit in RAM, as in the floors).
 	for range 2 {
 		bareTable()
@@ -117,10 +97,7 @@ func BenchmarkReportMonthByUnit(b *testing.B) {
 		bareSame()
 		runReport()
 	}
-	rounds := 9
-	if v, _ := strconv.Atoi(os.Getenv("PHUCDAP_BENCH_ROUNDS")); v > 0 {
-		rounds = v
-	}
+	rounds := benchRounds()
 	var rep, same, month, table, rSame, rMonth, rTable []float64
 	b.ResetTimer()
 	for range b.N {
@@ -234,6 +211,49 @@ func writeBenchCodes(b *testing.B, db *store.DB, path string) {
 	if err := os.WriteFile(path, []byte(out.String()), 0o644); err != nil {
 		b.Fatal(err)
 	}
+}
+
+// benchReports is the seeded bench database (benchDB) at 10:00 on
+// 01/12/2026, once seed (nil: nothing) has added to it, and a report
+// service over it whose nightly job has rolled the closed days up, as in
+// production.
+func benchReports(b *testing.B, seed func(db *store.DB)) (ctx context.Context, now time.Time, db *store.DB, svc *report.Service) {
+	ctx = context.Background()
+	now = time.Date(2026, 12, 1, 10, 0, 0, 0, hanoi)
+	db = benchDB(b, now)
+	if seed != nil {
+		seed(db)
+	}
+	svc = newReportService(b, db, func() time.Time { return now })
+	t0 := time.Now()
+	days, err := svc.Rollup(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("rollup: %d days in %s", days, time.Since(t0).Round(time.Millisecond))
+	return ctx, now, db, svc
+}
+
+// benchRounds is how many interleaved rounds a bench measures:
+// PHUCDAP_BENCH_ROUNDS, 9 by default.
+func benchRounds() int {
+	if v, _ := strconv.Atoi(os.Getenv("PHUCDAP_BENCH_ROUNDS")); v > 0 {
+		return v
+	}
+	return 9
+}
+
+// timeReport times one run of the report q, and keeps the number of cases
+// it counts received in *received.
+func timeReport(ctx context.Context, b *testing.B, svc *report.Service, q report.Query, received *int64) time.Duration {
+	t0 := time.Now()
+	rep, err := svc.Report(ctx, q)
+	if err != nil {
+		b.Fatal(err)
+	}
+	d := time.Since(t0)
+	*received = rep.Total.Received
+	return d
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
