@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -20,9 +18,7 @@ import (
 // page) and a denunciation's notice to the parties. Screenshots
 // dialogue-*.png (test temp dir, /tmp/phucdap-shots and /tmp).
 func TestDutyFormsInBrowser(t *testing.T) {
-	ta := newBrowserApp(t)
-	ta.addStaff(t, "vanphong@sxd.test", "VP", access.Office)
-	office := ta.staffActor(t, "office-setup@sxd.test", "VP", access.Office)
+	ta, office := newOfficeBrowserApp(t)
 	officer := ta.staffActor(t, "cv-setup@sxd.test", "PQLXD", access.UnitOfficer)
 	register := func(kind petition.Kind, title, content string) int64 {
 		t.Helper()
@@ -42,13 +38,7 @@ func TestDutyFormsInBrowser(t *testing.T) {
 
 	ctx := newBrowser(t)
 	pg := browserPage{t: t, ctx: ctx, slip: templateSlip}
-	shot := func(name string) {
-		t.Helper()
-		pg.shot(name)
-		if b, err := os.ReadFile(filepath.Join("/tmp/phucdap-shots", name)); err == nil {
-			os.WriteFile(filepath.Join("/tmp", name), b, 0o644)
-		}
-	}
+	shot := pg.shotInTmp
 	text, do := pg.text, pg.do
 	done := func(what, button string) {
 		t.Helper()

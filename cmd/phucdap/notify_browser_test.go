@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -39,13 +37,7 @@ func TestNoticesOptOutInBrowser(t *testing.T) {
 	id, code, secret := ta.submitWith(t, "vi", "kien_nghi", "Phạm Thị Dân", "0912 111 333", "dan@example.test", false)
 
 	pg := browserPage{t: t, ctx: newBrowser(t), slip: templateSlip}
-	shot := func(name string) {
-		t.Helper()
-		pg.shot(name)
-		if b, err := os.ReadFile(filepath.Join("/tmp/phucdap-shots", name)); err == nil {
-			os.WriteFile(filepath.Join("/tmp", name), b, 0o644)
-		}
-	}
+	shot := pg.shotInTmp
 	track := func(lang string) {
 		t.Helper()
 		pg.do("track "+lang,

@@ -20,9 +20,7 @@ import (
 // day's session on a desktop (1366 px), which opens the case. Screenshots
 // reception-*.png (/tmp/phucdap-shots and /tmp).
 func TestReceptionInBrowser(t *testing.T) {
-	ta := newBrowserApp(t)
-	ta.addStaff(t, "vanphong@sxd.test", "VP", access.Office)
-	office := ta.staffActor(t, "office-setup@sxd.test", "VP", access.Office)
+	ta, office := newOfficeBrowserApp(t)
 	// The schedules were published before November: the missed-session
 	// alert asks nothing of days before a schedule was saved.
 	ta.Clock.Set(time.Date(2026, 10, 30, 2, 0, 0, 0, time.UTC))
@@ -40,13 +38,7 @@ func TestReceptionInBrowser(t *testing.T) {
 	ta.Clock.Set(testNow)
 
 	pg := browserPage{t: t, ctx: newBrowser(t), slip: templateSlip}
-	shot := func(name string) {
-		t.Helper()
-		pg.shot(name)
-		if b, err := os.ReadFile(filepath.Join("/tmp/phucdap-shots", name)); err == nil {
-			os.WriteFile(filepath.Join("/tmp", name), b, 0o644)
-		}
-	}
+	shot := pg.shotInTmp
 
 	pg.do("a phone without scripts", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile), noScript())
 	pg.do("schedule", chromedp.Navigate(ta.Server.URL+"/lich-tiep-cong-dan"), chromedp.WaitVisible(chromedp.CSS(".reception-days")))

@@ -7,7 +7,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/calendar"
 	"github.com/phucdap/phucdap/internal/petition"
 	"github.com/phucdap/phucdap/internal/reception"
@@ -19,9 +18,7 @@ import (
 // scripts, the visitor's name removed. Screenshots
 // reception-dialogue-*.png (/tmp/phucdap-shots).
 func TestReceptionDialogueInBrowser(t *testing.T) {
-	ta := newBrowserApp(t)
-	ta.addStaff(t, "vanphong@sxd.test", "VP", access.Office)
-	office := ta.staffActor(t, "office-setup@sxd.test", "VP", access.Office)
+	ta, office := newOfficeBrowserApp(t)
 	if _, err := ta.reception.Record(t.Context(), office, reception.SessionInput{Day: calendar.MustDate("2026-11-20"),
 		Receiver: "Giám đốc Sở Đào Chủ Trì", Kind: petition.KindComplaint, Name: "Hoàng Văn Khải", Phone: "0915 222 333", Group: true, Headcount: 5,
 		Representatives: "Ông Hoàng Văn Khải, Bà Lương Thị Nhàn", Outcome: reception.OutcomeGuided, Dialogue: true,
@@ -38,9 +35,7 @@ func TestReceptionDialogueInBrowser(t *testing.T) {
 		}
 	}
 
-	pg := browserPage{t: t, ctx: newBrowser(t), slip: templateSlip}
-	pg.do("a desktop", chromedp.EmulateViewport(1366, 900))
-	pg.login(ta.Server.URL, "vanphong@sxd.test")
+	pg := ta.officeDesktop(t)
 	pg.do("reception", chromedp.Navigate(ta.Server.URL+"/staff/reception#dialogues"), chromedp.WaitVisible(chromedp.CSS(".dialogue-pending textarea")))
 	if s := pg.text("#dialogues"); !strings.Contains(s, "đã chờ 4 ngày làm việc") || !strings.Contains(s, "Chờ công khai kết quả") {
 		t.Errorf("pending: %q", s)

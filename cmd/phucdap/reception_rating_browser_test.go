@@ -7,7 +7,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/calendar"
 	"github.com/phucdap/phucdap/internal/petition"
 	"github.com/phucdap/phucdap/internal/reception"
@@ -19,9 +18,7 @@ import (
 // then shows the thanks, not the form. Screenshots
 // reception-rating-*.png (/tmp/phucdap-shots).
 func TestReceptionRatingInBrowser(t *testing.T) {
-	ta := newBrowserApp(t)
-	ta.addStaff(t, "vanphong@sxd.test", "VP", access.Office)
-	office := ta.staffActor(t, "office-setup@sxd.test", "VP", access.Office)
+	ta, office := newOfficeBrowserApp(t)
 	se, err := ta.reception.Record(t.Context(), office, reception.SessionInput{Day: calendar.MustDate("2026-11-27"),
 		Receiver: "Chuyên viên Nguyễn Tiếp", Kind: petition.KindComplaint, Name: "Đinh Văn Khiếu", Phone: "0915 444 555",
 		Outcome: reception.OutcomeVerify, Content: "Khiếu nại quyết định xử phạt vi phạm hành chính trong xây dựng số 12/QĐ-XPVPHC."})
@@ -29,9 +26,7 @@ func TestReceptionRatingInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	pg := browserPage{t: t, ctx: newBrowser(t), slip: templateSlip}
-	pg.do("a desktop", chromedp.EmulateViewport(1366, 900))
-	pg.login(ta.Server.URL, "vanphong@sxd.test")
+	pg := ta.officeDesktop(t)
 	pg.do("receipt", chromedp.Navigate(ta.Server.URL+"/staff/reception/day?d=2026-11-27"), chromedp.WaitVisible(chromedp.CSS(".reception-sessions")),
 		chromedp.Click(chromedp.CSS(`.reception-sessions a[href$="/receipt"]`)), chromedp.WaitVisible(chromedp.ID("rating-url")))
 	link := pg.text("#rating-url")

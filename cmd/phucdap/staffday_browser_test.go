@@ -37,13 +37,7 @@ func TestStaffDayInBrowser(t *testing.T) {
 	}
 
 	pg := browserPage{t: t, ctx: newBrowser(t), slip: templateSlip}
-	shot := func(name string) {
-		t.Helper()
-		pg.shot(name)
-		if b, err := os.ReadFile(filepath.Join("/tmp/phucdap-shots", name)); err == nil {
-			os.WriteFile(filepath.Join("/tmp", name), b, 0o644)
-		}
-	}
+	shot := pg.shotInTmp
 	// within: the element fits the screen (the page around it is another
 	// issue's: the phone layout).
 	within := func(sel string, width int) {

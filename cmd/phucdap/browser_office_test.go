@@ -1,0 +1,41 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/phucdap/phucdap/internal/access"
+)
+
+// newOfficeBrowserApp is a browser app with the office's two accounts:
+// vanphong@sxd.test, who signs in to the pages (officeDesktop), and
+// office-setup@sxd.test, returned, who prepares the walk's cases and
+// sessions without a browser.
+func newOfficeBrowserApp(t *testing.T) (*testApp, access.Actor) {
+	t.Helper()
+	ta := newBrowserApp(t)
+	ta.addStaff(t, "vanphong@sxd.test", "VP", access.Office)
+	return ta, ta.staffActor(t, "office-setup@sxd.test", "VP", access.Office)
+}
+
+// officeDesktop opens a browser on a desktop screen (1366 px), signed in
+// as the office (vanphong@sxd.test).
+func (ta *testApp) officeDesktop(t *testing.T) browserPage {
+	t.Helper()
+	pg := browserPage{t: t, ctx: newBrowser(t), slip: templateSlip}
+	pg.do("a desktop", chromedp.EmulateViewport(1366, 900))
+	pg.login(ta.Server.URL, "vanphong@sxd.test")
+	return pg
+}
+
+// shotInTmp takes a screenshot as shot does, and copies it to /tmp too.
+func (p browserPage) shotInTmp(name string) {
+	p.t.Helper()
+	p.shot(name)
+	if b, err := os.ReadFile(filepath.Join("/tmp/phucdap-shots", name)); err == nil {
+		os.WriteFile(filepath.Join("/tmp", name), b, 0o644)
+	}
+}
