@@ -17,36 +17,6 @@ import (
 //go:embed templates/*
 var templateFS embed.FS
 
-// Names of case and clock kinds in each language, for e-mails.
-var (
-	caseKindNames = map[string]map[string]string{
-		"vi": {"kien_nghi": "Kiến nghị", "phan_anh": "Phản ánh", "khieu_nai": "Khiếu nại", "to_cao": "Tố cáo"},
-		"en": {"kien_nghi": "Petition", "phan_anh": "Feedback", "khieu_nai": "Complaint", "to_cao": "Denunciation"},
-	}
-	clockKindNames = map[string]map[string]string{
-		"vi": {"process": "Xử lý đơn", "accept": "Thụ lý", "answer": "Trả lời, giải quyết", "forward": "Chuyển đơn",
-			"contribution": "Ý kiến đơn vị phối hợp", "duty": "Thông báo, gửi quyết định, công khai"},
-		"en": {"process": "Processing the letter", "accept": "Acceptance", "answer": "Answer or resolution", "forward": "Forwarding",
-			"contribution": "Coordinating unit's contribution", "duty": "Notice, dispatch or publication"},
-	}
-)
-
-// CaseKindName names a case kind in lang.
-func CaseKindName(lang, k string) string {
-	if n, ok := caseKindNames[langOf(lang)][k]; ok {
-		return n
-	}
-	return k
-}
-
-// ClockKindName names a clock kind in lang.
-func ClockKindName(lang, k string) string {
-	if n, ok := clockKindNames[langOf(lang)][k]; ok {
-		return n
-	}
-	return k
-}
-
 func langOf(lang string) string {
 	if lang == "en" {
 		return "en"
@@ -72,8 +42,8 @@ func loadTemplates(loc *time.Location, dueText func(lang string, due time.Time) 
 		}
 		t.due[lang] = word
 		funcs := map[string]any{
-			"kind":  func(k string) string { return CaseKindName(lang, k) },
-			"clock": func(k string) string { return ClockKindName(lang, k) },
+			"kind":  func(k string) string { return t.wordOr(lang, "staff.kind."+k, k) },
+			"clock": func(k string) string { return t.wordOr(lang, "alert.clock."+k, k) },
 			"dt":    func(v any) string { return formatInstant(v, word) },
 			"day":   func(s string) string { return formatDay(s, lang) },
 			"date": func(t time.Time) string {
@@ -185,6 +155,15 @@ func (t *templates) word(lang, id string, args map[string]any) string {
 		return id
 	}
 	return t.texts.T(langOf(lang), id, args)
+}
+
+// wordOr is message id in lang, or fallback when the catalogue has no such
+// message (a kind this build does not know).
+func (t *templates) wordOr(lang, id, fallback string) string {
+	if s := t.word(lang, id, nil); s != id {
+		return s
+	}
+	return fallback
 }
 
 // agency is who signs a message: the configured agency, or the

@@ -4,13 +4,25 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/phucdap/phucdap/internal/i18n"
 )
+
+// catalogue is the message catalogue the e-mails are worded from.
+func catalogue(t *testing.T) Texts {
+	t.Helper()
+	c, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
 
 // Every kind renders in both languages with a subject, a plain-text part
 // and an HTML part; a midnight due time reads as 24:00 of the day before.
 func TestTemplatesRenderEveryKindInBothLanguages(t *testing.T) {
 	loc := time.FixedZone("ICT", 7*3600)
-	tm, err := loadTemplates(loc, nil, nil)
+	tm, err := loadTemplates(loc, nil, catalogue(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +78,7 @@ func TestTemplatesRenderEveryKindInBothLanguages(t *testing.T) {
 // reason given and the links.
 func TestCitizenNoticesRenderInBothLanguages(t *testing.T) {
 	loc := time.FixedZone("ICT", 7*3600)
-	tm, err := loadTemplates(loc, nil, nil)
+	tm, err := loadTemplates(loc, nil, catalogue(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -101,6 +101,19 @@ const alertsPageSize = 200
 const deadPageSize = 50
 
 // when is the moment an alert was raised.
+// caseKind names a case kind in lang ("Khiếu nại"), or gives the kind as
+// stored when the catalogue has no name for it.
+func (a *Alerts) caseKind(lang, k string) string {
+	if k == "" {
+		return ""
+	}
+	id := "staff.kind." + k
+	if s := a.Staff.Pages.Catalog.T(lang, id, nil); s != id {
+		return s
+	}
+	return k
+}
+
 func (a *Alerts) when(lang string, t time.Time) string { return present.Moment(t, a.Location, lang) }
 
 // due is the due time an alert is about, in the words of the inbox.
@@ -141,7 +154,7 @@ func (a *Alerts) inbox(c echo.Context) error {
 	d := alertInboxData{Unread: unread, Pager: pagerFor(lang, "alerts.showing", "/staff/alerts", nil, "page", "", page, alertsPageSize, len(list), total)}
 	for _, al := range list {
 		r := alertItem{Alert: al, KindKey: kindKey(al.Kind), Base: strings.TrimPrefix(kindKey(al.Kind), "alerts.kind."), Unread: al.ReadAt == nil, When: a.when(lang, al.CreatedAt), Due: a.due(al.Payload.DueAt, lang),
-			Topic: al.Payload.Topic(lang), Unit: al.Payload.Unit(lang), CaseKind: alert.CaseKindName(lang, al.Payload.CaseKind)}
+			Topic: al.Payload.Topic(lang), Unit: al.Payload.Unit(lang), CaseKind: a.caseKind(lang, al.Payload.CaseKind)}
 		if day, err := calendar.ParseDate(al.Payload.Day); err == nil {
 			r.ReceptionDay = day.In(lang)
 		}
