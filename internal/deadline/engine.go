@@ -449,7 +449,7 @@ func kindOf(vs []Rule) Kind {
 // before the first working day after it was set (from: a unit always gets
 // at least one working day) nor after the lead's. A zero time when the
 // lead's clock has no due time (suspended). It returns the explanation in
-// Vietnamese and English.
+// Vietnamese and English, from the engine's catalogue.
 func (e *Engine) ContributionDue(lead Result, before int, from time.Time) (time.Time, string, string) {
 	if lead.Suspended || lead.DueAt.IsZero() {
 		return time.Time{}, "", ""
@@ -459,9 +459,8 @@ func (e *Engine) ContributionDue(lead Result, before int, from time.Time) (time.
 		day = min
 	}
 	day = calendar.MinDate(day, lead.DueDate)
-	vi := fmt.Sprintf("Hạn góp ý của đơn vị phối hợp: %d ngày làm việc trước hạn của đơn vị chủ trì (%s), tức hết ngày %s.",
-		before, lead.DueDate.VN(), day.VN())
-	en := fmt.Sprintf("Coordinating unit's part: due %d working days before the lead unit's due date (%s), that is by the end of %s.",
-		before, lead.DueDate.VN(), day.VN())
+	args := map[string]any{"N": before, "Count": before, "LeadDue": lead.DueDate, "Due": day}
+	vi := words{t: e.texts, lang: "vi"}.get("explain.contribution", args)
+	en := words{t: e.texts, lang: "en", en: true}.get("explain.contribution", args)
 	return day.AddDays(1).Time(e.loc).UTC(), vi, en
 }

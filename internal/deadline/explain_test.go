@@ -294,3 +294,20 @@ func TestExplainEveryRule(t *testing.T) {
 		}
 	}
 }
+
+// A coordinating unit's due time is explained from the catalogue in both
+// languages, each with its own dates, and "1 working day" in English.
+func TestContributionDueExplained(t *testing.T) {
+	e := newEngine(t)
+	lead := mustCompute(t, e, Request{RuleID: ComplaintResolve, StartDate: calendar.MustDate("2026-02-12")})
+	_, vi, en := e.ContributionDue(lead, 3, at("2026-02-13"))
+	if want := "Hạn góp ý của đơn vị phối hợp: 3 ngày làm việc trước hạn của đơn vị chủ trì (16/03/2026), tức hết ngày 11/03/2026."; vi != want {
+		t.Errorf("vi: %q, want %q", vi, want)
+	}
+	if want := "Coordinating unit's part: due 3 working days before the lead unit's due date (16 March 2026), that is by the end of 11 March 2026."; en != want {
+		t.Errorf("en: %q, want %q", en, want)
+	}
+	if _, _, en := e.ContributionDue(lead, 1, at("2026-02-13")); !strings.Contains(en, "due 1 working day before") {
+		t.Errorf("en, one day: %q", en)
+	}
+}
