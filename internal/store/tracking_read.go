@@ -16,9 +16,11 @@ import (
 	"github.com/phucdap/phucdap/internal/petition"
 )
 
-// The tracking read is one statement, one round trip. The case is found
-// once, by its code, in a materialized CTE; a UNION ALL of typed rows,
-// told apart by their first column, reads what hangs off it by its id:
+// The tracking read is one statement, one round trip. On SQLite the case
+// is found once, by its code, in a materialized CTE; a UNION ALL of typed
+// rows, told apart by their first column, reads what hangs off it by its
+// id (on PostgreSQL, trackRowSQL reads the same parts into one row and
+// trackPG hands the reader the same rows):
 //
 //	0  the case (NULLs when none has the code) and the failures counted
 //	   against the code in its current window: always exactly one row;
@@ -32,9 +34,7 @@ import (
 //
 // Parts 1–3 are read only when the caller presents a secret (full). Rows
 // come in no particular order: the reader sorts events and files by id and
-// keeps the files of the latest answer. On PostgreSQL the rows are scanned
-// by pgx into typed fields (no database/sql conversion, no reflection).
-// Every row has the same columns: part, id, three integers, the two
+// keeps the files of the latest answer. Every row has the same columns: part, id, three integers, the two
 // counts, 15 texts and 4 instants; a part fills those it needs and leaves
 // NULLs.
 const (
@@ -66,10 +66,11 @@ func trackBranch(part int, id string, ints, counts, texts, times []string, from 
 	return b.String()
 }
 
-// trackSQL is the statement for a dialect and what is read: with full,
-// the public view (a secret opens the case: the contact hashes are not
+// trackSQL is the SQLite statement for what is read: with full, the
+// public view (a secret opens the case: the contact hashes are not
 // needed); with ip, the address's failures (no secret was presented).
-func trackSQL(pg, full, ip bool) string {
+// PostgreSQL reads the same in one row: see trackRowSQL.
+func trackSQL(full, ip bool) string {
 	failures := "(SELECT COALESCE(SUM(hits), 0) FROM rate_counters WHERE bucket = ? AND window_start = ?)"
 	counts := []string{failures}
 	if ip {
@@ -99,23 +100,69 @@ func trackSQL(pg, full, ip bool) string {
 					"WHERE w.published_at IS NOT NULL ORDER BY w.published_at DESC, w.id DESC LIMIT 1) w LEFT JOIN ratings r ON r.answer_id = w.id"),
 		)
 	}
-	q := "WITH c AS MATERIALIZED (SELECT id, topic_id, plan_task_id, code, kind, channel, title, content, place, lang, secret_salt, secret_hash, " +
+	return "WITH c AS MATERIALIZED (SELECT id, topic_id, plan_task_id, code, kind, channel, title, content, place, lang, secret_salt, secret_hash, " +
 		"status, due_rule, due_explanation_vi, due_explanation_en, received_at, accepted_at, due_at FROM cases WHERE code = ?) " +
 		strings.Join(parts, " UNION ALL ")
-	if pg {
-		return pgSQL(q)
-	}
-	return q
 }
 
+// trackRowSQL is the PostgreSQL statement: one row, whatever the case has.
+// Its leading columns are the case's (NULLs when none has the code) and
+// the failure counts, as in part 0 of trackSQL; with full, four more
+// columns carry the rest, so that the plan has no union, no CTE and no
+// padded columns to build at every execution (PostgreSQL spent more
+// time setting that plan up than reading the rows):
+//
+//   - when the citizen turned notifications off;
+//   - the public events, a two-dimensional text array, one row of
+//     trackEventCols per event;
+//   - the files, one row of trackFileCols each;
+//   - the latest published answer, trackAnswerCols, or NULL.
+//
+// Instants in the arrays are microseconds since the epoch, so that
+// reading them depends on no session setting.
+func trackRowSQL(full, ip bool) string {
+	us := func(col string) string { return "(extract(epoch FROM " + col + ") * 1000000)::bigint::text" }
+	failures := "(SELECT COALESCE(SUM(hits), 0) FROM rate_counters WHERE bucket = ? AND window_start = ?)"
+	cols := []string{"c.id", "c.topic_id", "c.plan_task_id", "c.code", "c.kind", "c.channel", "c.title", "c.content", "c.place", "c.lang",
+		"c.secret_salt", "c.secret_hash", "c.status", "c.due_rule", "c.due_explanation_vi", "c.due_explanation_en",
+		"c.received_at", "c.accepted_at", "c.due_at", failures}
+	if ip {
+		cols = append(cols, failures)
+	}
+	from := " FROM (SELECT 1 AS one) one LEFT JOIN cases c ON c.code = ?"
+	if full {
+		cols = append(cols,
+			"(SELECT o.opted_out_at FROM case_notice_optouts o WHERE o.case_id = c.id)",
+			"ARRAY(SELECT ARRAY[e.id::text, e.kind, e.actor, (SELECT u.name FROM units u WHERE u.id = e.unit_id), e.note, "+
+				us("e.created_at")+", "+us("e.due_at")+"] FROM case_events e WHERE e.case_id = c.id AND e.public)",
+			"ARRAY(SELECT ARRAY[a.id::text, a.size::text, a.answer_id::text, a.name, a.media_type, a.sha256, a.storage_key] "+
+				"FROM attachments a WHERE a.case_id = c.id)",
+			"(SELECT ARRAY[w.id::text, w.body, w.signer, w.letter_no, w.letter_date, "+us("w.published_at")+", r.stars::text, r.comment, "+
+				us("r.updated_at")+", (SELECT COUNT(*) FROM disputes d WHERE d.answer_id = w.id)::text] "+
+				"FROM answers w LEFT JOIN ratings r ON r.answer_id = w.id WHERE w.case_id = c.id AND w.published_at IS NOT NULL "+
+				"ORDER BY w.published_at DESC, w.id DESC LIMIT 1)")
+	} else {
+		cols = append(cols, "i.phone_hash", "i.email_hash")
+		from += " LEFT JOIN case_identities i ON i.case_id = c.id"
+	}
+	return pgSQL("SELECT " + strings.Join(cols, ", ") + from)
+}
+
+// The widths of the rows of trackRowSQL's arrays.
+const (
+	trackEventCols  = 7
+	trackFileCols   = 7
+	trackAnswerCols = 10
+)
+
 // trackQueries holds the statements, built once: by dialect, full, ip.
+// On PostgreSQL the failure counts' arguments come before the code.
 var trackQueries = func() map[[3]bool]string {
 	m := map[[3]bool]string{}
-	for _, pg := range []bool{false, true} {
-		for _, full := range []bool{false, true} {
-			for _, ip := range []bool{false, true} {
-				m[[3]bool{pg, full, ip}] = trackSQL(pg, full, ip)
-			}
+	for _, full := range []bool{false, true} {
+		for _, ip := range []bool{false, true} {
+			m[[3]bool{false, full, ip}] = trackSQL(full, ip)
+			m[[3]bool{true, full, ip}] = trackRowSQL(full, ip)
 		}
 	}
 	return m
@@ -252,19 +299,24 @@ func (s *PetitionStore) TrackCase(ctx context.Context, q petition.TrackQuery) (p
 		}
 		return l.Bucket, windowStart(q.Now, l.Window)
 	}
+	pg := s.db.Dialect == Postgres
 	cb, cw := bucket(q.CodeLimit)
-	args := []any{q.Code, cb, cw}
+	args := make([]any, 0, 5)
+	if !pg {
+		args = append(args, q.Code)
+	}
+	args = append(args, cb, cw)
 	if q.IPLimit != nil {
 		ib, iw := bucket(q.IPLimit)
 		args = append(args, ib, iw)
 	}
-	query := trackQueries[[3]bool{s.db.Dialect == Postgres, q.Full, q.IPLimit != nil}]
+	query := trackQueries[[3]bool{pg, q.Full, q.IPLimit != nil}]
 	var (
 		r   trackReader
 		err error
 	)
-	if s.db.Dialect == Postgres {
-		err = s.trackPG(ctx, query, &r, args...)
+	if pg {
+		err = s.trackPG(ctx, query, q.Full, &r, append(args, q.Code)...)
 	} else {
 		err = s.trackSQL(ctx, query, &r, args...)
 	}
@@ -275,9 +327,10 @@ func (s *PetitionStore) TrackCase(ctx context.Context, q petition.TrackQuery) (p
 	return r.done(), nil
 }
 
-// trackPG runs the statement on the pgx connection under database/sql's
-// pool, scanning with pgx into typed fields.
-func (s *PetitionStore) trackPG(ctx context.Context, query string, r *trackReader, args ...any) error {
+// trackPG runs trackRowSQL on the pgx connection under database/sql's
+// pool, scanning with pgx into typed fields (no database/sql conversion,
+// no reflection), and hands the reader the same rows as trackSQL's union.
+func (s *PetitionStore) trackPG(ctx context.Context, query string, full bool, r *trackReader, args ...any) error {
 	conn, err := s.db.SQL.Conn(ctx)
 	if err != nil {
 		return err
@@ -288,50 +341,139 @@ func (s *PetitionStore) trackPG(ctx context.Context, query string, r *trackReade
 		if !ok {
 			return fmt.Errorf("not a pgx connection: %T", dc)
 		}
-		rows, err := pc.Conn().Query(ctx, query, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
 		var (
-			part             int32
-			id               pgtype.Int8
-			ints             [trackInts]pgtype.Int8
-			codeFail, ipFail pgtype.Int8
-			t                [trackTexts]pgtype.Text
-			ts               [trackTimes]pgtype.Timestamptz
-			x                trackRow
+			ints                 [3]pgtype.Int8
+			t                    [trackTexts]pgtype.Text
+			ts                   [trackTimes]pgtype.Timestamptz
+			codeFail, ipFail     pgtype.Int8
+			events, files, reply pgtype.Array[pgtype.Text]
 		)
-		dest := make([]any, 0, 6+trackInts+trackTexts+trackTimes)
-		dest = append(dest, &part, &id)
+		dest := make([]any, 0, 32)
 		for i := range ints {
 			dest = append(dest, &ints[i])
 		}
-		dest = append(dest, &codeFail, &ipFail)
-		for i := range t {
+		for i := range 13 {
 			dest = append(dest, &t[i])
 		}
-		for i := range ts {
-			dest = append(dest, &ts[i])
+		dest = append(dest, &ts[0], &ts[1], &ts[2], &codeFail)
+		if len(args) == 5 {
+			dest = append(dest, &ipFail)
 		}
-		for rows.Next() {
-			if err := rows.Scan(dest...); err != nil {
+		if full {
+			dest = append(dest, &ts[3], &events, &files, &reply)
+		} else {
+			dest = append(dest, &t[13], &t[14])
+		}
+		if err := pc.Conn().QueryRow(ctx, query, args...).Scan(dest...); err != nil {
+			return err
+		}
+		x := trackRow{part: 0, id: sql.NullInt64{Int64: ints[0].Int64, Valid: ints[0].Valid}, codeFail: codeFail.Int64, ipFail: ipFail.Int64}
+		x.ints[0] = sql.NullInt64{Int64: ints[1].Int64, Valid: ints[1].Valid}
+		x.ints[1] = sql.NullInt64{Int64: ints[2].Int64, Valid: ints[2].Valid}
+		for i := range t {
+			x.t[i] = t[i].String
+		}
+		for i := range ts {
+			x.ts[i] = scanTime{t: ts[i].Time.UTC(), valid: ts[i].Valid}
+		}
+		r.add(&x)
+		if !full || !x.id.Valid {
+			return nil
+		}
+		rows := func(a pgtype.Array[pgtype.Text], width int, add func(e []pgtype.Text) error) error {
+			if len(a.Elements)%width != 0 {
+				return fmt.Errorf("track: %d values do not make rows of %d", len(a.Elements), width)
+			}
+			for i := 0; i < len(a.Elements); i += width {
+				if err := add(a.Elements[i : i+width]); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		err := rows(events, trackEventCols, func(e []pgtype.Text) error {
+			x = trackRow{part: 1}
+			var err error
+			if x.id, err = textInt(e[0]); err != nil {
 				return err
 			}
-			x = trackRow{part: int(part), id: sql.NullInt64{Int64: id.Int64, Valid: id.Valid}, codeFail: codeFail.Int64, ipFail: ipFail.Int64}
-			for i := range ints {
-				x.ints[i] = sql.NullInt64{Int64: ints[i].Int64, Valid: ints[i].Valid}
+			x.t[0], x.t[1], x.t[2], x.t[3] = e[1].String, e[2].String, e[3].String, e[4].String
+			if x.ts[0], err = textMicros(e[5]); err != nil {
+				return err
 			}
-			for i := range t {
-				x.t[i] = t[i].String
-			}
-			for i := range ts {
-				x.ts[i] = scanTime{t: ts[i].Time.UTC(), valid: ts[i].Valid}
+			if x.ts[1], err = textMicros(e[6]); err != nil {
+				return err
 			}
 			r.add(&x)
+			return nil
+		})
+		if err != nil {
+			return err
 		}
-		return rows.Err()
+		err = rows(files, trackFileCols, func(e []pgtype.Text) error {
+			x = trackRow{part: 2}
+			var err error
+			if x.id, err = textInt(e[0]); err != nil {
+				return err
+			}
+			if x.ints[0], err = textInt(e[1]); err != nil {
+				return err
+			}
+			if x.ints[1], err = textInt(e[2]); err != nil {
+				return err
+			}
+			x.t[0], x.t[1], x.t[2], x.t[3] = e[3].String, e[4].String, e[5].String, e[6].String
+			r.add(&x)
+			return nil
+		})
+		if err != nil || !reply.Valid {
+			return err
+		}
+		return rows(reply, trackAnswerCols, func(e []pgtype.Text) error {
+			x = trackRow{part: 3}
+			var err error
+			if x.id, err = textInt(e[0]); err != nil {
+				return err
+			}
+			x.t[0], x.t[1], x.t[2], x.t[3], x.t[4] = e[1].String, e[2].String, e[3].String, e[4].String, e[7].String
+			if x.ts[0], err = textMicros(e[5]); err != nil {
+				return err
+			}
+			if x.ints[0], err = textInt(e[6]); err != nil {
+				return err
+			}
+			if x.ts[1], err = textMicros(e[8]); err != nil {
+				return err
+			}
+			if x.ints[1], err = textInt(e[9]); err != nil {
+				return err
+			}
+			r.add(&x)
+			return nil
+		})
 	})
+}
+
+// textInt reads an integer that trackRowSQL wrote as text.
+func textInt(v pgtype.Text) (sql.NullInt64, error) {
+	if !v.Valid {
+		return sql.NullInt64{}, nil
+	}
+	n, err := strconv.ParseInt(v.String, 10, 64)
+	if err != nil {
+		return sql.NullInt64{}, fmt.Errorf("track: %w", err)
+	}
+	return sql.NullInt64{Int64: n, Valid: true}, nil
+}
+
+// textMicros reads an instant that trackRowSQL wrote as microseconds
+// since the epoch.
+func textMicros(v pgtype.Text) (scanTime, error) {
+	n, err := textInt(v)
+	if err != nil || !n.Valid {
+		return scanTime{}, err
+	}
+	return scanTime{t: time.UnixMicro(n.Int64).UTC(), valid: true}, nil
 }
 
 // trackSQL runs the statement through database/sql (SQLite).
