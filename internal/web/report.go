@@ -79,7 +79,7 @@ func (r *Reports) casesNote(c echo.Context, rt report.Rate, small bool) string {
 	if small {
 		return r.tf(c, "report.chart.small", "N", n)
 	}
-	return r.tf(c, "report.chart.n_cases", "N", n)
+	return r.tf(c, "report.chart.n_cases", "N", n, i18n.Count, rt.Den)
 }
 
 // fmtInt writes a count with the language's thousands separator.
