@@ -274,7 +274,7 @@ func unitNames(clocks []ClockFacts, unit int64) (string, string) {
 
 func (s *Service) digestFor(cal *calendar.Calendar, now time.Time, today calendar.Date, scope int64, clocks []ClockFacts, stats map[int64]report.Counts) Digest {
 	loc := s.cfg.Location
-	d := Digest{Date: today.String(), Target: 100, Rate: -1, Scope: "Toàn Sở", ScopeEN: "Whole department"}
+	d := Digest{Date: today.String(), Target: 100, Rate: -1, Scope: s.mails.word("vi", "alert.digest.whole", nil), ScopeEN: s.mails.word("en", "alert.digest.whole", nil)}
 	units := map[string]*DigestUnit{}
 	var order []string
 	for _, c := range clocks {
@@ -290,7 +290,7 @@ func (s *Service) digestFor(cal *calendar.Calendar, now time.Time, today calenda
 			if !ok {
 				u = &DigestUnit{UnitVI: c.UnitVI, UnitEN: c.UnitEN}
 				if c.UnitID == 0 {
-					u.UnitVI, u.UnitEN = "Văn phòng Sở (chưa giao đơn vị)", "Department office (not assigned)"
+					u.UnitVI, u.UnitEN = s.mails.word("vi", "alert.digest.unassigned", nil), s.mails.word("en", "alert.digest.unassigned", nil)
 				}
 				units[k] = u
 				order = append(order, k)
