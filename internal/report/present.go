@@ -115,7 +115,7 @@ func (s *Service) Present(ctx context.Context, by By, where []Cond) (*Present, e
 	}
 	p := &Present{At: n.At, Today: s.Today(), SoonDays: s.cfg.DueSoonDays, Buckets: BucketLabels(s.cfg.AgeBuckets)}
 	nb := len(s.cfg.AgeBuckets) + 1
-	p.Total = PresentRow{Label: "Tổng cộng", LabelEN: "Total", Age: make([]int64, nb)}
+	p.Total = PresentRow{LabelID: "report.total", Age: make([]int64, nb)}
 	byKey := map[cellKey]Counts{}
 	cur := map[string]CurrentCell{}
 	for _, c := range cells {

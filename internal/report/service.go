@@ -230,7 +230,7 @@ func (s *Service) Report(ctx context.Context, q Query) (*Report, error) {
 	for _, c := range byCell {
 		total.Add(c)
 	}
-	rep.Total = Row{Label: "Tổng cộng", LabelEN: "Total", Counts: total}
+	rep.Total = Row{LabelID: "report.total", Counts: total}
 	all := make([]DayPair, len(pairs))
 	for i, p := range pairs {
 		p.Window, p.Key = "", "*"
