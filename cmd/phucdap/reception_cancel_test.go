@@ -156,3 +156,98 @@ func TestReceptionBookingCancel(t *testing.T) {
 		}
 	})
 }
+
+// TestReceptionBookingCancelWithdraws: a booking's messages already in the
+// outbox when the citizen cancels are withdrawn in the cancel's
+// transaction. A confirmation waiting for its retry (the gateway refused
+// the first attempt) and a reminder queued the day before are never sent
+// after the cancel; the other booking's are. The withdrawn deliveries are
+// not left to fail onto the admins' dead list: the cancel's audit row
+// counts them as withdrawn.
+func TestReceptionBookingCancelWithdraws(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		g := newGateway(t)
+		ta := newTestApp(t, db, withGateway(g))
+		_, id := deputyThursdays(t, ta)
+		bookingID := func(code string) int64 {
+			t.Helper()
+			var ids []int64
+			if err := ta.db.Gorm.Raw("SELECT id FROM reception_bookings WHERE code = ?", code).Scan(&ids).Error; err != nil || len(ids) != 1 {
+				t.Fatalf("booking %s: %v %v", code, ids, err)
+			}
+			return ids[0]
+		}
+		cancel := func(code string) {
+			t.Helper()
+			bid := bookingID(code)
+			if err := ta.reception.CancelBooking(t.Context(), bid, ta.reception.BookingSig(bid)); err != nil {
+				t.Fatalf("cancel %s: %v", code, err)
+			}
+		}
+		pending := func(code string) int {
+			t.Helper()
+			var n int
+			ta.db.Gorm.Raw("SELECT COUNT(*) FROM outbox o JOIN alerts a ON a.id = o.alert_id WHERE a.booking_id = ? AND o.state <> 'sent'",
+				bookingID(code)).Scan(&n)
+			return n
+		}
+
+		// A confirmation waiting for its retry.
+		early := bookAs(t, ta, "vi", id, "2026-12-03", "Lương Thị Hỏi", "0912 100 200", "", "kien_nghi", "Đề nghị hướng dẫn cấp phép xây dựng")
+		other := bookAs(t, ta, "vi", id, "2026-12-03", "Nông Văn Điện", "0912 500 600", "", "phan_anh", "Phản ánh về tiến độ cấp phép")
+		ta.runJob(t, "outbox", testNow)
+		if n := pending(early); n != 2 {
+			t.Fatalf("%d confirmations of %s wait for a retry, want 2", n, early)
+		}
+		cancel(early)
+		if n := pending(early); n != 0 {
+			t.Errorf("%d deliveries of the cancelled booking still in the outbox", n)
+		}
+		ta.deliver(t)
+		if got := g.of(early); len(got) != 0 {
+			t.Errorf("the cancelled booking's confirmation was sent: %v", keysOf(got))
+		}
+		if got := g.of(other); len(got["booking:sms"]) != 1 || len(got["booking:zalo"]) != 1 {
+			t.Errorf("the other booking's confirmations: %v", keysOf(got))
+		}
+
+		// A reminder queued the day before, not yet sent.
+		late := bookAs(t, ta, "vi", id, "2026-12-03", "Vi Thị Muộn", "0912 700 800", "", "kien_nghi", "Đề nghị hướng dẫn thủ tục")
+		ta.deliver(t)
+		dayBefore := time.Date(2026, 12, 2, 1, 0, 0, 0, time.UTC)
+		ta.Clock.Set(dayBefore)
+		if r := ta.runJob(t, "reception-reminder", dayBefore); r.Counts["bookings"] != 2 {
+			t.Fatalf("%d bookings reminded, want 2", r.Counts["bookings"])
+		}
+		if n := pending(late); n != 2 {
+			t.Fatalf("%d reminders of %s queued, want 2", n, late)
+		}
+		cancel(late)
+		for range 3 {
+			ta.deliver(t)
+			ta.Clock.Set(ta.Clock.Now().Add(time.Hour))
+		}
+		if got := g.of(late); len(got["booking_reminder:sms"])+len(got["booking_reminder:zalo"]) != 0 {
+			t.Errorf("the cancelled booking was reminded: %v", keysOf(got))
+		}
+		if got := g.of(other); len(got["booking_reminder:sms"]) != 1 || len(got["booking_reminder:zalo"]) != 1 {
+			t.Errorf("the other booking's reminders: %v", keysOf(got))
+		}
+
+		// Withdrawn, not failed.
+		dead, err := ta.alertStore.DeadMessages(t.Context(), 10, 0)
+		if err != nil || len(dead) != 0 {
+			t.Errorf("dead messages after the cancels: %+v %v", dead, err)
+		}
+		var audits []string
+		ta.db.Gorm.Raw("SELECT CAST(after_json AS TEXT) FROM audit_log WHERE action = 'reception.booking.cancel' ORDER BY id").Scan(&audits)
+		if len(audits) != 2 {
+			t.Fatalf("%d cancel audit rows, want 2", len(audits))
+		}
+		for _, a := range audits {
+			if !strings.Contains(strings.ReplaceAll(a, " ", ""), `"deliveries_withdrawn":2`) {
+				t.Errorf("the cancel's audit row does not count the 2 withdrawn deliveries: %s", a)
+			}
+		}
+	})
+}

@@ -34,8 +34,9 @@ type BookingCancelStore interface {
 	// Booking returns one booking, ErrCancelLink when there is none.
 	Booking(ctx context.Context, id int64) (Booking, error)
 	// CancelBooking marks the booking cancelled at, gives its place back
-	// to the day's slot and audits it, in one transaction; false when it
-	// was cancelled already (nothing changes).
+	// to the day's slot, withdraws its messages not yet delivered and
+	// audits it, in one transaction; false when it was cancelled already
+	// (nothing changes).
 	CancelBooking(ctx context.Context, id int64, at time.Time) (bool, error)
 }
 

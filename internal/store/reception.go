@@ -418,7 +418,8 @@ func (s *ReceptionStore) Booking(ctx context.Context, id int64) (reception.Booki
 
 // CancelBooking implements reception.BookingCancelStore, audited as
 // reception.booking.cancel by the citizen, without the citizen's identity
-// or what they booked about. The conditional update makes a second cancel
+// or what they booked about. The booking's undelivered messages are
+// withdrawn from the outbox in the same transaction. The conditional update makes a second cancel
 // (a double tap, two devices) change nothing, so the slot is given back
 // once.
 func (s *ReceptionStore) CancelBooking(ctx context.Context, id int64, at time.Time) (bool, error) {
@@ -440,9 +441,18 @@ func (s *ReceptionStore) CancelBooking(ctx context.Context, id int64, at time.Ti
 			r.ScheduleID, r.Day).Error; err != nil {
 			return fmt.Errorf("cancel booking: give the place back: %w", err)
 		}
+		// The booking's messages not yet delivered (a confirmation waiting
+		// for a retry, a reminder queued) are withdrawn here, as a case's
+		// are when its citizen turns notices off: none reaches the citizen
+		// after the cancel, and none is left to fail onto the dead list.
+		// The audit row counts them.
+		res = tx.Exec("DELETE FROM outbox WHERE state <> 'sent' AND alert_id IN (SELECT id FROM alerts WHERE booking_id = ?)", id)
+		if res.Error != nil {
+			return fmt.Errorf("cancel booking: withdraw its messages: %w", res.Error)
+		}
 		return recordAudit(ctx, tx, audit.Entry{At: at, ActorLabel: "citizen", Action: "reception.booking.cancel",
 			Entity: "reception_booking", EntityID: strconv.FormatInt(id, 10),
-			After: map[string]any{"schedule_id": r.ScheduleID, "day": r.Day}})
+			After: map[string]any{"schedule_id": r.ScheduleID, "day": r.Day, "deliveries_withdrawn": res.RowsAffected}})
 	})
 	return cancelled, err
 }
