@@ -108,8 +108,20 @@ type Change struct {
 	// Kind: "added" (in the new table only), "removed" (in the old only)
 	// or "changed" (in both, with a different status, name or source).
 	Kind     string
-	Old, New string // what each table says about the day, for display
+	Old, New Entry // what each table says about the day (zero: nothing)
 }
+
+// Entry is what a table says about a day, for display: the day off's
+// names, or a worked weekend day's, the document that announced it, and
+// whether it is confirmed. The pages word it in the reader's language.
+type Entry struct {
+	Name, NameEN string
+	Source       string
+	Unconfirmed  bool
+}
+
+// IsZero reports whether the table says nothing about the day.
+func (e Entry) IsZero() bool { return e == Entry{} }
 
 // Changes lists, in date order, the entries on which next differs from
 // prev: a day off or a working Saturday added, removed, or changed in name,
@@ -117,30 +129,17 @@ type Change struct {
 // (prev is the draft from Propose). YearTable.Diff is the narrower question
 // of which working days differ, for versioned built-in years.
 func Changes(prev, next YearTable) []Change {
-	describe := func(t YearTable) map[Date]string {
-		m := map[Date]string{}
+	describe := func(t YearTable) map[Date]Entry {
+		m := map[Date]Entry{}
 		for _, d := range t.DaysOff {
-			s := d.Name
-			if d.Source != "" {
-				s += " — " + d.Source
-			}
-			if d.Unconfirmed {
-				s += " (chưa xác nhận)"
-			}
-			m[d.Date] = s
+			m[d.Date] = Entry{Name: d.Name, NameEN: d.NameEN, Source: d.Source, Unconfirmed: d.Unconfirmed}
 		}
 		for _, w := range t.WorkingSaturdays {
-			s := workingSatVI
+			e := Entry{Name: workingSatVI, NameEN: workingSatEN, Source: w.Source, Unconfirmed: w.Unconfirmed}
 			if w.Date.Weekday() == time.Sunday {
-				s = workingSunVI
+				e.Name, e.NameEN = workingSunVI, workingSunEN
 			}
-			if w.Source != "" {
-				s += " — " + w.Source
-			}
-			if w.Unconfirmed {
-				s += " (chưa xác nhận)"
-			}
-			m[w.Date] = s
+			m[w.Date] = e
 		}
 		return m
 	}

@@ -50,7 +50,7 @@ type calendarPage struct {
 	Builtin *calendar.TableDiff
 	// Changes is the difference from the draft (Propose) the office
 	// reviews before confirming; nil when the year is the draft.
-	Changes []calendar.Change
+	Changes []calendarChange
 	// Edit pre-fills the entry form (?edit=DATE); Error is the refusal of
 	// the last change, in the reader's language.
 	Edit  calendarEntryForm
@@ -86,6 +86,26 @@ func (p *Pages) calendarYear(c echo.Context) error {
 	return p.renderCalendar(c, http.StatusOK, page, unsure)
 }
 
+// calendarChange is a row of the difference from the draft, worded.
+type calendarChange struct {
+	Date     calendar.Date
+	Kind     string
+	Old, New string
+}
+
+// calendarEntry words what a table says about a day in lang: its name, the
+// document that announced it, and whether it is confirmed.
+func (p *Pages) calendarEntry(lang string, e calendar.Entry) string {
+	if e.IsZero() {
+		return ""
+	}
+	name := e.Name
+	if lang == i18n.EN && e.NameEN != "" {
+		name = e.NameEN
+	}
+	return p.Catalog.T(lang, "calendar.change.entry", map[string]any{"Name": name, "Source": e.Source, "Unconfirmed": e.Unconfirmed})
+}
+
 // renderCalendar fills the month grid, the diff from the draft and the
 // entry form, and renders the page.
 func (p *Pages) renderCalendar(c echo.Context, status int, page calendarPage, unsure map[calendar.Date]bool) error {
@@ -95,7 +115,10 @@ func (p *Pages) renderCalendar(c echo.Context, status int, page calendarPage, un
 	lang := i18n.LangFrom(ctx)
 	cal := p.Deadlines.Engine(ctx).Calendar()
 	if !v.Proposed {
-		page.Changes = calendar.Changes(calendar.Propose(year), v.Table)
+		for _, ch := range calendar.Changes(calendar.Propose(year), v.Table) {
+			page.Changes = append(page.Changes, calendarChange{Date: ch.Date, Kind: ch.Kind,
+				Old: p.calendarEntry(lang, ch.Old), New: p.calendarEntry(lang, ch.New)})
+		}
 	}
 	if page.Edit.Kind == "" {
 		page.Edit.Kind, page.Edit.Confirmed = "day_off", true
