@@ -12,7 +12,9 @@
 // runs (every folded word LIKE anywhere in the search row, on the same
 // trigram index over the whole row) with a cheap order that needs every
 // match, as the rank does. It prints ours/bound and bound/floor: the part
-// of the ratio no ranking could save.
+// of the ratio no ranking could save. It prints the load average before
+// and after the rounds: on a loaded machine the p95 of a few dozen rounds
+// is the machine's, and the medians beside them say more.
 //
 //	go run ./deploy/bench/search -url 'postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable' -cases 1000000
 //
@@ -91,6 +93,7 @@ func main() {
 		{"code prefix", code[:len(code)-2], "SELECT id FROM cases WHERE code LIKE ? LIMIT 50", []any{code[:len(code)-2] + "%"}, ""},
 	}
 	office := access.CaseFilter{All: true}
+	loadBefore := loadavg()
 	ours := map[string][]time.Duration{}
 	floor := map[string][]time.Duration{}
 	bounds := map[string][]time.Duration{}
@@ -136,7 +139,7 @@ func main() {
 			}
 		}
 	}
-	fmt.Printf("%d cases, %d rounds\n", *n, *rounds)
+	fmt.Printf("%d cases, %d rounds, load average %s before, %s after\n", *n, *rounds, loadBefore, loadavg())
 	// p95 is the figure; on a loaded machine its few slowest rounds are
 	// the machine's, so the medians come beside it.
 	fmt.Printf("%-12s %-22s %6s %9s %9s %6s %9s %6s %9s %6s %6s %9s %6s\n", "query", "q", "found", "p95", "floor p95", "ratio",
@@ -176,6 +179,20 @@ func bound(q string) string {
 	}
 	return "SELECT s.case_id FROM case_search s WHERE " + strings.Join(where, " AND ") +
 		" ORDER BY s.contact LIKE '%" + sq.Phrase + "%' DESC, s.case_id DESC LIMIT 50"
+}
+
+// loadavg is the machine's load average over 1, 5 and 15 minutes, which
+// every figure is read beside (a loaded machine's p95 is its own).
+func loadavg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "?"
+	}
+	return strings.Join(f[:3], " ")
 }
 
 func p95(ds []time.Duration) time.Duration { return pct(ds, 95) }
