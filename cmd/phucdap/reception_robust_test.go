@@ -567,3 +567,46 @@ func TestReceptionDoubleTapLastPlace(t *testing.T) {
 		}
 	})
 }
+
+// TestReceptionNoVisitorWithSessions: a reception day on which a visit was
+// recorded cannot be recorded as one on which no citizen came: the service
+// refuses it with the catalogue's words (vi and en, on the day page), and
+// so does the store inside its transaction, for a session that committed
+// after the service looked. The schedule's other days still can be.
+func TestReceptionNoVisitorWithSessions(t *testing.T) {
+	eachApp(t, func(t *testing.T, ta *testApp) {
+		b, idText := deputyThursdays(t, ta)
+		id, _ := strconv.ParseInt(idText, 10, 64)
+		office := ta.staffActor(t, "tiepdan-trong@sxd.test", "VP", access.Office)
+		ctx := t.Context()
+		day := calendar.MustDate("2026-11-26")
+		if _, err := ta.reception.Record(ctx, office, reception.SessionInput{ScheduleID: id, Day: day, Receiver: "Phó Giám đốc Sở",
+			Kind: petition.KindPetition, Name: "Công dân Đến", Outcome: reception.OutcomeGuided,
+			Content: "Đề nghị hướng dẫn thủ tục cấp phép sửa chữa nhà ở tại thôn Bản Cưởm."}); err != nil {
+			t.Fatal(err)
+		}
+		err := ta.reception.RecordNoVisitor(ctx, office, id, day)
+		if err == nil || !strings.Contains(err.Error(), "reception.no_visitor_sessions") {
+			t.Errorf("no visitor on a day with a session: %v", err)
+		}
+		for lang, want := range map[string]string{"vi": "Ngày tiếp này đã có buổi tiếp công dân được ghi nhận",
+			"en": "A visit has been recorded on this reception day"} {
+			res, page := b.post("/staff/reception/no-visitor?lang="+lang, url.Values{"schedule_id": {idText}, "day": {day.String()}})
+			if res.StatusCode < 400 || res.StatusCode >= 500 || !strings.Contains(page, want) {
+				t.Errorf("%s: the day page answers %d without %q", lang, res.StatusCode, want)
+			}
+		}
+		// The store checks again, in the transaction that writes the day.
+		st := store.NewReceptionStore(ta.db)
+		added, err := st.AddNoVisitorDay(ctx, reception.NoVisitorDay{ScheduleID: id, Day: day, At: ta.Clock.Now(), By: "VP"}, office)
+		if added || err == nil || !strings.Contains(err.Error(), "reception.no_visitor_sessions") {
+			t.Errorf("the store recorded no visitor on a day with a session: %v %v", added, err)
+		}
+		if n := ta.count(t, "SELECT COUNT(*) FROM reception_no_visitor_days"); n != 0 {
+			t.Errorf("%d days recorded with no visitor, want 0", n)
+		}
+		if err := ta.reception.RecordNoVisitor(ctx, office, id, calendar.MustDate("2026-11-19")); err != nil {
+			t.Errorf("a day with no session: %v", err)
+		}
+	})
+}

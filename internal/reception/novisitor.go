@@ -30,10 +30,16 @@ type NoVisitorDay struct {
 // schedule does not give, the desk's).
 var ErrNoVisitorDay = fault.FieldError("day", "reception.no_visitor_day", nil)
 
+// ErrNoVisitorHasSessions: a visit was recorded under the schedule on that
+// day, so a citizen did come.
+var ErrNoVisitorHasSessions = fault.FieldError("day", "reception.no_visitor_sessions", nil)
+
 // NoVisitorStore keeps the days held with no visitor.
 type NoVisitorStore interface {
 	// AddNoVisitorDay records d, audited; recording a day again changes
-	// nothing (false).
+	// nothing (false). A day with a session recorded under the schedule
+	// is refused (ErrNoVisitorHasSessions), checked in the transaction
+	// that writes the day, so that a session committed meanwhile is seen.
 	AddNoVisitorDay(ctx context.Context, d NoVisitorDay, by access.Actor) (bool, error)
 	// NoVisitorDays returns the days in [from, to] held with no visitor.
 	NoVisitorDays(ctx context.Context, from, to calendar.Date) ([]NoVisitorDay, error)
@@ -43,7 +49,8 @@ type NoVisitorStore interface {
 // no citizen came: the office's. The day must be one the schedule held
 // (published, not cancelled), today or before, and a leadership
 // schedule's: a desk's day with nobody at it leaves nothing to record
-// (Unrecorded does not ask of it).
+// (Unrecorded does not ask of it). A day with a visit recorded under the
+// schedule is refused: someone came.
 func (s *Service) RecordNoVisitor(ctx context.Context, by access.Actor, scheduleID int64, day calendar.Date) error {
 	if !access.Can(by, access.ActReceptionManage, nil) {
 		return fault.New(fault.Forbidden, "error.forbidden")
@@ -57,6 +64,15 @@ func (s *Service) RecordNoVisitor(ctx context.Context, by access.Actor, schedule
 	}
 	if !found || o.Cancelled || o.Schedule.Kind != KindLeadership {
 		return fault.List{ErrNoVisitorDay}
+	}
+	sessions, err := s.cfg.Sessions.DaySessions(ctx, day)
+	if err != nil {
+		return err
+	}
+	for _, se := range sessions {
+		if se.ScheduleID == scheduleID {
+			return fault.List{ErrNoVisitorHasSessions}
+		}
 	}
 	_, err = s.cfg.Sessions.AddNoVisitorDay(ctx, NoVisitorDay{ScheduleID: scheduleID, Day: day, At: s.cfg.Now().UTC(), By: by.Label()}, by)
 	return err

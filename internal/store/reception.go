@@ -12,6 +12,7 @@ import (
 	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/audit"
 	"github.com/phucdap/phucdap/internal/calendar"
+	"github.com/phucdap/phucdap/internal/fault"
 	"github.com/phucdap/phucdap/internal/petition"
 	"github.com/phucdap/phucdap/internal/reception"
 )
@@ -521,6 +522,14 @@ func (s *ReceptionStore) AddSession(ctx context.Context, sess reception.Session,
 func addSession(ctx context.Context, tx *gorm.DB, sess reception.Session, by access.Actor) (reception.Session, error) {
 	var out reception.Session
 	err := func() error {
+		if sess.ScheduleID != 0 && tx.Dialector.Name() == "postgres" {
+			// Shares the schedule's row with other sessions and bookings,
+			// waits for a day being recorded with no visitor
+			// (AddNoVisitorDay), which then sees this session.
+			if err := tx.Exec("SELECT id FROM reception_schedules WHERE id = ? FOR SHARE", sess.ScheduleID).Error; err != nil {
+				return fmt.Errorf("add reception session: lock schedule: %w", err)
+			}
+		}
 		r := receptionSessionRow{ScheduleID: optID(sess.ScheduleID), Day: sess.Day.String(), Receiver: sess.Receiver, Leadership: sess.Leadership,
 			Kind: string(sess.Kind), Sealed: sess.Sealed, Name: sess.Name, Phone: sess.Phone, GroupVisit: sess.Group, Headcount: max(1, sess.Headcount),
 			Representatives: sess.Representatives, Content: sess.Content, Documents: sess.Documents, Outcome: string(sess.Outcome),
@@ -728,10 +737,27 @@ type receptionNoVisitorRow struct {
 func (receptionNoVisitorRow) TableName() string { return "reception_no_visitor_days" }
 
 // AddNoVisitorDay implements reception.NoVisitorStore, audited as
-// reception.no_visitor when the day is new.
+// reception.no_visitor when the day is new. The schedule's row is locked
+// before the day's sessions are looked for, and a session's transaction
+// shares that lock (addSession): a session committed first is seen here,
+// one recorded meanwhile waits for this day to commit.
 func (s *ReceptionStore) AddNoVisitorDay(ctx context.Context, d reception.NoVisitorDay, by access.Actor) (bool, error) {
 	added := false
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
+		added = false
+		if s.db.Dialect == Postgres {
+			if err := tx.Exec("SELECT id FROM reception_schedules WHERE id = ? FOR UPDATE", d.ScheduleID).Error; err != nil {
+				return fmt.Errorf("reception day with no visitor: lock schedule: %w", err)
+			}
+		}
+		var n int64
+		if err := tx.Raw("SELECT COUNT(*) FROM reception_sessions WHERE schedule_id = ? AND day = ?", d.ScheduleID, d.Day.String()).
+			Scan(&n).Error; err != nil {
+			return fmt.Errorf("reception day with no visitor: sessions: %w", err)
+		}
+		if n > 0 {
+			return fault.List{reception.ErrNoVisitorHasSessions}
+		}
 		res := tx.Exec("INSERT INTO reception_no_visitor_days (schedule_id, day, created_at, created_by) VALUES (?, ?, ?, ?) "+
 			"ON CONFLICT (schedule_id, day) DO NOTHING", d.ScheduleID, d.Day.String(), d.At.UTC(), d.By)
 		if res.Error != nil {
