@@ -40,13 +40,16 @@ type Catalog struct {
 	// by language and id: the same every time, and a template run each
 	// time otherwise (a tracking page's due explanation, every label).
 	plain sync.Map
+	// fillers are the messages T fills without a template, by language
+	// and id (filler).
+	fillers map[string]map[string]filler
 }
 
 // Load reads the embedded catalogues.
 func Load() (*Catalog, error) {
 	b := goi18n.NewBundle(language.Vietnamese)
 	b.RegisterUnmarshalFunc("json", json.Unmarshal)
-	c := &Catalog{bundle: b, localizers: map[string]*goi18n.Localizer{}, ids: map[string][]string{}}
+	c := &Catalog{bundle: b, localizers: map[string]*goi18n.Localizer{}, ids: map[string][]string{}, fillers: map[string]map[string]filler{}}
 	for _, lang := range Supported {
 		name := "locales/" + lang + ".json"
 		data, err := fs.ReadFile(locales, name)
@@ -60,8 +63,12 @@ func Load() (*Catalog, error) {
 		if err := json.Unmarshal(data, &m); err != nil {
 			return nil, fmt.Errorf("i18n %s: %w", name, err)
 		}
-		for id := range m {
+		c.fillers[lang] = map[string]filler{}
+		for id, v := range m {
 			c.ids[lang] = append(c.ids[lang], id)
+			if f, ok := newFiller(lang, v); ok {
+				c.fillers[lang][id] = f
+			}
 		}
 		sort.Strings(c.ids[lang])
 		c.localizers[lang] = goi18n.NewLocalizer(b, lang, VI)
@@ -77,6 +84,11 @@ func (c *Catalog) T(lang, id string, args map[string]any) string {
 	l, ok := c.localizers[lang]
 	if !ok {
 		l, lang = c.localizers[VI], VI
+	}
+	if f, ok := c.fillers[lang][id]; ok && args != nil {
+		if s, ok := f.fill(c, lang, args); ok && s != "" {
+			return s
+		}
 	}
 	if !c.Has(lang, id) && !c.Has(VI, id) {
 		// Not in the catalogue (an id made from data, such as a rule

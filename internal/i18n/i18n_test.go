@@ -3,6 +3,8 @@ package i18n
 import (
 	"strings"
 	"testing"
+
+	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 )
 
 func TestCataloguesMatch(t *testing.T) {
@@ -153,5 +155,48 @@ func TestPluralCount(t *testing.T) {
 	}
 	if got := c.T(EN, "search.results", map[string]any{"Q": "đường", "N": "1", Count: 1}); got != "“đường”: 1 case, best match first." {
 		t.Errorf("search, 1: %q", got)
+	}
+}
+
+// Every message T fills without a template reads exactly as go-i18n's
+// template writes it, in both languages, for a count of 1 and of 2.
+func TestFillersMatchTemplates(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for _, lang := range Supported {
+		for id, f := range c.fillers[lang] {
+			for _, n := range []int{1, 2} {
+				args := map[string]any{Count: n}
+				for _, ps := range [][]piece{f.one, f.other} {
+					for _, p := range ps {
+						if p.field != "" && p.field != Count {
+							args[p.field] = "‹" + p.field + "›"
+						}
+					}
+				}
+				got, ok := f.fill(c, lang, args)
+				if !ok {
+					t.Fatalf("%s %s: not filled with %v", lang, id, args)
+				}
+				lc := &goi18n.LocalizeConfig{MessageID: id, TemplateData: args}
+				if f.one != nil {
+					lc.PluralCount = n
+				}
+				want, err := c.localizers[lang].Localize(lc)
+				if err != nil {
+					t.Fatalf("%s %s: %v", lang, id, err)
+				}
+				if got != want {
+					t.Errorf("%s %s, %d: filled %q, template %q", lang, id, n, got, want)
+				}
+				checked++
+			}
+		}
+	}
+	if checked < 2000 {
+		t.Errorf("only %d messages checked", checked)
 	}
 }
