@@ -57,7 +57,7 @@ func Explain(res Result, t Texts, lang string) string {
 		variants = append(variants, w.get("explain.variant.remote", nil))
 	}
 	rule := map[string]any{"Kind": w.kind(res), "Variants": "", "Step": w.or("explain.step."+string(res.Rule.Step), string(res.Rule.Step)),
-		"Units": units(res.Limit), "From": w.get("explain.from."+start(res.Rule.Start), nil)}
+		"Units": units(res.Limit), "From": w.get("explain.from."+startKey(res.Rule.Start), nil)}
 	if len(variants) > 0 {
 		rule["Variants"] = " (" + strings.Join(variants, ", ") + ")"
 	}
@@ -90,7 +90,7 @@ func Explain(res Result, t Texts, lang string) string {
 	}
 	if !to.IsZero() && res.EventDate.Before(to) {
 		b.WriteString(" " + w.get("explain.older_version", map[string]any{"To": to, "On": res.EventDate,
-			"Event": w.get("explain.event."+start(res.Rule.VersionEvent()), nil)}))
+			"Event": w.get("explain.event."+startKey(res.Rule.VersionEvent()), nil)}))
 		basis := res.Rule.VersionBasis
 		if w.en {
 			basis = res.Rule.VersionBasisEN
@@ -102,7 +102,7 @@ func Explain(res Result, t Texts, lang string) string {
 	}
 
 	// 2. The start, extensions and suspensions.
-	started := map[string]any{"Label": w.get("explain.label."+start(res.Rule.Start), nil), "Date": res.EventDate}
+	started := map[string]any{"Label": w.get("explain.label."+startKey(res.Rule.Start), nil), "Date": res.EventDate}
 	if res.Rule.Before {
 		b.WriteString(" " + w.get("explain.start_back", started))
 	} else {
@@ -237,8 +237,8 @@ func (w words) kind(res Result) string {
 	return res.Rule.ID
 }
 
-// start is the message key of a start event; receipt for any other.
-func start(s StartEvent) string {
+// startKey is the message key of a start event; receipt for any other.
+func startKey(s StartEvent) string {
 	switch s {
 	case StartAcceptance, StartDecision, StartAcceptDecision, StartSuspension, StartConclusion,
 		StartReportRequest, StartResolved, StartRefusal, StartDialogue:
