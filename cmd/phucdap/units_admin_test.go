@@ -126,7 +126,7 @@ func TestUnitsAdminPage(t *testing.T) {
 			t.Errorf("retire with open work: %d %s", res.StatusCode, errorsOf(page))
 		}
 		res, page = b.post("/staff/admin/units/PKHTC/retire?lang=en", nil)
-		if !strings.Contains(page, "Unit PKHTC still holds open work: it leads 1 cases") {
+		if !strings.Contains(page, "Unit PKHTC still holds open work: cases it leads: 1;") {
 			t.Errorf("retire with open work, English: %d %s", res.StatusCode, errorsOf(page))
 		}
 		res, page = b.post("/staff/admin/units/PKHTC/merge?lang=vi", url.Values{"into": {"PKHTC"}})
@@ -370,7 +370,7 @@ func TestUnitsAdminAPI(t *testing.T) {
 		actor := ta.staffActor(t, "vanphong.api@sxd.test", "VP", access.Office)
 		c := ta.openCase(t, actor, "PPC", "PQLN")
 		eb = decode[present.ErrorBody](t, ta.callJSON(t, http.MethodPost, "/api/v1/admin/units/PPC/retire?lang=en", office, nil, 409, nil))
-		if eb.Code != "conflict" || !strings.Contains(eb.Message, "Unit PPC still holds open work: it leads 1 cases") {
+		if eb.Code != "conflict" || !strings.Contains(eb.Message, "Unit PPC still holds open work: cases it leads: 1;") {
 			t.Errorf("retire with open work: %+v", eb)
 		}
 		var m httpapi.UnitMergeReport
