@@ -454,13 +454,20 @@ func (e *Engine) ContributionDue(lead Result, before int, from time.Time) (time.
 	if lead.Suspended || lead.DueAt.IsZero() {
 		return time.Time{}, "", ""
 	}
-	day := e.cal.AddWorkingDays(lead.DueDate, -before)
+	want := e.cal.AddWorkingDays(lead.DueDate, -before)
+	day := want
 	if min := e.cal.NextWorkingDay(calendar.DateOf(from, e.loc)); day.Before(min) {
 		day = min
 	}
 	day = calendar.MinDate(day, lead.DueDate)
+	// A day moved by the floor or the cap is not "before working days
+	// before" the lead's, so the explanation says which rule set it.
+	id := "explain.contribution"
+	if day != want {
+		id = "explain.contribution_floor"
+	}
 	args := map[string]any{"N": before, "Count": before, "LeadDue": lead.DueDate, "Due": day}
-	vi := words{t: e.texts, lang: "vi"}.get("explain.contribution", args)
-	en := words{t: e.texts, lang: "en", en: true}.get("explain.contribution", args)
+	vi := words{t: e.texts, lang: "vi"}.get(id, args)
+	en := words{t: e.texts, lang: "en", en: true}.get(id, args)
 	return day.AddDays(1).Time(e.loc).UTC(), vi, en
 }

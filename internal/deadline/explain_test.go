@@ -311,3 +311,23 @@ func TestContributionDueExplained(t *testing.T) {
 		t.Errorf("en, one day: %q", en)
 	}
 }
+
+// A coordinating unit brought in too late for its full lead time gets the
+// next working day, capped at the lead's due date, and its explanation
+// says so rather than claiming the full lead time in both languages.
+func TestContributionFloorWording(t *testing.T) {
+	e := newEngine(t)
+	lead := mustCompute(t, e, Request{RuleID: ComplaintResolve, StartDate: calendar.MustDate("2026-02-12")})
+	due, vi, en := e.ContributionDue(lead, 3, at("2026-03-13"))
+	day := calendar.DateOf(due, e.loc).AddDays(-1)
+	if day != e.cal.AddWorkingDays(lead.DueDate, -3) &&
+		(strings.Contains(vi, "3 ngày làm việc trước hạn") || strings.Contains(en, "3 working days before")) {
+		t.Errorf("due %s is not 3 working days before %s, yet:\n%s\n%s", day, lead.DueDate, vi, en)
+	}
+	if want := "Hạn góp ý của đơn vị phối hợp: đơn vị phối hợp được ít nhất một ngày làm việc sau ngày được giao, nhưng không quá hạn của đơn vị chủ trì (16/03/2026), tức hết ngày 16/03/2026."; vi != want {
+		t.Errorf("vi: %q, want %q", vi, want)
+	}
+	if want := "Coordinating unit's part: a coordinating unit gets at least one working day after it was brought in, never past the lead unit's due date (16 March 2026), that is by the end of 16 March 2026."; en != want {
+		t.Errorf("en: %q, want %q", en, want)
+	}
+}
