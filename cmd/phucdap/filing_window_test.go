@@ -85,6 +85,24 @@ func TestComplaintFilingWindow(t *testing.T) {
 			})
 		}
 
+		// A case written in English reads its dates in English, the day it
+		// was received as much as the computation's.
+		t.Run("first, out of time, in English", func(t *testing.T) {
+			ta.setLocal(t, "2026-11-20 09:00")
+			id := ta.register(t, office, petition.RegisterInput{Kind: petition.KindComplaint, Channel: petition.ChannelPost, Lang: "en",
+				ReceivedAt: ta.Clock.Now(), Title: "Complaint", Content: "A complaint against the withdrawal of building permit 3/GPXD.", Name: "A Complainant"}).CaseID
+			ta.act(t, office, id, petition.ClassifyInput{Eligible: true, WithinCompetence: true, DecisionKnownOn: calendar.MustDate("2026-08-01")})
+			note := ta.caseState(t, id).Class.IneligibleNote
+			for _, w := range []string{"The time limit to complain has passed: the complaint was received on 20 November 2026, after it ended.", "30 October 2026"} {
+				if !strings.Contains(note, w) {
+					t.Errorf("note lacks %q: %s", w, note)
+				}
+			}
+			if strings.Contains(note, "20/11/2026") {
+				t.Errorf("English note has a Vietnamese date: %s", note)
+			}
+		})
+
 		// Refusals: a date after the receipt, or on a denunciation.
 		id := register(petition.KindComplaint, "2026-11-20 09:00")
 		ta.refuse(t, office, id, petition.ClassifyInput{Eligible: true, WithinCompetence: true, DecisionKnownOn: calendar.MustDate("2026-11-21")},

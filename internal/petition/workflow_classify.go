@@ -207,7 +207,7 @@ func (in ClassifyInput) decide(d *decision) error {
 			// Out of time (Luật Khiếu nại Art. 11(3)): not eligible, and the
 			// reason the complainant will read is the computation itself.
 			eligible, reason = false, "out_of_time"
-			note = d.text("workflow.out_of_time_note", map[string]any{"Received": received.VN(), "Explanation": d.eng.Explain(res, d.lang())})
+			note = d.text("workflow.out_of_time_note", map[string]any{"Received": received, "Explanation": d.eng.Explain(res, d.lang())})
 		} else {
 			noteText = strings.TrimSpace(noteText + " " + d.text("workflow.filing_window_note", map[string]any{"Explanation": d.eng.Explain(res, d.lang())}))
 		}
