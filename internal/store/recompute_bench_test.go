@@ -32,7 +32,7 @@ func BenchmarkRecompute(b *testing.B) {
 	if _, _, err := ds.EnsureDefaults(ctx, calendar.Builtin(), deadline.DefaultRules(), now); err != nil {
 		b.Fatal(err)
 	}
-	svc, err := deadline.NewService(ctx, ds, hanoi, func() time.Time { return now }, time.Hour, nil)
+	svc, err := deadline.NewService(ctx, ds, hanoi, func() time.Time { return now }, time.Hour, testCatalogue)
 	if err != nil {
 		b.Fatal(err)
 	}
