@@ -100,7 +100,6 @@ const alertsPageSize = 200
 // deadPageSize is a page of the jobs page's dead deliveries.
 const deadPageSize = 50
 
-// when is the moment an alert was raised.
 // caseKind names a case kind in lang ("Khiếu nại"), or gives the kind as
 // stored when the catalogue has no name for it.
 func (a *Alerts) caseKind(lang, k string) string {
@@ -114,6 +113,7 @@ func (a *Alerts) caseKind(lang, k string) string {
 	return k
 }
 
+// when is the moment an alert was raised.
 func (a *Alerts) when(lang string, t time.Time) string { return present.Moment(t, a.Location, lang) }
 
 // due is the due time an alert is about, in the words of the inbox.
