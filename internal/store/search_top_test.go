@@ -17,7 +17,8 @@ import (
 // (searchWhere's top): it must be exactly the head of the whole list, in
 // its order (rank, then received_at and id, received out of id order here),
 // with the groups tied at the cut, for the office (contact searched) and
-// leadership (contact not searched), whatever the page's size.
+// leadership (contact not searched), whatever the page's size; the
+// second page (Offset) is the run that follows it.
 func TestSearchPageIsTheListsHead(t *testing.T) {
 	eachIntake(t, petition.Limits{}, func(t *testing.T, ctx context.Context, db *store.DB, e *intakeEnv) {
 		titles := []string{"Đường ngõ hỏng", "Đèn đường hỏng", "Cống thoát nước tắc", "Đường Đông Kinh ngập", "Vỉa hè lấn chiếm"}
@@ -59,16 +60,20 @@ func TestSearchPageIsTheListsHead(t *testing.T) {
 					t.Fatalf("%q finds %d cases: the test proves little", q, len(whole))
 				}
 				for _, n := range []int{1, 2, 3, 5, 8, 13, 50} {
-					refs, err := cs.ListCases(ctx, all, access.CaseQuery{Search: &sq, Contact: contact, Limit: n, Now: intakeNow})
-					if err != nil {
-						t.Fatal(err)
-					}
-					var got []int64
-					for _, r := range refs {
-						got = append(got, r.ID)
-					}
-					if want := whole[:min(n, len(whole))]; !slices.Equal(got, want) {
-						t.Errorf("%q (contact %v) limit %d: %v, the list's head %v", q, contact.All, n, got, want)
+					// The first page and the second (Offset n), each the
+					// list's run of n from there.
+					for _, off := range []int{0, n} {
+						refs, err := cs.ListCases(ctx, all, access.CaseQuery{Search: &sq, Contact: contact, Limit: n, Offset: off, Now: intakeNow})
+						if err != nil {
+							t.Fatal(err)
+						}
+						var got []int64
+						for _, r := range refs {
+							got = append(got, r.ID)
+						}
+						if want := whole[min(off, len(whole)):min(off+n, len(whole))]; !slices.Equal(got, want) {
+							t.Errorf("%q (contact %v) limit %d offset %d: %v, the list's run %v", q, contact.All, n, off, got, want)
+						}
 					}
 				}
 			}
