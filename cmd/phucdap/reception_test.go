@@ -166,6 +166,26 @@ func TestReceptionSchedule(t *testing.T) {
 			!strings.Contains(prop(moved, ics.ComponentPropertyDescription), "Trùng lịch công tác") {
 			t.Errorf("moved day starts %v: %q", start, prop(moved, ics.ComponentPropertyDescription))
 		}
+		if d := prop(moved, ics.ComponentPropertyDescription); !strings.Contains(d, "Dời từ ngày 17/12/2026") {
+			t.Errorf("moved day's description: %q", d)
+		}
+		// The English feed words the day it was moved from in English.
+		{
+			_, enBody := ta.do(t, http.MethodGet, "/lich-tiep-cong-dan.ics?lang=en", nil)
+			enCal, err := ics.ParseCalendar(strings.NewReader(string(enBody)))
+			if err != nil {
+				t.Fatalf("parse English feed: %v", err)
+			}
+			var d string
+			for _, ev := range enCal.Events() {
+				if ev.Id() == "reception-"+deputy+"-2026-12-17@phucdap" {
+					d = prop(ev, ics.ComponentPropertyDescription)
+				}
+			}
+			if !strings.Contains(d, "Moved from 17 December 2026") {
+				t.Errorf("English moved day's description: %q", d)
+			}
+		}
 		if prop(events["reception-"+deputy+"-2026-12-03@phucdap"], ics.ComponentPropertyUrl) != "https://tiepcongdan.langson.gov.vn/phong-1" {
 			t.Error("the online link is not the event's URL")
 		}

@@ -225,7 +225,7 @@ func (r *Reception) feed(c echo.Context) error {
 				ev.SetStatus(ics.ObjectStatusCancelled)
 				desc = append(desc, cat.T(lang, "reception.cancelled_because", map[string]any{"Reason": o.Change.Reason}))
 			} else {
-				desc = append(desc, cat.T(lang, "reception.moved_because", map[string]any{"From": o.Regular.VN(), "Reason": o.Change.Reason}))
+				desc = append(desc, cat.T(lang, "reception.moved_because", map[string]any{"From": o.Regular, "Reason": o.Change.Reason}))
 			}
 		} else {
 			ev.SetStatus(ics.ObjectStatusConfirmed)
