@@ -211,10 +211,13 @@ func trackInput(ctx context.Context, code string, secret, contact *string) petit
 	return petition.TrackInput{Code: code, Secret: deref(secret), Contact: deref(contact), ClientIP: clientIP(ctx)}
 }
 
-// TrackPetition implements GET /petitions/{code}.
+// TrackPetition implements GET /petitions/{code}. The view has no
+// notifications' state, so the read leaves it out.
 func (a *API) TrackPetition(ctx context.Context, req TrackPetitionRequestObject) (TrackPetitionResponseObject, error) {
 	in := a.Petitions
-	v, err := in.Service.Track(ctx, trackInput(ctx, req.Code, req.Params.XTrackingSecret, req.Params.XTrackingContact))
+	ti := trackInput(ctx, req.Code, req.Params.XTrackingSecret, req.Params.XTrackingContact)
+	ti.NoNotices = true
+	v, err := in.Service.Track(ctx, ti)
 	if err != nil {
 		return nil, err
 	}

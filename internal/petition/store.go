@@ -116,6 +116,9 @@ type TrackQuery struct {
 	// Full reads the public view too (timeline, files, answer): the
 	// petitioner presented a secret.
 	Full bool
+	// Notices reads, with Full, when the citizen turned the case's
+	// notifications off.
+	Notices bool
 }
 
 // Tracked is what TrackCase read.
@@ -129,7 +132,7 @@ type Tracked struct {
 	Rating                   *Rating
 	Disputed                 bool
 	// NoticesOff is when the citizen turned the case's notifications
-	// off, or nil (read with Full).
+	// off, or nil (read with Notices).
 	NoticesOff *time.Time
 }
 

@@ -68,9 +68,10 @@ func trackBranch(part int, id string, ints, counts, texts, times []string, from 
 
 // trackSQL is the SQLite statement for what is read: with full, the
 // public view (a secret opens the case: the contact hashes are not
-// needed); with ip, the address's failures (no secret was presented).
-// PostgreSQL reads the same in one row: see trackRowSQL.
-func trackSQL(full, ip bool) string {
+// needed); with ip, the address's failures (no secret was presented);
+// with notices (and full), when notifications were turned off (NULL
+// otherwise). PostgreSQL reads the same in one row: see trackRowSQL.
+func trackSQL(full, ip, notices bool) string {
 	failures := "(SELECT COALESCE(SUM(hits), 0) FROM rate_counters WHERE bucket = ? AND window_start = ?)"
 	counts := []string{failures}
 	if ip {
@@ -80,7 +81,7 @@ func trackSQL(full, ip bool) string {
 		"c.due_rule", "c.due_explanation_vi", "c.due_explanation_en"}
 	from := "FROM (SELECT 1 AS one) one LEFT JOIN c ON true"
 	times := []string{"c.received_at", "c.accepted_at", "c.due_at"}
-	if full {
+	if full && notices {
 		times = append(times, "(SELECT o.opted_out_at FROM case_notice_optouts o WHERE o.case_id = c.id)")
 	}
 	if !full {
@@ -112,7 +113,7 @@ func trackSQL(full, ip bool) string {
 // padded columns to build at every execution (PostgreSQL spent more
 // time setting that plan up than reading the rows):
 //
-//   - when the citizen turned notifications off;
+//   - when the citizen turned notifications off (NULL without notices);
 //   - the public events, a two-dimensional text array, one row of
 //     trackEventCols per event;
 //   - the files, one row of trackFileCols each;
@@ -120,7 +121,7 @@ func trackSQL(full, ip bool) string {
 //
 // Instants in the arrays are microseconds since the epoch, so that
 // reading them depends on no session setting.
-func trackRowSQL(full, ip bool) string {
+func trackRowSQL(full, ip, notices bool) string {
 	us := func(col string) string { return "(extract(epoch FROM " + col + ") * 1000000)::bigint::text" }
 	failures := "(SELECT COALESCE(SUM(hits), 0) FROM rate_counters WHERE bucket = ? AND window_start = ?)"
 	cols := []string{"c.id", "c.topic_id", "c.plan_task_id", "c.code", "c.kind", "c.channel", "c.title", "c.content", "c.place", "c.lang",
@@ -131,8 +132,11 @@ func trackRowSQL(full, ip bool) string {
 	}
 	from := " FROM (SELECT 1 AS one) one LEFT JOIN cases c ON c.code = ?"
 	if full {
-		cols = append(cols,
-			"(SELECT o.opted_out_at FROM case_notice_optouts o WHERE o.case_id = c.id)",
+		optout := "CAST(NULL AS timestamptz)"
+		if notices {
+			optout = "(SELECT o.opted_out_at FROM case_notice_optouts o WHERE o.case_id = c.id)"
+		}
+		cols = append(cols, optout,
 			"ARRAY(SELECT ARRAY[e.id::text, e.kind, e.actor, (SELECT u.name FROM units u WHERE u.id = e.unit_id), e.note, "+
 				us("e.created_at")+", "+us("e.due_at")+"] FROM case_events e WHERE e.case_id = c.id AND e.public)",
 			"ARRAY(SELECT ARRAY[a.id::text, a.size::text, a.answer_id::text, a.name, a.media_type, a.sha256, a.storage_key] "+
@@ -155,14 +159,17 @@ const (
 	trackAnswerCols = 10
 )
 
-// trackQueries holds the statements, built once: by dialect, full, ip.
-// On PostgreSQL the failure counts' arguments come before the code.
-var trackQueries = func() map[[3]bool]string {
-	m := map[[3]bool]string{}
+// trackQueries holds the statements, built once: by dialect, full, ip,
+// notices. On PostgreSQL the failure counts' arguments come before the
+// code.
+var trackQueries = func() map[[4]bool]string {
+	m := map[[4]bool]string{}
 	for _, full := range []bool{false, true} {
 		for _, ip := range []bool{false, true} {
-			m[[3]bool{false, full, ip}] = trackSQL(full, ip)
-			m[[3]bool{true, full, ip}] = trackRowSQL(full, ip)
+			for _, notices := range []bool{false, true} {
+				m[[4]bool{false, full, ip, notices}] = trackSQL(full, ip, notices)
+				m[[4]bool{true, full, ip, notices}] = trackRowSQL(full, ip, notices)
+			}
 		}
 	}
 	return m
@@ -310,7 +317,7 @@ func (s *PetitionStore) TrackCase(ctx context.Context, q petition.TrackQuery) (p
 		ib, iw := bucket(q.IPLimit)
 		args = append(args, ib, iw)
 	}
-	query := trackQueries[[3]bool{pg, q.Full, q.IPLimit != nil}]
+	query := trackQueries[[4]bool{pg, q.Full, q.IPLimit != nil, q.Notices}]
 	var (
 		r   trackReader
 		err error
