@@ -148,7 +148,7 @@ func Explain(res Result, t Texts, lang string) string {
 		if res.Rule.RestartsAfter(res.SuspendedSince) {
 			sep(w.get("explain.suspended_restart", map[string]any{"Since": res.SuspendedSince, "Units": units(res.Limit + res.ExtensionDays)}) + ".")
 		} else {
-			sep(w.get("explain.suspended", map[string]any{"Since": res.SuspendedSince, "Units": units(res.Remaining)}) + ".")
+			sep(w.get("explain.suspended", map[string]any{"Since": res.SuspendedSince, "Units": units(res.Remaining), "Count": res.Remaining}) + ".")
 		}
 		return b.String()
 	}

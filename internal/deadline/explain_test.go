@@ -331,3 +331,28 @@ func TestContributionFloorWording(t *testing.T) {
 		t.Errorf("en: %q, want %q", en, want)
 	}
 }
+
+// A suspended clock says what remains with the verb agreeing in English,
+// "1 day remains" and "2 days remain"; Vietnamese has no agreement to make.
+func TestSuspendedRemainingWording(t *testing.T) {
+	e := newEngine(t)
+	for _, tt := range []struct {
+		on, vi, en string
+	}{
+		// Accepted 01/06/2026, before 01/07/2026, so the clock pauses:
+		// 30 days end 01/07.
+		{"2026-06-30", "; còn 1 ngày khi tiếp tục giải quyết.", "; 1 day remains when resolution continues."},
+		{"2026-06-29", "; còn 2 ngày khi tiếp tục giải quyết.", "; 2 days remain when resolution continues."},
+	} {
+		res, err := e.Evaluate(Clock{RuleID: ComplaintResolve, StartDate: calendar.MustDate("2026-06-01"), Events: []Event{{Kind: EventSuspend, At: at(tt.on)}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if vi := e.Explain(res, "vi"); !strings.HasSuffix(vi, tt.vi) {
+			t.Errorf("suspended %s, vi: %q, want it to end %q", tt.on, vi, tt.vi)
+		}
+		if en := e.Explain(res, "en"); !strings.HasSuffix(en, tt.en) {
+			t.Errorf("suspended %s, en: %q, want it to end %q", tt.on, en, tt.en)
+		}
+	}
+}
