@@ -21,6 +21,7 @@ import (
 	"github.com/phucdap/phucdap/internal/reception"
 	"github.com/phucdap/phucdap/internal/store"
 	"github.com/phucdap/phucdap/internal/storetest"
+	"gorm.io/gorm"
 )
 
 // TestReceptionBookingRateLimit: the public booking form is bound per
@@ -390,54 +391,180 @@ func TestReceptionDeactivateBookedSchedule(t *testing.T) {
 	})
 }
 
-// TestReceptionDeactivateRace: citizens book coming days while the office
-// deactivates the schedule: either the deactivation is refused with the
-// bookings counted, or it is saved and no booking is; never a booking
-// left on a schedule no longer published.
+// TestReceptionDeactivateRace: a citizen books a coming day while the
+// office deactivates the schedule; either the deactivation is refused with
+// the booking counted, or it is saved and the booking is refused, never a
+// booking left on a schedule no longer published. Each interleaving is
+// forced by a hook on the store's statements, not left to the scheduler:
+//
+//   - the service has read the schedule active, then the deactivation
+//     commits, then the booking's transaction runs: its own read of the
+//     schedule refuses the booking;
+//   - the booking's transaction has read the schedule active and holds
+//     the day's place, then the deactivation runs: it waits for the
+//     booking (the read's lock on PostgreSQL, the one writer on SQLite)
+//     and counts it.
 func TestReceptionDeactivateRace(t *testing.T) {
 	eachApp(t, func(t *testing.T, ta *testApp) {
-		_, idText := deputyThursdays(t, ta)
-		id, _ := strconv.ParseInt(idText, 10, 64)
+		b, idText := deputyThursdays(t, ta)
+		if res, _ := b.post("/staff/reception/schedules", receptionSchedule("leadership", "Giám đốc Sở", "weekly", "2", 3)); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("save: %d", res.StatusCode)
+		}
+		deputy, _ := strconv.ParseInt(idText, 10, 64)
+		director := receptionIDs(t, ta)["Giám đốc Sở"]
 		office := ta.staffActor(t, "tiepdan@sxd.test", "VP", access.Office)
-		ctx := context.Background()
-		sc, err := ta.reception.Schedule(ctx, id)
-		if err != nil {
-			t.Fatal(err)
+		deactivate := func(id int64) error {
+			sc, err := ta.reception.Schedule(context.Background(), id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sc.Active = false
+			_, err = ta.reception.SaveSchedule(context.Background(), office, sc)
+			return err
 		}
-		sc.Active = false
-		days := []calendar.Date{calendar.NewDate(2026, 12, 3), calendar.NewDate(2026, 12, 10), calendar.NewDate(2026, 12, 17),
-			calendar.NewDate(2026, 12, 24)}
-		var wg sync.WaitGroup
+		book := func(ctx context.Context, id int64, day calendar.Date, i int) error {
+			_, _, err := ta.reception.Book(ctx, reception.BookingInput{ScheduleID: id, Day: day, Name: "Công dân " + strconv.Itoa(i),
+				Phone: "09120003" + strconv.Itoa(10+i), Kind: petition.KindPetition, Description: "Đề nghị hướng dẫn thủ tục", ClientIP: "10.0.1." + strconv.Itoa(i)})
+			return err
+		}
+		state := func(id int64) (active bool, booked int64) {
+			sc, err := ta.reception.Schedule(context.Background(), id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ta.db.Gorm.Raw("SELECT COUNT(*) FROM reception_bookings WHERE schedule_id = ?", id).Scan(&booked)
+			return sc.Active, booked
+		}
+
+		// The service read the deputy's schedule active; the deactivation
+		// commits before the booking's transaction begins.
+		p := pauseAfter(t, ta.db, "reception_schedules")
+		booked := make(chan error, 1)
+		go func() { booked <- book(p.ctx(), deputy, calendar.NewDate(2026, 12, 3), 1) }()
+		p.wait(t)
+		if err := deactivate(deputy); err != nil {
+			t.Errorf("deactivating a schedule with no booking: %v", err)
+		}
+		p.resume()
+		if err := <-booked; !errors.Is(err, reception.ErrNotBookable) {
+			t.Errorf("a booking after the deactivation committed: %v, want not bookable", err)
+		}
+		if active, n := state(deputy); active || n != 0 {
+			t.Errorf("deputy: active %v with %d bookings, want inactive with none", active, n)
+		}
+
+		// The booking's transaction read the director's schedule active;
+		// the deactivation runs before it commits.
+		p = pauseAfter(t, ta.db, "SELECT active FROM reception_schedules")
+		go func() { booked <- book(p.ctx(), director, calendar.NewDate(2026, 12, 1), 2) }()
+		p.wait(t)
+		saved := make(chan error, 1)
+		waits := ta.db.SQL.Stats().WaitCount
+		go func() { saved <- deactivate(director) }()
 		var saveErr error
-		wg.Add(len(days) + 1)
-		for i, d := range days {
-			go func() {
-				defer wg.Done()
-				_, _, err := ta.reception.Book(ctx, reception.BookingInput{ScheduleID: id, Day: d, Name: "Công dân " + strconv.Itoa(i),
-					Phone: "09120003" + strconv.Itoa(10+i), Kind: petition.KindPetition, Description: "Đề nghị hướng dẫn thủ tục", ClientIP: "10.0.1." + strconv.Itoa(i)})
-				if err != nil && !errors.Is(err, reception.ErrNotBookable) {
-					t.Errorf("book %s: %v", d, err)
-				}
-			}()
+		stop, done := make(chan struct{}), false
+		select {
+		case saveErr = <-saved:
+			// Not held up by the booking: it ran between its read and its
+			// commit.
+			done = true
+		case <-blocked(ta.db, waits, stop):
 		}
-		go func() {
-			defer wg.Done()
-			_, saveErr = ta.reception.SaveSchedule(ctx, office, sc)
-		}()
-		wg.Wait()
-		var booked int64
-		ta.db.Gorm.Raw("SELECT COUNT(*) FROM reception_bookings WHERE schedule_id = ?", id).Scan(&booked)
-		after, err := ta.reception.Schedule(ctx, id)
-		if err != nil {
-			t.Fatal(err)
+		close(stop)
+		p.resume()
+		if err := <-booked; err != nil {
+			t.Errorf("the booking that read the schedule first: %v", err)
 		}
-		switch {
-		case saveErr == nil && (after.Active || booked != 0):
-			t.Errorf("deactivated with %d bookings (active %v)", booked, after.Active)
-		case saveErr != nil && (!after.Active || booked == 0 || !strings.Contains(saveErr.Error(), "reception.schedule_has_bookings")):
-			t.Errorf("refused (%v) with %d bookings (active %v)", saveErr, booked, after.Active)
+		if !done {
+			saveErr = <-saved
+		}
+		if active, n := state(director); !active || n != 1 || saveErr == nil || !strings.Contains(saveErr.Error(), "reception.schedule_has_bookings") {
+			t.Errorf("director: active %v with %d bookings, deactivation %v; want refused with the booking counted", active, n, saveErr)
 		}
 	})
+}
+
+type pauseKey struct{}
+
+// storePause holds, once, the first statement of its context whose SQL
+// contains match, right after the statement ran: wait returns when it is
+// held, resume lets it go on.
+type storePause struct {
+	match            string
+	reached, resume_ chan struct{}
+	once             sync.Once
+}
+
+func (p *storePause) ctx() context.Context {
+	return context.WithValue(context.Background(), pauseKey{}, p)
+}
+
+func (p *storePause) wait(t *testing.T) {
+	t.Helper()
+	select {
+	case <-p.reached:
+	case <-time.After(30 * time.Second):
+		t.Fatalf("no statement matching %q ran", p.match)
+	}
+}
+
+func (p *storePause) resume() { close(p.resume_) }
+
+// pauseAfter hooks db's statements (gorm's query and row callbacks) with
+// a new pause on match.
+func pauseAfter(t *testing.T, db *store.DB, match string) *storePause {
+	t.Helper()
+	p := &storePause{match: match, reached: make(chan struct{}), resume_: make(chan struct{})}
+	hook := func(tx *gorm.DB) {
+		if tx.Statement.Context == nil || tx.Statement.Context.Value(pauseKey{}) != p || !strings.Contains(tx.Statement.SQL.String(), match) {
+			return
+		}
+		p.once.Do(func() {
+			close(p.reached)
+			<-p.resume_
+		})
+	}
+	name := fmt.Sprintf("test:pause:%p", p)
+	if err := db.Gorm.Callback().Query().After("gorm:query").Register(name, hook); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Gorm.Callback().Row().After("gorm:row").Register(name, hook); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// blocked is closed once another statement waits on the database: for a
+// row lock on PostgreSQL, for the one connection on SQLite (more waits
+// than waits). It stops looking when stop is closed.
+func blocked(db *store.DB, waits int64, stop <-chan struct{}) <-chan struct{} {
+	out := make(chan struct{})
+	go func() {
+		tk := time.NewTicker(2 * time.Millisecond)
+		defer tk.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tk.C:
+			}
+			if db.Dialect == store.SQLite {
+				if db.SQL.Stats().WaitCount > waits {
+					close(out)
+					return
+				}
+				continue
+			}
+			var n int64
+			// A failed look is looked at again on the next tick.
+			if db.Gorm.Raw("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'").
+				Scan(&n).Error == nil && n > 0 {
+				close(out)
+				return
+			}
+		}
+	}()
+	return out
 }
 
 // TestReceptionEditStrandsBookings: an edit of a schedule that would leave
