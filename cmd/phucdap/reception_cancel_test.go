@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/phucdap/phucdap/internal/alert/alerttest"
+	"github.com/phucdap/phucdap/internal/config"
 	"github.com/phucdap/phucdap/internal/store"
 	"github.com/phucdap/phucdap/internal/storetest"
 )
@@ -248,6 +249,64 @@ func TestReceptionBookingCancelWithdraws(t *testing.T) {
 			if !strings.Contains(strings.ReplaceAll(a, " ", ""), `"deliveries_withdrawn":2`) {
 				t.Errorf("the cancel's audit row does not count the 2 withdrawn deliveries: %s", a)
 			}
+		}
+	})
+}
+
+// TestReceptionBookingCancelKeepsDead: a cancel withdraws only the
+// booking's messages still waiting to be delivered. A confirmation that
+// already gave up stays on the admins' dead list after the cancel (the
+// failure happened), and the cancel's audit row counts only the pending
+// reminders it withdrew.
+func TestReceptionBookingCancelKeepsDead(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		g := newGateway(t)
+		ta := newTestApp(t, db, withGateway(g), func(c *config.Config) { c.Alerts.MaxAttempts = 1 })
+		_, id := deputyThursdays(t, ta)
+		code := bookAs(t, ta, "vi", id, "2026-12-03", "Lương Thị Hỏi", "0912 100 200", "", "kien_nghi", "Đề nghị hướng dẫn cấp phép xây dựng")
+		ta.runJob(t, "outbox", testNow)
+		dayBefore := time.Date(2026, 12, 2, 1, 0, 0, 0, time.UTC)
+		ta.Clock.Set(dayBefore)
+		if r := ta.runJob(t, "reception-reminder", dayBefore); r.Counts["bookings"] != 1 {
+			t.Fatalf("%d bookings reminded, want 1", r.Counts["bookings"])
+		}
+		var bid int64
+		if err := ta.db.Gorm.Raw("SELECT id FROM reception_bookings WHERE code = ?", code).Scan(&bid).Error; err != nil || bid == 0 {
+			t.Fatalf("booking %s: %v", code, err)
+		}
+		states := func() map[string]int {
+			t.Helper()
+			var rows []struct {
+				State string
+				N     int
+			}
+			if err := ta.db.Gorm.Raw("SELECT o.state, COUNT(*) AS n FROM outbox o JOIN alerts a ON a.id = o.alert_id WHERE a.booking_id = ? GROUP BY o.state",
+				bid).Scan(&rows).Error; err != nil {
+				t.Fatal(err)
+			}
+			out := map[string]int{}
+			for _, r := range rows {
+				out[r.State] = r.N
+			}
+			return out
+		}
+		if s := states(); s["dead"] != 2 || s["pending"] != 2 {
+			t.Fatalf("before the cancel: %v, want 2 dead confirmations and 2 pending reminders", s)
+		}
+		if err := ta.reception.CancelBooking(t.Context(), bid, ta.reception.BookingSig(bid)); err != nil {
+			t.Fatal(err)
+		}
+		if s := states(); s["dead"] != 2 || s["pending"] != 0 {
+			t.Errorf("after the cancel: %v, want the 2 dead confirmations kept and no pending reminder", s)
+		}
+		dead, err := ta.alertStore.DeadMessages(t.Context(), 10, 0)
+		if err != nil || len(dead) != 2 {
+			t.Errorf("dead messages after the cancel: %+v %v, want the 2 confirmations", dead, err)
+		}
+		var audits []string
+		ta.db.Gorm.Raw("SELECT CAST(after_json AS TEXT) FROM audit_log WHERE action = 'reception.booking.cancel'").Scan(&audits)
+		if len(audits) != 1 || !strings.Contains(strings.ReplaceAll(audits[0], " ", ""), `"deliveries_withdrawn":2`) {
+			t.Errorf("the cancel's audit row does not count the 2 withdrawn reminders alone: %v", audits)
 		}
 	})
 }

@@ -419,10 +419,10 @@ func (s *ReceptionStore) Booking(ctx context.Context, id int64) (reception.Booki
 
 // CancelBooking implements reception.BookingCancelStore, audited as
 // reception.booking.cancel by the citizen, without the citizen's identity
-// or what they booked about. The booking's undelivered messages are
-// withdrawn from the outbox in the same transaction. The conditional update makes a second cancel
-// (a double tap, two devices) change nothing, so the slot is given back
-// once.
+// or what they booked about. The booking's pending messages are withdrawn
+// from the outbox in the same transaction; its dead ones stay. The
+// conditional update makes a second cancel (a double tap, two devices)
+// change nothing, so the slot is given back once.
 func (s *ReceptionStore) CancelBooking(ctx context.Context, id int64, at time.Time) (bool, error) {
 	cancelled := false
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
@@ -442,12 +442,13 @@ func (s *ReceptionStore) CancelBooking(ctx context.Context, id int64, at time.Ti
 			r.ScheduleID, r.Day).Error; err != nil {
 			return fmt.Errorf("cancel booking: give the place back: %w", err)
 		}
-		// The booking's messages not yet delivered (a confirmation waiting
-		// for a retry, a reminder queued) are withdrawn here, as a case's
-		// are when its citizen turns notices off: none reaches the citizen
+		// The booking's messages still pending (a confirmation waiting for
+		// a retry, a reminder queued) are withdrawn here, as a case's are
+		// when its citizen turns notices off: none reaches the citizen
 		// after the cancel, and none is left to fail onto the dead list.
-		// The audit row counts them.
-		res = tx.Exec("DELETE FROM outbox WHERE state <> 'sent' AND alert_id IN (SELECT id FROM alerts WHERE booking_id = ?)", id)
+		// A delivery that already gave up stays on the dead list: it
+		// failed before the cancel. The audit row counts the withdrawn.
+		res = tx.Exec("DELETE FROM outbox WHERE state = 'pending' AND alert_id IN (SELECT id FROM alerts WHERE booking_id = ?)", id)
 		if res.Error != nil {
 			return fmt.Errorf("cancel booking: withdraw its messages: %w", res.Error)
 		}
