@@ -163,7 +163,7 @@ func Explain(res Result, t Texts, lang string) string {
 			for _, d := range res.WorkedWeekends {
 				ds = append(ds, w.get("explain.weekend_day", map[string]any{"Weekday": w.weekday(d), "Date": d}))
 			}
-			s += ", " + w.get("explain.counted_weekend", map[string]any{"Days": strings.Join(ds, ", ")})
+			s += ", " + w.get("explain.counted_weekend", map[string]any{"Days": strings.Join(ds, ", "), "Count": len(ds)})
 		}
 		if len(res.Skipped) > 0 {
 			s += ", " + w.notCounted(res.Skipped)

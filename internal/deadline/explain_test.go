@@ -356,3 +356,37 @@ func TestSuspendedRemainingWording(t *testing.T) {
 		}
 	}
 }
+
+// Two make-up working days counted in one period are "make-up working
+// days" in English; one stays "a make-up working day". Vietnamese reads
+// the same either way.
+func TestCountedWeekendsWording(t *testing.T) {
+	tables := calendar.Builtin()
+	for i := range tables {
+		if tables[i].Year == 2026 {
+			// A second working Saturday a week before the one of 22/08.
+			tables[i].WorkingSaturdays = append(tables[i].WorkingSaturdays, calendar.WorkingSaturday{Date: calendar.MustDate("2026-08-15")})
+		}
+	}
+	e, err := NewEngine(calendar.New(tables), DefaultRules(), nil, VietnamLocation(), testTexts(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		start, vi, en string
+	}{
+		// Received Thu 13/08: the 10 working days count Sat 15 and Sat 22/08.
+		{"2026-08-13", "tính cả Thứ Bảy 15/08/2026, Thứ Bảy 22/08/2026 là ngày làm việc bù",
+			"counting Saturday 15 August 2026, Saturday 22 August 2026, make-up working days"},
+		// Received Thu 20/08: only Sat 22/08.
+		{"2026-08-20", "tính cả Thứ Bảy 22/08/2026 là ngày làm việc bù", "counting Saturday 22 August 2026, a make-up working day"},
+	} {
+		res := mustCompute(t, e, Request{RuleID: LetterProcess, StartDate: calendar.MustDate(tt.start)})
+		if vi := e.Explain(res, "vi"); !strings.Contains(vi, tt.vi) {
+			t.Errorf("from %s, vi: %q lacks %q", tt.start, vi, tt.vi)
+		}
+		if en := e.Explain(res, "en"); !strings.Contains(en, tt.en) {
+			t.Errorf("from %s, en: %q lacks %q", tt.start, en, tt.en)
+		}
+	}
+}
