@@ -319,3 +319,54 @@ func TestReceptionRatingLinkOptOut(t *testing.T) {
 		}
 	})
 }
+
+// TestReceptionSealedRatingComment: a denouncer's rating of their session
+// may name them or the denounced in its comment. The stars count; the
+// comment is withheld by the service from every staff view of the session
+// (the day's list, the receipt), not only by the day page's template. A
+// session that is not sealed keeps its comment for the office.
+func TestReceptionSealedRatingComment(t *testing.T) {
+	eachApp(t, func(t *testing.T, ta *testApp) {
+		office := ta.staffActor(t, "office-rate@sxd.test", "VP", access.Office)
+		ctx := t.Context()
+		day := calendar.MustDate("2026-11-27")
+		record := func(in reception.SessionInput) reception.Session {
+			t.Helper()
+			in.Day, in.Receiver = day, "Chuyên viên Nguyễn Tiếp"
+			se, err := ta.reception.Record(ctx, office, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return se
+		}
+		open := record(reception.SessionInput{Kind: petition.KindPetition, Name: "Trần Văn Đến", Phone: "0912 345 678", Outcome: reception.OutcomeGuided,
+			Content: "Đề nghị hướng dẫn thủ tục cấp phép sửa chữa nhà ở tại thôn Bản Cưởm."})
+		sealed := record(reception.SessionInput{Kind: petition.KindDenunciation, Name: "Lý Văn Mật", Phone: "0913 777 888",
+			Outcome: reception.OutcomeVerify, Content: "Tố cáo cán bộ Phạm Bị Tố nhận tiền của nhà thầu tại công trình trường học xã."})
+		comment := "Tôi là Lý Văn Mật, 0913 777 888; mong xử lý sớm cán bộ Phạm Bị Tố."
+		if err := ta.reception.Rate(ctx, sealed.ID, ta.reception.RatingSig(sealed.ID), 2, comment); err != nil {
+			t.Fatal(err)
+		}
+		if err := ta.reception.Rate(ctx, open.ID, ta.reception.RatingSig(open.ID), 5, "Cán bộ tiếp nhiệt tình."); err != nil {
+			t.Fatal(err)
+		}
+		list, err := ta.reception.DaySessions(ctx, office, day)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, se := range list {
+			switch {
+			case se.Rating == nil:
+				t.Errorf("session %d lost its rating", se.ID)
+			case se.ID == sealed.ID && (se.Rating.Comment != "" || se.Rating.Stars != 2):
+				t.Errorf("the sealed session's rating in the day's list: %+v", *se.Rating)
+			case se.ID == open.ID && se.Rating.Comment != "Cán bộ tiếp nhiệt tình.":
+				t.Errorf("the open session's rating in the day's list: %+v", *se.Rating)
+			}
+		}
+		se, err := ta.reception.SessionReceipt(ctx, office, sealed.ID)
+		if err != nil || se.Rating == nil || se.Rating.Comment != "" {
+			t.Errorf("the sealed session's receipt: %+v %v", se.Rating, err)
+		}
+	})
+}

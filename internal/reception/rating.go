@@ -143,8 +143,5 @@ func (s *Service) SessionReceipt(ctx context.Context, by access.Actor, id int64)
 	if err != nil {
 		return Session{}, err
 	}
-	if se.Sealed {
-		se.RefusalReason = ""
-	}
-	return se, nil
+	return se.forStaff(), nil
 }

@@ -362,12 +362,27 @@ func (s *Service) DaySessions(ctx context.Context, by access.Actor, day calendar
 	}
 	list, err := s.cfg.Sessions.DaySessions(ctx, day)
 	for i := range list {
-		if list[i].Sealed {
-			// Sessions recorded before the reason was kept off them.
-			list[i].RefusalReason = ""
-		}
+		list[i] = list[i].forStaff()
 	}
 	return list, err
+}
+
+// forStaff is a session as the office's views show it. A sealed session
+// shows no refusal reason (sessions recorded before the reason was kept
+// off them) and no rating comment: the denouncer may have named
+// themselves or the denounced in it (Luật Tố cáo Art. 8); the stars
+// count.
+func (se Session) forStaff() Session {
+	if !se.Sealed {
+		return se
+	}
+	se.RefusalReason = ""
+	if se.Rating != nil {
+		r := *se.Rating
+		r.Comment = ""
+		se.Rating = &r
+	}
+	return se
 }
 
 // representatives splits a group's representatives as the office types
