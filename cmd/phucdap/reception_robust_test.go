@@ -737,3 +737,61 @@ func TestReceptionNoVisitorWithSessions(t *testing.T) {
 		}
 	})
 }
+
+// TestReceptionSessionOnNoVisitorDay: the other order. A reception day
+// recorded as one on which no citizen came takes no session under its
+// schedule afterwards: the store refuses it in the transaction that would
+// write it (after the lock on the schedule), with the catalogue's words
+// (vi and en, on the day page, never a 500), whether the session stands
+// alone or opens a case, and nothing of it is written. A session on
+// another day, or at the desk that day, is still recorded; and a day with
+// a session still cannot then be recorded as one with no visitor.
+func TestReceptionSessionOnNoVisitorDay(t *testing.T) {
+	eachApp(t, func(t *testing.T, ta *testApp) {
+		b, idText := deputyThursdays(t, ta)
+		id, _ := strconv.ParseInt(idText, 10, 64)
+		office := ta.staffActor(t, "tiepdan-vang@sxd.test", "VP", access.Office)
+		ctx := t.Context()
+		empty := calendar.MustDate("2026-11-19")
+		if err := ta.reception.RecordNoVisitor(ctx, office, id, empty); err != nil {
+			t.Fatal(err)
+		}
+		in := reception.SessionInput{ScheduleID: id, Day: empty, Receiver: "Phó Giám đốc Sở", Kind: petition.KindPetition,
+			Name: "Công dân Muộn", Outcome: reception.OutcomeGuided, Content: "Đề nghị hướng dẫn thủ tục cấp phép sửa chữa nhà ở tại thôn Bản Cưởm."}
+		for _, outcome := range []reception.Outcome{reception.OutcomeGuided, reception.OutcomeAccepted} {
+			in.Outcome = outcome
+			if _, err := ta.reception.Record(ctx, office, in); err == nil || !strings.Contains(err.Error(), "reception.session_no_visitor_day") {
+				t.Errorf("%s: a session on a day recorded with no visitor: %v", outcome, err)
+			}
+		}
+		for lang, want := range map[string]string{"vi": "Ngày tiếp này đã được ghi nhận là không có công dân đến",
+			"en": "This reception day was recorded as one on which no citizen came"} {
+			res, page := b.post("/staff/reception/sessions?lang="+lang, url.Values{"schedule_id": {idText}, "day": {empty.String()},
+				"receiver": {"Phó Giám đốc Sở"}, "kind": {"kien_nghi"}, "name": {"Công dân Muộn"}, "outcome": {"guided"},
+				"content": {"Đề nghị hướng dẫn thủ tục cấp phép sửa chữa nhà ở tại thôn Bản Cưởm."}})
+			if res.StatusCode < 400 || res.StatusCode >= 500 || !strings.Contains(page, want) {
+				t.Errorf("%s: the session form answers %d without %q", lang, res.StatusCode, want)
+			}
+		}
+		if n := ta.count(t, "SELECT COUNT(*) FROM reception_sessions"); n != 0 {
+			t.Errorf("%d sessions written on a day recorded with no visitor", n)
+		}
+		if n := ta.count(t, "SELECT COUNT(*) FROM cases"); n != 0 {
+			t.Errorf("%d cases opened by a refused session", n)
+		}
+		// The desk that day, and the schedule's next day, are recorded.
+		desk := in
+		desk.ScheduleID, desk.Receiver, desk.Outcome = 0, "Chuyên viên Nguyễn Tiếp", reception.OutcomeGuided
+		if _, err := ta.reception.Record(ctx, office, desk); err != nil {
+			t.Errorf("the desk's session that day: %v", err)
+		}
+		next := in
+		next.Day, next.Outcome = calendar.MustDate("2026-11-26"), reception.OutcomeGuided
+		if _, err := ta.reception.Record(ctx, office, next); err != nil {
+			t.Fatalf("the schedule's next day: %v", err)
+		}
+		if err := ta.reception.RecordNoVisitor(ctx, office, id, next.Day); err == nil || !strings.Contains(err.Error(), "reception.no_visitor_sessions") {
+			t.Errorf("no visitor on a day with a session: %v", err)
+		}
+	})
+}

@@ -34,6 +34,10 @@ var ErrNoVisitorDay = fault.FieldError("day", "reception.no_visitor_day", nil)
 // day, so a citizen did come.
 var ErrNoVisitorHasSessions = fault.FieldError("day", "reception.no_visitor_sessions", nil)
 
+// ErrSessionOnNoVisitorDay: the schedule's day was recorded as held with
+// no visitor, so no visit can be recorded under it that day.
+var ErrSessionOnNoVisitorDay = fault.FieldError("day", "reception.session_no_visitor_day", nil)
+
 // NoVisitorStore keeps the days held with no visitor.
 type NoVisitorStore interface {
 	// AddNoVisitorDay records d, audited; recording a day again changes

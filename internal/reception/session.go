@@ -177,6 +177,10 @@ type Cases interface {
 
 // SessionStore keeps sessions.
 type SessionStore interface {
+	// AddSession records s, audited. A session under a schedule on a day
+	// recorded as held with no visitor is refused
+	// (ErrSessionOnNoVisitorDay), checked in the transaction that writes
+	// it.
 	AddSession(ctx context.Context, s Session, by access.Actor) (Session, error)
 	DaySessions(ctx context.Context, day calendar.Date) ([]Session, error)
 	// ClaimRequest records key as this submit's, or returns what its

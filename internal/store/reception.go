@@ -523,12 +523,25 @@ func (s *ReceptionStore) AddSession(ctx context.Context, sess reception.Session,
 func addSession(ctx context.Context, tx *gorm.DB, sess reception.Session, by access.Actor) (reception.Session, error) {
 	var out reception.Session
 	err := func() error {
-		if sess.ScheduleID != 0 && tx.Dialector.Name() == "postgres" {
-			// Shares the schedule's row with other sessions and bookings,
-			// waits for a day being recorded with no visitor
-			// (AddNoVisitorDay), which then sees this session.
-			if err := tx.Exec("SELECT id FROM reception_schedules WHERE id = ? FOR SHARE", sess.ScheduleID).Error; err != nil {
-				return fmt.Errorf("add reception session: lock schedule: %w", err)
+		if sess.ScheduleID != 0 {
+			if tx.Dialector.Name() == "postgres" {
+				// Shares the schedule's row with other sessions and
+				// bookings, and excludes a day being recorded with no
+				// visitor (AddNoVisitorDay): a day committed first is seen
+				// below, once this lock is had; a day recorded after waits
+				// for this session to commit, and then sees it. (SQLite
+				// has one writer at a time.)
+				if err := tx.Exec("SELECT id FROM reception_schedules WHERE id = ? FOR SHARE", sess.ScheduleID).Error; err != nil {
+					return fmt.Errorf("add reception session: lock schedule: %w", err)
+				}
+			}
+			var n int64
+			if err := tx.Raw("SELECT COUNT(*) FROM reception_no_visitor_days WHERE schedule_id = ? AND day = ?", sess.ScheduleID, sess.Day.String()).
+				Scan(&n).Error; err != nil {
+				return fmt.Errorf("add reception session: days with no visitor: %w", err)
+			}
+			if n > 0 {
+				return fault.List{reception.ErrSessionOnNoVisitorDay}
 			}
 		}
 		r := receptionSessionRow{ScheduleID: optID(sess.ScheduleID), Day: sess.Day.String(), Receiver: sess.Receiver, Leadership: sess.Leadership,
@@ -741,7 +754,7 @@ func (receptionNoVisitorRow) TableName() string { return "reception_no_visitor_d
 // reception.no_visitor when the day is new. The schedule's row is locked
 // before the day's sessions are looked for, and a session's transaction
 // shares that lock (addSession): a session committed first is seen here,
-// one recorded meanwhile waits for this day to commit.
+// one recorded meanwhile waits for this day to commit and is then refused.
 func (s *ReceptionStore) AddNoVisitorDay(ctx context.Context, d reception.NoVisitorDay, by access.Actor) (bool, error) {
 	added := false
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
