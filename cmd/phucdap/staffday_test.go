@@ -183,7 +183,7 @@ func TestLetterDateAfterTodayIsRefused(t *testing.T) {
 		b.mustLogin("pqlxd.letter@sxd.test")
 		path := "/staff/cases/" + strconv.FormatInt(id, 10)
 		body := "Sở Xây dựng trả lời: quy hoạch chi tiết khu đô thị Phú Lộc đã được công khai tại trụ sở UBND phường."
-		for lang, want := range map[string]string{"vi": "Ngày văn bản 19/12/2026 sau ngày hôm nay (18/12/2026)", "en": "The letter date 19/12/2026 is after today (18/12/2026)"} {
+		for lang, want := range map[string]string{"vi": "Ngày văn bản 19/12/2026 sau ngày hôm nay (18/12/2026)", "en": "The letter date 19 December 2026 is after today (18 December 2026)"} {
 			res, page := b.post(path+"/answer?lang="+lang, url.Values{"body": {body}, "letter_no": {"512/SXD-QLXD"}, "letter_date": {"2026-12-19"}})
 			if res.StatusCode != http.StatusUnprocessableEntity {
 				t.Fatalf("%s: a letter dated tomorrow: %d", lang, res.StatusCode)

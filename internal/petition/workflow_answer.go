@@ -43,7 +43,7 @@ func (in AnswerInput) decide(d *decision) error {
 			// The letter is dated when it is signed, which is no later than
 			// the draft, itself no later than its publication: a date
 			// after today would publish an answer dated in the future.
-			e.add(fault.FieldError("letter_date", "workflow.letter_date_after", map[string]any{"Date": in.LetterDate.VN(), "Today": today.VN()}))
+			e.add(fault.FieldError("letter_date", "workflow.letter_date_after", map[string]any{"Date": in.LetterDate, "Today": today}))
 		} else {
 			date = in.LetterDate.String()
 		}
