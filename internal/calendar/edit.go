@@ -126,7 +126,9 @@ func (e Entry) IsZero() bool { return e == Entry{} }
 // Changes lists, in date order, the entries on which next differs from
 // prev: a day off or a working Saturday added, removed, or changed in name,
 // source or confirmation. The office reads it before confirming a year
-// (prev is the draft from Propose). YearTable.Diff is the narrower question
+// (prev is the draft from Propose). A day that differs only in its English
+// name is listed; a page drops the changed days that read the same in its
+// reader's language. YearTable.Diff is the narrower question
 // of which working days differ, for versioned built-in years.
 func Changes(prev, next YearTable) []Change {
 	describe := func(t YearTable) map[Date]Entry {

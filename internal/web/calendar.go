@@ -106,6 +106,22 @@ func (p *Pages) calendarEntry(lang string, e calendar.Entry) string {
 	return p.Catalog.T(lang, "calendar.change.entry", map[string]any{"Name": name, "Source": e.Source, "Unconfirmed": e.Unconfirmed})
 }
 
+// calendarChanges words the difference from prev to next in lang. A day
+// changed only in what lang does not read (its English name, on a
+// Vietnamese page: a year imported without English names) reads the same
+// on both sides and is not listed.
+func (p *Pages) calendarChanges(lang string, prev, next calendar.YearTable) []calendarChange {
+	var out []calendarChange
+	for _, ch := range calendar.Changes(prev, next) {
+		c := calendarChange{Date: ch.Date, Kind: ch.Kind, Old: p.calendarEntry(lang, ch.Old), New: p.calendarEntry(lang, ch.New)}
+		if c.Kind == "changed" && c.Old == c.New {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
 // renderCalendar fills the month grid, the diff from the draft and the
 // entry form, and renders the page.
 func (p *Pages) renderCalendar(c echo.Context, status int, page calendarPage, unsure map[calendar.Date]bool) error {
@@ -115,10 +131,7 @@ func (p *Pages) renderCalendar(c echo.Context, status int, page calendarPage, un
 	lang := i18n.LangFrom(ctx)
 	cal := p.Deadlines.Engine(ctx).Calendar()
 	if !v.Proposed {
-		for _, ch := range calendar.Changes(calendar.Propose(year), v.Table) {
-			page.Changes = append(page.Changes, calendarChange{Date: ch.Date, Kind: ch.Kind,
-				Old: p.calendarEntry(lang, ch.Old), New: p.calendarEntry(lang, ch.New)})
-		}
+		page.Changes = p.calendarChanges(lang, calendar.Propose(year), v.Table)
 	}
 	if page.Edit.Kind == "" {
 		page.Edit.Kind, page.Edit.Confirmed = "day_off", true
