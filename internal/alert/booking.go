@@ -162,7 +162,8 @@ func (s *Service) BookingReminders(ctx context.Context, now time.Time) (map[stri
 // bookingData is what a booking's message templates see.
 type bookingData struct {
 	Payload
-	Agency string
+	// Agency is who signs inside a sentence, AgencyStart as one opens.
+	Agency, AgencyStart string
 	// DayText is the reception day in the message's language.
 	DayText string
 }
@@ -170,7 +171,7 @@ type bookingData struct {
 // bookingMessage renders a booking's message: the e-mail (subject, text,
 // HTML) and the short text for SMS and Zalo.
 func (t *templates) booking(lang string, p Payload, agency string) (citizenMessage, error) {
-	d := bookingData{Payload: p, Agency: t.agency(lang, agency), DayText: t.day(lang, p.Day)}
+	d := bookingData{Payload: p, Agency: t.agency(lang, agency), AgencyStart: t.agencyStart(lang, agency), DayText: t.day(lang, p.Day)}
 	tt := t.text[lang]
 	var m citizenMessage
 	for _, part := range []struct {

@@ -120,14 +120,16 @@ func (t *templates) render(lang, kind string, p Payload) (subject, text, html st
 
 type receiptData struct {
 	Receipt
-	Link        string
-	Agency      string
-	Unsubscribe string
+	Link string
+	// Agency is who signs inside a sentence, AgencyStart as one opens.
+	Agency, AgencyStart string
+	Unsubscribe         string
 }
 
 // receipt renders intake's receipt e-mail.
 func (t *templates) receipt(lang string, r Receipt, link, unsubscribe, agency string) (subject, text, html string, err error) {
-	return t.execute(langOf(lang), KindReceipt, receiptData{Receipt: r, Link: link, Agency: t.agency(lang, agency), Unsubscribe: unsubscribe})
+	return t.execute(langOf(lang), KindReceipt, receiptData{Receipt: r, Link: link, Agency: t.agency(lang, agency), AgencyStart: t.agencyStart(lang, agency),
+		Unsubscribe: unsubscribe})
 }
 
 func (t *templates) execute(lang, kind string, data any) (subject, text, html string, err error) {
@@ -166,13 +168,23 @@ func (t *templates) wordOr(lang, id, fallback string) string {
 	return fallback
 }
 
-// agency is who signs a message: the configured agency, or the
-// catalogue's "the agency" in lang when none is configured.
+// agency is who signs a message, as it reads inside a sentence: the
+// configured agency, or the catalogue's "the agency" in lang when none is
+// configured.
 func (t *templates) agency(lang, name string) string {
 	if name != "" {
 		return name
 	}
 	return t.word(lang, "alert.agency", nil)
+}
+
+// agencyStart is agency as it opens a sentence: "The agency" when none is
+// configured.
+func (t *templates) agencyStart(lang, name string) string {
+	if name != "" {
+		return name
+	}
+	return t.word(lang, "alert.agency_start", nil)
 }
 
 // dueText words a due time in lang as e-mails do.
@@ -186,11 +198,12 @@ type citizenMessage struct {
 
 type citizenData struct {
 	Payload
-	Agency      string
-	Link        string
-	Unsubscribe string
-	Body        string
-	Status      string
+	// Agency is who signs inside a sentence, AgencyStart as one opens.
+	Agency, AgencyStart string
+	Link                string
+	Unsubscribe         string
+	Body                string
+	Status              string
 }
 
 // citizen renders a citizen's notification: the e-mail (subject, text,
@@ -198,7 +211,7 @@ type citizenData struct {
 // the status word. Each event has its subject, body, sms and status in the
 // language's template file; the e-mail's frame is shared.
 func (t *templates) citizen(lang string, p Payload, link, unsubscribe, agency string) (citizenMessage, error) {
-	d := citizenData{Payload: p, Agency: t.agency(lang, agency), Link: link, Unsubscribe: unsubscribe}
+	d := citizenData{Payload: p, Agency: t.agency(lang, agency), AgencyStart: t.agencyStart(lang, agency), Link: link, Unsubscribe: unsubscribe}
 	tt := t.text[lang]
 	part := func(name string) (string, error) {
 		var b bytes.Buffer

@@ -1,6 +1,7 @@
 package alert
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -103,6 +104,58 @@ func TestCitizenNoticesRenderInBothLanguages(t *testing.T) {
 			if len([]rune(m.sms)) > 160 {
 				t.Errorf("%s %s: the SMS text is %d characters: %q", lang, ev, len([]rune(m.sms)), m.sms)
 			}
+		}
+	}
+}
+
+// With no agency name configured, an English e-mail calls the sender "the
+// agency" inside a sentence ("An automatic message from the agency") and
+// "The agency" only where it opens one: the receipt, every citizen's
+// notification and a booking's messages, in plain text and HTML.
+func TestEnglishMailWithoutAgencyName(t *testing.T) {
+	loc := time.FixedZone("ICT", 7*3600)
+	tm, err := loadTemplates(loc, nil, catalogue(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 12, 2, 3, 0, 0, 0, time.UTC)
+	due := time.Date(2026, 12, 19, 0, 0, 0, 0, loc)
+	mails := map[string]string{}
+	_, text, html, err := tm.receipt("en", Receipt{CaseCode: "SXD-2026-000042", CaseKind: "phan_anh", ReceivedAt: at, DueAt: &due},
+		"https://x.test/tra-cuu?code=SXD-2026-000042", "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mails["receipt"] = text + html
+	for _, ev := range []string{NoticeReceived, NoticeAccepted, NoticeForwarded, NoticeGuided, NoticeExtended, NoticeAnswered, NoticeLate, NoticeClosed} {
+		p := Payload{CaseCode: "SXD-2026-000042", CaseKind: "kien_nghi", Event: ev, EventID: 7, At: at, DueAt: due, Reason: "Thanh tra tỉnh"}
+		m, err := tm.citizen("en", p, "https://x.test/tra-cuu?code=SXD-2026-000042", "", "")
+		if err != nil {
+			t.Fatalf("%s: %v", ev, err)
+		}
+		mails[ev] = m.text + m.html
+	}
+	for _, ev := range []string{NoticeBooking, NoticeBookingReminder} {
+		p := Payload{Event: ev, BookingCode: "TCD-7K2M", Day: "2026-12-03", Hours: "08:00–11:00", Host: "Phó Giám đốc Sở", Place: "Phòng tiếp công dân"}
+		m, err := tm.booking("en", p, "")
+		if err != nil {
+			t.Fatalf("%s: %v", ev, err)
+		}
+		mails[ev] = m.text + m.html
+	}
+	inside := regexp.MustCompile(`[a-z,;] The agency`)
+	for name, s := range mails {
+		if bad := inside.FindString(s); bad != "" {
+			t.Errorf("%s: %q inside a sentence:\n%s", name, bad, s)
+		}
+	}
+	for name, want := range map[string]string{
+		"receipt": "The agency received your", NoticeReceived: "The agency received your", NoticeBooking: "The agency has your booking",
+		NoticeForwarded: "competence of the agency", NoticeGuided: "competence of the agency", NoticeClosed: "writing to the agency.",
+		NoticeAccepted: "An automatic message from the agency;", NoticeBookingReminder: "you booked at the agency.",
+	} {
+		if !strings.Contains(mails[name], want) {
+			t.Errorf("%s: no %q:\n%s", name, want, mails[name])
 		}
 	}
 }

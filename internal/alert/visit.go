@@ -91,7 +91,8 @@ func (s *Service) visitRatingGatewayBody(m OutboxMessage) ([]byte, error) {
 	}
 	p := m.Payload
 	lang := langOf(m.Lang)
-	d := bookingData{Payload: p, Agency: s.mails.agency(lang, s.cfg.AgencyName), DayText: s.mails.day(lang, p.Day)}
+	d := bookingData{Payload: p, Agency: s.mails.agency(lang, s.cfg.AgencyName), AgencyStart: s.mails.agencyStart(lang, s.cfg.AgencyName),
+		DayText: s.mails.day(lang, p.Day)}
 	words := map[string]string{}
 	for _, part := range []string{"sms", "status"} {
 		var b bytes.Buffer
