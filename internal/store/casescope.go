@@ -181,7 +181,13 @@ func sealIdentities(tx *gorm.DB, ids []int64) error {
 func (s *CaseAccessStore) listQuery(ctx context.Context, f access.CaseFilter, cq access.CaseQuery, cols string, limit int) (*gorm.DB, string, error) {
 	tx := s.db.Gorm.WithContext(ctx)
 	q := ScopeCases(caseRefQuery(tx), f)
+	// The plain list's order is held by the indexes cases_list_open and
+	// cases_list (migration 00039), written in each dialect as its index
+	// is: PostgreSQL sorts NULLs last ascending, SQLite first.
 	order := "CASE WHEN cases.due_at IS NULL THEN 1 ELSE 0 END, cases.due_at, cases.received_at, cases.id"
+	if s.db.Dialect == Postgres {
+		order = "cases.due_at, cases.received_at, cases.id"
+	}
 	if cq.Search != nil {
 		if err := s.indexMissing(ctx); err != nil {
 			return nil, "", err

@@ -5,6 +5,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/audit"
 	"github.com/phucdap/phucdap/internal/report"
 )
@@ -43,4 +44,17 @@ func (s *ReportStore) WithPageSize(n int) *ReportStore {
 	c := *s
 	c.pageSize = n
 	return &c
+}
+
+// ListStatement is the statement of a page of the staff list (ListCases
+// without a search), with its arguments, for the test that an index holds
+// the list's order.
+func (s *CaseAccessStore) ListStatement(ctx context.Context, f access.CaseFilter, cq access.CaseQuery) (string, []any, error) {
+	q, _, err := s.listQuery(ctx, f, cq, caseRefColumns(s.db.Dialect), cq.Limit)
+	if err != nil {
+		return "", nil, err
+	}
+	var rows []caseRefRow
+	st := q.Session(&gorm.Session{DryRun: true}).Limit(cq.Limit).Scan(&rows).Statement
+	return st.SQL.String(), st.Vars, nil
 }
