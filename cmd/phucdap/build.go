@@ -486,6 +486,9 @@ func retryDead(alerts *store.AlertStore, now func() time.Time) func(ctx context.
 		if errors.Is(err, store.ErrNotDead) {
 			return web.ErrNotDead
 		}
+		if errors.Is(err, store.ErrBookingCancelled) {
+			return web.ErrBookingCancelled
+		}
 		return err
 	}
 }

@@ -4,10 +4,12 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/alert/alerttest"
 	"github.com/phucdap/phucdap/internal/config"
 	"github.com/phucdap/phucdap/internal/store"
@@ -307,6 +309,99 @@ func TestReceptionBookingCancelKeepsDead(t *testing.T) {
 		ta.db.Gorm.Raw("SELECT CAST(after_json AS TEXT) FROM audit_log WHERE action = 'reception.booking.cancel'").Scan(&audits)
 		if len(audits) != 1 || !strings.Contains(strings.ReplaceAll(audits[0], " ", ""), `"deliveries_withdrawn":2`) {
 			t.Errorf("the cancel's audit row does not count the 2 withdrawn reminders alone: %v", audits)
+		}
+	})
+}
+
+// TestReceptionBookingCancelRetryDead: a booking's confirmation that gave
+// up before the citizen cancelled stays on the admins' dead list, but its
+// "retry" sends nothing to the citizen: the jobs page refuses it with a
+// message (vi/en), the delivery stays dead, and nothing is audited as
+// retried. A delivery of the booking left pending after the cancel (a
+// retry that crossed the cancel) is withdrawn when the outbox takes it:
+// not sent, not failed.
+func TestReceptionBookingCancelRetryDead(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		g := newGateway(t)
+		ta := newTestApp(t, db, withGateway(g), func(c *config.Config) { c.Alerts.MaxAttempts = 1 })
+		ta.addStaff(t, "admin@sxd.test", "", access.Admin)
+		_, id := deputyThursdays(t, ta)
+		code := bookAs(t, ta, "vi", id, "2026-12-03", "Lương Thị Hỏi", "0912 100 200", "", "kien_nghi", "Đề nghị hướng dẫn cấp phép xây dựng")
+		ta.runJob(t, "outbox", testNow)
+		var bid int64
+		if err := ta.db.Gorm.Raw("SELECT id FROM reception_bookings WHERE code = ?", code).Scan(&bid).Error; err != nil || bid == 0 {
+			t.Fatalf("booking %s: %v", code, err)
+		}
+		dead := func() []string {
+			t.Helper()
+			var ids []string
+			if err := ta.db.Gorm.Raw("SELECT CAST(o.id AS TEXT) FROM outbox o JOIN alerts a ON a.id = o.alert_id WHERE a.booking_id = ? AND o.state = 'dead' ORDER BY o.id",
+				bid).Scan(&ids).Error; err != nil {
+				t.Fatal(err)
+			}
+			return ids
+		}
+		ids := dead()
+		if len(ids) != 2 {
+			t.Fatalf("%d dead confirmations, want 2", len(ids))
+		}
+		if err := ta.reception.CancelBooking(t.Context(), bid, ta.reception.BookingSig(bid)); err != nil {
+			t.Fatal(err)
+		}
+
+		// The admin sees them and presses "retry": refused, in vi and en.
+		adm := ta.browser(t)
+		adm.mustLogin("admin@sxd.test")
+		listed := logMatches(deadIDRe, adm.page("/staff/admin/jobs"))
+		for _, id := range ids {
+			if !slices.Contains(listed, id) {
+				t.Errorf("the dead confirmation %s is not on the jobs page", id)
+			}
+		}
+		for i, id := range ids {
+			lang, want := "vi", "công dân đã hủy đăng ký tiếp công dân"
+			if i == 1 {
+				lang, want = "en", "the citizen has cancelled the reception booking"
+			}
+			res, body := adm.post("/staff/admin/outbox/"+id+"/retry?lang="+lang, nil)
+			if res.StatusCode != http.StatusConflict || !strings.Contains(body, want) {
+				t.Errorf("retry %s in %s: %d → %s, want 409 saying %q", id, lang, res.StatusCode, res.Header.Get("Location"), want)
+			}
+		}
+		ta.deliver(t)
+		if got := g.of(code); len(got) != 0 {
+			t.Errorf("the cancelled booking's confirmation was sent on retry: %v", keysOf(got))
+		}
+		if n := g.attemptsOf(code); n != 2 {
+			t.Errorf("%d attempts to the gateway, want the 2 before the cancel", n)
+		}
+		if got := dead(); !slices.Equal(got, ids) {
+			t.Errorf("dead after the refused retries: %v, want %v", got, ids)
+		}
+		var retried int
+		ta.db.Gorm.Raw("SELECT COUNT(*) FROM audit_log WHERE action = 'outbox.retry'").Scan(&retried)
+		if retried != 0 {
+			t.Errorf("%d retries audited, want none", retried)
+		}
+
+		// One put back in the queue anyway is withdrawn at send time.
+		if err := ta.db.Gorm.Exec("UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ? WHERE id = ?", ta.Clock.Now(), ids[0]).Error; err != nil {
+			t.Fatal(err)
+		}
+		ta.deliver(t)
+		if got := g.of(code); len(got) != 0 {
+			t.Errorf("the cancelled booking's pending confirmation was sent: %v", keysOf(got))
+		}
+		if n := g.attemptsOf(code); n != 2 {
+			t.Errorf("%d attempts to the gateway, want the 2 before the cancel", n)
+		}
+		var left []string
+		ta.db.Gorm.Raw("SELECT CAST(id AS TEXT) || ':' || state FROM outbox WHERE id = ?", ids[0]).Scan(&left)
+		if len(left) != 0 {
+			t.Errorf("the pending confirmation of the cancelled booking stays in the outbox: %v", left)
+		}
+		if got := dead(); !slices.Equal(got, ids[1:]) {
+			t.Errorf("dead after the withdrawal: %v, want %v", got, ids[1:])
 		}
 	})
 }

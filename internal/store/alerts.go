@@ -492,17 +492,24 @@ func (s *AlertStore) LeaseOutbox(ctx context.Context, now time.Time, lease time.
 				sessionOptedOut[x.ID] = x.OptedOut
 			}
 		}
+		// One whose booking the citizen has cancelled since it was queued
+		// (a dead confirmation retried by an admin) is dropped, as a case's
+		// notice is when notifications are turned off.
 		bookingContacts := map[int64]alert.Contact{}
+		bookingCancelled := map[int64]bool{}
 		if len(bookingIDs) > 0 {
 			var bs []struct {
 				ID           int64
 				Email, Phone string
+				Cancelled    bool
 			}
-			if err := tx.Raw("SELECT id, email, phone FROM reception_bookings WHERE id IN ?", bookingIDs).Scan(&bs).Error; err != nil {
+			if err := tx.Raw("SELECT id, email, phone, cancelled_at IS NOT NULL AS cancelled FROM reception_bookings WHERE id IN ?", bookingIDs).
+				Scan(&bs).Error; err != nil {
 				return err
 			}
 			for _, b := range bs {
 				bookingContacts[b.ID] = alert.Contact{Email: b.Email, Phone: b.Phone}
+				bookingCancelled[b.ID] = b.Cancelled
 			}
 		}
 		// A citizen's notification goes to the address and phone of the
@@ -563,6 +570,12 @@ func (s *AlertStore) LeaseOutbox(ctx context.Context, now time.Time, lease time.
 					m.Contact = &c
 				}
 				if a.BookingID != nil {
+					if bookingCancelled[*a.BookingID] {
+						if err := tx.Exec("DELETE FROM outbox WHERE id = ?", r.ID).Error; err != nil {
+							return fmt.Errorf("drop cancelled booking's message %d: %w", r.ID, err)
+						}
+						continue
+					}
 					c := bookingContacts[*a.BookingID]
 					m.Contact = &c
 				}
@@ -690,10 +703,41 @@ func (s *AlertStore) DeadMessages(ctx context.Context, limit, offset int) ([]ale
 // ErrNotDead is returned when retrying a delivery that is not dead.
 var ErrNotDead = errors.New("delivery is not dead")
 
+// ErrBookingCancelled is returned when retrying a dead message of a
+// reception booking the citizen has cancelled: it would confirm or remind
+// a booking that no longer exists.
+var ErrBookingCancelled = errors.New("delivery's booking is cancelled")
+
 // RetryDead puts a dead delivery back in the queue with a fresh count of
-// attempts.
+// attempts; not a cancelled booking's (ErrBookingCancelled).
 func (s *AlertStore) RetryDead(ctx context.Context, id int64, now time.Time) error {
-	res := s.db.Gorm.WithContext(ctx).Exec("UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?, updated_at = ? WHERE id = ? AND state = 'dead'",
+	return s.db.Tx(ctx, func(tx *gorm.DB) error { return retryDead(tx, id, now) })
+}
+
+// RetryDeadBy is RetryDead recorded in the audit trail.
+func (s *AlertStore) RetryDeadBy(ctx context.Context, id int64, now time.Time, by audit.Entry) error {
+	return s.db.Tx(ctx, func(tx *gorm.DB) error {
+		if err := retryDead(tx, id, now); err != nil {
+			return err
+		}
+		by.At, by.Action, by.Entity, by.EntityID = now, "outbox.retry", "outbox", strconv.FormatInt(id, 10)
+		return recordAudit(ctx, tx, by)
+	})
+}
+
+// retryDead re-queues dead delivery id in tx, unless its booking has been
+// cancelled. A cancel committed between the check and the update leaves
+// the row pending; LeaseOutbox drops it then.
+func retryDead(tx *gorm.DB, id int64, now time.Time) error {
+	var cancelled []int64
+	if err := tx.Raw("SELECT o.id FROM outbox o JOIN alerts a ON a.id = o.alert_id JOIN reception_bookings b ON b.id = a.booking_id "+
+		"WHERE o.id = ? AND o.state = 'dead' AND b.cancelled_at IS NOT NULL", id).Scan(&cancelled).Error; err != nil {
+		return fmt.Errorf("retry delivery: %w", err)
+	}
+	if len(cancelled) > 0 {
+		return ErrBookingCancelled
+	}
+	res := tx.Exec("UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?, updated_at = ? WHERE id = ? AND state = 'dead'",
 		now.UTC(), now.UTC(), id)
 	if res.Error != nil {
 		return fmt.Errorf("retry delivery: %w", res.Error)
@@ -702,22 +746,6 @@ func (s *AlertStore) RetryDead(ctx context.Context, id int64, now time.Time) err
 		return ErrNotDead
 	}
 	return nil
-}
-
-// RetryDeadBy is RetryDead recorded in the audit trail.
-func (s *AlertStore) RetryDeadBy(ctx context.Context, id int64, now time.Time, by audit.Entry) error {
-	return s.db.Tx(ctx, func(tx *gorm.DB) error {
-		res := tx.Exec("UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?, updated_at = ? WHERE id = ? AND state = 'dead'",
-			now.UTC(), now.UTC(), id)
-		if res.Error != nil {
-			return fmt.Errorf("retry delivery: %w", res.Error)
-		}
-		if res.RowsAffected == 0 {
-			return ErrNotDead
-		}
-		by.At, by.Action, by.Entity, by.EntityID = now, "outbox.retry", "outbox", strconv.FormatInt(id, 10)
-		return recordAudit(ctx, tx, by)
-	})
 }
 
 type inboxRow struct {

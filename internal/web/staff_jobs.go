@@ -50,6 +50,10 @@ func NewAlerts(deps Alerts) (*Alerts, error) {
 // ErrNotDead is what RetryDead returns for a delivery that is not dead.
 var ErrNotDead = fault.New(fault.Conflict, "jobs.not_dead")
 
+// ErrBookingCancelled is what RetryDead returns for a dead message of a
+// reception booking the citizen has cancelled: it is not sent again.
+var ErrBookingCancelled = fault.New(fault.Conflict, "jobs.retry_booking_cancelled")
+
 // Mount registers the routes.
 func (a *Alerts) Mount(e *echo.Echo) {
 	req := a.Staff.Auth.Require
