@@ -176,8 +176,10 @@ func sealIdentities(tx *gorm.DB, ids []int64) error {
 // listQuery is the one query of a staff list of cases: the actor's filter
 // and the query's, both SQL, and the list's order (soonest due first, cases
 // without a due time last; best match first for a search). ListCases reads
-// a page of it (limit), EachCase all of it (limit 0). cols is the select
-// list after the case columns (the search adds its rank).
+// a page of it (limit), EachCase all of it (limit 0), each in the order it
+// returns; CountCases counts it unordered, so that no count sorts every
+// case. cols is the select list after the case columns (the search adds
+// its rank).
 func (s *CaseAccessStore) listQuery(ctx context.Context, f access.CaseFilter, cq access.CaseQuery, cols string, limit int) (*gorm.DB, string, error) {
 	tx := s.db.Gorm.WithContext(ctx)
 	q := ScopeCases(caseRefQuery(tx), f)
@@ -244,7 +246,7 @@ func (s *CaseAccessStore) listQuery(ctx context.Context, f access.CaseFilter, cq
 		q = q.Where("cases.status IN ? AND cases.lead_unit_id IS NOT NULL AND EXISTS (SELECT 1 FROM case_clocks dk WHERE dk.case_id = cases.id AND "+dueSoonNoDraftSQL("dk.", "?", "?")+")",
 			petition.StatesAllowing(petition.ActChase), cq.Now.UTC(), cq.ChaseUntil.UTC())
 	}
-	return q.Order(order), order, nil
+	return q, order, nil
 }
 
 // ListCases implements access.CaseStore: a page of listQuery.
@@ -253,10 +255,11 @@ func (s *CaseAccessStore) ListCases(ctx context.Context, f access.CaseFilter, cq
 	if cq.Search != nil {
 		cols += ", cases.content"
 	}
-	q, _, err := s.listQuery(ctx, f, cq, cols, cq.Limit+cq.Offset)
+	q, order, err := s.listQuery(ctx, f, cq, cols, cq.Limit+cq.Offset)
 	if err != nil {
 		return nil, err
 	}
+	q = q.Order(order)
 	var rows []caseRefRow
 	if cq.Offset > 0 {
 		q = q.Offset(cq.Offset)
@@ -282,15 +285,25 @@ func refs(rows []caseRefRow, cq access.CaseQuery) []access.CaseRef {
 
 // CountCases implements access.CaseStore: the rows of listQuery.
 func (s *CaseAccessStore) CountCases(ctx context.Context, f access.CaseFilter, cq access.CaseQuery) (int64, error) {
-	q, _, err := s.listQuery(ctx, f, cq, "cases.id", 0)
+	q, err := s.countQuery(ctx, f, cq)
 	if err != nil {
 		return 0, err
 	}
 	var n int64
-	if err := s.db.Gorm.WithContext(ctx).Raw("SELECT count(*) FROM (?) AS listed", q).Scan(&n).Error; err != nil {
+	if err := q.Scan(&n).Error; err != nil {
 		return 0, fmt.Errorf("count cases: %w", err)
 	}
 	return n, nil
+}
+
+// countQuery counts the rows of listQuery, unordered: an ordered count
+// sorted every case it counted.
+func (s *CaseAccessStore) countQuery(ctx context.Context, f access.CaseFilter, cq access.CaseQuery) (*gorm.DB, error) {
+	q, _, err := s.listQuery(ctx, f, cq, "cases.id", 0)
+	if err != nil {
+		return nil, err
+	}
+	return s.db.Gorm.WithContext(ctx).Raw("SELECT count(*) FROM (?) AS listed", q), nil
 }
 
 // eachChunk is how many cases EachCase reads per query.
@@ -303,10 +316,11 @@ const eachChunk = 1000
 // otherwise hold SQLite's only connection) and no more than a chunk of
 // rows is in memory.
 func (s *CaseAccessStore) EachCase(ctx context.Context, f access.CaseFilter, cq access.CaseQuery, fn func(access.CaseRef, access.Identity) error) error {
-	q, _, err := s.listQuery(ctx, f, cq, "cases.id", 0)
+	q, order, err := s.listQuery(ctx, f, cq, "cases.id", 0)
 	if err != nil {
 		return err
 	}
+	q = q.Order(order)
 	var ids []int64
 	rows, err := q.Rows()
 	if err != nil {

@@ -50,11 +50,22 @@ func (s *ReportStore) WithPageSize(n int) *ReportStore {
 // without a search), with its arguments, for the test that an index holds
 // the list's order.
 func (s *CaseAccessStore) ListStatement(ctx context.Context, f access.CaseFilter, cq access.CaseQuery) (string, []any, error) {
-	q, _, err := s.listQuery(ctx, f, cq, caseRefColumns(s.db.Dialect), cq.Limit)
+	q, order, err := s.listQuery(ctx, f, cq, caseRefColumns(s.db.Dialect), cq.Limit)
 	if err != nil {
 		return "", nil, err
 	}
 	var rows []caseRefRow
-	st := q.Session(&gorm.Session{DryRun: true}).Limit(cq.Limit).Scan(&rows).Statement
+	st := q.Session(&gorm.Session{DryRun: true}).Order(order).Limit(cq.Limit).Scan(&rows).Statement
 	return st.SQL.String(), st.Vars, nil
+}
+
+// CountStatement is the statement CountCases runs, for the test that a
+// count does not order what it counts.
+func (s *CaseAccessStore) CountStatement(ctx context.Context, f access.CaseFilter, cq access.CaseQuery) (string, error) {
+	q, err := s.countQuery(ctx, f, cq)
+	if err != nil {
+		return "", err
+	}
+	var n int64
+	return q.Session(&gorm.Session{DryRun: true}).Scan(&n).Statement.SQL.String(), nil
 }
