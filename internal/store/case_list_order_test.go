@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -118,6 +119,34 @@ func TestListPageReadsAnIndex(t *testing.T) {
 				if !slices.Contains(strings.Fields(text), index) || sortsCases(text) ||
 					strings.Contains(text, "TEMP B-TREE FOR ORDER BY") {
 					t.Errorf("%+v open %v: the page is not read off %s:\n%s", f, open, index, text)
+				}
+				// A generic plan (a prepared statement's, once PostgreSQL
+				// stops planning it per execution) reads the open cases'
+				// index too: the closed statuses are literals.
+				if db.Dialect == store.Postgres && f.All && open {
+					// Its one argument is the limit.
+					if len(args) != 1 {
+						t.Fatalf("the office's open list has arguments: %v", args)
+					}
+					var generic []string
+					err := db.Gorm.Transaction(func(tx *gorm.DB) error {
+						for _, q := range []string{"SET LOCAL plan_cache_mode = force_generic_plan", "SET LOCAL enable_sort = off",
+							"PREPARE office_open_list AS " + sql} {
+							if err := tx.Exec(q).Error; err != nil {
+								return err
+							}
+						}
+						if err := tx.Raw(fmt.Sprintf("EXPLAIN EXECUTE office_open_list(%d)", args[0])).Scan(&generic).Error; err != nil {
+							return err
+						}
+						return tx.Exec("DEALLOCATE office_open_list").Error
+					})
+					if err != nil {
+						t.Fatal(err)
+					}
+					if g := strings.Join(generic, "\n"); !slices.Contains(strings.Fields(g), "cases_list_open") {
+						t.Errorf("the generic plan of the open list does not read cases_list_open:\n%s", g)
+					}
 				}
 				// The page's count (Cases.Page) counts, never sorts.
 				count, err := cs.CountStatement(ctx, f, access.CaseQuery{OpenOnly: open})
