@@ -174,11 +174,12 @@ func sealIdentities(tx *gorm.DB, ids []int64) error {
 }
 
 // closedStatusList is access.ClosedStatuses as an SQL list of literals. The
-// open list writes it as literals, not parameters, so that PostgreSQL can
-// match it to the partial index cases_list_open (migration 00039) in every
-// plan, a generic plan of a prepared statement too: with parameters, a
-// generic plan cannot see that the index holds the open cases, and walked
-// every closed case in the list's order to find the open ones.
+// open list writes it as literals, not parameters, so that the database
+// can match it to the partial index cases_list_open (migrations 00039 and
+// 00040, whose condition lists them in this order) in every plan: with
+// parameters, SQLite never used the index, nor PostgreSQL in a generic plan
+// of a prepared statement, and each walked every closed case in the list's
+// order to find the open ones.
 var closedStatusList = func() string {
 	var quoted []string
 	for _, st := range access.ClosedStatuses() {
