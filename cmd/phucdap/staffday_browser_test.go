@@ -61,11 +61,12 @@ func TestStaffDayInBrowser(t *testing.T) {
 		mobile                                       bool
 		kindErr, assignSentence, letterErr, awaiting string
 		bell                                         string // the first run's alert is still unread in the second
+		letterDate                                   string // the refused date, as the reader's language writes it
 	}{
 		{390, 844, "vi", true, "Chọn loại đơn.", "Giao Phòng Quản lý xây dựng chủ trì, Phòng Quy hoạch - Kiến trúc phối hợp",
-			"sau ngày hôm nay", "Chờ duyệt (1)", "1"},
+			"sau ngày hôm nay", "Chờ duyệt (1)", "1", "02/12/2026"},
 		{1366, 900, "en", false, "Choose the kind of letter.", "Construction Management Division leads, Planning and Architecture Division coordinating",
-			"is after today", "Awaiting approval (1)", "2"},
+			"is after today", "Awaiting approval (1)", "2", "2 December 2026"},
 	} {
 		w, tag := run.width, run.lang+"-"+itoa(int64(run.width))
 		if run.mobile {
@@ -168,7 +169,7 @@ func TestStaffDayInBrowser(t *testing.T) {
 			// A browser that does not check the date's max sends it.
 			chromedp.Evaluate[chromedp.Void](`document.getElementById("answer-date").value = "2026-12-02"; document.getElementById("answer-date").form.noValidate = true`),
 			chromedp.Click(chromedp.ID("answer-submit")), chromedp.WaitVisible(chromedp.ID("answer-date-err")))
-		if s := pg.text("#answer-date-err"); !strings.Contains(s, run.letterErr) || !strings.Contains(s, "02/12/2026") {
+		if s := pg.text("#answer-date-err"); !strings.Contains(s, run.letterErr) || !strings.Contains(s, run.letterDate) {
 			t.Errorf("%s: beside the letter date: %q", tag, s)
 		}
 		pg.do("to the date", chromedp.ScrollIntoView(chromedp.ID("answer-date")))
