@@ -342,15 +342,7 @@ func (r *Reception) publishResult(c echo.Context) error {
 		}
 		return c.Redirect(http.StatusSeeOther, "/staff/reception?saved=result#dialogues")
 	}
-	d, err := r.officeData(c)
-	if err != nil {
-		return err
-	}
-	if d.Errors, err = r.fieldErrors(c, opErr); err != nil {
-		return err
-	}
-	d.ResultFor, d.Result = id, text
-	return r.Staff.render(c, present.Status(opErr), "staff_reception", "reception.office_title", d)
+	return r.officeRefused(c, opErr, func(d *receptionOfficeData) { d.ResultFor, d.Result = id, text })
 }
 
 // scheduleForm reads the schedule form; what cannot be read is named.
@@ -460,25 +452,18 @@ func (r *Reception) saveSchedule(c echo.Context) error {
 	if opErr == nil {
 		return c.Redirect(http.StatusSeeOther, "/staff/reception?saved=schedule")
 	}
-	d, err := r.officeData(c)
-	if err != nil {
-		return err
-	}
-	if d.Errors, err = r.fieldErrors(c, opErr); err != nil {
-		return err
-	}
-	lang := i18n.LangFrom(c.Request().Context())
-	v.Recurrence = r.recurrence(lang, v.Schedule)
-	if s.ID == 0 {
-		d.New = v
-	} else {
+	v.Recurrence = r.recurrence(i18n.LangFrom(c.Request().Context()), v.Schedule)
+	return r.officeRefused(c, opErr, func(d *receptionOfficeData) {
+		if s.ID == 0 {
+			d.New = v
+			return
+		}
 		for i := range d.Schedules {
 			if d.Schedules[i].ID == s.ID {
 				d.Schedules[i] = v
 			}
 		}
-	}
-	return r.Staff.render(c, present.Status(opErr), "staff_reception", "reception.office_title", d)
+	})
 }
 
 func (r *Reception) changeDay(c echo.Context) error {
@@ -508,14 +493,7 @@ func (r *Reception) changeDay(c echo.Context) error {
 	if opErr == nil {
 		return c.Redirect(http.StatusSeeOther, "/staff/reception?saved=change")
 	}
-	d, err := r.officeData(c)
-	if err != nil {
-		return err
-	}
-	if d.Errors, err = r.fieldErrors(c, opErr); err != nil {
-		return err
-	}
-	return r.Staff.render(c, present.Status(opErr), "staff_reception", "reception.office_title", d)
+	return r.officeRefused(c, opErr, nil)
 }
 
 // PathBooking is the public booking form.
@@ -780,15 +758,7 @@ func (r *Reception) recordSession(c echo.Context) error {
 	if day.IsZero() {
 		day = r.Service.Today()
 	}
-	d, err := r.dayData(c, day)
-	if err != nil {
-		return err
-	}
-	if d.Errors, err = r.fieldErrors(c, opErr); err != nil {
-		return err
-	}
-	d.Session = sessionForm{SessionInput: in, Headcount: hc}
-	return r.Staff.render(c, present.Status(opErr), "staff_reception_day", "reception.day_title", d)
+	return r.dayRefused(c, day, opErr, func(d *receptionDayData) { d.Session = sessionForm{SessionInput: in, Headcount: hc} })
 }
 
 // noVisitor records, from the day page, that a schedule's day was held
@@ -806,12 +776,37 @@ func (r *Reception) noVisitor(c echo.Context) error {
 	if dayErr != nil {
 		day = r.Service.Today()
 	}
+	return r.dayRefused(c, day, opErr, nil)
+}
+
+// officeRefused shows the office's reception page again with opErr beside
+// its fields; fill puts back what was typed.
+func (r *Reception) officeRefused(c echo.Context, opErr error, fill func(*receptionOfficeData)) error {
+	d, err := r.officeData(c)
+	if err != nil {
+		return err
+	}
+	if d.Errors, err = r.fieldErrors(c, opErr); err != nil {
+		return err
+	}
+	if fill != nil {
+		fill(&d)
+	}
+	return r.Staff.render(c, present.Status(opErr), "staff_reception", "reception.office_title", d)
+}
+
+// dayRefused shows a reception day's page again with opErr beside its
+// fields; fill puts back what was typed.
+func (r *Reception) dayRefused(c echo.Context, day calendar.Date, opErr error, fill func(*receptionDayData)) error {
 	d, err := r.dayData(c, day)
 	if err != nil {
 		return err
 	}
 	if d.Errors, err = r.fieldErrors(c, opErr); err != nil {
 		return err
+	}
+	if fill != nil {
+		fill(&d)
 	}
 	return r.Staff.render(c, present.Status(opErr), "staff_reception_day", "reception.day_title", d)
 }
