@@ -2,10 +2,6 @@ package reception
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/phucdap/phucdap/internal/fault"
@@ -43,9 +39,7 @@ type BookingCancelStore interface {
 // BookingSig is the signature of a booking's cancel link under key (the
 // key of the citizen's notice links), for whoever sends the link.
 func BookingSig(key []byte, bookingID int64) string {
-	m := hmac.New(sha256.New, key)
-	m.Write([]byte("phucdap reception booking cancel\x00" + strconv.FormatInt(bookingID, 10)))
-	return strings.ToLower(sigEncoding.EncodeToString(m.Sum(nil)[:ratingSigLen]))
+	return linkSig(key, "phucdap reception booking cancel", bookingID)
 }
 
 // BookingSig is the signature of a booking's cancel link.
@@ -56,8 +50,7 @@ func (s *Service) BookingSig(bookingID int64) string { return BookingSig(s.cfg.L
 // ErrCancelLink for a link that is not one. The booking carries no
 // identity and no content: the page shows none.
 func (s *Service) LinkedBooking(ctx context.Context, bookingID int64, sig string) (Booking, Occurrence, bool, error) {
-	want := s.BookingSig(bookingID)
-	if bookingID <= 0 || !hmac.Equal([]byte(strings.ToLower(strings.TrimSpace(sig))), []byte(want)) {
+	if !linkSigOK(bookingID, sig, s.BookingSig(bookingID)) {
 		return Booking{}, Occurrence{}, false, ErrCancelLink
 	}
 	b, err := s.cfg.Cancels.Booking(ctx, bookingID)

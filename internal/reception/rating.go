@@ -60,16 +60,27 @@ func (s *Service) RatingSig(sessionID int64) string { return RatingSig(s.cfg.Lin
 // RatingSig is the signature of a session's rating link under key (the
 // key of the citizen's notice links), for whoever sends the link.
 func RatingSig(key []byte, sessionID int64) string {
+	return linkSig(key, "phucdap reception rating", sessionID)
+}
+
+// linkSig signs id for the link of purpose under key: the first
+// ratingSigLen bytes of an HMAC-SHA256, in lower-case base32.
+func linkSig(key []byte, purpose string, id int64) string {
 	m := hmac.New(sha256.New, key)
-	m.Write([]byte("phucdap reception rating\x00" + strconv.FormatInt(sessionID, 10)))
+	m.Write([]byte(purpose + "\x00" + strconv.FormatInt(id, 10)))
 	return strings.ToLower(sigEncoding.EncodeToString(m.Sum(nil)[:ratingSigLen]))
+}
+
+// linkSigOK tells whether sig, as typed or pasted, is want, in constant
+// time; no link names an id below 1.
+func linkSigOK(id int64, sig, want string) bool {
+	return id > 0 && hmac.Equal([]byte(strings.ToLower(strings.TrimSpace(sig))), []byte(want))
 }
 
 // RatingSession returns the session a rating link names, with its rating
 // if it was rated; ErrRatingLink for a link that is not one.
 func (s *Service) RatingSession(ctx context.Context, sessionID int64, sig string) (Session, error) {
-	want := s.RatingSig(sessionID)
-	if sessionID <= 0 || !hmac.Equal([]byte(strings.ToLower(strings.TrimSpace(sig))), []byte(want)) {
+	if !linkSigOK(sessionID, sig, s.RatingSig(sessionID)) {
 		return Session{}, ErrRatingLink
 	}
 	se, err := s.cfg.Sessions.Session(ctx, sessionID)
