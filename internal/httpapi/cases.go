@@ -43,12 +43,11 @@ func (a *API) ListCases(ctx context.Context, req ListCasesRequestObject) (ListCa
 	if p.Limit != nil {
 		q.Limit = *p.Limit
 	}
-	if p.Offset != nil {
-		if *p.Offset < 0 {
-			return nil, fault.FieldError("offset", "inbox.bad_offset", nil)
-		}
-		q.Offset = *p.Offset
+	off, err := listOffset(p.Offset)
+	if err != nil {
+		return nil, err
 	}
+	q.Offset = off
 	if p.Urgency != nil {
 		if *p.Urgency == ListCasesParamsUrgencyChase {
 			q.ToChase, q.ChaseUntil = true, a.ChaseUntil(ctx)
