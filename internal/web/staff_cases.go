@@ -132,23 +132,20 @@ func (s *Staff) showInbox(c echo.Context, res *bulkResult, vf *viewForm, status 
 	a := accesshttp.Actor(c)
 	f, q := s.inboxQuery(c)
 	page := pageParam(c, "page")
-	q.Limit, q.Offset = access.PageSize, pageOffset(page, access.PageSize)
+	q.Limit = access.PageSize
 	// A refused search lists nothing; the page says why.
 	var list []access.CaseRef
 	var total int64
 	var err error
 	if f.QError == "" {
-		if list, total, err = s.Cases.Page(ctx, a, q); err != nil {
+		// Past the last page (a link kept while the list shrank): the
+		// last page.
+		list, total, err = pageOrLast(&page, access.PageSize, func(offset int) ([]access.CaseRef, int64, error) {
+			q.Offset = offset
+			return s.Cases.Page(ctx, a, q)
+		})
+		if err != nil {
 			return err
-		}
-		if len(list) == 0 && total > 0 {
-			// Past the last page (a link kept while the list shrank):
-			// the last page.
-			page = lastPage(total, access.PageSize)
-			q.Offset = pageOffset(page, access.PageSize)
-			if list, total, err = s.Cases.Page(ctx, a, q); err != nil {
-				return err
-			}
 		}
 	}
 	now, soonUntil := s.Now(), q.SoonUntil
