@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"net/http"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -175,4 +176,63 @@ func caseCodes(list []httpapi.StaffCase) []string {
 		out = append(out, c.Code)
 	}
 	return out
+}
+
+// A report's drill-down longer than its page of 100 pages on through the
+// shared pager: 1–100 of 105 with a link to the next page that keeps the
+// drill's query, 101–105 on page 2, the last page for a page past the end
+// or for a page number too large to be an offset (it once became a
+// negative offset).
+func TestReportCasesPagePastItsPage(t *testing.T) {
+	eachApp(t, func(t *testing.T, ta *testApp) {
+		office := ta.staffActor(t, "vanphong.baocao@sxd.test", "VP", access.Office)
+		ta.setLocal(t, "2026-10-05 09:00")
+		codes := ta.registerMany(t, office, 105)
+		ta.setLocal(t, "2026-12-07 09:00")
+		b := ta.browser(t)
+		b.mustLogin("vanphong.baocao@sxd.test")
+		const drill = "/staff/reports/cases?figure=received&from=2026-10-01&to=2026-10-31"
+		cases := regexp.MustCompile(`<td><a href="/staff/cases/\d+">([^<]+)</a></td>`)
+		// The next page keeps the drill's query.
+		nextLink := regexp.MustCompile(`href="/staff/reports/cases\?figure=received&amp;from=2026-10-01&amp;page=2&amp;to=2026-10-31" rel="next"`)
+		listed := func(page string) []string {
+			var out []string
+			for _, m := range cases.FindAllStringSubmatch(page, -1) {
+				out = append(out, m[1])
+			}
+			return out
+		}
+		var seen []string
+		for _, step := range []struct {
+			query, showing string
+			rows           int
+			next           bool
+		}{
+			{"", "Đang hiển thị 1–100 trên 105 hồ sơ", 100, true},
+			{"&page=2", "Đang hiển thị 101–105 trên 105 hồ sơ", 5, false},
+			{"&page=7", "Đang hiển thị 101–105 trên 105 hồ sơ", 5, false},
+			{"&page=92233720368547758", "Đang hiển thị 101–105 trên 105 hồ sơ", 5, false},
+		} {
+			res, page := b.get(drill + step.query)
+			if res.StatusCode != http.StatusOK {
+				t.Fatalf("%s: %d", step.query, res.StatusCode)
+			}
+			got := listed(page)
+			if len(got) != step.rows || !strings.Contains(page, step.showing) {
+				t.Errorf("%s: %d rows, want %d with %q", step.query, len(got), step.rows, step.showing)
+			}
+			if next := nextLink.MatchString(page); next != step.next {
+				t.Errorf("%s: a next link %v, want %v", step.query, next, step.next)
+			}
+			if step.query == "" || step.query == "&page=2" {
+				seen = append(seen, got...)
+			}
+		}
+		slices.Sort(seen)
+		want := slices.Clone(codes)
+		slices.Sort(want)
+		if !slices.Equal(seen, want) {
+			t.Errorf("the two pages list %d cases, not the 105 registered once each", len(slices.Compact(seen)))
+		}
+	})
 }

@@ -337,8 +337,7 @@ type casesData struct {
 	Figure, FigureLabel, Scope, Period string
 	Rows                               []caseListRow
 	Total                              int64
-	Page, Pages                        int
-	PrevHref, NextHref                 string
+	Pager                              Pager
 	// ExportQuery is the drill-down's query string for its CSV and XLSX.
 	ExportQuery template.URL
 	// Views are the user's saved views of drill-downs, and the save form.
@@ -353,11 +352,10 @@ func (r *Reports) cases(c echo.Context) error {
 	if err != nil {
 		return r.badRequest(c, err)
 	}
-	page, _ := strconv.Atoi(c.QueryParam("page"))
-	if page < 1 {
-		page = 1
-	}
-	rows, total, err := r.Service.Cases(ctx, q, drillPage, (page-1)*drillPage)
+	page := pageParam(c, "page")
+	rows, total, err := pageOrLast(&page, drillPage, func(offset int) ([]report.CaseRow, int64, error) {
+		return r.Service.Cases(ctx, q, drillPage, offset)
+	})
 	if err != nil {
 		if fe, ok := fault.As(err); ok && fe.Code != fault.Unavailable {
 			return r.badRequest(c, err)
@@ -379,8 +377,7 @@ func (r *Reports) cases(c echo.Context) error {
 		}
 		return present.TimeIn(*t, loc, i18n.LangFrom(ctx), r.Staff.Pages.Catalog)
 	}
-	d := casesData{Figure: string(q.Figure), FigureLabel: r.t(c)("report.fig." + string(q.Figure)), Total: total, Page: page,
-		Pages: int((total + drillPage - 1) / drillPage)}
+	d := casesData{Figure: string(q.Figure), FigureLabel: r.t(c)("report.fig." + string(q.Figure)), Total: total}
 	if !q.Figure.Current() {
 		d.Period = present.Period(q.Period.From, q.Period.To, i18n.LangFrom(ctx))
 	} else {
@@ -429,14 +426,7 @@ func (r *Reports) cases(c echo.Context) error {
 	if d.Views, err = r.Staff.views(c, access.ListReportCases, q.Values().Encode()); err != nil {
 		return err
 	}
-	if page > 1 {
-		base.Set("page", strconv.Itoa(page-1))
-		d.PrevHref = "/staff/reports/cases?" + base.Encode()
-	}
-	if page < d.Pages {
-		base.Set("page", strconv.Itoa(page+1))
-		d.NextHref = "/staff/reports/cases?" + base.Encode()
-	}
+	d.Pager = pagerFor(i18n.LangFrom(ctx), "inbox.showing", "/staff/reports/cases", base, "page", "", page, drillPage, len(rows), total)
 	return r.Staff.render(c, http.StatusOK, "report_cases", "report.cases.title", d)
 }
 
