@@ -400,8 +400,8 @@ func TestReceptionDeactivateBookedSchedule(t *testing.T) {
 //   - the service has read the schedule active, then the deactivation
 //     commits, then the booking's transaction runs: its own read of the
 //     schedule refuses the booking;
-//   - the booking's transaction has read the schedule active and holds
-//     the day's place, then the deactivation runs: it waits for the
+//   - the booking's transaction has read (and locked) the schedule
+//     active, then the deactivation runs: it waits for the
 //     booking (the read's lock on PostgreSQL, the one writer on SQLite)
 //     and counts it.
 func TestReceptionDeactivateRace(t *testing.T) {
@@ -455,7 +455,7 @@ func TestReceptionDeactivateRace(t *testing.T) {
 
 		// The booking's transaction read the director's schedule active;
 		// the deactivation runs before it commits.
-		p = pauseAfter(t, ta.db, "SELECT active FROM reception_schedules")
+		p = pauseAfter(t, ta.db, "SELECT * FROM reception_schedules WHERE id")
 		go func() { booked <- book(p.ctx(), director, calendar.NewDate(2026, 12, 1), 2) }()
 		p.wait(t)
 		saved := make(chan error, 1)
@@ -792,6 +792,69 @@ func TestReceptionSessionOnNoVisitorDay(t *testing.T) {
 		}
 		if err := ta.reception.RecordNoVisitor(ctx, office, id, next.Day); err == nil || !strings.Contains(err.Error(), "reception.no_visitor_sessions") {
 			t.Errorf("no visitor on a day with a session: %v", err)
+		}
+	})
+}
+
+// TestReceptionBookEditRace: the service has read the deputy's schedule
+// (Thursdays, 3 places), then the office edits it before the booking's
+// transaction runs; the booking is judged by the schedule as stored:
+//
+//   - moved to Fridays (allowed, nobody booked): a Thursday booking is
+//     refused, never left on a day the schedule no longer holds;
+//   - capacity cut to 1 with one place taken (allowed): the booking is
+//     refused as full, never a second booking over the new capacity.
+func TestReceptionBookEditRace(t *testing.T) {
+	eachApp(t, func(t *testing.T, ta *testApp) {
+		_, idText := deputyThursdays(t, ta)
+		deputy, _ := strconv.ParseInt(idText, 10, 64)
+		office := ta.staffActor(t, "tiepdan@sxd.test", "VP", access.Office)
+		edit := func(fn func(sc *reception.Schedule)) {
+			sc, err := ta.reception.Schedule(context.Background(), deputy)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fn(&sc)
+			if _, err := ta.reception.SaveSchedule(context.Background(), office, sc); err != nil {
+				t.Fatalf("edit with nobody stranded: %v", err)
+			}
+		}
+		book := func(ctx context.Context, day calendar.Date, i int) error {
+			_, _, err := ta.reception.Book(ctx, reception.BookingInput{ScheduleID: deputy, Day: day, Name: "Công dân " + strconv.Itoa(i),
+				Phone: "09120004" + strconv.Itoa(10+i), Kind: petition.KindPetition, Description: "Đề nghị hướng dẫn thủ tục", ClientIP: "10.0.2." + strconv.Itoa(i)})
+			return err
+		}
+		count := func() (n int64) {
+			ta.db.Gorm.Raw("SELECT COUNT(*) FROM reception_bookings WHERE schedule_id = ?", deputy).Scan(&n)
+			return n
+		}
+
+		p := pauseAfter(t, ta.db, "reception_schedules")
+		booked := make(chan error, 1)
+		go func() { booked <- book(p.ctx(), calendar.NewDate(2026, 12, 3), 1) }()
+		p.wait(t)
+		edit(func(sc *reception.Schedule) { sc.Weekday = time.Friday })
+		p.resume()
+		if err := <-booked; !errors.Is(err, reception.ErrNotBookable) {
+			t.Errorf("a Thursday booking after the move to Fridays: %v, want not bookable", err)
+		}
+		if n := count(); n != 0 {
+			t.Errorf("%d bookings on a day the schedule no longer holds", n)
+		}
+
+		if err := book(context.Background(), calendar.NewDate(2026, 12, 4), 2); err != nil {
+			t.Fatalf("first Friday booking: %v", err)
+		}
+		p = pauseAfter(t, ta.db, "reception_schedules")
+		go func() { booked <- book(p.ctx(), calendar.NewDate(2026, 12, 4), 3) }()
+		p.wait(t)
+		edit(func(sc *reception.Schedule) { sc.Capacity = 1 })
+		p.resume()
+		if err := <-booked; !errors.Is(err, reception.ErrSlotFull) {
+			t.Errorf("a booking after the capacity cut to 1: %v, want full", err)
+		}
+		if n := count(); n != 1 {
+			t.Errorf("%d bookings on a day of 1 place", n)
 		}
 	})
 }

@@ -142,14 +142,16 @@ func (b Booking) Cancelled() bool { return b.CancelledAt != nil }
 
 // BookingStore keeps bookings.
 type BookingStore interface {
-	// Book holds a place: within one transaction it takes one of the day's
-	// capacity places by a conditional update (ErrSlotFull when none is
-	// left), checks that the schedule is still active and its regular day
-	// still held on b.Day (ErrNotBookable when the schedule was
-	// deactivated, or a change cancelled or moved the day, since the
+	// Book holds a place: within one transaction it checks that the
+	// schedule is still active and recurs as read, the schedule the
+	// service found the day on (ErrNotBookable when it was deactivated or
+	// its days edited since), takes one of the day's places, as many as
+	// the stored capacity, by a conditional update (ErrSlotFull when none
+	// is left), checks that its regular day is still held on b.Day
+	// (ErrNotBookable when a change cancelled or moved the day since the
 	// service looked), and inserts the booking (ErrAlreadyBooked when its
 	// phone key holds the day already). It returns the booking with its id.
-	Book(ctx context.Context, b Booking, capacity int, regular calendar.Date) (Booking, error)
+	Book(ctx context.Context, b Booking, read Schedule, regular calendar.Date) (Booking, error)
 	// DayBookings returns the bookings of day, in booking order.
 	DayBookings(ctx context.Context, day calendar.Date) ([]Booking, error)
 	// Booked returns the places taken per schedule on day.
@@ -208,7 +210,7 @@ func (s *Service) Book(ctx context.Context, in BookingInput) (Booking, Occurrenc
 	b := Booking{Code: newCode(), ScheduleID: o.Schedule.ID, Day: o.Day, Kind: in.Kind, TopicID: in.TopicID, Description: desc,
 		Sealed: in.Kind.Secret(), Name: name, Phone: phone, Email: email, PhoneKey: s.phoneKey(phone), Lang: lang, CreatedAt: s.cfg.Now().UTC()}
 	key := b.PhoneKey
-	b, err = s.cfg.Bookings.Book(ctx, b, o.Schedule.Capacity, o.Regular)
+	b, err = s.cfg.Bookings.Book(ctx, b, o.Schedule, o.Regular)
 	if errors.Is(err, ErrAlreadyBooked) {
 		held, rerr := s.cfg.Bookings.Rearm(ctx, o.Schedule.ID, o.Day, key)
 		if rerr != nil {

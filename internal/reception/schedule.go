@@ -174,6 +174,13 @@ func (s Schedule) Regular(cal *calendar.Calendar, from, to calendar.Date) []cale
 	return out
 }
 
+// SameDays says whether s and o recur on the same days at the same hours:
+// a day found on one is a day of the other.
+func (s Schedule) SameDays(o Schedule) bool {
+	return s.ID == o.ID && s.Kind == o.Kind && s.Repeat == o.Repeat && s.DayOfMonth == o.DayOfMonth && s.Weekday == o.Weekday &&
+		s.StartMin == o.StartMin && s.EndMin == o.EndMin && s.From == o.From && s.Until == o.Until
+}
+
 // Occurrences returns the reception days of s in [from, to] with the
 // changes applied: a cancelled day stays listed (published with its
 // reason), a moved day is listed on its new day.

@@ -280,9 +280,27 @@ func (r receptionBookingRow) booking() reception.Booking {
 // conditional update of the day's counter, which on PostgreSQL locks the
 // row (a second booking waits, then sees the new count) and on SQLite runs
 // alone; the unique phone key refuses the same phone twice.
-func (s *ReceptionStore) Book(ctx context.Context, b reception.Booking, capacity int, regular calendar.Date) (reception.Booking, error) {
+func (s *ReceptionStore) Book(ctx context.Context, b reception.Booking, read reception.Schedule, regular calendar.Date) (reception.Booking, error) {
 	var out reception.Booking
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
+		// The schedule's row is shared-locked to the commit, before the
+		// slot: an edit or a deactivation commits before this read (and is
+		// seen) or waits for this booking (and counts it). SQLite runs one
+		// writer at a time. The day was found on the schedule the service
+		// read: an edit of its days since refuses the booking, and the
+		// place is taken against the capacity as stored.
+		lock := ""
+		if s.db.Dialect == Postgres {
+			lock = " FOR SHARE"
+		}
+		var rows []receptionScheduleRow
+		if err := tx.Raw("SELECT * FROM reception_schedules WHERE id = ?"+lock, b.ScheduleID).Scan(&rows).Error; err != nil {
+			return fmt.Errorf("book: schedule: %w", err)
+		}
+		if len(rows) == 0 || !rows[0].Active || !rows[0].schedule().SameDays(read) {
+			return reception.ErrNotBookable
+		}
+		capacity := rows[0].Capacity
 		var n int64
 		if err := tx.Raw("SELECT COUNT(*) FROM reception_bookings WHERE schedule_id = ? AND day = ? AND phone_key = ?",
 			b.ScheduleID, b.Day.String(), b.PhoneKey).Scan(&n).Error; err != nil {
@@ -312,20 +330,6 @@ func (s *ReceptionStore) Book(ctx context.Context, b reception.Booking, capacity
 				return reception.ErrAlreadyBooked
 			}
 			return reception.ErrSlotFull
-		}
-		// The schedule's row is shared-locked to the commit: a
-		// deactivation commits before this read (and is seen) or waits for
-		// this booking (and counts it). SQLite runs one writer at a time.
-		lock := ""
-		if s.db.Dialect == Postgres {
-			lock = " FOR SHARE"
-		}
-		var active []bool
-		if err := tx.Raw("SELECT active FROM reception_schedules WHERE id = ?"+lock, b.ScheduleID).Scan(&active).Error; err != nil {
-			return fmt.Errorf("book: schedule: %w", err)
-		}
-		if len(active) == 0 || !active[0] {
-			return reception.ErrNotBookable
 		}
 		// The slot is locked now: a change of the day commits before this
 		// read (and is seen) or waits for this booking (and counts it).
