@@ -57,6 +57,11 @@ type MonthFigures struct {
 	// DialoguesPublished those whose result is published (plan 55 III.1:
 	// publish the result after each dialogue).
 	Dialogues, DialoguesPublished int
+	// DialoguesListed are the published results the public list shows
+	// (DialogueResults: not sealed). The public figure of results
+	// published is this one: counting a sealed result beside the listed
+	// ones would tell that the one missing was a denunciation.
+	DialoguesListed int
 }
 
 // Month computes the figures of a month up to today.
@@ -94,6 +99,7 @@ func (s *Service) PublicFigures(ctx context.Context, month report.Period) (repor
 			return nil, err
 		}
 		out := f.Report()
+		out.DialoguesPublished = f.DialoguesListed
 		for i := range out.Hosts {
 			out.Hosts[i].Citizens = 0
 		}
@@ -157,6 +163,9 @@ func (s *Service) figures(ctx context.Context, from, to calendar.Date) (MonthFig
 			f.Dialogues++
 			if se.ResultPublished {
 				f.DialoguesPublished++
+				if !se.Sealed {
+					f.DialoguesListed++
+				}
 			}
 		}
 		if se.Rating != nil {
