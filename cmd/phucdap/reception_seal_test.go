@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -82,5 +83,96 @@ func TestReceptionSealedDialoguePublicCount(t *testing.T) {
 		if err != nil || staff.DialoguesPublished != 3 {
 			t.Errorf("staff figures after the month: %d published (%v), want 3", staff.DialoguesPublished, err)
 		}
+	})
+}
+
+// TestReceptionSessionSealedWithItsCase: a dialogue recorded as a
+// complaint, with the visitor's name and phone, opens a case that the
+// office then reclassifies as a denunciation. The case is sealed, and the
+// session with it: the day's page and the office's page no longer show
+// the visitor's name or phone, the stored session keeps neither, and its
+// result, once recorded, is never listed on /minh-bach (an unsealed
+// dialogue of the same month is).
+func TestReceptionSessionSealedWithItsCase(t *testing.T) {
+	eachApp(t, func(t *testing.T, ta *testApp) {
+		ta.setLocal(t, "2026-11-27 10:00")
+		ta.addStaff(t, "vanphong-seal@sxd.test", "VP", access.Office)
+		office := ta.staffActor(t, "office-seal@sxd.test", "VP", access.Office)
+		b := ta.browser(t)
+		b.mustLogin("vanphong-seal@sxd.test")
+		content := "Khiếu nại quyết định thu hồi giấy phép xây dựng nhà ở tại thôn Bản Cưởm, xã Mai Pha."
+		other := "Kiến nghị công khai quy hoạch chi tiết khu dân cư mới tại phường Chi Lăng."
+		se, err := ta.reception.Record(t.Context(), office, reception.SessionInput{Day: calendar.MustDate("2026-11-20"), Receiver: "Phó Giám đốc Sở Đổi Loại",
+			Kind: petition.KindComplaint, Name: "Hoàng Văn Khải", Phone: "0915 222 333", Content: content, Outcome: reception.OutcomeAccepted, Dialogue: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if se.CaseID == 0 {
+			t.Fatal("the session opened no case")
+		}
+		open, err := ta.reception.Record(t.Context(), office, reception.SessionInput{Day: calendar.MustDate("2026-11-18"), Receiver: "Giám đốc Sở Công Khai",
+			Kind: petition.KindPetition, Name: "Trần Văn Đến", Content: other, Outcome: reception.OutcomeGuided, Dialogue: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, who := range []string{"Chuyên viên Một", "Chuyên viên Hai", "Chuyên viên Ba"} {
+			if _, err := ta.reception.Record(t.Context(), office, reception.SessionInput{Day: calendar.MustDate("2026-11-23"), Receiver: who,
+				Kind: petition.KindPetition, Name: "Trần Văn Đến", Content: other, Outcome: reception.OutcomeGuided}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, day := b.get("/staff/reception/day?d=2026-11-20"); !strings.Contains(day, "Hoàng Văn Khải") {
+			t.Fatal("the day's page does not show the complainant before the reclassification")
+		}
+
+		ta.act(t, office, se.CaseID, petition.ClassifyInput{Kind: petition.KindDenunciation, Eligible: true, WithinCompetence: true})
+		if n := ta.count(t, "SELECT COUNT(*) FROM cases WHERE id = "+strconv.FormatInt(se.CaseID, 10)+" AND identity_sealed = TRUE"); n != 1 {
+			t.Fatal("the reclassified case is not sealed")
+		}
+		secret := func(where, page string) {
+			t.Helper()
+			for _, not := range []string{"Khải", "0915", "222 333", "thôn Bản Cưởm"} {
+				if strings.Contains(page, not) {
+					t.Errorf("%s shows %q", where, not)
+				}
+			}
+		}
+		_, day := b.get("/staff/reception/day?d=2026-11-20")
+		secret("the day's page", day)
+		_, page := b.get("/staff/reception")
+		secret("the office's page", page)
+		if n := ta.count(t, "SELECT COUNT(*) FROM reception_sessions WHERE id = "+strconv.FormatInt(se.ID, 10)+
+			" AND sealed = TRUE AND name = '' AND phone = '' AND content = ''"); n != 1 {
+			t.Error("the stored session keeps the identity or is not sealed")
+		}
+
+		for _, id := range []int64{se.ID, open.ID} {
+			if _, err := ta.reception.PublishResult(t.Context(), office, id, "Sở đã giải thích căn cứ và giao phòng chuyên môn trả lời bằng văn bản."); err != nil &&
+				id == open.ID {
+				t.Fatal(err)
+			}
+		}
+		ta.setLocal(t, "2026-12-02 09:00")
+		_, body := ta.do(t, http.MethodGet, "/minh-bach?thang=2026-11", nil)
+		pub := section(string(body), "pdialogues-h")
+		if !strings.Contains(pub, "Công Khai") {
+			t.Error("the transparency page does not list the unsealed dialogue")
+		}
+		if strings.Contains(string(body), "Đổi Loại") || strings.Contains(pub, "20/11/2026") {
+			t.Error("the transparency page lists the dialogue whose case is now a denunciation")
+		}
+		if n := strings.Count(pub, `class="publication dialogue-result"`); n != 1 {
+			t.Errorf("the transparency page lists %d results, want 1", n)
+		}
+		list, err := ta.reception.DialogueResults(t.Context(), 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range list {
+			if r.SessionID == se.ID {
+				t.Error("the public list of results has the sealed case's dialogue")
+			}
+		}
+		secret("the transparency page", string(body))
 	})
 }

@@ -170,6 +170,16 @@ func sealIdentities(tx *gorm.DB, ids []int64) error {
 	if err != nil {
 		return fmt.Errorf("seal identities: %w", err)
 	}
+	// The reception sessions that opened a sealed case are sealed with
+	// it, as a session recorded as a denunciation is: it keeps no
+	// identity, content or refusal reason (the case holds them, under its
+	// seal), so that the reception's pages and the public list of dialogue
+	// results treat it as one.
+	err = tx.Exec("UPDATE reception_sessions SET sealed = TRUE, name = '', phone = '', representatives = '', content = '', documents = '', "+
+		"refusal_reason = '' WHERE sealed = FALSE AND case_id IN (SELECT id FROM cases WHERE id IN ? AND identity_sealed = TRUE)", ids).Error
+	if err != nil {
+		return fmt.Errorf("seal reception sessions: %w", err)
+	}
 	return nil
 }
 

@@ -696,7 +696,9 @@ func (s *ReceptionStore) PublishResult(ctx context.Context, r reception.Dialogue
 }
 
 // DialogueResults implements reception.DialogueStore: a sealed
-// session's result is never listed.
+// session's result is never listed, nor one whose case is sealed or a
+// denunciation (the session is sealed with its case; this holds even if
+// it were not).
 func (s *ReceptionStore) DialogueResults(ctx context.Context, limit int) ([]reception.DialogueResult, error) {
 	var rows []struct {
 		SessionID   int64
@@ -710,7 +712,8 @@ func (s *ReceptionStore) DialogueResults(ctx context.Context, limit int) ([]rece
 		PublishedBy string
 	}
 	if err := s.db.Gorm.WithContext(ctx).Raw("SELECT d.session_id, s.day, s.receiver, s.leadership, s.sealed, s.kind, d.result, d.published_at, d.published_by "+
-		"FROM reception_dialogue_results d JOIN reception_sessions s ON s.id = d.session_id WHERE s.sealed = ? "+
+		"FROM reception_dialogue_results d JOIN reception_sessions s ON s.id = d.session_id LEFT JOIN cases c ON c.id = s.case_id "+
+		"WHERE s.sealed = ? AND (c.id IS NULL OR (c.identity_sealed = FALSE AND c.kind <> 'to_cao')) "+
 		"ORDER BY d.published_at DESC, d.session_id DESC LIMIT ?", false, max(limit, 1)).Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("dialogue results: %w", err)
 	}
