@@ -116,11 +116,14 @@ var receptionSlip = regexp.MustCompile(`<nil>|&lt;nil&gt;|%!|\b(report|reception
 func TestReceptionPlanInBrowser(t *testing.T) {
 	ta := newBrowserApp(t)
 	m := newReceptionNovember(t, ta)
+	// Rated within November: a later rating is not the month's.
+	ta.setLocal(t, "2026-11-30 16:00")
 	for i, stars := range []int{5, 4, 2} {
 		if err := ta.reception.Rate(t.Context(), m.sessions[i], ta.reception.RatingSig(m.sessions[i]), stars, ""); err != nil {
 			t.Fatal(err)
 		}
 	}
+	ta.setLocal(t, "2026-12-01 10:00")
 	addNovemberDialogues(t, ta, m)
 	ta.addStaff(t, "vanphong.plan@sxd.test", "VP", access.Office)
 	pg := browserPage{t: t, ctx: newBrowser(t), slip: receptionSlip}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -169,6 +170,11 @@ func TestReceptionMonthRatings(t *testing.T) {
 			{desk.ID, "2026-11-10", 3}, {desk.ID, "2026-11-27", 5},
 			{desk.ID, "2026-10-29", 1},
 		} {
+			// Each visitor rates within the visit's month: a later rating
+			// is not counted in the month's figures.
+			if strings.HasPrefix(v.day, "2026-10") {
+				ta.setLocal(t, "2026-10-30 09:00")
+			}
 			se, err := ta.reception.Record(ctx, office, reception.SessionInput{ScheduleID: v.schedule, Day: calendar.MustDate(v.day), Receiver: "Người tiếp",
 				Kind: petition.KindPetition, Name: "Công dân", Content: content, Outcome: reception.OutcomeGuided})
 			if err != nil {
@@ -180,6 +186,7 @@ func TestReceptionMonthRatings(t *testing.T) {
 				}
 			}
 		}
+		ta.setLocal(t, "2026-11-27 09:00")
 		f, err := ta.reception.Month(ctx, office, 2026, time.November)
 		if err != nil {
 			t.Fatal(err)
@@ -367,6 +374,48 @@ func TestReceptionSealedRatingComment(t *testing.T) {
 		se, err := ta.reception.SessionReceipt(ctx, office, sealed.ID)
 		if err != nil || se.Rating == nil || se.Rating.Comment != "" {
 			t.Errorf("the sealed session's receipt: %+v %v", se.Rating, err)
+		}
+	})
+}
+
+// TestReceptionLateRatingKeepsMonth: November's published satisfaction is
+// the ratings given by its end; a visitor who rates a November visit in
+// December (the link still works) is not counted in it, on /minh-bach nor
+// in the open data, so that the figure moving cannot reveal that
+// visitor's stars. Five visitors rated 4 or 5 stars in November; the
+// denouncer rates 1 star on 2 December.
+func TestReceptionLateRatingKeepsMonth(t *testing.T) {
+	eachApp(t, func(t *testing.T, ta *testApp) {
+		m := newReceptionNovember(t, ta)
+		rate := func(i, stars int) {
+			t.Helper()
+			if err := ta.reception.Rate(t.Context(), m.sessions[i], ta.reception.RatingSig(m.sessions[i]), stars, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ta.setLocal(t, "2026-11-30 16:00")
+		for i, stars := range []int{5, 4, 5, 4, 5} {
+			rate(i, stars)
+		}
+		ta.setLocal(t, "2026-12-02 10:00")
+		rate(5, 1)
+		anon := ta.browser(t)
+		_, pub := anon.get("/minh-bach?thang=2026-11&lang=vi")
+		if !strings.Contains(pub, "Hài lòng: 5/5 lượt đánh giá") {
+			i := strings.Index(pub, `id="reception-satisfaction"`)
+			t.Errorf("November's public satisfaction moved with a December rating: %s", pub[max(i, 0):min(max(i, 0)+300, len(pub))])
+		}
+		_, body := anon.get("/api/v1/public/stats?period=2026-11")
+		var od struct {
+			Reception struct {
+				Satisfaction *float64 `json:"satisfaction_rate"`
+			}
+		}
+		if err := json.Unmarshal([]byte(body), &od); err != nil {
+			t.Fatal(err)
+		}
+		if od.Reception.Satisfaction == nil || *od.Reception.Satisfaction != 100 {
+			t.Errorf("the open data's November satisfaction moved with a December rating: %v", od.Reception.Satisfaction)
 		}
 	})
 }

@@ -878,13 +878,15 @@ func TestReceptionMonthCasesOnTime(t *testing.T) {
 func TestReceptionPlanAndWorkbook(t *testing.T) {
 	eachApp(t, func(t *testing.T, ta *testApp) {
 		m := newReceptionNovember(t, ta)
-		// Three visitors rate their visit: 5, 4 and 2 stars, 2 of 3
-		// satisfied (66.6%, floored).
+		// Three visitors rate their visit within November: 5, 4 and 2
+		// stars, 2 of 3 satisfied (66.6%, floored).
+		ta.setLocal(t, "2026-11-30 16:00")
 		for i, stars := range map[int]int{0: 5, 1: 4, 2: 2} {
 			if err := ta.reception.Rate(t.Context(), m.sessions[i], ta.reception.RatingSig(m.sessions[i]), stars, ""); err != nil {
 				t.Fatal(err)
 			}
 		}
+		ta.setLocal(t, "2026-12-01 10:00")
 		addNovemberDialogues(t, ta, m)
 		// A case under III.1's topic, telephoned, opened at no session:
 		// III.1's row counts it, the reception block does not.

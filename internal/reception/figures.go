@@ -168,7 +168,10 @@ func (s *Service) figures(ctx context.Context, from, to calendar.Date) (MonthFig
 				}
 			}
 		}
-		if se.Rating != nil {
+		// A rating counts in the visit's month when given before the month
+		// ended: a late one would move a published month's satisfaction
+		// and so reveal that visitor's stars.
+		if se.Rating != nil && se.Rating.At.Before(calendar.NewDate(se.Day.Year, se.Day.Month+1, 1).Time(s.cfg.Location)) {
 			if se.Leadership {
 				f.LeadershipRatings.add(se.Rating.Stars)
 			} else {
