@@ -176,3 +176,45 @@ func TestReceptionSessionSealedWithItsCase(t *testing.T) {
 		secret("the transparency page", string(body))
 	})
 }
+
+// TestReceptionDaysShortWhenAlerted: a leadership reception day with
+// nothing recorded counts short in the month's figures when the missed
+// alert asks of it, not before: on the morning after Thursday 5/11 the
+// office still has Friday 6/11 to record it, so neither counts it; on
+// Saturday 7/11 both do.
+func TestReceptionDaysShortWhenAlerted(t *testing.T) {
+	eachApp(t, func(t *testing.T, ta *testApp) {
+		ta.setLocal(t, "2026-11-01 08:00")
+		office := ta.staffActor(t, "vp-short@sxd.test", "VP", access.Office)
+		sc, err := ta.reception.SaveSchedule(t.Context(), office, reception.Schedule{Kind: reception.KindLeadership, Host: "Phó Giám đốc Sở",
+			Repeat: reception.RepeatWeekly, Weekday: time.Thursday, StartMin: 450, EndMin: 660, Place: "Trụ sở tiếp công dân",
+			From: calendar.NewDate(2026, 11, 1), Active: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		check := func(at string, want int) {
+			t.Helper()
+			now := ta.setLocal(t, at)
+			f, err := ta.reception.Month(t.Context(), office, 2026, time.November)
+			if err != nil {
+				t.Fatal(err)
+			}
+			un, err := ta.reception.Unrecorded(t.Context(), now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			alerted := 0
+			for _, o := range un {
+				if o.Schedule.ID == sc.ID {
+					alerted++
+				}
+			}
+			if f.LeadershipDaysShort != want || alerted != want {
+				t.Errorf("at %s: %d days short, %d alerted, want %d", at, f.LeadershipDaysShort, alerted, want)
+			}
+		}
+		check("2026-11-06 08:00", 0)
+		check("2026-11-06 23:00", 0)
+		check("2026-11-07 08:00", 1)
+	})
+}

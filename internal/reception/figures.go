@@ -35,11 +35,13 @@ const PlanTaskKey = "III.1"
 // leadership and at the desk (a group counts its headcount), and the
 // cases the sessions opened with their on-time figures.
 type MonthFigures struct {
-	From, To            calendar.Date
-	Hosts               []HostFigures
-	LeadershipCitizens  int
-	DeskCitizens        int
-	Sessions            int
+	From, To           calendar.Date
+	Hosts              []HostFigures
+	LeadershipCitizens int
+	DeskCitizens       int
+	Sessions           int
+	// LeadershipDaysShort are the leadership's days with nothing
+	// recorded once the missed alert asks of them (recordingMissed).
 	LeadershipDaysShort int
 	// Cases are the report's figures of the cases sessions opened
 	// (report.ByOrigin): received in the period, and the on-time rate's
@@ -151,6 +153,7 @@ func (s *Service) figures(ctx context.Context, from, to calendar.Date) (MonthFig
 	if err != nil {
 		return f, err
 	}
+	cal, today := s.cfg.Calendar(ctx), s.Today()
 	citizens := map[int64]int{}
 	for _, se := range sessions {
 		f.Sessions++
@@ -196,7 +199,7 @@ func (s *Service) figures(ctx context.Context, from, to calendar.Date) (MonthFig
 		f.Hosts[i].Scheduled++
 		if held[dayKey{o.Schedule.ID, o.Day}] {
 			f.Hosts[i].Held++
-		} else if o.Schedule.Kind == KindLeadership && o.Day.Before(s.Today()) {
+		} else if o.Schedule.Kind == KindLeadership && recordingMissed(cal, o.Day, today) {
 			f.LeadershipDaysShort++
 		}
 	}

@@ -256,6 +256,14 @@ func (s *Service) Occurrence(ctx context.Context, id int64, day calendar.Date) (
 	return Occurrence{}, false, nil
 }
 
+// recordingMissed is when a reception day with nothing recorded is missed
+// as of today: once the first working day after it has ended, the whole
+// day the office had to record it. The missed alert (Unrecorded) and the
+// month's days short (Figures) both count from it.
+func recordingMissed(cal *calendar.Calendar, day, today calendar.Date) bool {
+	return cal.NextWorkingDay(day).Before(today)
+}
+
 // UnrecordedLookback is how far back Unrecorded looks, in days: a job
 // that was down catches up on a month.
 const UnrecordedLookback = 31
@@ -289,7 +297,7 @@ func (s *Service) Unrecorded(ctx context.Context, now time.Time) ([]Occurrence, 
 	var out []Occurrence
 	for _, o := range occ {
 		if o.Schedule.Kind != KindLeadership || o.Cancelled || held[dayKey{o.Schedule.ID, o.Day}] ||
-			!cal.NextWorkingDay(o.Day).Before(today) || o.Day.Before(calendar.DateOf(o.Schedule.CreatedAt, s.cfg.Location)) {
+			!recordingMissed(cal, o.Day, today) || o.Day.Before(calendar.DateOf(o.Schedule.CreatedAt, s.cfg.Location)) {
 			continue
 		}
 		out = append(out, o)
