@@ -52,3 +52,49 @@ func TestReceptionClaimTakenOverLoses(t *testing.T) {
 		}
 	})
 }
+
+// TestReceptionReleaseKeepsTakenOverClaim: a submit whose claim went
+// stale and was taken over by a second submit then fails; its release
+// frees its own claim only, so the second submit still records its
+// session. A submit whose claim is gone (released) is not told the form
+// was recorded, since no session holds it: it is told another submit is on
+// its way.
+func TestReceptionReleaseKeepsTakenOverClaim(t *testing.T) {
+	eachApp(t, func(t *testing.T, ta *testApp) {
+		rs := store.NewReceptionStore(ta.db)
+		by := ta.staffActor(t, "office-release@sxd.test", "VP", access.Office)
+		now := ta.Clock.Now()
+		first, err := rs.ClaimRequest(t.Context(), "form-release-1", now)
+		if err != nil || !first.Claimed {
+			t.Fatalf("first claim: %+v, %v", first, err)
+		}
+		if r, err := rs.ClaimRequest(t.Context(), "form-release-1", now.Add(reception.StaleRequest+time.Second)); err != nil || !r.Claimed {
+			t.Fatalf("takeover: %+v, %v", r, err)
+		}
+		// The first submit fails and releases what it claimed.
+		if err := rs.ReleaseRequest(t.Context(), "form-release-1", first.Claim); err != nil {
+			t.Fatal(err)
+		}
+		se := reception.Session{Day: calendar.MustDate("2026-11-27"), Receiver: "Chuyên viên Nguyễn Tiếp", Kind: petition.KindPetition,
+			Name: "Trần Văn Đến", Content: "Đề nghị hướng dẫn thủ tục.", Outcome: reception.OutcomeGuided, RequestKey: "form-release-1",
+			CreatedAt: now, CreatedBy: "VP"}
+		if _, err := rs.AddSession(t.Context(), se, by); err != nil {
+			t.Errorf("the submit that took over the claim: %v", err)
+		}
+		if n := ta.count(t, "SELECT COUNT(*) FROM reception_sessions"); n != 1 {
+			t.Errorf("%d sessions, want 1", n)
+		}
+
+		second, err := rs.ClaimRequest(t.Context(), "form-release-2", now)
+		if err != nil || !second.Claimed {
+			t.Fatalf("claim: %+v, %v", second, err)
+		}
+		if err := rs.ReleaseRequest(t.Context(), "form-release-2", second.Claim); err != nil {
+			t.Fatal(err)
+		}
+		se.RequestKey = "form-release-2"
+		if _, err := rs.AddSession(t.Context(), se, by); !errors.Is(err, reception.ErrRequestInFlight) {
+			t.Errorf("a submit whose claim was released: %v, want in flight, not already recorded", err)
+		}
+	})
+}

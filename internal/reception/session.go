@@ -90,6 +90,10 @@ type Request struct {
 	CaseCode string
 	// SessionID: the session it recorded (the submit is a repeat).
 	SessionID int64
+	// Claim is when this submit took the claim (Claimed): ReleaseRequest
+	// frees the claim only while it is still this one, never one another
+	// submit took over since.
+	Claim time.Time
 }
 
 // StaleRequest is how long a form's claim may record nothing before
@@ -188,8 +192,10 @@ type SessionStore interface {
 	// StaleRequest (its process died) is this submit's again.
 	ClaimRequest(ctx context.Context, key string, now time.Time) (Request, error)
 	// ReleaseRequest frees a claim that recorded nothing (its submit
-	// failed), so that the same form can be submitted again.
-	ReleaseRequest(ctx context.Context, key string) error
+	// failed), so that the same form can be submitted again: only the
+	// claim taken at claim (Request.Claim), not one another submit took
+	// over since.
+	ReleaseRequest(ctx context.Context, key string, claim time.Time) error
 	// Sessions returns the sessions of days in [from, to].
 	Sessions(ctx context.Context, from, to calendar.Date) ([]Session, error)
 	DialogueStore
@@ -207,19 +213,19 @@ var ErrDenunciationNeedsCase = fault.FieldError("outcome", "reception.denunciati
 // leaves neither, and the form, whose claim is released, can be submitted
 // again.
 func (s *Service) Record(ctx context.Context, by access.Actor, in SessionInput) (Session, error) {
-	var claimed string
+	var claimed Request
 	sess, err := s.record(ctx, by, in, &claimed)
-	if err != nil && claimed != "" {
-		if rerr := s.cfg.Sessions.ReleaseRequest(context.WithoutCancel(ctx), claimed); rerr != nil {
+	if err != nil && claimed.Claimed {
+		if rerr := s.cfg.Sessions.ReleaseRequest(context.WithoutCancel(ctx), strings.TrimSpace(in.Key), claimed.Claim); rerr != nil {
 			return Session{}, errors.Join(err, rerr)
 		}
 	}
 	return sess, err
 }
 
-// record is Record; claimed is set to the form's key once this submit
-// holds its claim.
-func (s *Service) record(ctx context.Context, by access.Actor, in SessionInput, claimed *string) (Session, error) {
+// record is Record; claimed is set to the form's claim once this submit
+// holds it.
+func (s *Service) record(ctx context.Context, by access.Actor, in SessionInput, claimed *Request) (Session, error) {
 	if !access.Can(by, access.ActReceptionManage, nil) {
 		return Session{}, fault.New(fault.Forbidden, "error.forbidden")
 	}
@@ -314,7 +320,7 @@ func (s *Service) record(ctx context.Context, by access.Actor, in SessionInput, 
 		}
 		reuse = q
 		if q.Claimed {
-			*claimed = sess.RequestKey
+			*claimed = q
 		}
 	}
 	if sealed {

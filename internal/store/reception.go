@@ -568,7 +568,18 @@ func addSession(ctx context.Context, tx *gorm.DB, sess reception.Session, by acc
 				return fmt.Errorf("reception request: %w", res.Error)
 			}
 			if res.RowsAffected == 0 {
-				return reception.ErrRequestRecorded
+				// Recorded only when a session holds the claim; else the
+				// claim was taken over or released: another submit is on
+				// its way.
+				var held int64
+				if err := tx.Raw("SELECT COUNT(*) FROM reception_requests WHERE request_key = ? AND session_id IS NOT NULL", sess.RequestKey).
+					Scan(&held).Error; err != nil {
+					return fmt.Errorf("reception request: %w", err)
+				}
+				if held > 0 {
+					return reception.ErrRequestRecorded
+				}
+				return reception.ErrRequestInFlight
 			}
 		}
 		return recordAudit(ctx, tx, audit.Entry{At: sess.CreatedAt, ActorID: actorID(by), ActorLabel: by.Label(), Action: "reception.session",
@@ -579,9 +590,11 @@ func addSession(ctx context.Context, tx *gorm.DB, sess reception.Session, by acc
 }
 
 // ReleaseRequest implements reception.SessionStore.
-func (s *ReceptionStore) ReleaseRequest(ctx context.Context, key string) error {
-	if err := s.db.Gorm.WithContext(ctx).Exec("DELETE FROM reception_requests WHERE request_key = ? AND case_id IS NULL AND session_id IS NULL",
-		key).Error; err != nil {
+// The claim is matched by the time it was taken (a takeover sets a later
+// one), so a failed submit never frees a claim another submit took over.
+func (s *ReceptionStore) ReleaseRequest(ctx context.Context, key string, claim time.Time) error {
+	if err := s.db.Gorm.WithContext(ctx).Exec("DELETE FROM reception_requests WHERE request_key = ? AND created_at = ? AND case_id IS NULL "+
+		"AND session_id IS NULL", key, claim.UTC()).Error; err != nil {
 		return fmt.Errorf("release reception request: %w", err)
 	}
 	return nil
@@ -589,22 +602,25 @@ func (s *ReceptionStore) ReleaseRequest(ctx context.Context, key string) error {
 
 // ClaimRequest implements reception.SessionStore.
 func (s *ReceptionStore) ClaimRequest(ctx context.Context, key string, now time.Time) (reception.Request, error) {
-	r := s.db.Gorm.WithContext(ctx).Exec("INSERT INTO reception_requests (request_key, created_at) VALUES (?, ?) ON CONFLICT (request_key) DO NOTHING", key, now.UTC())
+	// The claim's time is its token (ReleaseRequest), kept to what both
+	// databases store.
+	at := now.UTC().Truncate(time.Microsecond)
+	r := s.db.Gorm.WithContext(ctx).Exec("INSERT INTO reception_requests (request_key, created_at) VALUES (?, ?) ON CONFLICT (request_key) DO NOTHING", key, at)
 	if r.Error != nil {
 		return reception.Request{}, fmt.Errorf("claim reception request: %w", r.Error)
 	}
 	if r.RowsAffected == 1 {
-		return reception.Request{Claimed: true}, nil
+		return reception.Request{Claimed: true, Claim: at}, nil
 	}
 	// A claim that recorded nothing for a while belonged to a process
 	// that died before its transaction committed: this submit takes it.
 	r = s.db.Gorm.WithContext(ctx).Exec("UPDATE reception_requests SET created_at = ? WHERE request_key = ? AND case_id IS NULL "+
-		"AND session_id IS NULL AND created_at < ?", now.UTC(), key, now.Add(-reception.StaleRequest).UTC())
+		"AND session_id IS NULL AND created_at < ?", at, key, now.Add(-reception.StaleRequest).UTC())
 	if r.Error != nil {
 		return reception.Request{}, fmt.Errorf("claim reception request: %w", r.Error)
 	}
 	if r.RowsAffected == 1 {
-		return reception.Request{Claimed: true}, nil
+		return reception.Request{Claimed: true, Claim: at}, nil
 	}
 	var rows []struct {
 		CaseID    *int64
