@@ -34,11 +34,8 @@ func (a *API) ListAlerts(ctx context.Context, req ListAlertsRequestObject) (List
 		return nil, err
 	}
 	lang := i18n.LangFrom(ctx)
-	out := ListAlerts200JSONResponse{Unread: unread, Alerts: make([]Alert, 0, len(list)), Total: total, NextOffset: nextOffset(offset, len(list), total)}
-	for _, al := range list {
-		out.Alerts = append(out.Alerts, alertJSON(al, lang))
-	}
-	return out, nil
+	alerts := mapped(list, func(al alert.Alert) Alert { return alertJSON(al, lang) })
+	return ListAlerts200JSONResponse{Unread: unread, Alerts: alerts, Total: total, NextOffset: nextOffset(offset, len(list), total)}, nil
 }
 
 func alertJSON(al alert.Alert, lang string) Alert {

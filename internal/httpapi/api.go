@@ -84,11 +84,7 @@ func (a *API) ListPlans(ctx context.Context, _ ListPlansRequestObject) (ListPlan
 	if err != nil {
 		return nil, err
 	}
-	out := ListPlans200JSONResponse{Plans: make([]PlanSummary, 0, len(list))}
-	for _, s := range list {
-		out.Plans = append(out.Plans, summaryJSON(s))
-	}
-	return out, nil
+	return ListPlans200JSONResponse{Plans: mapped(list, summaryJSON)}, nil
 }
 
 // GetPlan implements GET /plans/{id}.
@@ -166,3 +162,13 @@ func summaryJSON(s plan.Summary) PlanSummary {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// mapped returns f of each of list, in order: an empty list gives an
+// empty (not null) JSON array.
+func mapped[T, U any](list []T, f func(T) U) []U {
+	out := make([]U, 0, len(list))
+	for _, v := range list {
+		out = append(out, f(v))
+	}
+	return out
+}

@@ -75,19 +75,11 @@ func (a *API) ListCases(ctx context.Context, req ListCasesRequestObject) (ListCa
 			return nil, fault.FieldError("unit", "workflow.unit_unknown", map[string]any{"Unit": *p.Unit})
 		}
 	}
-	list, total, err := a.Cases.Page(ctx, actor(ctx), q)
+	page, err := a.casePage(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	units, err := a.unitsByID(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := ListCases200JSONResponse{Cases: make([]StaffCase, 0, len(list)), Total: total, NextOffset: nextOffset(q.Offset, len(list), total)}
-	for _, c := range list {
-		out.Cases = append(out.Cases, a.staffCase(ctx, c, units))
-	}
-	return out, nil
+	return ListCases200JSONResponse(page), nil
 }
 
 // RegisterCase implements POST /cases.
@@ -146,6 +138,31 @@ func (a *API) act(ctx context.Context, code string, in petition.Input) (CaseDeta
 	return d, res, err
 }
 
+// actedCase is the 200 answer of each endpoint that acts on a case and
+// answers with the case as the action left it: the spec gives each
+// endpoint its own type, and each is a CaseDetail.
+type actedCase interface {
+	ClassifyCase200JSONResponse | AcceptCase200JSONResponse | ForwardCase200JSONResponse |
+		GuideCase200JSONResponse | RejectCase200JSONResponse | FileCase200JSONResponse |
+		CloseCase200JSONResponse | ChaseCase200JSONResponse | StaffReopenCase200JSONResponse |
+		AssignCase200JSONResponse | ApproveAnswer200JSONResponse | ContributeCase200JSONResponse |
+		SuspendCase200JSONResponse | ResumeCase200JSONResponse | TerminateCase200JSONResponse |
+		WithdrawCase200JSONResponse | SplitCase200JSONResponse | RefuseReception200JSONResponse |
+		ScheduleDialogue200JSONResponse | RecordDialogue200JSONResponse | NotifyParties200JSONResponse |
+		SuspensionSent200JSONResponse | ConclusionPublished200JSONResponse | ReportRequested200JSONResponse |
+		ReportSent200JSONResponse | ReportedBack200JSONResponse | RefusalNoticeSent200JSONResponse |
+		DialogueNoticeSent200JSONResponse
+}
+
+// acted takes the action in on the case with code and answers with the
+// case afterwards, as the endpoint's own 200 type R. With an error, R is
+// its zero value, which the strict handler never writes: it answers the
+// error.
+func acted[R actedCase](ctx context.Context, a *API, code string, in petition.Input) (R, error) {
+	d, _, err := a.act(ctx, code, in)
+	return R(d), err
+}
+
 // civilDate parses an optional YYYY-MM-DD.
 func civilDate(field string, s *string) (calendar.Date, error) {
 	if s == nil || *s == "" {
@@ -196,11 +213,7 @@ func (a *API) ClassifyCase(ctx context.Context, req ClassifyCaseRequestObject) (
 		}
 		in.DecisionKnownOn = known
 	}
-	d, _, err := a.act(ctx, req.Code, in)
-	if err != nil {
-		return nil, err
-	}
-	return ClassifyCase200JSONResponse(d), nil
+	return acted[ClassifyCase200JSONResponse](ctx, a, req.Code, in)
 }
 
 // AcceptCase implements POST /cases/{code}/accept.
@@ -212,11 +225,7 @@ func (a *API) AcceptCase(ctx context.Context, req AcceptCaseRequestObject) (Acce
 	if err != nil {
 		return nil, err
 	}
-	d, _, err := a.act(ctx, req.Code, petition.AcceptInput{DecisionNo: deref(req.Body.DecisionNo), DecidedOn: on, Note: deref(req.Body.Note)})
-	if err != nil {
-		return nil, err
-	}
-	return AcceptCase200JSONResponse(d), nil
+	return acted[AcceptCase200JSONResponse](ctx, a, req.Code, petition.AcceptInput{DecisionNo: deref(req.Body.DecisionNo), DecidedOn: on, Note: deref(req.Body.Note)})
 }
 
 // ForwardCase implements POST /cases/{code}/forward.
@@ -224,11 +233,7 @@ func (a *API) ForwardCase(ctx context.Context, req ForwardCaseRequestObject) (Fo
 	if req.Body == nil {
 		return nil, ErrBadJSON
 	}
-	d, _, err := a.act(ctx, req.Code, petition.ForwardInput{To: req.Body.To, Note: deref(req.Body.Note)})
-	if err != nil {
-		return nil, err
-	}
-	return ForwardCase200JSONResponse(d), nil
+	return acted[ForwardCase200JSONResponse](ctx, a, req.Code, petition.ForwardInput{To: req.Body.To, Note: deref(req.Body.Note)})
 }
 
 func note(b *NoteInput) string {
@@ -240,38 +245,22 @@ func note(b *NoteInput) string {
 
 // GuideCase implements POST /cases/{code}/guide.
 func (a *API) GuideCase(ctx context.Context, req GuideCaseRequestObject) (GuideCaseResponseObject, error) {
-	d, _, err := a.act(ctx, req.Code, petition.GuideInput{Note: note(req.Body)})
-	if err != nil {
-		return nil, err
-	}
-	return GuideCase200JSONResponse(d), nil
+	return acted[GuideCase200JSONResponse](ctx, a, req.Code, petition.GuideInput{Note: note(req.Body)})
 }
 
 // RejectCase implements POST /cases/{code}/reject.
 func (a *API) RejectCase(ctx context.Context, req RejectCaseRequestObject) (RejectCaseResponseObject, error) {
-	d, _, err := a.act(ctx, req.Code, petition.RejectInput{Note: note(req.Body)})
-	if err != nil {
-		return nil, err
-	}
-	return RejectCase200JSONResponse(d), nil
+	return acted[RejectCase200JSONResponse](ctx, a, req.Code, petition.RejectInput{Note: note(req.Body)})
 }
 
 // FileCase implements POST /cases/{code}/file.
 func (a *API) FileCase(ctx context.Context, req FileCaseRequestObject) (FileCaseResponseObject, error) {
-	d, _, err := a.act(ctx, req.Code, petition.FileInput{Note: note(req.Body)})
-	if err != nil {
-		return nil, err
-	}
-	return FileCase200JSONResponse(d), nil
+	return acted[FileCase200JSONResponse](ctx, a, req.Code, petition.FileInput{Note: note(req.Body)})
 }
 
 // CloseCase implements POST /cases/{code}/close.
 func (a *API) CloseCase(ctx context.Context, req CloseCaseRequestObject) (CloseCaseResponseObject, error) {
-	d, _, err := a.act(ctx, req.Code, petition.CloseInput{Note: note(req.Body)})
-	if err != nil {
-		return nil, err
-	}
-	return CloseCase200JSONResponse(d), nil
+	return acted[CloseCase200JSONResponse](ctx, a, req.Code, petition.CloseInput{Note: note(req.Body)})
 }
 
 // ChaseCase implements POST /cases/{code}/chase.
@@ -280,11 +269,7 @@ func (a *API) ChaseCase(ctx context.Context, req ChaseCaseRequestObject) (ChaseC
 		return nil, ErrBadJSON
 	}
 	in := petition.ChaseInput{Unit: deref(req.Body.Unit), Note: deref(req.Body.Note), Key: deref(req.Params.IdempotencyKey)}
-	d, _, err := a.act(ctx, req.Code, in)
-	if err != nil {
-		return nil, err
-	}
-	return ChaseCase200JSONResponse(d), nil
+	return acted[ChaseCase200JSONResponse](ctx, a, req.Code, in)
 }
 
 // StaffReopenCase implements POST /cases/{code}/staff_reopen.
@@ -292,11 +277,7 @@ func (a *API) StaffReopenCase(ctx context.Context, req StaffReopenCaseRequestObj
 	if req.Body == nil {
 		return nil, ErrBadJSON
 	}
-	d, _, err := a.act(ctx, req.Code, petition.StaffReopenInput{Reason: req.Body.Reason})
-	if err != nil {
-		return nil, err
-	}
-	return StaffReopenCase200JSONResponse(d), nil
+	return acted[StaffReopenCase200JSONResponse](ctx, a, req.Code, petition.StaffReopenInput{Reason: req.Body.Reason})
 }
 
 // AssignCase implements POST /cases/{code}/assign.
@@ -309,11 +290,7 @@ func (a *API) AssignCase(ctx context.Context, req AssignCaseRequestObject) (Assi
 	if b.Coordinating != nil {
 		in.Coordinating = *b.Coordinating
 	}
-	d, _, err := a.act(ctx, req.Code, in)
-	if err != nil {
-		return nil, err
-	}
-	return AssignCase200JSONResponse(d), nil
+	return acted[AssignCase200JSONResponse](ctx, a, req.Code, in)
 }
 
 // AnswerCase implements POST /cases/{code}/answer: JSON, or multipart with
@@ -370,11 +347,7 @@ func (a *API) ApproveAnswer(ctx context.Context, req ApproveAnswerRequestObject)
 	if req.Body != nil {
 		id = deref64(req.Body.AnswerId)
 	}
-	d, _, err := a.act(ctx, req.Code, petition.ApproveInput{AnswerID: id})
-	if err != nil {
-		return nil, err
-	}
-	return ApproveAnswer200JSONResponse(d), nil
+	return acted[ApproveAnswer200JSONResponse](ctx, a, req.Code, petition.ApproveInput{AnswerID: id})
 }
 
 // ContributeCase implements POST /cases/{code}/contribute.
@@ -382,11 +355,7 @@ func (a *API) ContributeCase(ctx context.Context, req ContributeCaseRequestObjec
 	if req.Body == nil {
 		return nil, ErrBadJSON
 	}
-	d, _, err := a.act(ctx, req.Code, petition.ContributeInput{Body: req.Body.Body})
-	if err != nil {
-		return nil, err
-	}
-	return ContributeCase200JSONResponse(d), nil
+	return acted[ContributeCase200JSONResponse](ctx, a, req.Code, petition.ContributeInput{Body: req.Body.Body})
 }
 
 // ExtendCase implements POST /cases/{code}/extend: 200 when the clock was
@@ -448,11 +417,7 @@ func (a *API) SuspendCase(ctx context.Context, req SuspendCaseRequestObject) (Su
 	if err != nil {
 		return nil, err
 	}
-	d, _, err := a.act(ctx, req.Code, petition.SuspendInput(in))
-	if err != nil {
-		return nil, err
-	}
-	return SuspendCase200JSONResponse(d), nil
+	return acted[SuspendCase200JSONResponse](ctx, a, req.Code, petition.SuspendInput(in))
 }
 
 // ResumeCase implements POST /cases/{code}/resume.
@@ -461,11 +426,7 @@ func (a *API) ResumeCase(ctx context.Context, req ResumeCaseRequestObject) (Resu
 	if err != nil {
 		return nil, err
 	}
-	d, _, err := a.act(ctx, req.Code, petition.ResumeInput(in))
-	if err != nil {
-		return nil, err
-	}
-	return ResumeCase200JSONResponse(d), nil
+	return acted[ResumeCase200JSONResponse](ctx, a, req.Code, petition.ResumeInput(in))
 }
 
 // TerminateCase implements POST /cases/{code}/terminate.
@@ -474,11 +435,7 @@ func (a *API) TerminateCase(ctx context.Context, req TerminateCaseRequestObject)
 	if err != nil {
 		return nil, err
 	}
-	d, _, err := a.act(ctx, req.Code, petition.TerminateInput(in))
-	if err != nil {
-		return nil, err
-	}
-	return TerminateCase200JSONResponse(d), nil
+	return acted[TerminateCase200JSONResponse](ctx, a, req.Code, petition.TerminateInput(in))
 }
 
 // WithdrawCase implements POST /cases/{code}/withdraw.
@@ -492,11 +449,7 @@ func (a *API) WithdrawCase(ctx context.Context, req WithdrawCaseRequestObject) (
 			in.Continue = append(in.Continue, string(c))
 		}
 	}
-	d, _, err := a.act(ctx, req.Code, in)
-	if err != nil {
-		return nil, err
-	}
-	return WithdrawCase200JSONResponse(d), nil
+	return acted[WithdrawCase200JSONResponse](ctx, a, req.Code, in)
 }
 
 // SplitCase implements POST /cases/{code}/split.
@@ -508,11 +461,7 @@ func (a *API) SplitCase(ctx context.Context, req SplitCaseRequestObject) (SplitC
 	for _, p := range req.Body.Parts {
 		in.Parts = append(in.Parts, petition.SplitPart{Kind: petition.Kind(p.Kind), Title: p.Title, Content: p.Content})
 	}
-	d, _, err := a.act(ctx, req.Code, in)
-	if err != nil {
-		return nil, err
-	}
-	return SplitCase200JSONResponse(d), nil
+	return acted[SplitCase200JSONResponse](ctx, a, req.Code, in)
 }
 
 // caseDetail builds the full view of a case for the caller: the file

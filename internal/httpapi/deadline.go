@@ -322,11 +322,7 @@ func (a *API) ListDeadlineOverrides(ctx context.Context, _ ListDeadlineOverrides
 	if err != nil {
 		return nil, err
 	}
-	out := ListDeadlineOverrides200JSONResponse{Overrides: make([]DeadlineOverride, 0, len(list))}
-	for _, o := range list {
-		out.Overrides = append(out.Overrides, overrideJSON(o))
-	}
-	return out, nil
+	return ListDeadlineOverrides200JSONResponse{Overrides: mapped(list, overrideJSON)}, nil
 }
 
 // PutDeadlineOverride implements PUT /deadline/overrides.

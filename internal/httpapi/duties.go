@@ -7,81 +7,54 @@ import (
 )
 
 // duty records a duty's act, read from the request body b, on the case with
-// code, and returns the case as it is afterwards.
-func (a *API) duty(ctx context.Context, code string, act petition.Action, b *DutyInput) (CaseDetail, error) {
+// code, and answers with the case as it is afterwards, as acted does.
+func duty[R actedCase](ctx context.Context, a *API, code string, act petition.Action, b *DutyInput) (R, error) {
 	if b == nil {
-		return CaseDetail{}, ErrBadJSON
+		var none R
+		return none, ErrBadJSON
 	}
 	on, err := civilDate("done_on", b.DoneOn)
 	if err != nil {
-		return CaseDetail{}, err
+		var none R
+		return none, err
 	}
 	in := petition.DutyInput{Act: act, DocumentRef: b.DocumentRef, Note: deref(b.Note), DoneOn: on, AccusedNotice: deref(b.AccusedNotice)}
-	d, _, err := a.act(ctx, code, in)
-	return d, err
+	return acted[R](ctx, a, code, in)
 }
 
 // NotifyParties implements POST /cases/{code}/notify_parties.
 func (a *API) NotifyParties(ctx context.Context, req NotifyPartiesRequestObject) (NotifyPartiesResponseObject, error) {
-	d, err := a.duty(ctx, req.Code, petition.ActNotifyParties, req.Body)
-	if err != nil {
-		return nil, err
-	}
-	return NotifyParties200JSONResponse(d), nil
+	return duty[NotifyParties200JSONResponse](ctx, a, req.Code, petition.ActNotifyParties, req.Body)
 }
 
 // SuspensionSent implements POST /cases/{code}/suspension_sent.
 func (a *API) SuspensionSent(ctx context.Context, req SuspensionSentRequestObject) (SuspensionSentResponseObject, error) {
-	d, err := a.duty(ctx, req.Code, petition.ActSuspensionSent, req.Body)
-	if err != nil {
-		return nil, err
-	}
-	return SuspensionSent200JSONResponse(d), nil
+	return duty[SuspensionSent200JSONResponse](ctx, a, req.Code, petition.ActSuspensionSent, req.Body)
 }
 
 // ConclusionPublished implements POST /cases/{code}/conclusion_published.
 func (a *API) ConclusionPublished(ctx context.Context, req ConclusionPublishedRequestObject) (ConclusionPublishedResponseObject, error) {
-	d, err := a.duty(ctx, req.Code, petition.ActConclusionPublished, req.Body)
-	if err != nil {
-		return nil, err
-	}
-	return ConclusionPublished200JSONResponse(d), nil
+	return duty[ConclusionPublished200JSONResponse](ctx, a, req.Code, petition.ActConclusionPublished, req.Body)
 }
 
 // ReportRequested implements POST /cases/{code}/report_requested.
 func (a *API) ReportRequested(ctx context.Context, req ReportRequestedRequestObject) (ReportRequestedResponseObject, error) {
-	d, err := a.duty(ctx, req.Code, petition.ActReportRequested, req.Body)
-	if err != nil {
-		return nil, err
-	}
-	return ReportRequested200JSONResponse(d), nil
+	return duty[ReportRequested200JSONResponse](ctx, a, req.Code, petition.ActReportRequested, req.Body)
 }
 
 // ReportSent implements POST /cases/{code}/report_sent.
 func (a *API) ReportSent(ctx context.Context, req ReportSentRequestObject) (ReportSentResponseObject, error) {
-	d, err := a.duty(ctx, req.Code, petition.ActReportSent, req.Body)
-	if err != nil {
-		return nil, err
-	}
-	return ReportSent200JSONResponse(d), nil
+	return duty[ReportSent200JSONResponse](ctx, a, req.Code, petition.ActReportSent, req.Body)
 }
 
 // ReportedBack implements POST /cases/{code}/reported_back.
 func (a *API) ReportedBack(ctx context.Context, req ReportedBackRequestObject) (ReportedBackResponseObject, error) {
-	d, err := a.duty(ctx, req.Code, petition.ActReportedBack, req.Body)
-	if err != nil {
-		return nil, err
-	}
-	return ReportedBack200JSONResponse(d), nil
+	return duty[ReportedBack200JSONResponse](ctx, a, req.Code, petition.ActReportedBack, req.Body)
 }
 
 // RefusalNoticeSent implements POST /cases/{code}/refusal_notice_sent.
 func (a *API) RefusalNoticeSent(ctx context.Context, req RefusalNoticeSentRequestObject) (RefusalNoticeSentResponseObject, error) {
-	d, err := a.duty(ctx, req.Code, petition.ActRefusalNoticeSent, req.Body)
-	if err != nil {
-		return nil, err
-	}
-	return RefusalNoticeSent200JSONResponse(d), nil
+	return duty[RefusalNoticeSent200JSONResponse](ctx, a, req.Code, petition.ActRefusalNoticeSent, req.Body)
 }
 
 // RefuseReception implements POST /cases/{code}/refuse_reception.
@@ -90,11 +63,7 @@ func (a *API) RefuseReception(ctx context.Context, req RefuseReceptionRequestObj
 	if err != nil {
 		return nil, err
 	}
-	d, _, err := a.act(ctx, req.Code, petition.RefuseReceptionInput(in))
-	if err != nil {
-		return nil, err
-	}
-	return RefuseReception200JSONResponse(d), nil
+	return acted[RefuseReception200JSONResponse](ctx, a, req.Code, petition.RefuseReceptionInput(in))
 }
 
 // ScheduleDialogue implements POST /cases/{code}/schedule_dialogue.
@@ -109,20 +78,12 @@ func (a *API) ScheduleDialogue(ctx context.Context, req ScheduleDialogueRequestO
 	}
 	in := petition.ScheduleDialogueInput{On: on, Time: deref(b.Time), Place: b.Place, Participants: b.Participants, Note: deref(b.Note),
 		Key: deref(req.Params.IdempotencyKey)}
-	d, _, err := a.act(ctx, req.Code, in)
-	if err != nil {
-		return nil, err
-	}
-	return ScheduleDialogue200JSONResponse(d), nil
+	return acted[ScheduleDialogue200JSONResponse](ctx, a, req.Code, in)
 }
 
 // DialogueNoticeSent implements POST /cases/{code}/dialogue_notice_sent.
 func (a *API) DialogueNoticeSent(ctx context.Context, req DialogueNoticeSentRequestObject) (DialogueNoticeSentResponseObject, error) {
-	d, err := a.duty(ctx, req.Code, petition.ActDialogueNoticeSent, req.Body)
-	if err != nil {
-		return nil, err
-	}
-	return DialogueNoticeSent200JSONResponse(d), nil
+	return duty[DialogueNoticeSent200JSONResponse](ctx, a, req.Code, petition.ActDialogueNoticeSent, req.Body)
 }
 
 // RecordDialogue implements POST /cases/{code}/record_dialogue.
@@ -136,9 +97,5 @@ func (a *API) RecordDialogue(ctx context.Context, req RecordDialogueRequestObjec
 		return nil, err
 	}
 	in := petition.RecordDialogueInput{Outcome: string(b.Outcome), MinutesRef: b.MinutesRef, HeldOn: on, Result: b.Result}
-	d, _, err := a.act(ctx, req.Code, in)
-	if err != nil {
-		return nil, err
-	}
-	return RecordDialogue200JSONResponse(d), nil
+	return acted[RecordDialogue200JSONResponse](ctx, a, req.Code, in)
 }

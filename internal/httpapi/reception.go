@@ -69,11 +69,7 @@ func (a *API) ListReceptionSchedules(ctx context.Context, _ ListReceptionSchedul
 	if err != nil {
 		return nil, err
 	}
-	out := ListReceptionSchedules200JSONResponse{Schedules: make([]ReceptionSchedule, 0, len(list))}
-	for _, s := range list {
-		out.Schedules = append(out.Schedules, scheduleJSON(s))
-	}
-	return out, nil
+	return ListReceptionSchedules200JSONResponse{Schedules: mapped(list, scheduleJSON)}, nil
 }
 
 // GetReceptionSchedule implements GET /admin/reception/schedules/{id}.

@@ -66,19 +66,26 @@ func (a *API) ListStaffCases(ctx context.Context, req ListStaffCasesRequestObjec
 	if q.Offset, err = listOffset(req.Params.Offset); err != nil {
 		return nil, err
 	}
-	list, total, err := a.Cases.Page(ctx, actor(ctx), q)
+	page, err := a.casePage(ctx, q)
 	if err != nil {
 		return nil, err
+	}
+	return ListStaffCases200JSONResponse(page), nil
+}
+
+// casePage reads the page q of the cases the actor may see, scoped in SQL
+// by access.ListScope, as both staff lists answer it.
+func (a *API) casePage(ctx context.Context, q access.CaseQuery) (ListCases200JSONResponse, error) {
+	list, total, err := a.Cases.Page(ctx, actor(ctx), q)
+	if err != nil {
+		return ListCases200JSONResponse{}, err
 	}
 	units, err := a.unitsByID(ctx)
 	if err != nil {
-		return nil, err
+		return ListCases200JSONResponse{}, err
 	}
-	out := ListStaffCases200JSONResponse{Cases: make([]StaffCase, 0, len(list)), Total: total, NextOffset: nextOffset(q.Offset, len(list), total)}
-	for _, c := range list {
-		out.Cases = append(out.Cases, a.staffCase(ctx, c, units))
-	}
-	return out, nil
+	cases := mapped(list, func(c access.CaseRef) StaffCase { return a.staffCase(ctx, c, units) })
+	return ListCases200JSONResponse{Cases: cases, Total: total, NextOffset: nextOffset(q.Offset, len(list), total)}, nil
 }
 
 // GetStaffCase implements GET /staff/cases/{id}. The petitioner goes
