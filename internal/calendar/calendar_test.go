@@ -19,19 +19,23 @@ func builtinCalendar(tb testing.TB) *Calendar {
 	return New(Builtin())
 }
 
+// dayWant is what the calendar says of a date: the reason it is not an
+// ordinary working day, or "" for one. A named day is off, except a
+// Saturday worked to make up for a day swapped off (swapSat).
 type dayWant struct {
-	date    string
-	working bool
-	reason  string
+	date   string
+	reason string
 }
+
+func (w dayWant) working() bool { return w.reason == "" || w.reason == swapSat }
 
 func checkDays(t *testing.T, c *Calendar, days []dayWant) {
 	t.Helper()
 	for _, w := range days {
 		d := MustDate(w.date)
 		working, reason, reasonEN := c.DayInfo(d)
-		if working != w.working || reason != w.reason {
-			t.Errorf("%s (%s): DayInfo = %v %q, want %v %q", w.date, d.Weekday(), working, reason, w.working, w.reason)
+		if working != w.working() || reason != w.reason {
+			t.Errorf("%s (%s): DayInfo = %v %q, want %v %q", w.date, d.Weekday(), working, reason, w.working(), w.reason)
 		}
 		if working != c.IsWorkingDay(d) {
 			t.Errorf("%s: IsWorkingDay disagrees with DayInfo", w.date)
@@ -43,47 +47,48 @@ func checkDays(t *testing.T, c *Calendar, days []dayWant) {
 }
 
 const (
-	sat = "Thứ Bảy"
-	sun = "Chủ nhật"
-	tet = "Tết Nguyên đán"
+	swapSat = "Thứ Bảy làm việc bù"
+	sat     = "Thứ Bảy"
+	sun     = "Chủ nhật"
+	tet     = "Tết Nguyên đán"
 )
 
 func TestBuiltin2025(t *testing.T) {
 	c := builtinCalendar(t)
 	checkDays(t, c, []dayWant{
-		{"2024-12-31", true, ""}, // 2024 has no table: proposal
-		{"2025-01-01", false, "Tết Dương lịch"},
-		{"2025-01-02", true, ""},
+		{"2024-12-31", ""}, // 2024 has no table: proposal
+		{"2025-01-01", "Tết Dương lịch"},
+		{"2025-01-02", ""},
 		// Tết 29/01; off Sat 25/01 .. Sun 02/02.
-		{"2025-01-24", true, ""},
-		{"2025-01-25", false, tet},
-		{"2025-01-26", false, tet},
-		{"2025-01-27", false, tet},
-		{"2025-01-29", false, tet},
-		{"2025-01-31", false, tet},
-		{"2025-02-01", false, tet},
-		{"2025-02-02", false, tet},
-		{"2025-02-03", true, ""},
+		{"2025-01-24", ""},
+		{"2025-01-25", tet},
+		{"2025-01-26", tet},
+		{"2025-01-27", tet},
+		{"2025-01-29", tet},
+		{"2025-01-31", tet},
+		{"2025-02-01", tet},
+		{"2025-02-02", tet},
+		{"2025-02-03", ""},
 		// Giỗ Tổ Mon 07/04.
-		{"2025-04-06", false, sun},
-		{"2025-04-07", false, "Giỗ Tổ Hùng Vương"},
-		{"2025-04-08", true, ""},
+		{"2025-04-06", sun},
+		{"2025-04-07", "Giỗ Tổ Hùng Vương"},
+		{"2025-04-08", ""},
 		// 30/4–1/5 with Fri 02/05 swapped for Sat 26/04.
-		{"2025-04-25", true, ""},
-		{"2025-04-26", true, "Thứ Bảy làm việc bù"},
-		{"2025-04-27", false, sun},
-		{"2025-04-29", true, ""},
-		{"2025-04-30", false, "Ngày Chiến thắng"},
-		{"2025-05-01", false, "Quốc tế Lao động"},
-		{"2025-05-02", false, "Nghỉ hoán đổi Quốc tế Lao động"},
-		{"2025-05-03", false, sat},
-		{"2025-05-05", true, ""},
+		{"2025-04-25", ""},
+		{"2025-04-26", swapSat},
+		{"2025-04-27", sun},
+		{"2025-04-29", ""},
+		{"2025-04-30", "Ngày Chiến thắng"},
+		{"2025-05-01", "Quốc tế Lao động"},
+		{"2025-05-02", "Nghỉ hoán đổi Quốc tế Lao động"},
+		{"2025-05-03", sat},
+		{"2025-05-05", ""},
 		// Quốc khánh: Sat 30/8 .. Tue 2/9.
-		{"2025-08-29", true, ""},
-		{"2025-08-30", false, sat},
-		{"2025-09-01", false, "Quốc khánh"},
-		{"2025-09-02", false, "Quốc khánh"},
-		{"2025-09-03", true, ""},
+		{"2025-08-29", ""},
+		{"2025-08-30", sat},
+		{"2025-09-01", "Quốc khánh"},
+		{"2025-09-02", "Quốc khánh"},
+		{"2025-09-03", ""},
 	})
 	// The 2025 table is confirmed as a whole but three of its entries are
 	// not: the year is therefore not confirmed.
@@ -95,67 +100,67 @@ func TestBuiltin2025(t *testing.T) {
 func TestBuiltin2026(t *testing.T) {
 	c := builtinCalendar(t)
 	checkDays(t, c, []dayWant{
-		{"2025-12-31", true, ""},
-		{"2026-01-01", false, "Tết Dương lịch"},
-		{"2026-01-02", false, "Nghỉ hoán đổi Tết Dương lịch"},
-		{"2026-01-03", false, "Tết Dương lịch"},
-		{"2026-01-04", false, "Tết Dương lịch"},
-		{"2026-01-05", true, ""},
-		{"2026-01-09", true, ""},
-		{"2026-01-10", true, "Thứ Bảy làm việc bù"},
-		{"2026-01-11", false, sun},
-		{"2026-01-17", false, sat},
+		{"2025-12-31", ""},
+		{"2026-01-01", "Tết Dương lịch"},
+		{"2026-01-02", "Nghỉ hoán đổi Tết Dương lịch"},
+		{"2026-01-03", "Tết Dương lịch"},
+		{"2026-01-04", "Tết Dương lịch"},
+		{"2026-01-05", ""},
+		{"2026-01-09", ""},
+		{"2026-01-10", swapSat},
+		{"2026-01-11", sun},
+		{"2026-01-17", sat},
 		// Tết 17/02; off Sat 14/02 .. Sun 22/02.
-		{"2026-02-12", true, ""},
-		{"2026-02-13", true, ""},
-		{"2026-02-14", false, tet},
-		{"2026-02-15", false, tet},
-		{"2026-02-16", false, tet},
-		{"2026-02-17", false, tet},
-		{"2026-02-20", false, tet},
-		{"2026-02-21", false, tet},
-		{"2026-02-22", false, tet},
-		{"2026-02-23", true, ""},
+		{"2026-02-12", ""},
+		{"2026-02-13", ""},
+		{"2026-02-14", tet},
+		{"2026-02-15", tet},
+		{"2026-02-16", tet},
+		{"2026-02-17", tet},
+		{"2026-02-20", tet},
+		{"2026-02-21", tet},
+		{"2026-02-22", tet},
+		{"2026-02-23", ""},
 		// Giỗ Tổ Sun 26/04, compensatory Mon 27/04.
-		{"2026-04-24", true, ""},
-		{"2026-04-25", false, sat},
-		{"2026-04-26", false, "Giỗ Tổ Hùng Vương"},
-		{"2026-04-27", false, "Nghỉ bù Giỗ Tổ Hùng Vương"},
-		{"2026-04-28", true, ""},
-		{"2026-04-29", true, ""},
-		{"2026-04-30", false, "Ngày Chiến thắng"},
-		{"2026-05-01", false, "Quốc tế Lao động"},
-		{"2026-05-02", false, sat},
-		{"2026-05-04", true, ""},
+		{"2026-04-24", ""},
+		{"2026-04-25", sat},
+		{"2026-04-26", "Giỗ Tổ Hùng Vương"},
+		{"2026-04-27", "Nghỉ bù Giỗ Tổ Hùng Vương"},
+		{"2026-04-28", ""},
+		{"2026-04-29", ""},
+		{"2026-04-30", "Ngày Chiến thắng"},
+		{"2026-05-01", "Quốc tế Lao động"},
+		{"2026-05-02", sat},
+		{"2026-05-04", ""},
 		// Quốc khánh, Wednesday 2/9 (Thông báo 9441/TB-BNV): off Sat 29/08
 		// .. Wed 02/09; Mon 31/08 swapped with Sat 22/08, a working day.
 		// Every day from the week before to the week after, one by one.
-		{"2026-08-20", true, ""},
-		{"2026-08-21", true, ""},
-		{"2026-08-22", true, "Thứ Bảy làm việc bù"},
-		{"2026-08-23", false, sun},
-		{"2026-08-24", true, ""},
-		{"2026-08-25", true, ""},
-		{"2026-08-26", true, ""},
-		{"2026-08-27", true, ""},
-		{"2026-08-28", true, ""},
-		{"2026-08-29", false, "Quốc khánh"},
-		{"2026-08-30", false, "Quốc khánh"},
-		{"2026-08-31", false, "Nghỉ hoán đổi Quốc khánh"},
-		{"2026-09-01", false, "Quốc khánh"},
-		{"2026-09-02", false, "Quốc khánh"},
-		{"2026-09-03", true, ""},
-		{"2026-09-04", true, ""},
-		{"2026-09-05", false, sat},
-		{"2026-09-06", false, sun},
-		{"2026-09-07", true, ""},
+		{"2026-08-20", ""},
+		{"2026-08-21", ""},
+		{"2026-08-22", swapSat},
+		{"2026-08-23", sun},
+		{"2026-08-24", ""},
+		{"2026-08-25", ""},
+		{"2026-08-26", ""},
+		{"2026-08-27", ""},
+		{"2026-08-28", ""},
+		{"2026-08-29", "Quốc khánh"},
+		{"2026-08-30", "Quốc khánh"},
+		{"2026-08-31", "Nghỉ hoán đổi Quốc khánh"},
+		{"2026-09-01", "Quốc khánh"},
+		{"2026-09-02", "Quốc khánh"},
+		{"2026-09-03", ""},
+		{"2026-09-04", ""},
+		{"2026-09-05", sat},
+		{"2026-09-06", sun},
+		{"2026-09-07", ""},
 		// Ngày Văn hóa Việt Nam, Tuesday 24/11: off, but unconfirmed.
-		{"2026-11-21", false, sat},
-		{"2026-11-22", false, sun},
-		{"2026-11-23", true, ""},
-		{"2026-11-24", false, "Ngày Văn hóa Việt Nam"},
-		{"2026-11-25", true, ""},
-		{"2026-11-28", false, sat},
+		{"2026-11-21", sat},
+		{"2026-11-22", sun},
+		{"2026-11-23", ""},
+		{"2026-11-24", "Ngày Văn hóa Việt Nam"},
+		{"2026-11-25", ""},
+		{"2026-11-28", sat},
 	})
 	// Working days: the week of 24/08 has 6 (Sat 22/08 counted), the break
 	// none, and August 2026 as a whole 21 weekdays + 1 - 1 = 21.
@@ -223,19 +228,19 @@ func TestFallbackToProposal(t *testing.T) {
 	// Tết 2031 is Thursday 23/01: eve Wed 22/01 .. mùng 4 Sun 26/01, and
 	// the weekend holidays give Mon 27 and Tue 28 off.
 	checkDays(t, c, []dayWant{
-		{"2031-01-01", false, "Tết Dương lịch"},
-		{"2031-01-21", true, ""},
-		{"2031-01-22", false, tet},
-		{"2031-01-23", false, tet},
-		{"2031-01-25", false, tet},
-		{"2031-01-26", false, tet},
-		{"2031-01-27", false, "Nghỉ bù Tết Nguyên đán"},
-		{"2031-01-28", false, "Nghỉ bù Tết Nguyên đán"},
-		{"2031-01-29", true, ""},
-		{"2031-04-30", false, "Ngày Chiến thắng"},
-		{"2031-09-01", false, "Quốc khánh"},
-		{"2031-09-02", false, "Quốc khánh"},
-		{"2031-11-24", false, "Ngày Văn hóa Việt Nam"},
+		{"2031-01-01", "Tết Dương lịch"},
+		{"2031-01-21", ""},
+		{"2031-01-22", tet},
+		{"2031-01-23", tet},
+		{"2031-01-25", tet},
+		{"2031-01-26", tet},
+		{"2031-01-27", "Nghỉ bù Tết Nguyên đán"},
+		{"2031-01-28", "Nghỉ bù Tết Nguyên đán"},
+		{"2031-01-29", ""},
+		{"2031-04-30", "Ngày Chiến thắng"},
+		{"2031-09-01", "Quốc khánh"},
+		{"2031-09-02", "Quốc khánh"},
+		{"2031-11-24", "Ngày Văn hóa Việt Nam"},
 	})
 	gioTo, err := LunarToSolar(LunarDate{Year: 2031, Month: 3, Day: 10}, VietnamTZ)
 	if err != nil {
@@ -252,18 +257,18 @@ func TestProposeMatchesPastYears(t *testing.T) {
 	// reproduces. 2/9 was a Saturday: off Fri 1/9 .. Mon 4/9.
 	c := New(nil)
 	checkDays(t, c, []dayWant{
-		{"2023-01-02", false, "Nghỉ bù Tết Dương lịch"},
-		{"2023-04-28", true, ""},
-		{"2023-04-29", false, "Giỗ Tổ Hùng Vương"},
-		{"2023-04-30", false, "Ngày Chiến thắng"},
-		{"2023-05-01", false, "Quốc tế Lao động"},
-		{"2023-05-02", false, "Nghỉ bù Giỗ Tổ Hùng Vương"},
-		{"2023-05-03", false, "Nghỉ bù Ngày Chiến thắng"},
-		{"2023-05-04", true, ""},
-		{"2023-09-01", false, "Quốc khánh"},
-		{"2023-09-04", false, "Nghỉ bù Quốc khánh"},
-		{"2023-09-05", true, ""},
-		{"2023-11-24", true, ""}, // Ngày Văn hóa only from 2026
+		{"2023-01-02", "Nghỉ bù Tết Dương lịch"},
+		{"2023-04-28", ""},
+		{"2023-04-29", "Giỗ Tổ Hùng Vương"},
+		{"2023-04-30", "Ngày Chiến thắng"},
+		{"2023-05-01", "Quốc tế Lao động"},
+		{"2023-05-02", "Nghỉ bù Giỗ Tổ Hùng Vương"},
+		{"2023-05-03", "Nghỉ bù Ngày Chiến thắng"},
+		{"2023-05-04", ""},
+		{"2023-09-01", "Quốc khánh"},
+		{"2023-09-04", "Nghỉ bù Quốc khánh"},
+		{"2023-09-05", ""},
+		{"2023-11-24", ""}, // Ngày Văn hóa only from 2026
 	})
 }
 
