@@ -27,10 +27,8 @@ import (
 // unit roles.
 func TestIllegalTransitionsChangeNothing(t *testing.T) {
 	eachApp(t, func(t *testing.T, ta *testApp) {
-		office := ta.staffActor(t, "office@sxd.test", "VP", access.Office)
+		office, officer, head := ta.caseTeam(t, "states")
 		leadership := ta.staffActor(t, "leader@sxd.test", "", access.Leadership)
-		officer := ta.staffActor(t, "officer@sxd.test", "PQLXD", access.UnitOfficer)
-		head := ta.staffActor(t, "head@sxd.test", "PQLXD", access.UnitHead)
 		coord := ta.staffActor(t, "coord@sxd.test", "PQHKT", access.UnitOfficer)
 		ta.setLocal(t, "2026-09-01 09:00")
 
