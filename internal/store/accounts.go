@@ -50,14 +50,6 @@ type identityGrantRow struct {
 
 func (identityGrantRow) TableName() string { return "identity_grants" }
 
-// AccountStore is the gorm implementation of access.Store.
-type AccountStore struct{ db *DB }
-
-// NewAccountStore returns the account store over db.
-func NewAccountStore(db *DB) *AccountStore { return &AccountStore{db: db} }
-
-var _ access.Store = (*AccountStore)(nil)
-
 // accountSnapshot is what the audit trail keeps of an account: never the
 // password hash, never the phone (personal data an auditor need not see).
 type accountSnapshot struct {

@@ -17,21 +17,6 @@ import (
 	"github.com/phucdap/phucdap/internal/report"
 )
 
-// AlertStore is the gorm implementation of alert.Store over case_clocks
-// (00005), alerts and outbox (00007).
-//
-// The sweep is set-based: each batch is one UPDATE … RETURNING over the
-// partial index case_clocks_to_flag, keyset-paginated on (due_at, id), then
-// one INSERT per table for the batch's events, alerts and deliveries, all
-// in one transaction. Its cost grows with the newly late clocks, not with
-// the table.
-type AlertStore struct{ db *DB }
-
-// NewAlertStore returns the store over db.
-func NewAlertStore(db *DB) *AlertStore { return &AlertStore{db: db} }
-
-var _ alert.Store = (*AlertStore)(nil)
-
 // insertChunk bounds the rows of one multi-row INSERT, well under SQLite's
 // limit of 32,766 bound parameters.
 const insertChunk = 500

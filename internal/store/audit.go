@@ -13,16 +13,6 @@ import (
 	"github.com/phucdap/phucdap/internal/audit"
 )
 
-// AuditStore reads the audit trail and the identity access log. Writing goes
-// through recordAudit and logIdentityAccess, in the transaction of each
-// change.
-type AuditStore struct{ db *DB }
-
-// NewAuditStore returns the audit reader over db.
-func NewAuditStore(db *DB) *AuditStore { return &AuditStore{db: db} }
-
-var _ audit.Reader = (*AuditStore)(nil)
-
 type auditRow struct {
 	ID         int64 `gorm:"primaryKey"`
 	At         time.Time

@@ -72,20 +72,6 @@ type overrideRow struct {
 
 func (overrideRow) TableName() string { return "deadline_overrides" }
 
-// DeadlineStore keeps the working-day calendar, the statutory rules and the
-// admin overrides: everything the deadline engine is built from.
-type DeadlineStore struct{ db *DB }
-
-var (
-	_ deadline.Source        = (*DeadlineStore)(nil)
-	_ deadline.TableStore    = (*DeadlineStore)(nil)
-	_ deadline.OverrideStore = (*DeadlineStore)(nil)
-	_ deadline.RuleStore     = (*DeadlineStore)(nil)
-)
-
-// NewDeadlineStore returns the store over db.
-func NewDeadlineStore(db *DB) *DeadlineStore { return &DeadlineStore{db: db} }
-
 // LoadTables returns every stored year table, oldest year first.
 func (s *DeadlineStore) LoadTables(ctx context.Context) ([]calendar.YearTable, error) {
 	tx := s.db.Gorm.WithContext(ctx)

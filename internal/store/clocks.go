@@ -11,14 +11,6 @@ import (
 	"github.com/phucdap/phucdap/internal/caseclock"
 )
 
-// ClockStore writes and reads case_clocks (migration 00005). It is kept
-// minimal on purpose: the workflow opens and closes clocks through
-// it, and the overdue sweep only reads and flags them (see AlertStore).
-type ClockStore struct{ db *DB }
-
-// NewClockStore returns the store over db.
-func NewClockStore(db *DB) *ClockStore { return &ClockStore{db: db} }
-
 // ErrClockNotFound is returned for an unknown clock or one not in the state
 // the change needs.
 var ErrClockNotFound = errors.New("clock not found")

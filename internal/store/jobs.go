@@ -13,17 +13,6 @@ import (
 	"github.com/phucdap/phucdap/internal/jobs"
 )
 
-// JobRunStore is the gorm implementation of jobs.RunStore over job_runs
-// (migration 00007). The claim is a plain INSERT into a table with
-// UNIQUE (job, tick), which behaves the same on SQLite and Postgres and
-// needs no lock held across the run: the row is the lease.
-type JobRunStore struct{ db *DB }
-
-// NewJobRunStore returns the store over db.
-func NewJobRunStore(db *DB) *JobRunStore { return &JobRunStore{db: db} }
-
-var _ jobs.RunStore = (*JobRunStore)(nil)
-
 // Claim inserts the run. A unique violation means another replica (or an
 // earlier start) already took the tick, or, for a manual run, that a
 // manual run of the job is still going: claimed is false, err nil, and id

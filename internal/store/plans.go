@@ -79,14 +79,6 @@ type targetRow struct {
 
 func (targetRow) TableName() string { return "plan_task_targets" }
 
-// PlanStore is the gorm implementation of plan.Store.
-type PlanStore struct{ db *DB }
-
-// NewPlanStore returns a plan store over db.
-func NewPlanStore(db *DB) *PlanStore { return &PlanStore{db: db} }
-
-var _ plan.Store = (*PlanStore)(nil)
-
 // SavePlan creates or updates the plan with p.Number in one transaction.
 // Tasks are matched by key so that their ids, which cases refer to, stay
 // stable across re-imports.

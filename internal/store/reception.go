@@ -17,15 +17,6 @@ import (
 	"github.com/phucdap/phucdap/internal/reception"
 )
 
-// ReceptionStore is the gorm implementation of reception.Store over
-// reception_schedules and reception_changes (migration 00026).
-type ReceptionStore struct{ db *DB }
-
-// NewReceptionStore returns the store over db.
-func NewReceptionStore(db *DB) *ReceptionStore { return &ReceptionStore{db: db} }
-
-var _ reception.Store = (*ReceptionStore)(nil)
-
 type receptionScheduleRow struct {
 	ID                    int64
 	Kind, Host, Repeat    string

@@ -12,15 +12,6 @@ import (
 	"github.com/phucdap/phucdap/internal/petition"
 )
 
-// RecomputeStore is the gorm implementation of petition.RecomputeStore
-// over case_clocks and clock_recomputes (migration 00012).
-type RecomputeStore struct{ db *DB }
-
-// NewRecomputeStore returns the store over db.
-func NewRecomputeStore(db *DB) *RecomputeStore { return &RecomputeStore{db: db} }
-
-var _ petition.RecomputeStore = (*RecomputeStore)(nil)
-
 // RequestRecompute records, in the caller's transaction, that the running
 // clocks must be computed again because of reason (who changed what):
 // every change of the calendar or the rules calls it with the change, so

@@ -8,15 +8,6 @@ import (
 	"github.com/phucdap/phucdap/internal/access"
 )
 
-// ViewStore is the gorm implementation of access.ViewStore over
-// saved_views (migration 00021).
-type ViewStore struct{ db *DB }
-
-// NewViewStore returns the store over db.
-func NewViewStore(db *DB) *ViewStore { return &ViewStore{db: db} }
-
-var _ access.ViewStore = (*ViewStore)(nil)
-
 // SaveView implements access.ViewStore; the unique index on (account,
 // list, name) decides a name taken, also between two saves at once.
 func (s *ViewStore) SaveView(ctx context.Context, v access.SavedView) (int64, error) {
