@@ -67,10 +67,24 @@ func summarize(r Result) summary {
 }
 
 func TestDefaultRules(t *testing.T) {
+	if _, err := parseRules([]byte("- id: letter.process\n  limt: 10\n")); err == nil {
+		t.Error("a misspelt key was read")
+	}
 	ids := map[string]int{}
 	for _, r := range DefaultRules() {
 		if err := r.Validate(); err != nil {
 			t.Error(err)
+		}
+		// rules.yaml writes the dates out: each is the start of the law
+		// as the engine knows it, or the law change.
+		if r.EffectiveFrom != SinceAlways && r.EffectiveFrom != LawChangeDate() {
+			t.Errorf("%s from %s: neither SinceAlways (%s) nor the law change", r.ID, r.EffectiveFrom, SinceAlways)
+		}
+		if !r.EffectiveTo.IsZero() && r.EffectiveTo != LawChangeDate() {
+			t.Errorf("%s to %s: not the law change", r.ID, r.EffectiveTo)
+		}
+		if r.VersionBy != r.Start {
+			t.Errorf("%s: version by %q, start %q", r.ID, r.VersionBy, r.Start)
 		}
 		ids[r.ID]++
 	}

@@ -1,11 +1,16 @@
 package deadline
 
 import (
+	"bytes"
+	_ "embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
+
+	"go.yaml.in/yaml/v3"
 
 	"github.com/phucdap/phucdap/internal/calendar"
 	"github.com/phucdap/phucdap/internal/fault"
@@ -395,8 +400,9 @@ type Override struct {
 func LawChangeDate() calendar.Date { return calendar.Date{Year: 2026, Month: time.July, Day: 1} }
 
 // DefaultRules returns the limits of the project brief, before and after
-// 01/07/2026. Where the law did not change, one version from 1900 covers
-// both sides. A fresh slice is returned each call.
+// 01/07/2026, read from rules.yaml beside this file, in its order. Where
+// the law did not change, one version from 1900 covers both sides. A
+// fresh slice is returned each call.
 //
 // Where the law was unclear:
 //   - letter.process: 10 working days is not confirmed from TT 05/2021
@@ -413,317 +419,42 @@ func LawChangeDate() calendar.Date { return calendar.Date{Year: 2026, Month: tim
 //   - Statutory rules other than complaint.resolve do not restart on
 //     resume: the paused days are not counted.
 func DefaultRules() []Rule {
-	past := SinceAlways
-	lawChange := LawChangeDate()
-	return []Rule{
-		{
-			ID: LetterProcess, Kind: KindLetter, Step: StepProcess,
-			Limit: 10, Unit: WorkingDays, Start: StartReceipt, EffectiveFrom: past,
-			LegalBasis:   "Quy định của cơ quan về thời hạn xử lý đơn theo quy trình tại Thông tư 05/2021/TT-TTCP",
-			LegalBasisEN: "Agency rule on the time to process a letter under the procedure of Circular 05/2021/TT-TTCP",
-			Confidence:   "?", Configurable: true,
-			VersionBy:      StartReceipt,
-			VersionBasis:   "ngày nhận đơn (Thông tư 05/2021/TT-TTCP; một phiên bản, không có quy định chuyển tiếp)",
-			VersionBasisEN: "the date the letter was received (Circular 05/2021/TT-TTCP; one version, no transition provision)",
-		},
-		{
-			ID: PAKNForward, Kind: KindPAKN, Step: StepForward,
-			Limit: 5, Unit: WorkingDays, Start: StartReceipt, EffectiveFrom: past,
-			LegalBasis:     "Nghị định 20/2008/NĐ-CP, Điều 9",
-			LegalBasisEN:   "Decree 20/2008/ND-CP, Art. 9",
-			Confidence:     "A",
-			VersionBy:      StartReceipt,
-			VersionBasis:   "ngày nhận phản ánh, kiến nghị (Nghị định 20/2008/NĐ-CP, Điều 9)",
-			VersionBasisEN: "the date the feedback was received (Decree 20/2008/ND-CP, Art. 9)",
-		},
-		{
-			ID: PAKNAnswer, Kind: KindPAKN, Step: StepAnswer,
-			Limit: 10, Unit: WorkingDays, Start: StartReceipt, EffectiveFrom: past,
-			LegalBasis:   "Quy định của cơ quan (Nghị định 20/2008/NĐ-CP không quy định thời hạn trả lời; tham chiếu Luật Tiếp công dân 2013, Điều 28(1))",
-			LegalBasisEN: "Agency policy (Decree 20/2008/ND-CP sets no answer deadline; by analogy with the Law on Citizen Reception 2013, Art. 28(1))",
-			Confidence:   "?", Configurable: true,
-			VersionBy:      StartReceipt,
-			VersionBasis:   "ngày nhận phản ánh, kiến nghị (Nghị định 20/2008/NĐ-CP, Điều 9)",
-			VersionBasisEN: "the date the feedback was received (Decree 20/2008/ND-CP, Art. 9)",
-		},
-		{
-			ID: ComplaintAccept, Kind: KindComplaint, Step: StepAccept,
-			Limit: 10, Unit: CalendarDays, Start: StartReceipt,
-			EffectiveFrom: past, EffectiveTo: lawChange,
-			LegalBasis:         "Luật Khiếu nại 2011, Điều 27",
-			LegalBasisEN:       "Law on Complaints 2011, Art. 27",
-			Round2LegalBasis:   "Luật Khiếu nại 2011, Điều 36(1)",
-			Round2LegalBasisEN: "Law on Complaints 2011, Art. 36(1)",
-			Confidence:         "A",
-			VersionBy:          StartReceipt,
-			VersionBasis:       "Nghị định 155/2026/NĐ-CP, Điều 21(1): thời hạn mới áp dụng cho khiếu nại nhận từ ngày 01/07/2026; Điều 22 không có quy định chuyển tiếp về thụ lý",
-			VersionBasisEN:     "Decree 155/2026/ND-CP, Art. 21(1): the new limit applies to complaints received from 01/07/2026; Art. 22 has no transition for acceptance",
-		},
-		{
-			ID: ComplaintAccept, Kind: KindComplaint, Step: StepAccept,
-			Limit: 7, Unit: WorkingDays, Start: StartReceipt, EffectiveFrom: lawChange,
-			LegalBasis:     "Nghị định 155/2026/NĐ-CP, Điều 10 (sửa đổi Điều 16(1) Nghị định 124/2020/NĐ-CP)",
-			LegalBasisEN:   "Decree 155/2026/ND-CP, Art. 10 (amending Art. 16(1) of Decree 124/2020/ND-CP)",
-			Confidence:     "A",
-			VersionBy:      StartReceipt,
-			VersionBasis:   "ngày nhận khiếu nại (Nghị định 124/2020/NĐ-CP, Điều 16(1) sửa đổi bởi Nghị định 155/2026/NĐ-CP, Điều 10: \"kể từ ngày nhận được khiếu nại\"; hiệu lực từ 01/07/2026 theo Điều 21(1))",
-			VersionBasisEN: "the date the complaint was received (Decree 124/2020/ND-CP, Art. 16(1) as amended by Decree 155/2026/ND-CP, Art. 10: \"from the date the complaint is received\"; in force from 01/07/2026 under Art. 21(1))",
-		},
-		{
-			ID: ComplaintResolve, Kind: KindComplaint, Step: StepResolve,
-			Limit: 30, ComplexLimit: 45, RemoteLimit: 45, RemoteComplexLimit: 60,
-			Round2Limit: 45, Round2ComplexLimit: 60, Round2RemoteLimit: 60, Round2RemoteComplexLimit: 70,
-			Unit: CalendarDays, Start: StartAcceptance, PauseRestarts: true, EffectiveFrom: past,
-			LegalBasis:         "Luật Khiếu nại 2011, Điều 28",
-			LegalBasisEN:       "Law on Complaints 2011, Art. 28",
-			Round2LegalBasis:   "Luật Khiếu nại 2011, Điều 37",
-			Round2LegalBasisEN: "Law on Complaints 2011, Art. 37",
-			Confidence:         "A",
-			PauseRestartsFrom:  lawChange,
-			PauseBasis:         "Luật Khiếu nại 2011, Điều 11a (bổ sung bởi Luật 136/2025/QH15); Nghị định 124/2020/NĐ-CP, Điều 28b (bổ sung bởi Nghị định 155/2026/NĐ-CP, Điều 12)",
-			PauseBasisEN:       "Law on Complaints 2011, Art. 11a (added by Law 136/2025/QH15); Decree 124/2020/ND-CP, Art. 28b (added by Decree 155/2026/ND-CP, Art. 12)",
-			VersionBy:          StartAcceptance,
-			VersionBasis:       "ngày thụ lý (Luật Khiếu nại 2011, Điều 28 và 37: thời hạn tính từ ngày thụ lý); riêng việc tạm đình chỉ theo ngày ra quyết định tạm đình chỉ: vụ việc đã thụ lý trước ngày 01/07/2026 mà chưa có quyết định giải quyết cũng áp dụng quy định mới (Nghị định 155/2026/NĐ-CP, Điều 22(1))",
-			VersionBasisEN:     "the date of acceptance (Law on Complaints 2011, Art. 28 and 37: the period runs from acceptance); suspensions follow the date of the suspension decision: cases accepted before 01/07/2026 and not yet decided also fall under the new rules (Decree 155/2026/ND-CP, Art. 22(1))",
-		},
-		{
-			// Thời hiệu: the window in which a complaint may be filed. Not a
-			// clock of the agency's: classification checks the receipt
-			// against it, and a complaint out of time is not eligible (Luật
-			// Khiếu nại Art. 11(3)). Time lost to illness, disaster, travel
-			// and the like is not counted (Art. 9): the office enters the
-			// date the obstacle ended as the start.
-			ID: ComplaintFiling, Kind: KindComplaint, Step: StepFile,
-			Limit: 90, Round2Limit: 30, Round2RemoteLimit: 45,
-			Unit: CalendarDays, Start: StartDecision, EffectiveFrom: past,
-			LegalBasis:         "Luật Khiếu nại 2011, Điều 9",
-			LegalBasisEN:       "Law on Complaints 2011, Art. 9",
-			Round2LegalBasis:   "Luật Khiếu nại 2011, Điều 33",
-			Round2LegalBasisEN: "Law on Complaints 2011, Art. 33",
-			Confidence:         "A",
-			VersionBy:          StartDecision,
-			VersionBasis:       "ngày nhận được hoặc biết được quyết định, hành vi bị khiếu nại (Luật Khiếu nại 2011, Điều 9 và 33; một phiên bản)",
-			VersionBasisEN:     "the date the contested decision or act was received or learned of (Law on Complaints 2011, Art. 9 and 33; one version)",
-		},
-		{
-			// Luật Khiếu nại Art. 48: a complaint against a disciplinary
-			// decision is filed within 15 days of receiving the decision;
-			// the second within 10 days of receiving the first-round
-			// decision (30 for a dismissal: DismissalFiling). No longer
-			// period for remote areas. Luật 136/2025 is not known to have
-			// changed it (its text was not found).
-			ID: DisciplineFiling, Kind: KindComplaint, Step: StepFile,
-			Limit: 15, Round2Limit: 10,
-			Unit: CalendarDays, Start: StartDecision, EffectiveFrom: past,
-			LegalBasis:     "Luật Khiếu nại 2011, Điều 48",
-			LegalBasisEN:   "Law on Complaints 2011, Art. 48",
-			Confidence:     "A",
-			VersionBy:      StartDecision,
-			VersionBasis:   "ngày cán bộ, công chức nhận được quyết định kỷ luật hoặc quyết định giải quyết khiếu nại lần đầu (Luật Khiếu nại 2011, Điều 48; một phiên bản)",
-			VersionBasisEN: "the date the official received the disciplinary decision or the first-round decision (Law on Complaints 2011, Art. 48; one version)",
-		},
-		{
-			ID: DismissalFiling, Kind: KindComplaint, Step: StepFile,
-			Limit: 15, Round2Limit: 30,
-			Unit: CalendarDays, Start: StartDecision, EffectiveFrom: past,
-			LegalBasis:     "Luật Khiếu nại 2011, Điều 48 (kỷ luật buộc thôi việc)",
-			LegalBasisEN:   "Law on Complaints 2011, Art. 48 (dismissal)",
-			Confidence:     "A",
-			VersionBy:      StartDecision,
-			VersionBasis:   "ngày cán bộ, công chức nhận được quyết định kỷ luật buộc thôi việc hoặc quyết định giải quyết khiếu nại lần đầu (Luật Khiếu nại 2011, Điều 48; một phiên bản)",
-			VersionBasisEN: "the date the official received the dismissal decision or the first-round decision (Law on Complaints 2011, Art. 48; one version)",
-		},
-		{
-			// Luật Khiếu nại Art. 50 sets the disciplinary complaint's own
-			// acceptance time, for both rounds, in calendar days from
-			// receipt: 10 days, until 01/07/2026.
-			ID: DisciplineAccept, Kind: KindComplaint, Step: StepAccept,
-			Limit: 10, Unit: CalendarDays, Start: StartReceipt, EffectiveFrom: past, EffectiveTo: lawChange,
-			LegalBasis:     "Luật Khiếu nại 2011, Điều 50",
-			LegalBasisEN:   "Law on Complaints 2011, Art. 50",
-			Confidence:     "A",
-			VersionBy:      StartReceipt,
-			VersionBasis:   "ngày nhận đơn khiếu nại quyết định kỷ luật (Nghị định 155/2026/NĐ-CP, Điều 21(1): thời hạn mới áp dụng cho khiếu nại nhận từ ngày 01/07/2026)",
-			VersionBasisEN: "the date the complaint against the disciplinary decision was received (Decree 155/2026/ND-CP, Art. 21(1): the new limit applies to complaints received from 1 July 2026)",
-		},
-		{
-			// NĐ 124/2020 Art. 16(1) as amended by NĐ 155/2026 Art. 10 names
-			// the disciplinary decision on an official among what is
-			// accepted within 07 working days of receipt, first or second
-			// round ("khiếu nại quyết định hành chính, hành vi hành chính,
-			// quyết định kỷ luật cán bộ, công chức"), as the general
-			// complaint.accept from the same day.
-			ID: DisciplineAccept, Kind: KindComplaint, Step: StepAccept,
-			Limit: 7, Unit: WorkingDays, Start: StartReceipt, EffectiveFrom: lawChange,
-			LegalBasis:     "Nghị định 155/2026/NĐ-CP, Điều 10 (sửa đổi Điều 16(1) Nghị định 124/2020/NĐ-CP: khiếu nại quyết định kỷ luật cán bộ, công chức)",
-			LegalBasisEN:   "Decree 155/2026/ND-CP, Art. 10 (amending Art. 16(1) of Decree 124/2020/ND-CP: complaints against disciplinary decisions on officials)",
-			Confidence:     "A",
-			VersionBy:      StartReceipt,
-			VersionBasis:   "ngày nhận khiếu nại quyết định kỷ luật (Nghị định 124/2020/NĐ-CP, Điều 16(1) sửa đổi bởi Nghị định 155/2026/NĐ-CP, Điều 10; hiệu lực từ 01/07/2026 theo Điều 21(1))",
-			VersionBasisEN: "the date the complaint against the disciplinary decision was received (Decree 124/2020/ND-CP, Art. 16(1) as amended by Decree 155/2026/ND-CP, Art. 10; in force from 1 July 2026 under Art. 21(1))",
-		},
-		{
-			// Art. 50 sets one period for both rounds ("Thời hạn thụ lý và
-			// giải quyết khiếu nại lần đầu, lần hai như sau"): 30 days, 45 if
-			// complex; no longer period for remote areas. (An earlier
-			// version gave the second round 45/60, Art. 37's general limits,
-			// which Art. 50 does not say.)
-			ID: DisciplineResolve, Kind: KindComplaint, Step: StepResolve,
-			Limit: 30, ComplexLimit: 45,
-			Unit: CalendarDays, Start: StartAcceptance, PauseRestarts: true, EffectiveFrom: past,
-			LegalBasis:        "Luật Khiếu nại 2011, Điều 50",
-			LegalBasisEN:      "Law on Complaints 2011, Art. 50",
-			Confidence:        "A",
-			PauseRestartsFrom: lawChange,
-			PauseBasis:        "Luật Khiếu nại 2011, Điều 11a (bổ sung bởi Luật 136/2025/QH15); Nghị định 124/2020/NĐ-CP, Điều 28b (bổ sung bởi Nghị định 155/2026/NĐ-CP, Điều 12)",
-			PauseBasisEN:      "Law on Complaints 2011, Art. 11a (added by Law 136/2025/QH15); Decree 124/2020/ND-CP, Art. 28b (added by Decree 155/2026/ND-CP, Art. 12)",
-			VersionBy:         StartAcceptance,
-			VersionBasis:      "ngày thụ lý (Luật Khiếu nại 2011, Điều 50: thời hạn giải quyết tính từ ngày thụ lý; một phiên bản)",
-			VersionBasisEN:    "the date of acceptance (Law on Complaints 2011, Art. 50: the period runs from acceptance; one version)",
-		},
-		{
-			ID: DenunciationInitial, Kind: KindDenunciation, Step: StepInitial,
-			Limit: 7, Unit: WorkingDays, Start: StartReceipt, EffectiveFrom: past,
-			MaxExtensions: 1, ComplexMaxExtensions: 1, EspeciallyMaxExtensions: 1,
-			ExtensionLimit: 3, ExtensionUnit: WorkingDays,
-			LegalBasis:     "Luật Tố cáo 2018, Điều 24(1)",
-			LegalBasisEN:   "Law on Denunciations 2018, Art. 24(1)",
-			Confidence:     "A",
-			VersionBy:      StartReceipt,
-			VersionBasis:   "ngày nhận tố cáo (Luật Tố cáo 2018, Điều 24(1))",
-			VersionBasisEN: "the date the denunciation was received (Law on Denunciations 2018, Art. 24(1))",
-		},
-		{
-			ID: DenunciationForward, Kind: KindDenunciation, Step: StepForward,
-			Limit: 5, Unit: WorkingDays, Start: StartReceipt, EffectiveFrom: past,
-			LegalBasis:     "Luật Tố cáo 2018, Điều 24(2)",
-			LegalBasisEN:   "Law on Denunciations 2018, Art. 24(2)",
-			Confidence:     "A",
-			VersionBy:      StartReceipt,
-			VersionBasis:   "ngày nhận tố cáo (Luật Tố cáo 2018, Điều 24(2))",
-			VersionBasisEN: "the date the denunciation was received (Law on Denunciations 2018, Art. 24(2))",
-		},
-		{
-			ID: DenunciationResolve, Kind: KindDenunciation, Step: StepResolve,
-			Limit: 30, Unit: CalendarDays, Start: StartAcceptance, EffectiveFrom: past,
-			ComplexMaxExtensions: 1, EspeciallyMaxExtensions: 2,
-			ExtensionLimit: 30, ExtensionUnit: CalendarDays,
-			LegalBasis:     "Luật Tố cáo 2018, Điều 30",
-			LegalBasisEN:   "Law on Denunciations 2018, Art. 30",
-			Confidence:     "A",
-			VersionBy:      StartAcceptance,
-			VersionBasis:   "ngày thụ lý tố cáo (Luật Tố cáo 2018, Điều 30; chuyển tiếp theo Nghị định 156/2026/NĐ-CP, Điều 10)",
-			VersionBasisEN: "the date the denunciation was accepted (Law on Denunciations 2018, Art. 30; transition under Decree 156/2026/ND-CP, Art. 10)",
-		},
-		{
-			// Luật Tố cáo Art. 29(3); NĐ 31/2019 Art. 9(2): within 5
-			// working days of the acceptance decision, notify the
-			// denouncer and tell the person denounced the content (never
-			// who denounced: Art. 8, 47, 56).
-			ID: DenunciationNotify, Kind: KindDenunciation, Step: StepNotify,
-			Limit: 5, Unit: WorkingDays, Start: StartAcceptDecision, EffectiveFrom: past,
-			LegalBasis:     "Luật Tố cáo 2018, Điều 29(3); Nghị định 31/2019/NĐ-CP, Điều 9(2)",
-			LegalBasisEN:   "Law on Denunciations 2018, Art. 29(3); Decree 31/2019/ND-CP, Art. 9(2)",
-			Confidence:     "A",
-			VersionBy:      StartAcceptDecision,
-			VersionBasis:   "ngày ra quyết định thụ lý tố cáo (Luật Tố cáo 2018, Điều 29(3); một phiên bản)",
-			VersionBasisEN: "the date of the decision accepting the denunciation (Law on Denunciations 2018, Art. 29(3); one version)",
-		},
-		{
-			// Luật Khiếu nại Art. 11a (added by Luật 136/2025/QH15); NĐ
-			// 124/2020 Art. 28b(1) (added by NĐ 155/2026 Art. 12; Art. 28a
-			// defines force majeure): the suspension decision is sent
-			// within 3 working days of its issue. The article exists from
-			// 01/07/2026 only.
-			ID: SuspensionSend, Kind: KindComplaint, Step: StepSendDecision,
-			Limit: 3, Unit: WorkingDays, Start: StartSuspension, EffectiveFrom: lawChange,
-			LegalBasis:     "Luật Khiếu nại 2011, Điều 11a (bổ sung bởi Luật 136/2025/QH15); Nghị định 124/2020/NĐ-CP, Điều 28b(1) (bổ sung bởi Nghị định 155/2026/NĐ-CP, Điều 12)",
-			LegalBasisEN:   "Law on Complaints 2011, Art. 11a (added by Law 136/2025/QH15); Decree 124/2020/ND-CP, Art. 28b(1) (added by Decree 155/2026/ND-CP, Art. 12)",
-			Confidence:     "A",
-			VersionBy:      StartSuspension,
-			VersionBasis:   "ngày ban hành quyết định tạm đình chỉ (Nghị định 155/2026/NĐ-CP, Điều 22(1): quy định mới áp dụng cho vụ việc chưa giải quyết xong)",
-			VersionBasisEN: "the date of the suspension decision (Decree 155/2026/ND-CP, Art. 22(1): the new rules apply to cases not yet decided)",
-		},
-		{
-			// Luật Tố cáo Art. 40: the conclusion is published within 7
-			// working days of its issue.
-			ID: DenunciationPublish, Kind: KindDenunciation, Step: StepPublish,
-			Limit: 7, Unit: WorkingDays, Start: StartConclusion, EffectiveFrom: past,
-			LegalBasis:     "Luật Tố cáo 2018, Điều 40",
-			LegalBasisEN:   "Law on Denunciations 2018, Art. 40",
-			Confidence:     "A",
-			VersionBy:      StartConclusion,
-			VersionBasis:   "ngày ban hành kết luận nội dung tố cáo (Luật Tố cáo 2018, Điều 40; một phiên bản)",
-			VersionBasisEN: "the date of the conclusion on the denunciation (Law on Denunciations 2018, Art. 40; one version)",
-		},
-		{
-			// Luật Tố cáo Art. 38: a denunciation not resolved in time may
-			// be taken to the resolver's superior, who asks for a report;
-			// the resolver reports within 5 working days of the request.
-			ID: DenunciationReport, Kind: KindDenunciation, Step: StepReport,
-			Limit: 5, Unit: WorkingDays, Start: StartReportRequest, EffectiveFrom: past,
-			LegalBasis:     "Luật Tố cáo 2018, Điều 38",
-			LegalBasisEN:   "Law on Denunciations 2018, Art. 38",
-			Confidence:     "A",
-			VersionBy:      StartReportRequest,
-			VersionBasis:   "ngày cấp trên yêu cầu báo cáo (Luật Tố cáo 2018, Điều 38; một phiên bản)",
-			VersionBasisEN: "the date the superior asked for the report (Law on Denunciations 2018, Art. 38; one version)",
-		},
-		{
-			// Luật Tiếp công dân Art. 27(2): a case forwarded by a National
-			// Assembly body or deputy, a People's Council deputy or a
-			// citizen reception board is reported back within 7 working
-			// days of its resolution.
-			ID: ElectedReportBack, Kind: KindReception, Step: StepReportBack,
-			Limit: 7, Unit: WorkingDays, Start: StartResolved, EffectiveFrom: past,
-			LegalBasis:     "Luật Tiếp công dân 2013, Điều 27(2)",
-			LegalBasisEN:   "Law on Citizen Reception 2013, Art. 27(2)",
-			Confidence:     "A",
-			VersionBy:      StartResolved,
-			VersionBasis:   "ngày có kết quả giải quyết (Luật Tiếp công dân 2013, Điều 27(2); một phiên bản)",
-			VersionBasisEN: "the date of the resolution (Law on Citizen Reception 2013, Art. 27(2); one version)",
-		},
-		{
-			// NĐ 154/2026 Art. 4(3): a refusal to receive a visitor is
-			// notified in writing (Mẫu 01/TCD) within 3 working days. The
-			// decree is in force from 01/07/2026; the rule it replaced is
-			// not in the reference, so no earlier version is shipped.
-			ID: ReceptionRefusal, Kind: KindReception, Step: StepRefusalNote,
-			Limit: 3, Unit: WorkingDays, Start: StartRefusal, EffectiveFrom: lawChange,
-			LegalBasis:     "Nghị định 154/2026/NĐ-CP, Điều 4(3) (Mẫu số 01/TCD)",
-			LegalBasisEN:   "Decree 154/2026/ND-CP, Art. 4(3) (Form 01/TCD)",
-			Confidence:     "A",
-			VersionBy:      StartRefusal,
-			VersionBasis:   "ngày từ chối tiếp công dân (Nghị định 154/2026/NĐ-CP, Điều 4(3), hiệu lực từ 01/07/2026)",
-			VersionBasisEN: "the date reception was refused (Decree 154/2026/ND-CP, Art. 4(3), in force from 1 July 2026)",
-		},
-		{
-			// NĐ 124/2020 Art. 28(1) as amended by NĐ 155/2026 Art. 11: the
-			// written notice of a dialogue (time, place, content) goes to the
-			// complainant, the person complained against and the others
-			// concerned at least 05 days before the dialogue. Calendar days
-			// ("ngày"), counted backwards from the dialogue date. The old
-			// Art. 28 and TT 07/2013 Art. 21 set no period, so the rule
-			// exists from 01/07/2026; Art. 22(1) applies it to every
-			// complaint not yet decided, so the dialogue's date decides.
-			ID: DialogueNotice, Kind: KindComplaint, Step: StepDialogueNote,
-			Limit: 5, Unit: CalendarDays, Start: StartDialogue, Before: true, EffectiveFrom: lawChange,
-			LegalBasis:     "Nghị định 124/2020/NĐ-CP, Điều 28(1) (sửa đổi bởi Nghị định 155/2026/NĐ-CP, Điều 11)",
-			LegalBasisEN:   "Decree 124/2020/ND-CP, Art. 28(1) (as amended by Decree 155/2026/ND-CP, Art. 11)",
-			Confidence:     "A",
-			VersionBy:      StartDialogue,
-			VersionBasis:   "ngày đối thoại (Nghị định 155/2026/NĐ-CP, Điều 22(1): việc đối thoại đối với vụ việc đã thụ lý trước ngày 01/07/2026 mà chưa có quyết định giải quyết cũng thực hiện theo quy định mới)",
-			VersionBasisEN: "the date of the dialogue (Decree 155/2026/ND-CP, Art. 22(1): dialogues in cases accepted before 1 July 2026 and not yet decided also follow the new rules)",
-		},
-		{
-			ID: ReceptionAnswer, Kind: KindReception, Step: StepAnswer,
-			Limit: 10, Unit: WorkingDays, Start: StartReceipt, EffectiveFrom: past,
-			LegalBasis:     "Luật Tiếp công dân 2013, Điều 28(1)",
-			LegalBasisEN:   "Law on Citizen Reception 2013, Art. 28(1)",
-			Confidence:     "A",
-			VersionBy:      StartReceipt,
-			VersionBasis:   "ngày nhận nội dung tại nơi tiếp công dân (Luật Tiếp công dân 2013, Điều 28(1))",
-			VersionBasisEN: "the date the content was received at the reception office (Law on Citizen Reception 2013, Art. 28(1))",
-		},
+	rules, err := parseRules(defaultRules)
+	if err != nil {
+		// The file is embedded: a broken one is a defect of the build,
+		// which TestDefaultRules reports.
+		panic(fmt.Sprintf("deadline: the embedded rules.yaml: %v", err))
 	}
+	return rules
+}
+
+// defaultRules is the default rules as data, one entry per version, each
+// with the reasoning behind its reading of the law.
+//
+//go:embed rules.yaml
+var defaultRules []byte
+
+// parseRules reads rules written in YAML under the JSON names of Rule's
+// fields (the form they are stored and served in); an unknown name is an
+// error. VersionBy is set to Start: the version in force on the start
+// event's date applies.
+func parseRules(b []byte) ([]Rule, error) {
+	var doc []map[string]any
+	if err := yaml.Unmarshal(b, &doc); err != nil {
+		return nil, err
+	}
+	j, err := json.Marshal(doc)
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(j))
+	dec.DisallowUnknownFields()
+	var rules []Rule
+	if err := dec.Decode(&rules); err != nil {
+		return nil, err
+	}
+	for i := range rules {
+		rules[i].VersionBy = rules[i].Start
+	}
+	return rules, nil
 }
