@@ -9,13 +9,12 @@ import (
 // duty records a duty's act, read from the request body b, on the case with
 // code, and answers with the case as it is afterwards, as acted does.
 func duty[R actedCase](ctx context.Context, a *API, code string, act petition.Action, b *DutyInput) (R, error) {
+	var none R
 	if b == nil {
-		var none R
 		return none, ErrBadJSON
 	}
 	on, err := civilDate("done_on", b.DoneOn)
 	if err != nil {
-		var none R
 		return none, err
 	}
 	in := petition.DutyInput{Act: act, DocumentRef: b.DocumentRef, Note: deref(b.Note), DoneOn: on, AccusedNotice: deref(b.AccusedNotice)}
