@@ -143,6 +143,15 @@ func TestDueExplanation(t *testing.T) {
 		{"the rule's wording when the calculator gave none", petition.Due{RuleID: "pakn.answer", At: at},
 			"Thời hạn trả lời phản ánh, kiến nghị: 10 ngày làm việc kể từ ngày tiếp nhận.",
 			"Time limit to answer a petition or report: 10 working days from receipt."},
+		{"a rule with a name and no sentence", petition.Due{RuleID: "complaint.filing", At: at},
+			"Thời hạn theo quy định: Thời hiệu khiếu nại (thời hạn người khiếu nại nộp đơn).",
+			"Time limit under the rule: " + cat.T(i18n.EN, "rule.complaint.filing", nil) + "."},
+		{"a rule the catalogue does not know", petition.Due{RuleID: "agency.custom", At: at},
+			"Thời hạn tính theo quy định áp dụng cho loại vụ việc này.",
+			"Time limit under the rule that applies to this kind of case."},
+		{"no rule", petition.Due{At: at},
+			"Thời hạn tính theo quy định áp dụng cho loại vụ việc này.",
+			"Time limit under the rule that applies to this kind of case."},
 	} {
 		for lang, want := range map[string]string{i18n.VI: tc.vi, i18n.EN: tc.en} {
 			if got := DueExplanation(cat, lang, tc.due); got != want {

@@ -66,7 +66,8 @@ func TimeIn(t time.Time, loc *time.Location, lang string, cat *i18n.Catalog) str
 	return cat.T(lang, "time.due_at", map[string]any{"Time": t.In(loc).Format("15:04"), "Date": DateOf(t, loc, lang)})
 }
 
-// DueExplanation is "why this date" in lang, or "not yet computed".
+// DueExplanation is "why this date" in lang, or "not yet computed": the
+// calculator's own explanation, else the rule's sentence, else its name.
 func DueExplanation(cat *i18n.Catalog, lang string, d petition.Due) string {
 	if !d.Computed() {
 		return cat.T(lang, "petition.due_not_computed", nil)
@@ -74,7 +75,15 @@ func DueExplanation(cat *i18n.Catalog, lang string, d petition.Due) string {
 	if s := d.Explanation.In(lang); s != "" {
 		return s
 	}
-	return cat.T(lang, "petition.due_rule."+d.RuleID, nil)
+	if id := "petition.due_rule." + d.RuleID; cat.Has(lang, id) {
+		return cat.T(lang, id, nil)
+	}
+	// A rule with no sentence of its own (a configured rule, or one added
+	// later) is named, never shown as its message id.
+	if id := "rule." + d.RuleID; d.RuleID != "" && cat.Has(lang, id) {
+		return cat.T(lang, "petition.due_rule_named", map[string]any{"Rule": cat.T(lang, id, nil)})
+	}
+	return cat.T(lang, "petition.due_rule_unnamed", nil)
 }
 
 // DueLabel names what a due time is for, by the rule that set it: "Hạn
