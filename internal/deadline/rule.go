@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -419,13 +421,15 @@ func LawChangeDate() calendar.Date { return calendar.Date{Year: 2026, Month: tim
 //   - Statutory rules other than complaint.resolve do not restart on
 //     resume: the paused days are not counted.
 func DefaultRules() []Rule {
-	rules, err := parseRules(defaultRules)
+	rules, err := embeddedRules()
 	if err != nil {
 		// The file is embedded: a broken one is a defect of the build,
 		// which TestDefaultRules reports.
 		panic(fmt.Sprintf("deadline: the embedded rules.yaml: %v", err))
 	}
-	return rules
+	// A Rule holds only values (no slice, map or pointer), so a copy of
+	// the slice is a copy of the rules.
+	return slices.Clone(rules)
 }
 
 // defaultRules is the default rules as data, one entry per version, each
@@ -434,14 +438,49 @@ func DefaultRules() []Rule {
 //go:embed rules.yaml
 var defaultRules []byte
 
+// embeddedRules parses rules.yaml once: it does not change in a build,
+// and its parse costs a millisecond and a half.
+var embeddedRules = sync.OnceValues(func() ([]Rule, error) { return parseRules(defaultRules) })
+
+// ruleKeys are the names a rule is written under in rules.yaml: the JSON
+// names of Rule's fields, exactly (encoding/json alone would also take
+// "LIMIT" for "limit"), except version_by, which is always the start
+// event and so is not written.
+var ruleKeys = func() map[string]bool {
+	keys := map[string]bool{}
+	t := reflect.TypeFor[Rule]()
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if name != "" && name != "-" && name != "version_by" {
+			keys[name] = true
+		}
+	}
+	return keys
+}()
+
 // parseRules reads rules written in YAML under the JSON names of Rule's
-// fields (the form they are stored and served in); an unknown name is an
-// error. VersionBy is set to Start: the version in force on the start
-// event's date applies.
+// fields (the form they are stored and served in); a name that is not
+// one, in the same case, is an error, and so is version_by. VersionBy is
+// set to Start: the version in force on the start event's date applies.
+// A date is written quoted ("2026-07-01"); one written bare, which YAML
+// reads as a timestamp, is taken as the same date.
 func parseRules(b []byte) ([]Rule, error) {
 	var doc []map[string]any
 	if err := yaml.Unmarshal(b, &doc); err != nil {
 		return nil, err
+	}
+	for i, m := range doc {
+		for k, v := range m {
+			if !ruleKeys[k] {
+				return nil, fmt.Errorf("rule %d (%v): unknown key %q", i+1, m["id"], k)
+			}
+			if ts, ok := v.(time.Time); ok {
+				if ts.Hour() != 0 || ts.Minute() != 0 || ts.Second() != 0 || ts.Nanosecond() != 0 {
+					return nil, fmt.Errorf("rule %d (%v): %s is a date, not a time: %v", i+1, m["id"], k, v)
+				}
+				m[k] = ts.Format(time.DateOnly)
+			}
+		}
 	}
 	j, err := json.Marshal(doc)
 	if err != nil {
