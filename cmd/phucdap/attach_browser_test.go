@@ -16,8 +16,8 @@ import (
 // named view and downloads the list as CSV and XLSX from the page's
 // links; the citizen opens the tracking page with the code and the secret
 // and downloads the answer's file, drafted with it over the JSON API,
-// under its Vietnamese name. Screenshots attach-*.png (test temp dir and
-// /tmp/phucdap-shots).
+// under its Vietnamese name. Screenshots attach-*.png
+// (PHUCDAP_TEST_SHOTS).
 func TestAttachmentsAndExportsInBrowser(t *testing.T) {
 	ta := newBrowserApp(t, intakeOpts(t)...)
 	ta.addStaff(t, "vanthu@sxd.test", "VP", access.Office)

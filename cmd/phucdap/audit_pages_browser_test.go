@@ -14,8 +14,8 @@ import (
 // logs, follows the trail's "next page" (a plain link: no script) to the
 // other 30 with the filter kept and the access log still on its first
 // page, then the access log's. Screenshots audit-page-1.png (the top of
-// the page), audit-page-2.png and audit-access-page-2.png (test temp dir
-// and /tmp/phucdap-shots).
+// the page), audit-page-2.png and audit-access-page-2.png
+// (PHUCDAP_TEST_SHOTS).
 func TestAuditPagesInBrowser(t *testing.T) {
 	ta := newBrowserApp(t)
 	ta.addStaff(t, "auditor@sxd.test", "", access.Auditor)
@@ -27,11 +27,7 @@ func TestAuditPagesInBrowser(t *testing.T) {
 	do, eval := pg.do, pg.eval
 	view := func(name string) {
 		t.Helper()
-		b, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-		if err != nil {
-			t.Fatalf("screenshot %s: %v", name, err)
-		}
-		t.Logf("screenshot %s", saveShot(t, name, b))
+		keepShot(t, ctx, name, chromedp.CaptureScreenshot())
 	}
 	rows := func(table string) string {
 		return eval(`String(document.querySelectorAll("table.` + table + ` tbody tr").length)`)

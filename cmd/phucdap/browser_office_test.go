@@ -1,8 +1,6 @@
 package main
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -29,13 +27,4 @@ func (ta *testApp) officeDesktop(t *testing.T) browserPage {
 	pg.do("a desktop", chromedp.EmulateViewport(1366, 900))
 	pg.login(ta.Server.URL, "vanphong@sxd.test")
 	return pg
-}
-
-// shotInTmp takes a screenshot as shot does, and copies it to /tmp too.
-func (p browserPage) shotInTmp(name string) {
-	p.t.Helper()
-	p.shot(name)
-	if b, err := os.ReadFile(filepath.Join("/tmp/phucdap-shots", name)); err == nil {
-		os.WriteFile(filepath.Join("/tmp", name), b, 0o644)
-	}
 }

@@ -23,15 +23,11 @@ type browserPage struct {
 	slip *regexp.Regexp
 }
 
-// shot saves a full-page screenshot under name and checks the page for a
-// slip.
+// shot keeps a full-page screenshot under name, if screenshots were asked
+// for (keepShot), and checks the page for a slip.
 func (p browserPage) shot(name string) {
 	p.t.Helper()
-	b, err := chromedp.Run(p.ctx, fullShot())
-	if err != nil {
-		p.t.Fatalf("screenshot %s: %v", name, err)
-	}
-	p.t.Logf("screenshot %s (copied to /tmp/phucdap-shots/%s)", saveShot(p.t, name, b), name)
+	keepShot(p.t, p.ctx, name, fullShot())
 	if p.slip == nil {
 		return
 	}
@@ -43,6 +39,17 @@ func (p browserPage) shot(name string) {
 	if m := p.slip.FindString(page); m != "" {
 		p.t.Errorf("%s shows %q", name, m)
 	}
+}
+
+// partShot keeps a screenshot of the element sel under name, if
+// screenshots were asked for; either way sel must be visible.
+func (p browserPage) partShot(name, sel string) {
+	p.t.Helper()
+	if shotsDir == "" {
+		p.do("show "+sel, chromedp.WaitVisible(chromedp.CSS(sel)))
+		return
+	}
+	keepShot(p.t, p.ctx, name, chromedp.Screenshot(chromedp.CSS(sel)))
 }
 
 // do runs actions, and on failure shows what the page's main says.

@@ -143,8 +143,8 @@ func TestCalendarPageEdits(t *testing.T) {
 }
 
 // The calendar page in Chromium: add, edit, remove, swap, import and
-// confirm, as the office does it. Screenshots cal-*.png (test temp dir
-// and /tmp/phucdap-shots).
+// confirm, as the office does it. Screenshots cal-*.png
+// (PHUCDAP_TEST_SHOTS).
 func TestCalendarPageInBrowser(t *testing.T) {
 	ta := newBrowserApp(t)
 	ta.addStaff(t, "lich-browser@sxd.test", "VP", access.Office)

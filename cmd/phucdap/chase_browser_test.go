@@ -16,8 +16,8 @@ import (
 // the cases to chase (due within two working days, no draft; selected
 // already), chases them with a note, reads the chase on a case's trail,
 // and reopens an answered case with a reason; the unit's officer finds the
-// chase under the bell. Screenshots chase-*.png (test temp dir and
-// /tmp/phucdap-shots).
+// chase under the bell. Screenshots chase-*.png
+// (PHUCDAP_TEST_SHOTS).
 func TestChaseAndReopenInBrowser(t *testing.T) {
 	ta := newBrowserApp(t)
 	office := ta.staffActor(t, "vanphong@sxd.test", "VP", access.Office)

@@ -83,7 +83,7 @@ var (
 //     a phone; the staff links stand on one line at 1366 px;
 //   - every page has a title of its own, a case page its code.
 //
-// Screenshots /tmp/pubday-*.png (and /tmp/phucdap-shots).
+// Screenshots pubday-*.png (PHUCDAP_TEST_SHOTS).
 func TestDayOneInBrowser(t *testing.T) {
 	ta := newBrowserApp(t, intakeOpts(t)...)
 	ta.addStaff(t, "vanphong@sxd.test", "VP", access.Office, access.Leadership, access.Admin, access.Auditor)
@@ -167,16 +167,12 @@ func TestDayOneInBrowser(t *testing.T) {
 
 	ctx := newBrowserFor(t, 8*time.Minute)
 	pg := browserPage{t: t, ctx: ctx, slip: templateSlip}
-	// shot saves the whole page (test temp dir, /tmp/phucdap-shots) and
-	// what the screen shows first (/tmp/pubday-…).
+	// shot keeps the whole page (pubday-….png) and what the screen shows
+	// first (pubday-…-screen.png).
 	shot := func(name string) {
 		t.Helper()
 		pg.shot(name)
-		b, err := chromedp.Run(ctx, viewShot())
-		if err != nil {
-			t.Fatal(err)
-		}
-		os.WriteFile(filepath.Join(os.TempDir(), name), b, 0o644)
+		keepShot(t, ctx, strings.TrimSuffix(name, ".png")+"-screen.png", viewShot())
 	}
 	// fits checks that the page is no wider than the screen: a phone's
 	// layout viewport grows with a page too wide for it, so innerWidth is

@@ -16,7 +16,7 @@ import (
 // second complaint's dialogue (the hint that the answer waits for it, the
 // scheduling form, the notice's duty form, the outcome form, the English
 // page) and a denunciation's notice to the parties. Screenshots
-// dialogue-*.png (test temp dir, /tmp/phucdap-shots and /tmp).
+// dialogue-*.png (PHUCDAP_TEST_SHOTS).
 func TestDutyFormsInBrowser(t *testing.T) {
 	ta, office := newOfficeBrowserApp(t)
 	officer := ta.staffActor(t, "cv-setup@sxd.test", "PQLXD", access.UnitOfficer)
@@ -38,7 +38,7 @@ func TestDutyFormsInBrowser(t *testing.T) {
 
 	ctx := newBrowser(t)
 	pg := browserPage{t: t, ctx: ctx, slip: templateSlip}
-	shot := pg.shotInTmp
+	shot := pg.shot
 	text, do := pg.text, pg.do
 	done := func(what, button string) {
 		t.Helper()

@@ -13,7 +13,7 @@ import (
 // filtered by kind; it reads "1–200 of 230" above and below the table and
 // follows "next page" (a plain link: no script) to the other 30 with the
 // filter kept, then back. Screenshots inbox-page-1.png, inbox-page-2.png
-// (test temp dir and /tmp/phucdap-shots).
+// (PHUCDAP_TEST_SHOTS).
 func TestInboxPagesInBrowser(t *testing.T) {
 	ta := newBrowserApp(t)
 	office := ta.staffActor(t, "vanphong.trang@sxd.test", "VP", access.Office)

@@ -13,8 +13,8 @@ import (
 // A citizen on a phone fills the form in Vietnamese with a
 // PDF, gets the code and secret, and tracks the case; a bad phone number is
 // explained and what was typed is kept. Screenshots: intake-form.png,
-// intake-error.png, intake-receipt.png, intake-track.png (test temp dir and
-// /tmp/phucdap-shots).
+// intake-error.png, intake-receipt.png, intake-track.png
+// (PHUCDAP_TEST_SHOTS).
 func TestIntakeInBrowser(t *testing.T) {
 	ta := newBrowserApp(t, intakeOpts(t)...)
 	topic := firstTopic(t, ta)
@@ -25,11 +25,7 @@ func TestIntakeInBrowser(t *testing.T) {
 	ctx := newBrowser(t)
 	shot := func(name string) {
 		t.Helper()
-		b, err := chromedp.Run(ctx, fullShot())
-		if err != nil {
-			t.Fatalf("screenshot %s: %v", name, err)
-		}
-		t.Logf("screenshot %s (copied to /tmp/phucdap-shots/%s)", saveShot(t, name, b), name)
+		keepShot(t, ctx, name, fullShot())
 	}
 	text := func(sel string) string {
 		t.Helper()

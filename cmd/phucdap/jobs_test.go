@@ -561,10 +561,9 @@ func TestBellAndInboxPage(t *testing.T) {
 
 // The jobs page in a real browser after a run. An admin signs
 // in, presses "Chạy ngay" on the overdue sweep, lands on the run's page,
-// which refreshes itself until the run is done (kept in
-// /tmp/phucdap-shots/job-run-page.png), and back on the jobs page sees the
-// run: outcome, duration, counts, the next run; the screenshot is kept in
-// /tmp/phucdap-shots/jobs-page.png.
+// which refreshes itself until the run is done (screenshot
+// job-run-page.png), and back on the jobs page sees the run: outcome,
+// duration, counts, the next run (jobs-page.png; PHUCDAP_TEST_SHOTS).
 func TestJobsPageInBrowser(t *testing.T) {
 	ta := newBrowserApp(t)
 	ta.addStaff(t, "quantri@sxd.test", "", access.Admin)
@@ -587,11 +586,7 @@ func TestJobsPageInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	shot, err := chromedp.Run(ctx, fullShot())
-	if err != nil {
-		t.Fatal(err)
-	}
-	saveShot(t, "job-run-page.png", shot)
+	keepShot(t, ctx, "job-run-page.png", fullShot())
 	done, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main")))
 	if err != nil {
 		t.Fatal(err)
@@ -602,11 +597,7 @@ func TestJobsPageInBrowser(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Navigate(ta.Server.URL+"/staff/admin/jobs"), chromedp.WaitVisible(chromedp.CSS("table.jobs"))); err != nil {
 		t.Fatal(err)
 	}
-	shot, err = chromedp.Run(ctx, fullShot())
-	if err != nil {
-		t.Fatal(err)
-	}
-	saveShot(t, "jobs-page.png", shot)
+	keepShot(t, ctx, "jobs-page.png", fullShot())
 	row, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#job-overdue-sweep")))
 	if err != nil {
 		t.Fatal(err)
@@ -736,11 +727,7 @@ func TestAlertInboxInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	shot, err := chromedp.Run(ctx, fullShot())
-	if err != nil {
-		t.Fatal(err)
-	}
-	saveShot(t, "alerts-inbox.png", shot)
+	keepShot(t, ctx, "alerts-inbox.png", fullShot())
 	bell, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(".bell-count")))
 	if strings.TrimSpace(bell) != "3" {
 		t.Errorf("bell shows %q, want 3", bell)

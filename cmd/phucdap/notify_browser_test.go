@@ -37,7 +37,7 @@ func TestNoticesOptOutInBrowser(t *testing.T) {
 	id, code, secret := ta.submitWith(t, "vi", "kien_nghi", "Phạm Thị Dân", "0912 111 333", "dan@example.test", false)
 
 	pg := browserPage{t: t, ctx: newBrowser(t), slip: templateSlip}
-	shot := pg.shotInTmp
+	shot := pg.shot
 	track := func(lang string) {
 		t.Helper()
 		pg.do("track "+lang,

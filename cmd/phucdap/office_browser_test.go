@@ -18,7 +18,7 @@ import (
 // hint under "what does each topic cover", and reads the department's
 // contact details on /minh-bach and in the footer (the receipt's are
 // checked without a browser, TestPublicContact). No page is wider than the
-// screen. Screenshots office-*.png (test temp dir and /tmp/phucdap-shots).
+// screen. Screenshots office-*.png (PHUCDAP_TEST_SHOTS).
 func TestOfficeInBrowser(t *testing.T) {
 	ta := newBrowserApp(t, intakeOpts(t, func(c *config.Config) {
 		c.Transparency.Hotline, c.Transparency.HotlineNote = "0205 3812 345", "Phản ánh nhũng nhiễu, chung chi"

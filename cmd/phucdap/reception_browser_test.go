@@ -1,8 +1,6 @@
 package main
 
 import (
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -18,7 +16,7 @@ import (
 // In a real browser: a citizen finds the reception schedule and books a
 // place on a phone (390 px, scripts off), and the office records the
 // day's session on a desktop (1366 px), which opens the case. Screenshots
-// reception-*.png (/tmp/phucdap-shots and /tmp).
+// reception-*.png (PHUCDAP_TEST_SHOTS).
 func TestReceptionInBrowser(t *testing.T) {
 	ta, office := newOfficeBrowserApp(t)
 	// The schedules were published before November: the missed-session
@@ -38,7 +36,7 @@ func TestReceptionInBrowser(t *testing.T) {
 	ta.Clock.Set(testNow)
 
 	pg := browserPage{t: t, ctx: newBrowser(t), slip: templateSlip}
-	shot := pg.shotInTmp
+	shot := pg.shot
 
 	pg.do("a phone without scripts", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile), noScript())
 	pg.do("schedule", chromedp.Navigate(ta.Server.URL+"/lich-tiep-cong-dan"), chromedp.WaitVisible(chromedp.CSS(".reception-days")))
@@ -112,7 +110,7 @@ var receptionSlip = regexp.MustCompile(`<nil>|&lt;nil&gt;|%!|\b(report|reception
 // rated their visit, so the satisfaction shows, and two dialogues were
 // held, one with its result published; then the same month on the
 // public page. Screenshots reception-plan-*.png and reception-public-*.png
-// (/tmp/phucdap-shots and /tmp): the whole page and the III.1 task alone.
+// (PHUCDAP_TEST_SHOTS): the whole page and the III.1 task alone.
 func TestReceptionPlanInBrowser(t *testing.T) {
 	ta := newBrowserApp(t)
 	m := newReceptionNovember(t, ta)
@@ -127,11 +125,6 @@ func TestReceptionPlanInBrowser(t *testing.T) {
 	addNovemberDialogues(t, ta, m)
 	ta.addStaff(t, "vanphong.plan@sxd.test", "VP", access.Office)
 	pg := browserPage{t: t, ctx: newBrowser(t), slip: receptionSlip}
-	copyShot := func(name string, png []byte) {
-		t.Helper()
-		t.Logf("screenshot %s", saveShot(t, name, png))
-		os.WriteFile(filepath.Join("/tmp", name), png, 0o644)
-	}
 	pg.do("a desktop", chromedp.EmulateViewport(1366, 900))
 	pg.login(ta.Server.URL, "vanphong.plan@sxd.test")
 	for _, width := range []int{1366, 390} {
@@ -148,11 +141,7 @@ func TestReceptionPlanInBrowser(t *testing.T) {
 		}
 		pg.fits("the dashboard", width)
 		pg.shot("reception-plan-" + w + "-page.png")
-		part, err := chromedp.Run(pg.ctx, chromedp.Screenshot(chromedp.CSS("#plan-table tbody:has(#plan-reception)")))
-		if err != nil {
-			t.Fatal(err)
-		}
-		copyShot("reception-plan-"+w+"-iii.png", part)
+		pg.partShot("reception-plan-"+w+"-iii.png", "#plan-table tbody:has(#plan-reception)")
 		// III.1's row counts the cases under its topic (none here), not
 		// those opened at reception: at work, no rate.
 		if row := pg.text("#plan-table tbody:has(#plan-reception) tr.task-row"); !strings.Contains(row, "Đang theo dõi") || strings.Contains(row, "50%") {
@@ -170,11 +159,7 @@ func TestReceptionPlanInBrowser(t *testing.T) {
 		}
 		pg.fits("the transparency page", width)
 		pg.shot("reception-public-" + w + "-page.png")
-		part, err = chromedp.Run(pg.ctx, chromedp.Screenshot(chromedp.CSS("li.task:has(#public-reception)")))
-		if err != nil {
-			t.Fatal(err)
-		}
-		copyShot("reception-public-"+w+"-iii.png", part)
+		pg.partShot("reception-public-"+w+"-iii.png", "li.task:has(#public-reception)")
 
 		// December, still running: the reception block is the note; the
 		// row above it counts the task's topic's cases (none).
@@ -182,10 +167,6 @@ func TestReceptionPlanInBrowser(t *testing.T) {
 		if row := pg.text("li.task:has(#public-reception)"); !strings.Contains(row, "Tiếp nhận 0") || !strings.Contains(row, "sau khi tháng kết thúc") {
 			t.Errorf("%d px: the running month's III.1 row: %q", width, row)
 		}
-		part, err = chromedp.Run(pg.ctx, chromedp.Screenshot(chromedp.CSS("li.task:has(#public-reception)")))
-		if err != nil {
-			t.Fatal(err)
-		}
-		copyShot("reception-public-"+w+"-running-iii.png", part)
+		pg.partShot("reception-public-"+w+"-running-iii.png", "li.task:has(#public-reception)")
 	}
 }

@@ -16,7 +16,7 @@ import (
 // deputy's Thursday for a denunciation, follows the cancel link of the
 // page after booking, reads the booking (nothing of the denunciation) and
 // cancels it with the button; the link then says it is cancelled.
-// Screenshots reception-cancel-390-*.png (/tmp/phucdap-shots).
+// Screenshots reception-cancel-390-*.png (PHUCDAP_TEST_SHOTS).
 func TestReceptionBookingCancelInBrowser(t *testing.T) {
 	ta := newBrowserApp(t)
 	office := ta.staffActor(t, "office-setup@sxd.test", "VP", access.Office)

@@ -16,7 +16,7 @@ import (
 // its reception page (1366 px, and 390 px on a phone), publishes its
 // result, and the public reads it on /minh-bach on a phone without
 // scripts, the visitor's name removed. Screenshots
-// reception-dialogue-*.png (/tmp/phucdap-shots).
+// reception-dialogue-*.png (PHUCDAP_TEST_SHOTS).
 func TestReceptionDialogueInBrowser(t *testing.T) {
 	ta, office := newOfficeBrowserApp(t)
 	if _, err := ta.reception.Record(t.Context(), office, reception.SessionInput{Day: calendar.MustDate("2026-11-20"),

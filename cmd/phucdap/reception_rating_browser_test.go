@@ -16,7 +16,7 @@ import (
 // rating link (1366 px), and the visitor opens the link on a phone (390
 // px, scripts off), rates it 4 with a comment, and is thanked; the link
 // then shows the thanks, not the form. Screenshots
-// reception-rating-*.png (/tmp/phucdap-shots).
+// reception-rating-*.png (PHUCDAP_TEST_SHOTS).
 func TestReceptionRatingInBrowser(t *testing.T) {
 	ta, office := newOfficeBrowserApp(t)
 	se, err := ta.reception.Record(t.Context(), office, reception.SessionInput{Day: calendar.MustDate("2026-11-27"),

@@ -16,7 +16,7 @@ import (
 // the dashboard in a real browser (tiles, the trend with its target line,
 // the units worst first, the backlog, the plan view; a figure drills down
 // to its cases), then the public transparency page opens without a login.
-// Screenshots go to /tmp/phucdap-shots for a person to look at; the test
+// Screenshots go to PHUCDAP_TEST_SHOTS for a person to look at; the test
 // checks what it can: the charts are there with their labels, and the
 // public page shows no petitioner.
 func TestReportPagesInBrowser(t *testing.T) {
@@ -40,11 +40,7 @@ func TestReportPagesInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	shot, err := chromedp.Run(ctx, fullShot())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("dashboard: %s", saveShot(t, "report-dashboard.png", shot))
+	keepShot(t, ctx, "report-dashboard.png", fullShot())
 	text := func(sel string) string {
 		t.Helper()
 		v, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
@@ -98,9 +94,7 @@ func TestReportPagesInBrowser(t *testing.T) {
 	if !strings.Contains(drill, s.codes["openlate"]) || !strings.Contains(drill, "1 vụ việc") {
 		t.Errorf("drill-down: %q", drill)
 	}
-	if shot, err := chromedp.Run(ctx, fullShot()); err == nil {
-		saveShot(t, "report-drilldown.png", shot)
-	}
+	keepShot(t, ctx, "report-drilldown.png", fullShot())
 
 	// The public page, signed out.
 	err = chromedp.Do(ctx,
@@ -115,10 +109,7 @@ func TestReportPagesInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	public := text("body")
-	if shot, err = chromedp.Run(ctx, fullShot()); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("public page: %s", saveShot(t, "report-public.png", shot))
+	keepShot(t, ctx, "report-public.png", fullShot())
 	for _, want := range []string{"60%", "Đường dây nóng", "0205 3812 345", "Kế hoạch và tiến độ thực hiện", "đề nghị Sở lắp đèn chiếu sáng"} {
 		if !strings.Contains(public, want) {
 			t.Errorf("public page lacks %q", want)

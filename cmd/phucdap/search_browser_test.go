@@ -13,7 +13,7 @@ import (
 // staff bar's search box on any page and lands on the inbox with the case
 // found and the words marked; a secret denouncer's name finds nothing; a
 // query of punctuation is refused in Vietnamese. Screenshots search-*.png
-// (test temp dir and /tmp/phucdap-shots).
+// (PHUCDAP_TEST_SHOTS).
 func TestSearchInBrowser(t *testing.T) {
 	ta := newBrowserApp(t)
 	ta.addStaff(t, "vanthu@sxd.test", "VP", access.Office)

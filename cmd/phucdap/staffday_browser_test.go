@@ -23,7 +23,7 @@ import (
 // assigns a plan task's case from its group shown unit by unit, unticking
 // four of five; the lead unit's officer is refused a letter dated
 // tomorrow beside the field; the head finds the draft by the menu's count,
-// the bell and the inbox filter. Screenshots /tmp/staffday-*.png.
+// the bell and the inbox filter. Screenshots staffday-*.png (PHUCDAP_TEST_SHOTS).
 func TestStaffDayInBrowser(t *testing.T) {
 	ta := newBrowserApp(t)
 	ta.setLocal(t, "2026-12-01 09:00")
@@ -37,7 +37,7 @@ func TestStaffDayInBrowser(t *testing.T) {
 	}
 
 	pg := browserPage{t: t, ctx: newBrowser(t), slip: templateSlip}
-	shot := pg.shotInTmp
+	shot := pg.shot
 	// within: the element fits the screen (the page around it is another
 	// issue's: the phone layout).
 	within := func(sel string, width int) {

@@ -16,20 +16,14 @@ import (
 // example division (the marker goes), is told in words why a division
 // with an open case cannot be retired, and previews a directory file on a
 // phone before importing it. Nothing is wider than the screen.
-// Screenshots /tmp/units-*.png (and the test temp dir).
+// Screenshots units-*.png (PHUCDAP_TEST_SHOTS).
 func TestUnitsAdminInBrowser(t *testing.T) {
 	ta := newBrowserApp(t, intakeOpts(t)...)
 	office := ta.staffActor(t, "vanphong@sxd.test", "VP", access.Office)
 	ta.openCase(t, office, "PQHKT")
 
 	pg := browserPage{t: t, ctx: newBrowser(t), slip: templateSlip}
-	shot := func(name string) {
-		t.Helper()
-		pg.shot(name)
-		if b, err := os.ReadFile(filepath.Join("/tmp/phucdap-shots", name)); err == nil {
-			os.WriteFile(filepath.Join("/tmp", name), b, 0o644)
-		}
-	}
+	shot := pg.shot
 	fits := pg.fits
 	pg.do("a desktop", chromedp.EmulateViewport(1366, 900))
 	pg.login(ta.Server.URL, "vanphong@sxd.test")

@@ -13,7 +13,7 @@ import (
 // In a real browser: the office registers a phone case,
 // classifies, accepts and assigns it; a unit officer drafts the answer;
 // the unit head approves it; the citizen reads it on the tracking page.
-// Screenshots wf-*.png (test temp dir and /tmp/phucdap-shots).
+// Screenshots wf-*.png (PHUCDAP_TEST_SHOTS).
 func TestWorkflowInBrowser(t *testing.T) {
 	ta := newBrowserApp(t)
 	ta.addStaff(t, "vanthu@sxd.test", "VP", access.Office)
