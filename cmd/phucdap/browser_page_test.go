@@ -79,7 +79,18 @@ func logIn(loginURL, email, ready string) chromedp.Action[chromedp.Void] {
 		typeText(chromedp.CSS("#password"), testPassword),
 		chromedp.Submit(chromedp.CSS("#password")),
 		chromedp.WaitVisible(chromedp.CSS(ready)),
+		parsed(),
 	)
+}
+
+// parsed waits for the page to be parsed (DOMContentLoaded). Chromium hands
+// out the document anew when it is, and the nodes a query found before are
+// gone: an element can be visible while the page is still being parsed,
+// and a click on it right after failed with "Could not find node with
+// given id" (TestDutyFormsInBrowser, once, after a login).
+func parsed() chromedp.Action[chromedp.Void] {
+	return chromedp.Evaluate[chromedp.Void](`new Promise(done => document.readyState === "loading" ?
+		document.addEventListener("DOMContentLoaded", () => done(), {once: true}) : done())`, chromedp.EvalAwaitPromise)
 }
 
 // fits checks that the page is exactly as wide as a width px screen: no
