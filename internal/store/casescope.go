@@ -231,7 +231,7 @@ func (s *CaseAccessStore) listQuery(ctx context.Context, f access.CaseFilter, cq
 			cq.Urgency == access.UrgencyNone && !cq.ToChase && !cq.AwaitingApproval {
 			top = limit
 		}
-		q, rank, rargs = searchWhere(q, *cq.Search, cq.Contact, top)
+		q, rank, rargs = searchWhere(q, s.db.Dialect, *cq.Search, cq.Contact, top)
 		q = q.Select(cols+", "+rank+" AS search_rank", rargs...)
 		order = "search_rank DESC, cases.received_at DESC, cases.id DESC"
 	} else {
@@ -289,6 +289,26 @@ func (s *CaseAccessStore) ListCases(ctx context.Context, f access.CaseFilter, cq
 	}
 	q = q.Order(order)
 	var rows []caseRefRow
+	if cq.Search != nil {
+		if _, _, ok := codeRange(s.db.Dialect, *cq.Search); ok {
+			// The page's cut is written in the statement, so that
+			// PostgreSQL keeps its plan (codeRangeCond): a plan made for
+			// a LIMIT it cannot see is costed for other rows than the
+			// one made seeing it, and over a million cases PostgreSQL
+			// then planned every search anew.
+			cut := fmt.Sprintf(" LIMIT %d", cq.Limit)
+			if cq.Limit < 0 {
+				cut = ""
+			}
+			if cq.Offset > 0 {
+				cut += fmt.Sprintf(" OFFSET %d", cq.Offset)
+			}
+			if err := s.db.Gorm.WithContext(ctx).Raw("?"+cut, q).Scan(&rows).Error; err != nil {
+				return nil, fmt.Errorf("list cases: %w", err)
+			}
+			return refs(rows, cq), nil
+		}
+	}
 	if cq.Offset > 0 {
 		q = q.Offset(cq.Offset)
 	}

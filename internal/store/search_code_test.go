@@ -1,0 +1,214 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/phucdap/phucdap/internal/access"
+	"github.com/phucdap/phucdap/internal/petition"
+	"github.com/phucdap/phucdap/internal/store"
+	"github.com/phucdap/phucdap/internal/textfold"
+)
+
+// A search by a code or its start finds exactly the cases whose code
+// starts with it, as "code LIKE 'start%'" does, that the actor may see,
+// newest first, each exactly as the plain list shows it (a sealed title
+// stays sealed). On PostgreSQL a start that names four digits of the
+// number or more is looked up as a range of the code's index (codeRange):
+// its bounds are tried here at their edges (…0999 and …1000, a last 9),
+// with codes of six and seven digits and of other years, typed in lower
+// case and with spaces, for the office and for a unit officer, page by
+// page.
+func TestSearchByCodeFindsItsStart(t *testing.T) {
+	eachIntake(t, petition.Limits{}, func(t *testing.T, ctx context.Context, db *store.DB, e *intakeEnv) {
+		u := seedUnits(t, db)
+		numbers := []string{"2026-000998", "2026-000999", "2026-001000", "2026-001001", "2026-0009990", "2026-0010000",
+			"2025-000999", "2027-001000", "2026-009999", "2026-010000", "2026-099999", "2026-100000", "2026-000099"}
+		var agency string
+		base := time.Date(2026, 11, 2, 1, 0, 0, 0, time.UTC)
+		for i, n := range numbers {
+			in := e.input(i)
+			if i == 1 {
+				// A sealed denunciation whose title names the denouncer.
+				in.Kind, in.KeepSecret, in.Title, in.Address = petition.KindDenunciation, true, "Nguyễn Văn An tố cáo cán bộ", "Thôn Bản Lải"
+			}
+			rec, err := e.svc.Submit(ctx, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			agency = rec.Code[:strings.IndexByte(rec.Code, '-')]
+			code := agency + "-" + n
+			// Received out of the codes' order, two at the same time.
+			received := base.Add(time.Duration((i*5)%len(numbers)) * time.Hour)
+			if i == 3 {
+				received = base.Add(time.Duration((2*5)%len(numbers)) * time.Hour)
+			}
+			if err := db.Gorm.Exec("UPDATE cases SET code = ?, received_at = ? WHERE code = ?", code, received, rec.Code).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		// The unit leads some cases and coordinates one.
+		for i, n := range numbers {
+			lead := u["PQLXD"]
+			if i%2 == 1 {
+				lead = u["VP"]
+			}
+			if err := db.Gorm.Exec("UPDATE cases SET lead_unit_id = ? WHERE code = ?", lead, agency+"-"+n).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := db.Gorm.Exec("INSERT INTO case_units (case_id, unit_id, role) SELECT id, ?, 'coordinate' FROM cases WHERE code = ?",
+			u["PQLXD"], agency+"-2026-000999").Error; err != nil {
+			t.Fatal(err)
+		}
+
+		cs := access.NewCases(store.NewCaseAccessStore(db), nil, func() time.Time { return intakeNow }, nil)
+		office := access.Actor{AccountID: 1, UnitID: u["VP"], Roles: []access.Role{access.Office}}
+		officer := access.Actor{AccountID: 3, UnitID: u["PQLXD"], Roles: []access.Role{access.UnitOfficer}}
+		lower := strings.ToLower(agency)
+		for _, a := range []access.Actor{office, officer} {
+			// What the actor sees, as the plain list shows it.
+			plain, err := cs.List(ctx, a, access.CaseQuery{Limit: access.MaxPage})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, typed := range []string{
+				agency + "-2026-0009", lower + "-2026-0009", " " + agency + "-2026-0009 ", agency + "-2026- 0009",
+				agency + "-2026-0010", agency + "-2026-00099", agency + "-2026-000999", lower + "-2026-001000",
+				agency + "-2025-000999", agency + "-2026-0099", agency + "-2026-0999", agency + "-2026-1000",
+				agency + "-2026-0100", agency + "-2026-9999", agency + "-2026-00", agency + "-2026-", lower + "-2026",
+			} {
+				start := strings.ToUpper(strings.Join(strings.Fields(typed), ""))
+				var want []access.CaseRef
+				for _, r := range plain {
+					if strings.HasPrefix(r.Code, start) {
+						want = append(want, r)
+					}
+				}
+				slices.SortFunc(want, func(x, y access.CaseRef) int {
+					if c := y.ReceivedAt.Compare(x.ReceivedAt); c != 0 {
+						return c
+					}
+					return int(y.ID - x.ID)
+				})
+				sq, why := textfold.Parse(typed)
+				if why != "" {
+					t.Fatalf("parse %q: %s", typed, why)
+				}
+				for _, page := range []struct{ limit, offset int }{{50, 0}, {1, 0}, {2, 1}, {2, 3}} {
+					got, err := cs.List(ctx, a, access.CaseQuery{Search: &sq, Limit: page.limit, Offset: page.offset})
+					if err != nil {
+						t.Fatalf("%q: %v", typed, err)
+					}
+					w := want[min(page.offset, len(want)):min(page.offset+page.limit, len(want))]
+					if !sameRefs(got, w) {
+						t.Errorf("%v %q limit %d offset %d:\n got %s\nwant %s", a.Roles, typed, page.limit, page.offset, codesOf(got), codesOf(w))
+					}
+				}
+			}
+		}
+		// The test proves something: the office finds the boundary's
+		// codes, and the sealed title stays sealed.
+		sq, _ := textfold.Parse(agency + "-2026-0009")
+		got, err := cs.List(ctx, office, access.CaseQuery{Search: &sq})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c := codesOf(got); c != fmt.Sprintf("[%[1]s-2026-0009990 %[1]s-2026-000999 %[1]s-2026-000998]", agency) {
+			t.Errorf("%s-2026-0009: %s", agency, c)
+		}
+		for _, r := range got {
+			if strings.Contains(r.Title, "Nguyễn") {
+				t.Errorf("a code search shows a sealed title: %q", r.Title)
+			}
+		}
+	})
+}
+
+// sameRefs says whether got are want, in order, each as the plain list
+// shows it (the search adds its snippet).
+func sameRefs(got, want []access.CaseRef) bool {
+	if len(got) != len(want) {
+		return false
+	}
+	for i := range got {
+		g := got[i]
+		g.Snippet, g.SnippetOfTitle = nil, false
+		if !reflect.DeepEqual(g, want[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func codesOf(refs []access.CaseRef) string {
+	var c []string
+	for _, r := range refs {
+		c = append(c, r.Code)
+	}
+	return "[" + strings.Join(c, " ") + "]"
+}
+
+// On PostgreSQL, the statement of a search by a code's start is planned
+// once and kept (a generic plan), however many codes are searched: the
+// bounds are not parameters the planner sees (codeRangeCond).
+func TestSearchByCodeKeepsItsPlan(t *testing.T) {
+	eachIntake(t, petition.Limits{}, func(t *testing.T, ctx context.Context, db *store.DB, e *intakeEnv) {
+		if db.Dialect != store.Postgres {
+			t.Skip("SQLite keeps no plans")
+		}
+		rec, err := e.svc.Submit(ctx, e.input(1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Enough cases for a plan to depend on how many codes it expects:
+		// with a few, planning for the bounds or not makes the same plan.
+		if err := db.Gorm.Exec(`INSERT INTO cases (code, agency, year, seq, kind, channel, title, content, secret_salt, secret_hash,
+			dedup_key, status, received_at, created_at, updated_at)
+			SELECT 'SXD-2020-' || lpad(g::text, 6, '0'), 'SXD', 2020, g, 'phan_anh', 'web', 't', 'c', 's', 'h', 'k' || g, 'received',
+				now(), now(), now() FROM generate_series(1, 20000) AS g`).Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Gorm.Exec("ANALYZE cases").Error; err != nil {
+			t.Fatal(err)
+		}
+		// One connection: prepared statements are a session's.
+		db.SQL.SetMaxOpenConns(1)
+		cs := store.NewCaseAccessStore(db)
+		all := access.CaseFilter{All: true}
+		for i := range 8 {
+			// Another code each time, found or not.
+			typed := rec.Code
+			if i%2 == 1 {
+				typed = fmt.Sprintf("SXD-2020-00%d", 10+i)
+			}
+			sq, _ := textfold.Parse(typed)
+			if _, err := cs.ListCases(ctx, all, access.CaseQuery{Search: &sq, Contact: all, Limit: 50, Now: intakeNow}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var plans []struct {
+			GenericPlans, CustomPlans int64
+			Params                    string
+		}
+		if err := db.Gorm.Raw("SELECT generic_plans, custom_plans, parameter_types::text AS params FROM pg_prepared_statements "+
+			"WHERE statement LIKE ? AND statement NOT LIKE ?", "%c2.code ~>=~%", "%pg_prepared_statements%").Scan(&plans).Error; err != nil {
+			t.Fatal(err)
+		}
+		if len(plans) != 1 || plans[0].GenericPlans == 0 {
+			t.Errorf("the code search's statement was planned on every search: %+v", plans)
+		}
+		// Its only parameters are the bounds: the page's cut is written in
+		// it (over a million cases, PostgreSQL planned anew every search
+		// whose LIMIT was a parameter; a test database is too small to
+		// show it).
+		if len(plans) == 1 && plans[0].Params != "{text,text}" {
+			t.Errorf("the code search's statement takes %s, not the two bounds alone", plans[0].Params)
+		}
+	})
+}
