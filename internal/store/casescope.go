@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/audit"
@@ -288,34 +289,50 @@ func (s *CaseAccessStore) ListCases(ctx context.Context, f access.CaseFilter, cq
 		return nil, err
 	}
 	q = q.Order(order)
-	var rows []caseRefRow
+	byCodeRange := false
 	if cq.Search != nil {
-		if _, _, ok := codeRange(s.db.Dialect, *cq.Search); ok {
-			// The page's cut is written in the statement, so that
-			// PostgreSQL keeps its plan (codeRangeCond): a plan made for
-			// a LIMIT it cannot see is costed for other rows than the
-			// one made seeing it, and over a million cases PostgreSQL
-			// then planned every search anew.
-			cut := fmt.Sprintf(" LIMIT %d", cq.Limit)
-			if cq.Limit < 0 {
-				cut = ""
-			}
-			if cq.Offset > 0 {
-				cut += fmt.Sprintf(" OFFSET %d", cq.Offset)
-			}
-			if err := s.db.Gorm.WithContext(ctx).Raw("?"+cut, q).Scan(&rows).Error; err != nil {
-				return nil, fmt.Errorf("list cases: %w", err)
-			}
-			return refs(rows, cq), nil
+		_, _, byCodeRange = codeRange(s.db.Dialect, *cq.Search)
+	}
+	if byCodeRange {
+		// The page's cut is written in the statement, so that
+		// PostgreSQL keeps its plan (codeRangeCond): a plan made for a
+		// LIMIT it cannot see is costed for other rows than the one
+		// made seeing it, and over a million cases PostgreSQL then
+		// planned every search anew.
+		q = q.Clauses(literalCut{limit: cq.Limit, offset: cq.Offset})
+	} else {
+		if cq.Offset > 0 {
+			q = q.Offset(cq.Offset)
 		}
+		q = q.Limit(cq.Limit)
 	}
-	if cq.Offset > 0 {
-		q = q.Offset(cq.Offset)
-	}
-	if err := q.Limit(cq.Limit).Scan(&rows).Error; err != nil {
+	var rows []caseRefRow
+	if err := q.Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("list cases: %w", err)
 	}
 	return refs(rows, cq), nil
+}
+
+// literalCut is a page's LIMIT and OFFSET written as numbers in the
+// statement rather than as parameters, as gorm's Limit and Offset do.
+type literalCut struct{ limit, offset int }
+
+func (literalCut) Name() string { return "LIMIT" }
+
+func (c literalCut) Build(b clause.Builder) {
+	var cut []string
+	if c.limit >= 0 {
+		cut = append(cut, "LIMIT "+strconv.Itoa(c.limit))
+	}
+	if c.offset > 0 {
+		cut = append(cut, "OFFSET "+strconv.Itoa(c.offset))
+	}
+	b.WriteString(strings.Join(cut, " "))
+}
+
+func (c literalCut) MergeClause(cl *clause.Clause) {
+	cl.Name = ""
+	cl.Expression = c
 }
 
 // refs turns rows into the list's cases, with, for a search, the snippet.

@@ -189,9 +189,13 @@ func likeWord(w string) string { return "%" + w + "%" }
 // it is a code or its start down to the year ("SXD-2026", "sxd-2026-0012 "),
 // which is searched for by the code alone.
 func searchCode(sq textfold.Query) (code string, isCode bool) {
-	code = strings.NewReplacer("%", "", "_", "").Replace(strings.ToUpper(strings.Join(strings.Fields(sq.Raw), "")))
+	code = likeWildcards.Replace(strings.ToUpper(strings.Join(strings.Fields(sq.Raw), "")))
 	return code, petition.IsCodePrefix(code)
 }
+
+// likeWildcards removes LIKE's wildcards (a Replacer is safe for
+// concurrent use, and building one costs more than a search's SQL).
+var likeWildcards = strings.NewReplacer("%", "", "_", "")
 
 // codeRangeDigits is how many digits of a code's number a search must
 // name for PostgreSQL to look it up by codeRange: at most a hundred codes
