@@ -23,7 +23,7 @@ import (
 // its bounds are tried here at their edges (…0999 and …1000, a last 9),
 // with codes of six and seven digits and of other years, typed in lower
 // case and with spaces, for the office and for a unit officer, page by
-// page.
+// page, and in the page's count and the list's export.
 func TestSearchByCodeFindsItsStart(t *testing.T) {
 	eachIntake(t, petition.Limits{}, func(t *testing.T, ctx context.Context, db *store.DB, e *intakeEnv) {
 		u := seedUnits(t, db)
@@ -109,6 +109,17 @@ func TestSearchByCodeFindsItsStart(t *testing.T) {
 					if !sameRefs(got, w) {
 						t.Errorf("%v %q limit %d offset %d:\n got %s\nwant %s", a.Roles, typed, page.limit, page.offset, codesOf(got), codesOf(w))
 					}
+				}
+				// The page's count and the export count and list the same.
+				if n, err := cs.Count(ctx, a, access.CaseQuery{Search: &sq}); err != nil || n != int64(len(want)) {
+					t.Errorf("%v %q: count %d (%v), want %d", a.Roles, typed, n, err, len(want))
+				}
+				var each []access.CaseRef
+				if err := cs.Each(ctx, a, access.CaseQuery{Search: &sq}, func(r access.CaseRef, _ access.IdentityView) error {
+					each = append(each, r)
+					return nil
+				}); err != nil || !sameRefs(each, want) {
+					t.Errorf("%v %q: export %s (%v), want %s", a.Roles, typed, codesOf(each), err, codesOf(want))
 				}
 			}
 		}
