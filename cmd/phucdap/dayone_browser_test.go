@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"html"
 	"net/http"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -299,9 +297,7 @@ func TestDayOneInBrowser(t *testing.T) {
 	}
 	shot("pubday-dashboard-390.png")
 	pg.do("the dashboard's first figures", chromedp.ScrollIntoView(chromedp.CSS("#trend-h")))
-	if b, err := chromedp.Run(ctx, viewShot()); err == nil {
-		os.WriteFile(filepath.Join(os.TempDir(), "pubday-dashboard-table-390.png"), b, 0o644)
-	}
+	keepShot(t, ctx, "pubday-dashboard-table-390.png", viewShot())
 	pg.do("a case", chromedp.Navigate(ta.Server.URL+"/staff/cases/"+itoa(den.ID)), chromedp.WaitVisible(chromedp.CSS("#clocks")))
 	fits("the case page")
 	if title := pg.eval(`document.title`); !strings.HasPrefix(title, den.Code) {

@@ -99,11 +99,15 @@ func main() {
 		{"code prefix", code[:len(code)-2], "SELECT id FROM cases WHERE code LIKE ? LIMIT 50", []any{code[:len(code)-2] + "%"}, ""},
 	}
 	if *only != "" {
-		names := strings.Split(*only, ",")
-		queries = slices.DeleteFunc(queries, func(q query) bool { return !slices.Contains(names, q.name) })
-		if len(queries) == 0 {
-			log.Fatalf("-only %q names no query", *only)
+		var names []string
+		for n := range strings.SplitSeq(*only, ",") {
+			n = strings.TrimSpace(n)
+			if !slices.ContainsFunc(queries, func(q query) bool { return q.name == n }) {
+				log.Fatalf("-only: no query is named %q (the names: name, phrase, code prefix)", n)
+			}
+			names = append(names, n)
 		}
+		queries = slices.DeleteFunc(queries, func(q query) bool { return !slices.Contains(names, q.name) })
 	}
 	office := access.CaseFilter{All: true}
 	loadBefore := loadavg()
@@ -112,11 +116,11 @@ func main() {
 	bounds := map[string][]time.Duration{}
 	found := map[string]int{}
 	// Warm-up rounds, not measured: PostgreSQL plans a prepared statement
-	// for its values on its first five runs in a session and only then
-	// may keep one plan for every value (a generic plan), so the rounds
-	// measure the steady state of a running server, not its first five
-	// searches.
-	const warmUp = 5
+	// for its values on its first five runs in a session and only on the
+	// sixth may keep one plan for every value (a generic plan), so the
+	// rounds measure the steady state of a running server, not its first
+	// six searches.
+	const warmUp = 6
 	for r := -warmUp; r < *rounds; r++ {
 		for _, q := range queries {
 			runOurs := func() {
