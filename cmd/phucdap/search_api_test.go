@@ -31,6 +31,9 @@ func TestSearchAPI(t *testing.T) {
 		if len(got) != 1 || got[0].Code != road {
 			t.Fatalf("office by name: %+v", got)
 		}
+		if of := got[0].SnippetOf; of == nil || *of != httpapi.StaffCaseSnippetOfPetitioner || got[0].Snippet == nil || (*got[0].Snippet)[0].Text != "Nguyễn" {
+			t.Errorf("office by name, the snippet: %v %+v", of, got[0].Snippet)
+		}
 		got = search(office, "duong dong kinh")
 		if len(got) != 1 || got[0].Snippet == nil {
 			t.Fatalf("office by content: %+v", got)
@@ -41,8 +44,8 @@ func TestSearchAPI(t *testing.T) {
 				marked = append(marked, s.Text)
 			}
 		}
-		if strings.Join(marked, "|") != "đường|Đông|Kinh" {
-			t.Errorf("highlight: %q", marked)
+		if strings.Join(marked, "|") != "đường|Đông|Kinh" || got[0].SnippetOf == nil || *got[0].SnippetOf != httpapi.StaffCaseSnippetOfContent {
+			t.Errorf("highlight: %q of %v", marked, got[0].SnippetOf)
 		}
 		for _, q := range []string{"pham van duc", "Phạm Văn Đức", "0977000111"} {
 			for who, tok := range map[string]string{"office": office, "officer": officer} {

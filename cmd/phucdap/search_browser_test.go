@@ -41,6 +41,12 @@ func TestSearchInBrowser(t *testing.T) {
 		strings.Count(got, "SXD-") != 1 {
 		t.Errorf("nguyen thi hang: %q", got)
 	}
+	// The words are in the petitioner's name only: the row shows it,
+	// marked, under its label.
+	if got := eval(`Array.from(document.querySelectorAll("table.inbox tbody tr .snippet")).map(s => s.innerText + "|" + Array.from(s.querySelectorAll("mark")).map(m => m.innerText).join(",")).join("\n")`); !strings.HasPrefix(got, "Người gửi: Nguyễn Thị Hằng") ||
+		!strings.HasSuffix(got, "|Nguyễn,Thị,Hằng") {
+		t.Errorf("name's snippet: %q", got)
+	}
 	shot("search-name.png")
 	search("duong dong kinh")
 	if got := eval(`Array.from(document.querySelectorAll("table.inbox mark")).map(m => m.innerText).join("|")`); got != "đường|Đông|Kinh" {

@@ -43,6 +43,11 @@ type CaseRef struct {
 	Snippet []textfold.Segment
 	// SnippetOfTitle: the Snippet is the title, not the content.
 	SnippetOfTitle bool
+	// SnippetOfPetitioner: the words are in neither the title nor the
+	// content but in the petitioner's name, phone or e-mail, and the
+	// Snippet is those, for a viewer who may read them on this case
+	// (CaseQuery.Contact covers it; never a secret identity).
+	SnippetOfPetitioner bool
 }
 
 // Urgency says how a case stands against its due time.

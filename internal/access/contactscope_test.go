@@ -32,6 +32,9 @@ func TestContactScopeAgreesWithCan(t *testing.T) {
 		for _, c := range cases {
 			inFilter := f.All || c.LeadUnitID != 0 && slices.Contains(f.UnitIDs, c.LeadUnitID) ||
 				slices.ContainsFunc(c.CoordinatingUnitIDs, func(u int64) bool { return slices.Contains(f.UnitIDs, u) })
+			if f.Covers(c) != inFilter {
+				t.Errorf("actor %d %v, case %d: Covers %v, the filter's condition %v", a.AccountID, a.Roles, c.CaseID, f.Covers(c), inFilter)
+			}
 			if can := Can(a, ActContactRead, &c); inFilter != can {
 				t.Errorf("actor %d %v, case %d: filter %v, Can %v", a.AccountID, a.Roles, c.CaseID, inFilter, can)
 			}

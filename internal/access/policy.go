@@ -261,6 +261,13 @@ type CaseFilter struct {
 // None says whether the filter matches nothing.
 func (f CaseFilter) None() bool { return !f.All && len(f.UnitIDs) == 0 }
 
+// Covers says whether the filter takes in the case c: every case, or one
+// that one of its units leads or coordinates. It is the filter's own
+// condition (the store's scopeCond) for one case in hand.
+func (f CaseFilter) Covers(c CaseScope) bool {
+	return f.All || slices.ContainsFunc(f.UnitIDs, c.involves)
+}
+
 // ContactScope is the filter of the cases whose petitioner's contact the
 // actor may read (Can(ActContactRead)), for searching by name, phone or
 // e-mail: the office every case, unit staff their unit's cases, anyone

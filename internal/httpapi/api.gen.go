@@ -969,6 +969,27 @@ func (e StaffCaseKind) Valid() bool {
 	}
 }
 
+// Defines values for StaffCaseSnippetOf.
+const (
+	StaffCaseSnippetOfContent    StaffCaseSnippetOf = "content"
+	StaffCaseSnippetOfPetitioner StaffCaseSnippetOf = "petitioner"
+	StaffCaseSnippetOfTitle      StaffCaseSnippetOf = "title"
+)
+
+// Valid indicates whether the value is a known member of the StaffCaseSnippetOf enum.
+func (e StaffCaseSnippetOf) Valid() bool {
+	switch e {
+	case StaffCaseSnippetOfContent:
+		return true
+	case StaffCaseSnippetOfPetitioner:
+		return true
+	case StaffCaseSnippetOfTitle:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for StaffCaseUrgency.
 const (
 	StaffCaseUrgencyDueSoon StaffCaseUrgency = "due_soon"
@@ -1011,6 +1032,27 @@ func (e StaffCaseFileKind) Valid() bool {
 	case StaffCaseFileKindPhanAnh:
 		return true
 	case StaffCaseFileKindToCao:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for StaffCaseFileSnippetOf.
+const (
+	StaffCaseFileSnippetOfContent    StaffCaseFileSnippetOf = "content"
+	StaffCaseFileSnippetOfPetitioner StaffCaseFileSnippetOf = "petitioner"
+	StaffCaseFileSnippetOfTitle      StaffCaseFileSnippetOf = "title"
+)
+
+// Valid indicates whether the value is a known member of the StaffCaseFileSnippetOf enum.
+func (e StaffCaseFileSnippetOf) Valid() bool {
+	switch e {
+	case StaffCaseFileSnippetOfContent:
+		return true
+	case StaffCaseFileSnippetOfPetitioner:
+		return true
+	case StaffCaseFileSnippetOfTitle:
 		return true
 	default:
 		return false
@@ -4291,15 +4333,21 @@ type StaffCase struct {
 	LeadUnit   *CaseUnit `json:"lead_unit,omitempty"`
 	ReceivedAt time.Time `json:"received_at"`
 
-	// Snippet For a search (q), the title or a piece of the content (scrubbed of the petitioner's identity) cut into segments, the words found marked.
+	// Snippet For a search (q), the title or a piece of the content (scrubbed of the petitioner's identity) cut into segments, the words found marked; or, where the words are only in the petitioner's name, phone or e-mail and the caller may read them on this case, those (never a denouncer's identity under secrecy). snippet_of says which.
 	Snippet *[]SnippetSegment `json:"snippet,omitempty"`
-	Status  string            `json:"status"`
-	Title   string            `json:"title"`
-	Urgency StaffCaseUrgency  `json:"urgency"`
+
+	// SnippetOf What the snippet is cut from.
+	SnippetOf *StaffCaseSnippetOf `json:"snippet_of,omitempty"`
+	Status    string              `json:"status"`
+	Title     string              `json:"title"`
+	Urgency   StaffCaseUrgency    `json:"urgency"`
 }
 
 // StaffCaseKind defines model for StaffCase.Kind.
 type StaffCaseKind string
+
+// StaffCaseSnippetOf What the snippet is cut from.
+type StaffCaseSnippetOf string
 
 // StaffCaseUrgency defines model for StaffCase.Urgency.
 type StaffCaseUrgency string
@@ -4326,15 +4374,21 @@ type StaffCaseFile struct {
 	Place      string         `json:"place"`
 	ReceivedAt time.Time      `json:"received_at"`
 
-	// Snippet For a search (q), the title or a piece of the content (scrubbed of the petitioner's identity) cut into segments, the words found marked.
-	Snippet *[]SnippetSegment    `json:"snippet,omitempty"`
-	Status  string               `json:"status"`
-	Title   string               `json:"title"`
-	Urgency StaffCaseFileUrgency `json:"urgency"`
+	// Snippet For a search (q), the title or a piece of the content (scrubbed of the petitioner's identity) cut into segments, the words found marked; or, where the words are only in the petitioner's name, phone or e-mail and the caller may read them on this case, those (never a denouncer's identity under secrecy). snippet_of says which.
+	Snippet *[]SnippetSegment `json:"snippet,omitempty"`
+
+	// SnippetOf What the snippet is cut from.
+	SnippetOf *StaffCaseFileSnippetOf `json:"snippet_of,omitempty"`
+	Status    string                  `json:"status"`
+	Title     string                  `json:"title"`
+	Urgency   StaffCaseFileUrgency    `json:"urgency"`
 }
 
 // StaffCaseFileKind defines model for StaffCaseFile.Kind.
 type StaffCaseFileKind string
+
+// StaffCaseFileSnippetOf What the snippet is cut from.
+type StaffCaseFileSnippetOf string
 
 // StaffCaseFileUrgency defines model for StaffCaseFile.Urgency.
 type StaffCaseFileUrgency string

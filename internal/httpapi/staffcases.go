@@ -54,6 +54,14 @@ func (a *API) staffCase(ctx context.Context, c access.CaseRef, units map[int64]C
 			snip = append(snip, SnippetSegment{Text: g.Text, Match: g.Match})
 		}
 		s.Snippet = &snip
+		of := StaffCaseSnippetOfContent
+		switch {
+		case c.SnippetOfTitle:
+			of = StaffCaseSnippetOfTitle
+		case c.SnippetOfPetitioner:
+			of = StaffCaseSnippetOfPetitioner
+		}
+		s.SnippetOf = &of
 	}
 	return s
 }

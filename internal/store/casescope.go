@@ -341,7 +341,7 @@ func refs(rows []caseRefRow, cq access.CaseQuery) []access.CaseRef {
 	for _, r := range rows {
 		c := r.ref()
 		if cq.Search != nil {
-			c.Snippet, c.SnippetOfTitle = snippet(cq.Search, c.Title, r.Content, c.Scope, r.identity())
+			c.Snippet, c.SnippetOfTitle, c.SnippetOfPetitioner = snippet(cq.Search, c.Title, r.Content, c.Scope, r.identity(), cq.Contact)
 		}
 		out = append(out, c)
 	}

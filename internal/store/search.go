@@ -381,14 +381,30 @@ func searchWhere(q *gorm.DB, d Dialect, sq textfold.Query, contact access.CaseFi
 
 // snippet is the title with the words marked if they are in it, else
 // the piece of the content (scrubbed as the store indexed it) where they
-// are.
-func snippet(sq *textfold.Query, title, content string, scope access.CaseScope, id access.Identity) ([]textfold.Segment, bool) {
+// are, else, where the search matched the petitioner's contact and
+// contact covers the case (the viewer may read it there, as the search
+// may match it), the petitioner's name, phone and e-mail with the words
+// marked. A secret identity is never shown: the store keeps no searchable
+// contact for it, and it is refused here as well.
+func snippet(sq *textfold.Query, title, content string, scope access.CaseScope, id access.Identity, contact access.CaseFilter) (seg []textfold.Segment, ofTitle, ofPetitioner bool) {
 	if s := textfold.Highlight(title, sq.Terms, 0); s != nil {
-		return s, true
+		return s, true, false
 	}
 	body := access.ScrubText(content, id)
 	if scope.SecretIdentity() {
 		body = access.ScrubShapes(body)
 	}
-	return textfold.Highlight(body, sq.Terms, 160), false
+	if s := textfold.Highlight(body, sq.Terms, 160); s != nil || scope.SecretIdentity() || !contact.Covers(scope) {
+		return s, false, false
+	}
+	var who []string
+	for _, f := range []string{id.Name, id.Phone, id.Email} {
+		if f = strings.TrimSpace(f); f != "" {
+			who = append(who, f)
+		}
+	}
+	if s := textfold.Highlight(strings.Join(who, " · "), sq.Terms, 160); s != nil {
+		return s, false, true
+	}
+	return nil, false, false
 }

@@ -149,7 +149,7 @@ func sameRefs(got, want []access.CaseRef) bool {
 	}
 	for i := range got {
 		g := got[i]
-		g.Snippet, g.SnippetOfTitle = nil, false
+		g.Snippet, g.SnippetOfTitle, g.SnippetOfPetitioner = nil, false, false
 		if !reflect.DeepEqual(g, want[i]) {
 			return false
 		}

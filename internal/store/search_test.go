@@ -33,6 +33,9 @@ func searchCodes(t *testing.T, db *store.DB, a access.Actor, q string) ([]string
 	for _, r := range refs {
 		codes = append(codes, r.Code)
 		var b strings.Builder
+		if r.SnippetOfPetitioner {
+			b.WriteString("petitioner: ")
+		}
 		for _, s := range r.Snippet {
 			if s.Match {
 				b.WriteString("[" + s.Text + "]")
@@ -119,6 +122,34 @@ func TestSearchCases(t *testing.T) {
 			t.Errorf("content snippet: %q", snips)
 		}
 
+		// Words found only in the petitioner's contact show it, marked,
+		// to whoever may read it on the case.
+		_, snips = searchCodes(t, db, office, "nguyen thi hang")
+		if len(snips) != 1 || snips[0] != "petitioner: [Nguyễn] [Thị] [Hằng] · 0912345678 · [hang].[nguyen]@example.vn" {
+			t.Errorf("petitioner snippet: %q", snips)
+		}
+		// "thu" is in every case's topic and in one petitioner's name:
+		// the office sees the name marked; leadership, who does not read
+		// contacts, finds the cases by their topic and sees no name.
+		codes, snips := searchCodes(t, db, office, "thu")
+		if i := slices.Index(codes, other); i < 0 || snips[i] != "petitioner: Lê Thị [Thu] Hằng · 0901111222" {
+			t.Errorf("office thu: %v %q", codes, snips)
+		}
+		for _, s := range snips {
+			if strings.Contains(s, "Đức") || strings.Contains(s, "0977") {
+				t.Errorf("the office saw the secret denouncer in %q", snips)
+			}
+		}
+		codes, snips = searchCodes(t, db, leader, "thu")
+		if i := slices.Index(codes, other); i < 0 || snips[i] != "" {
+			t.Errorf("leadership thu: %v %q", codes, snips)
+		}
+		for _, s := range snips {
+			if strings.Contains(s, "petitioner") || strings.Contains(s, "Đức") || strings.Contains(s, "0977") {
+				t.Errorf("leadership saw a contact in %q", snips)
+			}
+		}
+
 		// A secret denouncer's name, phone or e-mail finds nothing, for
 		// anyone, though the name is in the letter's own text.
 		for _, q := range []string{"pham van duc", "Phạm Văn Đức", "0977000111", "duc.pham@example.vn", "duc"} {
@@ -149,8 +180,8 @@ func TestSearchCases(t *testing.T) {
 		if got, _ := searchCodes(t, db, officer, "duong"); len(got) != 1 || got[0] != road {
 			t.Errorf("unit officer duong: %v", got)
 		}
-		if got, _ := searchCodes(t, db, officer, "0912345678"); len(got) != 1 {
-			t.Errorf("unit officer by its petitioner's phone: %v", got)
+		if got, snips := searchCodes(t, db, officer, "0912345678"); len(got) != 1 || snips[0] != "petitioner: Nguyễn Thị Hằng · [0912345678] · hang.nguyen@example.vn" {
+			t.Errorf("unit officer by its petitioner's phone: %v %q", got, snips)
 		}
 		if got, _ := searchCodes(t, db, officer, "0987654321"); len(got) != 0 {
 			t.Errorf("unit officer found another unit's case: %v", got)
