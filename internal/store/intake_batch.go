@@ -55,8 +55,59 @@ func (s *PetitionStore) Intake(ctx context.Context, nc petition.NewCase) (petiti
 	} else {
 		s.leaders--
 	}
+	clean := s.searchCleanDue(batch)
 	s.mu.Unlock()
+	if clean {
+		s.cleanSearchPending(ctx)
+	}
 	return r.res, r.err
+}
+
+// searchCleanDue counts the search rows the batch wrote and says whether
+// this writer should now move the search index's pending entries into the
+// index (cleanSearchPending). Called with s.mu held.
+func (s *PetitionStore) searchCleanDue(batch []*intakeReq) bool {
+	if s.db.Dialect != Postgres || s.SearchCleanEvery <= 0 {
+		return false
+	}
+	for _, r := range batch {
+		if r.err == nil && r.res.Outcome == petition.Created {
+			s.unclean++
+		}
+	}
+	if s.unclean < s.SearchCleanEvery || s.cleaning {
+		return false
+	}
+	s.unclean, s.cleaning = 0, true
+	return true
+}
+
+// cleanSearchPending moves the entries new search rows left in the trigram
+// index's pending list into the index proper, on its own connection.
+//
+// PostgreSQL adds a row's trigrams to that list (fastupdate), and the
+// insert that finds the list past gin_pending_list_limit (4 MB, about a
+// thousand cases' texts) merges the whole list before it returns: with
+// intake that is the batch's INSERT, under the case number's row lock,
+// so every submission queued behind it waited the merge out (up to
+// 145 ms for a batch's statement where a median one takes 20). Autovacuum
+// would merge it too, but on a large cases table only every 20% of
+// growth. Here the writer that has just handed its turn on does it every
+// SearchCleanEvery cases, while the next batch is written: inserts go on
+// appending to the list during a merge, and an insert that finds the list
+// full while a merge runs leaves it to that merge. It delays this one
+// submission's answer by the merge (a few ms for a few hundred cases), not
+// the queue. A failure is left to the inline merge, which is still there.
+func (s *PetitionStore) cleanSearchPending(ctx context.Context) {
+	defer func() {
+		s.mu.Lock()
+		s.cleaning = false
+		s.mu.Unlock()
+	}()
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	var pages int64
+	_ = s.db.SQL.QueryRowContext(ctx, "SELECT gin_clean_pending_list('case_search_doc'::regclass)").Scan(&pages)
 }
 
 func (s *PetitionStore) runBatch(batch []*intakeReq) {

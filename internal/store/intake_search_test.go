@@ -74,3 +74,49 @@ func TestIntakeWritesTheSealAndSearchRowsIndexingWould(t *testing.T) {
 		}
 	})
 }
+
+// On PostgreSQL the writer merges the trigram index's pending list every
+// SearchCleanEvery cases, so that the merge never falls on a batch's
+// INSERT under the case number's lock; with it off the list keeps what the
+// inserts left.
+func TestIntakeMergesTheSearchPendingList(t *testing.T) {
+	eachIntake(t, petition.Limits{}, func(t *testing.T, ctx context.Context, db *store.DB, e *intakeEnv) {
+		if db.Dialect != store.Postgres {
+			t.Skip("a PostgreSQL index")
+		}
+		pending := func() int64 {
+			t.Helper()
+			var pages int64
+			if err := db.SQL.QueryRowContext(ctx, "SELECT gin_clean_pending_list('case_search_doc'::regclass)").Scan(&pages); err != nil {
+				t.Fatal(err)
+			}
+			return pages
+		}
+		submit := func(from, n int) {
+			t.Helper()
+			for i := from; i < from+n; i++ {
+				if _, err := e.svc.Submit(ctx, e.input(i)); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		e.store.SearchCleanEvery = 0
+		submit(0, 2)
+		if p := pending(); p == 0 {
+			t.Fatal("with the merge off, the pending list is empty after two intakes: the check cannot see what the merge removes")
+		}
+		e.store.SearchCleanEvery = 3
+		submit(2, 2)
+		if p := pending(); p == 0 {
+			t.Error("the pending list was merged after 2 of every 3 intakes")
+		}
+		submit(4, 1)
+		if p := pending(); p != 0 {
+			t.Errorf("%d pending pages left after the third intake's merge", p)
+		}
+		submit(5, 2)
+		if p := pending(); p == 0 {
+			t.Error("the pending list was merged again 2 intakes after a merge")
+		}
+	})
+}

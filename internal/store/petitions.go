@@ -25,16 +25,22 @@ type PetitionStore struct {
 	db       *DB
 	MaxBatch int
 	Writers  int
+	// SearchCleanEvery is how many new cases a writer lets into the search
+	// index's pending list before it merges the list (cleanSearchPending);
+	// 0 leaves it to PostgreSQL.
+	SearchCleanEvery int
 
-	mu      sync.Mutex
-	queue   []*intakeReq
-	leaders int
+	mu       sync.Mutex
+	queue    []*intakeReq
+	leaders  int
+	unclean  int  // cases written since the last merge
+	cleaning bool // a merge is running
 }
 
 // NewPetitionStore returns the store over db. One writer: on Postgres a
 // second one mostly waits on the sequence row (measured slower).
 func NewPetitionStore(db *DB) *PetitionStore {
-	return &PetitionStore{db: db, MaxBatch: 64, Writers: 1}
+	return &PetitionStore{db: db, MaxBatch: 64, Writers: 1, SearchCleanEvery: 256}
 }
 
 var _ petition.Store = (*PetitionStore)(nil)
