@@ -189,14 +189,16 @@ func New(o Options) *echo.Echo {
 			m := metrics.of(httpReqs, httpDur, c.Request().Method, route, status)
 			m.count.Inc()
 			m.dur.Observe(d.Seconds())
-			if route != "/healthz" && route != "/metrics" {
-				// A 503 is an outage the store has already reported once
-				// (one WARN when the database went away); a line per
-				// request at ERROR would drown it.
-				lvl := slog.LevelInfo
-				if status >= 500 && status != http.StatusServiceUnavailable {
-					lvl = slog.LevelError
-				}
+			// A 503 is an outage the store has already reported once
+			// (one WARN when the database went away); a line per request
+			// at ERROR would drown it.
+			lvl := slog.LevelInfo
+			if status >= 500 && status != http.StatusServiceUnavailable {
+				lvl = slog.LevelError
+			}
+			// The line's attributes are built only when its level is
+			// logged: with the log at warn, a request pays nothing for it.
+			if route != "/healthz" && route != "/metrics" && o.Logger.Enabled(c.Request().Context(), lvl) {
 				o.Logger.Log(c.Request().Context(), lvl, "http",
 					"method", c.Request().Method, "route", route, "status", status,
 					"duration_ms", float64(d.Microseconds())/1000, "bytes", c.Response().Size)
@@ -303,14 +305,21 @@ func language() echo.MiddlewareFunc {
 		return func(c echo.Context) error {
 			r := c.Request()
 			cookie := ""
-			if ck, err := r.Cookie(LangCookie); err == nil {
-				cookie = ck.Value
+			if _, sent := r.Header["Cookie"]; sent {
+				if ck, err := r.Cookie(LangCookie); err == nil {
+					cookie = ck.Value
+				}
 			}
 			accept := ""
 			if IsAPI(c) {
 				accept = r.Header.Get("Accept-Language")
 			}
-			lang := i18n.Negotiate(r.URL.Query().Get("lang"), cookie, accept)
+			// Most requests have no query string: parsing one allocates.
+			query := ""
+			if r.URL.RawQuery != "" {
+				query = r.URL.Query().Get("lang")
+			}
+			lang := i18n.Negotiate(query, cookie, accept)
 			c.SetRequest(r.WithContext(i18n.WithLang(r.Context(), lang)))
 			c.Response().Header().Set("Content-Language", lang)
 			return next(c)
