@@ -235,6 +235,11 @@ func (s *CaseAccessStore) listQuery(ctx context.Context, f access.CaseFilter, cq
 		q, rank, rargs = searchWhere(q, s.db.Dialect, *cq.Search, cq.Contact, top)
 		q = q.Select(cols+", "+rank+" AS search_rank", rargs...)
 		order = "search_rank DESC, cases.received_at DESC, cases.id DESC"
+		if _, _, byCode := codeRange(*cq.Search); byCode {
+			// Every case found by its code ranks the same: the codes'
+			// own order, which their index holds (codeRangeCond).
+			_, order = codeRangeCond(s.db.Dialect)
+		}
 	} else {
 		q = q.Select(cols)
 	}
@@ -290,8 +295,8 @@ func (s *CaseAccessStore) ListCases(ctx context.Context, f access.CaseFilter, cq
 	}
 	q = q.Order(order)
 	byCodeRange := false
-	if cq.Search != nil {
-		_, _, byCodeRange = codeRange(s.db.Dialect, *cq.Search)
+	if cq.Search != nil && s.db.Dialect == Postgres {
+		_, _, byCodeRange = codeRange(*cq.Search)
 	}
 	if byCodeRange {
 		// The page's cut is written in the statement, so that

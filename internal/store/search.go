@@ -197,53 +197,50 @@ func searchCode(sq textfold.Query) (code string, isCode bool) {
 // concurrent use, and building one costs more than a search's SQL).
 var likeWildcards = strings.NewReplacer("%", "", "_", "")
 
-// codeRangeDigits is how many digits of a code's number a search must
-// name for PostgreSQL to look it up by codeRange: at most a hundred codes
-// of a year start with it while the year has under a million cases (a
-// number has six digits). A shorter start, down to the year, may name
-// most of the cases, which only a plan made for it reads well: it keeps
-// "code LIKE".
-const codeRangeDigits = 4
-
-// codeRange is, for a search by code on PostgreSQL that names at least
-// codeRangeDigits digits of the number, the codes that start with it as a
-// range of the code's index cases_code_prefix (migration 00018): from the
-// code to the code with its last byte one higher, compared by
-// text_pattern_ops' operators (~>=~, ~<~), which compare bytes whatever
-// the database's collation. The code is ASCII (petition.IsCodePrefix: A-Z,
-// 0-9 and '-') and ends with a digit, so the range holds exactly the
-// strings that start with it, which "code LIKE 'code%'" finds.
-func codeRange(d Dialect, sq textfold.Query) (lo, hi string, ok bool) {
+// codeRange is, for a search by a code or its start (down to the year),
+// the codes that start with it as a range of the code's index: from the
+// code to the code with its last byte one higher. The code is ASCII
+// (petition.IsCodePrefix: A-Z, 0-9 and '-'), so the range holds exactly
+// the strings that start with it, which "code LIKE 'code%'" finds, when
+// strings are compared by their bytes: on PostgreSQL by text_pattern_ops'
+// operators (~>=~, ~<~) over its index cases_code_prefix (migration
+// 00018), whatever the database's collation; on SQLite by the code's own
+// (BINARY) unique index.
+func codeRange(sq textfold.Query) (lo, hi string, ok bool) {
 	code, isCode := searchCode(sq)
-	if d != Postgres || !isCode {
-		return "", "", false
-	}
-	parts := strings.Split(code, "-")
-	if len(parts) != 3 || len(parts[2]) < codeRangeDigits {
+	if !isCode {
 		return "", "", false
 	}
 	return code, code[:len(code)-1] + string(code[len(code)-1]+1), true
 }
 
-// codeRangeCond is the condition that a case's code is in codeRange.
+// codeRangeCond is the condition that a case's code is in codeRange, in
+// dialect d, and codeOrder the order of a search by code: the codes
+// themselves, the highest (the newest of a year) first, which is the
+// order the index holds them in. A search by code ranks every case it
+// finds the same, and the list's own tie-break (received_at) would make
+// the database read every code of the range to list fifty: "SXD-2026"
+// names every case of the year, and for "SXD-2026-00" over a million
+// cases, PostgreSQL walked the cases by received_at looking for the old
+// codes (about a second). Read in the index's order, any start lists its
+// page after reading the page's codes alone.
 //
-// The bounds reach the plan through a subquery each, so that PostgreSQL
-// does not see them when it plans: every such search then gets the same
-// plan, which PostgreSQL keeps (a generic plan). With "code LIKE $1" it
-// could not keep one (a pattern it cannot see cannot use the index), so
-// it planned the list's statement anew on every search, and planning it
+// On PostgreSQL the bounds reach the plan through a subquery each, so
+// that the planner does not see them: every search by code then gets
+// the same plan (a backward scan of the code's index, the page's cut
+// written in the statement: literalCut), which PostgreSQL keeps (a
+// generic plan). With the bounds as parameters it planned the statement
+// anew on every search, as it did with "code LIKE $1", whose pattern no
+// generic plan can use the index for, and planning the list's statement
 // (two joins, two subqueries, every index of cases and case_clocks
-// weighed) took several times what running it did: over a million cases,
-// EXPLAIN (SUMMARY) gave about 0.3 to 1 ms of planning for 0.1 ms of
-// execution, where the bare "SELECT id FROM cases WHERE code LIKE $1"
-// plans in 0.05 ms. The codes are gathered first, by the index alone, in
-// a materialized CTE (PostgreSQL has no statistics for its ids, so it
-// counts a couple of hundred of them), and each case is then read by its
-// id, whatever the list's order: a plan that walked the cases in the
-// list's order looking for the codes would read nearly every case for an
-// old code.
-const codeRangeCond = "cases.id IN (WITH hit AS MATERIALIZED (SELECT c2.id FROM cases c2 " +
-	"WHERE c2.code ~>=~ (SELECT CAST(? AS text)) AND c2.code ~<~ (SELECT CAST(? AS text))) SELECT hit.id FROM hit)"
+// weighed) takes several times what running it does: over a million
+// cases about 0.3 to 1 ms of planning for 0.1 ms of execution.
+func codeRangeCond(d Dialect) (cond, order string) {
+	if d == Postgres {
+		return "cases.code ~>=~ (SELECT CAST(? AS text)) AND cases.code ~<~ (SELECT CAST(? AS text))", "cases.code USING ~>~"
+	}
+	return "cases.code >= ? AND cases.code < ?", "cases.code DESC"
+}
 
 // searchWhere narrows q (over cases, with case_search joined as cs) to the
 // cases where every word is found in head or body, or in contact where
@@ -266,18 +263,16 @@ func searchWhere(q *gorm.DB, d Dialect, sq textfold.Query, contact access.CaseFi
 	case !contact.None():
 		contactCond, contactArgs = scopeCond(contact)
 	}
-	code, isCode := searchCode(sq)
-	codePrefix := code + "%"
-	if isCode {
+	if lo, hi, ok := codeRange(sq); ok {
 		// A code, or its start down to the year, is looked up by the
 		// code's index alone: its words ("sxd", "2026") are in nearly
 		// every search row, so the word search would read them all to
 		// rank them under the codes.
-		if lo, hi, ok := codeRange(d, sq); ok {
-			return q.Where(codeRangeCond, lo, hi), "100", nil
-		}
-		return q.Where("cases.code LIKE ?", codePrefix), "100", nil
+		cond, _ := codeRangeCond(d)
+		return q.Where(cond, lo, hi), "100", nil
 	}
+	code, _ := searchCode(sq)
+	codePrefix := code + "%"
 
 	// rankOf is the rank of the words over the search row a: each word
 	// found in the head, the body, the contact (where the scope allows),

@@ -17,10 +17,11 @@ import (
 
 // A search by a code or its start finds exactly the cases whose code
 // starts with it, as "code LIKE 'start%'" does, that the actor may see,
-// newest first, each exactly as the plain list shows it (a sealed title
-// stays sealed). On PostgreSQL a start that names four digits of the
-// number or more is looked up as a range of the code's index (codeRange):
-// its bounds are tried here at their edges (…0999 and …1000, a last 9),
+// in the codes' order, the highest first (not the order they were
+// received in, which the cases here do not follow), each exactly as the
+// plain list shows it (a sealed title stays sealed). Every start is looked
+// up as a range of the code's index (codeRange): its bounds are tried here
+// at their edges (…0999 and …1000, a last 9, a start ending in its dash),
 // with codes of six and seven digits and of other years, typed in lower
 // case and with spaces, for the office and for a unit officer, page by
 // page, and in the page's count and the list's export.
@@ -90,12 +91,7 @@ func TestSearchByCodeFindsItsStart(t *testing.T) {
 						want = append(want, r)
 					}
 				}
-				slices.SortFunc(want, func(x, y access.CaseRef) int {
-					if c := y.ReceivedAt.Compare(x.ReceivedAt); c != 0 {
-						return c
-					}
-					return int(y.ID - x.ID)
-				})
+				slices.SortFunc(want, func(x, y access.CaseRef) int { return strings.Compare(y.Code, x.Code) })
 				sq, why := textfold.Parse(typed)
 				if why != "" {
 					t.Fatalf("parse %q: %s", typed, why)
@@ -166,8 +162,9 @@ func codesOf(refs []access.CaseRef) string {
 }
 
 // On PostgreSQL, the statement of a search by a code's start is planned
-// once and kept (a generic plan), however many codes are searched: the
-// bounds are not parameters the planner sees (codeRangeCond).
+// once and kept (a generic plan), however many codes are searched, from
+// a whole code to the year alone: the bounds are not parameters the
+// planner sees (codeRangeCond).
 func TestSearchByCodeKeepsItsPlan(t *testing.T) {
 	eachIntake(t, petition.Limits{}, func(t *testing.T, ctx context.Context, db *store.DB, e *intakeEnv) {
 		if db.Dialect != store.Postgres {
@@ -192,12 +189,10 @@ func TestSearchByCodeKeepsItsPlan(t *testing.T) {
 		db.SQL.SetMaxOpenConns(1)
 		cs := store.NewCaseAccessStore(db)
 		all := access.CaseFilter{All: true}
-		for i := range 8 {
-			// Another code each time, found or not.
-			typed := rec.Code
-			if i%2 == 1 {
-				typed = fmt.Sprintf("SXD-2020-00%d", 10+i)
-			}
+		for i := range 12 {
+			// Another code or start each time, found or not, naming
+			// one case, a few, or every case of a year.
+			typed := []string{rec.Code, fmt.Sprintf("SXD-2020-00%d", 10+i), "SXD-2020", "SXD-2020-0"}[i%4]
 			sq, _ := textfold.Parse(typed)
 			if _, err := cs.ListCases(ctx, all, access.CaseQuery{Search: &sq, Contact: all, Limit: 50, Now: intakeNow}); err != nil {
 				t.Fatal(err)
@@ -208,7 +203,7 @@ func TestSearchByCodeKeepsItsPlan(t *testing.T) {
 			Params                    string
 		}
 		if err := db.Gorm.Raw("SELECT generic_plans, custom_plans, parameter_types::text AS params FROM pg_prepared_statements "+
-			"WHERE statement LIKE ? AND statement NOT LIKE ?", "%c2.code ~>=~%", "%pg_prepared_statements%").Scan(&plans).Error; err != nil {
+			"WHERE statement LIKE ? AND statement NOT LIKE ?", "%cases.code ~>=~%", "%pg_prepared_statements%").Scan(&plans).Error; err != nil {
 			t.Fatal(err)
 		}
 		if len(plans) != 1 || plans[0].GenericPlans == 0 {
