@@ -312,7 +312,12 @@ func (s *CaseAccessStore) ListCases(ctx context.Context, f access.CaseFilter, cq
 		q = q.Limit(cq.Limit)
 	}
 	var rows []caseRefRow
-	if err := q.Scan(&rows).Error; err != nil {
+	// Find, not Scan: gorm's Scan records every statement it runs for
+	// its logger, writing the statement out with its values (a regular
+	// expression over the whole text) even when nothing is logged; for a
+	// page found by code that was about a tenth of the search's time in
+	// Go over a million cases. Find reads the same rows.
+	if err := q.Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("list cases: %w", err)
 	}
 	return refs(rows, cq), nil
