@@ -385,11 +385,19 @@ func snippet(sq *textfold.Query, title, content string, scope access.CaseScope, 
 	if s := textfold.Highlight(title, sq.Terms, 0); s != nil {
 		return s, true, false
 	}
-	body := access.ScrubText(content, id)
-	if scope.SecretIdentity() {
-		body = access.ScrubShapes(body)
+	// Scrubbing only takes words out (a redaction folds to spaces, and
+	// the terms are words): where the content has none of the terms, its
+	// scrubbed text has none either, and the scrub (a regular expression
+	// built for the identity) need not run.
+	var s []textfold.Segment
+	if textfold.Finds(content, sq.Terms) {
+		body := access.ScrubText(content, id)
+		if scope.SecretIdentity() {
+			body = access.ScrubShapes(body)
+		}
+		s = textfold.Highlight(body, sq.Terms, 160)
 	}
-	if s := textfold.Highlight(body, sq.Terms, 160); s != nil || scope.SecretIdentity() || !contact.Covers(scope) {
+	if s != nil || scope.SecretIdentity() || !contact.Covers(scope) {
 		return s, false, false
 	}
 	var who []string

@@ -141,6 +141,32 @@ type Segment struct {
 	Match bool
 }
 
+// Finds says whether Highlight finds one of the terms in text: the same
+// folding, rune by rune, without the segments (a caller that has work to
+// do before it highlights can tell first whether there is anything to
+// highlight).
+func Finds(text string, terms []string) bool {
+	if len(terms) == 0 || text == "" {
+		return false
+	}
+	var b strings.Builder
+	b.Grow(len(text))
+	var buf []rune
+	for _, r := range text {
+		buf = foldRune(r, buf[:0])
+		for _, f := range buf {
+			b.WriteRune(f)
+		}
+	}
+	folded := b.String()
+	for _, t := range terms {
+		if t != "" && strings.Contains(folded, t) {
+			return true
+		}
+	}
+	return false
+}
+
 // Highlight cuts text into segments, marking every place where one of the
 // terms is found (folded, as the search found it), and keeps about width
 // characters around the first match. It returns nil when no term is found.

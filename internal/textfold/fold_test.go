@@ -60,6 +60,33 @@ func TestHighlight(t *testing.T) {
 	}
 }
 
+// Finds agrees with Highlight: a term found folded (diacritics, đ, case)
+// is found, one that is not is not, nor one that only the text's words
+// together would spell.
+func TestFinds(t *testing.T) {
+	for _, c := range []struct {
+		text  string
+		terms []string
+	}{
+		{"Sửa đường Đông Kinh", []string{"duong"}},
+		{"Sửa đường Đông Kinh", []string{"cau", "kinh"}},
+		{"Sửa đường Đông Kinh", []string{"cau"}},
+		{"Sửa đường Đông Kinh", []string{"suaduong"}},
+		{"NGUYỄN THỊ HẰNG ▇▇▇ 0912", []string{"hang"}},
+		{"Hằng▇▇▇Nga", []string{"hangnga"}},
+		{"", []string{"a"}},
+		{"a", nil},
+	} {
+		want := Highlight(c.text, c.terms, 0) != nil
+		if got := Finds(c.text, c.terms); got != want {
+			t.Errorf("Finds(%q, %q) = %v, Highlight finds: %v", c.text, c.terms, got, want)
+		}
+	}
+	if !Finds("Sửa đường", []string{"duong"}) || Finds("Sửa đường", []string{"cau"}) {
+		t.Error("Finds does not find what it should, or finds what it should not")
+	}
+}
+
 // foldRune reads the runes below tableEnd from a table: it must fold each
 // as the decomposition does.
 func TestFoldTable(t *testing.T) {
