@@ -85,6 +85,9 @@ func main() {
 	cs := store.NewCaseAccessStore(db)
 	var code string
 	check(db.Gorm.Raw("SELECT code FROM cases ORDER BY id DESC LIMIT 1").Scan(&code).Error)
+	// The oldest codes' start: "SXD-2026-00" (the numbers have seven
+	// digits here).
+	start := code[:strings.LastIndexByte(code, '-')+1] + "00"
 	type query struct {
 		name, q string
 		floor   string
@@ -97,13 +100,19 @@ func main() {
 		{"phrase", "cong khai minh bach", "SELECT id FROM cases WHERE bench_unaccent(title || ' ' || content) ILIKE ? LIMIT 50",
 			[]any{"%cong khai minh bach%"}, bound("cong khai minh bach")},
 		{"code prefix", code[:len(code)-2], "SELECT id FROM cases WHERE code LIKE ? LIMIT 50", []any{code[:len(code)-2] + "%"}, ""},
+		// A start a clerk types before the number's digits: the year's
+		// oldest tenth of the codes (over a million cases this took about
+		// a second when it was searched by "code LIKE"), fifty of which
+		// the page lists in full, where the floor reads fifty ids in no
+		// order.
+		{"code start", start, "SELECT id FROM cases WHERE code LIKE ? LIMIT 50", []any{start + "%"}, ""},
 	}
 	if *only != "" {
 		var names []string
 		for n := range strings.SplitSeq(*only, ",") {
 			n = strings.TrimSpace(n)
 			if !slices.ContainsFunc(queries, func(q query) bool { return q.name == n }) {
-				log.Fatalf("-only: no query is named %q (the names: name, phrase, code prefix)", n)
+				log.Fatalf("-only: no query is named %q (the names: name, phrase, code prefix, code start)", n)
 			}
 			names = append(names, n)
 		}
