@@ -200,9 +200,9 @@ func TestSearchByCodeKeepsItsPlan(t *testing.T) {
 		}
 		var plans []struct {
 			GenericPlans, CustomPlans int64
-			Params                    string
+			Params, Statement         string
 		}
-		if err := db.Gorm.Raw("SELECT generic_plans, custom_plans, parameter_types::text AS params FROM pg_prepared_statements "+
+		if err := db.Gorm.Raw("SELECT generic_plans, custom_plans, parameter_types::text AS params, statement FROM pg_prepared_statements "+
 			"WHERE statement LIKE ? AND statement NOT LIKE ?", "%cases.code ~>=~%", "%pg_prepared_statements%").Scan(&plans).Error; err != nil {
 			t.Fatal(err)
 		}
@@ -215,6 +215,29 @@ func TestSearchByCodeKeepsItsPlan(t *testing.T) {
 		// show it).
 		if len(plans) == 1 && plans[0].Params != "{text,text}" {
 			t.Errorf("the code search's statement takes %s, not the two bounds alone", plans[0].Params)
+		}
+		if len(plans) != 1 {
+			return
+		}
+		// The kept plan reads the code's index backwards and stops at the
+		// page, with no sort: the year alone, which names every case here,
+		// costs what a whole code does (over a million cases a start of
+		// the year's oldest codes, searched by code LIKE in received_at
+		// order, took about a second).
+		for _, q := range []string{"PREPARE code_search(text, text) AS " + plans[0].Statement, "SET plan_cache_mode = force_generic_plan"} {
+			if err := db.Gorm.Exec(q).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		var lines []string
+		if err := db.Gorm.Raw("EXPLAIN EXECUTE code_search('SXD-2020', 'SXD-2021')").Scan(&lines).Error; err != nil {
+			t.Fatal(err)
+		}
+		plan := strings.Join(lines, "\n")
+		// The subplans (the running clock of each listed case) may sort.
+		main, _, _ := strings.Cut(plan, "SubPlan")
+		if !strings.Contains(main, "Index Scan Backward using cases_code_prefix") || strings.Contains(main, "Sort") {
+			t.Errorf("the code search does not read the code's index in order:\n%s", plan)
 		}
 	})
 }
