@@ -60,6 +60,7 @@ func Main(m *testing.M) int {
 	drops.start()
 	code := m.Run()
 	runExits()
+	closePool()
 	// A database left behind is litter on a busy server, not a failed
 	// test: say so, as a test's own cleanup did.
 	if err := drops.finish(); err != nil {
@@ -94,6 +95,14 @@ func (d *dropper) start() {
 	d.dropping = map[string]bool{}
 	d.done = make(chan struct{})
 	go d.loop()
+}
+
+// pooling reports whether NewPostgres keeps its databases for later tests:
+// only under Main, which drops them at the end.
+func (d *dropper) pooling() bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.async && !d.closing
 }
 
 // drop drops name now, or queues it when Main runs. t, if not nil, is

@@ -1,6 +1,8 @@
-// Package storetest gives tests real databases: a fresh SQLite file, and a
-// fresh PostgreSQL database cloned from a migrated template, per test. There
-// are no database mocks in phucdap.
+// Package storetest gives tests real databases: a fresh SQLite file per
+// test, and a PostgreSQL database in the state of a migrated template: one
+// a test binary keeps and resets between its tests (NewPostgres, see
+// pool.go), or a fresh clone of the template (NewPostgresURL). There are no
+// database mocks in phucdap.
 //
 // Postgres is found through PHUCDAP_TEST_POSTGRES (default
 // postgres://postgres@127.0.0.1:5432/test?sslmode=disable). When it is not
@@ -43,7 +45,8 @@ func PostgresURL() string {
 }
 
 // Each runs fn once per dialect, as subtests named "sqlite" and "postgres",
-// each with its own freshly migrated database. The two halves run in
+// each with a database of its own in the state of a freshly migrated one
+// (see NewSQLite and NewPostgres). The two halves run in
 // parallel with each other, and the test itself is marked parallel (see
 // Parallel) unless it was marked Serial: fn must not touch process-wide
 // state (environment variables, the working directory, fixed ports,
@@ -218,10 +221,26 @@ func copyFile(from, to string) error {
 	return out.Close()
 }
 
-// NewPostgres returns a migrated, empty PostgreSQL database, dropped at the
+// NewPostgres returns a migrated PostgreSQL database holding what the
+// template holds. Under Main it is a kept database, reset after the test
+// and handed to a later one (see pool.go); else a fresh one, dropped at the
 // end of the test.
 func NewPostgres(t testing.TB) *store.DB {
 	t.Helper()
+	if drops.pooling() {
+		adminDB(t)
+		postgresDBs <- struct{}{}
+		p, err := takePooled(t)
+		if err != nil {
+			<-postgresDBs
+			t.Fatalf("open postgres: %v", err)
+		}
+		t.Cleanup(func() {
+			p.giveBack(t)
+			<-postgresDBs
+		})
+		return p.db
+	}
 	dsn := NewPostgresURL(t)
 	var db *store.DB
 	err := retryBusy(func() (err error) {
