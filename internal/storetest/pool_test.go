@@ -1,0 +1,146 @@
+package storetest
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// A kept database handed to the next test holds what a fresh clone of the
+// template holds, row for row, and its sequences go on from the same
+// values, whatever the test before did to its rows; one whose schema a test
+// changed is not handed out again.
+func TestKeptDatabaseIsResetToTheTemplate(t *testing.T) {
+	ctx := context.Background()
+	p, err := takePooled(t)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := sql.Open("pgx", NewPostgresURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fresh.Close()
+	t.Cleanup(closePool)
+	want := dumpPG(t, fresh)
+	if !strings.Contains(want, "goose_db_version ") || !strings.Contains(want, "sequences ") {
+		t.Fatalf("the template's dump holds no rows or no sequences:\n%.1000s", want)
+	}
+
+	// What a test may do: empty the tables, change rows, draw from every
+	// sequence.
+	conn, err := p.db.SQL.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tables, seqs []string
+	p.db.Gorm.Raw("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1").Scan(&tables)
+	p.db.Gorm.Raw("SELECT sequencename FROM pg_sequences WHERE schemaname = 'public' ORDER BY 1").Scan(&seqs)
+	stmts := []string{"BEGIN", "SET LOCAL session_replication_role = replica"}
+	for _, table := range tables {
+		stmts = append(stmts, "DELETE FROM "+table)
+	}
+	for _, seq := range seqs {
+		stmts = append(stmts, "SELECT nextval('"+seq+"')")
+	}
+	for _, q := range append(stmts, "COMMIT") {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	conn.Close()
+	if got := dumpPG(t, p.db.SQL); got == want {
+		t.Fatal("emptying every table changed nothing")
+	}
+
+	p.giveBack(t)
+	again, err := takePooled(t)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again != p {
+		t.Fatal("the database was not kept")
+	}
+	if got := dumpPG(t, again.db.SQL); got != want {
+		t.Errorf("the kept database differs from a fresh clone of the template:\n%s", firstLineDiff(want, got))
+	}
+
+	if _, err := again.db.SQL.ExecContext(ctx, "CREATE TABLE stray (id int)"); err != nil {
+		t.Fatal(err)
+	}
+	again.giveBack(t)
+	pool.mu.Lock()
+	kept := slices.Contains(pool.free, again)
+	pool.mu.Unlock()
+	if kept {
+		t.Error("a database whose schema the test changed was kept")
+	}
+}
+
+// dumpPG writes out every row of every public table, sorted, and every
+// sequence's state.
+func dumpPG(t *testing.T, db *sql.DB) string {
+	t.Helper()
+	rows, err := db.Query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tables []string
+	for rows.Next() {
+		var name string
+		rows.Scan(&name)
+		tables = append(tables, name)
+	}
+	rows.Close()
+	var b strings.Builder
+	for _, table := range tables {
+		var text sql.NullString
+		if err := db.QueryRow("SELECT string_agg('" + table + " ' || r::text, E'\\n' ORDER BY r::text) FROM " + table + " r").Scan(&text); err != nil {
+			t.Fatal(err)
+		}
+		if text.Valid {
+			b.WriteString(text.String + "\n")
+		}
+	}
+	rows, err = db.Query("SELECT sequencename FROM pg_sequences WHERE schemaname = 'public' ORDER BY 1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seqs []string
+	for rows.Next() {
+		var name string
+		rows.Scan(&name)
+		seqs = append(seqs, name)
+	}
+	rows.Close()
+	b.WriteString("sequences")
+	for _, seq := range seqs {
+		var v int64
+		var called bool
+		if err := db.QueryRow("SELECT last_value, is_called FROM "+seq).Scan(&v, &called); err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&b, " %s=%d/%t", seq, v, called)
+	}
+	return b.String()
+}
+
+func firstLineDiff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := range max(len(w), len(g)) {
+		var a, b string
+		if i < len(w) {
+			a = w[i]
+		}
+		if i < len(g) {
+			b = g[i]
+		}
+		if a != b {
+			return fmt.Sprintf("line %d:\nwant %.400s\ngot  %.400s", i+1, a, b)
+		}
+	}
+	return ""
+}
