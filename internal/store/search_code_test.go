@@ -12,6 +12,7 @@ import (
 	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/petition"
 	"github.com/phucdap/phucdap/internal/store"
+	"github.com/phucdap/phucdap/internal/storetest"
 	"github.com/phucdap/phucdap/internal/textfold"
 )
 
@@ -166,6 +167,8 @@ func codesOf(refs []access.CaseRef) string {
 // a whole code to the year alone: the bounds are not parameters the
 // planner sees (codeRangeCond).
 func TestSearchByCodeKeepsItsPlan(t *testing.T) {
+	// It reads plans and their costs (EXPLAIN, generic plans).
+	storetest.Fresh(t)
 	eachIntake(t, petition.Limits{}, func(t *testing.T, ctx context.Context, db *store.DB, e *intakeEnv) {
 		if db.Dialect != store.Postgres {
 			t.Skip("SQLite keeps no plans")

@@ -67,6 +67,9 @@ var (
 	// serialNames holds the names of the tests marked Serial; their
 	// subtests stay serial too.
 	serialNames = map[string]bool{}
+	// freshNames holds the names of the tests marked Fresh; their subtests
+	// get fresh databases too.
+	freshNames = map[string]bool{}
 )
 
 // Parallel marks t parallel (t.Parallel) once, however many times it is
@@ -76,16 +79,9 @@ var (
 func Parallel(t *testing.T) {
 	t.Helper()
 	marksMu.Lock()
-	for n := t.Name(); ; {
-		if serialNames[n] {
-			marksMu.Unlock()
-			return
-		}
-		i := strings.LastIndexByte(n, '/')
-		if i < 0 {
-			break
-		}
-		n = n[:i]
+	if markedAbove(serialNames, t.Name()) {
+		marksMu.Unlock()
+		return
 	}
 	if parallelTests[t] {
 		marksMu.Unlock()
@@ -122,6 +118,39 @@ func Serial(t *testing.T) {
 		delete(serialNames, name)
 		marksMu.Unlock()
 	})
+}
+
+// Fresh gives t and its subtests fresh PostgreSQL databases from
+// NewPostgres, never kept ones (see pool.go). A test whose assertions rest
+// on the planner's estimates (EXPLAIN, ANALYZE, generic plans) calls it
+// first: a kept database holds the template's rows, but its tables keep the
+// pages of the rows earlier tests deleted, and the planner counts pages.
+func Fresh(t *testing.T) {
+	t.Helper()
+	name := t.Name()
+	marksMu.Lock()
+	freshNames[name] = true
+	marksMu.Unlock()
+	t.Cleanup(func() {
+		marksMu.Lock()
+		delete(freshNames, name)
+		marksMu.Unlock()
+	})
+}
+
+// markedAbove reports whether the test named name, or a test above it, is
+// in set. The caller holds marksMu.
+func markedAbove(set map[string]bool, name string) bool {
+	for {
+		if set[name] {
+			return true
+		}
+		i := strings.LastIndexByte(name, '/')
+		if i < 0 {
+			return false
+		}
+		name = name[:i]
+	}
 }
 
 // NewSQLite returns a migrated SQLite database in a temp dir, closed at the
@@ -223,11 +252,11 @@ func copyFile(from, to string) error {
 
 // NewPostgres returns a migrated PostgreSQL database holding what the
 // template holds. Under Main it is a kept database, reset after the test
-// and handed to a later one (see pool.go); else a fresh one, dropped at the
-// end of the test.
+// and handed to a later one (see pool.go); for a benchmark, a test marked
+// Fresh, or without Main, a fresh one, dropped at the end of the test.
 func NewPostgres(t testing.TB) *store.DB {
 	t.Helper()
-	if drops.pooling() {
+	if mayKeep(t) {
 		adminDB(t)
 		postgresDBs <- struct{}{}
 		p, err := takePooled(t)
@@ -255,6 +284,18 @@ func NewPostgres(t testing.TB) *store.DB {
 		t.Fatalf("migrate postgres: %v", err)
 	}
 	return db
+}
+
+// mayKeep reports whether t may have a kept database: a test (a benchmark
+// measures, so it gets a fresh one) not marked Fresh, under Main.
+func mayKeep(tb testing.TB) bool {
+	t, ok := tb.(*testing.T)
+	if !ok || !drops.pooling() {
+		return false
+	}
+	marksMu.Lock()
+	defer marksMu.Unlock()
+	return !markedAbove(freshNames, t.Name())
 }
 
 // NewPostgresURL creates a fresh, migrated database and returns its DSN. The
