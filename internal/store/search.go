@@ -376,12 +376,18 @@ func searchWhere(q *gorm.DB, d Dialect, sq textfold.Query, contact access.CaseFi
 
 // snippet is the title with the words marked if they are in it, else
 // the piece of the content (scrubbed as the store indexed it) where they
-// are, else, where the search matched the petitioner's contact and
-// contact covers the case (the viewer may read it there, as the search
-// may match it), the petitioner's name, phone and e-mail with the words
-// marked. A secret identity is never shown: the store keeps no searchable
-// contact for it, and it is refused here as well.
+// are, else, where some of the words are in the petitioner's contact
+// (the others in the case's topic, unit or answer) and contact covers
+// the case (the viewer may read it there, as the search may match
+// it), the petitioner's name, phone and e-mail with the words marked. A
+// secret identity is never shown: the store keeps no searchable contact
+// for it, and it is refused here as well. A search by code has none: the
+// code, which the row shows, is what it found, and its words ("sxd",
+// "2026", the digits) would only mark them wherever else they occur.
 func snippet(sq *textfold.Query, title, content string, scope access.CaseScope, id access.Identity, contact access.CaseFilter) (seg []textfold.Segment, ofTitle, ofPetitioner bool) {
+	if _, isCode := searchCode(*sq); isCode {
+		return nil, false, false
+	}
 	if s := textfold.Highlight(title, sq.Terms, 0); s != nil {
 		return s, true, false
 	}
