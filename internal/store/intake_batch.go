@@ -97,18 +97,30 @@ func (s *PetitionStore) searchCleanDue(batch []*intakeReq) bool {
 // appending to the list during a merge, and an insert that finds the list
 // full while a merge runs leaves it to that merge. It delays this one
 // submission's answer by the merge (a few ms for a few hundred cases), not
-// the queue. A failure is left to the inline merge, which is still there.
+// the queue. The submission's case is committed by then, so the merge is
+// cut at cleanSearchWait: gin_clean_pending_list waits for a merge already
+// running (autovacuum's, another replica's), and a client must not wait
+// that out for its answer. A failure (cut short, or a role that does not
+// own the index) is logged and left to the inline merge, which is still
+// there.
 func (s *PetitionStore) cleanSearchPending(ctx context.Context) {
 	defer func() {
 		s.mu.Lock()
 		s.cleaning = false
 		s.mu.Unlock()
 	}()
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanSearchWait)
 	defer cancel()
 	var pages int64
-	_ = s.db.SQL.QueryRowContext(ctx, "SELECT gin_clean_pending_list('case_search_doc'::regclass)").Scan(&pages)
+	err := s.db.SQL.QueryRowContext(ctx, "SELECT gin_clean_pending_list('case_search_doc'::regclass)").Scan(&pages)
+	if err != nil && s.db.outage != nil && s.db.outage.log != nil {
+		s.db.outage.log.Warn("merging the search index's pending list failed; PostgreSQL merges it when the list is full", "err", err)
+	}
 }
+
+// cleanSearchWait bounds the merge one submission's answer may wait for
+// (cleanSearchPending): a few hundred cases' entries take a few ms.
+const cleanSearchWait = 2 * time.Second
 
 func (s *PetitionStore) runBatch(batch []*intakeReq) {
 	defer func() {
