@@ -25,10 +25,12 @@ import (
 // sequences set back. A test that changed more than rows leaves its
 // database to be dropped instead (see pooled.fit).
 //
-// Only NewPostgres databases are kept. A test that needs a database of its
-// own (one a child process opens, one it migrates, one whose schema it
-// changes through a connection of its own) takes NewPostgresURL or
-// NewEmptyPostgresURL, as before, and gets a fresh one.
+// Only NewPostgres databases are kept, and only for tests. A benchmark, and
+// a test marked Fresh (one whose assertions rest on the planner's
+// estimates, which count the pages deleted rows leave), get a fresh one. A
+// test that needs a database of its own (one a child process opens, one it
+// migrates, one whose schema it changes through a connection of its own)
+// takes NewPostgresURL or NewEmptyPostgresURL, as before.
 
 // snapshotSchema holds the kept database's copy of the template's rows
 // and the reset function. Tests read and write the public schema only.
