@@ -30,8 +30,8 @@ func TestKeptDatabaseIsResetToTheTemplate(t *testing.T) {
 		t.Fatalf("the template's dump holds no rows or no sequences:\n%.1000s", want)
 	}
 
-	// What a test may do: empty the tables, change rows, draw from every
-	// sequence.
+	// What a test may do: empty the tables, put rows into every one
+	// (those the template leaves empty too), draw from every sequence.
 	conn, err := p.db.SQL.Conn(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -43,15 +43,22 @@ func TestKeptDatabaseIsResetToTheTemplate(t *testing.T) {
 	for _, table := range tables {
 		stmts = append(stmts, "DELETE FROM "+table)
 	}
+	stmts = append(stmts, fillEveryTable)
 	for _, seq := range seqs {
 		stmts = append(stmts, "SELECT nextval('"+seq+"')")
 	}
 	for _, q := range append(stmts, "COMMIT") {
 		if _, err := conn.ExecContext(ctx, q); err != nil {
-			t.Fatalf("%s: %v", q, err)
+			t.Fatalf("%.200s: %v", q, err)
 		}
 	}
 	conn.Close()
+	for _, table := range tables {
+		var n int
+		if err := p.db.SQL.QueryRowContext(ctx, "SELECT count(*) FROM "+table).Scan(&n); err != nil || n != 1 {
+			t.Fatalf("%s holds %d rows, not the one the test put in (%v)", table, n, err)
+		}
+	}
 	if got := dumpPG(t, p.db.SQL); got == want {
 		t.Fatal("emptying every table changed nothing")
 	}
@@ -79,6 +86,32 @@ func TestKeptDatabaseIsResetToTheTemplate(t *testing.T) {
 		t.Error("a database whose schema the test changed was kept")
 	}
 }
+
+// fillEveryTable puts one row into every public table: a column that has
+// no default gets the first literal of its CHECK, if it has one, or a value
+// of its type. The caller has emptied the tables and turned triggers (so
+// foreign keys) off.
+const fillEveryTable = `DO $fill$
+DECLARE r record;
+BEGIN
+FOR r IN SELECT c.relname,
+		string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) FILTER (WHERE a.attnotnull AND NOT a.atthasdef AND a.attidentity = '') AS cols,
+		string_agg(CASE format_type(a.atttypid, NULL)
+			WHEN 'text' THEN quote_literal(coalesce((SELECT substring(pg_get_constraintdef(co.oid) FROM '''([^'']*)''') FROM pg_constraint co
+				WHERE co.conrelid = c.oid AND co.contype = 'c' AND co.conkey = ARRAY[a.attnum] LIMIT 1), 'x'))
+			WHEN 'boolean' THEN 'false' WHEN 'bytea' THEN '''''' WHEN 'timestamp with time zone' THEN 'now()' ELSE '1' END,
+			', ' ORDER BY a.attnum) FILTER (WHERE a.attnotnull AND NOT a.atthasdef AND a.attidentity = '') AS vals
+	FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+	WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' GROUP BY c.relname
+LOOP
+	IF r.cols IS NULL THEN
+		EXECUTE format('INSERT INTO public.%I DEFAULT VALUES', r.relname);
+	ELSE
+		EXECUTE format('INSERT INTO public.%I (%s) VALUES (%s)', r.relname, r.cols, r.vals);
+	END IF;
+END LOOP;
+END
+$fill$`
 
 // dumpPG writes out every row of every public table, sorted, and every
 // sequence's state.
