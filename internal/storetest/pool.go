@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"maps"
 	"slices"
@@ -146,19 +147,30 @@ func (p *pooled) snapshot(ctx context.Context) error {
 }
 
 // fingerprint describes what a reset does not put back: the schema (every
-// relation, column, constraint, trigger and function) and the planner's
-// statistics.
+// relation with its options, column with its default, constraint and
+// trigger by its definition, function by its body, sequence by its
+// parameters) and the planner's statistics. Definitions, not counts: a
+// test that swaps a CHECK for another, disables a trigger or replaces a
+// function's body changes no count.
 func (p *pooled) fingerprint(ctx context.Context) (string, error) {
 	var s string
-	err := p.db.SQL.QueryRowContext(ctx, `SELECT md5(concat_ws('|',
-		(SELECT string_agg(c.oid || ':' || c.relname || ':' || c.relkind::text || ':' || c.reltuples || ':' || c.relpages, ',' ORDER BY c.oid)
-			FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname IN ('public', 'storetest')),
-		(SELECT string_agg(a.attrelid || ':' || a.attname || ':' || a.atttypid || ':' || a.attnotnull, ',' ORDER BY a.attrelid, a.attnum)
-			FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND a.attnum > 0 AND NOT a.attisdropped),
-		(SELECT count(*) FROM pg_constraint),
-		(SELECT count(*) || ':' || coalesce(max(oid::text::bigint), 0) FROM pg_trigger),
-		(SELECT count(*) || ':' || coalesce(max(oid::text::bigint), 0) FROM pg_proc),
-		(SELECT count(*) FROM pg_statistic s JOIN pg_class c ON c.oid = s.starelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public')
+	err := p.db.SQL.QueryRowContext(ctx, `WITH ns AS (SELECT oid FROM pg_namespace WHERE nspname IN ('public', 'storetest'))
+	SELECT md5(concat_ws('|',
+		(SELECT string_agg(c.oid || ':' || c.relname || ':' || c.relkind::text || ':' || c.reltuples || ':' || c.relpages || ':' || c.relrowsecurity || ':' || coalesce(c.reloptions::text, ''), ',' ORDER BY c.oid)
+			FROM pg_class c WHERE c.relnamespace IN (SELECT oid FROM ns)),
+		(SELECT string_agg(a.attrelid || ':' || a.attname || ':' || a.atttypid || ':' || a.attnotnull || ':' || coalesce(pg_get_expr(d.adbin, d.adrelid), ''), ',' ORDER BY a.attrelid, a.attnum)
+			FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+			WHERE c.relnamespace IN (SELECT oid FROM ns) AND a.attnum > 0 AND NOT a.attisdropped),
+		(SELECT string_agg(co.conrelid || ':' || co.conname || ':' || pg_get_constraintdef(co.oid), ',' ORDER BY co.conrelid, co.conname, co.oid)
+			FROM pg_constraint co WHERE co.connamespace IN (SELECT oid FROM ns)),
+		(SELECT string_agg(tg.tgrelid || ':' || tg.tgname || ':' || tg.tgenabled::text || ':' || tg.tgfoid, ',' ORDER BY tg.tgrelid, tg.tgname)
+			FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid WHERE c.relnamespace IN (SELECT oid FROM ns)),
+		(SELECT string_agg(pr.oid || ':' || pr.proname || ':' || md5(pr.prosrc) || ':' || coalesce(pr.proconfig::text, ''), ',' ORDER BY pr.oid)
+			FROM pg_proc pr WHERE pr.pronamespace IN (SELECT oid FROM ns)),
+		(SELECT string_agg(sq.seqrelid || ':' || sq.seqtypid || ':' || sq.seqstart || ':' || sq.seqincrement || ':' || sq.seqmax || ':' || sq.seqmin || ':' || sq.seqcache || ':' || sq.seqcycle, ',' ORDER BY sq.seqrelid)
+			FROM pg_sequence sq JOIN pg_class c ON c.oid = sq.seqrelid WHERE c.relnamespace IN (SELECT oid FROM ns)),
+		(SELECT count(*) FROM pg_namespace),
+		(SELECT count(*) FROM pg_statistic s JOIN pg_class c ON c.oid = s.starelid WHERE c.relnamespace = 'public'::regnamespace)
 	))`).Scan(&s)
 	return s, err
 }
@@ -207,7 +219,7 @@ func (p *pooled) fit(ctx context.Context) error {
 		return fmt.Errorf("the test changed its schema or statistics")
 	}
 	// What a session keeps past its transactions: advisory locks and
-	// temporary tables.
+	// temporary tables; and what the database gives every new session.
 	var held int
 	if err := p.db.SQL.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))
 		+ (SELECT count(*) FROM pg_class WHERE relpersistence = 't')`).Scan(&held); err != nil {
@@ -215,6 +227,55 @@ func (p *pooled) fit(ctx context.Context) error {
 	}
 	if held > 0 {
 		return fmt.Errorf("a session of the test holds advisory locks or temporary tables")
+	}
+	var settings int
+	if err := p.db.SQL.QueryRowContext(ctx, `SELECT count(*) FROM pg_db_role_setting WHERE setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database())`).Scan(&settings); err != nil {
+		return err
+	}
+	if settings > 0 {
+		return fmt.Errorf("the test set defaults on its database (ALTER DATABASE ... SET)")
+	}
+	return p.sessionsClean(ctx)
+}
+
+// sessionsClean checks each connection kept open (few: poolIdleConns) for
+// what its session keeps past a test: a setting (SET), a statement the test
+// prepared in SQL (pgx's own prepared statements are not from_sql, and its
+// statement cache relies on them), a LISTEN; and the database for a
+// session left in a transaction (one of the pool's own pgx closes when it
+// is next taken; one the test opened itself stays). Holding every idle
+// connection at once, each is checked once.
+func (p *pooled) sessionsClean(ctx context.Context) error {
+	n := p.db.SQL.Stats().Idle
+	conns := make([]*sql.Conn, 0, n)
+	defer func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	for range n {
+		c, err := p.db.SQL.Conn(ctx)
+		if err != nil {
+			return err
+		}
+		conns = append(conns, c)
+		var settings, prepared, listening, inTx int
+		if err := c.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM pg_settings WHERE source = 'session'),
+			(SELECT count(*) FROM pg_prepared_statements WHERE from_sql),
+			(SELECT count(*) FROM pg_listening_channels()),
+			(SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%')`).Scan(&settings, &prepared, &listening, &inTx); err != nil {
+			return err
+		}
+		switch {
+		case settings > 0:
+			return fmt.Errorf("a session of the test changed %d settings (SET)", settings)
+		case prepared > 0:
+			return fmt.Errorf("a session of the test prepared %d statements (PREPARE)", prepared)
+		case listening > 0:
+			return fmt.Errorf("a session of the test listens on %d channels (LISTEN)", listening)
+		case inTx > 0:
+			return fmt.Errorf("a session of the test left a transaction open")
+		}
 	}
 	return nil
 }

@@ -177,3 +177,72 @@ func firstLineDiff(want, got string) string {
 	}
 	return ""
 }
+
+// A kept database is dropped, not handed out again, after a test that left
+// behind what a reset does not put back: a changed definition (with the
+// same number of constraints, triggers and functions) or state in a session
+// kept open, or on the database, for the next test's sessions. One that
+// only ran queries, prepared by pgx as it does, is kept.
+func TestKeptDatabaseIsDroppedAfterWhatResetMisses(t *testing.T) {
+	ctx := context.Background()
+	t.Cleanup(closePool)
+	for _, c := range []struct {
+		name  string
+		stmts []string
+		kept  bool
+	}{
+		{"queries only", []string{"SELECT count(*) FROM units WHERE id > $1"}, true},
+		{"trigger disabled", []string{"ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only"}, false},
+		{"column default", []string{"ALTER TABLE units ALTER COLUMN name_en SET DEFAULT 'x'"}, false},
+		{"function body", []string{`CREATE OR REPLACE FUNCTION phucdap_append_only() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NULL; END$$`}, false},
+		{"check swapped", []string{"ALTER TABLE units DROP CONSTRAINT units_kind_check", "ALTER TABLE units ADD CONSTRAINT units_kind_check CHECK (kind <> '')"}, false},
+		{"foreign key swapped", []string{"ALTER TABLE units DROP CONSTRAINT units_parent_id_fkey", "ALTER TABLE units ADD CONSTRAINT units_parent_id_fkey FOREIGN KEY (parent_id) REFERENCES units(id) ON DELETE CASCADE"}, false},
+		{"SET", []string{"SET timezone = 'Pacific/Kiritimati'"}, false},
+		{"PREPARE", []string{"PREPARE mine AS SELECT 1"}, false},
+		{"LISTEN", []string{"LISTEN mine"}, false},
+		{"transaction left open", []string{"BEGIN"}, true}, // pgx closes the connection
+		{"transaction left open by a client of the test's", []string{"BEGIN", "SELECT count(*) FROM units"}, false},
+		{"ALTER DATABASE SET", []string{"DO $$BEGIN EXECUTE format('ALTER DATABASE %I SET timezone = %L', current_database(), 'Pacific/Kiritimati'); END$$"}, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p, err := takePooled(t)
+			if err != nil {
+				t.Fatal(err)
+			}
+			db := p.db.SQL
+			if strings.Contains(c.name, "client") {
+				var name string
+				if err := db.QueryRowContext(ctx, "SELECT current_database()").Scan(&name); err != nil {
+					t.Fatal(err)
+				}
+				if db, err = sql.Open("pgx", withDatabase(PostgresURL(), name)); err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { db.Close() })
+			}
+			conn, err := db.Conn(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, q := range c.stmts {
+				var args []any
+				if strings.Contains(q, "$1") {
+					args = []any{1}
+				}
+				if _, err := conn.ExecContext(ctx, q, args...); err != nil {
+					t.Fatalf("%s: %v", q, err)
+				}
+			}
+			if db == p.db.SQL {
+				conn.Close() // back to the pool, open, as a test leaves it
+			}
+			p.giveBack(t)
+			pool.mu.Lock()
+			kept := slices.Contains(pool.free, p)
+			pool.mu.Unlock()
+			if kept != c.kept {
+				t.Errorf("kept = %t, want %t", kept, c.kept)
+			}
+		})
+	}
+}
