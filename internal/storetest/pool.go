@@ -49,20 +49,79 @@ type pooled struct {
 var pool struct {
 	mu   sync.Mutex
 	free []*pooled
+	// freed, when not nil, is closed when a database is next put back
+	// into free, for those waiting on a slot.
+	freed chan struct{}
 }
 
-// takePooled returns a kept database in the template's state, making one
-// if none is free. The caller holds a postgresDBs slot.
+// freedLocked returns the channel closed when a database is next put back
+// into free. The caller holds pool.mu.
+func freedLocked() chan struct{} {
+	if pool.freed == nil {
+		pool.freed = make(chan struct{})
+	}
+	return pool.freed
+}
+
+// A kept database holds its postgresDBs slot from the moment it is made to
+// the moment it is dropped, in a test or free between tests: it keeps its
+// server processes open all that while. A fresh database wanting a slot
+// when none is left drops a free kept one (see takeSlot).
+
+// takePooled returns a kept database in the template's state: a free one,
+// or a new one when a slot is left, or the first one freed.
 func takePooled(t testing.TB) (*pooled, error) {
 	t.Helper()
-	pool.mu.Lock()
-	if n := len(pool.free); n > 0 {
-		p := pool.free[n-1]
-		pool.free = pool.free[:n-1]
+	for {
+		pool.mu.Lock()
+		if n := len(pool.free); n > 0 {
+			p := pool.free[n-1]
+			pool.free = pool.free[:n-1]
+			pool.mu.Unlock()
+			return p, nil
+		}
+		freed := freedLocked()
 		pool.mu.Unlock()
-		return p, nil
+		select {
+		case postgresDBs <- struct{}{}:
+			return newPooled(t)
+		case <-freed:
+		}
 	}
-	pool.mu.Unlock()
+}
+
+// takeSlot takes a postgresDBs slot for a fresh database, dropping a free
+// kept database if none is left, or waiting for one.
+func takeSlot(t testing.TB) {
+	for {
+		select {
+		case postgresDBs <- struct{}{}:
+			return
+		default:
+		}
+		pool.mu.Lock()
+		var p *pooled
+		if len(pool.free) > 0 {
+			p = pool.free[0]
+			pool.free = pool.free[1:]
+		}
+		freed := freedLocked()
+		pool.mu.Unlock()
+		if p != nil {
+			p.discard(t)
+			continue
+		}
+		select {
+		case postgresDBs <- struct{}{}:
+			return
+		case <-freed:
+		}
+	}
+}
+
+// newPooled makes a kept database; the caller has taken its slot.
+func newPooled(t testing.TB) (*pooled, error) {
+	t.Helper()
 	admin := adminDB(t)
 	ctx := context.Background()
 	name := "phucdap_t_" + randomHex(6)
@@ -70,6 +129,7 @@ func takePooled(t testing.TB) (*pooled, error) {
 		_, err := admin.ExecContext(ctx, "CREATE DATABASE "+name+" TEMPLATE "+template(t, admin))
 		return err
 	}); err != nil {
+		<-postgresDBs
 		return nil, fmt.Errorf("create test database: %w", err)
 	}
 	p := &pooled{name: name}
@@ -192,6 +252,10 @@ func (p *pooled) giveBack(t testing.TB) {
 	}
 	pool.mu.Lock()
 	pool.free = append(pool.free, p)
+	if pool.freed != nil {
+		close(pool.freed)
+		pool.freed = nil
+	}
 	pool.mu.Unlock()
 }
 
@@ -280,11 +344,13 @@ func (p *pooled) sessionsClean(ctx context.Context) error {
 	return nil
 }
 
+// discard drops the database and gives its slot back.
 func (p *pooled) discard(t testing.TB) {
 	if p.db != nil {
 		p.db.Close()
 	}
 	drops.drop(t, adminDB(t), p.name)
+	<-postgresDBs
 }
 
 // closePool closes and drops the kept databases (Main, at the end).
@@ -296,5 +362,6 @@ func closePool() {
 	for _, p := range free {
 		p.db.Close()
 		drops.drop(nil, adminConn, p.name)
+		<-postgresDBs
 	}
 }

@@ -246,3 +246,34 @@ func TestKeptDatabaseIsDroppedAfterWhatResetMisses(t *testing.T) {
 		})
 	}
 }
+
+// A kept database counts against MaxPostgresDatabases while it waits free
+// with its connections open, and a fresh database wanted when every slot
+// is taken drops a free kept one rather than wait for it.
+func TestKeptDatabasesCountAgainstTheBound(t *testing.T) {
+	t.Cleanup(closePool)
+	var kept []*pooled
+	for range MaxPostgresDatabases {
+		p, err := takePooled(t)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kept = append(kept, p)
+	}
+	for _, p := range kept {
+		p.giveBack(t)
+	}
+	pool.mu.Lock()
+	free := len(pool.free)
+	pool.mu.Unlock()
+	if free != MaxPostgresDatabases || len(postgresDBs) != MaxPostgresDatabases {
+		t.Fatalf("%d databases free, %d slots taken; want %d and %d", free, len(postgresDBs), MaxPostgresDatabases, MaxPostgresDatabases)
+	}
+	t.Run("fresh", func(t *testing.T) { NewPostgresURL(t) })
+	pool.mu.Lock()
+	free = len(pool.free)
+	pool.mu.Unlock()
+	if free != MaxPostgresDatabases-1 || len(postgresDBs) != MaxPostgresDatabases-1 {
+		t.Errorf("after a fresh database: %d databases free, %d slots taken; want %d and %d", free, len(postgresDBs), MaxPostgresDatabases-1, MaxPostgresDatabases-1)
+	}
+}

@@ -258,16 +258,11 @@ func NewPostgres(t testing.TB) *store.DB {
 	t.Helper()
 	if mayKeep(t) {
 		adminDB(t)
-		postgresDBs <- struct{}{}
 		p, err := takePooled(t)
 		if err != nil {
-			<-postgresDBs
 			t.Fatalf("open postgres: %v", err)
 		}
-		t.Cleanup(func() {
-			p.giveBack(t)
-			<-postgresDBs
-		})
+		t.Cleanup(func() { p.giveBack(t) })
 		return p.db
 	}
 	dsn := NewPostgresURL(t)
@@ -321,7 +316,7 @@ func newPostgresDB(t testing.TB, migrated bool) string {
 	if migrated {
 		q += " TEMPLATE " + template(t, admin)
 	}
-	postgresDBs <- struct{}{}
+	takeSlot(t)
 	if err := retryBusy(func() error { _, err := admin.ExecContext(ctx, q); return err }); err != nil {
 		<-postgresDBs
 		t.Fatalf("create test database: %v", err)
