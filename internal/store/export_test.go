@@ -3,8 +3,6 @@ package store
 import (
 	"context"
 
-	"github.com/jackc/pgx/v5/pgtype"
-	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/gorm"
 
 	"github.com/phucdap/phucdap/internal/access"
@@ -70,50 +68,4 @@ func (s *CaseAccessStore) CountStatement(ctx context.Context, f access.CaseFilte
 	}
 	var n int64
 	return q.Session(&gorm.Session{DryRun: true}).Scan(&n).Statement.SQL.String(), nil
-}
-
-// TrackScan reads query's one row twice, into the types trackPG reads
-// (kinds names them a column each: i an integer, t a text, T an instant,
-// a a text array): decoded from binary by scanBinary, and by pgx's own
-// Scan. Instants are in UTC in both.
-func TrackScan(ctx context.Context, db *DB, query, kinds string) (decoded, scanned []any, err error) {
-	fresh := func() []any {
-		out := make([]any, 0, len(kinds))
-		for _, k := range kinds {
-			switch k {
-			case 'i':
-				out = append(out, &pgtype.Int8{})
-			case 't':
-				out = append(out, &pgtype.Text{})
-			case 'T':
-				out = append(out, &pgtype.Timestamptz{})
-			case 'a':
-				out = append(out, &pgtype.Array[pgtype.Text]{})
-			}
-		}
-		return out
-	}
-	utc := func(vs []any) []any {
-		for _, v := range vs {
-			if t, ok := v.(*pgtype.Timestamptz); ok && t.Valid {
-				t.Time = t.Time.UTC()
-			}
-		}
-		return vs
-	}
-	conn, err := db.SQL.Conn(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer conn.Close()
-	err = conn.Raw(func(dc any) error {
-		c := dc.(*stdlib.Conn).Conn()
-		decoded = fresh()
-		if err := scanOneRow(ctx, c, query, nil, decoded); err != nil {
-			return err
-		}
-		scanned = fresh()
-		return c.QueryRow(ctx, query).Scan(scanned...)
-	})
-	return utc(decoded), utc(scanned), err
 }

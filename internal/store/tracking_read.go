@@ -4,16 +4,12 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
-	"encoding/binary"
-	"errors"
 	"fmt"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/stdlib"
 
@@ -378,7 +374,7 @@ func (s *PetitionStore) trackPG(ctx context.Context, query string, full bool, r 
 		} else {
 			dest = append(dest, &t[13], &t[14])
 		}
-		if err := scanOneRow(ctx, pc.Conn(), query, args, dest); err != nil {
+		if err := pc.Conn().QueryRow(ctx, query, args...).Scan(dest...); err != nil {
 			return err
 		}
 		x := trackRow{part: 0, id: sql.NullInt64{Int64: ints[0].Int64, Valid: ints[0].Valid}, codeFail: codeFail.Int64, ipFail: ipFail.Int64}
@@ -466,168 +462,6 @@ func (s *PetitionStore) trackPG(ctx context.Context, query string, full bool, r 
 			return nil
 		})
 	})
-}
-
-// binaryResults asks for every result column in binary, which
-// scanBinary reads without pgx's per-query scan plans.
-var binaryResults = pgx.QueryResultFormats{pgx.BinaryFormatCode}
-
-// scanOneRow runs query and reads its one row into dest: in binary,
-// decoded here (scanBinary), or through pgx's Scan when the connection
-// answered in text (a DSN that asks for the simple protocol).
-func scanOneRow(ctx context.Context, c *pgx.Conn, query string, args []any, dest []any) error {
-	rows, err := c.Query(ctx, query, append([]any{binaryResults}, args...)...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	if !rows.Next() {
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		return pgx.ErrNoRows
-	}
-	if err := scanBinary(rows, dest); err != nil {
-		return err
-	}
-	rows.Close()
-	return rows.Err()
-}
-
-// scanBinary decodes a row's binary values into dest, whose elements are
-// *pgtype.Int8, *pgtype.Text, *pgtype.Timestamptz or
-// *pgtype.Array[pgtype.Text]: the types trackPG reads. A column sent in
-// text goes through rows.Scan instead.
-func scanBinary(rows pgx.Rows, dest []any) error {
-	fds := rows.FieldDescriptions()
-	if len(fds) != len(dest) {
-		return fmt.Errorf("track: %d columns for %d values", len(fds), len(dest))
-	}
-	for _, fd := range fds {
-		if fd.Format != pgx.BinaryFormatCode {
-			return rows.Scan(dest...)
-		}
-	}
-	for i, v := range rows.RawValues() {
-		if err := decodeBinary(fds[i].DataTypeOID, v, dest[i]); err != nil {
-			return fmt.Errorf("track: column %s: %w", fds[i].Name, err)
-		}
-	}
-	return nil
-}
-
-// pgEpochMicros is PostgreSQL's zero instant, 2000-01-01 UTC, in Unix
-// microseconds: binary timestamps count microseconds from it.
-const pgEpochMicros = 946684800 * 1000000
-
-// decodeBinary decodes one binary value (nil for NULL) of the type oid
-// into dest.
-func decodeBinary(oid uint32, v []byte, dest any) error {
-	switch d := dest.(type) {
-	case *pgtype.Int8:
-		*d = pgtype.Int8{}
-		if v == nil {
-			return nil
-		}
-		switch {
-		case oid == pgtype.Int8OID && len(v) == 8:
-			d.Int64 = int64(binary.BigEndian.Uint64(v))
-		case oid == pgtype.Int4OID && len(v) == 4:
-			d.Int64 = int64(int32(binary.BigEndian.Uint32(v)))
-		case oid == pgtype.Int2OID && len(v) == 2:
-			d.Int64 = int64(int16(binary.BigEndian.Uint16(v)))
-		default:
-			return fmt.Errorf("%d bytes of type %d for an integer", len(v), oid)
-		}
-		d.Valid = true
-	case *pgtype.Text:
-		*d = pgtype.Text{}
-		if oid != pgtype.TextOID && oid != pgtype.VarcharOID {
-			return fmt.Errorf("type %d for text", oid)
-		}
-		if v != nil {
-			d.String, d.Valid = string(v), true
-		}
-	case *pgtype.Timestamptz:
-		*d = pgtype.Timestamptz{}
-		if v == nil {
-			return nil
-		}
-		if oid != pgtype.TimestamptzOID || len(v) != 8 {
-			return fmt.Errorf("%d bytes of type %d for an instant", len(v), oid)
-		}
-		switch us := int64(binary.BigEndian.Uint64(v)); us {
-		case math.MaxInt64:
-			d.InfinityModifier = pgtype.Infinity
-		case math.MinInt64:
-			d.InfinityModifier = pgtype.NegativeInfinity
-		default:
-			d.Time = time.UnixMicro(us + pgEpochMicros).UTC()
-		}
-		d.Valid = true
-	case *pgtype.Array[pgtype.Text]:
-		*d = pgtype.Array[pgtype.Text]{}
-		if v == nil {
-			return nil
-		}
-		if oid != pgtype.TextArrayOID {
-			return fmt.Errorf("type %d for a text array", oid)
-		}
-		return decodeTextArray(v, d)
-	default:
-		return fmt.Errorf("cannot decode into %T", dest)
-	}
-	return nil
-}
-
-var errTruncatedArray = errors.New("truncated text array")
-
-// decodeTextArray decodes a binary text[] of any dimensions, its
-// elements in row-major order as pgtype.Array keeps them.
-func decodeTextArray(v []byte, d *pgtype.Array[pgtype.Text]) error {
-	bad := errTruncatedArray
-	if len(v) < 12 {
-		return bad
-	}
-	ndim := int(int32(binary.BigEndian.Uint32(v)))
-	if elem := binary.BigEndian.Uint32(v[8:]); elem != pgtype.TextOID && elem != pgtype.VarcharOID {
-		return fmt.Errorf("array of type %d for text", elem)
-	}
-	v = v[12:]
-	if ndim < 0 || len(v) < 8*ndim {
-		return bad
-	}
-	n := 1
-	d.Dims = make([]pgtype.ArrayDimension, ndim)
-	for i := range ndim {
-		d.Dims[i] = pgtype.ArrayDimension{Length: int32(binary.BigEndian.Uint32(v)), LowerBound: int32(binary.BigEndian.Uint32(v[4:]))}
-		if d.Dims[i].Length < 0 {
-			return bad
-		}
-		n *= int(d.Dims[i].Length)
-		v = v[8:]
-	}
-	if ndim == 0 {
-		n = 0
-	}
-	d.Elements = make([]pgtype.Text, n)
-	for i := range n {
-		if len(v) < 4 {
-			return bad
-		}
-		l := int(int32(binary.BigEndian.Uint32(v)))
-		v = v[4:]
-		if l < 0 {
-			continue
-		}
-		if len(v) < l {
-			return bad
-		}
-		d.Elements[i] = pgtype.Text{String: string(v[:l]), Valid: true}
-		v = v[l:]
-	}
-	d.Valid = true
-	return nil
 }
 
 // textInt reads an integer that trackRowSQL wrote as text.
