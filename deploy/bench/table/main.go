@@ -39,6 +39,7 @@ var figures = []figure{
 	{Name: "intake-pg p99", Unit: "ms", Floor: "its p99", Goal: "≤ 1.5", max: 1.5},
 	{Name: "intake-pg vs pgbench 5 rows+counter", Unit: "req/s", Floor: "pgbench intake5_seqlast TPS", Goal: "(context)"},
 	{Name: "intake-pg vs pgbench batch", Unit: "req/s", Floor: "pgbench intake_batch16.sql, petitions/s (TPS × 16)", Goal: "(context)"},
+	{Name: "intake-pg vs pgbench phucdap's batch", Unit: "req/s", Floor: "pgbench intake_phucdap.sql on phucdap's schema, one client, petitions/s (TPS × 16)", Goal: "(context)"},
 	{Name: "lookup req/s", Unit: "req/s", Floor: "bare GET by code over 1M rows", Goal: "≥ 0.7", min: 0.7},
 	{Name: "lookup p99", Unit: "ms", Floor: "its p99", Goal: "(context)"},
 	{Name: "intake-sqlite req/s", Unit: "req/s", Floor: "bare echo+glebarez insert", Goal: "≥ 0.8", min: 0.8},
