@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/phucdap/phucdap/internal/config"
 	"github.com/phucdap/phucdap/internal/platform"
 	"github.com/phucdap/phucdap/internal/store"
@@ -177,7 +178,7 @@ func TestSeededAppIsSeeded(t *testing.T) {
 		}
 		want, got := dumpDB(t, direct), dumpDB(t, db)
 		if want != got {
-			t.Errorf("filled database differs from a seeded one:\n%s", firstDiff(want, got))
+			t.Errorf("filled database differs from a seeded one:\n%s", cmp.Diff(strings.Split(want, "\n"), strings.Split(got, "\n")))
 		}
 		if !strings.Contains(got, "units ") || !strings.Contains(got, "topics ") || !strings.Contains(got, "plan_tasks ") {
 			t.Errorf("the seed wrote no units, topics or plan tasks:\n%.2000s", got)
@@ -188,7 +189,7 @@ func TestSeededAppIsSeeded(t *testing.T) {
 		// The filled app starts from the same state as a seeded one.
 		ta := newTestApp(t, db)
 		if after := dumpDB(t, ta.db); after != got {
-			t.Errorf("build and seed wrote into a filled database:\n%s", firstDiff(got, after))
+			t.Errorf("build and seed wrote into a filled database:\n%s", cmp.Diff(strings.Split(got, "\n"), strings.Split(after, "\n")))
 		}
 	})
 }
@@ -256,21 +257,4 @@ func dumpDB(t *testing.T, db *store.DB) string {
 	}
 	b.WriteString("sequences " + strings.Join(next, " ") + "\n")
 	return b.String()
-}
-
-func firstDiff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	for i := range max(len(w), len(g)) {
-		var a, b string
-		if i < len(w) {
-			a = w[i]
-		}
-		if i < len(g) {
-			b = g[i]
-		}
-		if a != b {
-			return fmt.Sprintf("line %d:\nwant %.600s\ngot  %.600s", i+1, a, b)
-		}
-	}
-	return ""
 }

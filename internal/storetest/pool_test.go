@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // A kept database handed to the next test holds what a fresh clone of the
@@ -72,7 +74,7 @@ func TestKeptDatabaseIsResetToTheTemplate(t *testing.T) {
 		t.Fatal("the database was not kept")
 	}
 	if got := dumpPG(t, again.db.SQL); got != want {
-		t.Errorf("the kept database differs from a fresh clone of the template:\n%s", firstLineDiff(want, got))
+		t.Errorf("the kept database differs from a fresh clone of the template:\n%s", cmp.Diff(strings.Split(want, "\n"), strings.Split(got, "\n")))
 	}
 
 	if _, err := again.db.SQL.ExecContext(ctx, "CREATE TABLE stray (id int)"); err != nil {
@@ -117,17 +119,7 @@ $fill$`
 // sequence's state.
 func dumpPG(t *testing.T, db *sql.DB) string {
 	t.Helper()
-	rows, err := db.Query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tables []string
-	for rows.Next() {
-		var name string
-		rows.Scan(&name)
-		tables = append(tables, name)
-	}
-	rows.Close()
+	tables := names(t, db, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")
 	var b strings.Builder
 	for _, table := range tables {
 		var text sql.NullString
@@ -138,17 +130,7 @@ func dumpPG(t *testing.T, db *sql.DB) string {
 			b.WriteString(text.String + "\n")
 		}
 	}
-	rows, err = db.Query("SELECT sequencename FROM pg_sequences WHERE schemaname = 'public' ORDER BY 1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var seqs []string
-	for rows.Next() {
-		var name string
-		rows.Scan(&name)
-		seqs = append(seqs, name)
-	}
-	rows.Close()
+	seqs := names(t, db, "SELECT sequencename FROM pg_sequences WHERE schemaname = 'public' ORDER BY 1")
 	b.WriteString("sequences")
 	for _, seq := range seqs {
 		var v int64
@@ -161,21 +143,26 @@ func dumpPG(t *testing.T, db *sql.DB) string {
 	return b.String()
 }
 
-func firstLineDiff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	for i := range max(len(w), len(g)) {
-		var a, b string
-		if i < len(w) {
-			a = w[i]
-		}
-		if i < len(g) {
-			b = g[i]
-		}
-		if a != b {
-			return fmt.Sprintf("line %d:\nwant %.400s\ngot  %.400s", i+1, a, b)
-		}
+// names is the one text column of q's rows.
+func names(t *testing.T, db *sql.DB, q string) []string {
+	t.Helper()
+	rows, err := db.Query(q)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return ""
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, name)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 // A kept database is dropped, not handed out again, after a test that left

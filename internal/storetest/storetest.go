@@ -109,15 +109,7 @@ func Parallel(t *testing.T) {
 // process-wide state calls it first.
 func Serial(t *testing.T) {
 	t.Helper()
-	name := t.Name()
-	marksMu.Lock()
-	serialNames[name] = true
-	marksMu.Unlock()
-	t.Cleanup(func() {
-		marksMu.Lock()
-		delete(serialNames, name)
-		marksMu.Unlock()
-	})
+	mark(t, serialNames)
 }
 
 // Fresh gives t and its subtests fresh PostgreSQL databases from
@@ -127,13 +119,19 @@ func Serial(t *testing.T) {
 // pages of the rows earlier tests deleted, and the planner counts pages.
 func Fresh(t *testing.T) {
 	t.Helper()
+	mark(t, freshNames)
+}
+
+// mark puts t's name in set (serialNames, freshNames) until t ends, for
+// markedAbove to find from t and its subtests.
+func mark(t *testing.T, set map[string]bool) {
 	name := t.Name()
 	marksMu.Lock()
-	freshNames[name] = true
+	set[name] = true
 	marksMu.Unlock()
 	t.Cleanup(func() {
 		marksMu.Lock()
-		delete(freshNames, name)
+		delete(set, name)
 		marksMu.Unlock()
 	})
 }
