@@ -7,9 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -232,7 +230,7 @@ func (a *API) TrackPetition(ctx context.Context, req TrackPetitionRequestObject)
 		if c.Due.Computed() {
 			st.DueAt = ptr(c.Due.At)
 		}
-		return trackView(st), nil
+		return st, nil
 	}
 	out := TrackPetition200JSONResponse{Scope: Full, Code: c.Code, Kind: PetitionKind(c.Kind), Title: c.Title, Content: c.Content,
 		Status: string(c.Status), ReceivedAt: c.ReceivedAt, DueExplanation: present.DueExplanation(in.Catalog, lang, c.Due),
@@ -276,37 +274,7 @@ func (a *API) TrackPetition(ctx context.Context, req TrackPetitionRequestObject)
 			out.Rating.Comment = ptr(r.Comment)
 		}
 	}
-	return trackView(out), nil
-}
-
-// trackView is a lookup's 200: the generated response's JSON, encoded
-// into a pooled buffer and sent with its length, where the generated
-// writer grew a fresh buffer for every lookup.
-type trackView TrackPetition200JSONResponse
-
-// jsonBuffers hold encoded responses between lookups; one that grew past
-// maxPooledJSON (a view with a long timeline) is left to the collector.
-var jsonBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-
-const maxPooledJSON = 64 << 10
-
-func (v trackView) VisitTrackPetitionResponse(w http.ResponseWriter) error {
-	buf := jsonBuffers.Get().(*bytes.Buffer)
-	buf.Reset()
-	defer func() {
-		if buf.Cap() <= maxPooledJSON {
-			jsonBuffers.Put(buf)
-		}
-	}()
-	if err := json.NewEncoder(buf).Encode(TrackPetition200JSONResponse(v)); err != nil {
-		return err
-	}
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Content-Length", strconv.Itoa(buf.Len()))
-	w.WriteHeader(http.StatusOK)
-	_, err := w.Write(buf.Bytes())
-	return err
+	return out, nil
 }
 
 func files(as []petition.Attachment) []PetitionFile {

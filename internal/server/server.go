@@ -305,10 +305,8 @@ func language() echo.MiddlewareFunc {
 		return func(c echo.Context) error {
 			r := c.Request()
 			cookie := ""
-			if _, sent := r.Header["Cookie"]; sent {
-				if ck, err := r.Cookie(LangCookie); err == nil {
-					cookie = ck.Value
-				}
+			if ck, err := r.Cookie(LangCookie); err == nil {
+				cookie = ck.Value
 			}
 			accept := ""
 			if IsAPI(c) {
