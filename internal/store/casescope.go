@@ -348,9 +348,17 @@ func (c literalCut) MergeClause(cl *clause.Clause) {
 // refs turns rows into the list's cases, with, for a search, the snippet.
 func refs(rows []caseRefRow, cq access.CaseQuery) []access.CaseRef {
 	out := make([]access.CaseRef, 0, len(rows))
+	// A search by code has no snippet: the code, which the row shows, is
+	// what it found, and its words ("sxd", "2026", the digits) would only
+	// mark them wherever else they occur (a petitioner's phone).
+	snip := cq.Search != nil
+	if snip {
+		_, byCode := searchCode(*cq.Search)
+		snip = !byCode
+	}
 	for _, r := range rows {
 		c := r.ref()
-		if cq.Search != nil {
+		if snip {
 			c.Snippet, c.SnippetOfTitle, c.SnippetOfPetitioner = snippet(cq.Search, c.Title, r.Content, c.Scope, r.identity(), cq.Contact)
 		}
 		out = append(out, c)

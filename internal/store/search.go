@@ -381,13 +381,9 @@ func searchWhere(q *gorm.DB, d Dialect, sq textfold.Query, contact access.CaseFi
 // the case (the viewer may read it there, as the search may match
 // it), the petitioner's name, phone and e-mail with the words marked. A
 // secret identity is never shown: the store keeps no searchable contact
-// for it, and it is refused here as well. A search by code has none: the
-// code, which the row shows, is what it found, and its words ("sxd",
-// "2026", the digits) would only mark them wherever else they occur.
+// for it, and it is refused here as well. (A search by code has no
+// snippet: refs.)
 func snippet(sq *textfold.Query, title, content string, scope access.CaseScope, id access.Identity, contact access.CaseFilter) (seg []textfold.Segment, ofTitle, ofPetitioner bool) {
-	if _, isCode := searchCode(*sq); isCode {
-		return nil, false, false
-	}
 	if s := textfold.Highlight(title, sq.Terms, 0); s != nil {
 		return s, true, false
 	}
