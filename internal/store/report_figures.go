@@ -1,15 +1,46 @@
 package store
 
 import (
+	"strconv"
+
 	"github.com/phucdap/phucdap/internal/caseclock"
 	"github.com/phucdap/phucdap/internal/report"
-	"strconv"
 )
 
+// figureCol is one count column of every source and the report.Counts
+// field it is read into.
+type figureCol struct {
+	name  string
+	field func(*report.Counts) *int64
+}
+
 // figureCols are the count columns of every source, in order.
-var figureCols = []string{"received", "carried_over", "eligible", "on_time", "late", "open_late", "extended", "extended_on_time",
-	"extensions", "not_eligible", "forwarded", "guided", "withdrawn", "rated", "satisfied", "stars", "reopened",
-	"contrib_on_time", "contrib_late", "contrib_open_late", "duty_on_time", "duty_late", "duty_open_late", "chased"}
+var figureCols = []figureCol{
+	{"received", func(c *report.Counts) *int64 { return &c.Received }},
+	{"carried_over", func(c *report.Counts) *int64 { return &c.CarriedOver }},
+	{"eligible", func(c *report.Counts) *int64 { return &c.Eligible }},
+	{"on_time", func(c *report.Counts) *int64 { return &c.AnsweredOnTime }},
+	{"late", func(c *report.Counts) *int64 { return &c.AnsweredLate }},
+	{"open_late", func(c *report.Counts) *int64 { return &c.OpenLate }},
+	{"extended", func(c *report.Counts) *int64 { return &c.Extended }},
+	{"extended_on_time", func(c *report.Counts) *int64 { return &c.ExtendedOnTime }},
+	{"extensions", func(c *report.Counts) *int64 { return &c.Extensions }},
+	{"not_eligible", func(c *report.Counts) *int64 { return &c.NotEligible }},
+	{"forwarded", func(c *report.Counts) *int64 { return &c.Forwarded }},
+	{"guided", func(c *report.Counts) *int64 { return &c.Guided }},
+	{"withdrawn", func(c *report.Counts) *int64 { return &c.Withdrawn }},
+	{"rated", func(c *report.Counts) *int64 { return &c.Rated }},
+	{"satisfied", func(c *report.Counts) *int64 { return &c.Satisfied }},
+	{"stars", func(c *report.Counts) *int64 { return &c.StarsSum }},
+	{"reopened", func(c *report.Counts) *int64 { return &c.Reopened }},
+	{"contrib_on_time", func(c *report.Counts) *int64 { return &c.ContribOnTime }},
+	{"contrib_late", func(c *report.Counts) *int64 { return &c.ContribLate }},
+	{"contrib_open_late", func(c *report.Counts) *int64 { return &c.ContribOpenLate }},
+	{"duty_on_time", func(c *report.Counts) *int64 { return &c.DutyOnTime }},
+	{"duty_late", func(c *report.Counts) *int64 { return &c.DutyLate }},
+	{"duty_open_late", func(c *report.Counts) *int64 { return &c.DutyOpenLate }},
+	{"chased", func(c *report.Counts) *int64 { return &c.Chased }},
+}
 
 // source is one row source: which figures it counts, and how it reads.
 // A figure is a predicate over the source's rows: its count is

@@ -58,7 +58,8 @@ func countFacts(b *qb, by report.By) {
 		key = asKey("pt.dimension_id")
 	}
 	b.w("SELECT w.wkey AS wkey, ", key, " AS k, f.rd AS rd, f.ad AS ad")
-	for _, col := range figureCols {
+	for _, fc := range figureCols {
+		col := fc.name
 		if rolledCols[col] {
 			b.w(", CAST(SUM(f.", col, ") AS BIGINT) AS ", col)
 		} else {
