@@ -7,13 +7,7 @@ import (
 
 	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/audit"
-	"github.com/phucdap/phucdap/internal/report"
 )
-
-// BareCounts exposes the report's floor query to the benchmark.
-func (s *ReportStore) BareCounts(ctx context.Context, spec report.Spec) (map[string]int64, error) {
-	return s.bareCounts(ctx, spec)
-}
 
 // RecordAudit exposes the audit writer to the append-only test.
 func RecordAudit(ctx context.Context, tx *gorm.DB, e audit.Entry) error {

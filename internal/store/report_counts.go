@@ -84,36 +84,6 @@ func countSource(b *qb, src source, by report.By, where []report.Cond, off repor
 	b.w(" GROUP BY ", strings.Join(groups, ", "))
 }
 
-// bareCounts is the floor the report is measured against:
-// a bare GROUP BY of the slice key over exactly the rows the report's
-// sources read, with nothing computed but count(*).
-func (s *ReportStore) bareCounts(ctx context.Context, spec report.Spec) (map[string]int64, error) {
-	b := s.qb()
-	b.windows(spec.Windows, calendar.Date{}, nil)
-	b.w(" SELECT ", asKey("kr"), " AS k, count(*) AS n FROM (")
-	for i, src := range sources {
-		if i > 0 {
-			b.w(" UNION ALL ")
-		}
-		b.w("SELECT ", keyCol(spec.By, kindOf(src.clock)), " AS kr")
-		src.from(b, src.clock && needsCase(spec.By, spec.Where), needsTask(spec.By, spec.Where))
-		conds(b, spec.Where, kindOf(src.clock))
-	}
-	b.w(") s GROUP BY kr")
-	var rows []struct {
-		K string
-		N int64
-	}
-	if err := s.read(ctx, func(tx *gorm.DB) error { return tx.Raw(b.String(), b.args...).Scan(&rows).Error }); err != nil {
-		return nil, err
-	}
-	out := map[string]int64{}
-	for _, r := range rows {
-		out[r.K] = r.N
-	}
-	return out, nil
-}
-
 // cellRow is one row of the counts statement: a cell's figures, or one
 // pair of days of its response-time histogram (Rd, Ad and Met set).
 type cellRow struct {
