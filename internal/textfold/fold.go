@@ -1,6 +1,12 @@
 // Package textfold folds Vietnamese text the way people type it when they
 // search: without diacritics, đ as d, in lower case. The same Fold builds
 // the stored search text and the query's terms, so the two always agree.
+//
+// A term matches a folded text when it starts a word of it (Matches): the
+// text has the term at its start or right after a space. "nguyen thi ha"
+// finds "Nguyễn Thị Hằng" (a last word typed in part), "an" does not find
+// "Thanh". Finds, Highlight and Query.Score match so, and the store's SQL
+// mirrors it on both databases: (' ' || text) LIKE '% term%'.
 package textfold
 
 import (
@@ -96,6 +102,26 @@ func Fold(s string) string {
 	return strings.TrimRight(b.String(), " ")
 }
 
+// Matches says whether term (folded: Fold's output, one word or several)
+// starts a word of the folded text: it is at the text's start or right
+// after a space. This is the search's one definition of a match.
+func Matches(folded, term string) bool {
+	if term == "" {
+		return false
+	}
+	for i := 0; i+len(term) <= len(folded); {
+		j := strings.Index(folded[i:], term)
+		if j < 0 {
+			return false
+		}
+		if i+j == 0 || folded[i+j-1] == ' ' {
+			return true
+		}
+		i += j + 1
+	}
+	return false
+}
+
 // Query is a parsed search: the folded words, each of which must be found,
 // and the folded phrase, which ranks a case higher when found whole.
 type Query struct {
@@ -113,7 +139,10 @@ const (
 // Parse folds a query into its words. It refuses a query longer than
 // MaxQuery characters (ErrTooLong) and one with no letter or digit
 // (ErrEmpty); both are message keys. Repeated words count once; words past
-// MaxTerms are dropped.
+// MaxTerms are dropped. A query of digits alone, in groups ("0912 345 678",
+// "+84 912 345 678", "(024) 3825.1234"), is a phone number typed as it is
+// written: its one term is the digits together, which the store indexes a
+// petitioner's phone by (in each of its national forms).
 func Parse(q string) (Query, string) {
 	q = strings.TrimSpace(q)
 	if utf8.RuneCountInString(q) > MaxQuery {
@@ -122,6 +151,9 @@ func Parse(q string) (Query, string) {
 	p := Fold(q)
 	if p == "" {
 		return Query{}, ErrEmpty
+	}
+	if phoneLike(q) {
+		p = strings.ReplaceAll(p, " ", "")
 	}
 	out := Query{Raw: q, Phrase: p}
 	seen := map[string]bool{}
@@ -135,14 +167,26 @@ func Parse(q string) (Query, string) {
 	return out, ""
 }
 
+// phoneLike says whether q is digits in groups, with nothing else than the
+// marks a phone number is written with (+, spaces, dots, dashes,
+// parentheses).
+func phoneLike(q string) bool {
+	for _, r := range q {
+		if !('0' <= r && r <= '9') && !strings.ContainsRune("+ .-()", r) {
+			return false
+		}
+	}
+	return true
+}
+
 // Segment is a piece of a highlighted text.
 type Segment struct {
 	Text  string
 	Match bool
 }
 
-// Finds says whether Highlight finds one of the terms in text: the same
-// folding, rune by rune, without the segments (a caller that has work to
+// Finds says whether Highlight finds one of the terms in text (Matches):
+// the same folding, rune by rune, without the segments (a caller that has work to
 // do before it highlights can tell first whether there is anything to
 // highlight).
 func Finds(text string, terms []string) bool {
@@ -160,7 +204,7 @@ func Finds(text string, terms []string) bool {
 	}
 	folded := b.String()
 	for _, t := range terms {
-		if t != "" && strings.Contains(folded, t) {
+		if Matches(folded, t) {
 			return true
 		}
 	}
@@ -168,7 +212,7 @@ func Finds(text string, terms []string) bool {
 }
 
 // Highlight cuts text into segments, marking every place where one of the
-// terms is found (folded, as the search found it), and keeps about width
+// terms starts a word (folded, as the search found it: Matches), and keeps about width
 // characters around the first match. It returns nil when no term is found.
 func Highlight(text string, terms []string, width int) []Segment {
 	if len(terms) == 0 || text == "" {
@@ -192,7 +236,7 @@ func Highlight(text string, terms []string, width int) []Segment {
 	for _, t := range terms {
 		tr := []rune(t)
 		for i := 0; i+len(tr) <= len(folded); i++ {
-			if !slices.Equal(folded[i:i+len(tr)], tr) {
+			if (i > 0 && folded[i-1] != ' ') || !slices.Equal(folded[i:i+len(tr)], tr) {
 				continue
 			}
 			found = true
@@ -231,9 +275,9 @@ func Highlight(text string, terms []string, width int) []Segment {
 	return out
 }
 
-// Score says whether every word of q is found in the texts (folded) and
-// how well: each word scores the weight of each text it is in, and the
-// phrase, found whole, twice that. It is the search of a list already in
+// Score says whether every word of q is found in the texts (folded,
+// Matches) and how well: each word scores the weight of each text it is
+// in, and the phrase, found whole, twice that. It is the search of a list already in
 // memory (the public page's redacted answers); the store's SQL search
 // ranks the same way.
 func (q Query) Score(texts []string, weights []int) (int, bool) {
@@ -245,7 +289,7 @@ func (q Query) Score(texts []string, weights []int) (int, bool) {
 	for _, w := range q.Terms {
 		found := false
 		for i, f := range folded {
-			if strings.Contains(f, w) {
+			if Matches(f, w) {
 				found = true
 				score += weights[i]
 			}
@@ -256,7 +300,7 @@ func (q Query) Score(texts []string, weights []int) (int, bool) {
 	}
 	if len(q.Terms) > 1 {
 		for i, f := range folded {
-			if strings.Contains(f, q.Phrase) {
+			if Matches(f, q.Phrase) {
 				score += 2 * weights[i]
 			}
 		}

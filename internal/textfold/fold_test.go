@@ -74,6 +74,9 @@ func TestFinds(t *testing.T) {
 		{"Sửa đường Đông Kinh", []string{"suaduong"}},
 		{"NGUYỄN THỊ HẰNG ▇▇▇ 0912", []string{"hang"}},
 		{"Hằng▇▇▇Nga", []string{"hangnga"}},
+		{"Hằng▇▇▇Nga", []string{"ng"}},
+		{"Nguyễn Thanh", []string{"an"}},
+		{"Nguyễn Thanh", []string{"th"}},
 		{"", []string{"a"}},
 		{"a", nil},
 	} {
@@ -84,6 +87,74 @@ func TestFinds(t *testing.T) {
 	}
 	if !Finds("Sửa đường", []string{"duong"}) || Finds("Sửa đường", []string{"cau"}) {
 		t.Error("Finds does not find what it should, or finds what it should not")
+	}
+}
+
+// A term matches where it starts a word of the folded text, and nowhere
+// else: not inside a word, and a phrase from a word's start.
+func TestMatches(t *testing.T) {
+	for _, c := range []struct {
+		text, term string
+		want       bool
+	}{
+		{"nguyen thi hang", "nguyen", true},
+		{"nguyen thi hang", "ha", true},
+		{"nguyen thi hang", "thi ha", true},
+		{"nguyen thi hang", "guyen", false},
+		{"nguyen thanh", "an", false},
+		{"thanh an", "an", true},
+		{"ban an", "an", true},
+		{"0912345678 912345678", "9123", true},
+		{"0912345678", "123", false},
+		{"abc123 x", "abc12", true},
+		{"abc123 x", "123", false},
+		{"nguyen thi hang", "i h", false},
+		{"nguyen thi hang", "", false},
+		{"", "a", false},
+		{"a", "ab", false},
+	} {
+		if got := Matches(c.text, c.term); got != c.want {
+			t.Errorf("Matches(%q, %q) = %v, want %v", c.text, c.term, got, c.want)
+		}
+	}
+	hl := Highlight("Thanh An, bàn án", []string{"an"}, 0)
+	var b strings.Builder
+	for _, s := range hl {
+		if s.Match {
+			b.WriteString("[" + s.Text + "]")
+		} else {
+			b.WriteString(s.Text)
+		}
+	}
+	if got := b.String(); got != "Thanh [An], bàn [án]" {
+		t.Errorf("highlight of word starts only = %q", got)
+	}
+	q, _ := Parse("an")
+	if _, ok := q.Score([]string{"Nguyễn Thanh"}, []int{1}); ok {
+		t.Error("Score matches inside a word")
+	}
+	q, _ = Parse("nguyen thi ha")
+	if n, ok := q.Score([]string{"Nguyễn Thị Hằng", "x"}, []int{4, 1}); !ok || n != 3*4+2*4 {
+		t.Errorf("Score of a last word typed in part, with its phrase = %d %v", n, ok)
+	}
+}
+
+// A query of digit groups (a phone number as it is written) is one term,
+// the digits together; digits among words stay words.
+func TestParsePhone(t *testing.T) {
+	for in, want := range map[string]string{
+		"0912 345 678":    "0912345678",
+		"+84 912 345 678": "84912345678",
+		"(024) 3825.1234": "02438251234",
+		"0912-345-678":    "0912345678",
+		"2026":            "2026",
+		"ngo 12 2026":     "ngo|12|2026",
+		"12/2026":         "12|2026",
+	} {
+		q, why := Parse(in)
+		if why != "" || strings.Join(q.Terms, "|") != want {
+			t.Errorf("Parse(%q) = %q %q, want %q", in, q.Terms, why, want)
+		}
 	}
 }
 
