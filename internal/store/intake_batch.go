@@ -82,10 +82,10 @@ func (s *PetitionStore) searchCleanDue(batch []*intakeReq) bool {
 	return true
 }
 
-// cleanSearchPending moves the entries new search rows left in the trigram
+// cleanSearchPending moves the entries new search rows left in the full-text
 // index's pending list into the index proper, on its own connection.
 //
-// PostgreSQL adds a row's trigrams to that list (fastupdate), and the
+// PostgreSQL adds a row's words to that list (fastupdate), and the
 // insert that finds the list past gin_pending_list_limit (4 MB, about a
 // thousand cases' texts) merges the whole list before it returns: with
 // intake that is the batch's INSERT, under the case number's row lock,
@@ -112,7 +112,7 @@ func (s *PetitionStore) cleanSearchPending(ctx context.Context) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanSearchWait)
 	defer cancel()
 	var pages int64
-	err := s.db.SQL.QueryRowContext(ctx, "SELECT gin_clean_pending_list('case_search_doc'::regclass)").Scan(&pages)
+	err := s.db.SQL.QueryRowContext(ctx, "SELECT gin_clean_pending_list('case_search_words'::regclass)").Scan(&pages)
 	if err != nil && s.db.outage != nil && s.db.outage.log != nil {
 		s.db.outage.log.Warn("merging the search index's pending list failed; PostgreSQL merges it when the list is full", "err", err)
 	}

@@ -75,7 +75,7 @@ func TestIntakeWritesTheSealAndSearchRowsIndexingWould(t *testing.T) {
 	})
 }
 
-// On PostgreSQL the writer merges the trigram index's pending list every
+// On PostgreSQL the writer merges the full-text index's pending list every
 // SearchCleanEvery cases, so that the merge never falls on a batch's
 // INSERT under the case number's lock; with it off the list keeps what the
 // inserts left.
@@ -87,7 +87,7 @@ func TestIntakeMergesTheSearchPendingList(t *testing.T) {
 		pending := func() int64 {
 			t.Helper()
 			var pages int64
-			if err := db.SQL.QueryRowContext(ctx, "SELECT gin_clean_pending_list('case_search_doc'::regclass)").Scan(&pages); err != nil {
+			if err := db.SQL.QueryRowContext(ctx, "SELECT gin_clean_pending_list('case_search_words'::regclass)").Scan(&pages); err != nil {
 				t.Fatal(err)
 			}
 			return pages

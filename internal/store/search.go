@@ -16,7 +16,9 @@ import (
 // Search over cases (migration 00018): case_search holds each case's
 // texts folded by textfold.Fold, the one fold the query's words go
 // through too, so SQLite and PostgreSQL search the same strings with
-// LIKE (PostgreSQL through trigram indexes). The texts are written with
+// LIKE, for a term at a word's start (textfold.Matches: likeWord), which
+// PostgreSQL finds the candidates of through a full-text index of the
+// row's words (migration 00043: prefixQuery). The texts are written with
 // the case: intake, registration, linked cases and every workflow change
 // call indexSearch in their transaction.
 //
@@ -89,23 +91,30 @@ func indexSearchBatch(tx *gorm.DB, ids []int64) error {
 		return nil
 	}
 	var b strings.Builder
-	b.WriteString("INSERT INTO case_search (case_id, head, body, contact) VALUES ")
-	args := make([]any, 0, 4*len(src))
+	b.WriteString("INSERT INTO case_search (case_id, head, body, contact, revision) VALUES ")
+	args := make([]any, 0, 5*len(src))
 	for i, r := range src {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString("(?, ?, ?, ?)")
+		b.WriteString("(?, ?, ?, ?, ?)")
 		args = append(args, r.row(more[r.ID])...)
 	}
-	b.WriteString(" ON CONFLICT (case_id) DO UPDATE SET head = excluded.head, body = excluded.body, contact = excluded.contact")
+	b.WriteString(" ON CONFLICT (case_id) DO UPDATE SET head = excluded.head, body = excluded.body, contact = excluded.contact, " +
+		"revision = excluded.revision")
 	return tx.Exec(b.String(), args...).Error
 }
 
 // searchCols are case_search's columns, in the order of searchSource.row.
-var searchCols = []string{"case_id", "head", "body", "contact"}
+var searchCols = []string{"case_id", "head", "body", "contact", "revision"}
 
-// row is the case's search row (case_id, head, body, contact): its texts
+// searchRevision is the version of the recipe below that a search row is
+// written by (case_search.revision, migration 00043): indexMissing
+// rewrites the rows of an older one. Raise it when the texts a case gets
+// change; 1 added the phone's national forms (phoneForms) to contact.
+const searchRevision = 1
+
+// row is the case's search row (case_id, head, body, contact, revision): its texts
 // as a reader not shown the petitioner reads them, folded; more are the
 // further words of the head (units, letter numbers).
 func (r searchSource) row(more []string) []any {
@@ -131,18 +140,46 @@ func (r searchSource) texts() searchTexts {
 	}
 	contact := ""
 	if !scope.SecretIdentity() {
-		contact = textfold.Fold(r.IName+" "+r.IPhone+" "+r.IEmail) + " " + digits(r.IPhone)
+		contact = textfold.Fold(r.IName+" "+r.IPhone+" "+r.IEmail) + " " + phoneForms(r.IPhone)
 	}
 	return searchTexts{title: access.SealedTitleWith(scope, r.Title, scrub), body: textfold.Fold(body), contact: strings.TrimSpace(contact)}
 }
 
 func (t searchTexts) row(id int64, topicVI, topicEN string, more []string) []any {
 	head := append([]string{t.title, topicVI, topicEN}, more...)
-	return []any{id, textfold.Fold(strings.Join(head, " ")), t.body, t.contact}
+	return []any{id, textfold.Fold(strings.Join(head, " ")), t.body, t.contact, searchRevision}
 }
 
-// digits is a phone number's digits alone, so "0912 345 678" is found by
-// "0912345678".
+// phoneForms are the words a phone number is found by, however it is
+// typed: a query of digit groups is its digits together (textfold.Parse),
+// which must start one of these. They are the number's digits as written
+// and, for a Vietnamese number (written 0…, 84… or 0084…), its national
+// form 0…, the number alone and 84…: "0912 345 678" and "+84 912 345 678"
+// are then each found by "0912345678", "912345678" and "84912345678".
+func phoneForms(phone string) string {
+	d := digits(phone)
+	var n string
+	switch {
+	case strings.HasPrefix(d, "0084") && len(d) >= 13:
+		n = d[4:]
+	case strings.HasPrefix(d, "0") && len(d) >= 9:
+		n = d[1:]
+	case strings.HasPrefix(d, "84") && len(d) >= 11:
+		n = d[2:]
+	}
+	if n == "" {
+		return d
+	}
+	forms := []string{d}
+	for _, f := range []string{"0" + n, n, "84" + n} {
+		if f != d {
+			forms = append(forms, f)
+		}
+	}
+	return strings.Join(forms, " ")
+}
+
+// digits is a phone number's digits alone.
 func digits(s string) string {
 	var b strings.Builder
 	for _, r := range s {
@@ -159,15 +196,19 @@ func digits(s string) string {
 type searchIndexed struct{ done atomic.Bool }
 
 // indexMissing writes the search texts of the cases that have none (those
-// received before migration 00018), a batch per transaction.
+// received before migration 00018) or have them by an older recipe
+// (searchRevision), a batch per transaction, in the order of the cases'
+// ids from where the last batch ended.
 func (s *CaseAccessStore) indexMissing(ctx context.Context) error {
 	if s.indexed.done.Load() {
 		return nil
 	}
+	var after int64
 	for {
 		var ids []int64
-		if err := s.db.Gorm.WithContext(ctx).Raw("SELECT id FROM cases WHERE NOT EXISTS (SELECT 1 FROM case_search s WHERE s.case_id = cases.id) "+
-			"ORDER BY id LIMIT ?", 5*searchBatch).Scan(&ids).Error; err != nil {
+		if err := s.db.Gorm.WithContext(ctx).Raw("SELECT id FROM cases WHERE id > ? AND NOT EXISTS "+
+			"(SELECT 1 FROM case_search s WHERE s.case_id = cases.id AND s.revision >= ?) ORDER BY id LIMIT ?",
+			after, searchRevision, 5*searchBatch).Scan(&ids).Error; err != nil {
 			return fmt.Errorf("cases to index: %w", err)
 		}
 		if len(ids) == 0 {
@@ -177,12 +218,41 @@ func (s *CaseAccessStore) indexMissing(ctx context.Context) error {
 		if err := s.db.Tx(ctx, func(tx *gorm.DB) error { return indexSearch(tx, ids) }); err != nil {
 			return err
 		}
+		after = ids[len(ids)-1]
 	}
 }
 
-// likeWord is the LIKE pattern of a folded word (Fold leaves only letters,
-// digits and spaces, so there is nothing to escape).
-func likeWord(w string) string { return "%" + w + "%" }
+// likeWord is the LIKE pattern of a folded term at a word's start
+// (textfold.Matches) in a text written as spaced writes it, with a space
+// before its first word (Fold leaves only letters, digits and single
+// spaces, so there is nothing to escape).
+func likeWord(w string) string { return "% " + w + "%" }
+
+// spaced is the search row's columns cols, joined by a space, with a
+// space before the first: what likeWord's patterns match. A term (one
+// word) starts a word of the columns joined exactly when it starts a word
+// of one of them.
+func spaced(cols ...string) string { return "(' ' || " + strings.Join(cols, " || ' ' || ") + ")" }
+
+// prefixQuery is PostgreSQL's full-text query (to_tsquery('simple', …))
+// that every term is a word's prefix: 'w1':* & 'w2':*, over the row's
+// words as the index case_search_words holds them (migration 00043). Only
+// terms of a-z and 0-9 go in: the default parser splits such a text into
+// its words, or a few shapes ("12e3x", "3e4abc": a number in exponent
+// form) into pieces, and a term's own prefix query, split the same way,
+// finds every word it starts (checked on a few hundred thousand words and
+// their starts over letters and digits that make those shapes); other
+// letters (a Greek or Cyrillic word) are left to the exact condition.
+// Empty when no term qualifies.
+func prefixQuery(terms []string) string {
+	var parts []string
+	for _, t := range terms {
+		if t != "" && strings.Trim(t, "abcdefghijklmnopqrstuvwxyz0123456789") == "" {
+			parts = append(parts, "'"+t+"':*")
+		}
+	}
+	return strings.Join(parts, " & ")
+}
 
 // searchCode is the code a search looks for: what was typed, without
 // spaces, in upper case (and without LIKE's wildcards); isCode says that
@@ -243,9 +313,9 @@ func codeRangeCond(d Dialect) (cond, order string) {
 }
 
 // searchWhere narrows q (over cases, with case_search joined as cs) to the
-// cases where every word is found in head or body, or in contact where
-// the contact scope allows, or whose code starts with the query, and
-// returns the rank expression with its arguments.
+// cases where every word starts a word (likeWord) of head or body, or of
+// contact where the contact scope allows, or whose code starts with the
+// query, and returns the rank expression with its arguments.
 //
 // top > 0 says the caller lists at most top cases of the search and
 // filters nothing else (every case in scope, no status, kind or other
@@ -282,10 +352,11 @@ func searchWhere(q *gorm.DB, d Dialect, sq textfold.Query, contact access.CaseFi
 		var args []any
 		add := func(w string, hw, bw, cw int) {
 			p := likeWord(w)
-			parts = append(parts, fmt.Sprintf("CASE WHEN %s.head LIKE ? THEN %d ELSE 0 END", a, hw), fmt.Sprintf("CASE WHEN %s.body LIKE ? THEN %d ELSE 0 END", a, bw))
+			parts = append(parts, fmt.Sprintf("CASE WHEN %s LIKE ? THEN %d ELSE 0 END", spaced(a+".head"), hw),
+				fmt.Sprintf("CASE WHEN %s LIKE ? THEN %d ELSE 0 END", spaced(a+".body"), bw))
 			args = append(args, p, p)
 			if contactCond != "" {
-				parts = append(parts, fmt.Sprintf("CASE WHEN %s.contact LIKE ? AND %s THEN %d ELSE 0 END", a, contactCond, cw))
+				parts = append(parts, fmt.Sprintf("CASE WHEN %s LIKE ? AND %s THEN %d ELSE 0 END", spaced(a+".contact"), contactCond, cw))
 				args = append(append(args, p), contactArgs...)
 			}
 		}
@@ -303,13 +374,13 @@ func searchWhere(q *gorm.DB, d Dialect, sq textfold.Query, contact access.CaseFi
 		var args []any
 		for _, w := range sq.Terms {
 			p := likeWord(w)
-			c := fmt.Sprintf("%s.head LIKE ? OR %s.body LIKE ?", a, a)
+			c := fmt.Sprintf("%s LIKE ? OR %s LIKE ?", spaced(a+".head"), spaced(a+".body"))
 			args = append(args, p, p)
 			if contactCond != "" {
-				c += fmt.Sprintf(" OR %s.contact LIKE ?", a)
+				c += fmt.Sprintf(" OR %s LIKE ?", spaced(a+".contact"))
 				args = append(args, p)
 				if scoped {
-					c = fmt.Sprintf("%s.head LIKE ? OR %s.body LIKE ? OR (%s.contact LIKE ? AND %s)", a, a, a, contactCond)
+					c = fmt.Sprintf("%s LIKE ? OR %s LIKE ? OR (%s LIKE ? AND %s)", spaced(a+".head"), spaced(a+".body"), spaced(a+".contact"), contactCond)
 					args = append(args, contactArgs...)
 				}
 			}
@@ -323,29 +394,31 @@ func searchWhere(q *gorm.DB, d Dialect, sq textfold.Query, contact access.CaseFi
 	rargs = append([]any{codePrefix}, rargs...)
 	cond := "(cases.code LIKE ? OR (" + wcond + "))"
 	// The candidates first, from case_search alone and the code's index,
-	// so that PostgreSQL reads them through the trigram and code indexes
+	// so that PostgreSQL reads them through the full-text and code indexes
 	// (an OR across the two tables would read every case); the exact
 	// condition, with the contact's scope, then runs on them only.
-	// Every word somewhere in the row: what PostgreSQL's trigram index
-	// over the whole row (migration 00022) answers in one scan. A word
-	// (folded: letters and digits, no space, no bar) is in the row exactly
-	// when it is in the head, the body or the contact, so where the
-	// contact is searched that is the whole condition; where it is not,
-	// the condition on the head and the body then runs on the rows found.
-	// Each condition left out is also one less pattern for PostgreSQL's
-	// planner to try on the column's statistics, which cost more than a
-	// page's search.
-	var doc []string
+	// On PostgreSQL, every term a prefix of some word of the row: what the
+	// full-text index over the whole row (migration 00043) answers in one
+	// scan, a superset of the matches (prefixQuery). Then every term at a
+	// word's start in the head and the body, and the contact where it is
+	// searched, joined (a term has no space, so it starts a word of the
+	// columns joined exactly when it starts a word of one of them): one
+	// pattern per term, and where the contact is searched for every case
+	// the whole condition; where it is searched within a scope, the
+	// outer condition adds the scope on the rows found.
+	var cand []string
 	var cargs []any
-	for _, w := range sq.Terms {
-		doc = append(doc, "(s2.head || ' | ' || s2.body || ' | ' || s2.contact) LIKE ?")
-		cargs = append(cargs, likeWord(w))
+	if tq := prefixQuery(sq.Terms); d == Postgres && tq != "" {
+		cand = append(cand, "to_tsvector('simple', s2.head || ' ' || s2.body || ' ' || s2.contact) @@ to_tsquery('simple', ?)")
+		cargs = append(cargs, tq)
 	}
-	cand := strings.Join(doc, " AND ")
-	if contactCond == "" {
-		hb, hbArgs := found("s2", false)
-		cand += " AND " + hb
-		cargs = append(cargs, hbArgs...)
+	row := spaced("s2.head", "s2.body")
+	if contactCond != "" {
+		row = spaced("s2.head", "s2.body", "s2.contact")
+	}
+	for _, w := range sq.Terms {
+		cand = append(cand, row+" LIKE ?")
+		cargs = append(cargs, likeWord(w))
 	}
 	var candidates string
 	if top > 0 && (contact.All || contact.None()) {
@@ -354,7 +427,7 @@ func searchWhere(q *gorm.DB, d Dialect, sq textfold.Query, contact access.CaseFi
 		inner, iargs := rankOf("s2")
 		ranked := "JOIN (SELECT t.case_id, t.rank FROM (SELECT r.case_id, r.rank, RANK() OVER (ORDER BY r.rank DESC) AS pos FROM (" +
 			"SELECT k.case_id, max(k.rank) AS rank FROM (" +
-			"SELECT s2.case_id, " + inner + " AS rank FROM case_search s2 WHERE " + cand +
+			"SELECT s2.case_id, " + inner + " AS rank FROM case_search s2 WHERE " + strings.Join(cand, " AND ") +
 			" UNION ALL SELECT s2.case_id, 100 + " + inner + " FROM cases c2 JOIN case_search s2 ON s2.case_id = c2.id WHERE c2.code LIKE ?" +
 			") k GROUP BY k.case_id) r) t JOIN cases c3 ON c3.id = t.case_id WHERE t.pos <= ? " +
 			"ORDER BY t.rank DESC, c3.received_at DESC, c3.id DESC LIMIT ?) ranked ON ranked.case_id = cases.id"
@@ -367,7 +440,7 @@ func searchWhere(q *gorm.DB, d Dialect, sq textfold.Query, contact access.CaseFi
 		// nothing of the search row is read again.
 		return q.Joins(ranked, args...), "ranked.rank", nil
 	}
-	candidates = "cases.id IN (SELECT s2.case_id FROM case_search s2 WHERE " + cand +
+	candidates = "cases.id IN (SELECT s2.case_id FROM case_search s2 WHERE " + strings.Join(cand, " AND ") +
 		" UNION SELECT c2.id FROM cases c2 WHERE c2.code LIKE ?)"
 	cargs = append(cargs, codePrefix)
 	q = q.Joins("JOIN case_search cs ON cs.case_id = cases.id").Where(candidates, cargs...).Where(cond, append([]any{codePrefix}, wargs...)...)

@@ -86,6 +86,12 @@ func TestSearchCases(t *testing.T) {
 			{"ba trieu", []string{light}},              // content
 			{"0912345678", []string{road}},             // phone
 			{"0912 345 678", []string{road}},           // phone as written
+			{"+84 912 345 678", []string{road}},        // in its international form
+			{"912345678", []string{road}},              // without its 0
+			{"84912345678", []string{road}},            // nor the +
+			{"nguyen thi ha", []string{road}},          // a last word typed in part
+			{"guyen", []string{}},                      // a word's start, not its middle
+			{"345678", []string{}},                     // nor a number's
 			{"hang.nguyen@example.vn", []string{road}}, // e-mail
 			{road[:len(road)-2], nil},                  // code prefix: checked below
 		} {
@@ -210,6 +216,73 @@ func TestSearchCases(t *testing.T) {
 		}
 		if got, _ := searchCodes(t, db, officer, year+"-"); len(got) != 1 || got[0] != road {
 			t.Errorf("unit officer %q: %v, want only %s", year+"-", got, road)
+		}
+	})
+}
+
+// What a search finds is what textfold.Matches says of the search rows,
+// on both databases: PostgreSQL's candidates (full-text prefixes, split by
+// its parser) miss none of the matches for words of letters and digits in
+// shapes its parser splits ("12e3x", "3e4abc", "0x1f"), for long numbers,
+// and for letters outside a-z (left to the exact condition); nothing is
+// found inside a word.
+func TestSearchWordStartsOnBothDatabases(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		titles := []string{"abc123 12abc", "12e3x 3e4abc", "1e5 0x1f a1b2c3", "Số 0912345678 năm 2026", "123456789012345678901234567890",
+			"Thanh An", "Bàn án xyz", "Дом αβγ", "Nguyễn Thị Hằng"}
+		codes := map[int64]string{}
+		for i, title := range titles {
+			id := insertCase(t, db, i+1, "phan_anh", 0, nil, "received", nil)
+			if err := db.Gorm.Exec("UPDATE cases SET title = ? WHERE id = ?", title, id).Error; err != nil {
+				t.Fatal(err)
+			}
+			codes[id] = fmt.Sprintf("SXD-2026-%05d", i+1)
+		}
+		office := access.Actor{AccountID: 1, Roles: []access.Role{access.Office}}
+		searchCodes(t, db, office, "x") // indexes the cases
+		var rows []struct {
+			CaseID              int64
+			Head, Body, Contact string
+		}
+		if err := db.Gorm.Raw("SELECT case_id, head, body, contact FROM case_search").Scan(&rows).Error; err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []string{"abc", "abc1", "abc123", "bc", "123", "12", "12a", "12abc", "12e", "12e3", "12e3x", "e3x", "x", "3e4",
+			"3e4a", "3e4abc", "1e", "1e5", "e5", "0x", "0x1", "x1f", "a1b", "b2", "0912", "912", "2026", "20", "123456789012345",
+			"456", "an", "th", "hanh", "ban", "an xyz", "до", "ом", "αβ", "βγ", "до abc", "nguyen thi ha", "hang thi", "uyen", "so 09"} {
+			sq, _ := textfold.Parse(q)
+			var want []string
+			for _, r := range rows {
+				text := r.Head + " " + r.Body + " " + r.Contact
+				if !slices.ContainsFunc(sq.Terms, func(w string) bool { return !textfold.Matches(text, w) }) {
+					want = append(want, codes[r.CaseID])
+				}
+			}
+			got, _ := searchCodes(t, db, office, q)
+			slices.Sort(got)
+			slices.Sort(want)
+			if !slices.Equal(got, want) {
+				t.Errorf("%q: %v, textfold.Matches: %v", q, got, want)
+			}
+		}
+	})
+}
+
+// Search rows written by an older recipe (case_search.revision) are
+// rewritten before a search: here their contact gains the phone's
+// national forms.
+func TestSearchRewritesOldRows(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		insertCase(t, db, 1, "phan_anh", 0, nil, "received", nil)
+		office := access.Actor{AccountID: 1, Roles: []access.Role{access.Office}}
+		if got, _ := searchCodes(t, db, office, "+84 900 000 001"); len(got) != 1 {
+			t.Fatalf("by the international form: %v", got)
+		}
+		if err := db.Gorm.Exec("UPDATE case_search SET contact = 'nguoi 1 0900000001', revision = 0").Error; err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := searchCodes(t, db, office, "900000001"); len(got) != 1 {
+			t.Errorf("the old row was not rewritten: %v", got)
 		}
 	})
 }
