@@ -244,3 +244,68 @@ func TestSearchByCodeKeepsItsPlan(t *testing.T) {
 		}
 	})
 }
+
+// On PostgreSQL a word search reads its candidates from the full-text
+// index of the search rows (case_search_words, migration 00043), for the
+// office (contact searched) and leadership (not), both the ranked page
+// and a filtered list, and the trigram index it replaced is gone.
+func TestSearchReadsTheWordsIndex(t *testing.T) {
+	// It rests on the planner's estimates.
+	storetest.Fresh(t)
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		if db.Dialect != store.Postgres {
+			t.Skip("SQLite has no index of the search rows")
+		}
+		ctx := context.Background()
+		if err := db.Gorm.Exec(`INSERT INTO cases (code, agency, year, seq, kind, channel, title, content, secret_salt, secret_hash,
+			dedup_key, status, received_at, created_at, updated_at)
+			SELECT 'SXD-2020-' || lpad(g::text, 6, '0'), 'SXD', 2020, g, 'phan_anh', 'web', 't', 'c', 's', 'h', 'k' || g, 'received',
+				now(), now(), now() FROM generate_series(1, 20000) AS g`).Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Gorm.Exec(`INSERT INTO case_search (case_id, head, body, contact, revision)
+			SELECT id, 'duong ngo ' || (id % 997), 'mat duong hong ' || md5(id::text), 'nguyen van ' || (id % 13), 1 FROM cases`).Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Gorm.Exec("ANALYZE case_search").Error; err != nil {
+			t.Fatal(err)
+		}
+		var doc int
+		if err := db.Gorm.Raw("SELECT count(*) FROM pg_indexes WHERE indexname = 'case_search_doc'").Scan(&doc).Error; err != nil || doc != 0 {
+			t.Errorf("the trigram index is still there (%d, %v)", doc, err)
+		}
+		// One connection: its index reads are flushed to the statistics
+		// when asked.
+		db.SQL.SetMaxOpenConns(1)
+		scans := func() int64 {
+			t.Helper()
+			var n int64
+			if err := db.Gorm.Exec("SELECT pg_stat_force_next_flush()").Error; err != nil {
+				t.Fatal(err)
+			}
+			if err := db.Gorm.Raw("SELECT idx_scan FROM pg_stat_user_indexes WHERE indexrelname = 'case_search_words'").Scan(&n).Error; err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		cs := store.NewCaseAccessStore(db)
+		sq, _ := textfold.Parse("duong ngo 99")
+		for _, c := range []struct {
+			name    string
+			contact access.CaseFilter
+			kind    string
+		}{{"office", access.CaseFilter{All: true}, ""}, {"leadership", access.CaseFilter{}, ""}, {"office, filtered", access.CaseFilter{All: true}, "phan_anh"}} {
+			before := scans()
+			refs, err := cs.ListCases(ctx, access.CaseFilter{All: true}, access.CaseQuery{Search: &sq, Contact: c.contact, Kind: c.kind, Limit: 50, Now: intakeNow})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(refs) == 0 {
+				t.Errorf("%s: found nothing", c.name)
+			}
+			if after := scans(); after == before {
+				t.Errorf("%s: the search did not read case_search_words", c.name)
+			}
+		}
+	})
+}
