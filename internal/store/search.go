@@ -17,8 +17,8 @@ import (
 // texts folded by textfold.Fold, the one fold the query's words go
 // through too, so SQLite and PostgreSQL search the same strings with
 // LIKE, for a term at a word's start (textfold.Matches: likeWord), which
-// PostgreSQL finds the candidates of through a full-text index of the
-// row's words (migration 00043: prefixQuery). The texts are written with
+// PostgreSQL finds the candidates of through an index of the starts of
+// the row's words (migration 00043: prefixQuery). The texts are written with
 // the case: intake, registration, linked cases and every workflow change
 // call indexSearch in their transaction.
 //
@@ -234,22 +234,25 @@ func likeWord(w string) string { return "% " + w + "%" }
 // of one of them.
 func spaced(cols ...string) string { return "(' ' || " + strings.Join(cols, " || ' ' || ") + ")" }
 
-// prefixQuery is PostgreSQL's full-text query (to_tsquery('simple', …))
-// that every term is a word's prefix: 'w1':* & 'w2':*, over the row's
-// words as the index case_search_words holds them (migration 00043). Only
-// terms of a-z and 0-9 go in: the default parser splits such a text into
-// its words, or a few shapes ("12e3x", "3e4abc": a number in exponent
-// form) into pieces, and a term's own prefix query, split the same way,
-// finds every word it starts (checked on a few hundred thousand words and
-// their starts over letters and digits that make those shapes); other
-// letters (a Greek or Cyrillic word) are left to the exact condition.
-// Empty when no term qualifies.
+// prefixLen is how many characters of a word's start PostgreSQL's index
+// of the search rows holds (case_search_prefixes, migration 00043).
+const prefixLen = 8
+
+// prefixQuery is the PostgreSQL query (a tsquery, written as one) that
+// every term starts a word of the row, in the lexemes of the index
+// case_search_words (migration 00043): each term, cut to prefixLen
+// characters, a whole lexeme: 'nguyen' & 'thi' & 'ha'. A term's start is a
+// lexeme of exactly the rows where it starts a word, so the rows found
+// are the matches when no term is longer than prefixLen, and a superset of
+// them otherwise, which the exact condition decides. The terms are folded
+// (letters and digits), so nothing in them needs quoting.
 func prefixQuery(terms []string) string {
-	var parts []string
+	parts := make([]string, 0, len(terms))
 	for _, t := range terms {
-		if t != "" && strings.Trim(t, "abcdefghijklmnopqrstuvwxyz0123456789") == "" {
-			parts = append(parts, "'"+t+"':*")
+		if r := []rune(t); len(r) > prefixLen {
+			t = string(r[:prefixLen])
 		}
+		parts = append(parts, "'"+t+"'")
 	}
 	return strings.Join(parts, " & ")
 }
@@ -397,9 +400,10 @@ func searchWhere(q *gorm.DB, d Dialect, sq textfold.Query, contact access.CaseFi
 	// so that PostgreSQL reads them through the full-text and code indexes
 	// (an OR across the two tables would read every case); the exact
 	// condition, with the contact's scope, then runs on them only.
-	// On PostgreSQL, every term a prefix of some word of the row: what the
-	// full-text index over the whole row (migration 00043) answers in one
-	// scan, a superset of the matches (prefixQuery). Then every term at a
+	// On PostgreSQL, every term's start (its first prefixLen characters)
+	// the start of some word of the row: what the index of the row's
+	// words' starts (migration 00043) answers in one scan (prefixQuery).
+	// Then every term at a
 	// word's start in the head and the body, and the contact where it is
 	// searched, joined (a term has no space, so it starts a word of the
 	// columns joined exactly when it starts a word of one of them): one
@@ -408,9 +412,9 @@ func searchWhere(q *gorm.DB, d Dialect, sq textfold.Query, contact access.CaseFi
 	// outer condition adds the scope on the rows found.
 	var cand []string
 	var cargs []any
-	if tq := prefixQuery(sq.Terms); d == Postgres && tq != "" {
-		cand = append(cand, "to_tsvector('simple', s2.head || ' ' || s2.body || ' ' || s2.contact) @@ to_tsquery('simple', ?)")
-		cargs = append(cargs, tq)
+	if d == Postgres {
+		cand = append(cand, "case_search_prefixes(s2.head || ' ' || s2.body || ' ' || s2.contact) @@ CAST(? AS tsquery)")
+		cargs = append(cargs, prefixQuery(sq.Terms))
 	}
 	row := spaced("s2.head", "s2.body")
 	if contactCond != "" {

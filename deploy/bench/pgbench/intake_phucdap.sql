@@ -1,7 +1,7 @@
 -- phucdap's own intake batch on phucdap's own schema: run against the
 -- bench's phucdap database (all.sh: APP_DSN), not the floor's. Statement
 -- for statement what a batch of :n petitions costs PostgreSQL there, with
--- every index, foreign key and the search row's trigram index: the
+-- every index, foreign key and the search row's full-text index: the
 -- advisory locks, the one lookup (duplicates, rate counters, ids), the
 -- bump of the gap-free number, the one INSERT of the cases and all that
 -- comes with them, the commit. Nothing of Go or HTTP, so petitions/s
@@ -25,7 +25,7 @@ i AS (INSERT INTO case_identities (case_id, name, phone, email, address, id_numb
 e AS (INSERT INTO case_events (case_id, kind, public, actor, note, created_at) SELECT id, k, k = 'received', '', '', now() FROM c, (VALUES ('received'), ('intake')) v(k)),
 k AS (INSERT INTO case_clocks (case_id, kind, rule_id, started_at, due_at, state, clock, explanation_vi, explanation_en, uncomputed, created_at, updated_at) SELECT id, 'answer', 'pakn.answer', now(), now() + interval '10 days', 'open', '{"rule_id":"pakn.answer","round":1,"scope":["topic:1"]}', repeat('Phản ánh, kiến nghị: trả lời ', 18), repeat('explanation ', 44), '', now(), now() FROM c),
 a AS (INSERT INTO audit_log (at, actor_label, action, entity, entity_id, after_json, request_id) SELECT now(), 'pgbench', 'case.create', 'case', id::text, jsonb_build_object('code', code, 'kind', 'phan_anh', 'channel', 'api', 'topic_id', 1, 'received_at', now(), 'due_at', now()), md5(code) FROM c),
-s AS (INSERT INTO case_search (case_id, head, body, contact) SELECT id, 'den duong hong thong tin quy hoach thu tuc hanh chinh chua duoc cong khai planning or procedure information not published', repeat('den duong o ngo 12 pho ba trieu da hong ', 8) || md5(code), md5(code) FROM c),
+s AS (INSERT INTO case_search (case_id, head, body, contact) SELECT id, 'den duong hong thong tin quy hoach thu tuc hanh chinh chua duoc cong khai planning or procedure information not published', repeat('den duong o ngo 12 pho ba trieu da hong ', 8) || md5(code), 'nguyen thi hang 0912345678 0912345678 912345678 84912345678 ' || md5(code) FROM c),
 r AS (INSERT INTO rate_counters (bucket, window_start, hits) SELECT 'pgb' || substr(md5(code || w), 1, 29), date_trunc(w, now()), 1 FROM c, (VALUES ('hour'), ('day')) v(w) UNION ALL SELECT 'pgb-ip-' || w, date_trunc(w, now()), :n FROM (VALUES ('hour'), ('day')) v(w) ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_counters.hits + excluded.hits)
 SELECT 1;
 COMMIT;
