@@ -90,7 +90,7 @@ func main() {
 		Contact: access.CaseFilter{All: true}, Limit: 1, Now: time.Now()})
 	check(err)
 	if d := time.Since(t0); d > time.Second {
-		log.Printf("search rows rewritten before the first search in %s", d.Round(time.Second))
+		log.Printf("search rows checked and, where missing or old, written before the first search in %s", d.Round(time.Second))
 		check(db.Gorm.Exec("VACUUM case_search").Error)
 	}
 	check(db.Gorm.Exec("ANALYZE").Error)
