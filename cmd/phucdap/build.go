@@ -266,7 +266,7 @@ func build(ctx context.Context, cfg *config.Config, db *store.DB, clock platform
 			return deadlines.Calendar(ctx).IsWorkingDay(calendar.DateOf(t, cfg.Location))
 		},
 	}, registry(a.alerts, kpiSnapshot(a.reports, a.reportStore), recomputeClocks(store.NewRecomputeStore(db), a.deadlines),
-		receptionMissed(a.reception, a.alerts))); err != nil {
+		receptionMissed(a.reception, a.alerts), searchIndex(store.NewCaseAccessStore(db)))); err != nil {
 		return nil, err
 	}
 

@@ -15,7 +15,7 @@ import (
 
 // registry is every scheduled job with its defaults: the alert service's,
 // the KPI snapshot and the recompute of the running clocks.
-func registry(s *alert.Service, kpiSnapshot, recomputeClocks, receptionMissed jobs.Func) []jobs.Job {
+func registry(s *alert.Service, kpiSnapshot, recomputeClocks, receptionMissed, searchIndex jobs.Func) []jobs.Job {
 	fn := func(f func(context.Context, time.Time) (map[string]int, error)) jobs.Func {
 		return func(ctx context.Context, now time.Time) (jobs.Counts, error) {
 			c, err := f(ctx, now)
@@ -48,6 +48,12 @@ func registry(s *alert.Service, kpiSnapshot, recomputeClocks, receptionMissed jo
 		// the ledger keeps it to one alert.
 		{Name: "reception-missed", Description: "tell the office of each leadership reception day with no session recorded, once",
 			Schedule: "15 8 * * *", Enabled: true, WorkingDaysOnly: true, RunAtStart: true, Run: receptionMissed},
+		// At start, and hourly: after an upgrade whose search rows are
+		// written by a newer recipe, or onto cases from before the search
+		// table, the rows are rewritten here, in batches, while the
+		// search keeps answering from the rows it has.
+		{Name: "search-index", Description: "write the search rows of cases that have none or have one of an older recipe, in batches",
+			Schedule: "7 * * * *", Enabled: true, RunAtStart: true, Run: searchIndex},
 	}
 }
 

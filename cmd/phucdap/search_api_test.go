@@ -74,3 +74,38 @@ func TestSearchAPI(t *testing.T) {
 		}
 	})
 }
+
+// The search-index job rewrites the search rows of an older recipe (here:
+// one without the phone's other forms), which the search meanwhile
+// answers from as they are.
+func TestSearchIndexJob(t *testing.T) {
+	eachApp(t, func(t *testing.T, ta *testApp) {
+		office := ta.staffToken(t, "VP", access.Office)
+		_, code := ta.submitCase(t, "phan_anh", "Trần Thị Lan", "0912 345 678", "Đèn đường ngõ 5 tắt cả tuần.", false)
+		search := func(q string) int {
+			t.Helper()
+			var list struct{ Cases []httpapi.StaffCase }
+			ta.getJSON(t, "/api/v1/cases?q="+url.QueryEscape(q), 200, &list, "Authorization", office)
+			return len(list.Cases)
+		}
+		if n := search("+84 912 345 678"); n != 1 {
+			t.Fatalf("by the international form: %d cases", n)
+		}
+		if err := ta.db.Gorm.Exec("UPDATE case_search SET contact = 'tran thi lan 0912 345 678 0912345678', revision = 0 "+
+			"WHERE case_id = (SELECT id FROM cases WHERE code = ?)", code).Error; err != nil {
+			t.Fatal(err)
+		}
+		if n := search("+84 912 345 678"); n != 0 {
+			t.Fatalf("a search rewrote the row: %d cases", n)
+		}
+		if n := search("0912345678"); n != 1 {
+			t.Fatalf("the old row as it is: %d cases", n)
+		}
+		if run := ta.runJob(t, "search-index", testNow); run.Counts["indexed"] != 1 {
+			t.Fatalf("search-index: %+v", run)
+		}
+		if n := search("+84 912 345 678"); n != 1 {
+			t.Errorf("after the job, by the international form: %d cases", n)
+		}
+	})
+}

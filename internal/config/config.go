@@ -151,6 +151,9 @@ type JobsConfig struct {
 	// ReceptionMissed tells the office of leadership reception days with
 	// no session recorded.
 	ReceptionMissed JobConfig `koanf:"reception_missed"`
+	// SearchIndex writes the search rows of cases that have none or have
+	// one of an older recipe.
+	SearchIndex JobConfig `koanf:"search_index"`
 }
 
 // JobConfig overrides one job of the registry. Schedule is a cron spec in
@@ -169,7 +172,7 @@ func (j JobsConfig) Jobs() map[string]JobConfig {
 	return map[string]JobConfig{"overdue-sweep": j.OverdueSweep, "due-soon": j.DueSoon, "daily-digest": j.DailyDigest,
 		"kpi-snapshot": j.KPISnapshot, "outbox": j.Outbox, "calendar-reminder": j.CalendarReminder,
 		"recompute-clocks": j.RecomputeClocks, "reception-reminder": j.ReceptionReminder,
-		"reception-missed": j.ReceptionMissed}
+		"reception-missed": j.ReceptionMissed, "search-index": j.SearchIndex}
 }
 
 // AlertsConfig is the escalation ladder and delivery.

@@ -220,9 +220,6 @@ func (s *CaseAccessStore) listQuery(ctx context.Context, f access.CaseFilter, cq
 		order = "cases.due_at, cases.received_at, cases.id"
 	}
 	if cq.Search != nil {
-		if err := s.indexMissing(ctx); err != nil {
-			return nil, "", err
-		}
 		var rank string
 		var rargs []any
 		// A page of a search over every case, with no other filter,

@@ -109,7 +109,7 @@ func indexSearchBatch(tx *gorm.DB, ids []int64) error {
 var searchCols = []string{"case_id", "head", "body", "contact", "revision"}
 
 // searchRevision is the version of the recipe below that a search row is
-// written by (case_search.revision, migration 00043): indexMissing
+// written by (case_search.revision, migration 00043): IndexSearch
 // rewrites the rows of an older one. Raise it when the texts a case gets
 // change; 1 added the phone's national forms (phoneForms) to contact.
 const searchRevision = 1
@@ -190,34 +190,41 @@ func digits(s string) string {
 	return b.String()
 }
 
-// searchIndexed remembers that every case has its search row: the writes
-// keep them, so after one pass that found none missing there is nothing
-// more to backfill in this process.
+// searchIndexed remembers that every case has its search row by the
+// current recipe: the writes keep them so, and a new recipe comes only
+// with a new build, so after one pass that found none to write there is
+// nothing more to do in this process.
 type searchIndexed struct{ done atomic.Bool }
 
-// indexMissing writes the search texts of the cases that have none (those
-// received before migration 00018) or have them by an older recipe
+// IndexSearch writes the search rows of the cases that have none (those
+// received before migration 00018) or have one by an older recipe
 // (searchRevision), a batch per transaction, in the order of the cases'
-// ids from where the last batch ended.
-func (s *CaseAccessStore) indexMissing(ctx context.Context) error {
+// ids from where the last batch ended, and returns how many it wrote. The
+// search-index job runs it, at start and hourly: a search never waits for
+// it, and meanwhile finds what the rows it has hold (after 00043, a phone
+// typed as 912… or +84 912… is found once its row is rewritten; over a
+// million cases that takes minutes, which a search's answer must not).
+func (s *CaseAccessStore) IndexSearch(ctx context.Context) (int, error) {
 	if s.indexed.done.Load() {
-		return nil
+		return 0, nil
 	}
 	var after int64
+	written := 0
 	for {
 		var ids []int64
 		if err := s.db.Gorm.WithContext(ctx).Raw("SELECT id FROM cases WHERE id > ? AND NOT EXISTS "+
 			"(SELECT 1 FROM case_search s WHERE s.case_id = cases.id AND s.revision >= ?) ORDER BY id LIMIT ?",
 			after, searchRevision, 5*searchBatch).Scan(&ids).Error; err != nil {
-			return fmt.Errorf("cases to index: %w", err)
+			return written, fmt.Errorf("cases to index: %w", err)
 		}
 		if len(ids) == 0 {
 			s.indexed.done.Store(true)
-			return nil
+			return written, nil
 		}
 		if err := s.db.Tx(ctx, func(tx *gorm.DB) error { return indexSearch(tx, ids) }); err != nil {
-			return err
+			return written, err
 		}
+		written += len(ids)
 		after = ids[len(ids)-1]
 	}
 }

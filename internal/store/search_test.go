@@ -268,28 +268,58 @@ func TestSearchWordStartsOnBothDatabases(t *testing.T) {
 	})
 }
 
+// indexSearch runs what the search-index job runs, IndexSearch, and
+// returns how many rows it wrote.
+func indexSearch(t *testing.T, db *store.DB) int {
+	t.Helper()
+	n, err := store.NewCaseAccessStore(db).IndexSearch(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
 // Search rows written by an older recipe (case_search.revision) are
-// rewritten before a search: here their contact gains the phone's
-// national forms.
+// rewritten by the search-index job (IndexSearch), not by a search, which
+// meanwhile answers from the rows it has: here the contact gains the
+// phone's national forms.
 func TestSearchRewritesOldRows(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		insertCase(t, db, 1, "phan_anh", 0, nil, "received", nil)
+		insertCase(t, db, 2, "phan_anh", 0, nil, "received", nil)
+		if n := indexSearch(t, db); n != 2 {
+			t.Fatalf("indexed %d cases, want 2", n)
+		}
 		office := access.Actor{AccountID: 1, Roles: []access.Role{access.Office}}
 		if got, _ := searchCodes(t, db, office, "+84 900 000 001"); len(got) != 1 {
 			t.Fatalf("by the international form: %v", got)
 		}
-		if err := db.Gorm.Exec("UPDATE case_search SET contact = 'nguoi 1 0900000001', revision = 0").Error; err != nil {
+		if err := db.Gorm.Exec("UPDATE case_search SET contact = 'nguoi 1 0900000001', revision = 0 WHERE case_id = (SELECT id FROM cases WHERE seq = 1)").Error; err != nil {
 			t.Fatal(err)
+		}
+		// The search does not wait for the rewrite: the old row has the
+		// number as written, not its other forms.
+		if got, _ := searchCodes(t, db, office, "0900000001"); len(got) != 1 {
+			t.Errorf("the old row is not searched as it is: %v", got)
+		}
+		if got, _ := searchCodes(t, db, office, "900000001"); len(got) != 0 {
+			t.Errorf("a search rewrote the old row: %v", got)
+		}
+		if n := indexSearch(t, db); n != 1 {
+			t.Errorf("rewrote %d rows, want the one old row", n)
 		}
 		if got, _ := searchCodes(t, db, office, "900000001"); len(got) != 1 {
 			t.Errorf("the old row was not rewritten: %v", got)
+		}
+		if n := indexSearch(t, db); n != 0 {
+			t.Errorf("a second pass rewrote %d rows", n)
 		}
 	})
 }
 
 // Cases written before the search table existed (here: straight into
-// the tables) are indexed before the first search, with their unit and
-// their answer's letter number.
+// the tables) are indexed by the search-index job, with their unit and
+// their answer's letter number; until then a search does not find them.
 func TestSearchBackfillAndLetterNumber(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		u := seedUnits(t, db)
@@ -299,6 +329,12 @@ func TestSearchBackfillAndLetterNumber(t *testing.T) {
 			t.Fatal(err)
 		}
 		office := access.Actor{AccountID: 1, Roles: []access.Role{access.Office}}
+		if got, _ := searchCodes(t, db, office, "nguoi 7"); len(got) != 0 {
+			t.Errorf("found before it was indexed: %v", got)
+		}
+		if n := indexSearch(t, db); n != 1 {
+			t.Errorf("indexed %d cases, want 1", n)
+		}
 		for _, q := range []string{"123/sxd", "123 SXD QLXD", "Người 7", "nguoi 7"} {
 			if got, _ := searchCodes(t, db, office, q); len(got) != 1 {
 				t.Errorf("%q: %v", q, got)

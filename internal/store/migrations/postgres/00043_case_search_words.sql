@@ -18,7 +18,7 @@
 -- the bare ILIKE the search is held to, and no other statement reads it.
 -- pg_trgm stays installed (00018).
 -- revision is the version of the store's recipe a row was written by:
--- rows of an older one are rewritten by the store before a search (here
+-- rows of an older one are rewritten by the search-index job (here
 -- the contact gains the phone's national forms).
 -- +goose StatementBegin
 CREATE FUNCTION case_search_prefixes(doc text) RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
