@@ -283,9 +283,9 @@ var likeWildcards = strings.NewReplacer("%", "", "_", "")
 // (petition.IsCodePrefix: A-Z, 0-9 and '-'), so the range holds exactly
 // the strings that start with it, which "code LIKE 'code%'" finds, when
 // strings are compared by their bytes: on PostgreSQL by text_pattern_ops'
-// operators (~>=~, ~<~) over its index cases_code_prefix (migration
-// 00018), whatever the database's collation; on SQLite by the code's own
-// (BINARY) unique index.
+// operators (~>=~, ~<~) over the code's unique index cases_code_prefix
+// (migrations 00018, 00044), whatever the database's collation; on SQLite
+// by the code's own (BINARY) unique index.
 func codeRange(sq textfold.Query) (lo, hi string, ok bool) {
 	code, isCode := searchCode(sq)
 	if !isCode {
