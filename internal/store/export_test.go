@@ -24,12 +24,16 @@ func LogIdentityAccess(ctx context.Context, tx *gorm.DB, a audit.IdentityAccess)
 // seals them as a kind change would, for the test that intake writes the
 // same rows and seal with the case.
 func Reindex(ctx context.Context, db *DB, ids []int64) error {
-	return db.Tx(ctx, func(tx *gorm.DB) error {
-		if err := sealIdentities(tx, ids); err != nil {
-			return err
-		}
-		return indexSearch(tx, ids)
-	})
+	return db.Tx(ctx, func(tx *gorm.DB) error { return ReindexTx(tx, ids) })
+}
+
+// ReindexTx is Reindex in tx, for the test of a seal written while the
+// search-index job rewrites the case's row.
+func ReindexTx(tx *gorm.DB, ids []int64) error {
+	if err := sealIdentities(tx, ids); err != nil {
+		return err
+	}
+	return indexSearch(tx, ids)
 }
 
 // WithPageSize is the store reading n rows per statement of EachCase, for

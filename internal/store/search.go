@@ -49,19 +49,39 @@ type searchSource struct {
 	TopicEN    string
 }
 
-// indexSearch writes the search texts of the cases ids, in tx.
+// indexSearch writes the search rows of the cases ids, in tx: the write of
+// intake, registration and every workflow change, whose transaction holds
+// the case it read (its row lock, or SQLite's one writer), so that its row
+// replaces whatever row the case has.
 func indexSearch(tx *gorm.DB, ids []int64) error {
-	for len(ids) > 0 {
-		n := min(len(ids), searchBatch)
-		if err := indexSearchBatch(tx, ids[:n]); err != nil {
-			return fmt.Errorf("index search: %w", err)
-		}
-		ids = ids[n:]
-	}
-	return nil
+	_, err := writeSearch(tx, ids, false)
+	return err
 }
 
-func indexSearchBatch(tx *gorm.DB, ids []int64) error {
+// writeSearch writes the search rows of the cases ids, in tx, a batch per
+// statement, and returns how many rows it wrote. With onlyOlder (the
+// search-index job's rewrite, which reads the cases without locking them)
+// it replaces only a row of an older revision and writes none where the
+// case has a row of the current one: a row a workflow wrote after the
+// rewrite read the case is newer than what the rewrite read, and on
+// PostgreSQL a seal committed between the two (contact emptied) would
+// otherwise get the old contact back, and the sealed denouncer's case be
+// found by their name or phone.
+func writeSearch(tx *gorm.DB, ids []int64, onlyOlder bool) (int64, error) {
+	var written int64
+	for len(ids) > 0 {
+		n := min(len(ids), searchBatch)
+		w, err := writeSearchBatch(tx, ids[:n], onlyOlder)
+		if err != nil {
+			return written, fmt.Errorf("index search: %w", err)
+		}
+		written += w
+		ids = ids[n:]
+	}
+	return written, nil
+}
+
+func writeSearchBatch(tx *gorm.DB, ids []int64, onlyOlder bool) (int64, error) {
 	var src []searchSource
 	if err := tx.Raw("SELECT c.id, c.kind, c.title, c.content, c.place, c.identity_sealed, ci.keep_secret, "+
 		"COALESCE(ci.name, '') AS i_name, COALESCE(ci.phone, '') AS i_phone, COALESCE(ci.email, '') AS i_email, "+
@@ -69,7 +89,7 @@ func indexSearchBatch(tx *gorm.DB, ids []int64) error {
 		"COALESCE(t.name_vi, '') AS topic_vi, COALESCE(t.name_en, '') AS topic_en "+
 		"FROM cases c LEFT JOIN case_identities ci ON ci.case_id = c.id LEFT JOIN topics t ON t.id = c.topic_id "+
 		"WHERE c.id IN ?", ids).Scan(&src).Error; err != nil {
-		return err
+		return 0, err
 	}
 	// The units (lead and coordinating) and the letter numbers of the
 	// answers that stand.
@@ -81,14 +101,14 @@ func indexSearchBatch(tx *gorm.DB, ids []int64) error {
 		"UNION ALL SELECT cu.case_id, u.code || ' ' || u.name FROM case_units cu JOIN units u ON u.id = cu.unit_id WHERE cu.case_id IN ? "+
 		"UNION ALL SELECT a.case_id, a.letter_no FROM answers a WHERE a.case_id IN ? AND a.superseded_at IS NULL AND a.letter_no <> ''",
 		ids, ids, ids).Scan(&extra).Error; err != nil {
-		return err
+		return 0, err
 	}
 	more := map[int64][]string{}
 	for _, e := range extra {
 		more[e.CaseID] = append(more[e.CaseID], e.Text)
 	}
 	if len(src) == 0 {
-		return nil
+		return 0, nil
 	}
 	var b strings.Builder
 	b.WriteString("INSERT INTO case_search (case_id, head, body, contact, revision) VALUES ")
@@ -102,7 +122,15 @@ func indexSearchBatch(tx *gorm.DB, ids []int64) error {
 	}
 	b.WriteString(" ON CONFLICT (case_id) DO UPDATE SET head = excluded.head, body = excluded.body, contact = excluded.contact, " +
 		"revision = excluded.revision")
-	return tx.Exec(b.String(), args...).Error
+	if onlyOlder {
+		// A row written meanwhile (by a workflow, or by this job on
+		// another replica) is at the current revision, and is left as it
+		// is, both where the rewrite found an old row and where it found
+		// none: its INSERT then meets the row the workflow inserted.
+		b.WriteString(" WHERE case_search.revision < excluded.revision")
+	}
+	res := tx.Exec(b.String(), args...)
+	return res.RowsAffected, res.Error
 }
 
 // searchCols are case_search's columns, in the order of searchSource.row.
@@ -199,7 +227,10 @@ type searchIndexed struct{ done atomic.Bool }
 // IndexSearch writes the search rows of the cases that have none (those
 // received before migration 00018) or have one by an older recipe
 // (searchRevision), a batch per transaction, in the order of the cases'
-// ids from where the last batch ended, and returns how many it wrote. The
+// ids from where the last batch ended, and returns how many it wrote: a
+// row that a workflow (or this job on another replica) wrote after the
+// batch chose its cases is at the current revision and is neither written
+// again nor counted (writeSearch's onlyOlder). The
 // search-index job runs it, at start and hourly: a search never waits for
 // it, and meanwhile finds what the rows it has hold (after 00043, a phone
 // typed as 912… or +84 912… is found once its row is rewritten; over a
@@ -221,10 +252,14 @@ func (s *CaseAccessStore) IndexSearch(ctx context.Context) (int, error) {
 			s.indexed.done.Store(true)
 			return written, nil
 		}
-		if err := s.db.Tx(ctx, func(tx *gorm.DB) error { return indexSearch(tx, ids) }); err != nil {
+		var n int64
+		if err := s.db.Tx(ctx, func(tx *gorm.DB) (err error) {
+			n, err = writeSearch(tx, ids, true)
+			return err
+		}); err != nil {
 			return written, err
 		}
-		written += len(ids)
+		written += int(n)
 		after = ids[len(ids)-1]
 	}
 }

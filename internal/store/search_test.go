@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"gorm.io/gorm"
 
 	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/petition"
@@ -313,6 +316,90 @@ func TestSearchRewritesOldRows(t *testing.T) {
 		}
 		if n := indexSearch(t, db); n != 0 {
 			t.Errorf("a second pass rewrote %d rows", n)
+		}
+	})
+}
+
+// The search-index job reads a case without locking it, then writes its
+// row: a seal committed in between (a kind change to a denunciation,
+// which writes the row with no contact at the current revision) must
+// stand, or the office would find the sealed denouncer's case by their
+// phone. Here the seal runs just before the job's INSERT: on PostgreSQL
+// on another connection, committed (the race); on SQLite, whose writers
+// take turns (BEGIN IMMEDIATE) so that the race cannot happen there, in
+// the job's own transaction, which its statement meets the same way.
+func TestSearchIndexRaceKeepsSeal(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		office := access.Actor{AccountID: 1, Roles: []access.Role{access.Office}}
+		// The case sealed has a row of an older revision (as after an
+		// upgrade), or none (the seal's write inserts it); the other case
+		// has none, and the job writes it in the same statement.
+		for i, before := range []string{"UPDATE case_search SET revision = 0 WHERE case_id = ?", "DELETE FROM case_search WHERE case_id = ?"} {
+			id := insertCase(t, db, 2*i+1, "phan_anh", 0, nil, "received", nil)
+			other := insertCase(t, db, 2*i+2, "phan_anh", 0, nil, "received", nil)
+			phone, otherPhone := fmt.Sprintf("09%08d", 2*i+1), fmt.Sprintf("09%08d", 2*i+2)
+			if n := indexSearch(t, db); n != 2 {
+				t.Fatalf("indexed %d cases, want 2", n)
+			}
+			if got, _ := searchCodes(t, db, office, phone); len(got) != 1 {
+				t.Fatalf("before the seal, by phone: %v", got)
+			}
+			if err := db.Gorm.Exec(before, id).Error; err != nil {
+				t.Fatal(err)
+			}
+			if err := db.Gorm.Exec("DELETE FROM case_search WHERE case_id = ?", other).Error; err != nil {
+				t.Fatal(err)
+			}
+			var sealed atomic.Bool
+			name := fmt.Sprintf("test:seal%d", i)
+			err := db.Gorm.Callback().Raw().Before("gorm:raw").Register(name, func(d *gorm.DB) {
+				if !strings.HasPrefix(d.Statement.SQL.String(), "INSERT INTO case_search") || !sealed.CompareAndSwap(false, true) {
+					return
+				}
+				seal := func(tx *gorm.DB) error {
+					if err := tx.Exec("UPDATE cases SET kind = ? WHERE id = ?", access.KindDenunciation, id).Error; err != nil {
+						return err
+					}
+					return store.ReindexTx(tx, []int64{id})
+				}
+				var err error
+				if db.Dialect == store.Postgres {
+					err = db.Tx(context.Background(), seal)
+				} else {
+					err = seal(d.Session(&gorm.Session{NewDB: true}))
+				}
+				if err != nil {
+					t.Errorf("seal: %v", err)
+				}
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := indexSearch(t, db)
+			if err := db.Gorm.Callback().Raw().Remove(name); err != nil {
+				t.Fatal(err)
+			}
+			if !sealed.Load() {
+				t.Fatal("the seal did not run")
+			}
+			if n != 1 {
+				t.Errorf("%s: the job wrote %d rows, want the other case's alone", before, n)
+			}
+			var contact []string
+			if err := db.Gorm.Raw("SELECT contact FROM case_search WHERE case_id = ?", id).Scan(&contact).Error; err != nil {
+				t.Fatal(err)
+			}
+			if len(contact) != 1 || contact[0] != "" {
+				t.Errorf("%s: the sealed case's search contact: %q", before, contact)
+			}
+			for _, q := range []string{phone, fmt.Sprintf("nguoi %d", 2*i+1)} {
+				if got, snips := searchCodes(t, db, office, q); len(got) != 0 {
+					t.Errorf("%s: the sealed case found by %q: %v %q", before, q, got, snips)
+				}
+			}
+			if got, _ := searchCodes(t, db, office, otherPhone); len(got) != 1 {
+				t.Errorf("%s: the other case, written by the job: %v", before, got)
+			}
 		}
 	})
 }
