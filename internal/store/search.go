@@ -179,10 +179,10 @@ func (t searchTexts) row(id int64, topicVI, topicEN string, more []string) []any
 }
 
 // phoneForms are the words a phone number is found by, however it is
-// typed: a query of digit groups is its digits together (textfold.Parse),
-// which must start one of these. They are the number's digits as written
-// and, for a Vietnamese number (written 0…, 84… or 0084…), its national
-// form 0…, the number alone and 84…: "0912 345 678" and "+84 912 345 678"
+// typed: a query typed as a phone number is its digits together
+// (textfold.Parse), which must start one of these. They are the number's
+// digits as written and, for a Vietnamese number (written 0…, 84… or
+// 0084…), its national form 0…, the number alone and 84…: "0912 345 678" and "+84 912 345 678"
 // are then each found by "0912345678", "912345678" and "84912345678".
 func phoneForms(phone string) string {
 	d := digits(phone)

@@ -271,6 +271,34 @@ func TestSearchWordStartsOnBothDatabases(t *testing.T) {
 	})
 }
 
+// Digit groups that do not look like a phone number (textfold.Parse) are
+// searched as words, so a document's number and date are found as typed;
+// a phone number typed in groups finds the petitioner's phone.
+func TestSearchDigitGroups(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		id := insertCase(t, db, 1, "phan_anh", 0, nil, "received", nil)
+		if err := db.Gorm.Exec("UPDATE cases SET title = ? WHERE id = ?", "Công văn số 15/2026/QĐ-SXD ngày 07/12/2026", id).Error; err != nil {
+			t.Fatal(err)
+		}
+		indexSearch(t, db)
+		office := access.Actor{AccountID: 1, Roles: []access.Role{access.Office}}
+		for q, want := range map[string]string{
+			"15 2026":         "Công văn số [15]/[2026]/QĐ-SXD ngày 07/12/[2026]",
+			"15/2026":         "Công văn số [15]/[2026]/QĐ-SXD ngày 07/12/[2026]",
+			"07 12 2026":      "Công văn số 15/[2026]/QĐ-SXD ngày [07]/[12]/[2026]",
+			"07/12/2026":      "Công văn số 15/[2026]/QĐ-SXD ngày [07]/[12]/[2026]",
+			"15/2026/QĐ-SXD":  "Công văn số [15]/[2026]/[QĐ]-[SXD] ngày 07/12/[2026]",
+			"0900 000 001":    "petitioner: Người 1 · [0900000001]",
+			"+84 900 000 001": "",
+		} {
+			got, snips := searchCodes(t, db, office, q)
+			if len(got) != 1 || (want != "" && snips[0] != want) {
+				t.Errorf("%q: %v %q, want %q", q, got, snips, want)
+			}
+		}
+	})
+}
+
 // indexSearch runs what the search-index job runs, IndexSearch, and
 // returns how many rows it wrote.
 func indexSearch(t *testing.T, db *store.DB) int {

@@ -139,10 +139,11 @@ const (
 // Parse folds a query into its words. It refuses a query longer than
 // MaxQuery characters (ErrTooLong) and one with no letter or digit
 // (ErrEmpty); both are message keys. Repeated words count once; words past
-// MaxTerms are dropped. A query of digits alone, in groups ("0912 345 678",
-// "+84 912 345 678", "(024) 3825.1234"), is a phone number typed as it is
-// written: its one term is the digits together, which the store indexes a
-// petitioner's phone by (in each of its national forms).
+// MaxTerms are dropped. A query that is a phone number typed as it is
+// written (phoneLike: "0912 345 678", "+84 912 345 678", "(024)
+// 3825.1234") has one term, the digits together, which the store indexes
+// a petitioner's phone by (in each of its national forms); other digit
+// groups ("15 2026", "07 12 2026") are words.
 func Parse(q string) (Query, string) {
 	q = strings.TrimSpace(q)
 	if utf8.RuneCountInString(q) > MaxQuery {
@@ -167,16 +168,24 @@ func Parse(q string) (Query, string) {
 	return out, ""
 }
 
-// phoneLike says whether q is digits in groups, with nothing else than the
-// marks a phone number is written with (+, spaces, dots, dashes,
-// parentheses).
+// phoneLike says whether q is a phone number as people type one: digits,
+// with nothing else than the marks a phone number is written with (+,
+// spaces, dots, dashes, parentheses), and either nine digits or more (a
+// Vietnamese number without its leading 0 has nine) or written
+// international, from + or 0084 ("+84 912"). Fewer digits in groups are a
+// number and a year, or a date ("15 2026", "07.12.2026"), searched as
+// words. This is the one definition of a query typed as a phone number.
 func phoneLike(q string) bool {
+	n := 0
 	for _, r := range q {
-		if !('0' <= r && r <= '9') && !strings.ContainsRune("+ .-()", r) {
+		switch {
+		case '0' <= r && r <= '9':
+			n++
+		case !strings.ContainsRune("+ .-()", r):
 			return false
 		}
 	}
-	return true
+	return n >= 9 || strings.HasPrefix(q, "+") || strings.HasPrefix(strings.TrimLeft(q, "( "), "0084")
 }
 
 // Segment is a piece of a highlighted text.

@@ -139,17 +139,26 @@ func TestMatches(t *testing.T) {
 	}
 }
 
-// A query of digit groups (a phone number as it is written) is one term,
-// the digits together; digits among words stay words.
+// A query of digit groups that looks like a phone number (nine digits or
+// more, or written from + or 0084) is one term, the digits together; other
+// digit groups (a number and a year, a date) and digits among words stay
+// words.
 func TestParsePhone(t *testing.T) {
 	for in, want := range map[string]string{
-		"0912 345 678":    "0912345678",
-		"+84 912 345 678": "84912345678",
-		"(024) 3825.1234": "02438251234",
-		"0912-345-678":    "0912345678",
-		"2026":            "2026",
-		"ngo 12 2026":     "ngo|12|2026",
-		"12/2026":         "12|2026",
+		"0912 345 678":     "0912345678",
+		"912 345 678":      "912345678",
+		"+84 912 345 678":  "84912345678",
+		"0084 912 345 678": "0084912345678",
+		"+84 912":          "84912",
+		"(024) 3825.1234":  "02438251234",
+		"0912-345-678":     "0912345678",
+		"2026":             "2026",
+		"15 2026":          "15|2026",
+		"07 12 2026":       "07|12|2026",
+		"07.12.2026":       "07|12|2026",
+		"345 678":          "345|678",
+		"ngo 12 2026":      "ngo|12|2026",
+		"12/2026":          "12|2026",
 	} {
 		q, why := Parse(in)
 		if why != "" || strings.Join(q.Terms, "|") != want {
