@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync/atomic"
 
@@ -521,14 +522,48 @@ func snippet(sq *textfold.Query, title, content string, scope access.CaseScope, 
 	if s != nil || scope.SecretIdentity() || !contact.Covers(scope) {
 		return s, false, false
 	}
-	var who []string
-	for _, f := range []string{id.Name, id.Phone, id.Email} {
-		if f = strings.TrimSpace(f); f != "" {
-			who = append(who, f)
-		}
-	}
-	if s := textfold.Highlight(strings.Join(who, " · "), sq.Terms, 160); s != nil {
+	if s := contactSnippet(sq.Terms, id); s != nil {
 		return s, false, true
 	}
 	return nil, false, false
+}
+
+// contactSnippet is the petitioner's name, phone and e-mail, joined by
+// " · ", with the terms marked as the search matched them in the row's
+// contact: in each as written (textfold.Highlight), and the whole phone
+// where a term starts one of its forms (phoneForms: "900000001" or "+84
+// 900 000 001" for 0900000001, "0912 345 678" for the phone written so).
+// It is nil when no term is found.
+func contactSnippet(terms []string, id access.Identity) []textfold.Segment {
+	var out []textfold.Segment
+	found := false
+	for i, f := range []string{id.Name, id.Phone, id.Email} {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		var s []textfold.Segment
+		if i == 1 && phoneFound(f, terms) {
+			s = []textfold.Segment{{Text: f, Match: true}}
+		} else {
+			s = textfold.Highlight(f, terms, 0)
+		}
+		found = found || s != nil
+		if s == nil {
+			s = []textfold.Segment{{Text: f}}
+		}
+		if out != nil {
+			out = append(out, textfold.Segment{Text: " · "})
+		}
+		out = append(out, s...)
+	}
+	if !found {
+		return nil
+	}
+	return out
+}
+
+// phoneFound says whether one of the terms starts one of phone's forms.
+func phoneFound(phone string, terms []string) bool {
+	forms := phoneForms(phone)
+	return slices.ContainsFunc(terms, func(t string) bool { return textfold.Matches(forms, t) })
 }

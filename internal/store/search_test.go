@@ -175,9 +175,11 @@ func TestSearchCases(t *testing.T) {
 			}
 		}
 
-		// A secret denouncer's name, phone or e-mail finds nothing, for
-		// anyone, though the name is in the letter's own text.
-		for _, q := range []string{"pham van duc", "Phạm Văn Đức", "0977000111", "thu.duc.pham@example.vn", "duc"} {
+		// A secret denouncer's name, phone (in any of its forms) or
+		// e-mail finds nothing, for anyone, though the name is in the
+		// letter's own text.
+		for _, q := range []string{"pham van duc", "Phạm Văn Đức", "0977000111", "977000111", "+84 977 000 111", "84977000111",
+			"thu.duc.pham@example.vn", "duc"} {
 			for _, a := range []access.Actor{office, leader} {
 				if got, _ := searchCodes(t, db, a, q); len(got) != 0 {
 					t.Errorf("%v found the secret denouncer by %q: %v", a.Roles, q, got)
@@ -283,16 +285,44 @@ func TestSearchDigitGroups(t *testing.T) {
 		indexSearch(t, db)
 		office := access.Actor{AccountID: 1, Roles: []access.Role{access.Office}}
 		for q, want := range map[string]string{
-			"15 2026":         "Công văn số [15]/[2026]/QĐ-SXD ngày 07/12/[2026]",
-			"15/2026":         "Công văn số [15]/[2026]/QĐ-SXD ngày 07/12/[2026]",
-			"07 12 2026":      "Công văn số 15/[2026]/QĐ-SXD ngày [07]/[12]/[2026]",
-			"07/12/2026":      "Công văn số 15/[2026]/QĐ-SXD ngày [07]/[12]/[2026]",
-			"15/2026/QĐ-SXD":  "Công văn số [15]/[2026]/[QĐ]-[SXD] ngày 07/12/[2026]",
-			"0900 000 001":    "petitioner: Người 1 · [0900000001]",
-			"+84 900 000 001": "",
+			"15 2026":        "Công văn số [15]/[2026]/QĐ-SXD ngày 07/12/[2026]",
+			"15/2026":        "Công văn số [15]/[2026]/QĐ-SXD ngày 07/12/[2026]",
+			"07 12 2026":     "Công văn số 15/[2026]/QĐ-SXD ngày [07]/[12]/[2026]",
+			"07/12/2026":     "Công văn số 15/[2026]/QĐ-SXD ngày [07]/[12]/[2026]",
+			"15/2026/QĐ-SXD": "Công văn số [15]/[2026]/[QĐ]-[SXD] ngày 07/12/[2026]",
+			"0900 000 001":   "petitioner: Người 1 · [0900000001]",
 		} {
 			got, snips := searchCodes(t, db, office, q)
 			if len(got) != 1 || (want != "" && snips[0] != want) {
+				t.Errorf("%q: %v %q, want %q", q, got, snips, want)
+			}
+		}
+	})
+}
+
+// A phone found through one of its forms (phoneForms), or typed without
+// the spaces it is written with, is marked whole in the petitioner's
+// snippet, as the search found it.
+func TestSearchSnippetPhoneForms(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		insertCase(t, db, 1, "phan_anh", 0, nil, "received", nil)
+		spaced := insertCase(t, db, 2, "phan_anh", 0, nil, "received", nil)
+		if err := db.Gorm.Exec("UPDATE case_identities SET phone = '0912 345 678' WHERE case_id = ?", spaced).Error; err != nil {
+			t.Fatal(err)
+		}
+		indexSearch(t, db)
+		office := access.Actor{AccountID: 1, Roles: []access.Role{access.Office}}
+		for q, want := range map[string]string{
+			"0900000001":      "petitioner: Người 1 · [0900000001]",
+			"900000001":       "petitioner: Người 1 · [0900000001]",
+			"+84 900 000 001": "petitioner: Người 1 · [0900000001]",
+			"84900000001":     "petitioner: Người 1 · [0900000001]",
+			"nguoi 900000001": "petitioner: [Người] 1 · [0900000001]",
+			"0912 345 678":    "petitioner: Người 2 · [0912 345 678]",
+			"+84 912 345 678": "petitioner: Người 2 · [0912 345 678]",
+			"345":             "petitioner: Người 2 · 0912 [345] 678",
+		} {
+			if got, snips := searchCodes(t, db, office, q); len(got) != 1 || snips[0] != want {
 				t.Errorf("%q: %v %q, want %q", q, got, snips, want)
 			}
 		}
