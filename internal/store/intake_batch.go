@@ -82,8 +82,10 @@ func (s *PetitionStore) searchCleanDue(batch []*intakeReq) bool {
 	return true
 }
 
-// cleanSearchPending moves the entries new search rows left in the full-text
-// index's pending list into the index proper, on its own connection.
+// cleanSearchPending moves the entries new search rows left in the
+// pending list of the index of their words' starts (case_search_words,
+// migration 00043, a GIN index) into the index proper, on its own
+// connection.
 //
 // PostgreSQL adds a row's words to that list (fastupdate), and the
 // insert that finds the list past gin_pending_list_limit (4 MB, about a

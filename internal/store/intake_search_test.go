@@ -75,7 +75,7 @@ func TestIntakeWritesTheSealAndSearchRowsIndexingWould(t *testing.T) {
 	})
 }
 
-// On PostgreSQL the writer merges the full-text index's pending list every
+// On PostgreSQL the writer merges the words index's pending list every
 // SearchCleanEvery cases, so that the merge never falls on a batch's
 // INSERT under the case number's lock; with it off the list keeps what the
 // inserts left.

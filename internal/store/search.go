@@ -440,7 +440,7 @@ func searchWhere(q *gorm.DB, d Dialect, sq textfold.Query, contact access.CaseFi
 	rargs = append([]any{codePrefix}, rargs...)
 	cond := "(cases.code LIKE ? OR (" + wcond + "))"
 	// The candidates first, from case_search alone and the code's index,
-	// so that PostgreSQL reads them through the full-text and code indexes
+	// so that PostgreSQL reads them through the words' and the code's indexes
 	// (an OR across the two tables would read every case); the exact
 	// condition, with the contact's scope, then runs on them only.
 	// On PostgreSQL, every term's start (its first prefixLen characters)

@@ -245,10 +245,10 @@ func TestSearchByCodeKeepsItsPlan(t *testing.T) {
 	})
 }
 
-// On PostgreSQL a word search reads its candidates from the full-text
-// index of the search rows (case_search_words, migration 00043), for the
-// office (contact searched) and leadership (not), both the ranked page
-// and a filtered list, and the trigram index it replaced is gone.
+// On PostgreSQL a word search reads its candidates from the index of the
+// starts of the search rows' words (case_search_words, migration 00043),
+// for the office (contact searched) and leadership (not), both the ranked
+// page and a filtered list, and the trigram index it replaced is gone.
 func TestSearchReadsTheWordsIndex(t *testing.T) {
 	// It rests on the planner's estimates.
 	storetest.Fresh(t)
