@@ -1,6 +1,7 @@
 package textfold
 
 import (
+	"math/rand"
 	"strings"
 	"testing"
 )
@@ -173,6 +174,40 @@ func TestFoldTable(t *testing.T) {
 	for r := rune(0); r < tableEnd+0x100; r++ {
 		if got, want := string(foldRune(r, nil)), string(foldRuneSlow(r, nil)); got != want {
 			t.Fatalf("foldRune(%U) = %q, want %q", r, got, want)
+		}
+	}
+}
+
+// Matches over Fold, Finds, Highlight and Score are one definition of a
+// match: over random texts and terms of letters with and without
+// diacritics, digits, marks, combining and compatibility characters, they
+// agree on every term Parse gives.
+func TestMatchesAgree(t *testing.T) {
+	alpha := []string{"a", "n", "h", "Ă", "ằ", "đ", "Đ", "1", "2", " ", "  ", ".", "-", "/", "▇", "ß", "Æ", "ﬁ", "²", "Ω", "д",
+		"\u0303", "ʼ", "'", "İ", "ǅ", "ŉ", "\u200b", "½", "Ⅻ", "ｈ"}
+	r := rand.New(rand.NewSource(1))
+	word := func(n int) string {
+		var b strings.Builder
+		for j := r.Intn(n); j >= 0; j-- {
+			b.WriteString(alpha[r.Intn(len(alpha))])
+		}
+		return b.String()
+	}
+	for i, bad := 0, 0; i < 50000 && bad < 8; i++ {
+		text := word(12)
+		q, why := Parse(word(4))
+		if why != "" {
+			continue
+		}
+		for _, term := range q.Terms {
+			m := Matches(Fold(text), term)
+			f := Finds(text, []string{term})
+			h := Highlight(text, []string{term}, 0) != nil
+			_, s := Query{Terms: []string{term}, Phrase: term}.Score([]string{text}, []int{1})
+			if m != f || m != h || m != s {
+				bad++
+				t.Errorf("text %q term %q: Matches(Fold) %v, Finds %v, Highlight %v, Score %v (Fold %q)", text, term, m, f, h, s, Fold(text))
+			}
 		}
 	}
 }
