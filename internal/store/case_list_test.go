@@ -218,6 +218,7 @@ func TestCaseRefClockAndCoordinators(t *testing.T) {
 		for _, c := range list {
 			check("list", c)
 		}
+		indexSearch(t, db) // the cases were written straight into the tables
 		sq, _ := textfold.Parse("nguoi")
 		found, err := cs.ListCases(ctx, all, access.CaseQuery{Search: &sq, Contact: all, Limit: 10})
 		if err != nil || len(found) != 2 {
