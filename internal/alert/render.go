@@ -8,6 +8,7 @@ import (
 	htmltemplate "html/template"
 	"strconv"
 	"strings"
+	"sync"
 	texttemplate "text/template"
 	"time"
 
@@ -34,6 +35,10 @@ type templates struct {
 }
 
 func loadTemplates(loc *time.Location, dueText func(lang string, due time.Time) string, texts Texts) (*templates, error) {
+	parsed, err := parsedTemplates()
+	if err != nil {
+		return nil, err
+	}
 	t := &templates{text: map[string]*texttemplate.Template{}, html: map[string]*htmltemplate.Template{}, due: map[string]func(time.Time) string{}, texts: texts}
 	for _, lang := range []string{"vi", "en"} {
 		word := func(due time.Time) string { return caseclock.DueText(due, loc) }
@@ -41,20 +46,30 @@ func loadTemplates(loc *time.Location, dueText func(lang string, due time.Time) 
 			word = func(due time.Time) string { return dueText(lang, due) }
 		}
 		t.due[lang] = word
-		funcs := map[string]any{
-			"kind":  func(k string) string { return t.wordOr(lang, "staff.kind."+k, k) },
-			"clock": func(k string) string { return t.wordOr(lang, "alert.clock."+k, k) },
-			"dt":    func(v any) string { return formatInstant(v, word) },
-			"day":   func(s string) string { return formatDay(s, lang) },
-			"date": func(t time.Time) string {
-				if t.IsZero() {
-					return ""
-				}
-				return formatDay(calendar.DateOf(t, loc).String(), lang)
-			},
-			"pct":   formatPercent,
-			"lower": strings.ToLower,
+		funcs := mailFuncs(t, lang, loc, word)
+		// A clone's functions are its own: these replace the ones the
+		// shared copy was parsed with.
+		tt, err := parsed.text[lang].Clone()
+		if err != nil {
+			return nil, fmt.Errorf("alert templates: %w", err)
 		}
+		ht, err := parsed.html[lang].Clone()
+		if err != nil {
+			return nil, fmt.Errorf("alert templates: %w", err)
+		}
+		t.text[lang], t.html[lang] = tt.Funcs(funcs), ht.Funcs(funcs)
+	}
+	return t, nil
+}
+
+// parsedTemplates parses the embedded templates once per process, with
+// the functions' names only (mailFuncs of no service); loadTemplates
+// clones them for each service with its own functions. Parsing them anew
+// for every service was a good part of building an app in the tests.
+var parsedTemplates = sync.OnceValues(func() (*templates, error) {
+	t := &templates{text: map[string]*texttemplate.Template{}, html: map[string]*htmltemplate.Template{}}
+	for _, lang := range []string{"vi", "en"} {
+		funcs := mailFuncs(nil, lang, time.UTC, nil)
 		tt, err := texttemplate.New("mail").Funcs(funcs).ParseFS(templateFS, "templates/mail."+lang+".txt")
 		if err != nil {
 			return nil, fmt.Errorf("alert templates: %w", err)
@@ -66,6 +81,25 @@ func loadTemplates(loc *time.Location, dueText func(lang string, due time.Time) 
 		t.text[lang], t.html[lang] = tt, ht
 	}
 	return t, nil
+})
+
+// mailFuncs are the templates' functions for lang, over t's wording, loc
+// and word (the due time's text).
+func mailFuncs(t *templates, lang string, loc *time.Location, word func(time.Time) string) map[string]any {
+	return map[string]any{
+		"kind":  func(k string) string { return t.wordOr(lang, "staff.kind."+k, k) },
+		"clock": func(k string) string { return t.wordOr(lang, "alert.clock."+k, k) },
+		"dt":    func(v any) string { return formatInstant(v, word) },
+		"day":   func(s string) string { return formatDay(s, lang) },
+		"date": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return formatDay(calendar.DateOf(t, loc).String(), lang)
+		},
+		"pct":   formatPercent,
+		"lower": strings.ToLower,
+	}
 }
 
 func formatInstant(v any, word func(time.Time) string) string {
