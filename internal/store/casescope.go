@@ -22,8 +22,7 @@ import (
 // intake tables (cases, case_identities; migration 00003) and case_units
 // (migration 00004).
 type CaseAccessStore struct {
-	db      *DB
-	indexed searchIndexed
+	db *DB
 }
 
 // NewCaseAccessStore returns the store over db.

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync/atomic"
 
 	"gorm.io/gorm"
 
@@ -219,12 +218,6 @@ func digits(s string) string {
 	return b.String()
 }
 
-// searchIndexed remembers that every case has its search row by the
-// current recipe: the writes keep them so, and a new recipe comes only
-// with a new build, so after one pass that found none to write there is
-// nothing more to do in this process.
-type searchIndexed struct{ done atomic.Bool }
-
 // IndexSearch writes the search rows of the cases that have none (those
 // received before migration 00018) or have one by an older recipe
 // (searchRevision), a batch per transaction, in the order of the cases'
@@ -236,10 +229,10 @@ type searchIndexed struct{ done atomic.Bool }
 // it, and meanwhile finds what the rows it has hold (after 00043, a phone
 // typed as 912… or +84 912… is found once its row is rewritten; over a
 // million cases that takes minutes, which a search's answer must not).
+// Every run looks afresh (about a second over a million cases when there
+// is nothing to write): rows of an older recipe can come after a pass, from
+// a replica of the older build during a rolling upgrade, or a restore.
 func (s *CaseAccessStore) IndexSearch(ctx context.Context) (int, error) {
-	if s.indexed.done.Load() {
-		return 0, nil
-	}
 	var after int64
 	written := 0
 	for {
@@ -250,7 +243,6 @@ func (s *CaseAccessStore) IndexSearch(ctx context.Context) (int, error) {
 			return written, fmt.Errorf("cases to index: %w", err)
 		}
 		if len(ids) == 0 {
-			s.indexed.done.Store(true)
 			return written, nil
 		}
 		var n int64
