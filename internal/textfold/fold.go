@@ -122,6 +122,52 @@ func Matches(folded, term string) bool {
 	return false
 }
 
+// StartLen is how many characters of a word's start Starts keeps: the
+// longest start an index of them holds.
+const StartLen = 8
+
+// Start is term's start as Starts would hold it: its first StartLen
+// characters. Where a term (one word, folded) Matches a folded text,
+// Start(term) is one of Starts(text); so the texts whose Starts hold every
+// term's Start are the candidates among which Matches decides (exactly the
+// matches when no term is longer than StartLen).
+func Start(term string) string {
+	n := 0
+	for i := range term {
+		if n == StartLen {
+			return term[:i]
+		}
+		n++
+	}
+	return term
+}
+
+// Starts are the distinct starts (1 to StartLen characters) of the words of
+// a folded text ("cong an" gives c, co, con, cong, a, an), sorted and joined
+// by single spaces: what PostgreSQL's index of the search rows holds
+// (migration 00045) and a query's terms are looked up in, cut by Start.
+// Folded text is words of letters and digits between single spaces, so a
+// start has no space in it.
+func Starts(folded string) string {
+	var out []string
+	for _, w := range strings.Split(folded, " ") {
+		n := 0
+		for i := range w {
+			if i > 0 {
+				out = append(out, w[:i])
+			}
+			if n++; n > StartLen {
+				break
+			}
+		}
+		if n <= StartLen && w != "" {
+			out = append(out, w)
+		}
+	}
+	slices.Sort(out)
+	return strings.Join(slices.Compact(out), " ")
+}
+
 // Query is a parsed search: the folded words, each of which must be found,
 // and the folded phrase, which ranks a case higher when found whole.
 type Query struct {

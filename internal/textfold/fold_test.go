@@ -2,8 +2,10 @@ package textfold
 
 import (
 	"math/rand"
+	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestFold(t *testing.T) {
@@ -207,6 +209,67 @@ func TestMatchesAgree(t *testing.T) {
 			if m != f || m != h || m != s {
 				bad++
 				t.Errorf("text %q term %q: Matches(Fold) %v, Finds %v, Highlight %v, Score %v (Fold %q)", text, term, m, f, h, s, Fold(text))
+			}
+		}
+	}
+}
+
+func TestStarts(t *testing.T) {
+	for _, c := range []struct{ text, want string }{
+		{"", ""},
+		{"cong an", "a an c co con cong"},
+		{"ba ban", "b ba ban"},
+		{"0912345678", "0 09 091 0912 09123 091234 0912345 09123456"},
+		{"nguyễn", "n ng ngu nguy nguyễ nguyễn"},
+		{"abcdefgh", "a ab abc abcd abcde abcdef abcdefg abcdefgh"},
+	} {
+		if got := Starts(c.text); got != c.want {
+			t.Errorf("Starts(%q) = %q, want %q", c.text, got, c.want)
+		}
+	}
+	if got := Start("abcdefghij"); got != "abcdefgh" {
+		t.Errorf("Start = %q", got)
+	}
+	if got := Start("ễễễễễễễễễ"); got != "ễễễễễễễễ" {
+		t.Errorf("Start = %q", got)
+	}
+}
+
+// Starts holds Start(term) for every term that Matches the text, and
+// nothing that starts no word: the index of the starts misses no match.
+func TestStartsAgree(t *testing.T) {
+	alpha := []string{"a", "n", "h", "ằ", "đ", "1", "2", " ", "  ", ".", "д", "Ω"}
+	r := rand.New(rand.NewSource(2))
+	word := func(n int) string {
+		var b strings.Builder
+		for j := r.Intn(n); j >= 0; j-- {
+			b.WriteString(alpha[r.Intn(len(alpha))])
+		}
+		return b.String()
+	}
+	for i, bad := 0, 0; i < 50000 && bad < 8; i++ {
+		text := Fold(word(30))
+		starts := strings.Fields(Starts(text))
+		for _, s := range starts {
+			if !Matches(text, s) || utf8.RuneCountInString(s) > StartLen {
+				bad++
+				t.Errorf("text %q: start %q starts no word or is too long", text, s)
+			}
+		}
+		// The store adds a head's starts to the rest's starts.
+		head := Fold(word(10))
+		if got, want := Starts(head+" "+Starts(text)), Starts(head+" "+text); got != want {
+			bad++
+			t.Errorf("head %q text %q: Starts of the starts %q, want %q", head, text, got, want)
+		}
+		q, why := Parse(word(12))
+		if why != "" {
+			continue
+		}
+		for _, term := range q.Terms {
+			if Matches(text, term) && !slices.Contains(starts, Start(term)) {
+				bad++
+				t.Errorf("text %q term %q: matches, but %q is not in Starts %q", text, term, Start(term), starts)
 			}
 		}
 	}
