@@ -246,7 +246,7 @@ var pgColumnTypes = map[string]string{
 	"secret": "text", "template": "text", "bucket": "text", "registered_by": "text",
 	"rule_id": "text", "started_at": "timestamptz", "state": "text", "clock": "text", "explanation_vi": "text", "explanation_en": "text", "uncomputed": "text",
 	"at": "timestamptz", "actor_label": "text", "action": "text", "entity": "text", "entity_id": "text", "after_json": "jsonb",
-	"request_id": "text", "head": "text", "body": "text", "contact": "text", "revision": "integer",
+	"request_id": "text", "head": "text", "body": "text", "contact": "text", "revision": "integer", "starts": "text",
 }
 
 // scanRows runs a raw query and scans every row into dest (a slice). It

@@ -23,7 +23,7 @@ type intakeReq struct {
 func (s *PetitionStore) Intake(ctx context.Context, nc petition.NewCase) (petition.IntakeResult, error) {
 	// The search texts are made here, in the submission's own goroutine,
 	// not by the batch's writer: they are most of intake's CPU.
-	st := searchTextsOf(nc)
+	st := searchTextsOf(nc, s.db.Dialect == Postgres)
 	r := &intakeReq{ctx: ctx, nc: nc, search: &st, done: make(chan struct{}), lead: make(chan struct{}, 1)}
 	s.mu.Lock()
 	if s.leaders < max(s.Writers, 1) {
@@ -84,7 +84,7 @@ func (s *PetitionStore) searchCleanDue(batch []*intakeReq) bool {
 
 // cleanSearchPending moves the entries new search rows left in the
 // pending list of the index of their words' starts (case_search_words,
-// migration 00043, a GIN index) into the index proper, on its own
+// migrations 00043 and 00045, a GIN index) into the index proper, on its own
 // connection.
 //
 // PostgreSQL adds a row's words to that list (fastupdate), and the

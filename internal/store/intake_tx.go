@@ -454,11 +454,11 @@ func (s *PetitionStore) insertCases(tx *gorm.DB, creates []*intakeReq, ids []int
 		}
 		st := r.search
 		if st == nil {
-			x := searchTextsOf(nc)
+			x := searchTextsOf(nc, pg)
 			st = &x
 		}
 		t := topics[nc.TopicID]
-		search = append(search, st.row(id, t[0], t[1], nil))
+		search = append(search, st.row(id, t[0], t[1], nil, pg))
 	}
 	audits, err := auditRows(creates)
 	if err != nil {
@@ -474,7 +474,7 @@ func (s *PetitionStore) insertCases(tx *gorm.DB, creates []*intakeReq, ids []int
 		{"case_clocks", []string{"case_id", "kind", "rule_id", "started_at", "due_at", "state", "clock", "explanation_vi",
 			"explanation_en", "uncomputed", "created_at", "updated_at"}, clocks, ""},
 		{"audit_log", auditCols, audits, ""},
-		{"case_search", searchCols, search, ""},
+		{"case_search", searchCols(pg), search, ""},
 		hitsPart(creates),
 	}
 	if pg {
@@ -484,12 +484,12 @@ func (s *PetitionStore) insertCases(tx *gorm.DB, creates []*intakeReq, ids []int
 }
 
 // searchTextsOf are the search texts of a case intake creates from nc.
-func searchTextsOf(nc petition.NewCase) searchTexts {
+func searchTextsOf(nc petition.NewCase, pg bool) searchTexts {
 	p := nc.Identity
 	keep := p.KeepSecret
 	return searchSource{Kind: string(nc.Kind), Title: nc.Title, Content: nc.Content, Place: nc.Place,
 		Sealed: sealedAtIntake(string(nc.Kind), p.KeepSecret), KeepSecret: &keep,
-		IName: p.Name, IPhone: p.Phone, IEmail: p.Email, IAddress: p.Address, IID: p.IDNumber}.texts()
+		IName: p.Name, IPhone: p.Phone, IEmail: p.Email, IAddress: p.Address, IID: p.IDNumber}.texts(pg)
 }
 
 // bumpSequences takes the next numbers for the created cases: one bump of

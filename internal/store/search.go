@@ -18,7 +18,8 @@ import (
 // through too, so SQLite and PostgreSQL search the same strings with
 // LIKE, for a term at a word's start (textfold.Matches: likeWord), which
 // PostgreSQL finds the candidates of through an index of the starts of
-// the row's words (migration 00043: prefixQuery). The texts are written with
+// the row's words (textfold.Starts, written by the store in the column
+// starts, migration 00045: prefixQuery). The texts are written with
 // the case: intake, registration, linked cases and every workflow change
 // call indexSearch in their transaction.
 //
@@ -110,18 +111,24 @@ func writeSearchBatch(tx *gorm.DB, ids []int64, onlyOlder bool) (int64, error) {
 	if len(src) == 0 {
 		return 0, nil
 	}
+	pg := tx.Dialector.Name() == "postgres"
+	cols := searchCols(pg)
 	var b strings.Builder
-	b.WriteString("INSERT INTO case_search (case_id, head, body, contact, revision) VALUES ")
-	args := make([]any, 0, 5*len(src))
+	b.WriteString("INSERT INTO case_search (" + strings.Join(cols, ", ") + ") VALUES ")
+	args := make([]any, 0, len(cols)*len(src))
+	tuple := "(?" + strings.Repeat(", ?", len(cols)-1) + ")"
 	for i, r := range src {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString("(?, ?, ?, ?, ?)")
-		args = append(args, r.row(more[r.ID])...)
+		b.WriteString(tuple)
+		args = append(args, r.row(more[r.ID], pg)...)
 	}
 	b.WriteString(" ON CONFLICT (case_id) DO UPDATE SET head = excluded.head, body = excluded.body, contact = excluded.contact, " +
 		"revision = excluded.revision")
+	if pg {
+		b.WriteString(", starts = excluded.starts")
+	}
 	if onlyOlder {
 		// A row written meanwhile (by a workflow, or by this job on
 		// another replica) is at the current revision, and is left as it
@@ -133,8 +140,17 @@ func writeSearchBatch(tx *gorm.DB, ids []int64, onlyOlder bool) (int64, error) {
 	return res.RowsAffected, res.Error
 }
 
-// searchCols are case_search's columns, in the order of searchSource.row.
-var searchCols = []string{"case_id", "head", "body", "contact", "revision"}
+// searchCols are case_search's columns on PostgreSQL (pg) or SQLite, in
+// the order of searchSource.row. Only PostgreSQL's rows have starts, the
+// starts of their words that its index case_search_words holds
+// (textfold.Starts, migration 00045): SQLite has no index of the words and
+// scans the rows with LIKE, which the column would only make longer.
+func searchCols(pg bool) []string {
+	if pg {
+		return []string{"case_id", "head", "body", "contact", "revision", "starts"}
+	}
+	return []string{"case_id", "head", "body", "contact", "revision"}
+}
 
 // searchRevision is the version of the recipe below that a search row is
 // written by (case_search.revision, migration 00043): IndexSearch
@@ -142,22 +158,25 @@ var searchCols = []string{"case_id", "head", "body", "contact", "revision"}
 // change; 1 added the phone's national forms (phoneForms) to contact.
 const searchRevision = 1
 
-// row is the case's search row (case_id, head, body, contact, revision): its texts
-// as a reader not shown the petitioner reads them, folded; more are the
-// further words of the head (units, letter numbers).
-func (r searchSource) row(more []string) []any {
-	return r.texts().row(r.ID, r.TopicVI, r.TopicEN, more)
+// row is the case's search row (searchCols: case_id, head, body, contact,
+// revision, and on PostgreSQL (pg) starts): its texts as a reader not
+// shown the petitioner reads them, folded, and the starts of their words;
+// more are the further words of the head (units, letter numbers).
+func (r searchSource) row(more []string, pg bool) []any {
+	return r.texts(pg).row(r.ID, r.TopicVI, r.TopicEN, more, pg)
 }
 
 // searchTexts are the parts of a search row that depend on the case's own
 // texts and identity (the scrub, a regular expression per identity, is
 // most of the work), apart from its id and the names of its topic: intake
-// makes them before its submission joins a batch.
+// makes them before its submission joins a batch. starts (PostgreSQL's
+// alone: pg) are textfold.Starts of body and contact, which row adds the
+// head's to.
 type searchTexts struct {
-	title, body, contact string
+	title, body, contact, starts string
 }
 
-func (r searchSource) texts() searchTexts {
+func (r searchSource) texts(pg bool) searchTexts {
 	scope := access.CaseScope{CaseID: r.ID, Kind: r.Kind, Denunciation: r.Kind == access.KindDenunciation,
 		SecrecyWaived: r.KeepSecret != nil && !*r.KeepSecret, Sealed: r.Sealed}
 	id := access.Identity{Name: r.IName, Phone: r.IPhone, Email: r.IEmail, Address: r.IAddress, IDNumber: r.IID}
@@ -170,12 +189,25 @@ func (r searchSource) texts() searchTexts {
 	if !scope.SecretIdentity() {
 		contact = textfold.Fold(r.IName+" "+r.IPhone+" "+r.IEmail) + " " + phoneForms(r.IPhone)
 	}
-	return searchTexts{title: access.SealedTitleWith(scope, r.Title, scrub), body: textfold.Fold(body), contact: strings.TrimSpace(contact)}
+	t := searchTexts{title: access.SealedTitleWith(scope, r.Title, scrub), body: textfold.Fold(body), contact: strings.TrimSpace(contact)}
+	if pg {
+		t.starts = textfold.Starts(t.body + " " + t.contact)
+	}
+	return t
 }
 
-func (t searchTexts) row(id int64, topicVI, topicEN string, more []string) []any {
-	head := append([]string{t.title, topicVI, topicEN}, more...)
-	return []any{id, textfold.Fold(strings.Join(head, " ")), t.body, t.contact, searchRevision}
+func (t searchTexts) row(id int64, topicVI, topicEN string, more []string, pg bool) []any {
+	head := textfold.Fold(strings.Join(append([]string{t.title, topicVI, topicEN}, more...), " "))
+	if !pg {
+		return []any{id, head, t.body, t.contact, searchRevision}
+	}
+	// The starts of the words of the three texts (folded texts hold no
+	// space at either end, so the words of the three joined are the
+	// words of each): nothing that is not in the row's texts, so nothing
+	// of a secret identity. Every start of a start is a start of the same
+	// word, so the starts of the head and of body's and contact's starts
+	// are the starts of the three.
+	return []any{id, head, t.body, t.contact, searchRevision, textfold.Starts(head + " " + t.starts)}
 }
 
 // phoneForms are the words a phone number is found by, however it is
@@ -269,28 +301,27 @@ func likeWord(w string) string { return "% " + w + "%" }
 // of one of them.
 func spaced(cols ...string) string { return "(' ' || " + strings.Join(cols, " || ' ' || ") + ")" }
 
-// prefixLen is how many characters of a word's start PostgreSQL's index
-// of the search rows holds (case_search_prefixes, migration 00043).
-const prefixLen = 8
-
 // prefixQuery is the PostgreSQL query (a tsquery, written as one) that
 // every term starts a word of the row, in the lexemes of the index
-// case_search_words (migration 00043): each term, cut to prefixLen
-// characters, a whole lexeme: 'nguyen' & 'thi' & 'ha'. A term's start is a
-// lexeme of exactly the rows where it starts a word, so the rows found
-// are the matches when no term is longer than prefixLen, and a superset of
-// them otherwise, which the exact condition decides. The terms are folded
-// (letters and digits), so nothing in them needs quoting.
+// case_search_words (the row's textfold.Starts, migration 00045): each
+// term's textfold.Start, a whole lexeme: 'nguyen' & 'thi' & 'ha'. A term's
+// start is a lexeme of exactly the rows where it starts a word, so the
+// rows found are the matches when no term is longer than
+// textfold.StartLen, and a superset of them otherwise, which the exact
+// condition decides. The terms are folded (letters and digits), so
+// nothing in them needs quoting.
 func prefixQuery(terms []string) string {
 	parts := make([]string, 0, len(terms))
 	for _, t := range terms {
-		if r := []rune(t); len(r) > prefixLen {
-			t = string(r[:prefixLen])
-		}
-		parts = append(parts, "'"+t+"'")
+		parts = append(parts, "'"+textfold.Start(t)+"'")
 	}
 	return strings.Join(parts, " & ")
 }
+
+// startsIndexed is the expression PostgreSQL's index case_search_words
+// (migration 00045) is built on, over the search row s2: its starts as
+// lexemes, which prefixQuery is matched against.
+const startsIndexed = "array_to_tsvector(string_to_array(s2.starts, ' '))"
 
 // searchCode is the code a search looks for: what was typed, without
 // spaces, in upper case (and without LIKE's wildcards); isCode says that
@@ -435,9 +466,9 @@ func searchWhere(q *gorm.DB, d Dialect, sq textfold.Query, contact access.CaseFi
 	// so that PostgreSQL reads them through the words' and the code's indexes
 	// (an OR across the two tables would read every case); the exact
 	// condition, with the contact's scope, then runs on them only.
-	// On PostgreSQL, every term's start (its first prefixLen characters)
-	// the start of some word of the row: what the index of the row's
-	// words' starts (migration 00043) answers in one scan (prefixQuery).
+	// On PostgreSQL, every term's start (textfold.Start) one of the
+	// row's starts: what the index of them (migration 00045) answers in
+	// one scan (prefixQuery).
 	// Then every term at a
 	// word's start in the head and the body, and the contact where it is
 	// searched, joined (a term has no space, so it starts a word of the
@@ -448,7 +479,7 @@ func searchWhere(q *gorm.DB, d Dialect, sq textfold.Query, contact access.CaseFi
 	var cand []string
 	var cargs []any
 	if d == Postgres {
-		cand = append(cand, "case_search_prefixes(s2.head || ' ' || s2.body || ' ' || s2.contact) @@ CAST(? AS tsquery)")
+		cand = append(cand, startsIndexed+" @@ CAST(? AS tsquery)")
 		cargs = append(cargs, prefixQuery(sq.Terms))
 	}
 	row := spaced("s2.head", "s2.body")
