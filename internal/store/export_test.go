@@ -7,6 +7,7 @@ import (
 
 	"github.com/phucdap/phucdap/internal/access"
 	"github.com/phucdap/phucdap/internal/audit"
+	"github.com/phucdap/phucdap/internal/report"
 )
 
 // RecordAudit exposes the audit writer to the append-only test.
@@ -66,4 +67,20 @@ func (s *CaseAccessStore) CountStatement(ctx context.Context, f access.CaseFilte
 	}
 	var n int64
 	return q.Session(&gorm.Session{DryRun: true}).Scan(&n).Statement.SQL.String(), nil
+}
+
+// FigureColumn is one count column of the reports and the report.Counts
+// field it is read into (figureCols).
+type FigureColumn struct {
+	Col   string
+	Field func(*report.Counts) *int64
+}
+
+// FigureColumns exposes figureCols to the month-by-unit bench's floor.
+func FigureColumns() []FigureColumn {
+	out := make([]FigureColumn, len(figureCols))
+	for i, f := range figureCols {
+		out[i] = FigureColumn{Col: f.name, Field: f.field}
+	}
+	return out
 }

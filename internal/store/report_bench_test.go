@@ -175,7 +175,7 @@ func bareMonthByUnit(ctx context.Context, b *testing.B, db *store.DB, now time.T
 			var c report.Counts
 			dest := []any{&unit, &rd, &ad, &met}
 			for _, f := range bareFigures {
-				dest = append(dest, f.field(&c))
+				dest = append(dest, f.Field(&c))
 			}
 			if err := rows.Scan(dest...); err != nil {
 				return err
@@ -195,36 +195,11 @@ func bareMonthByUnit(ctx context.Context, b *testing.B, db *store.DB, now time.T
 	return out
 }
 
-// bareFigures are the floor's columns, each a report figure.
-var bareFigures = []struct {
-	col   string
-	field func(*report.Counts) *int64
-}{
-	{"received", func(c *report.Counts) *int64 { return &c.Received }},
-	{"carried_over", func(c *report.Counts) *int64 { return &c.CarriedOver }},
-	{"eligible", func(c *report.Counts) *int64 { return &c.Eligible }},
-	{"on_time", func(c *report.Counts) *int64 { return &c.AnsweredOnTime }},
-	{"late", func(c *report.Counts) *int64 { return &c.AnsweredLate }},
-	{"open_late", func(c *report.Counts) *int64 { return &c.OpenLate }},
-	{"extended", func(c *report.Counts) *int64 { return &c.Extended }},
-	{"extended_on_time", func(c *report.Counts) *int64 { return &c.ExtendedOnTime }},
-	{"extensions", func(c *report.Counts) *int64 { return &c.Extensions }},
-	{"not_eligible", func(c *report.Counts) *int64 { return &c.NotEligible }},
-	{"forwarded", func(c *report.Counts) *int64 { return &c.Forwarded }},
-	{"guided", func(c *report.Counts) *int64 { return &c.Guided }},
-	{"withdrawn", func(c *report.Counts) *int64 { return &c.Withdrawn }},
-	{"rated", func(c *report.Counts) *int64 { return &c.Rated }},
-	{"satisfied", func(c *report.Counts) *int64 { return &c.Satisfied }},
-	{"stars", func(c *report.Counts) *int64 { return &c.StarsSum }},
-	{"reopened", func(c *report.Counts) *int64 { return &c.Reopened }},
-	{"contrib_on_time", func(c *report.Counts) *int64 { return &c.ContribOnTime }},
-	{"contrib_late", func(c *report.Counts) *int64 { return &c.ContribLate }},
-	{"contrib_open_late", func(c *report.Counts) *int64 { return &c.ContribOpenLate }},
-	{"duty_on_time", func(c *report.Counts) *int64 { return &c.DutyOnTime }},
-	{"duty_late", func(c *report.Counts) *int64 { return &c.DutyLate }},
-	{"duty_open_late", func(c *report.Counts) *int64 { return &c.DutyOpenLate }},
-	{"chased", func(c *report.Counts) *int64 { return &c.Chased }},
-}
+// bareFigures are the floor's columns, each a report figure: the store's
+// own list of the count columns and the report.Counts field each is read
+// into (store.FigureColumns), so that the floor and the report agree on
+// which column is which figure by construction.
+var bareFigures = store.FigureColumns()
 
 // bareMonthByUnitSQL is the floor's statement over the month [$1, $2):
 // each table read once over its index range and counted per unit, the
@@ -281,7 +256,7 @@ func bareMonthByUnitSQL(off int) string {
 	var sb strings.Builder
 	sb.WriteString("SELECT unit, rd, ad, sum(met)::bigint")
 	for _, f := range bareFigures {
-		sb.WriteString(", sum(" + f.col + ")::bigint")
+		sb.WriteString(", sum(" + f.Col + ")::bigint")
 	}
 	sb.WriteString(" FROM (")
 	for i, p := range parts {
@@ -294,7 +269,7 @@ func bareMonthByUnitSQL(off int) string {
 		}
 		sb.WriteString("SELECT " + p.unit + " AS unit, " + rd + " AS rd, " + ad + " AS ad, " + met + " AS met")
 		for _, f := range bareFigures {
-			e, ok := p.figs[f.col]
+			e, ok := p.figs[f.Col]
 			switch {
 			case !ok:
 				e = "0::bigint"
@@ -303,7 +278,7 @@ func bareMonthByUnitSQL(off int) string {
 			case !strings.HasPrefix(e, "sum("):
 				e = "count(*) FILTER (WHERE " + e + ")"
 			}
-			sb.WriteString(", " + e + " AS " + f.col)
+			sb.WriteString(", " + e + " AS " + f.Col)
 		}
 		sb.WriteString(" FROM " + p.from + " GROUP BY 1")
 		if p.rd != "" {
