@@ -40,8 +40,8 @@ func TestParse(t *testing.T) {
 	}
 }
 
-func TestHighlight(t *testing.T) {
-	segs := Highlight("Sửa đường Đông Kinh", []string{"duong", "dong"}, 0)
+// bracketed writes segments as text with the matches in brackets.
+func bracketed(segs []Segment) string {
 	var b strings.Builder
 	for _, s := range segs {
 		if s.Match {
@@ -50,14 +50,18 @@ func TestHighlight(t *testing.T) {
 			b.WriteString(s.Text)
 		}
 	}
-	if got := b.String(); got != "Sửa [đường] [Đông] Kinh" {
+	return b.String()
+}
+
+func TestHighlight(t *testing.T) {
+	if got := bracketed(Highlight("Sửa đường Đông Kinh", []string{"duong", "dong"}, 0)); got != "Sửa [đường] [Đông] Kinh" {
 		t.Fatalf("highlight = %q", got)
 	}
 	if Highlight("Sửa đường", []string{"cau"}, 0) != nil {
 		t.Error("no match must give nil")
 	}
 	long := strings.Repeat("x ", 100) + "Hằng" + strings.Repeat(" y", 100)
-	segs = Highlight(long, []string{"hang"}, 40)
+	segs := Highlight(long, []string{"hang"}, 40)
 	if len(segs) < 3 || segs[0].Text != "…" || segs[len(segs)-1].Text != "…" {
 		t.Fatalf("window: %+v", segs)
 	}
@@ -120,16 +124,7 @@ func TestMatches(t *testing.T) {
 			t.Errorf("Matches(%q, %q) = %v, want %v", c.text, c.term, got, c.want)
 		}
 	}
-	hl := Highlight("Thanh An, bàn án", []string{"an"}, 0)
-	var b strings.Builder
-	for _, s := range hl {
-		if s.Match {
-			b.WriteString("[" + s.Text + "]")
-		} else {
-			b.WriteString(s.Text)
-		}
-	}
-	if got := b.String(); got != "Thanh [An], bàn [án]" {
+	if got := bracketed(Highlight("Thanh An, bàn án", []string{"an"}, 0)); got != "Thanh [An], bàn [án]" {
 		t.Errorf("highlight of word starts only = %q", got)
 	}
 	q, _ := Parse("an")
