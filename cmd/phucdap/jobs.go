@@ -11,6 +11,7 @@ import (
 	"github.com/phucdap/phucdap/internal/jobs"
 	"github.com/phucdap/phucdap/internal/progress"
 	"github.com/phucdap/phucdap/internal/reception"
+	"github.com/phucdap/phucdap/internal/store"
 )
 
 // registry is every scheduled job with its defaults: the alert service's,
@@ -54,6 +55,14 @@ func registry(s *alert.Service, kpiSnapshot, recomputeClocks, receptionMissed, s
 		// search keeps answering from the rows it has.
 		{Name: "search-index", Description: "write the search rows of cases that have none or have one of an older recipe, in batches",
 			Schedule: "7 * * * *", Enabled: true, RunAtStart: true, Run: searchIndex},
+	}
+}
+
+// searchIndex is the search-index job (store.CaseAccessStore.IndexSearch).
+func searchIndex(st *store.CaseAccessStore) jobs.Func {
+	return func(ctx context.Context, _ time.Time) (jobs.Counts, error) {
+		n, err := st.IndexSearch(ctx)
+		return jobs.Counts{"indexed": n}, err
 	}
 }
 

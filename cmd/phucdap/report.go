@@ -25,14 +25,6 @@ func kpiSnapshot(reports *report.Service, st *store.ReportStore) jobs.Func {
 	}
 }
 
-// searchIndex is the search-index job (store.CaseAccessStore.IndexSearch).
-func searchIndex(st *store.CaseAccessStore) jobs.Func {
-	return func(ctx context.Context, _ time.Time) (jobs.Counts, error) {
-		n, err := st.IndexSearch(ctx)
-		return jobs.Counts{"indexed": n}, err
-	}
-}
-
 // recomputeClocks is the recompute-clocks job: when a calendar or rule
 // change is pending (store.RequestRecompute), it reloads the deadline
 // engine, which another replica may have changed, and computes the running
