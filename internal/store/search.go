@@ -206,8 +206,8 @@ func (t searchTexts) row(id int64, topicVI, topicEN string, more []string, pg bo
 	// words of each): nothing that is not in the row's texts, so nothing
 	// of a secret identity. Every start of a start is a start of the same
 	// word, so the starts of the head and of body's and contact's starts
-	// are the starts of the three.
-	return []any{id, head, t.body, t.contact, searchRevision, textfold.Starts(head + " " + t.starts)}
+	// are the starts of the three: AddStarts merges the head's into them.
+	return []any{id, head, t.body, t.contact, searchRevision, textfold.AddStarts(t.starts, head)}
 }
 
 // phoneForms are the words a phone number is found by, however it is

@@ -149,23 +149,73 @@ func Start(term string) string {
 // Folded text is words of letters and digits between single spaces, so a
 // start has no space in it.
 func Starts(folded string) string {
-	var out []string
-	for _, w := range strings.Split(folded, " ") {
-		n := 0
+	return strings.Join(sortedStarts(folded), " ")
+}
+
+// AddStarts is Starts(folded + " " + starts) for starts made by Starts:
+// folded's starts merged into starts, which are not split and sorted
+// again (every start of a start is one of starts already). Intake adds a
+// case's title and topic to the starts of its letter this way.
+func AddStarts(starts, folded string) string {
+	add := sortedStarts(folded)
+	if len(add) == 0 {
+		return starts
+	}
+	if starts == "" {
+		return strings.Join(add, " ")
+	}
+	size := len(starts)
+	for _, s := range add {
+		size += len(s) + 1
+	}
+	var b strings.Builder
+	b.Grow(size)
+	put := func(s string) {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(s)
+	}
+	for w := range strings.SplitSeq(starts, " ") {
+		for len(add) > 0 && add[0] < w {
+			put(add[0])
+			add = add[1:]
+		}
+		if len(add) > 0 && add[0] == w {
+			add = add[1:]
+		}
+		put(w)
+	}
+	for _, s := range add {
+		put(s)
+	}
+	return b.String()
+}
+
+// sortedStarts are the distinct starts of folded's words, sorted: slices
+// of folded, in a slice counted before it is filled.
+func sortedStarts(folded string) []string {
+	n := 0
+	for w := range strings.SplitSeq(folded, " ") {
+		n += min(utf8.RuneCountInString(w), StartLen)
+	}
+	out := make([]string, 0, n)
+	for w := range strings.SplitSeq(folded, " ") {
+		k := 0
 		for i := range w {
 			if i > 0 {
 				out = append(out, w[:i])
 			}
-			if n++; n > StartLen {
+			if k++; k > StartLen {
 				break
 			}
 		}
-		if n <= StartLen && w != "" {
+		if k <= StartLen && w != "" {
 			out = append(out, w)
 		}
 	}
 	slices.Sort(out)
-	return strings.Join(slices.Compact(out), " ")
+	return slices.Compact(out)
 }
 
 // Query is a parsed search: the folded words, each of which must be found,

@@ -257,6 +257,10 @@ func TestStartsAgree(t *testing.T) {
 			bad++
 			t.Errorf("head %q text %q: Starts of the starts %q, want %q", head, text, got, want)
 		}
+		if got, want := AddStarts(Starts(text), head), Starts(head+" "+text); got != want {
+			bad++
+			t.Errorf("head %q text %q: AddStarts %q, want %q", head, text, got, want)
+		}
 		q, why := Parse(word(12))
 		if why != "" {
 			continue
