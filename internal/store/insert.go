@@ -18,46 +18,59 @@ type insertPart struct {
 	conflict string
 }
 
-// insertAll writes the parts: on Postgres in one statement (data-modifying
-// WITH clauses, one round trip), on SQLite one statement each.
+// insertAll writes the parts: on Postgres in one statement (insertAllSQL),
+// on SQLite one statement each.
 func (s *PetitionStore) insertAll(tx *gorm.DB, parts []insertPart) error {
-	var live []insertPart
-	for _, p := range parts {
-		if len(p.rows) > 0 {
-			live = append(live, p)
-		}
-	}
 	if s.db.Dialect != Postgres {
-		for _, p := range live {
+		for _, p := range parts {
+			if len(p.rows) == 0 {
+				continue
+			}
 			if err := insertRows(tx, p.table, p.cols, p.rows, "", nil, p.conflict); err != nil {
 				return fmt.Errorf("insert %s: %w", p.table, err)
 			}
 		}
 		return nil
 	}
+	q, args, err := s.insertAllSQL(parts)
+	if err != nil || q == "" {
+		return err
+	}
+	if err := s.db.pgExec(tx, q, args...); err != nil {
+		return fmt.Errorf("insert case records: %w", err)
+	}
+	return nil
+}
+
+// insertAllSQL is the one Postgres statement that writes the parts that
+// have rows, as data-modifying WITH clauses (one round trip); "" when none
+// has.
+func (s *PetitionStore) insertAllSQL(parts []insertPart) (string, []any, error) {
 	var sb strings.Builder
 	var args []any
-	for i, p := range live {
-		if i == 0 {
+	n := 0
+	for _, p := range parts {
+		if len(p.rows) == 0 {
+			continue
+		}
+		if n == 0 {
 			sb.WriteString("WITH ")
 		} else {
 			sb.WriteString(", ")
 		}
 		q, a, err := s.partSQL(p)
 		if err != nil {
-			return err
+			return "", nil, err
 		}
-		fmt.Fprintf(&sb, "w%d AS (%s)", i, q)
+		fmt.Fprintf(&sb, "w%d AS (%s)", n, q)
 		args = append(args, a...)
+		n++
 	}
-	if len(live) == 0 {
-		return nil
+	if n == 0 {
+		return "", nil, nil
 	}
 	sb.WriteString(" SELECT 1")
-	if err := s.db.pgExec(tx, sb.String(), args...); err != nil {
-		return fmt.Errorf("insert case records: %w", err)
-	}
-	return nil
+	return sb.String(), args, nil
 }
 
 // insertRows writes rows in one INSERT … VALUES (…), (…) statement, with an

@@ -133,7 +133,7 @@ func (s *PetitionStore) runBatch(batch []*intakeReq) {
 	// The batch must not die with the leader's request: others wait on it.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(batch[0].ctx), 60*time.Second)
 	defer cancel()
-	err := s.db.Tx(ctx, func(tx *gorm.DB) error { return s.intakeTx(tx, batch) })
+	err := s.writeBatch(ctx, batch)
 	if err == nil {
 		return
 	}
@@ -145,8 +145,17 @@ func (s *PetitionStore) runBatch(batch []*intakeReq) {
 	// each submission on its own.
 	for _, r := range batch {
 		one := []*intakeReq{r}
-		if err := s.db.Tx(ctx, func(tx *gorm.DB) error { return s.intakeTx(tx, one) }); err != nil {
+		if err := s.writeBatch(ctx, one); err != nil {
 			r.res, r.err = petition.IntakeResult{}, err
 		}
 	}
+}
+
+// writeBatch writes batch in one transaction: on Postgres a pgBatchTx, on
+// SQLite a gorm one.
+func (s *PetitionStore) writeBatch(ctx context.Context, batch []*intakeReq) error {
+	if s.db.Dialect == Postgres {
+		return s.writeBatchPG(ctx, batch)
+	}
+	return s.db.Tx(ctx, func(tx *gorm.DB) error { return s.intakeTx(tx, batch, nil) })
 }

@@ -5,13 +5,11 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"gorm.io/gorm"
 
 	"github.com/phucdap/phucdap/internal/petition"
@@ -70,19 +68,31 @@ func lockKey(name string) int64 {
 	return int64(binary.BigEndian.Uint64(h[:8]))
 }
 
+// intakeRead is a row of intake's lookup: src says what it is (d, r, i,
+// n, t below).
+type intakeRead struct {
+	Src, K, V string
+	T         time.Time
+	N         int64
+}
+
 // intakeTx writes one batch. Per-submission refusals (rate limit, a reused
 // Idempotency-Key with another body) are set on the request and do not
-// fail the transaction; an error return rolls the whole batch back.
-func (s *PetitionStore) intakeTx(tx *gorm.DB, batch []*intakeReq) error {
+// fail the transaction; an error return rolls the whole batch back. On
+// Postgres it runs in pg, which it opens with the locks and the lookup
+// and commits with the insert; on SQLite in tx, a gorm transaction (pg is
+// nil).
+func (s *PetitionStore) intakeTx(tx *gorm.DB, batch []*intakeReq, pg *pgBatchTx) error {
 	for _, r := range batch {
 		r.res, r.err = petition.IntakeResult{}, nil
 	}
 	// 1. On Postgres, serialise with other replicas on exactly what this
 	// batch reads then writes: its idempotency keys, duplicate keys and rate
 	// buckets. Keys are sorted so two batches cannot deadlock. SQLite has one
-	// writer (BEGIN IMMEDIATE) and needs nothing.
+	// writer (BEGIN IMMEDIATE) and needs nothing. The locks are taken in
+	// the lookup's round trip, before it (pgBatchTx.begin).
+	var keys []int64
 	if s.db.Dialect == Postgres {
-		var keys []int64
 		for _, r := range batch {
 			if r.nc.IdempotencyKey != "" {
 				keys = append(keys, lockKey("idem:"+r.nc.IdempotencyKey))
@@ -94,9 +104,6 @@ func (s *PetitionStore) intakeTx(tx *gorm.DB, batch []*intakeReq) error {
 		}
 		slices.Sort(keys)
 		keys = slices.Compact(keys)
-		if err := s.db.pgExec(tx, "SELECT pg_advisory_xact_lock(k) FROM unnest(CAST(? AS bigint[])) AS k", keys); err != nil {
-			return fmt.Errorf("intake locks: %w", err)
-		}
 	}
 
 	// 2–4. One round trip reads what the decisions need: idempotency keys
@@ -200,12 +207,13 @@ func (s *PetitionStore) intakeTx(tx *gorm.DB, batch []*intakeReq) error {
 			args = append(args, since.UTC(), topicIDs)
 		}
 	}
-	var reads []struct {
-		Src, K, V string
-		T         time.Time
-		N         int64
-	}
-	if err := s.lookup(tx, &reads, q, args...); err != nil {
+	var reads []intakeRead
+	if pg != nil {
+		var err error
+		if reads, err = pg.begin(tx.Statement.Context, keys, q, args); err != nil {
+			return err
+		}
+	} else if err := scanRows(tx.Raw(q, args...), &reads); err != nil {
 		return fmt.Errorf("intake lookups: %w", err)
 	}
 	var replayIDs, newIDs []int64
@@ -303,6 +311,7 @@ func (s *PetitionStore) intakeTx(tx *gorm.DB, batch []*intakeReq) error {
 		byDedup[nc.DedupKey] = r
 	}
 
+	var parts []insertPart
 	if len(creates) > 0 {
 		if s.db.Dialect != Postgres && len(topicIDs) > 0 {
 			var ts []struct {
@@ -316,9 +325,21 @@ func (s *PetitionStore) intakeTx(tx *gorm.DB, batch []*intakeReq) error {
 				topics[t.ID] = [2]string{t.NameVI, t.NameEN}
 			}
 		}
-		if err := s.insertCases(tx, creates, newIDs, topics); err != nil {
+		var err error
+		if parts, err = s.insertCases(tx, creates, newIDs, topics); err != nil {
 			return err
 		}
+	}
+	if pg != nil {
+		q, args, err := s.insertAllSQL(parts)
+		if err != nil {
+			return err
+		}
+		if err := pg.commit(tx.Statement.Context, q, args); err != nil {
+			return err
+		}
+	} else if err := s.insertAll(tx, parts); err != nil {
+		return err
 	}
 	for r, first := range replayOf {
 		r.res = first.res
@@ -331,8 +352,9 @@ func (s *PetitionStore) intakeTx(tx *gorm.DB, batch []*intakeReq) error {
 	return nil
 }
 
-// insertCases numbers the cases and writes them with everything that comes
-// with them, one multi-row part per table. The numbers come from one bump
+// insertCases numbers the cases and makes the parts that write them with
+// everything that comes with them, one multi-row part per table, for
+// insertAll (on Postgres with the cases first, in one statement). The numbers come from one bump
 // of the sequence row per agency and year, whose row lock is held to
 // commit, which is what makes them gap-free and in commit order. On
 // Postgres the cases' ids were taken before (ids, from the batch's
@@ -342,32 +364,32 @@ func (s *PetitionStore) intakeTx(tx *gorm.DB, batch []*intakeReq) error {
 // that statement) and the commit. The seal and the search row are written
 // with the case, not derived from it after (sealedAtIntake,
 // searchSource.row): no read-back under the lock.
-func (s *PetitionStore) insertCases(tx *gorm.DB, creates []*intakeReq, ids []int64, topics map[int64][2]string) error {
+func (s *PetitionStore) insertCases(tx *gorm.DB, creates []*intakeReq, ids []int64, topics map[int64][2]string) ([]insertPart, error) {
 	pg := s.db.Dialect == Postgres
 	if pg && ids == nil {
 		rows, err := s.db.pgQuery(tx, "SELECT nextval(pg_get_serial_sequence('cases', 'id')) FROM generate_series(1, ?)", len(creates))
 		if err != nil {
-			return fmt.Errorf("case ids: %w", err)
+			return nil, fmt.Errorf("case ids: %w", err)
 		}
 		for rows.Next() {
 			var id int64
 			if err := rows.Scan(&id); err != nil {
 				rows.Close()
-				return fmt.Errorf("case ids: %w", err)
+				return nil, fmt.Errorf("case ids: %w", err)
 			}
 			ids = append(ids, id)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return fmt.Errorf("case ids: %w", err)
+			return nil, fmt.Errorf("case ids: %w", err)
 		}
 	}
 	if pg && len(ids) < len(creates) {
-		return fmt.Errorf("insert cases: %d ids taken for %d cases", len(ids), len(creates))
+		return nil, fmt.Errorf("insert cases: %d ids taken for %d cases", len(ids), len(creates))
 	}
 	seqs, err := bumpSequences(s.db, tx, creates, pg)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	cols := []string{"code", "agency", "year", "seq", "kind", "channel", "topic_id", "plan_task_id",
 		"title", "content", "place", "lang", "secret_salt", "secret_hash", "dedup_key", "status", "received_at",
@@ -397,14 +419,14 @@ func (s *PetitionStore) insertCases(tx *gorm.DB, creates []*intakeReq, ids []int
 	if !pg {
 		q, args, err := s.partSQL(cases)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		var got []struct {
 			ID   int64
 			Code string
 		}
 		if err := scanRows(tx.Raw(q+" RETURNING id, code", args...), &got); err != nil {
-			return fmt.Errorf("insert cases: %w", err)
+			return nil, fmt.Errorf("insert cases: %w", err)
 		}
 		idOf := make(map[string]int64, len(got))
 		for _, x := range got {
@@ -413,7 +435,7 @@ func (s *PetitionStore) insertCases(tx *gorm.DB, creates []*intakeReq, ids []int
 		for _, r := range creates {
 			id, ok := idOf[r.res.Code]
 			if !ok {
-				return fmt.Errorf("insert cases: no id returned for %s", r.res.Code)
+				return nil, fmt.Errorf("insert cases: no id returned for %s", r.res.Code)
 			}
 			r.res.CaseID = id
 		}
@@ -441,7 +463,7 @@ func (s *PetitionStore) insertCases(tx *gorm.DB, creates []*intakeReq, ids []int
 			oc := nc.FirstClock()
 			spec, err := json.Marshal(oc.Spec)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			clocks = append(clocks, []any{id, string(oc.Kind), oc.RuleID, now, nullTime(oc.DueAt), "open", string(spec),
 				oc.ExplanationVI, oc.ExplanationEN, oc.Uncomputed, now, now})
@@ -462,7 +484,7 @@ func (s *PetitionStore) insertCases(tx *gorm.DB, creates []*intakeReq, ids []int
 	}
 	audits, err := auditRows(creates)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	parts := []insertPart{
 		{"case_identities", []string{"case_id", "name", "phone", "email", "address", "id_number", "phone_hash", "email_hash",
@@ -480,7 +502,7 @@ func (s *PetitionStore) insertCases(tx *gorm.DB, creates []*intakeReq, ids []int
 	if pg {
 		parts = append([]insertPart{cases}, parts...)
 	}
-	return s.insertAll(tx, parts)
+	return parts, nil
 }
 
 // searchTextsOf are the search texts of a case intake creates from nc.
@@ -573,29 +595,3 @@ func hitsPart(creates []*intakeReq) insertPart {
 	}
 	return insertPart{"rate_counters", []string{"bucket", "window_start", "hits"}, rows, hitsConflict}
 }
-
-// lookup runs the intake read. On Postgres it goes through the simple
-// protocol, so it is planned with its actual values every time: a generic
-// plan cached while cases and rate_counters were nearly empty (a fresh
-// install) would keep scanning them whole as they grow, until the next
-// auto-analyze.
-func (s *PetitionStore) lookup(tx *gorm.DB, dest any, q string, args ...any) error {
-	if s.db.Dialect != Postgres {
-		return scanRows(tx.Raw(q, args...), dest)
-	}
-	n := 0
-	q = placeholder.ReplaceAllStringFunc(q, func(string) string { n++; return "$" + strconv.Itoa(n) })
-	rows, err := tx.Statement.ConnPool.QueryContext(tx.Statement.Context, q, append([]any{pgx.QueryExecModeSimpleProtocol}, args...)...)
-	if err := s.db.roundTrip(err); err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := tx.ScanRows(rows, dest); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
-}
-
-var placeholder = regexp.MustCompile(`\?`)

@@ -883,7 +883,11 @@ func (s *WorkflowStore) Register(ctx context.Context, nc petition.NewCase, by ac
 	var res petition.IntakeResult
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
 		r := &intakeReq{ctx: ctx, nc: nc}
-		if err := s.ps.insertCases(tx, []*intakeReq{r}, nil, nil); err != nil {
+		parts, err := s.ps.insertCases(tx, []*intakeReq{r}, nil, nil)
+		if err != nil {
+			return err
+		}
+		if err := s.ps.insertAll(tx, parts); err != nil {
 			return err
 		}
 		// The search row again, now with the topic's names.
