@@ -98,20 +98,55 @@ quiet() {
   done
 }
 
+# What a request costs, beside how many a second: the CPU the server
+# process and PostgreSQL spent over a wrk run, divided by its requests.
+# On a machine where wrk, the server and PostgreSQL share the cores, the
+# ratio of two sides' throughput is bounded by the ratio of their CPU per
+# request; these figures say where each side's goes.
+hz=$(getconf CLK_TCK)
+# cpu_ticks PID: the process's own CPU (user + system), in clock ticks.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+# pg_ticks: the local PostgreSQL's CPU in clock ticks: its live processes'
+# own, and what the postmaster's ended children used (a backend that exits
+# moves from one to the other); empty when PostgreSQL is not on this box.
+pg_ticks() {
+  local pm
+  pm=$(pgrep -o -x postgres) || return 0
+  awk -v pm="$pm" '{ n = split($0, f, " "); t = f[14] + f[15]; if (f[1] == pm) t += f[16] + f[17]; s += t } END { print s }' \
+    "/proc/$pm/stat" $(pgrep -P "$pm" | sed 's|.*|/proc/&/stat|') 2>/dev/null
+}
+
 # wrk_run FIGURE SIDE ROUND URL LUA [ARG]: one wrk run; records req/s and
-# p99 (ms); a run with errors is noted.
+# p99 (ms), and the CPU per request of the side's server (floor_pid or
+# app_pid) and of PostgreSQL; a run with errors is noted.
 wrk_run() {
   local fig=$1 side=$2 round=$3 url=$4 lua=$5 arg=${6:-}
-  local l o rps p99
+  local l o rps p99 pid n app0 app1 pg0 pg1 cpu=""
   l=$(load)
+  pid=$app_pid
+  [ "$side" = floor ] && pid=$floor_pid
+  app0=$(cpu_ticks "$pid"); pg0=$(pg_ticks)
   o=$(wrk -t2 -c"$CONNS" -d"$DURATION" --latency -s "$lua" "$url" -- $arg 2>&1)
+  app1=$(cpu_ticks "$pid"); pg1=$(pg_ticks)
+  n=$(awk '/requests in/ { print $1 }' <<< "$o")
+  if [ -n "$n" ] && [ "$n" -gt 0 ]; then
+    local us
+    us=$(awk -v a="$((app1 - app0))" -v n="$n" -v hz="$hz" 'BEGIN { printf "%.1f", a / hz / n * 1e6 }')
+    record "$fig app CPU µs/req" "$side" "$round" "$us" "$l"
+    cpu=", app CPU $us µs/req"
+    if [ -n "$pg0" ] && [ -n "$pg1" ] && [ "$fig" != intake-sqlite ]; then
+      us=$(awk -v a="$((pg1 - pg0))" -v n="$n" -v hz="$hz" 'BEGIN { printf "%.1f", a / hz / n * 1e6 }')
+      record "$fig PostgreSQL CPU µs/req" "$side" "$round" "$us" "$l"
+      cpu="$cpu, PostgreSQL CPU $us µs/req"
+    fi
+  fi
   echo "$o" > "$OUT/wrk_${fig// /_}_${side}_$round.txt"
   rps=$(awk '/^Requests\/sec/ {print $2}' <<< "$o")
   p99=$(awk '$1 == "99%" { v = $2; if (v ~ /us$/) { sub(/us/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms/, "", v) } else if (v ~ /s$/) { sub(/s/, "", v); v *= 1000 } print v }' <<< "$o")
   if grep -qE 'Non-2xx|Socket errors' <<< "$o"; then
     note "$fig $side round $round: $(grep -E 'Non-2xx|Socket errors' <<< "$o" | tr '\n' ' ')"
   fi
-  echo "  $fig $side round $round: ${rps:-?} req/s, p99 ${p99:-?} ms (load $l)"
+  echo "  $fig $side round $round: ${rps:-?} req/s, p99 ${p99:-?} ms$cpu (load $l)"
   [ -n "$rps" ] && record "$fig req/s" "$side" "$round" "$rps" "$l"
   [ -n "$p99" ] && record "$fig p99" "$side" "$round" "$p99" "$l"
 }
