@@ -50,7 +50,10 @@ var figures = []figure{
 	{Name: "intake-sqlite app CPU µs/req", Unit: "µs", Floor: "the bare program's CPU per request (SQLite in process)", Goal: "(context)"},
 	{Name: "kpi month by unit", Unit: "ms", Floor: "bare GROUP BY over the same rows", Goal: "≤ 1.2", max: 1.2},
 	{Name: "sweep 1M vs 20k", Unit: "ms", Floor: "the same sweep over 20k open", Goal: "≤ 1.5", max: 1.5},
-	{Name: "sweep vs bare UPDATE", Unit: "ms", Floor: "bare UPDATE of 20k newly late of 1M", Goal: "≤ 1.5", max: 1.5},
+	{Name: "sweep vs its writes in bare SQL", Unit: "ms", Floor: "the flags, events, alerts and queued e-mails of 20k newly late of 1M, in bare SQL, 1,000 a statement", Goal: "≤ 1.5", max: 1.5},
+	// The bare UPDATE writes the flags alone, one row of the sweep's four
+	// a clock: context, not the sweep's floor.
+	{Name: "sweep vs bare UPDATE", Unit: "ms", Floor: "bare UPDATE of the flags of 20k newly late of 1M", Goal: "(context)"},
 	{Name: "peak RSS", Unit: "MB", Floor: "bare program's peak RSS", Goal: "≤ 100 MB", abs: 100},
 	{Name: "cold start", Unit: "ms", Floor: "bare program, SQLite", Goal: "(context)"},
 }
