@@ -3,10 +3,12 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/gorm"
 )
@@ -139,12 +141,12 @@ func (p *pgBatchTx) commit(ctx context.Context, q string, args []any) error {
 	err := p.pipeline(ctx, b, func(br pgx.BatchResults) error {
 		if q != "" {
 			if _, err := br.Exec(); err != nil {
-				return fmt.Errorf("insert case records: %w", err)
+				return commitErr("insert case records", err)
 			}
 		}
 		tag, err := br.Exec()
 		if err != nil {
-			return fmt.Errorf("commit: %w", err)
+			return commitErr("commit", err)
 		}
 		if tag.String() != "COMMIT" {
 			return fmt.Errorf("commit: the server answered %q", tag.String())
@@ -155,4 +157,18 @@ func (p *pgBatchTx) commit(ctx context.Context, q string, args []any) error {
 		p.open = false
 	}
 	return err
+}
+
+// commitErr names what failed while reading the answers to the insert and
+// COMMIT sent together. An error the server sent (a refused insert) means
+// it skipped the COMMIT. Any other (the connection lost after both went
+// out) leaves the outcome unknown: the batch may be committed. The
+// submissions are still answered as failed, never as accepted, and a
+// retry with the same Idempotency-Key finds the case if it was.
+func commitErr(what string, err error) error {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	return fmt.Errorf("%s: the connection failed after COMMIT was sent, so the batch may be committed: %w", what, err)
 }
