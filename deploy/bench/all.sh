@@ -21,7 +21,7 @@
 # deploy/bench/pgbench.
 # Knobs: ROUNDS, DURATION (wrk -d), CONNS (wrk -c), POOL (both pools), CASES,
 # ONLY (a comma-separated list of figures to run, out of kpi, intake-pg,
-# lookup, intake-sqlite, sweep, coldstart; the seeding runs whatever is
+# lookup, intake-sqlite, sweep, search, coldstart; the seeding runs whatever is
 # chosen), e.g. `ONLY=lookup KEEP_DBS=1 deploy/bench/all.sh -quick`, and DBS
 # (the databases' name prefix, default phucdap_bench, for runs side by side).
 set -uo pipefail
@@ -66,7 +66,7 @@ cleanup() {
 trap cleanup EXIT
 
 step=0
-steps=9
+steps=10
 say() { step=$((step + 1)); echo "[$step/$steps $((100 * (step - 1) / steps))% $(date -u +%H:%M:%S) load $(load)] $*"; }
 note() { echo "  note: $*"; echo "$*" >> "$notes"; }
 load() { cut -d' ' -f1 /proc/loadavg; }
@@ -325,6 +325,24 @@ else
     for f in $("$bin/floor" update -dsn "$FLOOR_DSN" -rounds "$ROUNDS"); do
       r=$((r + 1)); record "sweep vs bare UPDATE" floor "$r" "$f"; record "sweep vs bare UPDATE" phucdap "$r" "$big"
     done
+  fi
+fi
+
+say "search over $CASES cases (deploy/bench/search, its own database phucdap_bench_search, kept): p95 of each query against a bare ILIKE on an unaccented trigram index, ${SEARCH_ROUNDS:-60} interleaved rounds"
+if ! want search; then
+  note "search skipped (ONLY=$ONLY)"
+else
+  quiet "search"
+  l=$(load)
+  # The first run seeds and indexes the cases (about 12 minutes over a
+  # million); later runs reuse them.
+  if go run ./deploy/bench/search -url "$PG/postgres?sslmode=disable" -cases "$CASES" -rounds "${SEARCH_ROUNDS:-60}" -tsv "$OUT/search.tsv" > "$OUT/search.txt" 2>&1; then
+    sed 's/^/  /' "$OUT/search.txt" | tail -6
+    while IFS=$'\t' read -r name ours fl; do
+      record "search $name p95" floor 1 "$fl" "$l"; record "search $name p95" phucdap 1 "$ours" "$l"
+    done < "$OUT/search.tsv"
+  else
+    note "the search bench failed (see $OUT/search.txt)"
   fi
 fi
 

@@ -54,6 +54,10 @@ var figures = []figure{
 	// The bare UPDATE writes the flags alone, one row of the sweep's four
 	// a clock: context, not the sweep's floor.
 	{Name: "sweep vs bare UPDATE", Unit: "ms", Floor: "bare UPDATE of the flags of 20k newly late of 1M", Goal: "(context)"},
+	{Name: "search name p95", Unit: "ms", Floor: "bare ILIKE on an unaccented trigram index (deploy/bench/search)", Goal: "≤ 1.5, ≤ 100 ms", max: 1.5, abs: 100},
+	{Name: "search phrase p95", Unit: "ms", Floor: "bare ILIKE on an unaccented trigram index (deploy/bench/search)", Goal: "≤ 1.5, ≤ 100 ms", max: 1.5, abs: 100},
+	{Name: "search code prefix p95", Unit: "ms", Floor: "bare code LIKE prefix", Goal: "≤ 1.5, ≤ 100 ms", max: 1.5, abs: 100},
+	{Name: "search code start p95", Unit: "ms", Floor: "bare code LIKE start, fifty ids in no order (the page lists fifty full cases in order)", Goal: "(context)"},
 	{Name: "peak RSS", Unit: "MB", Floor: "bare program's peak RSS", Goal: "≤ 100 MB", abs: 100},
 	{Name: "cold start", Unit: "ms", Floor: "bare program, SQLite", Goal: "(context)"},
 }
@@ -164,15 +168,23 @@ func main() {
 			rw.Pairs = append(rw.Pairs, pr)
 		}
 		rw.Floor, rw.Phucdap, rw.Ratio = fnum(median(fv)), fnum(median(pv)), fnum(median(rv))
+		// A figure holds when every goal it has holds: an absolute limit
+		// on phucdap's median, a least or a greatest ratio.
+		ok, goals := true, 0
+		if fig.abs > 0 && len(pv) > 0 {
+			ok, goals = ok && float64(rw.Phucdap) <= fig.abs, goals+1
+		}
+		if fig.min > 0 && len(rv) > 0 {
+			ok, goals = ok && float64(rw.Ratio) >= fig.min, goals+1
+		}
+		if fig.max > 0 && len(rv) > 0 {
+			ok, goals = ok && float64(rw.Ratio) <= fig.max, goals+1
+		}
 		switch {
 		case len(pv) == 0:
 			rw.Verdict = "not measured"
-		case fig.abs > 0:
-			rw.Verdict = verdict(float64(rw.Phucdap) <= fig.abs)
-		case fig.min > 0 && len(rv) > 0:
-			rw.Verdict = verdict(float64(rw.Ratio) >= fig.min)
-		case fig.max > 0 && len(rv) > 0:
-			rw.Verdict = verdict(float64(rw.Ratio) <= fig.max)
+		case goals > 0:
+			rw.Verdict = verdict(ok)
 		default:
 			rw.Verdict = "reported"
 		}
