@@ -21,7 +21,7 @@
 # deploy/bench/pgbench.
 # Knobs: ROUNDS, DURATION (wrk -d), CONNS (wrk -c), POOL (both pools), CASES,
 # ONLY (a comma-separated list of figures to run, out of kpi, intake-pg,
-# lookup, intake-sqlite, sweep, search, coldstart; the seeding runs whatever is
+# lookup, intake-sqlite, sweep, recompute, search, coldstart; the seeding runs whatever is
 # chosen), e.g. `ONLY=lookup KEEP_DBS=1 deploy/bench/all.sh -quick`, and DBS
 # (the databases' name prefix, default phucdap_bench, for runs side by side).
 set -uo pipefail
@@ -66,7 +66,7 @@ cleanup() {
 trap cleanup EXIT
 
 step=0
-steps=10
+steps=11
 say() { step=$((step + 1)); echo "[$step/$steps $((100 * (step - 1) / steps))% $(date -u +%H:%M:%S) load $(load)] $*"; }
 note() { echo "  note: $*"; echo "$*" >> "$notes"; }
 load() { cut -d' ' -f1 /proc/loadavg; }
@@ -325,6 +325,22 @@ else
     for f in $("$bin/floor" update -dsn "$FLOOR_DSN" -rounds "$ROUNDS"); do
       r=$((r + 1)); record "sweep vs bare UPDATE" floor "$r" "$f"; record "sweep vs bare UPDATE" phucdap "$r" "$big"
     done
+  fi
+fi
+
+say "calendar recompute: a day off added inside the period of 100k open clocks, every one of which moves, against the same writes in bare SQL"
+if ! want recompute; then
+  note "calendar recompute skipped (ONLY=$ONLY)"
+else
+  quiet "recompute"
+  l=$(load)
+  go test ./internal/store -run '^$' -bench '^BenchmarkRecompute$' -benchtime "${BENCHTIME:-3x}" -timeout 40m > "$OUT/recompute.txt" 2>&1 ||
+    note "the recompute bench failed (see $OUT/recompute.txt)"
+  ours=$(awk '/^BenchmarkRecompute/ {print $3 / 1e6}' "$OUT/recompute.txt")
+  same=$(awk '/^BenchmarkRecompute/ { for (i = 1; i < NF; i++) if ($(i + 1) == "bare-ms/op") print $i }' "$OUT/recompute.txt")
+  echo "  recompute of 100k clocks: ${ours:-?} ms; its writes in bare SQL: ${same:-?} ms (load $l)"
+  if [ -n "$ours" ] && [ -n "$same" ]; then
+    record "recompute vs its writes in bare SQL" floor 1 "$same" "$l"; record "recompute vs its writes in bare SQL" phucdap 1 "$ours" "$l"
   fi
 fi
 
