@@ -3,8 +3,9 @@
 -- matter; the clients' ids interleave, so they are kept as a list, not
 -- as the range from the least to the greatest, which held other clients'
 -- ids and made every client after the first fail on a duplicate code),
--- the gap-free counter is bumped once, and one statement writes the cases under their final codes with their identities, two events
--- each and the audit rows (no UPDATE of the codes); the counter's row
+-- the gap-free counter is bumped once, and one statement writes the
+-- cases under their final codes with their identities, two events each
+-- and the audit rows (no UPDATE of the codes); the counter's row
 -- lock is held over that statement and the commit. Tables from
 -- schema5.sql. Petitions/s = TPS × 16.
 \set unit random(1, 200)
