@@ -276,21 +276,28 @@ func (db *DB) Pending(ctx context.Context) (bool, error) {
 // Tx runs fn in a transaction. On Postgres a serialization failure or
 // deadlock is retried a few times; fn must therefore be safe to re-run.
 func (db *DB) Tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	err := retrying(func() error { return db.Gorm.WithContext(ctx).Transaction(fn) })
+	if err != nil {
+		return db.unavailable(err)
+	}
+	// A commit is a round trip too, whether the statements went through
+	// gorm or straight to the driver (pgExec).
+	db.answered()
+	return nil
+}
+
+// retrying runs a transaction until it succeeds, fails in a way a retry
+// cannot mend, or has met a serialization failure, a deadlock or a busy
+// SQLite (retryable) five times, waiting a little longer each time.
+func retrying(tx func() error) error {
 	var err error
 	for attempt := 0; attempt < 5; attempt++ {
-		err = db.Gorm.WithContext(ctx).Transaction(fn)
-		if err == nil {
-			// A commit is a round trip too, whether the statements went
-			// through gorm or straight to the driver (pgExec).
-			db.answered()
-			return nil
-		}
-		if !retryable(err) {
-			return db.unavailable(err)
+		if err = tx(); err == nil || !retryable(err) {
+			return err
 		}
 		time.Sleep(time.Duration(attempt+1) * 20 * time.Millisecond)
 	}
-	return db.unavailable(err)
+	return err
 }
 
 // seedTx runs a seed that inserts what is missing (units, topics). Two

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -28,17 +27,10 @@ type pgBatchTx struct {
 	open bool // BEGIN sent, and neither COMMIT nor ROLLBACK done
 }
 
-// writeBatchPG writes batch in a pgBatchTx (intakeTx), retried like
-// DB.Tx on a serialization failure or deadlock.
+// writeBatchPG writes batch in a pgBatchTx (intakeTx), retried as DB.Tx
+// retries on a serialization failure or deadlock.
 func (s *PetitionStore) writeBatchPG(ctx context.Context, batch []*intakeReq) error {
-	var err error
-	for attempt := 0; attempt < 5; attempt++ {
-		if err = s.writeBatchPGOnce(ctx, batch); err == nil || !retryable(err) {
-			return err
-		}
-		time.Sleep(time.Duration(attempt+1) * 20 * time.Millisecond)
-	}
-	return err
+	return retrying(func() error { return s.writeBatchPGOnce(ctx, batch) })
 }
 
 func (s *PetitionStore) writeBatchPGOnce(ctx context.Context, batch []*intakeReq) error {
