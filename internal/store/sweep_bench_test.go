@@ -10,6 +10,7 @@ import (
 	"github.com/phucdap/phucdap/internal/alert"
 	"github.com/phucdap/phucdap/internal/alert/alerttest"
 	"github.com/phucdap/phucdap/internal/calendar"
+	"github.com/phucdap/phucdap/internal/caseclock"
 	"github.com/phucdap/phucdap/internal/store"
 	"github.com/phucdap/phucdap/internal/storetest"
 )
@@ -110,7 +111,9 @@ func benchSweep(b *testing.B, open, late int) {
 // SQL, 1,000 clocks a statement (each its own transaction, as each of the
 // sweep's batches is), and returns how many e-mails it queued.
 func bareSweep(b *testing.B, db *store.DB, now time.Time, office int64) int {
-	const q = `WITH pick AS MATERIALIZED (SELECT id FROM case_clocks WHERE state = 'open' AND due_at <= $1 AND late_flagged_at IS NULL
+	// Which clocks are late is the one definition's (caseclock.LateSQL),
+	// here as in the sweep.
+	q := `WITH pick AS MATERIALIZED (SELECT id FROM case_clocks WHERE ` + caseclock.LateSQL("", "$1") + ` AND late_flagged_at IS NULL
 		ORDER BY due_at, id LIMIT 1000),
 	up AS (UPDATE case_clocks k SET late_flagged_at = $1, updated_at = $1 FROM pick WHERE k.id = pick.id
 		RETURNING k.id, k.case_id, k.kind, k.unit_id, k.due_at),
