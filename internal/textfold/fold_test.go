@@ -183,13 +183,7 @@ func TestMatchesAgree(t *testing.T) {
 	alpha := []string{"a", "n", "h", "Ă", "ằ", "đ", "Đ", "1", "2", " ", "  ", ".", "-", "/", "▇", "ß", "Æ", "ﬁ", "²", "Ω", "д",
 		"\u0303", "ʼ", "'", "İ", "ǅ", "ŉ", "\u200b", "½", "Ⅻ", "ｈ"}
 	r := rand.New(rand.NewSource(1))
-	word := func(n int) string {
-		var b strings.Builder
-		for j := r.Intn(n); j >= 0; j-- {
-			b.WriteString(alpha[r.Intn(len(alpha))])
-		}
-		return b.String()
-	}
+	word := func(n int) string { return randomText(r, alpha, n) }
 	for i, bad := 0, 0; i < 50000 && bad < 8; i++ {
 		text := word(12)
 		q, why := Parse(word(4))
@@ -235,13 +229,7 @@ func TestStarts(t *testing.T) {
 func TestStartsAgree(t *testing.T) {
 	alpha := []string{"a", "n", "h", "ằ", "đ", "1", "2", " ", "  ", ".", "д", "Ω"}
 	r := rand.New(rand.NewSource(2))
-	word := func(n int) string {
-		var b strings.Builder
-		for j := r.Intn(n); j >= 0; j-- {
-			b.WriteString(alpha[r.Intn(len(alpha))])
-		}
-		return b.String()
-	}
+	word := func(n int) string { return randomText(r, alpha, n) }
 	for i, bad := 0, 0; i < 50000 && bad < 8; i++ {
 		text := Fold(word(30))
 		starts := strings.Fields(Starts(text))
@@ -272,4 +260,13 @@ func TestStartsAgree(t *testing.T) {
 			}
 		}
 	}
+}
+
+// randomText is 1 to n pieces of alpha, drawn by r.
+func randomText(r *rand.Rand, alpha []string, n int) string {
+	var b strings.Builder
+	for j := r.Intn(n); j >= 0; j-- {
+		b.WriteString(alpha[r.Intn(len(alpha))])
+	}
+	return b.String()
 }
