@@ -354,9 +354,10 @@ func (s *PetitionStore) intakeTx(tx *gorm.DB, batch []*intakeReq, pg *pgBatchTx)
 
 // insertCases numbers the cases and makes the parts that write them with
 // everything that comes with them, one multi-row part per table, for
-// insertAll (on Postgres with the cases first, in one statement). The numbers come from one bump
-// of the sequence row per agency and year, whose row lock is held to
-// commit, which is what makes them gap-free and in commit order. On
+// insertAll (on Postgres with the cases first, in one statement). The
+// numbers come from one bump of the sequence row per agency and year,
+// whose row lock is held to commit, which is what makes them gap-free and
+// in commit order. On
 // Postgres the cases' ids were taken before (ids, from the batch's
 // lookup), so everything is known once the numbers are: the cases, their
 // identities, events, clocks, audit rows, search rows and counters go in
