@@ -190,48 +190,86 @@ func TestKeptDatabaseIsDroppedAfterWhatResetMisses(t *testing.T) {
 		{"transaction left open", []string{"BEGIN"}, true}, // pgx closes the connection
 		{"transaction left open by a client of the test's", []string{"BEGIN", "SELECT count(*) FROM units"}, false},
 		{"ALTER DATABASE SET", []string{"DO $$BEGIN EXECUTE format('ALTER DATABASE %I SET timezone = %L', current_database(), 'Pacific/Kiritimati'); END$$"}, false},
+		{"statistics gathered", []string{"ANALYZE units"}, false},
+		{"DDL under replication role replica", []string{"SET LOCAL session_replication_role = replica", "ALTER TABLE units ALTER COLUMN name_en SET DEFAULT 'x'"}, false},
 	} {
-		t.Run(c.name, func(t *testing.T) {
-			p, err := takePooled(t)
-			if err != nil {
-				t.Fatal(err)
+		// Each case twice: with the event trigger that notes DDL (as
+		// PostgreSQL's superuser, which the tests connect as), and with
+		// the schema described in full (without one).
+		for _, noted := range []bool{true, false} {
+			name := c.name
+			if !noted {
+				name += " (schema described)"
 			}
-			db := p.db.SQL
-			if strings.Contains(c.name, "client") {
-				var name string
-				if err := db.QueryRowContext(ctx, "SELECT current_database()").Scan(&name); err != nil {
+			t.Run(name, func(t *testing.T) {
+				p, err := takePooled(t)
+				if err != nil {
 					t.Fatal(err)
 				}
-				if db, err = sql.Open("pgx", withDatabase(PostgresURL(), name)); err != nil {
-					t.Fatal(err)
+				if !p.ddlNoted {
+					t.Fatal("no event trigger notes DDL in a kept database")
 				}
-				t.Cleanup(func() { db.Close() })
-			}
-			conn, err := db.Conn(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, q := range c.stmts {
-				var args []any
-				if strings.Contains(q, "$1") {
-					args = []any{1}
+				if !noted {
+					p.ddlNoted = false
+					if p.schema, err = p.fingerprint(ctx); err != nil {
+						t.Fatal(err)
+					}
 				}
-				if _, err := conn.ExecContext(ctx, q, args...); err != nil {
-					t.Fatalf("%s: %v", q, err)
+				if kept := runCase(t, p, c.name, c.stmts); kept != c.kept {
+					t.Errorf("kept = %t, want %t", kept, c.kept)
 				}
-			}
-			if db == p.db.SQL {
-				conn.Close() // back to the pool, open, as a test leaves it
-			}
-			p.giveBack(t)
-			pool.mu.Lock()
-			kept := slices.Contains(pool.free, p)
-			pool.mu.Unlock()
-			if kept != c.kept {
-				t.Errorf("kept = %t, want %t", kept, c.kept)
-			}
-		})
+				if !noted && c.kept {
+					// Free again, for the next case, as made.
+					pool.mu.Lock()
+					p.ddlNoted = true
+					p.schema, err = p.fingerprint(ctx)
+					pool.mu.Unlock()
+					if err != nil {
+						t.Fatal(err)
+					}
+				}
+			})
+		}
 	}
+}
+
+// runCase runs stmts on a connection of p, as a test would, gives p back
+// and reports whether it was kept.
+func runCase(t *testing.T, p *pooled, name string, stmts []string) bool {
+	t.Helper()
+	ctx := context.Background()
+	db := p.db.SQL
+	if strings.Contains(name, "client") {
+		var dbName string
+		if err := db.QueryRowContext(ctx, "SELECT current_database()").Scan(&dbName); err != nil {
+			t.Fatal(err)
+		}
+		var err error
+		if db, err = sql.Open("pgx", withDatabase(PostgresURL(), dbName)); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range stmts {
+		var args []any
+		if strings.Contains(q, "$1") {
+			args = []any{1}
+		}
+		if _, err := conn.ExecContext(ctx, q, args...); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if db == p.db.SQL {
+		conn.Close() // back to the pool, open, as a test leaves it
+	}
+	p.giveBack(t)
+	pool.mu.Lock()
+	defer pool.mu.Unlock()
+	return slices.Contains(pool.free, p)
 }
 
 // A kept database counts against MaxPostgresDatabases while it waits free
