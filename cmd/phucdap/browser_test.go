@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/css"
+	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
@@ -81,7 +83,21 @@ func newBrowserFor(t *testing.T, d time.Duration) context.Context {
 	t.Cleanup(cancel)
 	ctx, cancel2 := context.WithTimeout(ctx, d)
 	t.Cleanup(cancel2)
+	if err := chromedp.Do(ctx, quietDomains); err != nil {
+		t.Fatalf("open a browser session: %v", err)
+	}
 	return ctx
+}
+
+// quietDomains turns off, in a new tab, the protocol domains chromedp
+// enables that no test reads: CSS (a style sheet event for every sheet of
+// every page, and Chromium tracking the sheets for it) and Log.
+func quietDomains(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+	if _, err := cdp.Call(ctx, t, css.Disable, cdp.Empty{}); err != nil {
+		return chromedp.Void{}, err
+	}
+	_, err := cdp.Call(ctx, t, log.Disable, cdp.Empty{})
+	return chromedp.Void{}, err
 }
 
 // takeBrowserTurn waits for one of the maxBrowserSessions turns, once per
@@ -158,7 +174,11 @@ func startBrowser(path string) error {
 		// navigation though no one sees it: without it, Chromium's
 		// processes took half the CPU over the same walk through new
 		// windows and page loads. The pages under test are the same.
-		chromedp.Flag("disable-features", "WebUIOmniboxPopup,WebUIOmniboxAimPopup,WebUIOmniboxFullPopup"),
+		//
+		// The back-forward cache keeps every page a tab leaves alive, in
+		// case the user goes back: no walk goes back, and keeping and then
+		// evicting them was Chromium's work on every navigation.
+		chromedp.Flag("disable-features", "WebUIOmniboxPopup,WebUIOmniboxAimPopup,WebUIOmniboxFullPopup,BackForwardCache"),
 		// Every new browser context (one per session) and many
 		// navigations started a renderer process of their own, about 60
 		// over -run Browser; two, reused, render the same pages (at most
