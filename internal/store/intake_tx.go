@@ -353,17 +353,17 @@ func (s *PetitionStore) intakeTx(tx *gorm.DB, batch []*intakeReq, pg *pgBatchTx)
 }
 
 // insertCases numbers the cases and makes the parts that write them with
-// everything that comes with them, one multi-row part per table, for
-// insertAll (on Postgres with the cases first, in one statement). The
-// numbers come from one bump of the sequence row per agency and year,
-// whose row lock is held to commit, which is what makes them gap-free and
-// in commit order. On
-// Postgres the cases' ids were taken before (ids, from the batch's
-// lookup), so everything is known once the numbers are: the cases, their
-// identities, events, clocks, audit rows, search rows and counters go in
-// one statement, and the lock is held over two round trips (the bump and
-// that statement) and the commit. The seal and the search row are written
-// with the case, not derived from it after (sealedAtIntake,
+// everything that comes with them, one multi-row part per table: on
+// SQLite it inserts the cases itself, for their ids, and intakeTx writes
+// the other parts (insertAll); on Postgres the cases come first among
+// the parts, all written in one statement (insertAllSQL). The numbers
+// come from one bump of the sequence row per agency and year, whose row
+// lock is held to commit, which is what makes them gap-free and in commit
+// order. On Postgres the cases' ids were taken before (ids, from the
+// batch's lookup), so everything is known once the numbers are, and the
+// lock is held over two round trips: the bump, and that statement sent
+// with the COMMIT (pgBatchTx.commit). The seal and the search row are
+// written with the case, not derived from it after (sealedAtIntake,
 // searchSource.row): no read-back under the lock.
 func (s *PetitionStore) insertCases(tx *gorm.DB, creates []*intakeReq, ids []int64, topics map[int64][2]string) ([]insertPart, error) {
 	pg := s.db.Dialect == Postgres
