@@ -1,6 +1,7 @@
 package store
 
 import (
+	"database/sql"
 	"fmt"
 	"strconv"
 	"strings"
@@ -111,7 +112,7 @@ func insertSQL(table string, cols []string, rows [][]any, conflict string) (stri
 // pgx) through unnest, so that the statement text does not depend on the
 // number of rows, its prepared statement is reused, and no value is
 // written out as text and parsed back. Postgres statements run through
-// pgExec or a pgBatchTx, which pass the slices as they are.
+// pgExec/pgQuery, which pass the slices as they are.
 func (s *PetitionStore) partSQL(p insertPart) (string, []any, error) {
 	if s.db.Dialect != Postgres {
 		return insertSQL(p.table, p.cols, p.rows, p.conflict)
@@ -227,6 +228,12 @@ func pgSQL(q string) string {
 func (db *DB) pgExec(tx *gorm.DB, q string, args ...any) error {
 	_, err := tx.Statement.ConnPool.ExecContext(tx.Statement.Context, pgSQL(q), args...)
 	return db.roundTrip(err)
+}
+
+// pgQuery is pgExec for a statement that returns rows.
+func (db *DB) pgQuery(tx *gorm.DB, q string, args ...any) (*sql.Rows, error) {
+	rows, err := tx.Statement.ConnPool.QueryContext(tx.Statement.Context, pgSQL(q), args...)
+	return rows, db.roundTrip(err)
 }
 
 // roundTrip records the outcome of a call made outside gorm's callbacks.

@@ -367,6 +367,24 @@ func (s *PetitionStore) intakeTx(tx *gorm.DB, batch []*intakeReq, pg *pgBatchTx)
 // searchSource.row): no read-back under the lock.
 func (s *PetitionStore) insertCases(tx *gorm.DB, creates []*intakeReq, ids []int64, topics map[int64][2]string) ([]insertPart, error) {
 	pg := s.db.Dialect == Postgres
+	if pg && ids == nil {
+		rows, err := s.db.pgQuery(tx, "SELECT nextval(pg_get_serial_sequence('cases', 'id')) FROM generate_series(1, ?)", len(creates))
+		if err != nil {
+			return nil, fmt.Errorf("case ids: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("case ids: %w", err)
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("case ids: %w", err)
+		}
+	}
 	if pg && len(ids) < len(creates) {
 		return nil, fmt.Errorf("insert cases: %d ids taken for %d cases", len(ids), len(creates))
 	}
