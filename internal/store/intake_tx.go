@@ -360,7 +360,8 @@ func (s *PetitionStore) intakeTx(tx *gorm.DB, batch []*intakeReq, pg *pgBatchTx)
 // come from one bump of the sequence row per agency and year, whose row
 // lock is held to commit, which is what makes them gap-free and in commit
 // order. On Postgres the cases' ids were taken before (ids, from the
-// batch's lookup), so everything is known once the numbers are, and the
+// batch's lookup; a case the office registers has none, and takes its id
+// here), so everything is known once the numbers are, and the
 // lock is held over two round trips: the bump, and that statement sent
 // with the COMMIT (pgBatchTx.commit). The seal and the search row are
 // written with the case, not derived from it after (sealedAtIntake,
