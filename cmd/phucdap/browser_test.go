@@ -26,9 +26,12 @@ import (
 // be installed): Debian's chromium, which the project's browser tests are
 // required to run in, or the browser PHUCDAP_TEST_CHROMIUM names. Setting
 // it to /usr/bin/chromium-headless-shell (Chromium's old headless mode,
-// the same Blink and V8 without the desktop browser's machinery) runs the
-// walks in about a third of the browser's CPU (51-60 against 166 CPU-s
-// for the Chromium processes of -run Browser), for a quicker run at home.
+// the same Blink and V8 without the desktop browser's window) runs the
+// walks in about half of the browser's CPU: 37-38 against 71-75 CPU-s for
+// the Chromium processes of -run Browser, on 2 cores. Part of the
+// difference is that window: Chromium's trace of three walks showed its
+// toolbar and tab strip laid out (View::LayoutImmediately, 2.2 s) and
+// painted on the browser's main thread as its pages loaded.
 func chromium(t *testing.T) string {
 	t.Helper()
 	for _, p := range []string{os.Getenv("PHUCDAP_TEST_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser"} {
