@@ -106,7 +106,7 @@ func identityRuns(f, must string, fn func(run string)) {
 // foldText lowers s and takes its diacritics off (đ as d), keeping
 // everything else, punctuation included, so that an e-mail address or a
 // name typed without accents is found. ASCII bytes, most of any page, are
-// lowered in place; only the other runes are decomposed.
+// lowered as they are copied; only the other runes are decomposed.
 func foldText(s string) string {
 	b := make([]byte, 0, len(s))
 	var dec []byte
