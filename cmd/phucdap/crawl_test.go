@@ -107,6 +107,11 @@ func identityRuns(f, must string, fn func(run string)) {
 // everything else, punctuation included, so that an e-mail address or a
 // name typed without accents is found. ASCII bytes, most of any page, are
 // lowered as they are copied; only the other runes are decomposed.
+//
+// It is the crawl's own fold, on purpose: access's scrubber is what the
+// crawl checks, and a detector sharing its fold would share its blind
+// spots; textfold.Fold turns punctuation into spaces, and the address
+// and the needles need it kept.
 func foldText(s string) string {
 	b := make([]byte, 0, len(s))
 	var dec []byte
