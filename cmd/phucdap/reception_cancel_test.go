@@ -73,7 +73,7 @@ func TestReceptionBookingCancel(t *testing.T) {
 			t.Errorf("the cancel page: %d", res.StatusCode)
 		}
 		for _, leak := range []string{"Đinh Văn Khai", "Hoàng Văn Kín", "Tố cáo", "tố cáo", "0912", "to_cao", "bí mật"} {
-			if strings.Contains(string(body), leak) {
+			if carries(string(body), leak) {
 				t.Errorf("the cancel page of a denunciation's booking shows %q", leak)
 			}
 		}
@@ -117,7 +117,7 @@ func TestReceptionBookingCancel(t *testing.T) {
 		}
 		for _, a := range audits {
 			for _, leak := range []string{"Kín", "0912", "Khai", "example.test"} {
-				if strings.Contains(a, leak) {
+				if carries(a, leak) {
 					t.Errorf("the cancel's audit row carries %q: %s", leak, a)
 				}
 			}

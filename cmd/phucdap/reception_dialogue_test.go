@@ -167,7 +167,7 @@ func TestReceptionDialogueResult(t *testing.T) {
 			t.Errorf("the transparency page lists %d dialogues, want the one unsealed", n)
 		}
 		for _, not := range []string{"Kín Đáo", "25/11/2026", "bí mật người tố cáo"} {
-			if strings.Contains(string(pubBody), not) {
+			if carries(string(pubBody), not) {
 				t.Errorf("the transparency page shows the sealed dialogue: %q", not)
 			}
 		}
@@ -177,7 +177,7 @@ func TestReceptionDialogueResult(t *testing.T) {
 			}
 		}
 		for _, not := range []string{"Khải", "Khai", "Nhàn", "0915", "222 333", "khai@", "Mật", "0913", "Bị Tố"} {
-			if strings.Contains(string(pubBody), not) {
+			if carries(string(pubBody), not) {
 				t.Errorf("the transparency page shows %q", not)
 			}
 		}
