@@ -40,7 +40,8 @@ const DefaultGCPercent = 400
 // share one checkpoint, instead of in each test's cleanup: on PostgreSQL
 // 15 every DROP DATABASE waits for a checkpoint. It waits for the last
 // drops before returning, unless it can leave them to a process of its
-// own (see dropper.handOff).
+// own (see dropper.handOff). Its temporary files go to a RAM disk where
+// there is one (see useRAMDisk).
 func Main(m *testing.M) int {
 	if names := os.Getenv(dropEnv); names != "" {
 		// This process is the one a finished test binary left to drop
@@ -57,6 +58,7 @@ func Main(m *testing.M) int {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(DefaultGCPercent)
 	}
+	useRAMDisk()
 	drops.start()
 	code := m.Run()
 	runExits()
