@@ -1,9 +1,7 @@
 package storetest
 
 import (
-	"fmt"
 	"os"
-	"path/filepath"
 	"syscall"
 )
 
@@ -21,12 +19,14 @@ const ramDiskRoom = 2 << 30
 const tmpfsMagic = 0x01021994
 
 // useRAMDisk points TMPDIR, for this process and the processes it starts
-// (the phucdap binary, Chromium), at a directory of its own user on
+// (the phucdap binary, Chromium, a throwaway PostgreSQL cluster), at
 // ramDisk, unless TMPDIR is set already or ramDisk is not a tmpfs with
-// ramDiskRoom free. Every t.TempDir, the SQLite template and the
+// ramDiskRoom free, open to every user as /tmp is (sticky, world-
+// writable: the fault suite's cluster runs as the postgres user, in a
+// directory under it). Every t.TempDir, the SQLite template and the
 // browser's profile then live in memory: the databases run as in
-// production (synchronous=FULL), but their writes and fsyncs, and
-// Chromium's cache writes, no longer go through the disk's journal.
+// production (synchronous=FULL), but their writes and fsyncs no longer go
+// through the disk's journal.
 func useRAMDisk() {
 	if os.Getenv("TMPDIR") != "" {
 		return
@@ -35,9 +35,8 @@ func useRAMDisk() {
 	if err := syscall.Statfs(ramDisk, &st); err != nil || st.Type != tmpfsMagic || st.Bavail*uint64(st.Bsize) < ramDiskRoom {
 		return
 	}
-	dir := filepath.Join(ramDisk, fmt.Sprintf("phucdap-test-%d", os.Getuid()))
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	if fi, err := os.Stat(ramDisk); err != nil || fi.Mode()&os.ModeSticky == 0 || fi.Mode().Perm()&0o002 == 0 {
 		return
 	}
-	os.Setenv("TMPDIR", dir)
+	os.Setenv("TMPDIR", ramDisk)
 }
