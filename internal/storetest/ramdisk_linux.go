@@ -9,10 +9,10 @@ import (
 // files on, when the machine has one with room to spare.
 const ramDisk = "/dev/shm"
 
-// ramDiskRoom is the free space ramDisk must have: the suite's SQLite
-// files, 10 MB attachments, exports and Chromium's profile take a few
-// hundred megabytes at most, and a container's default /dev/shm (64 MB)
-// would fill.
+// ramDiskRoom is the free space ramDisk must have. A whole go test ./...
+// added at most 75 MB to /dev/shm (df, each second of a run): its SQLite
+// files, 10 MB attachments, exports, Chromium's profile and the e2e
+// binary. A container's default /dev/shm (64 MB) would fill.
 const ramDiskRoom = 2 << 30
 
 // tmpfsMagic is the f_type statfs gives a tmpfs.
