@@ -11,8 +11,9 @@ const ramDisk = "/dev/shm"
 
 // ramDiskRoom is the free space ramDisk must have. A whole go test ./...
 // added at most 75 MB to /dev/shm (df, each second of a run): its SQLite
-// files, 10 MB attachments, exports, Chromium's profile and the e2e
-// binary. A container's default /dev/shm (64 MB) would fill.
+// files, 10 MB attachments, exports and Chromium's profile. The e2e
+// test's phucdap binary, kept there between runs, is 55 MB more. A
+// container's default /dev/shm (64 MB) would fill.
 const ramDiskRoom = 2 << 30
 
 // tmpfsMagic is the f_type statfs gives a tmpfs.
