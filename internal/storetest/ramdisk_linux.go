@@ -29,15 +29,18 @@ const tmpfsMagic = 0x01021994
 // production (synchronous=FULL), but their writes and fsyncs no longer go
 // through the disk's journal.
 func useRAMDisk() {
-	if os.Getenv("TMPDIR") != "" {
-		return
+	if os.Getenv("TMPDIR") == "" && ramDiskFits(ramDisk) {
+		os.Setenv("TMPDIR", ramDisk)
 	}
+}
+
+// ramDiskFits reports whether dir can stand in for /tmp: a tmpfs with
+// ramDiskRoom free, sticky and writable by every user.
+func ramDiskFits(dir string) bool {
 	var st syscall.Statfs_t
-	if err := syscall.Statfs(ramDisk, &st); err != nil || st.Type != tmpfsMagic || st.Bavail*uint64(st.Bsize) < ramDiskRoom {
-		return
+	if err := syscall.Statfs(dir, &st); err != nil || st.Type != tmpfsMagic || st.Bavail*uint64(st.Bsize) < ramDiskRoom {
+		return false
 	}
-	if fi, err := os.Stat(ramDisk); err != nil || fi.Mode()&os.ModeSticky == 0 || fi.Mode().Perm()&0o002 == 0 {
-		return
-	}
-	os.Setenv("TMPDIR", ramDisk)
+	fi, err := os.Stat(dir)
+	return err == nil && fi.Mode()&os.ModeSticky != 0 && fi.Mode().Perm()&0o002 != 0
 }
